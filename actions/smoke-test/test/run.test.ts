@@ -1,0 +1,90 @@
+import { InputReader } from '@switchyard/kit';
+import { FakeClock, FakeHttp, RecordingLogger } from '../../../test/support/fakes.js';
+import { parseInputs } from '../src/inputs.js';
+import { renderSummary, resultsJson, run } from '../src/run.js';
+
+const inputs = (values: Record<string, string>) =>
+  parseInputs(new InputReader((n) => values[n] ?? ''), () => '');
+
+describe('smoke-test run', () => {
+  test('passes when every required check passes; an optional failure is a warning annotation', async () => {
+    const log = new RecordingLogger();
+    const clock = new FakeClock();
+    const http = new FakeHttp(
+      (req) =>
+        req.url.endsWith('/docs')
+          ? { status: 404, latencyMs: 12 }
+          : { status: 200, body: '{"status":"healthy"}', latencyMs: 7 },
+      clock,
+    );
+    const report = await run(
+      inputs({
+        concurrency: '1',
+        checks:
+          '- name: health\n  url: http://app/healthz\n  expect-json: $.status == "healthy"\n- name: docs\n  url: http://app/docs\n  continue-on-failure: true',
+      }),
+      { http, clock, log },
+    );
+    expect(report.passed).toBe(true);
+    expect(report.warned.map((r) => r.name)).toEqual(['docs']);
+    expect(log.lines.filter((l) => l.level === 'warning')).toEqual([
+      {
+        level: 'warning',
+        message: 'docs: status 404, expected 2xx (continue-on-failure)',
+        props: { title: 'smoke-test: docs failed' },
+      },
+    ]);
+    expect(log.lines.some((l) => l.level === 'error')).toBe(false);
+    expect(resultsJson(report.results)).toEqual([
+      {
+        name: 'health',
+        method: 'GET',
+        url: 'http://app/healthz',
+        passed: true,
+        required: true,
+        status: 200,
+        latencyMs: 7,
+        attempts: 1,
+        elapsedMs: 7,
+        reason: null,
+      },
+      {
+        name: 'docs',
+        method: 'GET',
+        url: 'http://app/docs',
+        passed: false,
+        required: false,
+        status: 404,
+        latencyMs: 12,
+        attempts: 1,
+        elapsedMs: 12,
+        reason: 'status 404, expected 2xx',
+      },
+    ]);
+    expect(renderSummary(report)).toContain('✅ 1 of 2 checks passed (1 optional failed)');
+  });
+
+  test('a failing required check fails the report with an error annotation, progress lines and a summary row', async () => {
+    const log = new RecordingLogger();
+    const http = new FakeHttp(() => ({ status: 503 }));
+    const report = await run(
+      inputs({ urls: 'http://app/healthz', attempts: '3', interval: '1s' }),
+      { http, clock: new FakeClock(), log },
+    );
+    expect(report.passed).toBe(false);
+    expect(report.failed.map((r) => [r.name, r.attempts])).toEqual([['GET app/healthz', 3]]);
+    expect(log.text()).toContain(
+      '… GET app/healthz: attempt 1 failed (status 503, expected 2xx); retrying in',
+    );
+    expect(log.lines.find((l) => l.level === 'error')).toEqual({
+      level: 'error',
+      message: 'GET app/healthz: status 503, expected 2xx',
+      props: { title: 'smoke-test: GET app/healthz failed' },
+    });
+    const md = renderSummary(report);
+    expect(md).toContain('❌ 1 of 1 required checks failed');
+    expect(md).toContain(
+      '| GET app/healthz | ❌ failed | 503 | 5ms | 3 | status 503, expected 2xx |',
+    );
+  });
+});

@@ -1,0 +1,36 @@
+// Jest in ESM mode (run with NODE_OPTIONS=--experimental-vm-modules), TypeScript via ts-jest.
+// Type checking is tsc's job (npm run typecheck); here ts-jest only transpiles.
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
+};
+const moduleNameMapper = {
+  '^@switchyard/kit$': '<rootDir>/packages/kit/src/index.ts',
+  '^@switchyard/kit/actions$': '<rootDir>/packages/kit/src/actions-io.ts',
+  '^@switchyard/probe$': '<rootDir>/packages/probe/src/index.ts',
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform,
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
+
+/** @type {import('jest').Config} */
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/packages/*/test/**/*.test.ts',
+        '<rootDir>/actions/*/test/**/*.test.ts',
+      ],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
+  ],
+};

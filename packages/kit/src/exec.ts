@@ -1,0 +1,111 @@
+/**
+ * Running programs with argument arrays, never a shell string: inputs can't be interpreted by a shell.
+ * The command line is logged with secrets masked; output is captured.
+ */
+import { spawn } from 'node:child_process';
+import { ActionError } from './errors.js';
+import type { Logger } from './io.js';
+import type { Secrets } from './secrets.js';
+
+export interface ExecOptions {
+  readonly cwd?: string;
+  /** Extra environment variables, merged over the current environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Written to the program's stdin, then stdin is closed (use this for passwords). */
+  readonly input?: string;
+  /** Kills the program after this long. */
+  readonly timeoutMs?: number;
+  /** Return a non-zero exit code instead of throwing. */
+  readonly allowFailure?: boolean;
+  /** Don't log the command line. */
+  readonly quiet?: boolean;
+}
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface Exec {
+  run(command: string, args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+}
+
+/** A program that exited non-zero (or could not start, or timed out). */
+export class ExecError extends ActionError {
+  override readonly name = 'ExecError';
+  constructor(
+    message: string,
+    readonly result: ExecResult,
+  ) {
+    super(message);
+  }
+}
+
+/** Quotes an argv for display only (it is never given to a shell). */
+export function displayCommand(command: string, args: readonly string[]): string {
+  return [command, ...args]
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
+}
+
+/** The real {@link Exec}: `child_process.spawn` with `shell: false`. */
+export class ProcessExec implements Exec {
+  constructor(
+    private readonly log: Logger,
+    private readonly secrets: Secrets,
+  ) {}
+
+  run(command: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const shown = this.secrets.mask(displayCommand(command, args));
+    if (!options.quiet) this.log.info(`[command] ${shown}`);
+    return new Promise((resolve, reject) => {
+      const child = spawn(command, [...args], {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        shell: false,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let timedOut = false;
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              timedOut = true;
+              child.kill('SIGKILL');
+            }, options.timeoutMs);
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(
+          new ExecError(`${command}: could not start (${e.message})`, {
+            exitCode: -1,
+            stdout: '',
+            stderr: e.message,
+          }),
+        );
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        const result = {
+          exitCode: code ?? -1,
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+        };
+        if (result.exitCode === 0 || (options.allowFailure && !timedOut)) return resolve(result);
+        const why = timedOut
+          ? `timed out after ${options.timeoutMs}ms`
+          : signal
+            ? `killed by ${signal}`
+            : `exited with ${result.exitCode}`;
+        const tail = this.secrets.mask(result.stderr.trim().split('\n').slice(-5).join('\n'));
+        reject(new ExecError(`${shown} ${why}${tail ? `: ${tail}` : ''}`, result));
+      });
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input ?? '');
+    });
+  }
+}

@@ -1,0 +1,345 @@
+/**
+ * What one HTTP check is, and how checks are read from a URL list or a YAML/JSON document.
+ * Parsing is pure and strict: every problem is an {@link InputError} naming `<input>[i].<key>`.
+ */
+import { InputError, parseBoolean, parseDuration, parseUrl } from '@switchyard/kit';
+import { parseAssertion, type JsonAssertion } from './jsonpath.js';
+import { parseStatus, type StatusMatcher } from './status.js';
+
+export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export type Method = (typeof METHODS)[number];
+
+export interface CheckSpec {
+  readonly name: string;
+  readonly method: Method;
+  /** Without credentials (those move into an Authorization header). */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly expectStatus: StatusMatcher;
+  readonly bodyContains: readonly string[];
+  readonly bodyRegex?: RegExp;
+  readonly json: readonly JsonAssertion[];
+  readonly maxLatencyMs?: number;
+  readonly timeoutMs: number;
+  /** A failure of this check is reported but does not fail the step. */
+  readonly continueOnFailure: boolean;
+  /** The version every response must report (see `versionPath`), if any. */
+  readonly expectVersion?: string;
+  readonly followRedirects: boolean;
+}
+
+/** Values that apply to every check unless the check sets its own. */
+export interface CheckDefaults {
+  readonly baseUrl?: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly expectStatus: StatusMatcher;
+  readonly timeoutMs: number;
+  readonly maxLatencyMs?: number;
+  readonly expectVersion?: string;
+  readonly followRedirects: boolean;
+}
+
+export interface ParsedChecks {
+  readonly checks: CheckSpec[];
+  /** Values found in the checks that must be masked (credential headers, URL passwords). */
+  readonly secrets: string[];
+}
+
+const KEYS = [
+  'name',
+  'url',
+  'method',
+  'headers',
+  'body',
+  'expect-status',
+  'body-contains',
+  'body-regex',
+  'expect-json',
+  'max-latency',
+  'timeout',
+  'continue-on-failure',
+  'expect-version',
+  'follow-redirects',
+] as const;
+const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key|credential/i;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Whether a header's value is treated as a secret. */
+export function isSecretHeader(name: string): boolean {
+  return SECRET_HEADER.test(name);
+}
+
+/**
+ * Builds checks from plain URLs (input `urlsInput`) and from a parsed YAML/JSON value (input
+ * `checksInput`: a list of URL strings or check objects).
+ */
+export function buildChecks(
+  urls: readonly string[],
+  doc: unknown,
+  defaults: CheckDefaults,
+  urlsInput = 'urls',
+  checksInput = 'checks',
+): ParsedChecks {
+  const secrets: string[] = Object.entries(defaults.headers)
+    .filter(([k]) => isSecretHeader(k))
+    .map(([, v]) => v);
+  const checks: CheckSpec[] = urls.map((u, i) =>
+    fromObject(`${urlsInput}[${i}]`, { url: u }, defaults, secrets),
+  );
+  if (doc !== undefined && doc !== null) {
+    if (!Array.isArray(doc))
+      throw new InputError(
+        checksInput,
+        doc,
+        'is not a list of checks',
+        'Write a YAML list: each item a URL or a mapping with at least url:',
+      );
+    doc.forEach((item: unknown, i) => {
+      const at = `${checksInput}[${i}]`;
+      if (typeof item === 'string') checks.push(fromObject(at, { url: item }, defaults, secrets));
+      else if (item && typeof item === 'object' && !Array.isArray(item))
+        checks.push(fromObject(at, item as Record<string, unknown>, defaults, secrets));
+      else
+        throw new InputError(
+          at,
+          item,
+          'is not a check',
+          'Give a URL or a mapping with at least url:',
+        );
+    });
+  }
+  nameUniquely(checks);
+  return { checks, secrets };
+}
+
+function fromObject(
+  at: string,
+  o: Record<string, unknown>,
+  d: CheckDefaults,
+  secrets: string[],
+): CheckSpec {
+  for (const key of Object.keys(o)) {
+    if (!(KEYS as readonly string[]).includes(key))
+      throw new InputError(
+        `${at}.${key}`,
+        key,
+        'is not a check setting',
+        `Use: ${KEYS.join(', ')}`,
+      );
+  }
+  const str = (key: string): string | undefined => {
+    const v = o[key];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+      throw new InputError(`${at}.${key}`, v, 'is not a single value', 'Give a string');
+    return String(v);
+  };
+  const rawUrl = str('url');
+  if (rawUrl === undefined || rawUrl.trim() === '')
+    throw new InputError(`${at}.url`, rawUrl ?? '', 'is required', 'Every check needs a url');
+  const url = resolveUrl(`${at}.url`, rawUrl.trim(), d.baseUrl);
+  const headers: Record<string, string> = {
+    ...d.headers,
+    ...parseHeaders(`${at}.headers`, o.headers),
+  };
+  if (url.password || url.username) {
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    if (pass) secrets.push(pass, url.password);
+    const basic = Buffer.from(`${user}:${pass}`).toString('base64');
+    headers.Authorization ??= `Basic ${basic}`;
+    url.username = '';
+    url.password = '';
+  }
+  for (const [k, v] of Object.entries(headers))
+    if (isSecretHeader(k)) secrets.push(v, ...v.split(/\s+/).slice(1));
+  const methodText = str('method') ?? 'GET';
+  const method = METHODS.find((m) => m === methodText.toUpperCase());
+  if (!method)
+    throw new InputError(
+      `${at}.method`,
+      methodText,
+      'is not an HTTP method',
+      `Use one of: ${METHODS.join(', ')}`,
+    );
+  const body = readBody(at, o.body, headers);
+  const regexText = str('body-regex');
+  const ev = o['expect-version'];
+  return {
+    name: str('name')?.trim() ?? '',
+    method,
+    url: url.toString(),
+    headers,
+    ...(body !== undefined && { body }),
+    expectStatus:
+      o['expect-status'] === undefined
+        ? d.expectStatus
+        : parseStatus(`${at}.expect-status`, o['expect-status']),
+    bodyContains: stringList(`${at}.body-contains`, o['body-contains']),
+    ...(regexText !== undefined && { bodyRegex: parseRegex(`${at}.body-regex`, regexText) }),
+    json: stringList(`${at}.expect-json`, o['expect-json']).map((a, i) =>
+      parseAssertion(`${at}.expect-json[${i}]`, a),
+    ),
+    ...optional(
+      'maxLatencyMs',
+      str('max-latency') === undefined
+        ? d.maxLatencyMs
+        : parseDuration(`${at}.max-latency`, str('max-latency') as string, { min: 1 }),
+    ),
+    timeoutMs:
+      str('timeout') === undefined
+        ? d.timeoutMs
+        : parseDuration(`${at}.timeout`, str('timeout') as string, { min: 1 }),
+    continueOnFailure:
+      str('continue-on-failure') === undefined
+        ? false
+        : parseBoolean(`${at}.continue-on-failure`, str('continue-on-failure') as string),
+    ...optional(
+      'expectVersion',
+      ev === false
+        ? undefined
+        : ev === undefined || ev === true
+          ? d.expectVersion
+          : str('expect-version'),
+    ),
+    followRedirects:
+      str('follow-redirects') === undefined
+        ? d.followRedirects
+        : parseBoolean(`${at}.follow-redirects`, str('follow-redirects') as string),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+function resolveUrl(at: string, raw: string, base: URL | undefined): URL {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(raw)) return parseUrl(at, raw);
+  if (!base)
+    throw new InputError(
+      at,
+      raw,
+      'is a relative URL but no base-url is set',
+      'Give an absolute URL (http://host:port/path) or set base-url',
+    );
+  const joined = new URL(base.toString());
+  const [path = '', query] = raw.split('?', 2);
+  joined.pathname = `${joined.pathname.replace(/\/$/, '')}/${path.replace(/^\//, '')}`;
+  if (query !== undefined) joined.search = query;
+  return parseUrl(at, joined.toString());
+}
+
+/** Header maps from YAML (mapping) or an input (`Name: value` or `Name=value` lines). */
+export function parseHeaders(at: string, v: unknown): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  let entries: [string, unknown][];
+  if (typeof v === 'string') {
+    entries = v
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((line, i) => {
+        const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
+        // The value is not shown: a header line may hold a credential.
+        if (!m)
+          throw new InputError(
+            `${at}[line ${i + 1}]`,
+            '(hidden)',
+            'is not a header line',
+            'Write one "Name: value" per line',
+          );
+        return [m[1] as string, m[2]];
+      });
+  } else if (typeof v === 'object' && !Array.isArray(v)) {
+    entries = Object.entries(v as Record<string, unknown>);
+  } else {
+    throw new InputError(at, v, 'is not a header map', 'Write a mapping of header names to values');
+  }
+  const out: Record<string, string> = {};
+  for (const [k, val] of entries) {
+    if (!HEADER_NAME.test(k))
+      throw new InputError(
+        `${at}.${k}`,
+        k,
+        'is not a valid header name',
+        'Use letters, digits and -',
+      );
+    if (typeof val !== 'string' && typeof val !== 'number')
+      throw new InputError(`${at}.${k}`, val, 'is not a header value', 'Give a string');
+    const s = String(val);
+    if (/[\r\n]/.test(s))
+      throw new InputError(
+        `${at}.${k}`,
+        '(hidden)',
+        'contains a line break',
+        'Header values are one line',
+      );
+    out[k] = s;
+  }
+  return out;
+}
+
+function readBody(at: string, v: unknown, headers: Record<string, string>): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object') {
+    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
+      headers['Content-Type'] = 'application/json';
+    return JSON.stringify(v);
+  }
+  throw new InputError(
+    `${at}.body`,
+    v,
+    'is not a request body',
+    'Give a string, or a mapping to send as JSON',
+  );
+}
+
+function stringList(at: string, v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  const items = Array.isArray(v) ? (v as unknown[]) : [v];
+  return items.map((x, i) => {
+    if (typeof x !== 'string' && typeof x !== 'number')
+      throw new InputError(
+        Array.isArray(v) ? `${at}[${i}]` : at,
+        x,
+        'is not a string',
+        'Give a string or a list of strings',
+      );
+    return String(x);
+  });
+}
+
+/** `/pattern/flags` or a bare pattern. */
+export function parseRegex(at: string, text: string): RegExp {
+  const m = /^\/(.*)\/([dgimsuvy]*)$/s.exec(text);
+  try {
+    return m ? new RegExp(m[1] ?? '', m[2]) : new RegExp(text);
+  } catch (e) {
+    throw new InputError(
+      at,
+      text,
+      `is not a valid regular expression (${(e as Error).message})`,
+      'Write a JavaScript regex, e.g. /ok|healthy/i',
+    );
+  }
+}
+
+function nameUniquely(checks: CheckSpec[]): void {
+  const seen = new Set<string>();
+  for (const c of checks) {
+    if (!c.name) continue;
+    if (seen.has(c.name))
+      throw new InputError('checks', c.name, 'names two checks', 'Give every check its own name');
+    seen.add(c.name);
+  }
+  checks.forEach((c, i) => {
+    if (c.name) return;
+    const u = new URL(c.url);
+    let name = `${c.method} ${u.host}${u.pathname}`;
+    for (let n = 2; seen.has(name); n++) name = `${c.method} ${u.host}${u.pathname} #${n}`;
+    seen.add(name);
+    checks[i] = { ...c, name };
+  });
+}

@@ -1,0 +1,6 @@
+/** @switchyard/probe: HTTP checks (status, body, JSON, latency, version) with retries. See README.md. */
+export * from './status.js';
+export * from './jsonpath.js';
+export * from './check.js';
+export * from './http.js';
+export * from './run.js';
