@@ -33,5 +33,6 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { ...globals.node } },
+    rules: { '@typescript-eslint/explicit-function-return-type': 'off' },
   },
 );

@@ -31,6 +31,7 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 90_000,
     },
   ],
 };

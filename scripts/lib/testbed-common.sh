@@ -1,0 +1,65 @@
+# shellcheck shell=bash
+# Shared constants and helpers for scripts/testbed. Sourced, never run.
+
+# Everything the testbed creates carries this label (images, containers); `down` removes by it.
+TESTBED_LABEL_KEY=switchyard.testbed
+TESTBED_LABEL="${TESTBED_LABEL_KEY}=true"
+# Label holding the hash of an image's inputs; a match means "up to date, skip the rebuild".
+TESTBED_INPUT_LABEL=switchyard.testbed.input
+
+BASE_IMAGE=switchyard-testbed/node:local
+APP_IMAGE=switchyard-testbed/example-app:local
+
+# Bump to force a rebuild of every testbed image when the recipes below change.
+RECIPE_VERSION=1
+
+# Busybox applets linked into the base image (shell-form RUN, HEALTHCHECK and debugging).
+BASE_APPLETS=(sh ash wget cat env sleep ls echo printf mkdir rm cp mv date id ps kill grep sed
+  head tail true false test \[ hostname nc)
+
+TESTBED_STATE="${SWITCHYARD_TESTBED_DIR:-/tmp/switchyard-testbed}"
+case "$TESTBED_STATE" in
+  /*) ;;
+  *) TESTBED_STATE="$PWD/$TESTBED_STATE" ;;
+esac
+TESTBED_ENV_FILE="$TESTBED_STATE/testbed.env"
+DOCKERD_PID_FILE="$TESTBED_STATE/dockerd.pid"
+DOCKERD_LOG="$TESTBED_STATE/dockerd.log"
+
+# dockerd and friends live in sbin, which a non-login shell may not have on PATH.
+case ":$PATH:" in
+  *:/usr/sbin:*) ;;
+  *) PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" ;;
+esac
+export PATH
+
+log() { printf 'testbed: %s\n' "$*" >&2; }
+die() {
+  printf 'testbed: ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+# Prints the last lines of a log file, indented, to stderr (for loud failures).
+tail_log() {
+  local file=$1 lines=${2:-25}
+  [[ -f $file ]] || return 0
+  printf 'testbed: --- last %s lines of %s ---\n' "$lines" "$file" >&2
+  tail -n "$lines" "$file" | sed 's/^/  | /' >&2
+}
+
+# True when a docker daemon answers (bounded, so a wedged socket cannot hang the script).
+docker_answers() { timeout 10 docker info >/dev/null 2>&1; }
+
+# Image id of a tag, or nothing.
+image_id() { docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || true; }
+
+# Value of one label on an image, or nothing.
+image_label() {
+  docker image inspect --format "{{index .Config.Labels \"$2\"}}" "$1" 2>/dev/null || true
+}
+
+# sha256 of stdin, hex only.
+sha256_stdin() { sha256sum | cut -d' ' -f1; }
+
+# Seconds since the epoch with milliseconds, for timings.
+now_ms() { date +%s%3N; }

@@ -1,0 +1,141 @@
+/**
+ * Access to the real components that `scripts/testbed up` started. A missing testbed is a loud
+ * failure, never a silent skip (DESIGN.md §5).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface Testbed {
+  readonly dir: string;
+  readonly baseImage: string;
+  readonly appImage: string;
+}
+
+/** Reads `$SWITCHYARD_TESTBED_DIR/testbed.env`, written by `scripts/testbed up`. */
+export function testbed(): Testbed {
+  const dir = process.env.SWITCHYARD_TESTBED_DIR ?? '/tmp/switchyard-testbed';
+  const file = `${dir}/testbed.env`;
+  if (!existsSync(file))
+    throw new Error(
+      `The testbed is not up (${file} is missing). Run "npm run testbed -- up" (as root) first.`,
+    );
+  const env = Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  const need = (k: string): string => {
+    const v = env[k];
+    if (!v) throw new Error(`${file} has no ${k}: re-run "npm run testbed -- up"`);
+    return v;
+  };
+  return { dir, baseImage: need('SWITCHYARD_BASE_IMAGE'), appImage: need('SWITCHYARD_APP_IMAGE') };
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() =>
+        addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', args, { maxBuffer: 16 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+export interface AppOptions {
+  readonly version?: string;
+  readonly color?: string;
+  readonly port?: number;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** An example-app container on the host network, bound to 127.0.0.1:port. */
+export class AppContainer {
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts the app and waits until /healthz answers. */
+  static async start(opts: AppOptions = {}): Promise<AppContainer> {
+    const port = opts.port ?? (await freePort());
+    const name = `switchyard-test-app-${port}-${Date.now().toString(36)}`;
+    const env = {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      APP_VERSION: opts.version ?? '1.0.0',
+      COLOR: opts.color ?? 'blue',
+      ...opts.env,
+    };
+    await docker(
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      'host',
+      '--label',
+      'switchyard.testbed=true',
+      ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+      testbed().appImage,
+    );
+    const app = new AppContainer(name, port);
+    await app.waitHealthy();
+    return app;
+  }
+
+  async waitHealthy(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const res = await fetch(`${this.url}/healthz`);
+        if (res.ok) return;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.name} did not answer /healthz within ${timeoutMs}ms:\n${await docker('logs', '--tail', '30', this.name).catch(String)}`,
+        );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Sets runtime knobs (error_rate, delay_ms, healthy, fail_next). */
+  async knobs(values: Record<string, string | number | boolean>): Promise<unknown> {
+    const q = new URLSearchParams(
+      Object.entries(values).map(([k, v]): [string, string] => [k, String(v)]),
+    );
+    const res = await fetch(`${this.url}/admin?${q.toString()}`, { method: 'POST' });
+    if (!res.ok) throw new Error(`knobs ${q.toString()}: ${res.status} ${await res.text()}`);
+    return res.json();
+  }
+
+  /** Requests served on every path but /metrics and /admin*. */
+  async requestCount(): Promise<number> {
+    const res = await fetch(`${this.url}/admin/stats`);
+    return ((await res.json()) as { requests: number }).requests;
+  }
+
+  async remove(): Promise<void> {
+    await docker('rm', '-f', this.name).catch(() => '');
+  }
+}
