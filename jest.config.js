@@ -25,6 +25,7 @@ export default {
       testMatch: [
         '<rootDir>/packages/*/test/**/*.test.ts',
         '<rootDir>/actions/*/test/**/*.test.ts',
+        '<rootDir>/examples/*/test/**/*.test.ts',
       ],
     },
     {

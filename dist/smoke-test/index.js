@@ -32247,6 +32247,9 @@ function fromObject(at, o, d, secrets) {
     if (!method)
         throw new InputError(`${at}.method`, methodText, 'is not an HTTP method', `Use one of: ${METHODS.join(', ')}`);
     const body = readBody(at, o.body, headers);
+    if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
+        throw new InputError(`${at}.body`, body, `is set on a ${method} check`, 'GET and HEAD requests carry no body: set method to POST, PUT or PATCH');
+    }
     const regexText = str('body-regex');
     const ev = o['expect-version'];
     return {
@@ -32420,27 +32423,39 @@ const fetchHttp = {
         }
         catch (error) {
             const latencyMs = performance.now() - start;
-            if (error instanceof Error &&
-                (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-                throw new HttpError('timeout', `no response within ${req.timeoutMs}ms`, latencyMs);
+            const name = field(error, 'name');
+            if (name === 'TimeoutError' || name === 'AbortError') {
+                // Timers have 1 ms resolution: never report less than the timeout that fired.
+                const waited = Math.max(latencyMs, req.timeoutMs);
+                throw new HttpError('timeout', `no response within ${req.timeoutMs}ms`, waited);
             }
             throw new HttpError('network', networkReason(error), latencyMs);
         }
     },
 };
+/**
+ * Reads a string property of a thrown value. Structural on purpose: fetch's errors may come from
+ * another realm (a test runner's VM context), where `instanceof Error` is false.
+ */
+function field(value, key) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const v = value[key];
+    return typeof v === 'string' ? v : undefined;
+}
 function networkReason(error) {
-    const cause = error instanceof Error
-        ? error.cause
-        : undefined;
-    if (cause?.code === 'ECONNREFUSED')
+    const cause = typeof error === 'object' && error !== null ? error.cause : undefined;
+    const code = field(cause, 'code');
+    if (code === 'ECONNREFUSED')
         return 'connection refused';
-    if (cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET')
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE')
         return 'connection reset';
-    if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN')
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
         return 'host not found';
-    if (cause?.message)
-        return cause.code ? `${cause.message} (${cause.code})` : cause.message;
-    return error instanceof Error ? error.message : String(error);
+    const causeMessage = field(cause, 'message');
+    if (causeMessage)
+        return code ? `${causeMessage} (${code})` : causeMessage;
+    return field(error, 'message') ?? String(error);
 }
 
 ;// CONCATENATED MODULE: ./packages/probe/src/run.ts
@@ -32678,13 +32693,19 @@ async function run(inputs, deps) {
         log.info(resultLine(r));
     const failed = results.filter((r) => !r.ok && r.required);
     const warned = results.filter((r) => !r.ok && !r.required);
-    for (const r of failed)
-        log.error(`${r.name}: ${r.reason ?? 'failed'}`, { title: `smoke-test: ${r.name} failed` });
-    for (const r of warned)
-        log.warning(`${r.name}: ${r.reason ?? 'failed'} (continue-on-failure)`, {
-            title: `smoke-test: ${r.name} failed`,
-        });
+    const title = (r) => ({ title: `smoke-test: ${r.name} failed` });
+    annotate(failed, log, (r) => log.error(`${r.name}: ${r.reason ?? 'failed'}`, title(r)));
+    annotate(warned, log, (r) => log.warning(`${r.name}: ${r.reason ?? 'failed'} (continue-on-failure)`, title(r)));
     return { passed: failed.length === 0, results, failed, warned, elapsedMs: clock.now() - start };
+}
+/** GitHub shows at most this many annotations of one level per step; more are not annotated. */
+const ANNOTATION_CAP = 10;
+function annotate(results, log, one) {
+    results.slice(0, ANNOTATION_CAP).forEach(one);
+    if (results.length > ANNOTATION_CAP) {
+        log.info(`${results.length - ANNOTATION_CAP} more failed checks are not annotated ` +
+            `(GitHub shows ${ANNOTATION_CAP} per step); the job summary lists them all`);
+    }
 }
 function resultLine(r) {
     const mark = r.ok ? '✓' : r.required ? '✗' : '!';
@@ -32709,14 +32730,14 @@ function resultsJson(results) {
         ...(r.version !== undefined && { version: r.version }),
     }));
 }
-/** The job summary: a headline and a table of checks. */
+/** The job summary: a headline, a table of checks, and the failed requests in a folded block. */
 function renderSummary(report) {
     const n = report.results.length;
     const ok = report.results.filter((r) => r.ok).length;
     const head = report.passed
         ? `✅ ${ok} of ${n} checks passed${report.warned.length ? ` (${report.warned.length} optional failed)` : ''}`
         : `❌ ${report.failed.length} of ${n} required checks failed`;
-    return new Summary()
+    const summary = new Summary()
         .heading('Smoke test', 2)
         .paragraph(`${head} in ${formatDuration(report.elapsedMs)}.`)
         .table(['Check', 'Result', 'Status', 'Latency', 'Attempts', 'Reason'], report.results.map((r) => [
@@ -32726,8 +32747,19 @@ function renderSummary(report) {
         formatDuration(r.latencyMs),
         r.attempts,
         r.reason,
-    ]))
-        .toString();
+    ]));
+    const failures = report.results.filter((r) => !r.ok);
+    if (failures.length) {
+        const rows = failures.map((r) => [
+            r.name,
+            `${r.method} ${r.url}`,
+            r.attempts,
+            formatDuration(r.elapsedMs),
+            r.reason,
+        ]);
+        summary.details(`Failed requests (${failures.length})`, new Summary().table(['Check', 'Request', 'Attempts', 'Time spent', 'Last reason'], rows));
+    }
+    return summary.toString();
 }
 
 ;// CONCATENATED MODULE: ./actions/smoke-test/src/main.ts

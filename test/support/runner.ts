@@ -215,6 +215,7 @@ function baseEnv(workspace?: string): Record<string, string> {
     GITHUB_RUN_NUMBER: '7',
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_JOB: 'deploy',
+    GITHUB_ACTION: '__switchyard_harness',
     GITHUB_ACTOR: 'octocat',
     GITHUB_WORKFLOW: 'pipeline',
     GITHUB_SERVER_URL: 'https://github.com',

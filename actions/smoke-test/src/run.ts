@@ -53,13 +53,29 @@ export async function run(inputs: SmokeInputs, deps: SmokeDeps): Promise<SmokeRe
   for (const r of results) log.info(resultLine(r));
   const failed = results.filter((r) => !r.ok && r.required);
   const warned = results.filter((r) => !r.ok && !r.required);
-  for (const r of failed)
-    log.error(`${r.name}: ${r.reason ?? 'failed'}`, { title: `smoke-test: ${r.name} failed` });
-  for (const r of warned)
-    log.warning(`${r.name}: ${r.reason ?? 'failed'} (continue-on-failure)`, {
-      title: `smoke-test: ${r.name} failed`,
-    });
+  const title = (r: CheckResult): { title: string } => ({ title: `smoke-test: ${r.name} failed` });
+  annotate(failed, log, (r) => log.error(`${r.name}: ${r.reason ?? 'failed'}`, title(r)));
+  annotate(warned, log, (r) =>
+    log.warning(`${r.name}: ${r.reason ?? 'failed'} (continue-on-failure)`, title(r)),
+  );
   return { passed: failed.length === 0, results, failed, warned, elapsedMs: clock.now() - start };
+}
+
+/** GitHub shows at most this many annotations of one level per step; more are not annotated. */
+export const ANNOTATION_CAP = 10;
+
+function annotate(
+  results: readonly CheckResult[],
+  log: Logger,
+  one: (r: CheckResult) => void,
+): void {
+  results.slice(0, ANNOTATION_CAP).forEach(one);
+  if (results.length > ANNOTATION_CAP) {
+    log.info(
+      `${results.length - ANNOTATION_CAP} more failed checks are not annotated ` +
+        `(GitHub shows ${ANNOTATION_CAP} per step); the job summary lists them all`,
+    );
+  }
 }
 
 function resultLine(r: CheckResult): string {
@@ -87,14 +103,14 @@ export function resultsJson(results: readonly CheckResult[]): object[] {
   }));
 }
 
-/** The job summary: a headline and a table of checks. */
+/** The job summary: a headline, a table of checks, and the failed requests in a folded block. */
 export function renderSummary(report: SmokeReport): string {
   const n = report.results.length;
   const ok = report.results.filter((r) => r.ok).length;
   const head = report.passed
     ? `✅ ${ok} of ${n} checks passed${report.warned.length ? ` (${report.warned.length} optional failed)` : ''}`
     : `❌ ${report.failed.length} of ${n} required checks failed`;
-  return new Summary()
+  const summary = new Summary()
     .heading('Smoke test', 2)
     .paragraph(`${head} in ${formatDuration(report.elapsedMs)}.`)
     .table(
@@ -107,6 +123,20 @@ export function renderSummary(report: SmokeReport): string {
         r.attempts,
         r.reason,
       ]),
-    )
-    .toString();
+    );
+  const failures = report.results.filter((r) => !r.ok);
+  if (failures.length) {
+    const rows = failures.map((r) => [
+      r.name,
+      `${r.method} ${r.url}`,
+      r.attempts,
+      formatDuration(r.elapsedMs),
+      r.reason,
+    ]);
+    summary.details(
+      `Failed requests (${failures.length})`,
+      new Summary().table(['Check', 'Request', 'Attempts', 'Time spent', 'Last reason'], rows),
+    );
+  }
+  return summary.toString();
 }

@@ -87,4 +87,33 @@ describe('smoke-test run', () => {
       '| GET app/healthz | ❌ failed | 503 | 5ms | 3 | status 503, expected 2xx |',
     );
   });
+
+  test('annotates at most 10 failures per level and says how many more the summary lists', async () => {
+    const log = new RecordingLogger();
+    const urls = Array.from({ length: 13 }, (_, i) => `http://app/p${i}`).join('\n');
+    const report = await run(inputs({ urls }), {
+      http: new FakeHttp(() => ({ status: 500 })),
+      clock: new FakeClock(),
+      log,
+    });
+    expect(report.failed).toHaveLength(13);
+    expect(log.lines.filter((l) => l.level === 'error')).toHaveLength(10);
+    expect(log.text()).toContain(
+      '3 more failed checks are not annotated (GitHub shows 10 per step); the job summary lists them all',
+    );
+    const md = renderSummary(report);
+    expect(md).toContain('<details><summary>Failed requests (13)</summary>');
+    expect(md).toContain(
+      '| GET app/p12 | GET http://app/p12 | 1 | 0ms | status 500, expected 2xx |',
+    );
+  });
+
+  test('a passing run has no failed-requests block', async () => {
+    const report = await run(inputs({ urls: 'http://app/' }), {
+      http: new FakeHttp(() => ({ status: 200 })),
+      clock: new FakeClock(),
+      log: new RecordingLogger(),
+    });
+    expect(renderSummary(report)).not.toContain('<details>');
+  });
 });

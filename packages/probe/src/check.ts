@@ -164,6 +164,14 @@ function fromObject(
       `Use one of: ${METHODS.join(', ')}`,
     );
   const body = readBody(at, o.body, headers);
+  if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
+    throw new InputError(
+      `${at}.body`,
+      body,
+      `is set on a ${method} check`,
+      'GET and HEAD requests carry no body: set method to POST, PUT or PATCH',
+    );
+  }
   const regexText = str('body-regex');
   const ev = o['expect-version'];
   return {

@@ -55,25 +55,36 @@ export const fetchHttp: Http = {
       };
     } catch (error) {
       const latencyMs = performance.now() - start;
-      if (
-        error instanceof Error &&
-        (error.name === 'TimeoutError' || error.name === 'AbortError')
-      ) {
-        throw new HttpError('timeout', `no response within ${req.timeoutMs}ms`, latencyMs);
+      const name = field(error, 'name');
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        // Timers have 1 ms resolution: never report less than the timeout that fired.
+        const waited = Math.max(latencyMs, req.timeoutMs);
+        throw new HttpError('timeout', `no response within ${req.timeoutMs}ms`, waited);
       }
       throw new HttpError('network', networkReason(error), latencyMs);
     }
   },
 };
 
+/**
+ * Reads a string property of a thrown value. Structural on purpose: fetch's errors may come from
+ * another realm (a test runner's VM context), where `instanceof Error` is false.
+ */
+function field(value: unknown, key: 'name' | 'message' | 'code'): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = (value as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
 function networkReason(error: unknown): string {
   const cause =
-    error instanceof Error
-      ? (error.cause as { code?: string; message?: string } | undefined)
-      : undefined;
-  if (cause?.code === 'ECONNREFUSED') return 'connection refused';
-  if (cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET') return 'connection reset';
-  if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') return 'host not found';
-  if (cause?.message) return cause.code ? `${cause.message} (${cause.code})` : cause.message;
-  return error instanceof Error ? error.message : String(error);
+    typeof error === 'object' && error !== null ? (error as { cause?: unknown }).cause : undefined;
+  const code = field(cause, 'code');
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE')
+    return 'connection reset';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+  const causeMessage = field(cause, 'message');
+  if (causeMessage) return code ? `${causeMessage} (${code})` : causeMessage;
+  return field(error, 'message') ?? String(error);
 }

@@ -214,6 +214,10 @@ describe('buildChecks', () => {
       'input "checks[0].continue-on-failure": "maybe" is not a boolean',
     ],
     [[{ url: 'http://a/', url2: 1 }], 'is not a check setting'],
+    [
+      [{ url: 'http://a/', body: 'x' }],
+      'input "checks[0].body": "x" is set on a GET check. GET and HEAD requests carry no body',
+    ],
   ])('[%#] rejects %j', (doc, message) => {
     expect(() => buildChecks([], doc, defaults)).toThrow(message);
   });
