@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4265);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3285);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4265:
+/***/ 3285:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28764,6 +28764,15 @@ async function mapLimit(items, limit, fn) {
     return results;
 }
 
+;// CONCATENATED MODULE: ./packages/kit/src/objects.ts
+/**
+ * `{ [key]: value }` when the value is defined, else `{}`: spread it into an object literal so that
+ * optional properties are left out rather than set to undefined.
+ */
+function optional(key, value) {
+    return value === undefined ? {} : { [key]: value };
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./packages/kit/src/exec.ts
@@ -28926,6 +28935,7 @@ async function runAction(action, io, body) {
 
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
 /** @switchyard/kit: the pieces every action shares. See README.md. */
+
 
 
 
@@ -32152,11 +32162,80 @@ function readPath(name, src) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/probe/src/headers.ts
+/** Request headers: parsing, which values are secrets, and credentials carried in URLs. */
+
+const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key|credential/i;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Whether a header's value is treated as a secret. */
+function isSecretHeader(name) {
+    return SECRET_HEADER.test(name);
+}
+/** The values of secret headers, each whole and by its words (`Bearer <token>` → the token too). */
+function secretValues(headers) {
+    return Object.entries(headers)
+        .filter(([k]) => isSecretHeader(k))
+        .flatMap(([, v]) => [v, ...v.split(/\s+/).slice(1)]);
+}
+/**
+ * fetch refuses URLs with credentials: moves `user:pass@` into an `Authorization: Basic` header
+ * (unless one is set), clears them from the URL, and records the password as a secret.
+ */
+function moveCredentials(url, headers, secrets) {
+    if (!url.password && !url.username)
+        return;
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    if (pass)
+        secrets.push(pass, url.password);
+    headers.Authorization ??= `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+}
+/** Header maps from YAML (mapping) or an input (`Name: value` or `Name=value` lines). */
+function parseHeaders(at, v) {
+    if (v === undefined || v === null)
+        return {};
+    let entries;
+    if (typeof v === 'string') {
+        entries = v
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .map((line, i) => {
+            const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
+            // The value is not shown: a header line may hold a credential.
+            if (!m)
+                throw new InputError(`${at}[line ${i + 1}]`, '(hidden)', 'is not a header line', 'Write one "Name: value" per line');
+            return [m[1], m[2]];
+        });
+    }
+    else if (typeof v === 'object' && !Array.isArray(v)) {
+        entries = Object.entries(v);
+    }
+    else {
+        throw new InputError(at, v, 'is not a header map', 'Write a mapping of header names to values');
+    }
+    const out = {};
+    for (const [k, val] of entries) {
+        if (!HEADER_NAME.test(k))
+            throw new InputError(`${at}.${k}`, k, 'is not a valid header name', 'Use letters, digits and -');
+        if (typeof val !== 'string' && typeof val !== 'number')
+            throw new InputError(`${at}.${k}`, val, 'is not a header value', 'Give a string');
+        const s = String(val);
+        if (/[\r\n]/.test(s))
+            throw new InputError(`${at}.${k}`, '(hidden)', 'contains a line break', 'Header values are one line');
+        out[k] = s;
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./packages/probe/src/check.ts
 /**
  * What one HTTP check is, and how checks are read from a URL list or a YAML/JSON document.
  * Parsing is pure and strict: every problem is an {@link InputError} naming `<input>[i].<key>`.
  */
+
 
 
 
@@ -32177,20 +32256,12 @@ const KEYS = [
     'expect-version',
     'follow-redirects',
 ];
-const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key|credential/i;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Whether a header's value is treated as a secret. */
-function isSecretHeader(name) {
-    return SECRET_HEADER.test(name);
-}
 /**
  * Builds checks from plain URLs (input `urlsInput`) and from a parsed YAML/JSON value (input
  * `checksInput`: a list of URL strings or check objects).
  */
 function buildChecks(urls, doc, defaults, urlsInput = 'urls', checksInput = 'checks') {
-    const secrets = Object.entries(defaults.headers)
-        .filter(([k]) => isSecretHeader(k))
-        .map(([, v]) => v);
+    const secrets = secretValues(defaults.headers);
     const checks = urls.map((u, i) => fromObject(`${urlsInput}[${i}]`, { url: u }, defaults, secrets));
     if (doc !== undefined && doc !== null) {
         if (!Array.isArray(doc))
@@ -32229,19 +32300,8 @@ function fromObject(at, o, d, secrets) {
         ...d.headers,
         ...parseHeaders(`${at}.headers`, o.headers),
     };
-    if (url.password || url.username) {
-        const user = decodeURIComponent(url.username);
-        const pass = decodeURIComponent(url.password);
-        if (pass)
-            secrets.push(pass, url.password);
-        const basic = Buffer.from(`${user}:${pass}`).toString('base64');
-        headers.Authorization ??= `Basic ${basic}`;
-        url.username = '';
-        url.password = '';
-    }
-    for (const [k, v] of Object.entries(headers))
-        if (isSecretHeader(k))
-            secrets.push(v, ...v.split(/\s+/).slice(1));
+    moveCredentials(url, headers, secrets);
+    secrets.push(...secretValues(headers));
     const methodText = str('method') ?? 'GET';
     const method = METHODS.find((m) => m === methodText.toUpperCase());
     if (!method)
@@ -32250,41 +32310,36 @@ function fromObject(at, o, d, secrets) {
     if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
         throw new InputError(`${at}.body`, body, `is set on a ${method} check`, 'GET and HEAD requests carry no body: set method to POST, PUT or PATCH');
     }
-    const regexText = str('body-regex');
+    /** A setting's parsed value, or the fallback when the check does not set it. */
+    const setting = (key, parse, fallback) => {
+        const raw = str(key);
+        return raw === undefined ? fallback : parse(`${at}.${key}`, raw);
+    };
+    const duration = (name, raw) => parseDuration(name, raw, { min: 1 });
     const ev = o['expect-version'];
     return {
         name: str('name')?.trim() ?? '',
         method,
         url: url.toString(),
         headers,
-        ...(body !== undefined && { body }),
+        ...optional('body', body),
         expectStatus: o['expect-status'] === undefined
             ? d.expectStatus
             : parseStatus(`${at}.expect-status`, o['expect-status']),
         bodyContains: stringList(`${at}.body-contains`, o['body-contains']),
-        ...(regexText !== undefined && { bodyRegex: parseRegex(`${at}.body-regex`, regexText) }),
+        ...optional('bodyRegex', setting('body-regex', parseRegex, undefined)),
         json: stringList(`${at}.expect-json`, o['expect-json']).map((a, i) => parseAssertion(`${at}.expect-json[${i}]`, a)),
-        ...optional('maxLatencyMs', str('max-latency') === undefined
-            ? d.maxLatencyMs
-            : parseDuration(`${at}.max-latency`, str('max-latency'), { min: 1 })),
-        timeoutMs: str('timeout') === undefined
-            ? d.timeoutMs
-            : parseDuration(`${at}.timeout`, str('timeout'), { min: 1 }),
-        continueOnFailure: str('continue-on-failure') === undefined
-            ? false
-            : parseBoolean(`${at}.continue-on-failure`, str('continue-on-failure')),
+        ...optional('maxLatencyMs', setting('max-latency', duration, d.maxLatencyMs)),
+        timeoutMs: setting('timeout', duration, d.timeoutMs),
+        continueOnFailure: setting('continue-on-failure', parseBoolean, false),
+        // expect-version: false opts out, true (or unset) takes the default, a string sets this check's own.
         ...optional('expectVersion', ev === false
             ? undefined
             : ev === undefined || ev === true
                 ? d.expectVersion
                 : str('expect-version')),
-        followRedirects: str('follow-redirects') === undefined
-            ? d.followRedirects
-            : parseBoolean(`${at}.follow-redirects`, str('follow-redirects')),
+        followRedirects: setting('follow-redirects', parseBoolean, d.followRedirects),
     };
-}
-function optional(key, value) {
-    return value === undefined ? {} : { [key]: value };
 }
 function resolveUrl(at, raw, base) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(raw))
@@ -32297,43 +32352,6 @@ function resolveUrl(at, raw, base) {
     if (query !== undefined)
         joined.search = query;
     return parseUrl(at, joined.toString());
-}
-/** Header maps from YAML (mapping) or an input (`Name: value` or `Name=value` lines). */
-function parseHeaders(at, v) {
-    if (v === undefined || v === null)
-        return {};
-    let entries;
-    if (typeof v === 'string') {
-        entries = v
-            .split(/\r?\n/)
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .map((line, i) => {
-            const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
-            // The value is not shown: a header line may hold a credential.
-            if (!m)
-                throw new InputError(`${at}[line ${i + 1}]`, '(hidden)', 'is not a header line', 'Write one "Name: value" per line');
-            return [m[1], m[2]];
-        });
-    }
-    else if (typeof v === 'object' && !Array.isArray(v)) {
-        entries = Object.entries(v);
-    }
-    else {
-        throw new InputError(at, v, 'is not a header map', 'Write a mapping of header names to values');
-    }
-    const out = {};
-    for (const [k, val] of entries) {
-        if (!HEADER_NAME.test(k))
-            throw new InputError(`${at}.${k}`, k, 'is not a valid header name', 'Use letters, digits and -');
-        if (typeof val !== 'string' && typeof val !== 'number')
-            throw new InputError(`${at}.${k}`, val, 'is not a header value', 'Give a string');
-        const s = String(val);
-        if (/[\r\n]/.test(s))
-            throw new InputError(`${at}.${k}`, '(hidden)', 'contains a line break', 'Header values are one line');
-        out[k] = s;
-    }
-    return out;
 }
 function readBody(at, v, headers) {
     if (v === undefined || v === null)
@@ -32584,6 +32602,7 @@ function excerpt(body) {
 
 
 
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./actions/smoke-test/src/inputs.ts
@@ -32621,7 +32640,7 @@ function parseInputs(r, readFile) {
         headers: parseHeaders('headers', r.text('headers')),
         expectStatus: parseStatus('expect-status', r.text('expect-status') || '2xx'),
         timeoutMs: r.duration('request-timeout', { default: 5000, min: 1 }),
-        ...optionalMs('maxLatencyMs', r.duration('max-latency', { default: undefined, min: 1 })),
+        ...optional('maxLatencyMs', r.duration('max-latency', { default: undefined, min: 1 })),
         ...(expectVersion !== undefined && { expectVersion }),
         followRedirects: r.boolean('follow-redirects', { default: true }),
     };
@@ -32659,9 +32678,6 @@ function parseInputs(r, readFile) {
         versionPath,
         ...(expectVersion !== undefined && { expectVersion }),
     };
-}
-function optionalMs(key, v) {
-    return v === undefined ? {} : { [key]: v };
 }
 
 ;// CONCATENATED MODULE: ./actions/smoke-test/src/run.ts

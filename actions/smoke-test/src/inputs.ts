@@ -1,5 +1,5 @@
 /** The smoke-test inputs, parsed and validated once, before any request (STYLE.md §2). */
-import { InputError, type InputReader } from '@switchyard/kit';
+import { InputError, optional, type InputReader } from '@switchyard/kit';
 import {
   buildChecks,
   parseHeaders,
@@ -68,7 +68,7 @@ export function parseInputs(r: InputReader, readFile: ReadFile): SmokeInputs {
     headers: parseHeaders('headers', r.text('headers')),
     expectStatus: parseStatus('expect-status', r.text('expect-status') || '2xx'),
     timeoutMs: r.duration('request-timeout', { default: 5000, min: 1 }),
-    ...optionalMs('maxLatencyMs', r.duration('max-latency', { default: undefined, min: 1 })),
+    ...optional('maxLatencyMs', r.duration('max-latency', { default: undefined, min: 1 })),
     ...(expectVersion !== undefined && { expectVersion }),
     followRedirects: r.boolean('follow-redirects', { default: true }),
   };
@@ -120,8 +120,4 @@ export function parseInputs(r: InputReader, readFile: ReadFile): SmokeInputs {
     versionPath,
     ...(expectVersion !== undefined && { expectVersion }),
   };
-}
-
-function optionalMs(key: 'maxLatencyMs', v: number | undefined): { maxLatencyMs?: number } {
-  return v === undefined ? {} : { [key]: v };
 }

@@ -6,6 +6,7 @@ export * from './inputs.js';
 export * from './clock.js';
 export * from './retry.js';
 export * from './concurrency.js';
+export * from './objects.js';
 export * from './secrets.js';
 export * from './io.js';
 export * from './exec.js';

@@ -1,5 +1,6 @@
 import {
   ActionError,
+  optional,
   ExecError,
   ProcessExec,
   Secrets,
@@ -132,5 +133,12 @@ describe('ProcessExec (real processes)', () => {
     expect(displayCommand('docker', ['run', '--name', 'a b', "it's"])).toBe(
       `docker run --name 'a b' 'it'\\''s'`,
     );
+  });
+});
+
+describe('optional', () => {
+  test('spreads a defined value and leaves an undefined one out', () => {
+    expect({ a: 1, ...optional('b', 0), ...optional('c', undefined) }).toEqual({ a: 1, b: 0 });
+    expect('c' in { ...optional('c', undefined) }).toBe(false);
   });
 });

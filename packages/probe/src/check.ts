@@ -2,7 +2,8 @@
  * What one HTTP check is, and how checks are read from a URL list or a YAML/JSON document.
  * Parsing is pure and strict: every problem is an {@link InputError} naming `<input>[i].<key>`.
  */
-import { InputError, parseBoolean, parseDuration, parseUrl } from '@switchyard/kit';
+import { InputError, optional, parseBoolean, parseDuration, parseUrl } from '@switchyard/kit';
+import { moveCredentials, parseHeaders, secretValues } from './headers.js';
 import { parseAssertion, type JsonAssertion } from './jsonpath.js';
 import { parseStatus, type StatusMatcher } from './status.js';
 
@@ -62,14 +63,6 @@ const KEYS = [
   'expect-version',
   'follow-redirects',
 ] as const;
-const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key|credential/i;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** Whether a header's value is treated as a secret. */
-export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADER.test(name);
-}
-
 /**
  * Builds checks from plain URLs (input `urlsInput`) and from a parsed YAML/JSON value (input
  * `checksInput`: a list of URL strings or check objects).
@@ -81,9 +74,7 @@ export function buildChecks(
   urlsInput = 'urls',
   checksInput = 'checks',
 ): ParsedChecks {
-  const secrets: string[] = Object.entries(defaults.headers)
-    .filter(([k]) => isSecretHeader(k))
-    .map(([, v]) => v);
+  const secrets: string[] = secretValues(defaults.headers);
   const checks: CheckSpec[] = urls.map((u, i) =>
     fromObject(`${urlsInput}[${i}]`, { url: u }, defaults, secrets),
   );
@@ -143,17 +134,8 @@ function fromObject(
     ...d.headers,
     ...parseHeaders(`${at}.headers`, o.headers),
   };
-  if (url.password || url.username) {
-    const user = decodeURIComponent(url.username);
-    const pass = decodeURIComponent(url.password);
-    if (pass) secrets.push(pass, url.password);
-    const basic = Buffer.from(`${user}:${pass}`).toString('base64');
-    headers.Authorization ??= `Basic ${basic}`;
-    url.username = '';
-    url.password = '';
-  }
-  for (const [k, v] of Object.entries(headers))
-    if (isSecretHeader(k)) secrets.push(v, ...v.split(/\s+/).slice(1));
+  moveCredentials(url, headers, secrets);
+  secrets.push(...secretValues(headers));
   const methodText = str('method') ?? 'GET';
   const method = METHODS.find((m) => m === methodText.toUpperCase());
   if (!method)
@@ -172,37 +154,32 @@ function fromObject(
       'GET and HEAD requests carry no body: set method to POST, PUT or PATCH',
     );
   }
-  const regexText = str('body-regex');
+  /** A setting's parsed value, or the fallback when the check does not set it. */
+  const setting = <T>(key: string, parse: (name: string, raw: string) => T, fallback: T): T => {
+    const raw = str(key);
+    return raw === undefined ? fallback : parse(`${at}.${key}`, raw);
+  };
+  const duration = (name: string, raw: string): number => parseDuration(name, raw, { min: 1 });
   const ev = o['expect-version'];
   return {
     name: str('name')?.trim() ?? '',
     method,
     url: url.toString(),
     headers,
-    ...(body !== undefined && { body }),
+    ...optional('body', body),
     expectStatus:
       o['expect-status'] === undefined
         ? d.expectStatus
         : parseStatus(`${at}.expect-status`, o['expect-status']),
     bodyContains: stringList(`${at}.body-contains`, o['body-contains']),
-    ...(regexText !== undefined && { bodyRegex: parseRegex(`${at}.body-regex`, regexText) }),
+    ...optional('bodyRegex', setting('body-regex', parseRegex, undefined)),
     json: stringList(`${at}.expect-json`, o['expect-json']).map((a, i) =>
       parseAssertion(`${at}.expect-json[${i}]`, a),
     ),
-    ...optional(
-      'maxLatencyMs',
-      str('max-latency') === undefined
-        ? d.maxLatencyMs
-        : parseDuration(`${at}.max-latency`, str('max-latency') as string, { min: 1 }),
-    ),
-    timeoutMs:
-      str('timeout') === undefined
-        ? d.timeoutMs
-        : parseDuration(`${at}.timeout`, str('timeout') as string, { min: 1 }),
-    continueOnFailure:
-      str('continue-on-failure') === undefined
-        ? false
-        : parseBoolean(`${at}.continue-on-failure`, str('continue-on-failure') as string),
+    ...optional('maxLatencyMs', setting('max-latency', duration, d.maxLatencyMs)),
+    timeoutMs: setting('timeout', duration, d.timeoutMs),
+    continueOnFailure: setting('continue-on-failure', parseBoolean, false),
+    // expect-version: false opts out, true (or unset) takes the default, a string sets this check's own.
     ...optional(
       'expectVersion',
       ev === false
@@ -211,15 +188,8 @@ function fromObject(
           ? d.expectVersion
           : str('expect-version'),
     ),
-    followRedirects:
-      str('follow-redirects') === undefined
-        ? d.followRedirects
-        : parseBoolean(`${at}.follow-redirects`, str('follow-redirects') as string),
+    followRedirects: setting('follow-redirects', parseBoolean, d.followRedirects),
   };
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
 function resolveUrl(at: string, raw: string, base: URL | undefined): URL {
@@ -236,56 +206,6 @@ function resolveUrl(at: string, raw: string, base: URL | undefined): URL {
   joined.pathname = `${joined.pathname.replace(/\/$/, '')}/${path.replace(/^\//, '')}`;
   if (query !== undefined) joined.search = query;
   return parseUrl(at, joined.toString());
-}
-
-/** Header maps from YAML (mapping) or an input (`Name: value` or `Name=value` lines). */
-export function parseHeaders(at: string, v: unknown): Record<string, string> {
-  if (v === undefined || v === null) return {};
-  let entries: [string, unknown][];
-  if (typeof v === 'string') {
-    entries = v
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .map((line, i) => {
-        const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
-        // The value is not shown: a header line may hold a credential.
-        if (!m)
-          throw new InputError(
-            `${at}[line ${i + 1}]`,
-            '(hidden)',
-            'is not a header line',
-            'Write one "Name: value" per line',
-          );
-        return [m[1] as string, m[2]];
-      });
-  } else if (typeof v === 'object' && !Array.isArray(v)) {
-    entries = Object.entries(v as Record<string, unknown>);
-  } else {
-    throw new InputError(at, v, 'is not a header map', 'Write a mapping of header names to values');
-  }
-  const out: Record<string, string> = {};
-  for (const [k, val] of entries) {
-    if (!HEADER_NAME.test(k))
-      throw new InputError(
-        `${at}.${k}`,
-        k,
-        'is not a valid header name',
-        'Use letters, digits and -',
-      );
-    if (typeof val !== 'string' && typeof val !== 'number')
-      throw new InputError(`${at}.${k}`, val, 'is not a header value', 'Give a string');
-    const s = String(val);
-    if (/[\r\n]/.test(s))
-      throw new InputError(
-        `${at}.${k}`,
-        '(hidden)',
-        'contains a line break',
-        'Header values are one line',
-      );
-    out[k] = s;
-  }
-  return out;
 }
 
 function readBody(at: string, v: unknown, headers: Record<string, string>): string | undefined {

@@ -2,5 +2,6 @@
 export * from './status.js';
 export * from './jsonpath.js';
 export * from './check.js';
+export * from './headers.js';
 export * from './http.js';
 export * from './run.js';
