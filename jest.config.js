@@ -7,6 +7,7 @@ const moduleNameMapper = {
   '^@switchyard/kit$': '<rootDir>/packages/kit/src/index.ts',
   '^@switchyard/kit/actions$': '<rootDir>/packages/kit/src/actions-io.ts',
   '^@switchyard/probe$': '<rootDir>/packages/probe/src/index.ts',
+  '^@switchyard/image$': '<rootDir>/packages/image/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const common = {
@@ -31,8 +32,8 @@ export default {
     {
       ...common,
       displayName: 'integration',
+      // The per-test timeout is a global option: package.json's test:integration passes it.
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testTimeout: 90_000,
     },
   ],
 };

@@ -28825,8 +28825,17 @@ class ProcessExec {
                     timedOut = true;
                     child.kill('SIGKILL');
                 }, options.timeoutMs);
-            child.stdout.on('data', (b) => out.push(b));
-            child.stderr.on('data', (b) => err.push(b));
+            const lines = options.onLine
+                ? lineSplitter((l) => options.onLine?.(this.secrets.mask(l)))
+                : undefined;
+            child.stdout.on('data', (b) => {
+                out.push(b);
+                lines?.stdout(b);
+            });
+            child.stderr.on('data', (b) => {
+                err.push(b);
+                lines?.stderr(b);
+            });
             child.on('error', (e) => {
                 clearTimeout(timer);
                 reject(new ExecError(`${command}: could not start (${e.message})`, {
@@ -28837,6 +28846,7 @@ class ProcessExec {
             });
             child.on('close', (code, signal) => {
                 clearTimeout(timer);
+                lines?.flush();
                 const result = {
                     exitCode: code ?? -1,
                     stdout: Buffer.concat(out).toString('utf8'),
@@ -28856,6 +28866,25 @@ class ProcessExec {
             child.stdin.end(options.input ?? '');
         });
     }
+}
+/** Cuts two byte streams into lines (a partial line waits for its end, per stream). */
+function lineSplitter(emit) {
+    const pending = { stdout: '', stderr: '' };
+    const feed = (key, b) => {
+        const parts = (pending[key] + b.toString('utf8')).split(/\r?\n/);
+        pending[key] = parts.pop() ?? '';
+        parts.forEach(emit);
+    };
+    return {
+        stdout: (b) => feed('stdout', b),
+        stderr: (b) => feed('stderr', b),
+        flush: () => {
+            for (const key of ['stdout', 'stderr'])
+                if (pending[key] !== '')
+                    emit(pending[key]);
+            pending.stdout = pending.stderr = '';
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/kit/src/summary.ts

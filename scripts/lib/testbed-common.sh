@@ -61,5 +61,14 @@ image_label() {
 # sha256 of stdin, hex only.
 sha256_stdin() { sha256sum | cut -d' ' -f1; }
 
+# True while process $1 exists and is not a zombie. A killed child of an earlier `up` is
+# reparented to PID 1, which may take a while to reap it; `kill -0` still succeeds meanwhile.
+process_alive() {
+  local stat
+  [[ $1 =~ ^[0-9]+$ ]] && read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+  stat=${stat##*) }
+  [[ ${stat:0:1} != Z ]]
+}
+
 # Seconds since the epoch with milliseconds, for timings.
 now_ms() { date +%s%3N; }

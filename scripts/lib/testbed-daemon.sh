@@ -59,7 +59,7 @@ ensure_daemon() {
   pid=$!
   printf '%s\n' "$pid" >"$DOCKERD_PID_FILE"
   while ! docker_answers; do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! process_alive "$pid"; then
       rm -f "$DOCKERD_PID_FILE"
       tail_log "$DOCKERD_LOG"
       die "docker daemon: dockerd (pid $pid) exited during start-up"
@@ -93,7 +93,7 @@ stop_our_daemon() {
   log "stopping dockerd (pid $pid, started by the testbed)"
   started=$(now_ms)
   kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do
+  while process_alive "$pid"; do
     if (($(now_ms) - started >= 30000)); then
       log "dockerd (pid $pid) ignored SIGTERM for 30 s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
@@ -102,7 +102,7 @@ stop_our_daemon() {
     fi
     sleep 0.1
   done
-  kill -0 "$pid" 2>/dev/null && die "docker daemon: dockerd (pid $pid) would not stop"
+  process_alive "$pid" && die "docker daemon: dockerd (pid $pid) would not stop"
   rm -f "$DOCKERD_PID_FILE"
   log "dockerd stopped ($(($(now_ms) - started)) ms)"
 }

@@ -6,7 +6,15 @@
  * log or summary shows a registered secret.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +42,8 @@ export interface RunOptions {
   readonly workspace?: string;
   /** Kill the step after this long (default 120 s). */
   readonly timeoutMs?: number;
+  /** The webhook event payload (default: a push to main of acme/shop). */
+  readonly event?: Readonly<Record<string, unknown>>;
 }
 
 export interface StepRun {
@@ -53,6 +63,8 @@ export interface ActionRun extends StepRun {
   /** `::error` / `::warning` / `::notice` lines. */
   readonly annotations: { level: string; message: string; props: string }[];
   readonly post?: StepRun;
+  /** Files left in RUNNER_TEMP after the last step (relative paths); the harness then deletes it. */
+  readonly tempFiles: string[];
 }
 
 function findRoot(from: string): string {
@@ -104,7 +116,7 @@ export async function runAction(action: string, opts: RunOptions = {}): Promise<
     if (!(name in declared))
       throw new Error(`${action}: input "${name}" is not declared in action.yml`);
   }
-  const env = baseEnv(opts.workspace);
+  const { env, tmp } = baseEnv(opts.workspace, opts.event);
   for (const [name, spec] of Object.entries(declared)) {
     const value =
       opts.inputs?.[name] ?? (spec.default === undefined ? undefined : defaultText(spec.default));
@@ -119,13 +131,15 @@ export async function runAction(action: string, opts: RunOptions = {}): Promise<
     for (const [k, v] of Object.entries(main.state)) postEnv[`STATE_${k}`] = v;
     post = await runStep(resolve(actionDir, meta.runs.post), postEnv, opts.timeoutMs);
   }
+  const tempFiles = readdirSync(env.RUNNER_TEMP ?? tmp, { recursive: true }).map(String);
+  rmSync(tmp, { recursive: true, force: true });
   const logs = [main.log, post?.log ?? ''].join('\n');
   const masked = [...logs.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1] ?? '');
   const annotations = [...main.log.matchAll(/^::(error|warning|notice)( [^:]*)?::(.*)$/gm)].map(
     (m) => ({ level: m[1] ?? '', props: (m[2] ?? '').trim(), message: unescapeData(m[3] ?? '') }),
   );
   assertNoSecrets(action, [...masked, ...(opts.secrets ?? [])], logs, main.summary);
-  return { ...main, masked, annotations, ...(post && { post }) };
+  return { ...main, masked, annotations, ...(post && { post }), tempFiles };
 }
 
 /** The runner's input variable name: upper-cased, spaces → `_`, hyphens kept. */
@@ -168,7 +182,10 @@ function assertNoSecrets(
   }
 }
 
-function baseEnv(workspace?: string): Record<string, string> {
+function baseEnv(
+  workspace?: string,
+  payload?: Readonly<Record<string, unknown>>,
+): { env: Record<string, string>; tmp: string } {
   const tmp = mkdtempSync(join(tmpdir(), 'switchyard-run-'));
   const ws = workspace ?? join(tmp, 'workspace');
   const temp = join(tmp, 'runner-temp');
@@ -181,12 +198,14 @@ function baseEnv(workspace?: string): Record<string, string> {
   const event = join(tmp, 'event.json');
   writeFileSync(
     event,
-    JSON.stringify({
-      ref: 'refs/heads/main',
-      repository: { full_name: 'acme/shop', default_branch: 'main' },
-    }),
+    JSON.stringify(
+      payload ?? {
+        ref: 'refs/heads/main',
+        repository: { full_name: 'acme/shop', default_branch: 'main' },
+      },
+    ),
   );
-  return {
+  const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: process.env.HOME ?? '/root',
     ...(process.env.DOCKER_HOST && { DOCKER_HOST: process.env.DOCKER_HOST }),
@@ -222,6 +241,7 @@ function baseEnv(workspace?: string): Record<string, string> {
     GITHUB_API_URL: 'https://api.github.com',
     GITHUB_GRAPHQL_URL: 'https://api.github.com/graphql',
   };
+  return { env, tmp };
 }
 
 function runStep(

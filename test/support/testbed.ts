@@ -9,10 +9,30 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** What `scripts/testbed up` provides, read from its testbed.env. */
 export interface Testbed {
+  /** The state dir (`$SWITCHYARD_TESTBED_DIR`, default /tmp/switchyard-testbed). */
   readonly dir: string;
+  /** The node base image (host node + busybox, made with `docker import`). */
   readonly baseImage: string;
+  /** The example app image, built on `baseImage`. */
   readonly appImage: string;
+  /** `host:port` of a plain-HTTP docker-registry on 127.0.0.1: no auth, delete enabled. */
+  readonly registry: string;
+  /** A docker-registry on 127.0.0.1 with htpasswd auth: anonymous requests get 401. */
+  readonly authRegistry: {
+    readonly host: string;
+    readonly user: string;
+    readonly password: string;
+  };
+  /**
+   * A DOCKER_CONFIG dir whose cli-plugins hold docker buildx. The default `docker` has no buildx,
+   * so a test picks the buildx or the classic path by setting DOCKER_CONFIG or not. Copy the dir
+   * before a `docker login` with it, or the credentials land in the shared one.
+   */
+  readonly buildxDockerConfig: string;
+  /** A CONTAINERS_STORAGE_CONF file that keeps buildah's storage (vfs) in the state dir. */
+  readonly containersStorageConf: string;
 }
 
 /** Reads `$SWITCHYARD_TESTBED_DIR/testbed.env`, written by `scripts/testbed up`. */
@@ -34,7 +54,19 @@ export function testbed(): Testbed {
     if (!v) throw new Error(`${file} has no ${k}: re-run "npm run testbed -- up"`);
     return v;
   };
-  return { dir, baseImage: need('SWITCHYARD_BASE_IMAGE'), appImage: need('SWITCHYARD_APP_IMAGE') };
+  return {
+    dir,
+    baseImage: need('SWITCHYARD_BASE_IMAGE'),
+    appImage: need('SWITCHYARD_APP_IMAGE'),
+    registry: need('SWITCHYARD_REGISTRY'),
+    authRegistry: {
+      host: need('SWITCHYARD_AUTH_REGISTRY'),
+      user: need('SWITCHYARD_AUTH_REGISTRY_USER'),
+      password: need('SWITCHYARD_AUTH_REGISTRY_PASSWORD'),
+    },
+    buildxDockerConfig: need('SWITCHYARD_BUILDX_DOCKER_CONFIG'),
+    containersStorageConf: need('SWITCHYARD_CONTAINERS_STORAGE_CONF'),
+  };
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -51,11 +83,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Runs the default `docker` CLI; resolves to its trimmed stdout, rejects on a non-zero exit. */
 export async function docker(...args: string[]): Promise<string> {
   const { stdout } = await run('docker', args, { maxBuffer: 16 * 1024 * 1024 });
   return stdout.trim();
 }
 
+/** Options for {@link AppContainer.start}; each has a default. */
 export interface AppOptions {
   readonly version?: string;
   readonly color?: string;

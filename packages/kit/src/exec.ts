@@ -19,6 +19,8 @@ export interface ExecOptions {
   readonly allowFailure?: boolean;
   /** Don't log the command line. */
   readonly quiet?: boolean;
+  /** Called with each output line (stdout and stderr, secrets masked) as it arrives, e.g. to stream a build log. */
+  readonly onLine?: (line: string) => void;
 }
 
 export interface ExecResult {
@@ -76,8 +78,17 @@ export class ProcessExec implements Exec {
               timedOut = true;
               child.kill('SIGKILL');
             }, options.timeoutMs);
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
+      const lines = options.onLine
+        ? lineSplitter((l) => options.onLine?.(this.secrets.mask(l)))
+        : undefined;
+      child.stdout.on('data', (b: Buffer) => {
+        out.push(b);
+        lines?.stdout(b);
+      });
+      child.stderr.on('data', (b: Buffer) => {
+        err.push(b);
+        lines?.stderr(b);
+      });
       child.on('error', (e) => {
         clearTimeout(timer);
         reject(
@@ -90,6 +101,7 @@ export class ProcessExec implements Exec {
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
+        lines?.flush();
         const result = {
           exitCode: code ?? -1,
           stdout: Buffer.concat(out).toString('utf8'),
@@ -108,4 +120,26 @@ export class ProcessExec implements Exec {
       child.stdin.end(options.input ?? '');
     });
   }
+}
+
+/** Cuts two byte streams into lines (a partial line waits for its end, per stream). */
+function lineSplitter(emit: (line: string) => void): {
+  stdout(b: Buffer): void;
+  stderr(b: Buffer): void;
+  flush(): void;
+} {
+  const pending = { stdout: '', stderr: '' };
+  const feed = (key: 'stdout' | 'stderr', b: Buffer): void => {
+    const parts = (pending[key] + b.toString('utf8')).split(/\r?\n/);
+    pending[key] = parts.pop() ?? '';
+    parts.forEach(emit);
+  };
+  return {
+    stdout: (b) => feed('stdout', b),
+    stderr: (b) => feed('stderr', b),
+    flush: () => {
+      for (const key of ['stdout', 'stderr'] as const) if (pending[key] !== '') emit(pending[key]);
+      pending.stdout = pending.stderr = '';
+    },
+  };
 }

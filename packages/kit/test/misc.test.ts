@@ -129,6 +129,23 @@ describe('ProcessExec (real processes)', () => {
     await expect(exec.run('/nonexistent/program', [])).rejects.toThrow('could not start');
   });
 
+  test('streams output lines as they come, masked, including a last line without a newline', async () => {
+    const secrets = new Secrets();
+    secrets.add('hunter22');
+    const exec = new ProcessExec(new RecordingLogger(), secrets);
+    const lines: string[] = [];
+    const r = await exec.run(
+      node,
+      [
+        '-e',
+        'process.stdout.write("one\\ntw"); setTimeout(() => { process.stdout.write("o hunter22\\r\\n"); process.stderr.write("err line\\nlast"); }, 50)',
+      ],
+      { onLine: (l) => lines.push(l) },
+    );
+    expect(lines.sort()).toEqual(['err line', 'last', 'one', 'two ***']);
+    expect(r.stdout).toBe('one\ntwo hunter22\r\n');
+  });
+
   test('displayCommand quotes only what needs quoting', () => {
     expect(displayCommand('docker', ['run', '--name', 'a b', "it's"])).toBe(
       `docker run --name 'a b' 'it'\\''s'`,

@@ -1,0 +1,185 @@
+/** The build-image inputs, parsed and checked once, before any command runs (STYLE.md §2). */
+import { isAbsolute, join, resolve } from 'node:path';
+import { InputError, type InputReader } from '@switchyard/kit';
+import {
+  defaultTagRules,
+  parseImageName,
+  parseRegistry,
+  parseTagRules,
+  type BuilderKind,
+  type BuildSecret,
+  type Credentials,
+  type ImageName,
+  type LatestMode,
+  type TagRule,
+} from '@switchyard/image';
+
+export interface BuildImageInputs {
+  readonly image: ImageName;
+  /** Where to push; undefined = nothing to push to. */
+  readonly registry?: string;
+  readonly credentials?: Credentials;
+  readonly tagRules: readonly TagRule[];
+  readonly latest: LatestMode;
+  readonly context: string;
+  readonly file: string;
+  readonly buildArgs: readonly (readonly [string, string])[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly target?: string;
+  readonly secrets: readonly BuildSecret[];
+  readonly pull: boolean;
+  readonly noCache: boolean;
+  readonly platforms: readonly string[];
+  readonly cacheFrom: readonly string[];
+  readonly cacheTo: readonly string[];
+  readonly provenance?: string;
+  readonly sbom?: boolean;
+  readonly builder: 'auto' | BuilderKind;
+  readonly push: boolean;
+  readonly load: boolean;
+  /** Attempts of each push (1 = no retry). */
+  readonly pushAttempts: number;
+  readonly dryRun: boolean;
+}
+
+/** The file system questions input checking asks. */
+export interface PathChecks {
+  isDirectory(path: string): boolean;
+  isFile(path: string): boolean;
+}
+
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+
+function tristate(r: InputReader, name: string): boolean | undefined {
+  const s = r.text(name);
+  return s === '' || s === 'auto' ? undefined : r.boolean(name);
+}
+
+export function parseInputs(
+  r: InputReader,
+  workspace: string,
+  fs: PathChecks,
+  gitTagIsSemver: boolean,
+): BuildImageInputs {
+  const registry = parseRegistry('registry', r.text('registry'));
+  const image = parseImageName(
+    'image',
+    r.required('image', 'Set image to the repository name, e.g. team/app'),
+    registry,
+  );
+  const username = r.text('username');
+  const password = r.text('password');
+  if ((username === '') !== (password === ''))
+    throw new InputError(
+      username ? 'password' : 'username',
+      '',
+      'is empty while the other login input is set',
+      'Set both username and password, or neither',
+    );
+  const pushWanted = tristate(r, 'push');
+  const loadWanted = tristate(r, 'load');
+  const pushRegistry = image.registry;
+  if (pushWanted === true && !pushRegistry)
+    throw new InputError(
+      'push',
+      'true',
+      'has no registry to push to',
+      'Set registry (e.g. ghcr.io), or put the host in image',
+    );
+  const push = pushWanted ?? registry !== undefined;
+  if (push && loadWanted === true)
+    throw new InputError(
+      'load',
+      'true',
+      'conflicts with push',
+      'Choose one: push (pull image-ref afterwards) or load (set push: false)',
+    );
+  const load = loadWanted ?? !push;
+  if (username && !pushRegistry)
+    throw new InputError(
+      'username',
+      username,
+      'is set but there is no registry to log in to',
+      'Set registry, or drop username and password',
+    );
+
+  const context = resolve(workspace, r.text('context') || '.');
+  if (!fs.isDirectory(context))
+    throw new InputError(
+      'context',
+      r.text('context') || '.',
+      `is not a directory (${context})`,
+      'Give the build context folder, relative to the workspace',
+    );
+  const fileRaw = r.text('file');
+  const file = fileRaw
+    ? isAbsolute(fileRaw)
+      ? fileRaw
+      : resolve(workspace, fileRaw)
+    : join(context, 'Dockerfile');
+  if (!fs.isFile(file))
+    throw new InputError(
+      'file',
+      fileRaw || '<context>/Dockerfile',
+      `does not exist (${file})`,
+      'Give the Dockerfile path relative to the workspace',
+    );
+
+  const platforms = r.list('platforms');
+  for (const p of platforms)
+    if (!PLATFORM.test(p))
+      throw new InputError(
+        'platforms',
+        p,
+        'is not an os/arch[/variant] platform',
+        'Use e.g. linux/amd64,linux/arm64',
+      );
+  const secrets = Object.entries(r.keyValues('secrets')).map(([id, value]) => {
+    if (!SECRET_ID.test(id))
+      throw new InputError('secrets', id, 'is not a valid secret id', 'Use letters, digits, _ . -');
+    return { id, value };
+  });
+  const provenance = r.text('provenance');
+  const sbom = r.text('sbom');
+  const tags = r.text('tags');
+  return {
+    image,
+    ...(pushRegistry && push ? { registry: pushRegistry } : {}),
+    ...(username ? { credentials: { username, password } } : {}),
+    tagRules: parseTagRules('tags', tags ? tags : defaultTagRules(gitTagIsSemver)),
+    latest: r.enum('latest', ['auto', 'true', 'false'] as const, { default: 'auto' }),
+    context,
+    file,
+    buildArgs: Object.entries(r.keyValues('build-args')),
+    labels: r.keyValues('labels'),
+    ...(r.text('target') ? { target: r.text('target') } : {}),
+    secrets,
+    pull: r.boolean('pull', { default: false }),
+    noCache: r.boolean('no-cache', { default: false }),
+    platforms,
+    cacheFrom: r.lines('cache-from'),
+    cacheTo: r.lines('cache-to'),
+    ...(provenance
+      ? { provenance: /^(true|false)$/.test(provenance) ? provenance : checkProvenance(provenance) }
+      : {}),
+    ...(sbom ? { sbom: r.boolean('sbom') } : {}),
+    builder: r.enum('builder', ['auto', 'buildx', 'docker', 'buildah'] as const, {
+      default: 'auto',
+    }),
+    push,
+    load,
+    pushAttempts: r.integer('push-retries', { default: 3, min: 0, max: 10 }) + 1,
+    dryRun: r.boolean('dry-run', { default: false }),
+  };
+}
+
+function checkProvenance(raw: string): string {
+  if (/^mode=(min|max)$/.test(raw)) return raw;
+  throw new InputError(
+    'provenance',
+    raw,
+    'is not a provenance setting',
+    'Use true, false, mode=min or mode=max',
+  );
+}

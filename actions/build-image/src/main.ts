@@ -1,0 +1,75 @@
+/** Composition root of build-image: real adapters → parseInputs → run → outputs and summary. */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { InputReader, ProcessExec, runAction, systemClock } from '@switchyard/kit';
+import { actionsIO } from '@switchyard/kit/actions';
+import {
+  gitContextFromEnv,
+  parseSemver,
+  removeDockerConfig,
+  repositoryInfo,
+  tagOf,
+} from '@switchyard/image';
+import { fetchHttp } from '@switchyard/probe';
+import { parseInputs } from './inputs.js';
+import { outputs, renderSummary, run } from './run.js';
+
+const AUTH_STATE = 'docker-config';
+
+function eventPayload(path: string | undefined): unknown {
+  return path && existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as unknown) : {};
+}
+
+export async function main(): Promise<void> {
+  const { io, secrets } = actionsIO();
+  await runAction('build-image', io, async () => {
+    io.saveState('isPost', 'true');
+    const env = process.env;
+    const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+    const payload = eventPayload(env.GITHUB_EVENT_PATH);
+    const git = gitContextFromEnv(env, payload, new Date());
+    secrets.add(io.getInput('password'));
+    const fs = {
+      isDirectory: (p: string) => existsSync(p) && statSync(p).isDirectory(),
+      isFile: (p: string) => existsSync(p) && statSync(p).isFile(),
+    };
+    const inputs = parseInputs(
+      new InputReader((n) => io.getInput(n)),
+      workspace,
+      fs,
+      parseSemver(tagOf({ ...git, existingTags: [] }) ?? '') !== undefined,
+    );
+    inputs.secrets.forEach((s) => secrets.add(s.value));
+    const report = await run(
+      inputs,
+      {
+        git,
+        repo: repositoryInfo(payload),
+        serverUrl: env.GITHUB_SERVER_URL,
+        repository: env.GITHUB_REPOSITORY,
+        workspace,
+      },
+      {
+        exec: new ProcessExec(io, secrets),
+        http: fetchHttp,
+        clock: systemClock,
+        log: io,
+        env,
+        onAuthDir: (dir) => io.saveState(AUTH_STATE, dir),
+      },
+    );
+    for (const [name, value] of Object.entries(outputs(report))) io.setOutput(name, value);
+    await io
+      .appendSummary(renderSummary(report))
+      .catch((e: unknown) => io.warning(`could not write the job summary: ${String(e)}`));
+  });
+}
+
+/** The post step: removes the private docker config if the main step could not. */
+export async function post(): Promise<void> {
+  const { io } = actionsIO();
+  await runAction('build-image (post)', io, () => {
+    const dir = io.getState(AUTH_STATE);
+    if (dir && removeDockerConfig(dir)) io.info(`Removed the temporary docker config ${dir}`);
+    return Promise.resolve();
+  });
+}
