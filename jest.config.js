@@ -32,7 +32,7 @@ export default {
     {
       ...common,
       displayName: 'integration',
-      // The per-test timeout is a global option: package.json's test:integration passes it.
+      // The per-test timeout is a global option: test:integration and scripts/test-all pass it.
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
   ],

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '@switchyard/kit';
-import { buildChecks, fetchHttp, parseStatus, runChecks } from '@switchyard/probe';
+import { buildChecks, nodeHttp, parseStatus, runChecks } from '@switchyard/probe';
 import { ROOT, runAction } from '../test/support/runner.js';
 import { AppContainer } from '../test/support/testbed.js';
 
@@ -38,7 +38,7 @@ async function timeChecks(base: string, count: number): Promise<number> {
       backoff: { initialDelayMs: 100, maxDelayMs: 100 },
       versionPath: [],
     },
-    { http: fetchHttp, clock: systemClock },
+    { http: nodeHttp, clock: systemClock },
   );
   const ms = performance.now() - start;
   const bad = results.filter((r) => !r.ok);

@@ -138,7 +138,7 @@ describe('build-image on a real engine and registry', () => {
     expectOk(r);
     expect(r.outputs.builder).toBe('docker');
     expect(r.log).toMatch(
-      /builder: docker, the classic builder \(auto: docker buildx is not available/,
+      /builder: docker, the classic builder \(auto: docker buildx is not installed\)/,
     );
     const name = `${tb.registry}/${image}`;
     expect(tagsOf(r)).toEqual([`${name}:1.5.0-rc.1`, `${name}:sha-0123456`]);

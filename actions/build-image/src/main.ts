@@ -9,7 +9,7 @@ import {
   repositoryInfo,
   tagOf,
 } from '@switchyard/image';
-import { fetchHttp } from '@switchyard/probe';
+import { nodeHttp } from '@switchyard/probe';
 import { parseInputs } from './inputs.js';
 import { outputs, renderSummary, run } from './run.js';
 
@@ -50,7 +50,7 @@ export async function main(): Promise<void> {
       },
       {
         exec: new ProcessExec(io, secrets),
-        http: fetchHttp,
+        http: nodeHttp,
         clock: systemClock,
         log: io,
         env,

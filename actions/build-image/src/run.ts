@@ -15,6 +15,7 @@ import {
   imageLabels,
   isLoopback,
   loadCommands,
+  needsDriver,
   pushCommands,
   readGitTags,
   repository,
@@ -117,7 +118,7 @@ export async function run(
   const started = deps.clock.now();
   const [existingTags, builder] = await Promise.all([
     readGitTags(deps.exec, facts.workspace, deps.log),
-    detectBuilder(deps.exec, inputs.builder, deps.log),
+    detectBuilder(deps.exec, inputs.builder, deps.log, deps.env, needsDriver(inputs)),
   ]);
   const p = plan(inputs, { ...facts.git, existingTags }, facts);
   p.tags.notes.forEach((n) => deps.log.info(`tags: ${n}`));
@@ -215,7 +216,7 @@ export function renderSummary(r: BuildReport): string {
     .heading('Build image', 2)
     .paragraph(head)
     .table(
-      ['', ''],
+      ['What', 'Value'],
       [
         ['Image', `\`${o.image}\``],
         ['Digest', o.digest ? `\`${o.digest}\`` : '—'],

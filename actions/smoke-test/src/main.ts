@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ActionError, InputReader, runAction, systemClock } from '@switchyard/kit';
 import { actionsIO } from '@switchyard/kit/actions';
-import { fetchHttp } from '@switchyard/probe';
+import { nodeHttp } from '@switchyard/probe';
 import { parseInputs } from './inputs.js';
 import { renderSummary, resultsJson, run } from './run.js';
 
@@ -15,7 +15,7 @@ export async function main(): Promise<void> {
       readFileSync(resolve(workspace, p), 'utf8'),
     );
     inputs.secrets.forEach((s) => secrets.add(s));
-    const report = await run(inputs, { http: fetchHttp, clock: systemClock, log: io });
+    const report = await run(inputs, { http: nodeHttp, clock: systemClock, log: io });
     io.setOutput('passed', report.passed);
     io.setOutput('results', resultsJson(report.results));
     io.setOutput(

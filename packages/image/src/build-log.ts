@@ -86,7 +86,7 @@ export function isTransientRegistryError(text: string): boolean {
     )
   )
     return false;
-  return /\b50[0-4]\b|\b429\b|too ?many ?requests|connection reset|connection refused|broken pipe|i\/o timeout|handshake timeout|unexpected EOF|: EOF\b|server misbehaving|temporary failure|no such host|service unavailable|bad gateway|internal server error/i.test(
+  return /\b50[0-4]\b|\b429\b|too ?many ?requests|connection reset|connection refused|broken pipe|i\/o timeout|handshake timeout|unexpected EOF|: EOF\b|server misbehaving|temporary failure|no such host|service unavailable|bad gateway|internal server error|timeout exceeded|deadline exceeded|timed out/i.test(
     text,
   );
 }

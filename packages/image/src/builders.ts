@@ -62,6 +62,18 @@ export interface BuildFiles {
   readonly authDir?: string;
 }
 
+/** True when the spec asks for something only some buildx drivers can do (so the driver matters). */
+export function needsDriver(
+  spec: Pick<BuildSpec, 'platforms' | 'cacheTo' | 'provenance' | 'sbom'>,
+): boolean {
+  return (
+    spec.platforms.length > 1 ||
+    spec.cacheTo.length > 0 ||
+    spec.provenance !== undefined ||
+    spec.sbom !== undefined
+  );
+}
+
 /** Each capability a builder lacks, as `[input, problem]`; empty when the spec can be built. */
 export function unsupported(spec: BuildSpec, b: BuilderInfo): [string, string][] {
   const out: [string, string][] = [];

@@ -11,3 +11,5 @@ export * from './registry.js';
 export * from './docker-config.js';
 export * from './detect.js';
 export * from './pipeline.js';
+export * from './login.js';
+export * from './verify.js';

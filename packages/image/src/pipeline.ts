@@ -12,7 +12,9 @@ import {
   errorMessage,
   retry,
   type Clock,
+  mapLimit,
   type Exec,
+  type ExecResult,
   type Logger,
 } from '@switchyard/kit';
 import type { Http } from '@switchyard/probe';
@@ -32,9 +34,11 @@ import {
   type BuildSpec,
   type Command,
 } from './builders.js';
-import { createDockerConfig, removeDockerConfig, userDockerConfig } from './docker-config.js';
+import { removeDockerConfig } from './docker-config.js';
+import { login } from './login.js';
 import type { ImageName } from './reference.js';
-import { RegistryClient, type Credentials } from './registry.js';
+import { REGISTRY_BACKOFF, type Credentials } from './registry.js';
+import { verifyPush } from './verify.js';
 
 export interface PipelineDeps {
   readonly exec: Exec;
@@ -65,8 +69,6 @@ export interface BuildResult {
   readonly sizeKind?: 'compressed' | 'unpacked';
   readonly pushed: readonly string[];
 }
-
-const BACKOFF = { initialDelayMs: 1000, maxDelayMs: 10_000 };
 
 function readText(path: string): string | undefined {
   try {
@@ -112,19 +114,21 @@ export async function runPipeline(
     let reported = builder.kind === 'buildx' ? buildxDigest(files.metadata) : undefined;
     const pushed: string[] = builder.kind === 'buildx' && spec.push ? [...spec.refs] : [];
     const pushes = pushCommands(spec, builder, files);
-    for (const [i, c] of pushes.entries()) {
+    const pushOne = async (c: Command, i: number): Promise<string | undefined> => {
       const ref = spec.refs[i] ?? '';
-      const r = await withRetries(
-        `push ${ref}`,
-        opts.pushAttempts,
-        deps,
-        () => exec.run(c.command, c.args, { env: withEnv(c).env }),
-        pushed,
-      );
+      const run = (): Promise<ExecResult> => exec.run(c.command, c.args, { env: withEnv(c).env });
+      const r = await withRetries(`push ${ref}`, opts.pushAttempts, deps, run, pushed);
       pushed.push(ref);
-      const digest =
-        builder.kind === 'buildah' ? readText(files.digest(i)) : pushedDigest(r.stdout);
-      reported ??= digest;
+      return builder.kind === 'buildah' ? readText(files.digest(i)) : pushedDigest(r.stdout);
+    };
+    // The first push uploads the layers; the other tags then only add manifests, in parallel.
+    const [first, ...others] = pushes;
+    if (first) {
+      const digests = [
+        await pushOne(first, 0),
+        ...(await mapLimit(others, 4, (c, i) => pushOne(c, i + 1))),
+      ];
+      reported ??= digests.find((d) => d !== undefined);
     }
     for (const c of loadCommands(spec, builder)) await exec.run(c.command, c.args);
     const imageId = readText(files.iid);
@@ -139,7 +143,7 @@ export async function runPipeline(
         pushed,
       };
     }
-    const verified = await verify(spec, opts, reported, deps);
+    const verified = await verifyPush(spec, opts, reported, deps);
     return {
       digest: verified.digest,
       ...(imageId ? { imageId } : {}),
@@ -150,64 +154,6 @@ export async function runPipeline(
     rmSync(tmp, { recursive: true, force: true });
     if (authDir) removeDockerConfig(authDir);
   }
-}
-
-async function login(
-  registry: string,
-  creds: Credentials,
-  builder: BuilderInfo,
-  insecure: boolean,
-  deps: PipelineDeps,
-): Promise<string> {
-  const dir = createDockerConfig(deps.env.RUNNER_TEMP, userDockerConfig(deps.env), registry);
-  deps.onAuthDir?.(dir);
-  const [command, args, env] =
-    builder.kind === 'buildah'
-      ? [
-          'buildah',
-          [
-            'login',
-            '--authfile',
-            join(dir, 'config.json'),
-            ...(insecure ? ['--tls-verify=false'] : []),
-            '--username',
-            creds.username,
-            '--password-stdin',
-            registry,
-          ],
-          {},
-        ]
-      : [
-          'docker',
-          ['login', '--username', creds.username, '--password-stdin', registry],
-          { DOCKER_CONFIG: dir },
-        ];
-  try {
-    await retry(
-      () => deps.exec.run(command, args, { input: creds.password, env }),
-      {
-        attempts: 3,
-        ...BACKOFF,
-        retryIf: (e) => e instanceof ExecError && isTransientRegistryError(e.result.stderr),
-        onRetry: ({ delayMs, error }) =>
-          deps.log.warning(
-            `login to ${registry} failed, retrying in ${delayMs} ms: ${errorMessage(error)}`,
-          ),
-      },
-      deps.clock,
-    );
-  } catch (e) {
-    removeDockerConfig(dir);
-    const detail =
-      e instanceof ExecError ? e.result.stderr.trim().split('\n').at(-1) : errorMessage(e);
-    throw new ActionError(
-      `login to ${registry} as ${creds.username} failed: ${detail ?? ''}. Check the username and password inputs`,
-    );
-  }
-  deps.log.info(
-    `Logged in to ${registry} as ${creds.username} (credentials in a private docker config, removed when the step ends)`,
-  );
-  return dir;
 }
 
 async function withRetries<T>(
@@ -222,7 +168,7 @@ async function withRetries<T>(
       fn,
       {
         attempts,
-        ...BACKOFF,
+        ...REGISTRY_BACKOFF,
         retryIf: (e) =>
           e instanceof ExecError &&
           isTransientRegistryError(`${e.result.stderr}\n${e.result.stdout}`),
@@ -277,7 +223,7 @@ async function build(
         attempt,
         {
           attempts: pushesInBuild ? opts.pushAttempts : 1,
-          ...BACKOFF,
+          ...REGISTRY_BACKOFF,
           retryIf: (e) =>
             e instanceof ExecError && isTransientPushFailure(builder.kind, lines.join('\n')),
           onRetry: ({ attempt: n, delayMs }) =>
@@ -337,39 +283,4 @@ async function localSize(exec: Exec, imageId: string): Promise<number | undefine
   });
   const n = Number(r.stdout.trim());
   return r.exitCode === 0 && Number.isFinite(n) ? n : undefined;
-}
-
-async function verify(
-  spec: BuildSpec,
-  opts: PipelineOptions,
-  reported: string | undefined,
-  deps: PipelineDeps,
-): Promise<{ digest: string; size?: number }> {
-  const registry = opts.image.registry ?? '';
-  const client = new RegistryClient(deps.http, registry, opts.credentials);
-  let digest = reported;
-  let size: number | undefined;
-  for (const ref of spec.refs) {
-    const tag = ref.slice(ref.lastIndexOf(':') + 1);
-    const m = await retry(
-      () => client.manifest(opts.image.path, tag),
-      {
-        attempts: opts.pushAttempts,
-        ...BACKOFF,
-        retryIf: (e) => isTransientRegistryError(errorMessage(e)),
-      },
-      deps.clock,
-    ).catch((e: unknown) => {
-      throw new ActionError(`reading ${ref} back from the registry failed: ${errorMessage(e)}`);
-    });
-    digest ??= m.digest;
-    size ??= m.size;
-    if (m.digest !== digest)
-      throw new ActionError(
-        `the registry has ${m.digest} for ${ref}, but the build pushed ${digest}: another push raced this one, or the registry rewrote the manifest`,
-      );
-  }
-  if (!digest) throw new ActionError('the build pushed no tags to verify');
-  deps.log.info(`Verified: all ${spec.refs.length} tags in ${registry} point to ${digest}`);
-  return { digest, ...(size !== undefined ? { size } : {}) };
 }

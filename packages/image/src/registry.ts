@@ -12,6 +12,9 @@ export interface Credentials {
   readonly password: string;
 }
 
+/** Backoff between retries of registry operations (push, login, reads). */
+export const REGISTRY_BACKOFF = { initialDelayMs: 1000, maxDelayMs: 10_000 } as const;
+
 /** Every manifest type a build can push: OCI and Docker, single-platform and multi-platform. */
 export const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',

@@ -137,7 +137,8 @@ function semverOutcome(rule: Extract<TagRule, { type: 'semver' }>, ctx: GitConte
         note: `${formatSemver(v)} is older than ${newer.raw}: "${what}" stays with the newer release (${rule.source})`,
       };
   }
-  return { semver: v, value: renderSemver(rule.pattern, v) };
+  // The parser allows {{date 'F'}} in a semver pattern too; renderSemver leaves it for expand.
+  return { semver: v, value: expand(renderSemver(rule.pattern, v), ctx) };
 }
 
 function ruleOutcome(rule: TagRule, ctx: GitContext): RuleOutcome {

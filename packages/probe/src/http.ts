@@ -1,4 +1,6 @@
-/** HTTP as a dependency: the real adapter over Node's fetch, and the shapes a fake must return. */
+/** HTTP as a dependency: the real adapter over node:http, and the shapes a fake must return. */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 export interface HttpRequest {
   readonly method: string;
@@ -34,42 +36,100 @@ export interface Http {
   request(req: HttpRequest): Promise<HttpResponse>;
 }
 
-/** The real {@link Http}, over the runtime's fetch (undici), with a per-request timeout covering the body. */
-export const fetchHttp: Http = {
-  async request(req) {
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+
+/**
+ * The real {@link Http}, over `node:http` / `node:https`, one connection per request (no keep-alive
+ * pool). Not fetch: loading undici costs ~70 ms on an action's first request and its idle sockets
+ * ~90 ms more at exit, which a short action pays in full (bench/build-image-overhead). The timeout
+ * covers the whole exchange, body included; redirects are followed like fetch does (303, and 301/302
+ * after a POST, become a GET without body).
+ */
+export const nodeHttp: Http = {
+  request(req) {
     const start = performance.now();
-    try {
-      const res = await fetch(req.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        redirect: req.followRedirects ? 'follow' : 'manual',
-        signal: AbortSignal.timeout(req.timeoutMs),
+    const deadline = start + req.timeoutMs;
+    const once = (
+      url: URL,
+      method: string,
+      body: string | undefined,
+      hops: number,
+    ): Promise<HttpResponse> =>
+      new Promise<HttpResponse>((resolve, reject) => {
+        const client = url.protocol === 'https:' ? httpsRequest : httpRequest;
+        const r = client(url, { method, headers: req.headers, agent: false });
+        const timer = setTimeout(
+          () => r.destroy(new TimeoutSignal()),
+          Math.max(0, deadline - performance.now()),
+        );
+        const fail = (error: Error): void => {
+          clearTimeout(timer);
+          reject(error);
+        };
+        r.on('error', fail);
+        r.on('response', (res) => {
+          const location = res.headers.location;
+          if (req.followRedirects && REDIRECTS.has(res.statusCode ?? 0) && location) {
+            res.resume();
+            clearTimeout(timer);
+            if (hops >= MAX_REDIRECTS)
+              return reject(new Error(`more than ${MAX_REDIRECTS} redirects`));
+            const toGet =
+              res.statusCode === 303 ||
+              ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST');
+            return resolve(
+              once(
+                new URL(location, url),
+                toGet ? 'GET' : method,
+                toGet ? undefined : body,
+                hops + 1,
+              ),
+            );
+          }
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', fail);
+          res.on('aborted', () =>
+            fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })),
+          );
+          res.on('end', () => {
+            clearTimeout(timer);
+            if (!res.complete)
+              return reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+            const headers: Record<string, string> = {};
+            for (const [k, v] of Object.entries(res.headers))
+              if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+            resolve({
+              status: res.statusCode ?? 0,
+              headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+              latencyMs: performance.now() - start,
+            });
+          });
+        });
+        r.end(body);
       });
-      const body = await res.text();
-      return {
-        status: res.status,
-        headers: Object.fromEntries(res.headers),
-        body,
-        latencyMs: performance.now() - start,
-      };
-    } catch (error) {
+    return once(new URL(req.url), req.method, req.body, 0).catch((error: unknown) => {
       const latencyMs = performance.now() - start;
-      const name = field(error, 'name');
-      if (name === 'TimeoutError' || name === 'AbortError') {
+      if (error instanceof TimeoutSignal)
         // Timers have 1 ms resolution: never report less than the timeout that fired.
-        const waited = Math.max(latencyMs, req.timeoutMs);
-        throw new HttpError('timeout', `no response within ${req.timeoutMs}ms`, waited);
-      }
+        throw new HttpError(
+          'timeout',
+          `no response within ${req.timeoutMs}ms`,
+          Math.max(latencyMs, req.timeoutMs),
+        );
       throw new HttpError('network', networkReason(error), latencyMs);
-    }
+    });
   },
 };
 
-/**
- * Reads a string property of a thrown value. Structural on purpose: fetch's errors may come from
- * another realm (a test runner's VM context), where `instanceof Error` is false.
- */
+/** Destroys a request whose deadline passed. */
+class TimeoutSignal extends Error {
+  override readonly name = 'TimeoutSignal';
+}
+
+/** Reads a string property of a thrown value (structural: it may come from another realm). */
 function field(value: unknown, key: 'name' | 'message' | 'code'): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = (value as Record<string, unknown>)[key];
@@ -77,14 +137,10 @@ function field(value: unknown, key: 'name' | 'message' | 'code'): string | undef
 }
 
 function networkReason(error: unknown): string {
-  const cause =
-    typeof error === 'object' && error !== null ? (error as { cause?: unknown }).cause : undefined;
-  const code = field(cause, 'code');
+  const code = field(error, 'code');
   if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE')
-    return 'connection reset';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection reset';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
-  const causeMessage = field(cause, 'message');
-  if (causeMessage) return code ? `${causeMessage} (${code})` : causeMessage;
-  return field(error, 'message') ?? String(error);
+  const message = field(error, 'message') ?? String(error);
+  return code ? `${message} (${code})` : message;
 }

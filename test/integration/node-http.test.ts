@@ -1,7 +1,7 @@
-/** fetchHttp, the real Http adapter, against loopback servers: answers, redirects, timeouts, failures. */
+/** nodeHttp, the real Http adapter, against loopback servers: answers, redirects, timeouts, failures. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
-import { fetchHttp, HttpError, type HttpRequest } from '@switchyard/probe';
+import { nodeHttp, HttpError, type HttpRequest } from '@switchyard/probe';
 
 const BIG_BODY = `${'0123456789'.repeat(10_000)}-end`; // 100 kB, sent in several writes
 
@@ -100,7 +100,7 @@ const request = (url: string, extra: Partial<HttpRequest> = {}): HttpRequest => 
 
 /** The HttpError the request rejects with (fails the test when it resolves). */
 async function failure(req: HttpRequest): Promise<HttpError> {
-  const outcome = await fetchHttp.request(req).then(
+  const outcome = await nodeHttp.request(req).then(
     (res) => new Error(`expected a rejection, got HTTP ${res.status}`),
     (error: unknown) => error,
   );
@@ -125,7 +125,7 @@ describe('answers', () => {
   ])(
     '[%#] %s resolves with status %d, lower-cased headers, the whole body',
     async (path, status, body, headers) => {
-      const res = await fetchHttp.request(request(base(http) + path));
+      const res = await nodeHttp.request(request(base(http) + path));
       expect(res.status).toBe(status);
       expect(res.body).toBe(body);
       expect(res.headers).toMatchObject(headers);
@@ -140,7 +140,7 @@ describe('answers', () => {
     ['DELETE', { Accept: 'text/plain' }, undefined],
     ['GET', { 'X-Token': 'xyz' }, undefined],
   ])('[%#] sends %s with the given headers and body', async (method, headers, body) => {
-    const res = await fetchHttp.request(request(`${base(http)}/echo`, { method, headers, body }));
+    const res = await nodeHttp.request(request(`${base(http)}/echo`, { method, headers, body }));
     const seen = JSON.parse(res.body) as { method: string; headers: object; body: string };
     expect(seen.method).toBe(method);
     const lowered = Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]);
@@ -151,14 +151,14 @@ describe('answers', () => {
 
 describe('redirects', () => {
   test('followRedirects: true answers with the target', async () => {
-    const res = await fetchHttp.request(
+    const res = await nodeHttp.request(
       request(`${base(http)}/redirect`, { followRedirects: true }),
     );
     expect(res).toMatchObject({ status: 200, body: 'target reached' });
   });
 
   test('followRedirects: false answers with the 302 itself and its location', async () => {
-    const res = await fetchHttp.request(request(`${base(http)}/redirect`));
+    const res = await nodeHttp.request(request(`${base(http)}/redirect`));
     expect(res).toMatchObject({ status: 302, body: 'moved' });
     expect(res.headers.location).toBe('/target');
   });
@@ -188,8 +188,8 @@ describe('failures reject with HttpError', () => {
     10_000,
   );
 
-  // Exact classification. Under jest, fetch's errors come from another realm (instanceof Error is
-  // false); the adapter reads them structurally, so this holds there as in a plain Node process.
+  // Exact classification. Under jest, node's errors may come from another realm (instanceof Error
+  // can be false); the adapter reads them structurally, so this holds there as in plain Node.
   test.each(FAILURES)(
     '[%#] HttpError %s %o: a server that %s',
     async (kind, message, _what, timeoutMs, url) => {
