@@ -3085,6 +3085,8 @@ async function main() {
         const payload = eventPayload(env.GITHUB_EVENT_PATH);
         const git = gitContextFromEnv(env, payload, new Date());
         secrets.add(io.getInput('password'));
+        // Every line of `secrets` is masked before parsing, so not even an error about it shows a value.
+        secrets.add(io.getInput('secrets'));
         const fs = {
             isDirectory: (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isDirectory(),
             isFile: (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile(),

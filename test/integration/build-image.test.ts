@@ -340,6 +340,43 @@ RUN ["/bin/busybox", "sh", "-c", "echo compiling; echo broken >&2; exit 3"]
     }
   });
 
+  test.each([
+    ['platforms', { platforms: 'linux/amd64,linux/arm64' }, 'cannot build several platforms'],
+    [
+      'cache-to',
+      { 'cache-to': 'type=registry,ref=127.0.0.1:5999/x:cache' },
+      'can only export type=inline',
+    ],
+    ['provenance', { provenance: 'mode=max' }, 'cannot attach attestations'],
+  ] as const)(
+    'buildx with the real docker driver refuses %s clearly, before building',
+    async (input, extra, problem) => {
+      const r = await runAction('build-image', {
+        workspace: workspace(),
+        inputs: { image: repo('capability'), registry: tb.registry, ...extra },
+        env: { ...refEnv('refs/heads/main'), ...BUILDX_ENV },
+      });
+      expect(r.exitCode).toBe(1);
+      expect(r.log).toContain(
+        `::error::build-image: input "${input}": buildx with the "docker" driver ${problem}`,
+      );
+      expect(r.log).not.toContain('[command] docker buildx build');
+    },
+  );
+
+  test('a malformed secrets line is rejected without showing its value', async () => {
+    const r = await runAction('build-image', {
+      workspace: workspace(),
+      inputs: { image: repo('badsecret'), secrets: 'NPM_TOKEN: npm_abcdef123456' },
+      env: refEnv('refs/heads/main'),
+      secrets: ['npm_abcdef123456'],
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.log).toMatch(
+      /::error::build-image: input "secrets": "\*\*\*" is not a key=value pair/,
+    );
+  });
+
   test('dry-run prints the exact commands with secrets masked and builds nothing', async () => {
     const r = await runAction('build-image', {
       workspace: workspace(),

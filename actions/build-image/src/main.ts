@@ -28,6 +28,8 @@ export async function main(): Promise<void> {
     const payload = eventPayload(env.GITHUB_EVENT_PATH);
     const git = gitContextFromEnv(env, payload, new Date());
     secrets.add(io.getInput('password'));
+    // Every line of `secrets` is masked before parsing, so not even an error about it shows a value.
+    secrets.add(io.getInput('secrets'));
     const fs = {
       isDirectory: (p: string) => existsSync(p) && statSync(p).isDirectory(),
       isFile: (p: string) => existsSync(p) && statSync(p).isFile(),
