@@ -14,4 +14,10 @@ for (const name of names) {
     license: 'licenses.txt',
   });
   console.log(`built dist/${name}/index.js`);
+  // A post step gets its own small bundle: the runner starts it after every run.
+  const post = join(ROOT, 'actions', name, 'src', 'post.ts');
+  if (existsSync(post)) {
+    bundle(post, join(ROOT, 'dist', name, 'post'));
+    console.log(`built dist/${name}/post/index.js`);
+  }
 }

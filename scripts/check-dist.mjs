@@ -2,7 +2,7 @@
 // Rebuilds every bundle and fails when dist/ differs from what is committed (STYLE.md §11), then
 // starts each bundle under Node 24 with no inputs to prove it loads (ncc has had ESM bugs).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE24, ROOT as root } from './lib/bundle.mjs';
 
@@ -34,6 +34,21 @@ for (const name of readdirSync(join(root, 'dist'))) {
       `dist/${name}/index.js did not start under Node 24 as expected (exit ${r.status}):\n${r.stdout}\n${r.stderr}`,
     );
     process.exit(1);
+  }
+  // A post bundle with no saved state has nothing to clean up and must exit 0.
+  const post = join(root, 'dist', name, 'post', 'index.js');
+  if (existsSync(post)) {
+    const p = spawnSync(NODE24, [post], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+      timeout: 30_000,
+    });
+    if (p.status !== 0) {
+      console.error(
+        `dist/${name}/post/index.js did not run under Node 24 (exit ${p.status}):\n${p.stdout}\n${p.stderr}`,
+      );
+      process.exit(1);
+    }
   }
 }
 console.log('dist/ is fresh and every bundle starts under Node 24');

@@ -7,8 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(984);
 
-// One bundle serves `main` and `post`: main saves isPost, which the runner hands back as STATE_isPost.
-await (process.env.STATE_isPost === 'true' ? (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)() : (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)());
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -21,8 +20,7 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  i: () => (/* binding */ main),
-  b: () => (/* binding */ post)
+  i: () => (/* binding */ main)
 });
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -3072,6 +3070,7 @@ function renderSummary(r) {
 
 
 
+/** State read by the post step (src/post.ts) as STATE_docker-config. */
 const AUTH_STATE = 'docker-config';
 function eventPayload(path) {
     return path && (0,external_node_fs_namespaceObject.existsSync)(path) ? JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8')) : {};
@@ -3079,7 +3078,6 @@ function eventPayload(path) {
 async function main() {
     const { io, secrets } = actionsIO();
     await runAction('build-image', io, async () => {
-        io.saveState('isPost', 'true');
         const env = process.env;
         const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
         const payload = eventPayload(env.GITHUB_EVENT_PATH);
@@ -3112,16 +3110,6 @@ async function main() {
         await io
             .appendSummary(renderSummary(report))
             .catch((e) => io.warning(`could not write the job summary: ${String(e)}`));
-    });
-}
-/** The post step: removes the private docker config if the main step could not. */
-async function post() {
-    const { io } = actionsIO();
-    await runAction('build-image (post)', io, () => {
-        const dir = io.getState(AUTH_STATE);
-        if (dir && removeDockerConfig(dir))
-            io.info(`Removed the temporary docker config ${dir}`);
-        return Promise.resolve();
     });
 }
 

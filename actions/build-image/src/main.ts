@@ -2,17 +2,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { InputReader, ProcessExec, runAction, systemClock } from '@switchyard/kit';
 import { actionsIO } from '@switchyard/kit/actions';
-import {
-  gitContextFromEnv,
-  parseSemver,
-  removeDockerConfig,
-  repositoryInfo,
-  tagOf,
-} from '@switchyard/image';
+import { gitContextFromEnv, parseSemver, repositoryInfo, tagOf } from '@switchyard/image';
 import { nodeHttp } from '@switchyard/probe';
 import { parseInputs } from './inputs.js';
 import { outputs, renderSummary, run } from './run.js';
 
+/** State read by the post step (src/post.ts) as STATE_docker-config. */
 const AUTH_STATE = 'docker-config';
 
 function eventPayload(path: string | undefined): unknown {
@@ -22,7 +17,6 @@ function eventPayload(path: string | undefined): unknown {
 export async function main(): Promise<void> {
   const { io, secrets } = actionsIO();
   await runAction('build-image', io, async () => {
-    io.saveState('isPost', 'true');
     const env = process.env;
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const payload = eventPayload(env.GITHUB_EVENT_PATH);
@@ -63,15 +57,5 @@ export async function main(): Promise<void> {
     await io
       .appendSummary(renderSummary(report))
       .catch((e: unknown) => io.warning(`could not write the job summary: ${String(e)}`));
-  });
-}
-
-/** The post step: removes the private docker config if the main step could not. */
-export async function post(): Promise<void> {
-  const { io } = actionsIO();
-  await runAction('build-image (post)', io, () => {
-    const dir = io.getState(AUTH_STATE);
-    if (dir && removeDockerConfig(dir)) io.info(`Removed the temporary docker config ${dir}`);
-    return Promise.resolve();
   });
 }
