@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runAction, type ActionRun } from '../support/runner.js';
+import { NODE24, ROOT, runAction, type ActionRun } from '../support/runner.js';
 import { docker, freePort, testbed } from '../support/testbed.js';
 
 const exec = promisify(execFile);
@@ -246,6 +246,18 @@ describe('build-image login, secrets and failures', () => {
       expect(after).toBe(before);
     },
   );
+
+  test('the post step removes a private config the main step left behind (killed mid-run)', async () => {
+    const left = mkdtempSync(join(tmpdir(), 'switchyard-docker-'));
+    writeFileSync(join(left, 'config.json'), '{"auths":{"x":{"auth":"c2VjcmV0"}}}');
+    const { stdout } = await exec(NODE24, [join(ROOT, 'dist/build-image/post/index.js')], {
+      env: { PATH: process.env.PATH ?? '', 'STATE_docker-config': left },
+    });
+    expect(stdout).toContain(`Removed the temporary docker config ${left}`);
+    expect(existsSync(left)).toBe(false);
+    // Nothing saved: nothing to do, and no error.
+    await exec(NODE24, [join(ROOT, 'dist/build-image/post/index.js')], { env: {} });
+  });
 
   test('a wrong password fails clearly and pushes nothing', async () => {
     const image = repo('badpw');
