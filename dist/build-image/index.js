@@ -1348,6 +1348,16 @@ function imageLabels(facts, overrides) {
 }
 
 ;// CONCATENATED MODULE: ./packages/image/src/builders.ts
+/** The scratch files of a build in `dir` (a placeholder such as `<tmp>` for a dry run). */
+function buildFiles(dir, authDir) {
+    return {
+        metadata: `${dir}/metadata.json`,
+        iid: `${dir}/iid`,
+        secret: (i) => `${dir}/secret-${i}`,
+        digest: (i) => `${dir}/digest-${i}`,
+        ...(authDir ? { authDir } : {}),
+    };
+}
 /** True when the spec asks for something only some buildx drivers can do (so the driver matters). */
 function needsDriver(spec) {
     return (spec.platforms.length > 1 ||
@@ -1984,18 +1994,14 @@ async function runPipeline(spec, builder, opts, deps) {
         if (opts.credentials && opts.image.registry) {
             authDir = await login(opts.image.registry, opts.credentials, builder, spec.insecure, deps);
         }
-        const files = {
-            metadata: (0,external_node_path_namespaceObject.join)(tmp, 'metadata.json'),
-            iid: (0,external_node_path_namespaceObject.join)(tmp, 'iid'),
-            secret: (i) => (0,external_node_path_namespaceObject.join)(tmp, `secret-${i}`),
-            digest: (i) => (0,external_node_path_namespaceObject.join)(tmp, `digest-${i}`),
-            ...(authDir ? { authDir } : {}),
-        };
-        spec.secrets.forEach((s, i) => (0,external_node_fs_namespaceObject.writeFileSync)(files.secret(i), s.value, { mode: 0o600 }));
+        const files = buildFiles(tmp, authDir);
+        // buildah reads build secrets from files; buildx takes them from the environment (builders.ts).
+        const secretFiles = builder.kind === 'buildah' ? spec.secrets.map((_, i) => files.secret(i)) : [];
+        secretFiles.forEach((f, i) => (0,external_node_fs_namespaceObject.writeFileSync)(f, spec.secrets[i]?.value ?? '', { mode: 0o600 }));
         const dockerEnv = authDir && builder.kind !== 'buildah' ? { DOCKER_CONFIG: authDir } : {};
         const withEnv = (c) => ({ ...c, env: { ...c.env, ...dockerEnv } });
         await build(withEnv(buildCommand(spec, builder, files)), spec, builder, opts, deps);
-        spec.secrets.forEach((_, i) => (0,external_node_fs_namespaceObject.rmSync)(files.secret(i), { force: true }));
+        secretFiles.forEach((f) => (0,external_node_fs_namespaceObject.rmSync)(f, { force: true }));
         let reported = builder.kind === 'buildx' ? buildxDigest(files.metadata) : undefined;
         const pushed = builder.kind === 'buildx' && spec.push ? [...spec.refs] : [];
         const pushes = pushCommands(spec, builder, files);
@@ -2963,12 +2969,7 @@ async function run(inputs, facts, deps) {
     deps.log.info(`Tags: ${p.spec.refs.join(', ')}`);
     checkCapabilities(p.spec, builder);
     if (inputs.dryRun) {
-        const files = {
-            metadata: '<tmp>/metadata.json',
-            iid: '<tmp>/iid',
-            secret: (i) => `<tmp>/secret-${i}`,
-            digest: (i) => `<tmp>/digest-${i}`,
-        };
+        const files = buildFiles('<tmp>');
         const commands = [
             buildCommand(p.spec, builder, files),
             ...pushCommands(p.spec, builder, files),
@@ -3089,7 +3090,7 @@ async function main() {
             isDirectory: (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isDirectory(),
             isFile: (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile(),
         };
-        const inputs = parseInputs(new InputReader((n) => io.getInput(n)), workspace, fs, parseSemver(tagOf({ ...git, existingTags: [] }) ?? '') !== undefined);
+        const inputs = parseInputs(new InputReader((n) => io.getInput(n)), workspace, fs, parseSemver(tagOf(git) ?? '') !== undefined);
         inputs.secrets.forEach((s) => secrets.add(s.value));
         const report = await run(inputs, {
             git,

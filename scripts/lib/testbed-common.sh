@@ -72,3 +72,22 @@ process_alive() {
 
 # Seconds since the epoch with milliseconds, for timings.
 now_ms() { date +%s%3N; }
+
+# Stops process $1 (described as $2): SIGTERM, then SIGKILL once it ignored that for $3 ms; polls
+# every $4 s. Dies when it still lives.
+terminate_pid() {
+  local pid=$1 what=$2 grace_ms=$3 poll=$4 started
+  started=$(now_ms)
+  kill -TERM "$pid" 2>/dev/null || true
+  while process_alive "$pid"; do
+    if (($(now_ms) - started >= grace_ms)); then
+      log "$what (pid $pid) ignored SIGTERM for $((grace_ms / 1000)) s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.5
+      break
+    fi
+    sleep "$poll"
+  done
+  process_alive "$pid" && die "$what (pid $pid) would not stop"
+  return 0
+}

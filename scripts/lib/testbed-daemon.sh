@@ -92,17 +92,7 @@ stop_our_daemon() {
   fi
   log "stopping dockerd (pid $pid, started by the testbed)"
   started=$(now_ms)
-  kill -TERM "$pid" 2>/dev/null || true
-  while process_alive "$pid"; do
-    if (($(now_ms) - started >= 30000)); then
-      log "dockerd (pid $pid) ignored SIGTERM for 30 s; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.5
-      break
-    fi
-    sleep 0.1
-  done
-  process_alive "$pid" && die "docker daemon: dockerd (pid $pid) would not stop"
+  terminate_pid "$pid" "docker daemon: dockerd" 30000 0.1
   rm -f "$DOCKERD_PID_FILE"
   log "dockerd stopped ($(($(now_ms) - started)) ms)"
 }

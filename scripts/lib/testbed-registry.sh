@@ -118,23 +118,12 @@ registry_config_text() {
 
 # Stops registry $1 if it runs (SIGTERM, then SIGKILL after 5 s). Safe when nothing runs.
 stop_registry() {
-  local name=$1 pid started
+  local name=$1 pid
   if ! pid=$(registry_pid "$name"); then
     rm -f "$REGISTRY_DIR/$name/pid"
     return 0
   fi
-  started=$(now_ms)
-  kill -TERM "$pid" 2>/dev/null || true
-  while process_alive "$pid"; do
-    if (($(now_ms) - started >= 5000)); then
-      log "registry $name (pid $pid) ignored SIGTERM for 5 s; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.2
-      break
-    fi
-    sleep 0.05
-  done
-  process_alive "$pid" && die "registry $name (pid $pid) would not stop"
+  terminate_pid "$pid" "registry $name" 5000 0.05
   rm -f "$REGISTRY_DIR/$name/pid"
   log "stopped registry $name (pid $pid)"
 }

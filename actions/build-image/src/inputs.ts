@@ -7,36 +7,24 @@ import {
   parseRegistry,
   parseTagRules,
   type BuilderKind,
-  type BuildSecret,
+  type BuildOptions,
   type Credentials,
   type ImageName,
   type LatestMode,
   type TagRule,
 } from '@switchyard/image';
 
-export interface BuildImageInputs {
+/** The parsed inputs: the build options as the builder takes them, plus what tags, logs in and pushes. */
+export interface BuildImageInputs extends BuildOptions {
   readonly image: ImageName;
   /** Where to push; undefined = nothing to push to. */
   readonly registry?: string;
   readonly credentials?: Credentials;
   readonly tagRules: readonly TagRule[];
   readonly latest: LatestMode;
-  readonly context: string;
-  readonly file: string;
-  readonly buildArgs: readonly (readonly [string, string])[];
+  /** The user's labels; they override the automatic OCI labels. */
   readonly labels: Readonly<Record<string, string>>;
-  readonly target?: string;
-  readonly secrets: readonly BuildSecret[];
-  readonly pull: boolean;
-  readonly noCache: boolean;
-  readonly platforms: readonly string[];
-  readonly cacheFrom: readonly string[];
-  readonly cacheTo: readonly string[];
-  readonly provenance?: string;
-  readonly sbom?: boolean;
   readonly builder: 'auto' | BuilderKind;
-  readonly push: boolean;
-  readonly load: boolean;
   /** Attempts of each push (1 = no retry). */
   readonly pushAttempts: number;
   readonly dryRun: boolean;

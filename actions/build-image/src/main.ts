@@ -32,7 +32,7 @@ export async function main(): Promise<void> {
       new InputReader((n) => io.getInput(n)),
       workspace,
       fs,
-      parseSemver(tagOf({ ...git, existingTags: [] }) ?? '') !== undefined,
+      parseSemver(tagOf(git) ?? '') !== undefined,
     );
     inputs.secrets.forEach((s) => secrets.add(s.value));
     const report = await run(

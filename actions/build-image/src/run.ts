@@ -10,6 +10,7 @@ import {
 } from '@switchyard/kit';
 import {
   buildCommand,
+  buildFiles,
   computeTags,
   detectBuilder,
   imageLabels,
@@ -125,12 +126,7 @@ export async function run(
   deps.log.info(`Tags: ${p.spec.refs.join(', ')}`);
   checkCapabilities(p.spec, builder);
   if (inputs.dryRun) {
-    const files = {
-      metadata: '<tmp>/metadata.json',
-      iid: '<tmp>/iid',
-      secret: (i: number) => `<tmp>/secret-${i}`,
-      digest: (i: number) => `<tmp>/digest-${i}`,
-    };
+    const files = buildFiles('<tmp>');
     const commands = [
       buildCommand(p.spec, builder, files),
       ...pushCommands(p.spec, builder, files),

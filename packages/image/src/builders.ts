@@ -34,6 +34,9 @@ export interface BuildSpec {
   readonly insecure: boolean;
 }
 
+/** What a build is asked to do, before tags, labels and the registry are known. */
+export type BuildOptions = Omit<BuildSpec, 'refs' | 'labels' | 'insecure'>;
+
 /** What was detected about the builder that will run. */
 export interface BuilderInfo {
   readonly kind: BuilderKind;
@@ -60,6 +63,17 @@ export interface BuildFiles {
   digest(i: number): string;
   /** The docker config dir or buildah auth file holding a login, when there is one. */
   readonly authDir?: string;
+}
+
+/** The scratch files of a build in `dir` (a placeholder such as `<tmp>` for a dry run). */
+export function buildFiles(dir: string, authDir?: string): BuildFiles {
+  return {
+    metadata: `${dir}/metadata.json`,
+    iid: `${dir}/iid`,
+    secret: (i) => `${dir}/secret-${i}`,
+    digest: (i) => `${dir}/digest-${i}`,
+    ...(authDir ? { authDir } : {}),
+  };
 }
 
 /** True when the spec asks for something only some buildx drivers can do (so the driver matters). */

@@ -20,24 +20,24 @@ export interface GitContext {
 }
 
 /** The branch name for refs/heads/… refs, else undefined. */
-export function branchOf(ctx: GitContext): string | undefined {
+export function branchOf(ctx: Pick<GitContext, 'ref'>): string | undefined {
   return ctx.ref.startsWith('refs/heads/') ? ctx.ref.slice('refs/heads/'.length) : undefined;
 }
 
 /** The tag name for refs/tags/… refs, else undefined. */
-export function tagOf(ctx: GitContext): string | undefined {
+export function tagOf(ctx: Pick<GitContext, 'ref'>): string | undefined {
   return ctx.ref.startsWith('refs/tags/') ? ctx.ref.slice('refs/tags/'.length) : undefined;
 }
 
 /** The pull request number, from the payload or from refs/pull/N/…. */
-export function prOf(ctx: GitContext): number | undefined {
+export function prOf(ctx: Pick<GitContext, 'ref' | 'prNumber'>): number | undefined {
   if (ctx.prNumber !== undefined) return ctx.prNumber;
   const m = /^refs\/pull\/(\d+)\//.exec(ctx.ref);
   return m ? Number(m[1]) : undefined;
 }
 
 /** True when the ref is the default branch (false when the default branch is unknown). */
-export function isDefaultBranch(ctx: GitContext): boolean {
+export function isDefaultBranch(ctx: Pick<GitContext, 'ref' | 'defaultBranch'>): boolean {
   const branch = branchOf(ctx);
   return branch !== undefined && branch === ctx.defaultBranch;
 }

@@ -27,10 +27,10 @@ import {
 } from './build-log.js';
 import {
   buildCommand,
+  buildFiles,
   loadCommands,
   pushCommands,
   type BuilderInfo,
-  type BuildFiles,
   type BuildSpec,
   type Command,
 } from './builders.js';
@@ -96,20 +96,17 @@ export async function runPipeline(
     if (opts.credentials && opts.image.registry) {
       authDir = await login(opts.image.registry, opts.credentials, builder, spec.insecure, deps);
     }
-    const files: BuildFiles = {
-      metadata: join(tmp, 'metadata.json'),
-      iid: join(tmp, 'iid'),
-      secret: (i) => join(tmp, `secret-${i}`),
-      digest: (i) => join(tmp, `digest-${i}`),
-      ...(authDir ? { authDir } : {}),
-    };
-    spec.secrets.forEach((s, i) => writeFileSync(files.secret(i), s.value, { mode: 0o600 }));
+    const files = buildFiles(tmp, authDir);
+    // buildah reads build secrets from files; buildx takes them from the environment (builders.ts).
+    const secretFiles =
+      builder.kind === 'buildah' ? spec.secrets.map((_, i) => files.secret(i)) : [];
+    secretFiles.forEach((f, i) => writeFileSync(f, spec.secrets[i]?.value ?? '', { mode: 0o600 }));
     const dockerEnv: Record<string, string> =
       authDir && builder.kind !== 'buildah' ? { DOCKER_CONFIG: authDir } : {};
     const withEnv = (c: Command): Command => ({ ...c, env: { ...c.env, ...dockerEnv } });
 
     await build(withEnv(buildCommand(spec, builder, files)), spec, builder, opts, deps);
-    spec.secrets.forEach((_, i) => rmSync(files.secret(i), { force: true }));
+    secretFiles.forEach((f) => rmSync(f, { force: true }));
 
     let reported = builder.kind === 'buildx' ? buildxDigest(files.metadata) : undefined;
     const pushed: string[] = builder.kind === 'buildx' && spec.push ? [...spec.refs] : [];
