@@ -1,0 +1,19 @@
+/** @switchyard/config: the `switchyard.yml` file every action shares. See README.md. */
+export * from './types.js';
+export { parseConfig } from './document.js';
+export { loadConfig, type LoadOptions } from './load.js';
+export { DEFAULTS } from './settle.js';
+export { SECTION_KEYS } from './section.js';
+export {
+  NAME_RULE,
+  parseAppName,
+  parseBind,
+  parseCpus,
+  parseDockerHost,
+  parseEnvironmentName,
+  parseHealthPath,
+  parseImage,
+  parseMemory,
+  parsePort,
+  parseVolume,
+} from './fields.js';

@@ -1,0 +1,160 @@
+/**
+ * The schema of one environment section (and of `defaults:`): a reader per key that checks the type
+ * and the value and returns it parsed. A section holds only the keys it sets, so sections can be
+ * layered (defaults, environment, overrides) before defaults are filled in.
+ */
+import { InputError, parseDuration, parseEnum, parseUrl } from '@switchyard/kit';
+import { parseAssertion, parseStatus } from '@switchyard/probe';
+import {
+  parseBind,
+  parseCpus,
+  parseDockerHost,
+  parseHealthPath,
+  parseImage,
+  parseMemory,
+  parsePort,
+  parseVolume,
+} from './fields.js';
+import { ENV_NAME, TARGETS } from './types.js';
+import { isMapping, join, kindOf, line, list, mapping, name, oneOrMany, text } from './values.js';
+
+/** Reads one key's value (never null or undefined) at a path. */
+type Reader = (path: string, v: unknown) => unknown;
+type Readers = Readonly<Record<string, Reader>>;
+/** The keys a reader table sets, each parsed. */
+type Parsed<R extends Readers> = { -readonly [K in keyof R]?: ReturnType<R[K]> };
+
+const ENV_RULE = 'letters, digits and _, not starting with a digit (e.g. DATABASE_URL)';
+const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+const port = (p: string, v: unknown): number => parsePort(p, text(p, v, '8080'));
+const duration =
+  (min: number) =>
+  (p: string, v: unknown): number =>
+    parseDuration(p, text(p, v, '30s'), { min });
+const httpUrl = (p: string, v: unknown): string => {
+  const s = text(p, v, 'https://shop.example.com').trim();
+  parseUrl(p, s);
+  return s;
+};
+
+const HEALTH = {
+  path: (p: string, v: unknown): string => parseHealthPath(p, text(p, v, '/healthz')),
+  'expect-status': (p: string, v: unknown) => parseStatus(p, v),
+  'expect-json': (p: string, v: unknown) =>
+    oneOrMany(p, v, '[$.status == "ok"]').map((a, i) =>
+      parseAssertion(Array.isArray(v) ? `${p}[${i}]` : p, a),
+    ),
+  'body-contains': (p: string, v: unknown): string[] => oneOrMany(p, v, '[ok]'),
+  interval: duration(100),
+  timeout: duration(100),
+} satisfies Readers;
+
+const RESOURCES = {
+  cpus: (p: string, v: unknown): string => parseCpus(p, text(p, v, '0.5')),
+  memory: (p: string, v: unknown): string => parseMemory(p, text(p, v, '512m')),
+} satisfies Readers;
+
+const PROXY = {
+  image: (p: string, v: unknown): string => parseImage(p, text(p, v, 'haproxy:3.2')),
+  defaults: (p: string, v: unknown): string[] =>
+    list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
+} satisfies Readers;
+
+const SECTION = {
+  target: (p: string, v: unknown) => parseEnum(p, text(p, v, 'docker'), TARGETS),
+  'docker-host': (p: string, v: unknown) => parseDockerHost(p, text(p, v, 'ssh://deploy@host')),
+  port,
+  'preview-port': port,
+  bind: (p: string, v: unknown): string => parseBind(p, text(p, v, '0.0.0.0')),
+  'container-port': port,
+  url: httpUrl,
+  'preview-url': httpUrl,
+  health: (p: string, v: unknown) => readKeys(p, v, HEALTH, 'health settings'),
+  env: readEnv,
+  'env-file': (p: string, v: unknown): string => line(p, v, './app.env'),
+  secrets: readSecrets,
+  volumes: (p: string, v: unknown): string[] =>
+    list(p, v, '[data:/data]', (q, x) => parseVolume(q, text(q, x, 'data:/data'))),
+  network: (p: string, v: unknown): string =>
+    name(p, v, NETWORK, 'letters, digits, _ . and -, starting with a letter or digit'),
+  resources: (p: string, v: unknown) => readKeys(p, v, RESOURCES, 'resource limits'),
+  command: readCommand,
+  'keep-previous': duration(0),
+  'ready-timeout': duration(1000),
+  'stop-timeout': duration(0),
+  proxy: (p: string, v: unknown) => readKeys(p, v, PROXY, 'proxy settings'),
+} satisfies Readers;
+
+/** The keys of an environment section, in reference order. */
+export const SECTION_KEYS = Object.keys(SECTION) as (keyof typeof SECTION)[];
+
+/** One parsed layer of settings: only the keys it sets. */
+export type Section = Parsed<typeof SECTION>;
+/** The section keys whose values are mappings, merged key by key when layered. */
+export const MAPPING_KEYS = ['health', 'env', 'resources', 'proxy'] as const;
+
+/**
+ * Reads and validates an environment section (or `defaults:`) at `path`. An empty section (`staging:`
+ * with nothing under it) and empty keys (`port:`) read as not set.
+ */
+export function readSection(path: string, v: unknown): Section {
+  return readKeys(
+    path,
+    v,
+    SECTION,
+    'an environment section: a mapping of settings such as port: 8080',
+  );
+}
+
+function readKeys<R extends Readers>(
+  path: string,
+  v: unknown,
+  readers: R,
+  what: string,
+): Parsed<R> {
+  const m = mapping(path, v, Object.keys(readers), what);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(m)) {
+    const read = readers[key];
+    if (read && value !== null && value !== undefined) out[key] = read(join(path, key), value);
+  }
+  return out as Parsed<R>;
+}
+
+function readEnv(path: string, v: unknown): Record<string, string> {
+  if (!isMapping(v))
+    throw new InputError(path, v, `is ${kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(v)) {
+    const at = join(path, key);
+    if (!ENV_NAME.test(key))
+      throw new InputError(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      throw new InputError(
+        at,
+        value,
+        value === null ? 'is not a value' : `is ${kindOf(value)}`,
+        'Give a string, number or boolean (write "" for an empty value)',
+      );
+    out[key] = String(value);
+  }
+  return out;
+}
+
+function readSecrets(path: string, v: unknown): string[] {
+  const seen = new Set<string>();
+  return list(path, v, '[DATABASE_URL, API_TOKEN]', (at, x) => {
+    const s = name(at, x, ENV_NAME, ENV_RULE);
+    if (seen.has(s)) throw new InputError(at, s, 'is listed twice', 'List each secret once');
+    seen.add(s);
+    return s;
+  });
+}
+
+function readCommand(path: string, v: unknown): string[] {
+  const args = list(path, v, '[node, server.js]', (at, x) => text(at, x, 'server.js'));
+  if (args.length === 0)
+    throw new InputError(path, v, 'is an empty list', "Leave command out to run the image's CMD");
+  return args;
+}
