@@ -143,7 +143,8 @@ remove_old_images() {
   local i id
   for ((i = ${#OLD_IMAGES[@]} - 1; i >= 0; i--)); do
     id=${OLD_IMAGES[i]}
-    [[ $id == "$(image_id "$BASE_IMAGE")" || $id == "$(image_id "$APP_IMAGE")" ]] && continue
+    [[ $id == "$(image_id "$BASE_IMAGE")" || $id == "$(image_id "$APP_IMAGE")" ||
+      $id == "$(image_id "$HAPROXY_IMAGE")" ]] && continue
     if docker image rm "$id" >/dev/null 2>&1; then
       log "removed replaced image ${id#sha256:}"
     else

@@ -17,6 +17,11 @@ export interface Testbed {
   readonly baseImage: string;
   /** The example app image, built on `baseImage`. */
   readonly appImage: string;
+  /**
+   * Debian's HAProxy with socat and busybox, no entrypoint: run it as
+   * `--entrypoint haproxy … -W -db -f <cfg>`. Resolves container names through Docker's DNS.
+   */
+  readonly haproxyImage: string;
   /** `host:port` of a plain-HTTP docker-registry on 127.0.0.1: no auth, delete enabled. */
   readonly registry: string;
   /** A docker-registry on 127.0.0.1 with htpasswd auth: anonymous requests get 401. */
@@ -58,6 +63,7 @@ export function testbed(): Testbed {
     dir,
     baseImage: need('SWITCHYARD_BASE_IMAGE'),
     appImage: need('SWITCHYARD_APP_IMAGE'),
+    haproxyImage: need('SWITCHYARD_HAPROXY_IMAGE'),
     registry: need('SWITCHYARD_REGISTRY'),
     authRegistry: {
       host: need('SWITCHYARD_AUTH_REGISTRY'),
@@ -91,6 +97,8 @@ export async function docker(...args: string[]): Promise<string> {
 
 /** Options for {@link AppContainer.start}; each has a default. */
 export interface AppOptions {
+  /** The container name (default `switchyard-test-app-<port>-<time>`). */
+  readonly name?: string;
   readonly version?: string;
   readonly color?: string;
   readonly port?: number;
@@ -111,7 +119,7 @@ export class AppContainer {
   /** Starts the app and waits until /healthz answers. */
   static async start(opts: AppOptions = {}): Promise<AppContainer> {
     const port = opts.port ?? (await freePort());
-    const name = `switchyard-test-app-${port}-${Date.now().toString(36)}`;
+    const name = opts.name ?? `switchyard-test-app-${port}-${Date.now().toString(36)}`;
     const env = {
       HOST: '127.0.0.1',
       PORT: String(port),
