@@ -8,6 +8,8 @@ const moduleNameMapper = {
   '^@switchyard/kit/actions$': '<rootDir>/packages/kit/src/actions-io.ts',
   '^@switchyard/probe$': '<rootDir>/packages/probe/src/index.ts',
   '^@switchyard/image$': '<rootDir>/packages/image/src/index.ts',
+  '^@switchyard/config$': '<rootDir>/packages/config/src/index.ts',
+  '^@switchyard/targets$': '<rootDir>/packages/targets/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const common = {

@@ -29,6 +29,7 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 /**
  * One error policy for every action (STYLE.md §6):
  * - {@link InputError}: a bad input, found before any side effect; names the input and the fix.
+ *   {@link ConfigError} is one found in a config file; it names the file and the key path.
  * - {@link ActionError}: an expected failure while doing the work (a check failed, a deploy timed out).
  * - anything else is a bug; {@link errorMessage} turns it into text without losing non-Error throws.
  */
@@ -38,10 +39,39 @@ class errors_InputError extends Error {
     /** Input name, or a path inside it such as `checks[2].method`. */
     input;
     value;
+    /**
+     * The message after the input name: the value, the problem and the fix
+     * (`"5x" is not a duration. Use ...`), so a caller can re-state it for another source.
+     */
+    detail;
     constructor(input, value, problem, accepted) {
-        super(`input "${input}": ${errors_showValue(value)} ${problem}` + (accepted ? `. ${accepted}` : ''));
+        const detail = `${errors_showValue(value)} ${problem}` + (accepted ? `. ${accepted}` : '');
+        super(`input "${input}": ${detail}`);
         this.input = input;
         this.value = value;
+        this.detail = detail;
+    }
+}
+/**
+ * A bad value in a config file: `<file>: <path>: <detail>`. It is an {@link InputError} (actions treat
+ * it as bad input) whose `input` is the key path inside the file (`production.health.timeout`), or ''
+ * for a problem with the file as a whole (then the message is `<file>: <detail>`).
+ */
+class ConfigError extends errors_InputError {
+    name = 'ConfigError';
+    detail;
+    /** The config file, as the user knows it (`switchyard.yml`). */
+    file;
+    /** `detail` is the whole explanation after the path, e.g. `"5x" is not a duration. Use ...`. */
+    constructor(file, path, detail, value) {
+        super(path, value, detail);
+        this.detail = detail;
+        this.file = file;
+        this.message = path === '' ? `${file}: ${detail}` : `${file}: ${path}: ${detail}`;
+    }
+    /** Re-states an {@link InputError} whose input is a key path in `file` (as kit's parsers throw). */
+    static from(file, error) {
+        return new ConfigError(file, error.input, error.detail, error.value);
     }
 }
 /** An expected failure of the work itself (not a bug, not a bad input). */
@@ -1271,9 +1301,13 @@ function parseRegistry(input, raw) {
  * Parses the `image` input (no tag, no digest: tags come from the tag rules) and joins it with the
  * `registry` input. A host in the image must agree with `registry` when both are given.
  */
-function parseImageName(input, raw, registry) {
-    const s = raw.trim();
-    const accepted = 'Give a repository name such as team/app or ghcr.io/org/app: lower case, no tag (tags come from the tags input)';
+function parseImageName(input, text, registry, 
+/** For callers that parse a part of a longer value: what to quote and what to suggest. */
+shown) {
+    const s = text.trim();
+    const raw = shown?.value ?? text;
+    const accepted = shown?.accepted ??
+        'Give a repository name such as team/app or ghcr.io/org/app: lower case, no tag (tags come from the tags input)';
     if (s === '')
         throw new errors_InputError(input, raw, 'is empty', accepted);
     if (s.includes('@'))
@@ -1311,6 +1345,43 @@ function apiHost(registry) {
 function isLoopback(registry) {
     const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
     return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/**
+ * Parses an image reference to deploy: `[host[:port]/]path[:tag][@sha256:…]`. Without tag and
+ * digest the tag is `latest`, as docker would pull it (`latest` is allowed, but pinning is better).
+ */
+function parseImageReference(input, raw) {
+    const s = raw.trim();
+    const accepted = 'Give an image reference such as 127.0.0.1:5000/team/app:1.4.2, ghcr.io/org/app@sha256:<digest>, or the build-image output image-ref';
+    if (s === '')
+        throw new InputError(input, raw, 'is empty', accepted);
+    let rest = s;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw new InputError(input, raw, `has an invalid digest "${digest}"`, accepted);
+    }
+    let tag;
+    const slash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > slash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!isValidTag(tag))
+            throw new InputError(input, raw, `has an invalid tag "${tag}"`, accepted);
+    }
+    const name = parseImageName(input, rest, undefined, { value: raw, accepted });
+    return { ...name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+/** The reference as docker takes it (Docker Hub names keep their short form). */
+function formatReference(ref) {
+    const path = ref.registry === DOCKER_HUB && ref.path.startsWith('library/') ? ref.path.slice(8) : ref.path;
+    const name = ref.registry && ref.registry !== DOCKER_HUB ? `${ref.registry}/${path}` : path;
+    return `${name}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./packages/image/src/labels.ts

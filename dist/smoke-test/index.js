@@ -31,6 +31,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 /**
  * One error policy for every action (STYLE.md §6):
  * - {@link InputError}: a bad input, found before any side effect; names the input and the fix.
+ *   {@link ConfigError} is one found in a config file; it names the file and the key path.
  * - {@link ActionError}: an expected failure while doing the work (a check failed, a deploy timed out).
  * - anything else is a bug; {@link errorMessage} turns it into text without losing non-Error throws.
  */
@@ -40,10 +41,39 @@ class InputError extends Error {
     /** Input name, or a path inside it such as `checks[2].method`. */
     input;
     value;
+    /**
+     * The message after the input name: the value, the problem and the fix
+     * (`"5x" is not a duration. Use ...`), so a caller can re-state it for another source.
+     */
+    detail;
     constructor(input, value, problem, accepted) {
-        super(`input "${input}": ${showValue(value)} ${problem}` + (accepted ? `. ${accepted}` : ''));
+        const detail = `${showValue(value)} ${problem}` + (accepted ? `. ${accepted}` : '');
+        super(`input "${input}": ${detail}`);
         this.input = input;
         this.value = value;
+        this.detail = detail;
+    }
+}
+/**
+ * A bad value in a config file: `<file>: <path>: <detail>`. It is an {@link InputError} (actions treat
+ * it as bad input) whose `input` is the key path inside the file (`production.health.timeout`), or ''
+ * for a problem with the file as a whole (then the message is `<file>: <detail>`).
+ */
+class ConfigError extends InputError {
+    name = 'ConfigError';
+    detail;
+    /** The config file, as the user knows it (`switchyard.yml`). */
+    file;
+    /** `detail` is the whole explanation after the path, e.g. `"5x" is not a duration. Use ...`. */
+    constructor(file, path, detail, value) {
+        super(path, value, detail);
+        this.detail = detail;
+        this.file = file;
+        this.message = path === '' ? `${file}: ${detail}` : `${file}: ${path}: ${detail}`;
+    }
+    /** Re-states an {@link InputError} whose input is a key path in `file` (as kit's parsers throw). */
+    static from(file, error) {
+        return new ConfigError(file, error.input, error.detail, error.value);
     }
 }
 /** An expected failure of the work itself (not a bug, not a bad input). */

@@ -1,5 +1,14 @@
 /** Hand-written fakes of the small side-effect interfaces (STYLE.md §4). Test-only. */
-import type { AnnotationProps, Clock, Logger } from '@switchyard/kit';
+import {
+  displayCommand,
+  ExecError,
+  type AnnotationProps,
+  type Clock,
+  type Exec,
+  type ExecOptions,
+  type ExecResult,
+  type Logger,
+} from '@switchyard/kit';
 import { HttpError, type Http, type HttpRequest, type HttpResponse } from '@switchyard/probe';
 
 /**
@@ -110,5 +119,49 @@ export class FakeHttp implements Http {
       body: a.body ?? '',
       latencyMs,
     });
+  }
+}
+
+/** One call a {@link FakeExec} received. */
+export interface ExecCall {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly options: ExecOptions;
+}
+
+/**
+ * An Exec whose results come from a function of the call (default: exit 0, no output). Like the
+ * real one, a non-zero exit without `allowFailure` rejects with an {@link ExecError}; an Error the
+ * function throws rejects as is (a program that could not start).
+ */
+export class FakeExec implements Exec {
+  readonly calls: ExecCall[] = [];
+
+  constructor(private readonly answer: (call: ExecCall) => Partial<ExecResult> = () => ({})) {}
+
+  /** The argv of every call to `command`, e.g. `docker`. */
+  argvs(command = 'docker'): (readonly string[])[] {
+    return this.calls.filter((c) => c.command === command).map((c) => c.args);
+  }
+
+  run(command: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const call: ExecCall = { command, args: [...args], options };
+    this.calls.push(call);
+    let a: Partial<ExecResult>;
+    try {
+      a = this.answer(call);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    const result: ExecResult = {
+      exitCode: a.exitCode ?? 0,
+      stdout: a.stdout ?? '',
+      stderr: a.stderr ?? '',
+    };
+    if (result.exitCode !== 0 && !options.allowFailure)
+      return Promise.reject(
+        new ExecError(`${displayCommand(command, args)} exited with ${result.exitCode}`, result),
+      );
+    return Promise.resolve(result);
   }
 }

@@ -44,6 +44,8 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** The webhook event payload (default: a push to main of acme/shop). */
   readonly event?: Readonly<Record<string, unknown>>;
+  /** SIGKILL the main step as soon as its log matches (a runner dying mid-step); post still runs. */
+  readonly killOn?: RegExp;
 }
 
 export interface StepRun {
@@ -124,7 +126,7 @@ export async function runAction(action: string, opts: RunOptions = {}): Promise<
   }
   Object.assign(env, opts.env);
 
-  const main = await runStep(resolve(actionDir, meta.runs.main), env, opts.timeoutMs);
+  const main = await runStep(resolve(actionDir, meta.runs.main), env, opts.timeoutMs, opts.killOn);
   let post: StepRun | undefined;
   if (meta.runs.post) {
     const postEnv = { ...env, ...main.env };
@@ -248,6 +250,7 @@ function runStep(
   script: string,
   env: Record<string, string>,
   timeoutMs = 120_000,
+  killOn?: RegExp,
 ): Promise<StepRun> {
   const start = Date.now();
   for (const k of [
@@ -265,8 +268,12 @@ function runStep(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const chunks: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => chunks.push(b));
-    child.stderr.on('data', (b: Buffer) => chunks.push(b));
+    const onData = (b: Buffer): void => {
+      chunks.push(b);
+      if (killOn?.test(Buffer.concat(chunks).toString('utf8'))) child.kill('SIGKILL');
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -29,7 +29,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     port: port === undefined ? 8080 : parseInteger('PORT', port, 0, 65_535),
     host: value('HOST') ?? '0.0.0.0',
     version: value('APP_VERSION') ?? '0.0.0',
-    color: env['COLOR'] ?? '',
+    // SWITCHYARD_COLOR is what deploy-bluegreen sets on every color's container.
+    color: env['COLOR'] ?? env['SWITCHYARD_COLOR'] ?? '',
     errorRate: errorRate === undefined ? 0 : parseRate('ERROR_RATE', errorRate),
     delayMs: delayMs === undefined ? 0 : parseInteger('DELAY_MS', delayMs, 0, MAX_DELAY_MS),
   };

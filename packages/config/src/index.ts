@@ -1,7 +1,7 @@
 /** @switchyard/config: the `switchyard.yml` file every action shares. See README.md. */
 export * from './types.js';
 export { parseConfig } from './document.js';
-export { loadConfig, type LoadOptions } from './load.js';
+export { loadConfig, readIfExists, type LoadOptions } from './load.js';
 export { DEFAULTS } from './settle.js';
 export { SECTION_KEYS } from './section.js';
 export {

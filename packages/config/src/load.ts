@@ -32,7 +32,8 @@ export function loadConfig(path: string, opts: LoadOptions): ConfigDocument {
   return parseConfig(text ?? '', path);
 }
 
-function readIfExists(path: string): string | undefined {
+/** A file's text, or undefined when it does not exist (other errors throw). */
+export function readIfExists(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {

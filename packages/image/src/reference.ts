@@ -58,11 +58,15 @@ export function parseRegistry(input: string, raw: string): string | undefined {
  */
 export function parseImageName(
   input: string,
-  raw: string,
+  text: string,
   registry: string | undefined,
+  /** For callers that parse a part of a longer value: what to quote and what to suggest. */
+  shown?: { readonly value: string; readonly accepted: string },
 ): ImageName {
-  const s = raw.trim();
+  const s = text.trim();
+  const raw = shown?.value ?? text;
   const accepted =
+    shown?.accepted ??
     'Give a repository name such as team/app or ghcr.io/org/app: lower case, no tag (tags come from the tags input)';
   if (s === '') throw new InputError(input, raw, 'is empty', accepted);
   if (s.includes('@')) throw new InputError(input, raw, 'has a digest', accepted);
@@ -111,4 +115,51 @@ export function apiHost(registry: string): string {
 export function isLoopback(registry: string): boolean {
   const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** An image reference as `docker pull` takes it: a name plus a tag, a digest, or both. */
+export interface ImageReference extends ImageName {
+  readonly tag?: string;
+  /** `sha256:<64 hex>`. */
+  readonly digest?: string;
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * Parses an image reference to deploy: `[host[:port]/]path[:tag][@sha256:…]`. Without tag and
+ * digest the tag is `latest`, as docker would pull it (`latest` is allowed, but pinning is better).
+ */
+export function parseImageReference(input: string, raw: string): ImageReference {
+  const s = raw.trim();
+  const accepted =
+    'Give an image reference such as 127.0.0.1:5000/team/app:1.4.2, ghcr.io/org/app@sha256:<digest>, or the build-image output image-ref';
+  if (s === '') throw new InputError(input, raw, 'is empty', accepted);
+  let rest = s;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest))
+      throw new InputError(input, raw, `has an invalid digest "${digest}"`, accepted);
+  }
+  let tag: string | undefined;
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > slash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!isValidTag(tag)) throw new InputError(input, raw, `has an invalid tag "${tag}"`, accepted);
+  }
+  const name = parseImageName(input, rest, undefined, { value: raw, accepted });
+  return { ...name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+
+/** The reference as docker takes it (Docker Hub names keep their short form). */
+export function formatReference(ref: ImageReference): string {
+  const path =
+    ref.registry === DOCKER_HUB && ref.path.startsWith('library/') ? ref.path.slice(8) : ref.path;
+  const name = ref.registry && ref.registry !== DOCKER_HUB ? `${ref.registry}/${path}` : path;
+  return `${name}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }

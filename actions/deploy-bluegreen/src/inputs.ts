@@ -1,0 +1,146 @@
+/** The deploy-bluegreen inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
+import { dirname, isAbsolute, join } from 'node:path';
+import { InputError, type InputReader } from '@switchyard/kit';
+import {
+  CONFIG_FILE,
+  loadConfig,
+  OVERRIDE_INPUTS,
+  parseEnvironmentName,
+  readIfExists,
+  type EnvironmentConfig,
+} from '@switchyard/config';
+import { parseImageReference, type Credentials } from '@switchyard/image';
+
+export const ACTIONS = ['deploy', 'promote', 'status'] as const;
+export type DeployAction = (typeof ACTIONS)[number];
+
+export interface DeployInputs {
+  readonly action: DeployAction;
+  readonly config: EnvironmentConfig;
+  /** Set for action deploy. */
+  readonly image?: string;
+  readonly version?: string;
+  readonly promote: boolean;
+  readonly pull: 'always' | 'missing' | 'never';
+  readonly lockTimeoutMs: number;
+  readonly keepFailed: boolean;
+  readonly dryRun: boolean;
+  /** For the image's registry. */
+  readonly credentials?: Credentials;
+  /** Secret container variables, by name (values masked by main). */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+export interface InputContext {
+  readonly workspace: string;
+  /** The step's environment: secrets named in the config file may come from it. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads a file; undefined when it does not exist. */
+  readonly readFile?: (path: string) => string | undefined;
+}
+
+export function parseInputs(r: InputReader, ctx: InputContext): DeployInputs {
+  const action = r.enum('action', ACTIONS, { default: 'deploy' as const });
+  const environment = parseEnvironmentName(
+    'environment',
+    r.required('environment', 'Name the config file section to deploy, e.g. staging or production'),
+  );
+  const configText = r.text('config');
+  // Named as the user wrote it in messages; read relative to the workspace.
+  const configName = configText || CONFIG_FILE;
+  const configPath = resolvePath(ctx.workspace, configName);
+  const read = ctx.readFile ?? readIfExists;
+  const doc = loadConfig(configName, {
+    required: configText !== '' && configText !== CONFIG_FILE,
+    readFile: () => read(configPath),
+  });
+  const overrides = Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, r.text(n)]));
+  // Relative paths in the file (env-file) are relative to the file's folder.
+  const config = doc.resolve(environment, overrides, dirname(configPath));
+  const imageText = r.text('image');
+  if (imageText) parseImageReference('image', imageText);
+  const dryRun = r.boolean('dry-run', { default: false });
+  if (action === 'deploy' && !imageText)
+    throw new InputError(
+      'image',
+      '',
+      'is required for action deploy',
+      'Set image, e.g. to the image-ref output of build-image',
+    );
+  const username = r.text('registry-username');
+  const password = r.text('registry-password');
+  if (Boolean(username) !== Boolean(password))
+    throw new InputError(
+      username ? 'registry-password' : 'registry-username',
+      '',
+      'is required with the other registry credential',
+      'Give both registry-username and registry-password, or neither',
+    );
+  const version = r.text('version');
+  return {
+    action,
+    config,
+    ...(imageText && { image: imageText }),
+    ...(version && { version }),
+    promote: r.boolean('promote', { default: true }),
+    pull: r.enum('pull', ['always', 'missing', 'never'] as const, { default: 'always' as const }),
+    lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
+    keepFailed: r.boolean('keep-failed', { default: false }),
+    dryRun,
+    ...(username && { credentials: { username, password } }),
+    // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
+    secrets: secretValues(r, config, ctx.env, action === 'deploy' && !dryRun),
+  };
+}
+
+/** The container's secrets: `secrets` input lines, plus config-named ones from the step's env. */
+function secretValues(
+  r: InputReader,
+  config: EnvironmentConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  starts: boolean,
+): Record<string, string> {
+  const given = r.keyValues('secrets');
+  for (const name of Object.keys(given))
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new InputError(
+        'secrets',
+        name,
+        'is not a variable name',
+        'Use letters, digits and _, not starting with a digit',
+      );
+  for (const name of Object.keys(given)) {
+    if (name in config.env)
+      throw new InputError(
+        'secrets',
+        name,
+        `is also set under ${config.environment}.env in the config file`,
+        'Give each variable once: as a secret or as a plain env value',
+      );
+    if (name.startsWith('SWITCHYARD_'))
+      throw new InputError(
+        'secrets',
+        name,
+        'is reserved (switchyard sets SWITCHYARD_* itself)',
+        'Pick another name',
+      );
+  }
+  const out: Record<string, string> = { ...given };
+  if (!starts) return out;
+  for (const name of config.secrets) {
+    const value = given[name] ?? env[name];
+    if (value === undefined || value === '')
+      throw new InputError(
+        'secrets',
+        name,
+        `is listed under ${config.environment}.secrets in the config file but has no value`,
+        `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`,
+      );
+    out[name] = value;
+  }
+  return out;
+}
+
+function resolvePath(workspace: string, p: string): string {
+  return isAbsolute(p) ? p : join(workspace, p);
+}

@@ -1,0 +1,48 @@
+/**
+ * The post step: if the main step died holding the deploy lock (killed, cancelled), release it so
+ * the next deploy doesn't wait for it to go stale; and remove a private docker config left behind.
+ * Only a lock carrying this run's own random token is removed, never another holder's.
+ * Dependency-free: the runner starts it after every run.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+
+/** Mirrors LockHandle in packages/targets (kept apart so this bundle stays tiny). */
+interface LockHandle {
+  kind: 'docker';
+  host: { kind: string; url?: string; name?: string };
+  name: string;
+  token: string;
+}
+
+const TOKEN_LABEL = 'switchyard.lock.token';
+
+function releaseLock(h: LockHandle): void {
+  const args = h.host.kind === 'context' && h.host.name ? ['--context', h.host.name] : [];
+  const env =
+    h.host.kind === 'host' && h.host.url
+      ? { ...process.env, DOCKER_HOST: h.host.url }
+      : process.env;
+  const docker = (...a: string[]): { status: number | null; stdout: string } =>
+    spawnSync('docker', [...args, ...a], { env, encoding: 'utf8' });
+  const found = docker(
+    'container',
+    'inspect',
+    '--format',
+    `{{.Id}} {{index .Config.Labels "${TOKEN_LABEL}"}}`,
+    h.name,
+  );
+  if (found.status !== 0) return; // released by the main step, as it should be
+  const [id = '', token = ''] = found.stdout.trim().split(' ');
+  if (token !== h.token) return; // someone else's lock now
+  if (docker('rm', '-f', id).status === 0)
+    console.log(`Released the deploy lock ${h.name} the main step left behind`);
+}
+
+const lock = process.env['STATE_lock'] ?? '';
+if (lock) releaseLock(JSON.parse(lock) as LockHandle);
+const dir = process.env['STATE_docker-config'] ?? '';
+if (dir && existsSync(dir)) {
+  rmSync(dir, { recursive: true, force: true });
+  console.log(`Removed the temporary docker config ${dir}`);
+}

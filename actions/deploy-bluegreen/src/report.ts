@@ -1,0 +1,109 @@
+/** Outputs and the job summary of a deploy-bluegreen run (pure). */
+import { formatDuration, Summary } from '@switchyard/kit';
+import { COLORS, liveStatus, type BlueGreenResult, type TargetState } from '@switchyard/targets';
+
+/** The action's outputs (names as in action.yml). */
+export function outputs(r: BlueGreenResult): Record<string, string> {
+  const a = r.after;
+  // After a promote: false deploy, the color of interest is the one waiting, not the live one.
+  const color = r.action === 'deploy' && r.changed && !r.switched ? r.color : (a.live ?? undefined);
+  const shown = color ? a.colors[color] : undefined;
+  const previous = r.switched ? r.before.live : a.previous;
+  return {
+    color: color ?? '',
+    'previous-color': previous ?? '',
+    url: r.url,
+    'preview-url': r.previewUrl,
+    image: shown?.image ?? '',
+    digest: shown?.digest ?? '',
+    'previous-image': previous
+      ? (r.before.colors[previous]?.image ?? a.colors[previous]?.image ?? '')
+      : '',
+    version: shown?.version ?? '',
+    changed: String(r.changed),
+    'retire-after': a.retireAfter ?? '',
+    state: JSON.stringify(stateJson(a)),
+  };
+}
+
+/** The state as the `state` output and `status` print it. */
+export function stateJson(s: TargetState): object {
+  return {
+    live: s.live,
+    previous: s.previous,
+    switchedAt: s.switchedAt ?? null,
+    retireAfter: s.retireAfter ?? null,
+    pending: s.pending ?? null,
+    colors: s.colors,
+    history: s.history,
+  };
+}
+
+function roleOf(s: TargetState, color: string): string {
+  if (s.live === color) return 'live';
+  if (s.pending?.color === color) return 'pending promotion';
+  if (s.previous === color) return `previous (warm until ${s.retireAfter ?? '?'})`;
+  return 'idle';
+}
+
+function colorRows(s: TargetState): (string | undefined)[][] {
+  return COLORS.filter((c) => s.colors[c]).map((c) => {
+    const x = s.colors[c];
+    return [
+      c,
+      roleOf(s, c),
+      x?.image,
+      x?.version,
+      x?.state,
+      x?.health === 'none' ? '' : x?.health,
+      x?.createdAt,
+    ];
+  });
+}
+
+export function renderSummary(r: BlueGreenResult, app: string, environment: string): string {
+  const s = new Summary().heading(`deploy-bluegreen: ${app} (${environment})`);
+  s.paragraph(r.message);
+  if (r.plan) s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
+  const before = liveStatus(r.before);
+  const after = liveStatus(r.after);
+  s.table(
+    ['', 'before', 'after'],
+    [
+      ['live color', r.before.live ?? 'none', r.after.live ?? 'none'],
+      ['image', before?.image, after?.image],
+      ['version', before?.version, after?.version],
+      ['digest', before?.digest, after?.digest],
+    ],
+  );
+  const facts: [string, string][] = [
+    ['url', r.url],
+    ['preview url', r.previewUrl],
+  ];
+  if (r.ready) facts.push(['ready after', formatDuration(r.ready.elapsedMs)]);
+  if (r.switchMs !== undefined) facts.push(['switch took', formatDuration(r.switchMs)]);
+  if (r.after.retireAfter && r.after.previous)
+    facts.push([`${r.after.previous} warm until`, r.after.retireAfter]);
+  if (r.router && r.router !== 'unchanged') facts.push(['proxy', r.router]);
+  s.table(['', ''], facts);
+  const rows = colorRows(r.after);
+  if (rows.length)
+    s.heading('Colors', 3).table(
+      ['color', 'role', 'image', 'version', 'state', 'health', 'started'],
+      rows,
+    );
+  if (r.after.history.length)
+    s.heading('History', 3).table(
+      ['at', 'action', 'color', 'version', 'image', 'by'],
+      r.after.history.map((h) => [
+        h.at,
+        h.action,
+        h.color,
+        h.version,
+        h.image,
+        `${h.actor} (${h.deployId})`,
+      ]),
+    );
+  r.after.notes.forEach((n) => s.paragraph(`> ${n}`));
+  return s.toString();
+}

@@ -1,0 +1,328 @@
+/**
+ * Blue-green over any {@link Target}: deploy (start the idle color, wait ready, switch), promote
+ * (switch to a color started with promote: false), status. Written once; targets only supply the
+ * primitive steps. Live traffic moves only in `switchTo`, and only after the new color is ready.
+ */
+import { ActionError, formatDuration, type Clock, type Logger } from '@switchyard/kit';
+import type { Http } from '@switchyard/probe';
+import { COLORS, otherColor, type Color } from './contract.js';
+import type { ColorStatus, DeployRecord, HistoryEntry, Release, TargetState } from './model.js';
+import { recordOf, recordPending, recordSwitch } from './record.js';
+import { healthUrl, waitReady, type HealthCheck, type ReadyOutcome } from './ready.js';
+import type { LockHandle, LockHolder, ResolvedImage, RouterChange, Target } from './target.js';
+
+export interface BlueGreenDeps {
+  readonly clock: Clock;
+  readonly log: Logger & { group<T>(title: string, fn: () => Promise<T>): Promise<T> };
+  readonly http: Http;
+  /** Told how to release the lock before it is taken, so a post step can if the run dies. */
+  readonly onLock?: (handle: LockHandle) => void;
+}
+
+export interface DeploySettings {
+  readonly health: HealthCheck;
+  readonly readyTimeoutMs: number;
+  readonly keepPreviousMs: number;
+  readonly lockTimeoutMs: number;
+  readonly holder: LockHolder;
+}
+
+export interface DeployRequest extends DeploySettings {
+  readonly image: string;
+  readonly pull: 'always' | 'missing' | 'never';
+  /** Overrides the version read from the image. */
+  readonly version?: string;
+  readonly promote: boolean;
+  readonly keepFailed: boolean;
+}
+
+/** What a run did, for outputs and the summary. */
+export interface BlueGreenResult {
+  readonly action: 'deploy' | 'promote' | 'status' | 'plan';
+  /** Live traffic (or the pending color) changed. */
+  readonly changed: boolean;
+  /** Live traffic moved to a new color. */
+  readonly switched: boolean;
+  readonly before: TargetState;
+  readonly after: TargetState;
+  /** The color this run started (deploy) or promoted. */
+  readonly color?: Color;
+  readonly url: string;
+  readonly previewUrl: string;
+  readonly router?: RouterChange;
+  readonly ready?: ReadyOutcome;
+  /** How long the switch itself took (the runtime call, verified). */
+  readonly switchMs?: number;
+  readonly message: string;
+  /** Dry-run only: the steps a deploy would take. */
+  readonly plan?: readonly string[];
+}
+
+/** The live color's status, if any. */
+export function liveStatus(s: TargetState): ColorStatus | undefined {
+  return s.live ? s.colors[s.live] : undefined;
+}
+
+/** A human version for an image: the input, the image label, the tag, or a short digest. */
+export function versionOf(ref: string, image: ResolvedImage, given?: string): string {
+  if (given) return given;
+  if (image.version) return image.version;
+  const name = ref.replace(/@sha256:[a-f0-9]+$/, '');
+  const colon = name.lastIndexOf(':');
+  if (colon > name.lastIndexOf('/')) return name.slice(colon + 1);
+  return image.digest.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/** A state whose record fields are replaced by `record` (a field the record lacks is gone). */
+export function withRecord(state: TargetState, record: DeployRecord): TargetState {
+  return { colors: state.colors, exists: state.exists, notes: state.notes, ...recordOf(record) };
+}
+
+/** Deploys an image: start it in the idle color, wait until ready, switch unless `promote` is false. */
+export async function deploy(
+  target: Target,
+  req: DeployRequest,
+  deps: BlueGreenDeps,
+): Promise<BlueGreenResult> {
+  const { log, clock } = deps;
+  log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+  const image = await deps.log.group(`Pull ${req.image}`, () =>
+    target.resolveImage(req.image, req.pull),
+  );
+  log.info(`Image ${req.image} is ${image.pinned}`);
+  return withLock(target, req, deps, async () => {
+    const router = await target.prepare();
+    const before = await readState(target, log);
+    const live = liveStatus(before);
+    if (live && live.digest === image.digest && live.running) {
+      // Saved even so: it clears a stale pending entry and stores a record reconciled with the proxy.
+      const record = recordPending(before, undefined);
+      await target.saveRecord(record);
+      return {
+        action: 'deploy',
+        changed: false,
+        switched: false,
+        before,
+        after: withRecord(before, record),
+        color: live.color,
+        url: target.url,
+        previewUrl: target.previewUrl,
+        router,
+        message: `${req.image} (${image.digest}) is already live on ${live.color}: nothing to do`,
+      };
+    }
+    const color: Color = before.live ? otherColor(before.live) : 'blue';
+    const release: Release = {
+      image: req.image,
+      digest: image.digest,
+      version: versionOf(req.image, image, req.version),
+      deployId: req.holder.deployId,
+      actor: req.holder.actor,
+      createdAt: new Date(clock.now()).toISOString(),
+    };
+    const replaced = before.colors[color];
+    await log.group(`Start ${color}: ${req.image}`, async () => {
+      if (replaced)
+        log.info(
+          `replacing the ${replaced.running ? 'warm' : 'stopped'} ${color} (${replaced.image})`,
+        );
+      await target.start(color, image, release);
+    });
+    const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
+    if (!ready.ready) await failStart(target, color, ready, req.keepFailed, before, deps);
+    log.info(
+      `${color} is ready after ${formatDuration(ready.elapsedMs)} (${ready.checks} health check(s) through ${healthUrl(target.previewUrl, req.health.path)})`,
+    );
+    if (!req.promote) {
+      const record = recordPending(before, {
+        color,
+        digest: image.digest,
+        deployId: release.deployId,
+      });
+      await target.saveRecord(record);
+      return {
+        action: 'deploy',
+        changed: true,
+        switched: false,
+        before,
+        after: await readState(target, log),
+        color,
+        url: target.url,
+        previewUrl: target.previewUrl,
+        router,
+        ready,
+        message: `${req.image} is ready on ${color} at ${target.previewUrl}; live traffic stays on ${before.live ?? 'nothing'} until "action: promote"`,
+      };
+    }
+    return switchLive(target, color, 'deploy', before, req, deps, { router, ready });
+  });
+}
+
+/** Promotes the color a `promote: false` deploy left ready. */
+export async function promote(
+  target: Target,
+  req: DeploySettings,
+  deps: BlueGreenDeps,
+): Promise<BlueGreenResult> {
+  deps.log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+  return withLock(target, req, deps, async () => {
+    const router = await target.prepare();
+    const before = await readState(target, deps.log);
+    const pending = before.pending;
+    const candidate = pending ? before.colors[pending.color] : undefined;
+    if (
+      !pending ||
+      !candidate ||
+      candidate.digest !== pending.digest ||
+      pending.color === before.live
+    )
+      throw new ActionError(
+        `nothing to promote: no color is waiting (live is ${before.live ?? 'none'}). Run a deploy with promote: false first; to go back to the previous version, use rollback`,
+      );
+    const ready = await waitReady(target, pending.color, req.health, req.readyTimeoutMs, deps);
+    if (!ready.ready)
+      throw new ActionError(
+        `${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`,
+      );
+    return switchLive(target, pending.color, 'promote', before, req, deps, { router, ready });
+  });
+}
+
+/** Reads the state, changing nothing. */
+export async function status(
+  target: Target,
+  deps: Pick<BlueGreenDeps, 'log'>,
+): Promise<BlueGreenResult> {
+  deps.log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+  const state = await readState(target, deps.log);
+  for (const line of describeState(state)) deps.log.info(line);
+  return {
+    action: 'status',
+    changed: false,
+    switched: false,
+    before: state,
+    after: state,
+    url: target.url,
+    previewUrl: target.previewUrl,
+    message: state.live
+      ? `live: ${state.live} (${liveStatus(state)?.image ?? 'unknown image'})`
+      : 'nothing is live yet',
+  };
+}
+
+async function switchLive(
+  target: Target,
+  color: Color,
+  action: 'deploy' | 'promote',
+  before: TargetState,
+  req: DeploySettings,
+  deps: BlueGreenDeps,
+  extra: { router: RouterChange; ready: ReadyOutcome },
+): Promise<BlueGreenResult> {
+  const { clock, log } = deps;
+  const next = before.colors[color];
+  const t = clock.now();
+  await target.switchTo(color);
+  const switchMs = clock.now() - t;
+  const prev = liveStatus(before);
+  log.info(
+    `Switched live traffic ${before.live ?? 'none'} → ${color} in ${formatDuration(switchMs)}`,
+  );
+  const after0 = await target.status();
+  const started = after0.colors[color] ?? next;
+  const entry: HistoryEntry = {
+    at: new Date(clock.now()).toISOString(),
+    action,
+    color,
+    image: started?.image ?? '',
+    digest: started?.digest ?? '',
+    version: started?.version ?? '',
+    deployId: req.holder.deployId,
+    actor: req.holder.actor,
+    ...(before.live && { previousColor: before.live }),
+    ...(prev && { previousImage: prev.image }),
+  };
+  const record: DeployRecord = recordSwitch(before, entry, clock.now(), req.keepPreviousMs);
+  await target.saveRecord(record);
+  if (record.retireAfter)
+    log.info(
+      `${before.live} stays warm until ${record.retireAfter} (keep-previous ${formatDuration(req.keepPreviousMs)})`,
+    );
+  return {
+    action,
+    changed: true,
+    switched: true,
+    before,
+    after: withRecord(after0, record),
+    color,
+    url: target.url,
+    previewUrl: target.previewUrl,
+    switchMs,
+    ...extra,
+    message: `${started?.image ?? color} is live on ${color}${prev ? `; ${prev.color} (${prev.image}) is kept warm` : ''}`,
+  };
+}
+
+async function withLock<T>(
+  target: Target,
+  req: DeploySettings,
+  deps: BlueGreenDeps,
+  body: () => Promise<T>,
+): Promise<T> {
+  deps.onLock?.(target.lockHandle(req.holder));
+  const lock = await target.lock(req.holder, {
+    timeoutMs: req.lockTimeoutMs,
+    // Long enough for the slowest honest deploy; a dead holder's lock expires after it.
+    ttlMs: req.readyTimeoutMs + 10 * 60_000,
+  });
+  try {
+    return await body();
+  } finally {
+    await lock.release();
+  }
+}
+
+async function readState(target: Target, log: Logger): Promise<TargetState> {
+  const state = await target.status();
+  state.notes.forEach((n) => log.warning(n));
+  return state;
+}
+
+/** A new color that never got ready: show why, stop it (unless kept), leave traffic alone, fail. */
+async function failStart(
+  target: Target,
+  color: Color,
+  ready: ReadyOutcome,
+  keepFailed: boolean,
+  before: TargetState,
+  deps: BlueGreenDeps,
+): Promise<never> {
+  await deps.log
+    .group(`Last log lines of ${color}`, async () => {
+      deps.log.info((await target.logs(color, 50)) || '(no output)');
+    })
+    .catch((e: unknown) => deps.log.warning(`could not read the ${color} logs: ${String(e)}`));
+  if (!keepFailed) await target.stop(color);
+  throw new ActionError(
+    `the new ${color} did not become ready: ${ready.reason ?? 'unknown'}. ` +
+      `Live traffic was not touched (it stays on ${before.live ?? 'nothing'}); ${color} was ${keepFailed ? 'kept running for inspection (keep-failed)' : 'stopped'}`,
+  );
+}
+
+/** The state as log lines, one per color plus the live/previous facts. */
+export function describeState(s: TargetState): string[] {
+  if (!s.exists) return ['nothing deployed here yet (no proxy)'];
+  const lines = [
+    `live: ${s.live ?? 'none'}${s.switchedAt ? ` since ${s.switchedAt}` : ''}`,
+    ...(s.previous ? [`previous: ${s.previous}, warm until ${s.retireAfter ?? 'unknown'}`] : []),
+    ...(s.pending ? [`waiting for promotion: ${s.pending.color}`] : []),
+  ];
+  for (const c of COLORS) {
+    const x = s.colors[c];
+    if (x)
+      lines.push(
+        `${c}: ${x.image} (version ${x.version}, ${x.state}${x.health !== 'none' ? `, ${x.health}` : ''}, started ${x.createdAt} by ${x.actor})`,
+      );
+  }
+  return lines;
+}

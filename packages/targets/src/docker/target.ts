@@ -1,0 +1,313 @@
+/**
+ * The Docker target (DESIGN.md §3): `<prefix>-blue` / `<prefix>-green` containers on a network of
+ * their own, and an HAProxy container in front that owns the public and preview ports. Everything
+ * goes through the docker CLI, so a remote host is reached the standard way (DOCKER_HOST, context).
+ */
+import { ActionError, type Clock, type Exec, type Logger } from '@switchyard/kit';
+import { parseImageReference } from '@switchyard/image';
+import {
+  dockerNames,
+  LABELS,
+  otherColor,
+  PROXY_FILES,
+  type Color,
+  type DockerNames,
+} from '../contract.js';
+import type { DeployRecord, Release, TargetState } from '../model.js';
+import { parseRecord, reconcile, recordOf } from '../record.js';
+import type {
+  LockHandle,
+  LockHolder,
+  LockOptions,
+  Readiness,
+  ResolvedImage,
+  RouterChange,
+  Target,
+} from '../target.js';
+import { DockerCli, describeHost, type DockerHost } from './cli.js';
+import { colorStatus, parseContainer, parseImage, type ContainerView } from './inspect.js';
+import { DockerLock } from './lock.js';
+import type { ServerState } from './haproxy.js';
+import { DockerProxy } from './proxy.js';
+import { colorRunArgs, type ContainerSettings } from './run-args.js';
+
+export interface DockerTargetSettings extends ContainerSettings {
+  readonly app: string;
+  readonly environment: string;
+  readonly host: DockerHost;
+  readonly port: number;
+  readonly previewPort: number;
+  readonly bind: string;
+  readonly url?: string;
+  readonly previewUrl?: string;
+  readonly proxyImage: string;
+  readonly proxyDefaults: readonly string[];
+  readonly stopTimeoutMs: number;
+}
+
+export interface DockerTargetDeps {
+  readonly exec: Exec;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Extra environment for `docker pull` (a private DOCKER_CONFIG after a registry login). */
+  readonly pullEnv?: Readonly<Record<string, string>>;
+  /** Secret values for the container, by name; passed through the environment, never argv. */
+  readonly secretValues?: Readonly<Record<string, string>>;
+}
+
+export class DockerTarget implements Target {
+  readonly description: string;
+  readonly url: string;
+  readonly previewUrl: string;
+  readonly docker: DockerCli;
+  readonly names: DockerNames;
+  private readonly proxy: DockerProxy;
+  private readonly labels: Readonly<Record<string, string>>;
+
+  constructor(
+    private readonly s: DockerTargetSettings,
+    private readonly deps: DockerTargetDeps,
+  ) {
+    this.docker = new DockerCli(deps.exec, s.host);
+    this.names = dockerNames(`${s.app}-${s.environment}`);
+    this.labels = { [LABELS.app]: s.app, [LABELS.environment]: s.environment };
+    this.description = `docker (${describeHost(s.host)})`;
+    const host = publicHost(s.host, s.bind);
+    this.url = s.url ?? `http://${host}:${s.port}`;
+    this.previewUrl = s.previewUrl ?? `http://${host}:${s.previewPort}`;
+    this.proxy = new DockerProxy(
+      this.docker,
+      this.names,
+      {
+        image: s.proxyImage,
+        bind: s.bind,
+        port: s.port,
+        previewPort: s.previewPort,
+        labels: this.labels,
+        config: {
+          app: s.app,
+          environment: s.environment,
+          prefix: `${s.app}-${s.environment}`,
+          containerPort: s.containerPort,
+          defaults: s.proxyDefaults,
+        },
+      },
+      deps.clock,
+      deps.log,
+    );
+  }
+
+  async connect(): Promise<string> {
+    const version = await this.docker.text(['version', '--format', '{{.Server.Version}}']);
+    if (!version) throw new ActionError(`${describeHost(this.s.host)} did not report a version`);
+    if (this.s.host.kind === 'context' && !this.s.previewUrl)
+      this.deps.log.warning(
+        `docker-host is a context, so the host name is unknown: readiness checks use ${this.previewUrl}. Set url and preview-url in the config file if the context is remote`,
+      );
+    return version;
+  }
+
+  async findImage(ref: string): Promise<ResolvedImage | undefined> {
+    const parsed = parseImageReference('image', ref);
+    const r = await this.docker.run(['image', 'inspect', '--format', '{{json .}}', ref], {
+      allowFailure: true,
+      quiet: true,
+    });
+    return r.exitCode === 0 ? parseImage(r.stdout, parsed, ref) : undefined;
+  }
+
+  async resolveImage(ref: string, pull: 'always' | 'missing' | 'never'): Promise<ResolvedImage> {
+    if (pull !== 'always') {
+      const found = await this.findImage(ref);
+      if (found) return found;
+      if (pull === 'never')
+        throw new ActionError(
+          `image ${ref} is not on ${describeHost(this.s.host)} and pull is "never". Build or pull it there first, or set pull: missing`,
+        );
+    }
+    const r = await this.docker.run(['pull', ref], {
+      allowFailure: true,
+      ...(this.deps.pullEnv && { env: this.deps.pullEnv }),
+    });
+    if (r.exitCode !== 0) {
+      const line = r.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
+      throw new ActionError(
+        `could not pull ${ref} on ${describeHost(this.s.host)}: ${line}. Check the image reference, and the registry-username/registry-password inputs for a private registry`,
+      );
+    }
+    const found = await this.findImage(ref);
+    if (!found) throw new ActionError(`pulled ${ref}, but docker can't find it afterwards`);
+    return found;
+  }
+
+  lockHandle(holder: LockHolder): LockHandle {
+    return { kind: 'docker', host: this.s.host, name: this.names.lock, token: holder.token };
+  }
+
+  async lock(
+    holder: LockHolder,
+    opts: LockOptions,
+  ): Promise<{ id: string; release(): Promise<void> }> {
+    // The lock container is created from the proxy image, which every deploy needs anyway.
+    await this.resolveImage(this.s.proxyImage, 'missing');
+    const lock = new DockerLock(
+      this.docker,
+      this.names,
+      this.s.proxyImage,
+      this.labels,
+      this.deps.clock,
+      this.deps.log,
+    );
+    const id = await lock.acquire(holder, opts);
+    return { id, release: () => lock.release(id) };
+  }
+
+  prepare(): Promise<RouterChange> {
+    return this.proxy.ensure();
+  }
+
+  async status(): Promise<TargetState> {
+    const proxy = await this.proxy.info();
+    const colors: { blue?: TargetState['colors']['blue']; green?: TargetState['colors']['green'] } =
+      {};
+    for (const color of ['blue', 'green'] as const) {
+      const view = await this.container(color);
+      const status = view && colorStatus(view);
+      if (status) colors[color] = status;
+    }
+    if (!proxy)
+      return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
+    const { record, notes } = parseRecord(await this.proxy.readFile(PROXY_FILES.state));
+    const routes = await this.proxy.routes();
+    const fixed = reconcile(record, routes.live, this.deps.clock.now());
+    if (!proxy.running)
+      notes.push(`the proxy ${this.names.proxy} is not running: nothing is served`);
+    return {
+      ...fixed.record,
+      colors,
+      exists: true,
+      notes: fixed.note ? [...notes, fixed.note] : notes,
+    };
+  }
+
+  async start(color: Color, image: ResolvedImage, release: Release): Promise<void> {
+    const routes = await this.proxy.routes();
+    if (routes.live === color)
+      throw new ActionError(`refusing to replace ${this.names.color(color)}: it is the live color`);
+    const name = this.names.color(color);
+    await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+    const secretEnv = this.deps.secretValues ?? {};
+    await this.docker.run(
+      colorRunArgs(this.s, {
+        name,
+        network: this.names.network,
+        color,
+        image: image.pinned,
+        labels: {
+          ...this.labels,
+          [LABELS.role]: 'app',
+          [LABELS.color]: color,
+          [LABELS.image]: release.image,
+          [LABELS.digest]: release.digest,
+          [LABELS.version]: release.version,
+          [LABELS.deployId]: release.deployId,
+          [LABELS.actor]: release.actor,
+          [LABELS.createdAt]: release.createdAt,
+        },
+        secretNames: Object.keys(secretEnv),
+      }),
+      { env: secretEnv },
+    );
+    if (this.s.network) await this.docker.run(['network', 'connect', this.s.network, name]);
+    await this.docker.run(['start', name]);
+    await this.preview(color);
+  }
+
+  async readiness(color: Color): Promise<Readiness> {
+    const view = await this.container(color);
+    if (!view)
+      return {
+        running: false,
+        failed: true,
+        health: 'none',
+        routed: false,
+        detail: 'container is gone',
+      };
+    const failed = ['exited', 'dead', 'restarting'].includes(view.status) || view.restarts > 0;
+    let routed = false;
+    if (view.running && view.address) {
+      const find = async (): Promise<ServerState | undefined> =>
+        (await this.proxy.servers()).find((s) => s.backend === `be_${color}`);
+      let server = await find();
+      if (server?.address !== view.address) {
+        await this.proxy.pointAt(color, view.address, this.s.containerPort);
+        server = await find();
+      }
+      routed = server?.address === view.address && server.operational === 2 && server.admin === 0;
+    }
+    const detail = [
+      `container ${view.status}`,
+      view.restarts > 0 ? `${view.restarts} restart(s)` : '',
+      view.status === 'exited' ? `exit code ${view.exitCode}` : '',
+      view.health !== 'none' ? `docker health ${view.health}` : '',
+      view.running && !routed ? 'proxy not routed to it yet' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return { running: view.running, failed, health: view.health, routed, detail };
+  }
+
+  async logs(color: Color, lines: number): Promise<string> {
+    const r = await this.docker.run(['logs', '--tail', String(lines), this.names.color(color)], {
+      allowFailure: true,
+      quiet: true,
+    });
+    return `${r.stdout}${r.stderr}`.trimEnd();
+  }
+
+  async stop(color: Color): Promise<void> {
+    await this.docker.run(
+      ['stop', '-t', String(Math.ceil(this.s.stopTimeoutMs / 1000)), this.names.color(color)],
+      { allowFailure: true },
+    );
+  }
+
+  switchTo(color: Color): Promise<void> {
+    return this.proxy.setRoutes({ live: color, preview: otherColor(color) });
+  }
+
+  async preview(color: Color): Promise<void> {
+    const routes = await this.proxy.routes();
+    if (routes.preview !== color) await this.proxy.setRoutes({ live: routes.live, preview: color });
+  }
+
+  saveRecord(record: DeployRecord): Promise<void> {
+    return this.proxy.writeFile(
+      PROXY_FILES.state,
+      `${JSON.stringify(recordOf(record), null, 2)}\n`,
+    );
+  }
+
+  private async container(color: Color): Promise<ContainerView | undefined> {
+    const r = await this.docker.run(
+      ['container', 'inspect', '--format', '{{json .}}', this.names.color(color)],
+      { allowFailure: true, quiet: true },
+    );
+    return r.exitCode === 0 ? parseContainer(r.stdout, this.names.network) : undefined;
+  }
+}
+
+/** The host name users reach a published port on. */
+function publicHost(host: DockerHost, bind: string): string {
+  if (host.kind === 'host') {
+    try {
+      const u = new URL(host.url);
+      if (u.protocol !== 'unix:' && u.hostname) return u.hostname;
+    } catch {
+      /* fall through */
+    }
+  }
+  if (bind === '0.0.0.0' || bind === '::')
+    return host.kind === 'context' ? 'localhost' : '127.0.0.1';
+  return bind.includes(':') ? `[${bind}]` : bind;
+}

@@ -1,0 +1,72 @@
+/** The blue-green state model (DESIGN.md §3): what a target reports and records. */
+import type { Color } from './contract.js';
+
+/** One release: an image started in a color. */
+export interface Release {
+  /** The image reference as the deploy gave it. */
+  readonly image: string;
+  /** Repo digest (`sha256:…`), or the image id when the image has no repo digest. */
+  readonly digest: string;
+  readonly version: string;
+  /** The run URL (or CLI user) that deployed it. */
+  readonly deployId: string;
+  readonly actor: string;
+  /** ISO time. */
+  readonly createdAt: string;
+}
+
+/** What the target sees of one color right now. */
+export interface ColorStatus extends Release {
+  readonly color: Color;
+  /** `running`, `exited`, `created`, `restarting`, … as docker says. */
+  readonly state: string;
+  readonly running: boolean;
+  /** Docker HEALTHCHECK status; `none` when the image has no health check. */
+  readonly health: 'none' | 'starting' | 'healthy' | 'unhealthy';
+  readonly exitCode?: number;
+}
+
+/** A deploy, switch or rollback, as remembered by the target. */
+export interface HistoryEntry {
+  readonly at: string;
+  readonly action: 'deploy' | 'promote' | 'rollback' | 'reconcile';
+  readonly color: Color;
+  readonly image: string;
+  readonly digest: string;
+  readonly version: string;
+  readonly deployId: string;
+  readonly actor: string;
+  readonly previousColor?: Color;
+  readonly previousImage?: string;
+  readonly reason?: string;
+}
+
+/** A color started with `promote: false`, waiting for `action: promote`. */
+export interface Pending {
+  readonly color: Color;
+  readonly digest: string;
+  readonly deployId: string;
+}
+
+/** The record kept on the target (the proxy's volume for docker). */
+export interface DeployRecord {
+  readonly live: Color | null;
+  readonly previous: Color | null;
+  readonly switchedAt?: string;
+  /** When the previous color may be retired (switchedAt + keep-previous). */
+  readonly retireAfter?: string;
+  readonly pending?: Pending;
+  readonly history: readonly HistoryEntry[];
+}
+
+/** Everything `status` returns. */
+export interface TargetState extends DeployRecord {
+  readonly colors: Partial<Readonly<Record<Color, ColorStatus>>>;
+  /** False before the first deploy created the proxy. */
+  readonly exists: boolean;
+  /** Warnings found while reading (e.g. the record disagreed with the proxy and was corrected). */
+  readonly notes: readonly string[];
+}
+
+/** An empty record: nothing deployed yet. */
+export const EMPTY_RECORD: DeployRecord = { live: null, previous: null, history: [] };

@@ -1,0 +1,94 @@
+/** Waiting for a new color to be ready: container state, Docker health, and an HTTP check through the preview route. */
+import { formatDuration, type Clock, type Logger } from '@switchyard/kit';
+import { attemptCheck, type Http, type JsonAssertion, type StatusMatcher } from '@switchyard/probe';
+import type { Color } from './contract.js';
+import type { Target } from './target.js';
+
+/** The configured HTTP health check (config file `health:`). */
+export interface HealthCheck {
+  readonly path: string;
+  readonly expectStatus: StatusMatcher;
+  readonly json: readonly JsonAssertion[];
+  readonly bodyContains: readonly string[];
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
+export interface ReadyOutcome {
+  readonly ready: boolean;
+  readonly elapsedMs: number;
+  /** Why not, in one line (state, health, the last HTTP check). */
+  readonly reason?: string;
+  readonly checks: number;
+}
+
+/** How often a progress line is written while waiting. */
+const PROGRESS_EVERY_MS = 5_000;
+
+/** The health check's URL on the preview route. */
+export function healthUrl(previewUrl: string, path: string): string {
+  return `${previewUrl.replace(/\/+$/, '')}${path}`;
+}
+
+/**
+ * Polls a color until it is ready or `timeoutMs` passes: the container runs (a crash or exit ends
+ * the wait at once), its Docker health check (if any) says healthy, the proxy routes the preview
+ * to it, and the HTTP health check passes through the preview URL.
+ */
+export async function waitReady(
+  target: Target,
+  color: Color,
+  health: HealthCheck,
+  timeoutMs: number,
+  deps: { readonly clock: Clock; readonly log: Logger; readonly http: Http },
+): Promise<ReadyOutcome> {
+  const { clock, log } = deps;
+  const start = clock.now();
+  const deadline = start + timeoutMs;
+  const url = healthUrl(target.previewUrl, health.path);
+  let lastProgress = start;
+  let checks = 0;
+  for (;;) {
+    const r = await target.readiness(color);
+    const elapsedMs = clock.now() - start;
+    if (r.failed) return { ready: false, elapsedMs, checks, reason: r.detail };
+    let httpReason = '';
+    if (r.running && r.routed && (r.health === 'none' || r.health === 'healthy')) {
+      checks++;
+      const a = await attemptCheck(
+        {
+          name: 'health',
+          method: 'GET',
+          url,
+          headers: { 'User-Agent': 'switchyard-deploy' },
+          expectStatus: health.expectStatus,
+          bodyContains: health.bodyContains,
+          json: health.json,
+          timeoutMs: health.timeoutMs,
+          continueOnFailure: false,
+          followRedirects: false,
+        },
+        deps.http,
+        [],
+      );
+      if (a.ok) return { ready: true, elapsedMs: clock.now() - start, checks };
+      httpReason = `GET ${url}: ${a.reason ?? 'failed'}`;
+    }
+    const now = clock.now();
+    const why = [r.detail, httpReason].filter(Boolean).join('; ');
+    if (now >= deadline)
+      return {
+        ready: false,
+        elapsedMs: now - start,
+        checks,
+        reason: `not ready after ${formatDuration(timeoutMs)} (ready-timeout): ${why}`,
+      };
+    if (now - lastProgress >= PROGRESS_EVERY_MS) {
+      log.info(
+        `waiting for ${color}: ${why} (${formatDuration(now - start)} of ${formatDuration(timeoutMs)})`,
+      );
+      lastProgress = now;
+    }
+    await clock.sleep(Math.min(health.intervalMs, deadline - now));
+  }
+}
