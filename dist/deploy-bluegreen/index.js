@@ -3776,10 +3776,9 @@ async function switchLive(target, color, action, before, req, deps, extra) {
     const { clock, log } = deps;
     const next = before.colors[color];
     const t = clock.now();
-    await target.switchTo(color);
-    const switchMs = clock.now() - t;
+    const switchMs = await target.switchTo(color);
     const prev = liveStatus(before);
-    log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${formatDuration(switchMs)}`);
+    log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${formatDuration(switchMs)} (verified and saved after ${formatDuration(clock.now() - t)})`);
     const after0 = await target.status();
     const started = after0.colors[color] ?? next;
     const entry = {
@@ -3803,7 +3802,8 @@ async function switchLive(target, color, action, before, req, deps, extra) {
         changed: true,
         switched: true,
         before,
-        after: withRecord(after0, record),
+        // after0 was read before the record was saved: its "record disagrees" note is stale.
+        after: withRecord({ ...after0, notes: [] }, record),
         color,
         url: target.url,
         previewUrl: target.previewUrl,
@@ -4416,14 +4416,18 @@ class DockerProxy {
     }
     /**
      * Sets both routes in one runtime call (the atomic switch), checks the proxy took them, then
-     * rewrites the map file so a restart keeps them.
+     * rewrites the map file so a restart keeps them. Returns how long the runtime call took: from
+     * its end on, every new request goes to the new route.
      */
     async setRoutes(routes) {
+        const start = this.clock.now();
         await this.runtime(switchCommands(routes));
+        const routedMs = this.clock.now() - start;
         const now = parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
         if (now.live !== routes.live || now.preview !== routes.preview)
             throw new errors_ActionError(`the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`);
         await this.writeFile(PROXY_FILES.map, renderMap(routes));
+        return routedMs;
     }
     /** The backend servers as the proxy sees them now. */
     async servers() {

@@ -222,11 +222,10 @@ async function switchLive(
   const { clock, log } = deps;
   const next = before.colors[color];
   const t = clock.now();
-  await target.switchTo(color);
-  const switchMs = clock.now() - t;
+  const switchMs = await target.switchTo(color);
   const prev = liveStatus(before);
   log.info(
-    `Switched live traffic ${before.live ?? 'none'} → ${color} in ${formatDuration(switchMs)}`,
+    `Switched live traffic ${before.live ?? 'none'} → ${color} in ${formatDuration(switchMs)} (verified and saved after ${formatDuration(clock.now() - t)})`,
   );
   const after0 = await target.status();
   const started = after0.colors[color] ?? next;
@@ -253,7 +252,8 @@ async function switchLive(
     changed: true,
     switched: true,
     before,
-    after: withRecord(after0, record),
+    // after0 was read before the record was saved: its "record disagrees" note is stale.
+    after: withRecord({ ...after0, notes: [] }, record),
     color,
     url: target.url,
     previewUrl: target.previewUrl,

@@ -80,8 +80,11 @@ export interface Target {
   logs(color: Color, lines: number): Promise<string>;
   /** Stops a color (keeps it for inspection). */
   stop(color: Color): Promise<void>;
-  /** Routes live traffic to `color` in one atomic step (preview then reaches the other). */
-  switchTo(color: Color): Promise<void>;
+  /**
+   * Routes live traffic to `color` in one atomic step (preview then reaches the other), verifies
+   * it and persists the routing. Resolves to the duration of the atomic step itself.
+   */
+  switchTo(color: Color): Promise<number>;
   /** Routes the preview to `color` (before readiness checks). */
   preview(color: Color): Promise<void>;
   /** Persists the record (live/previous, times, pending, history). */

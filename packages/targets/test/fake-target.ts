@@ -168,10 +168,10 @@ export class FakeTarget implements Target {
     return Promise.resolve();
   }
 
-  switchTo(color: Color): Promise<void> {
+  switchTo(color: Color): Promise<number> {
     this.calls.push(`switchTo ${color}`);
     this.state = { ...this.state, live: color };
-    return Promise.resolve();
+    return Promise.resolve(0);
   }
 
   preview(color: Color): Promise<void> {

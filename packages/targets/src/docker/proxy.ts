@@ -150,16 +150,20 @@ export class DockerProxy {
 
   /**
    * Sets both routes in one runtime call (the atomic switch), checks the proxy took them, then
-   * rewrites the map file so a restart keeps them.
+   * rewrites the map file so a restart keeps them. Returns how long the runtime call took: from
+   * its end on, every new request goes to the new route.
    */
-  async setRoutes(routes: Routes): Promise<void> {
+  async setRoutes(routes: Routes): Promise<number> {
+    const start = this.clock.now();
     await this.runtime(switchCommands(routes));
+    const routedMs = this.clock.now() - start;
     const now = parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
     if (now.live !== routes.live || now.preview !== routes.preview)
       throw new ActionError(
         `the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`,
       );
     await this.writeFile(PROXY_FILES.map, renderMap(routes));
+    return routedMs;
   }
 
   /** The backend servers as the proxy sees them now. */

@@ -272,7 +272,7 @@ export class DockerTarget implements Target {
     );
   }
 
-  switchTo(color: Color): Promise<void> {
+  switchTo(color: Color): Promise<number> {
     return this.proxy.setRoutes({ live: color, preview: otherColor(color) });
   }
 
