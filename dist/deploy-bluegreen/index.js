@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(504);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3873);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 504:
+/***/ 3873:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3823,6 +3823,7 @@ async function withLock(target, req, deps, body) {
         return await body();
     }
     finally {
+        await target.close();
         await lock.release();
     }
 }
@@ -4335,12 +4336,51 @@ class DockerProxy {
     spec;
     clock;
     log;
-    constructor(docker, names, spec, clock, log) {
+    openSession;
+    session;
+    constructor(docker, names, spec, clock, log, 
+    /** Opens a kept-open runtime session; without it every command is a one-shot exec. */
+    openSession) {
         this.docker = docker;
         this.names = names;
         this.spec = spec;
         this.clock = clock;
         this.log = log;
+        this.openSession = openSession;
+    }
+    /**
+     * Opens the kept-open runtime session if it isn't (best effort): later commands, the switch
+     * above all, then skip the cost of starting a `docker exec`.
+     */
+    async arm() {
+        if (!this.openSession || this.session?.alive)
+            return;
+        const { args, env } = this.docker.selector;
+        try {
+            this.session = await this.openSession([...args, ...this.socatArgs()], env);
+        }
+        catch (error) {
+            this.session = undefined;
+            this.log.debug(`runtime session not available, using one exec per command: ${String(error)}`);
+        }
+    }
+    /** Closes the runtime session, if one is open. */
+    close() {
+        this.session?.close();
+        this.session = undefined;
+    }
+    /** `exec … socat stdio unix-connect:<socket>` (with `-i`: stdin carries the commands). */
+    socatArgs() {
+        return [
+            'exec',
+            '-i',
+            '-u',
+            '0',
+            this.names.proxy,
+            'socat',
+            'stdio',
+            `unix-connect:${ADMIN_SOCKET}`,
+        ];
     }
     /** The proxy container, or undefined before the first deploy. */
     async info() {
@@ -4399,11 +4439,18 @@ class DockerProxy {
      * contain container names, which may hold any word) and are parsed by their callers instead.
      */
     async runtime(commands, check = true) {
-        const r = await this.docker.run(['exec', '-i', '-u', '0', this.names.proxy, 'socat', 'stdio', `unix-connect:${ADMIN_SOCKET}`], { input: `${commands}\n`, quiet: true });
-        const bad = check ? runtimeError(r.stdout) : undefined;
+        let answer;
+        if (this.session?.alive) {
+            answer = await this.session.send(commands).catch(() => undefined);
+            if (answer === undefined)
+                this.close();
+        }
+        answer ??= (await this.docker.run(this.socatArgs(), { input: `${commands}\n`, quiet: true }))
+            .stdout;
+        const bad = check ? runtimeError(answer) : undefined;
         if (bad)
             throw new errors_ActionError(`the proxy's runtime API refused "${commands}": ${bad}`);
-        return r.stdout;
+        return answer;
     }
     /** The routes in force: the runtime map when the proxy runs, else the map file. */
     async routes() {
@@ -4542,16 +4589,11 @@ class DockerProxy {
     async waitAnswering() {
         const deadline = this.clock.now() + 15_000;
         const outcome = await retry_poll(async () => {
-            const r = await this.docker.run([
-                'exec',
-                '-i',
-                '-u',
-                '0',
-                this.names.proxy,
-                'socat',
-                'stdio',
-                `unix-connect:${ADMIN_SOCKET}`,
-            ], { input: 'show info\n', allowFailure: true, quiet: true });
+            const r = await this.docker.run(this.socatArgs(), {
+                input: 'show info\n',
+                allowFailure: true,
+                quiet: true,
+            });
             return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
         }, { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok }, this.clock);
         if (!outcome.result)
@@ -4596,6 +4638,115 @@ function colorRunArgs(s, c) {
         ...(s.command ?? []),
     ];
 }
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/session.ts
+/**
+ * A long-lived session on HAProxy's runtime API: one `docker exec -i <proxy> socat …` kept open in
+ * HAProxy's interactive mode (`prompt`), so a command costs a write and a read instead of a new
+ * `docker exec` (100–600 ms on a busy host). The deploy opens it while the new color gets ready;
+ * the switch then lands in milliseconds. A broken session is dropped and the caller falls back to
+ * a one-shot exec.
+ */
+
+const PROMPT = '\n> ';
+const ANSWER_TIMEOUT_MS = 5_000;
+class ProcessSession {
+    child;
+    buffer = '';
+    waiting;
+    queue = Promise.resolve();
+    ended = false;
+    constructor(child) {
+        this.child = child;
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (chunk) => {
+            this.buffer += chunk;
+            this.deliver();
+        });
+        child.on('close', () => {
+            this.ended = true;
+            this.waiting?.('', true);
+        });
+        child.on('error', () => {
+            this.ended = true;
+            this.waiting?.('', true);
+        });
+        child.stdin.on('error', () => undefined);
+        // Never keep the action's process alive for this.
+        child.unref();
+        for (const stream of [child.stdin, child.stdout, child.stderr])
+            stream.unref?.();
+    }
+    get alive() {
+        return !this.ended;
+    }
+    /** Enters interactive mode: `prompt` is answered by a bare prompt. */
+    start() {
+        return this.send('prompt');
+    }
+    send(command) {
+        const next = this.queue.then(() => this.exchange(command));
+        this.queue = next.catch(() => undefined);
+        return next;
+    }
+    close() {
+        if (this.ended)
+            return;
+        this.ended = true;
+        this.child.stdin.end();
+        setTimeout(() => this.child.kill('SIGKILL'), 1000).unref();
+    }
+    /** One line; HAProxy answers each `;`-separated command with its own prompt. */
+    exchange(command) {
+        if (this.ended)
+            return Promise.reject(new Error('runtime session closed'));
+        let prompts = command.split(';').length;
+        const parts = [];
+        return new Promise((resolve, reject) => {
+            const timer = setTimeout(() => {
+                this.waiting = undefined;
+                this.close();
+                reject(new Error(`runtime session: no answer to "${command}" in ${ANSWER_TIMEOUT_MS}ms`));
+            }, ANSWER_TIMEOUT_MS);
+            this.waiting = (text, ended) => {
+                if (ended) {
+                    clearTimeout(timer);
+                    this.waiting = undefined;
+                    reject(new Error('runtime session ended'));
+                    return;
+                }
+                if (text !== '')
+                    parts.push(text);
+                if (--prompts > 0)
+                    return;
+                clearTimeout(timer);
+                this.waiting = undefined;
+                resolve(parts.join('\n'));
+            };
+            this.child.stdin.write(`${command}\n`);
+            this.deliver();
+        });
+    }
+    /** Hands every complete answer (text up to a prompt) to the waiting command. */
+    deliver() {
+        for (let at = this.buffer.indexOf(PROMPT); at >= 0 && this.waiting; at = this.buffer.indexOf(PROMPT)) {
+            const text = this.buffer.slice(0, at);
+            this.buffer = this.buffer.slice(at + PROMPT.length);
+            this.waiting(text.replace(/\n$/, ''), false);
+        }
+    }
+}
+/** The real factory: spawns `docker` (argument array, no shell) and enters interactive mode. */
+const openRuntimeSession = async (args, env) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', [...args], {
+        env: { ...process.env, ...env },
+        shell: false,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const session = new ProcessSession(child);
+    await session.start();
+    return session;
+};
 
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/target.ts
 /**
@@ -4645,7 +4796,7 @@ class DockerTarget {
                 containerPort: s.containerPort,
                 defaults: s.proxyDefaults,
             },
-        }, deps.clock, deps.log);
+        }, deps.clock, deps.log, deps.runtimeSession);
     }
     async connect() {
         const version = await this.docker.text(['version', '--format', '{{.Server.Version}}']);
@@ -4770,10 +4921,15 @@ class DockerTarget {
                 server = await find();
             }
             routed = server?.address === view.address && server.operational === 2 && server.admin === 0;
+            // Close to ready: open the runtime session now, so the switch doesn't wait for a docker exec.
+            if (routed)
+                await this.proxy.arm();
         }
         const detail = [
-            `container ${view.status}`,
-            view.restarts > 0 ? `${view.restarts} restart(s)` : '',
+            // A crash restarted by the restart policy shows as running again: name it a crash.
+            view.restarts > 0
+                ? `container crashed and was restarted ${view.restarts} time(s), now ${view.status}`
+                : `container ${view.status}`,
             view.status === 'exited' ? `exit code ${view.exitCode}` : '',
             view.health !== 'none' ? `docker health ${view.health}` : '',
             view.running && !routed ? 'proxy not routed to it yet' : '',
@@ -4792,8 +4948,13 @@ class DockerTarget {
     async stop(color) {
         await this.docker.run(['stop', '-t', String(Math.ceil(this.s.stopTimeoutMs / 1000)), this.names.color(color)], { allowFailure: true });
     }
-    switchTo(color) {
+    async switchTo(color) {
+        await this.proxy.arm();
         return this.proxy.setRoutes({ live: color, preview: otherColor(color) });
+    }
+    close() {
+        this.proxy.close();
+        return Promise.resolve();
     }
     async preview(color) {
         const routes = await this.proxy.routes();
@@ -4856,6 +5017,7 @@ function createTarget(c, deps) {
 
 ;// CONCATENATED MODULE: ./packages/targets/src/index.ts
 /** @switchyard/targets: where colors run (Target), the Docker target, and blue-green over them. See README.md. */
+
 
 
 
@@ -5005,6 +5167,7 @@ async function run(inputs, holder, deps) {
             log: deps.log,
             ...(authDir && { pullEnv: { DOCKER_CONFIG: authDir } }),
             secretValues: inputs.secrets,
+            runtimeSession: openRuntimeSession,
         });
         if (inputs.action === 'status')
             return await bluegreen_status(target, deps);

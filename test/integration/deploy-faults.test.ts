@@ -54,7 +54,7 @@ describe('a new color that never gets ready leaves live traffic alone', () => {
     const watched = await w.stop();
     expect(r.exitCode).toBe(1);
     expect(r.log).toMatch(
-      /::error::deploy-bluegreen: the new green did not become ready: container (exited|restarting)/,
+      /::error::deploy-bluegreen: the new green did not become ready: container (exited|restarting|crashed)/,
     );
     expect(r.log).toContain('Live traffic was not touched (it stays on blue); green was stopped');
     expect(r.log).toContain('::group::Last log lines of green');

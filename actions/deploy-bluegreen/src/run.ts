@@ -4,6 +4,7 @@ import { login, parseImageReference, removeDockerConfig } from '@switchyard/imag
 import type { Http } from '@switchyard/probe';
 import {
   createTarget,
+  openRuntimeSession,
   deploy,
   plan,
   promote,
@@ -53,6 +54,7 @@ export async function run(
       log: deps.log,
       ...(authDir && { pullEnv: { DOCKER_CONFIG: authDir } }),
       secretValues: inputs.secrets,
+      runtimeSession: openRuntimeSession,
     });
     if (inputs.action === 'status') return await status(target, deps);
     if (inputs.action === 'promote') return await promote(target, settings, deps);

@@ -278,6 +278,7 @@ async function withLock<T>(
   try {
     return await body();
   } finally {
+    await target.close();
     await lock.release();
   }
 }

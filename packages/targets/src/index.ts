@@ -12,6 +12,7 @@ export * from './docker/inspect.js';
 export * from './docker/lock.js';
 export * from './docker/proxy.js';
 export * from './docker/run-args.js';
+export * from './docker/session.js';
 export * from './docker/tar.js';
 export * from './docker/target.js';
 export * from './create.js';

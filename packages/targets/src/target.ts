@@ -89,4 +89,6 @@ export interface Target {
   preview(color: Color): Promise<void>;
   /** Persists the record (live/previous, times, pending, history). */
   saveRecord(record: DeployRecord): Promise<void>;
+  /** Releases what the target keeps open between calls (e.g. a runtime session). */
+  close(): Promise<void>;
 }

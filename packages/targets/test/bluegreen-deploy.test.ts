@@ -36,6 +36,7 @@ describe('deploy', () => {
       'start blue',
       'switchTo blue',
       'saveRecord',
+      'close',
       'release lock-1',
     ]);
     expect(target.started[0]?.release).toEqual({
@@ -101,6 +102,7 @@ describe('deploy', () => {
       'start green',
       'switchTo green',
       'saveRecord',
+      'close',
       'release lock-1',
     ]);
     const saved = target.saved[0]!;
@@ -140,7 +142,14 @@ describe('deploy', () => {
       });
       const result = await deploy(target, request(), d);
       // The record is saved even so: it clears a stale pending entry, stores the reconciled record.
-      expect(target.changes).toEqual([PULL, 'lock', 'prepare', 'saveRecord', 'release lock-1']);
+      expect(target.changes).toEqual([
+        PULL,
+        'lock',
+        'prepare',
+        'saveRecord',
+        'close',
+        'release lock-1',
+      ]);
       expect(target.started).toEqual([]);
       expect(target.saved[0]).toMatchObject({ live: 'blue', previous: null });
       expect(target.saved[0]).not.toHaveProperty('pending');
@@ -218,6 +227,7 @@ describe('deploy', () => {
         'prepare',
         'start green',
         ...stops,
+        'close',
         'release lock-1',
       ]);
       expect(target.saved).toEqual([]);
@@ -246,6 +256,7 @@ describe('deploy', () => {
       'prepare',
       'start green',
       'saveRecord',
+      'close',
       'release lock-1',
     ]);
     expect(target.saved[0]).toMatchObject({

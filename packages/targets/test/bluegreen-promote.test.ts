@@ -47,6 +47,7 @@ describe('promote', () => {
       'prepare',
       'switchTo green',
       'saveRecord',
+      'close',
       'release lock-1',
     ]);
     expect(target.calls).toContain('readiness green');
@@ -102,7 +103,7 @@ describe('promote', () => {
       expect((error as Error).message).toMatch(
         /^nothing to promote: no color is waiting \(live is (blue|green|none)\)/,
       );
-      expect(target.changes).toEqual(['lock', 'prepare', 'release lock-1']);
+      expect(target.changes).toEqual(['lock', 'prepare', 'close', 'release lock-1']);
     },
   );
 
@@ -116,14 +117,14 @@ describe('promote', () => {
     await expect(promote(target, request(), d)).rejects.toThrow(
       'green (registry.test/shop:1.1.0) is not ready, so it was not promoted and traffic stays on blue: container exited, exit code 137',
     );
-    expect(target.changes).toEqual(['lock', 'prepare', 'release lock-1']);
+    expect(target.changes).toEqual(['lock', 'prepare', 'close', 'release lock-1']);
   });
 
   test('the lock is released when the switch itself fails', async () => {
     const { target, deps: d } = setup({ state: waiting() });
     target.switchTo = () => Promise.reject(new ActionError('the proxy reports live=blue'));
     await expect(promote(target, request(), d)).rejects.toThrow('the proxy reports live=blue');
-    expect(target.changes).toEqual(['lock', 'prepare', 'release lock-1']);
+    expect(target.changes).toEqual(['lock', 'prepare', 'close', 'release lock-1']);
     expect(target.saved).toEqual([]);
   });
 
@@ -165,6 +166,7 @@ describe('the deploy lock', () => {
       'lock',
       'prepare',
       'start blue',
+      'close',
       'release lock-1',
     ]);
     expect(locked).toEqual([HANDLE]);

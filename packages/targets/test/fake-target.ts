@@ -168,6 +168,11 @@ export class FakeTarget implements Target {
     return Promise.resolve();
   }
 
+  close(): Promise<void> {
+    this.calls.push('close');
+    return Promise.resolve();
+  }
+
   switchTo(color: Color): Promise<number> {
     this.calls.push(`switchTo ${color}`);
     this.state = { ...this.state, live: color };

@@ -25,6 +25,7 @@ import {
   type Routes,
   type ServerState,
 } from './haproxy.js';
+import type { RuntimeSession, RuntimeSessionFactory } from './session.js';
 import { tarFile, untarFirstFile } from './tar.js';
 
 export interface ProxySpec {
@@ -53,13 +54,52 @@ export function publishLabel(spec: Pick<ProxySpec, 'bind' | 'port' | 'previewPor
 }
 
 export class DockerProxy {
+  private session: RuntimeSession | undefined;
+
   constructor(
     private readonly docker: DockerCli,
     private readonly names: DockerNames,
     private readonly spec: ProxySpec,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Opens a kept-open runtime session; without it every command is a one-shot exec. */
+    private readonly openSession?: RuntimeSessionFactory,
   ) {}
+
+  /**
+   * Opens the kept-open runtime session if it isn't (best effort): later commands, the switch
+   * above all, then skip the cost of starting a `docker exec`.
+   */
+  async arm(): Promise<void> {
+    if (!this.openSession || this.session?.alive) return;
+    const { args, env } = this.docker.selector;
+    try {
+      this.session = await this.openSession([...args, ...this.socatArgs()], env);
+    } catch (error) {
+      this.session = undefined;
+      this.log.debug(`runtime session not available, using one exec per command: ${String(error)}`);
+    }
+  }
+
+  /** Closes the runtime session, if one is open. */
+  close(): void {
+    this.session?.close();
+    this.session = undefined;
+  }
+
+  /** `exec … socat stdio unix-connect:<socket>` (with `-i`: stdin carries the commands). */
+  private socatArgs(): string[] {
+    return [
+      'exec',
+      '-i',
+      '-u',
+      '0',
+      this.names.proxy,
+      'socat',
+      'stdio',
+      `unix-connect:${ADMIN_SOCKET}`,
+    ];
+  }
 
   /** The proxy container, or undefined before the first deploy. */
   async info(): Promise<ProxyInfo | undefined> {
@@ -131,13 +171,16 @@ export class DockerProxy {
    * contain container names, which may hold any word) and are parsed by their callers instead.
    */
   async runtime(commands: string, check = true): Promise<string> {
-    const r = await this.docker.run(
-      ['exec', '-i', '-u', '0', this.names.proxy, 'socat', 'stdio', `unix-connect:${ADMIN_SOCKET}`],
-      { input: `${commands}\n`, quiet: true },
-    );
-    const bad = check ? runtimeError(r.stdout) : undefined;
+    let answer: string | undefined;
+    if (this.session?.alive) {
+      answer = await this.session.send(commands).catch(() => undefined);
+      if (answer === undefined) this.close();
+    }
+    answer ??= (await this.docker.run(this.socatArgs(), { input: `${commands}\n`, quiet: true }))
+      .stdout;
+    const bad = check ? runtimeError(answer) : undefined;
     if (bad) throw new ActionError(`the proxy's runtime API refused "${commands}": ${bad}`);
-    return r.stdout;
+    return answer;
   }
 
   /** The routes in force: the runtime map when the proxy runs, else the map file. */
@@ -300,19 +343,11 @@ export class DockerProxy {
     const deadline = this.clock.now() + 15_000;
     const outcome = await poll(
       async () => {
-        const r = await this.docker.run(
-          [
-            'exec',
-            '-i',
-            '-u',
-            '0',
-            this.names.proxy,
-            'socat',
-            'stdio',
-            `unix-connect:${ADMIN_SOCKET}`,
-          ],
-          { input: 'show info\n', allowFailure: true, quiet: true },
-        );
+        const r = await this.docker.run(this.socatArgs(), {
+          input: 'show info\n',
+          allowFailure: true,
+          quiet: true,
+        });
         return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
       },
       { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok },

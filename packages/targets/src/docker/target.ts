@@ -29,6 +29,7 @@ import { colorStatus, parseContainer, parseImage, type ContainerView } from './i
 import { DockerLock } from './lock.js';
 import type { ServerState } from './haproxy.js';
 import { DockerProxy } from './proxy.js';
+import type { RuntimeSessionFactory } from './session.js';
 import { colorRunArgs, type ContainerSettings } from './run-args.js';
 
 export interface DockerTargetSettings extends ContainerSettings {
@@ -53,6 +54,8 @@ export interface DockerTargetDeps {
   readonly pullEnv?: Readonly<Record<string, string>>;
   /** Secret values for the container, by name; passed through the environment, never argv. */
   readonly secretValues?: Readonly<Record<string, string>>;
+  /** Opens a kept-open session on the proxy's runtime API (fast switches); see session.ts. */
+  readonly runtimeSession?: RuntimeSessionFactory;
 }
 
 export class DockerTarget implements Target {
@@ -94,6 +97,7 @@ export class DockerTarget implements Target {
       },
       deps.clock,
       deps.log,
+      deps.runtimeSession,
     );
   }
 
@@ -244,10 +248,14 @@ export class DockerTarget implements Target {
         server = await find();
       }
       routed = server?.address === view.address && server.operational === 2 && server.admin === 0;
+      // Close to ready: open the runtime session now, so the switch doesn't wait for a docker exec.
+      if (routed) await this.proxy.arm();
     }
     const detail = [
-      `container ${view.status}`,
-      view.restarts > 0 ? `${view.restarts} restart(s)` : '',
+      // A crash restarted by the restart policy shows as running again: name it a crash.
+      view.restarts > 0
+        ? `container crashed and was restarted ${view.restarts} time(s), now ${view.status}`
+        : `container ${view.status}`,
       view.status === 'exited' ? `exit code ${view.exitCode}` : '',
       view.health !== 'none' ? `docker health ${view.health}` : '',
       view.running && !routed ? 'proxy not routed to it yet' : '',
@@ -272,8 +280,14 @@ export class DockerTarget implements Target {
     );
   }
 
-  switchTo(color: Color): Promise<number> {
+  async switchTo(color: Color): Promise<number> {
+    await this.proxy.arm();
     return this.proxy.setRoutes({ live: color, preview: otherColor(color) });
+  }
+
+  close(): Promise<void> {
+    this.proxy.close();
+    return Promise.resolve();
   }
 
   async preview(color: Color): Promise<void> {
