@@ -3389,7 +3389,7 @@ function parseInputs(r, ctx) {
 function inputs_secretValues(r, config, env, starts) {
     const given = r.keyValues('secrets');
     for (const name of Object.keys(given))
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+        if (!ENV_NAME.test(name))
             throw new errors_InputError('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
     for (const name of Object.keys(given)) {
         if (name in config.env)
@@ -3591,6 +3591,18 @@ async function waitReady(target, color, health, timeoutMs, deps) {
     const start = clock.now();
     const deadline = start + timeoutMs;
     const url = healthUrl(target.previewUrl, health.path);
+    const check = {
+        name: 'health',
+        method: 'GET',
+        url,
+        headers: { 'User-Agent': 'switchyard-deploy' },
+        expectStatus: health.expectStatus,
+        bodyContains: health.bodyContains,
+        json: health.json,
+        timeoutMs: health.timeoutMs,
+        continueOnFailure: false,
+        followRedirects: false,
+    };
     let lastProgress = start;
     let checks = 0;
     for (;;) {
@@ -3601,18 +3613,7 @@ async function waitReady(target, color, health, timeoutMs, deps) {
         let httpReason = '';
         if (r.running && r.routed && (r.health === 'none' || r.health === 'healthy')) {
             checks++;
-            const a = await attemptCheck({
-                name: 'health',
-                method: 'GET',
-                url,
-                headers: { 'User-Agent': 'switchyard-deploy' },
-                expectStatus: health.expectStatus,
-                bodyContains: health.bodyContains,
-                json: health.json,
-                timeoutMs: health.timeoutMs,
-                continueOnFailure: false,
-                followRedirects: false,
-            }, deps.http, []);
+            const a = await attemptCheck(check, deps.http, []);
             if (a.ok)
                 return { ready: true, elapsedMs: clock.now() - start, checks };
             httpReason = `GET ${url}: ${a.reason ?? 'failed'}`;
@@ -3667,7 +3668,7 @@ function withRecord(state, record) {
 /** Deploys an image: start it in the idle color, wait until ready, switch unless `promote` is false. */
 async function deploy(target, req, deps) {
     const { log, clock } = deps;
-    log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+    await connect(target, log);
     const image = await deps.log.group(`Pull ${req.image}`, () => target.resolveImage(req.image, req.pull));
     log.info(`Image ${req.image} is ${image.pinned}`);
     return withLock(target, req, deps, async () => {
@@ -3722,7 +3723,8 @@ async function deploy(target, req, deps) {
                 changed: true,
                 switched: false,
                 before,
-                after: await readState(target, log),
+                // Read again for the new color's container; its notes were logged with `before`.
+                after: await target.status(),
                 color,
                 url: target.url,
                 previewUrl: target.previewUrl,
@@ -3736,7 +3738,7 @@ async function deploy(target, req, deps) {
 }
 /** Promotes the color a `promote: false` deploy left ready. */
 async function promote(target, req, deps) {
-    deps.log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+    await connect(target, deps.log);
     return withLock(target, req, deps, async () => {
         const router = await target.prepare();
         const before = await readState(target, deps.log);
@@ -3755,7 +3757,7 @@ async function promote(target, req, deps) {
 }
 /** Reads the state, changing nothing. */
 async function bluegreen_status(target, deps) {
-    deps.log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+    await connect(target, deps.log);
     const state = await readState(target, deps.log);
     for (const line of describeState(state))
         deps.log.info(line);
@@ -3860,6 +3862,10 @@ function describeState(s) {
     }
     return lines;
 }
+/** Checks the target answers and logs what it is; every mode starts here. */
+async function connect(target, log) {
+    log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+}
 
 ;// CONCATENATED MODULE: ./packages/targets/src/plan.ts
 /** Dry-run: what a deploy would do, read from the target without changing it. */
@@ -3901,7 +3907,7 @@ function planSteps(state, image, req, target) {
 }
 /** Reads the target and returns the plan; changes nothing (no pull, no lock, no container). */
 async function plan(target, req, deps) {
-    deps.log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+    await connect(target, deps.log);
     const state = await target.status();
     const image = await target.findImage(req.image);
     const steps = planSteps(state, image, req, target);
@@ -4452,9 +4458,12 @@ class DockerProxy {
             throw new errors_ActionError(`the proxy's runtime API refused "${commands}": ${bad}`);
         return answer;
     }
-    /** The routes in force: the runtime map when the proxy runs, else the map file. */
-    async routes() {
-        const info = await this.info();
+    /**
+     * The routes in force: the runtime map when the proxy runs, else the map file. Pass the proxy's
+     * `info()` when the caller has just read it.
+     */
+    async routes(known) {
+        const info = known ?? (await this.info());
         if (!info)
             return { live: null, preview: null };
         if (info.running)
@@ -4860,7 +4869,7 @@ class DockerTarget {
         if (!proxy)
             return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
         const { record, notes } = parseRecord(await this.proxy.readFile(PROXY_FILES.state));
-        const routes = await this.proxy.routes();
+        const routes = await this.proxy.routes(proxy);
         const fixed = reconcile(record, routes.live, this.deps.clock.now());
         if (!proxy.running)
             notes.push(`the proxy ${this.names.proxy} is not running: nothing is served`);
@@ -4899,7 +4908,7 @@ class DockerTarget {
         if (this.s.network)
             await this.docker.run(['network', 'connect', this.s.network, name]);
         await this.docker.run(['start', name]);
-        await this.preview(color);
+        await this.routePreview(routes, color);
     }
     async readiness(color) {
         const view = await this.container(color);
@@ -4957,7 +4966,10 @@ class DockerTarget {
         return Promise.resolve();
     }
     async preview(color) {
-        const routes = await this.proxy.routes();
+        await this.routePreview(await this.proxy.routes(), color);
+    }
+    /** Routes the preview to `color`, given the routes in force (a start already read them). */
+    async routePreview(routes, color) {
         if (routes.preview !== color)
             await this.proxy.setRoutes({ live: routes.live, preview: color });
     }

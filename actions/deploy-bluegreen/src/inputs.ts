@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { InputError, type InputReader } from '@switchyard/kit';
 import {
   CONFIG_FILE,
+  ENV_NAME,
   loadConfig,
   OVERRIDE_INPUTS,
   parseEnvironmentName,
@@ -102,7 +103,7 @@ function secretValues(
 ): Record<string, string> {
   const given = r.keyValues('secrets');
   for (const name of Object.keys(given))
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    if (!ENV_NAME.test(name))
       throw new InputError(
         'secrets',
         name,

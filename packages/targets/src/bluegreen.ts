@@ -85,7 +85,7 @@ export async function deploy(
   deps: BlueGreenDeps,
 ): Promise<BlueGreenResult> {
   const { log, clock } = deps;
-  log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+  await connect(target, log);
   const image = await deps.log.group(`Pull ${req.image}`, () =>
     target.resolveImage(req.image, req.pull),
   );
@@ -145,7 +145,8 @@ export async function deploy(
         changed: true,
         switched: false,
         before,
-        after: await readState(target, log),
+        // Read again for the new color's container; its notes were logged with `before`.
+        after: await target.status(),
         color,
         url: target.url,
         previewUrl: target.previewUrl,
@@ -164,7 +165,7 @@ export async function promote(
   req: DeploySettings,
   deps: BlueGreenDeps,
 ): Promise<BlueGreenResult> {
-  deps.log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+  await connect(target, deps.log);
   return withLock(target, req, deps, async () => {
     const router = await target.prepare();
     const before = await readState(target, deps.log);
@@ -193,7 +194,7 @@ export async function status(
   target: Target,
   deps: Pick<BlueGreenDeps, 'log'>,
 ): Promise<BlueGreenResult> {
-  deps.log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+  await connect(target, deps.log);
   const state = await readState(target, deps.log);
   for (const line of describeState(state)) deps.log.info(line);
   return {
@@ -326,4 +327,9 @@ export function describeState(s: TargetState): string[] {
       );
   }
   return lines;
+}
+
+/** Checks the target answers and logs what it is; every mode starts here. */
+export async function connect(target: Target, log: Logger): Promise<void> {
+  log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
 }

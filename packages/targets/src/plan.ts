@@ -1,7 +1,7 @@
 /** Dry-run: what a deploy would do, read from the target without changing it. */
 import { formatDuration, type Logger } from '@switchyard/kit';
 import { otherColor, type Color } from './contract.js';
-import { liveStatus, type BlueGreenResult, type DeployRequest } from './bluegreen.js';
+import { connect, liveStatus, type BlueGreenResult, type DeployRequest } from './bluegreen.js';
 import type { TargetState } from './model.js';
 import { healthUrl } from './ready.js';
 import type { ResolvedImage, Target } from './target.js';
@@ -60,7 +60,7 @@ export async function plan(
   req: DeployRequest,
   deps: { readonly log: Logger },
 ): Promise<BlueGreenResult> {
-  deps.log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+  await connect(target, deps.log);
   const state = await target.status();
   const image = await target.findImage(req.image);
   const steps = planSteps(state, image, req, target);

@@ -1,6 +1,12 @@
 /** Waiting for a new color to be ready: container state, Docker health, and an HTTP check through the preview route. */
 import { formatDuration, type Clock, type Logger } from '@switchyard/kit';
-import { attemptCheck, type Http, type JsonAssertion, type StatusMatcher } from '@switchyard/probe';
+import {
+  attemptCheck,
+  type CheckSpec,
+  type Http,
+  type JsonAssertion,
+  type StatusMatcher,
+} from '@switchyard/probe';
 import type { Color } from './contract.js';
 import type { Target } from './target.js';
 
@@ -46,6 +52,18 @@ export async function waitReady(
   const start = clock.now();
   const deadline = start + timeoutMs;
   const url = healthUrl(target.previewUrl, health.path);
+  const check: CheckSpec = {
+    name: 'health',
+    method: 'GET',
+    url,
+    headers: { 'User-Agent': 'switchyard-deploy' },
+    expectStatus: health.expectStatus,
+    bodyContains: health.bodyContains,
+    json: health.json,
+    timeoutMs: health.timeoutMs,
+    continueOnFailure: false,
+    followRedirects: false,
+  };
   let lastProgress = start;
   let checks = 0;
   for (;;) {
@@ -55,22 +73,7 @@ export async function waitReady(
     let httpReason = '';
     if (r.running && r.routed && (r.health === 'none' || r.health === 'healthy')) {
       checks++;
-      const a = await attemptCheck(
-        {
-          name: 'health',
-          method: 'GET',
-          url,
-          headers: { 'User-Agent': 'switchyard-deploy' },
-          expectStatus: health.expectStatus,
-          bodyContains: health.bodyContains,
-          json: health.json,
-          timeoutMs: health.timeoutMs,
-          continueOnFailure: false,
-          followRedirects: false,
-        },
-        deps.http,
-        [],
-      );
+      const a = await attemptCheck(check, deps.http, []);
       if (a.ok) return { ready: true, elapsedMs: clock.now() - start, checks };
       httpReason = `GET ${url}: ${a.reason ?? 'failed'}`;
     }

@@ -183,9 +183,12 @@ export class DockerProxy {
     return answer;
   }
 
-  /** The routes in force: the runtime map when the proxy runs, else the map file. */
-  async routes(): Promise<Routes> {
-    const info = await this.info();
+  /**
+   * The routes in force: the runtime map when the proxy runs, else the map file. Pass the proxy's
+   * `info()` when the caller has just read it.
+   */
+  async routes(known?: ProxyInfo): Promise<Routes> {
+    const info = known ?? (await this.info());
     if (!info) return { live: null, preview: null };
     if (info.running) return parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
     return parseMap((await this.readFile(PROXY_FILES.map)) ?? '');

@@ -27,7 +27,7 @@ import type {
 import { DockerCli, describeHost, type DockerHost } from './cli.js';
 import { colorStatus, parseContainer, parseImage, type ContainerView } from './inspect.js';
 import { DockerLock } from './lock.js';
-import type { ServerState } from './haproxy.js';
+import type { Routes, ServerState } from './haproxy.js';
 import { DockerProxy } from './proxy.js';
 import type { RuntimeSessionFactory } from './session.js';
 import { colorRunArgs, type ContainerSettings } from './run-args.js';
@@ -182,7 +182,7 @@ export class DockerTarget implements Target {
     if (!proxy)
       return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
     const { record, notes } = parseRecord(await this.proxy.readFile(PROXY_FILES.state));
-    const routes = await this.proxy.routes();
+    const routes = await this.proxy.routes(proxy);
     const fixed = reconcile(record, routes.live, this.deps.clock.now());
     if (!proxy.running)
       notes.push(`the proxy ${this.names.proxy} is not running: nothing is served`);
@@ -224,7 +224,7 @@ export class DockerTarget implements Target {
     );
     if (this.s.network) await this.docker.run(['network', 'connect', this.s.network, name]);
     await this.docker.run(['start', name]);
-    await this.preview(color);
+    await this.routePreview(routes, color);
   }
 
   async readiness(color: Color): Promise<Readiness> {
@@ -291,7 +291,11 @@ export class DockerTarget implements Target {
   }
 
   async preview(color: Color): Promise<void> {
-    const routes = await this.proxy.routes();
+    await this.routePreview(await this.proxy.routes(), color);
+  }
+
+  /** Routes the preview to `color`, given the routes in force (a start already read them). */
+  private async routePreview(routes: Routes, color: Color): Promise<void> {
     if (routes.preview !== color) await this.proxy.setRoutes({ live: routes.live, preview: color });
   }
 
