@@ -172,6 +172,21 @@ describe('images, daemon and proxy config', () => {
   });
 });
 
+describe('settings an existing proxy cannot take in place', () => {
+  test('a changed container-port is refused before anything starts; live stays', async () => {
+    const f = await liveV1();
+    const before = await containers(f.app);
+    f.writeConfig({ 'container-port': 9090 });
+    const r = await f.run({ image: v2.ref });
+    expect(r.exitCode).toBe(1);
+    expect(r.log).toMatch(
+      /::error::deploy-bluegreen: container-port changed from 8080 to 9090; the live color still listens on 8080/,
+    );
+    expect(await containers(f.app)).toEqual(before);
+    await expectLiveV1(f);
+  });
+});
+
 describe('the deploy lock', () => {
   test('a second deploy waits for the first, or fails naming the holder', async () => {
     const f = await liveV1();

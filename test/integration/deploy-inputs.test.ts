@@ -276,8 +276,15 @@ const reviewed: Row[] = [
     secrets: ['tok-shadow-4711'],
     also: 'API_TOKEN',
   }),
+  // switchyard sets SWITCHYARD_* on every color itself; a secret may not replace one.
+  input('secrets', {
+    yml: GOOD,
+    inputs: { secrets: 'SWITCHYARD_COLOR=tok-reserved-5150' },
+    secrets: ['tok-reserved-5150'],
+    also: 'is reserved (switchyard sets SWITCHYARD_* itself)',
+  }),
   // ConfigError's file is "the config file, as the user knows it (`switchyard.yml`)"
-  // (packages/kit/src/errors.ts), but the action passes loadConfig the absolute path in the workspace.
+  // (packages/kit/src/errors.ts): the name as written, not the path in the workspace.
   [
     'switchyard.yml: staging.health.timeout: named as written, not by the workspace path',
     esc('switchyard.yml: staging.health.timeout: '),
