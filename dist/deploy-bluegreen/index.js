@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3873);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8346);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3873:
+/***/ 8346:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -141,7 +141,7 @@ function parseDurationMs(text) {
     return Math.round(total);
 }
 /** Formats milliseconds for people: `850ms`, `4.2s`, `2m 5s`, `1h 30m`. */
-function formatDuration(ms) {
+function duration_formatDuration(ms) {
     if (!Number.isFinite(ms))
         return String(ms);
     if (ms < 1000)
@@ -156,12 +156,15 @@ function formatDuration(ms) {
     return parts.join(' ');
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/kit/src/parse.ts
 /**
  * Pure value parsers shared by action inputs and config files. Each takes the name to blame (an input
  * name or a path such as `checks[2].timeout`) and throws an {@link InputError} that names it, shows the
  * bad value and lists the accepted forms. Nothing is coerced silently.
  */
+
 
 
 const TRUE = ['true', 'True', 'TRUE'];
@@ -245,6 +248,16 @@ function parseJson(name, raw) {
     catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
         throw new errors_InputError(name, raw, `is not valid JSON (${detail})`, 'Check quotes, commas and brackets');
+    }
+}
+/** A YAML (or JSON) document; `accepted` says what the input should hold. */
+function parseYaml(name, raw, accepted) {
+    try {
+        return parseYamlText(raw, { prettyErrors: true });
+    }
+    catch (error) {
+        const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+        throw new InputError(name, raw, `is not valid YAML or JSON (${detail})`, accepted);
     }
 }
 /** `key=value` pairs, one per line (or comma-separated when `commas` is true). Values keep their `=`. */
@@ -1193,7 +1206,7 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 /** A request that got no HTTP response: timeout, refused, reset, DNS, TLS. */
-class HttpError extends Error {
+class http_HttpError extends Error {
     kind;
     latencyMs;
     name = 'HttpError';
@@ -1262,8 +1275,8 @@ const nodeHttp = {
             const latencyMs = performance.now() - start;
             if (error instanceof TimeoutSignal)
                 // Timers have 1 ms resolution: never report less than the timeout that fired.
-                throw new HttpError('timeout', `no response within ${req.timeoutMs}ms`, Math.max(latencyMs, req.timeoutMs));
-            throw new HttpError('network', networkReason(error), latencyMs);
+                throw new http_HttpError('timeout', `no response within ${req.timeoutMs}ms`, Math.max(latencyMs, req.timeoutMs));
+            throw new http_HttpError('network', networkReason(error), latencyMs);
         });
     },
 };
@@ -1350,7 +1363,7 @@ function evaluateResponse(check, res, versionPath) {
     return { failures, ...(version !== undefined && { version }) };
 }
 /** Sends the check's request once and judges the response. */
-async function attemptCheck(check, http, versionPath) {
+async function run_attemptCheck(check, http, versionPath) {
     let res;
     try {
         res = await http.request({
@@ -1363,7 +1376,7 @@ async function attemptCheck(check, http, versionPath) {
         });
     }
     catch (error) {
-        if (error instanceof HttpError)
+        if (error instanceof http_HttpError)
             return {
                 ok: false,
                 latencyMs: error.latencyMs,
@@ -1384,7 +1397,7 @@ async function attemptCheck(check, http, versionPath) {
 async function runChecks(checks, opts, deps) {
     return mapLimit(checks, opts.concurrency, async (check) => {
         const start = deps.clock.now();
-        const { result, attempts } = await poll(() => attemptCheck(check, deps.http, opts.versionPath), {
+        const { result, attempts } = await poll(() => run_attemptCheck(check, deps.http, opts.versionPath), {
             ...opts.backoff,
             attempts: opts.attempts,
             ...(opts.deadline !== undefined && { deadline: opts.deadline }),
@@ -1451,8 +1464,6 @@ function resourcePrefix(app, environment) {
     return `${app}-${environment}`;
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./packages/config/src/fields.ts
@@ -1557,6 +1568,1049 @@ function parseMemory(name, raw) {
     return s;
 }
 
+;// CONCATENATED MODULE: ./packages/metrics/src/prometheus.ts
+/**
+ * A small client for the Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`) over the
+ * {@link Http} interface, so tests can hand it canned responses shaped exactly like the API's.
+ * Queries go as POST forms (long PromQL never hits a URL length limit); auth is a header map built once.
+ */
+
+class prometheus_PrometheusError extends Error {
+    kind;
+    status;
+    name = 'PrometheusError';
+    constructor(kind, message, 
+    /** The HTTP status, when a response came. */
+    status) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+    }
+}
+/** Parses a sample value as the API writes it: a string such as "0.25", "NaN", "+Inf". */
+function parseSampleValue(raw) {
+    if (typeof raw !== 'string')
+        return Number.NaN;
+    if (raw === '+Inf' || raw === 'Inf')
+        return Number.POSITIVE_INFINITY;
+    if (raw === '-Inf')
+        return Number.NEGATIVE_INFINITY;
+    const n = Number(raw);
+    return raw.trim() === '' ? Number.NaN : n;
+}
+function point(raw) {
+    if (!Array.isArray(raw) || raw.length !== 2 || typeof raw[0] !== 'number')
+        throw new prometheus_PrometheusError('protocol', `unexpected sample ${JSON.stringify(raw)}`);
+    return [raw[0], parseSampleValue(raw[1])];
+}
+function labelsOf(raw) {
+    const metric = raw?.metric;
+    return metric && typeof metric === 'object' ? metric : {};
+}
+/** Turns an instant query's `data` into samples: a vector's samples, or one sample for a scalar. */
+function samplesOf(data) {
+    const type = data?.resultType;
+    const result = data?.result;
+    if (type === 'scalar')
+        return [{ labels: {}, value: point(result)[1] }];
+    if (type === 'vector' && Array.isArray(result))
+        return result.map((r) => ({
+            labels: labelsOf(r),
+            value: point(r.value)[1],
+        }));
+    throw new prometheus_PrometheusError('protocol', `expected a vector or scalar result, got ${JSON.stringify(type ?? null)}`);
+}
+/** Turns a range query's `data` into series. */
+function seriesOf(data) {
+    const result = data?.result;
+    if (data?.resultType !== 'matrix' || !Array.isArray(result))
+        throw new prometheus_PrometheusError('protocol', `expected a matrix result, got ${JSON.stringify(data?.resultType ?? null)}`);
+    return result.map((r) => {
+        const values = r.values;
+        return { labels: labelsOf(r), points: Array.isArray(values) ? values.map(point) : [] };
+    });
+}
+const seconds = (ms) => (ms / 1000).toFixed(3);
+/** A {@link Prometheus} over `http`. */
+function prometheusClient(opts, http) {
+    const base = opts.url.replace(/\/+$/, '');
+    // A second under the HTTP timeout, so a slow query ends as Prometheus's own timeout error.
+    const timeout = `${Math.max(1, Math.floor(opts.timeoutMs / 1000) - 1)}s`;
+    const call = async (path, form) => {
+        let res;
+        try {
+            res = await http.request({
+                method: 'POST',
+                url: `${base}${path}`,
+                headers: {
+                    ...opts.headers,
+                    'Content-Type': 'application/x-www-form-urlencoded',
+                    Accept: 'application/json',
+                    'User-Agent': 'switchyard-monitor',
+                },
+                body: new URLSearchParams({ ...form, timeout }).toString(),
+                timeoutMs: opts.timeoutMs,
+                // A followed 301/302 turns the POST into a GET without the query; report the redirect instead.
+                followRedirects: false,
+            });
+        }
+        catch (error) {
+            if (error instanceof HttpError)
+                throw new prometheus_PrometheusError('unreachable', `${base} did not answer: ${error.message}`);
+            throw error;
+        }
+        let body;
+        try {
+            body = JSON.parse(res.body);
+        }
+        catch {
+            body = undefined;
+        }
+        if (res.status >= 300 && res.status < 400)
+            throw new prometheus_PrometheusError('protocol', `${base}${path} redirects (${res.status}) to ${res.headers.location ?? '?'}: give that URL as prometheus-url`, res.status);
+        if (res.status === 401 || res.status === 403)
+            throw new prometheus_PrometheusError('auth', `${base} answered ${res.status}${typeof body?.error === 'string' ? `: ${body.error}` : ''}`, res.status);
+        if (body?.status === 'success')
+            return body.data;
+        if (body?.status === 'error') {
+            // bad_data: the query does not parse; execution: it parses but cannot run (e.g. many-to-many matching).
+            const kind = body.errorType === 'bad_data' || body.errorType === 'execution' ? 'query' : 'server';
+            throw new prometheus_PrometheusError(kind, `${typeof body.errorType === 'string' ? body.errorType : 'error'}: ${typeof body.error === 'string' ? body.error : 'no message'}`, res.status);
+        }
+        const excerpt = res.body.replace(/\s+/g, ' ').trim().slice(0, 120);
+        throw new prometheus_PrometheusError(res.status >= 500 ? 'server' : 'protocol', `${base}${path} answered ${res.status} without the Prometheus API's JSON${excerpt ? ` (${excerpt})` : ''}`, res.status);
+    };
+    return {
+        url: base,
+        async query(promql, time) {
+            return samplesOf(await call('/api/v1/query', { query: promql, time: seconds(time) }));
+        },
+        async queryRange(promql, start, end, stepMs) {
+            const data = await call('/api/v1/query_range', {
+                query: promql,
+                start: seconds(start),
+                end: seconds(end),
+                step: seconds(stepMs),
+            });
+            return seriesOf(data);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/metrics/src/promql.ts
+/**
+ * Label selectors and query templates. A rule's query is a template: `$selector` becomes the label
+ * matchers (without braces, so it can sit beside others: `http_requests_total{$selector,code=~"5.."}`),
+ * `$window` the rate window, and other `$names` the variables the caller supplies (`$cpu_limit`).
+ */
+
+const MATCH_OPS = (/* unused pure expression or super */ null && (['=', '!=', '=~', '!~']));
+const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const SELECTOR_FORMS = 'Write label matchers separated by commas, e.g. app="web",environment="production" (=, !=, =~, !~; quotes optional for simple values)';
+/** Parses `app="web", color=~"blue|green"` (braces optional, values quoted or bare). */
+function parseSelector(name, raw) {
+    let s = raw.trim();
+    if (s.startsWith('{') && s.endsWith('}'))
+        s = s.slice(1, -1).trim();
+    const out = [];
+    let i = 0;
+    const fail = (problem) => {
+        throw new errors_InputError(name, raw, problem, SELECTOR_FORMS);
+    };
+    while (i < s.length) {
+        const labelMatch = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*/.exec(s.slice(i));
+        if (!labelMatch) {
+            const rest = s.slice(i).trim();
+            return fail(`has "${rest.slice(0, 20)}" where a label matcher (label="value") should be`);
+        }
+        const label = labelMatch[1];
+        const op = labelMatch[2];
+        i += labelMatch[0].length;
+        let value;
+        const quote = s[i];
+        if (quote === '"' || quote === "'") {
+            let j = i + 1;
+            let v = '';
+            for (; j < s.length && s[j] !== quote; j++) {
+                if (s[j] === '\\' && j + 1 < s.length) {
+                    j++;
+                    const c = s[j];
+                    // \" \' \\ \n \t as in PromQL; any other escape keeps its backslash (a regex's \d).
+                    v += c === 'n' ? '\n' : c === 't' ? '\t' : c === quote || c === '\\' ? c : `\\${c}`;
+                }
+                else
+                    v += s[j];
+            }
+            if (j >= s.length)
+                fail(`has an unclosed quote after ${label}${op}`);
+            value = v;
+            i = j + 1;
+        }
+        else {
+            const bare = /^[^,\s"'{}]*/.exec(s.slice(i))?.[0] ?? '';
+            if (bare === '')
+                fail(`has no value after ${label}${op}`);
+            value = bare;
+            i += bare.length;
+        }
+        out.push({ label, op, value });
+        const sep = /^\s*(,|$)\s*/.exec(s.slice(i));
+        if (!sep)
+            fail(`has "${s.slice(i).trim().slice(0, 20)}" after ${label}${op}"${value}"`);
+        i += sep[0].length;
+    }
+    return out;
+}
+/** A label name (for settings such as `color-label`). */
+function parseLabelName(name, raw) {
+    const s = raw.trim();
+    if (!LABEL.test(s))
+        throw new errors_InputError(name, raw, 'is not a Prometheus label name', 'Use letters, digits and _, not starting with a digit (e.g. color)');
+    return s;
+}
+/** Quotes a label value for PromQL. */
+function quoteLabelValue(value) {
+    return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+/** `app="web",color="green"`: the matchers without braces. */
+function promql_renderMatchers(matchers) {
+    return matchers.map((m) => `${m.label}${m.op}${quoteLabelValue(m.value)}`).join(',');
+}
+/** The matchers with `label` set to `=value` (replacing any matcher on that label). */
+function withLabel(matchers, label, value) {
+    return [...matchers.filter((m) => m.label !== label), { label, op: '=', value }];
+}
+/** A duration as PromQL writes it: `1m`, `30s`, `1500ms`. */
+function promql_promDuration(ms) {
+    if (ms % 60_000 === 0)
+        return `${ms / 60_000}m`;
+    if (ms % 1000 === 0)
+        return `${ms / 1000}s`;
+    return `${Math.round(ms)}ms`;
+}
+const VARIABLE = /\$([a-zA-Z_][a-zA-Z0-9_]*)/g;
+/** The `$names` a template uses. */
+function promql_templateVariables(template) {
+    return [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]))];
+}
+/**
+ * Fills a template. `vars` holds every known variable; a missing one throws, naming it. Commas left
+ * dangling by an empty `$selector` are removed (`x{,code="500"}` → `x{code="500"}`).
+ */
+function promql_expandTemplate(template, vars) {
+    // An empty value leaves a mark, so that only the commas beside it are cleaned up.
+    const EMPTY = '\uE000';
+    const filled = template.replace(VARIABLE, (_whole, name) => {
+        const v = vars[name];
+        if (v === undefined)
+            throw new Error(`unknown variable $${name}`);
+        return v === '' ? EMPTY : v;
+    });
+    return filled
+        .replace(/\{\s*\uE000\s*,\s*/g, '{')
+        .replace(/\s*,\s*\uE000\s*\}/g, '}')
+        .replace(/,\s*\uE000\s*,/g, ',')
+        .replace(/\uE000/g, '');
+}
+
+;// CONCATENATED MODULE: ./packages/metrics/src/rules.ts
+/**
+ * Rules: what is watched, and when a reading is a warning or critical. Five built-in rules carry the
+ * seeds' defaults (error rate, p95 latency, CPU, memory, health); a `rules:` list overrides them by
+ * name or adds custom PromQL rules. Parsing is strict: every problem names `<input>[i].<key>`.
+ */
+
+
+const DIRECTIONS = ['above', 'below'];
+/** How values are shown; thresholds are compared in the base unit (ratio, seconds, bytes). */
+const UNITS = ['ratio', 'seconds', 'bytes', 'number'];
+const THRESHOLD_FORMS = 'Use a number (0.8), a percentage (5%), a duration (1s, 500ms) or a multiple of the baseline (2x); none removes it';
+/** Parses a threshold: `5%`, `1s`, `500ms`, `0.8`, `120`, `2x` (× baseline). `relative` makes a bare number a multiple. */
+function parseThreshold(name, raw, relative = false) {
+    if (typeof raw === 'number') {
+        if (!Number.isFinite(raw))
+            throw new errors_InputError(name, raw, 'is not a finite number', THRESHOLD_FORMS);
+        return relative
+            ? multiple(name, raw, raw)
+            : { kind: 'absolute', value: raw, text: String(raw) };
+    }
+    if (typeof raw !== 'string')
+        throw new errors_InputError(name, raw, 'is not a threshold', THRESHOLD_FORMS);
+    const s = raw.trim();
+    if (s === 'none' || s === 'off')
+        return undefined;
+    let m = /^(\d+(?:\.\d+)?)\s*[x×]$/.exec(s);
+    if (m)
+        return multiple(name, raw, Number(m[1]));
+    m = /^(-?\d+(?:\.\d+)?)\s*%$/.exec(s);
+    if (m)
+        return { kind: 'absolute', value: Number(m[1]) / 100, text: s };
+    if (/^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i.test(s)) {
+        const n = Number(s);
+        return relative ? multiple(name, raw, n) : { kind: 'absolute', value: n, text: s };
+    }
+    const ms = parseDurationMs(s);
+    if (ms !== undefined)
+        return { kind: 'absolute', value: ms / 1000, text: s };
+    throw new errors_InputError(name, raw, 'is not a threshold', THRESHOLD_FORMS);
+}
+/**
+ * The variables a query template may use. `selector` and `window` come from the monitor's settings;
+ * `requests`, `histogram` and `status_label` name the app's metrics (config `monitor.metrics`);
+ * `cpu_limit` (cores) and `memory_limit` (bytes) come from the environment's `resources`.
+ */
+const TEMPLATE_VARIABLES = [
+    'selector',
+    'window',
+    'requests',
+    'histogram',
+    'status_label',
+    'cpu_limit',
+    'memory_limit',
+];
+/** The metric names the built-in rules assume (prom-client's and most HTTP middlewares' defaults). */
+const DEFAULT_METRICS = {
+    requests: 'http_requests_total',
+    histogram: 'http_request_duration_seconds_bucket',
+    status_label: 'code',
+};
+/** A multiple of the baseline; only a positive factor makes sense. */
+function multiple(name, raw, factor) {
+    if (!(factor > 0))
+        throw new errors_InputError(name, raw, 'is not a positive multiple', 'Use e.g. 2x or 1.5x');
+    return { kind: 'baseline', factor, text: `${factor}x baseline` };
+}
+/** The query of the traffic guard: requests in the rate window. */
+const rules_TRAFFIC_QUERY = 'sum(increase($requests{$selector}[$window]))';
+/** The built-in rules with the seeds' defaults (DESIGN.md §4). */
+const BUILTIN_RULES = [
+    {
+        name: 'error-rate',
+        builtin: true,
+        source: 'prometheus',
+        query: '(sum(rate($requests{$selector,$status_label=~"5.."}[$window])) or vector(0)) / sum(rate($requests{$selector}[$window]))',
+        warning: { kind: 'absolute', value: 0.01, text: '1%' },
+        critical: { kind: 'absolute', value: 0.05, text: '5%' },
+        direction: 'above',
+        unit: 'ratio',
+        traffic: true,
+        enabled: true,
+        origin: 'seeds: error rate > 1% warning, > 5% critical',
+    },
+    {
+        name: 'p95-latency',
+        builtin: true,
+        source: 'prometheus',
+        query: 'histogram_quantile(0.95, sum by (le) (rate($histogram{$selector}[$window])))',
+        warning: { kind: 'absolute', value: 1, text: '1s' },
+        critical: { kind: 'baseline', factor: 2, text: '2x baseline' },
+        direction: 'above',
+        unit: 'seconds',
+        traffic: true,
+        baselineMin: 0.05,
+        enabled: true,
+        origin: 'seeds: p95 > 1 s warning, > 2× baseline critical',
+    },
+    {
+        name: 'cpu',
+        builtin: true,
+        source: 'prometheus',
+        query: 'max(rate(process_cpu_seconds_total{$selector}[$window])) / $cpu_limit',
+        warning: { kind: 'absolute', value: 0.8, text: '80%' },
+        direction: 'above',
+        unit: 'ratio',
+        traffic: false,
+        enabled: true,
+        origin: 'seeds: CPU > 80% warning (of resources.cpus, else of one core)',
+    },
+    {
+        name: 'memory',
+        builtin: true,
+        source: 'prometheus',
+        query: 'max(process_resident_memory_bytes{$selector}) / $memory_limit',
+        warning: { kind: 'absolute', value: 0.85, text: '85%' },
+        direction: 'above',
+        unit: 'ratio',
+        traffic: false,
+        enabled: true,
+        origin: 'seeds: memory > 85% warning (of resources.memory)',
+    },
+    {
+        name: 'health',
+        builtin: true,
+        source: 'health',
+        critical: { kind: 'absolute', value: 0, text: 'check failed' },
+        direction: 'above',
+        unit: 'number',
+        failureLimit: 3,
+        traffic: false,
+        enabled: true,
+        origin: 'seeds: health check every 30 s, 5 s timeout, 3 consecutive failures',
+    },
+];
+const RULE_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
+const rules_KEYS = [
+    'name',
+    'query',
+    'warning',
+    'critical',
+    'direction',
+    'relative-to',
+    'unit',
+    'failure-limit',
+    'min-requests-guard',
+    'baseline-min',
+    'enabled',
+];
+function isMapping(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function str(at, v, example) {
+    if (typeof v === 'string')
+        return v;
+    if (typeof v === 'number' || typeof v === 'boolean')
+        return String(v);
+    throw new errors_InputError(at, v, 'is not a single value', `Give a string, e.g. ${example}`);
+}
+function bool(at, v) {
+    if (typeof v === 'boolean')
+        return v;
+    if (v === 'true' || v === 'false')
+        return v === 'true';
+    throw new errors_InputError(at, v, 'is not a boolean', 'Use true or false');
+}
+/**
+ * The rules after a `rules:` list (already parsed YAML) is applied to the built-ins: an item whose
+ * name is a built-in overrides the keys it sets; any other item is a custom rule and needs a query.
+ * `variables` lists the template variables the caller can fill, to reject an unknown `$name` up front.
+ */
+function parseRules(input, doc, variables, base = BUILTIN_RULES) {
+    const rules = [...base];
+    if (doc === undefined || doc === null)
+        return rules;
+    if (!Array.isArray(doc))
+        throw new errors_InputError(input, doc, 'is not a list of rules', 'Write a YAML list; each item has name: and, for a custom rule, query:, warning: and/or critical:');
+    const seen = new Set();
+    doc.forEach((item, i) => {
+        const at = `${input}[${i}]`;
+        if (!isMapping(item))
+            throw new errors_InputError(at, item, 'is not a rule', 'Give a mapping with at least name:');
+        for (const key of Object.keys(item))
+            if (!rules_KEYS.includes(key))
+                throw new errors_InputError(`${at}.${key}`, key, 'is not a rule setting', `Use: ${rules_KEYS.join(', ')}`);
+        const nameRaw = item.name;
+        if (nameRaw === undefined || nameRaw === null)
+            throw new errors_InputError(`${at}.name`, '', 'is required', 'Name the rule, e.g. name: error-rate');
+        const name = str(`${at}.name`, nameRaw, 'queue-depth').trim();
+        if (!RULE_NAME.test(name))
+            throw new errors_InputError(`${at}.name`, nameRaw, 'is not a rule name', 'Use lowercase letters, digits, - _ and .');
+        if (seen.has(name))
+            throw new errors_InputError(`${at}.name`, name, 'is listed twice', 'List each rule once');
+        seen.add(name);
+        const index = rules.findIndex((r) => r.name === name);
+        const existing = index >= 0 ? rules[index] : undefined;
+        const rule = readRule(at, item, name, existing, variables);
+        if (index >= 0)
+            rules[index] = rule;
+        else
+            rules.push(rule);
+    });
+    return rules;
+}
+function readRule(at, o, name, existing, variables) {
+    const has = (k) => o[k] !== undefined && o[k] !== null;
+    const relativeRaw = has('relative-to')
+        ? str(`${at}.relative-to`, o['relative-to'], 'baseline')
+        : '';
+    if (relativeRaw !== '' && relativeRaw !== 'baseline')
+        throw new errors_InputError(`${at}.relative-to`, relativeRaw, 'is not a reference', 'Use relative-to: baseline (thresholds are then multiples of the baseline), or leave it out');
+    const relative = relativeRaw === 'baseline';
+    if (existing?.source === 'health' && has('query'))
+        throw new errors_InputError(`${at}.query`, o.query, 'cannot be set on the health rule', 'The health rule probes health-url; give a custom rule another name');
+    let query = existing?.query;
+    if (has('query')) {
+        query = str(`${at}.query`, o.query, 'max(queue_depth{$selector})').trim();
+        if (query === '')
+            throw new errors_InputError(`${at}.query`, o.query, 'is empty', 'Give a PromQL query');
+        const unknown = promql_templateVariables(query).filter((v) => !variables.includes(v));
+        if (unknown.length)
+            throw new errors_InputError(`${at}.query`, query, `uses ${unknown.map((v) => `$${v}`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not known`, `Use ${variables.map((v) => `$${v}`).join(', ')}`);
+    }
+    if (!existing && query === undefined)
+        throw new errors_InputError(`${at}.query`, '', `is required for the custom rule ${name}`, `Give a PromQL query, or use a built-in name: ${BUILTIN_RULES.map((r) => r.name).join(', ')}`);
+    const threshold = (key) => has(key) ? parseThreshold(`${at}.${key}`, o[key], relative) : existing?.[key];
+    const warning = threshold('warning');
+    const critical = threshold('critical');
+    const enabled = has('enabled') ? bool(`${at}.enabled`, o.enabled) : (existing?.enabled ?? true);
+    if (enabled && !existing && !warning && !critical)
+        throw new errors_InputError(at, name, 'has neither warning nor critical', 'Give a warning: and/or critical: threshold, e.g. critical: 5%');
+    const direction = has('direction')
+        ? rules_parseOne(`${at}.direction`, str(`${at}.direction`, o.direction, 'above'), DIRECTIONS)
+        : (existing?.direction ?? 'above');
+    const unit = has('unit')
+        ? rules_parseOne(`${at}.unit`, str(`${at}.unit`, o.unit, 'ratio'), UNITS)
+        : (existing?.unit ?? 'number');
+    const failureLimit = has('failure-limit')
+        ? parseInteger(`${at}.failure-limit`, str(`${at}.failure-limit`, o['failure-limit'], '2'), {
+            min: 1,
+            max: 1000,
+        })
+        : existing?.failureLimit;
+    const traffic = has('min-requests-guard')
+        ? bool(`${at}.min-requests-guard`, o['min-requests-guard'])
+        : (existing?.traffic ?? false);
+    let baselineMin = existing?.baselineMin;
+    if (has('baseline-min')) {
+        const t = parseThreshold(`${at}.baseline-min`, o['baseline-min']);
+        if (t?.kind !== 'absolute' && t !== undefined)
+            throw new errors_InputError(`${at}.baseline-min`, o['baseline-min'], 'is not an absolute value', 'Use e.g. 50ms or 0.01');
+        baselineMin = t?.value;
+    }
+    return {
+        name,
+        builtin: existing?.builtin ?? false,
+        source: existing?.source ?? 'prometheus',
+        ...(query !== undefined && { query }),
+        ...(warning && { warning }),
+        ...(critical && { critical }),
+        direction,
+        unit,
+        ...(failureLimit !== undefined && { failureLimit }),
+        traffic,
+        ...(baselineMin !== undefined && { baselineMin }),
+        enabled,
+        ...(existing?.origin !== undefined && { origin: existing.origin }),
+    };
+}
+function rules_parseOne(at, raw, values) {
+    const s = raw.trim();
+    const found = values.find((v) => v === s);
+    if (found === undefined)
+        throw new errors_InputError(at, raw, `is not one of ${values.join(', ')}`, `Use ${values.join(' or ')}`);
+    return found;
+}
+/** Whether `value` breaches `limit` in the rule's direction. */
+function rules_breaches(direction, value, limit) {
+    return direction === 'above' ? value > limit : value < limit;
+}
+/** A value for people, in the rule's unit. */
+function rules_formatValue(unit, value) {
+    if (value === null || value === undefined || Number.isNaN(value))
+        return 'no data';
+    if (!Number.isFinite(value))
+        return value > 0 ? '+Inf' : '-Inf';
+    switch (unit) {
+        case 'ratio':
+            return `${round(value * 100)}%`;
+        case 'seconds':
+            return value < 1 ? `${round(value * 1000)}ms` : `${round(value)}s`;
+        case 'bytes':
+            return value >= 1024 ** 3
+                ? `${round(value / 1024 ** 3)}GiB`
+                : value >= 1024 ** 2
+                    ? `${round(value / 1024 ** 2)}MiB`
+                    : `${round(value)}B`;
+        default:
+            return String(round(value));
+    }
+}
+function round(n) {
+    const a = Math.abs(n);
+    const digits = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+    return Number(n.toFixed(digits));
+}
+/** Shows a threshold in the rule's unit (`5%`, `1s`, `2x baseline (= 180ms)`). */
+function formatThreshold(unit, t, baseline) {
+    if (!t)
+        return '–';
+    if (t.kind === 'absolute')
+        return rules_formatValue(unit, t.value);
+    return baseline === null || baseline === undefined
+        ? `${t.factor}x baseline`
+        : `${t.factor}x baseline (${rules_formatValue(unit, t.factor * baseline)})`;
+}
+
+;// CONCATENATED MODULE: ./packages/metrics/src/verdict.ts
+/**
+ * The verdict machine (DESIGN.md §4), pure: each evaluation's readings go in, and out comes a decision
+ * once one is due — `failure-limit` consecutive critical readings of a rule fail the window at once;
+ * a rule without data for `max-no-data` evaluations meets the no-data policy; the end of the window
+ * passes it, unless a deciding rule never had data at all.
+ */
+
+const NO_DATA_POLICIES = ['fail', 'pass', 'inconclusive'];
+/**
+ * Classifies a value against a rule's thresholds. A baseline threshold without a baseline is not
+ * evaluated; NaN is no data (0/0: no traffic), ±Inf is a value.
+ */
+function verdict_classify(rule, value, baseline, note) {
+    if (value === null || Number.isNaN(value))
+        return { rule: rule.name, value: null, state: 'no-data', note: note ?? 'no data' };
+    const limitOf = (t) => {
+        if (!t)
+            return undefined;
+        if (t.kind === 'absolute')
+            return t.value;
+        if (baseline === null)
+            return undefined;
+        return t.factor * Math.max(baseline, rule.baselineMin ?? Number.NEGATIVE_INFINITY);
+    };
+    for (const [state, t] of [
+        ['critical', rule.critical],
+        ['warning', rule.warning],
+    ]) {
+        const limit = limitOf(t);
+        if (limit !== undefined && breaches(rule.direction, value, limit))
+            return {
+                rule: rule.name,
+                value,
+                state,
+                limit,
+                threshold: t?.kind === 'baseline' ? `${t.factor}x baseline` : t?.text,
+                ...(note !== undefined && { note }),
+            };
+    }
+    return { rule: rule.name, value, state: 'ok', ...(note !== undefined && { note }) };
+}
+/** Whether a rule can fail the window (it has a critical threshold). Only those meet the no-data policy. */
+function decides(rule) {
+    return rule.critical !== undefined;
+}
+class verdict_VerdictMachine {
+    rules;
+    opts;
+    tracks = new Map();
+    decided;
+    constructor(rules, opts) {
+        this.rules = rules;
+        this.opts = opts;
+        if (!(opts.failureLimit >= 1 && opts.maxNoData >= 1))
+            throw new RangeError('failureLimit and maxNoData must be at least 1');
+        for (const r of rules)
+            this.tracks.set(r.name, { critical: 0, noData: 0, everData: false });
+    }
+    /** The decision, once made (later evaluations do not change it). */
+    get decision() {
+        return this.decided;
+    }
+    /** Feeds one evaluation; returns the decision if this evaluation made one. */
+    observe(readings) {
+        if (this.decided)
+            return this.decided;
+        let failed;
+        let noData;
+        for (const reading of readings) {
+            const rule = this.rules.find((r) => r.name === reading.rule);
+            const track = this.tracks.get(reading.rule);
+            if (!rule || !track)
+                continue;
+            if (reading.state === 'no-data') {
+                track.noData += 1;
+                track.critical = 0;
+            }
+            else {
+                track.noData = 0;
+                track.everData = true;
+                track.critical = reading.state === 'critical' ? track.critical + 1 : 0;
+            }
+            const limit = rule.failureLimit ?? this.opts.failureLimit;
+            if (!failed && track.critical >= limit)
+                failed = {
+                    verdict: 'failed',
+                    rule: rule.name,
+                    reading,
+                    reason: `${verdict_describeReading(rule, reading)} (critical) in ${track.critical} consecutive evaluation${track.critical === 1 ? '' : 's'}` +
+                        (reading.note ? `: ${reading.note}` : ''),
+                };
+            if (!noData &&
+                decides(rule) &&
+                this.opts.noData !== 'pass' &&
+                track.noData >= this.opts.maxNoData)
+                noData = this.noDataDecision(rule, `${rule.name} had no data in ${track.noData} consecutive evaluation${track.noData === 1 ? '' : 's'} (max-no-data ${this.opts.maxNoData})${reading.note ? `: ${reading.note}` : ''}`, reading);
+        }
+        this.decided = failed ?? noData;
+        return this.decided;
+    }
+    /** The decision at the end of the window (or the one made earlier). */
+    finish() {
+        if (this.decided)
+            return this.decided;
+        const silent = this.rules.filter((r) => decides(r) && !(this.tracks.get(r.name)?.everData ?? false));
+        const first = silent[0];
+        if (first && this.opts.noData !== 'pass')
+            this.decided = this.noDataDecision(first, `${silent.map((r) => r.name).join(', ')} had no data during the whole window`);
+        else
+            this.decided = {
+                verdict: 'passed',
+                reason: silent.length > 0
+                    ? `no critical breach; ${silent.map((r) => r.name).join(', ')} had no data (no-data: pass)`
+                    : 'no rule breached its critical threshold',
+            };
+        return this.decided;
+    }
+    noDataDecision(rule, reason, reading) {
+        return {
+            verdict: this.opts.noData === 'fail' ? 'failed' : 'inconclusive',
+            rule: rule.name,
+            reason: `${reason} (no-data: ${this.opts.noData})`,
+            ...(reading && { reading }),
+        };
+    }
+}
+/** `error-rate 21.4% > 5%`, `p95-latency 412ms > 2x baseline (100ms)`, or `health no data`. */
+function verdict_describeReading(rule, reading) {
+    const value = formatValue(rule.unit, reading.value);
+    if (rule.source === 'health')
+        return reading.value === null
+            ? `${rule.name} no data`
+            : `${rule.name} ${reading.value === 0 ? 'ok' : `${value} failed check${reading.value === 1 ? '' : 's'}`}`;
+    if (reading.limit === undefined)
+        return `${rule.name} ${value}`;
+    const op = rule.direction === 'above' ? '>' : '<';
+    const shown = reading.threshold?.includes('baseline') === true
+        ? `${reading.threshold} (${formatValue(rule.unit, reading.limit)})`
+        : formatValue(rule.unit, reading.limit);
+    return `${rule.name} ${value} ${op} ${shown}`;
+}
+
+;// CONCATENATED MODULE: ./packages/metrics/src/monitor.ts
+/**
+ * The monitor window: resolve the rules' queries, check them against Prometheus once up front,
+ * measure each rule's baseline on the old version, then evaluate every `interval` until the window
+ * ends or the verdict machine decides. Time comes from an injected {@link Clock}, Prometheus and the
+ * health probes from injected clients, so a 15-minute window runs in milliseconds in tests.
+ */
+
+
+
+
+
+
+const SEVERITY = {
+    ok: 0,
+    'no-data': 1,
+    warning: 2,
+    critical: 3,
+};
+/** Fills every rule's query for the watched and the baseline selector; says why a rule is off. */
+function resolveRules(plan, hasPrometheus) {
+    const vars = (matchers) => ({
+        ...plan.variables,
+        selector: renderMatchers(matchers),
+        window: promDuration(plan.rateWindowMs),
+    });
+    const watched = vars(plan.selector);
+    const old = plan.baselineSelector === null ? undefined : vars(plan.baselineSelector ?? plan.selector);
+    return plan.rules.map((rule) => {
+        if (!rule.enabled)
+            return { rule, off: 'disabled' };
+        if (rule.source === 'health')
+            return plan.healthChecks.length
+                ? { rule }
+                : { rule, off: 'no health-url (and no live URL from the target)' };
+        if (!hasPrometheus)
+            return { rule, off: 'no prometheus-url' };
+        const template = rule.query ?? '';
+        const missing = templateVariables(template).filter((v) => watched[v] === undefined);
+        if (missing.length)
+            return {
+                rule,
+                off: `needs ${missing.map((v) => `$${v}`).join(', ')}${missing.includes('memory_limit') ? ': set resources.memory in the config file, or give the rule a query' : ''}`,
+            };
+        return {
+            rule,
+            query: expandTemplate(template, watched),
+            ...(old && { baselineQuery: expandTemplate(template, old) }),
+        };
+    });
+}
+/** The traffic guard's query, when some active rule needs it. */
+function trafficQuery(plan, active) {
+    if (plan.minRequests <= 0 || !active.some((r) => r.rule.traffic && r.query))
+        return undefined;
+    try {
+        return expandTemplate(TRAFFIC_QUERY, {
+            ...plan.variables,
+            selector: renderMatchers(plan.selector),
+            window: promDuration(plan.rateWindowMs),
+        });
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The value a rule reads from a query's samples: the worst finite one in its direction. */
+function pickValue(rule, samples) {
+    if (samples.length === 0)
+        return { value: null, note: 'no series matched' };
+    const usable = samples.filter((s) => !Number.isNaN(s.value));
+    if (usable.length === 0)
+        return { value: null, note: 'NaN: no traffic in the rate window (0/0)' };
+    const worst = usable.reduce((a, b) => rule.direction === 'above' ? (b.value > a.value ? b : a) : b.value < a.value ? b : a);
+    if (samples.length === 1)
+        return { value: worst.value };
+    const labels = Object.entries(worst.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
+    return { value: worst.value, note: `worst of ${samples.length} series: {${labels}}` };
+}
+function median(values) {
+    if (values.length === 0)
+        return null;
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2
+        ? sorted[mid]
+        : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+const RETRY = { attempts: 2, initialDelayMs: 250, maxDelayMs: 250, jitter: 0 };
+/** Runs the window and returns its report; throws before the window on a bad query or an unreachable Prometheus. */
+async function monitor(plan, deps) {
+    const { clock, log, prometheus } = deps;
+    const resolved = resolveRules(plan, prometheus !== undefined);
+    const active = resolved.filter((r) => r.off === undefined);
+    if (active.length === 0)
+        throw new ActionError(`no rule to evaluate: ${resolved.map((r) => `${r.rule.name} (${r.off ?? 'off'})`).join(', ')}`);
+    const traffic = trafficQuery(plan, active);
+    for (const r of resolved)
+        if (r.off)
+            log.info(`rule ${r.rule.name}: off (${r.off})`);
+        else
+            log.info(`rule ${r.rule.name}: ${r.query ?? `probing ${plan.healthChecks.map((c) => c.url).join(', ')}`}`);
+    const startedAt = clock.now();
+    const baselineEnd = plan.baselineEnd ?? startedAt;
+    const baselineStart = baselineEnd - plan.baselineWindowMs;
+    if (prometheus)
+        await preflight(prometheus, active, traffic, startedAt, log);
+    const baselines = new Map();
+    if (prometheus)
+        await Promise.all(active
+            .filter((r) => r.baselineQuery)
+            .map(async (r) => {
+            baselines.set(r.rule.name, await measureBaseline(prometheus, r, baselineStart, baselineEnd, plan, clock));
+        }));
+    for (const r of active) {
+        const needs = r.rule.critical?.kind === 'baseline' || r.rule.warning?.kind === 'baseline';
+        if (r.query && !r.baselineQuery && needs) {
+            log.warning(`${r.rule.name}: no previous version to measure a baseline on, so its thresholds relative to the baseline are not evaluated`, { title: 'monitor-window: no baseline' });
+            baselines.set(r.rule.name, { value: null, note: 'no previous version' });
+        }
+        const b = baselines.get(r.rule.name);
+        if (!b || !r.baselineQuery)
+            continue;
+        if (b.value === null && needs)
+            log.warning(`${r.rule.name}: no baseline (${b.note ?? 'no data'}), so its thresholds relative to the baseline are not evaluated`, { title: 'monitor-window: no baseline' });
+        else if (b.value !== null)
+            log.info(`baseline ${r.rule.name}: ${formatValue(r.rule.unit, b.value)}${b.note ? ` (${b.note})` : ''}`);
+    }
+    const machine = new VerdictMachine(active.map((r) => r.rule), plan.verdict);
+    const evaluations = [];
+    const breaches = [];
+    const announced = new Set();
+    const end = startedAt + plan.durationMs;
+    log.info(`Watching for ${formatDuration(plan.durationMs)}, evaluating every ${formatDuration(plan.intervalMs)}; ` +
+        `fails after ${plan.verdict.failureLimit} consecutive critical evaluations of a rule, ` +
+        `no-data policy ${plan.verdict.noData} after ${plan.verdict.maxNoData}`);
+    let decision;
+    let k = 0;
+    for (;;) {
+        k = Math.max(k + 1, Math.floor((clock.now() - startedAt) / plan.intervalMs) + 1);
+        const tick = Math.min(startedAt + k * plan.intervalMs, end);
+        const wait = tick - clock.now();
+        if (wait > 0)
+            await clock.sleep(wait);
+        const evaluation = await evaluate(plan, active, traffic, baselines, tick, startedAt, deps);
+        evaluations.push(evaluation);
+        for (const reading of evaluation.readings) {
+            if ((reading.state === 'warning' || reading.state === 'critical') && reading.value !== null) {
+                breaches.push({
+                    at: tick,
+                    elapsedMs: tick - startedAt,
+                    rule: reading.rule,
+                    severity: reading.state,
+                    value: reading.value,
+                    limit: reading.limit ?? Number.NaN,
+                    threshold: reading.threshold ?? '',
+                });
+                const key = `${reading.rule}:${reading.state}`;
+                const rule = active.find((r) => r.rule.name === reading.rule)?.rule;
+                if (rule && !announced.has(key)) {
+                    announced.add(key);
+                    log.warning(`${describeReading(rule, reading)} (${reading.state}) at ${formatDuration(tick - startedAt)}${reading.note ? `: ${reading.note}` : ''}`, { title: `monitor-window: ${reading.rule} ${reading.state}` });
+                }
+            }
+        }
+        decision = machine.observe(evaluation.readings);
+        log.info(progressLine(evaluation, active, plan.durationMs, decision));
+        if (decision || tick >= end)
+            break;
+    }
+    decision ??= machine.finish();
+    const finishedAt = clock.now();
+    const decider = active.find((r) => r.rule.name === decision.rule);
+    const reason = decider?.query !== undefined ? `${decision.reason}; query: ${decider.query}` : decision.reason;
+    return {
+        verdict: decision.verdict,
+        reason,
+        decision,
+        ...(decider?.query !== undefined && { query: decider.query }),
+        startedAt,
+        finishedAt,
+        durationMs: plan.durationMs,
+        stoppedEarly: evaluations.length > 0 && (evaluations.at(-1)?.at ?? end) < end,
+        selector: renderMatchers(plan.selector),
+        baselineSelector: plan.baselineSelector === null ? '' : renderMatchers(plan.baselineSelector ?? plan.selector),
+        baselineWindow: { start: baselineStart, end: baselineEnd },
+        ...(traffic !== undefined && { trafficQuery: traffic }),
+        rules: resolved.map((r) => ruleReport(r, baselines.get(r.rule.name), evaluations)),
+        evaluations,
+        breaches,
+    };
+}
+/** One query per rule before the window: bad PromQL, bad credentials or no Prometheus fail here. */
+async function preflight(prometheus, active, traffic, at, log) {
+    const checks = [];
+    for (const r of active) {
+        if (r.query)
+            checks.push({ name: `rule ${r.rule.name}`, query: r.query });
+        if (r.baselineQuery && r.baselineQuery !== r.query)
+            checks.push({ name: `rule ${r.rule.name} (baseline)`, query: r.baselineQuery });
+    }
+    if (traffic)
+        checks.push({ name: 'the min-requests guard', query: traffic });
+    const results = await Promise.all(checks.map(async (c) => {
+        try {
+            return { ...c, samples: await prometheus.query(c.query, at) };
+        }
+        catch (error) {
+            return { ...c, error };
+        }
+    }));
+    for (const r of results) {
+        if (!('error' in r))
+            continue;
+        const e = r.error;
+        if (!(e instanceof PrometheusError))
+            throw e;
+        if (e.kind === 'query')
+            throw new ActionError(`${r.name}: Prometheus rejected the query: ${e.message}\n  query: ${r.query}`);
+        if (e.kind === 'auth')
+            throw new ActionError(`Prometheus refused the request (${e.message}). Check prometheus-token, or prometheus-username and prometheus-password, or prometheus-headers`);
+        throw new ActionError(`Prometheus at ${prometheus.url} cannot be queried before the window starts: ${e.message}. Check prometheus-url`);
+    }
+    for (const r of results)
+        if ('samples' in r && r.samples.length === 0)
+            log.info(`note: ${r.name} has no data yet (no series match ${r.query})`);
+}
+async function measureBaseline(prometheus, r, start, end, plan, clock) {
+    const step = Math.max(1000, Math.ceil(plan.baselineWindowMs / 200 / 1000) * 1000);
+    try {
+        const series = await retry(() => prometheus.queryRange(r.baselineQuery, start, end, step), { ...RETRY, retryIf: (e) => !(e instanceof PrometheusError && e.kind === 'query') }, clock);
+        const values = series.flatMap((s) => s.points.map(([, v]) => v)).filter(Number.isFinite);
+        const value = median(values);
+        if (value === null)
+            return { value: null, note: 'no data in the baseline window' };
+        return { value, note: `median of ${values.length} points` };
+    }
+    catch (error) {
+        return { value: null, note: `query failed: ${errorMessage(error)}` };
+    }
+}
+async function evaluate(plan, active, traffic, baselines, at, startedAt, deps) {
+    const { prometheus, clock, http } = deps;
+    const query = (q) => retry(() => prometheus.query(q, at), { ...RETRY, retryIf: (e) => !(e instanceof PrometheusError && e.kind === 'query') }, clock);
+    const requestsP = traffic
+        ? query(traffic).then((samples) => {
+            const v = samples.find((s) => Number.isFinite(s.value))?.value;
+            return v === undefined ? { count: null, note: 'no requests counted' } : { count: v };
+        }, (error) => ({ count: null, note: `request count failed: ${errorMessage(error)}` }))
+        : undefined;
+    const readingsP = active.map(async (r) => {
+        const baseline = baselines.get(r.rule.name)?.value ?? null;
+        if (r.rule.source === 'health')
+            return probeHealth(r.rule, plan.healthChecks, http);
+        let picked;
+        try {
+            picked = pickValue(r.rule, await query(r.query));
+        }
+        catch (error) {
+            return classify(r.rule, null, baseline, errorMessage(error));
+        }
+        if (r.rule.traffic && requestsP) {
+            const requests = await requestsP;
+            if (requests.count === null || requests.count < plan.minRequests)
+                return classify(r.rule, null, baseline, requests.count === null
+                    ? (requests.note ?? 'no requests counted')
+                    : `${formatValue('number', requests.count)} requests in the last ${promDuration(plan.rateWindowMs)}, fewer than min-requests ${plan.minRequests}`);
+        }
+        return classify(r.rule, picked.value, baseline, picked.note);
+    });
+    const readings = await Promise.all(readingsP);
+    const requests = requestsP ? (await requestsP).count : undefined;
+    return {
+        at,
+        elapsedMs: at - startedAt,
+        ...(requests !== undefined && { requests }),
+        readings,
+    };
+}
+async function probeHealth(rule, checks, http) {
+    const results = await Promise.all(checks.map((c) => attemptCheck(c, http, [])));
+    const failed = results
+        .map((r, i) => ({ r, check: checks[i] }))
+        .filter(({ r }) => !r.ok);
+    const note = failed.length
+        ? failed.map(({ r, check }) => `${check.url}: ${r.reason ?? 'failed'}`).join('; ')
+        : undefined;
+    return classify(rule, failed.length, null, note);
+}
+function progressLine(e, active, durationMs, decision) {
+    const parts = e.readings.map((reading) => {
+        const rule = active.find((r) => r.rule.name === reading.rule)?.rule;
+        if (!rule)
+            return reading.rule;
+        const state = reading.state === 'ok'
+            ? 'ok'
+            : reading.state === 'no-data'
+                ? `no data (${reading.note ?? '?'})`
+                : reading.state.toUpperCase();
+        if (rule.source === 'health')
+            return `${describeReading(rule, reading)}${reading.state === 'critical' ? ` CRITICAL (${reading.note ?? ''})` : ''}`;
+        if (reading.state === 'no-data')
+            return `${rule.name} ${state}`;
+        const op = rule.direction === 'above' ? '>' : '<';
+        const limit = reading.threshold !== undefined ? ` ${op} ${reading.threshold}` : '';
+        return `${rule.name} ${formatValue(rule.unit, reading.value)} ${state}${limit}`;
+    });
+    const left = Math.max(0, durationMs - e.elapsedMs);
+    const verdict = decision ? `verdict ${decision.verdict}` : 'watching';
+    return `[${formatDuration(e.elapsedMs)} / ${formatDuration(durationMs)}, ${formatDuration(left)} left] ${parts.join(' · ')} → ${verdict}`;
+}
+function ruleReport(r, baseline, evaluations) {
+    const readings = evaluations.flatMap((e) => e.readings.filter((x) => x.rule === r.rule.name));
+    const values = readings.map((x) => x.value).filter((v) => v !== null);
+    const worst = readings.reduce((w, x) => (w === undefined || SEVERITY[x.state] > SEVERITY[w] ? x.state : w), undefined);
+    const last = readings.at(-1);
+    return {
+        ...r,
+        baseline: baseline?.value ?? null,
+        ...(baseline?.note !== undefined && { baselineNote: baseline.note }),
+        min: values.length ? Math.min(...values) : null,
+        max: values.length ? Math.max(...values) : null,
+        last: last?.value ?? null,
+        ...(last && { lastState: last.state }),
+        ...(worst && { worst }),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/metrics/src/index.ts
+/** @switchyard/metrics: Prometheus queries, rules with thresholds and baselines, and the verdict of a monitor window. See README.md. */
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./packages/config/src/values.ts
 /**
  * Typed reading of parsed YAML values. Every reader takes the key path to blame and throws an
@@ -1578,7 +2632,7 @@ function kindOf(v) {
     return 'a string';
 }
 /** Whether a value is a YAML mapping. */
-function isMapping(v) {
+function values_isMapping(v) {
     return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 /**
@@ -1588,7 +2642,7 @@ function isMapping(v) {
 function mapping(path, v, keys, what) {
     if (v === null)
         return {};
-    if (!isMapping(v))
+    if (!values_isMapping(v))
         throw new errors_InputError(path, v, `is ${kindOf(v)}, not a mapping`, `Write ${what}`);
     for (const key of Object.keys(v)) {
         if (!keys.includes(key)) {
@@ -1676,6 +2730,7 @@ function distance(a, b) {
 
 
 
+
 const ENV_RULE = 'letters, digits and _, not starting with a digit (e.g. DATABASE_URL)';
 const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const port = (p, v) => parsePort(p, values_text(p, v, '8080'));
@@ -1701,6 +2756,33 @@ const PROXY = {
     image: (p, v) => parseImage(p, values_text(p, v, 'haproxy:3.2')),
     defaults: (p, v) => list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
 };
+const count = (min, max) => (p, v) => parseInteger(p, values_text(p, v, String(min)), { min, max });
+const METRICS = {
+    requests: (p, v) => parseMetricName(p, values_text(p, v, 'http_requests_total')),
+    histogram: (p, v) => parseMetricName(p, values_text(p, v, 'http_request_duration_seconds_bucket')),
+    'status-label': (p, v) => parseLabelName(p, values_text(p, v, 'code')),
+};
+/** `monitor:` — the monitor-window settings of an environment (inputs override them). */
+const MONITOR = {
+    'prometheus-url': httpUrl,
+    selector: (p, v) => parseSelector(p, values_text(p, v, 'app="web"')),
+    'color-label': (p, v) => {
+        const s = values_text(p, v, 'color').trim();
+        return s === '' || s === 'none' ? '' : parseLabelName(p, s);
+    },
+    duration: duration(1000),
+    interval: duration(100),
+    'rate-window': duration(1000),
+    'baseline-window': duration(1000),
+    'failure-limit': count(1, 1000),
+    'max-no-data': count(1, 1000),
+    'min-requests': count(0, 1_000_000_000),
+    'no-data': (p, v) => parseEnum(p, values_text(p, v, 'fail'), NO_DATA_POLICIES),
+    rules: (p, v) => parseRules(p, v, TEMPLATE_VARIABLES),
+    metrics: (p, v) => readKeys(p, v, METRICS, 'metric names'),
+};
+/** The keys of `monitor:`, in reference order. */
+const MONITOR_KEYS = Object.keys(MONITOR);
 const SECTION = {
     target: (p, v) => parseEnum(p, values_text(p, v, 'docker'), TARGETS),
     'docker-host': (p, v) => parseDockerHost(p, values_text(p, v, 'ssh://deploy@host')),
@@ -1722,11 +2804,12 @@ const SECTION = {
     'ready-timeout': duration(1000),
     'stop-timeout': duration(0),
     proxy: (p, v) => readKeys(p, v, PROXY, 'proxy settings'),
+    monitor: (p, v) => readKeys(p, v, MONITOR, 'monitor settings'),
 };
 /** The keys of an environment section, in reference order. */
 const SECTION_KEYS = Object.keys(SECTION);
 /** The section keys whose values are mappings, merged key by key when layered. */
-const MAPPING_KEYS = ['health', 'env', 'resources', 'proxy'];
+const MAPPING_KEYS = ['health', 'env', 'resources', 'proxy', 'monitor'];
 /**
  * Reads and validates an environment section (or `defaults:`) at `path`. An empty section (`staging:`
  * with nothing under it) and empty keys (`port:`) read as not set.
@@ -1745,7 +2828,7 @@ function readKeys(path, v, readers, what) {
     return out;
 }
 function readEnv(path, v) {
-    if (!isMapping(v))
+    if (!values_isMapping(v))
         throw new errors_InputError(path, v, `is ${kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
     const out = {};
     for (const [key, value] of Object.entries(v)) {
@@ -1773,6 +2856,13 @@ function readCommand(path, v) {
     if (args.length === 0)
         throw new errors_InputError(path, v, 'is an empty list', "Leave command out to run the image's CMD");
     return args;
+}
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+function parseMetricName(path, raw) {
+    const s = raw.trim();
+    if (!METRIC_NAME.test(s))
+        throw new errors_InputError(path, raw, 'is not a Prometheus metric name', 'Use letters, digits, _ and :, not starting with a digit');
+    return s;
 }
 
 ;// CONCATENATED MODULE: ./packages/config/src/settle.ts
@@ -1897,6 +2987,7 @@ function settle(layers) {
             image: s.proxy?.image ?? DEFAULTS.proxyImage,
             defaults: [...(s.proxy?.defaults ?? [])],
         },
+        monitor: { ...s.monitor },
     };
 }
 /** The last layer that sets `key`. */
@@ -1944,7 +3035,7 @@ const TOP_LEVEL = 'Write app:, defaults: and one section per environment (produc
  * @throws ConfigError for a YAML syntax error (with line and column) or any invalid setting.
  */
 function parseConfig(text, file) {
-    const root = parseYaml(text, file);
+    const root = document_parseYaml(text, file);
     try {
         return new Document(file, root);
     }
@@ -1954,7 +3045,7 @@ function parseConfig(text, file) {
             : error;
     }
 }
-function parseYaml(source, file) {
+function document_parseYaml(source, file) {
     const doc = (0,dist/* parseDocument */.Tp)(source, {
         prettyErrors: true,
         uniqueKeys: true,
@@ -1983,12 +3074,12 @@ function parseYaml(source, file) {
  * `0x1F` 31). So unquoted numbers and booleans under `<section>.env` keep their source text.
  */
 function keepEnvText(doc, root) {
-    if (!isMapping(root))
+    if (!values_isMapping(root))
         return;
     for (const [section, value] of Object.entries(root)) {
-        const env = isMapping(value) ? value.env : undefined;
+        const env = values_isMapping(value) ? value.env : undefined;
         const node = doc.getIn([section, 'env'], true);
-        if (!isMapping(env) || !(0,dist/* isMap */.jh)(node))
+        if (!values_isMapping(env) || !(0,dist/* isMap */.jh)(node))
             continue;
         for (const pair of node.items) {
             const { key, value: scalar } = pair;
@@ -2008,7 +3099,7 @@ class Document {
     sections = new Map();
     constructor(file, root) {
         this.file = file;
-        if (root !== null && root !== undefined && !isMapping(root))
+        if (root !== null && root !== undefined && !values_isMapping(root))
             throw new ConfigError(file, '', `is ${kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
         let defaults = {};
         for (const [key, value] of Object.entries(root ?? {})) {
@@ -3613,7 +4704,7 @@ async function waitReady(target, color, health, timeoutMs, deps) {
         let httpReason = '';
         if (r.running && r.routed && (r.health === 'none' || r.health === 'healthy')) {
             checks++;
-            const a = await attemptCheck(check, deps.http, []);
+            const a = await run_attemptCheck(check, deps.http, []);
             if (a.ok)
                 return { ready: true, elapsedMs: clock.now() - start, checks };
             httpReason = `GET ${url}: ${a.reason ?? 'failed'}`;
@@ -3625,10 +4716,10 @@ async function waitReady(target, color, health, timeoutMs, deps) {
                 ready: false,
                 elapsedMs: now - start,
                 checks,
-                reason: `not ready after ${formatDuration(timeoutMs)} (ready-timeout): ${why}`,
+                reason: `not ready after ${duration_formatDuration(timeoutMs)} (ready-timeout): ${why}`,
             };
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
-            log.info(`waiting for ${color}: ${why} (${formatDuration(now - start)} of ${formatDuration(timeoutMs)})`);
+            log.info(`waiting for ${color}: ${why} (${duration_formatDuration(now - start)} of ${duration_formatDuration(timeoutMs)})`);
             lastProgress = now;
         }
         await clock.sleep(Math.min(health.intervalMs, deadline - now));
@@ -3710,7 +4801,7 @@ async function deploy(target, req, deps) {
         const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
         if (!ready.ready)
             await failStart(target, color, ready, req.keepFailed, before, deps);
-        log.info(`${color} is ready after ${formatDuration(ready.elapsedMs)} (${ready.checks} health check(s) through ${healthUrl(target.previewUrl, req.health.path)})`);
+        log.info(`${color} is ready after ${duration_formatDuration(ready.elapsedMs)} (${ready.checks} health check(s) through ${healthUrl(target.previewUrl, req.health.path)})`);
         if (!req.promote) {
             const record = recordPending(before, {
                 color,
@@ -3780,7 +4871,7 @@ async function switchLive(target, color, action, before, req, deps, extra) {
     const t = clock.now();
     const switchMs = await target.switchTo(color);
     const prev = liveStatus(before);
-    log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${formatDuration(switchMs)} (verified and saved after ${formatDuration(clock.now() - t)})`);
+    log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${duration_formatDuration(switchMs)} (verified and saved after ${duration_formatDuration(clock.now() - t)})`);
     const after0 = await target.status();
     const started = after0.colors[color] ?? next;
     const entry = {
@@ -3798,7 +4889,7 @@ async function switchLive(target, color, action, before, req, deps, extra) {
     const record = recordSwitch(before, entry, clock.now(), req.keepPreviousMs);
     await target.saveRecord(record);
     if (record.retireAfter)
-        log.info(`${before.live} stays warm until ${record.retireAfter} (keep-previous ${formatDuration(req.keepPreviousMs)})`);
+        log.info(`${before.live} stays warm until ${record.retireAfter} (keep-previous ${duration_formatDuration(req.keepPreviousMs)})`);
     return {
         action,
         changed: true,
@@ -3883,7 +4974,7 @@ function planSteps(state, image, req, target) {
     steps.push(image && req.pull !== 'always'
         ? `use ${req.image} already on the target (${image.pinned})`
         : `pull ${req.image}${image ? ` (the target has ${image.digest} now)` : ''}`);
-    steps.push(`take the deploy lock (wait up to ${formatDuration(req.lockTimeoutMs)})`);
+    steps.push(`take the deploy lock (wait up to ${duration_formatDuration(req.lockTimeoutMs)})`);
     if (!state.exists)
         steps.push(`create the proxy, its network and volume, serving ${target.url} (preview ${target.previewUrl})`);
     const live = liveStatus(state);
@@ -3894,11 +4985,11 @@ function planSteps(state, image, req, target) {
     const color = state.live ? otherColor(state.live) : 'blue';
     const replaced = state.colors[color];
     steps.push(`start ${req.image} as ${color}${replaced ? `, replacing the ${replaced.running ? 'running' : 'stopped'} ${color} (${replaced.image})` : ''}; ${state.live ? `${state.live} stays untouched` : 'nothing is live yet'}`);
-    steps.push(`wait until ${color} is ready: container running, Docker health if the image has one, GET ${healthUrl(target.previewUrl, req.health.path)} (up to ${formatDuration(req.readyTimeoutMs)})`);
+    steps.push(`wait until ${color} is ready: container running, Docker health if the image has one, GET ${healthUrl(target.previewUrl, req.health.path)} (up to ${duration_formatDuration(req.readyTimeoutMs)})`);
     if (req.promote) {
         steps.push(`switch live traffic ${state.live ?? 'none'} → ${color} (one runtime call on the proxy)`);
         if (state.live)
-            steps.push(`keep ${state.live} warm for ${formatDuration(req.keepPreviousMs)}`);
+            steps.push(`keep ${state.live} warm for ${duration_formatDuration(req.keepPreviousMs)}`);
     }
     else {
         steps.push(`leave live traffic on ${state.live ?? 'nothing'}; ${color} waits at ${target.previewUrl} for "action: promote"`);
@@ -4245,9 +5336,9 @@ class DockerLock {
             const waited = now - started;
             if (waited >= opts.timeoutMs)
                 throw new errors_ActionError(`another deploy of this app and environment holds the lock: ${holder.deployId} by ${holder.actor}, since ${holder.since}. ` +
-                    `Waited ${formatDuration(waited)} (lock-timeout). If that run is dead, the lock expires at ${holder.expires}, or remove it with "docker rm ${this.names.lock}"`);
+                    `Waited ${duration_formatDuration(waited)} (lock-timeout). If that run is dead, the lock expires at ${holder.expires}, or remove it with "docker rm ${this.names.lock}"`);
             if (now - lastReport >= 10_000) {
-                this.log.info(`waiting for the deploy lock, held by ${holder.deployId} (${holder.actor}) since ${holder.since} (${formatDuration(waited)} of ${formatDuration(opts.timeoutMs)})`);
+                this.log.info(`waiting for the deploy lock, held by ${holder.deployId} (${holder.actor}) since ${holder.since} (${duration_formatDuration(waited)} of ${duration_formatDuration(opts.timeoutMs)})`);
                 lastReport = now;
             }
             await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
@@ -5127,9 +6218,9 @@ function renderSummary(r, app, environment) {
         ['preview url', r.previewUrl],
     ];
     if (r.ready)
-        facts.push(['ready after', formatDuration(r.ready.elapsedMs)]);
+        facts.push(['ready after', duration_formatDuration(r.ready.elapsedMs)]);
     if (r.switchMs !== undefined)
-        facts.push(['switch took', formatDuration(r.switchMs)]);
+        facts.push(['switch took', duration_formatDuration(r.switchMs)]);
     if (r.after.retireAfter && r.after.previous)
         facts.push([`${r.after.previous} warm until`, r.after.retireAfter]);
     if (r.router && r.router !== 'unchanged')

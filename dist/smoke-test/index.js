@@ -154,12 +154,15 @@ function formatDuration(ms) {
     return parts.join(' ');
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/kit/src/parse.ts
 /**
  * Pure value parsers shared by action inputs and config files. Each takes the name to blame (an input
  * name or a path such as `checks[2].timeout`) and throws an {@link InputError} that names it, shows the
  * bad value and lists the accepted forms. Nothing is coerced silently.
  */
+
 
 
 const TRUE = ['true', 'True', 'TRUE'];
@@ -243,6 +246,16 @@ function parseJson(name, raw) {
     catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
         throw new InputError(name, raw, `is not valid JSON (${detail})`, 'Check quotes, commas and brackets');
+    }
+}
+/** A YAML (or JSON) document; `accepted` says what the input should hold. */
+function parseYaml(name, raw, accepted) {
+    try {
+        return (0,dist/* parse */.qg)(raw, { prettyErrors: true });
+    }
+    catch (error) {
+        const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+        throw new InputError(name, raw, `is not valid YAML or JSON (${detail})`, accepted);
     }
 }
 /** `key=value` pairs, one per line (or comma-separated when `commas` is true). Values keep their `=`. */
@@ -1442,22 +1455,13 @@ function excerpt(body) {
 
 
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./actions/smoke-test/src/inputs.ts
 /** The smoke-test inputs, parsed and validated once, before any request (STYLE.md §2). */
 
 
-
 /** Parses a YAML or JSON document given in input `name`. */
 function parseDocument(name, text) {
-    try {
-        return (0,dist/* parse */.qg)(text, { prettyErrors: true });
-    }
-    catch (e) {
-        const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
-        throw new InputError(name, text, `is not valid YAML or JSON (${detail})`, 'Give a YAML list of checks, e.g. "- url: http://host/healthz"');
-    }
+    return parseYaml(name, text, 'Give a YAML list of checks, e.g. "- url: http://host/healthz"');
 }
 function parseInputs(r, readFile) {
     const timeoutMs = r.duration('timeout', { default: undefined, min: 1 });

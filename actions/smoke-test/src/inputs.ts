@@ -1,5 +1,5 @@
 /** The smoke-test inputs, parsed and validated once, before any request (STYLE.md §2). */
-import { InputError, optional, type InputReader } from '@switchyard/kit';
+import { InputError, optional, parseYaml, type InputReader } from '@switchyard/kit';
 import {
   buildChecks,
   parseHeaders,
@@ -8,7 +8,6 @@ import {
   type CheckSpec,
   type PathSegment,
 } from '@switchyard/probe';
-import { parse as parseYaml } from 'yaml';
 
 export interface SmokeInputs {
   readonly checks: readonly CheckSpec[];
@@ -29,17 +28,7 @@ export type ReadFile = (path: string) => string;
 
 /** Parses a YAML or JSON document given in input `name`. */
 export function parseDocument(name: string, text: string): unknown {
-  try {
-    return parseYaml(text, { prettyErrors: true }) as unknown;
-  } catch (e) {
-    const detail = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new InputError(
-      name,
-      text,
-      `is not valid YAML or JSON (${detail})`,
-      'Give a YAML list of checks, e.g. "- url: http://host/healthz"',
-    );
-  }
+  return parseYaml(name, text, 'Give a YAML list of checks, e.g. "- url: http://host/healthz"');
 }
 
 export function parseInputs(r: InputReader, readFile: ReadFile): SmokeInputs {

@@ -3,7 +3,7 @@ export * from './types.js';
 export { parseConfig } from './document.js';
 export { loadConfig, readIfExists, type LoadOptions } from './load.js';
 export { DEFAULTS } from './settle.js';
-export { SECTION_KEYS } from './section.js';
+export { MONITOR_KEYS, SECTION_KEYS, type MonitorSection } from './section.js';
 export {
   NAME_RULE,
   parseAppName,

@@ -3,7 +3,7 @@
  * and the value and returns it parsed. A section holds only the keys it sets, so sections can be
  * layered (defaults, environment, overrides) before defaults are filled in.
  */
-import { InputError, parseDuration, parseEnum, parseUrl } from '@switchyard/kit';
+import { InputError, parseDuration, parseEnum, parseInteger, parseUrl } from '@switchyard/kit';
 import { parseAssertion, parseStatus } from '@switchyard/probe';
 import {
   parseBind,
@@ -15,6 +15,13 @@ import {
   parsePort,
   parseVolume,
 } from './fields.js';
+import {
+  NO_DATA_POLICIES,
+  parseLabelName,
+  parseRules,
+  parseSelector,
+  TEMPLATE_VARIABLES,
+} from '@switchyard/metrics';
 import { ENV_NAME, TARGETS } from './types.js';
 import { isMapping, join, kindOf, line, list, mapping, name, oneOrMany, text } from './values.js';
 
@@ -61,6 +68,44 @@ const PROXY = {
     list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
 } satisfies Readers;
 
+const count =
+  (min: number, max: number) =>
+  (p: string, v: unknown): number =>
+    parseInteger(p, text(p, v, String(min)), { min, max });
+
+const METRICS = {
+  requests: (p: string, v: unknown): string =>
+    parseMetricName(p, text(p, v, 'http_requests_total')),
+  histogram: (p: string, v: unknown): string =>
+    parseMetricName(p, text(p, v, 'http_request_duration_seconds_bucket')),
+  'status-label': (p: string, v: unknown): string => parseLabelName(p, text(p, v, 'code')),
+} satisfies Readers;
+
+/** `monitor:` — the monitor-window settings of an environment (inputs override them). */
+const MONITOR = {
+  'prometheus-url': httpUrl,
+  selector: (p: string, v: unknown) => parseSelector(p, text(p, v, 'app="web"')),
+  'color-label': (p: string, v: unknown): string => {
+    const s = text(p, v, 'color').trim();
+    return s === '' || s === 'none' ? '' : parseLabelName(p, s);
+  },
+  duration: duration(1000),
+  interval: duration(100),
+  'rate-window': duration(1000),
+  'baseline-window': duration(1000),
+  'failure-limit': count(1, 1000),
+  'max-no-data': count(1, 1000),
+  'min-requests': count(0, 1_000_000_000),
+  'no-data': (p: string, v: unknown) => parseEnum(p, text(p, v, 'fail'), NO_DATA_POLICIES),
+  rules: (p: string, v: unknown) => parseRules(p, v, TEMPLATE_VARIABLES),
+  metrics: (p: string, v: unknown) => readKeys(p, v, METRICS, 'metric names'),
+} satisfies Readers;
+
+/** The keys of `monitor:`, in reference order. */
+export const MONITOR_KEYS = Object.keys(MONITOR) as (keyof typeof MONITOR)[];
+/** The parsed `monitor:` settings: only the keys set. */
+export type MonitorSection = Parsed<typeof MONITOR>;
+
 const SECTION = {
   target: (p: string, v: unknown) => parseEnum(p, text(p, v, 'docker'), TARGETS),
   'docker-host': (p: string, v: unknown) => parseDockerHost(p, text(p, v, 'ssh://deploy@host')),
@@ -84,6 +129,7 @@ const SECTION = {
   'ready-timeout': duration(1000),
   'stop-timeout': duration(0),
   proxy: (p: string, v: unknown) => readKeys(p, v, PROXY, 'proxy settings'),
+  monitor: (p: string, v: unknown) => readKeys(p, v, MONITOR, 'monitor settings'),
 } satisfies Readers;
 
 /** The keys of an environment section, in reference order. */
@@ -92,7 +138,7 @@ export const SECTION_KEYS = Object.keys(SECTION) as (keyof typeof SECTION)[];
 /** One parsed layer of settings: only the keys it sets. */
 export type Section = Parsed<typeof SECTION>;
 /** The section keys whose values are mappings, merged key by key when layered. */
-export const MAPPING_KEYS = ['health', 'env', 'resources', 'proxy'] as const;
+export const MAPPING_KEYS = ['health', 'env', 'resources', 'proxy', 'monitor'] as const;
 
 /**
  * Reads and validates an environment section (or `defaults:`) at `path`. An empty section (`staging:`
@@ -157,4 +203,18 @@ function readCommand(path: string, v: unknown): string[] {
   if (args.length === 0)
     throw new InputError(path, v, 'is an empty list', "Leave command out to run the image's CMD");
   return args;
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+function parseMetricName(path: string, raw: string): string {
+  const s = raw.trim();
+  if (!METRIC_NAME.test(s))
+    throw new InputError(
+      path,
+      raw,
+      'is not a Prometheus metric name',
+      'Use letters, digits, _ and :, not starting with a digit',
+    );
+  return s;
 }

@@ -142,6 +142,7 @@ export function settle(layers: readonly Layer[]): Settings {
       image: s.proxy?.image ?? DEFAULTS.proxyImage,
       defaults: [...(s.proxy?.defaults ?? [])],
     },
+    monitor: { ...s.monitor },
   };
 }
 

@@ -3,6 +3,7 @@
  * action inputs that override it.
  */
 import type { JsonAssertion, StatusMatcher } from '@switchyard/probe';
+import type { MonitorSection } from './section.js';
 
 /** The proxy image used when neither the file nor the `proxy-image` input names one. */
 export const DEFAULT_PROXY_IMAGE = 'haproxy:3.2';
@@ -101,6 +102,8 @@ export interface EnvironmentConfig {
   /** Grace period when stopping a container. */
   readonly stopTimeoutMs: number;
   readonly proxy: ProxySettings;
+  /** `monitor:` as the file sets it; monitor-window fills the rest from its inputs and defaults. */
+  readonly monitor: MonitorSection;
 }
 
 /** The action inputs that override the file, by input name. */

@@ -33,6 +33,9 @@ defaults:
   proxy:
     defaults:
       - timeout client 30s
+  monitor:
+    prometheus-url: http://prometheus:9090
+    duration: 10m
 production:
   target: docker
   docker-host: ssh://deploy:hunter2@prod.example.com
@@ -58,6 +61,15 @@ production:
     cpus: 0.5
     memory: 512M
   command: [node, server.js, --port, 3000]
+  monitor:
+    duration: 15m
+    selector: app="shop",environment="production"
+    no-data: inconclusive
+    metrics:
+      requests: shop_requests_total
+    rules:
+      - name: error-rate
+        critical: 2%
   keep-previous: 1h
   ready-timeout: 2m
   stop-timeout: 30s
@@ -111,7 +123,24 @@ describe('a full valid file', () => {
       readyTimeoutMs: 120_000,
       stopTimeoutMs: 30_000,
       proxy: { image: 'haproxy:3.0', defaults: ['timeout client 30s'] },
+      monitor: expect.objectContaining({
+        'prometheus-url': 'http://prometheus:9090',
+        duration: 900_000,
+        selector: [
+          { label: 'app', op: '=', value: 'shop' },
+          { label: 'environment', op: '=', value: 'production' },
+        ],
+        'no-data': 'inconclusive',
+        metrics: { requests: 'shop_requests_total' },
+      }) as unknown,
     });
+    const rules = doc.resolve('production').monitor.rules ?? [];
+    expect(rules.find((r) => r.name === 'error-rate')?.critical).toEqual({
+      kind: 'absolute',
+      value: 0.02,
+      text: '2%',
+    });
+    expect(rules.find((r) => r.name === 'error-rate')?.warning?.text).toBe('1%');
   });
 
   test('the status matcher and JSON assertions work', () => {

@@ -1,0 +1,374 @@
+/** The monitor-window inputs and the config file's `monitor:` section, parsed and checked before any query (STYLE.md §2). */
+import { dirname, isAbsolute, join } from 'node:path';
+import { InputError, parseYaml, type InputReader } from '@switchyard/kit';
+import {
+  CONFIG_FILE,
+  loadConfig,
+  parseEnvironmentName,
+  readIfExists,
+  type EnvironmentConfig,
+  type MonitorSection,
+} from '@switchyard/config';
+import {
+  BUILTIN_RULES,
+  DEFAULT_METRICS,
+  NO_DATA_POLICIES,
+  parseLabelName,
+  parseRules,
+  parseSelector,
+  TEMPLATE_VARIABLES,
+  type Matcher,
+  type NoDataPolicy,
+  type Rule,
+} from '@switchyard/metrics';
+import { moveCredentials, parseHeaders, parseStatus, type StatusMatcher } from '@switchyard/probe';
+
+export const FAIL_ON = ['failed', 'inconclusive', 'never'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+/** The defaults (and where they come from: the seeds, DESIGN.md §4, TESTBED.md §4). */
+export const MONITOR_DEFAULTS = {
+  durationMs: 15 * 60_000,
+  intervalMs: 30_000,
+  rateWindowMs: 60_000,
+  baselineWindowMs: 10 * 60_000,
+  failureLimit: 2,
+  maxNoData: 3,
+  noData: 'fail' as NoDataPolicy,
+  minRequests: 10,
+  healthTimeoutMs: 5000,
+  queryTimeoutMs: 10_000,
+  colorLabel: 'color',
+} as const;
+
+export interface PrometheusInputs {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+}
+
+export interface HealthInputs {
+  /** Explicit URLs; empty: the environment's live URL + health path (when an environment is given). */
+  readonly urls: readonly string[];
+  readonly timeoutMs: number;
+  readonly expectStatus?: StatusMatcher;
+}
+
+export interface MonitorInputs {
+  /** The environment whose target state (colors, switch time, URL) fills the defaults. */
+  readonly config?: EnvironmentConfig;
+  readonly prometheus?: PrometheusInputs;
+  /** undefined: derived from the environment (`app`, `environment` labels). */
+  readonly selector?: Matcher[];
+  readonly baselineSelector?: Matcher[];
+  /** '' when colors are not told apart. */
+  readonly colorLabel: string;
+  /** ms since the epoch. */
+  readonly baselineEnd?: number;
+  readonly durationMs: number;
+  readonly intervalMs: number;
+  readonly rateWindowMs: number;
+  readonly baselineWindowMs: number;
+  readonly failureLimit: number;
+  readonly maxNoData: number;
+  readonly noData: NoDataPolicy;
+  readonly minRequests: number;
+  readonly rules: Rule[];
+  readonly variables: Record<string, string>;
+  readonly health: HealthInputs;
+  readonly failOn: FailOn;
+  /** Values to mask. */
+  readonly secrets: string[];
+}
+
+export interface InputContext {
+  readonly workspace: string;
+  readonly readFile?: (path: string) => string | undefined;
+}
+
+/** Parses every input; nothing is queried or probed here. */
+export function parseInputs(r: InputReader, ctx: InputContext): MonitorInputs {
+  const secrets: string[] = [];
+  const config = readConfig(r, ctx);
+  const file: MonitorSection = config?.monitor ?? {};
+
+  const dur = (
+    name: string,
+    fileValue: number | undefined,
+    fallback: number,
+    min: number,
+  ): number => (r.text(name) ? r.duration(name, { min }) : (fileValue ?? fallback));
+  const int = (
+    name: string,
+    fileValue: number | undefined,
+    fallback: number,
+    min: number,
+    max: number,
+  ): number => (r.text(name) ? r.integer(name, { min, max }) : (fileValue ?? fallback));
+
+  const durationMs = dur('duration', file.duration, MONITOR_DEFAULTS.durationMs, 1000);
+  const intervalMs = dur('interval', file.interval, MONITOR_DEFAULTS.intervalMs, 100);
+  if (intervalMs > durationMs)
+    throw new InputError(
+      'interval',
+      r.text('interval') || `${intervalMs}ms`,
+      `is longer than duration (${r.text('duration') || 'the window'})`,
+      'Make interval at most as long as duration, e.g. duration 15m with interval 30s',
+    );
+  const rateWindowMs = dur('rate-window', file['rate-window'], MONITOR_DEFAULTS.rateWindowMs, 1000);
+  const baselineWindowMs = dur(
+    'baseline-window',
+    file['baseline-window'],
+    MONITOR_DEFAULTS.baselineWindowMs,
+    1000,
+  );
+
+  const prometheus = readPrometheus(r, file, secrets);
+  const selectorText = r.text('selector');
+  const selector = selectorText ? parseSelector('selector', selectorText) : file.selector;
+  const baselineText = r.text('baseline-selector');
+  const baselineSelector = baselineText
+    ? parseSelector('baseline-selector', baselineText)
+    : undefined;
+  const colorText = r.text('color-label');
+  const colorLabel = colorText
+    ? colorText === 'none'
+      ? ''
+      : parseLabelName('color-label', colorText)
+    : (file['color-label'] ?? MONITOR_DEFAULTS.colorLabel);
+
+  const variables = templateVariables(config, file);
+  const rulesText = r.text('rules');
+  const rules = parseRules(
+    'rules',
+    rulesText
+      ? parseYaml(
+          'rules',
+          rulesText,
+          'Give a YAML list of rules, e.g. "- name: error-rate" with "critical: 2%"',
+        )
+      : undefined,
+    TEMPLATE_VARIABLES,
+    file.rules ?? BUILTIN_RULES,
+  );
+  const customWithoutProm = rules.find((x) => !x.builtin && x.enabled && !prometheus);
+  if (customWithoutProm)
+    throw new InputError(
+      'prometheus-url',
+      '',
+      `is required for the rule ${customWithoutProm.name}`,
+      'Give the Prometheus base URL, e.g. http://prometheus:9090',
+    );
+
+  const healthUrls = r
+    .lines('health-url')
+    .map((u, i, all) => checkHttpUrl(all.length > 1 ? `health-url[${i}]` : 'health-url', u));
+  const health: HealthInputs = {
+    urls: healthUrls,
+    timeoutMs: r.duration('health-timeout', {
+      default: config?.health.timeoutMs ?? MONITOR_DEFAULTS.healthTimeoutMs,
+      min: 1,
+    }),
+    ...(config && { expectStatus: config.health.expectStatus }),
+    ...(r.text('health-expect-status') && {
+      expectStatus: parseStatus('health-expect-status', r.text('health-expect-status')),
+    }),
+  };
+  const healthFailures = r.integer('health-failures', { default: undefined, min: 1, max: 1000 });
+  const withHealthLimit =
+    healthFailures === undefined
+      ? rules
+      : rules.map((x) => (x.source === 'health' ? { ...x, failureLimit: healthFailures } : x));
+
+  if (!config && !selector && prometheus)
+    throw new InputError(
+      'selector',
+      '',
+      'is required without environment',
+      'Give label matchers for the release, e.g. job="web",color="green" (or set environment to read them from the target)',
+    );
+  if (!prometheus && health.urls.length === 0 && !config)
+    throw new InputError(
+      'prometheus-url',
+      '',
+      'and health-url are both empty',
+      'Give a Prometheus URL (prometheus-url), health URLs (health-url), or an environment to watch',
+    );
+
+  const baselineEnd = readTime(r, 'baseline-end');
+  return {
+    ...(config && { config }),
+    ...(prometheus && { prometheus }),
+    ...(selector && { selector }),
+    ...(baselineSelector && { baselineSelector }),
+    colorLabel,
+    ...(baselineEnd !== undefined && { baselineEnd }),
+    durationMs,
+    intervalMs,
+    rateWindowMs,
+    baselineWindowMs,
+    failureLimit: int(
+      'failure-limit',
+      file['failure-limit'],
+      MONITOR_DEFAULTS.failureLimit,
+      1,
+      1000,
+    ),
+    maxNoData: int('max-no-data', file['max-no-data'], MONITOR_DEFAULTS.maxNoData, 1, 1000),
+    noData: r.text('no-data')
+      ? r.enum('no-data', NO_DATA_POLICIES)
+      : (file['no-data'] ?? MONITOR_DEFAULTS.noData),
+    minRequests: int(
+      'min-requests',
+      file['min-requests'],
+      MONITOR_DEFAULTS.minRequests,
+      0,
+      1_000_000_000,
+    ),
+    rules: withHealthLimit,
+    variables,
+    health,
+    failOn: r.enum('fail-on', FAIL_ON, { default: 'failed' as const }),
+    secrets,
+  };
+}
+
+function readConfig(r: InputReader, ctx: InputContext): EnvironmentConfig | undefined {
+  const envText = r.text('environment');
+  if (!envText) return undefined;
+  const environment = parseEnvironmentName('environment', envText);
+  const configText = r.text('config');
+  const configName = configText || CONFIG_FILE;
+  const configPath = isAbsolute(configName) ? configName : join(ctx.workspace, configName);
+  const read = ctx.readFile ?? readIfExists;
+  const doc = loadConfig(configName, {
+    required: configText !== '' && configText !== CONFIG_FILE,
+    readFile: () => read(configPath),
+  });
+  return doc.resolve(
+    environment,
+    { app: r.text('app'), 'docker-host': r.text('docker-host') },
+    dirname(configPath),
+  );
+}
+
+function readPrometheus(
+  r: InputReader,
+  file: MonitorSection,
+  secrets: string[],
+): PrometheusInputs | undefined {
+  const text = r.text('prometheus-url') || file['prometheus-url'] || '';
+  if (!text) {
+    for (const name of [
+      'prometheus-token',
+      'prometheus-username',
+      'prometheus-password',
+      'prometheus-headers',
+    ])
+      if (r.text(name))
+        throw new InputError(
+          name,
+          '***',
+          'is set without prometheus-url',
+          'Give prometheus-url too, or drop it',
+        );
+    return undefined;
+  }
+  const name = r.text('prometheus-url') ? 'prometheus-url' : 'monitor.prometheus-url';
+  const url = new URL(checkHttpUrl(name, text));
+  const headers: Record<string, string> = parseHeaders(
+    'prometheus-headers',
+    r.text('prometheus-headers'),
+  );
+  // Every header value may carry a tenant or a key: mask them all.
+  for (const v of Object.values(headers)) secrets.push(v);
+  moveCredentials(url, headers, secrets);
+  const token = r.text('prometheus-token');
+  const username = r.text('prometheus-username');
+  const password = r.text('prometheus-password');
+  if (Boolean(username) !== Boolean(password))
+    throw new InputError(
+      username ? 'prometheus-password' : 'prometheus-username',
+      '',
+      'is required with the other Prometheus credential',
+      'Give both prometheus-username and prometheus-password, or neither',
+    );
+  if (token && username)
+    throw new InputError(
+      'prometheus-token',
+      '***',
+      'is set together with prometheus-username',
+      'Use a bearer token or basic auth, not both',
+    );
+  if (token) {
+    secrets.push(token);
+    headers.Authorization = `Bearer ${token}`;
+  }
+  if (username) {
+    secrets.push(password);
+    headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  }
+  if (headers.Authorization) secrets.push(headers.Authorization);
+  return {
+    url: url.toString().replace(/\/+$/, ''),
+    headers,
+    timeoutMs: r.duration('query-timeout', { default: MONITOR_DEFAULTS.queryTimeoutMs, min: 100 }),
+  };
+}
+
+function checkHttpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new InputError(
+      name,
+      raw,
+      'is not a URL',
+      'Use an absolute http(s) URL, e.g. http://prometheus:9090',
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InputError(name, raw, `has the scheme ${url.protocol}`, 'Use http:// or https://');
+  return raw.trim();
+}
+
+/** `$cpu_limit` from resources.cpus (else one core), `$memory_limit` from resources.memory, metric names from monitor.metrics. */
+function templateVariables(
+  config: EnvironmentConfig | undefined,
+  file: MonitorSection,
+): Record<string, string> {
+  const memory = config?.resources.memory;
+  return {
+    requests: file.metrics?.requests ?? DEFAULT_METRICS.requests,
+    histogram: file.metrics?.histogram ?? DEFAULT_METRICS.histogram,
+    status_label: file.metrics?.['status-label'] ?? DEFAULT_METRICS.status_label,
+    cpu_limit: config?.resources.cpus ?? '1',
+    ...(memory !== undefined && { memory_limit: String(memoryBytes(memory)) }),
+  };
+}
+
+/** Docker's memory size (`512m`, `1g`, `1073741824`) in bytes. */
+export function memoryBytes(size: string): number {
+  const m = /^(\d+(?:\.\d+)?)([bkmg]?)$/i.exec(size.trim());
+  if (!m) return Number.NaN;
+  const unit = (m[2] ?? '').toLowerCase();
+  const factor = unit === 'g' ? 1024 ** 3 : unit === 'm' ? 1024 ** 2 : unit === 'k' ? 1024 : 1;
+  return Math.round(Number(m[1]) * factor);
+}
+
+/** An ISO 8601 time or unix seconds. */
+function readTime(r: InputReader, name: string): number | undefined {
+  const s = r.text(name);
+  if (!s) return undefined;
+  if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+  const t = /^\d{4}-\d{2}-\d{2}T/.test(s) ? Date.parse(s) : Number.NaN;
+  if (Number.isNaN(t))
+    throw new InputError(
+      name,
+      s,
+      'is not a time',
+      'Use an ISO 8601 time with a zone (2026-11-22T10:15:00Z) or unix seconds',
+    );
+  return t;
+}

@@ -1,0 +1,168 @@
+/** The monitor-window logic: read the target's state (if an environment is given), build the plan, run the window. */
+import { ActionError, type Clock, type Exec, type Logger } from '@switchyard/kit';
+import {
+  monitor,
+  prometheusClient,
+  renderMatchers,
+  withLabel,
+  type Matcher,
+  type MonitorPlan,
+  type MonitorReport,
+} from '@switchyard/metrics';
+import { buildChecks, parseStatus, type Http } from '@switchyard/probe';
+import { connect, createTarget, healthUrl, type Color } from '@switchyard/targets';
+import type { MonitorInputs } from './inputs.js';
+
+export interface MonitorDeps {
+  readonly exec: Exec;
+  readonly clock: Clock;
+  readonly http: Http;
+  readonly log: Logger;
+}
+
+/** What the target said about the release being watched. */
+export interface ReleaseContext {
+  readonly app: string;
+  readonly environment: string;
+  readonly live: Color;
+  readonly previous: Color | null;
+  readonly version?: string;
+  readonly previousVersion?: string;
+  /** ISO time of the switch to `live`. */
+  readonly switchedAt?: string;
+  readonly url: string;
+}
+
+export interface MonitorResult {
+  readonly report: MonitorReport;
+  readonly release?: ReleaseContext;
+  readonly failOn: MonitorInputs['failOn'];
+}
+
+/** Reads the live and previous colors, the switch time and the live URL from the target. */
+export async function readRelease(
+  inputs: MonitorInputs,
+  deps: MonitorDeps,
+): Promise<ReleaseContext | undefined> {
+  const config = inputs.config;
+  if (!config) return undefined;
+  const target = createTarget(config, { exec: deps.exec, clock: deps.clock, log: deps.log });
+  try {
+    await connect(target, deps.log);
+    const state = await target.status();
+    state.notes.forEach((n) => deps.log.warning(n));
+    if (!state.live)
+      throw new ActionError(
+        `nothing is live in ${config.app}/${config.environment} on ${target.description}: deploy first (deploy-bluegreen), or watch without environment`,
+      );
+    const live = state.colors[state.live];
+    const previous = state.previous ? state.colors[state.previous] : undefined;
+    return {
+      app: config.app,
+      environment: config.environment,
+      live: state.live,
+      previous: state.previous,
+      ...(live && { version: live.version }),
+      ...(previous && { previousVersion: previous.version }),
+      ...(state.switchedAt !== undefined && { switchedAt: state.switchedAt }),
+      url: target.url,
+    };
+  } finally {
+    await target.close();
+  }
+}
+
+/** The watched and baseline selectors: the given ones, else app/environment, split by color when known. */
+export function selectors(
+  inputs: MonitorInputs,
+  release: ReleaseContext | undefined,
+): { selector: Matcher[]; baseline: Matcher[] | null } {
+  let selector: Matcher[] = inputs.selector ?? [];
+  if (!inputs.selector && release)
+    selector = [
+      { label: 'app', op: '=', value: release.app },
+      { label: 'environment', op: '=', value: release.environment },
+    ];
+  let baseline: Matcher[] | null = selector;
+  const label = inputs.colorLabel;
+  if (label && release && !selector.some((m) => m.label === label)) {
+    // No previous color (a first deploy): before the switch only preview and smoke traffic reached
+    // the new color, which is no baseline of anything.
+    baseline = release.previous ? withLabel(selector, label, release.previous) : null;
+    selector = withLabel(selector, label, release.live);
+  }
+  return { selector, baseline: inputs.baselineSelector ?? baseline };
+}
+
+/** Builds the plan from inputs and the release, then watches. */
+export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<MonitorResult> {
+  const release = await readRelease(inputs, deps);
+  if (release)
+    deps.log.info(
+      `Watching ${release.app}/${release.environment}: ${release.live} live${release.version ? ` (${release.version})` : ''}` +
+        `${release.switchedAt ? ` since ${release.switchedAt}` : ''}` +
+        `${release.previous ? `; baseline from ${release.previous}${release.previousVersion ? ` (${release.previousVersion})` : ''}` : ''}`,
+    );
+  const { selector, baseline } = selectors(inputs, release);
+  const healthUrls =
+    inputs.health.urls.length > 0
+      ? inputs.health.urls
+      : release && inputs.config
+        ? [healthUrl(release.url, inputs.config.health.path)]
+        : [];
+  const built = buildChecks(
+    healthUrls,
+    undefined,
+    {
+      headers: { 'User-Agent': 'switchyard-monitor' },
+      expectStatus: inputs.health.expectStatus ?? parseStatus('health-expect-status', '200-399'),
+      timeoutMs: inputs.health.timeoutMs,
+      followRedirects: true,
+    },
+    'health-url',
+  );
+  // Checks derived from the config file judge the body as its health section says, like readiness.
+  const health = !inputs.health.urls.length && inputs.config ? inputs.config.health : undefined;
+  const checks = built.checks.map((c) =>
+    health ? { ...c, json: health.json, bodyContains: health.bodyContains } : c,
+  );
+  const switchedAt = release?.switchedAt ? Date.parse(release.switchedAt) : undefined;
+  const baselineEnd = inputs.baselineEnd ?? (Number.isNaN(switchedAt) ? undefined : switchedAt);
+  const plan: MonitorPlan = {
+    durationMs: inputs.durationMs,
+    intervalMs: inputs.intervalMs,
+    rateWindowMs: inputs.rateWindowMs,
+    baselineWindowMs: inputs.baselineWindowMs,
+    ...(baselineEnd !== undefined && { baselineEnd }),
+    selector,
+    baselineSelector: baseline,
+    rules: inputs.rules,
+    variables: inputs.variables,
+    minRequests: inputs.minRequests,
+    verdict: {
+      failureLimit: inputs.failureLimit,
+      maxNoData: inputs.maxNoData,
+      noData: inputs.noData,
+    },
+    healthChecks: checks,
+  };
+  if (inputs.prometheus)
+    deps.log.info(
+      `Prometheus ${inputs.prometheus.url}; selector {${renderMatchers(selector)}}, baseline ${baseline ? `{${renderMatchers(baseline)}}` : 'none (no previous version)'}`,
+    );
+  const report = await monitor(plan, {
+    ...(inputs.prometheus && { prometheus: prometheusClient(inputs.prometheus, deps.http) }),
+    http: deps.http,
+    clock: deps.clock,
+    log: deps.log,
+  });
+  return { report, ...(release && { release }), failOn: inputs.failOn };
+}
+
+/** Whether the step fails, per fail-on. */
+export function stepFails(result: MonitorResult): boolean {
+  const v = result.report.verdict;
+  if (result.failOn === 'never') return false;
+  if (result.failOn === 'inconclusive') return v !== 'passed';
+  return v === 'failed';
+}

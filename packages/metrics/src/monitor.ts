@@ -1,0 +1,526 @@
+/**
+ * The monitor window: resolve the rules' queries, check them against Prometheus once up front,
+ * measure each rule's baseline on the old version, then evaluate every `interval` until the window
+ * ends or the verdict machine decides. Time comes from an injected {@link Clock}, Prometheus and the
+ * health probes from injected clients, so a 15-minute window runs in milliseconds in tests.
+ */
+import {
+  ActionError,
+  errorMessage,
+  formatDuration,
+  retry,
+  type Clock,
+  type Logger,
+} from '@switchyard/kit';
+import { attemptCheck, type CheckSpec, type Http } from '@switchyard/probe';
+import { PrometheusError, type Prometheus, type Sample } from './prometheus.js';
+import {
+  expandTemplate,
+  promDuration,
+  renderMatchers,
+  templateVariables,
+  type Matcher,
+} from './promql.js';
+import { formatValue, TRAFFIC_QUERY, type Rule } from './rules.js';
+import {
+  classify,
+  describeReading,
+  VerdictMachine,
+  type Decision,
+  type Reading,
+  type RuleState,
+  type Verdict,
+  type VerdictOptions,
+} from './verdict.js';
+
+/** Everything a window needs, parsed and validated. */
+export interface MonitorPlan {
+  readonly durationMs: number;
+  readonly intervalMs: number;
+  /** The range of `rate()` and friends (`$window`). */
+  readonly rateWindowMs: number;
+  readonly baselineWindowMs: number;
+  /** End of the baseline window (ms since the epoch), e.g. the switch time; undefined: the window's start. */
+  readonly baselineEnd?: number;
+  /** Matchers for the release being watched (`$selector`). */
+  readonly selector: readonly Matcher[];
+  /** Matchers for the old version, for the baseline; undefined: `selector`; null: there is no old version (no baseline). */
+  readonly baselineSelector?: readonly Matcher[] | null;
+  readonly rules: readonly Rule[];
+  /** Template variables besides `$selector` and `$window` (`requests`, `cpu_limit`, …); a missing one turns its rules off. */
+  readonly variables: Readonly<Record<string, string>>;
+  /** Fewer requests than this in the rate window read as no data for traffic rules; 0 turns the guard off. */
+  readonly minRequests: number;
+  readonly verdict: VerdictOptions;
+  /** Probed on every evaluation by the `health` rule. */
+  readonly healthChecks: readonly CheckSpec[];
+}
+
+export interface MonitorDeps {
+  /** Absent when no Prometheus is configured: its rules are then off. */
+  readonly prometheus?: Prometheus;
+  readonly http: Http;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+/** A rule with its queries filled in, or the reason it is off. */
+export interface ResolvedRule {
+  readonly rule: Rule;
+  readonly query?: string;
+  readonly baselineQuery?: string;
+  /** Why the rule is not evaluated. */
+  readonly off?: string;
+}
+
+export interface Evaluation {
+  /** ms since the epoch. */
+  readonly at: number;
+  readonly elapsedMs: number;
+  /** Requests in the rate window (the traffic guard), when measured. */
+  readonly requests?: number | null;
+  readonly readings: readonly Reading[];
+}
+
+export interface Breach {
+  readonly at: number;
+  readonly elapsedMs: number;
+  readonly rule: string;
+  readonly severity: 'warning' | 'critical';
+  readonly value: number;
+  readonly limit: number;
+  readonly threshold: string;
+}
+
+export interface RuleReport extends ResolvedRule {
+  readonly baseline: number | null;
+  readonly baselineNote?: string;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly last: number | null;
+  readonly lastState?: RuleState;
+  /** The worst state seen in the window. */
+  readonly worst?: RuleState;
+}
+
+export interface MonitorReport {
+  readonly verdict: Verdict;
+  readonly reason: string;
+  readonly decision: Decision;
+  /** The query behind the deciding rule, when a Prometheus rule decided. */
+  readonly query?: string;
+  readonly startedAt: number;
+  readonly finishedAt: number;
+  readonly durationMs: number;
+  /** True when the verdict came before the window's end. */
+  readonly stoppedEarly: boolean;
+  readonly selector: string;
+  readonly baselineSelector: string;
+  readonly baselineWindow: { readonly start: number; readonly end: number };
+  readonly trafficQuery?: string;
+  readonly rules: readonly RuleReport[];
+  readonly evaluations: readonly Evaluation[];
+  readonly breaches: readonly Breach[];
+}
+
+const SEVERITY: Readonly<Record<RuleState, number>> = {
+  ok: 0,
+  'no-data': 1,
+  warning: 2,
+  critical: 3,
+};
+
+/** Fills every rule's query for the watched and the baseline selector; says why a rule is off. */
+export function resolveRules(plan: MonitorPlan, hasPrometheus: boolean): ResolvedRule[] {
+  const vars = (matchers: readonly Matcher[]): Record<string, string> => ({
+    ...plan.variables,
+    selector: renderMatchers(matchers),
+    window: promDuration(plan.rateWindowMs),
+  });
+  const watched = vars(plan.selector);
+  const old =
+    plan.baselineSelector === null ? undefined : vars(plan.baselineSelector ?? plan.selector);
+  return plan.rules.map((rule): ResolvedRule => {
+    if (!rule.enabled) return { rule, off: 'disabled' };
+    if (rule.source === 'health')
+      return plan.healthChecks.length
+        ? { rule }
+        : { rule, off: 'no health-url (and no live URL from the target)' };
+    if (!hasPrometheus) return { rule, off: 'no prometheus-url' };
+    const template = rule.query ?? '';
+    const missing = templateVariables(template).filter((v) => watched[v] === undefined);
+    if (missing.length)
+      return {
+        rule,
+        off: `needs ${missing.map((v) => `$${v}`).join(', ')}${missing.includes('memory_limit') ? ': set resources.memory in the config file, or give the rule a query' : ''}`,
+      };
+    return {
+      rule,
+      query: expandTemplate(template, watched),
+      ...(old && { baselineQuery: expandTemplate(template, old) }),
+    };
+  });
+}
+
+/** The traffic guard's query, when some active rule needs it. */
+function trafficQuery(plan: MonitorPlan, active: readonly ResolvedRule[]): string | undefined {
+  if (plan.minRequests <= 0 || !active.some((r) => r.rule.traffic && r.query)) return undefined;
+  try {
+    return expandTemplate(TRAFFIC_QUERY, {
+      ...plan.variables,
+      selector: renderMatchers(plan.selector),
+      window: promDuration(plan.rateWindowMs),
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The value a rule reads from a query's samples: the worst finite one in its direction. */
+export function pickValue(
+  rule: Rule,
+  samples: readonly Sample[],
+): { value: number | null; note?: string } {
+  if (samples.length === 0) return { value: null, note: 'no series matched' };
+  const usable = samples.filter((s) => !Number.isNaN(s.value));
+  if (usable.length === 0) return { value: null, note: 'NaN: no traffic in the rate window (0/0)' };
+  const worst = usable.reduce((a, b) =>
+    rule.direction === 'above' ? (b.value > a.value ? b : a) : b.value < a.value ? b : a,
+  );
+  if (samples.length === 1) return { value: worst.value };
+  const labels = Object.entries(worst.labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',');
+  return { value: worst.value, note: `worst of ${samples.length} series: {${labels}}` };
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const RETRY = { attempts: 2, initialDelayMs: 250, maxDelayMs: 250, jitter: 0 };
+
+/** Runs the window and returns its report; throws before the window on a bad query or an unreachable Prometheus. */
+export async function monitor(plan: MonitorPlan, deps: MonitorDeps): Promise<MonitorReport> {
+  const { clock, log, prometheus } = deps;
+  const resolved = resolveRules(plan, prometheus !== undefined);
+  const active = resolved.filter((r) => r.off === undefined);
+  if (active.length === 0)
+    throw new ActionError(
+      `no rule to evaluate: ${resolved.map((r) => `${r.rule.name} (${r.off ?? 'off'})`).join(', ')}`,
+    );
+  const traffic = trafficQuery(plan, active);
+  for (const r of resolved)
+    if (r.off) log.info(`rule ${r.rule.name}: off (${r.off})`);
+    else
+      log.info(
+        `rule ${r.rule.name}: ${r.query ?? `probing ${plan.healthChecks.map((c) => c.url).join(', ')}`}`,
+      );
+
+  const startedAt = clock.now();
+  const baselineEnd = plan.baselineEnd ?? startedAt;
+  const baselineStart = baselineEnd - plan.baselineWindowMs;
+
+  if (prometheus) await preflight(prometheus, active, traffic, startedAt, log);
+
+  const baselines = new Map<string, { value: number | null; note?: string }>();
+  if (prometheus)
+    await Promise.all(
+      active
+        .filter((r) => r.baselineQuery)
+        .map(async (r) => {
+          baselines.set(
+            r.rule.name,
+            await measureBaseline(prometheus, r, baselineStart, baselineEnd, plan, clock),
+          );
+        }),
+    );
+  for (const r of active) {
+    const needs = r.rule.critical?.kind === 'baseline' || r.rule.warning?.kind === 'baseline';
+    if (r.query && !r.baselineQuery && needs) {
+      log.warning(
+        `${r.rule.name}: no previous version to measure a baseline on, so its thresholds relative to the baseline are not evaluated`,
+        { title: 'monitor-window: no baseline' },
+      );
+      baselines.set(r.rule.name, { value: null, note: 'no previous version' });
+    }
+    const b = baselines.get(r.rule.name);
+    if (!b || !r.baselineQuery) continue;
+    if (b.value === null && needs)
+      log.warning(
+        `${r.rule.name}: no baseline (${b.note ?? 'no data'}), so its thresholds relative to the baseline are not evaluated`,
+        { title: 'monitor-window: no baseline' },
+      );
+    else if (b.value !== null)
+      log.info(
+        `baseline ${r.rule.name}: ${formatValue(r.rule.unit, b.value)}${b.note ? ` (${b.note})` : ''}`,
+      );
+  }
+
+  const machine = new VerdictMachine(
+    active.map((r) => r.rule),
+    plan.verdict,
+  );
+  const evaluations: Evaluation[] = [];
+  const breaches: Breach[] = [];
+  const announced = new Set<string>();
+  const end = startedAt + plan.durationMs;
+  log.info(
+    `Watching for ${formatDuration(plan.durationMs)}, evaluating every ${formatDuration(plan.intervalMs)}; ` +
+      `fails after ${plan.verdict.failureLimit} consecutive critical evaluations of a rule, ` +
+      `no-data policy ${plan.verdict.noData} after ${plan.verdict.maxNoData}`,
+  );
+
+  let decision: Decision | undefined;
+  let k = 0;
+  for (;;) {
+    k = Math.max(k + 1, Math.floor((clock.now() - startedAt) / plan.intervalMs) + 1);
+    const tick = Math.min(startedAt + k * plan.intervalMs, end);
+    const wait = tick - clock.now();
+    if (wait > 0) await clock.sleep(wait);
+    const evaluation = await evaluate(plan, active, traffic, baselines, tick, startedAt, deps);
+    evaluations.push(evaluation);
+    for (const reading of evaluation.readings) {
+      if ((reading.state === 'warning' || reading.state === 'critical') && reading.value !== null) {
+        breaches.push({
+          at: tick,
+          elapsedMs: tick - startedAt,
+          rule: reading.rule,
+          severity: reading.state,
+          value: reading.value,
+          limit: reading.limit ?? Number.NaN,
+          threshold: reading.threshold ?? '',
+        });
+        const key = `${reading.rule}:${reading.state}`;
+        const rule = active.find((r) => r.rule.name === reading.rule)?.rule;
+        if (rule && !announced.has(key)) {
+          announced.add(key);
+          log.warning(
+            `${describeReading(rule, reading)} (${reading.state}) at ${formatDuration(tick - startedAt)}${reading.note ? `: ${reading.note}` : ''}`,
+            { title: `monitor-window: ${reading.rule} ${reading.state}` },
+          );
+        }
+      }
+    }
+    decision = machine.observe(evaluation.readings);
+    log.info(progressLine(evaluation, active, plan.durationMs, decision));
+    if (decision || tick >= end) break;
+  }
+  decision ??= machine.finish();
+  const finishedAt = clock.now();
+  const decider = active.find((r) => r.rule.name === decision.rule);
+  const reason =
+    decider?.query !== undefined ? `${decision.reason}; query: ${decider.query}` : decision.reason;
+  return {
+    verdict: decision.verdict,
+    reason,
+    decision,
+    ...(decider?.query !== undefined && { query: decider.query }),
+    startedAt,
+    finishedAt,
+    durationMs: plan.durationMs,
+    stoppedEarly: evaluations.length > 0 && (evaluations.at(-1)?.at ?? end) < end,
+    selector: renderMatchers(plan.selector),
+    baselineSelector:
+      plan.baselineSelector === null ? '' : renderMatchers(plan.baselineSelector ?? plan.selector),
+    baselineWindow: { start: baselineStart, end: baselineEnd },
+    ...(traffic !== undefined && { trafficQuery: traffic }),
+    rules: resolved.map((r) => ruleReport(r, baselines.get(r.rule.name), evaluations)),
+    evaluations,
+    breaches,
+  };
+}
+
+/** One query per rule before the window: bad PromQL, bad credentials or no Prometheus fail here. */
+async function preflight(
+  prometheus: Prometheus,
+  active: readonly ResolvedRule[],
+  traffic: string | undefined,
+  at: number,
+  log: Logger,
+): Promise<void> {
+  const checks: { name: string; query: string }[] = [];
+  for (const r of active) {
+    if (r.query) checks.push({ name: `rule ${r.rule.name}`, query: r.query });
+    if (r.baselineQuery && r.baselineQuery !== r.query)
+      checks.push({ name: `rule ${r.rule.name} (baseline)`, query: r.baselineQuery });
+  }
+  if (traffic) checks.push({ name: 'the min-requests guard', query: traffic });
+  const results = await Promise.all(
+    checks.map(async (c) => {
+      try {
+        return { ...c, samples: await prometheus.query(c.query, at) };
+      } catch (error) {
+        return { ...c, error };
+      }
+    }),
+  );
+  for (const r of results) {
+    if (!('error' in r)) continue;
+    const e = r.error;
+    if (!(e instanceof PrometheusError)) throw e;
+    if (e.kind === 'query')
+      throw new ActionError(
+        `${r.name}: Prometheus rejected the query: ${e.message}\n  query: ${r.query}`,
+      );
+    if (e.kind === 'auth')
+      throw new ActionError(
+        `Prometheus refused the request (${e.message}). Check prometheus-token, or prometheus-username and prometheus-password, or prometheus-headers`,
+      );
+    throw new ActionError(
+      `Prometheus at ${prometheus.url} cannot be queried before the window starts: ${e.message}. Check prometheus-url`,
+    );
+  }
+  for (const r of results)
+    if ('samples' in r && r.samples.length === 0)
+      log.info(`note: ${r.name} has no data yet (no series match ${r.query})`);
+}
+
+async function measureBaseline(
+  prometheus: Prometheus,
+  r: ResolvedRule,
+  start: number,
+  end: number,
+  plan: MonitorPlan,
+  clock: Clock,
+): Promise<{ value: number | null; note?: string }> {
+  const step = Math.max(1000, Math.ceil(plan.baselineWindowMs / 200 / 1000) * 1000);
+  try {
+    const series = await retry(
+      () => prometheus.queryRange(r.baselineQuery as string, start, end, step),
+      { ...RETRY, retryIf: (e) => !(e instanceof PrometheusError && e.kind === 'query') },
+      clock,
+    );
+    const values = series.flatMap((s) => s.points.map(([, v]) => v)).filter(Number.isFinite);
+    const value = median(values);
+    if (value === null) return { value: null, note: 'no data in the baseline window' };
+    return { value, note: `median of ${values.length} points` };
+  } catch (error) {
+    return { value: null, note: `query failed: ${errorMessage(error)}` };
+  }
+}
+
+async function evaluate(
+  plan: MonitorPlan,
+  active: readonly ResolvedRule[],
+  traffic: string | undefined,
+  baselines: ReadonlyMap<string, { value: number | null }>,
+  at: number,
+  startedAt: number,
+  deps: MonitorDeps,
+): Promise<Evaluation> {
+  const { prometheus, clock, http } = deps;
+  const query = (q: string): Promise<Sample[]> =>
+    retry(
+      () => (prometheus as Prometheus).query(q, at),
+      { ...RETRY, retryIf: (e) => !(e instanceof PrometheusError && e.kind === 'query') },
+      clock,
+    );
+  const requestsP: Promise<{ count: number | null; note?: string }> | undefined = traffic
+    ? query(traffic).then(
+        (samples) => {
+          const v = samples.find((s) => Number.isFinite(s.value))?.value;
+          return v === undefined ? { count: null, note: 'no requests counted' } : { count: v };
+        },
+        (error: unknown) => ({ count: null, note: `request count failed: ${errorMessage(error)}` }),
+      )
+    : undefined;
+  const readingsP = active.map(async (r): Promise<Reading> => {
+    const baseline = baselines.get(r.rule.name)?.value ?? null;
+    if (r.rule.source === 'health') return probeHealth(r.rule, plan.healthChecks, http);
+    let picked: { value: number | null; note?: string };
+    try {
+      picked = pickValue(r.rule, await query(r.query as string));
+    } catch (error) {
+      return classify(r.rule, null, baseline, errorMessage(error));
+    }
+    if (r.rule.traffic && requestsP) {
+      const requests = await requestsP;
+      if (requests.count === null || requests.count < plan.minRequests)
+        return classify(
+          r.rule,
+          null,
+          baseline,
+          requests.count === null
+            ? (requests.note ?? 'no requests counted')
+            : `${formatValue('number', requests.count)} requests in the last ${promDuration(plan.rateWindowMs)}, fewer than min-requests ${plan.minRequests}`,
+        );
+    }
+    return classify(r.rule, picked.value, baseline, picked.note);
+  });
+  const readings = await Promise.all(readingsP);
+  const requests = requestsP ? (await requestsP).count : undefined;
+  return {
+    at,
+    elapsedMs: at - startedAt,
+    ...(requests !== undefined && { requests }),
+    readings,
+  };
+}
+
+async function probeHealth(rule: Rule, checks: readonly CheckSpec[], http: Http): Promise<Reading> {
+  const results = await Promise.all(checks.map((c) => attemptCheck(c, http, [])));
+  const failed = results
+    .map((r, i) => ({ r, check: checks[i] as CheckSpec }))
+    .filter(({ r }) => !r.ok);
+  const note = failed.length
+    ? failed.map(({ r, check }) => `${check.url}: ${r.reason ?? 'failed'}`).join('; ')
+    : undefined;
+  return classify(rule, failed.length, null, note);
+}
+
+function progressLine(
+  e: Evaluation,
+  active: readonly ResolvedRule[],
+  durationMs: number,
+  decision: Decision | undefined,
+): string {
+  const parts = e.readings.map((reading) => {
+    const rule = active.find((r) => r.rule.name === reading.rule)?.rule;
+    if (!rule) return reading.rule;
+    const state =
+      reading.state === 'ok'
+        ? 'ok'
+        : reading.state === 'no-data'
+          ? `no data (${reading.note ?? '?'})`
+          : reading.state.toUpperCase();
+    if (rule.source === 'health')
+      return `${describeReading(rule, reading)}${reading.state === 'critical' ? ` CRITICAL (${reading.note ?? ''})` : ''}`;
+    if (reading.state === 'no-data') return `${rule.name} ${state}`;
+    const op = rule.direction === 'above' ? '>' : '<';
+    const limit = reading.threshold !== undefined ? ` ${op} ${reading.threshold}` : '';
+    return `${rule.name} ${formatValue(rule.unit, reading.value)} ${state}${limit}`;
+  });
+  const left = Math.max(0, durationMs - e.elapsedMs);
+  const verdict = decision ? `verdict ${decision.verdict}` : 'watching';
+  return `[${formatDuration(e.elapsedMs)} / ${formatDuration(durationMs)}, ${formatDuration(left)} left] ${parts.join(' · ')} → ${verdict}`;
+}
+
+function ruleReport(
+  r: ResolvedRule,
+  baseline: { value: number | null; note?: string } | undefined,
+  evaluations: readonly Evaluation[],
+): RuleReport {
+  const readings = evaluations.flatMap((e) => e.readings.filter((x) => x.rule === r.rule.name));
+  const values = readings.map((x) => x.value).filter((v): v is number => v !== null);
+  const worst = readings.reduce<RuleState | undefined>(
+    (w, x) => (w === undefined || SEVERITY[x.state] > SEVERITY[w] ? x.state : w),
+    undefined,
+  );
+  const last = readings.at(-1);
+  return {
+    ...r,
+    baseline: baseline?.value ?? null,
+    ...(baseline?.note !== undefined && { baselineNote: baseline.note }),
+    min: values.length ? Math.min(...values) : null,
+    max: values.length ? Math.max(...values) : null,
+    last: last?.value ?? null,
+    ...(last && { lastState: last.state }),
+    ...(worst && { worst }),
+  };
+}
