@@ -6,6 +6,7 @@ const transform = {
 const moduleNameMapper = {
   '^@switchyard/kit$': '<rootDir>/packages/kit/src/index.ts',
   '^@switchyard/kit/actions$': '<rootDir>/packages/kit/src/actions-io.ts',
+  '^@switchyard/kit/yaml$': '<rootDir>/packages/kit/src/yaml.ts',
   '^@switchyard/probe$': '<rootDir>/packages/probe/src/index.ts',
   '^@switchyard/image$': '<rootDir>/packages/image/src/index.ts',
   '^@switchyard/config$': '<rootDir>/packages/config/src/index.ts',

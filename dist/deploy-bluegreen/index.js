@@ -156,15 +156,12 @@ function duration_formatDuration(ms) {
     return parts.join(' ');
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/kit/src/parse.ts
 /**
  * Pure value parsers shared by action inputs and config files. Each takes the name to blame (an input
  * name or a path such as `checks[2].timeout`) and throws an {@link InputError} that names it, shows the
  * bad value and lists the accepted forms. Nothing is coerced silently.
  */
-
 
 
 const TRUE = ['true', 'True', 'TRUE'];
@@ -248,16 +245,6 @@ function parseJson(name, raw) {
     catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
         throw new errors_InputError(name, raw, `is not valid JSON (${detail})`, 'Check quotes, commas and brackets');
-    }
-}
-/** A YAML (or JSON) document; `accepted` says what the input should hold. */
-function parseYaml(name, raw, accepted) {
-    try {
-        return parseYamlText(raw, { prettyErrors: true });
-    }
-    catch (error) {
-        const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-        throw new InputError(name, raw, `is not valid YAML or JSON (${detail})`, accepted);
     }
 }
 /** `key=value` pairs, one per line (or comma-separated when `commas` is true). Values keep their `=`. */
@@ -1464,6 +1451,8 @@ function resourcePrefix(app, environment) {
     return `${app}-${environment}`;
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./packages/config/src/fields.ts
@@ -3035,7 +3024,7 @@ const TOP_LEVEL = 'Write app:, defaults: and one section per environment (produc
  * @throws ConfigError for a YAML syntax error (with line and column) or any invalid setting.
  */
 function parseConfig(text, file) {
-    const root = document_parseYaml(text, file);
+    const root = parseYaml(text, file);
     try {
         return new Document(file, root);
     }
@@ -3045,7 +3034,7 @@ function parseConfig(text, file) {
             : error;
     }
 }
-function document_parseYaml(source, file) {
+function parseYaml(source, file) {
     const doc = (0,dist/* parseDocument */.Tp)(source, {
         prettyErrors: true,
         uniqueKeys: true,

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1491);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9749);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1491:
+/***/ 9749:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -154,15 +154,12 @@ function formatDuration(ms) {
     return parts.join(' ');
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/kit/src/parse.ts
 /**
  * Pure value parsers shared by action inputs and config files. Each takes the name to blame (an input
  * name or a path such as `checks[2].timeout`) and throws an {@link InputError} that names it, shows the
  * bad value and lists the accepted forms. Nothing is coerced silently.
  */
-
 
 
 const TRUE = ['true', 'True', 'TRUE'];
@@ -246,16 +243,6 @@ function parseJson(name, raw) {
     catch (error) {
         const detail = error instanceof Error ? error.message : String(error);
         throw new InputError(name, raw, `is not valid JSON (${detail})`, 'Check quotes, commas and brackets');
-    }
-}
-/** A YAML (or JSON) document; `accepted` says what the input should hold. */
-function parseYaml(name, raw, accepted) {
-    try {
-        return (0,dist/* parse */.qg)(raw, { prettyErrors: true });
-    }
-    catch (error) {
-        const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-        throw new InputError(name, raw, `is not valid YAML or JSON (${detail})`, accepted);
     }
 }
 /** `key=value` pairs, one per line (or comma-separated when `commas` is true). Values keep their `=`. */
@@ -1455,8 +1442,29 @@ function excerpt(body) {
 
 
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./packages/kit/src/yaml.ts
+/**
+ * YAML inputs, apart from the rest of kit (`@switchyard/kit/yaml`): the yaml library is ~300 kB of
+ * bundle, so only the actions that read YAML pay for it.
+ */
+
+
+/** A YAML (or JSON) document; `accepted` says what the input should hold. */
+function parseYaml(name, raw, accepted) {
+    try {
+        return (0,dist/* parse */.qg)(raw, { prettyErrors: true });
+    }
+    catch (error) {
+        const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+        throw new InputError(name, raw, `is not valid YAML or JSON (${detail})`, accepted);
+    }
+}
+
 ;// CONCATENATED MODULE: ./actions/smoke-test/src/inputs.ts
 /** The smoke-test inputs, parsed and validated once, before any request (STYLE.md §2). */
+
 
 
 /** Parses a YAML or JSON document given in input `name`. */

@@ -1,6 +1,7 @@
 /** The monitor-window inputs and the config file's `monitor:` section, parsed and checked before any query (STYLE.md §2). */
 import { dirname, isAbsolute, join } from 'node:path';
-import { InputError, parseYaml, type InputReader } from '@switchyard/kit';
+import { InputError, type InputReader } from '@switchyard/kit';
+import { parseYaml } from '@switchyard/kit/yaml';
 import {
   CONFIG_FILE,
   loadConfig,

@@ -1,5 +1,6 @@
 /** The smoke-test inputs, parsed and validated once, before any request (STYLE.md §2). */
-import { InputError, optional, parseYaml, type InputReader } from '@switchyard/kit';
+import { InputError, optional, type InputReader } from '@switchyard/kit';
+import { parseYaml } from '@switchyard/kit/yaml';
 import {
   buildChecks,
   parseHeaders,

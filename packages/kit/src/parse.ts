@@ -5,7 +5,6 @@
  */
 import { DURATION_FORMS, parseDurationMs } from './duration.js';
 import { InputError } from './errors.js';
-import { parse as parseYamlText } from 'yaml';
 
 export interface Range {
   readonly min?: number;
@@ -130,16 +129,6 @@ export function parseJson(name: string, raw: string): unknown {
       `is not valid JSON (${detail})`,
       'Check quotes, commas and brackets',
     );
-  }
-}
-
-/** A YAML (or JSON) document; `accepted` says what the input should hold. */
-export function parseYaml(name: string, raw: string, accepted: string): unknown {
-  try {
-    return parseYamlText(raw, { prettyErrors: true }) as unknown;
-  } catch (error) {
-    const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-    throw new InputError(name, raw, `is not valid YAML or JSON (${detail})`, accepted);
   }
 }
 
