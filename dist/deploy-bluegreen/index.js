@@ -1736,7 +1736,7 @@ function parseSelector(name, raw) {
             i = j + 1;
         }
         else {
-            const bare = /^[^,\s"'{}]*/.exec(s.slice(i))?.[0] ?? '';
+            const bare = /^(?:[^,\s"'{}=~!][^,\s"'{}]*)?/.exec(s.slice(i))?.[0] ?? '';
             if (bare === '')
                 fail(`has no value after ${label}${op}`);
             value = bare;
@@ -2092,13 +2092,17 @@ function rules_formatValue(unit, value) {
         case 'ratio':
             return `${round(value * 100)}%`;
         case 'seconds':
-            return value < 1 ? `${round(value * 1000)}ms` : `${round(value)}s`;
-        case 'bytes':
-            return value >= 1024 ** 3
-                ? `${round(value / 1024 ** 3)}GiB`
+            return round(value * 1000) < 1000 ? `${round(value * 1000)}ms` : `${round(value)}s`;
+        case 'bytes': {
+            const [factor, unitName] = value >= 1024 ** 3
+                ? [1024 ** 3, 'GiB']
                 : value >= 1024 ** 2
-                    ? `${round(value / 1024 ** 2)}MiB`
-                    : `${round(value)}B`;
+                    ? [1024 ** 2, 'MiB']
+                    : value >= 1024
+                        ? [1024, 'KiB']
+                        : [1, 'B'];
+            return `${round(value / factor)}${unitName}`;
+        }
         default:
             return String(round(value));
     }

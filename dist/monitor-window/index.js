@@ -1761,7 +1761,7 @@ function parseSelector(name, raw) {
             i = j + 1;
         }
         else {
-            const bare = /^[^,\s"'{}]*/.exec(s.slice(i))?.[0] ?? '';
+            const bare = /^(?:[^,\s"'{}=~!][^,\s"'{}]*)?/.exec(s.slice(i))?.[0] ?? '';
             if (bare === '')
                 fail(`has no value after ${label}${op}`);
             value = bare;
@@ -2117,13 +2117,17 @@ function formatValue(unit, value) {
         case 'ratio':
             return `${round(value * 100)}%`;
         case 'seconds':
-            return value < 1 ? `${round(value * 1000)}ms` : `${round(value)}s`;
-        case 'bytes':
-            return value >= 1024 ** 3
-                ? `${round(value / 1024 ** 3)}GiB`
+            return round(value * 1000) < 1000 ? `${round(value * 1000)}ms` : `${round(value)}s`;
+        case 'bytes': {
+            const [factor, unitName] = value >= 1024 ** 3
+                ? [1024 ** 3, 'GiB']
                 : value >= 1024 ** 2
-                    ? `${round(value / 1024 ** 2)}MiB`
-                    : `${round(value)}B`;
+                    ? [1024 ** 2, 'MiB']
+                    : value >= 1024
+                        ? [1024, 'KiB']
+                        : [1, 'B'];
+            return `${round(value / factor)}${unitName}`;
+        }
         default:
             return String(round(value));
     }
@@ -3266,7 +3270,7 @@ function parseInputs(r, ctx) {
         throw new errors_InputError('prometheus-url', '', `is required for the rule ${customWithoutProm.name}`, 'Give the Prometheus base URL, e.g. http://prometheus:9090');
     const healthUrls = r
         .lines('health-url')
-        .map((u, i, all) => checkHttpUrl(all.length > 1 ? `health-url[${i}]` : 'health-url', u));
+        .map((u, i, all) => parseUrl(all.length > 1 ? `health-url[${i}]` : 'health-url', u).href);
     const health = {
         urls: healthUrls,
         timeoutMs: r.duration('health-timeout', {
@@ -3340,7 +3344,7 @@ function readPrometheus(r, file, secrets) {
         return undefined;
     }
     const name = r.text('prometheus-url') ? 'prometheus-url' : 'monitor.prometheus-url';
-    const url = new URL(checkHttpUrl(name, text));
+    const url = parseUrl(name, text);
     const headers = parseHeaders('prometheus-headers', r.text('prometheus-headers'));
     // Every header value may carry a tenant or a key: mask them all.
     for (const v of Object.values(headers))
@@ -3368,18 +3372,6 @@ function readPrometheus(r, file, secrets) {
         headers,
         timeoutMs: r.duration('query-timeout', { default: MONITOR_DEFAULTS.queryTimeoutMs, min: 100 }),
     };
-}
-function checkHttpUrl(name, raw) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new errors_InputError(name, raw, 'is not a URL', 'Use an absolute http(s) URL, e.g. http://prometheus:9090');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new errors_InputError(name, raw, `has the scheme ${url.protocol}`, 'Use http:// or https://');
-    return raw.trim();
 }
 /** `$cpu_limit` from resources.cpus (else one core), `$memory_limit` from resources.memory, metric names from monitor.metrics. */
 function inputs_templateVariables(config, file) {

@@ -65,13 +65,49 @@ sha256_stdin() { sha256sum | cut -d' ' -f1; }
 # reparented to PID 1, which may take a while to reap it; `kill -0` still succeeds meanwhile.
 process_alive() {
   local stat
-  [[ $1 =~ ^[0-9]+$ ]] && read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+  [[ $1 =~ ^[0-9]+$ ]] && { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
   stat=${stat##*) }
   [[ ${stat:0:1} != Z ]]
 }
 
 # Seconds since the epoch with milliseconds, for timings.
 now_ms() { date +%s%3N; }
+
+# start_daemon WHAT PIDFILE LOGFILE TIMEOUT_MS READY_FN PORT -- COMMAND...
+# Starts COMMAND in its own session (setsid: killing the caller's process group leaves it running;
+# 9<&-: it must not inherit the testbed lock), appending to LOGFILE, and polls READY_FN (a function
+# that may read the caller's locals) every 50 ms. Sets DAEMON_PID and DAEMON_STARTED_MS. Returns 2,
+# after cleaning up, when the process died because PORT was taken meanwhile (the caller picks
+# another); any other failure, or no readiness within TIMEOUT_MS, is fatal.
+start_daemon() {
+  local what=$1 pidfile=$2 logfile=$3 timeout_ms=$4 ready=$5 port=$6 pid started offset
+  shift 7
+  offset=$(($(stat -c %s "$logfile" 2>/dev/null || echo 0) + 1))
+  started=$(now_ms)
+  setsid "$@" >>"$logfile" 2>&1 </dev/null 9<&- &
+  pid=$!
+  printf '%s\n' "$pid" >"$pidfile"
+  until "$ready"; do
+    if ! process_alive "$pid"; then
+      rm -f "$pidfile"
+      if tail -c "+$offset" "$logfile" | grep -q 'address already in use'; then
+        log "$what: port $port was taken meanwhile; picking another"
+        return 2
+      fi
+      tail_log "$logfile"
+      die "$what: $1 (pid $pid) exited during start-up"
+    fi
+    if (($(now_ms) - started >= timeout_ms)); then
+      kill -KILL "$pid" 2>/dev/null || true
+      rm -f "$pidfile"
+      tail_log "$logfile"
+      die "$what: not ready within $((timeout_ms / 1000)) s ($ready)"
+    fi
+    sleep 0.05
+  done
+  DAEMON_PID=$pid
+  DAEMON_STARTED_MS=$started
+}
 
 # Stops process $1 (described as $2): SIGTERM, then SIGKILL once it ignored that for $3 ms; polls
 # every $4 s. Dies when it still lives.

@@ -190,35 +190,16 @@ stop_prometheus() {
 # (after cleaning up) when the port was taken in the meantime, so the caller can pick another;
 # any other failure is fatal.
 start_prometheus() {
-  local log="$PROMETHEUS_DIR/log" pid started offset
-  offset=$(($(stat -c %s "$log" 2>/dev/null || echo 0) + 1))
-  started=$(now_ms)
-  # setsid: its own session, so killing the caller's process group leaves it running.
-  # 9<&-: it must not inherit the testbed lock.
-  setsid prometheus "${PROMETHEUS_ARGS[@]}" >>"$log" 2>&1 </dev/null 9<&- &
-  pid=$!
-  printf '%s\n' "$pid" >"$PROMETHEUS_DIR/pid"
-  until prometheus_ready "$PROMETHEUS_URL"; do
-    if ! process_alive "$pid"; then
-      rm -f "$PROMETHEUS_DIR/pid"
-      if tail -c "+$offset" "$log" | grep -q 'address already in use'; then
-        log "prometheus: port ${PROMETHEUS_URL##*:} was taken meanwhile; picking another"
-        return 2
-      fi
-      tail_log "$log"
-      die "prometheus: prometheus (pid $pid) exited during start-up"
-    fi
-    if (($(now_ms) - started >= 30000)); then
-      kill -KILL "$pid" 2>/dev/null || true
-      rm -f "$PROMETHEUS_DIR/pid"
-      tail_log "$log"
-      die "prometheus: GET $PROMETHEUS_URL/-/ready did not answer within 30 s"
-    fi
-    sleep 0.05
-  done
+  local pid
+  # GET /-/ready answers 200.
+  # shellcheck disable=SC2317  # called by start_daemon
+  prometheus_up() { prometheus_ready "$PROMETHEUS_URL"; }
+  start_daemon prometheus "$PROMETHEUS_DIR/pid" "$PROMETHEUS_DIR/log" 30000 prometheus_up \
+    "${PROMETHEUS_URL##*:}" -- prometheus "${PROMETHEUS_ARGS[@]}" || return $?
+  pid=$DAEMON_PID
   is_prometheus_pid "$pid" || die "prometheus: pid $pid is not the prometheus reading $PROMETHEUS_CONFIG"
   PROMETHEUS_PID=$pid
-  log "prometheus is ready on $PROMETHEUS_URL (pid $pid, $(($(now_ms) - started)) ms)"
+  log "prometheus is ready on $PROMETHEUS_URL (pid $pid, $(($(now_ms) - DAEMON_STARTED_MS)) ms)"
 }
 
 # Ensures our prometheus runs and answers /-/ready; keeps a healthy one. Call after

@@ -132,39 +132,20 @@ stop_registry() {
 # Returns 2 (after cleaning up) when the port was taken in the meantime, so the caller can
 # pick another; any other failure is fatal.
 start_registry() {
-  local name=$1 dir="$REGISTRY_DIR/$1" config addr expected pid started offset
+  local name=$1 dir="$REGISTRY_DIR/$1" config addr expected pid
   config=$(registry_config "$name")
   addr=${REGISTRY_ADDR[$name]}
   expected=$(registry_expected_code "$name")
-  offset=$(($(stat -c %s "$dir/log" 2>/dev/null || echo 0) + 1))
-  started=$(now_ms)
-  # setsid: its own session, so killing the caller's process group leaves it running.
-  # 9<&-: it must not inherit the testbed lock.
-  setsid docker-registry serve "$config" >>"$dir/log" 2>&1 </dev/null 9<&- &
-  pid=$!
-  printf '%s\n' "$pid" >"$dir/pid"
-  until registry_answers "$addr" "$expected"; do
-    if ! process_alive "$pid"; then
-      rm -f "$dir/pid"
-      if tail -c "+$offset" "$dir/log" | grep -q 'address already in use'; then
-        log "registry $name: port ${addr##*:} was taken meanwhile; picking another"
-        return 2
-      fi
-      tail_log "$dir/log"
-      die "registry $name: docker-registry (pid $pid) exited during start-up"
-    fi
-    if (($(now_ms) - started >= 10000)); then
-      kill -KILL "$pid" 2>/dev/null || true
-      rm -f "$dir/pid"
-      tail_log "$dir/log"
-      die "registry $name: GET http://$addr/v2/ did not answer $expected within 10 s"
-    fi
-    sleep 0.05
-  done
+  # GET /v2/ answers the expected code (200, or 401 with auth).
+  # shellcheck disable=SC2317  # called by start_daemon
+  registry_up() { registry_answers "$addr" "$expected"; }
+  start_daemon "registry $name" "$dir/pid" "$dir/log" 10000 registry_up "${addr##*:}" \
+    -- docker-registry serve "$config" || return $?
+  pid=$DAEMON_PID
   is_registry_pid "$pid" "$config" ||
     die "registry $name: pid $pid is not the docker-registry serving $config"
   REGISTRY_PID[$name]=$pid
-  log "registry $name is up on $addr (pid $pid, $(($(now_ms) - started)) ms)"
+  log "registry $name is up on $addr (pid $pid, $(($(now_ms) - DAEMON_STARTED_MS)) ms)"
 }
 
 # Ensures registry $1 runs and answers; keeps a healthy one. $2… are ports the other

@@ -295,12 +295,12 @@ describe('monitor-window rejects bad input before the window starts', () => {
     [
       'prometheus-url scheme',
       { 'prometheus-url': 'ftp://prom:9090' },
-      /input "prometheus-url": .* has the scheme ftp:/,
+      /input "prometheus-url": .* has protocol ftp:/,
     ],
     [
       'prometheus-url',
       { 'prometheus-url': 'not a url' },
-      /input "prometheus-url": "not a url" is not a URL/,
+      /input "prometheus-url": "not a url" is not a valid URL/,
     ],
     ['failure-limit', { 'failure-limit': '0' }, /input "failure-limit"/],
     ['no-data', { 'no-data': 'ignore' }, /input "no-data": "ignore"/],
@@ -340,7 +340,7 @@ describe('monitor-window rejects bad input before the window starts', () => {
     [
       'health-url',
       { 'health-url': 'localhost/healthz', selector: 'app="x"' },
-      /input "health-url": "localhost\/healthz" is not a URL/,
+      /input "health-url": "localhost\/healthz" is not a valid URL/,
     ],
   ];
   test.each(cases)('%s', async (_name, inputs, message) => {

@@ -1,6 +1,6 @@
 /** The monitor-window inputs and the config file's `monitor:` section, parsed and checked before any query (STYLE.md §2). */
 import { dirname, isAbsolute, join } from 'node:path';
-import { InputError, type InputReader } from '@switchyard/kit';
+import { InputError, parseUrl, type InputReader } from '@switchyard/kit';
 import { parseYaml } from '@switchyard/kit/yaml';
 import {
   CONFIG_FILE,
@@ -163,7 +163,7 @@ export function parseInputs(r: InputReader, ctx: InputContext): MonitorInputs {
 
   const healthUrls = r
     .lines('health-url')
-    .map((u, i, all) => checkHttpUrl(all.length > 1 ? `health-url[${i}]` : 'health-url', u));
+    .map((u, i, all) => parseUrl(all.length > 1 ? `health-url[${i}]` : 'health-url', u).href);
   const health: HealthInputs = {
     urls: healthUrls,
     timeoutMs: r.duration('health-timeout', {
@@ -276,7 +276,7 @@ function readPrometheus(
     return undefined;
   }
   const name = r.text('prometheus-url') ? 'prometheus-url' : 'monitor.prometheus-url';
-  const url = new URL(checkHttpUrl(name, text));
+  const url = parseUrl(name, text);
   const headers: Record<string, string> = parseHeaders(
     'prometheus-headers',
     r.text('prometheus-headers'),
@@ -315,23 +315,6 @@ function readPrometheus(
     headers,
     timeoutMs: r.duration('query-timeout', { default: MONITOR_DEFAULTS.queryTimeoutMs, min: 100 }),
   };
-}
-
-function checkHttpUrl(name: string, raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new InputError(
-      name,
-      raw,
-      'is not a URL',
-      'Use an absolute http(s) URL, e.g. http://prometheus:9090',
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new InputError(name, raw, `has the scheme ${url.protocol}`, 'Use http:// or https://');
-  return raw.trim();
 }
 
 /** `$cpu_limit` from resources.cpus (else one core), `$memory_limit` from resources.memory, metric names from monitor.metrics. */

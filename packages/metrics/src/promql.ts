@@ -53,7 +53,7 @@ export function parseSelector(name: string, raw: string): Matcher[] {
       value = v;
       i = j + 1;
     } else {
-      const bare = /^[^,\s"'{}]*/.exec(s.slice(i))?.[0] ?? '';
+      const bare = /^(?:[^,\s"'{}=~!][^,\s"'{}]*)?/.exec(s.slice(i))?.[0] ?? '';
       if (bare === '') fail(`has no value after ${label}${op}`);
       value = bare;
       i += bare.length;

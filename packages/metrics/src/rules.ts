@@ -390,13 +390,18 @@ export function formatValue(unit: Unit, value: number | null | undefined): strin
     case 'ratio':
       return `${round(value * 100)}%`;
     case 'seconds':
-      return value < 1 ? `${round(value * 1000)}ms` : `${round(value)}s`;
-    case 'bytes':
-      return value >= 1024 ** 3
-        ? `${round(value / 1024 ** 3)}GiB`
-        : value >= 1024 ** 2
-          ? `${round(value / 1024 ** 2)}MiB`
-          : `${round(value)}B`;
+      return round(value * 1000) < 1000 ? `${round(value * 1000)}ms` : `${round(value)}s`;
+    case 'bytes': {
+      const [factor, unitName] =
+        value >= 1024 ** 3
+          ? [1024 ** 3, 'GiB']
+          : value >= 1024 ** 2
+            ? [1024 ** 2, 'MiB']
+            : value >= 1024
+              ? [1024, 'KiB']
+              : [1, 'B'];
+      return `${round(value / factor)}${unitName}`;
+    }
     default:
       return String(round(value));
   }

@@ -63,6 +63,8 @@ describe('parseSelector', () => {
     [',app="web"', /where a label matcher/],
     ['app=w"eb"', /after app="w"/],
     ['app="web" or vector(1)', /has "or vector\(1\)" after app="web"/],
+    ['app==web', /has no value after app=/],
+    ['app=!web', /has no value after app=/],
   ])('[%#] %s is rejected', (raw, problem) => {
     let error: unknown;
     try {
