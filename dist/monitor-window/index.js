@@ -3243,8 +3243,15 @@ function parseInputs(r, ctx) {
     const int = (name, fileValue, fallback, min, max) => (r.text(name) ? r.integer(name, { min, max }) : (fileValue ?? fallback));
     const durationMs = dur('duration', file.duration, MONITOR_DEFAULTS.durationMs, 1000);
     const intervalMs = dur('interval', file.interval, MONITOR_DEFAULTS.intervalMs, 100);
-    if (intervalMs > durationMs)
-        throw new errors_InputError('interval', r.text('interval') || `${intervalMs}ms`, `is longer than duration (${r.text('duration') || 'the window'})`, 'Make interval at most as long as duration, e.g. duration 15m with interval 30s');
+    if (intervalMs > durationMs) {
+        // Blame an input the user set, else the file's monitor: section, else the default.
+        const detail = `is longer than duration (${duration_formatDuration(durationMs)})`;
+        const fix = 'Make interval at most as long as duration, e.g. duration 15m with interval 30s';
+        const fromInputs = r.text('interval') !== '' || r.text('duration') !== '';
+        if (!fromInputs && config && (file.interval !== undefined || file.duration !== undefined))
+            throw new ConfigError(r.text('config') || CONFIG_FILE, `${config.environment}.monitor.${file.interval !== undefined ? 'interval' : 'duration'}`, `interval ${duration_formatDuration(intervalMs)} ${detail}. ${fix}`);
+        throw new errors_InputError(r.text('interval') ? 'interval' : 'duration', r.text('interval') || r.text('duration'), r.text('interval') ? detail : `is shorter than interval (${duration_formatDuration(intervalMs)})`, fix);
+    }
     const rateWindowMs = dur('rate-window', file['rate-window'], MONITOR_DEFAULTS.rateWindowMs, 1000);
     const baselineWindowMs = dur('baseline-window', file['baseline-window'], MONITOR_DEFAULTS.baselineWindowMs, 1000);
     const prometheus = readPrometheus(r, file, secrets);
@@ -3268,9 +3275,12 @@ function parseInputs(r, ctx) {
     const customWithoutProm = rules.find((x) => !x.builtin && x.enabled && !prometheus);
     if (customWithoutProm)
         throw new errors_InputError('prometheus-url', '', `is required for the rule ${customWithoutProm.name}`, 'Give the Prometheus base URL, e.g. http://prometheus:9090');
-    const healthUrls = r
-        .lines('health-url')
-        .map((u, i, all) => parseUrl(all.length > 1 ? `health-url[${i}]` : 'health-url', u).href);
+    const healthUrls = r.lines('health-url').map((u, i, all) => {
+        const url = parseUrl(all.length > 1 ? `health-url[${i}]` : 'health-url', u);
+        // A user:password@ becomes a Basic header when the check is built: mask the password now.
+        moveCredentials(new URL(url.href), {}, secrets);
+        return url.href;
+    });
     const health = {
         urls: healthUrls,
         timeoutMs: r.duration('health-timeout', {
@@ -3353,10 +3363,10 @@ function readPrometheus(r, file, secrets) {
     const token = r.text('prometheus-token');
     const username = r.text('prometheus-username');
     const password = r.text('prometheus-password');
+    if (token && (username || password))
+        throw new errors_InputError('prometheus-token', '***', `is set together with prometheus-${username ? 'username' : 'password'}`, 'Use a bearer token or basic auth, not both');
     if (Boolean(username) !== Boolean(password))
         throw new errors_InputError(username ? 'prometheus-password' : 'prometheus-username', '', 'is required with the other Prometheus credential', 'Give both prometheus-username and prometheus-password, or neither');
-    if (token && username)
-        throw new errors_InputError('prometheus-token', '***', 'is set together with prometheus-username', 'Use a bearer token or basic auth, not both');
     if (token) {
         secrets.push(token);
         headers.Authorization = `Bearer ${token}`;
@@ -3400,7 +3410,8 @@ function readTime(r, name) {
         return undefined;
     if (/^\d+(\.\d+)?$/.test(s))
         return Math.round(Number(s) * 1000);
-    const t = /^\d{4}-\d{2}-\d{2}T/.test(s) ? Date.parse(s) : Number.NaN;
+    // A zone is required: a bare local time would be read in the runner's zone.
+    const t = /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(s) ? Date.parse(s) : Number.NaN;
     if (Number.isNaN(t))
         throw new errors_InputError(name, s, 'is not a time', 'Use an ISO 8601 time with a zone (2026-11-22T10:15:00Z) or unix seconds');
     return t;
@@ -3430,7 +3441,8 @@ function readingsJson(report) {
         states: Object.fromEntries(e.readings.map((r) => [r.rule, r.state])),
     }));
 }
-const finite = (v) => v === null ? null : Number.isFinite(v) ? v : String(v);
+/** JSON has no NaN or Infinity: no data is null, infinities are written as Prometheus writes them. */
+const finite = (v) => v === null || Number.isNaN(v) ? null : Number.isFinite(v) ? v : v > 0 ? '+Inf' : '-Inf';
 /** Every output, by name. */
 function outputs(result) {
     const r = result.report;
@@ -3540,8 +3552,12 @@ function renderSummary(result) {
         if (!rule)
             continue;
         const c = chart(title, rule, r.evaluations, scale);
-        if (c)
-            s.code(c, 'mermaid');
+        if (!c)
+            continue;
+        s.code(c, 'mermaid');
+        const gaps = r.evaluations.filter((e) => e.readings.some((x) => x.rule === rule.rule.name && (x.value === null || !Number.isFinite(x.value)))).length;
+        if (gaps)
+            s.paragraph(`_${title}: ${gaps} evaluation${gaps === 1 ? '' : 's'} without a finite value (no data or +Inf) drawn at 0; the table and the readings output have them._`);
     }
     if (r.breaches.length) {
         const rows = r.breaches.slice(0, 50).map((b) => {
@@ -6393,11 +6409,13 @@ function selectors(inputs, release) {
         ];
     let baseline = selector;
     const label = inputs.colorLabel;
-    if (label && release && !selector.some((m) => m.label === label)) {
+    if (label && release) {
         // No previous color (a first deploy): before the switch only preview and smoke traffic reached
         // the new color, which is no baseline of anything.
         baseline = release.previous ? withLabel(selector, label, release.previous) : null;
-        selector = withLabel(selector, label, release.live);
+        // A selector that already names the color is the user's choice; otherwise watch the live one.
+        if (!selector.some((m) => m.label === label))
+            selector = withLabel(selector, label, release.live);
     }
     return { selector, baseline: inputs.baselineSelector ?? baseline };
 }

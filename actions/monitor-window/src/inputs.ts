@@ -1,6 +1,12 @@
 /** The monitor-window inputs and the config file's `monitor:` section, parsed and checked before any query (STYLE.md §2). */
 import { dirname, isAbsolute, join } from 'node:path';
-import { InputError, parseUrl, type InputReader } from '@switchyard/kit';
+import {
+  ConfigError,
+  formatDuration,
+  InputError,
+  parseUrl,
+  type InputReader,
+} from '@switchyard/kit';
 import { parseYaml } from '@switchyard/kit/yaml';
 import {
   CONFIG_FILE,
@@ -109,13 +115,24 @@ export function parseInputs(r: InputReader, ctx: InputContext): MonitorInputs {
 
   const durationMs = dur('duration', file.duration, MONITOR_DEFAULTS.durationMs, 1000);
   const intervalMs = dur('interval', file.interval, MONITOR_DEFAULTS.intervalMs, 100);
-  if (intervalMs > durationMs)
+  if (intervalMs > durationMs) {
+    // Blame an input the user set, else the file's monitor: section, else the default.
+    const detail = `is longer than duration (${formatDuration(durationMs)})`;
+    const fix = 'Make interval at most as long as duration, e.g. duration 15m with interval 30s';
+    const fromInputs = r.text('interval') !== '' || r.text('duration') !== '';
+    if (!fromInputs && config && (file.interval !== undefined || file.duration !== undefined))
+      throw new ConfigError(
+        r.text('config') || CONFIG_FILE,
+        `${config.environment}.monitor.${file.interval !== undefined ? 'interval' : 'duration'}`,
+        `interval ${formatDuration(intervalMs)} ${detail}. ${fix}`,
+      );
     throw new InputError(
-      'interval',
-      r.text('interval') || `${intervalMs}ms`,
-      `is longer than duration (${r.text('duration') || 'the window'})`,
-      'Make interval at most as long as duration, e.g. duration 15m with interval 30s',
+      r.text('interval') ? 'interval' : 'duration',
+      r.text('interval') || r.text('duration'),
+      r.text('interval') ? detail : `is shorter than interval (${formatDuration(intervalMs)})`,
+      fix,
     );
+  }
   const rateWindowMs = dur('rate-window', file['rate-window'], MONITOR_DEFAULTS.rateWindowMs, 1000);
   const baselineWindowMs = dur(
     'baseline-window',
@@ -161,9 +178,12 @@ export function parseInputs(r: InputReader, ctx: InputContext): MonitorInputs {
       'Give the Prometheus base URL, e.g. http://prometheus:9090',
     );
 
-  const healthUrls = r
-    .lines('health-url')
-    .map((u, i, all) => parseUrl(all.length > 1 ? `health-url[${i}]` : 'health-url', u).href);
+  const healthUrls = r.lines('health-url').map((u, i, all) => {
+    const url = parseUrl(all.length > 1 ? `health-url[${i}]` : 'health-url', u);
+    // A user:password@ becomes a Basic header when the check is built: mask the password now.
+    moveCredentials(new URL(url.href), {}, secrets);
+    return url.href;
+  });
   const health: HealthInputs = {
     urls: healthUrls,
     timeoutMs: r.duration('health-timeout', {
@@ -287,19 +307,19 @@ function readPrometheus(
   const token = r.text('prometheus-token');
   const username = r.text('prometheus-username');
   const password = r.text('prometheus-password');
+  if (token && (username || password))
+    throw new InputError(
+      'prometheus-token',
+      '***',
+      `is set together with prometheus-${username ? 'username' : 'password'}`,
+      'Use a bearer token or basic auth, not both',
+    );
   if (Boolean(username) !== Boolean(password))
     throw new InputError(
       username ? 'prometheus-password' : 'prometheus-username',
       '',
       'is required with the other Prometheus credential',
       'Give both prometheus-username and prometheus-password, or neither',
-    );
-  if (token && username)
-    throw new InputError(
-      'prometheus-token',
-      '***',
-      'is set together with prometheus-username',
-      'Use a bearer token or basic auth, not both',
     );
   if (token) {
     secrets.push(token);
@@ -346,7 +366,8 @@ function readTime(r: InputReader, name: string): number | undefined {
   const s = r.text(name);
   if (!s) return undefined;
   if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
-  const t = /^\d{4}-\d{2}-\d{2}T/.test(s) ? Date.parse(s) : Number.NaN;
+  // A zone is required: a bare local time would be read in the runner's zone.
+  const t = /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(s) ? Date.parse(s) : Number.NaN;
   if (Number.isNaN(t))
     throw new InputError(
       name,

@@ -32,8 +32,9 @@ export function readingsJson(report: MonitorReport): object[] {
   }));
 }
 
+/** JSON has no NaN or Infinity: no data is null, infinities are written as Prometheus writes them. */
 const finite = (v: number | null): number | string | null =>
-  v === null ? null : Number.isFinite(v) ? v : String(v);
+  v === null || Number.isNaN(v) ? null : Number.isFinite(v) ? v : v > 0 ? '+Inf' : '-Inf';
 
 /** Every output, by name. */
 export function outputs(result: MonitorResult): Record<string, string | number | boolean | object> {
@@ -162,7 +163,17 @@ export function renderSummary(result: MonitorResult): string {
   for (const [title, rule, scale] of charts) {
     if (!rule) continue;
     const c = chart(title, rule, r.evaluations, scale);
-    if (c) s.code(c, 'mermaid');
+    if (!c) continue;
+    s.code(c, 'mermaid');
+    const gaps = r.evaluations.filter((e) =>
+      e.readings.some(
+        (x) => x.rule === rule.rule.name && (x.value === null || !Number.isFinite(x.value)),
+      ),
+    ).length;
+    if (gaps)
+      s.paragraph(
+        `_${title}: ${gaps} evaluation${gaps === 1 ? '' : 's'} without a finite value (no data or +Inf) drawn at 0; the table and the readings output have them._`,
+      );
   }
   if (r.breaches.length) {
     const rows = r.breaches.slice(0, 50).map((b) => {

@@ -85,11 +85,13 @@ export function selectors(
     ];
   let baseline: Matcher[] | null = selector;
   const label = inputs.colorLabel;
-  if (label && release && !selector.some((m) => m.label === label)) {
+  if (label && release) {
     // No previous color (a first deploy): before the switch only preview and smoke traffic reached
     // the new color, which is no baseline of anything.
     baseline = release.previous ? withLabel(selector, label, release.previous) : null;
-    selector = withLabel(selector, label, release.live);
+    // A selector that already names the color is the user's choice; otherwise watch the live one.
+    if (!selector.some((m) => m.label === label))
+      selector = withLabel(selector, label, release.live);
   }
   return { selector, baseline: inputs.baselineSelector ?? baseline };
 }
