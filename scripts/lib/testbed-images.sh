@@ -161,6 +161,23 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
+# free_port_except WHAT PORT... — a free loopback port that is none of the PORTs (already assigned
+# to other testbed daemons); WHAT names the caller in the error.
+free_port_except() {
+  local what=$1 port other taken
+  shift
+  for _ in 1 2 3 4 5; do
+    port=$(free_port) || die "$what: could not find a free loopback port"
+    taken=0
+    for other in "$@"; do [[ $port == "$other" ]] && taken=1; done
+    if ((taken == 0)); then
+      printf '%s\n' "$port"
+      return 0
+    fi
+  done
+  die "$what: free_port kept returning a port that is already assigned"
+}
+
 SMOKE_CONTAINER=''
 remove_smoke_container() {
   [[ -n $SMOKE_CONTAINER ]] && docker rm -f "$SMOKE_CONTAINER" >/dev/null 2>&1

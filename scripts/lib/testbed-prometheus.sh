@@ -159,21 +159,6 @@ prometheus_check_config() {
   fi
 }
 
-# A free loopback port that is none of the ports given as arguments.
-prometheus_free_port() {
-  local port other taken
-  for _ in 1 2 3 4 5; do
-    port=$(free_port) || die "prometheus: could not find a free loopback port"
-    taken=0
-    for other in "$@"; do [[ $port == "$other" ]] && taken=1; done
-    if ((taken == 0)); then
-      printf '%s\n' "$port"
-      return 0
-    fi
-  done
-  die "prometheus: free_port kept returning a port that is already assigned"
-}
-
 # Stops our prometheus if it runs (SIGTERM, then SIGKILL after 10 s). Safe when nothing runs.
 stop_prometheus() {
   local pid
@@ -257,7 +242,7 @@ ensure_prometheus() {
         ! port_in_use "$PROMETHEUS_DEFAULT_PORT"; then
         port=$PROMETHEUS_DEFAULT_PORT
       else
-        port=$(prometheus_free_port "${taken[@]}")
+        port=$(free_port_except prometheus "${taken[@]}")
       fi
     fi
     printf '%s\n' "$port" >"$PROMETHEUS_DIR/port"

@@ -61,21 +61,6 @@ registry_answers() {
 # True when something accepts TCP connections on loopback port $1.
 port_in_use() { (: <"/dev/tcp/$REGISTRY_HOST/$1") 2>/dev/null; }
 
-# A free loopback port that differs from each port given as an argument.
-registry_free_port() {
-  local port other taken
-  for _ in 1 2 3 4 5; do
-    port=$(free_port) || die "registry: could not find a free loopback port"
-    taken=0
-    for other in "$@"; do [[ $port == "$other" ]] && taken=1; done
-    if ((taken == 0)); then
-      printf '%s\n' "$port"
-      return 0
-    fi
-  done
-  die "registry: free_port kept returning a port that is already assigned"
-}
-
 # The auth registry's password: made at the first `up`, then kept in the state dir.
 auth_registry_password() {
   local file="$REGISTRY_DIR/auth/password"
@@ -182,7 +167,7 @@ ensure_registry() {
   for attempt in 1 2 3; do
     if [[ -z $port ]] || port_in_use "$port"; then
       [[ -n $port ]] && log "registry $name: port $port is in use by someone else; picking another"
-      port=$(registry_free_port "$@")
+      port=$(free_port_except registry "$@")
     fi
     printf '%s\n' "$port" >"$dir/port"
     text=$(registry_config_text "$name" "$port")
