@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6624);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1484);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6624:
+/***/ 1484:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -543,7 +543,7 @@ function cell(value) {
 function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-class Summary {
+class summary_Summary {
     parts = [];
     heading(text, level = 2) {
         this.parts.push(`${'#'.repeat(level)} ${text}`);
@@ -1460,7 +1460,7 @@ const APP_NAME_MAX = 40;
 /** Environment names follow {@link APP_NAME}, up to this length. */
 const ENVIRONMENT_NAME_MAX = 30;
 /** Environment variable names (for `env` and `secrets`). */
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const types_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The action inputs that override the file, by input name. */
 const OVERRIDE_INPUTS = (/* unused pure expression or super */ null && ([
     'app',
@@ -2851,7 +2851,7 @@ function readEnv(path, v) {
     const out = {};
     for (const [key, value] of Object.entries(v)) {
         const at = values_join(path, key);
-        if (!ENV_NAME.test(key))
+        if (!types_ENV_NAME.test(key))
             throw new errors_InputError(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
         if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
             throw new errors_InputError(at, value, value === null ? 'is not a value' : `is ${kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
@@ -2862,7 +2862,7 @@ function readEnv(path, v) {
 function readSecrets(path, v) {
     const seen = new Set();
     return list(path, v, '[DATABASE_URL, API_TOKEN]', (at, x) => {
-        const s = values_name(at, x, ENV_NAME, ENV_RULE);
+        const s = values_name(at, x, types_ENV_NAME, ENV_RULE);
         if (seen.has(s))
             throw new errors_InputError(at, s, 'is listed twice', 'List each secret once');
         seen.add(s);
@@ -3202,8 +3202,40 @@ function readIfExists(path) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/config/src/secrets.ts
+/** Secret container variables: the action input checked against the config file (deploy and rollback share it). */
+
+
+/**
+ * The container's secret variables: the `secrets` input's lines (`given`), checked against the file,
+ * plus, when a container `starts`, every name the file lists under `secrets:` from `given` or the
+ * step's env. Errors name the `secrets` input.
+ */
+function containerSecrets(given, config, env, starts) {
+    for (const name of Object.keys(given))
+        if (!ENV_NAME.test(name))
+            throw new InputError('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
+    for (const name of Object.keys(given)) {
+        if (name in config.env)
+            throw new InputError('secrets', name, `is also set under ${config.environment}.env in the config file`, 'Give each variable once: as a secret or as a plain env value');
+        if (name.startsWith('SWITCHYARD_'))
+            throw new InputError('secrets', name, 'is reserved (switchyard sets SWITCHYARD_* itself)', 'Pick another name');
+    }
+    const out = { ...given };
+    if (!starts)
+        return out;
+    for (const name of config.secrets) {
+        const value = given[name] ?? env[name];
+        if (value === undefined || value === '')
+            throw new InputError('secrets', name, `is listed under ${config.environment}.secrets in the config file but has no value`, `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`);
+        out[name] = value;
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./packages/config/src/index.ts
 /** @switchyard/config: the `switchyard.yml` file every action shares. See README.md. */
+
 
 
 
@@ -3513,7 +3545,7 @@ function chart(title, rule, evaluations, scale) {
 function renderSummary(result) {
     const r = result.report;
     const release = result.release;
-    const s = new Summary().heading('Monitor window', 2);
+    const s = new summary_Summary().heading('Monitor window', 2);
     s.paragraph(`${ICON[r.verdict] ?? ''} **${r.verdict}** after ${duration_formatDuration(r.finishedAt - r.startedAt)} of ${duration_formatDuration(r.durationMs)}` +
         `${r.stoppedEarly ? ' (stopped early)' : ''}, ${r.evaluations.length} evaluation${r.evaluations.length === 1 ? '' : 's'}: ${report_escape(r.decision.reason)}`);
     if (release)
@@ -3570,7 +3602,7 @@ function renderSummary(result) {
                 b.threshold,
             ];
         });
-        s.details(`Breaches (${r.breaches.length}${r.breaches.length > 50 ? ', first 50' : ''})`, new Summary().table(['At', 'Rule', 'Severity', 'Value', 'Threshold'], rows));
+        s.details(`Breaches (${r.breaches.length}${r.breaches.length > 50 ? ', first 50' : ''})`, new summary_Summary().table(['At', 'Rule', 'Severity', 'Value', 'Threshold'], rows));
     }
     const queries = r.rules
         .filter((x) => x.query)
@@ -3578,7 +3610,7 @@ function renderSummary(result) {
     if (r.trafficQuery)
         queries.push(`# min-requests guard\n${r.trafficQuery}`);
     if (queries.length)
-        s.details('Resolved queries', new Summary().code(queries.join('\n\n'), 'promql'));
+        s.details('Resolved queries', new summary_Summary().code(queries.join('\n\n'), 'promql'));
     return s.toString();
 }
 function report_escape(text) {
@@ -3844,9 +3876,9 @@ async function deploy(target, req, deps) {
     await bluegreen_connect(target, log);
     const image = await deps.log.group(`Pull ${req.image}`, () => target.resolveImage(req.image, req.pull));
     log.info(`Image ${req.image} is ${image.pinned}`);
-    return withLock(target, req, deps, async () => {
+    return bluegreen_withLock(target, req, deps, async () => {
         const router = await target.prepare();
-        const before = await readState(target, log);
+        const before = await bluegreen_readState(target, log);
         const live = bluegreen_liveStatus(before);
         if (live && live.digest === image.digest && live.running) {
             // Saved even so: it clears a stale pending entry and stores a record reconciled with the proxy.
@@ -3906,15 +3938,15 @@ async function deploy(target, req, deps) {
                 message: `${req.image} is ready on ${color} at ${target.previewUrl}; live traffic stays on ${before.live ?? 'nothing'} until "action: promote"`,
             };
         }
-        return switchLive(target, color, 'deploy', before, req, deps, { router, ready });
+        return bluegreen_switchLive(target, color, 'deploy', before, req, deps, { router, ready });
     });
 }
 /** Promotes the color a `promote: false` deploy left ready. */
 async function promote(target, req, deps) {
     await bluegreen_connect(target, deps.log);
-    return withLock(target, req, deps, async () => {
+    return bluegreen_withLock(target, req, deps, async () => {
         const router = await target.prepare();
-        const before = await readState(target, deps.log);
+        const before = await bluegreen_readState(target, deps.log);
         const pending = before.pending;
         const candidate = pending ? before.colors[pending.color] : undefined;
         if (!pending ||
@@ -3925,13 +3957,13 @@ async function promote(target, req, deps) {
         const ready = await waitReady(target, pending.color, req.health, req.readyTimeoutMs, deps);
         if (!ready.ready)
             throw new ActionError(`${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`);
-        return switchLive(target, pending.color, 'promote', before, req, deps, { router, ready });
+        return bluegreen_switchLive(target, pending.color, 'promote', before, req, deps, { router, ready });
     });
 }
 /** Reads the state, changing nothing. */
 async function bluegreen_status(target, deps) {
     await bluegreen_connect(target, deps.log);
-    const state = await readState(target, deps.log);
+    const state = await bluegreen_readState(target, deps.log);
     for (const line of describeState(state))
         deps.log.info(line);
     return {
@@ -3947,7 +3979,11 @@ async function bluegreen_status(target, deps) {
             : 'nothing is live yet',
     };
 }
-async function switchLive(target, color, action, before, req, deps, extra) {
+/**
+ * Moves live traffic to a ready `color`, records it (history entry `action`, with `reason`), and
+ * reports the result. The one place every switch goes through: deploy, promote and rollback.
+ */
+async function bluegreen_switchLive(target, color, action, before, req, deps, extra) {
     const { clock, log } = deps;
     const next = before.colors[color];
     const t = clock.now();
@@ -3966,7 +4002,8 @@ async function switchLive(target, color, action, before, req, deps, extra) {
         deployId: req.holder.deployId,
         actor: req.holder.actor,
         ...(before.live && { previousColor: before.live }),
-        ...(prev && { previousImage: prev.image }),
+        ...(prev && { previousImage: prev.image, previousDigest: prev.digest }),
+        ...(extra.reason && { reason: extra.reason }),
     };
     const record = recordSwitch(before, entry, clock.now(), req.keepPreviousMs);
     await target.saveRecord(record);
@@ -3983,11 +4020,13 @@ async function switchLive(target, color, action, before, req, deps, extra) {
         url: target.url,
         previewUrl: target.previewUrl,
         switchMs,
-        ...extra,
+        router: extra.router,
+        ready: extra.ready,
         message: `${started?.image ?? color} is live on ${color}${prev ? `; ${prev.color} (${prev.image}) is kept warm` : ''}`,
     };
 }
-async function withLock(target, req, deps, body) {
+/** Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode). */
+async function bluegreen_withLock(target, req, deps, body) {
     deps.onLock?.(target.lockHandle(req.holder));
     const lock = await target.lock(req.holder, {
         timeoutMs: req.lockTimeoutMs,
@@ -4002,22 +4041,27 @@ async function withLock(target, req, deps, body) {
         await lock.release();
     }
 }
-async function readState(target, log) {
+/** The target's state, its notes logged as warnings. */
+async function bluegreen_readState(target, log) {
     const state = await target.status();
     state.notes.forEach((n) => log.warning(n));
     return state;
 }
 /** A new color that never got ready: show why, stop it (unless kept), leave traffic alone, fail. */
 async function failStart(target, color, ready, keepFailed, before, deps) {
+    await bluegreen_showLogs(target, color, deps);
+    if (!keepFailed)
+        await target.stop(color);
+    throw new ActionError(`the new ${color} did not become ready: ${ready.reason ?? 'unknown'}. ` +
+        `Live traffic was not touched (it stays on ${before.live ?? 'nothing'}); ${color} was ${keepFailed ? 'kept running for inspection (keep-failed)' : 'stopped'}`);
+}
+/** The last 50 log lines of a color that did not get ready, in a folded group. */
+async function bluegreen_showLogs(target, color, deps) {
     await deps.log
         .group(`Last log lines of ${color}`, async () => {
         deps.log.info((await target.logs(color, 50)) || '(no output)');
     })
         .catch((e) => deps.log.warning(`could not read the ${color} logs: ${String(e)}`));
-    if (!keepFailed)
-        await target.stop(color);
-    throw new ActionError(`the new ${color} did not become ready: ${ready.reason ?? 'unknown'}. ` +
-        `Live traffic was not touched (it stays on ${before.live ?? 'nothing'}); ${color} was ${keepFailed ? 'kept running for inspection (keep-failed)' : 'stopped'}`);
 }
 /** The state as log lines, one per color plus the live/previous facts. */
 function describeState(s) {
@@ -4025,7 +4069,13 @@ function describeState(s) {
         return ['nothing deployed here yet (no proxy)'];
     const lines = [
         `live: ${s.live ?? 'none'}${s.switchedAt ? ` since ${s.switchedAt}` : ''}`,
-        ...(s.previous ? [`previous: ${s.previous}, warm until ${s.retireAfter ?? 'unknown'}`] : []),
+        ...(s.previous
+            ? [
+                s.colors[s.previous] && !s.colors[s.previous]?.running
+                    ? `previous: ${s.previous}, retired (a rollback redeploys it)`
+                    : `previous: ${s.previous}, warm until ${s.retireAfter ?? 'unknown'}`,
+            ]
+            : []),
         ...(s.pending ? [`waiting for promotion: ${s.pending.color}`] : []),
     ];
     for (const c of COLORS) {
@@ -6344,8 +6394,426 @@ function createTarget(c, deps) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/targets/src/rollback.ts
+/**
+ * Rollback and retire over any {@link Target}. Rollback puts live traffic back on an earlier release
+ * from the target's own history: a switch when that release still runs warm in the idle color, else a
+ * redeploy of its image by digest into the idle color. Either way it goes through the same lock,
+ * readiness check and {@link switchLive} as a deploy, then verifies the live URL. Retire stops idle
+ * colors whose keep-warm time is up. Both need nothing but the target: the state lives there.
+ */
+
+
+
+
+
+
+const rollback_short = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
+/** Digests a rollback moved away from: never chosen again as "the last good version". */
+function rolledBackFrom(history) {
+    return new Set(history
+        .filter((h) => h.action === 'rollback' && h.previousDigest)
+        .map((h) => h.previousDigest));
+}
+/** Whether `to` names this entry: its version, image, digest, or a 12+ digit digest prefix. */
+function names(entry, to) {
+    const t = to.trim();
+    if (entry.version === t || entry.image === t || entry.digest === t)
+        return true;
+    const hex = t.replace(/^sha256:/, '');
+    return /^[a-f0-9]{12,64}$/.test(hex) && entry.digest.replace(/^sha256:/, '').startsWith(hex);
+}
+/**
+ * Picks the release to go back to (pure). Without `to`: the newest release in the history that is
+ * not live now and was not itself rolled back from. With `to`: the newest entry it names.
+ * @throws ActionError when the environment was never deployed, or `to` names nothing in the
+ *   history (listing what it holds).
+ */
+function chooseRollback(state, to) {
+    if (!state.exists)
+        throw new ActionError('nothing was ever deployed to this environment here (no proxy, no state): check app, environment and docker-host');
+    const live = liveStatus(state);
+    if (!state.live || !live)
+        return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
+    let entry;
+    if (to) {
+        entry = state.history.find((h) => names(h, to));
+        if (!entry) {
+            const known = [...new Set(state.history.map((h) => `${h.version} (${rollback_short(h.digest)})`))];
+            throw new ActionError(`to: "${to}" is not in the history of this environment. ${known.length ? `It holds: ${known.join(', ')}` : 'The history is empty'}. Give a version or digest from it (deploy-bluegreen action: status lists them)`);
+        }
+        if (entry.digest === live.digest)
+            return {
+                kind: 'noop',
+                message: `${entry.version} (${rollback_short(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
+            };
+    }
+    else {
+        const bad = rolledBackFrom(state.history);
+        entry = state.history.find((h) => h.digest !== live.digest && !bad.has(h.digest));
+        if (!entry)
+            return {
+                kind: 'noop',
+                message: `no earlier release to roll back to: the history holds only the live ${live.version} (${rollback_short(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
+            };
+    }
+    const idle = otherColor(state.live);
+    const warm = state.colors[idle];
+    const method = warm && warm.running && warm.digest === entry.digest ? 'switch' : 'redeploy';
+    return { kind: 'go', entry, color: idle, method };
+}
+/** The image reference that pins an entry's release: `repo@digest` for a repo digest, else the image id. */
+function pinnedRef(entry) {
+    if (!entry.digest.startsWith('sha256:'))
+        return entry.digest;
+    const name = entry.image.replace(/@sha256:[a-f0-9]+$/, '');
+    const slash = name.lastIndexOf('/');
+    const colon = name.lastIndexOf(':');
+    const repo = colon > slash ? name.slice(0, colon) : name;
+    return repo ? `${repo}@${entry.digest}` : entry.digest;
+}
+/** Puts live traffic back on an earlier release: a switch if it is warm, else a redeploy; then verifies. */
+async function rollback(target, req, deps) {
+    const { clock, log } = deps;
+    await connect(target, log);
+    // The lock outlives the slowest honest rollback: pull, readiness, then the live check.
+    const lockReq = { ...req, readyTimeoutMs: req.readyTimeoutMs + req.verifyTimeoutMs };
+    return withLock(target, lockReq, deps, async () => {
+        const started = clock.now();
+        // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
+        const before = await readState(target, log);
+        const choice = chooseRollback(before, req.to);
+        const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
+        if (choice.kind === 'noop')
+            return {
+                ...base,
+                action: 'rollback',
+                changed: false,
+                switched: false,
+                rolledBack: false,
+                message: choice.message,
+            };
+        const { entry, color, method } = choice;
+        const router = await target.prepare();
+        const from = liveStatus(before);
+        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${rollback_short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
+        if (method === 'redeploy') {
+            const ref = pinnedRef(entry);
+            const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
+                // A local image that was never pushed is recorded by its image id, not a repo digest.
+                const local = await target.findImage(entry.digest);
+                if (!local)
+                    throw error;
+                return local;
+            }));
+            const release = {
+                image: entry.image,
+                digest: image.digest,
+                version: entry.version,
+                deployId: req.holder.deployId,
+                actor: req.holder.actor,
+                createdAt: new Date(clock.now()).toISOString(),
+            };
+            await log.group(`Start ${color}: ${ref}`, () => target.start(color, image, release));
+        }
+        const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
+        if (!ready.ready) {
+            await showLogs(target, color, deps);
+            if (method === 'redeploy')
+                await target.stop(color);
+            throw new ActionError(`rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
+                `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${method === 'redeploy' ? `; ${color} was stopped` : ''}`);
+        }
+        const switched = await switchLive(target, color, 'rollback', before, req, deps, {
+            router,
+            ready,
+            ...(req.reason && { reason: req.reason }),
+        });
+        const verified = await verifyLive(target, req, deps);
+        const durationMs = clock.now() - started;
+        const to = { image: entry.image, digest: entry.digest, version: entry.version };
+        const result = {
+            ...switched,
+            action: 'rollback',
+            rolledBack: true,
+            method,
+            ...(from && { from: { image: from.image, digest: from.digest, version: from.version } }),
+            to,
+            ...(req.reason && { reason: req.reason }),
+            durationMs,
+            verified,
+            message: `rolled back to ${entry.version} on ${color} by ${method} in ${formatDuration(durationMs)}`,
+        };
+        if (!verified.ok)
+            throw new RollbackVerifyError(`rolled back to ${entry.version} (${entry.image}), but the live URL fails its health check: ${verified.detail}. ` +
+                `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) is kept warm. Not switching back: that is the version rolled back from`, result);
+        return result;
+    });
+}
+/** A rollback that switched but whose live check failed: the result is still reported. */
+class RollbackVerifyError extends errors_ActionError {
+    result;
+    name = 'RollbackVerifyError';
+    constructor(message, result) {
+        super(message);
+        this.result = result;
+    }
+}
+/** Polls the live URL's health check until it passes or the verify timeout ends. */
+async function verifyLive(target, req, deps) {
+    const url = healthUrl(target.url, req.health.path);
+    const check = {
+        name: 'verify',
+        method: 'GET',
+        url,
+        headers: { 'User-Agent': 'switchyard-rollback' },
+        expectStatus: req.health.expectStatus,
+        bodyContains: req.health.bodyContains,
+        json: req.health.json,
+        timeoutMs: req.health.timeoutMs,
+        continueOnFailure: false,
+        followRedirects: false,
+    };
+    const outcome = await poll(() => attemptCheck(check, deps.http, []), {
+        attempts: Number.POSITIVE_INFINITY,
+        deadline: deps.clock.now() + req.verifyTimeoutMs,
+        initialDelayMs: req.health.intervalMs,
+        maxDelayMs: Math.max(req.health.intervalMs, 2000),
+        done: (r) => r.ok,
+    }, deps.clock);
+    const r = outcome.result;
+    const detail = r.ok
+        ? `GET ${url}: ${r.status ?? ''} in ${formatDuration(r.latencyMs)}`
+        : `GET ${url}: ${r.reason ?? 'failed'}`;
+    deps.log.info(`verify: ${detail} (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`);
+    return { ok: r.ok, attempts: outcome.attempts, detail };
+}
+/**
+ * Which running idle colors to stop (pure). Never the live color. The previous color once its
+ * retire-after has passed; a color waiting for promotion only when forced; any other idle color
+ * (nothing refers to it: a failed start kept for inspection, a leftover) at once. `force` stops all.
+ */
+function retirePlan(state, now, force) {
+    const out = [];
+    for (const color of COLORS) {
+        const c = state.colors[color];
+        if (!c || !c.running || color === state.live)
+            continue;
+        if (force)
+            out.push({ color, retire: true, why: 'force: true' });
+        else if (color === state.pending?.color)
+            out.push({ color, retire: false, why: 'it waits for promotion (force: true stops it)' });
+        else if (color === state.previous) {
+            const after = state.retireAfter ? Date.parse(state.retireAfter) : Number.NaN;
+            if (Number.isNaN(after) || now >= after)
+                out.push({
+                    color,
+                    retire: true,
+                    why: `its keep-warm time ended${state.retireAfter ? ` at ${state.retireAfter}` : ''}`,
+                });
+            else
+                out.push({
+                    color,
+                    retire: false,
+                    why: `it stays warm until ${state.retireAfter} (${formatDuration(after - now)} from now)`,
+                });
+        }
+        else
+            out.push({
+                color,
+                retire: true,
+                why: 'nothing refers to it (not live, previous or pending)',
+            });
+    }
+    return out;
+}
+/** Stops the idle colors whose time is up (under the deploy lock). Idempotent. */
+async function retire(target, req, deps) {
+    const { clock, log } = deps;
+    await connect(target, log);
+    return withLock(target, req, deps, async () => {
+        const before = await readState(target, log);
+        const decisions = retirePlan(before, clock.now(), req.force);
+        const retired = [];
+        for (const d of decisions) {
+            log.info(`${d.color}: ${d.retire ? 'retiring' : 'kept'}: ${d.why}`);
+            if (!d.retire)
+                continue;
+            await target.stop(d.color);
+            retired.push(d.color);
+        }
+        const coldPrevious = !!before.previous && retired.includes(before.previous) && !!before.retireAfter;
+        const stoppedPending = !!before.pending && retired.includes(before.pending.color);
+        if (coldPrevious || stoppedPending) {
+            // No keep-warm time left to report, and nothing waits for promotion any more.
+            const record = recordOf(before);
+            if (coldPrevious)
+                delete record.retireAfter;
+            if (stoppedPending)
+                delete record.pending;
+            await target.saveRecord(record);
+        }
+        const after = retired.length ? await target.status() : before;
+        return {
+            action: 'retire',
+            changed: retired.length > 0,
+            switched: false,
+            before,
+            after,
+            url: target.url,
+            previewUrl: target.previewUrl,
+            retired,
+            decisions,
+            message: retired.length
+                ? `retired ${retired.join(' and ')}; live ${before.live ?? 'none'} untouched`
+                : `nothing to retire${decisions.length ? `: ${decisions.map((d) => `${d.color} ${d.why}`).join('; ')}` : ' (no idle color runs)'}`,
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/report.ts
+/** Outputs and the job summary of a blue-green run (pure): deploy-bluegreen and rollback share them. */
+
+
+
+/** deploy-bluegreen's outputs (names as in its action.yml); rollback adds its own to these. */
+function deployOutputs(r) {
+    const a = r.after;
+    // After a promote: false deploy, the color of interest is the one waiting, not the live one.
+    const color = r.action === 'deploy' && r.changed && !r.switched ? r.color : (a.live ?? undefined);
+    const shown = color ? a.colors[color] : undefined;
+    const previous = r.switched ? r.before.live : a.previous;
+    return {
+        color: color ?? '',
+        'previous-color': previous ?? '',
+        url: r.url,
+        'preview-url': r.previewUrl,
+        image: shown?.image ?? '',
+        digest: shown?.digest ?? '',
+        'previous-image': previous
+            ? (r.before.colors[previous]?.image ?? a.colors[previous]?.image ?? '')
+            : '',
+        version: shown?.version ?? '',
+        changed: String(r.changed),
+        'retire-after': a.retireAfter ?? '',
+        retired: 'retired' in r && Array.isArray(r.retired) ? r.retired.join(',') : '',
+        state: JSON.stringify(stateJson(a)),
+    };
+}
+/** The state as the `state` output and `status` print it. */
+function stateJson(s) {
+    return {
+        live: s.live,
+        previous: s.previous,
+        switchedAt: s.switchedAt ?? null,
+        retireAfter: s.retireAfter ?? null,
+        pending: s.pending ?? null,
+        colors: s.colors,
+        history: s.history,
+    };
+}
+function roleOf(s, color) {
+    if (s.live === color)
+        return 'live';
+    if (s.pending?.color === color)
+        return 'pending promotion';
+    if (s.previous === color)
+        return s.colors[color]?.running
+            ? `previous (warm until ${s.retireAfter ?? '?'})`
+            : 'previous (retired)';
+    return 'idle';
+}
+function colorRows(s) {
+    return COLORS.filter((c) => s.colors[c]).map((c) => {
+        const x = s.colors[c];
+        return [
+            c,
+            roleOf(s, c),
+            x?.image,
+            x?.version,
+            x?.state,
+            x?.health === 'none' ? '' : x?.health,
+            x?.createdAt,
+        ];
+    });
+}
+/**
+ * The job summary of a run: the message, before/after, facts (plus `extraFacts`), colors, history.
+ * `title` names the action (`deploy-bluegreen`, `rollback`).
+ */
+function report_renderSummary(r, app, environment, opts = {}) {
+    const s = new Summary().heading(`${opts.title ?? 'deploy-bluegreen'}: ${app} (${environment})`);
+    s.paragraph(r.message);
+    if (r.plan)
+        s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
+    const before = liveStatus(r.before);
+    const after = liveStatus(r.after);
+    s.table(['', 'before', 'after'], [
+        ['live color', r.before.live ?? 'none', r.after.live ?? 'none'],
+        ['image', before?.image, after?.image],
+        ['version', before?.version, after?.version],
+        ['digest', before?.digest, after?.digest],
+    ]);
+    const facts = [
+        ['url', r.url],
+        ['preview url', r.previewUrl],
+    ];
+    if (r.ready)
+        facts.push(['ready after', formatDuration(r.ready.elapsedMs)]);
+    if (r.switchMs !== undefined)
+        facts.push(['switch took', formatDuration(r.switchMs)]);
+    if (r.after.retireAfter && r.after.previous)
+        facts.push([`${r.after.previous} warm until`, r.after.retireAfter]);
+    if (r.router && r.router !== 'unchanged')
+        facts.push(['proxy', r.router]);
+    if ('decisions' in r && Array.isArray(r.decisions))
+        for (const d of r.decisions)
+            facts.push([`retire ${d.color}`, `${d.retire ? 'stopped' : 'kept'}: ${d.why}`]);
+    facts.push(...(opts.extraFacts ?? []));
+    s.table(['', ''], facts);
+    const rows = colorRows(r.after);
+    if (rows.length)
+        s.heading('Colors', 3).table(['color', 'role', 'image', 'version', 'state', 'health', 'started'], rows);
+    if (r.after.history.length)
+        s.heading('History', 3).table(['at', 'action', 'color', 'version', 'image', 'by', 'reason'], r.after.history.map((h) => [
+            h.at,
+            h.action,
+            h.color,
+            h.version,
+            h.image,
+            `${h.actor} (${h.deployId})`,
+            h.reason,
+        ]));
+    r.after.notes.forEach((n) => s.paragraph(`> ${n}`));
+    return s.toString();
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/holder.ts
+/** Who holds the deploy lock: the run on GitHub, or the local user (a plain function of the environment). */
+
+
+/** Who deploys: the run URL and actor on GitHub, `local:user@host` elsewhere. */
+function lockHolder(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
+    if (server && repo && id) {
+        const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1'
+            ? `/attempts/${env.GITHUB_RUN_ATTEMPT}`
+            : '';
+        return {
+            deployId: `${server}/${repo}/actions/runs/${id}${attempt}`,
+            actor: env.GITHUB_ACTOR ?? 'unknown',
+            token: randomUUID(),
+        };
+    }
+    const user = userInfo().username;
+    return { deployId: `local:${user}@${hostname()}`, actor: user, token: randomUUID() };
+}
+
 ;// CONCATENATED MODULE: ./packages/targets/src/index.ts
 /** @switchyard/targets: where colors run (Target), the Docker target, and blue-green over them. See README.md. */
+
+
+
 
 
 

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { InputError, type InputReader } from '@switchyard/kit';
 import {
   CONFIG_FILE,
-  ENV_NAME,
+  containerSecrets,
   loadConfig,
   OVERRIDE_INPUTS,
   parseEnvironmentName,
@@ -12,7 +12,7 @@ import {
 } from '@switchyard/config';
 import { parseImageReference, type Credentials } from '@switchyard/image';
 
-export const ACTIONS = ['deploy', 'promote', 'status'] as const;
+export const ACTIONS = ['deploy', 'promote', 'status', 'retire'] as const;
 export type DeployAction = (typeof ACTIONS)[number];
 
 export interface DeployInputs {
@@ -26,6 +26,8 @@ export interface DeployInputs {
   readonly lockTimeoutMs: number;
   readonly keepFailed: boolean;
   readonly dryRun: boolean;
+  /** action retire: stop every idle color now, whatever its keep-warm time. */
+  readonly force: boolean;
   /** For the image's registry. */
   readonly credentials?: Credentials;
   /** Secret container variables, by name (values masked by main). */
@@ -88,58 +90,16 @@ export function parseInputs(r: InputReader, ctx: InputContext): DeployInputs {
     lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
     keepFailed: r.boolean('keep-failed', { default: false }),
     dryRun,
+    force: r.boolean('force', { default: false }),
     ...(username && { credentials: { username, password } }),
     // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
-    secrets: secretValues(r, config, ctx.env, action === 'deploy' && !dryRun),
+    secrets: containerSecrets(
+      r.keyValues('secrets'),
+      config,
+      ctx.env,
+      action === 'deploy' && !dryRun,
+    ),
   };
-}
-
-/** The container's secrets: `secrets` input lines, plus config-named ones from the step's env. */
-function secretValues(
-  r: InputReader,
-  config: EnvironmentConfig,
-  env: Readonly<Record<string, string | undefined>>,
-  starts: boolean,
-): Record<string, string> {
-  const given = r.keyValues('secrets');
-  for (const name of Object.keys(given))
-    if (!ENV_NAME.test(name))
-      throw new InputError(
-        'secrets',
-        name,
-        'is not a variable name',
-        'Use letters, digits and _, not starting with a digit',
-      );
-  for (const name of Object.keys(given)) {
-    if (name in config.env)
-      throw new InputError(
-        'secrets',
-        name,
-        `is also set under ${config.environment}.env in the config file`,
-        'Give each variable once: as a secret or as a plain env value',
-      );
-    if (name.startsWith('SWITCHYARD_'))
-      throw new InputError(
-        'secrets',
-        name,
-        'is reserved (switchyard sets SWITCHYARD_* itself)',
-        'Pick another name',
-      );
-  }
-  const out: Record<string, string> = { ...given };
-  if (!starts) return out;
-  for (const name of config.secrets) {
-    const value = given[name] ?? env[name];
-    if (value === undefined || value === '')
-      throw new InputError(
-        'secrets',
-        name,
-        `is listed under ${config.environment}.secrets in the config file but has no value`,
-        `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`,
-      );
-    out[name] = value;
-  }
-  return out;
 }
 
 function resolvePath(workspace: string, p: string): string {

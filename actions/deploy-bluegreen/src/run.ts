@@ -8,6 +8,7 @@ import {
   deploy,
   plan,
   promote,
+  retire,
   status,
   type BlueGreenDeps,
   type BlueGreenResult,
@@ -58,6 +59,8 @@ export async function run(
     });
     if (inputs.action === 'status') return await status(target, deps);
     if (inputs.action === 'promote') return await promote(target, settings, deps);
+    if (inputs.action === 'retire')
+      return await retire(target, { ...settings, force: inputs.force }, deps);
     const req: DeployRequest = {
       ...settings,
       image: inputs.image ?? '',

@@ -17,3 +17,4 @@ export {
   parsePort,
   parseVolume,
 } from './fields.js';
+export { containerSecrets } from './secrets.js';

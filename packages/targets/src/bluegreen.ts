@@ -38,7 +38,7 @@ export interface DeployRequest extends DeploySettings {
 
 /** What a run did, for outputs and the summary. */
 export interface BlueGreenResult {
-  readonly action: 'deploy' | 'promote' | 'status' | 'plan';
+  readonly action: 'deploy' | 'promote' | 'status' | 'plan' | 'rollback' | 'retire';
   /** Live traffic (or the pending color) changed. */
   readonly changed: boolean;
   /** Live traffic moved to a new color. */
@@ -211,14 +211,18 @@ export async function status(
   };
 }
 
-async function switchLive(
+/**
+ * Moves live traffic to a ready `color`, records it (history entry `action`, with `reason`), and
+ * reports the result. The one place every switch goes through: deploy, promote and rollback.
+ */
+export async function switchLive(
   target: Target,
   color: Color,
-  action: 'deploy' | 'promote',
+  action: 'deploy' | 'promote' | 'rollback',
   before: TargetState,
   req: DeploySettings,
   deps: BlueGreenDeps,
-  extra: { router: RouterChange; ready: ReadyOutcome },
+  extra: { router: RouterChange; ready: ReadyOutcome; reason?: string },
 ): Promise<BlueGreenResult> {
   const { clock, log } = deps;
   const next = before.colors[color];
@@ -240,7 +244,8 @@ async function switchLive(
     deployId: req.holder.deployId,
     actor: req.holder.actor,
     ...(before.live && { previousColor: before.live }),
-    ...(prev && { previousImage: prev.image }),
+    ...(prev && { previousImage: prev.image, previousDigest: prev.digest }),
+    ...(extra.reason && { reason: extra.reason }),
   };
   const record: DeployRecord = recordSwitch(before, entry, clock.now(), req.keepPreviousMs);
   await target.saveRecord(record);
@@ -259,14 +264,16 @@ async function switchLive(
     url: target.url,
     previewUrl: target.previewUrl,
     switchMs,
-    ...extra,
+    router: extra.router,
+    ready: extra.ready,
     message: `${started?.image ?? color} is live on ${color}${prev ? `; ${prev.color} (${prev.image}) is kept warm` : ''}`,
   };
 }
 
-async function withLock<T>(
+/** Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode). */
+export async function withLock<T>(
   target: Target,
-  req: DeploySettings,
+  req: Pick<DeploySettings, 'holder' | 'lockTimeoutMs' | 'readyTimeoutMs'>,
   deps: BlueGreenDeps,
   body: () => Promise<T>,
 ): Promise<T> {
@@ -284,14 +291,15 @@ async function withLock<T>(
   }
 }
 
-async function readState(target: Target, log: Logger): Promise<TargetState> {
+/** The target's state, its notes logged as warnings. */
+export async function readState(target: Target, log: Logger): Promise<TargetState> {
   const state = await target.status();
   state.notes.forEach((n) => log.warning(n));
   return state;
 }
 
 /** A new color that never got ready: show why, stop it (unless kept), leave traffic alone, fail. */
-async function failStart(
+export async function failStart(
   target: Target,
   color: Color,
   ready: ReadyOutcome,
@@ -299,11 +307,7 @@ async function failStart(
   before: TargetState,
   deps: BlueGreenDeps,
 ): Promise<never> {
-  await deps.log
-    .group(`Last log lines of ${color}`, async () => {
-      deps.log.info((await target.logs(color, 50)) || '(no output)');
-    })
-    .catch((e: unknown) => deps.log.warning(`could not read the ${color} logs: ${String(e)}`));
+  await showLogs(target, color, deps);
   if (!keepFailed) await target.stop(color);
   throw new ActionError(
     `the new ${color} did not become ready: ${ready.reason ?? 'unknown'}. ` +
@@ -311,12 +315,27 @@ async function failStart(
   );
 }
 
+/** The last 50 log lines of a color that did not get ready, in a folded group. */
+export async function showLogs(target: Target, color: Color, deps: BlueGreenDeps): Promise<void> {
+  await deps.log
+    .group(`Last log lines of ${color}`, async () => {
+      deps.log.info((await target.logs(color, 50)) || '(no output)');
+    })
+    .catch((e: unknown) => deps.log.warning(`could not read the ${color} logs: ${String(e)}`));
+}
+
 /** The state as log lines, one per color plus the live/previous facts. */
 export function describeState(s: TargetState): string[] {
   if (!s.exists) return ['nothing deployed here yet (no proxy)'];
   const lines = [
     `live: ${s.live ?? 'none'}${s.switchedAt ? ` since ${s.switchedAt}` : ''}`,
-    ...(s.previous ? [`previous: ${s.previous}, warm until ${s.retireAfter ?? 'unknown'}`] : []),
+    ...(s.previous
+      ? [
+          s.colors[s.previous] && !s.colors[s.previous]?.running
+            ? `previous: ${s.previous}, retired (a rollback redeploys it)`
+            : `previous: ${s.previous}, warm until ${s.retireAfter ?? 'unknown'}`,
+        ]
+      : []),
     ...(s.pending ? [`waiting for promotion: ${s.pending.color}`] : []),
   ];
   for (const c of COLORS) {

@@ -16,3 +16,6 @@ export * from './docker/session.js';
 export * from './docker/tar.js';
 export * from './docker/target.js';
 export * from './create.js';
+export * from './rollback.js';
+export * from './report.js';
+export * from './holder.js';

@@ -38,6 +38,8 @@ export interface HistoryEntry {
   readonly actor: string;
   readonly previousColor?: Color;
   readonly previousImage?: string;
+  /** The digest that was live before: a rollback marks it as the version rolled back from. */
+  readonly previousDigest?: string;
   readonly reason?: string;
 }
 

@@ -69,6 +69,7 @@ describe('promote', () => {
             actor: 'alice',
             previousColor: 'blue',
             previousImage: `registry.test/shop@${DIGEST_A}`,
+            previousDigest: DIGEST_A,
           },
         ],
       },

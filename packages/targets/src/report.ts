@@ -1,9 +1,11 @@
-/** Outputs and the job summary of a deploy-bluegreen run (pure). */
+/** Outputs and the job summary of a blue-green run (pure): deploy-bluegreen and rollback share them. */
 import { formatDuration, Summary } from '@switchyard/kit';
-import { COLORS, liveStatus, type BlueGreenResult, type TargetState } from '@switchyard/targets';
+import { liveStatus, type BlueGreenResult } from './bluegreen.js';
+import { COLORS } from './contract.js';
+import type { TargetState } from './model.js';
 
-/** The action's outputs (names as in action.yml). */
-export function outputs(r: BlueGreenResult): Record<string, string> {
+/** deploy-bluegreen's outputs (names as in its action.yml); rollback adds its own to these. */
+export function deployOutputs(r: BlueGreenResult): Record<string, string> {
   const a = r.after;
   // After a promote: false deploy, the color of interest is the one waiting, not the live one.
   const color = r.action === 'deploy' && r.changed && !r.switched ? r.color : (a.live ?? undefined);
@@ -22,6 +24,7 @@ export function outputs(r: BlueGreenResult): Record<string, string> {
     version: shown?.version ?? '',
     changed: String(r.changed),
     'retire-after': a.retireAfter ?? '',
+    retired: 'retired' in r && Array.isArray(r.retired) ? r.retired.join(',') : '',
     state: JSON.stringify(stateJson(a)),
   };
 }
@@ -42,7 +45,10 @@ export function stateJson(s: TargetState): object {
 function roleOf(s: TargetState, color: string): string {
   if (s.live === color) return 'live';
   if (s.pending?.color === color) return 'pending promotion';
-  if (s.previous === color) return `previous (warm until ${s.retireAfter ?? '?'})`;
+  if (s.previous === color)
+    return s.colors[color]?.running
+      ? `previous (warm until ${s.retireAfter ?? '?'})`
+      : 'previous (retired)';
   return 'idle';
 }
 
@@ -61,8 +67,17 @@ function colorRows(s: TargetState): (string | undefined)[][] {
   });
 }
 
-export function renderSummary(r: BlueGreenResult, app: string, environment: string): string {
-  const s = new Summary().heading(`deploy-bluegreen: ${app} (${environment})`);
+/**
+ * The job summary of a run: the message, before/after, facts (plus `extraFacts`), colors, history.
+ * `title` names the action (`deploy-bluegreen`, `rollback`).
+ */
+export function renderSummary(
+  r: BlueGreenResult,
+  app: string,
+  environment: string,
+  opts: { readonly title?: string; readonly extraFacts?: readonly [string, string][] } = {},
+): string {
+  const s = new Summary().heading(`${opts.title ?? 'deploy-bluegreen'}: ${app} (${environment})`);
   s.paragraph(r.message);
   if (r.plan) s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
   const before = liveStatus(r.before);
@@ -85,6 +100,10 @@ export function renderSummary(r: BlueGreenResult, app: string, environment: stri
   if (r.after.retireAfter && r.after.previous)
     facts.push([`${r.after.previous} warm until`, r.after.retireAfter]);
   if (r.router && r.router !== 'unchanged') facts.push(['proxy', r.router]);
+  if ('decisions' in r && Array.isArray(r.decisions))
+    for (const d of r.decisions as { color: string; retire: boolean; why: string }[])
+      facts.push([`retire ${d.color}`, `${d.retire ? 'stopped' : 'kept'}: ${d.why}`]);
+  facts.push(...(opts.extraFacts ?? []));
   s.table(['', ''], facts);
   const rows = colorRows(r.after);
   if (rows.length)
@@ -94,7 +113,7 @@ export function renderSummary(r: BlueGreenResult, app: string, environment: stri
     );
   if (r.after.history.length)
     s.heading('History', 3).table(
-      ['at', 'action', 'color', 'version', 'image', 'by'],
+      ['at', 'action', 'color', 'version', 'image', 'by', 'reason'],
       r.after.history.map((h) => [
         h.at,
         h.action,
@@ -102,6 +121,7 @@ export function renderSummary(r: BlueGreenResult, app: string, environment: stri
         h.version,
         h.image,
         `${h.actor} (${h.deployId})`,
+        h.reason,
       ]),
     );
   r.after.notes.forEach((n) => s.paragraph(`> ${n}`));

@@ -1,0 +1,65 @@
+/** The rollback inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
+import { dirname, isAbsolute, join } from 'node:path';
+import type { InputReader } from '@switchyard/kit';
+import {
+  CONFIG_FILE,
+  containerSecrets,
+  loadConfig,
+  parseEnvironmentName,
+  readIfExists,
+  type EnvironmentConfig,
+} from '@switchyard/config';
+
+export interface RollbackInputs {
+  readonly config: EnvironmentConfig;
+  readonly to?: string;
+  readonly reason?: string;
+  readonly failIfNoop: boolean;
+  readonly verifyTimeoutMs: number;
+  readonly lockTimeoutMs: number;
+  /** Secret container variables for a redeploy, by name (values masked by main). */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+export interface InputContext {
+  readonly workspace: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly readFile?: (path: string) => string | undefined;
+}
+
+export function parseInputs(r: InputReader, ctx: InputContext): RollbackInputs {
+  const environment = parseEnvironmentName(
+    'environment',
+    r.required('environment', 'Name the config file section to roll back, e.g. production'),
+  );
+  const configText = r.text('config');
+  const configName = configText || CONFIG_FILE;
+  const configPath = isAbsolute(configName) ? configName : join(ctx.workspace, configName);
+  const read = ctx.readFile ?? readIfExists;
+  const doc = loadConfig(configName, {
+    required: configText !== '' && configText !== CONFIG_FILE,
+    readFile: () => read(configPath),
+  });
+  const config = doc.resolve(
+    environment,
+    {
+      app: r.text('app'),
+      'docker-host': r.text('docker-host'),
+      'ready-timeout': r.text('ready-timeout'),
+      'keep-previous': r.text('keep-previous'),
+    },
+    dirname(configPath),
+  );
+  const to = r.text('to');
+  const reason = r.text('reason');
+  return {
+    config,
+    ...(to && { to }),
+    ...(reason && { reason }),
+    failIfNoop: r.boolean('fail-if-noop', { default: false }),
+    verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
+    lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
+    // A redeploy starts a container, so the file's secrets need their values up front.
+    secrets: containerSecrets(r.keyValues('secrets'), config, ctx.env, true),
+  };
+}

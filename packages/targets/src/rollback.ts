@@ -1,0 +1,374 @@
+/**
+ * Rollback and retire over any {@link Target}. Rollback puts live traffic back on an earlier release
+ * from the target's own history: a switch when that release still runs warm in the idle color, else a
+ * redeploy of its image by digest into the idle color. Either way it goes through the same lock,
+ * readiness check and {@link switchLive} as a deploy, then verifies the live URL. Retire stops idle
+ * colors whose keep-warm time is up. Both need nothing but the target: the state lives there.
+ */
+import { ActionError, formatDuration, poll } from '@switchyard/kit';
+import { attemptCheck, type CheckSpec } from '@switchyard/probe';
+import {
+  connect,
+  liveStatus,
+  readState,
+  showLogs,
+  switchLive,
+  withLock,
+  type BlueGreenDeps,
+  type BlueGreenResult,
+  type DeploySettings,
+} from './bluegreen.js';
+import { COLORS, otherColor, type Color } from './contract.js';
+import type { DeployRecord, HistoryEntry, Release, TargetState } from './model.js';
+import { recordOf } from './record.js';
+import { healthUrl, waitReady } from './ready.js';
+import type { Target } from './target.js';
+
+export interface RollbackRequest extends DeploySettings {
+  /** A version, digest (or a unique prefix of 12+ hex digits) or image from the history; default: the last good one. */
+  readonly to?: string;
+  readonly reason?: string;
+  /** How long the live URL may take to pass its health check after the switch. */
+  readonly verifyTimeoutMs: number;
+}
+
+export type RollbackMethod = 'switch' | 'redeploy';
+
+/** What a rollback decided, before doing anything. */
+export type RollbackChoice =
+  | { readonly kind: 'noop'; readonly message: string }
+  | {
+      readonly kind: 'go';
+      readonly entry: HistoryEntry;
+      readonly color: Color;
+      readonly method: RollbackMethod;
+    };
+
+export interface RollbackResult extends BlueGreenResult {
+  readonly rolledBack: boolean;
+  readonly method?: RollbackMethod;
+  readonly from?: { readonly image: string; readonly digest: string; readonly version: string };
+  readonly to?: { readonly image: string; readonly digest: string; readonly version: string };
+  readonly reason?: string;
+  /** From the start of the rollback (lock held) to the verified switch. */
+  readonly durationMs?: number;
+  /** The live URL's health check after the switch. */
+  readonly verified?: { readonly ok: boolean; readonly attempts: number; readonly detail: string };
+}
+
+const short = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);
+
+/** Digests a rollback moved away from: never chosen again as "the last good version". */
+function rolledBackFrom(history: readonly HistoryEntry[]): Set<string> {
+  return new Set(
+    history
+      .filter((h) => h.action === 'rollback' && h.previousDigest)
+      .map((h) => h.previousDigest as string),
+  );
+}
+
+/** Whether `to` names this entry: its version, image, digest, or a 12+ digit digest prefix. */
+function names(entry: HistoryEntry, to: string): boolean {
+  const t = to.trim();
+  if (entry.version === t || entry.image === t || entry.digest === t) return true;
+  const hex = t.replace(/^sha256:/, '');
+  return /^[a-f0-9]{12,64}$/.test(hex) && entry.digest.replace(/^sha256:/, '').startsWith(hex);
+}
+
+/**
+ * Picks the release to go back to (pure). Without `to`: the newest release in the history that is
+ * not live now and was not itself rolled back from. With `to`: the newest entry it names.
+ * @throws ActionError when the environment was never deployed, or `to` names nothing in the
+ *   history (listing what it holds).
+ */
+export function chooseRollback(state: TargetState, to?: string): RollbackChoice {
+  if (!state.exists)
+    throw new ActionError(
+      'nothing was ever deployed to this environment here (no proxy, no state): check app, environment and docker-host',
+    );
+  const live = liveStatus(state);
+  if (!state.live || !live)
+    return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
+  let entry: HistoryEntry | undefined;
+  if (to) {
+    entry = state.history.find((h) => names(h, to));
+    if (!entry) {
+      const known = [...new Set(state.history.map((h) => `${h.version} (${short(h.digest)})`))];
+      throw new ActionError(
+        `to: "${to}" is not in the history of this environment. ${known.length ? `It holds: ${known.join(', ')}` : 'The history is empty'}. Give a version or digest from it (deploy-bluegreen action: status lists them)`,
+      );
+    }
+    if (entry.digest === live.digest)
+      return {
+        kind: 'noop',
+        message: `${entry.version} (${short(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
+      };
+  } else {
+    const bad = rolledBackFrom(state.history);
+    entry = state.history.find((h) => h.digest !== live.digest && !bad.has(h.digest));
+    if (!entry)
+      return {
+        kind: 'noop',
+        message: `no earlier release to roll back to: the history holds only the live ${live.version} (${short(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
+      };
+  }
+  const idle = otherColor(state.live);
+  const warm = state.colors[idle];
+  const method: RollbackMethod =
+    warm && warm.running && warm.digest === entry.digest ? 'switch' : 'redeploy';
+  return { kind: 'go', entry, color: idle, method };
+}
+
+/** The image reference that pins an entry's release: `repo@digest` for a repo digest, else the image id. */
+export function pinnedRef(entry: HistoryEntry): string {
+  if (!entry.digest.startsWith('sha256:')) return entry.digest;
+  const name = entry.image.replace(/@sha256:[a-f0-9]+$/, '');
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  const repo = colon > slash ? name.slice(0, colon) : name;
+  return repo ? `${repo}@${entry.digest}` : entry.digest;
+}
+
+/** Puts live traffic back on an earlier release: a switch if it is warm, else a redeploy; then verifies. */
+export async function rollback(
+  target: Target,
+  req: RollbackRequest,
+  deps: BlueGreenDeps,
+): Promise<RollbackResult> {
+  const { clock, log } = deps;
+  await connect(target, log);
+  // The lock outlives the slowest honest rollback: pull, readiness, then the live check.
+  const lockReq = { ...req, readyTimeoutMs: req.readyTimeoutMs + req.verifyTimeoutMs };
+  return withLock(target, lockReq, deps, async () => {
+    const started = clock.now();
+    // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
+    const before = await readState(target, log);
+    const choice = chooseRollback(before, req.to);
+    const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
+    if (choice.kind === 'noop')
+      return {
+        ...base,
+        action: 'rollback',
+        changed: false,
+        switched: false,
+        rolledBack: false,
+        message: choice.message,
+      };
+    const { entry, color, method } = choice;
+    const router = await target.prepare();
+    const from = liveStatus(before);
+    log.info(
+      `Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`,
+    );
+    if (method === 'redeploy') {
+      const ref = pinnedRef(entry);
+      const image = await log.group(`Pull ${ref}`, () =>
+        target.resolveImage(ref, 'missing').catch(async (error: unknown) => {
+          // A local image that was never pushed is recorded by its image id, not a repo digest.
+          const local = await target.findImage(entry.digest);
+          if (!local) throw error;
+          return local;
+        }),
+      );
+      const release: Release = {
+        image: entry.image,
+        digest: image.digest,
+        version: entry.version,
+        deployId: req.holder.deployId,
+        actor: req.holder.actor,
+        createdAt: new Date(clock.now()).toISOString(),
+      };
+      await log.group(`Start ${color}: ${ref}`, () => target.start(color, image, release));
+    }
+    const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
+    if (!ready.ready) {
+      await showLogs(target, color, deps);
+      if (method === 'redeploy') await target.stop(color);
+      throw new ActionError(
+        `rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
+          `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${method === 'redeploy' ? `; ${color} was stopped` : ''}`,
+      );
+    }
+    const switched = await switchLive(target, color, 'rollback', before, req, deps, {
+      router,
+      ready,
+      ...(req.reason && { reason: req.reason }),
+    });
+    const verified = await verifyLive(target, req, deps);
+    const durationMs = clock.now() - started;
+    const to = { image: entry.image, digest: entry.digest, version: entry.version };
+    const result: RollbackResult = {
+      ...switched,
+      action: 'rollback',
+      rolledBack: true,
+      method,
+      ...(from && { from: { image: from.image, digest: from.digest, version: from.version } }),
+      to,
+      ...(req.reason && { reason: req.reason }),
+      durationMs,
+      verified,
+      message: `rolled back to ${entry.version} on ${color} by ${method} in ${formatDuration(durationMs)}`,
+    };
+    if (!verified.ok)
+      throw new RollbackVerifyError(
+        `rolled back to ${entry.version} (${entry.image}), but the live URL fails its health check: ${verified.detail}. ` +
+          `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) is kept warm. Not switching back: that is the version rolled back from`,
+        result,
+      );
+    return result;
+  });
+}
+
+/** A rollback that switched but whose live check failed: the result is still reported. */
+export class RollbackVerifyError extends ActionError {
+  override readonly name = 'RollbackVerifyError';
+  constructor(
+    message: string,
+    readonly result: RollbackResult,
+  ) {
+    super(message);
+  }
+}
+
+/** Polls the live URL's health check until it passes or the verify timeout ends. */
+async function verifyLive(
+  target: Target,
+  req: RollbackRequest,
+  deps: BlueGreenDeps,
+): Promise<{ ok: boolean; attempts: number; detail: string }> {
+  const url = healthUrl(target.url, req.health.path);
+  const check: CheckSpec = {
+    name: 'verify',
+    method: 'GET',
+    url,
+    headers: { 'User-Agent': 'switchyard-rollback' },
+    expectStatus: req.health.expectStatus,
+    bodyContains: req.health.bodyContains,
+    json: req.health.json,
+    timeoutMs: req.health.timeoutMs,
+    continueOnFailure: false,
+    followRedirects: false,
+  };
+  const outcome = await poll(
+    () => attemptCheck(check, deps.http, []),
+    {
+      attempts: Number.POSITIVE_INFINITY,
+      deadline: deps.clock.now() + req.verifyTimeoutMs,
+      initialDelayMs: req.health.intervalMs,
+      maxDelayMs: Math.max(req.health.intervalMs, 2000),
+      done: (r) => r.ok,
+    },
+    deps.clock,
+  );
+  const r = outcome.result;
+  const detail = r.ok
+    ? `GET ${url}: ${r.status ?? ''} in ${formatDuration(r.latencyMs)}`
+    : `GET ${url}: ${r.reason ?? 'failed'}`;
+  deps.log.info(
+    `verify: ${detail} (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`,
+  );
+  return { ok: r.ok, attempts: outcome.attempts, detail };
+}
+
+export interface RetireRequest {
+  /** Stop every idle color now, whatever its retire-after. */
+  readonly force: boolean;
+  readonly lockTimeoutMs: number;
+  readonly readyTimeoutMs: number;
+  readonly holder: DeploySettings['holder'];
+}
+
+/** An idle color and why it is (or is not yet) retired. */
+export interface RetireDecision {
+  readonly color: Color;
+  readonly retire: boolean;
+  readonly why: string;
+}
+
+/**
+ * Which running idle colors to stop (pure). Never the live color. The previous color once its
+ * retire-after has passed; a color waiting for promotion only when forced; any other idle color
+ * (nothing refers to it: a failed start kept for inspection, a leftover) at once. `force` stops all.
+ */
+export function retirePlan(state: TargetState, now: number, force: boolean): RetireDecision[] {
+  const out: RetireDecision[] = [];
+  for (const color of COLORS) {
+    const c = state.colors[color];
+    if (!c || !c.running || color === state.live) continue;
+    if (force) out.push({ color, retire: true, why: 'force: true' });
+    else if (color === state.pending?.color)
+      out.push({ color, retire: false, why: 'it waits for promotion (force: true stops it)' });
+    else if (color === state.previous) {
+      const after = state.retireAfter ? Date.parse(state.retireAfter) : Number.NaN;
+      if (Number.isNaN(after) || now >= after)
+        out.push({
+          color,
+          retire: true,
+          why: `its keep-warm time ended${state.retireAfter ? ` at ${state.retireAfter}` : ''}`,
+        });
+      else
+        out.push({
+          color,
+          retire: false,
+          why: `it stays warm until ${state.retireAfter} (${formatDuration(after - now)} from now)`,
+        });
+    } else
+      out.push({
+        color,
+        retire: true,
+        why: 'nothing refers to it (not live, previous or pending)',
+      });
+  }
+  return out;
+}
+
+export interface RetireResult extends BlueGreenResult {
+  readonly retired: readonly Color[];
+  readonly decisions: readonly RetireDecision[];
+}
+
+/** Stops the idle colors whose time is up (under the deploy lock). Idempotent. */
+export async function retire(
+  target: Target,
+  req: RetireRequest,
+  deps: BlueGreenDeps,
+): Promise<RetireResult> {
+  const { clock, log } = deps;
+  await connect(target, log);
+  return withLock(target, req, deps, async () => {
+    const before = await readState(target, log);
+    const decisions = retirePlan(before, clock.now(), req.force);
+    const retired: Color[] = [];
+    for (const d of decisions) {
+      log.info(`${d.color}: ${d.retire ? 'retiring' : 'kept'}: ${d.why}`);
+      if (!d.retire) continue;
+      await target.stop(d.color);
+      retired.push(d.color);
+    }
+    const coldPrevious =
+      !!before.previous && retired.includes(before.previous) && !!before.retireAfter;
+    const stoppedPending = !!before.pending && retired.includes(before.pending.color);
+    if (coldPrevious || stoppedPending) {
+      // No keep-warm time left to report, and nothing waits for promotion any more.
+      const record: { -readonly [K in keyof DeployRecord]: DeployRecord[K] } = recordOf(before);
+      if (coldPrevious) delete record.retireAfter;
+      if (stoppedPending) delete record.pending;
+      await target.saveRecord(record);
+    }
+    const after = retired.length ? await target.status() : before;
+    return {
+      action: 'retire',
+      changed: retired.length > 0,
+      switched: false,
+      before,
+      after,
+      url: target.url,
+      previewUrl: target.previewUrl,
+      retired,
+      decisions,
+      message: retired.length
+        ? `retired ${retired.join(' and ')}; live ${before.live ?? 'none'} untouched`
+        : `nothing to retire${decisions.length ? `: ${decisions.map((d) => `${d.color} ${d.why}`).join('; ')}` : ' (no idle color runs)'}`,
+    };
+  });
+}
