@@ -543,7 +543,7 @@ function cell(value) {
 function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-class summary_Summary {
+class Summary {
     parts = [];
     heading(text, level = 2) {
         this.parts.push(`${'#'.repeat(level)} ${text}`);
@@ -1357,7 +1357,7 @@ function evaluateResponse(check, res, versionPath) {
     return { failures, ...(version !== undefined && { version }) };
 }
 /** Sends the check's request once and judges the response. */
-async function run_attemptCheck(check, http, versionPath) {
+async function attemptCheck(check, http, versionPath) {
     let res;
     try {
         res = await http.request({
@@ -1391,7 +1391,7 @@ async function run_attemptCheck(check, http, versionPath) {
 async function runChecks(checks, opts, deps) {
     return mapLimit(checks, opts.concurrency, async (check) => {
         const start = deps.clock.now();
-        const { result, attempts } = await poll(() => run_attemptCheck(check, deps.http, opts.versionPath), {
+        const { result, attempts } = await poll(() => attemptCheck(check, deps.http, opts.versionPath), {
             ...opts.backoff,
             attempts: opts.attempts,
             ...(opts.deadline !== undefined && { deadline: opts.deadline }),
@@ -1424,8 +1424,3223 @@ function excerpt(body) {
 
 
 
+;// CONCATENATED MODULE: ./packages/targets/src/contract.ts
+/**
+ * Named contract constants (STYLE.md §9): the labels, names and paths that other runs, the CLI and
+ * people with `docker ps` rely on. Changing one is a breaking change for deployed environments.
+ */
+/** The two slots of a blue-green pair. */
+const contract_COLORS = ['blue', 'green'];
+/** The other color. */
+function contract_otherColor(color) {
+    return color === 'blue' ? 'green' : 'blue';
+}
+/** Labels on every object switchyard creates. */
+const LABELS = {
+    app: 'switchyard.app',
+    environment: 'switchyard.environment',
+    /** `app`, `proxy` or `lock`. */
+    role: 'switchyard.role',
+    color: 'switchyard.color',
+    /** The image reference the deploy asked for. */
+    image: 'switchyard.image',
+    /** The image's repo digest (or its id when it has none): what "the same image" means. */
+    digest: 'switchyard.digest',
+    version: 'switchyard.version',
+    /** Who started it: the run URL, or `cli:<user>@<host>`. */
+    deployId: 'switchyard.deploy-id',
+    actor: 'switchyard.actor',
+    createdAt: 'switchyard.created-at',
+    /** On the lock: when it counts as stale. */
+    expires: 'switchyard.lock.expires',
+    /** On the lock: a random value only its holder knows (a post step releases only its own lock). */
+    token: 'switchyard.lock.token',
+    /** On the proxy: the published ports and bind address, `bind:port,preview`. */
+    publish: 'switchyard.proxy.publish',
+};
+/** Names derive from `<app>-<environment>`, so environments can share a host. */
+function dockerNames(prefix) {
+    return {
+        network: prefix,
+        proxy: `${prefix}-proxy`,
+        proxyVolume: `${prefix}-proxy`,
+        lock: `${prefix}-lock`,
+        color: (c) => `${prefix}-${c}`,
+    };
+}
+/** Where the proxy keeps its files: a named volume, so they outlive the proxy container. */
+const PROXY_DIR = '/var/lib/switchyard';
+const PROXY_FILES = {
+    config: `${PROXY_DIR}/haproxy.cfg`,
+    map: `${PROXY_DIR}/colors.map`,
+    state: `${PROXY_DIR}/state.json`,
+};
+/** HAProxy's admin socket inside the proxy container (the runtime API). */
+const ADMIN_SOCKET = '/tmp/switchyard-admin.sock';
+/** The ports the proxy listens on inside its container. */
+const PROXY_PORTS = { live: 8080, preview: 8081 };
+/** How many deploys and rollbacks the target remembers. */
+const HISTORY_LENGTH = 10;
+
+;// CONCATENATED MODULE: ./packages/targets/src/model.ts
+/** An empty record: nothing deployed yet. */
+const EMPTY_RECORD = { live: null, previous: null, history: [] };
+
+;// CONCATENATED MODULE: ./packages/targets/src/record.ts
+/** The deploy record as data: reading it back leniently, and the pure transitions on it. */
+
+
+const asColor = (v) => contract_COLORS.find((c) => c === v) ?? null;
+const asString = (v) => (typeof v === 'string' ? v : undefined);
+/**
+ * Parses a stored record. Damage never blocks a deploy: what can't be read is dropped and
+ * reported in `notes` (the routes and containers remain the truth about what runs).
+ */
+function parseRecord(text) {
+    if (text === undefined || text.trim() === '')
+        return { record: EMPTY_RECORD, notes: [] };
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch {
+        return {
+            record: EMPTY_RECORD,
+            notes: ['the stored deploy record is not JSON; starting a new one'],
+        };
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+        return {
+            record: EMPTY_RECORD,
+            notes: ['the stored deploy record is not an object; starting a new one'],
+        };
+    const o = doc;
+    const history = Array.isArray(o.history)
+        ? o.history.filter((h) => !!h &&
+            typeof h === 'object' &&
+            asColor(h.color) !== null &&
+            typeof h.digest === 'string')
+        : [];
+    const p = o.pending;
+    const pending = p && typeof p === 'object' && asColor(p.color) && typeof p.digest === 'string' ? p : undefined;
+    const switchedAt = asString(o.switchedAt);
+    const retireAfter = asString(o.retireAfter);
+    return {
+        record: {
+            live: asColor(o.live),
+            previous: asColor(o.previous),
+            ...(switchedAt !== undefined && { switchedAt }),
+            ...(retireAfter !== undefined && { retireAfter }),
+            ...(pending && { pending }),
+            history: history.slice(0, HISTORY_LENGTH),
+        },
+        notes: [],
+    };
+}
+/** The record after live traffic moved to `entry.color` at `now`. */
+function recordSwitch(record, entry, now, keepPreviousMs) {
+    const previous = record.live !== null && record.live !== entry.color ? record.live : null;
+    return {
+        live: entry.color,
+        previous,
+        switchedAt: new Date(now).toISOString(),
+        ...(previous !== null && { retireAfter: new Date(now + keepPreviousMs).toISOString() }),
+        history: [entry, ...record.history].slice(0, HISTORY_LENGTH),
+    };
+}
+/** The record with a color waiting for promotion (or none). */
+function record_recordPending(record, pending) {
+    const rest = record_recordOf({ ...record, pending: undefined });
+    return pending ? { ...rest, pending } : rest;
+}
+/**
+ * Brings the record in line with the route the proxy really has (a run killed between the switch
+ * and the write leaves them apart). Returns the record unchanged when they agree.
+ */
+function reconcile(record, routedLive, now) {
+    if (record.live === routedLive)
+        return { record };
+    const note = `the record said live=${record.live ?? 'none'} but the proxy routes live=${routedLive ?? 'none'}; the record now follows the proxy`;
+    return {
+        record: {
+            ...record,
+            live: routedLive,
+            previous: record.live,
+            switchedAt: new Date(now).toISOString(),
+        },
+        note,
+    };
+}
+/** Only the record's own fields of a state (what is stored; colors and notes are read live). */
+function record_recordOf(s) {
+    return {
+        live: s.live,
+        previous: s.previous,
+        ...(s.switchedAt !== undefined && { switchedAt: s.switchedAt }),
+        ...(s.retireAfter !== undefined && { retireAfter: s.retireAfter }),
+        ...(s.pending !== undefined && { pending: s.pending }),
+        history: s.history,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/ready.ts
+/** Waiting for a new color to be ready: container state, Docker health, and an HTTP check through the preview route. */
+
+
+/** How often a progress line is written while waiting. */
+const PROGRESS_EVERY_MS = 5_000;
+/** The health check's URL on the preview route. */
+function ready_healthUrl(previewUrl, path) {
+    return `${previewUrl.replace(/\/+$/, '')}${path}`;
+}
+/**
+ * Polls a color until it is ready or `timeoutMs` passes: the container runs (a crash or exit ends
+ * the wait at once), its Docker health check (if any) says healthy, the proxy routes the preview
+ * to it, and the HTTP health check passes through the preview URL.
+ */
+async function ready_waitReady(target, color, health, timeoutMs, deps) {
+    const { clock, log } = deps;
+    const start = clock.now();
+    const deadline = start + timeoutMs;
+    const url = ready_healthUrl(target.previewUrl, health.path);
+    const check = {
+        name: 'health',
+        method: 'GET',
+        url,
+        headers: { 'User-Agent': 'switchyard-deploy' },
+        expectStatus: health.expectStatus,
+        bodyContains: health.bodyContains,
+        json: health.json,
+        timeoutMs: health.timeoutMs,
+        continueOnFailure: false,
+        followRedirects: false,
+    };
+    let lastProgress = start;
+    let checks = 0;
+    for (;;) {
+        const r = await target.readiness(color);
+        const elapsedMs = clock.now() - start;
+        if (r.failed)
+            return { ready: false, elapsedMs, checks, reason: r.detail };
+        let httpReason = '';
+        if (r.running && r.routed && (r.health === 'none' || r.health === 'healthy')) {
+            checks++;
+            const a = await attemptCheck(check, deps.http, []);
+            if (a.ok)
+                return { ready: true, elapsedMs: clock.now() - start, checks };
+            httpReason = `GET ${url}: ${a.reason ?? 'failed'}`;
+        }
+        const now = clock.now();
+        const why = [r.detail, httpReason].filter(Boolean).join('; ');
+        if (now >= deadline)
+            return {
+                ready: false,
+                elapsedMs: now - start,
+                checks,
+                reason: `not ready after ${duration_formatDuration(timeoutMs)} (ready-timeout): ${why}`,
+            };
+        if (now - lastProgress >= PROGRESS_EVERY_MS) {
+            log.info(`waiting for ${color}: ${why} (${duration_formatDuration(now - start)} of ${duration_formatDuration(timeoutMs)})`);
+            lastProgress = now;
+        }
+        await clock.sleep(Math.min(health.intervalMs, deadline - now));
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/bluegreen.ts
+/**
+ * Blue-green over any {@link Target}: deploy (start the idle color, wait ready, switch), promote
+ * (switch to a color started with promote: false), status. Written once; targets only supply the
+ * primitive steps. Live traffic moves only in `switchTo`, and only after the new color is ready.
+ */
+
+
+
+
+/** The live color's status, if any. */
+function bluegreen_liveStatus(s) {
+    return s.live ? s.colors[s.live] : undefined;
+}
+/** A human version for an image: the input, the image label, the tag, or a short digest. */
+function versionOf(ref, image, given) {
+    if (given)
+        return given;
+    if (image.version)
+        return image.version;
+    const name = ref.replace(/@sha256:[a-f0-9]+$/, '');
+    const colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/'))
+        return name.slice(colon + 1);
+    return image.digest.replace(/^sha256:/, '').slice(0, 12);
+}
+/** A state whose record fields are replaced by `record` (a field the record lacks is gone). */
+function withRecord(state, record) {
+    return { colors: state.colors, exists: state.exists, notes: state.notes, ...record_recordOf(record) };
+}
+/** Deploys an image: start it in the idle color, wait until ready, switch unless `promote` is false. */
+async function deploy(target, req, deps) {
+    const { log, clock } = deps;
+    await bluegreen_connect(target, log);
+    const image = await deps.log.group(`Pull ${req.image}`, () => target.resolveImage(req.image, req.pull));
+    log.info(`Image ${req.image} is ${image.pinned}`);
+    return bluegreen_withLock(target, req, deps, async () => {
+        const router = await target.prepare();
+        const before = await bluegreen_readState(target, log);
+        const live = bluegreen_liveStatus(before);
+        if (live && live.digest === image.digest && live.running) {
+            // Saved even so: it clears a stale pending entry and stores a record reconciled with the proxy.
+            const record = recordPending(before, undefined);
+            await target.saveRecord(record);
+            return {
+                action: 'deploy',
+                changed: false,
+                switched: false,
+                before,
+                after: withRecord(before, record),
+                color: live.color,
+                url: target.url,
+                previewUrl: target.previewUrl,
+                router,
+                message: `${req.image} (${image.digest}) is already live on ${live.color}: nothing to do`,
+            };
+        }
+        const color = before.live ? otherColor(before.live) : 'blue';
+        const release = {
+            image: req.image,
+            digest: image.digest,
+            version: versionOf(req.image, image, req.version),
+            deployId: req.holder.deployId,
+            actor: req.holder.actor,
+            createdAt: new Date(clock.now()).toISOString(),
+        };
+        const replaced = before.colors[color];
+        await log.group(`Start ${color}: ${req.image}`, async () => {
+            if (replaced)
+                log.info(`replacing the ${replaced.running ? 'warm' : 'stopped'} ${color} (${replaced.image})`);
+            await target.start(color, image, release);
+        });
+        const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
+        if (!ready.ready)
+            await failStart(target, color, ready, req.keepFailed, before, deps);
+        log.info(`${color} is ready after ${formatDuration(ready.elapsedMs)} (${ready.checks} health check(s) through ${healthUrl(target.previewUrl, req.health.path)})`);
+        if (!req.promote) {
+            const record = recordPending(before, {
+                color,
+                digest: image.digest,
+                deployId: release.deployId,
+            });
+            await target.saveRecord(record);
+            return {
+                action: 'deploy',
+                changed: true,
+                switched: false,
+                before,
+                // Read again for the new color's container; its notes were logged with `before`.
+                after: await target.status(),
+                color,
+                url: target.url,
+                previewUrl: target.previewUrl,
+                router,
+                ready,
+                message: `${req.image} is ready on ${color} at ${target.previewUrl}; live traffic stays on ${before.live ?? 'nothing'} until "action: promote"`,
+            };
+        }
+        return switchLive(target, color, 'deploy', before, req, deps, { router, ready });
+    });
+}
+/** Promotes the color a `promote: false` deploy left ready. */
+async function promote(target, req, deps) {
+    await bluegreen_connect(target, deps.log);
+    return bluegreen_withLock(target, req, deps, async () => {
+        const router = await target.prepare();
+        const before = await bluegreen_readState(target, deps.log);
+        const pending = before.pending;
+        const candidate = pending ? before.colors[pending.color] : undefined;
+        if (!pending ||
+            !candidate ||
+            candidate.digest !== pending.digest ||
+            pending.color === before.live)
+            throw new ActionError(`nothing to promote: no color is waiting (live is ${before.live ?? 'none'}). Run a deploy with promote: false first; to go back to the previous version, use rollback`);
+        const ready = await waitReady(target, pending.color, req.health, req.readyTimeoutMs, deps);
+        if (!ready.ready)
+            throw new ActionError(`${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`);
+        return switchLive(target, pending.color, 'promote', before, req, deps, { router, ready });
+    });
+}
+/** Reads the state, changing nothing. */
+async function bluegreen_status(target, deps) {
+    await bluegreen_connect(target, deps.log);
+    const state = await bluegreen_readState(target, deps.log);
+    for (const line of describeState(state))
+        deps.log.info(line);
+    return {
+        action: 'status',
+        changed: false,
+        switched: false,
+        before: state,
+        after: state,
+        url: target.url,
+        previewUrl: target.previewUrl,
+        message: state.live
+            ? `live: ${state.live} (${bluegreen_liveStatus(state)?.image ?? 'unknown image'})`
+            : 'nothing is live yet',
+    };
+}
+/**
+ * Moves live traffic to a ready `color`, records it (history entry `action`, with `reason`), and
+ * reports the result. The one place every switch goes through: deploy, promote and rollback.
+ */
+async function switchLive(target, color, action, before, req, deps, extra) {
+    const { clock, log } = deps;
+    const next = before.colors[color];
+    const t = clock.now();
+    const switchMs = await target.switchTo(color);
+    const prev = bluegreen_liveStatus(before);
+    log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${duration_formatDuration(switchMs)} (verified and saved after ${duration_formatDuration(clock.now() - t)})`);
+    const after0 = await target.status();
+    const started = after0.colors[color] ?? next;
+    const entry = {
+        at: new Date(clock.now()).toISOString(),
+        action,
+        color,
+        image: started?.image ?? '',
+        digest: started?.digest ?? '',
+        version: started?.version ?? '',
+        deployId: req.holder.deployId,
+        actor: req.holder.actor,
+        ...(before.live && { previousColor: before.live }),
+        ...(prev && { previousImage: prev.image, previousDigest: prev.digest }),
+        ...(extra.reason && { reason: extra.reason }),
+    };
+    const record = recordSwitch(before, entry, clock.now(), req.keepPreviousMs);
+    await target.saveRecord(record);
+    if (record.retireAfter)
+        log.info(`${before.live} stays warm until ${record.retireAfter} (keep-previous ${duration_formatDuration(req.keepPreviousMs)})`);
+    return {
+        action,
+        changed: true,
+        switched: true,
+        before,
+        // after0 was read before the record was saved: its "record disagrees" note is stale.
+        after: withRecord({ ...after0, notes: [] }, record),
+        color,
+        url: target.url,
+        previewUrl: target.previewUrl,
+        switchMs,
+        router: extra.router,
+        ready: extra.ready,
+        message: `${started?.image ?? color} is live on ${color}${prev ? `; ${prev.color} (${prev.image}) is kept warm` : ''}`,
+    };
+}
+/** Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode). */
+async function bluegreen_withLock(target, req, deps, body) {
+    deps.onLock?.(target.lockHandle(req.holder));
+    const lock = await target.lock(req.holder, {
+        timeoutMs: req.lockTimeoutMs,
+        // Long enough for the slowest honest deploy; a dead holder's lock expires after it.
+        ttlMs: req.readyTimeoutMs + 10 * 60_000,
+    });
+    try {
+        return await body();
+    }
+    finally {
+        await target.close();
+        await lock.release();
+    }
+}
+/** The target's state, its notes logged as warnings. */
+async function bluegreen_readState(target, log) {
+    const state = await target.status();
+    state.notes.forEach((n) => log.warning(n));
+    return state;
+}
+/** A new color that never got ready: show why, stop it (unless kept), leave traffic alone, fail. */
+async function failStart(target, color, ready, keepFailed, before, deps) {
+    await showLogs(target, color, deps);
+    if (!keepFailed)
+        await target.stop(color);
+    throw new ActionError(`the new ${color} did not become ready: ${ready.reason ?? 'unknown'}. ` +
+        `Live traffic was not touched (it stays on ${before.live ?? 'nothing'}); ${color} was ${keepFailed ? 'kept running for inspection (keep-failed)' : 'stopped'}`);
+}
+/** The last 50 log lines of a color that did not get ready, in a folded group. */
+async function showLogs(target, color, deps) {
+    await deps.log
+        .group(`Last log lines of ${color}`, async () => {
+        deps.log.info((await target.logs(color, 50)) || '(no output)');
+    })
+        .catch((e) => deps.log.warning(`could not read the ${color} logs: ${String(e)}`));
+}
+/** The state as log lines, one per color plus the live/previous facts. */
+function describeState(s) {
+    if (!s.exists)
+        return ['nothing deployed here yet (no proxy)'];
+    const lines = [
+        `live: ${s.live ?? 'none'}${s.switchedAt ? ` since ${s.switchedAt}` : ''}`,
+        ...(s.previous
+            ? [
+                s.colors[s.previous] && !s.colors[s.previous]?.running
+                    ? `previous: ${s.previous}, retired (a rollback redeploys it)`
+                    : `previous: ${s.previous}, warm until ${s.retireAfter ?? 'unknown'}`,
+            ]
+            : []),
+        ...(s.pending ? [`waiting for promotion: ${s.pending.color}`] : []),
+    ];
+    for (const c of COLORS) {
+        const x = s.colors[c];
+        if (x)
+            lines.push(`${c}: ${x.image} (version ${x.version}, ${x.state}${x.health !== 'none' ? `, ${x.health}` : ''}, started ${x.createdAt} by ${x.actor})`);
+    }
+    return lines;
+}
+/** Checks the target answers and logs what it is; every mode starts here. */
+async function bluegreen_connect(target, log) {
+    log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/plan.ts
+/** Dry-run: what a deploy would do, read from the target without changing it. */
+
+
+
+
+/** The steps of a deploy, as sentences (pure). `image` is undefined when the target lacks it. */
+function planSteps(state, image, req, target) {
+    const steps = [];
+    if (!image && req.pull === 'never') {
+        steps.push(`stop with an error: ${req.image} is not on the target and pull is "never"`);
+        return steps;
+    }
+    steps.push(image && req.pull !== 'always'
+        ? `use ${req.image} already on the target (${image.pinned})`
+        : `pull ${req.image}${image ? ` (the target has ${image.digest} now)` : ''}`);
+    steps.push(`take the deploy lock (wait up to ${formatDuration(req.lockTimeoutMs)})`);
+    if (!state.exists)
+        steps.push(`create the proxy, its network and volume, serving ${target.url} (preview ${target.previewUrl})`);
+    const live = liveStatus(state);
+    if (live && image && live.digest === image.digest && live.running) {
+        steps.push(`stop: ${req.image} is already live on ${live.color} (no change)`);
+        return steps;
+    }
+    const color = state.live ? otherColor(state.live) : 'blue';
+    const replaced = state.colors[color];
+    steps.push(`start ${req.image} as ${color}${replaced ? `, replacing the ${replaced.running ? 'running' : 'stopped'} ${color} (${replaced.image})` : ''}; ${state.live ? `${state.live} stays untouched` : 'nothing is live yet'}`);
+    steps.push(`wait until ${color} is ready: container running, Docker health if the image has one, GET ${healthUrl(target.previewUrl, req.health.path)} (up to ${formatDuration(req.readyTimeoutMs)})`);
+    if (req.promote) {
+        steps.push(`switch live traffic ${state.live ?? 'none'} → ${color} (one runtime call on the proxy)`);
+        if (state.live)
+            steps.push(`keep ${state.live} warm for ${formatDuration(req.keepPreviousMs)}`);
+    }
+    else {
+        steps.push(`leave live traffic on ${state.live ?? 'nothing'}; ${color} waits at ${target.previewUrl} for "action: promote"`);
+    }
+    return steps;
+}
+/** Reads the target and returns the plan; changes nothing (no pull, no lock, no container). */
+async function plan(target, req, deps) {
+    await connect(target, deps.log);
+    const state = await target.status();
+    const image = await target.findImage(req.image);
+    const steps = planSteps(state, image, req, target);
+    deps.log.info(`Dry run: a deploy would\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}`);
+    return {
+        action: 'plan',
+        changed: false,
+        switched: false,
+        before: state,
+        after: state,
+        url: target.url,
+        previewUrl: target.previewUrl,
+        plan: steps,
+        message: 'dry run: nothing was changed',
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/cli.ts
+/** The docker CLI as switchyard uses it: argument arrays, the configured host, clear errors. */
+
+/** The daemon did not answer: every docker command would fail the same way. */
+class DockerUnreachableError extends errors_ActionError {
+    name = 'DockerUnreachableError';
+}
+const UNREACHABLE = [
+    /Cannot connect to the Docker daemon/i,
+    /error during connect/i,
+    /Is the docker daemon running/i,
+    /context ".*" does not exist/i,
+    /ssh: (connect to host|Could not resolve)/i,
+];
+/** How a host is named in messages (no credentials). */
+function describeHost(host) {
+    if (host.kind === 'local')
+        return 'the local Docker daemon';
+    if (host.kind === 'context')
+        return `docker context ${host.name}`;
+    // Up to the last @ before the host: a password may itself contain @.
+    return `DOCKER_HOST ${host.url.replace(/\/\/[^/]*@/, (m) => (m.includes(':') ? '//***@' : m))}`;
+}
+/** Runs `docker` against one host. */
+class DockerCli {
+    exec;
+    host;
+    constructor(exec, host) {
+        this.exec = exec;
+        this.host = host;
+    }
+    /** The argv prefix and env that select the host (also what a post step needs). */
+    get selector() {
+        if (this.host.kind === 'context')
+            return { args: ['--context', this.host.name], env: {} };
+        if (this.host.kind === 'host')
+            return { args: [], env: { DOCKER_HOST: this.host.url } };
+        return { args: [], env: {} };
+    }
+    /** Runs one docker command; a daemon that can't be reached becomes a {@link DockerUnreachableError}. */
+    async run(args, options = {}) {
+        const { args: pre, env } = this.selector;
+        try {
+            const result = await this.exec.run('docker', [...pre, ...args], {
+                ...options,
+                env: { ...env, ...options.env },
+            });
+            if (result.exitCode !== 0 && this.unreachable(result.stderr))
+                throw this.unreachableError(result.stderr);
+            return result;
+        }
+        catch (error) {
+            if (error instanceof exec_ExecError && this.unreachable(error.result.stderr))
+                throw this.unreachableError(error.result.stderr);
+            throw error;
+        }
+    }
+    /** stdout of a command, trimmed. */
+    async text(args, options = {}) {
+        return (await this.run(args, options)).stdout.trim();
+    }
+    /** Whether a command succeeds (exit 0), for existence checks. */
+    async ok(args) {
+        return (await this.run(args, { allowFailure: true, quiet: true })).exitCode === 0;
+    }
+    unreachable(stderr) {
+        // "Error response from daemon" means the daemon answered (e.g. a registry it could not reach).
+        return UNREACHABLE.some((r) => r.test(stderr)) && !/Error response from daemon/i.test(stderr);
+    }
+    unreachableError(stderr) {
+        const line = stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
+        return new DockerUnreachableError(`cannot reach ${describeHost(this.host)}: ${line}. Check that dockerd runs there and that docker-host is right`);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/haproxy.ts
+/**
+ * HAProxy as the Docker target's router (DESIGN.md §3), as pure functions: the config file, the
+ * color map, and parsers for the runtime API's answers. The live frontend picks its backend per
+ * request from a map (`live → blue|green`), so a switch is one `set map` on the admin socket: no
+ * reload, no dropped keep-alive request. The map file is rewritten too, so a restart keeps the color.
+ */
+
+/** The haproxy.cfg for one app+environment. Deterministic: same input, same text. */
+function renderConfig(c) {
+    const backends = contract_COLORS.map((color) => [
+        `backend be_${color}`,
+        // Docker's DNS resolves the container name; a replaced container's new address is picked
+        // up by the resolver, and the deploy also sets it on the runtime API before any switch.
+        `  server app ${c.prefix}-${color}:${c.containerPort} resolvers docker init-addr libc,none`,
+    ].join('\n'));
+    const route = (key) => `  use_backend be_%[str(${key}),map(${PROXY_FILES.map},none)]`;
+    return [
+        `# Written by switchyard for ${c.app} (${c.environment}). Do not edit: every deploy rewrites it.`,
+        `# The live color is in ${PROXY_FILES.map}; switches go through the admin socket.`,
+        'global',
+        `  stats socket ${ADMIN_SOCKET} mode 600 level admin`,
+        '  stats timeout 10s',
+        '  log stdout format raw daemon notice',
+        '',
+        'resolvers docker',
+        '  nameserver dns 127.0.0.11:53',
+        '  timeout resolve 1s',
+        '  timeout retry 1s',
+        '  hold valid 10s',
+        '  hold obsolete 10s',
+        '  hold nx 10s',
+        '',
+        'defaults',
+        '  mode http',
+        '  log global',
+        '  option http-keep-alive',
+        '  timeout connect 5s',
+        '  timeout client 60s',
+        '  timeout server 60s',
+        '  timeout http-request 10s',
+        ...c.defaults.map((l) => `  ${l.trim()}`),
+        '',
+        'frontend live',
+        `  bind :${PROXY_PORTS.live}`,
+        route('live'),
+        '  default_backend be_none',
+        '',
+        'frontend preview',
+        `  bind :${PROXY_PORTS.preview}`,
+        route('preview'),
+        '  default_backend be_none',
+        '',
+        'backend be_none',
+        '  http-request return status 503 content-type text/plain string "switchyard: no color is routed here yet"',
+        '',
+        ...backends.flatMap((b) => [b, '']),
+    ].join('\n');
+}
+/**
+ * The map file: always both keys, `live <color|none>` and `preview <color|none>`, so the runtime
+ * API can `set map` either one (it only sets existing keys). `none` routes to be_none (503).
+ */
+function renderMap(routes) {
+    return `live ${routes.live ?? 'none'}\npreview ${routes.preview ?? 'none'}\n`;
+}
+/** Reads a map file or a `show map` answer (`0x55… live green` lines). */
+function parseMap(text) {
+    const routes = { live: null, preview: null };
+    for (const line of text.split('\n')) {
+        const parts = line.trim().split(/\s+/);
+        const [key, value] = parts.length === 3 ? parts.slice(1) : parts;
+        const color = contract_COLORS.find((c) => c === value);
+        if ((key === 'live' || key === 'preview') && color)
+            routes[key] = color;
+    }
+    return routes;
+}
+/** The runtime commands that set both routes, `;`-separated (one admin-socket connection). */
+function switchCommands(routes) {
+    return ['live', 'preview']
+        .map((k) => `set map ${PROXY_FILES.map} ${k} ${routes[k] ?? 'none'}`)
+        .join(';');
+}
+/** Parses `show servers state` (version line, `#` header, one line per server). */
+function parseServersState(text) {
+    const lines = text.split('\n').map((l) => l.trim());
+    const header = lines
+        .find((l) => l.startsWith('# be_id'))
+        ?.slice(2)
+        .split(/\s+/) ?? [];
+    const col = (name) => header.indexOf(name);
+    return lines
+        .filter((l) => l !== '' && !l.startsWith('#') && l.split(/\s+/).length > 5)
+        .map((l) => {
+        const f = l.split(/\s+/);
+        return {
+            backend: f[col('be_name')] ?? '',
+            address: f[col('srv_addr')] ?? '',
+            operational: Number(f[col('srv_op_state')] ?? -1),
+            admin: Number(f[col('srv_admin_state')] ?? -1),
+        };
+    });
+}
+/**
+ * Whether an answer of the runtime API reports a failure. It always answers with exit 0; errors
+ * are text (`Unknown command`, `No such …`, `Permission denied`, …).
+ */
+function runtimeError(answer) {
+    const text = answer.trim();
+    if (text === '')
+        return undefined;
+    const bad = /unknown|no such|not found|denied|invalid|error|require|can't|cannot|missing|expects/i;
+    return text
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => bad.test(l));
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/semver.ts
+/** Semantic versions (semver.org 2.0.0): parsing a git tag such as `v1.4.2`, and precedence. */
+const NUM = '0|[1-9]\\d*';
+const ID = `(?:${NUM}|\\d*[a-zA-Z-][0-9a-zA-Z-]*)`;
+const SEMVER = new RegExp(`^[vV]?(${NUM})\\.(${NUM})\\.(${NUM})(?:-(${ID}(?:\\.${ID})*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$`);
+/** Parses `1.4.2`, `v1.4.2`, `1.3.0-rc.1+build.5`; undefined when the text is not a semver. */
+function semver_parseSemver(text) {
+    const m = SEMVER.exec(text.trim());
+    if (!m)
+        return undefined;
+    const [, major = '', minor = '', patch = '', pre, build] = m;
+    const nums = [major, minor, patch].map(Number);
+    if (nums.some((n) => !Number.isSafeInteger(n)))
+        return undefined;
+    return {
+        major: nums[0] ?? 0,
+        minor: nums[1] ?? 0,
+        patch: nums[2] ?? 0,
+        prerelease: pre ? pre.split('.') : [],
+        build: build ?? '',
+        raw: text.trim(),
+    };
+}
+/** `1.4.2`, `1.3.0-rc.1`, `1.0.0+build.5`: the version without a `v` prefix. */
+function semver_formatSemver(v) {
+    const pre = v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
+    return `${v.major}.${v.minor}.${v.patch}${pre}${v.build ? `+${v.build}` : ''}`;
+}
+function semver_isPrerelease(v) {
+    return v.prerelease.length > 0;
+}
+function compareIdentifiers(a, b) {
+    const an = /^\d+$/.test(a);
+    const bn = /^\d+$/.test(b);
+    if (an && bn)
+        return Number(a) - Number(b);
+    if (an)
+        return -1;
+    if (bn)
+        return 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** Semver precedence: negative when a < b, 0 when equal (build metadata ignored), positive when a > b. */
+function semver_compareSemver(a, b) {
+    const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+    if (core !== 0)
+        return core;
+    if (!a.prerelease.length || !b.prerelease.length)
+        return b.prerelease.length - a.prerelease.length;
+    for (let i = 0; i < Math.max(a.prerelease.length, b.prerelease.length); i++) {
+        const x = a.prerelease[i];
+        const y = b.prerelease[i];
+        if (x === undefined)
+            return -1;
+        if (y === undefined)
+            return 1;
+        const c = compareIdentifiers(x, y);
+        if (c !== 0)
+            return c;
+    }
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/tag-rules.ts
+/**
+ * Tag rules, one per line, in docker/metadata-action's syntax: `type=semver,pattern={{version}}`,
+ * `type=ref,event=branch`, `type=sha`, `type=raw,value=stable`, `type=schedule,pattern=nightly`,
+ * `type=edge`. A line without `type=` is a raw tag. Every rule takes `prefix`, `suffix` and `enable`.
+ */
+
+/** Placeholders of a semver pattern. */
+const SEMVER_PLACEHOLDERS = (/* unused pure expression or super */ null && (['raw', 'version', 'major', 'minor', 'patch']));
+/** Expressions allowed in values, prefixes, suffixes, schedule patterns and `enable`. */
+const EXPRESSIONS = (/* unused pure expression or super */ null && (['branch', 'tag', 'sha', 'base_ref', 'is_default_branch']));
+const tag_rules_KEYS = {
+    semver: ['pattern', 'value'],
+    ref: ['event'],
+    sha: ['format'],
+    raw: ['value'],
+    schedule: ['pattern'],
+    edge: ['branch'],
+};
+const COMMON_KEYS = (/* unused pure expression or super */ null && (['type', 'prefix', 'suffix', 'enable']));
+const PLACEHOLDER = /\{\{\s*([a-z_]+)(?:\s+'([^']*)')?\s*\}\}/g;
+const HAS_PLACEHOLDER = new RegExp(PLACEHOLDER.source);
+/** Splits one rule line on commas outside double quotes; `"a,b"` keeps its comma. */
+function splitFields(line) {
+    const fields = [];
+    let cur = '';
+    let quoted = false;
+    for (const ch of line) {
+        if (ch === '"')
+            quoted = !quoted;
+        else if (ch === ',' && !quoted) {
+            fields.push(cur.trim());
+            cur = '';
+        }
+        else
+            cur += ch;
+    }
+    if (quoted)
+        throw new Error('has an unclosed double quote');
+    fields.push(cur.trim());
+    return fields.filter((f) => f !== '');
+}
+function checkExpressions(text, allowed, fail) {
+    for (const m of text.matchAll(PLACEHOLDER)) {
+        const name = m[1] ?? '';
+        if (name === 'date') {
+            if (m[2] === undefined)
+                fail(`{{date}} needs a format, e.g. {{date 'YYYYMMDD'}}`);
+            continue;
+        }
+        if (!allowed.includes(name))
+            fail(`{{${name}}} is not a known placeholder here (known: ${allowed.map((a) => `{{${a}}}`).join(', ')}, {{date 'FORMAT'}})`);
+    }
+    const stray = text.replace(PLACEHOLDER, '');
+    if (stray.includes('{{') || stray.includes('}}'))
+        fail(`"${text}" has an unbalanced {{ or }}`);
+}
+/** Parses one rule line; `name` is the input to blame (e.g. `tags` line 3). */
+function parseTagRule(name, line) {
+    const fail = (problem) => {
+        throw new InputError(name, line, problem, 'Write rules like type=semver,pattern={{version}} / type=ref,event=branch / type=sha / type=raw,value=stable (see the build-image README)');
+    };
+    let fields;
+    try {
+        fields = splitFields(line);
+    }
+    catch (e) {
+        return fail(e.message);
+    }
+    if (!fields.some((f) => f.startsWith('type=')) &&
+        fields.length === 1 &&
+        !fields[0]?.includes('='))
+        fields = ['type=raw', `value=${fields[0] ?? ''}`];
+    const kv = new Map();
+    for (const f of fields) {
+        const eq = f.indexOf('=');
+        if (eq <= 0)
+            fail(`"${f}" is not key=value`);
+        const key = f.slice(0, eq).trim();
+        if (kv.has(key))
+            fail(`sets ${key} twice`);
+        kv.set(key, f.slice(eq + 1).trim());
+    }
+    const type = kv.get('type') ?? 'raw';
+    if (!(type in tag_rules_KEYS))
+        fail(`type "${type}" is unknown (known: ${Object.keys(tag_rules_KEYS).join(', ')})`);
+    const t = type;
+    for (const key of kv.keys())
+        if (!COMMON_KEYS.includes(key) && !tag_rules_KEYS[t].includes(key))
+            fail(`"${key}" is not an attribute of type=${t} (it takes ${[...tag_rules_KEYS[t], 'prefix', 'suffix', 'enable'].join(', ')})`);
+    const common = {
+        prefix: kv.get('prefix') ?? '',
+        suffix: kv.get('suffix') ?? '',
+        enable: kv.get('enable') ?? 'true',
+        source: line,
+    };
+    for (const key of ['prefix', 'suffix', 'enable'])
+        checkExpressions(common[key], EXPRESSIONS, fail);
+    if (!/^(true|false)$/.test(common.enable) && !HAS_PLACEHOLDER.test(common.enable))
+        fail(`enable must be true, false or an expression such as {{is_default_branch}}`);
+    switch (t) {
+        case 'semver': {
+            const pattern = kv.get('pattern');
+            if (!pattern)
+                return fail('type=semver needs a pattern, e.g. pattern={{version}}');
+            checkExpressions(pattern, SEMVER_PLACEHOLDERS, fail);
+            if (![...pattern.matchAll(PLACEHOLDER)].some((m) => SEMVER_PLACEHOLDERS.includes(m[1])))
+                fail(`pattern "${pattern}" uses none of ${SEMVER_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`);
+            const value = kv.get('value');
+            if (value !== undefined)
+                checkExpressions(value, EXPRESSIONS, fail);
+            return { ...common, type: t, pattern, ...(value ? { value } : {}) };
+        }
+        case 'ref': {
+            const event = kv.get('event');
+            if (event !== 'branch' && event !== 'tag' && event !== 'pr')
+                return fail(`type=ref needs event=branch, event=tag or event=pr${event ? `, not "${event}"` : ''}`);
+            return {
+                ...common,
+                type: t,
+                event,
+                prefix: kv.get('prefix') ?? (event === 'pr' ? 'pr-' : ''),
+            };
+        }
+        case 'sha': {
+            const format = kv.get('format') ?? 'short';
+            if (format !== 'short' && format !== 'long')
+                return fail(`format must be short or long, not "${format}"`);
+            return { ...common, type: t, format, prefix: kv.get('prefix') ?? 'sha-' };
+        }
+        case 'raw': {
+            const value = kv.get('value');
+            if (!value)
+                return fail('type=raw needs a value, e.g. value=stable');
+            checkExpressions(value, EXPRESSIONS, fail);
+            return { ...common, type: t, value };
+        }
+        case 'schedule': {
+            const pattern = kv.get('pattern') ?? 'nightly';
+            checkExpressions(pattern, EXPRESSIONS, fail);
+            return { ...common, type: t, pattern };
+        }
+        case 'edge': {
+            const branch = kv.get('branch');
+            return { ...common, type: t, ...(branch ? { branch } : {}) };
+        }
+    }
+}
+/** Parses the `tags` input: one rule per line; blank lines and `#` comments are skipped. */
+function parseTagRules(name, raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((line, i) => ({ line: line.trim(), i }))
+        .filter(({ line }) => line !== '' && !line.startsWith('#'))
+        .map(({ line, i }) => parseTagRule(`${name} (line ${i + 1})`, line));
+}
+/**
+ * The rules used when `tags` is empty: semver tags for a semver git tag, the tag name for any other
+ * git tag, the branch for branch builds, `pr-N` for pull requests, `sha-<7>` always, and `nightly`
+ * on schedule events.
+ */
+function defaultTagRules(gitTagIsSemver) {
+    return [
+        'type=schedule',
+        'type=semver,pattern={{version}}',
+        'type=semver,pattern={{major}}.{{minor}}',
+        'type=semver,pattern={{major}}',
+        ...(gitTagIsSemver ? [] : ['type=ref,event=tag']),
+        'type=ref,event=branch',
+        'type=ref,event=pr',
+        'type=sha',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/tags.ts
+/**
+ * Tags from rules and the git context: a pure function, table-tested. Past metadata-action:
+ * `latest`, `{{major}}` and `{{major}}.{{minor}}` go only to the newest release that they cover, and
+ * never to a pre-release, so a backported `v1.2.9` does not steal `latest` or `1` from `v1.4.2`.
+ */
+
+
+
+/** Longest tag the OCI distribution spec allows. */
+const MAX_TAG_LENGTH = 128;
+/** Lower case, `[a-z0-9_.-]` only, not starting with `.` or `-`, at most 128 characters. */
+function sanitizeTag(raw) {
+    return raw
+        .toLowerCase()
+        .replace(/[^a-z0-9_.-]/g, '-')
+        .replace(/^[.-]+/, '')
+        .slice(0, MAX_TAG_LENGTH);
+}
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+/** Formats a date in UTC with the tokens YYYY, YY, MM, DD, HH, mm, ss. */
+function formatDate(date, format) {
+    const parts = {
+        YYYY: String(date.getUTCFullYear()),
+        YY: pad(date.getUTCFullYear() % 100),
+        MM: pad(date.getUTCMonth() + 1),
+        DD: pad(date.getUTCDate()),
+        HH: pad(date.getUTCHours()),
+        mm: pad(date.getUTCMinutes()),
+        ss: pad(date.getUTCSeconds()),
+    };
+    return format.replace(/YYYY|YY|MM|DD|HH|mm|ss/g, (t) => parts[t] ?? t);
+}
+/** Replaces `{{branch}}`, `{{tag}}`, `{{sha}}`, `{{base_ref}}`, `{{is_default_branch}}`, `{{date 'F'}}`. */
+function expand(text, ctx) {
+    return text.replace(/\{\{\s*([a-z_]+)(?:\s+'([^']*)')?\s*\}\}/g, (_, name, fmt) => {
+        switch (name) {
+            case 'branch':
+                return branchOf(ctx) ?? '';
+            case 'tag':
+                return tagOf(ctx) ?? '';
+            case 'sha':
+                return ctx.sha.slice(0, 7);
+            case 'base_ref':
+                return ctx.baseRef ?? '';
+            case 'is_default_branch':
+                return String(isDefaultBranch(ctx));
+            case 'date':
+                return formatDate(ctx.date, fmt ?? 'YYYYMMDD');
+            default:
+                return '';
+        }
+    });
+}
+/** Which release line a semver pattern follows: exact (`{{version}}`), `{{major}}.{{minor}}`, `{{major}}`. */
+function floating(pattern) {
+    if (/\{\{\s*(version|raw|patch)\s*\}\}/.test(pattern))
+        return 'none';
+    if (/\{\{\s*minor\s*\}\}/.test(pattern))
+        return 'minor';
+    return 'major';
+}
+function renderSemver(pattern, v) {
+    const values = {
+        raw: v.raw,
+        version: formatSemver(v),
+        major: String(v.major),
+        minor: String(v.minor),
+        patch: String(v.patch),
+    };
+    return pattern.replace(/\{\{\s*([a-z]+)\s*\}\}/g, (m, k) => values[k] ?? m);
+}
+/** The newer stable release that keeps `v` from a floating tag, if any. */
+function newerRelease(v, scope, ctx) {
+    return ctx.existingTags
+        .map(parseSemver)
+        .filter((e) => e !== undefined && !isPrerelease(e))
+        .filter((e) => scope === 'all' || (e.major === v.major && (scope === 'major' || e.minor === v.minor)))
+        .filter((e) => compareSemver(e, v) > 0)
+        .sort(compareSemver)
+        .at(-1);
+}
+function semverOutcome(rule, ctx) {
+    const source = rule.value !== undefined ? expand(rule.value, ctx) : tagOf(ctx);
+    if (!source)
+        return {};
+    const v = parseSemver(source);
+    if (!v)
+        return { note: `"${source}" is not a semantic version: ${rule.source} made no tag` };
+    const kind = floating(rule.pattern);
+    if (kind !== 'none') {
+        const what = kind === 'major' ? `${v.major}` : `${v.major}.${v.minor}`;
+        if (isPrerelease(v))
+            return {
+                semver: v,
+                note: `${formatSemver(v)} is a pre-release: no "${renderSemver(rule.pattern, v)}" tag (${rule.source})`,
+            };
+        const newer = newerRelease(v, kind, ctx);
+        if (newer)
+            return {
+                semver: v,
+                note: `${formatSemver(v)} is older than ${newer.raw}: "${what}" stays with the newer release (${rule.source})`,
+            };
+    }
+    // The parser allows {{date 'F'}} in a semver pattern too; renderSemver leaves it for expand.
+    return { semver: v, value: expand(renderSemver(rule.pattern, v), ctx) };
+}
+function ruleOutcome(rule, ctx) {
+    switch (rule.type) {
+        case 'semver':
+            return semverOutcome(rule, ctx);
+        case 'ref': {
+            if (rule.event === 'tag')
+                return { value: tagOf(ctx) };
+            if (rule.event === 'branch')
+                return ctx.event.startsWith('pull_request') ? {} : { value: branchOf(ctx) };
+            const pr = prOf(ctx);
+            return pr === undefined ? {} : { value: String(pr) };
+        }
+        case 'sha':
+            return { value: rule.format === 'long' ? ctx.sha : ctx.sha.slice(0, 7) };
+        case 'raw':
+            return { value: expand(rule.value, ctx) };
+        case 'schedule':
+            return ctx.event === 'schedule' ? { value: expand(rule.pattern, ctx) } : {};
+        case 'edge': {
+            const branch = rule.branch ?? ctx.defaultBranch;
+            return branch !== undefined && branchOf(ctx) === branch ? { value: 'edge' } : {};
+        }
+    }
+}
+function enabled(rule, ctx) {
+    const value = expand(rule.enable, ctx).trim();
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new InputError('tags', rule.source, `enable evaluates to "${value}"`, 'enable must come out as true or false');
+}
+/** Computes the image tags for a build. */
+function computeTags(rules, ctx, latest = 'auto') {
+    const tags = [];
+    const notes = [];
+    let release;
+    let latestAt = -1;
+    let shaTag;
+    for (const rule of rules) {
+        if (!enabled(rule, ctx))
+            continue;
+        const out = ruleOutcome(rule, ctx);
+        if (out.note)
+            notes.push(out.note);
+        if (out.semver && !release)
+            release = out.semver;
+        if (out.value === undefined || out.value === '')
+            continue;
+        const raw = `${expand(rule.prefix, ctx)}${out.value}${expand(rule.suffix, ctx)}`;
+        const tag = sanitizeTag(raw);
+        if (tag === '') {
+            notes.push(`"${raw}" has no character a tag may hold: ${rule.source} made no tag`);
+            continue;
+        }
+        if (tag !== raw)
+            notes.push(`"${raw}" became "${tag}" (tags are lower case [a-z0-9_.-], at most ${MAX_TAG_LENGTH})`);
+        if (tags.includes(tag))
+            continue;
+        tags.push(tag);
+        if (rule.type === 'semver')
+            latestAt = tags.length;
+        if (rule.type === 'sha' && shaTag === undefined)
+            shaTag = tag;
+    }
+    const wantLatest = latest === 'true' ||
+        (latest === 'auto' &&
+            release !== undefined &&
+            latestAt >= 0 &&
+            !isPrerelease(release) &&
+            !newerRelease(release, 'all', ctx));
+    if (latest === 'auto' && release && latestAt >= 0 && !wantLatest) {
+        const newer = newerRelease(release, 'all', ctx);
+        notes.push(isPrerelease(release)
+            ? `${formatSemver(release)} is a pre-release: no "latest" tag`
+            : `${formatSemver(release)} is older than ${newer?.raw ?? 'another release'}: no "latest" tag`);
+    }
+    if (wantLatest && !tags.includes('latest'))
+        tags.splice(latestAt >= 0 ? latestAt : tags.length, 0, 'latest');
+    const version = release ? formatSemver(release) : (shaTag ?? tags[0] ?? '');
+    return { tags, version, ...(release ? { semver: release } : {}), notes };
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/reference.ts
+/**
+ * Image names and registries, checked against the distribution reference grammar before anything
+ * runs: `[host[:port]/]path` with lower-case path components, tags `[\w][\w.-]{0,127}`.
+ */
+
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HOST = /^(?:localhost|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(?::\d{1,5})?$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+/** Docker Hub's name as users write it, and the host its API answers on. */
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_API = 'registry-1.docker.io';
+/** `host/path` or `path`: what `docker tag` and `docker push` take, without a tag. */
+function repository(name) {
+    return name.registry ? `${name.registry}/${name.path}` : name.path;
+}
+/** True when the first component names a registry host (has `.` or `:`, or is `localhost`). */
+function looksLikeHost(component) {
+    return component === 'localhost' || component.includes('.') || component.includes(':');
+}
+/** Parses the `registry` input: `host[:port]`, optionally with `https://`, never with a path. */
+function parseRegistry(input, raw) {
+    let s = raw.trim();
+    if (s === '')
+        return undefined;
+    const accepted = 'Give the registry as host[:port], e.g. ghcr.io or 127.0.0.1:5000; put the namespace in image';
+    const scheme = /^([a-z]+):\/\//i.exec(s);
+    if (scheme) {
+        if (!/^https?$/i.test(scheme[1] ?? ''))
+            throw new errors_InputError(input, raw, `has scheme ${scheme[1]}://`, accepted);
+        s = s.slice(scheme[0].length);
+    }
+    s = s.replace(/\/+$/, '');
+    if (s.includes('/'))
+        throw new errors_InputError(input, raw, `has a path (/${s.slice(s.indexOf('/') + 1)})`, accepted);
+    if (!HOST.test(s))
+        throw new errors_InputError(input, raw, 'is not a host[:port]', accepted);
+    const port = /:(\d+)$/.exec(s)?.[1];
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+        throw new errors_InputError(input, raw, `has port ${port}, outside 1-65535`, accepted);
+    return s.toLowerCase();
+}
+/**
+ * Parses the `image` input (no tag, no digest: tags come from the tag rules) and joins it with the
+ * `registry` input. A host in the image must agree with `registry` when both are given.
+ */
+function parseImageName(input, text, registry, 
+/** For callers that parse a part of a longer value: what to quote and what to suggest. */
+shown) {
+    const s = text.trim();
+    const raw = shown?.value ?? text;
+    const accepted = shown?.accepted ??
+        'Give a repository name such as team/app or ghcr.io/org/app: lower case, no tag (tags come from the tags input)';
+    if (s === '')
+        throw new errors_InputError(input, raw, 'is empty', accepted);
+    if (s.includes('@'))
+        throw new errors_InputError(input, raw, 'has a digest', accepted);
+    const parts = s.split('/');
+    let host;
+    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
+        host = parseRegistry(input, parts.shift() ?? '');
+    }
+    const last = parts[parts.length - 1] ?? '';
+    if (last.includes(':'))
+        throw new errors_InputError(input, raw, `has a tag (${last.slice(last.indexOf(':'))})`, accepted);
+    for (const c of parts)
+        if (!COMPONENT.test(c))
+            throw new errors_InputError(input, raw, `has an invalid path component "${c}"${c !== c.toLowerCase() ? ' (upper case)' : ''}`, accepted);
+    if (host && registry && host !== registry)
+        throw new errors_InputError(input, raw, `names registry ${host}, but the registry input is ${registry}`, 'Drop the host from image, or make the two agree');
+    let path = parts.join('/');
+    const reg = host ?? registry;
+    if (reg === DOCKER_HUB && !path.includes('/'))
+        path = `library/${path}`;
+    if ((reg ? reg.length + 1 : 0) + path.length > 255)
+        throw new errors_InputError(input, raw, 'is longer than 255 characters with its registry', accepted);
+    return { ...(reg ? { registry: reg } : {}), path };
+}
+/** True for a valid tag. */
+function isValidTag(tag) {
+    return TAG.test(tag);
+}
+/** The host the registry's HTTP API answers on (Docker Hub's differs from its name). */
+function reference_apiHost(registry) {
+    return registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
+}
+/** Loopback registries speak plain HTTP, as dockerd allows for 127.0.0.0/8 by default. */
+function reference_isLoopback(registry) {
+    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/**
+ * Parses an image reference to deploy: `[host[:port]/]path[:tag][@sha256:…]`. Without tag and
+ * digest the tag is `latest`, as docker would pull it (`latest` is allowed, but pinning is better).
+ */
+function parseImageReference(input, raw) {
+    const s = raw.trim();
+    const accepted = 'Give an image reference such as 127.0.0.1:5000/team/app:1.4.2, ghcr.io/org/app@sha256:<digest>, or the build-image output image-ref';
+    if (s === '')
+        throw new errors_InputError(input, raw, 'is empty', accepted);
+    let rest = s;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw new errors_InputError(input, raw, `has an invalid digest "${digest}"`, accepted);
+    }
+    let tag;
+    const slash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > slash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!isValidTag(tag))
+            throw new errors_InputError(input, raw, `has an invalid tag "${tag}"`, accepted);
+    }
+    const name = parseImageName(input, rest, undefined, { value: raw, accepted });
+    return { ...name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+/** The reference as docker takes it (Docker Hub names keep their short form). */
+function formatReference(ref) {
+    const path = ref.registry === DOCKER_HUB && ref.path.startsWith('library/') ? ref.path.slice(8) : ref.path;
+    const name = ref.registry && ref.registry !== DOCKER_HUB ? `${ref.registry}/${path}` : path;
+    return `${name}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/labels.ts
+const OCI = {
+    title: 'org.opencontainers.image.title',
+    description: 'org.opencontainers.image.description',
+    source: 'org.opencontainers.image.source',
+    url: 'org.opencontainers.image.url',
+    revision: 'org.opencontainers.image.revision',
+    version: 'org.opencontainers.image.version',
+    created: 'org.opencontainers.image.created',
+    licenses: 'org.opencontainers.image.licenses',
+};
+/** The automatic labels (only those whose value is known), then the user's, which win. */
+function imageLabels(facts, overrides) {
+    const source = facts.repo.htmlUrl ??
+        (facts.serverUrl && facts.repository
+            ? `${facts.serverUrl.replace(/\/+$/, '')}/${facts.repository}`
+            : undefined);
+    const auto = {
+        [OCI.title]: facts.repo.name ?? facts.repository?.split('/')[1],
+        [OCI.description]: facts.repo.description,
+        [OCI.source]: source,
+        [OCI.url]: facts.repo.homepage ?? source,
+        [OCI.revision]: facts.sha || undefined,
+        [OCI.version]: facts.version || undefined,
+        [OCI.created]: facts.created.toISOString(),
+        [OCI.licenses]: facts.repo.license,
+    };
+    const labels = {};
+    for (const [k, v] of Object.entries(auto))
+        if (v !== undefined && v !== '')
+            labels[k] = v;
+    return { ...labels, ...overrides };
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/registry.ts
+/**
+ * The registry's HTTP API (OCI distribution spec), read-only: the manifest digest a tag points to, and
+ * the manifest itself for the image size. Handles anonymous, Basic and Bearer-token registries.
+ */
+
+
+
+/** Backoff between retries of registry operations (push, login, reads). */
+const registry_REGISTRY_BACKOFF = { initialDelayMs: 1000, maxDelayMs: 10_000 };
+/** Every manifest type a build can push: OCI and Docker, single-platform and multi-platform. */
+const MANIFEST_TYPES = [
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+/** A registry request that got an HTTP error status. */
+class RegistryError extends errors_ActionError {
+    status;
+    name = 'RegistryError';
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
+}
+/** Parses `Bearer realm="…",service="…",scope="…"` into its scheme and parameters. */
+function parseChallenge(header) {
+    const m = /^\s*(\w+)\s*(.*)$/.exec(header) ?? [];
+    const params = {};
+    for (const p of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
+        params[(p[1] ?? '').toLowerCase()] = p[2] ?? '';
+    return { scheme: (m[1] ?? '').toLowerCase(), params };
+}
+function sizeOf(body) {
+    try {
+        const doc = JSON.parse(body);
+        if (!doc.layers)
+            return undefined;
+        return (doc.config?.size ?? 0) + doc.layers.reduce((sum, l) => sum + (l.size ?? 0), 0);
+    }
+    catch {
+        return undefined;
+    }
+}
+class registry_RegistryClient {
+    http;
+    registry;
+    credentials;
+    timeoutMs;
+    token;
+    base;
+    constructor(http, registry, credentials, timeoutMs = 15_000) {
+        this.http = http;
+        this.registry = registry;
+        this.credentials = credentials;
+        this.timeoutMs = timeoutMs;
+        this.base = `${isLoopback(registry) ? 'http' : 'https'}://${apiHost(registry)}`;
+    }
+    basic() {
+        const c = this.credentials;
+        return c ? `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` : undefined;
+    }
+    async send(method, url, accept) {
+        const auth = this.token ?? this.basic();
+        const headers = {
+            Accept: accept,
+            ...(auth ? { Authorization: auth } : {}),
+        };
+        return this.http.request({
+            method,
+            url,
+            headers,
+            timeoutMs: this.timeoutMs,
+            followRedirects: true,
+        });
+    }
+    /** Follows a Bearer challenge: asks the token service for a pull token for `path`. */
+    async authenticate(challenge, path) {
+        const { scheme, params } = parseChallenge(challenge);
+        if (scheme === 'basic') {
+            if (!this.credentials)
+                throw new RegistryError(`${this.registry} wants a login (Basic auth): set username and password`, 401);
+            this.token = this.basic();
+            return;
+        }
+        if (scheme !== 'bearer' || !params.realm)
+            throw new RegistryError(`${this.registry} sent an auth challenge this client does not speak: ${challenge}`, 401);
+        const url = new URL(params.realm);
+        if (params.service)
+            url.searchParams.set('service', params.service);
+        url.searchParams.set('scope', params.scope ?? `repository:${path}:pull`);
+        const basic = this.basic();
+        const res = await this.http.request({
+            method: 'GET',
+            url: url.toString(),
+            headers: basic ? { Authorization: basic } : {},
+            timeoutMs: this.timeoutMs,
+            followRedirects: true,
+        });
+        if (res.status !== 200)
+            throw new RegistryError(`${this.registry} token service answered ${res.status}`, res.status);
+        const body = JSON.parse(res.body);
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw new RegistryError(`${this.registry} token service sent no token`, res.status);
+        this.token = `Bearer ${token}`;
+    }
+    /** GET of a manifest by tag or digest, with its digest: from the registry's header, else the body's sha256. */
+    async manifest(path, reference) {
+        const url = `${this.base}/v2/${path}/manifests/${reference}`;
+        let res = await this.send('GET', url, MANIFEST_TYPES);
+        if (res.status === 401) {
+            await this.authenticate(res.headers['www-authenticate'] ?? '', path);
+            res = await this.send('GET', url, MANIFEST_TYPES);
+        }
+        if (res.status !== 200)
+            throw new RegistryError(`${this.registry}/${path}:${reference}: the registry answered ${res.status}${res.status === 404 ? ' (no such manifest)' : ''}`, res.status);
+        const digest = res.headers['docker-content-digest'] ??
+            `sha256:${createHash('sha256').update(res.body).digest('hex')}`;
+        const mediaType = res.headers['content-type']?.split(';')[0]?.trim() ?? '';
+        const size = sizeOf(res.body);
+        return { digest, mediaType, ...(size !== undefined ? { size } : {}) };
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./packages/image/src/docker-config.ts
+/**
+ * A private, temporary docker config directory for one login: the user's settings and plugins
+ * (cli-plugins, buildx builders, contexts) stay visible, but the credentials go to a file we own and
+ * delete, never to the user's ~/.docker or a credential helper.
+ */
+
+
+
+/** The docker config dir the CLI would use: `$DOCKER_CONFIG`, else `~/.docker`. */
+function docker_config_userDockerConfig(env) {
+    return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+}
+/** The user's config.json without the parts that would send a login elsewhere. */
+function privateConfig(userConfig, registry) {
+    let doc = {};
+    try {
+        const parsed = JSON.parse(userConfig);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            doc = { ...parsed };
+    }
+    catch {
+        doc = {};
+    }
+    delete doc.credsStore;
+    const helpers = doc.credHelpers;
+    if (helpers && typeof helpers === 'object') {
+        const rest = { ...helpers };
+        delete rest[registry];
+        doc.credHelpers = rest;
+    }
+    return `${JSON.stringify(doc, null, 2)}\n`;
+}
+/**
+ * Creates the temporary config dir under `parent` (the runner's temp dir): config.json copied without
+ * credsStore, every other entry of the user's dir linked. Returns its path.
+ */
+function docker_config_createDockerConfig(parent, userDir, registry) {
+    const dir = mkdtempSync(join(parent || tmpdir(), 'switchyard-docker-'));
+    const configFile = join(userDir, 'config.json');
+    const user = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '{}';
+    writeFileSync(join(dir, 'config.json'), privateConfig(user, registry), { mode: 0o600 });
+    if (existsSync(userDir))
+        for (const entry of readdirSync(userDir))
+            if (entry !== 'config.json')
+                symlinkSync(join(userDir, entry), join(dir, entry));
+    return dir;
+}
+/** Removes a directory made by {@link createDockerConfig}; true when something was removed. */
+function docker_config_removeDockerConfig(dir) {
+    if (!dir || !existsSync(dir))
+        return false;
+    rmSync(dir, { recursive: true, force: true });
+    return true;
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/detect.ts
+/** Finding out which builder will run, and which releases the repository already has. */
+
+
+
+
+/** Reads `Driver:` and the BuildKit version from `docker buildx inspect`. */
+function parseBuildxInspect(stdout) {
+    const driver = /^Driver:\s*(\S+)/m.exec(stdout)?.[1];
+    const buildkit = /^BuildKit(?: version)?:\s*(\S+)/m.exec(stdout)?.[1];
+    return { ...(driver ? { driver } : {}), ...(buildkit ? { buildkit } : {}) };
+}
+/** Where the docker CLI looks for plugins: the user's config dir first, then the system dirs. */
+function pluginDirs(env) {
+    return [
+        join(userDockerConfig(env), 'cli-plugins'),
+        '/usr/local/lib/docker/cli-plugins',
+        '/usr/local/libexec/docker/cli-plugins',
+        '/usr/lib/docker/cli-plugins',
+        '/usr/libexec/docker/cli-plugins',
+    ];
+}
+/** The docker-buildx plugin the CLI would run, found without starting docker (that costs ~150 ms). */
+function findBuildx(env, exists = existsSync) {
+    return pluginDirs(env)
+        .map((d) => join(d, 'docker-buildx'))
+        .find((p) => exists(p));
+}
+/** Asks buildx for the current builder's driver (docker, docker-container, kubernetes, remote). */
+async function buildxDriver(exec) {
+    const r = await exec.run('docker', ['buildx', 'inspect'], { allowFailure: true, quiet: true });
+    if (r.exitCode !== 0)
+        throw new ActionError(`"docker buildx inspect" failed: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
+    const { driver, buildkit } = parseBuildxInspect(r.stdout);
+    return {
+        driver: driver ?? 'docker',
+        version: `docker buildx${buildkit ? ` (BuildKit ${buildkit})` : ''}`,
+    };
+}
+/**
+ * Picks the builder. `auto` takes buildx when its plugin is installed, else the classic builder, and
+ * says why in the log; an explicit choice that is not installed is an error. The buildx driver is
+ * asked for only when `needDriver` (a request only some drivers can serve), to keep start-up fast.
+ */
+async function detectBuilder(exec, wanted, log, env, needDriver) {
+    if (wanted === 'buildah') {
+        const r = await exec
+            .run('buildah', ['--version'], { allowFailure: true, quiet: true })
+            .catch(() => undefined);
+        if (!r || r.exitCode !== 0)
+            throw new ActionError('builder: buildah was asked for, but buildah is not installed here (apt-get install buildah)');
+        return { kind: 'buildah', version: r.stdout.trim() };
+    }
+    const classic = { kind: 'docker', version: 'docker build (classic builder)' };
+    if (wanted === 'docker')
+        return classic;
+    const plugin = findBuildx(env);
+    if (!plugin) {
+        if (wanted === 'buildx')
+            throw new ActionError(`builder: buildx was asked for, but no docker-buildx plugin is installed (looked in ${pluginDirs(env).join(', ')}). Install buildx (docker/setup-buildx-action) or set builder: docker`);
+        log.info('builder: docker, the classic builder (auto: docker buildx is not installed)');
+        return classic;
+    }
+    const info = needDriver
+        ? { kind: 'buildx', ...(await buildxDriver(exec)) }
+        : { kind: 'buildx', version: 'docker buildx' };
+    if (wanted === 'auto')
+        log.info(`builder: buildx${info.driver ? `, driver ${info.driver}` : ''} (auto: found ${plugin})`);
+    return info;
+}
+/** The repository's git tags (for "is this the newest release?"); [] with a note when git cannot say. */
+async function readGitTags(exec, cwd, log) {
+    const r = await exec
+        .run('git', ['tag', '--list'], { cwd, allowFailure: true, quiet: true })
+        .catch(() => undefined);
+    if (!r || r.exitCode !== 0) {
+        log.info('No git tags readable in the workspace: every release counts as the newest (fetch tags with actions/checkout fetch-depth: 0 to change that)');
+        return [];
+    }
+    return r.stdout
+        .split('\n')
+        .map((t) => t.trim())
+        .filter(Boolean);
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/login.ts
+/** Registry login into a private, temporary docker config (docker and buildx) or auth file (buildah). */
+
+
+
+
+
+/** The login command; the password goes to its stdin, never to argv. */
+function loginCommand(registry, username, builder, insecure, dir) {
+    return builder.kind === 'buildah'
+        ? {
+            command: 'buildah',
+            args: [
+                'login',
+                '--authfile',
+                join(dir, 'config.json'),
+                ...(insecure ? ['--tls-verify=false'] : []),
+                '--username',
+                username,
+                '--password-stdin',
+                registry,
+            ],
+        }
+        : {
+            command: 'docker',
+            args: ['login', '--username', username, '--password-stdin', registry],
+            env: { DOCKER_CONFIG: dir },
+        };
+}
+/**
+ * Logs in and returns the private config dir. Transient registry errors are retried; a rejected
+ * login removes the dir and fails with the registry's answer.
+ */
+async function login_login(registry, creds, builder, insecure, deps) {
+    const dir = createDockerConfig(deps.env.RUNNER_TEMP, userDockerConfig(deps.env), registry);
+    deps.onAuthDir?.(dir);
+    const c = loginCommand(registry, creds.username, builder, insecure, dir);
+    try {
+        await retry(() => deps.exec.run(c.command, c.args, {
+            input: creds.password,
+            ...(c.env ? { env: c.env } : {}),
+        }), {
+            attempts: 3,
+            ...REGISTRY_BACKOFF,
+            retryIf: (e) => e instanceof ExecError && isTransientRegistryError(e.result.stderr),
+            onRetry: ({ delayMs, error }) => deps.log.warning(`login to ${registry} failed, retrying in ${delayMs} ms: ${errorMessage(error)}`),
+        }, deps.clock);
+    }
+    catch (e) {
+        removeDockerConfig(dir);
+        const detail = e instanceof ExecError ? e.result.stderr.trim().split('\n').at(-1) : errorMessage(e);
+        throw new ActionError(`login to ${registry} as ${creds.username} failed: ${detail ?? ''}. Check the username and password inputs`);
+    }
+    deps.log.info(`Logged in to ${registry} as ${creds.username} (credentials in a private docker config, removed when the step ends)`);
+    return dir;
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/verify.ts
+/** Reading every pushed tag back from the registry: all must name one digest, the build's. */
+
+
+
+async function verify_verifyPush(spec, opts, reported, deps) {
+    const registry = opts.image.registry ?? '';
+    const client = new RegistryClient(deps.http, registry, opts.credentials);
+    const read = (ref) => retry(() => client.manifest(opts.image.path, ref.slice(ref.lastIndexOf(':') + 1)), {
+        attempts: opts.pushAttempts,
+        ...REGISTRY_BACKOFF,
+        retryIf: (e) => isTransientRegistryError(errorMessage(e)),
+    }, deps.clock).catch((e) => {
+        throw new ActionError(`reading ${ref} back from the registry failed: ${errorMessage(e)}`);
+    });
+    const [first, ...rest] = spec.refs;
+    if (first === undefined)
+        throw new ActionError('the build pushed no tags to verify');
+    // The first read settles the registry's auth; the others then go in parallel.
+    const manifests = [await read(first), ...(await mapLimit(rest, 4, read))];
+    const digest = reported ?? manifests[0]?.digest ?? '';
+    manifests.forEach((m, i) => {
+        if (m.digest !== digest)
+            throw new ActionError(`the registry has ${m.digest} for ${spec.refs[i] ?? ''}, but the build pushed ${digest}: another push raced this one, or the registry rewrote the manifest`);
+    });
+    deps.log.info(`Verified: all ${spec.refs.length} tags in ${registry} point to ${digest}`);
+    const size = manifests[0]?.size;
+    return { digest, ...(size !== undefined ? { size } : {}) };
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/pipeline.ts
+/**
+ * One build, end to end: log in (into a private config), build with the chosen builder, push each tag
+ * with retries on transient registry errors, then read every tag back from the registry and check
+ * that all of them name the digest the build produced. Nothing half-pushed is reported as success.
+ */
+
+
+
+
+
+
+
+
+
+
+function readText(path) {
+    try {
+        return readFileSync(path, 'utf8').trim();
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The digest `docker push` prints: `<tag>: digest: sha256:… size: N`. */
+function pushedDigest(stdout) {
+    return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+}
+async function runPipeline(spec, builder, opts, deps) {
+    const { exec } = deps;
+    const tmp = mkdtempSync(join(deps.env.RUNNER_TEMP || tmpdir(), 'switchyard-build-'));
+    let authDir;
+    try {
+        if (opts.credentials && opts.image.registry) {
+            authDir = await login(opts.image.registry, opts.credentials, builder, spec.insecure, deps);
+        }
+        const files = buildFiles(tmp, authDir);
+        // buildah reads build secrets from files; buildx takes them from the environment (builders.ts).
+        const secretFiles = builder.kind === 'buildah' ? spec.secrets.map((_, i) => files.secret(i)) : [];
+        secretFiles.forEach((f, i) => writeFileSync(f, spec.secrets[i]?.value ?? '', { mode: 0o600 }));
+        const dockerEnv = authDir && builder.kind !== 'buildah' ? { DOCKER_CONFIG: authDir } : {};
+        const withEnv = (c) => ({ ...c, env: { ...c.env, ...dockerEnv } });
+        await build(withEnv(buildCommand(spec, builder, files)), spec, builder, opts, deps);
+        secretFiles.forEach((f) => rmSync(f, { force: true }));
+        let reported = builder.kind === 'buildx' ? buildxDigest(files.metadata) : undefined;
+        const pushed = builder.kind === 'buildx' && spec.push ? [...spec.refs] : [];
+        const pushes = pushCommands(spec, builder, files);
+        const pushOne = async (c, i) => {
+            const ref = spec.refs[i] ?? '';
+            const run = () => exec.run(c.command, c.args, { env: withEnv(c).env });
+            const r = await withRetries(`push ${ref}`, opts.pushAttempts, deps, run, pushed);
+            pushed.push(ref);
+            return builder.kind === 'buildah' ? readText(files.digest(i)) : pushedDigest(r.stdout);
+        };
+        // The first push uploads the layers; the other tags then only add manifests, in parallel.
+        const [first, ...others] = pushes;
+        if (first) {
+            const digests = [
+                await pushOne(first, 0),
+                ...(await mapLimit(others, 4, (c, i) => pushOne(c, i + 1))),
+            ];
+            reported ??= digests.find((d) => d !== undefined);
+        }
+        for (const c of loadCommands(spec, builder))
+            await exec.run(c.command, c.args);
+        const imageId = readText(files.iid);
+        if (!spec.push) {
+            const size = spec.load && builder.kind !== 'buildah' && imageId
+                ? await localSize(exec, imageId)
+                : undefined;
+            return {
+                ...(imageId ? { imageId } : {}),
+                ...(size ? { size, sizeKind: 'unpacked' } : {}),
+                pushed,
+            };
+        }
+        const verified = await verifyPush(spec, opts, reported, deps);
+        return {
+            digest: verified.digest,
+            ...(imageId ? { imageId } : {}),
+            ...(verified.size ? { size: verified.size, sizeKind: 'compressed' } : {}),
+            pushed,
+        };
+    }
+    finally {
+        rmSync(tmp, { recursive: true, force: true });
+        if (authDir)
+            removeDockerConfig(authDir);
+    }
+}
+async function withRetries(what, attempts, deps, fn, pushed) {
+    try {
+        return await retry(fn, {
+            attempts,
+            ...REGISTRY_BACKOFF,
+            retryIf: (e) => e instanceof ExecError &&
+                isTransientRegistryError(`${e.result.stderr}\n${e.result.stdout}`),
+            onRetry: ({ attempt, delayMs, error }) => deps.log.warning(`${what}: attempt ${attempt} of ${attempts} failed (${lastLine(error)}); retrying in ${delayMs} ms`),
+        }, deps.clock);
+    }
+    catch (e) {
+        const done = pushed.length
+            ? ` Already pushed: ${pushed.join(', ')}; the release is incomplete, do not deploy it.`
+            : ' Nothing was pushed.';
+        throw new ActionError(`${what} failed: ${lastLine(e)}.${done}`);
+    }
+}
+function lastLine(e) {
+    const text = e instanceof ExecError ? e.result.stderr.trim() || e.message : errorMessage(e);
+    return (text
+        .split('\n')
+        .filter((l) => l.trim())
+        .at(-1) ?? text);
+}
+async function build(c, spec, builder, opts, deps) {
+    const title = `Build ${spec.refs[0] ?? 'image'} with ${builder.kind}${builder.driver ? ` (${builder.driver} driver)` : ''}`;
+    let lines = [];
+    const attempt = () => {
+        lines = [];
+        return deps.exec.run(c.command, c.args, {
+            env: c.env,
+            onLine: (l) => {
+                lines.push(l);
+                deps.log.info(l);
+            },
+        });
+    };
+    const pushesInBuild = builder.kind === 'buildx' && spec.push;
+    try {
+        await deps.log.group(title, () => retry(attempt, {
+            attempts: pushesInBuild ? opts.pushAttempts : 1,
+            ...REGISTRY_BACKOFF,
+            retryIf: (e) => e instanceof ExecError && isTransientPushFailure(builder.kind, lines.join('\n')),
+            onRetry: ({ attempt: n, delayMs }) => deps.log.warning(`push during the build: attempt ${n} of ${opts.pushAttempts} failed (${errorLines(lines.join('\n'), 1) || 'registry error'}); retrying in ${delayMs} ms`),
+        }, deps.clock));
+    }
+    catch (e) {
+        if (!(e instanceof ExecError))
+            throw e;
+        const log = lines.join('\n');
+        if (pushesInBuild && isPushFailure(log)) {
+            const tries = isTransientPushFailure(builder.kind, log)
+                ? ` after ${opts.pushAttempts} attempts`
+                : '';
+            const why = errorLines(log, 1)
+                .replace(/^#\d+ /, '')
+                .replace(/^ERROR: /, '') || e.message;
+            throw new ActionError(`push to ${opts.image.registry ?? 'the registry'} failed${tries}: ${why}. Nothing was reported as pushed.`);
+        }
+        const failure = parseBuildFailure(builder.kind, log, readText(spec.file) ?? '');
+        await deps.log.group(`Failed step: ${failure.step ?? 'build'}`, () => {
+            failure.output.forEach((l) => deps.log.info(l));
+            return Promise.resolve();
+        });
+        deps.log.error(failure.message, {
+            title: `Build failed${failure.step ? ` at ${failure.step}` : ''}`,
+            file: opts.dockerfileLabel,
+            ...(failure.line ? { startLine: failure.line } : {}),
+        });
+        throw new ActionError(`the build failed${failure.step ? ` at "${failure.step}"` : ''}: ${failure.message}. Nothing was pushed.`);
+    }
+}
+function buildxDigest(metadataFile) {
+    const text = readText(metadataFile);
+    if (!text)
+        return undefined;
+    try {
+        const d = JSON.parse(text)['containerimage.digest'];
+        return typeof d === 'string' ? d : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+async function localSize(exec, imageId) {
+    const r = await exec.run('docker', ['image', 'inspect', '--format', '{{.Size}}', imageId], {
+        allowFailure: true,
+        quiet: true,
+    });
+    const n = Number(r.stdout.trim());
+    return r.exitCode === 0 && Number.isFinite(n) ? n : undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/index.ts
+/** @switchyard/image: image names, tag rules, OCI labels, builders and the registry API. See README.md. */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/inspect.ts
+/** Pure readers of `docker inspect` JSON: containers and images, as the Docker target needs them. */
+
+
+const HEALTH = ['starting', 'healthy', 'unhealthy'];
+/** Reads one container from `docker container inspect --format '{{json .}}'`. */
+function parseContainer(json, network) {
+    const c = JSON.parse(json);
+    const health = HEALTH.find((h) => h === c.State?.Health?.Status) ?? 'none';
+    return {
+        id: c.Id ?? '',
+        labels: c.Config?.Labels ?? {},
+        status: c.State?.Status ?? 'unknown',
+        running: c.State?.Running === true,
+        exitCode: c.State?.ExitCode ?? 0,
+        health,
+        restarts: c.RestartCount ?? 0,
+        address: c.NetworkSettings?.Networks?.[network]?.IPAddress ?? '',
+    };
+}
+/** The color status a container's labels and state describe (undefined if it isn't one of ours). */
+function colorStatus(view) {
+    const l = view.labels;
+    const color = contract_COLORS.find((c) => c === l[LABELS.color]);
+    if (!color || l[LABELS.role] !== 'app')
+        return undefined;
+    return {
+        color: color,
+        image: l[LABELS.image] ?? '',
+        digest: l[LABELS.digest] ?? '',
+        version: l[LABELS.version] ?? '',
+        deployId: l[LABELS.deployId] ?? '',
+        actor: l[LABELS.actor] ?? '',
+        createdAt: l[LABELS.createdAt] ?? '',
+        state: view.status,
+        running: view.running,
+        health: view.health,
+        ...(view.running ? {} : { exitCode: view.exitCode }),
+    };
+}
+/**
+ * Reads an image from `docker image inspect --format '{{json .}}'`. The identity is the digest
+ * the reference pins, else the repo digest of the reference's repository, else the image id.
+ */
+function parseImage(json, ref, given) {
+    const i = JSON.parse(json);
+    const repo = formatReference({ ...(ref.registry && { registry: ref.registry }), path: ref.path });
+    const repoDigest = (i.RepoDigests ?? []).find((d) => d.startsWith(`${repo}@`) || d.startsWith(`${repository(ref)}@`));
+    const digest = ref.digest ?? repoDigest?.slice(repoDigest.indexOf('@') + 1);
+    const test = i.Config?.Healthcheck?.Test ?? [];
+    const version = i.Config?.Labels?.['org.opencontainers.image.version'];
+    return {
+        ref: given,
+        pinned: digest ? `${repo}@${digest}` : (i.Id ?? given),
+        digest: digest ?? i.Id ?? '',
+        ...(version ? { version } : {}),
+        healthcheck: test.length > 0 && test[0] !== 'NONE',
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/lock.ts
+/**
+ * The per-app+environment deploy lock on the Docker host itself: a container with a fixed name.
+ * `docker create --name` is atomic (a second create fails with a conflict), so two runners can't
+ * both hold it. The container is never started; its labels say who holds it and until when.
+ */
+
+
+class DockerLock {
+    docker;
+    names;
+    image;
+    labels;
+    clock;
+    log;
+    constructor(docker, names, 
+    /** Any image on the host: the lock container is only created, never run. */
+    image, labels, clock, log) {
+        this.docker = docker;
+        this.names = names;
+        this.image = image;
+        this.labels = labels;
+        this.clock = clock;
+        this.log = log;
+    }
+    /** Takes the lock, waiting up to `timeoutMs`; returns the lock container's id. */
+    async acquire(me, opts) {
+        const started = this.clock.now();
+        let lastReport = -Infinity;
+        for (;;) {
+            const now = this.clock.now();
+            const expires = new Date(now + opts.ttlMs).toISOString();
+            const r = await this.docker.run([
+                'create',
+                '--name',
+                this.names.lock,
+                ...Object.entries({
+                    ...this.labels,
+                    [LABELS.role]: 'lock',
+                    [LABELS.deployId]: me.deployId,
+                    [LABELS.actor]: me.actor,
+                    [LABELS.createdAt]: new Date(now).toISOString(),
+                    [LABELS.expires]: expires,
+                    [LABELS.token]: me.token,
+                }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+                '--entrypoint',
+                'haproxy',
+                this.image,
+            ], { allowFailure: true, quiet: true });
+            if (r.exitCode === 0) {
+                this.log.info(`took the deploy lock ${this.names.lock} (stale after ${expires})`);
+                return r.stdout.trim();
+            }
+            if (!/conflict|already in use/i.test(r.stderr))
+                throw new errors_ActionError(`could not create the lock ${this.names.lock}: ${r.stderr.trim()}`);
+            const holder = await this.holder();
+            if (!holder)
+                continue; // released between our create and our look
+            if (Date.parse(holder.expires) <= now) {
+                this.log.warning(`removing a stale deploy lock held by ${holder.deployId} (${holder.actor}) since ${holder.since}, expired at ${holder.expires}`);
+                await this.docker.run(['rm', holder.id], { allowFailure: true, quiet: true });
+                continue;
+            }
+            const waited = now - started;
+            if (waited >= opts.timeoutMs)
+                throw new errors_ActionError(`another deploy of this app and environment holds the lock: ${holder.deployId} by ${holder.actor}, since ${holder.since}. ` +
+                    `Waited ${duration_formatDuration(waited)} (lock-timeout). If that run is dead, the lock expires at ${holder.expires}, or remove it with "docker rm ${this.names.lock}"`);
+            if (now - lastReport >= 10_000) {
+                this.log.info(`waiting for the deploy lock, held by ${holder.deployId} (${holder.actor}) since ${holder.since} (${duration_formatDuration(waited)} of ${duration_formatDuration(opts.timeoutMs)})`);
+                lastReport = now;
+            }
+            await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
+        }
+    }
+    /** Releases a lock this run holds (by id, so a newer holder's lock is never removed). */
+    async release(id) {
+        await this.docker.run(['rm', '-f', id], { allowFailure: true, quiet: true });
+    }
+    async holder() {
+        const r = await this.docker.run(['container', 'inspect', '--format', '{{json .Id}} {{json .Config.Labels}}', this.names.lock], { allowFailure: true, quiet: true });
+        if (r.exitCode !== 0)
+            return undefined;
+        const [idJson = '""', ...rest] = r.stdout.trim().split(' ');
+        const labels = (JSON.parse(rest.join(' ') || '{}') ?? {});
+        return {
+            id: JSON.parse(idJson),
+            deployId: labels[LABELS.deployId] ?? 'unknown',
+            actor: labels[LABELS.actor] ?? 'unknown',
+            since: labels[LABELS.createdAt] ?? 'unknown',
+            // A lock without an expiry (not ours, or damaged) never goes stale by itself.
+            expires: labels[LABELS.expires] ?? '9999-12-31T00:00:00.000Z',
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/tar.ts
+/**
+ * The smallest tar that `docker cp` needs: one regular file in, one regular file out. It lets us
+ * write into a container that isn't running and read from one whatever its state, through the
+ * Docker API only (so remote hosts work), without temp files on the runner.
+ */
+const BLOCK = 512;
+function octal(n, width) {
+    return `${n.toString(8).padStart(width - 1, '0')}\0`;
+}
+/** A ustar archive holding one file (`name` is a bare file name), as a binary string. */
+function tarFile(name, content, mtimeSeconds) {
+    if (!/^[\w.-]{1,99}$/.test(name))
+        throw new Error(`tar: unsupported file name ${name}`);
+    const body = Buffer.from(content, 'utf8');
+    const header = Buffer.alloc(BLOCK, 0);
+    header.write(name, 0, 'ascii');
+    header.write(octal(0o644, 8), 100, 'ascii');
+    header.write(octal(0, 8), 108, 'ascii');
+    header.write(octal(0, 8), 116, 'ascii');
+    header.write(octal(body.length, 12), 124, 'ascii');
+    header.write(octal(Math.floor(mtimeSeconds), 12), 136, 'ascii');
+    header.write('        ', 148, 'ascii');
+    header.write('0', 156, 'ascii');
+    header.write('ustar\u000000', 257, 'ascii');
+    let sum = 0;
+    for (const b of header)
+        sum += b;
+    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    const pad = Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK, 0);
+    return Buffer.concat([header, body, pad, Buffer.alloc(BLOCK * 2, 0)]);
+}
+/** The content of the first regular file in a tar archive, or undefined when there is none. */
+function untarFirstFile(archive) {
+    for (let at = 0; at + BLOCK <= archive.length;) {
+        const header = archive.subarray(at, at + BLOCK);
+        if (header.every((b) => b === 0))
+            return undefined;
+        const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
+        const type = String.fromCharCode(header[156] ?? 0);
+        const start = at + BLOCK;
+        if (type === '0' || type === '\0')
+            return archive.subarray(start, start + size).toString('utf8');
+        at = start + Math.ceil(size / BLOCK) * BLOCK;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/proxy.ts
+/**
+ * The HAProxy container in front of one app+environment, managed only through the Docker API:
+ * created on first deploy, its files in a named volume, its routes changed on the admin socket
+ * (`docker exec … socat`), its config validated (`haproxy -c`) before it is ever applied.
+ */
+
+
+
+
+/** `bind:port,preview`: recorded on the proxy so a changed port is noticed, not ignored. */
+function publishLabel(spec) {
+    return `${spec.bind}:${spec.port},${spec.previewPort}`;
+}
+class DockerProxy {
+    docker;
+    names;
+    spec;
+    clock;
+    log;
+    openSession;
+    session;
+    constructor(docker, names, spec, clock, log, 
+    /** Opens a kept-open runtime session; without it every command is a one-shot exec. */
+    openSession) {
+        this.docker = docker;
+        this.names = names;
+        this.spec = spec;
+        this.clock = clock;
+        this.log = log;
+        this.openSession = openSession;
+    }
+    /**
+     * Opens the kept-open runtime session if it isn't (best effort): later commands, the switch
+     * above all, then skip the cost of starting a `docker exec`.
+     */
+    async arm() {
+        if (!this.openSession || this.session?.alive)
+            return;
+        const { args, env } = this.docker.selector;
+        try {
+            this.session = await this.openSession([...args, ...this.socatArgs()], env);
+        }
+        catch (error) {
+            this.session = undefined;
+            this.log.debug(`runtime session not available, using one exec per command: ${String(error)}`);
+        }
+    }
+    /** Closes the runtime session, if one is open. */
+    close() {
+        this.session?.close();
+        this.session = undefined;
+    }
+    /** `exec … socat stdio unix-connect:<socket>` (with `-i`: stdin carries the commands). */
+    socatArgs() {
+        return [
+            'exec',
+            '-i',
+            '-u',
+            '0',
+            this.names.proxy,
+            'socat',
+            'stdio',
+            `unix-connect:${ADMIN_SOCKET}`,
+        ];
+    }
+    /** The proxy container, or undefined before the first deploy. */
+    async info() {
+        const r = await this.docker.run(['container', 'inspect', '--format', '{{json .}}', this.names.proxy], { allowFailure: true, quiet: true });
+        if (r.exitCode !== 0) {
+            if (/no such (container|object)/i.test(r.stderr))
+                return undefined;
+            throw new errors_ActionError(`docker inspect ${this.names.proxy} failed: ${r.stderr.trim()}`);
+        }
+        const c = JSON.parse(r.stdout);
+        const labels = c.Config?.Labels ?? {};
+        if (labels[LABELS.role] !== 'proxy')
+            throw new errors_ActionError(`a container named ${this.names.proxy} exists but switchyard did not create it (no ${LABELS.role}=proxy label). Rename or remove it, or pick another app/environment name`);
+        return {
+            running: c.State?.Running === true,
+            image: c.Config?.Image ?? '',
+            publish: labels[LABELS.publish] ?? '',
+        };
+    }
+    /**
+     * Makes sure the network, the volume and a running proxy with the current config exist. A new
+     * config is checked with `haproxy -c` first; a rejected one changes nothing.
+     */
+    async ensure() {
+        const existing = await this.info();
+        if (!existing) {
+            await this.create();
+            return 'created';
+        }
+        const wanted = publishLabel(this.spec);
+        if (existing.publish !== wanted)
+            throw new errors_ActionError(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
+                `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
+        let change = 'unchanged';
+        if (!existing.running) {
+            this.log.warning(`the proxy ${this.names.proxy} was not running; starting it`);
+            await this.docker.run(['start', this.names.proxy]);
+            await this.waitAnswering();
+            change = 'started';
+        }
+        const config = renderConfig(this.spec.config);
+        const current = await this.readFile(PROXY_FILES.config);
+        const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
+        if (port !== undefined && Number(port) !== this.spec.config.containerPort)
+            throw new errors_ActionError(`container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
+                `Deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`);
+        if (current !== config) {
+            await this.applyConfig(config);
+            change = change === 'started' ? 'started' : 'reloaded';
+        }
+        return change;
+    }
+    /**
+     * Sends commands to the HAProxy runtime API and returns its answer. For commands that change
+     * something (`check`), any answer that reads as an error throws; `show` answers are data (they
+     * contain container names, which may hold any word) and are parsed by their callers instead.
+     */
+    async runtime(commands, check = true) {
+        let answer;
+        if (this.session?.alive) {
+            answer = await this.session.send(commands).catch(() => undefined);
+            if (answer === undefined)
+                this.close();
+        }
+        answer ??= (await this.docker.run(this.socatArgs(), { input: `${commands}\n`, quiet: true }))
+            .stdout;
+        const bad = check ? runtimeError(answer) : undefined;
+        if (bad)
+            throw new errors_ActionError(`the proxy's runtime API refused "${commands}": ${bad}`);
+        return answer;
+    }
+    /**
+     * The routes in force: the runtime map when the proxy runs, else the map file. Pass the proxy's
+     * `info()` when the caller has just read it.
+     */
+    async routes(known) {
+        const info = known ?? (await this.info());
+        if (!info)
+            return { live: null, preview: null };
+        if (info.running)
+            return parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
+        return parseMap((await this.readFile(PROXY_FILES.map)) ?? '');
+    }
+    /**
+     * Sets both routes in one runtime call (the atomic switch), checks the proxy took them, then
+     * rewrites the map file so a restart keeps them. Returns how long the runtime call took: from
+     * its end on, every new request goes to the new route.
+     */
+    async setRoutes(routes) {
+        const start = this.clock.now();
+        await this.runtime(switchCommands(routes));
+        const routedMs = this.clock.now() - start;
+        const now = parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
+        if (now.live !== routes.live || now.preview !== routes.preview)
+            throw new errors_ActionError(`the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`);
+        await this.writeFile(PROXY_FILES.map, renderMap(routes));
+        return routedMs;
+    }
+    /** The backend servers as the proxy sees them now. */
+    async servers() {
+        return parseServersState(await this.runtime('show servers state', false));
+    }
+    /**
+     * Points a color's backend at a container address right away (the resolver would take up to a
+     * second). A server that never resolved can't be set this way; the resolver then does it.
+     */
+    async pointAt(color, address, port) {
+        await this.runtime(`set server be_${color}/app addr ${address} port ${port}`).catch(() => undefined);
+    }
+    /** A file from the proxy's volume (undefined when missing); works whether or not it runs. */
+    async readFile(path) {
+        const r = await this.docker.run(['cp', `${this.names.proxy}:${path}`, '-'], {
+            allowFailure: true,
+            quiet: true,
+        });
+        if (r.exitCode !== 0)
+            return undefined;
+        return untarFirstFile(Buffer.from(r.stdout, 'utf8'));
+    }
+    /** Writes a file into the proxy's volume; atomically (write, then rename) when it runs. */
+    async writeFile(path, content, running = true) {
+        if (running) {
+            await this.docker.run([
+                'exec',
+                '-i',
+                '-u',
+                '0',
+                this.names.proxy,
+                'sh',
+                '-c',
+                'cat > "$1.tmp" && mv -f "$1.tmp" "$1"',
+                'sh',
+                path,
+            ], { input: content, quiet: true });
+            return;
+        }
+        const dir = path.slice(0, path.lastIndexOf('/'));
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        await this.docker.run(['cp', '-', `${this.names.proxy}:${dir}`], {
+            input: tarFile(name, content, this.clock.now() / 1000).toString('utf8'),
+            quiet: true,
+        });
+    }
+    async create() {
+        const { names, spec } = this;
+        const labelArgs = (extra) => Object.entries({ ...spec.labels, ...extra }).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+        if (!(await this.docker.ok(['network', 'inspect', names.network])))
+            await this.docker.run(['network', 'create', ...labelArgs({}), names.network]);
+        await this.docker.run(['volume', 'create', ...labelArgs({}), names.proxyVolume]);
+        this.log.info(`creating the proxy ${names.proxy} (${spec.image}) on ${publishLabel(spec)}`);
+        await this.docker.run([
+            'create',
+            '--name',
+            names.proxy,
+            '--network',
+            names.network,
+            '--restart',
+            'unless-stopped',
+            ...labelArgs({ [LABELS.role]: 'proxy', [LABELS.publish]: publishLabel(spec) }),
+            '-p',
+            `${hostPort(spec.bind, spec.port)}:${PROXY_PORTS.live}`,
+            '-p',
+            `${hostPort(spec.bind, spec.previewPort)}:${PROXY_PORTS.preview}`,
+            '-v',
+            `${names.proxyVolume}:${PROXY_DIR}`,
+            '--entrypoint',
+            'haproxy',
+            spec.image,
+            '-W',
+            '-db',
+            '-f',
+            PROXY_FILES.config,
+        ]);
+        try {
+            await this.writeFile(PROXY_FILES.config, renderConfig(spec.config), false);
+            if ((await this.readFile(PROXY_FILES.map)) === undefined)
+                await this.writeFile(PROXY_FILES.map, renderMap({ live: null, preview: null }), false);
+            await this.docker.run(['start', names.proxy]);
+            await this.waitAnswering();
+        }
+        catch (error) {
+            const logs = await this.docker
+                .run(['logs', '--tail', '20', names.proxy], { allowFailure: true, quiet: true })
+                .then((r) => `${r.stdout}${r.stderr}`.trim())
+                .catch(() => '');
+            await this.docker.run(['rm', '-f', names.proxy], { allowFailure: true, quiet: true });
+            throw new errors_ActionError(`the proxy ${names.proxy} did not start${logs ? `; HAProxy said:\n${logs}` : ''}\n(${String(error instanceof Error ? error.message : error)})`);
+        }
+    }
+    /** Validates a new config inside the proxy, then puts it in place and reloads (no restart). */
+    async applyConfig(config) {
+        const candidate = `${PROXY_FILES.config}.new`;
+        await this.writeFile(candidate, config);
+        const check = await this.docker.run(['exec', '-u', '0', this.names.proxy, 'haproxy', '-c', '-f', candidate], { allowFailure: true, quiet: true });
+        if (check.exitCode !== 0) {
+            const why = `${check.stdout}\n${check.stderr}`
+                .split('\n')
+                .filter((l) => /ALERT|error/i.test(l))
+                .join('\n');
+            throw new errors_ActionError(`HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`);
+        }
+        await this.docker.run(['exec', '-u', '0', this.names.proxy, 'mv', '-f', candidate, PROXY_FILES.config], { quiet: true });
+        this.log.info(`proxy config changed: reloading ${this.names.proxy} (no restart)`);
+        await this.docker.run(['kill', '--signal', 'USR2', this.names.proxy]);
+        await this.clock.sleep(200);
+        await this.waitAnswering();
+    }
+    /** Waits until the admin socket answers (the proxy started or reloaded). */
+    async waitAnswering() {
+        const deadline = this.clock.now() + 15_000;
+        const outcome = await retry_poll(async () => {
+            const r = await this.docker.run(this.socatArgs(), {
+                input: 'show info\n',
+                allowFailure: true,
+                quiet: true,
+            });
+            return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
+        }, { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok }, this.clock);
+        if (!outcome.result)
+            throw new errors_ActionError(`the proxy ${this.names.proxy}'s admin socket did not answer within 15s`);
+    }
+}
+/** `bind:port` for `docker -p`, with brackets for an IPv6 bind address. */
+function hostPort(bind, port) {
+    return `${bind.includes(':') ? `[${bind}]` : bind}:${port}`;
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/run-args.ts
+/** The `docker create` argv for one color: a pure function, table-tested. */
+
+/** `docker create …` for a color container. Secrets never appear in it, only their names. */
+function colorRunArgs(s, c) {
+    const env = {
+        ...s.env,
+        SWITCHYARD_APP: c.labels[LABELS.app] ?? '',
+        SWITCHYARD_ENVIRONMENT: c.labels[LABELS.environment] ?? '',
+        SWITCHYARD_COLOR: c.color,
+        SWITCHYARD_VERSION: c.labels[LABELS.version] ?? '',
+    };
+    return [
+        'create',
+        '--name',
+        c.name,
+        '--network',
+        c.network,
+        '--restart',
+        'unless-stopped',
+        '--stop-timeout',
+        String(Math.ceil(s.stopTimeoutMs / 1000)),
+        ...Object.entries(c.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+        ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+        ...(s.envFile ? ['--env-file', s.envFile] : []),
+        ...c.secretNames.flatMap((n) => ['--env', n]),
+        ...s.volumes.flatMap((v) => ['--volume', v]),
+        ...(s.resources.cpus ? ['--cpus', s.resources.cpus] : []),
+        ...(s.resources.memory ? ['--memory', s.resources.memory] : []),
+        c.image,
+        ...(s.command ?? []),
+    ];
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/session.ts
+/**
+ * A long-lived session on HAProxy's runtime API: one `docker exec -i <proxy> socat …` kept open in
+ * HAProxy's interactive mode (`prompt`), so a command costs a write and a read instead of a new
+ * `docker exec` (100–600 ms on a busy host). The deploy opens it while the new color gets ready;
+ * the switch then lands in milliseconds. A broken session is dropped and the caller falls back to
+ * a one-shot exec.
+ */
+
+const PROMPT = '\n> ';
+const ANSWER_TIMEOUT_MS = 5_000;
+class ProcessSession {
+    child;
+    buffer = '';
+    waiting;
+    queue = Promise.resolve();
+    ended = false;
+    constructor(child) {
+        this.child = child;
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (chunk) => {
+            this.buffer += chunk;
+            this.deliver();
+        });
+        child.on('close', () => {
+            this.ended = true;
+            this.waiting?.('', true);
+        });
+        child.on('error', () => {
+            this.ended = true;
+            this.waiting?.('', true);
+        });
+        child.stdin.on('error', () => undefined);
+        // Never keep the action's process alive for this.
+        child.unref();
+        for (const stream of [child.stdin, child.stdout, child.stderr])
+            stream.unref?.();
+    }
+    get alive() {
+        return !this.ended;
+    }
+    /** Enters interactive mode: `prompt` is answered by a bare prompt. */
+    start() {
+        return this.send('prompt');
+    }
+    send(command) {
+        const next = this.queue.then(() => this.exchange(command));
+        this.queue = next.catch(() => undefined);
+        return next;
+    }
+    close() {
+        if (this.ended)
+            return;
+        this.ended = true;
+        this.child.stdin.end();
+        setTimeout(() => this.child.kill('SIGKILL'), 1000).unref();
+    }
+    /** One line; HAProxy answers each `;`-separated command with its own prompt. */
+    exchange(command) {
+        if (this.ended)
+            return Promise.reject(new Error('runtime session closed'));
+        let prompts = command.split(';').length;
+        const parts = [];
+        return new Promise((resolve, reject) => {
+            const timer = setTimeout(() => {
+                this.waiting = undefined;
+                this.close();
+                reject(new Error(`runtime session: no answer to "${command}" in ${ANSWER_TIMEOUT_MS}ms`));
+            }, ANSWER_TIMEOUT_MS);
+            this.waiting = (text, ended) => {
+                if (ended) {
+                    clearTimeout(timer);
+                    this.waiting = undefined;
+                    reject(new Error('runtime session ended'));
+                    return;
+                }
+                if (text !== '')
+                    parts.push(text);
+                if (--prompts > 0)
+                    return;
+                clearTimeout(timer);
+                this.waiting = undefined;
+                resolve(parts.join('\n'));
+            };
+            this.child.stdin.write(`${command}\n`);
+            this.deliver();
+        });
+    }
+    /** Hands every complete answer (text up to a prompt) to the waiting command. */
+    deliver() {
+        for (let at = this.buffer.indexOf(PROMPT); at >= 0 && this.waiting; at = this.buffer.indexOf(PROMPT)) {
+            const text = this.buffer.slice(0, at);
+            this.buffer = this.buffer.slice(at + PROMPT.length);
+            this.waiting(text.replace(/\n$/, ''), false);
+        }
+    }
+}
+/** The real factory: spawns `docker` (argument array, no shell) and enters interactive mode. */
+const openRuntimeSession = async (args, env) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', [...args], {
+        env: { ...process.env, ...env },
+        shell: false,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const session = new ProcessSession(child);
+    await session.start();
+    return session;
+};
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/target.ts
+/**
+ * The Docker target (DESIGN.md §3): `<prefix>-blue` / `<prefix>-green` containers on a network of
+ * their own, and an HAProxy container in front that owns the public and preview ports. Everything
+ * goes through the docker CLI, so a remote host is reached the standard way (DOCKER_HOST, context).
+ */
+
+
+
+
+
+
+
+
+
+class DockerTarget {
+    s;
+    deps;
+    description;
+    url;
+    previewUrl;
+    docker;
+    names;
+    proxy;
+    labels;
+    constructor(s, deps) {
+        this.s = s;
+        this.deps = deps;
+        this.docker = new DockerCli(deps.exec, s.host);
+        this.names = dockerNames(`${s.app}-${s.environment}`);
+        this.labels = { [LABELS.app]: s.app, [LABELS.environment]: s.environment };
+        this.description = `docker (${describeHost(s.host)})`;
+        const host = publicHost(s.host, s.bind);
+        this.url = s.url ?? `http://${host}:${s.port}`;
+        this.previewUrl = s.previewUrl ?? `http://${host}:${s.previewPort}`;
+        this.proxy = new DockerProxy(this.docker, this.names, {
+            image: s.proxyImage,
+            bind: s.bind,
+            port: s.port,
+            previewPort: s.previewPort,
+            labels: this.labels,
+            config: {
+                app: s.app,
+                environment: s.environment,
+                prefix: `${s.app}-${s.environment}`,
+                containerPort: s.containerPort,
+                defaults: s.proxyDefaults,
+            },
+        }, deps.clock, deps.log, deps.runtimeSession);
+    }
+    async connect() {
+        const version = await this.docker.text(['version', '--format', '{{.Server.Version}}']);
+        if (!version)
+            throw new errors_ActionError(`${describeHost(this.s.host)} did not report a version`);
+        if (this.s.host.kind === 'context' && !this.s.previewUrl)
+            this.deps.log.warning(`docker-host is a context, so the host name is unknown: readiness checks use ${this.previewUrl}. Set url and preview-url in the config file if the context is remote`);
+        return version;
+    }
+    async findImage(ref) {
+        const parsed = parseImageReference('image', ref);
+        const r = await this.docker.run(['image', 'inspect', '--format', '{{json .}}', ref], {
+            allowFailure: true,
+            quiet: true,
+        });
+        return r.exitCode === 0 ? parseImage(r.stdout, parsed, ref) : undefined;
+    }
+    async resolveImage(ref, pull) {
+        if (pull !== 'always') {
+            const found = await this.findImage(ref);
+            if (found)
+                return found;
+            if (pull === 'never')
+                throw new errors_ActionError(`image ${ref} is not on ${describeHost(this.s.host)} and pull is "never". Build or pull it there first, or set pull: missing`);
+        }
+        const r = await this.docker.run(['pull', ref], {
+            allowFailure: true,
+            ...(this.deps.pullEnv && { env: this.deps.pullEnv }),
+        });
+        if (r.exitCode !== 0) {
+            const line = r.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
+            throw new errors_ActionError(`could not pull ${ref} on ${describeHost(this.s.host)}: ${line}. Check the image reference, and the registry-username/registry-password inputs for a private registry`);
+        }
+        const found = await this.findImage(ref);
+        if (!found)
+            throw new errors_ActionError(`pulled ${ref}, but docker can't find it afterwards`);
+        return found;
+    }
+    lockHandle(holder) {
+        return { kind: 'docker', host: this.s.host, name: this.names.lock, token: holder.token };
+    }
+    async lock(holder, opts) {
+        // The lock container is created from the proxy image, which every deploy needs anyway.
+        await this.resolveImage(this.s.proxyImage, 'missing');
+        const lock = new DockerLock(this.docker, this.names, this.s.proxyImage, this.labels, this.deps.clock, this.deps.log);
+        const id = await lock.acquire(holder, opts);
+        return { id, release: () => lock.release(id) };
+    }
+    prepare() {
+        return this.proxy.ensure();
+    }
+    async status() {
+        const proxy = await this.proxy.info();
+        const colors = {};
+        for (const color of ['blue', 'green']) {
+            const view = await this.container(color);
+            const status = view && colorStatus(view);
+            if (status)
+                colors[color] = status;
+        }
+        if (!proxy)
+            return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
+        const { record, notes } = parseRecord(await this.proxy.readFile(PROXY_FILES.state));
+        const routes = await this.proxy.routes(proxy);
+        const fixed = reconcile(record, routes.live, this.deps.clock.now());
+        if (!proxy.running)
+            notes.push(`the proxy ${this.names.proxy} is not running: nothing is served`);
+        return {
+            ...fixed.record,
+            colors,
+            exists: true,
+            notes: fixed.note ? [...notes, fixed.note] : notes,
+        };
+    }
+    async start(color, image, release) {
+        const routes = await this.proxy.routes();
+        if (routes.live === color)
+            throw new errors_ActionError(`refusing to replace ${this.names.color(color)}: it is the live color`);
+        const name = this.names.color(color);
+        await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+        const secretEnv = this.deps.secretValues ?? {};
+        await this.docker.run(colorRunArgs(this.s, {
+            name,
+            network: this.names.network,
+            color,
+            image: image.pinned,
+            labels: {
+                ...this.labels,
+                [LABELS.role]: 'app',
+                [LABELS.color]: color,
+                [LABELS.image]: release.image,
+                [LABELS.digest]: release.digest,
+                [LABELS.version]: release.version,
+                [LABELS.deployId]: release.deployId,
+                [LABELS.actor]: release.actor,
+                [LABELS.createdAt]: release.createdAt,
+            },
+            secretNames: Object.keys(secretEnv),
+        }), { env: secretEnv });
+        if (this.s.network)
+            await this.docker.run(['network', 'connect', this.s.network, name]);
+        await this.docker.run(['start', name]);
+        await this.routePreview(routes, color);
+    }
+    async readiness(color) {
+        const view = await this.container(color);
+        if (!view)
+            return {
+                running: false,
+                failed: true,
+                health: 'none',
+                routed: false,
+                detail: 'container is gone',
+            };
+        const failed = ['exited', 'dead', 'restarting'].includes(view.status) || view.restarts > 0;
+        let routed = false;
+        if (view.running && view.address) {
+            const find = async () => (await this.proxy.servers()).find((s) => s.backend === `be_${color}`);
+            let server = await find();
+            if (server?.address !== view.address) {
+                await this.proxy.pointAt(color, view.address, this.s.containerPort);
+                server = await find();
+            }
+            routed = server?.address === view.address && server.operational === 2 && server.admin === 0;
+            // Close to ready: open the runtime session now, so the switch doesn't wait for a docker exec.
+            if (routed)
+                await this.proxy.arm();
+        }
+        const detail = [
+            // A crash restarted by the restart policy shows as running again: name it a crash.
+            view.restarts > 0
+                ? `container crashed and was restarted ${view.restarts} time(s), now ${view.status}`
+                : `container ${view.status}`,
+            view.status === 'exited' ? `exit code ${view.exitCode}` : '',
+            view.health !== 'none' ? `docker health ${view.health}` : '',
+            view.running && !routed ? 'proxy not routed to it yet' : '',
+        ]
+            .filter(Boolean)
+            .join(', ');
+        return { running: view.running, failed, health: view.health, routed, detail };
+    }
+    async logs(color, lines) {
+        const r = await this.docker.run(['logs', '--tail', String(lines), this.names.color(color)], {
+            allowFailure: true,
+            quiet: true,
+        });
+        return `${r.stdout}${r.stderr}`.trimEnd();
+    }
+    async stop(color) {
+        await this.docker.run(['stop', '-t', String(Math.ceil(this.s.stopTimeoutMs / 1000)), this.names.color(color)], { allowFailure: true });
+    }
+    async switchTo(color) {
+        await this.proxy.arm();
+        return this.proxy.setRoutes({ live: color, preview: contract_otherColor(color) });
+    }
+    close() {
+        this.proxy.close();
+        return Promise.resolve();
+    }
+    async preview(color) {
+        await this.routePreview(await this.proxy.routes(), color);
+    }
+    /** Routes the preview to `color`, given the routes in force (a start already read them). */
+    async routePreview(routes, color) {
+        if (routes.preview !== color)
+            await this.proxy.setRoutes({ live: routes.live, preview: color });
+    }
+    saveRecord(record) {
+        return this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify(record_recordOf(record), null, 2)}\n`);
+    }
+    async container(color) {
+        const r = await this.docker.run(['container', 'inspect', '--format', '{{json .}}', this.names.color(color)], { allowFailure: true, quiet: true });
+        return r.exitCode === 0 ? parseContainer(r.stdout, this.names.network) : undefined;
+    }
+}
+/** The host name users reach a published port on. */
+function publicHost(host, bind) {
+    if (host.kind === 'host') {
+        try {
+            const u = new URL(host.url);
+            if (u.protocol !== 'unix:' && u.hostname)
+                return u.hostname;
+        }
+        catch {
+            /* fall through */
+        }
+    }
+    if (bind === '0.0.0.0' || bind === '::')
+        return host.kind === 'context' ? 'localhost' : '127.0.0.1';
+    return bind.includes(':') ? `[${bind}]` : bind;
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/create.ts
+
+/** The target an environment's config names, ready to use. */
+function createTarget(c, deps) {
+    switch (c.target) {
+        case 'docker':
+            return new DockerTarget({
+                app: c.app,
+                environment: c.environment,
+                host: c.dockerHost,
+                port: c.port,
+                previewPort: c.previewPort,
+                bind: c.bind,
+                ...(c.url !== undefined && { url: c.url }),
+                ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
+                proxyImage: c.proxy.image,
+                proxyDefaults: c.proxy.defaults,
+                containerPort: c.containerPort,
+                env: c.env,
+                ...(c.envFile !== undefined && { envFile: c.envFile }),
+                volumes: c.volumes,
+                ...(c.network !== undefined && { network: c.network }),
+                resources: c.resources,
+                ...(c.command !== undefined && { command: c.command }),
+                stopTimeoutMs: c.stopTimeoutMs,
+            }, deps);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/rollback.ts
+/**
+ * Rollback and retire over any {@link Target}. Rollback puts live traffic back on an earlier release
+ * from the target's own history: a switch when that release still runs warm in the idle color, else a
+ * redeploy of its image by digest into the idle color. Either way it goes through the same lock,
+ * readiness check and {@link switchLive} as a deploy, then verifies the live URL. Retire stops idle
+ * colors whose keep-warm time is up. Both need nothing but the target: the state lives there.
+ */
+
+
+
+
+
+
+const rollback_short = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
+/** Digests a rollback moved away from: never chosen again as "the last good version". */
+function rolledBackFrom(history) {
+    return new Set(history
+        .filter((h) => h.action === 'rollback' && h.previousDigest)
+        .map((h) => h.previousDigest));
+}
+/** Whether `to` names this entry: its version, image, digest, or a 12+ digit digest prefix. */
+function names(entry, to) {
+    const t = to.trim();
+    if (entry.version === t || entry.image === t || entry.digest === t)
+        return true;
+    const hex = t.replace(/^sha256:/, '');
+    return /^[a-f0-9]{12,64}$/.test(hex) && entry.digest.replace(/^sha256:/, '').startsWith(hex);
+}
+/**
+ * Picks the release to go back to (pure). Without `to`: the newest release in the history that is
+ * not live now and was not itself rolled back from. With `to`: the newest entry it names.
+ * @throws ActionError when the environment was never deployed, or `to` names nothing in the
+ *   history (listing what it holds).
+ */
+function chooseRollback(state, to) {
+    if (!state.exists)
+        throw new errors_ActionError('nothing was ever deployed to this environment here (no proxy, no state): check app, environment and docker-host');
+    const live = bluegreen_liveStatus(state);
+    if (!state.live || !live)
+        return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
+    let entry;
+    if (to) {
+        entry = state.history.find((h) => names(h, to));
+        if (!entry) {
+            const known = [...new Set(state.history.map((h) => `${h.version} (${rollback_short(h.digest)})`))];
+            throw new errors_ActionError(`to: "${to}" is not in the history of this environment. ${known.length ? `It holds: ${known.join(', ')}` : 'The history is empty'}. Give a version or digest from it (deploy-bluegreen action: status lists them)`);
+        }
+        if (entry.digest === live.digest)
+            return {
+                kind: 'noop',
+                message: `${entry.version} (${rollback_short(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
+            };
+    }
+    else {
+        const bad = rolledBackFrom(state.history);
+        entry = state.history.find((h) => h.digest !== live.digest && !bad.has(h.digest));
+        if (!entry)
+            return {
+                kind: 'noop',
+                message: `no earlier release to roll back to: the history holds only the live ${live.version} (${rollback_short(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
+            };
+    }
+    const idle = contract_otherColor(state.live);
+    const warm = state.colors[idle];
+    const method = warm && warm.running && warm.digest === entry.digest ? 'switch' : 'redeploy';
+    return { kind: 'go', entry, color: idle, method };
+}
+/** The image reference that pins an entry's release: `repo@digest` for a repo digest, else the image id. */
+function pinnedRef(entry) {
+    if (!entry.digest.startsWith('sha256:'))
+        return entry.digest;
+    const name = entry.image.replace(/@sha256:[a-f0-9]+$/, '');
+    const slash = name.lastIndexOf('/');
+    const colon = name.lastIndexOf(':');
+    const repo = colon > slash ? name.slice(0, colon) : name;
+    return repo ? `${repo}@${entry.digest}` : entry.digest;
+}
+/** Puts live traffic back on an earlier release: a switch if it is warm, else a redeploy; then verifies. */
+async function rollback(target, req, deps) {
+    const { clock, log } = deps;
+    await bluegreen_connect(target, log);
+    // The lock outlives the slowest honest rollback: pull, readiness, then the live check.
+    const lockReq = { ...req, readyTimeoutMs: req.readyTimeoutMs + req.verifyTimeoutMs };
+    return bluegreen_withLock(target, lockReq, deps, async () => {
+        const started = clock.now();
+        // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
+        const before = await bluegreen_readState(target, log);
+        const choice = chooseRollback(before, req.to);
+        const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
+        if (choice.kind === 'noop')
+            return {
+                ...base,
+                action: 'rollback',
+                changed: false,
+                switched: false,
+                rolledBack: false,
+                message: choice.message,
+            };
+        const { entry, color, method } = choice;
+        const router = await target.prepare();
+        const from = bluegreen_liveStatus(before);
+        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${rollback_short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
+        if (method === 'redeploy') {
+            const ref = pinnedRef(entry);
+            const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
+                // A local image that was never pushed is recorded by its image id, not a repo digest.
+                const local = await target.findImage(entry.digest);
+                if (!local)
+                    throw error;
+                return local;
+            }));
+            const release = {
+                image: entry.image,
+                digest: image.digest,
+                version: entry.version,
+                deployId: req.holder.deployId,
+                actor: req.holder.actor,
+                createdAt: new Date(clock.now()).toISOString(),
+            };
+            await log.group(`Start ${color}: ${ref}`, () => target.start(color, image, release));
+        }
+        const ready = await ready_waitReady(target, color, req.health, req.readyTimeoutMs, deps);
+        if (!ready.ready) {
+            await showLogs(target, color, deps);
+            if (method === 'redeploy')
+                await target.stop(color);
+            throw new errors_ActionError(`rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
+                `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${method === 'redeploy' ? `; ${color} was stopped` : ''}`);
+        }
+        const switched = await switchLive(target, color, 'rollback', before, req, deps, {
+            router,
+            ready,
+            ...(req.reason && { reason: req.reason }),
+        });
+        const verified = await verifyLive(target, req, deps);
+        const durationMs = clock.now() - started;
+        const to = { image: entry.image, digest: entry.digest, version: entry.version };
+        const result = {
+            ...switched,
+            action: 'rollback',
+            rolledBack: true,
+            method,
+            ...(from && { from: { image: from.image, digest: from.digest, version: from.version } }),
+            to,
+            ...(req.reason && { reason: req.reason }),
+            durationMs,
+            verified,
+            message: `rolled back to ${entry.version} on ${color} by ${method} in ${duration_formatDuration(durationMs)}`,
+        };
+        if (!verified.ok)
+            throw new RollbackVerifyError(`rolled back to ${entry.version} (${entry.image}), but the live URL fails its health check: ${verified.detail}. ` +
+                `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) is kept warm. Not switching back: that is the version rolled back from`, result);
+        return result;
+    });
+}
+/** A rollback that switched but whose live check failed: the result is still reported. */
+class RollbackVerifyError extends errors_ActionError {
+    result;
+    name = 'RollbackVerifyError';
+    constructor(message, result) {
+        super(message);
+        this.result = result;
+    }
+}
+/** Polls the live URL's health check until it passes or the verify timeout ends. */
+async function verifyLive(target, req, deps) {
+    const url = ready_healthUrl(target.url, req.health.path);
+    const check = {
+        name: 'verify',
+        method: 'GET',
+        url,
+        headers: { 'User-Agent': 'switchyard-rollback' },
+        expectStatus: req.health.expectStatus,
+        bodyContains: req.health.bodyContains,
+        json: req.health.json,
+        timeoutMs: req.health.timeoutMs,
+        continueOnFailure: false,
+        followRedirects: false,
+    };
+    const outcome = await retry_poll(() => attemptCheck(check, deps.http, []), {
+        attempts: Number.POSITIVE_INFINITY,
+        deadline: deps.clock.now() + req.verifyTimeoutMs,
+        initialDelayMs: req.health.intervalMs,
+        maxDelayMs: Math.max(req.health.intervalMs, 2000),
+        done: (r) => r.ok,
+    }, deps.clock);
+    const r = outcome.result;
+    const detail = r.ok
+        ? `GET ${url}: ${r.status ?? ''} in ${duration_formatDuration(r.latencyMs)}`
+        : `GET ${url}: ${r.reason ?? 'failed'}`;
+    deps.log.info(`verify: ${detail} (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`);
+    return { ok: r.ok, attempts: outcome.attempts, detail };
+}
+/**
+ * Which running idle colors to stop (pure). Never the live color. The previous color once its
+ * retire-after has passed; a color waiting for promotion only when forced; any other idle color
+ * (nothing refers to it: a failed start kept for inspection, a leftover) at once. `force` stops all.
+ */
+function retirePlan(state, now, force) {
+    const out = [];
+    for (const color of COLORS) {
+        const c = state.colors[color];
+        if (!c || !c.running || color === state.live)
+            continue;
+        if (force)
+            out.push({ color, retire: true, why: 'force: true' });
+        else if (color === state.pending?.color)
+            out.push({ color, retire: false, why: 'it waits for promotion (force: true stops it)' });
+        else if (color === state.previous) {
+            const after = state.retireAfter ? Date.parse(state.retireAfter) : Number.NaN;
+            if (Number.isNaN(after) || now >= after)
+                out.push({
+                    color,
+                    retire: true,
+                    why: `its keep-warm time ended${state.retireAfter ? ` at ${state.retireAfter}` : ''}`,
+                });
+            else
+                out.push({
+                    color,
+                    retire: false,
+                    why: `it stays warm until ${state.retireAfter} (${formatDuration(after - now)} from now)`,
+                });
+        }
+        else
+            out.push({
+                color,
+                retire: true,
+                why: 'nothing refers to it (not live, previous or pending)',
+            });
+    }
+    return out;
+}
+/** Stops the idle colors whose time is up (under the deploy lock). Idempotent. */
+async function retire(target, req, deps) {
+    const { clock, log } = deps;
+    await connect(target, log);
+    return withLock(target, req, deps, async () => {
+        const before = await readState(target, log);
+        const decisions = retirePlan(before, clock.now(), req.force);
+        const retired = [];
+        for (const d of decisions) {
+            log.info(`${d.color}: ${d.retire ? 'retiring' : 'kept'}: ${d.why}`);
+            if (!d.retire)
+                continue;
+            await target.stop(d.color);
+            retired.push(d.color);
+        }
+        const coldPrevious = !!before.previous && retired.includes(before.previous) && !!before.retireAfter;
+        const stoppedPending = !!before.pending && retired.includes(before.pending.color);
+        if (coldPrevious || stoppedPending) {
+            // No keep-warm time left to report, and nothing waits for promotion any more.
+            const record = recordOf(before);
+            if (coldPrevious)
+                delete record.retireAfter;
+            if (stoppedPending)
+                delete record.pending;
+            await target.saveRecord(record);
+        }
+        const after = retired.length ? await target.status() : before;
+        return {
+            action: 'retire',
+            changed: retired.length > 0,
+            switched: false,
+            before,
+            after,
+            url: target.url,
+            previewUrl: target.previewUrl,
+            retired,
+            decisions,
+            message: retired.length
+                ? `retired ${retired.join(' and ')}; live ${before.live ?? 'none'} untouched`
+                : `nothing to retire${decisions.length ? `: ${decisions.map((d) => `${d.color} ${d.why}`).join('; ')}` : ' (no idle color runs)'}`,
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/report.ts
+/** Outputs and the job summary of a blue-green run (pure): deploy-bluegreen and rollback share them. */
+
+
+
+/** deploy-bluegreen's outputs (names as in its action.yml); rollback adds its own to these. */
+function deployOutputs(r) {
+    const a = r.after;
+    // After a promote: false deploy, the color of interest is the one waiting, not the live one.
+    const color = r.action === 'deploy' && r.changed && !r.switched ? r.color : (a.live ?? undefined);
+    const shown = color ? a.colors[color] : undefined;
+    const previous = r.switched ? r.before.live : a.previous;
+    return {
+        color: color ?? '',
+        'previous-color': previous ?? '',
+        url: r.url,
+        'preview-url': r.previewUrl,
+        image: shown?.image ?? '',
+        digest: shown?.digest ?? '',
+        'previous-image': previous
+            ? (r.before.colors[previous]?.image ?? a.colors[previous]?.image ?? '')
+            : '',
+        version: shown?.version ?? '',
+        changed: String(r.changed),
+        'retire-after': a.retireAfter ?? '',
+        retired: 'retired' in r && Array.isArray(r.retired) ? r.retired.join(',') : '',
+        state: JSON.stringify(stateJson(a)),
+    };
+}
+/** The state as the `state` output and `status` print it. */
+function stateJson(s) {
+    return {
+        live: s.live,
+        previous: s.previous,
+        switchedAt: s.switchedAt ?? null,
+        retireAfter: s.retireAfter ?? null,
+        pending: s.pending ?? null,
+        colors: s.colors,
+        history: s.history,
+    };
+}
+function roleOf(s, color) {
+    if (s.live === color)
+        return 'live';
+    if (s.pending?.color === color)
+        return 'pending promotion';
+    if (s.previous === color)
+        return s.colors[color]?.running
+            ? `previous (warm until ${s.retireAfter ?? '?'})`
+            : 'previous (retired)';
+    return 'idle';
+}
+function colorRows(s) {
+    return contract_COLORS.filter((c) => s.colors[c]).map((c) => {
+        const x = s.colors[c];
+        return [
+            c,
+            roleOf(s, c),
+            x?.image,
+            x?.version,
+            x?.state,
+            x?.health === 'none' ? '' : x?.health,
+            x?.createdAt,
+        ];
+    });
+}
+/**
+ * The job summary of a run: the message, before/after, facts (plus `extraFacts`), colors, history.
+ * `title` names the action (`deploy-bluegreen`, `rollback`).
+ */
+function renderSummary(r, app, environment, opts = {}) {
+    const s = new Summary().heading(`${opts.title ?? 'deploy-bluegreen'}: ${app} (${environment})`);
+    s.paragraph(r.message);
+    if (r.plan)
+        s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
+    const before = bluegreen_liveStatus(r.before);
+    const after = bluegreen_liveStatus(r.after);
+    s.table(['', 'before', 'after'], [
+        ['live color', r.before.live ?? 'none', r.after.live ?? 'none'],
+        ['image', before?.image, after?.image],
+        ['version', before?.version, after?.version],
+        ['digest', before?.digest, after?.digest],
+    ]);
+    const facts = [
+        ['url', r.url],
+        ['preview url', r.previewUrl],
+    ];
+    if (r.ready)
+        facts.push(['ready after', duration_formatDuration(r.ready.elapsedMs)]);
+    if (r.switchMs !== undefined)
+        facts.push(['switch took', duration_formatDuration(r.switchMs)]);
+    if (r.after.retireAfter && r.after.previous)
+        facts.push([`${r.after.previous} warm until`, r.after.retireAfter]);
+    if (r.router && r.router !== 'unchanged')
+        facts.push(['proxy', r.router]);
+    if ('decisions' in r && Array.isArray(r.decisions))
+        for (const d of r.decisions)
+            facts.push([`retire ${d.color}`, `${d.retire ? 'stopped' : 'kept'}: ${d.why}`]);
+    facts.push(...(opts.extraFacts ?? []));
+    s.table(['', ''], facts);
+    const rows = colorRows(r.after);
+    if (rows.length)
+        s.heading('Colors', 3).table(['color', 'role', 'image', 'version', 'state', 'health', 'started'], rows);
+    if (r.after.history.length)
+        s.heading('History', 3).table(['at', 'action', 'color', 'version', 'image', 'by', 'reason'], r.after.history.map((h) => [
+            h.at,
+            h.action,
+            h.color,
+            h.version,
+            h.image,
+            `${h.actor} (${h.deployId})`,
+            h.reason,
+        ]));
+    r.after.notes.forEach((n) => s.paragraph(`> ${n}`));
+    return s.toString();
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/holder.ts
+/** Who holds the deploy lock: the run on GitHub, or the local user (a plain function of the environment). */
+
+
+/** Who deploys: the run URL and actor on GitHub, `local:user@host` elsewhere. */
+function lockHolder(env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
+    if (server && repo && id) {
+        const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1'
+            ? `/attempts/${env.GITHUB_RUN_ATTEMPT}`
+            : '';
+        return {
+            deployId: `${server}/${repo}/actions/runs/${id}${attempt}`,
+            actor: env.GITHUB_ACTOR ?? 'unknown',
+            token: (0,external_node_crypto_namespaceObject.randomUUID)(),
+        };
+    }
+    const user = (0,external_node_os_namespaceObject.userInfo)().username;
+    return { deployId: `local:${user}@${(0,external_node_os_namespaceObject.hostname)()}`, actor: user, token: (0,external_node_crypto_namespaceObject.randomUUID)() };
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/index.ts
+/** @switchyard/targets: where colors run (Target), the Docker target, and blue-green over them. See README.md. */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/kit/src/yaml.ts
@@ -1460,7 +4675,7 @@ const APP_NAME_MAX = 40;
 /** Environment names follow {@link APP_NAME}, up to this length. */
 const ENVIRONMENT_NAME_MAX = 30;
 /** Environment variable names (for `env` and `secrets`). */
-const types_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The action inputs that override the file, by input name. */
 const OVERRIDE_INPUTS = (/* unused pure expression or super */ null && ([
     'app',
@@ -1547,7 +4762,7 @@ function parseHealthPath(name, raw) {
     return s;
 }
 /** A docker image reference (no spaces). */
-function parseImage(name, raw) {
+function fields_parseImage(name, raw) {
     const s = raw.trim();
     if (s === '' || /\s/.test(s))
         throw new errors_InputError(name, raw, 'is not an image reference', 'Use e.g. haproxy:3.2');
@@ -2573,7 +5788,7 @@ async function evaluate(plan, active, traffic, baselines, at, startedAt, deps) {
     };
 }
 async function probeHealth(rule, checks, http) {
-    const results = await Promise.all(checks.map((c) => run_attemptCheck(c, http, [])));
+    const results = await Promise.all(checks.map((c) => attemptCheck(c, http, [])));
     const failed = results
         .map((r, i) => ({ r, check: checks[i] }))
         .filter(({ r }) => !r.ok);
@@ -2758,7 +5973,7 @@ const httpUrl = (p, v) => {
     parseUrl(p, s);
     return s;
 };
-const HEALTH = {
+const section_HEALTH = {
     path: (p, v) => parseHealthPath(p, values_text(p, v, '/healthz')),
     'expect-status': (p, v) => parseStatus(p, v),
     'expect-json': (p, v) => oneOrMany(p, v, '[$.status == "ok"]').map((a, i) => parseAssertion(Array.isArray(v) ? `${p}[${i}]` : p, a)),
@@ -2771,7 +5986,7 @@ const RESOURCES = {
     memory: (p, v) => parseMemory(p, values_text(p, v, '512m')),
 };
 const PROXY = {
-    image: (p, v) => parseImage(p, values_text(p, v, 'haproxy:3.2')),
+    image: (p, v) => fields_parseImage(p, values_text(p, v, 'haproxy:3.2')),
     defaults: (p, v) => list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
 };
 const count = (min, max) => (p, v) => parseInteger(p, values_text(p, v, String(min)), { min, max });
@@ -2810,7 +6025,7 @@ const SECTION = {
     'container-port': port,
     url: httpUrl,
     'preview-url': httpUrl,
-    health: (p, v) => readKeys(p, v, HEALTH, 'health settings'),
+    health: (p, v) => readKeys(p, v, section_HEALTH, 'health settings'),
     env: readEnv,
     'env-file': (p, v) => line(p, v, './app.env'),
     secrets: readSecrets,
@@ -2851,7 +6066,7 @@ function readEnv(path, v) {
     const out = {};
     for (const [key, value] of Object.entries(v)) {
         const at = values_join(path, key);
-        if (!types_ENV_NAME.test(key))
+        if (!ENV_NAME.test(key))
             throw new errors_InputError(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
         if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
             throw new errors_InputError(at, value, value === null ? 'is not a value' : `is ${kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
@@ -2862,7 +6077,7 @@ function readEnv(path, v) {
 function readSecrets(path, v) {
     const seen = new Set();
     return list(path, v, '[DATABASE_URL, API_TOKEN]', (at, x) => {
-        const s = values_name(at, x, types_ENV_NAME, ENV_RULE);
+        const s = values_name(at, x, ENV_NAME, ENV_RULE);
         if (seen.has(s))
             throw new errors_InputError(at, s, 'is listed twice', 'List each secret once');
         seen.add(s);
@@ -2942,7 +6157,7 @@ function overrideLayer(o) {
         section.health = { path: healthPath };
     set('keep-previous', read('keep-previous', (n, r) => parseDuration(n, r, { min: 0 })));
     set('ready-timeout', read('ready-timeout', (n, r) => parseDuration(n, r, { min: 1000 })));
-    const image = read('proxy-image', parseImage);
+    const image = read('proxy-image', fields_parseImage);
     if (image !== undefined)
         section.proxy = { image };
     const app = read('app', parseAppName);
@@ -3214,12 +6429,12 @@ function readIfExists(path) {
 function containerSecrets(given, config, env, starts) {
     for (const name of Object.keys(given))
         if (!ENV_NAME.test(name))
-            throw new InputError('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
+            throw new errors_InputError('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
     for (const name of Object.keys(given)) {
         if (name in config.env)
-            throw new InputError('secrets', name, `is also set under ${config.environment}.env in the config file`, 'Give each variable once: as a secret or as a plain env value');
+            throw new errors_InputError('secrets', name, `is also set under ${config.environment}.env in the config file`, 'Give each variable once: as a secret or as a plain env value');
         if (name.startsWith('SWITCHYARD_'))
-            throw new InputError('secrets', name, 'is reserved (switchyard sets SWITCHYARD_* itself)', 'Pick another name');
+            throw new errors_InputError('secrets', name, 'is reserved (switchyard sets SWITCHYARD_* itself)', 'Pick another name');
     }
     const out = { ...given };
     if (!starts)
@@ -3227,7 +6442,7 @@ function containerSecrets(given, config, env, starts) {
     for (const name of config.secrets) {
         const value = given[name] ?? env[name];
         if (value === undefined || value === '')
-            throw new InputError('secrets', name, `is listed under ${config.environment}.secrets in the config file but has no value`, `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`);
+            throw new errors_InputError('secrets', name, `is listed under ${config.environment}.secrets in the config file but has no value`, `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`);
         out[name] = value;
     }
     return out;
@@ -3354,7 +6569,22 @@ function parseInputs(r, ctx) {
         variables,
         health,
         failOn: r.enum('fail-on', FAIL_ON, { default: 'failed' }),
+        ...(readRollback(r, config, ctx) ?? {}),
         secrets,
+    };
+}
+/** `rollback-on-failure` and what a rollback needs, checked up front (it needs an environment). */
+function readRollback(r, config, ctx) {
+    if (!r.boolean('rollback-on-failure', { default: false }))
+        return undefined;
+    if (!config)
+        throw new errors_InputError('rollback-on-failure', 'true', 'needs environment', 'Name the environment to roll back (environment: production), or roll back in a later step');
+    return {
+        rollback: {
+            lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
+            verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
+            containerSecrets: containerSecrets(r.keyValues('secrets'), config, ctx.env ?? {}, true),
+        },
     };
 }
 function readConfig(r, ctx) {
@@ -3453,6 +6683,7 @@ function readTime(r, name) {
 /** Outputs and the job summary of monitor-window (pure: text and JSON from a result). */
 
 
+
 const ICON = {
     passed: '✅',
     failed: '❌',
@@ -3496,6 +6727,8 @@ function outputs(result) {
         evaluations: r.evaluations.length,
         'stopped-early': r.stoppedEarly,
         elapsed: Math.round((r.finishedAt - r.startedAt) / 1000),
+        'rolled-back': result.rollback?.rolledBack ?? false,
+        'rollback-version': result.rollback?.to?.version ?? '',
     };
 }
 function stateCell(rule) {
@@ -3542,10 +6775,10 @@ function chart(title, rule, evaluations, scale) {
     return lines.join('\n');
 }
 /** The job summary: verdict, a table per rule, charts of error rate and p95, the resolved queries. */
-function renderSummary(result) {
+function report_renderSummary(result) {
     const r = result.report;
     const release = result.release;
-    const s = new summary_Summary().heading('Monitor window', 2);
+    const s = new Summary().heading('Monitor window', 2);
     s.paragraph(`${ICON[r.verdict] ?? ''} **${r.verdict}** after ${duration_formatDuration(r.finishedAt - r.startedAt)} of ${duration_formatDuration(r.durationMs)}` +
         `${r.stoppedEarly ? ' (stopped early)' : ''}, ${r.evaluations.length} evaluation${r.evaluations.length === 1 ? '' : 's'}: ${report_escape(r.decision.reason)}`);
     if (release)
@@ -3602,7 +6835,7 @@ function renderSummary(result) {
                 b.threshold,
             ];
         });
-        s.details(`Breaches (${r.breaches.length}${r.breaches.length > 50 ? ', first 50' : ''})`, new summary_Summary().table(['At', 'Rule', 'Severity', 'Value', 'Threshold'], rows));
+        s.details(`Breaches (${r.breaches.length}${r.breaches.length > 50 ? ', first 50' : ''})`, new Summary().table(['At', 'Rule', 'Severity', 'Value', 'Threshold'], rows));
     }
     const queries = r.rules
         .filter((x) => x.query)
@@ -3610,3227 +6843,30 @@ function renderSummary(result) {
     if (r.trafficQuery)
         queries.push(`# min-requests guard\n${r.trafficQuery}`);
     if (queries.length)
-        s.details('Resolved queries', new summary_Summary().code(queries.join('\n\n'), 'promql'));
-    return s.toString();
+        s.details('Resolved queries', new Summary().code(queries.join('\n\n'), 'promql'));
+    let text = s.toString();
+    if (result.rollbackError)
+        text += `\n### ❌ Automatic rollback failed\n\n${report_escape(result.rollbackError)}\n`;
+    if (result.rollback && release) {
+        const rb = result.rollback;
+        text += `\n${renderSummary(rb, release.app, release.environment, {
+            title: 'rollback-on-failure',
+            extraFacts: [
+                ...(rb.method ? [['method', rb.method]] : []),
+                ...(rb.reason ? [['reason', rb.reason]] : []),
+                ...(rb.verified
+                    ? [
+                        ['verified', `${rb.verified.ok ? '✅' : '❌'} ${rb.verified.detail}`],
+                    ]
+                    : []),
+            ],
+        })}`;
+    }
+    return text;
 }
 function report_escape(text) {
     return text.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 }
-
-;// CONCATENATED MODULE: ./packages/targets/src/contract.ts
-/**
- * Named contract constants (STYLE.md §9): the labels, names and paths that other runs, the CLI and
- * people with `docker ps` rely on. Changing one is a breaking change for deployed environments.
- */
-/** The two slots of a blue-green pair. */
-const contract_COLORS = ['blue', 'green'];
-/** The other color. */
-function contract_otherColor(color) {
-    return color === 'blue' ? 'green' : 'blue';
-}
-/** Labels on every object switchyard creates. */
-const LABELS = {
-    app: 'switchyard.app',
-    environment: 'switchyard.environment',
-    /** `app`, `proxy` or `lock`. */
-    role: 'switchyard.role',
-    color: 'switchyard.color',
-    /** The image reference the deploy asked for. */
-    image: 'switchyard.image',
-    /** The image's repo digest (or its id when it has none): what "the same image" means. */
-    digest: 'switchyard.digest',
-    version: 'switchyard.version',
-    /** Who started it: the run URL, or `cli:<user>@<host>`. */
-    deployId: 'switchyard.deploy-id',
-    actor: 'switchyard.actor',
-    createdAt: 'switchyard.created-at',
-    /** On the lock: when it counts as stale. */
-    expires: 'switchyard.lock.expires',
-    /** On the lock: a random value only its holder knows (a post step releases only its own lock). */
-    token: 'switchyard.lock.token',
-    /** On the proxy: the published ports and bind address, `bind:port,preview`. */
-    publish: 'switchyard.proxy.publish',
-};
-/** Names derive from `<app>-<environment>`, so environments can share a host. */
-function dockerNames(prefix) {
-    return {
-        network: prefix,
-        proxy: `${prefix}-proxy`,
-        proxyVolume: `${prefix}-proxy`,
-        lock: `${prefix}-lock`,
-        color: (c) => `${prefix}-${c}`,
-    };
-}
-/** Where the proxy keeps its files: a named volume, so they outlive the proxy container. */
-const PROXY_DIR = '/var/lib/switchyard';
-const PROXY_FILES = {
-    config: `${PROXY_DIR}/haproxy.cfg`,
-    map: `${PROXY_DIR}/colors.map`,
-    state: `${PROXY_DIR}/state.json`,
-};
-/** HAProxy's admin socket inside the proxy container (the runtime API). */
-const ADMIN_SOCKET = '/tmp/switchyard-admin.sock';
-/** The ports the proxy listens on inside its container. */
-const PROXY_PORTS = { live: 8080, preview: 8081 };
-/** How many deploys and rollbacks the target remembers. */
-const contract_HISTORY_LENGTH = 10;
-
-;// CONCATENATED MODULE: ./packages/targets/src/model.ts
-/** An empty record: nothing deployed yet. */
-const EMPTY_RECORD = { live: null, previous: null, history: [] };
-
-;// CONCATENATED MODULE: ./packages/targets/src/record.ts
-/** The deploy record as data: reading it back leniently, and the pure transitions on it. */
-
-
-const asColor = (v) => contract_COLORS.find((c) => c === v) ?? null;
-const asString = (v) => (typeof v === 'string' ? v : undefined);
-/**
- * Parses a stored record. Damage never blocks a deploy: what can't be read is dropped and
- * reported in `notes` (the routes and containers remain the truth about what runs).
- */
-function parseRecord(text) {
-    if (text === undefined || text.trim() === '')
-        return { record: EMPTY_RECORD, notes: [] };
-    let doc;
-    try {
-        doc = JSON.parse(text);
-    }
-    catch {
-        return {
-            record: EMPTY_RECORD,
-            notes: ['the stored deploy record is not JSON; starting a new one'],
-        };
-    }
-    if (!doc || typeof doc !== 'object' || Array.isArray(doc))
-        return {
-            record: EMPTY_RECORD,
-            notes: ['the stored deploy record is not an object; starting a new one'],
-        };
-    const o = doc;
-    const history = Array.isArray(o.history)
-        ? o.history.filter((h) => !!h &&
-            typeof h === 'object' &&
-            asColor(h.color) !== null &&
-            typeof h.digest === 'string')
-        : [];
-    const p = o.pending;
-    const pending = p && typeof p === 'object' && asColor(p.color) && typeof p.digest === 'string' ? p : undefined;
-    const switchedAt = asString(o.switchedAt);
-    const retireAfter = asString(o.retireAfter);
-    return {
-        record: {
-            live: asColor(o.live),
-            previous: asColor(o.previous),
-            ...(switchedAt !== undefined && { switchedAt }),
-            ...(retireAfter !== undefined && { retireAfter }),
-            ...(pending && { pending }),
-            history: history.slice(0, contract_HISTORY_LENGTH),
-        },
-        notes: [],
-    };
-}
-/** The record after live traffic moved to `entry.color` at `now`. */
-function record_recordSwitch(record, entry, now, keepPreviousMs) {
-    const previous = record.live !== null && record.live !== entry.color ? record.live : null;
-    return {
-        live: entry.color,
-        previous,
-        switchedAt: new Date(now).toISOString(),
-        ...(previous !== null && { retireAfter: new Date(now + keepPreviousMs).toISOString() }),
-        history: [entry, ...record.history].slice(0, HISTORY_LENGTH),
-    };
-}
-/** The record with a color waiting for promotion (or none). */
-function record_recordPending(record, pending) {
-    const rest = record_recordOf({ ...record, pending: undefined });
-    return pending ? { ...rest, pending } : rest;
-}
-/**
- * Brings the record in line with the route the proxy really has (a run killed between the switch
- * and the write leaves them apart). Returns the record unchanged when they agree.
- */
-function reconcile(record, routedLive, now) {
-    if (record.live === routedLive)
-        return { record };
-    const note = `the record said live=${record.live ?? 'none'} but the proxy routes live=${routedLive ?? 'none'}; the record now follows the proxy`;
-    return {
-        record: {
-            ...record,
-            live: routedLive,
-            previous: record.live,
-            switchedAt: new Date(now).toISOString(),
-        },
-        note,
-    };
-}
-/** Only the record's own fields of a state (what is stored; colors and notes are read live). */
-function record_recordOf(s) {
-    return {
-        live: s.live,
-        previous: s.previous,
-        ...(s.switchedAt !== undefined && { switchedAt: s.switchedAt }),
-        ...(s.retireAfter !== undefined && { retireAfter: s.retireAfter }),
-        ...(s.pending !== undefined && { pending: s.pending }),
-        history: s.history,
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/ready.ts
-/** Waiting for a new color to be ready: container state, Docker health, and an HTTP check through the preview route. */
-
-
-/** How often a progress line is written while waiting. */
-const PROGRESS_EVERY_MS = 5_000;
-/** The health check's URL on the preview route. */
-function ready_healthUrl(previewUrl, path) {
-    return `${previewUrl.replace(/\/+$/, '')}${path}`;
-}
-/**
- * Polls a color until it is ready or `timeoutMs` passes: the container runs (a crash or exit ends
- * the wait at once), its Docker health check (if any) says healthy, the proxy routes the preview
- * to it, and the HTTP health check passes through the preview URL.
- */
-async function ready_waitReady(target, color, health, timeoutMs, deps) {
-    const { clock, log } = deps;
-    const start = clock.now();
-    const deadline = start + timeoutMs;
-    const url = ready_healthUrl(target.previewUrl, health.path);
-    const check = {
-        name: 'health',
-        method: 'GET',
-        url,
-        headers: { 'User-Agent': 'switchyard-deploy' },
-        expectStatus: health.expectStatus,
-        bodyContains: health.bodyContains,
-        json: health.json,
-        timeoutMs: health.timeoutMs,
-        continueOnFailure: false,
-        followRedirects: false,
-    };
-    let lastProgress = start;
-    let checks = 0;
-    for (;;) {
-        const r = await target.readiness(color);
-        const elapsedMs = clock.now() - start;
-        if (r.failed)
-            return { ready: false, elapsedMs, checks, reason: r.detail };
-        let httpReason = '';
-        if (r.running && r.routed && (r.health === 'none' || r.health === 'healthy')) {
-            checks++;
-            const a = await attemptCheck(check, deps.http, []);
-            if (a.ok)
-                return { ready: true, elapsedMs: clock.now() - start, checks };
-            httpReason = `GET ${url}: ${a.reason ?? 'failed'}`;
-        }
-        const now = clock.now();
-        const why = [r.detail, httpReason].filter(Boolean).join('; ');
-        if (now >= deadline)
-            return {
-                ready: false,
-                elapsedMs: now - start,
-                checks,
-                reason: `not ready after ${formatDuration(timeoutMs)} (ready-timeout): ${why}`,
-            };
-        if (now - lastProgress >= PROGRESS_EVERY_MS) {
-            log.info(`waiting for ${color}: ${why} (${formatDuration(now - start)} of ${formatDuration(timeoutMs)})`);
-            lastProgress = now;
-        }
-        await clock.sleep(Math.min(health.intervalMs, deadline - now));
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/bluegreen.ts
-/**
- * Blue-green over any {@link Target}: deploy (start the idle color, wait ready, switch), promote
- * (switch to a color started with promote: false), status. Written once; targets only supply the
- * primitive steps. Live traffic moves only in `switchTo`, and only after the new color is ready.
- */
-
-
-
-
-/** The live color's status, if any. */
-function bluegreen_liveStatus(s) {
-    return s.live ? s.colors[s.live] : undefined;
-}
-/** A human version for an image: the input, the image label, the tag, or a short digest. */
-function versionOf(ref, image, given) {
-    if (given)
-        return given;
-    if (image.version)
-        return image.version;
-    const name = ref.replace(/@sha256:[a-f0-9]+$/, '');
-    const colon = name.lastIndexOf(':');
-    if (colon > name.lastIndexOf('/'))
-        return name.slice(colon + 1);
-    return image.digest.replace(/^sha256:/, '').slice(0, 12);
-}
-/** A state whose record fields are replaced by `record` (a field the record lacks is gone). */
-function withRecord(state, record) {
-    return { colors: state.colors, exists: state.exists, notes: state.notes, ...recordOf(record) };
-}
-/** Deploys an image: start it in the idle color, wait until ready, switch unless `promote` is false. */
-async function deploy(target, req, deps) {
-    const { log, clock } = deps;
-    await bluegreen_connect(target, log);
-    const image = await deps.log.group(`Pull ${req.image}`, () => target.resolveImage(req.image, req.pull));
-    log.info(`Image ${req.image} is ${image.pinned}`);
-    return bluegreen_withLock(target, req, deps, async () => {
-        const router = await target.prepare();
-        const before = await bluegreen_readState(target, log);
-        const live = bluegreen_liveStatus(before);
-        if (live && live.digest === image.digest && live.running) {
-            // Saved even so: it clears a stale pending entry and stores a record reconciled with the proxy.
-            const record = recordPending(before, undefined);
-            await target.saveRecord(record);
-            return {
-                action: 'deploy',
-                changed: false,
-                switched: false,
-                before,
-                after: withRecord(before, record),
-                color: live.color,
-                url: target.url,
-                previewUrl: target.previewUrl,
-                router,
-                message: `${req.image} (${image.digest}) is already live on ${live.color}: nothing to do`,
-            };
-        }
-        const color = before.live ? otherColor(before.live) : 'blue';
-        const release = {
-            image: req.image,
-            digest: image.digest,
-            version: versionOf(req.image, image, req.version),
-            deployId: req.holder.deployId,
-            actor: req.holder.actor,
-            createdAt: new Date(clock.now()).toISOString(),
-        };
-        const replaced = before.colors[color];
-        await log.group(`Start ${color}: ${req.image}`, async () => {
-            if (replaced)
-                log.info(`replacing the ${replaced.running ? 'warm' : 'stopped'} ${color} (${replaced.image})`);
-            await target.start(color, image, release);
-        });
-        const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
-        if (!ready.ready)
-            await failStart(target, color, ready, req.keepFailed, before, deps);
-        log.info(`${color} is ready after ${formatDuration(ready.elapsedMs)} (${ready.checks} health check(s) through ${healthUrl(target.previewUrl, req.health.path)})`);
-        if (!req.promote) {
-            const record = recordPending(before, {
-                color,
-                digest: image.digest,
-                deployId: release.deployId,
-            });
-            await target.saveRecord(record);
-            return {
-                action: 'deploy',
-                changed: true,
-                switched: false,
-                before,
-                // Read again for the new color's container; its notes were logged with `before`.
-                after: await target.status(),
-                color,
-                url: target.url,
-                previewUrl: target.previewUrl,
-                router,
-                ready,
-                message: `${req.image} is ready on ${color} at ${target.previewUrl}; live traffic stays on ${before.live ?? 'nothing'} until "action: promote"`,
-            };
-        }
-        return bluegreen_switchLive(target, color, 'deploy', before, req, deps, { router, ready });
-    });
-}
-/** Promotes the color a `promote: false` deploy left ready. */
-async function promote(target, req, deps) {
-    await bluegreen_connect(target, deps.log);
-    return bluegreen_withLock(target, req, deps, async () => {
-        const router = await target.prepare();
-        const before = await bluegreen_readState(target, deps.log);
-        const pending = before.pending;
-        const candidate = pending ? before.colors[pending.color] : undefined;
-        if (!pending ||
-            !candidate ||
-            candidate.digest !== pending.digest ||
-            pending.color === before.live)
-            throw new ActionError(`nothing to promote: no color is waiting (live is ${before.live ?? 'none'}). Run a deploy with promote: false first; to go back to the previous version, use rollback`);
-        const ready = await waitReady(target, pending.color, req.health, req.readyTimeoutMs, deps);
-        if (!ready.ready)
-            throw new ActionError(`${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`);
-        return bluegreen_switchLive(target, pending.color, 'promote', before, req, deps, { router, ready });
-    });
-}
-/** Reads the state, changing nothing. */
-async function bluegreen_status(target, deps) {
-    await bluegreen_connect(target, deps.log);
-    const state = await bluegreen_readState(target, deps.log);
-    for (const line of describeState(state))
-        deps.log.info(line);
-    return {
-        action: 'status',
-        changed: false,
-        switched: false,
-        before: state,
-        after: state,
-        url: target.url,
-        previewUrl: target.previewUrl,
-        message: state.live
-            ? `live: ${state.live} (${bluegreen_liveStatus(state)?.image ?? 'unknown image'})`
-            : 'nothing is live yet',
-    };
-}
-/**
- * Moves live traffic to a ready `color`, records it (history entry `action`, with `reason`), and
- * reports the result. The one place every switch goes through: deploy, promote and rollback.
- */
-async function bluegreen_switchLive(target, color, action, before, req, deps, extra) {
-    const { clock, log } = deps;
-    const next = before.colors[color];
-    const t = clock.now();
-    const switchMs = await target.switchTo(color);
-    const prev = bluegreen_liveStatus(before);
-    log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${formatDuration(switchMs)} (verified and saved after ${formatDuration(clock.now() - t)})`);
-    const after0 = await target.status();
-    const started = after0.colors[color] ?? next;
-    const entry = {
-        at: new Date(clock.now()).toISOString(),
-        action,
-        color,
-        image: started?.image ?? '',
-        digest: started?.digest ?? '',
-        version: started?.version ?? '',
-        deployId: req.holder.deployId,
-        actor: req.holder.actor,
-        ...(before.live && { previousColor: before.live }),
-        ...(prev && { previousImage: prev.image, previousDigest: prev.digest }),
-        ...(extra.reason && { reason: extra.reason }),
-    };
-    const record = recordSwitch(before, entry, clock.now(), req.keepPreviousMs);
-    await target.saveRecord(record);
-    if (record.retireAfter)
-        log.info(`${before.live} stays warm until ${record.retireAfter} (keep-previous ${formatDuration(req.keepPreviousMs)})`);
-    return {
-        action,
-        changed: true,
-        switched: true,
-        before,
-        // after0 was read before the record was saved: its "record disagrees" note is stale.
-        after: withRecord({ ...after0, notes: [] }, record),
-        color,
-        url: target.url,
-        previewUrl: target.previewUrl,
-        switchMs,
-        router: extra.router,
-        ready: extra.ready,
-        message: `${started?.image ?? color} is live on ${color}${prev ? `; ${prev.color} (${prev.image}) is kept warm` : ''}`,
-    };
-}
-/** Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode). */
-async function bluegreen_withLock(target, req, deps, body) {
-    deps.onLock?.(target.lockHandle(req.holder));
-    const lock = await target.lock(req.holder, {
-        timeoutMs: req.lockTimeoutMs,
-        // Long enough for the slowest honest deploy; a dead holder's lock expires after it.
-        ttlMs: req.readyTimeoutMs + 10 * 60_000,
-    });
-    try {
-        return await body();
-    }
-    finally {
-        await target.close();
-        await lock.release();
-    }
-}
-/** The target's state, its notes logged as warnings. */
-async function bluegreen_readState(target, log) {
-    const state = await target.status();
-    state.notes.forEach((n) => log.warning(n));
-    return state;
-}
-/** A new color that never got ready: show why, stop it (unless kept), leave traffic alone, fail. */
-async function failStart(target, color, ready, keepFailed, before, deps) {
-    await bluegreen_showLogs(target, color, deps);
-    if (!keepFailed)
-        await target.stop(color);
-    throw new ActionError(`the new ${color} did not become ready: ${ready.reason ?? 'unknown'}. ` +
-        `Live traffic was not touched (it stays on ${before.live ?? 'nothing'}); ${color} was ${keepFailed ? 'kept running for inspection (keep-failed)' : 'stopped'}`);
-}
-/** The last 50 log lines of a color that did not get ready, in a folded group. */
-async function bluegreen_showLogs(target, color, deps) {
-    await deps.log
-        .group(`Last log lines of ${color}`, async () => {
-        deps.log.info((await target.logs(color, 50)) || '(no output)');
-    })
-        .catch((e) => deps.log.warning(`could not read the ${color} logs: ${String(e)}`));
-}
-/** The state as log lines, one per color plus the live/previous facts. */
-function describeState(s) {
-    if (!s.exists)
-        return ['nothing deployed here yet (no proxy)'];
-    const lines = [
-        `live: ${s.live ?? 'none'}${s.switchedAt ? ` since ${s.switchedAt}` : ''}`,
-        ...(s.previous
-            ? [
-                s.colors[s.previous] && !s.colors[s.previous]?.running
-                    ? `previous: ${s.previous}, retired (a rollback redeploys it)`
-                    : `previous: ${s.previous}, warm until ${s.retireAfter ?? 'unknown'}`,
-            ]
-            : []),
-        ...(s.pending ? [`waiting for promotion: ${s.pending.color}`] : []),
-    ];
-    for (const c of COLORS) {
-        const x = s.colors[c];
-        if (x)
-            lines.push(`${c}: ${x.image} (version ${x.version}, ${x.state}${x.health !== 'none' ? `, ${x.health}` : ''}, started ${x.createdAt} by ${x.actor})`);
-    }
-    return lines;
-}
-/** Checks the target answers and logs what it is; every mode starts here. */
-async function bluegreen_connect(target, log) {
-    log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/plan.ts
-/** Dry-run: what a deploy would do, read from the target without changing it. */
-
-
-
-
-/** The steps of a deploy, as sentences (pure). `image` is undefined when the target lacks it. */
-function planSteps(state, image, req, target) {
-    const steps = [];
-    if (!image && req.pull === 'never') {
-        steps.push(`stop with an error: ${req.image} is not on the target and pull is "never"`);
-        return steps;
-    }
-    steps.push(image && req.pull !== 'always'
-        ? `use ${req.image} already on the target (${image.pinned})`
-        : `pull ${req.image}${image ? ` (the target has ${image.digest} now)` : ''}`);
-    steps.push(`take the deploy lock (wait up to ${formatDuration(req.lockTimeoutMs)})`);
-    if (!state.exists)
-        steps.push(`create the proxy, its network and volume, serving ${target.url} (preview ${target.previewUrl})`);
-    const live = liveStatus(state);
-    if (live && image && live.digest === image.digest && live.running) {
-        steps.push(`stop: ${req.image} is already live on ${live.color} (no change)`);
-        return steps;
-    }
-    const color = state.live ? otherColor(state.live) : 'blue';
-    const replaced = state.colors[color];
-    steps.push(`start ${req.image} as ${color}${replaced ? `, replacing the ${replaced.running ? 'running' : 'stopped'} ${color} (${replaced.image})` : ''}; ${state.live ? `${state.live} stays untouched` : 'nothing is live yet'}`);
-    steps.push(`wait until ${color} is ready: container running, Docker health if the image has one, GET ${healthUrl(target.previewUrl, req.health.path)} (up to ${formatDuration(req.readyTimeoutMs)})`);
-    if (req.promote) {
-        steps.push(`switch live traffic ${state.live ?? 'none'} → ${color} (one runtime call on the proxy)`);
-        if (state.live)
-            steps.push(`keep ${state.live} warm for ${formatDuration(req.keepPreviousMs)}`);
-    }
-    else {
-        steps.push(`leave live traffic on ${state.live ?? 'nothing'}; ${color} waits at ${target.previewUrl} for "action: promote"`);
-    }
-    return steps;
-}
-/** Reads the target and returns the plan; changes nothing (no pull, no lock, no container). */
-async function plan(target, req, deps) {
-    await connect(target, deps.log);
-    const state = await target.status();
-    const image = await target.findImage(req.image);
-    const steps = planSteps(state, image, req, target);
-    deps.log.info(`Dry run: a deploy would\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}`);
-    return {
-        action: 'plan',
-        changed: false,
-        switched: false,
-        before: state,
-        after: state,
-        url: target.url,
-        previewUrl: target.previewUrl,
-        plan: steps,
-        message: 'dry run: nothing was changed',
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/cli.ts
-/** The docker CLI as switchyard uses it: argument arrays, the configured host, clear errors. */
-
-/** The daemon did not answer: every docker command would fail the same way. */
-class DockerUnreachableError extends errors_ActionError {
-    name = 'DockerUnreachableError';
-}
-const UNREACHABLE = [
-    /Cannot connect to the Docker daemon/i,
-    /error during connect/i,
-    /Is the docker daemon running/i,
-    /context ".*" does not exist/i,
-    /ssh: (connect to host|Could not resolve)/i,
-];
-/** How a host is named in messages (no credentials). */
-function describeHost(host) {
-    if (host.kind === 'local')
-        return 'the local Docker daemon';
-    if (host.kind === 'context')
-        return `docker context ${host.name}`;
-    // Up to the last @ before the host: a password may itself contain @.
-    return `DOCKER_HOST ${host.url.replace(/\/\/[^/]*@/, (m) => (m.includes(':') ? '//***@' : m))}`;
-}
-/** Runs `docker` against one host. */
-class DockerCli {
-    exec;
-    host;
-    constructor(exec, host) {
-        this.exec = exec;
-        this.host = host;
-    }
-    /** The argv prefix and env that select the host (also what a post step needs). */
-    get selector() {
-        if (this.host.kind === 'context')
-            return { args: ['--context', this.host.name], env: {} };
-        if (this.host.kind === 'host')
-            return { args: [], env: { DOCKER_HOST: this.host.url } };
-        return { args: [], env: {} };
-    }
-    /** Runs one docker command; a daemon that can't be reached becomes a {@link DockerUnreachableError}. */
-    async run(args, options = {}) {
-        const { args: pre, env } = this.selector;
-        try {
-            const result = await this.exec.run('docker', [...pre, ...args], {
-                ...options,
-                env: { ...env, ...options.env },
-            });
-            if (result.exitCode !== 0 && this.unreachable(result.stderr))
-                throw this.unreachableError(result.stderr);
-            return result;
-        }
-        catch (error) {
-            if (error instanceof exec_ExecError && this.unreachable(error.result.stderr))
-                throw this.unreachableError(error.result.stderr);
-            throw error;
-        }
-    }
-    /** stdout of a command, trimmed. */
-    async text(args, options = {}) {
-        return (await this.run(args, options)).stdout.trim();
-    }
-    /** Whether a command succeeds (exit 0), for existence checks. */
-    async ok(args) {
-        return (await this.run(args, { allowFailure: true, quiet: true })).exitCode === 0;
-    }
-    unreachable(stderr) {
-        // "Error response from daemon" means the daemon answered (e.g. a registry it could not reach).
-        return UNREACHABLE.some((r) => r.test(stderr)) && !/Error response from daemon/i.test(stderr);
-    }
-    unreachableError(stderr) {
-        const line = stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
-        return new DockerUnreachableError(`cannot reach ${describeHost(this.host)}: ${line}. Check that dockerd runs there and that docker-host is right`);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/haproxy.ts
-/**
- * HAProxy as the Docker target's router (DESIGN.md §3), as pure functions: the config file, the
- * color map, and parsers for the runtime API's answers. The live frontend picks its backend per
- * request from a map (`live → blue|green`), so a switch is one `set map` on the admin socket: no
- * reload, no dropped keep-alive request. The map file is rewritten too, so a restart keeps the color.
- */
-
-/** The haproxy.cfg for one app+environment. Deterministic: same input, same text. */
-function renderConfig(c) {
-    const backends = contract_COLORS.map((color) => [
-        `backend be_${color}`,
-        // Docker's DNS resolves the container name; a replaced container's new address is picked
-        // up by the resolver, and the deploy also sets it on the runtime API before any switch.
-        `  server app ${c.prefix}-${color}:${c.containerPort} resolvers docker init-addr libc,none`,
-    ].join('\n'));
-    const route = (key) => `  use_backend be_%[str(${key}),map(${PROXY_FILES.map},none)]`;
-    return [
-        `# Written by switchyard for ${c.app} (${c.environment}). Do not edit: every deploy rewrites it.`,
-        `# The live color is in ${PROXY_FILES.map}; switches go through the admin socket.`,
-        'global',
-        `  stats socket ${ADMIN_SOCKET} mode 600 level admin`,
-        '  stats timeout 10s',
-        '  log stdout format raw daemon notice',
-        '',
-        'resolvers docker',
-        '  nameserver dns 127.0.0.11:53',
-        '  timeout resolve 1s',
-        '  timeout retry 1s',
-        '  hold valid 10s',
-        '  hold obsolete 10s',
-        '  hold nx 10s',
-        '',
-        'defaults',
-        '  mode http',
-        '  log global',
-        '  option http-keep-alive',
-        '  timeout connect 5s',
-        '  timeout client 60s',
-        '  timeout server 60s',
-        '  timeout http-request 10s',
-        ...c.defaults.map((l) => `  ${l.trim()}`),
-        '',
-        'frontend live',
-        `  bind :${PROXY_PORTS.live}`,
-        route('live'),
-        '  default_backend be_none',
-        '',
-        'frontend preview',
-        `  bind :${PROXY_PORTS.preview}`,
-        route('preview'),
-        '  default_backend be_none',
-        '',
-        'backend be_none',
-        '  http-request return status 503 content-type text/plain string "switchyard: no color is routed here yet"',
-        '',
-        ...backends.flatMap((b) => [b, '']),
-    ].join('\n');
-}
-/**
- * The map file: always both keys, `live <color|none>` and `preview <color|none>`, so the runtime
- * API can `set map` either one (it only sets existing keys). `none` routes to be_none (503).
- */
-function renderMap(routes) {
-    return `live ${routes.live ?? 'none'}\npreview ${routes.preview ?? 'none'}\n`;
-}
-/** Reads a map file or a `show map` answer (`0x55… live green` lines). */
-function parseMap(text) {
-    const routes = { live: null, preview: null };
-    for (const line of text.split('\n')) {
-        const parts = line.trim().split(/\s+/);
-        const [key, value] = parts.length === 3 ? parts.slice(1) : parts;
-        const color = contract_COLORS.find((c) => c === value);
-        if ((key === 'live' || key === 'preview') && color)
-            routes[key] = color;
-    }
-    return routes;
-}
-/** The runtime commands that set both routes, `;`-separated (one admin-socket connection). */
-function switchCommands(routes) {
-    return ['live', 'preview']
-        .map((k) => `set map ${PROXY_FILES.map} ${k} ${routes[k] ?? 'none'}`)
-        .join(';');
-}
-/** Parses `show servers state` (version line, `#` header, one line per server). */
-function parseServersState(text) {
-    const lines = text.split('\n').map((l) => l.trim());
-    const header = lines
-        .find((l) => l.startsWith('# be_id'))
-        ?.slice(2)
-        .split(/\s+/) ?? [];
-    const col = (name) => header.indexOf(name);
-    return lines
-        .filter((l) => l !== '' && !l.startsWith('#') && l.split(/\s+/).length > 5)
-        .map((l) => {
-        const f = l.split(/\s+/);
-        return {
-            backend: f[col('be_name')] ?? '',
-            address: f[col('srv_addr')] ?? '',
-            operational: Number(f[col('srv_op_state')] ?? -1),
-            admin: Number(f[col('srv_admin_state')] ?? -1),
-        };
-    });
-}
-/**
- * Whether an answer of the runtime API reports a failure. It always answers with exit 0; errors
- * are text (`Unknown command`, `No such …`, `Permission denied`, …).
- */
-function runtimeError(answer) {
-    const text = answer.trim();
-    if (text === '')
-        return undefined;
-    const bad = /unknown|no such|not found|denied|invalid|error|require|can't|cannot|missing|expects/i;
-    return text
-        .split('\n')
-        .map((l) => l.trim())
-        .find((l) => bad.test(l));
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/semver.ts
-/** Semantic versions (semver.org 2.0.0): parsing a git tag such as `v1.4.2`, and precedence. */
-const NUM = '0|[1-9]\\d*';
-const ID = `(?:${NUM}|\\d*[a-zA-Z-][0-9a-zA-Z-]*)`;
-const SEMVER = new RegExp(`^[vV]?(${NUM})\\.(${NUM})\\.(${NUM})(?:-(${ID}(?:\\.${ID})*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$`);
-/** Parses `1.4.2`, `v1.4.2`, `1.3.0-rc.1+build.5`; undefined when the text is not a semver. */
-function semver_parseSemver(text) {
-    const m = SEMVER.exec(text.trim());
-    if (!m)
-        return undefined;
-    const [, major = '', minor = '', patch = '', pre, build] = m;
-    const nums = [major, minor, patch].map(Number);
-    if (nums.some((n) => !Number.isSafeInteger(n)))
-        return undefined;
-    return {
-        major: nums[0] ?? 0,
-        minor: nums[1] ?? 0,
-        patch: nums[2] ?? 0,
-        prerelease: pre ? pre.split('.') : [],
-        build: build ?? '',
-        raw: text.trim(),
-    };
-}
-/** `1.4.2`, `1.3.0-rc.1`, `1.0.0+build.5`: the version without a `v` prefix. */
-function semver_formatSemver(v) {
-    const pre = v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
-    return `${v.major}.${v.minor}.${v.patch}${pre}${v.build ? `+${v.build}` : ''}`;
-}
-function semver_isPrerelease(v) {
-    return v.prerelease.length > 0;
-}
-function compareIdentifiers(a, b) {
-    const an = /^\d+$/.test(a);
-    const bn = /^\d+$/.test(b);
-    if (an && bn)
-        return Number(a) - Number(b);
-    if (an)
-        return -1;
-    if (bn)
-        return 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-/** Semver precedence: negative when a < b, 0 when equal (build metadata ignored), positive when a > b. */
-function semver_compareSemver(a, b) {
-    const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-    if (core !== 0)
-        return core;
-    if (!a.prerelease.length || !b.prerelease.length)
-        return b.prerelease.length - a.prerelease.length;
-    for (let i = 0; i < Math.max(a.prerelease.length, b.prerelease.length); i++) {
-        const x = a.prerelease[i];
-        const y = b.prerelease[i];
-        if (x === undefined)
-            return -1;
-        if (y === undefined)
-            return 1;
-        const c = compareIdentifiers(x, y);
-        if (c !== 0)
-            return c;
-    }
-    return 0;
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/tag-rules.ts
-/**
- * Tag rules, one per line, in docker/metadata-action's syntax: `type=semver,pattern={{version}}`,
- * `type=ref,event=branch`, `type=sha`, `type=raw,value=stable`, `type=schedule,pattern=nightly`,
- * `type=edge`. A line without `type=` is a raw tag. Every rule takes `prefix`, `suffix` and `enable`.
- */
-
-/** Placeholders of a semver pattern. */
-const SEMVER_PLACEHOLDERS = (/* unused pure expression or super */ null && (['raw', 'version', 'major', 'minor', 'patch']));
-/** Expressions allowed in values, prefixes, suffixes, schedule patterns and `enable`. */
-const EXPRESSIONS = (/* unused pure expression or super */ null && (['branch', 'tag', 'sha', 'base_ref', 'is_default_branch']));
-const tag_rules_KEYS = {
-    semver: ['pattern', 'value'],
-    ref: ['event'],
-    sha: ['format'],
-    raw: ['value'],
-    schedule: ['pattern'],
-    edge: ['branch'],
-};
-const COMMON_KEYS = (/* unused pure expression or super */ null && (['type', 'prefix', 'suffix', 'enable']));
-const PLACEHOLDER = /\{\{\s*([a-z_]+)(?:\s+'([^']*)')?\s*\}\}/g;
-const HAS_PLACEHOLDER = new RegExp(PLACEHOLDER.source);
-/** Splits one rule line on commas outside double quotes; `"a,b"` keeps its comma. */
-function splitFields(line) {
-    const fields = [];
-    let cur = '';
-    let quoted = false;
-    for (const ch of line) {
-        if (ch === '"')
-            quoted = !quoted;
-        else if (ch === ',' && !quoted) {
-            fields.push(cur.trim());
-            cur = '';
-        }
-        else
-            cur += ch;
-    }
-    if (quoted)
-        throw new Error('has an unclosed double quote');
-    fields.push(cur.trim());
-    return fields.filter((f) => f !== '');
-}
-function checkExpressions(text, allowed, fail) {
-    for (const m of text.matchAll(PLACEHOLDER)) {
-        const name = m[1] ?? '';
-        if (name === 'date') {
-            if (m[2] === undefined)
-                fail(`{{date}} needs a format, e.g. {{date 'YYYYMMDD'}}`);
-            continue;
-        }
-        if (!allowed.includes(name))
-            fail(`{{${name}}} is not a known placeholder here (known: ${allowed.map((a) => `{{${a}}}`).join(', ')}, {{date 'FORMAT'}})`);
-    }
-    const stray = text.replace(PLACEHOLDER, '');
-    if (stray.includes('{{') || stray.includes('}}'))
-        fail(`"${text}" has an unbalanced {{ or }}`);
-}
-/** Parses one rule line; `name` is the input to blame (e.g. `tags` line 3). */
-function parseTagRule(name, line) {
-    const fail = (problem) => {
-        throw new InputError(name, line, problem, 'Write rules like type=semver,pattern={{version}} / type=ref,event=branch / type=sha / type=raw,value=stable (see the build-image README)');
-    };
-    let fields;
-    try {
-        fields = splitFields(line);
-    }
-    catch (e) {
-        return fail(e.message);
-    }
-    if (!fields.some((f) => f.startsWith('type=')) &&
-        fields.length === 1 &&
-        !fields[0]?.includes('='))
-        fields = ['type=raw', `value=${fields[0] ?? ''}`];
-    const kv = new Map();
-    for (const f of fields) {
-        const eq = f.indexOf('=');
-        if (eq <= 0)
-            fail(`"${f}" is not key=value`);
-        const key = f.slice(0, eq).trim();
-        if (kv.has(key))
-            fail(`sets ${key} twice`);
-        kv.set(key, f.slice(eq + 1).trim());
-    }
-    const type = kv.get('type') ?? 'raw';
-    if (!(type in tag_rules_KEYS))
-        fail(`type "${type}" is unknown (known: ${Object.keys(tag_rules_KEYS).join(', ')})`);
-    const t = type;
-    for (const key of kv.keys())
-        if (!COMMON_KEYS.includes(key) && !tag_rules_KEYS[t].includes(key))
-            fail(`"${key}" is not an attribute of type=${t} (it takes ${[...tag_rules_KEYS[t], 'prefix', 'suffix', 'enable'].join(', ')})`);
-    const common = {
-        prefix: kv.get('prefix') ?? '',
-        suffix: kv.get('suffix') ?? '',
-        enable: kv.get('enable') ?? 'true',
-        source: line,
-    };
-    for (const key of ['prefix', 'suffix', 'enable'])
-        checkExpressions(common[key], EXPRESSIONS, fail);
-    if (!/^(true|false)$/.test(common.enable) && !HAS_PLACEHOLDER.test(common.enable))
-        fail(`enable must be true, false or an expression such as {{is_default_branch}}`);
-    switch (t) {
-        case 'semver': {
-            const pattern = kv.get('pattern');
-            if (!pattern)
-                return fail('type=semver needs a pattern, e.g. pattern={{version}}');
-            checkExpressions(pattern, SEMVER_PLACEHOLDERS, fail);
-            if (![...pattern.matchAll(PLACEHOLDER)].some((m) => SEMVER_PLACEHOLDERS.includes(m[1])))
-                fail(`pattern "${pattern}" uses none of ${SEMVER_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`);
-            const value = kv.get('value');
-            if (value !== undefined)
-                checkExpressions(value, EXPRESSIONS, fail);
-            return { ...common, type: t, pattern, ...(value ? { value } : {}) };
-        }
-        case 'ref': {
-            const event = kv.get('event');
-            if (event !== 'branch' && event !== 'tag' && event !== 'pr')
-                return fail(`type=ref needs event=branch, event=tag or event=pr${event ? `, not "${event}"` : ''}`);
-            return {
-                ...common,
-                type: t,
-                event,
-                prefix: kv.get('prefix') ?? (event === 'pr' ? 'pr-' : ''),
-            };
-        }
-        case 'sha': {
-            const format = kv.get('format') ?? 'short';
-            if (format !== 'short' && format !== 'long')
-                return fail(`format must be short or long, not "${format}"`);
-            return { ...common, type: t, format, prefix: kv.get('prefix') ?? 'sha-' };
-        }
-        case 'raw': {
-            const value = kv.get('value');
-            if (!value)
-                return fail('type=raw needs a value, e.g. value=stable');
-            checkExpressions(value, EXPRESSIONS, fail);
-            return { ...common, type: t, value };
-        }
-        case 'schedule': {
-            const pattern = kv.get('pattern') ?? 'nightly';
-            checkExpressions(pattern, EXPRESSIONS, fail);
-            return { ...common, type: t, pattern };
-        }
-        case 'edge': {
-            const branch = kv.get('branch');
-            return { ...common, type: t, ...(branch ? { branch } : {}) };
-        }
-    }
-}
-/** Parses the `tags` input: one rule per line; blank lines and `#` comments are skipped. */
-function parseTagRules(name, raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((line, i) => ({ line: line.trim(), i }))
-        .filter(({ line }) => line !== '' && !line.startsWith('#'))
-        .map(({ line, i }) => parseTagRule(`${name} (line ${i + 1})`, line));
-}
-/**
- * The rules used when `tags` is empty: semver tags for a semver git tag, the tag name for any other
- * git tag, the branch for branch builds, `pr-N` for pull requests, `sha-<7>` always, and `nightly`
- * on schedule events.
- */
-function defaultTagRules(gitTagIsSemver) {
-    return [
-        'type=schedule',
-        'type=semver,pattern={{version}}',
-        'type=semver,pattern={{major}}.{{minor}}',
-        'type=semver,pattern={{major}}',
-        ...(gitTagIsSemver ? [] : ['type=ref,event=tag']),
-        'type=ref,event=branch',
-        'type=ref,event=pr',
-        'type=sha',
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/tags.ts
-/**
- * Tags from rules and the git context: a pure function, table-tested. Past metadata-action:
- * `latest`, `{{major}}` and `{{major}}.{{minor}}` go only to the newest release that they cover, and
- * never to a pre-release, so a backported `v1.2.9` does not steal `latest` or `1` from `v1.4.2`.
- */
-
-
-
-/** Longest tag the OCI distribution spec allows. */
-const MAX_TAG_LENGTH = 128;
-/** Lower case, `[a-z0-9_.-]` only, not starting with `.` or `-`, at most 128 characters. */
-function sanitizeTag(raw) {
-    return raw
-        .toLowerCase()
-        .replace(/[^a-z0-9_.-]/g, '-')
-        .replace(/^[.-]+/, '')
-        .slice(0, MAX_TAG_LENGTH);
-}
-const pad = (n, w = 2) => String(n).padStart(w, '0');
-/** Formats a date in UTC with the tokens YYYY, YY, MM, DD, HH, mm, ss. */
-function formatDate(date, format) {
-    const parts = {
-        YYYY: String(date.getUTCFullYear()),
-        YY: pad(date.getUTCFullYear() % 100),
-        MM: pad(date.getUTCMonth() + 1),
-        DD: pad(date.getUTCDate()),
-        HH: pad(date.getUTCHours()),
-        mm: pad(date.getUTCMinutes()),
-        ss: pad(date.getUTCSeconds()),
-    };
-    return format.replace(/YYYY|YY|MM|DD|HH|mm|ss/g, (t) => parts[t] ?? t);
-}
-/** Replaces `{{branch}}`, `{{tag}}`, `{{sha}}`, `{{base_ref}}`, `{{is_default_branch}}`, `{{date 'F'}}`. */
-function expand(text, ctx) {
-    return text.replace(/\{\{\s*([a-z_]+)(?:\s+'([^']*)')?\s*\}\}/g, (_, name, fmt) => {
-        switch (name) {
-            case 'branch':
-                return branchOf(ctx) ?? '';
-            case 'tag':
-                return tagOf(ctx) ?? '';
-            case 'sha':
-                return ctx.sha.slice(0, 7);
-            case 'base_ref':
-                return ctx.baseRef ?? '';
-            case 'is_default_branch':
-                return String(isDefaultBranch(ctx));
-            case 'date':
-                return formatDate(ctx.date, fmt ?? 'YYYYMMDD');
-            default:
-                return '';
-        }
-    });
-}
-/** Which release line a semver pattern follows: exact (`{{version}}`), `{{major}}.{{minor}}`, `{{major}}`. */
-function floating(pattern) {
-    if (/\{\{\s*(version|raw|patch)\s*\}\}/.test(pattern))
-        return 'none';
-    if (/\{\{\s*minor\s*\}\}/.test(pattern))
-        return 'minor';
-    return 'major';
-}
-function renderSemver(pattern, v) {
-    const values = {
-        raw: v.raw,
-        version: formatSemver(v),
-        major: String(v.major),
-        minor: String(v.minor),
-        patch: String(v.patch),
-    };
-    return pattern.replace(/\{\{\s*([a-z]+)\s*\}\}/g, (m, k) => values[k] ?? m);
-}
-/** The newer stable release that keeps `v` from a floating tag, if any. */
-function newerRelease(v, scope, ctx) {
-    return ctx.existingTags
-        .map(parseSemver)
-        .filter((e) => e !== undefined && !isPrerelease(e))
-        .filter((e) => scope === 'all' || (e.major === v.major && (scope === 'major' || e.minor === v.minor)))
-        .filter((e) => compareSemver(e, v) > 0)
-        .sort(compareSemver)
-        .at(-1);
-}
-function semverOutcome(rule, ctx) {
-    const source = rule.value !== undefined ? expand(rule.value, ctx) : tagOf(ctx);
-    if (!source)
-        return {};
-    const v = parseSemver(source);
-    if (!v)
-        return { note: `"${source}" is not a semantic version: ${rule.source} made no tag` };
-    const kind = floating(rule.pattern);
-    if (kind !== 'none') {
-        const what = kind === 'major' ? `${v.major}` : `${v.major}.${v.minor}`;
-        if (isPrerelease(v))
-            return {
-                semver: v,
-                note: `${formatSemver(v)} is a pre-release: no "${renderSemver(rule.pattern, v)}" tag (${rule.source})`,
-            };
-        const newer = newerRelease(v, kind, ctx);
-        if (newer)
-            return {
-                semver: v,
-                note: `${formatSemver(v)} is older than ${newer.raw}: "${what}" stays with the newer release (${rule.source})`,
-            };
-    }
-    // The parser allows {{date 'F'}} in a semver pattern too; renderSemver leaves it for expand.
-    return { semver: v, value: expand(renderSemver(rule.pattern, v), ctx) };
-}
-function ruleOutcome(rule, ctx) {
-    switch (rule.type) {
-        case 'semver':
-            return semverOutcome(rule, ctx);
-        case 'ref': {
-            if (rule.event === 'tag')
-                return { value: tagOf(ctx) };
-            if (rule.event === 'branch')
-                return ctx.event.startsWith('pull_request') ? {} : { value: branchOf(ctx) };
-            const pr = prOf(ctx);
-            return pr === undefined ? {} : { value: String(pr) };
-        }
-        case 'sha':
-            return { value: rule.format === 'long' ? ctx.sha : ctx.sha.slice(0, 7) };
-        case 'raw':
-            return { value: expand(rule.value, ctx) };
-        case 'schedule':
-            return ctx.event === 'schedule' ? { value: expand(rule.pattern, ctx) } : {};
-        case 'edge': {
-            const branch = rule.branch ?? ctx.defaultBranch;
-            return branch !== undefined && branchOf(ctx) === branch ? { value: 'edge' } : {};
-        }
-    }
-}
-function enabled(rule, ctx) {
-    const value = expand(rule.enable, ctx).trim();
-    if (value === 'true')
-        return true;
-    if (value === 'false')
-        return false;
-    throw new InputError('tags', rule.source, `enable evaluates to "${value}"`, 'enable must come out as true or false');
-}
-/** Computes the image tags for a build. */
-function computeTags(rules, ctx, latest = 'auto') {
-    const tags = [];
-    const notes = [];
-    let release;
-    let latestAt = -1;
-    let shaTag;
-    for (const rule of rules) {
-        if (!enabled(rule, ctx))
-            continue;
-        const out = ruleOutcome(rule, ctx);
-        if (out.note)
-            notes.push(out.note);
-        if (out.semver && !release)
-            release = out.semver;
-        if (out.value === undefined || out.value === '')
-            continue;
-        const raw = `${expand(rule.prefix, ctx)}${out.value}${expand(rule.suffix, ctx)}`;
-        const tag = sanitizeTag(raw);
-        if (tag === '') {
-            notes.push(`"${raw}" has no character a tag may hold: ${rule.source} made no tag`);
-            continue;
-        }
-        if (tag !== raw)
-            notes.push(`"${raw}" became "${tag}" (tags are lower case [a-z0-9_.-], at most ${MAX_TAG_LENGTH})`);
-        if (tags.includes(tag))
-            continue;
-        tags.push(tag);
-        if (rule.type === 'semver')
-            latestAt = tags.length;
-        if (rule.type === 'sha' && shaTag === undefined)
-            shaTag = tag;
-    }
-    const wantLatest = latest === 'true' ||
-        (latest === 'auto' &&
-            release !== undefined &&
-            latestAt >= 0 &&
-            !isPrerelease(release) &&
-            !newerRelease(release, 'all', ctx));
-    if (latest === 'auto' && release && latestAt >= 0 && !wantLatest) {
-        const newer = newerRelease(release, 'all', ctx);
-        notes.push(isPrerelease(release)
-            ? `${formatSemver(release)} is a pre-release: no "latest" tag`
-            : `${formatSemver(release)} is older than ${newer?.raw ?? 'another release'}: no "latest" tag`);
-    }
-    if (wantLatest && !tags.includes('latest'))
-        tags.splice(latestAt >= 0 ? latestAt : tags.length, 0, 'latest');
-    const version = release ? formatSemver(release) : (shaTag ?? tags[0] ?? '');
-    return { tags, version, ...(release ? { semver: release } : {}), notes };
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/reference.ts
-/**
- * Image names and registries, checked against the distribution reference grammar before anything
- * runs: `[host[:port]/]path` with lower-case path components, tags `[\w][\w.-]{0,127}`.
- */
-
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const HOST = /^(?:localhost|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(?::\d{1,5})?$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-/** Docker Hub's name as users write it, and the host its API answers on. */
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_API = 'registry-1.docker.io';
-/** `host/path` or `path`: what `docker tag` and `docker push` take, without a tag. */
-function repository(name) {
-    return name.registry ? `${name.registry}/${name.path}` : name.path;
-}
-/** True when the first component names a registry host (has `.` or `:`, or is `localhost`). */
-function looksLikeHost(component) {
-    return component === 'localhost' || component.includes('.') || component.includes(':');
-}
-/** Parses the `registry` input: `host[:port]`, optionally with `https://`, never with a path. */
-function parseRegistry(input, raw) {
-    let s = raw.trim();
-    if (s === '')
-        return undefined;
-    const accepted = 'Give the registry as host[:port], e.g. ghcr.io or 127.0.0.1:5000; put the namespace in image';
-    const scheme = /^([a-z]+):\/\//i.exec(s);
-    if (scheme) {
-        if (!/^https?$/i.test(scheme[1] ?? ''))
-            throw new errors_InputError(input, raw, `has scheme ${scheme[1]}://`, accepted);
-        s = s.slice(scheme[0].length);
-    }
-    s = s.replace(/\/+$/, '');
-    if (s.includes('/'))
-        throw new errors_InputError(input, raw, `has a path (/${s.slice(s.indexOf('/') + 1)})`, accepted);
-    if (!HOST.test(s))
-        throw new errors_InputError(input, raw, 'is not a host[:port]', accepted);
-    const port = /:(\d+)$/.exec(s)?.[1];
-    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
-        throw new errors_InputError(input, raw, `has port ${port}, outside 1-65535`, accepted);
-    return s.toLowerCase();
-}
-/**
- * Parses the `image` input (no tag, no digest: tags come from the tag rules) and joins it with the
- * `registry` input. A host in the image must agree with `registry` when both are given.
- */
-function parseImageName(input, text, registry, 
-/** For callers that parse a part of a longer value: what to quote and what to suggest. */
-shown) {
-    const s = text.trim();
-    const raw = shown?.value ?? text;
-    const accepted = shown?.accepted ??
-        'Give a repository name such as team/app or ghcr.io/org/app: lower case, no tag (tags come from the tags input)';
-    if (s === '')
-        throw new errors_InputError(input, raw, 'is empty', accepted);
-    if (s.includes('@'))
-        throw new errors_InputError(input, raw, 'has a digest', accepted);
-    const parts = s.split('/');
-    let host;
-    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
-        host = parseRegistry(input, parts.shift() ?? '');
-    }
-    const last = parts[parts.length - 1] ?? '';
-    if (last.includes(':'))
-        throw new errors_InputError(input, raw, `has a tag (${last.slice(last.indexOf(':'))})`, accepted);
-    for (const c of parts)
-        if (!COMPONENT.test(c))
-            throw new errors_InputError(input, raw, `has an invalid path component "${c}"${c !== c.toLowerCase() ? ' (upper case)' : ''}`, accepted);
-    if (host && registry && host !== registry)
-        throw new errors_InputError(input, raw, `names registry ${host}, but the registry input is ${registry}`, 'Drop the host from image, or make the two agree');
-    let path = parts.join('/');
-    const reg = host ?? registry;
-    if (reg === DOCKER_HUB && !path.includes('/'))
-        path = `library/${path}`;
-    if ((reg ? reg.length + 1 : 0) + path.length > 255)
-        throw new errors_InputError(input, raw, 'is longer than 255 characters with its registry', accepted);
-    return { ...(reg ? { registry: reg } : {}), path };
-}
-/** True for a valid tag. */
-function isValidTag(tag) {
-    return TAG.test(tag);
-}
-/** The host the registry's HTTP API answers on (Docker Hub's differs from its name). */
-function reference_apiHost(registry) {
-    return registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
-}
-/** Loopback registries speak plain HTTP, as dockerd allows for 127.0.0.0/8 by default. */
-function reference_isLoopback(registry) {
-    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-/**
- * Parses an image reference to deploy: `[host[:port]/]path[:tag][@sha256:…]`. Without tag and
- * digest the tag is `latest`, as docker would pull it (`latest` is allowed, but pinning is better).
- */
-function parseImageReference(input, raw) {
-    const s = raw.trim();
-    const accepted = 'Give an image reference such as 127.0.0.1:5000/team/app:1.4.2, ghcr.io/org/app@sha256:<digest>, or the build-image output image-ref';
-    if (s === '')
-        throw new errors_InputError(input, raw, 'is empty', accepted);
-    let rest = s;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST.test(digest))
-            throw new errors_InputError(input, raw, `has an invalid digest "${digest}"`, accepted);
-    }
-    let tag;
-    const slash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > slash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!isValidTag(tag))
-            throw new errors_InputError(input, raw, `has an invalid tag "${tag}"`, accepted);
-    }
-    const name = parseImageName(input, rest, undefined, { value: raw, accepted });
-    return { ...name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
-}
-/** The reference as docker takes it (Docker Hub names keep their short form). */
-function formatReference(ref) {
-    const path = ref.registry === DOCKER_HUB && ref.path.startsWith('library/') ? ref.path.slice(8) : ref.path;
-    const name = ref.registry && ref.registry !== DOCKER_HUB ? `${ref.registry}/${path}` : path;
-    return `${name}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/labels.ts
-const OCI = {
-    title: 'org.opencontainers.image.title',
-    description: 'org.opencontainers.image.description',
-    source: 'org.opencontainers.image.source',
-    url: 'org.opencontainers.image.url',
-    revision: 'org.opencontainers.image.revision',
-    version: 'org.opencontainers.image.version',
-    created: 'org.opencontainers.image.created',
-    licenses: 'org.opencontainers.image.licenses',
-};
-/** The automatic labels (only those whose value is known), then the user's, which win. */
-function imageLabels(facts, overrides) {
-    const source = facts.repo.htmlUrl ??
-        (facts.serverUrl && facts.repository
-            ? `${facts.serverUrl.replace(/\/+$/, '')}/${facts.repository}`
-            : undefined);
-    const auto = {
-        [OCI.title]: facts.repo.name ?? facts.repository?.split('/')[1],
-        [OCI.description]: facts.repo.description,
-        [OCI.source]: source,
-        [OCI.url]: facts.repo.homepage ?? source,
-        [OCI.revision]: facts.sha || undefined,
-        [OCI.version]: facts.version || undefined,
-        [OCI.created]: facts.created.toISOString(),
-        [OCI.licenses]: facts.repo.license,
-    };
-    const labels = {};
-    for (const [k, v] of Object.entries(auto))
-        if (v !== undefined && v !== '')
-            labels[k] = v;
-    return { ...labels, ...overrides };
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/registry.ts
-/**
- * The registry's HTTP API (OCI distribution spec), read-only: the manifest digest a tag points to, and
- * the manifest itself for the image size. Handles anonymous, Basic and Bearer-token registries.
- */
-
-
-
-/** Backoff between retries of registry operations (push, login, reads). */
-const registry_REGISTRY_BACKOFF = { initialDelayMs: 1000, maxDelayMs: 10_000 };
-/** Every manifest type a build can push: OCI and Docker, single-platform and multi-platform. */
-const MANIFEST_TYPES = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
-/** A registry request that got an HTTP error status. */
-class RegistryError extends errors_ActionError {
-    status;
-    name = 'RegistryError';
-    constructor(message, status) {
-        super(message);
-        this.status = status;
-    }
-}
-/** Parses `Bearer realm="…",service="…",scope="…"` into its scheme and parameters. */
-function parseChallenge(header) {
-    const m = /^\s*(\w+)\s*(.*)$/.exec(header) ?? [];
-    const params = {};
-    for (const p of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
-        params[(p[1] ?? '').toLowerCase()] = p[2] ?? '';
-    return { scheme: (m[1] ?? '').toLowerCase(), params };
-}
-function sizeOf(body) {
-    try {
-        const doc = JSON.parse(body);
-        if (!doc.layers)
-            return undefined;
-        return (doc.config?.size ?? 0) + doc.layers.reduce((sum, l) => sum + (l.size ?? 0), 0);
-    }
-    catch {
-        return undefined;
-    }
-}
-class registry_RegistryClient {
-    http;
-    registry;
-    credentials;
-    timeoutMs;
-    token;
-    base;
-    constructor(http, registry, credentials, timeoutMs = 15_000) {
-        this.http = http;
-        this.registry = registry;
-        this.credentials = credentials;
-        this.timeoutMs = timeoutMs;
-        this.base = `${isLoopback(registry) ? 'http' : 'https'}://${apiHost(registry)}`;
-    }
-    basic() {
-        const c = this.credentials;
-        return c ? `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` : undefined;
-    }
-    async send(method, url, accept) {
-        const auth = this.token ?? this.basic();
-        const headers = {
-            Accept: accept,
-            ...(auth ? { Authorization: auth } : {}),
-        };
-        return this.http.request({
-            method,
-            url,
-            headers,
-            timeoutMs: this.timeoutMs,
-            followRedirects: true,
-        });
-    }
-    /** Follows a Bearer challenge: asks the token service for a pull token for `path`. */
-    async authenticate(challenge, path) {
-        const { scheme, params } = parseChallenge(challenge);
-        if (scheme === 'basic') {
-            if (!this.credentials)
-                throw new RegistryError(`${this.registry} wants a login (Basic auth): set username and password`, 401);
-            this.token = this.basic();
-            return;
-        }
-        if (scheme !== 'bearer' || !params.realm)
-            throw new RegistryError(`${this.registry} sent an auth challenge this client does not speak: ${challenge}`, 401);
-        const url = new URL(params.realm);
-        if (params.service)
-            url.searchParams.set('service', params.service);
-        url.searchParams.set('scope', params.scope ?? `repository:${path}:pull`);
-        const basic = this.basic();
-        const res = await this.http.request({
-            method: 'GET',
-            url: url.toString(),
-            headers: basic ? { Authorization: basic } : {},
-            timeoutMs: this.timeoutMs,
-            followRedirects: true,
-        });
-        if (res.status !== 200)
-            throw new RegistryError(`${this.registry} token service answered ${res.status}`, res.status);
-        const body = JSON.parse(res.body);
-        const token = body.token ?? body.access_token;
-        if (!token)
-            throw new RegistryError(`${this.registry} token service sent no token`, res.status);
-        this.token = `Bearer ${token}`;
-    }
-    /** GET of a manifest by tag or digest, with its digest: from the registry's header, else the body's sha256. */
-    async manifest(path, reference) {
-        const url = `${this.base}/v2/${path}/manifests/${reference}`;
-        let res = await this.send('GET', url, MANIFEST_TYPES);
-        if (res.status === 401) {
-            await this.authenticate(res.headers['www-authenticate'] ?? '', path);
-            res = await this.send('GET', url, MANIFEST_TYPES);
-        }
-        if (res.status !== 200)
-            throw new RegistryError(`${this.registry}/${path}:${reference}: the registry answered ${res.status}${res.status === 404 ? ' (no such manifest)' : ''}`, res.status);
-        const digest = res.headers['docker-content-digest'] ??
-            `sha256:${createHash('sha256').update(res.body).digest('hex')}`;
-        const mediaType = res.headers['content-type']?.split(';')[0]?.trim() ?? '';
-        const size = sizeOf(res.body);
-        return { digest, mediaType, ...(size !== undefined ? { size } : {}) };
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/docker-config.ts
-/**
- * A private, temporary docker config directory for one login: the user's settings and plugins
- * (cli-plugins, buildx builders, contexts) stay visible, but the credentials go to a file we own and
- * delete, never to the user's ~/.docker or a credential helper.
- */
-
-
-
-/** The docker config dir the CLI would use: `$DOCKER_CONFIG`, else `~/.docker`. */
-function docker_config_userDockerConfig(env) {
-    return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
-}
-/** The user's config.json without the parts that would send a login elsewhere. */
-function privateConfig(userConfig, registry) {
-    let doc = {};
-    try {
-        const parsed = JSON.parse(userConfig);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            doc = { ...parsed };
-    }
-    catch {
-        doc = {};
-    }
-    delete doc.credsStore;
-    const helpers = doc.credHelpers;
-    if (helpers && typeof helpers === 'object') {
-        const rest = { ...helpers };
-        delete rest[registry];
-        doc.credHelpers = rest;
-    }
-    return `${JSON.stringify(doc, null, 2)}\n`;
-}
-/**
- * Creates the temporary config dir under `parent` (the runner's temp dir): config.json copied without
- * credsStore, every other entry of the user's dir linked. Returns its path.
- */
-function docker_config_createDockerConfig(parent, userDir, registry) {
-    const dir = mkdtempSync(join(parent || tmpdir(), 'switchyard-docker-'));
-    const configFile = join(userDir, 'config.json');
-    const user = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '{}';
-    writeFileSync(join(dir, 'config.json'), privateConfig(user, registry), { mode: 0o600 });
-    if (existsSync(userDir))
-        for (const entry of readdirSync(userDir))
-            if (entry !== 'config.json')
-                symlinkSync(join(userDir, entry), join(dir, entry));
-    return dir;
-}
-/** Removes a directory made by {@link createDockerConfig}; true when something was removed. */
-function docker_config_removeDockerConfig(dir) {
-    if (!dir || !existsSync(dir))
-        return false;
-    rmSync(dir, { recursive: true, force: true });
-    return true;
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/detect.ts
-/** Finding out which builder will run, and which releases the repository already has. */
-
-
-
-
-/** Reads `Driver:` and the BuildKit version from `docker buildx inspect`. */
-function parseBuildxInspect(stdout) {
-    const driver = /^Driver:\s*(\S+)/m.exec(stdout)?.[1];
-    const buildkit = /^BuildKit(?: version)?:\s*(\S+)/m.exec(stdout)?.[1];
-    return { ...(driver ? { driver } : {}), ...(buildkit ? { buildkit } : {}) };
-}
-/** Where the docker CLI looks for plugins: the user's config dir first, then the system dirs. */
-function pluginDirs(env) {
-    return [
-        join(userDockerConfig(env), 'cli-plugins'),
-        '/usr/local/lib/docker/cli-plugins',
-        '/usr/local/libexec/docker/cli-plugins',
-        '/usr/lib/docker/cli-plugins',
-        '/usr/libexec/docker/cli-plugins',
-    ];
-}
-/** The docker-buildx plugin the CLI would run, found without starting docker (that costs ~150 ms). */
-function findBuildx(env, exists = existsSync) {
-    return pluginDirs(env)
-        .map((d) => join(d, 'docker-buildx'))
-        .find((p) => exists(p));
-}
-/** Asks buildx for the current builder's driver (docker, docker-container, kubernetes, remote). */
-async function buildxDriver(exec) {
-    const r = await exec.run('docker', ['buildx', 'inspect'], { allowFailure: true, quiet: true });
-    if (r.exitCode !== 0)
-        throw new ActionError(`"docker buildx inspect" failed: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
-    const { driver, buildkit } = parseBuildxInspect(r.stdout);
-    return {
-        driver: driver ?? 'docker',
-        version: `docker buildx${buildkit ? ` (BuildKit ${buildkit})` : ''}`,
-    };
-}
-/**
- * Picks the builder. `auto` takes buildx when its plugin is installed, else the classic builder, and
- * says why in the log; an explicit choice that is not installed is an error. The buildx driver is
- * asked for only when `needDriver` (a request only some drivers can serve), to keep start-up fast.
- */
-async function detectBuilder(exec, wanted, log, env, needDriver) {
-    if (wanted === 'buildah') {
-        const r = await exec
-            .run('buildah', ['--version'], { allowFailure: true, quiet: true })
-            .catch(() => undefined);
-        if (!r || r.exitCode !== 0)
-            throw new ActionError('builder: buildah was asked for, but buildah is not installed here (apt-get install buildah)');
-        return { kind: 'buildah', version: r.stdout.trim() };
-    }
-    const classic = { kind: 'docker', version: 'docker build (classic builder)' };
-    if (wanted === 'docker')
-        return classic;
-    const plugin = findBuildx(env);
-    if (!plugin) {
-        if (wanted === 'buildx')
-            throw new ActionError(`builder: buildx was asked for, but no docker-buildx plugin is installed (looked in ${pluginDirs(env).join(', ')}). Install buildx (docker/setup-buildx-action) or set builder: docker`);
-        log.info('builder: docker, the classic builder (auto: docker buildx is not installed)');
-        return classic;
-    }
-    const info = needDriver
-        ? { kind: 'buildx', ...(await buildxDriver(exec)) }
-        : { kind: 'buildx', version: 'docker buildx' };
-    if (wanted === 'auto')
-        log.info(`builder: buildx${info.driver ? `, driver ${info.driver}` : ''} (auto: found ${plugin})`);
-    return info;
-}
-/** The repository's git tags (for "is this the newest release?"); [] with a note when git cannot say. */
-async function readGitTags(exec, cwd, log) {
-    const r = await exec
-        .run('git', ['tag', '--list'], { cwd, allowFailure: true, quiet: true })
-        .catch(() => undefined);
-    if (!r || r.exitCode !== 0) {
-        log.info('No git tags readable in the workspace: every release counts as the newest (fetch tags with actions/checkout fetch-depth: 0 to change that)');
-        return [];
-    }
-    return r.stdout
-        .split('\n')
-        .map((t) => t.trim())
-        .filter(Boolean);
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/login.ts
-/** Registry login into a private, temporary docker config (docker and buildx) or auth file (buildah). */
-
-
-
-
-
-/** The login command; the password goes to its stdin, never to argv. */
-function loginCommand(registry, username, builder, insecure, dir) {
-    return builder.kind === 'buildah'
-        ? {
-            command: 'buildah',
-            args: [
-                'login',
-                '--authfile',
-                join(dir, 'config.json'),
-                ...(insecure ? ['--tls-verify=false'] : []),
-                '--username',
-                username,
-                '--password-stdin',
-                registry,
-            ],
-        }
-        : {
-            command: 'docker',
-            args: ['login', '--username', username, '--password-stdin', registry],
-            env: { DOCKER_CONFIG: dir },
-        };
-}
-/**
- * Logs in and returns the private config dir. Transient registry errors are retried; a rejected
- * login removes the dir and fails with the registry's answer.
- */
-async function login_login(registry, creds, builder, insecure, deps) {
-    const dir = createDockerConfig(deps.env.RUNNER_TEMP, userDockerConfig(deps.env), registry);
-    deps.onAuthDir?.(dir);
-    const c = loginCommand(registry, creds.username, builder, insecure, dir);
-    try {
-        await retry(() => deps.exec.run(c.command, c.args, {
-            input: creds.password,
-            ...(c.env ? { env: c.env } : {}),
-        }), {
-            attempts: 3,
-            ...REGISTRY_BACKOFF,
-            retryIf: (e) => e instanceof ExecError && isTransientRegistryError(e.result.stderr),
-            onRetry: ({ delayMs, error }) => deps.log.warning(`login to ${registry} failed, retrying in ${delayMs} ms: ${errorMessage(error)}`),
-        }, deps.clock);
-    }
-    catch (e) {
-        removeDockerConfig(dir);
-        const detail = e instanceof ExecError ? e.result.stderr.trim().split('\n').at(-1) : errorMessage(e);
-        throw new ActionError(`login to ${registry} as ${creds.username} failed: ${detail ?? ''}. Check the username and password inputs`);
-    }
-    deps.log.info(`Logged in to ${registry} as ${creds.username} (credentials in a private docker config, removed when the step ends)`);
-    return dir;
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/verify.ts
-/** Reading every pushed tag back from the registry: all must name one digest, the build's. */
-
-
-
-async function verify_verifyPush(spec, opts, reported, deps) {
-    const registry = opts.image.registry ?? '';
-    const client = new RegistryClient(deps.http, registry, opts.credentials);
-    const read = (ref) => retry(() => client.manifest(opts.image.path, ref.slice(ref.lastIndexOf(':') + 1)), {
-        attempts: opts.pushAttempts,
-        ...REGISTRY_BACKOFF,
-        retryIf: (e) => isTransientRegistryError(errorMessage(e)),
-    }, deps.clock).catch((e) => {
-        throw new ActionError(`reading ${ref} back from the registry failed: ${errorMessage(e)}`);
-    });
-    const [first, ...rest] = spec.refs;
-    if (first === undefined)
-        throw new ActionError('the build pushed no tags to verify');
-    // The first read settles the registry's auth; the others then go in parallel.
-    const manifests = [await read(first), ...(await mapLimit(rest, 4, read))];
-    const digest = reported ?? manifests[0]?.digest ?? '';
-    manifests.forEach((m, i) => {
-        if (m.digest !== digest)
-            throw new ActionError(`the registry has ${m.digest} for ${spec.refs[i] ?? ''}, but the build pushed ${digest}: another push raced this one, or the registry rewrote the manifest`);
-    });
-    deps.log.info(`Verified: all ${spec.refs.length} tags in ${registry} point to ${digest}`);
-    const size = manifests[0]?.size;
-    return { digest, ...(size !== undefined ? { size } : {}) };
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/pipeline.ts
-/**
- * One build, end to end: log in (into a private config), build with the chosen builder, push each tag
- * with retries on transient registry errors, then read every tag back from the registry and check
- * that all of them name the digest the build produced. Nothing half-pushed is reported as success.
- */
-
-
-
-
-
-
-
-
-
-
-function readText(path) {
-    try {
-        return readFileSync(path, 'utf8').trim();
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The digest `docker push` prints: `<tag>: digest: sha256:… size: N`. */
-function pushedDigest(stdout) {
-    return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
-}
-async function runPipeline(spec, builder, opts, deps) {
-    const { exec } = deps;
-    const tmp = mkdtempSync(join(deps.env.RUNNER_TEMP || tmpdir(), 'switchyard-build-'));
-    let authDir;
-    try {
-        if (opts.credentials && opts.image.registry) {
-            authDir = await login(opts.image.registry, opts.credentials, builder, spec.insecure, deps);
-        }
-        const files = buildFiles(tmp, authDir);
-        // buildah reads build secrets from files; buildx takes them from the environment (builders.ts).
-        const secretFiles = builder.kind === 'buildah' ? spec.secrets.map((_, i) => files.secret(i)) : [];
-        secretFiles.forEach((f, i) => writeFileSync(f, spec.secrets[i]?.value ?? '', { mode: 0o600 }));
-        const dockerEnv = authDir && builder.kind !== 'buildah' ? { DOCKER_CONFIG: authDir } : {};
-        const withEnv = (c) => ({ ...c, env: { ...c.env, ...dockerEnv } });
-        await build(withEnv(buildCommand(spec, builder, files)), spec, builder, opts, deps);
-        secretFiles.forEach((f) => rmSync(f, { force: true }));
-        let reported = builder.kind === 'buildx' ? buildxDigest(files.metadata) : undefined;
-        const pushed = builder.kind === 'buildx' && spec.push ? [...spec.refs] : [];
-        const pushes = pushCommands(spec, builder, files);
-        const pushOne = async (c, i) => {
-            const ref = spec.refs[i] ?? '';
-            const run = () => exec.run(c.command, c.args, { env: withEnv(c).env });
-            const r = await withRetries(`push ${ref}`, opts.pushAttempts, deps, run, pushed);
-            pushed.push(ref);
-            return builder.kind === 'buildah' ? readText(files.digest(i)) : pushedDigest(r.stdout);
-        };
-        // The first push uploads the layers; the other tags then only add manifests, in parallel.
-        const [first, ...others] = pushes;
-        if (first) {
-            const digests = [
-                await pushOne(first, 0),
-                ...(await mapLimit(others, 4, (c, i) => pushOne(c, i + 1))),
-            ];
-            reported ??= digests.find((d) => d !== undefined);
-        }
-        for (const c of loadCommands(spec, builder))
-            await exec.run(c.command, c.args);
-        const imageId = readText(files.iid);
-        if (!spec.push) {
-            const size = spec.load && builder.kind !== 'buildah' && imageId
-                ? await localSize(exec, imageId)
-                : undefined;
-            return {
-                ...(imageId ? { imageId } : {}),
-                ...(size ? { size, sizeKind: 'unpacked' } : {}),
-                pushed,
-            };
-        }
-        const verified = await verifyPush(spec, opts, reported, deps);
-        return {
-            digest: verified.digest,
-            ...(imageId ? { imageId } : {}),
-            ...(verified.size ? { size: verified.size, sizeKind: 'compressed' } : {}),
-            pushed,
-        };
-    }
-    finally {
-        rmSync(tmp, { recursive: true, force: true });
-        if (authDir)
-            removeDockerConfig(authDir);
-    }
-}
-async function withRetries(what, attempts, deps, fn, pushed) {
-    try {
-        return await retry(fn, {
-            attempts,
-            ...REGISTRY_BACKOFF,
-            retryIf: (e) => e instanceof ExecError &&
-                isTransientRegistryError(`${e.result.stderr}\n${e.result.stdout}`),
-            onRetry: ({ attempt, delayMs, error }) => deps.log.warning(`${what}: attempt ${attempt} of ${attempts} failed (${lastLine(error)}); retrying in ${delayMs} ms`),
-        }, deps.clock);
-    }
-    catch (e) {
-        const done = pushed.length
-            ? ` Already pushed: ${pushed.join(', ')}; the release is incomplete, do not deploy it.`
-            : ' Nothing was pushed.';
-        throw new ActionError(`${what} failed: ${lastLine(e)}.${done}`);
-    }
-}
-function lastLine(e) {
-    const text = e instanceof ExecError ? e.result.stderr.trim() || e.message : errorMessage(e);
-    return (text
-        .split('\n')
-        .filter((l) => l.trim())
-        .at(-1) ?? text);
-}
-async function build(c, spec, builder, opts, deps) {
-    const title = `Build ${spec.refs[0] ?? 'image'} with ${builder.kind}${builder.driver ? ` (${builder.driver} driver)` : ''}`;
-    let lines = [];
-    const attempt = () => {
-        lines = [];
-        return deps.exec.run(c.command, c.args, {
-            env: c.env,
-            onLine: (l) => {
-                lines.push(l);
-                deps.log.info(l);
-            },
-        });
-    };
-    const pushesInBuild = builder.kind === 'buildx' && spec.push;
-    try {
-        await deps.log.group(title, () => retry(attempt, {
-            attempts: pushesInBuild ? opts.pushAttempts : 1,
-            ...REGISTRY_BACKOFF,
-            retryIf: (e) => e instanceof ExecError && isTransientPushFailure(builder.kind, lines.join('\n')),
-            onRetry: ({ attempt: n, delayMs }) => deps.log.warning(`push during the build: attempt ${n} of ${opts.pushAttempts} failed (${errorLines(lines.join('\n'), 1) || 'registry error'}); retrying in ${delayMs} ms`),
-        }, deps.clock));
-    }
-    catch (e) {
-        if (!(e instanceof ExecError))
-            throw e;
-        const log = lines.join('\n');
-        if (pushesInBuild && isPushFailure(log)) {
-            const tries = isTransientPushFailure(builder.kind, log)
-                ? ` after ${opts.pushAttempts} attempts`
-                : '';
-            const why = errorLines(log, 1)
-                .replace(/^#\d+ /, '')
-                .replace(/^ERROR: /, '') || e.message;
-            throw new ActionError(`push to ${opts.image.registry ?? 'the registry'} failed${tries}: ${why}. Nothing was reported as pushed.`);
-        }
-        const failure = parseBuildFailure(builder.kind, log, readText(spec.file) ?? '');
-        await deps.log.group(`Failed step: ${failure.step ?? 'build'}`, () => {
-            failure.output.forEach((l) => deps.log.info(l));
-            return Promise.resolve();
-        });
-        deps.log.error(failure.message, {
-            title: `Build failed${failure.step ? ` at ${failure.step}` : ''}`,
-            file: opts.dockerfileLabel,
-            ...(failure.line ? { startLine: failure.line } : {}),
-        });
-        throw new ActionError(`the build failed${failure.step ? ` at "${failure.step}"` : ''}: ${failure.message}. Nothing was pushed.`);
-    }
-}
-function buildxDigest(metadataFile) {
-    const text = readText(metadataFile);
-    if (!text)
-        return undefined;
-    try {
-        const d = JSON.parse(text)['containerimage.digest'];
-        return typeof d === 'string' ? d : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-async function localSize(exec, imageId) {
-    const r = await exec.run('docker', ['image', 'inspect', '--format', '{{.Size}}', imageId], {
-        allowFailure: true,
-        quiet: true,
-    });
-    const n = Number(r.stdout.trim());
-    return r.exitCode === 0 && Number.isFinite(n) ? n : undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/index.ts
-/** @switchyard/image: image names, tag rules, OCI labels, builders and the registry API. See README.md. */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/inspect.ts
-/** Pure readers of `docker inspect` JSON: containers and images, as the Docker target needs them. */
-
-
-const inspect_HEALTH = ['starting', 'healthy', 'unhealthy'];
-/** Reads one container from `docker container inspect --format '{{json .}}'`. */
-function parseContainer(json, network) {
-    const c = JSON.parse(json);
-    const health = inspect_HEALTH.find((h) => h === c.State?.Health?.Status) ?? 'none';
-    return {
-        id: c.Id ?? '',
-        labels: c.Config?.Labels ?? {},
-        status: c.State?.Status ?? 'unknown',
-        running: c.State?.Running === true,
-        exitCode: c.State?.ExitCode ?? 0,
-        health,
-        restarts: c.RestartCount ?? 0,
-        address: c.NetworkSettings?.Networks?.[network]?.IPAddress ?? '',
-    };
-}
-/** The color status a container's labels and state describe (undefined if it isn't one of ours). */
-function colorStatus(view) {
-    const l = view.labels;
-    const color = contract_COLORS.find((c) => c === l[LABELS.color]);
-    if (!color || l[LABELS.role] !== 'app')
-        return undefined;
-    return {
-        color: color,
-        image: l[LABELS.image] ?? '',
-        digest: l[LABELS.digest] ?? '',
-        version: l[LABELS.version] ?? '',
-        deployId: l[LABELS.deployId] ?? '',
-        actor: l[LABELS.actor] ?? '',
-        createdAt: l[LABELS.createdAt] ?? '',
-        state: view.status,
-        running: view.running,
-        health: view.health,
-        ...(view.running ? {} : { exitCode: view.exitCode }),
-    };
-}
-/**
- * Reads an image from `docker image inspect --format '{{json .}}'`. The identity is the digest
- * the reference pins, else the repo digest of the reference's repository, else the image id.
- */
-function inspect_parseImage(json, ref, given) {
-    const i = JSON.parse(json);
-    const repo = formatReference({ ...(ref.registry && { registry: ref.registry }), path: ref.path });
-    const repoDigest = (i.RepoDigests ?? []).find((d) => d.startsWith(`${repo}@`) || d.startsWith(`${repository(ref)}@`));
-    const digest = ref.digest ?? repoDigest?.slice(repoDigest.indexOf('@') + 1);
-    const test = i.Config?.Healthcheck?.Test ?? [];
-    const version = i.Config?.Labels?.['org.opencontainers.image.version'];
-    return {
-        ref: given,
-        pinned: digest ? `${repo}@${digest}` : (i.Id ?? given),
-        digest: digest ?? i.Id ?? '',
-        ...(version ? { version } : {}),
-        healthcheck: test.length > 0 && test[0] !== 'NONE',
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/lock.ts
-/**
- * The per-app+environment deploy lock on the Docker host itself: a container with a fixed name.
- * `docker create --name` is atomic (a second create fails with a conflict), so two runners can't
- * both hold it. The container is never started; its labels say who holds it and until when.
- */
-
-
-class DockerLock {
-    docker;
-    names;
-    image;
-    labels;
-    clock;
-    log;
-    constructor(docker, names, 
-    /** Any image on the host: the lock container is only created, never run. */
-    image, labels, clock, log) {
-        this.docker = docker;
-        this.names = names;
-        this.image = image;
-        this.labels = labels;
-        this.clock = clock;
-        this.log = log;
-    }
-    /** Takes the lock, waiting up to `timeoutMs`; returns the lock container's id. */
-    async acquire(me, opts) {
-        const started = this.clock.now();
-        let lastReport = -Infinity;
-        for (;;) {
-            const now = this.clock.now();
-            const expires = new Date(now + opts.ttlMs).toISOString();
-            const r = await this.docker.run([
-                'create',
-                '--name',
-                this.names.lock,
-                ...Object.entries({
-                    ...this.labels,
-                    [LABELS.role]: 'lock',
-                    [LABELS.deployId]: me.deployId,
-                    [LABELS.actor]: me.actor,
-                    [LABELS.createdAt]: new Date(now).toISOString(),
-                    [LABELS.expires]: expires,
-                    [LABELS.token]: me.token,
-                }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-                '--entrypoint',
-                'haproxy',
-                this.image,
-            ], { allowFailure: true, quiet: true });
-            if (r.exitCode === 0) {
-                this.log.info(`took the deploy lock ${this.names.lock} (stale after ${expires})`);
-                return r.stdout.trim();
-            }
-            if (!/conflict|already in use/i.test(r.stderr))
-                throw new errors_ActionError(`could not create the lock ${this.names.lock}: ${r.stderr.trim()}`);
-            const holder = await this.holder();
-            if (!holder)
-                continue; // released between our create and our look
-            if (Date.parse(holder.expires) <= now) {
-                this.log.warning(`removing a stale deploy lock held by ${holder.deployId} (${holder.actor}) since ${holder.since}, expired at ${holder.expires}`);
-                await this.docker.run(['rm', holder.id], { allowFailure: true, quiet: true });
-                continue;
-            }
-            const waited = now - started;
-            if (waited >= opts.timeoutMs)
-                throw new errors_ActionError(`another deploy of this app and environment holds the lock: ${holder.deployId} by ${holder.actor}, since ${holder.since}. ` +
-                    `Waited ${duration_formatDuration(waited)} (lock-timeout). If that run is dead, the lock expires at ${holder.expires}, or remove it with "docker rm ${this.names.lock}"`);
-            if (now - lastReport >= 10_000) {
-                this.log.info(`waiting for the deploy lock, held by ${holder.deployId} (${holder.actor}) since ${holder.since} (${duration_formatDuration(waited)} of ${duration_formatDuration(opts.timeoutMs)})`);
-                lastReport = now;
-            }
-            await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
-        }
-    }
-    /** Releases a lock this run holds (by id, so a newer holder's lock is never removed). */
-    async release(id) {
-        await this.docker.run(['rm', '-f', id], { allowFailure: true, quiet: true });
-    }
-    async holder() {
-        const r = await this.docker.run(['container', 'inspect', '--format', '{{json .Id}} {{json .Config.Labels}}', this.names.lock], { allowFailure: true, quiet: true });
-        if (r.exitCode !== 0)
-            return undefined;
-        const [idJson = '""', ...rest] = r.stdout.trim().split(' ');
-        const labels = (JSON.parse(rest.join(' ') || '{}') ?? {});
-        return {
-            id: JSON.parse(idJson),
-            deployId: labels[LABELS.deployId] ?? 'unknown',
-            actor: labels[LABELS.actor] ?? 'unknown',
-            since: labels[LABELS.createdAt] ?? 'unknown',
-            // A lock without an expiry (not ours, or damaged) never goes stale by itself.
-            expires: labels[LABELS.expires] ?? '9999-12-31T00:00:00.000Z',
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/tar.ts
-/**
- * The smallest tar that `docker cp` needs: one regular file in, one regular file out. It lets us
- * write into a container that isn't running and read from one whatever its state, through the
- * Docker API only (so remote hosts work), without temp files on the runner.
- */
-const BLOCK = 512;
-function octal(n, width) {
-    return `${n.toString(8).padStart(width - 1, '0')}\0`;
-}
-/** A ustar archive holding one file (`name` is a bare file name), as a binary string. */
-function tarFile(name, content, mtimeSeconds) {
-    if (!/^[\w.-]{1,99}$/.test(name))
-        throw new Error(`tar: unsupported file name ${name}`);
-    const body = Buffer.from(content, 'utf8');
-    const header = Buffer.alloc(BLOCK, 0);
-    header.write(name, 0, 'ascii');
-    header.write(octal(0o644, 8), 100, 'ascii');
-    header.write(octal(0, 8), 108, 'ascii');
-    header.write(octal(0, 8), 116, 'ascii');
-    header.write(octal(body.length, 12), 124, 'ascii');
-    header.write(octal(Math.floor(mtimeSeconds), 12), 136, 'ascii');
-    header.write('        ', 148, 'ascii');
-    header.write('0', 156, 'ascii');
-    header.write('ustar\u000000', 257, 'ascii');
-    let sum = 0;
-    for (const b of header)
-        sum += b;
-    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    const pad = Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK, 0);
-    return Buffer.concat([header, body, pad, Buffer.alloc(BLOCK * 2, 0)]);
-}
-/** The content of the first regular file in a tar archive, or undefined when there is none. */
-function untarFirstFile(archive) {
-    for (let at = 0; at + BLOCK <= archive.length;) {
-        const header = archive.subarray(at, at + BLOCK);
-        if (header.every((b) => b === 0))
-            return undefined;
-        const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
-        const type = String.fromCharCode(header[156] ?? 0);
-        const start = at + BLOCK;
-        if (type === '0' || type === '\0')
-            return archive.subarray(start, start + size).toString('utf8');
-        at = start + Math.ceil(size / BLOCK) * BLOCK;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/proxy.ts
-/**
- * The HAProxy container in front of one app+environment, managed only through the Docker API:
- * created on first deploy, its files in a named volume, its routes changed on the admin socket
- * (`docker exec … socat`), its config validated (`haproxy -c`) before it is ever applied.
- */
-
-
-
-
-/** `bind:port,preview`: recorded on the proxy so a changed port is noticed, not ignored. */
-function publishLabel(spec) {
-    return `${spec.bind}:${spec.port},${spec.previewPort}`;
-}
-class DockerProxy {
-    docker;
-    names;
-    spec;
-    clock;
-    log;
-    openSession;
-    session;
-    constructor(docker, names, spec, clock, log, 
-    /** Opens a kept-open runtime session; without it every command is a one-shot exec. */
-    openSession) {
-        this.docker = docker;
-        this.names = names;
-        this.spec = spec;
-        this.clock = clock;
-        this.log = log;
-        this.openSession = openSession;
-    }
-    /**
-     * Opens the kept-open runtime session if it isn't (best effort): later commands, the switch
-     * above all, then skip the cost of starting a `docker exec`.
-     */
-    async arm() {
-        if (!this.openSession || this.session?.alive)
-            return;
-        const { args, env } = this.docker.selector;
-        try {
-            this.session = await this.openSession([...args, ...this.socatArgs()], env);
-        }
-        catch (error) {
-            this.session = undefined;
-            this.log.debug(`runtime session not available, using one exec per command: ${String(error)}`);
-        }
-    }
-    /** Closes the runtime session, if one is open. */
-    close() {
-        this.session?.close();
-        this.session = undefined;
-    }
-    /** `exec … socat stdio unix-connect:<socket>` (with `-i`: stdin carries the commands). */
-    socatArgs() {
-        return [
-            'exec',
-            '-i',
-            '-u',
-            '0',
-            this.names.proxy,
-            'socat',
-            'stdio',
-            `unix-connect:${ADMIN_SOCKET}`,
-        ];
-    }
-    /** The proxy container, or undefined before the first deploy. */
-    async info() {
-        const r = await this.docker.run(['container', 'inspect', '--format', '{{json .}}', this.names.proxy], { allowFailure: true, quiet: true });
-        if (r.exitCode !== 0) {
-            if (/no such (container|object)/i.test(r.stderr))
-                return undefined;
-            throw new errors_ActionError(`docker inspect ${this.names.proxy} failed: ${r.stderr.trim()}`);
-        }
-        const c = JSON.parse(r.stdout);
-        const labels = c.Config?.Labels ?? {};
-        if (labels[LABELS.role] !== 'proxy')
-            throw new errors_ActionError(`a container named ${this.names.proxy} exists but switchyard did not create it (no ${LABELS.role}=proxy label). Rename or remove it, or pick another app/environment name`);
-        return {
-            running: c.State?.Running === true,
-            image: c.Config?.Image ?? '',
-            publish: labels[LABELS.publish] ?? '',
-        };
-    }
-    /**
-     * Makes sure the network, the volume and a running proxy with the current config exist. A new
-     * config is checked with `haproxy -c` first; a rejected one changes nothing.
-     */
-    async ensure() {
-        const existing = await this.info();
-        if (!existing) {
-            await this.create();
-            return 'created';
-        }
-        const wanted = publishLabel(this.spec);
-        if (existing.publish !== wanted)
-            throw new errors_ActionError(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
-                `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
-        let change = 'unchanged';
-        if (!existing.running) {
-            this.log.warning(`the proxy ${this.names.proxy} was not running; starting it`);
-            await this.docker.run(['start', this.names.proxy]);
-            await this.waitAnswering();
-            change = 'started';
-        }
-        const config = renderConfig(this.spec.config);
-        const current = await this.readFile(PROXY_FILES.config);
-        const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
-        if (port !== undefined && Number(port) !== this.spec.config.containerPort)
-            throw new errors_ActionError(`container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
-                `Deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`);
-        if (current !== config) {
-            await this.applyConfig(config);
-            change = change === 'started' ? 'started' : 'reloaded';
-        }
-        return change;
-    }
-    /**
-     * Sends commands to the HAProxy runtime API and returns its answer. For commands that change
-     * something (`check`), any answer that reads as an error throws; `show` answers are data (they
-     * contain container names, which may hold any word) and are parsed by their callers instead.
-     */
-    async runtime(commands, check = true) {
-        let answer;
-        if (this.session?.alive) {
-            answer = await this.session.send(commands).catch(() => undefined);
-            if (answer === undefined)
-                this.close();
-        }
-        answer ??= (await this.docker.run(this.socatArgs(), { input: `${commands}\n`, quiet: true }))
-            .stdout;
-        const bad = check ? runtimeError(answer) : undefined;
-        if (bad)
-            throw new errors_ActionError(`the proxy's runtime API refused "${commands}": ${bad}`);
-        return answer;
-    }
-    /**
-     * The routes in force: the runtime map when the proxy runs, else the map file. Pass the proxy's
-     * `info()` when the caller has just read it.
-     */
-    async routes(known) {
-        const info = known ?? (await this.info());
-        if (!info)
-            return { live: null, preview: null };
-        if (info.running)
-            return parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
-        return parseMap((await this.readFile(PROXY_FILES.map)) ?? '');
-    }
-    /**
-     * Sets both routes in one runtime call (the atomic switch), checks the proxy took them, then
-     * rewrites the map file so a restart keeps them. Returns how long the runtime call took: from
-     * its end on, every new request goes to the new route.
-     */
-    async setRoutes(routes) {
-        const start = this.clock.now();
-        await this.runtime(switchCommands(routes));
-        const routedMs = this.clock.now() - start;
-        const now = parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
-        if (now.live !== routes.live || now.preview !== routes.preview)
-            throw new errors_ActionError(`the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`);
-        await this.writeFile(PROXY_FILES.map, renderMap(routes));
-        return routedMs;
-    }
-    /** The backend servers as the proxy sees them now. */
-    async servers() {
-        return parseServersState(await this.runtime('show servers state', false));
-    }
-    /**
-     * Points a color's backend at a container address right away (the resolver would take up to a
-     * second). A server that never resolved can't be set this way; the resolver then does it.
-     */
-    async pointAt(color, address, port) {
-        await this.runtime(`set server be_${color}/app addr ${address} port ${port}`).catch(() => undefined);
-    }
-    /** A file from the proxy's volume (undefined when missing); works whether or not it runs. */
-    async readFile(path) {
-        const r = await this.docker.run(['cp', `${this.names.proxy}:${path}`, '-'], {
-            allowFailure: true,
-            quiet: true,
-        });
-        if (r.exitCode !== 0)
-            return undefined;
-        return untarFirstFile(Buffer.from(r.stdout, 'utf8'));
-    }
-    /** Writes a file into the proxy's volume; atomically (write, then rename) when it runs. */
-    async writeFile(path, content, running = true) {
-        if (running) {
-            await this.docker.run([
-                'exec',
-                '-i',
-                '-u',
-                '0',
-                this.names.proxy,
-                'sh',
-                '-c',
-                'cat > "$1.tmp" && mv -f "$1.tmp" "$1"',
-                'sh',
-                path,
-            ], { input: content, quiet: true });
-            return;
-        }
-        const dir = path.slice(0, path.lastIndexOf('/'));
-        const name = path.slice(path.lastIndexOf('/') + 1);
-        await this.docker.run(['cp', '-', `${this.names.proxy}:${dir}`], {
-            input: tarFile(name, content, this.clock.now() / 1000).toString('utf8'),
-            quiet: true,
-        });
-    }
-    async create() {
-        const { names, spec } = this;
-        const labelArgs = (extra) => Object.entries({ ...spec.labels, ...extra }).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-        if (!(await this.docker.ok(['network', 'inspect', names.network])))
-            await this.docker.run(['network', 'create', ...labelArgs({}), names.network]);
-        await this.docker.run(['volume', 'create', ...labelArgs({}), names.proxyVolume]);
-        this.log.info(`creating the proxy ${names.proxy} (${spec.image}) on ${publishLabel(spec)}`);
-        await this.docker.run([
-            'create',
-            '--name',
-            names.proxy,
-            '--network',
-            names.network,
-            '--restart',
-            'unless-stopped',
-            ...labelArgs({ [LABELS.role]: 'proxy', [LABELS.publish]: publishLabel(spec) }),
-            '-p',
-            `${hostPort(spec.bind, spec.port)}:${PROXY_PORTS.live}`,
-            '-p',
-            `${hostPort(spec.bind, spec.previewPort)}:${PROXY_PORTS.preview}`,
-            '-v',
-            `${names.proxyVolume}:${PROXY_DIR}`,
-            '--entrypoint',
-            'haproxy',
-            spec.image,
-            '-W',
-            '-db',
-            '-f',
-            PROXY_FILES.config,
-        ]);
-        try {
-            await this.writeFile(PROXY_FILES.config, renderConfig(spec.config), false);
-            if ((await this.readFile(PROXY_FILES.map)) === undefined)
-                await this.writeFile(PROXY_FILES.map, renderMap({ live: null, preview: null }), false);
-            await this.docker.run(['start', names.proxy]);
-            await this.waitAnswering();
-        }
-        catch (error) {
-            const logs = await this.docker
-                .run(['logs', '--tail', '20', names.proxy], { allowFailure: true, quiet: true })
-                .then((r) => `${r.stdout}${r.stderr}`.trim())
-                .catch(() => '');
-            await this.docker.run(['rm', '-f', names.proxy], { allowFailure: true, quiet: true });
-            throw new errors_ActionError(`the proxy ${names.proxy} did not start${logs ? `; HAProxy said:\n${logs}` : ''}\n(${String(error instanceof Error ? error.message : error)})`);
-        }
-    }
-    /** Validates a new config inside the proxy, then puts it in place and reloads (no restart). */
-    async applyConfig(config) {
-        const candidate = `${PROXY_FILES.config}.new`;
-        await this.writeFile(candidate, config);
-        const check = await this.docker.run(['exec', '-u', '0', this.names.proxy, 'haproxy', '-c', '-f', candidate], { allowFailure: true, quiet: true });
-        if (check.exitCode !== 0) {
-            const why = `${check.stdout}\n${check.stderr}`
-                .split('\n')
-                .filter((l) => /ALERT|error/i.test(l))
-                .join('\n');
-            throw new errors_ActionError(`HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`);
-        }
-        await this.docker.run(['exec', '-u', '0', this.names.proxy, 'mv', '-f', candidate, PROXY_FILES.config], { quiet: true });
-        this.log.info(`proxy config changed: reloading ${this.names.proxy} (no restart)`);
-        await this.docker.run(['kill', '--signal', 'USR2', this.names.proxy]);
-        await this.clock.sleep(200);
-        await this.waitAnswering();
-    }
-    /** Waits until the admin socket answers (the proxy started or reloaded). */
-    async waitAnswering() {
-        const deadline = this.clock.now() + 15_000;
-        const outcome = await retry_poll(async () => {
-            const r = await this.docker.run(this.socatArgs(), {
-                input: 'show info\n',
-                allowFailure: true,
-                quiet: true,
-            });
-            return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
-        }, { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok }, this.clock);
-        if (!outcome.result)
-            throw new errors_ActionError(`the proxy ${this.names.proxy}'s admin socket did not answer within 15s`);
-    }
-}
-/** `bind:port` for `docker -p`, with brackets for an IPv6 bind address. */
-function hostPort(bind, port) {
-    return `${bind.includes(':') ? `[${bind}]` : bind}:${port}`;
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/run-args.ts
-/** The `docker create` argv for one color: a pure function, table-tested. */
-
-/** `docker create …` for a color container. Secrets never appear in it, only their names. */
-function colorRunArgs(s, c) {
-    const env = {
-        ...s.env,
-        SWITCHYARD_APP: c.labels[LABELS.app] ?? '',
-        SWITCHYARD_ENVIRONMENT: c.labels[LABELS.environment] ?? '',
-        SWITCHYARD_COLOR: c.color,
-        SWITCHYARD_VERSION: c.labels[LABELS.version] ?? '',
-    };
-    return [
-        'create',
-        '--name',
-        c.name,
-        '--network',
-        c.network,
-        '--restart',
-        'unless-stopped',
-        '--stop-timeout',
-        String(Math.ceil(s.stopTimeoutMs / 1000)),
-        ...Object.entries(c.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-        ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
-        ...(s.envFile ? ['--env-file', s.envFile] : []),
-        ...c.secretNames.flatMap((n) => ['--env', n]),
-        ...s.volumes.flatMap((v) => ['--volume', v]),
-        ...(s.resources.cpus ? ['--cpus', s.resources.cpus] : []),
-        ...(s.resources.memory ? ['--memory', s.resources.memory] : []),
-        c.image,
-        ...(s.command ?? []),
-    ];
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/session.ts
-/**
- * A long-lived session on HAProxy's runtime API: one `docker exec -i <proxy> socat …` kept open in
- * HAProxy's interactive mode (`prompt`), so a command costs a write and a read instead of a new
- * `docker exec` (100–600 ms on a busy host). The deploy opens it while the new color gets ready;
- * the switch then lands in milliseconds. A broken session is dropped and the caller falls back to
- * a one-shot exec.
- */
-
-const PROMPT = '\n> ';
-const ANSWER_TIMEOUT_MS = 5_000;
-class ProcessSession {
-    child;
-    buffer = '';
-    waiting;
-    queue = Promise.resolve();
-    ended = false;
-    constructor(child) {
-        this.child = child;
-        child.stdout.setEncoding('utf8');
-        child.stdout.on('data', (chunk) => {
-            this.buffer += chunk;
-            this.deliver();
-        });
-        child.on('close', () => {
-            this.ended = true;
-            this.waiting?.('', true);
-        });
-        child.on('error', () => {
-            this.ended = true;
-            this.waiting?.('', true);
-        });
-        child.stdin.on('error', () => undefined);
-        // Never keep the action's process alive for this.
-        child.unref();
-        for (const stream of [child.stdin, child.stdout, child.stderr])
-            stream.unref?.();
-    }
-    get alive() {
-        return !this.ended;
-    }
-    /** Enters interactive mode: `prompt` is answered by a bare prompt. */
-    start() {
-        return this.send('prompt');
-    }
-    send(command) {
-        const next = this.queue.then(() => this.exchange(command));
-        this.queue = next.catch(() => undefined);
-        return next;
-    }
-    close() {
-        if (this.ended)
-            return;
-        this.ended = true;
-        this.child.stdin.end();
-        setTimeout(() => this.child.kill('SIGKILL'), 1000).unref();
-    }
-    /** One line; HAProxy answers each `;`-separated command with its own prompt. */
-    exchange(command) {
-        if (this.ended)
-            return Promise.reject(new Error('runtime session closed'));
-        let prompts = command.split(';').length;
-        const parts = [];
-        return new Promise((resolve, reject) => {
-            const timer = setTimeout(() => {
-                this.waiting = undefined;
-                this.close();
-                reject(new Error(`runtime session: no answer to "${command}" in ${ANSWER_TIMEOUT_MS}ms`));
-            }, ANSWER_TIMEOUT_MS);
-            this.waiting = (text, ended) => {
-                if (ended) {
-                    clearTimeout(timer);
-                    this.waiting = undefined;
-                    reject(new Error('runtime session ended'));
-                    return;
-                }
-                if (text !== '')
-                    parts.push(text);
-                if (--prompts > 0)
-                    return;
-                clearTimeout(timer);
-                this.waiting = undefined;
-                resolve(parts.join('\n'));
-            };
-            this.child.stdin.write(`${command}\n`);
-            this.deliver();
-        });
-    }
-    /** Hands every complete answer (text up to a prompt) to the waiting command. */
-    deliver() {
-        for (let at = this.buffer.indexOf(PROMPT); at >= 0 && this.waiting; at = this.buffer.indexOf(PROMPT)) {
-            const text = this.buffer.slice(0, at);
-            this.buffer = this.buffer.slice(at + PROMPT.length);
-            this.waiting(text.replace(/\n$/, ''), false);
-        }
-    }
-}
-/** The real factory: spawns `docker` (argument array, no shell) and enters interactive mode. */
-const openRuntimeSession = async (args, env) => {
-    const child = spawn('docker', [...args], {
-        env: { ...process.env, ...env },
-        shell: false,
-        stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const session = new ProcessSession(child);
-    await session.start();
-    return session;
-};
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/target.ts
-/**
- * The Docker target (DESIGN.md §3): `<prefix>-blue` / `<prefix>-green` containers on a network of
- * their own, and an HAProxy container in front that owns the public and preview ports. Everything
- * goes through the docker CLI, so a remote host is reached the standard way (DOCKER_HOST, context).
- */
-
-
-
-
-
-
-
-
-
-class DockerTarget {
-    s;
-    deps;
-    description;
-    url;
-    previewUrl;
-    docker;
-    names;
-    proxy;
-    labels;
-    constructor(s, deps) {
-        this.s = s;
-        this.deps = deps;
-        this.docker = new DockerCli(deps.exec, s.host);
-        this.names = dockerNames(`${s.app}-${s.environment}`);
-        this.labels = { [LABELS.app]: s.app, [LABELS.environment]: s.environment };
-        this.description = `docker (${describeHost(s.host)})`;
-        const host = publicHost(s.host, s.bind);
-        this.url = s.url ?? `http://${host}:${s.port}`;
-        this.previewUrl = s.previewUrl ?? `http://${host}:${s.previewPort}`;
-        this.proxy = new DockerProxy(this.docker, this.names, {
-            image: s.proxyImage,
-            bind: s.bind,
-            port: s.port,
-            previewPort: s.previewPort,
-            labels: this.labels,
-            config: {
-                app: s.app,
-                environment: s.environment,
-                prefix: `${s.app}-${s.environment}`,
-                containerPort: s.containerPort,
-                defaults: s.proxyDefaults,
-            },
-        }, deps.clock, deps.log, deps.runtimeSession);
-    }
-    async connect() {
-        const version = await this.docker.text(['version', '--format', '{{.Server.Version}}']);
-        if (!version)
-            throw new errors_ActionError(`${describeHost(this.s.host)} did not report a version`);
-        if (this.s.host.kind === 'context' && !this.s.previewUrl)
-            this.deps.log.warning(`docker-host is a context, so the host name is unknown: readiness checks use ${this.previewUrl}. Set url and preview-url in the config file if the context is remote`);
-        return version;
-    }
-    async findImage(ref) {
-        const parsed = parseImageReference('image', ref);
-        const r = await this.docker.run(['image', 'inspect', '--format', '{{json .}}', ref], {
-            allowFailure: true,
-            quiet: true,
-        });
-        return r.exitCode === 0 ? inspect_parseImage(r.stdout, parsed, ref) : undefined;
-    }
-    async resolveImage(ref, pull) {
-        if (pull !== 'always') {
-            const found = await this.findImage(ref);
-            if (found)
-                return found;
-            if (pull === 'never')
-                throw new errors_ActionError(`image ${ref} is not on ${describeHost(this.s.host)} and pull is "never". Build or pull it there first, or set pull: missing`);
-        }
-        const r = await this.docker.run(['pull', ref], {
-            allowFailure: true,
-            ...(this.deps.pullEnv && { env: this.deps.pullEnv }),
-        });
-        if (r.exitCode !== 0) {
-            const line = r.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
-            throw new errors_ActionError(`could not pull ${ref} on ${describeHost(this.s.host)}: ${line}. Check the image reference, and the registry-username/registry-password inputs for a private registry`);
-        }
-        const found = await this.findImage(ref);
-        if (!found)
-            throw new errors_ActionError(`pulled ${ref}, but docker can't find it afterwards`);
-        return found;
-    }
-    lockHandle(holder) {
-        return { kind: 'docker', host: this.s.host, name: this.names.lock, token: holder.token };
-    }
-    async lock(holder, opts) {
-        // The lock container is created from the proxy image, which every deploy needs anyway.
-        await this.resolveImage(this.s.proxyImage, 'missing');
-        const lock = new DockerLock(this.docker, this.names, this.s.proxyImage, this.labels, this.deps.clock, this.deps.log);
-        const id = await lock.acquire(holder, opts);
-        return { id, release: () => lock.release(id) };
-    }
-    prepare() {
-        return this.proxy.ensure();
-    }
-    async status() {
-        const proxy = await this.proxy.info();
-        const colors = {};
-        for (const color of ['blue', 'green']) {
-            const view = await this.container(color);
-            const status = view && colorStatus(view);
-            if (status)
-                colors[color] = status;
-        }
-        if (!proxy)
-            return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
-        const { record, notes } = parseRecord(await this.proxy.readFile(PROXY_FILES.state));
-        const routes = await this.proxy.routes(proxy);
-        const fixed = reconcile(record, routes.live, this.deps.clock.now());
-        if (!proxy.running)
-            notes.push(`the proxy ${this.names.proxy} is not running: nothing is served`);
-        return {
-            ...fixed.record,
-            colors,
-            exists: true,
-            notes: fixed.note ? [...notes, fixed.note] : notes,
-        };
-    }
-    async start(color, image, release) {
-        const routes = await this.proxy.routes();
-        if (routes.live === color)
-            throw new errors_ActionError(`refusing to replace ${this.names.color(color)}: it is the live color`);
-        const name = this.names.color(color);
-        await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
-        const secretEnv = this.deps.secretValues ?? {};
-        await this.docker.run(colorRunArgs(this.s, {
-            name,
-            network: this.names.network,
-            color,
-            image: image.pinned,
-            labels: {
-                ...this.labels,
-                [LABELS.role]: 'app',
-                [LABELS.color]: color,
-                [LABELS.image]: release.image,
-                [LABELS.digest]: release.digest,
-                [LABELS.version]: release.version,
-                [LABELS.deployId]: release.deployId,
-                [LABELS.actor]: release.actor,
-                [LABELS.createdAt]: release.createdAt,
-            },
-            secretNames: Object.keys(secretEnv),
-        }), { env: secretEnv });
-        if (this.s.network)
-            await this.docker.run(['network', 'connect', this.s.network, name]);
-        await this.docker.run(['start', name]);
-        await this.routePreview(routes, color);
-    }
-    async readiness(color) {
-        const view = await this.container(color);
-        if (!view)
-            return {
-                running: false,
-                failed: true,
-                health: 'none',
-                routed: false,
-                detail: 'container is gone',
-            };
-        const failed = ['exited', 'dead', 'restarting'].includes(view.status) || view.restarts > 0;
-        let routed = false;
-        if (view.running && view.address) {
-            const find = async () => (await this.proxy.servers()).find((s) => s.backend === `be_${color}`);
-            let server = await find();
-            if (server?.address !== view.address) {
-                await this.proxy.pointAt(color, view.address, this.s.containerPort);
-                server = await find();
-            }
-            routed = server?.address === view.address && server.operational === 2 && server.admin === 0;
-            // Close to ready: open the runtime session now, so the switch doesn't wait for a docker exec.
-            if (routed)
-                await this.proxy.arm();
-        }
-        const detail = [
-            // A crash restarted by the restart policy shows as running again: name it a crash.
-            view.restarts > 0
-                ? `container crashed and was restarted ${view.restarts} time(s), now ${view.status}`
-                : `container ${view.status}`,
-            view.status === 'exited' ? `exit code ${view.exitCode}` : '',
-            view.health !== 'none' ? `docker health ${view.health}` : '',
-            view.running && !routed ? 'proxy not routed to it yet' : '',
-        ]
-            .filter(Boolean)
-            .join(', ');
-        return { running: view.running, failed, health: view.health, routed, detail };
-    }
-    async logs(color, lines) {
-        const r = await this.docker.run(['logs', '--tail', String(lines), this.names.color(color)], {
-            allowFailure: true,
-            quiet: true,
-        });
-        return `${r.stdout}${r.stderr}`.trimEnd();
-    }
-    async stop(color) {
-        await this.docker.run(['stop', '-t', String(Math.ceil(this.s.stopTimeoutMs / 1000)), this.names.color(color)], { allowFailure: true });
-    }
-    async switchTo(color) {
-        await this.proxy.arm();
-        return this.proxy.setRoutes({ live: color, preview: contract_otherColor(color) });
-    }
-    close() {
-        this.proxy.close();
-        return Promise.resolve();
-    }
-    async preview(color) {
-        await this.routePreview(await this.proxy.routes(), color);
-    }
-    /** Routes the preview to `color`, given the routes in force (a start already read them). */
-    async routePreview(routes, color) {
-        if (routes.preview !== color)
-            await this.proxy.setRoutes({ live: routes.live, preview: color });
-    }
-    saveRecord(record) {
-        return this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify(record_recordOf(record), null, 2)}\n`);
-    }
-    async container(color) {
-        const r = await this.docker.run(['container', 'inspect', '--format', '{{json .}}', this.names.color(color)], { allowFailure: true, quiet: true });
-        return r.exitCode === 0 ? parseContainer(r.stdout, this.names.network) : undefined;
-    }
-}
-/** The host name users reach a published port on. */
-function publicHost(host, bind) {
-    if (host.kind === 'host') {
-        try {
-            const u = new URL(host.url);
-            if (u.protocol !== 'unix:' && u.hostname)
-                return u.hostname;
-        }
-        catch {
-            /* fall through */
-        }
-    }
-    if (bind === '0.0.0.0' || bind === '::')
-        return host.kind === 'context' ? 'localhost' : '127.0.0.1';
-    return bind.includes(':') ? `[${bind}]` : bind;
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/create.ts
-
-/** The target an environment's config names, ready to use. */
-function createTarget(c, deps) {
-    switch (c.target) {
-        case 'docker':
-            return new DockerTarget({
-                app: c.app,
-                environment: c.environment,
-                host: c.dockerHost,
-                port: c.port,
-                previewPort: c.previewPort,
-                bind: c.bind,
-                ...(c.url !== undefined && { url: c.url }),
-                ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
-                proxyImage: c.proxy.image,
-                proxyDefaults: c.proxy.defaults,
-                containerPort: c.containerPort,
-                env: c.env,
-                ...(c.envFile !== undefined && { envFile: c.envFile }),
-                volumes: c.volumes,
-                ...(c.network !== undefined && { network: c.network }),
-                resources: c.resources,
-                ...(c.command !== undefined && { command: c.command }),
-                stopTimeoutMs: c.stopTimeoutMs,
-            }, deps);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/rollback.ts
-/**
- * Rollback and retire over any {@link Target}. Rollback puts live traffic back on an earlier release
- * from the target's own history: a switch when that release still runs warm in the idle color, else a
- * redeploy of its image by digest into the idle color. Either way it goes through the same lock,
- * readiness check and {@link switchLive} as a deploy, then verifies the live URL. Retire stops idle
- * colors whose keep-warm time is up. Both need nothing but the target: the state lives there.
- */
-
-
-
-
-
-
-const rollback_short = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
-/** Digests a rollback moved away from: never chosen again as "the last good version". */
-function rolledBackFrom(history) {
-    return new Set(history
-        .filter((h) => h.action === 'rollback' && h.previousDigest)
-        .map((h) => h.previousDigest));
-}
-/** Whether `to` names this entry: its version, image, digest, or a 12+ digit digest prefix. */
-function names(entry, to) {
-    const t = to.trim();
-    if (entry.version === t || entry.image === t || entry.digest === t)
-        return true;
-    const hex = t.replace(/^sha256:/, '');
-    return /^[a-f0-9]{12,64}$/.test(hex) && entry.digest.replace(/^sha256:/, '').startsWith(hex);
-}
-/**
- * Picks the release to go back to (pure). Without `to`: the newest release in the history that is
- * not live now and was not itself rolled back from. With `to`: the newest entry it names.
- * @throws ActionError when the environment was never deployed, or `to` names nothing in the
- *   history (listing what it holds).
- */
-function chooseRollback(state, to) {
-    if (!state.exists)
-        throw new ActionError('nothing was ever deployed to this environment here (no proxy, no state): check app, environment and docker-host');
-    const live = liveStatus(state);
-    if (!state.live || !live)
-        return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
-    let entry;
-    if (to) {
-        entry = state.history.find((h) => names(h, to));
-        if (!entry) {
-            const known = [...new Set(state.history.map((h) => `${h.version} (${rollback_short(h.digest)})`))];
-            throw new ActionError(`to: "${to}" is not in the history of this environment. ${known.length ? `It holds: ${known.join(', ')}` : 'The history is empty'}. Give a version or digest from it (deploy-bluegreen action: status lists them)`);
-        }
-        if (entry.digest === live.digest)
-            return {
-                kind: 'noop',
-                message: `${entry.version} (${rollback_short(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
-            };
-    }
-    else {
-        const bad = rolledBackFrom(state.history);
-        entry = state.history.find((h) => h.digest !== live.digest && !bad.has(h.digest));
-        if (!entry)
-            return {
-                kind: 'noop',
-                message: `no earlier release to roll back to: the history holds only the live ${live.version} (${rollback_short(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
-            };
-    }
-    const idle = otherColor(state.live);
-    const warm = state.colors[idle];
-    const method = warm && warm.running && warm.digest === entry.digest ? 'switch' : 'redeploy';
-    return { kind: 'go', entry, color: idle, method };
-}
-/** The image reference that pins an entry's release: `repo@digest` for a repo digest, else the image id. */
-function pinnedRef(entry) {
-    if (!entry.digest.startsWith('sha256:'))
-        return entry.digest;
-    const name = entry.image.replace(/@sha256:[a-f0-9]+$/, '');
-    const slash = name.lastIndexOf('/');
-    const colon = name.lastIndexOf(':');
-    const repo = colon > slash ? name.slice(0, colon) : name;
-    return repo ? `${repo}@${entry.digest}` : entry.digest;
-}
-/** Puts live traffic back on an earlier release: a switch if it is warm, else a redeploy; then verifies. */
-async function rollback(target, req, deps) {
-    const { clock, log } = deps;
-    await connect(target, log);
-    // The lock outlives the slowest honest rollback: pull, readiness, then the live check.
-    const lockReq = { ...req, readyTimeoutMs: req.readyTimeoutMs + req.verifyTimeoutMs };
-    return withLock(target, lockReq, deps, async () => {
-        const started = clock.now();
-        // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
-        const before = await readState(target, log);
-        const choice = chooseRollback(before, req.to);
-        const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
-        if (choice.kind === 'noop')
-            return {
-                ...base,
-                action: 'rollback',
-                changed: false,
-                switched: false,
-                rolledBack: false,
-                message: choice.message,
-            };
-        const { entry, color, method } = choice;
-        const router = await target.prepare();
-        const from = liveStatus(before);
-        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${rollback_short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
-        if (method === 'redeploy') {
-            const ref = pinnedRef(entry);
-            const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
-                // A local image that was never pushed is recorded by its image id, not a repo digest.
-                const local = await target.findImage(entry.digest);
-                if (!local)
-                    throw error;
-                return local;
-            }));
-            const release = {
-                image: entry.image,
-                digest: image.digest,
-                version: entry.version,
-                deployId: req.holder.deployId,
-                actor: req.holder.actor,
-                createdAt: new Date(clock.now()).toISOString(),
-            };
-            await log.group(`Start ${color}: ${ref}`, () => target.start(color, image, release));
-        }
-        const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
-        if (!ready.ready) {
-            await showLogs(target, color, deps);
-            if (method === 'redeploy')
-                await target.stop(color);
-            throw new ActionError(`rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
-                `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${method === 'redeploy' ? `; ${color} was stopped` : ''}`);
-        }
-        const switched = await switchLive(target, color, 'rollback', before, req, deps, {
-            router,
-            ready,
-            ...(req.reason && { reason: req.reason }),
-        });
-        const verified = await verifyLive(target, req, deps);
-        const durationMs = clock.now() - started;
-        const to = { image: entry.image, digest: entry.digest, version: entry.version };
-        const result = {
-            ...switched,
-            action: 'rollback',
-            rolledBack: true,
-            method,
-            ...(from && { from: { image: from.image, digest: from.digest, version: from.version } }),
-            to,
-            ...(req.reason && { reason: req.reason }),
-            durationMs,
-            verified,
-            message: `rolled back to ${entry.version} on ${color} by ${method} in ${formatDuration(durationMs)}`,
-        };
-        if (!verified.ok)
-            throw new RollbackVerifyError(`rolled back to ${entry.version} (${entry.image}), but the live URL fails its health check: ${verified.detail}. ` +
-                `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) is kept warm. Not switching back: that is the version rolled back from`, result);
-        return result;
-    });
-}
-/** A rollback that switched but whose live check failed: the result is still reported. */
-class RollbackVerifyError extends errors_ActionError {
-    result;
-    name = 'RollbackVerifyError';
-    constructor(message, result) {
-        super(message);
-        this.result = result;
-    }
-}
-/** Polls the live URL's health check until it passes or the verify timeout ends. */
-async function verifyLive(target, req, deps) {
-    const url = healthUrl(target.url, req.health.path);
-    const check = {
-        name: 'verify',
-        method: 'GET',
-        url,
-        headers: { 'User-Agent': 'switchyard-rollback' },
-        expectStatus: req.health.expectStatus,
-        bodyContains: req.health.bodyContains,
-        json: req.health.json,
-        timeoutMs: req.health.timeoutMs,
-        continueOnFailure: false,
-        followRedirects: false,
-    };
-    const outcome = await poll(() => attemptCheck(check, deps.http, []), {
-        attempts: Number.POSITIVE_INFINITY,
-        deadline: deps.clock.now() + req.verifyTimeoutMs,
-        initialDelayMs: req.health.intervalMs,
-        maxDelayMs: Math.max(req.health.intervalMs, 2000),
-        done: (r) => r.ok,
-    }, deps.clock);
-    const r = outcome.result;
-    const detail = r.ok
-        ? `GET ${url}: ${r.status ?? ''} in ${formatDuration(r.latencyMs)}`
-        : `GET ${url}: ${r.reason ?? 'failed'}`;
-    deps.log.info(`verify: ${detail} (${outcome.attempts} attempt${outcome.attempts === 1 ? '' : 's'})`);
-    return { ok: r.ok, attempts: outcome.attempts, detail };
-}
-/**
- * Which running idle colors to stop (pure). Never the live color. The previous color once its
- * retire-after has passed; a color waiting for promotion only when forced; any other idle color
- * (nothing refers to it: a failed start kept for inspection, a leftover) at once. `force` stops all.
- */
-function retirePlan(state, now, force) {
-    const out = [];
-    for (const color of COLORS) {
-        const c = state.colors[color];
-        if (!c || !c.running || color === state.live)
-            continue;
-        if (force)
-            out.push({ color, retire: true, why: 'force: true' });
-        else if (color === state.pending?.color)
-            out.push({ color, retire: false, why: 'it waits for promotion (force: true stops it)' });
-        else if (color === state.previous) {
-            const after = state.retireAfter ? Date.parse(state.retireAfter) : Number.NaN;
-            if (Number.isNaN(after) || now >= after)
-                out.push({
-                    color,
-                    retire: true,
-                    why: `its keep-warm time ended${state.retireAfter ? ` at ${state.retireAfter}` : ''}`,
-                });
-            else
-                out.push({
-                    color,
-                    retire: false,
-                    why: `it stays warm until ${state.retireAfter} (${formatDuration(after - now)} from now)`,
-                });
-        }
-        else
-            out.push({
-                color,
-                retire: true,
-                why: 'nothing refers to it (not live, previous or pending)',
-            });
-    }
-    return out;
-}
-/** Stops the idle colors whose time is up (under the deploy lock). Idempotent. */
-async function retire(target, req, deps) {
-    const { clock, log } = deps;
-    await connect(target, log);
-    return withLock(target, req, deps, async () => {
-        const before = await readState(target, log);
-        const decisions = retirePlan(before, clock.now(), req.force);
-        const retired = [];
-        for (const d of decisions) {
-            log.info(`${d.color}: ${d.retire ? 'retiring' : 'kept'}: ${d.why}`);
-            if (!d.retire)
-                continue;
-            await target.stop(d.color);
-            retired.push(d.color);
-        }
-        const coldPrevious = !!before.previous && retired.includes(before.previous) && !!before.retireAfter;
-        const stoppedPending = !!before.pending && retired.includes(before.pending.color);
-        if (coldPrevious || stoppedPending) {
-            // No keep-warm time left to report, and nothing waits for promotion any more.
-            const record = recordOf(before);
-            if (coldPrevious)
-                delete record.retireAfter;
-            if (stoppedPending)
-                delete record.pending;
-            await target.saveRecord(record);
-        }
-        const after = retired.length ? await target.status() : before;
-        return {
-            action: 'retire',
-            changed: retired.length > 0,
-            switched: false,
-            before,
-            after,
-            url: target.url,
-            previewUrl: target.previewUrl,
-            retired,
-            decisions,
-            message: retired.length
-                ? `retired ${retired.join(' and ')}; live ${before.live ?? 'none'} untouched`
-                : `nothing to retire${decisions.length ? `: ${decisions.map((d) => `${d.color} ${d.why}`).join('; ')}` : ' (no idle color runs)'}`,
-        };
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/report.ts
-/** Outputs and the job summary of a blue-green run (pure): deploy-bluegreen and rollback share them. */
-
-
-
-/** deploy-bluegreen's outputs (names as in its action.yml); rollback adds its own to these. */
-function deployOutputs(r) {
-    const a = r.after;
-    // After a promote: false deploy, the color of interest is the one waiting, not the live one.
-    const color = r.action === 'deploy' && r.changed && !r.switched ? r.color : (a.live ?? undefined);
-    const shown = color ? a.colors[color] : undefined;
-    const previous = r.switched ? r.before.live : a.previous;
-    return {
-        color: color ?? '',
-        'previous-color': previous ?? '',
-        url: r.url,
-        'preview-url': r.previewUrl,
-        image: shown?.image ?? '',
-        digest: shown?.digest ?? '',
-        'previous-image': previous
-            ? (r.before.colors[previous]?.image ?? a.colors[previous]?.image ?? '')
-            : '',
-        version: shown?.version ?? '',
-        changed: String(r.changed),
-        'retire-after': a.retireAfter ?? '',
-        retired: 'retired' in r && Array.isArray(r.retired) ? r.retired.join(',') : '',
-        state: JSON.stringify(stateJson(a)),
-    };
-}
-/** The state as the `state` output and `status` print it. */
-function stateJson(s) {
-    return {
-        live: s.live,
-        previous: s.previous,
-        switchedAt: s.switchedAt ?? null,
-        retireAfter: s.retireAfter ?? null,
-        pending: s.pending ?? null,
-        colors: s.colors,
-        history: s.history,
-    };
-}
-function roleOf(s, color) {
-    if (s.live === color)
-        return 'live';
-    if (s.pending?.color === color)
-        return 'pending promotion';
-    if (s.previous === color)
-        return s.colors[color]?.running
-            ? `previous (warm until ${s.retireAfter ?? '?'})`
-            : 'previous (retired)';
-    return 'idle';
-}
-function colorRows(s) {
-    return COLORS.filter((c) => s.colors[c]).map((c) => {
-        const x = s.colors[c];
-        return [
-            c,
-            roleOf(s, c),
-            x?.image,
-            x?.version,
-            x?.state,
-            x?.health === 'none' ? '' : x?.health,
-            x?.createdAt,
-        ];
-    });
-}
-/**
- * The job summary of a run: the message, before/after, facts (plus `extraFacts`), colors, history.
- * `title` names the action (`deploy-bluegreen`, `rollback`).
- */
-function report_renderSummary(r, app, environment, opts = {}) {
-    const s = new Summary().heading(`${opts.title ?? 'deploy-bluegreen'}: ${app} (${environment})`);
-    s.paragraph(r.message);
-    if (r.plan)
-        s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
-    const before = liveStatus(r.before);
-    const after = liveStatus(r.after);
-    s.table(['', 'before', 'after'], [
-        ['live color', r.before.live ?? 'none', r.after.live ?? 'none'],
-        ['image', before?.image, after?.image],
-        ['version', before?.version, after?.version],
-        ['digest', before?.digest, after?.digest],
-    ]);
-    const facts = [
-        ['url', r.url],
-        ['preview url', r.previewUrl],
-    ];
-    if (r.ready)
-        facts.push(['ready after', formatDuration(r.ready.elapsedMs)]);
-    if (r.switchMs !== undefined)
-        facts.push(['switch took', formatDuration(r.switchMs)]);
-    if (r.after.retireAfter && r.after.previous)
-        facts.push([`${r.after.previous} warm until`, r.after.retireAfter]);
-    if (r.router && r.router !== 'unchanged')
-        facts.push(['proxy', r.router]);
-    if ('decisions' in r && Array.isArray(r.decisions))
-        for (const d of r.decisions)
-            facts.push([`retire ${d.color}`, `${d.retire ? 'stopped' : 'kept'}: ${d.why}`]);
-    facts.push(...(opts.extraFacts ?? []));
-    s.table(['', ''], facts);
-    const rows = colorRows(r.after);
-    if (rows.length)
-        s.heading('Colors', 3).table(['color', 'role', 'image', 'version', 'state', 'health', 'started'], rows);
-    if (r.after.history.length)
-        s.heading('History', 3).table(['at', 'action', 'color', 'version', 'image', 'by', 'reason'], r.after.history.map((h) => [
-            h.at,
-            h.action,
-            h.color,
-            h.version,
-            h.image,
-            `${h.actor} (${h.deployId})`,
-            h.reason,
-        ]));
-    r.after.notes.forEach((n) => s.paragraph(`> ${n}`));
-    return s.toString();
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/holder.ts
-/** Who holds the deploy lock: the run on GitHub, or the local user (a plain function of the environment). */
-
-
-/** Who deploys: the run URL and actor on GitHub, `local:user@host` elsewhere. */
-function lockHolder(env) {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
-    if (server && repo && id) {
-        const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1'
-            ? `/attempts/${env.GITHUB_RUN_ATTEMPT}`
-            : '';
-        return {
-            deployId: `${server}/${repo}/actions/runs/${id}${attempt}`,
-            actor: env.GITHUB_ACTOR ?? 'unknown',
-            token: randomUUID(),
-        };
-    }
-    const user = userInfo().username;
-    return { deployId: `local:${user}@${hostname()}`, actor: user, token: randomUUID() };
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/index.ts
-/** @switchyard/targets: where colors run (Target), the Docker target, and blue-green over them. See README.md. */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 ;// CONCATENATED MODULE: ./actions/monitor-window/src/run.ts
 /** The monitor-window logic: read the target's state (if an environment is given), build the plan, run the window. */
@@ -6937,10 +6973,71 @@ async function run(inputs, deps) {
         clock: deps.clock,
         log: deps.log,
     });
-    return { report, ...(release && { release }), failOn: inputs.failOn };
+    let rolledBack;
+    let rollbackError;
+    if (report.verdict === 'failed' && inputs.rollback && inputs.config) {
+        try {
+            rolledBack = await rollbackAfter(report, inputs, deps);
+        }
+        catch (error) {
+            rollbackError = errors_errorMessage(error);
+            if (error instanceof RollbackVerifyError)
+                rolledBack = error.result;
+        }
+    }
+    return {
+        report,
+        ...(release && { release }),
+        ...(rolledBack && { rollback: rolledBack }),
+        ...(rollbackError !== undefined && { rollbackError }),
+        failOn: inputs.failOn,
+    };
 }
-/** Whether the step fails, per fail-on. */
+/** rollback-on-failure: the rollback action's own code path, with the verdict as the reason. */
+async function rollbackAfter(report, inputs, deps) {
+    const config = inputs.config;
+    const settings = inputs.rollback;
+    deps.log.info(`Verdict failed: rolling ${config.app}/${config.environment} back (rollback-on-failure)`);
+    const target = createTarget(config, {
+        exec: deps.exec,
+        clock: deps.clock,
+        log: deps.log,
+        secretValues: settings.containerSecrets,
+        ...(deps.runtimeSession && { runtimeSession: deps.runtimeSession }),
+    });
+    return rollback(target, {
+        health: config.health,
+        readyTimeoutMs: config.readyTimeoutMs,
+        keepPreviousMs: config.keepPreviousMs,
+        lockTimeoutMs: settings.lockTimeoutMs,
+        verifyTimeoutMs: settings.verifyTimeoutMs,
+        holder: deps.holder ?? lockHolder(process.env),
+        reason: `monitor-window: ${report.decision.reason}`,
+    }, {
+        clock: deps.clock,
+        log: grouped(deps.log, deps.group),
+        http: deps.http,
+        ...(deps.onLock && { onLock: deps.onLock }),
+    });
+}
+/** A logger with folded groups, as blue-green wants it. */
+function grouped(log, group) {
+    return {
+        info: (m) => log.info(m),
+        debug: (m) => log.debug(m),
+        warning: (m, p) => log.warning(m, p),
+        error: (m, p) => log.error(m, p),
+        group: group ??
+            (async (title, fn) => {
+                log.info(title);
+                return fn();
+            }),
+    };
+}
+/** Whether the step fails, per fail-on (a failed automatic rollback always fails it). */
 function stepFails(result) {
+    if (result.rollbackError !== undefined)
+        return true;
     const v = result.report.verdict;
     if (result.failOn === 'never')
         return false;
@@ -6957,30 +7054,44 @@ function stepFails(result) {
 
 
 
+
 async function main() {
     const { io, secrets } = actionsIO();
     await runAction('monitor-window', io, async () => {
         for (const name of ['prometheus-token', 'prometheus-password', 'prometheus-headers'])
             secrets.add(io.getInput(name));
+        secrets.add(io.getInput('secrets'));
         const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
             workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
+            env: process.env,
         });
         inputs.secrets.forEach((v) => secrets.add(v));
+        Object.values(inputs.rollback?.containerSecrets ?? {}).forEach((v) => secrets.add(v));
         const result = await run(inputs, {
             exec: new ProcessExec(io, secrets),
             clock: systemClock,
             http: nodeHttp,
             log: io,
+            group: (title, fn) => io.group(title, fn),
+            holder: lockHolder(process.env),
+            // Read by the shared post step (deploy-bluegreen's), which frees a lock a killed run left.
+            onLock: (handle) => io.saveState('lock', JSON.stringify(handle)),
+            runtimeSession: openRuntimeSession,
         });
         for (const [name, value] of Object.entries(outputs(result)))
             io.setOutput(name, value);
         await io
-            .appendSummary(renderSummary(result))
+            .appendSummary(report_renderSummary(result))
             .catch((e) => io.warning(`could not write the job summary: ${String(e)}`));
         const { verdict, reason } = result.report;
+        const after = result.rollbackError
+            ? `; the automatic rollback failed: ${result.rollbackError}`
+            : result.rollback
+                ? `; ${result.rollback.message}`
+                : '';
         if (stepFails(result))
-            throw new errors_ActionError(`verdict ${verdict}: ${reason}`);
-        io.info(`verdict ${verdict}: ${reason}`);
+            throw new errors_ActionError(`verdict ${verdict}: ${reason}${after}`);
+        io.info(`verdict ${verdict}: ${reason}${after}`);
     });
 }
 

@@ -4,7 +4,7 @@
  * docker_sd (labels app, environment, color). Baseline on the old color, verdict on the new one.
  */
 import { pushAppVersion, type PushedApp } from '../support/app-versions.js';
-import { deployFixture, type DeployFixture } from '../support/deploy.js';
+import { deployFixture, get, type DeployFixture } from '../support/deploy.js';
 import { startLoad, type LoadRun } from '../support/load.js';
 import { setKnobs, someValue, testbedPrometheus, waitForQuery } from '../support/prometheus.js';
 import { runAction, type ActionRun } from '../support/runner.js';
@@ -98,6 +98,28 @@ describe('monitor-window reads the release from the target', () => {
       expect(Number(run.outputs.elapsed)).toBeLessThan(15);
     } finally {
       await setKnobs(f.url, { error_rate: 0 });
+    }
+  });
+
+  test('rollback-on-failure: a failed verdict puts traffic back on blue (v1) with the rollback code path', async () => {
+    await setKnobs(f.url, { error_rate: 0.3 }); // live green (v2) goes bad
+    try {
+      const run = await monitor({ duration: '60s', 'rollback-on-failure': 'true' });
+      expect(run.outputs.verdict).toBe('failed');
+      expect(run.outputs['rolled-back']).toBe('true');
+      expect(run.outputs['rollback-version']).toBe('1.0.0');
+      expect(run.exitCode).toBe(1); // fail-on: failed, even after a good rollback
+      expect(run.log).toMatch(/Switched live traffic green → blue in/);
+      expect(run.log).toMatch(
+        /verdict failed: error-rate .*; rolled back to 1\.0\.0 on blue by switch/,
+      );
+      expect(run.summary).toContain('## rollback-on-failure:');
+      expect(run.summary).toMatch(/\| reason \| monitor-window: error-rate [\d.]+% &gt; 5%/);
+      expect(run.post?.log ?? '').not.toContain('Released the deploy lock'); // released by main
+      const live = await get(`${f.url}/`);
+      expect(live.json?.version).toBe('1.0.0');
+    } finally {
+      await setKnobs(f.previewUrl, { error_rate: 0 }); // green is idle now
     }
   });
 });

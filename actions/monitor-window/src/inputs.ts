@@ -10,6 +10,7 @@ import {
 import { parseYaml } from '@switchyard/kit/yaml';
 import {
   CONFIG_FILE,
+  containerSecrets,
   loadConfig,
   parseEnvironmentName,
   readIfExists,
@@ -84,12 +85,21 @@ export interface MonitorInputs {
   readonly variables: Record<string, string>;
   readonly health: HealthInputs;
   readonly failOn: FailOn;
+  /** On a failed verdict, roll the environment back (the rollback action's code path). */
+  readonly rollback?: {
+    readonly lockTimeoutMs: number;
+    readonly verifyTimeoutMs: number;
+    /** Secret container variables, in case the rollback redeploys. */
+    readonly containerSecrets: Readonly<Record<string, string>>;
+  };
   /** Values to mask. */
   readonly secrets: string[];
 }
 
 export interface InputContext {
   readonly workspace: string;
+  /** The step's environment: config-named container secrets may come from it (rollback-on-failure). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly readFile?: (path: string) => string | undefined;
 }
 
@@ -250,7 +260,31 @@ export function parseInputs(r: InputReader, ctx: InputContext): MonitorInputs {
     variables,
     health,
     failOn: r.enum('fail-on', FAIL_ON, { default: 'failed' as const }),
+    ...(readRollback(r, config, ctx) ?? {}),
     secrets,
+  };
+}
+
+/** `rollback-on-failure` and what a rollback needs, checked up front (it needs an environment). */
+function readRollback(
+  r: InputReader,
+  config: EnvironmentConfig | undefined,
+  ctx: InputContext,
+): Pick<MonitorInputs, 'rollback'> | undefined {
+  if (!r.boolean('rollback-on-failure', { default: false })) return undefined;
+  if (!config)
+    throw new InputError(
+      'rollback-on-failure',
+      'true',
+      'needs environment',
+      'Name the environment to roll back (environment: production), or roll back in a later step',
+    );
+  return {
+    rollback: {
+      lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
+      verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
+      containerSecrets: containerSecrets(r.keyValues('secrets'), config, ctx.env ?? {}, true),
+    },
   };
 }
 

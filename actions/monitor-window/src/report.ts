@@ -7,6 +7,7 @@ import {
   type MonitorReport,
   type RuleReport,
 } from '@switchyard/metrics';
+import { renderSummary as renderTargetSummary } from '@switchyard/targets';
 import type { MonitorResult } from './run.js';
 
 const ICON: Readonly<Record<string, string>> = {
@@ -59,6 +60,8 @@ export function outputs(result: MonitorResult): Record<string, string | number |
     evaluations: r.evaluations.length,
     'stopped-early': r.stoppedEarly,
     elapsed: Math.round((r.finishedAt - r.startedAt) / 1000),
+    'rolled-back': result.rollback?.rolledBack ?? false,
+    'rollback-version': result.rollback?.to?.version ?? '',
   };
 }
 
@@ -200,7 +203,28 @@ export function renderSummary(result: MonitorResult): string {
   if (r.trafficQuery) queries.push(`# min-requests guard\n${r.trafficQuery}`);
   if (queries.length)
     s.details('Resolved queries', new Summary().code(queries.join('\n\n'), 'promql'));
-  return s.toString();
+  let text = s.toString();
+  if (result.rollbackError)
+    text += `\n### ❌ Automatic rollback failed\n\n${escape(result.rollbackError)}\n`;
+  if (result.rollback && release) {
+    const rb = result.rollback;
+    text += `\n${renderTargetSummary(rb, release.app, release.environment, {
+      title: 'rollback-on-failure',
+      extraFacts: [
+        ...(rb.method ? [['method', rb.method] as [string, string]] : []),
+        ...(rb.reason ? [['reason', rb.reason] as [string, string]] : []),
+        ...(rb.verified
+          ? [
+              ['verified', `${rb.verified.ok ? '✅' : '❌'} ${rb.verified.detail}`] as [
+                string,
+                string,
+              ],
+            ]
+          : []),
+      ],
+    })}`;
+  }
+  return text;
 }
 
 function escape(text: string): string {

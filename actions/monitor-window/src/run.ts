@@ -1,5 +1,5 @@
 /** The monitor-window logic: read the target's state (if an environment is given), build the plan, run the window. */
-import { ActionError, type Clock, type Exec, type Logger } from '@switchyard/kit';
+import { ActionError, errorMessage, type Clock, type Exec, type Logger } from '@switchyard/kit';
 import {
   monitor,
   prometheusClient,
@@ -10,7 +10,21 @@ import {
   type MonitorReport,
 } from '@switchyard/metrics';
 import { buildChecks, parseStatus, type Http } from '@switchyard/probe';
-import { connect, createTarget, healthUrl, type Color } from '@switchyard/targets';
+import type { EnvironmentConfig } from '@switchyard/config';
+import type {
+  openRuntimeSession} from '@switchyard/targets';
+import {
+  connect,
+  createTarget,
+  healthUrl,
+  lockHolder,
+  rollback,
+  RollbackVerifyError,
+  type BlueGreenDeps,
+  type Color,
+  type LockHolder,
+  type RollbackResult,
+} from '@switchyard/targets';
 import type { MonitorInputs } from './inputs.js';
 
 export interface MonitorDeps {
@@ -18,6 +32,12 @@ export interface MonitorDeps {
   readonly clock: Clock;
   readonly http: Http;
   readonly log: Logger;
+  /** Folded log groups (the runner's); without it, a rollback's groups are plain lines. */
+  readonly group?: <T>(title: string, fn: () => Promise<T>) => Promise<T>;
+  /** For rollback-on-failure: who takes the deploy lock, and how a post step can free it. */
+  readonly holder?: LockHolder;
+  readonly onLock?: BlueGreenDeps['onLock'];
+  readonly runtimeSession?: typeof openRuntimeSession;
 }
 
 /** What the target said about the release being watched. */
@@ -35,6 +55,10 @@ export interface ReleaseContext {
 
 export interface MonitorResult {
   readonly report: MonitorReport;
+  /** The automatic rollback after a failed verdict (rollback-on-failure), if one ran. */
+  readonly rollback?: RollbackResult;
+  /** Why that rollback failed, if it did (the verdict and readings are reported even so). */
+  readonly rollbackError?: string;
   readonly release?: ReleaseContext;
   readonly failOn: MonitorInputs['failOn'];
 }
@@ -158,11 +182,82 @@ export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<Mon
     clock: deps.clock,
     log: deps.log,
   });
-  return { report, ...(release && { release }), failOn: inputs.failOn };
+  let rolledBack: RollbackResult | undefined;
+  let rollbackError: string | undefined;
+  if (report.verdict === 'failed' && inputs.rollback && inputs.config) {
+    try {
+      rolledBack = await rollbackAfter(report, inputs, deps);
+    } catch (error) {
+      rollbackError = errorMessage(error);
+      if (error instanceof RollbackVerifyError) rolledBack = error.result;
+    }
+  }
+  return {
+    report,
+    ...(release && { release }),
+    ...(rolledBack && { rollback: rolledBack }),
+    ...(rollbackError !== undefined && { rollbackError }),
+    failOn: inputs.failOn,
+  };
 }
 
-/** Whether the step fails, per fail-on. */
+/** rollback-on-failure: the rollback action's own code path, with the verdict as the reason. */
+async function rollbackAfter(
+  report: MonitorReport,
+  inputs: MonitorInputs,
+  deps: MonitorDeps,
+): Promise<RollbackResult> {
+  const config = inputs.config as EnvironmentConfig;
+  const settings = inputs.rollback as NonNullable<MonitorInputs['rollback']>;
+  deps.log.info(
+    `Verdict failed: rolling ${config.app}/${config.environment} back (rollback-on-failure)`,
+  );
+  const target = createTarget(config, {
+    exec: deps.exec,
+    clock: deps.clock,
+    log: deps.log,
+    secretValues: settings.containerSecrets,
+    ...(deps.runtimeSession && { runtimeSession: deps.runtimeSession }),
+  });
+  return rollback(
+    target,
+    {
+      health: config.health,
+      readyTimeoutMs: config.readyTimeoutMs,
+      keepPreviousMs: config.keepPreviousMs,
+      lockTimeoutMs: settings.lockTimeoutMs,
+      verifyTimeoutMs: settings.verifyTimeoutMs,
+      holder: deps.holder ?? lockHolder(process.env),
+      reason: `monitor-window: ${report.decision.reason}`,
+    },
+    {
+      clock: deps.clock,
+      log: grouped(deps.log, deps.group),
+      http: deps.http,
+      ...(deps.onLock && { onLock: deps.onLock }),
+    },
+  );
+}
+
+/** A logger with folded groups, as blue-green wants it. */
+function grouped(log: Logger, group: MonitorDeps['group']): BlueGreenDeps['log'] {
+  return {
+    info: (m) => log.info(m),
+    debug: (m) => log.debug(m),
+    warning: (m, p) => log.warning(m, p),
+    error: (m, p) => log.error(m, p),
+    group:
+      group ??
+      (async (title, fn) => {
+        log.info(title);
+        return fn();
+      }),
+  };
+}
+
+/** Whether the step fails, per fail-on (a failed automatic rollback always fails it). */
 export function stepFails(result: MonitorResult): boolean {
+  if (result.rollbackError !== undefined) return true;
   const v = result.report.verdict;
   if (result.failOn === 'never') return false;
   if (result.failOn === 'inconclusive') return v !== 'passed';

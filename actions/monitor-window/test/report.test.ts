@@ -146,9 +146,13 @@ describe('outputs', () => {
         'evaluations',
         'stopped-early',
         'elapsed',
+        'rolled-back',
+        'rollback-version',
       ].sort(),
     );
     expect(out).toMatchObject({
+      'rolled-back': false,
+      'rollback-version': '',
       verdict: 'failed',
       reason: `error-rate 9% > 5% (critical) in 2 consecutive evaluations; query: ${ERR_Q}`,
       rule: 'error-rate',
