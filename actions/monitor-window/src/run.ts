@@ -11,8 +11,7 @@ import {
 } from '@switchyard/metrics';
 import { buildChecks, parseStatus, type Http } from '@switchyard/probe';
 import type { EnvironmentConfig } from '@switchyard/config';
-import type {
-  openRuntimeSession} from '@switchyard/targets';
+import type { openRuntimeSession } from '@switchyard/targets';
 import {
   connect,
   createTarget,
