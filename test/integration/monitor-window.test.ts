@@ -333,6 +333,11 @@ describe('monitor-window rejects bad input before the window starts', () => {
       /input "baseline-end": "yesterday" is not a time/,
     ],
     [
+      'rollback-on-failure without environment',
+      { 'rollback-on-failure': 'true' },
+      /input "rollback-on-failure": "true" needs environment/,
+    ],
+    [
       'basic auth half',
       { 'prometheus-username': 'u' },
       /input "prometheus-password": "" is required with the other Prometheus credential/,
