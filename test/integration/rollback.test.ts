@@ -207,4 +207,31 @@ describe('rollback', () => {
     expect(r.outputs['to-version']).toBe('1.0.0');
     expect(await liveVersion(f)).toBe('1.0.0');
   });
+
+  test('a deploy holding the lock: rollback waits lock-timeout, then fails naming the holder; nothing changed', async () => {
+    const f = await fixture();
+    expectOk(await f.run({ image: v1.ref }));
+    expectOk(await f.run({ image: v2.ref }));
+    const slow = await pushAppVersion('3.0.0-slow', {
+      repository: 'switchyard-e2e/rollback',
+      variant: 'slow-start',
+    });
+    const deploying = f.run(
+      { image: slow.ref },
+      { env: { GITHUB_RUN_ID: '333', GITHUB_ACTOR: 'carol' } },
+    );
+    await new Promise((res) => setTimeout(res, 1500));
+    const r = await rollback(
+      f,
+      { 'lock-timeout': '1s' },
+      { env: { GITHUB_RUN_ID: '444', GITHUB_ACTOR: 'dave' } },
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.log).toMatch(
+      /holds the lock: https:\/\/github\.com\/[^ ]+\/actions\/runs\/333 by carol, since .*Waited 1(\.\d+)?s \(lock-timeout\)/,
+    );
+    expect(r.outputs['rolled-back']).toBeUndefined();
+    expectOk(await deploying);
+    expect(await liveVersion(f)).toBe('3.0.0-slow');
+  });
 });
