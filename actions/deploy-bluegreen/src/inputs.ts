@@ -1,13 +1,10 @@
 /** The deploy-bluegreen inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
-import { dirname, isAbsolute, join } from 'node:path';
 import { InputError, type InputReader } from '@switchyard/kit';
 import {
-  CONFIG_FILE,
   containerSecrets,
-  loadConfig,
+  loadEnvironment,
   OVERRIDE_INPUTS,
   parseEnvironmentName,
-  readIfExists,
   type EnvironmentConfig,
 } from '@switchyard/config';
 import { parseImageReference, type Credentials } from '@switchyard/image';
@@ -48,18 +45,14 @@ export function parseInputs(r: InputReader, ctx: InputContext): DeployInputs {
     'environment',
     r.required('environment', 'Name the config file section to deploy, e.g. staging or production'),
   );
-  const configText = r.text('config');
-  // Named as the user wrote it in messages; read relative to the workspace.
-  const configName = configText || CONFIG_FILE;
-  const configPath = resolvePath(ctx.workspace, configName);
-  const read = ctx.readFile ?? readIfExists;
-  const doc = loadConfig(configName, {
-    required: configText !== '' && configText !== CONFIG_FILE,
-    readFile: () => read(configPath),
-  });
   const overrides = Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, r.text(n)]));
-  // Relative paths in the file (env-file) are relative to the file's folder.
-  const config = doc.resolve(environment, overrides, dirname(configPath));
+  const config = loadEnvironment({
+    configInput: r.text('config'),
+    environment,
+    overrides,
+    workspace: ctx.workspace,
+    ...(ctx.readFile && { readFile: ctx.readFile }),
+  });
   const imageText = r.text('image');
   if (imageText) parseImageReference('image', imageText);
   const dryRun = r.boolean('dry-run', { default: false });
@@ -100,8 +93,4 @@ export function parseInputs(r: InputReader, ctx: InputContext): DeployInputs {
       action === 'deploy' && !dryRun,
     ),
   };
-}
-
-function resolvePath(workspace: string, p: string): string {
-  return isAbsolute(p) ? p : join(workspace, p);
 }

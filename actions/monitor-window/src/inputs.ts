@@ -1,5 +1,4 @@
 /** The monitor-window inputs and the config file's `monitor:` section, parsed and checked before any query (STYLE.md §2). */
-import { dirname, isAbsolute, join } from 'node:path';
 import {
   ConfigError,
   formatDuration,
@@ -11,9 +10,8 @@ import { parseYaml } from '@switchyard/kit/yaml';
 import {
   CONFIG_FILE,
   containerSecrets,
-  loadConfig,
+  loadEnvironment,
   parseEnvironmentName,
-  readIfExists,
   type EnvironmentConfig,
   type MonitorSection,
 } from '@switchyard/config';
@@ -292,19 +290,13 @@ function readConfig(r: InputReader, ctx: InputContext): EnvironmentConfig | unde
   const envText = r.text('environment');
   if (!envText) return undefined;
   const environment = parseEnvironmentName('environment', envText);
-  const configText = r.text('config');
-  const configName = configText || CONFIG_FILE;
-  const configPath = isAbsolute(configName) ? configName : join(ctx.workspace, configName);
-  const read = ctx.readFile ?? readIfExists;
-  const doc = loadConfig(configName, {
-    required: configText !== '' && configText !== CONFIG_FILE,
-    readFile: () => read(configPath),
-  });
-  return doc.resolve(
+  return loadEnvironment({
+    configInput: r.text('config'),
     environment,
-    { app: r.text('app'), 'docker-host': r.text('docker-host') },
-    dirname(configPath),
-  );
+    overrides: { app: r.text('app'), 'docker-host': r.text('docker-host') },
+    workspace: ctx.workspace,
+    ...(ctx.readFile && { readFile: ctx.readFile }),
+  });
 }
 
 function readPrometheus(

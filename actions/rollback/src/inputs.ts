@@ -1,12 +1,9 @@
 /** The rollback inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
-import { dirname, isAbsolute, join } from 'node:path';
 import type { InputReader } from '@switchyard/kit';
 import {
-  CONFIG_FILE,
   containerSecrets,
-  loadConfig,
+  loadEnvironment,
   parseEnvironmentName,
-  readIfExists,
   type EnvironmentConfig,
 } from '@switchyard/config';
 
@@ -32,24 +29,18 @@ export function parseInputs(r: InputReader, ctx: InputContext): RollbackInputs {
     'environment',
     r.required('environment', 'Name the config file section to roll back, e.g. production'),
   );
-  const configText = r.text('config');
-  const configName = configText || CONFIG_FILE;
-  const configPath = isAbsolute(configName) ? configName : join(ctx.workspace, configName);
-  const read = ctx.readFile ?? readIfExists;
-  const doc = loadConfig(configName, {
-    required: configText !== '' && configText !== CONFIG_FILE,
-    readFile: () => read(configPath),
-  });
-  const config = doc.resolve(
+  const config = loadEnvironment({
+    configInput: r.text('config'),
     environment,
-    {
+    overrides: {
       app: r.text('app'),
       'docker-host': r.text('docker-host'),
       'ready-timeout': r.text('ready-timeout'),
       'keep-previous': r.text('keep-previous'),
     },
-    dirname(configPath),
-  );
+    workspace: ctx.workspace,
+    ...(ctx.readFile && { readFile: ctx.readFile }),
+  });
   const to = r.text('to');
   const reason = r.text('reason');
   return {

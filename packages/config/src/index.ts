@@ -1,7 +1,13 @@
 /** @switchyard/config: the `switchyard.yml` file every action shares. See README.md. */
 export * from './types.js';
 export { parseConfig } from './document.js';
-export { loadConfig, readIfExists, type LoadOptions } from './load.js';
+export {
+  loadConfig,
+  loadEnvironment,
+  readIfExists,
+  type EnvironmentSource,
+  type LoadOptions,
+} from './load.js';
 export { DEFAULTS } from './settle.js';
 export { MONITOR_KEYS, SECTION_KEYS, type MonitorSection } from './section.js';
 export {

@@ -1,8 +1,14 @@
 /** `loadConfig`: reads a config file from disk (or a fake reader in tests) and parses it. */
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { ConfigError, errorMessage } from '@switchyard/kit';
 import { parseConfig } from './document.js';
-import type { ConfigDocument } from './types.js';
+import {
+  CONFIG_FILE,
+  type ConfigDocument,
+  type EnvironmentConfig,
+  type Overrides,
+} from './types.js';
 
 /** How {@link loadConfig} treats a missing file, and how it reads one. */
 export interface LoadOptions {
@@ -40,4 +46,33 @@ export function readIfExists(path: string): string | undefined {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+/** Where and how an action reads its config file. */
+export interface EnvironmentSource {
+  /** The `config` input as given ('' = the default file, which may be missing). */
+  readonly configInput: string;
+  /** A validated environment name. */
+  readonly environment: string;
+  readonly overrides?: Overrides;
+  /** Relative config paths are read from here (the workspace). */
+  readonly workspace: string;
+  readonly readFile?: (path: string) => string | undefined;
+}
+
+/**
+ * Loads the config file as every action does and resolves one environment: the file is named in
+ * messages as the user wrote it and read relative to the workspace; a missing default file is an
+ * empty document, a missing named one an error; relative paths in the file (env-file) are relative
+ * to the file's folder.
+ */
+export function loadEnvironment(src: EnvironmentSource): EnvironmentConfig {
+  const name = src.configInput || CONFIG_FILE;
+  const path = isAbsolute(name) ? name : join(src.workspace, name);
+  const read = src.readFile ?? readIfExists;
+  const doc = loadConfig(name, {
+    required: src.configInput !== '' && src.configInput !== CONFIG_FILE,
+    readFile: () => read(path),
+  });
+  return doc.resolve(src.environment, src.overrides ?? {}, dirname(path));
 }
