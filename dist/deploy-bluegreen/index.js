@@ -1518,6 +1518,7 @@ function parseRecord(text) {
     const pending = p && typeof p === 'object' && asColor(p.color) && typeof p.digest === 'string' ? p : undefined;
     const switchedAt = asString(o.switchedAt);
     const retireAfter = asString(o.retireAfter);
+    const rollingBackFrom = asString(o.rollingBackFrom);
     return {
         record: {
             live: asColor(o.live),
@@ -1525,6 +1526,7 @@ function parseRecord(text) {
             ...(switchedAt !== undefined && { switchedAt }),
             ...(retireAfter !== undefined && { retireAfter }),
             ...(pending && { pending }),
+            ...(rollingBackFrom !== undefined && { rollingBackFrom }),
             history: history.slice(0, HISTORY_LENGTH),
         },
         notes: [],
@@ -1543,7 +1545,7 @@ function recordSwitch(record, entry, now, keepPreviousMs) {
 }
 /** The record with a color waiting for promotion (or none). */
 function recordPending(record, pending) {
-    const rest = recordOf({ ...record, pending: undefined });
+    const rest = record_recordOf({ ...record, pending: undefined });
     return pending ? { ...rest, pending } : rest;
 }
 /**
@@ -1565,13 +1567,14 @@ function reconcile(record, routedLive, now) {
     };
 }
 /** Only the record's own fields of a state (what is stored; colors and notes are read live). */
-function recordOf(s) {
+function record_recordOf(s) {
     return {
         live: s.live,
         previous: s.previous,
         ...(s.switchedAt !== undefined && { switchedAt: s.switchedAt }),
         ...(s.retireAfter !== undefined && { retireAfter: s.retireAfter }),
         ...(s.pending !== undefined && { pending: s.pending }),
+        ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
         history: s.history,
     };
 }
@@ -1668,7 +1671,7 @@ function versionOf(ref, image, given) {
 }
 /** A state whose record fields are replaced by `record` (a field the record lacks is gone). */
 function withRecord(state, record) {
-    return { colors: state.colors, exists: state.exists, notes: state.notes, ...recordOf(record) };
+    return { colors: state.colors, exists: state.exists, notes: state.notes, ...record_recordOf(record) };
 }
 /** Deploys an image: start it in the idle color, wait until ready, switch unless `promote` is false. */
 async function deploy(target, req, deps) {
@@ -4234,7 +4237,7 @@ class DockerTarget {
             await this.proxy.setRoutes({ live: routes.live, preview: color });
     }
     saveRecord(record) {
-        return this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify(recordOf(record), null, 2)}\n`);
+        return this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify(record_recordOf(record), null, 2)}\n`);
     }
     async container(color) {
         const r = await this.docker.run(['container', 'inspect', '--format', '{{json .}}', this.names.color(color)], { allowFailure: true, quiet: true });
@@ -4303,10 +4306,12 @@ function createTarget(c, deps) {
 
 const rollback_short = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
 /** Digests a rollback moved away from: never chosen again as "the last good version". */
-function rolledBackFrom(history) {
-    return new Set(history
+function rolledBackFrom(state) {
+    const done = state.history
         .filter((h) => h.action === 'rollback' && h.previousDigest)
-        .map((h) => h.previousDigest));
+        .map((h) => h.previousDigest);
+    // A rollback that died between its mark and its switch counts too.
+    return new Set(state.rollingBackFrom ? [state.rollingBackFrom, ...done] : done);
 }
 /** Whether `to` names this entry: its version, image, digest, or a 12+ digit digest prefix. */
 function names(entry, to) {
@@ -4342,7 +4347,7 @@ function chooseRollback(state, to) {
             };
     }
     else {
-        const bad = rolledBackFrom(state.history);
+        const bad = rolledBackFrom(state);
         entry = state.history.find((h) => h.digest !== live.digest && !bad.has(h.digest));
         if (!entry)
             return {
@@ -4387,8 +4392,10 @@ async function rollback(target, req, deps) {
                 message: choice.message,
             };
         const { entry, color, method } = choice;
-        const router = await target.prepare();
         const from = liveStatus(before);
+        if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
+            throw new ActionError(`not rolling back: the release that was judged (${rollback_short(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${rollback_short(from?.digest ?? '')}) now, deployed during the window`);
+        const router = await target.prepare();
         log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${rollback_short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
@@ -4417,6 +4424,10 @@ async function rollback(target, req, deps) {
             throw new ActionError(`rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
                 `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${method === 'redeploy' ? `; ${color} was stopped` : ''}`);
         }
+        // Marked before the switch, cleared by it: a run killed in between leaves the mark, so a
+        // re-run converges on this version instead of switching back to the one rolled back from.
+        if (from)
+            await target.saveRecord({ ...recordOf(before), rollingBackFrom: from.digest });
         const switched = await switchLive(target, color, 'rollback', before, req, deps, {
             router,
             ready,
@@ -4539,7 +4550,7 @@ async function retire(target, req, deps) {
         const stoppedPending = !!before.pending && retired.includes(before.pending.color);
         if (coldPrevious || stoppedPending) {
             // No keep-warm time left to report, and nothing waits for promotion any more.
-            const record = recordOf(before);
+            const record = record_recordOf(before);
             if (coldPrevious)
                 delete record.retireAfter;
             if (stoppedPending)
@@ -6455,6 +6466,8 @@ function checkEnvironmentKey(key) {
 
 
 
+
+
 /**
  * Reads and parses the config file at `path`. A missing file is a {@link ConfigError} when `required`,
  * else an empty document (no app, no environments: every environment resolves from the defaults).
@@ -6481,6 +6494,22 @@ function readIfExists(path) {
             return undefined;
         throw error;
     }
+}
+/**
+ * Loads the config file as every action does and resolves one environment: the file is named in
+ * messages as the user wrote it and read relative to the workspace; a missing default file is an
+ * empty document, a missing named one an error; relative paths in the file (env-file) are relative
+ * to the file's folder.
+ */
+function loadEnvironment(src) {
+    const name = src.configInput || CONFIG_FILE;
+    const path = (0,external_node_path_namespaceObject.isAbsolute)(name) ? name : (0,external_node_path_namespaceObject.join)(src.workspace, name);
+    const read = src.readFile ?? readIfExists;
+    const doc = loadConfig(name, {
+        required: src.configInput !== '' && src.configInput !== CONFIG_FILE,
+        readFile: () => read(path),
+    });
+    return doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_namespaceObject.dirname)(path));
 }
 
 ;// CONCATENATED MODULE: ./packages/config/src/secrets.ts
@@ -6529,23 +6558,18 @@ function containerSecrets(given, config, env, starts) {
 
 
 
-
 const ACTIONS = ['deploy', 'promote', 'status', 'retire'];
 function parseInputs(r, ctx) {
     const action = r.enum('action', ACTIONS, { default: 'deploy' });
     const environment = parseEnvironmentName('environment', r.required('environment', 'Name the config file section to deploy, e.g. staging or production'));
-    const configText = r.text('config');
-    // Named as the user wrote it in messages; read relative to the workspace.
-    const configName = configText || CONFIG_FILE;
-    const configPath = resolvePath(ctx.workspace, configName);
-    const read = ctx.readFile ?? readIfExists;
-    const doc = loadConfig(configName, {
-        required: configText !== '' && configText !== CONFIG_FILE,
-        readFile: () => read(configPath),
-    });
     const overrides = Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, r.text(n)]));
-    // Relative paths in the file (env-file) are relative to the file's folder.
-    const config = doc.resolve(environment, overrides, (0,external_node_path_namespaceObject.dirname)(configPath));
+    const config = loadEnvironment({
+        configInput: r.text('config'),
+        environment,
+        overrides,
+        workspace: ctx.workspace,
+        ...(ctx.readFile && { readFile: ctx.readFile }),
+    });
     const imageText = r.text('image');
     if (imageText)
         parseImageReference('image', imageText);
@@ -6572,9 +6596,6 @@ function parseInputs(r, ctx) {
         // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
         secrets: containerSecrets(r.keyValues('secrets'), config, ctx.env, action === 'deploy' && !dryRun),
     };
-}
-function resolvePath(workspace, p) {
-    return (0,external_node_path_namespaceObject.isAbsolute)(p) ? p : (0,external_node_path_namespaceObject.join)(workspace, p);
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/run.ts

@@ -1525,6 +1525,7 @@ function parseRecord(text) {
     const pending = p && typeof p === 'object' && asColor(p.color) && typeof p.digest === 'string' ? p : undefined;
     const switchedAt = asString(o.switchedAt);
     const retireAfter = asString(o.retireAfter);
+    const rollingBackFrom = asString(o.rollingBackFrom);
     return {
         record: {
             live: asColor(o.live),
@@ -1532,6 +1533,7 @@ function parseRecord(text) {
             ...(switchedAt !== undefined && { switchedAt }),
             ...(retireAfter !== undefined && { retireAfter }),
             ...(pending && { pending }),
+            ...(rollingBackFrom !== undefined && { rollingBackFrom }),
             history: history.slice(0, HISTORY_LENGTH),
         },
         notes: [],
@@ -1579,6 +1581,7 @@ function record_recordOf(s) {
         ...(s.switchedAt !== undefined && { switchedAt: s.switchedAt }),
         ...(s.retireAfter !== undefined && { retireAfter: s.retireAfter }),
         ...(s.pending !== undefined && { pending: s.pending }),
+        ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
         history: s.history,
     };
 }
@@ -4219,10 +4222,12 @@ function createTarget(c, deps) {
 
 const rollback_short = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
 /** Digests a rollback moved away from: never chosen again as "the last good version". */
-function rolledBackFrom(history) {
-    return new Set(history
+function rolledBackFrom(state) {
+    const done = state.history
         .filter((h) => h.action === 'rollback' && h.previousDigest)
-        .map((h) => h.previousDigest));
+        .map((h) => h.previousDigest);
+    // A rollback that died between its mark and its switch counts too.
+    return new Set(state.rollingBackFrom ? [state.rollingBackFrom, ...done] : done);
 }
 /** Whether `to` names this entry: its version, image, digest, or a 12+ digit digest prefix. */
 function names(entry, to) {
@@ -4258,7 +4263,7 @@ function chooseRollback(state, to) {
             };
     }
     else {
-        const bad = rolledBackFrom(state.history);
+        const bad = rolledBackFrom(state);
         entry = state.history.find((h) => h.digest !== live.digest && !bad.has(h.digest));
         if (!entry)
             return {
@@ -4303,8 +4308,10 @@ async function rollback(target, req, deps) {
                 message: choice.message,
             };
         const { entry, color, method } = choice;
-        const router = await target.prepare();
         const from = bluegreen_liveStatus(before);
+        if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
+            throw new errors_ActionError(`not rolling back: the release that was judged (${rollback_short(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${rollback_short(from?.digest ?? '')}) now, deployed during the window`);
+        const router = await target.prepare();
         log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${rollback_short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
@@ -4333,6 +4340,10 @@ async function rollback(target, req, deps) {
             throw new errors_ActionError(`rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
                 `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${method === 'redeploy' ? `; ${color} was stopped` : ''}`);
         }
+        // Marked before the switch, cleared by it: a run killed in between leaves the mark, so a
+        // re-run converges on this version instead of switching back to the one rolled back from.
+        if (from)
+            await target.saveRecord({ ...record_recordOf(before), rollingBackFrom: from.digest });
         const switched = await switchLive(target, color, 'rollback', before, req, deps, {
             router,
             ready,
@@ -6389,6 +6400,8 @@ function checkEnvironmentKey(key) {
 
 
 
+
+
 /**
  * Reads and parses the config file at `path`. A missing file is a {@link ConfigError} when `required`,
  * else an empty document (no app, no environments: every environment resolves from the defaults).
@@ -6415,6 +6428,22 @@ function readIfExists(path) {
             return undefined;
         throw error;
     }
+}
+/**
+ * Loads the config file as every action does and resolves one environment: the file is named in
+ * messages as the user wrote it and read relative to the workspace; a missing default file is an
+ * empty document, a missing named one an error; relative paths in the file (env-file) are relative
+ * to the file's folder.
+ */
+function loadEnvironment(src) {
+    const name = src.configInput || CONFIG_FILE;
+    const path = (0,external_node_path_namespaceObject.isAbsolute)(name) ? name : (0,external_node_path_namespaceObject.join)(src.workspace, name);
+    const read = src.readFile ?? readIfExists;
+    const doc = loadConfig(name, {
+        required: src.configInput !== '' && src.configInput !== CONFIG_FILE,
+        readFile: () => read(path),
+    });
+    return doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_namespaceObject.dirname)(path));
 }
 
 ;// CONCATENATED MODULE: ./packages/config/src/secrets.ts
@@ -6460,7 +6489,6 @@ function containerSecrets(given, config, env, starts) {
 
 ;// CONCATENATED MODULE: ./actions/monitor-window/src/inputs.ts
 /** The monitor-window inputs and the config file's `monitor:` section, parsed and checked before any query (STYLE.md §2). */
-
 
 
 
@@ -6592,15 +6620,13 @@ function readConfig(r, ctx) {
     if (!envText)
         return undefined;
     const environment = parseEnvironmentName('environment', envText);
-    const configText = r.text('config');
-    const configName = configText || CONFIG_FILE;
-    const configPath = (0,external_node_path_namespaceObject.isAbsolute)(configName) ? configName : (0,external_node_path_namespaceObject.join)(ctx.workspace, configName);
-    const read = ctx.readFile ?? readIfExists;
-    const doc = loadConfig(configName, {
-        required: configText !== '' && configText !== CONFIG_FILE,
-        readFile: () => read(configPath),
+    return loadEnvironment({
+        configInput: r.text('config'),
+        environment,
+        overrides: { app: r.text('app'), 'docker-host': r.text('docker-host') },
+        workspace: ctx.workspace,
+        ...(ctx.readFile && { readFile: ctx.readFile }),
     });
-    return doc.resolve(environment, { app: r.text('app'), 'docker-host': r.text('docker-host') }, (0,external_node_path_namespaceObject.dirname)(configPath));
 }
 function readPrometheus(r, file, secrets) {
     const text = r.text('prometheus-url') || file['prometheus-url'] || '';
@@ -6893,7 +6919,7 @@ async function readRelease(inputs, deps) {
             environment: config.environment,
             live: state.live,
             previous: state.previous,
-            ...(live && { version: live.version }),
+            ...(live && { version: live.version, digest: live.digest }),
             ...(previous && { previousVersion: previous.version }),
             ...(state.switchedAt !== undefined && { switchedAt: state.switchedAt }),
             url: target.url,
@@ -6977,7 +7003,7 @@ async function run(inputs, deps) {
     let rollbackError;
     if (report.verdict === 'failed' && inputs.rollback && inputs.config) {
         try {
-            rolledBack = await rollbackAfter(report, inputs, deps);
+            rolledBack = await rollbackAfter(report, inputs, release?.digest, deps);
         }
         catch (error) {
             rollbackError = errors_errorMessage(error);
@@ -6994,7 +7020,7 @@ async function run(inputs, deps) {
     };
 }
 /** rollback-on-failure: the rollback action's own code path, with the verdict as the reason. */
-async function rollbackAfter(report, inputs, deps) {
+async function rollbackAfter(report, inputs, judged, deps) {
     const config = inputs.config;
     const settings = inputs.rollback;
     deps.log.info(`Verdict failed: rolling ${config.app}/${config.environment} back (rollback-on-failure)`);
@@ -7013,6 +7039,7 @@ async function rollbackAfter(report, inputs, deps) {
         verifyTimeoutMs: settings.verifyTimeoutMs,
         holder: deps.holder ?? lockHolder(process.env),
         reason: `monitor-window: ${report.decision.reason}`,
+        ...(judged && { onlyIfLive: judged }),
     }, {
         clock: deps.clock,
         log: grouped(deps.log, deps.group),

@@ -1516,6 +1516,7 @@ function parseRecord(text) {
     const pending = p && typeof p === 'object' && asColor(p.color) && typeof p.digest === 'string' ? p : undefined;
     const switchedAt = asString(o.switchedAt);
     const retireAfter = asString(o.retireAfter);
+    const rollingBackFrom = asString(o.rollingBackFrom);
     return {
         record: {
             live: asColor(o.live),
@@ -1523,6 +1524,7 @@ function parseRecord(text) {
             ...(switchedAt !== undefined && { switchedAt }),
             ...(retireAfter !== undefined && { retireAfter }),
             ...(pending && { pending }),
+            ...(rollingBackFrom !== undefined && { rollingBackFrom }),
             history: history.slice(0, HISTORY_LENGTH),
         },
         notes: [],
@@ -1570,6 +1572,7 @@ function record_recordOf(s) {
         ...(s.switchedAt !== undefined && { switchedAt: s.switchedAt }),
         ...(s.retireAfter !== undefined && { retireAfter: s.retireAfter }),
         ...(s.pending !== undefined && { pending: s.pending }),
+        ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
         history: s.history,
     };
 }
@@ -4210,10 +4213,12 @@ function createTarget(c, deps) {
 
 const rollback_short = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
 /** Digests a rollback moved away from: never chosen again as "the last good version". */
-function rolledBackFrom(history) {
-    return new Set(history
+function rolledBackFrom(state) {
+    const done = state.history
         .filter((h) => h.action === 'rollback' && h.previousDigest)
-        .map((h) => h.previousDigest));
+        .map((h) => h.previousDigest);
+    // A rollback that died between its mark and its switch counts too.
+    return new Set(state.rollingBackFrom ? [state.rollingBackFrom, ...done] : done);
 }
 /** Whether `to` names this entry: its version, image, digest, or a 12+ digit digest prefix. */
 function names(entry, to) {
@@ -4249,7 +4254,7 @@ function chooseRollback(state, to) {
             };
     }
     else {
-        const bad = rolledBackFrom(state.history);
+        const bad = rolledBackFrom(state);
         entry = state.history.find((h) => h.digest !== live.digest && !bad.has(h.digest));
         if (!entry)
             return {
@@ -4294,8 +4299,10 @@ async function rollback(target, req, deps) {
                 message: choice.message,
             };
         const { entry, color, method } = choice;
-        const router = await target.prepare();
         const from = bluegreen_liveStatus(before);
+        if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
+            throw new errors_ActionError(`not rolling back: the release that was judged (${rollback_short(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${rollback_short(from?.digest ?? '')}) now, deployed during the window`);
+        const router = await target.prepare();
         log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${rollback_short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
@@ -4324,6 +4331,10 @@ async function rollback(target, req, deps) {
             throw new errors_ActionError(`rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
                 `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${method === 'redeploy' ? `; ${color} was stopped` : ''}`);
         }
+        // Marked before the switch, cleared by it: a run killed in between leaves the mark, so a
+        // re-run converges on this version instead of switching back to the one rolled back from.
+        if (from)
+            await target.saveRecord({ ...record_recordOf(before), rollingBackFrom: from.digest });
         const switched = await switchLive(target, color, 'rollback', before, req, deps, {
             router,
             ready,
@@ -4632,6 +4643,10 @@ function lockHolder(env) {
 
 
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./packages/config/src/types.ts
 /** The proxy image used when neither the file nor the `proxy-image` input names one. */
 const DEFAULT_PROXY_IMAGE = 'haproxy:3.2';
@@ -4664,10 +4679,6 @@ function resourcePrefix(app, environment) {
     return `${app}-${environment}`;
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./packages/config/src/fields.ts
 /**
  * Parsers for single settings that both the file and the override inputs take, so the checks and the
@@ -6362,6 +6373,8 @@ function checkEnvironmentKey(key) {
 
 
 
+
+
 /**
  * Reads and parses the config file at `path`. A missing file is a {@link ConfigError} when `required`,
  * else an empty document (no app, no environments: every environment resolves from the defaults).
@@ -6388,6 +6401,22 @@ function readIfExists(path) {
             return undefined;
         throw error;
     }
+}
+/**
+ * Loads the config file as every action does and resolves one environment: the file is named in
+ * messages as the user wrote it and read relative to the workspace; a missing default file is an
+ * empty document, a missing named one an error; relative paths in the file (env-file) are relative
+ * to the file's folder.
+ */
+function loadEnvironment(src) {
+    const name = src.configInput || CONFIG_FILE;
+    const path = (0,external_node_path_namespaceObject.isAbsolute)(name) ? name : (0,external_node_path_namespaceObject.join)(src.workspace, name);
+    const read = src.readFile ?? readIfExists;
+    const doc = loadConfig(name, {
+        required: src.configInput !== '' && src.configInput !== CONFIG_FILE,
+        readFile: () => read(path),
+    });
+    return doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_namespaceObject.dirname)(path));
 }
 
 ;// CONCATENATED MODULE: ./packages/config/src/secrets.ts
@@ -6432,25 +6461,21 @@ function containerSecrets(given, config, env, starts) {
 
 
 ;// CONCATENATED MODULE: ./actions/rollback/src/inputs.ts
-/** The rollback inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
-
 
 function parseInputs(r, ctx) {
     const environment = parseEnvironmentName('environment', r.required('environment', 'Name the config file section to roll back, e.g. production'));
-    const configText = r.text('config');
-    const configName = configText || CONFIG_FILE;
-    const configPath = (0,external_node_path_namespaceObject.isAbsolute)(configName) ? configName : (0,external_node_path_namespaceObject.join)(ctx.workspace, configName);
-    const read = ctx.readFile ?? readIfExists;
-    const doc = loadConfig(configName, {
-        required: configText !== '' && configText !== CONFIG_FILE,
-        readFile: () => read(configPath),
+    const config = loadEnvironment({
+        configInput: r.text('config'),
+        environment,
+        overrides: {
+            app: r.text('app'),
+            'docker-host': r.text('docker-host'),
+            'ready-timeout': r.text('ready-timeout'),
+            'keep-previous': r.text('keep-previous'),
+        },
+        workspace: ctx.workspace,
+        ...(ctx.readFile && { readFile: ctx.readFile }),
     });
-    const config = doc.resolve(environment, {
-        app: r.text('app'),
-        'docker-host': r.text('docker-host'),
-        'ready-timeout': r.text('ready-timeout'),
-        'keep-previous': r.text('keep-previous'),
-    }, (0,external_node_path_namespaceObject.dirname)(configPath));
     const to = r.text('to');
     const reason = r.text('reason');
     return {

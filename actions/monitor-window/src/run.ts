@@ -46,6 +46,8 @@ export interface ReleaseContext {
   readonly live: Color;
   readonly previous: Color | null;
   readonly version?: string;
+  /** The live release's digest: rollback-on-failure rolls back only if it is still live. */
+  readonly digest?: string;
   readonly previousVersion?: string;
   /** ISO time of the switch to `live`. */
   readonly switchedAt?: string;
@@ -85,7 +87,7 @@ export async function readRelease(
       environment: config.environment,
       live: state.live,
       previous: state.previous,
-      ...(live && { version: live.version }),
+      ...(live && { version: live.version, digest: live.digest }),
       ...(previous && { previousVersion: previous.version }),
       ...(state.switchedAt !== undefined && { switchedAt: state.switchedAt }),
       url: target.url,
@@ -185,7 +187,7 @@ export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<Mon
   let rollbackError: string | undefined;
   if (report.verdict === 'failed' && inputs.rollback && inputs.config) {
     try {
-      rolledBack = await rollbackAfter(report, inputs, deps);
+      rolledBack = await rollbackAfter(report, inputs, release?.digest, deps);
     } catch (error) {
       rollbackError = errorMessage(error);
       if (error instanceof RollbackVerifyError) rolledBack = error.result;
@@ -204,6 +206,7 @@ export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<Mon
 async function rollbackAfter(
   report: MonitorReport,
   inputs: MonitorInputs,
+  judged: string | undefined,
   deps: MonitorDeps,
 ): Promise<RollbackResult> {
   const config = inputs.config as EnvironmentConfig;
@@ -228,6 +231,7 @@ async function rollbackAfter(
       verifyTimeoutMs: settings.verifyTimeoutMs,
       holder: deps.holder ?? lockHolder(process.env),
       reason: `monitor-window: ${report.decision.reason}`,
+      ...(judged && { onlyIfLive: judged }),
     },
     {
       clock: deps.clock,

@@ -58,6 +58,11 @@ export interface DeployRecord {
   /** When the previous color may be retired (switchedAt + keep-previous). */
   readonly retireAfter?: string;
   readonly pending?: Pending;
+  /**
+   * Set by a rollback just before it switches: the digest it moves away from. A switch clears it;
+   * if the run dies in between, the next rollback still knows not to go back to that digest.
+   */
+  readonly rollingBackFrom?: string;
   readonly history: readonly HistoryEntry[];
 }
 

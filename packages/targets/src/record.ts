@@ -40,6 +40,7 @@ export function parseRecord(text: string | undefined): { record: DeployRecord; n
     p && typeof p === 'object' && asColor(p.color) && typeof p.digest === 'string' ? p : undefined;
   const switchedAt = asString(o.switchedAt);
   const retireAfter = asString(o.retireAfter);
+  const rollingBackFrom = asString(o.rollingBackFrom);
   return {
     record: {
       live: asColor(o.live),
@@ -47,6 +48,7 @@ export function parseRecord(text: string | undefined): { record: DeployRecord; n
       ...(switchedAt !== undefined && { switchedAt }),
       ...(retireAfter !== undefined && { retireAfter }),
       ...(pending && { pending }),
+      ...(rollingBackFrom !== undefined && { rollingBackFrom }),
       history: history.slice(0, HISTORY_LENGTH),
     },
     notes: [],
@@ -106,6 +108,7 @@ export function recordOf(s: DeployRecord): DeployRecord {
     ...(s.switchedAt !== undefined && { switchedAt: s.switchedAt }),
     ...(s.retireAfter !== undefined && { retireAfter: s.retireAfter }),
     ...(s.pending !== undefined && { pending: s.pending }),
+    ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
     history: s.history,
   };
 }

@@ -30,6 +30,11 @@ export interface RollbackRequest extends DeploySettings {
   readonly reason?: string;
   /** How long the live URL may take to pass its health check after the switch. */
   readonly verifyTimeoutMs: number;
+  /**
+   * Roll back only if this digest is still live (rollback-on-failure: the release that was judged);
+   * a deploy during the window makes it a refusal, not a rollback of the wrong release.
+   */
+  readonly onlyIfLive?: string;
 }
 
 export type RollbackMethod = 'switch' | 'redeploy';
@@ -59,12 +64,12 @@ export interface RollbackResult extends BlueGreenResult {
 const short = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);
 
 /** Digests a rollback moved away from: never chosen again as "the last good version". */
-function rolledBackFrom(history: readonly HistoryEntry[]): Set<string> {
-  return new Set(
-    history
-      .filter((h) => h.action === 'rollback' && h.previousDigest)
-      .map((h) => h.previousDigest as string),
-  );
+function rolledBackFrom(state: TargetState): Set<string> {
+  const done = state.history
+    .filter((h) => h.action === 'rollback' && h.previousDigest)
+    .map((h) => h.previousDigest as string);
+  // A rollback that died between its mark and its switch counts too.
+  return new Set(state.rollingBackFrom ? [state.rollingBackFrom, ...done] : done);
 }
 
 /** Whether `to` names this entry: its version, image, digest, or a 12+ digit digest prefix. */
@@ -104,7 +109,7 @@ export function chooseRollback(state: TargetState, to?: string): RollbackChoice 
         message: `${entry.version} (${short(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
       };
   } else {
-    const bad = rolledBackFrom(state.history);
+    const bad = rolledBackFrom(state);
     entry = state.history.find((h) => h.digest !== live.digest && !bad.has(h.digest));
     if (!entry)
       return {
@@ -155,8 +160,12 @@ export async function rollback(
         message: choice.message,
       };
     const { entry, color, method } = choice;
-    const router = await target.prepare();
     const from = liveStatus(before);
+    if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
+      throw new ActionError(
+        `not rolling back: the release that was judged (${short(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${short(from?.digest ?? '')}) now, deployed during the window`,
+      );
+    const router = await target.prepare();
     log.info(
       `Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`,
     );
@@ -189,6 +198,9 @@ export async function rollback(
           `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${method === 'redeploy' ? `; ${color} was stopped` : ''}`,
       );
     }
+    // Marked before the switch, cleared by it: a run killed in between leaves the mark, so a
+    // re-run converges on this version instead of switching back to the one rolled back from.
+    if (from) await target.saveRecord({ ...recordOf(before), rollingBackFrom: from.digest });
     const switched = await switchLive(target, color, 'rollback', before, req, deps, {
       router,
       ready,

@@ -2,6 +2,8 @@ import { ActionError } from '@switchyard/kit';
 import type { HttpRequest } from '@switchyard/probe';
 import {
   chooseRollback,
+  parseRecord,
+  recordOf,
   pinnedRef,
   rollback,
   RollbackVerifyError,
@@ -365,6 +367,7 @@ describe('rollback', () => {
     expect(target.changes).toEqual([
       'lock',
       'prepare',
+      'saveRecord',
       'switchTo blue',
       'saveRecord',
       'close',
@@ -372,7 +375,9 @@ describe('rollback', () => {
     ]);
     expect(target.calls).toContain('readiness blue');
     expect(target.started).toEqual([]);
-    expect(target.saved).toEqual<DeployRecord[]>([
+    // First the mark (still live on green), then the switched record, which drops the mark.
+    expect(target.saved[0]).toMatchObject({ live: 'green', rollingBackFrom: DIGEST_B });
+    expect(target.saved.slice(1)).toEqual<DeployRecord[]>([
       {
         live: 'blue',
         previous: 'green',
@@ -426,7 +431,7 @@ describe('rollback', () => {
   test('without a reason the history entry and result have none', async () => {
     const { target, deps: d } = setup({ state: greenLive() });
     const result = await rollback(target, rollbackRequest(), d);
-    expect(target.saved[0]?.history[0]).not.toHaveProperty('reason');
+    expect(target.saved.at(-1)?.history[0]).not.toHaveProperty('reason');
     expect(result).not.toHaveProperty('reason');
   });
 
@@ -451,6 +456,7 @@ describe('rollback', () => {
         'prepare',
         `resolveImage registry.test/shop@${DIGEST_A} missing`,
         'start blue',
+        'saveRecord',
         'switchTo blue',
         'saveRecord',
         'close',
@@ -477,8 +483,8 @@ describe('rollback', () => {
         `Pull registry.test/shop@${DIGEST_A}`,
         `Start blue: registry.test/shop@${DIGEST_A}`,
       ]);
-      expect(target.saved[0]).toMatchObject({ live: 'blue', previous: 'green' });
-      expect(target.saved[0]?.history[0]).toMatchObject({
+      expect(target.saved.at(-1)).toMatchObject({ live: 'blue', previous: 'green' });
+      expect(target.saved.at(-1)?.history[0]).toMatchObject({
         action: 'rollback',
         color: 'blue',
         image: 'registry.test/shop:1.0.0',
@@ -614,6 +620,7 @@ describe('rollback', () => {
     expect(target.changes).toEqual([
       'lock',
       'prepare',
+      'saveRecord',
       'switchTo blue',
       'saveRecord',
       'close',
@@ -703,8 +710,11 @@ describe('rollback', () => {
     await expect(rollback(target, rollbackRequest(), d)).rejects.toThrow(
       'the proxy reports live=green',
     );
-    expect(target.changes).toEqual(['lock', 'prepare', 'close', 'release lock-1']);
-    expect(target.saved).toEqual([]);
+    expect(target.changes).toEqual(['lock', 'prepare', 'saveRecord', 'close', 'release lock-1']);
+    // Only the mark was saved: a re-run will not go back to 1.1.0.
+    expect(target.saved).toEqual([
+      expect.objectContaining({ live: 'green', rollingBackFrom: DIGEST_B }),
+    ]);
   });
 
   test('a second rollback right after the first is a noop: it never goes back to 1.1.0', async () => {
@@ -730,5 +740,46 @@ describe('rollback', () => {
     });
     await rollback(target, rollbackRequest(), d);
     expect(target.started[0]?.release).toMatchObject({ digest: DIGEST_A, version: '1.0.0' });
+  });
+});
+
+describe('a rollback killed between its mark and its switch', () => {
+  test('the mark (rollingBackFrom) is skipped like a finished rollback: a re-run after reconcile is a noop', () => {
+    // The proxy already routes blue (1.0.0); the record was reconciled, the rollback entry never written.
+    const reconciled = greenLive({
+      live: 'blue',
+      previous: 'green',
+      colors: { blue: colorRunning('blue', DIGEST_A), green: colorRunning('green', DIGEST_B) },
+      rollingBackFrom: DIGEST_B,
+    });
+    expect(chooseRollback(reconciled)).toMatchObject({ kind: 'noop' });
+    // Without the mark, the same state would switch back to the bad 1.1.0.
+    const unmarked: TargetState = { ...reconciled };
+    delete (unmarked as { rollingBackFrom?: string }).rollingBackFrom;
+    expect(chooseRollback(unmarked)).toMatchObject({ kind: 'go', entry: { version: '1.1.0' } });
+  });
+
+  test('the mark survives a round trip through the stored record', () => {
+    const { record } = parseRecord(
+      JSON.stringify({ live: 'green', previous: 'blue', rollingBackFrom: DIGEST_B, history: [] }),
+    );
+    expect(record.rollingBackFrom).toBe(DIGEST_B);
+    expect(recordOf(record).rollingBackFrom).toBe(DIGEST_B);
+  });
+});
+
+describe('onlyIfLive (rollback-on-failure)', () => {
+  test('a release deployed during the window is not rolled back: a clear error, nothing switched', async () => {
+    const { target, deps: d } = setup({ state: greenLive() });
+    await expect(rollback(target, rollbackRequest({ onlyIfLive: DIGEST_C }), d)).rejects.toThrow(
+      /not rolling back: the release that was judged \(cccccccccccc\) is no longer live; green runs 1\.1\.0 \(bbbbbbbbbbbb\) now/,
+    );
+    expect(target.changes).toEqual(['lock', 'close', 'release lock-1']);
+  });
+
+  test('the judged release still live: the rollback goes ahead', async () => {
+    const { target, deps: d } = setup({ state: greenLive() });
+    const result = await rollback(target, rollbackRequest({ onlyIfLive: DIGEST_B }), d);
+    expect(result).toMatchObject({ rolledBack: true, method: 'switch' });
   });
 });
