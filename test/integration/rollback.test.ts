@@ -234,4 +234,18 @@ describe('rollback', () => {
     expectOk(await deploying);
     expect(await liveVersion(f)).toBe('3.0.0-slow');
   });
+
+  test('killed right after the switch: a re-run converges on the old version and never switches back', async () => {
+    const f = await fixture();
+    expectOk(await f.run({ image: v1.ref }));
+    expectOk(await f.run({ image: v2.ref }));
+    const killed = await rollback(f, {}, { killOn: /Switched live traffic green → blue/ });
+    expect(killed.exitCode).not.toBe(0);
+    expect(await liveVersion(f)).toBe('1.0.0');
+    const again = await rollback(f);
+    expectOk(again);
+    expect(again.log).not.toContain('Switched live traffic');
+    expect(again.outputs['rolled-back']).toBe('false');
+    expect(await liveVersion(f)).toBe('1.0.0');
+  });
 });
