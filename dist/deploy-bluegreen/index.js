@@ -4399,6 +4399,7 @@ async function rollback(target, req, deps) {
         log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${rollback_short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
+            await req.beforePull?.(ref);
             const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
                 // A local image that was never pushed is recorded by its image id, not a repo digest.
                 const local = await target.findImage(entry.digest);

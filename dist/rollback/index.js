@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4848);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3597);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4848:
+/***/ 3597:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2872,7 +2872,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 /** The docker config dir the CLI would use: `$DOCKER_CONFIG`, else `~/.docker`. */
 function docker_config_userDockerConfig(env) {
-    return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+    return env.DOCKER_CONFIG || (0,external_node_path_namespaceObject.join)(env.HOME || (0,external_node_os_namespaceObject.homedir)(), '.docker');
 }
 /** The user's config.json without the parts that would send a login elsewhere. */
 function privateConfig(userConfig, registry) {
@@ -2898,22 +2898,22 @@ function privateConfig(userConfig, registry) {
  * Creates the temporary config dir under `parent` (the runner's temp dir): config.json copied without
  * credsStore, every other entry of the user's dir linked. Returns its path.
  */
-function docker_config_createDockerConfig(parent, userDir, registry) {
-    const dir = mkdtempSync(join(parent || tmpdir(), 'switchyard-docker-'));
-    const configFile = join(userDir, 'config.json');
-    const user = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '{}';
-    writeFileSync(join(dir, 'config.json'), privateConfig(user, registry), { mode: 0o600 });
-    if (existsSync(userDir))
-        for (const entry of readdirSync(userDir))
+function createDockerConfig(parent, userDir, registry) {
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(parent || (0,external_node_os_namespaceObject.tmpdir)(), 'switchyard-docker-'));
+    const configFile = (0,external_node_path_namespaceObject.join)(userDir, 'config.json');
+    const user = (0,external_node_fs_namespaceObject.existsSync)(configFile) ? (0,external_node_fs_namespaceObject.readFileSync)(configFile, 'utf8') : '{}';
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'config.json'), privateConfig(user, registry), { mode: 0o600 });
+    if ((0,external_node_fs_namespaceObject.existsSync)(userDir))
+        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(userDir))
             if (entry !== 'config.json')
-                symlinkSync(join(userDir, entry), join(dir, entry));
+                (0,external_node_fs_namespaceObject.symlinkSync)((0,external_node_path_namespaceObject.join)(userDir, entry), (0,external_node_path_namespaceObject.join)(dir, entry));
     return dir;
 }
 /** Removes a directory made by {@link createDockerConfig}; true when something was removed. */
 function docker_config_removeDockerConfig(dir) {
-    if (!dir || !existsSync(dir))
+    if (!dir || !(0,external_node_fs_namespaceObject.existsSync)(dir))
         return false;
-    rmSync(dir, { recursive: true, force: true });
+    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
     return true;
 }
 
@@ -3002,6 +3002,97 @@ async function readGitTags(exec, cwd, log) {
         .filter(Boolean);
 }
 
+;// CONCATENATED MODULE: ./packages/image/src/build-log.ts
+function lastMatch(lines, re) {
+    for (let i = lines.length - 1; i >= 0; i--)
+        if (re.test(lines[i] ?? ''))
+            return i;
+    return -1;
+}
+/** The 1-based line of `instruction` in the Dockerfile text (first exact match, whitespace-insensitive). */
+function instructionLine(dockerfile, instruction) {
+    const norm = (s) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+    const want = norm(instruction);
+    const i = dockerfile.split(/\r?\n/).findIndex((l) => norm(l) === want);
+    return i >= 0 ? i + 1 : undefined;
+}
+function buildxFailure(lines) {
+    const errorAt = lastMatch(lines, /^#\d+ ERROR: /);
+    const stepId = errorAt >= 0 ? /^(#\d+) /.exec(lines[errorAt] ?? '')?.[1] : undefined;
+    const output = stepId ? lines.filter((l) => l.startsWith(`${stepId} `)) : [];
+    const header = output[0] ? /^#\d+ \[[^\]]*\] (.*)$/.exec(output[0])?.[1] : undefined;
+    const msgAt = lastMatch(lines, /^(ERROR|error): /);
+    const message = msgAt >= 0
+        ? (lines[msgAt] ?? '').replace(/^(ERROR|error): /, '')
+        : (lines.at(-1) ?? 'the build failed');
+    let line;
+    for (let i = 0; i + 1 < lines.length; i++) {
+        const m = /^\S+:(\d+)$/.exec(lines[i] ?? '');
+        if (m && /^-{5,}$/.test(lines[i + 1] ?? ''))
+            line = Number(m[1]);
+    }
+    return { ...(header ? { step: header } : {}), output, message, ...(line ? { line } : {}) };
+}
+function stepFailure(lines, stepRe, errRe) {
+    const at = lastMatch(lines, stepRe);
+    const output = at >= 0 ? lines.slice(at) : lines.slice(-30);
+    const step = at >= 0 ? stepRe.exec(lines[at] ?? '')?.[1] : undefined;
+    const msgAt = lastMatch(lines, errRe);
+    const message = (msgAt >= 0 ? lines[msgAt] : lines.at(-1)) ?? 'the build failed';
+    return {
+        ...(step ? { step: step.trim() } : {}),
+        output,
+        message: message.replace(/^(Error|error): /, ''),
+    };
+}
+/**
+ * Finds the failing step in a build log. `dockerfile` is the Dockerfile text, used to place the
+ * annotation when the log has no line number.
+ */
+function build_log_parseBuildFailure(kind, log, dockerfile = '') {
+    const lines = log.split(/\r?\n/).filter((l) => l.trim() !== '');
+    const f = kind === 'buildx'
+        ? buildxFailure(lines)
+        : kind === 'docker'
+            ? stepFailure(lines, /^Step \d+\/\d+ : (.*)$/, /returned a non-zero code|^(Error|error)/)
+            : stepFailure(lines, /^STEP \d+\/\d+: (.*)$/, /^(Error|error)\b|error building at STEP/);
+    if (f.line === undefined && f.step && dockerfile) {
+        const line = instructionLine(dockerfile, f.step);
+        if (line)
+            return { ...f, line };
+    }
+    return f;
+}
+/** Registry errors worth another try: 5xx, 429, resets, refused connections, timeouts. */
+function build_log_isTransientRegistryError(text) {
+    if (/unauthorized|denied|forbidden|authentication required|no basic auth credentials|manifest invalid|name unknown|blob unknown|\b40[0-4]\b/i.test(text))
+        return false;
+    return /\b50[0-4]\b|\b429\b|too ?many ?requests|connection reset|connection refused|broken pipe|i\/o timeout|handshake timeout|unexpected EOF|: EOF\b|server misbehaving|temporary failure|no such host|service unavailable|bad gateway|internal server error|timeout exceeded|deadline exceeded|timed out/i.test(text);
+}
+/** A buildx build that failed in its push phase (after every step succeeded). */
+function build_log_isPushFailure(log) {
+    if (/did not complete successfully|returned a non-zero code|error building at STEP/.test(log))
+        return false;
+    const lines = log.split(/\r?\n/).filter((l) => l.trim() !== '');
+    return lines
+        .slice(-12)
+        .some((l) => /^\s*> pushing |failed to push|pushing layers|failed to do request/i.test(l));
+}
+/** The last error lines of a log (for messages and classification). */
+function build_log_errorLines(log, count = 3) {
+    return log
+        .split(/\r?\n/)
+        .filter((l) => /error/i.test(l))
+        .slice(-count)
+        .join('\n');
+}
+/** A build whose push failed for a reason worth another try (buildx pushes inside the build). */
+function build_log_isTransientPushFailure(kind, log) {
+    if (kind === 'buildx' && !build_log_isPushFailure(log))
+        return false;
+    return build_log_isTransientRegistryError(build_log_errorLines(log));
+}
+
 ;// CONCATENATED MODULE: ./packages/image/src/login.ts
 /** Registry login into a private, temporary docker config (docker and buildx) or auth file (buildah). */
 
@@ -3017,7 +3108,7 @@ function loginCommand(registry, username, builder, insecure, dir) {
             args: [
                 'login',
                 '--authfile',
-                join(dir, 'config.json'),
+                (0,external_node_path_namespaceObject.join)(dir, 'config.json'),
                 ...(insecure ? ['--tls-verify=false'] : []),
                 '--username',
                 username,
@@ -3036,24 +3127,24 @@ function loginCommand(registry, username, builder, insecure, dir) {
  * login removes the dir and fails with the registry's answer.
  */
 async function login_login(registry, creds, builder, insecure, deps) {
-    const dir = createDockerConfig(deps.env.RUNNER_TEMP, userDockerConfig(deps.env), registry);
+    const dir = createDockerConfig(deps.env.RUNNER_TEMP, docker_config_userDockerConfig(deps.env), registry);
     deps.onAuthDir?.(dir);
     const c = loginCommand(registry, creds.username, builder, insecure, dir);
     try {
-        await retry(() => deps.exec.run(c.command, c.args, {
+        await retry_retry(() => deps.exec.run(c.command, c.args, {
             input: creds.password,
             ...(c.env ? { env: c.env } : {}),
         }), {
             attempts: 3,
-            ...REGISTRY_BACKOFF,
-            retryIf: (e) => e instanceof ExecError && isTransientRegistryError(e.result.stderr),
-            onRetry: ({ delayMs, error }) => deps.log.warning(`login to ${registry} failed, retrying in ${delayMs} ms: ${errorMessage(error)}`),
+            ...registry_REGISTRY_BACKOFF,
+            retryIf: (e) => e instanceof exec_ExecError && build_log_isTransientRegistryError(e.result.stderr),
+            onRetry: ({ delayMs, error }) => deps.log.warning(`login to ${registry} failed, retrying in ${delayMs} ms: ${errors_errorMessage(error)}`),
         }, deps.clock);
     }
     catch (e) {
-        removeDockerConfig(dir);
-        const detail = e instanceof ExecError ? e.result.stderr.trim().split('\n').at(-1) : errorMessage(e);
-        throw new ActionError(`login to ${registry} as ${creds.username} failed: ${detail ?? ''}. Check the username and password inputs`);
+        docker_config_removeDockerConfig(dir);
+        const detail = e instanceof exec_ExecError ? e.result.stderr.trim().split('\n').at(-1) : errors_errorMessage(e);
+        throw new errors_ActionError(`login to ${registry} as ${creds.username} failed: ${detail ?? ''}. Check the username and password inputs`);
     }
     deps.log.info(`Logged in to ${registry} as ${creds.username} (credentials in a private docker config, removed when the step ends)`);
     return dir;
@@ -4306,6 +4397,7 @@ async function rollback(target, req, deps) {
         log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${rollback_short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
+            await req.beforePull?.(ref);
             const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
                 // A local image that was never pushed is recorded by its image id, not a repo digest.
                 const local = await target.findImage(entry.digest);
@@ -6461,6 +6553,8 @@ function containerSecrets(given, config, env, starts) {
 
 
 ;// CONCATENATED MODULE: ./actions/rollback/src/inputs.ts
+/** The rollback inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
+
 
 function parseInputs(r, ctx) {
     const environment = parseEnvironmentName('environment', r.required('environment', 'Name the config file section to roll back, e.g. production'));
@@ -6476,6 +6570,10 @@ function parseInputs(r, ctx) {
         workspace: ctx.workspace,
         ...(ctx.readFile && { readFile: ctx.readFile }),
     });
+    const username = r.text('registry-username');
+    const password = r.text('registry-password');
+    if (Boolean(username) !== Boolean(password))
+        throw new errors_InputError(username ? 'registry-password' : 'registry-username', '', 'is required with the other registry credential', 'Give both registry-username and registry-password, or neither');
     const to = r.text('to');
     const reason = r.text('reason');
     return {
@@ -6483,6 +6581,7 @@ function parseInputs(r, ctx) {
         ...(to && { to }),
         ...(reason && { reason }),
         failIfNoop: r.boolean('fail-if-noop', { default: false }),
+        ...(username && { credentials: { username, password } }),
         verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
         lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
         // A redeploy starts a container, so the file's secrets need their values up front.
@@ -6494,29 +6593,52 @@ function parseInputs(r, ctx) {
 /** The rollback logic over the target (never imports the runner protocol), and its outputs. */
 
 
+
 /** Rolls the environment back; a no-op fails only with fail-if-noop. */
 async function run(inputs, holder, deps) {
     const c = inputs.config;
-    const target = createTarget(c, {
-        exec: deps.exec,
-        clock: deps.clock,
-        log: deps.log,
-        secretValues: inputs.secrets,
-        runtimeSession: openRuntimeSession,
-    });
-    const result = await rollback(target, {
-        health: c.health,
-        readyTimeoutMs: c.readyTimeoutMs,
-        keepPreviousMs: c.keepPreviousMs,
-        lockTimeoutMs: inputs.lockTimeoutMs,
-        holder,
-        verifyTimeoutMs: inputs.verifyTimeoutMs,
-        ...(inputs.to && { to: inputs.to }),
-        ...(inputs.reason && { reason: inputs.reason }),
-    }, deps);
-    if (!result.rolledBack && inputs.failIfNoop)
-        throw new errors_ActionError(`nothing was rolled back (fail-if-noop): ${result.message}`);
-    return result;
+    // Filled by a registry login just before a redeploy pulls (the registry is known only then).
+    const pullEnv = {};
+    let authDir;
+    const credentials = inputs.credentials;
+    const beforePull = credentials
+        ? async (ref) => {
+            const registry = parseImageReference('to', ref).registry ?? 'docker.io';
+            authDir = await login_login(registry, credentials, { kind: 'docker', version: '' }, false, {
+                ...deps,
+                ...(deps.onAuthDir && { onAuthDir: deps.onAuthDir }),
+            });
+            pullEnv.DOCKER_CONFIG = authDir;
+        }
+        : undefined;
+    try {
+        const target = createTarget(c, {
+            exec: deps.exec,
+            clock: deps.clock,
+            log: deps.log,
+            pullEnv,
+            secretValues: inputs.secrets,
+            runtimeSession: openRuntimeSession,
+        });
+        const result = await rollback(target, {
+            health: c.health,
+            readyTimeoutMs: c.readyTimeoutMs,
+            keepPreviousMs: c.keepPreviousMs,
+            lockTimeoutMs: inputs.lockTimeoutMs,
+            holder,
+            verifyTimeoutMs: inputs.verifyTimeoutMs,
+            ...(inputs.to && { to: inputs.to }),
+            ...(inputs.reason && { reason: inputs.reason }),
+            ...(beforePull && { beforePull }),
+        }, deps);
+        if (!result.rolledBack && inputs.failIfNoop)
+            throw new errors_ActionError(`nothing was rolled back (fail-if-noop): ${result.message}`);
+        return result;
+    }
+    finally {
+        if (authDir)
+            docker_config_removeDockerConfig(authDir);
+    }
 }
 /** The rollback outputs (names as in action.yml). */
 function outputs(r) {
@@ -6568,6 +6690,7 @@ async function main() {
     await runAction('rollback', io, async () => {
         const env = process.env;
         secrets.add(io.getInput('secrets'));
+        secrets.add(io.getInput('registry-password'));
         const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
             workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
             env,
@@ -6590,6 +6713,9 @@ async function main() {
                 http: nodeHttp,
                 log: io,
                 onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
+                env,
+                // The shared post step removes a private docker config a killed run left.
+                onAuthDir: (dir) => io.saveState('docker-config', dir),
             });
             await report(result);
             io.info(result.message);

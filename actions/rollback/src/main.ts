@@ -19,6 +19,7 @@ export async function main(): Promise<void> {
   await runAction('rollback', io, async () => {
     const env = process.env;
     secrets.add(io.getInput('secrets'));
+    secrets.add(io.getInput('registry-password'));
     const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
       workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
       env,
@@ -42,6 +43,9 @@ export async function main(): Promise<void> {
         http: nodeHttp,
         log: io,
         onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
+        env,
+        // The shared post step removes a private docker config a killed run left.
+        onAuthDir: (dir) => io.saveState('docker-config', dir),
       });
       await report(result);
       io.info(result.message);

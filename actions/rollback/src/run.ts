@@ -10,10 +10,14 @@ import {
   type RollbackResult,
 } from '@switchyard/targets';
 import type { Exec } from '@switchyard/kit';
+import { login, parseImageReference, removeDockerConfig } from '@switchyard/image';
 import type { RollbackInputs } from './inputs.js';
 
 export interface RunDeps extends BlueGreenDeps {
   readonly exec: Exec;
+  /** RUNNER_TEMP, DOCKER_CONFIG, HOME: where a registry login's private config goes. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly onAuthDir?: (dir: string) => void;
 }
 
 /** Rolls the environment back; a no-op fails only with fail-if-noop. */
@@ -23,30 +27,50 @@ export async function run(
   deps: RunDeps,
 ): Promise<RollbackResult> {
   const c = inputs.config;
-  const target = createTarget(c, {
-    exec: deps.exec,
-    clock: deps.clock,
-    log: deps.log,
-    secretValues: inputs.secrets,
-    runtimeSession: openRuntimeSession,
-  });
-  const result = await rollback(
-    target,
-    {
-      health: c.health,
-      readyTimeoutMs: c.readyTimeoutMs,
-      keepPreviousMs: c.keepPreviousMs,
-      lockTimeoutMs: inputs.lockTimeoutMs,
-      holder,
-      verifyTimeoutMs: inputs.verifyTimeoutMs,
-      ...(inputs.to && { to: inputs.to }),
-      ...(inputs.reason && { reason: inputs.reason }),
-    },
-    deps,
-  );
-  if (!result.rolledBack && inputs.failIfNoop)
-    throw new ActionError(`nothing was rolled back (fail-if-noop): ${result.message}`);
-  return result;
+  // Filled by a registry login just before a redeploy pulls (the registry is known only then).
+  const pullEnv: Record<string, string> = {};
+  let authDir: string | undefined;
+  const credentials = inputs.credentials;
+  const beforePull = credentials
+    ? async (ref: string): Promise<void> => {
+        const registry = parseImageReference('to', ref).registry ?? 'docker.io';
+        authDir = await login(registry, credentials, { kind: 'docker', version: '' }, false, {
+          ...deps,
+          ...(deps.onAuthDir && { onAuthDir: deps.onAuthDir }),
+        });
+        pullEnv.DOCKER_CONFIG = authDir;
+      }
+    : undefined;
+  try {
+    const target = createTarget(c, {
+      exec: deps.exec,
+      clock: deps.clock,
+      log: deps.log,
+      pullEnv,
+      secretValues: inputs.secrets,
+      runtimeSession: openRuntimeSession,
+    });
+    const result = await rollback(
+      target,
+      {
+        health: c.health,
+        readyTimeoutMs: c.readyTimeoutMs,
+        keepPreviousMs: c.keepPreviousMs,
+        lockTimeoutMs: inputs.lockTimeoutMs,
+        holder,
+        verifyTimeoutMs: inputs.verifyTimeoutMs,
+        ...(inputs.to && { to: inputs.to }),
+        ...(inputs.reason && { reason: inputs.reason }),
+        ...(beforePull && { beforePull }),
+      },
+      deps,
+    );
+    if (!result.rolledBack && inputs.failIfNoop)
+      throw new ActionError(`nothing was rolled back (fail-if-noop): ${result.message}`);
+    return result;
+  } finally {
+    if (authDir) removeDockerConfig(authDir);
+  }
 }
 
 /** The rollback outputs (names as in action.yml). */

@@ -77,6 +77,17 @@ describe('rollback inputs', () => {
     ).toEqual({ DATABASE_URL: 'postgres://y' });
   });
 
+  test('registry credentials: both or neither', () => {
+    expect(
+      parse({ environment: 'staging', 'registry-username': 'ci', 'registry-password': 'pw' })
+        .credentials,
+    ).toEqual({ username: 'ci', password: 'pw' });
+    expect(parse({ environment: 'staging' }).credentials).toBeUndefined();
+    expect(errorOf(() => parse({ environment: 'staging', 'registry-username': 'ci' })).input).toBe(
+      'registry-password',
+    );
+  });
+
   test.each([
     [{}, 'environment', /is required/],
     [{ environment: 'Prod' }, 'environment', /is not an environment name/],

@@ -783,3 +783,36 @@ describe('onlyIfLive (rollback-on-failure)', () => {
     expect(result).toMatchObject({ rolledBack: true, method: 'switch' });
   });
 });
+
+describe('beforePull', () => {
+  test('a redeploy calls it with the pinned reference before pulling; a switch never does', async () => {
+    const seen: string[] = [];
+    const retired = setup({
+      state: greenLive({ colors: { green: colorRunning('green', DIGEST_B) } }),
+      image: image(DIGEST_A),
+    });
+    const calls = retired.target.calls;
+    await rollback(
+      retired.target,
+      rollbackRequest({
+        beforePull: (ref) => {
+          seen.push(
+            `${ref} after ${calls.filter((c) => c.startsWith('resolveImage')).length} pulls`,
+          );
+          return Promise.resolve();
+        },
+      }),
+      retired.deps,
+    );
+    expect(seen).toEqual([`registry.test/shop@${DIGEST_A} after 0 pulls`]);
+
+    const warm = setup({ state: greenLive() });
+    const never: string[] = [];
+    await rollback(
+      warm.target,
+      rollbackRequest({ beforePull: (ref) => Promise.resolve(void never.push(ref)) }),
+      warm.deps,
+    );
+    expect(never).toEqual([]);
+  });
+});
