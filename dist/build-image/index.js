@@ -465,7 +465,15 @@ class ProcessExec {
                 env: { ...process.env, ...options.env },
                 shell: false,
                 stdio: ['pipe', 'pipe', 'pipe'],
+                detached: options.processGroup === true,
             });
+            const release = options.processGroup ? holdGroup(child.pid) : undefined;
+            const kill = () => {
+                if (options.processGroup && child.pid !== undefined)
+                    killGroup(child.pid);
+                else
+                    child.kill('SIGKILL');
+            };
             const out = [];
             const err = [];
             let timedOut = false;
@@ -473,7 +481,7 @@ class ProcessExec {
                 ? undefined
                 : setTimeout(() => {
                     timedOut = true;
-                    child.kill('SIGKILL');
+                    kill();
                 }, options.timeoutMs);
             const lines = options.onLine
                 ? lineSplitter((l) => options.onLine?.(this.secrets.mask(l)))
@@ -488,6 +496,7 @@ class ProcessExec {
             });
             child.on('error', (e) => {
                 clearTimeout(timer);
+                release?.();
                 reject(new ExecError(`${command}: could not start (${e.message})`, {
                     exitCode: -1,
                     stdout: '',
@@ -496,6 +505,7 @@ class ProcessExec {
             });
             child.on('close', (code, signal) => {
                 clearTimeout(timer);
+                release?.();
                 lines?.flush();
                 const result = {
                     exitCode: code ?? -1,
@@ -516,6 +526,36 @@ class ProcessExec {
             child.stdin.end(options.input ?? '');
         });
     }
+}
+/** Process groups started with `processGroup`, killed if this process is told to stop. */
+const groups = new Set();
+function killGroup(pid) {
+    try {
+        process.kill(-pid, 'SIGKILL');
+    }
+    catch {
+        // already gone
+    }
+}
+function onStop(signal) {
+    for (const pid of groups)
+        killGroup(pid);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+/** Registers a live group; the returned function forgets it (and the signal handlers with the last). */
+function holdGroup(pid) {
+    if (pid === undefined)
+        return () => undefined;
+    if (groups.size === 0)
+        for (const s of ['SIGINT', 'SIGTERM'])
+            process.on(s, onStop);
+    groups.add(pid);
+    return () => {
+        if (!groups.delete(pid) || groups.size > 0)
+            return;
+        for (const s of ['SIGINT', 'SIGTERM'])
+            process.off(s, onStop);
+    };
 }
 /** Cuts two byte streams into lines (a partial line waits for its end, per stream). */
 function lineSplitter(emit) {
@@ -730,7 +770,7 @@ function actionsIO(env = process.env, write = (line) => process.stdout.write(`${
         else
             write(command(legacy, { name }, value));
     };
-    const annotate = (level, msg, p) => write(command(level, { title: p?.title && m(p.title), file: p?.file, line: p?.startLine }, m(msg)));
+    const annotate = (level, msg, p) => write(command(level, { title: p?.title && m(p.title), file: p?.file, line: p?.startLine, col: p?.startColumn }, m(msg)));
     const io = {
         getInput: (name) => (env[inputVariable(name)] ?? '').trim(),
         setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', 'set-output', name, outputText(value)),

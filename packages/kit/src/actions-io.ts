@@ -65,7 +65,11 @@ export function actionsIO(
   };
   const annotate = (level: string, msg: string, p?: AnnotationProps): void =>
     write(
-      command(level, { title: p?.title && m(p.title), file: p?.file, line: p?.startLine }, m(msg)),
+      command(
+        level,
+        { title: p?.title && m(p.title), file: p?.file, line: p?.startLine, col: p?.startColumn },
+        m(msg),
+      ),
     );
   const io: ActionIO = {
     getInput: (name) => (env[inputVariable(name)] ?? '').trim(),

@@ -19,6 +19,11 @@ export interface ExecOptions {
   readonly allowFailure?: boolean;
   /** Don't log the command line. */
   readonly quiet?: boolean;
+  /**
+   * Run it in its own process group, and kill the whole group on timeout or when this process is
+   * told to stop (SIGINT, SIGTERM): a shell's children go with it. For user commands (scripts).
+   */
+  readonly processGroup?: boolean;
   /** Called with each output line (stdout and stderr, secrets masked) as it arrives, e.g. to stream a build log. */
   readonly onLine?: (line: string) => void;
 }
@@ -67,7 +72,13 @@ export class ProcessExec implements Exec {
         env: { ...process.env, ...options.env },
         shell: false,
         stdio: ['pipe', 'pipe', 'pipe'],
+        detached: options.processGroup === true,
       });
+      const release = options.processGroup ? holdGroup(child.pid) : undefined;
+      const kill = (): void => {
+        if (options.processGroup && child.pid !== undefined) killGroup(child.pid);
+        else child.kill('SIGKILL');
+      };
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let timedOut = false;
@@ -76,7 +87,7 @@ export class ProcessExec implements Exec {
           ? undefined
           : setTimeout(() => {
               timedOut = true;
-              child.kill('SIGKILL');
+              kill();
             }, options.timeoutMs);
       const lines = options.onLine
         ? lineSplitter((l) => options.onLine?.(this.secrets.mask(l)))
@@ -91,6 +102,7 @@ export class ProcessExec implements Exec {
       });
       child.on('error', (e) => {
         clearTimeout(timer);
+        release?.();
         reject(
           new ExecError(`${command}: could not start (${e.message})`, {
             exitCode: -1,
@@ -101,6 +113,7 @@ export class ProcessExec implements Exec {
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);
+        release?.();
         lines?.flush();
         const result = {
           exitCode: code ?? -1,
@@ -120,6 +133,33 @@ export class ProcessExec implements Exec {
       child.stdin.end(options.input ?? '');
     });
   }
+}
+
+/** Process groups started with `processGroup`, killed if this process is told to stop. */
+const groups = new Set<number>();
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function onStop(signal: NodeJS.Signals): void {
+  for (const pid of groups) killGroup(pid);
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+/** Registers a live group; the returned function forgets it (and the signal handlers with the last). */
+function holdGroup(pid: number | undefined): () => void {
+  if (pid === undefined) return () => undefined;
+  if (groups.size === 0) for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, onStop);
+  groups.add(pid);
+  return () => {
+    if (!groups.delete(pid) || groups.size > 0) return;
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.off(s, onStop);
+  };
 }
 
 /** Cuts two byte streams into lines (a partial line waits for its end, per stream). */

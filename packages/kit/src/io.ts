@@ -5,6 +5,7 @@ export interface AnnotationProps {
   readonly title?: string;
   readonly file?: string;
   readonly startLine?: number;
+  readonly startColumn?: number;
 }
 
 /** Log lines. Implementations mask registered secrets. */

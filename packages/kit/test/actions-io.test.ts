@@ -57,11 +57,13 @@ describe('actionsIO (the runner protocol, without @actions/core)', () => {
     io.secrets.add('hunter22');
     io.io.info('password is hunter22');
     io.io.warning('warn hunter22', { title: 'T hunter22', file: 'a,b.ts', startLine: 3 });
+    io.io.error('bad', { file: 'src/x.ts', startLine: 10, startColumn: 9 });
     await io.io.appendSummary('| hunter22 |');
     expect(lines).toEqual([
       '::add-mask::hunter22',
       'password is ***',
       '::warning title=T ***,file=a%2Cb.ts,line=3::warn ***',
+      '::error file=src/x.ts,line=10,col=9::bad',
     ]);
     expect(readFileSync(files.GITHUB_STEP_SUMMARY ?? '', 'utf8')).toBe('| *** |\n');
   });
