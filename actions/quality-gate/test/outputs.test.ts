@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_THRESHOLDS,
   evaluate,
@@ -10,37 +8,20 @@ import {
   type Thresholds,
 } from '@switchyard/quality';
 import { outputs } from '../src/outputs.js';
+import { qualityReport, recorded } from '../../../test/support/quality-reports.js';
 
-const RECORDED = fileURLToPath(new URL('../../../test/fixtures/quality-reports/', import.meta.url));
-const NPM_V2 = parseNpmAudit(
-  'audit',
-  'audit.json',
-  readFileSync(`${RECORDED}npm-audit-v2.json`, 'utf8'),
-);
+const NPM_V2 = parseNpmAudit('audit', 'audit.json', recorded('npm-audit-v2.json'));
 
 /** A report as qualityGate makes it, from evidence, thresholds and extra (command) gates. */
-function report(
+const report = (
   evidence: Partial<Evidence>,
   thresholds: Thresholds = DEFAULT_THRESHOLDS,
   extra: Gate[] = [],
-): QualityReport {
-  const e: Evidence = { files: [], missing: [], ...evidence };
-  const gates = [...evaluate(e, thresholds), ...extra];
-  const failed = gates.filter((g) => g.status === 'failed');
-  return {
-    passed: failed.length === 0 && gates.length > 0,
-    mode: 'enforce',
-    gates,
-    failed,
-    commands: [],
-    evidence: e,
+): QualityReport =>
+  qualityReport(evidence, {
     thresholds,
-    annotations: [],
-    annotatable: { error: 0, warning: 0 },
-    maxAnnotations: 10,
-    warnings: [],
-  };
-}
+    gates: [...evaluate({ files: [], missing: [], ...evidence }, thresholds), ...extra],
+  });
 
 const commandGate = (name: string, exitCode: number): Gate => ({
   name: `command:${name}`,

@@ -1,23 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { detectAudit, parseAuditSarif, parseNpmAudit, severityOf } from '../src/audit.js';
-import { ReportError, type Severity, type Vulnerability } from '../src/model.js';
-
-const RECORDED = fileURLToPath(new URL('../../../test/fixtures/quality-reports/', import.meta.url));
-const recorded = (name: string): string => readFileSync(`${RECORDED}${name}`, 'utf8');
-
-const WS = '/ws';
-const CTX = { cwd: WS, workspace: WS };
-
-function reportError(fn: () => unknown): ReportError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ReportError) return e;
-    throw e;
-  }
-  throw new Error('no ReportError thrown');
-}
+import type { Severity, Vulnerability } from '../src/model.js';
+import { CTX, recorded, reportError } from '../../../test/support/quality-reports.js';
 
 const bySeverity = (vs: readonly Vulnerability[]): Partial<Record<Severity, number>> => {
   const out: Partial<Record<Severity, number>> = {};

@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   detectCoverage,
   mergeCoverage as mergeWithHits,
@@ -11,7 +10,8 @@ import {
   percent,
   totals,
 } from '../src/coverage.js';
-import { type CoverageReport, ReportError } from '../src/model.js';
+import type { CoverageReport } from '../src/model.js';
+import { CTX, recorded, reportError, WS } from '../../../test/support/quality-reports.js';
 
 /** A report without the per-line hit maps (their effect is tested with the shards below). */
 const plain = (r: CoverageReport): CoverageReport => ({
@@ -24,23 +24,6 @@ const parseCobertura = (...a: Parameters<typeof parseCoberturaWithHits>): Covera
   plain(parseCoberturaWithHits(...a));
 const mergeCoverage = (reports: readonly CoverageReport[]): CoverageReport =>
   plain(mergeWithHits(reports));
-
-const RECORDED = fileURLToPath(new URL('../../../test/fixtures/quality-reports/', import.meta.url));
-const recorded = (name: string): string => readFileSync(`${RECORDED}${name}`, 'utf8');
-
-const WS = '/ws';
-const CTX = { cwd: WS, workspace: WS };
-
-/** Catches the ReportError `fn` throws. */
-function reportError(fn: () => unknown): ReportError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ReportError) return e;
-    throw e;
-  }
-  throw new Error('no ReportError thrown');
-}
 
 const LCOV = [
   'TN:',

@@ -1,24 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { detectLint, parseEslint, parseLintSarif, parseTsc } from '../src/lint.js';
 import { ReportError } from '../src/model.js';
 import { isSarif, parseSarif } from '../src/sarif.js';
-
-const RECORDED = fileURLToPath(new URL('../../../test/fixtures/quality-reports/', import.meta.url));
-const recorded = (name: string): string => readFileSync(`${RECORDED}${name}`, 'utf8');
-
-const WS = '/ws';
-const CTX = { cwd: WS, workspace: WS };
-
-function reportError(fn: () => unknown): ReportError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ReportError) return e;
-    throw e;
-  }
-  throw new Error('no ReportError thrown');
-}
+import { CTX, recorded, reportError, WS } from '../../../test/support/quality-reports.js';
 
 /** `eslint -f json` output (abridged to the fields that matter). */
 const ESLINT_JSON = JSON.stringify([

@@ -1,46 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_THRESHOLDS,
-  evaluate,
-  type Evidence,
   lineRanges,
   parseNpmAudit,
-  type QualityReport,
   renderSummary,
   resultsJson,
   type TestCase,
-  type Thresholds,
 } from '@switchyard/quality';
+import { qualityReport, recorded } from '../../../test/support/quality-reports.js';
 
-const RECORDED = fileURLToPath(new URL('../../../test/fixtures/quality-reports/', import.meta.url));
-const NPM_V2 = parseNpmAudit(
-  'audit',
-  'audit.json',
-  readFileSync(`${RECORDED}npm-audit-v2.json`, 'utf8'),
-);
+const NPM_V2 = parseNpmAudit('audit', 'audit.json', recorded('npm-audit-v2.json'));
 
-/** A report as qualityGate makes it, from evidence and thresholds. */
-function report(evidence: Partial<Evidence>, over: Partial<QualityReport> = {}): QualityReport {
-  const e: Evidence = { files: [], missing: [], ...evidence };
-  const thresholds: Thresholds = over.thresholds ?? DEFAULT_THRESHOLDS;
-  const gates = over.gates ?? evaluate(e, thresholds);
-  const failed = gates.filter((g) => g.status === 'failed');
-  return {
-    passed: failed.length === 0 && gates.length > 0,
-    mode: 'enforce',
-    gates,
-    failed,
-    commands: [],
-    evidence: e,
-    thresholds,
-    annotations: [],
-    annotatable: { error: 0, warning: 0 },
-    maxAnnotations: 10,
-    warnings: [],
-    ...over,
-  };
-}
+const report = qualityReport;
 
 const tc = (over: Partial<TestCase> & { name: string }): TestCase => ({
   suite: '',
