@@ -170,6 +170,15 @@ describe('quality-gate on a real project', () => {
     expect(run.exitCode).toBe(1);
     expect(failedGates(run)).toEqual(['tests', 'coverage', 'lint-errors', 'types']);
 
+    // Read again without commands, with one annotation per level: the summary states the cap.
+    const capped = await gate({ ...REPORTS_ALL, 'max-annotations': '1' }, ws);
+    expect(capped.annotations.filter((a) => a.props.includes('file=')).map((a) => a.level)).toEqual(
+      ['error', 'warning'],
+    );
+    expect(capped.summary).toContain(
+      'Annotated 1 of 3 errors and 1 of 1 warnings (max-annotations: 1 per level; the tables above list more).',
+    );
+
     const fast = qualityProject('failing-test', 'lint-error');
     const stopped = await gate(
       { run: RUN_ALL, 'fail-fast': 'true', junit: REPORTS_ALL.junit },
