@@ -9503,7 +9503,7 @@ function annotations(e, plan) {
         all.push({
             level: 'error',
             title: `Test failed: ${testName(c)}`,
-            message: c.details ? c.details.split('\n').slice(0, 20).join('\n') : (c.message ?? 'failed'),
+            message: c.details ? ownFrames(c.details) : (c.message ?? 'failed'),
             ...quality_gate_location(c),
         });
     for (const p of e.types ?? [])
@@ -9523,6 +9523,17 @@ function annotations(e, plan) {
     const count = { error: 0, warning: 0 };
     const picked = all.filter((a) => ++count[a.level] <= plan.maxAnnotations);
     return { picked, error: count.error, warning: count.warning };
+}
+/**
+ * A failure text without the test runner's own stack frames (node_modules, node internals), cut
+ * to 20 lines: the annotation shows the assertion and the frames in the repository.
+ */
+function ownFrames(details) {
+    return details
+        .split('\n')
+        .filter((l) => !/^\s*at .*(node_modules\/|\(node:|\(<anonymous>\)|\(internal\/)/.test(l))
+        .slice(0, 20)
+        .join('\n');
 }
 /** `suite › name`, or the name alone when it already holds the suite (jest-junit's default). */
 const testName = (c) => c.suite && !c.name.startsWith(c.suite) ? `${c.suite} › ${c.name}` : c.name;
@@ -9616,7 +9627,8 @@ function renderSummary(r) {
     if (r.commands.length) {
         s.heading('Commands', 3).table(['command', 'ran', 'exit', 'time', 'judged by'], r.commands.map((c) => [
             c.name,
-            `\`${c.display}\``,
+            // Plain text: a code span would show `>` as &gt; (cells escape angle brackets).
+            c.display,
             c.exitCode === undefined
                 ? 'skipped (fail-fast)'
                 : c.exitCode === -1

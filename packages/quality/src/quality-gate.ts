@@ -217,7 +217,7 @@ function annotations(
     all.push({
       level: 'error',
       title: `Test failed: ${testName(c)}`,
-      message: c.details ? c.details.split('\n').slice(0, 20).join('\n') : (c.message ?? 'failed'),
+      message: c.details ? ownFrames(c.details) : (c.message ?? 'failed'),
       ...location(c),
     });
   for (const p of e.types ?? [])
@@ -237,6 +237,18 @@ function annotations(
   const count = { error: 0, warning: 0 };
   const picked = all.filter((a) => ++count[a.level] <= plan.maxAnnotations);
   return { picked, error: count.error, warning: count.warning };
+}
+
+/**
+ * A failure text without the test runner's own stack frames (node_modules, node internals), cut
+ * to 20 lines: the annotation shows the assertion and the frames in the repository.
+ */
+export function ownFrames(details: string): string {
+  return details
+    .split('\n')
+    .filter((l) => !/^\s*at .*(node_modules\/|\(node:|\(<anonymous>\)|\(internal\/)/.test(l))
+    .slice(0, 20)
+    .join('\n');
 }
 
 /** `suite › name`, or the name alone when it already holds the suite (jest-junit's default). */

@@ -50,7 +50,8 @@ export function renderSummary(r: QualityReport): string {
       ['command', 'ran', 'exit', 'time', 'judged by'],
       r.commands.map((c) => [
         c.name,
-        `\`${c.display}\``,
+        // Plain text: a code span would show `>` as &gt; (cells escape angle brackets).
+        c.display,
         c.exitCode === undefined
           ? 'skipped (fail-fast)'
           : c.exitCode === -1

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ActionError, ExecError } from '@switchyard/kit';
-import { DEFAULT_THRESHOLDS, type GatePlan, qualityGate } from '@switchyard/quality';
+import { DEFAULT_THRESHOLDS, type GatePlan, ownFrames, qualityGate } from '@switchyard/quality';
 import {
   FakeClock,
   FakeExec,
@@ -625,5 +625,29 @@ describe('qualityGate: annotations', () => {
     ]);
     expect(r.annotations[0]!.message.split('\n')).toHaveLength(20);
     expect(r.annotations[1]).toMatchObject({ file: 'src/x.ts', line: 2, column: 3 });
+  });
+});
+
+describe('ownFrames', () => {
+  test("drops the test runner's frames and keeps the assertion and the repository's frames", () => {
+    const details = [
+      'Error: expect(received).toBe(expected)',
+      '',
+      'Expected: 5',
+      '    at Object.toBe (/ws/test/math.test.js:6:23)',
+      '    at Promise.finally.completed (/ws/node_modules/jest-circus/build/jestAdapterInit.js:1834:28)',
+      '    at new Promise (<anonymous>)',
+      '    at process.processTicksAndRejections (node:internal/process/task_queues:104:5)',
+      '    at helper (/ws/test/helpers.js:3:9)',
+    ].join('\n');
+    expect(ownFrames(details)).toBe(
+      [
+        'Error: expect(received).toBe(expected)',
+        '',
+        'Expected: 5',
+        '    at Object.toBe (/ws/test/math.test.js:6:23)',
+        '    at helper (/ws/test/helpers.js:3:9)',
+      ].join('\n'),
+    );
   });
 });

@@ -356,10 +356,10 @@ describe('renderSummary: sections', () => {
         '',
         '| command | ran | exit | time | judged by |',
         '| --- | --- | --- | --- | --- |',
-        '| test | `npx jest` | 1 | 12.3s | tests reports |',
-        '| lint | `npm run lint` | 0 | 1.5s | exit code |',
-        '| slow | `sleep 999` | timed out after 60s | 60.0s | exit code |',
-        '| docs | `node docs.mjs` | skipped (fail-fast) | 0.0s | exit code |',
+        '| test | npx jest | 1 | 12.3s | tests reports |',
+        '| lint | npm run lint | 0 | 1.5s | exit code |',
+        '| slow | sleep 999 | timed out after 60s | 60.0s | exit code |',
+        '| docs | node docs.mjs | skipped (fail-fast) | 0.0s | exit code |',
       ].join('\n'),
     );
   });
