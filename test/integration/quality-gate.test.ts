@@ -4,7 +4,7 @@
  * recorded outputs of npm audit and Trivy.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAction, type ActionRun } from '../support/runner.js';
 import {
@@ -95,6 +95,24 @@ describe('quality-gate on a real project', () => {
       /\| test \| npx jest --coverage \| 1 \| [\d.]+s \| tests reports \|/,
     );
     expect(run.summary).toMatch(/\| typecheck \| .* \| 0 \|/);
+  });
+
+  test('in a monorepo package (working-directory), annotations and the summary use paths from the repository root', async () => {
+    const root = qualityProject();
+    const pkg = join(root, 'packages/app');
+    mkdirSync(pkg, { recursive: true });
+    cpSync(qualityProject('failing-test', 'type-error'), pkg, { recursive: true });
+    const run = await gate(
+      { run: RUN_ALL, ...REPORTS_ALL, 'working-directory': 'packages/app' },
+      root,
+    );
+    expect(failedGates(run)).toEqual(['tests', 'types']);
+    const located = errors(run).filter((a) => a.props.includes('file='));
+    expect(located.map((a) => a.props.replace(/^title=[^,]*,/, ''))).toEqual([
+      'file=packages/app/test/math.test.js,line=6,col=23',
+      'file=packages/app/src/math.js,line=10,col=9',
+    ]);
+    expect(run.summary).toContain('| packages/app/reports/junit.xml | junit |');
   });
 
   test('low coverage fails the coverage gate and lists the uncovered file first', async () => {
