@@ -1630,6 +1630,17 @@ function loadCommands(spec, b) {
 
 
 
+/**
+ * Registry credentials from a pair of inputs (e.g. `username`/`password`): both or neither.
+ * Undefined when neither is set.
+ */
+function readCredentials(r, usernameInput, passwordInput) {
+    const username = r.text(usernameInput);
+    const password = r.text(passwordInput);
+    if ((username === '') !== (password === ''))
+        throw new errors_InputError(username ? passwordInput : usernameInput, '', 'is empty while the other credential input is set', `Set both ${usernameInput} and ${passwordInput}, or neither`);
+    return username ? { username, password } : undefined;
+}
 /** Backoff between retries of registry operations (push, login, reads). */
 const REGISTRY_BACKOFF = { initialDelayMs: 1000, maxDelayMs: 10_000 };
 /** Every manifest type a build can push: OCI and Docker, single-platform and multi-platform. */
@@ -2949,10 +2960,8 @@ function tristate(r, name) {
 function parseInputs(r, workspace, fs, gitTagIsSemver) {
     const registry = parseRegistry('registry', r.text('registry'));
     const image = parseImageName('image', r.required('image', 'Set image to the repository name, e.g. team/app'), registry);
-    const username = r.text('username');
-    const password = r.text('password');
-    if ((username === '') !== (password === ''))
-        throw new errors_InputError(username ? 'password' : 'username', '', 'is empty while the other login input is set', 'Set both username and password, or neither');
+    const credentials = readCredentials(r, 'username', 'password');
+    const username = credentials?.username ?? '';
     const pushWanted = tristate(r, 'push');
     const loadWanted = tristate(r, 'load');
     const pushRegistry = image.registry;
@@ -2990,7 +2999,7 @@ function parseInputs(r, workspace, fs, gitTagIsSemver) {
     return {
         image,
         ...(pushRegistry && push ? { registry: pushRegistry } : {}),
-        ...(username ? { credentials: { username, password } } : {}),
+        ...(credentials && { credentials }),
         tagRules: parseTagRules('tags', tags ? tags : defaultTagRules(gitTagIsSemver)),
         latest: r.enum('latest', ['auto', 'true', 'false'], { default: 'auto' }),
         context,

@@ -1589,6 +1589,17 @@ function recordPending(record, pending) {
     return pending ? { ...rest, pending } : rest;
 }
 /**
+ * The record after a retire: no keep-warm time once the previous color is stopped, and nothing
+ * waiting for promotion once the pending color is.
+ */
+function recordRetired(record, stopped) {
+    return record_recordOf({
+        ...record,
+        ...(stopped.previous && { retireAfter: undefined }),
+        ...(stopped.pending && { pending: undefined }),
+    });
+}
+/**
  * Brings the record in line with the route the proxy really has (a run killed between the switch
  * and the write leaves them apart). Returns the record unchanged when they agree.
  */
@@ -1629,6 +1640,21 @@ const PROGRESS_EVERY_MS = 5_000;
 function ready_healthUrl(previewUrl, path) {
     return `${previewUrl.replace(/\/+$/, '')}${path}`;
 }
+/** The probe check of an environment's `health:` section against `url` (readiness, rollback verify). */
+function ready_healthCheckSpec(name, url, health, agent) {
+    return {
+        name,
+        method: 'GET',
+        url,
+        headers: { 'User-Agent': agent },
+        expectStatus: health.expectStatus,
+        bodyContains: health.bodyContains,
+        json: health.json,
+        timeoutMs: health.timeoutMs,
+        continueOnFailure: false,
+        followRedirects: false,
+    };
+}
 /**
  * Polls a color until it is ready or `timeoutMs` passes: the container runs (a crash or exit ends
  * the wait at once), its Docker health check (if any) says healthy, the proxy routes the preview
@@ -1639,18 +1665,7 @@ async function ready_waitReady(target, color, health, timeoutMs, deps) {
     const start = clock.now();
     const deadline = start + timeoutMs;
     const url = ready_healthUrl(target.previewUrl, health.path);
-    const check = {
-        name: 'health',
-        method: 'GET',
-        url,
-        headers: { 'User-Agent': 'switchyard-deploy' },
-        expectStatus: health.expectStatus,
-        bodyContains: health.bodyContains,
-        json: health.json,
-        timeoutMs: health.timeoutMs,
-        continueOnFailure: false,
-        followRedirects: false,
-    };
+    const check = ready_healthCheckSpec('health', url, health, 'switchyard-deploy');
     let lastProgress = start;
     let checks = 0;
     for (;;) {
@@ -1698,6 +1713,8 @@ function bluegreen_liveStatus(s) {
     return s.live ? s.colors[s.live] : undefined;
 }
 /** A human version for an image: the input, the image label, the tag, or a short digest. */
+/** The first 12 hex digits of a digest: how a release without a version is named. */
+const bluegreen_shortDigest = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
 function versionOf(ref, image, given) {
     if (given)
         return given;
@@ -1707,7 +1724,7 @@ function versionOf(ref, image, given) {
     const colon = name.lastIndexOf(':');
     if (colon > name.lastIndexOf('/'))
         return name.slice(colon + 1);
-    return image.digest.replace(/^sha256:/, '').slice(0, 12);
+    return bluegreen_shortDigest(image.digest);
 }
 /** A state whose record fields are replaced by `record` (a field the record lacks is gone). */
 function withRecord(state, record) {
@@ -2783,6 +2800,17 @@ function imageLabels(facts, overrides) {
 
 
 
+/**
+ * Registry credentials from a pair of inputs (e.g. `username`/`password`): both or neither.
+ * Undefined when neither is set.
+ */
+function readCredentials(r, usernameInput, passwordInput) {
+    const username = r.text(usernameInput);
+    const password = r.text(passwordInput);
+    if ((username === '') !== (password === ''))
+        throw new errors_InputError(username ? passwordInput : usernameInput, '', 'is empty while the other credential input is set', `Set both ${usernameInput} and ${passwordInput}, or neither`);
+    return username ? { username, password } : undefined;
+}
 /** Backoff between retries of registry operations (push, login, reads). */
 const registry_REGISTRY_BACKOFF = { initialDelayMs: 1000, maxDelayMs: 10_000 };
 /** Every manifest type a build can push: OCI and Docker, single-platform and multi-platform. */
@@ -4344,7 +4372,6 @@ function createTarget(c, deps) {
 
 
 
-const rollback_short = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
 /** Digests a rollback moved away from: never chosen again as "the last good version". */
 function rolledBackFrom(state) {
     const done = state.history
@@ -4377,13 +4404,15 @@ function chooseRollback(state, to) {
     if (to) {
         entry = state.history.find((h) => names(h, to));
         if (!entry) {
-            const known = [...new Set(state.history.map((h) => `${h.version} (${rollback_short(h.digest)})`))];
+            const known = [
+                ...new Set(state.history.map((h) => `${h.version} (${shortDigest(h.digest)})`)),
+            ];
             throw new ActionError(`to: "${to}" is not in the history of this environment. ${known.length ? `It holds: ${known.join(', ')}` : 'The history is empty'}. Give a version or digest from it (deploy-bluegreen action: status lists them)`);
         }
         if (entry.digest === live.digest)
             return {
                 kind: 'noop',
-                message: `${entry.version} (${rollback_short(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
+                message: `${entry.version} (${shortDigest(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
             };
     }
     else {
@@ -4392,7 +4421,7 @@ function chooseRollback(state, to) {
         if (!entry)
             return {
                 kind: 'noop',
-                message: `no earlier release to roll back to: the history holds only the live ${live.version} (${rollback_short(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
+                message: `no earlier release to roll back to: the history holds only the live ${live.version} (${shortDigest(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
             };
     }
     const idle = otherColor(state.live);
@@ -4434,9 +4463,9 @@ async function rollback(target, req, deps) {
         const { entry, color, method } = choice;
         const from = liveStatus(before);
         if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
-            throw new ActionError(`not rolling back: the release that was judged (${rollback_short(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${rollback_short(from?.digest ?? '')}) now, deployed during the window`);
+            throw new ActionError(`not rolling back: the release that was judged (${shortDigest(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${shortDigest(from?.digest ?? '')}) now, deployed during the window`);
         const router = await target.prepare();
-        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${rollback_short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
+        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
             await req.beforePull?.(ref);
@@ -4507,18 +4536,7 @@ class RollbackVerifyError extends errors_ActionError {
 /** Polls the live URL's health check until it passes or the verify timeout ends. */
 async function verifyLive(target, req, deps) {
     const url = healthUrl(target.url, req.health.path);
-    const check = {
-        name: 'verify',
-        method: 'GET',
-        url,
-        headers: { 'User-Agent': 'switchyard-rollback' },
-        expectStatus: req.health.expectStatus,
-        bodyContains: req.health.bodyContains,
-        json: req.health.json,
-        timeoutMs: req.health.timeoutMs,
-        continueOnFailure: false,
-        followRedirects: false,
-    };
+    const check = healthCheckSpec('verify', url, req.health, 'switchyard-rollback');
     const outcome = await poll(() => attemptCheck(check, deps.http, []), {
         attempts: Number.POSITIVE_INFINITY,
         deadline: deps.clock.now() + req.verifyTimeoutMs,
@@ -4591,12 +4609,7 @@ async function retire(target, req, deps) {
         const stoppedPending = !!before.pending && retired.includes(before.pending.color);
         if (coldPrevious || stoppedPending) {
             // No keep-warm time left to report, and nothing waits for promotion any more.
-            const record = record_recordOf(before);
-            if (coldPrevious)
-                delete record.retireAfter;
-            if (stoppedPending)
-                delete record.pending;
-            await target.saveRecord(record);
+            await target.saveRecord(recordRetired(record_recordOf(before), { previous: coldPrevious, pending: stoppedPending }));
         }
         const after = retired.length ? await target.status() : before;
         return {
@@ -6617,10 +6630,7 @@ function parseInputs(r, ctx) {
     const dryRun = r.boolean('dry-run', { default: false });
     if (action === 'deploy' && !imageText)
         throw new errors_InputError('image', '', 'is required for action deploy', 'Set image, e.g. to the image-ref output of build-image');
-    const username = r.text('registry-username');
-    const password = r.text('registry-password');
-    if (Boolean(username) !== Boolean(password))
-        throw new errors_InputError(username ? 'registry-password' : 'registry-username', '', 'is required with the other registry credential', 'Give both registry-username and registry-password, or neither');
+    const credentials = readCredentials(r, 'registry-username', 'registry-password');
     const version = r.text('version');
     return {
         action,
@@ -6633,7 +6643,7 @@ function parseInputs(r, ctx) {
         keepFailed: r.boolean('keep-failed', { default: false }),
         dryRun,
         force: r.boolean('force', { default: false }),
-        ...(username && { credentials: { username, password } }),
+        ...(credentials && { credentials }),
         // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
         secrets: containerSecrets(r.keyValues('secrets'), config, ctx.env, action === 'deploy' && !dryRun),
     };

@@ -203,13 +203,13 @@ const rows: Row[] = [
   input('registry-password', {
     yml: GOOD,
     inputs: { 'registry-username': 'ci' },
-    also: 'is required with the other registry credential',
+    also: 'is empty while the other credential input is set',
   }),
   input('registry-username', {
     yml: GOOD,
     inputs: { 'registry-password': 'pw-lonely-31337' },
     secrets: ['pw-lonely-31337'],
-    also: 'is required with the other registry credential',
+    also: 'is empty while the other credential input is set',
   }),
   // Override inputs.
   input('port', { yml: GOOD, inputs: { port: 'abc' }, also: '"abc" is not a whole number' }),

@@ -11,6 +11,7 @@ import {
   type Credentials,
   type ImageName,
   type LatestMode,
+  readCredentials,
   type TagRule,
 } from '@switchyard/image';
 
@@ -56,15 +57,8 @@ export function parseInputs(
     r.required('image', 'Set image to the repository name, e.g. team/app'),
     registry,
   );
-  const username = r.text('username');
-  const password = r.text('password');
-  if ((username === '') !== (password === ''))
-    throw new InputError(
-      username ? 'password' : 'username',
-      '',
-      'is empty while the other login input is set',
-      'Set both username and password, or neither',
-    );
+  const credentials = readCredentials(r, 'username', 'password');
+  const username = credentials?.username ?? '';
   const pushWanted = tristate(r, 'push');
   const loadWanted = tristate(r, 'load');
   const pushRegistry = image.registry;
@@ -134,7 +128,7 @@ export function parseInputs(
   return {
     image,
     ...(pushRegistry && push ? { registry: pushRegistry } : {}),
-    ...(username ? { credentials: { username, password } } : {}),
+    ...(credentials && { credentials }),
     tagRules: parseTagRules('tags', tags ? tags : defaultTagRules(gitTagIsSemver)),
     latest: r.enum('latest', ['auto', 'true', 'false'] as const, { default: 'auto' }),
     context,

@@ -7,7 +7,7 @@ import {
   parseEnvironmentName,
   type EnvironmentConfig,
 } from '@switchyard/config';
-import { parseImageReference, type Credentials } from '@switchyard/image';
+import { parseImageReference, readCredentials, type Credentials } from '@switchyard/image';
 
 export const ACTIONS = ['deploy', 'promote', 'status', 'retire'] as const;
 export type DeployAction = (typeof ACTIONS)[number];
@@ -63,15 +63,7 @@ export function parseInputs(r: InputReader, ctx: InputContext): DeployInputs {
       'is required for action deploy',
       'Set image, e.g. to the image-ref output of build-image',
     );
-  const username = r.text('registry-username');
-  const password = r.text('registry-password');
-  if (Boolean(username) !== Boolean(password))
-    throw new InputError(
-      username ? 'registry-password' : 'registry-username',
-      '',
-      'is required with the other registry credential',
-      'Give both registry-username and registry-password, or neither',
-    );
+  const credentials = readCredentials(r, 'registry-username', 'registry-password');
   const version = r.text('version');
   return {
     action,
@@ -84,7 +76,7 @@ export function parseInputs(r: InputReader, ctx: InputContext): DeployInputs {
     keepFailed: r.boolean('keep-failed', { default: false }),
     dryRun,
     force: r.boolean('force', { default: false }),
-    ...(username && { credentials: { username, password } }),
+    ...(credentials && { credentials }),
     // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
     secrets: containerSecrets(
       r.keyValues('secrets'),

@@ -1,6 +1,6 @@
 /** The rollback inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
-import { InputError, type InputReader } from '@switchyard/kit';
-import type { Credentials } from '@switchyard/image';
+import type { InputReader } from '@switchyard/kit';
+import { readCredentials, type Credentials } from '@switchyard/image';
 import {
   containerSecrets,
   loadEnvironment,
@@ -44,15 +44,7 @@ export function parseInputs(r: InputReader, ctx: InputContext): RollbackInputs {
     workspace: ctx.workspace,
     ...(ctx.readFile && { readFile: ctx.readFile }),
   });
-  const username = r.text('registry-username');
-  const password = r.text('registry-password');
-  if (Boolean(username) !== Boolean(password))
-    throw new InputError(
-      username ? 'registry-password' : 'registry-username',
-      '',
-      'is required with the other registry credential',
-      'Give both registry-username and registry-password, or neither',
-    );
+  const credentials = readCredentials(r, 'registry-username', 'registry-password');
   const to = r.text('to');
   const reason = r.text('reason');
   return {
@@ -60,7 +52,7 @@ export function parseInputs(r: InputReader, ctx: InputContext): RollbackInputs {
     ...(to && { to }),
     ...(reason && { reason }),
     failIfNoop: r.boolean('fail-if-noop', { default: false }),
-    ...(username && { credentials: { username, password } }),
+    ...(credentials && { credentials }),
     verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
     lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
     // A redeploy starts a container, so the file's secrets need their values up front.

@@ -3,13 +3,34 @@
  * the manifest itself for the image size. Handles anonymous, Basic and Bearer-token registries.
  */
 import { createHash } from 'node:crypto';
-import { ActionError } from '@switchyard/kit';
+import { ActionError, InputError, type InputReader } from '@switchyard/kit';
 import type { Http, HttpResponse } from '@switchyard/probe';
 import { apiHost, isLoopback } from './reference.js';
 
 export interface Credentials {
   readonly username: string;
   readonly password: string;
+}
+
+/**
+ * Registry credentials from a pair of inputs (e.g. `username`/`password`): both or neither.
+ * Undefined when neither is set.
+ */
+export function readCredentials(
+  r: InputReader,
+  usernameInput: string,
+  passwordInput: string,
+): Credentials | undefined {
+  const username = r.text(usernameInput);
+  const password = r.text(passwordInput);
+  if ((username === '') !== (password === ''))
+    throw new InputError(
+      username ? passwordInput : usernameInput,
+      '',
+      'is empty while the other credential input is set',
+      `Set both ${usernameInput} and ${passwordInput}, or neither`,
+    );
+  return username ? { username, password } : undefined;
 }
 
 /** Backoff between retries of registry operations (push, login, reads). */

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { ActionError } from '@switchyard/kit';
+import { ActionError, InputError, InputReader } from '@switchyard/kit';
 import {
   MANIFEST_TYPES,
   parseChallenge,
   RegistryClient,
   RegistryError,
   type Credentials,
+  readCredentials,
 } from '@switchyard/image';
 import { HttpError, type HttpRequest } from '@switchyard/probe';
 import { FakeHttp, type FakeAnswer } from '../../../test/support/fakes.js';
@@ -299,5 +300,39 @@ describe('parseChallenge', () => {
     ['', { scheme: '', params: {} }],
   ])('[%#] given %o returns %o', (header, challenge) => {
     expect(parseChallenge(header)).toEqual(challenge);
+  });
+});
+
+describe('readCredentials', () => {
+  const read = (inputs: Record<string, string>) =>
+    readCredentials(
+      new InputReader((n) => inputs[n] ?? ''),
+      'registry-username',
+      'registry-password',
+    );
+
+  test('both give credentials; neither gives none', () => {
+    expect(read({ 'registry-username': 'ci', 'registry-password': 'pw' })).toEqual({
+      username: 'ci',
+      password: 'pw',
+    });
+    expect(read({})).toBeUndefined();
+  });
+
+  test.each([
+    [{ 'registry-username': 'ci' }, 'registry-password'],
+    [{ 'registry-password': 'pw' }, 'registry-username'],
+  ])('one without the other names the missing input (%j)', (inputs, missing) => {
+    let error: unknown;
+    try {
+      read(inputs);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe(missing);
+    expect((error as InputError).message).toContain(
+      'Set both registry-username and registry-password, or neither',
+    );
   });
 });

@@ -64,13 +64,16 @@ export function liveStatus(s: TargetState): ColorStatus | undefined {
 }
 
 /** A human version for an image: the input, the image label, the tag, or a short digest. */
+/** The first 12 hex digits of a digest: how a release without a version is named. */
+export const shortDigest = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);
+
 export function versionOf(ref: string, image: ResolvedImage, given?: string): string {
   if (given) return given;
   if (image.version) return image.version;
   const name = ref.replace(/@sha256:[a-f0-9]+$/, '');
   const colon = name.lastIndexOf(':');
   if (colon > name.lastIndexOf('/')) return name.slice(colon + 1);
-  return image.digest.replace(/^sha256:/, '').slice(0, 12);
+  return shortDigest(image.digest);
 }
 
 /** A state whose record fields are replaced by `record` (a field the record lacks is gone). */

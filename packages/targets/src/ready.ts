@@ -36,6 +36,27 @@ export function healthUrl(previewUrl: string, path: string): string {
   return `${previewUrl.replace(/\/+$/, '')}${path}`;
 }
 
+/** The probe check of an environment's `health:` section against `url` (readiness, rollback verify). */
+export function healthCheckSpec(
+  name: string,
+  url: string,
+  health: HealthCheck,
+  agent: string,
+): CheckSpec {
+  return {
+    name,
+    method: 'GET',
+    url,
+    headers: { 'User-Agent': agent },
+    expectStatus: health.expectStatus,
+    bodyContains: health.bodyContains,
+    json: health.json,
+    timeoutMs: health.timeoutMs,
+    continueOnFailure: false,
+    followRedirects: false,
+  };
+}
+
 /**
  * Polls a color until it is ready or `timeoutMs` passes: the container runs (a crash or exit ends
  * the wait at once), its Docker health check (if any) says healthy, the proxy routes the preview
@@ -52,18 +73,7 @@ export async function waitReady(
   const start = clock.now();
   const deadline = start + timeoutMs;
   const url = healthUrl(target.previewUrl, health.path);
-  const check: CheckSpec = {
-    name: 'health',
-    method: 'GET',
-    url,
-    headers: { 'User-Agent': 'switchyard-deploy' },
-    expectStatus: health.expectStatus,
-    bodyContains: health.bodyContains,
-    json: health.json,
-    timeoutMs: health.timeoutMs,
-    continueOnFailure: false,
-    followRedirects: false,
-  };
+  const check = healthCheckSpec('health', url, health, 'switchyard-deploy');
   let lastProgress = start;
   let checks = 0;
   for (;;) {

@@ -79,6 +79,21 @@ export function recordPending(record: DeployRecord, pending: Pending | undefined
 }
 
 /**
+ * The record after a retire: no keep-warm time once the previous color is stopped, and nothing
+ * waiting for promotion once the pending color is.
+ */
+export function recordRetired(
+  record: DeployRecord,
+  stopped: { readonly previous: boolean; readonly pending: boolean },
+): DeployRecord {
+  return recordOf({
+    ...record,
+    ...(stopped.previous && { retireAfter: undefined }),
+    ...(stopped.pending && { pending: undefined }),
+  });
+}
+
+/**
  * Brings the record in line with the route the proxy really has (a run killed between the switch
  * and the write leaves them apart). Returns the record unchanged when they agree.
  */

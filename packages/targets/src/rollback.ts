@@ -6,11 +6,12 @@
  * colors whose keep-warm time is up. Both need nothing but the target: the state lives there.
  */
 import { ActionError, formatDuration, poll } from '@switchyard/kit';
-import { attemptCheck, type CheckSpec } from '@switchyard/probe';
+import { attemptCheck } from '@switchyard/probe';
 import {
   connect,
   liveStatus,
   readState,
+  shortDigest,
   showLogs,
   switchLive,
   withLock,
@@ -19,9 +20,9 @@ import {
   type DeploySettings,
 } from './bluegreen.js';
 import { COLORS, otherColor, type Color } from './contract.js';
-import type { DeployRecord, HistoryEntry, Release, TargetState } from './model.js';
-import { recordOf } from './record.js';
-import { healthUrl, waitReady } from './ready.js';
+import type { HistoryEntry, Release, TargetState } from './model.js';
+import { recordOf, recordRetired } from './record.js';
+import { healthCheckSpec, healthUrl, waitReady } from './ready.js';
 import type { Target } from './target.js';
 
 export interface RollbackRequest extends DeploySettings {
@@ -63,8 +64,6 @@ export interface RollbackResult extends BlueGreenResult {
   readonly verified?: { readonly ok: boolean; readonly attempts: number; readonly detail: string };
 }
 
-const short = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);
-
 /** Digests a rollback moved away from: never chosen again as "the last good version". */
 function rolledBackFrom(state: TargetState): Set<string> {
   const done = state.history
@@ -100,7 +99,9 @@ export function chooseRollback(state: TargetState, to?: string): RollbackChoice 
   if (to) {
     entry = state.history.find((h) => names(h, to));
     if (!entry) {
-      const known = [...new Set(state.history.map((h) => `${h.version} (${short(h.digest)})`))];
+      const known = [
+        ...new Set(state.history.map((h) => `${h.version} (${shortDigest(h.digest)})`)),
+      ];
       throw new ActionError(
         `to: "${to}" is not in the history of this environment. ${known.length ? `It holds: ${known.join(', ')}` : 'The history is empty'}. Give a version or digest from it (deploy-bluegreen action: status lists them)`,
       );
@@ -108,7 +109,7 @@ export function chooseRollback(state: TargetState, to?: string): RollbackChoice 
     if (entry.digest === live.digest)
       return {
         kind: 'noop',
-        message: `${entry.version} (${short(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
+        message: `${entry.version} (${shortDigest(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
       };
   } else {
     const bad = rolledBackFrom(state);
@@ -116,7 +117,7 @@ export function chooseRollback(state: TargetState, to?: string): RollbackChoice 
     if (!entry)
       return {
         kind: 'noop',
-        message: `no earlier release to roll back to: the history holds only the live ${live.version} (${short(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
+        message: `no earlier release to roll back to: the history holds only the live ${live.version} (${shortDigest(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
       };
   }
   const idle = otherColor(state.live);
@@ -165,11 +166,11 @@ export async function rollback(
     const from = liveStatus(before);
     if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
       throw new ActionError(
-        `not rolling back: the release that was judged (${short(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${short(from?.digest ?? '')}) now, deployed during the window`,
+        `not rolling back: the release that was judged (${shortDigest(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${shortDigest(from?.digest ?? '')}) now, deployed during the window`,
       );
     const router = await target.prepare();
     log.info(
-      `Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${short(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`,
+      `Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`,
     );
     if (method === 'redeploy') {
       const ref = pinnedRef(entry);
@@ -252,18 +253,7 @@ async function verifyLive(
   deps: BlueGreenDeps,
 ): Promise<{ ok: boolean; attempts: number; detail: string }> {
   const url = healthUrl(target.url, req.health.path);
-  const check: CheckSpec = {
-    name: 'verify',
-    method: 'GET',
-    url,
-    headers: { 'User-Agent': 'switchyard-rollback' },
-    expectStatus: req.health.expectStatus,
-    bodyContains: req.health.bodyContains,
-    json: req.health.json,
-    timeoutMs: req.health.timeoutMs,
-    continueOnFailure: false,
-    followRedirects: false,
-  };
+  const check = healthCheckSpec('verify', url, req.health, 'switchyard-rollback');
   const outcome = await poll(
     () => attemptCheck(check, deps.http, []),
     {
@@ -365,10 +355,9 @@ export async function retire(
     const stoppedPending = !!before.pending && retired.includes(before.pending.color);
     if (coldPrevious || stoppedPending) {
       // No keep-warm time left to report, and nothing waits for promotion any more.
-      const record: { -readonly [K in keyof DeployRecord]: DeployRecord[K] } = recordOf(before);
-      if (coldPrevious) delete record.retireAfter;
-      if (stoppedPending) delete record.pending;
-      await target.saveRecord(record);
+      await target.saveRecord(
+        recordRetired(recordOf(before), { previous: coldPrevious, pending: stoppedPending }),
+      );
     }
     const after = retired.length ? await target.status() : before;
     return {

@@ -4,6 +4,7 @@ import {
   parseRecord,
   reconcile,
   recordPending,
+  recordRetired,
   recordSwitch,
   type Color,
   type DeployRecord,
@@ -184,6 +185,38 @@ describe('recordPending', () => {
     const after = recordPending(record, p);
     expect(after).toEqual(expected);
     if (!p) expect(after).not.toHaveProperty('pending');
+  });
+});
+
+describe('recordRetired', () => {
+  const full: DeployRecord = {
+    live: 'blue',
+    previous: 'green',
+    switchedAt: 'T0',
+    retireAfter: 'T1',
+    pending: { color: 'green', digest: 'sha256:b', deployId: 'r/2' },
+    history: [entry(0, 'blue')],
+  };
+  const base = {
+    live: full.live,
+    previous: full.previous,
+    switchedAt: 'T0',
+    history: full.history,
+  };
+  const noRetire: DeployRecord = { ...base, pending: full.pending };
+  const noPending: DeployRecord = { ...base, retireAfter: 'T1' };
+  const neither: DeployRecord = base;
+
+  test.each<[string, { previous: boolean; pending: boolean }, DeployRecord]>([
+    ['nothing stopped keeps both', { previous: false, pending: false }, full],
+    ['the previous color stopped drops retireAfter', { previous: true, pending: false }, noRetire],
+    ['the pending color stopped drops pending', { previous: false, pending: true }, noPending],
+    ['both stopped drop both', { previous: true, pending: true }, neither],
+  ])('%s', (_name, stopped, expected) => {
+    const after = recordRetired(full, stopped);
+    expect(after).toEqual(expected);
+    if (stopped.previous) expect(after).not.toHaveProperty('retireAfter');
+    if (stopped.pending) expect(after).not.toHaveProperty('pending');
   });
 });
 
