@@ -169,6 +169,26 @@ describe('quality-gate on a real project', () => {
     expect(failedGates(strict)).toEqual(['lint-errors', 'lint-warnings']);
   });
 
+  test('lint errors reported as SARIF (ESLint with the @microsoft/eslint-formatter-sarif formatter) fail the same gate', async () => {
+    const ws = qualityProject('lint-error');
+    const run = await gate(
+      {
+        run: 'lint: npx eslint -f @microsoft/eslint-formatter-sarif -o reports/eslint.sarif .',
+        lint: 'reports/eslint.sarif',
+      },
+      ws,
+    );
+    expect(run.exitCode).toBe(1);
+    expect(failedGates(run)).toEqual(['lint-errors']);
+    expect(run.summary).toMatch(/\| lint \| .* \| 1 \| [\d.]+s \| lint reports \|/);
+    expect(run.summary).toContain('| lint | reports/eslint.sarif | sarif |');
+    const lint = run.annotations.filter((a) => a.props.includes('title=Lint'));
+    expect(lint.map((a) => [a.level, a.props])).toEqual([
+      ['error', 'title=Lint error (no-unused-vars),file=src/strings.js,line=8,col=9'],
+      ['warning', 'title=Lint warning (no-console),file=src/strings.js,line=9,col=3'],
+    ]);
+  });
+
   test('a type error fails the types gate, annotated where tsc reported it', async () => {
     const ws = qualityProject('type-error');
     const run = await gate({ run: RUN_ALL, ...REPORTS_ALL }, ws);
