@@ -9,6 +9,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'coverage/**',
+      'reports/**',
       '.tmp/**',
       // Projects real linters run on in tests, with their own configs and faults on purpose.
       'test/fixtures/quality-project/**',
