@@ -8993,7 +8993,10 @@ function detectAudit(text) {
         return text.trimStart().startsWith('{') ? 'npm' : undefined;
     }
 }
-/** `medium` is npm's `moderate`; anything unknown is `info`… but only where a scanner made it up. */
+/**
+ * A severity word: `medium` is npm's `moderate`; the scanners' `negligible`, `unknown` and `none`
+ * are `info`; any other word is undefined (the reader then says the report is bad).
+ */
 function severityOf(raw) {
     const s = typeof raw === 'string' ? raw.toLowerCase() : '';
     if (s === 'medium')

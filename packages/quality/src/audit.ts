@@ -32,7 +32,10 @@ export function detectAudit(text: string): AuditFormat | undefined {
   }
 }
 
-/** `medium` is npm's `moderate`; anything unknown is `info`… but only where a scanner made it up. */
+/**
+ * A severity word: `medium` is npm's `moderate`; the scanners' `negligible`, `unknown` and `none`
+ * are `info`; any other word is undefined (the reader then says the report is bad).
+ */
 export function severityOf(raw: unknown): Severity | undefined {
   const s = typeof raw === 'string' ? raw.toLowerCase() : '';
   if (s === 'medium') return 'moderate';
