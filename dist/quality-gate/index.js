@@ -8517,6 +8517,14 @@ function detectCoverage(text) {
     return undefined;
 }
 const counts = (covered, total) => ({ covered, total });
+/** The line counts of a file's hits per line, and its lines without hits, in order. */
+function lineCoverage(hits) {
+    const uncovered = [...hits.entries()]
+        .filter(([, n]) => n === 0)
+        .map(([l]) => l)
+        .sort((a, b) => a - b);
+    return { lines: counts(hits.size - uncovered.length, hits.size), uncovered };
+}
 /** lcov tracefiles: `SF:` … `end_of_record` records with DA/LF/LH, FNF/FNH, BRDA/BRF/BRH. */
 function parseLcov(input, file, text, ctx) {
     const files = [];
@@ -8524,13 +8532,10 @@ function parseLcov(input, file, text, ctx) {
     const finish = () => {
         if (!current)
             return;
-        const hits = [...current.lines.entries()];
-        const uncovered = hits
-            .filter(([, h]) => h === 0)
-            .map(([l]) => l)
-            .sort((a, b) => a - b);
+        const { lines, uncovered } = lineCoverage(current.lines);
         const metrics = {
-            lines: counts(current.lh ?? hits.length - uncovered.length, current.lf ?? hits.length),
+            // LF/LH win: lcov may list fewer DA lines than it counts.
+            lines: counts(current.lh ?? lines.covered, current.lf ?? lines.total),
         };
         if (current.fnf !== undefined)
             metrics.functions = counts(current.fnh ?? 0, current.fnf);
@@ -8685,15 +8690,9 @@ function parseCobertura(input, file, text, ctx) {
     if (byFile.size === 0 && !root.attrs['lines-valid'])
         throw new ReportError(input, file, 'has no <class> elements and no lines-valid total');
     const files = [...byFile.entries()].map(([path, f]) => {
-        const hits = [...f.lines.entries()];
-        const uncovered = hits
-            .filter(([, h]) => h === 0)
-            .map(([l]) => l)
-            .sort((a, b) => a - b);
+        const { lines, uncovered } = lineCoverage(f.lines);
         const branches = [...f.branches.values()];
-        const metrics = {
-            lines: counts(hits.length - uncovered.length, hits.length),
-        };
+        const metrics = { lines };
         if (branches.length)
             metrics.branches = counts(branches.reduce((s, b) => s + b.covered, 0), branches.reduce((s, b) => s + b.total, 0));
         if (f.hasMethods)
@@ -8727,11 +8726,8 @@ function mergeFile(a, b) {
     const hits = new Map(a.hits);
     for (const [line, n] of b.hits)
         hits.set(line, (hits.get(line) ?? 0) + n);
-    const uncovered = [...hits.entries()]
-        .filter(([, n]) => n === 0)
-        .map(([l]) => l)
-        .sort((x, y) => x - y);
-    metrics.lines = counts(hits.size - uncovered.length, hits.size);
+    const { lines, uncovered } = lineCoverage(hits);
+    metrics.lines = lines;
     return { file: a.file, metrics, uncovered, hits };
 }
 /**
@@ -8784,7 +8780,11 @@ function totals(report) {
     }
     return out;
 }
-/** A percentage with two decimals; 100 when there is nothing to cover. */
+/** The exact covered share in percent (what thresholds compare); 100 when there is nothing to cover. */
+function coveredPercent(c) {
+    return c.total === 0 ? 100 : (c.covered / c.total) * 100;
+}
+/** A percentage with two decimals, rounded down (what is shown); 100 when there is nothing to cover. */
 function percent(c) {
     // covered × 10000 first: 57/100 is 5700 exactly, where 0.57 × 10000 is 5699.99….
     return c.total === 0 ? 100 : Math.floor((c.covered * 10000) / c.total) / 100;
@@ -9343,14 +9343,13 @@ function evaluate(e, t) {
                 out.push(gate(name, 'coverage', 0, '>=', min, `no ${metric} counts in the reports`, `≥ ${pct(min)}`, true));
                 continue;
             }
-            const exact = c.total === 0 ? 100 : (c.covered / c.total) * 100;
-            out.push(gate(name, 'coverage', percent(c), '>=', min, `${pct(percent(c))} (${c.covered}/${c.total} ${metric})`, `≥ ${pct(min)}`, exact < min));
+            out.push(gate(name, 'coverage', percent(c), '>=', min, `${pct(percent(c))} (${c.covered}/${c.total} ${metric})`, `≥ ${pct(min)}`, coveredPercent(c) < min));
         }
         const baseLines = e.base ? totals(e.base).lines : undefined;
         const lines = sums.lines;
         if (baseLines && lines) {
-            const now = lines.total === 0 ? 100 : (lines.covered / lines.total) * 100;
-            const before = baseLines.total === 0 ? 100 : (baseLines.covered / baseLines.total) * 100;
+            const now = coveredPercent(lines);
+            const before = coveredPercent(baseLines);
             const delta = Math.round((now - before) * 100) / 100;
             out.push(gate('coverage-delta', 'coverage', delta, '>=', -t.maxCoverageDrop, `${delta >= 0 ? '+' : ''}${delta.toFixed(2)} points (${pct(percent(baseLines))} → ${pct(percent(lines))})`, `drop ≤ ${t.maxCoverageDrop} points`, now - before < -t.maxCoverageDrop - 1e-9));
         }
@@ -9418,12 +9417,14 @@ function explainsFailure(kind, e) {
 }
 /** Slack for file systems with coarse modification times. */
 const FRESH_SLACK_MS = 1000;
+/** A command as the log and the summary show it. */
+const commandText = (c) => (typeof c.run === 'string' ? c.run : c.run.join(' '));
 const SHELL = ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c']];
 async function runCommand(c, plan, deps) {
     const [program, args] = typeof c.run === 'string'
         ? [SHELL[0], [...SHELL[1], c.run]]
         : [c.run[0], c.run.slice(1)];
-    const display = typeof c.run === 'string' ? c.run : c.run.join(' ');
+    const display = commandText(c);
     const startedAt = deps.clock.now();
     return deps.log.group(`${c.name}: ${display}`, async () => {
         let exitCode;
@@ -9556,7 +9557,7 @@ async function qualityGate(plan, deps) {
         if (plan.failFast && ran.some((r) => r.exitCode !== 0)) {
             ran.push({
                 name: c.name,
-                display: typeof c.run === 'string' ? c.run : c.run.join(' '),
+                display: commandText(c),
                 durationMs: 0,
                 startedAt: deps.clock.now(),
             });

@@ -33,6 +33,18 @@ export function detectCoverage(text: string): CoverageFormat | undefined {
 
 const counts = (covered: number, total: number): Counts => ({ covered, total });
 
+/** The line counts of a file's hits per line, and its lines without hits, in order. */
+function lineCoverage(hits: ReadonlyMap<number, number>): {
+  lines: Counts;
+  uncovered: number[];
+} {
+  const uncovered = [...hits.entries()]
+    .filter(([, n]) => n === 0)
+    .map(([l]) => l)
+    .sort((a, b) => a - b);
+  return { lines: counts(hits.size - uncovered.length, hits.size), uncovered };
+}
+
 /** lcov tracefiles: `SF:` … `end_of_record` records with DA/LF/LH, FNF/FNH, BRDA/BRF/BRH. */
 export function parseLcov(
   input: string,
@@ -55,13 +67,10 @@ export function parseLcov(
     | undefined;
   const finish = (): void => {
     if (!current) return;
-    const hits = [...current.lines.entries()];
-    const uncovered = hits
-      .filter(([, h]) => h === 0)
-      .map(([l]) => l)
-      .sort((a, b) => a - b);
+    const { lines, uncovered } = lineCoverage(current.lines);
     const metrics: Partial<Record<CoverageMetric, Counts>> = {
-      lines: counts(current.lh ?? hits.length - uncovered.length, current.lf ?? hits.length),
+      // LF/LH win: lcov may list fewer DA lines than it counts.
+      lines: counts(current.lh ?? lines.covered, current.lf ?? lines.total),
     };
     if (current.fnf !== undefined) metrics.functions = counts(current.fnh ?? 0, current.fnf);
     if (current.brf !== undefined) metrics.branches = counts(current.brh ?? 0, current.brf);
@@ -258,15 +267,9 @@ export function parseCobertura(
   if (byFile.size === 0 && !root.attrs['lines-valid'])
     throw new ReportError(input, file, 'has no <class> elements and no lines-valid total');
   const files: FileCoverage[] = [...byFile.entries()].map(([path, f]) => {
-    const hits = [...f.lines.entries()];
-    const uncovered = hits
-      .filter(([, h]) => h === 0)
-      .map(([l]) => l)
-      .sort((a, b) => a - b);
+    const { lines, uncovered } = lineCoverage(f.lines);
     const branches = [...f.branches.values()];
-    const metrics: Partial<Record<CoverageMetric, Counts>> = {
-      lines: counts(hits.length - uncovered.length, hits.length),
-    };
+    const metrics: Partial<Record<CoverageMetric, Counts>> = { lines };
     if (branches.length)
       metrics.branches = counts(
         branches.reduce((s, b) => s + b.covered, 0),
@@ -301,11 +304,8 @@ function mergeFile(a: FileCoverage, b: FileCoverage): FileCoverage {
     return { ...(better('lines') === b.metrics.lines ? b : a), metrics };
   const hits = new Map(a.hits);
   for (const [line, n] of b.hits) hits.set(line, (hits.get(line) ?? 0) + n);
-  const uncovered = [...hits.entries()]
-    .filter(([, n]) => n === 0)
-    .map(([l]) => l)
-    .sort((x, y) => x - y);
-  metrics.lines = counts(hits.size - uncovered.length, hits.size);
+  const { lines, uncovered } = lineCoverage(hits);
+  metrics.lines = lines;
   return { file: a.file, metrics, uncovered, hits };
 }
 
@@ -359,7 +359,12 @@ export function totals(report: CoverageReport): Partial<Record<CoverageMetric, C
   return out;
 }
 
-/** A percentage with two decimals; 100 when there is nothing to cover. */
+/** The exact covered share in percent (what thresholds compare); 100 when there is nothing to cover. */
+export function coveredPercent(c: Counts): number {
+  return c.total === 0 ? 100 : (c.covered / c.total) * 100;
+}
+
+/** A percentage with two decimals, rounded down (what is shown); 100 when there is nothing to cover. */
 export function percent(c: Counts): number {
   // covered × 10000 first: 57/100 is 5700 exactly, where 0.57 × 10000 is 5699.99….
   return c.total === 0 ? 100 : Math.floor((c.covered * 10000) / c.total) / 100;

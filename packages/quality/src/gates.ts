@@ -1,5 +1,5 @@
 /** The thresholds, and the verdict of every gate over the evidence (pure). */
-import { percent, totals } from './coverage.js';
+import { coveredPercent, percent, totals } from './coverage.js';
 import {
   COVERAGE_METRICS,
   type CoverageMetric,
@@ -160,7 +160,6 @@ export function evaluate(e: Evidence, t: Thresholds): Gate[] {
         );
         continue;
       }
-      const exact = c.total === 0 ? 100 : (c.covered / c.total) * 100;
       out.push(
         gate(
           name,
@@ -170,15 +169,15 @@ export function evaluate(e: Evidence, t: Thresholds): Gate[] {
           min,
           `${pct(percent(c))} (${c.covered}/${c.total} ${metric})`,
           `≥ ${pct(min)}`,
-          exact < min,
+          coveredPercent(c) < min,
         ),
       );
     }
     const baseLines = e.base ? totals(e.base).lines : undefined;
     const lines = sums.lines;
     if (baseLines && lines) {
-      const now = lines.total === 0 ? 100 : (lines.covered / lines.total) * 100;
-      const before = baseLines.total === 0 ? 100 : (baseLines.covered / baseLines.total) * 100;
+      const now = coveredPercent(lines);
+      const before = coveredPercent(baseLines);
       const delta = Math.round((now - before) * 100) / 100;
       out.push(
         gate(

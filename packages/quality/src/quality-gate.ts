@@ -113,6 +113,9 @@ function explainsFailure(kind: ReportKind, e: Evidence): boolean {
 /** Slack for file systems with coarse modification times. */
 const FRESH_SLACK_MS = 1000;
 
+/** A command as the log and the summary show it. */
+const commandText = (c: Command): string => (typeof c.run === 'string' ? c.run : c.run.join(' '));
+
 const SHELL = ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c']] as const;
 
 async function runCommand(c: Command, plan: GatePlan, deps: GateDeps): Promise<CommandResult> {
@@ -120,7 +123,7 @@ async function runCommand(c: Command, plan: GatePlan, deps: GateDeps): Promise<C
     typeof c.run === 'string'
       ? [SHELL[0], [...SHELL[1], c.run]]
       : [c.run[0] as string, c.run.slice(1)];
-  const display = typeof c.run === 'string' ? c.run : c.run.join(' ');
+  const display = commandText(c);
   const startedAt = deps.clock.now();
   return deps.log.group(`${c.name}: ${display}`, async () => {
     let exitCode: number;
@@ -272,7 +275,7 @@ export async function qualityGate(plan: GatePlan, deps: GateDeps): Promise<Quali
     if (plan.failFast && ran.some((r) => r.exitCode !== 0)) {
       ran.push({
         name: c.name,
-        display: typeof c.run === 'string' ? c.run : c.run.join(' '),
+        display: commandText(c),
         durationMs: 0,
         startedAt: deps.clock.now(),
       });
