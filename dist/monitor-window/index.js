@@ -6665,7 +6665,7 @@ function readRollback(r, config, ctx) {
         rollback: {
             lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
             verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
-            containerSecrets: containerSecrets(r.keyValues('secrets'), config, ctx.env ?? {}, true),
+            containerSecrets: containerSecrets(r.keyValues('secrets'), config, ctx.env, true),
         },
     };
 }

@@ -1,6 +1,7 @@
 /** The deploy-bluegreen inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
 import { InputError, type InputReader } from '@switchyard/kit';
 import {
+  type ActionContext,
   containerSecrets,
   loadEnvironment,
   OVERRIDE_INPUTS,
@@ -31,15 +32,7 @@ export interface DeployInputs {
   readonly secrets: Readonly<Record<string, string>>;
 }
 
-export interface InputContext {
-  readonly workspace: string;
-  /** The step's environment: secrets named in the config file may come from it. */
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** Reads a file; undefined when it does not exist. */
-  readonly readFile?: (path: string) => string | undefined;
-}
-
-export function parseInputs(r: InputReader, ctx: InputContext): DeployInputs {
+export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
   const action = r.enum('action', ACTIONS, { default: 'deploy' as const });
   const environment = parseEnvironmentName(
     'environment',

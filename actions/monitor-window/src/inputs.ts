@@ -8,6 +8,7 @@ import {
 } from '@switchyard/kit';
 import { parseYaml } from '@switchyard/kit/yaml';
 import {
+  type ActionContext,
   CONFIG_FILE,
   containerSecrets,
   loadEnvironment,
@@ -94,15 +95,8 @@ export interface MonitorInputs {
   readonly secrets: string[];
 }
 
-export interface InputContext {
-  readonly workspace: string;
-  /** The step's environment: config-named container secrets may come from it (rollback-on-failure). */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly readFile?: (path: string) => string | undefined;
-}
-
 /** Parses every input; nothing is queried or probed here. */
-export function parseInputs(r: InputReader, ctx: InputContext): MonitorInputs {
+export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
   const secrets: string[] = [];
   const config = readConfig(r, ctx);
   const file: MonitorSection = config?.monitor ?? {};
@@ -267,7 +261,7 @@ export function parseInputs(r: InputReader, ctx: InputContext): MonitorInputs {
 function readRollback(
   r: InputReader,
   config: EnvironmentConfig | undefined,
-  ctx: InputContext,
+  ctx: ActionContext,
 ): Pick<MonitorInputs, 'rollback'> | undefined {
   if (!r.boolean('rollback-on-failure', { default: false })) return undefined;
   if (!config)
@@ -281,12 +275,12 @@ function readRollback(
     rollback: {
       lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
       verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
-      containerSecrets: containerSecrets(r.keyValues('secrets'), config, ctx.env ?? {}, true),
+      containerSecrets: containerSecrets(r.keyValues('secrets'), config, ctx.env, true),
     },
   };
 }
 
-function readConfig(r: InputReader, ctx: InputContext): EnvironmentConfig | undefined {
+function readConfig(r: InputReader, ctx: ActionContext): EnvironmentConfig | undefined {
   const envText = r.text('environment');
   if (!envText) return undefined;
   const environment = parseEnvironmentName('environment', envText);

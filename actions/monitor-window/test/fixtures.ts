@@ -24,6 +24,7 @@ export function parse(
 ): MonitorInputs {
   return parseInputs(new InputReader((n) => values[n] ?? ''), {
     workspace: WORKSPACE,
+    env: {},
     readFile: (p) => files[p],
   });
 }

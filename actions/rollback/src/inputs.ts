@@ -2,6 +2,7 @@
 import type { InputReader } from '@switchyard/kit';
 import { readCredentials, type Credentials } from '@switchyard/image';
 import {
+  type ActionContext,
   containerSecrets,
   loadEnvironment,
   parseEnvironmentName,
@@ -21,13 +22,7 @@ export interface RollbackInputs {
   readonly secrets: Readonly<Record<string, string>>;
 }
 
-export interface InputContext {
-  readonly workspace: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly readFile?: (path: string) => string | undefined;
-}
-
-export function parseInputs(r: InputReader, ctx: InputContext): RollbackInputs {
+export function parseInputs(r: InputReader, ctx: ActionContext): RollbackInputs {
   const environment = parseEnvironmentName(
     'environment',
     r.required('environment', 'Name the config file section to roll back, e.g. production'),

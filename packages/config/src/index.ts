@@ -5,6 +5,7 @@ export {
   loadConfig,
   loadEnvironment,
   readIfExists,
+  type ActionContext,
   type EnvironmentSource,
   type LoadOptions,
 } from './load.js';

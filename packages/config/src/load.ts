@@ -48,6 +48,16 @@ export function readIfExists(path: string): string | undefined {
   }
 }
 
+/** What an action's input parser is given besides its inputs (the same for every action reading the config). */
+export interface ActionContext {
+  /** Relative config paths are read from here. */
+  readonly workspace: string;
+  /** The step's environment: secrets named in the config file may come from it. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads a file; undefined when it does not exist. */
+  readonly readFile?: (path: string) => string | undefined;
+}
+
 /** Where and how an action reads its config file. */
 export interface EnvironmentSource {
   /** The `config` input as given ('' = the default file, which may be missing). */
