@@ -3,17 +3,11 @@
  * that can't be pulled, an unreachable daemon, a rejected proxy config, two deploys at once, a
  * stale lock, and a runner killed mid-deploy. In every case the live color keeps answering.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CRASH_LINE, pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { containers, deployFixture, get, watch, type DeployFixture } from '../support/deploy.js';
 import type { ActionRun } from '../support/runner.js';
-import { docker, testbed } from '../support/testbed.js';
+import { docker, pushPrivate, testbed } from '../support/testbed.js';
 
-const run = promisify(execFile);
 const tb = testbed();
 let v1: PushedApp;
 let v2: PushedApp;
@@ -99,21 +93,8 @@ describe('images, daemon and proxy config', () => {
   test('a private registry: denied without credentials, pulled with them (masked)', async () => {
     const f = await liveV1();
     const auth = tb.authRegistry;
-    const cfg = mkdtempSync(join(tmpdir(), 'switchyard-e2e-cfg-'));
     const ref = `${auth.host}/switchyard-e2e/private:2.0.0`;
-    try {
-      const env = { ...process.env, DOCKER_CONFIG: cfg };
-      const login = execFile('docker', ['login', auth.host, '-u', auth.user, '--password-stdin'], {
-        env,
-      });
-      login.stdin?.end(auth.password);
-      await new Promise((res) => login.on('close', res));
-      await docker('tag', v2.ref, ref);
-      await run('docker', ['push', ref], { env });
-      await docker('image', 'rm', ref);
-    } finally {
-      rmSync(cfg, { recursive: true, force: true });
-    }
+    await pushPrivate(v2.ref, ref);
     const denied = await f.run({ image: ref });
     expect(denied.exitCode).toBe(1);
     expect(denied.log).toMatch(

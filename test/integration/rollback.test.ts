@@ -7,14 +7,7 @@ import { pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { containers, deployFixture, get, type DeployFixture } from '../support/deploy.js';
 import { socketErrorTotal, startLoad } from '../support/load.js';
 import { runAction, type ActionRun, type RunOptions } from '../support/runner.js';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { docker, testbed } from '../support/testbed.js';
-
-const run = promisify(execFile);
+import { docker, pushPrivate, testbed } from '../support/testbed.js';
 
 let v1: PushedApp;
 let v2: PushedApp;
@@ -260,42 +253,27 @@ describe('rollback', () => {
     const f = await fixture();
     const auth = testbed().authRegistry;
     const ref = `${auth.host}/switchyard-e2e/rollback-private:1.0.0`;
-    const cfg = mkdtempSync(join(tmpdir(), 'switchyard-e2e-cfg-'));
-    try {
-      const env = { ...process.env, DOCKER_CONFIG: cfg };
-      const login = execFile('docker', ['login', auth.host, '-u', auth.user, '--password-stdin'], {
-        env,
-      });
-      login.stdin?.end(auth.password);
-      await new Promise((res) => login.on('close', res));
-      await docker('tag', v1.ref, ref);
-      await run('docker', ['push', ref], { env });
-      await docker('image', 'rm', ref);
-      // Deploy it with the credentials (deploy-bluegreen logs in the same way), then v2 over it.
-      expectOk(
-        await f.run(
-          { image: ref, 'registry-username': auth.user, 'registry-password': auth.password },
-          { secrets: [auth.password] },
-        ),
-      );
-      expectOk(await f.run({ image: v2.ref }));
-      // Retired and gone from the host: only the registry has it now.
-      expectOk(await f.run({ action: 'retire', force: 'true' }));
-      await docker('rm', '-f', `${f.app}-staging-blue`);
-      const id = (
-        await docker('image', 'inspect', '--format', '{{.Id}}', ref).catch(() => '')
-      ).trim();
-      const tags = (
-        await docker('image', 'inspect', '--format', '{{join .RepoDigests " "}}', ref).catch(
-          () => '',
-        )
-      ).trim();
-      for (const name of [ref, ...tags.split(' ').filter(Boolean)])
-        await docker('image', 'rm', name).catch(() => '');
-      expect(id).not.toBe('');
-    } finally {
-      rmSync(cfg, { recursive: true, force: true });
-    }
+    await pushPrivate(v1.ref, ref);
+    // Deploy it with the credentials (deploy-bluegreen logs in the same way), then v2 over it.
+    expectOk(
+      await f.run(
+        { image: ref, 'registry-username': auth.user, 'registry-password': auth.password },
+        { secrets: [auth.password] },
+      ),
+    );
+    expectOk(await f.run({ image: v2.ref }));
+    // Retired and gone from the host: only the registry has it now.
+    expectOk(await f.run({ action: 'retire', force: 'true' }));
+    await docker('rm', '-f', `${f.app}-staging-blue`);
+    const id = (
+      await docker('image', 'inspect', '--format', '{{.Id}}', ref).catch(() => '')
+    ).trim();
+    const tags = (
+      await docker('image', 'inspect', '--format', '{{join .RepoDigests " "}}', ref).catch(() => '')
+    ).trim();
+    for (const name of [ref, ...tags.split(' ').filter(Boolean)])
+      await docker('image', 'rm', name).catch(() => '');
+    expect(id).not.toBe('');
     const r = await rollback(
       f,
       { 'registry-username': auth.user, 'registry-password': auth.password },

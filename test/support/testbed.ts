@@ -3,8 +3,10 @@
  * failure, never a silent skip (DESIGN.md §5).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -93,6 +95,29 @@ export function freePort(): Promise<number> {
 export async function docker(...args: string[]): Promise<string> {
   const { stdout } = await run('docker', args, { maxBuffer: 16 * 1024 * 1024 });
   return stdout.trim();
+}
+
+/**
+ * Puts local image `source` into the testbed's auth registry as `ref` (logged in through a private
+ * docker config, removed afterwards) and removes the `ref` tag from the host, so only the
+ * registry has it under that name.
+ */
+export async function pushPrivate(source: string, ref: string): Promise<void> {
+  const auth = testbed().authRegistry;
+  const cfg = mkdtempSync(join(tmpdir(), 'switchyard-e2e-cfg-'));
+  try {
+    const env = { ...process.env, DOCKER_CONFIG: cfg };
+    const login = execFile('docker', ['login', auth.host, '-u', auth.user, '--password-stdin'], {
+      env,
+    });
+    login.stdin?.end(auth.password);
+    await new Promise((res) => login.on('close', res));
+    await docker('tag', source, ref);
+    await run('docker', ['push', ref], { env });
+    await docker('image', 'rm', ref);
+  } finally {
+    rmSync(cfg, { recursive: true, force: true });
+  }
 }
 
 /** Options for {@link AppContainer.start}; each has a default. */
