@@ -31,6 +31,7 @@ export default {
       testMatch: [
         '<rootDir>/packages/*/test/**/*.test.ts',
         '<rootDir>/actions/*/test/**/*.test.ts',
+        '<rootDir>/cli/test/**/*.test.ts',
         '<rootDir>/examples/*/test/**/*.test.ts',
       ],
     },

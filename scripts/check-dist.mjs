@@ -21,7 +21,20 @@ if (status.trim() !== '') {
   console.error(`dist/ is stale: rebuild with "npm run build" and commit the result.\n${status}`);
   process.exit(1);
 }
+// The CLI bundle must start under Node 24 and list every command.
+const cli = spawnSync(NODE24, [join(root, 'dist/cli/index.js'), '--help'], {
+  encoding: 'utf8',
+  env: { PATH: process.env.PATH },
+  timeout: 30_000,
+});
+if (cli.status !== 0 || !cli.stdout.includes('rollback')) {
+  console.error(
+    `dist/cli/index.js --help did not run under Node 24 (exit ${cli.status}):\n${cli.stdout}\n${cli.stderr}`,
+  );
+  process.exit(1);
+}
 for (const name of readdirSync(join(root, 'dist'))) {
+  if (name === 'cli') continue;
   // With no inputs every action must fail cleanly with an input error, not crash while loading.
   const r = spawnSync(NODE24, [join(root, 'dist', name, 'index.js')], {
     encoding: 'utf8',

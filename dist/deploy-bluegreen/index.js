@@ -5,25 +5,23 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8300);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9498);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 8300:
+/***/ 9498:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  iW: () => (/* binding */ main)
+  i: () => (/* binding */ main)
 });
-
-// UNUSED EXPORTS: AUTH_STATE, LOCK_STATE
 
 ;// CONCATENATED MODULE: ./packages/kit/src/errors.ts
 /**
@@ -407,6 +405,24 @@ async function retry_retry(fn, opts, clock) {
     throw outcome.result.error;
 }
 
+;// CONCATENATED MODULE: ./packages/kit/src/io.ts
+/** The action's side of the runner protocol, as a small interface (STYLE.md §4). */
+/** Logs a progress line: in place where the logger can, else as info. */
+function io_logProgress(log, message) {
+    if (log.progress)
+        log.progress(message);
+    else
+        log.info(message);
+}
+/** Serialises an output value the way every switchyard action does. */
+function outputText(value) {
+    return typeof value === 'string'
+        ? value
+        : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value);
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./packages/kit/src/exec.ts
@@ -576,7 +592,7 @@ function cell(value) {
 function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-class Summary {
+class summary_Summary {
     parts = [];
     heading(text, level = 2) {
         this.parts.push(`${'#'.repeat(level)} ${text}`);
@@ -636,8 +652,448 @@ async function runAction(action, io, body) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/kit/src/terminal.ts
+/**
+ * Job-summary markdown for a terminal (pure: text in, text out). Covers what our summaries contain:
+ * headings, pipe tables, `<details>`, fenced code (Mermaid charts are omitted), lists, quotes,
+ * `**bold**`, `code`, links, inline HTML and entities. Anything else passes through as text.
+ */
+const sgr = (open, close) => (s) => s ? `\u001b[${open}m${s}\u001b[${close}m` : s;
+/** ANSI styling helpers that are the identity when `color` is false. */
+function styler(color) {
+    const id = (s) => s;
+    if (!color)
+        return { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
+    return {
+        bold: sgr(1, 22),
+        dim: sgr(2, 22),
+        red: sgr(31, 39),
+        green: sgr(32, 39),
+        yellow: sgr(33, 39),
+        cyan: sgr(36, 39),
+    };
+}
+// CSI (colours, cursor) and OSC (titles, hyperlinks) sequences.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+// Controls (but tab and newline), C1 controls and bidi overrides: untrusted text must not drive the terminal.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/* eslint-disable no-control-regex -- the escape codes we write ourselves */
+const SGR = /\u001b\[([0-9;]*)m/g;
+const SGR_PIECES = /(\u001b\[[0-9;]*m)/;
+/** Runs of spaces, and words (runs of anything else, styles included). */
+const TOKENS = /( +)|((?:\u001b\[[0-9;]*m|[^ ])+)/g;
+/* eslint-enable no-control-regex */
+const RESET = '\u001b[0m';
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// prettier-ignore
+const WIDE = (/* unused pure expression or super */ null && ([
+    [0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff],
+    [0xa000, 0xa4cf], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60],
+    [0xffe0, 0xffe6], [0x20000, 0x3fffd],
+]));
+const stripAnsi = (s) => s.replace(ANSI, '');
+function graphemeWidth(g) {
+    // Emoji: presentation by default (✅ ❌) or asked for with VS16 (⚠️), and keycaps.
+    if (/\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\u20E3/u.test(g))
+        return 2;
+    if (/^[\p{Cc}\p{Cf}\p{Mn}\p{Me}]/u.test(g))
+        return 0;
+    const cp = g.codePointAt(0) ?? 0;
+    return WIDE.some(([lo, hi]) => cp >= lo && cp <= hi) ? 2 : 1;
+}
+/**
+ * Columns a string takes in a terminal: ANSI escapes count 0, East Asian wide characters and emoji
+ * (✅, ❌, ⚠️ with its variation selector) count 2, combining marks 0.
+ */
+function visibleWidth(s) {
+    const text = stripAnsi(s);
+    if (/^[\x20-\x7e]*$/.test(text))
+        return text.length;
+    let width = 0;
+    for (const { segment } of segmenter.segment(text))
+        width += graphemeWidth(segment);
+    return width;
+}
+/** Updates the open SGR codes after `text` (ours close with 22 and 39; 0 resets). */
+function track(active, text) {
+    for (const m of text.matchAll(SGR)) {
+        const code = Number(m[1] || 0);
+        const closes = code === 22 ? [1, 2] : code === 39 ? [31, 32, 33, 36] : [];
+        if (code === 0)
+            active.length = 0;
+        else if (closes.length) {
+            const kept = active.filter((a) => !closes.some((c) => a === `\u001b[${c}m`));
+            active.splice(0, active.length, ...kept);
+        }
+        else
+            active.push(m[0]);
+    }
+}
+/**
+ * Breaks one line into lines of at most `width` columns at spaces. A word wider than that overflows,
+ * or with `hard` is cut, after `/ : @ , = & ? -` where it can. Styles open at a break are closed and
+ * reopened on the next line.
+ */
+function wrapLine(s, width, hard) {
+    if (visibleWidth(s) <= width)
+        return [s];
+    const lines = [];
+    const active = [];
+    let line = '';
+    let used = 0;
+    let spaces = '';
+    const add = (text, w) => {
+        line += text;
+        used += w;
+        track(active, text);
+    };
+    const breakLine = () => {
+        lines.push(active.length ? line + RESET : line);
+        line = active.join('');
+        used = 0;
+    };
+    for (const [, gap, word = ''] of s.matchAll(TOKENS)) {
+        if (gap !== undefined) {
+            if (used > 0)
+                spaces += gap;
+            continue;
+        }
+        const w = visibleWidth(word);
+        if (w > 0 && used > 0 && used + spaces.length + w > width)
+            breakLine();
+        else if (w > 0)
+            add(spaces, spaces.length);
+        if (w > 0)
+            spaces = '';
+        if (!hard || used + w <= width) {
+            add(word, w);
+            continue;
+        }
+        // Too long: break after URL and path punctuation where possible, else between characters.
+        for (const part of word.split(/(?<=[/:@,=&?-])/)) {
+            const pw = visibleWidth(part);
+            if (used > 0 && used + pw > width && pw <= width)
+                breakLine();
+            if (used + pw <= width)
+                add(part, pw);
+            else
+                for (const piece of part.split(SGR_PIECES)) {
+                    if (piece.startsWith('\u001b'))
+                        add(piece, 0);
+                    else
+                        for (const { segment } of segmenter.segment(piece)) {
+                            const gw = graphemeWidth(segment);
+                            if (used > 0 && used + gw > width)
+                                breakLine();
+                            add(segment, gw);
+                        }
+                }
+        }
+    }
+    lines.push(line);
+    return lines;
+}
+/** `wrapLine` for each line of `s`; a style open across a newline is carried to the next line. */
+function wrap(s, width, hard) {
+    const active = [];
+    return s.split('\n').flatMap((piece) => {
+        const lines = wrapLine(active.join('') + piece, width, hard);
+        track(active, piece);
+        if (active.length)
+            lines[lines.length - 1] += RESET;
+        return lines;
+    });
+}
+// prettier-ignore
+const ENTITIES = {
+    amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—',
+    hellip: '…', rarr: '→', larr: '←', middot: '·', times: '×', copy: '©', check: '✓',
+};
+function decodeEntity(name) {
+    if (!name.startsWith('#'))
+        return ENTITIES[name];
+    const cp = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
+    return cp > 0x10ffff ? '\uFFFD' : String.fromCodePoint(cp).replace(UNSAFE, '');
+}
+const decodeEntities = (s) => s.replace(/&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/g, (all, name) => decodeEntity(name) ?? all);
+const STATUS = /^(?:(✅|❌|⚠\uFE0F?)\s*)?(passed|pass|ok|failed|fail|critical|warning)?$/iu;
+/** The colour of a status: an emoji alone, a status word alone, or an emoji and one status word. */
+function statusColor(plain, st) {
+    const m = STATUS.exec(plain.trim());
+    if (!m || !(m[1] ?? m[2]))
+        return undefined;
+    const key = m[1] ?? m[2]?.toLowerCase() ?? '';
+    if (/^(✅|passed|pass|ok)$/.test(key))
+        return st.green;
+    if (/^(❌|failed|fail|critical)$/.test(key))
+        return st.red;
+    return st.yellow;
+}
+// Inline syntax, each tried where it starts (sticky).
+const INLINE = [
+    [/\\([!-/:-@[-`{-~])/y, (m) => m[1] ?? ''],
+    [
+        /(`+)([\s\S]*?[^`])\1(?!`)/y,
+        // Entities are decoded in code too: cell() escapes `<` after the author wrote the span.
+        (m, st) => st.cyan(decodeEntities((m[2] ?? '').replace(/\n/g, ' ').replace(/^ (.*) $/, '$1'))),
+    ],
+    [/\*\*(?=\S)([\s\S]*?\S)\*\*/y, (m, st) => strong(m[1] ?? '', st)],
+    [
+        /(?<![\p{L}\p{N}_])__(?=\S)([\s\S]*?\S)__(?![\p{L}\p{N}_])/uy,
+        (m, st) => strong(m[1] ?? '', st),
+    ],
+    [
+        /!?\[((?:\\.|[^\]\\])*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/y,
+        (m, st) => {
+            const text = inline(m[1] ?? '', st);
+            const url = decodeEntities(m[2] ?? '');
+            return stripAnsi(text) === url || !text ? url : `${text} (${url})`;
+        },
+    ],
+    [/<((?:https?|mailto):[^<>\s]+)>/y, (m) => decodeEntities(m[1] ?? '')],
+    [/<br\s*\/?>/iy, () => '\n'],
+    [/<!--[\s\S]*?-->|<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/y, () => ''],
+    [/&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/y, (m) => decodeEntities(m[0])],
+    [/(?<![\p{L}\p{N}_])_(?=\S)([^_]*?\S)_(?![\p{L}\p{N}_])/uy, (m, st) => inline(m[1] ?? '', st)],
+    [/(?<!\*)\*(?=[^\s*])([^*]*?[^\s*])\*(?!\*)/y, (m, st) => inline(m[1] ?? '', st)],
+    [/✅/y, (m, st) => st.green(m[0])],
+    [/❌/y, (m, st) => st.red(m[0])],
+    [/⚠\uFE0F?/y, (m, st) => st.yellow(m[0])],
+];
+/** Bold; a status word alone (`**passed**`) is coloured too. */
+function strong(text, st) {
+    const inner = inline(text, st);
+    const plain = stripAnsi(inner);
+    return st.bold(statusColor(plain, st)?.(plain) ?? inner);
+}
+/** Renders inline markdown to styled text; `<br>` becomes a newline. */
+function inline(text, st) {
+    let out = '';
+    let i = 0;
+    scan: while (i < text.length) {
+        if (/[\\`*_[!<&✅❌⚠]/.test(text[i] ?? '')) {
+            for (const [re, render] of INLINE) {
+                re.lastIndex = i;
+                const m = re.exec(text);
+                if (!m)
+                    continue;
+                out += render(m, st);
+                i += m[0].length;
+                continue scan;
+            }
+        }
+        out += text[i] ?? '';
+        i++;
+    }
+    return out;
+}
+/** Cells of a table row, split at pipes that are not escaped; `\|` becomes `|`. */
+function splitRow(line) {
+    const cells = [];
+    let cur = '';
+    const s = line.trim().replace(/^\|/, '');
+    for (let i = 0; i < s.length; i++) {
+        const c = s[i] ?? '';
+        if (c === '\\' && s[i + 1] === '|')
+            cur += s[++i];
+        else if (c === '\\')
+            cur += c + (s[++i] ?? '');
+        else if (c === '|') {
+            cells.push(cur.trim());
+            cur = '';
+        }
+        else
+            cur += c;
+    }
+    if (cur.trim() || !s.endsWith('|'))
+        cells.push(cur.trim());
+    return cells;
+}
+const isSeparator = (line) => line !== undefined && line.includes('-') && splitRow(line).every((c) => /^:?-+:?$/.test(c));
+const isTableStart = (line, next) => line.trimStart().startsWith('|') && isSeparator(next);
+/** Smallest width a table column is shrunk to. */
+const MIN_COLUMN = 6;
+/** Fits column widths into `available`: the widest columns are capped first (water-filling). */
+function fitColumns(natural, available) {
+    const total = (cap) => natural.reduce((a, w) => a + Math.min(w, cap), 0);
+    let cap = Math.max(0, ...natural);
+    while (cap > MIN_COLUMN && total(cap) > available)
+        cap--;
+    let spare = available - total(cap);
+    return natural.map((w) => (w > cap && spare-- > 0 ? cap + 1 : Math.min(w, cap)));
+}
+function pad(s, width, align) {
+    const gap = Math.max(0, width - visibleWidth(s));
+    if (align === 'right')
+        return ' '.repeat(gap) + s;
+    if (align === 'center')
+        return ' '.repeat(gap >> 1) + s + ' '.repeat(gap - (gap >> 1));
+    return s + ' '.repeat(gap);
+}
+/**
+ * A pipe table as aligned columns, two spaces apart, with a `─` rule under the header. A header of
+ * only empty or `–` cells (a key/value table) is left out. Too wide: the widest columns wrap.
+ */
+function renderTable(lines, st, width) {
+    const [head = '', sep = '', ...body] = lines;
+    const header = splitRow(head);
+    const aligns = splitRow(sep).map((c) => c.startsWith(':') && c.endsWith(':') ? 'center' : c.endsWith(':') ? 'right' : 'left');
+    const headless = header.every((c) => c === '' || c === '–');
+    const rows = (headless ? [] : [header]).concat(body.map(splitRow));
+    const cells = rows.map((row, r) => header.map((_, c) => {
+        const source = row[c] ?? '';
+        // cell('') writes `–`: an empty header cell stays empty.
+        const text = inline(r === 0 && !headless && source === '–' ? '' : source, st);
+        const plain = stripAnsi(text);
+        const styled = statusColor(plain, st)?.(plain) ?? text;
+        return r === 0 && !headless ? st.bold(styled) : styled;
+    }));
+    const natural = header.map((_, c) => Math.max(0, ...cells.flatMap((row) => (row[c] ?? '').split('\n').map(visibleWidth))));
+    const widths = fitColumns(natural, width - 2 * (header.length - 1));
+    const out = [];
+    cells.forEach((row, r) => {
+        const wrapped = row.map((text, c) => wrap(text, widths[c] ?? 0, true));
+        const height = Math.max(...wrapped.map((w) => w.length));
+        for (let h = 0; h < height; h++)
+            out.push(wrapped.map((w, c) => pad(w[h] ?? '', widths[c] ?? 0, aligns[c] ?? 'left')).join('  '));
+        if (r === 0 && !headless)
+            out.push(st.dim(widths.map((w) => '─'.repeat(w)).join('  ')));
+    });
+    return out;
+}
+const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)/;
+const HEADING = /^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$/;
+const RULE = /^ {0,3}([-*_])(?:\s*\1){2,}\s*$/;
+const LIST = /^( *)([-*+]|\d{1,9}[.)])\s+(.*)$/;
+const QUOTE = /^ {0,3}>\s?(.*)$/;
+const DETAILS = /^\s*<\/?(details|summary)\b[^>]*>/i;
+const startsBlock = (line, next) => [FENCE, HEADING, RULE, LIST, QUOTE, DETAILS].some((re) => re.test(line)) ||
+    isTableStart(line, next);
+/** Wraps inline text after `prefix`, continuation lines indented to match. */
+function hanging(prefix, text, ctx) {
+    const indent = ' '.repeat(visibleWidth(prefix));
+    const room = Math.max(10, ctx.width - indent.length);
+    return wrap(inline(text, ctx.st), room, false).map((l, i) => (i ? indent : prefix) + l);
+}
+/** Joins the source lines of a paragraph or list item; hard breaks (`\` or two spaces) stay. */
+const joinLines = (lines) => lines
+    .map((l, i) => (i === lines.length - 1 ? l.trim() : l.trimStart()))
+    .map((l, i, all) => i === all.length - 1
+    ? l
+    : /(\\|\s{2,})$/.test(l)
+        ? `${l.replace(/(\\|\s+)$/, '')}<br>`
+        : `${l.trimEnd()} `)
+    .join('');
+/** Renders block markdown: blocks separated by one blank line. */
+function renderBlocks(source, ctx) {
+    const lines = [...source];
+    const blocks = [];
+    const { st, width } = ctx;
+    let i = 0;
+    const take = (ok) => {
+        const taken = [];
+        while (i < lines.length && ok(lines[i] ?? ''))
+            taken.push(lines[i++] ?? '');
+        return taken;
+    };
+    while (i < lines.length) {
+        const line = lines[i] ?? '';
+        let m;
+        if (!line.trim())
+            i++;
+        else if ((m = FENCE.exec(line))) {
+            const [, fence = '```', lang = ''] = m;
+            const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
+            i++;
+            const body = take((l) => !close.test(l));
+            i++;
+            const title = /^\s*title\s+"?([^"\n]*)"?/m.exec(body.join('\n'))?.[1]?.trim();
+            blocks.push(lang.toLowerCase() === 'mermaid'
+                ? [st.dim(`(chart omitted in the terminal${title ? `: ${title}` : ''})`)]
+                : body.map((l) => (l.trim() ? `  ${l}` : '')));
+        }
+        else if (DETAILS.test(line)) {
+            const title = /<summary>([\s\S]*?)<\/summary>/i.exec(line)?.[1];
+            if (title !== undefined)
+                blocks.push([`▸ ${st.bold(inline(title.trim(), st))}`]);
+            const rest = line.replace(/<summary>[\s\S]*?<\/summary>|<\/?(details|summary)\b[^>]*>/gi, '');
+            lines[i] = rest.trim() ? rest : '';
+        }
+        else if ((m = HEADING.exec(line))) {
+            i++;
+            const text = st.bold(inline(m[2] ?? '', st));
+            const level = m[1]?.length ?? 1;
+            const rule = (level === 1 ? '═' : '─').repeat(Math.min(width, visibleWidth(text)));
+            blocks.push(level <= 2 ? [text, rule] : [text]);
+        }
+        else if (RULE.test(line)) {
+            i++;
+            blocks.push([st.dim('─'.repeat(Math.min(width, 40)))]);
+        }
+        else if (isTableStart(line, lines[i + 1])) {
+            const table = [line, lines[i + 1] ?? ''];
+            i += 2;
+            table.push(...take((l) => l.trimStart().startsWith('|')));
+            blocks.push(renderTable(table, st, width));
+        }
+        else if (QUOTE.test(line)) {
+            const inner = take((l) => QUOTE.test(l)).map((l) => QUOTE.exec(l)?.[1] ?? '');
+            const body = renderBlocks(inner, { st, width: Math.max(10, width - 2) });
+            blocks.push(body.map((l) => st.dim('│') + (l ? ` ${l}` : '')));
+        }
+        else if (LIST.test(line)) {
+            const items = [];
+            take((l) => {
+                if (LIST.test(l))
+                    return items.push([l]) > 0;
+                if (!l.trim() || startsBlock(l, undefined))
+                    return false;
+                return (items.at(-1)?.push(l) ?? 0) > 0;
+            });
+            blocks.push(items.flatMap(([first = '', ...more]) => {
+                const [, indent = '', marker = '-', text = ''] = LIST.exec(first) ?? [];
+                const bullet = /\d/.test(marker) ? marker : '•';
+                return hanging(`${indent}${bullet} `, joinLines([text, ...more]), ctx);
+            }));
+        }
+        else {
+            const para = [line];
+            i++;
+            para.push(...take((l) => !!l.trim() && !startsBlock(l, lines[i + 1])));
+            const text = inline(joinLines(para), st);
+            if (stripAnsi(text).trim())
+                blocks.push(wrap(text, width, false));
+        }
+    }
+    return blocks.flatMap((b, k) => (k ? ['', ...b] : b));
+}
+/** Expands tabs to 8-column stops, so widths are known. */
+function expandTabs(line) {
+    if (!line.includes('\t'))
+        return line;
+    let out = '';
+    for (const part of line.split(/(\t)/))
+        out += part === '\t' ? ' '.repeat(8 - (visibleWidth(out) % 8)) : part;
+    return out;
+}
+/**
+ * Renders job-summary markdown (what `Summary` builds) for a terminal. Tables become aligned
+ * columns; when a table is wider than `width`, its widest columns are wrapped (never truncated, so
+ * digests and URLs stay whole). Control characters in the text are removed, so an untrusted value
+ * cannot send escape codes; with `color: false` the output has none at all.
+ */
+function renderTerminal(markdown, style) {
+    const ctx = { st: styler(style.color), width: Math.max(20, style.width ?? 100) };
+    const lines = markdown.replace(/\r\n?/g, '\n').replace(UNSAFE, '').split('\n').map(expandTabs);
+    const out = renderBlocks(lines, ctx);
+    return out.length ? `${out.join('\n')}\n` : '';
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
 /** @switchyard/kit: the pieces every action shares. See README.md. */
+
 
 
 
@@ -658,17 +1114,6 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./packages/kit/src/io.ts
-/** The action's side of the runner protocol, as a small interface (STYLE.md §4). */
-/** Serialises an output value the way every switchyard action does. */
-function outputText(value) {
-    return typeof value === 'string'
-        ? value
-        : typeof value === 'object'
-            ? JSON.stringify(value)
-            : String(value);
-}
-
 ;// CONCATENATED MODULE: ./packages/kit/src/secrets.ts
 /**
  * Secret masking. Every secret value is registered once; {@link Secrets.mask} replaces it in any text
@@ -1691,7 +2136,7 @@ async function ready_waitReady(target, color, health, timeoutMs, deps) {
                 reason: `not ready after ${duration_formatDuration(timeoutMs)} (ready-timeout): ${why}`,
             };
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
-            log.info(`waiting for ${color}: ${why} (${duration_formatDuration(now - start)} of ${duration_formatDuration(timeoutMs)})`);
+            io_logProgress(log, `waiting for ${color}: ${why} (${duration_formatDuration(now - start)} of ${duration_formatDuration(timeoutMs)})`);
             lastProgress = now;
         }
         await clock.sleep(Math.min(health.intervalMs, deadline - now));
@@ -2458,17 +2903,17 @@ function sanitizeTag(raw) {
         .replace(/^[.-]+/, '')
         .slice(0, MAX_TAG_LENGTH);
 }
-const pad = (n, w = 2) => String(n).padStart(w, '0');
+const tags_pad = (n, w = 2) => String(n).padStart(w, '0');
 /** Formats a date in UTC with the tokens YYYY, YY, MM, DD, HH, mm, ss. */
 function formatDate(date, format) {
     const parts = {
         YYYY: String(date.getUTCFullYear()),
-        YY: pad(date.getUTCFullYear() % 100),
-        MM: pad(date.getUTCMonth() + 1),
-        DD: pad(date.getUTCDate()),
-        HH: pad(date.getUTCHours()),
-        mm: pad(date.getUTCMinutes()),
-        ss: pad(date.getUTCSeconds()),
+        YY: tags_pad(date.getUTCFullYear() % 100),
+        MM: tags_pad(date.getUTCMonth() + 1),
+        DD: tags_pad(date.getUTCDate()),
+        HH: tags_pad(date.getUTCHours()),
+        mm: tags_pad(date.getUTCMinutes()),
+        ss: tags_pad(date.getUTCSeconds()),
     };
     return format.replace(/YYYY|YY|MM|DD|HH|mm|ss/g, (t) => parts[t] ?? t);
 }
@@ -4700,7 +5145,7 @@ function colorRows(s) {
  * `title` names the action (`deploy-bluegreen`, `rollback`).
  */
 function renderSummary(r, app, environment, opts = {}) {
-    const s = new Summary().heading(`${opts.title ?? 'deploy-bluegreen'}: ${app} (${environment})`);
+    const s = new summary_Summary().heading(`${opts.title ?? 'deploy-bluegreen'}: ${app} (${environment})`);
     s.paragraph(r.message);
     if (r.plan)
         s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
@@ -4767,8 +5212,114 @@ function lockHolder(env) {
     return { deployId: `local:${user}@${(0,external_node_os_namespaceObject.hostname)()}`, actor: user, token: (0,external_node_crypto_namespaceObject.randomUUID)() };
 }
 
+;// CONCATENATED MODULE: ./packages/targets/src/overview.ts
+/**
+ * The operator's view of every environment of an app (the CLI's `status`), pure: target states in,
+ * one record per environment and its markdown out.
+ */
+
+
+/** The overview of one environment from its target state; `historyCount` newest entries. */
+function overview(environment, app, url, s, historyCount = 10) {
+    const live = liveStatus(s);
+    const prev = s.previous ? s.colors[s.previous] : undefined;
+    // The record keeps history newest first. The entry that made the live color live: the newest on it.
+    const made = s.history.find((h) => h.color === s.live);
+    const pendingColor = s.pending ? s.colors[s.pending.color] : undefined;
+    return {
+        environment,
+        app,
+        url,
+        deployed: s.exists && (s.live !== null || s.history.length > 0),
+        live: s.live,
+        ...(live && {
+            image: live.image,
+            digest: live.digest,
+            version: live.version,
+            deployedBy: made?.actor ?? live.actor,
+            deployId: made?.deployId ?? live.deployId,
+            health: live.health === 'none' ? live.state : live.health,
+        }),
+        ...((s.switchedAt ?? made?.at) !== undefined && { since: s.switchedAt ?? made?.at }),
+        previous: s.previous,
+        ...(prev && { previousVersion: prev.version }),
+        ...(s.previous && { previousState: prev?.running ? 'warm' : 'retired' }),
+        ...(prev?.running && s.retireAfter !== undefined && { warmUntil: s.retireAfter }),
+        ...(s.pending && {
+            pending: {
+                color: s.pending.color,
+                ...(pendingColor && { version: pendingColor.version }),
+            },
+        }),
+        history: s.history.slice(0, historyCount),
+        notes: s.notes,
+    };
+}
+/** An environment whose target could not be read. */
+function unreadable(environment, app, url, error) {
+    return {
+        environment,
+        app,
+        url,
+        deployed: false,
+        live: null,
+        previous: null,
+        history: [],
+        notes: [],
+        error,
+    };
+}
+/** The markdown of `status`: one row per environment, then each environment's recent history. */
+function renderOverview(list) {
+    const app = [...new Set(list.map((e) => e.app))].join(', ');
+    const s = new Summary().heading(`status: ${app}`);
+    s.table(['environment', 'live', 'version', 'digest', 'since', 'deployed by', 'previous', 'url'], list.map((e) => [
+        e.environment,
+        e.error ? `❌ unreadable` : e.live ? `${e.live} (${e.health ?? '?'})` : 'nothing live',
+        e.version,
+        e.digest && shortDigest(e.digest),
+        e.since && shortTime(e.since),
+        e.deployedBy,
+        previousText(e),
+        e.url,
+    ]));
+    for (const e of list) {
+        if (e.error) {
+            s.paragraph(`**${e.environment}**: ${e.error}`);
+            continue;
+        }
+        if (e.pending)
+            s.paragraph(`**${e.environment}**: ${e.pending.color} (${e.pending.version ?? '?'}) is waiting for promote`);
+        e.notes.forEach((n) => s.paragraph(`> ${e.environment}: ${n}`));
+        if (!e.history.length)
+            continue;
+        s.heading(`${e.environment}: last ${e.history.length} deploys and rollbacks`, 3).table(['at', 'action', 'color', 'version', 'by', 'reason'], e.history.map((h) => [
+            shortTime(h.at),
+            h.action,
+            h.color,
+            h.version,
+            h.actor,
+            h.reason ?? (h.action === 'rollback' ? '(no reason given)' : ''),
+        ]));
+    }
+    return s.toString();
+}
+/** `2026-11-22T08:27:28.442Z` → `2026-11-22 08:27:28Z`: narrow enough for a terminal table. */
+function shortTime(iso) {
+    return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+function previousText(e) {
+    if (!e.previous)
+        return '';
+    const v = e.previousVersion ? ` ${e.previousVersion}` : '';
+    if (e.previousState === 'warm')
+        return `${e.previous}${v}, warm${e.warmUntil ? ` until ${shortTime(e.warmUntil)}` : ''}`;
+    return `${e.previous}${v}, retired`;
+}
+
 ;// CONCATENATED MODULE: ./packages/targets/src/index.ts
 /** @switchyard/targets: where colors run (Target), the Docker target, and blue-green over them. See README.md. */
+
 
 
 
@@ -5805,7 +6356,7 @@ async function monitor(plan, deps) {
             }
         }
         decision = machine.observe(evaluation.readings);
-        log.info(progressLine(evaluation, active, plan.durationMs, decision));
+        logProgress(log, progressLine(evaluation, active, plan.durationMs, decision));
         if (decision || tick >= end)
             break;
     }
@@ -6701,9 +7252,8 @@ async function run(inputs, holder, deps) {
     }
 }
 
-;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/main.ts
-/** Composition root of deploy-bluegreen: real adapters → parseInputs → run → outputs and summary. */
-
+;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/step.ts
+/** The work of deploy-bluegreen over any front end (its main.ts on the runner, and the CLI): parseInputs → run → outputs and summary. */
 
 
 
@@ -6712,34 +7262,40 @@ async function run(inputs, holder, deps) {
 /** States read by the post step (src/post.ts). */
 const LOCK_STATE = 'lock';
 const AUTH_STATE = 'docker-config';
+const step = async (io, secrets, env) => {
+    secrets.add(io.getInput('registry-password'));
+    secrets.add(io.getInput('secrets'));
+    const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
+        workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+        env,
+    });
+    Object.values(inputs.secrets).forEach((v) => secrets.add(v));
+    const exec = new ProcessExec(io, secrets);
+    const result = await run(inputs, lockHolder(env), {
+        exec,
+        clock: systemClock,
+        http: nodeHttp,
+        log: io,
+        env,
+        onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
+        onAuthDir: (dir) => io.saveState(AUTH_STATE, dir),
+    });
+    for (const [name, value] of Object.entries(deployOutputs(result)))
+        io.setOutput(name, value);
+    io.info(result.message);
+    await io
+        .appendSummary(renderSummary(result, inputs.config.app, inputs.config.environment))
+        .catch((e) => io.warning(`could not write the job summary: ${String(e)}`));
+};
+
+;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/main.ts
+/** Composition root of deploy-bluegreen on the GitHub runner: the runner's IO around the shared step (step.ts). */
+
+
+
 async function main() {
     const { io, secrets } = actionsIO();
-    await runAction('deploy-bluegreen', io, async () => {
-        const env = process.env;
-        secrets.add(io.getInput('registry-password'));
-        secrets.add(io.getInput('secrets'));
-        const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
-            workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-            env,
-        });
-        Object.values(inputs.secrets).forEach((v) => secrets.add(v));
-        const exec = new ProcessExec(io, secrets);
-        const result = await run(inputs, lockHolder(env), {
-            exec,
-            clock: systemClock,
-            http: nodeHttp,
-            log: io,
-            env,
-            onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
-            onAuthDir: (dir) => io.saveState(AUTH_STATE, dir),
-        });
-        for (const [name, value] of Object.entries(deployOutputs(result)))
-            io.setOutput(name, value);
-        io.info(result.message);
-        await io
-            .appendSummary(renderSummary(result, inputs.config.app, inputs.config.environment))
-            .catch((e) => io.warning(`could not write the job summary: ${String(e)}`));
-    });
+    await runAction('deploy-bluegreen', io, () => step(io, secrets, process.env));
 }
 
 

@@ -1,40 +1,9 @@
-/** Composition root of deploy-bluegreen: real adapters → parseInputs → run → outputs and summary. */
-import { InputReader, ProcessExec, runAction, systemClock } from '@switchyard/kit';
+/** Composition root of deploy-bluegreen on the GitHub runner: the runner's IO around the shared step (step.ts). */
+import { runAction } from '@switchyard/kit';
 import { actionsIO } from '@switchyard/kit/actions';
-import { nodeHttp } from '@switchyard/probe';
-import { deployOutputs, lockHolder, renderSummary } from '@switchyard/targets';
-import { parseInputs } from './inputs.js';
-import { run } from './run.js';
-
-/** States read by the post step (src/post.ts). */
-export const LOCK_STATE = 'lock';
-export const AUTH_STATE = 'docker-config';
+import { step } from './step.js';
 
 export async function main(): Promise<void> {
   const { io, secrets } = actionsIO();
-  await runAction('deploy-bluegreen', io, async () => {
-    const env = process.env;
-    secrets.add(io.getInput('registry-password'));
-    secrets.add(io.getInput('secrets'));
-    const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
-      workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-      env,
-    });
-    Object.values(inputs.secrets).forEach((v) => secrets.add(v));
-    const exec = new ProcessExec(io, secrets);
-    const result = await run(inputs, lockHolder(env), {
-      exec,
-      clock: systemClock,
-      http: nodeHttp,
-      log: io,
-      env,
-      onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
-      onAuthDir: (dir) => io.saveState(AUTH_STATE, dir),
-    });
-    for (const [name, value] of Object.entries(deployOutputs(result))) io.setOutput(name, value);
-    io.info(result.message);
-    await io
-      .appendSummary(renderSummary(result, inputs.config.app, inputs.config.environment))
-      .catch((e: unknown) => io.warning(`could not write the job summary: ${String(e)}`));
-  });
+  await runAction('deploy-bluegreen', io, () => step(io, secrets, process.env));
 }

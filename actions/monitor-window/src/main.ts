@@ -1,46 +1,9 @@
-/** Composition root of monitor-window: real adapters → parseInputs → run → outputs and summary. */
-import { ActionError, InputReader, ProcessExec, runAction, systemClock } from '@switchyard/kit';
+/** Composition root of monitor-window on the GitHub runner: the runner's IO around the shared step (step.ts). */
+import { runAction } from '@switchyard/kit';
 import { actionsIO } from '@switchyard/kit/actions';
-import { nodeHttp } from '@switchyard/probe';
-import { lockHolder, openRuntimeSession } from '@switchyard/targets';
-import { parseInputs } from './inputs.js';
-import { outputs, renderSummary } from './report.js';
-import { run, stepFails } from './run.js';
+import { step } from './step.js';
 
 export async function main(): Promise<void> {
   const { io, secrets } = actionsIO();
-  await runAction('monitor-window', io, async () => {
-    for (const name of ['prometheus-token', 'prometheus-password', 'prometheus-headers'])
-      secrets.add(io.getInput(name));
-    secrets.add(io.getInput('secrets'));
-    const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
-      workspace: process.env.GITHUB_WORKSPACE ?? process.cwd(),
-      env: process.env,
-    });
-    inputs.secrets.forEach((v) => secrets.add(v));
-    Object.values(inputs.rollback?.containerSecrets ?? {}).forEach((v) => secrets.add(v));
-    const result = await run(inputs, {
-      exec: new ProcessExec(io, secrets),
-      clock: systemClock,
-      http: nodeHttp,
-      log: io,
-      group: (title, fn) => io.group(title, fn),
-      holder: lockHolder(process.env),
-      // Read by the shared post step (deploy-bluegreen's), which frees a lock a killed run left.
-      onLock: (handle) => io.saveState('lock', JSON.stringify(handle)),
-      runtimeSession: openRuntimeSession,
-    });
-    for (const [name, value] of Object.entries(outputs(result))) io.setOutput(name, value);
-    await io
-      .appendSummary(renderSummary(result))
-      .catch((e: unknown) => io.warning(`could not write the job summary: ${String(e)}`));
-    const { verdict, reason } = result.report;
-    const after = result.rollbackError
-      ? `; the automatic rollback failed: ${result.rollbackError}`
-      : result.rollback
-        ? `; ${result.rollback.message}`
-        : '';
-    if (stepFails(result)) throw new ActionError(`verdict ${verdict}: ${reason}${after}`);
-    io.info(`verdict ${verdict}: ${reason}${after}`);
-  });
+  await runAction('monitor-window', io, () => step(io, secrets, process.env));
 }

@@ -1,41 +1,9 @@
-/** Composition root of quality-gate: real adapters → parseInputs → qualityGate → outputs, annotations, summary. */
-import { ActionError, InputReader, ProcessExec, runAction, systemClock } from '@switchyard/kit';
+/** Composition root of quality-gate on the GitHub runner: the runner's IO around the shared step (step.ts). */
+import { runAction } from '@switchyard/kit';
 import { actionsIO } from '@switchyard/kit/actions';
-import { qualityGate, renderSummary } from '@switchyard/quality';
-import { parseInputs } from './inputs.js';
-import { outputs } from './outputs.js';
+import { step } from './step.js';
 
 export async function main(): Promise<void> {
   const { io, secrets } = actionsIO();
-  await runAction('quality-gate', io, async () => {
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const plan = parseInputs(new InputReader((n) => io.getInput(n)), workspace);
-    const report = await qualityGate(plan, {
-      exec: new ProcessExec(io, secrets),
-      clock: systemClock,
-      log: io,
-    });
-    for (const a of report.annotations) {
-      const props = {
-        title: a.title,
-        ...(a.file !== undefined && { file: a.file }),
-        ...(a.line !== undefined && { startLine: a.line }),
-        ...(a.column !== undefined && { startColumn: a.column }),
-      };
-      if (a.level === 'error') io.error(a.message, props);
-      else io.warning(a.message, props);
-    }
-    for (const [name, value] of Object.entries(outputs(report))) io.setOutput(name, value);
-    await io
-      .appendSummary(renderSummary(report))
-      .catch((e: unknown) => io.warning(`could not write the job summary: ${String(e)}`));
-    const failed = report.failed
-      .map((g) => `${g.name} (${g.measured}; threshold ${g.limit})`)
-      .join('; ');
-    const verdict = report.gates.length === 0 ? 'nothing was checked' : `failed: ${failed}`;
-    if (report.passed) io.info(`quality gate passed: ${report.gates.length} gates`);
-    else if (plan.mode === 'warn')
-      io.warning(`quality gate ${verdict} (mode: warn, so the step passes)`);
-    else throw new ActionError(`quality gate ${verdict}`);
-  });
+  await runAction('quality-gate', io, () => step(io, secrets, process.env));
 }

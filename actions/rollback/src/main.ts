@@ -1,58 +1,9 @@
-/** Composition root of rollback: real adapters → parseInputs → run → outputs and summary. */
-import { InputReader, ProcessExec, runAction, systemClock } from '@switchyard/kit';
+/** Composition root of rollback on the GitHub runner: the runner's IO around the shared step (step.ts). */
+import { runAction } from '@switchyard/kit';
 import { actionsIO } from '@switchyard/kit/actions';
-import { nodeHttp } from '@switchyard/probe';
-import {
-  lockHolder,
-  renderSummary,
-  RollbackVerifyError,
-  type RollbackResult,
-} from '@switchyard/targets';
-import { parseInputs } from './inputs.js';
-import { facts, outputs, run } from './run.js';
-
-/** Read by the shared post step (deploy-bluegreen's), which releases a lock a killed run left. */
-const LOCK_STATE = 'lock';
+import { step } from './step.js';
 
 export async function main(): Promise<void> {
   const { io, secrets } = actionsIO();
-  await runAction('rollback', io, async () => {
-    const env = process.env;
-    secrets.add(io.getInput('secrets'));
-    secrets.add(io.getInput('registry-password'));
-    const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
-      workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
-      env,
-    });
-    Object.values(inputs.secrets).forEach((v) => secrets.add(v));
-    const report = async (result: RollbackResult): Promise<void> => {
-      for (const [name, value] of Object.entries(outputs(result))) io.setOutput(name, value);
-      await io
-        .appendSummary(
-          renderSummary(result, inputs.config.app, inputs.config.environment, {
-            title: 'rollback',
-            extraFacts: facts(result),
-          }),
-        )
-        .catch((e: unknown) => io.warning(`could not write the job summary: ${String(e)}`));
-    };
-    try {
-      const result = await run(inputs, lockHolder(env), {
-        exec: new ProcessExec(io, secrets),
-        clock: systemClock,
-        http: nodeHttp,
-        log: io,
-        onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
-        env,
-        // The shared post step removes a private docker config a killed run left.
-        onAuthDir: (dir) => io.saveState('docker-config', dir),
-      });
-      await report(result);
-      io.info(result.message);
-    } catch (error) {
-      // Switched but not verified: say loudly what is live now, with the outputs, then fail.
-      if (error instanceof RollbackVerifyError) await report(error.result);
-      throw error;
-    }
-  });
+  await runAction('rollback', io, () => step(io, secrets, process.env));
 }

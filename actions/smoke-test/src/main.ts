@@ -1,34 +1,9 @@
-/** Composition root of smoke-test: real adapters → parseInputs → run → outputs and summary. */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { ActionError, InputReader, runAction, systemClock } from '@switchyard/kit';
+/** Composition root of smoke-test on the GitHub runner: the runner's IO around the shared step (step.ts). */
+import { runAction } from '@switchyard/kit';
 import { actionsIO } from '@switchyard/kit/actions';
-import { nodeHttp } from '@switchyard/probe';
-import { parseInputs } from './inputs.js';
-import { renderSummary, resultsJson, run } from './run.js';
+import { step } from './step.js';
 
 export async function main(): Promise<void> {
   const { io, secrets } = actionsIO();
-  await runAction('smoke-test', io, async () => {
-    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const inputs = parseInputs(new InputReader((name) => io.getInput(name)), (p) =>
-      readFileSync(resolve(workspace, p), 'utf8'),
-    );
-    inputs.secrets.forEach((s) => secrets.add(s));
-    const report = await run(inputs, { http: nodeHttp, clock: systemClock, log: io });
-    io.setOutput('passed', report.passed);
-    io.setOutput('results', resultsJson(report.results));
-    io.setOutput(
-      'failed-checks',
-      report.failed.map((r) => r.name),
-    );
-    await io
-      .appendSummary(renderSummary(report))
-      .catch((e: unknown) => io.warning(`could not write the job summary: ${String(e)}`));
-    if (!report.passed) {
-      throw new ActionError(
-        `${report.failed.length} of ${report.results.length} required checks failed: ${report.failed.map((r) => `${r.name} (${r.reason ?? 'failed'})`).join('; ')}`,
-      );
-    }
-  });
+  await runAction('smoke-test', io, () => step(io, secrets, process.env));
 }

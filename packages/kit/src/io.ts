@@ -16,6 +16,17 @@ export interface Logger {
   warning(message: string, props?: AnnotationProps): void;
   /** An error annotation (does not fail the step by itself). */
   error(message: string, props?: AnnotationProps): void;
+  /**
+   * A status line on a long wait (readiness, the monitor window): a terminal redraws it in place;
+   * without this method it is an info line.
+   */
+  progress?(message: string): void;
+}
+
+/** Logs a progress line: in place where the logger can, else as info. */
+export function logProgress(log: Logger, message: string): void {
+  if (log.progress) log.progress(message);
+  else log.info(message);
 }
 
 /** Everything an action's composition root needs from the runner. */

@@ -8,6 +8,7 @@ import {
   ActionError,
   errorMessage,
   formatDuration,
+  logProgress,
   retry,
   type Clock,
   type Logger,
@@ -308,7 +309,7 @@ export async function monitor(plan: MonitorPlan, deps: MonitorDeps): Promise<Mon
       }
     }
     decision = machine.observe(evaluation.readings);
-    log.info(progressLine(evaluation, active, plan.durationMs, decision));
+    logProgress(log, progressLine(evaluation, active, plan.durationMs, decision));
     if (decision || tick >= end) break;
   }
   decision ??= machine.finish();

@@ -1,5 +1,5 @@
 /** Waiting for a new color to be ready: container state, Docker health, and an HTTP check through the preview route. */
-import { formatDuration, type Clock, type Logger } from '@switchyard/kit';
+import { formatDuration, logProgress, type Clock, type Logger } from '@switchyard/kit';
 import {
   attemptCheck,
   type CheckSpec,
@@ -97,7 +97,8 @@ export async function waitReady(
         reason: `not ready after ${formatDuration(timeoutMs)} (ready-timeout): ${why}`,
       };
     if (now - lastProgress >= PROGRESS_EVERY_MS) {
-      log.info(
+      logProgress(
+        log,
         `waiting for ${color}: ${why} (${formatDuration(now - start)} of ${formatDuration(timeoutMs)})`,
       );
       lastProgress = now;

@@ -1,0 +1,35 @@
+/** The work of deploy-bluegreen over any front end (its main.ts on the runner, and the CLI): parseInputs → run → outputs and summary. */
+import { InputReader, ProcessExec, systemClock, type Step } from '@switchyard/kit';
+import { nodeHttp } from '@switchyard/probe';
+import { deployOutputs, lockHolder, renderSummary } from '@switchyard/targets';
+import { parseInputs } from './inputs.js';
+import { run } from './run.js';
+
+/** States read by the post step (src/post.ts). */
+const LOCK_STATE = 'lock';
+const AUTH_STATE = 'docker-config';
+
+export const step: Step = async (io, secrets, env) => {
+  secrets.add(io.getInput('registry-password'));
+  secrets.add(io.getInput('secrets'));
+  const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    env,
+  });
+  Object.values(inputs.secrets).forEach((v) => secrets.add(v));
+  const exec = new ProcessExec(io, secrets);
+  const result = await run(inputs, lockHolder(env), {
+    exec,
+    clock: systemClock,
+    http: nodeHttp,
+    log: io,
+    env,
+    onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
+    onAuthDir: (dir) => io.saveState(AUTH_STATE, dir),
+  });
+  for (const [name, value] of Object.entries(deployOutputs(result))) io.setOutput(name, value);
+  io.info(result.message);
+  await io
+    .appendSummary(renderSummary(result, inputs.config.app, inputs.config.environment))
+    .catch((e: unknown) => io.warning(`could not write the job summary: ${String(e)}`));
+};
