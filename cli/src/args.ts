@@ -84,7 +84,7 @@ export function parseArgs(
       globals.help = true;
       continue;
     }
-    if (!arg.startsWith('--') || arg === '--') {
+    if (!arg.startsWith('--')) {
       if (positional && bare === 0 && !values.has(positional)) {
         values.set(positional, arg);
         bare++;
@@ -94,6 +94,8 @@ export function parseArgs(
         `unexpected argument "${arg}" for switchyard ${command}: options are written --name value. ${help}`,
       );
     }
+    if (arg === '--')
+      throw new UsageError(`unexpected argument "--" for switchyard ${command}. ${help}`);
     const eq = arg.indexOf('=');
     const key = arg.slice(2, eq < 0 ? undefined : eq);
     const inline = eq < 0 ? undefined : arg.slice(eq + 1);
@@ -110,7 +112,7 @@ export function parseArgs(
       const known = [...byName.keys(), ...GLOBAL_FLAGS];
       const near = suggest(key, known);
       throw new UsageError(
-        `unknown option --${key} for switchyard ${command}${near ? `. Did you mean --${near}?` : ''} ${help}`,
+        `unknown option --${key} for switchyard ${command}.${near ? ` Did you mean --${near}?` : ''} ${help}`,
       );
     }
     if (negated) {
@@ -137,6 +139,10 @@ export function parseArgs(
     set(def.name, next);
     i++;
   }
+  if (positional && bare > 0 && values.get(positional)?.includes('\n'))
+    throw new UsageError(
+      `--${positional} is given twice (as the first argument and as an option): give it once. ${help}`,
+    );
   return { globals, values };
 }
 

@@ -116,7 +116,7 @@ export async function cli(argv: readonly string[], deps: CliDeps): Promise<numbe
       COMMANDS.map((c) => c.name),
     );
     deps.stderr(
-      `${s.red('error:')} unknown command "${name}"${near ? `. Did you mean "${near}"?` : ''} See: switchyard --help\n`,
+      `${s.red('error:')} unknown command "${name}".${near ? ` Did you mean "${near}"?` : ''} See: switchyard --help\n`,
     );
     return EXIT.usage;
   }
@@ -158,7 +158,7 @@ export async function runCommand(
   const all = command.kind === 'action' && meta ? meta.inputs : options;
   const fixed = command.kind === 'action' ? command.fixed : undefined;
   const values = inputValues(all, parsed.values, deps.env, fixed);
-  const { io, secrets, collected } = terminalIO(values, {
+  const { io, secrets, collected, endProgress } = terminalIO(values, {
     color: color && deps.tty.stderr,
     verbose: g.verbose,
     tty: deps.tty.stderr,
@@ -199,15 +199,29 @@ export async function runCommand(
     ...(message !== undefined && { error: message }),
     summary,
   };
-  if (opts.print) print(result, g.json, color, deps);
+  endProgress();
+  if (opts.print) print(result, g.json, color, deps, (t) => secrets.mask(t));
   return result;
 }
 
-function print(r: CommandResult, json: boolean, color: boolean, deps: CliDeps): void {
+function print(
+  r: CommandResult,
+  json: boolean,
+  color: boolean,
+  deps: CliDeps,
+  mask: (text: string) => string,
+): void {
   if (json) {
-    deps.stdout(
-      `${JSON.stringify({ command: r.command, ok: r.ok, exitCode: r.exitCode, outputs: jsonOutputs(r.outputs), ...(r.error !== undefined && { error: r.error }) }, null, 2)}\n`,
-    );
+    // Output values may hold a registered secret (a URL with a token): masked like every log line.
+    const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, mask(v)]));
+    const body = {
+      command: r.command,
+      ok: r.ok,
+      exitCode: r.exitCode,
+      outputs: jsonOutputs(outputs),
+      ...(r.error !== undefined && { error: r.error }),
+    };
+    deps.stdout(`${JSON.stringify(body, null, 2)}\n`);
     return;
   }
   if (r.summary)
@@ -256,7 +270,7 @@ async function runStatus(
     cwd: deps.cwd,
   });
   io.setOutput('environments', list);
-  await io.appendSummary(renderOverview(list));
+  await io.appendSummary(renderOverview(list, Date.now()));
   const bad = list.filter((e) => e.error);
   if (bad.length)
     collected.failure = `could not read ${bad.map((e) => `${e.environment} (${e.error ?? ''})`).join('; ')}`;

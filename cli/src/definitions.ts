@@ -229,7 +229,9 @@ export function parseActionMeta(name: string, text: string): ActionMeta {
     const d = v.default;
     // The runner passes a default as text: YAML `10` and `true` are `"10"` and `"true"`.
     const def =
-      typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean' ? String(d) : undefined;
+      typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean'
+        ? String(d)
+        : undefined;
     return {
       name: input,
       description: typeof v.description === 'string' ? v.description.trim() : '',

@@ -15,8 +15,8 @@ export const EXIT = {
 
 const EXIT_TEXT = [
   'Exit codes:',
-  '  0    done (gate passed, deploy switched, verdict passed, …)',
-  '  1    the operation failed (a gate failed, not ready, smoke check or verdict failed, …)',
+  '  0    done: gate passed, deploy switched, checks or verdict passed',
+  '  1    the operation failed: a gate, readiness, a check or the verdict',
   '  2    bad usage, option or config file: nothing was changed',
   '  130  interrupted',
 ];

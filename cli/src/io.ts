@@ -29,7 +29,7 @@ export interface Collected {
 export function terminalIO(
   inputs: ReadonlyMap<string, string>,
   opts: TerminalOptions,
-): { io: ActionIO; secrets: Secrets; collected: Collected } {
+): { io: ActionIO; secrets: Secrets; collected: Collected; endProgress: () => void } {
   const out = opts.write ?? ((t: string) => void process.stderr.write(t));
   const s = styler(opts.color);
   const secrets = new Secrets();
@@ -87,5 +87,5 @@ export function terminalIO(
       collected.failure = m(msg);
     },
   };
-  return { io, secrets, collected };
+  return { io, secrets, collected, endProgress: clearProgress };
 }

@@ -69,7 +69,7 @@ function parseArgs(command, argv, options, positional) {
             globals.help = true;
             continue;
         }
-        if (!arg.startsWith('--') || arg === '--') {
+        if (!arg.startsWith('--')) {
             if (positional && bare === 0 && !values.has(positional)) {
                 values.set(positional, arg);
                 bare++;
@@ -77,6 +77,8 @@ function parseArgs(command, argv, options, positional) {
             }
             throw new UsageError(`unexpected argument "${arg}" for switchyard ${command}: options are written --name value. ${help}`);
         }
+        if (arg === '--')
+            throw new UsageError(`unexpected argument "--" for switchyard ${command}. ${help}`);
         const eq = arg.indexOf('=');
         const key = arg.slice(2, eq < 0 ? undefined : eq);
         const inline = eq < 0 ? undefined : arg.slice(eq + 1);
@@ -96,7 +98,7 @@ function parseArgs(command, argv, options, positional) {
         if (!def) {
             const known = [...byName.keys(), ...GLOBAL_FLAGS];
             const near = suggest(key, known);
-            throw new UsageError(`unknown option --${key} for switchyard ${command}${near ? `. Did you mean --${near}?` : ''} ${help}`);
+            throw new UsageError(`unknown option --${key} for switchyard ${command}.${near ? ` Did you mean --${near}?` : ''} ${help}`);
         }
         if (negated) {
             if (inline !== undefined)
@@ -124,6 +126,8 @@ function parseArgs(command, argv, options, positional) {
         set(def.name, next);
         i++;
     }
+    if (positional && bare > 0 && values.get(positional)?.includes('\n'))
+        throw new UsageError(`--${positional} is given twice (as the first argument and as an option): give it once. ${help}`);
     return { globals, values };
 }
 /** `SWITCHYARD_INPUT_<NAME>`: where an input may come from the environment (secrets, say). */
@@ -194,8 +198,8 @@ const EXIT = {
 };
 const EXIT_TEXT = [
     'Exit codes:',
-    '  0    done (gate passed, deploy switched, verdict passed, …)',
-    '  1    the operation failed (a gate failed, not ready, smoke check or verdict failed, …)',
+    '  0    done: gate passed, deploy switched, checks or verdict passed',
+    '  1    the operation failed: a gate, readiness, a check or the verdict',
     '  2    bad usage, option or config file: nothing was changed',
     '  130  interrupted',
 ];
@@ -357,7 +361,7 @@ function terminalIO(inputs, opts) {
             collected.failure = m(msg);
         },
     };
-    return { io, secrets, collected };
+    return { io, secrets, collected, endProgress: clearProgress };
 }
 
 // EXTERNAL MODULE: external "node:path"
@@ -463,7 +467,7 @@ async function cli(argv, deps) {
     const command = (0,definitions/* findCommand */.Zv)(name);
     if (!command) {
         const near = suggest(name, definitions/* COMMANDS */.Lo.map((c) => c.name));
-        deps.stderr(`${s.red('error:')} unknown command "${name}"${near ? `. Did you mean "${near}"?` : ''} See: switchyard --help\n`);
+        deps.stderr(`${s.red('error:')} unknown command "${name}".${near ? ` Did you mean "${near}"?` : ''} See: switchyard --help\n`);
         return EXIT.usage;
     }
     const result = await runCommand(command, rest, deps, { print: true });
@@ -501,7 +505,7 @@ async function runCommand(command, argv, deps, opts) {
     const all = command.kind === 'action' && meta ? meta.inputs : options;
     const fixed = command.kind === 'action' ? command.fixed : undefined;
     const values = inputValues(all, parsed.values, deps.env, fixed);
-    const { io, secrets, collected } = terminalIO(values, {
+    const { io, secrets, collected, endProgress } = terminalIO(values, {
         color: color && deps.tty.stderr,
         verbose: g.verbose,
         tty: deps.tty.stderr,
@@ -541,13 +545,23 @@ async function runCommand(command, argv, deps, opts) {
         ...(message !== undefined && { error: message }),
         summary,
     };
+    endProgress();
     if (opts.print)
-        print(result, g.json, color, deps);
+        print(result, g.json, color, deps, (t) => secrets.mask(t));
     return result;
 }
-function print(r, json, color, deps) {
+function print(r, json, color, deps, mask) {
     if (json) {
-        deps.stdout(`${JSON.stringify({ command: r.command, ok: r.ok, exitCode: r.exitCode, outputs: jsonOutputs(r.outputs), ...(r.error !== undefined && { error: r.error }) }, null, 2)}\n`);
+        // Output values may hold a registered secret (a URL with a token): masked like every log line.
+        const outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, mask(v)]));
+        const body = {
+            command: r.command,
+            ok: r.ok,
+            exitCode: r.exitCode,
+            outputs: jsonOutputs(outputs),
+            ...(r.error !== undefined && { error: r.error }),
+        };
+        deps.stdout(`${JSON.stringify(body, null, 2)}\n`);
         return;
     }
     if (r.summary)
@@ -578,7 +592,7 @@ async function runStatus(values, deps, io, secrets, collected) {
         cwd: deps.cwd,
     });
     io.setOutput('environments', list);
-    await io.appendSummary((0,targets_src/* renderOverview */.mp)(list));
+    await io.appendSummary((0,targets_src/* renderOverview */.mp)(list, Date.now()));
     const bad = list.filter((e) => e.error);
     if (bad.length)
         collected.failure = `could not read ${bad.map((e) => `${e.environment} (${e.error ?? ''})`).join('; ')}`;
@@ -769,7 +783,9 @@ function parseActionMeta(name, text) {
     const inputs = Object.entries(raw.inputs ?? {}).map(([input, v]) => {
         const d = v.default;
         // The runner passes a default as text: YAML `10` and `true` are `"10"` and `"true"`.
-        const def = typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean' ? String(d) : undefined;
+        const def = typeof d === 'string' || typeof d === 'number' || typeof d === 'boolean'
+            ? String(d)
+            : undefined;
         return {
             name: input,
             description: typeof v.description === 'string' ? v.description.trim() : '',
@@ -19493,25 +19509,28 @@ function unreadable(environment, app, url, error) {
         error,
     };
 }
-/** The markdown of `status`: one row per environment, then each environment's recent history. */
-function renderOverview(list) {
+/**
+ * The markdown of `status`: one row per environment, then each environment's URL, image and recent
+ * history. `now` (epoch ms) gives the warm color's time left.
+ */
+function renderOverview(list, now) {
     const app = [...new Set(list.map((e) => e.app))].join(', ');
     const s = new src/* Summary */.BD().heading(`status: ${app}`);
-    s.table(['environment', 'live', 'version', 'digest', 'since', 'deployed by', 'previous', 'url'], list.map((e) => [
+    s.table(['environment', 'live', 'version', 'since', 'by', 'previous'], list.map((e) => [
         e.environment,
         e.error ? `❌ unreadable` : e.live ? `${e.live} (${e.health ?? '?'})` : 'nothing live',
         e.version,
-        e.digest && shortDigest(e.digest),
         e.since && shortTime(e.since),
         e.deployedBy,
-        previousText(e),
-        e.url,
+        previousText(e, now),
     ]));
     for (const e of list) {
         if (e.error) {
             s.paragraph(`**${e.environment}**: ${e.error}`);
             continue;
         }
+        const image = e.digest ? `, ${e.image?.split('@')[0] ?? ''}@${shortDigest(e.digest)}` : '';
+        s.paragraph(`**${e.environment}**: ${e.url}${image}${e.deployId ? ` (${e.deployId})` : ''}`);
         if (e.pending)
             s.paragraph(`**${e.environment}**: ${e.pending.color} (${e.pending.version ?? '?'}) is waiting for promote`);
         e.notes.forEach((n) => s.paragraph(`> ${e.environment}: ${n}`));
@@ -19532,13 +19551,19 @@ function renderOverview(list) {
 function shortTime(iso) {
     return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
-function previousText(e) {
+function previousText(e, now) {
     if (!e.previous)
         return '';
     const v = e.previousVersion ? ` ${e.previousVersion}` : '';
-    if (e.previousState === 'warm')
-        return `${e.previous}${v}, warm${e.warmUntil ? ` until ${shortTime(e.warmUntil)}` : ''}`;
-    return `${e.previous}${v}, retired`;
+    if (e.previousState !== 'warm')
+        return `${e.previous}${v}, retired`;
+    const left = e.warmUntil ? Date.parse(e.warmUntil) - now : NaN;
+    if (Number.isNaN(left))
+        return `${e.previous}${v}, warm`;
+    if (left <= 0)
+        return `${e.previous}${v}, warm (retire due)`;
+    const shown = left < 60_000 ? 'under 1m' : (0,src/* formatDuration */.a3)(Math.round(left / 60_000) * 60_000);
+    return `${e.previous}${v}, warm (${shown} left)`;
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/index.ts

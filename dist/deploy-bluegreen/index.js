@@ -5269,25 +5269,28 @@ function unreadable(environment, app, url, error) {
         error,
     };
 }
-/** The markdown of `status`: one row per environment, then each environment's recent history. */
-function renderOverview(list) {
+/**
+ * The markdown of `status`: one row per environment, then each environment's URL, image and recent
+ * history. `now` (epoch ms) gives the warm color's time left.
+ */
+function renderOverview(list, now) {
     const app = [...new Set(list.map((e) => e.app))].join(', ');
     const s = new Summary().heading(`status: ${app}`);
-    s.table(['environment', 'live', 'version', 'digest', 'since', 'deployed by', 'previous', 'url'], list.map((e) => [
+    s.table(['environment', 'live', 'version', 'since', 'by', 'previous'], list.map((e) => [
         e.environment,
         e.error ? `❌ unreadable` : e.live ? `${e.live} (${e.health ?? '?'})` : 'nothing live',
         e.version,
-        e.digest && shortDigest(e.digest),
         e.since && shortTime(e.since),
         e.deployedBy,
-        previousText(e),
-        e.url,
+        previousText(e, now),
     ]));
     for (const e of list) {
         if (e.error) {
             s.paragraph(`**${e.environment}**: ${e.error}`);
             continue;
         }
+        const image = e.digest ? `, ${e.image?.split('@')[0] ?? ''}@${shortDigest(e.digest)}` : '';
+        s.paragraph(`**${e.environment}**: ${e.url}${image}${e.deployId ? ` (${e.deployId})` : ''}`);
         if (e.pending)
             s.paragraph(`**${e.environment}**: ${e.pending.color} (${e.pending.version ?? '?'}) is waiting for promote`);
         e.notes.forEach((n) => s.paragraph(`> ${e.environment}: ${n}`));
@@ -5308,13 +5311,19 @@ function renderOverview(list) {
 function shortTime(iso) {
     return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
-function previousText(e) {
+function previousText(e, now) {
     if (!e.previous)
         return '';
     const v = e.previousVersion ? ` ${e.previousVersion}` : '';
-    if (e.previousState === 'warm')
-        return `${e.previous}${v}, warm${e.warmUntil ? ` until ${shortTime(e.warmUntil)}` : ''}`;
-    return `${e.previous}${v}, retired`;
+    if (e.previousState !== 'warm')
+        return `${e.previous}${v}, retired`;
+    const left = e.warmUntil ? Date.parse(e.warmUntil) - now : NaN;
+    if (Number.isNaN(left))
+        return `${e.previous}${v}, warm`;
+    if (left <= 0)
+        return `${e.previous}${v}, warm (retire due)`;
+    const shown = left < 60_000 ? 'under 1m' : formatDuration(Math.round(left / 60_000) * 60_000);
+    return `${e.previous}${v}, warm (${shown} left)`;
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/index.ts

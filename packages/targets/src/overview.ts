@@ -2,7 +2,7 @@
  * The operator's view of every environment of an app (the CLI's `status`), pure: target states in,
  * one record per environment and its markdown out.
  */
-import { Summary } from '@switchyard/kit';
+import { formatDuration, Summary } from '@switchyard/kit';
 import { liveStatus, shortDigest } from './bluegreen.js';
 import type { Color } from './contract.js';
 import type { HistoryEntry, TargetState } from './model.js';
@@ -102,21 +102,22 @@ export function unreadable(
   };
 }
 
-/** The markdown of `status`: one row per environment, then each environment's recent history. */
-export function renderOverview(list: readonly EnvironmentOverview[]): string {
+/**
+ * The markdown of `status`: one row per environment, then each environment's URL, image and recent
+ * history. `now` (epoch ms) gives the warm color's time left.
+ */
+export function renderOverview(list: readonly EnvironmentOverview[], now: number): string {
   const app = [...new Set(list.map((e) => e.app))].join(', ');
   const s = new Summary().heading(`status: ${app}`);
   s.table(
-    ['environment', 'live', 'version', 'digest', 'since', 'deployed by', 'previous', 'url'],
+    ['environment', 'live', 'version', 'since', 'by', 'previous'],
     list.map((e) => [
       e.environment,
       e.error ? `❌ unreadable` : e.live ? `${e.live} (${e.health ?? '?'})` : 'nothing live',
       e.version,
-      e.digest && shortDigest(e.digest),
       e.since && shortTime(e.since),
       e.deployedBy,
-      previousText(e),
-      e.url,
+      previousText(e, now),
     ]),
   );
   for (const e of list) {
@@ -124,6 +125,8 @@ export function renderOverview(list: readonly EnvironmentOverview[]): string {
       s.paragraph(`**${e.environment}**: ${e.error}`);
       continue;
     }
+    const image = e.digest ? `, ${e.image?.split('@')[0] ?? ''}@${shortDigest(e.digest)}` : '';
+    s.paragraph(`**${e.environment}**: ${e.url}${image}${e.deployId ? ` (${e.deployId})` : ''}`);
     if (e.pending)
       s.paragraph(
         `**${e.environment}**: ${e.pending.color} (${e.pending.version ?? '?'}) is waiting for promote`,
@@ -150,10 +153,13 @@ export function shortTime(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 }
 
-function previousText(e: EnvironmentOverview): string {
+function previousText(e: EnvironmentOverview, now: number): string {
   if (!e.previous) return '';
   const v = e.previousVersion ? ` ${e.previousVersion}` : '';
-  if (e.previousState === 'warm')
-    return `${e.previous}${v}, warm${e.warmUntil ? ` until ${shortTime(e.warmUntil)}` : ''}`;
-  return `${e.previous}${v}, retired`;
+  if (e.previousState !== 'warm') return `${e.previous}${v}, retired`;
+  const left = e.warmUntil ? Date.parse(e.warmUntil) - now : NaN;
+  if (Number.isNaN(left)) return `${e.previous}${v}, warm`;
+  if (left <= 0) return `${e.previous}${v}, warm (retire due)`;
+  const shown = left < 60_000 ? 'under 1m' : formatDuration(Math.round(left / 60_000) * 60_000);
+  return `${e.previous}${v}, warm (${shown} left)`;
 }
