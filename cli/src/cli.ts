@@ -3,6 +3,8 @@
  * terminal {@link ActionIO} in place of the runner's. Parses the command line, runs one command,
  * prints its summary (or `--json`) and returns the exit code.
  */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import {
   errorMessage,
   InputError,
@@ -43,6 +45,11 @@ export interface CliDeps {
   readonly columns: number;
   readonly version: string;
   readonly steps: Readonly<Record<ActionName, Step>>;
+  /**
+   * Registers a cleanup to run if the process is interrupted (SIGINT, SIGTERM) while a step runs;
+   * returns the function that unregisters it. Without it, nothing is registered.
+   */
+  readonly onInterrupt?: (cleanup: () => void) => () => void;
   /** Runs `switchyard demo` (kept apart: it drives the other commands). */
   readonly demo?: (values: ReadonlyMap<string, string>, run: CommandRunner) => Promise<number>;
 }
@@ -166,6 +173,13 @@ export async function runCommand(
     write: deps.stderr,
   });
   let error: unknown;
+  // As the runner runs the post step after a cancelled job: free the deploy lock, drop a private
+  // docker config. The step saved what the post step needs in its state.
+  const post = meta?.post ? join(deps.root, 'actions', meta.name, meta.post) : undefined;
+  const forget =
+    post && deps.onInterrupt
+      ? deps.onInterrupt(() => runPost(post, collected.state, deps))
+      : () => undefined;
   try {
     if (command.kind === 'action') await runStep(command, deps, io, secrets);
     else if (command.name === 'status') await runStatus(values, deps, io, secrets, collected);
@@ -177,6 +191,8 @@ export async function runCommand(
   } catch (e) {
     error = e;
     if (e instanceof Error && e.stack) io.debug(e.stack);
+  } finally {
+    forget();
   }
   const outputs = Object.fromEntries(collected.outputs);
   const summary = collected.summary.join('\n');
@@ -242,6 +258,15 @@ async function runQuiet(argv: readonly string[], deps: CliDeps): Promise<Command
   const command = name === undefined ? undefined : findCommand(name);
   if (!command) throw new Error(`no such command: ${String(name)}`);
   return runCommand(command, rest, deps, { print: false });
+}
+
+/** Runs an action's post step with the saved state as STATE_<name>, as the runner does. */
+function runPost(script: string, state: ReadonlyMap<string, string>, deps: CliDeps): void {
+  if (state.size === 0) return;
+  const env = { ...deps.env };
+  for (const [k, v] of state) env[`STATE_${k}`] = v;
+  deps.stderr('\ninterrupted: running the cleanup the runner would run (post step)\n');
+  spawnSync(process.execPath, [script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
 async function runStep(

@@ -25,6 +25,8 @@ export interface ActionMeta {
   readonly description: string;
   readonly inputs: readonly InputDef[];
   readonly outputs: readonly string[];
+  /** `runs.post`: the cleanup step's script, relative to the action's folder. */
+  readonly post?: string;
 }
 
 /** The actions the CLI fronts (folder names under `actions/`). */
@@ -220,6 +222,7 @@ interface RawAction {
   description?: unknown;
   inputs?: Record<string, { description?: unknown; default?: unknown; required?: unknown }>;
   outputs?: Record<string, unknown>;
+  runs?: { post?: unknown };
 }
 
 /** Parses one action.yml's text. */
@@ -245,6 +248,7 @@ export function parseActionMeta(name: string, text: string): ActionMeta {
     description: typeof raw.description === 'string' ? raw.description.trim() : '',
     inputs,
     outputs: Object.keys(raw.outputs ?? {}),
+    ...(typeof raw.runs?.post === 'string' && { post: raw.runs.post }),
   };
 }
 

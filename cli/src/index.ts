@@ -21,6 +21,19 @@ process.exitCode = await cli(process.argv.slice(2), {
   columns: process.stdout.columns || process.stderr.columns || 100,
   version,
   steps: STEPS,
+  onInterrupt: (cleanup) => {
+    const handler = (signal: NodeJS.Signals): void => {
+      cleanup();
+      // Another handler (a command's process group in ProcessExec) exits after killing its group.
+      if (process.listenerCount(signal) === 0) process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', handler);
+    process.once('SIGTERM', handler);
+    return () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    };
+  },
   demo: (values, run) =>
     demo(values, run, {
       root,

@@ -12,6 +12,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: runCommand
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
 var src = __nccwpck_require__(5180);
 // EXTERNAL MODULE: ./packages/targets/src/index.ts + 20 modules
@@ -152,8 +156,6 @@ function inputValues(options, given, env, fixed = {}) {
 
 // EXTERNAL MODULE: ./cli/src/definitions.ts
 var definitions = __nccwpck_require__(2904);
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./cli/src/git-env.ts
 /**
  * The runner's git context variables for a local build, from the checkout: as if this commit had
@@ -364,8 +366,6 @@ function terminalIO(inputs, opts) {
     return { io, secrets, collected, endProgress: clearProgress };
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/config/src/index.ts + 9 modules
 var config_src = __nccwpck_require__(9693);
 ;// CONCATENATED MODULE: ./cli/src/status.ts
@@ -413,6 +413,8 @@ async function environmentsStatus(values, deps) {
  * terminal {@link ActionIO} in place of the runner's. Parses the command line, runs one command,
  * prints its summary (or `--json`) and returns the exit code.
  */
+
+
 
 
 
@@ -513,6 +515,12 @@ async function runCommand(command, argv, deps, opts) {
         write: deps.stderr,
     });
     let error;
+    // As the runner runs the post step after a cancelled job: free the deploy lock, drop a private
+    // docker config. The step saved what the post step needs in its state.
+    const post = meta?.post ? (0,external_node_path_.join)(deps.root, 'actions', meta.name, meta.post) : undefined;
+    const forget = post && deps.onInterrupt
+        ? deps.onInterrupt(() => runPost(post, collected.state, deps))
+        : () => undefined;
     try {
         if (command.kind === 'action')
             await runStep(command, deps, io, secrets);
@@ -530,6 +538,9 @@ async function runCommand(command, argv, deps, opts) {
         error = e;
         if (e instanceof Error && e.stack)
             io.debug(e.stack);
+    }
+    finally {
+        forget();
     }
     const outputs = Object.fromEntries(collected.outputs);
     const summary = collected.summary.join('\n');
@@ -578,6 +589,16 @@ async function runQuiet(argv, deps) {
     if (!command)
         throw new Error(`no such command: ${String(name)}`);
     return runCommand(command, rest, deps, { print: false });
+}
+/** Runs an action's post step with the saved state as STATE_<name>, as the runner does. */
+function runPost(script, state, deps) {
+    if (state.size === 0)
+        return;
+    const env = { ...deps.env };
+    for (const [k, v] of state)
+        env[`STATE_${k}`] = v;
+    deps.stderr('\ninterrupted: running the cleanup the runner would run (post step)\n');
+    (0,external_node_child_process_.spawnSync)(process.execPath, [script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 async function runStep(command, deps, io, secrets) {
     const env = command.action === 'build-image' ? { ...deps.env, ...gitEnv(deps.cwd, deps.env) } : deps.env;
@@ -799,6 +820,7 @@ function parseActionMeta(name, text) {
         description: typeof raw.description === 'string' ? raw.description.trim() : '',
         inputs,
         outputs: Object.keys(raw.outputs ?? {}),
+        ...(typeof raw.runs?.post === 'string' && { post: raw.runs.post }),
     };
 }
 /** Reads `actions/<name>/action.yml` under the package root. */
@@ -1378,6 +1400,20 @@ process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_3__/* .cli */ .x)(p
     columns: process.stdout.columns || process.stderr.columns || 100,
     version,
     steps: _steps_js__WEBPACK_IMPORTED_MODULE_6__/* .STEPS */ .U,
+    onInterrupt: (cleanup) => {
+        const handler = (signal) => {
+            cleanup();
+            // Another handler (a command's process group in ProcessExec) exits after killing its group.
+            if (process.listenerCount(signal) === 0)
+                process.exit(signal === 'SIGINT' ? 130 : 143);
+        };
+        process.once('SIGINT', handler);
+        process.once('SIGTERM', handler);
+        return () => {
+            process.off('SIGINT', handler);
+            process.off('SIGTERM', handler);
+        };
+    },
     demo: (values, run) => (0,_demo_js__WEBPACK_IMPORTED_MODULE_5__/* .demo */ .qJ)(values, run, {
         root,
         stdout: (t) => void process.stdout.write(t),

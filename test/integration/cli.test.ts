@@ -183,6 +183,43 @@ describe('switchyard CLI against the testbed', () => {
     });
   });
 
+  test('Ctrl-C during a deploy runs the post step: the deploy lock is freed at once, exit 130', async () => {
+    const other = await deployFixture({ 'ready-timeout': '60s' });
+    try {
+      const bad = await pushAppVersion('6.6.6', {
+        repository: 'switchyard-e2e/cli',
+        variant: 'unhealthy',
+      });
+      const child = spawn(NODE24, [CLI, 'deploy', 'staging', '--image', bad.pinned], {
+        cwd: other.workspace,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' },
+      });
+      let stderr = '';
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await new Promise<void>((resolve) =>
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (/waiting for blue/.test(stderr)) resolve();
+        }),
+      );
+      expect(await containers(other.app)).toHaveProperty(`${other.app}-staging-lock`);
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toMatch(/interrupted: running the cleanup/);
+      expect(stdout).toMatch(/Released the deploy lock/);
+      expect(await containers(other.app)).not.toHaveProperty(`${other.app}-staging-lock`);
+      // The next deploy takes the lock without waiting for it to go stale.
+      const next = ok(
+        await switchyard(other.workspace, ['deploy', 'staging', '--image', v1.pinned]),
+      );
+      expect(next.stderr).not.toMatch(/waiting for the deploy lock/);
+    } finally {
+      await other.remove();
+    }
+  });
+
   test('bad input exits 2 with the action message and the option, before any container', async () => {
     const other = await deployFixture();
     try {
