@@ -8,12 +8,14 @@
  * Writes bench/results/build-image-overhead.{json,md}; exits 1 when the target is missed.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, runAction } from '../test/support/runner.js';
 import { testbed } from '../test/support/testbed.js';
+import { allPass, figure, machine, writeResult } from './lib/figures.js';
+import { snapshotAction } from './lib/snapshot.js';
 
 const exec = promisify(execFile);
 const ROUNDS = 7;
@@ -21,6 +23,9 @@ const TARGET = 1.1;
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const TAGS = ['1.4.2', '1.4', '1', 'latest', 'sha-0123456'];
 const tb = testbed();
+/** The action as built when the bench started: a rebuild of dist/ during the run cannot touch it. */
+const snapshot = snapshotAction(ROOT, 'build-image');
+process.once('exit', () => snapshot.remove());
 /** The example app's build context: its Dockerfile plus the bundled server from the testbed's image. */
 const context = mkdtempSync(join(tmpdir(), 'switchyard-bench-app-'));
 copyFileSync(join(ROOT, 'examples/app/Dockerfile'), join(context, 'Dockerfile'));
@@ -100,7 +105,7 @@ async function raw(builder: Builder, cold: boolean, image: string, tmp: string):
 
 async function action(builder: Builder, cold: boolean, image: string): Promise<number> {
   const start = performance.now();
-  const r = await runAction('build-image', {
+  const r = await runAction(snapshot.dir, {
     workspace: context,
     inputs: {
       image,
@@ -179,17 +184,31 @@ async function measure(builder: Builder, cold: boolean): Promise<Row> {
 const rows: Row[] = [];
 for (const b of ['buildx', 'docker'] as const)
   for (const cold of [false, true]) rows.push(await measure(b, cold));
-const outDir = join(ROOT, 'bench/results');
-mkdirSync(outDir, { recursive: true });
+const rawLabel = (b: Builder): string => (b === 'buildx' ? 'raw docker buildx' : 'raw docker');
+const figures = rows.map((r) =>
+  figure({
+    id: `${r.builder}-${r.cache}`,
+    figure: `build-image (builder: ${r.builder}, ${r.cache === 'warm' ? 'warm cache' : 'no-cache'}, ${TAGS.length} tags, push) vs the same ${r.builder === 'buildx' ? '`docker buildx build --push`' : '`docker build` + `docker push`'}, median of ${ROUNDS}`,
+    measured: Math.round(r.actionMedian),
+    unit: 'ms',
+    baseline: { label: rawLabel(r.builder), measured: Math.round(r.rawMedian) },
+    ratio: r.ratio,
+    goal: { max: TARGET, on: 'ratio', text: `≤ ${TARGET}× raw` },
+    note: `overhead ${Math.round(r.overheadMs)} ms; the action's main step ${Math.round(r.mainMedian)} ms, post step ${Math.round(r.postMedian)} ms (medians)`,
+  }),
+);
 const result = {
   benchmark: 'build-image-overhead',
+  date: new Date().toISOString(),
+  machine: machine(),
   target: `action <= ${TARGET} x raw (median of ${ROUNDS})`,
+  pass: allPass(figures),
+  figures,
+  actionBundleSha256: snapshot.mainSha256,
   context: 'examples/app (Dockerfile + bundled server)',
   tags: TAGS,
   rows,
-  date: new Date().toISOString(),
 };
-writeFileSync(join(outDir, 'build-image-overhead.json'), `${JSON.stringify(result, null, 2)}\n`);
 const fmt = (ms: number): string => `${Math.round(ms)} ms`;
 const md = [
   '# build-image overhead (examples/app, 5 tags, local registry)',
@@ -204,7 +223,7 @@ const md = [
   `Rounds: ${ROUNDS}, alternating action and raw after one warm-up each. Raw = the same build and push commands with the same tags and labels, pushes one after another as a shell script would. The action's time includes its main and post steps (two Node 24 starts, ~45 ms each).`,
   '',
 ].join('\n');
-writeFileSync(join(outDir, 'build-image-overhead.md'), md);
+writeResult(ROOT, 'build-image-overhead', result, md);
 console.log(md);
 rmSync(context, { recursive: true, force: true });
-process.exit(rows.every((r) => r.pass) ? 0 : 1);
+process.exit(result.pass ? 0 : 1);

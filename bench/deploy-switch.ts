@@ -28,7 +28,6 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
-  writeFileSync,
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +40,13 @@ import { socketErrorTotal, startLoad, type LoadResult } from '../test/support/lo
 import { startNginxRouter } from '../test/support/nginx-router.js';
 import { ROOT, runAction } from '../test/support/runner.js';
 import { AppContainer, docker, testbed } from '../test/support/testbed.js';
+import {
+  allPass,
+  figure,
+  machine as machineName,
+  writeResult,
+  type Figure,
+} from './lib/figures.js';
 
 const SWITCHES = 10;
 const CONNECTIONS = 50;
@@ -431,39 +437,6 @@ async function readyToAllNew(
 
 // ---- main --------------------------------------------------------------------------------------
 
-interface Figure {
-  readonly id: string;
-  readonly figure: string;
-  /** What the goal says, for the table. */
-  readonly goal: string;
-  /** The goal as a number (upper bound), or null for a figure with no goal. */
-  readonly goalValue: number | null;
-  readonly measured: number;
-  readonly unit: string;
-  /** measured / goal when the goal is > 0, else null. */
-  readonly ratio: number | null;
-  /** null when the figure has no goal. */
-  readonly pass: boolean | null;
-  readonly note: string;
-}
-
-function figure(f: Omit<Figure, 'ratio' | 'pass' | 'goal'> & { goal?: string }): Figure {
-  const goal =
-    f.goal ??
-    (f.goalValue === null
-      ? '—'
-      : `${f.goalValue === 0 ? '' : '≤ '}${f.goalValue}${f.unit === 'ms' ? ' ms' : ''}`);
-  return {
-    ...f,
-    goal,
-    ratio:
-      f.goalValue !== null && f.goalValue > 0
-        ? Number((f.measured / f.goalValue).toFixed(3))
-        : null,
-    pass: f.goalValue === null ? null : f.measured <= f.goalValue,
-  };
-}
-
 /** The 1-minute load average at the start of each part: other jobs on the host show here. */
 const load1: Record<string, number> = {};
 
@@ -513,16 +486,16 @@ async function main(): Promise<number> {
     figure({
       id: 'ours-failed-requests',
       figure: `Failed requests over ${SWITCHES} deploys through the action (HAProxy map switch), ${CONNECTIONS} keep-alive connections`,
-      goalValue: 0,
+      goal: { max: 0 },
       measured: ours.load.failed,
       unit: 'requests',
+      baseline: { label: 'naive nginx reload', measured: nginx.load.failed },
       note: `${describeLoad(ours.load)}; each deploy (pull, start, ready, switch) took ${Math.round(median(deployMs))} ms median, ${Math.round(max(deployMs))} ms max`,
     }),
     figure({
       id: 'nginx-failed-requests',
       figure: `Failed requests over ${SWITCHES} naive nginx reloads (control, same run, same load)`,
-      goalValue: null,
-      goal: '— (control)',
+      noGoal: '— (control)',
       measured: nginx.load.failed,
       unit: 'requests',
       note:
@@ -534,7 +507,7 @@ async function main(): Promise<number> {
     figure({
       id: 'switch-failed-requests',
       figure: `Failed requests over the ${SWITCHES} library switches (client loop, ${WORKERS} keep-alive workers)`,
-      goalValue: 0,
+      goal: { max: 0 },
       measured: loopFailed,
       unit: 'requests',
       note: `${loopRequests} requests in total`,
@@ -543,7 +516,7 @@ async function main(): Promise<number> {
       id: 'ready-to-all-new-median',
       figure:
         "'New color ready' → 100 % of requests on it (t0 → start of the last request the old color answered), median",
-      goalValue: GOAL_READY_TO_ALL_MS,
+      goal: { max: GOAL_READY_TO_ALL_MS },
       measured: median(allNew),
       unit: 'ms',
       note: `${SWITCHES} switches alternating green/blue: ${allNew.join(', ')} ms`,
@@ -551,7 +524,6 @@ async function main(): Promise<number> {
     figure({
       id: 'ready-to-all-new-max',
       figure: "'New color ready' → 100 % on it, max",
-      goalValue: null,
       measured: max(allNew),
       unit: 'ms',
       note: 'worst of the 10',
@@ -559,7 +531,6 @@ async function main(): Promise<number> {
     figure({
       id: 'ready-to-first-new',
       figure: 't0 → first response from the new color, median',
-      goalValue: null,
       measured: median(firstNew),
       unit: 'ms',
       note: `max ${max(firstNew)} ms`,
@@ -567,7 +538,6 @@ async function main(): Promise<number> {
     figure({
       id: 'switch-to-call',
       figure: 'Duration of switchTo (set map, verify with show map, rewrite the map file), median',
-      goalValue: null,
       measured: median(switchTo),
       unit: 'ms',
       note: `max ${max(switchTo)} ms; set map and show map go over the kept-open runtime session, the map file write is one docker exec`,
@@ -576,7 +546,6 @@ async function main(): Promise<number> {
       id: 'exec-round-trip',
       figure:
         'One bare runtime-API round trip (docker exec … socat, show info) just before each switch, median',
-      goalValue: null,
       measured: median(execRoundTrip),
       unit: 'ms',
       note: `max ${max(execRoundTrip)} ms; the floor of any switch made through docker exec on this host at that moment`,
@@ -584,16 +553,13 @@ async function main(): Promise<number> {
     figure({
       id: 'exec-round-trip-idle',
       figure: 'The same round trip with no client load, median of 5',
-      goalValue: null,
       measured: median(idleExecMs),
       unit: 'ms',
       note: `${idleExecMs.join(', ')} ms, just before the client loop started`,
     }),
   ];
-  const pass = figures.every((x) => x.pass !== false);
-
-  const first = cpus()[0];
-  const machine = `${first?.model.trim() ?? 'unknown CPU'} × ${cpus().length}`;
+  const pass = allPass(figures);
+  const machine = machineName();
   const result = {
     benchmark: 'deploy-switch',
     date: new Date().toISOString(),
@@ -620,9 +586,6 @@ async function main(): Promise<number> {
     switches,
     idleExecMs,
   };
-  const dir = join(ROOT, 'bench/results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'deploy-switch.json'), `${JSON.stringify(result, null, 2)}\n`);
 
   const measured = (x: Figure): string =>
     `${x.measured} ${x.unit}${x.pass === null ? '' : x.pass ? ' ✅' : ' ❌'}`;
@@ -655,7 +618,7 @@ async function main(): Promise<number> {
       : []),
     '',
   ].join('\n');
-  writeFileSync(join(dir, 'deploy-switch.md'), md);
+  writeResult(ROOT, 'deploy-switch', result, md);
   console.log(`\n${md}`);
   return pass ? 0 : 1;
 }

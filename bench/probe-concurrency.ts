@@ -4,12 +4,11 @@
  * in Docker (testbed), and end to end with the bundled action under Node 24.
  * Writes bench/results/probe-concurrency.{json,md}; exits 1 when the target is missed.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { systemClock } from '@switchyard/kit';
 import { buildChecks, nodeHttp, parseStatus, runChecks } from '@switchyard/probe';
 import { ROOT, runAction } from '../test/support/runner.js';
 import { AppContainer } from '../test/support/testbed.js';
+import { allPass, figure, machine, writeResult } from './lib/figures.js';
 
 const DELAY_MS = 200;
 const N = 100;
@@ -70,9 +69,33 @@ try {
   }
   const ratio = median(many) / median(one);
   const actionRatio = median(actionMany) / median(actionOne);
+  const figures = [
+    figure({
+      id: 'library',
+      figure: `probe library (runChecks): ${N} concurrent checks vs 1 check, endpoint answering in ${DELAY_MS} ms, median of ${ROUNDS}`,
+      measured: Math.round(median(many)),
+      unit: 'ms',
+      baseline: { label: '1 check', measured: Math.round(median(one)) },
+      ratio,
+      goal: { max: TARGET_RATIO, on: 'ratio', strict: true, text: `< ${TARGET_RATIO}× 1 check` },
+      note: 'real HTTP to the example app in Docker',
+    }),
+    figure({
+      id: 'action',
+      figure: `smoke-test action: ${N} concurrent checks vs 1 check, Node 24 process included, median of ${ROUNDS}`,
+      measured: Math.round(median(actionMany)),
+      unit: 'ms',
+      baseline: { label: '1 check', measured: Math.round(median(actionOne)) },
+      ratio: actionRatio,
+      noGoal: '— (info)',
+      note: 'the bundled action, as the runner starts it',
+    }),
+  ];
   const result = {
     benchmark: 'probe-concurrency',
     date: new Date().toISOString(),
+    machine: machine(),
+    figures,
     endpointDelayMs: DELAY_MS,
     checks: N,
     rounds: ROUNDS,
@@ -87,11 +110,8 @@ try {
       ratio: Number(actionRatio.toFixed(3)),
     },
     target: `library ${N} checks < ${TARGET_RATIO}x one check`,
-    pass: ratio < TARGET_RATIO,
+    pass: allPass(figures),
   };
-  const dir = join(ROOT, 'bench/results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'probe-concurrency.json'), JSON.stringify(result, null, 2) + '\n');
   const md = [
     `## probe-concurrency (${result.date})`,
     '',
@@ -103,7 +123,7 @@ try {
     `| bundled action, Node 24 process included | ${result.action.oneMs} ms | ${result.action.manyMs} ms | ${result.action.ratio} | (info) |`,
     '',
   ].join('\n');
-  writeFileSync(join(dir, 'probe-concurrency.md'), md);
+  writeResult(ROOT, 'probe-concurrency', result, md);
   console.log(md);
   if (!result.pass) process.exitCode = 1;
 } finally {

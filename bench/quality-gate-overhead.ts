@@ -10,17 +10,22 @@
  * Writes bench/results/quality-gate-overhead.{json,md}; exits 1 when a target is missed.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { qualityProject, removeProjects, REPORTS_ALL, RUN_ALL } from '../test/support/quality.js';
 import { ROOT, runAction } from '../test/support/runner.js';
+import { allPass, figure, machine, writeResult } from './lib/figures.js';
+import { snapshotAction } from './lib/snapshot.js';
 
 const exec = promisify(execFile);
 const ROUNDS = 5;
 const RATIO_TARGET = 1.1;
 const SCALE_TARGET_MS = 3000;
+/** The action as built when the bench started: a rebuild of dist/ during the run cannot touch it. */
+const snapshot = snapshotAction(ROOT, 'quality-gate');
+process.once('exit', () => snapshot.remove());
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -42,7 +47,7 @@ async function raw(ws: string): Promise<number> {
 
 async function action(ws: string): Promise<number> {
   const start = performance.now();
-  const r = await runAction('quality-gate', {
+  const r = await runAction(snapshot.dir, {
     workspace: ws,
     inputs: { run: RUN_ALL, ...REPORTS_ALL },
   });
@@ -115,6 +120,7 @@ const eslint = JSON.stringify(
 writeFileSync(join(big, 'eslint.json'), eslint);
 
 interface ScaleRow {
+  id: string;
   report: string;
   sizeMb: number;
   ms: number[];
@@ -123,16 +129,21 @@ interface ScaleRow {
   pass: boolean;
 }
 const scale: ScaleRow[] = [];
-for (const [report, inputs, text] of [
-  ['JUnit, 20,000 cases (500 failing)', { junit: 'junit.xml' }, junit],
-  ['lcov, 5,000 files × 200 lines', { coverage: 'lcov.info', 'min-coverage': '0' }, lcov],
-  ['ESLint JSON, 20,000 messages', { lint: 'eslint.json', 'max-lint-errors': '100000' }, eslint],
+for (const [id, report, inputs, text] of [
+  ['junit', 'JUnit, 20,000 cases (500 failing)', { junit: 'junit.xml' }, junit],
+  ['lcov', 'lcov, 5,000 files × 200 lines', { coverage: 'lcov.info', 'min-coverage': '0' }, lcov],
+  [
+    'eslint',
+    'ESLint JSON, 20,000 messages',
+    { lint: 'eslint.json', 'max-lint-errors': '100000' },
+    eslint,
+  ],
 ] as const) {
   const ms: number[] = [];
   let gate = '';
   for (let i = 0; i < 3; i++) {
     const start = performance.now();
-    const r = await runAction('quality-gate', { workspace: big, inputs });
+    const r = await runAction(snapshot.dir, { workspace: big, inputs });
     ms.push(performance.now() - start);
     gate = Object.entries(
       JSON.parse(r.outputs.results ?? '{}') as Record<string, { value: number }>,
@@ -141,6 +152,7 @@ for (const [report, inputs, text] of [
       .join(', ');
   }
   scale.push({
+    id,
     report,
     sizeMb: Buffer.byteLength(text) / 2 ** 20,
     ms,
@@ -152,19 +164,42 @@ for (const [report, inputs, text] of [
 rmSync(big, { recursive: true, force: true });
 removeProjects();
 
-const outDir = join(ROOT, 'bench/results');
-mkdirSync(outDir, { recursive: true });
+const figures = [
+  figure({
+    id: 'overhead',
+    figure: `quality-gate running jest (coverage, junit), ESLint and tsc and judging their reports vs the same commands in bash, median of ${ROUNDS}`,
+    measured: Math.round(overhead.actionMedian),
+    unit: 'ms',
+    baseline: { label: 'raw commands', measured: Math.round(overhead.rawMedian) },
+    ratio: overhead.ratio,
+    goal: { max: RATIO_TARGET, on: 'ratio', text: `≤ ${RATIO_TARGET}× raw` },
+    note: `overhead ${Math.round(overhead.actionMedian - overhead.rawMedian)} ms; fixture project test/fixtures/quality-project`,
+  }),
+  ...scale.map((r) =>
+    figure({
+      id: `scale-${r.id}`,
+      figure: `quality-gate reading a large report: ${r.report} (${r.sizeMb.toFixed(1)} MB), Node 24 start included, median of ${r.ms.length}`,
+      measured: Math.round(r.median),
+      unit: 'ms',
+      goal: { max: SCALE_TARGET_MS },
+      note: `gates: ${r.gate}`,
+    }),
+  ),
+];
 const result = {
   benchmark: 'quality-gate-overhead',
+  date: new Date().toISOString(),
+  machine: machine(),
+  pass: allPass(figures),
+  figures,
+  actionBundleSha256: snapshot.mainSha256,
   targets: {
     overhead: `action <= ${RATIO_TARGET} x raw (median of ${ROUNDS})`,
     scale: `<= ${SCALE_TARGET_MS} ms per large report`,
   },
   overhead: { ...overhead, pass: overheadPass },
   scale,
-  date: new Date().toISOString(),
 };
-writeFileSync(join(outDir, 'quality-gate-overhead.json'), `${JSON.stringify(result, null, 2)}\n`);
 const fmt = (ms: number): string => `${Math.round(ms)} ms`;
 const md = [
   '# quality-gate overhead and scale',
@@ -187,6 +222,6 @@ const md = [
   ),
   '',
 ].join('\n');
-writeFileSync(join(outDir, 'quality-gate-overhead.md'), md);
+writeResult(ROOT, 'quality-gate-overhead', result, md);
 console.log(md);
-process.exit(overheadPass && scale.every((r) => r.pass) ? 0 : 1);
+process.exit(result.pass ? 0 : 1);

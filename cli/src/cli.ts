@@ -5,15 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import {
-  errorMessage,
-  InputError,
-  ProcessExec,
-  renderTerminal,
-  styler,
-  systemClock,
-  type Step,
-} from '@switchyard/kit';
+import { errorMessage, InputError, ProcessExec, systemClock, type Step } from '@switchyard/kit';
+import { renderTerminal, styler } from '@switchyard/kit/terminal';
 import { renderOverview } from '@switchyard/targets';
 import { parseArgs, inputValues, UsageError, type ParsedArgs } from './args.js';
 import {

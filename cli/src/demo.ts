@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderTerminal, styler } from '@switchyard/kit';
+import { renderTerminal, styler } from '@switchyard/kit/terminal';
 import type { CommandResult, CommandRunner } from './cli.js';
 import { KeepAliveLoad, lastAnswerFrom, tally } from './load.js';
 import { demoReport, renderReport, type DemoFacts, type StepTime } from './demo-report.js';

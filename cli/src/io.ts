@@ -4,7 +4,7 @@
  * memory. Every line is masked like the runner's log.
  */
 import { outputText, Secrets, type ActionIO, type AnnotationProps } from '@switchyard/kit';
-import { styler } from '@switchyard/kit';
+import { styler } from '@switchyard/kit/terminal';
 
 export interface TerminalOptions {
   readonly color: boolean;

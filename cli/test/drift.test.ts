@@ -27,6 +27,7 @@ import {
   type ActionName,
 } from '../src/definitions.js';
 import { commandHelp } from '../src/help.js';
+import { helpEntries } from './help-entries.js';
 
 const ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 
@@ -46,19 +47,6 @@ function yamlInputs(action: ActionName): [string, YamlInput][] {
 }
 
 const actionCommands = COMMANDS.filter((c): c is ActionCommand => c.kind === 'action');
-
-/** Each option's entry in a help text, whitespace collapsed: `--name <value> description (…)`. */
-function helpEntries(help: string): Map<string, string> {
-  const section = help.split('\nOptions:\n')[1]?.split('\n\n')[0] ?? '';
-  const out = new Map<string, string>();
-  let current: string | undefined;
-  for (const line of section.split('\n')) {
-    const head = /^ {2}--([a-z0-9-]+)/.exec(line);
-    if (head) current = head[1]!;
-    if (current !== undefined) out.set(current, `${out.get(current) ?? ''} ${line}`);
-  }
-  return new Map([...out].map(([k, v]) => [k, v.replace(/\s+/g, ' ').trim()]));
-}
 
 /**
  * How a command's help text differs from its action.yml inputs: one message per difference, each

@@ -1,5 +1,6 @@
 import { COMMANDS, findCommand, type Command, type InputDef } from '../src/definitions.js';
 import { commandHelp, EXIT, mainHelp, wrap } from '../src/help.js';
+import { helpEntries } from './help-entries.js';
 
 const opt = (name: string, description: string, def?: string, required = false): InputDef => ({
   name,
@@ -21,19 +22,6 @@ const OPTIONS: readonly InputDef[] = [
   ),
 ];
 
-/** Each option's entry in the help: its first line and the rest, whitespace collapsed. */
-function entries(help: string): Map<string, string> {
-  const section = help.split('\nOptions:\n')[1]?.split('\n\n')[0] ?? '';
-  const out = new Map<string, string>();
-  let current: string | undefined;
-  for (const line of section.split('\n')) {
-    const head = /^ {2}--([a-z0-9-]+)/.exec(line);
-    if (head) current = head[1]!;
-    if (current !== undefined) out.set(current, `${out.get(current) ?? ''} ${line}`);
-  }
-  return new Map([...out].map(([k, v]) => [k, v.replace(/\s+/g, ' ').trim()]));
-}
-
 describe('EXIT', () => {
   test('the codes --help documents', () => {
     expect(EXIT).toEqual({ ok: 0, failed: 1, usage: 2, interrupted: 130 });
@@ -45,7 +33,7 @@ describe('EXIT', () => {
 
 describe('commandHelp', () => {
   const help = commandHelp(deploy, OPTIONS, 100);
-  const byName = entries(help);
+  const byName = helpEntries(help);
 
   test('starts with the usage, naming the positional input', () => {
     expect(help.split('\n')[0]).toBe('Usage: switchyard deploy [environment] [options]');
@@ -72,7 +60,7 @@ describe('commandHelp', () => {
 
   test('required and a default are shown together', () => {
     const h = commandHelp(deploy, [opt('x', 'X.', '3', true)]);
-    expect(entries(h).get('x')).toBe('--x <value> X. (required; default: 3)');
+    expect(helpEntries(h).get('x')).toBe('--x <value> X. (required; default: 3)');
   });
 
   test('a long option name puts its description on the next line, aligned', () => {
@@ -107,14 +95,14 @@ describe('commandHelp', () => {
     const text = commandHelp(status, status.kind === 'own' ? status.options : []);
     expect(text).not.toContain('action.yml');
     expect(text).not.toContain('SWITCHYARD_INPUT_');
-    expect([...entries(text).keys()]).toEqual([
+    expect([...helpEntries(text).keys()]).toEqual([
       'environment',
       'config',
       'app',
       'docker-host',
       'history',
     ]);
-    expect(entries(text).get('history')).toMatch(/\(default: 10\)$/);
+    expect(helpEntries(text).get('history')).toMatch(/\(default: 10\)$/);
   });
 
   test('a command without a positional input has no such line', () => {

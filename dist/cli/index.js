@@ -16,8 +16,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
-var src = __nccwpck_require__(5180);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
+var src = __nccwpck_require__(4336);
+// EXTERNAL MODULE: ./packages/kit/src/terminal.ts
+var terminal = __nccwpck_require__(8086);
 // EXTERNAL MODULE: ./packages/targets/src/index.ts + 20 modules
 var targets_src = __nccwpck_require__(9326);
 ;// CONCATENATED MODULE: ./cli/src/args.ts
@@ -305,7 +307,7 @@ function mainHelp(version) {
 /** An ActionIO over the terminal, with the values it inputs from and the outputs it collects. */
 function terminalIO(inputs, opts) {
     const out = opts.write ?? ((t) => void process.stderr.write(t));
-    const s = (0,src/* styler */.YJ)(opts.color);
+    const s = (0,terminal/* styler */.YJ)(opts.color);
     const secrets = new src/* Secrets */.Sb();
     const m = (t) => secrets.mask(t);
     const collected = { outputs: new Map(), summary: [], state: new Map() };
@@ -424,6 +426,7 @@ async function environmentsStatus(values, deps) {
 
 
 
+
 /** Output values that are JSON (state, results, readings) as values; the rest as text. */
 function jsonOutputs(outputs) {
     return Object.fromEntries(Object.entries(outputs).map(([k, v]) => {
@@ -452,7 +455,7 @@ function explain(error, options) {
 /** Runs the CLI; returns the exit code. */
 async function cli(argv, deps) {
     const color = deps.tty.stdout && !deps.env.NO_COLOR && !argv.includes('--no-color');
-    const s = (0,src/* styler */.YJ)(color);
+    const s = (0,terminal/* styler */.YJ)(color);
     const [name, ...rest] = argv;
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
         const topic = name === 'help' ? rest[0] : undefined;
@@ -494,7 +497,7 @@ async function runCommand(command, argv, deps, opts) {
     catch (error) {
         const r = fail((0,src/* errorMessage */.gJ)(error), EXIT.usage);
         if (opts.print)
-            deps.stderr(`${(0,src/* styler */.YJ)(deps.tty.stderr).red('error:')} ${r.error}\n`);
+            deps.stderr(`${(0,terminal/* styler */.YJ)(deps.tty.stderr).red('error:')} ${r.error}\n`);
         return r;
     }
     const g = parsed.globals;
@@ -576,8 +579,8 @@ function print(r, json, color, deps, mask) {
         return;
     }
     if (r.summary)
-        deps.stdout((0,src/* renderTerminal */.bF)(r.summary, { color: color && deps.tty.stdout, width: deps.columns }));
-    const s = (0,src/* styler */.YJ)(color && deps.tty.stderr);
+        deps.stdout((0,terminal/* renderTerminal */.bF)(r.summary, { color: color && deps.tty.stdout, width: deps.columns }));
+    const s = (0,terminal/* styler */.YJ)(color && deps.tty.stderr);
     deps.stderr(r.ok
         ? `${s.green('✔')} switchyard ${r.command}: done\n`
         : `${s.red('✖')} switchyard ${r.command}: ${r.error ?? 'failed'}\n`);
@@ -857,8 +860,8 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
-var src = __nccwpck_require__(5180);
+// EXTERNAL MODULE: ./packages/kit/src/terminal.ts
+var terminal = __nccwpck_require__(8086);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: ./cli/src/load.ts
@@ -960,6 +963,8 @@ class KeepAliveLoad {
     }
 }
 
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
+var src = __nccwpck_require__(4336);
 ;// CONCATENATED MODULE: ./cli/src/demo-report.ts
 /** The demo's report (pure): what happened, when, and what the load saw at each switch. */
 
@@ -1128,7 +1133,7 @@ function demoConfig(port, haproxyImage) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Runs the demo; returns the exit code. */
 async function demo(values, run, deps) {
-    const s = (0,src/* styler */.YJ)(deps.color);
+    const s = (0,terminal/* styler */.YJ)(deps.color);
     const say = (t) => deps.stderr(`\n${s.bold(s.cyan(`===== ${t} =====`))}\n`);
     if (values.get('down') === 'true') {
         const ids = demoDown();
@@ -1314,7 +1319,7 @@ async function demo(values, run, deps) {
         const file = values.get('report');
         if (file)
             (0,external_node_fs_.writeFileSync)(file, `${JSON.stringify(report, null, 2)}\n`);
-        deps.stdout((0,src/* renderTerminal */.bF)(renderReport(report, st.summary), { color: deps.color, width: deps.columns }));
+        deps.stdout((0,terminal/* renderTerminal */.bF)(renderReport(report, st.summary), { color: deps.color, width: deps.columns }));
         return report.ok ? 0 : 1;
     }
     finally {
@@ -1439,8 +1444,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
-var src = __nccwpck_require__(5180);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
+var src = __nccwpck_require__(4336);
 // EXTERNAL MODULE: ./packages/image/src/index.ts + 14 modules
 var image_src = __nccwpck_require__(6657);
 // EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
@@ -12149,8 +12154,8 @@ function resourcePrefix(app, environment) {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
-var src = __nccwpck_require__(5180);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
+var src = __nccwpck_require__(4336);
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./packages/config/src/fields.ts
@@ -13058,8 +13063,8 @@ function gitContextFromEnv(env, payload, date) {
     };
 }
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
-var src = __nccwpck_require__(5180);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
+var src = __nccwpck_require__(4336);
 ;// CONCATENATED MODULE: ./packages/image/src/tag-rules.ts
 /**
  * Tag rules, one per line, in docker/metadata-action's syntax: `type=semver,pattern={{version}}`,
@@ -14512,7 +14517,7 @@ function safeJson(value) {
 
 /***/ }),
 
-/***/ 5180:
+/***/ 4336:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14540,14 +14545,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   cG: () => (/* reexport */ parseInteger),
   Dl: () => (/* reexport */ parseUrl),
   wt: () => (/* reexport */ poll),
-  bF: () => (/* reexport */ renderTerminal),
   L5: () => (/* reexport */ retry),
   vp: () => (/* reexport */ errors/* showValue */.vp),
-  YJ: () => (/* reexport */ styler),
   ml: () => (/* reexport */ systemClock)
 });
 
-// UNUSED EXPORTS: DURATION_FORMS, backoffDelay, cell, parseJson, parseKeyValues, parseLines, parseList, parsePercent, runAction, visibleWidth
+// UNUSED EXPORTS: DURATION_FORMS, backoffDelay, cell, parseJson, parseKeyValues, parseLines, parseList, parsePercent, runAction
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -15159,7 +15162,33 @@ async function runAction(action, io, body) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/kit/src/terminal.ts
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+/** @switchyard/kit: the pieces every action shares. See README.md. */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 8086:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   YJ: () => (/* binding */ styler),
+/* harmony export */   bF: () => (/* binding */ renderTerminal)
+/* harmony export */ });
+/* unused harmony export visibleWidth */
 /**
  * Job-summary markdown for a terminal (pure: text in, text out). Covers what our summaries contain:
  * headings, pipe tables, `<details>`, fenced code (Mermaid charts are omitted), lists, quotes,
@@ -15598,23 +15627,6 @@ function renderTerminal(markdown, style) {
     return out.length ? `${out.join('\n')}\n` : '';
 }
 
-;// CONCATENATED MODULE: ./packages/kit/src/index.ts
-/** @switchyard/kit: the pieces every action shares. See README.md. */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 /***/ }),
 
@@ -15772,8 +15784,8 @@ function prometheusClient(opts, http) {
     };
 }
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
-var kit_src = __nccwpck_require__(5180);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
+var kit_src = __nccwpck_require__(4336);
 ;// CONCATENATED MODULE: ./packages/metrics/src/promql.ts
 /**
  * Label selectors and query templates. A rule's query is a template: `$selector` becomes the label
@@ -16715,8 +16727,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: METHODS, OPERATORS, checkAssertion, evaluateResponse, isSecretHeader, lookup, parseRegex, secretValues
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
-var kit_src = __nccwpck_require__(5180);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
+var kit_src = __nccwpck_require__(4336);
 ;// CONCATENATED MODULE: ./packages/probe/src/status.ts
 /** Expected HTTP status: `200`, `2xx`, `200-299`, or a list of those (`200,204`, `[200, 3xx]`). */
 
@@ -17587,8 +17599,8 @@ function recordOf(s) {
     };
 }
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
-var src = __nccwpck_require__(5180);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
+var src = __nccwpck_require__(4336);
 // EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
 var probe_src = __nccwpck_require__(5605);
 ;// CONCATENATED MODULE: ./packages/targets/src/ready.ts

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8122);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7489);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8122:
+/***/ 7489:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -580,448 +580,8 @@ async function runAction(action, io, body) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/kit/src/terminal.ts
-/**
- * Job-summary markdown for a terminal (pure: text in, text out). Covers what our summaries contain:
- * headings, pipe tables, `<details>`, fenced code (Mermaid charts are omitted), lists, quotes,
- * `**bold**`, `code`, links, inline HTML and entities. Anything else passes through as text.
- */
-const sgr = (open, close) => (s) => s ? `\u001b[${open}m${s}\u001b[${close}m` : s;
-/** ANSI styling helpers that are the identity when `color` is false. */
-function styler(color) {
-    const id = (s) => s;
-    if (!color)
-        return { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
-    return {
-        bold: sgr(1, 22),
-        dim: sgr(2, 22),
-        red: sgr(31, 39),
-        green: sgr(32, 39),
-        yellow: sgr(33, 39),
-        cyan: sgr(36, 39),
-    };
-}
-// CSI (colours, cursor) and OSC (titles, hyperlinks) sequences.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-// Controls (but tab and newline), C1 controls and bidi overrides: untrusted text must not drive the terminal.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-/* eslint-disable no-control-regex -- the escape codes we write ourselves */
-const SGR = /\u001b\[([0-9;]*)m/g;
-const SGR_PIECES = /(\u001b\[[0-9;]*m)/;
-/** Runs of spaces, and words (runs of anything else, styles included). */
-const TOKENS = /( +)|((?:\u001b\[[0-9;]*m|[^ ])+)/g;
-/* eslint-enable no-control-regex */
-const RESET = '\u001b[0m';
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-// prettier-ignore
-const WIDE = (/* unused pure expression or super */ null && ([
-    [0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff],
-    [0xa000, 0xa4cf], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60],
-    [0xffe0, 0xffe6], [0x20000, 0x3fffd],
-]));
-const stripAnsi = (s) => s.replace(ANSI, '');
-function graphemeWidth(g) {
-    // Emoji: presentation by default (✅ ❌) or asked for with VS16 (⚠️), and keycaps.
-    if (/\p{Emoji_Presentation}|\p{Extended_Pictographic}\uFE0F|\u20E3/u.test(g))
-        return 2;
-    if (/^[\p{Cc}\p{Cf}\p{Mn}\p{Me}]/u.test(g))
-        return 0;
-    const cp = g.codePointAt(0) ?? 0;
-    return WIDE.some(([lo, hi]) => cp >= lo && cp <= hi) ? 2 : 1;
-}
-/**
- * Columns a string takes in a terminal: ANSI escapes count 0, East Asian wide characters and emoji
- * (✅, ❌, ⚠️ with its variation selector) count 2, combining marks 0.
- */
-function visibleWidth(s) {
-    const text = stripAnsi(s);
-    if (/^[\x20-\x7e]*$/.test(text))
-        return text.length;
-    let width = 0;
-    for (const { segment } of segmenter.segment(text))
-        width += graphemeWidth(segment);
-    return width;
-}
-/** Updates the open SGR codes after `text` (ours close with 22 and 39; 0 resets). */
-function track(active, text) {
-    for (const m of text.matchAll(SGR)) {
-        const code = Number(m[1] || 0);
-        const closes = code === 22 ? [1, 2] : code === 39 ? [31, 32, 33, 36] : [];
-        if (code === 0)
-            active.length = 0;
-        else if (closes.length) {
-            const kept = active.filter((a) => !closes.some((c) => a === `\u001b[${c}m`));
-            active.splice(0, active.length, ...kept);
-        }
-        else
-            active.push(m[0]);
-    }
-}
-/**
- * Breaks one line into lines of at most `width` columns at spaces. A word wider than that overflows,
- * or with `hard` is cut, after `/ : @ , = & ? -` where it can. Styles open at a break are closed and
- * reopened on the next line.
- */
-function wrapLine(s, width, hard) {
-    if (visibleWidth(s) <= width)
-        return [s];
-    const lines = [];
-    const active = [];
-    let line = '';
-    let used = 0;
-    let spaces = '';
-    const add = (text, w) => {
-        line += text;
-        used += w;
-        track(active, text);
-    };
-    const breakLine = () => {
-        lines.push(active.length ? line + RESET : line);
-        line = active.join('');
-        used = 0;
-    };
-    for (const [, gap, word = ''] of s.matchAll(TOKENS)) {
-        if (gap !== undefined) {
-            if (used > 0)
-                spaces += gap;
-            continue;
-        }
-        const w = visibleWidth(word);
-        if (w > 0 && used > 0 && used + spaces.length + w > width)
-            breakLine();
-        else if (w > 0)
-            add(spaces, spaces.length);
-        if (w > 0)
-            spaces = '';
-        if (!hard || used + w <= width) {
-            add(word, w);
-            continue;
-        }
-        // Too long: break after URL and path punctuation where possible, else between characters.
-        for (const part of word.split(/(?<=[/:@,=&?-])/)) {
-            const pw = visibleWidth(part);
-            if (used > 0 && used + pw > width && pw <= width)
-                breakLine();
-            if (used + pw <= width)
-                add(part, pw);
-            else
-                for (const piece of part.split(SGR_PIECES)) {
-                    if (piece.startsWith('\u001b'))
-                        add(piece, 0);
-                    else
-                        for (const { segment } of segmenter.segment(piece)) {
-                            const gw = graphemeWidth(segment);
-                            if (used > 0 && used + gw > width)
-                                breakLine();
-                            add(segment, gw);
-                        }
-                }
-        }
-    }
-    lines.push(line);
-    return lines;
-}
-/** `wrapLine` for each line of `s`; a style open across a newline is carried to the next line. */
-function wrap(s, width, hard) {
-    const active = [];
-    return s.split('\n').flatMap((piece) => {
-        const lines = wrapLine(active.join('') + piece, width, hard);
-        track(active, piece);
-        if (active.length)
-            lines[lines.length - 1] += RESET;
-        return lines;
-    });
-}
-// prettier-ignore
-const ENTITIES = {
-    amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—',
-    hellip: '…', rarr: '→', larr: '←', middot: '·', times: '×', copy: '©', check: '✓',
-};
-function decodeEntity(name) {
-    if (!name.startsWith('#'))
-        return ENTITIES[name];
-    const cp = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-    return cp > 0x10ffff ? '\uFFFD' : String.fromCodePoint(cp).replace(UNSAFE, '');
-}
-const decodeEntities = (s) => s.replace(/&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/g, (all, name) => decodeEntity(name) ?? all);
-const STATUS = /^(?:(✅|❌|⚠\uFE0F?)\s*)?(passed|pass|ok|failed|fail|critical|warning)?$/iu;
-/** The colour of a status: an emoji alone, a status word alone, or an emoji and one status word. */
-function statusColor(plain, st) {
-    const m = STATUS.exec(plain.trim());
-    if (!m || !(m[1] ?? m[2]))
-        return undefined;
-    const key = m[1] ?? m[2]?.toLowerCase() ?? '';
-    if (/^(✅|passed|pass|ok)$/.test(key))
-        return st.green;
-    if (/^(❌|failed|fail|critical)$/.test(key))
-        return st.red;
-    return st.yellow;
-}
-// Inline syntax, each tried where it starts (sticky).
-const INLINE = [
-    [/\\([!-/:-@[-`{-~])/y, (m) => m[1] ?? ''],
-    [
-        /(`+)([\s\S]*?[^`])\1(?!`)/y,
-        // Entities are decoded in code too: cell() escapes `<` after the author wrote the span.
-        (m, st) => st.cyan(decodeEntities((m[2] ?? '').replace(/\n/g, ' ').replace(/^ (.*) $/, '$1'))),
-    ],
-    [/\*\*(?=\S)([\s\S]*?\S)\*\*/y, (m, st) => strong(m[1] ?? '', st)],
-    [
-        /(?<![\p{L}\p{N}_])__(?=\S)([\s\S]*?\S)__(?![\p{L}\p{N}_])/uy,
-        (m, st) => strong(m[1] ?? '', st),
-    ],
-    [
-        /!?\[((?:\\.|[^\]\\])*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/y,
-        (m, st) => {
-            const text = inline(m[1] ?? '', st);
-            const url = decodeEntities(m[2] ?? '');
-            return stripAnsi(text) === url || !text ? url : `${text} (${url})`;
-        },
-    ],
-    [/<((?:https?|mailto):[^<>\s]+)>/y, (m) => decodeEntities(m[1] ?? '')],
-    [/<br\s*\/?>/iy, () => '\n'],
-    [/<!--[\s\S]*?-->|<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/y, () => ''],
-    [/&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/y, (m) => decodeEntities(m[0])],
-    [/(?<![\p{L}\p{N}_])_(?=\S)([^_]*?\S)_(?![\p{L}\p{N}_])/uy, (m, st) => inline(m[1] ?? '', st)],
-    [/(?<!\*)\*(?=[^\s*])([^*]*?[^\s*])\*(?!\*)/y, (m, st) => inline(m[1] ?? '', st)],
-    [/✅/y, (m, st) => st.green(m[0])],
-    [/❌/y, (m, st) => st.red(m[0])],
-    [/⚠\uFE0F?/y, (m, st) => st.yellow(m[0])],
-];
-/** Bold; a status word alone (`**passed**`) is coloured too. */
-function strong(text, st) {
-    const inner = inline(text, st);
-    const plain = stripAnsi(inner);
-    return st.bold(statusColor(plain, st)?.(plain) ?? inner);
-}
-/** Renders inline markdown to styled text; `<br>` becomes a newline. */
-function inline(text, st) {
-    let out = '';
-    let i = 0;
-    scan: while (i < text.length) {
-        if (/[\\`*_[!<&✅❌⚠]/.test(text[i] ?? '')) {
-            for (const [re, render] of INLINE) {
-                re.lastIndex = i;
-                const m = re.exec(text);
-                if (!m)
-                    continue;
-                out += render(m, st);
-                i += m[0].length;
-                continue scan;
-            }
-        }
-        out += text[i] ?? '';
-        i++;
-    }
-    return out;
-}
-/** Cells of a table row, split at pipes that are not escaped; `\|` becomes `|`. */
-function splitRow(line) {
-    const cells = [];
-    let cur = '';
-    const s = line.trim().replace(/^\|/, '');
-    for (let i = 0; i < s.length; i++) {
-        const c = s[i] ?? '';
-        if (c === '\\' && s[i + 1] === '|')
-            cur += s[++i];
-        else if (c === '\\')
-            cur += c + (s[++i] ?? '');
-        else if (c === '|') {
-            cells.push(cur.trim());
-            cur = '';
-        }
-        else
-            cur += c;
-    }
-    if (cur.trim() || !s.endsWith('|'))
-        cells.push(cur.trim());
-    return cells;
-}
-const isSeparator = (line) => line !== undefined && line.includes('-') && splitRow(line).every((c) => /^:?-+:?$/.test(c));
-const isTableStart = (line, next) => line.trimStart().startsWith('|') && isSeparator(next);
-/** Smallest width a table column is shrunk to. */
-const MIN_COLUMN = 6;
-/** Fits column widths into `available`: the widest columns are capped first (water-filling). */
-function fitColumns(natural, available) {
-    const total = (cap) => natural.reduce((a, w) => a + Math.min(w, cap), 0);
-    let cap = Math.max(0, ...natural);
-    while (cap > MIN_COLUMN && total(cap) > available)
-        cap--;
-    let spare = available - total(cap);
-    return natural.map((w) => (w > cap && spare-- > 0 ? cap + 1 : Math.min(w, cap)));
-}
-function pad(s, width, align) {
-    const gap = Math.max(0, width - visibleWidth(s));
-    if (align === 'right')
-        return ' '.repeat(gap) + s;
-    if (align === 'center')
-        return ' '.repeat(gap >> 1) + s + ' '.repeat(gap - (gap >> 1));
-    return s + ' '.repeat(gap);
-}
-/**
- * A pipe table as aligned columns, two spaces apart, with a `─` rule under the header. A header of
- * only empty or `–` cells (a key/value table) is left out. Too wide: the widest columns wrap.
- */
-function renderTable(lines, st, width) {
-    const [head = '', sep = '', ...body] = lines;
-    const header = splitRow(head);
-    const aligns = splitRow(sep).map((c) => c.startsWith(':') && c.endsWith(':') ? 'center' : c.endsWith(':') ? 'right' : 'left');
-    const headless = header.every((c) => c === '' || c === '–');
-    const rows = (headless ? [] : [header]).concat(body.map(splitRow));
-    const cells = rows.map((row, r) => header.map((_, c) => {
-        const source = row[c] ?? '';
-        // cell('') writes `–`: an empty header cell stays empty.
-        const text = inline(r === 0 && !headless && source === '–' ? '' : source, st);
-        const plain = stripAnsi(text);
-        const styled = statusColor(plain, st)?.(plain) ?? text;
-        return r === 0 && !headless ? st.bold(styled) : styled;
-    }));
-    const natural = header.map((_, c) => Math.max(0, ...cells.flatMap((row) => (row[c] ?? '').split('\n').map(visibleWidth))));
-    const widths = fitColumns(natural, width - 2 * (header.length - 1));
-    const out = [];
-    cells.forEach((row, r) => {
-        const wrapped = row.map((text, c) => wrap(text, widths[c] ?? 0, true));
-        const height = Math.max(...wrapped.map((w) => w.length));
-        for (let h = 0; h < height; h++)
-            out.push(wrapped.map((w, c) => pad(w[h] ?? '', widths[c] ?? 0, aligns[c] ?? 'left')).join('  '));
-        if (r === 0 && !headless)
-            out.push(st.dim(widths.map((w) => '─'.repeat(w)).join('  ')));
-    });
-    return out;
-}
-const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^\s`]*)/;
-const HEADING = /^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$/;
-const RULE = /^ {0,3}([-*_])(?:\s*\1){2,}\s*$/;
-const LIST = /^( *)([-*+]|\d{1,9}[.)])\s+(.*)$/;
-const QUOTE = /^ {0,3}>\s?(.*)$/;
-const DETAILS = /^\s*<\/?(details|summary)\b[^>]*>/i;
-const startsBlock = (line, next) => [FENCE, HEADING, RULE, LIST, QUOTE, DETAILS].some((re) => re.test(line)) ||
-    isTableStart(line, next);
-/** Wraps inline text after `prefix`, continuation lines indented to match. */
-function hanging(prefix, text, ctx) {
-    const indent = ' '.repeat(visibleWidth(prefix));
-    const room = Math.max(10, ctx.width - indent.length);
-    return wrap(inline(text, ctx.st), room, false).map((l, i) => (i ? indent : prefix) + l);
-}
-/** Joins the source lines of a paragraph or list item; hard breaks (`\` or two spaces) stay. */
-const joinLines = (lines) => lines
-    .map((l, i) => (i === lines.length - 1 ? l.trim() : l.trimStart()))
-    .map((l, i, all) => i === all.length - 1
-    ? l
-    : /(\\|\s{2,})$/.test(l)
-        ? `${l.replace(/(\\|\s+)$/, '')}<br>`
-        : `${l.trimEnd()} `)
-    .join('');
-/** Renders block markdown: blocks separated by one blank line. */
-function renderBlocks(source, ctx) {
-    const lines = [...source];
-    const blocks = [];
-    const { st, width } = ctx;
-    let i = 0;
-    const take = (ok) => {
-        const taken = [];
-        while (i < lines.length && ok(lines[i] ?? ''))
-            taken.push(lines[i++] ?? '');
-        return taken;
-    };
-    while (i < lines.length) {
-        const line = lines[i] ?? '';
-        let m;
-        if (!line.trim())
-            i++;
-        else if ((m = FENCE.exec(line))) {
-            const [, fence = '```', lang = ''] = m;
-            const close = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
-            i++;
-            const body = take((l) => !close.test(l));
-            i++;
-            const title = /^\s*title\s+"?([^"\n]*)"?/m.exec(body.join('\n'))?.[1]?.trim();
-            blocks.push(lang.toLowerCase() === 'mermaid'
-                ? [st.dim(`(chart omitted in the terminal${title ? `: ${title}` : ''})`)]
-                : body.map((l) => (l.trim() ? `  ${l}` : '')));
-        }
-        else if (DETAILS.test(line)) {
-            const title = /<summary>([\s\S]*?)<\/summary>/i.exec(line)?.[1];
-            if (title !== undefined)
-                blocks.push([`▸ ${st.bold(inline(title.trim(), st))}`]);
-            const rest = line.replace(/<summary>[\s\S]*?<\/summary>|<\/?(details|summary)\b[^>]*>/gi, '');
-            lines[i] = rest.trim() ? rest : '';
-        }
-        else if ((m = HEADING.exec(line))) {
-            i++;
-            const text = st.bold(inline(m[2] ?? '', st));
-            const level = m[1]?.length ?? 1;
-            const rule = (level === 1 ? '═' : '─').repeat(Math.min(width, visibleWidth(text)));
-            blocks.push(level <= 2 ? [text, rule] : [text]);
-        }
-        else if (RULE.test(line)) {
-            i++;
-            blocks.push([st.dim('─'.repeat(Math.min(width, 40)))]);
-        }
-        else if (isTableStart(line, lines[i + 1])) {
-            const table = [line, lines[i + 1] ?? ''];
-            i += 2;
-            table.push(...take((l) => l.trimStart().startsWith('|')));
-            blocks.push(renderTable(table, st, width));
-        }
-        else if (QUOTE.test(line)) {
-            const inner = take((l) => QUOTE.test(l)).map((l) => QUOTE.exec(l)?.[1] ?? '');
-            const body = renderBlocks(inner, { st, width: Math.max(10, width - 2) });
-            blocks.push(body.map((l) => st.dim('│') + (l ? ` ${l}` : '')));
-        }
-        else if (LIST.test(line)) {
-            const items = [];
-            take((l) => {
-                if (LIST.test(l))
-                    return items.push([l]) > 0;
-                if (!l.trim() || startsBlock(l, undefined))
-                    return false;
-                return (items.at(-1)?.push(l) ?? 0) > 0;
-            });
-            blocks.push(items.flatMap(([first = '', ...more]) => {
-                const [, indent = '', marker = '-', text = ''] = LIST.exec(first) ?? [];
-                const bullet = /\d/.test(marker) ? marker : '•';
-                return hanging(`${indent}${bullet} `, joinLines([text, ...more]), ctx);
-            }));
-        }
-        else {
-            const para = [line];
-            i++;
-            para.push(...take((l) => !!l.trim() && !startsBlock(l, lines[i + 1])));
-            const text = inline(joinLines(para), st);
-            if (stripAnsi(text).trim())
-                blocks.push(wrap(text, width, false));
-        }
-    }
-    return blocks.flatMap((b, k) => (k ? ['', ...b] : b));
-}
-/** Expands tabs to 8-column stops, so widths are known. */
-function expandTabs(line) {
-    if (!line.includes('\t'))
-        return line;
-    let out = '';
-    for (const part of line.split(/(\t)/))
-        out += part === '\t' ? ' '.repeat(8 - (visibleWidth(out) % 8)) : part;
-    return out;
-}
-/**
- * Renders job-summary markdown (what `Summary` builds) for a terminal. Tables become aligned
- * columns; when a table is wider than `width`, its widest columns are wrapped (never truncated, so
- * digests and URLs stay whole). Control characters in the text are removed, so an untrusted value
- * cannot send escape codes; with `color: false` the output has none at all.
- */
-function renderTerminal(markdown, style) {
-    const ctx = { st: styler(style.color), width: Math.max(20, style.width ?? 100) };
-    const lines = markdown.replace(/\r\n?/g, '\n').replace(UNSAFE, '').split('\n').map(expandTabs);
-    const out = renderBlocks(lines, ctx);
-    return out.length ? `${out.join('\n')}\n` : '';
-}
-
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
 /** @switchyard/kit: the pieces every action shares. See README.md. */
-
 
 
 
@@ -6127,7 +5687,7 @@ const NAMED = Object.freeze({
 const ENTITY_RE =
   /&(?:#[xX]0*([0-9a-fA-F]{1,6});?|#0*([0-9]{1,7});?|([a-zA-Z][a-zA-Z0-9]{1,15});)/g;
 
-function decode_entities_decodeEntities(input) {
+function decodeEntities(input) {
   if (input.indexOf('&') === -1) return input;
 
   return input.replace(ENTITY_RE, (match, hex, dec, name) => {
@@ -6960,7 +6520,7 @@ function normalise(context) {
  */
 function decodedCopy(value, list) {
   if (!list.decodeEntities) return null;
-  const decoded = decode_entities_decodeEntities(value);
+  const decoded = decodeEntities(value);
   return decoded === value ? null : decoded;
 }
 
@@ -9361,7 +8921,7 @@ function parseLintSarif(input, file, text, ctx) {
     }));
 }
 // eslint-disable-next-line no-control-regex
-const lint_ANSI = /\u001b\[[0-9;]*m/g;
+const ANSI = /\u001b\[[0-9;]*m/g;
 /** `src/a.ts(3,7): error TS2322: …` (--pretty false) or `src/a.ts:3:7 - error TS2322: …` (pretty). */
 const TSC_LINE = /^(.+?)(?:\((\d+),(\d+)\)|:(\d+):(\d+)) ?[:-] ?(error|warning) (TS\d+): (.*)$/;
 const TSC_GLOBAL = /^(error|warning) (TS\d+): (.*)$/;
@@ -9374,7 +8934,7 @@ function parseTsc(input, file, text, ctx) {
     let pretty = false;
     let unknown;
     text.split(/\r?\n/).forEach((raw, i) => {
-        const line = raw.replace(lint_ANSI, '');
+        const line = raw.replace(ANSI, '');
         if (line.trim() === '')
             return;
         const m = TSC_LINE.exec(line);

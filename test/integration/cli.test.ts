@@ -8,35 +8,13 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { containers, deployFixture, get, type DeployFixture } from '../support/deploy.js';
+import { CLI, runCli, type CliRun } from '../support/cli.js';
 import { NODE24, ROOT } from '../support/runner.js';
 import { freePort } from '../support/testbed.js';
 
-const CLI = join(ROOT, 'dist/cli/index.js');
-
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the bundled CLI in `cwd` with a clean environment. */
-function switchyard(
-  cwd: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE24, [CLI, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function switchyard(cwd: string, args: string[]): Promise<CliRun> {
+  return runCli(args, { cwd });
 }
 
 function ok(r: CliRun): CliRun {

@@ -4,27 +4,20 @@
  * monitor window, v3 (20 % injected errors) failed it and was rolled back, v2 live at the end. Then
  * `--down` removes what it created.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DemoReport } from '../../cli/src/demo-report.js';
 import { get } from '../support/deploy.js';
-import { NODE24, ROOT } from '../support/runner.js';
+import { runCli, type CliRun } from '../support/cli.js';
+import { ROOT } from '../support/runner.js';
 import { docker } from '../support/testbed.js';
 
-function demo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE24, [join(ROOT, 'bin/switchyard.mjs'), 'demo', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+function demo(args: string[]): Promise<CliRun> {
+  return runCli(['demo', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+    script: join(ROOT, 'bin/switchyard.mjs'),
   });
 }
 

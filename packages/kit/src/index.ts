@@ -12,4 +12,3 @@ export * from './io.js';
 export * from './exec.js';
 export * from './summary.js';
 export * from './run-action.js';
-export * from './terminal.js';

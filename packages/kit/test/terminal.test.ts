@@ -1,4 +1,5 @@
-import { Summary, renderTerminal, styler, visibleWidth } from '@switchyard/kit';
+import { Summary } from '@switchyard/kit';
+import { renderTerminal, styler, visibleWidth } from '@switchyard/kit/terminal';
 
 const plain = (md: string, width?: number): string =>
   renderTerminal(md, { color: false, ...(width !== undefined && { width }) });
