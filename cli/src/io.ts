@@ -55,7 +55,8 @@ export function terminalIO(
     getInput: (name) => (inputs.get(name) ?? '').trim(),
     setOutput: (name, value) => void collected.outputs.set(name, outputText(value)),
     setSecret: (value) => secrets.add(value),
-    info: (msg) => line(m(msg)),
+    // The commands a step runs (`[command] docker …`, as on the runner) are dimmed, not hidden.
+    info: (msg) => line(msg.startsWith('[command]') ? s.dim(m(msg)) : m(msg)),
     debug: (msg) => {
       if (opts.verbose) line(s.dim(m(msg)));
     },

@@ -85,6 +85,16 @@ describe('terminalIO: log lines', () => {
   });
 });
 
+test('the commands a step runs are dimmed with color on, plain without', () => {
+  const on = terminal({ color: true });
+  on.io.info('[command] docker ps');
+  on.io.info('ready');
+  expect(on.written).toEqual(['\u001b[2m[command] docker ps\u001b[22m\n', 'ready\n']);
+  const off = terminal({ color: false });
+  off.io.info('[command] docker ps');
+  expect(off.text()).toBe('[command] docker ps\n');
+});
+
 describe('terminalIO: secrets', () => {
   const SECRET = 's3cr3t-token';
   const leaks: [string, (io: ActionIO) => void | Promise<void>][] = [

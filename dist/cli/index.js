@@ -18,8 +18,8 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
 var src = __nccwpck_require__(4336);
-// EXTERNAL MODULE: ./packages/kit/src/terminal.ts
-var terminal = __nccwpck_require__(8086);
+// EXTERNAL MODULE: ./packages/kit/src/terminal.ts + 1 modules
+var terminal = __nccwpck_require__(4210);
 // EXTERNAL MODULE: ./packages/targets/src/index.ts + 20 modules
 var targets_src = __nccwpck_require__(9326);
 ;// CONCATENATED MODULE: ./cli/src/args.ts
@@ -330,7 +330,8 @@ function terminalIO(inputs, opts) {
         getInput: (name) => (inputs.get(name) ?? '').trim(),
         setOutput: (name, value) => void collected.outputs.set(name, (0,src/* outputText */.jO)(value)),
         setSecret: (value) => secrets.add(value),
-        info: (msg) => line(m(msg)),
+        // The commands a step runs (`[command] docker …`, as on the runner) are dimmed, not hidden.
+        info: (msg) => line(msg.startsWith('[command]') ? s.dim(m(msg)) : m(msg)),
         debug: (msg) => {
             if (opts.verbose)
                 line(s.dim(m(msg)));
@@ -860,8 +861,8 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/kit/src/terminal.ts
-var terminal = __nccwpck_require__(8086);
+// EXTERNAL MODULE: ./packages/kit/src/terminal.ts + 1 modules
+var terminal = __nccwpck_require__(4210);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: ./cli/src/load.ts
@@ -15181,19 +15182,19 @@ async function runAction(action, io, body) {
 
 /***/ }),
 
-/***/ 8086:
+/***/ 4210:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   YJ: () => (/* binding */ styler),
-/* harmony export */   bF: () => (/* binding */ renderTerminal)
-/* harmony export */ });
-/* unused harmony export visibleWidth */
-/**
- * Job-summary markdown for a terminal (pure: text in, text out). Covers what our summaries contain:
- * headings, pipe tables, `<details>`, fenced code (Mermaid charts are omitted), lists, quotes,
- * `**bold**`, `code`, links, inline HTML and entities. Anything else passes through as text.
- */
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  bF: () => (/* binding */ renderTerminal),
+  YJ: () => (/* reexport */ styler)
+});
+
+// UNUSED EXPORTS: visibleWidth
+
+;// CONCATENATED MODULE: ./packages/kit/src/terminal-text.ts
 const sgr = (open, close) => (s) => s ? `\u001b[${open}m${s}\u001b[${close}m` : s;
 /** ANSI styling helpers that are the identity when `color` is false. */
 function styler(color) {
@@ -15342,6 +15343,15 @@ function wrap(s, width, hard) {
         return lines;
     });
 }
+
+;// CONCATENATED MODULE: ./packages/kit/src/terminal.ts
+/**
+ * Job-summary markdown for a terminal (pure: text in, text out). Covers what our summaries contain:
+ * headings, pipe tables, `<details>`, fenced code (Mermaid charts are omitted), lists, quotes,
+ * `**bold**`, `code`, links, inline HTML and entities. Anything else passes through as text.
+ */
+
+
 // prettier-ignore
 const ENTITIES = {
     amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', ndash: '–', mdash: '—',
