@@ -1190,7 +1190,7 @@ async function demo(values, run, deps) {
         [
             `test: ${jest}`,
             `lint: npx eslint -f json -o ${reports}/eslint.json examples/app`,
-            `typecheck: npx tsc -p tsconfig.json --noEmit --pretty false > ${reports}/tsc.txt`,
+            `typecheck: npx tsc -p examples/app/tsconfig.json --noEmit --pretty false > ${reports}/tsc.txt`,
         ].join('\n'),
         '--junit',
         `${reports}/junit.xml`,
