@@ -12,6 +12,7 @@ const moduleNameMapper = {
   '^@switchyard/image$': '<rootDir>/packages/image/src/index.ts',
   '^@switchyard/config$': '<rootDir>/packages/config/src/index.ts',
   '^@switchyard/targets$': '<rootDir>/packages/targets/src/index.ts',
+  '^@switchyard/targets/overview$': '<rootDir>/packages/targets/src/overview.ts',
   '^@switchyard/metrics$': '<rootDir>/packages/metrics/src/index.ts',
   '^@switchyard/quality$': '<rootDir>/packages/quality/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',

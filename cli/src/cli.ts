@@ -5,10 +5,19 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { errorMessage, InputError, ProcessExec, systemClock, type Step } from '@switchyard/kit';
+import {
+  ConfigError,
+  errorMessage,
+  InputError,
+  ProcessExec,
+  systemClock,
+  type ActionIO,
+  type Secrets,
+  type Step,
+} from '@switchyard/kit';
 import { renderTerminal, styler } from '@switchyard/kit/terminal';
-import { renderOverview } from '@switchyard/targets';
-import { parseArgs, inputValues, UsageError, type ParsedArgs } from './args.js';
+import { renderOverview } from '@switchyard/targets/overview';
+import { inputValues, parseArgs, suggest, UsageError, type ParsedArgs } from './args.js';
 import {
   COMMANDS,
   findCommand,
@@ -17,13 +26,11 @@ import {
   type ActionCommand,
   type ActionName,
   type Command,
-  type OwnCommand,
 } from './definitions.js';
 import { gitEnv } from './git-env.js';
 import { commandHelp, EXIT, mainHelp } from './help.js';
 import { terminalIO, type Collected } from './io.js';
 import { environmentsStatus } from './status.js';
-import { suggest } from './args.js';
 
 /** What the CLI needs from the process (the real one in index.ts, a fake in tests). */
 export interface CliDeps {
@@ -83,10 +90,11 @@ function exitCodeOf(error: unknown): number {
 /** An input error, with the option that sets it when that is an option of the command. */
 function explain(error: unknown, options: readonly string[]): string {
   const text = errorMessage(error);
+  // A config file error's input is a key path in the file, not an option.
   if (
     error instanceof InputError &&
-    options.includes(error.input) &&
-    !(error as { file?: string }).file
+    !(error instanceof ConfigError) &&
+    options.includes(error.input)
   )
     return `${text} (option --${error.input})`;
   return text;
@@ -265,8 +273,8 @@ function runPost(script: string, state: ReadonlyMap<string, string>, deps: CliDe
 async function runStep(
   command: ActionCommand,
   deps: CliDeps,
-  io: ReturnType<typeof terminalIO>['io'],
-  secrets: ReturnType<typeof terminalIO>['secrets'],
+  io: ActionIO,
+  secrets: Secrets,
 ): Promise<void> {
   const env =
     command.action === 'build-image' ? { ...deps.env, ...gitEnv(deps.cwd, deps.env) } : deps.env;
@@ -277,8 +285,8 @@ async function runStep(
 async function runStatus(
   values: ReadonlyMap<string, string>,
   deps: CliDeps,
-  io: ReturnType<typeof terminalIO>['io'],
-  secrets: ReturnType<typeof terminalIO>['secrets'],
+  io: ActionIO,
+  secrets: Secrets,
   collected: Collected,
 ): Promise<void> {
   const list = await environmentsStatus(values, {
@@ -293,5 +301,3 @@ async function runStatus(
   if (bad.length)
     collected.failure = `could not read ${bad.map((e) => `${e.environment} (${e.error ?? ''})`).join('; ')}`;
 }
-
-export type { OwnCommand };

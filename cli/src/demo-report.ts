@@ -1,6 +1,6 @@
 /** The demo's report (pure): what happened, when, and what the load saw at each switch. */
 import { formatDuration, Summary } from '@switchyard/kit';
-import type { EnvironmentOverview } from '@switchyard/targets';
+import type { EnvironmentOverview } from '@switchyard/targets/overview';
 import type { CommandResult } from './cli.js';
 import { tally, type Sample, type Tally } from './load.js';
 

@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseInteger } from '@switchyard/kit';
 import { renderTerminal, styler } from '@switchyard/kit/terminal';
 import type { CommandResult, CommandRunner } from './cli.js';
 import { KeepAliveLoad, lastAnswerFrom, tally } from './load.js';
@@ -89,9 +90,8 @@ export async function demo(
     );
     return 0;
   }
-  const port = Number(values.get('port') ?? '18080');
-  if (!Number.isInteger(port) || port < 1024 || port > 65534)
-    throw new Error(`--port ${values.get('port')}: use a free port between 1024 and 65534`);
+  // The preview is port + 1, so the live port stops one short of the top.
+  const port = parseInteger('port', values.get('port') ?? '18080', { min: 1024, max: 65534 });
   const t0 = Date.now();
   const steps: StepTime[] = [];
   const step = async (
@@ -233,7 +233,6 @@ export async function demo(
   // 2. Steady load from here to the end; v2 through preview, promote and a short watch.
   say(`steady keep-alive load on ${url} (4 connections)`);
   const load = new KeepAliveLoad(new URL(`${url}/?delay_ms=5`), { connections: 4 });
-  let samplesStopped = false;
   try {
     await waitForTraffic(prometheus, d1.outputs.color ?? '');
     const v2 = await build('2.0.0');
@@ -274,7 +273,6 @@ export async function demo(
 
     // 4. The report.
     const samples = await load.stop();
-    samplesStopped = true;
     const st = await run(['status', DEMO_ENVIRONMENT, ...env]);
     const facts: DemoFacts = {
       startedAt: new Date(t0).toISOString(),
@@ -298,7 +296,7 @@ export async function demo(
     );
     return report.ok ? 0 : 1;
   } finally {
-    if (!samplesStopped) await load.stop();
+    await load.stop(); // a no-op after the report's stop
   }
 }
 

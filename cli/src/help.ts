@@ -1,4 +1,5 @@
 /** `--help` text, generated from the command table and the actions' action.yml inputs (pure). */
+import { wrap as wrapText } from '@switchyard/kit/terminal';
 import { COMMANDS, type Command, type InputDef } from './definitions.js';
 
 /** Exit codes, as `--help` and docs/cli.md state them. */
@@ -28,19 +29,10 @@ const GLOBALS: readonly [string, string][] = [
   ['-h, --help', 'This help'],
 ];
 
-/** Wraps `text` to `width` columns, indenting continuation lines by `indent`. */
+/** Wraps `text` (whitespace collapsed) to `width` columns, indenting continuation lines by `indent`. */
 export function wrap(text: string, width: number, indent: number): string {
-  const words = text.replace(/\s+/g, ' ').trim().split(' ');
-  const lines: string[] = [];
-  let cur = '';
-  for (const w of words) {
-    if (cur && cur.length + 1 + w.length > width - indent) {
-      lines.push(cur);
-      cur = w;
-    } else cur = cur ? `${cur} ${w}` : w;
-  }
-  if (cur) lines.push(cur);
-  return lines.join(`\n${' '.repeat(indent)}`);
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat ? wrapText(flat, width - indent, false).join(`\n${' '.repeat(indent)}`) : '';
 }
 
 function optionLine(o: InputDef, width: number): string {

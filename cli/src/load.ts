@@ -132,7 +132,7 @@ export class KeepAliveLoad {
     });
   }
 
-  /** Ends the load after the requests in flight and returns the samples. */
+  /** Ends the load after the requests in flight and returns the samples (again, if called again). */
   async stop(): Promise<Sample[]> {
     this.running = false;
     clearTimeout(this.timer);

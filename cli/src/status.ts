@@ -1,20 +1,16 @@
 /** `switchyard status`: every environment of the app from its target (the truth lives there, DESIGN §3). */
-import { isAbsolute, join } from 'node:path';
+import { dirname } from 'node:path';
+import { loadConfigFile, parseEnvironmentName, type Overrides } from '@switchyard/config';
 import {
-  CONFIG_FILE,
-  loadConfig,
-  parseEnvironmentName,
-  readIfExists,
-  type Overrides,
-} from '@switchyard/config';
-import { errorMessage, InputError, type Clock, type Exec, type Logger } from '@switchyard/kit';
-import {
-  createTarget,
-  overview,
-  readState,
-  unreadable,
-  type EnvironmentOverview,
-} from '@switchyard/targets';
+  errorMessage,
+  InputError,
+  parseInteger,
+  type Clock,
+  type Exec,
+  type Logger,
+} from '@switchyard/kit';
+import { createTarget, readState } from '@switchyard/targets';
+import { overview, unreadable, type EnvironmentOverview } from '@switchyard/targets/overview';
 
 export interface StatusDeps {
   readonly exec: Exec;
@@ -28,23 +24,15 @@ export async function environmentsStatus(
   values: ReadonlyMap<string, string>,
   deps: StatusDeps,
 ): Promise<EnvironmentOverview[]> {
-  const configInput = values.get('config') ?? '';
-  const file = configInput || CONFIG_FILE;
-  const path = isAbsolute(file) ? file : join(deps.cwd, file);
-  const doc = loadConfig(file, {
-    required: configInput !== '' && configInput !== CONFIG_FILE,
-    readFile: () => readIfExists(path),
-  });
-  const count = Number(values.get('history') ?? '10');
-  if (!Number.isInteger(count) || count < 0)
-    throw new InputError('history', values.get('history'), 'is not a whole number', 'Use e.g. 10');
+  const { doc, path } = loadConfigFile(values.get('config') ?? '', deps.cwd);
+  const count = parseInteger('history', values.get('history') ?? '10', { min: 0 });
   const one = values.get('environment');
   const names = one ? [parseEnvironmentName('environment', one)] : doc.environments;
   if (!names.length)
     throw new InputError(
       'environment',
       '',
-      `is not set and ${file} names no environments`,
+      `is not set and ${doc.file} names no environments`,
       'Name one (switchyard status production) or add a section per environment to the config file',
     );
   const overrides: Overrides = {
@@ -52,7 +40,7 @@ export async function environmentsStatus(
     ...(values.get('docker-host') && { 'docker-host': values.get('docker-host') }),
   };
   // Resolve all first: a config error stops before any docker command.
-  const configs = names.map((n) => doc.resolve(n, overrides));
+  const configs = names.map((n) => doc.resolve(n, overrides, dirname(path)));
   return Promise.all(
     configs.map(async (c) => {
       const target = createTarget(c, deps);

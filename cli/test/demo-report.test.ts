@@ -1,4 +1,4 @@
-import type { EnvironmentOverview } from '@switchyard/targets';
+import type { EnvironmentOverview } from '@switchyard/targets/overview';
 import type { HistoryEntry } from '@switchyard/targets';
 import type { CommandResult } from '../src/cli.js';
 import { demoReport, renderReport, SWITCH_SPAN_MS, type DemoFacts } from '../src/demo-report.js';

@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 6688:
+/***/ 1819:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20,8 +20,122 @@ var external_node_path_ = __nccwpck_require__(6760);
 var src = __nccwpck_require__(4336);
 // EXTERNAL MODULE: ./packages/kit/src/terminal.ts + 1 modules
 var terminal = __nccwpck_require__(4210);
-// EXTERNAL MODULE: ./packages/targets/src/index.ts + 20 modules
-var targets_src = __nccwpck_require__(9326);
+// EXTERNAL MODULE: ./packages/targets/src/bluegreen.ts
+var bluegreen = __nccwpck_require__(6757);
+;// CONCATENATED MODULE: ./packages/targets/src/overview.ts
+/**
+ * The operator's view of every environment of an app (the CLI's `status`), pure: target states in,
+ * one record per environment and its markdown out.
+ */
+
+
+/** The overview of one environment from its target state; `historyCount` newest entries. */
+function overview(environment, app, url, s, historyCount = 10) {
+    const live = (0,bluegreen/* liveStatus */.VQ)(s);
+    const prev = s.previous ? s.colors[s.previous] : undefined;
+    // The record keeps history newest first. The entry that made the live color live: the newest on it.
+    const made = s.history.find((h) => h.color === s.live);
+    const pendingColor = s.pending ? s.colors[s.pending.color] : undefined;
+    return {
+        environment,
+        app,
+        url,
+        deployed: s.exists && (s.live !== null || s.history.length > 0),
+        live: s.live,
+        ...(live && {
+            image: live.image,
+            digest: live.digest,
+            version: live.version,
+            deployedBy: made?.actor ?? live.actor,
+            deployId: made?.deployId ?? live.deployId,
+            health: live.health === 'none' ? live.state : live.health,
+        }),
+        ...((s.switchedAt ?? made?.at) !== undefined && { since: s.switchedAt ?? made?.at }),
+        previous: s.previous,
+        ...(prev && { previousVersion: prev.version }),
+        ...(s.previous && { previousState: prev?.running ? 'warm' : 'retired' }),
+        ...(prev?.running && s.retireAfter !== undefined && { warmUntil: s.retireAfter }),
+        ...(s.pending && {
+            pending: {
+                color: s.pending.color,
+                ...(pendingColor && { version: pendingColor.version }),
+            },
+        }),
+        history: s.history.slice(0, historyCount),
+        notes: s.notes,
+    };
+}
+/** An environment whose target could not be read. */
+function unreadable(environment, app, url, error) {
+    return {
+        environment,
+        app,
+        url,
+        deployed: false,
+        live: null,
+        previous: null,
+        history: [],
+        notes: [],
+        error,
+    };
+}
+/**
+ * The markdown of `status`: one row per environment, then each environment's URL, image and recent
+ * history. `now` (epoch ms) gives the warm color's time left.
+ */
+function renderOverview(list, now) {
+    const app = [...new Set(list.map((e) => e.app))].join(', ');
+    const s = new src/* Summary */.BD().heading(`status: ${app}`);
+    s.table(['environment', 'live', 'version', 'since', 'by', 'previous'], list.map((e) => [
+        e.environment,
+        e.error ? `❌ unreadable` : e.live ? `${e.live} (${e.health ?? '?'})` : 'nothing live',
+        e.version,
+        e.since && shortTime(e.since),
+        e.deployedBy,
+        previousText(e, now),
+    ]));
+    for (const e of list) {
+        if (e.error) {
+            s.paragraph(`**${e.environment}**: ${e.error}`);
+            continue;
+        }
+        const image = e.digest ? `, ${e.image?.split('@')[0] ?? ''}@${(0,bluegreen/* shortDigest */.VK)(e.digest)}` : '';
+        s.paragraph(`**${e.environment}**: ${e.url}${image}${e.deployId ? ` (${e.deployId})` : ''}`);
+        if (e.pending)
+            s.paragraph(`**${e.environment}**: ${e.pending.color} (${e.pending.version ?? '?'}) is waiting for promote`);
+        e.notes.forEach((n) => s.paragraph(`> ${e.environment}: ${n}`));
+        if (!e.history.length)
+            continue;
+        s.heading(`${e.environment}: last ${e.history.length} deploys and rollbacks`, 3).table(['at', 'action', 'color', 'version', 'by', 'reason'], e.history.map((h) => [
+            shortTime(h.at),
+            h.action,
+            h.color,
+            h.version,
+            h.actor,
+            h.reason ?? (h.action === 'rollback' ? '(no reason given)' : ''),
+        ]));
+    }
+    return s.toString();
+}
+/** `2026-11-22T08:27:28.442Z` → `2026-11-22 08:27:28Z`: narrow enough for a terminal table. */
+function shortTime(iso) {
+    return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+function previousText(e, now) {
+    if (!e.previous)
+        return '';
+    const v = e.previousVersion ? ` ${e.previousVersion}` : '';
+    if (e.previousState !== 'warm')
+        return `${e.previous}${v}, retired`;
+    const left = e.warmUntil ? Date.parse(e.warmUntil) - now : NaN;
+    if (Number.isNaN(left))
+        return `${e.previous}${v}, warm`;
+    if (left <= 0)
+        return `${e.previous}${v}, warm (retire due)`;
+    const shown = left < 60_000 ? 'under 1m' : (0,src/* formatDuration */.a3)(Math.round(left / 60_000) * 60_000);
+    return `${e.previous}${v}, warm (${shown} left)`;
+}
+
 ;// CONCATENATED MODULE: ./cli/src/args.ts
 /** A mistake on the command line (exit code 2, nothing was done). */
 class UsageError extends Error {
@@ -189,6 +303,7 @@ function gitEnv(cwd, env) {
 ;// CONCATENATED MODULE: ./cli/src/help.ts
 /** `--help` text, generated from the command table and the actions' action.yml inputs (pure). */
 
+
 /** Exit codes, as `--help` and docs/cli.md state them. */
 const EXIT = {
     /** Done (a gate passed, a deploy switched, a verdict passed). */
@@ -213,22 +328,10 @@ const GLOBALS = [
     ['--verbose', 'Show debug lines (every docker command, HTTP attempt, query)'],
     ['-h, --help', 'This help'],
 ];
-/** Wraps `text` to `width` columns, indenting continuation lines by `indent`. */
+/** Wraps `text` (whitespace collapsed) to `width` columns, indenting continuation lines by `indent`. */
 function wrap(text, width, indent) {
-    const words = text.replace(/\s+/g, ' ').trim().split(' ');
-    const lines = [];
-    let cur = '';
-    for (const w of words) {
-        if (cur && cur.length + 1 + w.length > width - indent) {
-            lines.push(cur);
-            cur = w;
-        }
-        else
-            cur = cur ? `${cur} ${w}` : w;
-    }
-    if (cur)
-        lines.push(cur);
-    return lines.join(`\n${' '.repeat(indent)}`);
+    const flat = text.replace(/\s+/g, ' ').trim();
+    return flat ? (0,terminal/* wrap */.LV)(flat, width - indent, false).join(`\n${' '.repeat(indent)}`) : '';
 }
 function optionLine(o, width) {
     const name = o.flag ? `--${o.name}, --no-${o.name}` : `--${o.name} <value>`;
@@ -371,41 +474,36 @@ function terminalIO(inputs, opts) {
 
 // EXTERNAL MODULE: ./packages/config/src/index.ts + 9 modules
 var config_src = __nccwpck_require__(9693);
+// EXTERNAL MODULE: ./packages/targets/src/index.ts + 14 modules
+var targets_src = __nccwpck_require__(9010);
 ;// CONCATENATED MODULE: ./cli/src/status.ts
 /** `switchyard status`: every environment of the app from its target (the truth lives there, DESIGN §3). */
 
 
 
 
+
 /** Reads every environment named in the config file (or the one asked for) from its target. */
 async function environmentsStatus(values, deps) {
-    const configInput = values.get('config') ?? '';
-    const file = configInput || config_src/* CONFIG_FILE */.g2;
-    const path = (0,external_node_path_.isAbsolute)(file) ? file : (0,external_node_path_.join)(deps.cwd, file);
-    const doc = (0,config_src/* loadConfig */.Z9)(file, {
-        required: configInput !== '' && configInput !== config_src/* CONFIG_FILE */.g2,
-        readFile: () => (0,config_src/* readIfExists */.OR)(path),
-    });
-    const count = Number(values.get('history') ?? '10');
-    if (!Number.isInteger(count) || count < 0)
-        throw new src/* InputError */.dz('history', values.get('history'), 'is not a whole number', 'Use e.g. 10');
+    const { doc, path } = (0,config_src/* loadConfigFile */.HT)(values.get('config') ?? '', deps.cwd);
+    const count = (0,src/* parseInteger */.cG)('history', values.get('history') ?? '10', { min: 0 });
     const one = values.get('environment');
     const names = one ? [(0,config_src/* parseEnvironmentName */.gU)('environment', one)] : doc.environments;
     if (!names.length)
-        throw new src/* InputError */.dz('environment', '', `is not set and ${file} names no environments`, 'Name one (switchyard status production) or add a section per environment to the config file');
+        throw new src/* InputError */.dz('environment', '', `is not set and ${doc.file} names no environments`, 'Name one (switchyard status production) or add a section per environment to the config file');
     const overrides = {
         ...(values.get('app') && { app: values.get('app') }),
         ...(values.get('docker-host') && { 'docker-host': values.get('docker-host') }),
     };
     // Resolve all first: a config error stops before any docker command.
-    const configs = names.map((n) => doc.resolve(n, overrides));
+    const configs = names.map((n) => doc.resolve(n, overrides, (0,external_node_path_.dirname)(path)));
     return Promise.all(configs.map(async (c) => {
         const target = (0,targets_src/* createTarget */.Yn)(c, deps);
         try {
-            return (0,targets_src/* overview */.M0)(c.environment, c.app, target.url, await (0,targets_src/* readState */.un)(target, deps.log), count);
+            return overview(c.environment, c.app, target.url, await (0,targets_src/* readState */.un)(target, deps.log), count);
         }
         catch (error) {
-            return (0,targets_src/* unreadable */.O$)(c.environment, c.app, target.url, (0,src/* errorMessage */.gJ)(error));
+            return unreadable(c.environment, c.app, target.url, (0,src/* errorMessage */.gJ)(error));
         }
     }));
 }
@@ -416,7 +514,6 @@ async function environmentsStatus(values, deps) {
  * terminal {@link ActionIO} in place of the runner's. Parses the command line, runs one command,
  * prints its summary (or `--json`) and returns the exit code.
  */
-
 
 
 
@@ -447,9 +544,10 @@ function exitCodeOf(error) {
 /** An input error, with the option that sets it when that is an option of the command. */
 function explain(error, options) {
     const text = (0,src/* errorMessage */.gJ)(error);
+    // A config file error's input is a key path in the file, not an option.
     if (error instanceof src/* InputError */.dz &&
-        options.includes(error.input) &&
-        !error.file)
+        !(error instanceof src/* ConfigError */.xL) &&
+        options.includes(error.input))
         return `${text} (option --${error.input})`;
     return text;
 }
@@ -617,7 +715,7 @@ async function runStatus(values, deps, io, secrets, collected) {
         cwd: deps.cwd,
     });
     io.setOutput('environments', list);
-    await io.appendSummary((0,targets_src/* renderOverview */.mp)(list, Date.now()));
+    await io.appendSummary(renderOverview(list, Date.now()));
     const bad = list.filter((e) => e.error);
     if (bad.length)
         collected.failure = `could not read ${bad.map((e) => `${e.environment} (${e.error ?? ''})`).join('; ')}`;
@@ -861,6 +959,8 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
+var src = __nccwpck_require__(4336);
 // EXTERNAL MODULE: ./packages/kit/src/terminal.ts + 1 modules
 var terminal = __nccwpck_require__(4210);
 // EXTERNAL MODULE: external "node:http"
@@ -954,7 +1054,7 @@ class KeepAliveLoad {
             req.end();
         });
     }
-    /** Ends the load after the requests in flight and returns the samples. */
+    /** Ends the load after the requests in flight and returns the samples (again, if called again). */
     async stop() {
         this.running = false;
         clearTimeout(this.timer);
@@ -964,8 +1064,6 @@ class KeepAliveLoad {
     }
 }
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
-var src = __nccwpck_require__(4336);
 ;// CONCATENATED MODULE: ./cli/src/demo-report.ts
 /** The demo's report (pure): what happened, when, and what the load saw at each switch. */
 
@@ -1095,6 +1193,7 @@ function renderReport(r, statusSummary) {
 
 
 
+
 const DEMO_APP = 'example';
 const DEMO_ENVIRONMENT = 'demo';
 /** Removes the demo's containers, network and proxy volume (the testbed stays). */
@@ -1141,9 +1240,8 @@ async function demo(values, run, deps) {
         deps.stdout(`Removed the demo app and its proxy (${ids.length} containers). The testbed stays up; 'npm run testbed -- down' stops it.\n`);
         return 0;
     }
-    const port = Number(values.get('port') ?? '18080');
-    if (!Number.isInteger(port) || port < 1024 || port > 65534)
-        throw new Error(`--port ${values.get('port')}: use a free port between 1024 and 65534`);
+    // The preview is port + 1, so the live port stops one short of the top.
+    const port = (0,src/* parseInteger */.cG)('port', values.get('port') ?? '18080', { min: 1024, max: 65534 });
     const t0 = Date.now();
     const steps = [];
     const step = async (name, argv, expect = 'ok') => {
@@ -1265,7 +1363,6 @@ async function demo(values, run, deps) {
     // 2. Steady load from here to the end; v2 through preview, promote and a short watch.
     say(`steady keep-alive load on ${url} (4 connections)`);
     const load = new KeepAliveLoad(new URL(`${url}/?delay_ms=5`), { connections: 4 });
-    let samplesStopped = false;
     try {
         await waitForTraffic(prometheus, d1.outputs.color ?? '');
         const v2 = await build('2.0.0');
@@ -1300,7 +1397,6 @@ async function demo(values, run, deps) {
         await smoke('smoke-test: live after the rollback (v2.0.0)', url, '2.0.0');
         // 4. The report.
         const samples = await load.stop();
-        samplesStopped = true;
         const st = await run(['status', DEMO_ENVIRONMENT, ...env]);
         const facts = {
             startedAt: new Date(t0).toISOString(),
@@ -1324,8 +1420,7 @@ async function demo(values, run, deps) {
         return report.ok ? 0 : 1;
     }
     finally {
-        if (!samplesStopped)
-            await load.stop();
+        await load.stop(); // a no-op after the report's stop
     }
 }
 function monitorArgs(env, prometheus, duration) {
@@ -1382,7 +1477,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3136);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6688);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1819);
 /* harmony import */ var _definitions_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2904);
 /* harmony import */ var _demo_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4436);
 /* harmony import */ var _steps_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1);
@@ -1736,8 +1831,8 @@ const step = async (io, secrets, env) => {
         .catch((e) => io.warning(`could not write the job summary: ${String(e)}`));
 };
 
-// EXTERNAL MODULE: ./packages/targets/src/index.ts + 20 modules
-var targets_src = __nccwpck_require__(9326);
+// EXTERNAL MODULE: ./packages/targets/src/index.ts + 14 modules
+var targets_src = __nccwpck_require__(9010);
 // EXTERNAL MODULE: ./packages/config/src/index.ts + 9 modules
 var config_src = __nccwpck_require__(9693);
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/inputs.ts
@@ -12111,13 +12206,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   g2: () => (/* reexport */ CONFIG_FILE),
   FJ: () => (/* reexport */ OVERRIDE_INPUTS),
   Lx: () => (/* reexport */ containerSecrets),
-  Z9: () => (/* reexport */ loadConfig),
+  HT: () => (/* reexport */ loadConfigFile),
   Ye: () => (/* reexport */ loadEnvironment),
-  gU: () => (/* reexport */ parseEnvironmentName),
-  OR: () => (/* reexport */ readIfExists)
+  gU: () => (/* reexport */ parseEnvironmentName)
 });
 
-// UNUSED EXPORTS: APP_NAME, APP_NAME_MAX, DEFAULTS, DEFAULT_PROXY_IMAGE, ENVIRONMENT_NAME_MAX, ENV_NAME, MONITOR_KEYS, NAME_RULE, SECTION_KEYS, TARGETS, parseAppName, parseBind, parseConfig, parseCpus, parseDockerHost, parseHealthPath, parseImage, parseMemory, parsePort, parseVolume, resourcePrefix
+// UNUSED EXPORTS: APP_NAME, APP_NAME_MAX, DEFAULTS, DEFAULT_PROXY_IMAGE, ENVIRONMENT_NAME_MAX, ENV_NAME, MONITOR_KEYS, NAME_RULE, SECTION_KEYS, TARGETS, loadConfig, parseAppName, parseBind, parseConfig, parseCpus, parseDockerHost, parseHealthPath, parseImage, parseMemory, parsePort, parseVolume, readIfExists, resourcePrefix
 
 ;// CONCATENATED MODULE: ./packages/config/src/types.ts
 /** The proxy image used when neither the file nor the `proxy-image` input names one. */
@@ -12842,19 +12936,25 @@ function readIfExists(path) {
     }
 }
 /**
- * Loads the config file as every action does and resolves one environment: the file is named in
+ * Loads the config file named by a `config` input as every action does: the file is named in
  * messages as the user wrote it and read relative to the workspace; a missing default file is an
- * empty document, a missing named one an error; relative paths in the file (env-file) are relative
- * to the file's folder.
+ * empty document, a missing named one an error. Returns the document and the path it was read from.
+ */
+function loadConfigFile(configInput, workspace, readFile = readIfExists) {
+    const name = configInput || CONFIG_FILE;
+    const path = (0,external_node_path_.isAbsolute)(name) ? name : (0,external_node_path_.join)(workspace, name);
+    const doc = loadConfig(name, {
+        required: configInput !== '' && configInput !== CONFIG_FILE,
+        readFile: () => readFile(path),
+    });
+    return { doc, path };
+}
+/**
+ * Loads the config file ({@link loadConfigFile}) and resolves one environment; relative paths in
+ * the file (env-file) are relative to the file's folder.
  */
 function loadEnvironment(src) {
-    const name = src.configInput || CONFIG_FILE;
-    const path = (0,external_node_path_.isAbsolute)(name) ? name : (0,external_node_path_.join)(src.workspace, name);
-    const read = src.readFile ?? readIfExists;
-    const doc = loadConfig(name, {
-        required: src.configInput !== '' && src.configInput !== CONFIG_FILE,
-        readFile: () => read(path),
-    });
+    const { doc, path } = loadConfigFile(src.configInput, src.workspace, src.readFile);
     return doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_.dirname)(path));
 }
 
@@ -15189,7 +15289,8 @@ async function runAction(action, io, body) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   bF: () => (/* binding */ renderTerminal),
-  YJ: () => (/* reexport */ styler)
+  YJ: () => (/* reexport */ styler),
+  LV: () => (/* reexport */ wrap)
 });
 
 // UNUSED EXPORTS: visibleWidth
@@ -17408,35 +17509,294 @@ function excerpt(body) {
 
 /***/ }),
 
-/***/ 9326:
+/***/ 6757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ng: () => (/* binding */ connect),
+/* harmony export */   R3: () => (/* binding */ showLogs),
+/* harmony export */   VK: () => (/* binding */ shortDigest),
+/* harmony export */   VQ: () => (/* binding */ liveStatus),
+/* harmony export */   Zb: () => (/* binding */ switchLive),
+/* harmony export */   gg: () => (/* binding */ deploy),
+/* harmony export */   h5: () => (/* binding */ status),
+/* harmony export */   kK: () => (/* binding */ withLock),
+/* harmony export */   pt: () => (/* binding */ promote),
+/* harmony export */   un: () => (/* binding */ readState)
+/* harmony export */ });
+/* unused harmony exports versionOf, withRecord, failStart, describeState */
+/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4336);
+/* harmony import */ var _contract_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8170);
+/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9597);
+/* harmony import */ var _ready_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(901);
+/**
+ * Blue-green over any {@link Target}: deploy (start the idle color, wait ready, switch), promote
+ * (switch to a color started with promote: false), status. Written once; targets only supply the
+ * primitive steps. Live traffic moves only in `switchTo`, and only after the new color is ready.
+ */
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  CB: () => (/* reexport */ RollbackVerifyError),
-  Ng: () => (/* reexport */ connect),
-  Yn: () => (/* reexport */ createTarget),
-  gg: () => (/* reexport */ deploy),
-  gf: () => (/* reexport */ deployOutputs),
-  gZ: () => (/* reexport */ healthUrl),
-  ms: () => (/* reexport */ lockHolder),
-  V6: () => (/* reexport */ openRuntimeSession),
-  M0: () => (/* reexport */ overview),
-  et: () => (/* reexport */ plan),
-  pt: () => (/* reexport */ promote),
-  un: () => (/* reexport */ readState),
-  mp: () => (/* reexport */ renderOverview),
-  Br: () => (/* reexport */ renderSummary),
-  S5: () => (/* reexport */ retire),
-  dU: () => (/* reexport */ rollback),
-  h5: () => (/* reexport */ bluegreen_status),
-  O$: () => (/* reexport */ unreadable)
-});
 
-// UNUSED EXPORTS: ADMIN_SOCKET, COLORS, DockerCli, DockerLock, DockerProxy, DockerTarget, DockerUnreachableError, EMPTY_RECORD, HISTORY_LENGTH, LABELS, PROXY_DIR, PROXY_FILES, PROXY_PORTS, chooseRollback, colorRunArgs, colorStatus, describeHost, describeState, dockerNames, failStart, healthCheckSpec, liveStatus, otherColor, parseContainer, parseImage, parseMap, parseRecord, parseServersState, pinnedRef, planSteps, publishLabel, reconcile, recordOf, recordPending, recordRetired, recordSwitch, renderConfig, renderMap, retirePlan, runtimeError, shortDigest, shortTime, showLogs, stateJson, switchCommands, switchLive, tarFile, untarFirstFile, versionOf, waitReady, withLock, withRecord
 
-;// CONCATENATED MODULE: ./packages/targets/src/contract.ts
+
+/** The live color's status, if any. */
+function liveStatus(s) {
+    return s.live ? s.colors[s.live] : undefined;
+}
+/** A human version for an image: the input, the image label, the tag, or a short digest. */
+/** The first 12 hex digits of a digest: how a release without a version is named. */
+const shortDigest = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
+function versionOf(ref, image, given) {
+    if (given)
+        return given;
+    if (image.version)
+        return image.version;
+    const name = ref.replace(/@sha256:[a-f0-9]+$/, '');
+    const colon = name.lastIndexOf(':');
+    if (colon > name.lastIndexOf('/'))
+        return name.slice(colon + 1);
+    return shortDigest(image.digest);
+}
+/** A state whose record fields are replaced by `record` (a field the record lacks is gone). */
+function withRecord(state, record) {
+    return { colors: state.colors, exists: state.exists, notes: state.notes, ...(0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .recordOf */ .zv)(record) };
+}
+/** Deploys an image: start it in the idle color, wait until ready, switch unless `promote` is false. */
+async function deploy(target, req, deps) {
+    const { log, clock } = deps;
+    await connect(target, log);
+    const image = await deps.log.group(`Pull ${req.image}`, () => target.resolveImage(req.image, req.pull));
+    log.info(`Image ${req.image} is ${image.pinned}`);
+    return withLock(target, req, deps, async () => {
+        const router = await target.prepare();
+        const before = await readState(target, log);
+        const live = liveStatus(before);
+        if (live && live.digest === image.digest && live.running) {
+            // Saved even so: it clears a stale pending entry and stores a record reconciled with the proxy.
+            const record = (0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .recordPending */ .PQ)(before, undefined);
+            await target.saveRecord(record);
+            return {
+                action: 'deploy',
+                changed: false,
+                switched: false,
+                before,
+                after: withRecord(before, record),
+                color: live.color,
+                url: target.url,
+                previewUrl: target.previewUrl,
+                router,
+                message: `${req.image} (${image.digest}) is already live on ${live.color}: nothing to do`,
+            };
+        }
+        const color = before.live ? (0,_contract_js__WEBPACK_IMPORTED_MODULE_1__/* .otherColor */ .IP)(before.live) : 'blue';
+        const release = {
+            image: req.image,
+            digest: image.digest,
+            version: versionOf(req.image, image, req.version),
+            deployId: req.holder.deployId,
+            actor: req.holder.actor,
+            createdAt: new Date(clock.now()).toISOString(),
+        };
+        const replaced = before.colors[color];
+        await log.group(`Start ${color}: ${req.image}`, async () => {
+            if (replaced)
+                log.info(`replacing the ${replaced.running ? 'warm' : 'stopped'} ${color} (${replaced.image})`);
+            await target.start(color, image, release);
+        });
+        const ready = await (0,_ready_js__WEBPACK_IMPORTED_MODULE_3__/* .waitReady */ .N9)(target, color, req.health, req.readyTimeoutMs, deps);
+        if (!ready.ready)
+            await failStart(target, color, ready, req.keepFailed, before, deps);
+        log.info(`${color} is ready after ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(ready.elapsedMs)} (${ready.checks} health check(s) through ${(0,_ready_js__WEBPACK_IMPORTED_MODULE_3__/* .healthUrl */ .gZ)(target.previewUrl, req.health.path)})`);
+        if (!req.promote) {
+            const record = (0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .recordPending */ .PQ)(before, {
+                color,
+                digest: image.digest,
+                deployId: release.deployId,
+            });
+            await target.saveRecord(record);
+            return {
+                action: 'deploy',
+                changed: true,
+                switched: false,
+                before,
+                // Read again for the new color's container; its notes were logged with `before`.
+                after: await target.status(),
+                color,
+                url: target.url,
+                previewUrl: target.previewUrl,
+                router,
+                ready,
+                message: `${req.image} is ready on ${color} at ${target.previewUrl}; live traffic stays on ${before.live ?? 'nothing'} until "action: promote"`,
+            };
+        }
+        return switchLive(target, color, 'deploy', before, req, deps, { router, ready });
+    });
+}
+/** Promotes the color a `promote: false` deploy left ready. */
+async function promote(target, req, deps) {
+    await connect(target, deps.log);
+    return withLock(target, req, deps, async () => {
+        const router = await target.prepare();
+        const before = await readState(target, deps.log);
+        const pending = before.pending;
+        const candidate = pending ? before.colors[pending.color] : undefined;
+        if (!pending ||
+            !candidate ||
+            candidate.digest !== pending.digest ||
+            pending.color === before.live)
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`nothing to promote: no color is waiting (live is ${before.live ?? 'none'}). Run a deploy with promote: false first; to go back to the previous version, use rollback`);
+        const ready = await (0,_ready_js__WEBPACK_IMPORTED_MODULE_3__/* .waitReady */ .N9)(target, pending.color, req.health, req.readyTimeoutMs, deps);
+        if (!ready.ready)
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`);
+        return switchLive(target, pending.color, 'promote', before, req, deps, { router, ready });
+    });
+}
+/** Reads the state, changing nothing. */
+async function status(target, deps) {
+    await connect(target, deps.log);
+    const state = await readState(target, deps.log);
+    for (const line of describeState(state))
+        deps.log.info(line);
+    return {
+        action: 'status',
+        changed: false,
+        switched: false,
+        before: state,
+        after: state,
+        url: target.url,
+        previewUrl: target.previewUrl,
+        message: state.live
+            ? `live: ${state.live} (${liveStatus(state)?.image ?? 'unknown image'})`
+            : 'nothing is live yet',
+    };
+}
+/**
+ * Moves live traffic to a ready `color`, records it (history entry `action`, with `reason`), and
+ * reports the result. The one place every switch goes through: deploy, promote and rollback.
+ */
+async function switchLive(target, color, action, before, req, deps, extra) {
+    const { clock, log } = deps;
+    const next = before.colors[color];
+    const t = clock.now();
+    const switchMs = await target.switchTo(color);
+    const prev = liveStatus(before);
+    log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(switchMs)} (verified and saved after ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(clock.now() - t)})`);
+    const after0 = await target.status();
+    const started = after0.colors[color] ?? next;
+    const entry = {
+        at: new Date(clock.now()).toISOString(),
+        action,
+        color,
+        image: started?.image ?? '',
+        digest: started?.digest ?? '',
+        version: started?.version ?? '',
+        deployId: req.holder.deployId,
+        actor: req.holder.actor,
+        ...(before.live && { previousColor: before.live }),
+        ...(prev && { previousImage: prev.image, previousDigest: prev.digest }),
+        ...(extra.reason && { reason: extra.reason }),
+    };
+    const record = (0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .recordSwitch */ .IX)(before, entry, clock.now(), req.keepPreviousMs);
+    await target.saveRecord(record);
+    if (record.retireAfter)
+        log.info(`${before.live} stays warm until ${record.retireAfter} (keep-previous ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(req.keepPreviousMs)})`);
+    return {
+        action,
+        changed: true,
+        switched: true,
+        before,
+        // after0 was read before the record was saved: its "record disagrees" note is stale.
+        after: withRecord({ ...after0, notes: [] }, record),
+        color,
+        url: target.url,
+        previewUrl: target.previewUrl,
+        switchMs,
+        router: extra.router,
+        ready: extra.ready,
+        message: `${started?.image ?? color} is live on ${color}${prev ? `; ${prev.color} (${prev.image}) is kept warm` : ''}`,
+    };
+}
+/** Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode). */
+async function withLock(target, req, deps, body) {
+    deps.onLock?.(target.lockHandle(req.holder));
+    const lock = await target.lock(req.holder, {
+        timeoutMs: req.lockTimeoutMs,
+        // Long enough for the slowest honest deploy; a dead holder's lock expires after it.
+        ttlMs: req.readyTimeoutMs + 10 * 60_000,
+    });
+    try {
+        return await body();
+    }
+    finally {
+        await target.close();
+        await lock.release();
+    }
+}
+/** The target's state, its notes logged as warnings. */
+async function readState(target, log) {
+    const state = await target.status();
+    state.notes.forEach((n) => log.warning(n));
+    return state;
+}
+/** A new color that never got ready: show why, stop it (unless kept), leave traffic alone, fail. */
+async function failStart(target, color, ready, keepFailed, before, deps) {
+    await showLogs(target, color, deps);
+    if (!keepFailed)
+        await target.stop(color);
+    throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`the new ${color} did not become ready: ${ready.reason ?? 'unknown'}. ` +
+        `Live traffic was not touched (it stays on ${before.live ?? 'nothing'}); ${color} was ${keepFailed ? 'kept running for inspection (keep-failed)' : 'stopped'}`);
+}
+/** The last 50 log lines of a color that did not get ready, in a folded group. */
+async function showLogs(target, color, deps) {
+    await deps.log
+        .group(`Last log lines of ${color}`, async () => {
+        deps.log.info((await target.logs(color, 50)) || '(no output)');
+    })
+        .catch((e) => deps.log.warning(`could not read the ${color} logs: ${String(e)}`));
+}
+/** The state as log lines, one per color plus the live/previous facts. */
+function describeState(s) {
+    if (!s.exists)
+        return ['nothing deployed here yet (no proxy)'];
+    const lines = [
+        `live: ${s.live ?? 'none'}${s.switchedAt ? ` since ${s.switchedAt}` : ''}`,
+        ...(s.previous
+            ? [
+                s.colors[s.previous] && !s.colors[s.previous]?.running
+                    ? `previous: ${s.previous}, retired (a rollback redeploys it)`
+                    : `previous: ${s.previous}, warm until ${s.retireAfter ?? 'unknown'}`,
+            ]
+            : []),
+        ...(s.pending ? [`waiting for promotion: ${s.pending.color}`] : []),
+    ];
+    for (const c of _contract_js__WEBPACK_IMPORTED_MODULE_1__/* .COLORS */ .lm) {
+        const x = s.colors[c];
+        if (x)
+            lines.push(`${c}: ${x.image} (version ${x.version}, ${x.state}${x.health !== 'none' ? `, ${x.health}` : ''}, started ${x.createdAt} by ${x.actor})`);
+    }
+    return lines;
+}
+/** Checks the target answers and logs what it is; every mode starts here. */
+async function connect(target, log) {
+    log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+}
+
+
+/***/ }),
+
+/***/ 8170:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hq: () => (/* binding */ PROXY_FILES),
+/* harmony export */   IP: () => (/* binding */ otherColor),
+/* harmony export */   Su: () => (/* binding */ HISTORY_LENGTH),
+/* harmony export */   TA: () => (/* binding */ PROXY_DIR),
+/* harmony export */   i6: () => (/* binding */ PROXY_PORTS),
+/* harmony export */   jI: () => (/* binding */ dockerNames),
+/* harmony export */   kg: () => (/* binding */ LABELS),
+/* harmony export */   lm: () => (/* binding */ COLORS),
+/* harmony export */   qy: () => (/* binding */ ADMIN_SOCKET)
+/* harmony export */ });
 /**
  * Named contract constants (STYLE.md §9): the labels, names and paths that other runs, the CLI and
  * people with `docker ps` rely on. Changing one is a breaking change for deployed environments.
@@ -17494,445 +17854,46 @@ const PROXY_PORTS = { live: 8080, preview: 8081 };
 /** How many deploys and rollbacks the target remembers. */
 const HISTORY_LENGTH = 10;
 
-;// CONCATENATED MODULE: ./packages/targets/src/model.ts
-/** An empty record: nothing deployed yet. */
-const EMPTY_RECORD = { live: null, previous: null, history: [] };
 
-;// CONCATENATED MODULE: ./packages/targets/src/record.ts
-/** The deploy record as data: reading it back leniently, and the pure transitions on it. */
+/***/ }),
+
+/***/ 9010:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-const asColor = (v) => COLORS.find((c) => c === v) ?? null;
-const asString = (v) => (typeof v === 'string' ? v : undefined);
-/**
- * Parses a stored record. Damage never blocks a deploy: what can't be read is dropped and
- * reported in `notes` (the routes and containers remain the truth about what runs).
- */
-function parseRecord(text) {
-    if (text === undefined || text.trim() === '')
-        return { record: EMPTY_RECORD, notes: [] };
-    let doc;
-    try {
-        doc = JSON.parse(text);
-    }
-    catch {
-        return {
-            record: EMPTY_RECORD,
-            notes: ['the stored deploy record is not JSON; starting a new one'],
-        };
-    }
-    if (!doc || typeof doc !== 'object' || Array.isArray(doc))
-        return {
-            record: EMPTY_RECORD,
-            notes: ['the stored deploy record is not an object; starting a new one'],
-        };
-    const o = doc;
-    const history = Array.isArray(o.history)
-        ? o.history.filter((h) => !!h &&
-            typeof h === 'object' &&
-            asColor(h.color) !== null &&
-            typeof h.digest === 'string')
-        : [];
-    const p = o.pending;
-    const pending = p && typeof p === 'object' && asColor(p.color) && typeof p.digest === 'string' ? p : undefined;
-    const switchedAt = asString(o.switchedAt);
-    const retireAfter = asString(o.retireAfter);
-    const rollingBackFrom = asString(o.rollingBackFrom);
-    return {
-        record: {
-            live: asColor(o.live),
-            previous: asColor(o.previous),
-            ...(switchedAt !== undefined && { switchedAt }),
-            ...(retireAfter !== undefined && { retireAfter }),
-            ...(pending && { pending }),
-            ...(rollingBackFrom !== undefined && { rollingBackFrom }),
-            history: history.slice(0, HISTORY_LENGTH),
-        },
-        notes: [],
-    };
-}
-/** The record after live traffic moved to `entry.color` at `now`. */
-function recordSwitch(record, entry, now, keepPreviousMs) {
-    const previous = record.live !== null && record.live !== entry.color ? record.live : null;
-    return {
-        live: entry.color,
-        previous,
-        switchedAt: new Date(now).toISOString(),
-        ...(previous !== null && { retireAfter: new Date(now + keepPreviousMs).toISOString() }),
-        history: [entry, ...record.history].slice(0, HISTORY_LENGTH),
-    };
-}
-/** The record with a color waiting for promotion (or none). */
-function recordPending(record, pending) {
-    const rest = recordOf({ ...record, pending: undefined });
-    return pending ? { ...rest, pending } : rest;
-}
-/**
- * The record after a retire: no keep-warm time once the previous color is stopped, and nothing
- * waiting for promotion once the pending color is.
- */
-function recordRetired(record, stopped) {
-    return recordOf({
-        ...record,
-        ...(stopped.previous && { retireAfter: undefined }),
-        ...(stopped.pending && { pending: undefined }),
-    });
-}
-/**
- * Brings the record in line with the route the proxy really has (a run killed between the switch
- * and the write leaves them apart). Returns the record unchanged when they agree.
- */
-function reconcile(record, routedLive, now) {
-    if (record.live === routedLive)
-        return { record };
-    const note = `the record said live=${record.live ?? 'none'} but the proxy routes live=${routedLive ?? 'none'}; the record now follows the proxy`;
-    return {
-        record: {
-            ...record,
-            live: routedLive,
-            previous: record.live,
-            switchedAt: new Date(now).toISOString(),
-        },
-        note,
-    };
-}
-/** Only the record's own fields of a state (what is stored; colors and notes are read live). */
-function recordOf(s) {
-    return {
-        live: s.live,
-        previous: s.previous,
-        ...(s.switchedAt !== undefined && { switchedAt: s.switchedAt }),
-        ...(s.retireAfter !== undefined && { retireAfter: s.retireAfter }),
-        ...(s.pending !== undefined && { pending: s.pending }),
-        ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
-        history: s.history,
-    };
-}
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  CB: () => (/* reexport */ RollbackVerifyError),
+  Ng: () => (/* reexport */ bluegreen/* connect */.Ng),
+  Yn: () => (/* reexport */ createTarget),
+  gg: () => (/* reexport */ bluegreen/* deploy */.gg),
+  gf: () => (/* reexport */ deployOutputs),
+  gZ: () => (/* reexport */ src_ready/* healthUrl */.gZ),
+  ms: () => (/* reexport */ lockHolder),
+  V6: () => (/* reexport */ openRuntimeSession),
+  et: () => (/* reexport */ plan),
+  pt: () => (/* reexport */ bluegreen/* promote */.pt),
+  un: () => (/* reexport */ bluegreen/* readState */.un),
+  Br: () => (/* reexport */ renderSummary),
+  S5: () => (/* reexport */ retire),
+  dU: () => (/* reexport */ rollback),
+  h5: () => (/* reexport */ bluegreen/* status */.h5)
+});
 
+// UNUSED EXPORTS: ADMIN_SOCKET, COLORS, DockerCli, DockerLock, DockerProxy, DockerTarget, DockerUnreachableError, EMPTY_RECORD, HISTORY_LENGTH, LABELS, PROXY_DIR, PROXY_FILES, PROXY_PORTS, chooseRollback, colorRunArgs, colorStatus, describeHost, describeState, dockerNames, failStart, healthCheckSpec, liveStatus, otherColor, parseContainer, parseImage, parseMap, parseRecord, parseServersState, pinnedRef, planSteps, publishLabel, reconcile, recordOf, recordPending, recordRetired, recordSwitch, renderConfig, renderMap, retirePlan, runtimeError, shortDigest, showLogs, stateJson, switchCommands, switchLive, tarFile, untarFirstFile, versionOf, waitReady, withLock, withRecord
+
+// EXTERNAL MODULE: ./packages/targets/src/contract.ts
+var contract = __nccwpck_require__(8170);
+// EXTERNAL MODULE: ./packages/targets/src/model.ts
+var model = __nccwpck_require__(6067);
+// EXTERNAL MODULE: ./packages/targets/src/record.ts
+var src_record = __nccwpck_require__(9597);
+// EXTERNAL MODULE: ./packages/targets/src/ready.ts
+var src_ready = __nccwpck_require__(901);
+// EXTERNAL MODULE: ./packages/targets/src/bluegreen.ts
+var bluegreen = __nccwpck_require__(6757);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
 var src = __nccwpck_require__(4336);
-// EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
-var probe_src = __nccwpck_require__(5605);
-;// CONCATENATED MODULE: ./packages/targets/src/ready.ts
-/** Waiting for a new color to be ready: container state, Docker health, and an HTTP check through the preview route. */
-
-
-/** How often a progress line is written while waiting. */
-const PROGRESS_EVERY_MS = 5_000;
-/** The health check's URL on the preview route. */
-function healthUrl(previewUrl, path) {
-    return `${previewUrl.replace(/\/+$/, '')}${path}`;
-}
-/** The probe check of an environment's `health:` section against `url` (readiness, rollback verify). */
-function healthCheckSpec(name, url, health, agent) {
-    return {
-        name,
-        method: 'GET',
-        url,
-        headers: { 'User-Agent': agent },
-        expectStatus: health.expectStatus,
-        bodyContains: health.bodyContains,
-        json: health.json,
-        timeoutMs: health.timeoutMs,
-        continueOnFailure: false,
-        followRedirects: false,
-    };
-}
-/**
- * Polls a color until it is ready or `timeoutMs` passes: the container runs (a crash or exit ends
- * the wait at once), its Docker health check (if any) says healthy, the proxy routes the preview
- * to it, and the HTTP health check passes through the preview URL.
- */
-async function waitReady(target, color, health, timeoutMs, deps) {
-    const { clock, log } = deps;
-    const start = clock.now();
-    const deadline = start + timeoutMs;
-    const url = healthUrl(target.previewUrl, health.path);
-    const check = healthCheckSpec('health', url, health, 'switchyard-deploy');
-    let lastProgress = start;
-    let checks = 0;
-    for (;;) {
-        const r = await target.readiness(color);
-        const elapsedMs = clock.now() - start;
-        if (r.failed)
-            return { ready: false, elapsedMs, checks, reason: r.detail };
-        let httpReason = '';
-        if (r.running && r.routed && (r.health === 'none' || r.health === 'healthy')) {
-            checks++;
-            const a = await (0,probe_src/* attemptCheck */.ez)(check, deps.http, []);
-            if (a.ok)
-                return { ready: true, elapsedMs: clock.now() - start, checks };
-            httpReason = `GET ${url}: ${a.reason ?? 'failed'}`;
-        }
-        const now = clock.now();
-        const why = [r.detail, httpReason].filter(Boolean).join('; ');
-        if (now >= deadline)
-            return {
-                ready: false,
-                elapsedMs: now - start,
-                checks,
-                reason: `not ready after ${(0,src/* formatDuration */.a3)(timeoutMs)} (ready-timeout): ${why}`,
-            };
-        if (now - lastProgress >= PROGRESS_EVERY_MS) {
-            (0,src/* logProgress */.sc)(log, `waiting for ${color}: ${why} (${(0,src/* formatDuration */.a3)(now - start)} of ${(0,src/* formatDuration */.a3)(timeoutMs)})`);
-            lastProgress = now;
-        }
-        await clock.sleep(Math.min(health.intervalMs, deadline - now));
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/bluegreen.ts
-/**
- * Blue-green over any {@link Target}: deploy (start the idle color, wait ready, switch), promote
- * (switch to a color started with promote: false), status. Written once; targets only supply the
- * primitive steps. Live traffic moves only in `switchTo`, and only after the new color is ready.
- */
-
-
-
-
-/** The live color's status, if any. */
-function liveStatus(s) {
-    return s.live ? s.colors[s.live] : undefined;
-}
-/** A human version for an image: the input, the image label, the tag, or a short digest. */
-/** The first 12 hex digits of a digest: how a release without a version is named. */
-const shortDigest = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
-function versionOf(ref, image, given) {
-    if (given)
-        return given;
-    if (image.version)
-        return image.version;
-    const name = ref.replace(/@sha256:[a-f0-9]+$/, '');
-    const colon = name.lastIndexOf(':');
-    if (colon > name.lastIndexOf('/'))
-        return name.slice(colon + 1);
-    return shortDigest(image.digest);
-}
-/** A state whose record fields are replaced by `record` (a field the record lacks is gone). */
-function withRecord(state, record) {
-    return { colors: state.colors, exists: state.exists, notes: state.notes, ...recordOf(record) };
-}
-/** Deploys an image: start it in the idle color, wait until ready, switch unless `promote` is false. */
-async function deploy(target, req, deps) {
-    const { log, clock } = deps;
-    await connect(target, log);
-    const image = await deps.log.group(`Pull ${req.image}`, () => target.resolveImage(req.image, req.pull));
-    log.info(`Image ${req.image} is ${image.pinned}`);
-    return withLock(target, req, deps, async () => {
-        const router = await target.prepare();
-        const before = await readState(target, log);
-        const live = liveStatus(before);
-        if (live && live.digest === image.digest && live.running) {
-            // Saved even so: it clears a stale pending entry and stores a record reconciled with the proxy.
-            const record = recordPending(before, undefined);
-            await target.saveRecord(record);
-            return {
-                action: 'deploy',
-                changed: false,
-                switched: false,
-                before,
-                after: withRecord(before, record),
-                color: live.color,
-                url: target.url,
-                previewUrl: target.previewUrl,
-                router,
-                message: `${req.image} (${image.digest}) is already live on ${live.color}: nothing to do`,
-            };
-        }
-        const color = before.live ? otherColor(before.live) : 'blue';
-        const release = {
-            image: req.image,
-            digest: image.digest,
-            version: versionOf(req.image, image, req.version),
-            deployId: req.holder.deployId,
-            actor: req.holder.actor,
-            createdAt: new Date(clock.now()).toISOString(),
-        };
-        const replaced = before.colors[color];
-        await log.group(`Start ${color}: ${req.image}`, async () => {
-            if (replaced)
-                log.info(`replacing the ${replaced.running ? 'warm' : 'stopped'} ${color} (${replaced.image})`);
-            await target.start(color, image, release);
-        });
-        const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
-        if (!ready.ready)
-            await failStart(target, color, ready, req.keepFailed, before, deps);
-        log.info(`${color} is ready after ${(0,src/* formatDuration */.a3)(ready.elapsedMs)} (${ready.checks} health check(s) through ${healthUrl(target.previewUrl, req.health.path)})`);
-        if (!req.promote) {
-            const record = recordPending(before, {
-                color,
-                digest: image.digest,
-                deployId: release.deployId,
-            });
-            await target.saveRecord(record);
-            return {
-                action: 'deploy',
-                changed: true,
-                switched: false,
-                before,
-                // Read again for the new color's container; its notes were logged with `before`.
-                after: await target.status(),
-                color,
-                url: target.url,
-                previewUrl: target.previewUrl,
-                router,
-                ready,
-                message: `${req.image} is ready on ${color} at ${target.previewUrl}; live traffic stays on ${before.live ?? 'nothing'} until "action: promote"`,
-            };
-        }
-        return switchLive(target, color, 'deploy', before, req, deps, { router, ready });
-    });
-}
-/** Promotes the color a `promote: false` deploy left ready. */
-async function promote(target, req, deps) {
-    await connect(target, deps.log);
-    return withLock(target, req, deps, async () => {
-        const router = await target.prepare();
-        const before = await readState(target, deps.log);
-        const pending = before.pending;
-        const candidate = pending ? before.colors[pending.color] : undefined;
-        if (!pending ||
-            !candidate ||
-            candidate.digest !== pending.digest ||
-            pending.color === before.live)
-            throw new src/* ActionError */.lZ(`nothing to promote: no color is waiting (live is ${before.live ?? 'none'}). Run a deploy with promote: false first; to go back to the previous version, use rollback`);
-        const ready = await waitReady(target, pending.color, req.health, req.readyTimeoutMs, deps);
-        if (!ready.ready)
-            throw new src/* ActionError */.lZ(`${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`);
-        return switchLive(target, pending.color, 'promote', before, req, deps, { router, ready });
-    });
-}
-/** Reads the state, changing nothing. */
-async function bluegreen_status(target, deps) {
-    await connect(target, deps.log);
-    const state = await readState(target, deps.log);
-    for (const line of describeState(state))
-        deps.log.info(line);
-    return {
-        action: 'status',
-        changed: false,
-        switched: false,
-        before: state,
-        after: state,
-        url: target.url,
-        previewUrl: target.previewUrl,
-        message: state.live
-            ? `live: ${state.live} (${liveStatus(state)?.image ?? 'unknown image'})`
-            : 'nothing is live yet',
-    };
-}
-/**
- * Moves live traffic to a ready `color`, records it (history entry `action`, with `reason`), and
- * reports the result. The one place every switch goes through: deploy, promote and rollback.
- */
-async function switchLive(target, color, action, before, req, deps, extra) {
-    const { clock, log } = deps;
-    const next = before.colors[color];
-    const t = clock.now();
-    const switchMs = await target.switchTo(color);
-    const prev = liveStatus(before);
-    log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${(0,src/* formatDuration */.a3)(switchMs)} (verified and saved after ${(0,src/* formatDuration */.a3)(clock.now() - t)})`);
-    const after0 = await target.status();
-    const started = after0.colors[color] ?? next;
-    const entry = {
-        at: new Date(clock.now()).toISOString(),
-        action,
-        color,
-        image: started?.image ?? '',
-        digest: started?.digest ?? '',
-        version: started?.version ?? '',
-        deployId: req.holder.deployId,
-        actor: req.holder.actor,
-        ...(before.live && { previousColor: before.live }),
-        ...(prev && { previousImage: prev.image, previousDigest: prev.digest }),
-        ...(extra.reason && { reason: extra.reason }),
-    };
-    const record = recordSwitch(before, entry, clock.now(), req.keepPreviousMs);
-    await target.saveRecord(record);
-    if (record.retireAfter)
-        log.info(`${before.live} stays warm until ${record.retireAfter} (keep-previous ${(0,src/* formatDuration */.a3)(req.keepPreviousMs)})`);
-    return {
-        action,
-        changed: true,
-        switched: true,
-        before,
-        // after0 was read before the record was saved: its "record disagrees" note is stale.
-        after: withRecord({ ...after0, notes: [] }, record),
-        color,
-        url: target.url,
-        previewUrl: target.previewUrl,
-        switchMs,
-        router: extra.router,
-        ready: extra.ready,
-        message: `${started?.image ?? color} is live on ${color}${prev ? `; ${prev.color} (${prev.image}) is kept warm` : ''}`,
-    };
-}
-/** Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode). */
-async function withLock(target, req, deps, body) {
-    deps.onLock?.(target.lockHandle(req.holder));
-    const lock = await target.lock(req.holder, {
-        timeoutMs: req.lockTimeoutMs,
-        // Long enough for the slowest honest deploy; a dead holder's lock expires after it.
-        ttlMs: req.readyTimeoutMs + 10 * 60_000,
-    });
-    try {
-        return await body();
-    }
-    finally {
-        await target.close();
-        await lock.release();
-    }
-}
-/** The target's state, its notes logged as warnings. */
-async function readState(target, log) {
-    const state = await target.status();
-    state.notes.forEach((n) => log.warning(n));
-    return state;
-}
-/** A new color that never got ready: show why, stop it (unless kept), leave traffic alone, fail. */
-async function failStart(target, color, ready, keepFailed, before, deps) {
-    await showLogs(target, color, deps);
-    if (!keepFailed)
-        await target.stop(color);
-    throw new src/* ActionError */.lZ(`the new ${color} did not become ready: ${ready.reason ?? 'unknown'}. ` +
-        `Live traffic was not touched (it stays on ${before.live ?? 'nothing'}); ${color} was ${keepFailed ? 'kept running for inspection (keep-failed)' : 'stopped'}`);
-}
-/** The last 50 log lines of a color that did not get ready, in a folded group. */
-async function showLogs(target, color, deps) {
-    await deps.log
-        .group(`Last log lines of ${color}`, async () => {
-        deps.log.info((await target.logs(color, 50)) || '(no output)');
-    })
-        .catch((e) => deps.log.warning(`could not read the ${color} logs: ${String(e)}`));
-}
-/** The state as log lines, one per color plus the live/previous facts. */
-function describeState(s) {
-    if (!s.exists)
-        return ['nothing deployed here yet (no proxy)'];
-    const lines = [
-        `live: ${s.live ?? 'none'}${s.switchedAt ? ` since ${s.switchedAt}` : ''}`,
-        ...(s.previous
-            ? [
-                s.colors[s.previous] && !s.colors[s.previous]?.running
-                    ? `previous: ${s.previous}, retired (a rollback redeploys it)`
-                    : `previous: ${s.previous}, warm until ${s.retireAfter ?? 'unknown'}`,
-            ]
-            : []),
-        ...(s.pending ? [`waiting for promotion: ${s.pending.color}`] : []),
-    ];
-    for (const c of COLORS) {
-        const x = s.colors[c];
-        if (x)
-            lines.push(`${c}: ${x.image} (version ${x.version}, ${x.state}${x.health !== 'none' ? `, ${x.health}` : ''}, started ${x.createdAt} by ${x.actor})`);
-    }
-    return lines;
-}
-/** Checks the target answers and logs what it is; every mode starts here. */
-async function connect(target, log) {
-    log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
-}
-
 ;// CONCATENATED MODULE: ./packages/targets/src/plan.ts
 /** Dry-run: what a deploy would do, read from the target without changing it. */
 
@@ -17952,15 +17913,15 @@ function planSteps(state, image, req, target) {
     steps.push(`take the deploy lock (wait up to ${(0,src/* formatDuration */.a3)(req.lockTimeoutMs)})`);
     if (!state.exists)
         steps.push(`create the proxy, its network and volume, serving ${target.url} (preview ${target.previewUrl})`);
-    const live = liveStatus(state);
+    const live = (0,bluegreen/* liveStatus */.VQ)(state);
     if (live && image && live.digest === image.digest && live.running) {
         steps.push(`stop: ${req.image} is already live on ${live.color} (no change)`);
         return steps;
     }
-    const color = state.live ? otherColor(state.live) : 'blue';
+    const color = state.live ? (0,contract/* otherColor */.IP)(state.live) : 'blue';
     const replaced = state.colors[color];
     steps.push(`start ${req.image} as ${color}${replaced ? `, replacing the ${replaced.running ? 'running' : 'stopped'} ${color} (${replaced.image})` : ''}; ${state.live ? `${state.live} stays untouched` : 'nothing is live yet'}`);
-    steps.push(`wait until ${color} is ready: container running, Docker health if the image has one, GET ${healthUrl(target.previewUrl, req.health.path)} (up to ${(0,src/* formatDuration */.a3)(req.readyTimeoutMs)})`);
+    steps.push(`wait until ${color} is ready: container running, Docker health if the image has one, GET ${(0,src_ready/* healthUrl */.gZ)(target.previewUrl, req.health.path)} (up to ${(0,src/* formatDuration */.a3)(req.readyTimeoutMs)})`);
     if (req.promote) {
         steps.push(`switch live traffic ${state.live ?? 'none'} → ${color} (one runtime call on the proxy)`);
         if (state.live)
@@ -17973,7 +17934,7 @@ function planSteps(state, image, req, target) {
 }
 /** Reads the target and returns the plan; changes nothing (no pull, no lock, no container). */
 async function plan(target, req, deps) {
-    await connect(target, deps.log);
+    await (0,bluegreen/* connect */.Ng)(target, deps.log);
     const state = await target.status();
     const image = await target.findImage(req.image);
     const steps = planSteps(state, image, req, target);
@@ -18076,18 +18037,18 @@ class DockerCli {
 
 /** The haproxy.cfg for one app+environment. Deterministic: same input, same text. */
 function renderConfig(c) {
-    const backends = COLORS.map((color) => [
+    const backends = contract/* COLORS */.lm.map((color) => [
         `backend be_${color}`,
         // Docker's DNS resolves the container name; a replaced container's new address is picked
         // up by the resolver, and the deploy also sets it on the runtime API before any switch.
         `  server app ${c.prefix}-${color}:${c.containerPort} resolvers docker init-addr libc,none`,
     ].join('\n'));
-    const route = (key) => `  use_backend be_%[str(${key}),map(${PROXY_FILES.map},none)]`;
+    const route = (key) => `  use_backend be_%[str(${key}),map(${contract/* PROXY_FILES */.Hq.map},none)]`;
     return [
         `# Written by switchyard for ${c.app} (${c.environment}). Do not edit: every deploy rewrites it.`,
-        `# The live color is in ${PROXY_FILES.map}; switches go through the admin socket.`,
+        `# The live color is in ${contract/* PROXY_FILES */.Hq.map}; switches go through the admin socket.`,
         'global',
-        `  stats socket ${ADMIN_SOCKET} mode 600 level admin`,
+        `  stats socket ${contract/* ADMIN_SOCKET */.qy} mode 600 level admin`,
         '  stats timeout 10s',
         '  log stdout format raw daemon notice',
         '',
@@ -18110,12 +18071,12 @@ function renderConfig(c) {
         ...c.defaults.map((l) => `  ${l.trim()}`),
         '',
         'frontend live',
-        `  bind :${PROXY_PORTS.live}`,
+        `  bind :${contract/* PROXY_PORTS */.i6.live}`,
         route('live'),
         '  default_backend be_none',
         '',
         'frontend preview',
-        `  bind :${PROXY_PORTS.preview}`,
+        `  bind :${contract/* PROXY_PORTS */.i6.preview}`,
         route('preview'),
         '  default_backend be_none',
         '',
@@ -18138,7 +18099,7 @@ function parseMap(text) {
     for (const line of text.split('\n')) {
         const parts = line.trim().split(/\s+/);
         const [key, value] = parts.length === 3 ? parts.slice(1) : parts;
-        const color = COLORS.find((c) => c === value);
+        const color = contract/* COLORS */.lm.find((c) => c === value);
         if ((key === 'live' || key === 'preview') && color)
             routes[key] = color;
     }
@@ -18147,7 +18108,7 @@ function parseMap(text) {
 /** The runtime commands that set both routes, `;`-separated (one admin-socket connection). */
 function switchCommands(routes) {
     return ['live', 'preview']
-        .map((k) => `set map ${PROXY_FILES.map} ${k} ${routes[k] ?? 'none'}`)
+        .map((k) => `set map ${contract/* PROXY_FILES */.Hq.map} ${k} ${routes[k] ?? 'none'}`)
         .join(';');
 }
 /** Parses `show servers state` (version line, `#` header, one line per server). */
@@ -18210,17 +18171,17 @@ function parseContainer(json, network) {
 /** The color status a container's labels and state describe (undefined if it isn't one of ours). */
 function colorStatus(view) {
     const l = view.labels;
-    const color = COLORS.find((c) => c === l[LABELS.color]);
-    if (!color || l[LABELS.role] !== 'app')
+    const color = contract/* COLORS */.lm.find((c) => c === l[contract/* LABELS */.kg.color]);
+    if (!color || l[contract/* LABELS */.kg.role] !== 'app')
         return undefined;
     return {
         color: color,
-        image: l[LABELS.image] ?? '',
-        digest: l[LABELS.digest] ?? '',
-        version: l[LABELS.version] ?? '',
-        deployId: l[LABELS.deployId] ?? '',
-        actor: l[LABELS.actor] ?? '',
-        createdAt: l[LABELS.createdAt] ?? '',
+        image: l[contract/* LABELS */.kg.image] ?? '',
+        digest: l[contract/* LABELS */.kg.digest] ?? '',
+        version: l[contract/* LABELS */.kg.version] ?? '',
+        deployId: l[contract/* LABELS */.kg.deployId] ?? '',
+        actor: l[contract/* LABELS */.kg.actor] ?? '',
+        createdAt: l[contract/* LABELS */.kg.createdAt] ?? '',
         state: view.status,
         running: view.running,
         health: view.health,
@@ -18285,12 +18246,12 @@ class DockerLock {
                 this.names.lock,
                 ...Object.entries({
                     ...this.labels,
-                    [LABELS.role]: 'lock',
-                    [LABELS.deployId]: me.deployId,
-                    [LABELS.actor]: me.actor,
-                    [LABELS.createdAt]: new Date(now).toISOString(),
-                    [LABELS.expires]: expires,
-                    [LABELS.token]: me.token,
+                    [contract/* LABELS */.kg.role]: 'lock',
+                    [contract/* LABELS */.kg.deployId]: me.deployId,
+                    [contract/* LABELS */.kg.actor]: me.actor,
+                    [contract/* LABELS */.kg.createdAt]: new Date(now).toISOString(),
+                    [contract/* LABELS */.kg.expires]: expires,
+                    [contract/* LABELS */.kg.token]: me.token,
                 }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
                 '--entrypoint',
                 'haproxy',
@@ -18333,11 +18294,11 @@ class DockerLock {
         const labels = (JSON.parse(rest.join(' ') || '{}') ?? {});
         return {
             id: JSON.parse(idJson),
-            deployId: labels[LABELS.deployId] ?? 'unknown',
-            actor: labels[LABELS.actor] ?? 'unknown',
-            since: labels[LABELS.createdAt] ?? 'unknown',
+            deployId: labels[contract/* LABELS */.kg.deployId] ?? 'unknown',
+            actor: labels[contract/* LABELS */.kg.actor] ?? 'unknown',
+            since: labels[contract/* LABELS */.kg.createdAt] ?? 'unknown',
             // A lock without an expiry (not ours, or damaged) never goes stale by itself.
-            expires: labels[LABELS.expires] ?? '9999-12-31T00:00:00.000Z',
+            expires: labels[contract/* LABELS */.kg.expires] ?? '9999-12-31T00:00:00.000Z',
         };
     }
 }
@@ -18453,7 +18414,7 @@ class DockerProxy {
             this.names.proxy,
             'socat',
             'stdio',
-            `unix-connect:${ADMIN_SOCKET}`,
+            `unix-connect:${contract/* ADMIN_SOCKET */.qy}`,
         ];
     }
     /** The proxy container, or undefined before the first deploy. */
@@ -18466,12 +18427,12 @@ class DockerProxy {
         }
         const c = JSON.parse(r.stdout);
         const labels = c.Config?.Labels ?? {};
-        if (labels[LABELS.role] !== 'proxy')
-            throw new src/* ActionError */.lZ(`a container named ${this.names.proxy} exists but switchyard did not create it (no ${LABELS.role}=proxy label). Rename or remove it, or pick another app/environment name`);
+        if (labels[contract/* LABELS */.kg.role] !== 'proxy')
+            throw new src/* ActionError */.lZ(`a container named ${this.names.proxy} exists but switchyard did not create it (no ${contract/* LABELS */.kg.role}=proxy label). Rename or remove it, or pick another app/environment name`);
         return {
             running: c.State?.Running === true,
             image: c.Config?.Image ?? '',
-            publish: labels[LABELS.publish] ?? '',
+            publish: labels[contract/* LABELS */.kg.publish] ?? '',
         };
     }
     /**
@@ -18496,7 +18457,7 @@ class DockerProxy {
             change = 'started';
         }
         const config = renderConfig(this.spec.config);
-        const current = await this.readFile(PROXY_FILES.config);
+        const current = await this.readFile(contract/* PROXY_FILES */.Hq.config);
         const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
         if (port !== undefined && Number(port) !== this.spec.config.containerPort)
             throw new src/* ActionError */.lZ(`container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
@@ -18535,8 +18496,8 @@ class DockerProxy {
         if (!info)
             return { live: null, preview: null };
         if (info.running)
-            return parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
-        return parseMap((await this.readFile(PROXY_FILES.map)) ?? '');
+            return parseMap(await this.runtime(`show map ${contract/* PROXY_FILES */.Hq.map}`, false));
+        return parseMap((await this.readFile(contract/* PROXY_FILES */.Hq.map)) ?? '');
     }
     /**
      * Sets both routes in one runtime call (the atomic switch), checks the proxy took them, then
@@ -18547,10 +18508,10 @@ class DockerProxy {
         const start = this.clock.now();
         await this.runtime(switchCommands(routes));
         const routedMs = this.clock.now() - start;
-        const now = parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
+        const now = parseMap(await this.runtime(`show map ${contract/* PROXY_FILES */.Hq.map}`, false));
         if (now.live !== routes.live || now.preview !== routes.preview)
             throw new src/* ActionError */.lZ(`the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`);
-        await this.writeFile(PROXY_FILES.map, renderMap(routes));
+        await this.writeFile(contract/* PROXY_FILES */.Hq.map, renderMap(routes));
         return routedMs;
     }
     /** The backend servers as the proxy sees them now. */
@@ -18613,25 +18574,25 @@ class DockerProxy {
             names.network,
             '--restart',
             'unless-stopped',
-            ...labelArgs({ [LABELS.role]: 'proxy', [LABELS.publish]: publishLabel(spec) }),
+            ...labelArgs({ [contract/* LABELS */.kg.role]: 'proxy', [contract/* LABELS */.kg.publish]: publishLabel(spec) }),
             '-p',
-            `${hostPort(spec.bind, spec.port)}:${PROXY_PORTS.live}`,
+            `${hostPort(spec.bind, spec.port)}:${contract/* PROXY_PORTS */.i6.live}`,
             '-p',
-            `${hostPort(spec.bind, spec.previewPort)}:${PROXY_PORTS.preview}`,
+            `${hostPort(spec.bind, spec.previewPort)}:${contract/* PROXY_PORTS */.i6.preview}`,
             '-v',
-            `${names.proxyVolume}:${PROXY_DIR}`,
+            `${names.proxyVolume}:${contract/* PROXY_DIR */.TA}`,
             '--entrypoint',
             'haproxy',
             spec.image,
             '-W',
             '-db',
             '-f',
-            PROXY_FILES.config,
+            contract/* PROXY_FILES */.Hq.config,
         ]);
         try {
-            await this.writeFile(PROXY_FILES.config, renderConfig(spec.config), false);
-            if ((await this.readFile(PROXY_FILES.map)) === undefined)
-                await this.writeFile(PROXY_FILES.map, renderMap({ live: null, preview: null }), false);
+            await this.writeFile(contract/* PROXY_FILES */.Hq.config, renderConfig(spec.config), false);
+            if ((await this.readFile(contract/* PROXY_FILES */.Hq.map)) === undefined)
+                await this.writeFile(contract/* PROXY_FILES */.Hq.map, renderMap({ live: null, preview: null }), false);
             await this.docker.run(['start', names.proxy]);
             await this.waitAnswering();
         }
@@ -18646,7 +18607,7 @@ class DockerProxy {
     }
     /** Validates a new config inside the proxy, then puts it in place and reloads (no restart). */
     async applyConfig(config) {
-        const candidate = `${PROXY_FILES.config}.new`;
+        const candidate = `${contract/* PROXY_FILES */.Hq.config}.new`;
         await this.writeFile(candidate, config);
         const check = await this.docker.run(['exec', '-u', '0', this.names.proxy, 'haproxy', '-c', '-f', candidate], { allowFailure: true, quiet: true });
         if (check.exitCode !== 0) {
@@ -18656,7 +18617,7 @@ class DockerProxy {
                 .join('\n');
             throw new src/* ActionError */.lZ(`HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`);
         }
-        await this.docker.run(['exec', '-u', '0', this.names.proxy, 'mv', '-f', candidate, PROXY_FILES.config], { quiet: true });
+        await this.docker.run(['exec', '-u', '0', this.names.proxy, 'mv', '-f', candidate, contract/* PROXY_FILES */.Hq.config], { quiet: true });
         this.log.info(`proxy config changed: reloading ${this.names.proxy} (no restart)`);
         await this.docker.run(['kill', '--signal', 'USR2', this.names.proxy]);
         await this.clock.sleep(200);
@@ -18689,10 +18650,10 @@ function hostPort(bind, port) {
 function colorRunArgs(s, c) {
     const env = {
         ...s.env,
-        SWITCHYARD_APP: c.labels[LABELS.app] ?? '',
-        SWITCHYARD_ENVIRONMENT: c.labels[LABELS.environment] ?? '',
+        SWITCHYARD_APP: c.labels[contract/* LABELS */.kg.app] ?? '',
+        SWITCHYARD_ENVIRONMENT: c.labels[contract/* LABELS */.kg.environment] ?? '',
         SWITCHYARD_COLOR: c.color,
-        SWITCHYARD_VERSION: c.labels[LABELS.version] ?? '',
+        SWITCHYARD_VERSION: c.labels[contract/* LABELS */.kg.version] ?? '',
     };
     return [
         'create',
@@ -18856,8 +18817,8 @@ class DockerTarget {
         this.s = s;
         this.deps = deps;
         this.docker = new DockerCli(deps.exec, s.host);
-        this.names = dockerNames(`${s.app}-${s.environment}`);
-        this.labels = { [LABELS.app]: s.app, [LABELS.environment]: s.environment };
+        this.names = (0,contract/* dockerNames */.jI)(`${s.app}-${s.environment}`);
+        this.labels = { [contract/* LABELS */.kg.app]: s.app, [contract/* LABELS */.kg.environment]: s.environment };
         this.description = `docker (${describeHost(s.host)})`;
         const host = publicHost(s.host, s.bind);
         this.url = s.url ?? `http://${host}:${s.port}`;
@@ -18938,9 +18899,9 @@ class DockerTarget {
         }
         if (!proxy)
             return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
-        const { record, notes } = parseRecord(await this.proxy.readFile(PROXY_FILES.state));
+        const { record, notes } = (0,src_record/* parseRecord */.Hh)(await this.proxy.readFile(contract/* PROXY_FILES */.Hq.state));
         const routes = await this.proxy.routes(proxy);
-        const fixed = reconcile(record, routes.live, this.deps.clock.now());
+        const fixed = (0,src_record/* reconcile */.Lq)(record, routes.live, this.deps.clock.now());
         if (!proxy.running)
             notes.push(`the proxy ${this.names.proxy} is not running: nothing is served`);
         return {
@@ -18964,14 +18925,14 @@ class DockerTarget {
             image: image.pinned,
             labels: {
                 ...this.labels,
-                [LABELS.role]: 'app',
-                [LABELS.color]: color,
-                [LABELS.image]: release.image,
-                [LABELS.digest]: release.digest,
-                [LABELS.version]: release.version,
-                [LABELS.deployId]: release.deployId,
-                [LABELS.actor]: release.actor,
-                [LABELS.createdAt]: release.createdAt,
+                [contract/* LABELS */.kg.role]: 'app',
+                [contract/* LABELS */.kg.color]: color,
+                [contract/* LABELS */.kg.image]: release.image,
+                [contract/* LABELS */.kg.digest]: release.digest,
+                [contract/* LABELS */.kg.version]: release.version,
+                [contract/* LABELS */.kg.deployId]: release.deployId,
+                [contract/* LABELS */.kg.actor]: release.actor,
+                [contract/* LABELS */.kg.createdAt]: release.createdAt,
             },
             secretNames: Object.keys(secretEnv),
         }), { env: secretEnv });
@@ -19029,7 +18990,7 @@ class DockerTarget {
     }
     async switchTo(color) {
         await this.proxy.arm();
-        return this.proxy.setRoutes({ live: color, preview: otherColor(color) });
+        return this.proxy.setRoutes({ live: color, preview: (0,contract/* otherColor */.IP)(color) });
     }
     close() {
         this.proxy.close();
@@ -19044,7 +19005,7 @@ class DockerTarget {
             await this.proxy.setRoutes({ live: routes.live, preview: color });
     }
     saveRecord(record) {
-        return this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify(recordOf(record), null, 2)}\n`);
+        return this.proxy.writeFile(contract/* PROXY_FILES */.Hq.state, `${JSON.stringify((0,src_record/* recordOf */.zv)(record), null, 2)}\n`);
     }
     async container(color) {
         const r = await this.docker.run(['container', 'inspect', '--format', '{{json .}}', this.names.color(color)], { allowFailure: true, quiet: true });
@@ -19097,6 +19058,8 @@ function createTarget(c, deps) {
     }
 }
 
+// EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
+var probe_src = __nccwpck_require__(5605);
 ;// CONCATENATED MODULE: ./packages/targets/src/rollback.ts
 /**
  * Rollback and retire over any {@link Target}. Rollback puts live traffic back on an earlier release
@@ -19136,7 +19099,7 @@ function names(entry, to) {
 function chooseRollback(state, to) {
     if (!state.exists)
         throw new src/* ActionError */.lZ('nothing was ever deployed to this environment here (no proxy, no state): check app, environment and docker-host');
-    const live = liveStatus(state);
+    const live = (0,bluegreen/* liveStatus */.VQ)(state);
     if (!state.live || !live)
         return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
     let entry;
@@ -19144,14 +19107,14 @@ function chooseRollback(state, to) {
         entry = state.history.find((h) => names(h, to));
         if (!entry) {
             const known = [
-                ...new Set(state.history.map((h) => `${h.version} (${shortDigest(h.digest)})`)),
+                ...new Set(state.history.map((h) => `${h.version} (${(0,bluegreen/* shortDigest */.VK)(h.digest)})`)),
             ];
             throw new src/* ActionError */.lZ(`to: "${to}" is not in the history of this environment. ${known.length ? `It holds: ${known.join(', ')}` : 'The history is empty'}. Give a version or digest from it (deploy-bluegreen action: status lists them)`);
         }
         if (entry.digest === live.digest)
             return {
                 kind: 'noop',
-                message: `${entry.version} (${shortDigest(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
+                message: `${entry.version} (${(0,bluegreen/* shortDigest */.VK)(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
             };
     }
     else {
@@ -19160,10 +19123,10 @@ function chooseRollback(state, to) {
         if (!entry)
             return {
                 kind: 'noop',
-                message: `no earlier release to roll back to: the history holds only the live ${live.version} (${shortDigest(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
+                message: `no earlier release to roll back to: the history holds only the live ${live.version} (${(0,bluegreen/* shortDigest */.VK)(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
             };
     }
-    const idle = otherColor(state.live);
+    const idle = (0,contract/* otherColor */.IP)(state.live);
     const warm = state.colors[idle];
     const method = warm && warm.running && warm.digest === entry.digest ? 'switch' : 'redeploy';
     return { kind: 'go', entry, color: idle, method };
@@ -19181,13 +19144,13 @@ function pinnedRef(entry) {
 /** Puts live traffic back on an earlier release: a switch if it is warm, else a redeploy; then verifies. */
 async function rollback(target, req, deps) {
     const { clock, log } = deps;
-    await connect(target, log);
+    await (0,bluegreen/* connect */.Ng)(target, log);
     // The lock outlives the slowest honest rollback: pull, readiness, then the live check.
     const lockReq = { ...req, readyTimeoutMs: req.readyTimeoutMs + req.verifyTimeoutMs };
-    return withLock(target, lockReq, deps, async () => {
+    return (0,bluegreen/* withLock */.kK)(target, lockReq, deps, async () => {
         const started = clock.now();
         // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
-        const before = await readState(target, log);
+        const before = await (0,bluegreen/* readState */.un)(target, log);
         const choice = chooseRollback(before, req.to);
         const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
         if (choice.kind === 'noop')
@@ -19200,11 +19163,11 @@ async function rollback(target, req, deps) {
                 message: choice.message,
             };
         const { entry, color, method } = choice;
-        const from = liveStatus(before);
+        const from = (0,bluegreen/* liveStatus */.VQ)(before);
         if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
-            throw new src/* ActionError */.lZ(`not rolling back: the release that was judged (${shortDigest(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${shortDigest(from?.digest ?? '')}) now, deployed during the window`);
+            throw new src/* ActionError */.lZ(`not rolling back: the release that was judged (${(0,bluegreen/* shortDigest */.VK)(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${(0,bluegreen/* shortDigest */.VK)(from?.digest ?? '')}) now, deployed during the window`);
         const router = await target.prepare();
-        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
+        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${(0,bluegreen/* shortDigest */.VK)(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
             await req.beforePull?.(ref);
@@ -19225,9 +19188,9 @@ async function rollback(target, req, deps) {
             };
             await log.group(`Start ${color}: ${ref}`, () => target.start(color, image, release));
         }
-        const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
+        const ready = await (0,src_ready/* waitReady */.N9)(target, color, req.health, req.readyTimeoutMs, deps);
         if (!ready.ready) {
-            await showLogs(target, color, deps);
+            await (0,bluegreen/* showLogs */.R3)(target, color, deps);
             if (method === 'redeploy')
                 await target.stop(color);
             throw new src/* ActionError */.lZ(`rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
@@ -19236,8 +19199,8 @@ async function rollback(target, req, deps) {
         // Marked before the switch, cleared by it: a run killed in between leaves the mark, so a
         // re-run converges on this version instead of switching back to the one rolled back from.
         if (from)
-            await target.saveRecord({ ...recordOf(before), rollingBackFrom: from.digest });
-        const switched = await switchLive(target, color, 'rollback', before, req, deps, {
+            await target.saveRecord({ ...(0,src_record/* recordOf */.zv)(before), rollingBackFrom: from.digest });
+        const switched = await (0,bluegreen/* switchLive */.Zb)(target, color, 'rollback', before, req, deps, {
             router,
             ready,
             ...(req.reason && { reason: req.reason }),
@@ -19274,8 +19237,8 @@ class RollbackVerifyError extends src/* ActionError */.lZ {
 }
 /** Polls the live URL's health check until it passes or the verify timeout ends. */
 async function verifyLive(target, req, deps) {
-    const url = healthUrl(target.url, req.health.path);
-    const check = healthCheckSpec('verify', url, req.health, 'switchyard-rollback');
+    const url = (0,src_ready/* healthUrl */.gZ)(target.url, req.health.path);
+    const check = (0,src_ready/* healthCheckSpec */.mF)('verify', url, req.health, 'switchyard-rollback');
     const outcome = await (0,src/* poll */.wt)(() => (0,probe_src/* attemptCheck */.ez)(check, deps.http, []), {
         attempts: Number.POSITIVE_INFINITY,
         deadline: deps.clock.now() + req.verifyTimeoutMs,
@@ -19297,7 +19260,7 @@ async function verifyLive(target, req, deps) {
  */
 function retirePlan(state, now, force) {
     const out = [];
-    for (const color of COLORS) {
+    for (const color of contract/* COLORS */.lm) {
         const c = state.colors[color];
         if (!c || !c.running || color === state.live)
             continue;
@@ -19332,9 +19295,9 @@ function retirePlan(state, now, force) {
 /** Stops the idle colors whose time is up (under the deploy lock). Idempotent. */
 async function retire(target, req, deps) {
     const { clock, log } = deps;
-    await connect(target, log);
-    return withLock(target, req, deps, async () => {
-        const before = await readState(target, log);
+    await (0,bluegreen/* connect */.Ng)(target, log);
+    return (0,bluegreen/* withLock */.kK)(target, req, deps, async () => {
+        const before = await (0,bluegreen/* readState */.un)(target, log);
         const decisions = retirePlan(before, clock.now(), req.force);
         const retired = [];
         for (const d of decisions) {
@@ -19348,7 +19311,7 @@ async function retire(target, req, deps) {
         const stoppedPending = !!before.pending && retired.includes(before.pending.color);
         if (coldPrevious || stoppedPending) {
             // No keep-warm time left to report, and nothing waits for promotion any more.
-            await target.saveRecord(recordRetired(recordOf(before), { previous: coldPrevious, pending: stoppedPending }));
+            await target.saveRecord((0,src_record/* recordRetired */.JU)((0,src_record/* recordOf */.zv)(before), { previous: coldPrevious, pending: stoppedPending }));
         }
         const after = retired.length ? await target.status() : before;
         return {
@@ -19421,7 +19384,7 @@ function roleOf(s, color) {
     return 'idle';
 }
 function colorRows(s) {
-    return COLORS.filter((c) => s.colors[c]).map((c) => {
+    return contract/* COLORS */.lm.filter((c) => s.colors[c]).map((c) => {
         const x = s.colors[c];
         return [
             c,
@@ -19443,8 +19406,8 @@ function renderSummary(r, app, environment, opts = {}) {
     s.paragraph(r.message);
     if (r.plan)
         s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
-    const before = liveStatus(r.before);
-    const after = liveStatus(r.after);
+    const before = (0,bluegreen/* liveStatus */.VQ)(r.before);
+    const after = (0,bluegreen/* liveStatus */.VQ)(r.after);
     s.table(['', 'before', 'after'], [
         ['live color', r.before.live ?? 'none', r.after.live ?? 'none'],
         ['image', before?.image, after?.image],
@@ -19510,120 +19473,6 @@ function lockHolder(env) {
     return { deployId: `local:${user}@${(0,external_node_os_.hostname)()}`, actor: user, token: (0,external_node_crypto_.randomUUID)() };
 }
 
-;// CONCATENATED MODULE: ./packages/targets/src/overview.ts
-/**
- * The operator's view of every environment of an app (the CLI's `status`), pure: target states in,
- * one record per environment and its markdown out.
- */
-
-
-/** The overview of one environment from its target state; `historyCount` newest entries. */
-function overview(environment, app, url, s, historyCount = 10) {
-    const live = liveStatus(s);
-    const prev = s.previous ? s.colors[s.previous] : undefined;
-    // The record keeps history newest first. The entry that made the live color live: the newest on it.
-    const made = s.history.find((h) => h.color === s.live);
-    const pendingColor = s.pending ? s.colors[s.pending.color] : undefined;
-    return {
-        environment,
-        app,
-        url,
-        deployed: s.exists && (s.live !== null || s.history.length > 0),
-        live: s.live,
-        ...(live && {
-            image: live.image,
-            digest: live.digest,
-            version: live.version,
-            deployedBy: made?.actor ?? live.actor,
-            deployId: made?.deployId ?? live.deployId,
-            health: live.health === 'none' ? live.state : live.health,
-        }),
-        ...((s.switchedAt ?? made?.at) !== undefined && { since: s.switchedAt ?? made?.at }),
-        previous: s.previous,
-        ...(prev && { previousVersion: prev.version }),
-        ...(s.previous && { previousState: prev?.running ? 'warm' : 'retired' }),
-        ...(prev?.running && s.retireAfter !== undefined && { warmUntil: s.retireAfter }),
-        ...(s.pending && {
-            pending: {
-                color: s.pending.color,
-                ...(pendingColor && { version: pendingColor.version }),
-            },
-        }),
-        history: s.history.slice(0, historyCount),
-        notes: s.notes,
-    };
-}
-/** An environment whose target could not be read. */
-function unreadable(environment, app, url, error) {
-    return {
-        environment,
-        app,
-        url,
-        deployed: false,
-        live: null,
-        previous: null,
-        history: [],
-        notes: [],
-        error,
-    };
-}
-/**
- * The markdown of `status`: one row per environment, then each environment's URL, image and recent
- * history. `now` (epoch ms) gives the warm color's time left.
- */
-function renderOverview(list, now) {
-    const app = [...new Set(list.map((e) => e.app))].join(', ');
-    const s = new src/* Summary */.BD().heading(`status: ${app}`);
-    s.table(['environment', 'live', 'version', 'since', 'by', 'previous'], list.map((e) => [
-        e.environment,
-        e.error ? `❌ unreadable` : e.live ? `${e.live} (${e.health ?? '?'})` : 'nothing live',
-        e.version,
-        e.since && shortTime(e.since),
-        e.deployedBy,
-        previousText(e, now),
-    ]));
-    for (const e of list) {
-        if (e.error) {
-            s.paragraph(`**${e.environment}**: ${e.error}`);
-            continue;
-        }
-        const image = e.digest ? `, ${e.image?.split('@')[0] ?? ''}@${shortDigest(e.digest)}` : '';
-        s.paragraph(`**${e.environment}**: ${e.url}${image}${e.deployId ? ` (${e.deployId})` : ''}`);
-        if (e.pending)
-            s.paragraph(`**${e.environment}**: ${e.pending.color} (${e.pending.version ?? '?'}) is waiting for promote`);
-        e.notes.forEach((n) => s.paragraph(`> ${e.environment}: ${n}`));
-        if (!e.history.length)
-            continue;
-        s.heading(`${e.environment}: last ${e.history.length} deploys and rollbacks`, 3).table(['at', 'action', 'color', 'version', 'by', 'reason'], e.history.map((h) => [
-            shortTime(h.at),
-            h.action,
-            h.color,
-            h.version,
-            h.actor,
-            h.reason ?? (h.action === 'rollback' ? '(no reason given)' : ''),
-        ]));
-    }
-    return s.toString();
-}
-/** `2026-11-22T08:27:28.442Z` → `2026-11-22 08:27:28Z`: narrow enough for a terminal table. */
-function shortTime(iso) {
-    return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-}
-function previousText(e, now) {
-    if (!e.previous)
-        return '';
-    const v = e.previousVersion ? ` ${e.previousVersion}` : '';
-    if (e.previousState !== 'warm')
-        return `${e.previous}${v}, retired`;
-    const left = e.warmUntil ? Date.parse(e.warmUntil) - now : NaN;
-    if (Number.isNaN(left))
-        return `${e.previous}${v}, warm`;
-    if (left <= 0)
-        return `${e.previous}${v}, warm (retire due)`;
-    const shown = left < 60_000 ? 'under 1m' : (0,src/* formatDuration */.a3)(Math.round(left / 60_000) * 60_000);
-    return `${e.previous}${v}, warm (${shown} left)`;
-}
-
 ;// CONCATENATED MODULE: ./packages/targets/src/index.ts
 /** @switchyard/targets: where colors run (Target), the Docker target, and blue-green over them. See README.md. */
 
@@ -19647,6 +19496,223 @@ function previousText(e, now) {
 
 
 
+
+/***/ }),
+
+/***/ 6067:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s: () => (/* binding */ EMPTY_RECORD)
+/* harmony export */ });
+/** An empty record: nothing deployed yet. */
+const EMPTY_RECORD = { live: null, previous: null, history: [] };
+
+
+/***/ }),
+
+/***/ 901:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N9: () => (/* binding */ waitReady),
+/* harmony export */   gZ: () => (/* binding */ healthUrl),
+/* harmony export */   mF: () => (/* binding */ healthCheckSpec)
+/* harmony export */ });
+/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4336);
+/* harmony import */ var _switchyard_probe__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5605);
+/** Waiting for a new color to be ready: container state, Docker health, and an HTTP check through the preview route. */
+
+
+/** How often a progress line is written while waiting. */
+const PROGRESS_EVERY_MS = 5_000;
+/** The health check's URL on the preview route. */
+function healthUrl(previewUrl, path) {
+    return `${previewUrl.replace(/\/+$/, '')}${path}`;
+}
+/** The probe check of an environment's `health:` section against `url` (readiness, rollback verify). */
+function healthCheckSpec(name, url, health, agent) {
+    return {
+        name,
+        method: 'GET',
+        url,
+        headers: { 'User-Agent': agent },
+        expectStatus: health.expectStatus,
+        bodyContains: health.bodyContains,
+        json: health.json,
+        timeoutMs: health.timeoutMs,
+        continueOnFailure: false,
+        followRedirects: false,
+    };
+}
+/**
+ * Polls a color until it is ready or `timeoutMs` passes: the container runs (a crash or exit ends
+ * the wait at once), its Docker health check (if any) says healthy, the proxy routes the preview
+ * to it, and the HTTP health check passes through the preview URL.
+ */
+async function waitReady(target, color, health, timeoutMs, deps) {
+    const { clock, log } = deps;
+    const start = clock.now();
+    const deadline = start + timeoutMs;
+    const url = healthUrl(target.previewUrl, health.path);
+    const check = healthCheckSpec('health', url, health, 'switchyard-deploy');
+    let lastProgress = start;
+    let checks = 0;
+    for (;;) {
+        const r = await target.readiness(color);
+        const elapsedMs = clock.now() - start;
+        if (r.failed)
+            return { ready: false, elapsedMs, checks, reason: r.detail };
+        let httpReason = '';
+        if (r.running && r.routed && (r.health === 'none' || r.health === 'healthy')) {
+            checks++;
+            const a = await (0,_switchyard_probe__WEBPACK_IMPORTED_MODULE_1__/* .attemptCheck */ .ez)(check, deps.http, []);
+            if (a.ok)
+                return { ready: true, elapsedMs: clock.now() - start, checks };
+            httpReason = `GET ${url}: ${a.reason ?? 'failed'}`;
+        }
+        const now = clock.now();
+        const why = [r.detail, httpReason].filter(Boolean).join('; ');
+        if (now >= deadline)
+            return {
+                ready: false,
+                elapsedMs: now - start,
+                checks,
+                reason: `not ready after ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(timeoutMs)} (ready-timeout): ${why}`,
+            };
+        if (now - lastProgress >= PROGRESS_EVERY_MS) {
+            (0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .logProgress */ .sc)(log, `waiting for ${color}: ${why} (${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(now - start)} of ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(timeoutMs)})`);
+            lastProgress = now;
+        }
+        await clock.sleep(Math.min(health.intervalMs, deadline - now));
+    }
+}
+
+
+/***/ }),
+
+/***/ 9597:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Hh: () => (/* binding */ parseRecord),
+/* harmony export */   IX: () => (/* binding */ recordSwitch),
+/* harmony export */   JU: () => (/* binding */ recordRetired),
+/* harmony export */   Lq: () => (/* binding */ reconcile),
+/* harmony export */   PQ: () => (/* binding */ recordPending),
+/* harmony export */   zv: () => (/* binding */ recordOf)
+/* harmony export */ });
+/* harmony import */ var _contract_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8170);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6067);
+/** The deploy record as data: reading it back leniently, and the pure transitions on it. */
+
+
+const asColor = (v) => _contract_js__WEBPACK_IMPORTED_MODULE_0__/* .COLORS */ .lm.find((c) => c === v) ?? null;
+const asString = (v) => (typeof v === 'string' ? v : undefined);
+/**
+ * Parses a stored record. Damage never blocks a deploy: what can't be read is dropped and
+ * reported in `notes` (the routes and containers remain the truth about what runs).
+ */
+function parseRecord(text) {
+    if (text === undefined || text.trim() === '')
+        return { record: _model_js__WEBPACK_IMPORTED_MODULE_1__/* .EMPTY_RECORD */ .s, notes: [] };
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch {
+        return {
+            record: _model_js__WEBPACK_IMPORTED_MODULE_1__/* .EMPTY_RECORD */ .s,
+            notes: ['the stored deploy record is not JSON; starting a new one'],
+        };
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+        return {
+            record: _model_js__WEBPACK_IMPORTED_MODULE_1__/* .EMPTY_RECORD */ .s,
+            notes: ['the stored deploy record is not an object; starting a new one'],
+        };
+    const o = doc;
+    const history = Array.isArray(o.history)
+        ? o.history.filter((h) => !!h &&
+            typeof h === 'object' &&
+            asColor(h.color) !== null &&
+            typeof h.digest === 'string')
+        : [];
+    const p = o.pending;
+    const pending = p && typeof p === 'object' && asColor(p.color) && typeof p.digest === 'string' ? p : undefined;
+    const switchedAt = asString(o.switchedAt);
+    const retireAfter = asString(o.retireAfter);
+    const rollingBackFrom = asString(o.rollingBackFrom);
+    return {
+        record: {
+            live: asColor(o.live),
+            previous: asColor(o.previous),
+            ...(switchedAt !== undefined && { switchedAt }),
+            ...(retireAfter !== undefined && { retireAfter }),
+            ...(pending && { pending }),
+            ...(rollingBackFrom !== undefined && { rollingBackFrom }),
+            history: history.slice(0, _contract_js__WEBPACK_IMPORTED_MODULE_0__/* .HISTORY_LENGTH */ .Su),
+        },
+        notes: [],
+    };
+}
+/** The record after live traffic moved to `entry.color` at `now`. */
+function recordSwitch(record, entry, now, keepPreviousMs) {
+    const previous = record.live !== null && record.live !== entry.color ? record.live : null;
+    return {
+        live: entry.color,
+        previous,
+        switchedAt: new Date(now).toISOString(),
+        ...(previous !== null && { retireAfter: new Date(now + keepPreviousMs).toISOString() }),
+        history: [entry, ...record.history].slice(0, _contract_js__WEBPACK_IMPORTED_MODULE_0__/* .HISTORY_LENGTH */ .Su),
+    };
+}
+/** The record with a color waiting for promotion (or none). */
+function recordPending(record, pending) {
+    const rest = recordOf({ ...record, pending: undefined });
+    return pending ? { ...rest, pending } : rest;
+}
+/**
+ * The record after a retire: no keep-warm time once the previous color is stopped, and nothing
+ * waiting for promotion once the pending color is.
+ */
+function recordRetired(record, stopped) {
+    return recordOf({
+        ...record,
+        ...(stopped.previous && { retireAfter: undefined }),
+        ...(stopped.pending && { pending: undefined }),
+    });
+}
+/**
+ * Brings the record in line with the route the proxy really has (a run killed between the switch
+ * and the write leaves them apart). Returns the record unchanged when they agree.
+ */
+function reconcile(record, routedLive, now) {
+    if (record.live === routedLive)
+        return { record };
+    const note = `the record said live=${record.live ?? 'none'} but the proxy routes live=${routedLive ?? 'none'}; the record now follows the proxy`;
+    return {
+        record: {
+            ...record,
+            live: routedLive,
+            previous: record.live,
+            switchedAt: new Date(now).toISOString(),
+        },
+        note,
+    };
+}
+/** Only the record's own fields of a state (what is stored; colors and notes are read live). */
+function recordOf(s) {
+    return {
+        live: s.live,
+        previous: s.previous,
+        ...(s.switchedAt !== undefined && { switchedAt: s.switchedAt }),
+        ...(s.retireAfter !== undefined && { retireAfter: s.retireAfter }),
+        ...(s.pending !== undefined && { pending: s.pending }),
+        ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
+        history: s.history,
+    };
+}
 
 
 /***/ }),

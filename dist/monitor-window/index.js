@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8633);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7491);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8633:
+/***/ 7491:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -601,7 +601,7 @@ function cell(value) {
 function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-class summary_Summary {
+class Summary {
     parts = [];
     heading(text, level = 2) {
         this.parts.push(`${'#'.repeat(level)} ${text}`);
@@ -1728,7 +1728,7 @@ function bluegreen_liveStatus(s) {
 }
 /** A human version for an image: the input, the image label, the tag, or a short digest. */
 /** The first 12 hex digits of a digest: how a release without a version is named. */
-const bluegreen_shortDigest = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
+const shortDigest = (digest) => digest.replace(/^sha256:/, '').slice(0, 12);
 function versionOf(ref, image, given) {
     if (given)
         return given;
@@ -1738,7 +1738,7 @@ function versionOf(ref, image, given) {
     const colon = name.lastIndexOf(':');
     if (colon > name.lastIndexOf('/'))
         return name.slice(colon + 1);
-    return bluegreen_shortDigest(image.digest);
+    return shortDigest(image.digest);
 }
 /** A state whose record fields are replaced by `record` (a field the record lacks is gone). */
 function withRecord(state, record) {
@@ -4328,14 +4328,14 @@ function chooseRollback(state, to) {
         entry = state.history.find((h) => names(h, to));
         if (!entry) {
             const known = [
-                ...new Set(state.history.map((h) => `${h.version} (${bluegreen_shortDigest(h.digest)})`)),
+                ...new Set(state.history.map((h) => `${h.version} (${shortDigest(h.digest)})`)),
             ];
             throw new errors_ActionError(`to: "${to}" is not in the history of this environment. ${known.length ? `It holds: ${known.join(', ')}` : 'The history is empty'}. Give a version or digest from it (deploy-bluegreen action: status lists them)`);
         }
         if (entry.digest === live.digest)
             return {
                 kind: 'noop',
-                message: `${entry.version} (${bluegreen_shortDigest(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
+                message: `${entry.version} (${shortDigest(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
             };
     }
     else {
@@ -4344,7 +4344,7 @@ function chooseRollback(state, to) {
         if (!entry)
             return {
                 kind: 'noop',
-                message: `no earlier release to roll back to: the history holds only the live ${live.version} (${bluegreen_shortDigest(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
+                message: `no earlier release to roll back to: the history holds only the live ${live.version} (${shortDigest(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
             };
     }
     const idle = contract_otherColor(state.live);
@@ -4386,9 +4386,9 @@ async function rollback(target, req, deps) {
         const { entry, color, method } = choice;
         const from = bluegreen_liveStatus(before);
         if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
-            throw new errors_ActionError(`not rolling back: the release that was judged (${bluegreen_shortDigest(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${bluegreen_shortDigest(from?.digest ?? '')}) now, deployed during the window`);
+            throw new errors_ActionError(`not rolling back: the release that was judged (${shortDigest(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${shortDigest(from?.digest ?? '')}) now, deployed during the window`);
         const router = await target.prepare();
-        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${bluegreen_shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
+        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
             await req.beforePull?.(ref);
@@ -4623,7 +4623,7 @@ function colorRows(s) {
  * `title` names the action (`deploy-bluegreen`, `rollback`).
  */
 function renderSummary(r, app, environment, opts = {}) {
-    const s = new summary_Summary().heading(`${opts.title ?? 'deploy-bluegreen'}: ${app} (${environment})`);
+    const s = new Summary().heading(`${opts.title ?? 'deploy-bluegreen'}: ${app} (${environment})`);
     s.paragraph(r.message);
     if (r.plan)
         s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
@@ -4690,123 +4690,8 @@ function lockHolder(env) {
     return { deployId: `local:${user}@${(0,external_node_os_namespaceObject.hostname)()}`, actor: user, token: (0,external_node_crypto_namespaceObject.randomUUID)() };
 }
 
-;// CONCATENATED MODULE: ./packages/targets/src/overview.ts
-/**
- * The operator's view of every environment of an app (the CLI's `status`), pure: target states in,
- * one record per environment and its markdown out.
- */
-
-
-/** The overview of one environment from its target state; `historyCount` newest entries. */
-function overview(environment, app, url, s, historyCount = 10) {
-    const live = liveStatus(s);
-    const prev = s.previous ? s.colors[s.previous] : undefined;
-    // The record keeps history newest first. The entry that made the live color live: the newest on it.
-    const made = s.history.find((h) => h.color === s.live);
-    const pendingColor = s.pending ? s.colors[s.pending.color] : undefined;
-    return {
-        environment,
-        app,
-        url,
-        deployed: s.exists && (s.live !== null || s.history.length > 0),
-        live: s.live,
-        ...(live && {
-            image: live.image,
-            digest: live.digest,
-            version: live.version,
-            deployedBy: made?.actor ?? live.actor,
-            deployId: made?.deployId ?? live.deployId,
-            health: live.health === 'none' ? live.state : live.health,
-        }),
-        ...((s.switchedAt ?? made?.at) !== undefined && { since: s.switchedAt ?? made?.at }),
-        previous: s.previous,
-        ...(prev && { previousVersion: prev.version }),
-        ...(s.previous && { previousState: prev?.running ? 'warm' : 'retired' }),
-        ...(prev?.running && s.retireAfter !== undefined && { warmUntil: s.retireAfter }),
-        ...(s.pending && {
-            pending: {
-                color: s.pending.color,
-                ...(pendingColor && { version: pendingColor.version }),
-            },
-        }),
-        history: s.history.slice(0, historyCount),
-        notes: s.notes,
-    };
-}
-/** An environment whose target could not be read. */
-function unreadable(environment, app, url, error) {
-    return {
-        environment,
-        app,
-        url,
-        deployed: false,
-        live: null,
-        previous: null,
-        history: [],
-        notes: [],
-        error,
-    };
-}
-/**
- * The markdown of `status`: one row per environment, then each environment's URL, image and recent
- * history. `now` (epoch ms) gives the warm color's time left.
- */
-function renderOverview(list, now) {
-    const app = [...new Set(list.map((e) => e.app))].join(', ');
-    const s = new Summary().heading(`status: ${app}`);
-    s.table(['environment', 'live', 'version', 'since', 'by', 'previous'], list.map((e) => [
-        e.environment,
-        e.error ? `❌ unreadable` : e.live ? `${e.live} (${e.health ?? '?'})` : 'nothing live',
-        e.version,
-        e.since && shortTime(e.since),
-        e.deployedBy,
-        previousText(e, now),
-    ]));
-    for (const e of list) {
-        if (e.error) {
-            s.paragraph(`**${e.environment}**: ${e.error}`);
-            continue;
-        }
-        const image = e.digest ? `, ${e.image?.split('@')[0] ?? ''}@${shortDigest(e.digest)}` : '';
-        s.paragraph(`**${e.environment}**: ${e.url}${image}${e.deployId ? ` (${e.deployId})` : ''}`);
-        if (e.pending)
-            s.paragraph(`**${e.environment}**: ${e.pending.color} (${e.pending.version ?? '?'}) is waiting for promote`);
-        e.notes.forEach((n) => s.paragraph(`> ${e.environment}: ${n}`));
-        if (!e.history.length)
-            continue;
-        s.heading(`${e.environment}: last ${e.history.length} deploys and rollbacks`, 3).table(['at', 'action', 'color', 'version', 'by', 'reason'], e.history.map((h) => [
-            shortTime(h.at),
-            h.action,
-            h.color,
-            h.version,
-            h.actor,
-            h.reason ?? (h.action === 'rollback' ? '(no reason given)' : ''),
-        ]));
-    }
-    return s.toString();
-}
-/** `2026-11-22T08:27:28.442Z` → `2026-11-22 08:27:28Z`: narrow enough for a terminal table. */
-function shortTime(iso) {
-    return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-}
-function previousText(e, now) {
-    if (!e.previous)
-        return '';
-    const v = e.previousVersion ? ` ${e.previousVersion}` : '';
-    if (e.previousState !== 'warm')
-        return `${e.previous}${v}, retired`;
-    const left = e.warmUntil ? Date.parse(e.warmUntil) - now : NaN;
-    if (Number.isNaN(left))
-        return `${e.previous}${v}, warm`;
-    if (left <= 0)
-        return `${e.previous}${v}, warm (retire due)`;
-    const shown = left < 60_000 ? 'under 1m' : formatDuration(Math.round(left / 60_000) * 60_000);
-    return `${e.previous}${v}, warm (${shown} left)`;
-}
-
 ;// CONCATENATED MODULE: ./packages/targets/src/index.ts
 /** @switchyard/targets: where colors run (Target), the Docker target, and blue-green over them. See README.md. */
-
 
 
 
@@ -6606,19 +6491,25 @@ function readIfExists(path) {
     }
 }
 /**
- * Loads the config file as every action does and resolves one environment: the file is named in
+ * Loads the config file named by a `config` input as every action does: the file is named in
  * messages as the user wrote it and read relative to the workspace; a missing default file is an
- * empty document, a missing named one an error; relative paths in the file (env-file) are relative
- * to the file's folder.
+ * empty document, a missing named one an error. Returns the document and the path it was read from.
+ */
+function loadConfigFile(configInput, workspace, readFile = readIfExists) {
+    const name = configInput || CONFIG_FILE;
+    const path = (0,external_node_path_namespaceObject.isAbsolute)(name) ? name : (0,external_node_path_namespaceObject.join)(workspace, name);
+    const doc = loadConfig(name, {
+        required: configInput !== '' && configInput !== CONFIG_FILE,
+        readFile: () => readFile(path),
+    });
+    return { doc, path };
+}
+/**
+ * Loads the config file ({@link loadConfigFile}) and resolves one environment; relative paths in
+ * the file (env-file) are relative to the file's folder.
  */
 function loadEnvironment(src) {
-    const name = src.configInput || CONFIG_FILE;
-    const path = (0,external_node_path_namespaceObject.isAbsolute)(name) ? name : (0,external_node_path_namespaceObject.join)(src.workspace, name);
-    const read = src.readFile ?? readIfExists;
-    const doc = loadConfig(name, {
-        required: src.configInput !== '' && src.configInput !== CONFIG_FILE,
-        readFile: () => read(path),
-    });
+    const { doc, path } = loadConfigFile(src.configInput, src.workspace, src.readFile);
     return doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_namespaceObject.dirname)(path));
 }
 
@@ -6980,7 +6871,7 @@ function chart(title, rule, evaluations, scale) {
 function report_renderSummary(result) {
     const r = result.report;
     const release = result.release;
-    const s = new summary_Summary().heading('Monitor window', 2);
+    const s = new Summary().heading('Monitor window', 2);
     s.paragraph(`${ICON[r.verdict] ?? ''} **${r.verdict}** after ${duration_formatDuration(r.finishedAt - r.startedAt)} of ${duration_formatDuration(r.durationMs)}` +
         `${r.stoppedEarly ? ' (stopped early)' : ''}, ${r.evaluations.length} evaluation${r.evaluations.length === 1 ? '' : 's'}: ${report_escape(r.decision.reason)}`);
     if (release)
@@ -7037,7 +6928,7 @@ function report_renderSummary(result) {
                 b.threshold,
             ];
         });
-        s.details(`Breaches (${r.breaches.length}${r.breaches.length > 50 ? ', first 50' : ''})`, new summary_Summary().table(['At', 'Rule', 'Severity', 'Value', 'Threshold'], rows));
+        s.details(`Breaches (${r.breaches.length}${r.breaches.length > 50 ? ', first 50' : ''})`, new Summary().table(['At', 'Rule', 'Severity', 'Value', 'Threshold'], rows));
     }
     const queries = r.rules
         .filter((x) => x.query)
@@ -7045,7 +6936,7 @@ function report_renderSummary(result) {
     if (r.trafficQuery)
         queries.push(`# min-requests guard\n${r.trafficQuery}`);
     if (queries.length)
-        s.details('Resolved queries', new summary_Summary().code(queries.join('\n\n'), 'promql'));
+        s.details('Resolved queries', new Summary().code(queries.join('\n\n'), 'promql'));
     let text = s.toString();
     if (result.rollbackError)
         text += `\n### ❌ Automatic rollback failed\n\n${report_escape(result.rollbackError)}\n`;

@@ -4,6 +4,7 @@
  * on which wrk still prints its summary. Load goes to 127.0.0.0/8, localhost or [::1] only.
  */
 import { spawn } from 'node:child_process';
+import { isLoopback } from '../../cli/src/load.js';
 
 /** Options for {@link startLoad}; each has a default. */
 export interface LoadOptions {
@@ -54,11 +55,8 @@ export function socketErrorTotal(result: Pick<LoadResult, 'socketErrors'>): numb
   return connect + read + write + timeout;
 }
 
-/** True for a URL whose host is on this machine's loopback: 127.0.0.0/8, localhost or [::1]. */
-export function isLoopbackUrl(url: URL): boolean {
-  const host = url.hostname;
-  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
+/** True for a URL whose host is on this machine's loopback (the demo load's own check). */
+export const isLoopbackUrl = isLoopback;
 
 const TIME_UNITS_MS: Readonly<Record<string, number>> = {
   us: 0.001,

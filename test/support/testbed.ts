@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parseEnvFile } from '../../cli/src/demo.js';
 
 const run = promisify(execFile);
 
@@ -50,12 +51,7 @@ export function testbed(): Testbed {
     throw new Error(
       `The testbed is not up (${file} is missing). Run "npm run testbed -- up" (as root) first.`,
     );
-  const env = Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
+  const env = parseEnvFile(readFileSync(file, 'utf8'));
   const need = (k: string): string => {
     const v = env[k];
     if (!v) throw new Error(`${file} has no ${k}: re-run "npm run testbed -- up"`);

@@ -3,6 +3,7 @@ export * from './types.js';
 export { parseConfig } from './document.js';
 export {
   loadConfig,
+  loadConfigFile,
   loadEnvironment,
   readIfExists,
   type ActionContext,

@@ -71,18 +71,29 @@ export interface EnvironmentSource {
 }
 
 /**
- * Loads the config file as every action does and resolves one environment: the file is named in
+ * Loads the config file named by a `config` input as every action does: the file is named in
  * messages as the user wrote it and read relative to the workspace; a missing default file is an
- * empty document, a missing named one an error; relative paths in the file (env-file) are relative
- * to the file's folder.
+ * empty document, a missing named one an error. Returns the document and the path it was read from.
+ */
+export function loadConfigFile(
+  configInput: string,
+  workspace: string,
+  readFile: (path: string) => string | undefined = readIfExists,
+): { readonly doc: ConfigDocument; readonly path: string } {
+  const name = configInput || CONFIG_FILE;
+  const path = isAbsolute(name) ? name : join(workspace, name);
+  const doc = loadConfig(name, {
+    required: configInput !== '' && configInput !== CONFIG_FILE,
+    readFile: () => readFile(path),
+  });
+  return { doc, path };
+}
+
+/**
+ * Loads the config file ({@link loadConfigFile}) and resolves one environment; relative paths in
+ * the file (env-file) are relative to the file's folder.
  */
 export function loadEnvironment(src: EnvironmentSource): EnvironmentConfig {
-  const name = src.configInput || CONFIG_FILE;
-  const path = isAbsolute(name) ? name : join(src.workspace, name);
-  const read = src.readFile ?? readIfExists;
-  const doc = loadConfig(name, {
-    required: src.configInput !== '' && src.configInput !== CONFIG_FILE,
-    readFile: () => read(path),
-  });
+  const { doc, path } = loadConfigFile(src.configInput, src.workspace, src.readFile);
   return doc.resolve(src.environment, src.overrides ?? {}, dirname(path));
 }

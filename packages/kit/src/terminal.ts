@@ -14,7 +14,7 @@ import {
   type TerminalStyle,
 } from './terminal-text.js';
 
-export { styler, visibleWidth, type Styler, type TerminalStyle } from './terminal-text.js';
+export { styler, visibleWidth, wrap, type Styler, type TerminalStyle } from './terminal-text.js';
 
 // prettier-ignore
 const ENTITIES: Readonly<Record<string, string>> = {

@@ -19,4 +19,3 @@ export * from './create.js';
 export * from './rollback.js';
 export * from './report.js';
 export * from './holder.js';
-export * from './overview.js';

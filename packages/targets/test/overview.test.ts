@@ -3,9 +3,11 @@ import {
   renderOverview,
   shortTime,
   unreadable,
+  type EnvironmentOverview,
+} from '@switchyard/targets/overview';
+import {
   type Color,
   type ColorStatus,
-  type EnvironmentOverview,
   type HistoryEntry,
   type TargetState,
 } from '@switchyard/targets';
