@@ -14,6 +14,7 @@ import {
   type ActionIO,
   type Secrets,
   type Step,
+  visibleControls,
 } from '@switchyard/kit';
 import { renderTerminal, styler } from '@switchyard/kit/terminal';
 import { renderOverview } from '@switchyard/targets/overview';
@@ -124,7 +125,7 @@ export async function cli(argv: readonly string[], deps: CliDeps): Promise<numbe
       COMMANDS.map((c) => c.name),
     );
     deps.stderr(
-      `${s.red('error:')} unknown command "${name}".${near ? ` Did you mean "${near}"?` : ''} See: switchyard --help\n`,
+      `${s.red('error:')} unknown command "${visibleControls(name)}".${near ? ` Did you mean "${near}"?` : ''} See: switchyard --help\n`,
     );
     return EXIT.usage;
   }
@@ -153,7 +154,7 @@ export async function runCommand(
   try {
     parsed = parseArgs(command.name, argv, options, command.positional);
   } catch (error) {
-    const r = fail(errorMessage(error), EXIT.usage);
+    const r = fail(visibleControls(errorMessage(error), true), EXIT.usage);
     if (opts.print) deps.stderr(`${styler(deps.tty.stderr).red('error:')} ${r.error}\n`);
     return r;
   }

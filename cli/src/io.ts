@@ -3,7 +3,13 @@
  * progress redrawn in place on a terminal), outputs and the summary kept for the end, state kept in
  * memory. Every line is masked like the runner's log.
  */
-import { outputText, Secrets, type ActionIO, type AnnotationProps } from '@switchyard/kit';
+import {
+  outputText,
+  Secrets,
+  visibleControls,
+  type ActionIO,
+  type AnnotationProps,
+} from '@switchyard/kit';
 import { styler } from '@switchyard/kit/terminal';
 
 export interface TerminalOptions {
@@ -33,7 +39,8 @@ export function terminalIO(
   const out = opts.write ?? ((t: string) => void process.stderr.write(t));
   const s = styler(opts.color);
   const secrets = new Secrets();
-  const m = (t: string): string => secrets.mask(t);
+  // Masked, then every control character in the text shown visibly: only our own styles drive the terminal.
+  const m = (t: string): string => visibleControls(secrets.mask(t), true);
   const collected: Collected = { outputs: new Map(), summary: [], state: new Map() };
   let progressShown = false;
   const clearProgress = (): void => {

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(92);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(37);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 92:
+/***/ 37:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -22,6 +22,75 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
+
+;// CONCATENATED MODULE: ./packages/kit/src/secrets.ts
+/**
+ * Credentials written into a URL or a host (`https://user:pass@host`, `ssh://user:pass@host`,
+ * `user:pass@registry.example`): group 1 is what precedes the password, group 2 the password. The
+ * user name stays visible; a value that fails to parse as a URL still has its password found.
+ */
+const URL_CREDENTIALS = /((?:^|[\s"'(<,=[]|[a-z][a-z0-9+.-]*:\/\/)[^\s:/@"'<>]*:)([^\s/<>]+)(?=@[^\s/@<>]*(?:$|[\s/<>?#"']))/gi;
+/** The passwords written in URLs or `user:pass@host` values anywhere in `text`, as written and decoded. */
+function secrets_credentialsIn(text) {
+    const found = [];
+    for (const m of text.matchAll(URL_CREDENTIALS)) {
+        const pass = m[2] ?? '';
+        found.push(pass);
+        try {
+            const decoded = decodeURIComponent(pass);
+            if (decoded !== pass)
+                found.push(decoded);
+        }
+        catch {
+            // not percent-encoded
+        }
+    }
+    return found;
+}
+/** `text` with the password of every URL or `user:pass@host` in it replaced by `***`. */
+function redactCredentials(text) {
+    return text.replace(URL_CREDENTIALS, '$1***');
+}
+/**
+ * Secret masking. Every secret value is registered once; {@link Secrets.mask} replaces it in any text
+ * before it is logged, and the `onAdd` hook tells the runner (`::add-mask::`) so its log masks it too.
+ */
+class Secrets {
+    onAdd;
+    values = new Set();
+    constructor(onAdd = () => undefined) {
+        this.onAdd = onAdd;
+    }
+    /**
+     * Registers a secret (and each line of a multi-line one), with the forms it takes when quoted in
+     * JSON or put in a URL, as the runner's own masker does. Values shorter than 3 characters are
+     * ignored, like the runner.
+     */
+    add(value) {
+        if (!value)
+            return;
+        for (const v of [value, ...value.split(/\r?\n/)]) {
+            const s = v.trim();
+            for (const form of [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]) {
+                if (form.length < 3 || this.values.has(form))
+                    continue;
+                this.values.add(form);
+                this.onAdd(form);
+            }
+        }
+    }
+    /** The text with every registered secret replaced by `***`, longest first. */
+    mask(text) {
+        let out = text;
+        for (const v of [...this.values].sort((a, b) => b.length - a.length))
+            out = out.split(v).join('***');
+        return out;
+    }
+    /** The registered values (for tests and the harness). */
+    list() {
+        return [...this.values];
+    }
+}
 
 ;// CONCATENATED MODULE: ./packages/kit/src/errors.ts
 /**
@@ -31,6 +100,23 @@ __nccwpck_require__.d(__webpack_exports__, {
  * - {@link ActionError}: an expected failure while doing the work (a check failed, a deploy timed out).
  * - anything else is a bug; {@link errorMessage} turns it into text without losing non-Error throws.
  */
+
+/**
+ * Give this as an {@link InputError}'s value to leave the value out of the message: for a document,
+ * a mapping or anything else that may hold a secret. The message then says what is wrong with its
+ * structure (`is a mapping, not a list`, a line and column), never what it holds.
+ */
+const errors_UNQUOTED = Symbol('unquoted');
+/** How a parsed value is called in a message that must not quote it: `a mapping`, `a list`, … */
+function errors_kindOf(value) {
+    if (value === null || value === undefined)
+        return 'empty';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a mapping';
+    return `a ${typeof value}`;
+}
 /** A bad input value. The message names the input, shows the value and lists what is accepted. */
 class errors_InputError extends Error {
     name = 'InputError';
@@ -43,7 +129,8 @@ class errors_InputError extends Error {
      */
     detail;
     constructor(input, value, problem, accepted) {
-        const detail = `${errors_showValue(value)} ${problem}` + (accepted ? `. ${accepted}` : '');
+        const shown = value === errors_UNQUOTED ? '' : `${errors_showValue(value)} `;
+        const detail = `${shown}${problem}` + (accepted ? `. ${accepted}` : '');
         super(`input "${input}": ${detail}`);
         this.input = input;
         this.value = value;
@@ -89,9 +176,15 @@ function errorMessage(error) {
         return `non-error thrown: ${String(error)}`;
     }
 }
-/** Shows a value the way an error message should quote it: short and unambiguous. */
+/**
+ * Shows a value the way an error message should quote it: short and unambiguous, with the password
+ * of any URL in it (`https://user:pass@host`) left out, since a value that failed to parse was never
+ * registered as a secret.
+ */
 function errors_showValue(value) {
-    const text = typeof value === 'string' ? JSON.stringify(value) : safeJson(value);
+    const text = typeof value === 'string'
+        ? JSON.stringify(redactCredentials(value))
+        : redactCredentials(safeJson(value));
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 function safeJson(value) {
@@ -178,12 +271,27 @@ function parseInteger(name, raw, range = {}) {
     checkRange(name, raw, n, range, String);
     return n;
 }
-/** A duration in milliseconds (`500ms`, `30s`, `15m`, `1h`). */
+/**
+ * The longest duration an input may give unless it sets its own maximum: 6 hours, the longest a
+ * GitHub job may run. (Node fires a timer of 24.8 days or more after 1 ms, so an unbounded duration
+ * would silently mean "at once".)
+ */
+const MAX_DURATION_MS = 6 * 3_600_000;
+/** The longest any duration may be: a week (keep-previous), well under Node's timer limit. */
+const MAX_LONG_DURATION_MS = 7 * 86_400_000;
+/** A duration bound as people write one: `0s`, `100ms`, `6h`, `7d`. */
+function showDuration(ms) {
+    if (ms === 0)
+        return '0s';
+    return ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : formatDuration(ms);
+}
+/** A duration in milliseconds (`500ms`, `30s`, `15m`, `1h`), at most {@link MAX_DURATION_MS} unless `range.max` says otherwise. */
 function parse_parseDuration(name, raw, range = {}) {
     const ms = parseDurationMs(raw);
     if (ms === undefined)
         throw new errors_InputError(name, raw, 'is not a duration', DURATION_FORMS);
-    checkRange(name, raw, ms, range, (v) => `${v}ms`);
+    const max = Math.min(range.max ?? MAX_DURATION_MS, MAX_LONG_DURATION_MS);
+    checkRange(name, raw, ms, { ...range, max }, showDuration);
     return ms;
 }
 /** A percentage (`1%`, `0.5%`), returned as a fraction (0.01, 0.005). */
@@ -249,9 +357,15 @@ function parseKeyValues(name, raw, commas = false) {
         const key = eq > 0 ? item.slice(0, eq).trim() : '';
         if (key === '')
             throw new errors_InputError(name, item, 'is not a key=value pair', 'Write one KEY=value per line');
-        if (key in out)
+        if (Object.hasOwn(out, key))
             throw new errors_InputError(name, item, `repeats the key "${key}"`, 'Give each key once');
-        out[key] = item.slice(eq + 1).trim();
+        // An own property even for keys such as __proto__ or constructor: every key is an ordinary name.
+        Object.defineProperty(out, key, {
+            value: item.slice(eq + 1).trim(),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
     }
     return out;
 }
@@ -282,10 +396,29 @@ function rangeText(range, lead, show = String) {
  */
 
 
+
 class InputReader {
-    raw;
-    constructor(raw) {
-        this.raw = raw;
+    rawInput;
+    secrets;
+    /**
+     * `secrets`, when given, is told every password written in a URL or `user:pass@host` in any input
+     * as the input is read, before it is parsed or quoted by an error message.
+     */
+    constructor(rawInput, secrets) {
+        this.rawInput = rawInput;
+        this.secrets = secrets;
+    }
+    /** The raw value of an input; what may be secret in it is registered first. */
+    raw(name) {
+        const value = this.rawInput(name);
+        if (this.secrets)
+            for (const c of secrets_credentialsIn(value))
+                this.secrets.add(c);
+        return value;
+    }
+    /** Registers a value that may be secret (a header value in a document an input holds). */
+    addSecret(value) {
+        this.secrets?.add(value);
     }
     /** The trimmed text of an input; '' when unset. */
     text(name) {
@@ -421,6 +554,78 @@ async function concurrency_mapLimit(items, limit, fn) {
     return results;
 }
 
+;// CONCATENATED MODULE: ./packages/kit/src/log-line.ts
+/**
+ * The one way a line of text reaches a log (the runner's stdout or the CLI's stderr). Text in a log
+ * line may come from anywhere: an input, a server's answer, an image label, the target's record. The
+ * GitHub runner reads every line of an action's output for workflow commands (actions/runner,
+ * `ActionCommand`): a line whose text, after leading white space, starts with `::name…::`, and,
+ * in the legacy form, any line holding `##[name…]`. It splits lines on `\n`, `\r\n` and a lone `\r`.
+ * So a value with a line break in it could start a line such as `::stop-commands::…`, after which the
+ * runner ignores every later command, `::add-mask::` included.
+ *
+ * {@link logLines} cuts a message into its lines at `\n` (the breaks our own messages mean) and makes
+ * each one inert: every other control character (a lone `\r`, escape sequences, C1 controls, Unicode
+ * line separators, bidi overrides) is printed visibly (`\r`, `\x1b`, `\u2028`), and a line the runner
+ * would read as a command is broken up visibly (`::` at its start becomes `: :`, `##[` becomes `# #[`).
+ */
+/**
+ * Characters that must not reach a log raw: C0 controls but tab and newline, DEL, C1 controls,
+ * the Unicode line and paragraph separators, and bidi overrides (which reorder what a reader sees).
+ */
+const UNSAFE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED = {
+    '\r': '\\r',
+    '\v': '\\v',
+    '\f': '\\f',
+    '\b': '\\b',
+};
+/** One unsafe character as visible text: `\r`, `\x1b`, `\u2028`. */
+function visible(c) {
+    const named = NAMED[c];
+    if (named)
+        return named;
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** The text with every {@link UNSAFE} character (and `\n`) shown visibly: one line, whatever it holds. */
+function visibleControls(text, keepNewlines = false) {
+    const shown = text.replace(UNSAFE, visible);
+    return keepNewlines ? shown : shown.replace(/\n/g, '\\n');
+}
+/**
+ * Whether the GitHub runner could read this line as a workflow command (either syntax); a line
+ * starting with `::` counts whatever follows, as the runner's list of commands may grow.
+ */
+function readsAsCommand(line) {
+    return line.trimStart().startsWith('::') || /##\[[^\]]*\]/.test(line);
+}
+/** A line the runner would read as a command, broken up visibly so that it reads as text. */
+function breakCommand(line) {
+    return readsAsCommand(line) ? line.replace(/^(\s*):/, '$1: ').replace(/##\[/g, '# #[') : line;
+}
+/** One line made inert: nothing in it can start a workflow command. */
+function inertLine(line) {
+    return breakCommand(visibleControls(line));
+}
+/**
+ * Output text whose control characters are our own (the CLI's colours, its progress line redrawn
+ * after `\r`) with each line, between any `\r` or `\n`, kept from reading as a workflow command:
+ * for a program that may itself run inside a workflow step. Values in it must already have passed
+ * through {@link visibleControls}.
+ */
+function inertText(text) {
+    return text.replace(/[^\r\n]+/g, breakCommand);
+}
+/** A message as the log lines to write: cut at `\n` / `\r\n`, each made inert by {@link inertLine}. */
+function logLines(message) {
+    return message.split(/\r?\n/).map(inertLine);
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./packages/kit/src/exec.ts
@@ -428,6 +633,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  * Running programs with argument arrays, never a shell string: inputs can't be interpreted by a shell.
  * The command line is logged with secrets masked; output is captured.
  */
+
 
 
 /** A program that exited non-zero (or could not start, or timed out). */
@@ -439,11 +645,27 @@ class ExecError extends ActionError {
         this.result = result;
     }
 }
-/** Quotes an argv for display only (it is never given to a shell). */
+/**
+ * Quotes an argv for display only (it is never given to a shell), as bash would read it back: plain
+ * words as they are, others in single quotes, and words holding control characters in ANSI-C quotes
+ * (`$'a\nb'`), so a line break in an argument can never start a new log line.
+ */
 function displayCommand(command, args) {
-    return [command, ...args]
-        .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
-        .join(' ');
+    return [command, ...args].map(shellWord).join(' ');
+}
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+function shellWord(a) {
+    if (/^[\w@%+=:,./-]+$/.test(a))
+        return a;
+    if (!CONTROL.test(a))
+        return `'${a.replace(/'/g, `'\\''`)}'`;
+    const body = a
+        .replace(/\\/g, '\\\\')
+        .replace(/'/g, "\\'")
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t');
+    return `$'${visibleControls(body)}'`;
 }
 /** The real {@link Exec}: `child_process.spawn` with `shell: false`. */
 class ProcessExec {
@@ -650,6 +872,63 @@ async function runAction(action, io, body) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./packages/kit/src/workspace.ts
+/**
+ * File inputs stay inside the workspace. A path in an input (a config file, a checks file, a
+ * Dockerfile, a report glob) is resolved against the workspace and then through every symlink, so
+ * neither `../`, an absolute path nor a link committed in the repository can make an action read
+ * (and quote) a file such as `/etc/shadow` or `/proc/self/environ`.
+ */
+
+
+
+/** The fix every refusal names. */
+const INSIDE_WORKSPACE = 'Give a path inside the workspace ($GITHUB_WORKSPACE, the checkout); a symlink must point inside it too';
+/** The real path of `path`, or of its nearest existing parent with the rest appended (a file yet to be made). */
+function realPath(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(path);
+    }
+    catch (error) {
+        const code = error.code;
+        const parent = (0,external_node_path_namespaceObject.dirname)(path);
+        if ((code === 'ENOENT' || code === 'ENOTDIR') && parent !== path)
+            return (0,external_node_path_namespaceObject.resolve)(realPath(parent), (0,external_node_path_namespaceObject.relative)(parent, path));
+        throw error;
+    }
+}
+/** Whether `path` (real) is `root` (real) or below it. */
+function isInside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+/**
+ * The absolute path an input names, resolved against `workspace`, after checking that it stays inside
+ * the workspace once every symlink is followed. A path that does not exist yet is checked through
+ * its nearest existing parent.
+ * @throws InputError naming `input` when the path leads outside the workspace.
+ */
+function workspaceFile(input, path, workspace) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(workspace, path);
+    const root = realPath((0,external_node_path_namespaceObject.resolve)(workspace));
+    if (!isInside(root, realPath(absolute)))
+        throw new errors_InputError(input, path, 'is outside the workspace', INSIDE_WORKSPACE);
+    return absolute;
+}
+/** Whether `path` (absolute) is inside `workspace` once symlinks are followed: for files a glob matched. */
+function insideWorkspace(path, workspace) {
+    try {
+        return isInside(realPath(resolve(workspace)), realPath(path));
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
 /** @switchyard/kit: the pieces every action shares. See README.md. */
 
@@ -666,10 +945,10 @@ async function runAction(action, io, body) {
 
 
 
+
+
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./packages/kit/src/io.ts
@@ -690,42 +969,6 @@ function outputText(value) {
             : String(value);
 }
 
-;// CONCATENATED MODULE: ./packages/kit/src/secrets.ts
-/**
- * Secret masking. Every secret value is registered once; {@link Secrets.mask} replaces it in any text
- * before it is logged, and the `onAdd` hook tells the runner (`::add-mask::`) so its log masks it too.
- */
-class Secrets {
-    onAdd;
-    values = new Set();
-    constructor(onAdd = () => undefined) {
-        this.onAdd = onAdd;
-    }
-    /** Registers a secret (and each line of a multi-line one). Values shorter than 3 characters are ignored, like the runner. */
-    add(value) {
-        if (!value)
-            return;
-        for (const v of [value, ...value.split(/\r?\n/)]) {
-            const s = v.trim();
-            if (s.length < 3 || this.values.has(s))
-                continue;
-            this.values.add(s);
-            this.onAdd(s);
-        }
-    }
-    /** The text with every registered secret replaced by `***`, longest first. */
-    mask(text) {
-        let out = text;
-        for (const v of [...this.values].sort((a, b) => b.length - a.length))
-            out = out.split(v).join('***');
-        return out;
-    }
-    /** The registered values (for tests and the harness). */
-    list() {
-        return [...this.values];
-    }
-}
-
 ;// CONCATENATED MODULE: ./packages/kit/src/actions-io.ts
 /**
  * The real {@link ActionIO}: the GitHub runner's documented protocol, written directly — workflow
@@ -734,6 +977,7 @@ class Secrets {
  * (undici, for OIDC tokens we never ask for) tripled every action's start-up time (ADR 0003).
  * Only an action's `main.ts` imports this module; libraries take the interface.
  */
+
 
 
 
@@ -782,7 +1026,8 @@ function actionsIO(env = process.env, write = (line) => process.stdout.write(`${
         getInput: (name) => (env[inputVariable(name)] ?? '').trim(),
         setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', 'set-output', name, outputText(value)),
         setSecret: (value) => secrets.add(value),
-        info: (msg) => write(m(msg)),
+        // Masked first (a secret may hold the characters logLines makes visible), then made inert.
+        info: (msg) => logLines(m(msg)).forEach(write),
         debug: (msg) => write(command('debug', {}, m(msg))),
         warning: (msg, p) => annotate('warning', msg, p),
         error: (msg, p) => annotate('error', msg, p),
@@ -1766,8 +2011,6 @@ class RegistryClient {
     }
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./packages/image/src/docker-config.ts
 /**
  * A private, temporary docker config directory for one login: the user's settings and plugins
@@ -2492,6 +2735,39 @@ function headers_secretValues(headers) {
         .flatMap(([, v]) => [v, ...v.split(/\s+/).slice(1)]);
 }
 /**
+ * Everything in a parsed checks document (or any value) that may be secret, found before the
+ * document is validated, so that no error about it can show one: the values of secret-named keys
+ * at any depth (each whole and by its words; all the text under one that is a mapping or a list),
+ * and the passwords of URLs.
+ */
+function secretsInDocument(value, underSecret = false) {
+    if (typeof value === 'string' || typeof value === 'number') {
+        const s = String(value);
+        return underSecret ? [s, ...s.split(/\s+/).slice(1)] : credentialsIn(s);
+    }
+    if (Array.isArray(value))
+        return value.flatMap((v) => secretsInDocument(v, underSecret));
+    if (value && typeof value === 'object')
+        return Object.entries(value).flatMap(([k, v]) => secretsInDocument(v, underSecret || isSecretHeader(k)));
+    return [];
+}
+/** The values of secret header lines of an input (`Name: value`), before they are parsed. */
+function secretsInHeaderLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .flatMap((line) => {
+        const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
+        // A line that does not parse is hidden in its error; mask it all the same.
+        if (!m)
+            return [line];
+        return isSecretHeader(m[1] ?? '')
+            ? headers_secretValues({ [m[1] ?? '']: m[2] ?? '' })
+            : credentialsIn(line);
+    });
+}
+/**
  * fetch refuses URLs with credentials: moves `user:pass@` into an `Authorization: Basic` header
  * (unless one is set), clears them from the URL, and records the password as a secret.
  */
@@ -2528,14 +2804,14 @@ function headers_parseHeaders(at, v) {
         entries = Object.entries(v);
     }
     else {
-        throw new InputError(at, v, 'is not a header map', 'Write a mapping of header names to values');
+        throw new InputError(at, UNQUOTED, `is ${kindOf(v)}, not a header map`, 'Write a mapping of header names to values');
     }
     const out = {};
     for (const [k, val] of entries) {
         if (!HEADER_NAME.test(k))
             throw new InputError(`${at}.${k}`, k, 'is not a valid header name', 'Use letters, digits and -');
         if (typeof val !== 'string' && typeof val !== 'number')
-            throw new InputError(`${at}.${k}`, val, 'is not a header value', 'Give a string');
+            throw new InputError(`${at}.${k}`, UNQUOTED, `is ${kindOf(val)}, not a header value`, 'Give a string');
         const s = String(val);
         if (/[\r\n]/.test(s))
             throw new InputError(`${at}.${k}`, '(hidden)', 'contains a line break', 'Header values are one line');
@@ -2579,7 +2855,9 @@ function buildChecks(urls, doc, defaults, urlsInput = 'urls', checksInput = 'che
     const checks = urls.map((u, i) => fromObject(`${urlsInput}[${i}]`, { url: u }, defaults, secrets));
     if (doc !== undefined && doc !== null) {
         if (!Array.isArray(doc))
-            throw new InputError(checksInput, doc, 'is not a list of checks', 'Write a YAML list: each item a URL or a mapping with at least url:');
+            throw new InputError(checksInput, UNQUOTED, `is ${kindOf(doc)}, not a list of checks`, isMappingLike(doc)
+                ? 'Start each check with "- " (a YAML list item), e.g. "- url: http://host/healthz"'
+                : 'Write a YAML list: each item a URL or a mapping with at least url:');
         doc.forEach((item, i) => {
             const at = `${checksInput}[${i}]`;
             if (typeof item === 'string')
@@ -2587,7 +2865,7 @@ function buildChecks(urls, doc, defaults, urlsInput = 'urls', checksInput = 'che
             else if (item && typeof item === 'object' && !Array.isArray(item))
                 checks.push(fromObject(at, item, defaults, secrets));
             else
-                throw new InputError(at, item, 'is not a check', 'Give a URL or a mapping with at least url:');
+                throw new InputError(at, UNQUOTED, `is ${kindOf(item)}, not a check`, 'Give a URL or a mapping with at least url:');
         });
     }
     nameUniquely(checks);
@@ -2603,7 +2881,7 @@ function fromObject(at, o, d, secrets) {
         if (v === undefined || v === null)
             return undefined;
         if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
-            throw new InputError(`${at}.${key}`, v, 'is not a single value', 'Give a string');
+            throw new InputError(`${at}.${key}`, UNQUOTED, `is ${kindOf(v)}, not a single value`, 'Give a string');
         return String(v);
     };
     const rawUrl = str('url');
@@ -2654,6 +2932,9 @@ function fromObject(at, o, d, secrets) {
                 : str('expect-version')),
         followRedirects: setting('follow-redirects', parseBoolean, d.followRedirects),
     };
+}
+function isMappingLike(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 function resolveUrl(at, raw, base) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(raw))
@@ -2980,15 +3261,11 @@ function parseInputs(r, workspace, fs, gitTagIsSemver) {
     const load = loadWanted ?? !push;
     if (username && !pushRegistry)
         throw new errors_InputError('username', username, 'is set but there is no registry to log in to', 'Set registry, or drop username and password');
-    const context = (0,external_node_path_namespaceObject.resolve)(workspace, r.text('context') || '.');
+    const context = workspaceFile('context', r.text('context') || '.', workspace);
     if (!fs.isDirectory(context))
         throw new errors_InputError('context', r.text('context') || '.', `is not a directory (${context})`, 'Give the build context folder, relative to the workspace');
     const fileRaw = r.text('file');
-    const file = fileRaw
-        ? (0,external_node_path_namespaceObject.isAbsolute)(fileRaw)
-            ? fileRaw
-            : (0,external_node_path_namespaceObject.resolve)(workspace, fileRaw)
-        : (0,external_node_path_namespaceObject.join)(context, 'Dockerfile');
+    const file = workspaceFile('file', fileRaw || (0,external_node_path_namespaceObject.join)(context, 'Dockerfile'), workspace);
     if (!fs.isFile(file))
         throw new errors_InputError('file', fileRaw || '<context>/Dockerfile', `does not exist (${file})`, 'Give the Dockerfile path relative to the workspace');
     const platforms = r.list('platforms');
@@ -3213,7 +3490,7 @@ const step = async (io, secrets, env) => {
         isDirectory: (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isDirectory(),
         isFile: (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile(),
     };
-    const inputs = parseInputs(new InputReader((n) => io.getInput(n)), workspace, fs, parseSemver(tagOf(git) ?? '') !== undefined);
+    const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), workspace, fs, parseSemver(tagOf(git) ?? '') !== undefined);
     inputs.secrets.forEach((s) => secrets.add(s.value));
     const report = await run(inputs, {
         git,

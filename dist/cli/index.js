@@ -17,7 +17,7 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
-var src = __nccwpck_require__(4336);
+var src = __nccwpck_require__(3751);
 // EXTERNAL MODULE: ./packages/kit/src/terminal.ts + 1 modules
 var terminal = __nccwpck_require__(4210);
 // EXTERNAL MODULE: ./packages/targets/src/bluegreen.ts
@@ -412,7 +412,8 @@ function terminalIO(inputs, opts) {
     const out = opts.write ?? ((t) => void process.stderr.write(t));
     const s = (0,terminal/* styler */.YJ)(opts.color);
     const secrets = new src/* Secrets */.Sb();
-    const m = (t) => secrets.mask(t);
+    // Masked, then every control character in the text shown visibly: only our own styles drive the terminal.
+    const m = (t) => (0,src/* visibleControls */.xx)(secrets.mask(t), true);
     const collected = { outputs: new Map(), summary: [], state: new Map() };
     let progressShown = false;
     const clearProgress = () => {
@@ -571,7 +572,7 @@ async function cli(argv, deps) {
     const command = (0,definitions/* findCommand */.Zv)(name);
     if (!command) {
         const near = suggest(name, definitions/* COMMANDS */.Lo.map((c) => c.name));
-        deps.stderr(`${s.red('error:')} unknown command "${name}".${near ? ` Did you mean "${near}"?` : ''} See: switchyard --help\n`);
+        deps.stderr(`${s.red('error:')} unknown command "${(0,src/* visibleControls */.xx)(name)}".${near ? ` Did you mean "${near}"?` : ''} See: switchyard --help\n`);
         return EXIT.usage;
     }
     const result = await runCommand(command, rest, deps, { print: true });
@@ -594,7 +595,7 @@ async function runCommand(command, argv, deps, opts) {
         parsed = parseArgs(command.name, argv, options, command.positional);
     }
     catch (error) {
-        const r = fail((0,src/* errorMessage */.gJ)(error), EXIT.usage);
+        const r = fail((0,src/* visibleControls */.xx)((0,src/* errorMessage */.gJ)(error), true), EXIT.usage);
         if (opts.print)
             deps.stderr(`${(0,terminal/* styler */.YJ)(deps.tty.stderr).red('error:')} ${r.error}\n`);
         return r;
@@ -960,7 +961,7 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
-var src = __nccwpck_require__(4336);
+var src = __nccwpck_require__(3751);
 // EXTERNAL MODULE: ./packages/kit/src/terminal.ts + 1 modules
 var terminal = __nccwpck_require__(4210);
 // EXTERNAL MODULE: external "node:http"
@@ -1471,16 +1472,17 @@ async function waitForTraffic(prometheus, color) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3136);
-/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1819);
-/* harmony import */ var _definitions_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2904);
-/* harmony import */ var _demo_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4436);
-/* harmony import */ var _steps_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1);
+/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3751);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3136);
+/* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1819);
+/* harmony import */ var _definitions_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2904);
+/* harmony import */ var _demo_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4436);
+/* harmony import */ var _steps_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1);
 /** Entry of the `switchyard` CLI bundle (dist/cli/index.js): the real process around {@link cli}. */
 
 
@@ -1489,18 +1491,22 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 
-const root = (0,_definitions_js__WEBPACK_IMPORTED_MODULE_4__/* .packageRoot */ .Zl)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)((0,node_url__WEBPACK_IMPORTED_MODULE_2__.fileURLToPath)(import.meta.url)));
-const version = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(root, 'package.json'), 'utf8')).version;
-process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_3__/* .cli */ .x)(process.argv.slice(2), {
+
+// The CLI may run inside a workflow step: no line it prints may read as a workflow command.
+const stdout = (t) => void process.stdout.write((0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .inertText */ .UJ)(t));
+const stderr = (t) => void process.stderr.write((0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .inertText */ .UJ)(t));
+const root = (0,_definitions_js__WEBPACK_IMPORTED_MODULE_5__/* .packageRoot */ .Zl)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)((0,node_url__WEBPACK_IMPORTED_MODULE_3__.fileURLToPath)(import.meta.url)));
+const version = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(root, 'package.json'), 'utf8')).version;
+process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_4__/* .cli */ .x)(process.argv.slice(2), {
     root,
     cwd: process.cwd(),
     env: process.env,
-    stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
+    stdout,
+    stderr,
     tty: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
     columns: process.stdout.columns || process.stderr.columns || 100,
     version,
-    steps: _steps_js__WEBPACK_IMPORTED_MODULE_6__/* .STEPS */ .U,
+    steps: _steps_js__WEBPACK_IMPORTED_MODULE_7__/* .STEPS */ .U,
     onInterrupt: (cleanup) => {
         const handler = (signal) => {
             cleanup();
@@ -1515,10 +1521,10 @@ process.exitCode = await (0,_cli_js__WEBPACK_IMPORTED_MODULE_3__/* .cli */ .x)(p
             process.off('SIGTERM', handler);
         };
     },
-    demo: (values, run) => (0,_demo_js__WEBPACK_IMPORTED_MODULE_5__/* .demo */ .qJ)(values, run, {
+    demo: (values, run) => (0,_demo_js__WEBPACK_IMPORTED_MODULE_6__/* .demo */ .qJ)(values, run, {
         root,
-        stdout: (t) => void process.stdout.write(t),
-        stderr: (t) => void process.stderr.write(t),
+        stdout,
+        stderr,
         color: process.stdout.isTTY === true && !process.env.NO_COLOR,
         columns: process.stdout.columns || 100,
     }),
@@ -1541,7 +1547,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
-var src = __nccwpck_require__(4336);
+var src = __nccwpck_require__(3751);
 // EXTERNAL MODULE: ./packages/image/src/index.ts + 14 modules
 var image_src = __nccwpck_require__(6657);
 // EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
@@ -1575,15 +1581,11 @@ function parseInputs(r, workspace, fs, gitTagIsSemver) {
     const load = loadWanted ?? !push;
     if (username && !pushRegistry)
         throw new src/* InputError */.dz('username', username, 'is set but there is no registry to log in to', 'Set registry, or drop username and password');
-    const context = (0,external_node_path_.resolve)(workspace, r.text('context') || '.');
+    const context = (0,src/* workspaceFile */.EJ)('context', r.text('context') || '.', workspace);
     if (!fs.isDirectory(context))
         throw new src/* InputError */.dz('context', r.text('context') || '.', `is not a directory (${context})`, 'Give the build context folder, relative to the workspace');
     const fileRaw = r.text('file');
-    const file = fileRaw
-        ? (0,external_node_path_.isAbsolute)(fileRaw)
-            ? fileRaw
-            : (0,external_node_path_.resolve)(workspace, fileRaw)
-        : (0,external_node_path_.join)(context, 'Dockerfile');
+    const file = (0,src/* workspaceFile */.EJ)('file', fileRaw || (0,external_node_path_.join)(context, 'Dockerfile'), workspace);
     if (!fs.isFile(file))
         throw new src/* InputError */.dz('file', fileRaw || '<context>/Dockerfile', `does not exist (${file})`, 'Give the Dockerfile path relative to the workspace');
     const platforms = r.list('platforms');
@@ -1808,7 +1810,7 @@ const step = async (io, secrets, env) => {
         isDirectory: (p) => (0,external_node_fs_.existsSync)(p) && (0,external_node_fs_.statSync)(p).isDirectory(),
         isFile: (p) => (0,external_node_fs_.existsSync)(p) && (0,external_node_fs_.statSync)(p).isFile(),
     };
-    const inputs = parseInputs(new src/* InputReader */.i_((n) => io.getInput(n)), workspace, fs, (0,image_src/* parseSemver */.kf)((0,image_src/* tagOf */.cO)(git) ?? '') !== undefined);
+    const inputs = parseInputs(new src/* InputReader */.i_((n) => io.getInput(n), secrets), workspace, fs, (0,image_src/* parseSemver */.kf)((0,image_src/* tagOf */.cO)(git) ?? '') !== undefined);
     inputs.secrets.forEach((s) => secrets.add(s.value));
     const report = await run(inputs, {
         git,
@@ -1942,7 +1944,7 @@ const step_AUTH_STATE = 'docker-config';
 const step_step = async (io, secrets, env) => {
     secrets.add(io.getInput('registry-password'));
     secrets.add(io.getInput('secrets'));
-    const inputs = inputs_parseInputs(new src/* InputReader */.i_((n) => io.getInput(n)), {
+    const inputs = inputs_parseInputs(new src/* InputReader */.i_((n) => io.getInput(n), secrets), {
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         env,
     });
@@ -1976,14 +1978,28 @@ var errors = __nccwpck_require__(7817);
  */
 
 
-/** A YAML (or JSON) document; `accepted` says what the input should hold. */
+/**
+ * Where and what a YAML parse error is, without the document's text (which may hold a secret):
+ * `Implicit keys need to be on a single line, at line 2, column 3`.
+ */
+function yamlErrorText(error) {
+    if (!(error instanceof dist/* YAMLParseError */.XT))
+        return 'cannot be read';
+    // The library's first line is "<problem> at line L, column C:"; the lines after it quote the source.
+    const problem = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    const at = error.linePos?.[0];
+    return at ? `${problem}, at line ${at.line}, column ${at.col}` : problem;
+}
+/**
+ * A YAML (or JSON) document; `accepted` says what the input should hold. A syntax error names the
+ * line and column, never the text.
+ */
 function parseYaml(name, raw, accepted) {
     try {
         return (0,dist/* parse */.qg)(raw, { prettyErrors: true });
     }
     catch (error) {
-        const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-        throw new errors/* InputError */.dz(name, raw, `is not valid YAML or JSON (${detail})`, accepted);
+        throw new errors/* InputError */.dz(name, errors/* UNQUOTED */.Q8, `is not valid YAML or JSON (${yamlErrorText(error)})`, accepted);
     }
 }
 
@@ -2587,7 +2603,7 @@ const src_step_step = async (io, secrets, env) => {
     for (const name of ['prometheus-token', 'prometheus-password', 'prometheus-headers'])
         secrets.add(io.getInput(name));
     secrets.add(io.getInput('secrets'));
-    const inputs = src_inputs_parseInputs(new src/* InputReader */.i_((n) => io.getInput(n)), {
+    const inputs = src_inputs_parseInputs(new src/* InputReader */.i_((n) => io.getInput(n), secrets), {
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         env: env,
     });
@@ -2848,6 +2864,11 @@ function staticPrefix(glob) {
     if (i < 0)
         return { base: parts.slice(0, -1).join('/'), rest: parts.at(-1) ?? '' };
     return { base: parts.slice(0, i).join('/'), rest: parts.slice(i).join('/') };
+}
+/** The part of a path or glob before its first wildcard: the whole path when it has none. */
+function globBase(pattern) {
+    const p = pattern.replace(/\\/g, '/');
+    return MAGIC.test(p) ? staticPrefix(p).base || '.' : p;
 }
 function walk(dir, prefix, out) {
     let entries;
@@ -11085,6 +11106,8 @@ function readSpec(kind, spec, ctx, as = kind) {
     const files = [];
     for (const path of expandGlobs(spec.patterns, ctx.cwd)) {
         const shown = workspacePath(path, ctx.cwd, ctx.workspace);
+        if (!(0,src/* insideWorkspace */.CT)(path, ctx.workspace))
+            throw new ReportError(spec.input, shown, `links outside the workspace. ${src/* INSIDE_WORKSPACE */.BV}`);
         let text;
         let mtimeMs;
         try {
@@ -11677,9 +11700,15 @@ function parsePercentage(name, raw) {
     return n;
 }
 const SEVERITY_CHOICES = [...SEVERITIES, 'medium', 'none'];
+/** A report path or glob whose fixed part (before any wildcard) leads outside the workspace is refused. */
+function checkPattern(input, pattern, cwd, workspace) {
+    const fixed = globBase(pattern.replace(/^!/, ''));
+    if (!(0,src/* insideWorkspace */.CT)((0,external_node_path_.resolve)(cwd, fixed), workspace))
+        throw new src/* InputError */.dz(input, pattern, 'is outside the workspace', src/* INSIDE_WORKSPACE */.BV);
+}
 function quality_gate_src_inputs_parseInputs(r, workspace) {
     const commands = parseCommands(r.text('run'));
-    const cwd = (0,external_node_path_.resolve)(workspace, r.text('working-directory') || '.');
+    const cwd = (0,src/* workspaceFile */.EJ)('working-directory', r.text('working-directory') || '.', workspace);
     if (!(0,external_node_fs_.existsSync)(cwd) || !(0,external_node_fs_.statSync)(cwd).isDirectory())
         throw new src/* InputError */.dz('working-directory', r.text('working-directory'), `is not a directory (${cwd})`, 'Give a directory relative to the workspace');
     const reports = {};
@@ -11696,11 +11725,13 @@ function quality_gate_src_inputs_parseInputs(r, workspace) {
         const bad = patterns.find((p) => p === '!' || p.includes('\0'));
         if (bad !== undefined)
             throw new src/* InputError */.dz(input, bad, 'is not a path or glob', 'Use paths or globs such as reports/**/*.xml');
+        patterns.forEach((p) => checkPattern(input, p, cwd, workspace));
         reports[kind] = { input, patterns, format };
     }
     if (commands.length === 0 && Object.keys(reports).length === 0)
         throw new src/* InputError */.dz('run', '', 'is empty and no report input is set: there is nothing to judge', 'Give commands in run, report paths in junit, coverage, lint, types or audit, or both');
     const basePatterns = r.lines('coverage-base');
+    basePatterns.forEach((p) => checkPattern('coverage-base', p, cwd, workspace));
     if (basePatterns.length && !reports.coverage)
         throw new src/* InputError */.dz('coverage-base', r.text('coverage-base'), 'is set but coverage is empty', 'Give the current coverage report in coverage to compare it with the base');
     const minCoverage = {
@@ -11784,7 +11815,7 @@ function outputs_outputs(r) {
 
 const quality_gate_src_step_step = async (io, secrets, env) => {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-    const plan = quality_gate_src_inputs_parseInputs(new src/* InputReader */.i_((n) => io.getInput(n)), workspace);
+    const plan = quality_gate_src_inputs_parseInputs(new src/* InputReader */.i_((n) => io.getInput(n), secrets), workspace);
     const report = await qualityGate(plan, {
         exec: new src/* ProcessExec */.n8(io, secrets),
         clock: src/* systemClock */.ml,
@@ -11950,7 +11981,7 @@ const step_LOCK_STATE = 'lock';
 const rollback_src_step_step = async (io, secrets, env) => {
     secrets.add(io.getInput('secrets'));
     secrets.add(io.getInput('registry-password'));
-    const inputs = rollback_src_inputs_parseInputs(new src/* InputReader */.i_((n) => io.getInput(n)), {
+    const inputs = rollback_src_inputs_parseInputs(new src/* InputReader */.i_((n) => io.getInput(n), secrets), {
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         env,
     });
@@ -11997,6 +12028,9 @@ function parseDocument(name, text) {
     return parseYaml(name, text, 'Give a YAML list of checks, e.g. "- url: http://host/healthz"');
 }
 function smoke_test_src_inputs_parseInputs(r, readFile) {
+    // Secret header values are masked before anything is parsed: no error below can show one.
+    const headerText = r.text('headers');
+    (0,probe_src/* secretsInHeaderLines */.Jd)(headerText).forEach((v) => r.addSecret(v));
     const timeoutMs = r.duration('timeout', { default: undefined, min: 1 });
     const attempts = r.integer('attempts', {
         default: timeoutMs === undefined ? 1 : Number.POSITIVE_INFINITY,
@@ -12013,7 +12047,7 @@ function smoke_test_src_inputs_parseInputs(r, readFile) {
     const baseUrl = r.url('base-url', { default: undefined });
     const defaults = {
         ...(baseUrl && { baseUrl }),
-        headers: (0,probe_src/* parseHeaders */.QG)('headers', r.text('headers')),
+        headers: (0,probe_src/* parseHeaders */.QG)('headers', headerText),
         expectStatus: (0,probe_src/* parseStatus */.i$)('expect-status', r.text('expect-status') || '2xx'),
         timeoutMs: r.duration('request-timeout', { default: 5000, min: 1 }),
         ...(0,src/* optional */.lq)('maxLatencyMs', r.duration('max-latency', { default: undefined, min: 1 })),
@@ -12036,10 +12070,13 @@ function smoke_test_src_inputs_parseInputs(r, readFile) {
             text = readFile(file);
         }
         catch (e) {
+            if (e instanceof src/* InputError */.dz)
+                throw e;
             throw new src/* InputError */.dz('checks-file', file, `cannot be read (${e.code ?? String(e)})`, 'Give a path relative to the workspace');
         }
         doc = parseDocument('checks-file', text);
     }
+    (0,probe_src/* secretsInDocument */._Y)(doc).forEach((v) => r.addSecret(v));
     const { checks, secrets } = (0,probe_src/* buildChecks */.US)(urls, doc, defaults, 'urls', docInput);
     if (checks.length === 0)
         throw new src/* InputError */.dz('urls', '', 'and checks are both empty', 'Give at least one URL (urls), or checks / checks-file');
@@ -12161,10 +12198,9 @@ function run_renderSummary(report) {
 
 
 
-
 const smoke_test_src_step_step = async (io, secrets, env) => {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-    const inputs = smoke_test_src_inputs_parseInputs(new src/* InputReader */.i_((name) => io.getInput(name)), (p) => (0,external_node_fs_.readFileSync)((0,external_node_path_.resolve)(workspace, p), 'utf8'));
+    const inputs = smoke_test_src_inputs_parseInputs(new src/* InputReader */.i_((name) => io.getInput(name), secrets), (p) => (0,external_node_fs_.readFileSync)((0,src/* workspaceFile */.EJ)('checks-file', p, workspace), 'utf8'));
     inputs.secrets.forEach((s) => secrets.add(s));
     const report = await smoke_test_src_run_run(inputs, { http: probe_src/* nodeHttp */.LR, clock: src/* systemClock */.ml, log: io });
     io.setOutput('passed', report.passed);
@@ -12250,7 +12286,7 @@ var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
-var src = __nccwpck_require__(4336);
+var kit_src = __nccwpck_require__(3751);
 ;// CONCATENATED MODULE: external "node:net"
 const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./packages/config/src/fields.ts
@@ -12276,14 +12312,14 @@ function parseEnvironmentName(name, raw) {
 function checkName(name, raw, what, max) {
     const s = raw.trim();
     if (!APP_NAME.test(s))
-        throw new src/* InputError */.dz(name, raw, `is not ${what}`, `Use ${NAME_RULE}, at most ${max} characters`);
+        throw new kit_src/* InputError */.dz(name, raw, `is not ${what}`, `Use ${NAME_RULE}, at most ${max} characters`);
     if (s.length > max)
-        throw new src/* InputError */.dz(name, raw, `is ${s.length} characters long`, `Use at most ${max} characters`);
+        throw new kit_src/* InputError */.dz(name, raw, `is ${s.length} characters long`, `Use at most ${max} characters`);
     return s;
 }
 /** A TCP port, 1–65535. */
 function parsePort(name, raw) {
-    return (0,src/* parseInteger */.cG)(name, raw, { min: 1, max: 65535 });
+    return (0,kit_src/* parseInteger */.cG)(name, raw, { min: 1, max: 65535 });
 }
 /** '' (local docker), an ssh:// tcp:// unix:// URL, or a docker context name. */
 function parseDockerHost(name, raw) {
@@ -12291,9 +12327,9 @@ function parseDockerHost(name, raw) {
     if (s === '')
         return { kind: 'local', display: 'local docker' };
     if (s.includes('://')) {
-        const url = (0,src/* parseUrl */.Dl)(name, s, ['ssh:', 'tcp:', 'unix:']);
+        const url = (0,kit_src/* parseUrl */.Dl)(name, s, ['ssh:', 'tcp:', 'unix:']);
         if (url.protocol === 'unix:' ? url.pathname === '' || url.pathname === '/' : url.host === '')
-            throw new src/* InputError */.dz(name, raw, url.protocol === 'unix:' ? 'has no socket path' : 'has no host', HOST_FORMS);
+            throw new kit_src/* InputError */.dz(name, raw, url.protocol === 'unix:' ? 'has no socket path' : 'has no host', HOST_FORMS);
         let display = s;
         if (url.password !== '') {
             url.password = '';
@@ -12302,28 +12338,29 @@ function parseDockerHost(name, raw) {
         return { kind: 'host', url: s, display };
     }
     if (!CONTEXT_NAME.test(s))
-        throw new src/* InputError */.dz(name, raw, 'is not a docker host', HOST_FORMS);
+        throw new kit_src/* InputError */.dz(name, raw, 'is not a docker host', HOST_FORMS);
     return { kind: 'context', name: s, display: `context ${s}` };
 }
 /** An IPv4 or IPv6 address literal. */
 function parseBind(name, raw) {
     const s = raw.trim();
     if ((0,external_node_net_namespaceObject.isIP)(s) === 0)
-        throw new src/* InputError */.dz(name, raw, 'is not an IP address', 'Use an IPv4 or IPv6 literal such as 0.0.0.0, 127.0.0.1 or ::');
+        throw new kit_src/* InputError */.dz(name, raw, 'is not an IP address', 'Use an IPv4 or IPv6 literal such as 0.0.0.0, 127.0.0.1 or ::');
     return s;
 }
 /** A URL path starting with `/`. */
 function parseHealthPath(name, raw) {
     const s = raw.trim();
     if (!s.startsWith('/') || /\s/.test(s))
-        throw new src/* InputError */.dz(name, raw, 'is not a URL path', 'Start it with /, e.g. /healthz');
+        throw new kit_src/* InputError */.dz(name, raw, 'is not a URL path', 'Start it with /, e.g. /healthz');
     return s;
 }
 /** A docker image reference (no spaces). */
 function parseImage(name, raw) {
     const s = raw.trim();
-    if (s === '' || /\s/.test(s))
-        throw new src/* InputError */.dz(name, raw, 'is not an image reference', 'Use e.g. haproxy:3.2');
+    // Starts with a letter or digit: a value such as --privileged must never reach docker's argv as an option.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/.test(s))
+        throw new kit_src/* InputError */.dz(name, raw, 'is not an image reference', 'Use [registry/]name[:tag][@sha256:digest], e.g. haproxy:3.2');
     return s;
 }
 /** A volume spec `source:target[:ro|:rw]` with an absolute target. */
@@ -12333,30 +12370,30 @@ function parseVolume(name, raw) {
     const [source = '', target = '', mode] = parts;
     const forms = 'Write source:target or source:target:ro, e.g. ./data:/data:ro or cache:/cache';
     if (parts.length < 2 || parts.length > 3 || source === '' || target === '')
-        throw new src/* InputError */.dz(name, raw, 'is not a volume', forms);
+        throw new kit_src/* InputError */.dz(name, raw, 'is not a volume', forms);
     if (!target.startsWith('/'))
-        throw new src/* InputError */.dz(name, raw, `has a relative target ${target}`, 'Give an absolute path');
+        throw new kit_src/* InputError */.dz(name, raw, `has a relative target ${target}`, 'Give an absolute path');
     if (mode !== undefined && mode !== 'ro' && mode !== 'rw')
-        throw new src/* InputError */.dz(name, raw, `has the mode ${mode}`, 'Use ro or rw');
+        throw new kit_src/* InputError */.dz(name, raw, `has the mode ${mode}`, 'Use ro or rw');
     return s;
 }
 /** A positive number of CPUs, as docker's `--cpus` takes it. */
 function parseCpus(name, raw) {
     const s = raw.trim();
     if (!/^\d+(\.\d+)?$/.test(s) || Number(s) <= 0)
-        throw new src/* InputError */.dz(name, raw, 'is not a number of CPUs', 'Use a positive number, e.g. 0.5 or 2');
+        throw new kit_src/* InputError */.dz(name, raw, 'is not a number of CPUs', 'Use a positive number, e.g. 0.5 or 2');
     return s;
 }
 /** A memory size as docker's `--memory` takes it (`512m`, `1g`, `1073741824`). */
 function parseMemory(name, raw) {
     const s = raw.trim();
     if (!/^\d+(\.\d+)?[bkmg]?$/i.test(s))
-        throw new src/* InputError */.dz(name, raw, 'is not a memory size', 'Use a number with an optional unit b, k, m or g, e.g. 512m or 1g');
+        throw new kit_src/* InputError */.dz(name, raw, 'is not a memory size', 'Use a number with an optional unit b, k, m or g, e.g. 512m or 1g');
     return s;
 }
 
 // EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
-var probe_src = __nccwpck_require__(5605);
+var src = __nccwpck_require__(5605);
 // EXTERNAL MODULE: ./packages/metrics/src/index.ts + 5 modules
 var metrics_src = __nccwpck_require__(3472);
 ;// CONCATENATED MODULE: ./packages/config/src/values.ts
@@ -12391,11 +12428,11 @@ function mapping(path, v, keys, what) {
     if (v === null)
         return {};
     if (!isMapping(v))
-        throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, `Write ${what}`);
+        throw new kit_src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, `Write ${what}`);
     for (const key of Object.keys(v)) {
         if (!keys.includes(key)) {
             const near = closest(key, keys);
-            throw new src/* InputError */.dz(join(path, key), key, 'is not a known key' + (near ? ` (did you mean ${near}?)` : ''), `Valid keys: ${keys.join(', ')}`);
+            throw new kit_src/* InputError */.dz(join(path, key), key, 'is not a known key' + (near ? ` (did you mean ${near}?)` : ''), `Valid keys: ${keys.join(', ')}`);
         }
     }
     return v;
@@ -12406,21 +12443,21 @@ function values_text(path, v, example) {
         return v;
     if (typeof v === 'number' && Number.isFinite(v))
         return String(v);
-    throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a single value`, `Give a value such as ${example}`);
+    throw new kit_src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a single value`, `Give a value such as ${example}`);
 }
 /** A non-empty single-line string. */
 function line(path, v, example) {
     const s = values_text(path, v, example).trim();
     if (s === '')
-        throw new src/* InputError */.dz(path, s, 'is empty', `Give a value such as ${example}`);
+        throw new kit_src/* InputError */.dz(path, s, 'is empty', `Give a value such as ${example}`);
     if (/[\r\n]/.test(s))
-        throw new src/* InputError */.dz(path, s, 'spans several lines', 'Write it on a single line');
+        throw new kit_src/* InputError */.dz(path, s, 'spans several lines', 'Write it on a single line');
     return s;
 }
 /** A YAML list; each item read by `item` with its own path (`path[i]`). */
 function list(path, v, example, item) {
     if (!Array.isArray(v))
-        throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
+        throw new kit_src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
     return v.map((x, i) => item(`${path}[${i}]`, x));
 }
 /** One string or a list of them (numbers are taken as written). */
@@ -12433,9 +12470,9 @@ function oneOrMany(path, v, example) {
 function values_name(path, v, pattern, rule, max = Number.POSITIVE_INFINITY) {
     const s = values_text(path, v, 'a name');
     if (!pattern.test(s))
-        throw new src/* InputError */.dz(path, s, 'is not a valid name', `Use ${rule}`);
+        throw new kit_src/* InputError */.dz(path, s, 'is not a valid name', `Use ${rule}`);
     if (s.length > max)
-        throw new src/* InputError */.dz(path, s, `is ${s.length} characters long`, `Use at most ${max}`);
+        throw new kit_src/* InputError */.dz(path, s, `is ${s.length} characters long`, `Use at most ${max}`);
     return s;
 }
 /** `a.b`, or `b` at the top level. */
@@ -12482,16 +12519,16 @@ function distance(a, b) {
 const ENV_RULE = 'letters, digits and _, not starting with a digit (e.g. DATABASE_URL)';
 const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const port = (p, v) => parsePort(p, values_text(p, v, '8080'));
-const duration = (min) => (p, v) => (0,src/* parseDuration */.E9)(p, values_text(p, v, '30s'), { min });
+const duration = (min, max) => (p, v) => (0,kit_src/* parseDuration */.E9)(p, values_text(p, v, '30s'), { min, ...(max !== undefined && { max }) });
 const httpUrl = (p, v) => {
     const s = values_text(p, v, 'https://shop.example.com').trim();
-    (0,src/* parseUrl */.Dl)(p, s);
+    (0,kit_src/* parseUrl */.Dl)(p, s);
     return s;
 };
 const HEALTH = {
     path: (p, v) => parseHealthPath(p, values_text(p, v, '/healthz')),
-    'expect-status': (p, v) => (0,probe_src/* parseStatus */.i$)(p, v),
-    'expect-json': (p, v) => oneOrMany(p, v, '[$.status == "ok"]').map((a, i) => (0,probe_src/* parseAssertion */.MV)(Array.isArray(v) ? `${p}[${i}]` : p, a)),
+    'expect-status': (p, v) => (0,src/* parseStatus */.i$)(p, v),
+    'expect-json': (p, v) => oneOrMany(p, v, '[$.status == "ok"]').map((a, i) => (0,src/* parseAssertion */.MV)(Array.isArray(v) ? `${p}[${i}]` : p, a)),
     'body-contains': (p, v) => oneOrMany(p, v, '[ok]'),
     interval: duration(100),
     timeout: duration(100),
@@ -12504,7 +12541,7 @@ const PROXY = {
     image: (p, v) => parseImage(p, values_text(p, v, 'haproxy:3.2')),
     defaults: (p, v) => list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
 };
-const count = (min, max) => (p, v) => (0,src/* parseInteger */.cG)(p, values_text(p, v, String(min)), { min, max });
+const count = (min, max) => (p, v) => (0,kit_src/* parseInteger */.cG)(p, values_text(p, v, String(min)), { min, max });
 const METRICS = {
     requests: (p, v) => parseMetricName(p, values_text(p, v, 'http_requests_total')),
     histogram: (p, v) => parseMetricName(p, values_text(p, v, 'http_request_duration_seconds_bucket')),
@@ -12525,14 +12562,14 @@ const MONITOR = {
     'failure-limit': count(1, 1000),
     'max-no-data': count(1, 1000),
     'min-requests': count(0, 1_000_000_000),
-    'no-data': (p, v) => (0,src/* parseEnum */.nL)(p, values_text(p, v, 'fail'), metrics_src/* NO_DATA_POLICIES */.iL),
+    'no-data': (p, v) => (0,kit_src/* parseEnum */.nL)(p, values_text(p, v, 'fail'), metrics_src/* NO_DATA_POLICIES */.iL),
     rules: (p, v) => (0,metrics_src/* parseRules */.NR)(p, v, metrics_src/* TEMPLATE_VARIABLES */.Rg),
     metrics: (p, v) => readKeys(p, v, METRICS, 'metric names'),
 };
 /** The keys of `monitor:`, in reference order. */
 const MONITOR_KEYS = Object.keys(MONITOR);
 const SECTION = {
-    target: (p, v) => (0,src/* parseEnum */.nL)(p, values_text(p, v, 'docker'), TARGETS),
+    target: (p, v) => (0,kit_src/* parseEnum */.nL)(p, values_text(p, v, 'docker'), TARGETS),
     'docker-host': (p, v) => parseDockerHost(p, values_text(p, v, 'ssh://deploy@host')),
     port,
     'preview-port': port,
@@ -12548,7 +12585,7 @@ const SECTION = {
     network: (p, v) => values_name(p, v, NETWORK, 'letters, digits, _ . and -, starting with a letter or digit'),
     resources: (p, v) => readKeys(p, v, RESOURCES, 'resource limits'),
     command: readCommand,
-    'keep-previous': duration(0),
+    'keep-previous': duration(0, kit_src/* MAX_LONG_DURATION_MS */.e3),
     'ready-timeout': duration(1000),
     'stop-timeout': duration(0),
     proxy: (p, v) => readKeys(p, v, PROXY, 'proxy settings'),
@@ -12577,14 +12614,14 @@ function readKeys(path, v, readers, what) {
 }
 function readEnv(path, v) {
     if (!isMapping(v))
-        throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
+        throw new kit_src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
     const out = {};
     for (const [key, value] of Object.entries(v)) {
         const at = join(path, key);
         if (!ENV_NAME.test(key))
-            throw new src/* InputError */.dz(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
+            throw new kit_src/* InputError */.dz(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
         if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-            throw new src/* InputError */.dz(at, value, value === null ? 'is not a value' : `is ${kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
+            throw new kit_src/* InputError */.dz(at, value, value === null ? 'is not a value' : `is ${kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
         out[key] = String(value);
     }
     return out;
@@ -12594,7 +12631,7 @@ function readSecrets(path, v) {
     return list(path, v, '[DATABASE_URL, API_TOKEN]', (at, x) => {
         const s = values_name(at, x, ENV_NAME, ENV_RULE);
         if (seen.has(s))
-            throw new src/* InputError */.dz(at, s, 'is listed twice', 'List each secret once');
+            throw new kit_src/* InputError */.dz(at, s, 'is listed twice', 'List each secret once');
         seen.add(s);
         return s;
     });
@@ -12602,14 +12639,14 @@ function readSecrets(path, v) {
 function readCommand(path, v) {
     const args = list(path, v, '[node, server.js]', (at, x) => values_text(at, x, 'server.js'));
     if (args.length === 0)
-        throw new src/* InputError */.dz(path, v, 'is an empty list', "Leave command out to run the image's CMD");
+        throw new kit_src/* InputError */.dz(path, v, 'is an empty list', "Leave command out to run the image's CMD");
     return args;
 }
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 function parseMetricName(path, raw) {
     const s = raw.trim();
     if (!METRIC_NAME.test(s))
-        throw new src/* InputError */.dz(path, raw, 'is not a Prometheus metric name', 'Use letters, digits, _ and :, not starting with a digit');
+        throw new kit_src/* InputError */.dz(path, raw, 'is not a Prometheus metric name', 'Use letters, digits, _ and :, not starting with a digit');
     return s;
 }
 
@@ -12627,7 +12664,7 @@ function parseMetricName(path, raw) {
 
 /** A section of the file at `path` (`defaults`, `production`). */
 function fileLayer(file, path, section) {
-    return { section, at: (key) => join(path, key), wrap: (e) => src/* ConfigError */.xL.from(file, e) };
+    return { section, at: (key) => join(path, key), wrap: (e) => kit_src/* ConfigError */.xL.from(file, e) };
 }
 /** The default of every setting, as the file would write it. */
 const DEFAULTS = {
@@ -12645,7 +12682,7 @@ const DEFAULTS = {
     stopTimeoutMs: 10_000,
     proxyImage: DEFAULT_PROXY_IMAGE,
 };
-const DEFAULT_STATUS = (0,probe_src/* parseStatus */.i$)('expect-status', DEFAULTS.expectStatus);
+const DEFAULT_STATUS = (0,src/* parseStatus */.i$)('expect-status', DEFAULTS.expectStatus);
 const LOCAL_DOCKER = parseDockerHost('docker-host', DEFAULTS.dockerHost);
 /** Override inputs as a layer (plain {@link InputError}s naming the input); also returns `app`. */
 function overrideLayer(o) {
@@ -12670,8 +12707,8 @@ function overrideLayer(o) {
     const healthPath = read('health-path', parseHealthPath);
     if (healthPath !== undefined)
         section.health = { path: healthPath };
-    set('keep-previous', read('keep-previous', (n, r) => (0,src/* parseDuration */.E9)(n, r, { min: 0 })));
-    set('ready-timeout', read('ready-timeout', (n, r) => (0,src/* parseDuration */.E9)(n, r, { min: 1000 })));
+    set('keep-previous', read('keep-previous', (n, r) => (0,kit_src/* parseDuration */.E9)(n, r, { min: 0, max: kit_src/* MAX_LONG_DURATION_MS */.e3 })));
+    set('ready-timeout', read('ready-timeout', (n, r) => (0,kit_src/* parseDuration */.E9)(n, r, { min: 1000 })));
     const image = read('proxy-image', parseImage);
     if (image !== undefined)
         section.proxy = { image };
@@ -12746,20 +12783,20 @@ function checkPorts(layers, port, previewPort) {
     const portFrom = origin(layers, 'port');
     const previewFrom = origin(layers, 'preview-port');
     if (!previewFrom && port === 65535 && portFrom)
-        throw portFrom.wrap(new src/* InputError */.dz(portFrom.at('port'), port, 'leaves no port for the preview (port + 1)', 'Set preview-port, or use a lower port'));
+        throw portFrom.wrap(new kit_src/* InputError */.dz(portFrom.at('port'), port, 'leaves no port for the preview (port + 1)', 'Set preview-port, or use a lower port'));
     if (port !== previewPort || !previewFrom)
         return;
     // Blame whichever of the two has the higher precedence (the preview port when it is the same layer).
     const blamePort = portFrom !== undefined && layers.indexOf(portFrom) > layers.indexOf(previewFrom);
     const layer = blamePort ? portFrom : previewFrom;
     const [key, other] = blamePort ? ['port', 'preview-port'] : ['preview-port', 'port'];
-    throw layer.wrap(new src/* InputError */.dz(layer.at(key), port, `is the same as ${other}`, 'The live and preview ports must differ'));
+    throw layer.wrap(new kit_src/* InputError */.dz(layer.at(key), port, `is the same as ${other}`, 'The live and preview ports must differ'));
 }
 function checkSecrets(layers, env) {
     const from = origin(layers, 'secrets');
     from?.section.secrets?.forEach((name, i) => {
         if (Object.hasOwn(env, name))
-            throw from.wrap(new src/* InputError */.dz(`${from.at('secrets')}[${i}]`, name, 'is also set in env', 'Remove it from env: a secret gets its value from the action at run time'));
+            throw from.wrap(new kit_src/* InputError */.dz(`${from.at('secrets')}[${i}]`, name, 'is also set in env', 'Remove it from env: a secret gets its value from the action at run time'));
     });
 }
 
@@ -12788,8 +12825,8 @@ function parseConfig(text, file) {
         return new Document(file, root);
     }
     catch (error) {
-        throw error instanceof src/* InputError */.dz && !(error instanceof src/* ConfigError */.xL)
-            ? src/* ConfigError */.xL.from(file, error)
+        throw error instanceof kit_src/* InputError */.dz && !(error instanceof kit_src/* ConfigError */.xL)
+            ? kit_src/* ConfigError */.xL.from(file, error)
             : error;
     }
 }
@@ -12805,14 +12842,14 @@ function parseYaml(source, file) {
         const problem = error.code === 'MULTIPLE_DOCS'
             ? 'starts a second YAML document'
             : (error.message.split(/ at line \d+, column \d+/)[0] ?? error.message);
-        throw new src/* ConfigError */.xL(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `${problem.trim()}. Fix the YAML syntax: indentation (spaces, not tabs), colons, quotes and brackets`);
+        throw new kit_src/* ConfigError */.xL(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `${problem.trim()}. Fix the YAML syntax: indentation (spaces, not tabs), colons, quotes and brackets`);
     }
     let root;
     try {
         root = doc.toJS({ maxAliasCount: 100 });
     }
     catch (e) {
-        throw new src/* ConfigError */.xL(file, '', `is not valid YAML (${(0,src/* errorMessage */.gJ)(e)})`);
+        throw new kit_src/* ConfigError */.xL(file, '', `is not valid YAML (${(0,kit_src/* errorMessage */.gJ)(e)})`);
     }
     keepEnvText(doc, root);
     return root;
@@ -12848,7 +12885,7 @@ class Document {
     constructor(file, root) {
         this.file = file;
         if (root !== null && root !== undefined && !isMapping(root))
-            throw new src/* ConfigError */.xL(file, '', `is ${kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
+            throw new kit_src/* ConfigError */.xL(file, '', `is ${kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
         let defaults = {};
         for (const [key, value] of Object.entries(root ?? {})) {
             if (key === 'app') {
@@ -12874,11 +12911,11 @@ class Document {
         const { layer: over, app: appInput } = overrideLayer(overrides);
         const section = this.sections.get(environment);
         if (this.sections.size > 0 && !section)
-            throw new src/* InputError */.dz('environment', environment, `is not an environment in ${this.file}`, `Use one of: ${this.environments.join(', ')}, or add a ${environment}: section`);
+            throw new kit_src/* InputError */.dz('environment', environment, `is not an environment in ${this.file}`, `Use one of: ${this.environments.join(', ')}, or add a ${environment}: section`);
         parseEnvironmentName('environment', environment);
         const app = appInput ?? this.app;
         if (app === undefined)
-            throw new src/* ConfigError */.xL(this.file, 'app', `is not set. Set app: at the top of ${this.file}, or the app input`);
+            throw new kit_src/* ConfigError */.xL(this.file, 'app', `is not set. Set app: at the top of ${this.file}, or the app input`);
         const settings = settle(section ? [this.defaults, section, over] : [this.defaults, over]);
         const { envFile, ...rest } = settings;
         const base = baseDir ?? (0,external_node_path_.dirname)((0,external_node_path_.resolve)(this.file));
@@ -12893,9 +12930,9 @@ class Document {
 /** A top-level key other than app/defaults must be an environment name, and not a setting's name. */
 function checkEnvironmentKey(key) {
     if (SECTION_KEYS.includes(key))
-        throw new src/* InputError */.dz(key, key, 'is a setting, not an environment', 'Put it under defaults: (for every environment) or under an environment such as production:');
+        throw new kit_src/* InputError */.dz(key, key, 'is a setting, not an environment', 'Put it under defaults: (for every environment) or under an environment such as production:');
     if (!APP_NAME.test(key))
-        throw new src/* InputError */.dz(key, key, 'is neither app, defaults nor an environment name', `Environment names use ${NAME_RULE}. ${TOP_LEVEL}`);
+        throw new kit_src/* InputError */.dz(key, key, 'is neither app, defaults nor an environment name', `Environment names use ${NAME_RULE}. ${TOP_LEVEL}`);
     parseEnvironmentName(key, key);
 }
 
@@ -12918,10 +12955,10 @@ function loadConfig(path, opts) {
         text = (opts.readFile ?? readIfExists)(path);
     }
     catch (error) {
-        throw new src/* ConfigError */.xL(path, '', `cannot be read (${(0,src/* errorMessage */.gJ)(error)})`);
+        throw new kit_src/* ConfigError */.xL(path, '', `cannot be read (${(0,kit_src/* errorMessage */.gJ)(error)})`);
     }
     if (text === undefined && opts.required)
-        throw new src/* ConfigError */.xL(path, '', 'does not exist. Create it (the deploy-bluegreen README has an example) or set the config input to the path of yours');
+        throw new kit_src/* ConfigError */.xL(path, '', 'does not exist. Create it (the deploy-bluegreen README has an example) or set the config input to the path of yours');
     return parseConfig(text ?? '', path);
 }
 /** A file's text, or undefined when it does not exist (other errors throw). */
@@ -12942,7 +12979,7 @@ function readIfExists(path) {
  */
 function loadConfigFile(configInput, workspace, readFile = readIfExists) {
     const name = configInput || CONFIG_FILE;
-    const path = (0,external_node_path_.isAbsolute)(name) ? name : (0,external_node_path_.join)(workspace, name);
+    const path = (0,kit_src/* workspaceFile */.EJ)('config', name, workspace);
     const doc = loadConfig(name, {
         required: configInput !== '' && configInput !== CONFIG_FILE,
         readFile: () => readFile(path),
@@ -12955,7 +12992,10 @@ function loadConfigFile(configInput, workspace, readFile = readIfExists) {
  */
 function loadEnvironment(src) {
     const { doc, path } = loadConfigFile(src.configInput, src.workspace, src.readFile);
-    return doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_.dirname)(path));
+    const config = doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_.dirname)(path));
+    if (config.envFile !== undefined && !(0,kit_src/* insideWorkspace */.CT)(config.envFile, src.workspace))
+        throw new kit_src/* ConfigError */.xL(doc.file, `${src.environment}.env-file`, `is outside the workspace. ${kit_src/* INSIDE_WORKSPACE */.BV}`);
+    return config;
 }
 
 ;// CONCATENATED MODULE: ./packages/config/src/secrets.ts
@@ -12970,12 +13010,12 @@ function loadEnvironment(src) {
 function containerSecrets(given, config, env, starts) {
     for (const name of Object.keys(given))
         if (!ENV_NAME.test(name))
-            throw new src/* InputError */.dz('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
+            throw new kit_src/* InputError */.dz('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
     for (const name of Object.keys(given)) {
         if (name in config.env)
-            throw new src/* InputError */.dz('secrets', name, `is also set under ${config.environment}.env in the config file`, 'Give each variable once: as a secret or as a plain env value');
+            throw new kit_src/* InputError */.dz('secrets', name, `is also set under ${config.environment}.env in the config file`, 'Give each variable once: as a secret or as a plain env value');
         if (name.startsWith('SWITCHYARD_'))
-            throw new src/* InputError */.dz('secrets', name, 'is reserved (switchyard sets SWITCHYARD_* itself)', 'Pick another name');
+            throw new kit_src/* InputError */.dz('secrets', name, 'is reserved (switchyard sets SWITCHYARD_* itself)', 'Pick another name');
     }
     const out = { ...given };
     if (!starts)
@@ -12983,7 +13023,7 @@ function containerSecrets(given, config, env, starts) {
     for (const name of config.secrets) {
         const value = given[name] ?? env[name];
         if (value === undefined || value === '')
-            throw new src/* InputError */.dz('secrets', name, `is listed under ${config.environment}.secrets in the config file but has no value`, `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`);
+            throw new kit_src/* InputError */.dz('secrets', name, `is listed under ${config.environment}.secrets in the config file but has no value`, `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`);
         out[name] = value;
     }
     return out;
@@ -13165,7 +13205,7 @@ function gitContextFromEnv(env, payload, date) {
 }
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
-var src = __nccwpck_require__(4336);
+var src = __nccwpck_require__(3751);
 ;// CONCATENATED MODULE: ./packages/image/src/tag-rules.ts
 /**
  * Tag rules, one per line, in docker/metadata-action's syntax: `type=semver,pattern={{version}}`,
@@ -14528,12 +14568,15 @@ async function localSize(exec, imageId) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ kindOf),
+/* harmony export */   Q8: () => (/* binding */ UNQUOTED),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   lZ: () => (/* binding */ ActionError),
 /* harmony export */   vp: () => (/* binding */ showValue),
 /* harmony export */   xL: () => (/* binding */ ConfigError)
 /* harmony export */ });
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4593);
 /**
  * One error policy for every action (STYLE.md §6):
  * - {@link InputError}: a bad input, found before any side effect; names the input and the fix.
@@ -14541,6 +14584,23 @@ async function localSize(exec, imageId) {
  * - {@link ActionError}: an expected failure while doing the work (a check failed, a deploy timed out).
  * - anything else is a bug; {@link errorMessage} turns it into text without losing non-Error throws.
  */
+
+/**
+ * Give this as an {@link InputError}'s value to leave the value out of the message: for a document,
+ * a mapping or anything else that may hold a secret. The message then says what is wrong with its
+ * structure (`is a mapping, not a list`, a line and column), never what it holds.
+ */
+const UNQUOTED = Symbol('unquoted');
+/** How a parsed value is called in a message that must not quote it: `a mapping`, `a list`, … */
+function kindOf(value) {
+    if (value === null || value === undefined)
+        return 'empty';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a mapping';
+    return `a ${typeof value}`;
+}
 /** A bad input value. The message names the input, shows the value and lists what is accepted. */
 class InputError extends Error {
     name = 'InputError';
@@ -14553,7 +14613,8 @@ class InputError extends Error {
      */
     detail;
     constructor(input, value, problem, accepted) {
-        const detail = `${showValue(value)} ${problem}` + (accepted ? `. ${accepted}` : '');
+        const shown = value === UNQUOTED ? '' : `${showValue(value)} `;
+        const detail = `${shown}${problem}` + (accepted ? `. ${accepted}` : '');
         super(`input "${input}": ${detail}`);
         this.input = input;
         this.value = value;
@@ -14599,9 +14660,15 @@ function errorMessage(error) {
         return `non-error thrown: ${String(error)}`;
     }
 }
-/** Shows a value the way an error message should quote it: short and unambiguous. */
+/**
+ * Shows a value the way an error message should quote it: short and unambiguous, with the password
+ * of any URL in it (`https://user:pass@host`) left out, since a value that failed to parse was never
+ * registered as a secret.
+ */
 function showValue(value) {
-    const text = typeof value === 'string' ? JSON.stringify(value) : safeJson(value);
+    const text = typeof value === 'string'
+        ? JSON.stringify((0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redactCredentials */ .UY)(value))
+        : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redactCredentials */ .UY)(safeJson(value));
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 function safeJson(value) {
@@ -14618,7 +14685,7 @@ function safeJson(value) {
 
 /***/ }),
 
-/***/ 4336:
+/***/ 3751:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14627,14 +14694,21 @@ __nccwpck_require__.d(__webpack_exports__, {
   lZ: () => (/* reexport */ errors/* ActionError */.lZ),
   xL: () => (/* reexport */ errors/* ConfigError */.xL),
   cI: () => (/* reexport */ ExecError),
+  BV: () => (/* reexport */ INSIDE_WORKSPACE),
   dz: () => (/* reexport */ errors/* InputError */.dz),
   i_: () => (/* reexport */ InputReader),
+  e3: () => (/* reexport */ MAX_LONG_DURATION_MS),
   n8: () => (/* reexport */ ProcessExec),
-  Sb: () => (/* reexport */ Secrets),
+  Sb: () => (/* reexport */ secrets/* Secrets */.Sb),
   BD: () => (/* reexport */ Summary),
+  Q8: () => (/* reexport */ errors/* UNQUOTED */.Q8),
+  Wr: () => (/* reexport */ secrets/* credentialsIn */.Wr),
   kc: () => (/* reexport */ displayCommand),
   gJ: () => (/* reexport */ errors/* errorMessage */.gJ),
   a3: () => (/* reexport */ formatDuration),
+  UJ: () => (/* reexport */ log_line/* inertText */.UJ),
+  CT: () => (/* reexport */ insideWorkspace),
+  I: () => (/* reexport */ errors/* kindOf */.I),
   sc: () => (/* reexport */ logProgress),
   sf: () => (/* reexport */ mapLimit),
   lq: () => (/* reexport */ optional),
@@ -14648,10 +14722,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   wt: () => (/* reexport */ poll),
   L5: () => (/* reexport */ retry),
   vp: () => (/* reexport */ errors/* showValue */.vp),
-  ml: () => (/* reexport */ systemClock)
+  ml: () => (/* reexport */ systemClock),
+  xx: () => (/* reexport */ log_line/* visibleControls */.xx),
+  EJ: () => (/* reexport */ workspaceFile)
 });
 
-// UNUSED EXPORTS: DURATION_FORMS, backoffDelay, cell, parseJson, parseKeyValues, parseLines, parseList, parsePercent, runAction
+// UNUSED EXPORTS: DURATION_FORMS, MAX_DURATION_MS, UNSAFE, backoffDelay, cell, inertLine, logLines, parseJson, parseKeyValues, parseLines, parseList, parsePercent, readsAsCommand, redactCredentials, runAction
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -14728,12 +14804,27 @@ function parseInteger(name, raw, range = {}) {
     checkRange(name, raw, n, range, String);
     return n;
 }
-/** A duration in milliseconds (`500ms`, `30s`, `15m`, `1h`). */
+/**
+ * The longest duration an input may give unless it sets its own maximum: 6 hours, the longest a
+ * GitHub job may run. (Node fires a timer of 24.8 days or more after 1 ms, so an unbounded duration
+ * would silently mean "at once".)
+ */
+const MAX_DURATION_MS = 6 * 3_600_000;
+/** The longest any duration may be: a week (keep-previous), well under Node's timer limit. */
+const MAX_LONG_DURATION_MS = 7 * 86_400_000;
+/** A duration bound as people write one: `0s`, `100ms`, `6h`, `7d`. */
+function showDuration(ms) {
+    if (ms === 0)
+        return '0s';
+    return ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : formatDuration(ms);
+}
+/** A duration in milliseconds (`500ms`, `30s`, `15m`, `1h`), at most {@link MAX_DURATION_MS} unless `range.max` says otherwise. */
 function parseDuration(name, raw, range = {}) {
     const ms = parseDurationMs(raw);
     if (ms === undefined)
         throw new errors/* InputError */.dz(name, raw, 'is not a duration', DURATION_FORMS);
-    checkRange(name, raw, ms, range, (v) => `${v}ms`);
+    const max = Math.min(range.max ?? MAX_DURATION_MS, MAX_LONG_DURATION_MS);
+    checkRange(name, raw, ms, { ...range, max }, showDuration);
     return ms;
 }
 /** A percentage (`1%`, `0.5%`), returned as a fraction (0.01, 0.005). */
@@ -14799,9 +14890,15 @@ function parseKeyValues(name, raw, commas = false) {
         const key = eq > 0 ? item.slice(0, eq).trim() : '';
         if (key === '')
             throw new errors/* InputError */.dz(name, item, 'is not a key=value pair', 'Write one KEY=value per line');
-        if (key in out)
+        if (Object.hasOwn(out, key))
             throw new errors/* InputError */.dz(name, item, `repeats the key "${key}"`, 'Give each key once');
-        out[key] = item.slice(eq + 1).trim();
+        // An own property even for keys such as __proto__ or constructor: every key is an ordinary name.
+        Object.defineProperty(out, key, {
+            value: item.slice(eq + 1).trim(),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
     }
     return out;
 }
@@ -14824,6 +14921,8 @@ function rangeText(range, lead, show = String) {
     return lead ? `${lead} ${bounds}` : `Use a value ${bounds}`;
 }
 
+// EXTERNAL MODULE: ./packages/kit/src/secrets.ts
+var secrets = __nccwpck_require__(4593);
 ;// CONCATENATED MODULE: ./packages/kit/src/inputs.ts
 /**
  * Typed reading of action inputs. An {@link InputReader} wraps a raw getter (the runner's `INPUT_*`
@@ -14832,10 +14931,29 @@ function rangeText(range, lead, show = String) {
  */
 
 
+
 class InputReader {
-    raw;
-    constructor(raw) {
-        this.raw = raw;
+    rawInput;
+    secrets;
+    /**
+     * `secrets`, when given, is told every password written in a URL or `user:pass@host` in any input
+     * as the input is read, before it is parsed or quoted by an error message.
+     */
+    constructor(rawInput, secrets) {
+        this.rawInput = rawInput;
+        this.secrets = secrets;
+    }
+    /** The raw value of an input; what may be secret in it is registered first. */
+    raw(name) {
+        const value = this.rawInput(name);
+        if (this.secrets)
+            for (const c of (0,secrets/* credentialsIn */.Wr)(value))
+                this.secrets.add(c);
+        return value;
+    }
+    /** Registers a value that may be secret (a header value in a document an input holds). */
+    addSecret(value) {
+        this.secrets?.add(value);
     }
     /** The trimmed text of an input; '' when unset. */
     text(name) {
@@ -14980,42 +15098,6 @@ function optional(key, value) {
     return value === undefined ? {} : { [key]: value };
 }
 
-;// CONCATENATED MODULE: ./packages/kit/src/secrets.ts
-/**
- * Secret masking. Every secret value is registered once; {@link Secrets.mask} replaces it in any text
- * before it is logged, and the `onAdd` hook tells the runner (`::add-mask::`) so its log masks it too.
- */
-class Secrets {
-    onAdd;
-    values = new Set();
-    constructor(onAdd = () => undefined) {
-        this.onAdd = onAdd;
-    }
-    /** Registers a secret (and each line of a multi-line one). Values shorter than 3 characters are ignored, like the runner. */
-    add(value) {
-        if (!value)
-            return;
-        for (const v of [value, ...value.split(/\r?\n/)]) {
-            const s = v.trim();
-            if (s.length < 3 || this.values.has(s))
-                continue;
-            this.values.add(s);
-            this.onAdd(s);
-        }
-    }
-    /** The text with every registered secret replaced by `***`, longest first. */
-    mask(text) {
-        let out = text;
-        for (const v of [...this.values].sort((a, b) => b.length - a.length))
-            out = out.split(v).join('***');
-        return out;
-    }
-    /** The registered values (for tests and the harness). */
-    list() {
-        return [...this.values];
-    }
-}
-
 ;// CONCATENATED MODULE: ./packages/kit/src/io.ts
 /** The action's side of the runner protocol, as a small interface (STYLE.md §4). */
 /** Logs a progress line: in place where the logger can, else as info. */
@@ -15034,6 +15116,8 @@ function outputText(value) {
             : String(value);
 }
 
+// EXTERNAL MODULE: ./packages/kit/src/log-line.ts
+var log_line = __nccwpck_require__(1065);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./packages/kit/src/exec.ts
@@ -15041,6 +15125,7 @@ var external_node_child_process_ = __nccwpck_require__(1421);
  * Running programs with argument arrays, never a shell string: inputs can't be interpreted by a shell.
  * The command line is logged with secrets masked; output is captured.
  */
+
 
 
 /** A program that exited non-zero (or could not start, or timed out). */
@@ -15052,11 +15137,27 @@ class ExecError extends errors/* ActionError */.lZ {
         this.result = result;
     }
 }
-/** Quotes an argv for display only (it is never given to a shell). */
+/**
+ * Quotes an argv for display only (it is never given to a shell), as bash would read it back: plain
+ * words as they are, others in single quotes, and words holding control characters in ANSI-C quotes
+ * (`$'a\nb'`), so a line break in an argument can never start a new log line.
+ */
 function displayCommand(command, args) {
-    return [command, ...args]
-        .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
-        .join(' ');
+    return [command, ...args].map(shellWord).join(' ');
+}
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+function shellWord(a) {
+    if (/^[\w@%+=:,./-]+$/.test(a))
+        return a;
+    if (!CONTROL.test(a))
+        return `'${a.replace(/'/g, `'\\''`)}'`;
+    const body = a
+        .replace(/\\/g, '\\\\')
+        .replace(/'/g, "\\'")
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t');
+    return `$'${(0,log_line/* visibleControls */.xx)(body)}'`;
 }
 /** The real {@link Exec}: `child_process.spawn` with `shell: false`. */
 class ProcessExec {
@@ -15263,6 +15364,63 @@ async function runAction(action, io, body) {
     }
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/kit/src/workspace.ts
+/**
+ * File inputs stay inside the workspace. A path in an input (a config file, a checks file, a
+ * Dockerfile, a report glob) is resolved against the workspace and then through every symlink, so
+ * neither `../`, an absolute path nor a link committed in the repository can make an action read
+ * (and quote) a file such as `/etc/shadow` or `/proc/self/environ`.
+ */
+
+
+
+/** The fix every refusal names. */
+const INSIDE_WORKSPACE = 'Give a path inside the workspace ($GITHUB_WORKSPACE, the checkout); a symlink must point inside it too';
+/** The real path of `path`, or of its nearest existing parent with the rest appended (a file yet to be made). */
+function realPath(path) {
+    try {
+        return (0,external_node_fs_.realpathSync)(path);
+    }
+    catch (error) {
+        const code = error.code;
+        const parent = (0,external_node_path_.dirname)(path);
+        if ((code === 'ENOENT' || code === 'ENOTDIR') && parent !== path)
+            return (0,external_node_path_.resolve)(realPath(parent), (0,external_node_path_.relative)(parent, path));
+        throw error;
+    }
+}
+/** Whether `path` (real) is `root` (real) or below it. */
+function isInside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
+}
+/**
+ * The absolute path an input names, resolved against `workspace`, after checking that it stays inside
+ * the workspace once every symlink is followed. A path that does not exist yet is checked through
+ * its nearest existing parent.
+ * @throws InputError naming `input` when the path leads outside the workspace.
+ */
+function workspaceFile(input, path, workspace) {
+    const absolute = (0,external_node_path_.resolve)(workspace, path);
+    const root = realPath((0,external_node_path_.resolve)(workspace));
+    if (!isInside(root, realPath(absolute)))
+        throw new errors/* InputError */.dz(input, path, 'is outside the workspace', INSIDE_WORKSPACE);
+    return absolute;
+}
+/** Whether `path` (absolute) is inside `workspace` once symlinks are followed: for files a glob matched. */
+function insideWorkspace(path, workspace) {
+    try {
+        return isInside(realPath((0,external_node_path_.resolve)(workspace)), realPath(path));
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
 /** @switchyard/kit: the pieces every action shares. See README.md. */
 
@@ -15278,6 +15436,170 @@ async function runAction(action, io, body) {
 
 
 
+
+
+
+
+/***/ }),
+
+/***/ 1065:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Pk: () => (/* binding */ UNSAFE),
+/* harmony export */   UJ: () => (/* binding */ inertText),
+/* harmony export */   xx: () => (/* binding */ visibleControls)
+/* harmony export */ });
+/* unused harmony exports readsAsCommand, inertLine, logLines */
+/**
+ * The one way a line of text reaches a log (the runner's stdout or the CLI's stderr). Text in a log
+ * line may come from anywhere: an input, a server's answer, an image label, the target's record. The
+ * GitHub runner reads every line of an action's output for workflow commands (actions/runner,
+ * `ActionCommand`): a line whose text, after leading white space, starts with `::name…::`, and,
+ * in the legacy form, any line holding `##[name…]`. It splits lines on `\n`, `\r\n` and a lone `\r`.
+ * So a value with a line break in it could start a line such as `::stop-commands::…`, after which the
+ * runner ignores every later command, `::add-mask::` included.
+ *
+ * {@link logLines} cuts a message into its lines at `\n` (the breaks our own messages mean) and makes
+ * each one inert: every other control character (a lone `\r`, escape sequences, C1 controls, Unicode
+ * line separators, bidi overrides) is printed visibly (`\r`, `\x1b`, `\u2028`), and a line the runner
+ * would read as a command is broken up visibly (`::` at its start becomes `: :`, `##[` becomes `# #[`).
+ */
+/**
+ * Characters that must not reach a log raw: C0 controls but tab and newline, DEL, C1 controls,
+ * the Unicode line and paragraph separators, and bidi overrides (which reorder what a reader sees).
+ */
+const UNSAFE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED = {
+    '\r': '\\r',
+    '\v': '\\v',
+    '\f': '\\f',
+    '\b': '\\b',
+};
+/** One unsafe character as visible text: `\r`, `\x1b`, `\u2028`. */
+function visible(c) {
+    const named = NAMED[c];
+    if (named)
+        return named;
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** The text with every {@link UNSAFE} character (and `\n`) shown visibly: one line, whatever it holds. */
+function visibleControls(text, keepNewlines = false) {
+    const shown = text.replace(UNSAFE, visible);
+    return keepNewlines ? shown : shown.replace(/\n/g, '\\n');
+}
+/**
+ * Whether the GitHub runner could read this line as a workflow command (either syntax); a line
+ * starting with `::` counts whatever follows, as the runner's list of commands may grow.
+ */
+function readsAsCommand(line) {
+    return line.trimStart().startsWith('::') || /##\[[^\]]*\]/.test(line);
+}
+/** A line the runner would read as a command, broken up visibly so that it reads as text. */
+function breakCommand(line) {
+    return readsAsCommand(line) ? line.replace(/^(\s*):/, '$1: ').replace(/##\[/g, '# #[') : line;
+}
+/** One line made inert: nothing in it can start a workflow command. */
+function inertLine(line) {
+    return breakCommand(visibleControls(line));
+}
+/**
+ * Output text whose control characters are our own (the CLI's colours, its progress line redrawn
+ * after `\r`) with each line, between any `\r` or `\n`, kept from reading as a workflow command:
+ * for a program that may itself run inside a workflow step. Values in it must already have passed
+ * through {@link visibleControls}.
+ */
+function inertText(text) {
+    return text.replace(/[^\r\n]+/g, breakCommand);
+}
+/** A message as the log lines to write: cut at `\n` / `\r\n`, each made inert by {@link inertLine}. */
+function logLines(message) {
+    return message.split(/\r?\n/).map(inertLine);
+}
+
+
+/***/ }),
+
+/***/ 4593:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Sb: () => (/* binding */ Secrets),
+/* harmony export */   UY: () => (/* binding */ redactCredentials),
+/* harmony export */   Wr: () => (/* binding */ credentialsIn)
+/* harmony export */ });
+/**
+ * Credentials written into a URL or a host (`https://user:pass@host`, `ssh://user:pass@host`,
+ * `user:pass@registry.example`): group 1 is what precedes the password, group 2 the password. The
+ * user name stays visible; a value that fails to parse as a URL still has its password found.
+ */
+const URL_CREDENTIALS = /((?:^|[\s"'(<,=[]|[a-z][a-z0-9+.-]*:\/\/)[^\s:/@"'<>]*:)([^\s/<>]+)(?=@[^\s/@<>]*(?:$|[\s/<>?#"']))/gi;
+/** The passwords written in URLs or `user:pass@host` values anywhere in `text`, as written and decoded. */
+function credentialsIn(text) {
+    const found = [];
+    for (const m of text.matchAll(URL_CREDENTIALS)) {
+        const pass = m[2] ?? '';
+        found.push(pass);
+        try {
+            const decoded = decodeURIComponent(pass);
+            if (decoded !== pass)
+                found.push(decoded);
+        }
+        catch {
+            // not percent-encoded
+        }
+    }
+    return found;
+}
+/** `text` with the password of every URL or `user:pass@host` in it replaced by `***`. */
+function redactCredentials(text) {
+    return text.replace(URL_CREDENTIALS, '$1***');
+}
+/**
+ * Secret masking. Every secret value is registered once; {@link Secrets.mask} replaces it in any text
+ * before it is logged, and the `onAdd` hook tells the runner (`::add-mask::`) so its log masks it too.
+ */
+class Secrets {
+    onAdd;
+    values = new Set();
+    constructor(onAdd = () => undefined) {
+        this.onAdd = onAdd;
+    }
+    /**
+     * Registers a secret (and each line of a multi-line one), with the forms it takes when quoted in
+     * JSON or put in a URL, as the runner's own masker does. Values shorter than 3 characters are
+     * ignored, like the runner.
+     */
+    add(value) {
+        if (!value)
+            return;
+        for (const v of [value, ...value.split(/\r?\n/)]) {
+            const s = v.trim();
+            for (const form of [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]) {
+                if (form.length < 3 || this.values.has(form))
+                    continue;
+                this.values.add(form);
+                this.onAdd(form);
+            }
+        }
+    }
+    /** The text with every registered secret replaced by `***`, longest first. */
+    mask(text) {
+        let out = text;
+        for (const v of [...this.values].sort((a, b) => b.length - a.length))
+            out = out.split(v).join('***');
+        return out;
+    }
+    /** The registered values (for tests and the harness). */
+    list() {
+        return [...this.values];
+    }
+}
 
 
 /***/ }),
@@ -15314,9 +15636,6 @@ function styler(color) {
 // CSI (colours, cursor) and OSC (titles, hyperlinks) sequences.
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-// Controls (but tab and newline), C1 controls and bidi overrides: untrusted text must not drive the terminal.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 /* eslint-disable no-control-regex -- the escape codes we write ourselves */
 const SGR = /\u001b\[([0-9;]*)m/g;
 const SGR_PIECES = /(\u001b\[[0-9;]*m)/;
@@ -15445,12 +15764,15 @@ function wrap(s, width, hard) {
     });
 }
 
+// EXTERNAL MODULE: ./packages/kit/src/log-line.ts
+var log_line = __nccwpck_require__(1065);
 ;// CONCATENATED MODULE: ./packages/kit/src/terminal.ts
 /**
  * Job-summary markdown for a terminal (pure: text in, text out). Covers what our summaries contain:
  * headings, pipe tables, `<details>`, fenced code (Mermaid charts are omitted), lists, quotes,
  * `**bold**`, `code`, links, inline HTML and entities. Anything else passes through as text.
  */
+
 
 
 // prettier-ignore
@@ -15462,7 +15784,7 @@ function decodeEntity(name) {
     if (!name.startsWith('#'))
         return ENTITIES[name];
     const cp = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : Number(name.slice(1));
-    return cp > 0x10ffff ? '\uFFFD' : String.fromCodePoint(cp).replace(UNSAFE, '');
+    return cp > 0x10ffff ? '\uFFFD' : String.fromCodePoint(cp).replace(log_line/* UNSAFE */.Pk, '');
 }
 const decodeEntities = (s) => s.replace(/&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/g, (all, name) => decodeEntity(name) ?? all);
 const STATUS = /^(?:(✅|❌|⚠\uFE0F?)\s*)?(passed|pass|ok|failed|fail|critical|warning)?$/iu;
@@ -15733,7 +16055,7 @@ function expandTabs(line) {
  */
 function renderTerminal(markdown, style) {
     const ctx = { st: styler(style.color), width: Math.max(20, style.width ?? 100) };
-    const lines = markdown.replace(/\r\n?/g, '\n').replace(UNSAFE, '').split('\n').map(expandTabs);
+    const lines = markdown.replace(/\r\n?/g, '\n').replace(log_line/* UNSAFE */.Pk, '').split('\n').map(expandTabs);
     const out = renderBlocks(lines, ctx);
     return out.length ? `${out.join('\n')}\n` : '';
 }
@@ -15896,7 +16218,7 @@ function prometheusClient(opts, http) {
 }
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
-var kit_src = __nccwpck_require__(4336);
+var kit_src = __nccwpck_require__(3751);
 ;// CONCATENATED MODULE: ./packages/metrics/src/promql.ts
 /**
  * Label selectors and query templates. A rule's query is a template: `$selector` becomes the label
@@ -16043,8 +16365,13 @@ function parseThreshold(name, raw, relative = false) {
     if (m)
         return multiple(name, raw, Number(m[1]));
     m = /^(-?\d+(?:\.\d+)?)\s*%$/.exec(s);
-    if (m)
-        return { kind: 'absolute', value: Number(m[1]) / 100, text: s };
+    if (m) {
+        const pct = Number(m[1]);
+        // A ratio above 100% can never be crossed (the safety net silently off); below 0% always is.
+        if (pct < 0 || pct > 100)
+            throw new kit_src/* InputError */.dz(name, raw, 'is out of range', 'Use a percentage from 0% to 100%');
+        return { kind: 'absolute', value: pct / 100, text: s };
+    }
     if (/^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i.test(s)) {
         const n = Number(s);
         return relative ? multiple(name, raw, n) : { kind: 'absolute', value: n, text: s };
@@ -16250,6 +16577,12 @@ function readRule(at, o, name, existing, variables) {
     const unit = has('unit')
         ? parseOne(`${at}.unit`, str(`${at}.unit`, o.unit, 'ratio'), UNITS)
         : (existing?.unit ?? 'number');
+    if (unit === 'ratio')
+        for (const key of ['warning', 'critical']) {
+            const t = key === 'warning' ? warning : critical;
+            if (t?.kind === 'absolute' && (t.value < 0 || t.value > 1))
+                throw new kit_src/* InputError */.dz(`${at}.${key}`, t.text, 'is out of range for a ratio', 'Use a percentage from 0% to 100% (or a fraction from 0 to 1)');
+        }
     const failureLimit = has('failure-limit')
         ? (0,kit_src/* parseInteger */.cG)(`${at}.failure-limit`, str(`${at}.failure-limit`, o['failure-limit'], '2'), {
             min: 1,
@@ -16833,13 +17166,15 @@ __nccwpck_require__.d(__webpack_exports__, {
   QG: () => (/* reexport */ parseHeaders),
   Hf: () => (/* reexport */ parseJsonPath),
   i$: () => (/* reexport */ parseStatus),
-  JT: () => (/* reexport */ runChecks)
+  JT: () => (/* reexport */ runChecks),
+  _Y: () => (/* reexport */ secretsInDocument),
+  Jd: () => (/* reexport */ secretsInHeaderLines)
 });
 
 // UNUSED EXPORTS: METHODS, OPERATORS, checkAssertion, evaluateResponse, isSecretHeader, lookup, parseRegex, secretValues
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
-var kit_src = __nccwpck_require__(4336);
+var kit_src = __nccwpck_require__(3751);
 ;// CONCATENATED MODULE: ./packages/probe/src/status.ts
 /** Expected HTTP status: `200`, `2xx`, `200-299`, or a list of those (`200,204`, `[200, 3xx]`). */
 
@@ -17045,6 +17380,39 @@ function secretValues(headers) {
         .flatMap(([, v]) => [v, ...v.split(/\s+/).slice(1)]);
 }
 /**
+ * Everything in a parsed checks document (or any value) that may be secret, found before the
+ * document is validated, so that no error about it can show one: the values of secret-named keys
+ * at any depth (each whole and by its words; all the text under one that is a mapping or a list),
+ * and the passwords of URLs.
+ */
+function secretsInDocument(value, underSecret = false) {
+    if (typeof value === 'string' || typeof value === 'number') {
+        const s = String(value);
+        return underSecret ? [s, ...s.split(/\s+/).slice(1)] : (0,kit_src/* credentialsIn */.Wr)(s);
+    }
+    if (Array.isArray(value))
+        return value.flatMap((v) => secretsInDocument(v, underSecret));
+    if (value && typeof value === 'object')
+        return Object.entries(value).flatMap(([k, v]) => secretsInDocument(v, underSecret || isSecretHeader(k)));
+    return [];
+}
+/** The values of secret header lines of an input (`Name: value`), before they are parsed. */
+function secretsInHeaderLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .flatMap((line) => {
+        const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
+        // A line that does not parse is hidden in its error; mask it all the same.
+        if (!m)
+            return [line];
+        return isSecretHeader(m[1] ?? '')
+            ? secretValues({ [m[1] ?? '']: m[2] ?? '' })
+            : (0,kit_src/* credentialsIn */.Wr)(line);
+    });
+}
+/**
  * fetch refuses URLs with credentials: moves `user:pass@` into an `Authorization: Basic` header
  * (unless one is set), clears them from the URL, and records the password as a secret.
  */
@@ -17081,14 +17449,14 @@ function parseHeaders(at, v) {
         entries = Object.entries(v);
     }
     else {
-        throw new kit_src/* InputError */.dz(at, v, 'is not a header map', 'Write a mapping of header names to values');
+        throw new kit_src/* InputError */.dz(at, kit_src/* UNQUOTED */.Q8, `is ${(0,kit_src/* kindOf */.I)(v)}, not a header map`, 'Write a mapping of header names to values');
     }
     const out = {};
     for (const [k, val] of entries) {
         if (!HEADER_NAME.test(k))
             throw new kit_src/* InputError */.dz(`${at}.${k}`, k, 'is not a valid header name', 'Use letters, digits and -');
         if (typeof val !== 'string' && typeof val !== 'number')
-            throw new kit_src/* InputError */.dz(`${at}.${k}`, val, 'is not a header value', 'Give a string');
+            throw new kit_src/* InputError */.dz(`${at}.${k}`, kit_src/* UNQUOTED */.Q8, `is ${(0,kit_src/* kindOf */.I)(val)}, not a header value`, 'Give a string');
         const s = String(val);
         if (/[\r\n]/.test(s))
             throw new kit_src/* InputError */.dz(`${at}.${k}`, '(hidden)', 'contains a line break', 'Header values are one line');
@@ -17132,7 +17500,9 @@ function buildChecks(urls, doc, defaults, urlsInput = 'urls', checksInput = 'che
     const checks = urls.map((u, i) => fromObject(`${urlsInput}[${i}]`, { url: u }, defaults, secrets));
     if (doc !== undefined && doc !== null) {
         if (!Array.isArray(doc))
-            throw new kit_src/* InputError */.dz(checksInput, doc, 'is not a list of checks', 'Write a YAML list: each item a URL or a mapping with at least url:');
+            throw new kit_src/* InputError */.dz(checksInput, kit_src/* UNQUOTED */.Q8, `is ${(0,kit_src/* kindOf */.I)(doc)}, not a list of checks`, isMappingLike(doc)
+                ? 'Start each check with "- " (a YAML list item), e.g. "- url: http://host/healthz"'
+                : 'Write a YAML list: each item a URL or a mapping with at least url:');
         doc.forEach((item, i) => {
             const at = `${checksInput}[${i}]`;
             if (typeof item === 'string')
@@ -17140,7 +17510,7 @@ function buildChecks(urls, doc, defaults, urlsInput = 'urls', checksInput = 'che
             else if (item && typeof item === 'object' && !Array.isArray(item))
                 checks.push(fromObject(at, item, defaults, secrets));
             else
-                throw new kit_src/* InputError */.dz(at, item, 'is not a check', 'Give a URL or a mapping with at least url:');
+                throw new kit_src/* InputError */.dz(at, kit_src/* UNQUOTED */.Q8, `is ${(0,kit_src/* kindOf */.I)(item)}, not a check`, 'Give a URL or a mapping with at least url:');
         });
     }
     nameUniquely(checks);
@@ -17156,7 +17526,7 @@ function fromObject(at, o, d, secrets) {
         if (v === undefined || v === null)
             return undefined;
         if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
-            throw new kit_src/* InputError */.dz(`${at}.${key}`, v, 'is not a single value', 'Give a string');
+            throw new kit_src/* InputError */.dz(`${at}.${key}`, kit_src/* UNQUOTED */.Q8, `is ${(0,kit_src/* kindOf */.I)(v)}, not a single value`, 'Give a string');
         return String(v);
     };
     const rawUrl = str('url');
@@ -17207,6 +17577,9 @@ function fromObject(at, o, d, secrets) {
                 : str('expect-version')),
         followRedirects: setting('follow-redirects', kit_src/* parseBoolean */.yG, d.followRedirects),
     };
+}
+function isMappingLike(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 function resolveUrl(at, raw, base) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(raw))
@@ -17525,7 +17898,7 @@ function excerpt(body) {
 /* harmony export */   un: () => (/* binding */ readState)
 /* harmony export */ });
 /* unused harmony exports versionOf, withRecord, failStart, describeState */
-/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4336);
+/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3751);
 /* harmony import */ var _contract_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8170);
 /* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9597);
 /* harmony import */ var _ready_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(901);
@@ -17893,7 +18266,7 @@ var src_ready = __nccwpck_require__(901);
 // EXTERNAL MODULE: ./packages/targets/src/bluegreen.ts
 var bluegreen = __nccwpck_require__(6757);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
-var src = __nccwpck_require__(4336);
+var src = __nccwpck_require__(3751);
 ;// CONCATENATED MODULE: ./packages/targets/src/plan.ts
 /** Dry-run: what a deploy would do, read from the target without changing it. */
 
@@ -19519,7 +19892,7 @@ const EMPTY_RECORD = { live: null, previous: null, history: [] };
 /* harmony export */   gZ: () => (/* binding */ healthUrl),
 /* harmony export */   mF: () => (/* binding */ healthCheckSpec)
 /* harmony export */ });
-/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4336);
+/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3751);
 /* harmony import */ var _switchyard_probe__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5605);
 /** Waiting for a new color to be ready: container state, Docker health, and an HTTP check through the preview route. */
 
@@ -22410,7 +22783,7 @@ __webpack_unused_export__ = composer.Composer;
 __webpack_unused_export__ = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
-__webpack_unused_export__ = errors.YAMLParseError;
+exports.XT = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
 __webpack_unused_export__ = identity.isAlias;

@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7491);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5683);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7491:
+/***/ 5683:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -22,6 +22,75 @@ __webpack_async_result__();
 __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
+
+;// CONCATENATED MODULE: ./packages/kit/src/secrets.ts
+/**
+ * Credentials written into a URL or a host (`https://user:pass@host`, `ssh://user:pass@host`,
+ * `user:pass@registry.example`): group 1 is what precedes the password, group 2 the password. The
+ * user name stays visible; a value that fails to parse as a URL still has its password found.
+ */
+const URL_CREDENTIALS = /((?:^|[\s"'(<,=[]|[a-z][a-z0-9+.-]*:\/\/)[^\s:/@"'<>]*:)([^\s/<>]+)(?=@[^\s/@<>]*(?:$|[\s/<>?#"']))/gi;
+/** The passwords written in URLs or `user:pass@host` values anywhere in `text`, as written and decoded. */
+function secrets_credentialsIn(text) {
+    const found = [];
+    for (const m of text.matchAll(URL_CREDENTIALS)) {
+        const pass = m[2] ?? '';
+        found.push(pass);
+        try {
+            const decoded = decodeURIComponent(pass);
+            if (decoded !== pass)
+                found.push(decoded);
+        }
+        catch {
+            // not percent-encoded
+        }
+    }
+    return found;
+}
+/** `text` with the password of every URL or `user:pass@host` in it replaced by `***`. */
+function redactCredentials(text) {
+    return text.replace(URL_CREDENTIALS, '$1***');
+}
+/**
+ * Secret masking. Every secret value is registered once; {@link Secrets.mask} replaces it in any text
+ * before it is logged, and the `onAdd` hook tells the runner (`::add-mask::`) so its log masks it too.
+ */
+class Secrets {
+    onAdd;
+    values = new Set();
+    constructor(onAdd = () => undefined) {
+        this.onAdd = onAdd;
+    }
+    /**
+     * Registers a secret (and each line of a multi-line one), with the forms it takes when quoted in
+     * JSON or put in a URL, as the runner's own masker does. Values shorter than 3 characters are
+     * ignored, like the runner.
+     */
+    add(value) {
+        if (!value)
+            return;
+        for (const v of [value, ...value.split(/\r?\n/)]) {
+            const s = v.trim();
+            for (const form of [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]) {
+                if (form.length < 3 || this.values.has(form))
+                    continue;
+                this.values.add(form);
+                this.onAdd(form);
+            }
+        }
+    }
+    /** The text with every registered secret replaced by `***`, longest first. */
+    mask(text) {
+        let out = text;
+        for (const v of [...this.values].sort((a, b) => b.length - a.length))
+            out = out.split(v).join('***');
+        return out;
+    }
+    /** The registered values (for tests and the harness). */
+    list() {
+        return [...this.values];
+    }
+}
 
 ;// CONCATENATED MODULE: ./packages/kit/src/errors.ts
 /**
@@ -31,6 +100,23 @@ __nccwpck_require__.d(__webpack_exports__, {
  * - {@link ActionError}: an expected failure while doing the work (a check failed, a deploy timed out).
  * - anything else is a bug; {@link errorMessage} turns it into text without losing non-Error throws.
  */
+
+/**
+ * Give this as an {@link InputError}'s value to leave the value out of the message: for a document,
+ * a mapping or anything else that may hold a secret. The message then says what is wrong with its
+ * structure (`is a mapping, not a list`, a line and column), never what it holds.
+ */
+const UNQUOTED = Symbol('unquoted');
+/** How a parsed value is called in a message that must not quote it: `a mapping`, `a list`, … */
+function kindOf(value) {
+    if (value === null || value === undefined)
+        return 'empty';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a mapping';
+    return `a ${typeof value}`;
+}
 /** A bad input value. The message names the input, shows the value and lists what is accepted. */
 class errors_InputError extends Error {
     name = 'InputError';
@@ -43,7 +129,8 @@ class errors_InputError extends Error {
      */
     detail;
     constructor(input, value, problem, accepted) {
-        const detail = `${errors_showValue(value)} ${problem}` + (accepted ? `. ${accepted}` : '');
+        const shown = value === UNQUOTED ? '' : `${errors_showValue(value)} `;
+        const detail = `${shown}${problem}` + (accepted ? `. ${accepted}` : '');
         super(`input "${input}": ${detail}`);
         this.input = input;
         this.value = value;
@@ -89,9 +176,15 @@ function errors_errorMessage(error) {
         return `non-error thrown: ${String(error)}`;
     }
 }
-/** Shows a value the way an error message should quote it: short and unambiguous. */
+/**
+ * Shows a value the way an error message should quote it: short and unambiguous, with the password
+ * of any URL in it (`https://user:pass@host`) left out, since a value that failed to parse was never
+ * registered as a secret.
+ */
 function errors_showValue(value) {
-    const text = typeof value === 'string' ? JSON.stringify(value) : safeJson(value);
+    const text = typeof value === 'string'
+        ? JSON.stringify(redactCredentials(value))
+        : redactCredentials(safeJson(value));
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 function safeJson(value) {
@@ -178,12 +271,27 @@ function parseInteger(name, raw, range = {}) {
     checkRange(name, raw, n, range, String);
     return n;
 }
-/** A duration in milliseconds (`500ms`, `30s`, `15m`, `1h`). */
+/**
+ * The longest duration an input may give unless it sets its own maximum: 6 hours, the longest a
+ * GitHub job may run. (Node fires a timer of 24.8 days or more after 1 ms, so an unbounded duration
+ * would silently mean "at once".)
+ */
+const MAX_DURATION_MS = 6 * 3_600_000;
+/** The longest any duration may be: a week (keep-previous), well under Node's timer limit. */
+const MAX_LONG_DURATION_MS = 7 * 86_400_000;
+/** A duration bound as people write one: `0s`, `100ms`, `6h`, `7d`. */
+function showDuration(ms) {
+    if (ms === 0)
+        return '0s';
+    return ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : duration_formatDuration(ms);
+}
+/** A duration in milliseconds (`500ms`, `30s`, `15m`, `1h`), at most {@link MAX_DURATION_MS} unless `range.max` says otherwise. */
 function parseDuration(name, raw, range = {}) {
     const ms = parseDurationMs(raw);
     if (ms === undefined)
         throw new errors_InputError(name, raw, 'is not a duration', DURATION_FORMS);
-    checkRange(name, raw, ms, range, (v) => `${v}ms`);
+    const max = Math.min(range.max ?? MAX_DURATION_MS, MAX_LONG_DURATION_MS);
+    checkRange(name, raw, ms, { ...range, max }, showDuration);
     return ms;
 }
 /** A percentage (`1%`, `0.5%`), returned as a fraction (0.01, 0.005). */
@@ -249,9 +357,15 @@ function parseKeyValues(name, raw, commas = false) {
         const key = eq > 0 ? item.slice(0, eq).trim() : '';
         if (key === '')
             throw new errors_InputError(name, item, 'is not a key=value pair', 'Write one KEY=value per line');
-        if (key in out)
+        if (Object.hasOwn(out, key))
             throw new errors_InputError(name, item, `repeats the key "${key}"`, 'Give each key once');
-        out[key] = item.slice(eq + 1).trim();
+        // An own property even for keys such as __proto__ or constructor: every key is an ordinary name.
+        Object.defineProperty(out, key, {
+            value: item.slice(eq + 1).trim(),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
     }
     return out;
 }
@@ -282,10 +396,29 @@ function rangeText(range, lead, show = String) {
  */
 
 
+
 class InputReader {
-    raw;
-    constructor(raw) {
-        this.raw = raw;
+    rawInput;
+    secrets;
+    /**
+     * `secrets`, when given, is told every password written in a URL or `user:pass@host` in any input
+     * as the input is read, before it is parsed or quoted by an error message.
+     */
+    constructor(rawInput, secrets) {
+        this.rawInput = rawInput;
+        this.secrets = secrets;
+    }
+    /** The raw value of an input; what may be secret in it is registered first. */
+    raw(name) {
+        const value = this.rawInput(name);
+        if (this.secrets)
+            for (const c of secrets_credentialsIn(value))
+                this.secrets.add(c);
+        return value;
+    }
+    /** Registers a value that may be secret (a header value in a document an input holds). */
+    addSecret(value) {
+        this.secrets?.add(value);
     }
     /** The trimmed text of an input; '' when unset. */
     text(name) {
@@ -432,6 +565,78 @@ function outputText(value) {
             : String(value);
 }
 
+;// CONCATENATED MODULE: ./packages/kit/src/log-line.ts
+/**
+ * The one way a line of text reaches a log (the runner's stdout or the CLI's stderr). Text in a log
+ * line may come from anywhere: an input, a server's answer, an image label, the target's record. The
+ * GitHub runner reads every line of an action's output for workflow commands (actions/runner,
+ * `ActionCommand`): a line whose text, after leading white space, starts with `::name…::`, and,
+ * in the legacy form, any line holding `##[name…]`. It splits lines on `\n`, `\r\n` and a lone `\r`.
+ * So a value with a line break in it could start a line such as `::stop-commands::…`, after which the
+ * runner ignores every later command, `::add-mask::` included.
+ *
+ * {@link logLines} cuts a message into its lines at `\n` (the breaks our own messages mean) and makes
+ * each one inert: every other control character (a lone `\r`, escape sequences, C1 controls, Unicode
+ * line separators, bidi overrides) is printed visibly (`\r`, `\x1b`, `\u2028`), and a line the runner
+ * would read as a command is broken up visibly (`::` at its start becomes `: :`, `##[` becomes `# #[`).
+ */
+/**
+ * Characters that must not reach a log raw: C0 controls but tab and newline, DEL, C1 controls,
+ * the Unicode line and paragraph separators, and bidi overrides (which reorder what a reader sees).
+ */
+const UNSAFE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED = {
+    '\r': '\\r',
+    '\v': '\\v',
+    '\f': '\\f',
+    '\b': '\\b',
+};
+/** One unsafe character as visible text: `\r`, `\x1b`, `\u2028`. */
+function visible(c) {
+    const named = NAMED[c];
+    if (named)
+        return named;
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** The text with every {@link UNSAFE} character (and `\n`) shown visibly: one line, whatever it holds. */
+function visibleControls(text, keepNewlines = false) {
+    const shown = text.replace(UNSAFE, visible);
+    return keepNewlines ? shown : shown.replace(/\n/g, '\\n');
+}
+/**
+ * Whether the GitHub runner could read this line as a workflow command (either syntax); a line
+ * starting with `::` counts whatever follows, as the runner's list of commands may grow.
+ */
+function readsAsCommand(line) {
+    return line.trimStart().startsWith('::') || /##\[[^\]]*\]/.test(line);
+}
+/** A line the runner would read as a command, broken up visibly so that it reads as text. */
+function breakCommand(line) {
+    return readsAsCommand(line) ? line.replace(/^(\s*):/, '$1: ').replace(/##\[/g, '# #[') : line;
+}
+/** One line made inert: nothing in it can start a workflow command. */
+function inertLine(line) {
+    return breakCommand(visibleControls(line));
+}
+/**
+ * Output text whose control characters are our own (the CLI's colours, its progress line redrawn
+ * after `\r`) with each line, between any `\r` or `\n`, kept from reading as a workflow command:
+ * for a program that may itself run inside a workflow step. Values in it must already have passed
+ * through {@link visibleControls}.
+ */
+function inertText(text) {
+    return text.replace(/[^\r\n]+/g, breakCommand);
+}
+/** A message as the log lines to write: cut at `\n` / `\r\n`, each made inert by {@link inertLine}. */
+function logLines(message) {
+    return message.split(/\r?\n/).map(inertLine);
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./packages/kit/src/exec.ts
@@ -439,6 +644,7 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  * Running programs with argument arrays, never a shell string: inputs can't be interpreted by a shell.
  * The command line is logged with secrets masked; output is captured.
  */
+
 
 
 /** A program that exited non-zero (or could not start, or timed out). */
@@ -450,11 +656,27 @@ class exec_ExecError extends errors_ActionError {
         this.result = result;
     }
 }
-/** Quotes an argv for display only (it is never given to a shell). */
+/**
+ * Quotes an argv for display only (it is never given to a shell), as bash would read it back: plain
+ * words as they are, others in single quotes, and words holding control characters in ANSI-C quotes
+ * (`$'a\nb'`), so a line break in an argument can never start a new log line.
+ */
 function displayCommand(command, args) {
-    return [command, ...args]
-        .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
-        .join(' ');
+    return [command, ...args].map(shellWord).join(' ');
+}
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+function shellWord(a) {
+    if (/^[\w@%+=:,./-]+$/.test(a))
+        return a;
+    if (!CONTROL.test(a))
+        return `'${a.replace(/'/g, `'\\''`)}'`;
+    const body = a
+        .replace(/\\/g, '\\\\')
+        .replace(/'/g, "\\'")
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t');
+    return `$'${visibleControls(body)}'`;
 }
 /** The real {@link Exec}: `child_process.spawn` with `shell: false`. */
 class ProcessExec {
@@ -661,6 +883,63 @@ async function runAction(action, io, body) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./packages/kit/src/workspace.ts
+/**
+ * File inputs stay inside the workspace. A path in an input (a config file, a checks file, a
+ * Dockerfile, a report glob) is resolved against the workspace and then through every symlink, so
+ * neither `../`, an absolute path nor a link committed in the repository can make an action read
+ * (and quote) a file such as `/etc/shadow` or `/proc/self/environ`.
+ */
+
+
+
+/** The fix every refusal names. */
+const INSIDE_WORKSPACE = 'Give a path inside the workspace ($GITHUB_WORKSPACE, the checkout); a symlink must point inside it too';
+/** The real path of `path`, or of its nearest existing parent with the rest appended (a file yet to be made). */
+function realPath(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(path);
+    }
+    catch (error) {
+        const code = error.code;
+        const parent = (0,external_node_path_namespaceObject.dirname)(path);
+        if ((code === 'ENOENT' || code === 'ENOTDIR') && parent !== path)
+            return (0,external_node_path_namespaceObject.resolve)(realPath(parent), (0,external_node_path_namespaceObject.relative)(parent, path));
+        throw error;
+    }
+}
+/** Whether `path` (real) is `root` (real) or below it. */
+function isInside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+/**
+ * The absolute path an input names, resolved against `workspace`, after checking that it stays inside
+ * the workspace once every symlink is followed. A path that does not exist yet is checked through
+ * its nearest existing parent.
+ * @throws InputError naming `input` when the path leads outside the workspace.
+ */
+function workspaceFile(input, path, workspace) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(workspace, path);
+    const root = realPath((0,external_node_path_namespaceObject.resolve)(workspace));
+    if (!isInside(root, realPath(absolute)))
+        throw new errors_InputError(input, path, 'is outside the workspace', INSIDE_WORKSPACE);
+    return absolute;
+}
+/** Whether `path` (absolute) is inside `workspace` once symlinks are followed: for files a glob matched. */
+function insideWorkspace(path, workspace) {
+    try {
+        return isInside(realPath((0,external_node_path_namespaceObject.resolve)(workspace)), realPath(path));
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
 /** @switchyard/kit: the pieces every action shares. See README.md. */
 
@@ -677,48 +956,12 @@ async function runAction(action, io, body) {
 
 
 
+
+
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./packages/kit/src/secrets.ts
-/**
- * Secret masking. Every secret value is registered once; {@link Secrets.mask} replaces it in any text
- * before it is logged, and the `onAdd` hook tells the runner (`::add-mask::`) so its log masks it too.
- */
-class Secrets {
-    onAdd;
-    values = new Set();
-    constructor(onAdd = () => undefined) {
-        this.onAdd = onAdd;
-    }
-    /** Registers a secret (and each line of a multi-line one). Values shorter than 3 characters are ignored, like the runner. */
-    add(value) {
-        if (!value)
-            return;
-        for (const v of [value, ...value.split(/\r?\n/)]) {
-            const s = v.trim();
-            if (s.length < 3 || this.values.has(s))
-                continue;
-            this.values.add(s);
-            this.onAdd(s);
-        }
-    }
-    /** The text with every registered secret replaced by `***`, longest first. */
-    mask(text) {
-        let out = text;
-        for (const v of [...this.values].sort((a, b) => b.length - a.length))
-            out = out.split(v).join('***');
-        return out;
-    }
-    /** The registered values (for tests and the harness). */
-    list() {
-        return [...this.values];
-    }
-}
-
 ;// CONCATENATED MODULE: ./packages/kit/src/actions-io.ts
 /**
  * The real {@link ActionIO}: the GitHub runner's documented protocol, written directly — workflow
@@ -727,6 +970,7 @@ class Secrets {
  * (undici, for OIDC tokens we never ask for) tripled every action's start-up time (ADR 0003).
  * Only an action's `main.ts` imports this module; libraries take the interface.
  */
+
 
 
 
@@ -775,7 +1019,8 @@ function actionsIO(env = process.env, write = (line) => process.stdout.write(`${
         getInput: (name) => (env[inputVariable(name)] ?? '').trim(),
         setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', 'set-output', name, outputText(value)),
         setSecret: (value) => secrets.add(value),
-        info: (msg) => write(m(msg)),
+        // Masked first (a secret may hold the characters logLines makes visible), then made inert.
+        info: (msg) => logLines(m(msg)).forEach(write),
         debug: (msg) => write(command('debug', {}, m(msg))),
         warning: (msg, p) => annotate('warning', msg, p),
         error: (msg, p) => annotate('error', msg, p),
@@ -1010,6 +1255,39 @@ function secretValues(headers) {
         .flatMap(([, v]) => [v, ...v.split(/\s+/).slice(1)]);
 }
 /**
+ * Everything in a parsed checks document (or any value) that may be secret, found before the
+ * document is validated, so that no error about it can show one: the values of secret-named keys
+ * at any depth (each whole and by its words; all the text under one that is a mapping or a list),
+ * and the passwords of URLs.
+ */
+function secretsInDocument(value, underSecret = false) {
+    if (typeof value === 'string' || typeof value === 'number') {
+        const s = String(value);
+        return underSecret ? [s, ...s.split(/\s+/).slice(1)] : credentialsIn(s);
+    }
+    if (Array.isArray(value))
+        return value.flatMap((v) => secretsInDocument(v, underSecret));
+    if (value && typeof value === 'object')
+        return Object.entries(value).flatMap(([k, v]) => secretsInDocument(v, underSecret || isSecretHeader(k)));
+    return [];
+}
+/** The values of secret header lines of an input (`Name: value`), before they are parsed. */
+function secretsInHeaderLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .flatMap((line) => {
+        const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
+        // A line that does not parse is hidden in its error; mask it all the same.
+        if (!m)
+            return [line];
+        return isSecretHeader(m[1] ?? '')
+            ? secretValues({ [m[1] ?? '']: m[2] ?? '' })
+            : credentialsIn(line);
+    });
+}
+/**
  * fetch refuses URLs with credentials: moves `user:pass@` into an `Authorization: Basic` header
  * (unless one is set), clears them from the URL, and records the password as a secret.
  */
@@ -1046,14 +1324,14 @@ function parseHeaders(at, v) {
         entries = Object.entries(v);
     }
     else {
-        throw new errors_InputError(at, v, 'is not a header map', 'Write a mapping of header names to values');
+        throw new errors_InputError(at, UNQUOTED, `is ${kindOf(v)}, not a header map`, 'Write a mapping of header names to values');
     }
     const out = {};
     for (const [k, val] of entries) {
         if (!HEADER_NAME.test(k))
             throw new errors_InputError(`${at}.${k}`, k, 'is not a valid header name', 'Use letters, digits and -');
         if (typeof val !== 'string' && typeof val !== 'number')
-            throw new errors_InputError(`${at}.${k}`, val, 'is not a header value', 'Give a string');
+            throw new errors_InputError(`${at}.${k}`, UNQUOTED, `is ${kindOf(val)}, not a header value`, 'Give a string');
         const s = String(val);
         if (/[\r\n]/.test(s))
             throw new errors_InputError(`${at}.${k}`, '(hidden)', 'contains a line break', 'Header values are one line');
@@ -1097,7 +1375,9 @@ function buildChecks(urls, doc, defaults, urlsInput = 'urls', checksInput = 'che
     const checks = urls.map((u, i) => fromObject(`${urlsInput}[${i}]`, { url: u }, defaults, secrets));
     if (doc !== undefined && doc !== null) {
         if (!Array.isArray(doc))
-            throw new errors_InputError(checksInput, doc, 'is not a list of checks', 'Write a YAML list: each item a URL or a mapping with at least url:');
+            throw new errors_InputError(checksInput, UNQUOTED, `is ${kindOf(doc)}, not a list of checks`, isMappingLike(doc)
+                ? 'Start each check with "- " (a YAML list item), e.g. "- url: http://host/healthz"'
+                : 'Write a YAML list: each item a URL or a mapping with at least url:');
         doc.forEach((item, i) => {
             const at = `${checksInput}[${i}]`;
             if (typeof item === 'string')
@@ -1105,7 +1385,7 @@ function buildChecks(urls, doc, defaults, urlsInput = 'urls', checksInput = 'che
             else if (item && typeof item === 'object' && !Array.isArray(item))
                 checks.push(fromObject(at, item, defaults, secrets));
             else
-                throw new errors_InputError(at, item, 'is not a check', 'Give a URL or a mapping with at least url:');
+                throw new errors_InputError(at, UNQUOTED, `is ${kindOf(item)}, not a check`, 'Give a URL or a mapping with at least url:');
         });
     }
     nameUniquely(checks);
@@ -1121,7 +1401,7 @@ function fromObject(at, o, d, secrets) {
         if (v === undefined || v === null)
             return undefined;
         if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
-            throw new errors_InputError(`${at}.${key}`, v, 'is not a single value', 'Give a string');
+            throw new errors_InputError(`${at}.${key}`, UNQUOTED, `is ${kindOf(v)}, not a single value`, 'Give a string');
         return String(v);
     };
     const rawUrl = str('url');
@@ -1172,6 +1452,9 @@ function fromObject(at, o, d, secrets) {
                 : str('expect-version')),
         followRedirects: setting('follow-redirects', parseBoolean, d.followRedirects),
     };
+}
+function isMappingLike(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 function resolveUrl(at, raw, base) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(raw))
@@ -2943,8 +3226,6 @@ class registry_RegistryClient {
     }
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./packages/image/src/docker-config.ts
 /**
  * A private, temporary docker config directory for one login: the user's settings and plugins
@@ -4722,14 +5003,28 @@ var dist = __nccwpck_require__(8815);
  */
 
 
-/** A YAML (or JSON) document; `accepted` says what the input should hold. */
+/**
+ * Where and what a YAML parse error is, without the document's text (which may hold a secret):
+ * `Implicit keys need to be on a single line, at line 2, column 3`.
+ */
+function yamlErrorText(error) {
+    if (!(error instanceof dist/* YAMLParseError */.XT))
+        return 'cannot be read';
+    // The library's first line is "<problem> at line L, column C:"; the lines after it quote the source.
+    const problem = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    const at = error.linePos?.[0];
+    return at ? `${problem}, at line ${at.line}, column ${at.col}` : problem;
+}
+/**
+ * A YAML (or JSON) document; `accepted` says what the input should hold. A syntax error names the
+ * line and column, never the text.
+ */
 function parseYaml(name, raw, accepted) {
     try {
         return (0,dist/* parse */.qg)(raw, { prettyErrors: true });
     }
     catch (error) {
-        const detail = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-        throw new errors_InputError(name, raw, `is not valid YAML or JSON (${detail})`, accepted);
+        throw new errors_InputError(name, UNQUOTED, `is not valid YAML or JSON (${yamlErrorText(error)})`, accepted);
     }
 }
 
@@ -4836,8 +5131,9 @@ function parseHealthPath(name, raw) {
 /** A docker image reference (no spaces). */
 function fields_parseImage(name, raw) {
     const s = raw.trim();
-    if (s === '' || /\s/.test(s))
-        throw new errors_InputError(name, raw, 'is not an image reference', 'Use e.g. haproxy:3.2');
+    // Starts with a letter or digit: a value such as --privileged must never reach docker's argv as an option.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/.test(s))
+        throw new errors_InputError(name, raw, 'is not an image reference', 'Use [registry/]name[:tag][@sha256:digest], e.g. haproxy:3.2');
     return s;
 }
 /** A volume spec `source:target[:ro|:rw]` with an absolute target. */
@@ -5144,8 +5440,13 @@ function parseThreshold(name, raw, relative = false) {
     if (m)
         return multiple(name, raw, Number(m[1]));
     m = /^(-?\d+(?:\.\d+)?)\s*%$/.exec(s);
-    if (m)
-        return { kind: 'absolute', value: Number(m[1]) / 100, text: s };
+    if (m) {
+        const pct = Number(m[1]);
+        // A ratio above 100% can never be crossed (the safety net silently off); below 0% always is.
+        if (pct < 0 || pct > 100)
+            throw new errors_InputError(name, raw, 'is out of range', 'Use a percentage from 0% to 100%');
+        return { kind: 'absolute', value: pct / 100, text: s };
+    }
     if (/^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i.test(s)) {
         const n = Number(s);
         return relative ? multiple(name, raw, n) : { kind: 'absolute', value: n, text: s };
@@ -5351,6 +5652,12 @@ function readRule(at, o, name, existing, variables) {
     const unit = has('unit')
         ? rules_parseOne(`${at}.unit`, str(`${at}.unit`, o.unit, 'ratio'), UNITS)
         : (existing?.unit ?? 'number');
+    if (unit === 'ratio')
+        for (const key of ['warning', 'critical']) {
+            const t = key === 'warning' ? warning : critical;
+            if (t?.kind === 'absolute' && (t.value < 0 || t.value > 1))
+                throw new errors_InputError(`${at}.${key}`, t.text, 'is out of range for a ratio', 'Use a percentage from 0% to 100% (or a fraction from 0 to 1)');
+        }
     const failureLimit = has('failure-limit')
         ? parseInteger(`${at}.failure-limit`, str(`${at}.failure-limit`, o['failure-limit'], '2'), {
             min: 1,
@@ -5923,7 +6230,7 @@ function ruleReport(r, baseline, evaluations) {
  */
 
 /** What a YAML value is, for messages: `a list`, `a mapping`, `a boolean`, `empty`. */
-function kindOf(v) {
+function values_kindOf(v) {
     if (v === null || v === undefined)
         return 'empty';
     if (Array.isArray(v))
@@ -5948,7 +6255,7 @@ function mapping(path, v, keys, what) {
     if (v === null)
         return {};
     if (!values_isMapping(v))
-        throw new errors_InputError(path, v, `is ${kindOf(v)}, not a mapping`, `Write ${what}`);
+        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a mapping`, `Write ${what}`);
     for (const key of Object.keys(v)) {
         if (!keys.includes(key)) {
             const near = closest(key, keys);
@@ -5963,7 +6270,7 @@ function values_text(path, v, example) {
         return v;
     if (typeof v === 'number' && Number.isFinite(v))
         return String(v);
-    throw new errors_InputError(path, v, `is ${kindOf(v)}, not a single value`, `Give a value such as ${example}`);
+    throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a single value`, `Give a value such as ${example}`);
 }
 /** A non-empty single-line string. */
 function line(path, v, example) {
@@ -5977,7 +6284,7 @@ function line(path, v, example) {
 /** A YAML list; each item read by `item` with its own path (`path[i]`). */
 function list(path, v, example, item) {
     if (!Array.isArray(v))
-        throw new errors_InputError(path, v, `is ${kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
+        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
     return v.map((x, i) => item(`${path}[${i}]`, x));
 }
 /** One string or a list of them (numbers are taken as written). */
@@ -6039,7 +6346,7 @@ function distance(a, b) {
 const ENV_RULE = 'letters, digits and _, not starting with a digit (e.g. DATABASE_URL)';
 const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const port = (p, v) => parsePort(p, values_text(p, v, '8080'));
-const duration = (min) => (p, v) => parseDuration(p, values_text(p, v, '30s'), { min });
+const duration = (min, max) => (p, v) => parseDuration(p, values_text(p, v, '30s'), { min, ...(max !== undefined && { max }) });
 const httpUrl = (p, v) => {
     const s = values_text(p, v, 'https://shop.example.com').trim();
     parseUrl(p, s);
@@ -6105,7 +6412,7 @@ const SECTION = {
     network: (p, v) => values_name(p, v, NETWORK, 'letters, digits, _ . and -, starting with a letter or digit'),
     resources: (p, v) => readKeys(p, v, RESOURCES, 'resource limits'),
     command: readCommand,
-    'keep-previous': duration(0),
+    'keep-previous': duration(0, MAX_LONG_DURATION_MS),
     'ready-timeout': duration(1000),
     'stop-timeout': duration(0),
     proxy: (p, v) => readKeys(p, v, PROXY, 'proxy settings'),
@@ -6134,14 +6441,14 @@ function readKeys(path, v, readers, what) {
 }
 function readEnv(path, v) {
     if (!values_isMapping(v))
-        throw new errors_InputError(path, v, `is ${kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
+        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
     const out = {};
     for (const [key, value] of Object.entries(v)) {
         const at = values_join(path, key);
         if (!ENV_NAME.test(key))
             throw new errors_InputError(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
         if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-            throw new errors_InputError(at, value, value === null ? 'is not a value' : `is ${kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
+            throw new errors_InputError(at, value, value === null ? 'is not a value' : `is ${values_kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
         out[key] = String(value);
     }
     return out;
@@ -6227,7 +6534,7 @@ function overrideLayer(o) {
     const healthPath = read('health-path', parseHealthPath);
     if (healthPath !== undefined)
         section.health = { path: healthPath };
-    set('keep-previous', read('keep-previous', (n, r) => parseDuration(n, r, { min: 0 })));
+    set('keep-previous', read('keep-previous', (n, r) => parseDuration(n, r, { min: 0, max: MAX_LONG_DURATION_MS })));
     set('ready-timeout', read('ready-timeout', (n, r) => parseDuration(n, r, { min: 1000 })));
     const image = read('proxy-image', fields_parseImage);
     if (image !== undefined)
@@ -6405,7 +6712,7 @@ class Document {
     constructor(file, root) {
         this.file = file;
         if (root !== null && root !== undefined && !values_isMapping(root))
-            throw new ConfigError(file, '', `is ${kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
+            throw new ConfigError(file, '', `is ${values_kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
         let defaults = {};
         for (const [key, value] of Object.entries(root ?? {})) {
             if (key === 'app') {
@@ -6497,7 +6804,7 @@ function readIfExists(path) {
  */
 function loadConfigFile(configInput, workspace, readFile = readIfExists) {
     const name = configInput || CONFIG_FILE;
-    const path = (0,external_node_path_namespaceObject.isAbsolute)(name) ? name : (0,external_node_path_namespaceObject.join)(workspace, name);
+    const path = workspaceFile('config', name, workspace);
     const doc = loadConfig(name, {
         required: configInput !== '' && configInput !== CONFIG_FILE,
         readFile: () => readFile(path),
@@ -6510,7 +6817,10 @@ function loadConfigFile(configInput, workspace, readFile = readIfExists) {
  */
 function loadEnvironment(src) {
     const { doc, path } = loadConfigFile(src.configInput, src.workspace, src.readFile);
-    return doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_namespaceObject.dirname)(path));
+    const config = doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_namespaceObject.dirname)(path));
+    if (config.envFile !== undefined && !insideWorkspace(config.envFile, src.workspace))
+        throw new ConfigError(doc.file, `${src.environment}.env-file`, `is outside the workspace. ${INSIDE_WORKSPACE}`);
+    return config;
 }
 
 ;// CONCATENATED MODULE: ./packages/config/src/secrets.ts
@@ -7152,7 +7462,7 @@ const step = async (io, secrets, env) => {
     for (const name of ['prometheus-token', 'prometheus-password', 'prometheus-headers'])
         secrets.add(io.getInput(name));
     secrets.add(io.getInput('secrets'));
-    const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
+    const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), {
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         env: env,
     });
@@ -9842,7 +10152,7 @@ __webpack_unused_export__ = composer.Composer;
 __webpack_unused_export__ = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
-__webpack_unused_export__ = errors.YAMLParseError;
+exports.XT = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
 __webpack_unused_export__ = identity.isAlias;

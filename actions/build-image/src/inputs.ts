@@ -1,6 +1,6 @@
 /** The build-image inputs, parsed and checked once, before any command runs (STYLE.md §2). */
-import { isAbsolute, join, resolve } from 'node:path';
-import { InputError, type InputReader } from '@switchyard/kit';
+import { join } from 'node:path';
+import { InputError, workspaceFile, type InputReader } from '@switchyard/kit';
 import {
   defaultTagRules,
   parseImageName,
@@ -86,7 +86,7 @@ export function parseInputs(
       'Set registry, or drop username and password',
     );
 
-  const context = resolve(workspace, r.text('context') || '.');
+  const context = workspaceFile('context', r.text('context') || '.', workspace);
   if (!fs.isDirectory(context))
     throw new InputError(
       'context',
@@ -95,11 +95,7 @@ export function parseInputs(
       'Give the build context folder, relative to the workspace',
     );
   const fileRaw = r.text('file');
-  const file = fileRaw
-    ? isAbsolute(fileRaw)
-      ? fileRaw
-      : resolve(workspace, fileRaw)
-    : join(context, 'Dockerfile');
+  const file = workspaceFile('file', fileRaw || join(context, 'Dockerfile'), workspace);
   if (!fs.isFile(file))
     throw new InputError(
       'file',

@@ -25,7 +25,7 @@ export const step: Step = async (io, secrets, env) => {
     isFile: (p: string) => existsSync(p) && statSync(p).isFile(),
   };
   const inputs = parseInputs(
-    new InputReader((n) => io.getInput(n)),
+    new InputReader((n) => io.getInput(n), secrets),
     workspace,
     fs,
     parseSemver(tagOf(git) ?? '') !== undefined,

@@ -12,7 +12,7 @@ const AUTH_STATE = 'docker-config';
 export const step: Step = async (io, secrets, env) => {
   secrets.add(io.getInput('registry-password'));
   secrets.add(io.getInput('secrets'));
-  const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
+  const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), {
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     env,
   });

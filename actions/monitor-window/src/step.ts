@@ -10,7 +10,7 @@ export const step: Step = async (io, secrets, env) => {
   for (const name of ['prometheus-token', 'prometheus-password', 'prometheus-headers'])
     secrets.add(io.getInput(name));
   secrets.add(io.getInput('secrets'));
-  const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
+  const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), {
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     env: env,
   });

@@ -1,7 +1,13 @@
 /** The quality-gate inputs, parsed and validated once, before any command runs (STYLE.md §2). */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError, type InputReader } from '@switchyard/kit';
+import {
+  InputError,
+  insideWorkspace,
+  INSIDE_WORKSPACE,
+  workspaceFile,
+  type InputReader,
+} from '@switchyard/kit';
 import { parseYaml } from '@switchyard/kit/yaml';
 import {
   type Command,
@@ -9,6 +15,7 @@ import {
   DEFAULT_THRESHOLDS,
   FORMATS,
   type GatePlan,
+  globBase,
   REPORT_INPUTS,
   type ReportKind,
   type ReportSpec,
@@ -68,9 +75,16 @@ export function parsePercentage(name: string, raw: string): number {
 
 const SEVERITY_CHOICES = [...SEVERITIES, 'medium', 'none'] as const;
 
+/** A report path or glob whose fixed part (before any wildcard) leads outside the workspace is refused. */
+function checkPattern(input: string, pattern: string, cwd: string, workspace: string): void {
+  const fixed = globBase(pattern.replace(/^!/, ''));
+  if (!insideWorkspace(resolve(cwd, fixed), workspace))
+    throw new InputError(input, pattern, 'is outside the workspace', INSIDE_WORKSPACE);
+}
+
 export function parseInputs(r: InputReader, workspace: string): GatePlan {
   const commands = parseCommands(r.text('run'));
-  const cwd = resolve(workspace, r.text('working-directory') || '.');
+  const cwd = workspaceFile('working-directory', r.text('working-directory') || '.', workspace);
   if (!existsSync(cwd) || !statSync(cwd).isDirectory())
     throw new InputError(
       'working-directory',
@@ -106,6 +120,7 @@ export function parseInputs(r: InputReader, workspace: string): GatePlan {
         'is not a path or glob',
         'Use paths or globs such as reports/**/*.xml',
       );
+    patterns.forEach((p) => checkPattern(input, p, cwd, workspace));
     reports[kind] = { input, patterns, format };
   }
   if (commands.length === 0 && Object.keys(reports).length === 0)
@@ -116,6 +131,7 @@ export function parseInputs(r: InputReader, workspace: string): GatePlan {
       'Give commands in run, report paths in junit, coverage, lint, types or audit, or both',
     );
   const basePatterns = r.lines('coverage-base');
+  basePatterns.forEach((p) => checkPattern('coverage-base', p, cwd, workspace));
   if (basePatterns.length && !reports.coverage)
     throw new InputError(
       'coverage-base',

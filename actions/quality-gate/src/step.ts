@@ -6,7 +6,7 @@ import { outputs } from './outputs.js';
 
 export const step: Step = async (io, secrets, env) => {
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const plan = parseInputs(new InputReader((n) => io.getInput(n)), workspace);
+  const plan = parseInputs(new InputReader((n) => io.getInput(n), secrets), workspace);
   const report = await qualityGate(plan, {
     exec: new ProcessExec(io, secrets),
     clock: systemClock,

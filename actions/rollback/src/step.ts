@@ -16,7 +16,7 @@ const LOCK_STATE = 'lock';
 export const step: Step = async (io, secrets, env) => {
   secrets.add(io.getInput('secrets'));
   secrets.add(io.getInput('registry-password'));
-  const inputs = parseInputs(new InputReader((n) => io.getInput(n)), {
+  const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), {
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     env,
   });

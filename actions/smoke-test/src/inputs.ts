@@ -6,6 +6,8 @@ import {
   parseHeaders,
   parseJsonPath,
   parseStatus,
+  secretsInDocument,
+  secretsInHeaderLines,
   type CheckSpec,
   type PathSegment,
 } from '@switchyard/probe';
@@ -33,6 +35,9 @@ export function parseDocument(name: string, text: string): unknown {
 }
 
 export function parseInputs(r: InputReader, readFile: ReadFile): SmokeInputs {
+  // Secret header values are masked before anything is parsed: no error below can show one.
+  const headerText = r.text('headers');
+  secretsInHeaderLines(headerText).forEach((v) => r.addSecret(v));
   const timeoutMs = r.duration('timeout', { default: undefined, min: 1 });
   const attempts = r.integer('attempts', {
     default: timeoutMs === undefined ? 1 : Number.POSITIVE_INFINITY,
@@ -55,7 +60,7 @@ export function parseInputs(r: InputReader, readFile: ReadFile): SmokeInputs {
 
   const defaults = {
     ...(baseUrl && { baseUrl }),
-    headers: parseHeaders('headers', r.text('headers')),
+    headers: parseHeaders('headers', headerText),
     expectStatus: parseStatus('expect-status', r.text('expect-status') || '2xx'),
     timeoutMs: r.duration('request-timeout', { default: 5000, min: 1 }),
     ...optional('maxLatencyMs', r.duration('max-latency', { default: undefined, min: 1 })),
@@ -82,6 +87,7 @@ export function parseInputs(r: InputReader, readFile: ReadFile): SmokeInputs {
     try {
       text = readFile(file);
     } catch (e) {
+      if (e instanceof InputError) throw e;
       throw new InputError(
         'checks-file',
         file,
@@ -91,6 +97,7 @@ export function parseInputs(r: InputReader, readFile: ReadFile): SmokeInputs {
     }
     doc = parseDocument('checks-file', text);
   }
+  secretsInDocument(doc).forEach((v) => r.addSecret(v));
   const { checks, secrets } = buildChecks(urls, doc, defaults, 'urls', docInput);
   if (checks.length === 0)
     throw new InputError(

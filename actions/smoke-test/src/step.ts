@@ -1,15 +1,14 @@
 /** The work of smoke-test over any front end (its main.ts on the runner, and the CLI): parseInputs → run → outputs and summary. */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { ActionError, InputReader, systemClock, type Step } from '@switchyard/kit';
+import { ActionError, InputReader, systemClock, workspaceFile, type Step } from '@switchyard/kit';
 import { nodeHttp } from '@switchyard/probe';
 import { parseInputs } from './inputs.js';
 import { renderSummary, resultsJson, run } from './run.js';
 
 export const step: Step = async (io, secrets, env) => {
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-  const inputs = parseInputs(new InputReader((name) => io.getInput(name)), (p) =>
-    readFileSync(resolve(workspace, p), 'utf8'),
+  const inputs = parseInputs(new InputReader((name) => io.getInput(name), secrets), (p) =>
+    readFileSync(workspaceFile('checks-file', p, workspace), 'utf8'),
   );
   inputs.secrets.forEach((s) => secrets.add(s));
   const report = await run(inputs, { http: nodeHttp, clock: systemClock, log: io });

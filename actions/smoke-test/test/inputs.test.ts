@@ -67,7 +67,10 @@ describe('parseInputs', () => {
   // Each of these must fail before any request, naming the input.
   test.each([
     [{}, 'input "urls": "" and checks are both empty'],
-    [{ checks: '- url: [unclosed' }, /^input "checks": .* is not valid YAML or JSON/],
+    [
+      { checks: '- url: [unclosed' },
+      /^input "checks": is not valid YAML or JSON \(.*, at line 1, column 17\)/,
+    ],
     [
       { urls: 'not a url' },
       'input "urls[0].url": "not a url" is a relative URL but no base-url is set',
@@ -125,7 +128,7 @@ describe('parseInputs', () => {
       { 'checks-file': 'missing.yml' },
       'input "checks-file": "missing.yml" cannot be read (ENOENT)',
     ],
-    [{ checks: 'url: http://a/' }, 'input "checks": {"url":"http://a/"} is not a list of checks'],
+    [{ checks: 'url: http://a/' }, 'input "checks": is a mapping, not a list of checks'],
     [{ urls: 'http://a/', 'max-latency': 'fast' }, 'input "max-latency": "fast" is not a duration'],
   ])('[%#] rejects %o', (values, message) => {
     let caught: unknown;

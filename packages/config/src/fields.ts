@@ -94,8 +94,14 @@ export function parseHealthPath(name: string, raw: string): string {
 /** A docker image reference (no spaces). */
 export function parseImage(name: string, raw: string): string {
   const s = raw.trim();
-  if (s === '' || /\s/.test(s))
-    throw new InputError(name, raw, 'is not an image reference', 'Use e.g. haproxy:3.2');
+  // Starts with a letter or digit: a value such as --privileged must never reach docker's argv as an option.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/.test(s))
+    throw new InputError(
+      name,
+      raw,
+      'is not an image reference',
+      'Use [registry/]name[:tag][@sha256:digest], e.g. haproxy:3.2',
+    );
   return s;
 }
 

@@ -1,7 +1,13 @@
 /** `loadConfig`: reads a config file from disk (or a fake reader in tests) and parses it. */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
-import { ConfigError, errorMessage } from '@switchyard/kit';
+import { dirname } from 'node:path';
+import {
+  ConfigError,
+  errorMessage,
+  insideWorkspace,
+  INSIDE_WORKSPACE,
+  workspaceFile,
+} from '@switchyard/kit';
 import { parseConfig } from './document.js';
 import {
   CONFIG_FILE,
@@ -81,7 +87,7 @@ export function loadConfigFile(
   readFile: (path: string) => string | undefined = readIfExists,
 ): { readonly doc: ConfigDocument; readonly path: string } {
   const name = configInput || CONFIG_FILE;
-  const path = isAbsolute(name) ? name : join(workspace, name);
+  const path = workspaceFile('config', name, workspace);
   const doc = loadConfig(name, {
     required: configInput !== '' && configInput !== CONFIG_FILE,
     readFile: () => readFile(path),
@@ -95,5 +101,12 @@ export function loadConfigFile(
  */
 export function loadEnvironment(src: EnvironmentSource): EnvironmentConfig {
   const { doc, path } = loadConfigFile(src.configInput, src.workspace, src.readFile);
-  return doc.resolve(src.environment, src.overrides ?? {}, dirname(path));
+  const config = doc.resolve(src.environment, src.overrides ?? {}, dirname(path));
+  if (config.envFile !== undefined && !insideWorkspace(config.envFile, src.workspace))
+    throw new ConfigError(
+      doc.file,
+      `${src.environment}.env-file`,
+      `is outside the workspace. ${INSIDE_WORKSPACE}`,
+    );
+  return config;
 }

@@ -3,7 +3,14 @@
  * and the value and returns it parsed. A section holds only the keys it sets, so sections can be
  * layered (defaults, environment, overrides) before defaults are filled in.
  */
-import { InputError, parseDuration, parseEnum, parseInteger, parseUrl } from '@switchyard/kit';
+import {
+  InputError,
+  MAX_LONG_DURATION_MS,
+  parseDuration,
+  parseEnum,
+  parseInteger,
+  parseUrl,
+} from '@switchyard/kit';
 import { parseAssertion, parseStatus } from '@switchyard/probe';
 import {
   parseBind,
@@ -36,9 +43,9 @@ const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 const port = (p: string, v: unknown): number => parsePort(p, text(p, v, '8080'));
 const duration =
-  (min: number) =>
+  (min: number, max?: number) =>
   (p: string, v: unknown): number =>
-    parseDuration(p, text(p, v, '30s'), { min });
+    parseDuration(p, text(p, v, '30s'), { min, ...(max !== undefined && { max }) });
 const httpUrl = (p: string, v: unknown): string => {
   const s = text(p, v, 'https://shop.example.com').trim();
   parseUrl(p, s);
@@ -125,7 +132,7 @@ const SECTION = {
     name(p, v, NETWORK, 'letters, digits, _ . and -, starting with a letter or digit'),
   resources: (p: string, v: unknown) => readKeys(p, v, RESOURCES, 'resource limits'),
   command: readCommand,
-  'keep-previous': duration(0),
+  'keep-previous': duration(0, MAX_LONG_DURATION_MS),
   'ready-timeout': duration(1000),
   'stop-timeout': duration(0),
   proxy: (p: string, v: unknown) => readKeys(p, v, PROXY, 'proxy settings'),

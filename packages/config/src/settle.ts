@@ -3,7 +3,7 @@
  * rules that span keys. A problem is blamed on the layer that set the offending key: a key path in the
  * file, or the override input.
  */
-import { ConfigError, InputError, parseDuration } from '@switchyard/kit';
+import { ConfigError, InputError, MAX_LONG_DURATION_MS, parseDuration } from '@switchyard/kit';
 import { parseStatus } from '@switchyard/probe';
 import { parseAppName, parseDockerHost, parseHealthPath, parseImage, parsePort } from './fields.js';
 import { MAPPING_KEYS, type Section } from './section.js';
@@ -73,7 +73,7 @@ export function overrideLayer(o: Overrides): { layer: Layer; app?: string } {
   if (healthPath !== undefined) section.health = { path: healthPath };
   set(
     'keep-previous',
-    read('keep-previous', (n, r) => parseDuration(n, r, { min: 0 })),
+    read('keep-previous', (n, r) => parseDuration(n, r, { min: 0, max: MAX_LONG_DURATION_MS })),
   );
   set(
     'ready-timeout',

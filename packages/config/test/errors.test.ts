@@ -124,7 +124,7 @@ describe('every problem in the file is a ConfigError naming the key path and the
     [
       'production: {health: {interval: 10ms}}',
       'production.health.interval',
-      'is out of range. Use a value of at least 100ms',
+      'is out of range. Use a value from 100ms to 6h',
     ],
     [
       'production: {env: [A=1]}',
@@ -188,7 +188,17 @@ describe('every problem in the file is a ConfigError naming the key path and the
     [
       'production: {ready-timeout: 500ms}',
       'production.ready-timeout',
-      'is out of range. Use a value of at least 1000ms',
+      'is out of range. Use a value from 1s to 6h',
+    ],
+    [
+      'production: {ready-timeout: 25d}',
+      'production.ready-timeout',
+      'is out of range. Use a value from 1s to 6h',
+    ],
+    [
+      'production: {keep-previous: 30d}',
+      'production.keep-previous',
+      'is out of range. Use a value from 0s to 7d',
     ],
     ['production: {stop-timeout: 10}', 'production.stop-timeout', '"10" is not a duration'],
     [

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
 import { outputText, type ActionIO, type AnnotationProps } from './io.js';
+import { logLines } from './log-line.js';
 import { Secrets } from './secrets.js';
 
 /** Escapes a workflow command's message. */
@@ -75,7 +76,8 @@ export function actionsIO(
     getInput: (name) => (env[inputVariable(name)] ?? '').trim(),
     setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', 'set-output', name, outputText(value)),
     setSecret: (value) => secrets.add(value),
-    info: (msg) => write(m(msg)),
+    // Masked first (a secret may hold the characters logLines makes visible), then made inert.
+    info: (msg) => logLines(m(msg)).forEach(write),
     debug: (msg) => write(command('debug', {}, m(msg))),
     warning: (msg, p) => annotate('warning', msg, p),
     error: (msg, p) => annotate('error', msg, p),

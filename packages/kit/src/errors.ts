@@ -5,6 +5,22 @@
  * - {@link ActionError}: an expected failure while doing the work (a check failed, a deploy timed out).
  * - anything else is a bug; {@link errorMessage} turns it into text without losing non-Error throws.
  */
+import { redactCredentials } from './secrets.js';
+
+/**
+ * Give this as an {@link InputError}'s value to leave the value out of the message: for a document,
+ * a mapping or anything else that may hold a secret. The message then says what is wrong with its
+ * structure (`is a mapping, not a list`, a line and column), never what it holds.
+ */
+export const UNQUOTED: unique symbol = Symbol('unquoted');
+
+/** How a parsed value is called in a message that must not quote it: `a mapping`, `a list`, … */
+export function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `a ${typeof value}`;
+}
 
 /** A bad input value. The message names the input, shows the value and lists what is accepted. */
 export class InputError extends Error {
@@ -19,7 +35,8 @@ export class InputError extends Error {
   readonly detail: string;
 
   constructor(input: string, value: unknown, problem: string, accepted?: string) {
-    const detail = `${showValue(value)} ${problem}` + (accepted ? `. ${accepted}` : '');
+    const shown = value === UNQUOTED ? '' : `${showValue(value)} `;
+    const detail = `${shown}${problem}` + (accepted ? `. ${accepted}` : '');
     super(`input "${input}": ${detail}`);
     this.input = input;
     this.value = value;
@@ -68,9 +85,16 @@ export function errorMessage(error: unknown): string {
   }
 }
 
-/** Shows a value the way an error message should quote it: short and unambiguous. */
+/**
+ * Shows a value the way an error message should quote it: short and unambiguous, with the password
+ * of any URL in it (`https://user:pass@host`) left out, since a value that failed to parse was never
+ * registered as a secret.
+ */
 export function showValue(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : safeJson(value);
+  const text =
+    typeof value === 'string'
+      ? JSON.stringify(redactCredentials(value))
+      : redactCredentials(safeJson(value));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { ActionError } from './errors.js';
 import type { Logger } from './io.js';
+import { visibleControls } from './log-line.js';
 import type { Secrets } from './secrets.js';
 
 export interface ExecOptions {
@@ -49,11 +50,27 @@ export class ExecError extends ActionError {
   }
 }
 
-/** Quotes an argv for display only (it is never given to a shell). */
+/**
+ * Quotes an argv for display only (it is never given to a shell), as bash would read it back: plain
+ * words as they are, others in single quotes, and words holding control characters in ANSI-C quotes
+ * (`$'a\nb'`), so a line break in an argument can never start a new log line.
+ */
 export function displayCommand(command: string, args: readonly string[]): string {
-  return [command, ...args]
-    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
-    .join(' ');
+  return [command, ...args].map(shellWord).join(' ');
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+function shellWord(a: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(a)) return a;
+  if (!CONTROL.test(a)) return `'${a.replace(/'/g, `'\\''`)}'`;
+  const body = a
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, "\\'")
+    .replace(/\n/g, '\\n')
+    .replace(/\t/g, '\\t');
+  return `$'${visibleControls(body)}'`;
 }
 
 /** The real {@link Exec}: `child_process.spawn` with `shell: false`. */

@@ -9,6 +9,8 @@ export * from './concurrency.js';
 export * from './objects.js';
 export * from './secrets.js';
 export * from './io.js';
+export * from './log-line.js';
 export * from './exec.js';
 export * from './summary.js';
 export * from './run-action.js';
+export * from './workspace.js';

@@ -5,6 +5,7 @@
  */
 import { InputError } from './errors.js';
 import * as p from './parse.js';
+import { credentialsIn } from './secrets.js';
 
 /** Returns the raw value of an input, or '' when it is not set. */
 export type RawInputs = (name: string) => string;
@@ -14,8 +15,32 @@ interface Opts<T> {
   readonly default?: T;
 }
 
+/** Where an {@link InputReader} registers what may be secret (a `Secrets`, or the runner's masking). */
+export interface SecretSink {
+  add(value: string | undefined): void;
+}
+
 export class InputReader {
-  constructor(private readonly raw: RawInputs) {}
+  /**
+   * `secrets`, when given, is told every password written in a URL or `user:pass@host` in any input
+   * as the input is read, before it is parsed or quoted by an error message.
+   */
+  constructor(
+    private readonly rawInput: RawInputs,
+    private readonly secrets?: SecretSink,
+  ) {}
+
+  /** The raw value of an input; what may be secret in it is registered first. */
+  private raw(name: string): string {
+    const value = this.rawInput(name);
+    if (this.secrets) for (const c of credentialsIn(value)) this.secrets.add(c);
+    return value;
+  }
+
+  /** Registers a value that may be secret (a header value in a document an input holds). */
+  addSecret(value: string): void {
+    this.secrets?.add(value);
+  }
 
   /** The trimmed text of an input; '' when unset. */
   text(name: string): string {

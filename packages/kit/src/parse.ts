@@ -3,7 +3,7 @@
  * name or a path such as `checks[2].timeout`) and throws an {@link InputError} that names it, shows the
  * bad value and lists the accepted forms. Nothing is coerced silently.
  */
-import { DURATION_FORMS, parseDurationMs } from './duration.js';
+import { DURATION_FORMS, formatDuration, parseDurationMs } from './duration.js';
 import { InputError } from './errors.js';
 
 export interface Range {
@@ -37,11 +37,28 @@ export function parseInteger(name: string, raw: string, range: Range = {}): numb
   return n;
 }
 
-/** A duration in milliseconds (`500ms`, `30s`, `15m`, `1h`). */
+/**
+ * The longest duration an input may give unless it sets its own maximum: 6 hours, the longest a
+ * GitHub job may run. (Node fires a timer of 24.8 days or more after 1 ms, so an unbounded duration
+ * would silently mean "at once".)
+ */
+export const MAX_DURATION_MS = 6 * 3_600_000;
+
+/** The longest any duration may be: a week (keep-previous), well under Node's timer limit. */
+export const MAX_LONG_DURATION_MS = 7 * 86_400_000;
+
+/** A duration bound as people write one: `0s`, `100ms`, `6h`, `7d`. */
+function showDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  return ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : formatDuration(ms);
+}
+
+/** A duration in milliseconds (`500ms`, `30s`, `15m`, `1h`), at most {@link MAX_DURATION_MS} unless `range.max` says otherwise. */
 export function parseDuration(name: string, raw: string, range: Range = {}): number {
   const ms = parseDurationMs(raw);
   if (ms === undefined) throw new InputError(name, raw, 'is not a duration', DURATION_FORMS);
-  checkRange(name, raw, ms, range, (v) => `${v}ms`);
+  const max = Math.min(range.max ?? MAX_DURATION_MS, MAX_LONG_DURATION_MS);
+  checkRange(name, raw, ms, { ...range, max }, showDuration);
   return ms;
 }
 
@@ -140,9 +157,15 @@ export function parseKeyValues(name: string, raw: string, commas = false): Recor
     const key = eq > 0 ? item.slice(0, eq).trim() : '';
     if (key === '')
       throw new InputError(name, item, 'is not a key=value pair', 'Write one KEY=value per line');
-    if (key in out)
+    if (Object.hasOwn(out, key))
       throw new InputError(name, item, `repeats the key "${key}"`, 'Give each key once');
-    out[key] = item.slice(eq + 1).trim();
+    // An own property even for keys such as __proto__ or constructor: every key is an ordinary name.
+    Object.defineProperty(out, key, {
+      value: item.slice(eq + 1).trim(),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

@@ -41,9 +41,6 @@ export function styler(color: boolean): Styler {
 // CSI (colours, cursor) and OSC (titles, hyperlinks) sequences.
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-// Controls (but tab and newline), C1 controls and bidi overrides: untrusted text must not drive the terminal.
-// eslint-disable-next-line no-control-regex
-export const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 /* eslint-disable no-control-regex -- the escape codes we write ourselves */
 const SGR = /\u001b\[([0-9;]*)m/g;
 const SGR_PIECES = /(\u001b\[[0-9;]*m)/;

@@ -7,12 +7,12 @@
 import {
   stripAnsi,
   styler,
-  UNSAFE,
   visibleWidth,
   wrap,
   type Styler,
   type TerminalStyle,
 } from './terminal-text.js';
+import { UNSAFE } from './log-line.js';
 
 export { styler, visibleWidth, wrap, type Styler, type TerminalStyle } from './terminal-text.js';
 

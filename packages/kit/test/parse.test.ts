@@ -57,7 +57,16 @@ describe('value parsers name the input, show the value and the accepted forms', 
     ],
     [
       () => parseDuration('timeout', '10ms', { min: 1000 }),
-      'input "timeout": "10ms" is out of range. Use a value of at least 1000ms',
+      'input "timeout": "10ms" is out of range. Use a value from 1s to 6h',
+    ],
+    [
+      // Node fires a timer of 24.8 days or more at once: no duration may get near it.
+      () => parseDuration('timeout', '25d'),
+      'input "timeout": "25d" is out of range. Use a value of at most 6h',
+    ],
+    [
+      () => parseDuration('keep', '30d', { max: 365 * 86_400_000 }),
+      'input "keep": "30d" is out of range. Use a value of at most 7d',
     ],
     [
       () => parseInteger('attempts', 'three'),

@@ -64,7 +64,13 @@ export function parseThreshold(
   let m = /^(\d+(?:\.\d+)?)\s*[x×]$/.exec(s);
   if (m) return multiple(name, raw, Number(m[1]));
   m = /^(-?\d+(?:\.\d+)?)\s*%$/.exec(s);
-  if (m) return { kind: 'absolute', value: Number(m[1]) / 100, text: s };
+  if (m) {
+    const pct = Number(m[1]);
+    // A ratio above 100% can never be crossed (the safety net silently off); below 0% always is.
+    if (pct < 0 || pct > 100)
+      throw new InputError(name, raw, 'is out of range', 'Use a percentage from 0% to 100%');
+    return { kind: 'absolute', value: pct / 100, text: s };
+  }
   if (/^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i.test(s)) {
     const n = Number(s);
     return relative ? multiple(name, raw, n) : { kind: 'absolute', value: n, text: s };
@@ -326,6 +332,17 @@ function readRule(
   const unit = has('unit')
     ? parseOne(`${at}.unit`, str(`${at}.unit`, o.unit, 'ratio'), UNITS)
     : (existing?.unit ?? 'number');
+  if (unit === 'ratio')
+    for (const key of ['warning', 'critical'] as const) {
+      const t = key === 'warning' ? warning : critical;
+      if (t?.kind === 'absolute' && (t.value < 0 || t.value > 1))
+        throw new InputError(
+          `${at}.${key}`,
+          t.text,
+          'is out of range for a ratio',
+          'Use a percentage from 0% to 100% (or a fraction from 0 to 1)',
+        );
+    }
   const failureLimit = has('failure-limit')
     ? parseInteger(`${at}.failure-limit`, str(`${at}.failure-limit`, o['failure-limit'], '2'), {
         min: 1,

@@ -2,7 +2,15 @@
  * What one HTTP check is, and how checks are read from a URL list or a YAML/JSON document.
  * Parsing is pure and strict: every problem is an {@link InputError} naming `<input>[i].<key>`.
  */
-import { InputError, optional, parseBoolean, parseDuration, parseUrl } from '@switchyard/kit';
+import {
+  InputError,
+  kindOf,
+  optional,
+  parseBoolean,
+  parseDuration,
+  parseUrl,
+  UNQUOTED,
+} from '@switchyard/kit';
 import { moveCredentials, parseHeaders, secretValues } from './headers.js';
 import { parseAssertion, type JsonAssertion } from './jsonpath.js';
 import { parseStatus, type StatusMatcher } from './status.js';
@@ -82,9 +90,11 @@ export function buildChecks(
     if (!Array.isArray(doc))
       throw new InputError(
         checksInput,
-        doc,
-        'is not a list of checks',
-        'Write a YAML list: each item a URL or a mapping with at least url:',
+        UNQUOTED,
+        `is ${kindOf(doc)}, not a list of checks`,
+        isMappingLike(doc)
+          ? 'Start each check with "- " (a YAML list item), e.g. "- url: http://host/healthz"'
+          : 'Write a YAML list: each item a URL or a mapping with at least url:',
       );
     doc.forEach((item: unknown, i) => {
       const at = `${checksInput}[${i}]`;
@@ -94,8 +104,8 @@ export function buildChecks(
       else
         throw new InputError(
           at,
-          item,
-          'is not a check',
+          UNQUOTED,
+          `is ${kindOf(item)}, not a check`,
           'Give a URL or a mapping with at least url:',
         );
     });
@@ -123,7 +133,12 @@ function fromObject(
     const v = o[key];
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
-      throw new InputError(`${at}.${key}`, v, 'is not a single value', 'Give a string');
+      throw new InputError(
+        `${at}.${key}`,
+        UNQUOTED,
+        `is ${kindOf(v)}, not a single value`,
+        'Give a string',
+      );
     return String(v);
   };
   const rawUrl = str('url');
@@ -190,6 +205,10 @@ function fromObject(
     ),
     followRedirects: setting('follow-redirects', parseBoolean, d.followRedirects),
   };
+}
+
+function isMappingLike(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function resolveUrl(at: string, raw: string, base: URL | undefined): URL {

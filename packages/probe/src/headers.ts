@@ -1,5 +1,5 @@
 /** Request headers: parsing, which values are secrets, and credentials carried in URLs. */
-import { InputError } from '@switchyard/kit';
+import { credentialsIn, InputError, kindOf, UNQUOTED } from '@switchyard/kit';
 
 const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key|credential/i;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -14,6 +14,41 @@ export function secretValues(headers: Readonly<Record<string, string>>): string[
   return Object.entries(headers)
     .filter(([k]) => isSecretHeader(k))
     .flatMap(([, v]) => [v, ...v.split(/\s+/).slice(1)]);
+}
+
+/**
+ * Everything in a parsed checks document (or any value) that may be secret, found before the
+ * document is validated, so that no error about it can show one: the values of secret-named keys
+ * at any depth (each whole and by its words; all the text under one that is a mapping or a list),
+ * and the passwords of URLs.
+ */
+export function secretsInDocument(value: unknown, underSecret = false): string[] {
+  if (typeof value === 'string' || typeof value === 'number') {
+    const s = String(value);
+    return underSecret ? [s, ...s.split(/\s+/).slice(1)] : credentialsIn(s);
+  }
+  if (Array.isArray(value)) return value.flatMap((v) => secretsInDocument(v, underSecret));
+  if (value && typeof value === 'object')
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+      secretsInDocument(v, underSecret || isSecretHeader(k)),
+    );
+  return [];
+}
+
+/** The values of secret header lines of an input (`Name: value`), before they are parsed. */
+export function secretsInHeaderLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .flatMap((line) => {
+      const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
+      // A line that does not parse is hidden in its error; mask it all the same.
+      if (!m) return [line];
+      return isSecretHeader(m[1] ?? '')
+        ? secretValues({ [m[1] ?? '']: m[2] ?? '' })
+        : credentialsIn(line);
+    });
 }
 
 /**
@@ -58,7 +93,12 @@ export function parseHeaders(at: string, v: unknown): Record<string, string> {
   } else if (typeof v === 'object' && !Array.isArray(v)) {
     entries = Object.entries(v as Record<string, unknown>);
   } else {
-    throw new InputError(at, v, 'is not a header map', 'Write a mapping of header names to values');
+    throw new InputError(
+      at,
+      UNQUOTED,
+      `is ${kindOf(v)}, not a header map`,
+      'Write a mapping of header names to values',
+    );
   }
   const out: Record<string, string> = {};
   for (const [k, val] of entries) {
@@ -70,7 +110,12 @@ export function parseHeaders(at: string, v: unknown): Record<string, string> {
         'Use letters, digits and -',
       );
     if (typeof val !== 'string' && typeof val !== 'number')
-      throw new InputError(`${at}.${k}`, val, 'is not a header value', 'Give a string');
+      throw new InputError(
+        `${at}.${k}`,
+        UNQUOTED,
+        `is ${kindOf(val)}, not a header value`,
+        'Give a string',
+      );
     const s = String(val);
     if (/[\r\n]/.test(s))
       throw new InputError(

@@ -207,8 +207,11 @@ describe('buildChecks', () => {
       ],
       'input "checks": "n" names two checks',
     ],
-    [[42], 'input "checks[0]": 42 is not a check'],
-    [{ url: 'http://a/' }, 'input "checks": {"url":"http://a/"} is not a list of checks'],
+    [[42], 'input "checks[0]": is a number, not a check'],
+    [
+      { url: 'http://a/', headers: { Authorization: 'Bearer s3cret' } },
+      'input "checks": is a mapping, not a list of checks. Start each check with "- "',
+    ],
     [
       [{ url: 'http://a/', 'continue-on-failure': 'maybe' }],
       'input "checks[0].continue-on-failure": "maybe" is not a boolean',

@@ -56,6 +56,12 @@ function staticPrefix(glob: string): { base: string; rest: string } {
   return { base: parts.slice(0, i).join('/'), rest: parts.slice(i).join('/') };
 }
 
+/** The part of a path or glob before its first wildcard: the whole path when it has none. */
+export function globBase(pattern: string): string {
+  const p = pattern.replace(/\\/g, '/');
+  return MAGIC.test(p) ? staticPrefix(p).base || '.' : p;
+}
+
 function walk(dir: string, prefix: string, out: string[]): void {
   let entries;
   try {

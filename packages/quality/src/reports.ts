@@ -1,7 +1,7 @@
 /** Finds each report input's files, picks their format and reads them into the model. */
 import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { ActionError } from '@switchyard/kit';
+import { ActionError, insideWorkspace, INSIDE_WORKSPACE } from '@switchyard/kit';
 import { AUDIT_FORMATS, detectAudit, parseAuditSarif, parseNpmAudit } from './audit.js';
 import {
   COVERAGE_FORMATS,
@@ -121,6 +121,8 @@ function readSpec(
   const files: ReportFile[] = [];
   for (const path of expandGlobs(spec.patterns, ctx.cwd)) {
     const shown = workspacePath(path, ctx.cwd, ctx.workspace);
+    if (!insideWorkspace(path, ctx.workspace))
+      throw new ReportError(spec.input, shown, `links outside the workspace. ${INSIDE_WORKSPACE}`);
     let text: string;
     let mtimeMs: number;
     try {
