@@ -7,6 +7,7 @@ const moduleNameMapper = {
   '^@switchyard/kit$': '<rootDir>/packages/kit/src/index.ts',
   '^@switchyard/kit/actions$': '<rootDir>/packages/kit/src/actions-io.ts',
   '^@switchyard/kit/yaml$': '<rootDir>/packages/kit/src/yaml.ts',
+  '^@switchyard/kit/log-line$': '<rootDir>/packages/kit/src/log-line.ts',
   '^@switchyard/kit/terminal$': '<rootDir>/packages/kit/src/terminal.ts',
   '^@switchyard/probe$': '<rootDir>/packages/probe/src/index.ts',
   '^@switchyard/image$': '<rootDir>/packages/image/src/index.ts',

@@ -1588,6 +1588,9 @@ function parseInputs(r, workspace, fs, gitTagIsSemver) {
     const file = (0,src/* workspaceFile */.EJ)('file', fileRaw || (0,external_node_path_.join)(context, 'Dockerfile'), workspace);
     if (!fs.isFile(file))
         throw new src/* InputError */.dz('file', fileRaw || '<context>/Dockerfile', `does not exist (${file})`, 'Give the Dockerfile path relative to the workspace');
+    const target = r.text('target');
+    if (target && !/^[A-Za-z][A-Za-z0-9_.-]*$/.test(target))
+        throw new src/* InputError */.dz('target', target, 'is not a build stage name', 'Give the name of a stage of the Dockerfile (FROM … AS <name>): letters, digits, _ . and -');
     const platforms = r.list('platforms');
     for (const p of platforms)
         if (!PLATFORM.test(p))
@@ -1610,7 +1613,7 @@ function parseInputs(r, workspace, fs, gitTagIsSemver) {
         file,
         buildArgs: Object.entries(r.keyValues('build-args')),
         labels: r.keyValues('labels'),
-        ...(r.text('target') ? { target: r.text('target') } : {}),
+        ...(target ? { target } : {}),
         secrets,
         pull: r.boolean('pull', { default: false }),
         noCache: r.boolean('no-cache', { default: false }),
@@ -11869,7 +11872,7 @@ function rollback_src_inputs_parseInputs(r, ctx) {
     });
     const credentials = (0,image_src/* readCredentials */.L1)(r, 'registry-username', 'registry-password');
     const to = r.text('to');
-    const reason = r.text('reason');
+    const reason = r.line('reason');
     return {
         config,
         ...(to && { to }),
@@ -13912,7 +13915,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
  * Undefined when neither is set.
  */
 function readCredentials(r, usernameInput, passwordInput) {
-    const username = r.text(usernameInput);
+    const username = r.line(usernameInput);
     const password = r.text(passwordInput);
     if ((username === '') !== (password === ''))
         throw new src/* InputError */.dz(username ? passwordInput : usernameInput, '', 'is empty while the other credential input is set', `Set both ${usernameInput} and ${passwordInput}, or neither`);
@@ -14958,6 +14961,17 @@ class InputReader {
     /** The trimmed text of an input; '' when unset. */
     text(name) {
         return this.raw(name).trim();
+    }
+    /**
+     * The trimmed text of a one-line input ('' when unset): a line break or any other control
+     * character in it is an error, since the value is shown in logs and recorded on the target.
+     */
+    line(name) {
+        const s = this.text(name);
+        // eslint-disable-next-line no-control-regex
+        if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s))
+            throw new errors/* InputError */.dz(name, s, 'contains a line break or another control character', 'Give it on one line, in plain text');
+        return s;
     }
     /** A required string. */
     required(name, hint = "Set it in the step's with: block") {

@@ -424,6 +424,17 @@ class InputReader {
     text(name) {
         return this.raw(name).trim();
     }
+    /**
+     * The trimmed text of a one-line input ('' when unset): a line break or any other control
+     * character in it is an error, since the value is shown in logs and recorded on the target.
+     */
+    line(name) {
+        const s = this.text(name);
+        // eslint-disable-next-line no-control-regex
+        if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s))
+            throw new errors_InputError(name, s, 'contains a line break or another control character', 'Give it on one line, in plain text');
+        return s;
+    }
     /** A required string. */
     required(name, hint = "Set it in the step's with: block") {
         const s = this.text(name);
@@ -3093,7 +3104,7 @@ function imageLabels(facts, overrides) {
  * Undefined when neither is set.
  */
 function readCredentials(r, usernameInput, passwordInput) {
-    const username = r.text(usernameInput);
+    const username = r.line(usernameInput);
     const password = r.text(passwordInput);
     if ((username === '') !== (password === ''))
         throw new errors_InputError(username ? passwordInput : usernameInput, '', 'is empty while the other credential input is set', `Set both ${usernameInput} and ${passwordInput}, or neither`);

@@ -4,7 +4,7 @@
  * retire, and its exit codes (2 for bad usage or input, before any container starts).
  */
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { containers, deployFixture, get, type DeployFixture } from '../support/deploy.js';
@@ -12,9 +12,9 @@ import { CLI, runCli, type CliRun } from '../support/cli.js';
 import { NODE24, ROOT } from '../support/runner.js';
 import { freePort } from '../support/testbed.js';
 
-/** Runs the bundled CLI in `cwd` with a clean environment. */
-function switchyard(cwd: string, args: string[]): Promise<CliRun> {
-  return runCli(args, { cwd });
+/** Runs the bundled CLI in `cwd` with a clean environment; `secrets` must not appear in its output. */
+function switchyard(cwd: string, args: string[], secrets: readonly string[] = []): Promise<CliRun> {
+  return runCli(args, { cwd, secrets });
 }
 
 function ok(r: CliRun): CliRun {
@@ -46,6 +46,7 @@ beforeAll(async () => {
     ['1.0.0', '2.0.0'].map((v) => pushAppVersion(v, { repository: 'switchyard-e2e/cli' })),
   )) as [PushedApp, PushedApp];
   f = await deployFixture({ 'keep-previous': '30m' });
+  copyFileSync(join(ROOT, 'examples/app/smoke.yml'), join(f.workspace, 'smoke.yml'));
   // A second environment in the same file, never deployed: status shows it as such.
   productionPort = await freePort();
   appendFileSync(
@@ -90,8 +91,9 @@ describe('switchyard CLI against the testbed', () => {
       await switchyard(f.workspace, [
         'smoke',
         String(out.outputs['preview-url']),
+        // File options stay inside the workspace (the current directory): copied in as a user would.
         '--checks-file',
-        join(ROOT, 'examples/app/smoke.yml'),
+        'smoke.yml',
         '--expect-version',
         '2.0.0',
       ]),
@@ -123,19 +125,15 @@ describe('switchyard CLI against the testbed', () => {
     expect(human.stdout).toMatch(/blue 1\.0\.0, warm \((29|30)m left\)/);
   });
 
-  test('a failed smoke check exits 1', async () => {
-    const r = await switchyard(f.workspace, [
-      'smoke',
-      f.url,
-      '--urls',
-      '/',
-      '--expect-version',
-      '9.9.9',
-      '--timeout',
-      '1s',
-    ]);
+  test('a failed smoke check exits 1; the secret header it sent is never printed', async () => {
+    const token = 'cli-s3cret-"token\\x';
+    const args = ['smoke', f.url, '--urls', '/', '--expect-version', '9.9.9', '--timeout', '1s'];
+    const headers = ['--headers', `Authorization: Bearer ${token}`, '--verbose'];
+    const r = await switchyard(f.workspace, [...args, ...headers], [token]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/✖ switchyard smoke: .*required checks failed/);
+    const json = await switchyard(f.workspace, [...args, ...headers, '--json'], [token]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 1 });
   });
 
   test('rollback with a reason puts v1 back; status records it', async () => {

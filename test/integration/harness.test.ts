@@ -34,7 +34,7 @@ test('applies action.yml defaults and reports the exit code', async () => {
 
 test('fails when a masked value reaches the log', async () => {
   await expect(runAction(fixture, { inputs: { leak: 'true' } })).rejects.toThrow(
-    'a secret appears in the log',
+    /secret #0 \(raw\) in log: /,
   );
 });
 

@@ -349,11 +349,16 @@ describe('quality-gate on a real project', () => {
 });
 
 describe('quality-gate on recorded audits', () => {
-  const recorded = (name: string): string => join(RECORDED, name);
+  /** A recorded report copied into the workspace (report paths stay inside it), as a relative path. */
+  const recorded = (ws: string, name: string): string => {
+    mkdirSync(join(ws, 'recorded'), { recursive: true });
+    cpSync(join(RECORDED, name), join(ws, 'recorded', name));
+    return `recorded/${name}`;
+  };
 
   test('npm audit --json (npm 8): high and critical advisories fail; allowlisting them passes and shows them', async () => {
     const ws = qualityProject();
-    const run = await gate({ audit: recorded('npm-audit-v2.json') }, ws);
+    const run = await gate({ audit: recorded(ws, 'npm-audit-v2.json') }, ws);
     expect(run.exitCode).toBe(1);
     expect(failedGates(run)).toEqual(['audit']);
     expect(run.outputs.vulnerabilities).toBe('5');
@@ -368,7 +373,7 @@ describe('quality-gate on recorded audits', () => {
 
     const allowed = await gate(
       {
-        audit: recorded('npm-audit-v2.json'),
+        audit: recorded(ws, 'npm-audit-v2.json'),
         'allow-advisories':
           'GHSA-jf85-cpcp-j695, GHSA-35jh-r3h4-6jhm, 1006094\nGHSA-ww39-953v-wcq6\nghsa-cf4h-3jhx-xvhq',
       },
@@ -383,7 +388,7 @@ describe('quality-gate on recorded audits', () => {
     expect(allowed.summary).toMatch(/GHSA-p6mc-m468-83gw.*allowlisted \(1006094\)/);
     // A stricter severity makes the moderate ones block.
     const moderate = await gate(
-      { audit: recorded('npm-audit-v2.json'), 'fail-on-severity': 'medium' },
+      { audit: recorded(ws, 'npm-audit-v2.json'), 'fail-on-severity': 'medium' },
       ws,
     );
     expect(moderate.outputs.vulnerabilities).toBe('9');
@@ -391,12 +396,12 @@ describe('quality-gate on recorded audits', () => {
 
   test('Trivy SARIF: a critical CVE fails; allowlisted, it passes and is still listed', async () => {
     const ws = qualityProject();
-    const run = await gate({ audit: recorded('trivy.sarif') }, ws);
+    const run = await gate({ audit: recorded(ws, 'trivy.sarif') }, ws);
     expect(run.exitCode).toBe(1);
     expect(run.outputs.vulnerabilities).toBe('1');
     expect(run.summary).toMatch(/CVE-2021-36159.* \| critical \| apk-tools \|.*❌ blocking/);
     const allowed = await gate(
-      { audit: recorded('trivy.sarif'), 'allow-advisories': 'CVE-2021-36159' },
+      { audit: recorded(ws, 'trivy.sarif'), 'allow-advisories': 'CVE-2021-36159' },
       ws,
     );
     expect(allowed.exitCode).toBe(0);
@@ -405,7 +410,7 @@ describe('quality-gate on recorded audits', () => {
 
   test('an npm audit that failed (no advisory endpoint) is rejected, not read as clean', async () => {
     const ws = qualityProject();
-    const run = await gate({ audit: recorded('npm-audit-offline-error.json') }, ws);
+    const run = await gate({ audit: recorded(ws, 'npm-audit-offline-error.json') }, ws);
     expect(run.exitCode).toBe(1);
     expect(run.log).toMatch(
       /::error::quality-gate: input "audit": .*npm-audit-offline-error.json: records a failed audit, not a result: 405 Method Not Allowed/,

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { NODE24, ROOT } from './runner.js';
+import { assertNoSecret } from './secrets.js';
 
 /** The CLI bundle, as `npx switchyard` runs it. */
 export const CLI = join(ROOT, 'dist/cli/index.js');
@@ -12,8 +13,29 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `script args…` under Node 24 in `cwd` with `env` (default: PATH and HOME only). */
-export function runCli(
+/**
+ * Runs `script args…` under Node 24 in `cwd` with `env` (default: PATH and HOME only). Fails when
+ * any of `secrets` (as written, JSON-escaped or URL-encoded) appears in stdout or stderr: the CLI
+ * masks every secret it is given, in logs, the summary and `--json` alike.
+ */
+export async function runCli(
+  args: readonly string[],
+  opts: {
+    readonly cwd: string;
+    readonly env?: NodeJS.ProcessEnv;
+    readonly script?: string;
+    readonly secrets?: readonly string[];
+  },
+): Promise<CliRun> {
+  const r = await spawnCli(args, opts);
+  assertNoSecret(`switchyard ${args[0] ?? ''}`, opts.secrets ?? [], {
+    stdout: r.stdout,
+    stderr: r.stderr,
+  });
+  return r;
+}
+
+function spawnCli(
   args: readonly string[],
   opts: { readonly cwd: string; readonly env?: NodeJS.ProcessEnv; readonly script?: string },
 ): Promise<CliRun> {

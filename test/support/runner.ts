@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../../cli/src/definitions.js';
+import { assertNoSecret } from './secrets.js';
 
 /** The repository root: the nearest folder up from here whose package.json is switchyard's (works from bundles too). */
 export const ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
@@ -121,7 +122,11 @@ export async function runAction(action: string, opts: RunOptions = {}): Promise<
   const annotations = [...main.log.matchAll(/^::(error|warning|notice)( [^:]*)?::(.*)$/gm)].map(
     (m) => ({ level: m[1] ?? '', props: (m[2] ?? '').trim(), message: unescapeData(m[3] ?? '') }),
   );
-  assertNoSecrets(action, [...masked, ...(opts.secrets ?? [])], logs, main.summary);
+  assertNoSecrets(action, [...masked, ...(opts.secrets ?? [])], {
+    log: logs,
+    summary: main.summary,
+    outputs: main.outputs,
+  });
   return { ...main, masked, annotations, ...(post && { post }), tempFiles };
 }
 
@@ -143,26 +148,17 @@ function unescapeData(s: string): string {
 function assertNoSecrets(
   action: string,
   secrets: readonly string[],
-  log: string,
-  summary: string,
+  step: Pick<StepRun, 'log' | 'summary' | 'outputs'>,
 ): void {
-  const visible = log
+  const log = step.log
     .split('\n')
     .filter((l) => !l.startsWith('::add-mask::'))
     .join('\n');
-  for (const s of secrets) {
-    if (s.length < 3) continue;
-    for (const [where, text] of [
-      ['log', visible],
-      ['summary', summary],
-    ] as const) {
-      const at = text.indexOf(s);
-      if (at >= 0)
-        throw new Error(
-          `${action}: a secret appears in the ${where}: …${text.slice(Math.max(0, at - 40), at).replace(s, '***')}[SECRET]…`,
-        );
-    }
-  }
+  assertNoSecret(action, secrets, {
+    log,
+    summary: step.summary,
+    outputs: JSON.stringify(step.outputs),
+  });
 }
 
 function baseEnv(

@@ -104,6 +104,15 @@ export function parseInputs(
       'Give the Dockerfile path relative to the workspace',
     );
 
+  const target = r.text('target');
+  if (target && !/^[A-Za-z][A-Za-z0-9_.-]*$/.test(target))
+    throw new InputError(
+      'target',
+      target,
+      'is not a build stage name',
+      'Give the name of a stage of the Dockerfile (FROM … AS <name>): letters, digits, _ . and -',
+    );
+
   const platforms = r.list('platforms');
   for (const p of platforms)
     if (!PLATFORM.test(p))
@@ -131,7 +140,7 @@ export function parseInputs(
     file,
     buildArgs: Object.entries(r.keyValues('build-args')),
     labels: r.keyValues('labels'),
-    ...(r.text('target') ? { target: r.text('target') } : {}),
+    ...(target ? { target } : {}),
     secrets,
     pull: r.boolean('pull', { default: false }),
     noCache: r.boolean('no-cache', { default: false }),

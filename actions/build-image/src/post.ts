@@ -4,9 +4,10 @@
  * run, so it must cost no more than Node's own start-up.
  */
 import { existsSync, rmSync } from 'node:fs';
+import { inertLine } from '@switchyard/kit/log-line';
 
 const dir = process.env['STATE_docker-config'] ?? '';
 if (dir && existsSync(dir)) {
   rmSync(dir, { recursive: true, force: true });
-  console.log(`Removed the temporary docker config ${dir}`);
+  console.log(inertLine(`Removed the temporary docker config ${dir}`));
 }

@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { inertLine } from '@switchyard/kit/log-line';
 
 /** Mirrors LockHandle in packages/targets (kept apart so this bundle stays tiny). */
 interface LockHandle {
@@ -36,7 +37,7 @@ function releaseLock(h: LockHandle): void {
   const [id = '', token = ''] = found.stdout.trim().split(' ');
   if (token !== h.token) return; // someone else's lock now
   if (docker('rm', '-f', id).status === 0)
-    console.log(`Released the deploy lock ${h.name} the main step left behind`);
+    console.log(inertLine(`Released the deploy lock ${h.name} the main step left behind`));
 }
 
 const lock = process.env['STATE_lock'] ?? '';
@@ -44,5 +45,5 @@ if (lock) releaseLock(JSON.parse(lock) as LockHandle);
 const dir = process.env['STATE_docker-config'] ?? '';
 if (dir && existsSync(dir)) {
   rmSync(dir, { recursive: true, force: true });
-  console.log(`Removed the temporary docker config ${dir}`);
+  console.log(inertLine(`Removed the temporary docker config ${dir}`));
 }

@@ -156,6 +156,30 @@ describe('parseInputs: working-directory', () => {
   });
 });
 
+describe('parseInputs: paths stay inside the workspace', () => {
+  test.each([
+    ['working-directory', '..'],
+    ['working-directory', '/etc'],
+    ['junit', '/etc/passwd'],
+    ['junit', '../reports/*.xml'],
+    ['coverage', '!../x/lcov.info'],
+    ['lint', '/proc/self/environ'],
+    ['types', 'packages/../../tsc.txt'],
+  ])('%s: %s is refused, naming the input', (input, value) => {
+    const e = inputError({ junit: 'junit.xml', [input]: value });
+    expect(e.input).toBe(input);
+    expect(e.message).toBe(
+      `input "${input}": ${JSON.stringify(value)} is outside the workspace. Give a path inside the workspace ($GITHUB_WORKSPACE, the checkout); a symlink must point inside it too`,
+    );
+  });
+
+  test('coverage-base outside the workspace is refused too', () => {
+    const e = inputError({ coverage: 'coverage/lcov.info', 'coverage-base': '/tmp/base.info' });
+    expect(e.input).toBe('coverage-base');
+    expect(e.message).toContain('is outside the workspace');
+  });
+});
+
 describe('parseInputs: reports', () => {
   test('each report input, its lines as patterns and its format', () => {
     const plan = parse({

@@ -41,7 +41,7 @@ export function parseInputs(r: InputReader, ctx: ActionContext): RollbackInputs 
   });
   const credentials = readCredentials(r, 'registry-username', 'registry-password');
   const to = r.text('to');
-  const reason = r.text('reason');
+  const reason = r.line('reason');
   return {
     config,
     ...(to && { to }),

@@ -77,6 +77,14 @@ describe('rollback inputs', () => {
     ).toEqual({ DATABASE_URL: 'postgres://y' });
   });
 
+  test('a reason is one line of plain text: it is logged and recorded on the target', () => {
+    for (const reason of ['bad\n::stop-commands::x', 'bad\rx', 'bad\u001b[8m']) {
+      const e = errorOf(() => parse({ environment: 'staging', reason }));
+      expect(e.input).toBe('reason');
+      expect(e.message).toContain('contains a line break or another control character');
+    }
+  });
+
   test('registry credentials: both or neither', () => {
     expect(
       parse({ environment: 'staging', 'registry-username': 'ci', 'registry-password': 'pw' })

@@ -94,6 +94,18 @@ describe('a bad override is a plain InputError naming the input', () => {
     [{ 'ready-timeout': '10ms' }, 'input "ready-timeout": "10ms" is out of range'],
     [{ 'proxy-image': 'a b' }, 'input "proxy-image": "a b" is not an image reference'],
     [
+      { 'proxy-image': '--privileged' },
+      'input "proxy-image": "--privileged" is not an image reference',
+    ],
+    [
+      { 'keep-previous': '8d' },
+      'input "keep-previous": "8d" is out of range. Use a value from 0s to 7d',
+    ],
+    [
+      { 'ready-timeout': '25d' },
+      'input "ready-timeout": "25d" is out of range. Use a value from 1s to 6h',
+    ],
+    [
       { port: '9500' },
       'input "port": 9500 is the same as preview-port. The live and preview ports must differ',
     ],

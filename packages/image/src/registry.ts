@@ -21,7 +21,7 @@ export function readCredentials(
   usernameInput: string,
   passwordInput: string,
 ): Credentials | undefined {
-  const username = r.text(usernameInput);
+  const username = r.line(usernameInput);
   const password = r.text(passwordInput);
   if ((username === '') !== (password === ''))
     throw new InputError(

@@ -93,6 +93,10 @@ describe('parseThreshold', () => {
     ['5%%', /is not a threshold/],
     ['1 s', /is not a threshold/],
     ['-2x', /is not a threshold/],
+    // A ratio outside 0-100 % can never trip (the safety net silently off) or always does.
+    ['200%', /"200%" is out of range\. Use a percentage from 0% to 100%/],
+    ['-1%', /"-1%" is out of range/],
+    ['100.5%', /is out of range/],
     [true, /true is not a threshold/],
     [['1s'], /is not a threshold/],
     [Number.NaN, /is not a finite number/],
@@ -106,6 +110,26 @@ describe('parseThreshold', () => {
 });
 
 describe('parseRules', () => {
+  test.each([
+    [{ name: 'error-rate', critical: '150%' }, 'rules[0].critical', /"150%" is out of range/],
+    [{ name: 'error-rate', warning: 2 }, 'rules[0].warning', /"2" is out of range for a ratio/],
+    [{ name: 'cpu', warning: -0.1 }, 'rules[0].warning', /is out of range for a ratio/],
+    [
+      { name: 'x', query: 'sum(up)', unit: 'ratio', critical: '1.5' },
+      'rules[0].critical',
+      /is out of range for a ratio/,
+    ],
+  ])('[%#] a ratio threshold outside 0-100 %% is refused: %o', (item, input, problem) => {
+    const e = inputError(() => parseRules('rules', [item], VARS));
+    expect(e.input).toBe(input);
+    expect(e.message).toMatch(problem);
+  });
+
+  test('a threshold of a rule in another unit may be any number', () => {
+    const rules = parseRules('rules', [{ name: 'x', query: 'sum(up)', critical: '120' }], VARS);
+    expect(rules.find((r) => r.name === 'x')?.critical).toMatchObject({ value: 120 });
+  });
+
   it('returns the built-ins when no list is given', () => {
     expect(parseRules('rules', undefined, VARS)).toEqual(BUILTIN_RULES);
     expect(parseRules('rules', null, VARS)).toEqual(BUILTIN_RULES);
