@@ -187,7 +187,8 @@ export async function runCommand(
     else if (command.name === 'status') await runStatus(values, deps, io, secrets, collected);
     else if (command.name === 'demo') {
       if (!deps.demo) throw new Error('the demo is not available in this build');
-      const code = await deps.demo(values, (a) => runQuiet(a, deps));
+      // Its files live under the checkout (.tmp/demo, examples/): that is its workspace, wherever it is run from.
+      const code = await deps.demo(values, (a) => runQuiet(a, { ...deps, cwd: deps.root }));
       if (code !== EXIT.ok) collected.failure = `the demo failed (exit ${code})`;
     }
   } catch (e) {

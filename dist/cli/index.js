@@ -632,7 +632,8 @@ async function runCommand(command, argv, deps, opts) {
         else if (command.name === 'demo') {
             if (!deps.demo)
                 throw new Error('the demo is not available in this build');
-            const code = await deps.demo(values, (a) => runQuiet(a, deps));
+            // Its files live under the checkout (.tmp/demo, examples/): that is its workspace, wherever it is run from.
+            const code = await deps.demo(values, (a) => runQuiet(a, { ...deps, cwd: deps.root }));
             if (code !== EXIT.ok)
                 collected.failure = `the demo failed (exit ${code})`;
         }
@@ -2773,16 +2774,12 @@ function parseJsonReport(input, file, text) {
         return JSON.parse(text);
     }
     catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
         if (text.trim() === '')
             throw new ReportError(input, file, 'is empty');
         const offset = jsonErrorOffset(text);
         const line = offset === undefined ? undefined : lineAt(text, Math.min(offset, text.trimEnd().length));
-        // V8 quotes the text around the error; the line number says where, so keep its first sentence.
-        const why = (message.split('\n')[0] ?? '')
-            .replace(/,\s*(?:\.\.\.)?".*$/, '')
-            .replace(/ (?:in JSON )?at position \d+.*$/, '');
-        throw new ReportError(input, file, `is not valid JSON (${why})`, line);
+        // V8 quotes the text around the error; the line number says where.
+        throw new ReportError(input, file, `is not valid JSON (${(0,src/* jsonErrorText */.yc)(error)})`, line);
     }
 }
 /** A plain object, or undefined. */
@@ -14711,6 +14708,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   a3: () => (/* reexport */ formatDuration),
   UJ: () => (/* reexport */ log_line/* inertText */.UJ),
   CT: () => (/* reexport */ insideWorkspace),
+  yc: () => (/* reexport */ jsonErrorText),
   I: () => (/* reexport */ errors/* kindOf */.I),
   sc: () => (/* reexport */ logProgress),
   sf: () => (/* reexport */ mapLimit),
@@ -14730,7 +14728,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   EJ: () => (/* reexport */ workspaceFile)
 });
 
-// UNUSED EXPORTS: DURATION_FORMS, MAX_DURATION_MS, UNSAFE, backoffDelay, cell, inertLine, logLines, parseJson, parseKeyValues, parseLines, parseList, parsePercent, readsAsCommand, redactCredentials, runAction
+// UNUSED EXPORTS: CONTROL, DURATION_FORMS, MAX_DURATION_MS, UNSAFE, backoffDelay, cell, inertLine, logLines, parseJson, parseKeyValues, parseLines, parseList, parsePercent, readsAsCommand, redactCredentials, runAction
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -14875,14 +14873,23 @@ function parseUrl(name, raw, protocols = ['http:', 'https:']) {
     }
     return url;
 }
-/** A JSON document. */
+/**
+ * What a JSON syntax error says, without the text V8 quotes around it (`Unexpected token 'x',
+ * "…secret…" is not valid JSON` → `Unexpected token 'x'`): the document may hold a secret.
+ */
+function jsonErrorText(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return (message.split('\n')[0] ?? '')
+        .replace(/,\s*(?:\.\.\.)?".*$/, '')
+        .replace(/ (?:in JSON )?at position \d+.*$/, '');
+}
+/** A JSON document; a syntax error is described, the document never quoted. */
 function parseJson(name, raw) {
     try {
         return JSON.parse(raw);
     }
     catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        throw new errors/* InputError */.dz(name, raw, `is not valid JSON (${detail})`, 'Check quotes, commas and brackets');
+        throw new errors/* InputError */.dz(name, errors/* UNQUOTED */.Q8, `is not valid JSON (${jsonErrorText(error)})`, 'Check quotes, commas and brackets');
     }
 }
 /** `key=value` pairs, one per line (or comma-separated when `commas` is true). Values keep their `=`. */
@@ -14924,6 +14931,8 @@ function rangeText(range, lead, show = String) {
     return lead ? `${lead} ${bounds}` : `Use a value ${bounds}`;
 }
 
+// EXTERNAL MODULE: ./packages/kit/src/log-line.ts
+var log_line = __nccwpck_require__(1065);
 // EXTERNAL MODULE: ./packages/kit/src/secrets.ts
 var secrets = __nccwpck_require__(4593);
 ;// CONCATENATED MODULE: ./packages/kit/src/inputs.ts
@@ -14932,6 +14941,7 @@ var secrets = __nccwpck_require__(4593);
  * variables in production, a map in tests) and parses each input once, before any side effect.
  * An unset input reads as an empty string, as on the runner; `required` turns that into an error.
  */
+
 
 
 
@@ -14968,8 +14978,7 @@ class InputReader {
      */
     line(name) {
         const s = this.text(name);
-        // eslint-disable-next-line no-control-regex
-        if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s))
+        if (log_line/* CONTROL */.W3.test(s))
             throw new errors/* InputError */.dz(name, s, 'contains a line break or another control character', 'Give it on one line, in plain text');
         return s;
     }
@@ -15130,8 +15139,6 @@ function outputText(value) {
             : String(value);
 }
 
-// EXTERNAL MODULE: ./packages/kit/src/log-line.ts
-var log_line = __nccwpck_require__(1065);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./packages/kit/src/exec.ts
@@ -15159,12 +15166,10 @@ class ExecError extends errors/* ActionError */.lZ {
 function displayCommand(command, args) {
     return [command, ...args].map(shellWord).join(' ');
 }
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 function shellWord(a) {
     if (/^[\w@%+=:,./-]+$/.test(a))
         return a;
-    if (!CONTROL.test(a))
+    if (!log_line/* CONTROL */.W3.test(a))
         return `'${a.replace(/'/g, `'\\''`)}'`;
     const body = a
         .replace(/\\/g, '\\\\')
@@ -15462,6 +15467,7 @@ function insideWorkspace(path, workspace) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Pk: () => (/* binding */ UNSAFE),
 /* harmony export */   UJ: () => (/* binding */ inertText),
+/* harmony export */   W3: () => (/* binding */ CONTROL),
 /* harmony export */   xx: () => (/* binding */ visibleControls)
 /* harmony export */ });
 /* unused harmony exports readsAsCommand, inertLine, logLines */
@@ -15486,6 +15492,9 @@ function insideWorkspace(path, workspace) {
 const UNSAFE = 
 // eslint-disable-next-line no-control-regex
 /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** Any control character, tab and newline included (and separators, bidi overrides): not for one-line values. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const NAMED = {
     '\r': '\\r',
     '\v': '\\v',

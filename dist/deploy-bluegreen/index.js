@@ -339,14 +339,23 @@ function parse_parseUrl(name, raw, protocols = ['http:', 'https:']) {
     }
     return url;
 }
-/** A JSON document. */
+/**
+ * What a JSON syntax error says, without the text V8 quotes around it (`Unexpected token 'x',
+ * "…secret…" is not valid JSON` → `Unexpected token 'x'`): the document may hold a secret.
+ */
+function jsonErrorText(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return (message.split('\n')[0] ?? '')
+        .replace(/,\s*(?:\.\.\.)?".*$/, '')
+        .replace(/ (?:in JSON )?at position \d+.*$/, '');
+}
+/** A JSON document; a syntax error is described, the document never quoted. */
 function parseJson(name, raw) {
     try {
         return JSON.parse(raw);
     }
     catch (error) {
-        const detail = error instanceof Error ? error.message : String(error);
-        throw new errors_InputError(name, raw, `is not valid JSON (${detail})`, 'Check quotes, commas and brackets');
+        throw new errors_InputError(name, errors_UNQUOTED, `is not valid JSON (${jsonErrorText(error)})`, 'Check quotes, commas and brackets');
     }
 }
 /** `key=value` pairs, one per line (or comma-separated when `commas` is true). Values keep their `=`. */
@@ -388,12 +397,88 @@ function rangeText(range, lead, show = String) {
     return lead ? `${lead} ${bounds}` : `Use a value ${bounds}`;
 }
 
+;// CONCATENATED MODULE: ./packages/kit/src/log-line.ts
+/**
+ * The one way a line of text reaches a log (the runner's stdout or the CLI's stderr). Text in a log
+ * line may come from anywhere: an input, a server's answer, an image label, the target's record. The
+ * GitHub runner reads every line of an action's output for workflow commands (actions/runner,
+ * `ActionCommand`): a line whose text, after leading white space, starts with `::name…::`, and,
+ * in the legacy form, any line holding `##[name…]`. It splits lines on `\n`, `\r\n` and a lone `\r`.
+ * So a value with a line break in it could start a line such as `::stop-commands::…`, after which the
+ * runner ignores every later command, `::add-mask::` included.
+ *
+ * {@link logLines} cuts a message into its lines at `\n` (the breaks our own messages mean) and makes
+ * each one inert: every other control character (a lone `\r`, escape sequences, C1 controls, Unicode
+ * line separators, bidi overrides) is printed visibly (`\r`, `\x1b`, `\u2028`), and a line the runner
+ * would read as a command is broken up visibly (`::` at its start becomes `: :`, `##[` becomes `# #[`).
+ */
+/**
+ * Characters that must not reach a log raw: C0 controls but tab and newline, DEL, C1 controls,
+ * the Unicode line and paragraph separators, and bidi overrides (which reorder what a reader sees).
+ */
+const UNSAFE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** Any control character, tab and newline included (and separators, bidi overrides): not for one-line values. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const NAMED = {
+    '\r': '\\r',
+    '\v': '\\v',
+    '\f': '\\f',
+    '\b': '\\b',
+};
+/** One unsafe character as visible text: `\r`, `\x1b`, `\u2028`. */
+function visible(c) {
+    const named = NAMED[c];
+    if (named)
+        return named;
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** The text with every {@link UNSAFE} character (and `\n`) shown visibly: one line, whatever it holds. */
+function visibleControls(text, keepNewlines = false) {
+    const shown = text.replace(UNSAFE, visible);
+    return keepNewlines ? shown : shown.replace(/\n/g, '\\n');
+}
+/**
+ * Whether the GitHub runner could read this line as a workflow command (either syntax); a line
+ * starting with `::` counts whatever follows, as the runner's list of commands may grow.
+ */
+function readsAsCommand(line) {
+    return line.trimStart().startsWith('::') || /##\[[^\]]*\]/.test(line);
+}
+/** A line the runner would read as a command, broken up visibly so that it reads as text. */
+function breakCommand(line) {
+    return readsAsCommand(line) ? line.replace(/^(\s*):/, '$1: ').replace(/##\[/g, '# #[') : line;
+}
+/** One line made inert: nothing in it can start a workflow command. */
+function inertLine(line) {
+    return breakCommand(visibleControls(line));
+}
+/**
+ * Output text whose control characters are our own (the CLI's colours, its progress line redrawn
+ * after `\r`) with each line, between any `\r` or `\n`, kept from reading as a workflow command:
+ * for a program that may itself run inside a workflow step. Values in it must already have passed
+ * through {@link visibleControls}.
+ */
+function inertText(text) {
+    return text.replace(/[^\r\n]+/g, breakCommand);
+}
+/** A message as the log lines to write: cut at `\n` / `\r\n`, each made inert by {@link inertLine}. */
+function logLines(message) {
+    return message.split(/\r?\n/).map(inertLine);
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/inputs.ts
 /**
  * Typed reading of action inputs. An {@link InputReader} wraps a raw getter (the runner's `INPUT_*`
  * variables in production, a map in tests) and parses each input once, before any side effect.
  * An unset input reads as an empty string, as on the runner; `required` turns that into an error.
  */
+
 
 
 
@@ -430,8 +515,7 @@ class InputReader {
      */
     line(name) {
         const s = this.text(name);
-        // eslint-disable-next-line no-control-regex
-        if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s))
+        if (CONTROL.test(s))
             throw new errors_InputError(name, s, 'contains a line break or another control character', 'Give it on one line, in plain text');
         return s;
     }
@@ -567,78 +651,6 @@ function outputText(value) {
             : String(value);
 }
 
-;// CONCATENATED MODULE: ./packages/kit/src/log-line.ts
-/**
- * The one way a line of text reaches a log (the runner's stdout or the CLI's stderr). Text in a log
- * line may come from anywhere: an input, a server's answer, an image label, the target's record. The
- * GitHub runner reads every line of an action's output for workflow commands (actions/runner,
- * `ActionCommand`): a line whose text, after leading white space, starts with `::name…::`, and,
- * in the legacy form, any line holding `##[name…]`. It splits lines on `\n`, `\r\n` and a lone `\r`.
- * So a value with a line break in it could start a line such as `::stop-commands::…`, after which the
- * runner ignores every later command, `::add-mask::` included.
- *
- * {@link logLines} cuts a message into its lines at `\n` (the breaks our own messages mean) and makes
- * each one inert: every other control character (a lone `\r`, escape sequences, C1 controls, Unicode
- * line separators, bidi overrides) is printed visibly (`\r`, `\x1b`, `\u2028`), and a line the runner
- * would read as a command is broken up visibly (`::` at its start becomes `: :`, `##[` becomes `# #[`).
- */
-/**
- * Characters that must not reach a log raw: C0 controls but tab and newline, DEL, C1 controls,
- * the Unicode line and paragraph separators, and bidi overrides (which reorder what a reader sees).
- */
-const UNSAFE = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const NAMED = {
-    '\r': '\\r',
-    '\v': '\\v',
-    '\f': '\\f',
-    '\b': '\\b',
-};
-/** One unsafe character as visible text: `\r`, `\x1b`, `\u2028`. */
-function visible(c) {
-    const named = NAMED[c];
-    if (named)
-        return named;
-    const code = c.charCodeAt(0);
-    return code <= 0xff
-        ? `\\x${code.toString(16).padStart(2, '0')}`
-        : `\\u${code.toString(16).padStart(4, '0')}`;
-}
-/** The text with every {@link UNSAFE} character (and `\n`) shown visibly: one line, whatever it holds. */
-function visibleControls(text, keepNewlines = false) {
-    const shown = text.replace(UNSAFE, visible);
-    return keepNewlines ? shown : shown.replace(/\n/g, '\\n');
-}
-/**
- * Whether the GitHub runner could read this line as a workflow command (either syntax); a line
- * starting with `::` counts whatever follows, as the runner's list of commands may grow.
- */
-function readsAsCommand(line) {
-    return line.trimStart().startsWith('::') || /##\[[^\]]*\]/.test(line);
-}
-/** A line the runner would read as a command, broken up visibly so that it reads as text. */
-function breakCommand(line) {
-    return readsAsCommand(line) ? line.replace(/^(\s*):/, '$1: ').replace(/##\[/g, '# #[') : line;
-}
-/** One line made inert: nothing in it can start a workflow command. */
-function inertLine(line) {
-    return breakCommand(visibleControls(line));
-}
-/**
- * Output text whose control characters are our own (the CLI's colours, its progress line redrawn
- * after `\r`) with each line, between any `\r` or `\n`, kept from reading as a workflow command:
- * for a program that may itself run inside a workflow step. Values in it must already have passed
- * through {@link visibleControls}.
- */
-function inertText(text) {
-    return text.replace(/[^\r\n]+/g, breakCommand);
-}
-/** A message as the log lines to write: cut at `\n` / `\r\n`, each made inert by {@link inertLine}. */
-function logLines(message) {
-    return message.split(/\r?\n/).map(inertLine);
-}
-
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./packages/kit/src/exec.ts
@@ -666,8 +678,6 @@ class exec_ExecError extends errors_ActionError {
 function displayCommand(command, args) {
     return [command, ...args].map(shellWord).join(' ');
 }
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 function shellWord(a) {
     if (/^[\w@%+=:,./-]+$/.test(a))
         return a;

@@ -12,6 +12,8 @@ import { runCli, type CliRun } from '../support/cli.js';
 import {
   anyCommand,
   cliScript,
+  GOOD_CONFIG,
+  HOSTILE_IMAGE,
   esc,
   fileContentLeaks,
   guards,
@@ -23,8 +25,6 @@ import {
 
 const limit = limiter(4);
 
-const GOOD_CONFIG = 'app: sy-hostile\nstaging:\n  port: 18080\nproduction:\n  port: 18090\n';
-const IMAGE = '127.0.0.1:9/sy-hostile/app:1.0';
 /** The git context a build would read from the checkout (so no git runs, as on the runner). */
 const GIT_CONTEXT = {
   GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
@@ -91,7 +91,7 @@ const durationRow = (command: string, option: string, value: string, more: strin
     also: MAXIMUM,
     args: (g: Guards) => {
       const base: Record<string, string[]> = {
-        deploy: ['deploy', 'staging', '--image', IMAGE],
+        deploy: ['deploy', 'staging', '--image', HOSTILE_IMAGE],
         smoke: ['smoke', '--urls', `${g.url}/healthz`, '--attempts', '1'],
         monitor: ['monitor', 'staging', '--prometheus-url', g.url],
         rollback: ['rollback', 'staging'],
@@ -132,13 +132,13 @@ const ROWS: CliRow[] = [
   fileRow(
     'deploy --config ../x',
     'config',
-    () => ['deploy', 'staging', '--image', IMAGE, '--config', '../outside/secret.yml'],
+    () => ['deploy', 'staging', '--image', HOSTILE_IMAGE, '--config', '../outside/secret.yml'],
     '../outside/secret.yml',
   ),
   fileRow(
     'deploy --config /etc/passwd',
     'config',
-    () => ['deploy', 'staging', '--image', IMAGE, '--config', '/etc/passwd'],
+    () => ['deploy', 'staging', '--image', HOSTILE_IMAGE, '--config', '/etc/passwd'],
     '/etc/passwd',
   ),
   fileRow(
@@ -255,7 +255,7 @@ const ROWS: CliRow[] = [
     'deploy',
     'staging',
     '--image',
-    IMAGE,
+    HOSTILE_IMAGE,
     '--docker-host',
     'ssh://user:s3cr3tPW-c7@',
   ]),
@@ -263,7 +263,7 @@ const ROWS: CliRow[] = [
     'deploy',
     'staging',
     '--image',
-    IMAGE,
+    HOSTILE_IMAGE,
     '--docker-host',
     'tcp://u:s3cr3tPW-c8@[::1',
   ]),
@@ -277,7 +277,7 @@ const ROWS: CliRow[] = [
     'deploy',
     'staging',
     '--image',
-    IMAGE,
+    HOSTILE_IMAGE,
     '--secrets',
     'API_TOKEN=tok-c10-fine',
     '--secrets',
@@ -346,7 +346,7 @@ const ROWS: CliRow[] = [
   {
     what: 'deploy --proxy-image=--privileged',
     option: 'proxy-image',
-    args: () => ['deploy', 'staging', '--image', IMAGE, '--proxy-image=--privileged'],
+    args: () => ['deploy', 'staging', '--image', HOSTILE_IMAGE, '--proxy-image=--privileged'],
   },
   {
     what: 'build --build-args constructor=1 is an ordinary key (fails on --builder)',

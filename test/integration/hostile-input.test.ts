@@ -8,12 +8,15 @@
  */
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ACTION_NAMES } from '../../cli/src/definitions.js';
 import { runAction, type ActionRun } from '../support/runner.js';
 import {
   actionRef,
   commandProblems,
   esc,
   fileContentLeaks,
+  GOOD_CONFIG,
+  HOSTILE_IMAGE,
   guards,
   limiter,
   secretLeaks,
@@ -21,14 +24,7 @@ import {
   type Responder,
 } from '../support/hostile.js';
 
-const ACTIONS = [
-  'quality-gate',
-  'build-image',
-  'deploy-bluegreen',
-  'smoke-test',
-  'monitor-window',
-  'rollback',
-] as const;
+const ACTIONS = ACTION_NAMES;
 type ActionName = (typeof ACTIONS)[number];
 
 interface Row {
@@ -588,7 +584,6 @@ const ROWS: Row[] = [...QUALITY, ...BUILD, ...DEPLOY, ...SMOKE, ...MONITOR, ...R
 const limit = limiter(4);
 
 /** A valid config file: each config row breaks one thing in something like it. */
-const GOOD_CONFIG = 'app: sy-hostile\nstaging:\n  port: 18080\nproduction:\n  port: 18090\n';
 
 /** Inputs every row of an action starts from (valid, or failing only at a guarded side effect). */
 function baseInputs(action: ActionName, g: Guards): Record<string, string> {
@@ -600,7 +595,7 @@ function baseInputs(action: ActionName, g: Guards): Record<string, string> {
     case 'build-image':
       return { image: 'sy-hostile/app' };
     case 'deploy-bluegreen':
-      return { environment: 'staging', image: '127.0.0.1:9/sy-hostile/app:1.0' };
+      return { environment: 'staging', image: HOSTILE_IMAGE };
     case 'monitor-window':
       return { environment: 'staging', 'prometheus-url': g.url, duration: '3s', interval: '1s' };
     case 'rollback':

@@ -326,7 +326,11 @@ describe('monitor-window rejects bad input before the window starts', () => {
       { rules: '- name: q\n  query: max(x{$selectr})\n  critical: 1' },
       /uses \$selectr, which is not known/,
     ],
-    ['rules YAML', { rules: '- name: [' }, /input "rules": .* is not valid YAML/],
+    [
+      'rules YAML',
+      { rules: '- name: [' },
+      /input "rules": is not valid YAML or JSON \(.*, at line 1, column 10\)/,
+    ],
     [
       'baseline-end',
       { 'baseline-end': 'yesterday' },

@@ -26,6 +26,11 @@ export const actionRef = (name: string): string =>
 /** The CLI bundle to run: this checkout's, or the one in {@link OTHER_ROOT}. */
 export const cliScript = (): string => (OTHER_ROOT ? join(OTHER_ROOT, 'dist/cli/index.js') : CLI);
 
+/** A valid config file for the rows to break one thing in. */
+export const GOOD_CONFIG = 'app: sy-hostile\nstaging:\n  port: 18080\nproduction:\n  port: 18090\n';
+/** A valid image in a registry nobody listens on: a deploy that slips through fails at the pull. */
+export const HOSTILE_IMAGE = '127.0.0.1:9/sy-hostile/app:1.0';
+
 /** The string every injected payload carries. */
 export const MARKER = 'PWNED';
 

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { ActionError } from './errors.js';
 import type { Logger } from './io.js';
-import { visibleControls } from './log-line.js';
+import { CONTROL, visibleControls } from './log-line.js';
 import type { Secrets } from './secrets.js';
 
 export interface ExecOptions {
@@ -58,9 +58,6 @@ export class ExecError extends ActionError {
 export function displayCommand(command: string, args: readonly string[]): string {
   return [command, ...args].map(shellWord).join(' ');
 }
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 function shellWord(a: string): string {
   if (/^[\w@%+=:,./-]+$/.test(a)) return a;

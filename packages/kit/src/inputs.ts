@@ -5,6 +5,7 @@
  */
 import { InputError } from './errors.js';
 import * as p from './parse.js';
+import { CONTROL } from './log-line.js';
 import { credentialsIn } from './secrets.js';
 
 /** Returns the raw value of an input, or '' when it is not set. */
@@ -53,8 +54,7 @@ export class InputReader {
    */
   line(name: string): string {
     const s = this.text(name);
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(s))
+    if (CONTROL.test(s))
       throw new InputError(
         name,
         s,

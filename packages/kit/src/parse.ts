@@ -4,7 +4,7 @@
  * bad value and lists the accepted forms. Nothing is coerced silently.
  */
 import { DURATION_FORMS, formatDuration, parseDurationMs } from './duration.js';
-import { InputError } from './errors.js';
+import { InputError, UNQUOTED } from './errors.js';
 
 export interface Range {
   readonly min?: number;
@@ -134,16 +134,26 @@ export function parseUrl(
   return url;
 }
 
-/** A JSON document. */
+/**
+ * What a JSON syntax error says, without the text V8 quotes around it (`Unexpected token 'x',
+ * "…secret…" is not valid JSON` → `Unexpected token 'x'`): the document may hold a secret.
+ */
+export function jsonErrorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? '')
+    .replace(/,\s*(?:\.\.\.)?".*$/, '')
+    .replace(/ (?:in JSON )?at position \d+.*$/, '');
+}
+
+/** A JSON document; a syntax error is described, the document never quoted. */
 export function parseJson(name: string, raw: string): unknown {
   try {
     return JSON.parse(raw) as unknown;
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
     throw new InputError(
       name,
-      raw,
-      `is not valid JSON (${detail})`,
+      UNQUOTED,
+      `is not valid JSON (${jsonErrorText(error)})`,
       'Check quotes, commas and brackets',
     );
   }

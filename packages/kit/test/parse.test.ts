@@ -102,7 +102,12 @@ describe('value parsers name the input, show the value and the accepted forms', 
     ],
     [
       () => parseJson('payload', '{"a":'),
-      /^input "payload": "\{\\"a\\":" is not valid JSON \(.+\)\. Check quotes, commas and brackets$/,
+      /^input "payload": is not valid JSON \(.+\)\. Check quotes, commas and brackets$/,
+    ],
+    [
+      // The document is never quoted, not even by V8's message around the error.
+      () => parseJson('payload', 'token-s3cr3t-value'),
+      'input "payload": is not valid JSON (Unexpected token \'o\'). Check quotes, commas and brackets',
     ],
     [
       () => parseKeyValues('env', 'A=1\n=2'),

@@ -1,5 +1,5 @@
 /** What the report readers produce: one shape per gate, whatever tool wrote the report. */
-import { ActionError } from '@switchyard/kit';
+import { ActionError, jsonErrorText } from '@switchyard/kit';
 
 /** The five kinds of evidence the gate judges. */
 export const REPORT_KINDS = ['tests', 'coverage', 'lint', 'types', 'audit'] as const;
@@ -178,16 +178,12 @@ export function parseJsonReport(input: string, file: string, text: string): unkn
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
     if (text.trim() === '') throw new ReportError(input, file, 'is empty');
     const offset = jsonErrorOffset(text);
     const line =
       offset === undefined ? undefined : lineAt(text, Math.min(offset, text.trimEnd().length));
-    // V8 quotes the text around the error; the line number says where, so keep its first sentence.
-    const why = (message.split('\n')[0] ?? '')
-      .replace(/,\s*(?:\.\.\.)?".*$/, '')
-      .replace(/ (?:in JSON )?at position \d+.*$/, '');
-    throw new ReportError(input, file, `is not valid JSON (${why})`, line);
+    // V8 quotes the text around the error; the line number says where.
+    throw new ReportError(input, file, `is not valid JSON (${jsonErrorText(error)})`, line);
   }
 }
 
