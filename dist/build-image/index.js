@@ -419,6 +419,11 @@ function rangeText(range, lead, show = String) {
 const UNSAFE = 
 // eslint-disable-next-line no-control-regex
 /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** CSI (colours, cursor) and OSC (titles, hyperlinks) escape sequences. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+/** The text without terminal escape sequences (a tool's coloured output, read back as text). */
+const stripAnsi = (s) => s.replace(ANSI, '');
 /** Any control character, tab and newline included (and separators, bidi overrides): not for one-line values. */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;

@@ -419,6 +419,11 @@ function rangeText(range, lead, show = String) {
 const UNSAFE = 
 // eslint-disable-next-line no-control-regex
 /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** CSI (colours, cursor) and OSC (titles, hyperlinks) escape sequences. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+/** The text without terminal escape sequences (a tool's coloured output, read back as text). */
+const stripAnsi = (s) => s.replace(ANSI, '');
 /** Any control character, tab and newline included (and separators, bidi overrides): not for one-line values. */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
@@ -8648,8 +8653,13 @@ function xml_parseXml(input, file, text) {
     if (text.trim() === '')
         throw new ReportError(input, file, 'is empty');
     const valid = XMLValidator.validate(text);
-    if (valid !== true)
+    if (valid !== true) {
+        // A report cut short (a killed run, a full disk) never closes its root element: say so.
+        const root = /<([A-Za-z_][\w:.-]*)[\s/>]/.exec(text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''))?.[1];
+        if (root !== undefined && !text.includes(`</${root}>`))
+            throw new ReportError(input, file, `is cut off: it ends before its <${root}> element is closed (was the run killed while writing it?)`, lineAt(text, text.trimEnd().length));
         throw new ReportError(input, file, `is not well-formed XML (${valid.err.msg})`, valid.err.line);
+    }
     const nodes = parser.parse(text);
     for (const node of nodes) {
         const key = Object.keys(node).find((k) => k !== ':@');
@@ -8723,8 +8733,9 @@ function caseOf(tc, suite, suiteFile, ctx) {
     const file = rawFile ? workspacePath(rawFile, ctx.cwd, ctx.workspace) : undefined;
     const seconds = num(tc.attrs.time);
     const base = {
-        name: tc.attrs.name ?? '(unnamed)',
-        suite: tc.attrs.classname ?? suite,
+        // jest-junit's default name template puts a space before a test outside any describe block.
+        name: (tc.attrs.name ?? '').trim() || '(unnamed)',
+        suite: (tc.attrs.classname ?? suite).trim(),
         status,
         ...(seconds !== undefined && { timeMs: Math.round(seconds * 1000) }),
     };
@@ -8892,6 +8903,8 @@ function summaryCounts(input, file, key, value) {
 /** istanbul's json-summary: `{ "total": {lines, statements, functions, branches}, "<file>": {…} }`. */
 function parseIstanbulSummary(input, file, text, ctx) {
     const doc = record(parseJsonReport(input, file, text));
+    if (doc && !('total' in doc) && record(doc.meta) && record(doc.totals))
+        throw new ReportError(input, file, 'is coverage.py JSON, which is not read here. Write Cobertura XML (coverage xml) or lcov (coverage lcov) and give that');
     if (!doc || !('total' in doc))
         throw new ReportError(input, file, 'is not an istanbul coverage-summary.json (no "total" key). Use the json-summary reporter');
     const totals = summaryCounts(input, file, 'total', doc.total);
@@ -8917,6 +8930,9 @@ function coberturaPath(name, sources, ctx) {
 /** Cobertura XML (coverage.py, istanbul, JaCoCo converters, gcovr): per `<class>`, its `<line>` hits. */
 function parseCobertura(input, file, text, ctx) {
     const root = xml_parseXml(input, file, text);
+    if (root.name === 'coverage' &&
+        (root.attrs.clover !== undefined || descendants(root, 'project').length > 0))
+        throw new ReportError(input, file, "is Clover XML (jest's default clover reporter), which is not read here. Give the lcov, json-summary or cobertura report of the same run (jest: coverageReporters: ['lcov', 'json-summary'])");
     if (root.name !== 'coverage')
         throw new ReportError(input, file, `is not Cobertura XML: the root element is <${root.name}>, not <coverage>`);
     const sources = descendants(root, 'source')
@@ -9066,6 +9082,14 @@ function percent(c) {
 /** SARIF 2.1.0 (ESLint's SARIF formatter, CodeQL, Trivy, Grype, …): results with their rules. */
 
 
+/** Whether a SARIF result's `suppressions` silence it (SARIF 2.1.0 §3.27.23, §3.35.3). */
+function isSuppressed(suppressions) {
+    if (!Array.isArray(suppressions) || suppressions.length === 0)
+        return false;
+    const statuses = suppressions.map((x) => str(record(x)?.status) ?? 'accepted');
+    return (statuses.includes('accepted') &&
+        !statuses.some((st) => st === 'rejected' || st === 'underReview'));
+}
 /** Whether a parsed JSON document looks like SARIF. */
 function isSarif(doc) {
     const d = record(doc);
@@ -9092,9 +9116,19 @@ function parseSarif(input, file, text, ctx) {
             const res = record(value);
             if (!res)
                 throw new ReportError(input, file, `runs[${r}].results[${i}] is not an object`);
-            const ruleId = str(res.ruleId) ?? str(record(res.rule)?.id);
+            out.push(toResult(res, false));
+        });
+        const invocations = Array.isArray(run.invocations) ? run.invocations : [];
+        for (const inv of invocations.map((x) => record(x) ?? {}))
+            for (const key of ['toolExecutionNotifications', 'toolConfigurationNotifications'])
+                for (const n of Array.isArray(inv[key]) ? inv[key] : [])
+                    out.push(toResult(record(n) ?? {}, true));
+        function toResult(res, notification) {
+            const ruleId = str(res.ruleId) ?? str(record(res.rule)?.id) ?? str(record(res.descriptor)?.id);
             const index = num(res.ruleIndex) ?? num(record(res.rule)?.index);
-            const rule = (index !== undefined ? rules[index] : undefined) ?? rules.find((x) => x.id === ruleId);
+            const rule = notification
+                ? undefined
+                : ((index !== undefined ? rules[index] : undefined) ?? rules.find((x) => x.id === ruleId));
             const physical = record(record(res.locations?.[0])?.physicalLocation);
             const artifact = record(physical?.artifactLocation);
             const region = record(physical?.region);
@@ -9106,8 +9140,10 @@ function parseSarif(input, file, text, ctx) {
                 : uri;
             const line = num(region?.startLine);
             const column = num(region?.startColumn);
-            const level = str(res.level) ?? str(record(rule?.defaultConfiguration)?.level) ?? 'warning';
-            out.push({
+            const level = str(res.level) ??
+                str(record(rule?.defaultConfiguration)?.level) ??
+                (notification ? 'error' : 'warning');
+            return {
                 tool,
                 level,
                 message: str(record(res.message)?.text) ?? str(record(res.message)?.markdown) ?? '',
@@ -9117,14 +9153,17 @@ function parseSarif(input, file, text, ctx) {
                 ...(absolute !== undefined && { file: workspacePath(absolute, ctx.cwd, ctx.workspace) }),
                 ...(line !== undefined && { line }),
                 ...(column !== undefined && { column }),
-            });
-        });
+                ...(isSuppressed(res.suppressions) && { suppressed: true }),
+                ...(notification && { notification: true }),
+            };
+        }
     });
     return out;
 }
 
 ;// CONCATENATED MODULE: ./packages/quality/src/lint.ts
 /** Lint reports: ESLint's `-f json` and SARIF; tsc's `--pretty false` output for type errors. */
+
 
 
 
@@ -9172,10 +9211,15 @@ function parseEslint(input, file, text, ctx) {
     });
     return out;
 }
-/** SARIF results as lint problems: `error` is an error, `warning` and `note` are warnings. */
+/**
+ * SARIF results as lint problems: `error` is an error, `warning` and `note` are warnings. A
+ * suppressed result (`eslint-disable`) is no problem; a file the linter could not parse (an
+ * error-level notification of the run) is an error, as ESLint itself counts it.
+ */
 function parseLintSarif(input, file, text, ctx) {
     return parseSarif(input, file, text, ctx)
-        .filter((r) => r.level !== 'none')
+        .filter((r) => r.level !== 'none' && !r.suppressed)
+        .filter((r) => !r.notification || r.level === 'error' || r.level === 'warning')
         .map((r) => ({
         severity: r.level === 'error' ? 'error' : 'warning',
         message: r.message,
@@ -9185,8 +9229,6 @@ function parseLintSarif(input, file, text, ctx) {
         ...(r.column !== undefined && { column: r.column }),
     }));
 }
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
 /** `src/a.ts(3,7): error TS2322: …` (--pretty false) or `src/a.ts:3:7 - error TS2322: …` (pretty). */
 const TSC_LINE = /^(.+?)(?:\((\d+),(\d+)\)|:(\d+):(\d+)) ?[:-] ?(error|warning) (TS\d+): (.*)$/;
 const TSC_GLOBAL = /^(error|warning) (TS\d+): (.*)$/;
@@ -9199,8 +9241,10 @@ function parseTsc(input, file, text, ctx) {
     let pretty = false;
     let unknown;
     text.split(/\r?\n/).forEach((raw, i) => {
-        const line = raw.replace(ANSI, '');
-        if (line.trim() === '')
+        const line = stripAnsi(raw);
+        // `npm run typecheck > tsc.txt` starts the file with npm's header (`> pkg@1.0.0 typecheck`,
+        // `> tsc --noEmit`): not tsc's, and there even when tsc prints nothing.
+        if (line.trim() === '' || line.startsWith('> '))
             return;
         const m = TSC_LINE.exec(line);
         const g = m ? undefined : TSC_GLOBAL.exec(line.trim());
@@ -9238,7 +9282,8 @@ function parseTsc(input, file, text, ctx) {
             unknown ??= { line: i + 1, text: line.trim() };
     });
     if (out.length === 0 && unknown)
-        throw new ReportError(input, file, `${JSON.stringify(unknown.text.slice(0, 80))} is not tsc output. Save the output of tsc --noEmit --pretty false`, unknown.line);
+        // The line is not quoted: the file may hold anything (a report glob can match any file).
+        throw new ReportError(input, file, `is not tsc output (line ${unknown.line} is no tsc diagnostic). Save the output of tsc --noEmit --pretty false`, unknown.line);
     return out;
 }
 
@@ -9384,7 +9429,8 @@ function sarifSeverity(level, rule) {
 function parseAuditSarif(input, file, text, ctx) {
     const out = [];
     const seen = new Set();
-    for (const r of parseSarif(input, file, text, ctx)) {
+    // A suppressed finding was accepted by the scanner's ignore rules; a notification is no finding.
+    for (const r of parseSarif(input, file, text, ctx).filter((x) => !x.suppressed && !x.notification)) {
         const id = r.ruleId ?? r.message.split('\n')[0] ?? 'finding';
         const pkg = /Package: *(\S+)/.exec(r.message)?.[1];
         const key = `${id} ${r.uri ?? ''} ${pkg ?? r.message}`;
@@ -9504,26 +9550,52 @@ function readSpec(kind, spec, ctx, as = kind) {
 function readReports(specs, base, ctx, ifMissing, warn) {
     const files = [];
     const missing = [];
-    const none = (spec) => {
+    const unread = [];
+    const none = (kind, spec) => {
         const where = (0,external_node_path_namespaceObject.relative)(ctx.workspace, ctx.cwd) || '.';
         const what = `input "${spec.input}": ${spec.patterns.map((p) => JSON.stringify(p)).join(', ')} matched no file in "${where}" (globs start at working-directory)`;
-        if (ifMissing === 'error')
-            throw new ActionError(`${what}. Check the path and that the step writing it ran, or set if-missing: warn`);
+        if (ifMissing === 'error') {
+            unread.push({
+                kind,
+                input: spec.input,
+                reason: `${what}. Check the path and that the step writing it ran, or set if-missing: warn`,
+            });
+            return;
+        }
         missing.push({ input: spec.input, patterns: spec.patterns });
         if (ifMissing === 'warn')
             warn(`${what}; that gate is not checked`);
+    };
+    /** Reads one spec; a report that cannot be read is recorded as unread, not thrown. */
+    const read = (kind, spec, as = kind) => {
+        try {
+            const r = readSpec(kind, spec, ctx, as);
+            files.push(...r.files);
+            if (r.parsed.length === 0)
+                none(as, spec);
+            return r.parsed.length === 0 ? undefined : r.parsed;
+        }
+        catch (error) {
+            if (!(error instanceof ReportError))
+                throw error;
+            unread.push({
+                kind: as,
+                input: spec.input,
+                reason: error.message,
+                file: error.file,
+                ...(error.line !== undefined && { line: error.line }),
+            });
+            return undefined;
+        }
     };
     const out = {};
     for (const kind of Object.keys(FORMATS)) {
         const spec = specs[kind];
         if (!spec)
             continue;
-        const { parsed, files: read } = readSpec(kind, spec, ctx);
-        files.push(...read);
-        if (parsed.length === 0) {
-            none(spec);
+        const parsed = read(kind, spec);
+        if (!parsed)
             continue;
-        }
         if (kind === 'tests')
             out.tests = { cases: parsed.flatMap((r) => r.cases) };
         else if (kind === 'coverage')
@@ -9536,14 +9608,11 @@ function readReports(specs, base, ctx, ifMissing, warn) {
             out.audit = parsed.flat();
     }
     if (base) {
-        const { parsed, files: read } = readSpec('coverage', base, ctx, 'coverage-base');
-        files.push(...read);
-        if (parsed.length === 0)
-            none(base);
-        else
+        const parsed = read('coverage', base, 'coverage-base');
+        if (parsed)
             out.base = mergeCoverage(parsed);
     }
-    return { ...out, files, missing };
+    return { ...out, files, missing, unread };
 }
 
 ;// CONCATENATED MODULE: ./packages/quality/src/gates.ts
@@ -9593,9 +9662,29 @@ function unusedAllowlist(vulns, t) {
 }
 const pct = (n) => `${n.toFixed(2)}%`;
 const errors = (ps) => ps.filter((p) => p.severity === 'error').length;
+/** The gate a report kind is judged by, for a report that could not be read. */
+const UNREAD_GATE = {
+    tests: 'tests',
+    coverage: 'coverage',
+    'coverage-base': 'coverage-delta',
+    lint: 'lint-errors',
+    types: 'types',
+    audit: 'audit',
+};
+/**
+ * A failed gate for a report that could not be judged (missing, unreadable, not its format): it
+ * fails its own gate only, so every other report is still judged, summarised and annotated.
+ */
+function unreadGate(u) {
+    const kind = u.kind === 'coverage-base' ? 'coverage' : u.kind;
+    const why = u.reason.replace(/^input "[^"]+": /, '');
+    return gate(UNREAD_GATE[u.kind], kind, 0, '>=', null, `not judged: ${why}`, 'a readable report', true);
+}
 /** The gates the evidence allows, in a fixed order. */
 function evaluate(e, t) {
     const out = [];
+    for (const u of e.unread ?? [])
+        out.push(unreadGate(u));
     if (e.tests) {
         const cases = e.tests.cases;
         const failed = failedCases(cases).length;
@@ -9613,6 +9702,11 @@ function evaluate(e, t) {
             const name = metric === 'lines' ? 'coverage' : `coverage-${metric}`;
             if (min === undefined)
                 continue;
+            // Zero measured lines is a failure to measure (nothing instrumented), never 100 %.
+            if (metric === 'lines' && c?.total === 0) {
+                out.push(gate(name, 'coverage', 0, '>=', min, 'measured nothing (0/0 lines): the coverage tool instrumented no file. Check its include/exclude settings and that the tests ran', `≥ ${pct(min)}`, true));
+                continue;
+            }
             if (!c) {
                 out.push(gate(name, 'coverage', 0, '>=', min, `no ${metric} counts in the reports`, `≥ ${pct(min)}`, true));
                 continue;
@@ -9715,7 +9809,8 @@ async function runCommand(c, plan, deps) {
         }
         catch (error) {
             exitCode = -1;
-            note = error instanceof ExecError ? error.message : String(error);
+            // A tool's coloured stderr is in the message: shown as text in the summary, not as escapes.
+            note = visibleControls(stripAnsi(error instanceof ExecError ? error.message : String(error)));
         }
         const durationMs = deps.clock.now() - startedAt;
         deps.log.info(`${c.name}: exit ${exitCode} after ${(durationMs / 1000).toFixed(1)}s`);
@@ -9775,32 +9870,98 @@ function commandGates(commands, evidence, warn) {
     });
     return { gates, commands: judged };
 }
-function annotations(e, plan) {
-    const all = [];
-    for (const c of e.tests ? failedCases(e.tests.cases) : [])
-        all.push({
+/**
+ * Failed tests as annotations, one per root cause: failures whose text is identical (a shared
+ * fixture broken, one missing module) are one annotation at the first, naming the others.
+ */
+function testAnnotations(cases) {
+    const groups = new Map();
+    for (const c of cases) {
+        const text = c.details ? ownFrames(c.details) : (c.message ?? 'failed');
+        // The same failure in another test differs in its frames only: group by the first line.
+        const key = text.split('\n')[0] ?? text;
+        groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    return [...groups.values()].map((group) => {
+        const [first, ...rest] = group;
+        const text = first.details ? ownFrames(first.details) : (first.message ?? 'failed');
+        const others = rest.slice(0, 5).map((c) => testName(c));
+        return {
             level: 'error',
-            title: `Test failed: ${testName(c)}`,
-            message: c.details ? ownFrames(c.details) : (c.message ?? 'failed'),
-            ...quality_gate_location(c),
+            title: rest.length === 0
+                ? `Test failed: ${testName(first)}`
+                : `${group.length} tests failed the same way: ${testName(first)}, …`,
+            message: rest.length === 0
+                ? text
+                : `${text}\n\nAlso: ${others.join('; ')}${rest.length > others.length ? `; and ${rest.length - others.length} more` : ''}`,
+            ...quality_gate_location(first),
+        };
+    });
+}
+/**
+ * The annotations, within `maxAnnotations` per level, shared across their sources: each source
+ * (unreadable reports, tests, type errors, lint) takes one in turn, so 26 failures of one cause
+ * can't crowd out the type and lint errors. Returns what was picked, the count of each level that
+ * could have been, and what each source had left out.
+ */
+function annotations(e, plan) {
+    const sources = [
+        [
+            'reports',
+            e.unread.map((u) => ({
+                level: 'error',
+                title: `Report not judged (${u.input})`,
+                message: u.reason,
+                ...quality_gate_location({
+                    ...(u.file !== undefined && { file: u.file }),
+                    ...(u.line !== undefined && { line: u.line }),
+                }),
+            })),
+        ],
+        ['tests', e.tests ? testAnnotations(failedCases(e.tests.cases)) : []],
+        [
+            'types',
+            (e.types ?? []).map((p) => ({
+                level: p.severity,
+                title: `Type error ${p.rule ?? ''}`.trim(),
+                message: p.message,
+                ...quality_gate_location(p),
+            })),
+        ],
+        [
+            'lint',
+            (e.lint ?? []).map((p) => ({
+                level: p.severity,
+                title: `Lint ${p.severity}${p.rule ? ` (${p.rule})` : ''}`,
+                message: p.message,
+                ...quality_gate_location(p),
+            })),
+        ],
+    ];
+    const budget = { error: plan.maxAnnotations, warning: plan.maxAnnotations };
+    const taken = sources.map(() => new Set());
+    const longest = Math.max(0, ...sources.map(([, list]) => list.length));
+    for (let i = 0; i < longest; i++)
+        sources.forEach(([, list], s) => {
+            const a = list[i];
+            if (a && budget[a.level] > 0) {
+                budget[a.level]--;
+                taken[s]?.add(i);
+            }
         });
-    for (const p of e.types ?? [])
-        all.push({
-            level: p.severity,
-            title: `Type error ${p.rule ?? ''}`.trim(),
-            message: p.message,
-            ...quality_gate_location(p),
-        });
-    for (const p of e.lint ?? [])
-        all.push({
-            level: p.severity,
-            title: `Lint ${p.severity}${p.rule ? ` (${p.rule})` : ''}`,
-            message: p.message,
-            ...quality_gate_location(p),
-        });
-    const count = { error: 0, warning: 0 };
-    const picked = all.filter((a) => ++count[a.level] <= plan.maxAnnotations);
-    return { picked, error: count.error, warning: count.warning };
+    const all = sources.flatMap(([, list]) => list);
+    const omitted = {};
+    sources.forEach(([name, list], s) => {
+        const left = list.length - (taken[s]?.size ?? 0);
+        if (left > 0)
+            omitted[name] = left;
+    });
+    return {
+        picked: sources.flatMap(([, list], s) => list.filter((_, i) => taken[s]?.has(i))),
+        error: all.filter((a) => a.level === 'error').length,
+        warning: all.filter((a) => a.level === 'warning').length,
+        omitted,
+    };
 }
 /**
  * A failure text without the test runner's own stack frames (node_modules, node internals), cut
@@ -9856,6 +10017,7 @@ async function qualityGate(plan, deps) {
         thresholds: plan.thresholds,
         annotations: a.picked,
         annotatable: { error: a.error, warning: a.warning },
+        omitted: a.omitted,
         maxAnnotations: plan.maxAnnotations,
         warnings,
     };
@@ -9870,6 +10032,13 @@ async function qualityGate(plan, deps) {
 
 /** Rows shown per detail list before "… and N more". */
 const LIST_CAP = 20;
+/** The summary's words for what the annotation cap left out, per source. */
+const OMITTED = {
+    reports: 'unread reports',
+    tests: 'test failures',
+    types: 'type errors',
+    lint: 'lint problems',
+};
 const TOP_FILES = 10;
 const icon = (g) => (g.status === 'passed' ? '✅ passed' : '❌ failed');
 const where = (l) => l.file ? `\`${l.file}${l.line !== undefined ? `:${l.line}` : ''}\`` : '–';
@@ -10000,8 +10169,12 @@ function renderSummary(r) {
             s.paragraph(`Allowlist entries that matched nothing: ${unused.map((u) => `\`${u}\``).join(', ')}`);
     }
     const { error, warning } = r.annotatable;
-    if (error > r.maxAnnotations || warning > r.maxAnnotations)
-        s.paragraph(`Annotated ${Math.min(error, r.maxAnnotations)} of ${error} errors and ${Math.min(warning, r.maxAnnotations)} of ${warning} warnings (max-annotations: ${r.maxAnnotations} per level; the tables above list more).`);
+    if (error > r.maxAnnotations || warning > r.maxAnnotations) {
+        const left = Object.entries(r.omitted ?? {})
+            .map(([source, n]) => `${n} ${OMITTED[source] ?? source}`)
+            .join(', ');
+        s.paragraph(`Annotated ${Math.min(error, r.maxAnnotations)} of ${error} errors and ${Math.min(warning, r.maxAnnotations)} of ${warning} warnings (max-annotations: ${r.maxAnnotations} per level, shared across tests, types and lint${left ? `; left out: ${left}` : ''}; the tables above list more).`);
+    }
     if (e.files.length)
         s.details(`Reports read (${e.files.length})`, new Summary().table(['kind', 'file', 'format'], e.files.map((f) => [f.kind, f.file, f.format])));
     return s.toString();
@@ -10200,7 +10373,8 @@ function outputs(r) {
     return {
         passed: r.passed,
         results: resultsJson(r),
-        coverage: lines ? percent(lines) : '',
+        // Nothing measured (0/0 lines) is no figure, not 100 %.
+        coverage: lines && lines.total > 0 ? percent(lines) : '',
         'tests-failed': r.evidence.tests ? failedCases(r.evidence.tests.cases).length : '',
         vulnerabilities: r.evidence.audit
             ? judgeVulnerabilities(r.evidence.audit, r.thresholds).filter((v) => v.blocking).length
@@ -10222,6 +10396,10 @@ const step = async (io, secrets, env) => {
         exec: new ProcessExec(io, secrets),
         clock: systemClock,
         log: io,
+    }).catch((error) => {
+        // Whatever happens once the gate has started, `passed` is written: `if: … passed == 'false'` fires.
+        io.setOutput('passed', false);
+        throw error;
     });
     for (const a of report.annotations) {
         const props = {

@@ -39,7 +39,7 @@ export function qualityReport(
   evidence: Partial<Evidence>,
   over: Partial<QualityReport> = {},
 ): QualityReport {
-  const e: Evidence = { files: [], missing: [], ...evidence };
+  const e: Evidence = { files: [], missing: [], unread: [], ...evidence };
   const thresholds: Thresholds = over.thresholds ?? DEFAULT_THRESHOLDS;
   const gates = over.gates ?? evaluate(e, thresholds);
   const failed = gates.filter((g) => g.status === 'failed');

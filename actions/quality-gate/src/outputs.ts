@@ -13,7 +13,8 @@ export function outputs(r: QualityReport): Record<string, string | number | bool
   return {
     passed: r.passed,
     results: resultsJson(r),
-    coverage: lines ? percent(lines) : '',
+    // Nothing measured (0/0 lines) is no figure, not 100 %.
+    coverage: lines && lines.total > 0 ? percent(lines) : '',
     'tests-failed': r.evidence.tests ? failedCases(r.evidence.tests.cases).length : '',
     vulnerabilities: r.evidence.audit
       ? judgeVulnerabilities(r.evidence.audit, r.thresholds).filter((v) => v.blocking).length

@@ -11,6 +11,10 @@ export const step: Step = async (io, secrets, env) => {
     exec: new ProcessExec(io, secrets),
     clock: systemClock,
     log: io,
+  }).catch((error: unknown) => {
+    // Whatever happens once the gate has started, `passed` is written: `if: … passed == 'false'` fires.
+    io.setOutput('passed', false);
+    throw error;
   });
   for (const a of report.annotations) {
     const props = {

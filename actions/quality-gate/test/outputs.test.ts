@@ -20,7 +20,7 @@ const report = (
 ): QualityReport =>
   qualityReport(evidence, {
     thresholds,
-    gates: [...evaluate({ files: [], missing: [], ...evidence }, thresholds), ...extra],
+    gates: [...evaluate({ files: [], missing: [], unread: [], ...evidence }, thresholds), ...extra],
   });
 
 const commandGate = (name: string, exitCode: number): Gate => ({
@@ -89,7 +89,7 @@ describe('outputs', () => {
     });
     expect(
       outputs(report({ coverage: { files: [], totals: { lines: { covered: 0, total: 0 } } } })),
-    ).toMatchObject({ coverage: 100, passed: true });
+    ).toMatchObject({ coverage: '', passed: false, 'failed-gates': ['coverage'] });
   });
 
   test('coverage without line counts: empty coverage output, a failed coverage gate', () => {

@@ -2,6 +2,8 @@
  * The text side of terminal output (pure): ANSI styling, visible width (wide characters, emoji,
  * escapes) and wrapping that keeps styles across line breaks. `terminal.ts` renders markdown with it.
  */
+import { stripAnsi } from './log-line.js';
+
 export interface TerminalStyle {
   /** ANSI bold and colours; false gives plain text with no escape codes at all. */
   readonly color: boolean;
@@ -38,9 +40,6 @@ export function styler(color: boolean): Styler {
   };
 }
 
-// CSI (colours, cursor) and OSC (titles, hyperlinks) sequences.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 /* eslint-disable no-control-regex -- the escape codes we write ourselves */
 const SGR = /\u001b\[([0-9;]*)m/g;
 const SGR_PIECES = /(\u001b\[[0-9;]*m)/;
@@ -55,8 +54,6 @@ const WIDE: readonly (readonly [number, number])[] = [
   [0xa000, 0xa4cf], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60],
   [0xffe0, 0xffe6], [0x20000, 0x3fffd],
 ];
-
-export const stripAnsi = (s: string): string => s.replace(ANSI, '');
 
 function graphemeWidth(g: string): number {
   // Emoji: presentation by default (✅ ❌) or asked for with VS16 (⚠️), and keycaps.

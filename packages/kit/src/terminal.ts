@@ -4,15 +4,8 @@
  * `**bold**`, `code`, links, inline HTML and entities. Anything else passes through as text.
  */
 
-import {
-  stripAnsi,
-  styler,
-  visibleWidth,
-  wrap,
-  type Styler,
-  type TerminalStyle,
-} from './terminal-text.js';
-import { UNSAFE } from './log-line.js';
+import { styler, visibleWidth, wrap, type Styler, type TerminalStyle } from './terminal-text.js';
+import { stripAnsi, UNSAFE } from './log-line.js';
 
 export { styler, visibleWidth, wrap, type Styler, type TerminalStyle } from './terminal-text.js';
 

@@ -160,7 +160,10 @@ export function parseAuditSarif(
 ): Vulnerability[] {
   const out: Vulnerability[] = [];
   const seen = new Set<string>();
-  for (const r of parseSarif(input, file, text, ctx)) {
+  // A suppressed finding was accepted by the scanner's ignore rules; a notification is no finding.
+  for (const r of parseSarif(input, file, text, ctx).filter(
+    (x) => !x.suppressed && !x.notification,
+  )) {
     const id = r.ruleId ?? r.message.split('\n')[0] ?? 'finding';
     const pkg = /Package: *(\S+)/.exec(r.message)?.[1];
     const key = `${id} ${r.uri ?? ''} ${pkg ?? r.message}`;

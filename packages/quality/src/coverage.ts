@@ -166,6 +166,12 @@ export function parseIstanbulSummary(
   ctx: PathContext,
 ): CoverageReport {
   const doc = record(parseJsonReport(input, file, text));
+  if (doc && !('total' in doc) && record(doc.meta) && record(doc.totals))
+    throw new ReportError(
+      input,
+      file,
+      'is coverage.py JSON, which is not read here. Write Cobertura XML (coverage xml) or lcov (coverage lcov) and give that',
+    );
   if (!doc || !('total' in doc))
     throw new ReportError(
       input,
@@ -211,6 +217,15 @@ export function parseCobertura(
   ctx: PathContext,
 ): CoverageReport {
   const root = parseXml(input, file, text);
+  if (
+    root.name === 'coverage' &&
+    (root.attrs.clover !== undefined || descendants(root, 'project').length > 0)
+  )
+    throw new ReportError(
+      input,
+      file,
+      "is Clover XML (jest's default clover reporter), which is not read here. Give the lcov, json-summary or cobertura report of the same run (jest: coverageReporters: ['lcov', 'json-summary'])",
+    );
   if (root.name !== 'coverage')
     throw new ReportError(
       input,

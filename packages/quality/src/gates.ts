@@ -10,7 +10,7 @@ import {
   type TestCase,
   type Vulnerability,
 } from './model.js';
-import type { Evidence } from './reports.js';
+import type { Evidence, UnreadReport } from './reports.js';
 
 export interface Thresholds {
   readonly maxFailedTests: number;
@@ -115,9 +115,39 @@ export function unusedAllowlist(vulns: readonly Vulnerability[], t: Thresholds):
 const pct = (n: number): string => `${n.toFixed(2)}%`;
 const errors = (ps: readonly Problem[]): number => ps.filter((p) => p.severity === 'error').length;
 
+/** The gate a report kind is judged by, for a report that could not be read. */
+const UNREAD_GATE: Readonly<Record<UnreadReport['kind'], string>> = {
+  tests: 'tests',
+  coverage: 'coverage',
+  'coverage-base': 'coverage-delta',
+  lint: 'lint-errors',
+  types: 'types',
+  audit: 'audit',
+};
+
+/**
+ * A failed gate for a report that could not be judged (missing, unreadable, not its format): it
+ * fails its own gate only, so every other report is still judged, summarised and annotated.
+ */
+function unreadGate(u: UnreadReport): Gate {
+  const kind = u.kind === 'coverage-base' ? 'coverage' : u.kind;
+  const why = u.reason.replace(/^input "[^"]+": /, '');
+  return gate(
+    UNREAD_GATE[u.kind],
+    kind,
+    0,
+    '>=',
+    null,
+    `not judged: ${why}`,
+    'a readable report',
+    true,
+  );
+}
+
 /** The gates the evidence allows, in a fixed order. */
 export function evaluate(e: Evidence, t: Thresholds): Gate[] {
   const out: Gate[] = [];
+  for (const u of e.unread ?? []) out.push(unreadGate(u));
   if (e.tests) {
     const cases = e.tests.cases;
     const failed = failedCases(cases).length;
@@ -145,6 +175,22 @@ export function evaluate(e: Evidence, t: Thresholds): Gate[] {
       const c = sums[metric];
       const name = metric === 'lines' ? 'coverage' : `coverage-${metric}`;
       if (min === undefined) continue;
+      // Zero measured lines is a failure to measure (nothing instrumented), never 100 %.
+      if (metric === 'lines' && c?.total === 0) {
+        out.push(
+          gate(
+            name,
+            'coverage',
+            0,
+            '>=',
+            min,
+            'measured nothing (0/0 lines): the coverage tool instrumented no file. Check its include/exclude settings and that the tests ran',
+            `≥ ${pct(min)}`,
+            true,
+          ),
+        );
+        continue;
+      }
       if (!c) {
         out.push(
           gate(

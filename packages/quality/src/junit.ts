@@ -61,8 +61,9 @@ function caseOf(
   const file = rawFile ? workspacePath(rawFile, ctx.cwd, ctx.workspace) : undefined;
   const seconds = num(tc.attrs.time);
   const base = {
-    name: tc.attrs.name ?? '(unnamed)',
-    suite: tc.attrs.classname ?? suite,
+    // jest-junit's default name template puts a space before a test outside any describe block.
+    name: (tc.attrs.name ?? '').trim() || '(unnamed)',
+    suite: (tc.attrs.classname ?? suite).trim(),
     status,
     ...(seconds !== undefined && { timeMs: Math.round(seconds * 1000) }),
   } as const;

@@ -1,4 +1,5 @@
 /** Lint reports: ESLint's `-f json` and SARIF; tsc's `--pretty false` output for type errors. */
+import { stripAnsi } from '@switchyard/kit';
 import { type Problem, num, parseJsonReport, record, ReportError, str } from './model.js';
 import type { PathContext } from './junit.js';
 import { workspacePath } from './paths.js';
@@ -63,7 +64,11 @@ export function parseEslint(
   return out;
 }
 
-/** SARIF results as lint problems: `error` is an error, `warning` and `note` are warnings. */
+/**
+ * SARIF results as lint problems: `error` is an error, `warning` and `note` are warnings. A
+ * suppressed result (`eslint-disable`) is no problem; a file the linter could not parse (an
+ * error-level notification of the run) is an error, as ESLint itself counts it.
+ */
 export function parseLintSarif(
   input: string,
   file: string,
@@ -71,7 +76,8 @@ export function parseLintSarif(
   ctx: PathContext,
 ): Problem[] {
   return parseSarif(input, file, text, ctx)
-    .filter((r) => r.level !== 'none')
+    .filter((r) => r.level !== 'none' && !r.suppressed)
+    .filter((r) => !r.notification || r.level === 'error' || r.level === 'warning')
     .map((r) => ({
       severity: r.level === 'error' ? 'error' : 'warning',
       message: r.message,
@@ -82,8 +88,6 @@ export function parseLintSarif(
     }));
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
 /** `src/a.ts(3,7): error TS2322: …` (--pretty false) or `src/a.ts:3:7 - error TS2322: …` (pretty). */
 const TSC_LINE = /^(.+?)(?:\((\d+),(\d+)\)|:(\d+):(\d+)) ?[:-] ?(error|warning) (TS\d+): (.*)$/;
 const TSC_GLOBAL = /^(error|warning) (TS\d+): (.*)$/;
@@ -97,8 +101,10 @@ export function parseTsc(input: string, file: string, text: string, ctx: PathCon
   let pretty = false;
   let unknown: { line: number; text: string } | undefined;
   text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(ANSI, '');
-    if (line.trim() === '') return;
+    const line = stripAnsi(raw);
+    // `npm run typecheck > tsc.txt` starts the file with npm's header (`> pkg@1.0.0 typecheck`,
+    // `> tsc --noEmit`): not tsc's, and there even when tsc prints nothing.
+    if (line.trim() === '' || line.startsWith('> ')) return;
     const m = TSC_LINE.exec(line);
     const g = m ? undefined : TSC_GLOBAL.exec(line.trim());
     if (m) {
@@ -132,10 +138,11 @@ export function parseTsc(input: string, file: string, text: string, ctx: PathCon
     else unknown ??= { line: i + 1, text: line.trim() };
   });
   if (out.length === 0 && unknown)
+    // The line is not quoted: the file may hold anything (a report glob can match any file).
     throw new ReportError(
       input,
       file,
-      `${JSON.stringify(unknown.text.slice(0, 80))} is not tsc output. Save the output of tsc --noEmit --pretty false`,
+      `is not tsc output (line ${unknown.line} is no tsc diagnostic). Save the output of tsc --noEmit --pretty false`,
       unknown.line,
     );
   return out;

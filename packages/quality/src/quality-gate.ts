@@ -3,7 +3,14 @@
  * fail-fast), read the reports they and earlier steps wrote, judge every gate, and pick the
  * annotations. Side effects come in through {@link GateDeps}.
  */
-import { type Clock, type Exec, ExecError, type Logger } from '@switchyard/kit';
+import {
+  type Clock,
+  type Exec,
+  ExecError,
+  type Logger,
+  stripAnsi,
+  visibleControls,
+} from '@switchyard/kit';
 import { evaluate, failedCases, type Gate, type Thresholds } from './gates.js';
 import type { Location, ReportKind, TestCase } from './model.js';
 import {
@@ -71,6 +78,8 @@ export interface QualityReport {
   readonly annotations: readonly Annotation[];
   /** Problems that could have been annotated, per level (the cap is stated against these). */
   readonly annotatable: { readonly error: number; readonly warning: number };
+  /** What the cap left out, per source (the summary says so). */
+  readonly omitted?: Partial<Record<AnnotationSource, number>>;
   readonly maxAnnotations: number;
   readonly warnings: readonly string[];
 }
@@ -139,7 +148,8 @@ async function runCommand(c: Command, plan: GatePlan, deps: GateDeps): Promise<C
       exitCode = r.exitCode;
     } catch (error) {
       exitCode = -1;
-      note = error instanceof ExecError ? error.message : String(error);
+      // A tool's coloured stderr is in the message: shown as text in the summary, not as escapes.
+      note = visibleControls(stripAnsi(error instanceof ExecError ? error.message : String(error)));
     }
     const durationMs = deps.clock.now() - startedAt;
     deps.log.info(`${c.name}: exit ${exitCode} after ${(durationMs / 1000).toFixed(1)}s`);
@@ -211,35 +221,111 @@ function commandGates(
   return { gates, commands: judged };
 }
 
+/** Where an annotation comes from, for the budget and the summary's count of what was left out. */
+export type AnnotationSource = 'reports' | 'tests' | 'types' | 'lint';
+
+/**
+ * Failed tests as annotations, one per root cause: failures whose text is identical (a shared
+ * fixture broken, one missing module) are one annotation at the first, naming the others.
+ */
+function testAnnotations(cases: readonly TestCase[]): Annotation[] {
+  const groups = new Map<string, TestCase[]>();
+  for (const c of cases) {
+    const text = c.details ? ownFrames(c.details) : (c.message ?? 'failed');
+    // The same failure in another test differs in its frames only: group by the first line.
+    const key = text.split('\n')[0] ?? text;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  return [...groups.values()].map((group) => {
+    const [first, ...rest] = group as [TestCase, ...TestCase[]];
+    const text = first.details ? ownFrames(first.details) : (first.message ?? 'failed');
+    const others = rest.slice(0, 5).map((c) => testName(c));
+    return {
+      level: 'error',
+      title:
+        rest.length === 0
+          ? `Test failed: ${testName(first)}`
+          : `${group.length} tests failed the same way: ${testName(first)}, …`,
+      message:
+        rest.length === 0
+          ? text
+          : `${text}\n\nAlso: ${others.join('; ')}${rest.length > others.length ? `; and ${rest.length - others.length} more` : ''}`,
+      ...location(first),
+    };
+  });
+}
+
+/**
+ * The annotations, within `maxAnnotations` per level, shared across their sources: each source
+ * (unreadable reports, tests, type errors, lint) takes one in turn, so 26 failures of one cause
+ * can't crowd out the type and lint errors. Returns what was picked, the count of each level that
+ * could have been, and what each source had left out.
+ */
 function annotations(
   e: Evidence,
   plan: GatePlan,
-): { picked: Annotation[]; error: number; warning: number } {
-  const all: Annotation[] = [];
-  for (const c of e.tests ? failedCases(e.tests.cases) : [])
-    all.push({
-      level: 'error',
-      title: `Test failed: ${testName(c)}`,
-      message: c.details ? ownFrames(c.details) : (c.message ?? 'failed'),
-      ...location(c),
+): {
+  picked: Annotation[];
+  error: number;
+  warning: number;
+  omitted: Partial<Record<AnnotationSource, number>>;
+} {
+  const sources: [AnnotationSource, Annotation[]][] = [
+    [
+      'reports',
+      e.unread.map((u) => ({
+        level: 'error',
+        title: `Report not judged (${u.input})`,
+        message: u.reason,
+        ...location({
+          ...(u.file !== undefined && { file: u.file }),
+          ...(u.line !== undefined && { line: u.line }),
+        }),
+      })),
+    ],
+    ['tests', e.tests ? testAnnotations(failedCases(e.tests.cases)) : []],
+    [
+      'types',
+      (e.types ?? []).map((p) => ({
+        level: p.severity,
+        title: `Type error ${p.rule ?? ''}`.trim(),
+        message: p.message,
+        ...location(p),
+      })),
+    ],
+    [
+      'lint',
+      (e.lint ?? []).map((p) => ({
+        level: p.severity,
+        title: `Lint ${p.severity}${p.rule ? ` (${p.rule})` : ''}`,
+        message: p.message,
+        ...location(p),
+      })),
+    ],
+  ];
+  const budget = { error: plan.maxAnnotations, warning: plan.maxAnnotations };
+  const taken = sources.map(() => new Set<number>());
+  const longest = Math.max(0, ...sources.map(([, list]) => list.length));
+  for (let i = 0; i < longest; i++)
+    sources.forEach(([, list], s) => {
+      const a = list[i];
+      if (a && budget[a.level] > 0) {
+        budget[a.level]--;
+        taken[s]?.add(i);
+      }
     });
-  for (const p of e.types ?? [])
-    all.push({
-      level: p.severity,
-      title: `Type error ${p.rule ?? ''}`.trim(),
-      message: p.message,
-      ...location(p),
-    });
-  for (const p of e.lint ?? [])
-    all.push({
-      level: p.severity,
-      title: `Lint ${p.severity}${p.rule ? ` (${p.rule})` : ''}`,
-      message: p.message,
-      ...location(p),
-    });
-  const count = { error: 0, warning: 0 };
-  const picked = all.filter((a) => ++count[a.level] <= plan.maxAnnotations);
-  return { picked, error: count.error, warning: count.warning };
+  const all = sources.flatMap(([, list]) => list);
+  const omitted: Partial<Record<AnnotationSource, number>> = {};
+  sources.forEach(([name, list], s) => {
+    const left = list.length - (taken[s]?.size ?? 0);
+    if (left > 0) omitted[name] = left;
+  });
+  return {
+    picked: sources.flatMap(([, list], s) => list.filter((_, i) => taken[s]?.has(i))),
+    error: all.filter((a) => a.level === 'error').length,
+    warning: all.filter((a) => a.level === 'warning').length,
+    omitted,
+  };
 }
 
 /**
@@ -308,6 +394,7 @@ export async function qualityGate(plan: GatePlan, deps: GateDeps): Promise<Quali
     thresholds: plan.thresholds,
     annotations: a.picked,
     annotatable: { error: a.error, warning: a.warning },
+    omitted: a.omitted,
     maxAnnotations: plan.maxAnnotations,
     warnings,
   };

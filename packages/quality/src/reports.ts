@@ -67,6 +67,21 @@ export interface Evidence {
   readonly files: readonly ReportFile[];
   /** Inputs whose globs matched nothing (under if-missing: warn or ignore). */
   readonly missing: readonly { readonly input: string; readonly patterns: readonly string[] }[];
+  /**
+   * Reports that could not be judged: a glob that matched nothing (under if-missing: error), a file
+   * that is not readable or not in its format. Each fails its own gate; the others are still judged.
+   */
+  readonly unread: readonly UnreadReport[];
+}
+
+/** A report input that gave no evidence, and why. */
+export interface UnreadReport {
+  readonly kind: ReportKind | 'coverage-base';
+  readonly input: string;
+  /** The whole reason, naming the input (and the file and line where there is one). */
+  readonly reason: string;
+  readonly file?: string;
+  readonly line?: number;
 }
 
 type Parsed = TestReport | CoverageReport | Problem[] | Vulnerability[];
@@ -165,26 +180,50 @@ export function readReports(
 ): Evidence {
   const files: ReportFile[] = [];
   const missing: { input: string; patterns: readonly string[] }[] = [];
-  const none = (spec: ReportSpec): void => {
+  const unread: UnreadReport[] = [];
+  const none = (kind: UnreadReport['kind'], spec: ReportSpec): void => {
     const where = relative(ctx.workspace, ctx.cwd) || '.';
     const what = `input "${spec.input}": ${spec.patterns.map((p) => JSON.stringify(p)).join(', ')} matched no file in "${where}" (globs start at working-directory)`;
-    if (ifMissing === 'error')
-      throw new ActionError(
-        `${what}. Check the path and that the step writing it ran, or set if-missing: warn`,
-      );
+    if (ifMissing === 'error') {
+      unread.push({
+        kind,
+        input: spec.input,
+        reason: `${what}. Check the path and that the step writing it ran, or set if-missing: warn`,
+      });
+      return;
+    }
     missing.push({ input: spec.input, patterns: spec.patterns });
     if (ifMissing === 'warn') warn(`${what}; that gate is not checked`);
+  };
+  /** Reads one spec; a report that cannot be read is recorded as unread, not thrown. */
+  const read = (
+    kind: ReportKind,
+    spec: ReportSpec,
+    as: UnreadReport['kind'] = kind,
+  ): Parsed[] | undefined => {
+    try {
+      const r = readSpec(kind, spec, ctx, as);
+      files.push(...r.files);
+      if (r.parsed.length === 0) none(as, spec);
+      return r.parsed.length === 0 ? undefined : r.parsed;
+    } catch (error) {
+      if (!(error instanceof ReportError)) throw error;
+      unread.push({
+        kind: as,
+        input: spec.input,
+        reason: error.message,
+        file: error.file,
+        ...(error.line !== undefined && { line: error.line }),
+      });
+      return undefined;
+    }
   };
   const out: { -readonly [K in keyof Evidence]?: Evidence[K] } = {};
   for (const kind of Object.keys(FORMATS) as ReportKind[]) {
     const spec = specs[kind];
     if (!spec) continue;
-    const { parsed, files: read } = readSpec(kind, spec, ctx);
-    files.push(...read);
-    if (parsed.length === 0) {
-      none(spec);
-      continue;
-    }
+    const parsed = read(kind, spec);
+    if (!parsed) continue;
     if (kind === 'tests') out.tests = { cases: (parsed as TestReport[]).flatMap((r) => r.cases) };
     else if (kind === 'coverage') out.coverage = mergeCoverage(parsed as CoverageReport[]);
     else if (kind === 'lint') out.lint = (parsed as Problem[][]).flat();
@@ -192,10 +231,8 @@ export function readReports(
     else out.audit = (parsed as Vulnerability[][]).flat();
   }
   if (base) {
-    const { parsed, files: read } = readSpec('coverage', base, ctx, 'coverage-base');
-    files.push(...read);
-    if (parsed.length === 0) none(base);
-    else out.base = mergeCoverage(parsed as CoverageReport[]);
+    const parsed = read('coverage', base, 'coverage-base');
+    if (parsed) out.base = mergeCoverage(parsed as CoverageReport[]);
   }
-  return { ...out, files, missing };
+  return { ...out, files, missing, unread };
 }

@@ -13,6 +13,26 @@ export interface SarifResult extends Location {
   readonly rule?: Record<string, unknown>;
   /** The artifact as written in the report (for scanners: the lockfile or image path). */
   readonly uri?: string;
+  /**
+   * Suppressed where it was found (`eslint-disable`, a scanner's ignore file): SARIF `suppressions`
+   * with one accepted (or status-less) entry and none rejected or under review. Not a finding.
+   */
+  readonly suppressed?: boolean;
+  /**
+   * A notification of the tool's run, not a result: ESLint reports a file it could not parse as a
+   * `toolConfigurationNotifications` entry of `runs[].invocations` (with `descriptor.id` for a rule).
+   */
+  readonly notification?: boolean;
+}
+
+/** Whether a SARIF result's `suppressions` silence it (SARIF 2.1.0 §3.27.23, §3.35.3). */
+function isSuppressed(suppressions: unknown): boolean {
+  if (!Array.isArray(suppressions) || suppressions.length === 0) return false;
+  const statuses = suppressions.map((x) => str(record(x)?.status) ?? 'accepted');
+  return (
+    statuses.includes('accepted') &&
+    !statuses.some((st) => st === 'rejected' || st === 'underReview')
+  );
 }
 
 /** Whether a parsed JSON document looks like SARIF. */
@@ -46,10 +66,21 @@ export function parseSarif(
     results.forEach((value, i) => {
       const res = record(value);
       if (!res) throw new ReportError(input, file, `runs[${r}].results[${i}] is not an object`);
-      const ruleId = str(res.ruleId) ?? str(record(res.rule)?.id);
+      out.push(toResult(res, false));
+    });
+    const invocations = Array.isArray(run.invocations) ? run.invocations : [];
+    for (const inv of invocations.map((x) => record(x) ?? {}))
+      for (const key of ['toolExecutionNotifications', 'toolConfigurationNotifications'])
+        for (const n of Array.isArray(inv[key]) ? (inv[key] as unknown[]) : [])
+          out.push(toResult(record(n) ?? {}, true));
+
+    function toResult(res: Record<string, unknown>, notification: boolean): SarifResult {
+      const ruleId =
+        str(res.ruleId) ?? str(record(res.rule)?.id) ?? str(record(res.descriptor)?.id);
       const index = num(res.ruleIndex) ?? num(record(res.rule)?.index);
-      const rule =
-        (index !== undefined ? rules[index] : undefined) ?? rules.find((x) => x.id === ruleId);
+      const rule = notification
+        ? undefined
+        : ((index !== undefined ? rules[index] : undefined) ?? rules.find((x) => x.id === ruleId));
       const physical = record(
         record((res.locations as unknown[] | undefined)?.[0])?.physicalLocation,
       );
@@ -64,8 +95,11 @@ export function parseSarif(
           : uri;
       const line = num(region?.startLine);
       const column = num(region?.startColumn);
-      const level = str(res.level) ?? str(record(rule?.defaultConfiguration)?.level) ?? 'warning';
-      out.push({
+      const level =
+        str(res.level) ??
+        str(record(rule?.defaultConfiguration)?.level) ??
+        (notification ? 'error' : 'warning');
+      return {
         tool,
         level,
         message: str(record(res.message)?.text) ?? str(record(res.message)?.markdown) ?? '',
@@ -75,8 +109,10 @@ export function parseSarif(
         ...(absolute !== undefined && { file: workspacePath(absolute, ctx.cwd, ctx.workspace) }),
         ...(line !== undefined && { line }),
         ...(column !== undefined && { column }),
-      });
-    });
+        ...(isSuppressed(res.suppressions) && { suppressed: true }),
+        ...(notification && { notification: true }),
+      };
+    }
   });
   return out;
 }

@@ -7,6 +7,13 @@ import { testName, type QualityReport } from './quality-gate.js';
 
 /** Rows shown per detail list before "… and N more". */
 const LIST_CAP = 20;
+/** The summary's words for what the annotation cap left out, per source. */
+const OMITTED = {
+  reports: 'unread reports',
+  tests: 'test failures',
+  types: 'type errors',
+  lint: 'lint problems',
+} as const;
 const TOP_FILES = 10;
 
 const icon = (g: Gate): string => (g.status === 'passed' ? '✅ passed' : '❌ failed');
@@ -181,10 +188,14 @@ export function renderSummary(r: QualityReport): string {
   }
 
   const { error, warning } = r.annotatable;
-  if (error > r.maxAnnotations || warning > r.maxAnnotations)
+  if (error > r.maxAnnotations || warning > r.maxAnnotations) {
+    const left = Object.entries(r.omitted ?? {})
+      .map(([source, n]) => `${n} ${OMITTED[source as keyof typeof OMITTED] ?? source}`)
+      .join(', ');
     s.paragraph(
-      `Annotated ${Math.min(error, r.maxAnnotations)} of ${error} errors and ${Math.min(warning, r.maxAnnotations)} of ${warning} warnings (max-annotations: ${r.maxAnnotations} per level; the tables above list more).`,
+      `Annotated ${Math.min(error, r.maxAnnotations)} of ${error} errors and ${Math.min(warning, r.maxAnnotations)} of ${warning} warnings (max-annotations: ${r.maxAnnotations} per level, shared across tests, types and lint${left ? `; left out: ${left}` : ''}; the tables above list more).`,
     );
+  }
   if (e.files.length)
     s.details(
       `Reports read (${e.files.length})`,

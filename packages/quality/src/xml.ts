@@ -1,6 +1,6 @@
 /** XML reports (JUnit, Cobertura) as a small element tree; errors name the file and line. */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { ReportError } from './model.js';
+import { lineAt, ReportError } from './model.js';
 
 export interface XmlElement {
   readonly name: string;
@@ -45,8 +45,20 @@ function element(name: string, node: Node): XmlElement {
 export function parseXml(input: string, file: string, text: string): XmlElement {
   if (text.trim() === '') throw new ReportError(input, file, 'is empty');
   const valid = XMLValidator.validate(text);
-  if (valid !== true)
+  if (valid !== true) {
+    // A report cut short (a killed run, a full disk) never closes its root element: say so.
+    const root = /<([A-Za-z_][\w:.-]*)[\s/>]/.exec(
+      text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''),
+    )?.[1];
+    if (root !== undefined && !text.includes(`</${root}>`))
+      throw new ReportError(
+        input,
+        file,
+        `is cut off: it ends before its <${root}> element is closed (was the run killed while writing it?)`,
+        lineAt(text, text.trimEnd().length),
+      );
     throw new ReportError(input, file, `is not well-formed XML (${valid.err.msg})`, valid.err.line);
+  }
   const nodes = parser.parse(text) as Node[];
   for (const node of nodes) {
     const key = Object.keys(node).find((k) => k !== ':@');

@@ -20,7 +20,7 @@ const NPM_V2 = parseNpmAudit(
   readFileSync(`${RECORDED}npm-audit-v2.json`, 'utf8'),
 );
 
-const evidence = (e: Partial<Evidence>): Evidence => ({ files: [], missing: [], ...e });
+const evidence = (e: Partial<Evidence>): Evidence => ({ files: [], missing: [], unread: [], ...e });
 const t = (over: Partial<Thresholds> = {}): Thresholds => ({ ...DEFAULT_THRESHOLDS, ...over });
 const only = (gates: Gate[], name: string): Gate => {
   const g = gates.filter((x) => x.name === name);
@@ -90,7 +90,8 @@ describe('evaluate: coverage', () => {
     [79999, 100000, 80, 'failed', 79.99], // 79.999% is not rounded up to 80
     [8000, 10000, 80, 'passed', 80],
     [8001, 10000, 80, 'passed', 80.01],
-    [0, 0, 80, 'passed', 100], // nothing to cover
+    [0, 0, 80, 'failed', 0], // nothing measured: a failure to measure, never 100 %
+    [0, 0, 0, 'failed', 0],
     [0, 10, 0, 'passed', 0],
     [10, 10, 100, 'passed', 100],
     [9999, 10000, 100, 'failed', 99.99],
@@ -100,6 +101,13 @@ describe('evaluate: coverage', () => {
       'coverage',
     );
     expect(g).toMatchObject({ kind: 'coverage', op: '>=', threshold: min, status, value });
+  });
+
+  test('0/0 lines says that nothing was measured (c8 with nothing instrumented)', () => {
+    expect(only(evaluate(evidence({ coverage: lines(0, 0) }), t()), 'coverage')).toMatchObject({
+      status: 'failed',
+      measured: expect.stringMatching(/^measured nothing \(0\/0 lines\)/) as unknown,
+    });
   });
 
   test('measured and limit', () => {

@@ -326,10 +326,26 @@ describe('parseJunit: bad documents', () => {
     expect(e.message).toMatch(/^input "junit": reports\/junit\.xml:5: is not well-formed XML \(/);
   });
 
-  test('a truncated document', () => {
+  test('a truncated document says it is cut off, at its last line', () => {
     const e = error('<testsuites>\n<testsuite name="a">\n<testcase name="x"/>\n');
-    expect(e.message).toMatch(/^input "junit": reports\/junit\.xml:\d+: is not well-formed XML/);
-    expect(e.line).toBeGreaterThanOrEqual(1);
+    expect(e.message).toBe(
+      'input "junit": reports/junit.xml:3: is cut off: it ends before its <testsuites> element is closed (was the run killed while writing it?)',
+    );
+    expect(e.line).toBe(3);
+    const header = error(
+      '<?xml version="1.0"?>\n<!-- jest -->\n<testsuites name="jest">\n<testsuite',
+    );
+    expect(header.message).toMatch(/is cut off: it ends before its <testsuites> element is closed/);
+  });
+
+  test('test names lose the space jest-junit puts before a test outside describe blocks', () => {
+    const r = parseJunit(
+      'junit',
+      'j.xml',
+      '<testsuites><testsuite name="s"><testcase classname=" adds" name=" adds"/></testsuite></testsuites>',
+      CTX,
+    );
+    expect(r.cases[0]).toMatchObject({ name: 'adds', suite: 'adds' });
   });
 
   test('the wrong root element', () => {

@@ -364,8 +364,15 @@ describe('parseTsc', () => {
     const e = reportError(() => parseTsc('types', 'reports/tsc.txt', text, CTX));
     expect(e.line).toBe(3);
     expect(e.message).toBe(
-      'input "types": reports/tsc.txt:3: "npm ERR! Missing script: \\"typecheck\\"" is not tsc output. Save the output of tsc --noEmit --pretty false',
+      'input "types": reports/tsc.txt:3: is not tsc output (line 3 is no tsc diagnostic). Save the output of tsc --noEmit --pretty false',
     );
+  });
+
+  test("npm's header around tsc's output (npm run typecheck > tsc.txt) is no problem, errors or none", () => {
+    const header = '\n> shop@1.0.0 typecheck\n> tsc --noEmit --pretty false\n\n';
+    expect(parseTsc('types', 'tsc.txt', header, CTX)).toEqual([]);
+    const errors = `${header}src/a.ts(1,7): error TS2322: Type 'string' is not assignable to type 'number'.\n`;
+    expect(parseTsc('types', 'tsc.txt', errors, CTX)).toHaveLength(1);
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ActionError, ExecError } from '@switchyard/kit';
+import { ExecError } from '@switchyard/kit';
 import { DEFAULT_THRESHOLDS, type GatePlan, ownFrames, qualityGate } from '@switchyard/quality';
 import {
   FakeClock,
@@ -470,17 +470,31 @@ describe('qualityGate: reports', () => {
     expect(d.exec.calls).toEqual([]);
   });
 
-  test('a report input that matches nothing is an error naming the input (if-missing: error)', async () => {
-    const failure = qualityGate(
+  test('a report input that matches nothing fails its own gate, naming the input (if-missing: error); the others are still judged', async () => {
+    report('tsc.txt', "src/a.ts(1,7): error TS2322: Type 'string' is not assignable.\n", T0);
+    const r = await qualityGate(
       plan({
-        reports: { tests: { input: 'junit', patterns: ['reports/*.xml'], format: 'auto' } },
+        reports: {
+          tests: { input: 'junit', patterns: ['reports/*.xml'], format: 'auto' },
+          types: { input: 'types', patterns: ['tsc.txt'], format: 'auto' },
+        },
       }),
       fakes(),
     );
-    await expect(failure).rejects.toBeInstanceOf(ActionError);
-    await expect(failure).rejects.toThrow(
-      /^input "junit": "reports\/\*\.xml" matched no file\b.*if-missing: warn$/,
+    expect(r.passed).toBe(false);
+    expect(r.gates.map((g) => [g.name, g.status])).toEqual([
+      ['tests', 'failed'],
+      ['types', 'failed'],
+    ]);
+    expect(r.gates[0]?.measured).toMatch(
+      /^not judged: "reports\/\*\.xml" matched no file\b.*if-missing: warn$/,
     );
+    expect(r.evidence.types).toHaveLength(1);
+    expect(r.annotations.map((a) => a.title)).toEqual([
+      'Report not judged (junit)',
+      'Type error TS2322',
+    ]);
+    expect(r.annotations[0]?.message).toMatch(/^input "junit": "reports\/\*\.xml" matched no file/);
   });
 
   test('if-missing: warn leaves the gate unchecked with a warning; ignore says nothing', async () => {
@@ -584,6 +598,47 @@ describe('qualityGate: annotations', () => {
       file: 'src/a.js',
       line: 100,
     });
+  });
+
+  test('the cap is shared across kinds: many test failures leave room for type and lint errors; identical failures are one annotation', async () => {
+    const failures = Array.from(
+      { length: 26 },
+      (_, i) =>
+        `<testcase classname="suite" name="t${i}" file="src/t${i % 2}.test.ts"><failure message="boom ${i % 2 === 0 ? 'same' : i}">Error: boom ${i % 2 === 0 ? 'same' : i}</failure></testcase>`,
+    ).join('');
+    report(
+      'junit.xml',
+      `<testsuites><testsuite name="suite">${failures}</testsuite></testsuites>`,
+      T0,
+    );
+    report('eslint.json', lintReport(3, 0), T0);
+    report(
+      'tsc.txt',
+      Array.from({ length: 3 }, (_, i) => `src/a.ts(${i + 1},1): error TS2322: bad ${i}.`).join(
+        '\n',
+      ),
+      T0,
+    );
+    const r = await qualityGate(
+      plan({
+        maxAnnotations: 10,
+        reports: {
+          tests: { input: 'junit', patterns: ['junit.xml'], format: 'auto' },
+          types: { input: 'types', patterns: ['tsc.txt'], format: 'auto' },
+          lint: { input: 'lint', patterns: ['eslint.json'], format: 'auto' },
+        },
+      }),
+      fakes(),
+    );
+    const titles = r.annotations.map((a) => a.title);
+    // 13 identical failures are one annotation; 13 distinct ones follow.
+    expect(titles[0]).toBe('13 tests failed the same way: suite › t0, …');
+    expect(r.annotations[0]?.message).toMatch(/Also: suite › t2; suite › t4; .*; and 7 more$/);
+    expect(titles.filter((t) => t.startsWith('Type error'))).toHaveLength(3);
+    expect(titles.filter((t) => t.startsWith('Lint error'))).toHaveLength(3);
+    expect(titles.filter((t) => /^(Test failed|\d+ tests failed)/.test(t))).toHaveLength(4);
+    expect(r.annotatable).toEqual({ error: 14 + 3 + 4, warning: 0 });
+    expect(r.omitted).toEqual({ tests: 10, lint: 1 });
   });
 
   test('a file outside the workspace is not annotated with a path; max 0 annotates nothing', async () => {

@@ -306,10 +306,17 @@ describe('renderSummary: sections', () => {
 
   test('the annotation cap sentence appears only when a level went over the cap', () => {
     const over = renderSummary(
-      report({ lint: [] }, { annotatable: { error: 15, warning: 12 }, maxAnnotations: 10 }),
+      report(
+        { lint: [] },
+        {
+          annotatable: { error: 15, warning: 12 },
+          maxAnnotations: 10,
+          omitted: { tests: 3, lint: 4 },
+        },
+      ),
     );
     expect(over).toContain(
-      'Annotated 10 of 15 errors and 10 of 12 warnings (max-annotations: 10 per level; the tables above list more).',
+      'Annotated 10 of 15 errors and 10 of 12 warnings (max-annotations: 10 per level, shared across tests, types and lint; left out: 3 test failures, 4 lint problems; the tables above list more).',
     );
     const one = renderSummary(
       report({ lint: [] }, { annotatable: { error: 3, warning: 40 }, maxAnnotations: 10 }),
