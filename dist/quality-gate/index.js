@@ -8698,13 +8698,15 @@ function descendants(el, name) {
 /** `at fn (/abs/file.ts:12:5)`, `at /abs/file.js:3:1` (JS); `tests/test_x.py:12: AssertionError` (pytest). */
 const JS_FRAME = /(?:\(|\bat\s+)((?:file:\/\/)?[^\s()]+?\.[A-Za-z0-9]+):(\d+)(?::(\d+))?\)?/g;
 const PY_FRAME = /^([^\s:]+\.py):(\d+):/gm;
+/** vitest marks where a test failed as ` ❯ test/math.test.js:9:21` in the failure text. */
+const VITEST_FRAME = /^\s*❯ ([^\s:]+\.[A-Za-z0-9]+):(\d+)(?::(\d+))?\s*$/gm;
 /**
  * The frame of a failure text that points into the repository: the first one in `hint` (the test
  * file), else the first outside node_modules and inside the workspace.
  */
 function failureLocation(text, hint, ctx) {
     const frames = [];
-    for (const re of [JS_FRAME, PY_FRAME]) {
+    for (const re of [VITEST_FRAME, JS_FRAME, PY_FRAME]) {
         re.lastIndex = 0;
         for (const m of text.matchAll(re)) {
             const raw = m[1];
@@ -8742,7 +8744,8 @@ function caseOf(tc, suite, suiteFile, ctx) {
     if (!failure)
         return { ...base, ...(file !== undefined && { file }) };
     const details = failure.text;
-    const message = (failure.attrs.message ?? '').trim() ||
+    const message = doctestMessage(details) ||
+        (failure.attrs.message ?? '').trim() ||
         details
             .split('\n')
             .find((l) => l.trim() !== '')
@@ -8757,6 +8760,21 @@ function caseOf(tc, suite, suiteFile, ctx) {
     };
     return { ...base, ...location, message, details };
 }
+/**
+ * pytest's doctest failures start with the numbered source lines (`005 Return a + b.`): the message
+ * is what was expected and what came instead.
+ */
+function doctestMessage(details) {
+    if (!/: DocTestFailure\s*$/.test(details))
+        return undefined;
+    const m = /^Expected:\n([\s\S]*?)\nGot:\n([\s\S]*?)\n\s*\n/m.exec(details);
+    if (!m)
+        return 'Doctest failed';
+    const oneLine = (s) => s.trim().replace(/\s*\n\s*/g, ' ⏎ ');
+    return `Doctest failed: expected ${oneLine(m[1] ?? '')}, got ${oneLine(m[2] ?? '')}`;
+}
+/** jest-junit's report of a suite that failed to run (reportTestSuiteErrors). */
+const SUITE_FAILED = 'Test suite failed to run';
 /** All test cases of one JUnit XML document. */
 function parseJunit(input, file, text, ctx) {
     const root = xml_parseXml(input, file, text);
@@ -8767,8 +8785,19 @@ function parseJunit(input, file, text, ctx) {
         ? [root, ...descendants(root, 'testsuite')]
         : descendants(root, 'testsuite');
     for (const suite of suites) {
-        for (const tc of suite.children.filter((c) => c.name === 'testcase'))
-            cases.push(caseOf(tc, suite.attrs.name ?? '', suite.attrs.file ?? suite.attrs.filepath, ctx));
+        const seen = new Set();
+        for (const tc of suite.children.filter((c) => c.name === 'testcase')) {
+            // jest-junit writes a suite that failed to run as two cases (an <error> and a <failure> with
+            // the same error as JSON): jest counts one failed suite, so one case is kept, its file the name.
+            if (tc.attrs.classname === SUITE_FAILED) {
+                if (seen.has(tc.attrs.name ?? ''))
+                    continue;
+                seen.add(tc.attrs.name ?? '');
+            }
+            const own = suite.attrs.file ?? suite.attrs.filepath;
+            const fallback = tc.attrs.classname === SUITE_FAILED ? tc.attrs.name : undefined;
+            cases.push(caseOf(tc, suite.attrs.name ?? '', own ?? fallback, ctx));
+        }
     }
     // Some writers put cases straight under <testsuites>.
     if (root.name === 'testsuites')
@@ -10034,10 +10063,10 @@ async function qualityGate(plan, deps) {
 const LIST_CAP = 20;
 /** The summary's words for what the annotation cap left out, per source. */
 const OMITTED = {
-    reports: 'unread reports',
-    tests: 'test failures',
-    types: 'type errors',
-    lint: 'lint problems',
+    reports: 'unread report',
+    tests: 'test failure',
+    types: 'type error',
+    lint: 'lint problem',
 };
 const TOP_FILES = 10;
 const icon = (g) => (g.status === 'passed' ? '✅ passed' : '❌ failed');
@@ -10171,7 +10200,7 @@ function renderSummary(r) {
     const { error, warning } = r.annotatable;
     if (error > r.maxAnnotations || warning > r.maxAnnotations) {
         const left = Object.entries(r.omitted ?? {})
-            .map(([source, n]) => `${n} ${OMITTED[source] ?? source}`)
+            .map(([source, n]) => plural(n, OMITTED[source] ?? source))
             .join(', ');
         s.paragraph(`Annotated ${Math.min(error, r.maxAnnotations)} of ${error} errors and ${Math.min(warning, r.maxAnnotations)} of ${warning} warnings (max-annotations: ${r.maxAnnotations} per level, shared across tests, types and lint${left ? `; left out: ${left}` : ''}; the tables above list more).`);
     }

@@ -217,7 +217,7 @@ describe('quality-gate on a real project', () => {
       ['error', 'warning'],
     );
     expect(capped.summary).toContain(
-      'Annotated 1 of 3 errors and 1 of 1 warnings (max-annotations: 1 per level; the tables above list more).',
+      'Annotated 1 of 3 errors and 1 of 1 warnings (max-annotations: 1 per level, shared across tests, types and lint; left out: 1 type error, 1 lint problem; the tables above list more).',
     );
 
     const fast = qualityProject('failing-test', 'lint-error');
@@ -413,9 +413,10 @@ describe('quality-gate on recorded audits', () => {
     const run = await gate({ audit: recorded(ws, 'npm-audit-offline-error.json') }, ws);
     expect(run.exitCode).toBe(1);
     expect(run.log).toMatch(
-      /::error::quality-gate: input "audit": .*npm-audit-offline-error.json: records a failed audit, not a result: 405 Method Not Allowed/,
+      /::error title=Report not judged \(audit\)(,file=[^:]*)?::input "audit": .*npm-audit-offline-error.json: records a failed audit, not a result: 405 Method Not Allowed/,
     );
-    expect(run.outputs.passed).toBeUndefined();
+    expect(run.outputs.passed).toBe('false');
+    expect(failedGates(run)).toEqual(['audit']);
   });
 });
 
@@ -495,7 +496,7 @@ describe('quality-gate rejects bad input before any command runs', () => {
   });
 });
 
-describe('quality-gate rejects missing and malformed reports, naming the input, file and line', () => {
+describe('quality-gate fails a missing or malformed report in its own gate, naming the input, file and line', () => {
   const cases: [string, Record<string, string>, Record<string, string>, RegExp][] = [
     [
       'a glob that matches nothing',
@@ -572,7 +573,48 @@ describe('quality-gate rejects missing and malformed reports, naming the input, 
     for (const [name, text] of Object.entries(files)) writeFileSync(join(ws, name), text);
     const run = await gate(inputs, ws);
     expect(run.exitCode).toBe(1);
-    expect(run.log).toMatch(new RegExp(`::error::quality-gate: ${error.source}`));
+    // An annotation of its own; the step's verdict names the gate it failed, and passed is written.
+    expect(run.log).toMatch(new RegExp(`::error title=Report not judged [^:]*::${error.source}`));
+    expect(run.outputs.passed).toBe('false');
+    expect(run.log).toMatch(/::error::quality-gate: quality gate failed: [\w-]+ \(not judged: /);
+  });
+
+  test('a missing coverage report (vitest writes none when a test fails) fails coverage only: the test failures are still judged, annotated and output', async () => {
+    const ws = qualityProject('failing-test', 'lint-error');
+    const run = await gate(
+      {
+        run: RUN_ALL.replace('npx jest --coverage', 'npx jest'),
+        ...REPORTS_ALL,
+        coverage: 'coverage-missing/lcov.info',
+      },
+      ws,
+    );
+    expect(run.exitCode).toBe(1);
+    expect(failedGates(run)).toEqual(['coverage', 'tests', 'lint-errors']);
+    expect(run.outputs['tests-failed']).toBe('1');
+    expect(run.outputs.passed).toBe('false');
+    const titles = errors(run).map((a) => a.props.split(',')[0]);
+    expect(titles).toContain('title=Report not judged (coverage)');
+    expect(titles).toContain('title=Test failed%3A math adds');
+    expect(titles.some((t) => t?.startsWith('title=Lint error'))).toBe(true);
+    expect(run.summary).toMatch(
+      /\| coverage \| not judged: "coverage-missing\/lcov\.info" matched no file/,
+    );
+  });
+
+  test('a test file that fails to import fails the tests gate, with the README’s jest-junit setup, whether the gate ran jest or an earlier step did', async () => {
+    const ws = qualityProject('suite-error');
+    const ran = await gate({ run: 'test: npx jest', junit: 'reports/junit.xml' }, ws);
+    expect(ran.exitCode).toBe(1);
+    expect(failedGates(ran)).toEqual(['tests']);
+    expect(errors(ran).map((a) => a.props)).toContainEqual(
+      expect.stringMatching(/^title=Test failed%3A .*,file=test\/broken\.test\.js/) as unknown,
+    );
+    // Reading the report an earlier step wrote (the gate never saw jest's exit code).
+    const read = await gate({ junit: 'reports/junit.xml' }, ws);
+    expect(read.exitCode).toBe(1);
+    expect(failedGates(read)).toEqual(['tests']);
+    expect(read.outputs['tests-failed']).toBe('1');
   });
 
   test('if-missing: warn annotates the missing input and judges the rest', async () => {

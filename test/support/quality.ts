@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './runner.js';
 
-export const QUALITY_FAULTS = ['failing-test', 'low-coverage', 'lint-error', 'type-error'] as const;
+export const QUALITY_FAULTS = [
+  'failing-test',
+  'low-coverage',
+  'lint-error',
+  'type-error',
+  'suite-error',
+] as const;
 export type QualityFault = (typeof QUALITY_FAULTS)[number];
 
 /** The recorded reports of real tools (see test/fixtures/quality-reports/SOURCES.md). */

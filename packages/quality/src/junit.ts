@@ -16,6 +16,8 @@ export interface PathContext {
 /** `at fn (/abs/file.ts:12:5)`, `at /abs/file.js:3:1` (JS); `tests/test_x.py:12: AssertionError` (pytest). */
 const JS_FRAME = /(?:\(|\bat\s+)((?:file:\/\/)?[^\s()]+?\.[A-Za-z0-9]+):(\d+)(?::(\d+))?\)?/g;
 const PY_FRAME = /^([^\s:]+\.py):(\d+):/gm;
+/** vitest marks where a test failed as ` ❯ test/math.test.js:9:21` in the failure text. */
+const VITEST_FRAME = /^\s*❯ ([^\s:]+\.[A-Za-z0-9]+):(\d+)(?::(\d+))?\s*$/gm;
 
 /**
  * The frame of a failure text that points into the repository: the first one in `hint` (the test
@@ -27,7 +29,7 @@ export function failureLocation(
   ctx: PathContext,
 ): Location | undefined {
   const frames: { file: string; line: number; column?: number }[] = [];
-  for (const re of [JS_FRAME, PY_FRAME]) {
+  for (const re of [VITEST_FRAME, JS_FRAME, PY_FRAME]) {
     re.lastIndex = 0;
     for (const m of text.matchAll(re)) {
       const raw = m[1] as string;
@@ -70,6 +72,7 @@ function caseOf(
   if (!failure) return { ...base, ...(file !== undefined && { file }) };
   const details = failure.text;
   const message =
+    doctestMessage(details) ||
     (failure.attrs.message ?? '').trim() ||
     details
       .split('\n')
@@ -85,6 +88,21 @@ function caseOf(
   };
   return { ...base, ...location, message, details };
 }
+
+/**
+ * pytest's doctest failures start with the numbered source lines (`005 Return a + b.`): the message
+ * is what was expected and what came instead.
+ */
+function doctestMessage(details: string): string | undefined {
+  if (!/: DocTestFailure\s*$/.test(details)) return undefined;
+  const m = /^Expected:\n([\s\S]*?)\nGot:\n([\s\S]*?)\n\s*\n/m.exec(details);
+  if (!m) return 'Doctest failed';
+  const oneLine = (s: string): string => s.trim().replace(/\s*\n\s*/g, ' ⏎ ');
+  return `Doctest failed: expected ${oneLine(m[1] ?? '')}, got ${oneLine(m[2] ?? '')}`;
+}
+
+/** jest-junit's report of a suite that failed to run (reportTestSuiteErrors). */
+const SUITE_FAILED = 'Test suite failed to run';
 
 /** All test cases of one JUnit XML document. */
 export function parseJunit(
@@ -106,8 +124,18 @@ export function parseJunit(
       ? [root, ...descendants(root, 'testsuite')]
       : descendants(root, 'testsuite');
   for (const suite of suites) {
-    for (const tc of suite.children.filter((c) => c.name === 'testcase'))
-      cases.push(caseOf(tc, suite.attrs.name ?? '', suite.attrs.file ?? suite.attrs.filepath, ctx));
+    const seen = new Set<string>();
+    for (const tc of suite.children.filter((c) => c.name === 'testcase')) {
+      // jest-junit writes a suite that failed to run as two cases (an <error> and a <failure> with
+      // the same error as JSON): jest counts one failed suite, so one case is kept, its file the name.
+      if (tc.attrs.classname === SUITE_FAILED) {
+        if (seen.has(tc.attrs.name ?? '')) continue;
+        seen.add(tc.attrs.name ?? '');
+      }
+      const own = suite.attrs.file ?? suite.attrs.filepath;
+      const fallback = tc.attrs.classname === SUITE_FAILED ? tc.attrs.name : undefined;
+      cases.push(caseOf(tc, suite.attrs.name ?? '', own ?? fallback, ctx));
+    }
   }
   // Some writers put cases straight under <testsuites>.
   if (root.name === 'testsuites')

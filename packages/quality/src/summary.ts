@@ -9,10 +9,10 @@ import { testName, type QualityReport } from './quality-gate.js';
 const LIST_CAP = 20;
 /** The summary's words for what the annotation cap left out, per source. */
 const OMITTED = {
-  reports: 'unread reports',
-  tests: 'test failures',
-  types: 'type errors',
-  lint: 'lint problems',
+  reports: 'unread report',
+  tests: 'test failure',
+  types: 'type error',
+  lint: 'lint problem',
 } as const;
 const TOP_FILES = 10;
 
@@ -190,7 +190,7 @@ export function renderSummary(r: QualityReport): string {
   const { error, warning } = r.annotatable;
   if (error > r.maxAnnotations || warning > r.maxAnnotations) {
     const left = Object.entries(r.omitted ?? {})
-      .map(([source, n]) => `${n} ${OMITTED[source as keyof typeof OMITTED] ?? source}`)
+      .map(([source, n]) => plural(n, OMITTED[source as keyof typeof OMITTED] ?? source))
       .join(', ');
     s.paragraph(
       `Annotated ${Math.min(error, r.maxAnnotations)} of ${error} errors and ${Math.min(warning, r.maxAnnotations)} of ${warning} warnings (max-annotations: ${r.maxAnnotations} per level, shared across tests, types and lint${left ? `; left out: ${left}` : ''}; the tables above list more).`,
