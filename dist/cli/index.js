@@ -10480,7 +10480,14 @@ function parseLcov(input, file, text, ctx) {
             metrics.functions = counts(current.fnh ?? 0, current.fnf);
         if (current.brf !== undefined)
             metrics.branches = counts(current.brh ?? 0, current.brf);
-        files.push({ file: current.file, metrics, uncovered, hits: current.lines });
+        files.push({
+            file: current.file,
+            metrics,
+            uncovered,
+            hits: current.lines,
+            ...(current.branchHits.size > 0 && { branchHits: current.branchHits }),
+            ...(current.functionHits.size > 0 && { functionHits: current.functionHits }),
+        });
         current = undefined;
     };
     const lines = text.split(/\r?\n/);
@@ -10503,7 +10510,12 @@ function parseLcov(input, file, text, ctx) {
             return;
         if (key === 'SF') {
             finish();
-            current = { file: workspacePath(value, ctx.cwd, ctx.workspace), lines: new Map() };
+            current = {
+                file: workspacePath(value, ctx.cwd, ctx.workspace),
+                lines: new Map(),
+                branchHits: new Map(),
+                functionHits: new Map(),
+            };
             return;
         }
         if (!current)
@@ -10531,7 +10543,17 @@ function parseLcov(input, file, text, ctx) {
             current.brf = n(value);
         else if (key === 'BRH')
             current.brh = n(value);
-        // FN, FNDA, FNL, FNA, BRDA: the summary keys above carry the counts.
+        else if (key === 'BRDA' && parts.length >= 4) {
+            // BRDA:<line>,<block>,<branch>,<taken>; "-" is a branch never reached (0).
+            const id = parts.slice(0, 3).join(',');
+            const taken = parts[3] === '-' ? 0 : n(parts[3]);
+            current.branchHits.set(id, (current.branchHits.get(id) ?? 0) + taken);
+        }
+        else if (key === 'FNDA' && parts.length >= 2) {
+            const name = parts.slice(1).join(',');
+            current.functionHits.set(name, (current.functionHits.get(name) ?? 0) + n(parts[0]));
+        }
+        // FN, FNL, FNA: the summary keys above carry the counts.
     });
     if (current)
         throw new ReportError(input, file, `the record of ${current.file} has no end_of_record (truncated file?)`, lines.findLastIndex((l) => l.trim() !== '') + 1);
@@ -10650,7 +10672,21 @@ function parseCobertura(input, file, text, ctx) {
         : undefined;
     return { files, ...(totals && { totals }) };
 }
-/** Two reports of one file: line hits are added up (test shards); other counts keep the larger. */
+/** Hits of two shards added up by key; undefined unless both list them. */
+function addHits(a, b) {
+    if (!a?.size || !b?.size)
+        return undefined;
+    const out = new Map(a);
+    for (const [k, n] of b)
+        out.set(k, (out.get(k) ?? 0) + n);
+    return out;
+}
+/** Covered (hit at least once) of all the keys of a hit map. */
+const hitCounts = (hits) => counts([...hits.values()].filter((n) => n > 0).length, hits.size);
+/**
+ * Two reports of one file: line hits are added up (test shards), and so are branch and function
+ * hits where both list them (lcov's BRDA, FNDA); other counts keep the larger.
+ */
 function mergeFile(a, b) {
     const better = (m) => {
         const x = a.metrics[m];
@@ -10672,7 +10708,20 @@ function mergeFile(a, b) {
         hits.set(line, (hits.get(line) ?? 0) + n);
     const { lines, uncovered } = lineCoverage(hits);
     metrics.lines = lines;
-    return { file: a.file, metrics, uncovered, hits };
+    const branchHits = addHits(a.branchHits, b.branchHits);
+    if (branchHits)
+        metrics.branches = hitCounts(branchHits);
+    const functionHits = addHits(a.functionHits, b.functionHits);
+    if (functionHits)
+        metrics.functions = hitCounts(functionHits);
+    return {
+        file: a.file,
+        metrics,
+        uncovered,
+        hits,
+        ...(branchHits && { branchHits }),
+        ...(functionHits && { functionHits }),
+    };
 }
 /**
  * Several reports as one. A file in several reports is merged: line hits add up where both list

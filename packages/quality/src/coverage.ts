@@ -63,6 +63,8 @@ export function parseLcov(
         fnh?: number;
         brf?: number;
         brh?: number;
+        branchHits: Map<string, number>;
+        functionHits: Map<string, number>;
       }
     | undefined;
   const finish = (): void => {
@@ -74,7 +76,14 @@ export function parseLcov(
     };
     if (current.fnf !== undefined) metrics.functions = counts(current.fnh ?? 0, current.fnf);
     if (current.brf !== undefined) metrics.branches = counts(current.brh ?? 0, current.brf);
-    files.push({ file: current.file, metrics, uncovered, hits: current.lines });
+    files.push({
+      file: current.file,
+      metrics,
+      uncovered,
+      hits: current.lines,
+      ...(current.branchHits.size > 0 && { branchHits: current.branchHits }),
+      ...(current.functionHits.size > 0 && { functionHits: current.functionHits }),
+    });
     current = undefined;
   };
   const lines = text.split(/\r?\n/);
@@ -99,7 +108,12 @@ export function parseLcov(
     if (key === 'TN' || key === 'VER') return;
     if (key === 'SF') {
       finish();
-      current = { file: workspacePath(value, ctx.cwd, ctx.workspace), lines: new Map() };
+      current = {
+        file: workspacePath(value, ctx.cwd, ctx.workspace),
+        lines: new Map(),
+        branchHits: new Map(),
+        functionHits: new Map(),
+      };
       return;
     }
     if (!current) throw new ReportError(input, file, `${key}: comes before any SF: record`, at);
@@ -124,7 +138,16 @@ export function parseLcov(
     else if (key === 'FNH') current.fnh = n(value);
     else if (key === 'BRF') current.brf = n(value);
     else if (key === 'BRH') current.brh = n(value);
-    // FN, FNDA, FNL, FNA, BRDA: the summary keys above carry the counts.
+    else if (key === 'BRDA' && parts.length >= 4) {
+      // BRDA:<line>,<block>,<branch>,<taken>; "-" is a branch never reached (0).
+      const id = parts.slice(0, 3).join(',');
+      const taken = parts[3] === '-' ? 0 : n(parts[3]);
+      current.branchHits.set(id, (current.branchHits.get(id) ?? 0) + taken);
+    } else if (key === 'FNDA' && parts.length >= 2) {
+      const name = parts.slice(1).join(',');
+      current.functionHits.set(name, (current.functionHits.get(name) ?? 0) + n(parts[0]));
+    }
+    // FN, FNL, FNA: the summary keys above carry the counts.
   });
   if (current)
     throw new ReportError(
@@ -302,7 +325,25 @@ export function parseCobertura(
   return { files, ...(totals && { totals }) };
 }
 
-/** Two reports of one file: line hits are added up (test shards); other counts keep the larger. */
+/** Hits of two shards added up by key; undefined unless both list them. */
+function addHits(
+  a: ReadonlyMap<string, number> | undefined,
+  b: ReadonlyMap<string, number> | undefined,
+): Map<string, number> | undefined {
+  if (!a?.size || !b?.size) return undefined;
+  const out = new Map(a);
+  for (const [k, n] of b) out.set(k, (out.get(k) ?? 0) + n);
+  return out;
+}
+
+/** Covered (hit at least once) of all the keys of a hit map. */
+const hitCounts = (hits: ReadonlyMap<string, number>): Counts =>
+  counts([...hits.values()].filter((n) => n > 0).length, hits.size);
+
+/**
+ * Two reports of one file: line hits are added up (test shards), and so are branch and function
+ * hits where both list them (lcov's BRDA, FNDA); other counts keep the larger.
+ */
 function mergeFile(a: FileCoverage, b: FileCoverage): FileCoverage {
   const better = (m: CoverageMetric): Counts | undefined => {
     const x = a.metrics[m];
@@ -321,7 +362,18 @@ function mergeFile(a: FileCoverage, b: FileCoverage): FileCoverage {
   for (const [line, n] of b.hits) hits.set(line, (hits.get(line) ?? 0) + n);
   const { lines, uncovered } = lineCoverage(hits);
   metrics.lines = lines;
-  return { file: a.file, metrics, uncovered, hits };
+  const branchHits = addHits(a.branchHits, b.branchHits);
+  if (branchHits) metrics.branches = hitCounts(branchHits);
+  const functionHits = addHits(a.functionHits, b.functionHits);
+  if (functionHits) metrics.functions = hitCounts(functionHits);
+  return {
+    file: a.file,
+    metrics,
+    uncovered,
+    hits,
+    ...(branchHits && { branchHits }),
+    ...(functionHits && { functionHits }),
+  };
 }
 
 /**

@@ -41,6 +41,12 @@ export interface FileCoverage {
   readonly uncovered?: readonly number[];
   /** Hits per line, when the format lists lines: shards of one test run are merged by these. */
   readonly hits?: ReadonlyMap<number, number>;
+  /**
+   * Hits per branch (`line,block,branch`) and per function (its name), when the format lists them
+   * (lcov's BRDA and FNDA): shards are merged by these as `lcov -a` does, not by the larger count.
+   */
+  readonly branchHits?: ReadonlyMap<string, number>;
+  readonly functionHits?: ReadonlyMap<string, number>;
 }
 
 export interface CoverageReport {

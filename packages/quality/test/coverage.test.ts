@@ -13,10 +13,10 @@ import {
 import type { CoverageReport } from '../src/model.js';
 import { CTX, recorded, reportError, WS } from '../../../test/support/quality-reports.js';
 
-/** A report without the per-line hit maps (their effect is tested with the shards below). */
+/** A report without the per-line, branch and function hit maps (their effect is tested with the shards below). */
 const plain = (r: CoverageReport): CoverageReport => ({
   ...r,
-  files: r.files.map(({ hits: _hits, ...f }) => f),
+  files: r.files.map(({ hits: _hits, branchHits: _branches, functionHits: _functions, ...f }) => f),
 });
 const parseLcov = (...a: Parameters<typeof parseLcovWithHits>): CoverageReport =>
   plain(parseLcovWithHits(...a));
@@ -537,6 +537,47 @@ describe('merging the shards of one test run', () => {
     expect(merged.files[0]!.metrics.lines).toEqual({ covered: 2, total: 4 });
     expect(merged.files[0]!.uncovered).toEqual([3, 4]);
     expect(totals(merged).lines).toEqual({ covered: 2, total: 4 });
+  });
+
+  test('branch and function hits add up as lcov -a adds them, not the larger count', () => {
+    const record = (brda: string[], fnda: string[]): string =>
+      [
+        'SF:/ws/src/a.js',
+        'FN:1,f',
+        'FN:5,g',
+        ...fnda,
+        'FNF:2',
+        `FNH:${fnda.filter((l) => !l.startsWith('FNDA:0,')).length}`,
+        ...brda,
+        `BRF:${brda.length}`,
+        `BRH:${brda.filter((l) => !/,(0|-)$/.test(l)).length}`,
+        'DA:1,1',
+        'end_of_record',
+      ].join('\n');
+    const one = parseLcovWithHits(
+      'coverage',
+      '1.info',
+      record(
+        ['BRDA:2,0,0,1', 'BRDA:2,0,1,0', 'BRDA:6,1,0,-', 'BRDA:6,1,1,-'],
+        ['FNDA:1,f', 'FNDA:0,g'],
+      ),
+      CTX,
+    );
+    const two = parseLcovWithHits(
+      'coverage',
+      '2.info',
+      record(
+        ['BRDA:2,0,0,0', 'BRDA:2,0,1,3', 'BRDA:6,1,0,2', 'BRDA:6,1,1,-'],
+        ['FNDA:0,f', 'FNDA:4,g'],
+      ),
+      CTX,
+    );
+    expect(totals(one).branches).toEqual({ covered: 1, total: 4 });
+    expect(totals(two).branches).toEqual({ covered: 2, total: 4 });
+    const merged = totals(mergeWithHits([one, two]));
+    // lcov -a: 3 of 4 branches and both functions hit somewhere (the larger count said 2/4 and 1/2).
+    expect(merged.branches).toEqual({ covered: 3, total: 4 });
+    expect(merged.functions).toEqual({ covered: 2, total: 2 });
   });
 
   test('a report without lines (istanbul summary) and one with lines: the larger count wins', () => {
