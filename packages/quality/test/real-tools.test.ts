@@ -114,6 +114,8 @@ describe('jest 30 + jest-junit 17', () => {
     expect(totals(reports[0]![1]).branches).toEqual({ covered: 3, total: 6 });
     expect(totals(reports[0]![1]).functions).toEqual({ covered: 3, total: 5 });
     expect(totals(reports[1]![1]).branches).toEqual({ covered: 3, total: 6 });
+    // Cobertura per-line conditions add up to its own branches-valid / branches-covered.
+    expect(totals(reports[2]![1]).branches).toEqual({ covered: 3, total: 6 });
   });
 
   test("Clover (jest's default reporter) is refused with advice, not read as broken Cobertura", () => {
@@ -239,7 +241,7 @@ describe('pytest 7 + coverage.py 6.5 (Debian)', () => {
     expect(doctest).toMatchObject({ file: 'calc/ops.py', line: 7 });
   });
 
-  test('coverage xml: lines 7/10, as coverage.py counts them', () => {
+  test("coverage xml: lines 7/10 and branches 2/4, the report's own totals", () => {
     const c = parseCobertura(
       'coverage',
       'coverage.xml',
@@ -247,6 +249,7 @@ describe('pytest 7 + coverage.py 6.5 (Debian)', () => {
       ctx('pytest'),
     );
     expect(totals(c).lines).toEqual({ covered: 7, total: 10 });
+    expect(totals(c).branches).toEqual({ covered: 2, total: 4 });
   });
 
   test('coverage json is refused with the advice to write Cobertura or lcov', () => {
