@@ -33,7 +33,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@switchyard/config';
 import { ProcessExec, Secrets, systemClock, type Logger } from '@switchyard/kit';
-import { ADMIN_SOCKET, createTarget, openRuntimeSession, type Color } from '@switchyard/targets';
+import { ADMIN_SOCKET, createTarget, type Color } from '@switchyard/targets';
 import { pushAppVersion, type PushedApp } from '../test/support/app-versions.js';
 import { deployFixture, get, type DeployFixture } from '../test/support/deploy.js';
 import { socketErrorTotal, startLoad, type LoadResult } from '../test/support/load.js';
@@ -368,12 +368,7 @@ async function readyToAllNew(
   };
   // As the action builds it: with the kept-open runtime session the deploy opens while it waits
   // for the new color (readiness() arms it once the color is routed).
-  const target = createTarget(config, {
-    exec,
-    clock: systemClock,
-    log: quiet,
-    runtimeSession: openRuntimeSession,
-  });
+  const target = createTarget(config, { exec, clock: systemClock, log: quiet });
   onCleanup('runtime session', () => target.close());
   // The same round trip with no client load, for comparison.
   const idleExecMs: number[] = [];

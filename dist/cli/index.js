@@ -1865,7 +1865,7 @@ function inputs_parseInputs(r, ctx) {
     if (action === 'deploy' && !imageText)
         throw new src/* InputError */.dz('image', '', 'is required for action deploy', 'Set image, e.g. to the image-ref output of build-image');
     const credentials = (0,image_src/* readCredentials */.L1)(r, 'registry-username', 'registry-password');
-    const version = r.text('version');
+    const version = r.line('version');
     return {
         action,
         config,
@@ -1885,7 +1885,6 @@ function inputs_parseInputs(r, ctx) {
 
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/run.ts
 
-
 /** Runs the chosen action against the environment's target. */
 async function run_run(inputs, holder, deps) {
     const c = inputs.config;
@@ -1896,23 +1895,12 @@ async function run_run(inputs, holder, deps) {
         lockTimeoutMs: inputs.lockTimeoutMs,
         holder,
     };
-    let authDir;
+    const target = (0,targets_src/* openTarget */.Ap)(c, {
+        // A dry run pulls nothing, and so logs in nowhere.
+        ...(inputs.credentials && !inputs.dryRun && { credentials: inputs.credentials }),
+        secrets: inputs.secrets,
+    }, deps);
     try {
-        if (inputs.credentials && inputs.image && inputs.action === 'deploy' && !inputs.dryRun) {
-            const registry = (0,image_src/* parseImageReference */.o_)('image', inputs.image).registry ?? 'docker.io';
-            authDir = await (0,image_src/* login */.iD)(registry, inputs.credentials, { kind: 'docker', version: '' }, false, {
-                ...deps,
-                ...(deps.onAuthDir && { onAuthDir: deps.onAuthDir }),
-            });
-        }
-        const target = (0,targets_src/* createTarget */.Yn)(c, {
-            exec: deps.exec,
-            clock: deps.clock,
-            log: deps.log,
-            ...(authDir && { pullEnv: { DOCKER_CONFIG: authDir } }),
-            secretValues: inputs.secrets,
-            runtimeSession: targets_src/* openRuntimeSession */.V6,
-        });
         if (inputs.action === 'status')
             return await (0,targets_src/* status */.h5)(target, deps);
         if (inputs.action === 'promote')
@@ -1930,8 +1918,7 @@ async function run_run(inputs, holder, deps) {
         return inputs.dryRun ? await (0,targets_src/* plan */.et)(target, req, deps) : await (0,targets_src/* deploy */.gg)(target, req, deps);
     }
     finally {
-        if (authDir)
-            (0,image_src/* removeDockerConfig */.nS)(authDir);
+        await target.close();
     }
 }
 
@@ -1961,7 +1948,7 @@ const step_step = async (io, secrets, env) => {
         log: io,
         env,
         onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
-        onAuthDir: (dir) => io.saveState(step_AUTH_STATE, dir),
+        onPrivateDir: (dir) => io.saveState(step_AUTH_STATE, dir),
     });
     for (const [name, value] of Object.entries((0,targets_src/* deployOutputs */.gf)(result)))
         io.setOutput(name, value);
@@ -2011,6 +1998,7 @@ function parseYaml(name, raw, accepted) {
 var metrics_src = __nccwpck_require__(3472);
 ;// CONCATENATED MODULE: ./actions/monitor-window/src/inputs.ts
 /** The monitor-window inputs and the config file's `monitor:` section, parsed and checked before any query (STYLE.md §2). */
+
 
 
 
@@ -2134,6 +2122,7 @@ function readRollback(r, config, ctx) {
             lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
             verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
             containerSecrets: (0,config_src/* containerSecrets */.Lx)(r.keyValues('secrets'), config, ctx.env, true),
+            ...(0,src/* optional */.lq)('credentials', (0,image_src/* readCredentials */.L1)(r, 'registry-username', 'registry-password')),
         },
     };
 }
@@ -2546,28 +2535,30 @@ async function rollbackAfter(report, inputs, judged, deps) {
     const config = inputs.config;
     const settings = inputs.rollback;
     deps.log.info(`Verdict failed: rolling ${config.app}/${config.environment} back (rollback-on-failure)`);
-    const target = (0,targets_src/* createTarget */.Yn)(config, {
-        exec: deps.exec,
-        clock: deps.clock,
-        log: deps.log,
-        secretValues: settings.containerSecrets,
-        ...(deps.runtimeSession && { runtimeSession: deps.runtimeSession }),
-    });
-    return (0,targets_src/* rollback */.dU)(target, {
-        health: config.health,
-        readyTimeoutMs: config.readyTimeoutMs,
-        keepPreviousMs: config.keepPreviousMs,
-        lockTimeoutMs: settings.lockTimeoutMs,
-        verifyTimeoutMs: settings.verifyTimeoutMs,
-        holder: deps.holder ?? (0,targets_src/* lockHolder */.ms)(process.env),
-        reason: `monitor-window: ${report.decision.reason}`,
-        ...(judged && { onlyIfLive: judged }),
-    }, {
-        clock: deps.clock,
-        log: grouped(deps.log, deps.group),
-        http: deps.http,
-        ...(deps.onLock && { onLock: deps.onLock }),
-    });
+    const target = (0,targets_src/* openTarget */.Ap)(config, {
+        ...(settings.credentials && { credentials: settings.credentials }),
+        secrets: settings.containerSecrets,
+    }, deps);
+    try {
+        return await (0,targets_src/* rollback */.dU)(target, {
+            health: config.health,
+            readyTimeoutMs: config.readyTimeoutMs,
+            keepPreviousMs: config.keepPreviousMs,
+            lockTimeoutMs: settings.lockTimeoutMs,
+            verifyTimeoutMs: settings.verifyTimeoutMs,
+            holder: deps.holder ?? (0,targets_src/* lockHolder */.ms)(process.env),
+            reason: `monitor-window: ${report.decision.reason}`,
+            ...(judged && { onlyIfLive: judged }),
+        }, {
+            clock: deps.clock,
+            log: grouped(deps.log, deps.group),
+            http: deps.http,
+            ...(deps.onLock && { onLock: deps.onLock }),
+        });
+    }
+    finally {
+        await target.close();
+    }
 }
 /** A logger with folded groups, as blue-green wants it. */
 function grouped(log, group) {
@@ -2604,7 +2595,12 @@ function stepFails(result) {
 
 
 const src_step_step = async (io, secrets, env) => {
-    for (const name of ['prometheus-token', 'prometheus-password', 'prometheus-headers'])
+    for (const name of [
+        'prometheus-token',
+        'prometheus-password',
+        'prometheus-headers',
+        'registry-password',
+    ])
         secrets.add(io.getInput(name));
     secrets.add(io.getInput('secrets'));
     const inputs = src_inputs_parseInputs(new src/* InputReader */.i_((n) => io.getInput(n), secrets), {
@@ -2622,7 +2618,9 @@ const src_step_step = async (io, secrets, env) => {
         holder: (0,targets_src/* lockHolder */.ms)(env),
         // Read by the shared post step (deploy-bluegreen's), which frees a lock a killed run left.
         onLock: (handle) => io.saveState('lock', JSON.stringify(handle)),
-        runtimeSession: targets_src/* openRuntimeSession */.V6,
+        env,
+        // The shared post step removes a registry login a killed rollback left behind.
+        onPrivateDir: (dir) => io.saveState('docker-config', dir),
     });
     for (const [name, value] of Object.entries(report_outputs(result)))
         io.setOutput(name, value);
@@ -12138,33 +12136,11 @@ function rollback_src_inputs_parseInputs(r, ctx) {
 /** The rollback logic over the target (never imports the runner protocol), and its outputs. */
 
 
-
 /** Rolls the environment back; a no-op fails only with fail-if-noop. */
 async function rollback_src_run_run(inputs, holder, deps) {
     const c = inputs.config;
-    // Filled by a registry login just before a redeploy pulls (the registry is known only then).
-    const pullEnv = {};
-    let authDir;
-    const credentials = inputs.credentials;
-    const beforePull = credentials
-        ? async (ref) => {
-            const registry = (0,image_src/* parseImageReference */.o_)('to', ref).registry ?? 'docker.io';
-            authDir = await (0,image_src/* login */.iD)(registry, credentials, { kind: 'docker', version: '' }, false, {
-                ...deps,
-                ...(deps.onAuthDir && { onAuthDir: deps.onAuthDir }),
-            });
-            pullEnv.DOCKER_CONFIG = authDir;
-        }
-        : undefined;
+    const target = (0,targets_src/* openTarget */.Ap)(c, { ...(inputs.credentials && { credentials: inputs.credentials }), secrets: inputs.secrets }, deps);
     try {
-        const target = (0,targets_src/* createTarget */.Yn)(c, {
-            exec: deps.exec,
-            clock: deps.clock,
-            log: deps.log,
-            pullEnv,
-            secretValues: inputs.secrets,
-            runtimeSession: targets_src/* openRuntimeSession */.V6,
-        });
         const result = await (0,targets_src/* rollback */.dU)(target, {
             health: c.health,
             readyTimeoutMs: c.readyTimeoutMs,
@@ -12174,15 +12150,13 @@ async function rollback_src_run_run(inputs, holder, deps) {
             verifyTimeoutMs: inputs.verifyTimeoutMs,
             ...(inputs.to && { to: inputs.to }),
             ...(inputs.reason && { reason: inputs.reason }),
-            ...(beforePull && { beforePull }),
         }, deps);
         if (!result.rolledBack && inputs.failIfNoop)
             throw new src/* ActionError */.lZ(`nothing was rolled back (fail-if-noop): ${result.message}`);
         return result;
     }
     finally {
-        if (authDir)
-            (0,image_src/* removeDockerConfig */.nS)(authDir);
+        await target.close();
     }
 }
 /** The rollback outputs (names as in action.yml). */
@@ -12256,7 +12230,7 @@ const rollback_src_step_step = async (io, secrets, env) => {
             onLock: (handle) => io.saveState(step_LOCK_STATE, JSON.stringify(handle)),
             env,
             // The shared post step removes a private docker config a killed run left.
-            onAuthDir: (dir) => io.saveState('docker-config', dir),
+            onPrivateDir: (dir) => io.saveState('docker-config', dir),
         });
         await report(result);
         io.info(result.message);
@@ -18525,7 +18499,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   gf: () => (/* reexport */ deployOutputs),
   gZ: () => (/* reexport */ src_ready/* healthUrl */.gZ),
   ms: () => (/* reexport */ lockHolder),
-  V6: () => (/* reexport */ openRuntimeSession),
+  Ap: () => (/* reexport */ openTarget),
   et: () => (/* reexport */ plan),
   pt: () => (/* reexport */ bluegreen/* promote */.pt),
   un: () => (/* reexport */ bluegreen/* readState */.un),
@@ -18535,7 +18509,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   h5: () => (/* reexport */ bluegreen/* status */.h5)
 });
 
-// UNUSED EXPORTS: ADMIN_SOCKET, COLORS, DockerCli, DockerLock, DockerProxy, DockerTarget, DockerUnreachableError, EMPTY_RECORD, HISTORY_LENGTH, LABELS, PROXY_DIR, PROXY_FILES, PROXY_PORTS, chooseRollback, colorRunArgs, colorStatus, describeHost, describeState, dockerNames, failStart, healthCheckSpec, liveStatus, otherColor, parseContainer, parseImage, parseMap, parseRecord, parseServersState, pinnedRef, planSteps, publishLabel, reconcile, recordOf, recordPending, recordRetired, recordSwitch, renderConfig, renderMap, retirePlan, runtimeError, shortDigest, showLogs, stateJson, switchCommands, switchLive, tarFile, untarFirstFile, versionOf, waitReady, withLock, withRecord
+// UNUSED EXPORTS: ADMIN_SOCKET, COLORS, DockerCli, DockerLock, DockerProxy, DockerTarget, DockerUnreachableError, EMPTY_RECORD, HISTORY_LENGTH, LABELS, PROXY_DIR, PROXY_FILES, PROXY_PORTS, chooseRollback, colorRunArgs, colorStatus, describeHost, describeState, dockerNames, failStart, healthCheckSpec, liveStatus, openRuntimeSession, otherColor, parseContainer, parseImage, parseMap, parseRecord, parseServersState, pinnedRef, planSteps, publishLabel, reconcile, recordOf, recordPending, recordRetired, recordSwitch, renderConfig, renderMap, retirePlan, runtimeError, shortDigest, showLogs, stateJson, switchCommands, switchLive, tarFile, untarFirstFile, versionOf, waitReady, withLock, withRecord
 
 // EXTERNAL MODULE: ./packages/targets/src/contract.ts
 var contract = __nccwpck_require__(8170);
@@ -19509,6 +19483,30 @@ class DockerTarget {
         });
         return r.exitCode === 0 ? parseImage(r.stdout, parsed, ref) : undefined;
     }
+    /** The private docker config of a registry login (credentials given), per registry. */
+    logins = new Map();
+    /**
+     * A pull's environment: with credentials, a login into a private DOCKER_CONFIG first (once per
+     * registry). The proxy image is the target's own and is pulled as the host is set up.
+     */
+    async pullEnv(ref) {
+        const creds = this.deps.credentials;
+        if (!creds || ref === this.s.proxyImage)
+            return undefined;
+        const registry = (0,image_src/* parseImageReference */.o_)('image', ref).registry ?? 'docker.io';
+        let dir = this.logins.get(registry);
+        if (dir === undefined) {
+            dir = await (0,image_src/* login */.iD)(registry, creds, { kind: 'docker', version: '' }, false, {
+                exec: this.deps.exec,
+                clock: this.deps.clock,
+                log: this.deps.log,
+                env: this.deps.env ?? {},
+                ...(this.deps.onPrivateDir && { onAuthDir: this.deps.onPrivateDir }),
+            });
+            this.logins.set(registry, dir);
+        }
+        return { DOCKER_CONFIG: dir };
+    }
     async resolveImage(ref, pull) {
         if (pull !== 'always') {
             const found = await this.findImage(ref);
@@ -19517,10 +19515,8 @@ class DockerTarget {
             if (pull === 'never')
                 throw new src/* ActionError */.lZ(`image ${ref} is not on ${describeHost(this.s.host)} and pull is "never". Build or pull it there first, or set pull: missing`);
         }
-        const r = await this.docker.run(['pull', ref], {
-            allowFailure: true,
-            ...(this.deps.pullEnv && { env: this.deps.pullEnv }),
-        });
+        const env = await this.pullEnv(ref);
+        const r = await this.docker.run(['pull', ref], { allowFailure: true, ...(env && { env }) });
         if (r.exitCode !== 0) {
             const line = r.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
             throw new src/* ActionError */.lZ(`could not pull ${ref} on ${describeHost(this.s.host)}: ${line}. Check the image reference, and the registry-username/registry-password inputs for a private registry`);
@@ -19649,6 +19645,9 @@ class DockerTarget {
     }
     close() {
         this.proxy.close();
+        for (const dir of this.logins.values())
+            (0,image_src/* removeDockerConfig */.nS)(dir);
+        this.logins.clear();
         return Promise.resolve();
     }
     async preview(color) {
@@ -19686,7 +19685,8 @@ function publicHost(host, bind) {
 
 ;// CONCATENATED MODULE: ./packages/targets/src/create.ts
 
-/** The target an environment's config names, ready to use. */
+
+/** The target an environment's config names, ready to use; each kind builds its own extras. */
 function createTarget(c, deps) {
     switch (c.target) {
         case 'docker':
@@ -19709,8 +19709,25 @@ function createTarget(c, deps) {
                 resources: c.resources,
                 ...(c.command !== undefined && { command: c.command }),
                 stopTimeoutMs: c.stopTimeoutMs,
-            }, deps);
+            }, 
+            // HAProxy's runtime API through one kept-open session: switches in milliseconds.
+            { ...deps, runtimeSession: openRuntimeSession });
     }
+}
+/**
+ * The one way deploy-bluegreen, rollback and monitor-window's rollback build their target: the
+ * environment's config, the run's credentials and secrets, and the step's deps. Close it after use.
+ */
+function openTarget(c, req, deps) {
+    return createTarget(c, {
+        exec: deps.exec,
+        clock: deps.clock,
+        log: deps.log,
+        ...(deps.env && { env: deps.env }),
+        ...(req.credentials && { credentials: req.credentials }),
+        ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
+        ...(req.secrets && { secretValues: req.secrets }),
+    });
 }
 
 // EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
@@ -19825,7 +19842,6 @@ async function rollback(target, req, deps) {
         log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${(0,bluegreen/* shortDigest */.VK)(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
-            await req.beforePull?.(ref);
             const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
                 // A local image that was never pushed is recorded by its image id, not a repo digest.
                 const local = await target.findImage(entry.digest);

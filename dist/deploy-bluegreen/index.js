@@ -4466,6 +4466,30 @@ class DockerTarget {
         });
         return r.exitCode === 0 ? parseImage(r.stdout, parsed, ref) : undefined;
     }
+    /** The private docker config of a registry login (credentials given), per registry. */
+    logins = new Map();
+    /**
+     * A pull's environment: with credentials, a login into a private DOCKER_CONFIG first (once per
+     * registry). The proxy image is the target's own and is pulled as the host is set up.
+     */
+    async pullEnv(ref) {
+        const creds = this.deps.credentials;
+        if (!creds || ref === this.s.proxyImage)
+            return undefined;
+        const registry = parseImageReference('image', ref).registry ?? 'docker.io';
+        let dir = this.logins.get(registry);
+        if (dir === undefined) {
+            dir = await login_login(registry, creds, { kind: 'docker', version: '' }, false, {
+                exec: this.deps.exec,
+                clock: this.deps.clock,
+                log: this.deps.log,
+                env: this.deps.env ?? {},
+                ...(this.deps.onPrivateDir && { onAuthDir: this.deps.onPrivateDir }),
+            });
+            this.logins.set(registry, dir);
+        }
+        return { DOCKER_CONFIG: dir };
+    }
     async resolveImage(ref, pull) {
         if (pull !== 'always') {
             const found = await this.findImage(ref);
@@ -4474,10 +4498,8 @@ class DockerTarget {
             if (pull === 'never')
                 throw new errors_ActionError(`image ${ref} is not on ${describeHost(this.s.host)} and pull is "never". Build or pull it there first, or set pull: missing`);
         }
-        const r = await this.docker.run(['pull', ref], {
-            allowFailure: true,
-            ...(this.deps.pullEnv && { env: this.deps.pullEnv }),
-        });
+        const env = await this.pullEnv(ref);
+        const r = await this.docker.run(['pull', ref], { allowFailure: true, ...(env && { env }) });
         if (r.exitCode !== 0) {
             const line = r.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
             throw new errors_ActionError(`could not pull ${ref} on ${describeHost(this.s.host)}: ${line}. Check the image reference, and the registry-username/registry-password inputs for a private registry`);
@@ -4606,6 +4628,9 @@ class DockerTarget {
     }
     close() {
         this.proxy.close();
+        for (const dir of this.logins.values())
+            docker_config_removeDockerConfig(dir);
+        this.logins.clear();
         return Promise.resolve();
     }
     async preview(color) {
@@ -4643,7 +4668,8 @@ function publicHost(host, bind) {
 
 ;// CONCATENATED MODULE: ./packages/targets/src/create.ts
 
-/** The target an environment's config names, ready to use. */
+
+/** The target an environment's config names, ready to use; each kind builds its own extras. */
 function createTarget(c, deps) {
     switch (c.target) {
         case 'docker':
@@ -4666,8 +4692,25 @@ function createTarget(c, deps) {
                 resources: c.resources,
                 ...(c.command !== undefined && { command: c.command }),
                 stopTimeoutMs: c.stopTimeoutMs,
-            }, deps);
+            }, 
+            // HAProxy's runtime API through one kept-open session: switches in milliseconds.
+            { ...deps, runtimeSession: openRuntimeSession });
     }
+}
+/**
+ * The one way deploy-bluegreen, rollback and monitor-window's rollback build their target: the
+ * environment's config, the run's credentials and secrets, and the step's deps. Close it after use.
+ */
+function openTarget(c, req, deps) {
+    return createTarget(c, {
+        exec: deps.exec,
+        clock: deps.clock,
+        log: deps.log,
+        ...(deps.env && { env: deps.env }),
+        ...(req.credentials && { credentials: req.credentials }),
+        ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
+        ...(req.secrets && { secretValues: req.secrets }),
+    });
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/rollback.ts
@@ -4780,7 +4823,6 @@ async function rollback(target, req, deps) {
         log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
-            await req.beforePull?.(ref);
             const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
                 // A local image that was never pushed is recorded by its image id, not a repo digest.
                 const local = await target.findImage(entry.digest);
@@ -6964,7 +7006,7 @@ function parseInputs(r, ctx) {
     if (action === 'deploy' && !imageText)
         throw new errors_InputError('image', '', 'is required for action deploy', 'Set image, e.g. to the image-ref output of build-image');
     const credentials = readCredentials(r, 'registry-username', 'registry-password');
-    const version = r.text('version');
+    const version = r.line('version');
     return {
         action,
         config,
@@ -6984,7 +7026,6 @@ function parseInputs(r, ctx) {
 
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/run.ts
 
-
 /** Runs the chosen action against the environment's target. */
 async function run(inputs, holder, deps) {
     const c = inputs.config;
@@ -6995,23 +7036,12 @@ async function run(inputs, holder, deps) {
         lockTimeoutMs: inputs.lockTimeoutMs,
         holder,
     };
-    let authDir;
+    const target = openTarget(c, {
+        // A dry run pulls nothing, and so logs in nowhere.
+        ...(inputs.credentials && !inputs.dryRun && { credentials: inputs.credentials }),
+        secrets: inputs.secrets,
+    }, deps);
     try {
-        if (inputs.credentials && inputs.image && inputs.action === 'deploy' && !inputs.dryRun) {
-            const registry = parseImageReference('image', inputs.image).registry ?? 'docker.io';
-            authDir = await login_login(registry, inputs.credentials, { kind: 'docker', version: '' }, false, {
-                ...deps,
-                ...(deps.onAuthDir && { onAuthDir: deps.onAuthDir }),
-            });
-        }
-        const target = createTarget(c, {
-            exec: deps.exec,
-            clock: deps.clock,
-            log: deps.log,
-            ...(authDir && { pullEnv: { DOCKER_CONFIG: authDir } }),
-            secretValues: inputs.secrets,
-            runtimeSession: openRuntimeSession,
-        });
         if (inputs.action === 'status')
             return await bluegreen_status(target, deps);
         if (inputs.action === 'promote')
@@ -7029,8 +7059,7 @@ async function run(inputs, holder, deps) {
         return inputs.dryRun ? await plan(target, req, deps) : await deploy(target, req, deps);
     }
     finally {
-        if (authDir)
-            docker_config_removeDockerConfig(authDir);
+        await target.close();
     }
 }
 
@@ -7060,7 +7089,7 @@ const step = async (io, secrets, env) => {
         log: io,
         env,
         onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
-        onAuthDir: (dir) => io.saveState(AUTH_STATE, dir),
+        onPrivateDir: (dir) => io.saveState(AUTH_STATE, dir),
     });
     for (const [name, value] of Object.entries(deployOutputs(result)))
         io.setOutput(name, value);

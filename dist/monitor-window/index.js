@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5683);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4898);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5683:
+/***/ 4898:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3131,7 +3131,7 @@ function readCredentials(r, usernameInput, passwordInput) {
     const username = r.line(usernameInput);
     const password = r.text(passwordInput);
     if ((username === '') !== (password === ''))
-        throw new InputError(username ? passwordInput : usernameInput, '', 'is empty while the other credential input is set', `Set both ${usernameInput} and ${passwordInput}, or neither`);
+        throw new errors_InputError(username ? passwordInput : usernameInput, '', 'is empty while the other credential input is set', `Set both ${usernameInput} and ${passwordInput}, or neither`);
     return username ? { username, password } : undefined;
 }
 /** Backoff between retries of registry operations (push, login, reads). */
@@ -3263,7 +3263,7 @@ class registry_RegistryClient {
 
 /** The docker config dir the CLI would use: `$DOCKER_CONFIG`, else `~/.docker`. */
 function docker_config_userDockerConfig(env) {
-    return env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker');
+    return env.DOCKER_CONFIG || (0,external_node_path_namespaceObject.join)(env.HOME || (0,external_node_os_namespaceObject.homedir)(), '.docker');
 }
 /** The user's config.json without the parts that would send a login elsewhere. */
 function privateConfig(userConfig, registry) {
@@ -3289,22 +3289,22 @@ function privateConfig(userConfig, registry) {
  * Creates the temporary config dir under `parent` (the runner's temp dir): config.json copied without
  * credsStore, every other entry of the user's dir linked. Returns its path.
  */
-function docker_config_createDockerConfig(parent, userDir, registry) {
-    const dir = mkdtempSync(join(parent || tmpdir(), 'switchyard-docker-'));
-    const configFile = join(userDir, 'config.json');
-    const user = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '{}';
-    writeFileSync(join(dir, 'config.json'), privateConfig(user, registry), { mode: 0o600 });
-    if (existsSync(userDir))
-        for (const entry of readdirSync(userDir))
+function createDockerConfig(parent, userDir, registry) {
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(parent || (0,external_node_os_namespaceObject.tmpdir)(), 'switchyard-docker-'));
+    const configFile = (0,external_node_path_namespaceObject.join)(userDir, 'config.json');
+    const user = (0,external_node_fs_namespaceObject.existsSync)(configFile) ? (0,external_node_fs_namespaceObject.readFileSync)(configFile, 'utf8') : '{}';
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'config.json'), privateConfig(user, registry), { mode: 0o600 });
+    if ((0,external_node_fs_namespaceObject.existsSync)(userDir))
+        for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(userDir))
             if (entry !== 'config.json')
-                symlinkSync(join(userDir, entry), join(dir, entry));
+                (0,external_node_fs_namespaceObject.symlinkSync)((0,external_node_path_namespaceObject.join)(userDir, entry), (0,external_node_path_namespaceObject.join)(dir, entry));
     return dir;
 }
 /** Removes a directory made by {@link createDockerConfig}; true when something was removed. */
 function docker_config_removeDockerConfig(dir) {
-    if (!dir || !existsSync(dir))
+    if (!dir || !(0,external_node_fs_namespaceObject.existsSync)(dir))
         return false;
-    rmSync(dir, { recursive: true, force: true });
+    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
     return true;
 }
 
@@ -3393,6 +3393,97 @@ async function readGitTags(exec, cwd, log) {
         .filter(Boolean);
 }
 
+;// CONCATENATED MODULE: ./packages/image/src/build-log.ts
+function lastMatch(lines, re) {
+    for (let i = lines.length - 1; i >= 0; i--)
+        if (re.test(lines[i] ?? ''))
+            return i;
+    return -1;
+}
+/** The 1-based line of `instruction` in the Dockerfile text (first exact match, whitespace-insensitive). */
+function instructionLine(dockerfile, instruction) {
+    const norm = (s) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+    const want = norm(instruction);
+    const i = dockerfile.split(/\r?\n/).findIndex((l) => norm(l) === want);
+    return i >= 0 ? i + 1 : undefined;
+}
+function buildxFailure(lines) {
+    const errorAt = lastMatch(lines, /^#\d+ ERROR: /);
+    const stepId = errorAt >= 0 ? /^(#\d+) /.exec(lines[errorAt] ?? '')?.[1] : undefined;
+    const output = stepId ? lines.filter((l) => l.startsWith(`${stepId} `)) : [];
+    const header = output[0] ? /^#\d+ \[[^\]]*\] (.*)$/.exec(output[0])?.[1] : undefined;
+    const msgAt = lastMatch(lines, /^(ERROR|error): /);
+    const message = msgAt >= 0
+        ? (lines[msgAt] ?? '').replace(/^(ERROR|error): /, '')
+        : (lines.at(-1) ?? 'the build failed');
+    let line;
+    for (let i = 0; i + 1 < lines.length; i++) {
+        const m = /^\S+:(\d+)$/.exec(lines[i] ?? '');
+        if (m && /^-{5,}$/.test(lines[i + 1] ?? ''))
+            line = Number(m[1]);
+    }
+    return { ...(header ? { step: header } : {}), output, message, ...(line ? { line } : {}) };
+}
+function stepFailure(lines, stepRe, errRe) {
+    const at = lastMatch(lines, stepRe);
+    const output = at >= 0 ? lines.slice(at) : lines.slice(-30);
+    const step = at >= 0 ? stepRe.exec(lines[at] ?? '')?.[1] : undefined;
+    const msgAt = lastMatch(lines, errRe);
+    const message = (msgAt >= 0 ? lines[msgAt] : lines.at(-1)) ?? 'the build failed';
+    return {
+        ...(step ? { step: step.trim() } : {}),
+        output,
+        message: message.replace(/^(Error|error): /, ''),
+    };
+}
+/**
+ * Finds the failing step in a build log. `dockerfile` is the Dockerfile text, used to place the
+ * annotation when the log has no line number.
+ */
+function build_log_parseBuildFailure(kind, log, dockerfile = '') {
+    const lines = log.split(/\r?\n/).filter((l) => l.trim() !== '');
+    const f = kind === 'buildx'
+        ? buildxFailure(lines)
+        : kind === 'docker'
+            ? stepFailure(lines, /^Step \d+\/\d+ : (.*)$/, /returned a non-zero code|^(Error|error)/)
+            : stepFailure(lines, /^STEP \d+\/\d+: (.*)$/, /^(Error|error)\b|error building at STEP/);
+    if (f.line === undefined && f.step && dockerfile) {
+        const line = instructionLine(dockerfile, f.step);
+        if (line)
+            return { ...f, line };
+    }
+    return f;
+}
+/** Registry errors worth another try: 5xx, 429, resets, refused connections, timeouts. */
+function build_log_isTransientRegistryError(text) {
+    if (/unauthorized|denied|forbidden|authentication required|no basic auth credentials|manifest invalid|name unknown|blob unknown|\b40[0-4]\b/i.test(text))
+        return false;
+    return /\b50[0-4]\b|\b429\b|too ?many ?requests|connection reset|connection refused|broken pipe|i\/o timeout|handshake timeout|unexpected EOF|: EOF\b|server misbehaving|temporary failure|no such host|service unavailable|bad gateway|internal server error|timeout exceeded|deadline exceeded|timed out/i.test(text);
+}
+/** A buildx build that failed in its push phase (after every step succeeded). */
+function build_log_isPushFailure(log) {
+    if (/did not complete successfully|returned a non-zero code|error building at STEP/.test(log))
+        return false;
+    const lines = log.split(/\r?\n/).filter((l) => l.trim() !== '');
+    return lines
+        .slice(-12)
+        .some((l) => /^\s*> pushing |failed to push|pushing layers|failed to do request/i.test(l));
+}
+/** The last error lines of a log (for messages and classification). */
+function build_log_errorLines(log, count = 3) {
+    return log
+        .split(/\r?\n/)
+        .filter((l) => /error/i.test(l))
+        .slice(-count)
+        .join('\n');
+}
+/** A build whose push failed for a reason worth another try (buildx pushes inside the build). */
+function build_log_isTransientPushFailure(kind, log) {
+    if (kind === 'buildx' && !build_log_isPushFailure(log))
+        return false;
+    return build_log_isTransientRegistryError(build_log_errorLines(log));
+}
+
 ;// CONCATENATED MODULE: ./packages/image/src/login.ts
 /** Registry login into a private, temporary docker config (docker and buildx) or auth file (buildah). */
 
@@ -3408,7 +3499,7 @@ function loginCommand(registry, username, builder, insecure, dir) {
             args: [
                 'login',
                 '--authfile',
-                join(dir, 'config.json'),
+                (0,external_node_path_namespaceObject.join)(dir, 'config.json'),
                 ...(insecure ? ['--tls-verify=false'] : []),
                 '--username',
                 username,
@@ -3427,24 +3518,24 @@ function loginCommand(registry, username, builder, insecure, dir) {
  * login removes the dir and fails with the registry's answer.
  */
 async function login_login(registry, creds, builder, insecure, deps) {
-    const dir = createDockerConfig(deps.env.RUNNER_TEMP, userDockerConfig(deps.env), registry);
+    const dir = createDockerConfig(deps.env.RUNNER_TEMP, docker_config_userDockerConfig(deps.env), registry);
     deps.onAuthDir?.(dir);
     const c = loginCommand(registry, creds.username, builder, insecure, dir);
     try {
-        await retry(() => deps.exec.run(c.command, c.args, {
+        await retry_retry(() => deps.exec.run(c.command, c.args, {
             input: creds.password,
             ...(c.env ? { env: c.env } : {}),
         }), {
             attempts: 3,
-            ...REGISTRY_BACKOFF,
-            retryIf: (e) => e instanceof ExecError && isTransientRegistryError(e.result.stderr),
-            onRetry: ({ delayMs, error }) => deps.log.warning(`login to ${registry} failed, retrying in ${delayMs} ms: ${errorMessage(error)}`),
+            ...registry_REGISTRY_BACKOFF,
+            retryIf: (e) => e instanceof exec_ExecError && build_log_isTransientRegistryError(e.result.stderr),
+            onRetry: ({ delayMs, error }) => deps.log.warning(`login to ${registry} failed, retrying in ${delayMs} ms: ${errors_errorMessage(error)}`),
         }, deps.clock);
     }
     catch (e) {
-        removeDockerConfig(dir);
-        const detail = e instanceof ExecError ? e.result.stderr.trim().split('\n').at(-1) : errorMessage(e);
-        throw new ActionError(`login to ${registry} as ${creds.username} failed: ${detail ?? ''}. Check the username and password inputs`);
+        docker_config_removeDockerConfig(dir);
+        const detail = e instanceof exec_ExecError ? e.result.stderr.trim().split('\n').at(-1) : errors_errorMessage(e);
+        throw new errors_ActionError(`login to ${registry} as ${creds.username} failed: ${detail ?? ''}. Check the username and password inputs`);
     }
     deps.log.info(`Logged in to ${registry} as ${creds.username} (credentials in a private docker config, removed when the step ends)`);
     return dir;
@@ -4384,6 +4475,30 @@ class DockerTarget {
         });
         return r.exitCode === 0 ? parseImage(r.stdout, parsed, ref) : undefined;
     }
+    /** The private docker config of a registry login (credentials given), per registry. */
+    logins = new Map();
+    /**
+     * A pull's environment: with credentials, a login into a private DOCKER_CONFIG first (once per
+     * registry). The proxy image is the target's own and is pulled as the host is set up.
+     */
+    async pullEnv(ref) {
+        const creds = this.deps.credentials;
+        if (!creds || ref === this.s.proxyImage)
+            return undefined;
+        const registry = parseImageReference('image', ref).registry ?? 'docker.io';
+        let dir = this.logins.get(registry);
+        if (dir === undefined) {
+            dir = await login_login(registry, creds, { kind: 'docker', version: '' }, false, {
+                exec: this.deps.exec,
+                clock: this.deps.clock,
+                log: this.deps.log,
+                env: this.deps.env ?? {},
+                ...(this.deps.onPrivateDir && { onAuthDir: this.deps.onPrivateDir }),
+            });
+            this.logins.set(registry, dir);
+        }
+        return { DOCKER_CONFIG: dir };
+    }
     async resolveImage(ref, pull) {
         if (pull !== 'always') {
             const found = await this.findImage(ref);
@@ -4392,10 +4507,8 @@ class DockerTarget {
             if (pull === 'never')
                 throw new errors_ActionError(`image ${ref} is not on ${describeHost(this.s.host)} and pull is "never". Build or pull it there first, or set pull: missing`);
         }
-        const r = await this.docker.run(['pull', ref], {
-            allowFailure: true,
-            ...(this.deps.pullEnv && { env: this.deps.pullEnv }),
-        });
+        const env = await this.pullEnv(ref);
+        const r = await this.docker.run(['pull', ref], { allowFailure: true, ...(env && { env }) });
         if (r.exitCode !== 0) {
             const line = r.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
             throw new errors_ActionError(`could not pull ${ref} on ${describeHost(this.s.host)}: ${line}. Check the image reference, and the registry-username/registry-password inputs for a private registry`);
@@ -4524,6 +4637,9 @@ class DockerTarget {
     }
     close() {
         this.proxy.close();
+        for (const dir of this.logins.values())
+            docker_config_removeDockerConfig(dir);
+        this.logins.clear();
         return Promise.resolve();
     }
     async preview(color) {
@@ -4561,7 +4677,8 @@ function publicHost(host, bind) {
 
 ;// CONCATENATED MODULE: ./packages/targets/src/create.ts
 
-/** The target an environment's config names, ready to use. */
+
+/** The target an environment's config names, ready to use; each kind builds its own extras. */
 function createTarget(c, deps) {
     switch (c.target) {
         case 'docker':
@@ -4584,8 +4701,25 @@ function createTarget(c, deps) {
                 resources: c.resources,
                 ...(c.command !== undefined && { command: c.command }),
                 stopTimeoutMs: c.stopTimeoutMs,
-            }, deps);
+            }, 
+            // HAProxy's runtime API through one kept-open session: switches in milliseconds.
+            { ...deps, runtimeSession: openRuntimeSession });
     }
+}
+/**
+ * The one way deploy-bluegreen, rollback and monitor-window's rollback build their target: the
+ * environment's config, the run's credentials and secrets, and the step's deps. Close it after use.
+ */
+function openTarget(c, req, deps) {
+    return createTarget(c, {
+        exec: deps.exec,
+        clock: deps.clock,
+        log: deps.log,
+        ...(deps.env && { env: deps.env }),
+        ...(req.credentials && { credentials: req.credentials }),
+        ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
+        ...(req.secrets && { secretValues: req.secrets }),
+    });
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/rollback.ts
@@ -4698,7 +4832,6 @@ async function rollback(target, req, deps) {
         log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
-            await req.beforePull?.(ref);
             const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
                 // A local image that was never pushed is recorded by its image id, not a repo digest.
                 const local = await target.findImage(entry.digest);
@@ -6897,6 +7030,7 @@ function containerSecrets(given, config, env, starts) {
 
 
 
+
 const FAIL_ON = ['failed', 'inconclusive', 'never'];
 /** The defaults (and where they come from: the seeds, DESIGN.md §4, TESTBED.md §4). */
 const MONITOR_DEFAULTS = {
@@ -7015,6 +7149,7 @@ function readRollback(r, config, ctx) {
             lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
             verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
             containerSecrets: containerSecrets(r.keyValues('secrets'), config, ctx.env, true),
+            ...optional('credentials', readCredentials(r, 'registry-username', 'registry-password')),
         },
     };
 }
@@ -7427,28 +7562,30 @@ async function rollbackAfter(report, inputs, judged, deps) {
     const config = inputs.config;
     const settings = inputs.rollback;
     deps.log.info(`Verdict failed: rolling ${config.app}/${config.environment} back (rollback-on-failure)`);
-    const target = createTarget(config, {
-        exec: deps.exec,
-        clock: deps.clock,
-        log: deps.log,
-        secretValues: settings.containerSecrets,
-        ...(deps.runtimeSession && { runtimeSession: deps.runtimeSession }),
-    });
-    return rollback(target, {
-        health: config.health,
-        readyTimeoutMs: config.readyTimeoutMs,
-        keepPreviousMs: config.keepPreviousMs,
-        lockTimeoutMs: settings.lockTimeoutMs,
-        verifyTimeoutMs: settings.verifyTimeoutMs,
-        holder: deps.holder ?? lockHolder(process.env),
-        reason: `monitor-window: ${report.decision.reason}`,
-        ...(judged && { onlyIfLive: judged }),
-    }, {
-        clock: deps.clock,
-        log: grouped(deps.log, deps.group),
-        http: deps.http,
-        ...(deps.onLock && { onLock: deps.onLock }),
-    });
+    const target = openTarget(config, {
+        ...(settings.credentials && { credentials: settings.credentials }),
+        secrets: settings.containerSecrets,
+    }, deps);
+    try {
+        return await rollback(target, {
+            health: config.health,
+            readyTimeoutMs: config.readyTimeoutMs,
+            keepPreviousMs: config.keepPreviousMs,
+            lockTimeoutMs: settings.lockTimeoutMs,
+            verifyTimeoutMs: settings.verifyTimeoutMs,
+            holder: deps.holder ?? lockHolder(process.env),
+            reason: `monitor-window: ${report.decision.reason}`,
+            ...(judged && { onlyIfLive: judged }),
+        }, {
+            clock: deps.clock,
+            log: grouped(deps.log, deps.group),
+            http: deps.http,
+            ...(deps.onLock && { onLock: deps.onLock }),
+        });
+    }
+    finally {
+        await target.close();
+    }
 }
 /** A logger with folded groups, as blue-green wants it. */
 function grouped(log, group) {
@@ -7485,7 +7622,12 @@ function stepFails(result) {
 
 
 const step = async (io, secrets, env) => {
-    for (const name of ['prometheus-token', 'prometheus-password', 'prometheus-headers'])
+    for (const name of [
+        'prometheus-token',
+        'prometheus-password',
+        'prometheus-headers',
+        'registry-password',
+    ])
         secrets.add(io.getInput(name));
     secrets.add(io.getInput('secrets'));
     const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), {
@@ -7503,7 +7645,9 @@ const step = async (io, secrets, env) => {
         holder: lockHolder(env),
         // Read by the shared post step (deploy-bluegreen's), which frees a lock a killed run left.
         onLock: (handle) => io.saveState('lock', JSON.stringify(handle)),
-        runtimeSession: openRuntimeSession,
+        env,
+        // The shared post step removes a registry login a killed rollback left behind.
+        onPrivateDir: (dir) => io.saveState('docker-config', dir),
     });
     for (const [name, value] of Object.entries(outputs(result)))
         io.setOutput(name, value);

@@ -4466,6 +4466,30 @@ class DockerTarget {
         });
         return r.exitCode === 0 ? parseImage(r.stdout, parsed, ref) : undefined;
     }
+    /** The private docker config of a registry login (credentials given), per registry. */
+    logins = new Map();
+    /**
+     * A pull's environment: with credentials, a login into a private DOCKER_CONFIG first (once per
+     * registry). The proxy image is the target's own and is pulled as the host is set up.
+     */
+    async pullEnv(ref) {
+        const creds = this.deps.credentials;
+        if (!creds || ref === this.s.proxyImage)
+            return undefined;
+        const registry = parseImageReference('image', ref).registry ?? 'docker.io';
+        let dir = this.logins.get(registry);
+        if (dir === undefined) {
+            dir = await login_login(registry, creds, { kind: 'docker', version: '' }, false, {
+                exec: this.deps.exec,
+                clock: this.deps.clock,
+                log: this.deps.log,
+                env: this.deps.env ?? {},
+                ...(this.deps.onPrivateDir && { onAuthDir: this.deps.onPrivateDir }),
+            });
+            this.logins.set(registry, dir);
+        }
+        return { DOCKER_CONFIG: dir };
+    }
     async resolveImage(ref, pull) {
         if (pull !== 'always') {
             const found = await this.findImage(ref);
@@ -4474,10 +4498,8 @@ class DockerTarget {
             if (pull === 'never')
                 throw new errors_ActionError(`image ${ref} is not on ${describeHost(this.s.host)} and pull is "never". Build or pull it there first, or set pull: missing`);
         }
-        const r = await this.docker.run(['pull', ref], {
-            allowFailure: true,
-            ...(this.deps.pullEnv && { env: this.deps.pullEnv }),
-        });
+        const env = await this.pullEnv(ref);
+        const r = await this.docker.run(['pull', ref], { allowFailure: true, ...(env && { env }) });
         if (r.exitCode !== 0) {
             const line = r.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
             throw new errors_ActionError(`could not pull ${ref} on ${describeHost(this.s.host)}: ${line}. Check the image reference, and the registry-username/registry-password inputs for a private registry`);
@@ -4606,6 +4628,9 @@ class DockerTarget {
     }
     close() {
         this.proxy.close();
+        for (const dir of this.logins.values())
+            docker_config_removeDockerConfig(dir);
+        this.logins.clear();
         return Promise.resolve();
     }
     async preview(color) {
@@ -4643,7 +4668,8 @@ function publicHost(host, bind) {
 
 ;// CONCATENATED MODULE: ./packages/targets/src/create.ts
 
-/** The target an environment's config names, ready to use. */
+
+/** The target an environment's config names, ready to use; each kind builds its own extras. */
 function createTarget(c, deps) {
     switch (c.target) {
         case 'docker':
@@ -4666,8 +4692,25 @@ function createTarget(c, deps) {
                 resources: c.resources,
                 ...(c.command !== undefined && { command: c.command }),
                 stopTimeoutMs: c.stopTimeoutMs,
-            }, deps);
+            }, 
+            // HAProxy's runtime API through one kept-open session: switches in milliseconds.
+            { ...deps, runtimeSession: openRuntimeSession });
     }
+}
+/**
+ * The one way deploy-bluegreen, rollback and monitor-window's rollback build their target: the
+ * environment's config, the run's credentials and secrets, and the step's deps. Close it after use.
+ */
+function openTarget(c, req, deps) {
+    return createTarget(c, {
+        exec: deps.exec,
+        clock: deps.clock,
+        log: deps.log,
+        ...(deps.env && { env: deps.env }),
+        ...(req.credentials && { credentials: req.credentials }),
+        ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
+        ...(req.secrets && { secretValues: req.secrets }),
+    });
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/rollback.ts
@@ -4780,7 +4823,6 @@ async function rollback(target, req, deps) {
         log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
-            await req.beforePull?.(ref);
             const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
                 // A local image that was never pushed is recorded by its image id, not a repo digest.
                 const local = await target.findImage(entry.digest);
@@ -6977,33 +7019,11 @@ function parseInputs(r, ctx) {
 /** The rollback logic over the target (never imports the runner protocol), and its outputs. */
 
 
-
 /** Rolls the environment back; a no-op fails only with fail-if-noop. */
 async function run(inputs, holder, deps) {
     const c = inputs.config;
-    // Filled by a registry login just before a redeploy pulls (the registry is known only then).
-    const pullEnv = {};
-    let authDir;
-    const credentials = inputs.credentials;
-    const beforePull = credentials
-        ? async (ref) => {
-            const registry = parseImageReference('to', ref).registry ?? 'docker.io';
-            authDir = await login_login(registry, credentials, { kind: 'docker', version: '' }, false, {
-                ...deps,
-                ...(deps.onAuthDir && { onAuthDir: deps.onAuthDir }),
-            });
-            pullEnv.DOCKER_CONFIG = authDir;
-        }
-        : undefined;
+    const target = openTarget(c, { ...(inputs.credentials && { credentials: inputs.credentials }), secrets: inputs.secrets }, deps);
     try {
-        const target = createTarget(c, {
-            exec: deps.exec,
-            clock: deps.clock,
-            log: deps.log,
-            pullEnv,
-            secretValues: inputs.secrets,
-            runtimeSession: openRuntimeSession,
-        });
         const result = await rollback(target, {
             health: c.health,
             readyTimeoutMs: c.readyTimeoutMs,
@@ -7013,15 +7033,13 @@ async function run(inputs, holder, deps) {
             verifyTimeoutMs: inputs.verifyTimeoutMs,
             ...(inputs.to && { to: inputs.to }),
             ...(inputs.reason && { reason: inputs.reason }),
-            ...(beforePull && { beforePull }),
         }, deps);
         if (!result.rolledBack && inputs.failIfNoop)
             throw new errors_ActionError(`nothing was rolled back (fail-if-noop): ${result.message}`);
         return result;
     }
     finally {
-        if (authDir)
-            docker_config_removeDockerConfig(authDir);
+        await target.close();
     }
 }
 /** The rollback outputs (names as in action.yml). */
@@ -7095,7 +7113,7 @@ const step = async (io, secrets, env) => {
             onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
             env,
             // The shared post step removes a private docker config a killed run left.
-            onAuthDir: (dir) => io.saveState('docker-config', dir),
+            onPrivateDir: (dir) => io.saveState('docker-config', dir),
         });
         await report(result);
         io.info(result.message);

@@ -57,7 +57,7 @@ export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
       'Set image, e.g. to the image-ref output of build-image',
     );
   const credentials = readCredentials(r, 'registry-username', 'registry-password');
-  const version = r.text('version');
+  const version = r.line('version');
   return {
     action,
     config,

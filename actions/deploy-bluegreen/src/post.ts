@@ -8,17 +8,22 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { inertLine } from '@switchyard/kit/log-line';
 
-/** Mirrors LockHandle in packages/targets (kept apart so this bundle stays tiny). */
-interface LockHandle {
+/** A lock handle as a target saved it: its kind says how to release it (LockHandle in packages/targets). */
+interface SavedLock {
+  kind: string;
+  token: string;
+}
+
+/** Mirrors the Docker target's LockHandle (kept apart so this bundle stays tiny). */
+interface DockerLockHandle extends SavedLock {
   kind: 'docker';
   host: { kind: string; url?: string; name?: string };
   name: string;
-  token: string;
 }
 
 const TOKEN_LABEL = 'switchyard.lock.token';
 
-function releaseLock(h: LockHandle): void {
+function releaseDockerLock(h: DockerLockHandle): void {
   const args = h.host.kind === 'context' && h.host.name ? ['--context', h.host.name] : [];
   const env =
     h.host.kind === 'host' && h.host.url
@@ -40,8 +45,23 @@ function releaseLock(h: LockHandle): void {
     console.log(inertLine(`Released the deploy lock ${h.name} the main step left behind`));
 }
 
+/** How each kind of lock is released; a target with a lock of a new kind adds its releaser here. */
+const RELEASE: Readonly<Record<string, (h: SavedLock) => void>> = {
+  docker: (h) => releaseDockerLock(h as DockerLockHandle),
+};
+
 const lock = process.env['STATE_lock'] ?? '';
-if (lock) releaseLock(JSON.parse(lock) as LockHandle);
+if (lock) {
+  const handle = JSON.parse(lock) as SavedLock;
+  const release = RELEASE[handle.kind];
+  if (release) release(handle);
+  else
+    console.log(
+      inertLine(
+        `No way to release a lock of kind ${handle.kind}: it expires after its time to live`,
+      ),
+    );
+}
 const dir = process.env['STATE_docker-config'] ?? '';
 if (dir && existsSync(dir)) {
   rmSync(dir, { recursive: true, force: true });

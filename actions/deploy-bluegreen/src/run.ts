@@ -1,11 +1,9 @@
 /** The deploy-bluegreen logic over the target (never imports the runner protocol). */
 import type { Clock, Exec } from '@switchyard/kit';
-import { login, parseImageReference, removeDockerConfig } from '@switchyard/image';
 import type { Http } from '@switchyard/probe';
 import {
-  createTarget,
-  openRuntimeSession,
   deploy,
+  openTarget,
   plan,
   promote,
   retire,
@@ -23,7 +21,8 @@ export interface RunDeps extends BlueGreenDeps {
   readonly http: Http;
   /** RUNNER_TEMP, DOCKER_CONFIG, HOME: where a registry login's private config goes. */
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly onAuthDir?: (dir: string) => void;
+  /** Told about a private folder (a registry login) the post step must remove if the run dies. */
+  readonly onPrivateDir?: (dir: string) => void;
 }
 
 /** Runs the chosen action against the environment's target. */
@@ -40,23 +39,16 @@ export async function run(
     lockTimeoutMs: inputs.lockTimeoutMs,
     holder,
   };
-  let authDir: string | undefined;
+  const target = openTarget(
+    c,
+    {
+      // A dry run pulls nothing, and so logs in nowhere.
+      ...(inputs.credentials && !inputs.dryRun && { credentials: inputs.credentials }),
+      secrets: inputs.secrets,
+    },
+    deps,
+  );
   try {
-    if (inputs.credentials && inputs.image && inputs.action === 'deploy' && !inputs.dryRun) {
-      const registry = parseImageReference('image', inputs.image).registry ?? 'docker.io';
-      authDir = await login(registry, inputs.credentials, { kind: 'docker', version: '' }, false, {
-        ...deps,
-        ...(deps.onAuthDir && { onAuthDir: deps.onAuthDir }),
-      });
-    }
-    const target = createTarget(c, {
-      exec: deps.exec,
-      clock: deps.clock,
-      log: deps.log,
-      ...(authDir && { pullEnv: { DOCKER_CONFIG: authDir } }),
-      secretValues: inputs.secrets,
-      runtimeSession: openRuntimeSession,
-    });
     if (inputs.action === 'status') return await status(target, deps);
     if (inputs.action === 'promote') return await promote(target, settings, deps);
     if (inputs.action === 'retire')
@@ -71,6 +63,6 @@ export async function run(
     };
     return inputs.dryRun ? await plan(target, req, deps) : await deploy(target, req, deps);
   } finally {
-    if (authDir) removeDockerConfig(authDir);
+    await target.close();
   }
 }

@@ -25,7 +25,7 @@ export const step: Step = async (io, secrets, env) => {
     log: io,
     env,
     onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
-    onAuthDir: (dir) => io.saveState(AUTH_STATE, dir),
+    onPrivateDir: (dir) => io.saveState(AUTH_STATE, dir),
   });
   for (const [name, value] of Object.entries(deployOutputs(result))) io.setOutput(name, value);
   io.info(result.message);

@@ -3,9 +3,11 @@ import {
   ConfigError,
   formatDuration,
   InputError,
+  optional,
   parseUrl,
   type InputReader,
 } from '@switchyard/kit';
+import { readCredentials, type Credentials } from '@switchyard/image';
 import { parseYaml } from '@switchyard/kit/yaml';
 import {
   type ActionContext,
@@ -90,6 +92,8 @@ export interface MonitorInputs {
     readonly verifyTimeoutMs: number;
     /** Secret container variables, in case the rollback redeploys. */
     readonly containerSecrets: Readonly<Record<string, string>>;
+    /** Registry credentials, in case the rollback redeploys a private image gone from the host. */
+    readonly credentials?: Credentials;
   };
   /** Values to mask. */
   readonly secrets: string[];
@@ -276,6 +280,7 @@ function readRollback(
       lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
       verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
       containerSecrets: containerSecrets(r.keyValues('secrets'), config, ctx.env, true),
+      ...optional('credentials', readCredentials(r, 'registry-username', 'registry-password')),
     },
   };
 }

@@ -11,12 +11,12 @@ import {
 } from '@switchyard/metrics';
 import { buildChecks, parseStatus, type Http } from '@switchyard/probe';
 import type { EnvironmentConfig } from '@switchyard/config';
-import type { openRuntimeSession } from '@switchyard/targets';
 import {
   connect,
   createTarget,
   healthUrl,
   lockHolder,
+  openTarget,
   rollback,
   RollbackVerifyError,
   type BlueGreenDeps,
@@ -36,7 +36,10 @@ export interface MonitorDeps {
   /** For rollback-on-failure: who takes the deploy lock, and how a post step can free it. */
   readonly holder?: LockHolder;
   readonly onLock?: BlueGreenDeps['onLock'];
-  readonly runtimeSession?: typeof openRuntimeSession;
+  /** The step's environment: where a registry login for the rollback's pull goes. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Told about a private folder (a registry login) the post step must remove if the run dies. */
+  readonly onPrivateDir?: (dir: string) => void;
 }
 
 /** What the target said about the release being watched. */
@@ -214,32 +217,37 @@ async function rollbackAfter(
   deps.log.info(
     `Verdict failed: rolling ${config.app}/${config.environment} back (rollback-on-failure)`,
   );
-  const target = createTarget(config, {
-    exec: deps.exec,
-    clock: deps.clock,
-    log: deps.log,
-    secretValues: settings.containerSecrets,
-    ...(deps.runtimeSession && { runtimeSession: deps.runtimeSession }),
-  });
-  return rollback(
-    target,
+  const target = openTarget(
+    config,
     {
-      health: config.health,
-      readyTimeoutMs: config.readyTimeoutMs,
-      keepPreviousMs: config.keepPreviousMs,
-      lockTimeoutMs: settings.lockTimeoutMs,
-      verifyTimeoutMs: settings.verifyTimeoutMs,
-      holder: deps.holder ?? lockHolder(process.env),
-      reason: `monitor-window: ${report.decision.reason}`,
-      ...(judged && { onlyIfLive: judged }),
+      ...(settings.credentials && { credentials: settings.credentials }),
+      secrets: settings.containerSecrets,
     },
-    {
-      clock: deps.clock,
-      log: grouped(deps.log, deps.group),
-      http: deps.http,
-      ...(deps.onLock && { onLock: deps.onLock }),
-    },
+    deps,
   );
+  try {
+    return await rollback(
+      target,
+      {
+        health: config.health,
+        readyTimeoutMs: config.readyTimeoutMs,
+        keepPreviousMs: config.keepPreviousMs,
+        lockTimeoutMs: settings.lockTimeoutMs,
+        verifyTimeoutMs: settings.verifyTimeoutMs,
+        holder: deps.holder ?? lockHolder(process.env),
+        reason: `monitor-window: ${report.decision.reason}`,
+        ...(judged && { onlyIfLive: judged }),
+      },
+      {
+        clock: deps.clock,
+        log: grouped(deps.log, deps.group),
+        http: deps.http,
+        ...(deps.onLock && { onLock: deps.onLock }),
+      },
+    );
+  } finally {
+    await target.close();
+  }
 }
 
 /** A logger with folded groups, as blue-green wants it. */

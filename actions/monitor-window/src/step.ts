@@ -1,13 +1,18 @@
 /** The work of monitor-window over any front end (its main.ts on the runner, and the CLI): parseInputs → run → outputs and summary. */
 import { ActionError, InputReader, ProcessExec, systemClock, type Step } from '@switchyard/kit';
 import { nodeHttp } from '@switchyard/probe';
-import { lockHolder, openRuntimeSession } from '@switchyard/targets';
+import { lockHolder } from '@switchyard/targets';
 import { parseInputs } from './inputs.js';
 import { outputs, renderSummary } from './report.js';
 import { run, stepFails } from './run.js';
 
 export const step: Step = async (io, secrets, env) => {
-  for (const name of ['prometheus-token', 'prometheus-password', 'prometheus-headers'])
+  for (const name of [
+    'prometheus-token',
+    'prometheus-password',
+    'prometheus-headers',
+    'registry-password',
+  ])
     secrets.add(io.getInput(name));
   secrets.add(io.getInput('secrets'));
   const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), {
@@ -25,7 +30,9 @@ export const step: Step = async (io, secrets, env) => {
     holder: lockHolder(env),
     // Read by the shared post step (deploy-bluegreen's), which frees a lock a killed run left.
     onLock: (handle) => io.saveState('lock', JSON.stringify(handle)),
-    runtimeSession: openRuntimeSession,
+    env,
+    // The shared post step removes a registry login a killed rollback left behind.
+    onPrivateDir: (dir) => io.saveState('docker-config', dir),
   });
   for (const [name, value] of Object.entries(outputs(result))) io.setOutput(name, value);
   await io

@@ -1,23 +1,22 @@
 /** The rollback logic over the target (never imports the runner protocol), and its outputs. */
 import { ActionError } from '@switchyard/kit';
 import {
-  createTarget,
   deployOutputs,
-  openRuntimeSession,
+  openTarget,
   rollback,
   type BlueGreenDeps,
   type LockHolder,
   type RollbackResult,
 } from '@switchyard/targets';
 import type { Exec } from '@switchyard/kit';
-import { login, parseImageReference, removeDockerConfig } from '@switchyard/image';
 import type { RollbackInputs } from './inputs.js';
 
 export interface RunDeps extends BlueGreenDeps {
   readonly exec: Exec;
   /** RUNNER_TEMP, DOCKER_CONFIG, HOME: where a registry login's private config goes. */
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly onAuthDir?: (dir: string) => void;
+  /** Told about a private folder (a registry login) the post step must remove if the run dies. */
+  readonly onPrivateDir?: (dir: string) => void;
 }
 
 /** Rolls the environment back; a no-op fails only with fail-if-noop. */
@@ -27,29 +26,12 @@ export async function run(
   deps: RunDeps,
 ): Promise<RollbackResult> {
   const c = inputs.config;
-  // Filled by a registry login just before a redeploy pulls (the registry is known only then).
-  const pullEnv: Record<string, string> = {};
-  let authDir: string | undefined;
-  const credentials = inputs.credentials;
-  const beforePull = credentials
-    ? async (ref: string): Promise<void> => {
-        const registry = parseImageReference('to', ref).registry ?? 'docker.io';
-        authDir = await login(registry, credentials, { kind: 'docker', version: '' }, false, {
-          ...deps,
-          ...(deps.onAuthDir && { onAuthDir: deps.onAuthDir }),
-        });
-        pullEnv.DOCKER_CONFIG = authDir;
-      }
-    : undefined;
+  const target = openTarget(
+    c,
+    { ...(inputs.credentials && { credentials: inputs.credentials }), secrets: inputs.secrets },
+    deps,
+  );
   try {
-    const target = createTarget(c, {
-      exec: deps.exec,
-      clock: deps.clock,
-      log: deps.log,
-      pullEnv,
-      secretValues: inputs.secrets,
-      runtimeSession: openRuntimeSession,
-    });
     const result = await rollback(
       target,
       {
@@ -61,7 +43,6 @@ export async function run(
         verifyTimeoutMs: inputs.verifyTimeoutMs,
         ...(inputs.to && { to: inputs.to }),
         ...(inputs.reason && { reason: inputs.reason }),
-        ...(beforePull && { beforePull }),
       },
       deps,
     );
@@ -69,7 +50,7 @@ export async function run(
       throw new ActionError(`nothing was rolled back (fail-if-noop): ${result.message}`);
     return result;
   } finally {
-    if (authDir) removeDockerConfig(authDir);
+    await target.close();
   }
 }
 

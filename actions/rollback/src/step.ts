@@ -41,7 +41,7 @@ export const step: Step = async (io, secrets, env) => {
       onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
       env,
       // The shared post step removes a private docker config a killed run left.
-      onAuthDir: (dir) => io.saveState('docker-config', dir),
+      onPrivateDir: (dir) => io.saveState('docker-config', dir),
     });
     await report(result);
     io.info(result.message);

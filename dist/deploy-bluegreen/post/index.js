@@ -96,7 +96,7 @@ function logLines(message) {
 
 
 const TOKEN_LABEL = 'switchyard.lock.token';
-function releaseLock(h) {
+function releaseDockerLock(h) {
     const args = h.host.kind === 'context' && h.host.name ? ['--context', h.host.name] : [];
     const env = h.host.kind === 'host' && h.host.url
         ? { ...process.env, DOCKER_HOST: h.host.url }
@@ -111,9 +111,19 @@ function releaseLock(h) {
     if (docker('rm', '-f', id).status === 0)
         console.log(inertLine(`Released the deploy lock ${h.name} the main step left behind`));
 }
+/** How each kind of lock is released; a target with a lock of a new kind adds its releaser here. */
+const RELEASE = {
+    docker: (h) => releaseDockerLock(h),
+};
 const lock = process.env['STATE_lock'] ?? '';
-if (lock)
-    releaseLock(JSON.parse(lock));
+if (lock) {
+    const handle = JSON.parse(lock);
+    const release = RELEASE[handle.kind];
+    if (release)
+        release(handle);
+    else
+        console.log(inertLine(`No way to release a lock of kind ${handle.kind}: it expires after its time to live`));
+}
 const dir = process.env['STATE_docker-config'] ?? '';
 if (dir && (0,external_node_fs_namespaceObject.existsSync)(dir)) {
     (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });

@@ -1,10 +1,15 @@
 /** Registry login into a private, temporary docker config (docker and buildx) or auth file (buildah). */
 import { join } from 'node:path';
-import { ActionError, ExecError, errorMessage, retry } from '@switchyard/kit';
+import { ActionError, ExecError, errorMessage, retry, type Logger } from '@switchyard/kit';
 import { isTransientRegistryError } from './build-log.js';
 import type { BuilderInfo, Command } from './builders.js';
 import { createDockerConfig, removeDockerConfig, userDockerConfig } from './docker-config.js';
 import type { PipelineDeps } from './pipeline.js';
+
+/** What a login needs: the build pipeline's dependencies, any logger. */
+export type LoginDeps = Pick<PipelineDeps, 'exec' | 'clock' | 'env' | 'onAuthDir'> & {
+  readonly log: Logger;
+};
 import { REGISTRY_BACKOFF, type Credentials } from './registry.js';
 
 /** The login command; the password goes to its stdin, never to argv. */
@@ -45,7 +50,7 @@ export async function login(
   creds: Credentials,
   builder: BuilderInfo,
   insecure: boolean,
-  deps: PipelineDeps,
+  deps: LoginDeps,
 ): Promise<string> {
   const dir = createDockerConfig(deps.env.RUNNER_TEMP, userDockerConfig(deps.env), registry);
   deps.onAuthDir?.(dir);

@@ -1,10 +1,13 @@
 /** Picks the {@link Target} for an environment once (STYLE.md §8): the only place that knows them all. */
 import type { EnvironmentConfig } from '@switchyard/config';
-import { DockerTarget, type DockerTargetDeps } from './docker/target.js';
-import type { Target } from './target.js';
+import type { Credentials } from '@switchyard/image';
+import type { Clock, Exec, Logger } from '@switchyard/kit';
+import { openRuntimeSession } from './docker/session.js';
+import { DockerTarget } from './docker/target.js';
+import type { Target, TargetDeps } from './target.js';
 
-/** The target an environment's config names, ready to use. */
-export function createTarget(c: EnvironmentConfig, deps: DockerTargetDeps): Target {
+/** The target an environment's config names, ready to use; each kind builds its own extras. */
+export function createTarget(c: EnvironmentConfig, deps: TargetDeps): Target {
   switch (c.target) {
     case 'docker':
       return new DockerTarget(
@@ -28,7 +31,45 @@ export function createTarget(c: EnvironmentConfig, deps: DockerTargetDeps): Targ
           ...(c.command !== undefined && { command: c.command }),
           stopTimeoutMs: c.stopTimeoutMs,
         },
-        deps,
+        // HAProxy's runtime API through one kept-open session: switches in milliseconds.
+        { ...deps, runtimeSession: openRuntimeSession },
       );
   }
+}
+
+/** What an action knows that a target is built from, besides the environment's config. */
+export interface TargetRequest {
+  /** Registry credentials for the images the environment runs (registry-username/-password). */
+  readonly credentials?: Credentials;
+  /** The workload's secret values, by name. */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+/** What an action's run gives every target: its exec, clock, log and environment. */
+export interface ActionTargetDeps {
+  readonly exec: Exec;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly onPrivateDir?: (dir: string) => void;
+}
+
+/**
+ * The one way deploy-bluegreen, rollback and monitor-window's rollback build their target: the
+ * environment's config, the run's credentials and secrets, and the step's deps. Close it after use.
+ */
+export function openTarget(
+  c: EnvironmentConfig,
+  req: TargetRequest,
+  deps: ActionTargetDeps,
+): Target {
+  return createTarget(c, {
+    exec: deps.exec,
+    clock: deps.clock,
+    log: deps.log,
+    ...(deps.env && { env: deps.env }),
+    ...(req.credentials && { credentials: req.credentials }),
+    ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
+    ...(req.secrets && { secretValues: req.secrets }),
+  });
 }

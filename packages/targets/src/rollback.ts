@@ -36,8 +36,6 @@ export interface RollbackRequest extends DeploySettings {
    * a deploy during the window makes it a refusal, not a rollback of the wrong release.
    */
   readonly onlyIfLive?: string;
-  /** Called with the pinned reference before a redeploy pulls it (e.g. to log in to its registry). */
-  readonly beforePull?: (ref: string) => Promise<void>;
 }
 
 export type RollbackMethod = 'switch' | 'redeploy';
@@ -174,7 +172,6 @@ export async function rollback(
     );
     if (method === 'redeploy') {
       const ref = pinnedRef(entry);
-      await req.beforePull?.(ref);
       const image = await log.group(`Pull ${ref}`, () =>
         target.resolveImage(ref, 'missing').catch(async (error: unknown) => {
           // A local image that was never pushed is recorded by its image id, not a repo digest.

@@ -3,11 +3,34 @@
  * colors run. The orchestration (bluegreen.ts) is written once against it; `docker` implements
  * it today and `kubernetes` slots in beside it without changing the actions.
  */
+import type { Clock, Exec, Logger } from '@switchyard/kit';
+import type { Credentials } from '@switchyard/image';
 import type { Color } from './contract.js';
 import type { LockHolder, LockOptions } from './docker/lock.js';
 import type { DeployRecord, Release, TargetState } from './model.js';
 
 export type { LockHolder, LockOptions };
+
+/**
+ * What every target is built with (`createTarget`): the same for each kind. A target builds what
+ * else it needs itself (the Docker target its HAProxy runtime session, its private docker config).
+ */
+export interface TargetDeps {
+  readonly exec: Exec;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** The step's environment (RUNNER_TEMP, HOME, …): where a target keeps private files. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Credentials for the registry of the images this environment runs (a private registry). The
+   * target logs in its own way just before it pulls one of them, and forgets the login on close().
+   */
+  readonly credentials?: Credentials;
+  /** Told about each private folder (a registry login) a killed run's post step must remove. */
+  readonly onPrivateDir?: (dir: string) => void;
+  /** Secret values for the workload, by name; passed through the environment, never argv. */
+  readonly secretValues?: Readonly<Record<string, string>>;
+}
 
 /** An image resolved on the target. */
 export interface ResolvedImage {

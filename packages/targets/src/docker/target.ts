@@ -3,8 +3,8 @@
  * their own, and an HAProxy container in front that owns the public and preview ports. Everything
  * goes through the docker CLI, so a remote host is reached the standard way (DOCKER_HOST, context).
  */
-import { ActionError, type Clock, type Exec, type Logger } from '@switchyard/kit';
-import { parseImageReference } from '@switchyard/image';
+import { ActionError } from '@switchyard/kit';
+import { login, parseImageReference, removeDockerConfig } from '@switchyard/image';
 import {
   dockerNames,
   LABELS,
@@ -23,6 +23,7 @@ import type {
   ResolvedImage,
   RouterChange,
   Target,
+  TargetDeps,
 } from '../target.js';
 import { DockerCli, describeHost, type DockerHost } from './cli.js';
 import { colorStatus, parseContainer, parseImage, type ContainerView } from './inspect.js';
@@ -46,14 +47,7 @@ export interface DockerTargetSettings extends ContainerSettings {
   readonly stopTimeoutMs: number;
 }
 
-export interface DockerTargetDeps {
-  readonly exec: Exec;
-  readonly clock: Clock;
-  readonly log: Logger;
-  /** Extra environment for `docker pull` (a private DOCKER_CONFIG after a registry login). */
-  readonly pullEnv?: Readonly<Record<string, string>>;
-  /** Secret values for the container, by name; passed through the environment, never argv. */
-  readonly secretValues?: Readonly<Record<string, string>>;
+export interface DockerTargetDeps extends TargetDeps {
   /** Opens a kept-open session on the proxy's runtime API (fast switches); see session.ts. */
   readonly runtimeSession?: RuntimeSessionFactory;
 }
@@ -120,6 +114,31 @@ export class DockerTarget implements Target {
     return r.exitCode === 0 ? parseImage(r.stdout, parsed, ref) : undefined;
   }
 
+  /** The private docker config of a registry login (credentials given), per registry. */
+  private readonly logins = new Map<string, string>();
+
+  /**
+   * A pull's environment: with credentials, a login into a private DOCKER_CONFIG first (once per
+   * registry). The proxy image is the target's own and is pulled as the host is set up.
+   */
+  private async pullEnv(ref: string): Promise<Readonly<Record<string, string>> | undefined> {
+    const creds = this.deps.credentials;
+    if (!creds || ref === this.s.proxyImage) return undefined;
+    const registry = parseImageReference('image', ref).registry ?? 'docker.io';
+    let dir = this.logins.get(registry);
+    if (dir === undefined) {
+      dir = await login(registry, creds, { kind: 'docker', version: '' }, false, {
+        exec: this.deps.exec,
+        clock: this.deps.clock,
+        log: this.deps.log,
+        env: this.deps.env ?? {},
+        ...(this.deps.onPrivateDir && { onAuthDir: this.deps.onPrivateDir }),
+      });
+      this.logins.set(registry, dir);
+    }
+    return { DOCKER_CONFIG: dir };
+  }
+
   async resolveImage(ref: string, pull: 'always' | 'missing' | 'never'): Promise<ResolvedImage> {
     if (pull !== 'always') {
       const found = await this.findImage(ref);
@@ -129,10 +148,8 @@ export class DockerTarget implements Target {
           `image ${ref} is not on ${describeHost(this.s.host)} and pull is "never". Build or pull it there first, or set pull: missing`,
         );
     }
-    const r = await this.docker.run(['pull', ref], {
-      allowFailure: true,
-      ...(this.deps.pullEnv && { env: this.deps.pullEnv }),
-    });
+    const env = await this.pullEnv(ref);
+    const r = await this.docker.run(['pull', ref], { allowFailure: true, ...(env && { env }) });
     if (r.exitCode !== 0) {
       const line = r.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
       throw new ActionError(
@@ -287,6 +304,8 @@ export class DockerTarget implements Target {
 
   close(): Promise<void> {
     this.proxy.close();
+    for (const dir of this.logins.values()) removeDockerConfig(dir);
+    this.logins.clear();
     return Promise.resolve();
   }
 
