@@ -475,8 +475,8 @@ function terminalIO(inputs, opts) {
 
 // EXTERNAL MODULE: ./packages/config/src/index.ts + 9 modules
 var config_src = __nccwpck_require__(9693);
-// EXTERNAL MODULE: ./packages/targets/src/index.ts + 14 modules
-var targets_src = __nccwpck_require__(9010);
+// EXTERNAL MODULE: ./packages/targets/src/index.ts + 15 modules
+var targets_src = __nccwpck_require__(3679);
 ;// CONCATENATED MODULE: ./cli/src/status.ts
 /** `switchyard status`: every environment of the app from its target (the truth lives there, DESIGN §3). */
 
@@ -1837,8 +1837,8 @@ const step = async (io, secrets, env) => {
         .catch((e) => io.warning(`could not write the job summary: ${String(e)}`));
 };
 
-// EXTERNAL MODULE: ./packages/targets/src/index.ts + 14 modules
-var targets_src = __nccwpck_require__(9010);
+// EXTERNAL MODULE: ./packages/targets/src/index.ts + 15 modules
+var targets_src = __nccwpck_require__(3679);
 // EXTERNAL MODULE: ./packages/config/src/index.ts + 9 modules
 var config_src = __nccwpck_require__(9693);
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/inputs.ts
@@ -18406,7 +18406,7 @@ function describeState(s) {
 }
 /** Checks the target answers and logs what it is; every mode starts here. */
 async function connect(target, log) {
-    log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+    log.info(`Target: ${target.description}, ${await target.connect()}`);
 }
 
 
@@ -18416,19 +18416,15 @@ async function connect(target, log) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hq: () => (/* binding */ PROXY_FILES),
 /* harmony export */   IP: () => (/* binding */ otherColor),
 /* harmony export */   Su: () => (/* binding */ HISTORY_LENGTH),
-/* harmony export */   TA: () => (/* binding */ PROXY_DIR),
-/* harmony export */   i6: () => (/* binding */ PROXY_PORTS),
-/* harmony export */   jI: () => (/* binding */ dockerNames),
 /* harmony export */   kg: () => (/* binding */ LABELS),
-/* harmony export */   lm: () => (/* binding */ COLORS),
-/* harmony export */   qy: () => (/* binding */ ADMIN_SOCKET)
+/* harmony export */   lm: () => (/* binding */ COLORS)
 /* harmony export */ });
 /**
- * Named contract constants (STYLE.md §9): the labels, names and paths that other runs, the CLI and
- * people with `docker ps` rely on. Changing one is a breaking change for deployed environments.
+ * Named contract constants (STYLE.md §9) every target shares: the colors and the labels (or
+ * annotations) that other runs, the CLI and people looking at the target rely on. Changing one is a
+ * breaking change for deployed environments. A target's own names live in its folder.
  */
 /** The two slots of a blue-green pair. */
 const COLORS = ['blue', 'green'];
@@ -18440,7 +18436,7 @@ function otherColor(color) {
 const LABELS = {
     app: 'switchyard.app',
     environment: 'switchyard.environment',
-    /** `app`, `proxy` or `lock`. */
+    /** What the object is to switchyard: `app`, or the target's own (`proxy`, `lock`, …). */
     role: 'switchyard.role',
     color: 'switchyard.color',
     /** The image reference the deploy asked for. */
@@ -18456,37 +18452,16 @@ const LABELS = {
     expires: 'switchyard.lock.expires',
     /** On the lock: a random value only its holder knows (a post step releases only its own lock). */
     token: 'switchyard.lock.token',
-    /** On the proxy: the published ports and bind address, `bind:port,preview`. */
+    /** On the router: the published ports and bind address, `bind:port,preview`. */
     publish: 'switchyard.proxy.publish',
 };
-/** Names derive from `<app>-<environment>`, so environments can share a host. */
-function dockerNames(prefix) {
-    return {
-        network: prefix,
-        proxy: `${prefix}-proxy`,
-        proxyVolume: `${prefix}-proxy`,
-        lock: `${prefix}-lock`,
-        color: (c) => `${prefix}-${c}`,
-    };
-}
-/** Where the proxy keeps its files: a named volume, so they outlive the proxy container. */
-const PROXY_DIR = '/var/lib/switchyard';
-const PROXY_FILES = {
-    config: `${PROXY_DIR}/haproxy.cfg`,
-    map: `${PROXY_DIR}/colors.map`,
-    state: `${PROXY_DIR}/state.json`,
-};
-/** HAProxy's admin socket inside the proxy container (the runtime API). */
-const ADMIN_SOCKET = '/tmp/switchyard-admin.sock';
-/** The ports the proxy listens on inside its container. */
-const PROXY_PORTS = { live: 8080, preview: 8081 };
 /** How many deploys and rollbacks the target remembers. */
 const HISTORY_LENGTH = 10;
 
 
 /***/ }),
 
-/***/ 9010:
+/***/ 3679:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -18509,7 +18484,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   h5: () => (/* reexport */ bluegreen/* status */.h5)
 });
 
-// UNUSED EXPORTS: ADMIN_SOCKET, COLORS, DockerCli, DockerLock, DockerProxy, DockerTarget, DockerUnreachableError, EMPTY_RECORD, HISTORY_LENGTH, LABELS, PROXY_DIR, PROXY_FILES, PROXY_PORTS, chooseRollback, colorRunArgs, colorStatus, describeHost, describeState, dockerNames, failStart, healthCheckSpec, liveStatus, openRuntimeSession, otherColor, parseContainer, parseImage, parseMap, parseRecord, parseServersState, pinnedRef, planSteps, publishLabel, reconcile, recordOf, recordPending, recordRetired, recordSwitch, renderConfig, renderMap, retirePlan, runtimeError, shortDigest, showLogs, stateJson, switchCommands, switchLive, tarFile, untarFirstFile, versionOf, waitReady, withLock, withRecord
+// UNUSED EXPORTS: COLORS, EMPTY_RECORD, HISTORY_LENGTH, LABELS, chooseRollback, describeState, failStart, healthCheckSpec, liveStatus, otherColor, parseRecord, pinnedRef, planSteps, reconcile, recordOf, recordPending, recordRetired, recordSwitch, retirePlan, shortDigest, showLogs, stateJson, switchLive, versionOf, waitReady, withLock, withRecord
 
 // EXTERNAL MODULE: ./packages/targets/src/contract.ts
 var contract = __nccwpck_require__(8170);
@@ -18541,7 +18516,7 @@ function planSteps(state, image, req, target) {
         : `pull ${req.image}${image ? ` (the target has ${image.digest} now)` : ''}`);
     steps.push(`take the deploy lock (wait up to ${(0,src/* formatDuration */.a3)(req.lockTimeoutMs)})`);
     if (!state.exists)
-        steps.push(`create the proxy, its network and volume, serving ${target.url} (preview ${target.previewUrl})`);
+        steps.push(`${target.words.setup}, serving ${target.url} (preview ${target.previewUrl})`);
     const live = (0,bluegreen/* liveStatus */.VQ)(state);
     if (live && image && live.digest === image.digest && live.running) {
         steps.push(`stop: ${req.image} is already live on ${live.color} (no change)`);
@@ -18550,9 +18525,9 @@ function planSteps(state, image, req, target) {
     const color = state.live ? (0,contract/* otherColor */.IP)(state.live) : 'blue';
     const replaced = state.colors[color];
     steps.push(`start ${req.image} as ${color}${replaced ? `, replacing the ${replaced.running ? 'running' : 'stopped'} ${color} (${replaced.image})` : ''}; ${state.live ? `${state.live} stays untouched` : 'nothing is live yet'}`);
-    steps.push(`wait until ${color} is ready: container running, Docker health if the image has one, GET ${(0,src_ready/* healthUrl */.gZ)(target.previewUrl, req.health.path)} (up to ${(0,src/* formatDuration */.a3)(req.readyTimeoutMs)})`);
+    steps.push(`wait until ${color} is ready: ${target.words.ready}, GET ${(0,src_ready/* healthUrl */.gZ)(target.previewUrl, req.health.path)} (up to ${(0,src/* formatDuration */.a3)(req.readyTimeoutMs)})`);
     if (req.promote) {
-        steps.push(`switch live traffic ${state.live ?? 'none'} → ${color} (one runtime call on the proxy)`);
+        steps.push(`switch live traffic ${state.live ?? 'none'} → ${color} (${target.words.switch})`);
         if (state.live)
             steps.push(`keep ${state.live} warm for ${(0,src/* formatDuration */.a3)(req.keepPreviousMs)}`);
     }
@@ -18561,7 +18536,7 @@ function planSteps(state, image, req, target) {
     }
     return steps;
 }
-/** Reads the target and returns the plan; changes nothing (no pull, no lock, no container). */
+/** Reads the target and returns the plan; changes nothing (no pull, no lock, no workload). */
 async function plan(target, req, deps) {
     await (0,bluegreen/* connect */.Ng)(target, deps.log);
     const state = await target.status();
@@ -18579,731 +18554,6 @@ async function plan(target, req, deps) {
         plan: steps,
         message: 'dry run: nothing was changed',
     };
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/cli.ts
-/** The docker CLI as switchyard uses it: argument arrays, the configured host, clear errors. */
-
-/** The daemon did not answer: every docker command would fail the same way. */
-class DockerUnreachableError extends src/* ActionError */.lZ {
-    name = 'DockerUnreachableError';
-}
-const UNREACHABLE = [
-    /Cannot connect to the Docker daemon/i,
-    /error during connect/i,
-    /Is the docker daemon running/i,
-    /context ".*" does not exist/i,
-    /ssh: (connect to host|Could not resolve)/i,
-];
-/** How a host is named in messages (no credentials). */
-function describeHost(host) {
-    if (host.kind === 'local')
-        return 'the local Docker daemon';
-    if (host.kind === 'context')
-        return `docker context ${host.name}`;
-    // Up to the last @ before the host: a password may itself contain @.
-    return `DOCKER_HOST ${host.url.replace(/\/\/[^/]*@/, (m) => (m.includes(':') ? '//***@' : m))}`;
-}
-/** Runs `docker` against one host. */
-class DockerCli {
-    exec;
-    host;
-    constructor(exec, host) {
-        this.exec = exec;
-        this.host = host;
-    }
-    /** The argv prefix and env that select the host (also what a post step needs). */
-    get selector() {
-        if (this.host.kind === 'context')
-            return { args: ['--context', this.host.name], env: {} };
-        if (this.host.kind === 'host')
-            return { args: [], env: { DOCKER_HOST: this.host.url } };
-        return { args: [], env: {} };
-    }
-    /** Runs one docker command; a daemon that can't be reached becomes a {@link DockerUnreachableError}. */
-    async run(args, options = {}) {
-        const { args: pre, env } = this.selector;
-        try {
-            const result = await this.exec.run('docker', [...pre, ...args], {
-                ...options,
-                env: { ...env, ...options.env },
-            });
-            if (result.exitCode !== 0 && this.unreachable(result.stderr))
-                throw this.unreachableError(result.stderr);
-            return result;
-        }
-        catch (error) {
-            if (error instanceof src/* ExecError */.cI && this.unreachable(error.result.stderr))
-                throw this.unreachableError(error.result.stderr);
-            throw error;
-        }
-    }
-    /** stdout of a command, trimmed. */
-    async text(args, options = {}) {
-        return (await this.run(args, options)).stdout.trim();
-    }
-    /** Whether a command succeeds (exit 0), for existence checks. */
-    async ok(args) {
-        return (await this.run(args, { allowFailure: true, quiet: true })).exitCode === 0;
-    }
-    unreachable(stderr) {
-        // "Error response from daemon" means the daemon answered (e.g. a registry it could not reach).
-        return UNREACHABLE.some((r) => r.test(stderr)) && !/Error response from daemon/i.test(stderr);
-    }
-    unreachableError(stderr) {
-        const line = stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
-        return new DockerUnreachableError(`cannot reach ${describeHost(this.host)}: ${line}. Check that dockerd runs there and that docker-host is right`);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/haproxy.ts
-/**
- * HAProxy as the Docker target's router (DESIGN.md §3), as pure functions: the config file, the
- * color map, and parsers for the runtime API's answers. The live frontend picks its backend per
- * request from a map (`live → blue|green`), so a switch is one `set map` on the admin socket: no
- * reload, no dropped keep-alive request. The map file is rewritten too, so a restart keeps the color.
- */
-
-/** The haproxy.cfg for one app+environment. Deterministic: same input, same text. */
-function renderConfig(c) {
-    const backends = contract/* COLORS */.lm.map((color) => [
-        `backend be_${color}`,
-        // Docker's DNS resolves the container name; a replaced container's new address is picked
-        // up by the resolver, and the deploy also sets it on the runtime API before any switch.
-        `  server app ${c.prefix}-${color}:${c.containerPort} resolvers docker init-addr libc,none`,
-    ].join('\n'));
-    const route = (key) => `  use_backend be_%[str(${key}),map(${contract/* PROXY_FILES */.Hq.map},none)]`;
-    return [
-        `# Written by switchyard for ${c.app} (${c.environment}). Do not edit: every deploy rewrites it.`,
-        `# The live color is in ${contract/* PROXY_FILES */.Hq.map}; switches go through the admin socket.`,
-        'global',
-        `  stats socket ${contract/* ADMIN_SOCKET */.qy} mode 600 level admin`,
-        '  stats timeout 10s',
-        '  log stdout format raw daemon notice',
-        '',
-        'resolvers docker',
-        '  nameserver dns 127.0.0.11:53',
-        '  timeout resolve 1s',
-        '  timeout retry 1s',
-        '  hold valid 10s',
-        '  hold obsolete 10s',
-        '  hold nx 10s',
-        '',
-        'defaults',
-        '  mode http',
-        '  log global',
-        '  option http-keep-alive',
-        '  timeout connect 5s',
-        '  timeout client 60s',
-        '  timeout server 60s',
-        '  timeout http-request 10s',
-        ...c.defaults.map((l) => `  ${l.trim()}`),
-        '',
-        'frontend live',
-        `  bind :${contract/* PROXY_PORTS */.i6.live}`,
-        route('live'),
-        '  default_backend be_none',
-        '',
-        'frontend preview',
-        `  bind :${contract/* PROXY_PORTS */.i6.preview}`,
-        route('preview'),
-        '  default_backend be_none',
-        '',
-        'backend be_none',
-        '  http-request return status 503 content-type text/plain string "switchyard: no color is routed here yet"',
-        '',
-        ...backends.flatMap((b) => [b, '']),
-    ].join('\n');
-}
-/**
- * The map file: always both keys, `live <color|none>` and `preview <color|none>`, so the runtime
- * API can `set map` either one (it only sets existing keys). `none` routes to be_none (503).
- */
-function renderMap(routes) {
-    return `live ${routes.live ?? 'none'}\npreview ${routes.preview ?? 'none'}\n`;
-}
-/** Reads a map file or a `show map` answer (`0x55… live green` lines). */
-function parseMap(text) {
-    const routes = { live: null, preview: null };
-    for (const line of text.split('\n')) {
-        const parts = line.trim().split(/\s+/);
-        const [key, value] = parts.length === 3 ? parts.slice(1) : parts;
-        const color = contract/* COLORS */.lm.find((c) => c === value);
-        if ((key === 'live' || key === 'preview') && color)
-            routes[key] = color;
-    }
-    return routes;
-}
-/** The runtime commands that set both routes, `;`-separated (one admin-socket connection). */
-function switchCommands(routes) {
-    return ['live', 'preview']
-        .map((k) => `set map ${contract/* PROXY_FILES */.Hq.map} ${k} ${routes[k] ?? 'none'}`)
-        .join(';');
-}
-/** Parses `show servers state` (version line, `#` header, one line per server). */
-function parseServersState(text) {
-    const lines = text.split('\n').map((l) => l.trim());
-    const header = lines
-        .find((l) => l.startsWith('# be_id'))
-        ?.slice(2)
-        .split(/\s+/) ?? [];
-    const col = (name) => header.indexOf(name);
-    return lines
-        .filter((l) => l !== '' && !l.startsWith('#') && l.split(/\s+/).length > 5)
-        .map((l) => {
-        const f = l.split(/\s+/);
-        return {
-            backend: f[col('be_name')] ?? '',
-            address: f[col('srv_addr')] ?? '',
-            operational: Number(f[col('srv_op_state')] ?? -1),
-            admin: Number(f[col('srv_admin_state')] ?? -1),
-        };
-    });
-}
-/**
- * Whether an answer of the runtime API reports a failure. It always answers with exit 0; errors
- * are text (`Unknown command`, `No such …`, `Permission denied`, …).
- */
-function runtimeError(answer) {
-    const text = answer.trim();
-    if (text === '')
-        return undefined;
-    const bad = /unknown|no such|not found|denied|invalid|error|require|can't|cannot|missing|expects/i;
-    return text
-        .split('\n')
-        .map((l) => l.trim())
-        .find((l) => bad.test(l));
-}
-
-// EXTERNAL MODULE: ./packages/image/src/index.ts + 14 modules
-var image_src = __nccwpck_require__(6657);
-;// CONCATENATED MODULE: ./packages/targets/src/docker/inspect.ts
-/** Pure readers of `docker inspect` JSON: containers and images, as the Docker target needs them. */
-
-
-const HEALTH = ['starting', 'healthy', 'unhealthy'];
-/** Reads one container from `docker container inspect --format '{{json .}}'`. */
-function parseContainer(json, network) {
-    const c = JSON.parse(json);
-    const health = HEALTH.find((h) => h === c.State?.Health?.Status) ?? 'none';
-    return {
-        id: c.Id ?? '',
-        labels: c.Config?.Labels ?? {},
-        status: c.State?.Status ?? 'unknown',
-        running: c.State?.Running === true,
-        exitCode: c.State?.ExitCode ?? 0,
-        health,
-        restarts: c.RestartCount ?? 0,
-        address: c.NetworkSettings?.Networks?.[network]?.IPAddress ?? '',
-    };
-}
-/** The color status a container's labels and state describe (undefined if it isn't one of ours). */
-function colorStatus(view) {
-    const l = view.labels;
-    const color = contract/* COLORS */.lm.find((c) => c === l[contract/* LABELS */.kg.color]);
-    if (!color || l[contract/* LABELS */.kg.role] !== 'app')
-        return undefined;
-    return {
-        color: color,
-        image: l[contract/* LABELS */.kg.image] ?? '',
-        digest: l[contract/* LABELS */.kg.digest] ?? '',
-        version: l[contract/* LABELS */.kg.version] ?? '',
-        deployId: l[contract/* LABELS */.kg.deployId] ?? '',
-        actor: l[contract/* LABELS */.kg.actor] ?? '',
-        createdAt: l[contract/* LABELS */.kg.createdAt] ?? '',
-        state: view.status,
-        running: view.running,
-        health: view.health,
-        ...(view.running ? {} : { exitCode: view.exitCode }),
-    };
-}
-/**
- * Reads an image from `docker image inspect --format '{{json .}}'`. The identity is the digest
- * the reference pins, else the repo digest of the reference's repository, else the image id.
- */
-function parseImage(json, ref, given) {
-    const i = JSON.parse(json);
-    const repo = (0,image_src/* formatReference */.FH)({ ...(ref.registry && { registry: ref.registry }), path: ref.path });
-    const repoDigest = (i.RepoDigests ?? []).find((d) => d.startsWith(`${repo}@`) || d.startsWith(`${(0,image_src/* repository */.Jk)(ref)}@`));
-    const digest = ref.digest ?? repoDigest?.slice(repoDigest.indexOf('@') + 1);
-    const test = i.Config?.Healthcheck?.Test ?? [];
-    const version = i.Config?.Labels?.['org.opencontainers.image.version'];
-    return {
-        ref: given,
-        pinned: digest ? `${repo}@${digest}` : (i.Id ?? given),
-        digest: digest ?? i.Id ?? '',
-        ...(version ? { version } : {}),
-        healthcheck: test.length > 0 && test[0] !== 'NONE',
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/lock.ts
-/**
- * The per-app+environment deploy lock on the Docker host itself: a container with a fixed name.
- * `docker create --name` is atomic (a second create fails with a conflict), so two runners can't
- * both hold it. The container is never started; its labels say who holds it and until when.
- */
-
-
-class DockerLock {
-    docker;
-    names;
-    image;
-    labels;
-    clock;
-    log;
-    constructor(docker, names, 
-    /** Any image on the host: the lock container is only created, never run. */
-    image, labels, clock, log) {
-        this.docker = docker;
-        this.names = names;
-        this.image = image;
-        this.labels = labels;
-        this.clock = clock;
-        this.log = log;
-    }
-    /** Takes the lock, waiting up to `timeoutMs`; returns the lock container's id. */
-    async acquire(me, opts) {
-        const started = this.clock.now();
-        let lastReport = -Infinity;
-        for (;;) {
-            const now = this.clock.now();
-            const expires = new Date(now + opts.ttlMs).toISOString();
-            const r = await this.docker.run([
-                'create',
-                '--name',
-                this.names.lock,
-                ...Object.entries({
-                    ...this.labels,
-                    [contract/* LABELS */.kg.role]: 'lock',
-                    [contract/* LABELS */.kg.deployId]: me.deployId,
-                    [contract/* LABELS */.kg.actor]: me.actor,
-                    [contract/* LABELS */.kg.createdAt]: new Date(now).toISOString(),
-                    [contract/* LABELS */.kg.expires]: expires,
-                    [contract/* LABELS */.kg.token]: me.token,
-                }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-                '--entrypoint',
-                'haproxy',
-                this.image,
-            ], { allowFailure: true, quiet: true });
-            if (r.exitCode === 0) {
-                this.log.info(`took the deploy lock ${this.names.lock} (stale after ${expires})`);
-                return r.stdout.trim();
-            }
-            if (!/conflict|already in use/i.test(r.stderr))
-                throw new src/* ActionError */.lZ(`could not create the lock ${this.names.lock}: ${r.stderr.trim()}`);
-            const holder = await this.holder();
-            if (!holder)
-                continue; // released between our create and our look
-            if (Date.parse(holder.expires) <= now) {
-                this.log.warning(`removing a stale deploy lock held by ${holder.deployId} (${holder.actor}) since ${holder.since}, expired at ${holder.expires}`);
-                await this.docker.run(['rm', holder.id], { allowFailure: true, quiet: true });
-                continue;
-            }
-            const waited = now - started;
-            if (waited >= opts.timeoutMs)
-                throw new src/* ActionError */.lZ(`another deploy of this app and environment holds the lock: ${holder.deployId} by ${holder.actor}, since ${holder.since}. ` +
-                    `Waited ${(0,src/* formatDuration */.a3)(waited)} (lock-timeout). If that run is dead, the lock expires at ${holder.expires}, or remove it with "docker rm ${this.names.lock}"`);
-            if (now - lastReport >= 10_000) {
-                this.log.info(`waiting for the deploy lock, held by ${holder.deployId} (${holder.actor}) since ${holder.since} (${(0,src/* formatDuration */.a3)(waited)} of ${(0,src/* formatDuration */.a3)(opts.timeoutMs)})`);
-                lastReport = now;
-            }
-            await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
-        }
-    }
-    /** Releases a lock this run holds (by id, so a newer holder's lock is never removed). */
-    async release(id) {
-        await this.docker.run(['rm', '-f', id], { allowFailure: true, quiet: true });
-    }
-    async holder() {
-        const r = await this.docker.run(['container', 'inspect', '--format', '{{json .Id}} {{json .Config.Labels}}', this.names.lock], { allowFailure: true, quiet: true });
-        if (r.exitCode !== 0)
-            return undefined;
-        const [idJson = '""', ...rest] = r.stdout.trim().split(' ');
-        const labels = (JSON.parse(rest.join(' ') || '{}') ?? {});
-        return {
-            id: JSON.parse(idJson),
-            deployId: labels[contract/* LABELS */.kg.deployId] ?? 'unknown',
-            actor: labels[contract/* LABELS */.kg.actor] ?? 'unknown',
-            since: labels[contract/* LABELS */.kg.createdAt] ?? 'unknown',
-            // A lock without an expiry (not ours, or damaged) never goes stale by itself.
-            expires: labels[contract/* LABELS */.kg.expires] ?? '9999-12-31T00:00:00.000Z',
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/tar.ts
-/**
- * The smallest tar that `docker cp` needs: one regular file in, one regular file out. It lets us
- * write into a container that isn't running and read from one whatever its state, through the
- * Docker API only (so remote hosts work), without temp files on the runner.
- */
-const BLOCK = 512;
-function octal(n, width) {
-    return `${n.toString(8).padStart(width - 1, '0')}\0`;
-}
-/** A ustar archive holding one file (`name` is a bare file name), as a binary string. */
-function tarFile(name, content, mtimeSeconds) {
-    if (!/^[\w.-]{1,99}$/.test(name))
-        throw new Error(`tar: unsupported file name ${name}`);
-    const body = Buffer.from(content, 'utf8');
-    const header = Buffer.alloc(BLOCK, 0);
-    header.write(name, 0, 'ascii');
-    header.write(octal(0o644, 8), 100, 'ascii');
-    header.write(octal(0, 8), 108, 'ascii');
-    header.write(octal(0, 8), 116, 'ascii');
-    header.write(octal(body.length, 12), 124, 'ascii');
-    header.write(octal(Math.floor(mtimeSeconds), 12), 136, 'ascii');
-    header.write('        ', 148, 'ascii');
-    header.write('0', 156, 'ascii');
-    header.write('ustar\u000000', 257, 'ascii');
-    let sum = 0;
-    for (const b of header)
-        sum += b;
-    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    const pad = Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK, 0);
-    return Buffer.concat([header, body, pad, Buffer.alloc(BLOCK * 2, 0)]);
-}
-/** The content of the first regular file in a tar archive, or undefined when there is none. */
-function untarFirstFile(archive) {
-    for (let at = 0; at + BLOCK <= archive.length;) {
-        const header = archive.subarray(at, at + BLOCK);
-        if (header.every((b) => b === 0))
-            return undefined;
-        const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
-        const type = String.fromCharCode(header[156] ?? 0);
-        const start = at + BLOCK;
-        if (type === '0' || type === '\0')
-            return archive.subarray(start, start + size).toString('utf8');
-        at = start + Math.ceil(size / BLOCK) * BLOCK;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/proxy.ts
-/**
- * The HAProxy container in front of one app+environment, managed only through the Docker API:
- * created on first deploy, its files in a named volume, its routes changed on the admin socket
- * (`docker exec … socat`), its config validated (`haproxy -c`) before it is ever applied.
- */
-
-
-
-
-/** `bind:port,preview`: recorded on the proxy so a changed port is noticed, not ignored. */
-function publishLabel(spec) {
-    return `${spec.bind}:${spec.port},${spec.previewPort}`;
-}
-class DockerProxy {
-    docker;
-    names;
-    spec;
-    clock;
-    log;
-    openSession;
-    session;
-    constructor(docker, names, spec, clock, log, 
-    /** Opens a kept-open runtime session; without it every command is a one-shot exec. */
-    openSession) {
-        this.docker = docker;
-        this.names = names;
-        this.spec = spec;
-        this.clock = clock;
-        this.log = log;
-        this.openSession = openSession;
-    }
-    /**
-     * Opens the kept-open runtime session if it isn't (best effort): later commands, the switch
-     * above all, then skip the cost of starting a `docker exec`.
-     */
-    async arm() {
-        if (!this.openSession || this.session?.alive)
-            return;
-        const { args, env } = this.docker.selector;
-        try {
-            this.session = await this.openSession([...args, ...this.socatArgs()], env);
-        }
-        catch (error) {
-            this.session = undefined;
-            this.log.debug(`runtime session not available, using one exec per command: ${String(error)}`);
-        }
-    }
-    /** Closes the runtime session, if one is open. */
-    close() {
-        this.session?.close();
-        this.session = undefined;
-    }
-    /** `exec … socat stdio unix-connect:<socket>` (with `-i`: stdin carries the commands). */
-    socatArgs() {
-        return [
-            'exec',
-            '-i',
-            '-u',
-            '0',
-            this.names.proxy,
-            'socat',
-            'stdio',
-            `unix-connect:${contract/* ADMIN_SOCKET */.qy}`,
-        ];
-    }
-    /** The proxy container, or undefined before the first deploy. */
-    async info() {
-        const r = await this.docker.run(['container', 'inspect', '--format', '{{json .}}', this.names.proxy], { allowFailure: true, quiet: true });
-        if (r.exitCode !== 0) {
-            if (/no such (container|object)/i.test(r.stderr))
-                return undefined;
-            throw new src/* ActionError */.lZ(`docker inspect ${this.names.proxy} failed: ${r.stderr.trim()}`);
-        }
-        const c = JSON.parse(r.stdout);
-        const labels = c.Config?.Labels ?? {};
-        if (labels[contract/* LABELS */.kg.role] !== 'proxy')
-            throw new src/* ActionError */.lZ(`a container named ${this.names.proxy} exists but switchyard did not create it (no ${contract/* LABELS */.kg.role}=proxy label). Rename or remove it, or pick another app/environment name`);
-        return {
-            running: c.State?.Running === true,
-            image: c.Config?.Image ?? '',
-            publish: labels[contract/* LABELS */.kg.publish] ?? '',
-        };
-    }
-    /**
-     * Makes sure the network, the volume and a running proxy with the current config exist. A new
-     * config is checked with `haproxy -c` first; a rejected one changes nothing.
-     */
-    async ensure() {
-        const existing = await this.info();
-        if (!existing) {
-            await this.create();
-            return 'created';
-        }
-        const wanted = publishLabel(this.spec);
-        if (existing.publish !== wanted)
-            throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
-                `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
-        let change = 'unchanged';
-        if (!existing.running) {
-            this.log.warning(`the proxy ${this.names.proxy} was not running; starting it`);
-            await this.docker.run(['start', this.names.proxy]);
-            await this.waitAnswering();
-            change = 'started';
-        }
-        const config = renderConfig(this.spec.config);
-        const current = await this.readFile(contract/* PROXY_FILES */.Hq.config);
-        const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
-        if (port !== undefined && Number(port) !== this.spec.config.containerPort)
-            throw new src/* ActionError */.lZ(`container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
-                `Deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`);
-        if (current !== config) {
-            await this.applyConfig(config);
-            change = change === 'started' ? 'started' : 'reloaded';
-        }
-        return change;
-    }
-    /**
-     * Sends commands to the HAProxy runtime API and returns its answer. For commands that change
-     * something (`check`), any answer that reads as an error throws; `show` answers are data (they
-     * contain container names, which may hold any word) and are parsed by their callers instead.
-     */
-    async runtime(commands, check = true) {
-        let answer;
-        if (this.session?.alive) {
-            answer = await this.session.send(commands).catch(() => undefined);
-            if (answer === undefined)
-                this.close();
-        }
-        answer ??= (await this.docker.run(this.socatArgs(), { input: `${commands}\n`, quiet: true }))
-            .stdout;
-        const bad = check ? runtimeError(answer) : undefined;
-        if (bad)
-            throw new src/* ActionError */.lZ(`the proxy's runtime API refused "${commands}": ${bad}`);
-        return answer;
-    }
-    /**
-     * The routes in force: the runtime map when the proxy runs, else the map file. Pass the proxy's
-     * `info()` when the caller has just read it.
-     */
-    async routes(known) {
-        const info = known ?? (await this.info());
-        if (!info)
-            return { live: null, preview: null };
-        if (info.running)
-            return parseMap(await this.runtime(`show map ${contract/* PROXY_FILES */.Hq.map}`, false));
-        return parseMap((await this.readFile(contract/* PROXY_FILES */.Hq.map)) ?? '');
-    }
-    /**
-     * Sets both routes in one runtime call (the atomic switch), checks the proxy took them, then
-     * rewrites the map file so a restart keeps them. Returns how long the runtime call took: from
-     * its end on, every new request goes to the new route.
-     */
-    async setRoutes(routes) {
-        const start = this.clock.now();
-        await this.runtime(switchCommands(routes));
-        const routedMs = this.clock.now() - start;
-        const now = parseMap(await this.runtime(`show map ${contract/* PROXY_FILES */.Hq.map}`, false));
-        if (now.live !== routes.live || now.preview !== routes.preview)
-            throw new src/* ActionError */.lZ(`the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`);
-        await this.writeFile(contract/* PROXY_FILES */.Hq.map, renderMap(routes));
-        return routedMs;
-    }
-    /** The backend servers as the proxy sees them now. */
-    async servers() {
-        return parseServersState(await this.runtime('show servers state', false));
-    }
-    /**
-     * Points a color's backend at a container address right away (the resolver would take up to a
-     * second). A server that never resolved can't be set this way; the resolver then does it.
-     */
-    async pointAt(color, address, port) {
-        await this.runtime(`set server be_${color}/app addr ${address} port ${port}`).catch(() => undefined);
-    }
-    /** A file from the proxy's volume (undefined when missing); works whether or not it runs. */
-    async readFile(path) {
-        const r = await this.docker.run(['cp', `${this.names.proxy}:${path}`, '-'], {
-            allowFailure: true,
-            quiet: true,
-        });
-        if (r.exitCode !== 0)
-            return undefined;
-        return untarFirstFile(Buffer.from(r.stdout, 'utf8'));
-    }
-    /** Writes a file into the proxy's volume; atomically (write, then rename) when it runs. */
-    async writeFile(path, content, running = true) {
-        if (running) {
-            await this.docker.run([
-                'exec',
-                '-i',
-                '-u',
-                '0',
-                this.names.proxy,
-                'sh',
-                '-c',
-                'cat > "$1.tmp" && mv -f "$1.tmp" "$1"',
-                'sh',
-                path,
-            ], { input: content, quiet: true });
-            return;
-        }
-        const dir = path.slice(0, path.lastIndexOf('/'));
-        const name = path.slice(path.lastIndexOf('/') + 1);
-        await this.docker.run(['cp', '-', `${this.names.proxy}:${dir}`], {
-            input: tarFile(name, content, this.clock.now() / 1000).toString('utf8'),
-            quiet: true,
-        });
-    }
-    async create() {
-        const { names, spec } = this;
-        const labelArgs = (extra) => Object.entries({ ...spec.labels, ...extra }).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-        if (!(await this.docker.ok(['network', 'inspect', names.network])))
-            await this.docker.run(['network', 'create', ...labelArgs({}), names.network]);
-        await this.docker.run(['volume', 'create', ...labelArgs({}), names.proxyVolume]);
-        this.log.info(`creating the proxy ${names.proxy} (${spec.image}) on ${publishLabel(spec)}`);
-        await this.docker.run([
-            'create',
-            '--name',
-            names.proxy,
-            '--network',
-            names.network,
-            '--restart',
-            'unless-stopped',
-            ...labelArgs({ [contract/* LABELS */.kg.role]: 'proxy', [contract/* LABELS */.kg.publish]: publishLabel(spec) }),
-            '-p',
-            `${hostPort(spec.bind, spec.port)}:${contract/* PROXY_PORTS */.i6.live}`,
-            '-p',
-            `${hostPort(spec.bind, spec.previewPort)}:${contract/* PROXY_PORTS */.i6.preview}`,
-            '-v',
-            `${names.proxyVolume}:${contract/* PROXY_DIR */.TA}`,
-            '--entrypoint',
-            'haproxy',
-            spec.image,
-            '-W',
-            '-db',
-            '-f',
-            contract/* PROXY_FILES */.Hq.config,
-        ]);
-        try {
-            await this.writeFile(contract/* PROXY_FILES */.Hq.config, renderConfig(spec.config), false);
-            if ((await this.readFile(contract/* PROXY_FILES */.Hq.map)) === undefined)
-                await this.writeFile(contract/* PROXY_FILES */.Hq.map, renderMap({ live: null, preview: null }), false);
-            await this.docker.run(['start', names.proxy]);
-            await this.waitAnswering();
-        }
-        catch (error) {
-            const logs = await this.docker
-                .run(['logs', '--tail', '20', names.proxy], { allowFailure: true, quiet: true })
-                .then((r) => `${r.stdout}${r.stderr}`.trim())
-                .catch(() => '');
-            await this.docker.run(['rm', '-f', names.proxy], { allowFailure: true, quiet: true });
-            throw new src/* ActionError */.lZ(`the proxy ${names.proxy} did not start${logs ? `; HAProxy said:\n${logs}` : ''}\n(${String(error instanceof Error ? error.message : error)})`);
-        }
-    }
-    /** Validates a new config inside the proxy, then puts it in place and reloads (no restart). */
-    async applyConfig(config) {
-        const candidate = `${contract/* PROXY_FILES */.Hq.config}.new`;
-        await this.writeFile(candidate, config);
-        const check = await this.docker.run(['exec', '-u', '0', this.names.proxy, 'haproxy', '-c', '-f', candidate], { allowFailure: true, quiet: true });
-        if (check.exitCode !== 0) {
-            const why = `${check.stdout}\n${check.stderr}`
-                .split('\n')
-                .filter((l) => /ALERT|error/i.test(l))
-                .join('\n');
-            throw new src/* ActionError */.lZ(`HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`);
-        }
-        await this.docker.run(['exec', '-u', '0', this.names.proxy, 'mv', '-f', candidate, contract/* PROXY_FILES */.Hq.config], { quiet: true });
-        this.log.info(`proxy config changed: reloading ${this.names.proxy} (no restart)`);
-        await this.docker.run(['kill', '--signal', 'USR2', this.names.proxy]);
-        await this.clock.sleep(200);
-        await this.waitAnswering();
-    }
-    /** Waits until the admin socket answers (the proxy started or reloaded). */
-    async waitAnswering() {
-        const deadline = this.clock.now() + 15_000;
-        const outcome = await (0,src/* poll */.wt)(async () => {
-            const r = await this.docker.run(this.socatArgs(), {
-                input: 'show info\n',
-                allowFailure: true,
-                quiet: true,
-            });
-            return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
-        }, { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok }, this.clock);
-        if (!outcome.result)
-            throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy}'s admin socket did not answer within 15s`);
-    }
-}
-/** `bind:port` for `docker -p`, with brackets for an IPv6 bind address. */
-function hostPort(bind, port) {
-    return `${bind.includes(':') ? `[${bind}]` : bind}:${port}`;
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/run-args.ts
-/** The `docker create` argv for one color: a pure function, table-tested. */
-
-/** `docker create …` for a color container. Secrets never appear in it, only their names. */
-function colorRunArgs(s, c) {
-    const env = {
-        ...s.env,
-        SWITCHYARD_APP: c.labels[contract/* LABELS */.kg.app] ?? '',
-        SWITCHYARD_ENVIRONMENT: c.labels[contract/* LABELS */.kg.environment] ?? '',
-        SWITCHYARD_COLOR: c.color,
-        SWITCHYARD_VERSION: c.labels[contract/* LABELS */.kg.version] ?? '',
-    };
-    return [
-        'create',
-        '--name',
-        c.name,
-        '--network',
-        c.network,
-        '--restart',
-        'unless-stopped',
-        '--stop-timeout',
-        String(Math.ceil(s.stopTimeoutMs / 1000)),
-        ...Object.entries(c.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-        ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
-        ...(s.envFile ? ['--env-file', s.envFile] : []),
-        ...c.secretNames.flatMap((n) => ['--env', n]),
-        ...s.volumes.flatMap((v) => ['--volume', v]),
-        ...(s.resources.cpus ? ['--cpus', s.resources.cpus] : []),
-        ...(s.resources.memory ? ['--memory', s.resources.memory] : []),
-        c.image,
-        ...(s.command ?? []),
-    ];
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -19417,6 +18667,758 @@ const openRuntimeSession = async (args, env) => {
     return session;
 };
 
+// EXTERNAL MODULE: ./packages/image/src/index.ts + 14 modules
+var image_src = __nccwpck_require__(6657);
+;// CONCATENATED MODULE: ./packages/targets/src/docker/contract.ts
+/** Names derive from `<app>-<environment>`, so environments can share a host. */
+function dockerNames(prefix) {
+    return {
+        network: prefix,
+        proxy: `${prefix}-proxy`,
+        proxyVolume: `${prefix}-proxy`,
+        lock: `${prefix}-lock`,
+        color: (c) => `${prefix}-${c}`,
+    };
+}
+/** Where the proxy keeps its files: a named volume, so they outlive the proxy container. */
+const PROXY_DIR = '/var/lib/switchyard';
+const PROXY_FILES = {
+    config: `${PROXY_DIR}/haproxy.cfg`,
+    map: `${PROXY_DIR}/colors.map`,
+    state: `${PROXY_DIR}/state.json`,
+};
+/** HAProxy's admin socket inside the proxy container (the runtime API). */
+const ADMIN_SOCKET = '/tmp/switchyard-admin.sock';
+/** The ports the proxy listens on inside its container. */
+const PROXY_PORTS = { live: 8080, preview: 8081 };
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/cli.ts
+/** The docker CLI as switchyard uses it: argument arrays, the configured host, clear errors. */
+
+/** The daemon did not answer: every docker command would fail the same way. */
+class DockerUnreachableError extends src/* ActionError */.lZ {
+    name = 'DockerUnreachableError';
+}
+const UNREACHABLE = [
+    /Cannot connect to the Docker daemon/i,
+    /error during connect/i,
+    /Is the docker daemon running/i,
+    /context ".*" does not exist/i,
+    /ssh: (connect to host|Could not resolve)/i,
+];
+/** How a host is named in messages (no credentials). */
+function describeHost(host) {
+    if (host.kind === 'local')
+        return 'the local Docker daemon';
+    if (host.kind === 'context')
+        return `docker context ${host.name}`;
+    // Up to the last @ before the host: a password may itself contain @.
+    return `DOCKER_HOST ${host.url.replace(/\/\/[^/]*@/, (m) => (m.includes(':') ? '//***@' : m))}`;
+}
+/** Runs `docker` against one host. */
+class DockerCli {
+    exec;
+    host;
+    constructor(exec, host) {
+        this.exec = exec;
+        this.host = host;
+    }
+    /** The argv prefix and env that select the host (also what a post step needs). */
+    get selector() {
+        if (this.host.kind === 'context')
+            return { args: ['--context', this.host.name], env: {} };
+        if (this.host.kind === 'host')
+            return { args: [], env: { DOCKER_HOST: this.host.url } };
+        return { args: [], env: {} };
+    }
+    /** Runs one docker command; a daemon that can't be reached becomes a {@link DockerUnreachableError}. */
+    async run(args, options = {}) {
+        const { args: pre, env } = this.selector;
+        try {
+            const result = await this.exec.run('docker', [...pre, ...args], {
+                ...options,
+                env: { ...env, ...options.env },
+            });
+            if (result.exitCode !== 0 && this.unreachable(result.stderr))
+                throw this.unreachableError(result.stderr);
+            return result;
+        }
+        catch (error) {
+            if (error instanceof src/* ExecError */.cI && this.unreachable(error.result.stderr))
+                throw this.unreachableError(error.result.stderr);
+            throw error;
+        }
+    }
+    /** stdout of a command, trimmed. */
+    async text(args, options = {}) {
+        return (await this.run(args, options)).stdout.trim();
+    }
+    /** Whether a command succeeds (exit 0), for existence checks. */
+    async ok(args) {
+        return (await this.run(args, { allowFailure: true, quiet: true })).exitCode === 0;
+    }
+    unreachable(stderr) {
+        // "Error response from daemon" means the daemon answered (e.g. a registry it could not reach).
+        return UNREACHABLE.some((r) => r.test(stderr)) && !/Error response from daemon/i.test(stderr);
+    }
+    unreachableError(stderr) {
+        const line = stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
+        return new DockerUnreachableError(`cannot reach ${describeHost(this.host)}: ${line}. Check that dockerd runs there and that docker-host is right`);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/inspect.ts
+/** Pure readers of `docker inspect` JSON: containers and images, as the Docker target needs them. */
+
+
+const HEALTH = ['starting', 'healthy', 'unhealthy'];
+/** Reads one container from `docker container inspect --format '{{json .}}'`. */
+function parseContainer(json, network) {
+    const c = JSON.parse(json);
+    const health = HEALTH.find((h) => h === c.State?.Health?.Status) ?? 'none';
+    return {
+        id: c.Id ?? '',
+        labels: c.Config?.Labels ?? {},
+        status: c.State?.Status ?? 'unknown',
+        running: c.State?.Running === true,
+        exitCode: c.State?.ExitCode ?? 0,
+        health,
+        restarts: c.RestartCount ?? 0,
+        address: c.NetworkSettings?.Networks?.[network]?.IPAddress ?? '',
+    };
+}
+/** The color status a container's labels and state describe (undefined if it isn't one of ours). */
+function colorStatus(view) {
+    const l = view.labels;
+    const color = contract/* COLORS */.lm.find((c) => c === l[contract/* LABELS */.kg.color]);
+    if (!color || l[contract/* LABELS */.kg.role] !== 'app')
+        return undefined;
+    return {
+        color: color,
+        image: l[contract/* LABELS */.kg.image] ?? '',
+        digest: l[contract/* LABELS */.kg.digest] ?? '',
+        version: l[contract/* LABELS */.kg.version] ?? '',
+        deployId: l[contract/* LABELS */.kg.deployId] ?? '',
+        actor: l[contract/* LABELS */.kg.actor] ?? '',
+        createdAt: l[contract/* LABELS */.kg.createdAt] ?? '',
+        state: view.status,
+        running: view.running,
+        health: view.health,
+        ...(view.running ? {} : { exitCode: view.exitCode }),
+    };
+}
+/**
+ * Reads an image from `docker image inspect --format '{{json .}}'`. The identity is the digest
+ * the reference pins, else the repo digest of the reference's repository, else the image id.
+ */
+function parseImage(json, ref, given) {
+    const i = JSON.parse(json);
+    const repo = (0,image_src/* formatReference */.FH)({ ...(ref.registry && { registry: ref.registry }), path: ref.path });
+    const repoDigest = (i.RepoDigests ?? []).find((d) => d.startsWith(`${repo}@`) || d.startsWith(`${(0,image_src/* repository */.Jk)(ref)}@`));
+    const digest = ref.digest ?? repoDigest?.slice(repoDigest.indexOf('@') + 1);
+    const version = i.Config?.Labels?.['org.opencontainers.image.version'];
+    return {
+        ref: given,
+        pinned: digest ? `${repo}@${digest}` : (i.Id ?? given),
+        digest: digest ?? i.Id ?? '',
+        ...(version ? { version } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/lock.ts
+/**
+ * The per-app+environment deploy lock on the Docker host itself: a container with a fixed name.
+ * `docker create --name` is atomic (a second create fails with a conflict), so two runners can't
+ * both hold it. The container is never started; its labels say who holds it and until when.
+ */
+
+
+class DockerLock {
+    docker;
+    names;
+    image;
+    labels;
+    clock;
+    log;
+    constructor(docker, names, 
+    /** Any image on the host: the lock container is only created, never run. */
+    image, labels, clock, log) {
+        this.docker = docker;
+        this.names = names;
+        this.image = image;
+        this.labels = labels;
+        this.clock = clock;
+        this.log = log;
+    }
+    /** Takes the lock, waiting up to `timeoutMs`; returns the lock container's id. */
+    async acquire(me, opts) {
+        const started = this.clock.now();
+        let lastReport = -Infinity;
+        for (;;) {
+            const now = this.clock.now();
+            const expires = new Date(now + opts.ttlMs).toISOString();
+            const r = await this.docker.run([
+                'create',
+                '--name',
+                this.names.lock,
+                ...Object.entries({
+                    ...this.labels,
+                    [contract/* LABELS */.kg.role]: 'lock',
+                    [contract/* LABELS */.kg.deployId]: me.deployId,
+                    [contract/* LABELS */.kg.actor]: me.actor,
+                    [contract/* LABELS */.kg.createdAt]: new Date(now).toISOString(),
+                    [contract/* LABELS */.kg.expires]: expires,
+                    [contract/* LABELS */.kg.token]: me.token,
+                }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+                '--entrypoint',
+                'haproxy',
+                this.image,
+            ], { allowFailure: true, quiet: true });
+            if (r.exitCode === 0) {
+                this.log.info(`took the deploy lock ${this.names.lock} (stale after ${expires})`);
+                return r.stdout.trim();
+            }
+            if (!/conflict|already in use/i.test(r.stderr))
+                throw new src/* ActionError */.lZ(`could not create the lock ${this.names.lock}: ${r.stderr.trim()}`);
+            const holder = await this.holder();
+            if (!holder)
+                continue; // released between our create and our look
+            if (Date.parse(holder.expires) <= now) {
+                this.log.warning(`removing a stale deploy lock held by ${holder.deployId} (${holder.actor}) since ${holder.since}, expired at ${holder.expires}`);
+                await this.docker.run(['rm', holder.id], { allowFailure: true, quiet: true });
+                continue;
+            }
+            const waited = now - started;
+            if (waited >= opts.timeoutMs)
+                throw new src/* ActionError */.lZ(`another deploy of this app and environment holds the lock: ${holder.deployId} by ${holder.actor}, since ${holder.since}. ` +
+                    `Waited ${(0,src/* formatDuration */.a3)(waited)} (lock-timeout). If that run is dead, the lock expires at ${holder.expires}, or remove it with "docker rm ${this.names.lock}"`);
+            if (now - lastReport >= 10_000) {
+                this.log.info(`waiting for the deploy lock, held by ${holder.deployId} (${holder.actor}) since ${holder.since} (${(0,src/* formatDuration */.a3)(waited)} of ${(0,src/* formatDuration */.a3)(opts.timeoutMs)})`);
+                lastReport = now;
+            }
+            await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
+        }
+    }
+    /** Whether the lock container `id` (this holder's) still holds the lock. */
+    async holds(id) {
+        return (await this.holder())?.id === id;
+    }
+    /** Releases a lock this run holds (by id, so a newer holder's lock is never removed). */
+    async release(id) {
+        await this.docker.run(['rm', '-f', id], { allowFailure: true, quiet: true });
+    }
+    async holder() {
+        const r = await this.docker.run(['container', 'inspect', '--format', '{{json .Id}} {{json .Config.Labels}}', this.names.lock], { allowFailure: true, quiet: true });
+        if (r.exitCode !== 0)
+            return undefined;
+        const [idJson = '""', ...rest] = r.stdout.trim().split(' ');
+        const labels = (JSON.parse(rest.join(' ') || '{}') ?? {});
+        return {
+            id: JSON.parse(idJson),
+            deployId: labels[contract/* LABELS */.kg.deployId] ?? 'unknown',
+            actor: labels[contract/* LABELS */.kg.actor] ?? 'unknown',
+            since: labels[contract/* LABELS */.kg.createdAt] ?? 'unknown',
+            // A lock without an expiry (not ours, or damaged) never goes stale by itself.
+            expires: labels[contract/* LABELS */.kg.expires] ?? '9999-12-31T00:00:00.000Z',
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/haproxy.ts
+/**
+ * HAProxy as the Docker target's router (DESIGN.md §3), as pure functions: the config file, the
+ * color map, and parsers for the runtime API's answers. The live frontend picks its backend per
+ * request from a map (`live → blue|green`), so a switch is one `set map` on the admin socket: no
+ * reload, no dropped keep-alive request. The map file is rewritten too, so a restart keeps the color.
+ */
+
+
+/** The haproxy.cfg for one app+environment. Deterministic: same input, same text. */
+function renderConfig(c) {
+    const backends = contract/* COLORS */.lm.map((color) => [
+        `backend be_${color}`,
+        // Docker's DNS resolves the container name; a replaced container's new address is picked
+        // up by the resolver, and the deploy also sets it on the runtime API before any switch.
+        `  server app ${c.prefix}-${color}:${c.containerPort} resolvers docker init-addr libc,none`,
+    ].join('\n'));
+    const route = (key) => `  use_backend be_%[str(${key}),map(${PROXY_FILES.map},none)]`;
+    return [
+        `# Written by switchyard for ${c.app} (${c.environment}). Do not edit: every deploy rewrites it.`,
+        `# The live color is in ${PROXY_FILES.map}; switches go through the admin socket.`,
+        'global',
+        `  stats socket ${ADMIN_SOCKET} mode 600 level admin`,
+        '  stats timeout 10s',
+        '  log stdout format raw daemon notice',
+        '',
+        'resolvers docker',
+        '  nameserver dns 127.0.0.11:53',
+        '  timeout resolve 1s',
+        '  timeout retry 1s',
+        '  hold valid 10s',
+        '  hold obsolete 10s',
+        '  hold nx 10s',
+        '',
+        'defaults',
+        '  mode http',
+        '  log global',
+        '  option http-keep-alive',
+        '  timeout connect 5s',
+        '  timeout client 60s',
+        '  timeout server 60s',
+        '  timeout http-request 10s',
+        ...c.defaults.map((l) => `  ${l.trim()}`),
+        '',
+        'frontend live',
+        `  bind :${PROXY_PORTS.live}`,
+        route('live'),
+        '  default_backend be_none',
+        '',
+        'frontend preview',
+        `  bind :${PROXY_PORTS.preview}`,
+        route('preview'),
+        '  default_backend be_none',
+        '',
+        'backend be_none',
+        '  http-request return status 503 content-type text/plain string "switchyard: no color is routed here yet"',
+        '',
+        ...backends.flatMap((b) => [b, '']),
+    ].join('\n');
+}
+/**
+ * The map file: always both keys, `live <color|none>` and `preview <color|none>`, so the runtime
+ * API can `set map` either one (it only sets existing keys). `none` routes to be_none (503).
+ */
+function renderMap(routes) {
+    return `live ${routes.live ?? 'none'}\npreview ${routes.preview ?? 'none'}\n`;
+}
+/** Reads a map file or a `show map` answer (`0x55… live green` lines). */
+function parseMap(text) {
+    const routes = { live: null, preview: null };
+    for (const line of text.split('\n')) {
+        const parts = line.trim().split(/\s+/);
+        const [key, value] = parts.length === 3 ? parts.slice(1) : parts;
+        const color = contract/* COLORS */.lm.find((c) => c === value);
+        if ((key === 'live' || key === 'preview') && color)
+            routes[key] = color;
+    }
+    return routes;
+}
+/** The runtime commands that set both routes, `;`-separated (one admin-socket connection). */
+function switchCommands(routes) {
+    return ['live', 'preview']
+        .map((k) => `set map ${PROXY_FILES.map} ${k} ${routes[k] ?? 'none'}`)
+        .join(';');
+}
+/** Parses `show servers state` (version line, `#` header, one line per server). */
+function parseServersState(text) {
+    const lines = text.split('\n').map((l) => l.trim());
+    const header = lines
+        .find((l) => l.startsWith('# be_id'))
+        ?.slice(2)
+        .split(/\s+/) ?? [];
+    const col = (name) => header.indexOf(name);
+    return lines
+        .filter((l) => l !== '' && !l.startsWith('#') && l.split(/\s+/).length > 5)
+        .map((l) => {
+        const f = l.split(/\s+/);
+        return {
+            backend: f[col('be_name')] ?? '',
+            address: f[col('srv_addr')] ?? '',
+            operational: Number(f[col('srv_op_state')] ?? -1),
+            admin: Number(f[col('srv_admin_state')] ?? -1),
+        };
+    });
+}
+/**
+ * Whether an answer of the runtime API reports a failure. It always answers with exit 0; errors
+ * are text (`Unknown command`, `No such …`, `Permission denied`, …).
+ */
+function runtimeError(answer) {
+    const text = answer.trim();
+    if (text === '')
+        return undefined;
+    const bad = /unknown|no such|not found|denied|invalid|error|require|can't|cannot|missing|expects/i;
+    return text
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => bad.test(l));
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/tar.ts
+/**
+ * The smallest tar that `docker cp` needs: one regular file in, one regular file out. It lets us
+ * write into a container that isn't running and read from one whatever its state, through the
+ * Docker API only (so remote hosts work), without temp files on the runner.
+ */
+const BLOCK = 512;
+function octal(n, width) {
+    return `${n.toString(8).padStart(width - 1, '0')}\0`;
+}
+/** A ustar archive holding one file (`name` is a bare file name), as a binary string. */
+function tarFile(name, content, mtimeSeconds) {
+    if (!/^[\w.-]{1,99}$/.test(name))
+        throw new Error(`tar: unsupported file name ${name}`);
+    const body = Buffer.from(content, 'utf8');
+    const header = Buffer.alloc(BLOCK, 0);
+    header.write(name, 0, 'ascii');
+    header.write(octal(0o644, 8), 100, 'ascii');
+    header.write(octal(0, 8), 108, 'ascii');
+    header.write(octal(0, 8), 116, 'ascii');
+    header.write(octal(body.length, 12), 124, 'ascii');
+    header.write(octal(Math.floor(mtimeSeconds), 12), 136, 'ascii');
+    header.write('        ', 148, 'ascii');
+    header.write('0', 156, 'ascii');
+    header.write('ustar\u000000', 257, 'ascii');
+    let sum = 0;
+    for (const b of header)
+        sum += b;
+    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    const pad = Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK, 0);
+    return Buffer.concat([header, body, pad, Buffer.alloc(BLOCK * 2, 0)]);
+}
+/** The content of the first regular file in a tar archive, or undefined when there is none. */
+function untarFirstFile(archive) {
+    for (let at = 0; at + BLOCK <= archive.length;) {
+        const header = archive.subarray(at, at + BLOCK);
+        if (header.every((b) => b === 0))
+            return undefined;
+        const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
+        const type = String.fromCharCode(header[156] ?? 0);
+        const start = at + BLOCK;
+        if (type === '0' || type === '\0')
+            return archive.subarray(start, start + size).toString('utf8');
+        at = start + Math.ceil(size / BLOCK) * BLOCK;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/proxy.ts
+/**
+ * The HAProxy container in front of one app+environment, managed only through the Docker API:
+ * created on first deploy, its files in a named volume, its routes changed on the admin socket
+ * (`docker exec … socat`), its config validated (`haproxy -c`) before it is ever applied.
+ */
+
+
+
+
+
+/** `bind:port,preview`: recorded on the proxy so a changed port is noticed, not ignored. */
+function publishLabel(spec) {
+    return `${spec.bind}:${spec.port},${spec.previewPort}`;
+}
+class DockerProxy {
+    docker;
+    names;
+    spec;
+    clock;
+    log;
+    openSession;
+    session;
+    constructor(docker, names, spec, clock, log, 
+    /** Opens a kept-open runtime session; without it every command is a one-shot exec. */
+    openSession) {
+        this.docker = docker;
+        this.names = names;
+        this.spec = spec;
+        this.clock = clock;
+        this.log = log;
+        this.openSession = openSession;
+    }
+    /**
+     * Opens the kept-open runtime session if it isn't (best effort): later commands, the switch
+     * above all, then skip the cost of starting a `docker exec`.
+     */
+    async arm() {
+        if (!this.openSession || this.session?.alive)
+            return;
+        const { args, env } = this.docker.selector;
+        try {
+            this.session = await this.openSession([...args, ...this.socatArgs()], env);
+        }
+        catch (error) {
+            this.session = undefined;
+            this.log.debug(`runtime session not available, using one exec per command: ${String(error)}`);
+        }
+    }
+    /** Closes the runtime session, if one is open. */
+    close() {
+        this.session?.close();
+        this.session = undefined;
+    }
+    /** `exec … socat stdio unix-connect:<socket>` (with `-i`: stdin carries the commands). */
+    socatArgs() {
+        return [
+            'exec',
+            '-i',
+            '-u',
+            '0',
+            this.names.proxy,
+            'socat',
+            'stdio',
+            `unix-connect:${ADMIN_SOCKET}`,
+        ];
+    }
+    /** The proxy container, or undefined before the first deploy. */
+    async info() {
+        const r = await this.docker.run(['container', 'inspect', '--format', '{{json .}}', this.names.proxy], { allowFailure: true, quiet: true });
+        if (r.exitCode !== 0) {
+            if (/no such (container|object)/i.test(r.stderr))
+                return undefined;
+            throw new src/* ActionError */.lZ(`docker inspect ${this.names.proxy} failed: ${r.stderr.trim()}`);
+        }
+        const c = JSON.parse(r.stdout);
+        const labels = c.Config?.Labels ?? {};
+        if (labels[contract/* LABELS */.kg.role] !== 'proxy')
+            throw new src/* ActionError */.lZ(`a container named ${this.names.proxy} exists but switchyard did not create it (no ${contract/* LABELS */.kg.role}=proxy label). Rename or remove it, or pick another app/environment name`);
+        return {
+            running: c.State?.Running === true,
+            image: c.Config?.Image ?? '',
+            publish: labels[contract/* LABELS */.kg.publish] ?? '',
+        };
+    }
+    /**
+     * Makes sure the network, the volume and a running proxy with the current config exist. A new
+     * config is checked with `haproxy -c` first; a rejected one changes nothing.
+     */
+    async ensure() {
+        const existing = await this.info();
+        if (!existing) {
+            await this.create();
+            return 'created';
+        }
+        const wanted = publishLabel(this.spec);
+        if (existing.publish !== wanted)
+            throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
+                `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
+        let change = 'unchanged';
+        if (!existing.running) {
+            this.log.warning(`the proxy ${this.names.proxy} was not running; starting it`);
+            await this.docker.run(['start', this.names.proxy]);
+            await this.waitAnswering();
+            change = 'started';
+        }
+        const config = renderConfig(this.spec.config);
+        const current = await this.readFile(PROXY_FILES.config);
+        const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
+        if (port !== undefined && Number(port) !== this.spec.config.containerPort)
+            throw new src/* ActionError */.lZ(`container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
+                `Deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`);
+        if (current !== config) {
+            await this.applyConfig(config);
+            change = change === 'started' ? 'started' : 'reloaded';
+        }
+        return change;
+    }
+    /**
+     * Sends commands to the HAProxy runtime API and returns its answer. For commands that change
+     * something (`check`), any answer that reads as an error throws; `show` answers are data (they
+     * contain container names, which may hold any word) and are parsed by their callers instead.
+     */
+    async runtime(commands, check = true) {
+        let answer;
+        if (this.session?.alive) {
+            answer = await this.session.send(commands).catch(() => undefined);
+            if (answer === undefined)
+                this.close();
+        }
+        answer ??= (await this.docker.run(this.socatArgs(), { input: `${commands}\n`, quiet: true }))
+            .stdout;
+        const bad = check ? runtimeError(answer) : undefined;
+        if (bad)
+            throw new src/* ActionError */.lZ(`the proxy's runtime API refused "${commands}": ${bad}`);
+        return answer;
+    }
+    /**
+     * The routes in force: the runtime map when the proxy runs, else the map file. Pass the proxy's
+     * `info()` when the caller has just read it.
+     */
+    async routes(known) {
+        const info = known ?? (await this.info());
+        if (!info)
+            return { live: null, preview: null };
+        if (info.running)
+            return parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
+        return parseMap((await this.readFile(PROXY_FILES.map)) ?? '');
+    }
+    /**
+     * Sets both routes in one runtime call (the atomic switch), checks the proxy took them, then
+     * rewrites the map file so a restart keeps them. Returns how long the runtime call took: from
+     * its end on, every new request goes to the new route.
+     */
+    async setRoutes(routes) {
+        const start = this.clock.now();
+        await this.runtime(switchCommands(routes));
+        const routedMs = this.clock.now() - start;
+        const now = parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
+        if (now.live !== routes.live || now.preview !== routes.preview)
+            throw new src/* ActionError */.lZ(`the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`);
+        await this.writeFile(PROXY_FILES.map, renderMap(routes));
+        return routedMs;
+    }
+    /** The backend servers as the proxy sees them now. */
+    async servers() {
+        return parseServersState(await this.runtime('show servers state', false));
+    }
+    /**
+     * Points a color's backend at a container address right away (the resolver would take up to a
+     * second). A server that never resolved can't be set this way; the resolver then does it.
+     */
+    async pointAt(color, address, port) {
+        await this.runtime(`set server be_${color}/app addr ${address} port ${port}`).catch(() => undefined);
+    }
+    /** A file from the proxy's volume (undefined when missing); works whether or not it runs. */
+    async readFile(path) {
+        const r = await this.docker.run(['cp', `${this.names.proxy}:${path}`, '-'], {
+            allowFailure: true,
+            quiet: true,
+        });
+        if (r.exitCode !== 0)
+            return undefined;
+        return untarFirstFile(Buffer.from(r.stdout, 'utf8'));
+    }
+    /** Writes a file into the proxy's volume; atomically (write, then rename) when it runs. */
+    async writeFile(path, content, running = true) {
+        if (running) {
+            await this.docker.run([
+                'exec',
+                '-i',
+                '-u',
+                '0',
+                this.names.proxy,
+                'sh',
+                '-c',
+                'cat > "$1.tmp" && mv -f "$1.tmp" "$1"',
+                'sh',
+                path,
+            ], { input: content, quiet: true });
+            return;
+        }
+        const dir = path.slice(0, path.lastIndexOf('/'));
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        await this.docker.run(['cp', '-', `${this.names.proxy}:${dir}`], {
+            input: tarFile(name, content, this.clock.now() / 1000).toString('utf8'),
+            quiet: true,
+        });
+    }
+    async create() {
+        const { names, spec } = this;
+        const labelArgs = (extra) => Object.entries({ ...spec.labels, ...extra }).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+        if (!(await this.docker.ok(['network', 'inspect', names.network])))
+            await this.docker.run(['network', 'create', ...labelArgs({}), names.network]);
+        await this.docker.run(['volume', 'create', ...labelArgs({}), names.proxyVolume]);
+        this.log.info(`creating the proxy ${names.proxy} (${spec.image}) on ${publishLabel(spec)}`);
+        await this.docker.run([
+            'create',
+            '--name',
+            names.proxy,
+            '--network',
+            names.network,
+            '--restart',
+            'unless-stopped',
+            ...labelArgs({ [contract/* LABELS */.kg.role]: 'proxy', [contract/* LABELS */.kg.publish]: publishLabel(spec) }),
+            '-p',
+            `${hostPort(spec.bind, spec.port)}:${PROXY_PORTS.live}`,
+            '-p',
+            `${hostPort(spec.bind, spec.previewPort)}:${PROXY_PORTS.preview}`,
+            '-v',
+            `${names.proxyVolume}:${PROXY_DIR}`,
+            '--entrypoint',
+            'haproxy',
+            spec.image,
+            '-W',
+            '-db',
+            '-f',
+            PROXY_FILES.config,
+        ]);
+        try {
+            await this.writeFile(PROXY_FILES.config, renderConfig(spec.config), false);
+            if ((await this.readFile(PROXY_FILES.map)) === undefined)
+                await this.writeFile(PROXY_FILES.map, renderMap({ live: null, preview: null }), false);
+            await this.docker.run(['start', names.proxy]);
+            await this.waitAnswering();
+        }
+        catch (error) {
+            const logs = await this.docker
+                .run(['logs', '--tail', '20', names.proxy], { allowFailure: true, quiet: true })
+                .then((r) => `${r.stdout}${r.stderr}`.trim())
+                .catch(() => '');
+            await this.docker.run(['rm', '-f', names.proxy], { allowFailure: true, quiet: true });
+            throw new src/* ActionError */.lZ(`the proxy ${names.proxy} did not start${logs ? `; HAProxy said:\n${logs}` : ''}\n(${String(error instanceof Error ? error.message : error)})`);
+        }
+    }
+    /** Validates a new config inside the proxy, then puts it in place and reloads (no restart). */
+    async applyConfig(config) {
+        const candidate = `${PROXY_FILES.config}.new`;
+        await this.writeFile(candidate, config);
+        const check = await this.docker.run(['exec', '-u', '0', this.names.proxy, 'haproxy', '-c', '-f', candidate], { allowFailure: true, quiet: true });
+        if (check.exitCode !== 0) {
+            const why = `${check.stdout}\n${check.stderr}`
+                .split('\n')
+                .filter((l) => /ALERT|error/i.test(l))
+                .join('\n');
+            throw new src/* ActionError */.lZ(`HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`);
+        }
+        await this.docker.run(['exec', '-u', '0', this.names.proxy, 'mv', '-f', candidate, PROXY_FILES.config], { quiet: true });
+        this.log.info(`proxy config changed: reloading ${this.names.proxy} (no restart)`);
+        await this.docker.run(['kill', '--signal', 'USR2', this.names.proxy]);
+        await this.clock.sleep(200);
+        await this.waitAnswering();
+    }
+    /** Waits until the admin socket answers (the proxy started or reloaded). */
+    async waitAnswering() {
+        const deadline = this.clock.now() + 15_000;
+        const outcome = await (0,src/* poll */.wt)(async () => {
+            const r = await this.docker.run(this.socatArgs(), {
+                input: 'show info\n',
+                allowFailure: true,
+                quiet: true,
+            });
+            return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
+        }, { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok }, this.clock);
+        if (!outcome.result)
+            throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy}'s admin socket did not answer within 15s`);
+    }
+}
+/** `bind:port` for `docker -p`, with brackets for an IPv6 bind address. */
+function hostPort(bind, port) {
+    return `${bind.includes(':') ? `[${bind}]` : bind}:${port}`;
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/run-args.ts
+/** The `docker create` argv for one color: a pure function, table-tested. */
+
+/** `docker create …` for a color container. Secrets never appear in it, only their names. */
+function colorRunArgs(s, c) {
+    const env = {
+        ...s.env,
+        SWITCHYARD_APP: c.labels[contract/* LABELS */.kg.app] ?? '',
+        SWITCHYARD_ENVIRONMENT: c.labels[contract/* LABELS */.kg.environment] ?? '',
+        SWITCHYARD_COLOR: c.color,
+        SWITCHYARD_VERSION: c.labels[contract/* LABELS */.kg.version] ?? '',
+    };
+    return [
+        'create',
+        '--name',
+        c.name,
+        '--network',
+        c.network,
+        '--restart',
+        'unless-stopped',
+        '--stop-timeout',
+        String(Math.ceil(s.stopTimeoutMs / 1000)),
+        ...Object.entries(c.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+        ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+        ...(s.envFile ? ['--env-file', s.envFile] : []),
+        ...c.secretNames.flatMap((n) => ['--env', n]),
+        ...s.volumes.flatMap((v) => ['--volume', v]),
+        ...(s.resources.cpus ? ['--cpus', s.resources.cpus] : []),
+        ...(s.resources.memory ? ['--memory', s.resources.memory] : []),
+        c.image,
+        ...(s.command ?? []),
+    ];
+}
+
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/target.ts
 /**
  * The Docker target (DESIGN.md §3): `<prefix>-blue` / `<prefix>-green` containers on a network of
@@ -19432,10 +19434,18 @@ const openRuntimeSession = async (args, env) => {
 
 
 
+
+/** How plans and logs word the Docker target's steps. */
+const WORDS = {
+    setup: 'create the proxy, its network and volume',
+    ready: 'container running, Docker health if the image has one',
+    switch: 'one runtime call on the proxy',
+};
 class DockerTarget {
     s;
     deps;
     description;
+    words = WORDS;
     url;
     previewUrl;
     docker;
@@ -19446,7 +19456,7 @@ class DockerTarget {
         this.s = s;
         this.deps = deps;
         this.docker = new DockerCli(deps.exec, s.host);
-        this.names = (0,contract/* dockerNames */.jI)(`${s.app}-${s.environment}`);
+        this.names = dockerNames(`${s.app}-${s.environment}`);
         this.labels = { [contract/* LABELS */.kg.app]: s.app, [contract/* LABELS */.kg.environment]: s.environment };
         this.description = `docker (${describeHost(s.host)})`;
         const host = publicHost(s.host, s.bind);
@@ -19473,7 +19483,7 @@ class DockerTarget {
             throw new src/* ActionError */.lZ(`${describeHost(this.s.host)} did not report a version`);
         if (this.s.host.kind === 'context' && !this.s.previewUrl)
             this.deps.log.warning(`docker-host is a context, so the host name is unknown: readiness checks use ${this.previewUrl}. Set url and preview-url in the config file if the context is remote`);
-        return version;
+        return `Docker ${version}`;
     }
     async findImage(ref) {
         const parsed = (0,image_src/* parseImageReference */.o_)('image', ref);
@@ -19529,12 +19539,26 @@ class DockerTarget {
     lockHandle(holder) {
         return { kind: 'docker', host: this.s.host, name: this.names.lock, token: holder.token };
     }
+    /**
+     * The lock container, created with the lease's expiry as a label. Labels can't change, so a
+     * renewal confirms the lease is still this holder's but cannot move its expiry (ready-timeout +
+     * 10 minutes covers an honest deploy).
+     */
     async lock(holder, opts) {
         // The lock container is created from the proxy image, which every deploy needs anyway.
         await this.resolveImage(this.s.proxyImage, 'missing');
         const lock = new DockerLock(this.docker, this.names, this.s.proxyImage, this.labels, this.deps.clock, this.deps.log);
         const id = await lock.acquire(holder, opts);
-        return { id, release: () => lock.release(id) };
+        const expiresAt = this.deps.clock.now() + opts.ttlMs;
+        return {
+            id,
+            expiresAt,
+            renew: async () => {
+                if (!(await lock.holds(id)))
+                    throw new src/* ActionError */.lZ(`lost the deploy lock ${this.names.lock}: another holder took it over`);
+            },
+            release: () => lock.release(id),
+        };
     }
     prepare() {
         return this.proxy.ensure();
@@ -19550,7 +19574,7 @@ class DockerTarget {
         }
         if (!proxy)
             return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
-        const { record, notes } = (0,src_record/* parseRecord */.Hh)(await this.proxy.readFile(contract/* PROXY_FILES */.Hq.state));
+        const { record, notes } = (0,src_record/* parseRecord */.Hh)(await this.proxy.readFile(PROXY_FILES.state));
         const routes = await this.proxy.routes(proxy);
         const fixed = (0,src_record/* reconcile */.Lq)(record, routes.live, this.deps.clock.now());
         if (!proxy.running)
@@ -19650,16 +19674,13 @@ class DockerTarget {
         this.logins.clear();
         return Promise.resolve();
     }
-    async preview(color) {
-        await this.routePreview(await this.proxy.routes(), color);
-    }
     /** Routes the preview to `color`, given the routes in force (a start already read them). */
     async routePreview(routes, color) {
         if (routes.preview !== color)
             await this.proxy.setRoutes({ live: routes.live, preview: color });
     }
     saveRecord(record) {
-        return this.proxy.writeFile(contract/* PROXY_FILES */.Hq.state, `${JSON.stringify((0,src_record/* recordOf */.zv)(record), null, 2)}\n`);
+        return this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify((0,src_record/* recordOf */.zv)(record), null, 2)}\n`);
     }
     async container(color) {
         const r = await this.docker.run(['container', 'inspect', '--format', '{{json .}}', this.names.color(color)], { allowFailure: true, quiet: true });
@@ -19770,7 +19791,7 @@ function names(entry, to) {
  */
 function chooseRollback(state, to) {
     if (!state.exists)
-        throw new src/* ActionError */.lZ('nothing was ever deployed to this environment here (no proxy, no state): check app, environment and docker-host');
+        throw new src/* ActionError */.lZ('nothing was ever deployed to this environment here (no router, no record on the target): check app and environment, and the host or cluster the config points at');
     const live = (0,bluegreen/* liveStatus */.VQ)(state);
     if (!state.live || !live)
         return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
@@ -19843,7 +19864,7 @@ async function rollback(target, req, deps) {
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
             const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
-                // A local image that was never pushed is recorded by its image id, not a repo digest.
+                // An image the target knows only by its recorded identity (built there, never pushed).
                 const local = await target.findImage(entry.digest);
                 if (!local)
                     throw error;
@@ -20145,15 +20166,11 @@ function lockHolder(env) {
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/index.ts
-/** @switchyard/targets: where colors run (Target), the Docker target, and blue-green over them. See README.md. */
-
-
-
-
-
-
-
-
+/**
+ * @switchyard/targets: where colors run (Target), blue-green over them, and `createTarget`, the one
+ * place that knows each kind. Each kind's own parts have their own entry (`@switchyard/targets/<kind>`).
+ * See README.md.
+ */
 
 
 
@@ -20192,7 +20209,7 @@ const EMPTY_RECORD = { live: null, previous: null, history: [] };
 /* harmony export */ });
 /* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3751);
 /* harmony import */ var _switchyard_probe__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5605);
-/** Waiting for a new color to be ready: container state, Docker health, and an HTTP check through the preview route. */
+/** Waiting for a new color to be ready: the workload's state, its own health check, and an HTTP check through the preview route. */
 
 
 /** How often a progress line is written while waiting. */
@@ -20217,8 +20234,8 @@ function healthCheckSpec(name, url, health, agent) {
     };
 }
 /**
- * Polls a color until it is ready or `timeoutMs` passes: the container runs (a crash or exit ends
- * the wait at once), its Docker health check (if any) says healthy, the proxy routes the preview
+ * Polls a color until it is ready or `timeoutMs` passes: the workload runs (a crash or exit ends
+ * the wait at once), its own health check (if any) says healthy, the router sends the preview
  * to it, and the HTTP health check passes through the preview URL.
  */
 async function waitReady(target, color, health, timeoutMs, deps) {

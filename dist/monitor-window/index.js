@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4898);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6844);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4898:
+/***/ 6844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1782,8 +1782,9 @@ function excerpt(body) {
 
 ;// CONCATENATED MODULE: ./packages/targets/src/contract.ts
 /**
- * Named contract constants (STYLE.md §9): the labels, names and paths that other runs, the CLI and
- * people with `docker ps` rely on. Changing one is a breaking change for deployed environments.
+ * Named contract constants (STYLE.md §9) every target shares: the colors and the labels (or
+ * annotations) that other runs, the CLI and people looking at the target rely on. Changing one is a
+ * breaking change for deployed environments. A target's own names live in its folder.
  */
 /** The two slots of a blue-green pair. */
 const contract_COLORS = ['blue', 'green'];
@@ -1795,7 +1796,7 @@ function contract_otherColor(color) {
 const LABELS = {
     app: 'switchyard.app',
     environment: 'switchyard.environment',
-    /** `app`, `proxy` or `lock`. */
+    /** What the object is to switchyard: `app`, or the target's own (`proxy`, `lock`, …). */
     role: 'switchyard.role',
     color: 'switchyard.color',
     /** The image reference the deploy asked for. */
@@ -1811,30 +1812,9 @@ const LABELS = {
     expires: 'switchyard.lock.expires',
     /** On the lock: a random value only its holder knows (a post step releases only its own lock). */
     token: 'switchyard.lock.token',
-    /** On the proxy: the published ports and bind address, `bind:port,preview`. */
+    /** On the router: the published ports and bind address, `bind:port,preview`. */
     publish: 'switchyard.proxy.publish',
 };
-/** Names derive from `<app>-<environment>`, so environments can share a host. */
-function dockerNames(prefix) {
-    return {
-        network: prefix,
-        proxy: `${prefix}-proxy`,
-        proxyVolume: `${prefix}-proxy`,
-        lock: `${prefix}-lock`,
-        color: (c) => `${prefix}-${c}`,
-    };
-}
-/** Where the proxy keeps its files: a named volume, so they outlive the proxy container. */
-const PROXY_DIR = '/var/lib/switchyard';
-const PROXY_FILES = {
-    config: `${PROXY_DIR}/haproxy.cfg`,
-    map: `${PROXY_DIR}/colors.map`,
-    state: `${PROXY_DIR}/state.json`,
-};
-/** HAProxy's admin socket inside the proxy container (the runtime API). */
-const ADMIN_SOCKET = '/tmp/switchyard-admin.sock';
-/** The ports the proxy listens on inside its container. */
-const PROXY_PORTS = { live: 8080, preview: 8081 };
 /** How many deploys and rollbacks the target remembers. */
 const HISTORY_LENGTH = 10;
 
@@ -1954,7 +1934,7 @@ function record_recordOf(s) {
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/ready.ts
-/** Waiting for a new color to be ready: container state, Docker health, and an HTTP check through the preview route. */
+/** Waiting for a new color to be ready: the workload's state, its own health check, and an HTTP check through the preview route. */
 
 
 /** How often a progress line is written while waiting. */
@@ -1979,8 +1959,8 @@ function healthCheckSpec(name, url, health, agent) {
     };
 }
 /**
- * Polls a color until it is ready or `timeoutMs` passes: the container runs (a crash or exit ends
- * the wait at once), its Docker health check (if any) says healthy, the proxy routes the preview
+ * Polls a color until it is ready or `timeoutMs` passes: the workload runs (a crash or exit ends
+ * the wait at once), its own health check (if any) says healthy, the router sends the preview
  * to it, and the HTTP health check passes through the preview URL.
  */
 async function ready_waitReady(target, color, health, timeoutMs, deps) {
@@ -2270,7 +2250,7 @@ function describeState(s) {
 }
 /** Checks the target answers and logs what it is; every mode starts here. */
 async function bluegreen_connect(target, log) {
-    log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+    log.info(`Target: ${target.description}, ${await target.connect()}`);
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/plan.ts
@@ -2291,7 +2271,7 @@ function planSteps(state, image, req, target) {
         : `pull ${req.image}${image ? ` (the target has ${image.digest} now)` : ''}`);
     steps.push(`take the deploy lock (wait up to ${formatDuration(req.lockTimeoutMs)})`);
     if (!state.exists)
-        steps.push(`create the proxy, its network and volume, serving ${target.url} (preview ${target.previewUrl})`);
+        steps.push(`${target.words.setup}, serving ${target.url} (preview ${target.previewUrl})`);
     const live = liveStatus(state);
     if (live && image && live.digest === image.digest && live.running) {
         steps.push(`stop: ${req.image} is already live on ${live.color} (no change)`);
@@ -2300,9 +2280,9 @@ function planSteps(state, image, req, target) {
     const color = state.live ? otherColor(state.live) : 'blue';
     const replaced = state.colors[color];
     steps.push(`start ${req.image} as ${color}${replaced ? `, replacing the ${replaced.running ? 'running' : 'stopped'} ${color} (${replaced.image})` : ''}; ${state.live ? `${state.live} stays untouched` : 'nothing is live yet'}`);
-    steps.push(`wait until ${color} is ready: container running, Docker health if the image has one, GET ${healthUrl(target.previewUrl, req.health.path)} (up to ${formatDuration(req.readyTimeoutMs)})`);
+    steps.push(`wait until ${color} is ready: ${target.words.ready}, GET ${healthUrl(target.previewUrl, req.health.path)} (up to ${formatDuration(req.readyTimeoutMs)})`);
     if (req.promote) {
-        steps.push(`switch live traffic ${state.live ?? 'none'} → ${color} (one runtime call on the proxy)`);
+        steps.push(`switch live traffic ${state.live ?? 'none'} → ${color} (${target.words.switch})`);
         if (state.live)
             steps.push(`keep ${state.live} warm for ${formatDuration(req.keepPreviousMs)}`);
     }
@@ -2311,7 +2291,7 @@ function planSteps(state, image, req, target) {
     }
     return steps;
 }
-/** Reads the target and returns the plan; changes nothing (no pull, no lock, no container). */
+/** Reads the target and returns the plan; changes nothing (no pull, no lock, no workload). */
 async function plan(target, req, deps) {
     await connect(target, deps.log);
     const state = await target.status();
@@ -2331,199 +2311,114 @@ async function plan(target, req, deps) {
     };
 }
 
-;// CONCATENATED MODULE: ./packages/targets/src/docker/cli.ts
-/** The docker CLI as switchyard uses it: argument arrays, the configured host, clear errors. */
-
-/** The daemon did not answer: every docker command would fail the same way. */
-class DockerUnreachableError extends errors_ActionError {
-    name = 'DockerUnreachableError';
-}
-const UNREACHABLE = [
-    /Cannot connect to the Docker daemon/i,
-    /error during connect/i,
-    /Is the docker daemon running/i,
-    /context ".*" does not exist/i,
-    /ssh: (connect to host|Could not resolve)/i,
-];
-/** How a host is named in messages (no credentials). */
-function describeHost(host) {
-    if (host.kind === 'local')
-        return 'the local Docker daemon';
-    if (host.kind === 'context')
-        return `docker context ${host.name}`;
-    // Up to the last @ before the host: a password may itself contain @.
-    return `DOCKER_HOST ${host.url.replace(/\/\/[^/]*@/, (m) => (m.includes(':') ? '//***@' : m))}`;
-}
-/** Runs `docker` against one host. */
-class DockerCli {
-    exec;
-    host;
-    constructor(exec, host) {
-        this.exec = exec;
-        this.host = host;
-    }
-    /** The argv prefix and env that select the host (also what a post step needs). */
-    get selector() {
-        if (this.host.kind === 'context')
-            return { args: ['--context', this.host.name], env: {} };
-        if (this.host.kind === 'host')
-            return { args: [], env: { DOCKER_HOST: this.host.url } };
-        return { args: [], env: {} };
-    }
-    /** Runs one docker command; a daemon that can't be reached becomes a {@link DockerUnreachableError}. */
-    async run(args, options = {}) {
-        const { args: pre, env } = this.selector;
-        try {
-            const result = await this.exec.run('docker', [...pre, ...args], {
-                ...options,
-                env: { ...env, ...options.env },
-            });
-            if (result.exitCode !== 0 && this.unreachable(result.stderr))
-                throw this.unreachableError(result.stderr);
-            return result;
-        }
-        catch (error) {
-            if (error instanceof exec_ExecError && this.unreachable(error.result.stderr))
-                throw this.unreachableError(error.result.stderr);
-            throw error;
-        }
-    }
-    /** stdout of a command, trimmed. */
-    async text(args, options = {}) {
-        return (await this.run(args, options)).stdout.trim();
-    }
-    /** Whether a command succeeds (exit 0), for existence checks. */
-    async ok(args) {
-        return (await this.run(args, { allowFailure: true, quiet: true })).exitCode === 0;
-    }
-    unreachable(stderr) {
-        // "Error response from daemon" means the daemon answered (e.g. a registry it could not reach).
-        return UNREACHABLE.some((r) => r.test(stderr)) && !/Error response from daemon/i.test(stderr);
-    }
-    unreachableError(stderr) {
-        const line = stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
-        return new DockerUnreachableError(`cannot reach ${describeHost(this.host)}: ${line}. Check that dockerd runs there and that docker-host is right`);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/docker/haproxy.ts
+;// CONCATENATED MODULE: ./packages/targets/src/docker/session.ts
 /**
- * HAProxy as the Docker target's router (DESIGN.md §3), as pure functions: the config file, the
- * color map, and parsers for the runtime API's answers. The live frontend picks its backend per
- * request from a map (`live → blue|green`), so a switch is one `set map` on the admin socket: no
- * reload, no dropped keep-alive request. The map file is rewritten too, so a restart keeps the color.
+ * A long-lived session on HAProxy's runtime API: one `docker exec -i <proxy> socat …` kept open in
+ * HAProxy's interactive mode (`prompt`), so a command costs a write and a read instead of a new
+ * `docker exec` (100–600 ms on a busy host). The deploy opens it while the new color gets ready;
+ * the switch then lands in milliseconds. A broken session is dropped and the caller falls back to
+ * a one-shot exec.
  */
 
-/** The haproxy.cfg for one app+environment. Deterministic: same input, same text. */
-function renderConfig(c) {
-    const backends = contract_COLORS.map((color) => [
-        `backend be_${color}`,
-        // Docker's DNS resolves the container name; a replaced container's new address is picked
-        // up by the resolver, and the deploy also sets it on the runtime API before any switch.
-        `  server app ${c.prefix}-${color}:${c.containerPort} resolvers docker init-addr libc,none`,
-    ].join('\n'));
-    const route = (key) => `  use_backend be_%[str(${key}),map(${PROXY_FILES.map},none)]`;
-    return [
-        `# Written by switchyard for ${c.app} (${c.environment}). Do not edit: every deploy rewrites it.`,
-        `# The live color is in ${PROXY_FILES.map}; switches go through the admin socket.`,
-        'global',
-        `  stats socket ${ADMIN_SOCKET} mode 600 level admin`,
-        '  stats timeout 10s',
-        '  log stdout format raw daemon notice',
-        '',
-        'resolvers docker',
-        '  nameserver dns 127.0.0.11:53',
-        '  timeout resolve 1s',
-        '  timeout retry 1s',
-        '  hold valid 10s',
-        '  hold obsolete 10s',
-        '  hold nx 10s',
-        '',
-        'defaults',
-        '  mode http',
-        '  log global',
-        '  option http-keep-alive',
-        '  timeout connect 5s',
-        '  timeout client 60s',
-        '  timeout server 60s',
-        '  timeout http-request 10s',
-        ...c.defaults.map((l) => `  ${l.trim()}`),
-        '',
-        'frontend live',
-        `  bind :${PROXY_PORTS.live}`,
-        route('live'),
-        '  default_backend be_none',
-        '',
-        'frontend preview',
-        `  bind :${PROXY_PORTS.preview}`,
-        route('preview'),
-        '  default_backend be_none',
-        '',
-        'backend be_none',
-        '  http-request return status 503 content-type text/plain string "switchyard: no color is routed here yet"',
-        '',
-        ...backends.flatMap((b) => [b, '']),
-    ].join('\n');
-}
-/**
- * The map file: always both keys, `live <color|none>` and `preview <color|none>`, so the runtime
- * API can `set map` either one (it only sets existing keys). `none` routes to be_none (503).
- */
-function renderMap(routes) {
-    return `live ${routes.live ?? 'none'}\npreview ${routes.preview ?? 'none'}\n`;
-}
-/** Reads a map file or a `show map` answer (`0x55… live green` lines). */
-function parseMap(text) {
-    const routes = { live: null, preview: null };
-    for (const line of text.split('\n')) {
-        const parts = line.trim().split(/\s+/);
-        const [key, value] = parts.length === 3 ? parts.slice(1) : parts;
-        const color = contract_COLORS.find((c) => c === value);
-        if ((key === 'live' || key === 'preview') && color)
-            routes[key] = color;
+const PROMPT = '\n> ';
+const ANSWER_TIMEOUT_MS = 5_000;
+class ProcessSession {
+    child;
+    buffer = '';
+    waiting;
+    queue = Promise.resolve();
+    ended = false;
+    constructor(child) {
+        this.child = child;
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (chunk) => {
+            this.buffer += chunk;
+            this.deliver();
+        });
+        child.on('close', () => {
+            this.ended = true;
+            this.waiting?.('', true);
+        });
+        child.on('error', () => {
+            this.ended = true;
+            this.waiting?.('', true);
+        });
+        child.stdin.on('error', () => undefined);
+        // Never keep the action's process alive for this.
+        child.unref();
+        for (const stream of [child.stdin, child.stdout, child.stderr])
+            stream.unref?.();
     }
-    return routes;
+    get alive() {
+        return !this.ended;
+    }
+    /** Enters interactive mode: `prompt` is answered by a bare prompt. */
+    start() {
+        return this.send('prompt');
+    }
+    send(command) {
+        const next = this.queue.then(() => this.exchange(command));
+        this.queue = next.catch(() => undefined);
+        return next;
+    }
+    close() {
+        if (this.ended)
+            return;
+        this.ended = true;
+        this.child.stdin.end();
+        setTimeout(() => this.child.kill('SIGKILL'), 1000).unref();
+    }
+    /** One line; HAProxy answers each `;`-separated command with its own prompt. */
+    exchange(command) {
+        if (this.ended)
+            return Promise.reject(new Error('runtime session closed'));
+        let prompts = command.split(';').length;
+        const parts = [];
+        return new Promise((resolve, reject) => {
+            const timer = setTimeout(() => {
+                this.waiting = undefined;
+                this.close();
+                reject(new Error(`runtime session: no answer to "${command}" in ${ANSWER_TIMEOUT_MS}ms`));
+            }, ANSWER_TIMEOUT_MS);
+            this.waiting = (text, ended) => {
+                if (ended) {
+                    clearTimeout(timer);
+                    this.waiting = undefined;
+                    reject(new Error('runtime session ended'));
+                    return;
+                }
+                if (text !== '')
+                    parts.push(text);
+                if (--prompts > 0)
+                    return;
+                clearTimeout(timer);
+                this.waiting = undefined;
+                resolve(parts.join('\n'));
+            };
+            this.child.stdin.write(`${command}\n`);
+            this.deliver();
+        });
+    }
+    /** Hands every complete answer (text up to a prompt) to the waiting command. */
+    deliver() {
+        for (let at = this.buffer.indexOf(PROMPT); at >= 0 && this.waiting; at = this.buffer.indexOf(PROMPT)) {
+            const text = this.buffer.slice(0, at);
+            this.buffer = this.buffer.slice(at + PROMPT.length);
+            this.waiting(text.replace(/\n$/, ''), false);
+        }
+    }
 }
-/** The runtime commands that set both routes, `;`-separated (one admin-socket connection). */
-function switchCommands(routes) {
-    return ['live', 'preview']
-        .map((k) => `set map ${PROXY_FILES.map} ${k} ${routes[k] ?? 'none'}`)
-        .join(';');
-}
-/** Parses `show servers state` (version line, `#` header, one line per server). */
-function parseServersState(text) {
-    const lines = text.split('\n').map((l) => l.trim());
-    const header = lines
-        .find((l) => l.startsWith('# be_id'))
-        ?.slice(2)
-        .split(/\s+/) ?? [];
-    const col = (name) => header.indexOf(name);
-    return lines
-        .filter((l) => l !== '' && !l.startsWith('#') && l.split(/\s+/).length > 5)
-        .map((l) => {
-        const f = l.split(/\s+/);
-        return {
-            backend: f[col('be_name')] ?? '',
-            address: f[col('srv_addr')] ?? '',
-            operational: Number(f[col('srv_op_state')] ?? -1),
-            admin: Number(f[col('srv_admin_state')] ?? -1),
-        };
+/** The real factory: spawns `docker` (argument array, no shell) and enters interactive mode. */
+const openRuntimeSession = async (args, env) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', [...args], {
+        env: { ...process.env, ...env },
+        shell: false,
+        stdio: ['pipe', 'pipe', 'pipe'],
     });
-}
-/**
- * Whether an answer of the runtime API reports a failure. It always answers with exit 0; errors
- * are text (`Unknown command`, `No such …`, `Permission denied`, …).
- */
-function runtimeError(answer) {
-    const text = answer.trim();
-    if (text === '')
-        return undefined;
-    const bad = /unknown|no such|not found|denied|invalid|error|require|can't|cannot|missing|expects/i;
-    return text
-        .split('\n')
-        .map((l) => l.trim())
-        .find((l) => bad.test(l));
-}
+    const session = new ProcessSession(child);
+    await session.start();
+    return session;
+};
 
 ;// CONCATENATED MODULE: ./packages/image/src/semver.ts
 /** Semantic versions (semver.org 2.0.0): parsing a git tag such as `v1.4.2`, and precedence. */
@@ -3771,6 +3666,104 @@ async function localSize(exec, imageId) {
 
 
 
+;// CONCATENATED MODULE: ./packages/targets/src/docker/contract.ts
+/** Names derive from `<app>-<environment>`, so environments can share a host. */
+function dockerNames(prefix) {
+    return {
+        network: prefix,
+        proxy: `${prefix}-proxy`,
+        proxyVolume: `${prefix}-proxy`,
+        lock: `${prefix}-lock`,
+        color: (c) => `${prefix}-${c}`,
+    };
+}
+/** Where the proxy keeps its files: a named volume, so they outlive the proxy container. */
+const PROXY_DIR = '/var/lib/switchyard';
+const PROXY_FILES = {
+    config: `${PROXY_DIR}/haproxy.cfg`,
+    map: `${PROXY_DIR}/colors.map`,
+    state: `${PROXY_DIR}/state.json`,
+};
+/** HAProxy's admin socket inside the proxy container (the runtime API). */
+const ADMIN_SOCKET = '/tmp/switchyard-admin.sock';
+/** The ports the proxy listens on inside its container. */
+const PROXY_PORTS = { live: 8080, preview: 8081 };
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/cli.ts
+/** The docker CLI as switchyard uses it: argument arrays, the configured host, clear errors. */
+
+/** The daemon did not answer: every docker command would fail the same way. */
+class DockerUnreachableError extends errors_ActionError {
+    name = 'DockerUnreachableError';
+}
+const UNREACHABLE = [
+    /Cannot connect to the Docker daemon/i,
+    /error during connect/i,
+    /Is the docker daemon running/i,
+    /context ".*" does not exist/i,
+    /ssh: (connect to host|Could not resolve)/i,
+];
+/** How a host is named in messages (no credentials). */
+function describeHost(host) {
+    if (host.kind === 'local')
+        return 'the local Docker daemon';
+    if (host.kind === 'context')
+        return `docker context ${host.name}`;
+    // Up to the last @ before the host: a password may itself contain @.
+    return `DOCKER_HOST ${host.url.replace(/\/\/[^/]*@/, (m) => (m.includes(':') ? '//***@' : m))}`;
+}
+/** Runs `docker` against one host. */
+class DockerCli {
+    exec;
+    host;
+    constructor(exec, host) {
+        this.exec = exec;
+        this.host = host;
+    }
+    /** The argv prefix and env that select the host (also what a post step needs). */
+    get selector() {
+        if (this.host.kind === 'context')
+            return { args: ['--context', this.host.name], env: {} };
+        if (this.host.kind === 'host')
+            return { args: [], env: { DOCKER_HOST: this.host.url } };
+        return { args: [], env: {} };
+    }
+    /** Runs one docker command; a daemon that can't be reached becomes a {@link DockerUnreachableError}. */
+    async run(args, options = {}) {
+        const { args: pre, env } = this.selector;
+        try {
+            const result = await this.exec.run('docker', [...pre, ...args], {
+                ...options,
+                env: { ...env, ...options.env },
+            });
+            if (result.exitCode !== 0 && this.unreachable(result.stderr))
+                throw this.unreachableError(result.stderr);
+            return result;
+        }
+        catch (error) {
+            if (error instanceof exec_ExecError && this.unreachable(error.result.stderr))
+                throw this.unreachableError(error.result.stderr);
+            throw error;
+        }
+    }
+    /** stdout of a command, trimmed. */
+    async text(args, options = {}) {
+        return (await this.run(args, options)).stdout.trim();
+    }
+    /** Whether a command succeeds (exit 0), for existence checks. */
+    async ok(args) {
+        return (await this.run(args, { allowFailure: true, quiet: true })).exitCode === 0;
+    }
+    unreachable(stderr) {
+        // "Error response from daemon" means the daemon answered (e.g. a registry it could not reach).
+        return UNREACHABLE.some((r) => r.test(stderr)) && !/Error response from daemon/i.test(stderr);
+    }
+    unreachableError(stderr) {
+        const line = stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
+        return new DockerUnreachableError(`cannot reach ${describeHost(this.host)}: ${line}. Check that dockerd runs there and that docker-host is right`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/inspect.ts
 /** Pure readers of `docker inspect` JSON: containers and images, as the Docker target needs them. */
 
@@ -3820,14 +3813,12 @@ function parseImage(json, ref, given) {
     const repo = formatReference({ ...(ref.registry && { registry: ref.registry }), path: ref.path });
     const repoDigest = (i.RepoDigests ?? []).find((d) => d.startsWith(`${repo}@`) || d.startsWith(`${repository(ref)}@`));
     const digest = ref.digest ?? repoDigest?.slice(repoDigest.indexOf('@') + 1);
-    const test = i.Config?.Healthcheck?.Test ?? [];
     const version = i.Config?.Labels?.['org.opencontainers.image.version'];
     return {
         ref: given,
         pinned: digest ? `${repo}@${digest}` : (i.Id ?? given),
         digest: digest ?? i.Id ?? '',
         ...(version ? { version } : {}),
-        healthcheck: test.length > 0 && test[0] !== 'NONE',
     };
 }
 
@@ -3905,6 +3896,10 @@ class DockerLock {
             await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
         }
     }
+    /** Whether the lock container `id` (this holder's) still holds the lock. */
+    async holds(id) {
+        return (await this.holder())?.id === id;
+    }
     /** Releases a lock this run holds (by id, so a newer holder's lock is never removed). */
     async release(id) {
         await this.docker.run(['rm', '-f', id], { allowFailure: true, quiet: true });
@@ -3924,6 +3919,126 @@ class DockerLock {
             expires: labels[LABELS.expires] ?? '9999-12-31T00:00:00.000Z',
         };
     }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/haproxy.ts
+/**
+ * HAProxy as the Docker target's router (DESIGN.md §3), as pure functions: the config file, the
+ * color map, and parsers for the runtime API's answers. The live frontend picks its backend per
+ * request from a map (`live → blue|green`), so a switch is one `set map` on the admin socket: no
+ * reload, no dropped keep-alive request. The map file is rewritten too, so a restart keeps the color.
+ */
+
+
+/** The haproxy.cfg for one app+environment. Deterministic: same input, same text. */
+function renderConfig(c) {
+    const backends = contract_COLORS.map((color) => [
+        `backend be_${color}`,
+        // Docker's DNS resolves the container name; a replaced container's new address is picked
+        // up by the resolver, and the deploy also sets it on the runtime API before any switch.
+        `  server app ${c.prefix}-${color}:${c.containerPort} resolvers docker init-addr libc,none`,
+    ].join('\n'));
+    const route = (key) => `  use_backend be_%[str(${key}),map(${PROXY_FILES.map},none)]`;
+    return [
+        `# Written by switchyard for ${c.app} (${c.environment}). Do not edit: every deploy rewrites it.`,
+        `# The live color is in ${PROXY_FILES.map}; switches go through the admin socket.`,
+        'global',
+        `  stats socket ${ADMIN_SOCKET} mode 600 level admin`,
+        '  stats timeout 10s',
+        '  log stdout format raw daemon notice',
+        '',
+        'resolvers docker',
+        '  nameserver dns 127.0.0.11:53',
+        '  timeout resolve 1s',
+        '  timeout retry 1s',
+        '  hold valid 10s',
+        '  hold obsolete 10s',
+        '  hold nx 10s',
+        '',
+        'defaults',
+        '  mode http',
+        '  log global',
+        '  option http-keep-alive',
+        '  timeout connect 5s',
+        '  timeout client 60s',
+        '  timeout server 60s',
+        '  timeout http-request 10s',
+        ...c.defaults.map((l) => `  ${l.trim()}`),
+        '',
+        'frontend live',
+        `  bind :${PROXY_PORTS.live}`,
+        route('live'),
+        '  default_backend be_none',
+        '',
+        'frontend preview',
+        `  bind :${PROXY_PORTS.preview}`,
+        route('preview'),
+        '  default_backend be_none',
+        '',
+        'backend be_none',
+        '  http-request return status 503 content-type text/plain string "switchyard: no color is routed here yet"',
+        '',
+        ...backends.flatMap((b) => [b, '']),
+    ].join('\n');
+}
+/**
+ * The map file: always both keys, `live <color|none>` and `preview <color|none>`, so the runtime
+ * API can `set map` either one (it only sets existing keys). `none` routes to be_none (503).
+ */
+function renderMap(routes) {
+    return `live ${routes.live ?? 'none'}\npreview ${routes.preview ?? 'none'}\n`;
+}
+/** Reads a map file or a `show map` answer (`0x55… live green` lines). */
+function parseMap(text) {
+    const routes = { live: null, preview: null };
+    for (const line of text.split('\n')) {
+        const parts = line.trim().split(/\s+/);
+        const [key, value] = parts.length === 3 ? parts.slice(1) : parts;
+        const color = contract_COLORS.find((c) => c === value);
+        if ((key === 'live' || key === 'preview') && color)
+            routes[key] = color;
+    }
+    return routes;
+}
+/** The runtime commands that set both routes, `;`-separated (one admin-socket connection). */
+function switchCommands(routes) {
+    return ['live', 'preview']
+        .map((k) => `set map ${PROXY_FILES.map} ${k} ${routes[k] ?? 'none'}`)
+        .join(';');
+}
+/** Parses `show servers state` (version line, `#` header, one line per server). */
+function parseServersState(text) {
+    const lines = text.split('\n').map((l) => l.trim());
+    const header = lines
+        .find((l) => l.startsWith('# be_id'))
+        ?.slice(2)
+        .split(/\s+/) ?? [];
+    const col = (name) => header.indexOf(name);
+    return lines
+        .filter((l) => l !== '' && !l.startsWith('#') && l.split(/\s+/).length > 5)
+        .map((l) => {
+        const f = l.split(/\s+/);
+        return {
+            backend: f[col('be_name')] ?? '',
+            address: f[col('srv_addr')] ?? '',
+            operational: Number(f[col('srv_op_state')] ?? -1),
+            admin: Number(f[col('srv_admin_state')] ?? -1),
+        };
+    });
+}
+/**
+ * Whether an answer of the runtime API reports a failure. It always answers with exit 0; errors
+ * are text (`Unknown command`, `No such …`, `Permission denied`, …).
+ */
+function runtimeError(answer) {
+    const text = answer.trim();
+    if (text === '')
+        return undefined;
+    const bad = /unknown|no such|not found|denied|invalid|error|require|can't|cannot|missing|expects/i;
+    return text
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => bad.test(l));
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/tar.ts
@@ -3980,6 +4095,7 @@ function untarFirstFile(archive) {
  * created on first deploy, its files in a named volume, its routes changed on the admin socket
  * (`docker exec … socat`), its config validated (`haproxy -c`) before it is ever applied.
  */
+
 
 
 
@@ -4300,115 +4416,6 @@ function colorRunArgs(s, c) {
     ];
 }
 
-;// CONCATENATED MODULE: ./packages/targets/src/docker/session.ts
-/**
- * A long-lived session on HAProxy's runtime API: one `docker exec -i <proxy> socat …` kept open in
- * HAProxy's interactive mode (`prompt`), so a command costs a write and a read instead of a new
- * `docker exec` (100–600 ms on a busy host). The deploy opens it while the new color gets ready;
- * the switch then lands in milliseconds. A broken session is dropped and the caller falls back to
- * a one-shot exec.
- */
-
-const PROMPT = '\n> ';
-const ANSWER_TIMEOUT_MS = 5_000;
-class ProcessSession {
-    child;
-    buffer = '';
-    waiting;
-    queue = Promise.resolve();
-    ended = false;
-    constructor(child) {
-        this.child = child;
-        child.stdout.setEncoding('utf8');
-        child.stdout.on('data', (chunk) => {
-            this.buffer += chunk;
-            this.deliver();
-        });
-        child.on('close', () => {
-            this.ended = true;
-            this.waiting?.('', true);
-        });
-        child.on('error', () => {
-            this.ended = true;
-            this.waiting?.('', true);
-        });
-        child.stdin.on('error', () => undefined);
-        // Never keep the action's process alive for this.
-        child.unref();
-        for (const stream of [child.stdin, child.stdout, child.stderr])
-            stream.unref?.();
-    }
-    get alive() {
-        return !this.ended;
-    }
-    /** Enters interactive mode: `prompt` is answered by a bare prompt. */
-    start() {
-        return this.send('prompt');
-    }
-    send(command) {
-        const next = this.queue.then(() => this.exchange(command));
-        this.queue = next.catch(() => undefined);
-        return next;
-    }
-    close() {
-        if (this.ended)
-            return;
-        this.ended = true;
-        this.child.stdin.end();
-        setTimeout(() => this.child.kill('SIGKILL'), 1000).unref();
-    }
-    /** One line; HAProxy answers each `;`-separated command with its own prompt. */
-    exchange(command) {
-        if (this.ended)
-            return Promise.reject(new Error('runtime session closed'));
-        let prompts = command.split(';').length;
-        const parts = [];
-        return new Promise((resolve, reject) => {
-            const timer = setTimeout(() => {
-                this.waiting = undefined;
-                this.close();
-                reject(new Error(`runtime session: no answer to "${command}" in ${ANSWER_TIMEOUT_MS}ms`));
-            }, ANSWER_TIMEOUT_MS);
-            this.waiting = (text, ended) => {
-                if (ended) {
-                    clearTimeout(timer);
-                    this.waiting = undefined;
-                    reject(new Error('runtime session ended'));
-                    return;
-                }
-                if (text !== '')
-                    parts.push(text);
-                if (--prompts > 0)
-                    return;
-                clearTimeout(timer);
-                this.waiting = undefined;
-                resolve(parts.join('\n'));
-            };
-            this.child.stdin.write(`${command}\n`);
-            this.deliver();
-        });
-    }
-    /** Hands every complete answer (text up to a prompt) to the waiting command. */
-    deliver() {
-        for (let at = this.buffer.indexOf(PROMPT); at >= 0 && this.waiting; at = this.buffer.indexOf(PROMPT)) {
-            const text = this.buffer.slice(0, at);
-            this.buffer = this.buffer.slice(at + PROMPT.length);
-            this.waiting(text.replace(/\n$/, ''), false);
-        }
-    }
-}
-/** The real factory: spawns `docker` (argument array, no shell) and enters interactive mode. */
-const openRuntimeSession = async (args, env) => {
-    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', [...args], {
-        env: { ...process.env, ...env },
-        shell: false,
-        stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const session = new ProcessSession(child);
-    await session.start();
-    return session;
-};
-
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/target.ts
 /**
  * The Docker target (DESIGN.md §3): `<prefix>-blue` / `<prefix>-green` containers on a network of
@@ -4424,10 +4431,18 @@ const openRuntimeSession = async (args, env) => {
 
 
 
+
+/** How plans and logs word the Docker target's steps. */
+const WORDS = {
+    setup: 'create the proxy, its network and volume',
+    ready: 'container running, Docker health if the image has one',
+    switch: 'one runtime call on the proxy',
+};
 class DockerTarget {
     s;
     deps;
     description;
+    words = WORDS;
     url;
     previewUrl;
     docker;
@@ -4465,7 +4480,7 @@ class DockerTarget {
             throw new errors_ActionError(`${describeHost(this.s.host)} did not report a version`);
         if (this.s.host.kind === 'context' && !this.s.previewUrl)
             this.deps.log.warning(`docker-host is a context, so the host name is unknown: readiness checks use ${this.previewUrl}. Set url and preview-url in the config file if the context is remote`);
-        return version;
+        return `Docker ${version}`;
     }
     async findImage(ref) {
         const parsed = parseImageReference('image', ref);
@@ -4521,12 +4536,26 @@ class DockerTarget {
     lockHandle(holder) {
         return { kind: 'docker', host: this.s.host, name: this.names.lock, token: holder.token };
     }
+    /**
+     * The lock container, created with the lease's expiry as a label. Labels can't change, so a
+     * renewal confirms the lease is still this holder's but cannot move its expiry (ready-timeout +
+     * 10 minutes covers an honest deploy).
+     */
     async lock(holder, opts) {
         // The lock container is created from the proxy image, which every deploy needs anyway.
         await this.resolveImage(this.s.proxyImage, 'missing');
         const lock = new DockerLock(this.docker, this.names, this.s.proxyImage, this.labels, this.deps.clock, this.deps.log);
         const id = await lock.acquire(holder, opts);
-        return { id, release: () => lock.release(id) };
+        const expiresAt = this.deps.clock.now() + opts.ttlMs;
+        return {
+            id,
+            expiresAt,
+            renew: async () => {
+                if (!(await lock.holds(id)))
+                    throw new errors_ActionError(`lost the deploy lock ${this.names.lock}: another holder took it over`);
+            },
+            release: () => lock.release(id),
+        };
     }
     prepare() {
         return this.proxy.ensure();
@@ -4641,9 +4670,6 @@ class DockerTarget {
             docker_config_removeDockerConfig(dir);
         this.logins.clear();
         return Promise.resolve();
-    }
-    async preview(color) {
-        await this.routePreview(await this.proxy.routes(), color);
     }
     /** Routes the preview to `color`, given the routes in force (a start already read them). */
     async routePreview(routes, color) {
@@ -4760,7 +4786,7 @@ function names(entry, to) {
  */
 function chooseRollback(state, to) {
     if (!state.exists)
-        throw new errors_ActionError('nothing was ever deployed to this environment here (no proxy, no state): check app, environment and docker-host');
+        throw new errors_ActionError('nothing was ever deployed to this environment here (no router, no record on the target): check app and environment, and the host or cluster the config points at');
     const live = bluegreen_liveStatus(state);
     if (!state.live || !live)
         return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
@@ -4833,7 +4859,7 @@ async function rollback(target, req, deps) {
         if (method === 'redeploy') {
             const ref = pinnedRef(entry);
             const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
-                // A local image that was never pushed is recorded by its image id, not a repo digest.
+                // An image the target knows only by its recorded identity (built there, never pushed).
                 const local = await target.findImage(entry.digest);
                 if (!local)
                     throw error;
@@ -5131,15 +5157,11 @@ function lockHolder(env) {
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/index.ts
-/** @switchyard/targets: where colors run (Target), the Docker target, and blue-green over them. See README.md. */
-
-
-
-
-
-
-
-
+/**
+ * @switchyard/targets: where colors run (Target), blue-green over them, and `createTarget`, the one
+ * place that knows each kind. Each kind's own parts have their own entry (`@switchyard/targets/<kind>`).
+ * See README.md.
+ */
 
 
 

@@ -9,7 +9,8 @@ import { COLORS, otherColor, type Color } from './contract.js';
 import type { ColorStatus, DeployRecord, HistoryEntry, Release, TargetState } from './model.js';
 import { recordOf, recordPending, recordSwitch } from './record.js';
 import { healthUrl, waitReady, type HealthCheck, type ReadyOutcome } from './ready.js';
-import type { LockHandle, LockHolder, ResolvedImage, RouterChange, Target } from './target.js';
+import type { LockHandle, LockHolder } from './lock.js';
+import type { ResolvedImage, RouterChange, Target } from './target.js';
 
 export interface BlueGreenDeps {
   readonly clock: Clock;
@@ -353,5 +354,5 @@ export function describeState(s: TargetState): string[] {
 
 /** Checks the target answers and logs what it is; every mode starts here. */
 export async function connect(target: Target, log: Logger): Promise<void> {
-  log.info(`Target: ${target.description}, Docker ${await target.connect()}`);
+  log.info(`Target: ${target.description}, ${await target.connect()}`);
 }

@@ -1,6 +1,7 @@
 /**
- * Named contract constants (STYLE.md §9): the labels, names and paths that other runs, the CLI and
- * people with `docker ps` rely on. Changing one is a breaking change for deployed environments.
+ * Named contract constants (STYLE.md §9) every target shares: the colors and the labels (or
+ * annotations) that other runs, the CLI and people looking at the target rely on. Changing one is a
+ * breaking change for deployed environments. A target's own names live in its folder.
  */
 
 /** The two slots of a blue-green pair. */
@@ -16,7 +17,7 @@ export function otherColor(color: Color): Color {
 export const LABELS = {
   app: 'switchyard.app',
   environment: 'switchyard.environment',
-  /** `app`, `proxy` or `lock`. */
+  /** What the object is to switchyard: `app`, or the target's own (`proxy`, `lock`, …). */
   role: 'switchyard.role',
   color: 'switchyard.color',
   /** The image reference the deploy asked for. */
@@ -32,42 +33,9 @@ export const LABELS = {
   expires: 'switchyard.lock.expires',
   /** On the lock: a random value only its holder knows (a post step releases only its own lock). */
   token: 'switchyard.lock.token',
-  /** On the proxy: the published ports and bind address, `bind:port,preview`. */
+  /** On the router: the published ports and bind address, `bind:port,preview`. */
   publish: 'switchyard.proxy.publish',
 } as const;
 
-export type Role = 'app' | 'proxy' | 'lock';
-
-/** The names of one app+environment's objects on a Docker host. */
-export interface DockerNames {
-  readonly network: string;
-  readonly proxy: string;
-  readonly proxyVolume: string;
-  readonly lock: string;
-  color(color: Color): string;
-}
-
-/** Names derive from `<app>-<environment>`, so environments can share a host. */
-export function dockerNames(prefix: string): DockerNames {
-  return {
-    network: prefix,
-    proxy: `${prefix}-proxy`,
-    proxyVolume: `${prefix}-proxy`,
-    lock: `${prefix}-lock`,
-    color: (c) => `${prefix}-${c}`,
-  };
-}
-
-/** Where the proxy keeps its files: a named volume, so they outlive the proxy container. */
-export const PROXY_DIR = '/var/lib/switchyard';
-export const PROXY_FILES = {
-  config: `${PROXY_DIR}/haproxy.cfg`,
-  map: `${PROXY_DIR}/colors.map`,
-  state: `${PROXY_DIR}/state.json`,
-} as const;
-/** HAProxy's admin socket inside the proxy container (the runtime API). */
-export const ADMIN_SOCKET = '/tmp/switchyard-admin.sock';
-/** The ports the proxy listens on inside its container. */
-export const PROXY_PORTS = { live: 8080, preview: 8081 } as const;
 /** How many deploys and rollbacks the target remembers. */
 export const HISTORY_LENGTH = 10;

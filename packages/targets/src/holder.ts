@@ -1,7 +1,7 @@
 /** Who holds the deploy lock: the run on GitHub, or the local user (a plain function of the environment). */
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
-import type { LockHolder } from './target.js';
+import type { LockHolder } from './lock.js';
 
 /** Who deploys: the run URL and actor on GitHub, `local:user@host` elsewhere. */
 export function lockHolder(env: Readonly<Record<string, string | undefined>>): LockHolder {

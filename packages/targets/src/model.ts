@@ -18,10 +18,10 @@ export interface Release {
 /** What the target sees of one color right now. */
 export interface ColorStatus extends Release {
   readonly color: Color;
-  /** `running`, `exited`, `created`, `restarting`, … as docker says. */
+  /** `running`, `exited`, `created`, `restarting`, … as the target says. */
   readonly state: string;
   readonly running: boolean;
-  /** Docker HEALTHCHECK status; `none` when the image has no health check. */
+  /** The workload's own health check status; `none` when it has none. */
   readonly health: 'none' | 'starting' | 'healthy' | 'unhealthy';
   readonly exitCode?: number;
 }
@@ -50,7 +50,7 @@ export interface Pending {
   readonly deployId: string;
 }
 
-/** The record kept on the target (the proxy's volume for docker). */
+/** The record kept on the target itself (beside its router), so any run reads the same truth. */
 export interface DeployRecord {
   readonly live: Color | null;
   readonly previous: Color | null;

@@ -11,7 +11,7 @@ export function planSteps(
   state: TargetState,
   image: ResolvedImage | undefined,
   req: DeployRequest,
-  target: Pick<Target, 'url' | 'previewUrl' | 'description'>,
+  target: Pick<Target, 'url' | 'previewUrl' | 'description' | 'words'>,
 ): string[] {
   const steps: string[] = [];
   if (!image && req.pull === 'never') {
@@ -25,9 +25,7 @@ export function planSteps(
   );
   steps.push(`take the deploy lock (wait up to ${formatDuration(req.lockTimeoutMs)})`);
   if (!state.exists)
-    steps.push(
-      `create the proxy, its network and volume, serving ${target.url} (preview ${target.previewUrl})`,
-    );
+    steps.push(`${target.words.setup}, serving ${target.url} (preview ${target.previewUrl})`);
   const live = liveStatus(state);
   if (live && image && live.digest === image.digest && live.running) {
     steps.push(`stop: ${req.image} is already live on ${live.color} (no change)`);
@@ -39,12 +37,10 @@ export function planSteps(
     `start ${req.image} as ${color}${replaced ? `, replacing the ${replaced.running ? 'running' : 'stopped'} ${color} (${replaced.image})` : ''}; ${state.live ? `${state.live} stays untouched` : 'nothing is live yet'}`,
   );
   steps.push(
-    `wait until ${color} is ready: container running, Docker health if the image has one, GET ${healthUrl(target.previewUrl, req.health.path)} (up to ${formatDuration(req.readyTimeoutMs)})`,
+    `wait until ${color} is ready: ${target.words.ready}, GET ${healthUrl(target.previewUrl, req.health.path)} (up to ${formatDuration(req.readyTimeoutMs)})`,
   );
   if (req.promote) {
-    steps.push(
-      `switch live traffic ${state.live ?? 'none'} → ${color} (one runtime call on the proxy)`,
-    );
+    steps.push(`switch live traffic ${state.live ?? 'none'} → ${color} (${target.words.switch})`);
     if (state.live) steps.push(`keep ${state.live} warm for ${formatDuration(req.keepPreviousMs)}`);
   } else {
     steps.push(
@@ -54,7 +50,7 @@ export function planSteps(
   return steps;
 }
 
-/** Reads the target and returns the plan; changes nothing (no pull, no lock, no container). */
+/** Reads the target and returns the plan; changes nothing (no pull, no lock, no workload). */
 export async function plan(
   target: Target,
   req: DeployRequest,

@@ -1,4 +1,4 @@
-/** Waiting for a new color to be ready: container state, Docker health, and an HTTP check through the preview route. */
+/** Waiting for a new color to be ready: the workload's state, its own health check, and an HTTP check through the preview route. */
 import { formatDuration, logProgress, type Clock, type Logger } from '@switchyard/kit';
 import {
   attemptCheck,
@@ -58,8 +58,8 @@ export function healthCheckSpec(
 }
 
 /**
- * Polls a color until it is ready or `timeoutMs` passes: the container runs (a crash or exit ends
- * the wait at once), its Docker health check (if any) says healthy, the proxy routes the preview
+ * Polls a color until it is ready or `timeoutMs` passes: the workload runs (a crash or exit ends
+ * the wait at once), its own health check (if any) says healthy, the router sends the preview
  * to it, and the HTTP health check passes through the preview URL.
  */
 export async function waitReady(

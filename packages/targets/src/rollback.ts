@@ -88,7 +88,7 @@ function names(entry: HistoryEntry, to: string): boolean {
 export function chooseRollback(state: TargetState, to?: string): RollbackChoice {
   if (!state.exists)
     throw new ActionError(
-      'nothing was ever deployed to this environment here (no proxy, no state): check app, environment and docker-host',
+      'nothing was ever deployed to this environment here (no router, no record on the target): check app and environment, and the host or cluster the config points at',
     );
   const live = liveStatus(state);
   if (!state.live || !live)
@@ -174,7 +174,7 @@ export async function rollback(
       const ref = pinnedRef(entry);
       const image = await log.group(`Pull ${ref}`, () =>
         target.resolveImage(ref, 'missing').catch(async (error: unknown) => {
-          // A local image that was never pushed is recorded by its image id, not a repo digest.
+          // An image the target knows only by its recorded identity (built there, never pushed).
           const local = await target.findImage(entry.digest);
           if (!local) throw error;
           return local;

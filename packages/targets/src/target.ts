@@ -1,19 +1,17 @@
 /**
  * The `Target` interface (DESIGN.md §3): the few operations blue-green needs from wherever the
- * colors run. The orchestration (bluegreen.ts) is written once against it; `docker` implements
- * it today and `kubernetes` slots in beside it without changing the actions.
+ * colors run. The orchestration (bluegreen.ts) is written once against it; each kind of target
+ * implements it in its own folder, and `createTarget` is the one place that picks one.
  */
 import type { Clock, Exec, Logger } from '@switchyard/kit';
 import type { Credentials } from '@switchyard/image';
 import type { Color } from './contract.js';
-import type { LockHolder, LockOptions } from './docker/lock.js';
+import type { Lease, LockHandle, LockHolder, LockOptions } from './lock.js';
 import type { DeployRecord, Release, TargetState } from './model.js';
-
-export type { LockHolder, LockOptions };
 
 /**
  * What every target is built with (`createTarget`): the same for each kind. A target builds what
- * else it needs itself (the Docker target its HAProxy runtime session, its private docker config).
+ * else it needs itself (a runtime session on its router, a private registry login).
  */
 export interface TargetDeps {
   readonly exec: Exec;
@@ -42,8 +40,6 @@ export interface ResolvedImage {
   readonly digest: string;
   /** `org.opencontainers.image.version` from the image's labels, if any. */
   readonly version?: string;
-  /** Whether the image defines a Docker HEALTHCHECK. */
-  readonly healthcheck: boolean;
 }
 
 /** One look at a starting color (no waiting). */
@@ -63,22 +59,25 @@ export interface Readiness {
 /** What the plan/summary shows of what a change did to the router. */
 export type RouterChange = 'created' | 'started' | 'reloaded' | 'unchanged';
 
-/** See {@link Target.lockHandle}; read by the post step (dependency-free, so a plain shape). */
-export interface LockHandle {
-  readonly kind: 'docker';
-  readonly host: { readonly kind: string; readonly url?: string; readonly name?: string };
-  /** The lock container's name. */
-  readonly name: string;
-  readonly token: string;
+/** The target's own words for the steps a plan lists (the dry run) and logs show. */
+export interface TargetWords {
+  /** The first deploy's setup, e.g. `create the proxy, its network and volume`. */
+  readonly setup: string;
+  /** What "ready" means besides the HTTP check, e.g. `container running, its health check healthy`. */
+  readonly ready: string;
+  /** How the switch happens, e.g. `one runtime call on the proxy`. */
+  readonly switch: string;
 }
 
 export interface Target {
-  /** For messages: `docker (local)`, `docker (ssh://deploy@host)`. */
+  /** For messages: the kind and where it is, e.g. `<kind> (<host or cluster>)`. */
   readonly description: string;
+  /** How plans and logs word this target's steps. */
+  readonly words: TargetWords;
   /** Where users reach the live color, and the idle one before a switch. */
   readonly url: string;
   readonly previewUrl: string;
-  /** Checks the target answers; returns its version. Fails naming the target. */
+  /** Checks the target answers; returns what answered (its server and version). Fails naming the target. */
   connect(): Promise<string>;
   /** Pulls (or finds) an image on the target. */
   resolveImage(ref: string, pull: 'always' | 'missing' | 'never'): Promise<ResolvedImage>;
@@ -89,8 +88,8 @@ export interface Target {
    * Saved before the lock is taken, so no moment exists where a lock is held but not recorded.
    */
   lockHandle(holder: LockHolder): LockHandle;
-  /** Takes the app+environment's deploy lock; resolves to a release function. */
-  lock(holder: LockHolder, opts: LockOptions): Promise<{ id: string; release(): Promise<void> }>;
+  /** Takes the app+environment's deploy lock (waiting up to `opts.timeoutMs`): a lease. */
+  lock(holder: LockHolder, opts: LockOptions): Promise<Lease>;
   /** Creates or updates the router (validating any new config before applying it). */
   prepare(): Promise<RouterChange>;
   /** Reads the live state: routes, colors, the record. Changes nothing. */
@@ -108,8 +107,6 @@ export interface Target {
    * it and persists the routing. Resolves to the duration of the atomic step itself.
    */
   switchTo(color: Color): Promise<number>;
-  /** Routes the preview to `color` (before readiness checks). */
-  preview(color: Color): Promise<void>;
   /** Persists the record (live/previous, times, pending, history). */
   saveRecord(record: DeployRecord): Promise<void>;
   /** Releases what the target keeps open between calls (e.g. a runtime session). */

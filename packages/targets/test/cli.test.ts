@@ -4,7 +4,7 @@ import {
   DockerCli,
   DockerUnreachableError,
   type DockerHost,
-} from '@switchyard/targets';
+} from '@switchyard/targets/docker';
 import { FakeExec } from '../../../test/support/fakes.js';
 
 const NO_DAEMON =

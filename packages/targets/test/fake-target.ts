@@ -4,6 +4,7 @@ import {
   type Color,
   type ColorStatus,
   type DeployRecord,
+  type Lease,
   type LockHandle,
   type LockHolder,
   type LockOptions,
@@ -13,6 +14,7 @@ import {
   type RouterChange,
   type Target,
   type TargetState,
+  type TargetWords,
 } from '@switchyard/targets';
 import { RecordingLogger, type FakeClock } from '../../../test/support/fakes.js';
 
@@ -25,7 +27,6 @@ export const image = (digest = DIGEST_A, over: Partial<ResolvedImage> = {}): Res
   pinned: `registry.test/shop@${digest}`,
   digest,
   version: '1.0.0',
-  healthcheck: false,
   ...over,
 });
 
@@ -73,8 +74,16 @@ export interface FakeTargetScript {
  * A target kept in memory. `start`, `switchTo` and `saveRecord` change the state that `status`
  * reports, as a real target would; every call is recorded in order in `calls`.
  */
+/** How plans word the fake target's steps. */
+export const FAKE_WORDS: TargetWords = {
+  setup: 'create the fake router',
+  ready: 'the fake workload running',
+  switch: 'one fake switch',
+};
+
 export class FakeTarget implements Target {
   readonly description = 'fake (test)';
+  readonly words = FAKE_WORDS;
   readonly url = 'http://shop.test';
   readonly previewUrl = 'http://shop.test:8081';
   readonly calls: string[] = [];
@@ -95,7 +104,7 @@ export class FakeTarget implements Target {
 
   connect(): Promise<string> {
     this.calls.push('connect');
-    return Promise.resolve('27.0.0');
+    return Promise.resolve('Fake 27.0.0');
   }
 
   resolveImage(ref: string, pull: 'always' | 'missing' | 'never'): Promise<ResolvedImage> {
@@ -110,14 +119,19 @@ export class FakeTarget implements Target {
 
   lockHandle(holder: LockHolder): LockHandle {
     this.calls.push('lockHandle');
-    return { kind: 'docker', host: { kind: 'local' }, name: 'shop-test-lock', token: holder.token };
+    return { kind: 'fake', token: holder.token };
   }
 
-  lock(holder: LockHolder, opts: LockOptions): Promise<{ id: string; release(): Promise<void> }> {
+  lock(holder: LockHolder, opts: LockOptions): Promise<Lease> {
     this.calls.push('lock');
     this.locks.push({ holder, opts });
     return Promise.resolve({
       id: 'lock-1',
+      expiresAt: Date.parse('2026-01-01T00:00:00Z') + opts.ttlMs,
+      renew: () => {
+        this.calls.push('renew lock-1');
+        return Promise.resolve();
+      },
       release: () => {
         this.calls.push('release lock-1');
         return Promise.resolve();
@@ -177,11 +191,6 @@ export class FakeTarget implements Target {
     this.calls.push(`switchTo ${color}`);
     this.state = { ...this.state, live: color };
     return Promise.resolve(0);
-  }
-
-  preview(color: Color): Promise<void> {
-    this.calls.push(`preview ${color}`);
-    return Promise.resolve();
   }
 
   saveRecord(record: DeployRecord): Promise<void> {

@@ -23,12 +23,7 @@ export const holder = {
 };
 
 /** The lock handle FakeTarget.lockHandle gives for {@link holder}. */
-export const HANDLE: LockHandle = {
-  kind: 'docker',
-  host: { kind: 'local' },
-  name: 'shop-test-lock',
-  token: 'c0ffee42',
-};
+export const HANDLE: LockHandle = { kind: 'fake', token: 'c0ffee42' };
 
 /** A deploy of registry.test/shop:1.0.0 that switches at once. */
 export const request = (over: Partial<DeployRequest> = {}): DeployRequest => ({

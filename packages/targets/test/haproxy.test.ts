@@ -1,4 +1,4 @@
-import { DockerCli, DockerProxy, dockerNames, type ProxySpec } from '@switchyard/targets';
+import { DockerCli, DockerProxy, dockerNames, type ProxySpec } from '@switchyard/targets/docker';
 import { FakeClock, FakeExec, RecordingLogger } from '../../../test/support/fakes.js';
 import {
   parseMap,
@@ -10,7 +10,7 @@ import {
   switchCommands,
   type ProxyConfig,
   type Routes,
-} from '@switchyard/targets';
+} from '@switchyard/targets/docker';
 
 const config: ProxyConfig = {
   app: 'shop',

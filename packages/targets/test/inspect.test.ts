@@ -1,11 +1,11 @@
 import { parseImageReference } from '@switchyard/image';
 import {
   colorStatus,
-  LABELS,
   parseContainer,
   parseImage,
   type ContainerView,
-} from '@switchyard/targets';
+} from '@switchyard/targets/docker';
+import { LABELS } from '@switchyard/targets';
 
 const NETWORK = 'shop-production';
 const ID = 'f1e2d3c4b5a6f1e2d3c4b5a6f1e2d3c4b5a6f1e2d3c4b5a6f1e2d3c4b5a6f1e2';
@@ -242,21 +242,8 @@ describe('parseImage', () => {
   ])('[%#] given %s (%s) returns %o', (_name, ref, json, expected) => {
     expect(parseImage(json, parseImageReference('image', ref), ref)).toEqual({
       ref,
-      healthcheck: false,
       ...expected,
     });
-  });
-
-  test.each([
-    [{ Healthcheck: { Test: ['CMD', 'wget', '-qO-', 'http://127.0.0.1:3000/healthz'] } }, true],
-    [{ Healthcheck: { Test: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] } }, true],
-    [{ Healthcheck: { Test: ['NONE'] } }, false],
-    [{ Healthcheck: { Test: [] } }, false],
-    [{ Healthcheck: null }, false],
-    [{}, false],
-  ])('[%#] given Config %j returns healthcheck %o', (config, healthcheck) => {
-    const ref = parseImageReference('image', 'shop:dev');
-    expect(parseImage(imageJson(null, config), ref, 'shop:dev').healthcheck).toBe(healthcheck);
   });
 
   test.each([
@@ -270,7 +257,6 @@ describe('parseImage', () => {
       ref: 'shop:dev',
       pinned: IMAGE_ID,
       digest: IMAGE_ID,
-      healthcheck: false,
       ...version,
     });
   });

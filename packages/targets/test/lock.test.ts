@@ -1,5 +1,6 @@
 import { ActionError } from '@switchyard/kit';
-import { dockerNames, DockerCli, DockerLock, LABELS, type LockOptions } from '@switchyard/targets';
+import { dockerNames, DockerCli, DockerLock } from '@switchyard/targets/docker';
+import { LABELS, type LockOptions } from '@switchyard/targets';
 import {
   FakeClock,
   FakeExec,

@@ -8,10 +8,16 @@ import {
 import { colorRunning, DIGEST_A, DIGEST_B, FakeTarget, image } from './fake-target.js';
 import { deps, request } from './fixtures.js';
 
+/** The plan is worded in the target's own words: the Docker target's, here. */
 const TARGET = {
   url: 'http://shop.test',
   previewUrl: 'http://shop.test:8081',
-  description: 'fake (test)',
+  description: 'docker (test)',
+  words: {
+    setup: 'create the proxy, its network and volume',
+    ready: 'container running, Docker health if the image has one',
+    switch: 'one runtime call on the proxy',
+  },
 };
 const IMG = 'registry.test/shop:1.0.0';
 const base: TargetState = {

@@ -4,7 +4,7 @@ import {
   dockerNames,
   type ProxySpec,
   type RuntimeSession,
-} from '@switchyard/targets';
+} from '@switchyard/targets/docker';
 import { FakeClock, FakeExec, RecordingLogger } from '../../../test/support/fakes.js';
 
 const SPEC: ProxySpec = {

@@ -1,9 +1,9 @@
 import {
   colorRunArgs,
-  LABELS,
   type ColorContainer,
   type ContainerSettings,
-} from '@switchyard/targets';
+} from '@switchyard/targets/docker';
+import { LABELS } from '@switchyard/targets';
 
 const IMAGE = `registry.test/shop@sha256:${'d'.repeat(64)}`;
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tarFile, untarFirstFile } from '@switchyard/targets';
+import { tarFile, untarFirstFile } from '@switchyard/targets/docker';
 
 const MTIME = Date.UTC(2026, 0, 1) / 1000;
 

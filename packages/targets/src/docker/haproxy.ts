@@ -4,7 +4,8 @@
  * request from a map (`live → blue|green`), so a switch is one `set map` on the admin socket: no
  * reload, no dropped keep-alive request. The map file is rewritten too, so a restart keeps the color.
  */
-import { ADMIN_SOCKET, COLORS, PROXY_FILES, PROXY_PORTS, type Color } from '../contract.js';
+import { COLORS, type Color } from '../contract.js';
+import { ADMIN_SOCKET, PROXY_FILES, PROXY_PORTS } from './contract.js';
 
 export interface ProxyConfig {
   readonly app: string;

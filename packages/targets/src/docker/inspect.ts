@@ -86,13 +86,11 @@ export function parseImage(json: string, ref: ImageReference, given: string): Re
     (d) => d.startsWith(`${repo}@`) || d.startsWith(`${repository(ref)}@`),
   );
   const digest = ref.digest ?? repoDigest?.slice(repoDigest.indexOf('@') + 1);
-  const test = i.Config?.Healthcheck?.Test ?? [];
   const version = i.Config?.Labels?.['org.opencontainers.image.version'];
   return {
     ref: given,
     pinned: digest ? `${repo}@${digest}` : (i.Id ?? given),
     digest: digest ?? i.Id ?? '',
     ...(version ? { version } : {}),
-    healthcheck: test.length > 0 && test[0] !== 'NONE',
   };
 }

@@ -4,23 +4,10 @@
  * both hold it. The container is never started; its labels say who holds it and until when.
  */
 import { ActionError, formatDuration, type Clock, type Logger } from '@switchyard/kit';
-import { LABELS, type DockerNames } from '../contract.js';
+import { LABELS } from '../contract.js';
+import type { DockerNames } from './contract.js';
+import type { LockHolder, LockOptions } from '../lock.js';
 import type { DockerCli } from './cli.js';
-
-export interface LockHolder {
-  /** The run URL (or CLI user@host) that takes the lock. */
-  readonly deployId: string;
-  readonly actor: string;
-  /** Random, per run: identifies this very holder (two jobs of one run share the deploy id). */
-  readonly token: string;
-}
-
-export interface LockOptions {
-  /** How long to wait for another holder. */
-  readonly timeoutMs: number;
-  /** After this long a lock counts as stale (its holder died without releasing it). */
-  readonly ttlMs: number;
-}
 
 interface Holder extends Omit<LockHolder, 'token'> {
   readonly id: string;
@@ -95,6 +82,11 @@ export class DockerLock {
       }
       await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
     }
+  }
+
+  /** Whether the lock container `id` (this holder's) still holds the lock. */
+  async holds(id: string): Promise<boolean> {
+    return (await this.holder())?.id === id;
   }
 
   /** Releases a lock this run holds (by id, so a newer holder's lock is never removed). */

@@ -4,15 +4,8 @@
  * (`docker exec … socat`), its config validated (`haproxy -c`) before it is ever applied.
  */
 import { ActionError, poll, type Clock, type Logger } from '@switchyard/kit';
-import {
-  ADMIN_SOCKET,
-  LABELS,
-  PROXY_DIR,
-  PROXY_FILES,
-  PROXY_PORTS,
-  type Color,
-  type DockerNames,
-} from '../contract.js';
+import { LABELS, type Color } from '../contract.js';
+import { ADMIN_SOCKET, PROXY_DIR, PROXY_FILES, PROXY_PORTS, type DockerNames } from './contract.js';
 import type { DockerCli } from './cli.js';
 import {
   parseMap,

@@ -5,25 +5,18 @@
  */
 import { ActionError } from '@switchyard/kit';
 import { login, parseImageReference, removeDockerConfig } from '@switchyard/image';
-import {
-  dockerNames,
-  LABELS,
-  otherColor,
-  PROXY_FILES,
-  type Color,
-  type DockerNames,
-} from '../contract.js';
+import { LABELS, otherColor, type Color } from '../contract.js';
+import { dockerNames, PROXY_FILES, type DockerNames } from './contract.js';
 import type { DeployRecord, Release, TargetState } from '../model.js';
 import { parseRecord, reconcile, recordOf } from '../record.js';
+import type { Lease, LockHandle, LockHolder, LockOptions } from '../lock.js';
 import type {
-  LockHandle,
-  LockHolder,
-  LockOptions,
   Readiness,
   ResolvedImage,
   RouterChange,
   Target,
   TargetDeps,
+  TargetWords,
 } from '../target.js';
 import { DockerCli, describeHost, type DockerHost } from './cli.js';
 import { colorStatus, parseContainer, parseImage, type ContainerView } from './inspect.js';
@@ -52,8 +45,24 @@ export interface DockerTargetDeps extends TargetDeps {
   readonly runtimeSession?: RuntimeSessionFactory;
 }
 
+/** What the post step reads to release a Docker lock a killed run left (see post.ts). */
+export interface DockerLockHandle extends LockHandle {
+  readonly kind: 'docker';
+  readonly host: DockerHost;
+  /** The lock container's name. */
+  readonly name: string;
+}
+
+/** How plans and logs word the Docker target's steps. */
+const WORDS: TargetWords = {
+  setup: 'create the proxy, its network and volume',
+  ready: 'container running, Docker health if the image has one',
+  switch: 'one runtime call on the proxy',
+};
+
 export class DockerTarget implements Target {
   readonly description: string;
+  readonly words = WORDS;
   readonly url: string;
   readonly previewUrl: string;
   readonly docker: DockerCli;
@@ -102,7 +111,7 @@ export class DockerTarget implements Target {
       this.deps.log.warning(
         `docker-host is a context, so the host name is unknown: readiness checks use ${this.previewUrl}. Set url and preview-url in the config file if the context is remote`,
       );
-    return version;
+    return `Docker ${version}`;
   }
 
   async findImage(ref: string): Promise<ResolvedImage | undefined> {
@@ -161,14 +170,16 @@ export class DockerTarget implements Target {
     return found;
   }
 
-  lockHandle(holder: LockHolder): LockHandle {
+  lockHandle(holder: LockHolder): DockerLockHandle {
     return { kind: 'docker', host: this.s.host, name: this.names.lock, token: holder.token };
   }
 
-  async lock(
-    holder: LockHolder,
-    opts: LockOptions,
-  ): Promise<{ id: string; release(): Promise<void> }> {
+  /**
+   * The lock container, created with the lease's expiry as a label. Labels can't change, so a
+   * renewal confirms the lease is still this holder's but cannot move its expiry (ready-timeout +
+   * 10 minutes covers an honest deploy).
+   */
+  async lock(holder: LockHolder, opts: LockOptions): Promise<Lease> {
     // The lock container is created from the proxy image, which every deploy needs anyway.
     await this.resolveImage(this.s.proxyImage, 'missing');
     const lock = new DockerLock(
@@ -180,7 +191,18 @@ export class DockerTarget implements Target {
       this.deps.log,
     );
     const id = await lock.acquire(holder, opts);
-    return { id, release: () => lock.release(id) };
+    const expiresAt = this.deps.clock.now() + opts.ttlMs;
+    return {
+      id,
+      expiresAt,
+      renew: async () => {
+        if (!(await lock.holds(id)))
+          throw new ActionError(
+            `lost the deploy lock ${this.names.lock}: another holder took it over`,
+          );
+      },
+      release: () => lock.release(id),
+    };
   }
 
   prepare(): Promise<RouterChange> {
@@ -307,10 +329,6 @@ export class DockerTarget implements Target {
     for (const dir of this.logins.values()) removeDockerConfig(dir);
     this.logins.clear();
     return Promise.resolve();
-  }
-
-  async preview(color: Color): Promise<void> {
-    await this.routePreview(await this.proxy.routes(), color);
   }
 
   /** Routes the preview to `color`, given the routes in force (a start already read them). */
