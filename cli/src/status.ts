@@ -1,6 +1,11 @@
 /** `switchyard status`: every environment of the app from its target (the truth lives there, DESIGN §3). */
 import { dirname } from 'node:path';
-import { loadConfigFile, parseEnvironmentName, type Overrides } from '@switchyard/config';
+import {
+  loadConfigFile,
+  parseEnvironmentName,
+  readOverrides,
+  type Overrides,
+} from '@switchyard/config';
 import {
   errorMessage,
   InputError,
@@ -35,10 +40,7 @@ export async function environmentsStatus(
       `is not set and ${doc.file} names no environments`,
       'Name one (switchyard status production) or add a section per environment to the config file',
     );
-  const overrides: Overrides = {
-    ...(values.get('app') && { app: values.get('app') }),
-    ...(values.get('docker-host') && { 'docker-host': values.get('docker-host') }),
-  };
+  const overrides: Overrides = readOverrides((n) => values.get(n));
   // Resolve all first: a config error stops before any docker command.
   const configs = names.map((n) => doc.resolve(n, overrides, dirname(path)));
   return Promise.all(

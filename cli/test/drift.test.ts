@@ -208,6 +208,11 @@ const CONSTANT_LISTS: Readonly<Record<string, readonly string[]>> = {
   ]),
 };
 
+/** Shared readers that read a constant list of inputs, by function name. */
+const LIST_READERS: Readonly<Record<string, readonly string[]>> = {
+  readOverrides: OVERRIDE_INPUTS,
+};
+
 /** What a scan found in one source text. */
 interface Scan {
   /** Input names read. */
@@ -239,7 +244,8 @@ function bracketed(text: string, open: number): string {
  *   r.duration(name …)` called as `dur('duration', …)`
  * - loops over literal lists whose variable goes to the reader or getInput, also destructured
  *   tuples (`for (const [metric, name] of [['branches', 'min-branch-coverage']])`)
- * - constant lists (`OVERRIDE_INPUTS`, `REPORT_INPUTS`) by name.
+ * - constant lists (`OVERRIDE_INPUTS`, `REPORT_INPUTS`) by name, and shared readers of one
+ *   (`readOverrides((n) => r.text(n))`).
  */
 function inputsReadIn(source: string): Scan {
   const text = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
@@ -284,6 +290,8 @@ function inputsReadIn(source: string): Scan {
     });
   }
 
+  for (const m of text.matchAll(/\b(\w+)\(\s*\(?\s*\w+\s*\)?\s*=>\s*r\.\w+\(/g))
+    LIST_READERS[m[1]!]?.forEach(add);
   for (const m of text.matchAll(/\b[A-Z][A-Z0-9_]*_INPUTS\b/g)) {
     const list = CONSTANT_LISTS[m[0]];
     if (list) list.forEach(add);
@@ -339,6 +347,7 @@ describe('inputsReadIn (the scan itself)', () => {
       ['min-branch-coverage', 'min-function-coverage'],
     ],
     ['a constant list', `OVERRIDE_INPUTS.map((n) => [n, r.text(n)])`, [...OVERRIDE_INPUTS]],
+    ['a shared reader of a constant list', `readOverrides((n) => r.text(n))`, [...OVERRIDE_INPUTS]],
     ['comments are not code', `// r.text('commented')\n/* io.getInput('blocked') */`, []],
   ])('[%#] %s', (_title, source, expected) => {
     const scan = inputsReadIn(source);

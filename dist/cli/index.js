@@ -492,10 +492,7 @@ async function environmentsStatus(values, deps) {
     const names = one ? [(0,config_src/* parseEnvironmentName */.gU)('environment', one)] : doc.environments;
     if (!names.length)
         throw new src/* InputError */.dz('environment', '', `is not set and ${doc.file} names no environments`, 'Name one (switchyard status production) or add a section per environment to the config file');
-    const overrides = {
-        ...(values.get('app') && { app: values.get('app') }),
-        ...(values.get('docker-host') && { 'docker-host': values.get('docker-host') }),
-    };
+    const overrides = (0,config_src/* readOverrides */.iP)((n) => values.get(n));
     // Resolve all first: a config error stops before any docker command.
     const configs = names.map((n) => doc.resolve(n, overrides, (0,external_node_path_.dirname)(path)));
     return Promise.all(configs.map(async (c) => {
@@ -1850,11 +1847,10 @@ const ACTIONS = ['deploy', 'promote', 'status', 'retire'];
 function inputs_parseInputs(r, ctx) {
     const action = r.enum('action', ACTIONS, { default: 'deploy' });
     const environment = (0,config_src/* parseEnvironmentName */.gU)('environment', r.required('environment', 'Name the config file section to deploy, e.g. staging or production'));
-    const overrides = Object.fromEntries(config_src/* OVERRIDE_INPUTS */.FJ.map((n) => [n, r.text(n)]));
     const config = (0,config_src/* loadEnvironment */.Ye)({
         configInput: r.text('config'),
         environment,
-        overrides,
+        overrides: (0,config_src/* readOverrides */.iP)((n) => r.text(n)),
         workspace: ctx.workspace,
         ...(ctx.readFile && { readFile: ctx.readFile }),
     });
@@ -2134,7 +2130,7 @@ function readConfig(r, ctx) {
     return (0,config_src/* loadEnvironment */.Ye)({
         configInput: r.text('config'),
         environment,
-        overrides: { app: r.text('app'), 'docker-host': r.text('docker-host') },
+        overrides: (0,config_src/* readOverrides */.iP)((n) => r.text(n)),
         workspace: ctx.workspace,
         ...(ctx.readFile && { readFile: ctx.readFile }),
     });
@@ -12107,12 +12103,7 @@ function rollback_src_inputs_parseInputs(r, ctx) {
     const config = (0,config_src/* loadEnvironment */.Ye)({
         configInput: r.text('config'),
         environment,
-        overrides: {
-            app: r.text('app'),
-            'docker-host': r.text('docker-host'),
-            'ready-timeout': r.text('ready-timeout'),
-            'keep-previous': r.text('keep-previous'),
-        },
+        overrides: (0,config_src/* readOverrides */.iP)((n) => r.text(n)),
         workspace: ctx.workspace,
         ...(ctx.readFile && { readFile: ctx.readFile }),
     });
@@ -12465,14 +12456,14 @@ const STEPS = {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   g2: () => (/* reexport */ CONFIG_FILE),
-  FJ: () => (/* reexport */ OVERRIDE_INPUTS),
   Lx: () => (/* reexport */ containerSecrets),
   HT: () => (/* reexport */ loadConfigFile),
   Ye: () => (/* reexport */ loadEnvironment),
-  gU: () => (/* reexport */ parseEnvironmentName)
+  gU: () => (/* reexport */ parseEnvironmentName),
+  iP: () => (/* reexport */ readOverrides)
 });
 
-// UNUSED EXPORTS: APP_NAME, APP_NAME_MAX, DEFAULTS, DEFAULT_PROXY_IMAGE, ENVIRONMENT_NAME_MAX, ENV_NAME, MONITOR_KEYS, NAME_RULE, SECTION_KEYS, TARGETS, loadConfig, parseAppName, parseBind, parseConfig, parseCpus, parseDockerHost, parseHealthPath, parseImage, parseMemory, parsePort, parseVolume, readIfExists, resourcePrefix
+// UNUSED EXPORTS: APP_NAME, APP_NAME_MAX, DEFAULTS, DEFAULT_PROXY_IMAGE, ENVIRONMENT_NAME_MAX, ENV_NAME, MONITOR_KEYS, NAME_RULE, OVERRIDE_INPUTS, SECTION_KEYS, TARGETS, loadConfig, parseAppName, parseBind, parseConfig, parseCpus, parseDockerHost, parseHealthPath, parseImage, parseMemory, parsePort, parseVolume, readIfExists, resourcePrefix
 
 ;// CONCATENATED MODULE: ./packages/config/src/types.ts
 /** The proxy image used when neither the file nor the `proxy-image` input names one. */
@@ -12501,6 +12492,13 @@ const OVERRIDE_INPUTS = [
     'ready-timeout',
     'proxy-image',
 ];
+/**
+ * The overrides an action or the CLI was given, read by one getter for every name of
+ * {@link OVERRIDE_INPUTS}: the one table of inputs that override the file. Empty ones are left out.
+ */
+function readOverrides(get) {
+    return Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, get(n) ?? '']).filter(([, v]) => v !== ''));
+}
 /** `${app}-${environment}`: the prefix of every container, network and volume name of an environment. */
 function resourcePrefix(app, environment) {
     return `${app}-${environment}`;

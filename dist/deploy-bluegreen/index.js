@@ -5193,6 +5193,13 @@ const OVERRIDE_INPUTS = [
     'ready-timeout',
     'proxy-image',
 ];
+/**
+ * The overrides an action or the CLI was given, read by one getter for every name of
+ * {@link OVERRIDE_INPUTS}: the one table of inputs that override the file. Empty ones are left out.
+ */
+function readOverrides(get) {
+    return Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, get(n) ?? '']).filter(([, v]) => v !== ''));
+}
 /** `${app}-${environment}`: the prefix of every container, network and volume name of an environment. */
 function resourcePrefix(app, environment) {
     return `${app}-${environment}`;
@@ -7013,11 +7020,10 @@ const ACTIONS = ['deploy', 'promote', 'status', 'retire'];
 function parseInputs(r, ctx) {
     const action = r.enum('action', ACTIONS, { default: 'deploy' });
     const environment = parseEnvironmentName('environment', r.required('environment', 'Name the config file section to deploy, e.g. staging or production'));
-    const overrides = Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, r.text(n)]));
     const config = loadEnvironment({
         configInput: r.text('config'),
         environment,
-        overrides,
+        overrides: readOverrides((n) => r.text(n)),
         workspace: ctx.workspace,
         ...(ctx.readFile && { readFile: ctx.readFile }),
     });

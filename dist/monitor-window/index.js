@@ -5225,7 +5225,7 @@ const ENVIRONMENT_NAME_MAX = 30;
 /** Environment variable names (for `env` and `secrets`). */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The action inputs that override the file, by input name. */
-const OVERRIDE_INPUTS = (/* unused pure expression or super */ null && ([
+const OVERRIDE_INPUTS = [
     'app',
     'docker-host',
     'port',
@@ -5235,7 +5235,14 @@ const OVERRIDE_INPUTS = (/* unused pure expression or super */ null && ([
     'keep-previous',
     'ready-timeout',
     'proxy-image',
-]));
+];
+/**
+ * The overrides an action or the CLI was given, read by one getter for every name of
+ * {@link OVERRIDE_INPUTS}: the one table of inputs that override the file. Empty ones are left out.
+ */
+function readOverrides(get) {
+    return Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, get(n) ?? '']).filter(([, v]) => v !== ''));
+}
 /** `${app}-${environment}`: the prefix of every container, network and volume name of an environment. */
 function resourcePrefix(app, environment) {
     return `${app}-${environment}`;
@@ -7183,7 +7190,7 @@ function readConfig(r, ctx) {
     return loadEnvironment({
         configInput: r.text('config'),
         environment,
-        overrides: { app: r.text('app'), 'docker-host': r.text('docker-host') },
+        overrides: readOverrides((n) => r.text(n)),
         workspace: ctx.workspace,
         ...(ctx.readFile && { readFile: ctx.readFile }),
     });

@@ -5166,10 +5166,6 @@ function lockHolder(env) {
 
 
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./packages/config/src/types.ts
 /** The proxy image used when neither the file nor the `proxy-image` input names one. */
 const DEFAULT_PROXY_IMAGE = 'haproxy:3.2';
@@ -5186,7 +5182,7 @@ const ENVIRONMENT_NAME_MAX = 30;
 /** Environment variable names (for `env` and `secrets`). */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The action inputs that override the file, by input name. */
-const OVERRIDE_INPUTS = (/* unused pure expression or super */ null && ([
+const OVERRIDE_INPUTS = [
     'app',
     'docker-host',
     'port',
@@ -5196,12 +5192,23 @@ const OVERRIDE_INPUTS = (/* unused pure expression or super */ null && ([
     'keep-previous',
     'ready-timeout',
     'proxy-image',
-]));
+];
+/**
+ * The overrides an action or the CLI was given, read by one getter for every name of
+ * {@link OVERRIDE_INPUTS}: the one table of inputs that override the file. Empty ones are left out.
+ */
+function readOverrides(get) {
+    return Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, get(n) ?? '']).filter(([, v]) => v !== ''));
+}
 /** `${app}-${environment}`: the prefix of every container, network and volume name of an environment. */
 function resourcePrefix(app, environment) {
     return `${app}-${environment}`;
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 ;// CONCATENATED MODULE: ./packages/config/src/fields.ts
 /**
  * Parsers for single settings that both the file and the override inputs take, so the checks and the
@@ -7012,12 +7019,7 @@ function parseInputs(r, ctx) {
     const config = loadEnvironment({
         configInput: r.text('config'),
         environment,
-        overrides: {
-            app: r.text('app'),
-            'docker-host': r.text('docker-host'),
-            'ready-timeout': r.text('ready-timeout'),
-            'keep-previous': r.text('keep-previous'),
-        },
+        overrides: readOverrides((n) => r.text(n)),
         workspace: ctx.workspace,
         ...(ctx.readFile && { readFile: ctx.readFile }),
     });

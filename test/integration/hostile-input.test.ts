@@ -502,7 +502,25 @@ const ROLLBACK: Row[] = [
   protoSecret('rollback', 'valueOf'),
   // A reason is shown only once the target is read: one with a line break is refused up front.
   ...injected('rollback', 'reason', [INJECTIONS[0], INJECTIONS[1], INJECTIONS[3]]),
+  ...overrides('rollback'),
 ];
+
+/** The inputs that override the config file (one table, every action): each refuses nonsense. */
+function overrides(action: ActionName, extra: Record<string, string> = {}): Row[] {
+  return [
+    ['proxy-image', '--privileged', /is not an image reference/],
+    ['port', '99999', /out of range/],
+    ['preview-port', '0', /out of range/],
+    ['container-port', '-1', /whole number|out of range/],
+    ['health-path', 'healthz\n::stop-commands::PWNED', /is not a URL path/],
+  ].map(([name, value, also]): Row => ({
+    action,
+    what: `${name as string}: ${JSON.stringify(value)} overriding the config file is refused`,
+    inputs: () => ({ ...extra, [name as string]: value as string }),
+    input: name as string,
+    also: also as RegExp,
+  }));
+}
 
 const ROLLBACK_ON = { 'rollback-on-failure': 'true' };
 /** A Prometheus that answers every query with one series at 5 (over any critical: 1). */
@@ -533,6 +551,8 @@ const MONITOR: Row[] = [
   password('monitor-window', 'prometheus-url', (s) => `http://u:${s}@[::1`, 'm2'),
   password('monitor-window', 'health-url', (s) => `http://user:${s}@127.0.0.1:99999/h`, 'm3'),
   password('monitor-window', 'docker-host', (s) => `ssh://user:${s}@`, 'm4'),
+  ...overrides('monitor-window'),
+  ...durations('monitor-window', ['ready-timeout', 'keep-previous']),
   {
     action: 'monitor-window',
     what: 'prometheus-headers: a line without a colon',

@@ -4,7 +4,7 @@ import {
   type ActionContext,
   containerSecrets,
   loadEnvironment,
-  OVERRIDE_INPUTS,
+  readOverrides,
   parseEnvironmentName,
   type EnvironmentConfig,
 } from '@switchyard/config';
@@ -38,11 +38,10 @@ export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
     'environment',
     r.required('environment', 'Name the config file section to deploy, e.g. staging or production'),
   );
-  const overrides = Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, r.text(n)]));
   const config = loadEnvironment({
     configInput: r.text('config'),
     environment,
-    overrides,
+    overrides: readOverrides((n) => r.text(n)),
     workspace: ctx.workspace,
     ...(ctx.readFile && { readFile: ctx.readFile }),
   });

@@ -15,6 +15,7 @@ import {
   containerSecrets,
   loadEnvironment,
   parseEnvironmentName,
+  readOverrides,
   type EnvironmentConfig,
   type MonitorSection,
 } from '@switchyard/config';
@@ -292,7 +293,7 @@ function readConfig(r: InputReader, ctx: ActionContext): EnvironmentConfig | und
   return loadEnvironment({
     configInput: r.text('config'),
     environment,
-    overrides: { app: r.text('app'), 'docker-host': r.text('docker-host') },
+    overrides: readOverrides((n) => r.text(n)),
     workspace: ctx.workspace,
     ...(ctx.readFile && { readFile: ctx.readFile }),
   });

@@ -6,6 +6,7 @@ import {
   containerSecrets,
   loadEnvironment,
   parseEnvironmentName,
+  readOverrides,
   type EnvironmentConfig,
 } from '@switchyard/config';
 
@@ -30,12 +31,7 @@ export function parseInputs(r: InputReader, ctx: ActionContext): RollbackInputs 
   const config = loadEnvironment({
     configInput: r.text('config'),
     environment,
-    overrides: {
-      app: r.text('app'),
-      'docker-host': r.text('docker-host'),
-      'ready-timeout': r.text('ready-timeout'),
-      'keep-previous': r.text('keep-previous'),
-    },
+    overrides: readOverrides((n) => r.text(n)),
     workspace: ctx.workspace,
     ...(ctx.readFile && { readFile: ctx.readFile }),
   });

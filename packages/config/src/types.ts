@@ -124,6 +124,16 @@ export type OverrideInput = (typeof OVERRIDE_INPUTS)[number];
 /** Raw action-input strings by input name; a missing or '' value is not set. */
 export type Overrides = Readonly<Partial<Record<OverrideInput, string>>>;
 
+/**
+ * The overrides an action or the CLI was given, read by one getter for every name of
+ * {@link OVERRIDE_INPUTS}: the one table of inputs that override the file. Empty ones are left out.
+ */
+export function readOverrides(get: (input: OverrideInput) => string | undefined): Overrides {
+  return Object.fromEntries(
+    OVERRIDE_INPUTS.map((n) => [n, get(n) ?? ''] as const).filter(([, v]) => v !== ''),
+  );
+}
+
 /** A parsed, validated config file. */
 export interface ConfigDocument {
   /** The file name used in messages. */

@@ -1,0 +1,190 @@
+/**
+ * A complete {@link Target} kept in memory, for the conformance suite: every instance built on one
+ * {@link World} reads and changes the same environment, as separate processes do on a real target.
+ * (FakeTarget, beside it, scripts answers for the orchestration tests; this one behaves.)
+ */
+import { ActionError, type Clock } from '@switchyard/kit';
+import {
+  EMPTY_RECORD,
+  otherColor,
+  reconcile,
+  recordOf,
+  type Color,
+  type ColorStatus,
+  type DeployRecord,
+  type Lease,
+  type LockHandle,
+  type LockHolder,
+  type LockOptions,
+  type Readiness,
+  type Release,
+  type ResolvedImage,
+  type RouterChange,
+  type Target,
+  type TargetState,
+  type TargetWords,
+} from '@switchyard/targets';
+
+/** One environment: what a real target keeps on its host or cluster. */
+export interface World {
+  exists: boolean;
+  live: Color | null;
+  preview: Color | null;
+  colors: Partial<Record<Color, ColorStatus>>;
+  record: DeployRecord;
+  lock?: { id: string; holder: LockHolder; expiresAt: number };
+  readonly images: Map<string, ResolvedImage>;
+  seq: number;
+}
+
+export function emptyWorld(images: readonly ResolvedImage[]): World {
+  return {
+    exists: false,
+    live: null,
+    preview: null,
+    colors: {},
+    record: EMPTY_RECORD,
+    images: new Map(images.map((i) => [i.ref, i])),
+    seq: 0,
+  };
+}
+
+const WORDS: TargetWords = {
+  setup: 'create the in-memory router',
+  ready: 'the workload running',
+  switch: 'one assignment',
+};
+
+export class MemoryTarget implements Target {
+  readonly description = 'memory (test)';
+  readonly words = WORDS;
+  readonly url = 'http://memory.test';
+  readonly previewUrl = 'http://memory.test:8081';
+
+  constructor(
+    private readonly world: World,
+    private readonly clock: Clock,
+  ) {}
+
+  connect(): Promise<string> {
+    return Promise.resolve('memory 1');
+  }
+
+  resolveImage(ref: string): Promise<ResolvedImage> {
+    const found = this.world.images.get(ref);
+    return found ? Promise.resolve(found) : Promise.reject(new ActionError(`no image ${ref}`));
+  }
+
+  findImage(ref: string): Promise<ResolvedImage | undefined> {
+    return Promise.resolve(this.world.images.get(ref));
+  }
+
+  lockHandle(holder: LockHolder): LockHandle {
+    return { kind: 'memory', token: holder.token };
+  }
+
+  async lock(holder: LockHolder, opts: LockOptions): Promise<Lease> {
+    const started = this.clock.now();
+    for (;;) {
+      const now = this.clock.now();
+      const held = this.world.lock;
+      if (!held || held.expiresAt <= now) {
+        const id = `lock-${++this.world.seq}`;
+        this.world.lock = { id, holder, expiresAt: now + opts.ttlMs };
+        return this.lease(id, opts.ttlMs);
+      }
+      if (now - started >= opts.timeoutMs)
+        throw new ActionError(
+          `another deploy holds the lock: ${held.holder.deployId} by ${held.holder.actor}`,
+        );
+      await this.clock.sleep(Math.min(1000, started + opts.timeoutMs - now));
+    }
+  }
+
+  private lease(id: string, ttlMs: number): Lease {
+    const world = this.world;
+    const clock = this.clock;
+    return {
+      id,
+      get expiresAt() {
+        return world.lock?.id === id ? world.lock.expiresAt : 0;
+      },
+      renew: () => {
+        if (world.lock?.id !== id)
+          return Promise.reject(new ActionError(`lost the deploy lock ${id}: taken over`));
+        world.lock.expiresAt = clock.now() + ttlMs;
+        return Promise.resolve();
+      },
+      release: () => {
+        if (world.lock?.id === id) delete world.lock;
+        return Promise.resolve();
+      },
+    };
+  }
+
+  prepare(): Promise<RouterChange> {
+    const change = this.world.exists ? 'unchanged' : 'created';
+    this.world.exists = true;
+    return Promise.resolve(change);
+  }
+
+  status(): Promise<TargetState> {
+    const { record, note } = reconcile(this.world.record, this.world.live, this.clock.now());
+    return Promise.resolve({
+      ...structuredClone(record),
+      colors: structuredClone(this.world.colors),
+      exists: this.world.exists,
+      notes: note ? [note] : [],
+    });
+  }
+
+  start(color: Color, _image: ResolvedImage, release: Release): Promise<void> {
+    if (this.world.live === color)
+      return Promise.reject(new ActionError(`refusing to replace ${color}: it is the live color`));
+    this.world.colors[color] = {
+      ...release,
+      color,
+      state: 'running',
+      running: true,
+      health: 'none',
+    };
+    this.world.preview = color;
+    return Promise.resolve();
+  }
+
+  readiness(color: Color): Promise<Readiness> {
+    const c = this.world.colors[color];
+    return Promise.resolve({
+      running: c?.running ?? false,
+      failed: false,
+      health: 'none',
+      routed: this.world.preview === color,
+      detail: c?.state ?? 'absent',
+    });
+  }
+
+  logs(): Promise<string> {
+    return Promise.resolve('');
+  }
+
+  stop(color: Color): Promise<void> {
+    const c = this.world.colors[color];
+    if (c) this.world.colors[color] = { ...c, state: 'exited', running: false };
+    return Promise.resolve();
+  }
+
+  switchTo(color: Color): Promise<number> {
+    this.world.live = color;
+    this.world.preview = otherColor(color);
+    return Promise.resolve(0);
+  }
+
+  saveRecord(record: DeployRecord): Promise<void> {
+    this.world.record = recordOf(record);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
