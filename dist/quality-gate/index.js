@@ -9780,13 +9780,14 @@ function evaluate(e, t) {
             const name = metric === 'lines' ? 'coverage' : `coverage-${metric}`;
             if (min === undefined)
                 continue;
-            // Zero measured lines is a failure to measure (nothing instrumented), never 100 %.
-            if (metric === 'lines' && c?.total === 0) {
-                out.push(gate(name, 'coverage', 0, '>=', min, 'measured nothing (0/0 lines): the coverage tool instrumented no file. Check its include/exclude settings and that the tests ran', `≥ ${pct(min)}`, true));
-                continue;
-            }
-            if (!c) {
-                out.push(gate(name, 'coverage', 0, '>=', min, `no ${metric} counts in the reports`, `≥ ${pct(min)}`, true));
+            // No counts, or zero measured lines (nothing instrumented): a failure to measure, never 100 %.
+            const unmeasured = !c
+                ? `no ${metric} counts in the reports`
+                : metric === 'lines' && c.total === 0
+                    ? 'measured nothing (0/0 lines): the coverage tool instrumented no file. Check its include/exclude settings and that the tests ran'
+                    : undefined;
+            if (!c || unmeasured !== undefined) {
+                out.push(gate(name, 'coverage', 0, '>=', min, unmeasured ?? '', `≥ ${pct(min)}`, true));
                 continue;
             }
             out.push(gate(name, 'coverage', percent(c), '>=', min, `${pct(percent(c))} (${c.covered}/${c.total} ${metric})`, `≥ ${pct(min)}`, coveredPercent(c) < min));

@@ -2,6 +2,7 @@
 import { ConfigError, InputError, InputReader } from '@switchyard/kit';
 import type { EnvironmentConfig } from '@switchyard/config';
 import { parseInputs, type DeployInputs } from '../src/inputs.js';
+import { thrown } from '../../../test/support/thrown.js';
 
 const WS = '/ws';
 const IMAGE = 'registry.example.com/shop:1.4.2';
@@ -42,15 +43,7 @@ const parse = (
 const deploy = (values: Record<string, string> = {}): DeployInputs =>
   parse({ environment: 'staging', image: IMAGE, ...values });
 
-const errorOf = (fn: () => unknown): InputError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-};
+const errorOf = (fn: () => unknown): InputError => thrown(fn, InputError);
 
 describe('deploy-bluegreen inputs: defaults and the config file', () => {
   test('only environment and image: deploy, promote, pull always, lock 10m, nothing else set', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, InputError } from '@switchyard/kit';
 import { loadConfigFile, loadEnvironment } from '@switchyard/config';
+import { thrown } from '../../../test/support/thrown.js';
 
 let root: string;
 let ws: string;
@@ -18,15 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const errorOf = (fn: () => unknown): InputError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-};
+const errorOf = (fn: () => unknown): InputError => thrown(fn, InputError);
 
 test.each(['/etc/passwd', '../outside.yml', 'linked.yml', '/proc/self/environ'])(
   'config %s is refused, naming the input, without reading it',

@@ -24,6 +24,7 @@ import {
   type Problem,
   type TestReport,
 } from '@switchyard/quality';
+import { thrown } from '../../../test/support/thrown.js';
 
 const ROOT = fileURLToPath(new URL('../../../test/fixtures/quality-real/', import.meta.url));
 const text = (tool: string, file: string): string => readFileSync(join(ROOT, tool, file), 'utf8');
@@ -48,15 +49,7 @@ const errorsAndWarnings = (ps: readonly Problem[]): [number, number] => [
   ps.filter((p) => p.severity === 'error').length,
   ps.filter((p) => p.severity === 'warning').length,
 ];
-const caught = (fn: () => unknown): ReportError => {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ReportError) return e;
-    throw e;
-  }
-  throw new Error('no ReportError');
-};
+const caught = (fn: () => unknown): ReportError => thrown(fn, ReportError);
 
 describe('jest 30 + jest-junit 17', () => {
   const junit = (f: string): TestReport => parseJunit('junit', f, text('jest', f), ctx('jest'));
