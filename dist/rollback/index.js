@@ -1265,11 +1265,13 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 function isSecretHeader(name) {
     return SECRET_HEADER.test(name);
 }
-/** The values of secret headers, each whole and by its words (`Bearer <token>` → the token too). */
+/** A secret value whole and by its words after the first (`Bearer <token>` → the token too). */
+const secretWords = (v) => [v, ...v.split(/\s+/).slice(1)];
+/** The values of secret headers, each whole and by its words. */
 function headers_secretValues(headers) {
     return Object.entries(headers)
         .filter(([k]) => isSecretHeader(k))
-        .flatMap(([, v]) => [v, ...v.split(/\s+/).slice(1)]);
+        .flatMap(([, v]) => secretWords(v));
 }
 /**
  * Everything in a parsed checks document (or any value) that may be secret, found before the
@@ -1280,7 +1282,7 @@ function headers_secretValues(headers) {
 function secretsInDocument(value, underSecret = false) {
     if (typeof value === 'string' || typeof value === 'number') {
         const s = String(value);
-        return underSecret ? [s, ...s.split(/\s+/).slice(1)] : credentialsIn(s);
+        return underSecret ? secretWords(s) : credentialsIn(s);
     }
     if (Array.isArray(value))
         return value.flatMap((v) => secretsInDocument(v, underSecret));

@@ -21,6 +21,9 @@ import {
   secretLeaks,
   type Guards,
   type Responder,
+  INJECTIONS,
+  json,
+  MAXIMUM,
 } from '../support/hostile.js';
 
 const limit = limiter(4);
@@ -32,14 +35,7 @@ const GIT_CONTEXT = {
   GITHUB_EVENT_NAME: 'push',
   GITHUB_REPOSITORY: 'acme/shop',
 };
-const MAXIMUM = /at most|to \d/;
 const OUTSIDE_WORDS = /workspace|directory/;
-const INJECTIONS = [
-  'x\n::stop-commands::PWNED',
-  'x\r::set-output name=x::PWNED',
-  '##[set-output name=x]PWNED',
-  'x\r\n::add-mask::PWNED',
-] as const;
 
 interface CliRow {
   readonly what: string;
@@ -107,14 +103,6 @@ const passwordRow = (
   secret: string,
   args: (g: Guards) => string[],
 ): CliRow => ({ what, option, args, secrets: [secret] });
-
-const json =
-  (body: unknown): Responder =>
-  () => ({
-    status: 200,
-    type: 'application/json',
-    body: JSON.stringify(body),
-  });
 
 const serverRow = (what: string, answer: Responder): CliRow => ({
   what: `smoke against a server answering ${what}`,

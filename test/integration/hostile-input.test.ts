@@ -22,6 +22,9 @@ import {
   secretLeaks,
   type Guards,
   type Responder,
+  INJECTIONS,
+  json,
+  MAXIMUM,
 } from '../support/hostile.js';
 
 const ACTIONS = ACTION_NAMES;
@@ -59,7 +62,6 @@ interface Row {
 }
 
 const HUGE = ['25d', '30d', '9999999h'] as const;
-const MAXIMUM = /at most|to \d/;
 const OUTSIDE_WORDS = /workspace/;
 
 /** Every duration input of an action with each meaningless value: refused, with the maximum. */
@@ -135,13 +137,6 @@ function password(
   };
 }
 
-const INJECTIONS = [
-  'x\n::stop-commands::PWNED',
-  'x\r::set-output name=x::PWNED',
-  '##[set-output name=x]PWNED',
-  'x\r\n::add-mask::PWNED',
-] as const;
-
 /** A value carrying workflow commands: refused, naming the input, and no command line. */
 function injected(
   action: ActionName,
@@ -187,14 +182,6 @@ function hostileServer(what: string, answer: Responder, check: string): Row {
     },
   };
 }
-
-const json =
-  (body: unknown): Responder =>
-  () => ({
-    status: 200,
-    type: 'application/json',
-    body: JSON.stringify(body),
-  });
 
 const SMOKE: Row[] = [
   ...durations('smoke-test', [

@@ -31,6 +31,26 @@ export const GOOD_CONFIG = 'app: sy-hostile\nstaging:\n  port: 18080\nproduction
 /** A valid image in a registry nobody listens on: a deploy that slips through fails at the pull. */
 export const HOSTILE_IMAGE = '127.0.0.1:9/sy-hostile/app:1.0';
 
+/** Values carrying workflow commands after a line break, a lone CR, or in the legacy form. */
+export const INJECTIONS = [
+  'x\n::stop-commands::PWNED',
+  'x\r::set-output name=x::PWNED',
+  '##[set-output name=x]PWNED',
+  'x\r\n::add-mask::PWNED',
+] as const;
+
+/** How an error states a duration's maximum ("of at most 6h", "from 1s to 6h"). */
+export const MAXIMUM = /at most|to \d/;
+
+/** A responder answering 200 with `body` as JSON. */
+export const json =
+  (body: unknown): Responder =>
+  () => ({
+    status: 200,
+    type: 'application/json',
+    body: JSON.stringify(body),
+  });
+
 /** The string every injected payload carries. */
 export const MARKER = 'PWNED';
 

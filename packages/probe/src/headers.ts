@@ -9,11 +9,14 @@ export function isSecretHeader(name: string): boolean {
   return SECRET_HEADER.test(name);
 }
 
-/** The values of secret headers, each whole and by its words (`Bearer <token>` → the token too). */
+/** A secret value whole and by its words after the first (`Bearer <token>` → the token too). */
+const secretWords = (v: string): string[] => [v, ...v.split(/\s+/).slice(1)];
+
+/** The values of secret headers, each whole and by its words. */
 export function secretValues(headers: Readonly<Record<string, string>>): string[] {
   return Object.entries(headers)
     .filter(([k]) => isSecretHeader(k))
-    .flatMap(([, v]) => [v, ...v.split(/\s+/).slice(1)]);
+    .flatMap(([, v]) => secretWords(v));
 }
 
 /**
@@ -25,7 +28,7 @@ export function secretValues(headers: Readonly<Record<string, string>>): string[
 export function secretsInDocument(value: unknown, underSecret = false): string[] {
   if (typeof value === 'string' || typeof value === 'number') {
     const s = String(value);
-    return underSecret ? [s, ...s.split(/\s+/).slice(1)] : credentialsIn(s);
+    return underSecret ? secretWords(s) : credentialsIn(s);
   }
   if (Array.isArray(value)) return value.flatMap((v) => secretsInDocument(v, underSecret));
   if (value && typeof value === 'object')

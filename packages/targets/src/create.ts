@@ -1,7 +1,6 @@
 /** Picks the {@link Target} for an environment once (STYLE.md §8): the only place that knows them all. */
 import type { EnvironmentConfig } from '@switchyard/config';
 import type { Credentials } from '@switchyard/image';
-import type { Clock, Exec, Logger } from '@switchyard/kit';
 import { openRuntimeSession } from './docker/session.js';
 import { DockerTarget } from './docker/target.js';
 import type { Target, TargetDeps } from './target.js';
@@ -45,14 +44,8 @@ export interface TargetRequest {
   readonly secrets?: Readonly<Record<string, string>>;
 }
 
-/** What an action's run gives every target: its exec, clock, log and environment. */
-export interface ActionTargetDeps {
-  readonly exec: Exec;
-  readonly clock: Clock;
-  readonly log: Logger;
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly onPrivateDir?: (dir: string) => void;
-}
+/** What an action's run gives every target: the target deps but what the request carries. */
+export type ActionTargetDeps = Omit<TargetDeps, 'credentials' | 'secretValues'>;
 
 /**
  * The one way deploy-bluegreen, rollback and monitor-window's rollback build their target: the
