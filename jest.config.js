@@ -14,6 +14,7 @@ const moduleNameMapper = {
   '^@switchyard/config$': '<rootDir>/packages/config/src/index.ts',
   '^@switchyard/targets$': '<rootDir>/packages/targets/src/index.ts',
   '^@switchyard/targets/overview$': '<rootDir>/packages/targets/src/overview.ts',
+  '^@switchyard/targets/release$': '<rootDir>/packages/targets/src/release.ts',
   '^@switchyard/targets/docker$': '<rootDir>/packages/targets/src/docker/index.ts',
   '^@switchyard/metrics$': '<rootDir>/packages/metrics/src/index.ts',
   '^@switchyard/quality$': '<rootDir>/packages/quality/src/index.ts',

@@ -1,4 +1,4 @@
-/** The deploy-bluegreen inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
+/** The deploy-bluegreen inputs and the config file, parsed and checked once, before any command on the target (STYLE.md §2). */
 import { InputError, type InputReader } from '@switchyard/kit';
 import {
   type ActionContext,

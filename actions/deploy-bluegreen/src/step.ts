@@ -2,12 +2,9 @@
 import { InputReader, ProcessExec, systemClock, type Step } from '@switchyard/kit';
 import { nodeHttp } from '@switchyard/probe';
 import { deployOutputs, lockHolder, renderSummary } from '@switchyard/targets';
+import { LOCK_STATE, LOGIN_STATE } from '@switchyard/targets/release';
 import { parseInputs } from './inputs.js';
 import { run } from './run.js';
-
-/** States read by the post step (src/post.ts). */
-const LOCK_STATE = 'lock';
-const AUTH_STATE = 'docker-config';
 
 export const step: Step = async (io, secrets, env) => {
   secrets.add(io.getInput('registry-password'));
@@ -25,7 +22,7 @@ export const step: Step = async (io, secrets, env) => {
     log: io,
     env,
     onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
-    onPrivateDir: (dir) => io.saveState(AUTH_STATE, dir),
+    onPrivateDir: (dir) => io.saveState(LOGIN_STATE, dir),
   });
   for (const [name, value] of Object.entries(deployOutputs(result))) io.setOutput(name, value);
   io.info(result.message);

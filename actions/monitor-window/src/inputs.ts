@@ -32,6 +32,7 @@ import {
   type Rule,
 } from '@switchyard/metrics';
 import { moveCredentials, parseHeaders, parseStatus, type StatusMatcher } from '@switchyard/probe';
+import { telemetry } from '@switchyard/targets';
 
 export const FAIL_ON = ['failed', 'inconclusive', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -85,6 +86,8 @@ export interface MonitorInputs {
   readonly minRequests: number;
   readonly rules: Rule[];
   readonly variables: Record<string, string>;
+  /** How the user supplies a missing variable, for the summary of rules that are off. */
+  readonly variableHints: Record<string, string>;
   readonly health: HealthInputs;
   readonly failOn: FailOn;
   /** On a failed verdict, roll the environment back (the rollback action's code path). */
@@ -160,7 +163,8 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
     ? colorText === 'none'
       ? ''
       : parseLabelName('color-label', colorText)
-    : (file['color-label'] ?? MONITOR_DEFAULTS.colorLabel);
+    : (file['color-label'] ??
+      (config ? telemetry(config).colorLabel : MONITOR_DEFAULTS.colorLabel));
 
   const variables = templateVariables(config, file);
   const rulesText = r.text('rules');
@@ -255,6 +259,11 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
     ),
     rules: withHealthLimit,
     variables,
+    variableHints: {
+      memory_limit: config
+        ? `set ${telemetry(config).limitsFrom}.memory in the config file`
+        : 'name an environment whose config sets a memory limit',
+    },
     health,
     failOn: r.enum('fail-on', FAIL_ON, { default: 'failed' as const }),
     ...(readRollback(r, config, ctx) ?? {}),
@@ -363,28 +372,21 @@ function readPrometheus(
   };
 }
 
-/** `$cpu_limit` from resources.cpus (else one core), `$memory_limit` from resources.memory, metric names from monitor.metrics. */
+/** `$cpu_limit` (else one core) and `$memory_limit` from the target's limits, metric names from monitor.metrics. */
 function templateVariables(
   config: EnvironmentConfig | undefined,
   file: MonitorSection,
 ): Record<string, string> {
-  const memory = config?.resources.memory;
+  const limits = config && telemetry(config);
   return {
     requests: file.metrics?.requests ?? DEFAULT_METRICS.requests,
     histogram: file.metrics?.histogram ?? DEFAULT_METRICS.histogram,
     status_label: file.metrics?.['status-label'] ?? DEFAULT_METRICS.status_label,
-    cpu_limit: config?.resources.cpus ?? '1',
-    ...(memory !== undefined && { memory_limit: String(memoryBytes(memory)) }),
+    cpu_limit: String(limits?.cpuLimit ?? 1),
+    ...(limits?.memoryLimitBytes !== undefined && {
+      memory_limit: String(limits.memoryLimitBytes),
+    }),
   };
-}
-
-/** Docker's memory size (`512m`, `1g`, `1073741824`) in bytes. */
-export function memoryBytes(size: string): number {
-  const m = /^(\d+(?:\.\d+)?)([bkmg]?)$/i.exec(size.trim());
-  if (!m) return Number.NaN;
-  const unit = (m[2] ?? '').toLowerCase();
-  const factor = unit === 'g' ? 1024 ** 3 : unit === 'm' ? 1024 ** 2 : unit === 'k' ? 1024 : 1;
-  return Math.round(Number(m[1]) * factor);
 }
 
 /** An ISO 8601 time or unix seconds. */

@@ -13,7 +13,7 @@ import { buildChecks, parseStatus, type Http } from '@switchyard/probe';
 import type { EnvironmentConfig } from '@switchyard/config';
 import {
   connect,
-  createTarget,
+  telemetry,
   healthUrl,
   lockHolder,
   openTarget,
@@ -46,6 +46,8 @@ export interface MonitorDeps {
 export interface ReleaseContext {
   readonly app: string;
   readonly environment: string;
+  /** Label → value on every series of the environment's workload, as its target says. */
+  readonly labels: Readonly<Record<string, string>>;
   readonly live: Color;
   readonly previous: Color | null;
   readonly version?: string;
@@ -74,7 +76,7 @@ export async function readRelease(
 ): Promise<ReleaseContext | undefined> {
   const config = inputs.config;
   if (!config) return undefined;
-  const target = createTarget(config, { exec: deps.exec, clock: deps.clock, log: deps.log });
+  const target = openTarget(config, {}, deps);
   try {
     await connect(target, deps.log);
     const state = await target.status();
@@ -88,6 +90,7 @@ export async function readRelease(
     return {
       app: config.app,
       environment: config.environment,
+      labels: telemetry(config).selector,
       live: state.live,
       previous: state.previous,
       ...(live && { version: live.version, digest: live.digest }),
@@ -100,17 +103,18 @@ export async function readRelease(
   }
 }
 
-/** The watched and baseline selectors: the given ones, else app/environment, split by color when known. */
+/** The watched and baseline selectors: the given ones, else the target's workload labels, split by color when known. */
 export function selectors(
   inputs: MonitorInputs,
   release: ReleaseContext | undefined,
 ): { selector: Matcher[]; baseline: Matcher[] | null } {
   let selector: Matcher[] = inputs.selector ?? [];
   if (!inputs.selector && release)
-    selector = [
-      { label: 'app', op: '=', value: release.app },
-      { label: 'environment', op: '=', value: release.environment },
-    ];
+    selector = Object.entries(release.labels).map(([label, value]) => ({
+      label,
+      op: '=' as const,
+      value,
+    }));
   let baseline: Matcher[] | null = selector;
   const label = inputs.colorLabel;
   if (label && release) {
@@ -168,6 +172,7 @@ export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<Mon
     baselineSelector: baseline,
     rules: inputs.rules,
     variables: inputs.variables,
+    variableHints: inputs.variableHints,
     minRequests: inputs.minRequests,
     verdict: {
       failureLimit: inputs.failureLimit,
@@ -218,7 +223,8 @@ async function rollbackAfter(
     `Verdict failed: rolling ${config.app}/${config.environment} back (rollback-on-failure)`,
   );
   const target = openTarget(
-    config,
+    // Its notices were told when the release was read.
+    { ...config, notices: [] },
     {
       ...(settings.credentials && { credentials: settings.credentials }),
       secrets: settings.containerSecrets,

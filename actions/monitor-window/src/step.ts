@@ -2,6 +2,7 @@
 import { ActionError, InputReader, ProcessExec, systemClock, type Step } from '@switchyard/kit';
 import { nodeHttp } from '@switchyard/probe';
 import { lockHolder } from '@switchyard/targets';
+import { LOGIN_STATE } from '@switchyard/targets/release';
 import { parseInputs } from './inputs.js';
 import { outputs, renderSummary } from './report.js';
 import { run, stepFails } from './run.js';
@@ -32,7 +33,7 @@ export const step: Step = async (io, secrets, env) => {
     onLock: (handle) => io.saveState('lock', JSON.stringify(handle)),
     env,
     // The shared post step removes a registry login a killed rollback left behind.
-    onPrivateDir: (dir) => io.saveState('docker-config', dir),
+    onPrivateDir: (dir) => io.saveState(LOGIN_STATE, dir),
   });
   for (const [name, value] of Object.entries(outputs(result))) io.setOutput(name, value);
   await io

@@ -1,6 +1,7 @@
 import { ConfigError, InputError } from '@switchyard/kit';
 import { BUILTIN_RULES, DEFAULT_METRICS, parseSelector } from '@switchyard/metrics';
-import { memoryBytes, MONITOR_DEFAULTS, type MonitorInputs } from '../src/inputs.js';
+import { memoryBytes } from '@switchyard/config';
+import { MONITOR_DEFAULTS, type MonitorInputs } from '../src/inputs.js';
 import { MIN, parse, SEC, WORKSPACE } from './fixtures.js';
 
 const CONFIG_PATH = `${WORKSPACE}/switchyard.yml`;

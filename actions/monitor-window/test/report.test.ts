@@ -17,6 +17,7 @@ const MEMORY_OFF =
 const RELEASE: ReleaseContext = {
   app: 'shop',
   environment: 'production',
+  labels: { app: 'shop', environment: 'production' },
   live: 'green',
   previous: 'blue',
   version: '1.4.2',
@@ -480,6 +481,7 @@ describe('renderSummary', () => {
       result(report(), {
         app: 'shop',
         environment: 'staging',
+        labels: { app: 'shop', environment: 'staging' },
         live: 'blue',
         previous: null,
         version: '1.0.0',
@@ -491,6 +493,7 @@ describe('renderSummary', () => {
       result(report(), {
         app: 'shop',
         environment: 'staging',
+        labels: { app: 'shop', environment: 'staging' },
         live: 'blue',
         previous: 'green',
         url: 'x',

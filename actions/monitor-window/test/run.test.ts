@@ -30,6 +30,7 @@ const m = (label: string, value: string, op: Matcher['op'] = '='): Matcher => ({
 const RELEASE: ReleaseContext = {
   app: 'shop',
   environment: 'production',
+  labels: { app: 'shop', environment: 'production' },
   live: 'green',
   previous: 'blue',
   version: '1.4.2',

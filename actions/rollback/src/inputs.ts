@@ -1,4 +1,4 @@
-/** The rollback inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
+/** The rollback inputs and the config file, parsed and checked once, before any command on the target (STYLE.md §2). */
 import type { InputReader } from '@switchyard/kit';
 import { readCredentials, type Credentials } from '@switchyard/image';
 import {

@@ -13,7 +13,7 @@ import type { RollbackInputs } from './inputs.js';
 
 export interface RunDeps extends BlueGreenDeps {
   readonly exec: Exec;
-  /** RUNNER_TEMP, DOCKER_CONFIG, HOME: where a registry login's private config goes. */
+  /** The step's environment (RUNNER_TEMP, HOME, …): where a target keeps a registry login private. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Told about a private folder (a registry login) the post step must remove if the run dies. */
   readonly onPrivateDir?: (dir: string) => void;

@@ -7,11 +7,9 @@ import {
   RollbackVerifyError,
   type RollbackResult,
 } from '@switchyard/targets';
+import { LOCK_STATE, LOGIN_STATE } from '@switchyard/targets/release';
 import { parseInputs } from './inputs.js';
 import { facts, outputs, run } from './run.js';
-
-/** Read by the shared post step (deploy-bluegreen's), which releases a lock a killed run left. */
-const LOCK_STATE = 'lock';
 
 export const step: Step = async (io, secrets, env) => {
   secrets.add(io.getInput('secrets'));
@@ -40,8 +38,8 @@ export const step: Step = async (io, secrets, env) => {
       log: io,
       onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
       env,
-      // The shared post step removes a private docker config a killed run left.
-      onPrivateDir: (dir) => io.saveState('docker-config', dir),
+      // The shared post step removes a private registry login a killed run left.
+      onPrivateDir: (dir) => io.saveState(LOGIN_STATE, dir),
     });
     await report(result);
     io.info(result.message);

@@ -42,7 +42,11 @@ describe('rollback inputs', () => {
     });
     expect(i.to).toBeUndefined();
     expect(i.reason).toBeUndefined();
-    expect(i.config).toMatchObject({ app: 'shop', environment: 'staging', port: 8080 });
+    expect(i.config).toMatchObject({
+      app: 'shop',
+      environment: 'staging',
+      target: { kind: 'docker', port: 8080 },
+    });
   });
 
   test('to, reason and the overrides reach the inputs and the config', () => {

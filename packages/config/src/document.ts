@@ -5,12 +5,23 @@
  */
 import { dirname, resolve as resolvePath } from 'node:path';
 import { isMap, isScalar, parseDocument, type Document as YamlDocument } from 'yaml';
-import { ConfigError, InputError, errorMessage } from '@switchyard/kit';
+import {
+  ConfigError,
+  InputError,
+  INSIDE_WORKSPACE,
+  errorMessage,
+  insideWorkspace,
+  UNQUOTED,
+} from '@switchyard/kit';
 import { NAME_RULE, parseAppName, parseEnvironmentName } from './fields.js';
-import { SECTION_KEYS, readSection, type Section } from './section.js';
-import { fileLayer, overrideLayer, settle, type Layer } from './settle.js';
-import { APP_NAME, type ConfigDocument, type EnvironmentConfig, type Overrides } from './types.js';
-import { isMapping, kindOf, text } from './values.js';
+import { DOCKER_FLAT_KEYS } from './docker.js';
+import { fileLayer, origin } from './layer.js';
+import { overrideLayer, type Overrides } from './overrides.js';
+import { SECTION_KEYS, readSection, type ReadSection } from './section.js';
+import { settle, type SectionLayer } from './settle.js';
+import { TARGET_SCHEMAS } from './target-schemas.js';
+import { APP_NAME, type ConfigDocument, type EnvironmentConfig } from './types.js';
+import { isMapping, join, kindOf, text } from './values.js';
 
 const TOP_LEVEL =
   'Write app:, defaults: and one section per environment (production:, staging: ...)';
@@ -79,11 +90,36 @@ function keepEnvText(doc: YamlDocument, root: unknown): void {
   }
 }
 
+/** A section of the file as a layer; its target part blames keys where the user wrote them. */
+function sectionLayer(file: string, path: string, read: ReadSection): SectionLayer {
+  return {
+    ...fileLayer(file, path, read.section),
+    target: (name) => fileLayer(file, join(path, name), read.section[name] ?? {}, read.flat),
+  };
+}
+
+/** What to tell the user about a section that writes docker settings in the older flat form. */
+function flatNotice(file: string, path: string, read: ReadSection): string[] {
+  const written = Object.values(read.flat);
+  if (written.length === 0) return [];
+  const renamed = Object.keys(read.flat).filter(
+    (k) => DOCKER_FLAT_KEYS[k as keyof typeof DOCKER_FLAT_KEYS] !== k,
+  );
+  return [
+    `${file}: ${written.join(', ')} ${written.length === 1 ? 'is a docker setting' : 'are docker settings'} written at the top of ${path}:. ` +
+      `They are still read, as ${join(path, 'docker')}; move them under ${path}: docker:` +
+      (renamed.length > 0
+        ? ` (${renamed.map((k) => `${DOCKER_FLAT_KEYS[k as keyof typeof DOCKER_FLAT_KEYS]} becomes docker.${k}`).join(', ')})`
+        : ''),
+  ];
+}
+
 class Document implements ConfigDocument {
   readonly app?: string;
   readonly environments: string[] = [];
-  private readonly defaults: Layer;
-  private readonly sections = new Map<string, Layer>();
+  private readonly defaults: SectionLayer;
+  private readonly sections = new Map<string, SectionLayer>();
+  private readonly notices = new Map<string, string[]>();
 
   constructor(
     readonly file: string,
@@ -91,7 +127,7 @@ class Document implements ConfigDocument {
   ) {
     if (root !== null && root !== undefined && !isMapping(root))
       throw new ConfigError(file, '', `is ${kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
-    let defaults: Section = {};
+    let defaults: ReadSection = { section: {}, flat: {} };
     for (const [key, value] of Object.entries(root ?? {})) {
       if (key === 'app') {
         if (value !== null) this.app = parseAppName('app', text('app', value, 'shop'));
@@ -99,17 +135,25 @@ class Document implements ConfigDocument {
       else {
         checkEnvironmentKey(key);
         this.environments.push(key);
-        this.sections.set(key, fileLayer(file, key, readSection(key, value)));
+        const read = readSection(key, value);
+        this.sections.set(key, sectionLayer(file, key, read));
+        this.notices.set(key, flatNotice(file, key, read));
       }
     }
-    this.defaults = fileLayer(file, 'defaults', defaults);
+    this.defaults = sectionLayer(file, 'defaults', defaults);
+    this.notices.set('defaults', flatNotice(file, 'defaults', defaults));
     // Settle each section as resolve will, so cross-key problems show now, not at deploy time.
     if (this.sections.size === 0) settle([this.defaults]);
     for (const layer of this.sections.values()) settle([this.defaults, layer]);
   }
 
-  resolve(environment: string, overrides: Overrides = {}, baseDir?: string): EnvironmentConfig {
-    const { layer: over, app: appInput } = overrideLayer(overrides);
+  resolve(
+    environment: string,
+    overrides: Overrides = {},
+    baseDir?: string,
+    workspace?: string,
+  ): EnvironmentConfig {
+    const over = overrideLayer(overrides);
     const section = this.sections.get(environment);
     if (this.sections.size > 0 && !section)
       throw new InputError(
@@ -119,28 +163,47 @@ class Document implements ConfigDocument {
         `Use one of: ${this.environments.join(', ')}, or add a ${environment}: section`,
       );
     parseEnvironmentName('environment', environment);
-    const app = appInput ?? this.app;
+    const app = over.app ?? this.app;
     if (app === undefined)
       throw new ConfigError(
         this.file,
         'app',
         `is not set. Set app: at the top of ${this.file}, or the app input`,
       );
-    const settings = settle(section ? [this.defaults, section, over] : [this.defaults, over]);
-    const { envFile, ...rest } = settings;
+    const inputs: SectionLayer = { ...over.layer, target: over.targetLayer };
+    const layers = section ? [this.defaults, section, inputs] : [this.defaults, inputs];
+    const settings = settle(layers);
     const base = baseDir ?? dirname(resolvePath(this.file));
+    const schema = TARGET_SCHEMAS[settings.target.kind];
+    const target = schema.resolveFiles(settings.target, (p) => resolvePath(base, p));
+    if (workspace !== undefined)
+      for (const [key, file] of Object.entries(schema.files(target))) {
+        if (insideWorkspace(file, workspace)) continue;
+        const from = origin(
+          layers.map((l) => l.target(target.kind)),
+          key as never,
+        );
+        throw (from ?? inputs).wrap(
+          new InputError(
+            from?.at(key) ?? key,
+            UNQUOTED,
+            'is outside the workspace',
+            INSIDE_WORKSPACE,
+          ),
+        );
+      }
     return {
       app,
       environment,
-      ...rest,
-      ...(envFile === undefined ? {} : { envFile: resolvePath(base, envFile) }),
+      ...settings,
+      target,
+      notices: [...(this.notices.get('defaults') ?? []), ...(this.notices.get(environment) ?? [])],
     };
   }
 }
-
 /** A top-level key other than app/defaults must be an environment name, and not a setting's name. */
 function checkEnvironmentKey(key: string): void {
-  if ((SECTION_KEYS as readonly string[]).includes(key))
+  if ([...SECTION_KEYS, ...Object.values(DOCKER_FLAT_KEYS)].includes(key))
     throw new InputError(
       key,
       key,

@@ -13,16 +13,33 @@ export {
 export { DEFAULTS } from './settle.js';
 export { MONITOR_KEYS, SECTION_KEYS, type MonitorSection } from './section.js';
 export {
+  OVERRIDES,
+  OVERRIDE_INPUTS,
+  readOverrides,
+  type OverrideInput,
+  type Overrides,
+} from './overrides.js';
+export {
   NAME_RULE,
   parseAppName,
-  parseBind,
-  parseCpus,
-  parseDockerHost,
   parseEnvironmentName,
   parseHealthPath,
   parseImage,
-  parseMemory,
   parsePort,
-  parseVolume,
 } from './fields.js';
+export {
+  DEFAULT_PROXY_IMAGE,
+  DOCKER_DEFAULTS,
+  DOCKER_FLAT_KEYS,
+  memoryBytes,
+  parseBind,
+  parseCpus,
+  parseDockerHost,
+  parseMemory,
+  parseVolume,
+  type DockerHost,
+  type DockerSettings,
+  type ProxySettings,
+  type Resources,
+} from './docker.js';
 export { containerSecrets } from './secrets.js';

@@ -1,20 +1,10 @@
 /** `loadConfig`: reads a config file from disk (or a fake reader in tests) and parses it. */
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  ConfigError,
-  errorMessage,
-  insideWorkspace,
-  INSIDE_WORKSPACE,
-  workspaceFile,
-} from '@switchyard/kit';
+import { ConfigError, errorMessage, workspaceFile } from '@switchyard/kit';
 import { parseConfig } from './document.js';
-import {
-  CONFIG_FILE,
-  type ConfigDocument,
-  type EnvironmentConfig,
-  type Overrides,
-} from './types.js';
+import type { Overrides } from './overrides.js';
+import { CONFIG_FILE, type ConfigDocument, type EnvironmentConfig } from './types.js';
 
 /** How {@link loadConfig} treats a missing file, and how it reads one. */
 export interface LoadOptions {
@@ -101,12 +91,5 @@ export function loadConfigFile(
  */
 export function loadEnvironment(src: EnvironmentSource): EnvironmentConfig {
   const { doc, path } = loadConfigFile(src.configInput, src.workspace, src.readFile);
-  const config = doc.resolve(src.environment, src.overrides ?? {}, dirname(path));
-  if (config.envFile !== undefined && !insideWorkspace(config.envFile, src.workspace))
-    throw new ConfigError(
-      doc.file,
-      `${src.environment}.env-file`,
-      `is outside the workspace. ${INSIDE_WORKSPACE}`,
-    );
-  return config;
+  return doc.resolve(src.environment, src.overrides ?? {}, dirname(path), src.workspace);
 }

@@ -12,16 +12,8 @@ import {
   parseUrl,
 } from '@switchyard/kit';
 import { parseAssertion, parseStatus } from '@switchyard/probe';
-import {
-  parseBind,
-  parseCpus,
-  parseDockerHost,
-  parseHealthPath,
-  parseImage,
-  parseMemory,
-  parsePort,
-  parseVolume,
-} from './fields.js';
+import { parseHealthPath } from './fields.js';
+import { DOCKER_FLAT_KEYS, DOCKER_SECTION, type DockerSection } from './docker.js';
 import {
   NO_DATA_POLICIES,
   parseLabelName,
@@ -30,18 +22,21 @@ import {
   TEMPLATE_VARIABLES,
 } from '@switchyard/metrics';
 import { ENV_NAME, TARGETS } from './types.js';
-import { isMapping, join, kindOf, line, list, mapping, name, oneOrMany, text } from './values.js';
-
-/** Reads one key's value (never null or undefined) at a path. */
-type Reader = (path: string, v: unknown) => unknown;
-type Readers = Readonly<Record<string, Reader>>;
-/** The keys a reader table sets, each parsed. */
-type Parsed<R extends Readers> = { -readonly [K in keyof R]?: ReturnType<R[K]> };
+import {
+  isMapping,
+  join,
+  kindOf,
+  list,
+  mapping,
+  name,
+  oneOrMany,
+  readKeys,
+  text,
+  type Parsed,
+  type Readers,
+} from './values.js';
 
 const ENV_RULE = 'letters, digits and _, not starting with a digit (e.g. DATABASE_URL)';
-const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-const port = (p: string, v: unknown): number => parsePort(p, text(p, v, '8080'));
 const duration =
   (min: number, max?: number) =>
   (p: string, v: unknown): number =>
@@ -62,17 +57,6 @@ const HEALTH = {
   'body-contains': (p: string, v: unknown): string[] => oneOrMany(p, v, '[ok]'),
   interval: duration(100),
   timeout: duration(100),
-} satisfies Readers;
-
-const RESOURCES = {
-  cpus: (p: string, v: unknown): string => parseCpus(p, text(p, v, '0.5')),
-  memory: (p: string, v: unknown): string => parseMemory(p, text(p, v, '512m')),
-} satisfies Readers;
-
-const PROXY = {
-  image: (p: string, v: unknown): string => parseImage(p, text(p, v, 'haproxy:3.2')),
-  defaults: (p: string, v: unknown): string[] =>
-    list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
 } satisfies Readers;
 
 const count =
@@ -115,27 +99,14 @@ export type MonitorSection = Parsed<typeof MONITOR>;
 
 const SECTION = {
   target: (p: string, v: unknown) => parseEnum(p, text(p, v, 'docker'), TARGETS),
-  'docker-host': (p: string, v: unknown) => parseDockerHost(p, text(p, v, 'ssh://deploy@host')),
-  port,
-  'preview-port': port,
-  bind: (p: string, v: unknown): string => parseBind(p, text(p, v, '0.0.0.0')),
-  'container-port': port,
+  docker: (p: string, v: unknown) => readKeys(p, v, DOCKER_SECTION, 'docker target settings'),
   url: httpUrl,
   'preview-url': httpUrl,
   health: (p: string, v: unknown) => readKeys(p, v, HEALTH, 'health settings'),
   env: readEnv,
-  'env-file': (p: string, v: unknown): string => line(p, v, './app.env'),
   secrets: readSecrets,
-  volumes: (p: string, v: unknown): string[] =>
-    list(p, v, '[data:/data]', (q, x) => parseVolume(q, text(q, x, 'data:/data'))),
-  network: (p: string, v: unknown): string =>
-    name(p, v, NETWORK, 'letters, digits, _ . and -, starting with a letter or digit'),
-  resources: (p: string, v: unknown) => readKeys(p, v, RESOURCES, 'resource limits'),
-  command: readCommand,
   'keep-previous': duration(0, MAX_LONG_DURATION_MS),
   'ready-timeout': duration(1000),
-  'stop-timeout': duration(0),
-  proxy: (p: string, v: unknown) => readKeys(p, v, PROXY, 'proxy settings'),
   monitor: (p: string, v: unknown) => readKeys(p, v, MONITOR, 'monitor settings'),
 } satisfies Readers;
 
@@ -145,34 +116,50 @@ export const SECTION_KEYS = Object.keys(SECTION) as (keyof typeof SECTION)[];
 /** One parsed layer of settings: only the keys it sets. */
 export type Section = Parsed<typeof SECTION>;
 /** The section keys whose values are mappings, merged key by key when layered. */
-export const MAPPING_KEYS = ['health', 'env', 'resources', 'proxy', 'monitor'] as const;
+export const MAPPING_KEYS = ['health', 'env', 'monitor'] as const;
+
+/** A section as read: its settings, and the target keys it wrote in the older flat form. */
+export interface ReadSection {
+  readonly section: Section;
+  /** Key of `docker:` → the path it was written at (`production.port`), for keys written flat. */
+  readonly flat: Readonly<Record<string, string>>;
+}
+
+/** Flat name → key of `docker:`. */
+const FROM_FLAT = new Map(
+  Object.entries(DOCKER_FLAT_KEYS).map(([key, flat]) => [flat, key as keyof DockerSection]),
+);
+
+/** Where a key of a target's section belongs, for "did you mean" (`host` → `docker.host`). */
+const ELSEWHERE = Object.fromEntries(Object.keys(DOCKER_SECTION).map((k) => [k, `docker.${k}`]));
 
 /**
  * Reads and validates an environment section (or `defaults:`) at `path`. An empty section (`staging:`
- * with nothing under it) and empty keys (`port:`) read as not set.
+ * with nothing under it) and empty keys (`port:`) read as not set. Docker settings written at the top
+ * of the section, as before targets had their own part, are read into `docker:`.
  */
-export function readSection(path: string, v: unknown): Section {
-  return readKeys(
-    path,
-    v,
-    SECTION,
-    'an environment section: a mapping of settings such as port: 8080',
-  );
-}
-
-function readKeys<R extends Readers>(
-  path: string,
-  v: unknown,
-  readers: R,
-  what: string,
-): Parsed<R> {
-  const m = mapping(path, v, Object.keys(readers), what);
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(m)) {
-    const read = readers[key];
-    if (read && value !== null && value !== undefined) out[key] = read(join(path, key), value);
+export function readSection(path: string, v: unknown): ReadSection {
+  const what = 'an environment section: a mapping of settings such as docker: {port: 8080}';
+  const m = isMapping(v) ? v : {};
+  const own = Object.fromEntries(Object.entries(m).filter(([k]) => !FROM_FLAT.has(k)));
+  mapping(path, isMapping(v) ? own : v, SECTION_KEYS, what, ELSEWHERE);
+  const section = readKeys(path, own, SECTION, what);
+  const flat: Record<string, string> = {};
+  for (const [written, value] of Object.entries(m)) {
+    const key = FROM_FLAT.get(written);
+    if (key === undefined || value === null || value === undefined) continue;
+    const at = join(path, written);
+    if (section.docker?.[key] !== undefined)
+      throw new InputError(
+        at,
+        written,
+        `is also set as ${join(path, `docker.${key}`)}`,
+        `Keep only docker.${key}: docker settings belong under docker:`,
+      );
+    section.docker = { ...section.docker, [key]: DOCKER_SECTION[key](at, value) };
+    flat[key] = at;
   }
-  return out as Parsed<R>;
+  return { section, flat };
 }
 
 function readEnv(path: string, v: unknown): Record<string, string> {
@@ -203,13 +190,6 @@ function readSecrets(path: string, v: unknown): string[] {
     seen.add(s);
     return s;
   });
-}
-
-function readCommand(path: string, v: unknown): string[] {
-  const args = list(path, v, '[node, server.js]', (at, x) => text(at, x, 'server.js'));
-  if (args.length === 0)
-    throw new InputError(path, v, 'is an empty list', "Leave command out to run the image's CMD");
-  return args;
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;

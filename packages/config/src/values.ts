@@ -24,19 +24,27 @@ export function isMapping(v: unknown): v is Mapping {
 
 /**
  * A mapping whose keys are all in `keys`; `null` (a key with nothing under it) reads as `{}`.
- * An unknown key is an error at `path.key` that lists the valid keys.
+ * An unknown key is an error at `path.key` that lists the valid keys, and suggests the nearest valid
+ * one, or where a key that belongs elsewhere goes (`elsewhere`: key → its path, e.g. `docker.host`).
  */
-export function mapping(path: string, v: unknown, keys: readonly string[], what: string): Mapping {
+export function mapping(
+  path: string,
+  v: unknown,
+  keys: readonly string[],
+  what: string,
+  elsewhere: Readonly<Record<string, string>> = {},
+): Mapping {
   if (v === null) return {};
   if (!isMapping(v))
     throw new InputError(path, v, `is ${kindOf(v)}, not a mapping`, `Write ${what}`);
   for (const key of Object.keys(v)) {
     if (!keys.includes(key)) {
-      const near = closest(key, keys);
+      const near = closest(key, [...keys, ...Object.keys(elsewhere)]);
+      const hint = near === undefined ? undefined : (elsewhere[near] ?? near);
       throw new InputError(
         join(path, key),
         key,
-        'is not a known key' + (near ? ` (did you mean ${near}?)` : ''),
+        'is not a known key' + (hint ? ` (did you mean ${hint}?)` : ''),
         `Valid keys: ${keys.join(', ')}`,
       );
     }
@@ -132,4 +140,30 @@ function distance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length] ?? 0;
+}
+
+/** Reads one key's value (never null or undefined) at a path. */
+export type Reader = (path: string, v: unknown) => unknown;
+/** A reader per key of a mapping: a schema. */
+export type Readers = Readonly<Record<string, Reader>>;
+/** The keys a reader table sets, each parsed. */
+export type Parsed<R extends Readers> = { -readonly [K in keyof R]?: ReturnType<R[K]> };
+
+/**
+ * Reads a mapping at `path` whose keys are all in `readers`, each with its reader; empty keys
+ * (`port:`) read as not set. `what` says what the mapping is, for the error when it is not one.
+ */
+export function readKeys<R extends Readers>(
+  path: string,
+  v: unknown,
+  readers: R,
+  what: string,
+): Parsed<R> {
+  const m = mapping(path, v, Object.keys(readers), what);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(m)) {
+    const read = readers[key];
+    if (read && value !== null && value !== undefined) out[key] = read(join(path, key), value);
+  }
+  return out as Parsed<R>;
 }

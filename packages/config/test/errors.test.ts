@@ -30,7 +30,7 @@ describe('every problem in the file is a ConfigError naming the key path and the
     [
       'production: {prot: 80}',
       'production.prot',
-      '"prot" is not a known key (did you mean port?). Valid keys: target, docker-host, port,',
+      '"prot" is not a known key (did you mean docker.port?). Valid keys: target, docker, url,',
     ],
     [
       'production: {health: {pth: /}}',
@@ -278,8 +278,7 @@ describe('loadConfig', () => {
     const doc = loadConfig('switchyard.yml', { required: false, readFile });
     expect(doc.resolve('production', { app: 'shop', port: '9000' })).toMatchObject({
       app: 'shop',
-      port: 9000,
-      previewPort: 9001,
+      target: { port: 9000, previewPort: 9001 },
     });
   });
 

@@ -36,11 +36,29 @@ test('an env-file inside the workspace is read; one outside it is refused under 
     writeFileSync(join(ws, 'switchyard.yml'), `app: shop\nstaging:\n  env-file: ${envFile}\n`);
   file('config/app.env');
   const src = { configInput: '', environment: 'staging', workspace: ws };
-  expect(loadEnvironment(src).envFile).toBe(join(ws, 'config/app.env'));
+  expect(loadEnvironment(src).target.envFile).toBe(join(ws, 'config/app.env'));
   file('../outside.env');
   const e = errorOf(() => loadEnvironment(src));
   expect(e).toBeInstanceOf(ConfigError);
   expect(e.message).toBe(
     'switchyard.yml: staging.env-file: is outside the workspace. Give a path inside the workspace ($GITHUB_WORKSPACE, the checkout); a symlink must point inside it too',
+  );
+});
+
+test.each([
+  ['under docker:', 'staging:\n  docker: { env-file: ../outside.env }', 'staging.docker.env-file'],
+  [
+    'from defaults:',
+    'defaults:\n  docker: { env-file: ../outside.env }\nstaging:',
+    'defaults.docker.env-file',
+  ],
+])('an env-file outside the workspace %s is refused at the key that set it', (_, body, key) => {
+  writeFileSync(join(ws, 'switchyard.yml'), `app: shop\n${body}\n`);
+  const e = errorOf(() =>
+    loadEnvironment({ configInput: '', environment: 'staging', workspace: ws }),
+  );
+  expect(e).toBeInstanceOf(ConfigError);
+  expect(e.message).toMatch(
+    new RegExp(`^switchyard\\.yml: ${key.replaceAll('.', '\\.')}: is outside the workspace`),
   );
 });

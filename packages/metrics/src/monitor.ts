@@ -50,6 +50,8 @@ export interface MonitorPlan {
   readonly rules: readonly Rule[];
   /** Template variables besides `$selector` and `$window` (`requests`, `cpu_limit`, …); a missing one turns its rules off. */
   readonly variables: Readonly<Record<string, string>>;
+  /** How a user supplies a missing variable (`memory_limit` → `set docker.resources.memory in the config file`). */
+  readonly variableHints?: Readonly<Record<string, string>>;
   /** Fewer requests than this in the rate window read as no data for traffic rules; 0 turns the guard off. */
   readonly minRequests: number;
   readonly verdict: VerdictOptions;
@@ -153,7 +155,10 @@ export function resolveRules(plan: MonitorPlan, hasPrometheus: boolean): Resolve
     if (missing.length)
       return {
         rule,
-        off: `needs ${missing.map((v) => `$${v}`).join(', ')}${missing.includes('memory_limit') ? ': set resources.memory in the config file, or give the rule a query' : ''}`,
+        off: `needs ${missing.map((v) => `$${v}`).join(', ')}: ${[
+          ...missing.flatMap((v) => plan.variableHints?.[v] ?? []),
+          'give the rule a query',
+        ].join(', or ')}`,
       };
     return {
       rule,

@@ -193,6 +193,7 @@ describe('resolveRules', () => {
     const resolved = resolveRules(
       makePlan({
         variables: { ...DEFAULT_METRICS },
+        variableHints: { memory_limit: 'set docker.resources.memory in the config file' },
         rules: parseRules('rules', [{ name: 'p95-latency', enabled: false }], TEMPLATE_VARIABLES),
       }),
       true,
@@ -200,9 +201,9 @@ describe('resolveRules', () => {
     expect(Object.fromEntries(resolved.map((r) => [r.rule.name, r.off]))).toEqual({
       'error-rate': undefined,
       'p95-latency': 'disabled',
-      cpu: 'needs $cpu_limit',
+      cpu: 'needs $cpu_limit: give the rule a query',
       memory:
-        'needs $memory_limit: set resources.memory in the config file, or give the rule a query',
+        'needs $memory_limit: set docker.resources.memory in the config file, or give the rule a query',
       health: 'no health-url (and no live URL from the target)',
     });
     expect(resolved.find((r) => r.rule.name === 'memory')!.query).toBeUndefined();
@@ -342,7 +343,7 @@ describe('monitor: a healthy window', () => {
     ]);
 
     expect(ruleOf(report, 'memory')).toMatchObject({
-      off: 'needs $memory_limit: set resources.memory in the config file, or give the rule a query',
+      off: 'needs $memory_limit: give the rule a query',
       baseline: null,
       min: null,
       max: null,
@@ -361,9 +362,7 @@ describe('monitor: a healthy window', () => {
     expect(warnings(log)).toEqual([]);
     const info = log.lines.filter((l) => l.level === 'info').map((l) => l.message);
     expect(info).toContain(`rule error-rate: ${ERR_Q}`);
-    expect(info).toContain(
-      'rule memory: off (needs $memory_limit: set resources.memory in the config file, or give the rule a query)',
-    );
+    expect(info).toContain('rule memory: off (needs $memory_limit: give the rule a query)');
     expect(info).toContain(
       'Watching for 15m, evaluating every 30s; fails after 3 consecutive critical evaluations of a rule, no-data policy inconclusive after 3',
     );

@@ -1,39 +1,12 @@
-/** Picks the {@link Target} for an environment once (STYLE.md §8): the only place that knows them all. */
+/** Builds the {@link Target} an environment's config names (STYLE.md §8), through its kind (kinds.ts). */
 import type { EnvironmentConfig } from '@switchyard/config';
 import type { Credentials } from '@switchyard/image';
-import { openRuntimeSession } from './docker/session.js';
-import { DockerTarget } from './docker/target.js';
+import { kindOf } from './kinds.js';
 import type { Target, TargetDeps } from './target.js';
 
 /** The target an environment's config names, ready to use; each kind builds its own extras. */
 export function createTarget(c: EnvironmentConfig, deps: TargetDeps): Target {
-  switch (c.target) {
-    case 'docker':
-      return new DockerTarget(
-        {
-          app: c.app,
-          environment: c.environment,
-          host: c.dockerHost,
-          port: c.port,
-          previewPort: c.previewPort,
-          bind: c.bind,
-          ...(c.url !== undefined && { url: c.url }),
-          ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
-          proxyImage: c.proxy.image,
-          proxyDefaults: c.proxy.defaults,
-          containerPort: c.containerPort,
-          env: c.env,
-          ...(c.envFile !== undefined && { envFile: c.envFile }),
-          volumes: c.volumes,
-          ...(c.network !== undefined && { network: c.network }),
-          resources: c.resources,
-          ...(c.command !== undefined && { command: c.command }),
-          stopTimeoutMs: c.stopTimeoutMs,
-        },
-        // HAProxy's runtime API through one kept-open session: switches in milliseconds.
-        { ...deps, runtimeSession: openRuntimeSession },
-      );
-  }
+  return kindOf(c).create(c, c.target, deps);
 }
 
 /** What an action knows that a target is built from, besides the environment's config. */
@@ -49,13 +22,15 @@ export type ActionTargetDeps = Omit<TargetDeps, 'credentials' | 'secretValues'>;
 
 /**
  * The one way deploy-bluegreen, rollback and monitor-window's rollback build their target: the
- * environment's config, the run's credentials and secrets, and the step's deps. Close it after use.
+ * environment's config, the run's credentials and secrets, and the step's deps. Warns the config's
+ * notices (an older form of the file, still read). Close it after use.
  */
 export function openTarget(
   c: EnvironmentConfig,
   req: TargetRequest,
   deps: ActionTargetDeps,
 ): Target {
+  c.notices.forEach((n) => deps.log.warning(n));
   return createTarget(c, {
     exec: deps.exec,
     clock: deps.clock,

@@ -12,6 +12,7 @@ export * from './ready.js';
 export * from './bluegreen.js';
 export * from './plan.js';
 export * from './create.js';
+export { telemetry, type Telemetry } from './kinds.js';
 export * from './rollback.js';
 export * from './report.js';
 export * from './holder.js';
