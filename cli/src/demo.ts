@@ -63,12 +63,13 @@ function demoConfig(port: number, haproxyImage: string): string {
   return [
     `app: ${DEMO_APP}`,
     `${DEMO_ENVIRONMENT}:`,
-    `  port: ${port}`,
-    `  preview-port: ${port + 1}`,
-    '  bind: 127.0.0.1',
+    '  docker:',
+    `    port: ${port}`,
+    `    preview-port: ${port + 1}`,
+    '    bind: 127.0.0.1',
+    `    proxy: { image: ${haproxyImage} }`,
     '  health: { path: /healthz, interval: 200ms }',
     '  keep-previous: 30m',
-    `  proxy: { image: ${haproxyImage} }`,
     '',
   ].join('\n');
 }

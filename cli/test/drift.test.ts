@@ -13,7 +13,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { InputReader } from '@switchyard/kit';
-import { OVERRIDE_INPUTS } from '@switchyard/config';
+import { MONITOR_INPUTS, OVERRIDE_INPUTS } from '@switchyard/config';
 import { REPORT_INPUTS } from '@switchyard/quality';
 import { ACTIONS as DEPLOY_ACTIONS } from '../../actions/deploy-bluegreen/src/inputs.js';
 import { parseArgs } from '../src/args.js';
@@ -211,6 +211,7 @@ const CONSTANT_LISTS: Readonly<Record<string, readonly string[]>> = {
 /** Shared readers that read a constant list of inputs, by function name. */
 const LIST_READERS: Readonly<Record<string, readonly string[]>> = {
   readOverrides: OVERRIDE_INPUTS,
+  readMonitorInputs: MONITOR_INPUTS,
 };
 
 /** What a scan found in one source text. */
@@ -245,7 +246,7 @@ function bracketed(text: string, open: number): string {
  * - loops over literal lists whose variable goes to the reader or getInput, also destructured
  *   tuples (`for (const [metric, name] of [['branches', 'min-branch-coverage']])`)
  * - constant lists (`OVERRIDE_INPUTS`, `REPORT_INPUTS`) by name, and shared readers of one
- *   (`readOverrides((n) => r.text(n))`).
+ *   (`readOverrides((n) => r.text(n))`, `readMonitorInputs(…)`).
  */
 function inputsReadIn(source: string): Scan {
   const text = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');

@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { DOCKER_FLAT_KEYS } from '@switchyard/config';
 import { runAction, type ActionRun, type RunOptions } from './runner.js';
 import { docker, freePort, testbed } from './testbed.js';
 
@@ -42,17 +43,24 @@ export async function deployFixture(section: Record<string, unknown> = {}): Prom
   let previewPort = await freePort();
   while (previewPort === port) previewPort = await freePort();
   const writeConfig = (extra: Record<string, unknown> = section): void => {
+    // Keys of the docker target go under docker:, as users write them now.
+    const isDocker = (k: string): boolean => Object.values(DOCKER_FLAT_KEYS).includes(k);
+    const pick = (docker: boolean): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(extra).filter(([k]) => isDocker(k) === docker));
     const doc = {
       app,
       [environment]: {
-        port,
-        'preview-port': previewPort,
-        bind: '127.0.0.1',
+        docker: {
+          port,
+          'preview-port': previewPort,
+          bind: '127.0.0.1',
+          'stop-timeout': '2s',
+          proxy: { image: tb.haproxyImage },
+          ...pick(true),
+        },
         health: { path: '/healthz', interval: '200ms', timeout: '2s' },
         'ready-timeout': '30s',
-        'stop-timeout': '2s',
-        proxy: { image: tb.haproxyImage },
-        ...extra,
+        ...pick(false),
       },
     };
     writeFileSync(join(workspace, 'switchyard.yml'), stringify(doc));

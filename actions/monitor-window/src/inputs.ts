@@ -14,7 +14,9 @@ import {
   CONFIG_FILE,
   containerSecrets,
   loadEnvironment,
+  MONITOR_DEFAULTS,
   parseEnvironmentName,
+  readMonitorInputs,
   readOverrides,
   type EnvironmentConfig,
   type MonitorSection,
@@ -22,8 +24,6 @@ import {
 import {
   BUILTIN_RULES,
   DEFAULT_METRICS,
-  NO_DATA_POLICIES,
-  parseLabelName,
   parseRules,
   parseSelector,
   TEMPLATE_VARIABLES,
@@ -37,20 +37,8 @@ import { telemetry } from '@switchyard/targets';
 export const FAIL_ON = ['failed', 'inconclusive', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
-/** The defaults (and where they come from: the seeds, DESIGN.md §4, TESTBED.md §4). */
-export const MONITOR_DEFAULTS = {
-  durationMs: 15 * 60_000,
-  intervalMs: 30_000,
-  rateWindowMs: 60_000,
-  baselineWindowMs: 10 * 60_000,
-  failureLimit: 2,
-  maxNoData: 3,
-  noData: 'fail' as NoDataPolicy,
-  minRequests: 10,
-  healthTimeoutMs: 5000,
-  queryTimeoutMs: 10_000,
-  colorLabel: 'color',
-} as const;
+/** The defaults of what neither an input nor the file's `monitor:` sets (they live with the config). */
+export { MONITOR_DEFAULTS };
 
 export interface PrometheusInputs {
   readonly url: string;
@@ -109,27 +97,16 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
   const config = readConfig(r, ctx);
   const file: MonitorSection = config?.monitor ?? {};
 
-  const dur = (
-    name: string,
-    fileValue: number | undefined,
-    fallback: number,
-    min: number,
-  ): number => (r.text(name) ? r.duration(name, { min }) : (fileValue ?? fallback));
-  const int = (
-    name: string,
-    fileValue: number | undefined,
-    fallback: number,
-    min: number,
-    max: number,
-  ): number => (r.text(name) ? r.integer(name, { min, max }) : (fileValue ?? fallback));
-
-  const durationMs = dur('duration', file.duration, MONITOR_DEFAULTS.durationMs, 1000);
-  const intervalMs = dur('interval', file.interval, MONITOR_DEFAULTS.intervalMs, 100);
+  // One layering for every key of monitor:: an input, else the file, else the default.
+  const given = readMonitorInputs((n) => r.text(n));
+  const m: MonitorSection = { ...file, ...given };
+  const durationMs = m.duration ?? MONITOR_DEFAULTS.durationMs;
+  const intervalMs = m.interval ?? MONITOR_DEFAULTS.intervalMs;
   if (intervalMs > durationMs) {
     // Blame an input the user set, else the file's monitor: section, else the default.
     const detail = `is longer than duration (${formatDuration(durationMs)})`;
     const fix = 'Make interval at most as long as duration, e.g. duration 15m with interval 30s';
-    const fromInputs = r.text('interval') !== '' || r.text('duration') !== '';
+    const fromInputs = given.interval !== undefined || given.duration !== undefined;
     if (!fromInputs && config && (file.interval !== undefined || file.duration !== undefined))
       throw new ConfigError(
         r.text('config') || CONFIG_FILE,
@@ -143,28 +120,17 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
       fix,
     );
   }
-  const rateWindowMs = dur('rate-window', file['rate-window'], MONITOR_DEFAULTS.rateWindowMs, 1000);
-  const baselineWindowMs = dur(
-    'baseline-window',
-    file['baseline-window'],
-    MONITOR_DEFAULTS.baselineWindowMs,
-    1000,
-  );
+  const rateWindowMs = m['rate-window'] ?? MONITOR_DEFAULTS.rateWindowMs;
+  const baselineWindowMs = m['baseline-window'] ?? MONITOR_DEFAULTS.baselineWindowMs;
 
   const prometheus = readPrometheus(r, file, secrets);
-  const selectorText = r.text('selector');
-  const selector = selectorText ? parseSelector('selector', selectorText) : file.selector;
+  const selector = m.selector;
   const baselineText = r.text('baseline-selector');
   const baselineSelector = baselineText
     ? parseSelector('baseline-selector', baselineText)
     : undefined;
-  const colorText = r.text('color-label');
-  const colorLabel = colorText
-    ? colorText === 'none'
-      ? ''
-      : parseLabelName('color-label', colorText)
-    : (file['color-label'] ??
-      (config ? telemetry(config).colorLabel : MONITOR_DEFAULTS.colorLabel));
+  const colorLabel =
+    m['color-label'] ?? (config ? telemetry(config).colorLabel : MONITOR_DEFAULTS.colorLabel);
 
   const variables = templateVariables(config, file);
   const rulesText = r.text('rules');
@@ -239,24 +205,10 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
     intervalMs,
     rateWindowMs,
     baselineWindowMs,
-    failureLimit: int(
-      'failure-limit',
-      file['failure-limit'],
-      MONITOR_DEFAULTS.failureLimit,
-      1,
-      1000,
-    ),
-    maxNoData: int('max-no-data', file['max-no-data'], MONITOR_DEFAULTS.maxNoData, 1, 1000),
-    noData: r.text('no-data')
-      ? r.enum('no-data', NO_DATA_POLICIES)
-      : (file['no-data'] ?? MONITOR_DEFAULTS.noData),
-    minRequests: int(
-      'min-requests',
-      file['min-requests'],
-      MONITOR_DEFAULTS.minRequests,
-      0,
-      1_000_000_000,
-    ),
+    failureLimit: m['failure-limit'] ?? MONITOR_DEFAULTS.failureLimit,
+    maxNoData: m['max-no-data'] ?? MONITOR_DEFAULTS.maxNoData,
+    noData: m['no-data'] ?? MONITOR_DEFAULTS.noData,
+    minRequests: m['min-requests'] ?? MONITOR_DEFAULTS.minRequests,
     rules: withHealthLimit,
     variables,
     variableHints: {

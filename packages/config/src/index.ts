@@ -11,7 +11,14 @@ export {
   type LoadOptions,
 } from './load.js';
 export { DEFAULTS } from './settle.js';
-export { MONITOR_KEYS, SECTION_KEYS, type MonitorSection } from './section.js';
+export {
+  MONITOR_DEFAULTS,
+  MONITOR_INPUTS,
+  MONITOR_KEYS,
+  readMonitorInputs,
+  SECTION_KEYS,
+  type MonitorSection,
+} from './section.js';
 export {
   OVERRIDES,
   OVERRIDE_INPUTS,

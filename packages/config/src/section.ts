@@ -16,6 +16,7 @@ import { parseHealthPath } from './fields.js';
 import { DOCKER_FLAT_KEYS, DOCKER_SECTION, type DockerSection } from './docker.js';
 import {
   NO_DATA_POLICIES,
+  type NoDataPolicy,
   parseLabelName,
   parseRules,
   parseSelector,
@@ -96,6 +97,48 @@ const MONITOR = {
 export const MONITOR_KEYS = Object.keys(MONITOR) as (keyof typeof MONITOR)[];
 /** The parsed `monitor:` settings: only the keys set. */
 export type MonitorSection = Parsed<typeof MONITOR>;
+
+/**
+ * The monitor-window inputs that override `monitor:` key by key: each input is named as its key and
+ * read by that key's reader, so a value means the same in the file and as an input.
+ */
+export const MONITOR_INPUTS = [
+  'selector',
+  'color-label',
+  'duration',
+  'interval',
+  'rate-window',
+  'baseline-window',
+  'failure-limit',
+  'max-no-data',
+  'min-requests',
+  'no-data',
+] as const satisfies readonly (keyof typeof MONITOR)[];
+
+/** The monitor inputs given (`get` returns '' for an input not set), as a `monitor:` layer. */
+export function readMonitorInputs(get: (input: string) => string): MonitorSection {
+  const out: Record<string, unknown> = {};
+  for (const key of MONITOR_INPUTS) {
+    const raw = get(key).trim();
+    if (raw !== '') out[key] = MONITOR[key](key, raw);
+  }
+  return out;
+}
+
+/** The defaults of `monitor:` (DESIGN.md §4, TESTBED.md §4), for a key neither an input nor the file sets. */
+export const MONITOR_DEFAULTS = {
+  durationMs: 15 * 60_000,
+  intervalMs: 30_000,
+  rateWindowMs: 60_000,
+  baselineWindowMs: 10 * 60_000,
+  failureLimit: 2,
+  maxNoData: 3,
+  noData: 'fail' as NoDataPolicy,
+  minRequests: 10,
+  healthTimeoutMs: 5000,
+  queryTimeoutMs: 10_000,
+  colorLabel: 'color',
+} as const;
 
 const SECTION = {
   target: (p: string, v: unknown) => parseEnum(p, text(p, v, 'docker'), TARGETS),

@@ -1,6 +1,6 @@
 /** The `monitor:` section: parsed with monitor-window's own parsers, layered over `defaults:`, errors naming file and key. */
 import { ConfigError } from '@switchyard/kit';
-import { parseConfig } from '@switchyard/config';
+import { MONITOR_INPUTS, MONITOR_KEYS, parseConfig, readMonitorInputs } from '@switchyard/config';
 
 const FILE = 'switchyard.yml';
 
@@ -91,5 +91,35 @@ describe('monitor: section', () => {
     const e = errorOf(`app: shop\nproduction:\n  monitor:\n    ${setting}\n`);
     expect(e.message).toMatch(message);
     expect(e.file).toBe(FILE);
+  });
+});
+
+describe('readMonitorInputs: the monitor-window inputs as a monitor: layer', () => {
+  const inputs = (values: Record<string, string>): ReturnType<typeof readMonitorInputs> =>
+    readMonitorInputs((n) => values[n] ?? '');
+
+  test('each input is read by its key’s reader; empty and blank ones are not set', () => {
+    expect(
+      inputs({ duration: '5m', interval: ' ', 'no-data': 'pass', 'color-label': 'none' }),
+    ).toEqual({ duration: 300_000, 'no-data': 'pass', 'color-label': '' });
+    expect(inputs({})).toEqual({});
+  });
+
+  test.each([
+    ['interval', '50ms', /^input "interval": "50ms" is/],
+    ['failure-limit', '0', /^input "failure-limit": "0" is out of range/],
+    ['no-data', 'maybe', /^input "no-data": "maybe"/],
+    ['selector', 'app=', /^input "selector": /],
+  ])('a bad %s names the input', (name, value, message) => {
+    expect(() => inputs({ [name]: value })).toThrow(message);
+  });
+
+  test('every input is a key of monitor:, and the file key reads the same value the same way', () => {
+    for (const key of MONITOR_INPUTS) expect(MONITOR_KEYS).toContain(key);
+    const file = parseConfig(
+      'app: shop\nproduction:\n  monitor: {duration: 5m, failure-limit: 4, selector: job="web"}\n',
+      'switchyard.yml',
+    ).resolve('production').monitor;
+    expect(inputs({ duration: '5m', 'failure-limit': '4', selector: 'job="web"' })).toEqual(file);
   });
 });
