@@ -14,13 +14,12 @@ import {
   UNQUOTED,
 } from '@switchyard/kit';
 import { NAME_RULE, parseAppName, parseEnvironmentName } from './fields.js';
-import { DOCKER_FLAT_KEYS } from './docker.js';
 import { fileLayer, origin } from './layer.js';
 import { overrideLayer, type Overrides } from './overrides.js';
-import { SECTION_KEYS, readSection, type ReadSection } from './section.js';
+import { FLAT_KEYS, SECTION_KEYS, readSection, type ReadSection } from './section.js';
 import { settle, type SectionLayer } from './settle.js';
 import { TARGET_SCHEMAS } from './target-schemas.js';
-import { APP_NAME, type ConfigDocument, type EnvironmentConfig } from './types.js';
+import { APP_NAME, TARGETS, type ConfigDocument, type EnvironmentConfig } from './types.js';
 import { isMapping, join, kindOf, text } from './values.js';
 
 const TOP_LEVEL =
@@ -94,24 +93,30 @@ function keepEnvText(doc: YamlDocument, root: unknown): void {
 function sectionLayer(file: string, path: string, read: ReadSection): SectionLayer {
   return {
     ...fileLayer(file, path, read.section),
-    target: (name) => fileLayer(file, join(path, name), read.section[name] ?? {}, read.flat),
+    target: (name) =>
+      fileLayer(
+        file,
+        join(path, name),
+        read.section[name] ?? {},
+        Object.fromEntries(read.flat.filter((f) => f.target === name).map((f) => [f.key, f.at])),
+      ),
   };
 }
 
-/** What to tell the user about a section that writes docker settings in the older flat form. */
-function flatNotice(file: string, path: string, read: ReadSection): string[] {
-  const written = Object.values(read.flat);
-  if (written.length === 0) return [];
-  const renamed = Object.keys(read.flat).filter(
-    (k) => DOCKER_FLAT_KEYS[k as keyof typeof DOCKER_FLAT_KEYS] !== k,
-  );
-  return [
-    `${file}: ${written.join(', ')} ${written.length === 1 ? 'is a docker setting' : 'are docker settings'} written at the top of ${path}:. ` +
-      `They are still read, as ${join(path, 'docker')}; move them under ${path}: docker:` +
-      (renamed.length > 0
-        ? ` (${renamed.map((k) => `${DOCKER_FLAT_KEYS[k as keyof typeof DOCKER_FLAT_KEYS]} becomes docker.${k}`).join(', ')})`
-        : ''),
-  ];
+/** What to tell the user about a section that writes target settings in the older flat form. */
+function flatNotices(file: string, path: string, read: ReadSection): string[] {
+  return TARGETS.flatMap((target) => {
+    const flat = read.flat.filter((f) => f.target === target);
+    if (flat.length === 0) return [];
+    const renamed = flat.filter((f) => !f.at.endsWith(`.${f.key}`));
+    return [
+      `${file}: ${flat.map((f) => f.at).join(', ')} ${flat.length === 1 ? `is a ${target} setting` : `are ${target} settings`} written at the top of ${path}:. ` +
+        `They are still read, as ${join(path, target)}; move them under ${path}: ${target}:` +
+        (renamed.length > 0
+          ? ` (${renamed.map((f) => `${f.at.slice(path.length + 1)} becomes ${target}.${f.key}`).join(', ')})`
+          : ''),
+    ];
+  });
 }
 
 class Document implements ConfigDocument {
@@ -127,7 +132,7 @@ class Document implements ConfigDocument {
   ) {
     if (root !== null && root !== undefined && !isMapping(root))
       throw new ConfigError(file, '', `is ${kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
-    let defaults: ReadSection = { section: {}, flat: {} };
+    let defaults: ReadSection = { section: {}, flat: [] };
     for (const [key, value] of Object.entries(root ?? {})) {
       if (key === 'app') {
         if (value !== null) this.app = parseAppName('app', text('app', value, 'shop'));
@@ -137,11 +142,11 @@ class Document implements ConfigDocument {
         this.environments.push(key);
         const read = readSection(key, value);
         this.sections.set(key, sectionLayer(file, key, read));
-        this.notices.set(key, flatNotice(file, key, read));
+        this.notices.set(key, flatNotices(file, key, read));
       }
     }
     this.defaults = sectionLayer(file, 'defaults', defaults);
-    this.notices.set('defaults', flatNotice(file, 'defaults', defaults));
+    this.notices.set('defaults', flatNotices(file, 'defaults', defaults));
     // Settle each section as resolve will, so cross-key problems show now, not at deploy time.
     if (this.sections.size === 0) settle([this.defaults]);
     for (const layer of this.sections.values()) settle([this.defaults, layer]);
@@ -203,7 +208,7 @@ class Document implements ConfigDocument {
 }
 /** A top-level key other than app/defaults must be an environment name, and not a setting's name. */
 function checkEnvironmentKey(key: string): void {
-  if ([...SECTION_KEYS, ...Object.values(DOCKER_FLAT_KEYS)].includes(key))
+  if ([...SECTION_KEYS, ...FLAT_KEYS].includes(key))
     throw new InputError(
       key,
       key,

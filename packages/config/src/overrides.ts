@@ -5,11 +5,11 @@
  */
 import type { InputError } from '@switchyard/kit';
 import { MAX_LONG_DURATION_MS, parseDuration } from '@switchyard/kit';
-import { DOCKER_OVERRIDES } from './docker.js';
 import { parseAppName, parseHealthPath } from './fields.js';
 import type { Layer } from './layer.js';
 import type { Section } from './section.js';
-import type { TargetName } from './types.js';
+import { TARGET_OVERRIDES } from './target-schemas.js';
+import { TARGETS, type TargetName } from './types.js';
 
 interface Override {
   /** Where the value goes in a section; `[]` for `app`, which is not a section setting. */
@@ -27,7 +27,12 @@ function under(
   );
 }
 
-/** The one table of override inputs. */
+/** The override inputs of every target's section. */
+type TargetOverrideInput = {
+  [T in TargetName]: keyof (typeof TARGET_OVERRIDES)[T];
+}[TargetName];
+
+/** The one table of override inputs: the common ones, then each target's. */
 export const OVERRIDES = {
   app: { path: [], parse: parseAppName },
   'health-path': { path: ['health', 'path'], parse: parseHealthPath },
@@ -39,7 +44,9 @@ export const OVERRIDES = {
     path: ['ready-timeout'],
     parse: (n: string, r: string) => parseDuration(n, r, { min: 1000 }),
   },
-  ...(under('docker', DOCKER_OVERRIDES) as Record<keyof typeof DOCKER_OVERRIDES, Override>),
+  ...(Object.fromEntries(
+    TARGETS.flatMap((t) => Object.entries(under(t, TARGET_OVERRIDES[t]))),
+  ) as Record<TargetOverrideInput, Override>),
 } satisfies Readonly<Record<string, Override>>;
 
 /** A value of {@link OVERRIDE_INPUTS}. */

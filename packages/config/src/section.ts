@@ -13,7 +13,7 @@ import {
 } from '@switchyard/kit';
 import { parseAssertion, parseStatus } from '@switchyard/probe';
 import { parseHealthPath } from './fields.js';
-import { DOCKER_FLAT_KEYS, DOCKER_SECTION, type DockerSection } from './docker.js';
+import { DEFAULT_TARGET, TARGET_SCHEMAS, TARGET_SECTIONS } from './target-schemas.js';
 import {
   NO_DATA_POLICIES,
   type NoDataPolicy,
@@ -22,7 +22,7 @@ import {
   parseSelector,
   TEMPLATE_VARIABLES,
 } from '@switchyard/metrics';
-import { ENV_NAME, TARGETS } from './types.js';
+import { ENV_NAME, TARGETS, type TargetName } from './types.js';
 import {
   isMapping,
   join,
@@ -141,8 +141,8 @@ export const MONITOR_DEFAULTS = {
 } as const;
 
 const SECTION = {
-  target: (p: string, v: unknown) => parseEnum(p, text(p, v, 'docker'), TARGETS),
-  docker: (p: string, v: unknown) => readKeys(p, v, DOCKER_SECTION, 'docker target settings'),
+  target: (p: string, v: unknown) => parseEnum(p, text(p, v, DEFAULT_TARGET), TARGETS),
+  ...TARGET_SECTIONS,
   url: httpUrl,
   'preview-url': httpUrl,
   health: (p: string, v: unknown) => readKeys(p, v, HEALTH, 'health settings'),
@@ -161,46 +161,66 @@ export type Section = Parsed<typeof SECTION>;
 /** The section keys whose values are mappings, merged key by key when layered. */
 export const MAPPING_KEYS = ['health', 'env', 'monitor'] as const;
 
+/** A target key written at the top of a section, in the older flat form. */
+export interface FlatKey {
+  readonly target: TargetName;
+  /** The key in the target's section. */
+  readonly key: string;
+  /** Where it was written (`production.port`). */
+  readonly at: string;
+}
+
 /** A section as read: its settings, and the target keys it wrote in the older flat form. */
 export interface ReadSection {
   readonly section: Section;
-  /** Key of `docker:` → the path it was written at (`production.port`), for keys written flat. */
-  readonly flat: Readonly<Record<string, string>>;
+  readonly flat: readonly FlatKey[];
 }
 
-/** Flat name → key of `docker:`. */
+/** Flat name → the target and key it is read as. */
 const FROM_FLAT = new Map(
-  Object.entries(DOCKER_FLAT_KEYS).map(([key, flat]) => [flat, key as keyof DockerSection]),
+  TARGETS.flatMap((target) =>
+    Object.entries(TARGET_SCHEMAS[target].flatKeys).map(
+      ([key, flat]) => [flat, { target, key }] as const,
+    ),
+  ),
 );
 
-/** Where a key of a target's section belongs, for "did you mean" (`host` → `docker.host`). */
-const ELSEWHERE = Object.fromEntries(Object.keys(DOCKER_SECTION).map((k) => [k, `docker.${k}`]));
+/** The flat names of target keys (not environment names, not keys of another meaning). */
+export const FLAT_KEYS: readonly string[] = [...FROM_FLAT.keys()];
+
+/** Where a key of a target's section belongs, for "did you mean" (`host` → `<target>.host`). */
+const ELSEWHERE = Object.fromEntries(
+  TARGETS.flatMap((t) => Object.keys(TARGET_SCHEMAS[t].section).map((k) => [k, `${t}.${k}`])),
+);
 
 /**
  * Reads and validates an environment section (or `defaults:`) at `path`. An empty section (`staging:`
- * with nothing under it) and empty keys (`port:`) read as not set. Docker settings written at the top
- * of the section, as before targets had their own part, are read into `docker:`.
+ * with nothing under it) and empty keys (`port:`) read as not set. Target settings written at the
+ * top of the section, as before targets had their own part, are read into the target's section.
  */
 export function readSection(path: string, v: unknown): ReadSection {
-  const what = 'an environment section: a mapping of settings such as docker: {port: 8080}';
+  const what = 'an environment section: a mapping of settings such as health: {path: /healthz}';
   const m = isMapping(v) ? v : {};
   const own = Object.fromEntries(Object.entries(m).filter(([k]) => !FROM_FLAT.has(k)));
   mapping(path, isMapping(v) ? own : v, SECTION_KEYS, what, ELSEWHERE);
   const section = readKeys(path, own, SECTION, what);
-  const flat: Record<string, string> = {};
+  const flat: FlatKey[] = [];
   for (const [written, value] of Object.entries(m)) {
-    const key = FROM_FLAT.get(written);
-    if (key === undefined || value === null || value === undefined) continue;
+    const found = FROM_FLAT.get(written);
+    if (found === undefined || value === null || value === undefined) continue;
+    const { target, key } = found;
     const at = join(path, written);
-    if (section.docker?.[key] !== undefined)
+    const part: Record<string, unknown> = { ...section[target] };
+    if (part[key] !== undefined)
       throw new InputError(
         at,
         written,
-        `is also set as ${join(path, `docker.${key}`)}`,
-        `Keep only docker.${key}: docker settings belong under docker:`,
+        `is also set as ${join(path, `${target}.${key}`)}`,
+        `Keep only ${target}.${key}: ${target} settings belong under ${target}:`,
       );
-    section.docker = { ...section.docker, [key]: DOCKER_SECTION[key](at, value) };
-    flat[key] = at;
+    const read = TARGET_SCHEMAS[target].section[key] as (p: string, v: unknown) => unknown;
+    section[target] = { ...part, [key]: read(at, value) };
+    flat.push({ target, key, at });
   }
   return { section, flat };
 }

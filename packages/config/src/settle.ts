@@ -7,12 +7,12 @@ import { InputError } from '@switchyard/kit';
 import { parseStatus } from '@switchyard/probe';
 import { merge, origin, type Layer } from './layer.js';
 import { MAPPING_KEYS, type Section } from './section.js';
-import { TARGET_SCHEMAS } from './target-schemas.js';
+import { DEFAULT_TARGET, TARGET_SCHEMAS } from './target-schemas.js';
 import type { EnvironmentConfig, TargetName } from './types.js';
 
 /** One source of settings, with its part for each target's section. */
 export interface SectionLayer extends Layer<Section> {
-  /** The same source's part for the target's own section (`docker:`). */
+  /** The same source's part for the target's own section (`<target>:`). */
   target(name: TargetName): Layer<object>;
 }
 
@@ -21,14 +21,14 @@ export type Settings = Omit<EnvironmentConfig, 'app' | 'environment' | 'notices'
 
 /** The default of every common setting, as the file would write it. */
 export const DEFAULTS = {
-  target: 'docker',
+  target: DEFAULT_TARGET,
   healthPath: '/',
   expectStatus: '200-399',
   intervalMs: 1000,
   timeoutMs: 5000,
   keepPreviousMs: 30 * 60_000,
   readyTimeoutMs: 5 * 60_000,
-} as const satisfies Record<string, unknown> & { target: TargetName };
+} as const;
 
 const DEFAULT_STATUS = parseStatus('expect-status', DEFAULTS.expectStatus);
 

@@ -1,13 +1,28 @@
 /**
- * Each target's config schema, by target name: how its own section of the file settles, and which
- * of its settings are file paths (resolved against the config file's folder, kept in the workspace).
+ * Each target's config schema, by target name: the readers of its own section of an environment
+ * (`<name>:`), the older flat names of its keys, how the section settles, and which of its
+ * settings are file paths (resolved against the config file's folder, kept in the workspace).
  * The one place in this package that lists the targets.
  */
-import { settleDocker } from './docker.js';
+import {
+  DOCKER_FLAT_KEYS,
+  DOCKER_OVERRIDES,
+  DOCKER_SECTION,
+  settleDocker,
+  type DockerSection,
+} from './docker.js';
 import type { Layer } from './layer.js';
 import type { TargetName, TargetSettings } from './types.js';
+import { readKeys, type Readers } from './values.js';
 
 export interface TargetSchema {
+  /** A reader per key of the target's section. */
+  readonly section: Readers;
+  /**
+   * Key → the name it had when written at the top of an environment section, before targets had
+   * sections of their own (still read, with a notice). Empty for a target born with its section.
+   */
+  readonly flatKeys: Readonly<Record<string, string>>;
   /** The target's layered section with every default filled in. */
   settle(layers: readonly Layer<object>[]): TargetSettings;
   /** The settings that are file paths: key in the target's section → the path. */
@@ -18,9 +33,25 @@ export interface TargetSchema {
 
 export const TARGET_SCHEMAS: Readonly<Record<TargetName, TargetSchema>> = {
   docker: {
+    section: DOCKER_SECTION,
+    flatKeys: DOCKER_FLAT_KEYS,
     settle: (layers) => settleDocker(layers),
     files: (s) => Object.fromEntries(s.envFile === undefined ? [] : [['env-file', s.envFile]]),
     resolveFiles: (s, resolve) =>
       s.envFile === undefined ? s : { ...s, envFile: resolve(s.envFile) },
   },
 };
+
+/** The target an environment runs on when its section names none. */
+export const DEFAULT_TARGET: TargetName = 'docker';
+
+/** Readers of each target's section as a key of an environment section (typed, for `Section`). */
+export const TARGET_SECTIONS = {
+  docker: (p: string, v: unknown): DockerSection =>
+    readKeys(p, v, DOCKER_SECTION, 'the docker target settings'),
+} satisfies Readonly<Record<TargetName, (p: string, v: unknown) => object>>;
+
+/** Each target's override inputs, input name → key path under its section. */
+export const TARGET_OVERRIDES = { docker: DOCKER_OVERRIDES } satisfies Readonly<
+  Record<TargetName, object>
+>;

@@ -25,7 +25,7 @@ export function isMapping(v: unknown): v is Mapping {
 /**
  * A mapping whose keys are all in `keys`; `null` (a key with nothing under it) reads as `{}`.
  * An unknown key is an error at `path.key` that lists the valid keys, and suggests the nearest valid
- * one, or where a key that belongs elsewhere goes (`elsewhere`: key → its path, e.g. `docker.host`).
+ * one, or where a key that belongs elsewhere goes (`elsewhere`: key → its path, e.g. `<target>.host`).
  */
 export function mapping(
   path: string,
