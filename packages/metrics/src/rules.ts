@@ -152,7 +152,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
     unit: 'ratio',
     traffic: false,
     enabled: true,
-    origin: 'seeds: CPU > 80% warning (of resources.cpus, else of one core)',
+    origin: 'seeds: CPU > 80% warning (of the target CPU limit, else of one core)',
   },
   {
     name: 'memory',
@@ -164,7 +164,7 @@ export const BUILTIN_RULES: readonly Rule[] = [
     unit: 'ratio',
     traffic: false,
     enabled: true,
-    origin: 'seeds: memory > 85% warning (of resources.memory)',
+    origin: 'seeds: memory > 85% warning (of the target memory limit)',
   },
   {
     name: 'health',
