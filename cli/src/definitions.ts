@@ -52,6 +52,11 @@ export interface ActionCommand {
   readonly hidden?: readonly string[];
   /** The input a first bare argument fills (`switchyard deploy staging`). */
   readonly positional?: string;
+  /**
+   * Options of the CLI only, not inputs of the action (`--break-lock`): the CLI hands them to the
+   * step through its environment (see `cliEnv` in cli.ts).
+   */
+  readonly cliOptions?: readonly InputDef[];
   readonly examples: readonly string[];
 }
 
@@ -88,6 +93,12 @@ const option = (name: string, description: string, def?: string): InputDef => ({
   ...(def !== undefined && { default: def }),
 });
 
+/** `--break-lock <reason>`, for the commands that take the deploy lock. */
+export const BREAK_LOCK = option(
+  'break-lock',
+  'Remove the deploy lock another run holds before taking it, giving the reason: the reason and who held it are logged as a warning. For a holder you know is dead or stuck (a lock left by a dead holder also frees itself within 45 s)',
+);
+
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
   {
@@ -110,6 +121,7 @@ export const COMMANDS: readonly Command[] = [
   {
     kind: 'action',
     name: 'deploy',
+    cliOptions: [BREAK_LOCK],
     action: 'deploy-bluegreen',
     summary: 'Start an image in the idle color, wait until ready, switch traffic to it',
     fixed: { action: 'deploy' },
@@ -123,6 +135,7 @@ export const COMMANDS: readonly Command[] = [
   {
     kind: 'action',
     name: 'promote',
+    cliOptions: [BREAK_LOCK],
     action: 'deploy-bluegreen',
     summary: 'Switch traffic to the color a --no-promote deploy left waiting',
     fixed: { action: 'promote' },
@@ -133,6 +146,7 @@ export const COMMANDS: readonly Command[] = [
   {
     kind: 'action',
     name: 'retire',
+    cliOptions: [BREAK_LOCK],
     action: 'deploy-bluegreen',
     summary: 'Stop idle colors whose keep-warm time has passed (--force: now)',
     fixed: { action: 'retire' },
@@ -164,11 +178,13 @@ export const COMMANDS: readonly Command[] = [
   {
     kind: 'action',
     name: 'rollback',
+    cliOptions: [BREAK_LOCK],
     action: 'rollback',
     summary: 'Put traffic back on the last good version (switch back, or redeploy it), verify',
     positional: 'environment',
     examples: [
       "switchyard rollback production --reason 'p95 doubled after 1.4.2'",
+      "switchyard rollback production --break-lock 'run 812 died with its runner'",
       'switchyard rollback production --to 1.4.1',
     ],
   },
@@ -255,6 +271,11 @@ export function parseActionMeta(name: string, text: string): ActionMeta {
 /** Reads `actions/<name>/action.yml` under the package root. */
 export function readActionMeta(root: string, name: ActionName): ActionMeta {
   return parseActionMeta(name, readFileSync(join(root, 'actions', name, 'action.yml'), 'utf8'));
+}
+
+/** The options a command takes that are the CLI's only (not inputs of its action). */
+export function cliOptionsOf(command: Command): readonly InputDef[] {
+  return command.kind === 'action' ? (command.cliOptions ?? []) : [];
 }
 
 /** The options a command offers: its action's inputs less the fixed and hidden ones, or its own. */

@@ -49,8 +49,12 @@ function optionLine(o: InputDef, width: number): string {
     : `${head.padEnd(pad)}${wrap(text, width, pad)}`;
 }
 
-/** The help of one command, listing `options` (its action's inputs less the fixed and hidden ones). */
+/**
+ * The help of one command, listing `options` (its action's inputs less the fixed and hidden ones),
+ * then the options of the CLI only.
+ */
 export function commandHelp(c: Command, options: readonly InputDef[], width = 100): string {
+  const own = c.kind === 'action' ? (c.cliOptions ?? []) : [];
   const usage = `switchyard ${c.name}${c.positional ? ` [${c.positional}]` : ''} [options]`;
   const source =
     c.kind === 'action'
@@ -71,6 +75,9 @@ export function commandHelp(c: Command, options: readonly InputDef[], width = 10
     '',
     'Options:',
     ...options.map((o) => optionLine(o, width)),
+    ...(own.length
+      ? ['', 'Options of the CLI only:', ...own.map((o) => optionLine(o, width))]
+      : []),
     ...(c.kind === 'action'
       ? [
           '',

@@ -531,3 +531,44 @@ describe('cli: own commands', () => {
     expect(h.stderr()).toBe('✖ switchyard demo: the demo is not available in this build\n');
   });
 });
+
+describe('cli: --break-lock (the commands that take the deploy lock)', () => {
+  test.each([['deploy', '--image', 'x'], ['promote'], ['retire'], ['rollback']])(
+    '[%#] %s: the reason reaches the step as SWITCHYARD_BREAK_LOCK, not as an input',
+    async (name, ...rest) => {
+      const h = harness();
+      expect(await h.run(name, 'staging', ...rest, '--break-lock', 'run 41 died')).toBe(0);
+      expect(h.calls[0]!.env.SWITCHYARD_BREAK_LOCK).toBe('run 41 died');
+      expect(h.calls[0]!.input('break-lock')).toBe('');
+    },
+  );
+
+  test('a value inherited from the shell breaks nothing: only the option does', async () => {
+    const h = harness({}, { env: { SWITCHYARD_BREAK_LOCK: 'left over' } });
+    expect(await h.run('deploy', 'staging', '--image', 'x')).toBe(0);
+    expect(h.calls[0]!.env.SWITCHYARD_BREAK_LOCK).toBeUndefined();
+  });
+
+  test.each<[string[], RegExp]>([
+    [['deploy', 'staging', '--image', 'x', '--break-lock='], /^error: --break-lock needs a reason/],
+    [['promote', 'staging', '--break-lock', ' '], /^error: --break-lock needs a reason/],
+    [['deploy', 'staging', '--break-lock'], /^error: --break-lock needs a value/],
+    [['smoke', 'http://127.0.0.1:1', '--break-lock', 'x'], /^error: unknown option --break-lock/],
+  ])('[%#] %j: exit 2, nothing run', async (argv, message) => {
+    const h = harness();
+    expect(await h.run(...argv)).toBe(2);
+    expect(h.stderr()).toMatch(message);
+    expect(h.calls).toEqual([]);
+  });
+
+  test('--help lists it apart from the action inputs, on the lock-taking commands only', async () => {
+    const h = harness();
+    await h.run('rollback', '--help');
+    expect(h.stdout()).toMatch(
+      /\nOptions of the CLI only:\n {2}--break-lock <value> +Remove the deploy lock/,
+    );
+    const s = harness();
+    await s.run('smoke', '--help');
+    expect(s.stdout()).not.toContain('--break-lock');
+  });
+});

@@ -19,6 +19,7 @@ import { ACTIONS as DEPLOY_ACTIONS } from '../../actions/deploy-bluegreen/src/in
 import { parseArgs } from '../src/args.js';
 import {
   ACTION_NAMES,
+  cliOptionsOf,
   COMMANDS,
   optionsOf,
   packageRoot,
@@ -118,7 +119,9 @@ describe.each(actionCommands.map((c) => [c.name, c] as const))(
       for (const example of command.examples) {
         const [, name, ...argv] = shellWords(example);
         expect(name).toBe(command.name);
-        expect(() => parseArgs(command.name, argv, options, command.positional)).not.toThrow();
+        expect(() =>
+          parseArgs(command.name, argv, [...options, ...cliOptionsOf(command)], command.positional),
+        ).not.toThrow();
       }
     });
   },

@@ -9,8 +9,16 @@ import { COLORS, otherColor, type Color } from './contract.js';
 import type { ColorStatus, DeployRecord, HistoryEntry, Release, TargetState } from './model.js';
 import { recordOf, recordPending, recordSwitch } from './record.js';
 import { healthUrl, waitReady, type HealthCheck, type ReadyOutcome } from './ready.js';
-import type { LockHandle, LockHolder } from './lock.js';
+import {
+  describeHeld,
+  keepRenewed,
+  LEASE_TTL_MS,
+  type LeaseKeeper,
+  type LockHandle,
+  type LockHolder,
+} from './lock.js';
 import type { ResolvedImage, RouterChange, Target } from './target.js';
+import { warmUp, type WarmUp } from './warmup.js';
 
 export interface BlueGreenDeps {
   readonly clock: Clock;
@@ -26,6 +34,8 @@ export interface DeploySettings {
   readonly keepPreviousMs: number;
   readonly lockTimeoutMs: number;
   readonly holder: LockHolder;
+  /** Requests sent to the new color through the preview just before a switch; none when absent or null. */
+  readonly warmUp?: WarmUp | null;
 }
 
 export interface DeployRequest extends DeploySettings {
@@ -230,6 +240,8 @@ export async function switchLive(
 ): Promise<BlueGreenResult> {
   const { clock, log } = deps;
   const next = before.colors[color];
+  await warmUp(target, color, req, deps);
+  await confirmLease(target);
   const t = clock.now();
   const switchMs = await target.switchTo(color);
   const prev = liveStatus(before);
@@ -274,25 +286,49 @@ export async function switchLive(
   };
 }
 
-/** Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode). */
+/** The renewer of the lease {@link withLock} holds on each target, for {@link confirmLease}. */
+const keepers = new WeakMap<Target, LeaseKeeper>();
+
+/**
+ * Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode):
+ * a short lease (LEASE_TTL_MS), renewed in the background every third of it while `body` works, so
+ * a dead holder's lock is free within the ttl. A lock broken to take it (`holder.breakReason`) is
+ * logged as a warning naming its holder and the reason.
+ */
 export async function withLock<T>(
   target: Target,
-  req: Pick<DeploySettings, 'holder' | 'lockTimeoutMs' | 'readyTimeoutMs'>,
+  req: Pick<DeploySettings, 'holder' | 'lockTimeoutMs'>,
   deps: BlueGreenDeps,
   body: () => Promise<T>,
 ): Promise<T> {
   deps.onLock?.(target.lockHandle(req.holder));
-  const lock = await target.lock(req.holder, {
+  const lease = await target.lock(req.holder, {
     timeoutMs: req.lockTimeoutMs,
-    // Long enough for the slowest honest deploy; a dead holder's lock expires after it.
-    ttlMs: req.readyTimeoutMs + 10 * 60_000,
+    ttlMs: LEASE_TTL_MS,
   });
+  if (lease.broke)
+    deps.log.warning(
+      `broke the deploy lock held by ${describeHeld(lease.broke.held, deps.clock.now())}, for ${req.holder.deployId} (${req.holder.actor}): ${lease.broke.reason}`,
+    );
+  const keeper = keepRenewed(lease, LEASE_TTL_MS, deps);
+  keepers.set(target, keeper);
   try {
     return await body();
   } finally {
+    keepers.delete(target);
+    await keeper.stop();
     await target.close();
-    await lock.release();
+    await lease.release();
   }
+}
+
+/**
+ * Renews the lease {@link withLock} holds on `target` (one round trip) and throws a LeaseLostError
+ * if it was lost (taken over, broken) or lapsed: called just before live traffic moves, so a run
+ * never switches under another holder, and switches with a whole ttl ahead of it.
+ */
+export async function confirmLease(target: Target): Promise<void> {
+  await keepers.get(target)?.confirm();
 }
 
 /** The target's state, its notes logged as warnings. */

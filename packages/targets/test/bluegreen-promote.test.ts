@@ -1,5 +1,6 @@
 import { ActionError } from '@switchyard/kit';
 import {
+  LEASE_TTL_MS,
   deploy,
   describeState,
   promote,
@@ -150,11 +151,11 @@ describe('the deploy lock', () => {
     expect(seen[0]).not.toContain('lock');
   });
 
-  test('a deploy takes the lock for the holder with the lock timeout, and a ttl of ready-timeout + 10 min', async () => {
+  test('a deploy takes the lock for the holder with the lock timeout, and the lease ttl (LEASE_TTL_MS, renewed)', async () => {
     const { target, deps: d } = setup();
     await deploy(target, request({ readyTimeoutMs: 90_000 }), d);
     expect(target.locks).toEqual([
-      { holder, opts: { timeoutMs: 2 * MINUTE, ttlMs: 90_000 + 10 * MINUTE } },
+      { holder, opts: { timeoutMs: 2 * MINUTE, ttlMs: LEASE_TTL_MS } },
     ]);
   });
 

@@ -198,6 +198,62 @@ export function describeTargetConformance(name: string, h: ConformanceHarness): 
       }
     });
 
+    test('a renewed lease outlives its first expiry; once renewals stop, it lapses', async () => {
+      await t.prepare();
+      const ttlMs = 3 * h.staleTtlMs;
+      const first = await t.lock(holder(1), { timeoutMs: 0, ttlMs });
+      const firstExpiry = first.expiresAt;
+      const other = h.target();
+      try {
+        // Past the first expiry (3 × staleTtlMs), renewed every staleTtlMs.
+        for (let i = 0; i < 4; i++) {
+          await h.pass(h.staleTtlMs);
+          await first.renew();
+        }
+        expect(first.expiresAt).toBeGreaterThan(firstExpiry);
+        expect(h.now()).toBeGreaterThan(firstExpiry);
+        await expect(other.lock(holder(2), { timeoutMs: 0, ttlMs })).rejects.toThrow(/run\/1/);
+        await h.pass(ttlMs + 1_000);
+        const second = await other.lock(holder(2), { timeoutMs: 0, ttlMs: 600_000 });
+        await expect(first.renew()).rejects.toThrow(/lost/);
+        await second.release();
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('a held lock is broken with a reason; the lease says whose it was, and its holder learns it lost', async () => {
+      await t.prepare();
+      const first = await t.lock(holder(1), { timeoutMs: 0, ttlMs: 600_000 });
+      const other = h.target();
+      try {
+        const second = await other.lock(
+          { ...holder(2), breakReason: 'run/1 is stuck' },
+          { timeoutMs: 0, ttlMs: 600_000 },
+        );
+        expect(second.broke).toMatchObject({
+          reason: 'run/1 is stuck',
+          held: { deployId: 'run/1', actor: 'actor-1' },
+        });
+        expect(second.broke?.held.expiresAt).toBeGreaterThan(h.now());
+        await expect(first.renew()).rejects.toThrow(/lost/);
+        await first.release();
+        await expect(h.target().lock(holder(3), { timeoutMs: 0, ttlMs: 600_000 })).rejects.toThrow(
+          /run\/2/,
+        );
+        await second.release();
+        // Nothing held: a break takes the free lock and says it broke nothing.
+        const third = await other.lock(
+          { ...holder(3), breakReason: 'just in case' },
+          { timeoutMs: 0, ttlMs: 600_000 },
+        );
+        expect(third.broke).toBeUndefined();
+        await third.release();
+      } finally {
+        await other.close();
+      }
+    });
+
     test('the lock handle names its kind and the holder, as plain JSON', () => {
       const handle = t.lockHandle(holder(1));
       expect(typeof handle.kind).toBe('string');

@@ -97,9 +97,9 @@ export class FakeTarget implements Target {
     this.state = { ...EMPTY_RECORD, colors: {}, exists: true, notes: [], ...script.state };
   }
 
-  /** The calls other than the reads (`status`, `readiness`), the ones that change something. */
+  /** The calls other than the reads (`status`, `readiness`) and lease renewals, the ones that change something. */
   get changes(): string[] {
-    return this.calls.filter((c) => !/^(status|readiness|connect|logs|lockHandle)/.test(c));
+    return this.calls.filter((c) => !/^(status|readiness|connect|logs|lockHandle|renew)/.test(c));
   }
 
   connect(): Promise<string> {

@@ -5,7 +5,12 @@
  */
 import { ActionError, type Clock } from '@switchyard/kit';
 import {
+  BREAK_HINT,
+  describeExpiry,
   EMPTY_RECORD,
+  LeaseLostError,
+  type BrokenLock,
+  type HeldLock,
   otherColor,
   reconcile,
   recordOf,
@@ -32,7 +37,7 @@ export interface World {
   preview: Color | null;
   colors: Partial<Record<Color, ColorStatus>>;
   record: DeployRecord;
-  lock?: { id: string; holder: LockHolder; expiresAt: number };
+  lock?: { id: string; holder: LockHolder; since: number; expiresAt: number };
   readonly images: Map<string, ResolvedImage>;
   seq: number;
 }
@@ -85,33 +90,53 @@ export class MemoryTarget implements Target {
 
   async lock(holder: LockHolder, opts: LockOptions): Promise<Lease> {
     const started = this.clock.now();
+    // A break applies to the lock found at the first look only.
+    const first = this.world.lock;
+    let broke: BrokenLock | undefined;
+    if (first && holder.breakReason !== undefined) {
+      broke = { held: this.held(first), reason: holder.breakReason };
+      delete this.world.lock;
+    }
     for (;;) {
       const now = this.clock.now();
       const held = this.world.lock;
       if (!held || held.expiresAt <= now) {
         const id = `lock-${++this.world.seq}`;
-        this.world.lock = { id, holder, expiresAt: now + opts.ttlMs };
-        return this.lease(id, opts.ttlMs);
+        this.world.lock = { id, holder, since: now, expiresAt: now + opts.ttlMs };
+        return this.lease(id, opts.ttlMs, broke);
       }
       if (now - started >= opts.timeoutMs)
         throw new ActionError(
-          `another deploy holds the lock: ${held.holder.deployId} by ${held.holder.actor}`,
+          `another deploy holds the lock: ${held.holder.deployId} by ${held.holder.actor}, ${describeExpiry(this.held(held), now)}; ${BREAK_HINT}`,
         );
       await this.clock.sleep(Math.min(1000, started + opts.timeoutMs - now));
     }
   }
 
-  private lease(id: string, ttlMs: number): Lease {
+  private held(lock: NonNullable<World['lock']>): HeldLock {
+    const { deployId, actor } = lock.holder;
+    return {
+      deployId,
+      actor,
+      since: new Date(lock.since).toISOString(),
+      expiresAt: lock.expiresAt,
+    };
+  }
+
+  private lease(id: string, ttlMs: number, broke: BrokenLock | undefined): Lease {
     const world = this.world;
     const clock = this.clock;
     return {
       id,
+      ...(broke && { broke }),
       get expiresAt() {
         return world.lock?.id === id ? world.lock.expiresAt : 0;
       },
       renew: () => {
         if (world.lock?.id !== id)
-          return Promise.reject(new ActionError(`lost the deploy lock ${id}: taken over`));
+          return Promise.reject(
+            new LeaseLostError(`lost the deploy lock ${id}: taken over or broken`),
+          );
         world.lock.expiresAt = clock.now() + ttlMs;
         return Promise.resolve();
       },

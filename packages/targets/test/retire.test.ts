@@ -1,4 +1,5 @@
 import {
+  LEASE_TTL_MS,
   describeState,
   retire,
   retirePlan,
@@ -344,12 +345,10 @@ describe('retire', () => {
     expect(describeState(result.after)).not.toContain('waiting for promotion: green');
   });
 
-  test('takes the deploy lock with the lock timeout and a ttl of ready-timeout + 10 min', async () => {
+  test('takes the deploy lock with the lock timeout and the lease ttl (LEASE_TTL_MS, renewed)', async () => {
     const { target, deps: d } = setup({ state: greenLive() }, T0 + 11 * MINUTE);
     await retire(target, retireRequest({ lockTimeoutMs: 30_000, readyTimeoutMs: 90_000 }), d);
-    expect(target.locks).toEqual([
-      { holder, opts: { timeoutMs: 30_000, ttlMs: 90_000 + 10 * MINUTE } },
-    ]);
+    expect(target.locks).toEqual([{ holder, opts: { timeoutMs: 30_000, ttlMs: LEASE_TTL_MS } }]);
   });
 
   test('the lock is released when a stop fails', async () => {

@@ -174,35 +174,18 @@ export class DockerTarget implements Target {
     return { kind: 'docker', host: this.s.host, name: this.names.lock, token: holder.token };
   }
 
-  /**
-   * The lock container, created with the lease's expiry as a label. Labels can't change, so a
-   * renewal confirms the lease is still this holder's but cannot move its expiry (ready-timeout +
-   * 10 minutes covers an honest deploy).
-   */
+  /** The lock container, a lease whose renewals write its expiry into it (see lock.ts). */
   async lock(holder: LockHolder, opts: LockOptions): Promise<Lease> {
     // The lock container is created from the proxy image, which every deploy needs anyway.
     await this.resolveImage(this.s.proxyImage, 'missing');
-    const lock = new DockerLock(
+    return new DockerLock(
       this.docker,
       this.names,
       this.s.proxyImage,
       this.labels,
       this.deps.clock,
       this.deps.log,
-    );
-    const id = await lock.acquire(holder, opts);
-    const expiresAt = this.deps.clock.now() + opts.ttlMs;
-    return {
-      id,
-      expiresAt,
-      renew: async () => {
-        if (!(await lock.holds(id)))
-          throw new ActionError(
-            `lost the deploy lock ${this.names.lock}: another holder took it over`,
-          );
-      },
-      release: () => lock.release(id),
-    };
+    ).lease(holder, opts);
   }
 
   prepare(): Promise<RouterChange> {
