@@ -17,11 +17,13 @@ import {
   visibleControls,
 } from '@switchyard/kit';
 import { renderTerminal, styler } from '@switchyard/kit/terminal';
+import { BREAK_LOCK_ENV } from '@switchyard/targets';
 import { renderOverview } from '@switchyard/targets/overview';
 import { inputValues, parseArgs, suggest, UsageError, type ParsedArgs } from './args.js';
 import {
   COMMANDS,
   findCommand,
+  cliOptionsOf,
   optionsOf,
   readActionMeta,
   type ActionCommand,
@@ -31,7 +33,7 @@ import {
 import { gitEnv } from './git-env.js';
 import { commandHelp, EXIT, mainHelp } from './help.js';
 import { terminalIO, type Collected } from './io.js';
-import { environmentsStatus } from './status.js';
+import { environmentsStatus, statusFailure } from './status.js';
 
 /** What the CLI needs from the process (the real one in index.ts, a fake in tests). */
 export interface CliDeps {
@@ -152,7 +154,13 @@ export async function runCommand(
     summary: '',
   });
   try {
-    parsed = parseArgs(command.name, argv, options, command.positional);
+    parsed = parseArgs(
+      command.name,
+      argv,
+      [...options, ...cliOptionsOf(command)],
+      command.positional,
+    );
+    checkCliOptions(parsed.values);
   } catch (error) {
     const r = fail(visibleControls(errorMessage(error), true), EXIT.usage);
     if (opts.print) deps.stderr(`${styler(deps.tty.stderr).red('error:')} ${r.error}\n`);
@@ -183,7 +191,7 @@ export async function runCommand(
       ? deps.onInterrupt(() => runPost(post, collected.state, deps))
       : () => undefined;
   try {
-    if (command.kind === 'action') await runStep(command, deps, io, secrets);
+    if (command.kind === 'action') await runStep(command, deps, io, secrets, cliEnv(parsed.values));
     else if (command.name === 'status') await runStatus(values, deps, io, secrets, collected);
     else if (command.name === 'demo') {
       if (!deps.demo) throw new Error('the demo is not available in this build');
@@ -272,16 +280,35 @@ function runPost(script: string, state: ReadonlyMap<string, string>, deps: CliDe
   spawnSync(process.execPath, [script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
+/** The CLI-only options' values must be usable: a break needs a reason. */
+function checkCliOptions(values: ReadonlyMap<string, string>): void {
+  const reason = values.get('break-lock');
+  if (reason !== undefined && reason.trim() === '')
+    throw new UsageError(
+      '--break-lock needs a reason (--break-lock "the run holding it died"): it is logged with the holder it removes',
+    );
+}
+
+/**
+ * What the CLI-only options tell the step, as environment variables: `--break-lock` becomes
+ * BREAK_LOCK_ENV (read by lockHolder). One inherited from the shell is dropped: only the option
+ * breaks a lock.
+ */
+function cliEnv(values: ReadonlyMap<string, string>): Record<string, string | undefined> {
+  return { [BREAK_LOCK_ENV]: values.get('break-lock') };
+}
+
 async function runStep(
   command: ActionCommand,
   deps: CliDeps,
   io: ActionIO,
   secrets: Secrets,
+  extra: Readonly<Record<string, string | undefined>>,
 ): Promise<void> {
   const env =
     command.action === 'build-image' ? { ...deps.env, ...gitEnv(deps.cwd, deps.env) } : deps.env;
   // Relative paths (config, context, checks-file) are read from the current directory.
-  await deps.steps[command.action](io, secrets, { ...env, GITHUB_WORKSPACE: deps.cwd });
+  await deps.steps[command.action](io, secrets, { ...env, ...extra, GITHUB_WORKSPACE: deps.cwd });
 }
 
 async function runStatus(
@@ -299,7 +326,6 @@ async function runStatus(
   });
   io.setOutput('environments', list);
   await io.appendSummary(renderOverview(list, Date.now()));
-  const bad = list.filter((e) => e.error);
-  if (bad.length)
-    collected.failure = `could not read ${bad.map((e) => `${e.environment} (${e.error ?? ''})`).join('; ')}`;
+  const failure = statusFailure(list);
+  if (failure) collected.failure = failure;
 }

@@ -54,3 +54,20 @@ export async function environmentsStatus(
     }),
   );
 }
+
+/**
+ * Why `status` fails, or `undefined` when every environment was read and none is down: the
+ * environments whose target could not be read, and those whose live color is down (no container,
+ * or not running: live traffic reaches nothing), each saying what is missing.
+ */
+export function statusFailure(list: readonly EnvironmentOverview[]): string | undefined {
+  const unread = list.filter((e) => e.error);
+  const down = list.filter((e) => !e.error && e.down);
+  const parts = [
+    ...(unread.length
+      ? [`could not read ${unread.map((e) => `${e.environment} (${e.error ?? ''})`).join('; ')}`]
+      : []),
+    ...down.map((e) => `${e.environment}: ${e.down ?? ''}: live traffic reaches nothing`),
+  ];
+  return parts.length ? parts.join('; ') : undefined;
+}

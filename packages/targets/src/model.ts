@@ -38,7 +38,10 @@ export interface HistoryEntry {
   readonly actor: string;
   readonly previousColor?: Color;
   readonly previousImage?: string;
-  /** The digest that was live before: a rollback marks it as the version rolled back from. */
+  /**
+   * The digest that was live before: a rollback marks it as the version rolled back from, until a
+   * newer switch puts it live again (`rolledBackFrom` in record.ts has the rule).
+   */
   readonly previousDigest?: string;
   readonly reason?: string;
 }
@@ -60,7 +63,8 @@ export interface DeployRecord {
   readonly pending?: Pending;
   /**
    * Set by a rollback just before it switches: the digest it moves away from. A switch clears it;
-   * if the run dies in between, the next rollback still knows not to go back to that digest.
+   * if the run dies in between, the next rollback still knows not to go back to that digest
+   * (until that switch, whatever the history says: `rolledBackFrom` in record.ts).
    */
   readonly rollingBackFrom?: string;
   readonly history: readonly HistoryEntry[];

@@ -6,6 +6,7 @@ import { formatDuration, Summary } from '@switchyard/kit';
 import { liveStatus, shortDigest } from './bluegreen.js';
 import type { Color } from './contract.js';
 import type { HistoryEntry, TargetState } from './model.js';
+import { liveDown, liveEntry } from './record.js';
 
 /** One environment, as `status` shows it. */
 export interface EnvironmentOverview {
@@ -23,7 +24,13 @@ export interface EnvironmentOverview {
   /** Who and what put it there: the actor and the run (or `local:user@host`). */
   readonly deployedBy?: string;
   readonly deployId?: string;
+  /** The live container's health, else its state; `no container` when it is gone. */
   readonly health?: string;
+  /**
+   * Set when the live color is down ({@link liveDown}: no container, or not running): what is
+   * missing, in a sentence. `status` fails on it.
+   */
+  readonly down?: string;
   readonly previous: Color | null;
   readonly previousVersion?: string;
   /** `warm` (running), `retired` (stopped) or absent. */
@@ -50,7 +57,8 @@ export function overview(
   const live = liveStatus(s);
   const prev = s.previous ? s.colors[s.previous] : undefined;
   // The record keeps history newest first. The entry that made the live color live: the newest on it.
-  const made = s.history.find((h) => h.color === s.live);
+  const made = liveEntry(s);
+  const down = liveDown(s);
   const pendingColor = s.pending ? s.colors[s.pending.color] : undefined;
   return {
     environment,
@@ -64,8 +72,21 @@ export function overview(
       version: live.version,
       deployedBy: made?.actor ?? live.actor,
       deployId: made?.deployId ?? live.deployId,
-      health: live.health === 'none' ? live.state : live.health,
+      health: live.health === 'none' || !live.running ? live.state : live.health,
     }),
+    // No container: the record still says what should be running there.
+    ...(s.live &&
+      !live && {
+        health: 'no container',
+        ...(made && {
+          image: made.image,
+          digest: made.digest,
+          version: made.version,
+          deployedBy: made.actor,
+          deployId: made.deployId,
+        }),
+      }),
+    ...(down && { down }),
     ...((s.switchedAt ?? made?.at) !== undefined && { since: s.switchedAt ?? made?.at }),
     previous: s.previous,
     ...(prev && { previousVersion: prev.version }),
@@ -127,6 +148,10 @@ export function renderOverview(list: readonly EnvironmentOverview[], now: number
     }
     const image = e.digest ? `, ${e.image?.split('@')[0] ?? ''}@${shortDigest(e.digest)}` : '';
     s.paragraph(`**${e.environment}**: ${e.url}${image}${e.deployId ? ` (${e.deployId})` : ''}`);
+    if (e.down)
+      s.paragraph(
+        `**${e.environment}**: ❌ ${e.down}: live traffic reaches nothing. Roll back (switchyard rollback ${e.environment}) or deploy`,
+      );
     if (e.pending)
       s.paragraph(
         `**${e.environment}**: ${e.pending.color} (${e.pending.version ?? '?'}) is waiting for promote`,

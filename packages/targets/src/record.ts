@@ -1,6 +1,12 @@
 /** The deploy record as data: reading it back leniently, and the pure transitions on it. */
 import { COLORS, HISTORY_LENGTH, type Color } from './contract.js';
-import { EMPTY_RECORD, type DeployRecord, type HistoryEntry, type Pending } from './model.js';
+import {
+  EMPTY_RECORD,
+  type DeployRecord,
+  type HistoryEntry,
+  type Pending,
+  type TargetState,
+} from './model.js';
 
 const asColor = (v: unknown): Color | null => COLORS.find((c) => c === v) ?? null;
 const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -126,4 +132,61 @@ export function recordOf(s: DeployRecord): DeployRecord {
     ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
     history: s.history,
   };
+}
+
+/**
+ * The digests a rollback moved away from and that have not gone live again since: never chosen
+ * again as "the last good version" (a rollback `to:` one still can).
+ *
+ * The rule, read over the history oldest to newest (the record prepends each switch, so the list's
+ * order is the order of events, whatever the clocks said):
+ * - a `rollback` entry marks its `previousDigest` (the release it moved away from);
+ * - a `deploy`, `promote` or `rollback` entry that puts a marked digest live again clears that
+ *   digest's mark: it passed. History entries are written only for switches, so the release was
+ *   started, found ready and switched live again after the rollback; were it bad again, the
+ *   rollback away from it (by hand, or monitor-window's rollback-on-failure) is a newer entry that
+ *   marks it again. While it is live a rollback never picks it anyway (it is the one live);
+ * - a `reconcile` entry (a run killed after its switch, repaired by the next run) clears nothing:
+ *   no one chose that release again, a run merely repaired the record.
+ *
+ * `rollingBackFrom` (a rollback killed between its mark and its switch) is marked whatever the
+ * history says: the next switch drops it from the record.
+ */
+export function rolledBackFrom(
+  record: Pick<DeployRecord, 'history' | 'rollingBackFrom'>,
+): Set<string> {
+  const marked = new Set<string>();
+  for (const h of [...record.history].reverse()) {
+    if (h.action === 'reconcile') continue;
+    marked.delete(h.digest);
+    if (h.action === 'rollback' && h.previousDigest && h.previousDigest !== h.digest)
+      marked.add(h.previousDigest);
+  }
+  if (record.rollingBackFrom) marked.add(record.rollingBackFrom);
+  return marked;
+}
+
+/**
+ * The history entry that made the live color live: the newest switch to it. It names the release the
+ * record says is live, even when the color's container is gone.
+ */
+export function liveEntry(record: DeployRecord): HistoryEntry | undefined {
+  return record.live ? record.history.find((h) => h.color === record.live) : undefined;
+}
+
+/**
+ * What is wrong with the live color, as a clause (`the live color green (2.0.0, shop:2.0.0) has no
+ * container (removed)`), or `undefined` when it runs or nothing is live: its container is missing
+ * or not running (exited, crashed for good). Either way live traffic reaches nothing; `status`
+ * fails on it and a rollback treats it as a reason to roll back.
+ */
+export function liveDown(state: TargetState): string | undefined {
+  if (!state.exists || !state.live) return undefined;
+  const c = state.colors[state.live];
+  if (c?.running) return undefined;
+  const release = c ?? liveEntry(state);
+  const what = release ? ` (${release.version}, ${release.image})` : '';
+  if (!c) return `the live color ${state.live}${what} has no container (removed)`;
+  const exit = c.exitCode !== undefined ? `, exit code ${c.exitCode}` : '';
+  return `the live color ${state.live}${what} is not running (${c.state}${exit})`;
 }

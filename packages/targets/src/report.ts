@@ -3,6 +3,7 @@ import { formatDuration, Summary } from '@switchyard/kit';
 import { liveStatus, type BlueGreenResult } from './bluegreen.js';
 import { COLORS } from './contract.js';
 import type { TargetState } from './model.js';
+import { liveDown, liveEntry } from './record.js';
 
 /** deploy-bluegreen's outputs (names as in its action.yml); rollback adds its own to these. */
 export function deployOutputs(r: BlueGreenResult): Record<string, string> {
@@ -40,6 +41,14 @@ export function stateJson(s: TargetState): object {
     colors: s.colors,
     history: s.history,
   };
+}
+
+/** The live color, and when it is down what is wrong with it: `green (down: no container)`. */
+function liveCell(s: TargetState): string {
+  if (!s.live) return 'none';
+  if (!liveDown(s)) return s.live;
+  const c = s.colors[s.live];
+  return `${s.live} (down: ${c ? c.state : 'no container'})`;
 }
 
 function roleOf(s: TargetState, color: string): string {
@@ -80,12 +89,13 @@ export function renderSummary(
   const s = new Summary().heading(`${opts.title ?? 'deploy-bluegreen'}: ${app} (${environment})`);
   s.paragraph(r.message);
   if (r.plan) s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
-  const before = liveStatus(r.before);
-  const after = liveStatus(r.after);
+  // A live color whose container is gone still names a release: the record's.
+  const before = liveStatus(r.before) ?? liveEntry(r.before);
+  const after = liveStatus(r.after) ?? liveEntry(r.after);
   s.table(
     ['', 'before', 'after'],
     [
-      ['live color', r.before.live ?? 'none', r.after.live ?? 'none'],
+      ['live color', liveCell(r.before), liveCell(r.after)],
       ['image', before?.image, after?.image],
       ['version', before?.version, after?.version],
       ['digest', before?.digest, after?.digest],

@@ -20,8 +20,8 @@ import {
   type DeploySettings,
 } from './bluegreen.js';
 import { COLORS, otherColor, type Color } from './contract.js';
-import type { HistoryEntry, Release, TargetState } from './model.js';
-import { recordOf, recordRetired } from './record.js';
+import type { ColorStatus, HistoryEntry, Release, TargetState } from './model.js';
+import { liveDown, liveEntry, recordOf, recordRetired, rolledBackFrom } from './record.js';
 import { healthCheckSpec, healthUrl, waitReady } from './ready.js';
 import type { Target } from './target.js';
 
@@ -48,6 +48,8 @@ export type RollbackChoice =
       readonly entry: HistoryEntry;
       readonly color: Color;
       readonly method: RollbackMethod;
+      /** Set when the live color is down ({@link liveDown}): the rollback restores service. */
+      readonly down?: string;
     };
 
 export interface RollbackResult extends BlueGreenResult {
@@ -60,15 +62,20 @@ export interface RollbackResult extends BlueGreenResult {
   readonly durationMs?: number;
   /** The live URL's health check after the switch. */
   readonly verified?: { readonly ok: boolean; readonly attempts: number; readonly detail: string };
+  /** What was wrong with the live color before, when it was down ({@link liveDown}). */
+  readonly liveWasDown?: string;
 }
 
-/** Digests a rollback moved away from: never chosen again as "the last good version". */
-function rolledBackFrom(state: TargetState): Set<string> {
-  const done = state.history
-    .filter((h) => h.action === 'rollback' && h.previousDigest)
-    .map((h) => h.previousDigest as string);
-  // A rollback that died between its mark and its switch counts too.
-  return new Set(state.rollingBackFrom ? [state.rollingBackFrom, ...done] : done);
+/** A release as results and messages name it. */
+type Named = Pick<Release, 'image' | 'digest' | 'version'>;
+
+/**
+ * The release live traffic is routed to: the live color's container, or, when that is gone, the
+ * history entry that made it live (what the record says runs there).
+ */
+export function liveRelease(state: TargetState): Named | undefined {
+  const c = liveStatus(state) ?? liveEntry(state);
+  return c && { image: c.image, digest: c.digest, version: c.version };
 }
 
 /** Whether `to` names this entry: its version, image, digest, or a 12+ digit digest prefix. */
@@ -81,18 +88,28 @@ function names(entry: HistoryEntry, to: string): boolean {
 
 /**
  * Picks the release to go back to (pure). Without `to`: the newest release in the history that is
- * not live now and was not itself rolled back from. With `to`: the newest entry it names.
- * @throws ActionError when the environment was never deployed, or `to` names nothing in the
- *   history (listing what it holds).
+ * not live now and was not rolled back from since it last went live ({@link rolledBackFrom}). With
+ * `to`: the newest entry it names.
+ *
+ * A live color that is down ({@link liveDown}: its container removed, or not running) is a reason
+ * to roll back, never "nothing is live": without `to`, a warm idle color holding such a release is
+ * preferred (a switch restores service at once), else the newest one is redeployed; a `to` naming
+ * the live release itself restores it into the idle color.
+ * @throws ActionError when the environment was never deployed, `to` names nothing in the history
+ *   (listing what it holds), or the live color is down and there is nothing to go back to.
  */
 export function chooseRollback(state: TargetState, to?: string): RollbackChoice {
   if (!state.exists)
     throw new ActionError(
       'nothing was ever deployed to this environment here (no router, no record on the target): check app and environment, and the host or cluster the config points at',
     );
-  const live = liveStatus(state);
-  if (!state.live || !live)
+  if (!state.live)
     return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
+  const down = liveDown(state);
+  const live = liveRelease(state);
+  const idle = otherColor(state.live);
+  const warm = state.colors[idle];
+  const isWarm = (h: HistoryEntry): boolean => !!warm && warm.running && warm.digest === h.digest;
   let entry: HistoryEntry | undefined;
   if (to) {
     entry = state.history.find((h) => names(h, to));
@@ -104,25 +121,27 @@ export function chooseRollback(state: TargetState, to?: string): RollbackChoice 
         `to: "${to}" is not in the history of this environment. ${known.length ? `It holds: ${known.join(', ')}` : 'The history is empty'}. Give a version or digest from it (deploy-bluegreen action: status lists them)`,
       );
     }
-    if (entry.digest === live.digest)
+    if (!down && entry.digest === live?.digest)
       return {
         kind: 'noop',
         message: `${entry.version} (${shortDigest(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
       };
   } else {
     const bad = rolledBackFrom(state);
-    entry = state.history.find((h) => h.digest !== live.digest && !bad.has(h.digest));
+    const good = state.history.filter((h) => h.digest !== live?.digest && !bad.has(h.digest));
+    entry = (down ? good.find(isWarm) : undefined) ?? good[0];
+    if (!entry && down)
+      throw new ActionError(
+        `${down}, and there is no earlier release to roll back to${bad.size ? ' (only versions already rolled back from)' : ''}: live traffic reaches nothing. Deploy a release (or roll back with to: naming one)`,
+      );
     if (!entry)
       return {
         kind: 'noop',
-        message: `no earlier release to roll back to: the history holds only the live ${live.version} (${shortDigest(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
+        message: `no earlier release to roll back to: the history holds only the live ${live?.version ?? '?'} (${shortDigest(live?.digest ?? '')})${bad.size ? ' and versions already rolled back from' : ''}`,
       };
   }
-  const idle = otherColor(state.live);
-  const warm = state.colors[idle];
-  const method: RollbackMethod =
-    warm && warm.running && warm.digest === entry.digest ? 'switch' : 'redeploy';
-  return { kind: 'go', entry, color: idle, method };
+  const method: RollbackMethod = isWarm(entry) ? 'switch' : 'redeploy';
+  return { kind: 'go', entry, color: idle, method, ...(down && { down }) };
 }
 
 /** The image reference that pins an entry's release: `repo@digest` for a repo digest, else the image id. */
@@ -143,9 +162,8 @@ export async function rollback(
 ): Promise<RollbackResult> {
   const { clock, log } = deps;
   await connect(target, log);
-  // The lock outlives the slowest honest rollback: pull, readiness, then the live check.
-  const lockReq = { ...req, readyTimeoutMs: req.readyTimeoutMs + req.verifyTimeoutMs };
-  return withLock(target, lockReq, deps, async () => {
+  // The lease is renewed while the rollback works (withLock), however long pull, readiness and verify take.
+  return withLock(target, req, deps, async () => {
     const started = clock.now();
     // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
     const before = await readState(target, log);
@@ -160,58 +178,51 @@ export async function rollback(
         rolledBack: false,
         message: choice.message,
       };
-    const { entry, color, method } = choice;
-    const from = liveStatus(before);
+    const { entry, color, method, down } = choice;
+    const from = liveRelease(before);
     if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
       throw new ActionError(
         `not rolling back: the release that was judged (${shortDigest(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${shortDigest(from?.digest ?? '')}) now, deployed during the window`,
       );
     const router = await target.prepare();
+    if (down) log.warning(`${down}: live traffic reaches nothing; rolling back restores service`);
     log.info(
-      `Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`,
+      `Rolling back ${before.live} (${from?.version ?? '?'}${down ? ', down' : ''}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`,
     );
-    if (method === 'redeploy') {
-      const ref = pinnedRef(entry);
-      const image = await log.group(`Pull ${ref}`, () =>
-        target.resolveImage(ref, 'missing').catch(async (error: unknown) => {
-          // An image the target knows only by its recorded identity (built there, never pushed).
-          const local = await target.findImage(entry.digest);
-          if (!local) throw error;
-          return local;
-        }),
-      );
-      const release: Release = {
-        image: entry.image,
-        digest: image.digest,
-        version: entry.version,
-        deployId: req.holder.deployId,
-        actor: req.holder.actor,
-        createdAt: new Date(clock.now()).toISOString(),
-      };
-      await log.group(`Start ${color}: ${ref}`, () => target.start(color, image, release));
-    }
+    if (method === 'redeploy') await startRelease(target, entry, color, req, deps);
     const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
     if (!ready.ready) {
       await showLogs(target, color, deps);
       if (method === 'redeploy') await target.stop(color);
       throw new ActionError(
         `rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
-          `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${method === 'redeploy' ? `; ${color} was stopped` : ''}`,
+          `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${down ? ', which is down: live traffic still reaches nothing' : ''}${method === 'redeploy' ? `; ${color} was stopped` : ''}`,
       );
     }
     // Marked before the switch, cleared by it: a run killed in between leaves the mark, so a
     // re-run converges on this version instead of switching back to the one rolled back from.
-    if (from) await target.saveRecord({ ...recordOf(before), rollingBackFrom: from.digest });
-    const switched = await switchLive(target, color, 'rollback', before, req, deps, {
-      router,
-      ready,
-      ...(req.reason && { reason: req.reason }),
-    });
+    // (Restoring the live release itself into the idle color moves away from nothing.)
+    const away = from && from.digest !== entry.digest ? from : undefined;
+    if (away) await target.saveRecord({ ...recordOf(before), rollingBackFrom: away.digest });
+    const switched = await switchLive(
+      target,
+      color,
+      'rollback',
+      withLiveGone(before, away),
+      req,
+      deps,
+      {
+        router,
+        ready,
+        ...(req.reason && { reason: req.reason }),
+      },
+    );
     const verified = await verifyLive(target, req, deps);
     const durationMs = clock.now() - started;
     const to = { image: entry.image, digest: entry.digest, version: entry.version };
     const result: RollbackResult = {
       ...switched,
+      before,
       action: 'rollback',
       rolledBack: true,
       method,
@@ -220,16 +231,67 @@ export async function rollback(
       ...(req.reason && { reason: req.reason }),
       durationMs,
       verified,
-      message: `rolled back to ${entry.version} on ${color} by ${method} in ${formatDuration(durationMs)}`,
+      ...(down && { liveWasDown: down }),
+      message: `rolled back to ${entry.version} on ${color} by ${method} in ${formatDuration(durationMs)}${down ? `, restoring service: ${down}` : ''}`,
     };
     if (!verified.ok)
       throw new RollbackVerifyError(
         `rolled back to ${entry.version} (${entry.image}), but the live URL fails its health check: ${verified.detail}. ` +
-          `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) is kept warm. Not switching back: that is the version rolled back from`,
+          `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) ${down ? 'was down before' : 'is kept warm'}. Not switching back: that is the version rolled back from`,
         result,
       );
     return result;
   });
+}
+
+/** A redeploy's first half: pulls the entry's release by digest and starts it in `color`. */
+async function startRelease(
+  target: Target,
+  entry: HistoryEntry,
+  color: Color,
+  req: RollbackRequest,
+  deps: BlueGreenDeps,
+): Promise<void> {
+  const { clock, log } = deps;
+  const ref = pinnedRef(entry);
+  const image = await log.group(`Pull ${ref}`, () =>
+    target.resolveImage(ref, 'missing').catch(async (error: unknown) => {
+      // An image the target knows only by its recorded identity (built there, never pushed).
+      const local = await target.findImage(entry.digest);
+      if (!local) throw error;
+      return local;
+    }),
+  );
+  const release: Release = {
+    image: entry.image,
+    digest: image.digest,
+    version: entry.version,
+    deployId: req.holder.deployId,
+    actor: req.holder.actor,
+    createdAt: new Date(clock.now()).toISOString(),
+  };
+  await log.group(`Start ${color}: ${ref}`, () => target.start(color, image, release));
+}
+
+/**
+ * The state the switch records from. A live color whose container is gone still ran a release (the
+ * record's): it stands in as a color that is not running, so the history entry names what the
+ * rollback moved away from, as it does for a container that is there.
+ */
+function withLiveGone(before: TargetState, away: Named | undefined): TargetState {
+  const made = liveEntry(before);
+  if (!before.live || before.colors[before.live] || !away || !made) return before;
+  const gone: ColorStatus = {
+    ...away,
+    color: before.live,
+    deployId: made.deployId,
+    actor: made.actor,
+    createdAt: made.at,
+    state: 'missing',
+    running: false,
+    health: 'none',
+  };
+  return { ...before, colors: { ...before.colors, [before.live]: gone } };
 }
 
 /** A rollback that switched but whose live check failed: the result is still reported. */

@@ -253,6 +253,38 @@ describe('overview', () => {
     expect(o.history).toEqual(history.slice(0, kept));
   });
 
+  test('the live container is gone: the record names the release, health says so, down is set', () => {
+    const o = view(state({ colors: { blue: color('blue', '1.1.0') } }));
+    expect(o).toMatchObject({
+      live: 'green',
+      image: 'registry.test/shop:1.2.0',
+      digest: 'sha256:1.2.0',
+      version: '1.2.0',
+      deployedBy: 'bob',
+      deployId: 'run-bob-1.2.0',
+      health: 'no container',
+      down: 'the live color green (1.2.0, registry.test/shop:1.2.0) has no container (removed)',
+    });
+  });
+
+  test('the live container exited: its state, not its last health, and down is set', () => {
+    const o = view(
+      state({
+        colors: {
+          green: color('green', '1.2.0', { state: 'exited', running: false, exitCode: 1 }),
+        },
+      }),
+    );
+    expect(o).toMatchObject({
+      health: 'exited',
+      down: 'the live color green (1.2.0, registry.test/shop:1.2.0) is not running (exited, exit code 1)',
+    });
+  });
+
+  test('a running live color is not down', () => {
+    expect(view(state())).not.toHaveProperty('down');
+  });
+
   test('the notes are passed on', () => {
     expect(view(state({ notes: ['the record said blue; the proxy says green'] })).notes).toEqual([
       'the record said blue; the proxy says green',
@@ -402,6 +434,16 @@ describe('renderOverview', () => {
     expect(md).toContain('**dev**: blue (0.1.0) is waiting for promote');
     expect(md).toContain('**production**: cannot connect to ssh://deploy@prod');
     expect(md).not.toContain(`**production**: ${URL}`);
+  });
+
+  test('a live color that is down: its row says what is missing, and a paragraph says what to do', () => {
+    const o = view(state({ colors: { blue: color('blue', '1.1.0') } }));
+    const md = renderOverview([o], NOW);
+    expect(rows(md)[2]).toMatch(/^\| production \| green \(no container\) \| 1\.2\.0 \|/);
+    expect(md).toContain(
+      '**production**: ❌ the live color green (1.2.0, registry.test/shop:1.2.0) has no container (removed): live traffic reaches nothing. Roll back (switchyard rollback production) or deploy',
+    );
+    expect(renderOverview([view(state())], NOW)).not.toContain('❌');
   });
 
   test('several apps are all named in the heading', () => {

@@ -1,6 +1,7 @@
 import { ActionError } from '@switchyard/kit';
 import type { HttpRequest } from '@switchyard/probe';
 import {
+  LEASE_TTL_MS,
   chooseRollback,
   parseRecord,
   recordOf,
@@ -228,7 +229,7 @@ describe('chooseRollback', () => {
   test.each<[string, Partial<TargetState>, string | undefined]>([
     ['no live color', { live: null, previous: null }, undefined],
     ['no live color, with a to', { live: null, previous: null }, '1.0.0'],
-    ['a live color whose container is gone', { colors: { blue: blue1 } }, undefined],
+    // (A live color whose container is gone is a reason to roll back: rollback-dead-live.test.ts.)
   ])('[%#] %s: noop, nothing is live', (_name, over, to) => {
     expect(chooseRollback(greenLive(over), to)).toEqual<RollbackChoice>({
       kind: 'noop',
@@ -688,7 +689,7 @@ describe('rollback', () => {
     expect(target.changes).toEqual(['lock', 'close', 'release lock-1']);
   });
 
-  test('takes the deploy lock for the holder (onLock told first), ttl ready-timeout + verify-timeout + 10 min', async () => {
+  test('takes the deploy lock for the holder (onLock told first), the lease ttl (LEASE_TTL_MS, renewed)', async () => {
     const { target, deps: d } = setup({ state: greenLive() });
     const seen: string[][] = [];
     await rollback(target, rollbackRequest({ readyTimeoutMs: 90_000 }), {
@@ -699,7 +700,7 @@ describe('rollback', () => {
     expect(seen[0]).toContain('lockHandle');
     expect(seen[0]).not.toContain('lock');
     expect(target.locks).toEqual([
-      { holder, opts: { timeoutMs: 2 * MINUTE, ttlMs: 90_000 + 30_000 + 10 * MINUTE } },
+      { holder, opts: { timeoutMs: 2 * MINUTE, ttlMs: LEASE_TTL_MS } },
     ]);
     expect(target.calls.filter((c) => c === 'release lock-1')).toHaveLength(1);
   });
