@@ -77,6 +77,20 @@ export interface TargetState extends DeployRecord {
   readonly exists: boolean;
   /** Warnings found while reading (e.g. the record disagreed with the proxy and was corrected). */
   readonly notes: readonly string[];
+  /**
+   * What a run that stopped mid-switch left out of step with the routes in force, for the next run
+   * to repair (`repairInterrupted` in bluegreen.ts): the router's saved routes (what a router
+   * restart would serve), and the stored record (already corrected in this state).
+   */
+  readonly interrupted?: Interrupted;
+}
+
+/** See {@link TargetState.interrupted}: each set field says what is out of step, for people. */
+export interface Interrupted {
+  /** The router serves other routes than it saved: a restart would go back to the saved ones. */
+  readonly routes?: string;
+  /** The stored record named another live color than the router serves. */
+  readonly record?: string;
 }
 
 /** An empty record: nothing deployed yet. */

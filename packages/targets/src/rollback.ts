@@ -19,6 +19,7 @@ import {
   type BlueGreenResult,
   type DeploySettings,
 } from './bluegreen.js';
+import { repairInterrupted } from './repair.js';
 import { COLORS, otherColor, type Color } from './contract.js';
 import type { ColorStatus, HistoryEntry, Release, TargetState } from './model.js';
 import { liveDown, liveEntry, recordOf, recordRetired, rolledBackFrom } from './record.js';
@@ -166,7 +167,7 @@ export async function rollback(
   return withLock(target, req, deps, async () => {
     const started = clock.now();
     // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
-    const before = await readState(target, log);
+    const before = await repairInterrupted(target, await readState(target, log), req.holder, deps);
     const choice = chooseRollback(before, req.to);
     const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
     if (choice.kind === 'noop')
@@ -400,7 +401,7 @@ export async function retire(
   const { clock, log } = deps;
   await connect(target, log);
   return withLock(target, req, deps, async () => {
-    const before = await readState(target, log);
+    const before = await repairInterrupted(target, await readState(target, log), req.holder, deps);
     const decisions = retirePlan(before, clock.now(), req.force);
     const retired: Color[] = [];
     for (const d of decisions) {

@@ -107,6 +107,11 @@ export interface Target {
    * it and persists the routing. Resolves to the duration of the atomic step itself.
    */
   switchTo(color: Color): Promise<number>;
+  /**
+   * Saves the routes in force where a router restart reads them (after a run stopped between the
+   * atomic switch and that save: `TargetState.interrupted.routes`).
+   */
+  saveRoutes(): Promise<void>;
   /** Persists the record (live/previous, times, pending, history). */
   saveRecord(record: DeployRecord): Promise<void>;
   /** Releases what the target keeps open between calls (e.g. a runtime session). */

@@ -17,6 +17,7 @@ import {
   type FakeTargetScript,
 } from './fake-target.js';
 import { deps, HANDLE, holder, MINUTE, request, T0 } from './fixtures.js';
+import { FakeClock } from '../../../test/support/fakes.js';
 
 const ISO0 = new Date(T0).toISOString();
 const PENDING: Pending = {
@@ -180,7 +181,7 @@ describe('status', () => {
     const { target, log } = setup({
       state: waiting({ notes: ['the proxy shop-production-proxy is not running'] }),
     });
-    const result = await status(target, { log });
+    const result = await status(target, holder, { log, clock: new FakeClock(T0) });
     expect(target.calls).toEqual(['connect', 'status']);
     expect(result).toMatchObject({
       action: 'status',
@@ -198,7 +199,9 @@ describe('status', () => {
 
   test('before the first deploy', async () => {
     const { target, log } = setup({ state: { exists: false } });
-    expect((await status(target, { log })).message).toBe('nothing is live yet');
+    expect((await status(target, holder, { log, clock: new FakeClock(T0) })).message).toBe(
+      'nothing is live yet',
+    );
     expect(log.text()).toContain('nothing deployed here yet (no proxy)');
   });
 });

@@ -193,6 +193,11 @@ export class FakeTarget implements Target {
     return Promise.resolve(0);
   }
 
+  saveRoutes(): Promise<void> {
+    this.calls.push('saveRoutes');
+    return Promise.resolve();
+  }
+
   saveRecord(record: DeployRecord): Promise<void> {
     this.calls.push('saveRecord');
     this.saved.push(structuredClone(record));

@@ -28,6 +28,7 @@ import {
   type Target,
   type TargetState,
   type TargetWords,
+  FAILPOINTS,
 } from '@switchyard/targets';
 
 /** One environment: what a real target keeps on its host or cluster. */
@@ -35,6 +36,10 @@ export interface World {
   exists: boolean;
   live: Color | null;
   preview: Color | null;
+  /** The routes the router saved: what it serves after a restart ({@link restartRouter}). */
+  saved: { live: Color | null; preview: Color | null };
+  /** A failpoint (FAILPOINTS) where switchTo stops, as a killed run would. */
+  stopAt?: string;
   colors: Partial<Record<Color, ColorStatus>>;
   record: DeployRecord;
   lock?: { id: string; holder: LockHolder; since: number; expiresAt: number };
@@ -47,6 +52,7 @@ export function emptyWorld(images: readonly ResolvedImage[]): World {
     exists: false,
     live: null,
     preview: null,
+    saved: { live: null, preview: null },
     colors: {},
     record: EMPTY_RECORD,
     images: new Map(images.map((i) => [i.ref, i])),
@@ -155,17 +161,28 @@ export class MemoryTarget implements Target {
 
   status(): Promise<TargetState> {
     const { record, note } = reconcile(this.world.record, this.world.live, this.clock.now());
+    const { live, preview, saved } = this.world;
+    const unsaved =
+      saved.live !== live || saved.preview !== preview
+        ? `routes live=${live ?? 'none'} but saved live=${saved.live ?? 'none'}`
+        : undefined;
+    const interrupted = {
+      ...(unsaved !== undefined && { routes: unsaved }),
+      ...(note !== undefined && { record: note }),
+    };
     return Promise.resolve({
       ...structuredClone(record),
       colors: structuredClone(this.world.colors),
       exists: this.world.exists,
-      notes: note ? [note] : [],
+      notes: Object.values(interrupted),
+      ...(Object.keys(interrupted).length > 0 && { interrupted }),
     });
   }
 
   start(color: Color, _image: ResolvedImage, release: Release): Promise<void> {
     if (this.world.live === color)
       return Promise.reject(new ActionError(`refusing to replace ${color}: it is the live color`));
+    this.world.saved = { ...this.world.saved, preview: color };
     this.world.colors[color] = {
       ...release,
       color,
@@ -201,7 +218,17 @@ export class MemoryTarget implements Target {
   switchTo(color: Color): Promise<number> {
     this.world.live = color;
     this.world.preview = otherColor(color);
+    if (this.world.stopAt === FAILPOINTS.routed)
+      return Promise.reject(new Killed(FAILPOINTS.routed));
+    this.world.saved = { live: this.world.live, preview: this.world.preview };
+    if (this.world.stopAt === FAILPOINTS.routesSaved)
+      return Promise.reject(new Killed(FAILPOINTS.routesSaved));
     return Promise.resolve(0);
+  }
+
+  saveRoutes(): Promise<void> {
+    this.world.saved = { live: this.world.live, preview: this.world.preview };
+    return Promise.resolve();
   }
 
   saveRecord(record: DeployRecord): Promise<void> {
@@ -212,4 +239,17 @@ export class MemoryTarget implements Target {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** What a run stopped at a failpoint throws here (a real one is killed: nothing after it runs). */
+export class Killed extends Error {
+  constructor(readonly point: string) {
+    super(`stopped at ${point}`);
+  }
+}
+
+/** The router restarts: it serves the routes it saved, as a restarted proxy reads its map file. */
+export function restartRouter(world: World): void {
+  world.live = world.saved.live;
+  world.preview = world.saved.preview;
 }

@@ -193,6 +193,16 @@ export class DockerProxy {
    * its end on, every new request goes to the new route.
    */
   async setRoutes(routes: Routes): Promise<number> {
+    const routedMs = await this.route(routes);
+    await this.saveRoutes(routes);
+    return routedMs;
+  }
+
+  /**
+   * Sets both routes in one runtime call and checks the proxy took them; the map file is left as
+   * it was ({@link saveRoutes} persists them). Returns how long the runtime call took.
+   */
+  async route(routes: Routes): Promise<number> {
     const start = this.clock.now();
     await this.runtime(switchCommands(routes));
     const routedMs = this.clock.now() - start;
@@ -201,8 +211,18 @@ export class DockerProxy {
       throw new ActionError(
         `the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`,
       );
-    await this.writeFile(PROXY_FILES.map, renderMap(routes));
     return routedMs;
+  }
+
+  /** Rewrites the map file (atomically), so a proxy restart routes as `routes` says. */
+  async saveRoutes(routes: Routes): Promise<void> {
+    await this.writeFile(PROXY_FILES.map, renderMap(routes));
+  }
+
+  /** The routes the map file holds (what a restart would route), or undefined when it is missing. */
+  async savedRoutes(): Promise<Routes | undefined> {
+    const text = await this.readFile(PROXY_FILES.map);
+    return text === undefined ? undefined : parseMap(text);
   }
 
   /** The backend servers as the proxy sees them now. */

@@ -25,6 +25,7 @@ import type { Routes, ServerState } from './haproxy.js';
 import { DockerProxy } from './proxy.js';
 import type { RuntimeSessionFactory } from './session.js';
 import { colorRunArgs, type ContainerSettings } from './run-args.js';
+import { failpoint, FAILPOINTS } from '../failpoint.js';
 
 export interface DockerTargetSettings extends ContainerSettings {
   readonly app: string;
@@ -203,16 +204,30 @@ export class DockerTarget implements Target {
     }
     if (!proxy)
       return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
-    const { record, notes } = parseRecord(await this.proxy.readFile(PROXY_FILES.state));
-    const routes = await this.proxy.routes(proxy);
+    const [stored, routes, saved] = await Promise.all([
+      this.proxy.readFile(PROXY_FILES.state),
+      this.proxy.routes(proxy),
+      // Running, the routes in force are the runtime's; what a restart would serve is the file's.
+      proxy.running ? this.proxy.savedRoutes() : undefined,
+    ]);
+    const { record, notes } = parseRecord(stored);
     const fixed = reconcile(record, routes.live, this.deps.clock.now());
     if (!proxy.running)
       notes.push(`the proxy ${this.names.proxy} is not running: nothing is served`);
+    const unsaved =
+      saved && (saved.live !== routes.live || saved.preview !== routes.preview)
+        ? `the proxy routes live=${routes.live ?? 'none'} preview=${routes.preview ?? 'none'} but its map file says live=${saved.live ?? 'none'} preview=${saved.preview ?? 'none'}: a restart would serve the latter`
+        : undefined;
+    const interrupted = {
+      ...(unsaved !== undefined && { routes: unsaved }),
+      ...(fixed.note !== undefined && { record: fixed.note }),
+    };
     return {
       ...fixed.record,
       colors,
       exists: true,
-      notes: fixed.note ? [...notes, fixed.note] : notes,
+      notes: [...notes, ...Object.values(interrupted)],
+      ...(Object.keys(interrupted).length > 0 && { interrupted }),
     };
   }
 
@@ -304,7 +319,18 @@ export class DockerTarget implements Target {
 
   async switchTo(color: Color): Promise<number> {
     await this.proxy.arm();
-    return this.proxy.setRoutes({ live: color, preview: otherColor(color) });
+    const routes = { live: color, preview: otherColor(color) };
+    // Routed first (the atomic step), then saved for a restart; a run that stops in between
+    // leaves status().interrupted for the next one to repair.
+    const routedMs = await this.proxy.route(routes);
+    failpoint(this.deps.env, FAILPOINTS.routed);
+    await this.proxy.saveRoutes(routes);
+    failpoint(this.deps.env, FAILPOINTS.routesSaved);
+    return routedMs;
+  }
+
+  async saveRoutes(): Promise<void> {
+    await this.proxy.saveRoutes(await this.proxy.routes());
   }
 
   close(): Promise<void> {
