@@ -1,5 +1,5 @@
 /** The deploy-bluegreen inputs and the config file, parsed and checked once, before any command on the target (STYLE.md §2). */
-import { InputError, type InputReader } from '@switchyard/kit';
+import { InputError, optional, type InputReader } from '@switchyard/kit';
 import {
   type ActionContext,
   containerSecrets,
@@ -22,6 +22,8 @@ export interface DeployInputs {
   readonly promote: boolean;
   readonly pull: 'always' | 'missing' | 'never';
   readonly lockTimeoutMs: number;
+  /** Deploy only if this digest (or `none`: nothing) is live when the lock is taken. */
+  readonly ifLiveIs?: string;
   readonly keepFailed: boolean;
   readonly dryRun: boolean;
   /** action retire: stop every idle color now, whatever its keep-warm time. */
@@ -65,6 +67,7 @@ export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
     promote: r.boolean('promote', { default: true }),
     pull: r.enum('pull', ['always', 'missing', 'never'] as const, { default: 'always' as const }),
     lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
+    ...optional('ifLiveIs', readIfLiveIs(r)),
     keepFailed: r.boolean('keep-failed', { default: false }),
     dryRun,
     force: r.boolean('force', { default: false }),
@@ -77,4 +80,19 @@ export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
       action === 'deploy' && !dryRun,
     ),
   };
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** `if-live-is`: a digest, or `none`; undefined when not set. */
+function readIfLiveIs(r: InputReader): string | undefined {
+  const s = r.text('if-live-is');
+  if (s === '') return undefined;
+  if (s === 'none' || DIGEST.test(s)) return s;
+  throw new InputError(
+    'if-live-is',
+    s,
+    'is neither a digest nor none',
+    'Give the digest of the release that must be live (sha256: and 64 hex digits), or none',
+  );
 }

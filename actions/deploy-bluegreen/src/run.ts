@@ -36,6 +36,7 @@ export async function run(
     health: c.health,
     readyTimeoutMs: c.readyTimeoutMs,
     keepPreviousMs: c.keepPreviousMs,
+    warmUp: c.warmUp,
     lockTimeoutMs: inputs.lockTimeoutMs,
     holder,
   };
@@ -49,7 +50,7 @@ export async function run(
     deps,
   );
   try {
-    if (inputs.action === 'status') return await status(target, deps);
+    if (inputs.action === 'status') return await status(target, holder, deps);
     if (inputs.action === 'promote') return await promote(target, settings, deps);
     if (inputs.action === 'retire')
       return await retire(target, { ...settings, force: inputs.force }, deps);
@@ -60,6 +61,7 @@ export async function run(
       ...(inputs.version && { version: inputs.version }),
       promote: inputs.promote,
       keepFailed: inputs.keepFailed,
+      ...(inputs.ifLiveIs && { ifLiveIs: inputs.ifLiveIs }),
     };
     return inputs.dryRun ? await plan(target, req, deps) : await deploy(target, req, deps);
   } finally {

@@ -165,6 +165,11 @@ describe('deploy-bluegreen inputs: action and options', () => {
     [{ image: IMAGE, 'dry-run': 'true' }, { dryRun: true }],
     [{ image: IMAGE, 'keep-failed': 'TRUE' }, { keepFailed: true }],
     [{ image: IMAGE, 'lock-timeout': '30s' }, { lockTimeoutMs: 30_000 }],
+    [{ image: IMAGE, 'if-live-is': 'none' }, { ifLiveIs: 'none' }],
+    [
+      { image: IMAGE, 'if-live-is': `sha256:${'e'.repeat(64)}` },
+      { ifLiveIs: `sha256:${'e'.repeat(64)}` },
+    ],
     [
       { image: IMAGE, 'registry-username': 'ci', 'registry-password': 'pw' },
       { credentials: { username: 'ci', password: 'pw' } },
@@ -232,6 +237,8 @@ describe('deploy-bluegreen inputs: a bad value is an InputError naming the input
     [{ 'keep-failed': '1' }, 'keep-failed', /is not a boolean/],
     [{ action: 'retire', force: 'always' }, 'force', /is not a boolean/],
     [{ 'lock-timeout': '10' }, 'lock-timeout', /is not a duration/],
+    [{ 'if-live-is': 'sha256:abc' }, 'if-live-is', /is neither a digest nor none/],
+    [{ 'if-live-is': '1.0.0' }, 'if-live-is', /is neither a digest nor none/],
     [{ 'keep-previous': '25d' }, 'keep-previous', /is out of range/],
     [{ 'ready-timeout': '500ms' }, 'ready-timeout', /is out of range/],
     [{ port: '65536' }, 'port', /is out of range/],

@@ -7,7 +7,7 @@ import { ActionError, formatDuration, type Clock, type Logger } from '@switchyar
 import type { Http } from '@switchyard/probe';
 import { COLORS, otherColor, type Color } from './contract.js';
 import type { ColorStatus, DeployRecord, HistoryEntry, Release, TargetState } from './model.js';
-import { recordOf, recordPending, recordSwitch } from './record.js';
+import { liveEntry, recordOf, recordPending, recordSwitch } from './record.js';
 import { healthUrl, waitReady, type HealthCheck, type ReadyOutcome } from './ready.js';
 import {
   describeHeld,
@@ -17,6 +17,7 @@ import {
   type LockHandle,
   type LockHolder,
 } from './lock.js';
+import { repairIfFree, repairInterrupted } from './repair.js';
 import type { ResolvedImage, RouterChange, Target } from './target.js';
 import { warmUp, type WarmUp } from './warmup.js';
 
@@ -34,7 +35,7 @@ export interface DeploySettings {
   readonly keepPreviousMs: number;
   readonly lockTimeoutMs: number;
   readonly holder: LockHolder;
-  /** Requests sent to the new color through the preview just before a switch; none when absent or null. */
+  /** Requests sent to the new color through the preview before a switch; absent or null: none. */
   readonly warmUp?: WarmUp | null;
 }
 
@@ -45,6 +46,11 @@ export interface DeployRequest extends DeploySettings {
   readonly version?: string;
   readonly promote: boolean;
   readonly keepFailed: boolean;
+  /**
+   * Deploy only if the live release is this digest (`none`: nothing live), checked under the lock:
+   * a deploy that waited for another refuses, changing nothing, when that one moved live on.
+   */
+  readonly ifLiveIs?: string;
 }
 
 /** What a run did, for outputs and the summary. */
@@ -99,6 +105,7 @@ export async function deploy(
   deps: BlueGreenDeps,
 ): Promise<BlueGreenResult> {
   const { log, clock } = deps;
+  const started = clock.now();
   await connect(target, log);
   const image = await deps.log.group(`Pull ${req.image}`, () =>
     target.resolveImage(req.image, req.pull),
@@ -106,8 +113,9 @@ export async function deploy(
   log.info(`Image ${req.image} is ${image.pinned}`);
   return withLock(target, req, deps, async () => {
     const router = await target.prepare();
-    const before = await readState(target, log);
+    const before = await repairInterrupted(target, await readState(target, log), req.holder, deps);
     const live = liveStatus(before);
+    movedOn(before, started, req, log);
     if (live && live.digest === image.digest && live.running) {
       // Saved even so: it clears a stale pending entry and stores a record reconciled with the proxy.
       const record = recordPending(before, undefined);
@@ -173,6 +181,30 @@ export async function deploy(
   });
 }
 
+/**
+ * What changed live while this deploy pulled and waited for the lock (switches recorded since it
+ * started), said as a warning; with `ifLiveIs`, a live release other than the one given refuses
+ * the deploy before anything starts.
+ */
+function movedOn(before: TargetState, started: number, req: DeployRequest, log: Logger): void {
+  const since = before.history.filter((h) => Date.parse(h.at) >= started);
+  const live = liveStatus(before) ?? (before.live ? liveEntry(before) : undefined);
+  const liveText = live ? `${live.version} (${live.digest})` : 'nothing';
+  const moves = since
+    .filter((h) => h.action !== 'reconcile')
+    .map((h) => `${h.action} of ${h.version} by ${h.deployId} at ${h.at}`);
+  if (moves.length > 0)
+    log.warning(
+      `while this deploy waited, the environment moved on: ${moves.join('; ')}. Live is now ${liveText}`,
+    );
+  if (req.ifLiveIs === undefined) return;
+  const liveDigest = live?.digest ?? 'none';
+  if (liveDigest !== req.ifLiveIs)
+    throw new ActionError(
+      `if-live-is: live is ${liveText}, not ${req.ifLiveIs}${moves.length > 0 ? ` (it moved on while this deploy waited: ${moves.join('; ')})` : ''}; nothing was changed. Deploy again against what is live now, or leave if-live-is out`,
+    );
+}
+
 /** Promotes the color a `promote: false` deploy left ready. */
 export async function promote(
   target: Target,
@@ -182,7 +214,12 @@ export async function promote(
   await connect(target, deps.log);
   return withLock(target, req, deps, async () => {
     const router = await target.prepare();
-    const before = await readState(target, deps.log);
+    const before = await repairInterrupted(
+      target,
+      await readState(target, deps.log),
+      req.holder,
+      deps,
+    );
     const pending = before.pending;
     const candidate = pending ? before.colors[pending.color] : undefined;
     if (
@@ -203,13 +240,17 @@ export async function promote(
   });
 }
 
-/** Reads the state, changing nothing. */
+/**
+ * Reads the state. Changes nothing, but for repairing what a run that stopped mid-switch left out
+ * of step, when the deploy lock is free (repair.ts).
+ */
 export async function status(
   target: Target,
-  deps: Pick<BlueGreenDeps, 'log'>,
+  holder: LockHolder,
+  deps: Pick<BlueGreenDeps, 'log' | 'clock'>,
 ): Promise<BlueGreenResult> {
   await connect(target, deps.log);
-  const state = await readState(target, deps.log);
+  const state = await repairIfFree(target, await readState(target, deps.log), holder, deps);
   for (const line of describeState(state)) deps.log.info(line);
   return {
     action: 'status',

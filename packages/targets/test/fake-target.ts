@@ -20,6 +20,7 @@ import { RecordingLogger, type FakeClock } from '../../../test/support/fakes.js'
 
 export const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 export const DIGEST_B = `sha256:${'b'.repeat(64)}`;
+export const DIGEST_C = `sha256:${'c'.repeat(64)}`;
 
 /** A resolved image as the target would report it. */
 export const image = (digest = DIGEST_A, over: Partial<ResolvedImage> = {}): ResolvedImage => ({

@@ -14,11 +14,10 @@ import {
   type RollbackRequest,
 } from '@switchyard/targets';
 import { FakeHttp } from '../../../test/support/fakes.js';
-import { DIGEST_A, DIGEST_B, image } from './fake-target.js';
+import { DIGEST_A, DIGEST_B, DIGEST_C, image } from './fake-target.js';
 import { deps, health, holder, MINUTE, request } from './fixtures.js';
 import { emptyWorld, MemoryTarget } from './memory-target.js';
 
-const DIGEST_C = `sha256:${'c'.repeat(64)}`;
 const A = DIGEST_A;
 const B = DIGEST_B;
 const C = DIGEST_C;
