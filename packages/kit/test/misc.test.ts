@@ -9,6 +9,7 @@ import {
   displayCommand,
   errorMessage,
   runAction,
+  systemClock,
   type ActionIO,
 } from '@switchyard/kit';
 import { RecordingLogger } from '../../../test/support/fakes.js';
@@ -166,5 +167,20 @@ describe('optional', () => {
   test('spreads a defined value and leaves an undefined one out', () => {
     expect({ a: 1, ...optional('b', 0), ...optional('c', undefined) }).toEqual({ a: 1, b: 0 });
     expect('c' in { ...optional('c', undefined) }).toBe(false);
+  });
+});
+
+describe('systemClock.sleep with an abort signal', () => {
+  test('an abort ends a long sleep at once (a stopped loop keeps no process alive)', async () => {
+    const halt = new AbortController();
+    const slept = systemClock.sleep(3_600_000, halt.signal).then(() => 'woke');
+    halt.abort();
+    await expect(slept).resolves.toBe('woke');
+  });
+
+  test('a signal aborted already: resolves without waiting', async () => {
+    const halt = new AbortController();
+    halt.abort();
+    await expect(systemClock.sleep(3_600_000, halt.signal)).resolves.toBeUndefined();
   });
 });

@@ -177,7 +177,7 @@ export async function deploy(
         message: `${req.image} is ready on ${color} at ${target.previewUrl}; live traffic stays on ${before.live ?? 'nothing'} until "action: promote"`,
       };
     }
-    return switchLive(target, color, 'deploy', before, req, deps, { router, ready });
+    return switchLive(target, color, 'deploy', before, req, deps, { router, ready, fresh: true });
   });
 }
 
@@ -277,7 +277,13 @@ export async function switchLive(
   before: TargetState,
   req: DeploySettings,
   deps: BlueGreenDeps,
-  extra: { router: RouterChange; ready: ReadyOutcome; reason?: string },
+  extra: {
+    router: RouterChange;
+    ready: ReadyOutcome;
+    reason?: string;
+    /** `color` was started by this run, after `before` was read: read the state again. */
+    fresh?: boolean;
+  },
 ): Promise<BlueGreenResult> {
   const { clock, log } = deps;
   const next = before.colors[color];
@@ -289,7 +295,8 @@ export async function switchLive(
   log.info(
     `Switched live traffic ${before.live ?? 'none'} → ${color} in ${formatDuration(switchMs)} (verified and saved after ${formatDuration(clock.now() - t)})`,
   );
-  const after0 = await target.status();
+  // A color started by this run is read back (its container is new); a warm one is as read before.
+  const after0 = extra.fresh ? await target.status() : before;
   const started = after0.colors[color] ?? next;
   const entry: HistoryEntry = {
     at: new Date(clock.now()).toISOString(),

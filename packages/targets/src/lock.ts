@@ -128,6 +128,8 @@ export function keepRenewed(
   // Counted on our own clock from the last renewal that succeeded (the lease was taken just now).
   let heldUntil = clock.now() + ttlMs;
   let stopped = false;
+  // Aborted by stop(): the loop's sleep ends at once, and its timer keeps no process alive.
+  const halt = new AbortController();
   let lost: LeaseLostError | undefined;
   let lastError: string | undefined;
   let inFlight: Promise<void> | undefined;
@@ -153,7 +155,7 @@ export function keepRenewed(
   const loop = async (): Promise<void> => {
     let due = clock.now() + everyMs;
     while (!stopped && !lost) {
-      await clock.sleep(Math.min(TICK_MS, Math.max(0, due - clock.now())));
+      await clock.sleep(Math.min(TICK_MS, Math.max(0, due - clock.now())), halt.signal);
       if (stopped || clock.now() < due) continue;
       inFlight = renew();
       await inFlight;
@@ -183,6 +185,7 @@ export function keepRenewed(
     },
     stop: async () => {
       stopped = true;
+      halt.abort();
       await inFlight;
     },
   };

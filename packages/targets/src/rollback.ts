@@ -216,6 +216,7 @@ export async function rollback(
         router,
         ready,
         ...(req.reason && { reason: req.reason }),
+        fresh: method === 'redeploy',
       },
     );
     const verified = await verifyLive(target, req, deps);
