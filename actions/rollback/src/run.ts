@@ -38,6 +38,7 @@ export async function run(
         health: c.health,
         readyTimeoutMs: c.readyTimeoutMs,
         keepPreviousMs: c.keepPreviousMs,
+        warmUp: c.warmUp,
         lockTimeoutMs: inputs.lockTimeoutMs,
         holder,
         verifyTimeoutMs: inputs.verifyTimeoutMs,

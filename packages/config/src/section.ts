@@ -65,6 +65,36 @@ const count =
   (p: string, v: unknown): number =>
     parseInteger(p, text(p, v, String(min)), { min, max });
 
+/** The most warm-up requests, and the most in flight at once (sane bounds, not tuning advice). */
+export const WARM_UP_MAX = { requests: 10_000, concurrency: 500 } as const;
+
+const WARM_UP = {
+  requests: count(0, WARM_UP_MAX.requests),
+  concurrency: count(1, WARM_UP_MAX.concurrency),
+  path: (p: string, v: unknown): string => parseHealthPath(p, text(p, v, '/')),
+} satisfies Readers;
+
+/** The parsed `warm-up:` settings: only the keys set (`requests: 0` is off). */
+export type WarmUpSection = Parsed<typeof WARM_UP>;
+
+/**
+ * `warm-up:` — requests sent to the new color through the preview route just before the switch.
+ * A mapping of {@link WARM_UP} keys, or `off` / `false` / `0`, read as `requests: 0` so that it
+ * layers like any mapping (`off` in `defaults:` and `requests: 200` in a section turn it on).
+ */
+function readWarmUp(p: string, v: unknown): WarmUpSection {
+  if (v === false || v === 0 || (typeof v === 'string' && /^\s*(off|false|0)\s*$/i.test(v)))
+    return { requests: 0 };
+  if (!isMapping(v))
+    throw new InputError(
+      p,
+      v,
+      `is ${kindOf(v)}, not a mapping or off`,
+      'Write warm-up: {requests: 200, concurrency: 20, path: /} or warm-up: off',
+    );
+  return readKeys(p, v, WARM_UP, 'warm-up settings: {requests: 200, concurrency: 20, path: /}');
+}
+
 const METRICS = {
   requests: (p: string, v: unknown): string =>
     parseMetricName(p, text(p, v, 'http_requests_total')),
@@ -150,6 +180,7 @@ const SECTION = {
   secrets: readSecrets,
   'keep-previous': duration(0, MAX_LONG_DURATION_MS),
   'ready-timeout': duration(1000),
+  'warm-up': readWarmUp,
   monitor: (p: string, v: unknown) => readKeys(p, v, MONITOR, 'monitor settings'),
 } satisfies Readers;
 
@@ -159,7 +190,7 @@ export const SECTION_KEYS = Object.keys(SECTION) as (keyof typeof SECTION)[];
 /** One parsed layer of settings: only the keys it sets. */
 export type Section = Parsed<typeof SECTION>;
 /** The section keys whose values are mappings, merged key by key when layered. */
-export const MAPPING_KEYS = ['health', 'env', 'monitor'] as const;
+export const MAPPING_KEYS = ['health', 'env', 'warm-up', 'monitor'] as const;
 
 /** A target key written at the top of a section, in the older flat form. */
 export interface FlatKey {

@@ -6,9 +6,9 @@
 import { InputError } from '@switchyard/kit';
 import { parseStatus } from '@switchyard/probe';
 import { merge, origin, type Layer } from './layer.js';
-import { MAPPING_KEYS, type Section } from './section.js';
+import { MAPPING_KEYS, type Section, type WarmUpSection } from './section.js';
 import { DEFAULT_TARGET, TARGET_SCHEMAS } from './target-schemas.js';
-import type { EnvironmentConfig, TargetName } from './types.js';
+import type { EnvironmentConfig, TargetName, WarmUpSettings } from './types.js';
 
 /** One source of settings, with its part for each target's section. */
 export interface SectionLayer extends Layer<Section> {
@@ -28,6 +28,8 @@ export const DEFAULTS = {
   timeoutMs: 5000,
   keepPreviousMs: 30 * 60_000,
   readyTimeoutMs: 5 * 60_000,
+  warmUpRequests: 200,
+  warmUpConcurrency: 20,
 } as const;
 
 const DEFAULT_STATUS = parseStatus('expect-status', DEFAULTS.expectStatus);
@@ -55,7 +57,19 @@ export function settle(layers: readonly SectionLayer[]): Settings {
     secrets: [...(s.secrets ?? [])],
     keepPreviousMs: s['keep-previous'] ?? DEFAULTS.keepPreviousMs,
     readyTimeoutMs: s['ready-timeout'] ?? DEFAULTS.readyTimeoutMs,
+    warmUp: warmUpOf(s['warm-up'] ?? {}, health.path ?? DEFAULTS.healthPath),
     monitor: { ...s.monitor },
+  };
+}
+
+/** The layered `warm-up:` with its defaults; `null` when it is off (`requests: 0`). */
+function warmUpOf(w: WarmUpSection, healthPath: string): WarmUpSettings | null {
+  const requests = w.requests ?? DEFAULTS.warmUpRequests;
+  if (requests === 0) return null;
+  return {
+    requests,
+    concurrency: w.concurrency ?? DEFAULTS.warmUpConcurrency,
+    path: w.path ?? healthPath,
   };
 }
 

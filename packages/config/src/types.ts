@@ -39,6 +39,19 @@ export interface HealthSettings {
   readonly timeoutMs: number;
 }
 
+/**
+ * The warm-up before a switch (`warm-up:`): requests sent to the new color through the preview
+ * route, judged like the health check, so it has taken load before it takes all live traffic.
+ */
+export interface WarmUpSettings {
+  /** How many requests in all (at least 1: a warm-up that is off is `null`). */
+  readonly requests: number;
+  /** How many are in flight at once: the connections the new color accepts side by side. */
+  readonly concurrency: number;
+  /** Request path, starting with `/`; the health path when the file sets none. */
+  readonly path: string;
+}
+
 /** The environment's target and its own settings; `kind` names it (one of {@link TARGETS}). */
 export type TargetSettings = DockerSettings;
 
@@ -61,6 +74,8 @@ export interface EnvironmentConfig {
   readonly keepPreviousMs: number;
   /** How long a new color may take to become healthy. */
   readonly readyTimeoutMs: number;
+  /** The warm-up before each switch; `null` when `warm-up: off`. */
+  readonly warmUp: WarmUpSettings | null;
   /** `monitor:` as the file sets it; monitor-window fills the rest from its inputs and defaults. */
   readonly monitor: MonitorSection;
   /** What the user should hear about how the file is written (an older form, still read). */

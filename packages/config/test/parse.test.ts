@@ -189,6 +189,7 @@ describe('a full valid file', () => {
       secrets: ['DATABASE_URL', 'API_TOKEN'],
       keepPreviousMs: 3_600_000,
       readyTimeoutMs: 120_000,
+      warmUp: { requests: 200, concurrency: 20, path: '/healthz' },
       monitor: expect.objectContaining({
         'prometheus-url': 'http://prometheus:9090',
         duration: 900_000,
@@ -266,6 +267,7 @@ describe('every key has a default', () => {
     ['docker.command', (c) => c.target.command, undefined],
     ['keep-previous', (c) => c.keepPreviousMs, 30 * 60_000],
     ['ready-timeout', (c) => c.readyTimeoutMs, 5 * 60_000],
+    ['warm-up', (c) => c.warmUp, { requests: 200, concurrency: 20, path: '/' }],
     ['docker.stop-timeout', (c) => c.target.stopTimeoutMs, 10_000],
     ['docker.proxy', (c) => c.target.proxy, { image: DEFAULT_PROXY_IMAGE, defaults: [] }],
   ])('[%#] %s', (_key, pick, expected) => {
