@@ -12,17 +12,27 @@ import {
 import { buildChecks, parseStatus, type Http } from '@switchyard/probe';
 import type { EnvironmentConfig } from '@switchyard/config';
 import {
+  chooseRollback,
   connect,
-  telemetry,
   healthUrl,
+  holdLock,
+  liveEntry,
   lockHolder,
   openTarget,
+  readState,
+  repairIfFree,
+  repairInterrupted,
   rollback,
   RollbackVerifyError,
+  telemetry,
   type BlueGreenDeps,
   type Color,
+  type LockHold,
   type LockHolder,
   type RollbackResult,
+  type RouterChange,
+  type Target,
+  type TargetState,
 } from '@switchyard/targets';
 import type { MonitorInputs } from './inputs.js';
 
@@ -69,6 +79,27 @@ export interface MonitorResult {
   readonly failOn: MonitorInputs['failOn'];
 }
 
+/** The release being watched, from the target's state. */
+function releaseOf(config: EnvironmentConfig, state: TargetState, target: Target): ReleaseContext {
+  if (!state.live)
+    throw new ActionError(
+      `nothing is live in ${config.app}/${config.environment} on ${target.description}: deploy first (deploy-bluegreen), or watch without environment`,
+    );
+  const live = state.colors[state.live] ?? liveEntry(state);
+  const previous = state.previous ? state.colors[state.previous] : undefined;
+  return {
+    app: config.app,
+    environment: config.environment,
+    labels: telemetry(config).selector,
+    live: state.live,
+    previous: state.previous,
+    ...(live && { version: live.version, digest: live.digest }),
+    ...(previous && { previousVersion: previous.version }),
+    ...(state.switchedAt !== undefined && { switchedAt: state.switchedAt }),
+    url: target.url,
+  };
+}
+
 /** Reads the live and previous colors, the switch time and the live URL from the target. */
 export async function readRelease(
   inputs: MonitorInputs,
@@ -79,27 +110,67 @@ export async function readRelease(
   const target = openTarget(config, {}, deps);
   try {
     await connect(target, deps.log);
-    const state = await target.status();
-    state.notes.forEach((n) => deps.log.warning(n));
-    if (!state.live)
-      throw new ActionError(
-        `nothing is live in ${config.app}/${config.environment} on ${target.description}: deploy first (deploy-bluegreen), or watch without environment`,
-      );
-    const live = state.colors[state.live];
-    const previous = state.previous ? state.colors[state.previous] : undefined;
-    return {
-      app: config.app,
-      environment: config.environment,
-      labels: telemetry(config).selector,
-      live: state.live,
-      previous: state.previous,
-      ...(live && { version: live.version, digest: live.digest }),
-      ...(previous && { previousVersion: previous.version }),
-      ...(state.switchedAt !== undefined && { switchedAt: state.switchedAt }),
-      url: target.url,
-    };
+    const read = await target.status();
+    read.notes.forEach((n) => deps.log.warning(n));
+    // A switch a dead run left half-saved is repaired before the window when the lock is free.
+    const state = await repairIfFree(target, read, deps.holder ?? lockHolder(process.env), deps);
+    return releaseOf(config, state, target);
   } finally {
     await target.close();
+  }
+}
+
+/**
+ * rollback-on-failure, made ready before the window: the target connected, the deploy lock taken
+ * and kept renewed for the whole window (nothing deploys into a window being judged), the state
+ * read (and a half-saved switch repaired) and the router prepared, so that a failed verdict goes
+ * straight to the switch.
+ */
+interface PreparedRollback {
+  readonly target: Target;
+  readonly held: LockHold;
+  readonly state: TargetState;
+  readonly router: RouterChange;
+  readonly release: ReleaseContext;
+}
+
+async function prepareRollback(
+  inputs: MonitorInputs,
+  deps: MonitorDeps,
+): Promise<PreparedRollback> {
+  const config = inputs.config as EnvironmentConfig;
+  const settings = inputs.rollback as NonNullable<MonitorInputs['rollback']>;
+  const holder = deps.holder ?? lockHolder(process.env);
+  const target = openTarget(
+    config,
+    {
+      ...(settings.credentials && { credentials: settings.credentials }),
+      secrets: settings.containerSecrets,
+    },
+    deps,
+  );
+  let held: LockHold | undefined;
+  try {
+    await connect(target, deps.log);
+    held = await holdLock(
+      target,
+      { holder, lockTimeoutMs: settings.lockTimeoutMs },
+      { clock: deps.clock, log: deps.log, ...(deps.onLock && { onLock: deps.onLock }) },
+    );
+    const state = await repairInterrupted(target, await readState(target, deps.log), holder, deps);
+    const release = releaseOf(config, state, target);
+    const router = await target.prepare();
+    const choice = chooseRollback(state);
+    deps.log.info(
+      choice.kind === 'go'
+        ? `rollback-on-failure is ready: a failed verdict ${choice.method === 'switch' ? `switches to the warm ${choice.color}` : `redeploys into ${choice.color}`} (${choice.entry.version}); the deploy lock is held for the window`
+        : `rollback-on-failure: ${choice.message}; the deploy lock is held for the window`,
+    );
+    return { target, held, state, router, release };
+  } catch (error) {
+    if (held) await held.release();
+    else await target.close();
+    throw error;
   }
 }
 
@@ -130,7 +201,22 @@ export function selectors(
 
 /** Builds the plan from inputs and the release, then watches. */
 export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<MonitorResult> {
-  const release = await readRelease(inputs, deps);
+  const prepared =
+    inputs.config && inputs.rollback ? await prepareRollback(inputs, deps) : undefined;
+  try {
+    return await watch(inputs, deps, prepared);
+  } finally {
+    await prepared?.held.release();
+  }
+}
+
+/** The window itself, with the rollback made ready before it (rollback-on-failure). */
+async function watch(
+  inputs: MonitorInputs,
+  deps: MonitorDeps,
+  prepared: PreparedRollback | undefined,
+): Promise<MonitorResult> {
+  const release = prepared?.release ?? (await readRelease(inputs, deps));
   if (release)
     deps.log.info(
       `Watching ${release.app}/${release.environment}: ${release.live} live${release.version ? ` (${release.version})` : ''}` +
@@ -195,7 +281,13 @@ export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<Mon
   let rollbackError: string | undefined;
   if (report.verdict === 'failed' && inputs.rollback && inputs.config) {
     try {
-      rolledBack = await rollbackAfter(report, inputs, release?.digest, deps);
+      rolledBack = await rollbackAfter(
+        report,
+        inputs,
+        release?.digest,
+        prepared as PreparedRollback,
+        deps,
+      );
     } catch (error) {
       rollbackError = errorMessage(error);
       if (error instanceof RollbackVerifyError) rolledBack = error.result;
@@ -210,11 +302,15 @@ export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<Mon
   };
 }
 
-/** rollback-on-failure: the rollback action's own code path, with the verdict as the reason. */
+/**
+ * rollback-on-failure: the rollback action's own code path, with the verdict as the reason, on the
+ * target prepared before the window and under the lock held for it.
+ */
 async function rollbackAfter(
   report: MonitorReport,
   inputs: MonitorInputs,
   judged: string | undefined,
+  prepared: PreparedRollback,
   deps: MonitorDeps,
 ): Promise<RollbackResult> {
   const config = inputs.config as EnvironmentConfig;
@@ -222,38 +318,27 @@ async function rollbackAfter(
   deps.log.info(
     `Verdict failed: rolling ${config.app}/${config.environment} back (rollback-on-failure)`,
   );
-  const target = openTarget(
-    // Its notices were told when the release was read.
-    { ...config, notices: [] },
+  return rollback(
+    prepared.target,
     {
-      ...(settings.credentials && { credentials: settings.credentials }),
-      secrets: settings.containerSecrets,
+      health: config.health,
+      readyTimeoutMs: config.readyTimeoutMs,
+      keepPreviousMs: config.keepPreviousMs,
+      warmUp: config.warmUp,
+      lockTimeoutMs: settings.lockTimeoutMs,
+      verifyTimeoutMs: settings.verifyTimeoutMs,
+      holder: deps.holder ?? lockHolder(process.env),
+      reason: `monitor-window: ${report.decision.reason}`,
+      ...(judged && { onlyIfLive: judged }),
+      prepared: { state: prepared.state, router: prepared.router },
     },
-    deps,
+    {
+      clock: deps.clock,
+      log: grouped(deps.log, deps.group),
+      http: deps.http,
+      ...(deps.onLock && { onLock: deps.onLock }),
+    },
   );
-  try {
-    return await rollback(
-      target,
-      {
-        health: config.health,
-        readyTimeoutMs: config.readyTimeoutMs,
-        keepPreviousMs: config.keepPreviousMs,
-        lockTimeoutMs: settings.lockTimeoutMs,
-        verifyTimeoutMs: settings.verifyTimeoutMs,
-        holder: deps.holder ?? lockHolder(process.env),
-        reason: `monitor-window: ${report.decision.reason}`,
-        ...(judged && { onlyIfLive: judged }),
-      },
-      {
-        clock: deps.clock,
-        log: grouped(deps.log, deps.group),
-        http: deps.http,
-        ...(deps.onLock && { onLock: deps.onLock }),
-      },
-    );
-  } finally {
-    await target.close();
-  }
 }
 
 /** A logger with folded groups, as blue-green wants it. */

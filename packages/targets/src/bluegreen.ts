@@ -287,8 +287,8 @@ export async function switchLive(
 ): Promise<BlueGreenResult> {
   const { clock, log } = deps;
   const next = before.colors[color];
-  await warmUp(target, color, req, deps);
-  await confirmLease(target);
+  // The lease's last renewal rides along with the warm-up: neither waits for the other.
+  await Promise.all([warmUp(target, color, req, deps), confirmLease(target)]);
   const t = clock.now();
   const switchMs = await target.switchTo(color);
   const prev = liveStatus(before);
@@ -341,7 +341,8 @@ const keepers = new WeakMap<Target, LeaseKeeper>();
  * Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode):
  * a short lease (LEASE_TTL_MS), renewed in the background every third of it while `body` works, so
  * a dead holder's lock is free within the ttl. A lock broken to take it (`holder.breakReason`) is
- * logged as a warning naming its holder and the reason.
+ * logged as a warning naming its holder and the reason. When this process already holds the lock
+ * on `target` ({@link holdLock}: monitor-window holding it for its window), `body` runs under it.
  */
 export async function withLock<T>(
   target: Target,
@@ -349,6 +350,30 @@ export async function withLock<T>(
   deps: BlueGreenDeps,
   body: () => Promise<T>,
 ): Promise<T> {
+  if (keepers.has(target)) return body();
+  const held = await holdLock(target, req, deps);
+  try {
+    return await body();
+  } finally {
+    await held.release();
+  }
+}
+
+/** A deploy lock taken by {@link holdLock}. */
+export interface LockHold {
+  /** Stops renewing, closes the target and gives the lock up. */
+  release(): Promise<void>;
+}
+
+/**
+ * Takes the deploy lock on `target` and keeps it renewed until `release()`; meanwhile
+ * {@link withLock} on the same target runs under it (so a rollback can run inside a held window).
+ */
+export async function holdLock(
+  target: Target,
+  req: Pick<DeploySettings, 'holder' | 'lockTimeoutMs'>,
+  deps: { readonly clock: Clock; readonly log: Logger } & Pick<BlueGreenDeps, 'onLock'>,
+): Promise<LockHold> {
   deps.onLock?.(target.lockHandle(req.holder));
   const lease = await target.lock(req.holder, {
     timeoutMs: req.lockTimeoutMs,
@@ -360,14 +385,14 @@ export async function withLock<T>(
     );
   const keeper = keepRenewed(lease, LEASE_TTL_MS, deps);
   keepers.set(target, keeper);
-  try {
-    return await body();
-  } finally {
-    keepers.delete(target);
-    await keeper.stop();
-    await target.close();
-    await lease.release();
-  }
+  return {
+    release: async () => {
+      keepers.delete(target);
+      await keeper.stop();
+      await target.close();
+      await lease.release();
+    },
+  };
 }
 
 /**

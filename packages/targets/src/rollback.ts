@@ -20,6 +20,7 @@ import {
   type DeploySettings,
 } from './bluegreen.js';
 import { repairInterrupted } from './repair.js';
+import type { RouterChange } from './target.js';
 import { COLORS, otherColor, type Color } from './contract.js';
 import type { ColorStatus, HistoryEntry, Release, TargetState } from './model.js';
 import { liveDown, liveEntry, recordOf, recordRetired, rolledBackFrom } from './record.js';
@@ -37,6 +38,11 @@ export interface RollbackRequest extends DeploySettings {
    * a deploy during the window makes it a refusal, not a rollback of the wrong release.
    */
   readonly onlyIfLive?: string;
+  /**
+   * Read and prepared by the caller under the lock it holds for this target (monitor-window before
+   * its window): the rollback starts from this state and router instead of reading them again.
+   */
+  readonly prepared?: { readonly state: TargetState; readonly router: RouterChange };
 }
 
 export type RollbackMethod = 'switch' | 'redeploy';
@@ -167,7 +173,9 @@ export async function rollback(
   return withLock(target, req, deps, async () => {
     const started = clock.now();
     // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
-    const before = await repairInterrupted(target, await readState(target, log), req.holder, deps);
+    const before =
+      req.prepared?.state ??
+      (await repairInterrupted(target, await readState(target, log), req.holder, deps));
     const choice = chooseRollback(before, req.to);
     const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
     if (choice.kind === 'noop')
@@ -185,7 +193,7 @@ export async function rollback(
       throw new ActionError(
         `not rolling back: the release that was judged (${shortDigest(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${shortDigest(from?.digest ?? '')}) now, deployed during the window`,
       );
-    const router = await target.prepare();
+    const router = req.prepared?.router ?? (await target.prepare());
     if (down) log.warning(`${down}: live traffic reaches nothing; rolling back restores service`);
     log.info(
       `Rolling back ${before.live} (${from?.version ?? '?'}${down ? ', down' : ''}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`,
