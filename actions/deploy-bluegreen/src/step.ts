@@ -1,7 +1,13 @@
 /** The work of deploy-bluegreen over any front end (its main.ts on the runner, and the CLI): parseInputs → run → outputs and summary. */
 import { InputReader, ProcessExec, systemClock, type Step } from '@switchyard/kit';
 import { nodeHttp } from '@switchyard/probe';
-import { deployOutputs, lockHolder, renderSummary } from '@switchyard/targets';
+import {
+  afterSwitch,
+  deployOutputs,
+  lockHolder,
+  renderSummary,
+  switchedTo,
+} from '@switchyard/targets';
 import { LOCK_STATE, LOGIN_STATE } from '@switchyard/targets/release';
 import { parseInputs } from './inputs.js';
 import { run } from './run.js';
@@ -24,7 +30,10 @@ export const step: Step = async (io, secrets, env) => {
     onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
     onPrivateDir: (dir) => io.saveState(LOGIN_STATE, dir),
   });
-  for (const [name, value] of Object.entries(deployOutputs(result))) io.setOutput(name, value);
+  // After a switch, a failure here (an unwritable GITHUB_OUTPUT) says that live traffic moved.
+  await afterSwitch(switchedTo(result), () => {
+    for (const [name, value] of Object.entries(deployOutputs(result))) io.setOutput(name, value);
+  });
   io.info(result.message);
   await io
     .appendSummary(renderSummary(result, inputs.config.app, inputs.config.environment))

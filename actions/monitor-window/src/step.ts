@@ -1,7 +1,7 @@
 /** The work of monitor-window over any front end (its main.ts on the runner, and the CLI): parseInputs → run → outputs and summary. */
 import { ActionError, InputReader, ProcessExec, systemClock, type Step } from '@switchyard/kit';
 import { nodeHttp } from '@switchyard/probe';
-import { lockHolder } from '@switchyard/targets';
+import { afterSwitch, lockHolder, switchedTo } from '@switchyard/targets';
 import { LOGIN_STATE } from '@switchyard/targets/release';
 import { parseInputs } from './inputs.js';
 import { outputs, renderSummary } from './report.js';
@@ -35,7 +35,10 @@ export const step: Step = async (io, secrets, env) => {
     // The shared post step removes a registry login a killed rollback left behind.
     onPrivateDir: (dir) => io.saveState(LOGIN_STATE, dir),
   });
-  for (const [name, value] of Object.entries(outputs(result))) io.setOutput(name, value);
+  // After the automatic rollback switched, a failure here says that live traffic moved.
+  await afterSwitch(result.rollback && switchedTo(result.rollback), () => {
+    for (const [name, value] of Object.entries(outputs(result))) io.setOutput(name, value);
+  });
   await io
     .appendSummary(renderSummary(result))
     .catch((e: unknown) => io.warning(`could not write the job summary: ${String(e)}`));

@@ -2,9 +2,11 @@
 import { InputReader, ProcessExec, systemClock, type Step } from '@switchyard/kit';
 import { nodeHttp } from '@switchyard/probe';
 import {
+  afterSwitch,
   lockHolder,
   renderSummary,
   RollbackVerifyError,
+  switchedTo,
   type RollbackResult,
 } from '@switchyard/targets';
 import { LOCK_STATE, LOGIN_STATE } from '@switchyard/targets/release';
@@ -20,7 +22,10 @@ export const step: Step = async (io, secrets, env) => {
   });
   Object.values(inputs.secrets).forEach((v) => secrets.add(v));
   const report = async (result: RollbackResult): Promise<void> => {
-    for (const [name, value] of Object.entries(outputs(result))) io.setOutput(name, value);
+    // After a switch, a failure here (an unwritable GITHUB_OUTPUT) says that live traffic moved.
+    await afterSwitch(switchedTo(result), () => {
+      for (const [name, value] of Object.entries(outputs(result))) io.setOutput(name, value);
+    });
     await io
       .appendSummary(
         renderSummary(result, inputs.config.app, inputs.config.environment, {

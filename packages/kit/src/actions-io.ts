@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
+import { errorMessage } from './errors.js';
 import { outputText, type ActionIO, type AnnotationProps } from './io.js';
 import { logLines } from './log-line.js';
 import { Secrets } from './secrets.js';
@@ -61,8 +62,17 @@ export function actionsIO(
   // Without the file (an old runner, or a bare `node dist/…`), the legacy workflow command, as the toolkit does.
   const fileCommand = (variable: string, legacy: string, name: string, value: string): void => {
     const file = env[variable];
-    if (file) appendFileSync(file, fileCommandEntry(name, value), 'utf8');
-    else write(command(legacy, { name }, value));
+    if (!file) return write(command(legacy, { name }, value));
+    try {
+      appendFileSync(file, fileCommandEntry(name, value), 'utf8');
+    } catch (error) {
+      // Node's fs errors carry a message even where they are not this realm's Error (jest's VM).
+      const why = (error as { message?: unknown } | null)?.message;
+      throw new Error(
+        `could not write "${name}" to ${variable} (${file}): ${typeof why === 'string' ? why : errorMessage(error)}`,
+        { cause: error },
+      );
+    }
   };
   const annotate = (level: string, msg: string, p?: AnnotationProps): void =>
     write(

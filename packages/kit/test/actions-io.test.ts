@@ -85,6 +85,15 @@ describe('actionsIO (the runner protocol, without @actions/core)', () => {
     );
   });
 
+  test('an unwritable GITHUB_OUTPUT: the error names the output, the variable and the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchyard-io-'));
+    // A directory where the file should be: appending fails (EISDIR), as a read-only file would.
+    const io = actionsIO({ GITHUB_OUTPUT: dir }, () => undefined).io;
+    expect(() => io.setOutput('color', 'green')).toThrow(
+      new RegExp(`^could not write "color" to GITHUB_OUTPUT \\(${dir}\\): EISDIR`),
+    );
+  });
+
   test('without the file variables: legacy set-output / save-state commands; a summary rejects', async () => {
     const lines: string[] = [];
     const io = actionsIO({}, (l) => lines.push(l)).io;

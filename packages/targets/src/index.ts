@@ -18,4 +18,5 @@ export * from './rollback.js';
 export * from './report.js';
 export * from './holder.js';
 export * from './repair.js';
+export * from './switched.js';
 export { FAILPOINTS, FAILPOINT_VARIABLE } from './failpoint.js';

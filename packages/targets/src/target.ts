@@ -56,8 +56,12 @@ export interface Readiness {
   readonly detail: string;
 }
 
-/** What the plan/summary shows of what a change did to the router. */
-export type RouterChange = 'created' | 'started' | 'reloaded' | 'unchanged';
+/**
+ * What the plan/summary shows of what a change did to the router: `recreated` (on another image, a
+ * restart of the router), `repaired` (a broken router given a valid config and restarted).
+ */
+export type RouterChange =
+  'created' | 'recreated' | 'repaired' | 'started' | 'reloaded' | 'unchanged';
 
 /** The target's own words for the steps a plan lists (the dry run) and logs show. */
 export interface TargetWords {

@@ -178,6 +178,12 @@ describe('colorStatus', () => {
     });
   });
 
+  test('a container that never started (a failed docker start) is no release: undefined', () => {
+    expect(colorStatus(view({ status: 'created', running: false, exitCode: 0 }))).toBeUndefined();
+    // One that ran and stopped still is (a retired color).
+    expect(colorStatus(view({ status: 'exited', running: false, exitCode: 0 }))).toBeDefined();
+  });
+
   test.each([
     ['no labels', {}],
     ['no role label', { ...labels, [LABELS.role]: undefined }],

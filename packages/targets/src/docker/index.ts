@@ -5,6 +5,8 @@ export * from './haproxy.js';
 export * from './inspect.js';
 export * from './lock.js';
 export * from './proxy.js';
+export * from './proxy-setup.js';
+export * from './proxy-state.js';
 export * from './run-args.js';
 export * from './session.js';
 export * from './tar.js';

@@ -49,11 +49,15 @@ export function parseContainer(json: string, network: string): ContainerView {
   };
 }
 
-/** The color status a container's labels and state describe (undefined if it isn't one of ours). */
+/**
+ * The color status a container's labels and state describe: undefined if it isn't one of ours, or
+ * if it never started (`created`: a `docker start` that failed, or a run killed before it), which
+ * runs no release, whatever its labels say.
+ */
 export function colorStatus(view: ContainerView): ColorStatus | undefined {
   const l = view.labels;
   const color = COLORS.find((c) => c === l[LABELS.color]);
-  if (!color || l[LABELS.role] !== 'app') return undefined;
+  if (!color || l[LABELS.role] !== 'app' || view.status === 'created') return undefined;
   return {
     color: color satisfies Color,
     image: l[LABELS.image] ?? '',

@@ -1,16 +1,16 @@
 /**
  * The HAProxy container in front of one app+environment, managed only through the Docker API:
- * created on first deploy, its files in a named volume, its routes changed on the admin socket
- * (`docker exec … socat`), its config validated (`haproxy -c`) before it is ever applied.
+ * its files in a named volume, its routes changed on the admin socket (`docker exec … socat`).
+ * Files are written with `docker cp` when it does not run (or exec fails), so a stopped or
+ * crash-looping proxy can still be repaired. Its creation and repair are in proxy-setup.ts.
  */
 import { ActionError, poll, type Clock, type Logger } from '@switchyard/kit';
-import { LABELS, type Color } from '../contract.js';
-import { ADMIN_SOCKET, PROXY_DIR, PROXY_FILES, PROXY_PORTS, type DockerNames } from './contract.js';
+import type { Color } from '../contract.js';
+import { ADMIN_SOCKET, PROXY_FILES, type DockerNames } from './contract.js';
 import type { DockerCli } from './cli.js';
 import {
   parseMap,
   parseServersState,
-  renderConfig,
   renderMap,
   runtimeError,
   switchCommands,
@@ -18,6 +18,13 @@ import {
   type Routes,
   type ServerState,
 } from './haproxy.js';
+import {
+  describeProxyState,
+  haproxyAlerts,
+  lastLine,
+  parseProxyInfo,
+  type ProxyInfo,
+} from './proxy-state.js';
 import type { RuntimeSession, RuntimeSessionFactory } from './session.js';
 import { tarFile, untarFirstFile } from './tar.js';
 
@@ -32,27 +39,14 @@ export interface ProxySpec {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** What `ensure` did to the proxy. */
-export type ProxyChange = 'created' | 'started' | 'reloaded' | 'unchanged';
-
-export interface ProxyInfo {
-  readonly running: boolean;
-  readonly image: string;
-  readonly publish: string;
-}
-
-/** `bind:port,preview`: recorded on the proxy so a changed port is noticed, not ignored. */
-export function publishLabel(spec: Pick<ProxySpec, 'bind' | 'port' | 'previewPort'>): string {
-  return `${spec.bind}:${spec.port},${spec.previewPort}`;
-}
-
 export class DockerProxy {
   private session: RuntimeSession | undefined;
 
   constructor(
     private readonly docker: DockerCli,
     private readonly names: DockerNames,
-    private readonly spec: ProxySpec,
+    /** What the proxy should be (read by proxy-setup.ts, which creates and repairs it). */
+    readonly spec: ProxySpec,
     private readonly clock: Clock,
     private readonly log: Logger,
     /** Opens a kept-open runtime session; without it every command is a one-shot exec. */
@@ -104,58 +98,15 @@ export class DockerProxy {
       if (/no such (container|object)/i.test(r.stderr)) return undefined;
       throw new ActionError(`docker inspect ${this.names.proxy} failed: ${r.stderr.trim()}`);
     }
-    const c = JSON.parse(r.stdout) as {
-      State?: { Running?: boolean };
-      Config?: { Image?: string; Labels?: Record<string, string> | null };
-    };
-    const labels = c.Config?.Labels ?? {};
-    if (labels[LABELS.role] !== 'proxy')
-      throw new ActionError(
-        `a container named ${this.names.proxy} exists but switchyard did not create it (no ${LABELS.role}=proxy label). Rename or remove it, or pick another app/environment name`,
-      );
-    return {
-      running: c.State?.Running === true,
-      image: c.Config?.Image ?? '',
-      publish: labels[LABELS.publish] ?? '',
-    };
+    return parseProxyInfo(r.stdout, this.names.proxy);
   }
 
   /**
-   * Makes sure the network, the volume and a running proxy with the current config exist. A new
-   * config is checked with `haproxy -c` first; a rejected one changes nothing.
+   * HAProxy's complaints in the proxy's last log lines (`[ALERT] …`), '' when there are none: why
+   * a proxy that crash-loops does.
    */
-  async ensure(): Promise<ProxyChange> {
-    const existing = await this.info();
-    if (!existing) {
-      await this.create();
-      return 'created';
-    }
-    const wanted = publishLabel(this.spec);
-    if (existing.publish !== wanted)
-      throw new ActionError(
-        `the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
-          `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`,
-      );
-    let change: ProxyChange = 'unchanged';
-    if (!existing.running) {
-      this.log.warning(`the proxy ${this.names.proxy} was not running; starting it`);
-      await this.docker.run(['start', this.names.proxy]);
-      await this.waitAnswering();
-      change = 'started';
-    }
-    const config = renderConfig(this.spec.config);
-    const current = await this.readFile(PROXY_FILES.config);
-    const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
-    if (port !== undefined && Number(port) !== this.spec.config.containerPort)
-      throw new ActionError(
-        `container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
-          `Deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`,
-      );
-    if (current !== config) {
-      await this.applyConfig(config);
-      change = change === 'started' ? 'started' : 'reloaded';
-    }
-    return change;
+  async alerts(): Promise<string> {
+    return haproxyAlerts(await this.logs());
   }
 
   /**
@@ -169,8 +120,15 @@ export class DockerProxy {
       answer = await this.session.send(commands).catch(() => undefined);
       if (answer === undefined) this.close();
     }
-    answer ??= (await this.docker.run(this.socatArgs(), { input: `${commands}\n`, quiet: true }))
-      .stdout;
+    if (answer === undefined) {
+      const r = await this.docker.run(this.socatArgs(), {
+        input: `${commands}\n`,
+        quiet: true,
+        allowFailure: true,
+      });
+      if (r.exitCode !== 0) throw await this.notAnswering(r.stderr);
+      answer = r.stdout;
+    }
     const bad = check ? runtimeError(answer) : undefined;
     if (bad) throw new ActionError(`the proxy's runtime API refused "${commands}": ${bad}`);
     return answer;
@@ -250,10 +208,14 @@ export class DockerProxy {
     return untarFirstFile(Buffer.from(r.stdout, 'utf8'));
   }
 
-  /** Writes a file into the proxy's volume; atomically (write, then rename) when it runs. */
+  /**
+   * Writes a file into the proxy's volume: atomically (write, then rename) through `docker exec`
+   * when it runs; with `docker cp` when it doesn't (`running` false) or the exec fails, which works
+   * on a stopped or crash-looping container too.
+   */
   async writeFile(path: string, content: string, running = true): Promise<void> {
     if (running) {
-      await this.docker.run(
+      const r = await this.docker.run(
         [
           'exec',
           '-i',
@@ -266,106 +228,72 @@ export class DockerProxy {
           'sh',
           path,
         ],
-        { input: content, quiet: true },
+        { input: content, quiet: true, allowFailure: true },
       );
-      return;
+      if (r.exitCode === 0) return;
+      this.log.debug(
+        `writing ${path} through docker exec failed (${lastLine(r.stderr)}); writing it with docker cp`,
+      );
     }
+    await this.copyInto(this.names.proxy, path, content);
+  }
+
+  /** Writes one file into a container's filesystem with `docker cp` (whatever its state). */
+  async copyInto(container: string, path: string, content: string): Promise<void> {
     const dir = path.slice(0, path.lastIndexOf('/'));
     const name = path.slice(path.lastIndexOf('/') + 1);
-    await this.docker.run(['cp', '-', `${this.names.proxy}:${dir}`], {
+    const r = await this.docker.run(['cp', '-', `${container}:${dir}`], {
       input: tarFile(name, content, this.clock.now() / 1000).toString('utf8'),
       quiet: true,
+      allowFailure: true,
     });
+    if (r.exitCode !== 0)
+      throw new ActionError(
+        `could not write ${path} into the proxy ${container} (docker cp): ${lastLine(r.stderr)}`,
+      );
   }
 
-  private async create(): Promise<void> {
-    const { names, spec } = this;
-    const labelArgs = (extra: Record<string, string>): string[] =>
-      Object.entries({ ...spec.labels, ...extra }).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-    if (!(await this.docker.ok(['network', 'inspect', names.network])))
-      await this.docker.run(['network', 'create', ...labelArgs({}), names.network]);
-    await this.docker.run(['volume', 'create', ...labelArgs({}), names.proxyVolume]);
-    this.log.info(`creating the proxy ${names.proxy} (${spec.image}) on ${publishLabel(spec)}`);
-    await this.docker.run([
-      'create',
-      '--name',
-      names.proxy,
-      '--network',
-      names.network,
-      '--restart',
-      'unless-stopped',
-      ...labelArgs({ [LABELS.role]: 'proxy', [LABELS.publish]: publishLabel(spec) }),
-      '-p',
-      `${hostPort(spec.bind, spec.port)}:${PROXY_PORTS.live}`,
-      '-p',
-      `${hostPort(spec.bind, spec.previewPort)}:${PROXY_PORTS.preview}`,
-      '-v',
-      `${names.proxyVolume}:${PROXY_DIR}`,
-      '--entrypoint',
-      'haproxy',
-      spec.image,
-      '-W',
-      '-db',
-      '-f',
-      PROXY_FILES.config,
-    ]);
-    try {
-      await this.writeFile(PROXY_FILES.config, renderConfig(spec.config), false);
-      if ((await this.readFile(PROXY_FILES.map)) === undefined)
-        await this.writeFile(PROXY_FILES.map, renderMap({ live: null, preview: null }), false);
-      await this.docker.run(['start', names.proxy]);
-      await this.waitAnswering();
-    } catch (error) {
-      const logs = await this.docker
-        .run(['logs', '--tail', '20', names.proxy], { allowFailure: true, quiet: true })
-        .then((r) => `${r.stdout}${r.stderr}`.trim())
-        .catch(() => '');
-      await this.docker.run(['rm', '-f', names.proxy], { allowFailure: true, quiet: true });
-      throw new ActionError(
-        `the proxy ${names.proxy} did not start${logs ? `; HAProxy said:\n${logs}` : ''}\n(${String(error instanceof Error ? error.message : error)})`,
-      );
-    }
+  /** The proxy's last 20 log lines ('' when they can't be read). */
+  async logs(): Promise<string> {
+    return this.docker
+      .run(['logs', '--tail', '20', this.names.proxy], { allowFailure: true, quiet: true })
+      .then((r) => `${r.stdout}${r.stderr}`)
+      .catch(() => '');
   }
 
-  /** Validates a new config inside the proxy, then puts it in place and reloads (no restart). */
-  private async applyConfig(config: string): Promise<void> {
-    const candidate = `${PROXY_FILES.config}.new`;
-    await this.writeFile(candidate, config);
-    const check = await this.docker.run(
-      ['exec', '-u', '0', this.names.proxy, 'haproxy', '-c', '-f', candidate],
-      { allowFailure: true, quiet: true },
+  /**
+   * Why a one-shot runtime command failed, in words: the proxy's state, docker's and HAProxy's
+   * messages, and what repairs it. Never a bare "docker exec … exited with 126".
+   */
+  private async notAnswering(stderr: string): Promise<ActionError> {
+    const { names } = this;
+    const info = await this.info().catch(() => undefined);
+    const said = info?.running === false || !info ? await this.alerts() : '';
+    const state = !info ? 'gone' : info.running ? 'running' : describeProxyState(info);
+    const fix =
+      info?.running === true
+        ? 'Check that the proxy image has socat and sh (docs/adrs/0004)'
+        : 'A deploy or rollback repairs it: it writes a valid config with docker cp and restarts the proxy';
+    return new ActionError(
+      `the proxy ${names.proxy} does not answer on its admin socket: it is ${state} (docker exec: ${lastLine(stderr) || 'failed'})${said ? `; HAProxy said:\n${said}\n` : '. '}${fix}`,
     );
-    if (check.exitCode !== 0) {
-      const why = `${check.stdout}\n${check.stderr}`
-        .split('\n')
-        .filter((l) => /ALERT|error/i.test(l))
-        .join('\n');
-      throw new ActionError(
-        `HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`,
-      );
-    }
-    await this.docker.run(
-      ['exec', '-u', '0', this.names.proxy, 'mv', '-f', candidate, PROXY_FILES.config],
-      { quiet: true },
-    );
-    this.log.info(`proxy config changed: reloading ${this.names.proxy} (no restart)`);
-    await this.docker.run(['kill', '--signal', 'USR2', this.names.proxy]);
-    await this.clock.sleep(200);
-    await this.waitAnswering();
+  }
+
+  /** Whether the admin socket answers now (one `show info`). */
+  async answers(): Promise<boolean> {
+    const r = await this.docker.run(this.socatArgs(), {
+      input: 'show info\n',
+      allowFailure: true,
+      quiet: true,
+    });
+    return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
   }
 
   /** Waits until the admin socket answers (the proxy started or reloaded). */
-  private async waitAnswering(): Promise<void> {
+  async waitAnswering(): Promise<void> {
     const deadline = this.clock.now() + 15_000;
     const outcome = await poll(
-      async () => {
-        const r = await this.docker.run(this.socatArgs(), {
-          input: 'show info\n',
-          allowFailure: true,
-          quiet: true,
-        });
-        return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
-      },
+      () => this.answers(),
       { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok },
       this.clock,
     );
@@ -374,9 +302,4 @@ export class DockerProxy {
         `the proxy ${this.names.proxy}'s admin socket did not answer within 15s`,
       );
   }
-}
-
-/** `bind:port` for `docker -p`, with brackets for an IPv6 bind address. */
-function hostPort(bind: string, port: number): string {
-  return `${bind.includes(':') ? `[${bind}]` : bind}:${port}`;
 }

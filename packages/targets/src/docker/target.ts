@@ -3,7 +3,7 @@
  * their own, and an HAProxy container in front that owns the public and preview ports. Everything
  * goes through the docker CLI, so a remote host is reached the standard way (DOCKER_HOST, context).
  */
-import { ActionError } from '@switchyard/kit';
+import { ActionError, errorMessage } from '@switchyard/kit';
 import { login, parseImageReference, removeDockerConfig } from '@switchyard/image';
 import { LABELS, otherColor, type Color } from '../contract.js';
 import { dockerNames, PROXY_FILES, type DockerNames } from './contract.js';
@@ -23,9 +23,12 @@ import { colorStatus, parseContainer, parseImage, type ContainerView } from './i
 import { DockerLock } from './lock.js';
 import type { Routes, ServerState } from './haproxy.js';
 import { DockerProxy } from './proxy.js';
+import { ProxySetup } from './proxy-setup.js';
+import { describeProxyState, dockerReason } from './proxy-state.js';
 import type { RuntimeSessionFactory } from './session.js';
 import { colorRunArgs, type ContainerSettings } from './run-args.js';
 import { failpoint, FAILPOINTS } from '../failpoint.js';
+import { afterSwitch, type LiveNow } from '../switched.js';
 
 export interface DockerTargetSettings extends ContainerSettings {
   readonly app: string;
@@ -69,7 +72,12 @@ export class DockerTarget implements Target {
   readonly docker: DockerCli;
   readonly names: DockerNames;
   private readonly proxy: DockerProxy;
+  private readonly setup: ProxySetup;
   private readonly labels: Readonly<Record<string, string>>;
+  /** The version each color runs, as last read or started: what a post-switch failure names. */
+  private readonly versions = new Map<Color, string>();
+  /** Set once this run moved live traffic: later failures say so (switched.ts). */
+  private switched: LiveNow | undefined;
 
   constructor(
     private readonly s: DockerTargetSettings,
@@ -102,6 +110,14 @@ export class DockerTarget implements Target {
       deps.clock,
       deps.log,
       deps.runtimeSession,
+    );
+    this.setup = new ProxySetup(
+      this.proxy,
+      this.docker,
+      this.names,
+      this.proxy.spec,
+      deps.clock,
+      deps.log,
     );
   }
 
@@ -189,31 +205,58 @@ export class DockerTarget implements Target {
     ).lease(holder, opts);
   }
 
+  /** Creates the proxy, or repairs it (another image, a broken config, crash-looping): proxy-setup.ts. */
   prepare(): Promise<RouterChange> {
-    return this.proxy.ensure();
+    return this.setup.ensure();
   }
 
-  async status(): Promise<TargetState> {
-    const proxy = await this.proxy.info();
+  status(): Promise<TargetState> {
+    return afterSwitch(this.switched, () => this.readStatus());
+  }
+
+  private async readStatus(): Promise<TargetState> {
+    let proxy = await this.proxy.info();
     const colors: { blue?: TargetState['colors']['blue']; green?: TargetState['colors']['green'] } =
       {};
     for (const color of ['blue', 'green'] as const) {
       const view = await this.container(color);
       const status = view && colorStatus(view);
-      if (status) colors[color] = status;
+      if (status) {
+        colors[color] = status;
+        this.versions.set(color, status.version);
+      }
     }
     if (!proxy)
       return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
-    const [stored, routes, saved] = await Promise.all([
+    // A crash-looping proxy shows as running for a moment between two crashes, and then does not
+    // answer: it is read as not running (its map file, and a note), not as an error.
+    const known = proxy;
+    const routes = await this.proxy.routes(known).catch(async (error: unknown) => {
+      const now = await this.proxy.info();
+      if (!now) throw error;
+      proxy = now.running
+        ? { ...now, running: false, state: now.restarts > 0 ? 'restarting' : 'not answering' }
+        : now;
+      return this.proxy.routes(proxy);
+    });
+    const [stored, saved] = await Promise.all([
       this.proxy.readFile(PROXY_FILES.state),
-      this.proxy.routes(proxy),
       // Running, the routes in force are the runtime's; what a restart would serve is the file's.
       proxy.running ? this.proxy.savedRoutes() : undefined,
     ]);
     const { record, notes } = parseRecord(stored);
     const fixed = reconcile(record, routes.live, this.deps.clock.now());
-    if (!proxy.running)
-      notes.push(`the proxy ${this.names.proxy} is not running: nothing is served`);
+    if (!proxy.running) {
+      const said = proxy.state === 'restarting' ? await this.proxy.alerts() : '';
+      notes.push(
+        `the proxy ${this.names.proxy} is ${describeProxyState(proxy)}: nothing is served${said ? ` (HAProxy said: ${said.replace(/\n/g, ' | ')})` : ''}. ` +
+          'A deploy or rollback repairs it: it writes a valid config and restarts the proxy',
+      );
+    }
+    if (proxy.image !== this.s.proxyImage)
+      notes.push(
+        `the proxy runs ${proxy.image} but proxy.image is ${this.s.proxyImage}: the next deploy or rollback re-creates it on the new image (a restart of the proxy, about a second without service)`,
+      );
     const unsaved =
       saved && (saved.live !== routes.live || saved.preview !== routes.preview)
         ? `the proxy routes live=${routes.live ?? 'none'} preview=${routes.preview ?? 'none'} but its map file says live=${saved.live ?? 'none'} preview=${saved.preview ?? 'none'}: a restart would serve the latter`
@@ -259,8 +302,17 @@ export class DockerTarget implements Target {
       }),
       { env: secretEnv },
     );
+    this.versions.set(color, release.version);
     if (this.s.network) await this.docker.run(['network', 'connect', this.s.network, name]);
-    await this.docker.run(['start', name]);
+    const started = await this.docker.run(['start', name], { allowFailure: true });
+    if (started.exitCode !== 0) {
+      // A container that never ran is no release: removed, so status never shows it as one.
+      await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+      throw new ActionError(
+        `could not start ${name} (${release.image}): ${dockerReason(started.stderr) || `docker start exited with ${started.exitCode}`}. ` +
+          `The container was removed; live traffic was not touched (it stays on ${routes.live ?? 'nothing'})`,
+      );
+    }
     await this.routePreview(routes, color);
   }
 
@@ -323,8 +375,16 @@ export class DockerTarget implements Target {
     // Routed first (the atomic step), then saved for a restart; a run that stops in between
     // leaves status().interrupted for the next one to repair.
     const routedMs = await this.proxy.route(routes);
+    const version = this.versions.get(color);
+    this.switched = { color, ...(version && { version }) };
     failpoint(this.deps.env, FAILPOINTS.routed);
-    await this.proxy.saveRoutes(routes);
+    await afterSwitch(this.switched, () =>
+      this.proxy.saveRoutes(routes).catch((error: unknown) => {
+        throw new ActionError(
+          `could not save the routes in ${PROXY_FILES.map} (${errorMessage(error)}): a restart of the proxy would route the old way until the next deploy, rollback or status repairs it`,
+        );
+      }),
+    );
     failpoint(this.deps.env, FAILPOINTS.routesSaved);
     return routedMs;
   }
@@ -346,9 +406,8 @@ export class DockerTarget implements Target {
   }
 
   saveRecord(record: DeployRecord): Promise<void> {
-    return this.proxy.writeFile(
-      PROXY_FILES.state,
-      `${JSON.stringify(recordOf(record), null, 2)}\n`,
+    return afterSwitch(this.switched, () =>
+      this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify(recordOf(record), null, 2)}\n`),
     );
   }
 
