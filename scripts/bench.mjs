@@ -7,10 +7,24 @@
 //        npm run bench -- --report-only    only regenerate BENCHMARKS.md from bench/results/
 // Exits 1 when a bench run failed or missed a goal (with --report-only: when the report shows one).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { bundle, NODE24, ROOT } from './lib/bundle.mjs';
-import { failureFile, problems, readResults, renderBenchmarks } from './lib/benchmarks.mjs';
+import {
+  failureFile,
+  keptFrom,
+  problems,
+  readResults,
+  renderBenchmarks,
+} from './lib/benchmarks.mjs';
 
 const RESULTS = join(ROOT, 'bench/results');
 const REPORT = join(ROOT, 'BENCHMARKS.md');
@@ -69,7 +83,9 @@ function run(name) {
 
 const failed = reportOnly ? [] : (names.length ? names : all).filter((n) => !run(n));
 
-const entries = readResults(RESULTS, all);
+// A bench not run on this machine keeps its rows and notes from the report on file.
+const kept = keptFrom(existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '');
+const entries = readResults(RESULTS, all).map((e) => ({ ...e, kept: kept.get(e.name) }));
 const prettier = await import('prettier');
 const options = (await prettier.resolveConfig(REPORT)) ?? {};
 writeFileSync(

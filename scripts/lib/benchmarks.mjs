@@ -75,7 +75,9 @@ function rowsOf(e) {
     ]);
   }
   const figures = figuresOf(e);
-  if (e.result === null) {
+  if (e.result === null && !failedLast(e) && e.kept?.rows.length) {
+    rows.push(...e.kept.rows);
+  } else if (e.result === null) {
     if (!failedLast(e)) rows.push(['not run', '—', '—', '—', '', '—', '—']);
   } else if (figures === null) {
     rows.push([
@@ -108,11 +110,22 @@ export function problems(entries) {
   return out;
 }
 
+/** Whether an entry shows rows kept from the report on file (its bench did not run here). */
+const keptShown = (e) => e.result === null && !failedLast(e) && Boolean(e.kept?.rows.length);
+
 function summaryLine(entries) {
   const figures = entries.flatMap((e) => figuresOf(e) ?? []);
-  const goals = figures.filter((f) => f.pass !== null && f.pass !== undefined);
+  // Kept rows count by their pass cell: ✅ met, ❌ missed.
+  const keptPasses = entries
+    .filter(keptShown)
+    .flatMap((e) => e.kept.rows.map((r) => r[4]))
+    .filter((c) => c === '✅' || c === '❌')
+    .map((c) => ({ pass: c === '✅' }));
+  const goals = [...figures, ...keptPasses].filter((f) => f.pass !== null && f.pass !== undefined);
   const met = goals.filter((f) => f.pass === true).length;
-  const notRun = entries.filter((e) => e.result === null).map((e) => `\`${e.name}\``);
+  const notRun = entries
+    .filter((e) => e.result === null && !keptShown(e))
+    .map((e) => `\`${e.name}\``);
   const failed = entries.filter(failedLast).map((e) => `\`${e.name}\``);
   const old = entries
     .filter((e) => e.result !== null && figuresOf(e) === null)
@@ -131,11 +144,51 @@ function summaryLine(entries) {
 function notesOf(entries) {
   const out = [];
   for (const e of entries) {
+    if (keptShown(e)) {
+      if (e.kept.notes.length) out.push(`### ${e.name}`, '', ...e.kept.notes, '');
+      continue;
+    }
     const noted = (figuresOf(e) ?? []).filter((f) => f.note);
     if (!noted.length) continue;
     out.push(`### ${e.name}`, '', ...noted.map((f) => `- ${f.figure}: ${f.note}`), '');
   }
   return out;
+}
+
+/**
+ * What a report on file says of each bench: its rows (the cells after the bench's name) and its
+ * notes. A bench that did not run on this machine keeps them, so running some benches here never
+ * drops the figures other machines measured.
+ */
+export function keptFrom(markdown) {
+  const kept = new Map();
+  let current;
+  let inNotes = false;
+  let notesOf;
+  for (const line of String(markdown ?? '').split('\n')) {
+    if (line.startsWith('## Notes')) inNotes = true;
+    if (!inNotes && line.startsWith('| ')) {
+      const cells = line
+        .slice(1, line.trimEnd().endsWith('|') ? line.trimEnd().length - 1 : undefined)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim().replace(/\\\|/g, '|'));
+      const [name, ...rest] = cells;
+      if (name === 'bench' || /^-+$/.test(name ?? '')) continue;
+      const named = /^`(.+)`$/.exec(name ?? '');
+      if (named) {
+        current = named[1];
+        if (!kept.has(current)) kept.set(current, { rows: [], notes: [] });
+      }
+      if (current && rest.length === 7) kept.get(current).rows.push(rest);
+    } else if (inNotes) {
+      const heading = /^### (.+)$/.exec(line);
+      if (heading) {
+        notesOf = heading[1];
+        if (!kept.has(notesOf)) kept.set(notesOf, { rows: [], notes: [] });
+      } else if (notesOf && line.startsWith('- ')) kept.get(notesOf).notes.push(line);
+    }
+  }
+  return kept;
 }
 
 /** BENCHMARKS.md for `entries` (as readResults returns them, in the order to show). */

@@ -8,6 +8,7 @@ import {
   failureFile,
   formatDate,
   formatNumber,
+  keptFrom,
   problems,
   readResults,
   renderBenchmarks,
@@ -221,5 +222,50 @@ describe('readResults', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('keptFrom: a bench not run here keeps its rows and notes from the report on file', () => {
+  const onFile = renderBenchmarks([
+    entry(
+      'a',
+      result([fig({ figure: 'A one', pass: true, goal: '≤ 1 ms', note: 'per round 1, 2' })]),
+    ),
+    entry(
+      'b',
+      result([
+        fig({ figure: 'B | piped', pass: false, goal: '≤ 2 ms' }),
+        fig({ figure: 'B two', pass: null }),
+      ]),
+    ),
+  ]);
+
+  it('reads every bench’s rows (pipes in cells included) and notes', () => {
+    const kept = keptFrom(onFile);
+    assert.deepEqual([...kept.keys()], ['a', 'b']);
+    assert.equal(kept.get('b').rows.length, 2);
+    assert.equal(kept.get('b').rows[0][0], 'B | piped');
+    assert.equal(kept.get('b').rows[0][4], '❌');
+    assert.deepEqual(kept.get('a').notes, ['- A one: per round 1, 2']);
+  });
+
+  it('a re-render with only one bench run keeps the other’s rows, counts its goals, and drops nothing', () => {
+    const kept = keptFrom(onFile);
+    const md = renderBenchmarks([
+      {
+        ...entry('a', result([fig({ figure: 'A one', pass: true, goal: '≤ 1 ms' })])),
+        kept: kept.get('a'),
+      },
+      { ...entry('b'), kept: kept.get('b') },
+    ]);
+    assert.match(md, /\| `b` +\| B \\\| piped/);
+    assert.match(md, /B two/);
+    assert.match(md, /1 of 2 goals met\. Missed: 1, marked ❌\./);
+    assert.doesNotMatch(md, /Not run/);
+  });
+
+  it('a bench with nothing on file and no results is "not run"', () => {
+    const md = renderBenchmarks([{ ...entry('c'), kept: keptFrom('').get('c') }]);
+    assert.match(md, /Not run: `c`/);
   });
 });
