@@ -173,6 +173,25 @@ test('a docker start that fails leaves no "Created" container; status shows no s
   expect(s.outputs.environments[0]?.previousVersion).toBeUndefined();
 });
 
+test('a new color that fails to start leaves the warm previous color in place: a rollback is still a switch', async () => {
+  const f = await deployFixture({ 'keep-previous': '30m' });
+  fixtures.push(f);
+  ok(await switchyard(f.workspace, ['deploy', 'staging', '--image', v1.pinned]));
+  ok(await switchyard(f.workspace, ['deploy', 'staging', '--image', v2.pinned]));
+  // green live (2.0.0), blue warm (1.0.0); the next deploy goes to blue and fails to start.
+  f.writeConfig({ 'keep-previous': '30m', command: ['/no/such/binary'] });
+  const r = await switchyard(f.workspace, ['deploy', 'staging', '--image', v1.ref]);
+  expect(r.code).not.toBe(0);
+  expect(r.stderr).toContain('whatever blue held before is still there');
+  const running = await containers(f.app);
+  expect(running[`${f.app}-staging-blue`]).toBe('running');
+  expect(Object.keys(running)).not.toContain(`${f.app}-staging-blue-next`);
+  f.writeConfig({ 'keep-previous': '30m' });
+  const back = ok(await switchyard(f.workspace, ['rollback', 'staging', '--json']));
+  expect(JSON.parse(back.stdout)).toMatchObject({ outputs: { method: 'switch' } });
+  expect((await get(f.url)).json).toMatchObject({ version: '1.0.0', color: 'blue' });
+});
+
 test('an unwritable GITHUB_OUTPUT after the switch: the failure says the switch happened and what is live', async () => {
   const f = await deployFixture();
   fixtures.push(f);

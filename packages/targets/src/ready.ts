@@ -28,6 +28,9 @@ export interface ReadyOutcome {
   readonly checks: number;
 }
 
+/** The first pause between readiness looks; each next one doubles, up to `health.intervalMs`. */
+const FIRST_PAUSE_MS = 50;
+
 /** How often a progress line is written while waiting. */
 const PROGRESS_EVERY_MS = 5_000;
 
@@ -76,6 +79,7 @@ export async function waitReady(
   const check = healthCheckSpec('health', url, health, 'switchyard-deploy');
   let lastProgress = start;
   let checks = 0;
+  let looks = 0;
   for (;;) {
     const r = await target.readiness(color);
     const elapsedMs = clock.now() - start;
@@ -103,6 +107,8 @@ export async function waitReady(
       );
       lastProgress = now;
     }
-    await clock.sleep(Math.min(health.intervalMs, deadline - now));
+    // Quick looks first (a container is often ready within a second of its start), then every
+    // health.interval: 50 ms, 100 ms, 200 ms, … up to the interval.
+    await clock.sleep(Math.min(health.intervalMs, FIRST_PAUSE_MS * 2 ** looks++, deadline - now));
   }
 }

@@ -79,18 +79,37 @@ function target(fail: (call: ExecCall) => string | undefined): { t: DockerTarget
 }
 
 describe('DockerTarget.start', () => {
-  test('a docker start that fails: the container is removed, and the error says live was not touched', async () => {
+  test('a docker start that fails: the new container is removed, the color’s warm container is never touched', async () => {
     const { t, exec } = target((c) =>
       c.args[0] === 'start'
         ? 'Error response from daemon: failed to create task: exec: "/app": permission denied'
         : undefined,
     );
     await expect(t.start('green', IMAGE, RELEASE)).rejects.toThrow(
-      /^could not start shop-prod-green \(registry\.test\/shop:2\.0\.0\): Error response from daemon: .*permission denied\. The container was removed; live traffic was not touched \(it stays on blue\)$/,
+      /^could not start shop-prod-green \(registry\.test\/shop:2\.0\.0\): Error response from daemon: .*permission denied\. The container was removed; live traffic was not touched \(it stays on blue\), and whatever green held before is still there$/,
     );
     const argvs = exec.argvs();
     const started = argvs.findIndex((a) => a[0] === 'start');
-    expect(argvs.slice(started + 1)).toEqual([['rm', '-f', 'shop-prod-green']]);
+    expect(argvs[started]).toEqual(['start', 'shop-prod-green-next']);
+    expect(argvs.slice(started + 1)).toEqual([['rm', '-f', 'shop-prod-green-next']]);
+    // The warm green (a previous release) was neither removed nor replaced.
+    expect(argvs.filter((a) => a.includes('shop-prod-green'))).toEqual([]);
+  });
+
+  test('the new container replaces the color only once it runs: create beside, start, then remove and rename', async () => {
+    const { t, exec } = target(() => undefined);
+    await t.start('green', IMAGE, RELEASE);
+    const argvs = exec
+      .argvs()
+      .filter((a) => ['create', 'start', 'rm', 'rename'].includes(a[0] ?? ''));
+    expect(argvs.map((a) => [a[0], a.find((x) => x.startsWith('shop-prod-green'))])).toEqual([
+      ['rm', 'shop-prod-green-next'],
+      ['create', 'shop-prod-green-next'],
+      ['start', 'shop-prod-green-next'],
+      ['rm', 'shop-prod-green'],
+      ['rename', 'shop-prod-green-next'],
+    ]);
+    expect(argvs.at(-1)).toEqual(['rename', 'shop-prod-green-next', 'shop-prod-green']);
   });
 });
 

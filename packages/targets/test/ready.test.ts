@@ -65,7 +65,8 @@ describe('waitReady', () => {
       (nth) => (nth < 3 ? { status: 503, latencyMs: 0 } : { status: 204, latencyMs: 0 }),
     );
     const outcome = await wait();
-    expect(outcome).toEqual({ ready: true, elapsedMs: 5_000, checks: 3 });
+    // Quick looks first: 50, 100, 200 and 400 ms apart (then 800 ms, … up to the 1 s interval).
+    expect(outcome).toEqual({ ready: true, elapsedMs: 1_550, checks: 3 });
     // No request before the route reaches it: 3 waiting looks, then 3 checks (503, 503, 204).
     expect(target.calls).toHaveLength(6);
     expect(http.requests).toHaveLength(3);
@@ -108,9 +109,9 @@ describe('waitReady', () => {
     expect(await wait()).toMatchObject({
       ready: false,
       reason: 'container is gone',
-      elapsedMs: 2_000,
+      elapsedMs: 150,
     });
-    expect(clock.now()).toBe(T0 + 2_000);
+    expect(clock.now()).toBe(T0 + 150);
   });
 
   test('never ready: gives up at the timeout, naming it and the last HTTP answer', async () => {
@@ -120,10 +121,12 @@ describe('waitReady', () => {
       body: `attempt ${nth}`,
     }));
     const outcome = await wait(30_000);
+    // Looks at 0, 50, 150, 350, 750 and 1550 ms, then every second: 1550 + 28 × 1000, and one at 30 s.
+    expect(clock.sleeps.slice(0, 7)).toEqual([50, 100, 200, 400, 800, 1_000, 1_000]);
     expect(outcome).toEqual({
       ready: false,
       elapsedMs: 30_000,
-      checks: 31,
+      checks: 35,
       reason: `not ready after 30s (ready-timeout): container running; GET ${URL}: status 503, expected 2xx`,
     });
     expect(clock.now()).toBe(T0 + 30_000);
@@ -147,10 +150,11 @@ describe('waitReady', () => {
   test('writes a progress line at most every 5 s, with what it is waiting for', async () => {
     const { wait, log } = setup([{ ...NOT_ROUTED }], () => ({ status: 200 }));
     await wait(27_000);
-    expect(log.secondsOf(/^waiting for green/, T0)).toEqual([5, 10, 15, 20, 25]);
+    // The quick first looks (1.55 s in all) shift the 1 s beat: a line at the first look 5 s apart.
+    expect(log.secondsOf(/^waiting for green/, T0)).toEqual([5.55, 10.55, 15.55, 20.55, 25.55]);
     expect(log.lines).toHaveLength(5);
     expect(log.lines[0]?.message).toBe(
-      'waiting for green: container running, proxy not routed to it yet (5s of 27s)',
+      'waiting for green: container running, proxy not routed to it yet (5.55s of 27s)',
     );
   });
 
@@ -161,7 +165,8 @@ describe('waitReady', () => {
       log: s.log,
       http: s.http,
     });
-    expect(s.clock.sleeps).toEqual([4_000, 4_000, 2_000]);
+    // 50 … 3200 ms (6350 ms in all), then what is left to the deadline: 3650 ms.
+    expect(s.clock.sleeps).toEqual([50, 100, 200, 400, 800, 1_600, 3_200, 3_650]);
     expect(s.clock.now()).toBe(T0 + 10_000);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { ActionError, errorMessage } from '@switchyard/kit';
 import { login, parseImageReference, removeDockerConfig } from '@switchyard/image';
-import { LABELS, otherColor, type Color } from '../contract.js';
+import { COLORS, LABELS, otherColor, type Color } from '../contract.js';
 import { dockerNames, PROXY_FILES, type DockerNames } from './contract.js';
 import type { DeployRecord, Release, TargetState } from '../model.js';
 import { parseRecord, reconcile, recordOf } from '../record.js';
@@ -206,8 +206,11 @@ export class DockerTarget implements Target {
   }
 
   /** Creates the proxy, or repairs it (another image, a broken config, crash-looping): proxy-setup.ts. */
-  prepare(): Promise<RouterChange> {
-    return this.setup.ensure();
+  async prepare(): Promise<RouterChange> {
+    const change = await this.setup.ensure();
+    // The kept-open runtime session from here on: readiness looks and the switch skip a docker exec each.
+    await this.proxy.arm();
+    return change;
   }
 
   status(): Promise<TargetState> {
@@ -215,35 +218,41 @@ export class DockerTarget implements Target {
   }
 
   private async readStatus(): Promise<TargetState> {
-    let proxy = await this.proxy.info();
+    // One round of independent reads: the proxy and both colors, then its routes and files.
+    const [found, ...views] = await Promise.all([
+      this.proxy.info(),
+      ...COLORS.map((color) => this.container(color)),
+    ]);
+    let proxy = found;
     const colors: { blue?: TargetState['colors']['blue']; green?: TargetState['colors']['green'] } =
       {};
-    for (const color of ['blue', 'green'] as const) {
-      const view = await this.container(color);
+    COLORS.forEach((color, i) => {
+      const view = views[i];
       const status = view && colorStatus(view);
       if (status) {
         colors[color] = status;
         this.versions.set(color, status.version);
       }
-    }
+    });
     if (!proxy)
       return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
     // A crash-looping proxy shows as running for a moment between two crashes, and then does not
     // answer: it is read as not running (its map file, and a note), not as an error.
     const known = proxy;
-    const routes = await this.proxy.routes(known).catch(async (error: unknown) => {
-      const now = await this.proxy.info();
-      if (!now) throw error;
-      proxy = now.running
-        ? { ...now, running: false, state: now.restarts > 0 ? 'restarting' : 'not answering' }
-        : now;
-      return this.proxy.routes(proxy);
-    });
-    const [stored, saved] = await Promise.all([
+    const [routes, stored, savedRead] = await Promise.all([
+      this.proxy.routes(known).catch(async (error: unknown) => {
+        const now = await this.proxy.info();
+        if (!now) throw error;
+        proxy = now.running
+          ? { ...now, running: false, state: now.restarts > 0 ? 'restarting' : 'not answering' }
+          : now;
+        return this.proxy.routes(proxy);
+      }),
       this.proxy.readFile(PROXY_FILES.state),
       // Running, the routes in force are the runtime's; what a restart would serve is the file's.
-      proxy.running ? this.proxy.savedRoutes() : undefined,
+      known.running ? this.proxy.savedRoutes() : undefined,
     ]);
+    const saved = proxy.running ? savedRead : undefined;
     const { record, notes } = parseRecord(stored);
     const fixed = reconcile(record, routes.live, this.deps.clock.now());
     if (!proxy.running) {
@@ -279,11 +288,15 @@ export class DockerTarget implements Target {
     if (routes.live === color)
       throw new ActionError(`refusing to replace ${this.names.color(color)}: it is the live color`);
     const name = this.names.color(color);
-    await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+    // Created beside whatever holds this color now (a warm previous release), which gives way
+    // only once the new container runs: a failed create or start, or a run killed meanwhile,
+    // leaves the warm color in place. A leftover of a killed run goes first.
+    const next = `${name}-next`;
+    await this.docker.run(['rm', '-f', next], { allowFailure: true, quiet: true });
     const secretEnv = this.deps.secretValues ?? {};
     await this.docker.run(
       colorRunArgs(this.s, {
-        name,
+        name: next,
         network: this.names.network,
         color,
         image: image.pinned,
@@ -302,17 +315,19 @@ export class DockerTarget implements Target {
       }),
       { env: secretEnv },
     );
-    this.versions.set(color, release.version);
-    if (this.s.network) await this.docker.run(['network', 'connect', this.s.network, name]);
-    const started = await this.docker.run(['start', name], { allowFailure: true });
+    if (this.s.network) await this.docker.run(['network', 'connect', this.s.network, next]);
+    const started = await this.docker.run(['start', next], { allowFailure: true });
     if (started.exitCode !== 0) {
       // A container that never ran is no release: removed, so status never shows it as one.
-      await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+      await this.docker.run(['rm', '-f', next], { allowFailure: true, quiet: true });
       throw new ActionError(
         `could not start ${name} (${release.image}): ${dockerReason(started.stderr) || `docker start exited with ${started.exitCode}`}. ` +
-          `The container was removed; live traffic was not touched (it stays on ${routes.live ?? 'nothing'})`,
+          `The container was removed; live traffic was not touched (it stays on ${routes.live ?? 'nothing'}), and whatever ${color} held before is still there`,
       );
     }
+    await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+    await this.docker.run(['rename', next, name], { quiet: true });
+    this.versions.set(color, release.version);
     await this.routePreview(routes, color);
   }
 
