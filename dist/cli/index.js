@@ -20,8 +20,12 @@ var external_node_path_ = __nccwpck_require__(6760);
 var src = __nccwpck_require__(3751);
 // EXTERNAL MODULE: ./packages/kit/src/terminal.ts + 1 modules
 var terminal = __nccwpck_require__(4210);
+// EXTERNAL MODULE: ./packages/targets/src/index.ts + 21 modules
+var targets_src = __nccwpck_require__(3403);
 // EXTERNAL MODULE: ./packages/targets/src/bluegreen.ts
 var bluegreen = __nccwpck_require__(6757);
+// EXTERNAL MODULE: ./packages/targets/src/record.ts
+var record = __nccwpck_require__(9597);
 ;// CONCATENATED MODULE: ./packages/targets/src/overview.ts
 /**
  * The operator's view of every environment of an app (the CLI's `status`), pure: target states in,
@@ -29,12 +33,14 @@ var bluegreen = __nccwpck_require__(6757);
  */
 
 
+
 /** The overview of one environment from its target state; `historyCount` newest entries. */
 function overview(environment, app, url, s, historyCount = 10) {
     const live = (0,bluegreen/* liveStatus */.VQ)(s);
     const prev = s.previous ? s.colors[s.previous] : undefined;
     // The record keeps history newest first. The entry that made the live color live: the newest on it.
-    const made = s.history.find((h) => h.color === s.live);
+    const made = (0,record/* liveEntry */.H$)(s);
+    const down = (0,record/* liveDown */.lP)(s);
     const pendingColor = s.pending ? s.colors[s.pending.color] : undefined;
     return {
         environment,
@@ -48,8 +54,21 @@ function overview(environment, app, url, s, historyCount = 10) {
             version: live.version,
             deployedBy: made?.actor ?? live.actor,
             deployId: made?.deployId ?? live.deployId,
-            health: live.health === 'none' ? live.state : live.health,
+            health: live.health === 'none' || !live.running ? live.state : live.health,
         }),
+        // No container: the record still says what should be running there.
+        ...(s.live &&
+            !live && {
+            health: 'no container',
+            ...(made && {
+                image: made.image,
+                digest: made.digest,
+                version: made.version,
+                deployedBy: made.actor,
+                deployId: made.deployId,
+            }),
+        }),
+        ...(down && { down }),
         ...((s.switchedAt ?? made?.at) !== undefined && { since: s.switchedAt ?? made?.at }),
         previous: s.previous,
         ...(prev && { previousVersion: prev.version }),
@@ -101,6 +120,8 @@ function renderOverview(list, now) {
         }
         const image = e.digest ? `, ${e.image?.split('@')[0] ?? ''}@${(0,bluegreen/* shortDigest */.VK)(e.digest)}` : '';
         s.paragraph(`**${e.environment}**: ${e.url}${image}${e.deployId ? ` (${e.deployId})` : ''}`);
+        if (e.down)
+            s.paragraph(`**${e.environment}**: ❌ ${e.down}: live traffic reaches nothing. Roll back (switchyard rollback ${e.environment}) or deploy`);
         if (e.pending)
             s.paragraph(`**${e.environment}**: ${e.pending.color} (${e.pending.version ?? '?'}) is waiting for promote`);
         e.notes.forEach((n) => s.paragraph(`> ${e.environment}: ${n}`));
@@ -346,8 +367,12 @@ function optionLine(o, width) {
         ? `${head}\n${' '.repeat(pad)}${wrap(text, width, pad)}`
         : `${head.padEnd(pad)}${wrap(text, width, pad)}`;
 }
-/** The help of one command, listing `options` (its action's inputs less the fixed and hidden ones). */
+/**
+ * The help of one command, listing `options` (its action's inputs less the fixed and hidden ones),
+ * then the options of the CLI only.
+ */
 function commandHelp(c, options, width = 100) {
+    const own = c.kind === 'action' ? (c.cliOptions ?? []) : [];
     const usage = `switchyard ${c.name}${c.positional ? ` [${c.positional}]` : ''} [options]`;
     const source = c.kind === 'action'
         ? `Runs the ${c.action} action's own code${c.fixed
@@ -365,6 +390,9 @@ function commandHelp(c, options, width = 100) {
         '',
         'Options:',
         ...options.map((o) => optionLine(o, width)),
+        ...(own.length
+            ? ['', 'Options of the CLI only:', ...own.map((o) => optionLine(o, width))]
+            : []),
         ...(c.kind === 'action'
             ? [
                 '',
@@ -473,10 +501,8 @@ function terminalIO(inputs, opts) {
     return { io, secrets, collected, endProgress: clearProgress };
 }
 
-// EXTERNAL MODULE: ./packages/config/src/index.ts + 9 modules
-var config_src = __nccwpck_require__(9693);
-// EXTERNAL MODULE: ./packages/targets/src/index.ts + 15 modules
-var targets_src = __nccwpck_require__(3679);
+// EXTERNAL MODULE: ./packages/config/src/index.ts + 13 modules
+var config_src = __nccwpck_require__(4816);
 ;// CONCATENATED MODULE: ./cli/src/status.ts
 /** `switchyard status`: every environment of the app from its target (the truth lives there, DESIGN §3). */
 
@@ -498,12 +524,30 @@ async function environmentsStatus(values, deps) {
     return Promise.all(configs.map(async (c) => {
         const target = (0,targets_src/* createTarget */.Yn)(c, deps);
         try {
-            return overview(c.environment, c.app, target.url, await (0,targets_src/* readState */.un)(target, deps.log), count);
+            // A switch a dead run left half-saved is repaired here when the deploy lock is free.
+            const state = await (0,targets_src/* repairIfFree */.x_)(target, await (0,targets_src/* readState */.un)(target, deps.log), (0,targets_src/* lockHolder */.V6)(process.env), deps);
+            return overview(c.environment, c.app, target.url, state, count);
         }
         catch (error) {
             return unreadable(c.environment, c.app, target.url, (0,src/* errorMessage */.gJ)(error));
         }
     }));
+}
+/**
+ * Why `status` fails, or `undefined` when every environment was read and none is down: the
+ * environments whose target could not be read, and those whose live color is down (no container,
+ * or not running: live traffic reaches nothing), each saying what is missing.
+ */
+function statusFailure(list) {
+    const unread = list.filter((e) => e.error);
+    const down = list.filter((e) => !e.error && e.down);
+    const parts = [
+        ...(unread.length
+            ? [`could not read ${unread.map((e) => `${e.environment} (${e.error ?? ''})`).join('; ')}`]
+            : []),
+        ...down.map((e) => `${e.environment}: ${e.down ?? ''}: live traffic reaches nothing`),
+    ];
+    return parts.length ? parts.join('; ') : undefined;
 }
 
 ;// CONCATENATED MODULE: ./cli/src/cli.ts
@@ -512,6 +556,7 @@ async function environmentsStatus(values, deps) {
  * terminal {@link ActionIO} in place of the runner's. Parses the command line, runs one command,
  * prints its summary (or `--json`) and returns the exit code.
  */
+
 
 
 
@@ -589,7 +634,8 @@ async function runCommand(command, argv, deps, opts) {
         summary: '',
     });
     try {
-        parsed = parseArgs(command.name, argv, options, command.positional);
+        parsed = parseArgs(command.name, argv, [...options, ...(0,definitions/* cliOptionsOf */.mG)(command)], command.positional);
+        checkCliOptions(parsed.values);
     }
     catch (error) {
         const r = fail((0,src/* visibleControls */.xx)((0,src/* errorMessage */.gJ)(error), true), EXIT.usage);
@@ -623,7 +669,7 @@ async function runCommand(command, argv, deps, opts) {
         : () => undefined;
     try {
         if (command.kind === 'action')
-            await runStep(command, deps, io, secrets);
+            await runStep(command, deps, io, secrets, cliEnv(parsed.values));
         else if (command.name === 'status')
             await runStatus(values, deps, io, secrets, collected);
         else if (command.name === 'demo') {
@@ -701,10 +747,24 @@ function runPost(script, state, deps) {
     deps.stderr('\ninterrupted: running the cleanup the runner would run (post step)\n');
     (0,external_node_child_process_.spawnSync)(process.execPath, [script], { env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
-async function runStep(command, deps, io, secrets) {
+/** The CLI-only options' values must be usable: a break needs a reason. */
+function checkCliOptions(values) {
+    const reason = values.get('break-lock');
+    if (reason !== undefined && reason.trim() === '')
+        throw new UsageError('--break-lock needs a reason (--break-lock "the run holding it died"): it is logged with the holder it removes');
+}
+/**
+ * What the CLI-only options tell the step, as environment variables: `--break-lock` becomes
+ * BREAK_LOCK_ENV (read by lockHolder). One inherited from the shell is dropped: only the option
+ * breaks a lock.
+ */
+function cliEnv(values) {
+    return { [targets_src/* BREAK_LOCK_ENV */.gm]: values.get('break-lock') };
+}
+async function runStep(command, deps, io, secrets, extra) {
     const env = command.action === 'build-image' ? { ...deps.env, ...gitEnv(deps.cwd, deps.env) } : deps.env;
     // Relative paths (config, context, checks-file) are read from the current directory.
-    await deps.steps[command.action](io, secrets, { ...env, GITHUB_WORKSPACE: deps.cwd });
+    await deps.steps[command.action](io, secrets, { ...env, ...extra, GITHUB_WORKSPACE: deps.cwd });
 }
 async function runStatus(values, deps, io, secrets, collected) {
     const list = await environmentsStatus(values, {
@@ -715,9 +775,9 @@ async function runStatus(values, deps, io, secrets, collected) {
     });
     io.setOutput('environments', list);
     await io.appendSummary(renderOverview(list, Date.now()));
-    const bad = list.filter((e) => e.error);
-    if (bad.length)
-        collected.failure = `could not read ${bad.map((e) => `${e.environment} (${e.error ?? ''})`).join('; ')}`;
+    const failure = statusFailure(list);
+    if (failure)
+        collected.failure = failure;
 }
 
 
@@ -731,9 +791,10 @@ async function runStatus(values, deps, io, secrets, collected) {
 /* harmony export */   S3: () => (/* binding */ readActionMeta),
 /* harmony export */   Zl: () => (/* binding */ packageRoot),
 /* harmony export */   Zv: () => (/* binding */ findCommand),
-/* harmony export */   cz: () => (/* binding */ optionsOf)
+/* harmony export */   cz: () => (/* binding */ optionsOf),
+/* harmony export */   mG: () => (/* binding */ cliOptionsOf)
 /* harmony export */ });
-/* unused harmony exports ACTION_NAMES, parseActionMeta */
+/* unused harmony exports ACTION_NAMES, BREAK_LOCK, parseActionMeta */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
@@ -775,6 +836,8 @@ const option = (name, description, def) => ({
     flag: def === 'true' || def === 'false',
     ...(def !== undefined && { default: def }),
 });
+/** `--break-lock <reason>`, for the commands that take the deploy lock. */
+const BREAK_LOCK = option('break-lock', 'Remove the deploy lock another run holds before taking it, giving the reason: the reason and who held it are logged as a warning. For a holder you know is dead or stuck (a lock left by a dead holder also frees itself within 45 s)');
 /** Every command, in the order `--help` lists them. */
 const COMMANDS = [
     {
@@ -797,6 +860,7 @@ const COMMANDS = [
     {
         kind: 'action',
         name: 'deploy',
+        cliOptions: [BREAK_LOCK],
         action: 'deploy-bluegreen',
         summary: 'Start an image in the idle color, wait until ready, switch traffic to it',
         fixed: { action: 'deploy' },
@@ -810,6 +874,7 @@ const COMMANDS = [
     {
         kind: 'action',
         name: 'promote',
+        cliOptions: [BREAK_LOCK],
         action: 'deploy-bluegreen',
         summary: 'Switch traffic to the color a --no-promote deploy left waiting',
         fixed: { action: 'promote' },
@@ -820,6 +885,7 @@ const COMMANDS = [
     {
         kind: 'action',
         name: 'retire',
+        cliOptions: [BREAK_LOCK],
         action: 'deploy-bluegreen',
         summary: 'Stop idle colors whose keep-warm time has passed (--force: now)',
         fixed: { action: 'retire' },
@@ -850,11 +916,13 @@ const COMMANDS = [
     {
         kind: 'action',
         name: 'rollback',
+        cliOptions: [BREAK_LOCK],
         action: 'rollback',
         summary: 'Put traffic back on the last good version (switch back, or redeploy it), verify',
         positional: 'environment',
         examples: [
             "switchyard rollback production --reason 'p95 doubled after 1.4.2'",
+            "switchyard rollback production --break-lock 'run 812 died with its runner'",
             'switchyard rollback production --to 1.4.1',
         ],
     },
@@ -927,6 +995,10 @@ function parseActionMeta(name, text) {
 /** Reads `actions/<name>/action.yml` under the package root. */
 function readActionMeta(root, name) {
     return parseActionMeta(name, (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(root, 'actions', name, 'action.yml'), 'utf8'));
+}
+/** The options a command takes that are the CLI's only (not inputs of its action). */
+function cliOptionsOf(command) {
+    return command.kind === 'action' ? (command.cliOptions ?? []) : [];
 }
 /** The options a command offers: its action's inputs less the fixed and hidden ones, or its own. */
 function optionsOf(command, meta) {
@@ -1220,12 +1292,13 @@ function demoConfig(port, haproxyImage) {
     return [
         `app: ${DEMO_APP}`,
         `${DEMO_ENVIRONMENT}:`,
-        `  port: ${port}`,
-        `  preview-port: ${port + 1}`,
-        '  bind: 127.0.0.1',
+        '  docker:',
+        `    port: ${port}`,
+        `    preview-port: ${port + 1}`,
+        '    bind: 127.0.0.1',
+        `    proxy: { image: ${haproxyImage} }`,
         '  health: { path: /healthz, interval: 200ms }',
         '  keep-previous: 30m',
-        `  proxy: { image: ${haproxyImage} }`,
         '',
     ].join('\n');
 }
@@ -1480,7 +1553,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1819);
 /* harmony import */ var _definitions_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2904);
 /* harmony import */ var _demo_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4436);
-/* harmony import */ var _steps_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(1);
+/* harmony import */ var _steps_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2719);
 /** Entry of the `switchyard` CLI bundle (dist/cli/index.js): the real process around {@link cli}. */
 
 
@@ -1533,7 +1606,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1:
+/***/ 2719:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1834,12 +1907,58 @@ const step = async (io, secrets, env) => {
         .catch((e) => io.warning(`could not write the job summary: ${String(e)}`));
 };
 
-// EXTERNAL MODULE: ./packages/targets/src/index.ts + 15 modules
-var targets_src = __nccwpck_require__(3679);
-// EXTERNAL MODULE: ./packages/config/src/index.ts + 9 modules
-var config_src = __nccwpck_require__(9693);
+// EXTERNAL MODULE: ./packages/targets/src/index.ts + 21 modules
+var targets_src = __nccwpck_require__(3403);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./packages/targets/src/docker/release.ts
+/**
+ * Releases a Docker deploy lock a killed run left, for the post step: dependency-free (node only),
+ * so the post bundle stays tiny. Only a lock carrying the run's own random token is removed.
+ */
+
+/** On the lock container: the holder's token (LABELS.token). */
+const TOKEN_LABEL = 'switchyard.lock.token';
+/** Removes the lock `h` names if it still carries `h.token`; returns what it did, for the log. */
+function releaseDockerLock(h) {
+    const args = h.host.kind === 'context' && h.host.name ? ['--context', h.host.name] : [];
+    const env = h.host.kind === 'host' && h.host.url
+        ? { ...process.env, DOCKER_HOST: h.host.url }
+        : process.env;
+    const docker = (...a) => (0,external_node_child_process_.spawnSync)('docker', [...args, ...a], { env, encoding: 'utf8' });
+    const found = docker('container', 'inspect', '--format', `{{.Id}} {{index .Config.Labels "${TOKEN_LABEL}"}}`, h.name);
+    if (found.status !== 0)
+        return undefined; // released by the main step, as it should be
+    const [id = '', token = ''] = found.stdout.trim().split(' ');
+    if (token !== h.token)
+        return undefined; // someone else's lock now
+    return docker('rm', '-f', id).status === 0
+        ? `Released the deploy lock ${h.name} the main step left behind`
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/release.ts
+
+/** The state a main step saves the deploy lock's handle (JSON) in, before the lock is taken. */
+const LOCK_STATE = 'lock';
+/** The state a main step saves a private registry login's folder in. */
+const LOGIN_STATE = 'registry-login';
+const RELEASERS = {
+    docker: releaseDockerLock,
+};
+/** Releases the lock `saved` (a LockHandle's JSON) names; returns a line for the log. */
+function releaseSavedLock(saved) {
+    const handle = JSON.parse(saved);
+    const release = RELEASERS[handle.kind];
+    if (!release)
+        return `No way to release a lock of kind ${handle.kind}: it expires after its time to live`;
+    return release(handle);
+}
+
+// EXTERNAL MODULE: ./packages/config/src/index.ts + 13 modules
+var config_src = __nccwpck_require__(4816);
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/inputs.ts
-/** The deploy-bluegreen inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
+/** The deploy-bluegreen inputs and the config file, parsed and checked once, before any command on the target (STYLE.md §2). */
 
 
 
@@ -1870,6 +1989,7 @@ function inputs_parseInputs(r, ctx) {
         promote: r.boolean('promote', { default: true }),
         pull: r.enum('pull', ['always', 'missing', 'never'], { default: 'always' }),
         lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
+        ...(0,src/* optional */.lq)('ifLiveIs', readIfLiveIs(r)),
         keepFailed: r.boolean('keep-failed', { default: false }),
         dryRun,
         force: r.boolean('force', { default: false }),
@@ -1877,6 +1997,16 @@ function inputs_parseInputs(r, ctx) {
         // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
         secrets: (0,config_src/* containerSecrets */.Lx)(r.keyValues('secrets'), config, ctx.env, action === 'deploy' && !dryRun),
     };
+}
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** `if-live-is`: a digest, or `none`; undefined when not set. */
+function readIfLiveIs(r) {
+    const s = r.text('if-live-is');
+    if (s === '')
+        return undefined;
+    if (s === 'none' || DIGEST.test(s))
+        return s;
+    throw new src/* InputError */.dz('if-live-is', s, 'is neither a digest nor none', 'Give the digest of the release that must be live (sha256: and 64 hex digits), or none');
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/run.ts
@@ -1888,6 +2018,7 @@ async function run_run(inputs, holder, deps) {
         health: c.health,
         readyTimeoutMs: c.readyTimeoutMs,
         keepPreviousMs: c.keepPreviousMs,
+        warmUp: c.warmUp,
         lockTimeoutMs: inputs.lockTimeoutMs,
         holder,
     };
@@ -1898,7 +2029,7 @@ async function run_run(inputs, holder, deps) {
     }, deps);
     try {
         if (inputs.action === 'status')
-            return await (0,targets_src/* status */.h5)(target, deps);
+            return await (0,targets_src/* status */.h5)(target, holder, deps);
         if (inputs.action === 'promote')
             return await (0,targets_src/* promote */.pt)(target, settings, deps);
         if (inputs.action === 'retire')
@@ -1910,6 +2041,7 @@ async function run_run(inputs, holder, deps) {
             ...(inputs.version && { version: inputs.version }),
             promote: inputs.promote,
             keepFailed: inputs.keepFailed,
+            ...(inputs.ifLiveIs && { ifLiveIs: inputs.ifLiveIs }),
         };
         return inputs.dryRun ? await (0,targets_src/* plan */.et)(target, req, deps) : await (0,targets_src/* deploy */.gg)(target, req, deps);
     }
@@ -1925,9 +2057,7 @@ async function run_run(inputs, holder, deps) {
 
 
 
-/** States read by the post step (src/post.ts). */
-const LOCK_STATE = 'lock';
-const step_AUTH_STATE = 'docker-config';
+
 const step_step = async (io, secrets, env) => {
     secrets.add(io.getInput('registry-password'));
     secrets.add(io.getInput('secrets'));
@@ -1937,17 +2067,20 @@ const step_step = async (io, secrets, env) => {
     });
     Object.values(inputs.secrets).forEach((v) => secrets.add(v));
     const exec = new src/* ProcessExec */.n8(io, secrets);
-    const result = await run_run(inputs, (0,targets_src/* lockHolder */.ms)(env), {
+    const result = await run_run(inputs, (0,targets_src/* lockHolder */.V6)(env), {
         exec,
         clock: src/* systemClock */.ml,
         http: probe_src/* nodeHttp */.LR,
         log: io,
         env,
         onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
-        onPrivateDir: (dir) => io.saveState(step_AUTH_STATE, dir),
+        onPrivateDir: (dir) => io.saveState(LOGIN_STATE, dir),
     });
-    for (const [name, value] of Object.entries((0,targets_src/* deployOutputs */.gf)(result)))
-        io.setOutput(name, value);
+    // After a switch, a failure here (an unwritable GITHUB_OUTPUT) says that live traffic moved.
+    await (0,targets_src/* afterSwitch */.jb)((0,targets_src/* switchedTo */.Tr)(result), () => {
+        for (const [name, value] of Object.entries((0,targets_src/* deployOutputs */.gf)(result)))
+            io.setOutput(name, value);
+    });
     io.info(result.message);
     await io
         .appendSummary((0,targets_src/* renderSummary */.Br)(result, inputs.config.app, inputs.config.environment))
@@ -2000,54 +2133,38 @@ var metrics_src = __nccwpck_require__(3472);
 
 
 
+
 const FAIL_ON = ['failed', 'inconclusive', 'never'];
-/** The defaults (and where they come from: the seeds, DESIGN.md §4, TESTBED.md §4). */
-const MONITOR_DEFAULTS = {
-    durationMs: 15 * 60_000,
-    intervalMs: 30_000,
-    rateWindowMs: 60_000,
-    baselineWindowMs: 10 * 60_000,
-    failureLimit: 2,
-    maxNoData: 3,
-    noData: 'fail',
-    minRequests: 10,
-    healthTimeoutMs: 5000,
-    queryTimeoutMs: 10_000,
-    colorLabel: 'color',
-};
+/** The defaults of what neither an input nor the file's `monitor:` sets (they live with the config). */
+
 /** Parses every input; nothing is queried or probed here. */
 function src_inputs_parseInputs(r, ctx) {
     const secrets = [];
     const config = readConfig(r, ctx);
     const file = config?.monitor ?? {};
-    const dur = (name, fileValue, fallback, min) => (r.text(name) ? r.duration(name, { min }) : (fileValue ?? fallback));
-    const int = (name, fileValue, fallback, min, max) => (r.text(name) ? r.integer(name, { min, max }) : (fileValue ?? fallback));
-    const durationMs = dur('duration', file.duration, MONITOR_DEFAULTS.durationMs, 1000);
-    const intervalMs = dur('interval', file.interval, MONITOR_DEFAULTS.intervalMs, 100);
+    // One layering for every key of monitor:: an input, else the file, else the default.
+    const given = (0,config_src/* readMonitorInputs */.cx)((n) => r.text(n));
+    const m = { ...file, ...given };
+    const durationMs = m.duration ?? config_src/* MONITOR_DEFAULTS */.Wc.durationMs;
+    const intervalMs = m.interval ?? config_src/* MONITOR_DEFAULTS */.Wc.intervalMs;
     if (intervalMs > durationMs) {
         // Blame an input the user set, else the file's monitor: section, else the default.
         const detail = `is longer than duration (${(0,src/* formatDuration */.a3)(durationMs)})`;
         const fix = 'Make interval at most as long as duration, e.g. duration 15m with interval 30s';
-        const fromInputs = r.text('interval') !== '' || r.text('duration') !== '';
+        const fromInputs = given.interval !== undefined || given.duration !== undefined;
         if (!fromInputs && config && (file.interval !== undefined || file.duration !== undefined))
             throw new src/* ConfigError */.xL(r.text('config') || config_src/* CONFIG_FILE */.g2, `${config.environment}.monitor.${file.interval !== undefined ? 'interval' : 'duration'}`, `interval ${(0,src/* formatDuration */.a3)(intervalMs)} ${detail}. ${fix}`);
         throw new src/* InputError */.dz(r.text('interval') ? 'interval' : 'duration', r.text('interval') || r.text('duration'), r.text('interval') ? detail : `is shorter than interval (${(0,src/* formatDuration */.a3)(intervalMs)})`, fix);
     }
-    const rateWindowMs = dur('rate-window', file['rate-window'], MONITOR_DEFAULTS.rateWindowMs, 1000);
-    const baselineWindowMs = dur('baseline-window', file['baseline-window'], MONITOR_DEFAULTS.baselineWindowMs, 1000);
+    const rateWindowMs = m['rate-window'] ?? config_src/* MONITOR_DEFAULTS */.Wc.rateWindowMs;
+    const baselineWindowMs = m['baseline-window'] ?? config_src/* MONITOR_DEFAULTS */.Wc.baselineWindowMs;
     const prometheus = readPrometheus(r, file, secrets);
-    const selectorText = r.text('selector');
-    const selector = selectorText ? (0,metrics_src/* parseSelector */.Pl)('selector', selectorText) : file.selector;
+    const selector = m.selector;
     const baselineText = r.text('baseline-selector');
     const baselineSelector = baselineText
         ? (0,metrics_src/* parseSelector */.Pl)('baseline-selector', baselineText)
         : undefined;
-    const colorText = r.text('color-label');
-    const colorLabel = colorText
-        ? colorText === 'none'
-            ? ''
-            : (0,metrics_src/* parseLabelName */.h6)('color-label', colorText)
-        : (file['color-label'] ?? MONITOR_DEFAULTS.colorLabel);
+    const colorLabel = m['color-label'] ?? (config ? (0,targets_src/* telemetry */.Y9)(config).colorLabel : config_src/* MONITOR_DEFAULTS */.Wc.colorLabel);
     const variables = templateVariables(config, file);
     const rulesText = r.text('rules');
     const rules = (0,metrics_src/* parseRules */.NR)('rules', rulesText
@@ -2065,7 +2182,7 @@ function src_inputs_parseInputs(r, ctx) {
     const health = {
         urls: healthUrls,
         timeoutMs: r.duration('health-timeout', {
-            default: config?.health.timeoutMs ?? MONITOR_DEFAULTS.healthTimeoutMs,
+            default: config?.health.timeoutMs ?? config_src/* MONITOR_DEFAULTS */.Wc.healthTimeoutMs,
             min: 1,
         }),
         ...(config && { expectStatus: config.health.expectStatus }),
@@ -2093,14 +2210,17 @@ function src_inputs_parseInputs(r, ctx) {
         intervalMs,
         rateWindowMs,
         baselineWindowMs,
-        failureLimit: int('failure-limit', file['failure-limit'], MONITOR_DEFAULTS.failureLimit, 1, 1000),
-        maxNoData: int('max-no-data', file['max-no-data'], MONITOR_DEFAULTS.maxNoData, 1, 1000),
-        noData: r.text('no-data')
-            ? r.enum('no-data', metrics_src/* NO_DATA_POLICIES */.iL)
-            : (file['no-data'] ?? MONITOR_DEFAULTS.noData),
-        minRequests: int('min-requests', file['min-requests'], MONITOR_DEFAULTS.minRequests, 0, 1_000_000_000),
+        failureLimit: m['failure-limit'] ?? config_src/* MONITOR_DEFAULTS */.Wc.failureLimit,
+        maxNoData: m['max-no-data'] ?? config_src/* MONITOR_DEFAULTS */.Wc.maxNoData,
+        noData: m['no-data'] ?? config_src/* MONITOR_DEFAULTS */.Wc.noData,
+        minRequests: m['min-requests'] ?? config_src/* MONITOR_DEFAULTS */.Wc.minRequests,
         rules: withHealthLimit,
         variables,
+        variableHints: {
+            memory_limit: config
+                ? `set ${(0,targets_src/* telemetry */.Y9)(config).limitsFrom}.memory in the config file`
+                : 'name an environment whose config sets a memory limit',
+        },
         health,
         failOn: r.enum('fail-on', FAIL_ON, { default: 'failed' }),
         ...(readRollback(r, config, ctx) ?? {}),
@@ -2175,28 +2295,21 @@ function readPrometheus(r, file, secrets) {
     return {
         url: url.toString().replace(/\/+$/, ''),
         headers,
-        timeoutMs: r.duration('query-timeout', { default: MONITOR_DEFAULTS.queryTimeoutMs, min: 100 }),
+        timeoutMs: r.duration('query-timeout', { default: config_src/* MONITOR_DEFAULTS */.Wc.queryTimeoutMs, min: 100 }),
     };
 }
-/** `$cpu_limit` from resources.cpus (else one core), `$memory_limit` from resources.memory, metric names from monitor.metrics. */
+/** `$cpu_limit` (else one core) and `$memory_limit` from the target's limits, metric names from monitor.metrics. */
 function templateVariables(config, file) {
-    const memory = config?.resources.memory;
+    const limits = config && (0,targets_src/* telemetry */.Y9)(config);
     return {
         requests: file.metrics?.requests ?? metrics_src/* DEFAULT_METRICS */.Cq.requests,
         histogram: file.metrics?.histogram ?? metrics_src/* DEFAULT_METRICS */.Cq.histogram,
         status_label: file.metrics?.['status-label'] ?? metrics_src/* DEFAULT_METRICS */.Cq.status_label,
-        cpu_limit: config?.resources.cpus ?? '1',
-        ...(memory !== undefined && { memory_limit: String(memoryBytes(memory)) }),
+        cpu_limit: String(limits?.cpuLimit ?? 1),
+        ...(limits?.memoryLimitBytes !== undefined && {
+            memory_limit: String(limits.memoryLimitBytes),
+        }),
     };
-}
-/** Docker's memory size (`512m`, `1g`, `1073741824`) in bytes. */
-function memoryBytes(size) {
-    const m = /^(\d+(?:\.\d+)?)([bkmg]?)$/i.exec(size.trim());
-    if (!m)
-        return Number.NaN;
-    const unit = (m[2] ?? '').toLowerCase();
-    const factor = unit === 'g' ? 1024 ** 3 : unit === 'm' ? 1024 ** 2 : unit === 'k' ? 1024 : 1;
-    return Math.round(Number(m[1]) * factor);
 }
 /** An ISO 8601 time or unix seconds. */
 function readTime(r, name) {
@@ -2407,43 +2520,80 @@ function report_escape(text) {
 
 
 
+/** The release being watched, from the target's state. */
+function releaseOf(config, state, target) {
+    if (!state.live)
+        throw new src/* ActionError */.lZ(`nothing is live in ${config.app}/${config.environment} on ${target.description}: deploy first (deploy-bluegreen), or watch without environment`);
+    const live = state.colors[state.live] ?? (0,targets_src/* liveEntry */.H$)(state);
+    const previous = state.previous ? state.colors[state.previous] : undefined;
+    return {
+        app: config.app,
+        environment: config.environment,
+        labels: (0,targets_src/* telemetry */.Y9)(config).selector,
+        live: state.live,
+        previous: state.previous,
+        ...(live && { version: live.version, digest: live.digest }),
+        ...(previous && { previousVersion: previous.version }),
+        ...(state.switchedAt !== undefined && { switchedAt: state.switchedAt }),
+        url: target.url,
+    };
+}
 /** Reads the live and previous colors, the switch time and the live URL from the target. */
 async function readRelease(inputs, deps) {
     const config = inputs.config;
     if (!config)
         return undefined;
-    const target = (0,targets_src/* createTarget */.Yn)(config, { exec: deps.exec, clock: deps.clock, log: deps.log });
+    const target = (0,targets_src/* openTarget */.Ap)(config, {}, deps);
     try {
         await (0,targets_src/* connect */.Ng)(target, deps.log);
-        const state = await target.status();
-        state.notes.forEach((n) => deps.log.warning(n));
-        if (!state.live)
-            throw new src/* ActionError */.lZ(`nothing is live in ${config.app}/${config.environment} on ${target.description}: deploy first (deploy-bluegreen), or watch without environment`);
-        const live = state.colors[state.live];
-        const previous = state.previous ? state.colors[state.previous] : undefined;
-        return {
-            app: config.app,
-            environment: config.environment,
-            live: state.live,
-            previous: state.previous,
-            ...(live && { version: live.version, digest: live.digest }),
-            ...(previous && { previousVersion: previous.version }),
-            ...(state.switchedAt !== undefined && { switchedAt: state.switchedAt }),
-            url: target.url,
-        };
+        const read = await target.status();
+        read.notes.forEach((n) => deps.log.warning(n));
+        // A switch a dead run left half-saved is repaired before the window when the lock is free.
+        const state = await (0,targets_src/* repairIfFree */.x_)(target, read, deps.holder ?? (0,targets_src/* lockHolder */.V6)(process.env), deps);
+        return releaseOf(config, state, target);
     }
     finally {
         await target.close();
     }
 }
-/** The watched and baseline selectors: the given ones, else app/environment, split by color when known. */
+async function prepareRollback(inputs, deps) {
+    const config = inputs.config;
+    const settings = inputs.rollback;
+    const holder = deps.holder ?? (0,targets_src/* lockHolder */.V6)(process.env);
+    const target = (0,targets_src/* openTarget */.Ap)(config, {
+        ...(settings.credentials && { credentials: settings.credentials }),
+        secrets: settings.containerSecrets,
+    }, deps);
+    let held;
+    try {
+        await (0,targets_src/* connect */.Ng)(target, deps.log);
+        held = await (0,targets_src/* holdLock */.xH)(target, { holder, lockTimeoutMs: settings.lockTimeoutMs }, { clock: deps.clock, log: deps.log, ...(deps.onLock && { onLock: deps.onLock }) });
+        const state = await (0,targets_src/* repairInterrupted */.mX)(target, await (0,targets_src/* readState */.un)(target, deps.log), holder, deps);
+        const release = releaseOf(config, state, target);
+        const router = await target.prepare();
+        const choice = (0,targets_src/* chooseRollback */.wX)(state);
+        deps.log.info(choice.kind === 'go'
+            ? `rollback-on-failure is ready: a failed verdict ${choice.method === 'switch' ? `switches to the warm ${choice.color}` : `redeploys into ${choice.color}`} (${choice.entry.version}); the deploy lock is held for the window`
+            : `rollback-on-failure: ${choice.message}; the deploy lock is held for the window`);
+        return { target, held, state, router, release };
+    }
+    catch (error) {
+        if (held)
+            await held.release();
+        else
+            await target.close();
+        throw error;
+    }
+}
+/** The watched and baseline selectors: the given ones, else the target's workload labels, split by color when known. */
 function selectors(inputs, release) {
     let selector = inputs.selector ?? [];
     if (!inputs.selector && release)
-        selector = [
-            { label: 'app', op: '=', value: release.app },
-            { label: 'environment', op: '=', value: release.environment },
-        ];
+        selector = Object.entries(release.labels).map(([label, value]) => ({
+            label,
+            op: '=',
+            value,
+        }));
     let baseline = selector;
     const label = inputs.colorLabel;
     if (label && release) {
@@ -2458,7 +2608,17 @@ function selectors(inputs, release) {
 }
 /** Builds the plan from inputs and the release, then watches. */
 async function src_run_run(inputs, deps) {
-    const release = await readRelease(inputs, deps);
+    const prepared = inputs.config && inputs.rollback ? await prepareRollback(inputs, deps) : undefined;
+    try {
+        return await watch(inputs, deps, prepared);
+    }
+    finally {
+        await prepared?.held.release();
+    }
+}
+/** The window itself, with the rollback made ready before it (rollback-on-failure). */
+async function watch(inputs, deps, prepared) {
+    const release = prepared?.release ?? (await readRelease(inputs, deps));
     if (release)
         deps.log.info(`Watching ${release.app}/${release.environment}: ${release.live} live${release.version ? ` (${release.version})` : ''}` +
             `${release.switchedAt ? ` since ${release.switchedAt}` : ''}` +
@@ -2490,6 +2650,7 @@ async function src_run_run(inputs, deps) {
         baselineSelector: baseline,
         rules: inputs.rules,
         variables: inputs.variables,
+        variableHints: inputs.variableHints,
         minRequests: inputs.minRequests,
         verdict: {
             failureLimit: inputs.failureLimit,
@@ -2510,7 +2671,7 @@ async function src_run_run(inputs, deps) {
     let rollbackError;
     if (report.verdict === 'failed' && inputs.rollback && inputs.config) {
         try {
-            rolledBack = await rollbackAfter(report, inputs, release?.digest, deps);
+            rolledBack = await rollbackAfter(report, inputs, release?.digest, prepared, deps);
         }
         catch (error) {
             rollbackError = (0,src/* errorMessage */.gJ)(error);
@@ -2526,35 +2687,31 @@ async function src_run_run(inputs, deps) {
         failOn: inputs.failOn,
     };
 }
-/** rollback-on-failure: the rollback action's own code path, with the verdict as the reason. */
-async function rollbackAfter(report, inputs, judged, deps) {
+/**
+ * rollback-on-failure: the rollback action's own code path, with the verdict as the reason, on the
+ * target prepared before the window and under the lock held for it.
+ */
+async function rollbackAfter(report, inputs, judged, prepared, deps) {
     const config = inputs.config;
     const settings = inputs.rollback;
     deps.log.info(`Verdict failed: rolling ${config.app}/${config.environment} back (rollback-on-failure)`);
-    const target = (0,targets_src/* openTarget */.Ap)(config, {
-        ...(settings.credentials && { credentials: settings.credentials }),
-        secrets: settings.containerSecrets,
-    }, deps);
-    try {
-        return await (0,targets_src/* rollback */.dU)(target, {
-            health: config.health,
-            readyTimeoutMs: config.readyTimeoutMs,
-            keepPreviousMs: config.keepPreviousMs,
-            lockTimeoutMs: settings.lockTimeoutMs,
-            verifyTimeoutMs: settings.verifyTimeoutMs,
-            holder: deps.holder ?? (0,targets_src/* lockHolder */.ms)(process.env),
-            reason: `monitor-window: ${report.decision.reason}`,
-            ...(judged && { onlyIfLive: judged }),
-        }, {
-            clock: deps.clock,
-            log: grouped(deps.log, deps.group),
-            http: deps.http,
-            ...(deps.onLock && { onLock: deps.onLock }),
-        });
-    }
-    finally {
-        await target.close();
-    }
+    return (0,targets_src/* rollback */.dU)(prepared.target, {
+        health: config.health,
+        readyTimeoutMs: config.readyTimeoutMs,
+        keepPreviousMs: config.keepPreviousMs,
+        warmUp: config.warmUp,
+        lockTimeoutMs: settings.lockTimeoutMs,
+        verifyTimeoutMs: settings.verifyTimeoutMs,
+        holder: deps.holder ?? (0,targets_src/* lockHolder */.V6)(process.env),
+        reason: `monitor-window: ${report.decision.reason}`,
+        ...(judged && { onlyIfLive: judged }),
+        prepared: { state: prepared.state, router: prepared.router },
+    }, {
+        clock: deps.clock,
+        log: grouped(deps.log, deps.group),
+        http: deps.http,
+        ...(deps.onLock && { onLock: deps.onLock }),
+    });
 }
 /** A logger with folded groups, as blue-green wants it. */
 function grouped(log, group) {
@@ -2590,6 +2747,7 @@ function stepFails(result) {
 
 
 
+
 const src_step_step = async (io, secrets, env) => {
     for (const name of [
         'prometheus-token',
@@ -2611,15 +2769,18 @@ const src_step_step = async (io, secrets, env) => {
         http: probe_src/* nodeHttp */.LR,
         log: io,
         group: (title, fn) => io.group(title, fn),
-        holder: (0,targets_src/* lockHolder */.ms)(env),
+        holder: (0,targets_src/* lockHolder */.V6)(env),
         // Read by the shared post step (deploy-bluegreen's), which frees a lock a killed run left.
         onLock: (handle) => io.saveState('lock', JSON.stringify(handle)),
         env,
         // The shared post step removes a registry login a killed rollback left behind.
-        onPrivateDir: (dir) => io.saveState('docker-config', dir),
+        onPrivateDir: (dir) => io.saveState(LOGIN_STATE, dir),
     });
-    for (const [name, value] of Object.entries(report_outputs(result)))
-        io.setOutput(name, value);
+    // After the automatic rollback switched, a failure here says that live traffic moved.
+    await (0,targets_src/* afterSwitch */.jb)(result.rollback && (0,targets_src/* switchedTo */.Tr)(result.rollback), () => {
+        for (const [name, value] of Object.entries(report_outputs(result)))
+            io.setOutput(name, value);
+    });
     await io
         .appendSummary(report_renderSummary(result))
         .catch((e) => io.warning(`could not write the job summary: ${String(e)}`));
@@ -12137,6 +12298,7 @@ async function rollback_src_run_run(inputs, holder, deps) {
             health: c.health,
             readyTimeoutMs: c.readyTimeoutMs,
             keepPreviousMs: c.keepPreviousMs,
+            warmUp: c.warmUp,
             lockTimeoutMs: inputs.lockTimeoutMs,
             holder,
             verifyTimeoutMs: inputs.verifyTimeoutMs,
@@ -12193,8 +12355,7 @@ function facts(r) {
 
 
 
-/** Read by the shared post step (deploy-bluegreen's), which releases a lock a killed run left. */
-const step_LOCK_STATE = 'lock';
+
 const rollback_src_step_step = async (io, secrets, env) => {
     secrets.add(io.getInput('secrets'));
     secrets.add(io.getInput('registry-password'));
@@ -12204,8 +12365,11 @@ const rollback_src_step_step = async (io, secrets, env) => {
     });
     Object.values(inputs.secrets).forEach((v) => secrets.add(v));
     const report = async (result) => {
-        for (const [name, value] of Object.entries(run_outputs(result)))
-            io.setOutput(name, value);
+        // After a switch, a failure here (an unwritable GITHUB_OUTPUT) says that live traffic moved.
+        await (0,targets_src/* afterSwitch */.jb)((0,targets_src/* switchedTo */.Tr)(result), () => {
+            for (const [name, value] of Object.entries(run_outputs(result)))
+                io.setOutput(name, value);
+        });
         await io
             .appendSummary((0,targets_src/* renderSummary */.Br)(result, inputs.config.app, inputs.config.environment, {
             title: 'rollback',
@@ -12214,15 +12378,15 @@ const rollback_src_step_step = async (io, secrets, env) => {
             .catch((e) => io.warning(`could not write the job summary: ${String(e)}`));
     };
     try {
-        const result = await rollback_src_run_run(inputs, (0,targets_src/* lockHolder */.ms)(env), {
+        const result = await rollback_src_run_run(inputs, (0,targets_src/* lockHolder */.V6)(env), {
             exec: new src/* ProcessExec */.n8(io, secrets),
             clock: src/* systemClock */.ml,
             http: probe_src/* nodeHttp */.LR,
             log: io,
-            onLock: (handle) => io.saveState(step_LOCK_STATE, JSON.stringify(handle)),
+            onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
             env,
-            // The shared post step removes a private docker config a killed run left.
-            onPrivateDir: (dir) => io.saveState('docker-config', dir),
+            // The shared post step removes a private registry login a killed run left.
+            onPrivateDir: (dir) => io.saveState(LOGIN_STATE, dir),
         });
         await report(result);
         io.info(result.message);
@@ -12450,28 +12614,29 @@ const STEPS = {
 
 /***/ }),
 
-/***/ 9693:
+/***/ 4816:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   g2: () => (/* reexport */ CONFIG_FILE),
+  Wc: () => (/* reexport */ MONITOR_DEFAULTS),
   Lx: () => (/* reexport */ containerSecrets),
   HT: () => (/* reexport */ loadConfigFile),
   Ye: () => (/* reexport */ loadEnvironment),
+  ZY: () => (/* reexport */ memoryBytes),
   gU: () => (/* reexport */ parseEnvironmentName),
+  cx: () => (/* reexport */ readMonitorInputs),
   iP: () => (/* reexport */ readOverrides)
 });
 
-// UNUSED EXPORTS: APP_NAME, APP_NAME_MAX, DEFAULTS, DEFAULT_PROXY_IMAGE, ENVIRONMENT_NAME_MAX, ENV_NAME, MONITOR_KEYS, NAME_RULE, OVERRIDE_INPUTS, SECTION_KEYS, TARGETS, loadConfig, parseAppName, parseBind, parseConfig, parseCpus, parseDockerHost, parseHealthPath, parseImage, parseMemory, parsePort, parseVolume, readIfExists, resourcePrefix
+// UNUSED EXPORTS: APP_NAME, APP_NAME_MAX, DEFAULTS, DEFAULT_PROXY_IMAGE, DOCKER_DEFAULTS, DOCKER_FLAT_KEYS, ENVIRONMENT_NAME_MAX, ENV_NAME, MONITOR_INPUTS, MONITOR_KEYS, NAME_RULE, OVERRIDES, OVERRIDE_INPUTS, SECTION_KEYS, TARGETS, loadConfig, parseAppName, parseBind, parseConfig, parseCpus, parseDockerHost, parseHealthPath, parseImage, parseMemory, parsePort, parseVolume, readIfExists, resourcePrefix
 
 ;// CONCATENATED MODULE: ./packages/config/src/types.ts
-/** The proxy image used when neither the file nor the `proxy-image` input names one. */
-const DEFAULT_PROXY_IMAGE = 'haproxy:3.2';
 /** The default config file name, relative to the workspace. */
 const CONFIG_FILE = 'switchyard.yml';
-/** Where containers run. Only `docker` for now. */
+/** Where the colors run: each target has its own part of an environment section, named after it. */
 const TARGETS = ['docker'];
 /** App names: lowercase letters, digits and hyphens, starting with a letter or digit. */
 const APP_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -12481,25 +12646,6 @@ const APP_NAME_MAX = 40;
 const ENVIRONMENT_NAME_MAX = 30;
 /** Environment variable names (for `env` and `secrets`). */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** The action inputs that override the file, by input name. */
-const OVERRIDE_INPUTS = [
-    'app',
-    'docker-host',
-    'port',
-    'preview-port',
-    'container-port',
-    'health-path',
-    'keep-previous',
-    'ready-timeout',
-    'proxy-image',
-];
-/**
- * The overrides an action or the CLI was given, read by one getter for every name of
- * {@link OVERRIDE_INPUTS}: the one table of inputs that override the file. Empty ones are left out.
- */
-function readOverrides(get) {
-    return Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, get(n) ?? '']).filter(([, v]) => v !== ''));
-}
 /** `${app}-${environment}`: the prefix of every container, network and volume name of an environment. */
 function resourcePrefix(app, environment) {
     return `${app}-${environment}`;
@@ -12510,9 +12656,7 @@ var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
-var kit_src = __nccwpck_require__(3751);
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+var src = __nccwpck_require__(3751);
 ;// CONCATENATED MODULE: ./packages/config/src/fields.ts
 /**
  * Parsers for single settings that both the file and the override inputs take, so the checks and the
@@ -12520,11 +12664,8 @@ const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impor
  */
 
 
-
 /** How app and environment names are written, for messages. */
 const NAME_RULE = 'lowercase letters, digits and hyphens, starting with a letter or digit';
-const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
-const HOST_FORMS = "Use '' for the local docker, a URL (ssh://user@host, tcp://host:2376, unix:///var/run/docker.sock) or a docker context name";
 /** An app name: {@link APP_NAME}, at most {@link APP_NAME_MAX} characters. */
 function parseAppName(name, raw) {
     return checkName(name, raw, 'an app name', APP_NAME_MAX);
@@ -12536,90 +12677,31 @@ function parseEnvironmentName(name, raw) {
 function checkName(name, raw, what, max) {
     const s = raw.trim();
     if (!APP_NAME.test(s))
-        throw new kit_src/* InputError */.dz(name, raw, `is not ${what}`, `Use ${NAME_RULE}, at most ${max} characters`);
+        throw new src/* InputError */.dz(name, raw, `is not ${what}`, `Use ${NAME_RULE}, at most ${max} characters`);
     if (s.length > max)
-        throw new kit_src/* InputError */.dz(name, raw, `is ${s.length} characters long`, `Use at most ${max} characters`);
+        throw new src/* InputError */.dz(name, raw, `is ${s.length} characters long`, `Use at most ${max} characters`);
     return s;
 }
 /** A TCP port, 1–65535. */
 function parsePort(name, raw) {
-    return (0,kit_src/* parseInteger */.cG)(name, raw, { min: 1, max: 65535 });
-}
-/** '' (local docker), an ssh:// tcp:// unix:// URL, or a docker context name. */
-function parseDockerHost(name, raw) {
-    const s = raw.trim();
-    if (s === '')
-        return { kind: 'local', display: 'local docker' };
-    if (s.includes('://')) {
-        const url = (0,kit_src/* parseUrl */.Dl)(name, s, ['ssh:', 'tcp:', 'unix:']);
-        if (url.protocol === 'unix:' ? url.pathname === '' || url.pathname === '/' : url.host === '')
-            throw new kit_src/* InputError */.dz(name, raw, url.protocol === 'unix:' ? 'has no socket path' : 'has no host', HOST_FORMS);
-        let display = s;
-        if (url.password !== '') {
-            url.password = '';
-            display = url.toString();
-        }
-        return { kind: 'host', url: s, display };
-    }
-    if (!CONTEXT_NAME.test(s))
-        throw new kit_src/* InputError */.dz(name, raw, 'is not a docker host', HOST_FORMS);
-    return { kind: 'context', name: s, display: `context ${s}` };
-}
-/** An IPv4 or IPv6 address literal. */
-function parseBind(name, raw) {
-    const s = raw.trim();
-    if ((0,external_node_net_namespaceObject.isIP)(s) === 0)
-        throw new kit_src/* InputError */.dz(name, raw, 'is not an IP address', 'Use an IPv4 or IPv6 literal such as 0.0.0.0, 127.0.0.1 or ::');
-    return s;
+    return (0,src/* parseInteger */.cG)(name, raw, { min: 1, max: 65535 });
 }
 /** A URL path starting with `/`. */
 function parseHealthPath(name, raw) {
     const s = raw.trim();
     if (!s.startsWith('/') || /\s/.test(s))
-        throw new kit_src/* InputError */.dz(name, raw, 'is not a URL path', 'Start it with /, e.g. /healthz');
+        throw new src/* InputError */.dz(name, raw, 'is not a URL path', 'Start it with /, e.g. /healthz');
     return s;
 }
-/** A docker image reference (no spaces). */
+/** An OCI image reference (no spaces). */
 function parseImage(name, raw) {
     const s = raw.trim();
-    // Starts with a letter or digit: a value such as --privileged must never reach docker's argv as an option.
+    // Starts with a letter or digit: a value such as --privileged must never reach a tool's argv as an option.
     if (!/^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/.test(s))
-        throw new kit_src/* InputError */.dz(name, raw, 'is not an image reference', 'Use [registry/]name[:tag][@sha256:digest], e.g. haproxy:3.2');
-    return s;
-}
-/** A volume spec `source:target[:ro|:rw]` with an absolute target. */
-function parseVolume(name, raw) {
-    const s = raw.trim();
-    const parts = s.split(':');
-    const [source = '', target = '', mode] = parts;
-    const forms = 'Write source:target or source:target:ro, e.g. ./data:/data:ro or cache:/cache';
-    if (parts.length < 2 || parts.length > 3 || source === '' || target === '')
-        throw new kit_src/* InputError */.dz(name, raw, 'is not a volume', forms);
-    if (!target.startsWith('/'))
-        throw new kit_src/* InputError */.dz(name, raw, `has a relative target ${target}`, 'Give an absolute path');
-    if (mode !== undefined && mode !== 'ro' && mode !== 'rw')
-        throw new kit_src/* InputError */.dz(name, raw, `has the mode ${mode}`, 'Use ro or rw');
-    return s;
-}
-/** A positive number of CPUs, as docker's `--cpus` takes it. */
-function parseCpus(name, raw) {
-    const s = raw.trim();
-    if (!/^\d+(\.\d+)?$/.test(s) || Number(s) <= 0)
-        throw new kit_src/* InputError */.dz(name, raw, 'is not a number of CPUs', 'Use a positive number, e.g. 0.5 or 2');
-    return s;
-}
-/** A memory size as docker's `--memory` takes it (`512m`, `1g`, `1073741824`). */
-function parseMemory(name, raw) {
-    const s = raw.trim();
-    if (!/^\d+(\.\d+)?[bkmg]?$/i.test(s))
-        throw new kit_src/* InputError */.dz(name, raw, 'is not a memory size', 'Use a number with an optional unit b, k, m or g, e.g. 512m or 1g');
+        throw new src/* InputError */.dz(name, raw, 'is not an image reference', 'Use [registry/]name[:tag][@sha256:digest], e.g. haproxy:3.2');
     return s;
 }
 
-// EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
-var src = __nccwpck_require__(5605);
-// EXTERNAL MODULE: ./packages/metrics/src/index.ts + 5 modules
-var metrics_src = __nccwpck_require__(3472);
 ;// CONCATENATED MODULE: ./packages/config/src/values.ts
 /**
  * Typed reading of parsed YAML values. Every reader takes the key path to blame and throws an
@@ -12646,17 +12728,19 @@ function isMapping(v) {
 }
 /**
  * A mapping whose keys are all in `keys`; `null` (a key with nothing under it) reads as `{}`.
- * An unknown key is an error at `path.key` that lists the valid keys.
+ * An unknown key is an error at `path.key` that lists the valid keys, and suggests the nearest valid
+ * one, or where a key that belongs elsewhere goes (`elsewhere`: key → its path, e.g. `<target>.host`).
  */
-function mapping(path, v, keys, what) {
+function mapping(path, v, keys, what, elsewhere = {}) {
     if (v === null)
         return {};
     if (!isMapping(v))
-        throw new kit_src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, `Write ${what}`);
+        throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, `Write ${what}`);
     for (const key of Object.keys(v)) {
         if (!keys.includes(key)) {
-            const near = closest(key, keys);
-            throw new kit_src/* InputError */.dz(join(path, key), key, 'is not a known key' + (near ? ` (did you mean ${near}?)` : ''), `Valid keys: ${keys.join(', ')}`);
+            const near = closest(key, [...keys, ...Object.keys(elsewhere)]);
+            const hint = near === undefined ? undefined : (elsewhere[near] ?? near);
+            throw new src/* InputError */.dz(join(path, key), key, 'is not a known key' + (hint ? ` (did you mean ${hint}?)` : ''), `Valid keys: ${keys.join(', ')}`);
         }
     }
     return v;
@@ -12667,21 +12751,21 @@ function values_text(path, v, example) {
         return v;
     if (typeof v === 'number' && Number.isFinite(v))
         return String(v);
-    throw new kit_src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a single value`, `Give a value such as ${example}`);
+    throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a single value`, `Give a value such as ${example}`);
 }
 /** A non-empty single-line string. */
 function line(path, v, example) {
     const s = values_text(path, v, example).trim();
     if (s === '')
-        throw new kit_src/* InputError */.dz(path, s, 'is empty', `Give a value such as ${example}`);
+        throw new src/* InputError */.dz(path, s, 'is empty', `Give a value such as ${example}`);
     if (/[\r\n]/.test(s))
-        throw new kit_src/* InputError */.dz(path, s, 'spans several lines', 'Write it on a single line');
+        throw new src/* InputError */.dz(path, s, 'spans several lines', 'Write it on a single line');
     return s;
 }
 /** A YAML list; each item read by `item` with its own path (`path[i]`). */
 function list(path, v, example, item) {
     if (!Array.isArray(v))
-        throw new kit_src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
+        throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
     return v.map((x, i) => item(`${path}[${i}]`, x));
 }
 /** One string or a list of them (numbers are taken as written). */
@@ -12694,9 +12778,9 @@ function oneOrMany(path, v, example) {
 function values_name(path, v, pattern, rule, max = Number.POSITIVE_INFINITY) {
     const s = values_text(path, v, 'a name');
     if (!pattern.test(s))
-        throw new kit_src/* InputError */.dz(path, s, 'is not a valid name', `Use ${rule}`);
+        throw new src/* InputError */.dz(path, s, 'is not a valid name', `Use ${rule}`);
     if (s.length > max)
-        throw new kit_src/* InputError */.dz(path, s, `is ${s.length} characters long`, `Use at most ${max}`);
+        throw new src/* InputError */.dz(path, s, `is ${s.length} characters long`, `Use at most ${max}`);
     return s;
 }
 /** `a.b`, or `b` at the top level. */
@@ -12727,7 +12811,359 @@ function distance(a, b) {
     }
     return prev[b.length] ?? 0;
 }
+/**
+ * Reads a mapping at `path` whose keys are all in `readers`, each with its reader; empty keys
+ * (`port:`) read as not set. `what` says what the mapping is, for the error when it is not one.
+ */
+function readKeys(path, v, readers, what) {
+    const m = mapping(path, v, Object.keys(readers), what);
+    const out = {};
+    for (const [key, value] of Object.entries(m)) {
+        const read = readers[key];
+        if (read && value !== null && value !== undefined)
+            out[key] = read(join(path, key), value);
+    }
+    return out;
+}
 
+;// CONCATENATED MODULE: ./packages/config/src/layer.ts
+/**
+ * Layers of settings (`defaults:`, the environment's section, the override inputs) and how a problem
+ * is blamed on the layer that set the offending key: a key path in the file, or the override input.
+ */
+
+
+/**
+ * A section of the file at `path` (`defaults`, `production`). `renamed` maps a key to the path
+ * the user wrote it at, when that is not `path.key` (a key read from the flat, older form).
+ */
+function fileLayer(file, path, section, renamed = {}) {
+    return {
+        section,
+        at: (key) => renamed[key] ?? join(path, key),
+        wrap: (e) => src/* ConfigError */.xL.from(file, e),
+    };
+}
+/** Layers sections, later ones winning: mapping keys merge key by key, lists and values are replaced. */
+function merge(layers, mappingKeys) {
+    const out = Object.assign({}, ...layers.map((l) => l.section));
+    for (const key of mappingKeys) {
+        const parts = layers.map((l) => l.section[key]).filter((part) => part !== undefined);
+        if (parts.length > 0)
+            Object.assign(out, { [key]: Object.assign({}, ...parts) });
+    }
+    return out;
+}
+/** The last layer that sets `key`. */
+function origin(layers, key) {
+    return layers.findLast((l) => l.section[key] !== undefined);
+}
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./packages/config/src/docker.ts
+/**
+ * The Docker target's own part of an environment section, `docker:`: where the daemon is, the
+ * proxy's ports and image, and how the app container runs. Its schema, defaults and override
+ * inputs live here, apart from the settings every target shares (section.ts, settle.ts).
+ *
+ * Before targets had sections these keys were written at the top of the environment section
+ * (`port: 8080`, `docker-host: …`). That flat form is still read, as this section, with a notice
+ * that says how to move it ({@link DOCKER_FLAT_KEYS}).
+ */
+
+
+
+
+
+/** The proxy image used when neither the file nor the `proxy-image` input names one. */
+const DEFAULT_PROXY_IMAGE = 'haproxy:3.2';
+/** The Docker target's defaults, as the file would write them. */
+const DOCKER_DEFAULTS = {
+    host: '',
+    port: 8080,
+    bind: '0.0.0.0',
+    containerPort: 8080,
+    stopTimeoutMs: 10_000,
+    proxyImage: DEFAULT_PROXY_IMAGE,
+};
+const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
+const HOST_FORMS = "Use '' for the local docker, a URL (ssh://user@host, tcp://host:2376, unix:///var/run/docker.sock) or a docker context name";
+const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** '' (local docker), an ssh:// tcp:// unix:// URL, or a docker context name. */
+function parseDockerHost(name, raw) {
+    const s = raw.trim();
+    if (s === '')
+        return { kind: 'local', display: 'local docker' };
+    if (s.includes('://')) {
+        const url = (0,src/* parseUrl */.Dl)(name, s, ['ssh:', 'tcp:', 'unix:']);
+        if (url.protocol === 'unix:' ? url.pathname === '' || url.pathname === '/' : url.host === '')
+            throw new src/* InputError */.dz(name, raw, url.protocol === 'unix:' ? 'has no socket path' : 'has no host', HOST_FORMS);
+        let display = s;
+        if (url.password !== '') {
+            url.password = '';
+            display = url.toString();
+        }
+        return { kind: 'host', url: s, display };
+    }
+    if (!CONTEXT_NAME.test(s))
+        throw new src/* InputError */.dz(name, raw, 'is not a docker host', HOST_FORMS);
+    return { kind: 'context', name: s, display: `context ${s}` };
+}
+/** An IPv4 or IPv6 address literal. */
+function parseBind(name, raw) {
+    const s = raw.trim();
+    if ((0,external_node_net_namespaceObject.isIP)(s) === 0)
+        throw new src/* InputError */.dz(name, raw, 'is not an IP address', 'Use an IPv4 or IPv6 literal such as 0.0.0.0, 127.0.0.1 or ::');
+    return s;
+}
+/** A volume spec `source:target[:ro|:rw]` with an absolute target. */
+function parseVolume(name, raw) {
+    const s = raw.trim();
+    const parts = s.split(':');
+    const [source = '', target = '', mode] = parts;
+    const forms = 'Write source:target or source:target:ro, e.g. ./data:/data:ro or cache:/cache';
+    if (parts.length < 2 || parts.length > 3 || source === '' || target === '')
+        throw new src/* InputError */.dz(name, raw, 'is not a volume', forms);
+    if (!target.startsWith('/'))
+        throw new src/* InputError */.dz(name, raw, `has a relative target ${target}`, 'Give an absolute path');
+    if (mode !== undefined && mode !== 'ro' && mode !== 'rw')
+        throw new src/* InputError */.dz(name, raw, `has the mode ${mode}`, 'Use ro or rw');
+    return s;
+}
+/** A positive number of CPUs, as docker's `--cpus` takes it. */
+function parseCpus(name, raw) {
+    const s = raw.trim();
+    if (!/^\d+(\.\d+)?$/.test(s) || Number(s) <= 0)
+        throw new src/* InputError */.dz(name, raw, 'is not a number of CPUs', 'Use a positive number, e.g. 0.5 or 2');
+    return s;
+}
+const MEMORY = /^(\d+(?:\.\d+)?)([bkmg]?)$/i;
+/** A memory size as docker's `--memory` takes it (`512m`, `1g`, `1073741824`). */
+function parseMemory(name, raw) {
+    const s = raw.trim();
+    if (!MEMORY.test(s))
+        throw new src/* InputError */.dz(name, raw, 'is not a memory size', 'Use a number with an optional unit b, k, m or g, e.g. 512m or 1g');
+    return s;
+}
+/** A memory size of {@link parseMemory}'s form in bytes (NaN for anything else). */
+function memoryBytes(size) {
+    const m = MEMORY.exec(size.trim());
+    if (!m)
+        return Number.NaN;
+    const unit = (m[2] ?? '').toLowerCase();
+    const factor = unit === 'g' ? 1024 ** 3 : unit === 'm' ? 1024 ** 2 : unit === 'k' ? 1024 : 1;
+    return Math.round(Number(m[1]) * factor);
+}
+const port = (p, v) => parsePort(p, values_text(p, v, '8080'));
+const RESOURCES = {
+    cpus: (p, v) => parseCpus(p, values_text(p, v, '0.5')),
+    memory: (p, v) => parseMemory(p, values_text(p, v, '512m')),
+};
+const PROXY = {
+    image: (p, v) => parseImage(p, values_text(p, v, DEFAULT_PROXY_IMAGE)),
+    defaults: (p, v) => list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
+};
+function readCommand(path, v) {
+    const args = list(path, v, '[node, server.js]', (at, x) => values_text(at, x, 'server.js'));
+    if (args.length === 0)
+        throw new src/* InputError */.dz(path, v, 'is an empty list', "Leave command out to run the image's CMD");
+    return args;
+}
+/** `docker:` — a reader per key. */
+const DOCKER_SECTION = {
+    host: (p, v) => parseDockerHost(p, values_text(p, v, 'ssh://deploy@host')),
+    port,
+    'preview-port': port,
+    bind: (p, v) => parseBind(p, values_text(p, v, '0.0.0.0')),
+    'container-port': port,
+    'env-file': (p, v) => line(p, v, './app.env'),
+    volumes: (p, v) => list(p, v, '[data:/data]', (q, x) => parseVolume(q, values_text(q, x, 'data:/data'))),
+    network: (p, v) => values_name(p, v, NETWORK, 'letters, digits, _ . and -, starting with a letter or digit'),
+    resources: (p, v) => readKeys(p, v, RESOURCES, 'resource limits'),
+    command: readCommand,
+    'stop-timeout': (p, v) => (0,src/* parseDuration */.E9)(p, values_text(p, v, '10s'), { min: 0 }),
+    proxy: (p, v) => readKeys(p, v, PROXY, 'proxy settings'),
+};
+/** The keys of `docker:` whose values are mappings, merged key by key when layered. */
+const DOCKER_MAPPING_KEYS = ['resources', 'proxy'];
+/**
+ * The flat (pre-`docker:`) name of each key of {@link DOCKER_SECTION}, as it was written at the top
+ * of an environment section. Only `host` was named differently.
+ */
+const DOCKER_FLAT_KEYS = {
+    host: 'docker-host',
+    port: 'port',
+    'preview-port': 'preview-port',
+    bind: 'bind',
+    'container-port': 'container-port',
+    'env-file': 'env-file',
+    volumes: 'volumes',
+    network: 'network',
+    resources: 'resources',
+    command: 'command',
+    'stop-timeout': 'stop-timeout',
+    proxy: 'proxy',
+};
+/**
+ * The action inputs that override `docker:`: input name → the key path they set. Every action that
+ * reads the config declares them (one table: see overrides.ts).
+ */
+const DOCKER_OVERRIDES = {
+    'docker-host': { path: ['host'], parse: parseDockerHost },
+    port: { path: ['port'], parse: parsePort },
+    'preview-port': { path: ['preview-port'], parse: parsePort },
+    'container-port': { path: ['container-port'], parse: parsePort },
+    'proxy-image': { path: ['proxy', 'image'], parse: parseImage },
+};
+const LOCAL_DOCKER = parseDockerHost('docker-host', DOCKER_DEFAULTS.host);
+/** The layered `docker:` parts with every default filled in, after the checks across keys. */
+function settleDocker(layers) {
+    const s = merge(layers, DOCKER_MAPPING_KEYS);
+    const livePort = s.port ?? DOCKER_DEFAULTS.port;
+    const previewPort = s['preview-port'] ?? livePort + 1;
+    checkPorts(layers, livePort, previewPort);
+    const resources = s.resources ?? {};
+    return {
+        kind: 'docker',
+        host: s.host ?? LOCAL_DOCKER,
+        port: livePort,
+        previewPort,
+        bind: s.bind ?? DOCKER_DEFAULTS.bind,
+        containerPort: s['container-port'] ?? DOCKER_DEFAULTS.containerPort,
+        ...(s['env-file'] === undefined ? {} : { envFile: s['env-file'] }),
+        volumes: [...(s.volumes ?? [])],
+        ...(s.network === undefined ? {} : { network: s.network }),
+        resources: {
+            ...(resources.cpus === undefined ? {} : { cpus: resources.cpus }),
+            ...(resources.memory === undefined ? {} : { memory: resources.memory }),
+        },
+        ...(s.command === undefined ? {} : { command: [...s.command] }),
+        stopTimeoutMs: s['stop-timeout'] ?? DOCKER_DEFAULTS.stopTimeoutMs,
+        proxy: {
+            image: s.proxy?.image ?? DOCKER_DEFAULTS.proxyImage,
+            defaults: [...(s.proxy?.defaults ?? [])],
+        },
+    };
+}
+function checkPorts(layers, livePort, previewPort) {
+    const portFrom = origin(layers, 'port');
+    const previewFrom = origin(layers, 'preview-port');
+    if (!previewFrom && livePort === 65535 && portFrom)
+        throw portFrom.wrap(new src/* InputError */.dz(portFrom.at('port'), livePort, 'leaves no port for the preview (port + 1)', 'Set preview-port, or use a lower port'));
+    if (livePort !== previewPort || !previewFrom)
+        return;
+    // Blame whichever of the two has the higher precedence (the preview port when it is the same layer).
+    const blamePort = portFrom !== undefined && layers.indexOf(portFrom) > layers.indexOf(previewFrom);
+    const layer = blamePort ? portFrom : previewFrom;
+    const [key, other] = blamePort ? ['port', 'preview-port'] : ['preview-port', 'port'];
+    throw layer.wrap(new src/* InputError */.dz(layer.at(key), livePort, `is the same as ${other}`, 'The live and preview ports must differ'));
+}
+
+;// CONCATENATED MODULE: ./packages/config/src/target-schemas.ts
+/**
+ * Each target's config schema, by target name: the readers of its own section of an environment
+ * (`<name>:`), the older flat names of its keys, how the section settles, and which of its
+ * settings are file paths (resolved against the config file's folder, kept in the workspace).
+ * The one place in this package that lists the targets.
+ */
+
+
+const TARGET_SCHEMAS = {
+    docker: {
+        section: DOCKER_SECTION,
+        flatKeys: DOCKER_FLAT_KEYS,
+        settle: (layers) => settleDocker(layers),
+        files: (s) => Object.fromEntries(s.envFile === undefined ? [] : [['env-file', s.envFile]]),
+        resolveFiles: (s, resolve) => s.envFile === undefined ? s : { ...s, envFile: resolve(s.envFile) },
+    },
+};
+/** The target an environment runs on when its section names none. */
+const DEFAULT_TARGET = 'docker';
+/** Readers of each target's section as a key of an environment section (typed, for `Section`). */
+const TARGET_SECTIONS = {
+    docker: (p, v) => readKeys(p, v, DOCKER_SECTION, 'the docker target settings'),
+};
+/** Each target's override inputs, input name → key path under its section. */
+const TARGET_OVERRIDES = { docker: DOCKER_OVERRIDES };
+
+;// CONCATENATED MODULE: ./packages/config/src/overrides.ts
+
+
+
+
+/** Prefixes a target's override paths with its section name. */
+function under(target, table) {
+    return Object.fromEntries(Object.entries(table).map(([input, o]) => [input, { ...o, path: [target, ...o.path] }]));
+}
+/** The one table of override inputs: the common ones, then each target's. */
+const OVERRIDES = {
+    app: { path: [], parse: parseAppName },
+    'health-path': { path: ['health', 'path'], parse: parseHealthPath },
+    'keep-previous': {
+        path: ['keep-previous'],
+        parse: (n, r) => (0,src/* parseDuration */.E9)(n, r, { min: 0, max: src/* MAX_LONG_DURATION_MS */.e3 }),
+    },
+    'ready-timeout': {
+        path: ['ready-timeout'],
+        parse: (n, r) => (0,src/* parseDuration */.E9)(n, r, { min: 1000 }),
+    },
+    ...Object.fromEntries(TARGETS.flatMap((t) => Object.entries(under(t, TARGET_OVERRIDES[t])))),
+};
+/** The action inputs that override the file, by input name: the keys of {@link OVERRIDES}. */
+const OVERRIDE_INPUTS = Object.keys(OVERRIDES);
+/**
+ * The overrides an action or the CLI was given, read by one getter for every name of
+ * {@link OVERRIDE_INPUTS}. Empty ones are left out.
+ */
+function readOverrides(get) {
+    return Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, get(n) ?? '']).filter(([, v]) => v !== ''));
+}
+/** The input that sets the key at `path` (or a key under it), for blame; else the key itself. */
+function inputAt(path) {
+    const found = OVERRIDE_INPUTS.find((n) => path.every((p, i) => OVERRIDES[n].path[i] === p));
+    return found ?? path.join('.');
+}
+/** Override inputs as a layer (plain {@link InputError}s naming the input); also returns `app`. */
+function overrideLayer(o) {
+    const section = {};
+    let app;
+    for (const input of OVERRIDE_INPUTS) {
+        const raw = o[input]?.trim();
+        if (raw === undefined || raw === '')
+            continue;
+        const { path, parse } = OVERRIDES[input];
+        const value = parse(input, raw);
+        if (path.length === 0)
+            app = value;
+        else
+            setIn(section, path, value);
+    }
+    const layerAt = (prefix, s) => ({
+        section: s,
+        at: (key) => inputAt([...prefix, key]),
+        wrap: (e) => e,
+    });
+    return {
+        layer: layerAt([], section),
+        targetLayer: (target) => layerAt([target], section[target] ?? {}),
+        ...(app === undefined ? {} : { app }),
+    };
+}
+function setIn(into, path, value) {
+    const [head, ...rest] = path;
+    if (head === undefined)
+        return;
+    if (rest.length === 0)
+        into[head] = value;
+    else
+        setIn((into[head] ??= {}), rest, value);
+}
+
+// EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
+var probe_src = __nccwpck_require__(5605);
+// EXTERNAL MODULE: ./packages/metrics/src/index.ts + 5 modules
+var metrics_src = __nccwpck_require__(3472);
 ;// CONCATENATED MODULE: ./packages/config/src/section.ts
 /**
  * The schema of one environment section (and of `defaults:`): a reader per key that checks the type
@@ -12740,32 +13176,42 @@ function distance(a, b) {
 
 
 
+
 const ENV_RULE = 'letters, digits and _, not starting with a digit (e.g. DATABASE_URL)';
-const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-const port = (p, v) => parsePort(p, values_text(p, v, '8080'));
-const duration = (min, max) => (p, v) => (0,kit_src/* parseDuration */.E9)(p, values_text(p, v, '30s'), { min, ...(max !== undefined && { max }) });
+const duration = (min, max) => (p, v) => (0,src/* parseDuration */.E9)(p, values_text(p, v, '30s'), { min, ...(max !== undefined && { max }) });
 const httpUrl = (p, v) => {
     const s = values_text(p, v, 'https://shop.example.com').trim();
-    (0,kit_src/* parseUrl */.Dl)(p, s);
+    (0,src/* parseUrl */.Dl)(p, s);
     return s;
 };
 const HEALTH = {
     path: (p, v) => parseHealthPath(p, values_text(p, v, '/healthz')),
-    'expect-status': (p, v) => (0,src/* parseStatus */.i$)(p, v),
-    'expect-json': (p, v) => oneOrMany(p, v, '[$.status == "ok"]').map((a, i) => (0,src/* parseAssertion */.MV)(Array.isArray(v) ? `${p}[${i}]` : p, a)),
+    'expect-status': (p, v) => (0,probe_src/* parseStatus */.i$)(p, v),
+    'expect-json': (p, v) => oneOrMany(p, v, '[$.status == "ok"]').map((a, i) => (0,probe_src/* parseAssertion */.MV)(Array.isArray(v) ? `${p}[${i}]` : p, a)),
     'body-contains': (p, v) => oneOrMany(p, v, '[ok]'),
     interval: duration(100),
     timeout: duration(100),
 };
-const RESOURCES = {
-    cpus: (p, v) => parseCpus(p, values_text(p, v, '0.5')),
-    memory: (p, v) => parseMemory(p, values_text(p, v, '512m')),
+const count = (min, max) => (p, v) => (0,src/* parseInteger */.cG)(p, values_text(p, v, String(min)), { min, max });
+/** The most warm-up requests, and the most in flight at once (sane bounds, not tuning advice). */
+const WARM_UP_MAX = { requests: 10_000, concurrency: 500 };
+const WARM_UP = {
+    requests: count(0, WARM_UP_MAX.requests),
+    concurrency: count(1, WARM_UP_MAX.concurrency),
+    path: (p, v) => parseHealthPath(p, values_text(p, v, '/')),
 };
-const PROXY = {
-    image: (p, v) => parseImage(p, values_text(p, v, 'haproxy:3.2')),
-    defaults: (p, v) => list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
-};
-const count = (min, max) => (p, v) => (0,kit_src/* parseInteger */.cG)(p, values_text(p, v, String(min)), { min, max });
+/**
+ * `warm-up:` — requests sent to the new color through the preview route just before the switch.
+ * A mapping of {@link WARM_UP} keys, or `off` / `false` / `0`, read as `requests: 0` so that it
+ * layers like any mapping (`off` in `defaults:` and `requests: 200` in a section turn it on).
+ */
+function readWarmUp(p, v) {
+    if (v === false || v === 0 || (typeof v === 'string' && /^\s*(off|false|0)\s*$/i.test(v)))
+        return { requests: 0 };
+    if (!isMapping(v))
+        throw new src/* InputError */.dz(p, v, `is ${kindOf(v)}, not a mapping or off`, 'Write warm-up: {requests: 200, concurrency: 20, path: /} or warm-up: off');
+    return readKeys(p, v, WARM_UP, 'warm-up settings: {requests: 200, concurrency: 20, path: /}');
+}
 const METRICS = {
     requests: (p, v) => parseMetricName(p, values_text(p, v, 'http_requests_total')),
     histogram: (p, v) => parseMetricName(p, values_text(p, v, 'http_request_duration_seconds_bucket')),
@@ -12786,66 +13232,112 @@ const MONITOR = {
     'failure-limit': count(1, 1000),
     'max-no-data': count(1, 1000),
     'min-requests': count(0, 1_000_000_000),
-    'no-data': (p, v) => (0,kit_src/* parseEnum */.nL)(p, values_text(p, v, 'fail'), metrics_src/* NO_DATA_POLICIES */.iL),
+    'no-data': (p, v) => (0,src/* parseEnum */.nL)(p, values_text(p, v, 'fail'), metrics_src/* NO_DATA_POLICIES */.iL),
     rules: (p, v) => (0,metrics_src/* parseRules */.NR)(p, v, metrics_src/* TEMPLATE_VARIABLES */.Rg),
     metrics: (p, v) => readKeys(p, v, METRICS, 'metric names'),
 };
 /** The keys of `monitor:`, in reference order. */
 const MONITOR_KEYS = Object.keys(MONITOR);
+/**
+ * The monitor-window inputs that override `monitor:` key by key: each input is named as its key and
+ * read by that key's reader, so a value means the same in the file and as an input.
+ */
+const MONITOR_INPUTS = [
+    'selector',
+    'color-label',
+    'duration',
+    'interval',
+    'rate-window',
+    'baseline-window',
+    'failure-limit',
+    'max-no-data',
+    'min-requests',
+    'no-data',
+];
+/** The monitor inputs given (`get` returns '' for an input not set), as a `monitor:` layer. */
+function readMonitorInputs(get) {
+    const out = {};
+    for (const key of MONITOR_INPUTS) {
+        const raw = get(key).trim();
+        if (raw !== '')
+            out[key] = MONITOR[key](key, raw);
+    }
+    return out;
+}
+/** The defaults of `monitor:` (DESIGN.md §4, TESTBED.md §4), for a key neither an input nor the file sets. */
+const MONITOR_DEFAULTS = {
+    durationMs: 15 * 60_000,
+    intervalMs: 30_000,
+    rateWindowMs: 60_000,
+    baselineWindowMs: 10 * 60_000,
+    failureLimit: 2,
+    maxNoData: 3,
+    noData: 'fail',
+    minRequests: 10,
+    healthTimeoutMs: 5000,
+    queryTimeoutMs: 10_000,
+    colorLabel: 'color',
+};
 const SECTION = {
-    target: (p, v) => (0,kit_src/* parseEnum */.nL)(p, values_text(p, v, 'docker'), TARGETS),
-    'docker-host': (p, v) => parseDockerHost(p, values_text(p, v, 'ssh://deploy@host')),
-    port,
-    'preview-port': port,
-    bind: (p, v) => parseBind(p, values_text(p, v, '0.0.0.0')),
-    'container-port': port,
+    target: (p, v) => (0,src/* parseEnum */.nL)(p, values_text(p, v, DEFAULT_TARGET), TARGETS),
+    ...TARGET_SECTIONS,
     url: httpUrl,
     'preview-url': httpUrl,
     health: (p, v) => readKeys(p, v, HEALTH, 'health settings'),
     env: readEnv,
-    'env-file': (p, v) => line(p, v, './app.env'),
     secrets: readSecrets,
-    volumes: (p, v) => list(p, v, '[data:/data]', (q, x) => parseVolume(q, values_text(q, x, 'data:/data'))),
-    network: (p, v) => values_name(p, v, NETWORK, 'letters, digits, _ . and -, starting with a letter or digit'),
-    resources: (p, v) => readKeys(p, v, RESOURCES, 'resource limits'),
-    command: readCommand,
-    'keep-previous': duration(0, kit_src/* MAX_LONG_DURATION_MS */.e3),
+    'keep-previous': duration(0, src/* MAX_LONG_DURATION_MS */.e3),
     'ready-timeout': duration(1000),
-    'stop-timeout': duration(0),
-    proxy: (p, v) => readKeys(p, v, PROXY, 'proxy settings'),
+    'warm-up': readWarmUp,
     monitor: (p, v) => readKeys(p, v, MONITOR, 'monitor settings'),
 };
 /** The keys of an environment section, in reference order. */
 const SECTION_KEYS = Object.keys(SECTION);
 /** The section keys whose values are mappings, merged key by key when layered. */
-const MAPPING_KEYS = ['health', 'env', 'resources', 'proxy', 'monitor'];
+const MAPPING_KEYS = ['health', 'env', 'warm-up', 'monitor'];
+/** Flat name → the target and key it is read as. */
+const FROM_FLAT = new Map(TARGETS.flatMap((target) => Object.entries(TARGET_SCHEMAS[target].flatKeys).map(([key, flat]) => [flat, { target, key }])));
+/** The flat names of target keys (not environment names, not keys of another meaning). */
+const FLAT_KEYS = [...FROM_FLAT.keys()];
+/** Where a key of a target's section belongs, for "did you mean" (`host` → `<target>.host`). */
+const ELSEWHERE = Object.fromEntries(TARGETS.flatMap((t) => Object.keys(TARGET_SCHEMAS[t].section).map((k) => [k, `${t}.${k}`])));
 /**
  * Reads and validates an environment section (or `defaults:`) at `path`. An empty section (`staging:`
- * with nothing under it) and empty keys (`port:`) read as not set.
+ * with nothing under it) and empty keys (`port:`) read as not set. Target settings written at the
+ * top of the section, as before targets had their own part, are read into the target's section.
  */
 function readSection(path, v) {
-    return readKeys(path, v, SECTION, 'an environment section: a mapping of settings such as port: 8080');
-}
-function readKeys(path, v, readers, what) {
-    const m = mapping(path, v, Object.keys(readers), what);
-    const out = {};
-    for (const [key, value] of Object.entries(m)) {
-        const read = readers[key];
-        if (read && value !== null && value !== undefined)
-            out[key] = read(join(path, key), value);
+    const what = 'an environment section: a mapping of settings such as health: {path: /healthz}';
+    const m = isMapping(v) ? v : {};
+    const own = Object.fromEntries(Object.entries(m).filter(([k]) => !FROM_FLAT.has(k)));
+    mapping(path, isMapping(v) ? own : v, SECTION_KEYS, what, ELSEWHERE);
+    const section = readKeys(path, own, SECTION, what);
+    const flat = [];
+    for (const [written, value] of Object.entries(m)) {
+        const found = FROM_FLAT.get(written);
+        if (found === undefined || value === null || value === undefined)
+            continue;
+        const { target, key } = found;
+        const at = join(path, written);
+        const part = { ...section[target] };
+        if (part[key] !== undefined)
+            throw new src/* InputError */.dz(at, written, `is also set as ${join(path, `${target}.${key}`)}`, `Keep only ${target}.${key}: ${target} settings belong under ${target}:`);
+        const read = TARGET_SCHEMAS[target].section[key];
+        section[target] = { ...part, [key]: read(at, value) };
+        flat.push({ target, key, at });
     }
-    return out;
+    return { section, flat };
 }
 function readEnv(path, v) {
     if (!isMapping(v))
-        throw new kit_src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
+        throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
     const out = {};
     for (const [key, value] of Object.entries(v)) {
         const at = join(path, key);
         if (!ENV_NAME.test(key))
-            throw new kit_src/* InputError */.dz(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
+            throw new src/* InputError */.dz(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
         if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-            throw new kit_src/* InputError */.dz(at, value, value === null ? 'is not a value' : `is ${kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
+            throw new src/* InputError */.dz(at, value, value === null ? 'is not a value' : `is ${kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
         out[key] = String(value);
     }
     return out;
@@ -12855,22 +13347,16 @@ function readSecrets(path, v) {
     return list(path, v, '[DATABASE_URL, API_TOKEN]', (at, x) => {
         const s = values_name(at, x, ENV_NAME, ENV_RULE);
         if (seen.has(s))
-            throw new kit_src/* InputError */.dz(at, s, 'is listed twice', 'List each secret once');
+            throw new src/* InputError */.dz(at, s, 'is listed twice', 'List each secret once');
         seen.add(s);
         return s;
     });
-}
-function readCommand(path, v) {
-    const args = list(path, v, '[node, server.js]', (at, x) => values_text(at, x, 'server.js'));
-    if (args.length === 0)
-        throw new kit_src/* InputError */.dz(path, v, 'is an empty list', "Leave command out to run the image's CMD");
-    return args;
 }
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 function parseMetricName(path, raw) {
     const s = raw.trim();
     if (!METRIC_NAME.test(s))
-        throw new kit_src/* InputError */.dz(path, raw, 'is not a Prometheus metric name', 'Use letters, digits, _ and :, not starting with a digit');
+        throw new src/* InputError */.dz(path, raw, 'is not a Prometheus metric name', 'Use letters, digits, _ and :, not starting with a digit');
     return s;
 }
 
@@ -12878,97 +13364,35 @@ function parseMetricName(path, raw) {
 /**
  * Layers sections (defaults, environment, override inputs), fills in every default, and checks the
  * rules that span keys. A problem is blamed on the layer that set the offending key: a key path in the
- * file, or the override input.
+ * file, or the override input. The target's own part of each section is settled by its schema.
  */
 
 
 
 
 
-
-/** A section of the file at `path` (`defaults`, `production`). */
-function fileLayer(file, path, section) {
-    return { section, at: (key) => join(path, key), wrap: (e) => kit_src/* ConfigError */.xL.from(file, e) };
-}
-/** The default of every setting, as the file would write it. */
+/** The default of every common setting, as the file would write it. */
 const DEFAULTS = {
-    target: 'docker',
-    dockerHost: '',
-    port: 8080,
-    bind: '0.0.0.0',
-    containerPort: 8080,
+    target: DEFAULT_TARGET,
     healthPath: '/',
     expectStatus: '200-399',
     intervalMs: 1000,
     timeoutMs: 5000,
     keepPreviousMs: 30 * 60_000,
     readyTimeoutMs: 5 * 60_000,
-    stopTimeoutMs: 10_000,
-    proxyImage: DEFAULT_PROXY_IMAGE,
+    warmUpRequests: 200,
+    warmUpConcurrency: 20,
 };
-const DEFAULT_STATUS = (0,src/* parseStatus */.i$)('expect-status', DEFAULTS.expectStatus);
-const LOCAL_DOCKER = parseDockerHost('docker-host', DEFAULTS.dockerHost);
-/** Override inputs as a layer (plain {@link InputError}s naming the input); also returns `app`. */
-function overrideLayer(o) {
-    const given = (key) => {
-        const v = o[key]?.trim();
-        return v === undefined || v === '' ? undefined : v;
-    };
-    const section = {};
-    const read = (key, parse) => {
-        const raw = given(key);
-        return raw === undefined ? undefined : parse(key, raw);
-    };
-    const set = (key, value) => {
-        if (value !== undefined)
-            section[key] = value;
-    };
-    // '' is "not set" for docker-host too (the file's value stays): local docker is the file's default.
-    set('docker-host', read('docker-host', parseDockerHost));
-    set('port', read('port', parsePort));
-    set('preview-port', read('preview-port', parsePort));
-    set('container-port', read('container-port', parsePort));
-    const healthPath = read('health-path', parseHealthPath);
-    if (healthPath !== undefined)
-        section.health = { path: healthPath };
-    set('keep-previous', read('keep-previous', (n, r) => (0,kit_src/* parseDuration */.E9)(n, r, { min: 0, max: kit_src/* MAX_LONG_DURATION_MS */.e3 })));
-    set('ready-timeout', read('ready-timeout', (n, r) => (0,kit_src/* parseDuration */.E9)(n, r, { min: 1000 })));
-    const image = read('proxy-image', parseImage);
-    if (image !== undefined)
-        section.proxy = { image };
-    const app = read('app', parseAppName);
-    return {
-        layer: { section, at: (key) => (key === 'health' ? 'health-path' : key), wrap: (e) => e },
-        ...(app === undefined ? {} : { app }),
-    };
-}
-/** Layers sections, later ones winning: mappings merge key by key, lists and values are replaced. */
-function merge(layers) {
-    const out = Object.assign({}, ...layers.map((l) => l.section));
-    for (const key of MAPPING_KEYS) {
-        const parts = layers.map((l) => l.section[key]).filter((part) => part !== undefined);
-        if (parts.length > 0)
-            Object.assign(out, { [key]: Object.assign({}, ...parts) });
-    }
-    return out;
-}
+const DEFAULT_STATUS = (0,probe_src/* parseStatus */.i$)('expect-status', DEFAULTS.expectStatus);
 /** The layered settings with every default filled in, after the cross-key checks. */
 function settle(layers) {
-    const s = merge(layers);
-    const port = s.port ?? DEFAULTS.port;
-    const previewPort = s['preview-port'] ?? port + 1;
-    checkPorts(layers, port, previewPort);
+    const s = merge(layers, MAPPING_KEYS);
     const env = s.env ?? {};
     checkSecrets(layers, env);
     const health = s.health ?? {};
-    const resources = s.resources ?? {};
+    const kind = s.target ?? DEFAULTS.target;
     return {
-        target: s.target ?? DEFAULTS.target,
-        dockerHost: s['docker-host'] ?? LOCAL_DOCKER,
-        port,
-        previewPort,
-        bind: s.bind ?? DEFAULTS.bind,
-        containerPort: s['container-port'] ?? DEFAULTS.containerPort,
+        target: TARGET_SCHEMAS[kind].settle(layers.map((l) => l.target(kind))),
         ...(s.url === undefined ? {} : { url: s.url }),
         ...(s['preview-url'] === undefined ? {} : { previewUrl: s['preview-url'] }),
         health: {
@@ -12980,47 +13404,29 @@ function settle(layers) {
             timeoutMs: health.timeout ?? DEFAULTS.timeoutMs,
         },
         env: { ...env },
-        ...(s['env-file'] === undefined ? {} : { envFile: s['env-file'] }),
         secrets: [...(s.secrets ?? [])],
-        volumes: [...(s.volumes ?? [])],
-        ...(s.network === undefined ? {} : { network: s.network }),
-        resources: {
-            ...(resources.cpus === undefined ? {} : { cpus: resources.cpus }),
-            ...(resources.memory === undefined ? {} : { memory: resources.memory }),
-        },
-        ...(s.command === undefined ? {} : { command: [...s.command] }),
         keepPreviousMs: s['keep-previous'] ?? DEFAULTS.keepPreviousMs,
         readyTimeoutMs: s['ready-timeout'] ?? DEFAULTS.readyTimeoutMs,
-        stopTimeoutMs: s['stop-timeout'] ?? DEFAULTS.stopTimeoutMs,
-        proxy: {
-            image: s.proxy?.image ?? DEFAULTS.proxyImage,
-            defaults: [...(s.proxy?.defaults ?? [])],
-        },
+        warmUp: warmUpOf(s['warm-up'] ?? {}, health.path ?? DEFAULTS.healthPath),
         monitor: { ...s.monitor },
     };
 }
-/** The last layer that sets `key`. */
-function origin(layers, key) {
-    return layers.findLast((l) => l.section[key] !== undefined);
-}
-function checkPorts(layers, port, previewPort) {
-    const portFrom = origin(layers, 'port');
-    const previewFrom = origin(layers, 'preview-port');
-    if (!previewFrom && port === 65535 && portFrom)
-        throw portFrom.wrap(new kit_src/* InputError */.dz(portFrom.at('port'), port, 'leaves no port for the preview (port + 1)', 'Set preview-port, or use a lower port'));
-    if (port !== previewPort || !previewFrom)
-        return;
-    // Blame whichever of the two has the higher precedence (the preview port when it is the same layer).
-    const blamePort = portFrom !== undefined && layers.indexOf(portFrom) > layers.indexOf(previewFrom);
-    const layer = blamePort ? portFrom : previewFrom;
-    const [key, other] = blamePort ? ['port', 'preview-port'] : ['preview-port', 'port'];
-    throw layer.wrap(new kit_src/* InputError */.dz(layer.at(key), port, `is the same as ${other}`, 'The live and preview ports must differ'));
+/** The layered `warm-up:` with its defaults; `null` when it is off (`requests: 0`). */
+function warmUpOf(w, healthPath) {
+    const requests = w.requests ?? DEFAULTS.warmUpRequests;
+    if (requests === 0)
+        return null;
+    return {
+        requests,
+        concurrency: w.concurrency ?? DEFAULTS.warmUpConcurrency,
+        path: w.path ?? healthPath,
+    };
 }
 function checkSecrets(layers, env) {
     const from = origin(layers, 'secrets');
     from?.section.secrets?.forEach((name, i) => {
         if (Object.hasOwn(env, name))
-            throw from.wrap(new kit_src/* InputError */.dz(`${from.at('secrets')}[${i}]`, name, 'is also set in env', 'Remove it from env: a secret gets its value from the action at run time'));
+            throw from.wrap(new src/* InputError */.dz(`${from.at('secrets')}[${i}]`, name, 'is also set in env', 'Remove it from env: a secret gets its value from the action at run time'));
     });
 }
 
@@ -13030,6 +13436,9 @@ function checkSecrets(layers, env) {
  * (every environment section over `defaults:`), so a typo in `staging:` fails a production deploy
  * before it starts rather than a later staging one halfway through.
  */
+
+
+
 
 
 
@@ -13049,8 +13458,8 @@ function parseConfig(text, file) {
         return new Document(file, root);
     }
     catch (error) {
-        throw error instanceof kit_src/* InputError */.dz && !(error instanceof kit_src/* ConfigError */.xL)
-            ? kit_src/* ConfigError */.xL.from(file, error)
+        throw error instanceof src/* InputError */.dz && !(error instanceof src/* ConfigError */.xL)
+            ? src/* ConfigError */.xL.from(file, error)
             : error;
     }
 }
@@ -13066,14 +13475,14 @@ function parseYaml(source, file) {
         const problem = error.code === 'MULTIPLE_DOCS'
             ? 'starts a second YAML document'
             : (error.message.split(/ at line \d+, column \d+/)[0] ?? error.message);
-        throw new kit_src/* ConfigError */.xL(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `${problem.trim()}. Fix the YAML syntax: indentation (spaces, not tabs), colons, quotes and brackets`);
+        throw new src/* ConfigError */.xL(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `${problem.trim()}. Fix the YAML syntax: indentation (spaces, not tabs), colons, quotes and brackets`);
     }
     let root;
     try {
         root = doc.toJS({ maxAliasCount: 100 });
     }
     catch (e) {
-        throw new kit_src/* ConfigError */.xL(file, '', `is not valid YAML (${(0,kit_src/* errorMessage */.gJ)(e)})`);
+        throw new src/* ConfigError */.xL(file, '', `is not valid YAML (${(0,src/* errorMessage */.gJ)(e)})`);
     }
     keepEnvText(doc, root);
     return root;
@@ -13100,17 +13509,41 @@ function keepEnvText(doc, root) {
         }
     }
 }
+/** A section of the file as a layer; its target part blames keys where the user wrote them. */
+function sectionLayer(file, path, read) {
+    return {
+        ...fileLayer(file, path, read.section),
+        target: (name) => fileLayer(file, join(path, name), read.section[name] ?? {}, Object.fromEntries(read.flat.filter((f) => f.target === name).map((f) => [f.key, f.at]))),
+    };
+}
+/** What to tell the user about a section that writes target settings in the older flat form. */
+function flatNotices(file, path, read) {
+    return TARGETS.flatMap((target) => {
+        const flat = read.flat.filter((f) => f.target === target);
+        if (flat.length === 0)
+            return [];
+        const renamed = flat.filter((f) => !f.at.endsWith(`.${f.key}`));
+        return [
+            `${file}: ${flat.map((f) => f.at).join(', ')} ${flat.length === 1 ? `is a ${target} setting` : `are ${target} settings`} written at the top of ${path}:. ` +
+                `They are still read, as ${join(path, target)}; move them under ${path}: ${target}:` +
+                (renamed.length > 0
+                    ? ` (${renamed.map((f) => `${f.at.slice(path.length + 1)} becomes ${target}.${f.key}`).join(', ')})`
+                    : ''),
+        ];
+    });
+}
 class Document {
     file;
     app;
     environments = [];
     defaults;
     sections = new Map();
+    notices = new Map();
     constructor(file, root) {
         this.file = file;
         if (root !== null && root !== undefined && !isMapping(root))
-            throw new kit_src/* ConfigError */.xL(file, '', `is ${kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
-        let defaults = {};
+            throw new src/* ConfigError */.xL(file, '', `is ${kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
+        let defaults = { section: {}, flat: [] };
         for (const [key, value] of Object.entries(root ?? {})) {
             if (key === 'app') {
                 if (value !== null)
@@ -13121,42 +13554,56 @@ class Document {
             else {
                 checkEnvironmentKey(key);
                 this.environments.push(key);
-                this.sections.set(key, fileLayer(file, key, readSection(key, value)));
+                const read = readSection(key, value);
+                this.sections.set(key, sectionLayer(file, key, read));
+                this.notices.set(key, flatNotices(file, key, read));
             }
         }
-        this.defaults = fileLayer(file, 'defaults', defaults);
+        this.defaults = sectionLayer(file, 'defaults', defaults);
+        this.notices.set('defaults', flatNotices(file, 'defaults', defaults));
         // Settle each section as resolve will, so cross-key problems show now, not at deploy time.
         if (this.sections.size === 0)
             settle([this.defaults]);
         for (const layer of this.sections.values())
             settle([this.defaults, layer]);
     }
-    resolve(environment, overrides = {}, baseDir) {
-        const { layer: over, app: appInput } = overrideLayer(overrides);
+    resolve(environment, overrides = {}, baseDir, workspace) {
+        const over = overrideLayer(overrides);
         const section = this.sections.get(environment);
         if (this.sections.size > 0 && !section)
-            throw new kit_src/* InputError */.dz('environment', environment, `is not an environment in ${this.file}`, `Use one of: ${this.environments.join(', ')}, or add a ${environment}: section`);
+            throw new src/* InputError */.dz('environment', environment, `is not an environment in ${this.file}`, `Use one of: ${this.environments.join(', ')}, or add a ${environment}: section`);
         parseEnvironmentName('environment', environment);
-        const app = appInput ?? this.app;
+        const app = over.app ?? this.app;
         if (app === undefined)
-            throw new kit_src/* ConfigError */.xL(this.file, 'app', `is not set. Set app: at the top of ${this.file}, or the app input`);
-        const settings = settle(section ? [this.defaults, section, over] : [this.defaults, over]);
-        const { envFile, ...rest } = settings;
+            throw new src/* ConfigError */.xL(this.file, 'app', `is not set. Set app: at the top of ${this.file}, or the app input`);
+        const inputs = { ...over.layer, target: over.targetLayer };
+        const layers = section ? [this.defaults, section, inputs] : [this.defaults, inputs];
+        const settings = settle(layers);
         const base = baseDir ?? (0,external_node_path_.dirname)((0,external_node_path_.resolve)(this.file));
+        const schema = TARGET_SCHEMAS[settings.target.kind];
+        const target = schema.resolveFiles(settings.target, (p) => (0,external_node_path_.resolve)(base, p));
+        if (workspace !== undefined)
+            for (const [key, file] of Object.entries(schema.files(target))) {
+                if ((0,src/* insideWorkspace */.CT)(file, workspace))
+                    continue;
+                const from = origin(layers.map((l) => l.target(target.kind)), key);
+                throw (from ?? inputs).wrap(new src/* InputError */.dz(from?.at(key) ?? key, src/* UNQUOTED */.Q8, 'is outside the workspace', src/* INSIDE_WORKSPACE */.BV));
+            }
         return {
             app,
             environment,
-            ...rest,
-            ...(envFile === undefined ? {} : { envFile: (0,external_node_path_.resolve)(base, envFile) }),
+            ...settings,
+            target,
+            notices: [...(this.notices.get('defaults') ?? []), ...(this.notices.get(environment) ?? [])],
         };
     }
 }
 /** A top-level key other than app/defaults must be an environment name, and not a setting's name. */
 function checkEnvironmentKey(key) {
-    if (SECTION_KEYS.includes(key))
-        throw new kit_src/* InputError */.dz(key, key, 'is a setting, not an environment', 'Put it under defaults: (for every environment) or under an environment such as production:');
+    if ([...SECTION_KEYS, ...FLAT_KEYS].includes(key))
+        throw new src/* InputError */.dz(key, key, 'is a setting, not an environment', 'Put it under defaults: (for every environment) or under an environment such as production:');
     if (!APP_NAME.test(key))
-        throw new kit_src/* InputError */.dz(key, key, 'is neither app, defaults nor an environment name', `Environment names use ${NAME_RULE}. ${TOP_LEVEL}`);
+        throw new src/* InputError */.dz(key, key, 'is neither app, defaults nor an environment name', `Environment names use ${NAME_RULE}. ${TOP_LEVEL}`);
     parseEnvironmentName(key, key);
 }
 
@@ -13179,10 +13626,10 @@ function loadConfig(path, opts) {
         text = (opts.readFile ?? readIfExists)(path);
     }
     catch (error) {
-        throw new kit_src/* ConfigError */.xL(path, '', `cannot be read (${(0,kit_src/* errorMessage */.gJ)(error)})`);
+        throw new src/* ConfigError */.xL(path, '', `cannot be read (${(0,src/* errorMessage */.gJ)(error)})`);
     }
     if (text === undefined && opts.required)
-        throw new kit_src/* ConfigError */.xL(path, '', 'does not exist. Create it (the deploy-bluegreen README has an example) or set the config input to the path of yours');
+        throw new src/* ConfigError */.xL(path, '', 'does not exist. Create it (the deploy-bluegreen README has an example) or set the config input to the path of yours');
     return parseConfig(text ?? '', path);
 }
 /** A file's text, or undefined when it does not exist (other errors throw). */
@@ -13203,7 +13650,7 @@ function readIfExists(path) {
  */
 function loadConfigFile(configInput, workspace, readFile = readIfExists) {
     const name = configInput || CONFIG_FILE;
-    const path = (0,kit_src/* workspaceFile */.EJ)('config', name, workspace);
+    const path = (0,src/* workspaceFile */.EJ)('config', name, workspace);
     const doc = loadConfig(name, {
         required: configInput !== '' && configInput !== CONFIG_FILE,
         readFile: () => readFile(path),
@@ -13216,10 +13663,7 @@ function loadConfigFile(configInput, workspace, readFile = readIfExists) {
  */
 function loadEnvironment(src) {
     const { doc, path } = loadConfigFile(src.configInput, src.workspace, src.readFile);
-    const config = doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_.dirname)(path));
-    if (config.envFile !== undefined && !(0,kit_src/* insideWorkspace */.CT)(config.envFile, src.workspace))
-        throw new kit_src/* ConfigError */.xL(doc.file, `${src.environment}.env-file`, `is outside the workspace. ${kit_src/* INSIDE_WORKSPACE */.BV}`);
-    return config;
+    return doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_.dirname)(path), src.workspace);
 }
 
 ;// CONCATENATED MODULE: ./packages/config/src/secrets.ts
@@ -13234,12 +13678,12 @@ function loadEnvironment(src) {
 function containerSecrets(given, config, env, starts) {
     for (const name of Object.keys(given))
         if (!ENV_NAME.test(name))
-            throw new kit_src/* InputError */.dz('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
+            throw new src/* InputError */.dz('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
     for (const name of Object.keys(given)) {
         if (name in config.env)
-            throw new kit_src/* InputError */.dz('secrets', name, `is also set under ${config.environment}.env in the config file`, 'Give each variable once: as a secret or as a plain env value');
+            throw new src/* InputError */.dz('secrets', name, `is also set under ${config.environment}.env in the config file`, 'Give each variable once: as a secret or as a plain env value');
         if (name.startsWith('SWITCHYARD_'))
-            throw new kit_src/* InputError */.dz('secrets', name, 'is reserved (switchyard sets SWITCHYARD_* itself)', 'Pick another name');
+            throw new src/* InputError */.dz('secrets', name, 'is reserved (switchyard sets SWITCHYARD_* itself)', 'Pick another name');
     }
     const out = { ...given };
     if (!starts)
@@ -13247,7 +13691,7 @@ function containerSecrets(given, config, env, starts) {
     for (const name of config.secrets) {
         const value = given[name] ?? env[name];
         if (value === undefined || value === '')
-            throw new kit_src/* InputError */.dz('secrets', name, `is listed under ${config.environment}.secrets in the config file but has no value`, `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`);
+            throw new src/* InputError */.dz('secrets', name, `is listed under ${config.environment}.secrets in the config file but has no value`, `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`);
         out[name] = value;
     }
     return out;
@@ -13255,6 +13699,8 @@ function containerSecrets(given, config, env, starts) {
 
 ;// CONCATENATED MODULE: ./packages/config/src/index.ts
 /** @switchyard/config: the `switchyard.yml` file every action shares. See README.md. */
+
+
 
 
 
@@ -15264,7 +15710,17 @@ class InputReader {
 /** The real clock. */
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 
 ;// CONCATENATED MODULE: ./packages/kit/src/retry.ts
@@ -16703,7 +17159,7 @@ const BUILTIN_RULES = [
         unit: 'ratio',
         traffic: false,
         enabled: true,
-        origin: 'seeds: CPU > 80% warning (of resources.cpus, else of one core)',
+        origin: 'seeds: CPU > 80% warning (of the target CPU limit, else of one core)',
     },
     {
         name: 'memory',
@@ -16715,7 +17171,7 @@ const BUILTIN_RULES = [
         unit: 'ratio',
         traffic: false,
         enabled: true,
-        origin: 'seeds: memory > 85% warning (of resources.memory)',
+        origin: 'seeds: memory > 85% warning (of the target memory limit)',
     },
     {
         name: 'health',
@@ -17107,7 +17563,10 @@ function resolveRules(plan, hasPrometheus) {
         if (missing.length)
             return {
                 rule,
-                off: `needs ${missing.map((v) => `$${v}`).join(', ')}${missing.includes('memory_limit') ? ': set resources.memory in the config file, or give the rule a query' : ''}`,
+                off: `needs ${missing.map((v) => `$${v}`).join(', ')}: ${[
+                    ...missing.flatMap((v) => plan.variableHints?.[v] ?? []),
+                    'give the rule a query',
+                ].join(', or ')}`,
             };
         return {
             rule,
@@ -18152,18 +18611,25 @@ function excerpt(body) {
 /* harmony export */   h5: () => (/* binding */ status),
 /* harmony export */   kK: () => (/* binding */ withLock),
 /* harmony export */   pt: () => (/* binding */ promote),
-/* harmony export */   un: () => (/* binding */ readState)
+/* harmony export */   un: () => (/* binding */ readState),
+/* harmony export */   xH: () => (/* binding */ holdLock)
 /* harmony export */ });
-/* unused harmony exports versionOf, withRecord, failStart, describeState */
+/* unused harmony exports versionOf, withRecord, confirmLease, failStart, describeState */
 /* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3751);
 /* harmony import */ var _contract_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8170);
 /* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9597);
 /* harmony import */ var _ready_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(901);
+/* harmony import */ var _lock_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7371);
+/* harmony import */ var _repair_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7781);
+/* harmony import */ var _warmup_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6076);
 /**
  * Blue-green over any {@link Target}: deploy (start the idle color, wait ready, switch), promote
  * (switch to a color started with promote: false), status. Written once; targets only supply the
  * primitive steps. Live traffic moves only in `switchTo`, and only after the new color is ready.
  */
+
+
+
 
 
 
@@ -18193,13 +18659,15 @@ function withRecord(state, record) {
 /** Deploys an image: start it in the idle color, wait until ready, switch unless `promote` is false. */
 async function deploy(target, req, deps) {
     const { log, clock } = deps;
+    const started = clock.now();
     await connect(target, log);
     const image = await deps.log.group(`Pull ${req.image}`, () => target.resolveImage(req.image, req.pull));
     log.info(`Image ${req.image} is ${image.pinned}`);
     return withLock(target, req, deps, async () => {
         const router = await target.prepare();
-        const before = await readState(target, log);
+        const before = await (0,_repair_js__WEBPACK_IMPORTED_MODULE_5__/* .repairInterrupted */ .m)(target, await readState(target, log), req.holder, deps);
         const live = liveStatus(before);
+        movedOn(before, started, req, log);
         if (live && live.digest === image.digest && live.running) {
             // Saved even so: it clears a stale pending entry and stores a record reconciled with the proxy.
             const record = (0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .recordPending */ .PQ)(before, undefined);
@@ -18258,15 +18726,35 @@ async function deploy(target, req, deps) {
                 message: `${req.image} is ready on ${color} at ${target.previewUrl}; live traffic stays on ${before.live ?? 'nothing'} until "action: promote"`,
             };
         }
-        return switchLive(target, color, 'deploy', before, req, deps, { router, ready });
+        return switchLive(target, color, 'deploy', before, req, deps, { router, ready, fresh: true });
     });
+}
+/**
+ * What changed live while this deploy pulled and waited for the lock (switches recorded since it
+ * started), said as a warning; with `ifLiveIs`, a live release other than the one given refuses
+ * the deploy before anything starts.
+ */
+function movedOn(before, started, req, log) {
+    const since = before.history.filter((h) => Date.parse(h.at) >= started);
+    const live = liveStatus(before) ?? (before.live ? (0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .liveEntry */ .H$)(before) : undefined);
+    const liveText = live ? `${live.version} (${live.digest})` : 'nothing';
+    const moves = since
+        .filter((h) => h.action !== 'reconcile')
+        .map((h) => `${h.action} of ${h.version} by ${h.deployId} at ${h.at}`);
+    if (moves.length > 0)
+        log.warning(`while this deploy waited, the environment moved on: ${moves.join('; ')}. Live is now ${liveText}`);
+    if (req.ifLiveIs === undefined)
+        return;
+    const liveDigest = live?.digest ?? 'none';
+    if (liveDigest !== req.ifLiveIs)
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`if-live-is: live is ${liveText}, not ${req.ifLiveIs}${moves.length > 0 ? ` (it moved on while this deploy waited: ${moves.join('; ')})` : ''}; nothing was changed. Deploy again against what is live now, or leave if-live-is out`);
 }
 /** Promotes the color a `promote: false` deploy left ready. */
 async function promote(target, req, deps) {
     await connect(target, deps.log);
     return withLock(target, req, deps, async () => {
         const router = await target.prepare();
-        const before = await readState(target, deps.log);
+        const before = await (0,_repair_js__WEBPACK_IMPORTED_MODULE_5__/* .repairInterrupted */ .m)(target, await readState(target, deps.log), req.holder, deps);
         const pending = before.pending;
         const candidate = pending ? before.colors[pending.color] : undefined;
         if (!pending ||
@@ -18280,10 +18768,13 @@ async function promote(target, req, deps) {
         return switchLive(target, pending.color, 'promote', before, req, deps, { router, ready });
     });
 }
-/** Reads the state, changing nothing. */
-async function status(target, deps) {
+/**
+ * Reads the state. Changes nothing, but for repairing what a run that stopped mid-switch left out
+ * of step, when the deploy lock is free (repair.ts).
+ */
+async function status(target, holder, deps) {
     await connect(target, deps.log);
-    const state = await readState(target, deps.log);
+    const state = await (0,_repair_js__WEBPACK_IMPORTED_MODULE_5__/* .repairIfFree */ .x)(target, await readState(target, deps.log), holder, deps);
     for (const line of describeState(state))
         deps.log.info(line);
     return {
@@ -18306,11 +18797,14 @@ async function status(target, deps) {
 async function switchLive(target, color, action, before, req, deps, extra) {
     const { clock, log } = deps;
     const next = before.colors[color];
+    // The lease's last renewal rides along with the warm-up: neither waits for the other.
+    await Promise.all([(0,_warmup_js__WEBPACK_IMPORTED_MODULE_6__/* .warmUp */ .lM)(target, color, req, deps), confirmLease(target)]);
     const t = clock.now();
     const switchMs = await target.switchTo(color);
     const prev = liveStatus(before);
     log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(switchMs)} (verified and saved after ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(clock.now() - t)})`);
-    const after0 = await target.status();
+    // A color started by this run is read back (its container is new); a warm one is as read before.
+    const after0 = extra.fresh ? await target.status() : before;
     const started = after0.colors[color] ?? next;
     const entry = {
         at: new Date(clock.now()).toISOString(),
@@ -18345,21 +18839,56 @@ async function switchLive(target, color, action, before, req, deps, extra) {
         message: `${started?.image ?? color} is live on ${color}${prev ? `; ${prev.color} (${prev.image}) is kept warm` : ''}`,
     };
 }
-/** Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode). */
+/** The renewer of the lease {@link withLock} holds on each target, for {@link confirmLease}. */
+const keepers = new WeakMap();
+/**
+ * Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode):
+ * a short lease (LEASE_TTL_MS), renewed in the background every third of it while `body` works, so
+ * a dead holder's lock is free within the ttl. A lock broken to take it (`holder.breakReason`) is
+ * logged as a warning naming its holder and the reason. When this process already holds the lock
+ * on `target` ({@link holdLock}: monitor-window holding it for its window), `body` runs under it.
+ */
 async function withLock(target, req, deps, body) {
-    deps.onLock?.(target.lockHandle(req.holder));
-    const lock = await target.lock(req.holder, {
-        timeoutMs: req.lockTimeoutMs,
-        // Long enough for the slowest honest deploy; a dead holder's lock expires after it.
-        ttlMs: req.readyTimeoutMs + 10 * 60_000,
-    });
+    if (keepers.has(target))
+        return body();
+    const held = await holdLock(target, req, deps);
     try {
         return await body();
     }
     finally {
-        await target.close();
-        await lock.release();
+        await held.release();
     }
+}
+/**
+ * Takes the deploy lock on `target` and keeps it renewed until `release()`; meanwhile
+ * {@link withLock} on the same target runs under it (so a rollback can run inside a held window).
+ */
+async function holdLock(target, req, deps) {
+    deps.onLock?.(target.lockHandle(req.holder));
+    const lease = await target.lock(req.holder, {
+        timeoutMs: req.lockTimeoutMs,
+        ttlMs: _lock_js__WEBPACK_IMPORTED_MODULE_4__/* .LEASE_TTL_MS */ .Ti,
+    });
+    if (lease.broke)
+        deps.log.warning(`broke the deploy lock held by ${(0,_lock_js__WEBPACK_IMPORTED_MODULE_4__/* .describeHeld */ .T0)(lease.broke.held, deps.clock.now())}, for ${req.holder.deployId} (${req.holder.actor}): ${lease.broke.reason}`);
+    const keeper = (0,_lock_js__WEBPACK_IMPORTED_MODULE_4__/* .keepRenewed */ .um)(lease, _lock_js__WEBPACK_IMPORTED_MODULE_4__/* .LEASE_TTL_MS */ .Ti, deps);
+    keepers.set(target, keeper);
+    return {
+        release: async () => {
+            keepers.delete(target);
+            await keeper.stop();
+            await target.close();
+            await lease.release();
+        },
+    };
+}
+/**
+ * Renews the lease {@link withLock} holds on `target` (one round trip) and throws a LeaseLostError
+ * if it was lost (taken over, broken) or lapsed: called just before live traffic moves, so a run
+ * never switches under another holder, and switches with a whole ttl ahead of it.
+ */
+async function confirmLease(target) {
+    await keepers.get(target)?.confirm();
 }
 /** The target's state, its notes logged as warnings. */
 async function readState(target, log) {
@@ -18462,30 +18991,39 @@ const HISTORY_LENGTH = 10;
 
 /***/ }),
 
-/***/ 3679:
+/***/ 3403:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  gm: () => (/* reexport */ BREAK_LOCK_ENV),
   CB: () => (/* reexport */ RollbackVerifyError),
+  jb: () => (/* reexport */ afterSwitch),
+  wX: () => (/* reexport */ chooseRollback),
   Ng: () => (/* reexport */ bluegreen/* connect */.Ng),
   Yn: () => (/* reexport */ createTarget),
   gg: () => (/* reexport */ bluegreen/* deploy */.gg),
   gf: () => (/* reexport */ deployOutputs),
   gZ: () => (/* reexport */ src_ready/* healthUrl */.gZ),
-  ms: () => (/* reexport */ lockHolder),
+  xH: () => (/* reexport */ bluegreen/* holdLock */.xH),
+  H$: () => (/* reexport */ src_record/* liveEntry */.H$),
+  V6: () => (/* reexport */ lockHolder),
   Ap: () => (/* reexport */ openTarget),
   et: () => (/* reexport */ plan),
   pt: () => (/* reexport */ bluegreen/* promote */.pt),
   un: () => (/* reexport */ bluegreen/* readState */.un),
   Br: () => (/* reexport */ renderSummary),
+  x_: () => (/* reexport */ repair/* repairIfFree */.x),
+  mX: () => (/* reexport */ repair/* repairInterrupted */.m),
   S5: () => (/* reexport */ retire),
   dU: () => (/* reexport */ rollback),
-  h5: () => (/* reexport */ bluegreen/* status */.h5)
+  h5: () => (/* reexport */ bluegreen/* status */.h5),
+  Tr: () => (/* reexport */ switchedTo),
+  Y9: () => (/* reexport */ kinds_telemetry)
 });
 
-// UNUSED EXPORTS: COLORS, EMPTY_RECORD, HISTORY_LENGTH, LABELS, chooseRollback, describeState, failStart, healthCheckSpec, liveStatus, otherColor, parseRecord, pinnedRef, planSteps, reconcile, recordOf, recordPending, recordRetired, recordSwitch, retirePlan, shortDigest, showLogs, stateJson, switchLive, versionOf, waitReady, withLock, withRecord
+// UNUSED EXPORTS: AfterSwitchError, BREAK_HINT, COLORS, EMPTY_RECORD, FAILPOINTS, FAILPOINT_VARIABLE, HISTORY_LENGTH, LABELS, LEASE_TTL_MS, LeaseLostError, WARM_UP_LIMIT_MS, confirmLease, describeExpiry, describeHeld, describeState, describeWarmUp, failStart, healthCheckSpec, keepRenewed, liveDown, liveRelease, liveStatus, otherColor, parseRecord, pinnedRef, planSteps, reconcile, recordOf, recordPending, recordRetired, recordSwitch, retirePlan, rolledBackFrom, shortDigest, showLogs, stateJson, switchLive, switchedPrefix, versionOf, waitReady, warmUp, withLock, withRecord
 
 // EXTERNAL MODULE: ./packages/targets/src/contract.ts
 var contract = __nccwpck_require__(8170);
@@ -18493,8 +19031,12 @@ var contract = __nccwpck_require__(8170);
 var model = __nccwpck_require__(6067);
 // EXTERNAL MODULE: ./packages/targets/src/record.ts
 var src_record = __nccwpck_require__(9597);
+// EXTERNAL MODULE: ./packages/targets/src/lock.ts
+var lock = __nccwpck_require__(7371);
 // EXTERNAL MODULE: ./packages/targets/src/ready.ts
 var src_ready = __nccwpck_require__(901);
+// EXTERNAL MODULE: ./packages/targets/src/warmup.ts
+var warmup = __nccwpck_require__(6076);
 // EXTERNAL MODULE: ./packages/targets/src/bluegreen.ts
 var bluegreen = __nccwpck_require__(6757);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
@@ -18557,6 +19099,8 @@ async function plan(target, req, deps) {
     };
 }
 
+// EXTERNAL MODULE: ./packages/config/src/index.ts + 13 modules
+var config_src = __nccwpck_require__(4816);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/session.ts
@@ -18788,11 +19332,15 @@ function parseContainer(json, network) {
         address: c.NetworkSettings?.Networks?.[network]?.IPAddress ?? '',
     };
 }
-/** The color status a container's labels and state describe (undefined if it isn't one of ours). */
+/**
+ * The color status a container's labels and state describe: undefined if it isn't one of ours, or
+ * if it never started (`created`: a `docker start` that failed, or a run killed before it), which
+ * runs no release, whatever its labels say.
+ */
 function colorStatus(view) {
     const l = view.labels;
     const color = contract/* COLORS */.lm.find((c) => c === l[contract/* LABELS */.kg.color]);
-    if (!color || l[contract/* LABELS */.kg.role] !== 'app')
+    if (!color || l[contract/* LABELS */.kg.role] !== 'app' || view.status === 'created')
         return undefined;
     return {
         color: color,
@@ -18826,14 +19374,74 @@ function parseImage(json, ref, given) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/targets/src/docker/tar.ts
+/**
+ * The smallest tar that `docker cp` needs: one regular file in, one regular file out. It lets us
+ * write into a container that isn't running and read from one whatever its state, through the
+ * Docker API only (so remote hosts work), without temp files on the runner.
+ */
+const BLOCK = 512;
+function octal(n, width) {
+    return `${n.toString(8).padStart(width - 1, '0')}\0`;
+}
+/** A ustar archive holding one file (`name` is a bare file name), as a binary string. */
+function tarFile(name, content, mtimeSeconds) {
+    if (!/^[\w.-]{1,99}$/.test(name))
+        throw new Error(`tar: unsupported file name ${name}`);
+    const body = Buffer.from(content, 'utf8');
+    const header = Buffer.alloc(BLOCK, 0);
+    header.write(name, 0, 'ascii');
+    header.write(octal(0o644, 8), 100, 'ascii');
+    header.write(octal(0, 8), 108, 'ascii');
+    header.write(octal(0, 8), 116, 'ascii');
+    header.write(octal(body.length, 12), 124, 'ascii');
+    header.write(octal(Math.floor(mtimeSeconds), 12), 136, 'ascii');
+    header.write('        ', 148, 'ascii');
+    header.write('0', 156, 'ascii');
+    header.write('ustar\u000000', 257, 'ascii');
+    let sum = 0;
+    for (const b of header)
+        sum += b;
+    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    const pad = Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK, 0);
+    return Buffer.concat([header, body, pad, Buffer.alloc(BLOCK * 2, 0)]);
+}
+/** The content of the first regular file in a tar archive, or undefined when there is none. */
+function untarFirstFile(archive) {
+    for (let at = 0; at + BLOCK <= archive.length;) {
+        const header = archive.subarray(at, at + BLOCK);
+        if (header.every((b) => b === 0))
+            return undefined;
+        const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
+        const type = String.fromCharCode(header[156] ?? 0);
+        const start = at + BLOCK;
+        if (type === '0' || type === '\0')
+            return archive.subarray(start, start + size).toString('utf8');
+        at = start + Math.ceil(size / BLOCK) * BLOCK;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/lock.ts
 /**
  * The per-app+environment deploy lock on the Docker host itself: a container with a fixed name.
  * `docker create --name` is atomic (a second create fails with a conflict), so two runners can't
- * both hold it. The container is never started; its labels say who holds it and until when.
+ * both hold it. The container is never started; its labels say who holds it, since when and its
+ * first expiry. Labels can't change, so a renewal writes the new expiry into the container as a
+ * small file (`docker cp`, by container id): see docs/adrs/0012-lease-lock.md.
  */
 
 
+
+
+/** The file in the lock container that holds the renewed expiry: `{"expires": ISO, "renewedAt": ISO}`. */
+const LEASE_FILE = 'switchyard-lease.json';
+const iso = (ms) => new Date(ms).toISOString();
+/** An ISO time as ms; a missing or unreadable one never expires (a lock that is not ours). */
+const expiryOf = (text) => {
+    const ms = text === undefined ? NaN : Date.parse(text);
+    return Number.isNaN(ms) ? Infinity : ms;
+};
 class DockerLock {
     docker;
     names;
@@ -18851,77 +19459,161 @@ class DockerLock {
         this.clock = clock;
         this.log = log;
     }
-    /** Takes the lock, waiting up to `timeoutMs`; returns the lock container's id. */
+    /** Takes the lock, waiting up to `timeoutMs`, as a lease that `renew` extends by `ttlMs`. */
+    async lease(me, opts) {
+        const taken = await this.acquire(me, opts);
+        let expiresAt = taken.expiresAt;
+        return {
+            id: taken.id,
+            get expiresAt() {
+                return expiresAt;
+            },
+            ...(taken.broke && { broke: taken.broke }),
+            renew: async () => {
+                const next = this.clock.now() + opts.ttlMs;
+                await this.renew(taken.id, next);
+                expiresAt = next;
+            },
+            release: () => this.release(taken.id),
+        };
+    }
+    /**
+     * Takes the lock, waiting up to `timeoutMs`. A lock past its expiry is removed (by id, so of two
+     * waiters only one removes it and only one create wins); with `me.breakReason`, the lock found
+     * at the first look is removed whatever its expiry.
+     */
     async acquire(me, opts) {
         const started = this.clock.now();
         let lastReport = -Infinity;
+        let breakable = me.breakReason !== undefined;
+        let broke;
         for (;;) {
             const now = this.clock.now();
-            const expires = new Date(now + opts.ttlMs).toISOString();
-            const r = await this.docker.run([
-                'create',
-                '--name',
-                this.names.lock,
-                ...Object.entries({
-                    ...this.labels,
-                    [contract/* LABELS */.kg.role]: 'lock',
-                    [contract/* LABELS */.kg.deployId]: me.deployId,
-                    [contract/* LABELS */.kg.actor]: me.actor,
-                    [contract/* LABELS */.kg.createdAt]: new Date(now).toISOString(),
-                    [contract/* LABELS */.kg.expires]: expires,
-                    [contract/* LABELS */.kg.token]: me.token,
-                }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-                '--entrypoint',
-                'haproxy',
-                this.image,
-            ], { allowFailure: true, quiet: true });
+            const r = await this.create(me, now, now + opts.ttlMs);
             if (r.exitCode === 0) {
-                this.log.info(`took the deploy lock ${this.names.lock} (stale after ${expires})`);
-                return r.stdout.trim();
+                this.log.info(`took the deploy lock ${this.names.lock} (a lease until ${iso(now + opts.ttlMs)}, renewed every ${(0,src/* formatDuration */.a3)(opts.ttlMs / 3)} while this run works)`);
+                if (breakable)
+                    this.log.info('--break-lock: the deploy lock was free, nothing was broken');
+                return { id: r.stdout.trim(), expiresAt: now + opts.ttlMs, ...(broke && { broke }) };
             }
             if (!/conflict|already in use/i.test(r.stderr))
                 throw new src/* ActionError */.lZ(`could not create the lock ${this.names.lock}: ${r.stderr.trim()}`);
             const holder = await this.holder();
             if (!holder)
                 continue; // released between our create and our look
-            if (Date.parse(holder.expires) <= now) {
-                this.log.warning(`removing a stale deploy lock held by ${holder.deployId} (${holder.actor}) since ${holder.since}, expired at ${holder.expires}`);
-                await this.docker.run(['rm', holder.id], { allowFailure: true, quiet: true });
+            if (breakable && me.breakReason !== undefined) {
+                breakable = false;
+                await this.remove(holder.id, true);
+                const { deployId, actor, since, expiresAt } = holder;
+                broke = { held: { deployId, actor, since, expiresAt }, reason: me.breakReason };
+                continue;
+            }
+            if (holder.expiresAt <= now) {
+                this.log.warning(`removing a stale deploy lock held by ${holder.deployId} (${holder.actor}) since ${holder.since}, expired at ${iso(holder.expiresAt)}`);
+                await this.remove(holder.id, false);
                 continue;
             }
             const waited = now - started;
             if (waited >= opts.timeoutMs)
                 throw new src/* ActionError */.lZ(`another deploy of this app and environment holds the lock: ${holder.deployId} by ${holder.actor}, since ${holder.since}. ` +
-                    `Waited ${(0,src/* formatDuration */.a3)(waited)} (lock-timeout). If that run is dead, the lock expires at ${holder.expires}, or remove it with "docker rm ${this.names.lock}"`);
+                    `Waited ${(0,src/* formatDuration */.a3)(waited)} (lock-timeout). The lock ${(0,lock/* describeExpiry */.Ts)(holder, now)}; ${lock/* BREAK_HINT */.gl}, or remove it with "docker rm ${this.names.lock}"`);
             if (now - lastReport >= 10_000) {
-                this.log.info(`waiting for the deploy lock, held by ${holder.deployId} (${holder.actor}) since ${holder.since} (${(0,src/* formatDuration */.a3)(waited)} of ${(0,src/* formatDuration */.a3)(opts.timeoutMs)})`);
+                this.log.info(`waiting for the deploy lock, held by ${(0,lock/* describeHeld */.T0)(holder, now)} (waited ${(0,src/* formatDuration */.a3)(waited)} of ${(0,src/* formatDuration */.a3)(opts.timeoutMs)}); ${lock/* BREAK_HINT */.gl}`);
                 lastReport = now;
             }
             await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
         }
     }
-    /** Whether the lock container `id` (this holder's) still holds the lock. */
-    async holds(id) {
-        return (await this.holder())?.id === id;
+    /**
+     * Moves the expiry of the lock container `id` (this holder's) to `expiresAt`. Written by id: if
+     * the container is gone (taken over as stale, or broken), the lease is lost.
+     */
+    async renew(id, expiresAt) {
+        const now = this.clock.now();
+        const content = JSON.stringify({ expires: iso(expiresAt), renewedAt: iso(now) });
+        const r = await this.docker.run(['cp', '-', `${id}:/`], {
+            input: tarFile(LEASE_FILE, content, now / 1000).toString('utf8'),
+            allowFailure: true,
+            quiet: true,
+        });
+        if (r.exitCode === 0)
+            return;
+        // docker cp words a missing container in several ways ("must be a directory" for `cp -`): ask.
+        const gone = await this.docker.run(['container', 'inspect', '--format', '{{.Id}}', id], {
+            allowFailure: true,
+            quiet: true,
+        });
+        if (gone.exitCode !== 0 && /no such (container|object)/i.test(gone.stderr))
+            throw new lock/* LeaseLostError */.Jd(`lost the deploy lock ${this.names.lock}: another run took it over (it had lapsed) or broke it`);
+        throw new src/* ActionError */.lZ(`could not renew the lock ${this.names.lock}: ${r.stderr.trim()}`);
     }
     /** Releases a lock this run holds (by id, so a newer holder's lock is never removed). */
     async release(id) {
         await this.docker.run(['rm', '-f', id], { allowFailure: true, quiet: true });
     }
+    create(me, now, expiresAt) {
+        return this.docker.run([
+            'create',
+            '--name',
+            this.names.lock,
+            ...Object.entries({
+                ...this.labels,
+                [contract/* LABELS */.kg.role]: 'lock',
+                [contract/* LABELS */.kg.deployId]: me.deployId,
+                [contract/* LABELS */.kg.actor]: me.actor,
+                [contract/* LABELS */.kg.createdAt]: iso(now),
+                [contract/* LABELS */.kg.expires]: iso(expiresAt),
+                [contract/* LABELS */.kg.token]: me.token,
+            }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+            '--entrypoint',
+            'haproxy',
+            this.image,
+        ], { allowFailure: true, quiet: true });
+    }
+    /** Removes another holder's lock container by id; one already gone is fine. */
+    async remove(id, force) {
+        const r = await this.docker.run(['rm', ...(force ? ['-f'] : []), id], {
+            allowFailure: true,
+            quiet: true,
+        });
+        if (r.exitCode !== 0 && !/no such container/i.test(r.stderr))
+            throw new src/* ActionError */.lZ(`could not remove the lock ${this.names.lock}: ${r.stderr.trim()}`);
+    }
+    /** The lock's holder: its labels, and the expiry of its last renewal when it renewed. */
     async holder() {
         const r = await this.docker.run(['container', 'inspect', '--format', '{{json .Id}} {{json .Config.Labels}}', this.names.lock], { allowFailure: true, quiet: true });
         if (r.exitCode !== 0)
             return undefined;
         const [idJson = '""', ...rest] = r.stdout.trim().split(' ');
         const labels = (JSON.parse(rest.join(' ') || '{}') ?? {});
+        const id = JSON.parse(idJson);
+        const labelled = expiryOf(labels[contract/* LABELS */.kg.expires]);
+        // A lock without an expiry (not ours, or damaged) never goes stale by itself.
+        const renewed = Number.isFinite(labelled) ? await this.renewedExpiry(id) : undefined;
         return {
-            id: JSON.parse(idJson),
+            id,
             deployId: labels[contract/* LABELS */.kg.deployId] ?? 'unknown',
             actor: labels[contract/* LABELS */.kg.actor] ?? 'unknown',
             since: labels[contract/* LABELS */.kg.createdAt] ?? 'unknown',
-            // A lock without an expiry (not ours, or damaged) never goes stale by itself.
-            expires: labels[contract/* LABELS */.kg.expires] ?? '9999-12-31T00:00:00.000Z',
+            expiresAt: Math.max(labelled, renewed ?? -Infinity),
         };
+    }
+    /** The expiry the holder's last renewal wrote, if it renewed (and the file reads). */
+    async renewedExpiry(id) {
+        const r = await this.docker.run(['cp', `${id}:/${LEASE_FILE}`, '-'], {
+            allowFailure: true,
+            quiet: true,
+        });
+        if (r.exitCode !== 0)
+            return undefined;
+        try {
+            const doc = JSON.parse(untarFirstFile(Buffer.from(r.stdout, 'utf8')) ?? '');
+            const ms = typeof doc.expires === 'string' ? Date.parse(doc.expires) : NaN;
+            return Number.isNaN(ms) ? undefined : ms;
+        }
+        catch {
+            return undefined; // damaged: the label's expiry stands
+        }
     }
 }
 
@@ -19045,69 +19737,116 @@ function runtimeError(answer) {
         .find((l) => bad.test(l));
 }
 
-;// CONCATENATED MODULE: ./packages/targets/src/docker/tar.ts
+;// CONCATENATED MODULE: ./packages/targets/src/docker/proxy-state.ts
 /**
- * The smallest tar that `docker cp` needs: one regular file in, one regular file out. It lets us
- * write into a container that isn't running and read from one whatever its state, through the
- * Docker API only (so remote hosts work), without temp files on the runner.
+ * Pure parts of the proxy's container lifecycle (proxy.ts): reading `docker inspect`, naming the
+ * state a broken proxy is in, picking HAProxy's complaints out of its output, and the argv of the
+ * throwaway container that checks a config without touching the proxy.
  */
-const BLOCK = 512;
-function octal(n, width) {
-    return `${n.toString(8).padStart(width - 1, '0')}\0`;
+
+
+
+/**
+ * Reads the proxy from `docker container inspect --format '{{json .}}'`. A container of that name
+ * that switchyard did not create is an error (it would be replaced or routed through otherwise).
+ */
+function parseProxyInfo(json, name) {
+    const c = JSON.parse(json);
+    const labels = c.Config?.Labels ?? {};
+    if (labels[contract/* LABELS */.kg.role] !== 'proxy')
+        throw new src/* ActionError */.lZ(`a container named ${name} exists but switchyard did not create it (no ${contract/* LABELS */.kg.role}=proxy label). Rename or remove it, or pick another app/environment name`);
+    const restarting = c.State?.Restarting === true || c.State?.Status === 'restarting';
+    return {
+        // Docker reports a crash-looping container as Running (and Restarting) between its crashes.
+        running: c.State?.Running === true && !restarting,
+        state: restarting ? 'restarting' : (c.State?.Status ?? 'unknown'),
+        restarts: c.RestartCount ?? 0,
+        image: c.Config?.Image ?? '',
+        publish: labels[contract/* LABELS */.kg.publish] ?? '',
+    };
 }
-/** A ustar archive holding one file (`name` is a bare file name), as a binary string. */
-function tarFile(name, content, mtimeSeconds) {
-    if (!/^[\w.-]{1,99}$/.test(name))
-        throw new Error(`tar: unsupported file name ${name}`);
-    const body = Buffer.from(content, 'utf8');
-    const header = Buffer.alloc(BLOCK, 0);
-    header.write(name, 0, 'ascii');
-    header.write(octal(0o644, 8), 100, 'ascii');
-    header.write(octal(0, 8), 108, 'ascii');
-    header.write(octal(0, 8), 116, 'ascii');
-    header.write(octal(body.length, 12), 124, 'ascii');
-    header.write(octal(Math.floor(mtimeSeconds), 12), 136, 'ascii');
-    header.write('        ', 148, 'ascii');
-    header.write('0', 156, 'ascii');
-    header.write('ustar\u000000', 257, 'ascii');
-    let sum = 0;
-    for (const b of header)
-        sum += b;
-    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    const pad = Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK, 0);
-    return Buffer.concat([header, body, pad, Buffer.alloc(BLOCK * 2, 0)]);
+/** How a proxy that does not run is named in messages: `crash-looping (restarted 5 times)`. */
+function describeProxyState(info) {
+    if (info.state === 'restarting')
+        return `crash-looping (restarted ${info.restarts} time${info.restarts === 1 ? '' : 's'})`;
+    if (info.state === 'exited')
+        return 'stopped (exited)';
+    if (info.state === 'created')
+        return 'created but never started';
+    return info.state;
 }
-/** The content of the first regular file in a tar archive, or undefined when there is none. */
-function untarFirstFile(archive) {
-    for (let at = 0; at + BLOCK <= archive.length;) {
-        const header = archive.subarray(at, at + BLOCK);
-        if (header.every((b) => b === 0))
-            return undefined;
-        const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
-        const type = String.fromCharCode(header[156] ?? 0);
-        const start = at + BLOCK;
-        if (type === '0' || type === '\0')
-            return archive.subarray(start, start + size).toString('utf8');
-        at = start + Math.ceil(size / BLOCK) * BLOCK;
-    }
-    return undefined;
+/**
+ * HAProxy's own complaints in its output or logs (`[ALERT] … : config : parsing [...]: …`), each
+ * once (a crash loop repeats them), the last `max` of them, without the `[NOTICE]` noise; '' when
+ * there are none.
+ */
+function haproxyAlerts(text, max = 5) {
+    const lines = text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => /\[ALERT\]|\berror\b/i.test(l));
+    return lines
+        .filter((l, i) => lines.lastIndexOf(l) === i)
+        .slice(-max)
+        .join('\n');
+}
+/** Where the throwaway check container writes the candidate config (never the proxy's volume). */
+const CHECK_FILE = '/tmp/haproxy.cfg';
+/**
+ * `docker run` argv that validates a config (given on stdin) with `haproxy -c` in a throwaway
+ * container of `image`, with the proxy's volume mounted read-only so the map file the config
+ * names is there. It works whatever state the proxy is in (crash-looping included) and never
+ * writes to the volume, so a rejected config changes nothing.
+ */
+function checkConfigArgs(image, volume) {
+    return [
+        'run',
+        '--rm',
+        '-i',
+        '-u',
+        '0',
+        '--network',
+        'none',
+        '-v',
+        `${volume}:${PROXY_DIR}:ro`,
+        '--entrypoint',
+        'sh',
+        image,
+        '-c',
+        `cat > ${CHECK_FILE} && exec haproxy -c -f ${CHECK_FILE}`,
+    ];
+}
+/**
+ * Docker's reason in a command's stderr: the daemon's own answer (`Error response from daemon: …`)
+ * when there is one (the CLI adds a vaguer last line, `Error: failed to start containers: x`),
+ * else the last non-empty line.
+ */
+function dockerReason(text) {
+    const daemon = text.split('\n').find((l) => l.includes('Error response from daemon'));
+    return daemon?.trim() ?? lastLine(text);
+}
+/** The last non-empty line of a command's stderr. */
+function lastLine(text) {
+    return (text
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim())
+        .at(-1)
+        ?.trim() ?? '');
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/proxy.ts
 /**
  * The HAProxy container in front of one app+environment, managed only through the Docker API:
- * created on first deploy, its files in a named volume, its routes changed on the admin socket
- * (`docker exec … socat`), its config validated (`haproxy -c`) before it is ever applied.
+ * its files in a named volume, its routes changed on the admin socket (`docker exec … socat`).
+ * Files are written with `docker cp` when it does not run (or exec fails), so a stopped or
+ * crash-looping proxy can still be repaired. Its creation and repair are in proxy-setup.ts.
  */
 
 
 
 
 
-/** `bind:port,preview`: recorded on the proxy so a changed port is noticed, not ignored. */
-function publishLabel(spec) {
-    return `${spec.bind}:${spec.port},${spec.previewPort}`;
-}
 class DockerProxy {
     docker;
     names;
@@ -19116,7 +19855,9 @@ class DockerProxy {
     log;
     openSession;
     session;
-    constructor(docker, names, spec, clock, log, 
+    constructor(docker, names, 
+    /** What the proxy should be (read by proxy-setup.ts, which creates and repairs it). */
+    spec, clock, log, 
     /** Opens a kept-open runtime session; without it every command is a one-shot exec. */
     openSession) {
         this.docker = docker;
@@ -19168,48 +19909,14 @@ class DockerProxy {
                 return undefined;
             throw new src/* ActionError */.lZ(`docker inspect ${this.names.proxy} failed: ${r.stderr.trim()}`);
         }
-        const c = JSON.parse(r.stdout);
-        const labels = c.Config?.Labels ?? {};
-        if (labels[contract/* LABELS */.kg.role] !== 'proxy')
-            throw new src/* ActionError */.lZ(`a container named ${this.names.proxy} exists but switchyard did not create it (no ${contract/* LABELS */.kg.role}=proxy label). Rename or remove it, or pick another app/environment name`);
-        return {
-            running: c.State?.Running === true,
-            image: c.Config?.Image ?? '',
-            publish: labels[contract/* LABELS */.kg.publish] ?? '',
-        };
+        return parseProxyInfo(r.stdout, this.names.proxy);
     }
     /**
-     * Makes sure the network, the volume and a running proxy with the current config exist. A new
-     * config is checked with `haproxy -c` first; a rejected one changes nothing.
+     * HAProxy's complaints in the proxy's last log lines (`[ALERT] …`), '' when there are none: why
+     * a proxy that crash-loops does.
      */
-    async ensure() {
-        const existing = await this.info();
-        if (!existing) {
-            await this.create();
-            return 'created';
-        }
-        const wanted = publishLabel(this.spec);
-        if (existing.publish !== wanted)
-            throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
-                `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
-        let change = 'unchanged';
-        if (!existing.running) {
-            this.log.warning(`the proxy ${this.names.proxy} was not running; starting it`);
-            await this.docker.run(['start', this.names.proxy]);
-            await this.waitAnswering();
-            change = 'started';
-        }
-        const config = renderConfig(this.spec.config);
-        const current = await this.readFile(PROXY_FILES.config);
-        const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
-        if (port !== undefined && Number(port) !== this.spec.config.containerPort)
-            throw new src/* ActionError */.lZ(`container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
-                `Deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`);
-        if (current !== config) {
-            await this.applyConfig(config);
-            change = change === 'started' ? 'started' : 'reloaded';
-        }
-        return change;
+    async alerts() {
+        return haproxyAlerts(await this.logs());
     }
     /**
      * Sends commands to the HAProxy runtime API and returns its answer. For commands that change
@@ -19223,8 +19930,16 @@ class DockerProxy {
             if (answer === undefined)
                 this.close();
         }
-        answer ??= (await this.docker.run(this.socatArgs(), { input: `${commands}\n`, quiet: true }))
-            .stdout;
+        if (answer === undefined) {
+            const r = await this.docker.run(this.socatArgs(), {
+                input: `${commands}\n`,
+                quiet: true,
+                allowFailure: true,
+            });
+            if (r.exitCode !== 0)
+                throw await this.notAnswering(r.stderr);
+            answer = r.stdout;
+        }
         const bad = check ? runtimeError(answer) : undefined;
         if (bad)
             throw new src/* ActionError */.lZ(`the proxy's runtime API refused "${commands}": ${bad}`);
@@ -19248,14 +19963,31 @@ class DockerProxy {
      * its end on, every new request goes to the new route.
      */
     async setRoutes(routes) {
+        const routedMs = await this.route(routes);
+        await this.saveRoutes(routes);
+        return routedMs;
+    }
+    /**
+     * Sets both routes in one runtime call and checks the proxy took them; the map file is left as
+     * it was ({@link saveRoutes} persists them). Returns how long the runtime call took.
+     */
+    async route(routes) {
         const start = this.clock.now();
         await this.runtime(switchCommands(routes));
         const routedMs = this.clock.now() - start;
         const now = parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
         if (now.live !== routes.live || now.preview !== routes.preview)
             throw new src/* ActionError */.lZ(`the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`);
-        await this.writeFile(PROXY_FILES.map, renderMap(routes));
         return routedMs;
+    }
+    /** Rewrites the map file (atomically), so a proxy restart routes as `routes` says. */
+    async saveRoutes(routes) {
+        await this.writeFile(PROXY_FILES.map, renderMap(routes));
+    }
+    /** The routes the map file holds (what a restart would route), or undefined when it is missing. */
+    async savedRoutes() {
+        const text = await this.readFile(PROXY_FILES.map);
+        return text === undefined ? undefined : parseMap(text);
     }
     /** The backend servers as the proxy sees them now. */
     async servers() {
@@ -19278,10 +20010,14 @@ class DockerProxy {
             return undefined;
         return untarFirstFile(Buffer.from(r.stdout, 'utf8'));
     }
-    /** Writes a file into the proxy's volume; atomically (write, then rename) when it runs. */
+    /**
+     * Writes a file into the proxy's volume: atomically (write, then rename) through `docker exec`
+     * when it runs; with `docker cp` when it doesn't (`running` false) or the exec fails, which works
+     * on a stopped or crash-looping container too.
+     */
     async writeFile(path, content, running = true) {
         if (running) {
-            await this.docker.run([
+            const r = await this.docker.run([
                 'exec',
                 '-i',
                 '-u',
@@ -19292,32 +20028,174 @@ class DockerProxy {
                 'cat > "$1.tmp" && mv -f "$1.tmp" "$1"',
                 'sh',
                 path,
-            ], { input: content, quiet: true });
-            return;
+            ], { input: content, quiet: true, allowFailure: true });
+            if (r.exitCode === 0)
+                return;
+            this.log.debug(`writing ${path} through docker exec failed (${lastLine(r.stderr)}); writing it with docker cp`);
         }
+        await this.copyInto(this.names.proxy, path, content);
+    }
+    /** Writes one file into a container's filesystem with `docker cp` (whatever its state). */
+    async copyInto(container, path, content) {
         const dir = path.slice(0, path.lastIndexOf('/'));
         const name = path.slice(path.lastIndexOf('/') + 1);
-        await this.docker.run(['cp', '-', `${this.names.proxy}:${dir}`], {
+        const r = await this.docker.run(['cp', '-', `${container}:${dir}`], {
             input: tarFile(name, content, this.clock.now() / 1000).toString('utf8'),
             quiet: true,
+            allowFailure: true,
         });
+        if (r.exitCode !== 0)
+            throw new src/* ActionError */.lZ(`could not write ${path} into the proxy ${container} (docker cp): ${lastLine(r.stderr)}`);
+    }
+    /** The proxy's last 20 log lines ('' when they can't be read). */
+    async logs() {
+        return this.docker
+            .run(['logs', '--tail', '20', this.names.proxy], { allowFailure: true, quiet: true })
+            .then((r) => `${r.stdout}${r.stderr}`)
+            .catch(() => '');
+    }
+    /**
+     * Why a one-shot runtime command failed, in words: the proxy's state, docker's and HAProxy's
+     * messages, and what repairs it. Never a bare "docker exec … exited with 126".
+     */
+    async notAnswering(stderr) {
+        const { names } = this;
+        const info = await this.info().catch(() => undefined);
+        const said = info?.running === false || !info ? await this.alerts() : '';
+        const state = !info ? 'gone' : info.running ? 'running' : describeProxyState(info);
+        const fix = info?.running === true
+            ? 'Check that the proxy image has socat and sh (docs/adrs/0004)'
+            : 'A deploy or rollback repairs it: it writes a valid config with docker cp and restarts the proxy';
+        return new src/* ActionError */.lZ(`the proxy ${names.proxy} does not answer on its admin socket: it is ${state} (docker exec: ${lastLine(stderr) || 'failed'})${said ? `; HAProxy said:\n${said}\n` : '. '}${fix}`);
+    }
+    /** Whether the admin socket answers now (one `show info`). */
+    async answers() {
+        const r = await this.docker.run(this.socatArgs(), {
+            input: 'show info\n',
+            allowFailure: true,
+            quiet: true,
+        });
+        return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
+    }
+    /** Waits until the admin socket answers (the proxy started or reloaded). */
+    async waitAnswering() {
+        const deadline = this.clock.now() + 15_000;
+        const outcome = await (0,src/* poll */.wt)(() => this.answers(), { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok }, this.clock);
+        if (!outcome.result)
+            throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy}'s admin socket did not answer within 15s`);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/proxy-setup.ts
+/**
+ * The proxy container's lifecycle (ADR 0004): created on the first deploy, and repaired by every
+ * deploy and rollback after: re-created on another `proxy.image`, restarted with a valid config
+ * when it crash-loops, its config replaced and reloaded when it changed. A config is checked with
+ * `haproxy -c` in a throwaway container (proxy-state.ts) before it is ever applied.
+ */
+
+
+
+
+
+/** `bind:port,preview`: recorded on the proxy so a changed port is noticed, not ignored. */
+function publishLabel(spec) {
+    return `${spec.bind}:${spec.port},${spec.previewPort}`;
+}
+/** Creates, re-creates and repairs one app+environment's proxy container. */
+class ProxySetup {
+    proxy;
+    docker;
+    names;
+    spec;
+    clock;
+    log;
+    constructor(proxy, docker, names, spec, clock, log) {
+        this.proxy = proxy;
+        this.docker = docker;
+        this.names = names;
+        this.spec = spec;
+        this.clock = clock;
+        this.log = log;
+    }
+    /**
+     * Makes sure the network, the volume and a running proxy with the current config and image
+     * exist, and repairs a broken one:
+     * - none yet: created;
+     * - another `proxy.image`: re-created on it, which restarts HAProxy (said in the log);
+     * - not running (stopped, or crash-looping on a broken config): a valid config written with
+     *   `docker cp` when it differs, then (re)started;
+     * - running with another config: the config replaced and reloaded (no restart).
+     * A new config is checked with `haproxy -c` in a throwaway container first; a rejected one
+     * changes nothing.
+     */
+    async ensure() {
+        const found = await this.proxy.info();
+        if (!found) {
+            await this.create();
+            return 'created';
+        }
+        const existing = await this.looping(found);
+        const wanted = publishLabel(this.spec);
+        if (existing.publish !== wanted)
+            throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
+                `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
+        const config = renderConfig(this.spec.config);
+        const current = await this.proxy.readFile(PROXY_FILES.config);
+        const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
+        if (port !== undefined && Number(port) !== this.spec.config.containerPort)
+            throw new src/* ActionError */.lZ(`container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
+                `Deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`);
+        if (existing.image !== this.spec.image) {
+            await this.recreate(existing, config);
+            return 'recreated';
+        }
+        if (!existing.running)
+            return this.repair(existing, current === config ? undefined : config);
+        if (current === config)
+            return 'unchanged';
+        await this.applyConfig(config);
+        return 'reloaded';
+    }
+    /**
+     * A proxy Docker calls running but that has restarted (its restart policy at work) may be in a
+     * crash loop, running only for a moment between two crashes: one `show info` tells. One that
+     * does not answer is taken as crash-looping, so it is repaired rather than reloaded.
+     */
+    async looping(info) {
+        if (!info.running || info.restarts === 0 || (await this.proxy.answers()))
+            return info;
+        return { ...info, running: false, state: 'restarting' };
     }
     async create() {
         const { names, spec } = this;
-        const labelArgs = (extra) => Object.entries({ ...spec.labels, ...extra }).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+        const labels = labelArgs(spec.labels);
         if (!(await this.docker.ok(['network', 'inspect', names.network])))
-            await this.docker.run(['network', 'create', ...labelArgs({}), names.network]);
-        await this.docker.run(['volume', 'create', ...labelArgs({}), names.proxyVolume]);
+            await this.docker.run(['network', 'create', ...labels, names.network]);
+        await this.docker.run(['volume', 'create', ...labels, names.proxyVolume]);
         this.log.info(`creating the proxy ${names.proxy} (${spec.image}) on ${publishLabel(spec)}`);
+        await this.createContainer(names.proxy, spec.image, renderConfig(spec.config));
+        await this.startCreated();
+    }
+    /**
+     * `docker create` of a proxy container named `name` on `image`, its config and (if missing) an
+     * empty map written into the volume; not started. A failure removes what it created.
+     */
+    async createContainer(name, image, config) {
+        const { names, spec } = this;
         await this.docker.run([
             'create',
             '--name',
-            names.proxy,
+            name,
             '--network',
             names.network,
             '--restart',
             'unless-stopped',
-            ...labelArgs({ [contract/* LABELS */.kg.role]: 'proxy', [contract/* LABELS */.kg.publish]: publishLabel(spec) }),
+            ...labelArgs({
+                ...spec.labels,
+                [contract/* LABELS */.kg.role]: 'proxy',
+                [contract/* LABELS */.kg.publish]: publishLabel(spec),
+            }),
             '-p',
             `${hostPort(spec.bind, spec.port)}:${PROXY_PORTS.live}`,
             '-p',
@@ -19326,60 +20204,161 @@ class DockerProxy {
             `${names.proxyVolume}:${PROXY_DIR}`,
             '--entrypoint',
             'haproxy',
-            spec.image,
+            image,
             '-W',
             '-db',
             '-f',
             PROXY_FILES.config,
         ]);
         try {
-            await this.writeFile(PROXY_FILES.config, renderConfig(spec.config), false);
-            if ((await this.readFile(PROXY_FILES.map)) === undefined)
-                await this.writeFile(PROXY_FILES.map, renderMap({ live: null, preview: null }), false);
-            await this.docker.run(['start', names.proxy]);
-            await this.waitAnswering();
+            await this.proxy.copyInto(name, PROXY_FILES.config, config);
+            if ((await this.proxy.readFile(PROXY_FILES.map)) === undefined)
+                await this.proxy.copyInto(name, PROXY_FILES.map, renderMap({ live: null, preview: null }));
         }
         catch (error) {
-            const logs = await this.docker
-                .run(['logs', '--tail', '20', names.proxy], { allowFailure: true, quiet: true })
-                .then((r) => `${r.stdout}${r.stderr}`.trim())
-                .catch(() => '');
+            await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+            throw error;
+        }
+    }
+    /** Starts the (created) proxy and waits for its admin socket; a failure removes it. */
+    async startCreated() {
+        const { names } = this;
+        try {
+            await this.docker.run(['start', names.proxy]);
+            await this.proxy.waitAnswering();
+        }
+        catch (error) {
+            const logs = (await this.proxy.logs()).trim();
             await this.docker.run(['rm', '-f', names.proxy], { allowFailure: true, quiet: true });
-            throw new src/* ActionError */.lZ(`the proxy ${names.proxy} did not start${logs ? `; HAProxy said:\n${logs}` : ''}\n(${String(error instanceof Error ? error.message : error)})`);
+            throw new src/* ActionError */.lZ(`the proxy ${names.proxy} did not start${logs ? `; HAProxy said:\n${logs}` : ''}\n(${(0,src/* errorMessage */.gJ)(error)})`);
         }
     }
-    /** Validates a new config inside the proxy, then puts it in place and reloads (no restart). */
+    /**
+     * Re-creates the proxy on the configured image (`proxy.image` changed). Published ports can't
+     * pass from one container to another, so this is a restart of HAProxy, not a no-drop switch: new
+     * connections are refused, and open ones closed, for about the time `docker start` takes. The
+     * new container is created (and its config checked on the new image) before the old one is
+     * removed, to keep that short; the routes in force are saved first, so the new one serves the
+     * same colors. If the new image does not start, the old one is put back.
+     */
+    async recreate(existing, config) {
+        const { names, spec } = this;
+        await this.validate(config, spec.image);
+        if (existing.running)
+            await this.keepRuntimeRoutes(existing);
+        this.log.warning(`proxy.image changed from ${existing.image} to ${spec.image}: re-creating the proxy ${names.proxy}. ` +
+            'This restarts HAProxy; it is not a no-drop switch: for about a second new connections are refused and open ones are closed. ' +
+            `The routes and the record are kept (volume ${names.proxyVolume})`);
+        this.proxy.close();
+        const next = `${names.proxy}-next`;
+        await this.docker.run(['rm', '-f', next], { allowFailure: true, quiet: true });
+        await this.createContainer(next, spec.image, config);
+        const removed = this.clock.now();
+        await this.docker.run(['rm', '-f', names.proxy], { quiet: true });
+        await this.docker.run(['rename', next, names.proxy], { quiet: true });
+        try {
+            await this.startCreated();
+        }
+        catch (error) {
+            const back = await this.createContainer(names.proxy, existing.image, config)
+                .then(() => this.startCreated())
+                .then(() => `the proxy runs ${existing.image} again`, (e) => `putting ${existing.image} back failed too: ${(0,src/* errorMessage */.gJ)(e)}`);
+            throw new src/* ActionError */.lZ(`the new proxy image ${spec.image} did not start, so ${back}. ${(0,src/* errorMessage */.gJ)(error)}`);
+        }
+        this.log.info(`the proxy ${names.proxy} runs ${spec.image}, answering ${(0,src/* formatDuration */.a3)(this.clock.now() - removed)} after the old one was removed`);
+    }
+    /**
+     * Before a re-create: the runtime routes are the truth, so a map file that disagrees (a run
+     * stopped between the switch and its save) is brought in line, or the new proxy would route the
+     * old way.
+     */
+    async keepRuntimeRoutes(existing) {
+        const [routes, saved] = await Promise.all([
+            this.proxy.routes(existing),
+            this.proxy.savedRoutes(),
+        ]);
+        if (saved?.live === routes.live && saved.preview === routes.preview)
+            return;
+        this.log.warning(`the proxy routes live=${routes.live ?? 'none'} preview=${routes.preview ?? 'none'} but its map file says otherwise: saving the routes in force before the re-create`);
+        await this.proxy.saveRoutes(routes);
+    }
+    /**
+     * Brings back a proxy that does not run: stopped, or crash-looping (a broken config, restarted
+     * by its restart policy again and again). `config` (when the file differs from it) is checked,
+     * then written with `docker cp`, which works on a container in any state; the config in place is
+     * checked too, so a proxy that can't start fails at once with HAProxy's own words.
+     */
+    async repair(existing, config) {
+        const { names } = this;
+        const looping = existing.state === 'restarting';
+        const said = looping ? await this.proxy.alerts() : '';
+        await this.validate(config ?? renderConfig(this.spec.config), this.spec.image);
+        if (config !== undefined)
+            await this.proxy.copyInto(names.proxy, PROXY_FILES.config, config);
+        this.log.warning(`the proxy ${names.proxy} was ${describeProxyState(existing)}: ` +
+            `${config !== undefined ? 'wrote a valid config and ' : ''}${looping ? 'restarting' : 'starting'} it (live traffic was not served meanwhile)` +
+            (said ? `. HAProxy said:\n${said}` : ''));
+        this.proxy.close();
+        const started = await this.docker.run([looping ? 'restart' : 'start', names.proxy], {
+            allowFailure: true,
+            quiet: true,
+        });
+        try {
+            if (started.exitCode !== 0)
+                throw new src/* ActionError */.lZ(lastLine(started.stderr));
+            await this.proxy.waitAnswering();
+        }
+        catch (error) {
+            const now = await this.proxy.alerts();
+            throw new src/* ActionError */.lZ(`the proxy ${names.proxy} did not come back after a ${looping ? 'restart' : 'start'}${now ? `; HAProxy said:\n${now}\n` : ''} (${(0,src/* errorMessage */.gJ)(error)})`);
+        }
+        return config !== undefined || looping ? 'repaired' : 'started';
+    }
+    /**
+     * Checks a config with `haproxy -c` in a throwaway container of `image` (proxy-state.ts), so a
+     * config is never applied unchecked, whatever state the proxy is in.
+     */
+    async validate(config, image) {
+        const check = await this.docker.run(checkConfigArgs(image, this.names.proxyVolume), {
+            input: config,
+            allowFailure: true,
+            quiet: true,
+        });
+        if (check.exitCode === 0)
+            return;
+        const why = haproxyAlerts(`${check.stdout}\n${check.stderr}`, 20);
+        throw new src/* ActionError */.lZ(`HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`);
+    }
+    /**
+     * Puts a checked config in place on a running proxy and reloads it (no restart). A proxy that
+     * does not take the reload (it died meanwhile) is restarted, the valid config now in place.
+     */
     async applyConfig(config) {
-        const candidate = `${PROXY_FILES.config}.new`;
-        await this.writeFile(candidate, config);
-        const check = await this.docker.run(['exec', '-u', '0', this.names.proxy, 'haproxy', '-c', '-f', candidate], { allowFailure: true, quiet: true });
-        if (check.exitCode !== 0) {
-            const why = `${check.stdout}\n${check.stderr}`
-                .split('\n')
-                .filter((l) => /ALERT|error/i.test(l))
-                .join('\n');
-            throw new src/* ActionError */.lZ(`HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`);
+        const { names } = this;
+        await this.validate(config, this.spec.image);
+        await this.proxy.writeFile(PROXY_FILES.config, config);
+        this.log.info(`proxy config changed: reloading ${names.proxy} (no restart)`);
+        const reload = await this.docker.run(['kill', '--signal', 'USR2', names.proxy], {
+            allowFailure: true,
+            quiet: true,
+        });
+        try {
+            if (reload.exitCode !== 0)
+                throw new src/* ActionError */.lZ(lastLine(reload.stderr));
+            await this.clock.sleep(200);
+            await this.proxy.waitAnswering();
         }
-        await this.docker.run(['exec', '-u', '0', this.names.proxy, 'mv', '-f', candidate, PROXY_FILES.config], { quiet: true });
-        this.log.info(`proxy config changed: reloading ${this.names.proxy} (no restart)`);
-        await this.docker.run(['kill', '--signal', 'USR2', this.names.proxy]);
-        await this.clock.sleep(200);
-        await this.waitAnswering();
+        catch (error) {
+            this.log.warning(`the proxy ${names.proxy} did not take the reload (${(0,src/* errorMessage */.gJ)(error)}); restarting it with the new config`);
+            this.proxy.close();
+            await this.docker.run(['restart', names.proxy], { quiet: true });
+            await this.proxy.waitAnswering();
+        }
     }
-    /** Waits until the admin socket answers (the proxy started or reloaded). */
-    async waitAnswering() {
-        const deadline = this.clock.now() + 15_000;
-        const outcome = await (0,src/* poll */.wt)(async () => {
-            const r = await this.docker.run(this.socatArgs(), {
-                input: 'show info\n',
-                allowFailure: true,
-                quiet: true,
-            });
-            return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
-        }, { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok }, this.clock);
-        if (!outcome.result)
-            throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy}'s admin socket did not answer within 15s`);
-    }
+}
+/** `--label k=v` arguments. */
+function labelArgs(labels) {
+    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
 }
 /** `bind:port` for `docker -p`, with brackets for an IPv6 bind address. */
 function hostPort(bind, port) {
@@ -19420,12 +20399,85 @@ function colorRunArgs(s, c) {
     ];
 }
 
+;// CONCATENATED MODULE: ./packages/targets/src/failpoint.ts
+/**
+ * Named points where a test can stop a run as a SIGKILL would (no cleanup, no post-processing), to
+ * prove that what a dead run leaves behind is repaired by the next one. The step's environment
+ * names the point: `SWITCHYARD_FAILPOINT=switch:routed`. Nothing else reads it, and a point that is
+ * not named changes nothing.
+ */
+/** The variable that names the failpoint to stop at. */
+const FAILPOINT_VARIABLE = 'SWITCHYARD_FAILPOINT';
+/** The points a target stops at, in the order a switch passes them. */
+const FAILPOINTS = {
+    /** The router serves the new routes; nothing persisted them yet. */
+    routed: 'switch:routed',
+    /** The router's saved routes are written too; the record is not. */
+    routesSaved: 'switch:routes-saved',
+};
+/** Kills this process at once when `env` names `point`. */
+function failpoint(env, point) {
+    if (env?.[FAILPOINT_VARIABLE] !== point)
+        return;
+    process.stderr.write(`failpoint ${point}: killing this process (${FAILPOINT_VARIABLE})\n`);
+    process.kill(process.pid, 'SIGKILL');
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/switched.ts
+/**
+ * Failures after live traffic moved (issue 20): whatever fails after a switch — saving the routes
+ * or the record, reading the state back, writing the step's outputs — must not read like a deploy
+ * that did not happen. Its message starts with what is live now and that the switch happened.
+ */
+
+/** `live traffic is on green (2.0.0) — the switch happened; then: ` */
+function switchedPrefix(live) {
+    return `live traffic is on ${live.color}${live.version ? ` (${live.version})` : ''} — the switch happened; then: `;
+}
+/** A failure after a switch: its message says that the switch happened and what is live, then what failed. */
+class AfterSwitchError extends src/* ActionError */.lZ {
+    live;
+    failure;
+    name = 'AfterSwitchError';
+    constructor(live, failure) {
+        super(`${switchedPrefix(live)}${(0,src/* errorMessage */.gJ)(failure)}`);
+        this.live = live;
+        this.failure = failure;
+    }
+}
+/**
+ * Runs work that follows a switch to `live` (undefined: no switch happened, errors pass as they
+ * are). A failure is re-thrown as an {@link AfterSwitchError}; one that already is passes as is.
+ */
+async function afterSwitch(live, work) {
+    try {
+        return await work();
+    }
+    catch (error) {
+        if (!live || error instanceof AfterSwitchError)
+            throw error;
+        throw new AfterSwitchError(live, error);
+    }
+}
+/** What a run's result says is live, when the run switched (else undefined). */
+function switchedTo(result) {
+    const color = result.after.live;
+    if (!result.switched || !color)
+        return undefined;
+    const version = result.after.colors[color]?.version;
+    return { color, ...(version && { version }) };
+}
+
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/target.ts
 /**
  * The Docker target (DESIGN.md §3): `<prefix>-blue` / `<prefix>-green` containers on a network of
  * their own, and an HAProxy container in front that owns the public and preview ports. Everything
  * goes through the docker CLI, so a remote host is reached the standard way (DOCKER_HOST, context).
  */
+
+
+
+
 
 
 
@@ -19452,7 +20504,12 @@ class DockerTarget {
     docker;
     names;
     proxy;
+    setup;
     labels;
+    /** The version each color runs, as last read or started: what a post-switch failure names. */
+    versions = new Map();
+    /** Set once this run moved live traffic: later failures say so (switched.ts). */
+    switched;
     constructor(s, deps) {
         this.s = s;
         this.deps = deps;
@@ -19477,6 +20534,7 @@ class DockerTarget {
                 defaults: s.proxyDefaults,
             },
         }, deps.clock, deps.log, deps.runtimeSession);
+        this.setup = new ProxySetup(this.proxy, this.docker, this.names, this.proxy.spec, deps.clock, deps.log);
     }
     async connect() {
         const version = await this.docker.text(['version', '--format', '{{.Server.Version}}']);
@@ -19540,51 +20598,80 @@ class DockerTarget {
     lockHandle(holder) {
         return { kind: 'docker', host: this.s.host, name: this.names.lock, token: holder.token };
     }
-    /**
-     * The lock container, created with the lease's expiry as a label. Labels can't change, so a
-     * renewal confirms the lease is still this holder's but cannot move its expiry (ready-timeout +
-     * 10 minutes covers an honest deploy).
-     */
+    /** The lock container, a lease whose renewals write its expiry into it (see lock.ts). */
     async lock(holder, opts) {
         // The lock container is created from the proxy image, which every deploy needs anyway.
         await this.resolveImage(this.s.proxyImage, 'missing');
-        const lock = new DockerLock(this.docker, this.names, this.s.proxyImage, this.labels, this.deps.clock, this.deps.log);
-        const id = await lock.acquire(holder, opts);
-        const expiresAt = this.deps.clock.now() + opts.ttlMs;
-        return {
-            id,
-            expiresAt,
-            renew: async () => {
-                if (!(await lock.holds(id)))
-                    throw new src/* ActionError */.lZ(`lost the deploy lock ${this.names.lock}: another holder took it over`);
-            },
-            release: () => lock.release(id),
-        };
+        return new DockerLock(this.docker, this.names, this.s.proxyImage, this.labels, this.deps.clock, this.deps.log).lease(holder, opts);
     }
-    prepare() {
-        return this.proxy.ensure();
+    /** Creates the proxy, or repairs it (another image, a broken config, crash-looping): proxy-setup.ts. */
+    async prepare() {
+        const change = await this.setup.ensure();
+        // The kept-open runtime session from here on: readiness looks and the switch skip a docker exec each.
+        await this.proxy.arm();
+        return change;
     }
-    async status() {
-        const proxy = await this.proxy.info();
+    status() {
+        return afterSwitch(this.switched, () => this.readStatus());
+    }
+    async readStatus() {
+        // One round of independent reads: the proxy and both colors, then its routes and files.
+        const [found, ...views] = await Promise.all([
+            this.proxy.info(),
+            ...contract/* COLORS */.lm.map((color) => this.container(color)),
+        ]);
+        let proxy = found;
         const colors = {};
-        for (const color of ['blue', 'green']) {
-            const view = await this.container(color);
+        contract/* COLORS */.lm.forEach((color, i) => {
+            const view = views[i];
             const status = view && colorStatus(view);
-            if (status)
+            if (status) {
                 colors[color] = status;
-        }
+                this.versions.set(color, status.version);
+            }
+        });
         if (!proxy)
             return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
-        const { record, notes } = (0,src_record/* parseRecord */.Hh)(await this.proxy.readFile(PROXY_FILES.state));
-        const routes = await this.proxy.routes(proxy);
+        // A crash-looping proxy shows as running for a moment between two crashes, and then does not
+        // answer: it is read as not running (its map file, and a note), not as an error.
+        const known = proxy;
+        const [routes, stored, savedRead] = await Promise.all([
+            this.proxy.routes(known).catch(async (error) => {
+                const now = await this.proxy.info();
+                if (!now)
+                    throw error;
+                proxy = now.running
+                    ? { ...now, running: false, state: now.restarts > 0 ? 'restarting' : 'not answering' }
+                    : now;
+                return this.proxy.routes(proxy);
+            }),
+            this.proxy.readFile(PROXY_FILES.state),
+            // Running, the routes in force are the runtime's; what a restart would serve is the file's.
+            known.running ? this.proxy.savedRoutes() : undefined,
+        ]);
+        const saved = proxy.running ? savedRead : undefined;
+        const { record, notes } = (0,src_record/* parseRecord */.Hh)(stored);
         const fixed = (0,src_record/* reconcile */.Lq)(record, routes.live, this.deps.clock.now());
-        if (!proxy.running)
-            notes.push(`the proxy ${this.names.proxy} is not running: nothing is served`);
+        if (!proxy.running) {
+            const said = proxy.state === 'restarting' ? await this.proxy.alerts() : '';
+            notes.push(`the proxy ${this.names.proxy} is ${describeProxyState(proxy)}: nothing is served${said ? ` (HAProxy said: ${said.replace(/\n/g, ' | ')})` : ''}. ` +
+                'A deploy or rollback repairs it: it writes a valid config and restarts the proxy');
+        }
+        if (proxy.image !== this.s.proxyImage)
+            notes.push(`the proxy runs ${proxy.image} but proxy.image is ${this.s.proxyImage}: the next deploy or rollback re-creates it on the new image (a restart of the proxy, about a second without service)`);
+        const unsaved = saved && (saved.live !== routes.live || saved.preview !== routes.preview)
+            ? `the proxy routes live=${routes.live ?? 'none'} preview=${routes.preview ?? 'none'} but its map file says live=${saved.live ?? 'none'} preview=${saved.preview ?? 'none'}: a restart would serve the latter`
+            : undefined;
+        const interrupted = {
+            ...(unsaved !== undefined && { routes: unsaved }),
+            ...(fixed.note !== undefined && { record: fixed.note }),
+        };
         return {
             ...fixed.record,
             colors,
             exists: true,
-            notes: fixed.note ? [...notes, fixed.note] : notes,
+            notes: [...notes, ...Object.values(interrupted)],
+            ...(Object.keys(interrupted).length > 0 && { interrupted }),
         };
     }
     async start(color, image, release) {
@@ -19592,10 +20679,14 @@ class DockerTarget {
         if (routes.live === color)
             throw new src/* ActionError */.lZ(`refusing to replace ${this.names.color(color)}: it is the live color`);
         const name = this.names.color(color);
-        await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+        // Created beside whatever holds this color now (a warm previous release), which gives way
+        // only once the new container runs: a failed create or start, or a run killed meanwhile,
+        // leaves the warm color in place. A leftover of a killed run goes first.
+        const next = `${name}-next`;
+        await this.docker.run(['rm', '-f', next], { allowFailure: true, quiet: true });
         const secretEnv = this.deps.secretValues ?? {};
         await this.docker.run(colorRunArgs(this.s, {
-            name,
+            name: next,
             network: this.names.network,
             color,
             image: image.pinned,
@@ -19613,8 +20704,17 @@ class DockerTarget {
             secretNames: Object.keys(secretEnv),
         }), { env: secretEnv });
         if (this.s.network)
-            await this.docker.run(['network', 'connect', this.s.network, name]);
-        await this.docker.run(['start', name]);
+            await this.docker.run(['network', 'connect', this.s.network, next]);
+        const started = await this.docker.run(['start', next], { allowFailure: true });
+        if (started.exitCode !== 0) {
+            // A container that never ran is no release: removed, so status never shows it as one.
+            await this.docker.run(['rm', '-f', next], { allowFailure: true, quiet: true });
+            throw new src/* ActionError */.lZ(`could not start ${name} (${release.image}): ${dockerReason(started.stderr) || `docker start exited with ${started.exitCode}`}. ` +
+                `The container was removed; live traffic was not touched (it stays on ${routes.live ?? 'nothing'}), and whatever ${color} held before is still there`);
+        }
+        await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+        await this.docker.run(['rename', next, name], { quiet: true });
+        this.versions.set(color, release.version);
         await this.routePreview(routes, color);
     }
     async readiness(color) {
@@ -19666,7 +20766,21 @@ class DockerTarget {
     }
     async switchTo(color) {
         await this.proxy.arm();
-        return this.proxy.setRoutes({ live: color, preview: (0,contract/* otherColor */.IP)(color) });
+        const routes = { live: color, preview: (0,contract/* otherColor */.IP)(color) };
+        // Routed first (the atomic step), then saved for a restart; a run that stops in between
+        // leaves status().interrupted for the next one to repair.
+        const routedMs = await this.proxy.route(routes);
+        const version = this.versions.get(color);
+        this.switched = { color, ...(version && { version }) };
+        failpoint(this.deps.env, FAILPOINTS.routed);
+        await afterSwitch(this.switched, () => this.proxy.saveRoutes(routes).catch((error) => {
+            throw new src/* ActionError */.lZ(`could not save the routes in ${PROXY_FILES.map} (${(0,src/* errorMessage */.gJ)(error)}): a restart of the proxy would route the old way until the next deploy, rollback or status repairs it`);
+        }));
+        failpoint(this.deps.env, FAILPOINTS.routesSaved);
+        return routedMs;
+    }
+    async saveRoutes() {
+        await this.proxy.saveRoutes(await this.proxy.routes());
     }
     close() {
         this.proxy.close();
@@ -19681,7 +20795,7 @@ class DockerTarget {
             await this.proxy.setRoutes({ live: routes.live, preview: color });
     }
     saveRecord(record) {
-        return this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify((0,src_record/* recordOf */.zv)(record), null, 2)}\n`);
+        return afterSwitch(this.switched, () => this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify((0,src_record/* recordOf */.zv)(record), null, 2)}\n`));
     }
     async container(color) {
         const r = await this.docker.run(['container', 'inspect', '--format', '{{json .}}', this.names.color(color)], { allowFailure: true, quiet: true });
@@ -19705,42 +20819,83 @@ function publicHost(host, bind) {
     return bind.includes(':') ? `[${bind}]` : bind;
 }
 
-;// CONCATENATED MODULE: ./packages/targets/src/create.ts
+;// CONCATENATED MODULE: ./packages/targets/src/docker/create.ts
+/**
+ * The Docker target as a kind (see kinds.ts): built from an environment whose target section is
+ * `docker:`, and what it tells a monitor about the workload (the labels its metrics carry, the
+ * container's limits).
+ */
 
+
+
+function create(c, d, deps) {
+    return new DockerTarget({
+        app: c.app,
+        environment: c.environment,
+        host: d.host,
+        port: d.port,
+        previewPort: d.previewPort,
+        bind: d.bind,
+        ...(c.url !== undefined && { url: c.url }),
+        ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
+        proxyImage: d.proxy.image,
+        proxyDefaults: d.proxy.defaults,
+        containerPort: d.containerPort,
+        env: c.env,
+        ...(d.envFile !== undefined && { envFile: d.envFile }),
+        volumes: d.volumes,
+        ...(d.network !== undefined && { network: d.network }),
+        resources: d.resources,
+        ...(d.command !== undefined && { command: d.command }),
+        stopTimeoutMs: d.stopTimeoutMs,
+    }, 
+    // HAProxy's runtime API through one kept-open session: switches in milliseconds.
+    { ...deps, runtimeSession: openRuntimeSession });
+}
+/**
+ * The series of an environment's containers carry `app`, `environment` and `color` when Prometheus
+ * maps the containers' switchyard.* labels to them (docker_sd relabelling; the monitor-window README
+ * shows it). Limits are docker's `--cpus` and `--memory`.
+ */
+function telemetry(c, d) {
+    const memory = d.resources.memory === undefined ? Number.NaN : (0,config_src/* memoryBytes */.ZY)(d.resources.memory);
+    return {
+        selector: { app: c.app, environment: c.environment },
+        colorLabel: 'color',
+        ...(d.resources.cpus !== undefined && { cpuLimit: Number(d.resources.cpus) }),
+        ...(Number.isFinite(memory) && { memoryLimitBytes: memory }),
+        limitsFrom: 'docker.resources',
+    };
+}
+const DOCKER_KIND = { create, telemetry };
+
+;// CONCATENATED MODULE: ./packages/targets/src/kinds.ts
+
+const KINDS = {
+    docker: DOCKER_KIND,
+};
+/** The kind an environment's config names. */
+function kindOf(c) {
+    return KINDS[c.target.kind];
+}
+/** What a monitor can know about an environment's workload (its labels, its limits). */
+function kinds_telemetry(c) {
+    return kindOf(c).telemetry(c, c.target);
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/create.ts
 
 /** The target an environment's config names, ready to use; each kind builds its own extras. */
 function createTarget(c, deps) {
-    switch (c.target) {
-        case 'docker':
-            return new DockerTarget({
-                app: c.app,
-                environment: c.environment,
-                host: c.dockerHost,
-                port: c.port,
-                previewPort: c.previewPort,
-                bind: c.bind,
-                ...(c.url !== undefined && { url: c.url }),
-                ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
-                proxyImage: c.proxy.image,
-                proxyDefaults: c.proxy.defaults,
-                containerPort: c.containerPort,
-                env: c.env,
-                ...(c.envFile !== undefined && { envFile: c.envFile }),
-                volumes: c.volumes,
-                ...(c.network !== undefined && { network: c.network }),
-                resources: c.resources,
-                ...(c.command !== undefined && { command: c.command }),
-                stopTimeoutMs: c.stopTimeoutMs,
-            }, 
-            // HAProxy's runtime API through one kept-open session: switches in milliseconds.
-            { ...deps, runtimeSession: openRuntimeSession });
-    }
+    return kindOf(c).create(c, c.target, deps);
 }
 /**
  * The one way deploy-bluegreen, rollback and monitor-window's rollback build their target: the
- * environment's config, the run's credentials and secrets, and the step's deps. Close it after use.
+ * environment's config, the run's credentials and secrets, and the step's deps. Warns the config's
+ * notices (an older form of the file, still read). Close it after use.
  */
 function openTarget(c, req, deps) {
+    c.notices.forEach((n) => deps.log.warning(n));
     return createTarget(c, {
         exec: deps.exec,
         clock: deps.clock,
@@ -19754,6 +20909,8 @@ function openTarget(c, req, deps) {
 
 // EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
 var probe_src = __nccwpck_require__(5605);
+// EXTERNAL MODULE: ./packages/targets/src/repair.ts
+var repair = __nccwpck_require__(7781);
 ;// CONCATENATED MODULE: ./packages/targets/src/rollback.ts
 /**
  * Rollback and retire over any {@link Target}. Rollback puts live traffic back on an earlier release
@@ -19768,13 +20925,14 @@ var probe_src = __nccwpck_require__(5605);
 
 
 
-/** Digests a rollback moved away from: never chosen again as "the last good version". */
-function rolledBackFrom(state) {
-    const done = state.history
-        .filter((h) => h.action === 'rollback' && h.previousDigest)
-        .map((h) => h.previousDigest);
-    // A rollback that died between its mark and its switch counts too.
-    return new Set(state.rollingBackFrom ? [state.rollingBackFrom, ...done] : done);
+
+/**
+ * The release live traffic is routed to: the live color's container, or, when that is gone, the
+ * history entry that made it live (what the record says runs there).
+ */
+function liveRelease(state) {
+    const c = (0,bluegreen/* liveStatus */.VQ)(state) ?? (0,src_record/* liveEntry */.H$)(state);
+    return c && { image: c.image, digest: c.digest, version: c.version };
 }
 /** Whether `to` names this entry: its version, image, digest, or a 12+ digit digest prefix. */
 function names(entry, to) {
@@ -19786,16 +20944,26 @@ function names(entry, to) {
 }
 /**
  * Picks the release to go back to (pure). Without `to`: the newest release in the history that is
- * not live now and was not itself rolled back from. With `to`: the newest entry it names.
- * @throws ActionError when the environment was never deployed, or `to` names nothing in the
- *   history (listing what it holds).
+ * not live now and was not rolled back from since it last went live ({@link rolledBackFrom}). With
+ * `to`: the newest entry it names.
+ *
+ * A live color that is down ({@link liveDown}: its container removed, or not running) is a reason
+ * to roll back, never "nothing is live": without `to`, a warm idle color holding such a release is
+ * preferred (a switch restores service at once), else the newest one is redeployed; a `to` naming
+ * the live release itself restores it into the idle color.
+ * @throws ActionError when the environment was never deployed, `to` names nothing in the history
+ *   (listing what it holds), or the live color is down and there is nothing to go back to.
  */
 function chooseRollback(state, to) {
     if (!state.exists)
         throw new src/* ActionError */.lZ('nothing was ever deployed to this environment here (no router, no record on the target): check app and environment, and the host or cluster the config points at');
-    const live = (0,bluegreen/* liveStatus */.VQ)(state);
-    if (!state.live || !live)
+    if (!state.live)
         return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
+    const down = (0,src_record/* liveDown */.lP)(state);
+    const live = liveRelease(state);
+    const idle = (0,contract/* otherColor */.IP)(state.live);
+    const warm = state.colors[idle];
+    const isWarm = (h) => !!warm && warm.running && warm.digest === h.digest;
     let entry;
     if (to) {
         entry = state.history.find((h) => names(h, to));
@@ -19805,25 +20973,26 @@ function chooseRollback(state, to) {
             ];
             throw new src/* ActionError */.lZ(`to: "${to}" is not in the history of this environment. ${known.length ? `It holds: ${known.join(', ')}` : 'The history is empty'}. Give a version or digest from it (deploy-bluegreen action: status lists them)`);
         }
-        if (entry.digest === live.digest)
+        if (!down && entry.digest === live?.digest)
             return {
                 kind: 'noop',
                 message: `${entry.version} (${(0,bluegreen/* shortDigest */.VK)(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
             };
     }
     else {
-        const bad = rolledBackFrom(state);
-        entry = state.history.find((h) => h.digest !== live.digest && !bad.has(h.digest));
+        const bad = (0,src_record/* rolledBackFrom */.qe)(state);
+        const good = state.history.filter((h) => h.digest !== live?.digest && !bad.has(h.digest));
+        entry = (down ? good.find(isWarm) : undefined) ?? good[0];
+        if (!entry && down)
+            throw new src/* ActionError */.lZ(`${down}, and there is no earlier release to roll back to${bad.size ? ' (only versions already rolled back from)' : ''}: live traffic reaches nothing. Deploy a release (or roll back with to: naming one)`);
         if (!entry)
             return {
                 kind: 'noop',
-                message: `no earlier release to roll back to: the history holds only the live ${live.version} (${(0,bluegreen/* shortDigest */.VK)(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
+                message: `no earlier release to roll back to: the history holds only the live ${live?.version ?? '?'} (${(0,bluegreen/* shortDigest */.VK)(live?.digest ?? '')})${bad.size ? ' and versions already rolled back from' : ''}`,
             };
     }
-    const idle = (0,contract/* otherColor */.IP)(state.live);
-    const warm = state.colors[idle];
-    const method = warm && warm.running && warm.digest === entry.digest ? 'switch' : 'redeploy';
-    return { kind: 'go', entry, color: idle, method };
+    const method = isWarm(entry) ? 'switch' : 'redeploy';
+    return { kind: 'go', entry, color: idle, method, ...(down && { down }) };
 }
 /** The image reference that pins an entry's release: `repo@digest` for a repo digest, else the image id. */
 function pinnedRef(entry) {
@@ -19839,12 +21008,12 @@ function pinnedRef(entry) {
 async function rollback(target, req, deps) {
     const { clock, log } = deps;
     await (0,bluegreen/* connect */.Ng)(target, log);
-    // The lock outlives the slowest honest rollback: pull, readiness, then the live check.
-    const lockReq = { ...req, readyTimeoutMs: req.readyTimeoutMs + req.verifyTimeoutMs };
-    return (0,bluegreen/* withLock */.kK)(target, lockReq, deps, async () => {
+    // The lease is renewed while the rollback works (withLock), however long pull, readiness and verify take.
+    return (0,bluegreen/* withLock */.kK)(target, req, deps, async () => {
         const started = clock.now();
         // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
-        const before = await (0,bluegreen/* readState */.un)(target, log);
+        const before = req.prepared?.state ??
+            (await (0,repair/* repairInterrupted */.m)(target, await (0,bluegreen/* readState */.un)(target, log), req.holder, deps));
         const choice = chooseRollback(before, req.to);
         const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
         if (choice.kind === 'noop')
@@ -19856,53 +21025,42 @@ async function rollback(target, req, deps) {
                 rolledBack: false,
                 message: choice.message,
             };
-        const { entry, color, method } = choice;
-        const from = (0,bluegreen/* liveStatus */.VQ)(before);
+        const { entry, color, method, down } = choice;
+        const from = liveRelease(before);
         if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
             throw new src/* ActionError */.lZ(`not rolling back: the release that was judged (${(0,bluegreen/* shortDigest */.VK)(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${(0,bluegreen/* shortDigest */.VK)(from?.digest ?? '')}) now, deployed during the window`);
-        const router = await target.prepare();
-        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${(0,bluegreen/* shortDigest */.VK)(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
-        if (method === 'redeploy') {
-            const ref = pinnedRef(entry);
-            const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
-                // An image the target knows only by its recorded identity (built there, never pushed).
-                const local = await target.findImage(entry.digest);
-                if (!local)
-                    throw error;
-                return local;
-            }));
-            const release = {
-                image: entry.image,
-                digest: image.digest,
-                version: entry.version,
-                deployId: req.holder.deployId,
-                actor: req.holder.actor,
-                createdAt: new Date(clock.now()).toISOString(),
-            };
-            await log.group(`Start ${color}: ${ref}`, () => target.start(color, image, release));
-        }
+        const router = req.prepared?.router ?? (await target.prepare());
+        if (down)
+            log.warning(`${down}: live traffic reaches nothing; rolling back restores service`);
+        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}${down ? ', down' : ''}) → ${entry.version} (${(0,bluegreen/* shortDigest */.VK)(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
+        if (method === 'redeploy')
+            await startRelease(target, entry, color, req, deps);
         const ready = await (0,src_ready/* waitReady */.N9)(target, color, req.health, req.readyTimeoutMs, deps);
         if (!ready.ready) {
             await (0,bluegreen/* showLogs */.R3)(target, color, deps);
             if (method === 'redeploy')
                 await target.stop(color);
             throw new src/* ActionError */.lZ(`rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
-                `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${method === 'redeploy' ? `; ${color} was stopped` : ''}`);
+                `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${down ? ', which is down: live traffic still reaches nothing' : ''}${method === 'redeploy' ? `; ${color} was stopped` : ''}`);
         }
         // Marked before the switch, cleared by it: a run killed in between leaves the mark, so a
         // re-run converges on this version instead of switching back to the one rolled back from.
-        if (from)
-            await target.saveRecord({ ...(0,src_record/* recordOf */.zv)(before), rollingBackFrom: from.digest });
-        const switched = await (0,bluegreen/* switchLive */.Zb)(target, color, 'rollback', before, req, deps, {
+        // (Restoring the live release itself into the idle color moves away from nothing.)
+        const away = from && from.digest !== entry.digest ? from : undefined;
+        if (away)
+            await target.saveRecord({ ...(0,src_record/* recordOf */.zv)(before), rollingBackFrom: away.digest });
+        const switched = await (0,bluegreen/* switchLive */.Zb)(target, color, 'rollback', withLiveGone(before, away), req, deps, {
             router,
             ready,
             ...(req.reason && { reason: req.reason }),
+            fresh: method === 'redeploy',
         });
         const verified = await verifyLive(target, req, deps);
         const durationMs = clock.now() - started;
         const to = { image: entry.image, digest: entry.digest, version: entry.version };
         const result = {
             ...switched,
+            before,
             action: 'rollback',
             rolledBack: true,
             method,
@@ -19911,13 +21069,56 @@ async function rollback(target, req, deps) {
             ...(req.reason && { reason: req.reason }),
             durationMs,
             verified,
-            message: `rolled back to ${entry.version} on ${color} by ${method} in ${(0,src/* formatDuration */.a3)(durationMs)}`,
+            ...(down && { liveWasDown: down }),
+            message: `rolled back to ${entry.version} on ${color} by ${method} in ${(0,src/* formatDuration */.a3)(durationMs)}${down ? `, restoring service: ${down}` : ''}`,
         };
         if (!verified.ok)
             throw new RollbackVerifyError(`rolled back to ${entry.version} (${entry.image}), but the live URL fails its health check: ${verified.detail}. ` +
-                `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) is kept warm. Not switching back: that is the version rolled back from`, result);
+                `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) ${down ? 'was down before' : 'is kept warm'}. Not switching back: that is the version rolled back from`, result);
         return result;
     });
+}
+/** A redeploy's first half: pulls the entry's release by digest and starts it in `color`. */
+async function startRelease(target, entry, color, req, deps) {
+    const { clock, log } = deps;
+    const ref = pinnedRef(entry);
+    const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
+        // An image the target knows only by its recorded identity (built there, never pushed).
+        const local = await target.findImage(entry.digest);
+        if (!local)
+            throw error;
+        return local;
+    }));
+    const release = {
+        image: entry.image,
+        digest: image.digest,
+        version: entry.version,
+        deployId: req.holder.deployId,
+        actor: req.holder.actor,
+        createdAt: new Date(clock.now()).toISOString(),
+    };
+    await log.group(`Start ${color}: ${ref}`, () => target.start(color, image, release));
+}
+/**
+ * The state the switch records from. A live color whose container is gone still ran a release (the
+ * record's): it stands in as a color that is not running, so the history entry names what the
+ * rollback moved away from, as it does for a container that is there.
+ */
+function withLiveGone(before, away) {
+    const made = (0,src_record/* liveEntry */.H$)(before);
+    if (!before.live || before.colors[before.live] || !away || !made)
+        return before;
+    const gone = {
+        ...away,
+        color: before.live,
+        deployId: made.deployId,
+        actor: made.actor,
+        createdAt: made.at,
+        state: 'missing',
+        running: false,
+        health: 'none',
+    };
+    return { ...before, colors: { ...before.colors, [before.live]: gone } };
 }
 /** A rollback that switched but whose live check failed: the result is still reported. */
 class RollbackVerifyError extends src/* ActionError */.lZ {
@@ -19990,7 +21191,7 @@ async function retire(target, req, deps) {
     const { clock, log } = deps;
     await (0,bluegreen/* connect */.Ng)(target, log);
     return (0,bluegreen/* withLock */.kK)(target, req, deps, async () => {
-        const before = await (0,bluegreen/* readState */.un)(target, log);
+        const before = await (0,repair/* repairInterrupted */.m)(target, await (0,bluegreen/* readState */.un)(target, log), req.holder, deps);
         const decisions = retirePlan(before, clock.now(), req.force);
         const retired = [];
         for (const d of decisions) {
@@ -20026,6 +21227,7 @@ async function retire(target, req, deps) {
 
 ;// CONCATENATED MODULE: ./packages/targets/src/report.ts
 /** Outputs and the job summary of a blue-green run (pure): deploy-bluegreen and rollback share them. */
+
 
 
 
@@ -20065,6 +21267,15 @@ function stateJson(s) {
         history: s.history,
     };
 }
+/** The live color, and when it is down what is wrong with it: `green (down: no container)`. */
+function liveCell(s) {
+    if (!s.live)
+        return 'none';
+    if (!(0,src_record/* liveDown */.lP)(s))
+        return s.live;
+    const c = s.colors[s.live];
+    return `${s.live} (down: ${c ? c.state : 'no container'})`;
+}
 function roleOf(s, color) {
     if (s.live === color)
         return 'live';
@@ -20099,10 +21310,11 @@ function renderSummary(r, app, environment, opts = {}) {
     s.paragraph(r.message);
     if (r.plan)
         s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
-    const before = (0,bluegreen/* liveStatus */.VQ)(r.before);
-    const after = (0,bluegreen/* liveStatus */.VQ)(r.after);
+    // A live color whose container is gone still names a release: the record's.
+    const before = (0,bluegreen/* liveStatus */.VQ)(r.before) ?? (0,src_record/* liveEntry */.H$)(r.before);
+    const after = (0,bluegreen/* liveStatus */.VQ)(r.after) ?? (0,src_record/* liveEntry */.H$)(r.after);
     s.table(['', 'before', 'after'], [
-        ['live color', r.before.live ?? 'none', r.after.live ?? 'none'],
+        ['live color', liveCell(r.before), liveCell(r.after)],
         ['image', before?.image, after?.image],
         ['version', before?.version, after?.version],
         ['digest', before?.digest, after?.digest],
@@ -20149,8 +21361,23 @@ var external_node_os_ = __nccwpck_require__(8161);
 /** Who holds the deploy lock: the run on GitHub, or the local user (a plain function of the environment). */
 
 
-/** Who deploys: the run URL and actor on GitHub, `local:user@host` elsewhere. */
-function lockHolder(env) {
+/**
+ * Set by the CLI's `--break-lock <reason>` for the step it runs: the holder breaks a lock it finds
+ * held (see {@link LockHolder.breakReason}). The CLI never passes on a value it inherited.
+ */
+const BREAK_LOCK_ENV = 'SWITCHYARD_BREAK_LOCK';
+const thisProcess = () => ({
+    user: (0,external_node_os_.userInfo)().username,
+    host: (0,external_node_os_.hostname)(),
+    pid: process.pid,
+});
+/**
+ * Who deploys: the run URL and actor on GitHub; `local:user@host pid N` elsewhere (the pid tells
+ * a waiter on the same machine, as the same user, whether the holder still runs).
+ */
+function lockHolder(env, local = thisProcess) {
+    const breakReason = env[BREAK_LOCK_ENV]?.trim();
+    const breaking = breakReason ? { breakReason } : {};
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
     if (server && repo && id) {
         const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1'
@@ -20160,10 +21387,16 @@ function lockHolder(env) {
             deployId: `${server}/${repo}/actions/runs/${id}${attempt}`,
             actor: env.GITHUB_ACTOR ?? 'unknown',
             token: (0,external_node_crypto_.randomUUID)(),
+            ...breaking,
         };
     }
-    const user = (0,external_node_os_.userInfo)().username;
-    return { deployId: `local:${user}@${(0,external_node_os_.hostname)()}`, actor: user, token: (0,external_node_crypto_.randomUUID)() };
+    const me = local();
+    return {
+        deployId: `local:${me.user}@${me.host} pid ${me.pid}`,
+        actor: me.user,
+        token: (0,external_node_crypto_.randomUUID)(),
+        ...breaking,
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/index.ts
@@ -20184,6 +21417,132 @@ function lockHolder(env) {
 
 
 
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 7371:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Jd: () => (/* binding */ LeaseLostError),
+/* harmony export */   T0: () => (/* binding */ describeHeld),
+/* harmony export */   Ti: () => (/* binding */ LEASE_TTL_MS),
+/* harmony export */   Ts: () => (/* binding */ describeExpiry),
+/* harmony export */   gl: () => (/* binding */ BREAK_HINT),
+/* harmony export */   um: () => (/* binding */ keepRenewed)
+/* harmony export */ });
+/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3751);
+/**
+ * The deploy lock every target offers, as a lease: one holder per app and environment at a time;
+ * a lease lapses `ttlMs` after it was taken (or last renewed), so a holder that died can't strand
+ * the next deploy; the live holder renews it in the background ({@link keepRenewed}); and its
+ * handle lets a post step release it after a killed run. Each target keeps it its own way (an
+ * object with a fixed name that only one holder can create). See docs/adrs/0012-lease-lock.md.
+ */
+
+/** A lease's time to live: a dead holder's lock is free this long after its last renewal. */
+const LEASE_TTL_MS = 45_000;
+/** The lease is gone: another holder took it over (it had lapsed) or broke it. */
+class LeaseLostError extends _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
+    name = 'LeaseLostError';
+}
+const iso = (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString() : 'never');
+/** `expires at <when> (in 30s) unless its holder renews it`, or that it never expires. */
+function describeExpiry(held, now) {
+    const left = held.expiresAt - now;
+    return Number.isFinite(held.expiresAt)
+        ? `expires at ${iso(held.expiresAt)} (${left > 0 ? `in ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(left)}` : 'now'}) unless its holder renews it`
+        : 'never expires (it carries no expiry)';
+}
+/** `<who> (<actor>) since <when>, expires at <when> (in 30s) unless …`: a held lock for people. */
+function describeHeld(held, now) {
+    return `${held.deployId} (${held.actor}) since ${held.since}, ${describeExpiry(held, now)}`;
+}
+/** How to break a lock by hand, for waiting lines and the timeout error. */
+const BREAK_HINT = 'if that holder is dead or stuck, re-run with --break-lock "<reason>" (switchyard deploy, promote, retire or rollback) to remove it now';
+/** How often the keeper wakes up to see whether it was stopped (a renewal is due every ttl/3). */
+const TICK_MS = 1_000;
+/**
+ * Renews `lease` every third of its `ttlMs` (two renewals may fail before it lapses) until stopped.
+ * A {@link LeaseLostError} stops the renewals and is logged at once; `check()` then throws it. A
+ * failure to reach the target is logged and retried; once `ttlMs` passed since the last renewal
+ * that succeeded (on this run's clock), `check()` throws too (another holder may have taken it over).
+ */
+function keepRenewed(lease, ttlMs, deps) {
+    const { clock, log } = deps;
+    const everyMs = ttlMs / 3;
+    // Counted on our own clock from the last renewal that succeeded (the lease was taken just now).
+    let heldUntil = clock.now() + ttlMs;
+    let stopped = false;
+    // Aborted by stop(): the loop's sleep ends at once, and its timer keeps no process alive.
+    const halt = new AbortController();
+    let lost;
+    let lastError;
+    let inFlight;
+    const renew = async () => {
+        const at = clock.now();
+        try {
+            await lease.renew();
+            heldUntil = at + ttlMs;
+            lastError = undefined;
+        }
+        catch (e) {
+            if (stopped)
+                return;
+            if (e instanceof LeaseLostError) {
+                lost = e;
+                log.warning(`${e.message}. This run will not switch traffic under the new holder`);
+            }
+            else {
+                lastError = e instanceof Error ? e.message : String(e);
+                log.warning(`could not renew the deploy lock ${lease.id} (it lapses at ${iso(heldUntil)}): ${lastError}`);
+            }
+        }
+    };
+    const loop = async () => {
+        let due = clock.now() + everyMs;
+        while (!stopped && !lost) {
+            await clock.sleep(Math.min(TICK_MS, Math.max(0, due - clock.now())), halt.signal);
+            if (stopped || clock.now() < due)
+                continue;
+            inFlight = renew();
+            await inFlight;
+            inFlight = undefined;
+            due = clock.now() + everyMs;
+        }
+    };
+    // Never rejects (renew catches everything); stop() does not wait for its last tick.
+    void loop();
+    const check = () => {
+        if (lost)
+            throw lost;
+        if (clock.now() >= heldUntil)
+            throw new LeaseLostError(`the deploy lock ${lease.id} lapsed at ${iso(heldUntil)}: it could not be renewed${lastError ? ` (${lastError})` : ''}, so another run may hold it now`);
+    };
+    return {
+        check,
+        confirm: async () => {
+            await inFlight;
+            if (!lost) {
+                inFlight = renew();
+                await inFlight;
+                inFlight = undefined;
+            }
+            check();
+        },
+        stop: async () => {
+            stopped = true;
+            halt.abort();
+            await inFlight;
+        },
+    };
+}
 
 
 /***/ }),
@@ -20213,6 +21572,8 @@ const EMPTY_RECORD = { live: null, previous: null, history: [] };
 /** Waiting for a new color to be ready: the workload's state, its own health check, and an HTTP check through the preview route. */
 
 
+/** The first pause between readiness looks; each next one doubles, up to `health.intervalMs`. */
+const FIRST_PAUSE_MS = 50;
 /** How often a progress line is written while waiting. */
 const PROGRESS_EVERY_MS = 5_000;
 /** The health check's URL on the preview route. */
@@ -20247,6 +21608,7 @@ async function waitReady(target, color, health, timeoutMs, deps) {
     const check = healthCheckSpec('health', url, health, 'switchyard-deploy');
     let lastProgress = start;
     let checks = 0;
+    let looks = 0;
     for (;;) {
         const r = await target.readiness(color);
         const elapsedMs = clock.now() - start;
@@ -20273,7 +21635,9 @@ async function waitReady(target, color, health, timeoutMs, deps) {
             (0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .logProgress */ .sc)(log, `waiting for ${color}: ${why} (${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(now - start)} of ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(timeoutMs)})`);
             lastProgress = now;
         }
-        await clock.sleep(Math.min(health.intervalMs, deadline - now));
+        // Quick looks first (a container is often ready within a second of its start), then every
+        // health.interval: 50 ms, 100 ms, 200 ms, … up to the interval.
+        await clock.sleep(Math.min(health.intervalMs, FIRST_PAUSE_MS * 2 ** looks++, deadline - now));
     }
 }
 
@@ -20284,11 +21648,14 @@ async function waitReady(target, color, health, timeoutMs, deps) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H$: () => (/* binding */ liveEntry),
 /* harmony export */   Hh: () => (/* binding */ parseRecord),
 /* harmony export */   IX: () => (/* binding */ recordSwitch),
 /* harmony export */   JU: () => (/* binding */ recordRetired),
 /* harmony export */   Lq: () => (/* binding */ reconcile),
 /* harmony export */   PQ: () => (/* binding */ recordPending),
+/* harmony export */   lP: () => (/* binding */ liveDown),
+/* harmony export */   qe: () => (/* binding */ rolledBackFrom),
 /* harmony export */   zv: () => (/* binding */ recordOf)
 /* harmony export */ });
 /* harmony import */ var _contract_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8170);
@@ -20401,6 +21768,233 @@ function recordOf(s) {
         ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
         history: s.history,
     };
+}
+/**
+ * The digests a rollback moved away from and that have not gone live again since: never chosen
+ * again as "the last good version" (a rollback `to:` one still can).
+ *
+ * The rule, read over the history oldest to newest (the record prepends each switch, so the list's
+ * order is the order of events, whatever the clocks said):
+ * - a `rollback` entry marks its `previousDigest` (the release it moved away from);
+ * - a `deploy`, `promote` or `rollback` entry that puts a marked digest live again clears that
+ *   digest's mark: it passed. History entries are written only for switches, so the release was
+ *   started, found ready and switched live again after the rollback; were it bad again, the
+ *   rollback away from it (by hand, or monitor-window's rollback-on-failure) is a newer entry that
+ *   marks it again. While it is live a rollback never picks it anyway (it is the one live);
+ * - a `reconcile` entry (a run killed after its switch, repaired by the next run) clears nothing:
+ *   no one chose that release again, a run merely repaired the record.
+ *
+ * `rollingBackFrom` (a rollback killed between its mark and its switch) is marked whatever the
+ * history says: the next switch drops it from the record.
+ */
+function rolledBackFrom(record) {
+    const marked = new Set();
+    for (const h of [...record.history].reverse()) {
+        if (h.action === 'reconcile')
+            continue;
+        marked.delete(h.digest);
+        if (h.action === 'rollback' && h.previousDigest && h.previousDigest !== h.digest)
+            marked.add(h.previousDigest);
+    }
+    if (record.rollingBackFrom)
+        marked.add(record.rollingBackFrom);
+    return marked;
+}
+/**
+ * The history entry that made the live color live: the newest switch to it. It names the release the
+ * record says is live, even when the color's container is gone.
+ */
+function liveEntry(record) {
+    return record.live ? record.history.find((h) => h.color === record.live) : undefined;
+}
+/**
+ * What is wrong with the live color, as a clause (`the live color green (2.0.0, shop:2.0.0) has no
+ * container (removed)`), or `undefined` when it runs or nothing is live: its container is missing
+ * or not running (exited, crashed for good). Either way live traffic reaches nothing; `status`
+ * fails on it and a rollback treats it as a reason to roll back.
+ */
+function liveDown(state) {
+    if (!state.exists || !state.live)
+        return undefined;
+    const c = state.colors[state.live];
+    if (c?.running)
+        return undefined;
+    const release = c ?? liveEntry(state);
+    const what = release ? ` (${release.version}, ${release.image})` : '';
+    if (!c)
+        return `the live color ${state.live}${what} has no container (removed)`;
+    const exit = c.exitCode !== undefined ? `, exit code ${c.exitCode}` : '';
+    return `the live color ${state.live}${what} is not running (${c.state}${exit})`;
+}
+
+
+/***/ }),
+
+/***/ 7781:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ repairInterrupted),
+/* harmony export */   x: () => (/* binding */ repairIfFree)
+/* harmony export */ });
+/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3751);
+/* harmony import */ var _lock_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7371);
+/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9597);
+/* harmony import */ var _contract_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8170);
+/**
+ * Repairs what a run that stopped mid-switch left out of step (`TargetState.interrupted`): the
+ * router's saved routes and the stored record are brought to the routes in force, with a warning
+ * and a `reconcile` history entry. The switch itself is one atomic step on the router, so the
+ * routes in force are the truth: either the switch happened (and the rest follows it now), or a
+ * router restart already put the saved routes back (and nothing is out of step).
+ *
+ * Writes happen under the deploy lock only: deploy, promote, rollback and retire repair as they
+ * start; status and monitor-window repair when the lock is free ({@link repairIfFree}) and else
+ * leave it to the lock's holder.
+ */
+
+
+
+
+/**
+ * Holding the deploy lock: repairs `state.interrupted` (if set) and returns the state as it is now
+ * stored; an undisturbed state comes back unchanged.
+ */
+async function repairInterrupted(target, state, holder, deps) {
+    const out = state.interrupted;
+    if (!out)
+        return state;
+    if (out.routes !== undefined)
+        await target.saveRoutes();
+    const live = state.live ? (state.colors[state.live] ?? (0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .liveEntry */ .H$)(state)) : undefined;
+    const entry = out.record !== undefined && state.live && live
+        ? {
+            at: new Date(deps.clock.now()).toISOString(),
+            action: 'reconcile',
+            color: state.live,
+            image: live.image,
+            digest: live.digest,
+            version: live.version,
+            deployId: holder.deployId,
+            actor: holder.actor,
+            ...(state.previous && { previousColor: state.previous }),
+            reason: 'a run stopped between the switch and saving it; repaired by the next run',
+        }
+        : undefined;
+    const record = entry
+        ? { ...(0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .recordOf */ .zv)(state), history: [entry, ...state.history].slice(0, _contract_js__WEBPACK_IMPORTED_MODULE_3__/* .HISTORY_LENGTH */ .Su) }
+        : (0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .recordOf */ .zv)(state);
+    // Saved even without an entry: the state's record is the corrected one.
+    await target.saveRecord(record);
+    deps.log.warning(`repaired an interrupted switch on ${target.description}: ${Object.values(out).join('; ')}. Live stays ${state.live ?? 'none'}, now saved where a restart reads it`);
+    return { colors: state.colors, exists: state.exists, notes: state.notes, ...record };
+}
+/**
+ * Without the deploy lock (status, monitor-window): repairs `state.interrupted` if the lock is free
+ * this moment, reading the state again under it; otherwise warns that the lock's holder will.
+ */
+async function repairIfFree(target, state, holder, deps) {
+    if (!state.interrupted)
+        return state;
+    let lease;
+    try {
+        lease = await target.lock(holder, { timeoutMs: 0, ttlMs: _lock_js__WEBPACK_IMPORTED_MODULE_1__/* .LEASE_TTL_MS */ .Ti });
+    }
+    catch (error) {
+        deps.log.warning(`an interrupted switch is left to the run holding the deploy lock to repair (${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(error)})`);
+        return state;
+    }
+    try {
+        return await repairInterrupted(target, await target.status(), holder, deps);
+    }
+    finally {
+        await lease.release();
+    }
+}
+
+
+/***/ }),
+
+/***/ 6076:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   lM: () => (/* binding */ warmUp)
+/* harmony export */ });
+/* unused harmony exports WARM_UP_LIMIT_MS, describeWarmUp */
+/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3751);
+/* harmony import */ var _switchyard_probe__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5605);
+/* harmony import */ var _ready_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(901);
+/**
+ * Warming a new color before it takes all live traffic (issue 20; ADR 0014): a burst of requests
+ * through the preview route, several in flight at once, judged like the health check. A color that
+ * passed one health request has not yet accepted many connections side by side nor run its request
+ * path hot; live traffic moving at once would queue on it. Knows nothing of the kind of target.
+ */
+
+
+
+/** No request of a warm-up starts later than this after its first: it never holds a switch long. */
+const WARM_UP_LIMIT_MS = 30_000;
+/**
+ * Sends `warm.requests` GETs of `warm.path` to the preview URL, `warm.concurrency` at a time, each
+ * judged and timed out as the health check says; `undefined` when there is no warm-up (`null` or
+ * absent). Failures are counted, never thrown: the color already passed readiness, and what the
+ * warm-up shows is logged (a warning when a request failed). Called just before the switch.
+ */
+async function warmUp(target, color, settings, deps) {
+    const warm = settings.warmUp;
+    if (!warm || warm.requests < 1)
+        return undefined;
+    const { clock, http } = deps;
+    const url = (0,_ready_js__WEBPACK_IMPORTED_MODULE_2__/* .healthUrl */ .gZ)(target.previewUrl, warm.path);
+    const check = (0,_ready_js__WEBPACK_IMPORTED_MODULE_2__/* .healthCheckSpec */ .mF)('warm-up', url, settings.health, 'switchyard-warm-up');
+    const start = clock.now();
+    const deadline = start + WARM_UP_LIMIT_MS;
+    let sent = 0;
+    let failed = 0;
+    let slowestMs = 0;
+    let firstFailure;
+    const indexes = Array.from({ length: warm.requests }, (_, i) => i);
+    await (0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .mapLimit */ .sf)(indexes, Math.max(1, warm.concurrency), async () => {
+        if (clock.now() >= deadline)
+            return;
+        sent++;
+        const a = await (0,_switchyard_probe__WEBPACK_IMPORTED_MODULE_1__/* .attemptCheck */ .ez)(check, http, []);
+        slowestMs = Math.max(slowestMs, a.latencyMs);
+        if (a.ok)
+            return;
+        failed++;
+        firstFailure ??= a.reason ?? `status ${a.status ?? '?'}`;
+    });
+    const outcome = {
+        color,
+        url,
+        sent,
+        failed,
+        ...(firstFailure !== undefined && { firstFailure }),
+        slowestMs,
+        elapsedMs: clock.now() - start,
+        cut: sent < warm.requests,
+    };
+    report(outcome, warm, deps.log);
+    return outcome;
+}
+/** One line for the log; a warning when a request failed or the time limit cut the warm-up short. */
+function describeWarmUp(o, warm) {
+    return (`warmed ${o.color} with ${o.sent} request(s), ${Math.min(warm.concurrency, warm.requests)} at a time, through ${o.url} in ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(o.elapsedMs)}: ` +
+        `slowest ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(Math.round(o.slowestMs))}, ${o.failed} failed` +
+        (o.firstFailure ? ` (first: ${o.firstFailure})` : '') +
+        (o.cut
+            ? `; stopped after ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(WARM_UP_LIMIT_MS)} with ${warm.requests - o.sent} not sent`
+            : ''));
+}
+function report(o, warm, log) {
+    const line = describeWarmUp(o, warm);
+    if (o.failed > 0 || o.cut)
+        log.warning(`${line}. The switch goes ahead: ${o.color} passed its readiness check`);
+    else
+        log.info(line);
 }
 
 

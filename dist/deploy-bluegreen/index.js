@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1129);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8146);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1129:
+/***/ 8146:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -581,7 +581,17 @@ class InputReader {
 /** The real clock. */
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 
 ;// CONCATENATED MODULE: ./packages/kit/src/retry.ts
@@ -636,6 +646,31 @@ async function retry_retry(fn, opts, clock) {
     if (outcome.result.ok)
         return outcome.result.value;
     throw outcome.result.error;
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/concurrency.ts
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
+async function concurrency_mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, () => worker());
+    await Promise.all(workers);
+    return results;
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/objects.ts
+/**
+ * `{ [key]: value }` when the value is defined, else `{}`: spread it into an object literal so that
+ * optional properties are left out rather than set to undefined.
+ */
+function objects_optional(key, value) {
+    return value === undefined ? {} : { [key]: value };
 }
 
 ;// CONCATENATED MODULE: ./packages/kit/src/io.ts
@@ -993,6 +1028,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+
 /** Escapes a workflow command's message. */
 function escapeData(s) {
     return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -1026,10 +1062,16 @@ function actionsIO(env = process.env, write = (line) => process.stdout.write(`${
     // Without the file (an old runner, or a bare `node dist/…`), the legacy workflow command, as the toolkit does.
     const fileCommand = (variable, legacy, name, value) => {
         const file = env[variable];
-        if (file)
+        if (!file)
+            return write(command(legacy, { name }, value));
+        try {
             (0,external_node_fs_namespaceObject.appendFileSync)(file, fileCommandEntry(name, value), 'utf8');
-        else
-            write(command(legacy, { name }, value));
+        }
+        catch (error) {
+            // Node's fs errors carry a message even where they are not this realm's Error (jest's VM).
+            const why = error?.message;
+            throw new Error(`could not write "${name}" to ${variable} (${file}): ${typeof why === 'string' ? why : errors_errorMessage(error)}`, { cause: error });
+        }
     };
     const annotate = (level, msg, p) => write(command(level, { title: p?.title && m(p.title), file: p?.file, line: p?.startLine, col: p?.startColumn }, m(msg)));
     const io = {
@@ -1925,11 +1967,177 @@ function record_recordOf(s) {
         history: s.history,
     };
 }
+/**
+ * The digests a rollback moved away from and that have not gone live again since: never chosen
+ * again as "the last good version" (a rollback `to:` one still can).
+ *
+ * The rule, read over the history oldest to newest (the record prepends each switch, so the list's
+ * order is the order of events, whatever the clocks said):
+ * - a `rollback` entry marks its `previousDigest` (the release it moved away from);
+ * - a `deploy`, `promote` or `rollback` entry that puts a marked digest live again clears that
+ *   digest's mark: it passed. History entries are written only for switches, so the release was
+ *   started, found ready and switched live again after the rollback; were it bad again, the
+ *   rollback away from it (by hand, or monitor-window's rollback-on-failure) is a newer entry that
+ *   marks it again. While it is live a rollback never picks it anyway (it is the one live);
+ * - a `reconcile` entry (a run killed after its switch, repaired by the next run) clears nothing:
+ *   no one chose that release again, a run merely repaired the record.
+ *
+ * `rollingBackFrom` (a rollback killed between its mark and its switch) is marked whatever the
+ * history says: the next switch drops it from the record.
+ */
+function record_rolledBackFrom(record) {
+    const marked = new Set();
+    for (const h of [...record.history].reverse()) {
+        if (h.action === 'reconcile')
+            continue;
+        marked.delete(h.digest);
+        if (h.action === 'rollback' && h.previousDigest && h.previousDigest !== h.digest)
+            marked.add(h.previousDigest);
+    }
+    if (record.rollingBackFrom)
+        marked.add(record.rollingBackFrom);
+    return marked;
+}
+/**
+ * The history entry that made the live color live: the newest switch to it. It names the release the
+ * record says is live, even when the color's container is gone.
+ */
+function record_liveEntry(record) {
+    return record.live ? record.history.find((h) => h.color === record.live) : undefined;
+}
+/**
+ * What is wrong with the live color, as a clause (`the live color green (2.0.0, shop:2.0.0) has no
+ * container (removed)`), or `undefined` when it runs or nothing is live: its container is missing
+ * or not running (exited, crashed for good). Either way live traffic reaches nothing; `status`
+ * fails on it and a rollback treats it as a reason to roll back.
+ */
+function record_liveDown(state) {
+    if (!state.exists || !state.live)
+        return undefined;
+    const c = state.colors[state.live];
+    if (c?.running)
+        return undefined;
+    const release = c ?? record_liveEntry(state);
+    const what = release ? ` (${release.version}, ${release.image})` : '';
+    if (!c)
+        return `the live color ${state.live}${what} has no container (removed)`;
+    const exit = c.exitCode !== undefined ? `, exit code ${c.exitCode}` : '';
+    return `the live color ${state.live}${what} is not running (${c.state}${exit})`;
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/lock.ts
+/**
+ * The deploy lock every target offers, as a lease: one holder per app and environment at a time;
+ * a lease lapses `ttlMs` after it was taken (or last renewed), so a holder that died can't strand
+ * the next deploy; the live holder renews it in the background ({@link keepRenewed}); and its
+ * handle lets a post step release it after a killed run. Each target keeps it its own way (an
+ * object with a fixed name that only one holder can create). See docs/adrs/0012-lease-lock.md.
+ */
+
+/** A lease's time to live: a dead holder's lock is free this long after its last renewal. */
+const LEASE_TTL_MS = 45_000;
+/** The lease is gone: another holder took it over (it had lapsed) or broke it. */
+class LeaseLostError extends errors_ActionError {
+    name = 'LeaseLostError';
+}
+const iso = (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString() : 'never');
+/** `expires at <when> (in 30s) unless its holder renews it`, or that it never expires. */
+function describeExpiry(held, now) {
+    const left = held.expiresAt - now;
+    return Number.isFinite(held.expiresAt)
+        ? `expires at ${iso(held.expiresAt)} (${left > 0 ? `in ${duration_formatDuration(left)}` : 'now'}) unless its holder renews it`
+        : 'never expires (it carries no expiry)';
+}
+/** `<who> (<actor>) since <when>, expires at <when> (in 30s) unless …`: a held lock for people. */
+function describeHeld(held, now) {
+    return `${held.deployId} (${held.actor}) since ${held.since}, ${describeExpiry(held, now)}`;
+}
+/** How to break a lock by hand, for waiting lines and the timeout error. */
+const BREAK_HINT = 'if that holder is dead or stuck, re-run with --break-lock "<reason>" (switchyard deploy, promote, retire or rollback) to remove it now';
+/** How often the keeper wakes up to see whether it was stopped (a renewal is due every ttl/3). */
+const TICK_MS = 1_000;
+/**
+ * Renews `lease` every third of its `ttlMs` (two renewals may fail before it lapses) until stopped.
+ * A {@link LeaseLostError} stops the renewals and is logged at once; `check()` then throws it. A
+ * failure to reach the target is logged and retried; once `ttlMs` passed since the last renewal
+ * that succeeded (on this run's clock), `check()` throws too (another holder may have taken it over).
+ */
+function keepRenewed(lease, ttlMs, deps) {
+    const { clock, log } = deps;
+    const everyMs = ttlMs / 3;
+    // Counted on our own clock from the last renewal that succeeded (the lease was taken just now).
+    let heldUntil = clock.now() + ttlMs;
+    let stopped = false;
+    // Aborted by stop(): the loop's sleep ends at once, and its timer keeps no process alive.
+    const halt = new AbortController();
+    let lost;
+    let lastError;
+    let inFlight;
+    const renew = async () => {
+        const at = clock.now();
+        try {
+            await lease.renew();
+            heldUntil = at + ttlMs;
+            lastError = undefined;
+        }
+        catch (e) {
+            if (stopped)
+                return;
+            if (e instanceof LeaseLostError) {
+                lost = e;
+                log.warning(`${e.message}. This run will not switch traffic under the new holder`);
+            }
+            else {
+                lastError = e instanceof Error ? e.message : String(e);
+                log.warning(`could not renew the deploy lock ${lease.id} (it lapses at ${iso(heldUntil)}): ${lastError}`);
+            }
+        }
+    };
+    const loop = async () => {
+        let due = clock.now() + everyMs;
+        while (!stopped && !lost) {
+            await clock.sleep(Math.min(TICK_MS, Math.max(0, due - clock.now())), halt.signal);
+            if (stopped || clock.now() < due)
+                continue;
+            inFlight = renew();
+            await inFlight;
+            inFlight = undefined;
+            due = clock.now() + everyMs;
+        }
+    };
+    // Never rejects (renew catches everything); stop() does not wait for its last tick.
+    void loop();
+    const check = () => {
+        if (lost)
+            throw lost;
+        if (clock.now() >= heldUntil)
+            throw new LeaseLostError(`the deploy lock ${lease.id} lapsed at ${iso(heldUntil)}: it could not be renewed${lastError ? ` (${lastError})` : ''}, so another run may hold it now`);
+    };
+    return {
+        check,
+        confirm: async () => {
+            await inFlight;
+            if (!lost) {
+                inFlight = renew();
+                await inFlight;
+                inFlight = undefined;
+            }
+            check();
+        },
+        stop: async () => {
+            stopped = true;
+            halt.abort();
+            await inFlight;
+        },
+    };
+}
 
 ;// CONCATENATED MODULE: ./packages/targets/src/ready.ts
 /** Waiting for a new color to be ready: the workload's state, its own health check, and an HTTP check through the preview route. */
 
 
+/** The first pause between readiness looks; each next one doubles, up to `health.intervalMs`. */
+const FIRST_PAUSE_MS = 50;
 /** How often a progress line is written while waiting. */
 const PROGRESS_EVERY_MS = 5_000;
 /** The health check's URL on the preview route. */
@@ -1964,6 +2172,7 @@ async function ready_waitReady(target, color, health, timeoutMs, deps) {
     const check = ready_healthCheckSpec('health', url, health, 'switchyard-deploy');
     let lastProgress = start;
     let checks = 0;
+    let looks = 0;
     for (;;) {
         const r = await target.readiness(color);
         const elapsedMs = clock.now() - start;
@@ -1990,7 +2199,154 @@ async function ready_waitReady(target, color, health, timeoutMs, deps) {
             io_logProgress(log, `waiting for ${color}: ${why} (${duration_formatDuration(now - start)} of ${duration_formatDuration(timeoutMs)})`);
             lastProgress = now;
         }
-        await clock.sleep(Math.min(health.intervalMs, deadline - now));
+        // Quick looks first (a container is often ready within a second of its start), then every
+        // health.interval: 50 ms, 100 ms, 200 ms, … up to the interval.
+        await clock.sleep(Math.min(health.intervalMs, FIRST_PAUSE_MS * 2 ** looks++, deadline - now));
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/warmup.ts
+/**
+ * Warming a new color before it takes all live traffic (issue 20; ADR 0014): a burst of requests
+ * through the preview route, several in flight at once, judged like the health check. A color that
+ * passed one health request has not yet accepted many connections side by side nor run its request
+ * path hot; live traffic moving at once would queue on it. Knows nothing of the kind of target.
+ */
+
+
+
+/** No request of a warm-up starts later than this after its first: it never holds a switch long. */
+const WARM_UP_LIMIT_MS = 30_000;
+/**
+ * Sends `warm.requests` GETs of `warm.path` to the preview URL, `warm.concurrency` at a time, each
+ * judged and timed out as the health check says; `undefined` when there is no warm-up (`null` or
+ * absent). Failures are counted, never thrown: the color already passed readiness, and what the
+ * warm-up shows is logged (a warning when a request failed). Called just before the switch.
+ */
+async function warmUp(target, color, settings, deps) {
+    const warm = settings.warmUp;
+    if (!warm || warm.requests < 1)
+        return undefined;
+    const { clock, http } = deps;
+    const url = ready_healthUrl(target.previewUrl, warm.path);
+    const check = ready_healthCheckSpec('warm-up', url, settings.health, 'switchyard-warm-up');
+    const start = clock.now();
+    const deadline = start + WARM_UP_LIMIT_MS;
+    let sent = 0;
+    let failed = 0;
+    let slowestMs = 0;
+    let firstFailure;
+    const indexes = Array.from({ length: warm.requests }, (_, i) => i);
+    await concurrency_mapLimit(indexes, Math.max(1, warm.concurrency), async () => {
+        if (clock.now() >= deadline)
+            return;
+        sent++;
+        const a = await run_attemptCheck(check, http, []);
+        slowestMs = Math.max(slowestMs, a.latencyMs);
+        if (a.ok)
+            return;
+        failed++;
+        firstFailure ??= a.reason ?? `status ${a.status ?? '?'}`;
+    });
+    const outcome = {
+        color,
+        url,
+        sent,
+        failed,
+        ...(firstFailure !== undefined && { firstFailure }),
+        slowestMs,
+        elapsedMs: clock.now() - start,
+        cut: sent < warm.requests,
+    };
+    report(outcome, warm, deps.log);
+    return outcome;
+}
+/** One line for the log; a warning when a request failed or the time limit cut the warm-up short. */
+function describeWarmUp(o, warm) {
+    return (`warmed ${o.color} with ${o.sent} request(s), ${Math.min(warm.concurrency, warm.requests)} at a time, through ${o.url} in ${duration_formatDuration(o.elapsedMs)}: ` +
+        `slowest ${duration_formatDuration(Math.round(o.slowestMs))}, ${o.failed} failed` +
+        (o.firstFailure ? ` (first: ${o.firstFailure})` : '') +
+        (o.cut
+            ? `; stopped after ${duration_formatDuration(WARM_UP_LIMIT_MS)} with ${warm.requests - o.sent} not sent`
+            : ''));
+}
+function report(o, warm, log) {
+    const line = describeWarmUp(o, warm);
+    if (o.failed > 0 || o.cut)
+        log.warning(`${line}. The switch goes ahead: ${o.color} passed its readiness check`);
+    else
+        log.info(line);
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/repair.ts
+/**
+ * Repairs what a run that stopped mid-switch left out of step (`TargetState.interrupted`): the
+ * router's saved routes and the stored record are brought to the routes in force, with a warning
+ * and a `reconcile` history entry. The switch itself is one atomic step on the router, so the
+ * routes in force are the truth: either the switch happened (and the rest follows it now), or a
+ * router restart already put the saved routes back (and nothing is out of step).
+ *
+ * Writes happen under the deploy lock only: deploy, promote, rollback and retire repair as they
+ * start; status and monitor-window repair when the lock is free ({@link repairIfFree}) and else
+ * leave it to the lock's holder.
+ */
+
+
+
+
+/**
+ * Holding the deploy lock: repairs `state.interrupted` (if set) and returns the state as it is now
+ * stored; an undisturbed state comes back unchanged.
+ */
+async function repair_repairInterrupted(target, state, holder, deps) {
+    const out = state.interrupted;
+    if (!out)
+        return state;
+    if (out.routes !== undefined)
+        await target.saveRoutes();
+    const live = state.live ? (state.colors[state.live] ?? record_liveEntry(state)) : undefined;
+    const entry = out.record !== undefined && state.live && live
+        ? {
+            at: new Date(deps.clock.now()).toISOString(),
+            action: 'reconcile',
+            color: state.live,
+            image: live.image,
+            digest: live.digest,
+            version: live.version,
+            deployId: holder.deployId,
+            actor: holder.actor,
+            ...(state.previous && { previousColor: state.previous }),
+            reason: 'a run stopped between the switch and saving it; repaired by the next run',
+        }
+        : undefined;
+    const record = entry
+        ? { ...record_recordOf(state), history: [entry, ...state.history].slice(0, HISTORY_LENGTH) }
+        : record_recordOf(state);
+    // Saved even without an entry: the state's record is the corrected one.
+    await target.saveRecord(record);
+    deps.log.warning(`repaired an interrupted switch on ${target.description}: ${Object.values(out).join('; ')}. Live stays ${state.live ?? 'none'}, now saved where a restart reads it`);
+    return { colors: state.colors, exists: state.exists, notes: state.notes, ...record };
+}
+/**
+ * Without the deploy lock (status, monitor-window): repairs `state.interrupted` if the lock is free
+ * this moment, reading the state again under it; otherwise warns that the lock's holder will.
+ */
+async function repairIfFree(target, state, holder, deps) {
+    if (!state.interrupted)
+        return state;
+    let lease;
+    try {
+        lease = await target.lock(holder, { timeoutMs: 0, ttlMs: LEASE_TTL_MS });
+    }
+    catch (error) {
+        deps.log.warning(`an interrupted switch is left to the run holding the deploy lock to repair (${errors_errorMessage(error)})`);
+        return state;
+    }
+    try {
+        return await repair_repairInterrupted(target, await target.status(), holder, deps);
+    }
+    finally {
+        await lease.release();
     }
 }
 
@@ -2000,6 +2356,9 @@ async function ready_waitReady(target, color, health, timeoutMs, deps) {
  * (switch to a color started with promote: false), status. Written once; targets only supply the
  * primitive steps. Live traffic moves only in `switchTo`, and only after the new color is ready.
  */
+
+
+
 
 
 
@@ -2029,13 +2388,15 @@ function withRecord(state, record) {
 /** Deploys an image: start it in the idle color, wait until ready, switch unless `promote` is false. */
 async function deploy(target, req, deps) {
     const { log, clock } = deps;
+    const started = clock.now();
     await bluegreen_connect(target, log);
     const image = await deps.log.group(`Pull ${req.image}`, () => target.resolveImage(req.image, req.pull));
     log.info(`Image ${req.image} is ${image.pinned}`);
     return bluegreen_withLock(target, req, deps, async () => {
         const router = await target.prepare();
-        const before = await bluegreen_readState(target, log);
+        const before = await repair_repairInterrupted(target, await bluegreen_readState(target, log), req.holder, deps);
         const live = bluegreen_liveStatus(before);
+        movedOn(before, started, req, log);
         if (live && live.digest === image.digest && live.running) {
             // Saved even so: it clears a stale pending entry and stores a record reconciled with the proxy.
             const record = recordPending(before, undefined);
@@ -2094,15 +2455,35 @@ async function deploy(target, req, deps) {
                 message: `${req.image} is ready on ${color} at ${target.previewUrl}; live traffic stays on ${before.live ?? 'nothing'} until "action: promote"`,
             };
         }
-        return bluegreen_switchLive(target, color, 'deploy', before, req, deps, { router, ready });
+        return bluegreen_switchLive(target, color, 'deploy', before, req, deps, { router, ready, fresh: true });
     });
+}
+/**
+ * What changed live while this deploy pulled and waited for the lock (switches recorded since it
+ * started), said as a warning; with `ifLiveIs`, a live release other than the one given refuses
+ * the deploy before anything starts.
+ */
+function movedOn(before, started, req, log) {
+    const since = before.history.filter((h) => Date.parse(h.at) >= started);
+    const live = bluegreen_liveStatus(before) ?? (before.live ? record_liveEntry(before) : undefined);
+    const liveText = live ? `${live.version} (${live.digest})` : 'nothing';
+    const moves = since
+        .filter((h) => h.action !== 'reconcile')
+        .map((h) => `${h.action} of ${h.version} by ${h.deployId} at ${h.at}`);
+    if (moves.length > 0)
+        log.warning(`while this deploy waited, the environment moved on: ${moves.join('; ')}. Live is now ${liveText}`);
+    if (req.ifLiveIs === undefined)
+        return;
+    const liveDigest = live?.digest ?? 'none';
+    if (liveDigest !== req.ifLiveIs)
+        throw new errors_ActionError(`if-live-is: live is ${liveText}, not ${req.ifLiveIs}${moves.length > 0 ? ` (it moved on while this deploy waited: ${moves.join('; ')})` : ''}; nothing was changed. Deploy again against what is live now, or leave if-live-is out`);
 }
 /** Promotes the color a `promote: false` deploy left ready. */
 async function promote(target, req, deps) {
     await bluegreen_connect(target, deps.log);
     return bluegreen_withLock(target, req, deps, async () => {
         const router = await target.prepare();
-        const before = await bluegreen_readState(target, deps.log);
+        const before = await repair_repairInterrupted(target, await bluegreen_readState(target, deps.log), req.holder, deps);
         const pending = before.pending;
         const candidate = pending ? before.colors[pending.color] : undefined;
         if (!pending ||
@@ -2116,10 +2497,13 @@ async function promote(target, req, deps) {
         return bluegreen_switchLive(target, pending.color, 'promote', before, req, deps, { router, ready });
     });
 }
-/** Reads the state, changing nothing. */
-async function bluegreen_status(target, deps) {
+/**
+ * Reads the state. Changes nothing, but for repairing what a run that stopped mid-switch left out
+ * of step, when the deploy lock is free (repair.ts).
+ */
+async function bluegreen_status(target, holder, deps) {
     await bluegreen_connect(target, deps.log);
-    const state = await bluegreen_readState(target, deps.log);
+    const state = await repairIfFree(target, await bluegreen_readState(target, deps.log), holder, deps);
     for (const line of describeState(state))
         deps.log.info(line);
     return {
@@ -2142,11 +2526,14 @@ async function bluegreen_status(target, deps) {
 async function bluegreen_switchLive(target, color, action, before, req, deps, extra) {
     const { clock, log } = deps;
     const next = before.colors[color];
+    // The lease's last renewal rides along with the warm-up: neither waits for the other.
+    await Promise.all([warmUp(target, color, req, deps), confirmLease(target)]);
     const t = clock.now();
     const switchMs = await target.switchTo(color);
     const prev = bluegreen_liveStatus(before);
     log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${duration_formatDuration(switchMs)} (verified and saved after ${duration_formatDuration(clock.now() - t)})`);
-    const after0 = await target.status();
+    // A color started by this run is read back (its container is new); a warm one is as read before.
+    const after0 = extra.fresh ? await target.status() : before;
     const started = after0.colors[color] ?? next;
     const entry = {
         at: new Date(clock.now()).toISOString(),
@@ -2181,21 +2568,56 @@ async function bluegreen_switchLive(target, color, action, before, req, deps, ex
         message: `${started?.image ?? color} is live on ${color}${prev ? `; ${prev.color} (${prev.image}) is kept warm` : ''}`,
     };
 }
-/** Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode). */
+/** The renewer of the lease {@link withLock} holds on each target, for {@link confirmLease}. */
+const keepers = new WeakMap();
+/**
+ * Runs `body` holding the app+environment's deploy lock (the same lock for every changing mode):
+ * a short lease (LEASE_TTL_MS), renewed in the background every third of it while `body` works, so
+ * a dead holder's lock is free within the ttl. A lock broken to take it (`holder.breakReason`) is
+ * logged as a warning naming its holder and the reason. When this process already holds the lock
+ * on `target` ({@link holdLock}: monitor-window holding it for its window), `body` runs under it.
+ */
 async function bluegreen_withLock(target, req, deps, body) {
-    deps.onLock?.(target.lockHandle(req.holder));
-    const lock = await target.lock(req.holder, {
-        timeoutMs: req.lockTimeoutMs,
-        // Long enough for the slowest honest deploy; a dead holder's lock expires after it.
-        ttlMs: req.readyTimeoutMs + 10 * 60_000,
-    });
+    if (keepers.has(target))
+        return body();
+    const held = await holdLock(target, req, deps);
     try {
         return await body();
     }
     finally {
-        await target.close();
-        await lock.release();
+        await held.release();
     }
+}
+/**
+ * Takes the deploy lock on `target` and keeps it renewed until `release()`; meanwhile
+ * {@link withLock} on the same target runs under it (so a rollback can run inside a held window).
+ */
+async function holdLock(target, req, deps) {
+    deps.onLock?.(target.lockHandle(req.holder));
+    const lease = await target.lock(req.holder, {
+        timeoutMs: req.lockTimeoutMs,
+        ttlMs: LEASE_TTL_MS,
+    });
+    if (lease.broke)
+        deps.log.warning(`broke the deploy lock held by ${describeHeld(lease.broke.held, deps.clock.now())}, for ${req.holder.deployId} (${req.holder.actor}): ${lease.broke.reason}`);
+    const keeper = keepRenewed(lease, LEASE_TTL_MS, deps);
+    keepers.set(target, keeper);
+    return {
+        release: async () => {
+            keepers.delete(target);
+            await keeper.stop();
+            await target.close();
+            await lease.release();
+        },
+    };
+}
+/**
+ * Renews the lease {@link withLock} holds on `target` (one round trip) and throws a LeaseLostError
+ * if it was lost (taken over, broken) or lapsed: called just before live traffic moves, so a run
+ * never switches under another holder, and switches with a whole ttl ahead of it.
+ */
+async function confirmLease(target) {
+    await keepers.get(target)?.confirm();
 }
 /** The target's state, its notes logged as warnings. */
 async function bluegreen_readState(target, log) {
@@ -2303,6 +2725,2133 @@ async function plan(target, req, deps) {
         message: 'dry run: nothing was changed',
     };
 }
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./packages/config/src/types.ts
+/** The default config file name, relative to the workspace. */
+const CONFIG_FILE = 'switchyard.yml';
+/** Where the colors run: each target has its own part of an environment section, named after it. */
+const TARGETS = ['docker'];
+/** App names: lowercase letters, digits and hyphens, starting with a letter or digit. */
+const APP_NAME = /^[a-z0-9][a-z0-9-]*$/;
+/** The longest app name (container and network names are built from it). */
+const APP_NAME_MAX = 40;
+/** Environment names follow {@link APP_NAME}, up to this length. */
+const ENVIRONMENT_NAME_MAX = 30;
+/** Environment variable names (for `env` and `secrets`). */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `${app}-${environment}`: the prefix of every container, network and volume name of an environment. */
+function resourcePrefix(app, environment) {
+    return `${app}-${environment}`;
+}
+
+;// CONCATENATED MODULE: ./packages/config/src/fields.ts
+/**
+ * Parsers for single settings that both the file and the override inputs take, so the checks and the
+ * wording are the same wherever a value comes from. Each throws an {@link InputError} named by `name`.
+ */
+
+
+/** How app and environment names are written, for messages. */
+const NAME_RULE = 'lowercase letters, digits and hyphens, starting with a letter or digit';
+/** An app name: {@link APP_NAME}, at most {@link APP_NAME_MAX} characters. */
+function parseAppName(name, raw) {
+    return checkName(name, raw, 'an app name', APP_NAME_MAX);
+}
+/** An environment name: like an app name, at most {@link ENVIRONMENT_NAME_MAX} characters. */
+function parseEnvironmentName(name, raw) {
+    return checkName(name, raw, 'an environment name', ENVIRONMENT_NAME_MAX);
+}
+function checkName(name, raw, what, max) {
+    const s = raw.trim();
+    if (!APP_NAME.test(s))
+        throw new errors_InputError(name, raw, `is not ${what}`, `Use ${NAME_RULE}, at most ${max} characters`);
+    if (s.length > max)
+        throw new errors_InputError(name, raw, `is ${s.length} characters long`, `Use at most ${max} characters`);
+    return s;
+}
+/** A TCP port, 1–65535. */
+function parsePort(name, raw) {
+    return parseInteger(name, raw, { min: 1, max: 65535 });
+}
+/** A URL path starting with `/`. */
+function parseHealthPath(name, raw) {
+    const s = raw.trim();
+    if (!s.startsWith('/') || /\s/.test(s))
+        throw new errors_InputError(name, raw, 'is not a URL path', 'Start it with /, e.g. /healthz');
+    return s;
+}
+/** An OCI image reference (no spaces). */
+function parseImage(name, raw) {
+    const s = raw.trim();
+    // Starts with a letter or digit: a value such as --privileged must never reach a tool's argv as an option.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/.test(s))
+        throw new errors_InputError(name, raw, 'is not an image reference', 'Use [registry/]name[:tag][@sha256:digest], e.g. haproxy:3.2');
+    return s;
+}
+
+;// CONCATENATED MODULE: ./packages/config/src/values.ts
+/**
+ * Typed reading of parsed YAML values. Every reader takes the key path to blame and throws an
+ * {@link InputError} named by it; the document wraps those into {@link ConfigError}s with the file name.
+ */
+
+/** What a YAML value is, for messages: `a list`, `a mapping`, `a boolean`, `empty`. */
+function values_kindOf(v) {
+    if (v === null || v === undefined)
+        return 'empty';
+    if (Array.isArray(v))
+        return 'a list';
+    if (typeof v === 'object')
+        return 'a mapping';
+    if (typeof v === 'boolean')
+        return 'a boolean';
+    if (typeof v === 'number')
+        return 'a number';
+    return 'a string';
+}
+/** Whether a value is a YAML mapping. */
+function isMapping(v) {
+    return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+/**
+ * A mapping whose keys are all in `keys`; `null` (a key with nothing under it) reads as `{}`.
+ * An unknown key is an error at `path.key` that lists the valid keys, and suggests the nearest valid
+ * one, or where a key that belongs elsewhere goes (`elsewhere`: key → its path, e.g. `<target>.host`).
+ */
+function mapping(path, v, keys, what, elsewhere = {}) {
+    if (v === null)
+        return {};
+    if (!isMapping(v))
+        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a mapping`, `Write ${what}`);
+    for (const key of Object.keys(v)) {
+        if (!keys.includes(key)) {
+            const near = closest(key, [...keys, ...Object.keys(elsewhere)]);
+            const hint = near === undefined ? undefined : (elsewhere[near] ?? near);
+            throw new errors_InputError(values_join(path, key), key, 'is not a known key' + (hint ? ` (did you mean ${hint}?)` : ''), `Valid keys: ${keys.join(', ')}`);
+        }
+    }
+    return v;
+}
+/** A single value as text: a string, or a number written without quotes. */
+function values_text(path, v, example) {
+    if (typeof v === 'string')
+        return v;
+    if (typeof v === 'number' && Number.isFinite(v))
+        return String(v);
+    throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a single value`, `Give a value such as ${example}`);
+}
+/** A non-empty single-line string. */
+function line(path, v, example) {
+    const s = values_text(path, v, example).trim();
+    if (s === '')
+        throw new errors_InputError(path, s, 'is empty', `Give a value such as ${example}`);
+    if (/[\r\n]/.test(s))
+        throw new errors_InputError(path, s, 'spans several lines', 'Write it on a single line');
+    return s;
+}
+/** A YAML list; each item read by `item` with its own path (`path[i]`). */
+function list(path, v, example, item) {
+    if (!Array.isArray(v))
+        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
+    return v.map((x, i) => item(`${path}[${i}]`, x));
+}
+/** One string or a list of them (numbers are taken as written). */
+function oneOrMany(path, v, example) {
+    return Array.isArray(v)
+        ? list(path, v, example, (p, x) => values_text(p, x, example))
+        : [values_text(path, v, example)];
+}
+/** A name matching `pattern`, at most `max` characters. */
+function values_name(path, v, pattern, rule, max = Number.POSITIVE_INFINITY) {
+    const s = values_text(path, v, 'a name');
+    if (!pattern.test(s))
+        throw new errors_InputError(path, s, 'is not a valid name', `Use ${rule}`);
+    if (s.length > max)
+        throw new errors_InputError(path, s, `is ${s.length} characters long`, `Use at most ${max}`);
+    return s;
+}
+/** `a.b`, or `b` at the top level. */
+function values_join(path, key) {
+    return path === '' ? key : `${path}.${key}`;
+}
+/** The valid key nearest to a misspelt one, when it is close enough to be a likely typo. */
+function closest(key, keys) {
+    let best;
+    let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+    for (const k of keys) {
+        const d = distance(key.toLowerCase(), k);
+        if (d < bestDistance)
+            [best, bestDistance] = [k, d];
+    }
+    return best;
+}
+/** Levenshtein distance. */
+function distance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+        }
+        prev = cur;
+    }
+    return prev[b.length] ?? 0;
+}
+/**
+ * Reads a mapping at `path` whose keys are all in `readers`, each with its reader; empty keys
+ * (`port:`) read as not set. `what` says what the mapping is, for the error when it is not one.
+ */
+function readKeys(path, v, readers, what) {
+    const m = mapping(path, v, Object.keys(readers), what);
+    const out = {};
+    for (const [key, value] of Object.entries(m)) {
+        const read = readers[key];
+        if (read && value !== null && value !== undefined)
+            out[key] = read(values_join(path, key), value);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/config/src/layer.ts
+/**
+ * Layers of settings (`defaults:`, the environment's section, the override inputs) and how a problem
+ * is blamed on the layer that set the offending key: a key path in the file, or the override input.
+ */
+
+
+/**
+ * A section of the file at `path` (`defaults`, `production`). `renamed` maps a key to the path
+ * the user wrote it at, when that is not `path.key` (a key read from the flat, older form).
+ */
+function fileLayer(file, path, section, renamed = {}) {
+    return {
+        section,
+        at: (key) => renamed[key] ?? values_join(path, key),
+        wrap: (e) => ConfigError.from(file, e),
+    };
+}
+/** Layers sections, later ones winning: mapping keys merge key by key, lists and values are replaced. */
+function merge(layers, mappingKeys) {
+    const out = Object.assign({}, ...layers.map((l) => l.section));
+    for (const key of mappingKeys) {
+        const parts = layers.map((l) => l.section[key]).filter((part) => part !== undefined);
+        if (parts.length > 0)
+            Object.assign(out, { [key]: Object.assign({}, ...parts) });
+    }
+    return out;
+}
+/** The last layer that sets `key`. */
+function origin(layers, key) {
+    return layers.findLast((l) => l.section[key] !== undefined);
+}
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: ./packages/config/src/docker.ts
+/**
+ * The Docker target's own part of an environment section, `docker:`: where the daemon is, the
+ * proxy's ports and image, and how the app container runs. Its schema, defaults and override
+ * inputs live here, apart from the settings every target shares (section.ts, settle.ts).
+ *
+ * Before targets had sections these keys were written at the top of the environment section
+ * (`port: 8080`, `docker-host: …`). That flat form is still read, as this section, with a notice
+ * that says how to move it ({@link DOCKER_FLAT_KEYS}).
+ */
+
+
+
+
+
+/** The proxy image used when neither the file nor the `proxy-image` input names one. */
+const DEFAULT_PROXY_IMAGE = 'haproxy:3.2';
+/** The Docker target's defaults, as the file would write them. */
+const DOCKER_DEFAULTS = {
+    host: '',
+    port: 8080,
+    bind: '0.0.0.0',
+    containerPort: 8080,
+    stopTimeoutMs: 10_000,
+    proxyImage: DEFAULT_PROXY_IMAGE,
+};
+const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
+const HOST_FORMS = "Use '' for the local docker, a URL (ssh://user@host, tcp://host:2376, unix:///var/run/docker.sock) or a docker context name";
+const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** '' (local docker), an ssh:// tcp:// unix:// URL, or a docker context name. */
+function parseDockerHost(name, raw) {
+    const s = raw.trim();
+    if (s === '')
+        return { kind: 'local', display: 'local docker' };
+    if (s.includes('://')) {
+        const url = parse_parseUrl(name, s, ['ssh:', 'tcp:', 'unix:']);
+        if (url.protocol === 'unix:' ? url.pathname === '' || url.pathname === '/' : url.host === '')
+            throw new errors_InputError(name, raw, url.protocol === 'unix:' ? 'has no socket path' : 'has no host', HOST_FORMS);
+        let display = s;
+        if (url.password !== '') {
+            url.password = '';
+            display = url.toString();
+        }
+        return { kind: 'host', url: s, display };
+    }
+    if (!CONTEXT_NAME.test(s))
+        throw new errors_InputError(name, raw, 'is not a docker host', HOST_FORMS);
+    return { kind: 'context', name: s, display: `context ${s}` };
+}
+/** An IPv4 or IPv6 address literal. */
+function parseBind(name, raw) {
+    const s = raw.trim();
+    if ((0,external_node_net_namespaceObject.isIP)(s) === 0)
+        throw new errors_InputError(name, raw, 'is not an IP address', 'Use an IPv4 or IPv6 literal such as 0.0.0.0, 127.0.0.1 or ::');
+    return s;
+}
+/** A volume spec `source:target[:ro|:rw]` with an absolute target. */
+function parseVolume(name, raw) {
+    const s = raw.trim();
+    const parts = s.split(':');
+    const [source = '', target = '', mode] = parts;
+    const forms = 'Write source:target or source:target:ro, e.g. ./data:/data:ro or cache:/cache';
+    if (parts.length < 2 || parts.length > 3 || source === '' || target === '')
+        throw new errors_InputError(name, raw, 'is not a volume', forms);
+    if (!target.startsWith('/'))
+        throw new errors_InputError(name, raw, `has a relative target ${target}`, 'Give an absolute path');
+    if (mode !== undefined && mode !== 'ro' && mode !== 'rw')
+        throw new errors_InputError(name, raw, `has the mode ${mode}`, 'Use ro or rw');
+    return s;
+}
+/** A positive number of CPUs, as docker's `--cpus` takes it. */
+function parseCpus(name, raw) {
+    const s = raw.trim();
+    if (!/^\d+(\.\d+)?$/.test(s) || Number(s) <= 0)
+        throw new errors_InputError(name, raw, 'is not a number of CPUs', 'Use a positive number, e.g. 0.5 or 2');
+    return s;
+}
+const MEMORY = /^(\d+(?:\.\d+)?)([bkmg]?)$/i;
+/** A memory size as docker's `--memory` takes it (`512m`, `1g`, `1073741824`). */
+function parseMemory(name, raw) {
+    const s = raw.trim();
+    if (!MEMORY.test(s))
+        throw new errors_InputError(name, raw, 'is not a memory size', 'Use a number with an optional unit b, k, m or g, e.g. 512m or 1g');
+    return s;
+}
+/** A memory size of {@link parseMemory}'s form in bytes (NaN for anything else). */
+function memoryBytes(size) {
+    const m = MEMORY.exec(size.trim());
+    if (!m)
+        return Number.NaN;
+    const unit = (m[2] ?? '').toLowerCase();
+    const factor = unit === 'g' ? 1024 ** 3 : unit === 'm' ? 1024 ** 2 : unit === 'k' ? 1024 : 1;
+    return Math.round(Number(m[1]) * factor);
+}
+const port = (p, v) => parsePort(p, values_text(p, v, '8080'));
+const RESOURCES = {
+    cpus: (p, v) => parseCpus(p, values_text(p, v, '0.5')),
+    memory: (p, v) => parseMemory(p, values_text(p, v, '512m')),
+};
+const PROXY = {
+    image: (p, v) => parseImage(p, values_text(p, v, DEFAULT_PROXY_IMAGE)),
+    defaults: (p, v) => list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
+};
+function readCommand(path, v) {
+    const args = list(path, v, '[node, server.js]', (at, x) => values_text(at, x, 'server.js'));
+    if (args.length === 0)
+        throw new errors_InputError(path, v, 'is an empty list', "Leave command out to run the image's CMD");
+    return args;
+}
+/** `docker:` — a reader per key. */
+const DOCKER_SECTION = {
+    host: (p, v) => parseDockerHost(p, values_text(p, v, 'ssh://deploy@host')),
+    port,
+    'preview-port': port,
+    bind: (p, v) => parseBind(p, values_text(p, v, '0.0.0.0')),
+    'container-port': port,
+    'env-file': (p, v) => line(p, v, './app.env'),
+    volumes: (p, v) => list(p, v, '[data:/data]', (q, x) => parseVolume(q, values_text(q, x, 'data:/data'))),
+    network: (p, v) => values_name(p, v, NETWORK, 'letters, digits, _ . and -, starting with a letter or digit'),
+    resources: (p, v) => readKeys(p, v, RESOURCES, 'resource limits'),
+    command: readCommand,
+    'stop-timeout': (p, v) => parse_parseDuration(p, values_text(p, v, '10s'), { min: 0 }),
+    proxy: (p, v) => readKeys(p, v, PROXY, 'proxy settings'),
+};
+/** The keys of `docker:` whose values are mappings, merged key by key when layered. */
+const DOCKER_MAPPING_KEYS = ['resources', 'proxy'];
+/**
+ * The flat (pre-`docker:`) name of each key of {@link DOCKER_SECTION}, as it was written at the top
+ * of an environment section. Only `host` was named differently.
+ */
+const DOCKER_FLAT_KEYS = {
+    host: 'docker-host',
+    port: 'port',
+    'preview-port': 'preview-port',
+    bind: 'bind',
+    'container-port': 'container-port',
+    'env-file': 'env-file',
+    volumes: 'volumes',
+    network: 'network',
+    resources: 'resources',
+    command: 'command',
+    'stop-timeout': 'stop-timeout',
+    proxy: 'proxy',
+};
+/**
+ * The action inputs that override `docker:`: input name → the key path they set. Every action that
+ * reads the config declares them (one table: see overrides.ts).
+ */
+const DOCKER_OVERRIDES = {
+    'docker-host': { path: ['host'], parse: parseDockerHost },
+    port: { path: ['port'], parse: parsePort },
+    'preview-port': { path: ['preview-port'], parse: parsePort },
+    'container-port': { path: ['container-port'], parse: parsePort },
+    'proxy-image': { path: ['proxy', 'image'], parse: parseImage },
+};
+const LOCAL_DOCKER = parseDockerHost('docker-host', DOCKER_DEFAULTS.host);
+/** The layered `docker:` parts with every default filled in, after the checks across keys. */
+function settleDocker(layers) {
+    const s = merge(layers, DOCKER_MAPPING_KEYS);
+    const livePort = s.port ?? DOCKER_DEFAULTS.port;
+    const previewPort = s['preview-port'] ?? livePort + 1;
+    checkPorts(layers, livePort, previewPort);
+    const resources = s.resources ?? {};
+    return {
+        kind: 'docker',
+        host: s.host ?? LOCAL_DOCKER,
+        port: livePort,
+        previewPort,
+        bind: s.bind ?? DOCKER_DEFAULTS.bind,
+        containerPort: s['container-port'] ?? DOCKER_DEFAULTS.containerPort,
+        ...(s['env-file'] === undefined ? {} : { envFile: s['env-file'] }),
+        volumes: [...(s.volumes ?? [])],
+        ...(s.network === undefined ? {} : { network: s.network }),
+        resources: {
+            ...(resources.cpus === undefined ? {} : { cpus: resources.cpus }),
+            ...(resources.memory === undefined ? {} : { memory: resources.memory }),
+        },
+        ...(s.command === undefined ? {} : { command: [...s.command] }),
+        stopTimeoutMs: s['stop-timeout'] ?? DOCKER_DEFAULTS.stopTimeoutMs,
+        proxy: {
+            image: s.proxy?.image ?? DOCKER_DEFAULTS.proxyImage,
+            defaults: [...(s.proxy?.defaults ?? [])],
+        },
+    };
+}
+function checkPorts(layers, livePort, previewPort) {
+    const portFrom = origin(layers, 'port');
+    const previewFrom = origin(layers, 'preview-port');
+    if (!previewFrom && livePort === 65535 && portFrom)
+        throw portFrom.wrap(new errors_InputError(portFrom.at('port'), livePort, 'leaves no port for the preview (port + 1)', 'Set preview-port, or use a lower port'));
+    if (livePort !== previewPort || !previewFrom)
+        return;
+    // Blame whichever of the two has the higher precedence (the preview port when it is the same layer).
+    const blamePort = portFrom !== undefined && layers.indexOf(portFrom) > layers.indexOf(previewFrom);
+    const layer = blamePort ? portFrom : previewFrom;
+    const [key, other] = blamePort ? ['port', 'preview-port'] : ['preview-port', 'port'];
+    throw layer.wrap(new errors_InputError(layer.at(key), livePort, `is the same as ${other}`, 'The live and preview ports must differ'));
+}
+
+;// CONCATENATED MODULE: ./packages/config/src/target-schemas.ts
+/**
+ * Each target's config schema, by target name: the readers of its own section of an environment
+ * (`<name>:`), the older flat names of its keys, how the section settles, and which of its
+ * settings are file paths (resolved against the config file's folder, kept in the workspace).
+ * The one place in this package that lists the targets.
+ */
+
+
+const TARGET_SCHEMAS = {
+    docker: {
+        section: DOCKER_SECTION,
+        flatKeys: DOCKER_FLAT_KEYS,
+        settle: (layers) => settleDocker(layers),
+        files: (s) => Object.fromEntries(s.envFile === undefined ? [] : [['env-file', s.envFile]]),
+        resolveFiles: (s, resolve) => s.envFile === undefined ? s : { ...s, envFile: resolve(s.envFile) },
+    },
+};
+/** The target an environment runs on when its section names none. */
+const DEFAULT_TARGET = 'docker';
+/** Readers of each target's section as a key of an environment section (typed, for `Section`). */
+const TARGET_SECTIONS = {
+    docker: (p, v) => readKeys(p, v, DOCKER_SECTION, 'the docker target settings'),
+};
+/** Each target's override inputs, input name → key path under its section. */
+const TARGET_OVERRIDES = { docker: DOCKER_OVERRIDES };
+
+;// CONCATENATED MODULE: ./packages/config/src/overrides.ts
+
+
+
+
+/** Prefixes a target's override paths with its section name. */
+function under(target, table) {
+    return Object.fromEntries(Object.entries(table).map(([input, o]) => [input, { ...o, path: [target, ...o.path] }]));
+}
+/** The one table of override inputs: the common ones, then each target's. */
+const OVERRIDES = {
+    app: { path: [], parse: parseAppName },
+    'health-path': { path: ['health', 'path'], parse: parseHealthPath },
+    'keep-previous': {
+        path: ['keep-previous'],
+        parse: (n, r) => parse_parseDuration(n, r, { min: 0, max: MAX_LONG_DURATION_MS }),
+    },
+    'ready-timeout': {
+        path: ['ready-timeout'],
+        parse: (n, r) => parse_parseDuration(n, r, { min: 1000 }),
+    },
+    ...Object.fromEntries(TARGETS.flatMap((t) => Object.entries(under(t, TARGET_OVERRIDES[t])))),
+};
+/** The action inputs that override the file, by input name: the keys of {@link OVERRIDES}. */
+const OVERRIDE_INPUTS = Object.keys(OVERRIDES);
+/**
+ * The overrides an action or the CLI was given, read by one getter for every name of
+ * {@link OVERRIDE_INPUTS}. Empty ones are left out.
+ */
+function readOverrides(get) {
+    return Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, get(n) ?? '']).filter(([, v]) => v !== ''));
+}
+/** The input that sets the key at `path` (or a key under it), for blame; else the key itself. */
+function inputAt(path) {
+    const found = OVERRIDE_INPUTS.find((n) => path.every((p, i) => OVERRIDES[n].path[i] === p));
+    return found ?? path.join('.');
+}
+/** Override inputs as a layer (plain {@link InputError}s naming the input); also returns `app`. */
+function overrideLayer(o) {
+    const section = {};
+    let app;
+    for (const input of OVERRIDE_INPUTS) {
+        const raw = o[input]?.trim();
+        if (raw === undefined || raw === '')
+            continue;
+        const { path, parse } = OVERRIDES[input];
+        const value = parse(input, raw);
+        if (path.length === 0)
+            app = value;
+        else
+            setIn(section, path, value);
+    }
+    const layerAt = (prefix, s) => ({
+        section: s,
+        at: (key) => inputAt([...prefix, key]),
+        wrap: (e) => e,
+    });
+    return {
+        layer: layerAt([], section),
+        targetLayer: (target) => layerAt([target], section[target] ?? {}),
+        ...(app === undefined ? {} : { app }),
+    };
+}
+function setIn(into, path, value) {
+    const [head, ...rest] = path;
+    if (head === undefined)
+        return;
+    if (rest.length === 0)
+        into[head] = value;
+    else
+        setIn((into[head] ??= {}), rest, value);
+}
+
+;// CONCATENATED MODULE: ./packages/metrics/src/prometheus.ts
+/**
+ * A small client for the Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`) over the
+ * {@link Http} interface, so tests can hand it canned responses shaped exactly like the API's.
+ * Queries go as POST forms (long PromQL never hits a URL length limit); auth is a header map built once.
+ */
+
+class prometheus_PrometheusError extends Error {
+    kind;
+    status;
+    name = 'PrometheusError';
+    constructor(kind, message, 
+    /** The HTTP status, when a response came. */
+    status) {
+        super(message);
+        this.kind = kind;
+        this.status = status;
+    }
+}
+/** Parses a sample value as the API writes it: a string such as "0.25", "NaN", "+Inf". */
+function parseSampleValue(raw) {
+    if (typeof raw !== 'string')
+        return Number.NaN;
+    if (raw === '+Inf' || raw === 'Inf')
+        return Number.POSITIVE_INFINITY;
+    if (raw === '-Inf')
+        return Number.NEGATIVE_INFINITY;
+    const n = Number(raw);
+    return raw.trim() === '' ? Number.NaN : n;
+}
+function point(raw) {
+    if (!Array.isArray(raw) || raw.length !== 2 || typeof raw[0] !== 'number')
+        throw new prometheus_PrometheusError('protocol', `unexpected sample ${JSON.stringify(raw)}`);
+    return [raw[0], parseSampleValue(raw[1])];
+}
+function labelsOf(raw) {
+    const metric = raw?.metric;
+    return metric && typeof metric === 'object' ? metric : {};
+}
+/** Turns an instant query's `data` into samples: a vector's samples, or one sample for a scalar. */
+function samplesOf(data) {
+    const type = data?.resultType;
+    const result = data?.result;
+    if (type === 'scalar')
+        return [{ labels: {}, value: point(result)[1] }];
+    if (type === 'vector' && Array.isArray(result))
+        return result.map((r) => ({
+            labels: labelsOf(r),
+            value: point(r.value)[1],
+        }));
+    throw new prometheus_PrometheusError('protocol', `expected a vector or scalar result, got ${JSON.stringify(type ?? null)}`);
+}
+/** Turns a range query's `data` into series. */
+function seriesOf(data) {
+    const result = data?.result;
+    if (data?.resultType !== 'matrix' || !Array.isArray(result))
+        throw new prometheus_PrometheusError('protocol', `expected a matrix result, got ${JSON.stringify(data?.resultType ?? null)}`);
+    return result.map((r) => {
+        const values = r.values;
+        return { labels: labelsOf(r), points: Array.isArray(values) ? values.map(point) : [] };
+    });
+}
+const seconds = (ms) => (ms / 1000).toFixed(3);
+/** A {@link Prometheus} over `http`. */
+function prometheusClient(opts, http) {
+    const base = opts.url.replace(/\/+$/, '');
+    // A second under the HTTP timeout, so a slow query ends as Prometheus's own timeout error.
+    const timeout = `${Math.max(1, Math.floor(opts.timeoutMs / 1000) - 1)}s`;
+    const call = async (path, form) => {
+        let res;
+        try {
+            res = await http.request({
+                method: 'POST',
+                url: `${base}${path}`,
+                headers: {
+                    ...opts.headers,
+                    'Content-Type': 'application/x-www-form-urlencoded',
+                    Accept: 'application/json',
+                    'User-Agent': 'switchyard-monitor',
+                },
+                body: new URLSearchParams({ ...form, timeout }).toString(),
+                timeoutMs: opts.timeoutMs,
+                // A followed 301/302 turns the POST into a GET without the query; report the redirect instead.
+                followRedirects: false,
+            });
+        }
+        catch (error) {
+            if (error instanceof HttpError)
+                throw new prometheus_PrometheusError('unreachable', `${base} did not answer: ${error.message}`);
+            throw error;
+        }
+        let body;
+        try {
+            body = JSON.parse(res.body);
+        }
+        catch {
+            body = undefined;
+        }
+        if (res.status >= 300 && res.status < 400)
+            throw new prometheus_PrometheusError('protocol', `${base}${path} redirects (${res.status}) to ${res.headers.location ?? '?'}: give that URL as prometheus-url`, res.status);
+        if (res.status === 401 || res.status === 403)
+            throw new prometheus_PrometheusError('auth', `${base} answered ${res.status}${typeof body?.error === 'string' ? `: ${body.error}` : ''}`, res.status);
+        if (body?.status === 'success')
+            return body.data;
+        if (body?.status === 'error') {
+            // bad_data: the query does not parse; execution: it parses but cannot run (e.g. many-to-many matching).
+            const kind = body.errorType === 'bad_data' || body.errorType === 'execution' ? 'query' : 'server';
+            throw new prometheus_PrometheusError(kind, `${typeof body.errorType === 'string' ? body.errorType : 'error'}: ${typeof body.error === 'string' ? body.error : 'no message'}`, res.status);
+        }
+        const excerpt = res.body.replace(/\s+/g, ' ').trim().slice(0, 120);
+        throw new prometheus_PrometheusError(res.status >= 500 ? 'server' : 'protocol', `${base}${path} answered ${res.status} without the Prometheus API's JSON${excerpt ? ` (${excerpt})` : ''}`, res.status);
+    };
+    return {
+        url: base,
+        async query(promql, time) {
+            return samplesOf(await call('/api/v1/query', { query: promql, time: seconds(time) }));
+        },
+        async queryRange(promql, start, end, stepMs) {
+            const data = await call('/api/v1/query_range', {
+                query: promql,
+                start: seconds(start),
+                end: seconds(end),
+                step: seconds(stepMs),
+            });
+            return seriesOf(data);
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/metrics/src/promql.ts
+/**
+ * Label selectors and query templates. A rule's query is a template: `$selector` becomes the label
+ * matchers (without braces, so it can sit beside others: `http_requests_total{$selector,code=~"5.."}`),
+ * `$window` the rate window, and other `$names` the variables the caller supplies (`$cpu_limit`).
+ */
+
+const MATCH_OPS = (/* unused pure expression or super */ null && (['=', '!=', '=~', '!~']));
+const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const SELECTOR_FORMS = 'Write label matchers separated by commas, e.g. app="web",environment="production" (=, !=, =~, !~; quotes optional for simple values)';
+/** Parses `app="web", color=~"blue|green"` (braces optional, values quoted or bare). */
+function parseSelector(name, raw) {
+    let s = raw.trim();
+    if (s.startsWith('{') && s.endsWith('}'))
+        s = s.slice(1, -1).trim();
+    const out = [];
+    let i = 0;
+    const fail = (problem) => {
+        throw new errors_InputError(name, raw, problem, SELECTOR_FORMS);
+    };
+    while (i < s.length) {
+        const labelMatch = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*/.exec(s.slice(i));
+        if (!labelMatch) {
+            const rest = s.slice(i).trim();
+            return fail(`has "${rest.slice(0, 20)}" where a label matcher (label="value") should be`);
+        }
+        const label = labelMatch[1];
+        const op = labelMatch[2];
+        i += labelMatch[0].length;
+        let value;
+        const quote = s[i];
+        if (quote === '"' || quote === "'") {
+            let j = i + 1;
+            let v = '';
+            for (; j < s.length && s[j] !== quote; j++) {
+                if (s[j] === '\\' && j + 1 < s.length) {
+                    j++;
+                    const c = s[j];
+                    // \" \' \\ \n \t as in PromQL; any other escape keeps its backslash (a regex's \d).
+                    v += c === 'n' ? '\n' : c === 't' ? '\t' : c === quote || c === '\\' ? c : `\\${c}`;
+                }
+                else
+                    v += s[j];
+            }
+            if (j >= s.length)
+                fail(`has an unclosed quote after ${label}${op}`);
+            value = v;
+            i = j + 1;
+        }
+        else {
+            const bare = /^(?:[^,\s"'{}=~!][^,\s"'{}]*)?/.exec(s.slice(i))?.[0] ?? '';
+            if (bare === '')
+                fail(`has no value after ${label}${op}`);
+            value = bare;
+            i += bare.length;
+        }
+        out.push({ label, op, value });
+        const sep = /^\s*(,|$)\s*/.exec(s.slice(i));
+        if (!sep)
+            fail(`has "${s.slice(i).trim().slice(0, 20)}" after ${label}${op}"${value}"`);
+        i += sep[0].length;
+    }
+    return out;
+}
+/** A label name (for settings such as `color-label`). */
+function parseLabelName(name, raw) {
+    const s = raw.trim();
+    if (!LABEL.test(s))
+        throw new errors_InputError(name, raw, 'is not a Prometheus label name', 'Use letters, digits and _, not starting with a digit (e.g. color)');
+    return s;
+}
+/** Quotes a label value for PromQL. */
+function quoteLabelValue(value) {
+    return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+/** `app="web",color="green"`: the matchers without braces. */
+function promql_renderMatchers(matchers) {
+    return matchers.map((m) => `${m.label}${m.op}${quoteLabelValue(m.value)}`).join(',');
+}
+/** The matchers with `label` set to `=value` (replacing any matcher on that label). */
+function withLabel(matchers, label, value) {
+    return [...matchers.filter((m) => m.label !== label), { label, op: '=', value }];
+}
+/** A duration as PromQL writes it: `1m`, `30s`, `1500ms`. */
+function promql_promDuration(ms) {
+    if (ms % 60_000 === 0)
+        return `${ms / 60_000}m`;
+    if (ms % 1000 === 0)
+        return `${ms / 1000}s`;
+    return `${Math.round(ms)}ms`;
+}
+const VARIABLE = /\$([a-zA-Z_][a-zA-Z0-9_]*)/g;
+/** The `$names` a template uses. */
+function promql_templateVariables(template) {
+    return [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]))];
+}
+/**
+ * Fills a template. `vars` holds every known variable; a missing one throws, naming it. Commas left
+ * dangling by an empty `$selector` are removed (`x{,code="500"}` → `x{code="500"}`).
+ */
+function promql_expandTemplate(template, vars) {
+    // An empty value leaves a mark, so that only the commas beside it are cleaned up.
+    const EMPTY = '\uE000';
+    const filled = template.replace(VARIABLE, (_whole, name) => {
+        const v = vars[name];
+        if (v === undefined)
+            throw new Error(`unknown variable $${name}`);
+        return v === '' ? EMPTY : v;
+    });
+    return filled
+        .replace(/\{\s*\uE000\s*,\s*/g, '{')
+        .replace(/\s*,\s*\uE000\s*\}/g, '}')
+        .replace(/,\s*\uE000\s*,/g, ',')
+        .replace(/\uE000/g, '');
+}
+
+;// CONCATENATED MODULE: ./packages/metrics/src/rules.ts
+/**
+ * Rules: what is watched, and when a reading is a warning or critical. Five built-in rules carry the
+ * seeds' defaults (error rate, p95 latency, CPU, memory, health); a `rules:` list overrides them by
+ * name or adds custom PromQL rules. Parsing is strict: every problem names `<input>[i].<key>`.
+ */
+
+
+const DIRECTIONS = ['above', 'below'];
+/** How values are shown; thresholds are compared in the base unit (ratio, seconds, bytes). */
+const UNITS = ['ratio', 'seconds', 'bytes', 'number'];
+const THRESHOLD_FORMS = 'Use a number (0.8), a percentage (5%), a duration (1s, 500ms) or a multiple of the baseline (2x); none removes it';
+/** Parses a threshold: `5%`, `1s`, `500ms`, `0.8`, `120`, `2x` (× baseline). `relative` makes a bare number a multiple. */
+function parseThreshold(name, raw, relative = false) {
+    if (typeof raw === 'number') {
+        if (!Number.isFinite(raw))
+            throw new errors_InputError(name, raw, 'is not a finite number', THRESHOLD_FORMS);
+        return relative
+            ? multiple(name, raw, raw)
+            : { kind: 'absolute', value: raw, text: String(raw) };
+    }
+    if (typeof raw !== 'string')
+        throw new errors_InputError(name, raw, 'is not a threshold', THRESHOLD_FORMS);
+    const s = raw.trim();
+    if (s === 'none' || s === 'off')
+        return undefined;
+    let m = /^(\d+(?:\.\d+)?)\s*[x×]$/.exec(s);
+    if (m)
+        return multiple(name, raw, Number(m[1]));
+    m = /^(-?\d+(?:\.\d+)?)\s*%$/.exec(s);
+    if (m) {
+        const pct = Number(m[1]);
+        // A ratio above 100% can never be crossed (the safety net silently off); below 0% always is.
+        if (pct < 0 || pct > 100)
+            throw new errors_InputError(name, raw, 'is out of range', 'Use a percentage from 0% to 100%');
+        return { kind: 'absolute', value: pct / 100, text: s };
+    }
+    if (/^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i.test(s)) {
+        const n = Number(s);
+        return relative ? multiple(name, raw, n) : { kind: 'absolute', value: n, text: s };
+    }
+    const ms = parseDurationMs(s);
+    if (ms !== undefined)
+        return { kind: 'absolute', value: ms / 1000, text: s };
+    throw new errors_InputError(name, raw, 'is not a threshold', THRESHOLD_FORMS);
+}
+/**
+ * The variables a query template may use. `selector` and `window` come from the monitor's settings;
+ * `requests`, `histogram` and `status_label` name the app's metrics (config `monitor.metrics`);
+ * `cpu_limit` (cores) and `memory_limit` (bytes) come from the environment's `resources`.
+ */
+const TEMPLATE_VARIABLES = [
+    'selector',
+    'window',
+    'requests',
+    'histogram',
+    'status_label',
+    'cpu_limit',
+    'memory_limit',
+];
+/** The metric names the built-in rules assume (prom-client's and most HTTP middlewares' defaults). */
+const DEFAULT_METRICS = {
+    requests: 'http_requests_total',
+    histogram: 'http_request_duration_seconds_bucket',
+    status_label: 'code',
+};
+/** A multiple of the baseline; only a positive factor makes sense. */
+function multiple(name, raw, factor) {
+    if (!(factor > 0))
+        throw new errors_InputError(name, raw, 'is not a positive multiple', 'Use e.g. 2x or 1.5x');
+    return { kind: 'baseline', factor, text: `${factor}x baseline` };
+}
+/** The query of the traffic guard: requests in the rate window. */
+const rules_TRAFFIC_QUERY = 'sum(increase($requests{$selector}[$window]))';
+/** The built-in rules with the seeds' defaults (DESIGN.md §4). */
+const BUILTIN_RULES = [
+    {
+        name: 'error-rate',
+        builtin: true,
+        source: 'prometheus',
+        query: '(sum(rate($requests{$selector,$status_label=~"5.."}[$window])) or vector(0)) / sum(rate($requests{$selector}[$window]))',
+        warning: { kind: 'absolute', value: 0.01, text: '1%' },
+        critical: { kind: 'absolute', value: 0.05, text: '5%' },
+        direction: 'above',
+        unit: 'ratio',
+        traffic: true,
+        enabled: true,
+        origin: 'seeds: error rate > 1% warning, > 5% critical',
+    },
+    {
+        name: 'p95-latency',
+        builtin: true,
+        source: 'prometheus',
+        query: 'histogram_quantile(0.95, sum by (le) (rate($histogram{$selector}[$window])))',
+        warning: { kind: 'absolute', value: 1, text: '1s' },
+        critical: { kind: 'baseline', factor: 2, text: '2x baseline' },
+        direction: 'above',
+        unit: 'seconds',
+        traffic: true,
+        baselineMin: 0.05,
+        enabled: true,
+        origin: 'seeds: p95 > 1 s warning, > 2× baseline critical',
+    },
+    {
+        name: 'cpu',
+        builtin: true,
+        source: 'prometheus',
+        query: 'max(rate(process_cpu_seconds_total{$selector}[$window])) / $cpu_limit',
+        warning: { kind: 'absolute', value: 0.8, text: '80%' },
+        direction: 'above',
+        unit: 'ratio',
+        traffic: false,
+        enabled: true,
+        origin: 'seeds: CPU > 80% warning (of the target CPU limit, else of one core)',
+    },
+    {
+        name: 'memory',
+        builtin: true,
+        source: 'prometheus',
+        query: 'max(process_resident_memory_bytes{$selector}) / $memory_limit',
+        warning: { kind: 'absolute', value: 0.85, text: '85%' },
+        direction: 'above',
+        unit: 'ratio',
+        traffic: false,
+        enabled: true,
+        origin: 'seeds: memory > 85% warning (of the target memory limit)',
+    },
+    {
+        name: 'health',
+        builtin: true,
+        source: 'health',
+        critical: { kind: 'absolute', value: 0, text: 'check failed' },
+        direction: 'above',
+        unit: 'number',
+        failureLimit: 3,
+        traffic: false,
+        enabled: true,
+        origin: 'seeds: health check every 30 s, 5 s timeout, 3 consecutive failures',
+    },
+];
+const RULE_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
+const rules_KEYS = [
+    'name',
+    'query',
+    'warning',
+    'critical',
+    'direction',
+    'relative-to',
+    'unit',
+    'failure-limit',
+    'min-requests-guard',
+    'baseline-min',
+    'enabled',
+];
+function rules_isMapping(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function str(at, v, example) {
+    if (typeof v === 'string')
+        return v;
+    if (typeof v === 'number' || typeof v === 'boolean')
+        return String(v);
+    throw new errors_InputError(at, v, 'is not a single value', `Give a string, e.g. ${example}`);
+}
+function bool(at, v) {
+    if (typeof v === 'boolean')
+        return v;
+    if (v === 'true' || v === 'false')
+        return v === 'true';
+    throw new errors_InputError(at, v, 'is not a boolean', 'Use true or false');
+}
+/**
+ * The rules after a `rules:` list (already parsed YAML) is applied to the built-ins: an item whose
+ * name is a built-in overrides the keys it sets; any other item is a custom rule and needs a query.
+ * `variables` lists the template variables the caller can fill, to reject an unknown `$name` up front.
+ */
+function parseRules(input, doc, variables, base = BUILTIN_RULES) {
+    const rules = [...base];
+    if (doc === undefined || doc === null)
+        return rules;
+    if (!Array.isArray(doc))
+        throw new errors_InputError(input, doc, 'is not a list of rules', 'Write a YAML list; each item has name: and, for a custom rule, query:, warning: and/or critical:');
+    const seen = new Set();
+    doc.forEach((item, i) => {
+        const at = `${input}[${i}]`;
+        if (!rules_isMapping(item))
+            throw new errors_InputError(at, item, 'is not a rule', 'Give a mapping with at least name:');
+        for (const key of Object.keys(item))
+            if (!rules_KEYS.includes(key))
+                throw new errors_InputError(`${at}.${key}`, key, 'is not a rule setting', `Use: ${rules_KEYS.join(', ')}`);
+        const nameRaw = item.name;
+        if (nameRaw === undefined || nameRaw === null)
+            throw new errors_InputError(`${at}.name`, '', 'is required', 'Name the rule, e.g. name: error-rate');
+        const name = str(`${at}.name`, nameRaw, 'queue-depth').trim();
+        if (!RULE_NAME.test(name))
+            throw new errors_InputError(`${at}.name`, nameRaw, 'is not a rule name', 'Use lowercase letters, digits, - _ and .');
+        if (seen.has(name))
+            throw new errors_InputError(`${at}.name`, name, 'is listed twice', 'List each rule once');
+        seen.add(name);
+        const index = rules.findIndex((r) => r.name === name);
+        const existing = index >= 0 ? rules[index] : undefined;
+        const rule = readRule(at, item, name, existing, variables);
+        if (index >= 0)
+            rules[index] = rule;
+        else
+            rules.push(rule);
+    });
+    return rules;
+}
+function readRule(at, o, name, existing, variables) {
+    const has = (k) => o[k] !== undefined && o[k] !== null;
+    const relativeRaw = has('relative-to')
+        ? str(`${at}.relative-to`, o['relative-to'], 'baseline')
+        : '';
+    if (relativeRaw !== '' && relativeRaw !== 'baseline')
+        throw new errors_InputError(`${at}.relative-to`, relativeRaw, 'is not a reference', 'Use relative-to: baseline (thresholds are then multiples of the baseline), or leave it out');
+    const relative = relativeRaw === 'baseline';
+    if (existing?.source === 'health' && has('query'))
+        throw new errors_InputError(`${at}.query`, o.query, 'cannot be set on the health rule', 'The health rule probes health-url; give a custom rule another name');
+    let query = existing?.query;
+    if (has('query')) {
+        query = str(`${at}.query`, o.query, 'max(queue_depth{$selector})').trim();
+        if (query === '')
+            throw new errors_InputError(`${at}.query`, o.query, 'is empty', 'Give a PromQL query');
+        const unknown = promql_templateVariables(query).filter((v) => !variables.includes(v));
+        if (unknown.length)
+            throw new errors_InputError(`${at}.query`, query, `uses ${unknown.map((v) => `$${v}`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not known`, `Use ${variables.map((v) => `$${v}`).join(', ')}`);
+    }
+    if (!existing && query === undefined)
+        throw new errors_InputError(`${at}.query`, '', `is required for the custom rule ${name}`, `Give a PromQL query, or use a built-in name: ${BUILTIN_RULES.map((r) => r.name).join(', ')}`);
+    const threshold = (key) => has(key) ? parseThreshold(`${at}.${key}`, o[key], relative) : existing?.[key];
+    const warning = threshold('warning');
+    const critical = threshold('critical');
+    const enabled = has('enabled') ? bool(`${at}.enabled`, o.enabled) : (existing?.enabled ?? true);
+    if (enabled && !existing && !warning && !critical)
+        throw new errors_InputError(at, name, 'has neither warning nor critical', 'Give a warning: and/or critical: threshold, e.g. critical: 5%');
+    const direction = has('direction')
+        ? rules_parseOne(`${at}.direction`, str(`${at}.direction`, o.direction, 'above'), DIRECTIONS)
+        : (existing?.direction ?? 'above');
+    const unit = has('unit')
+        ? rules_parseOne(`${at}.unit`, str(`${at}.unit`, o.unit, 'ratio'), UNITS)
+        : (existing?.unit ?? 'number');
+    if (unit === 'ratio')
+        for (const key of ['warning', 'critical']) {
+            const t = key === 'warning' ? warning : critical;
+            if (t?.kind === 'absolute' && (t.value < 0 || t.value > 1))
+                throw new errors_InputError(`${at}.${key}`, t.text, 'is out of range for a ratio', 'Use a percentage from 0% to 100% (or a fraction from 0 to 1)');
+        }
+    const failureLimit = has('failure-limit')
+        ? parseInteger(`${at}.failure-limit`, str(`${at}.failure-limit`, o['failure-limit'], '2'), {
+            min: 1,
+            max: 1000,
+        })
+        : existing?.failureLimit;
+    const traffic = has('min-requests-guard')
+        ? bool(`${at}.min-requests-guard`, o['min-requests-guard'])
+        : (existing?.traffic ?? false);
+    let baselineMin = existing?.baselineMin;
+    if (has('baseline-min')) {
+        const t = parseThreshold(`${at}.baseline-min`, o['baseline-min']);
+        if (t?.kind !== 'absolute' && t !== undefined)
+            throw new errors_InputError(`${at}.baseline-min`, o['baseline-min'], 'is not an absolute value', 'Use e.g. 50ms or 0.01');
+        baselineMin = t?.value;
+    }
+    return {
+        name,
+        builtin: existing?.builtin ?? false,
+        source: existing?.source ?? 'prometheus',
+        ...(query !== undefined && { query }),
+        ...(warning && { warning }),
+        ...(critical && { critical }),
+        direction,
+        unit,
+        ...(failureLimit !== undefined && { failureLimit }),
+        traffic,
+        ...(baselineMin !== undefined && { baselineMin }),
+        enabled,
+        ...(existing?.origin !== undefined && { origin: existing.origin }),
+    };
+}
+function rules_parseOne(at, raw, values) {
+    const s = raw.trim();
+    const found = values.find((v) => v === s);
+    if (found === undefined)
+        throw new errors_InputError(at, raw, `is not one of ${values.join(', ')}`, `Use ${values.join(' or ')}`);
+    return found;
+}
+/** Whether `value` breaches `limit` in the rule's direction. */
+function rules_breaches(direction, value, limit) {
+    return direction === 'above' ? value > limit : value < limit;
+}
+/** A value for people, in the rule's unit. */
+function rules_formatValue(unit, value) {
+    if (value === null || value === undefined || Number.isNaN(value))
+        return 'no data';
+    if (!Number.isFinite(value))
+        return value > 0 ? '+Inf' : '-Inf';
+    switch (unit) {
+        case 'ratio':
+            return `${round(value * 100)}%`;
+        case 'seconds':
+            return round(value * 1000) < 1000 ? `${round(value * 1000)}ms` : `${round(value)}s`;
+        case 'bytes': {
+            const [factor, unitName] = value >= 1024 ** 3
+                ? [1024 ** 3, 'GiB']
+                : value >= 1024 ** 2
+                    ? [1024 ** 2, 'MiB']
+                    : value >= 1024
+                        ? [1024, 'KiB']
+                        : [1, 'B'];
+            return `${round(value / factor)}${unitName}`;
+        }
+        default:
+            return String(round(value));
+    }
+}
+function round(n) {
+    const a = Math.abs(n);
+    const digits = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+    return Number(n.toFixed(digits));
+}
+/** Shows a threshold in the rule's unit (`5%`, `1s`, `2x baseline (= 180ms)`). */
+function formatThreshold(unit, t, baseline) {
+    if (!t)
+        return '–';
+    if (t.kind === 'absolute')
+        return rules_formatValue(unit, t.value);
+    return baseline === null || baseline === undefined
+        ? `${t.factor}x baseline`
+        : `${t.factor}x baseline (${rules_formatValue(unit, t.factor * baseline)})`;
+}
+
+;// CONCATENATED MODULE: ./packages/metrics/src/verdict.ts
+/**
+ * The verdict machine (DESIGN.md §4), pure: each evaluation's readings go in, and out comes a decision
+ * once one is due — `failure-limit` consecutive critical readings of a rule fail the window at once;
+ * a rule without data for `max-no-data` evaluations meets the no-data policy; the end of the window
+ * passes it, unless a deciding rule never had data at all.
+ */
+
+const NO_DATA_POLICIES = ['fail', 'pass', 'inconclusive'];
+/**
+ * Classifies a value against a rule's thresholds. A baseline threshold without a baseline is not
+ * evaluated; NaN is no data (0/0: no traffic), ±Inf is a value.
+ */
+function verdict_classify(rule, value, baseline, note) {
+    if (value === null || Number.isNaN(value))
+        return { rule: rule.name, value: null, state: 'no-data', note: note ?? 'no data' };
+    const limitOf = (t) => {
+        if (!t)
+            return undefined;
+        if (t.kind === 'absolute')
+            return t.value;
+        if (baseline === null)
+            return undefined;
+        return t.factor * Math.max(baseline, rule.baselineMin ?? Number.NEGATIVE_INFINITY);
+    };
+    for (const [state, t] of [
+        ['critical', rule.critical],
+        ['warning', rule.warning],
+    ]) {
+        const limit = limitOf(t);
+        if (limit !== undefined && breaches(rule.direction, value, limit))
+            return {
+                rule: rule.name,
+                value,
+                state,
+                limit,
+                threshold: t?.kind === 'baseline' ? `${t.factor}x baseline` : t?.text,
+                ...(note !== undefined && { note }),
+            };
+    }
+    return { rule: rule.name, value, state: 'ok', ...(note !== undefined && { note }) };
+}
+/** Whether a rule can fail the window (it has a critical threshold). Only those meet the no-data policy. */
+function decides(rule) {
+    return rule.critical !== undefined;
+}
+class verdict_VerdictMachine {
+    rules;
+    opts;
+    tracks = new Map();
+    decided;
+    constructor(rules, opts) {
+        this.rules = rules;
+        this.opts = opts;
+        if (!(opts.failureLimit >= 1 && opts.maxNoData >= 1))
+            throw new RangeError('failureLimit and maxNoData must be at least 1');
+        for (const r of rules)
+            this.tracks.set(r.name, { critical: 0, noData: 0, everData: false });
+    }
+    /** The decision, once made (later evaluations do not change it). */
+    get decision() {
+        return this.decided;
+    }
+    /** Feeds one evaluation; returns the decision if this evaluation made one. */
+    observe(readings) {
+        if (this.decided)
+            return this.decided;
+        let failed;
+        let noData;
+        for (const reading of readings) {
+            const rule = this.rules.find((r) => r.name === reading.rule);
+            const track = this.tracks.get(reading.rule);
+            if (!rule || !track)
+                continue;
+            if (reading.state === 'no-data') {
+                track.noData += 1;
+                track.critical = 0;
+            }
+            else {
+                track.noData = 0;
+                track.everData = true;
+                track.critical = reading.state === 'critical' ? track.critical + 1 : 0;
+            }
+            const limit = rule.failureLimit ?? this.opts.failureLimit;
+            if (!failed && track.critical >= limit)
+                failed = {
+                    verdict: 'failed',
+                    rule: rule.name,
+                    reading,
+                    reason: `${verdict_describeReading(rule, reading)} (critical) in ${track.critical} consecutive evaluation${track.critical === 1 ? '' : 's'}` +
+                        (reading.note ? `: ${reading.note}` : ''),
+                };
+            if (!noData &&
+                decides(rule) &&
+                this.opts.noData !== 'pass' &&
+                track.noData >= this.opts.maxNoData)
+                noData = this.noDataDecision(rule, `${rule.name} had no data in ${track.noData} consecutive evaluation${track.noData === 1 ? '' : 's'} (max-no-data ${this.opts.maxNoData})${reading.note ? `: ${reading.note}` : ''}`, reading);
+        }
+        this.decided = failed ?? noData;
+        return this.decided;
+    }
+    /** The decision at the end of the window (or the one made earlier). */
+    finish() {
+        if (this.decided)
+            return this.decided;
+        const silent = this.rules.filter((r) => decides(r) && !(this.tracks.get(r.name)?.everData ?? false));
+        const first = silent[0];
+        if (first && this.opts.noData !== 'pass')
+            this.decided = this.noDataDecision(first, `${silent.map((r) => r.name).join(', ')} had no data during the whole window`);
+        else
+            this.decided = {
+                verdict: 'passed',
+                reason: silent.length > 0
+                    ? `no critical breach; ${silent.map((r) => r.name).join(', ')} had no data (no-data: pass)`
+                    : 'no rule breached its critical threshold',
+            };
+        return this.decided;
+    }
+    noDataDecision(rule, reason, reading) {
+        return {
+            verdict: this.opts.noData === 'fail' ? 'failed' : 'inconclusive',
+            rule: rule.name,
+            reason: `${reason} (no-data: ${this.opts.noData})`,
+            ...(reading && { reading }),
+        };
+    }
+}
+/** `error-rate 21.4% > 5%`, `p95-latency 412ms > 2x baseline (100ms)`, or `health no data`. */
+function verdict_describeReading(rule, reading) {
+    const value = formatValue(rule.unit, reading.value);
+    if (rule.source === 'health')
+        return reading.value === null
+            ? `${rule.name} no data`
+            : `${rule.name} ${reading.value === 0 ? 'ok' : `${value} failed check${reading.value === 1 ? '' : 's'}`}`;
+    if (reading.limit === undefined)
+        return `${rule.name} ${value}`;
+    const op = rule.direction === 'above' ? '>' : '<';
+    const shown = reading.threshold?.includes('baseline') === true
+        ? `${reading.threshold} (${formatValue(rule.unit, reading.limit)})`
+        : formatValue(rule.unit, reading.limit);
+    return `${rule.name} ${value} ${op} ${shown}`;
+}
+
+;// CONCATENATED MODULE: ./packages/metrics/src/monitor.ts
+/**
+ * The monitor window: resolve the rules' queries, check them against Prometheus once up front,
+ * measure each rule's baseline on the old version, then evaluate every `interval` until the window
+ * ends or the verdict machine decides. Time comes from an injected {@link Clock}, Prometheus and the
+ * health probes from injected clients, so a 15-minute window runs in milliseconds in tests.
+ */
+
+
+
+
+
+
+const SEVERITY = {
+    ok: 0,
+    'no-data': 1,
+    warning: 2,
+    critical: 3,
+};
+/** Fills every rule's query for the watched and the baseline selector; says why a rule is off. */
+function resolveRules(plan, hasPrometheus) {
+    const vars = (matchers) => ({
+        ...plan.variables,
+        selector: renderMatchers(matchers),
+        window: promDuration(plan.rateWindowMs),
+    });
+    const watched = vars(plan.selector);
+    const old = plan.baselineSelector === null ? undefined : vars(plan.baselineSelector ?? plan.selector);
+    return plan.rules.map((rule) => {
+        if (!rule.enabled)
+            return { rule, off: 'disabled' };
+        if (rule.source === 'health')
+            return plan.healthChecks.length
+                ? { rule }
+                : { rule, off: 'no health-url (and no live URL from the target)' };
+        if (!hasPrometheus)
+            return { rule, off: 'no prometheus-url' };
+        const template = rule.query ?? '';
+        const missing = templateVariables(template).filter((v) => watched[v] === undefined);
+        if (missing.length)
+            return {
+                rule,
+                off: `needs ${missing.map((v) => `$${v}`).join(', ')}: ${[
+                    ...missing.flatMap((v) => plan.variableHints?.[v] ?? []),
+                    'give the rule a query',
+                ].join(', or ')}`,
+            };
+        return {
+            rule,
+            query: expandTemplate(template, watched),
+            ...(old && { baselineQuery: expandTemplate(template, old) }),
+        };
+    });
+}
+/** The traffic guard's query, when some active rule needs it. */
+function trafficQuery(plan, active) {
+    if (plan.minRequests <= 0 || !active.some((r) => r.rule.traffic && r.query))
+        return undefined;
+    try {
+        return expandTemplate(TRAFFIC_QUERY, {
+            ...plan.variables,
+            selector: renderMatchers(plan.selector),
+            window: promDuration(plan.rateWindowMs),
+        });
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The value a rule reads from a query's samples: the worst finite one in its direction. */
+function pickValue(rule, samples) {
+    if (samples.length === 0)
+        return { value: null, note: 'no series matched' };
+    const usable = samples.filter((s) => !Number.isNaN(s.value));
+    if (usable.length === 0)
+        return { value: null, note: 'NaN: no traffic in the rate window (0/0)' };
+    const worst = usable.reduce((a, b) => rule.direction === 'above' ? (b.value > a.value ? b : a) : b.value < a.value ? b : a);
+    if (samples.length === 1)
+        return { value: worst.value };
+    const labels = Object.entries(worst.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',');
+    return { value: worst.value, note: `worst of ${samples.length} series: {${labels}}` };
+}
+function median(values) {
+    if (values.length === 0)
+        return null;
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2
+        ? sorted[mid]
+        : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+const RETRY = { attempts: 2, initialDelayMs: 250, maxDelayMs: 250, jitter: 0 };
+/** Runs the window and returns its report; throws before the window on a bad query or an unreachable Prometheus. */
+async function monitor(plan, deps) {
+    const { clock, log, prometheus } = deps;
+    const resolved = resolveRules(plan, prometheus !== undefined);
+    const active = resolved.filter((r) => r.off === undefined);
+    if (active.length === 0)
+        throw new ActionError(`no rule to evaluate: ${resolved.map((r) => `${r.rule.name} (${r.off ?? 'off'})`).join(', ')}`);
+    const traffic = trafficQuery(plan, active);
+    for (const r of resolved)
+        if (r.off)
+            log.info(`rule ${r.rule.name}: off (${r.off})`);
+        else
+            log.info(`rule ${r.rule.name}: ${r.query ?? `probing ${plan.healthChecks.map((c) => c.url).join(', ')}`}`);
+    const startedAt = clock.now();
+    const baselineEnd = plan.baselineEnd ?? startedAt;
+    const baselineStart = baselineEnd - plan.baselineWindowMs;
+    if (prometheus)
+        await preflight(prometheus, active, traffic, startedAt, log);
+    const baselines = new Map();
+    if (prometheus)
+        await Promise.all(active
+            .filter((r) => r.baselineQuery)
+            .map(async (r) => {
+            baselines.set(r.rule.name, await measureBaseline(prometheus, r, baselineStart, baselineEnd, plan, clock));
+        }));
+    for (const r of active) {
+        const needs = r.rule.critical?.kind === 'baseline' || r.rule.warning?.kind === 'baseline';
+        if (r.query && !r.baselineQuery && needs) {
+            log.warning(`${r.rule.name}: no previous version to measure a baseline on, so its thresholds relative to the baseline are not evaluated`, { title: 'monitor-window: no baseline' });
+            baselines.set(r.rule.name, { value: null, note: 'no previous version' });
+        }
+        const b = baselines.get(r.rule.name);
+        if (!b || !r.baselineQuery)
+            continue;
+        if (b.value === null && needs)
+            log.warning(`${r.rule.name}: no baseline (${b.note ?? 'no data'}), so its thresholds relative to the baseline are not evaluated`, { title: 'monitor-window: no baseline' });
+        else if (b.value !== null)
+            log.info(`baseline ${r.rule.name}: ${formatValue(r.rule.unit, b.value)}${b.note ? ` (${b.note})` : ''}`);
+    }
+    const machine = new VerdictMachine(active.map((r) => r.rule), plan.verdict);
+    const evaluations = [];
+    const breaches = [];
+    const announced = new Set();
+    const end = startedAt + plan.durationMs;
+    log.info(`Watching for ${formatDuration(plan.durationMs)}, evaluating every ${formatDuration(plan.intervalMs)}; ` +
+        `fails after ${plan.verdict.failureLimit} consecutive critical evaluations of a rule, ` +
+        `no-data policy ${plan.verdict.noData} after ${plan.verdict.maxNoData}`);
+    let decision;
+    let k = 0;
+    for (;;) {
+        k = Math.max(k + 1, Math.floor((clock.now() - startedAt) / plan.intervalMs) + 1);
+        const tick = Math.min(startedAt + k * plan.intervalMs, end);
+        const wait = tick - clock.now();
+        if (wait > 0)
+            await clock.sleep(wait);
+        const evaluation = await evaluate(plan, active, traffic, baselines, tick, startedAt, deps);
+        evaluations.push(evaluation);
+        for (const reading of evaluation.readings) {
+            if ((reading.state === 'warning' || reading.state === 'critical') && reading.value !== null) {
+                breaches.push({
+                    at: tick,
+                    elapsedMs: tick - startedAt,
+                    rule: reading.rule,
+                    severity: reading.state,
+                    value: reading.value,
+                    limit: reading.limit ?? Number.NaN,
+                    threshold: reading.threshold ?? '',
+                });
+                const key = `${reading.rule}:${reading.state}`;
+                const rule = active.find((r) => r.rule.name === reading.rule)?.rule;
+                if (rule && !announced.has(key)) {
+                    announced.add(key);
+                    log.warning(`${describeReading(rule, reading)} (${reading.state}) at ${formatDuration(tick - startedAt)}${reading.note ? `: ${reading.note}` : ''}`, { title: `monitor-window: ${reading.rule} ${reading.state}` });
+                }
+            }
+        }
+        decision = machine.observe(evaluation.readings);
+        logProgress(log, progressLine(evaluation, active, plan.durationMs, decision));
+        if (decision || tick >= end)
+            break;
+    }
+    decision ??= machine.finish();
+    const finishedAt = clock.now();
+    const decider = active.find((r) => r.rule.name === decision.rule);
+    const reason = decider?.query !== undefined ? `${decision.reason}; query: ${decider.query}` : decision.reason;
+    return {
+        verdict: decision.verdict,
+        reason,
+        decision,
+        ...(decider?.query !== undefined && { query: decider.query }),
+        startedAt,
+        finishedAt,
+        durationMs: plan.durationMs,
+        stoppedEarly: evaluations.length > 0 && (evaluations.at(-1)?.at ?? end) < end,
+        selector: renderMatchers(plan.selector),
+        baselineSelector: plan.baselineSelector === null ? '' : renderMatchers(plan.baselineSelector ?? plan.selector),
+        baselineWindow: { start: baselineStart, end: baselineEnd },
+        ...(traffic !== undefined && { trafficQuery: traffic }),
+        rules: resolved.map((r) => ruleReport(r, baselines.get(r.rule.name), evaluations)),
+        evaluations,
+        breaches,
+    };
+}
+/** One query per rule before the window: bad PromQL, bad credentials or no Prometheus fail here. */
+async function preflight(prometheus, active, traffic, at, log) {
+    const checks = [];
+    for (const r of active) {
+        if (r.query)
+            checks.push({ name: `rule ${r.rule.name}`, query: r.query });
+        if (r.baselineQuery && r.baselineQuery !== r.query)
+            checks.push({ name: `rule ${r.rule.name} (baseline)`, query: r.baselineQuery });
+    }
+    if (traffic)
+        checks.push({ name: 'the min-requests guard', query: traffic });
+    const results = await Promise.all(checks.map(async (c) => {
+        try {
+            return { ...c, samples: await prometheus.query(c.query, at) };
+        }
+        catch (error) {
+            return { ...c, error };
+        }
+    }));
+    for (const r of results) {
+        if (!('error' in r))
+            continue;
+        const e = r.error;
+        if (!(e instanceof PrometheusError))
+            throw e;
+        if (e.kind === 'query')
+            throw new ActionError(`${r.name}: Prometheus rejected the query: ${e.message}\n  query: ${r.query}`);
+        if (e.kind === 'auth')
+            throw new ActionError(`Prometheus refused the request (${e.message}). Check prometheus-token, or prometheus-username and prometheus-password, or prometheus-headers`);
+        throw new ActionError(`Prometheus at ${prometheus.url} cannot be queried before the window starts: ${e.message}. Check prometheus-url`);
+    }
+    for (const r of results)
+        if ('samples' in r && r.samples.length === 0)
+            log.info(`note: ${r.name} has no data yet (no series match ${r.query})`);
+}
+async function measureBaseline(prometheus, r, start, end, plan, clock) {
+    const step = Math.max(1000, Math.ceil(plan.baselineWindowMs / 200 / 1000) * 1000);
+    try {
+        const series = await retry(() => prometheus.queryRange(r.baselineQuery, start, end, step), { ...RETRY, retryIf: (e) => !(e instanceof PrometheusError && e.kind === 'query') }, clock);
+        const values = series.flatMap((s) => s.points.map(([, v]) => v)).filter(Number.isFinite);
+        const value = median(values);
+        if (value === null)
+            return { value: null, note: 'no data in the baseline window' };
+        return { value, note: `median of ${values.length} points` };
+    }
+    catch (error) {
+        return { value: null, note: `query failed: ${errorMessage(error)}` };
+    }
+}
+async function evaluate(plan, active, traffic, baselines, at, startedAt, deps) {
+    const { prometheus, clock, http } = deps;
+    const query = (q) => retry(() => prometheus.query(q, at), { ...RETRY, retryIf: (e) => !(e instanceof PrometheusError && e.kind === 'query') }, clock);
+    const requestsP = traffic
+        ? query(traffic).then((samples) => {
+            const v = samples.find((s) => Number.isFinite(s.value))?.value;
+            return v === undefined ? { count: null, note: 'no requests counted' } : { count: v };
+        }, (error) => ({ count: null, note: `request count failed: ${errorMessage(error)}` }))
+        : undefined;
+    const readingsP = active.map(async (r) => {
+        const baseline = baselines.get(r.rule.name)?.value ?? null;
+        if (r.rule.source === 'health')
+            return probeHealth(r.rule, plan.healthChecks, http);
+        let picked;
+        try {
+            picked = pickValue(r.rule, await query(r.query));
+        }
+        catch (error) {
+            return classify(r.rule, null, baseline, errorMessage(error));
+        }
+        if (r.rule.traffic && requestsP) {
+            const requests = await requestsP;
+            if (requests.count === null || requests.count < plan.minRequests)
+                return classify(r.rule, null, baseline, requests.count === null
+                    ? (requests.note ?? 'no requests counted')
+                    : `${formatValue('number', requests.count)} requests in the last ${promDuration(plan.rateWindowMs)}, fewer than min-requests ${plan.minRequests}`);
+        }
+        return classify(r.rule, picked.value, baseline, picked.note);
+    });
+    const readings = await Promise.all(readingsP);
+    const requests = requestsP ? (await requestsP).count : undefined;
+    return {
+        at,
+        elapsedMs: at - startedAt,
+        ...(requests !== undefined && { requests }),
+        readings,
+    };
+}
+async function probeHealth(rule, checks, http) {
+    const results = await Promise.all(checks.map((c) => attemptCheck(c, http, [])));
+    const failed = results
+        .map((r, i) => ({ r, check: checks[i] }))
+        .filter(({ r }) => !r.ok);
+    const note = failed.length
+        ? failed.map(({ r, check }) => `${check.url}: ${r.reason ?? 'failed'}`).join('; ')
+        : undefined;
+    return classify(rule, failed.length, null, note);
+}
+function progressLine(e, active, durationMs, decision) {
+    const parts = e.readings.map((reading) => {
+        const rule = active.find((r) => r.rule.name === reading.rule)?.rule;
+        if (!rule)
+            return reading.rule;
+        const state = reading.state === 'ok'
+            ? 'ok'
+            : reading.state === 'no-data'
+                ? `no data (${reading.note ?? '?'})`
+                : reading.state.toUpperCase();
+        if (rule.source === 'health')
+            return `${describeReading(rule, reading)}${reading.state === 'critical' ? ` CRITICAL (${reading.note ?? ''})` : ''}`;
+        if (reading.state === 'no-data')
+            return `${rule.name} ${state}`;
+        const op = rule.direction === 'above' ? '>' : '<';
+        const limit = reading.threshold !== undefined ? ` ${op} ${reading.threshold}` : '';
+        return `${rule.name} ${formatValue(rule.unit, reading.value)} ${state}${limit}`;
+    });
+    const left = Math.max(0, durationMs - e.elapsedMs);
+    const verdict = decision ? `verdict ${decision.verdict}` : 'watching';
+    return `[${formatDuration(e.elapsedMs)} / ${formatDuration(durationMs)}, ${formatDuration(left)} left] ${parts.join(' · ')} → ${verdict}`;
+}
+function ruleReport(r, baseline, evaluations) {
+    const readings = evaluations.flatMap((e) => e.readings.filter((x) => x.rule === r.rule.name));
+    const values = readings.map((x) => x.value).filter((v) => v !== null);
+    const worst = readings.reduce((w, x) => (w === undefined || SEVERITY[x.state] > SEVERITY[w] ? x.state : w), undefined);
+    const last = readings.at(-1);
+    return {
+        ...r,
+        baseline: baseline?.value ?? null,
+        ...(baseline?.note !== undefined && { baselineNote: baseline.note }),
+        min: values.length ? Math.min(...values) : null,
+        max: values.length ? Math.max(...values) : null,
+        last: last?.value ?? null,
+        ...(last && { lastState: last.state }),
+        ...(worst && { worst }),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/metrics/src/index.ts
+/** @switchyard/metrics: Prometheus queries, rules with thresholds and baselines, and the verdict of a monitor window. See README.md. */
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/config/src/section.ts
+/**
+ * The schema of one environment section (and of `defaults:`): a reader per key that checks the type
+ * and the value and returns it parsed. A section holds only the keys it sets, so sections can be
+ * layered (defaults, environment, overrides) before defaults are filled in.
+ */
+
+
+
+
+
+
+
+const ENV_RULE = 'letters, digits and _, not starting with a digit (e.g. DATABASE_URL)';
+const duration = (min, max) => (p, v) => parse_parseDuration(p, values_text(p, v, '30s'), { min, ...(max !== undefined && { max }) });
+const httpUrl = (p, v) => {
+    const s = values_text(p, v, 'https://shop.example.com').trim();
+    parse_parseUrl(p, s);
+    return s;
+};
+const HEALTH = {
+    path: (p, v) => parseHealthPath(p, values_text(p, v, '/healthz')),
+    'expect-status': (p, v) => status_parseStatus(p, v),
+    'expect-json': (p, v) => oneOrMany(p, v, '[$.status == "ok"]').map((a, i) => jsonpath_parseAssertion(Array.isArray(v) ? `${p}[${i}]` : p, a)),
+    'body-contains': (p, v) => oneOrMany(p, v, '[ok]'),
+    interval: duration(100),
+    timeout: duration(100),
+};
+const count = (min, max) => (p, v) => parseInteger(p, values_text(p, v, String(min)), { min, max });
+/** The most warm-up requests, and the most in flight at once (sane bounds, not tuning advice). */
+const WARM_UP_MAX = { requests: 10_000, concurrency: 500 };
+const WARM_UP = {
+    requests: count(0, WARM_UP_MAX.requests),
+    concurrency: count(1, WARM_UP_MAX.concurrency),
+    path: (p, v) => parseHealthPath(p, values_text(p, v, '/')),
+};
+/**
+ * `warm-up:` — requests sent to the new color through the preview route just before the switch.
+ * A mapping of {@link WARM_UP} keys, or `off` / `false` / `0`, read as `requests: 0` so that it
+ * layers like any mapping (`off` in `defaults:` and `requests: 200` in a section turn it on).
+ */
+function readWarmUp(p, v) {
+    if (v === false || v === 0 || (typeof v === 'string' && /^\s*(off|false|0)\s*$/i.test(v)))
+        return { requests: 0 };
+    if (!isMapping(v))
+        throw new errors_InputError(p, v, `is ${values_kindOf(v)}, not a mapping or off`, 'Write warm-up: {requests: 200, concurrency: 20, path: /} or warm-up: off');
+    return readKeys(p, v, WARM_UP, 'warm-up settings: {requests: 200, concurrency: 20, path: /}');
+}
+const METRICS = {
+    requests: (p, v) => parseMetricName(p, values_text(p, v, 'http_requests_total')),
+    histogram: (p, v) => parseMetricName(p, values_text(p, v, 'http_request_duration_seconds_bucket')),
+    'status-label': (p, v) => parseLabelName(p, values_text(p, v, 'code')),
+};
+/** `monitor:` — the monitor-window settings of an environment (inputs override them). */
+const MONITOR = {
+    'prometheus-url': httpUrl,
+    selector: (p, v) => parseSelector(p, values_text(p, v, 'app="web"')),
+    'color-label': (p, v) => {
+        const s = values_text(p, v, 'color').trim();
+        return s === '' || s === 'none' ? '' : parseLabelName(p, s);
+    },
+    duration: duration(1000),
+    interval: duration(100),
+    'rate-window': duration(1000),
+    'baseline-window': duration(1000),
+    'failure-limit': count(1, 1000),
+    'max-no-data': count(1, 1000),
+    'min-requests': count(0, 1_000_000_000),
+    'no-data': (p, v) => parseEnum(p, values_text(p, v, 'fail'), NO_DATA_POLICIES),
+    rules: (p, v) => parseRules(p, v, TEMPLATE_VARIABLES),
+    metrics: (p, v) => readKeys(p, v, METRICS, 'metric names'),
+};
+/** The keys of `monitor:`, in reference order. */
+const MONITOR_KEYS = Object.keys(MONITOR);
+/**
+ * The monitor-window inputs that override `monitor:` key by key: each input is named as its key and
+ * read by that key's reader, so a value means the same in the file and as an input.
+ */
+const MONITOR_INPUTS = (/* unused pure expression or super */ null && ([
+    'selector',
+    'color-label',
+    'duration',
+    'interval',
+    'rate-window',
+    'baseline-window',
+    'failure-limit',
+    'max-no-data',
+    'min-requests',
+    'no-data',
+]));
+/** The monitor inputs given (`get` returns '' for an input not set), as a `monitor:` layer. */
+function readMonitorInputs(get) {
+    const out = {};
+    for (const key of MONITOR_INPUTS) {
+        const raw = get(key).trim();
+        if (raw !== '')
+            out[key] = MONITOR[key](key, raw);
+    }
+    return out;
+}
+/** The defaults of `monitor:` (DESIGN.md §4, TESTBED.md §4), for a key neither an input nor the file sets. */
+const MONITOR_DEFAULTS = {
+    durationMs: 15 * 60_000,
+    intervalMs: 30_000,
+    rateWindowMs: 60_000,
+    baselineWindowMs: 10 * 60_000,
+    failureLimit: 2,
+    maxNoData: 3,
+    noData: 'fail',
+    minRequests: 10,
+    healthTimeoutMs: 5000,
+    queryTimeoutMs: 10_000,
+    colorLabel: 'color',
+};
+const SECTION = {
+    target: (p, v) => parseEnum(p, values_text(p, v, DEFAULT_TARGET), TARGETS),
+    ...TARGET_SECTIONS,
+    url: httpUrl,
+    'preview-url': httpUrl,
+    health: (p, v) => readKeys(p, v, HEALTH, 'health settings'),
+    env: readEnv,
+    secrets: readSecrets,
+    'keep-previous': duration(0, MAX_LONG_DURATION_MS),
+    'ready-timeout': duration(1000),
+    'warm-up': readWarmUp,
+    monitor: (p, v) => readKeys(p, v, MONITOR, 'monitor settings'),
+};
+/** The keys of an environment section, in reference order. */
+const SECTION_KEYS = Object.keys(SECTION);
+/** The section keys whose values are mappings, merged key by key when layered. */
+const MAPPING_KEYS = ['health', 'env', 'warm-up', 'monitor'];
+/** Flat name → the target and key it is read as. */
+const FROM_FLAT = new Map(TARGETS.flatMap((target) => Object.entries(TARGET_SCHEMAS[target].flatKeys).map(([key, flat]) => [flat, { target, key }])));
+/** The flat names of target keys (not environment names, not keys of another meaning). */
+const FLAT_KEYS = [...FROM_FLAT.keys()];
+/** Where a key of a target's section belongs, for "did you mean" (`host` → `<target>.host`). */
+const ELSEWHERE = Object.fromEntries(TARGETS.flatMap((t) => Object.keys(TARGET_SCHEMAS[t].section).map((k) => [k, `${t}.${k}`])));
+/**
+ * Reads and validates an environment section (or `defaults:`) at `path`. An empty section (`staging:`
+ * with nothing under it) and empty keys (`port:`) read as not set. Target settings written at the
+ * top of the section, as before targets had their own part, are read into the target's section.
+ */
+function readSection(path, v) {
+    const what = 'an environment section: a mapping of settings such as health: {path: /healthz}';
+    const m = isMapping(v) ? v : {};
+    const own = Object.fromEntries(Object.entries(m).filter(([k]) => !FROM_FLAT.has(k)));
+    mapping(path, isMapping(v) ? own : v, SECTION_KEYS, what, ELSEWHERE);
+    const section = readKeys(path, own, SECTION, what);
+    const flat = [];
+    for (const [written, value] of Object.entries(m)) {
+        const found = FROM_FLAT.get(written);
+        if (found === undefined || value === null || value === undefined)
+            continue;
+        const { target, key } = found;
+        const at = values_join(path, written);
+        const part = { ...section[target] };
+        if (part[key] !== undefined)
+            throw new errors_InputError(at, written, `is also set as ${values_join(path, `${target}.${key}`)}`, `Keep only ${target}.${key}: ${target} settings belong under ${target}:`);
+        const read = TARGET_SCHEMAS[target].section[key];
+        section[target] = { ...part, [key]: read(at, value) };
+        flat.push({ target, key, at });
+    }
+    return { section, flat };
+}
+function readEnv(path, v) {
+    if (!isMapping(v))
+        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
+    const out = {};
+    for (const [key, value] of Object.entries(v)) {
+        const at = values_join(path, key);
+        if (!ENV_NAME.test(key))
+            throw new errors_InputError(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
+        if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+            throw new errors_InputError(at, value, value === null ? 'is not a value' : `is ${values_kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
+        out[key] = String(value);
+    }
+    return out;
+}
+function readSecrets(path, v) {
+    const seen = new Set();
+    return list(path, v, '[DATABASE_URL, API_TOKEN]', (at, x) => {
+        const s = values_name(at, x, ENV_NAME, ENV_RULE);
+        if (seen.has(s))
+            throw new errors_InputError(at, s, 'is listed twice', 'List each secret once');
+        seen.add(s);
+        return s;
+    });
+}
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+function parseMetricName(path, raw) {
+    const s = raw.trim();
+    if (!METRIC_NAME.test(s))
+        throw new errors_InputError(path, raw, 'is not a Prometheus metric name', 'Use letters, digits, _ and :, not starting with a digit');
+    return s;
+}
+
+;// CONCATENATED MODULE: ./packages/config/src/settle.ts
+/**
+ * Layers sections (defaults, environment, override inputs), fills in every default, and checks the
+ * rules that span keys. A problem is blamed on the layer that set the offending key: a key path in the
+ * file, or the override input. The target's own part of each section is settled by its schema.
+ */
+
+
+
+
+
+/** The default of every common setting, as the file would write it. */
+const DEFAULTS = {
+    target: DEFAULT_TARGET,
+    healthPath: '/',
+    expectStatus: '200-399',
+    intervalMs: 1000,
+    timeoutMs: 5000,
+    keepPreviousMs: 30 * 60_000,
+    readyTimeoutMs: 5 * 60_000,
+    warmUpRequests: 200,
+    warmUpConcurrency: 20,
+};
+const DEFAULT_STATUS = status_parseStatus('expect-status', DEFAULTS.expectStatus);
+/** The layered settings with every default filled in, after the cross-key checks. */
+function settle(layers) {
+    const s = merge(layers, MAPPING_KEYS);
+    const env = s.env ?? {};
+    checkSecrets(layers, env);
+    const health = s.health ?? {};
+    const kind = s.target ?? DEFAULTS.target;
+    return {
+        target: TARGET_SCHEMAS[kind].settle(layers.map((l) => l.target(kind))),
+        ...(s.url === undefined ? {} : { url: s.url }),
+        ...(s['preview-url'] === undefined ? {} : { previewUrl: s['preview-url'] }),
+        health: {
+            path: health.path ?? DEFAULTS.healthPath,
+            expectStatus: health['expect-status'] ?? DEFAULT_STATUS,
+            json: [...(health['expect-json'] ?? [])],
+            bodyContains: [...(health['body-contains'] ?? [])],
+            intervalMs: health.interval ?? DEFAULTS.intervalMs,
+            timeoutMs: health.timeout ?? DEFAULTS.timeoutMs,
+        },
+        env: { ...env },
+        secrets: [...(s.secrets ?? [])],
+        keepPreviousMs: s['keep-previous'] ?? DEFAULTS.keepPreviousMs,
+        readyTimeoutMs: s['ready-timeout'] ?? DEFAULTS.readyTimeoutMs,
+        warmUp: warmUpOf(s['warm-up'] ?? {}, health.path ?? DEFAULTS.healthPath),
+        monitor: { ...s.monitor },
+    };
+}
+/** The layered `warm-up:` with its defaults; `null` when it is off (`requests: 0`). */
+function warmUpOf(w, healthPath) {
+    const requests = w.requests ?? DEFAULTS.warmUpRequests;
+    if (requests === 0)
+        return null;
+    return {
+        requests,
+        concurrency: w.concurrency ?? DEFAULTS.warmUpConcurrency,
+        path: w.path ?? healthPath,
+    };
+}
+function checkSecrets(layers, env) {
+    const from = origin(layers, 'secrets');
+    from?.section.secrets?.forEach((name, i) => {
+        if (Object.hasOwn(env, name))
+            throw from.wrap(new errors_InputError(`${from.at('secrets')}[${i}]`, name, 'is also set in env', 'Remove it from env: a secret gets its value from the action at run time'));
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/config/src/document.ts
+/**
+ * `parseConfig`: YAML text → a validated {@link ConfigDocument}. The whole file is checked up front
+ * (every environment section over `defaults:`), so a typo in `staging:` fails a production deploy
+ * before it starts rather than a later staging one halfway through.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const TOP_LEVEL = 'Write app:, defaults: and one section per environment (production:, staging: ...)';
+/**
+ * Parses and validates a config file. `file` names it in messages.
+ * @throws ConfigError for a YAML syntax error (with line and column) or any invalid setting.
+ */
+function parseConfig(text, file) {
+    const root = parseYaml(text, file);
+    try {
+        return new Document(file, root);
+    }
+    catch (error) {
+        throw error instanceof errors_InputError && !(error instanceof ConfigError)
+            ? ConfigError.from(file, error)
+            : error;
+    }
+}
+function parseYaml(source, file) {
+    const doc = (0,dist/* parseDocument */.Tp)(source, {
+        prettyErrors: true,
+        uniqueKeys: true,
+        keepSourceTokens: true,
+    });
+    const error = doc.errors[0];
+    if (error) {
+        const pos = error.linePos?.[0];
+        const problem = error.code === 'MULTIPLE_DOCS'
+            ? 'starts a second YAML document'
+            : (error.message.split(/ at line \d+, column \d+/)[0] ?? error.message);
+        throw new ConfigError(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `${problem.trim()}. Fix the YAML syntax: indentation (spaces, not tabs), colons, quotes and brackets`);
+    }
+    let root;
+    try {
+        root = doc.toJS({ maxAliasCount: 100 });
+    }
+    catch (e) {
+        throw new ConfigError(file, '', `is not valid YAML (${errors_errorMessage(e)})`);
+    }
+    keepEnvText(doc, root);
+    return root;
+}
+/**
+ * Env values are text: `VERSION: 1.10` must stay `1.10`, not become the number 1.1 (nor `012` 12, nor
+ * `0x1F` 31). So unquoted numbers and booleans under `<section>.env` keep their source text.
+ */
+function keepEnvText(doc, root) {
+    if (!isMapping(root))
+        return;
+    for (const [section, value] of Object.entries(root)) {
+        const env = isMapping(value) ? value.env : undefined;
+        const node = doc.getIn([section, 'env'], true);
+        if (!isMapping(env) || !(0,dist/* isMap */.jh)(node))
+            continue;
+        for (const pair of node.items) {
+            const { key, value: scalar } = pair;
+            const source = (0,dist/* isScalar */.jn)(scalar) ? scalar.srcToken : undefined;
+            if (!(0,dist/* isScalar */.jn)(key) || !(0,dist/* isScalar */.jn)(scalar) || source?.type !== 'scalar')
+                continue;
+            if (typeof scalar.value === 'number' || typeof scalar.value === 'boolean')
+                env[String(key.value)] = source.source;
+        }
+    }
+}
+/** A section of the file as a layer; its target part blames keys where the user wrote them. */
+function sectionLayer(file, path, read) {
+    return {
+        ...fileLayer(file, path, read.section),
+        target: (name) => fileLayer(file, values_join(path, name), read.section[name] ?? {}, Object.fromEntries(read.flat.filter((f) => f.target === name).map((f) => [f.key, f.at]))),
+    };
+}
+/** What to tell the user about a section that writes target settings in the older flat form. */
+function flatNotices(file, path, read) {
+    return TARGETS.flatMap((target) => {
+        const flat = read.flat.filter((f) => f.target === target);
+        if (flat.length === 0)
+            return [];
+        const renamed = flat.filter((f) => !f.at.endsWith(`.${f.key}`));
+        return [
+            `${file}: ${flat.map((f) => f.at).join(', ')} ${flat.length === 1 ? `is a ${target} setting` : `are ${target} settings`} written at the top of ${path}:. ` +
+                `They are still read, as ${values_join(path, target)}; move them under ${path}: ${target}:` +
+                (renamed.length > 0
+                    ? ` (${renamed.map((f) => `${f.at.slice(path.length + 1)} becomes ${target}.${f.key}`).join(', ')})`
+                    : ''),
+        ];
+    });
+}
+class Document {
+    file;
+    app;
+    environments = [];
+    defaults;
+    sections = new Map();
+    notices = new Map();
+    constructor(file, root) {
+        this.file = file;
+        if (root !== null && root !== undefined && !isMapping(root))
+            throw new ConfigError(file, '', `is ${values_kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
+        let defaults = { section: {}, flat: [] };
+        for (const [key, value] of Object.entries(root ?? {})) {
+            if (key === 'app') {
+                if (value !== null)
+                    this.app = parseAppName('app', values_text('app', value, 'shop'));
+            }
+            else if (key === 'defaults')
+                defaults = readSection('defaults', value);
+            else {
+                checkEnvironmentKey(key);
+                this.environments.push(key);
+                const read = readSection(key, value);
+                this.sections.set(key, sectionLayer(file, key, read));
+                this.notices.set(key, flatNotices(file, key, read));
+            }
+        }
+        this.defaults = sectionLayer(file, 'defaults', defaults);
+        this.notices.set('defaults', flatNotices(file, 'defaults', defaults));
+        // Settle each section as resolve will, so cross-key problems show now, not at deploy time.
+        if (this.sections.size === 0)
+            settle([this.defaults]);
+        for (const layer of this.sections.values())
+            settle([this.defaults, layer]);
+    }
+    resolve(environment, overrides = {}, baseDir, workspace) {
+        const over = overrideLayer(overrides);
+        const section = this.sections.get(environment);
+        if (this.sections.size > 0 && !section)
+            throw new errors_InputError('environment', environment, `is not an environment in ${this.file}`, `Use one of: ${this.environments.join(', ')}, or add a ${environment}: section`);
+        parseEnvironmentName('environment', environment);
+        const app = over.app ?? this.app;
+        if (app === undefined)
+            throw new ConfigError(this.file, 'app', `is not set. Set app: at the top of ${this.file}, or the app input`);
+        const inputs = { ...over.layer, target: over.targetLayer };
+        const layers = section ? [this.defaults, section, inputs] : [this.defaults, inputs];
+        const settings = settle(layers);
+        const base = baseDir ?? (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(this.file));
+        const schema = TARGET_SCHEMAS[settings.target.kind];
+        const target = schema.resolveFiles(settings.target, (p) => (0,external_node_path_namespaceObject.resolve)(base, p));
+        if (workspace !== undefined)
+            for (const [key, file] of Object.entries(schema.files(target))) {
+                if (insideWorkspace(file, workspace))
+                    continue;
+                const from = origin(layers.map((l) => l.target(target.kind)), key);
+                throw (from ?? inputs).wrap(new errors_InputError(from?.at(key) ?? key, errors_UNQUOTED, 'is outside the workspace', INSIDE_WORKSPACE));
+            }
+        return {
+            app,
+            environment,
+            ...settings,
+            target,
+            notices: [...(this.notices.get('defaults') ?? []), ...(this.notices.get(environment) ?? [])],
+        };
+    }
+}
+/** A top-level key other than app/defaults must be an environment name, and not a setting's name. */
+function checkEnvironmentKey(key) {
+    if ([...SECTION_KEYS, ...FLAT_KEYS].includes(key))
+        throw new errors_InputError(key, key, 'is a setting, not an environment', 'Put it under defaults: (for every environment) or under an environment such as production:');
+    if (!APP_NAME.test(key))
+        throw new errors_InputError(key, key, 'is neither app, defaults nor an environment name', `Environment names use ${NAME_RULE}. ${TOP_LEVEL}`);
+    parseEnvironmentName(key, key);
+}
+
+;// CONCATENATED MODULE: ./packages/config/src/load.ts
+/** `loadConfig`: reads a config file from disk (or a fake reader in tests) and parses it. */
+
+
+
+
+
+/**
+ * Reads and parses the config file at `path`. A missing file is a {@link ConfigError} when `required`,
+ * else an empty document (no app, no environments: every environment resolves from the defaults).
+ */
+function loadConfig(path, opts) {
+    let text;
+    try {
+        text = (opts.readFile ?? readIfExists)(path);
+    }
+    catch (error) {
+        throw new ConfigError(path, '', `cannot be read (${errors_errorMessage(error)})`);
+    }
+    if (text === undefined && opts.required)
+        throw new ConfigError(path, '', 'does not exist. Create it (the deploy-bluegreen README has an example) or set the config input to the path of yours');
+    return parseConfig(text ?? '', path);
+}
+/** A file's text, or undefined when it does not exist (other errors throw). */
+function readIfExists(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * Loads the config file named by a `config` input as every action does: the file is named in
+ * messages as the user wrote it and read relative to the workspace; a missing default file is an
+ * empty document, a missing named one an error. Returns the document and the path it was read from.
+ */
+function loadConfigFile(configInput, workspace, readFile = readIfExists) {
+    const name = configInput || CONFIG_FILE;
+    const path = workspaceFile('config', name, workspace);
+    const doc = loadConfig(name, {
+        required: configInput !== '' && configInput !== CONFIG_FILE,
+        readFile: () => readFile(path),
+    });
+    return { doc, path };
+}
+/**
+ * Loads the config file ({@link loadConfigFile}) and resolves one environment; relative paths in
+ * the file (env-file) are relative to the file's folder.
+ */
+function loadEnvironment(src) {
+    const { doc, path } = loadConfigFile(src.configInput, src.workspace, src.readFile);
+    return doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_namespaceObject.dirname)(path), src.workspace);
+}
+
+;// CONCATENATED MODULE: ./packages/config/src/secrets.ts
+/** Secret container variables: the action input checked against the config file (deploy and rollback share it). */
+
+
+/**
+ * The container's secret variables: the `secrets` input's lines (`given`), checked against the file,
+ * plus, when a container `starts`, every name the file lists under `secrets:` from `given` or the
+ * step's env. Errors name the `secrets` input.
+ */
+function containerSecrets(given, config, env, starts) {
+    for (const name of Object.keys(given))
+        if (!ENV_NAME.test(name))
+            throw new errors_InputError('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
+    for (const name of Object.keys(given)) {
+        if (name in config.env)
+            throw new errors_InputError('secrets', name, `is also set under ${config.environment}.env in the config file`, 'Give each variable once: as a secret or as a plain env value');
+        if (name.startsWith('SWITCHYARD_'))
+            throw new errors_InputError('secrets', name, 'is reserved (switchyard sets SWITCHYARD_* itself)', 'Pick another name');
+    }
+    const out = { ...given };
+    if (!starts)
+        return out;
+    for (const name of config.secrets) {
+        const value = given[name] ?? env[name];
+        if (value === undefined || value === '')
+            throw new errors_InputError('secrets', name, `is listed under ${config.environment}.secrets in the config file but has no value`, `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`);
+        out[name] = value;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/config/src/index.ts
+/** @switchyard/config: the `switchyard.yml` file every action shares. See README.md. */
+
+
+
+
+
+
+
+
+
 
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/session.ts
 /**
@@ -3761,11 +6310,11 @@ class DockerCli {
 /** Pure readers of `docker inspect` JSON: containers and images, as the Docker target needs them. */
 
 
-const HEALTH = ['starting', 'healthy', 'unhealthy'];
+const inspect_HEALTH = ['starting', 'healthy', 'unhealthy'];
 /** Reads one container from `docker container inspect --format '{{json .}}'`. */
 function parseContainer(json, network) {
     const c = JSON.parse(json);
-    const health = HEALTH.find((h) => h === c.State?.Health?.Status) ?? 'none';
+    const health = inspect_HEALTH.find((h) => h === c.State?.Health?.Status) ?? 'none';
     return {
         id: c.Id ?? '',
         labels: c.Config?.Labels ?? {},
@@ -3777,11 +6326,15 @@ function parseContainer(json, network) {
         address: c.NetworkSettings?.Networks?.[network]?.IPAddress ?? '',
     };
 }
-/** The color status a container's labels and state describe (undefined if it isn't one of ours). */
+/**
+ * The color status a container's labels and state describe: undefined if it isn't one of ours, or
+ * if it never started (`created`: a `docker start` that failed, or a run killed before it), which
+ * runs no release, whatever its labels say.
+ */
 function colorStatus(view) {
     const l = view.labels;
     const color = COLORS.find((c) => c === l[LABELS.color]);
-    if (!color || l[LABELS.role] !== 'app')
+    if (!color || l[LABELS.role] !== 'app' || view.status === 'created')
         return undefined;
     return {
         color: color,
@@ -3801,7 +6354,7 @@ function colorStatus(view) {
  * Reads an image from `docker image inspect --format '{{json .}}'`. The identity is the digest
  * the reference pins, else the repo digest of the reference's repository, else the image id.
  */
-function parseImage(json, ref, given) {
+function inspect_parseImage(json, ref, given) {
     const i = JSON.parse(json);
     const repo = formatReference({ ...(ref.registry && { registry: ref.registry }), path: ref.path });
     const repoDigest = (i.RepoDigests ?? []).find((d) => d.startsWith(`${repo}@`) || d.startsWith(`${repository(ref)}@`));
@@ -3815,14 +6368,74 @@ function parseImage(json, ref, given) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/targets/src/docker/tar.ts
+/**
+ * The smallest tar that `docker cp` needs: one regular file in, one regular file out. It lets us
+ * write into a container that isn't running and read from one whatever its state, through the
+ * Docker API only (so remote hosts work), without temp files on the runner.
+ */
+const BLOCK = 512;
+function octal(n, width) {
+    return `${n.toString(8).padStart(width - 1, '0')}\0`;
+}
+/** A ustar archive holding one file (`name` is a bare file name), as a binary string. */
+function tarFile(name, content, mtimeSeconds) {
+    if (!/^[\w.-]{1,99}$/.test(name))
+        throw new Error(`tar: unsupported file name ${name}`);
+    const body = Buffer.from(content, 'utf8');
+    const header = Buffer.alloc(BLOCK, 0);
+    header.write(name, 0, 'ascii');
+    header.write(octal(0o644, 8), 100, 'ascii');
+    header.write(octal(0, 8), 108, 'ascii');
+    header.write(octal(0, 8), 116, 'ascii');
+    header.write(octal(body.length, 12), 124, 'ascii');
+    header.write(octal(Math.floor(mtimeSeconds), 12), 136, 'ascii');
+    header.write('        ', 148, 'ascii');
+    header.write('0', 156, 'ascii');
+    header.write('ustar\u000000', 257, 'ascii');
+    let sum = 0;
+    for (const b of header)
+        sum += b;
+    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    const pad = Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK, 0);
+    return Buffer.concat([header, body, pad, Buffer.alloc(BLOCK * 2, 0)]);
+}
+/** The content of the first regular file in a tar archive, or undefined when there is none. */
+function untarFirstFile(archive) {
+    for (let at = 0; at + BLOCK <= archive.length;) {
+        const header = archive.subarray(at, at + BLOCK);
+        if (header.every((b) => b === 0))
+            return undefined;
+        const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
+        const type = String.fromCharCode(header[156] ?? 0);
+        const start = at + BLOCK;
+        if (type === '0' || type === '\0')
+            return archive.subarray(start, start + size).toString('utf8');
+        at = start + Math.ceil(size / BLOCK) * BLOCK;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/lock.ts
 /**
  * The per-app+environment deploy lock on the Docker host itself: a container with a fixed name.
  * `docker create --name` is atomic (a second create fails with a conflict), so two runners can't
- * both hold it. The container is never started; its labels say who holds it and until when.
+ * both hold it. The container is never started; its labels say who holds it, since when and its
+ * first expiry. Labels can't change, so a renewal writes the new expiry into the container as a
+ * small file (`docker cp`, by container id): see docs/adrs/0012-lease-lock.md.
  */
 
 
+
+
+/** The file in the lock container that holds the renewed expiry: `{"expires": ISO, "renewedAt": ISO}`. */
+const LEASE_FILE = 'switchyard-lease.json';
+const lock_iso = (ms) => new Date(ms).toISOString();
+/** An ISO time as ms; a missing or unreadable one never expires (a lock that is not ours). */
+const expiryOf = (text) => {
+    const ms = text === undefined ? NaN : Date.parse(text);
+    return Number.isNaN(ms) ? Infinity : ms;
+};
 class DockerLock {
     docker;
     names;
@@ -3840,77 +6453,161 @@ class DockerLock {
         this.clock = clock;
         this.log = log;
     }
-    /** Takes the lock, waiting up to `timeoutMs`; returns the lock container's id. */
+    /** Takes the lock, waiting up to `timeoutMs`, as a lease that `renew` extends by `ttlMs`. */
+    async lease(me, opts) {
+        const taken = await this.acquire(me, opts);
+        let expiresAt = taken.expiresAt;
+        return {
+            id: taken.id,
+            get expiresAt() {
+                return expiresAt;
+            },
+            ...(taken.broke && { broke: taken.broke }),
+            renew: async () => {
+                const next = this.clock.now() + opts.ttlMs;
+                await this.renew(taken.id, next);
+                expiresAt = next;
+            },
+            release: () => this.release(taken.id),
+        };
+    }
+    /**
+     * Takes the lock, waiting up to `timeoutMs`. A lock past its expiry is removed (by id, so of two
+     * waiters only one removes it and only one create wins); with `me.breakReason`, the lock found
+     * at the first look is removed whatever its expiry.
+     */
     async acquire(me, opts) {
         const started = this.clock.now();
         let lastReport = -Infinity;
+        let breakable = me.breakReason !== undefined;
+        let broke;
         for (;;) {
             const now = this.clock.now();
-            const expires = new Date(now + opts.ttlMs).toISOString();
-            const r = await this.docker.run([
-                'create',
-                '--name',
-                this.names.lock,
-                ...Object.entries({
-                    ...this.labels,
-                    [LABELS.role]: 'lock',
-                    [LABELS.deployId]: me.deployId,
-                    [LABELS.actor]: me.actor,
-                    [LABELS.createdAt]: new Date(now).toISOString(),
-                    [LABELS.expires]: expires,
-                    [LABELS.token]: me.token,
-                }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-                '--entrypoint',
-                'haproxy',
-                this.image,
-            ], { allowFailure: true, quiet: true });
+            const r = await this.create(me, now, now + opts.ttlMs);
             if (r.exitCode === 0) {
-                this.log.info(`took the deploy lock ${this.names.lock} (stale after ${expires})`);
-                return r.stdout.trim();
+                this.log.info(`took the deploy lock ${this.names.lock} (a lease until ${lock_iso(now + opts.ttlMs)}, renewed every ${duration_formatDuration(opts.ttlMs / 3)} while this run works)`);
+                if (breakable)
+                    this.log.info('--break-lock: the deploy lock was free, nothing was broken');
+                return { id: r.stdout.trim(), expiresAt: now + opts.ttlMs, ...(broke && { broke }) };
             }
             if (!/conflict|already in use/i.test(r.stderr))
                 throw new errors_ActionError(`could not create the lock ${this.names.lock}: ${r.stderr.trim()}`);
             const holder = await this.holder();
             if (!holder)
                 continue; // released between our create and our look
-            if (Date.parse(holder.expires) <= now) {
-                this.log.warning(`removing a stale deploy lock held by ${holder.deployId} (${holder.actor}) since ${holder.since}, expired at ${holder.expires}`);
-                await this.docker.run(['rm', holder.id], { allowFailure: true, quiet: true });
+            if (breakable && me.breakReason !== undefined) {
+                breakable = false;
+                await this.remove(holder.id, true);
+                const { deployId, actor, since, expiresAt } = holder;
+                broke = { held: { deployId, actor, since, expiresAt }, reason: me.breakReason };
+                continue;
+            }
+            if (holder.expiresAt <= now) {
+                this.log.warning(`removing a stale deploy lock held by ${holder.deployId} (${holder.actor}) since ${holder.since}, expired at ${lock_iso(holder.expiresAt)}`);
+                await this.remove(holder.id, false);
                 continue;
             }
             const waited = now - started;
             if (waited >= opts.timeoutMs)
                 throw new errors_ActionError(`another deploy of this app and environment holds the lock: ${holder.deployId} by ${holder.actor}, since ${holder.since}. ` +
-                    `Waited ${duration_formatDuration(waited)} (lock-timeout). If that run is dead, the lock expires at ${holder.expires}, or remove it with "docker rm ${this.names.lock}"`);
+                    `Waited ${duration_formatDuration(waited)} (lock-timeout). The lock ${describeExpiry(holder, now)}; ${BREAK_HINT}, or remove it with "docker rm ${this.names.lock}"`);
             if (now - lastReport >= 10_000) {
-                this.log.info(`waiting for the deploy lock, held by ${holder.deployId} (${holder.actor}) since ${holder.since} (${duration_formatDuration(waited)} of ${duration_formatDuration(opts.timeoutMs)})`);
+                this.log.info(`waiting for the deploy lock, held by ${describeHeld(holder, now)} (waited ${duration_formatDuration(waited)} of ${duration_formatDuration(opts.timeoutMs)}); ${BREAK_HINT}`);
                 lastReport = now;
             }
             await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
         }
     }
-    /** Whether the lock container `id` (this holder's) still holds the lock. */
-    async holds(id) {
-        return (await this.holder())?.id === id;
+    /**
+     * Moves the expiry of the lock container `id` (this holder's) to `expiresAt`. Written by id: if
+     * the container is gone (taken over as stale, or broken), the lease is lost.
+     */
+    async renew(id, expiresAt) {
+        const now = this.clock.now();
+        const content = JSON.stringify({ expires: lock_iso(expiresAt), renewedAt: lock_iso(now) });
+        const r = await this.docker.run(['cp', '-', `${id}:/`], {
+            input: tarFile(LEASE_FILE, content, now / 1000).toString('utf8'),
+            allowFailure: true,
+            quiet: true,
+        });
+        if (r.exitCode === 0)
+            return;
+        // docker cp words a missing container in several ways ("must be a directory" for `cp -`): ask.
+        const gone = await this.docker.run(['container', 'inspect', '--format', '{{.Id}}', id], {
+            allowFailure: true,
+            quiet: true,
+        });
+        if (gone.exitCode !== 0 && /no such (container|object)/i.test(gone.stderr))
+            throw new LeaseLostError(`lost the deploy lock ${this.names.lock}: another run took it over (it had lapsed) or broke it`);
+        throw new errors_ActionError(`could not renew the lock ${this.names.lock}: ${r.stderr.trim()}`);
     }
     /** Releases a lock this run holds (by id, so a newer holder's lock is never removed). */
     async release(id) {
         await this.docker.run(['rm', '-f', id], { allowFailure: true, quiet: true });
     }
+    create(me, now, expiresAt) {
+        return this.docker.run([
+            'create',
+            '--name',
+            this.names.lock,
+            ...Object.entries({
+                ...this.labels,
+                [LABELS.role]: 'lock',
+                [LABELS.deployId]: me.deployId,
+                [LABELS.actor]: me.actor,
+                [LABELS.createdAt]: lock_iso(now),
+                [LABELS.expires]: lock_iso(expiresAt),
+                [LABELS.token]: me.token,
+            }).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+            '--entrypoint',
+            'haproxy',
+            this.image,
+        ], { allowFailure: true, quiet: true });
+    }
+    /** Removes another holder's lock container by id; one already gone is fine. */
+    async remove(id, force) {
+        const r = await this.docker.run(['rm', ...(force ? ['-f'] : []), id], {
+            allowFailure: true,
+            quiet: true,
+        });
+        if (r.exitCode !== 0 && !/no such container/i.test(r.stderr))
+            throw new errors_ActionError(`could not remove the lock ${this.names.lock}: ${r.stderr.trim()}`);
+    }
+    /** The lock's holder: its labels, and the expiry of its last renewal when it renewed. */
     async holder() {
         const r = await this.docker.run(['container', 'inspect', '--format', '{{json .Id}} {{json .Config.Labels}}', this.names.lock], { allowFailure: true, quiet: true });
         if (r.exitCode !== 0)
             return undefined;
         const [idJson = '""', ...rest] = r.stdout.trim().split(' ');
         const labels = (JSON.parse(rest.join(' ') || '{}') ?? {});
+        const id = JSON.parse(idJson);
+        const labelled = expiryOf(labels[LABELS.expires]);
+        // A lock without an expiry (not ours, or damaged) never goes stale by itself.
+        const renewed = Number.isFinite(labelled) ? await this.renewedExpiry(id) : undefined;
         return {
-            id: JSON.parse(idJson),
+            id,
             deployId: labels[LABELS.deployId] ?? 'unknown',
             actor: labels[LABELS.actor] ?? 'unknown',
             since: labels[LABELS.createdAt] ?? 'unknown',
-            // A lock without an expiry (not ours, or damaged) never goes stale by itself.
-            expires: labels[LABELS.expires] ?? '9999-12-31T00:00:00.000Z',
+            expiresAt: Math.max(labelled, renewed ?? -Infinity),
         };
+    }
+    /** The expiry the holder's last renewal wrote, if it renewed (and the file reads). */
+    async renewedExpiry(id) {
+        const r = await this.docker.run(['cp', `${id}:/${LEASE_FILE}`, '-'], {
+            allowFailure: true,
+            quiet: true,
+        });
+        if (r.exitCode !== 0)
+            return undefined;
+        try {
+            const doc = JSON.parse(untarFirstFile(Buffer.from(r.stdout, 'utf8')) ?? '');
+            const ms = typeof doc.expires === 'string' ? Date.parse(doc.expires) : NaN;
+            return Number.isNaN(ms) ? undefined : ms;
+        }
+        catch {
+            return undefined; // damaged: the label's expiry stands
+        }
     }
 }
 
@@ -4034,69 +6731,116 @@ function runtimeError(answer) {
         .find((l) => bad.test(l));
 }
 
-;// CONCATENATED MODULE: ./packages/targets/src/docker/tar.ts
+;// CONCATENATED MODULE: ./packages/targets/src/docker/proxy-state.ts
 /**
- * The smallest tar that `docker cp` needs: one regular file in, one regular file out. It lets us
- * write into a container that isn't running and read from one whatever its state, through the
- * Docker API only (so remote hosts work), without temp files on the runner.
+ * Pure parts of the proxy's container lifecycle (proxy.ts): reading `docker inspect`, naming the
+ * state a broken proxy is in, picking HAProxy's complaints out of its output, and the argv of the
+ * throwaway container that checks a config without touching the proxy.
  */
-const BLOCK = 512;
-function octal(n, width) {
-    return `${n.toString(8).padStart(width - 1, '0')}\0`;
+
+
+
+/**
+ * Reads the proxy from `docker container inspect --format '{{json .}}'`. A container of that name
+ * that switchyard did not create is an error (it would be replaced or routed through otherwise).
+ */
+function parseProxyInfo(json, name) {
+    const c = JSON.parse(json);
+    const labels = c.Config?.Labels ?? {};
+    if (labels[LABELS.role] !== 'proxy')
+        throw new errors_ActionError(`a container named ${name} exists but switchyard did not create it (no ${LABELS.role}=proxy label). Rename or remove it, or pick another app/environment name`);
+    const restarting = c.State?.Restarting === true || c.State?.Status === 'restarting';
+    return {
+        // Docker reports a crash-looping container as Running (and Restarting) between its crashes.
+        running: c.State?.Running === true && !restarting,
+        state: restarting ? 'restarting' : (c.State?.Status ?? 'unknown'),
+        restarts: c.RestartCount ?? 0,
+        image: c.Config?.Image ?? '',
+        publish: labels[LABELS.publish] ?? '',
+    };
 }
-/** A ustar archive holding one file (`name` is a bare file name), as a binary string. */
-function tarFile(name, content, mtimeSeconds) {
-    if (!/^[\w.-]{1,99}$/.test(name))
-        throw new Error(`tar: unsupported file name ${name}`);
-    const body = Buffer.from(content, 'utf8');
-    const header = Buffer.alloc(BLOCK, 0);
-    header.write(name, 0, 'ascii');
-    header.write(octal(0o644, 8), 100, 'ascii');
-    header.write(octal(0, 8), 108, 'ascii');
-    header.write(octal(0, 8), 116, 'ascii');
-    header.write(octal(body.length, 12), 124, 'ascii');
-    header.write(octal(Math.floor(mtimeSeconds), 12), 136, 'ascii');
-    header.write('        ', 148, 'ascii');
-    header.write('0', 156, 'ascii');
-    header.write('ustar\u000000', 257, 'ascii');
-    let sum = 0;
-    for (const b of header)
-        sum += b;
-    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    const pad = Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK, 0);
-    return Buffer.concat([header, body, pad, Buffer.alloc(BLOCK * 2, 0)]);
+/** How a proxy that does not run is named in messages: `crash-looping (restarted 5 times)`. */
+function describeProxyState(info) {
+    if (info.state === 'restarting')
+        return `crash-looping (restarted ${info.restarts} time${info.restarts === 1 ? '' : 's'})`;
+    if (info.state === 'exited')
+        return 'stopped (exited)';
+    if (info.state === 'created')
+        return 'created but never started';
+    return info.state;
 }
-/** The content of the first regular file in a tar archive, or undefined when there is none. */
-function untarFirstFile(archive) {
-    for (let at = 0; at + BLOCK <= archive.length;) {
-        const header = archive.subarray(at, at + BLOCK);
-        if (header.every((b) => b === 0))
-            return undefined;
-        const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
-        const type = String.fromCharCode(header[156] ?? 0);
-        const start = at + BLOCK;
-        if (type === '0' || type === '\0')
-            return archive.subarray(start, start + size).toString('utf8');
-        at = start + Math.ceil(size / BLOCK) * BLOCK;
-    }
-    return undefined;
+/**
+ * HAProxy's own complaints in its output or logs (`[ALERT] … : config : parsing [...]: …`), each
+ * once (a crash loop repeats them), the last `max` of them, without the `[NOTICE]` noise; '' when
+ * there are none.
+ */
+function haproxyAlerts(text, max = 5) {
+    const lines = text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => /\[ALERT\]|\berror\b/i.test(l));
+    return lines
+        .filter((l, i) => lines.lastIndexOf(l) === i)
+        .slice(-max)
+        .join('\n');
+}
+/** Where the throwaway check container writes the candidate config (never the proxy's volume). */
+const CHECK_FILE = '/tmp/haproxy.cfg';
+/**
+ * `docker run` argv that validates a config (given on stdin) with `haproxy -c` in a throwaway
+ * container of `image`, with the proxy's volume mounted read-only so the map file the config
+ * names is there. It works whatever state the proxy is in (crash-looping included) and never
+ * writes to the volume, so a rejected config changes nothing.
+ */
+function checkConfigArgs(image, volume) {
+    return [
+        'run',
+        '--rm',
+        '-i',
+        '-u',
+        '0',
+        '--network',
+        'none',
+        '-v',
+        `${volume}:${PROXY_DIR}:ro`,
+        '--entrypoint',
+        'sh',
+        image,
+        '-c',
+        `cat > ${CHECK_FILE} && exec haproxy -c -f ${CHECK_FILE}`,
+    ];
+}
+/**
+ * Docker's reason in a command's stderr: the daemon's own answer (`Error response from daemon: …`)
+ * when there is one (the CLI adds a vaguer last line, `Error: failed to start containers: x`),
+ * else the last non-empty line.
+ */
+function dockerReason(text) {
+    const daemon = text.split('\n').find((l) => l.includes('Error response from daemon'));
+    return daemon?.trim() ?? proxy_state_lastLine(text);
+}
+/** The last non-empty line of a command's stderr. */
+function proxy_state_lastLine(text) {
+    return (text
+        .trim()
+        .split('\n')
+        .filter((l) => l.trim())
+        .at(-1)
+        ?.trim() ?? '');
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/proxy.ts
 /**
  * The HAProxy container in front of one app+environment, managed only through the Docker API:
- * created on first deploy, its files in a named volume, its routes changed on the admin socket
- * (`docker exec … socat`), its config validated (`haproxy -c`) before it is ever applied.
+ * its files in a named volume, its routes changed on the admin socket (`docker exec … socat`).
+ * Files are written with `docker cp` when it does not run (or exec fails), so a stopped or
+ * crash-looping proxy can still be repaired. Its creation and repair are in proxy-setup.ts.
  */
 
 
 
 
 
-/** `bind:port,preview`: recorded on the proxy so a changed port is noticed, not ignored. */
-function publishLabel(spec) {
-    return `${spec.bind}:${spec.port},${spec.previewPort}`;
-}
 class DockerProxy {
     docker;
     names;
@@ -4105,7 +6849,9 @@ class DockerProxy {
     log;
     openSession;
     session;
-    constructor(docker, names, spec, clock, log, 
+    constructor(docker, names, 
+    /** What the proxy should be (read by proxy-setup.ts, which creates and repairs it). */
+    spec, clock, log, 
     /** Opens a kept-open runtime session; without it every command is a one-shot exec. */
     openSession) {
         this.docker = docker;
@@ -4157,48 +6903,14 @@ class DockerProxy {
                 return undefined;
             throw new errors_ActionError(`docker inspect ${this.names.proxy} failed: ${r.stderr.trim()}`);
         }
-        const c = JSON.parse(r.stdout);
-        const labels = c.Config?.Labels ?? {};
-        if (labels[LABELS.role] !== 'proxy')
-            throw new errors_ActionError(`a container named ${this.names.proxy} exists but switchyard did not create it (no ${LABELS.role}=proxy label). Rename or remove it, or pick another app/environment name`);
-        return {
-            running: c.State?.Running === true,
-            image: c.Config?.Image ?? '',
-            publish: labels[LABELS.publish] ?? '',
-        };
+        return parseProxyInfo(r.stdout, this.names.proxy);
     }
     /**
-     * Makes sure the network, the volume and a running proxy with the current config exist. A new
-     * config is checked with `haproxy -c` first; a rejected one changes nothing.
+     * HAProxy's complaints in the proxy's last log lines (`[ALERT] …`), '' when there are none: why
+     * a proxy that crash-loops does.
      */
-    async ensure() {
-        const existing = await this.info();
-        if (!existing) {
-            await this.create();
-            return 'created';
-        }
-        const wanted = publishLabel(this.spec);
-        if (existing.publish !== wanted)
-            throw new errors_ActionError(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
-                `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
-        let change = 'unchanged';
-        if (!existing.running) {
-            this.log.warning(`the proxy ${this.names.proxy} was not running; starting it`);
-            await this.docker.run(['start', this.names.proxy]);
-            await this.waitAnswering();
-            change = 'started';
-        }
-        const config = renderConfig(this.spec.config);
-        const current = await this.readFile(PROXY_FILES.config);
-        const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
-        if (port !== undefined && Number(port) !== this.spec.config.containerPort)
-            throw new errors_ActionError(`container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
-                `Deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`);
-        if (current !== config) {
-            await this.applyConfig(config);
-            change = change === 'started' ? 'started' : 'reloaded';
-        }
-        return change;
+    async alerts() {
+        return haproxyAlerts(await this.logs());
     }
     /**
      * Sends commands to the HAProxy runtime API and returns its answer. For commands that change
@@ -4212,8 +6924,16 @@ class DockerProxy {
             if (answer === undefined)
                 this.close();
         }
-        answer ??= (await this.docker.run(this.socatArgs(), { input: `${commands}\n`, quiet: true }))
-            .stdout;
+        if (answer === undefined) {
+            const r = await this.docker.run(this.socatArgs(), {
+                input: `${commands}\n`,
+                quiet: true,
+                allowFailure: true,
+            });
+            if (r.exitCode !== 0)
+                throw await this.notAnswering(r.stderr);
+            answer = r.stdout;
+        }
         const bad = check ? runtimeError(answer) : undefined;
         if (bad)
             throw new errors_ActionError(`the proxy's runtime API refused "${commands}": ${bad}`);
@@ -4237,14 +6957,31 @@ class DockerProxy {
      * its end on, every new request goes to the new route.
      */
     async setRoutes(routes) {
+        const routedMs = await this.route(routes);
+        await this.saveRoutes(routes);
+        return routedMs;
+    }
+    /**
+     * Sets both routes in one runtime call and checks the proxy took them; the map file is left as
+     * it was ({@link saveRoutes} persists them). Returns how long the runtime call took.
+     */
+    async route(routes) {
         const start = this.clock.now();
         await this.runtime(switchCommands(routes));
         const routedMs = this.clock.now() - start;
         const now = parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
         if (now.live !== routes.live || now.preview !== routes.preview)
             throw new errors_ActionError(`the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`);
-        await this.writeFile(PROXY_FILES.map, renderMap(routes));
         return routedMs;
+    }
+    /** Rewrites the map file (atomically), so a proxy restart routes as `routes` says. */
+    async saveRoutes(routes) {
+        await this.writeFile(PROXY_FILES.map, renderMap(routes));
+    }
+    /** The routes the map file holds (what a restart would route), or undefined when it is missing. */
+    async savedRoutes() {
+        const text = await this.readFile(PROXY_FILES.map);
+        return text === undefined ? undefined : parseMap(text);
     }
     /** The backend servers as the proxy sees them now. */
     async servers() {
@@ -4267,10 +7004,14 @@ class DockerProxy {
             return undefined;
         return untarFirstFile(Buffer.from(r.stdout, 'utf8'));
     }
-    /** Writes a file into the proxy's volume; atomically (write, then rename) when it runs. */
+    /**
+     * Writes a file into the proxy's volume: atomically (write, then rename) through `docker exec`
+     * when it runs; with `docker cp` when it doesn't (`running` false) or the exec fails, which works
+     * on a stopped or crash-looping container too.
+     */
     async writeFile(path, content, running = true) {
         if (running) {
-            await this.docker.run([
+            const r = await this.docker.run([
                 'exec',
                 '-i',
                 '-u',
@@ -4281,32 +7022,174 @@ class DockerProxy {
                 'cat > "$1.tmp" && mv -f "$1.tmp" "$1"',
                 'sh',
                 path,
-            ], { input: content, quiet: true });
-            return;
+            ], { input: content, quiet: true, allowFailure: true });
+            if (r.exitCode === 0)
+                return;
+            this.log.debug(`writing ${path} through docker exec failed (${proxy_state_lastLine(r.stderr)}); writing it with docker cp`);
         }
+        await this.copyInto(this.names.proxy, path, content);
+    }
+    /** Writes one file into a container's filesystem with `docker cp` (whatever its state). */
+    async copyInto(container, path, content) {
         const dir = path.slice(0, path.lastIndexOf('/'));
         const name = path.slice(path.lastIndexOf('/') + 1);
-        await this.docker.run(['cp', '-', `${this.names.proxy}:${dir}`], {
+        const r = await this.docker.run(['cp', '-', `${container}:${dir}`], {
             input: tarFile(name, content, this.clock.now() / 1000).toString('utf8'),
             quiet: true,
+            allowFailure: true,
         });
+        if (r.exitCode !== 0)
+            throw new errors_ActionError(`could not write ${path} into the proxy ${container} (docker cp): ${proxy_state_lastLine(r.stderr)}`);
+    }
+    /** The proxy's last 20 log lines ('' when they can't be read). */
+    async logs() {
+        return this.docker
+            .run(['logs', '--tail', '20', this.names.proxy], { allowFailure: true, quiet: true })
+            .then((r) => `${r.stdout}${r.stderr}`)
+            .catch(() => '');
+    }
+    /**
+     * Why a one-shot runtime command failed, in words: the proxy's state, docker's and HAProxy's
+     * messages, and what repairs it. Never a bare "docker exec … exited with 126".
+     */
+    async notAnswering(stderr) {
+        const { names } = this;
+        const info = await this.info().catch(() => undefined);
+        const said = info?.running === false || !info ? await this.alerts() : '';
+        const state = !info ? 'gone' : info.running ? 'running' : describeProxyState(info);
+        const fix = info?.running === true
+            ? 'Check that the proxy image has socat and sh (docs/adrs/0004)'
+            : 'A deploy or rollback repairs it: it writes a valid config with docker cp and restarts the proxy';
+        return new errors_ActionError(`the proxy ${names.proxy} does not answer on its admin socket: it is ${state} (docker exec: ${proxy_state_lastLine(stderr) || 'failed'})${said ? `; HAProxy said:\n${said}\n` : '. '}${fix}`);
+    }
+    /** Whether the admin socket answers now (one `show info`). */
+    async answers() {
+        const r = await this.docker.run(this.socatArgs(), {
+            input: 'show info\n',
+            allowFailure: true,
+            quiet: true,
+        });
+        return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
+    }
+    /** Waits until the admin socket answers (the proxy started or reloaded). */
+    async waitAnswering() {
+        const deadline = this.clock.now() + 15_000;
+        const outcome = await retry_poll(() => this.answers(), { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok }, this.clock);
+        if (!outcome.result)
+            throw new errors_ActionError(`the proxy ${this.names.proxy}'s admin socket did not answer within 15s`);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/proxy-setup.ts
+/**
+ * The proxy container's lifecycle (ADR 0004): created on the first deploy, and repaired by every
+ * deploy and rollback after: re-created on another `proxy.image`, restarted with a valid config
+ * when it crash-loops, its config replaced and reloaded when it changed. A config is checked with
+ * `haproxy -c` in a throwaway container (proxy-state.ts) before it is ever applied.
+ */
+
+
+
+
+
+/** `bind:port,preview`: recorded on the proxy so a changed port is noticed, not ignored. */
+function publishLabel(spec) {
+    return `${spec.bind}:${spec.port},${spec.previewPort}`;
+}
+/** Creates, re-creates and repairs one app+environment's proxy container. */
+class ProxySetup {
+    proxy;
+    docker;
+    names;
+    spec;
+    clock;
+    log;
+    constructor(proxy, docker, names, spec, clock, log) {
+        this.proxy = proxy;
+        this.docker = docker;
+        this.names = names;
+        this.spec = spec;
+        this.clock = clock;
+        this.log = log;
+    }
+    /**
+     * Makes sure the network, the volume and a running proxy with the current config and image
+     * exist, and repairs a broken one:
+     * - none yet: created;
+     * - another `proxy.image`: re-created on it, which restarts HAProxy (said in the log);
+     * - not running (stopped, or crash-looping on a broken config): a valid config written with
+     *   `docker cp` when it differs, then (re)started;
+     * - running with another config: the config replaced and reloaded (no restart).
+     * A new config is checked with `haproxy -c` in a throwaway container first; a rejected one
+     * changes nothing.
+     */
+    async ensure() {
+        const found = await this.proxy.info();
+        if (!found) {
+            await this.create();
+            return 'created';
+        }
+        const existing = await this.looping(found);
+        const wanted = publishLabel(this.spec);
+        if (existing.publish !== wanted)
+            throw new errors_ActionError(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
+                `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
+        const config = renderConfig(this.spec.config);
+        const current = await this.proxy.readFile(PROXY_FILES.config);
+        const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
+        if (port !== undefined && Number(port) !== this.spec.config.containerPort)
+            throw new errors_ActionError(`container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
+                `Deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`);
+        if (existing.image !== this.spec.image) {
+            await this.recreate(existing, config);
+            return 'recreated';
+        }
+        if (!existing.running)
+            return this.repair(existing, current === config ? undefined : config);
+        if (current === config)
+            return 'unchanged';
+        await this.applyConfig(config);
+        return 'reloaded';
+    }
+    /**
+     * A proxy Docker calls running but that has restarted (its restart policy at work) may be in a
+     * crash loop, running only for a moment between two crashes: one `show info` tells. One that
+     * does not answer is taken as crash-looping, so it is repaired rather than reloaded.
+     */
+    async looping(info) {
+        if (!info.running || info.restarts === 0 || (await this.proxy.answers()))
+            return info;
+        return { ...info, running: false, state: 'restarting' };
     }
     async create() {
         const { names, spec } = this;
-        const labelArgs = (extra) => Object.entries({ ...spec.labels, ...extra }).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+        const labels = labelArgs(spec.labels);
         if (!(await this.docker.ok(['network', 'inspect', names.network])))
-            await this.docker.run(['network', 'create', ...labelArgs({}), names.network]);
-        await this.docker.run(['volume', 'create', ...labelArgs({}), names.proxyVolume]);
+            await this.docker.run(['network', 'create', ...labels, names.network]);
+        await this.docker.run(['volume', 'create', ...labels, names.proxyVolume]);
         this.log.info(`creating the proxy ${names.proxy} (${spec.image}) on ${publishLabel(spec)}`);
+        await this.createContainer(names.proxy, spec.image, renderConfig(spec.config));
+        await this.startCreated();
+    }
+    /**
+     * `docker create` of a proxy container named `name` on `image`, its config and (if missing) an
+     * empty map written into the volume; not started. A failure removes what it created.
+     */
+    async createContainer(name, image, config) {
+        const { names, spec } = this;
         await this.docker.run([
             'create',
             '--name',
-            names.proxy,
+            name,
             '--network',
             names.network,
             '--restart',
             'unless-stopped',
-            ...labelArgs({ [LABELS.role]: 'proxy', [LABELS.publish]: publishLabel(spec) }),
+            ...labelArgs({
+                ...spec.labels,
+                [LABELS.role]: 'proxy',
+                [LABELS.publish]: publishLabel(spec),
+            }),
             '-p',
             `${hostPort(spec.bind, spec.port)}:${PROXY_PORTS.live}`,
             '-p',
@@ -4315,60 +7198,161 @@ class DockerProxy {
             `${names.proxyVolume}:${PROXY_DIR}`,
             '--entrypoint',
             'haproxy',
-            spec.image,
+            image,
             '-W',
             '-db',
             '-f',
             PROXY_FILES.config,
         ]);
         try {
-            await this.writeFile(PROXY_FILES.config, renderConfig(spec.config), false);
-            if ((await this.readFile(PROXY_FILES.map)) === undefined)
-                await this.writeFile(PROXY_FILES.map, renderMap({ live: null, preview: null }), false);
-            await this.docker.run(['start', names.proxy]);
-            await this.waitAnswering();
+            await this.proxy.copyInto(name, PROXY_FILES.config, config);
+            if ((await this.proxy.readFile(PROXY_FILES.map)) === undefined)
+                await this.proxy.copyInto(name, PROXY_FILES.map, renderMap({ live: null, preview: null }));
         }
         catch (error) {
-            const logs = await this.docker
-                .run(['logs', '--tail', '20', names.proxy], { allowFailure: true, quiet: true })
-                .then((r) => `${r.stdout}${r.stderr}`.trim())
-                .catch(() => '');
+            await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+            throw error;
+        }
+    }
+    /** Starts the (created) proxy and waits for its admin socket; a failure removes it. */
+    async startCreated() {
+        const { names } = this;
+        try {
+            await this.docker.run(['start', names.proxy]);
+            await this.proxy.waitAnswering();
+        }
+        catch (error) {
+            const logs = (await this.proxy.logs()).trim();
             await this.docker.run(['rm', '-f', names.proxy], { allowFailure: true, quiet: true });
-            throw new errors_ActionError(`the proxy ${names.proxy} did not start${logs ? `; HAProxy said:\n${logs}` : ''}\n(${String(error instanceof Error ? error.message : error)})`);
+            throw new errors_ActionError(`the proxy ${names.proxy} did not start${logs ? `; HAProxy said:\n${logs}` : ''}\n(${errors_errorMessage(error)})`);
         }
     }
-    /** Validates a new config inside the proxy, then puts it in place and reloads (no restart). */
+    /**
+     * Re-creates the proxy on the configured image (`proxy.image` changed). Published ports can't
+     * pass from one container to another, so this is a restart of HAProxy, not a no-drop switch: new
+     * connections are refused, and open ones closed, for about the time `docker start` takes. The
+     * new container is created (and its config checked on the new image) before the old one is
+     * removed, to keep that short; the routes in force are saved first, so the new one serves the
+     * same colors. If the new image does not start, the old one is put back.
+     */
+    async recreate(existing, config) {
+        const { names, spec } = this;
+        await this.validate(config, spec.image);
+        if (existing.running)
+            await this.keepRuntimeRoutes(existing);
+        this.log.warning(`proxy.image changed from ${existing.image} to ${spec.image}: re-creating the proxy ${names.proxy}. ` +
+            'This restarts HAProxy; it is not a no-drop switch: for about a second new connections are refused and open ones are closed. ' +
+            `The routes and the record are kept (volume ${names.proxyVolume})`);
+        this.proxy.close();
+        const next = `${names.proxy}-next`;
+        await this.docker.run(['rm', '-f', next], { allowFailure: true, quiet: true });
+        await this.createContainer(next, spec.image, config);
+        const removed = this.clock.now();
+        await this.docker.run(['rm', '-f', names.proxy], { quiet: true });
+        await this.docker.run(['rename', next, names.proxy], { quiet: true });
+        try {
+            await this.startCreated();
+        }
+        catch (error) {
+            const back = await this.createContainer(names.proxy, existing.image, config)
+                .then(() => this.startCreated())
+                .then(() => `the proxy runs ${existing.image} again`, (e) => `putting ${existing.image} back failed too: ${errors_errorMessage(e)}`);
+            throw new errors_ActionError(`the new proxy image ${spec.image} did not start, so ${back}. ${errors_errorMessage(error)}`);
+        }
+        this.log.info(`the proxy ${names.proxy} runs ${spec.image}, answering ${duration_formatDuration(this.clock.now() - removed)} after the old one was removed`);
+    }
+    /**
+     * Before a re-create: the runtime routes are the truth, so a map file that disagrees (a run
+     * stopped between the switch and its save) is brought in line, or the new proxy would route the
+     * old way.
+     */
+    async keepRuntimeRoutes(existing) {
+        const [routes, saved] = await Promise.all([
+            this.proxy.routes(existing),
+            this.proxy.savedRoutes(),
+        ]);
+        if (saved?.live === routes.live && saved.preview === routes.preview)
+            return;
+        this.log.warning(`the proxy routes live=${routes.live ?? 'none'} preview=${routes.preview ?? 'none'} but its map file says otherwise: saving the routes in force before the re-create`);
+        await this.proxy.saveRoutes(routes);
+    }
+    /**
+     * Brings back a proxy that does not run: stopped, or crash-looping (a broken config, restarted
+     * by its restart policy again and again). `config` (when the file differs from it) is checked,
+     * then written with `docker cp`, which works on a container in any state; the config in place is
+     * checked too, so a proxy that can't start fails at once with HAProxy's own words.
+     */
+    async repair(existing, config) {
+        const { names } = this;
+        const looping = existing.state === 'restarting';
+        const said = looping ? await this.proxy.alerts() : '';
+        await this.validate(config ?? renderConfig(this.spec.config), this.spec.image);
+        if (config !== undefined)
+            await this.proxy.copyInto(names.proxy, PROXY_FILES.config, config);
+        this.log.warning(`the proxy ${names.proxy} was ${describeProxyState(existing)}: ` +
+            `${config !== undefined ? 'wrote a valid config and ' : ''}${looping ? 'restarting' : 'starting'} it (live traffic was not served meanwhile)` +
+            (said ? `. HAProxy said:\n${said}` : ''));
+        this.proxy.close();
+        const started = await this.docker.run([looping ? 'restart' : 'start', names.proxy], {
+            allowFailure: true,
+            quiet: true,
+        });
+        try {
+            if (started.exitCode !== 0)
+                throw new errors_ActionError(proxy_state_lastLine(started.stderr));
+            await this.proxy.waitAnswering();
+        }
+        catch (error) {
+            const now = await this.proxy.alerts();
+            throw new errors_ActionError(`the proxy ${names.proxy} did not come back after a ${looping ? 'restart' : 'start'}${now ? `; HAProxy said:\n${now}\n` : ''} (${errors_errorMessage(error)})`);
+        }
+        return config !== undefined || looping ? 'repaired' : 'started';
+    }
+    /**
+     * Checks a config with `haproxy -c` in a throwaway container of `image` (proxy-state.ts), so a
+     * config is never applied unchecked, whatever state the proxy is in.
+     */
+    async validate(config, image) {
+        const check = await this.docker.run(checkConfigArgs(image, this.names.proxyVolume), {
+            input: config,
+            allowFailure: true,
+            quiet: true,
+        });
+        if (check.exitCode === 0)
+            return;
+        const why = haproxyAlerts(`${check.stdout}\n${check.stderr}`, 20);
+        throw new errors_ActionError(`HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`);
+    }
+    /**
+     * Puts a checked config in place on a running proxy and reloads it (no restart). A proxy that
+     * does not take the reload (it died meanwhile) is restarted, the valid config now in place.
+     */
     async applyConfig(config) {
-        const candidate = `${PROXY_FILES.config}.new`;
-        await this.writeFile(candidate, config);
-        const check = await this.docker.run(['exec', '-u', '0', this.names.proxy, 'haproxy', '-c', '-f', candidate], { allowFailure: true, quiet: true });
-        if (check.exitCode !== 0) {
-            const why = `${check.stdout}\n${check.stderr}`
-                .split('\n')
-                .filter((l) => /ALERT|error/i.test(l))
-                .join('\n');
-            throw new errors_ActionError(`HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`);
+        const { names } = this;
+        await this.validate(config, this.spec.image);
+        await this.proxy.writeFile(PROXY_FILES.config, config);
+        this.log.info(`proxy config changed: reloading ${names.proxy} (no restart)`);
+        const reload = await this.docker.run(['kill', '--signal', 'USR2', names.proxy], {
+            allowFailure: true,
+            quiet: true,
+        });
+        try {
+            if (reload.exitCode !== 0)
+                throw new errors_ActionError(proxy_state_lastLine(reload.stderr));
+            await this.clock.sleep(200);
+            await this.proxy.waitAnswering();
         }
-        await this.docker.run(['exec', '-u', '0', this.names.proxy, 'mv', '-f', candidate, PROXY_FILES.config], { quiet: true });
-        this.log.info(`proxy config changed: reloading ${this.names.proxy} (no restart)`);
-        await this.docker.run(['kill', '--signal', 'USR2', this.names.proxy]);
-        await this.clock.sleep(200);
-        await this.waitAnswering();
+        catch (error) {
+            this.log.warning(`the proxy ${names.proxy} did not take the reload (${errors_errorMessage(error)}); restarting it with the new config`);
+            this.proxy.close();
+            await this.docker.run(['restart', names.proxy], { quiet: true });
+            await this.proxy.waitAnswering();
+        }
     }
-    /** Waits until the admin socket answers (the proxy started or reloaded). */
-    async waitAnswering() {
-        const deadline = this.clock.now() + 15_000;
-        const outcome = await retry_poll(async () => {
-            const r = await this.docker.run(this.socatArgs(), {
-                input: 'show info\n',
-                allowFailure: true,
-                quiet: true,
-            });
-            return r.exitCode === 0 && /Name: HAProxy/.test(r.stdout);
-        }, { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok }, this.clock);
-        if (!outcome.result)
-            throw new errors_ActionError(`the proxy ${this.names.proxy}'s admin socket did not answer within 15s`);
-    }
+}
+/** `--label k=v` arguments. */
+function labelArgs(labels) {
+    return Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
 }
 /** `bind:port` for `docker -p`, with brackets for an IPv6 bind address. */
 function hostPort(bind, port) {
@@ -4409,12 +7393,85 @@ function colorRunArgs(s, c) {
     ];
 }
 
+;// CONCATENATED MODULE: ./packages/targets/src/failpoint.ts
+/**
+ * Named points where a test can stop a run as a SIGKILL would (no cleanup, no post-processing), to
+ * prove that what a dead run leaves behind is repaired by the next one. The step's environment
+ * names the point: `SWITCHYARD_FAILPOINT=switch:routed`. Nothing else reads it, and a point that is
+ * not named changes nothing.
+ */
+/** The variable that names the failpoint to stop at. */
+const FAILPOINT_VARIABLE = 'SWITCHYARD_FAILPOINT';
+/** The points a target stops at, in the order a switch passes them. */
+const FAILPOINTS = {
+    /** The router serves the new routes; nothing persisted them yet. */
+    routed: 'switch:routed',
+    /** The router's saved routes are written too; the record is not. */
+    routesSaved: 'switch:routes-saved',
+};
+/** Kills this process at once when `env` names `point`. */
+function failpoint(env, point) {
+    if (env?.[FAILPOINT_VARIABLE] !== point)
+        return;
+    process.stderr.write(`failpoint ${point}: killing this process (${FAILPOINT_VARIABLE})\n`);
+    process.kill(process.pid, 'SIGKILL');
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/switched.ts
+/**
+ * Failures after live traffic moved (issue 20): whatever fails after a switch — saving the routes
+ * or the record, reading the state back, writing the step's outputs — must not read like a deploy
+ * that did not happen. Its message starts with what is live now and that the switch happened.
+ */
+
+/** `live traffic is on green (2.0.0) — the switch happened; then: ` */
+function switchedPrefix(live) {
+    return `live traffic is on ${live.color}${live.version ? ` (${live.version})` : ''} — the switch happened; then: `;
+}
+/** A failure after a switch: its message says that the switch happened and what is live, then what failed. */
+class AfterSwitchError extends errors_ActionError {
+    live;
+    failure;
+    name = 'AfterSwitchError';
+    constructor(live, failure) {
+        super(`${switchedPrefix(live)}${errors_errorMessage(failure)}`);
+        this.live = live;
+        this.failure = failure;
+    }
+}
+/**
+ * Runs work that follows a switch to `live` (undefined: no switch happened, errors pass as they
+ * are). A failure is re-thrown as an {@link AfterSwitchError}; one that already is passes as is.
+ */
+async function afterSwitch(live, work) {
+    try {
+        return await work();
+    }
+    catch (error) {
+        if (!live || error instanceof AfterSwitchError)
+            throw error;
+        throw new AfterSwitchError(live, error);
+    }
+}
+/** What a run's result says is live, when the run switched (else undefined). */
+function switchedTo(result) {
+    const color = result.after.live;
+    if (!result.switched || !color)
+        return undefined;
+    const version = result.after.colors[color]?.version;
+    return { color, ...(version && { version }) };
+}
+
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/target.ts
 /**
  * The Docker target (DESIGN.md §3): `<prefix>-blue` / `<prefix>-green` containers on a network of
  * their own, and an HAProxy container in front that owns the public and preview ports. Everything
  * goes through the docker CLI, so a remote host is reached the standard way (DOCKER_HOST, context).
  */
+
+
+
+
 
 
 
@@ -4441,7 +7498,12 @@ class DockerTarget {
     docker;
     names;
     proxy;
+    setup;
     labels;
+    /** The version each color runs, as last read or started: what a post-switch failure names. */
+    versions = new Map();
+    /** Set once this run moved live traffic: later failures say so (switched.ts). */
+    switched;
     constructor(s, deps) {
         this.s = s;
         this.deps = deps;
@@ -4466,6 +7528,7 @@ class DockerTarget {
                 defaults: s.proxyDefaults,
             },
         }, deps.clock, deps.log, deps.runtimeSession);
+        this.setup = new ProxySetup(this.proxy, this.docker, this.names, this.proxy.spec, deps.clock, deps.log);
     }
     async connect() {
         const version = await this.docker.text(['version', '--format', '{{.Server.Version}}']);
@@ -4481,7 +7544,7 @@ class DockerTarget {
             allowFailure: true,
             quiet: true,
         });
-        return r.exitCode === 0 ? parseImage(r.stdout, parsed, ref) : undefined;
+        return r.exitCode === 0 ? inspect_parseImage(r.stdout, parsed, ref) : undefined;
     }
     /** The private docker config of a registry login (credentials given), per registry. */
     logins = new Map();
@@ -4529,51 +7592,80 @@ class DockerTarget {
     lockHandle(holder) {
         return { kind: 'docker', host: this.s.host, name: this.names.lock, token: holder.token };
     }
-    /**
-     * The lock container, created with the lease's expiry as a label. Labels can't change, so a
-     * renewal confirms the lease is still this holder's but cannot move its expiry (ready-timeout +
-     * 10 minutes covers an honest deploy).
-     */
+    /** The lock container, a lease whose renewals write its expiry into it (see lock.ts). */
     async lock(holder, opts) {
         // The lock container is created from the proxy image, which every deploy needs anyway.
         await this.resolveImage(this.s.proxyImage, 'missing');
-        const lock = new DockerLock(this.docker, this.names, this.s.proxyImage, this.labels, this.deps.clock, this.deps.log);
-        const id = await lock.acquire(holder, opts);
-        const expiresAt = this.deps.clock.now() + opts.ttlMs;
-        return {
-            id,
-            expiresAt,
-            renew: async () => {
-                if (!(await lock.holds(id)))
-                    throw new errors_ActionError(`lost the deploy lock ${this.names.lock}: another holder took it over`);
-            },
-            release: () => lock.release(id),
-        };
+        return new DockerLock(this.docker, this.names, this.s.proxyImage, this.labels, this.deps.clock, this.deps.log).lease(holder, opts);
     }
-    prepare() {
-        return this.proxy.ensure();
+    /** Creates the proxy, or repairs it (another image, a broken config, crash-looping): proxy-setup.ts. */
+    async prepare() {
+        const change = await this.setup.ensure();
+        // The kept-open runtime session from here on: readiness looks and the switch skip a docker exec each.
+        await this.proxy.arm();
+        return change;
     }
-    async status() {
-        const proxy = await this.proxy.info();
+    status() {
+        return afterSwitch(this.switched, () => this.readStatus());
+    }
+    async readStatus() {
+        // One round of independent reads: the proxy and both colors, then its routes and files.
+        const [found, ...views] = await Promise.all([
+            this.proxy.info(),
+            ...COLORS.map((color) => this.container(color)),
+        ]);
+        let proxy = found;
         const colors = {};
-        for (const color of ['blue', 'green']) {
-            const view = await this.container(color);
+        COLORS.forEach((color, i) => {
+            const view = views[i];
             const status = view && colorStatus(view);
-            if (status)
+            if (status) {
                 colors[color] = status;
-        }
+                this.versions.set(color, status.version);
+            }
+        });
         if (!proxy)
             return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
-        const { record, notes } = parseRecord(await this.proxy.readFile(PROXY_FILES.state));
-        const routes = await this.proxy.routes(proxy);
+        // A crash-looping proxy shows as running for a moment between two crashes, and then does not
+        // answer: it is read as not running (its map file, and a note), not as an error.
+        const known = proxy;
+        const [routes, stored, savedRead] = await Promise.all([
+            this.proxy.routes(known).catch(async (error) => {
+                const now = await this.proxy.info();
+                if (!now)
+                    throw error;
+                proxy = now.running
+                    ? { ...now, running: false, state: now.restarts > 0 ? 'restarting' : 'not answering' }
+                    : now;
+                return this.proxy.routes(proxy);
+            }),
+            this.proxy.readFile(PROXY_FILES.state),
+            // Running, the routes in force are the runtime's; what a restart would serve is the file's.
+            known.running ? this.proxy.savedRoutes() : undefined,
+        ]);
+        const saved = proxy.running ? savedRead : undefined;
+        const { record, notes } = parseRecord(stored);
         const fixed = reconcile(record, routes.live, this.deps.clock.now());
-        if (!proxy.running)
-            notes.push(`the proxy ${this.names.proxy} is not running: nothing is served`);
+        if (!proxy.running) {
+            const said = proxy.state === 'restarting' ? await this.proxy.alerts() : '';
+            notes.push(`the proxy ${this.names.proxy} is ${describeProxyState(proxy)}: nothing is served${said ? ` (HAProxy said: ${said.replace(/\n/g, ' | ')})` : ''}. ` +
+                'A deploy or rollback repairs it: it writes a valid config and restarts the proxy');
+        }
+        if (proxy.image !== this.s.proxyImage)
+            notes.push(`the proxy runs ${proxy.image} but proxy.image is ${this.s.proxyImage}: the next deploy or rollback re-creates it on the new image (a restart of the proxy, about a second without service)`);
+        const unsaved = saved && (saved.live !== routes.live || saved.preview !== routes.preview)
+            ? `the proxy routes live=${routes.live ?? 'none'} preview=${routes.preview ?? 'none'} but its map file says live=${saved.live ?? 'none'} preview=${saved.preview ?? 'none'}: a restart would serve the latter`
+            : undefined;
+        const interrupted = {
+            ...(unsaved !== undefined && { routes: unsaved }),
+            ...(fixed.note !== undefined && { record: fixed.note }),
+        };
         return {
             ...fixed.record,
             colors,
             exists: true,
-            notes: fixed.note ? [...notes, fixed.note] : notes,
+            notes: [...notes, ...Object.values(interrupted)],
+            ...(Object.keys(interrupted).length > 0 && { interrupted }),
         };
     }
     async start(color, image, release) {
@@ -4581,10 +7673,14 @@ class DockerTarget {
         if (routes.live === color)
             throw new errors_ActionError(`refusing to replace ${this.names.color(color)}: it is the live color`);
         const name = this.names.color(color);
-        await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+        // Created beside whatever holds this color now (a warm previous release), which gives way
+        // only once the new container runs: a failed create or start, or a run killed meanwhile,
+        // leaves the warm color in place. A leftover of a killed run goes first.
+        const next = `${name}-next`;
+        await this.docker.run(['rm', '-f', next], { allowFailure: true, quiet: true });
         const secretEnv = this.deps.secretValues ?? {};
         await this.docker.run(colorRunArgs(this.s, {
-            name,
+            name: next,
             network: this.names.network,
             color,
             image: image.pinned,
@@ -4602,8 +7698,17 @@ class DockerTarget {
             secretNames: Object.keys(secretEnv),
         }), { env: secretEnv });
         if (this.s.network)
-            await this.docker.run(['network', 'connect', this.s.network, name]);
-        await this.docker.run(['start', name]);
+            await this.docker.run(['network', 'connect', this.s.network, next]);
+        const started = await this.docker.run(['start', next], { allowFailure: true });
+        if (started.exitCode !== 0) {
+            // A container that never ran is no release: removed, so status never shows it as one.
+            await this.docker.run(['rm', '-f', next], { allowFailure: true, quiet: true });
+            throw new errors_ActionError(`could not start ${name} (${release.image}): ${dockerReason(started.stderr) || `docker start exited with ${started.exitCode}`}. ` +
+                `The container was removed; live traffic was not touched (it stays on ${routes.live ?? 'nothing'}), and whatever ${color} held before is still there`);
+        }
+        await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
+        await this.docker.run(['rename', next, name], { quiet: true });
+        this.versions.set(color, release.version);
         await this.routePreview(routes, color);
     }
     async readiness(color) {
@@ -4655,7 +7760,21 @@ class DockerTarget {
     }
     async switchTo(color) {
         await this.proxy.arm();
-        return this.proxy.setRoutes({ live: color, preview: contract_otherColor(color) });
+        const routes = { live: color, preview: contract_otherColor(color) };
+        // Routed first (the atomic step), then saved for a restart; a run that stops in between
+        // leaves status().interrupted for the next one to repair.
+        const routedMs = await this.proxy.route(routes);
+        const version = this.versions.get(color);
+        this.switched = { color, ...(version && { version }) };
+        failpoint(this.deps.env, FAILPOINTS.routed);
+        await afterSwitch(this.switched, () => this.proxy.saveRoutes(routes).catch((error) => {
+            throw new errors_ActionError(`could not save the routes in ${PROXY_FILES.map} (${errors_errorMessage(error)}): a restart of the proxy would route the old way until the next deploy, rollback or status repairs it`);
+        }));
+        failpoint(this.deps.env, FAILPOINTS.routesSaved);
+        return routedMs;
+    }
+    async saveRoutes() {
+        await this.proxy.saveRoutes(await this.proxy.routes());
     }
     close() {
         this.proxy.close();
@@ -4670,7 +7789,7 @@ class DockerTarget {
             await this.proxy.setRoutes({ live: routes.live, preview: color });
     }
     saveRecord(record) {
-        return this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify(record_recordOf(record), null, 2)}\n`);
+        return afterSwitch(this.switched, () => this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify(record_recordOf(record), null, 2)}\n`));
     }
     async container(color) {
         const r = await this.docker.run(['container', 'inspect', '--format', '{{json .}}', this.names.color(color)], { allowFailure: true, quiet: true });
@@ -4694,42 +7813,83 @@ function publicHost(host, bind) {
     return bind.includes(':') ? `[${bind}]` : bind;
 }
 
-;// CONCATENATED MODULE: ./packages/targets/src/create.ts
+;// CONCATENATED MODULE: ./packages/targets/src/docker/create.ts
+/**
+ * The Docker target as a kind (see kinds.ts): built from an environment whose target section is
+ * `docker:`, and what it tells a monitor about the workload (the labels its metrics carry, the
+ * container's limits).
+ */
 
+
+
+function create(c, d, deps) {
+    return new DockerTarget({
+        app: c.app,
+        environment: c.environment,
+        host: d.host,
+        port: d.port,
+        previewPort: d.previewPort,
+        bind: d.bind,
+        ...(c.url !== undefined && { url: c.url }),
+        ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
+        proxyImage: d.proxy.image,
+        proxyDefaults: d.proxy.defaults,
+        containerPort: d.containerPort,
+        env: c.env,
+        ...(d.envFile !== undefined && { envFile: d.envFile }),
+        volumes: d.volumes,
+        ...(d.network !== undefined && { network: d.network }),
+        resources: d.resources,
+        ...(d.command !== undefined && { command: d.command }),
+        stopTimeoutMs: d.stopTimeoutMs,
+    }, 
+    // HAProxy's runtime API through one kept-open session: switches in milliseconds.
+    { ...deps, runtimeSession: openRuntimeSession });
+}
+/**
+ * The series of an environment's containers carry `app`, `environment` and `color` when Prometheus
+ * maps the containers' switchyard.* labels to them (docker_sd relabelling; the monitor-window README
+ * shows it). Limits are docker's `--cpus` and `--memory`.
+ */
+function telemetry(c, d) {
+    const memory = d.resources.memory === undefined ? Number.NaN : memoryBytes(d.resources.memory);
+    return {
+        selector: { app: c.app, environment: c.environment },
+        colorLabel: 'color',
+        ...(d.resources.cpus !== undefined && { cpuLimit: Number(d.resources.cpus) }),
+        ...(Number.isFinite(memory) && { memoryLimitBytes: memory }),
+        limitsFrom: 'docker.resources',
+    };
+}
+const DOCKER_KIND = { create, telemetry };
+
+;// CONCATENATED MODULE: ./packages/targets/src/kinds.ts
+
+const KINDS = {
+    docker: DOCKER_KIND,
+};
+/** The kind an environment's config names. */
+function kinds_kindOf(c) {
+    return KINDS[c.target.kind];
+}
+/** What a monitor can know about an environment's workload (its labels, its limits). */
+function kinds_telemetry(c) {
+    return kinds_kindOf(c).telemetry(c, c.target);
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/create.ts
 
 /** The target an environment's config names, ready to use; each kind builds its own extras. */
 function createTarget(c, deps) {
-    switch (c.target) {
-        case 'docker':
-            return new DockerTarget({
-                app: c.app,
-                environment: c.environment,
-                host: c.dockerHost,
-                port: c.port,
-                previewPort: c.previewPort,
-                bind: c.bind,
-                ...(c.url !== undefined && { url: c.url }),
-                ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
-                proxyImage: c.proxy.image,
-                proxyDefaults: c.proxy.defaults,
-                containerPort: c.containerPort,
-                env: c.env,
-                ...(c.envFile !== undefined && { envFile: c.envFile }),
-                volumes: c.volumes,
-                ...(c.network !== undefined && { network: c.network }),
-                resources: c.resources,
-                ...(c.command !== undefined && { command: c.command }),
-                stopTimeoutMs: c.stopTimeoutMs,
-            }, 
-            // HAProxy's runtime API through one kept-open session: switches in milliseconds.
-            { ...deps, runtimeSession: openRuntimeSession });
-    }
+    return kinds_kindOf(c).create(c, c.target, deps);
 }
 /**
  * The one way deploy-bluegreen, rollback and monitor-window's rollback build their target: the
- * environment's config, the run's credentials and secrets, and the step's deps. Close it after use.
+ * environment's config, the run's credentials and secrets, and the step's deps. Warns the config's
+ * notices (an older form of the file, still read). Close it after use.
  */
 function openTarget(c, req, deps) {
+    c.notices.forEach((n) => deps.log.warning(n));
     return createTarget(c, {
         exec: deps.exec,
         clock: deps.clock,
@@ -4755,13 +7915,14 @@ function openTarget(c, req, deps) {
 
 
 
-/** Digests a rollback moved away from: never chosen again as "the last good version". */
-function rolledBackFrom(state) {
-    const done = state.history
-        .filter((h) => h.action === 'rollback' && h.previousDigest)
-        .map((h) => h.previousDigest);
-    // A rollback that died between its mark and its switch counts too.
-    return new Set(state.rollingBackFrom ? [state.rollingBackFrom, ...done] : done);
+
+/**
+ * The release live traffic is routed to: the live color's container, or, when that is gone, the
+ * history entry that made it live (what the record says runs there).
+ */
+function liveRelease(state) {
+    const c = liveStatus(state) ?? liveEntry(state);
+    return c && { image: c.image, digest: c.digest, version: c.version };
 }
 /** Whether `to` names this entry: its version, image, digest, or a 12+ digit digest prefix. */
 function names(entry, to) {
@@ -4773,16 +7934,26 @@ function names(entry, to) {
 }
 /**
  * Picks the release to go back to (pure). Without `to`: the newest release in the history that is
- * not live now and was not itself rolled back from. With `to`: the newest entry it names.
- * @throws ActionError when the environment was never deployed, or `to` names nothing in the
- *   history (listing what it holds).
+ * not live now and was not rolled back from since it last went live ({@link rolledBackFrom}). With
+ * `to`: the newest entry it names.
+ *
+ * A live color that is down ({@link liveDown}: its container removed, or not running) is a reason
+ * to roll back, never "nothing is live": without `to`, a warm idle color holding such a release is
+ * preferred (a switch restores service at once), else the newest one is redeployed; a `to` naming
+ * the live release itself restores it into the idle color.
+ * @throws ActionError when the environment was never deployed, `to` names nothing in the history
+ *   (listing what it holds), or the live color is down and there is nothing to go back to.
  */
 function chooseRollback(state, to) {
     if (!state.exists)
         throw new ActionError('nothing was ever deployed to this environment here (no router, no record on the target): check app and environment, and the host or cluster the config points at');
-    const live = liveStatus(state);
-    if (!state.live || !live)
+    if (!state.live)
         return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
+    const down = liveDown(state);
+    const live = liveRelease(state);
+    const idle = otherColor(state.live);
+    const warm = state.colors[idle];
+    const isWarm = (h) => !!warm && warm.running && warm.digest === h.digest;
     let entry;
     if (to) {
         entry = state.history.find((h) => names(h, to));
@@ -4792,7 +7963,7 @@ function chooseRollback(state, to) {
             ];
             throw new ActionError(`to: "${to}" is not in the history of this environment. ${known.length ? `It holds: ${known.join(', ')}` : 'The history is empty'}. Give a version or digest from it (deploy-bluegreen action: status lists them)`);
         }
-        if (entry.digest === live.digest)
+        if (!down && entry.digest === live?.digest)
             return {
                 kind: 'noop',
                 message: `${entry.version} (${shortDigest(entry.digest)}) is already live on ${state.live}: nothing to roll back`,
@@ -4800,17 +7971,18 @@ function chooseRollback(state, to) {
     }
     else {
         const bad = rolledBackFrom(state);
-        entry = state.history.find((h) => h.digest !== live.digest && !bad.has(h.digest));
+        const good = state.history.filter((h) => h.digest !== live?.digest && !bad.has(h.digest));
+        entry = (down ? good.find(isWarm) : undefined) ?? good[0];
+        if (!entry && down)
+            throw new ActionError(`${down}, and there is no earlier release to roll back to${bad.size ? ' (only versions already rolled back from)' : ''}: live traffic reaches nothing. Deploy a release (or roll back with to: naming one)`);
         if (!entry)
             return {
                 kind: 'noop',
-                message: `no earlier release to roll back to: the history holds only the live ${live.version} (${shortDigest(live.digest)})${bad.size ? ' and versions already rolled back from' : ''}`,
+                message: `no earlier release to roll back to: the history holds only the live ${live?.version ?? '?'} (${shortDigest(live?.digest ?? '')})${bad.size ? ' and versions already rolled back from' : ''}`,
             };
     }
-    const idle = otherColor(state.live);
-    const warm = state.colors[idle];
-    const method = warm && warm.running && warm.digest === entry.digest ? 'switch' : 'redeploy';
-    return { kind: 'go', entry, color: idle, method };
+    const method = isWarm(entry) ? 'switch' : 'redeploy';
+    return { kind: 'go', entry, color: idle, method, ...(down && { down }) };
 }
 /** The image reference that pins an entry's release: `repo@digest` for a repo digest, else the image id. */
 function pinnedRef(entry) {
@@ -4826,12 +7998,12 @@ function pinnedRef(entry) {
 async function rollback(target, req, deps) {
     const { clock, log } = deps;
     await connect(target, log);
-    // The lock outlives the slowest honest rollback: pull, readiness, then the live check.
-    const lockReq = { ...req, readyTimeoutMs: req.readyTimeoutMs + req.verifyTimeoutMs };
-    return withLock(target, lockReq, deps, async () => {
+    // The lease is renewed while the rollback works (withLock), however long pull, readiness and verify take.
+    return withLock(target, req, deps, async () => {
         const started = clock.now();
         // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
-        const before = await readState(target, log);
+        const before = req.prepared?.state ??
+            (await repairInterrupted(target, await readState(target, log), req.holder, deps));
         const choice = chooseRollback(before, req.to);
         const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
         if (choice.kind === 'noop')
@@ -4843,53 +8015,42 @@ async function rollback(target, req, deps) {
                 rolledBack: false,
                 message: choice.message,
             };
-        const { entry, color, method } = choice;
-        const from = liveStatus(before);
+        const { entry, color, method, down } = choice;
+        const from = liveRelease(before);
         if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
             throw new ActionError(`not rolling back: the release that was judged (${shortDigest(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${shortDigest(from?.digest ?? '')}) now, deployed during the window`);
-        const router = await target.prepare();
-        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
-        if (method === 'redeploy') {
-            const ref = pinnedRef(entry);
-            const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
-                // An image the target knows only by its recorded identity (built there, never pushed).
-                const local = await target.findImage(entry.digest);
-                if (!local)
-                    throw error;
-                return local;
-            }));
-            const release = {
-                image: entry.image,
-                digest: image.digest,
-                version: entry.version,
-                deployId: req.holder.deployId,
-                actor: req.holder.actor,
-                createdAt: new Date(clock.now()).toISOString(),
-            };
-            await log.group(`Start ${color}: ${ref}`, () => target.start(color, image, release));
-        }
+        const router = req.prepared?.router ?? (await target.prepare());
+        if (down)
+            log.warning(`${down}: live traffic reaches nothing; rolling back restores service`);
+        log.info(`Rolling back ${before.live} (${from?.version ?? '?'}${down ? ', down' : ''}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`);
+        if (method === 'redeploy')
+            await startRelease(target, entry, color, req, deps);
         const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
         if (!ready.ready) {
             await showLogs(target, color, deps);
             if (method === 'redeploy')
                 await target.stop(color);
             throw new ActionError(`rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
-                `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${method === 'redeploy' ? `; ${color} was stopped` : ''}`);
+                `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${down ? ', which is down: live traffic still reaches nothing' : ''}${method === 'redeploy' ? `; ${color} was stopped` : ''}`);
         }
         // Marked before the switch, cleared by it: a run killed in between leaves the mark, so a
         // re-run converges on this version instead of switching back to the one rolled back from.
-        if (from)
-            await target.saveRecord({ ...recordOf(before), rollingBackFrom: from.digest });
-        const switched = await switchLive(target, color, 'rollback', before, req, deps, {
+        // (Restoring the live release itself into the idle color moves away from nothing.)
+        const away = from && from.digest !== entry.digest ? from : undefined;
+        if (away)
+            await target.saveRecord({ ...recordOf(before), rollingBackFrom: away.digest });
+        const switched = await switchLive(target, color, 'rollback', withLiveGone(before, away), req, deps, {
             router,
             ready,
             ...(req.reason && { reason: req.reason }),
+            fresh: method === 'redeploy',
         });
         const verified = await verifyLive(target, req, deps);
         const durationMs = clock.now() - started;
         const to = { image: entry.image, digest: entry.digest, version: entry.version };
         const result = {
             ...switched,
+            before,
             action: 'rollback',
             rolledBack: true,
             method,
@@ -4898,13 +8059,56 @@ async function rollback(target, req, deps) {
             ...(req.reason && { reason: req.reason }),
             durationMs,
             verified,
-            message: `rolled back to ${entry.version} on ${color} by ${method} in ${formatDuration(durationMs)}`,
+            ...(down && { liveWasDown: down }),
+            message: `rolled back to ${entry.version} on ${color} by ${method} in ${formatDuration(durationMs)}${down ? `, restoring service: ${down}` : ''}`,
         };
         if (!verified.ok)
             throw new RollbackVerifyError(`rolled back to ${entry.version} (${entry.image}), but the live URL fails its health check: ${verified.detail}. ` +
-                `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) is kept warm. Not switching back: that is the version rolled back from`, result);
+                `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) ${down ? 'was down before' : 'is kept warm'}. Not switching back: that is the version rolled back from`, result);
         return result;
     });
+}
+/** A redeploy's first half: pulls the entry's release by digest and starts it in `color`. */
+async function startRelease(target, entry, color, req, deps) {
+    const { clock, log } = deps;
+    const ref = pinnedRef(entry);
+    const image = await log.group(`Pull ${ref}`, () => target.resolveImage(ref, 'missing').catch(async (error) => {
+        // An image the target knows only by its recorded identity (built there, never pushed).
+        const local = await target.findImage(entry.digest);
+        if (!local)
+            throw error;
+        return local;
+    }));
+    const release = {
+        image: entry.image,
+        digest: image.digest,
+        version: entry.version,
+        deployId: req.holder.deployId,
+        actor: req.holder.actor,
+        createdAt: new Date(clock.now()).toISOString(),
+    };
+    await log.group(`Start ${color}: ${ref}`, () => target.start(color, image, release));
+}
+/**
+ * The state the switch records from. A live color whose container is gone still ran a release (the
+ * record's): it stands in as a color that is not running, so the history entry names what the
+ * rollback moved away from, as it does for a container that is there.
+ */
+function withLiveGone(before, away) {
+    const made = liveEntry(before);
+    if (!before.live || before.colors[before.live] || !away || !made)
+        return before;
+    const gone = {
+        ...away,
+        color: before.live,
+        deployId: made.deployId,
+        actor: made.actor,
+        createdAt: made.at,
+        state: 'missing',
+        running: false,
+        health: 'none',
+    };
+    return { ...before, colors: { ...before.colors, [before.live]: gone } };
 }
 /** A rollback that switched but whose live check failed: the result is still reported. */
 class RollbackVerifyError extends errors_ActionError {
@@ -4977,7 +8181,7 @@ async function retire(target, req, deps) {
     const { clock, log } = deps;
     await bluegreen_connect(target, log);
     return bluegreen_withLock(target, req, deps, async () => {
-        const before = await bluegreen_readState(target, log);
+        const before = await repair_repairInterrupted(target, await bluegreen_readState(target, log), req.holder, deps);
         const decisions = retirePlan(before, clock.now(), req.force);
         const retired = [];
         for (const d of decisions) {
@@ -5013,6 +8217,7 @@ async function retire(target, req, deps) {
 
 ;// CONCATENATED MODULE: ./packages/targets/src/report.ts
 /** Outputs and the job summary of a blue-green run (pure): deploy-bluegreen and rollback share them. */
+
 
 
 
@@ -5052,6 +8257,15 @@ function stateJson(s) {
         history: s.history,
     };
 }
+/** The live color, and when it is down what is wrong with it: `green (down: no container)`. */
+function liveCell(s) {
+    if (!s.live)
+        return 'none';
+    if (!record_liveDown(s))
+        return s.live;
+    const c = s.colors[s.live];
+    return `${s.live} (down: ${c ? c.state : 'no container'})`;
+}
 function roleOf(s, color) {
     if (s.live === color)
         return 'live';
@@ -5086,10 +8300,11 @@ function renderSummary(r, app, environment, opts = {}) {
     s.paragraph(r.message);
     if (r.plan)
         s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
-    const before = bluegreen_liveStatus(r.before);
-    const after = bluegreen_liveStatus(r.after);
+    // A live color whose container is gone still names a release: the record's.
+    const before = bluegreen_liveStatus(r.before) ?? record_liveEntry(r.before);
+    const after = bluegreen_liveStatus(r.after) ?? record_liveEntry(r.after);
     s.table(['', 'before', 'after'], [
-        ['live color', r.before.live ?? 'none', r.after.live ?? 'none'],
+        ['live color', liveCell(r.before), liveCell(r.after)],
         ['image', before?.image, after?.image],
         ['version', before?.version, after?.version],
         ['digest', before?.digest, after?.digest],
@@ -5132,8 +8347,23 @@ function renderSummary(r, app, environment, opts = {}) {
 /** Who holds the deploy lock: the run on GitHub, or the local user (a plain function of the environment). */
 
 
-/** Who deploys: the run URL and actor on GitHub, `local:user@host` elsewhere. */
-function lockHolder(env) {
+/**
+ * Set by the CLI's `--break-lock <reason>` for the step it runs: the holder breaks a lock it finds
+ * held (see {@link LockHolder.breakReason}). The CLI never passes on a value it inherited.
+ */
+const BREAK_LOCK_ENV = 'SWITCHYARD_BREAK_LOCK';
+const thisProcess = () => ({
+    user: (0,external_node_os_namespaceObject.userInfo)().username,
+    host: (0,external_node_os_namespaceObject.hostname)(),
+    pid: process.pid,
+});
+/**
+ * Who deploys: the run URL and actor on GitHub; `local:user@host pid N` elsewhere (the pid tells
+ * a waiter on the same machine, as the same user, whether the holder still runs).
+ */
+function lockHolder(env, local = thisProcess) {
+    const breakReason = env[BREAK_LOCK_ENV]?.trim();
+    const breaking = breakReason ? { breakReason } : {};
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
     if (server && repo && id) {
         const attempt = env.GITHUB_RUN_ATTEMPT && env.GITHUB_RUN_ATTEMPT !== '1'
@@ -5143,10 +8373,16 @@ function lockHolder(env) {
             deployId: `${server}/${repo}/actions/runs/${id}${attempt}`,
             actor: env.GITHUB_ACTOR ?? 'unknown',
             token: (0,external_node_crypto_namespaceObject.randomUUID)(),
+            ...breaking,
         };
     }
-    const user = (0,external_node_os_namespaceObject.userInfo)().username;
-    return { deployId: `local:${user}@${(0,external_node_os_namespaceObject.hostname)()}`, actor: user, token: (0,external_node_crypto_namespaceObject.randomUUID)() };
+    const me = local();
+    return {
+        deployId: `local:${me.user}@${me.host} pid ${me.pid}`,
+        actor: me.user,
+        token: (0,external_node_crypto_namespaceObject.randomUUID)(),
+        ...breaking,
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/index.ts
@@ -5168,1853 +8404,57 @@ function lockHolder(env) {
 
 
 
-;// CONCATENATED MODULE: ./packages/config/src/types.ts
-/** The proxy image used when neither the file nor the `proxy-image` input names one. */
-const DEFAULT_PROXY_IMAGE = 'haproxy:3.2';
-/** The default config file name, relative to the workspace. */
-const CONFIG_FILE = 'switchyard.yml';
-/** Where containers run. Only `docker` for now. */
-const TARGETS = ['docker'];
-/** App names: lowercase letters, digits and hyphens, starting with a letter or digit. */
-const APP_NAME = /^[a-z0-9][a-z0-9-]*$/;
-/** The longest app name (container and network names are built from it). */
-const APP_NAME_MAX = 40;
-/** Environment names follow {@link APP_NAME}, up to this length. */
-const ENVIRONMENT_NAME_MAX = 30;
-/** Environment variable names (for `env` and `secrets`). */
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** The action inputs that override the file, by input name. */
-const OVERRIDE_INPUTS = [
-    'app',
-    'docker-host',
-    'port',
-    'preview-port',
-    'container-port',
-    'health-path',
-    'keep-previous',
-    'ready-timeout',
-    'proxy-image',
-];
-/**
- * The overrides an action or the CLI was given, read by one getter for every name of
- * {@link OVERRIDE_INPUTS}: the one table of inputs that override the file. Empty ones are left out.
- */
-function readOverrides(get) {
-    return Object.fromEntries(OVERRIDE_INPUTS.map((n) => [n, get(n) ?? '']).filter(([, v]) => v !== ''));
-}
-/** `${app}-${environment}`: the prefix of every container, network and volume name of an environment. */
-function resourcePrefix(app, environment) {
-    return `${app}-${environment}`;
-}
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: external "node:net"
-const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-;// CONCATENATED MODULE: ./packages/config/src/fields.ts
+
+
+
+
+;// CONCATENATED MODULE: ./packages/targets/src/docker/release.ts
 /**
- * Parsers for single settings that both the file and the override inputs take, so the checks and the
- * wording are the same wherever a value comes from. Each throws an {@link InputError} named by `name`.
+ * Releases a Docker deploy lock a killed run left, for the post step: dependency-free (node only),
+ * so the post bundle stays tiny. Only a lock carrying the run's own random token is removed.
  */
 
-
-
-/** How app and environment names are written, for messages. */
-const NAME_RULE = 'lowercase letters, digits and hyphens, starting with a letter or digit';
-const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
-const HOST_FORMS = "Use '' for the local docker, a URL (ssh://user@host, tcp://host:2376, unix:///var/run/docker.sock) or a docker context name";
-/** An app name: {@link APP_NAME}, at most {@link APP_NAME_MAX} characters. */
-function parseAppName(name, raw) {
-    return checkName(name, raw, 'an app name', APP_NAME_MAX);
-}
-/** An environment name: like an app name, at most {@link ENVIRONMENT_NAME_MAX} characters. */
-function parseEnvironmentName(name, raw) {
-    return checkName(name, raw, 'an environment name', ENVIRONMENT_NAME_MAX);
-}
-function checkName(name, raw, what, max) {
-    const s = raw.trim();
-    if (!APP_NAME.test(s))
-        throw new errors_InputError(name, raw, `is not ${what}`, `Use ${NAME_RULE}, at most ${max} characters`);
-    if (s.length > max)
-        throw new errors_InputError(name, raw, `is ${s.length} characters long`, `Use at most ${max} characters`);
-    return s;
-}
-/** A TCP port, 1–65535. */
-function parsePort(name, raw) {
-    return parseInteger(name, raw, { min: 1, max: 65535 });
-}
-/** '' (local docker), an ssh:// tcp:// unix:// URL, or a docker context name. */
-function parseDockerHost(name, raw) {
-    const s = raw.trim();
-    if (s === '')
-        return { kind: 'local', display: 'local docker' };
-    if (s.includes('://')) {
-        const url = parse_parseUrl(name, s, ['ssh:', 'tcp:', 'unix:']);
-        if (url.protocol === 'unix:' ? url.pathname === '' || url.pathname === '/' : url.host === '')
-            throw new errors_InputError(name, raw, url.protocol === 'unix:' ? 'has no socket path' : 'has no host', HOST_FORMS);
-        let display = s;
-        if (url.password !== '') {
-            url.password = '';
-            display = url.toString();
-        }
-        return { kind: 'host', url: s, display };
-    }
-    if (!CONTEXT_NAME.test(s))
-        throw new errors_InputError(name, raw, 'is not a docker host', HOST_FORMS);
-    return { kind: 'context', name: s, display: `context ${s}` };
-}
-/** An IPv4 or IPv6 address literal. */
-function parseBind(name, raw) {
-    const s = raw.trim();
-    if ((0,external_node_net_namespaceObject.isIP)(s) === 0)
-        throw new errors_InputError(name, raw, 'is not an IP address', 'Use an IPv4 or IPv6 literal such as 0.0.0.0, 127.0.0.1 or ::');
-    return s;
-}
-/** A URL path starting with `/`. */
-function parseHealthPath(name, raw) {
-    const s = raw.trim();
-    if (!s.startsWith('/') || /\s/.test(s))
-        throw new errors_InputError(name, raw, 'is not a URL path', 'Start it with /, e.g. /healthz');
-    return s;
-}
-/** A docker image reference (no spaces). */
-function fields_parseImage(name, raw) {
-    const s = raw.trim();
-    // Starts with a letter or digit: a value such as --privileged must never reach docker's argv as an option.
-    if (!/^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/.test(s))
-        throw new errors_InputError(name, raw, 'is not an image reference', 'Use [registry/]name[:tag][@sha256:digest], e.g. haproxy:3.2');
-    return s;
-}
-/** A volume spec `source:target[:ro|:rw]` with an absolute target. */
-function parseVolume(name, raw) {
-    const s = raw.trim();
-    const parts = s.split(':');
-    const [source = '', target = '', mode] = parts;
-    const forms = 'Write source:target or source:target:ro, e.g. ./data:/data:ro or cache:/cache';
-    if (parts.length < 2 || parts.length > 3 || source === '' || target === '')
-        throw new errors_InputError(name, raw, 'is not a volume', forms);
-    if (!target.startsWith('/'))
-        throw new errors_InputError(name, raw, `has a relative target ${target}`, 'Give an absolute path');
-    if (mode !== undefined && mode !== 'ro' && mode !== 'rw')
-        throw new errors_InputError(name, raw, `has the mode ${mode}`, 'Use ro or rw');
-    return s;
-}
-/** A positive number of CPUs, as docker's `--cpus` takes it. */
-function parseCpus(name, raw) {
-    const s = raw.trim();
-    if (!/^\d+(\.\d+)?$/.test(s) || Number(s) <= 0)
-        throw new errors_InputError(name, raw, 'is not a number of CPUs', 'Use a positive number, e.g. 0.5 or 2');
-    return s;
-}
-/** A memory size as docker's `--memory` takes it (`512m`, `1g`, `1073741824`). */
-function parseMemory(name, raw) {
-    const s = raw.trim();
-    if (!/^\d+(\.\d+)?[bkmg]?$/i.test(s))
-        throw new errors_InputError(name, raw, 'is not a memory size', 'Use a number with an optional unit b, k, m or g, e.g. 512m or 1g');
-    return s;
-}
-
-;// CONCATENATED MODULE: ./packages/metrics/src/prometheus.ts
-/**
- * A small client for the Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`) over the
- * {@link Http} interface, so tests can hand it canned responses shaped exactly like the API's.
- * Queries go as POST forms (long PromQL never hits a URL length limit); auth is a header map built once.
- */
-
-class prometheus_PrometheusError extends Error {
-    kind;
-    status;
-    name = 'PrometheusError';
-    constructor(kind, message, 
-    /** The HTTP status, when a response came. */
-    status) {
-        super(message);
-        this.kind = kind;
-        this.status = status;
-    }
-}
-/** Parses a sample value as the API writes it: a string such as "0.25", "NaN", "+Inf". */
-function parseSampleValue(raw) {
-    if (typeof raw !== 'string')
-        return Number.NaN;
-    if (raw === '+Inf' || raw === 'Inf')
-        return Number.POSITIVE_INFINITY;
-    if (raw === '-Inf')
-        return Number.NEGATIVE_INFINITY;
-    const n = Number(raw);
-    return raw.trim() === '' ? Number.NaN : n;
-}
-function point(raw) {
-    if (!Array.isArray(raw) || raw.length !== 2 || typeof raw[0] !== 'number')
-        throw new prometheus_PrometheusError('protocol', `unexpected sample ${JSON.stringify(raw)}`);
-    return [raw[0], parseSampleValue(raw[1])];
-}
-function labelsOf(raw) {
-    const metric = raw?.metric;
-    return metric && typeof metric === 'object' ? metric : {};
-}
-/** Turns an instant query's `data` into samples: a vector's samples, or one sample for a scalar. */
-function samplesOf(data) {
-    const type = data?.resultType;
-    const result = data?.result;
-    if (type === 'scalar')
-        return [{ labels: {}, value: point(result)[1] }];
-    if (type === 'vector' && Array.isArray(result))
-        return result.map((r) => ({
-            labels: labelsOf(r),
-            value: point(r.value)[1],
-        }));
-    throw new prometheus_PrometheusError('protocol', `expected a vector or scalar result, got ${JSON.stringify(type ?? null)}`);
-}
-/** Turns a range query's `data` into series. */
-function seriesOf(data) {
-    const result = data?.result;
-    if (data?.resultType !== 'matrix' || !Array.isArray(result))
-        throw new prometheus_PrometheusError('protocol', `expected a matrix result, got ${JSON.stringify(data?.resultType ?? null)}`);
-    return result.map((r) => {
-        const values = r.values;
-        return { labels: labelsOf(r), points: Array.isArray(values) ? values.map(point) : [] };
-    });
-}
-const seconds = (ms) => (ms / 1000).toFixed(3);
-/** A {@link Prometheus} over `http`. */
-function prometheusClient(opts, http) {
-    const base = opts.url.replace(/\/+$/, '');
-    // A second under the HTTP timeout, so a slow query ends as Prometheus's own timeout error.
-    const timeout = `${Math.max(1, Math.floor(opts.timeoutMs / 1000) - 1)}s`;
-    const call = async (path, form) => {
-        let res;
-        try {
-            res = await http.request({
-                method: 'POST',
-                url: `${base}${path}`,
-                headers: {
-                    ...opts.headers,
-                    'Content-Type': 'application/x-www-form-urlencoded',
-                    Accept: 'application/json',
-                    'User-Agent': 'switchyard-monitor',
-                },
-                body: new URLSearchParams({ ...form, timeout }).toString(),
-                timeoutMs: opts.timeoutMs,
-                // A followed 301/302 turns the POST into a GET without the query; report the redirect instead.
-                followRedirects: false,
-            });
-        }
-        catch (error) {
-            if (error instanceof HttpError)
-                throw new prometheus_PrometheusError('unreachable', `${base} did not answer: ${error.message}`);
-            throw error;
-        }
-        let body;
-        try {
-            body = JSON.parse(res.body);
-        }
-        catch {
-            body = undefined;
-        }
-        if (res.status >= 300 && res.status < 400)
-            throw new prometheus_PrometheusError('protocol', `${base}${path} redirects (${res.status}) to ${res.headers.location ?? '?'}: give that URL as prometheus-url`, res.status);
-        if (res.status === 401 || res.status === 403)
-            throw new prometheus_PrometheusError('auth', `${base} answered ${res.status}${typeof body?.error === 'string' ? `: ${body.error}` : ''}`, res.status);
-        if (body?.status === 'success')
-            return body.data;
-        if (body?.status === 'error') {
-            // bad_data: the query does not parse; execution: it parses but cannot run (e.g. many-to-many matching).
-            const kind = body.errorType === 'bad_data' || body.errorType === 'execution' ? 'query' : 'server';
-            throw new prometheus_PrometheusError(kind, `${typeof body.errorType === 'string' ? body.errorType : 'error'}: ${typeof body.error === 'string' ? body.error : 'no message'}`, res.status);
-        }
-        const excerpt = res.body.replace(/\s+/g, ' ').trim().slice(0, 120);
-        throw new prometheus_PrometheusError(res.status >= 500 ? 'server' : 'protocol', `${base}${path} answered ${res.status} without the Prometheus API's JSON${excerpt ? ` (${excerpt})` : ''}`, res.status);
-    };
-    return {
-        url: base,
-        async query(promql, time) {
-            return samplesOf(await call('/api/v1/query', { query: promql, time: seconds(time) }));
-        },
-        async queryRange(promql, start, end, stepMs) {
-            const data = await call('/api/v1/query_range', {
-                query: promql,
-                start: seconds(start),
-                end: seconds(end),
-                step: seconds(stepMs),
-            });
-            return seriesOf(data);
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/metrics/src/promql.ts
-/**
- * Label selectors and query templates. A rule's query is a template: `$selector` becomes the label
- * matchers (without braces, so it can sit beside others: `http_requests_total{$selector,code=~"5.."}`),
- * `$window` the rate window, and other `$names` the variables the caller supplies (`$cpu_limit`).
- */
-
-const MATCH_OPS = (/* unused pure expression or super */ null && (['=', '!=', '=~', '!~']));
-const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const SELECTOR_FORMS = 'Write label matchers separated by commas, e.g. app="web",environment="production" (=, !=, =~, !~; quotes optional for simple values)';
-/** Parses `app="web", color=~"blue|green"` (braces optional, values quoted or bare). */
-function parseSelector(name, raw) {
-    let s = raw.trim();
-    if (s.startsWith('{') && s.endsWith('}'))
-        s = s.slice(1, -1).trim();
-    const out = [];
-    let i = 0;
-    const fail = (problem) => {
-        throw new errors_InputError(name, raw, problem, SELECTOR_FORMS);
-    };
-    while (i < s.length) {
-        const labelMatch = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*/.exec(s.slice(i));
-        if (!labelMatch) {
-            const rest = s.slice(i).trim();
-            return fail(`has "${rest.slice(0, 20)}" where a label matcher (label="value") should be`);
-        }
-        const label = labelMatch[1];
-        const op = labelMatch[2];
-        i += labelMatch[0].length;
-        let value;
-        const quote = s[i];
-        if (quote === '"' || quote === "'") {
-            let j = i + 1;
-            let v = '';
-            for (; j < s.length && s[j] !== quote; j++) {
-                if (s[j] === '\\' && j + 1 < s.length) {
-                    j++;
-                    const c = s[j];
-                    // \" \' \\ \n \t as in PromQL; any other escape keeps its backslash (a regex's \d).
-                    v += c === 'n' ? '\n' : c === 't' ? '\t' : c === quote || c === '\\' ? c : `\\${c}`;
-                }
-                else
-                    v += s[j];
-            }
-            if (j >= s.length)
-                fail(`has an unclosed quote after ${label}${op}`);
-            value = v;
-            i = j + 1;
-        }
-        else {
-            const bare = /^(?:[^,\s"'{}=~!][^,\s"'{}]*)?/.exec(s.slice(i))?.[0] ?? '';
-            if (bare === '')
-                fail(`has no value after ${label}${op}`);
-            value = bare;
-            i += bare.length;
-        }
-        out.push({ label, op, value });
-        const sep = /^\s*(,|$)\s*/.exec(s.slice(i));
-        if (!sep)
-            fail(`has "${s.slice(i).trim().slice(0, 20)}" after ${label}${op}"${value}"`);
-        i += sep[0].length;
-    }
-    return out;
-}
-/** A label name (for settings such as `color-label`). */
-function parseLabelName(name, raw) {
-    const s = raw.trim();
-    if (!LABEL.test(s))
-        throw new errors_InputError(name, raw, 'is not a Prometheus label name', 'Use letters, digits and _, not starting with a digit (e.g. color)');
-    return s;
-}
-/** Quotes a label value for PromQL. */
-function quoteLabelValue(value) {
-    return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
-}
-/** `app="web",color="green"`: the matchers without braces. */
-function promql_renderMatchers(matchers) {
-    return matchers.map((m) => `${m.label}${m.op}${quoteLabelValue(m.value)}`).join(',');
-}
-/** The matchers with `label` set to `=value` (replacing any matcher on that label). */
-function withLabel(matchers, label, value) {
-    return [...matchers.filter((m) => m.label !== label), { label, op: '=', value }];
-}
-/** A duration as PromQL writes it: `1m`, `30s`, `1500ms`. */
-function promql_promDuration(ms) {
-    if (ms % 60_000 === 0)
-        return `${ms / 60_000}m`;
-    if (ms % 1000 === 0)
-        return `${ms / 1000}s`;
-    return `${Math.round(ms)}ms`;
-}
-const VARIABLE = /\$([a-zA-Z_][a-zA-Z0-9_]*)/g;
-/** The `$names` a template uses. */
-function promql_templateVariables(template) {
-    return [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]))];
-}
-/**
- * Fills a template. `vars` holds every known variable; a missing one throws, naming it. Commas left
- * dangling by an empty `$selector` are removed (`x{,code="500"}` → `x{code="500"}`).
- */
-function promql_expandTemplate(template, vars) {
-    // An empty value leaves a mark, so that only the commas beside it are cleaned up.
-    const EMPTY = '\uE000';
-    const filled = template.replace(VARIABLE, (_whole, name) => {
-        const v = vars[name];
-        if (v === undefined)
-            throw new Error(`unknown variable $${name}`);
-        return v === '' ? EMPTY : v;
-    });
-    return filled
-        .replace(/\{\s*\uE000\s*,\s*/g, '{')
-        .replace(/\s*,\s*\uE000\s*\}/g, '}')
-        .replace(/,\s*\uE000\s*,/g, ',')
-        .replace(/\uE000/g, '');
-}
-
-;// CONCATENATED MODULE: ./packages/metrics/src/rules.ts
-/**
- * Rules: what is watched, and when a reading is a warning or critical. Five built-in rules carry the
- * seeds' defaults (error rate, p95 latency, CPU, memory, health); a `rules:` list overrides them by
- * name or adds custom PromQL rules. Parsing is strict: every problem names `<input>[i].<key>`.
- */
-
-
-const DIRECTIONS = ['above', 'below'];
-/** How values are shown; thresholds are compared in the base unit (ratio, seconds, bytes). */
-const UNITS = ['ratio', 'seconds', 'bytes', 'number'];
-const THRESHOLD_FORMS = 'Use a number (0.8), a percentage (5%), a duration (1s, 500ms) or a multiple of the baseline (2x); none removes it';
-/** Parses a threshold: `5%`, `1s`, `500ms`, `0.8`, `120`, `2x` (× baseline). `relative` makes a bare number a multiple. */
-function parseThreshold(name, raw, relative = false) {
-    if (typeof raw === 'number') {
-        if (!Number.isFinite(raw))
-            throw new errors_InputError(name, raw, 'is not a finite number', THRESHOLD_FORMS);
-        return relative
-            ? multiple(name, raw, raw)
-            : { kind: 'absolute', value: raw, text: String(raw) };
-    }
-    if (typeof raw !== 'string')
-        throw new errors_InputError(name, raw, 'is not a threshold', THRESHOLD_FORMS);
-    const s = raw.trim();
-    if (s === 'none' || s === 'off')
-        return undefined;
-    let m = /^(\d+(?:\.\d+)?)\s*[x×]$/.exec(s);
-    if (m)
-        return multiple(name, raw, Number(m[1]));
-    m = /^(-?\d+(?:\.\d+)?)\s*%$/.exec(s);
-    if (m) {
-        const pct = Number(m[1]);
-        // A ratio above 100% can never be crossed (the safety net silently off); below 0% always is.
-        if (pct < 0 || pct > 100)
-            throw new errors_InputError(name, raw, 'is out of range', 'Use a percentage from 0% to 100%');
-        return { kind: 'absolute', value: pct / 100, text: s };
-    }
-    if (/^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i.test(s)) {
-        const n = Number(s);
-        return relative ? multiple(name, raw, n) : { kind: 'absolute', value: n, text: s };
-    }
-    const ms = parseDurationMs(s);
-    if (ms !== undefined)
-        return { kind: 'absolute', value: ms / 1000, text: s };
-    throw new errors_InputError(name, raw, 'is not a threshold', THRESHOLD_FORMS);
-}
-/**
- * The variables a query template may use. `selector` and `window` come from the monitor's settings;
- * `requests`, `histogram` and `status_label` name the app's metrics (config `monitor.metrics`);
- * `cpu_limit` (cores) and `memory_limit` (bytes) come from the environment's `resources`.
- */
-const TEMPLATE_VARIABLES = [
-    'selector',
-    'window',
-    'requests',
-    'histogram',
-    'status_label',
-    'cpu_limit',
-    'memory_limit',
-];
-/** The metric names the built-in rules assume (prom-client's and most HTTP middlewares' defaults). */
-const DEFAULT_METRICS = {
-    requests: 'http_requests_total',
-    histogram: 'http_request_duration_seconds_bucket',
-    status_label: 'code',
-};
-/** A multiple of the baseline; only a positive factor makes sense. */
-function multiple(name, raw, factor) {
-    if (!(factor > 0))
-        throw new errors_InputError(name, raw, 'is not a positive multiple', 'Use e.g. 2x or 1.5x');
-    return { kind: 'baseline', factor, text: `${factor}x baseline` };
-}
-/** The query of the traffic guard: requests in the rate window. */
-const rules_TRAFFIC_QUERY = 'sum(increase($requests{$selector}[$window]))';
-/** The built-in rules with the seeds' defaults (DESIGN.md §4). */
-const BUILTIN_RULES = [
-    {
-        name: 'error-rate',
-        builtin: true,
-        source: 'prometheus',
-        query: '(sum(rate($requests{$selector,$status_label=~"5.."}[$window])) or vector(0)) / sum(rate($requests{$selector}[$window]))',
-        warning: { kind: 'absolute', value: 0.01, text: '1%' },
-        critical: { kind: 'absolute', value: 0.05, text: '5%' },
-        direction: 'above',
-        unit: 'ratio',
-        traffic: true,
-        enabled: true,
-        origin: 'seeds: error rate > 1% warning, > 5% critical',
-    },
-    {
-        name: 'p95-latency',
-        builtin: true,
-        source: 'prometheus',
-        query: 'histogram_quantile(0.95, sum by (le) (rate($histogram{$selector}[$window])))',
-        warning: { kind: 'absolute', value: 1, text: '1s' },
-        critical: { kind: 'baseline', factor: 2, text: '2x baseline' },
-        direction: 'above',
-        unit: 'seconds',
-        traffic: true,
-        baselineMin: 0.05,
-        enabled: true,
-        origin: 'seeds: p95 > 1 s warning, > 2× baseline critical',
-    },
-    {
-        name: 'cpu',
-        builtin: true,
-        source: 'prometheus',
-        query: 'max(rate(process_cpu_seconds_total{$selector}[$window])) / $cpu_limit',
-        warning: { kind: 'absolute', value: 0.8, text: '80%' },
-        direction: 'above',
-        unit: 'ratio',
-        traffic: false,
-        enabled: true,
-        origin: 'seeds: CPU > 80% warning (of resources.cpus, else of one core)',
-    },
-    {
-        name: 'memory',
-        builtin: true,
-        source: 'prometheus',
-        query: 'max(process_resident_memory_bytes{$selector}) / $memory_limit',
-        warning: { kind: 'absolute', value: 0.85, text: '85%' },
-        direction: 'above',
-        unit: 'ratio',
-        traffic: false,
-        enabled: true,
-        origin: 'seeds: memory > 85% warning (of resources.memory)',
-    },
-    {
-        name: 'health',
-        builtin: true,
-        source: 'health',
-        critical: { kind: 'absolute', value: 0, text: 'check failed' },
-        direction: 'above',
-        unit: 'number',
-        failureLimit: 3,
-        traffic: false,
-        enabled: true,
-        origin: 'seeds: health check every 30 s, 5 s timeout, 3 consecutive failures',
-    },
-];
-const RULE_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
-const rules_KEYS = [
-    'name',
-    'query',
-    'warning',
-    'critical',
-    'direction',
-    'relative-to',
-    'unit',
-    'failure-limit',
-    'min-requests-guard',
-    'baseline-min',
-    'enabled',
-];
-function isMapping(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function str(at, v, example) {
-    if (typeof v === 'string')
-        return v;
-    if (typeof v === 'number' || typeof v === 'boolean')
-        return String(v);
-    throw new errors_InputError(at, v, 'is not a single value', `Give a string, e.g. ${example}`);
-}
-function bool(at, v) {
-    if (typeof v === 'boolean')
-        return v;
-    if (v === 'true' || v === 'false')
-        return v === 'true';
-    throw new errors_InputError(at, v, 'is not a boolean', 'Use true or false');
-}
-/**
- * The rules after a `rules:` list (already parsed YAML) is applied to the built-ins: an item whose
- * name is a built-in overrides the keys it sets; any other item is a custom rule and needs a query.
- * `variables` lists the template variables the caller can fill, to reject an unknown `$name` up front.
- */
-function parseRules(input, doc, variables, base = BUILTIN_RULES) {
-    const rules = [...base];
-    if (doc === undefined || doc === null)
-        return rules;
-    if (!Array.isArray(doc))
-        throw new errors_InputError(input, doc, 'is not a list of rules', 'Write a YAML list; each item has name: and, for a custom rule, query:, warning: and/or critical:');
-    const seen = new Set();
-    doc.forEach((item, i) => {
-        const at = `${input}[${i}]`;
-        if (!isMapping(item))
-            throw new errors_InputError(at, item, 'is not a rule', 'Give a mapping with at least name:');
-        for (const key of Object.keys(item))
-            if (!rules_KEYS.includes(key))
-                throw new errors_InputError(`${at}.${key}`, key, 'is not a rule setting', `Use: ${rules_KEYS.join(', ')}`);
-        const nameRaw = item.name;
-        if (nameRaw === undefined || nameRaw === null)
-            throw new errors_InputError(`${at}.name`, '', 'is required', 'Name the rule, e.g. name: error-rate');
-        const name = str(`${at}.name`, nameRaw, 'queue-depth').trim();
-        if (!RULE_NAME.test(name))
-            throw new errors_InputError(`${at}.name`, nameRaw, 'is not a rule name', 'Use lowercase letters, digits, - _ and .');
-        if (seen.has(name))
-            throw new errors_InputError(`${at}.name`, name, 'is listed twice', 'List each rule once');
-        seen.add(name);
-        const index = rules.findIndex((r) => r.name === name);
-        const existing = index >= 0 ? rules[index] : undefined;
-        const rule = readRule(at, item, name, existing, variables);
-        if (index >= 0)
-            rules[index] = rule;
-        else
-            rules.push(rule);
-    });
-    return rules;
-}
-function readRule(at, o, name, existing, variables) {
-    const has = (k) => o[k] !== undefined && o[k] !== null;
-    const relativeRaw = has('relative-to')
-        ? str(`${at}.relative-to`, o['relative-to'], 'baseline')
-        : '';
-    if (relativeRaw !== '' && relativeRaw !== 'baseline')
-        throw new errors_InputError(`${at}.relative-to`, relativeRaw, 'is not a reference', 'Use relative-to: baseline (thresholds are then multiples of the baseline), or leave it out');
-    const relative = relativeRaw === 'baseline';
-    if (existing?.source === 'health' && has('query'))
-        throw new errors_InputError(`${at}.query`, o.query, 'cannot be set on the health rule', 'The health rule probes health-url; give a custom rule another name');
-    let query = existing?.query;
-    if (has('query')) {
-        query = str(`${at}.query`, o.query, 'max(queue_depth{$selector})').trim();
-        if (query === '')
-            throw new errors_InputError(`${at}.query`, o.query, 'is empty', 'Give a PromQL query');
-        const unknown = promql_templateVariables(query).filter((v) => !variables.includes(v));
-        if (unknown.length)
-            throw new errors_InputError(`${at}.query`, query, `uses ${unknown.map((v) => `$${v}`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not known`, `Use ${variables.map((v) => `$${v}`).join(', ')}`);
-    }
-    if (!existing && query === undefined)
-        throw new errors_InputError(`${at}.query`, '', `is required for the custom rule ${name}`, `Give a PromQL query, or use a built-in name: ${BUILTIN_RULES.map((r) => r.name).join(', ')}`);
-    const threshold = (key) => has(key) ? parseThreshold(`${at}.${key}`, o[key], relative) : existing?.[key];
-    const warning = threshold('warning');
-    const critical = threshold('critical');
-    const enabled = has('enabled') ? bool(`${at}.enabled`, o.enabled) : (existing?.enabled ?? true);
-    if (enabled && !existing && !warning && !critical)
-        throw new errors_InputError(at, name, 'has neither warning nor critical', 'Give a warning: and/or critical: threshold, e.g. critical: 5%');
-    const direction = has('direction')
-        ? rules_parseOne(`${at}.direction`, str(`${at}.direction`, o.direction, 'above'), DIRECTIONS)
-        : (existing?.direction ?? 'above');
-    const unit = has('unit')
-        ? rules_parseOne(`${at}.unit`, str(`${at}.unit`, o.unit, 'ratio'), UNITS)
-        : (existing?.unit ?? 'number');
-    if (unit === 'ratio')
-        for (const key of ['warning', 'critical']) {
-            const t = key === 'warning' ? warning : critical;
-            if (t?.kind === 'absolute' && (t.value < 0 || t.value > 1))
-                throw new errors_InputError(`${at}.${key}`, t.text, 'is out of range for a ratio', 'Use a percentage from 0% to 100% (or a fraction from 0 to 1)');
-        }
-    const failureLimit = has('failure-limit')
-        ? parseInteger(`${at}.failure-limit`, str(`${at}.failure-limit`, o['failure-limit'], '2'), {
-            min: 1,
-            max: 1000,
-        })
-        : existing?.failureLimit;
-    const traffic = has('min-requests-guard')
-        ? bool(`${at}.min-requests-guard`, o['min-requests-guard'])
-        : (existing?.traffic ?? false);
-    let baselineMin = existing?.baselineMin;
-    if (has('baseline-min')) {
-        const t = parseThreshold(`${at}.baseline-min`, o['baseline-min']);
-        if (t?.kind !== 'absolute' && t !== undefined)
-            throw new errors_InputError(`${at}.baseline-min`, o['baseline-min'], 'is not an absolute value', 'Use e.g. 50ms or 0.01');
-        baselineMin = t?.value;
-    }
-    return {
-        name,
-        builtin: existing?.builtin ?? false,
-        source: existing?.source ?? 'prometheus',
-        ...(query !== undefined && { query }),
-        ...(warning && { warning }),
-        ...(critical && { critical }),
-        direction,
-        unit,
-        ...(failureLimit !== undefined && { failureLimit }),
-        traffic,
-        ...(baselineMin !== undefined && { baselineMin }),
-        enabled,
-        ...(existing?.origin !== undefined && { origin: existing.origin }),
-    };
-}
-function rules_parseOne(at, raw, values) {
-    const s = raw.trim();
-    const found = values.find((v) => v === s);
-    if (found === undefined)
-        throw new errors_InputError(at, raw, `is not one of ${values.join(', ')}`, `Use ${values.join(' or ')}`);
-    return found;
-}
-/** Whether `value` breaches `limit` in the rule's direction. */
-function rules_breaches(direction, value, limit) {
-    return direction === 'above' ? value > limit : value < limit;
-}
-/** A value for people, in the rule's unit. */
-function rules_formatValue(unit, value) {
-    if (value === null || value === undefined || Number.isNaN(value))
-        return 'no data';
-    if (!Number.isFinite(value))
-        return value > 0 ? '+Inf' : '-Inf';
-    switch (unit) {
-        case 'ratio':
-            return `${round(value * 100)}%`;
-        case 'seconds':
-            return round(value * 1000) < 1000 ? `${round(value * 1000)}ms` : `${round(value)}s`;
-        case 'bytes': {
-            const [factor, unitName] = value >= 1024 ** 3
-                ? [1024 ** 3, 'GiB']
-                : value >= 1024 ** 2
-                    ? [1024 ** 2, 'MiB']
-                    : value >= 1024
-                        ? [1024, 'KiB']
-                        : [1, 'B'];
-            return `${round(value / factor)}${unitName}`;
-        }
-        default:
-            return String(round(value));
-    }
-}
-function round(n) {
-    const a = Math.abs(n);
-    const digits = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
-    return Number(n.toFixed(digits));
-}
-/** Shows a threshold in the rule's unit (`5%`, `1s`, `2x baseline (= 180ms)`). */
-function formatThreshold(unit, t, baseline) {
-    if (!t)
-        return '–';
-    if (t.kind === 'absolute')
-        return rules_formatValue(unit, t.value);
-    return baseline === null || baseline === undefined
-        ? `${t.factor}x baseline`
-        : `${t.factor}x baseline (${rules_formatValue(unit, t.factor * baseline)})`;
-}
-
-;// CONCATENATED MODULE: ./packages/metrics/src/verdict.ts
-/**
- * The verdict machine (DESIGN.md §4), pure: each evaluation's readings go in, and out comes a decision
- * once one is due — `failure-limit` consecutive critical readings of a rule fail the window at once;
- * a rule without data for `max-no-data` evaluations meets the no-data policy; the end of the window
- * passes it, unless a deciding rule never had data at all.
- */
-
-const NO_DATA_POLICIES = ['fail', 'pass', 'inconclusive'];
-/**
- * Classifies a value against a rule's thresholds. A baseline threshold without a baseline is not
- * evaluated; NaN is no data (0/0: no traffic), ±Inf is a value.
- */
-function verdict_classify(rule, value, baseline, note) {
-    if (value === null || Number.isNaN(value))
-        return { rule: rule.name, value: null, state: 'no-data', note: note ?? 'no data' };
-    const limitOf = (t) => {
-        if (!t)
-            return undefined;
-        if (t.kind === 'absolute')
-            return t.value;
-        if (baseline === null)
-            return undefined;
-        return t.factor * Math.max(baseline, rule.baselineMin ?? Number.NEGATIVE_INFINITY);
-    };
-    for (const [state, t] of [
-        ['critical', rule.critical],
-        ['warning', rule.warning],
-    ]) {
-        const limit = limitOf(t);
-        if (limit !== undefined && breaches(rule.direction, value, limit))
-            return {
-                rule: rule.name,
-                value,
-                state,
-                limit,
-                threshold: t?.kind === 'baseline' ? `${t.factor}x baseline` : t?.text,
-                ...(note !== undefined && { note }),
-            };
-    }
-    return { rule: rule.name, value, state: 'ok', ...(note !== undefined && { note }) };
-}
-/** Whether a rule can fail the window (it has a critical threshold). Only those meet the no-data policy. */
-function decides(rule) {
-    return rule.critical !== undefined;
-}
-class verdict_VerdictMachine {
-    rules;
-    opts;
-    tracks = new Map();
-    decided;
-    constructor(rules, opts) {
-        this.rules = rules;
-        this.opts = opts;
-        if (!(opts.failureLimit >= 1 && opts.maxNoData >= 1))
-            throw new RangeError('failureLimit and maxNoData must be at least 1');
-        for (const r of rules)
-            this.tracks.set(r.name, { critical: 0, noData: 0, everData: false });
-    }
-    /** The decision, once made (later evaluations do not change it). */
-    get decision() {
-        return this.decided;
-    }
-    /** Feeds one evaluation; returns the decision if this evaluation made one. */
-    observe(readings) {
-        if (this.decided)
-            return this.decided;
-        let failed;
-        let noData;
-        for (const reading of readings) {
-            const rule = this.rules.find((r) => r.name === reading.rule);
-            const track = this.tracks.get(reading.rule);
-            if (!rule || !track)
-                continue;
-            if (reading.state === 'no-data') {
-                track.noData += 1;
-                track.critical = 0;
-            }
-            else {
-                track.noData = 0;
-                track.everData = true;
-                track.critical = reading.state === 'critical' ? track.critical + 1 : 0;
-            }
-            const limit = rule.failureLimit ?? this.opts.failureLimit;
-            if (!failed && track.critical >= limit)
-                failed = {
-                    verdict: 'failed',
-                    rule: rule.name,
-                    reading,
-                    reason: `${verdict_describeReading(rule, reading)} (critical) in ${track.critical} consecutive evaluation${track.critical === 1 ? '' : 's'}` +
-                        (reading.note ? `: ${reading.note}` : ''),
-                };
-            if (!noData &&
-                decides(rule) &&
-                this.opts.noData !== 'pass' &&
-                track.noData >= this.opts.maxNoData)
-                noData = this.noDataDecision(rule, `${rule.name} had no data in ${track.noData} consecutive evaluation${track.noData === 1 ? '' : 's'} (max-no-data ${this.opts.maxNoData})${reading.note ? `: ${reading.note}` : ''}`, reading);
-        }
-        this.decided = failed ?? noData;
-        return this.decided;
-    }
-    /** The decision at the end of the window (or the one made earlier). */
-    finish() {
-        if (this.decided)
-            return this.decided;
-        const silent = this.rules.filter((r) => decides(r) && !(this.tracks.get(r.name)?.everData ?? false));
-        const first = silent[0];
-        if (first && this.opts.noData !== 'pass')
-            this.decided = this.noDataDecision(first, `${silent.map((r) => r.name).join(', ')} had no data during the whole window`);
-        else
-            this.decided = {
-                verdict: 'passed',
-                reason: silent.length > 0
-                    ? `no critical breach; ${silent.map((r) => r.name).join(', ')} had no data (no-data: pass)`
-                    : 'no rule breached its critical threshold',
-            };
-        return this.decided;
-    }
-    noDataDecision(rule, reason, reading) {
-        return {
-            verdict: this.opts.noData === 'fail' ? 'failed' : 'inconclusive',
-            rule: rule.name,
-            reason: `${reason} (no-data: ${this.opts.noData})`,
-            ...(reading && { reading }),
-        };
-    }
-}
-/** `error-rate 21.4% > 5%`, `p95-latency 412ms > 2x baseline (100ms)`, or `health no data`. */
-function verdict_describeReading(rule, reading) {
-    const value = formatValue(rule.unit, reading.value);
-    if (rule.source === 'health')
-        return reading.value === null
-            ? `${rule.name} no data`
-            : `${rule.name} ${reading.value === 0 ? 'ok' : `${value} failed check${reading.value === 1 ? '' : 's'}`}`;
-    if (reading.limit === undefined)
-        return `${rule.name} ${value}`;
-    const op = rule.direction === 'above' ? '>' : '<';
-    const shown = reading.threshold?.includes('baseline') === true
-        ? `${reading.threshold} (${formatValue(rule.unit, reading.limit)})`
-        : formatValue(rule.unit, reading.limit);
-    return `${rule.name} ${value} ${op} ${shown}`;
-}
-
-;// CONCATENATED MODULE: ./packages/metrics/src/monitor.ts
-/**
- * The monitor window: resolve the rules' queries, check them against Prometheus once up front,
- * measure each rule's baseline on the old version, then evaluate every `interval` until the window
- * ends or the verdict machine decides. Time comes from an injected {@link Clock}, Prometheus and the
- * health probes from injected clients, so a 15-minute window runs in milliseconds in tests.
- */
-
-
-
-
-
-
-const SEVERITY = {
-    ok: 0,
-    'no-data': 1,
-    warning: 2,
-    critical: 3,
-};
-/** Fills every rule's query for the watched and the baseline selector; says why a rule is off. */
-function resolveRules(plan, hasPrometheus) {
-    const vars = (matchers) => ({
-        ...plan.variables,
-        selector: renderMatchers(matchers),
-        window: promDuration(plan.rateWindowMs),
-    });
-    const watched = vars(plan.selector);
-    const old = plan.baselineSelector === null ? undefined : vars(plan.baselineSelector ?? plan.selector);
-    return plan.rules.map((rule) => {
-        if (!rule.enabled)
-            return { rule, off: 'disabled' };
-        if (rule.source === 'health')
-            return plan.healthChecks.length
-                ? { rule }
-                : { rule, off: 'no health-url (and no live URL from the target)' };
-        if (!hasPrometheus)
-            return { rule, off: 'no prometheus-url' };
-        const template = rule.query ?? '';
-        const missing = templateVariables(template).filter((v) => watched[v] === undefined);
-        if (missing.length)
-            return {
-                rule,
-                off: `needs ${missing.map((v) => `$${v}`).join(', ')}${missing.includes('memory_limit') ? ': set resources.memory in the config file, or give the rule a query' : ''}`,
-            };
-        return {
-            rule,
-            query: expandTemplate(template, watched),
-            ...(old && { baselineQuery: expandTemplate(template, old) }),
-        };
-    });
-}
-/** The traffic guard's query, when some active rule needs it. */
-function trafficQuery(plan, active) {
-    if (plan.minRequests <= 0 || !active.some((r) => r.rule.traffic && r.query))
-        return undefined;
-    try {
-        return expandTemplate(TRAFFIC_QUERY, {
-            ...plan.variables,
-            selector: renderMatchers(plan.selector),
-            window: promDuration(plan.rateWindowMs),
-        });
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The value a rule reads from a query's samples: the worst finite one in its direction. */
-function pickValue(rule, samples) {
-    if (samples.length === 0)
-        return { value: null, note: 'no series matched' };
-    const usable = samples.filter((s) => !Number.isNaN(s.value));
-    if (usable.length === 0)
-        return { value: null, note: 'NaN: no traffic in the rate window (0/0)' };
-    const worst = usable.reduce((a, b) => rule.direction === 'above' ? (b.value > a.value ? b : a) : b.value < a.value ? b : a);
-    if (samples.length === 1)
-        return { value: worst.value };
-    const labels = Object.entries(worst.labels)
-        .map(([k, v]) => `${k}="${v}"`)
-        .join(',');
-    return { value: worst.value, note: `worst of ${samples.length} series: {${labels}}` };
-}
-function median(values) {
-    if (values.length === 0)
-        return null;
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2
-        ? sorted[mid]
-        : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-const RETRY = { attempts: 2, initialDelayMs: 250, maxDelayMs: 250, jitter: 0 };
-/** Runs the window and returns its report; throws before the window on a bad query or an unreachable Prometheus. */
-async function monitor(plan, deps) {
-    const { clock, log, prometheus } = deps;
-    const resolved = resolveRules(plan, prometheus !== undefined);
-    const active = resolved.filter((r) => r.off === undefined);
-    if (active.length === 0)
-        throw new ActionError(`no rule to evaluate: ${resolved.map((r) => `${r.rule.name} (${r.off ?? 'off'})`).join(', ')}`);
-    const traffic = trafficQuery(plan, active);
-    for (const r of resolved)
-        if (r.off)
-            log.info(`rule ${r.rule.name}: off (${r.off})`);
-        else
-            log.info(`rule ${r.rule.name}: ${r.query ?? `probing ${plan.healthChecks.map((c) => c.url).join(', ')}`}`);
-    const startedAt = clock.now();
-    const baselineEnd = plan.baselineEnd ?? startedAt;
-    const baselineStart = baselineEnd - plan.baselineWindowMs;
-    if (prometheus)
-        await preflight(prometheus, active, traffic, startedAt, log);
-    const baselines = new Map();
-    if (prometheus)
-        await Promise.all(active
-            .filter((r) => r.baselineQuery)
-            .map(async (r) => {
-            baselines.set(r.rule.name, await measureBaseline(prometheus, r, baselineStart, baselineEnd, plan, clock));
-        }));
-    for (const r of active) {
-        const needs = r.rule.critical?.kind === 'baseline' || r.rule.warning?.kind === 'baseline';
-        if (r.query && !r.baselineQuery && needs) {
-            log.warning(`${r.rule.name}: no previous version to measure a baseline on, so its thresholds relative to the baseline are not evaluated`, { title: 'monitor-window: no baseline' });
-            baselines.set(r.rule.name, { value: null, note: 'no previous version' });
-        }
-        const b = baselines.get(r.rule.name);
-        if (!b || !r.baselineQuery)
-            continue;
-        if (b.value === null && needs)
-            log.warning(`${r.rule.name}: no baseline (${b.note ?? 'no data'}), so its thresholds relative to the baseline are not evaluated`, { title: 'monitor-window: no baseline' });
-        else if (b.value !== null)
-            log.info(`baseline ${r.rule.name}: ${formatValue(r.rule.unit, b.value)}${b.note ? ` (${b.note})` : ''}`);
-    }
-    const machine = new VerdictMachine(active.map((r) => r.rule), plan.verdict);
-    const evaluations = [];
-    const breaches = [];
-    const announced = new Set();
-    const end = startedAt + plan.durationMs;
-    log.info(`Watching for ${formatDuration(plan.durationMs)}, evaluating every ${formatDuration(plan.intervalMs)}; ` +
-        `fails after ${plan.verdict.failureLimit} consecutive critical evaluations of a rule, ` +
-        `no-data policy ${plan.verdict.noData} after ${plan.verdict.maxNoData}`);
-    let decision;
-    let k = 0;
-    for (;;) {
-        k = Math.max(k + 1, Math.floor((clock.now() - startedAt) / plan.intervalMs) + 1);
-        const tick = Math.min(startedAt + k * plan.intervalMs, end);
-        const wait = tick - clock.now();
-        if (wait > 0)
-            await clock.sleep(wait);
-        const evaluation = await evaluate(plan, active, traffic, baselines, tick, startedAt, deps);
-        evaluations.push(evaluation);
-        for (const reading of evaluation.readings) {
-            if ((reading.state === 'warning' || reading.state === 'critical') && reading.value !== null) {
-                breaches.push({
-                    at: tick,
-                    elapsedMs: tick - startedAt,
-                    rule: reading.rule,
-                    severity: reading.state,
-                    value: reading.value,
-                    limit: reading.limit ?? Number.NaN,
-                    threshold: reading.threshold ?? '',
-                });
-                const key = `${reading.rule}:${reading.state}`;
-                const rule = active.find((r) => r.rule.name === reading.rule)?.rule;
-                if (rule && !announced.has(key)) {
-                    announced.add(key);
-                    log.warning(`${describeReading(rule, reading)} (${reading.state}) at ${formatDuration(tick - startedAt)}${reading.note ? `: ${reading.note}` : ''}`, { title: `monitor-window: ${reading.rule} ${reading.state}` });
-                }
-            }
-        }
-        decision = machine.observe(evaluation.readings);
-        logProgress(log, progressLine(evaluation, active, plan.durationMs, decision));
-        if (decision || tick >= end)
-            break;
-    }
-    decision ??= machine.finish();
-    const finishedAt = clock.now();
-    const decider = active.find((r) => r.rule.name === decision.rule);
-    const reason = decider?.query !== undefined ? `${decision.reason}; query: ${decider.query}` : decision.reason;
-    return {
-        verdict: decision.verdict,
-        reason,
-        decision,
-        ...(decider?.query !== undefined && { query: decider.query }),
-        startedAt,
-        finishedAt,
-        durationMs: plan.durationMs,
-        stoppedEarly: evaluations.length > 0 && (evaluations.at(-1)?.at ?? end) < end,
-        selector: renderMatchers(plan.selector),
-        baselineSelector: plan.baselineSelector === null ? '' : renderMatchers(plan.baselineSelector ?? plan.selector),
-        baselineWindow: { start: baselineStart, end: baselineEnd },
-        ...(traffic !== undefined && { trafficQuery: traffic }),
-        rules: resolved.map((r) => ruleReport(r, baselines.get(r.rule.name), evaluations)),
-        evaluations,
-        breaches,
-    };
-}
-/** One query per rule before the window: bad PromQL, bad credentials or no Prometheus fail here. */
-async function preflight(prometheus, active, traffic, at, log) {
-    const checks = [];
-    for (const r of active) {
-        if (r.query)
-            checks.push({ name: `rule ${r.rule.name}`, query: r.query });
-        if (r.baselineQuery && r.baselineQuery !== r.query)
-            checks.push({ name: `rule ${r.rule.name} (baseline)`, query: r.baselineQuery });
-    }
-    if (traffic)
-        checks.push({ name: 'the min-requests guard', query: traffic });
-    const results = await Promise.all(checks.map(async (c) => {
-        try {
-            return { ...c, samples: await prometheus.query(c.query, at) };
-        }
-        catch (error) {
-            return { ...c, error };
-        }
-    }));
-    for (const r of results) {
-        if (!('error' in r))
-            continue;
-        const e = r.error;
-        if (!(e instanceof PrometheusError))
-            throw e;
-        if (e.kind === 'query')
-            throw new ActionError(`${r.name}: Prometheus rejected the query: ${e.message}\n  query: ${r.query}`);
-        if (e.kind === 'auth')
-            throw new ActionError(`Prometheus refused the request (${e.message}). Check prometheus-token, or prometheus-username and prometheus-password, or prometheus-headers`);
-        throw new ActionError(`Prometheus at ${prometheus.url} cannot be queried before the window starts: ${e.message}. Check prometheus-url`);
-    }
-    for (const r of results)
-        if ('samples' in r && r.samples.length === 0)
-            log.info(`note: ${r.name} has no data yet (no series match ${r.query})`);
-}
-async function measureBaseline(prometheus, r, start, end, plan, clock) {
-    const step = Math.max(1000, Math.ceil(plan.baselineWindowMs / 200 / 1000) * 1000);
-    try {
-        const series = await retry(() => prometheus.queryRange(r.baselineQuery, start, end, step), { ...RETRY, retryIf: (e) => !(e instanceof PrometheusError && e.kind === 'query') }, clock);
-        const values = series.flatMap((s) => s.points.map(([, v]) => v)).filter(Number.isFinite);
-        const value = median(values);
-        if (value === null)
-            return { value: null, note: 'no data in the baseline window' };
-        return { value, note: `median of ${values.length} points` };
-    }
-    catch (error) {
-        return { value: null, note: `query failed: ${errorMessage(error)}` };
-    }
-}
-async function evaluate(plan, active, traffic, baselines, at, startedAt, deps) {
-    const { prometheus, clock, http } = deps;
-    const query = (q) => retry(() => prometheus.query(q, at), { ...RETRY, retryIf: (e) => !(e instanceof PrometheusError && e.kind === 'query') }, clock);
-    const requestsP = traffic
-        ? query(traffic).then((samples) => {
-            const v = samples.find((s) => Number.isFinite(s.value))?.value;
-            return v === undefined ? { count: null, note: 'no requests counted' } : { count: v };
-        }, (error) => ({ count: null, note: `request count failed: ${errorMessage(error)}` }))
+/** On the lock container: the holder's token (LABELS.token). */
+const TOKEN_LABEL = 'switchyard.lock.token';
+/** Removes the lock `h` names if it still carries `h.token`; returns what it did, for the log. */
+function releaseDockerLock(h) {
+    const args = h.host.kind === 'context' && h.host.name ? ['--context', h.host.name] : [];
+    const env = h.host.kind === 'host' && h.host.url
+        ? { ...process.env, DOCKER_HOST: h.host.url }
+        : process.env;
+    const docker = (...a) => (0,external_node_child_process_namespaceObject.spawnSync)('docker', [...args, ...a], { env, encoding: 'utf8' });
+    const found = docker('container', 'inspect', '--format', `{{.Id}} {{index .Config.Labels "${TOKEN_LABEL}"}}`, h.name);
+    if (found.status !== 0)
+        return undefined; // released by the main step, as it should be
+    const [id = '', token = ''] = found.stdout.trim().split(' ');
+    if (token !== h.token)
+        return undefined; // someone else's lock now
+    return docker('rm', '-f', id).status === 0
+        ? `Released the deploy lock ${h.name} the main step left behind`
         : undefined;
-    const readingsP = active.map(async (r) => {
-        const baseline = baselines.get(r.rule.name)?.value ?? null;
-        if (r.rule.source === 'health')
-            return probeHealth(r.rule, plan.healthChecks, http);
-        let picked;
-        try {
-            picked = pickValue(r.rule, await query(r.query));
-        }
-        catch (error) {
-            return classify(r.rule, null, baseline, errorMessage(error));
-        }
-        if (r.rule.traffic && requestsP) {
-            const requests = await requestsP;
-            if (requests.count === null || requests.count < plan.minRequests)
-                return classify(r.rule, null, baseline, requests.count === null
-                    ? (requests.note ?? 'no requests counted')
-                    : `${formatValue('number', requests.count)} requests in the last ${promDuration(plan.rateWindowMs)}, fewer than min-requests ${plan.minRequests}`);
-        }
-        return classify(r.rule, picked.value, baseline, picked.note);
-    });
-    const readings = await Promise.all(readingsP);
-    const requests = requestsP ? (await requestsP).count : undefined;
-    return {
-        at,
-        elapsedMs: at - startedAt,
-        ...(requests !== undefined && { requests }),
-        readings,
-    };
-}
-async function probeHealth(rule, checks, http) {
-    const results = await Promise.all(checks.map((c) => attemptCheck(c, http, [])));
-    const failed = results
-        .map((r, i) => ({ r, check: checks[i] }))
-        .filter(({ r }) => !r.ok);
-    const note = failed.length
-        ? failed.map(({ r, check }) => `${check.url}: ${r.reason ?? 'failed'}`).join('; ')
-        : undefined;
-    return classify(rule, failed.length, null, note);
-}
-function progressLine(e, active, durationMs, decision) {
-    const parts = e.readings.map((reading) => {
-        const rule = active.find((r) => r.rule.name === reading.rule)?.rule;
-        if (!rule)
-            return reading.rule;
-        const state = reading.state === 'ok'
-            ? 'ok'
-            : reading.state === 'no-data'
-                ? `no data (${reading.note ?? '?'})`
-                : reading.state.toUpperCase();
-        if (rule.source === 'health')
-            return `${describeReading(rule, reading)}${reading.state === 'critical' ? ` CRITICAL (${reading.note ?? ''})` : ''}`;
-        if (reading.state === 'no-data')
-            return `${rule.name} ${state}`;
-        const op = rule.direction === 'above' ? '>' : '<';
-        const limit = reading.threshold !== undefined ? ` ${op} ${reading.threshold}` : '';
-        return `${rule.name} ${formatValue(rule.unit, reading.value)} ${state}${limit}`;
-    });
-    const left = Math.max(0, durationMs - e.elapsedMs);
-    const verdict = decision ? `verdict ${decision.verdict}` : 'watching';
-    return `[${formatDuration(e.elapsedMs)} / ${formatDuration(durationMs)}, ${formatDuration(left)} left] ${parts.join(' · ')} → ${verdict}`;
-}
-function ruleReport(r, baseline, evaluations) {
-    const readings = evaluations.flatMap((e) => e.readings.filter((x) => x.rule === r.rule.name));
-    const values = readings.map((x) => x.value).filter((v) => v !== null);
-    const worst = readings.reduce((w, x) => (w === undefined || SEVERITY[x.state] > SEVERITY[w] ? x.state : w), undefined);
-    const last = readings.at(-1);
-    return {
-        ...r,
-        baseline: baseline?.value ?? null,
-        ...(baseline?.note !== undefined && { baselineNote: baseline.note }),
-        min: values.length ? Math.min(...values) : null,
-        max: values.length ? Math.max(...values) : null,
-        last: last?.value ?? null,
-        ...(last && { lastState: last.state }),
-        ...(worst && { worst }),
-    };
 }
 
-;// CONCATENATED MODULE: ./packages/metrics/src/index.ts
-/** @switchyard/metrics: Prometheus queries, rules with thresholds and baselines, and the verdict of a monitor window. See README.md. */
+;// CONCATENATED MODULE: ./packages/targets/src/release.ts
 
-
-
-
-
-
-;// CONCATENATED MODULE: ./packages/config/src/values.ts
-/**
- * Typed reading of parsed YAML values. Every reader takes the key path to blame and throws an
- * {@link InputError} named by it; the document wraps those into {@link ConfigError}s with the file name.
- */
-
-/** What a YAML value is, for messages: `a list`, `a mapping`, `a boolean`, `empty`. */
-function values_kindOf(v) {
-    if (v === null || v === undefined)
-        return 'empty';
-    if (Array.isArray(v))
-        return 'a list';
-    if (typeof v === 'object')
-        return 'a mapping';
-    if (typeof v === 'boolean')
-        return 'a boolean';
-    if (typeof v === 'number')
-        return 'a number';
-    return 'a string';
-}
-/** Whether a value is a YAML mapping. */
-function values_isMapping(v) {
-    return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-/**
- * A mapping whose keys are all in `keys`; `null` (a key with nothing under it) reads as `{}`.
- * An unknown key is an error at `path.key` that lists the valid keys.
- */
-function mapping(path, v, keys, what) {
-    if (v === null)
-        return {};
-    if (!values_isMapping(v))
-        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a mapping`, `Write ${what}`);
-    for (const key of Object.keys(v)) {
-        if (!keys.includes(key)) {
-            const near = closest(key, keys);
-            throw new errors_InputError(values_join(path, key), key, 'is not a known key' + (near ? ` (did you mean ${near}?)` : ''), `Valid keys: ${keys.join(', ')}`);
-        }
-    }
-    return v;
-}
-/** A single value as text: a string, or a number written without quotes. */
-function values_text(path, v, example) {
-    if (typeof v === 'string')
-        return v;
-    if (typeof v === 'number' && Number.isFinite(v))
-        return String(v);
-    throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a single value`, `Give a value such as ${example}`);
-}
-/** A non-empty single-line string. */
-function line(path, v, example) {
-    const s = values_text(path, v, example).trim();
-    if (s === '')
-        throw new errors_InputError(path, s, 'is empty', `Give a value such as ${example}`);
-    if (/[\r\n]/.test(s))
-        throw new errors_InputError(path, s, 'spans several lines', 'Write it on a single line');
-    return s;
-}
-/** A YAML list; each item read by `item` with its own path (`path[i]`). */
-function list(path, v, example, item) {
-    if (!Array.isArray(v))
-        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
-    return v.map((x, i) => item(`${path}[${i}]`, x));
-}
-/** One string or a list of them (numbers are taken as written). */
-function oneOrMany(path, v, example) {
-    return Array.isArray(v)
-        ? list(path, v, example, (p, x) => values_text(p, x, example))
-        : [values_text(path, v, example)];
-}
-/** A name matching `pattern`, at most `max` characters. */
-function values_name(path, v, pattern, rule, max = Number.POSITIVE_INFINITY) {
-    const s = values_text(path, v, 'a name');
-    if (!pattern.test(s))
-        throw new errors_InputError(path, s, 'is not a valid name', `Use ${rule}`);
-    if (s.length > max)
-        throw new errors_InputError(path, s, `is ${s.length} characters long`, `Use at most ${max}`);
-    return s;
-}
-/** `a.b`, or `b` at the top level. */
-function values_join(path, key) {
-    return path === '' ? key : `${path}.${key}`;
-}
-/** The valid key nearest to a misspelt one, when it is close enough to be a likely typo. */
-function closest(key, keys) {
-    let best;
-    let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-    for (const k of keys) {
-        const d = distance(key.toLowerCase(), k);
-        if (d < bestDistance)
-            [best, bestDistance] = [k, d];
-    }
-    return best;
-}
-/** Levenshtein distance. */
-function distance(a, b) {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const cur = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-        }
-        prev = cur;
-    }
-    return prev[b.length] ?? 0;
-}
-
-;// CONCATENATED MODULE: ./packages/config/src/section.ts
-/**
- * The schema of one environment section (and of `defaults:`): a reader per key that checks the type
- * and the value and returns it parsed. A section holds only the keys it sets, so sections can be
- * layered (defaults, environment, overrides) before defaults are filled in.
- */
-
-
-
-
-
-
-const ENV_RULE = 'letters, digits and _, not starting with a digit (e.g. DATABASE_URL)';
-const NETWORK = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-const port = (p, v) => parsePort(p, values_text(p, v, '8080'));
-const duration = (min, max) => (p, v) => parse_parseDuration(p, values_text(p, v, '30s'), { min, ...(max !== undefined && { max }) });
-const httpUrl = (p, v) => {
-    const s = values_text(p, v, 'https://shop.example.com').trim();
-    parse_parseUrl(p, s);
-    return s;
+/** The state a main step saves the deploy lock's handle (JSON) in, before the lock is taken. */
+const LOCK_STATE = 'lock';
+/** The state a main step saves a private registry login's folder in. */
+const LOGIN_STATE = 'registry-login';
+const RELEASERS = {
+    docker: releaseDockerLock,
 };
-const section_HEALTH = {
-    path: (p, v) => parseHealthPath(p, values_text(p, v, '/healthz')),
-    'expect-status': (p, v) => status_parseStatus(p, v),
-    'expect-json': (p, v) => oneOrMany(p, v, '[$.status == "ok"]').map((a, i) => jsonpath_parseAssertion(Array.isArray(v) ? `${p}[${i}]` : p, a)),
-    'body-contains': (p, v) => oneOrMany(p, v, '[ok]'),
-    interval: duration(100),
-    timeout: duration(100),
-};
-const RESOURCES = {
-    cpus: (p, v) => parseCpus(p, values_text(p, v, '0.5')),
-    memory: (p, v) => parseMemory(p, values_text(p, v, '512m')),
-};
-const PROXY = {
-    image: (p, v) => fields_parseImage(p, values_text(p, v, 'haproxy:3.2')),
-    defaults: (p, v) => list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
-};
-const count = (min, max) => (p, v) => parseInteger(p, values_text(p, v, String(min)), { min, max });
-const METRICS = {
-    requests: (p, v) => parseMetricName(p, values_text(p, v, 'http_requests_total')),
-    histogram: (p, v) => parseMetricName(p, values_text(p, v, 'http_request_duration_seconds_bucket')),
-    'status-label': (p, v) => parseLabelName(p, values_text(p, v, 'code')),
-};
-/** `monitor:` — the monitor-window settings of an environment (inputs override them). */
-const MONITOR = {
-    'prometheus-url': httpUrl,
-    selector: (p, v) => parseSelector(p, values_text(p, v, 'app="web"')),
-    'color-label': (p, v) => {
-        const s = values_text(p, v, 'color').trim();
-        return s === '' || s === 'none' ? '' : parseLabelName(p, s);
-    },
-    duration: duration(1000),
-    interval: duration(100),
-    'rate-window': duration(1000),
-    'baseline-window': duration(1000),
-    'failure-limit': count(1, 1000),
-    'max-no-data': count(1, 1000),
-    'min-requests': count(0, 1_000_000_000),
-    'no-data': (p, v) => parseEnum(p, values_text(p, v, 'fail'), NO_DATA_POLICIES),
-    rules: (p, v) => parseRules(p, v, TEMPLATE_VARIABLES),
-    metrics: (p, v) => readKeys(p, v, METRICS, 'metric names'),
-};
-/** The keys of `monitor:`, in reference order. */
-const MONITOR_KEYS = Object.keys(MONITOR);
-const SECTION = {
-    target: (p, v) => parseEnum(p, values_text(p, v, 'docker'), TARGETS),
-    'docker-host': (p, v) => parseDockerHost(p, values_text(p, v, 'ssh://deploy@host')),
-    port,
-    'preview-port': port,
-    bind: (p, v) => parseBind(p, values_text(p, v, '0.0.0.0')),
-    'container-port': port,
-    url: httpUrl,
-    'preview-url': httpUrl,
-    health: (p, v) => readKeys(p, v, section_HEALTH, 'health settings'),
-    env: readEnv,
-    'env-file': (p, v) => line(p, v, './app.env'),
-    secrets: readSecrets,
-    volumes: (p, v) => list(p, v, '[data:/data]', (q, x) => parseVolume(q, values_text(q, x, 'data:/data'))),
-    network: (p, v) => values_name(p, v, NETWORK, 'letters, digits, _ . and -, starting with a letter or digit'),
-    resources: (p, v) => readKeys(p, v, RESOURCES, 'resource limits'),
-    command: readCommand,
-    'keep-previous': duration(0, MAX_LONG_DURATION_MS),
-    'ready-timeout': duration(1000),
-    'stop-timeout': duration(0),
-    proxy: (p, v) => readKeys(p, v, PROXY, 'proxy settings'),
-    monitor: (p, v) => readKeys(p, v, MONITOR, 'monitor settings'),
-};
-/** The keys of an environment section, in reference order. */
-const SECTION_KEYS = Object.keys(SECTION);
-/** The section keys whose values are mappings, merged key by key when layered. */
-const MAPPING_KEYS = ['health', 'env', 'resources', 'proxy', 'monitor'];
-/**
- * Reads and validates an environment section (or `defaults:`) at `path`. An empty section (`staging:`
- * with nothing under it) and empty keys (`port:`) read as not set.
- */
-function readSection(path, v) {
-    return readKeys(path, v, SECTION, 'an environment section: a mapping of settings such as port: 8080');
+/** Releases the lock `saved` (a LockHandle's JSON) names; returns a line for the log. */
+function releaseSavedLock(saved) {
+    const handle = JSON.parse(saved);
+    const release = RELEASERS[handle.kind];
+    if (!release)
+        return `No way to release a lock of kind ${handle.kind}: it expires after its time to live`;
+    return release(handle);
 }
-function readKeys(path, v, readers, what) {
-    const m = mapping(path, v, Object.keys(readers), what);
-    const out = {};
-    for (const [key, value] of Object.entries(m)) {
-        const read = readers[key];
-        if (read && value !== null && value !== undefined)
-            out[key] = read(values_join(path, key), value);
-    }
-    return out;
-}
-function readEnv(path, v) {
-    if (!values_isMapping(v))
-        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
-    const out = {};
-    for (const [key, value] of Object.entries(v)) {
-        const at = values_join(path, key);
-        if (!ENV_NAME.test(key))
-            throw new errors_InputError(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
-        if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-            throw new errors_InputError(at, value, value === null ? 'is not a value' : `is ${values_kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
-        out[key] = String(value);
-    }
-    return out;
-}
-function readSecrets(path, v) {
-    const seen = new Set();
-    return list(path, v, '[DATABASE_URL, API_TOKEN]', (at, x) => {
-        const s = values_name(at, x, ENV_NAME, ENV_RULE);
-        if (seen.has(s))
-            throw new errors_InputError(at, s, 'is listed twice', 'List each secret once');
-        seen.add(s);
-        return s;
-    });
-}
-function readCommand(path, v) {
-    const args = list(path, v, '[node, server.js]', (at, x) => values_text(at, x, 'server.js'));
-    if (args.length === 0)
-        throw new errors_InputError(path, v, 'is an empty list', "Leave command out to run the image's CMD");
-    return args;
-}
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-function parseMetricName(path, raw) {
-    const s = raw.trim();
-    if (!METRIC_NAME.test(s))
-        throw new errors_InputError(path, raw, 'is not a Prometheus metric name', 'Use letters, digits, _ and :, not starting with a digit');
-    return s;
-}
-
-;// CONCATENATED MODULE: ./packages/config/src/settle.ts
-/**
- * Layers sections (defaults, environment, override inputs), fills in every default, and checks the
- * rules that span keys. A problem is blamed on the layer that set the offending key: a key path in the
- * file, or the override input.
- */
-
-
-
-
-
-
-/** A section of the file at `path` (`defaults`, `production`). */
-function fileLayer(file, path, section) {
-    return { section, at: (key) => values_join(path, key), wrap: (e) => ConfigError.from(file, e) };
-}
-/** The default of every setting, as the file would write it. */
-const DEFAULTS = {
-    target: 'docker',
-    dockerHost: '',
-    port: 8080,
-    bind: '0.0.0.0',
-    containerPort: 8080,
-    healthPath: '/',
-    expectStatus: '200-399',
-    intervalMs: 1000,
-    timeoutMs: 5000,
-    keepPreviousMs: 30 * 60_000,
-    readyTimeoutMs: 5 * 60_000,
-    stopTimeoutMs: 10_000,
-    proxyImage: DEFAULT_PROXY_IMAGE,
-};
-const DEFAULT_STATUS = status_parseStatus('expect-status', DEFAULTS.expectStatus);
-const LOCAL_DOCKER = parseDockerHost('docker-host', DEFAULTS.dockerHost);
-/** Override inputs as a layer (plain {@link InputError}s naming the input); also returns `app`. */
-function overrideLayer(o) {
-    const given = (key) => {
-        const v = o[key]?.trim();
-        return v === undefined || v === '' ? undefined : v;
-    };
-    const section = {};
-    const read = (key, parse) => {
-        const raw = given(key);
-        return raw === undefined ? undefined : parse(key, raw);
-    };
-    const set = (key, value) => {
-        if (value !== undefined)
-            section[key] = value;
-    };
-    // '' is "not set" for docker-host too (the file's value stays): local docker is the file's default.
-    set('docker-host', read('docker-host', parseDockerHost));
-    set('port', read('port', parsePort));
-    set('preview-port', read('preview-port', parsePort));
-    set('container-port', read('container-port', parsePort));
-    const healthPath = read('health-path', parseHealthPath);
-    if (healthPath !== undefined)
-        section.health = { path: healthPath };
-    set('keep-previous', read('keep-previous', (n, r) => parse_parseDuration(n, r, { min: 0, max: MAX_LONG_DURATION_MS })));
-    set('ready-timeout', read('ready-timeout', (n, r) => parse_parseDuration(n, r, { min: 1000 })));
-    const image = read('proxy-image', fields_parseImage);
-    if (image !== undefined)
-        section.proxy = { image };
-    const app = read('app', parseAppName);
-    return {
-        layer: { section, at: (key) => (key === 'health' ? 'health-path' : key), wrap: (e) => e },
-        ...(app === undefined ? {} : { app }),
-    };
-}
-/** Layers sections, later ones winning: mappings merge key by key, lists and values are replaced. */
-function merge(layers) {
-    const out = Object.assign({}, ...layers.map((l) => l.section));
-    for (const key of MAPPING_KEYS) {
-        const parts = layers.map((l) => l.section[key]).filter((part) => part !== undefined);
-        if (parts.length > 0)
-            Object.assign(out, { [key]: Object.assign({}, ...parts) });
-    }
-    return out;
-}
-/** The layered settings with every default filled in, after the cross-key checks. */
-function settle(layers) {
-    const s = merge(layers);
-    const port = s.port ?? DEFAULTS.port;
-    const previewPort = s['preview-port'] ?? port + 1;
-    checkPorts(layers, port, previewPort);
-    const env = s.env ?? {};
-    checkSecrets(layers, env);
-    const health = s.health ?? {};
-    const resources = s.resources ?? {};
-    return {
-        target: s.target ?? DEFAULTS.target,
-        dockerHost: s['docker-host'] ?? LOCAL_DOCKER,
-        port,
-        previewPort,
-        bind: s.bind ?? DEFAULTS.bind,
-        containerPort: s['container-port'] ?? DEFAULTS.containerPort,
-        ...(s.url === undefined ? {} : { url: s.url }),
-        ...(s['preview-url'] === undefined ? {} : { previewUrl: s['preview-url'] }),
-        health: {
-            path: health.path ?? DEFAULTS.healthPath,
-            expectStatus: health['expect-status'] ?? DEFAULT_STATUS,
-            json: [...(health['expect-json'] ?? [])],
-            bodyContains: [...(health['body-contains'] ?? [])],
-            intervalMs: health.interval ?? DEFAULTS.intervalMs,
-            timeoutMs: health.timeout ?? DEFAULTS.timeoutMs,
-        },
-        env: { ...env },
-        ...(s['env-file'] === undefined ? {} : { envFile: s['env-file'] }),
-        secrets: [...(s.secrets ?? [])],
-        volumes: [...(s.volumes ?? [])],
-        ...(s.network === undefined ? {} : { network: s.network }),
-        resources: {
-            ...(resources.cpus === undefined ? {} : { cpus: resources.cpus }),
-            ...(resources.memory === undefined ? {} : { memory: resources.memory }),
-        },
-        ...(s.command === undefined ? {} : { command: [...s.command] }),
-        keepPreviousMs: s['keep-previous'] ?? DEFAULTS.keepPreviousMs,
-        readyTimeoutMs: s['ready-timeout'] ?? DEFAULTS.readyTimeoutMs,
-        stopTimeoutMs: s['stop-timeout'] ?? DEFAULTS.stopTimeoutMs,
-        proxy: {
-            image: s.proxy?.image ?? DEFAULTS.proxyImage,
-            defaults: [...(s.proxy?.defaults ?? [])],
-        },
-        monitor: { ...s.monitor },
-    };
-}
-/** The last layer that sets `key`. */
-function origin(layers, key) {
-    return layers.findLast((l) => l.section[key] !== undefined);
-}
-function checkPorts(layers, port, previewPort) {
-    const portFrom = origin(layers, 'port');
-    const previewFrom = origin(layers, 'preview-port');
-    if (!previewFrom && port === 65535 && portFrom)
-        throw portFrom.wrap(new errors_InputError(portFrom.at('port'), port, 'leaves no port for the preview (port + 1)', 'Set preview-port, or use a lower port'));
-    if (port !== previewPort || !previewFrom)
-        return;
-    // Blame whichever of the two has the higher precedence (the preview port when it is the same layer).
-    const blamePort = portFrom !== undefined && layers.indexOf(portFrom) > layers.indexOf(previewFrom);
-    const layer = blamePort ? portFrom : previewFrom;
-    const [key, other] = blamePort ? ['port', 'preview-port'] : ['preview-port', 'port'];
-    throw layer.wrap(new errors_InputError(layer.at(key), port, `is the same as ${other}`, 'The live and preview ports must differ'));
-}
-function checkSecrets(layers, env) {
-    const from = origin(layers, 'secrets');
-    from?.section.secrets?.forEach((name, i) => {
-        if (Object.hasOwn(env, name))
-            throw from.wrap(new errors_InputError(`${from.at('secrets')}[${i}]`, name, 'is also set in env', 'Remove it from env: a secret gets its value from the action at run time'));
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/config/src/document.ts
-/**
- * `parseConfig`: YAML text → a validated {@link ConfigDocument}. The whole file is checked up front
- * (every environment section over `defaults:`), so a typo in `staging:` fails a production deploy
- * before it starts rather than a later staging one halfway through.
- */
-
-
-
-
-
-
-
-
-const TOP_LEVEL = 'Write app:, defaults: and one section per environment (production:, staging: ...)';
-/**
- * Parses and validates a config file. `file` names it in messages.
- * @throws ConfigError for a YAML syntax error (with line and column) or any invalid setting.
- */
-function parseConfig(text, file) {
-    const root = parseYaml(text, file);
-    try {
-        return new Document(file, root);
-    }
-    catch (error) {
-        throw error instanceof errors_InputError && !(error instanceof ConfigError)
-            ? ConfigError.from(file, error)
-            : error;
-    }
-}
-function parseYaml(source, file) {
-    const doc = (0,dist/* parseDocument */.Tp)(source, {
-        prettyErrors: true,
-        uniqueKeys: true,
-        keepSourceTokens: true,
-    });
-    const error = doc.errors[0];
-    if (error) {
-        const pos = error.linePos?.[0];
-        const problem = error.code === 'MULTIPLE_DOCS'
-            ? 'starts a second YAML document'
-            : (error.message.split(/ at line \d+, column \d+/)[0] ?? error.message);
-        throw new ConfigError(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `${problem.trim()}. Fix the YAML syntax: indentation (spaces, not tabs), colons, quotes and brackets`);
-    }
-    let root;
-    try {
-        root = doc.toJS({ maxAliasCount: 100 });
-    }
-    catch (e) {
-        throw new ConfigError(file, '', `is not valid YAML (${errors_errorMessage(e)})`);
-    }
-    keepEnvText(doc, root);
-    return root;
-}
-/**
- * Env values are text: `VERSION: 1.10` must stay `1.10`, not become the number 1.1 (nor `012` 12, nor
- * `0x1F` 31). So unquoted numbers and booleans under `<section>.env` keep their source text.
- */
-function keepEnvText(doc, root) {
-    if (!values_isMapping(root))
-        return;
-    for (const [section, value] of Object.entries(root)) {
-        const env = values_isMapping(value) ? value.env : undefined;
-        const node = doc.getIn([section, 'env'], true);
-        if (!values_isMapping(env) || !(0,dist/* isMap */.jh)(node))
-            continue;
-        for (const pair of node.items) {
-            const { key, value: scalar } = pair;
-            const source = (0,dist/* isScalar */.jn)(scalar) ? scalar.srcToken : undefined;
-            if (!(0,dist/* isScalar */.jn)(key) || !(0,dist/* isScalar */.jn)(scalar) || source?.type !== 'scalar')
-                continue;
-            if (typeof scalar.value === 'number' || typeof scalar.value === 'boolean')
-                env[String(key.value)] = source.source;
-        }
-    }
-}
-class Document {
-    file;
-    app;
-    environments = [];
-    defaults;
-    sections = new Map();
-    constructor(file, root) {
-        this.file = file;
-        if (root !== null && root !== undefined && !values_isMapping(root))
-            throw new ConfigError(file, '', `is ${values_kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
-        let defaults = {};
-        for (const [key, value] of Object.entries(root ?? {})) {
-            if (key === 'app') {
-                if (value !== null)
-                    this.app = parseAppName('app', values_text('app', value, 'shop'));
-            }
-            else if (key === 'defaults')
-                defaults = readSection('defaults', value);
-            else {
-                checkEnvironmentKey(key);
-                this.environments.push(key);
-                this.sections.set(key, fileLayer(file, key, readSection(key, value)));
-            }
-        }
-        this.defaults = fileLayer(file, 'defaults', defaults);
-        // Settle each section as resolve will, so cross-key problems show now, not at deploy time.
-        if (this.sections.size === 0)
-            settle([this.defaults]);
-        for (const layer of this.sections.values())
-            settle([this.defaults, layer]);
-    }
-    resolve(environment, overrides = {}, baseDir) {
-        const { layer: over, app: appInput } = overrideLayer(overrides);
-        const section = this.sections.get(environment);
-        if (this.sections.size > 0 && !section)
-            throw new errors_InputError('environment', environment, `is not an environment in ${this.file}`, `Use one of: ${this.environments.join(', ')}, or add a ${environment}: section`);
-        parseEnvironmentName('environment', environment);
-        const app = appInput ?? this.app;
-        if (app === undefined)
-            throw new ConfigError(this.file, 'app', `is not set. Set app: at the top of ${this.file}, or the app input`);
-        const settings = settle(section ? [this.defaults, section, over] : [this.defaults, over]);
-        const { envFile, ...rest } = settings;
-        const base = baseDir ?? (0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.resolve)(this.file));
-        return {
-            app,
-            environment,
-            ...rest,
-            ...(envFile === undefined ? {} : { envFile: (0,external_node_path_namespaceObject.resolve)(base, envFile) }),
-        };
-    }
-}
-/** A top-level key other than app/defaults must be an environment name, and not a setting's name. */
-function checkEnvironmentKey(key) {
-    if (SECTION_KEYS.includes(key))
-        throw new errors_InputError(key, key, 'is a setting, not an environment', 'Put it under defaults: (for every environment) or under an environment such as production:');
-    if (!APP_NAME.test(key))
-        throw new errors_InputError(key, key, 'is neither app, defaults nor an environment name', `Environment names use ${NAME_RULE}. ${TOP_LEVEL}`);
-    parseEnvironmentName(key, key);
-}
-
-;// CONCATENATED MODULE: ./packages/config/src/load.ts
-/** `loadConfig`: reads a config file from disk (or a fake reader in tests) and parses it. */
-
-
-
-
-
-/**
- * Reads and parses the config file at `path`. A missing file is a {@link ConfigError} when `required`,
- * else an empty document (no app, no environments: every environment resolves from the defaults).
- */
-function loadConfig(path, opts) {
-    let text;
-    try {
-        text = (opts.readFile ?? readIfExists)(path);
-    }
-    catch (error) {
-        throw new ConfigError(path, '', `cannot be read (${errors_errorMessage(error)})`);
-    }
-    if (text === undefined && opts.required)
-        throw new ConfigError(path, '', 'does not exist. Create it (the deploy-bluegreen README has an example) or set the config input to the path of yours');
-    return parseConfig(text ?? '', path);
-}
-/** A file's text, or undefined when it does not exist (other errors throw). */
-function readIfExists(path) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return undefined;
-        throw error;
-    }
-}
-/**
- * Loads the config file named by a `config` input as every action does: the file is named in
- * messages as the user wrote it and read relative to the workspace; a missing default file is an
- * empty document, a missing named one an error. Returns the document and the path it was read from.
- */
-function loadConfigFile(configInput, workspace, readFile = readIfExists) {
-    const name = configInput || CONFIG_FILE;
-    const path = workspaceFile('config', name, workspace);
-    const doc = loadConfig(name, {
-        required: configInput !== '' && configInput !== CONFIG_FILE,
-        readFile: () => readFile(path),
-    });
-    return { doc, path };
-}
-/**
- * Loads the config file ({@link loadConfigFile}) and resolves one environment; relative paths in
- * the file (env-file) are relative to the file's folder.
- */
-function loadEnvironment(src) {
-    const { doc, path } = loadConfigFile(src.configInput, src.workspace, src.readFile);
-    const config = doc.resolve(src.environment, src.overrides ?? {}, (0,external_node_path_namespaceObject.dirname)(path));
-    if (config.envFile !== undefined && !insideWorkspace(config.envFile, src.workspace))
-        throw new ConfigError(doc.file, `${src.environment}.env-file`, `is outside the workspace. ${INSIDE_WORKSPACE}`);
-    return config;
-}
-
-;// CONCATENATED MODULE: ./packages/config/src/secrets.ts
-/** Secret container variables: the action input checked against the config file (deploy and rollback share it). */
-
-
-/**
- * The container's secret variables: the `secrets` input's lines (`given`), checked against the file,
- * plus, when a container `starts`, every name the file lists under `secrets:` from `given` or the
- * step's env. Errors name the `secrets` input.
- */
-function containerSecrets(given, config, env, starts) {
-    for (const name of Object.keys(given))
-        if (!ENV_NAME.test(name))
-            throw new errors_InputError('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
-    for (const name of Object.keys(given)) {
-        if (name in config.env)
-            throw new errors_InputError('secrets', name, `is also set under ${config.environment}.env in the config file`, 'Give each variable once: as a secret or as a plain env value');
-        if (name.startsWith('SWITCHYARD_'))
-            throw new errors_InputError('secrets', name, 'is reserved (switchyard sets SWITCHYARD_* itself)', 'Pick another name');
-    }
-    const out = { ...given };
-    if (!starts)
-        return out;
-    for (const name of config.secrets) {
-        const value = given[name] ?? env[name];
-        if (value === undefined || value === '')
-            throw new errors_InputError('secrets', name, `is listed under ${config.environment}.secrets in the config file but has no value`, `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`);
-        out[name] = value;
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./packages/config/src/index.ts
-/** @switchyard/config: the `switchyard.yml` file every action shares. See README.md. */
-
-
-
-
-
-
-
 
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/inputs.ts
-/** The deploy-bluegreen inputs and the config file, parsed and checked once, before any docker command (STYLE.md §2). */
+/** The deploy-bluegreen inputs and the config file, parsed and checked once, before any command on the target (STYLE.md §2). */
 
 
 
@@ -7045,6 +8485,7 @@ function parseInputs(r, ctx) {
         promote: r.boolean('promote', { default: true }),
         pull: r.enum('pull', ['always', 'missing', 'never'], { default: 'always' }),
         lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
+        ...objects_optional('ifLiveIs', readIfLiveIs(r)),
         keepFailed: r.boolean('keep-failed', { default: false }),
         dryRun,
         force: r.boolean('force', { default: false }),
@@ -7052,6 +8493,16 @@ function parseInputs(r, ctx) {
         // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
         secrets: containerSecrets(r.keyValues('secrets'), config, ctx.env, action === 'deploy' && !dryRun),
     };
+}
+const inputs_DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** `if-live-is`: a digest, or `none`; undefined when not set. */
+function readIfLiveIs(r) {
+    const s = r.text('if-live-is');
+    if (s === '')
+        return undefined;
+    if (s === 'none' || inputs_DIGEST.test(s))
+        return s;
+    throw new errors_InputError('if-live-is', s, 'is neither a digest nor none', 'Give the digest of the release that must be live (sha256: and 64 hex digits), or none');
 }
 
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/run.ts
@@ -7063,6 +8514,7 @@ async function run(inputs, holder, deps) {
         health: c.health,
         readyTimeoutMs: c.readyTimeoutMs,
         keepPreviousMs: c.keepPreviousMs,
+        warmUp: c.warmUp,
         lockTimeoutMs: inputs.lockTimeoutMs,
         holder,
     };
@@ -7073,7 +8525,7 @@ async function run(inputs, holder, deps) {
     }, deps);
     try {
         if (inputs.action === 'status')
-            return await bluegreen_status(target, deps);
+            return await bluegreen_status(target, holder, deps);
         if (inputs.action === 'promote')
             return await promote(target, settings, deps);
         if (inputs.action === 'retire')
@@ -7085,6 +8537,7 @@ async function run(inputs, holder, deps) {
             ...(inputs.version && { version: inputs.version }),
             promote: inputs.promote,
             keepFailed: inputs.keepFailed,
+            ...(inputs.ifLiveIs && { ifLiveIs: inputs.ifLiveIs }),
         };
         return inputs.dryRun ? await plan(target, req, deps) : await deploy(target, req, deps);
     }
@@ -7100,9 +8553,7 @@ async function run(inputs, holder, deps) {
 
 
 
-/** States read by the post step (src/post.ts). */
-const LOCK_STATE = 'lock';
-const AUTH_STATE = 'docker-config';
+
 const step = async (io, secrets, env) => {
     secrets.add(io.getInput('registry-password'));
     secrets.add(io.getInput('secrets'));
@@ -7119,10 +8570,13 @@ const step = async (io, secrets, env) => {
         log: io,
         env,
         onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
-        onPrivateDir: (dir) => io.saveState(AUTH_STATE, dir),
+        onPrivateDir: (dir) => io.saveState(LOGIN_STATE, dir),
     });
-    for (const [name, value] of Object.entries(deployOutputs(result)))
-        io.setOutput(name, value);
+    // After a switch, a failure here (an unwritable GITHUB_OUTPUT) says that live traffic moved.
+    await afterSwitch(switchedTo(result), () => {
+        for (const [name, value] of Object.entries(deployOutputs(result)))
+            io.setOutput(name, value);
+    });
     io.info(result.message);
     await io
         .appendSummary(renderSummary(result, inputs.config.app, inputs.config.environment))

@@ -581,7 +581,17 @@ class InputReader {
 /** The real clock. */
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -939,6 +949,7 @@ function outputText(value) {
 
 
 
+
 /** Escapes a workflow command's message. */
 function escapeData(s) {
     return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -972,10 +983,16 @@ function actionsIO(env = process.env, write = (line) => process.stdout.write(`${
     // Without the file (an old runner, or a bare `node dist/…`), the legacy workflow command, as the toolkit does.
     const fileCommand = (variable, legacy, name, value) => {
         const file = env[variable];
-        if (file)
+        if (!file)
+            return write(command(legacy, { name }, value));
+        try {
             (0,external_node_fs_namespaceObject.appendFileSync)(file, fileCommandEntry(name, value), 'utf8');
-        else
-            write(command(legacy, { name }, value));
+        }
+        catch (error) {
+            // Node's fs errors carry a message even where they are not this realm's Error (jest's VM).
+            const why = error?.message;
+            throw new Error(`could not write "${name}" to ${variable} (${file}): ${typeof why === 'string' ? why : errorMessage(error)}`, { cause: error });
+        }
     };
     const annotate = (level, msg, p) => write(command(level, { title: p?.title && m(p.title), file: p?.file, line: p?.startLine, col: p?.startColumn }, m(msg)));
     const io = {

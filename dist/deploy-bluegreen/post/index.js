@@ -1,8 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./packages/kit/src/log-line.ts
@@ -85,17 +83,17 @@ function logLines(message) {
     return message.split(/\r?\n/).map(inertLine);
 }
 
-;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/post.ts
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./packages/targets/src/docker/release.ts
 /**
- * The post step: if the main step died holding the deploy lock (killed, cancelled), release it so
- * the next deploy doesn't wait for it to go stale; and remove a private docker config left behind.
- * Only a lock carrying this run's own random token is removed, never another holder's.
- * Dependency-free: the runner starts it after every run.
+ * Releases a Docker deploy lock a killed run left, for the post step: dependency-free (node only),
+ * so the post bundle stays tiny. Only a lock carrying the run's own random token is removed.
  */
 
-
-
+/** On the lock container: the holder's token (LABELS.token). */
 const TOKEN_LABEL = 'switchyard.lock.token';
+/** Removes the lock `h` names if it still carries `h.token`; returns what it did, for the log. */
 function releaseDockerLock(h) {
     const args = h.host.kind === 'context' && h.host.name ? ['--context', h.host.name] : [];
     const env = h.host.kind === 'host' && h.host.url
@@ -104,29 +102,52 @@ function releaseDockerLock(h) {
     const docker = (...a) => (0,external_node_child_process_namespaceObject.spawnSync)('docker', [...args, ...a], { env, encoding: 'utf8' });
     const found = docker('container', 'inspect', '--format', `{{.Id}} {{index .Config.Labels "${TOKEN_LABEL}"}}`, h.name);
     if (found.status !== 0)
-        return; // released by the main step, as it should be
+        return undefined; // released by the main step, as it should be
     const [id = '', token = ''] = found.stdout.trim().split(' ');
     if (token !== h.token)
-        return; // someone else's lock now
-    if (docker('rm', '-f', id).status === 0)
-        console.log(inertLine(`Released the deploy lock ${h.name} the main step left behind`));
+        return undefined; // someone else's lock now
+    return docker('rm', '-f', id).status === 0
+        ? `Released the deploy lock ${h.name} the main step left behind`
+        : undefined;
 }
-/** How each kind of lock is released; a target with a lock of a new kind adds its releaser here. */
-const RELEASE = {
-    docker: (h) => releaseDockerLock(h),
+
+;// CONCATENATED MODULE: ./packages/targets/src/release.ts
+
+/** The state a main step saves the deploy lock's handle (JSON) in, before the lock is taken. */
+const LOCK_STATE = 'lock';
+/** The state a main step saves a private registry login's folder in. */
+const LOGIN_STATE = 'registry-login';
+const RELEASERS = {
+    docker: releaseDockerLock,
 };
-const lock = process.env['STATE_lock'] ?? '';
-if (lock) {
-    const handle = JSON.parse(lock);
-    const release = RELEASE[handle.kind];
-    if (release)
-        release(handle);
-    else
-        console.log(inertLine(`No way to release a lock of kind ${handle.kind}: it expires after its time to live`));
+/** Releases the lock `saved` (a LockHandle's JSON) names; returns a line for the log. */
+function releaseSavedLock(saved) {
+    const handle = JSON.parse(saved);
+    const release = RELEASERS[handle.kind];
+    if (!release)
+        return `No way to release a lock of kind ${handle.kind}: it expires after its time to live`;
+    return release(handle);
 }
-const dir = process.env['STATE_docker-config'] ?? '';
+
+;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/post.ts
+/**
+ * The post step of deploy-bluegreen, rollback and monitor-window: if the main step died holding the
+ * deploy lock (killed, cancelled), release it so the next deploy doesn't wait for it to lapse; and
+ * remove a private registry login left behind. Only a lock carrying this run's own random token is
+ * released, never another holder's. Dependency-free: the runner starts it after every run.
+ */
+
+
+
+const lock = process.env[`STATE_${LOCK_STATE}`] ?? '';
+if (lock) {
+    const done = releaseSavedLock(lock);
+    if (done)
+        console.log(inertLine(done));
+}
+const dir = process.env[`STATE_${LOGIN_STATE}`] ?? '';
 if (dir && (0,external_node_fs_namespaceObject.existsSync)(dir)) {
     (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
-    console.log(inertLine(`Removed the temporary docker config ${dir}`));
+    console.log(inertLine(`Removed the temporary registry login ${dir}`));
 }
 
