@@ -7698,7 +7698,17 @@ class DockerTarget {
                 `The container was removed; live traffic was not touched (it stays on ${routes.live ?? 'nothing'}), and whatever ${color} held before is still there`);
         }
         await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
-        await this.docker.run(['rename', next, name], { quiet: true });
+        const renamed = await this.docker.run(['rename', next, name], {
+            allowFailure: true,
+            quiet: true,
+        });
+        if (renamed.exitCode !== 0) {
+            // Docker can't rename a container that is between two crashes (its restart policy restarts
+            // it): stopped, renamed, then started again, so readiness sees it crash as it would.
+            await this.docker.run(['stop', '-t', '0', next], { allowFailure: true, quiet: true });
+            await this.docker.run(['rename', next, name], { quiet: true });
+            await this.docker.run(['start', name], { allowFailure: true, quiet: true });
+        }
         this.versions.set(color, release.version);
         await this.routePreview(routes, color);
     }

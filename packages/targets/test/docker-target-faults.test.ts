@@ -158,3 +158,26 @@ describe('DockerTarget after a switch', () => {
     );
   });
 });
+
+describe('DockerTarget.start of a container that crashes at once', () => {
+  test('a rename refused between two crashes: stopped, renamed, started again (readiness then sees the crash)', async () => {
+    let renames = 0;
+    const { t, exec } = target((c) =>
+      c.args[0] === 'rename' && renames++ === 0
+        ? 'Error response from daemon: sandbox 0bf3 not found\nError: failed to rename container named shop-prod-green-next'
+        : undefined,
+    );
+    await t.start('green', IMAGE, RELEASE);
+    const argvs = exec
+      .argvs()
+      .filter((a) => ['start', 'stop', 'rename'].includes(a[0] ?? ''))
+      .map((a) => a.join(' '));
+    expect(argvs).toEqual([
+      'start shop-prod-green-next',
+      'rename shop-prod-green-next shop-prod-green',
+      'stop -t 0 shop-prod-green-next',
+      'rename shop-prod-green-next shop-prod-green',
+      'start shop-prod-green',
+    ]);
+  });
+});

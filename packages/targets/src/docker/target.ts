@@ -326,7 +326,17 @@ export class DockerTarget implements Target {
       );
     }
     await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
-    await this.docker.run(['rename', next, name], { quiet: true });
+    const renamed = await this.docker.run(['rename', next, name], {
+      allowFailure: true,
+      quiet: true,
+    });
+    if (renamed.exitCode !== 0) {
+      // Docker can't rename a container that is between two crashes (its restart policy restarts
+      // it): stopped, renamed, then started again, so readiness sees it crash as it would.
+      await this.docker.run(['stop', '-t', '0', next], { allowFailure: true, quiet: true });
+      await this.docker.run(['rename', next, name], { quiet: true });
+      await this.docker.run(['start', name], { allowFailure: true, quiet: true });
+    }
     this.versions.set(color, release.version);
     await this.routePreview(routes, color);
   }
