@@ -396,7 +396,7 @@ async function main(): Promise<number> {
       goal: { max: 0 },
       measured: load.non2xx + socketErrorTotal(load),
       unit: 'requests',
-      note: `${load.requests} requests, ${Math.round(load.rps)}/s; ${probe.starts.length} probe requests`,
+      note: `${load.requests} requests, ${Math.round(load.rps)}/s; ${probe.starts.length} probe requests. Of the failed: ${load.non2xx} non-2xx; socket errors connect ${load.socketErrors.connect}, read ${load.socketErrors.read}, write ${load.socketErrors.write}, timeout ${load.socketErrors.timeout} (wrk's own 2 s request timeout)`,
     }),
   );
   const pass = allPass(figures);
