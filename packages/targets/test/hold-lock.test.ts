@@ -3,12 +3,10 @@
  * (withLock) on the same target runs under the held lock instead of waiting for it; another holder
  * waits until the hold is released.
  */
-import type { HttpRequest } from '@switchyard/probe';
 import { deploy, holdLock, rollback, type LockHolder } from '@switchyard/targets';
-import { FakeHttp } from '../../../test/support/fakes.js';
 import { DIGEST_A, DIGEST_B, image } from './fake-target.js';
-import { deps, health, holder, MINUTE, request } from './fixtures.js';
-import { emptyWorld, MemoryTarget } from './memory-target.js';
+import { health, holder, MINUTE, request } from './fixtures.js';
+import { memoryEnvironment, MemoryTarget } from './memory-target.js';
 
 const ONE = image(DIGEST_A, { ref: 'registry.test/shop:1.0.0', version: '1.0.0' });
 const TWO = image(DIGEST_B, { ref: 'registry.test/shop:2.0.0', version: '2.0.0' });
@@ -19,21 +17,14 @@ const other: LockHolder = {
 };
 
 test('a rollback under a held lock runs at once; others wait until the hold ends', async () => {
-  const base = deps();
-  const world = emptyWorld([ONE, TWO]);
-  const target = new MemoryTarget(world, base.clock);
-  const http = new FakeHttp((req: HttpRequest) => {
-    const color = req.url.startsWith(target.previewUrl) ? world.preview : world.live;
-    return { status: color && world.colors[color]?.running ? 200 : 503, latencyMs: 0 };
-  }, base.clock);
-  const d = { ...base.deps, http };
+  const { world, target, d, clock } = memoryEnvironment([ONE, TWO]);
   await deploy(target, request({ image: ONE.ref }), d);
   await deploy(target, request({ image: TWO.ref }), d);
 
   const held = await holdLock(target, { holder, lockTimeoutMs: 0 }, d);
   expect(world.lock?.holder.token).toBe(holder.token);
   // Another run can't take it while the window holds it.
-  const rival = new MemoryTarget(world, base.clock);
+  const rival = new MemoryTarget(world, clock);
   await expect(rival.lock(other, { timeoutMs: 0, ttlMs: MINUTE })).rejects.toThrow();
 
   const result = await rollback(

@@ -4,6 +4,10 @@
  * (FakeTarget, beside it, scripts answers for the orchestration tests; this one behaves.)
  */
 import { ActionError, type Clock } from '@switchyard/kit';
+import type { HttpRequest } from '@switchyard/probe';
+import type { FakeClock } from '../../../test/support/fakes.js';
+import { FakeHttp } from '../../../test/support/fakes.js';
+import { deps } from './fixtures.js';
 import {
   BREAK_HINT,
   describeExpiry,
@@ -252,4 +256,24 @@ export class Killed extends Error {
 export function restartRouter(world: World): void {
   world.live = world.saved.live;
   world.preview = world.saved.preview;
+}
+
+/**
+ * An environment kept in memory, with blue-green deps whose HTTP health checks answer 200 only when
+ * the color the URL routes to (the preview URL: `world.preview`, else `world.live`) runs in the
+ * world. `make` builds the target (a subclass, for a test that needs a hook).
+ */
+export function memoryEnvironment<T extends MemoryTarget = MemoryTarget>(
+  images: readonly ResolvedImage[],
+  make: (world: World, clock: FakeClock) => T = (world, clock) =>
+    new MemoryTarget(world, clock) as T,
+) {
+  const base = deps();
+  const world = emptyWorld(images);
+  const target = make(world, base.clock);
+  const http = new FakeHttp((req: HttpRequest) => {
+    const color = req.url.startsWith(target.previewUrl) ? world.preview : world.live;
+    return { status: color && world.colors[color]?.running ? 200 : 503, latencyMs: 0 };
+  }, base.clock);
+  return { world, target, clock: base.clock, log: base.log, d: { ...base.deps, http } };
 }

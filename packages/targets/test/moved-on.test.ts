@@ -2,7 +2,6 @@
  * Issue 20, item 6: a deploy that waited for the lock notices that the environment moved on while
  * it waited, says so, and with `ifLiveIs` refuses (changing nothing) when live is not what it expects.
  */
-import type { HttpRequest } from '@switchyard/probe';
 import {
   deploy,
   type Lease,
@@ -11,10 +10,10 @@ import {
   type ResolvedImage,
 } from '@switchyard/targets';
 import { ActionError } from '@switchyard/kit';
-import { FakeHttp } from '../../../test/support/fakes.js';
 import { DIGEST_A, DIGEST_B, DIGEST_C, image } from './fake-target.js';
-import { deps, MINUTE, request } from './fixtures.js';
-import { emptyWorld, MemoryTarget, type World } from './memory-target.js';
+import type { deps } from './fixtures.js';
+import { MINUTE, request } from './fixtures.js';
+import { memoryEnvironment, MemoryTarget } from './memory-target.js';
 
 const ONE = image(DIGEST_A, { ref: 'registry.test/shop:1.0.0', version: '1.0.0' });
 const TWO = image(DIGEST_B, { ref: 'registry.test/shop:2.0.0', version: '2.0.0' });
@@ -37,15 +36,7 @@ class Racing extends MemoryTarget {
 }
 
 function setup(images: ResolvedImage[] = [ONE, TWO, THREE]) {
-  const base = deps();
-  const world: World = emptyWorld(images);
-  const target = new Racing(world, base.clock);
-  const http = new FakeHttp((req: HttpRequest) => {
-    const color = req.url.startsWith(target.previewUrl) ? world.preview : world.live;
-    return { status: color && world.colors[color]?.running ? 200 : 503, latencyMs: 0 };
-  }, base.clock);
-  const d = { ...base.deps, http };
-  return { world, target, d, log: base.log, clock: base.clock };
+  return memoryEnvironment(images, (world, clock) => new Racing(world, clock));
 }
 
 const warnings = (log: ReturnType<typeof deps>['log']): string[] =>

@@ -4,7 +4,6 @@
  * in-memory target stops at the same named points (FAILPOINTS) the Docker target is killed at.
  */
 import { jest } from '@jest/globals';
-import type { HttpRequest } from '@switchyard/probe';
 import {
   deploy,
   FAILPOINTS,
@@ -13,10 +12,11 @@ import {
   type BlueGreenDeps,
   type TargetState,
 } from '@switchyard/targets';
-import { FakeHttp } from '../../../test/support/fakes.js';
 import { DIGEST_A, DIGEST_B, image } from './fake-target.js';
-import { deps, holder, MINUTE, request } from './fixtures.js';
-import { emptyWorld, Killed, MemoryTarget, restartRouter, type World } from './memory-target.js';
+import type { deps } from './fixtures.js';
+import { holder, MINUTE, request } from './fixtures.js';
+import type { MemoryTarget } from './memory-target.js';
+import { Killed, memoryEnvironment, restartRouter, type World } from './memory-target.js';
 
 const ONE = image(DIGEST_A, { ref: 'registry.test/shop:1.0.0', version: '1.0.0' });
 const TWO = image(DIGEST_B, { ref: 'registry.test/shop:2.0.0', version: '2.0.0' });
@@ -29,23 +29,17 @@ async function stoppedAt(point: string): Promise<{
   d: BlueGreenDeps & { log: ReturnType<typeof deps>['log'] };
   clock: ReturnType<typeof deps>['clock'];
 }> {
-  const base = deps();
-  const world = emptyWorld([ONE, TWO]);
-  const target = new MemoryTarget(world, base.clock);
-  const http = new FakeHttp((req: HttpRequest) => {
-    const color = req.url.startsWith(target.previewUrl) ? world.preview : world.live;
-    return { status: color && world.colors[color]?.running ? 200 : 503, latencyMs: 0 };
-  }, base.clock);
-  const d = { ...base.deps, http, log: base.log };
+  const { world, target, d: deployDeps, log, clock } = memoryEnvironment([ONE, TWO]);
+  const d = { ...deployDeps, log };
   await deploy(target, request({ image: ONE.ref }), d);
-  base.clock.advance(MINUTE);
+  clock.advance(MINUTE);
   world.stopAt = point;
   await expect(deploy(target, request({ image: TWO.ref }), d)).rejects.toBeInstanceOf(Killed);
   delete world.stopAt;
   // A killed run releases nothing: its lock lapses (the lease); here, the test frees it.
   delete world.lock;
-  base.clock.advance(MINUTE);
-  return { world, target, d, clock: base.clock };
+  clock.advance(MINUTE);
+  return { world, target, d, clock };
 }
 
 const stored = (w: World): unknown => ({

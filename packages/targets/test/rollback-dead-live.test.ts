@@ -4,7 +4,6 @@
  * whole path on the in-memory target with its container really gone.
  */
 import { ActionError } from '@switchyard/kit';
-import type { HttpRequest } from '@switchyard/probe';
 import {
   chooseRollback,
   deploy,
@@ -17,10 +16,9 @@ import {
   type RollbackRequest,
   type TargetState,
 } from '@switchyard/targets';
-import { FakeHttp } from '../../../test/support/fakes.js';
 import { colorRunning, DIGEST_A, DIGEST_B, FakeTarget, image } from './fake-target.js';
 import { deps, health, holder, MINUTE, request } from './fixtures.js';
-import { emptyWorld, MemoryTarget, type World } from './memory-target.js';
+import { memoryEnvironment } from './memory-target.js';
 
 const DIGEST_C = `sha256:${'c'.repeat(64)}`;
 
@@ -322,18 +320,8 @@ describe('rollback on the in-memory target: the live container removed', () => {
   const ONE = image(DIGEST_A, { ref: 'registry.test/shop:1.0.0', version: '1.0.0' });
   const TWO = image(DIGEST_B, { ref: 'registry.test/shop:1.1.0', version: '1.1.0' });
 
-  /** Health checks answer 200 only when the color the URL routes to runs in the world. */
-  const routedHttp = (world: World, target: MemoryTarget, base: ReturnType<typeof deps>) =>
-    new FakeHttp((req: HttpRequest) => {
-      const color = req.url.startsWith(target.previewUrl) ? world.preview : world.live;
-      return { status: color && world.colors[color]?.running ? 200 : 503, latencyMs: 0 };
-    }, base.clock);
-
   test('deploy 1.0.0, deploy 1.1.0, remove green: rollback switches to the warm 1.0.0', async () => {
-    const base = deps();
-    const world = emptyWorld([ONE, TWO]);
-    const target = new MemoryTarget(world, base.clock);
-    const d = { ...base.deps, http: routedHttp(world, target, base) };
+    const { world, target, d } = memoryEnvironment([ONE, TWO]);
     await deploy(target, request({ image: ONE.ref }), d);
     await deploy(target, request({ image: TWO.ref }), d);
     expect(world.live).toBe('green');
@@ -358,11 +346,8 @@ describe('rollback on the in-memory target: the live container removed', () => {
   });
 
   test('the live container exited and the previous one retired: 1.0.0 is redeployed', async () => {
-    const base = deps();
     const pinnedOne = { ...ONE, ref: `registry.test/shop@${DIGEST_A}` };
-    const world = emptyWorld([ONE, TWO, pinnedOne]);
-    const target = new MemoryTarget(world, base.clock);
-    const d = { ...base.deps, http: routedHttp(world, target, base) };
+    const { world, target, d } = memoryEnvironment([ONE, TWO, pinnedOne]);
     await deploy(target, request({ image: ONE.ref }), d);
     await deploy(target, request({ image: TWO.ref }), d);
     await target.stop('blue');

@@ -4,7 +4,6 @@
  * rollback (a deploy or promote of it, or a rollback to it); a later rollback away from it marks it
  * again. Table-tested on histories, then the scenario of issue 20 item 8 on the in-memory target.
  */
-import type { HttpRequest } from '@switchyard/probe';
 import {
   chooseRollback,
   deploy,
@@ -13,10 +12,9 @@ import {
   type HistoryEntry,
   type RollbackRequest,
 } from '@switchyard/targets';
-import { FakeHttp } from '../../../test/support/fakes.js';
 import { DIGEST_A, DIGEST_B, DIGEST_C, image } from './fake-target.js';
-import { deps, health, holder, MINUTE, request } from './fixtures.js';
-import { emptyWorld, MemoryTarget } from './memory-target.js';
+import { health, holder, MINUTE, request } from './fixtures.js';
+import { memoryEnvironment } from './memory-target.js';
 
 const A = DIGEST_A;
 const B = DIGEST_B;
@@ -134,19 +132,11 @@ describe('issue 20 item 8: a release redeployed after a rollback from it is chos
   };
 
   test('1.0.0, 2.0.0, rollback, 2.0.0 again, 3.0.0: the next rollback switches to the warm 2.0.0', async () => {
-    const base = deps();
     // Pinned references too, should a rollback redeploy (it must not here).
     const pinned = [ONE, TWO, THREE].map((i) => ({ ...i, ref: `registry.test/shop@${i.digest}` }));
-    const world = emptyWorld([ONE, TWO, THREE, ...pinned]);
-    const target = new MemoryTarget(world, base.clock);
-    // Health checks answer 200 only when the color the URL routes to runs.
-    const http = new FakeHttp((req: HttpRequest) => {
-      const color = req.url.startsWith(target.previewUrl) ? world.preview : world.live;
-      return { status: color && world.colors[color]?.running ? 200 : 503, latencyMs: 0 };
-    }, base.clock);
-    const d = { ...base.deps, http };
+    const { world, target, d, clock } = memoryEnvironment([ONE, TWO, THREE, ...pinned]);
     const deployed = async (ref: string): Promise<void> => {
-      base.clock.advance(MINUTE);
+      clock.advance(MINUTE);
       await deploy(target, request({ image: ref }), d);
     };
 
