@@ -14,7 +14,7 @@ import {
   type Exec,
   type Logger,
 } from '@switchyard/kit';
-import { createTarget, lockHolder, readState, repairIfFree } from '@switchyard/targets';
+import { createTarget, lockHolder, readRepairedIfFree } from '@switchyard/targets';
 import { overview, unreadable, type EnvironmentOverview } from '@switchyard/targets/overview';
 
 export interface StatusDeps {
@@ -48,12 +48,7 @@ export async function environmentsStatus(
       const target = createTarget(c, deps);
       try {
         // A switch a dead run left half-saved is repaired here when the deploy lock is free.
-        const state = await repairIfFree(
-          target,
-          await readState(target, deps.log),
-          lockHolder(process.env),
-          deps,
-        );
+        const state = await readRepairedIfFree(target, lockHolder(process.env), deps);
         return overview(c.environment, c.app, target.url, state, count);
       } catch (error) {
         return unreadable(c.environment, c.app, target.url, errorMessage(error));

@@ -19,9 +19,8 @@ import {
   liveEntry,
   lockHolder,
   openTarget,
-  readState,
-  repairIfFree,
-  repairInterrupted,
+  readRepaired,
+  readRepairedIfFree,
   rollback,
   RollbackVerifyError,
   telemetry,
@@ -110,10 +109,8 @@ export async function readRelease(
   const target = openTarget(config, {}, deps);
   try {
     await connect(target, deps.log);
-    const read = await target.status();
-    read.notes.forEach((n) => deps.log.warning(n));
     // A switch a dead run left half-saved is repaired before the window when the lock is free.
-    const state = await repairIfFree(target, read, deps.holder ?? lockHolder(process.env), deps);
+    const state = await readRepairedIfFree(target, deps.holder ?? lockHolder(process.env), deps);
     return releaseOf(config, state, target);
   } finally {
     await target.close();
@@ -157,7 +154,7 @@ async function prepareRollback(
       { holder, lockTimeoutMs: settings.lockTimeoutMs },
       { clock: deps.clock, log: deps.log, ...(deps.onLock && { onLock: deps.onLock }) },
     );
-    const state = await repairInterrupted(target, await readState(target, deps.log), holder, deps);
+    const state = await readRepaired(target, holder, deps);
     const release = releaseOf(config, state, target);
     const router = await target.prepare();
     const choice = chooseRollback(state);

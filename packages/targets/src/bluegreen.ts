@@ -17,7 +17,7 @@ import {
   type LockHandle,
   type LockHolder,
 } from './lock.js';
-import { repairIfFree, repairInterrupted } from './repair.js';
+import { readRepaired, readRepairedIfFree } from './repair.js';
 import type { ResolvedImage, RouterChange, Target } from './target.js';
 import { warmUp, type WarmUp } from './warmup.js';
 
@@ -113,7 +113,7 @@ export async function deploy(
   log.info(`Image ${req.image} is ${image.pinned}`);
   return withLock(target, req, deps, async () => {
     const router = await target.prepare();
-    const before = await repairInterrupted(target, await readState(target, log), req.holder, deps);
+    const before = await readRepaired(target, req.holder, deps);
     const live = liveStatus(before);
     movedOn(before, started, req, log);
     if (live && live.digest === image.digest && live.running) {
@@ -214,12 +214,7 @@ export async function promote(
   await connect(target, deps.log);
   return withLock(target, req, deps, async () => {
     const router = await target.prepare();
-    const before = await repairInterrupted(
-      target,
-      await readState(target, deps.log),
-      req.holder,
-      deps,
-    );
+    const before = await readRepaired(target, req.holder, deps);
     const pending = before.pending;
     const candidate = pending ? before.colors[pending.color] : undefined;
     if (
@@ -250,7 +245,7 @@ export async function status(
   deps: Pick<BlueGreenDeps, 'log' | 'clock'>,
 ): Promise<BlueGreenResult> {
   await connect(target, deps.log);
-  const state = await repairIfFree(target, await readState(target, deps.log), holder, deps);
+  const state = await readRepairedIfFree(target, holder, deps);
   for (const line of describeState(state)) deps.log.info(line);
   return {
     action: 'status',
@@ -402,13 +397,6 @@ export async function holdLock(
  */
 export async function confirmLease(target: Target): Promise<void> {
   await keepers.get(target)?.confirm();
-}
-
-/** The target's state, its notes logged as warnings. */
-export async function readState(target: Target, log: Logger): Promise<TargetState> {
-  const state = await target.status();
-  state.notes.forEach((n) => log.warning(n));
-  return state;
 }
 
 /** A new color that never got ready: show why, stop it (unless kept), leave traffic alone, fail. */

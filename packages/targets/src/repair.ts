@@ -21,6 +21,31 @@ export interface RepairDeps {
   readonly log: Logger;
 }
 
+/** The target's state, its notes logged as warnings. */
+export async function readState(target: Target, log: Logger): Promise<TargetState> {
+  const state = await target.status();
+  state.notes.forEach((n) => log.warning(n));
+  return state;
+}
+
+/** Holding the deploy lock: the state ({@link readState}), with an interrupted switch repaired. */
+export async function readRepaired(
+  target: Target,
+  holder: LockHolder,
+  deps: RepairDeps,
+): Promise<TargetState> {
+  return repairInterrupted(target, await readState(target, deps.log), holder, deps);
+}
+
+/** Without the deploy lock: the state ({@link readState}), repaired if the lock is free now. */
+export async function readRepairedIfFree(
+  target: Target,
+  holder: LockHolder,
+  deps: RepairDeps,
+): Promise<TargetState> {
+  return repairIfFree(target, await readState(target, deps.log), holder, deps);
+}
+
 /**
  * Holding the deploy lock: repairs `state.interrupted` (if set) and returns the state as it is now
  * stored; an undisturbed state comes back unchanged.

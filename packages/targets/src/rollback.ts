@@ -10,7 +10,6 @@ import { attemptCheck } from '@switchyard/probe';
 import {
   connect,
   liveStatus,
-  readState,
   shortDigest,
   showLogs,
   switchLive,
@@ -19,7 +18,7 @@ import {
   type BlueGreenResult,
   type DeploySettings,
 } from './bluegreen.js';
-import { repairInterrupted } from './repair.js';
+import { readRepaired } from './repair.js';
 import type { RouterChange } from './target.js';
 import { COLORS, otherColor, type Color } from './contract.js';
 import type { ColorStatus, HistoryEntry, Release, TargetState } from './model.js';
@@ -173,9 +172,7 @@ export async function rollback(
   return withLock(target, req, deps, async () => {
     const started = clock.now();
     // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
-    const before =
-      req.prepared?.state ??
-      (await repairInterrupted(target, await readState(target, log), req.holder, deps));
+    const before = req.prepared?.state ?? (await readRepaired(target, req.holder, deps));
     const choice = chooseRollback(before, req.to);
     const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
     if (choice.kind === 'noop')
@@ -410,7 +407,7 @@ export async function retire(
   const { clock, log } = deps;
   await connect(target, log);
   return withLock(target, req, deps, async () => {
-    const before = await repairInterrupted(target, await readState(target, log), req.holder, deps);
+    const before = await readRepaired(target, req.holder, deps);
     const decisions = retirePlan(before, clock.now(), req.force);
     const retired: Color[] = [];
     for (const d of decisions) {
