@@ -13,12 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction as runStep } from '@switchyard/kit';
 import { actionsIO } from '@switchyard/kit/actions';
+import type { CliRun } from '../support/cli.js';
+import { cliOk, switchyard as run } from '../support/cli-source.js';
 import { pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { containers, deployFixture, get, type DeployFixture } from '../support/deploy.js';
-import { ROOT } from '../support/runner.js';
 import { docker, testbed } from '../support/testbed.js';
-import { cli } from '../../cli/src/cli.js';
-import { STEPS } from '../../cli/src/steps.js';
 import { step as deployStep } from '../../actions/deploy-bluegreen/src/step.js';
 
 let v1: PushedApp;
@@ -37,34 +36,9 @@ afterAll(async () => {
   for (const t of tags) await docker('rmi', t).catch(() => '');
 });
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `switchyard <args>` in the fixture's workspace, in this process, with a clean environment. */
-async function switchyard(cwd: string, args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await cli(args, {
-    root: ROOT,
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' },
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    tty: { stdout: false, stderr: false },
-    columns: 160,
-    version: '0.0.0-it',
-    steps: STEPS,
-  });
-  return { code, stdout, stderr };
-}
-
-function ok(r: Run): Run {
-  if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stderr}\n${r.stdout}`);
-  return r;
-}
+const switchyard = (cwd: string, args: string[]): Promise<CliRun> =>
+  run(cwd, args, { columns: 160 });
+const ok = cliOk;
 
 const proxyOf = (f: DeployFixture): string => `${f.app}-${f.environment}-proxy`;
 

@@ -6,12 +6,11 @@
  * The commands run in process through the CLI's own entry (`cli()` over the actions' steps, from
  * source), so this suite checks the code as it is, not the last bundle in dist/.
  */
+import type { CliRun } from '../support/cli.js';
+import { cliOk, switchyard } from '../support/cli-source.js';
 import { pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { containers, deployFixture, get, type DeployFixture } from '../support/deploy.js';
-import { ROOT } from '../support/runner.js';
 import { docker } from '../support/testbed.js';
-import { cli } from '../../cli/src/cli.js';
-import { STEPS } from '../../cli/src/steps.js';
 
 let v1: PushedApp;
 let v2: PushedApp;
@@ -27,34 +26,7 @@ afterAll(async () => {
   await f?.remove();
 });
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `switchyard <args>` in the fixture's workspace, in this process, with a clean environment. */
-async function switchyard(cwd: string, args: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await cli(args, {
-    root: ROOT,
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' },
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    tty: { stdout: false, stderr: false },
-    columns: 120,
-    version: '0.0.0-it',
-    steps: STEPS,
-  });
-  return { code, stdout, stderr };
-}
-
-function ok(r: Run): Run {
-  if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stderr}\n${r.stdout}`);
-  return r;
-}
+const ok = cliOk;
 
 interface Json {
   ok: boolean;
@@ -62,7 +34,7 @@ interface Json {
   error?: string;
   outputs: Record<string, unknown>;
 }
-const json = (r: Run): Json => JSON.parse(r.stdout) as Json;
+const json = (r: CliRun): Json => JSON.parse(r.stdout) as Json;
 
 test('the live container removed: status fails saying so; rollback switches to the warm v1 and serves it', async () => {
   f = await deployFixture({ 'keep-previous': '30m' });
