@@ -32,7 +32,7 @@ import {
   type Rule,
 } from '@switchyard/metrics';
 import { moveCredentials, parseHeaders, parseStatus, type StatusMatcher } from '@switchyard/probe';
-import { telemetry } from '@switchyard/targets';
+import { telemetry, type Telemetry } from '@switchyard/targets';
 
 export const FAIL_ON = ['failed', 'inconclusive', 'never'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -95,6 +95,8 @@ export interface MonitorInputs {
 export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
   const secrets: string[] = [];
   const config = readConfig(r, ctx);
+  // What the environment's target says of its workload (labels, limits): read once.
+  const workload = config && telemetry(config);
   const file: MonitorSection = config?.monitor ?? {};
 
   // One layering for every key of monitor:: an input, else the file, else the default.
@@ -129,10 +131,9 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
   const baselineSelector = baselineText
     ? parseSelector('baseline-selector', baselineText)
     : undefined;
-  const colorLabel =
-    m['color-label'] ?? (config ? telemetry(config).colorLabel : MONITOR_DEFAULTS.colorLabel);
+  const colorLabel = m['color-label'] ?? workload?.colorLabel ?? MONITOR_DEFAULTS.colorLabel;
 
-  const variables = templateVariables(config, file);
+  const variables = templateVariables(workload, file);
   const rulesText = r.text('rules');
   const rules = parseRules(
     'rules',
@@ -212,8 +213,8 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
     rules: withHealthLimit,
     variables,
     variableHints: {
-      memory_limit: config
-        ? `set ${telemetry(config).limitsFrom}.memory in the config file`
+      memory_limit: workload
+        ? `set ${workload.limitsFrom}.memory in the config file`
         : 'name an environment whose config sets a memory limit',
     },
     health,
@@ -326,10 +327,9 @@ function readPrometheus(
 
 /** `$cpu_limit` (else one core) and `$memory_limit` from the target's limits, metric names from monitor.metrics. */
 function templateVariables(
-  config: EnvironmentConfig | undefined,
+  limits: Telemetry | undefined,
   file: MonitorSection,
 ): Record<string, string> {
-  const limits = config && telemetry(config);
   return {
     requests: file.metrics?.requests ?? DEFAULT_METRICS.requests,
     histogram: file.metrics?.histogram ?? DEFAULT_METRICS.histogram,

@@ -108,12 +108,13 @@ function flatNotices(file: string, path: string, read: ReadSection): string[] {
   return TARGETS.flatMap((target) => {
     const flat = read.flat.filter((f) => f.target === target);
     if (flat.length === 0) return [];
-    const renamed = flat.filter((f) => !f.at.endsWith(`.${f.key}`));
+    const flatName = (key: string): string => TARGET_SCHEMAS[target].flatKeys[key] ?? key;
+    const renamed = flat.filter((f) => flatName(f.key) !== f.key);
     return [
       `${file}: ${flat.map((f) => f.at).join(', ')} ${flat.length === 1 ? `is a ${target} setting` : `are ${target} settings`} written at the top of ${path}:. ` +
         `They are still read, as ${join(path, target)}; move them under ${path}: ${target}:` +
         (renamed.length > 0
-          ? ` (${renamed.map((f) => `${f.at.slice(path.length + 1)} becomes ${target}.${f.key}`).join(', ')})`
+          ? ` (${renamed.map((f) => `${flatName(f.key)} becomes ${target}.${f.key}`).join(', ')})`
           : ''),
     ];
   });
