@@ -6,6 +6,7 @@ import {
   type ExecOptions,
   type ExecResult,
 } from '@switchyard/kit';
+import { tarFile, untarFirstFile } from './tar.js';
 
 /** Where the Docker daemon is: the local one, a DOCKER_HOST URL, or a docker context. */
 export type DockerHost =
@@ -74,6 +75,37 @@ export class DockerCli {
   /** Whether a command succeeds (exit 0), for existence checks. */
   async ok(args: readonly string[]): Promise<boolean> {
     return (await this.run(args, { allowFailure: true, quiet: true })).exitCode === 0;
+  }
+
+  /**
+   * One file of a container's filesystem, with `docker cp` (works whatever the container's state);
+   * undefined when it can't be read (no such file, or no such container).
+   */
+  async readFile(container: string, path: string): Promise<string | undefined> {
+    const r = await this.run(['cp', `${container}:${path}`, '-'], {
+      allowFailure: true,
+      quiet: true,
+    });
+    return r.exitCode === 0 ? untarFirstFile(Buffer.from(r.stdout, 'utf8')) : undefined;
+  }
+
+  /**
+   * Writes one file (an absolute path) into a container's filesystem with `docker cp` (whatever its
+   * state). Resolves to the result, a failure included: callers word it.
+   */
+  copyInto(
+    container: string,
+    path: string,
+    content: string,
+    mtimeSeconds: number,
+  ): Promise<ExecResult> {
+    const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    return this.run(['cp', '-', `${container}:${dir}`], {
+      input: tarFile(name, content, mtimeSeconds).toString('utf8'),
+      quiet: true,
+      allowFailure: true,
+    });
   }
 
   private unreachable(stderr: string): boolean {

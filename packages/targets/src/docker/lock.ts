@@ -26,7 +26,6 @@ import {
   type LockOptions,
 } from '../lock.js';
 import type { DockerCli } from './cli.js';
-import { tarFile, untarFirstFile } from './tar.js';
 
 /** The file in the lock container that holds the renewed expiry: `{"expires": ISO, "renewedAt": ISO}`. */
 export const LEASE_FILE = 'switchyard-lease.json';
@@ -142,11 +141,7 @@ export class DockerLock {
   async renew(id: string, expiresAt: number): Promise<void> {
     const now = this.clock.now();
     const content = JSON.stringify({ expires: iso(expiresAt), renewedAt: iso(now) });
-    const r = await this.docker.run(['cp', '-', `${id}:/`], {
-      input: tarFile(LEASE_FILE, content, now / 1000).toString('utf8'),
-      allowFailure: true,
-      quiet: true,
-    });
+    const r = await this.docker.copyInto(id, `/${LEASE_FILE}`, content, now / 1000);
     if (r.exitCode === 0) return;
     // docker cp words a missing container in several ways ("must be a directory" for `cp -`): ask.
     const gone = await this.docker.run(['container', 'inspect', '--format', '{{.Id}}', id], {
@@ -222,13 +217,10 @@ export class DockerLock {
 
   /** The expiry the holder's last renewal wrote, if it renewed (and the file reads). */
   private async renewedExpiry(id: string): Promise<number | undefined> {
-    const r = await this.docker.run(['cp', `${id}:/${LEASE_FILE}`, '-'], {
-      allowFailure: true,
-      quiet: true,
-    });
-    if (r.exitCode !== 0) return undefined;
+    const text = await this.docker.readFile(id, `/${LEASE_FILE}`);
+    if (text === undefined) return undefined;
     try {
-      const doc = JSON.parse(untarFirstFile(Buffer.from(r.stdout, 'utf8')) ?? '') as {
+      const doc = JSON.parse(text) as {
         expires?: unknown;
       };
       const ms = typeof doc.expires === 'string' ? Date.parse(doc.expires) : NaN;

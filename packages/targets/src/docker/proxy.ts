@@ -26,7 +26,6 @@ import {
   type ProxyInfo,
 } from './proxy-state.js';
 import type { RuntimeSession, RuntimeSessionFactory } from './session.js';
-import { tarFile, untarFirstFile } from './tar.js';
 
 export interface ProxySpec {
   readonly image: string;
@@ -199,13 +198,8 @@ export class DockerProxy {
   }
 
   /** A file from the proxy's volume (undefined when missing); works whether or not it runs. */
-  async readFile(path: string): Promise<string | undefined> {
-    const r = await this.docker.run(['cp', `${this.names.proxy}:${path}`, '-'], {
-      allowFailure: true,
-      quiet: true,
-    });
-    if (r.exitCode !== 0) return undefined;
-    return untarFirstFile(Buffer.from(r.stdout, 'utf8'));
+  readFile(path: string): Promise<string | undefined> {
+    return this.docker.readFile(this.names.proxy, path);
   }
 
   /**
@@ -240,13 +234,7 @@ export class DockerProxy {
 
   /** Writes one file into a container's filesystem with `docker cp` (whatever its state). */
   async copyInto(container: string, path: string, content: string): Promise<void> {
-    const dir = path.slice(0, path.lastIndexOf('/'));
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    const r = await this.docker.run(['cp', '-', `${container}:${dir}`], {
-      input: tarFile(name, content, this.clock.now() / 1000).toString('utf8'),
-      quiet: true,
-      allowFailure: true,
-    });
+    const r = await this.docker.copyInto(container, path, content, this.clock.now() / 1000);
     if (r.exitCode !== 0)
       throw new ActionError(
         `could not write ${path} into the proxy ${container} (docker cp): ${lastLine(r.stderr)}`,
