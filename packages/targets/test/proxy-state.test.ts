@@ -87,6 +87,12 @@ describe('haproxyAlerts', () => {
     );
   });
 
+  test('config alerts come first in what it says: a worker the last stop terminated is left out', () => {
+    const stopped = '[ALERT]    (1) : Current worker (8) exited with code 143 (Terminated)\n';
+    expect(haproxyAlerts(`${stopped}${LOG}`)).toBe(haproxyAlerts(LOG));
+    expect(haproxyAlerts(stopped)).toBe(stopped.trim());
+  });
+
   test('a crash loop repeats them: each is kept once, at its last place', () => {
     expect(haproxyAlerts(`${LOG}${LOG}`).split('\n')).toHaveLength(2);
   });

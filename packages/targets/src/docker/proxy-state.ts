@@ -61,13 +61,16 @@ export function describeProxyState(info: Pick<ProxyInfo, 'state' | 'restarts'>):
 /**
  * HAProxy's own complaints in its output or logs (`[ALERT] … : config : parsing [...]: …`), each
  * once (a crash loop repeats them), the last `max` of them, without the `[NOTICE]` noise; '' when
- * there are none.
+ * there are none. When some are about the config, only those: they say why it won't start, where
+ * an alert such as a worker terminated by the last stop says nothing.
  */
 export function haproxyAlerts(text: string, max = 5): string {
-  const lines = text
+  const all = text
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => /\[ALERT\]|\berror\b/i.test(l));
+  const config = all.filter((l) => /: config :/.test(l));
+  const lines = config.length > 0 ? config : all;
   return lines
     .filter((l, i) => lines.lastIndexOf(l) === i)
     .slice(-max)
