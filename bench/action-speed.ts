@@ -11,17 +11,12 @@ import { pushAppVersion } from '../test/support/app-versions.js';
 import { deployFixture, get } from '../test/support/deploy.js';
 import { ROOT, runAction, type ActionRun } from '../test/support/runner.js';
 import { docker, freePort } from '../test/support/testbed.js';
-import { allPass, figure, machine, writeResult } from './lib/figures.js';
+import { allPass, figure, machine, writeResult, median } from './lib/figures.js';
 
 const ROUNDS = 5;
 const ROLLBACK_GOAL_MS = 2000;
 const DEPLOY_GOAL_RATIO = 1.5;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 const ok = (r: ActionRun, what: string): ActionRun => {
   if (r.exitCode !== 0) throw new Error(`${what}: exit ${r.exitCode}\n${r.log}`);
   return r;

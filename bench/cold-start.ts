@@ -29,17 +29,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NODE24, ROOT } from '../test/support/runner.js';
-import { allPass, figure, machine, writeResult, type Figure } from './lib/figures.js';
+import { allPass, figure, machine, writeResult, type Figure, median } from './lib/figures.js';
 
 const WARMUP = 2;
 const ROUNDS = 15;
 const GOAL_RATIO = 3;
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 interface Program {

@@ -21,7 +21,7 @@ import {
 } from '../test/support/prometheus.js';
 import { ROOT, runAction } from '../test/support/runner.js';
 import { AppContainer } from '../test/support/testbed.js';
-import { allPass, figure, machine as machineName, writeResult } from './lib/figures.js';
+import { allPass, figure, machine as machineName, writeResult, median } from './lib/figures.js';
 
 const ROUNDS = 5;
 const GOAL_RATIO = 2;
@@ -30,11 +30,6 @@ const QUERY =
   '(sum(rate(http_requests_total{app="bench",code=~"5.."}[5s])) or vector(0)) / sum(rate(http_requests_total{app="bench"}[5s]))';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 interface Round {
   visibleMs: number;

@@ -20,16 +20,11 @@ import {
   waitForQuery,
 } from '../test/support/prometheus.js';
 import { ROOT, runAction, type ActionRun } from '../test/support/runner.js';
-import { allPass, figure, machine, writeResult } from './lib/figures.js';
+import { allPass, figure, machine, writeResult, median } from './lib/figures.js';
 
 const ROUNDS = 3;
 const GOAL_MS = 3_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 const ok = (r: ActionRun, what: string): void => {
   if (r.exitCode !== 0) throw new Error(`${what}: exit ${r.exitCode}\n${r.log}`);
 };

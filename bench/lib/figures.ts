@@ -118,3 +118,10 @@ export function writeResult(root: string, name: string, result: object, md: stri
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(dir, `${name}.md`), md);
 }
+
+/** The median; of an even count, the mean of the middle two. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}

@@ -1,4 +1,4 @@
-import { allPass, figure, type FigureSpec } from '../lib/figures.js';
+import { allPass, figure, median, type FigureSpec } from '../lib/figures.js';
 
 const base = { id: 'x', figure: 'X', unit: 'ms' } as const;
 
@@ -111,5 +111,15 @@ describe('allPass', () => {
       }),
     );
     expect(allPass(figures)).toBe(want);
+  });
+});
+
+describe('median', () => {
+  test.each([
+    [[3, 1, 2], 2],
+    [[4, 1, 3, 2], 2.5],
+    [[7], 7],
+  ])('median(%j) = %d', (xs, m) => {
+    expect(median(xs)).toBe(m);
   });
 });

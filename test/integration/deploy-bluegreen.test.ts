@@ -5,7 +5,7 @@
 import { pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { containers, deployFixture, get, type DeployFixture } from '../support/deploy.js';
 import { socketErrorTotal, startLoad } from '../support/load.js';
-import type { ActionRun } from '../support/runner.js';
+import { expectOk, type ActionRun } from '../support/runner.js';
 import { docker } from '../support/testbed.js';
 
 let v1: PushedApp;
@@ -27,10 +27,6 @@ async function fixture(section: Record<string, unknown> = {}): Promise<DeployFix
   const f = await deployFixture(section);
   fixtures.push(f);
   return f;
-}
-
-function expectOk(r: ActionRun): void {
-  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}\n${r.log}`);
 }
 
 function state(r: ActionRun): {

@@ -5,7 +5,7 @@
  */
 import { CRASH_LINE, pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { containers, deployFixture, get, watch, type DeployFixture } from '../support/deploy.js';
-import type { ActionRun } from '../support/runner.js';
+import { expectOk } from '../support/runner.js';
 import { docker, pushPrivate, testbed } from '../support/testbed.js';
 
 const tb = testbed();
@@ -22,10 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const f of fixtures) await f.remove();
 });
-
-function expectOk(r: ActionRun): void {
-  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}\n${r.log}`);
-}
 
 /** A fixture with v1 live on blue. */
 async function liveV1(section: Record<string, unknown> = {}): Promise<DeployFixture> {

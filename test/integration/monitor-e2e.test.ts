@@ -7,16 +7,12 @@ import { pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { deployFixture, get, type DeployFixture } from '../support/deploy.js';
 import { startLoad, type LoadRun } from '../support/load.js';
 import { setKnobs, someValue, testbedPrometheus, waitForQuery } from '../support/prometheus.js';
-import { runAction, type ActionRun } from '../support/runner.js';
+import { expectOk, runAction, type ActionRun } from '../support/runner.js';
 
 let v1: PushedApp;
 let v2: PushedApp;
 let f: DeployFixture;
 let load: LoadRun | undefined;
-
-function expectOk(r: ActionRun): void {
-  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}\n${r.log}`);
-}
 
 const rate = (app: string, color: string): string =>
   `sum(rate(http_requests_total{app="${app}",environment="staging",color="${color}"}[5s]))`;

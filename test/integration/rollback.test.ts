@@ -6,7 +6,7 @@
 import { pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { containers, deployFixture, get, type DeployFixture } from '../support/deploy.js';
 import { socketErrorTotal, startLoad } from '../support/load.js';
-import { runAction, type ActionRun, type RunOptions } from '../support/runner.js';
+import { expectOk, runAction, type ActionRun, type RunOptions } from '../support/runner.js';
 import { docker, pushPrivate, testbed } from '../support/testbed.js';
 
 let v1: PushedApp;
@@ -33,10 +33,6 @@ async function fixture(): Promise<DeployFixture> {
   const f = await deployFixture();
   fixtures.push(f);
   return f;
-}
-
-function expectOk(r: ActionRun): void {
-  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}\n${r.log}`);
 }
 
 const rollback = (

@@ -8,7 +8,7 @@ import { FAILPOINT_VARIABLE, FAILPOINTS } from '@switchyard/targets';
 import { PROXY_FILES } from '@switchyard/targets/docker';
 import { pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { deployFixture, get, type DeployFixture } from '../support/deploy.js';
-import type { ActionRun } from '../support/runner.js';
+import { expectOk, type ActionRun } from '../support/runner.js';
 import { docker } from '../support/testbed.js';
 
 let v1: PushedApp;
@@ -24,10 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const f of fixtures) await f.remove();
 });
-
-function expectOk(r: ActionRun): void {
-  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}\n${r.log}`);
-}
 
 interface Record {
   live: string;

@@ -268,3 +268,8 @@ function runStep(
     });
   });
 }
+
+/** Fails with the exit code and the whole log unless the action's main step exited 0. */
+export function expectOk(r: ActionRun): void {
+  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}\n${r.log}`);
+}
