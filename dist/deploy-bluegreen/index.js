@@ -2294,11 +2294,25 @@ function report(o, warm, log) {
 
 
 
+/** The target's state, its notes logged as warnings. */
+async function readState(target, log) {
+    const state = await target.status();
+    state.notes.forEach((n) => log.warning(n));
+    return state;
+}
+/** Holding the deploy lock: the state ({@link readState}), with an interrupted switch repaired. */
+async function repair_readRepaired(target, holder, deps) {
+    return repairInterrupted(target, await readState(target, deps.log), holder, deps);
+}
+/** Without the deploy lock: the state ({@link readState}), repaired if the lock is free now. */
+async function readRepairedIfFree(target, holder, deps) {
+    return repairIfFree(target, await readState(target, deps.log), holder, deps);
+}
 /**
  * Holding the deploy lock: repairs `state.interrupted` (if set) and returns the state as it is now
  * stored; an undisturbed state comes back unchanged.
  */
-async function repair_repairInterrupted(target, state, holder, deps) {
+async function repairInterrupted(target, state, holder, deps) {
     const out = state.interrupted;
     if (!out)
         return state;
@@ -2343,7 +2357,7 @@ async function repairIfFree(target, state, holder, deps) {
         return state;
     }
     try {
-        return await repair_repairInterrupted(target, await target.status(), holder, deps);
+        return await repairInterrupted(target, await target.status(), holder, deps);
     }
     finally {
         await lease.release();
@@ -2394,7 +2408,7 @@ async function deploy(target, req, deps) {
     log.info(`Image ${req.image} is ${image.pinned}`);
     return bluegreen_withLock(target, req, deps, async () => {
         const router = await target.prepare();
-        const before = await repair_repairInterrupted(target, await bluegreen_readState(target, log), req.holder, deps);
+        const before = await repair_readRepaired(target, req.holder, deps);
         const live = bluegreen_liveStatus(before);
         movedOn(before, started, req, log);
         if (live && live.digest === image.digest && live.running) {
@@ -2483,7 +2497,7 @@ async function promote(target, req, deps) {
     await bluegreen_connect(target, deps.log);
     return bluegreen_withLock(target, req, deps, async () => {
         const router = await target.prepare();
-        const before = await repair_repairInterrupted(target, await bluegreen_readState(target, deps.log), req.holder, deps);
+        const before = await repair_readRepaired(target, req.holder, deps);
         const pending = before.pending;
         const candidate = pending ? before.colors[pending.color] : undefined;
         if (!pending ||
@@ -2503,7 +2517,7 @@ async function promote(target, req, deps) {
  */
 async function bluegreen_status(target, holder, deps) {
     await bluegreen_connect(target, deps.log);
-    const state = await repairIfFree(target, await bluegreen_readState(target, deps.log), holder, deps);
+    const state = await readRepairedIfFree(target, holder, deps);
     for (const line of describeState(state))
         deps.log.info(line);
     return {
@@ -2618,12 +2632,6 @@ async function holdLock(target, req, deps) {
  */
 async function confirmLease(target) {
     await keepers.get(target)?.confirm();
-}
-/** The target's state, its notes logged as warnings. */
-async function bluegreen_readState(target, log) {
-    const state = await target.status();
-    state.notes.forEach((n) => log.warning(n));
-    return state;
 }
 /** A new color that never got ready: show why, stop it (unless kept), leave traffic alone, fail. */
 async function failStart(target, color, ready, keepFailed, before, deps) {
@@ -4668,12 +4676,13 @@ function flatNotices(file, path, read) {
         const flat = read.flat.filter((f) => f.target === target);
         if (flat.length === 0)
             return [];
-        const renamed = flat.filter((f) => !f.at.endsWith(`.${f.key}`));
+        const flatName = (key) => TARGET_SCHEMAS[target].flatKeys[key] ?? key;
+        const renamed = flat.filter((f) => flatName(f.key) !== f.key);
         return [
             `${file}: ${flat.map((f) => f.at).join(', ')} ${flat.length === 1 ? `is a ${target} setting` : `are ${target} settings`} written at the top of ${path}:. ` +
                 `They are still read, as ${values_join(path, target)}; move them under ${path}: ${target}:` +
                 (renamed.length > 0
-                    ? ` (${renamed.map((f) => `${f.at.slice(path.length + 1)} becomes ${target}.${f.key}`).join(', ')})`
+                    ? ` (${renamed.map((f) => `${flatName(f.key)} becomes ${target}.${f.key}`).join(', ')})`
                     : ''),
         ];
     });
@@ -6231,8 +6240,57 @@ const ADMIN_SOCKET = '/tmp/switchyard-admin.sock';
 /** The ports the proxy listens on inside its container. */
 const PROXY_PORTS = { live: 8080, preview: 8081 };
 
+;// CONCATENATED MODULE: ./packages/targets/src/docker/tar.ts
+/**
+ * The smallest tar that `docker cp` needs: one regular file in, one regular file out. It lets us
+ * write into a container that isn't running and read from one whatever its state, through the
+ * Docker API only (so remote hosts work), without temp files on the runner.
+ */
+const BLOCK = 512;
+function octal(n, width) {
+    return `${n.toString(8).padStart(width - 1, '0')}\0`;
+}
+/** A ustar archive holding one file (`name` is a bare file name), as a binary string. */
+function tarFile(name, content, mtimeSeconds) {
+    if (!/^[\w.-]{1,99}$/.test(name))
+        throw new Error(`tar: unsupported file name ${name}`);
+    const body = Buffer.from(content, 'utf8');
+    const header = Buffer.alloc(BLOCK, 0);
+    header.write(name, 0, 'ascii');
+    header.write(octal(0o644, 8), 100, 'ascii');
+    header.write(octal(0, 8), 108, 'ascii');
+    header.write(octal(0, 8), 116, 'ascii');
+    header.write(octal(body.length, 12), 124, 'ascii');
+    header.write(octal(Math.floor(mtimeSeconds), 12), 136, 'ascii');
+    header.write('        ', 148, 'ascii');
+    header.write('0', 156, 'ascii');
+    header.write('ustar\u000000', 257, 'ascii');
+    let sum = 0;
+    for (const b of header)
+        sum += b;
+    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    const pad = Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK, 0);
+    return Buffer.concat([header, body, pad, Buffer.alloc(BLOCK * 2, 0)]);
+}
+/** The content of the first regular file in a tar archive, or undefined when there is none. */
+function untarFirstFile(archive) {
+    for (let at = 0; at + BLOCK <= archive.length;) {
+        const header = archive.subarray(at, at + BLOCK);
+        if (header.every((b) => b === 0))
+            return undefined;
+        const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
+        const type = String.fromCharCode(header[156] ?? 0);
+        const start = at + BLOCK;
+        if (type === '0' || type === '\0')
+            return archive.subarray(start, start + size).toString('utf8');
+        at = start + Math.ceil(size / BLOCK) * BLOCK;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/cli.ts
 /** The docker CLI as switchyard uses it: argument arrays, the configured host, clear errors. */
+
 
 /** The daemon did not answer: every docker command would fail the same way. */
 class DockerUnreachableError extends errors_ActionError {
@@ -6295,6 +6353,30 @@ class DockerCli {
     /** Whether a command succeeds (exit 0), for existence checks. */
     async ok(args) {
         return (await this.run(args, { allowFailure: true, quiet: true })).exitCode === 0;
+    }
+    /**
+     * One file of a container's filesystem, with `docker cp` (works whatever the container's state);
+     * undefined when it can't be read (no such file, or no such container).
+     */
+    async readFile(container, path) {
+        const r = await this.run(['cp', `${container}:${path}`, '-'], {
+            allowFailure: true,
+            quiet: true,
+        });
+        return r.exitCode === 0 ? untarFirstFile(Buffer.from(r.stdout, 'utf8')) : undefined;
+    }
+    /**
+     * Writes one file (an absolute path) into a container's filesystem with `docker cp` (whatever its
+     * state). Resolves to the result, a failure included: callers word it.
+     */
+    copyInto(container, path, content, mtimeSeconds) {
+        const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+        const name = path.slice(path.lastIndexOf('/') + 1);
+        return this.run(['cp', '-', `${container}:${dir}`], {
+            input: tarFile(name, content, mtimeSeconds).toString('utf8'),
+            quiet: true,
+            allowFailure: true,
+        });
     }
     unreachable(stderr) {
         // "Error response from daemon" means the daemon answered (e.g. a registry it could not reach).
@@ -6368,54 +6450,6 @@ function inspect_parseImage(json, ref, given) {
     };
 }
 
-;// CONCATENATED MODULE: ./packages/targets/src/docker/tar.ts
-/**
- * The smallest tar that `docker cp` needs: one regular file in, one regular file out. It lets us
- * write into a container that isn't running and read from one whatever its state, through the
- * Docker API only (so remote hosts work), without temp files on the runner.
- */
-const BLOCK = 512;
-function octal(n, width) {
-    return `${n.toString(8).padStart(width - 1, '0')}\0`;
-}
-/** A ustar archive holding one file (`name` is a bare file name), as a binary string. */
-function tarFile(name, content, mtimeSeconds) {
-    if (!/^[\w.-]{1,99}$/.test(name))
-        throw new Error(`tar: unsupported file name ${name}`);
-    const body = Buffer.from(content, 'utf8');
-    const header = Buffer.alloc(BLOCK, 0);
-    header.write(name, 0, 'ascii');
-    header.write(octal(0o644, 8), 100, 'ascii');
-    header.write(octal(0, 8), 108, 'ascii');
-    header.write(octal(0, 8), 116, 'ascii');
-    header.write(octal(body.length, 12), 124, 'ascii');
-    header.write(octal(Math.floor(mtimeSeconds), 12), 136, 'ascii');
-    header.write('        ', 148, 'ascii');
-    header.write('0', 156, 'ascii');
-    header.write('ustar\u000000', 257, 'ascii');
-    let sum = 0;
-    for (const b of header)
-        sum += b;
-    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    const pad = Buffer.alloc((BLOCK - (body.length % BLOCK)) % BLOCK, 0);
-    return Buffer.concat([header, body, pad, Buffer.alloc(BLOCK * 2, 0)]);
-}
-/** The content of the first regular file in a tar archive, or undefined when there is none. */
-function untarFirstFile(archive) {
-    for (let at = 0; at + BLOCK <= archive.length;) {
-        const header = archive.subarray(at, at + BLOCK);
-        if (header.every((b) => b === 0))
-            return undefined;
-        const size = parseInt(header.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
-        const type = String.fromCharCode(header[156] ?? 0);
-        const start = at + BLOCK;
-        if (type === '0' || type === '\0')
-            return archive.subarray(start, start + size).toString('utf8');
-        at = start + Math.ceil(size / BLOCK) * BLOCK;
-    }
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/lock.ts
 /**
  * The per-app+environment deploy lock on the Docker host itself: a container with a fixed name.
@@ -6424,7 +6458,6 @@ function untarFirstFile(archive) {
  * first expiry. Labels can't change, so a renewal writes the new expiry into the container as a
  * small file (`docker cp`, by container id): see docs/adrs/0012-lease-lock.md.
  */
-
 
 
 
@@ -6525,11 +6558,7 @@ class DockerLock {
     async renew(id, expiresAt) {
         const now = this.clock.now();
         const content = JSON.stringify({ expires: lock_iso(expiresAt), renewedAt: lock_iso(now) });
-        const r = await this.docker.run(['cp', '-', `${id}:/`], {
-            input: tarFile(LEASE_FILE, content, now / 1000).toString('utf8'),
-            allowFailure: true,
-            quiet: true,
-        });
+        const r = await this.docker.copyInto(id, `/${LEASE_FILE}`, content, now / 1000);
         if (r.exitCode === 0)
             return;
         // docker cp words a missing container in several ways ("must be a directory" for `cp -`): ask.
@@ -6594,14 +6623,11 @@ class DockerLock {
     }
     /** The expiry the holder's last renewal wrote, if it renewed (and the file reads). */
     async renewedExpiry(id) {
-        const r = await this.docker.run(['cp', `${id}:/${LEASE_FILE}`, '-'], {
-            allowFailure: true,
-            quiet: true,
-        });
-        if (r.exitCode !== 0)
+        const text = await this.docker.readFile(id, `/${LEASE_FILE}`);
+        if (text === undefined)
             return undefined;
         try {
-            const doc = JSON.parse(untarFirstFile(Buffer.from(r.stdout, 'utf8')) ?? '');
+            const doc = JSON.parse(text);
             const ms = typeof doc.expires === 'string' ? Date.parse(doc.expires) : NaN;
             return Number.isNaN(ms) ? undefined : ms;
         }
@@ -6772,13 +6798,16 @@ function describeProxyState(info) {
 /**
  * HAProxy's own complaints in its output or logs (`[ALERT] … : config : parsing [...]: …`), each
  * once (a crash loop repeats them), the last `max` of them, without the `[NOTICE]` noise; '' when
- * there are none.
+ * there are none. When some are about the config, only those: they say why it won't start, where
+ * an alert such as a worker terminated by the last stop says nothing.
  */
 function haproxyAlerts(text, max = 5) {
-    const lines = text
+    const all = text
         .split('\n')
         .map((l) => l.trim())
         .filter((l) => /\[ALERT\]|\berror\b/i.test(l));
+    const config = all.filter((l) => /: config :/.test(l));
+    const lines = config.length > 0 ? config : all;
     return lines
         .filter((l, i) => lines.lastIndexOf(l) === i)
         .slice(-max)
@@ -6836,7 +6865,6 @@ function proxy_state_lastLine(text) {
  * Files are written with `docker cp` when it does not run (or exec fails), so a stopped or
  * crash-looping proxy can still be repaired. Its creation and repair are in proxy-setup.ts.
  */
-
 
 
 
@@ -6995,14 +7023,8 @@ class DockerProxy {
         await this.runtime(`set server be_${color}/app addr ${address} port ${port}`).catch(() => undefined);
     }
     /** A file from the proxy's volume (undefined when missing); works whether or not it runs. */
-    async readFile(path) {
-        const r = await this.docker.run(['cp', `${this.names.proxy}:${path}`, '-'], {
-            allowFailure: true,
-            quiet: true,
-        });
-        if (r.exitCode !== 0)
-            return undefined;
-        return untarFirstFile(Buffer.from(r.stdout, 'utf8'));
+    readFile(path) {
+        return this.docker.readFile(this.names.proxy, path);
     }
     /**
      * Writes a file into the proxy's volume: atomically (write, then rename) through `docker exec`
@@ -7031,13 +7053,7 @@ class DockerProxy {
     }
     /** Writes one file into a container's filesystem with `docker cp` (whatever its state). */
     async copyInto(container, path, content) {
-        const dir = path.slice(0, path.lastIndexOf('/'));
-        const name = path.slice(path.lastIndexOf('/') + 1);
-        const r = await this.docker.run(['cp', '-', `${container}:${dir}`], {
-            input: tarFile(name, content, this.clock.now() / 1000).toString('utf8'),
-            quiet: true,
-            allowFailure: true,
-        });
+        const r = await this.docker.copyInto(container, path, content, this.clock.now() / 1000);
         if (r.exitCode !== 0)
             throw new errors_ActionError(`could not write ${path} into the proxy ${container} (docker cp): ${proxy_state_lastLine(r.stderr)}`);
     }
@@ -8012,8 +8028,7 @@ async function rollback(target, req, deps) {
     return withLock(target, req, deps, async () => {
         const started = clock.now();
         // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
-        const before = req.prepared?.state ??
-            (await repairInterrupted(target, await readState(target, log), req.holder, deps));
+        const before = req.prepared?.state ?? (await readRepaired(target, req.holder, deps));
         const choice = chooseRollback(before, req.to);
         const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
         if (choice.kind === 'noop')
@@ -8191,7 +8206,7 @@ async function retire(target, req, deps) {
     const { clock, log } = deps;
     await bluegreen_connect(target, log);
     return bluegreen_withLock(target, req, deps, async () => {
-        const before = await repair_repairInterrupted(target, await bluegreen_readState(target, log), req.holder, deps);
+        const before = await repair_readRepaired(target, req.holder, deps);
         const decisions = retirePlan(before, clock.now(), req.force);
         const retired = [];
         for (const d of decisions) {
