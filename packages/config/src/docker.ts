@@ -8,7 +8,7 @@
  * that says how to move it ({@link DOCKER_FLAT_KEYS}).
  */
 import { isIP } from 'node:net';
-import { InputError, parseDuration, parseUrl } from '@switchyard/kit';
+import { InputError, parseBoolean, parseDuration, parseUrl } from '@switchyard/kit';
 import { parseImage, parsePort } from './fields.js';
 import { merge, origin, type Layer } from './layer.js';
 import { line, list, name, readKeys, text, type Parsed, type Readers } from './values.js';
@@ -62,6 +62,12 @@ export interface DockerSettings {
   readonly command?: string[];
   /** Grace period when stopping a container. */
   readonly stopTimeoutMs: number;
+  /**
+   * Also wait for the image's own HEALTHCHECK to say `healthy` before a color counts as ready.
+   * Off by default: the HTTP health check decides, and an `unhealthy` image check still holds a
+   * color back; Docker runs its first check only one `--interval` after the start.
+   */
+  readonly waitForImageHealth: boolean;
   readonly proxy: ProxySettings;
 }
 
@@ -72,6 +78,7 @@ export const DOCKER_DEFAULTS = {
   bind: '0.0.0.0',
   containerPort: 8080,
   stopTimeoutMs: 10_000,
+  waitForImageHealth: false,
   proxyImage: DEFAULT_PROXY_IMAGE,
 } as const;
 
@@ -205,6 +212,8 @@ export const DOCKER_SECTION = {
   command: readCommand,
   'stop-timeout': (p: string, v: unknown): number =>
     parseDuration(p, text(p, v, '10s'), { min: 0 }),
+  'wait-for-image-health': (p: string, v: unknown): boolean =>
+    parseBoolean(p, typeof v === 'boolean' ? String(v) : text(p, v, 'true')),
   proxy: (p: string, v: unknown) => readKeys(p, v, PROXY, 'proxy settings'),
 } satisfies Readers;
 
@@ -229,6 +238,7 @@ export const DOCKER_FLAT_KEYS: Readonly<Record<keyof DockerSection, string>> = {
   resources: 'resources',
   command: 'command',
   'stop-timeout': 'stop-timeout',
+  'wait-for-image-health': 'wait-for-image-health',
   proxy: 'proxy',
 };
 
@@ -269,6 +279,7 @@ export function settleDocker(layers: readonly Layer<DockerSection>[]): DockerSet
     },
     ...(s.command === undefined ? {} : { command: [...s.command] }),
     stopTimeoutMs: s['stop-timeout'] ?? DOCKER_DEFAULTS.stopTimeoutMs,
+    waitForImageHealth: s['wait-for-image-health'] ?? DOCKER_DEFAULTS.waitForImageHealth,
     proxy: {
       image: s.proxy?.image ?? DOCKER_DEFAULTS.proxyImage,
       defaults: [...(s.proxy?.defaults ?? [])],

@@ -202,6 +202,11 @@ describe('every problem in the file is a ConfigError naming the key path and the
     ],
     ['production: {stop-timeout: 10}', 'production.stop-timeout', '"10" is not a duration'],
     [
+      'production: {docker: {wait-for-image-health: yes}}',
+      'production.docker.wait-for-image-health',
+      '"yes" is not a boolean',
+    ],
+    [
       'production: {proxy: {image: "haproxy 3"}}',
       'production.proxy.image',
       'is not an image reference',

@@ -54,6 +54,7 @@ production:
       memory: 512M
     command: [node, server.js, --port, 3000]
     stop-timeout: 30s
+    wait-for-image-health: true
     proxy:
       image: haproxy:3.0
   url: https://shop.example.com
@@ -137,6 +138,7 @@ production:
   keep-previous: 1h
   ready-timeout: 2m
   stop-timeout: 30s
+  wait-for-image-health: true
   proxy:
     image: haproxy:3.0
 staging:
@@ -173,6 +175,7 @@ describe('a full valid file', () => {
         resources: { cpus: '0.5', memory: '512M' },
         command: ['node', 'server.js', '--port', '3000'],
         stopTimeoutMs: 30_000,
+        waitForImageHealth: true,
         proxy: { image: 'haproxy:3.0', defaults: ['timeout client 30s'] },
       },
       url: 'https://shop.example.com',
@@ -269,6 +272,7 @@ describe('every key has a default', () => {
     ['ready-timeout', (c) => c.readyTimeoutMs, 5 * 60_000],
     ['warm-up', (c) => c.warmUp, { requests: 200, concurrency: 20, path: '/' }],
     ['docker.stop-timeout', (c) => c.target.stopTimeoutMs, 10_000],
+    ['docker.wait-for-image-health', (c) => c.target.waitForImageHealth, false],
     ['docker.proxy', (c) => c.target.proxy, { image: DEFAULT_PROXY_IMAGE, defaults: [] }],
   ])('[%#] %s', (_key, pick, expected) => {
     expect(pick(cfg)).toEqual(expected);

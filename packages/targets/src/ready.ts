@@ -8,6 +8,7 @@ import {
   type StatusMatcher,
 } from '@switchyard/probe';
 import type { Color } from './contract.js';
+import type { ColorStatus } from './model.js';
 import type { Target } from './target.js';
 
 /** The configured HTTP health check (config file `health:`). */
@@ -26,6 +27,10 @@ export interface ReadyOutcome {
   /** Why not, in one line (state, health, the last HTTP check). */
   readonly reason?: string;
   readonly checks: number;
+  /** The color as the last look saw it (when the target tells). */
+  readonly status?: ColorStatus;
+  /** The workload's own health check had not reported yet when the HTTP check passed. */
+  readonly healthStarting?: boolean;
 }
 
 /** The first pause between readiness looks; each next one doubles, up to `health.intervalMs`. */
@@ -62,8 +67,9 @@ export function healthCheckSpec(
 
 /**
  * Polls a color until it is ready or `timeoutMs` passes: the workload runs (a crash or exit ends
- * the wait at once), its own health check (if any) says healthy, the router sends the preview
- * to it, and the HTTP health check passes through the preview URL.
+ * the wait at once), its own health check (if any) is not unhealthy — and says healthy, when the
+ * target waits for it —, the router sends the preview to it, and the HTTP health check passes
+ * through the preview URL.
  */
 export async function waitReady(
   target: Target,
@@ -85,10 +91,19 @@ export async function waitReady(
     const elapsedMs = clock.now() - start;
     if (r.failed) return { ready: false, elapsedMs, checks, reason: r.detail };
     let httpReason = '';
-    if (r.running && r.routed && (r.health === 'none' || r.health === 'healthy')) {
+    const healthOk =
+      r.health === 'none' || r.health === 'healthy' || (r.health === 'starting' && !r.awaitHealth);
+    if (r.running && r.routed && healthOk) {
       checks++;
       const a = await attemptCheck(check, deps.http, []);
-      if (a.ok) return { ready: true, elapsedMs: clock.now() - start, checks };
+      if (a.ok)
+        return {
+          ready: true,
+          elapsedMs: clock.now() - start,
+          checks,
+          ...(r.status && { status: r.status }),
+          ...(r.health === 'starting' && { healthStarting: true }),
+        };
       httpReason = `GET ${url}: ${a.reason ?? 'failed'}`;
     }
     const now = clock.now();

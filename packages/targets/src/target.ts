@@ -7,7 +7,7 @@ import type { Clock, Exec, Logger } from '@switchyard/kit';
 import type { Credentials } from '@switchyard/image';
 import type { Color } from './contract.js';
 import type { Lease, LockHandle, LockHolder, LockOptions } from './lock.js';
-import type { DeployRecord, Release, TargetState } from './model.js';
+import type { ColorStatus, DeployRecord, Release, TargetState } from './model.js';
 
 /**
  * What every target is built with (`createTarget`): the same for each kind. A target builds what
@@ -50,6 +50,13 @@ export interface Readiness {
   readonly failed: boolean;
   /** `none` when the workload has no health check of its own. */
   readonly health: 'none' | 'starting' | 'healthy' | 'unhealthy';
+  /**
+   * A `starting` health holds the color back (the target is set to wait for the workload's own
+   * check). Otherwise the HTTP check decides while it is `starting`; `unhealthy` always holds back.
+   */
+  readonly awaitHealth?: boolean;
+  /** The color as this look saw it (a color started by this run needs no second read). */
+  readonly status?: ColorStatus;
   /** The preview route reaches this very container. */
   readonly routed: boolean;
   /** For progress lines and errors: state, exit code, restarts. */

@@ -1,5 +1,5 @@
 import { parseStatus } from '@switchyard/probe';
-import { healthUrl, waitReady, type HealthCheck } from '@switchyard/targets';
+import { healthUrl, waitReady, type ColorStatus, type HealthCheck } from '@switchyard/targets';
 import { FakeClock, FakeHttp, type FakeAnswer } from '../../../test/support/fakes.js';
 import { FakeTarget, readiness, TimedLogger } from './fake-target.js';
 
@@ -73,18 +73,53 @@ describe('waitReady', () => {
   });
 
   test.each([
-    ['starting', 'container running, docker health starting'],
-    ['unhealthy', 'container running, docker health unhealthy'],
-  ] as const)('[%#] given Docker health %s, sends no HTTP request yet', async (h, detail) => {
+    ['starting', true, 'container running, docker health starting'],
+    ['unhealthy', false, 'container running, docker health unhealthy'],
+    ['unhealthy', true, 'container running, docker health unhealthy'],
+  ] as const)(
+    '[%#] given Docker health %s (awaitHealth %s), sends no HTTP request yet',
+    async (h, awaitHealth, detail) => {
+      const { wait, http, target } = setup(
+        [
+          { health: h, awaitHealth, detail },
+          { health: h, awaitHealth, detail },
+          { health: 'healthy' },
+        ],
+        () => ({ status: 200 }),
+      );
+      const outcome = await wait();
+      expect(outcome).toMatchObject({ ready: true, checks: 1 });
+      expect(outcome.healthStarting).toBeUndefined();
+      expect(target.calls).toHaveLength(3);
+      expect(http.requests).toHaveLength(1);
+    },
+  );
+
+  test('a starting Docker health the target does not wait for: the HTTP check decides, and says so', async () => {
     const { wait, http, target } = setup(
-      [{ health: h, detail }, { health: h, detail }, { health: 'healthy' }],
-      () => ({
-        status: 200,
-      }),
+      [{ health: 'starting', detail: 'container running, docker health starting' }],
+      () => ({ status: 200 }),
     );
-    expect(await wait()).toMatchObject({ ready: true, checks: 1 });
-    expect(target.calls).toHaveLength(3);
+    expect(await wait()).toMatchObject({ ready: true, checks: 1, healthStarting: true });
+    expect(target.calls).toHaveLength(1);
     expect(http.requests).toHaveLength(1);
+  });
+
+  test('the color as the last look saw it comes back with the outcome', async () => {
+    const seen: ColorStatus = {
+      color: 'green',
+      image: 'shop:2',
+      digest: 'sha256:2',
+      version: '2',
+      deployId: 'run-1',
+      actor: 'octocat',
+      createdAt: '2026-12-07T20:00:00.000Z',
+      state: 'running',
+      running: true,
+      health: 'none',
+    };
+    const { wait } = setup([{ status: seen }], () => ({ status: 200 }));
+    expect((await wait()).status).toEqual(seen);
   });
 
   test('a failed container ends the wait at once with its detail', async () => {

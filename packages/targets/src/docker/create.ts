@@ -30,6 +30,7 @@ function create(c: EnvironmentConfig, d: DockerSettings, deps: TargetDeps): Targ
       resources: d.resources,
       ...(d.command !== undefined && { command: d.command }),
       stopTimeoutMs: d.stopTimeoutMs,
+      waitForImageHealth: d.waitForImageHealth,
     },
     // HAProxy's runtime API through one kept-open session: switches in milliseconds.
     { ...deps, runtimeSession: openRuntimeSession },
