@@ -69,6 +69,11 @@ test('a crash-looping proxy: status says so, deploy and rollback repair it and s
 
   const status = await switchyard(f.workspace, ['status', 'staging']);
   const said = `${status.stdout}${status.stderr}`;
+  // It serves nothing: status fails, saying what is missing.
+  expect(status.code).not.toBe(0);
+  expect(status.stderr).toMatch(
+    /staging: the proxy \S+-proxy is crash-looping \(restarted \d+ times?\): live traffic reaches nothing/,
+  );
   expect(said).toMatch(
     /the proxy \S+-proxy is crash-looping \(restarted \d+ times?\): nothing is served/,
   );

@@ -1,5 +1,5 @@
 /** The work of deploy-bluegreen over any front end (its main.ts on the runner, and the CLI): parseInputs → run → outputs and summary. */
-import { InputReader, ProcessExec, systemClock, type Step } from '@switchyard/kit';
+import { ActionError, InputReader, ProcessExec, systemClock, type Step } from '@switchyard/kit';
 import { nodeHttp } from '@switchyard/probe';
 import {
   afterSwitch,
@@ -38,4 +38,5 @@ export const step: Step = async (io, secrets, env) => {
   await io
     .appendSummary(renderSummary(result, inputs.config.app, inputs.config.environment))
     .catch((e: unknown) => io.warning(`could not write the job summary: ${String(e)}`));
+  if (result.failure) throw new ActionError(result.failure);
 };

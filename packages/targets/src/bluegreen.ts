@@ -7,11 +7,19 @@ import { ActionError, formatDuration, type Clock, type Logger } from '@switchyar
 import type { Http } from '@switchyard/probe';
 import { COLORS, otherColor, type Color } from './contract.js';
 import type { ColorStatus, DeployRecord, HistoryEntry, Release, TargetState } from './model.js';
-import { liveEntry, recordOf, recordPending, recordSwitch } from './record.js';
+import {
+  liveDown,
+  liveEntry,
+  recordLockBreak,
+  recordOf,
+  recordPending,
+  recordSwitch,
+} from './record.js';
 import { healthUrl, waitReady, type HealthCheck, type ReadyOutcome } from './ready.js';
 import {
   describeHeld,
   keepRenewed,
+  type BrokenLock,
   LEASE_TTL_MS,
   type LeaseKeeper,
   type LockHandle,
@@ -73,6 +81,11 @@ export interface BlueGreenResult {
   readonly message: string;
   /** Dry-run only: the steps a deploy would take. */
   readonly plan?: readonly string[];
+  /**
+   * `status` only: why the environment serves nothing ({@link liveDown}), as a sentence. The step
+   * fails with it after writing its outputs and summary.
+   */
+  readonly failure?: string;
 }
 
 /** The live color's status, if any. */
@@ -153,7 +166,7 @@ export async function deploy(
     const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
     if (!ready.ready) await failStart(target, color, ready, req.keepFailed, before, deps);
     log.info(
-      `${color} is ready after ${formatDuration(ready.elapsedMs)} (${ready.checks} health check(s) through ${healthUrl(target.previewUrl, req.health.path)})`,
+      `${color} is ready after ${formatDuration(ready.elapsedMs)} (${ready.checks} health check(s) through ${healthUrl(target.previewUrl, req.health.path)}${ready.healthStarting ? "; the image's own health check has not reported yet" : ''})`,
     );
     if (!req.promote) {
       const record = recordPending(before, {
@@ -167,8 +180,7 @@ export async function deploy(
         changed: true,
         switched: false,
         before,
-        // Read again for the new color's container; its notes were logged with `before`.
-        after: await target.status(),
+        after: withRecord(await startedState(target, before, color, ready), record),
         color,
         url: target.url,
         previewUrl: target.previewUrl,
@@ -179,6 +191,20 @@ export async function deploy(
     }
     return switchLive(target, color, 'deploy', before, req, deps, { router, ready, fresh: true });
   });
+}
+
+/**
+ * The state with the color this run started as readiness last saw it (its container is new since
+ * `before` was read); read again only when the target didn't tell. Its notes were logged with `before`.
+ */
+async function startedState(
+  target: Target,
+  before: TargetState,
+  color: Color,
+  ready: ReadyOutcome,
+): Promise<TargetState> {
+  if (!ready.status) return target.status();
+  return { ...before, colors: { ...before.colors, [color]: ready.status }, notes: [] };
 }
 
 /**
@@ -247,7 +273,11 @@ export async function status(
   await connect(target, deps.log);
   const state = await readRepairedIfFree(target, holder, deps);
   for (const line of describeState(state)) deps.log.info(line);
+  const down = liveDown(state);
   return {
+    ...(down && {
+      failure: `${down}: live traffic reaches nothing. Roll back (action: rollback, or switchyard rollback) or deploy; either repairs the router too`,
+    }),
     action: 'status',
     changed: false,
     switched: false,
@@ -290,8 +320,8 @@ export async function switchLive(
   log.info(
     `Switched live traffic ${before.live ?? 'none'} → ${color} in ${formatDuration(switchMs)} (verified and saved after ${formatDuration(clock.now() - t)})`,
   );
-  // A color started by this run is read back (its container is new); a warm one is as read before.
-  const after0 = extra.fresh ? await target.status() : before;
+  // A color started by this run is as readiness saw it (its container is new); a warm one is as read before.
+  const after0 = extra.fresh ? await startedState(target, before, color, extra.ready) : before;
   const started = after0.colors[color] ?? next;
   const entry: HistoryEntry = {
     at: new Date(clock.now()).toISOString(),
@@ -374,11 +404,8 @@ export async function holdLock(
     timeoutMs: req.lockTimeoutMs,
     ttlMs: LEASE_TTL_MS,
   });
-  if (lease.broke)
-    deps.log.warning(
-      `broke the deploy lock held by ${describeHeld(lease.broke.held, deps.clock.now())}, for ${req.holder.deployId} (${req.holder.actor}): ${lease.broke.reason}`,
-    );
   const keeper = keepRenewed(lease, LEASE_TTL_MS, deps);
+  if (lease.broke) await reportBreak(target, lease.broke, req.holder, deps);
   keepers.set(target, keeper);
   return {
     release: async () => {
@@ -388,6 +415,40 @@ export async function holdLock(
       await lease.release();
     },
   };
+}
+
+/**
+ * A lock this run broke: a warning naming whose it was and why, and an entry in the record's
+ * `lockBreaks` (so `status` shows it later). A record out of step after a stopped switch is left
+ * for the run's own repair; the break is then only in the log, which says so.
+ */
+async function reportBreak(
+  target: Target,
+  broke: BrokenLock,
+  holder: LockHolder,
+  deps: { readonly clock: Clock; readonly log: Logger },
+): Promise<void> {
+  const now = deps.clock.now();
+  const held = describeHeld(broke.held, now);
+  deps.log.warning(
+    `broke the deploy lock held by ${held}, for ${holder.deployId} (${holder.actor}): ${broke.reason}`,
+  );
+  const state = await target.status();
+  if (!state.exists || state.interrupted) {
+    deps.log.info(
+      `the lock break is not in the deploy record: ${state.exists ? 'the record is out of step after a stopped switch, and this run repairs it first' : 'nothing is deployed here yet'}`,
+    );
+    return;
+  }
+  await target.saveRecord(
+    recordLockBreak(state, {
+      at: new Date(now).toISOString(),
+      by: holder.deployId,
+      actor: holder.actor,
+      held,
+      reason: broke.reason,
+    }),
+  );
 }
 
 /**
@@ -446,6 +507,11 @@ export function describeState(s: TargetState): string[] {
         `${c}: ${x.image} (version ${x.version}, ${x.state}${x.health !== 'none' ? `, ${x.health}` : ''}, started ${x.createdAt} by ${x.actor})`,
       );
   }
+  const lastBreak = s.lockBreaks?.[0];
+  if (lastBreak)
+    lines.push(
+      `last lock break: ${lastBreak.at} by ${lastBreak.by} (${lastBreak.actor}), "${lastBreak.reason}"; the lock was held by ${lastBreak.held}`,
+    );
   return lines;
 }
 

@@ -68,6 +68,22 @@ export interface DeployRecord {
    */
   readonly rollingBackFrom?: string;
   readonly history: readonly HistoryEntry[];
+  /** Deploy locks broken by `--break-lock`, newest first (at most {@link LOCK_BREAKS_KEPT}). */
+  readonly lockBreaks?: readonly LockBreak[];
+}
+
+/** How many lock breaks a record keeps. */
+export const LOCK_BREAKS_KEPT = 10;
+
+/** A deploy lock removed by `--break-lock` before its lease lapsed: who broke whose lock, and why. */
+export interface LockBreak {
+  readonly at: string;
+  /** The breaker: its deploy id (run URL, or `local:user@host pid N`) and actor. */
+  readonly by: string;
+  readonly actor: string;
+  /** The holder whose lock was removed, as the waiting lines describe it. */
+  readonly held: string;
+  readonly reason: string;
 }
 
 /** Everything `status` returns. */
@@ -77,6 +93,11 @@ export interface TargetState extends DeployRecord {
   readonly exists: boolean;
   /** Warnings found while reading (e.g. the record disagreed with the proxy and was corrected). */
   readonly notes: readonly string[];
+  /**
+   * Set when the router itself serves nothing (e.g. the proxy crash-loops or is stopped): what is
+   * wrong with it, as a clause. `status` fails on it; a deploy or rollback repairs the router.
+   */
+  readonly routerDown?: string;
   /**
    * What a run that stopped mid-switch left out of step with the routes in force, for the next run
    * to repair (`repairInterrupted` in bluegreen.ts): the router's saved routes (what a router

@@ -2,8 +2,10 @@
 import { COLORS, HISTORY_LENGTH, type Color } from './contract.js';
 import {
   EMPTY_RECORD,
+  LOCK_BREAKS_KEPT,
   type DeployRecord,
   type HistoryEntry,
+  type LockBreak,
   type Pending,
   type TargetState,
 } from './model.js';
@@ -47,6 +49,16 @@ export function parseRecord(text: string | undefined): { record: DeployRecord; n
   const switchedAt = asString(o.switchedAt);
   const retireAfter = asString(o.retireAfter);
   const rollingBackFrom = asString(o.rollingBackFrom);
+  const lockBreaks = Array.isArray(o.lockBreaks)
+    ? o.lockBreaks.filter(
+        (b): b is LockBreak =>
+          !!b &&
+          typeof b === 'object' &&
+          ['at', 'by', 'actor', 'held', 'reason'].every(
+            (k) => typeof (b as Record<string, unknown>)[k] === 'string',
+          ),
+      )
+    : [];
   return {
     record: {
       live: asColor(o.live),
@@ -56,6 +68,7 @@ export function parseRecord(text: string | undefined): { record: DeployRecord; n
       ...(pending && { pending }),
       ...(rollingBackFrom !== undefined && { rollingBackFrom }),
       history: history.slice(0, HISTORY_LENGTH),
+      ...(lockBreaks.length > 0 && { lockBreaks: lockBreaks.slice(0, LOCK_BREAKS_KEPT) }),
     },
     notes: [],
   };
@@ -75,6 +88,15 @@ export function recordSwitch(
     switchedAt: new Date(now).toISOString(),
     ...(previous !== null && { retireAfter: new Date(now + keepPreviousMs).toISOString() }),
     history: [entry, ...record.history].slice(0, HISTORY_LENGTH),
+    ...(record.lockBreaks && { lockBreaks: record.lockBreaks }),
+  };
+}
+
+/** The record with a lock break added (newest first, the last {@link LOCK_BREAKS_KEPT} kept). */
+export function recordLockBreak(record: DeployRecord, lockBreak: LockBreak): DeployRecord {
+  return {
+    ...recordOf(record),
+    lockBreaks: [lockBreak, ...(record.lockBreaks ?? [])].slice(0, LOCK_BREAKS_KEPT),
   };
 }
 
@@ -131,6 +153,7 @@ export function recordOf(s: DeployRecord): DeployRecord {
     ...(s.pending !== undefined && { pending: s.pending }),
     ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
     history: s.history,
+    ...(s.lockBreaks && { lockBreaks: s.lockBreaks }),
   };
 }
 
@@ -177,10 +200,18 @@ export function liveEntry(record: DeployRecord): HistoryEntry | undefined {
 /**
  * What is wrong with the live color, as a clause (`the live color green (2.0.0, shop:2.0.0) has no
  * container (removed)`), or `undefined` when it runs or nothing is live: its container is missing
- * or not running (exited, crashed for good). Either way live traffic reaches nothing; `status`
- * fails on it and a rollback treats it as a reason to roll back.
+ * or not running (exited, crashed for good), or the router in front of it serves nothing
+ * (`routerDown`). Either way live traffic reaches nothing, and `status` fails on it.
  */
 export function liveDown(state: TargetState): string | undefined {
+  return colorDown(state) ?? (state.live ? state.routerDown : undefined);
+}
+
+/**
+ * {@link liveDown} of the live color alone, not its router (which a deploy or rollback repairs
+ * anyway): a rollback treats it as a reason to roll back.
+ */
+export function colorDown(state: TargetState): string | undefined {
   if (!state.exists || !state.live) return undefined;
   const c = state.colors[state.live];
   if (c?.running) return undefined;

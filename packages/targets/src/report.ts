@@ -3,7 +3,7 @@ import { formatDuration, Summary } from '@switchyard/kit';
 import { liveStatus, type BlueGreenResult } from './bluegreen.js';
 import { COLORS } from './contract.js';
 import type { TargetState } from './model.js';
-import { liveDown, liveEntry } from './record.js';
+import { colorDown, liveEntry } from './record.js';
 
 /** deploy-bluegreen's outputs (names as in its action.yml); rollback adds its own to these. */
 export function deployOutputs(r: BlueGreenResult): Record<string, string> {
@@ -46,7 +46,7 @@ export function stateJson(s: TargetState): object {
 /** The live color, and when it is down what is wrong with it: `green (down: no container)`. */
 function liveCell(s: TargetState): string {
   if (!s.live) return 'none';
-  if (!liveDown(s)) return s.live;
+  if (!colorDown(s)) return s.live;
   const c = s.colors[s.live];
   return `${s.live} (down: ${c ? c.state : 'no container'})`;
 }

@@ -22,7 +22,7 @@ import { readRepaired } from './repair.js';
 import type { RouterChange } from './target.js';
 import { COLORS, otherColor, type Color } from './contract.js';
 import type { ColorStatus, HistoryEntry, Release, TargetState } from './model.js';
-import { liveDown, liveEntry, recordOf, recordRetired, rolledBackFrom } from './record.js';
+import { colorDown, liveEntry, recordOf, recordRetired, rolledBackFrom } from './record.js';
 import { healthCheckSpec, healthUrl, waitReady } from './ready.js';
 import type { Target } from './target.js';
 
@@ -54,7 +54,7 @@ export type RollbackChoice =
       readonly entry: HistoryEntry;
       readonly color: Color;
       readonly method: RollbackMethod;
-      /** Set when the live color is down ({@link liveDown}): the rollback restores service. */
+      /** Set when the live color is down ({@link colorDown}): the rollback restores service. */
       readonly down?: string;
     };
 
@@ -68,7 +68,7 @@ export interface RollbackResult extends BlueGreenResult {
   readonly durationMs?: number;
   /** The live URL's health check after the switch. */
   readonly verified?: { readonly ok: boolean; readonly attempts: number; readonly detail: string };
-  /** What was wrong with the live color before, when it was down ({@link liveDown}). */
+  /** What was wrong with the live color before, when it was down ({@link colorDown}). */
   readonly liveWasDown?: string;
 }
 
@@ -97,7 +97,7 @@ function names(entry: HistoryEntry, to: string): boolean {
  * not live now and was not rolled back from since it last went live ({@link rolledBackFrom}). With
  * `to`: the newest entry it names.
  *
- * A live color that is down ({@link liveDown}: its container removed, or not running) is a reason
+ * A live color that is down ({@link colorDown}: its container removed, or not running) is a reason
  * to roll back, never "nothing is live": without `to`, a warm idle color holding such a release is
  * preferred (a switch restores service at once), else the newest one is redeployed; a `to` naming
  * the live release itself restores it into the idle color.
@@ -111,7 +111,7 @@ export function chooseRollback(state: TargetState, to?: string): RollbackChoice 
     );
   if (!state.live)
     return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
-  const down = liveDown(state);
+  const down = colorDown(state);
   const live = liveRelease(state);
   const idle = otherColor(state.live);
   const warm = state.colors[idle];

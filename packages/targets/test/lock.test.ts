@@ -10,6 +10,8 @@ import {
 import {
   BREAK_LOCK_ENV,
   confirmLease,
+  describeState,
+  EMPTY_RECORD,
   keepRenewed,
   LABELS,
   LEASE_TTL_MS,
@@ -551,6 +553,44 @@ describe('withLock over a target: a dead holder strands no one', () => {
     expect(log.lines.filter((l) => l.level === 'warning').map((l) => l.message)).toEqual([
       `broke the deploy lock held by local:bob@build-box pid 4242 (bob) since ${new Date(T0).toISOString()}, expires at ${new Date(T0 + LEASE_TTL_MS).toISOString()} (in 45s) unless its holder renews it, for ${me.deployId} (alice): bob’s laptop went to sleep`,
     ]);
+  });
+
+  test('--break-lock is recorded: the record keeps who broke whose lock, when and why; status shows the last one', async () => {
+    const { world, log, deps, target } = setupWorld();
+    world.exists = true;
+    world.record = { ...EMPTY_RECORD, history: [] };
+    await target().lock(bob, { timeoutMs: 0, ttlMs: LEASE_TTL_MS });
+    const breaker = { ...me, breakReason: 'bob’s laptop went to sleep' };
+    await withLock(target(), { holder: breaker, lockTimeoutMs: 0 }, deps, () => Promise.resolve());
+    expect(world.record.lockBreaks).toEqual([
+      {
+        at: new Date(T0).toISOString(),
+        by: me.deployId,
+        actor: 'alice',
+        held: expect.stringMatching(/^local:bob@build-box pid 4242 \(bob\) since /) as unknown,
+        reason: 'bob’s laptop went to sleep',
+      },
+    ]);
+    const shown = describeState(await target().status());
+    expect(shown.at(-1)).toMatch(
+      /^last lock break: .* by .* \(alice\), "bob’s laptop went to sleep"; the lock was held by local:bob@build-box/,
+    );
+    expect(log.text()).not.toContain('not in the deploy record');
+  });
+
+  test('--break-lock where nothing is deployed yet: in the log only, which says so', async () => {
+    const { world, log, deps, target } = setupWorld();
+    await target().lock(bob, { timeoutMs: 0, ttlMs: LEASE_TTL_MS });
+    await withLock(
+      target(),
+      { holder: { ...me, breakReason: 'stuck' }, lockTimeoutMs: 0 },
+      deps,
+      () => Promise.resolve(),
+    );
+    expect(world.record.lockBreaks).toBeUndefined();
+    expect(log.text()).toContain(
+      'the lock break is not in the deploy record: nothing is deployed here yet',
+    );
   });
 
   test('a holder whose lock was broken meanwhile fails the check before its switch, and leaves the new lock alone', async () => {

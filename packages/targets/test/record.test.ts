@@ -1,8 +1,10 @@
 import {
   EMPTY_RECORD,
   HISTORY_LENGTH,
+  LOCK_BREAKS_KEPT,
   parseRecord,
   reconcile,
+  recordLockBreak,
   recordPending,
   recordRetired,
   recordSwitch,
@@ -254,5 +256,46 @@ describe('reconcile', () => {
       switchedAt: new Date(NOW).toISOString(),
     });
     expect(out.note).toContain(note);
+  });
+});
+
+describe('lock breaks in the record', () => {
+  const brk = (n: number) => ({
+    at: `2026-12-07T10:00:0${n % 10}.000Z`,
+    by: `run/${n}`,
+    actor: 'alice',
+    held: `run/${n - 1} (bob) since …`,
+    reason: `stuck ${n}`,
+  });
+
+  test('recordLockBreak puts the newest first and keeps the last LOCK_BREAKS_KEPT', () => {
+    let record: DeployRecord = EMPTY_RECORD;
+    for (let n = 1; n <= LOCK_BREAKS_KEPT + 2; n++) record = recordLockBreak(record, brk(n));
+    expect(record.lockBreaks).toHaveLength(LOCK_BREAKS_KEPT);
+    expect(record.lockBreaks?.[0]?.by).toBe(`run/${LOCK_BREAKS_KEPT + 2}`);
+    expect(record.lockBreaks?.at(-1)?.by).toBe('run/3');
+  });
+
+  test('they survive a switch, a pending mark and a store-and-read round trip; damaged entries are dropped', () => {
+    const withBreak = recordLockBreak(EMPTY_RECORD, brk(1));
+    const switched = recordSwitch(
+      recordPending(withBreak, { color: 'blue', digest: 'sha256:1', deployId: 'run/2' }),
+      {
+        at: '2026-12-07T10:01:00.000Z',
+        action: 'deploy',
+        color: 'blue',
+        image: 'shop:1',
+        digest: 'sha256:1',
+        version: '1',
+        deployId: 'run/2',
+        actor: 'alice',
+      },
+      Date.UTC(2026, 11, 7, 10, 1),
+      60_000,
+    );
+    expect(switched.lockBreaks).toEqual([brk(1)]);
+    const stored = JSON.parse(JSON.stringify(switched)) as Record<string, unknown>;
+    stored.lockBreaks = [brk(1), { at: 1, by: 'x' }, 'junk'];
+    expect(parseRecord(JSON.stringify(stored)).record.lockBreaks).toEqual([brk(1)]);
   });
 });

@@ -7,6 +7,7 @@ import { ActionError } from '@switchyard/kit';
 import {
   chooseRollback,
   deploy,
+  colorDown,
   liveDown,
   renderSummary,
   rollback,
@@ -89,8 +90,24 @@ describe('liveDown', () => {
       { colors: { blue: blue1 }, history: [V1] },
       'the live color green has no container (removed)',
     ],
+    [
+      'the router serves nothing',
+      { routerDown: 'the proxy shop-proxy is crash-looping (restarted 3 times)' },
+      'the proxy shop-proxy is crash-looping (restarted 3 times)',
+    ],
+    [
+      'the router serves nothing, nothing is live anyway',
+      { live: null, previous: null, routerDown: 'the proxy shop-proxy is stopped (exited)' },
+      undefined,
+    ],
   ])('[%#] %s: %p', (_name, over, expected) => {
     expect(liveDown(greenLive(over))).toBe(expected);
+  });
+
+  test('a router that serves nothing is not a reason to roll back (colorDown): a rollback repairs it anyway', () => {
+    expect(
+      colorDown(greenLive({ routerDown: 'the proxy shop-proxy is stopped (exited)' })),
+    ).toBeUndefined();
   });
 });
 

@@ -42,6 +42,8 @@ export interface DockerTargetSettings extends ContainerSettings {
   readonly proxyImage: string;
   readonly proxyDefaults: readonly string[];
   readonly stopTimeoutMs: number;
+  /** A `starting` image health check holds a new color back (docker.wait-for-image-health). */
+  readonly waitForImageHealth?: boolean;
 }
 
 export interface DockerTargetDeps extends TargetDeps {
@@ -60,7 +62,8 @@ export interface DockerLockHandle extends LockHandle {
 /** How plans and logs word the Docker target's steps. */
 const WORDS: TargetWords = {
   setup: 'create the proxy, its network and volume',
-  ready: 'container running, Docker health if the image has one',
+  ready:
+    "container running, its image's health check not unhealthy (healthy with docker.wait-for-image-health)",
   switch: 'one runtime call on the proxy',
 };
 
@@ -255,6 +258,9 @@ export class DockerTarget implements Target {
     const saved = proxy.running ? savedRead : undefined;
     const { record, notes } = parseRecord(stored);
     const fixed = reconcile(record, routes.live, this.deps.clock.now());
+    const routerDown = proxy.running
+      ? undefined
+      : `the proxy ${this.names.proxy} is ${describeProxyState(proxy)}`;
     if (!proxy.running) {
       const said = proxy.state === 'restarting' ? await this.proxy.alerts() : '';
       notes.push(
@@ -280,6 +286,7 @@ export class DockerTarget implements Target {
       exists: true,
       notes: [...notes, ...Object.values(interrupted)],
       ...(Object.keys(interrupted).length > 0 && { interrupted }),
+      ...(routerDown !== undefined && { routerDown }),
     };
   }
 
@@ -376,7 +383,16 @@ export class DockerTarget implements Target {
     ]
       .filter(Boolean)
       .join(', ');
-    return { running: view.running, failed, health: view.health, routed, detail };
+    const status = colorStatus(view);
+    return {
+      running: view.running,
+      failed,
+      health: view.health,
+      awaitHealth: this.s.waitForImageHealth,
+      routed,
+      detail,
+      ...(status && { status }),
+    };
   }
 
   async logs(color: Color, lines: number): Promise<string> {
