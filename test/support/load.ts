@@ -50,6 +50,26 @@ export interface LoadRun {
 }
 
 /** All socket errors together. */
+/** Several wrk runs as one: counts added up, rps over the summed duration, outputs joined. */
+export function sumLoads(runs: readonly LoadResult[]): LoadResult {
+  const add = (pick: (r: LoadResult) => number): number => runs.reduce((n, r) => n + pick(r), 0);
+  const durationMs = add((r) => r.durationMs);
+  const requests = add((r) => r.requests);
+  return {
+    requests,
+    non2xx: add((r) => r.non2xx),
+    socketErrors: {
+      connect: add((r) => r.socketErrors.connect),
+      read: add((r) => r.socketErrors.read),
+      write: add((r) => r.socketErrors.write),
+      timeout: add((r) => r.socketErrors.timeout),
+    },
+    durationMs,
+    rps: durationMs > 0 ? (requests * 1000) / durationMs : 0,
+    raw: runs.map((r) => r.raw).join('\n'),
+  };
+}
+
 export function socketErrorTotal(result: Pick<LoadResult, 'socketErrors'>): number {
   const { connect, read, write, timeout } = result.socketErrors;
   return connect + read + write + timeout;

@@ -1,5 +1,12 @@
 /** The monitor-window logic: read the target's state (if an environment is given), build the plan, run the window. */
-import { ActionError, errorMessage, type Clock, type Exec, type Logger } from '@switchyard/kit';
+import {
+  ActionError,
+  errorMessage,
+  formatDuration,
+  type Clock,
+  type Exec,
+  type Logger,
+} from '@switchyard/kit';
 import {
   monitor,
   prometheusClient,
@@ -12,8 +19,8 @@ import {
 import { buildChecks, parseStatus, type Http } from '@switchyard/probe';
 import type { EnvironmentConfig } from '@switchyard/config';
 import {
-  chooseRollback,
   connect,
+  describeChoice,
   healthUrl,
   holdLock,
   liveEntry,
@@ -22,13 +29,16 @@ import {
   readRepaired,
   readRepairedIfFree,
   rollback,
+  ROLLBACK_WATCH_MS,
   RollbackVerifyError,
+  watchRollback,
   telemetry,
   type BlueGreenDeps,
   type Color,
   type LockHold,
   type LockHolder,
   type RollbackResult,
+  type RollbackWatch,
   type RouterChange,
   type Target,
   type TargetState,
@@ -131,6 +141,11 @@ interface PreparedRollback {
   readonly release: ReleaseContext;
 }
 
+/** A prepared rollback while the window runs: its state read again every 10 s (watchRollback). */
+interface WatchedRollback extends PreparedRollback {
+  readonly watch: RollbackWatch;
+}
+
 async function prepareRollback(
   inputs: MonitorInputs,
   deps: MonitorDeps,
@@ -157,11 +172,8 @@ async function prepareRollback(
     const state = await readRepaired(target, holder, deps);
     const release = releaseOf(config, state, target);
     const router = await target.prepare();
-    const choice = chooseRollback(state);
     deps.log.info(
-      choice.kind === 'go'
-        ? `rollback-on-failure is ready: a failed verdict ${choice.method === 'switch' ? `switches to the warm ${choice.color}` : `redeploys into ${choice.color}`} (${choice.entry.version}); the deploy lock is held for the window`
-        : `rollback-on-failure: ${choice.message}; the deploy lock is held for the window`,
+      `rollback-on-failure is ready: ${describeChoice(state)}; the deploy lock is held for the window, and the state is read again every ${formatDuration(ROLLBACK_WATCH_MS)}`,
     );
     return { target, held, state, router, release };
   } catch (error) {
@@ -198,11 +210,15 @@ export function selectors(
 
 /** Builds the plan from inputs and the release, then watches. */
 export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<MonitorResult> {
-  const prepared =
-    inputs.config && inputs.rollback ? await prepareRollback(inputs, deps) : undefined;
+  const ready = inputs.config && inputs.rollback ? await prepareRollback(inputs, deps) : undefined;
+  const prepared = ready && {
+    ...ready,
+    watch: watchRollback(ready.target, ready.state, deps),
+  };
   try {
     return await watch(inputs, deps, prepared);
   } finally {
+    await prepared?.watch.stop();
     await prepared?.held.release();
   }
 }
@@ -211,7 +227,7 @@ export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<Mon
 async function watch(
   inputs: MonitorInputs,
   deps: MonitorDeps,
-  prepared: PreparedRollback | undefined,
+  prepared: WatchedRollback | undefined,
 ): Promise<MonitorResult> {
   const release = prepared?.release ?? (await readRelease(inputs, deps));
   if (release)
@@ -282,7 +298,7 @@ async function watch(
         report,
         inputs,
         release?.digest,
-        prepared as PreparedRollback,
+        prepared as WatchedRollback,
         deps,
       );
     } catch (error) {
@@ -307,9 +323,11 @@ async function rollbackAfter(
   report: MonitorReport,
   inputs: MonitorInputs,
   judged: string | undefined,
-  prepared: PreparedRollback,
+  prepared: WatchedRollback,
   deps: MonitorDeps,
 ): Promise<RollbackResult> {
+  // The state as last read during the window: no read between the verdict and the switch.
+  await prepared.watch.stop();
   const config = inputs.config as EnvironmentConfig;
   const settings = inputs.rollback as NonNullable<MonitorInputs['rollback']>;
   deps.log.info(
@@ -327,7 +345,7 @@ async function rollbackAfter(
       holder: deps.holder ?? lockHolder(process.env),
       reason: `monitor-window: ${report.decision.reason}`,
       ...(judged && { onlyIfLive: judged }),
-      prepared: { state: prepared.state, router: prepared.router },
+      prepared: { state: prepared.watch.current(), router: prepared.router },
     },
     {
       clock: deps.clock,

@@ -5,7 +5,14 @@
  * readiness check and {@link switchLive} as a deploy, then verifies the live URL. Retire stops idle
  * colors whose keep-warm time is up. Both need nothing but the target: the state lives there.
  */
-import { ActionError, formatDuration, poll } from '@switchyard/kit';
+import {
+  ActionError,
+  errorMessage,
+  formatDuration,
+  poll,
+  type Clock,
+  type Logger,
+} from '@switchyard/kit';
 import { attemptCheck } from '@switchyard/probe';
 import {
   connect,
@@ -90,6 +97,76 @@ function names(entry: HistoryEntry, to: string): boolean {
   if (entry.version === t || entry.image === t || entry.digest === t) return true;
   const hex = t.replace(/^sha256:/, '');
   return /^[a-f0-9]{12,64}$/.test(hex) && entry.digest.replace(/^sha256:/, '').startsWith(hex);
+}
+
+/** How often {@link watchRollback} reads the state again during a monitor window. */
+export const ROLLBACK_WATCH_MS = 10_000;
+
+/** A rollback kept ready during a window: see {@link watchRollback}. */
+export interface RollbackWatch {
+  /** The state as last read (the one a rollback at the verdict starts from). */
+  current(): TargetState;
+  /** Stops looking; waits for a read in flight, never for the next one. */
+  stop(): Promise<void>;
+}
+
+/** What {@link chooseRollback} would do, in words: for a line when it changes. */
+export function describeChoice(state: TargetState): string {
+  try {
+    const c = chooseRollback(state);
+    if (c.kind === 'noop') return c.message;
+    return c.method === 'switch'
+      ? `a failed verdict switches to the warm ${c.color} (${c.entry.version})`
+      : `a failed verdict redeploys ${c.entry.version} into ${c.color}`;
+  } catch (error) {
+    return errorMessage(error);
+  }
+}
+
+/**
+ * Keeps a prepared rollback current during a monitor window: every `everyMs`, the state is read
+ * again (the warm color may have stopped or gone), and a change in what a failed verdict would do
+ * is logged as a warning when it happens, not found out at the verdict. A read that fails keeps the
+ * last state, with a warning.
+ */
+export function watchRollback(
+  target: Target,
+  state: TargetState,
+  deps: { readonly clock: Clock; readonly log: Logger },
+  everyMs = ROLLBACK_WATCH_MS,
+): RollbackWatch {
+  let current = state;
+  let said = describeChoice(state);
+  const stopped = new AbortController();
+  let reading: Promise<void> = Promise.resolve();
+  const look = async (): Promise<void> => {
+    try {
+      current = await target.status();
+      const now = describeChoice(current);
+      if (now !== said)
+        deps.log.warning(`rollback-on-failure changed during the window: ${now} (was: ${said})`);
+      said = now;
+    } catch (error) {
+      deps.log.warning(
+        `could not read the state during the window (${errorMessage(error)}); a rollback starts from the last one read`,
+      );
+    }
+  };
+  void (async () => {
+    for (;;) {
+      await deps.clock.sleep(everyMs, stopped.signal);
+      if (stopped.signal.aborted) return;
+      reading = look();
+      await reading;
+    }
+  })();
+  return {
+    current: () => current,
+    stop: async () => {
+      stopped.abort();
+      await reading;
+    },
+  };
 }
 
 /**

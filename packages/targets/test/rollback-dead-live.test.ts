@@ -3,10 +3,11 @@
  * back, never "nothing is live". Pure choices, the orchestration on the scripted fake, and the
  * whole path on the in-memory target with its container really gone.
  */
-import { ActionError } from '@switchyard/kit';
+import { ActionError, systemClock } from '@switchyard/kit';
 import {
   chooseRollback,
   deploy,
+  describeChoice,
   colorDown,
   liveDown,
   renderSummary,
@@ -15,9 +16,11 @@ import {
   type HistoryEntry,
   type RollbackChoice,
   type RollbackRequest,
+  type Target,
   type TargetState,
+  watchRollback,
 } from '@switchyard/targets';
-import { colorRunning, DIGEST_A, DIGEST_B, FakeTarget, image } from './fake-target.js';
+import { colorRunning, DIGEST_A, DIGEST_B, FakeTarget, GroupLogger, image } from './fake-target.js';
 import { deps, health, holder, MINUTE, request } from './fixtures.js';
 import { memoryEnvironment } from './memory-target.js';
 
@@ -380,5 +383,78 @@ describe('rollback on the in-memory target: the live container removed', () => {
     });
     expect(world.live).toBe('blue');
     expect(world.colors.blue).toMatchObject({ digest: DIGEST_A, running: true });
+  });
+});
+
+describe('watchRollback: the prepared rollback stays current during a window', () => {
+  /** A target whose status() answers from a script (the last answer repeats). */
+  const scripted = (answers: (() => Promise<TargetState>)[]) => {
+    let calls = 0;
+    const target = {
+      status: () =>
+        (answers[Math.min(calls++, answers.length - 1)] as () => Promise<TargetState>)(),
+    } as unknown as Target;
+    return { target, calls: () => calls };
+  };
+  const until = async (ok: () => boolean): Promise<void> => {
+    while (!ok()) await systemClock.sleep(2);
+  };
+
+  test('a warm color that stops during the window: the rollback becomes a redeploy, said when it happens', async () => {
+    const warm = greenLive();
+    const cold = greenLive({ colors: { blue: exited(blue1), green: green2 } });
+    const { target, calls } = scripted([() => Promise.resolve(warm), () => Promise.resolve(cold)]);
+    const log = new GroupLogger();
+    const watch = watchRollback(target, warm, { clock: systemClock, log }, 5);
+    await until(() => calls() >= 3);
+    await watch.stop();
+    expect(watch.current()).toEqual(cold);
+    expect(log.lines.filter((l) => l.level === 'warning').map((l) => l.message)).toEqual([
+      'rollback-on-failure changed during the window: a failed verdict redeploys 1.0.0 into blue (was: a failed verdict switches to the warm blue (1.0.0))',
+    ]);
+  });
+
+  test('a read that fails keeps the last state, with a warning', async () => {
+    const warm = greenLive();
+    const { target, calls } = scripted([() => Promise.reject(new Error('daemon gone'))]);
+    const log = new GroupLogger();
+    const watch = watchRollback(target, warm, { clock: systemClock, log }, 5);
+    await until(() => calls() >= 1);
+    await watch.stop();
+    expect(watch.current()).toBe(warm);
+    expect(log.text()).toContain(
+      'could not read the state during the window (daemon gone); a rollback starts from the last one read',
+    );
+  });
+
+  test('stop waits for a read in flight, and no read starts after it', async () => {
+    let answer: (s: TargetState) => void = () => undefined;
+    const later = greenLive({ switchedAt: '2026-01-01T00:00:00.000Z' });
+    const { target, calls } = scripted([
+      () => new Promise<TargetState>((resolve) => (answer = resolve)),
+    ]);
+    const watch = watchRollback(
+      target,
+      greenLive(),
+      { clock: systemClock, log: new GroupLogger() },
+      5,
+    );
+    await until(() => calls() === 1);
+    let stopped = false;
+    const stopping = watch.stop().then(() => (stopped = true));
+    await systemClock.sleep(20);
+    expect(stopped).toBe(false);
+    answer(later);
+    await stopping;
+    expect(watch.current()).toEqual(later);
+    await systemClock.sleep(20);
+    expect(calls()).toBe(1);
+  });
+
+  test('describeChoice says what a failed verdict would do', () => {
+    expect(describeChoice(greenLive())).toBe('a failed verdict switches to the warm blue (1.0.0)');
+    expect(describeChoice(greenLive({ live: null, previous: null }))).toBe(
+      'nothing is live here, so there is nothing to roll back',
+    );
   });
 });
