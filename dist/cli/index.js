@@ -2085,6 +2085,8 @@ const step_step = async (io, secrets, env) => {
     await io
         .appendSummary((0,targets_src/* renderSummary */.Br)(result, inputs.config.app, inputs.config.environment))
         .catch((e) => io.warning(`could not write the job summary: ${String(e)}`));
+    if (result.failure)
+        throw new src/* ActionError */.lZ(result.failure);
 };
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -2570,10 +2572,7 @@ async function prepareRollback(inputs, deps) {
         const state = await (0,targets_src/* readRepaired */.P5)(target, holder, deps);
         const release = releaseOf(config, state, target);
         const router = await target.prepare();
-        const choice = (0,targets_src/* chooseRollback */.wX)(state);
-        deps.log.info(choice.kind === 'go'
-            ? `rollback-on-failure is ready: a failed verdict ${choice.method === 'switch' ? `switches to the warm ${choice.color}` : `redeploys into ${choice.color}`} (${choice.entry.version}); the deploy lock is held for the window`
-            : `rollback-on-failure: ${choice.message}; the deploy lock is held for the window`);
+        deps.log.info(`rollback-on-failure is ready: ${(0,targets_src/* describeChoice */.be)(state)}; the deploy lock is held for the window, and the state is read again every ${(0,src/* formatDuration */.a3)(targets_src/* ROLLBACK_WATCH_MS */.kW)}`);
         return { target, held, state, router, release };
     }
     catch (error) {
@@ -2607,11 +2606,16 @@ function selectors(inputs, release) {
 }
 /** Builds the plan from inputs and the release, then watches. */
 async function src_run_run(inputs, deps) {
-    const prepared = inputs.config && inputs.rollback ? await prepareRollback(inputs, deps) : undefined;
+    const ready = inputs.config && inputs.rollback ? await prepareRollback(inputs, deps) : undefined;
+    const prepared = ready && {
+        ...ready,
+        watch: (0,targets_src/* watchRollback */.CS)(ready.target, ready.state, deps),
+    };
     try {
         return await watch(inputs, deps, prepared);
     }
     finally {
+        await prepared?.watch.stop();
         await prepared?.held.release();
     }
 }
@@ -2691,6 +2695,8 @@ async function watch(inputs, deps, prepared) {
  * target prepared before the window and under the lock held for it.
  */
 async function rollbackAfter(report, inputs, judged, prepared, deps) {
+    // The state as last read during the window: no read between the verdict and the switch.
+    await prepared.watch.stop();
     const config = inputs.config;
     const settings = inputs.rollback;
     deps.log.info(`Verdict failed: rolling ${config.app}/${config.environment} back (rollback-on-failure)`);
@@ -2704,7 +2710,7 @@ async function rollbackAfter(report, inputs, judged, prepared, deps) {
         holder: deps.holder ?? (0,targets_src/* lockHolder */.V6)(process.env),
         reason: `monitor-window: ${report.decision.reason}`,
         ...(judged && { onlyIfLive: judged }),
-        prepared: { state: prepared.state, router: prepared.router },
+        prepared: { state: prepared.watch.current(), router: prepared.router },
     }, {
         clock: deps.clock,
         log: grouped(deps.log, deps.group),
@@ -12884,6 +12890,7 @@ const DOCKER_DEFAULTS = {
     bind: '0.0.0.0',
     containerPort: 8080,
     stopTimeoutMs: 10_000,
+    waitForImageHealth: false,
     proxyImage: DEFAULT_PROXY_IMAGE,
 };
 const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
@@ -12982,6 +12989,7 @@ const DOCKER_SECTION = {
     resources: (p, v) => readKeys(p, v, RESOURCES, 'resource limits'),
     command: readCommand,
     'stop-timeout': (p, v) => (0,src/* parseDuration */.E9)(p, values_text(p, v, '10s'), { min: 0 }),
+    'wait-for-image-health': (p, v) => (0,src/* parseBoolean */.yG)(p, typeof v === 'boolean' ? String(v) : values_text(p, v, 'true')),
     proxy: (p, v) => readKeys(p, v, PROXY, 'proxy settings'),
 };
 /** The keys of `docker:` whose values are mappings, merged key by key when layered. */
@@ -13002,6 +13010,7 @@ const DOCKER_FLAT_KEYS = {
     resources: 'resources',
     command: 'command',
     'stop-timeout': 'stop-timeout',
+    'wait-for-image-health': 'wait-for-image-health',
     proxy: 'proxy',
 };
 /**
@@ -13039,6 +13048,7 @@ function settleDocker(layers) {
         },
         ...(s.command === undefined ? {} : { command: [...s.command] }),
         stopTimeoutMs: s['stop-timeout'] ?? DOCKER_DEFAULTS.stopTimeoutMs,
+        waitForImageHealth: s['wait-for-image-health'] ?? DOCKER_DEFAULTS.waitForImageHealth,
         proxy: {
             image: s.proxy?.image ?? DOCKER_DEFAULTS.proxyImage,
             defaults: [...(s.proxy?.defaults ?? [])],
@@ -18702,7 +18712,7 @@ async function deploy(target, req, deps) {
         const ready = await (0,_ready_js__WEBPACK_IMPORTED_MODULE_3__/* .waitReady */ .N9)(target, color, req.health, req.readyTimeoutMs, deps);
         if (!ready.ready)
             await failStart(target, color, ready, req.keepFailed, before, deps);
-        log.info(`${color} is ready after ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(ready.elapsedMs)} (${ready.checks} health check(s) through ${(0,_ready_js__WEBPACK_IMPORTED_MODULE_3__/* .healthUrl */ .gZ)(target.previewUrl, req.health.path)})`);
+        log.info(`${color} is ready after ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(ready.elapsedMs)} (${ready.checks} health check(s) through ${(0,_ready_js__WEBPACK_IMPORTED_MODULE_3__/* .healthUrl */ .gZ)(target.previewUrl, req.health.path)}${ready.healthStarting ? "; the image's own health check has not reported yet" : ''})`);
         if (!req.promote) {
             const record = (0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .recordPending */ .PQ)(before, {
                 color,
@@ -18715,8 +18725,7 @@ async function deploy(target, req, deps) {
                 changed: true,
                 switched: false,
                 before,
-                // Read again for the new color's container; its notes were logged with `before`.
-                after: await target.status(),
+                after: withRecord(await startedState(target, before, color, ready), record),
                 color,
                 url: target.url,
                 previewUrl: target.previewUrl,
@@ -18727,6 +18736,15 @@ async function deploy(target, req, deps) {
         }
         return switchLive(target, color, 'deploy', before, req, deps, { router, ready, fresh: true });
     });
+}
+/**
+ * The state with the color this run started as readiness last saw it (its container is new since
+ * `before` was read); read again only when the target didn't tell. Its notes were logged with `before`.
+ */
+async function startedState(target, before, color, ready) {
+    if (!ready.status)
+        return target.status();
+    return { ...before, colors: { ...before.colors, [color]: ready.status }, notes: [] };
 }
 /**
  * What changed live while this deploy pulled and waited for the lock (switches recorded since it
@@ -18776,7 +18794,11 @@ async function status(target, holder, deps) {
     const state = await (0,_repair_js__WEBPACK_IMPORTED_MODULE_5__/* .readRepairedIfFree */ .cx)(target, holder, deps);
     for (const line of describeState(state))
         deps.log.info(line);
+    const down = (0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .liveDown */ .lP)(state);
     return {
+        ...(down && {
+            failure: `${down}: live traffic reaches nothing. Roll back (action: rollback, or switchyard rollback) or deploy; either repairs the router too`,
+        }),
         action: 'status',
         changed: false,
         switched: false,
@@ -18802,8 +18824,8 @@ async function switchLive(target, color, action, before, req, deps, extra) {
     const switchMs = await target.switchTo(color);
     const prev = liveStatus(before);
     log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(switchMs)} (verified and saved after ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(clock.now() - t)})`);
-    // A color started by this run is read back (its container is new); a warm one is as read before.
-    const after0 = extra.fresh ? await target.status() : before;
+    // A color started by this run is as readiness saw it (its container is new); a warm one is as read before.
+    const after0 = extra.fresh ? await startedState(target, before, color, extra.ready) : before;
     const started = after0.colors[color] ?? next;
     const entry = {
         at: new Date(clock.now()).toISOString(),
@@ -18868,9 +18890,9 @@ async function holdLock(target, req, deps) {
         timeoutMs: req.lockTimeoutMs,
         ttlMs: _lock_js__WEBPACK_IMPORTED_MODULE_4__/* .LEASE_TTL_MS */ .Ti,
     });
-    if (lease.broke)
-        deps.log.warning(`broke the deploy lock held by ${(0,_lock_js__WEBPACK_IMPORTED_MODULE_4__/* .describeHeld */ .T0)(lease.broke.held, deps.clock.now())}, for ${req.holder.deployId} (${req.holder.actor}): ${lease.broke.reason}`);
     const keeper = (0,_lock_js__WEBPACK_IMPORTED_MODULE_4__/* .keepRenewed */ .um)(lease, _lock_js__WEBPACK_IMPORTED_MODULE_4__/* .LEASE_TTL_MS */ .Ti, deps);
+    if (lease.broke)
+        await reportBreak(target, lease.broke, req.holder, deps);
     keepers.set(target, keeper);
     return {
         release: async () => {
@@ -18880,6 +18902,28 @@ async function holdLock(target, req, deps) {
             await lease.release();
         },
     };
+}
+/**
+ * A lock this run broke: a warning naming whose it was and why, and an entry in the record's
+ * `lockBreaks` (so `status` shows it later). A record out of step after a stopped switch is left
+ * for the run's own repair; the break is then only in the log, which says so.
+ */
+async function reportBreak(target, broke, holder, deps) {
+    const now = deps.clock.now();
+    const held = (0,_lock_js__WEBPACK_IMPORTED_MODULE_4__/* .describeHeld */ .T0)(broke.held, now);
+    deps.log.warning(`broke the deploy lock held by ${held}, for ${holder.deployId} (${holder.actor}): ${broke.reason}`);
+    const state = await target.status();
+    if (!state.exists || state.interrupted) {
+        deps.log.info(`the lock break is not in the deploy record: ${state.exists ? 'the record is out of step after a stopped switch, and this run repairs it first' : 'nothing is deployed here yet'}`);
+        return;
+    }
+    await target.saveRecord((0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .recordLockBreak */ .Cb)(state, {
+        at: new Date(now).toISOString(),
+        by: holder.deployId,
+        actor: holder.actor,
+        held,
+        reason: broke.reason,
+    }));
 }
 /**
  * Renews the lease {@link withLock} holds on `target` (one round trip) and throws a LeaseLostError
@@ -18925,6 +18969,9 @@ function describeState(s) {
         if (x)
             lines.push(`${c}: ${x.image} (version ${x.version}, ${x.state}${x.health !== 'none' ? `, ${x.health}` : ''}, started ${x.createdAt} by ${x.actor})`);
     }
+    const lastBreak = s.lockBreaks?.[0];
+    if (lastBreak)
+        lines.push(`last lock break: ${lastBreak.at} by ${lastBreak.by} (${lastBreak.actor}), "${lastBreak.reason}"; the lock was held by ${lastBreak.held}`);
     return lines;
 }
 /** Checks the target answers and logs what it is; every mode starts here. */
@@ -18991,13 +19038,14 @@ const HISTORY_LENGTH = 10;
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   gm: () => (/* reexport */ BREAK_LOCK_ENV),
+  kW: () => (/* reexport */ ROLLBACK_WATCH_MS),
   CB: () => (/* reexport */ RollbackVerifyError),
   jb: () => (/* reexport */ afterSwitch),
-  wX: () => (/* reexport */ chooseRollback),
   Ng: () => (/* reexport */ bluegreen/* connect */.Ng),
   Yn: () => (/* reexport */ createTarget),
   gg: () => (/* reexport */ bluegreen/* deploy */.gg),
   gf: () => (/* reexport */ deployOutputs),
+  be: () => (/* reexport */ describeChoice),
   gZ: () => (/* reexport */ src_ready/* healthUrl */.gZ),
   xH: () => (/* reexport */ bluegreen/* holdLock */.xH),
   H$: () => (/* reexport */ src_record/* liveEntry */.H$),
@@ -19012,10 +19060,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   dU: () => (/* reexport */ rollback),
   h5: () => (/* reexport */ bluegreen/* status */.h5),
   Tr: () => (/* reexport */ switchedTo),
-  Y9: () => (/* reexport */ kinds_telemetry)
+  Y9: () => (/* reexport */ kinds_telemetry),
+  CS: () => (/* reexport */ watchRollback)
 });
 
-// UNUSED EXPORTS: AfterSwitchError, BREAK_HINT, COLORS, EMPTY_RECORD, FAILPOINTS, FAILPOINT_VARIABLE, HISTORY_LENGTH, LABELS, LEASE_TTL_MS, LeaseLostError, WARM_UP_LIMIT_MS, confirmLease, describeExpiry, describeHeld, describeState, describeWarmUp, failStart, healthCheckSpec, keepRenewed, liveDown, liveRelease, liveStatus, otherColor, parseRecord, pinnedRef, planSteps, readState, reconcile, recordOf, recordPending, recordRetired, recordSwitch, repairIfFree, repairInterrupted, retirePlan, rolledBackFrom, shortDigest, showLogs, stateJson, switchLive, switchedPrefix, versionOf, waitReady, warmUp, withLock, withRecord
+// UNUSED EXPORTS: AfterSwitchError, BREAK_HINT, COLORS, EMPTY_RECORD, FAILPOINTS, FAILPOINT_VARIABLE, HISTORY_LENGTH, LABELS, LEASE_TTL_MS, LOCK_BREAKS_KEPT, LeaseLostError, WARM_UP_LIMIT_MS, chooseRollback, colorDown, confirmLease, describeExpiry, describeHeld, describeState, describeWarmUp, failStart, healthCheckSpec, keepRenewed, liveDown, liveRelease, liveStatus, otherColor, parseRecord, pinnedRef, planSteps, readState, reconcile, recordLockBreak, recordOf, recordPending, recordRetired, recordSwitch, repairIfFree, repairInterrupted, retirePlan, rolledBackFrom, shortDigest, showLogs, stateJson, switchLive, switchedPrefix, versionOf, waitReady, warmUp, withLock, withRecord
 
 // EXTERNAL MODULE: ./packages/targets/src/contract.ts
 var contract = __nccwpck_require__(8170);
@@ -20490,7 +20539,7 @@ function switchedTo(result) {
 /** How plans and logs word the Docker target's steps. */
 const WORDS = {
     setup: 'create the proxy, its network and volume',
-    ready: 'container running, Docker health if the image has one',
+    ready: "container running, its image's health check not unhealthy (healthy with docker.wait-for-image-health)",
     switch: 'one runtime call on the proxy',
 };
 class DockerTarget {
@@ -20651,6 +20700,9 @@ class DockerTarget {
         const saved = proxy.running ? savedRead : undefined;
         const { record, notes } = (0,src_record/* parseRecord */.Hh)(stored);
         const fixed = (0,src_record/* reconcile */.Lq)(record, routes.live, this.deps.clock.now());
+        const routerDown = proxy.running
+            ? undefined
+            : `the proxy ${this.names.proxy} is ${describeProxyState(proxy)}`;
         if (!proxy.running) {
             const said = proxy.state === 'restarting' ? await this.proxy.alerts() : '';
             notes.push(`the proxy ${this.names.proxy} is ${describeProxyState(proxy)}: nothing is served${said ? ` (HAProxy said: ${said.replace(/\n/g, ' | ')})` : ''}. ` +
@@ -20671,6 +20723,7 @@ class DockerTarget {
             exists: true,
             notes: [...notes, ...Object.values(interrupted)],
             ...(Object.keys(interrupted).length > 0 && { interrupted }),
+            ...(routerDown !== undefined && { routerDown }),
         };
     }
     async start(color, image, release) {
@@ -20761,7 +20814,16 @@ class DockerTarget {
         ]
             .filter(Boolean)
             .join(', ');
-        return { running: view.running, failed, health: view.health, routed, detail };
+        const status = colorStatus(view);
+        return {
+            running: view.running,
+            failed,
+            health: view.health,
+            awaitHealth: this.s.waitForImageHealth,
+            routed,
+            detail,
+            ...(status && { status }),
+        };
     }
     async logs(color, lines) {
         const r = await this.docker.run(['logs', '--tail', String(lines), this.names.color(color)], {
@@ -20857,6 +20919,7 @@ function create(c, d, deps) {
         resources: d.resources,
         ...(d.command !== undefined && { command: d.command }),
         stopTimeoutMs: d.stopTimeoutMs,
+        waitForImageHealth: d.waitForImageHealth,
     }, 
     // HAProxy's runtime API through one kept-open session: switches in milliseconds.
     { ...deps, runtimeSession: openRuntimeSession });
@@ -20951,12 +21014,68 @@ function names(entry, to) {
     const hex = t.replace(/^sha256:/, '');
     return /^[a-f0-9]{12,64}$/.test(hex) && entry.digest.replace(/^sha256:/, '').startsWith(hex);
 }
+/** How often {@link watchRollback} reads the state again during a monitor window. */
+const ROLLBACK_WATCH_MS = 10_000;
+/** What {@link chooseRollback} would do, in words: for a line when it changes. */
+function describeChoice(state) {
+    try {
+        const c = chooseRollback(state);
+        if (c.kind === 'noop')
+            return c.message;
+        return c.method === 'switch'
+            ? `a failed verdict switches to the warm ${c.color} (${c.entry.version})`
+            : `a failed verdict redeploys ${c.entry.version} into ${c.color}`;
+    }
+    catch (error) {
+        return (0,src/* errorMessage */.gJ)(error);
+    }
+}
+/**
+ * Keeps a prepared rollback current during a monitor window: every `everyMs`, the state is read
+ * again (the warm color may have stopped or gone), and a change in what a failed verdict would do
+ * is logged as a warning when it happens, not found out at the verdict. A read that fails keeps the
+ * last state, with a warning.
+ */
+function watchRollback(target, state, deps, everyMs = ROLLBACK_WATCH_MS) {
+    let current = state;
+    let said = describeChoice(state);
+    const stopped = new AbortController();
+    let reading = Promise.resolve();
+    const look = async () => {
+        try {
+            current = await target.status();
+            const now = describeChoice(current);
+            if (now !== said)
+                deps.log.warning(`rollback-on-failure changed during the window: ${now} (was: ${said})`);
+            said = now;
+        }
+        catch (error) {
+            deps.log.warning(`could not read the state during the window (${(0,src/* errorMessage */.gJ)(error)}); a rollback starts from the last one read`);
+        }
+    };
+    void (async () => {
+        for (;;) {
+            await deps.clock.sleep(everyMs, stopped.signal);
+            if (stopped.signal.aborted)
+                return;
+            reading = look();
+            await reading;
+        }
+    })();
+    return {
+        current: () => current,
+        stop: async () => {
+            stopped.abort();
+            await reading;
+        },
+    };
+}
 /**
  * Picks the release to go back to (pure). Without `to`: the newest release in the history that is
  * not live now and was not rolled back from since it last went live ({@link rolledBackFrom}). With
  * `to`: the newest entry it names.
  *
- * A live color that is down ({@link liveDown}: its container removed, or not running) is a reason
+ * A live color that is down ({@link colorDown}: its container removed, or not running) is a reason
  * to roll back, never "nothing is live": without `to`, a warm idle color holding such a release is
  * preferred (a switch restores service at once), else the newest one is redeployed; a `to` naming
  * the live release itself restores it into the idle color.
@@ -20968,7 +21087,7 @@ function chooseRollback(state, to) {
         throw new src/* ActionError */.lZ('nothing was ever deployed to this environment here (no router, no record on the target): check app and environment, and the host or cluster the config points at');
     if (!state.live)
         return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
-    const down = (0,src_record/* liveDown */.lP)(state);
+    const down = (0,src_record/* colorDown */.O_)(state);
     const live = liveRelease(state);
     const idle = (0,contract/* otherColor */.IP)(state.live);
     const warm = state.colors[idle];
@@ -21279,7 +21398,7 @@ function stateJson(s) {
 function liveCell(s) {
     if (!s.live)
         return 'none';
-    if (!(0,src_record/* liveDown */.lP)(s))
+    if (!(0,src_record/* colorDown */.O_)(s))
         return s.live;
     const c = s.colors[s.live];
     return `${s.live} (down: ${c ? c.state : 'no container'})`;
@@ -21559,8 +21678,11 @@ function keepRenewed(lease, ttlMs, deps) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   S: () => (/* binding */ LOCK_BREAKS_KEPT),
 /* harmony export */   s: () => (/* binding */ EMPTY_RECORD)
 /* harmony export */ });
+/** How many lock breaks a record keeps. */
+const LOCK_BREAKS_KEPT = 10;
 /** An empty record: nothing deployed yet. */
 const EMPTY_RECORD = { live: null, previous: null, history: [] };
 
@@ -21605,8 +21727,9 @@ function healthCheckSpec(name, url, health, agent) {
 }
 /**
  * Polls a color until it is ready or `timeoutMs` passes: the workload runs (a crash or exit ends
- * the wait at once), its own health check (if any) says healthy, the router sends the preview
- * to it, and the HTTP health check passes through the preview URL.
+ * the wait at once), its own health check (if any) is not unhealthy — and says healthy, when the
+ * target waits for it —, the router sends the preview to it, and the HTTP health check passes
+ * through the preview URL.
  */
 async function waitReady(target, color, health, timeoutMs, deps) {
     const { clock, log } = deps;
@@ -21623,11 +21746,18 @@ async function waitReady(target, color, health, timeoutMs, deps) {
         if (r.failed)
             return { ready: false, elapsedMs, checks, reason: r.detail };
         let httpReason = '';
-        if (r.running && r.routed && (r.health === 'none' || r.health === 'healthy')) {
+        const healthOk = r.health === 'none' || r.health === 'healthy' || (r.health === 'starting' && !r.awaitHealth);
+        if (r.running && r.routed && healthOk) {
             checks++;
             const a = await (0,_switchyard_probe__WEBPACK_IMPORTED_MODULE_1__/* .attemptCheck */ .ez)(check, deps.http, []);
             if (a.ok)
-                return { ready: true, elapsedMs: clock.now() - start, checks };
+                return {
+                    ready: true,
+                    elapsedMs: clock.now() - start,
+                    checks,
+                    ...(r.status && { status: r.status }),
+                    ...(r.health === 'starting' && { healthStarting: true }),
+                };
             httpReason = `GET ${url}: ${a.reason ?? 'failed'}`;
         }
         const now = clock.now();
@@ -21656,11 +21786,13 @@ async function waitReady(target, color, health, timeoutMs, deps) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cb: () => (/* binding */ recordLockBreak),
 /* harmony export */   H$: () => (/* binding */ liveEntry),
 /* harmony export */   Hh: () => (/* binding */ parseRecord),
 /* harmony export */   IX: () => (/* binding */ recordSwitch),
 /* harmony export */   JU: () => (/* binding */ recordRetired),
 /* harmony export */   Lq: () => (/* binding */ reconcile),
+/* harmony export */   O_: () => (/* binding */ colorDown),
 /* harmony export */   PQ: () => (/* binding */ recordPending),
 /* harmony export */   lP: () => (/* binding */ liveDown),
 /* harmony export */   qe: () => (/* binding */ rolledBackFrom),
@@ -21707,6 +21839,11 @@ function parseRecord(text) {
     const switchedAt = asString(o.switchedAt);
     const retireAfter = asString(o.retireAfter);
     const rollingBackFrom = asString(o.rollingBackFrom);
+    const lockBreaks = Array.isArray(o.lockBreaks)
+        ? o.lockBreaks.filter((b) => !!b &&
+            typeof b === 'object' &&
+            ['at', 'by', 'actor', 'held', 'reason'].every((k) => typeof b[k] === 'string'))
+        : [];
     return {
         record: {
             live: asColor(o.live),
@@ -21716,6 +21853,7 @@ function parseRecord(text) {
             ...(pending && { pending }),
             ...(rollingBackFrom !== undefined && { rollingBackFrom }),
             history: history.slice(0, _contract_js__WEBPACK_IMPORTED_MODULE_0__/* .HISTORY_LENGTH */ .Su),
+            ...(lockBreaks.length > 0 && { lockBreaks: lockBreaks.slice(0, _model_js__WEBPACK_IMPORTED_MODULE_1__/* .LOCK_BREAKS_KEPT */ .S) }),
         },
         notes: [],
     };
@@ -21729,6 +21867,14 @@ function recordSwitch(record, entry, now, keepPreviousMs) {
         switchedAt: new Date(now).toISOString(),
         ...(previous !== null && { retireAfter: new Date(now + keepPreviousMs).toISOString() }),
         history: [entry, ...record.history].slice(0, _contract_js__WEBPACK_IMPORTED_MODULE_0__/* .HISTORY_LENGTH */ .Su),
+        ...(record.lockBreaks && { lockBreaks: record.lockBreaks }),
+    };
+}
+/** The record with a lock break added (newest first, the last {@link LOCK_BREAKS_KEPT} kept). */
+function recordLockBreak(record, lockBreak) {
+    return {
+        ...recordOf(record),
+        lockBreaks: [lockBreak, ...(record.lockBreaks ?? [])].slice(0, _model_js__WEBPACK_IMPORTED_MODULE_1__/* .LOCK_BREAKS_KEPT */ .S),
     };
 }
 /** The record with a color waiting for promotion (or none). */
@@ -21775,6 +21921,7 @@ function recordOf(s) {
         ...(s.pending !== undefined && { pending: s.pending }),
         ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
         history: s.history,
+        ...(s.lockBreaks && { lockBreaks: s.lockBreaks }),
     };
 }
 /**
@@ -21818,10 +21965,17 @@ function liveEntry(record) {
 /**
  * What is wrong with the live color, as a clause (`the live color green (2.0.0, shop:2.0.0) has no
  * container (removed)`), or `undefined` when it runs or nothing is live: its container is missing
- * or not running (exited, crashed for good). Either way live traffic reaches nothing; `status`
- * fails on it and a rollback treats it as a reason to roll back.
+ * or not running (exited, crashed for good), or the router in front of it serves nothing
+ * (`routerDown`). Either way live traffic reaches nothing, and `status` fails on it.
  */
 function liveDown(state) {
+    return colorDown(state) ?? (state.live ? state.routerDown : undefined);
+}
+/**
+ * {@link liveDown} of the live color alone, not its router (which a deploy or rollback repairs
+ * anyway): a rollback treats it as a reason to roll back.
+ */
+function colorDown(state) {
     if (!state.exists || !state.live)
         return undefined;
     const c = state.colors[state.live];

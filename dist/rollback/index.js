@@ -1845,6 +1845,8 @@ const LABELS = {
 const HISTORY_LENGTH = 10;
 
 ;// CONCATENATED MODULE: ./packages/targets/src/model.ts
+/** How many lock breaks a record keeps. */
+const LOCK_BREAKS_KEPT = 10;
 /** An empty record: nothing deployed yet. */
 const EMPTY_RECORD = { live: null, previous: null, history: [] };
 
@@ -1888,6 +1890,11 @@ function parseRecord(text) {
     const switchedAt = asString(o.switchedAt);
     const retireAfter = asString(o.retireAfter);
     const rollingBackFrom = asString(o.rollingBackFrom);
+    const lockBreaks = Array.isArray(o.lockBreaks)
+        ? o.lockBreaks.filter((b) => !!b &&
+            typeof b === 'object' &&
+            ['at', 'by', 'actor', 'held', 'reason'].every((k) => typeof b[k] === 'string'))
+        : [];
     return {
         record: {
             live: asColor(o.live),
@@ -1897,6 +1904,7 @@ function parseRecord(text) {
             ...(pending && { pending }),
             ...(rollingBackFrom !== undefined && { rollingBackFrom }),
             history: history.slice(0, HISTORY_LENGTH),
+            ...(lockBreaks.length > 0 && { lockBreaks: lockBreaks.slice(0, LOCK_BREAKS_KEPT) }),
         },
         notes: [],
     };
@@ -1910,6 +1918,14 @@ function recordSwitch(record, entry, now, keepPreviousMs) {
         switchedAt: new Date(now).toISOString(),
         ...(previous !== null && { retireAfter: new Date(now + keepPreviousMs).toISOString() }),
         history: [entry, ...record.history].slice(0, HISTORY_LENGTH),
+        ...(record.lockBreaks && { lockBreaks: record.lockBreaks }),
+    };
+}
+/** The record with a lock break added (newest first, the last {@link LOCK_BREAKS_KEPT} kept). */
+function recordLockBreak(record, lockBreak) {
+    return {
+        ...record_recordOf(record),
+        lockBreaks: [lockBreak, ...(record.lockBreaks ?? [])].slice(0, LOCK_BREAKS_KEPT),
     };
 }
 /** The record with a color waiting for promotion (or none). */
@@ -1956,6 +1972,7 @@ function record_recordOf(s) {
         ...(s.pending !== undefined && { pending: s.pending }),
         ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
         history: s.history,
+        ...(s.lockBreaks && { lockBreaks: s.lockBreaks }),
     };
 }
 /**
@@ -1999,10 +2016,17 @@ function record_liveEntry(record) {
 /**
  * What is wrong with the live color, as a clause (`the live color green (2.0.0, shop:2.0.0) has no
  * container (removed)`), or `undefined` when it runs or nothing is live: its container is missing
- * or not running (exited, crashed for good). Either way live traffic reaches nothing; `status`
- * fails on it and a rollback treats it as a reason to roll back.
+ * or not running (exited, crashed for good), or the router in front of it serves nothing
+ * (`routerDown`). Either way live traffic reaches nothing, and `status` fails on it.
  */
-function liveDown(state) {
+function record_liveDown(state) {
+    return colorDown(state) ?? (state.live ? state.routerDown : undefined);
+}
+/**
+ * {@link liveDown} of the live color alone, not its router (which a deploy or rollback repairs
+ * anyway): a rollback treats it as a reason to roll back.
+ */
+function colorDown(state) {
     if (!state.exists || !state.live)
         return undefined;
     const c = state.colors[state.live];
@@ -2152,8 +2176,9 @@ function healthCheckSpec(name, url, health, agent) {
 }
 /**
  * Polls a color until it is ready or `timeoutMs` passes: the workload runs (a crash or exit ends
- * the wait at once), its own health check (if any) says healthy, the router sends the preview
- * to it, and the HTTP health check passes through the preview URL.
+ * the wait at once), its own health check (if any) is not unhealthy — and says healthy, when the
+ * target waits for it —, the router sends the preview to it, and the HTTP health check passes
+ * through the preview URL.
  */
 async function ready_waitReady(target, color, health, timeoutMs, deps) {
     const { clock, log } = deps;
@@ -2170,11 +2195,18 @@ async function ready_waitReady(target, color, health, timeoutMs, deps) {
         if (r.failed)
             return { ready: false, elapsedMs, checks, reason: r.detail };
         let httpReason = '';
-        if (r.running && r.routed && (r.health === 'none' || r.health === 'healthy')) {
+        const healthOk = r.health === 'none' || r.health === 'healthy' || (r.health === 'starting' && !r.awaitHealth);
+        if (r.running && r.routed && healthOk) {
             checks++;
             const a = await run_attemptCheck(check, deps.http, []);
             if (a.ok)
-                return { ready: true, elapsedMs: clock.now() - start, checks };
+                return {
+                    ready: true,
+                    elapsedMs: clock.now() - start,
+                    checks,
+                    ...(r.status && { status: r.status }),
+                    ...(r.health === 'starting' && { healthStarting: true }),
+                };
             httpReason = `GET ${url}: ${a.reason ?? 'failed'}`;
         }
         const now = clock.now();
@@ -2437,7 +2469,7 @@ async function deploy(target, req, deps) {
         const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
         if (!ready.ready)
             await failStart(target, color, ready, req.keepFailed, before, deps);
-        log.info(`${color} is ready after ${formatDuration(ready.elapsedMs)} (${ready.checks} health check(s) through ${healthUrl(target.previewUrl, req.health.path)})`);
+        log.info(`${color} is ready after ${formatDuration(ready.elapsedMs)} (${ready.checks} health check(s) through ${healthUrl(target.previewUrl, req.health.path)}${ready.healthStarting ? "; the image's own health check has not reported yet" : ''})`);
         if (!req.promote) {
             const record = recordPending(before, {
                 color,
@@ -2450,8 +2482,7 @@ async function deploy(target, req, deps) {
                 changed: true,
                 switched: false,
                 before,
-                // Read again for the new color's container; its notes were logged with `before`.
-                after: await target.status(),
+                after: withRecord(await startedState(target, before, color, ready), record),
                 color,
                 url: target.url,
                 previewUrl: target.previewUrl,
@@ -2462,6 +2493,15 @@ async function deploy(target, req, deps) {
         }
         return switchLive(target, color, 'deploy', before, req, deps, { router, ready, fresh: true });
     });
+}
+/**
+ * The state with the color this run started as readiness last saw it (its container is new since
+ * `before` was read); read again only when the target didn't tell. Its notes were logged with `before`.
+ */
+async function startedState(target, before, color, ready) {
+    if (!ready.status)
+        return target.status();
+    return { ...before, colors: { ...before.colors, [color]: ready.status }, notes: [] };
 }
 /**
  * What changed live while this deploy pulled and waited for the lock (switches recorded since it
@@ -2511,7 +2551,11 @@ async function bluegreen_status(target, holder, deps) {
     const state = await readRepairedIfFree(target, holder, deps);
     for (const line of describeState(state))
         deps.log.info(line);
+    const down = liveDown(state);
     return {
+        ...(down && {
+            failure: `${down}: live traffic reaches nothing. Roll back (action: rollback, or switchyard rollback) or deploy; either repairs the router too`,
+        }),
         action: 'status',
         changed: false,
         switched: false,
@@ -2537,8 +2581,8 @@ async function switchLive(target, color, action, before, req, deps, extra) {
     const switchMs = await target.switchTo(color);
     const prev = bluegreen_liveStatus(before);
     log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${duration_formatDuration(switchMs)} (verified and saved after ${duration_formatDuration(clock.now() - t)})`);
-    // A color started by this run is read back (its container is new); a warm one is as read before.
-    const after0 = extra.fresh ? await target.status() : before;
+    // A color started by this run is as readiness saw it (its container is new); a warm one is as read before.
+    const after0 = extra.fresh ? await startedState(target, before, color, extra.ready) : before;
     const started = after0.colors[color] ?? next;
     const entry = {
         at: new Date(clock.now()).toISOString(),
@@ -2603,9 +2647,9 @@ async function holdLock(target, req, deps) {
         timeoutMs: req.lockTimeoutMs,
         ttlMs: lock_LEASE_TTL_MS,
     });
-    if (lease.broke)
-        deps.log.warning(`broke the deploy lock held by ${describeHeld(lease.broke.held, deps.clock.now())}, for ${req.holder.deployId} (${req.holder.actor}): ${lease.broke.reason}`);
     const keeper = keepRenewed(lease, lock_LEASE_TTL_MS, deps);
+    if (lease.broke)
+        await reportBreak(target, lease.broke, req.holder, deps);
     keepers.set(target, keeper);
     return {
         release: async () => {
@@ -2615,6 +2659,28 @@ async function holdLock(target, req, deps) {
             await lease.release();
         },
     };
+}
+/**
+ * A lock this run broke: a warning naming whose it was and why, and an entry in the record's
+ * `lockBreaks` (so `status` shows it later). A record out of step after a stopped switch is left
+ * for the run's own repair; the break is then only in the log, which says so.
+ */
+async function reportBreak(target, broke, holder, deps) {
+    const now = deps.clock.now();
+    const held = describeHeld(broke.held, now);
+    deps.log.warning(`broke the deploy lock held by ${held}, for ${holder.deployId} (${holder.actor}): ${broke.reason}`);
+    const state = await target.status();
+    if (!state.exists || state.interrupted) {
+        deps.log.info(`the lock break is not in the deploy record: ${state.exists ? 'the record is out of step after a stopped switch, and this run repairs it first' : 'nothing is deployed here yet'}`);
+        return;
+    }
+    await target.saveRecord(recordLockBreak(state, {
+        at: new Date(now).toISOString(),
+        by: holder.deployId,
+        actor: holder.actor,
+        held,
+        reason: broke.reason,
+    }));
 }
 /**
  * Renews the lease {@link withLock} holds on `target` (one round trip) and throws a LeaseLostError
@@ -2660,6 +2726,9 @@ function describeState(s) {
         if (x)
             lines.push(`${c}: ${x.image} (version ${x.version}, ${x.state}${x.health !== 'none' ? `, ${x.health}` : ''}, started ${x.createdAt} by ${x.actor})`);
     }
+    const lastBreak = s.lockBreaks?.[0];
+    if (lastBreak)
+        lines.push(`last lock break: ${lastBreak.at} by ${lastBreak.by} (${lastBreak.actor}), "${lastBreak.reason}"; the lock was held by ${lastBreak.held}`);
     return lines;
 }
 /** Checks the target answers and logs what it is; every mode starts here. */
@@ -2973,6 +3042,7 @@ const DOCKER_DEFAULTS = {
     bind: '0.0.0.0',
     containerPort: 8080,
     stopTimeoutMs: 10_000,
+    waitForImageHealth: false,
     proxyImage: DEFAULT_PROXY_IMAGE,
 };
 const CONTEXT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]*$/;
@@ -3071,6 +3141,7 @@ const DOCKER_SECTION = {
     resources: (p, v) => readKeys(p, v, RESOURCES, 'resource limits'),
     command: readCommand,
     'stop-timeout': (p, v) => parse_parseDuration(p, values_text(p, v, '10s'), { min: 0 }),
+    'wait-for-image-health': (p, v) => parse_parseBoolean(p, typeof v === 'boolean' ? String(v) : values_text(p, v, 'true')),
     proxy: (p, v) => readKeys(p, v, PROXY, 'proxy settings'),
 };
 /** The keys of `docker:` whose values are mappings, merged key by key when layered. */
@@ -3091,6 +3162,7 @@ const DOCKER_FLAT_KEYS = {
     resources: 'resources',
     command: 'command',
     'stop-timeout': 'stop-timeout',
+    'wait-for-image-health': 'wait-for-image-health',
     proxy: 'proxy',
 };
 /**
@@ -3128,6 +3200,7 @@ function settleDocker(layers) {
         },
         ...(s.command === undefined ? {} : { command: [...s.command] }),
         stopTimeoutMs: s['stop-timeout'] ?? DOCKER_DEFAULTS.stopTimeoutMs,
+        waitForImageHealth: s['wait-for-image-health'] ?? DOCKER_DEFAULTS.waitForImageHealth,
         proxy: {
             image: s.proxy?.image ?? DOCKER_DEFAULTS.proxyImage,
             defaults: [...(s.proxy?.defaults ?? [])],
@@ -7492,7 +7565,7 @@ function switchedTo(result) {
 /** How plans and logs word the Docker target's steps. */
 const WORDS = {
     setup: 'create the proxy, its network and volume',
-    ready: 'container running, Docker health if the image has one',
+    ready: "container running, its image's health check not unhealthy (healthy with docker.wait-for-image-health)",
     switch: 'one runtime call on the proxy',
 };
 class DockerTarget {
@@ -7653,6 +7726,9 @@ class DockerTarget {
         const saved = proxy.running ? savedRead : undefined;
         const { record, notes } = parseRecord(stored);
         const fixed = reconcile(record, routes.live, this.deps.clock.now());
+        const routerDown = proxy.running
+            ? undefined
+            : `the proxy ${this.names.proxy} is ${describeProxyState(proxy)}`;
         if (!proxy.running) {
             const said = proxy.state === 'restarting' ? await this.proxy.alerts() : '';
             notes.push(`the proxy ${this.names.proxy} is ${describeProxyState(proxy)}: nothing is served${said ? ` (HAProxy said: ${said.replace(/\n/g, ' | ')})` : ''}. ` +
@@ -7673,6 +7749,7 @@ class DockerTarget {
             exists: true,
             notes: [...notes, ...Object.values(interrupted)],
             ...(Object.keys(interrupted).length > 0 && { interrupted }),
+            ...(routerDown !== undefined && { routerDown }),
         };
     }
     async start(color, image, release) {
@@ -7763,7 +7840,16 @@ class DockerTarget {
         ]
             .filter(Boolean)
             .join(', ');
-        return { running: view.running, failed, health: view.health, routed, detail };
+        const status = colorStatus(view);
+        return {
+            running: view.running,
+            failed,
+            health: view.health,
+            awaitHealth: this.s.waitForImageHealth,
+            routed,
+            detail,
+            ...(status && { status }),
+        };
     }
     async logs(color, lines) {
         const r = await this.docker.run(['logs', '--tail', String(lines), this.names.color(color)], {
@@ -7859,6 +7945,7 @@ function create(c, d, deps) {
         resources: d.resources,
         ...(d.command !== undefined && { command: d.command }),
         stopTimeoutMs: d.stopTimeoutMs,
+        waitForImageHealth: d.waitForImageHealth,
     }, 
     // HAProxy's runtime API through one kept-open session: switches in milliseconds.
     { ...deps, runtimeSession: openRuntimeSession });
@@ -7949,12 +8036,68 @@ function names(entry, to) {
     const hex = t.replace(/^sha256:/, '');
     return /^[a-f0-9]{12,64}$/.test(hex) && entry.digest.replace(/^sha256:/, '').startsWith(hex);
 }
+/** How often {@link watchRollback} reads the state again during a monitor window. */
+const ROLLBACK_WATCH_MS = 10_000;
+/** What {@link chooseRollback} would do, in words: for a line when it changes. */
+function describeChoice(state) {
+    try {
+        const c = chooseRollback(state);
+        if (c.kind === 'noop')
+            return c.message;
+        return c.method === 'switch'
+            ? `a failed verdict switches to the warm ${c.color} (${c.entry.version})`
+            : `a failed verdict redeploys ${c.entry.version} into ${c.color}`;
+    }
+    catch (error) {
+        return errorMessage(error);
+    }
+}
+/**
+ * Keeps a prepared rollback current during a monitor window: every `everyMs`, the state is read
+ * again (the warm color may have stopped or gone), and a change in what a failed verdict would do
+ * is logged as a warning when it happens, not found out at the verdict. A read that fails keeps the
+ * last state, with a warning.
+ */
+function watchRollback(target, state, deps, everyMs = ROLLBACK_WATCH_MS) {
+    let current = state;
+    let said = describeChoice(state);
+    const stopped = new AbortController();
+    let reading = Promise.resolve();
+    const look = async () => {
+        try {
+            current = await target.status();
+            const now = describeChoice(current);
+            if (now !== said)
+                deps.log.warning(`rollback-on-failure changed during the window: ${now} (was: ${said})`);
+            said = now;
+        }
+        catch (error) {
+            deps.log.warning(`could not read the state during the window (${errorMessage(error)}); a rollback starts from the last one read`);
+        }
+    };
+    void (async () => {
+        for (;;) {
+            await deps.clock.sleep(everyMs, stopped.signal);
+            if (stopped.signal.aborted)
+                return;
+            reading = look();
+            await reading;
+        }
+    })();
+    return {
+        current: () => current,
+        stop: async () => {
+            stopped.abort();
+            await reading;
+        },
+    };
+}
 /**
  * Picks the release to go back to (pure). Without `to`: the newest release in the history that is
  * not live now and was not rolled back from since it last went live ({@link rolledBackFrom}). With
  * `to`: the newest entry it names.
  *
- * A live color that is down ({@link liveDown}: its container removed, or not running) is a reason
+ * A live color that is down ({@link colorDown}: its container removed, or not running) is a reason
  * to roll back, never "nothing is live": without `to`, a warm idle color holding such a release is
  * preferred (a switch restores service at once), else the newest one is redeployed; a `to` naming
  * the live release itself restores it into the idle color.
@@ -7966,7 +8109,7 @@ function chooseRollback(state, to) {
         throw new errors_ActionError('nothing was ever deployed to this environment here (no router, no record on the target): check app and environment, and the host or cluster the config points at');
     if (!state.live)
         return { kind: 'noop', message: 'nothing is live here, so there is nothing to roll back' };
-    const down = liveDown(state);
+    const down = colorDown(state);
     const live = liveRelease(state);
     const idle = contract_otherColor(state.live);
     const warm = state.colors[idle];
@@ -8277,7 +8420,7 @@ function stateJson(s) {
 function liveCell(s) {
     if (!s.live)
         return 'none';
-    if (!liveDown(s))
+    if (!colorDown(s))
         return s.live;
     const c = s.colors[s.live];
     return `${s.live} (down: ${c ? c.state : 'no container'})`;
