@@ -39,6 +39,7 @@ export default {
         '<rootDir>/cli/test/**/*.test.ts',
         '<rootDir>/bench/test/**/*.test.ts',
         '<rootDir>/examples/*/test/**/*.test.ts',
+        '<rootDir>/test/unit/**/*.test.ts',
       ],
     },
     {
@@ -46,6 +47,7 @@ export default {
       displayName: 'integration',
       // The per-test timeout is a global option: test:integration and scripts/test-all pass it.
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'],
     },
   ],
 };
