@@ -9,6 +9,7 @@ import {
   type EnvironmentConfig,
 } from '@switchyard/config';
 import { parseImageReference, readCredentials, type Credentials } from '@switchyard/image';
+import type { ExpectedRelease } from '@switchyard/targets';
 
 export const ACTIONS = ['deploy', 'promote', 'status', 'retire'] as const;
 export type DeployAction = (typeof ACTIONS)[number];
@@ -18,6 +19,8 @@ export interface DeployInputs {
   readonly config: EnvironmentConfig;
   /** Set for action deploy. */
   readonly image?: string;
+  /** action promote with image: the release this run deployed, the only one it promotes. */
+  readonly expect?: ExpectedRelease;
   readonly version?: string;
   readonly promote: boolean;
   readonly pull: 'always' | 'missing' | 'never';
@@ -48,7 +51,7 @@ export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
     ...(ctx.readFile && { readFile: ctx.readFile }),
   });
   const imageText = r.text('image');
-  if (imageText) parseImageReference('image', imageText);
+  const reference = imageText ? parseImageReference('image', imageText) : undefined;
   const dryRun = r.boolean('dry-run', { default: false });
   if (action === 'deploy' && !imageText)
     throw new InputError(
@@ -63,6 +66,10 @@ export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
     action,
     config,
     ...(imageText && { image: imageText }),
+    ...(action === 'promote' &&
+      imageText && {
+        expect: { image: imageText, ...(reference?.digest && { digest: reference.digest }) },
+      }),
     ...(version && { version }),
     promote: r.boolean('promote', { default: true }),
     pull: r.enum('pull', ['always', 'missing', 'never'] as const, { default: 'always' as const }),

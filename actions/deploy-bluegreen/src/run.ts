@@ -51,7 +51,12 @@ export async function run(
   );
   try {
     if (inputs.action === 'status') return await status(target, holder, deps);
-    if (inputs.action === 'promote') return await promote(target, settings, deps);
+    if (inputs.action === 'promote')
+      return await promote(
+        target,
+        { ...settings, ...(inputs.expect && { expect: inputs.expect }) },
+        deps,
+      );
     if (inputs.action === 'retire')
       return await retire(target, { ...settings, force: inputs.force }, deps);
     const req: DeployRequest = {

@@ -185,6 +185,23 @@ describe('deploy-bluegreen inputs: action and options', () => {
   test.each(['promote', 'retire', 'status'])('%s takes no image and keeps none', (action) => {
     expect('image' in parse({ environment: 'staging', action })).toBe(false);
   });
+
+  test('promote with image: the release this run deployed, by its digest when the reference pins one', () => {
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const pinned = `registry.test/shop@${digest}`;
+    expect(parse({ environment: 'staging', action: 'promote', image: pinned }).expect).toEqual({
+      image: pinned,
+      digest,
+    });
+    expect(
+      parse({ environment: 'staging', action: 'promote', image: 'registry.test/shop:1.2.0' })
+        .expect,
+    ).toEqual({ image: 'registry.test/shop:1.2.0' });
+    expect(deploy().expect).toBeUndefined();
+    expect(
+      errorOf(() => parse({ environment: 'staging', action: 'promote', image: 'Bad Ref' })).message,
+    ).toMatch(/^input "image": "Bad Ref" has an invalid path component/);
+  });
 });
 
 describe('deploy-bluegreen inputs: secrets the config file lists', () => {

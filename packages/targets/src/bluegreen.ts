@@ -231,10 +231,22 @@ function movedOn(before: TargetState, started: number, req: DeployRequest, log: 
     );
 }
 
-/** Promotes the color a `promote: false` deploy left ready. */
+/** The release a promote expects to find waiting: the image a `promote: false` run deployed. */
+export interface ExpectedRelease {
+  /** As the user gave it (for messages). */
+  readonly image: string;
+  /** Its digest when the reference pins one (`sha256:…`); else the image reference must match. */
+  readonly digest?: string;
+}
+
+/**
+ * Promotes the color a `promote: false` deploy left ready. With `expect` (the release this run
+ * deployed), a waiting color that runs another release is refused, changing nothing: another
+ * deploy replaced it meanwhile.
+ */
 export async function promote(
   target: Target,
-  req: DeploySettings,
+  req: DeploySettings & { readonly expect?: ExpectedRelease },
   deps: BlueGreenDeps,
 ): Promise<BlueGreenResult> {
   await connect(target, deps.log);
@@ -251,6 +263,14 @@ export async function promote(
     )
       throw new ActionError(
         `nothing to promote: no color is waiting (live is ${before.live ?? 'none'}). Run a deploy with promote: false first; to go back to the previous version, use rollback`,
+      );
+    const expect = req.expect;
+    if (
+      expect &&
+      (expect.digest ? candidate.digest !== expect.digest : candidate.image !== expect.image)
+    )
+      throw new ActionError(
+        `not promoting: ${pending.color} waits with ${candidate.image} (${shortDigest(candidate.digest)}, deployed by ${pending.deployId}), not ${expect.image}, the release this run expects; nothing was changed and traffic stays on ${before.live ?? 'nothing'}. Another deploy replaced the waiting color meanwhile: deploy ${expect.image} again with promote: false, then promote`,
       );
     const ready = await waitReady(target, pending.color, req.health, req.readyTimeoutMs, deps);
     if (!ready.ready)

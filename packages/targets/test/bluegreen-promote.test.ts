@@ -88,6 +88,32 @@ describe('promote', () => {
     expect(locked).toEqual([HANDLE]);
   });
 
+  test.each<[string, { image: string; digest?: string }, boolean]>([
+    [
+      'the digest this run deployed',
+      { image: `registry.test/shop@${DIGEST_B}`, digest: DIGEST_B },
+      true,
+    ],
+    ['the same tag (no digest given)', { image: 'registry.test/shop:1.1.0' }, true],
+    ['another digest', { image: `registry.test/shop@${DIGEST_A}`, digest: DIGEST_A }, false],
+    ['another tag', { image: 'registry.test/shop:1.2.0' }, false],
+  ])('[%#] expecting %s: promotes only the release this run deployed', async (_n, expect_, ok) => {
+    const { target, deps: d } = setup({ state: waiting() });
+    const run = promote(target, { ...request(), expect: expect_ }, d);
+    if (ok) {
+      await expect(run).resolves.toMatchObject({ switched: true, color: 'green' });
+      return;
+    }
+    await expect(run).rejects.toThrow(
+      new RegExp(
+        `^not promoting: green waits with registry\\.test/shop:1\\.1\\.0 \\(bbbbbbbbbbbb, deployed by https://github\\.test/acme/shop/actions/runs/41\\), not ${expect_.image.replace(/[.@:]/g, (c) => `\\${c}`)}, the release this run expects; nothing was changed and traffic stays on blue`,
+      ),
+    );
+    expect(target.changes).not.toContain('switchTo green');
+    expect(target.saved).toEqual([]);
+    expect(target.changes.at(-1)).toBe('release lock-1');
+  });
+
   test.each<[string, Partial<TargetState>]>([
     ['no pending entry', waiting({ pending: undefined })],
     ['the pending color is gone', waiting({ colors: { blue: colorRunning('blue', DIGEST_A) } })],
