@@ -29,6 +29,8 @@ export interface BuildImageInputs extends BuildOptions {
   /** Attempts of each push (1 = no retry). */
   readonly pushAttempts: number;
   readonly dryRun: boolean;
+  /** A build argument that receives the computed version (version-build-arg), e.g. APP_VERSION. */
+  readonly versionBuildArg?: string;
 }
 
 /** The file system questions input checking asks. */
@@ -130,6 +132,22 @@ export function parseInputs(
   const provenance = r.text('provenance');
   const sbom = r.text('sbom');
   const tags = r.text('tags');
+  const buildArgs = Object.entries(r.keyValues('build-args'));
+  const versionBuildArg = r.text('version-build-arg').trim();
+  if (versionBuildArg && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(versionBuildArg))
+    throw new InputError(
+      'version-build-arg',
+      versionBuildArg,
+      'is not a build argument name',
+      'Use letters, digits and _, not starting with a digit, e.g. APP_VERSION',
+    );
+  if (versionBuildArg && buildArgs.some(([k]) => k === versionBuildArg))
+    throw new InputError(
+      'version-build-arg',
+      versionBuildArg,
+      'is also set in build-args',
+      `Leave ${versionBuildArg} out of build-args: version-build-arg sets it to the computed version`,
+    );
   return {
     image,
     ...(pushRegistry && push ? { registry: pushRegistry } : {}),
@@ -138,7 +156,8 @@ export function parseInputs(
     latest: r.enum('latest', ['auto', 'true', 'false'] as const, { default: 'auto' }),
     context,
     file,
-    buildArgs: Object.entries(r.keyValues('build-args')),
+    buildArgs,
+    ...(versionBuildArg && { versionBuildArg }),
     labels: r.keyValues('labels'),
     ...(target ? { target } : {}),
     secrets,

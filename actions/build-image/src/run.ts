@@ -72,7 +72,9 @@ export function plan(inputs: BuildImageInputs, git: GitContext, facts: RunFacts)
     context: inputs.context,
     file: inputs.file,
     refs: tags.tags.map((t) => `${repo}:${t}`),
-    buildArgs: inputs.buildArgs,
+    buildArgs: inputs.versionBuildArg
+      ? [...inputs.buildArgs, [inputs.versionBuildArg, tags.version] as const]
+      : inputs.buildArgs,
     labels,
     ...(inputs.target ? { target: inputs.target } : {}),
     secrets: inputs.secrets,

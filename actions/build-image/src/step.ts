@@ -1,7 +1,13 @@
 /** The work of build-image over any front end (its main.ts on the runner, and the CLI): parseInputs → run → outputs and summary. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { InputReader, ProcessExec, systemClock, type Step } from '@switchyard/kit';
-import { gitContextFromEnv, parseSemver, repositoryInfo, tagOf } from '@switchyard/image';
+import {
+  gitContextFromEnv,
+  parseSemver,
+  readCheckout,
+  repositoryInfo,
+  tagOf,
+} from '@switchyard/image';
 import { nodeHttp } from '@switchyard/probe';
 import { parseInputs } from './inputs.js';
 import { outputs, renderSummary, run } from './run.js';
@@ -16,20 +22,27 @@ function eventPayload(path: string | undefined): unknown {
 export const step: Step = async (io, secrets, env) => {
   const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const payload = eventPayload(env.GITHUB_EVENT_PATH);
-  const git = gitContextFromEnv(env, payload, new Date());
   secrets.add(io.getInput('password'));
   // Every line of `secrets` is masked before parsing, so not even an error about it shows a value.
   secrets.add(io.getInput('secrets'));
+  const r = new InputReader((n) => io.getInput(n), secrets);
+  const exec = new ProcessExec(io, secrets);
+  const fromRun = gitContextFromEnv(env, payload, new Date());
+  // metadata-source: git reads the checkout (only a read) before the other inputs: their default
+  // tag rules depend on whether its ref is a semver tag.
+  const source = r.enum('metadata-source', ['workflow', 'git'] as const, {
+    default: 'workflow',
+  });
+  const git = source === 'git' ? { ...fromRun, ...(await readCheckout(exec, workspace)) } : fromRun;
+  if (source === 'git')
+    io.info(
+      `metadata-source git: ${git.ref || 'a detached commit (no branch or tag)'} at ${git.sha} in the workspace (the run's own: ${fromRun.ref} at ${fromRun.sha})`,
+    );
   const fs = {
     isDirectory: (p: string) => existsSync(p) && statSync(p).isDirectory(),
     isFile: (p: string) => existsSync(p) && statSync(p).isFile(),
   };
-  const inputs = parseInputs(
-    new InputReader((n) => io.getInput(n), secrets),
-    workspace,
-    fs,
-    parseSemver(tagOf(git) ?? '') !== undefined,
-  );
+  const inputs = parseInputs(r, workspace, fs, parseSemver(tagOf(git) ?? '') !== undefined);
   inputs.secrets.forEach((s) => secrets.add(s.value));
   const report = await run(
     inputs,
@@ -41,7 +54,7 @@ export const step: Step = async (io, secrets, env) => {
       workspace,
     },
     {
-      exec: new ProcessExec(io, secrets),
+      exec,
       http: nodeHttp,
       clock: systemClock,
       log: io,

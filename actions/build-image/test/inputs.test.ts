@@ -185,6 +185,12 @@ describe('parseInputs: malformed inputs fail before any side effect, naming the 
   const img = { image: 'team/app' };
   test.each([
     ['image', {}, 'is required'],
+    ['version-build-arg', { ...img, 'version-build-arg': '1APP' }, 'is not a build argument name'],
+    [
+      'version-build-arg',
+      { ...img, 'version-build-arg': 'APP_VERSION', 'build-args': 'APP_VERSION=1' },
+      'is also set in build-args',
+    ],
     ['image', { image: 'team/app:1.0' }, 'has a tag (:1.0)'],
     ['image', { image: 'Team/App' }, 'has an invalid path component "Team" (upper case)'],
     ['image', { image: `team/app@sha256:${'a'.repeat(64)}` }, 'has a digest'],

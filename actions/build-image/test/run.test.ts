@@ -97,6 +97,21 @@ describe('plan', () => {
     expect(p.spec.labels).toEqual(p.labels);
   });
 
+  test('version-build-arg: the computed version reaches the build as that argument, after build-args', () => {
+    const p = plan(inputs({ versionBuildArg: 'APP_VERSION' }), git(), facts);
+    expect(p.spec.buildArgs).toEqual([
+      ['NODE_VERSION', '24'],
+      ['APP_VERSION', '1.4.2'],
+    ]);
+    const branch = plan(
+      inputs({ versionBuildArg: 'APP_VERSION', tagRules: parseTagRules('tags', 'type=sha') }),
+      git({ ref: 'refs/heads/hotfix-login' }),
+      facts,
+    );
+    expect(branch.spec.buildArgs).toContainEqual(['APP_VERSION', branch.tags.version]);
+    expect(plan(inputs(), git(), facts).spec.buildArgs).toEqual([['NODE_VERSION', '24']]);
+  });
+
   test('the user labels override the automatic ones', () => {
     const p = plan(
       inputs({ labels: { [OCI.version]: 'custom', 'com.example.team': 'payments' } }),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ActionError, type Exec, type Logger } from '@switchyard/kit';
 import type { BuilderInfo, BuilderKind } from './builders.js';
 import { userDockerConfig } from './docker-config.js';
+import { compareSemver, parseSemver, type SemVer } from './semver.js';
 
 /** Reads `Driver:` and the BuildKit version from `docker buildx inspect`. */
 export function parseBuildxInspect(stdout: string): { driver?: string; buildkit?: string } {
@@ -105,4 +106,53 @@ export async function readGitTags(exec: Exec, cwd: string, log: Logger): Promise
     .split('\n')
     .map((t) => t.trim())
     .filter(Boolean);
+}
+
+/** The ref and commit of the repository checked out in `cwd` (metadata-source: git). */
+export interface CheckedOut {
+  /** `refs/heads/<branch>`, else `refs/tags/<tag>` of a tag at HEAD, else '' (a detached commit). */
+  readonly ref: string;
+  readonly sha: string;
+}
+
+/**
+ * Reads what is checked out in `cwd`, as docker/metadata-action's `context: git` does: the commit
+ * at HEAD, and its branch (or, detached, a tag pointing at it; the highest semver one when several).
+ * @throws ActionError when `cwd` holds no git repository with a commit.
+ */
+export async function readCheckout(exec: Exec, cwd: string): Promise<CheckedOut> {
+  const git = (args: string[]) =>
+    exec.run('git', args, { cwd, allowFailure: true, quiet: true }).catch((e: unknown) => ({
+      exitCode: -1,
+      stdout: '',
+      stderr: String(e),
+    }));
+  const head = await git(['rev-parse', '--verify', 'HEAD']);
+  const sha = head.stdout.trim();
+  if (head.exitCode !== 0 || !/^[0-9a-f]{40,64}$/.test(sha))
+    throw new ActionError(
+      `metadata-source: git: no checked-out commit in ${cwd} (git rev-parse HEAD: ${(head.stderr || head.stdout).trim() || `exit ${head.exitCode}`}). Check the repository out first (actions/checkout), or use metadata-source: workflow`,
+    );
+  const branch = await git(['symbolic-ref', '-q', 'HEAD']);
+  if (branch.exitCode === 0 && branch.stdout.trim().startsWith('refs/heads/'))
+    return { ref: branch.stdout.trim(), sha };
+  const tags = await git(['tag', '--points-at', 'HEAD']);
+  const names =
+    tags.exitCode === 0
+      ? tags.stdout
+          .split('\n')
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : [];
+  const tag = highestTag(names);
+  return { ref: tag ? `refs/tags/${tag}` : '', sha };
+}
+
+/** Of several tags on one commit, the highest semver one, else the first in name order. */
+function highestTag(names: readonly string[]): string | undefined {
+  const semver = names
+    .map((n) => ({ n, v: parseSemver(n) }))
+    .filter((x) => x.v !== undefined)
+    .sort((a, b) => compareSemver(b.v as SemVer, a.v as SemVer));
+  return semver[0]?.n ?? [...names].sort()[0];
 }
