@@ -2116,6 +2116,7 @@ function removeDockerConfig(dir) {
 
 
 
+
 /** Reads `Driver:` and the BuildKit version from `docker buildx inspect`. */
 function parseBuildxInspect(stdout) {
     const driver = /^Driver:\s*(\S+)/m.exec(stdout)?.[1];
@@ -2193,6 +2194,42 @@ async function readGitTags(exec, cwd, log) {
         .split('\n')
         .map((t) => t.trim())
         .filter(Boolean);
+}
+/**
+ * Reads what is checked out in `cwd`, as docker/metadata-action's `context: git` does: the commit
+ * at HEAD, and its branch (or, detached, a tag pointing at it; the highest semver one when several).
+ * @throws ActionError when `cwd` holds no git repository with a commit.
+ */
+async function readCheckout(exec, cwd) {
+    const git = (args) => exec.run('git', args, { cwd, allowFailure: true, quiet: true }).catch((e) => ({
+        exitCode: -1,
+        stdout: '',
+        stderr: String(e),
+    }));
+    const head = await git(['rev-parse', '--verify', 'HEAD']);
+    const sha = head.stdout.trim();
+    if (head.exitCode !== 0 || !/^[0-9a-f]{40,64}$/.test(sha))
+        throw new ActionError(`metadata-source: git: no checked-out commit in ${cwd} (git rev-parse HEAD: ${(head.stderr || head.stdout).trim() || `exit ${head.exitCode}`}). Check the repository out first (actions/checkout), or use metadata-source: workflow`);
+    const branch = await git(['symbolic-ref', '-q', 'HEAD']);
+    if (branch.exitCode === 0 && branch.stdout.trim().startsWith('refs/heads/'))
+        return { ref: branch.stdout.trim(), sha };
+    const tags = await git(['tag', '--points-at', 'HEAD']);
+    const names = tags.exitCode === 0
+        ? tags.stdout
+            .split('\n')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : [];
+    const tag = highestTag(names);
+    return { ref: tag ? `refs/tags/${tag}` : '', sha };
+}
+/** Of several tags on one commit, the highest semver one, else the first in name order. */
+function highestTag(names) {
+    const semver = names
+        .map((n) => ({ n, v: parseSemver(n) }))
+        .filter((x) => x.v !== undefined)
+        .sort((a, b) => compareSemver(b.v, a.v));
+    return semver[0]?.n ?? [...names].sort()[0];
 }
 
 ;// CONCATENATED MODULE: ./packages/image/src/build-log.ts
@@ -3328,6 +3365,12 @@ function parseInputs(r, workspace, fs, gitTagIsSemver) {
     const provenance = r.text('provenance');
     const sbom = r.text('sbom');
     const tags = r.text('tags');
+    const buildArgs = Object.entries(r.keyValues('build-args'));
+    const versionBuildArg = r.text('version-build-arg').trim();
+    if (versionBuildArg && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(versionBuildArg))
+        throw new errors_InputError('version-build-arg', versionBuildArg, 'is not a build argument name', 'Use letters, digits and _, not starting with a digit, e.g. APP_VERSION');
+    if (versionBuildArg && buildArgs.some(([k]) => k === versionBuildArg))
+        throw new errors_InputError('version-build-arg', versionBuildArg, 'is also set in build-args', `Leave ${versionBuildArg} out of build-args: version-build-arg sets it to the computed version`);
     return {
         image,
         ...(pushRegistry && push ? { registry: pushRegistry } : {}),
@@ -3336,7 +3379,8 @@ function parseInputs(r, workspace, fs, gitTagIsSemver) {
         latest: r.enum('latest', ['auto', 'true', 'false'], { default: 'auto' }),
         context,
         file,
-        buildArgs: Object.entries(r.keyValues('build-args')),
+        buildArgs,
+        ...(versionBuildArg && { versionBuildArg }),
         labels: r.keyValues('labels'),
         ...(target ? { target } : {}),
         secrets,
@@ -3387,7 +3431,9 @@ function plan(inputs, git, facts) {
         context: inputs.context,
         file: inputs.file,
         refs: tags.tags.map((t) => `${repo}:${t}`),
-        buildArgs: inputs.buildArgs,
+        buildArgs: inputs.versionBuildArg
+            ? [...inputs.buildArgs, [inputs.versionBuildArg, tags.version]]
+            : inputs.buildArgs,
         labels,
         ...(inputs.target ? { target: inputs.target } : {}),
         secrets: inputs.secrets,
@@ -3530,15 +3576,25 @@ function eventPayload(path) {
 const step = async (io, secrets, env) => {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const payload = eventPayload(env.GITHUB_EVENT_PATH);
-    const git = gitContextFromEnv(env, payload, new Date());
     secrets.add(io.getInput('password'));
     // Every line of `secrets` is masked before parsing, so not even an error about it shows a value.
     secrets.add(io.getInput('secrets'));
+    const r = new InputReader((n) => io.getInput(n), secrets);
+    const exec = new ProcessExec(io, secrets);
+    const fromRun = gitContextFromEnv(env, payload, new Date());
+    // metadata-source: git reads the checkout (only a read) before the other inputs: their default
+    // tag rules depend on whether its ref is a semver tag.
+    const source = r.enum('metadata-source', ['workflow', 'git'], {
+        default: 'workflow',
+    });
+    const git = source === 'git' ? { ...fromRun, ...(await readCheckout(exec, workspace)) } : fromRun;
+    if (source === 'git')
+        io.info(`metadata-source git: ${git.ref || 'a detached commit (no branch or tag)'} at ${git.sha} in the workspace (the run's own: ${fromRun.ref} at ${fromRun.sha})`);
     const fs = {
         isDirectory: (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isDirectory(),
         isFile: (p) => (0,external_node_fs_namespaceObject.existsSync)(p) && (0,external_node_fs_namespaceObject.statSync)(p).isFile(),
     };
-    const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), workspace, fs, parseSemver(tagOf(git) ?? '') !== undefined);
+    const inputs = parseInputs(r, workspace, fs, parseSemver(tagOf(git) ?? '') !== undefined);
     inputs.secrets.forEach((s) => secrets.add(s.value));
     const report = await run(inputs, {
         git,
@@ -3547,7 +3603,7 @@ const step = async (io, secrets, env) => {
         repository: env.GITHUB_REPOSITORY,
         workspace,
     }, {
-        exec: new ProcessExec(io, secrets),
+        exec,
         http: nodeHttp,
         clock: systemClock,
         log: io,

@@ -1674,6 +1674,12 @@ function parseInputs(r, workspace, fs, gitTagIsSemver) {
     const provenance = r.text('provenance');
     const sbom = r.text('sbom');
     const tags = r.text('tags');
+    const buildArgs = Object.entries(r.keyValues('build-args'));
+    const versionBuildArg = r.text('version-build-arg').trim();
+    if (versionBuildArg && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(versionBuildArg))
+        throw new src/* InputError */.dz('version-build-arg', versionBuildArg, 'is not a build argument name', 'Use letters, digits and _, not starting with a digit, e.g. APP_VERSION');
+    if (versionBuildArg && buildArgs.some(([k]) => k === versionBuildArg))
+        throw new src/* InputError */.dz('version-build-arg', versionBuildArg, 'is also set in build-args', `Leave ${versionBuildArg} out of build-args: version-build-arg sets it to the computed version`);
     return {
         image,
         ...(pushRegistry && push ? { registry: pushRegistry } : {}),
@@ -1682,7 +1688,8 @@ function parseInputs(r, workspace, fs, gitTagIsSemver) {
         latest: r.enum('latest', ['auto', 'true', 'false'], { default: 'auto' }),
         context,
         file,
-        buildArgs: Object.entries(r.keyValues('build-args')),
+        buildArgs,
+        ...(versionBuildArg && { versionBuildArg }),
         labels: r.keyValues('labels'),
         ...(target ? { target } : {}),
         secrets,
@@ -1733,7 +1740,9 @@ function plan(inputs, git, facts) {
         context: inputs.context,
         file: inputs.file,
         refs: tags.tags.map((t) => `${repo}:${t}`),
-        buildArgs: inputs.buildArgs,
+        buildArgs: inputs.versionBuildArg
+            ? [...inputs.buildArgs, [inputs.versionBuildArg, tags.version]]
+            : inputs.buildArgs,
         labels,
         ...(inputs.target ? { target: inputs.target } : {}),
         secrets: inputs.secrets,
@@ -1876,15 +1885,25 @@ function eventPayload(path) {
 const step = async (io, secrets, env) => {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const payload = eventPayload(env.GITHUB_EVENT_PATH);
-    const git = (0,image_src/* gitContextFromEnv */.Vc)(env, payload, new Date());
     secrets.add(io.getInput('password'));
     // Every line of `secrets` is masked before parsing, so not even an error about it shows a value.
     secrets.add(io.getInput('secrets'));
+    const r = new src/* InputReader */.i_((n) => io.getInput(n), secrets);
+    const exec = new src/* ProcessExec */.n8(io, secrets);
+    const fromRun = (0,image_src/* gitContextFromEnv */.Vc)(env, payload, new Date());
+    // metadata-source: git reads the checkout (only a read) before the other inputs: their default
+    // tag rules depend on whether its ref is a semver tag.
+    const source = r.enum('metadata-source', ['workflow', 'git'], {
+        default: 'workflow',
+    });
+    const git = source === 'git' ? { ...fromRun, ...(await (0,image_src/* readCheckout */.b$)(exec, workspace)) } : fromRun;
+    if (source === 'git')
+        io.info(`metadata-source git: ${git.ref || 'a detached commit (no branch or tag)'} at ${git.sha} in the workspace (the run's own: ${fromRun.ref} at ${fromRun.sha})`);
     const fs = {
         isDirectory: (p) => (0,external_node_fs_.existsSync)(p) && (0,external_node_fs_.statSync)(p).isDirectory(),
         isFile: (p) => (0,external_node_fs_.existsSync)(p) && (0,external_node_fs_.statSync)(p).isFile(),
     };
-    const inputs = parseInputs(new src/* InputReader */.i_((n) => io.getInput(n), secrets), workspace, fs, (0,image_src/* parseSemver */.kf)((0,image_src/* tagOf */.cO)(git) ?? '') !== undefined);
+    const inputs = parseInputs(r, workspace, fs, (0,image_src/* parseSemver */.kf)((0,image_src/* tagOf */.cO)(git) ?? '') !== undefined);
     inputs.secrets.forEach((s) => secrets.add(s.value));
     const report = await run(inputs, {
         git,
@@ -1893,7 +1912,7 @@ const step = async (io, secrets, env) => {
         repository: env.GITHUB_REPOSITORY,
         workspace,
     }, {
-        exec: new src/* ProcessExec */.n8(io, secrets),
+        exec,
         http: probe_src/* nodeHttp */.LR,
         clock: src/* systemClock */.ml,
         log: io,
@@ -1974,8 +1993,7 @@ function inputs_parseInputs(r, ctx) {
         ...(ctx.readFile && { readFile: ctx.readFile }),
     });
     const imageText = r.text('image');
-    if (imageText)
-        (0,image_src/* parseImageReference */.o_)('image', imageText);
+    const reference = imageText ? (0,image_src/* parseImageReference */.o_)('image', imageText) : undefined;
     const dryRun = r.boolean('dry-run', { default: false });
     if (action === 'deploy' && !imageText)
         throw new src/* InputError */.dz('image', '', 'is required for action deploy', 'Set image, e.g. to the image-ref output of build-image');
@@ -1985,6 +2003,10 @@ function inputs_parseInputs(r, ctx) {
         action,
         config,
         ...(imageText && { image: imageText }),
+        ...(action === 'promote' &&
+            imageText && {
+            expect: { image: imageText, ...(reference?.digest && { digest: reference.digest }) },
+        }),
         ...(version && { version }),
         promote: r.boolean('promote', { default: true }),
         pull: r.enum('pull', ['always', 'missing', 'never'], { default: 'always' }),
@@ -2031,7 +2053,7 @@ async function run_run(inputs, holder, deps) {
         if (inputs.action === 'status')
             return await (0,targets_src/* status */.h5)(target, holder, deps);
         if (inputs.action === 'promote')
-            return await (0,targets_src/* promote */.pt)(target, settings, deps);
+            return await (0,targets_src/* promote */.pt)(target, { ...settings, ...(inputs.expect && { expect: inputs.expect }) }, deps);
         if (inputs.action === 'retire')
             return await (0,targets_src/* retire */.S5)(target, { ...settings, force: inputs.force }, deps);
         const req = {
@@ -13746,6 +13768,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   kf: () => (/* reexport */ parseSemver),
   hh: () => (/* reexport */ parseTagRules),
   BP: () => (/* reexport */ pushCommands),
+  b$: () => (/* reexport */ readCheckout),
   L1: () => (/* reexport */ readCredentials),
   m9: () => (/* reexport */ readGitTags),
   nS: () => (/* reexport */ removeDockerConfig),
@@ -14784,6 +14807,7 @@ function removeDockerConfig(dir) {
 
 
 
+
 /** Reads `Driver:` and the BuildKit version from `docker buildx inspect`. */
 function parseBuildxInspect(stdout) {
     const driver = /^Driver:\s*(\S+)/m.exec(stdout)?.[1];
@@ -14861,6 +14885,42 @@ async function readGitTags(exec, cwd, log) {
         .split('\n')
         .map((t) => t.trim())
         .filter(Boolean);
+}
+/**
+ * Reads what is checked out in `cwd`, as docker/metadata-action's `context: git` does: the commit
+ * at HEAD, and its branch (or, detached, a tag pointing at it; the highest semver one when several).
+ * @throws ActionError when `cwd` holds no git repository with a commit.
+ */
+async function readCheckout(exec, cwd) {
+    const git = (args) => exec.run('git', args, { cwd, allowFailure: true, quiet: true }).catch((e) => ({
+        exitCode: -1,
+        stdout: '',
+        stderr: String(e),
+    }));
+    const head = await git(['rev-parse', '--verify', 'HEAD']);
+    const sha = head.stdout.trim();
+    if (head.exitCode !== 0 || !/^[0-9a-f]{40,64}$/.test(sha))
+        throw new src/* ActionError */.lZ(`metadata-source: git: no checked-out commit in ${cwd} (git rev-parse HEAD: ${(head.stderr || head.stdout).trim() || `exit ${head.exitCode}`}). Check the repository out first (actions/checkout), or use metadata-source: workflow`);
+    const branch = await git(['symbolic-ref', '-q', 'HEAD']);
+    if (branch.exitCode === 0 && branch.stdout.trim().startsWith('refs/heads/'))
+        return { ref: branch.stdout.trim(), sha };
+    const tags = await git(['tag', '--points-at', 'HEAD']);
+    const names = tags.exitCode === 0
+        ? tags.stdout
+            .split('\n')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : [];
+    const tag = highestTag(names);
+    return { ref: tag ? `refs/tags/${tag}` : '', sha };
+}
+/** Of several tags on one commit, the highest semver one, else the first in name order. */
+function highestTag(names) {
+    const semver = names
+        .map((n) => ({ n, v: parseSemver(n) }))
+        .filter((x) => x.v !== undefined)
+        .sort((a, b) => compareSemver(b.v, a.v));
+    return semver[0]?.n ?? [...names].sort()[0];
 }
 
 ;// CONCATENATED MODULE: ./packages/image/src/build-log.ts
@@ -18766,7 +18826,11 @@ function movedOn(before, started, req, log) {
     if (liveDigest !== req.ifLiveIs)
         throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`if-live-is: live is ${liveText}, not ${req.ifLiveIs}${moves.length > 0 ? ` (it moved on while this deploy waited: ${moves.join('; ')})` : ''}; nothing was changed. Deploy again against what is live now, or leave if-live-is out`);
 }
-/** Promotes the color a `promote: false` deploy left ready. */
+/**
+ * Promotes the color a `promote: false` deploy left ready. With `expect` (the release this run
+ * deployed), a waiting color that runs another release is refused, changing nothing: another
+ * deploy replaced it meanwhile.
+ */
 async function promote(target, req, deps) {
     await connect(target, deps.log);
     return withLock(target, req, deps, async () => {
@@ -18779,6 +18843,10 @@ async function promote(target, req, deps) {
             candidate.digest !== pending.digest ||
             pending.color === before.live)
             throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`nothing to promote: no color is waiting (live is ${before.live ?? 'none'}). Run a deploy with promote: false first; to go back to the previous version, use rollback`);
+        const expect = req.expect;
+        if (expect &&
+            (expect.digest ? candidate.digest !== expect.digest : candidate.image !== expect.image))
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`not promoting: ${pending.color} waits with ${candidate.image} (${shortDigest(candidate.digest)}, deployed by ${pending.deployId}), not ${expect.image}, the release this run expects; nothing was changed and traffic stays on ${before.live ?? 'nothing'}. Another deploy replaced the waiting color meanwhile: deploy ${expect.image} again with promote: false, then promote`);
         const ready = await (0,_ready_js__WEBPACK_IMPORTED_MODULE_3__/* .waitReady */ .N9)(target, pending.color, req.health, req.readyTimeoutMs, deps);
         if (!ready.ready)
             throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`);

@@ -2523,7 +2523,11 @@ function movedOn(before, started, req, log) {
     if (liveDigest !== req.ifLiveIs)
         throw new ActionError(`if-live-is: live is ${liveText}, not ${req.ifLiveIs}${moves.length > 0 ? ` (it moved on while this deploy waited: ${moves.join('; ')})` : ''}; nothing was changed. Deploy again against what is live now, or leave if-live-is out`);
 }
-/** Promotes the color a `promote: false` deploy left ready. */
+/**
+ * Promotes the color a `promote: false` deploy left ready. With `expect` (the release this run
+ * deployed), a waiting color that runs another release is refused, changing nothing: another
+ * deploy replaced it meanwhile.
+ */
 async function promote(target, req, deps) {
     await bluegreen_connect(target, deps.log);
     return bluegreen_withLock(target, req, deps, async () => {
@@ -2536,6 +2540,10 @@ async function promote(target, req, deps) {
             candidate.digest !== pending.digest ||
             pending.color === before.live)
             throw new ActionError(`nothing to promote: no color is waiting (live is ${before.live ?? 'none'}). Run a deploy with promote: false first; to go back to the previous version, use rollback`);
+        const expect = req.expect;
+        if (expect &&
+            (expect.digest ? candidate.digest !== expect.digest : candidate.image !== expect.image))
+            throw new ActionError(`not promoting: ${pending.color} waits with ${candidate.image} (${shortDigest(candidate.digest)}, deployed by ${pending.deployId}), not ${expect.image}, the release this run expects; nothing was changed and traffic stays on ${before.live ?? 'nothing'}. Another deploy replaced the waiting color meanwhile: deploy ${expect.image} again with promote: false, then promote`);
         const ready = await waitReady(target, pending.color, req.health, req.readyTimeoutMs, deps);
         if (!ready.ready)
             throw new ActionError(`${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`);
@@ -5824,6 +5832,7 @@ function docker_config_removeDockerConfig(dir) {
 
 
 
+
 /** Reads `Driver:` and the BuildKit version from `docker buildx inspect`. */
 function parseBuildxInspect(stdout) {
     const driver = /^Driver:\s*(\S+)/m.exec(stdout)?.[1];
@@ -5901,6 +5910,42 @@ async function readGitTags(exec, cwd, log) {
         .split('\n')
         .map((t) => t.trim())
         .filter(Boolean);
+}
+/**
+ * Reads what is checked out in `cwd`, as docker/metadata-action's `context: git` does: the commit
+ * at HEAD, and its branch (or, detached, a tag pointing at it; the highest semver one when several).
+ * @throws ActionError when `cwd` holds no git repository with a commit.
+ */
+async function readCheckout(exec, cwd) {
+    const git = (args) => exec.run('git', args, { cwd, allowFailure: true, quiet: true }).catch((e) => ({
+        exitCode: -1,
+        stdout: '',
+        stderr: String(e),
+    }));
+    const head = await git(['rev-parse', '--verify', 'HEAD']);
+    const sha = head.stdout.trim();
+    if (head.exitCode !== 0 || !/^[0-9a-f]{40,64}$/.test(sha))
+        throw new ActionError(`metadata-source: git: no checked-out commit in ${cwd} (git rev-parse HEAD: ${(head.stderr || head.stdout).trim() || `exit ${head.exitCode}`}). Check the repository out first (actions/checkout), or use metadata-source: workflow`);
+    const branch = await git(['symbolic-ref', '-q', 'HEAD']);
+    if (branch.exitCode === 0 && branch.stdout.trim().startsWith('refs/heads/'))
+        return { ref: branch.stdout.trim(), sha };
+    const tags = await git(['tag', '--points-at', 'HEAD']);
+    const names = tags.exitCode === 0
+        ? tags.stdout
+            .split('\n')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : [];
+    const tag = highestTag(names);
+    return { ref: tag ? `refs/tags/${tag}` : '', sha };
+}
+/** Of several tags on one commit, the highest semver one, else the first in name order. */
+function highestTag(names) {
+    const semver = names
+        .map((n) => ({ n, v: parseSemver(n) }))
+        .filter((x) => x.v !== undefined)
+        .sort((a, b) => compareSemver(b.v, a.v));
+    return semver[0]?.n ?? [...names].sort()[0];
 }
 
 ;// CONCATENATED MODULE: ./packages/image/src/build-log.ts
