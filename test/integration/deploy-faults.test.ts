@@ -157,7 +157,7 @@ describe('settings an existing proxy cannot take in place', () => {
     const r = await f.run({ image: v2.ref });
     expect(r.exitCode).toBe(1);
     expect(r.log).toMatch(
-      /::error::deploy-bluegreen: container-port changed from 8080 to 9090; the live color still listens on 8080/,
+      /::error::deploy-bluegreen: the app's port changed from 8080 to 9090 \(docker\.container-port\); the live color still listens on 8080/,
     );
     expect(await containers(f.app)).toEqual(before);
     await expectLiveV1(f);

@@ -94,7 +94,6 @@ describe('deploy-bluegreen inputs: defaults and the config file', () => {
           host: { kind: 'local' },
           port: 80,
           previewPort: 81,
-          containerPort: 8080,
           proxy: { image: 'haproxy:3.2' },
         },
         health: { path: '/' },

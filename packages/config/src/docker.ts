@@ -50,8 +50,12 @@ export interface DockerSettings {
   readonly previewPort: number;
   /** The address the proxy binds to. */
   readonly bind: string;
-  /** The port the app listens on inside its container. */
-  readonly containerPort: number;
+  /**
+   * The port the app listens on inside its container, when the file or an input sets it. Unset,
+   * the Docker target takes the image's one exposed port (EXPOSE), else the port the proxy already
+   * routes to, else {@link DOCKER_DEFAULTS}.containerPort.
+   */
+  readonly containerPort?: number;
   /** Absolute path of an env file for the app container (resolved by the document). */
   readonly envFile?: string;
   /** Docker volume specs, `source:target[:ro|:rw]`. */
@@ -269,7 +273,7 @@ export function settleDocker(layers: readonly Layer<DockerSection>[]): DockerSet
     port: livePort,
     previewPort,
     bind: s.bind ?? DOCKER_DEFAULTS.bind,
-    containerPort: s['container-port'] ?? DOCKER_DEFAULTS.containerPort,
+    ...(s['container-port'] !== undefined && { containerPort: s['container-port'] }),
     ...(s['env-file'] === undefined ? {} : { envFile: s['env-file'] }),
     volumes: [...(s.volumes ?? [])],
     ...(s.network === undefined ? {} : { network: s.network }),

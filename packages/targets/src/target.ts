@@ -40,6 +40,8 @@ export interface ResolvedImage {
   readonly digest: string;
   /** `org.opencontainers.image.version` from the image's labels, if any. */
   readonly version?: string;
+  /** The TCP ports the image says it listens on (Docker's EXPOSE), when the target can tell. */
+  readonly ports?: readonly number[];
 }
 
 /** One look at a starting color (no waiting). */

@@ -248,8 +248,20 @@ describe('parseImage', () => {
   ])('[%#] given %s (%s) returns %o', (_name, ref, json, expected) => {
     expect(parseImage(json, parseImageReference('image', ref), ref)).toEqual({
       ref,
+      ports: [],
       ...expected,
     });
+  });
+
+  test.each([
+    [{ ExposedPorts: { '80/tcp': {} } }, [80]],
+    [{ ExposedPorts: { '8443/tcp': {}, '8080/tcp': {}, '53/udp': {} } }, [8080, 8443]],
+    [{ ExposedPorts: { '3000': {} } }, [3000]],
+    [{ ExposedPorts: null }, []],
+    [{}, []],
+  ])('[%#] given Config %j, the exposed TCP ports are %j', (config, ports) => {
+    const ref = parseImageReference('image', 'shop:dev');
+    expect(parseImage(imageJson(null, config), ref, 'shop:dev').ports).toEqual(ports);
   });
 
   test.each([
@@ -263,6 +275,7 @@ describe('parseImage', () => {
       ref: 'shop:dev',
       pinned: IMAGE_ID,
       digest: IMAGE_ID,
+      ports: [],
       ...version,
     });
   });

@@ -17,7 +17,6 @@ const SPEC: ProxySpec = {
     app: 'shop',
     environment: 'prod',
     prefix: 'shop-prod',
-    containerPort: 8080,
     defaults: [],
   },
 };

@@ -32,11 +32,11 @@ const SPEC: ProxySpec = {
     app: 'shop',
     environment: 'prod',
     prefix: 'shop-prod',
-    containerPort: 8080,
     defaults: [],
   },
 };
-const GOOD = renderConfig(SPEC.config);
+const PORT = { port: 8080, source: 'docker.container-port' };
+const GOOD = renderConfig({ ...SPEC.config, containerPort: PORT.port });
 const ALERT =
   "[ALERT]    (1) : config : parsing [/var/lib/switchyard/haproxy.cfg:1]: unknown keyword 'garbage' out of section.";
 const MAP = 'live green\npreview blue\n';
@@ -182,7 +182,7 @@ describe('ProxySetup.ensure repairs a broken proxy', () => {
     const h = host({ state: 'restarting', restarts: 6 });
     h.files['haproxy.cfg'] = 'garbage here\n';
     const { setup: s, exec, log } = setup(h);
-    await expect(s.ensure()).resolves.toBe('repaired');
+    await expect(s.ensure(PORT)).resolves.toBe('repaired');
     expect(h.files['haproxy.cfg']).toBe(GOOD);
     expect(h.state).toBe('running');
     // Nothing went through exec into the broken container but the socket probe after the restart.
@@ -199,21 +199,21 @@ describe('ProxySetup.ensure repairs a broken proxy', () => {
   test('crash-looping on its own (valid) config: a failed check says why at once, nothing restarted', async () => {
     const h = host({ state: 'restarting', restarts: 3, accepts: () => false });
     const { setup: s, exec } = setup(h);
-    await expect(s.ensure()).rejects.toThrow(/HAProxy rejected the new proxy config[\s\S]*garbage/);
+    await expect(s.ensure(PORT)).rejects.toThrow(/HAProxy rejected the new proxy config[\s\S]*garbage/);
     expect(verbs(exec)).not.toContain('restart');
   });
 
   test('stopped with the right config: checked and started', async () => {
     const h = host({ state: 'exited' });
     const { setup: s, exec, log } = setup(h);
-    await expect(s.ensure()).resolves.toBe('started');
+    await expect(s.ensure(PORT)).resolves.toBe('started');
     expect(verbs(exec)).toContain('start');
     expect(log.text()).toContain('the proxy shop-prod-proxy was stopped (exited): starting it');
   });
 
   test('running with the right config: nothing to do, nothing checked or written', async () => {
     const { setup: s, exec } = setup(host());
-    await expect(s.ensure()).resolves.toBe('unchanged');
+    await expect(s.ensure(PORT)).resolves.toBe('unchanged');
     expect(verbs(exec)).toEqual(['container', 'cp']);
   });
 
@@ -221,7 +221,7 @@ describe('ProxySetup.ensure repairs a broken proxy', () => {
     const h = host();
     h.files['haproxy.cfg'] = GOOD.replace('timeout connect 5s', 'timeout connect 9s');
     const { setup: s, exec } = setup(h);
-    await expect(s.ensure()).resolves.toBe('reloaded');
+    await expect(s.ensure(PORT)).resolves.toBe('reloaded');
     expect(h.files['haproxy.cfg']).toBe(GOOD);
     expect(verbs(exec)).toEqual(['container', 'cp', 'run', 'exec:sh', 'kill', 'exec:socat']);
   });
@@ -235,7 +235,7 @@ describe('ProxySetup.ensure repairs a broken proxy', () => {
     const log = new RecordingLogger();
     const proxy = new DockerProxy(docker, names, spec, new FakeClock(), log);
     const s = new ProxySetup(proxy, docker, names, spec, new FakeClock(), log);
-    await expect(s.ensure()).rejects.toThrow(
+    await expect(s.ensure(PORT)).rejects.toThrow(
       /HAProxy rejected the new proxy config, so the running one stays in force/,
     );
     expect(h.files['haproxy.cfg']).toBe(GOOD);
@@ -247,7 +247,7 @@ describe('ProxySetup.ensure on a changed proxy.image', () => {
   test('re-creates the proxy on the new image, saying it is a restart, the routes kept', async () => {
     const h = host({ containers: { [PROXY]: 'haproxy:3.0' } });
     const { setup: s, exec, log } = setup(h);
-    await expect(s.ensure()).resolves.toBe('recreated');
+    await expect(s.ensure(PORT)).resolves.toBe('recreated');
     expect(h.containers).toEqual({ [PROXY]: 'haproxy:3.2' });
     expect(h.files['colors.map']).toBe(MAP);
     const v = verbs(exec).filter((x) => !['container', 'cp', 'exec:socat'].includes(x));
@@ -269,7 +269,7 @@ describe('ProxySetup.ensure on a changed proxy.image', () => {
     });
     h.files['colors.map'] = 'live blue\npreview green\n';
     const { setup: s, log } = setup(h);
-    await expect(s.ensure()).resolves.toBe('recreated');
+    await expect(s.ensure(PORT)).resolves.toBe('recreated');
     expect(h.files['colors.map']).toBe(MAP);
     expect(log.text()).toContain('saving the routes in force before the re-create');
   });
@@ -277,7 +277,7 @@ describe('ProxySetup.ensure on a changed proxy.image', () => {
   test('a new image that does not start: the old one is put back, and the error says so', async () => {
     const h = host({ containers: { [PROXY]: 'haproxy:3.0' }, starts: (i) => i !== 'haproxy:3.2' });
     const { setup: s } = setup(h);
-    await expect(s.ensure()).rejects.toThrow(
+    await expect(s.ensure(PORT)).rejects.toThrow(
       /the new proxy image haproxy:3.2 did not start, so the proxy runs haproxy:3.0 again/,
     );
     expect(h.containers).toEqual({ [PROXY]: 'haproxy:3.0' });

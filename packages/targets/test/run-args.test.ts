@@ -8,7 +8,6 @@ import { LABELS } from '@switchyard/targets';
 const IMAGE = `registry.test/shop@sha256:${'d'.repeat(64)}`;
 
 const settings = (over: Partial<ContainerSettings> = {}): ContainerSettings => ({
-  containerPort: 3000,
   env: {},
   volumes: [],
   resources: {},

@@ -22,7 +22,7 @@ function create(c: EnvironmentConfig, d: DockerSettings, deps: TargetDeps): Targ
       ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
       proxyImage: d.proxy.image,
       proxyDefaults: d.proxy.defaults,
-      containerPort: d.containerPort,
+      ...(d.containerPort !== undefined && { containerPort: d.containerPort }),
       env: c.env,
       ...(d.envFile !== undefined && { envFile: d.envFile }),
       volumes: d.volumes,

@@ -76,7 +76,21 @@ export function colorStatus(view: ContainerView): ColorStatus | undefined {
 interface ImageJson {
   Id?: string;
   RepoDigests?: string[] | null;
-  Config?: { Labels?: Record<string, string> | null; Healthcheck?: { Test?: string[] } | null };
+  Config?: {
+    Labels?: Record<string, string> | null;
+    Healthcheck?: { Test?: string[] } | null;
+    ExposedPorts?: Record<string, unknown> | null;
+  };
+}
+
+/** The TCP ports of an image's `ExposedPorts` (`{"80/tcp": {}}`), sorted. */
+export function exposedPorts(exposed: Record<string, unknown> | null | undefined): number[] {
+  return Object.keys(exposed ?? {})
+    .map((k) => /^(\d+)(?:\/tcp)?$/.exec(k)?.[1])
+    .filter((p): p is string => p !== undefined)
+    .map(Number)
+    .filter((n) => n >= 1 && n <= 65535)
+    .sort((a, b) => a - b);
 }
 
 /**
@@ -96,5 +110,6 @@ export function parseImage(json: string, ref: ImageReference, given: string): Re
     pinned: digest ? `${repo}@${digest}` : (i.Id ?? given),
     digest: digest ?? i.Id ?? '',
     ...(version ? { version } : {}),
+    ports: exposedPorts(i.Config?.ExposedPorts),
   };
 }

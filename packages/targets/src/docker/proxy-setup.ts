@@ -36,6 +36,19 @@ export function publishLabel(spec: Pick<ProxySpec, 'bind' | 'port' | 'previewPor
   return `${spec.bind}:${spec.port},${spec.previewPort}`;
 }
 
+/** The port the app listens on in its containers, and where that came from (for messages). */
+export interface AppPort {
+  readonly port: number;
+  /** e.g. `container-port`, `the image's EXPOSE 80/tcp`. */
+  readonly source: string;
+}
+
+/** The port the proxy's config routes to (`server app <name>:<port>`), if it has one. */
+export function routedPort(config: string | undefined): number | undefined {
+  const port = /server app \S+:(\d+)/.exec(config ?? '')?.[1];
+  return port === undefined ? undefined : Number(port);
+}
+
 /** Creates, re-creates and repairs one app+environment's proxy container. */
 export class ProxySetup {
   constructor(
@@ -58,10 +71,11 @@ export class ProxySetup {
    * A new config is checked with `haproxy -c` in a throwaway container first; a rejected one
    * changes nothing.
    */
-  async ensure(): Promise<ProxyChange> {
+  async ensure(app: AppPort): Promise<ProxyChange> {
+    const config = renderConfig({ ...this.spec.config, containerPort: app.port });
     const found = await this.proxy.info();
     if (!found) {
-      await this.create();
+      await this.create(config);
       return 'created';
     }
     const existing = await this.looping(found);
@@ -71,19 +85,18 @@ export class ProxySetup {
         `the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
           `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`,
       );
-    const config = renderConfig(this.spec.config);
     const current = await this.proxy.readFile(PROXY_FILES.config);
-    const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
-    if (port !== undefined && Number(port) !== this.spec.config.containerPort)
+    const port = routedPort(current);
+    if (port !== undefined && port !== app.port)
       throw new ActionError(
-        `container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
-          `Deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`,
+        `the app's port changed from ${port} to ${app.port} (${app.source}); the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
+          `Set docker.container-port: ${port} if the app still listens there; else deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`,
       );
     if (existing.image !== this.spec.image) {
       await this.recreate(existing, config);
       return 'recreated';
     }
-    if (!existing.running) return this.repair(existing, current === config ? undefined : config);
+    if (!existing.running) return this.repair(existing, config, current === config);
     if (current === config) return 'unchanged';
     await this.applyConfig(config);
     return 'reloaded';
@@ -99,14 +112,14 @@ export class ProxySetup {
     return { ...info, running: false, state: 'restarting' };
   }
 
-  private async create(): Promise<void> {
+  private async create(config: string): Promise<void> {
     const { names, spec } = this;
     const labels = labelArgs(spec.labels);
     if (!(await this.docker.ok(['network', 'inspect', names.network])))
       await this.docker.run(['network', 'create', ...labels, names.network]);
     await this.docker.run(['volume', 'create', ...labels, names.proxyVolume]);
     this.log.info(`creating the proxy ${names.proxy} (${spec.image}) on ${publishLabel(spec)}`);
-    await this.createContainer(names.proxy, spec.image, renderConfig(spec.config));
+    await this.createContainer(names.proxy, spec.image, config);
     await this.startCreated();
   }
 
@@ -233,15 +246,19 @@ export class ProxySetup {
    * then written with `docker cp`, which works on a container in any state; the config in place is
    * checked too, so a proxy that can't start fails at once with HAProxy's own words.
    */
-  private async repair(existing: ProxyInfo, config: string | undefined): Promise<ProxyChange> {
+  private async repair(
+    existing: ProxyInfo,
+    config: string,
+    inPlace: boolean,
+  ): Promise<ProxyChange> {
     const { names } = this;
     const looping = existing.state === 'restarting';
     const said = looping ? await this.proxy.alerts() : '';
-    await this.validate(config ?? renderConfig(this.spec.config), this.spec.image);
-    if (config !== undefined) await this.proxy.copyInto(names.proxy, PROXY_FILES.config, config);
+    await this.validate(config, this.spec.image);
+    if (!inPlace) await this.proxy.copyInto(names.proxy, PROXY_FILES.config, config);
     this.log.warning(
       `the proxy ${names.proxy} was ${describeProxyState(existing)}: ` +
-        `${config !== undefined ? 'wrote a valid config and ' : ''}${looping ? 'restarting' : 'starting'} it (live traffic was not served meanwhile)` +
+        `${!inPlace ? 'wrote a valid config and ' : ''}${looping ? 'restarting' : 'starting'} it (live traffic was not served meanwhile)` +
         (said ? `. HAProxy said:\n${said}` : ''),
     );
     this.proxy.close();
@@ -258,7 +275,7 @@ export class ProxySetup {
         `the proxy ${names.proxy} did not come back after a ${looping ? 'restart' : 'start'}${now ? `; HAProxy said:\n${now}\n` : ''} (${errorMessage(error)})`,
       );
     }
-    return config !== undefined || looping ? 'repaired' : 'started';
+    return !inPlace || looping ? 'repaired' : 'started';
   }
 
   /**

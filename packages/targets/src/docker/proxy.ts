@@ -33,7 +33,8 @@ export interface ProxySpec {
   readonly bind: string;
   readonly port: number;
   readonly previewPort: number;
-  readonly config: ProxyConfig;
+  /** The config but for the app's port, which the target settles at prepare (ProxySetup.ensure). */
+  readonly config: Omit<ProxyConfig, 'containerPort'>;
   /** Labels every object of this app+environment carries. */
   readonly labels: Readonly<Record<string, string>>;
 }

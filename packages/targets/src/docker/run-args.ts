@@ -3,7 +3,6 @@ import { LABELS, type Color } from '../contract.js';
 
 /** What the config file says about the app's container. */
 export interface ContainerSettings {
-  readonly containerPort: number;
   readonly env: Readonly<Record<string, string>>;
   /** Absolute path on the runner (the docker CLI reads it, so remote hosts work). */
   readonly envFile?: string;

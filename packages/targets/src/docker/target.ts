@@ -4,6 +4,7 @@
  * goes through the docker CLI, so a remote host is reached the standard way (DOCKER_HOST, context).
  */
 import { ActionError, errorMessage } from '@switchyard/kit';
+import { DOCKER_DEFAULTS } from '@switchyard/config';
 import { login, parseImageReference, removeDockerConfig } from '@switchyard/image';
 import { COLORS, LABELS, otherColor, type Color } from '../contract.js';
 import { dockerNames, PROXY_FILES, type DockerNames } from './contract.js';
@@ -23,7 +24,7 @@ import { colorStatus, parseContainer, parseImage, type ContainerView } from './i
 import { DockerLock } from './lock.js';
 import type { Routes, ServerState } from './haproxy.js';
 import { DockerProxy } from './proxy.js';
-import { ProxySetup } from './proxy-setup.js';
+import { ProxySetup, routedPort, type AppPort } from './proxy-setup.js';
 import { describeProxyState, dockerReason } from './proxy-state.js';
 import type { RuntimeSessionFactory } from './session.js';
 import { colorRunArgs, type ContainerSettings } from './run-args.js';
@@ -42,6 +43,8 @@ export interface DockerTargetSettings extends ContainerSettings {
   readonly proxyImage: string;
   readonly proxyDefaults: readonly string[];
   readonly stopTimeoutMs: number;
+  /** The app's port in its container; unset: from the image's EXPOSE (see `containerPort()`). */
+  readonly containerPort?: number;
   /** A `starting` image health check holds a new color back (docker.wait-for-image-health). */
   readonly waitForImageHealth?: boolean;
 }
@@ -106,7 +109,6 @@ export class DockerTarget implements Target {
           app: s.app,
           environment: s.environment,
           prefix: `${s.app}-${s.environment}`,
-          containerPort: s.containerPort,
           defaults: s.proxyDefaults,
         },
       },
@@ -168,7 +170,60 @@ export class DockerTarget implements Target {
     return { DOCKER_CONFIG: dir };
   }
 
+  /** The ports of the last image a deploy resolved (for {@link appPort}). */
+  private exposed: { readonly ref: string; readonly ports: readonly number[] } | undefined;
+  private settledPort: AppPort | undefined;
+
+  /**
+   * The port the app listens on in its containers, settled once per run: `container-port` when
+   * set; else the one port the image being deployed exposes (EXPOSE), or the one of several the
+   * proxy already routes to; else the port the proxy routes to (a rollback, promote or status);
+   * else the default, with a line that says so.
+   */
+  private async appPort(): Promise<AppPort> {
+    if (this.settledPort) return this.settledPort;
+    const settle = (port: number, source: string): AppPort => (this.settledPort = { port, source });
+    if (this.s.containerPort !== undefined)
+      return settle(this.s.containerPort, 'docker.container-port');
+    const routed = routedPort(await this.proxy.readFile(PROXY_FILES.config));
+    const image = this.exposed;
+    const ports = image?.ports ?? [];
+    const [only] = ports;
+    if (ports.length === 1 && only !== undefined) {
+      if (routed === undefined)
+        this.deps.log.info(
+          `the app listens on port ${only}, as ${image?.ref ?? 'the image'} exposes it (set docker.container-port to override)`,
+        );
+      return settle(only, `the image's EXPOSE ${only}/tcp`);
+    }
+    if (ports.length > 1) {
+      if (routed !== undefined && ports.includes(routed))
+        return settle(
+          routed,
+          `of the image's EXPOSE ${ports.join(', ')}, the one the proxy routes to`,
+        );
+      throw new ActionError(
+        `${image?.ref ?? 'the image'} exposes several ports (${ports.join(', ')}), so switchyard can't tell which one serves the app: set docker.container-port (or the container-port input) to it`,
+      );
+    }
+    if (routed !== undefined) return settle(routed, 'the port the proxy already routes to');
+    this.deps.log.info(
+      `${image ? `${image.ref} exposes no port` : 'no image says which port the app listens on'}: the proxy sends requests to port ${DOCKER_DEFAULTS.containerPort}, the default. Set docker.container-port if the app listens elsewhere`,
+    );
+    return settle(DOCKER_DEFAULTS.containerPort, 'the default');
+  }
+
   async resolveImage(ref: string, pull: 'always' | 'missing' | 'never'): Promise<ResolvedImage> {
+    const image = await this.pullOrFind(ref, pull);
+    // The proxy's own image is resolved here too; only the app's says where the app listens.
+    if (ref !== this.s.proxyImage) this.exposed = { ref, ports: image.ports ?? [] };
+    return image;
+  }
+
+  private async pullOrFind(
+    ref: string,
+    pull: 'always' | 'missing' | 'never',
+  ): Promise<ResolvedImage> {
     if (pull !== 'always') {
       const found = await this.findImage(ref);
       if (found) return found;
@@ -210,7 +265,7 @@ export class DockerTarget implements Target {
 
   /** Creates the proxy, or repairs it (another image, a broken config, crash-looping): proxy-setup.ts. */
   async prepare(): Promise<RouterChange> {
-    const change = await this.setup.ensure();
+    const change = await this.setup.ensure(await this.appPort());
     // The kept-open runtime session from here on: readiness looks and the switch skip a docker exec each.
     await this.proxy.arm();
     return change;
@@ -365,7 +420,7 @@ export class DockerTarget implements Target {
         (await this.proxy.servers()).find((s) => s.backend === `be_${color}`);
       let server = await find();
       if (server?.address !== view.address) {
-        await this.proxy.pointAt(color, view.address, this.s.containerPort);
+        await this.proxy.pointAt(color, view.address, (await this.appPort()).port);
         server = await find();
       }
       routed = server?.address === view.address && server.operational === 2 && server.admin === 0;
