@@ -12648,6 +12648,7 @@ const STEPS = {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   g2: () => (/* reexport */ CONFIG_FILE),
+  wZ: () => (/* reexport */ DOCKER_DEFAULTS),
   Wc: () => (/* reexport */ MONITOR_DEFAULTS),
   Lx: () => (/* reexport */ containerSecrets),
   HT: () => (/* reexport */ loadConfigFile),
@@ -12658,7 +12659,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iP: () => (/* reexport */ readOverrides)
 });
 
-// UNUSED EXPORTS: APP_NAME, APP_NAME_MAX, DEFAULTS, DEFAULT_PROXY_IMAGE, DOCKER_DEFAULTS, DOCKER_FLAT_KEYS, ENVIRONMENT_NAME_MAX, ENV_NAME, MONITOR_INPUTS, MONITOR_KEYS, NAME_RULE, OVERRIDES, OVERRIDE_INPUTS, SECTION_KEYS, TARGETS, loadConfig, parseAppName, parseBind, parseConfig, parseCpus, parseDockerHost, parseHealthPath, parseImage, parseMemory, parsePort, parseVolume, readIfExists, resourcePrefix
+// UNUSED EXPORTS: APP_NAME, APP_NAME_MAX, DEFAULTS, DEFAULT_PROXY_IMAGE, DOCKER_FLAT_KEYS, ENVIRONMENT_NAME_MAX, ENV_NAME, MONITOR_INPUTS, MONITOR_KEYS, NAME_RULE, OVERRIDES, OVERRIDE_INPUTS, SECTION_KEYS, TARGETS, loadConfig, parseAppName, parseBind, parseConfig, parseCpus, parseDockerHost, parseHealthPath, parseImage, parseMemory, parsePort, parseVolume, readIfExists, resourcePrefix
 
 ;// CONCATENATED MODULE: ./packages/config/src/types.ts
 /** The default config file name, relative to the workspace. */
@@ -13060,7 +13061,7 @@ function settleDocker(layers) {
         port: livePort,
         previewPort,
         bind: s.bind ?? DOCKER_DEFAULTS.bind,
-        containerPort: s['container-port'] ?? DOCKER_DEFAULTS.containerPort,
+        ...(s['container-port'] !== undefined && { containerPort: s['container-port'] }),
         ...(s['env-file'] === undefined ? {} : { envFile: s['env-file'] }),
         volumes: [...(s.volumes ?? [])],
         ...(s.network === undefined ? {} : { network: s.network }),
@@ -19538,6 +19539,15 @@ function colorStatus(view) {
         ...(view.running ? {} : { exitCode: view.exitCode }),
     };
 }
+/** The TCP ports of an image's `ExposedPorts` (`{"80/tcp": {}}`), sorted. */
+function exposedPorts(exposed) {
+    return Object.keys(exposed ?? {})
+        .map((k) => /^(\d+)(?:\/tcp)?$/.exec(k)?.[1])
+        .filter((p) => p !== undefined)
+        .map(Number)
+        .filter((n) => n >= 1 && n <= 65535)
+        .sort((a, b) => a - b);
+}
 /**
  * Reads an image from `docker image inspect --format '{{json .}}'`. The identity is the digest
  * the reference pins, else the repo digest of the reference's repository, else the image id.
@@ -19553,6 +19563,7 @@ function parseImage(json, ref, given) {
         pinned: digest ? `${repo}@${digest}` : (i.Id ?? given),
         digest: digest ?? i.Id ?? '',
         ...(version ? { version } : {}),
+        ports: exposedPorts(i.Config?.ExposedPorts),
     };
 }
 
@@ -20218,6 +20229,11 @@ class DockerProxy {
 function publishLabel(spec) {
     return `${spec.bind}:${spec.port},${spec.previewPort}`;
 }
+/** The port the proxy's config routes to (`server app <name>:<port>`), if it has one. */
+function routedPort(config) {
+    const port = /server app \S+:(\d+)/.exec(config ?? '')?.[1];
+    return port === undefined ? undefined : Number(port);
+}
 /** Creates, re-creates and repairs one app+environment's proxy container. */
 class ProxySetup {
     proxy;
@@ -20245,10 +20261,11 @@ class ProxySetup {
      * A new config is checked with `haproxy -c` in a throwaway container first; a rejected one
      * changes nothing.
      */
-    async ensure() {
+    async ensure(app) {
+        const config = renderConfig({ ...this.spec.config, containerPort: app.port });
         const found = await this.proxy.info();
         if (!found) {
-            await this.create();
+            await this.create(config);
             return 'created';
         }
         const existing = await this.looping(found);
@@ -20256,18 +20273,17 @@ class ProxySetup {
         if (existing.publish !== wanted)
             throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
                 `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
-        const config = renderConfig(this.spec.config);
         const current = await this.proxy.readFile(PROXY_FILES.config);
-        const port = /server app \S+:(\d+)/.exec(current ?? '')?.[1];
-        if (port !== undefined && Number(port) !== this.spec.config.containerPort)
-            throw new src/* ActionError */.lZ(`container-port changed from ${port} to ${this.spec.config.containerPort}; the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
-                `Deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`);
+        const port = routedPort(current);
+        if (port !== undefined && port !== app.port)
+            throw new src/* ActionError */.lZ(`the app's port changed from ${port} to ${app.port} (${app.source}); the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
+                `Set docker.container-port: ${port} if the app still listens there; else deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`);
         if (existing.image !== this.spec.image) {
             await this.recreate(existing, config);
             return 'recreated';
         }
         if (!existing.running)
-            return this.repair(existing, current === config ? undefined : config);
+            return this.repair(existing, config, current === config);
         if (current === config)
             return 'unchanged';
         await this.applyConfig(config);
@@ -20283,14 +20299,14 @@ class ProxySetup {
             return info;
         return { ...info, running: false, state: 'restarting' };
     }
-    async create() {
+    async create(config) {
         const { names, spec } = this;
         const labels = labelArgs(spec.labels);
         if (!(await this.docker.ok(['network', 'inspect', names.network])))
             await this.docker.run(['network', 'create', ...labels, names.network]);
         await this.docker.run(['volume', 'create', ...labels, names.proxyVolume]);
         this.log.info(`creating the proxy ${names.proxy} (${spec.image}) on ${publishLabel(spec)}`);
-        await this.createContainer(names.proxy, spec.image, renderConfig(spec.config));
+        await this.createContainer(names.proxy, spec.image, config);
         await this.startCreated();
     }
     /**
@@ -20404,15 +20420,15 @@ class ProxySetup {
      * then written with `docker cp`, which works on a container in any state; the config in place is
      * checked too, so a proxy that can't start fails at once with HAProxy's own words.
      */
-    async repair(existing, config) {
+    async repair(existing, config, inPlace) {
         const { names } = this;
         const looping = existing.state === 'restarting';
         const said = looping ? await this.proxy.alerts() : '';
-        await this.validate(config ?? renderConfig(this.spec.config), this.spec.image);
-        if (config !== undefined)
+        await this.validate(config, this.spec.image);
+        if (!inPlace)
             await this.proxy.copyInto(names.proxy, PROXY_FILES.config, config);
         this.log.warning(`the proxy ${names.proxy} was ${describeProxyState(existing)}: ` +
-            `${config !== undefined ? 'wrote a valid config and ' : ''}${looping ? 'restarting' : 'starting'} it (live traffic was not served meanwhile)` +
+            `${!inPlace ? 'wrote a valid config and ' : ''}${looping ? 'restarting' : 'starting'} it (live traffic was not served meanwhile)` +
             (said ? `. HAProxy said:\n${said}` : ''));
         this.proxy.close();
         const started = await this.docker.run([looping ? 'restart' : 'start', names.proxy], {
@@ -20428,7 +20444,7 @@ class ProxySetup {
             const now = await this.proxy.alerts();
             throw new src/* ActionError */.lZ(`the proxy ${names.proxy} did not come back after a ${looping ? 'restart' : 'start'}${now ? `; HAProxy said:\n${now}\n` : ''} (${(0,src/* errorMessage */.gJ)(error)})`);
         }
-        return config !== undefined || looping ? 'repaired' : 'started';
+        return !inPlace || looping ? 'repaired' : 'started';
     }
     /**
      * Checks a config with `haproxy -c` in a throwaway container of `image` (proxy-state.ts), so a
@@ -20604,6 +20620,7 @@ function switchedTo(result) {
 
 
 
+
 /** How plans and logs word the Docker target's steps. */
 const WORDS = {
     setup: 'create the proxy, its network and volume',
@@ -20646,7 +20663,6 @@ class DockerTarget {
                 app: s.app,
                 environment: s.environment,
                 prefix: `${s.app}-${s.environment}`,
-                containerPort: s.containerPort,
                 defaults: s.proxyDefaults,
             },
         }, deps.clock, deps.log, deps.runtimeSession);
@@ -20692,7 +20708,48 @@ class DockerTarget {
         }
         return { DOCKER_CONFIG: dir };
     }
+    /** The ports of the last image a deploy resolved (for {@link appPort}). */
+    exposed;
+    settledPort;
+    /**
+     * The port the app listens on in its containers, settled once per run: `container-port` when
+     * set; else the one port the image being deployed exposes (EXPOSE), or the one of several the
+     * proxy already routes to; else the port the proxy routes to (a rollback, promote or status);
+     * else the default, with a line that says so.
+     */
+    async appPort() {
+        if (this.settledPort)
+            return this.settledPort;
+        const settle = (port, source) => (this.settledPort = { port, source });
+        if (this.s.containerPort !== undefined)
+            return settle(this.s.containerPort, 'docker.container-port');
+        const routed = routedPort(await this.proxy.readFile(PROXY_FILES.config));
+        const image = this.exposed;
+        const ports = image?.ports ?? [];
+        const [only] = ports;
+        if (ports.length === 1 && only !== undefined) {
+            if (routed === undefined)
+                this.deps.log.info(`the app listens on port ${only}, as ${image?.ref ?? 'the image'} exposes it (set docker.container-port to override)`);
+            return settle(only, `the image's EXPOSE ${only}/tcp`);
+        }
+        if (ports.length > 1) {
+            if (routed !== undefined && ports.includes(routed))
+                return settle(routed, `of the image's EXPOSE ${ports.join(', ')}, the one the proxy routes to`);
+            throw new src/* ActionError */.lZ(`${image?.ref ?? 'the image'} exposes several ports (${ports.join(', ')}), so switchyard can't tell which one serves the app: set docker.container-port (or the container-port input) to it`);
+        }
+        if (routed !== undefined)
+            return settle(routed, 'the port the proxy already routes to');
+        this.deps.log.info(`${image ? `${image.ref} exposes no port` : 'no image says which port the app listens on'}: the proxy sends requests to port ${config_src/* DOCKER_DEFAULTS */.wZ.containerPort}, the default. Set docker.container-port if the app listens elsewhere`);
+        return settle(config_src/* DOCKER_DEFAULTS */.wZ.containerPort, 'the default');
+    }
     async resolveImage(ref, pull) {
+        const image = await this.pullOrFind(ref, pull);
+        // The proxy's own image is resolved here too; only the app's says where the app listens.
+        if (ref !== this.s.proxyImage)
+            this.exposed = { ref, ports: image.ports ?? [] };
+        return image;
+    }
+    async pullOrFind(ref, pull) {
         if (pull !== 'always') {
             const found = await this.findImage(ref);
             if (found)
@@ -20722,7 +20779,7 @@ class DockerTarget {
     }
     /** Creates the proxy, or repairs it (another image, a broken config, crash-looping): proxy-setup.ts. */
     async prepare() {
-        const change = await this.setup.ensure();
+        const change = await this.setup.ensure(await this.appPort());
         // The kept-open runtime session from here on: readiness looks and the switch skip a docker exec each.
         await this.proxy.arm();
         return change;
@@ -20863,7 +20920,7 @@ class DockerTarget {
             const find = async () => (await this.proxy.servers()).find((s) => s.backend === `be_${color}`);
             let server = await find();
             if (server?.address !== view.address) {
-                await this.proxy.pointAt(color, view.address, this.s.containerPort);
+                await this.proxy.pointAt(color, view.address, (await this.appPort()).port);
                 server = await find();
             }
             routed = server?.address === view.address && server.operational === 2 && server.admin === 0;
@@ -20979,7 +21036,7 @@ function create(c, d, deps) {
         ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
         proxyImage: d.proxy.image,
         proxyDefaults: d.proxy.defaults,
-        containerPort: d.containerPort,
+        ...(d.containerPort !== undefined && { containerPort: d.containerPort }),
         env: c.env,
         ...(d.envFile !== undefined && { envFile: d.envFile }),
         volumes: d.volumes,
