@@ -5,7 +5,7 @@
  */
 import { CRASH_LINE, pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { containers, deployFixture, get, watch, type DeployFixture } from '../support/deploy.js';
-import { expectOk } from '../support/runner.js';
+import { expectOk, type RunOptions } from '../support/runner.js';
 import { docker, pushPrivate, testbed } from '../support/testbed.js';
 
 const tb = testbed();
@@ -223,16 +223,20 @@ describe('the deploy lock', () => {
 });
 
 describe('a runner killed mid-deploy, then re-run, converges', () => {
-  test.each([
-    ['just after taking the lock', /took the deploy lock/],
-    ['while the new color starts', /\[command\] docker start e2e\S+-green/],
-    ['right after the switch, before the record is written', /Switched live traffic blue → green/],
+  test.each<[string, RunOptions]>([
+    ['just after taking the lock', { killOn: /took the deploy lock/ }],
+    ['while the new color starts', { killOn: /\[command\] docker start e2e\S+-green/ }],
+    // At the failpoint itself: a kill on the log line could land after the run already ended.
+    [
+      'right after the switch, before the record is written',
+      { env: { SWITCHYARD_FAILPOINT: 'switch:routes-saved' } },
+    ],
   ])(
     'killed %s',
-    async (_when, killOn) => {
+    async (_when, kill) => {
       const f = await liveV1();
       const w = watch(f.url);
-      const killed = await f.run({ image: v2.ref }, { killOn });
+      const killed = await f.run({ image: v2.ref }, kill);
       expect(killed.exitCode).not.toBe(0);
       // The post step released the lock the dead main step held.
       expect(Object.keys(await containers(f.app))).not.toContain(`${f.app}-staging-lock`);
