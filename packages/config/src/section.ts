@@ -15,6 +15,7 @@ import { parseAssertion, parseStatus } from '@switchyard/probe';
 import { parseHealthPath } from './fields.js';
 import { DEFAULT_TARGET, TARGET_SCHEMAS, TARGET_SECTIONS } from './target-schemas.js';
 import {
+  METRICS_SOURCES,
   NO_DATA_POLICIES,
   type NoDataPolicy,
   parseLabelName,
@@ -58,7 +59,38 @@ const HEALTH = {
   'body-contains': (p: string, v: unknown): string[] => oneOrMany(p, v, '[ok]'),
   interval: duration(100),
   timeout: duration(100),
+  headers: readHeaders,
 } satisfies Readers;
+
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** `health.headers`: Name: value pairs sent with every health request (Host, a probe marker, …). */
+function readHeaders(path: string, v: unknown): Record<string, string> {
+  if (!isMapping(v))
+    throw new InputError(
+      path,
+      v,
+      `is ${kindOf(v)}, not a mapping`,
+      'Write Name: value pairs, e.g. {Host: shop.example.com}',
+    );
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(v)) {
+    const at = join(path, name);
+    if (!HEADER_NAME.test(name))
+      throw new InputError(at, name, 'is not an HTTP header name', 'Use letters, digits and -');
+    const text = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+    if (text === undefined || /[\r\n\0]/.test(text))
+      throw new InputError(
+        at,
+        value,
+        text === undefined ? `is ${kindOf(value)}, not a single value` : 'spans lines',
+        'Give the header value on one line',
+      );
+    out[name] = text;
+  }
+  return out;
+}
 
 const count =
   (min: number, max: number) =>
@@ -101,7 +133,26 @@ const METRICS = {
   histogram: (p: string, v: unknown): string =>
     parseMetricName(p, text(p, v, 'http_request_duration_seconds_bucket')),
   'status-label': (p: string, v: unknown): string => parseLabelName(p, text(p, v, 'code')),
+  source: (p: string, v: unknown) => parseEnum(p, text(p, v, 'proxy'), METRICS_SOURCES),
 } satisfies Readers;
+
+/** The parsed `monitor.metrics`: which series judge the release, and the app's metric names. */
+export type MetricsSection = Parsed<typeof METRICS>;
+
+/**
+ * `monitor.metrics`: `app`, `proxy` or `both` (which built-in rules judge the release: the app's
+ * own series, the proxy's, or both), or a mapping of {@link METRICS} keys (`source:` and the app's
+ * metric names).
+ */
+function readMetrics(p: string, v: unknown): MetricsSection {
+  if (typeof v === 'string') return { source: METRICS.source(p, v) };
+  return readKeys(
+    p,
+    v,
+    METRICS,
+    'app, proxy or both, or metric names: {source: both, requests: http_requests_total}',
+  );
+}
 
 /** `monitor:` — the monitor-window settings of an environment (inputs override them). */
 const MONITOR = {
@@ -120,7 +171,7 @@ const MONITOR = {
   'min-requests': count(0, 1_000_000_000),
   'no-data': (p: string, v: unknown) => parseEnum(p, text(p, v, 'fail'), NO_DATA_POLICIES),
   rules: (p: string, v: unknown) => parseRules(p, v, TEMPLATE_VARIABLES),
-  metrics: (p: string, v: unknown) => readKeys(p, v, METRICS, 'metric names'),
+  metrics: readMetrics,
 } satisfies Readers;
 
 /** The keys of `monitor:`, in reference order. */
@@ -143,6 +194,7 @@ export const MONITOR_INPUTS = [
   'max-no-data',
   'min-requests',
   'no-data',
+  'metrics',
 ] as const satisfies readonly (keyof typeof MONITOR)[];
 
 /** The monitor inputs given (`get` returns '' for an input not set), as a `monitor:` layer. */

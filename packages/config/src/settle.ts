@@ -52,6 +52,7 @@ export function settle(layers: readonly SectionLayer[]): Settings {
       bodyContains: [...(health['body-contains'] ?? [])],
       intervalMs: health.interval ?? DEFAULTS.intervalMs,
       timeoutMs: health.timeout ?? DEFAULTS.timeoutMs,
+      headers: { ...(health.headers ?? {}) },
     },
     env: { ...env },
     secrets: [...(s.secrets ?? [])],

@@ -37,6 +37,8 @@ export interface HealthSettings {
   readonly intervalMs: number;
   /** Timeout of one health request. */
   readonly timeoutMs: number;
+  /** Headers sent with every health request (`Host` among them, for a virtual host). */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**

@@ -122,6 +122,21 @@ describe('every problem in the file is a ConfigError naming the key path and the
       '"5x" is not a duration. Use a number with a unit: 500ms, 30s',
     ],
     [
+      'production: {health: {headers: [Host]}}',
+      'production.health.headers',
+      'is a list, not a mapping',
+    ],
+    [
+      'production: {health: {headers: {"Bad Name": x}}}',
+      'production.health.headers.Bad Name',
+      'is not an HTTP header name',
+    ],
+    [
+      'production: {health: {headers: {Host: {a: 1}}}}',
+      'production.health.headers.Host',
+      'is a mapping, not a single value',
+    ],
+    [
       'production: {health: {interval: 10ms}}',
       'production.health.interval',
       'is out of range. Use a value from 100ms to 6h',

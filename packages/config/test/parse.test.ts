@@ -64,6 +64,9 @@ production:
     body-contains: [ok, ready]
     interval: 500ms
     timeout: 2s
+    headers:
+      Host: shop.example.com
+      X-Probe: switchyard
   env:
     LOG_LEVEL: warn
   secrets: [DATABASE_URL, API_TOKEN]
@@ -114,6 +117,9 @@ production:
     body-contains: [ok, ready]
     interval: 500ms
     timeout: 2s
+    headers:
+      Host: shop.example.com
+      X-Probe: switchyard
   env:
     LOG_LEVEL: warn
   env-file: config/prod.env
@@ -187,6 +193,7 @@ describe('a full valid file', () => {
         bodyContains: ['ok', 'ready'],
         intervalMs: 500,
         timeoutMs: 2000,
+        headers: { Host: 'shop.example.com', 'X-Probe': 'switchyard' },
       },
       env: { LOG_LEVEL: 'warn', WORKERS: '4', DEBUG: 'false' },
       secrets: ['DATABASE_URL', 'API_TOKEN'],

@@ -1,7 +1,7 @@
 /** Finding out which builder will run, and which releases the repository already has. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ActionError, type Exec, type Logger } from '@switchyard/kit';
+import { ActionError, type Exec, type ExecResult, type Logger } from '@switchyard/kit';
 import type { BuilderInfo, BuilderKind } from './builders.js';
 import { userDockerConfig } from './docker-config.js';
 import { compareSemver, parseSemver, type SemVer } from './semver.js';
@@ -121,7 +121,7 @@ export interface CheckedOut {
  * @throws ActionError when `cwd` holds no git repository with a commit.
  */
 export async function readCheckout(exec: Exec, cwd: string): Promise<CheckedOut> {
-  const git = (args: string[]) =>
+  const git = (args: string[]): Promise<ExecResult> =>
     exec.run('git', args, { cwd, allowFailure: true, quiet: true }).catch((e: unknown) => ({
       exitCode: -1,
       stdout: '',

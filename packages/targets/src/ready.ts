@@ -19,6 +19,8 @@ export interface HealthCheck {
   readonly bodyContains: readonly string[];
   readonly intervalMs: number;
   readonly timeoutMs: number;
+  /** Sent with every health request (a `Host` for a virtual host, a probe marker, …). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface ReadyOutcome {
@@ -55,7 +57,7 @@ export function healthCheckSpec(
     name,
     method: 'GET',
     url,
-    headers: { 'User-Agent': agent },
+    headers: { 'User-Agent': agent, ...health.headers },
     expectStatus: health.expectStatus,
     bodyContains: health.bodyContains,
     json: health.json,

@@ -56,6 +56,24 @@ describe('waitReady', () => {
       }),
     ]);
     expect(http.requests[0]?.headers).toEqual({ 'User-Agent': 'switchyard-deploy' });
+  });
+
+  test('health.headers go with every health request (a Host for a virtual host)', async () => {
+    const clock = new FakeClock(T0);
+    const http = new FakeHttp(() => ({ status: 200 }), clock);
+    const target = new FakeTarget({ readiness: [readiness({})] });
+    await waitReady(
+      target,
+      'green',
+      { ...health, headers: { Host: 'shop.example.com', 'X-Probe': 'switchyard' } },
+      5_000,
+      { clock, http, log: new TimedLogger(clock) },
+    );
+    expect(http.requests[0]?.headers).toEqual({
+      'User-Agent': 'switchyard-deploy',
+      Host: 'shop.example.com',
+      'X-Probe': 'switchyard',
+    });
     expect(clock.sleeps).toEqual([]);
   });
 
