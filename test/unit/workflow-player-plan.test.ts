@@ -208,15 +208,29 @@ describe('permissions', () => {
     );
   });
 
-  test('the project’s pipeline.yml is refused: release.yml asks packages: read, the callers grant contents: read', async () => {
+  test('the project’s pipeline.yml and hotfix.yml are accepted: their callers grant what release.yml asks', async () => {
+    // lowered.yml above keeps the refusal; these callers were refused the same way before
+    // they granted packages: read (issue 21).
     const repo = repoFiles(ROOT, { '.github/workflows': 'examples/workflows' });
-    const e = await rejection(
-      plan({ repo, workflow: wf('pipeline'), event: push('refs/heads/main') }),
-    );
-    expect(e).toBeInstanceOf(WorkflowError);
-    expect(e.message).toMatch(
-      /^The workflow is not valid\. \.github\/workflows\/pipeline\.yml \(Line: \d+, Col: 3\): Error calling workflow 'acme\/shop\/\.github\/workflows\/release\.yml@[0-9a-f]{40}'\. The workflow is requesting 'packages: read', but is only allowed 'packages: none'\./,
-    );
+    const asked = { contents: 'read', packages: 'read' };
+    const tag = await plan({ repo, workflow: wf('pipeline'), event: push('refs/tags/v1.4.2') });
+    for (const id of ['staging', 'staging/release', 'production', 'production/release'])
+      expect(granted(tag.job(id).permissions)).toEqual(asked);
+    expect(tag.job('production/release').concurrency).toEqual({
+      group: 'release-production',
+      cancelInProgress: false,
+    });
+    const hotfix = await plan({
+      repo,
+      workflow: wf('hotfix'),
+      event: {
+        name: 'workflow_dispatch',
+        inputs: { ref: 'hotfix/1.4.3', reason: 'r', 'rollback-plan': 'p' },
+      },
+    });
+    expect(hotfix.order).toEqual(['gate', 'image', 'production', 'production/release']);
+    expect(granted(hotfix.job('production/release').permissions)).toEqual(asked);
+    expect(hotfix.job('production/release').concurrency?.group).toBe('release-production');
   });
 });
 

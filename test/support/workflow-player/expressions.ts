@@ -60,6 +60,8 @@ export const CONTEXT_NAMES = [
 
 /** Contexts whose values exist only while the workflow runs (their expressions are deferred by the plan). */
 export const RUNTIME_CONTEXTS: ReadonlySet<string> = new Set([
+  'matrix',
+  'strategy',
   'needs',
   'steps',
   'jobs',

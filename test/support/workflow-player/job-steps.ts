@@ -175,7 +175,7 @@ export async function runJobSteps(
       workspace: run.workspace,
       env: {
         PATH: [...extraPath, process.env.PATH ?? '/usr/bin:/bin'].join(':'),
-        HOME: process.env.HOME ?? '/root',
+        HOME: run.home,
         ...(process.env.DOCKER_HOST && { DOCKER_HOST: process.env.DOCKER_HOST }),
         ...run.opts.env,
         ...githubEnv(base.github as Record<string, unknown>, job.key),

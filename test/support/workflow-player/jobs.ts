@@ -15,6 +15,7 @@ import {
   evaluateStrings,
   evaluateToken,
   type Contexts,
+  type Value,
 } from './expressions.js';
 import { runJobSteps } from './job-steps.js';
 import { field, type LoadedJob, type LoadedWorkflow } from './load.js';
@@ -98,6 +99,67 @@ async function runJob(
   };
   if (!evaluateCondition(job.model.if.expression, contexts, status))
     return recordJob(run, id, cancelled ? 'cancelled' : 'skipped');
+  const combos = matrixOf(job, contexts);
+  if (!combos) return runInstance(run, wf, job, id, contexts);
+  // Every combination runs, side by side (fail-fast, max-parallel are not played); the job's result
+  // is what `needs` sees: failure when one failed.
+  const all = await Promise.all(
+    combos.map((matrix) =>
+      runInstance(run, wf, job, `${id} (${Object.values(matrix).map(asString).join(', ')})`, {
+        ...contexts,
+        matrix,
+        strategy: { 'fail-fast': true, 'job-total': combos.length },
+      }),
+    ),
+  );
+  const results = all.map((r) => r.result);
+  return recordJob(
+    run,
+    id,
+    results.includes('failure')
+      ? 'failure'
+      : results.includes('cancelled')
+        ? 'cancelled'
+        : results.includes('success')
+          ? 'success'
+          : 'skipped',
+    {
+      errors: all.flatMap((r) => r.errors),
+      startedAt: Math.min(...all.map((r) => r.startedAt)),
+      finishedAt: Math.max(...all.map((r) => r.finishedAt)),
+    },
+  );
+}
+
+/**
+ * `strategy.matrix` as its combinations: the product of its list-valued axes (include and exclude
+ * are not played); undefined when the job has no matrix.
+ */
+function matrixOf(job: LoadedJob, contexts: Contexts): Record<string, Value>[] | undefined {
+  const token = field(field(job.raw, 'strategy'), 'matrix');
+  if (!token) return undefined;
+  const matrix = evaluateToken(token, contexts);
+  if (matrix === null || typeof matrix !== 'object' || Array.isArray(matrix))
+    throw new Error(`workflow-player: strategy.matrix of ${job.key} is not a mapping`);
+  let combos: Record<string, Value>[] = [{}];
+  for (const [axis, values] of Object.entries(matrix)) {
+    if (axis === 'include' || axis === 'exclude' || !Array.isArray(values))
+      throw new Error(
+        `workflow-player: strategy.matrix.${axis} of ${job.key} is not played (list-valued axes only)`,
+      );
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [axis]: v })));
+  }
+  return combos;
+}
+
+/** One run of a job (one matrix combination): its concurrency group, then its call or its steps. */
+async function runInstance(
+  run: RunState,
+  wf: LoadedWorkflow,
+  job: LoadedJob,
+  id: string,
+  contexts: Contexts,
+): Promise<JobResult> {
   const abort = new AbortController();
   const onRunAbort = (): void => abort.abort();
   run.abort.signal.addEventListener('abort', onRunAbort);

@@ -2,7 +2,7 @@
  * play(): plans the workflow, then runs the jobs that trigger — our actions through their bundles,
  * `run:` steps in bash, other actions through stand-ins — inside the workflow's concurrency group.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isActionStep } from '@actions/workflow-parser/model/type-guards';
@@ -50,15 +50,19 @@ function conclusionOf(results: readonly JobResult[]): JobConclusion {
 /** Plays a workflow for an event; see PlayOptions. Throws WorkflowError / DispatchError like plan(). */
 export async function play(opts: PlayOptions): Promise<PlayResult> {
   const prepared = await prepare(opts);
-  const { plan, workflow, contexts } = prepared;
+  const { plan, workflow } = prepared;
   const standIns = { ...DEFAULT_STAND_INS, ...opts.standIns };
   checkStandIns(workflow, standIns);
   const results = new Map<string, JobResult>();
+  const tmp = mkdtempSync(join(tmpdir(), 'workflow-player-run-'));
+  const home = join(tmp, 'home');
+  mkdirSync(home);
   const run: RunState = {
     opts,
     prepared,
     workspace: opts.workspace ?? checkout(asRepo(opts.repo)),
-    tmp: mkdtempSync(join(tmpdir(), 'workflow-player-run-')),
+    tmp,
+    home,
     eventPath: '',
     standIns,
     groups: opts.concurrency ?? sharedGroups,
@@ -88,6 +92,19 @@ export async function play(opts: PlayOptions): Promise<PlayResult> {
       return job;
     },
   });
+  try {
+    return await playJobs(run, result);
+  } finally {
+    // The run's own folder (event.json, step files, HOME); the workspace stays for assertions.
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function playJobs(
+  run: RunState,
+  result: (conclusion: JobConclusion) => PlayResult,
+): Promise<PlayResult> {
+  const { plan, workflow, contexts } = run.prepared;
   if (!plan.triggered) return result('skipped');
   const entered = await enterGroup(run, workflow.template.concurrency, contexts, run.label, (m) => {
     run.errors.push(m);

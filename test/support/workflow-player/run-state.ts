@@ -18,6 +18,8 @@ export interface RunState {
   readonly workspace: string;
   /** Temp folder of the run (event.json, per-step folders). */
   readonly tmp: string;
+  /** HOME of every step: a folder of the run, so `~/.ssh`, `~/.docker`, `~/.npm` stay out of the real home. */
+  readonly home: string;
   readonly eventPath: string;
   readonly standIns: Readonly<Record<string, StandIn>>;
   readonly groups: ConcurrencyGroups;

