@@ -13223,7 +13223,26 @@ const HEALTH = {
     'body-contains': (p, v) => oneOrMany(p, v, '[ok]'),
     interval: duration(100),
     timeout: duration(100),
+    headers: readHeaders,
 };
+/** An HTTP header name (RFC 9110 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** `health.headers`: Name: value pairs sent with every health request (Host, a probe marker, …). */
+function readHeaders(path, v) {
+    if (!isMapping(v))
+        throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, 'Write Name: value pairs, e.g. {Host: shop.example.com}');
+    const out = {};
+    for (const [name, value] of Object.entries(v)) {
+        const at = join(path, name);
+        if (!HEADER_NAME.test(name))
+            throw new src/* InputError */.dz(at, name, 'is not an HTTP header name', 'Use letters, digits and -');
+        const text = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+        if (text === undefined || /[\r\n\0]/.test(text))
+            throw new src/* InputError */.dz(at, value, text === undefined ? `is ${kindOf(value)}, not a single value` : 'spans lines', 'Give the header value on one line');
+        out[name] = text;
+    }
+    return out;
+}
 const count = (min, max) => (p, v) => (0,src/* parseInteger */.cG)(p, values_text(p, v, String(min)), { min, max });
 /** The most warm-up requests, and the most in flight at once (sane bounds, not tuning advice). */
 const WARM_UP_MAX = { requests: 10_000, concurrency: 500 };
@@ -13434,6 +13453,7 @@ function settle(layers) {
             bodyContains: [...(health['body-contains'] ?? [])],
             intervalMs: health.interval ?? DEFAULTS.intervalMs,
             timeoutMs: health.timeout ?? DEFAULTS.timeoutMs,
+            headers: { ...(health.headers ?? {}) },
         },
         env: { ...env },
         secrets: [...(s.secrets ?? [])],
@@ -21841,7 +21861,7 @@ function healthCheckSpec(name, url, health, agent) {
         name,
         method: 'GET',
         url,
-        headers: { 'User-Agent': agent },
+        headers: { 'User-Agent': agent, ...health.headers },
         expectStatus: health.expectStatus,
         bodyContains: health.bodyContains,
         json: health.json,
