@@ -5,6 +5,7 @@
  */
 import type { LockHandle } from './lock.js';
 import { releaseDockerLock } from './docker/release.js';
+import { releaseKubernetesLock } from './kubernetes/release.js';
 
 /** The state a main step saves the deploy lock's handle (JSON) in, before the lock is taken. */
 export const LOCK_STATE = 'lock';
@@ -13,6 +14,7 @@ export const LOGIN_STATE = 'registry-login';
 
 const RELEASERS: Readonly<Record<string, (h: never) => string | undefined>> = {
   docker: releaseDockerLock,
+  kubernetes: releaseKubernetesLock,
 };
 
 /** Releases the lock `saved` (a LockHandle's JSON) names; returns a line for the log. */
