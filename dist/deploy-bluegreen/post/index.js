@@ -111,7 +111,122 @@ function releaseDockerLock(h) {
         : undefined;
 }
 
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/contract.ts
+/** The prefix of every label and annotation switchyard sets on a cluster. */
+const PREFIX = 'switchyard.dev/';
+/**
+ * Labels on the colors' Deployments and pods, in the Deployments' selectors and in the public and
+ * preview Services' selectors: app and environment keep environments that share a namespace apart,
+ * the color is what a switch changes. Prometheus sees them as `__meta_kubernetes_pod_label_switchyard_dev_<name>`.
+ */
+const K8S_LABELS = {
+    app: `${PREFIX}app`,
+    environment: `${PREFIX}environment`,
+    color: `${PREFIX}color`,
+};
+/** Annotations: on a color's Deployment (the release), on the public Service (the record), on the Lease. */
+const K8S_ANNOTATIONS = {
+    image: `${PREFIX}image`,
+    digest: `${PREFIX}digest`,
+    version: `${PREFIX}version`,
+    deployId: `${PREFIX}deploy-id`,
+    actor: `${PREFIX}actor`,
+    createdAt: `${PREFIX}created-at`,
+    /** The replica count the manifests asked for (a stopped color is scaled back to it). */
+    replicas: `${PREFIX}replicas`,
+    /** On the public Service: the color the last switch made live (the selector is the truth). */
+    liveColor: `${PREFIX}live-color`,
+    previousColor: `${PREFIX}previous-color`,
+    switchedAt: `${PREFIX}switched-at`,
+    retireAfter: `${PREFIX}retire-after`,
+    /** On the public Service: the whole deploy record as JSON (history bounded by HISTORY_LENGTH). */
+    record: `${PREFIX}record`,
+    /** On the Lease: the holder's random token, its actor and since when it holds it. */
+    lockToken: `${PREFIX}lock-token`,
+    lockActor: `${PREFIX}lock-actor`,
+    lockSince: `${PREFIX}lock-since`,
+};
+/** The field manager of every write switchyard makes (server-side apply and patches). */
+const FIELD_MANAGER = 'switchyard';
+/** The selector value of the public Service before anything is live: it matches no pod. */
+const NOTHING_LIVE = 'none';
+/** kubectl's client-side apply record, which switchyard never leaves on objects it owns. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/**
+ * Deployments `<app>-blue` / `<app>-green`, the public Service `<service>` (default: the app),
+ * the preview Service `<service>-preview`, and the Lease `switchyard-<app>-<environment>`.
+ */
+function kubernetesNames(app, environment, service = app) {
+    return {
+        service,
+        preview: `${service}-preview`,
+        lease: `switchyard-${app}-${environment}`,
+        deployment: (c) => `${app}-${c}`,
+    };
+}
+/** The labels that select one environment's pods (add the color for one color's). */
+function environmentLabels(app, environment) {
+    return { [K8S_LABELS.app]: app, [K8S_LABELS.environment]: environment };
+}
+/** `k=v,k=v`: a label selector for kubectl's `-l`. */
+function selectorText(labels) {
+    return Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/release.ts
+/**
+ * Releases a Kubernetes deploy lock (a Lease) a killed run left, for the post step:
+ * dependency-free (node only), so the post bundle stays tiny. Only a lease still carrying the run's
+ * own token is released, by a write conditional on the version read (never a delete, which could
+ * remove a newer holder's lease).
+ */
+
+
+/** Clears the holder of the Lease `h` names if it still carries `h.token`; returns what it did, for the log. */
+function releaseKubernetesLock(h) {
+    const a = h.access;
+    const args = [
+        ...(a.kubeconfig ? [`--kubeconfig=${a.kubeconfig}`] : []),
+        ...(a.context ? [`--context=${a.context}`] : []),
+        ...(a.namespace ? [`--namespace=${a.namespace}`] : []),
+    ];
+    const kubectl = (input, ...rest) => (0,external_node_child_process_namespaceObject.spawnSync)('kubectl', [...args, ...rest], {
+        // The step's own environment (KUBECONFIG, PATH), as the main step had it.
+        env: process.env,
+        encoding: 'utf8',
+        ...(input !== undefined && { input }),
+    });
+    const found = kubectl(undefined, 'get', 'lease', h.name, '--output=json');
+    if (found.status !== 0)
+        return undefined; // gone, or the cluster is out of reach: it lapses by itself
+    let lease;
+    try {
+        lease = JSON.parse(found.stdout);
+    }
+    catch {
+        return undefined;
+    }
+    if (lease.metadata?.annotations?.[K8S_ANNOTATIONS.lockToken] !== h.token)
+        return undefined;
+    const released = {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: {
+            name: h.name,
+            labels: lease.metadata.labels ?? {},
+            resourceVersion: lease.metadata.resourceVersion,
+        },
+        spec: {},
+    };
+    return kubectl(JSON.stringify(released), 'replace', '--filename=-').status === 0
+        ? `Released the deploy lock lease/${h.name} the main step left behind`
+        : undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/targets/src/release.ts
+
 
 /** The state a main step saves the deploy lock's handle (JSON) in, before the lock is taken. */
 const LOCK_STATE = 'lock';
@@ -119,6 +234,7 @@ const LOCK_STATE = 'lock';
 const LOGIN_STATE = 'registry-login';
 const RELEASERS = {
     docker: releaseDockerLock,
+    kubernetes: releaseKubernetesLock,
 };
 /** Releases the lock `saved` (a LockHandle's JSON) names; returns a line for the log. */
 function releaseSavedLock(saved) {
