@@ -56,6 +56,7 @@ describe('waitReady', () => {
       }),
     ]);
     expect(http.requests[0]?.headers).toEqual({ 'User-Agent': 'switchyard-deploy' });
+    expect(clock.sleeps).toEqual([]);
   });
 
   test('health.headers go with every health request (a Host for a virtual host)', async () => {
