@@ -199,7 +199,9 @@ describe('ProxySetup.ensure repairs a broken proxy', () => {
   test('crash-looping on its own (valid) config: a failed check says why at once, nothing restarted', async () => {
     const h = host({ state: 'restarting', restarts: 3, accepts: () => false });
     const { setup: s, exec } = setup(h);
-    await expect(s.ensure(PORT)).rejects.toThrow(/HAProxy rejected the new proxy config[\s\S]*garbage/);
+    await expect(s.ensure(PORT)).rejects.toThrow(
+      /HAProxy rejected the new proxy config[\s\S]*garbage/,
+    );
     expect(verbs(exec)).not.toContain('restart');
   });
 
