@@ -4,6 +4,8 @@
 #   job "switchyard": containers labelled switchyard.role=app on the local docker daemon
 #                     (docker_sd), at <container ip>:8080/metrics, with the app, environment,
 #                     color and version container labels as target labels;
+#   job "switchyard-proxy": containers labelled switchyard.role=proxy (docker_sd), HAProxy's
+#                     exporter at <container ip>:8405/metrics, with the app and environment labels;
 #   job "file":       the file_sd targets in $PROMETHEUS_TARGETS_DIR/*.json, so a test can add
 #                     a target by dropping a JSON file there (re-read every 1 s).
 # Config, data, log, port and pid live under $TESTBED_STATE/prometheus/, never /etc/prometheus.
@@ -92,6 +94,35 @@ scrape_configs:
       - source_labels: [__meta_docker_container_label_switchyard_version]
         target_label: version
       # The container name, without Docker's leading slash.
+      - source_labels: [__meta_docker_container_name]
+        regex: '/?(.*)'
+        target_label: instance
+  # The proxies deploy-bluegreen starts (switchyard.role=proxy): HAProxy's built-in exporter on
+  # port 8405 of the container (frontend metrics in haproxy.cfg), at its address on the
+  # <app>-<env> network, published or not. Its backend series carry proxy="be_<color>"; app and
+  # environment come from the container's labels (monitor-window's metrics: proxy).
+  - job_name: switchyard-proxy
+    honor_labels: false
+    docker_sd_configs:
+      - host: $PROMETHEUS_DOCKER_HOST
+        refresh_interval: 1s
+        port: 8405
+        filters:
+          - name: label
+            values: [switchyard.role=proxy]
+    relabel_configs:
+      # One target per exposed port (live 8080, preview 8081, the exporter's if published): keep
+      # the live port's, and scrape the exporter's port at the same address.
+      - source_labels: [__meta_docker_port_private]
+        regex: '8080'
+        action: keep
+      - source_labels: [__meta_docker_network_ip]
+        target_label: __address__
+        replacement: '\$1:8405'
+      - source_labels: [__meta_docker_container_label_switchyard_app]
+        target_label: app
+      - source_labels: [__meta_docker_container_label_switchyard_environment]
+        target_label: environment
       - source_labels: [__meta_docker_container_name]
         regex: '/?(.*)'
         target_label: instance
@@ -265,7 +296,7 @@ prometheus_target_summary() {
     node -e '
       let s = "";
       process.stdin.on("data", (d) => (s += d)).on("end", () => {
-        const jobs = { file: [0, 0], switchyard: [0, 0] };
+        const jobs = { file: [0, 0], switchyard: [0, 0], "switchyard-proxy": [0, 0] };
         for (const t of JSON.parse(s).data.activeTargets) {
           const j = (jobs[t.scrapePool] ??= [0, 0]);
           j[1]++;

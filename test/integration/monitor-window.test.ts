@@ -173,38 +173,34 @@ describe('monitor-window against Prometheus and the example app', () => {
     expect(run.exitCode).toBe(1);
   });
 
-  test('a selector that matches nothing meets the no-data policy: fail, inconclusive, pass', async () => {
+  test('a selector that matches nothing is blind: inconclusive whatever no-data says, never passed', async () => {
     const base = {
       selector: 'app="nothing-here"',
       duration: '20s',
       'max-no-data': '2',
       rules: '- name: cpu\n  enabled: false',
     };
-    const fail = await monitor(base);
-    expect(fail.outputs.verdict).toBe('failed');
-    expect(fail.outputs.reason).toMatch(
-      /^(error-rate|p95-latency) had no data in 2 consecutive evaluations \(max-no-data 2\): /,
+    const blind = await monitor(base);
+    expect(blind.outputs.verdict).toBe('inconclusive');
+    expect(blind.outputs.reason).toMatch(
+      /^blind: (error-rate|p95-latency) could not be read in 2 consecutive evaluations \(max-no-data 2\): /,
     );
-    expect(fail.outputs.reason).toContain('(no-data: fail)');
-    expect(fail.outputs.evaluations).toBe('2');
-    expect(fail.exitCode).toBe(1);
+    expect(blind.outputs.reason).toContain('no series matched');
+    // A blind window fails the step even with fail-on: failed: the release is not marked good.
+    expect(blind.exitCode).toBe(1);
 
     const inconclusive = await monitor({ ...base, 'no-data': 'inconclusive' });
     expect(inconclusive.outputs.verdict).toBe('inconclusive');
-    expect(inconclusive.exitCode).toBe(0); // fail-on: failed
-    const strict = await monitor({ ...base, 'no-data': 'inconclusive', 'fail-on': 'inconclusive' });
-    expect(strict.outputs.verdict).toBe('inconclusive');
-    expect(strict.exitCode).toBe(1);
+    expect(inconclusive.exitCode).toBe(1);
 
     const pass = await monitor({ ...base, 'no-data': 'pass', duration: '3s' });
-    expect(pass.outputs.verdict).toBe('passed');
-    expect(pass.exitCode).toBe(0);
+    expect(pass.outputs.verdict).toBe('inconclusive');
     expect(
-      json<ReadingOut[]>(pass.outputs.readings).every((r) => r.states['error-rate'] === 'no-data'),
+      json<ReadingOut[]>(pass.outputs.readings).every((r) => r.states['error-rate'] === 'blind'),
     ).toBe(true);
   });
 
-  test('Prometheus stopped mid-window: its rules read as no data and the policy decides', async () => {
+  test('Prometheus stopped mid-window: its rules are blind, the verdict inconclusive', async () => {
     const own = await startPrometheus({
       targets: [`127.0.0.1:${app.port}`],
       labels: { app: 'mon' },
@@ -222,12 +218,14 @@ describe('monitor-window against Prometheus and the example app', () => {
         }),
         after(3500, () => own.kill()),
       ]);
-      expect(run.outputs.verdict).toBe('failed');
-      expect(run.outputs.reason).toMatch(/had no data in 2 consecutive evaluations/);
+      expect(run.outputs.verdict).toBe('inconclusive');
+      expect(run.outputs.reason).toMatch(
+        /^blind: .* could not be read in 2 consecutive evaluations/,
+      );
       expect(run.outputs.reason).toMatch(/did not answer|ECONNREFUSED/);
       const readings = json<ReadingOut[]>(run.outputs.readings);
       expect(readings[0]?.states['error-rate']).toBe('ok');
-      expect(readings.at(-1)?.states['error-rate']).toBe('no-data');
+      expect(readings.at(-1)?.states['error-rate']).toBe('blind');
       expect(run.exitCode).toBe(1);
     } finally {
       await own.stop();

@@ -28,6 +28,7 @@ import {
   parseSelector,
   TEMPLATE_VARIABLES,
   type Matcher,
+  type MetricsSource,
   type NoDataPolicy,
   type Rule,
 } from '@switchyard/metrics';
@@ -53,9 +54,32 @@ export interface HealthInputs {
   readonly expectStatus?: StatusMatcher;
 }
 
+/**
+ * The series of the proxy in front of the colors, as the environment's target describes them
+ * (`Telemetry.proxy`): the labels on every series of its exporter, and the label whose value names
+ * a color's backend (`proxy="be_green"` on the Docker target).
+ */
+export interface ProxyTelemetry {
+  readonly selector: Readonly<Record<string, string>>;
+  readonly colorLabel: string;
+  readonly colorValues: Readonly<Record<string, string>>;
+}
+
+/** The proxy's series of a target's telemetry, if it describes any (only the Docker target does). */
+export function proxyTelemetry(workload: Telemetry | undefined): ProxyTelemetry | undefined {
+  // Telemetry.proxy, read structurally: the Docker target describes its proxy there.
+  const described: { readonly limitsFrom: string; readonly proxy?: ProxyTelemetry } | undefined =
+    workload;
+  return described?.proxy;
+}
+
 export interface MonitorInputs {
   /** The environment whose target state (colors, switch time, URL) fills the defaults. */
   readonly config?: EnvironmentConfig;
+  /** Which built-in rules judge the release: the app's series, the proxy's, or both (`metrics`). */
+  readonly source: MetricsSource;
+  /** The proxy's series, when the environment's target has a proxy that exports metrics. */
+  readonly proxy?: ProxyTelemetry;
   readonly prometheus?: PrometheusInputs;
   /** undefined: derived from the environment (`app`, `environment` labels). */
   readonly selector?: Matcher[];
@@ -101,7 +125,22 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
 
   // One layering for every key of monitor:: an input, else the file, else the default.
   const given = readMonitorInputs((n) => r.text(n));
-  const m: MonitorSection = { ...file, ...given };
+  // metrics: is a mapping: the input (`metrics: proxy`) sets its source and keeps the file's names.
+  const metrics = { ...file.metrics, ...given.metrics };
+  const m: MonitorSection = { ...file, ...given, metrics };
+  const source = metrics.source ?? 'app';
+  const proxy = proxyTelemetry(workload);
+  if (source !== 'app' && !proxy)
+    throw new InputError(
+      'metrics',
+      source,
+      config
+        ? `needs a proxy that exports metrics, and the ${config.target.kind} target of ${config.environment} has none`
+        : 'needs environment (the proxy and its colors come from the target)',
+      config
+        ? 'Use metrics: app (the Kubernetes equivalent, ingress controller metrics, goes in custom rules: see the README)'
+        : 'Name the environment to watch, or use metrics: app with a selector',
+    );
   const durationMs = m.duration ?? MONITOR_DEFAULTS.durationMs;
   const intervalMs = m.interval ?? MONITOR_DEFAULTS.intervalMs;
   if (intervalMs > durationMs) {
@@ -133,7 +172,7 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
     : undefined;
   const colorLabel = m['color-label'] ?? workload?.colorLabel ?? MONITOR_DEFAULTS.colorLabel;
 
-  const variables = templateVariables(workload, file);
+  const variables = templateVariables(workload, m);
   const rulesText = r.text('rules');
   const rules = parseRules(
     'rules',
@@ -197,6 +236,8 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
   const baselineEnd = readTime(r, 'baseline-end');
   return {
     ...(config && { config }),
+    source,
+    ...(proxy && { proxy }),
     ...(prometheus && { prometheus }),
     ...(selector && { selector }),
     ...(baselineSelector && { baselineSelector }),
@@ -216,6 +257,9 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
       memory_limit: workload
         ? `set ${workload.limitsFrom}.memory in the config file`
         : 'name an environment whose config sets a memory limit',
+      color: 'name the environment to watch',
+      app: 'name the environment to watch',
+      environment: 'name the environment to watch',
     },
     health,
     failOn: r.enum('fail-on', FAIL_ON, { default: 'failed' as const }),

@@ -18,6 +18,7 @@ const ICON: Readonly<Record<string, string>> = {
   warning: '⚠️ warning',
   critical: '❌ critical',
   'no-data': '◻️ no data',
+  blind: '🚫 blind',
 };
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -28,6 +29,7 @@ export function readingsJson(report: MonitorReport): object[] {
     at: iso(e.at),
     elapsed: Math.round(e.elapsedMs / 1000),
     ...(e.requests !== undefined && { requests: e.requests }),
+    ...(e.proxyRequests !== undefined && { 'proxy-requests': e.proxyRequests }),
     values: Object.fromEntries(e.readings.map((r) => [r.rule, finite(r.value)])),
     states: Object.fromEntries(e.readings.map((r) => [r.rule, r.state])),
   }));
@@ -125,6 +127,10 @@ export function renderSummary(result: MonitorResult): string {
     `${ICON[r.verdict] ?? ''} **${r.verdict}** after ${formatDuration(r.finishedAt - r.startedAt)} of ${formatDuration(r.durationMs)}` +
       `${r.stoppedEarly ? ' (stopped early)' : ''}, ${r.evaluations.length} evaluation${r.evaluations.length === 1 ? '' : 's'}: ${escape(r.decision.reason)}`,
   );
+  if (r.decision.blind)
+    s.paragraph(
+      '_The monitor could not see (Prometheus unreachable, a query that errors, or no series matched), so the release is not judged: not passed, and not rolled back unless a rule that could see failed it._',
+    );
   if (release)
     s.paragraph(
       `${release.app}/${release.environment}: **${release.live}** live${release.version ? ` (${escape(release.version)})` : ''}` +
@@ -162,6 +168,8 @@ export function renderSummary(result: MonitorResult): string {
   const charts = [
     ['error rate (%)', byName('error-rate'), 100],
     ['p95 latency (ms)', byName('p95-latency'), 1000],
+    ['proxy error rate (%)', byName('proxy-error-rate'), 100],
+    ['proxy response time, mean (ms)', byName('proxy-response-time'), 1000],
   ] as const;
   for (const [title, rule, scale] of charts) {
     if (!rule) continue;
@@ -201,6 +209,8 @@ export function renderSummary(result: MonitorResult): string {
         `# ${x.rule.name}\n${x.query ?? ''}${x.baselineQuery && x.baselineQuery !== x.query ? `\n# ${x.rule.name} baseline (${iso(r.baselineWindow.start)} → ${iso(r.baselineWindow.end)})\n${x.baselineQuery}` : ''}`,
     );
   if (r.trafficQuery) queries.push(`# min-requests guard\n${r.trafficQuery}`);
+  if (r.proxyTrafficQuery)
+    queries.push(`# min-requests guard (proxy's series)\n${r.proxyTrafficQuery}`);
   if (queries.length)
     s.details('Resolved queries', new Summary().code(queries.join('\n\n'), 'promql'));
   let text = s.toString();

@@ -208,6 +208,41 @@ export function selectors(
   return { selector, baseline: inputs.baselineSelector ?? baseline };
 }
 
+/**
+ * The proxy's series of the live and the previous color: the target's labels on its exporter, and
+ * the label that names each color's backend. Undefined without a release or a proxy.
+ */
+export function proxySelectors(
+  inputs: MonitorInputs,
+  release: ReleaseContext | undefined,
+): MonitorPlan['proxy'] {
+  const proxy = inputs.proxy;
+  if (!proxy || !release) return undefined;
+  const base: Matcher[] = Object.entries(proxy.selector).map(([label, value]) => ({
+    label,
+    op: '=' as const,
+    value,
+  }));
+  const of = (color: Color): Matcher[] =>
+    withLabel(base, proxy.colorLabel, proxy.colorValues[color] ?? color);
+  return {
+    selector: of(release.live),
+    baselineSelector: release.previous ? of(release.previous) : null,
+  };
+}
+
+/** `$color` (the previous color in a baseline query), `$app`, `$environment`, from the release. */
+function releaseVariables(release: ReleaseContext | undefined): {
+  variables: Record<string, string>;
+  baseline: Record<string, string>;
+} {
+  if (!release) return { variables: {}, baseline: {} };
+  return {
+    variables: { color: release.live, app: release.app, environment: release.environment },
+    baseline: release.previous ? { color: release.previous } : {},
+  };
+}
+
 /** Builds the plan from inputs and the release, then watches. */
 export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<MonitorResult> {
   const ready = inputs.config && inputs.rollback ? await prepareRollback(inputs, deps) : undefined;
@@ -257,8 +292,17 @@ async function watch(
   // Checks derived from the config file judge the body as its health section says, like readiness.
   const health = !inputs.health.urls.length && inputs.config ? inputs.config.health : undefined;
   const checks = built.checks.map((c) =>
-    health ? { ...c, json: health.json, bodyContains: health.bodyContains } : c,
+    health
+      ? {
+          ...c,
+          json: health.json,
+          bodyContains: health.bodyContains,
+          headers: { ...c.headers, ...health.headers },
+        }
+      : c,
   );
+  const proxy = proxySelectors(inputs, release);
+  const named = releaseVariables(release);
   const switchedAt = release?.switchedAt ? Date.parse(release.switchedAt) : undefined;
   const baselineEnd = inputs.baselineEnd ?? (Number.isNaN(switchedAt) ? undefined : switchedAt);
   const plan: MonitorPlan = {
@@ -269,8 +313,11 @@ async function watch(
     ...(baselineEnd !== undefined && { baselineEnd }),
     selector,
     baselineSelector: baseline,
+    ...(proxy && { proxy }),
+    source: inputs.source,
     rules: inputs.rules,
-    variables: inputs.variables,
+    variables: { ...inputs.variables, ...named.variables },
+    baselineVariables: named.baseline,
     variableHints: inputs.variableHints,
     minRequests: inputs.minRequests,
     verdict: {
@@ -280,10 +327,16 @@ async function watch(
     },
     healthChecks: checks,
   };
-  if (inputs.prometheus)
+  if (inputs.prometheus) {
     deps.log.info(
-      `Prometheus ${inputs.prometheus.url}; selector {${renderMatchers(selector)}}, baseline ${baseline ? `{${renderMatchers(baseline)}}` : 'none (no previous version)'}`,
+      `Prometheus ${inputs.prometheus.url}; selector {${renderMatchers(selector)}}, baseline ${baseline ? `{${renderMatchers(baseline)}}` : 'none (no previous version)'}` +
+        (inputs.source === 'app' ? '' : `; metrics: ${inputs.source}`),
     );
+    if (proxy && inputs.source !== 'app')
+      deps.log.info(
+        `proxy selector {${renderMatchers(proxy.selector)}}, baseline ${proxy.baselineSelector ? `{${renderMatchers(proxy.baselineSelector)}}` : 'none (no previous version)'}`,
+      );
+  }
   const report = await monitor(plan, {
     ...(inputs.prometheus && { prometheus: prometheusClient(inputs.prometheus, deps.http) }),
     http: deps.http,
@@ -292,6 +345,10 @@ async function watch(
   });
   let rolledBack: RollbackResult | undefined;
   let rollbackError: string | undefined;
+  if (report.decision.blind && inputs.rollback)
+    deps.log.info(
+      'rollback-on-failure: not rolling back: the verdict is inconclusive because the monitor could not see, and no rule that could see failed the release',
+    );
   if (report.verdict === 'failed' && inputs.rollback && inputs.config) {
     try {
       rolledBack = await rollbackAfter(
@@ -372,11 +429,15 @@ function grouped(log: Logger, group: MonitorDeps['group']): BlueGreenDeps['log']
   };
 }
 
-/** Whether the step fails, per fail-on (a failed automatic rollback always fails it). */
+/**
+ * Whether the step fails, per fail-on (a failed automatic rollback always fails it). A window the
+ * monitor could not see (a blind `inconclusive`) fails it under `failed` too: nobody saw the
+ * release, so it must not read as good; only `never` keeps the step green.
+ */
 export function stepFails(result: MonitorResult): boolean {
   if (result.rollbackError !== undefined) return true;
   const v = result.report.verdict;
   if (result.failOn === 'never') return false;
   if (result.failOn === 'inconclusive') return v !== 'passed';
-  return v === 'failed';
+  return v === 'failed' || result.report.decision.blind === true;
 }

@@ -38,6 +38,12 @@ export interface ProxySettings {
   readonly image: string;
   /** Extra lines for HAProxy's `defaults` section. */
   readonly defaults: string[];
+  /**
+   * HAProxy's Prometheus exporter (`proxy.metrics-port`): a host port publishes it on `bind`;
+   * `off` leaves it out of the config (an image built without it); absent, it listens only on the
+   * environment's network, where a Prometheus on the Docker host scrapes it.
+   */
+  readonly metricsPort?: number | 'off';
 }
 
 /** The Docker target's settings of one environment, every default filled in. */
@@ -191,6 +197,10 @@ const PROXY = {
   image: (p: string, v: unknown): string => parseImage(p, text(p, v, DEFAULT_PROXY_IMAGE)),
   defaults: (p: string, v: unknown): string[] =>
     list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
+  'metrics-port': (p: string, v: unknown): number | 'off' =>
+    v === false || (typeof v === 'string' && /^\s*(off|false)\s*$/i.test(v))
+      ? 'off'
+      : parsePort(p, text(p, v, '8405')),
 } satisfies Readers;
 
 function readCommand(path: string, v: unknown): string[] {
@@ -266,6 +276,7 @@ export function settleDocker(layers: readonly Layer<DockerSection>[]): DockerSet
   const livePort = s.port ?? DOCKER_DEFAULTS.port;
   const previewPort = s['preview-port'] ?? livePort + 1;
   checkPorts(layers, livePort, previewPort);
+  checkMetricsPort(layers, livePort, previewPort);
   const resources = s.resources ?? {};
   return {
     kind: 'docker',
@@ -287,8 +298,28 @@ export function settleDocker(layers: readonly Layer<DockerSection>[]): DockerSet
     proxy: {
       image: s.proxy?.image ?? DOCKER_DEFAULTS.proxyImage,
       defaults: [...(s.proxy?.defaults ?? [])],
+      ...(s.proxy?.['metrics-port'] === undefined ? {} : { metricsPort: s.proxy['metrics-port'] }),
     },
   };
+}
+
+/** The exporter's host port must not be the live or the preview one. */
+function checkMetricsPort(
+  layers: readonly Layer<DockerSection>[],
+  livePort: number,
+  previewPort: number,
+): void {
+  const layer = layers.findLast((l) => l.section.proxy?.['metrics-port'] !== undefined);
+  const metricsPort = layer?.section.proxy?.['metrics-port'];
+  if (!layer || (metricsPort !== livePort && metricsPort !== previewPort)) return;
+  throw layer.wrap(
+    new InputError(
+      `${layer.at('proxy')}.metrics-port`,
+      metricsPort,
+      `is the same as ${metricsPort === livePort ? 'port' : 'preview-port'}`,
+      'Publish the metrics on a port of their own',
+    ),
+  );
 }
 
 function checkPorts(

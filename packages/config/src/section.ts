@@ -15,6 +15,7 @@ import { parseAssertion, parseStatus } from '@switchyard/probe';
 import { parseHealthPath } from './fields.js';
 import { DEFAULT_TARGET, TARGET_SCHEMAS, TARGET_SECTIONS } from './target-schemas.js';
 import {
+  METRICS_SOURCES,
   NO_DATA_POLICIES,
   type NoDataPolicy,
   parseLabelName,
@@ -132,7 +133,26 @@ const METRICS = {
   histogram: (p: string, v: unknown): string =>
     parseMetricName(p, text(p, v, 'http_request_duration_seconds_bucket')),
   'status-label': (p: string, v: unknown): string => parseLabelName(p, text(p, v, 'code')),
+  source: (p: string, v: unknown) => parseEnum(p, text(p, v, 'proxy'), METRICS_SOURCES),
 } satisfies Readers;
+
+/** The parsed `monitor.metrics`: which series judge the release, and the app's metric names. */
+export type MetricsSection = Parsed<typeof METRICS>;
+
+/**
+ * `monitor.metrics`: `app`, `proxy` or `both` (which built-in rules judge the release: the app's
+ * own series, the proxy's, or both), or a mapping of {@link METRICS} keys (`source:` and the app's
+ * metric names).
+ */
+function readMetrics(p: string, v: unknown): MetricsSection {
+  if (typeof v === 'string') return { source: METRICS.source(p, v) };
+  return readKeys(
+    p,
+    v,
+    METRICS,
+    'app, proxy or both, or metric names: {source: both, requests: http_requests_total}',
+  );
+}
 
 /** `monitor:` — the monitor-window settings of an environment (inputs override them). */
 const MONITOR = {
@@ -151,7 +171,7 @@ const MONITOR = {
   'min-requests': count(0, 1_000_000_000),
   'no-data': (p: string, v: unknown) => parseEnum(p, text(p, v, 'fail'), NO_DATA_POLICIES),
   rules: (p: string, v: unknown) => parseRules(p, v, TEMPLATE_VARIABLES),
-  metrics: (p: string, v: unknown) => readKeys(p, v, METRICS, 'metric names'),
+  metrics: readMetrics,
 } satisfies Readers;
 
 /** The keys of `monitor:`, in reference order. */
@@ -174,6 +194,7 @@ export const MONITOR_INPUTS = [
   'max-no-data',
   'min-requests',
   'no-data',
+  'metrics',
 ] as const satisfies readonly (keyof typeof MONITOR)[];
 
 /** The monitor inputs given (`get` returns '' for an input not set), as a `monitor:` layer. */

@@ -22,8 +22,16 @@ import {
   templateVariables,
   type Matcher,
 } from './promql.js';
-import { formatValue, TRAFFIC_QUERY, type Rule } from './rules.js';
 import {
+  formatValue,
+  TRAFFIC_QUERIES,
+  watches,
+  type MetricSeries,
+  type MetricsSource,
+  type Rule,
+} from './rules.js';
+import {
+  blindReading,
   classify,
   describeReading,
   VerdictMachine,
@@ -47,9 +55,21 @@ export interface MonitorPlan {
   readonly selector: readonly Matcher[];
   /** Matchers for the old version, for the baseline; undefined: `selector`; null: there is no old version (no baseline). */
   readonly baselineSelector?: readonly Matcher[] | null;
+  /**
+   * The proxy's series of the watched and the old color (rules with `metrics: proxy`); absent when
+   * the target has no proxy that exports metrics (those rules are then off).
+   */
+  readonly proxy?: {
+    readonly selector: readonly Matcher[];
+    readonly baselineSelector: readonly Matcher[] | null;
+  };
+  /** Which built-in rules run (`monitor.metrics`); custom rules always run. Default `app`. */
+  readonly source?: MetricsSource;
   readonly rules: readonly Rule[];
   /** Template variables besides `$selector` and `$window` (`requests`, `cpu_limit`, …); a missing one turns its rules off. */
   readonly variables: Readonly<Record<string, string>>;
+  /** Variables with another value in a baseline query (`color`: the previous color). */
+  readonly baselineVariables?: Readonly<Record<string, string>>;
   /** How a user supplies a missing variable (`memory_limit` → `set docker.resources.memory in the config file`). */
   readonly variableHints?: Readonly<Record<string, string>>;
   /** Fewer requests than this in the rate window read as no data for traffic rules; 0 turns the guard off. */
@@ -70,6 +90,9 @@ export interface MonitorDeps {
 /** A rule with its queries filled in, or the reason it is off. */
 export interface ResolvedRule {
   readonly rule: Rule;
+  /** Whose series it reads, and the watched selector rendered (for "no series matched {…}"). */
+  readonly series?: MetricSeries;
+  readonly selector?: string;
   readonly query?: string;
   readonly baselineQuery?: string;
   /** Why the rule is not evaluated. */
@@ -80,8 +103,10 @@ export interface Evaluation {
   /** ms since the epoch. */
   readonly at: number;
   readonly elapsedMs: number;
-  /** Requests in the rate window (the traffic guard), when measured. */
+  /** Requests in the rate window (the traffic guard of the app's series), when measured. */
   readonly requests?: number | null;
+  /** Requests in the rate window at the proxy (the traffic guard of the proxy's series), when measured. */
+  readonly proxyRequests?: number | null;
   readonly readings: readonly Reading[];
 }
 
@@ -121,6 +146,9 @@ export interface MonitorReport {
   readonly baselineSelector: string;
   readonly baselineWindow: { readonly start: number; readonly end: number };
   readonly trafficQuery?: string;
+  /** The proxy's series: the watched selector, and the traffic guard's query, when proxy rules ran. */
+  readonly proxySelector?: string;
+  readonly proxyTrafficQuery?: string;
   readonly rules: readonly RuleReport[];
   readonly evaluations: readonly Evaluation[];
   readonly breaches: readonly Breach[];
@@ -129,27 +157,64 @@ export interface MonitorReport {
 const SEVERITY: Readonly<Record<RuleState, number>> = {
   ok: 0,
   'no-data': 1,
+  blind: 1,
   warning: 2,
   critical: 3,
 };
 
-/** Fills every rule's query for the watched and the baseline selector; says why a rule is off. */
-export function resolveRules(plan: MonitorPlan, hasPrometheus: boolean): ResolvedRule[] {
-  const vars = (matchers: readonly Matcher[]): Record<string, string> => ({
+/** The watched and the baseline matchers of a series; undefined when the plan has none for it. */
+function seriesSelectors(
+  plan: MonitorPlan,
+  series: MetricSeries,
+): { selector: readonly Matcher[]; baseline: readonly Matcher[] | null } | undefined {
+  if (series === 'proxy')
+    return plan.proxy && { selector: plan.proxy.selector, baseline: plan.proxy.baselineSelector };
+  return {
+    selector: plan.selector,
+    baseline: plan.baselineSelector === null ? null : (plan.baselineSelector ?? plan.selector),
+  };
+}
+
+/** The variables of a query on `matchers` (`baseline`: with the old color's values). */
+function variablesFor(
+  plan: MonitorPlan,
+  matchers: readonly Matcher[],
+  baseline: boolean,
+): Record<string, string> {
+  return {
     ...plan.variables,
+    ...(baseline ? plan.baselineVariables : {}),
     selector: renderMatchers(matchers),
     window: promDuration(plan.rateWindowMs),
-  });
-  const watched = vars(plan.selector);
-  const old =
-    plan.baselineSelector === null ? undefined : vars(plan.baselineSelector ?? plan.selector);
-  return plan.rules.map((rule): ResolvedRule => {
+  };
+}
+
+/**
+ * Fills every rule's query for the watched and the baseline selector; says why a rule is off. The
+ * built-in rules of series the plan's `source` does not watch are left out.
+ */
+export function resolveRules(plan: MonitorPlan, hasPrometheus: boolean): ResolvedRule[] {
+  const source = plan.source ?? 'app';
+  // A built-in Prometheus rule runs when its series are watched; a custom one whenever it is given.
+  const chosen = plan.rules.filter(
+    (rule) => !rule.builtin || rule.source === 'health' || watches(source, rule.metrics ?? 'app'),
+  );
+  return chosen.map((rule): ResolvedRule => {
     if (!rule.enabled) return { rule, off: 'disabled' };
     if (rule.source === 'health')
       return plan.healthChecks.length
         ? { rule }
         : { rule, off: 'no health-url (and no live URL from the target)' };
+    const series = rule.metrics ?? 'app';
     if (!hasPrometheus) return { rule, off: 'no prometheus-url' };
+    const matchers = seriesSelectors(plan, series);
+    if (!matchers)
+      return {
+        rule,
+        off: "no proxy metrics: the environment's target has no proxy that exports them",
+      };
+    const watched = variablesFor(plan, matchers.selector, false);
+    const old = matchers.baseline && variablesFor(plan, matchers.baseline, true);
     const template = rule.query ?? '';
     const missing = templateVariables(template).filter((v) => watched[v] === undefined);
     if (missing.length)
@@ -162,21 +227,26 @@ export function resolveRules(plan: MonitorPlan, hasPrometheus: boolean): Resolve
       };
     return {
       rule,
+      series,
+      selector: watched.selector,
       query: expandTemplate(template, watched),
       ...(old && { baselineQuery: expandTemplate(template, old) }),
     };
   });
 }
 
-/** The traffic guard's query, when some active rule needs it. */
-function trafficQuery(plan: MonitorPlan, active: readonly ResolvedRule[]): string | undefined {
-  if (plan.minRequests <= 0 || !active.some((r) => r.rule.traffic && r.query)) return undefined;
+/** The traffic guard's query of a series, when some active rule of that series needs it. */
+function trafficQuery(
+  plan: MonitorPlan,
+  active: readonly ResolvedRule[],
+  series: MetricSeries,
+): string | undefined {
+  if (plan.minRequests <= 0) return undefined;
+  if (!active.some((r) => r.rule.traffic && r.query && r.series === series)) return undefined;
+  const matchers = seriesSelectors(plan, series);
+  if (!matchers) return undefined;
   try {
-    return expandTemplate(TRAFFIC_QUERY, {
-      ...plan.variables,
-      selector: renderMatchers(plan.selector),
-      window: promDuration(plan.rateWindowMs),
-    });
+    return expandTemplate(TRAFFIC_QUERIES[series], variablesFor(plan, matchers.selector, false));
   } catch {
     return undefined;
   }
@@ -186,8 +256,14 @@ function trafficQuery(plan: MonitorPlan, active: readonly ResolvedRule[]): strin
 export function pickValue(
   rule: Rule,
   samples: readonly Sample[],
-): { value: number | null; note?: string } {
-  if (samples.length === 0) return { value: null, note: 'no series matched' };
+  selector?: string,
+): { value: number | null; note?: string; empty?: true } {
+  if (samples.length === 0)
+    return {
+      value: null,
+      note: `no series matched${selector === undefined ? '' : ` {${selector}}`}`,
+      empty: true,
+    };
   const usable = samples.filter((s) => !Number.isNaN(s.value));
   if (usable.length === 0) return { value: null, note: 'NaN: no traffic in the rate window (0/0)' };
   const worst = usable.reduce((a, b) =>
@@ -220,7 +296,10 @@ export async function monitor(plan: MonitorPlan, deps: MonitorDeps): Promise<Mon
     throw new ActionError(
       `no rule to evaluate: ${resolved.map((r) => `${r.rule.name} (${r.off ?? 'off'})`).join(', ')}`,
     );
-  const traffic = trafficQuery(plan, active);
+  const traffic: Traffic = {
+    app: trafficQuery(plan, active, 'app'),
+    proxy: trafficQuery(plan, active, 'proxy'),
+  };
   for (const r of resolved)
     if (r.off) log.info(`rule ${r.rule.name}: off (${r.off})`);
     else
@@ -313,7 +392,14 @@ export async function monitor(plan: MonitorPlan, deps: MonitorDeps): Promise<Mon
         }
       }
     }
+    const wasBlind = machine.blind !== undefined;
     decision = machine.observe(evaluation.readings);
+    const blind = machine.blind;
+    if (!wasBlind && blind && !decision)
+      log.warning(
+        `${blind.reason}. The window can no longer pass; the rules that still see keep watching and can still fail it`,
+        { title: 'monitor-window: blind' },
+      );
     logProgress(log, progressLine(evaluation, active, plan.durationMs, decision));
     if (decision || tick >= end) break;
   }
@@ -335,7 +421,12 @@ export async function monitor(plan: MonitorPlan, deps: MonitorDeps): Promise<Mon
     baselineSelector:
       plan.baselineSelector === null ? '' : renderMatchers(plan.baselineSelector ?? plan.selector),
     baselineWindow: { start: baselineStart, end: baselineEnd },
-    ...(traffic !== undefined && { trafficQuery: traffic }),
+    ...(traffic.app !== undefined && { trafficQuery: traffic.app }),
+    ...(plan.proxy &&
+      active.some((r) => r.series === 'proxy') && {
+        proxySelector: renderMatchers(plan.proxy.selector),
+      }),
+    ...(traffic.proxy !== undefined && { proxyTrafficQuery: traffic.proxy }),
     rules: resolved.map((r) => ruleReport(r, baselines.get(r.rule.name), evaluations)),
     evaluations,
     breaches,
@@ -346,7 +437,7 @@ export async function monitor(plan: MonitorPlan, deps: MonitorDeps): Promise<Mon
 async function preflight(
   prometheus: Prometheus,
   active: readonly ResolvedRule[],
-  traffic: string | undefined,
+  traffic: Traffic,
   at: number,
   log: Logger,
 ): Promise<void> {
@@ -356,7 +447,9 @@ async function preflight(
     if (r.baselineQuery && r.baselineQuery !== r.query)
       checks.push({ name: `rule ${r.rule.name} (baseline)`, query: r.baselineQuery });
   }
-  if (traffic) checks.push({ name: 'the min-requests guard', query: traffic });
+  if (traffic.app) checks.push({ name: 'the min-requests guard', query: traffic.app });
+  if (traffic.proxy)
+    checks.push({ name: "the min-requests guard (proxy's series)", query: traffic.proxy });
   const results = await Promise.all(
     checks.map(async (c) => {
       try {
@@ -411,10 +504,20 @@ async function measureBaseline(
   }
 }
 
+/** The min-requests guard's queries, per series (undefined: no guard there). */
+type Traffic = Readonly<Record<MetricSeries, string | undefined>>;
+
+/** A guard's count, or why there is none (`blind`: the monitor could not see). */
+interface Count {
+  readonly count: number | null;
+  readonly note?: string;
+  readonly blind?: boolean;
+}
+
 async function evaluate(
   plan: MonitorPlan,
   active: readonly ResolvedRule[],
-  traffic: string | undefined,
+  traffic: Traffic,
   baselines: ReadonlyMap<string, { value: number | null }>,
   at: number,
   startedAt: number,
@@ -427,26 +530,47 @@ async function evaluate(
       { ...RETRY, retryIf: (e) => !(e instanceof PrometheusError && e.kind === 'query') },
       clock,
     );
-  const requestsP: Promise<{ count: number | null; note?: string }> | undefined = traffic
-    ? query(traffic).then(
-        (samples) => {
-          const v = samples.find((s) => Number.isFinite(s.value))?.value;
-          return v === undefined ? { count: null, note: 'no requests counted' } : { count: v };
-        },
-        (error: unknown) => ({ count: null, note: `request count failed: ${errorMessage(error)}` }),
-      )
-    : undefined;
+  const count = (series: MetricSeries): Promise<Count> | undefined => {
+    const q = traffic[series];
+    if (q === undefined) return undefined;
+    const selector = active.find((r) => r.series === series)?.selector ?? '';
+    return query(q).then(
+      (samples): Count => {
+        const v = samples.find((s) => Number.isFinite(s.value))?.value;
+        if (v !== undefined) return { count: v };
+        return samples.length === 0
+          ? {
+              count: null,
+              blind: true,
+              note: `the min-requests guard matched no series {${selector}}: ${q}`,
+            }
+          : { count: null, note: 'no requests counted' };
+      },
+      (error: unknown): Count => ({
+        count: null,
+        blind: true,
+        note: `request count failed: ${errorMessage(error)}`,
+      }),
+    );
+  };
+  const counts: Partial<Record<MetricSeries, Promise<Count>>> = {
+    ...optionalEntry('app', count('app')),
+    ...optionalEntry('proxy', count('proxy')),
+  };
   const readingsP = active.map(async (r): Promise<Reading> => {
     const baseline = baselines.get(r.rule.name)?.value ?? null;
     if (r.rule.source === 'health') return probeHealth(r.rule, plan.healthChecks, http);
-    let picked: { value: number | null; note?: string };
+    let picked: ReturnType<typeof pickValue>;
     try {
-      picked = pickValue(r.rule, await query(r.query as string));
+      picked = pickValue(r.rule, await query(r.query as string), r.selector);
     } catch (error) {
-      return classify(r.rule, null, baseline, errorMessage(error));
+      // Prometheus unreachable, or a query that errors: the monitor can't see, the app is not at fault.
+      return blindReading(r.rule, `query failed: ${errorMessage(error)}`);
     }
-    if (r.rule.traffic && requestsP) {
-      const requests = await requestsP;
+    const guard = r.rule.traffic && r.series ? counts[r.series] : undefined;
+    if (guard) {
+      const requests = await guard;
+      if (requests.blind) return blindReading(r.rule, requests.note ?? 'no requests counted');
       if (requests.count === null || requests.count < plan.minRequests)
         return classify(
           r.rule,
@@ -457,16 +581,24 @@ async function evaluate(
             : `${formatValue('number', requests.count)} requests in the last ${promDuration(plan.rateWindowMs)}, fewer than min-requests ${plan.minRequests}`,
         );
     }
+    if (picked.empty) return blindReading(r.rule, picked.note ?? 'no series matched');
     return classify(r.rule, picked.value, baseline, picked.note);
   });
   const readings = await Promise.all(readingsP);
-  const requests = requestsP ? (await requestsP).count : undefined;
+  const requests = counts.app ? (await counts.app).count : undefined;
+  const proxyRequests = counts.proxy ? (await counts.proxy).count : undefined;
   return {
     at,
     elapsedMs: at - startedAt,
     ...(requests !== undefined && { requests }),
+    ...(proxyRequests !== undefined && { proxyRequests }),
     readings,
   };
+}
+
+/** `{ [key]: value }` when value is defined, else `{}` (for spreading). */
+function optionalEntry<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Partial<Record<K, V>>);
 }
 
 async function probeHealth(rule: Rule, checks: readonly CheckSpec[], http: Http): Promise<Reading> {
@@ -494,10 +626,12 @@ function progressLine(
         ? 'ok'
         : reading.state === 'no-data'
           ? `no data (${reading.note ?? '?'})`
-          : reading.state.toUpperCase();
+          : reading.state === 'blind'
+            ? `BLIND (${reading.note ?? '?'})`
+            : reading.state.toUpperCase();
     if (rule.source === 'health')
       return `${describeReading(rule, reading)}${reading.state === 'critical' ? ` CRITICAL (${reading.note ?? ''})` : ''}`;
-    if (reading.state === 'no-data') return `${rule.name} ${state}`;
+    if (reading.state === 'no-data' || reading.state === 'blind') return `${rule.name} ${state}`;
     const op = rule.direction === 'above' ? '>' : '<';
     const limit = reading.threshold !== undefined ? ` ${op} ${reading.threshold}` : '';
     return `${rule.name} ${formatValue(rule.unit, reading.value)} ${state}${limit}`;

@@ -20,10 +20,29 @@ export type Threshold =
 
 export type RuleSource = 'prometheus' | 'health';
 
+/**
+ * Whose series a Prometheus rule reads: the app's own (`app`), or the proxy's in front of the colors
+ * (`proxy`: HAProxy's exporter on the Docker target). It picks the rule's `$selector` and its
+ * min-requests guard.
+ */
+export const METRIC_SERIES = ['app', 'proxy'] as const;
+export type MetricSeries = (typeof METRIC_SERIES)[number];
+
+/** Which built-in rules an environment is judged by (`monitor.metrics`): the app's, the proxy's, or both. */
+export const METRICS_SOURCES = ['app', 'proxy', 'both'] as const;
+export type MetricsSource = (typeof METRICS_SOURCES)[number];
+
+/** Whether the series of `series` are watched under `source`. */
+export function watches(source: MetricsSource, series: MetricSeries): boolean {
+  return source === 'both' || source === series;
+}
+
 export interface Rule {
   readonly name: string;
   readonly builtin: boolean;
   readonly source: RuleSource;
+  /** Whose series a Prometheus rule reads (undefined: the app's). */
+  readonly metrics?: MetricSeries;
   /** The PromQL template (`$selector`, `$window`, …); absent for the health rule. */
   readonly query?: string;
   readonly warning?: Threshold;
@@ -83,7 +102,9 @@ export function parseThreshold(
 /**
  * The variables a query template may use. `selector` and `window` come from the monitor's settings;
  * `requests`, `histogram` and `status_label` name the app's metrics (config `monitor.metrics`);
- * `cpu_limit` (cores) and `memory_limit` (bytes) come from the environment's `resources`.
+ * `cpu_limit` (cores) and `memory_limit` (bytes) come from the environment's `resources`; `color`
+ * (the watched color, the previous one in a baseline query), `app` and `environment` from the
+ * environment and its target's state.
  */
 export const TEMPLATE_VARIABLES = [
   'selector',
@@ -93,6 +114,9 @@ export const TEMPLATE_VARIABLES = [
   'status_label',
   'cpu_limit',
   'memory_limit',
+  'color',
+  'app',
+  'environment',
 ] as const;
 
 /** The metric names the built-in rules assume (prom-client's and most HTTP middlewares' defaults). */
@@ -111,6 +135,29 @@ function multiple(name: string, raw: unknown, factor: number): Threshold {
 
 /** The query of the traffic guard: requests in the rate window. */
 export const TRAFFIC_QUERY = 'sum(increase($requests{$selector}[$window]))';
+
+/**
+ * HAProxy's exporter (built in since 2.0, `http-request use-service prometheus-exporter`): the
+ * metrics the `proxy` rules read. Backend series carry `proxy="<backend>"`, and a color's backend
+ * is `be_<color>` on the Docker target.
+ */
+export const HAPROXY_METRICS = {
+  /** Counter of HTTP responses by class, `code="1xx"`…`"5xx"`/`"other"`, the proxy's own 502/503/504 included. */
+  responses: 'haproxy_backend_http_responses_total',
+  /** Counter of HTTP requests the backend received. */
+  requests: 'haproxy_backend_http_requests_total',
+  /**
+   * Gauge: HAProxy's `rtime`, the mean time from the connection to the server until the response
+   * headers came back, over the backend's last 1024 requests that got an answer. 1 ms resolution.
+   */
+  responseTime: 'haproxy_backend_response_time_average_seconds',
+} as const;
+
+/** The traffic guard's query per series (app: `$requests`; proxy: the backend's request counter). */
+export const TRAFFIC_QUERIES: Readonly<Record<MetricSeries, string>> = {
+  app: TRAFFIC_QUERY,
+  proxy: `sum(increase(${HAPROXY_METRICS.requests}{$selector}[$window]))`,
+};
 
 /** The built-in rules with the seeds' defaults (DESIGN.md §4). */
 export const BUILTIN_RULES: readonly Rule[] = [
@@ -178,6 +225,50 @@ export const BUILTIN_RULES: readonly Rule[] = [
     enabled: true,
     origin: 'seeds: health check every 30 s, 5 s timeout, 3 consecutive failures',
   },
+  {
+    name: 'proxy-error-rate',
+    builtin: true,
+    source: 'prometheus',
+    metrics: 'proxy',
+    query: `(sum(rate(${HAPROXY_METRICS.responses}{$selector,code="5xx"}[$window])) or vector(0)) / sum(rate(${HAPROXY_METRICS.responses}{$selector}[$window]))`,
+    warning: { kind: 'absolute', value: 0.01, text: '1%' },
+    critical: { kind: 'absolute', value: 0.05, text: '5%' },
+    direction: 'above',
+    unit: 'ratio',
+    traffic: true,
+    enabled: true,
+    origin: "seeds' error rate, read at the proxy: 5xx share of the color's backend",
+  },
+  {
+    name: 'proxy-response-time',
+    builtin: true,
+    source: 'prometheus',
+    metrics: 'proxy',
+    query: `max(${HAPROXY_METRICS.responseTime}{$selector})`,
+    warning: { kind: 'absolute', value: 1, text: '1s' },
+    critical: { kind: 'baseline', factor: 2, text: '2x baseline' },
+    direction: 'above',
+    unit: 'seconds',
+    traffic: true,
+    baselineMin: 0.05,
+    enabled: true,
+    origin:
+      "seeds' latency thresholds on what HAProxy measures: the mean server response time over the backend's last 1024 requests (not a p95)",
+  },
+  {
+    name: 'proxy-requests',
+    builtin: true,
+    source: 'prometheus',
+    metrics: 'proxy',
+    query: `sum(rate(${HAPROXY_METRICS.requests}{$selector}[$window]))`,
+    warning: { kind: 'baseline', factor: 0.5, text: '0.5x baseline' },
+    direction: 'below',
+    unit: 'number',
+    traffic: false,
+    enabled: true,
+    origin:
+      'request volume per color: a warning when the new color gets under half the old one’s requests/s',
+  },
 ];
 
 const RULE_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
@@ -193,6 +284,7 @@ const KEYS = [
   'min-requests-guard',
   'baseline-min',
   'enabled',
+  'metrics',
 ] as const;
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -319,6 +411,16 @@ function readRule(
   const warning = threshold('warning');
   const critical = threshold('critical');
   const enabled = has('enabled') ? bool(`${at}.enabled`, o.enabled) : (existing?.enabled ?? true);
+  if (has('metrics') && existing?.source === 'health')
+    throw new InputError(
+      `${at}.metrics`,
+      o.metrics,
+      'cannot be set on the health rule',
+      'The health rule probes health-url; metrics: is for rules with a query',
+    );
+  const metrics = has('metrics')
+    ? parseOne(`${at}.metrics`, str(`${at}.metrics`, o.metrics, 'proxy'), METRIC_SERIES)
+    : existing?.metrics;
   if (enabled && !existing && !warning && !critical)
     throw new InputError(
       at,
@@ -368,6 +470,7 @@ function readRule(
     name,
     builtin: existing?.builtin ?? false,
     source: existing?.source ?? 'prometheus',
+    ...(metrics !== undefined && { metrics }),
     ...(query !== undefined && { query }),
     ...(warning && { warning }),
     ...(critical && { critical }),

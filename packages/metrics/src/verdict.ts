@@ -2,11 +2,17 @@
  * The verdict machine (DESIGN.md §4), pure: each evaluation's readings go in, and out comes a decision
  * once one is due — `failure-limit` consecutive critical readings of a rule fail the window at once;
  * a rule without data for `max-no-data` evaluations meets the no-data policy; the end of the window
- * passes it, unless a deciding rule never had data at all.
+ * passes it, unless a deciding rule never had data at all. A rule the monitor cannot read at all
+ * (Prometheus unreachable, a query that errors, no series matched) is `blind`, which is not the
+ * app's fault: it makes the verdict `inconclusive`, never `failed`, and never `passed` (ADR 0018).
  */
 import { breaches, formatValue, type Rule, type Threshold } from './rules.js';
 
-export type RuleState = 'ok' | 'warning' | 'critical' | 'no-data';
+/**
+ * `no-data`: Prometheus answered, but there is nothing to judge (no traffic: NaN, too few requests).
+ * `blind`: the monitor could not see (Prometheus unreachable, a query that errors, no series matched).
+ */
+export type RuleState = 'ok' | 'warning' | 'critical' | 'no-data' | 'blind';
 export type Verdict = 'passed' | 'failed' | 'inconclusive';
 export const NO_DATA_POLICIES = ['fail', 'pass', 'inconclusive'] as const;
 export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
@@ -37,6 +43,20 @@ export function classify(
 ): Reading {
   if (value === null || Number.isNaN(value))
     return { rule: rule.name, value: null, state: 'no-data', note: note ?? 'no data' };
+  return classifyValue(rule, value, baseline, note);
+}
+
+/** A reading of a rule the monitor could not see: `note` says why (the error, the selector). */
+export function blindReading(rule: Rule, note: string): Reading {
+  return { rule: rule.name, value: null, state: 'blind', note };
+}
+
+function classifyValue(
+  rule: Rule,
+  value: number,
+  baseline: number | null,
+  note: string | undefined,
+): Reading {
   const limitOf = (t: Threshold | undefined): number | undefined => {
     if (!t) return undefined;
     if (t.kind === 'absolute') return t.value;
@@ -77,12 +97,21 @@ export interface Decision {
   readonly rule?: string;
   /** The reading that decided (the last critical or no-data one). */
   readonly reading?: Reading;
+  /** An `inconclusive` verdict because the monitor could not see (never rolled back). */
+  readonly blind?: boolean;
 }
 
 interface Track {
   critical: number;
-  noData: number;
+  /** Consecutive evaluations without data (no-data or blind). */
+  gap: number;
+  /** Whether that gap holds a blind reading. */
+  gapBlind: boolean;
   everData: boolean;
+  /** Prometheus answered for the rule at least once (data or no-data, not blind). */
+  everAnswered: boolean;
+  /** The rule went blind for `max-no-data` evaluations: the window can no longer pass. */
+  blind: boolean;
 }
 
 /** Whether a rule can fail the window (it has a critical threshold). Only those meet the no-data policy. */
@@ -93,6 +122,8 @@ export function decides(rule: Rule): boolean {
 export class VerdictMachine {
   private readonly tracks = new Map<string, Track>();
   private decided: Decision | undefined;
+  /** The first rule that went blind, while rules that can still see keep watching. */
+  private blindness: Decision | undefined;
 
   constructor(
     private readonly rules: readonly Rule[],
@@ -100,7 +131,15 @@ export class VerdictMachine {
   ) {
     if (!(opts.failureLimit >= 1 && opts.maxNoData >= 1))
       throw new RangeError('failureLimit and maxNoData must be at least 1');
-    for (const r of rules) this.tracks.set(r.name, { critical: 0, noData: 0, everData: false });
+    for (const r of rules)
+      this.tracks.set(r.name, {
+        critical: 0,
+        gap: 0,
+        gapBlind: false,
+        everData: false,
+        everAnswered: false,
+        blind: false,
+      });
   }
 
   /** The decision, once made (later evaluations do not change it). */
@@ -108,7 +147,18 @@ export class VerdictMachine {
     return this.decided;
   }
 
-  /** Feeds one evaluation; returns the decision if this evaluation made one. */
+  /** Set once a deciding rule went blind: the window cannot pass any more (see {@link observe}). */
+  get blind(): Decision | undefined {
+    return this.blindness;
+  }
+
+  /**
+   * Feeds one evaluation; returns the decision if this evaluation made one. A deciding rule without
+   * data for `max-no-data` evaluations meets the no-data policy, unless the monitor was blind in
+   * that gap: then the window can no longer pass, and it ends `inconclusive` at once when no
+   * deciding rule is left that can see; otherwise those rules (health above all) keep watching,
+   * and can still fail it.
+   */
   observe(readings: readonly Reading[]): Decision | undefined {
     if (this.decided) return this.decided;
     let failed: Decision | undefined;
@@ -117,12 +167,16 @@ export class VerdictMachine {
       const rule = this.rules.find((r) => r.name === reading.rule);
       const track = this.tracks.get(reading.rule);
       if (!rule || !track) continue;
-      if (reading.state === 'no-data') {
-        track.noData += 1;
+      if (reading.state === 'no-data' || reading.state === 'blind') {
+        track.gap += 1;
         track.critical = 0;
+        if (reading.state === 'blind') track.gapBlind = true;
+        else track.everAnswered = true;
       } else {
-        track.noData = 0;
+        track.gap = 0;
+        track.gapBlind = false;
         track.everData = true;
+        track.everAnswered = true;
         track.critical = reading.state === 'critical' ? track.critical + 1 : 0;
       }
       const limit = rule.failureLimit ?? this.opts.failureLimit;
@@ -135,34 +189,65 @@ export class VerdictMachine {
             `${describeReading(rule, reading)} (critical) in ${track.critical} consecutive evaluation${track.critical === 1 ? '' : 's'}` +
             (reading.note ? `: ${reading.note}` : ''),
         };
-      if (
-        !noData &&
-        decides(rule) &&
-        this.opts.noData !== 'pass' &&
-        track.noData >= this.opts.maxNoData
-      )
-        noData = this.noDataDecision(
-          rule,
-          `${rule.name} had no data in ${track.noData} consecutive evaluation${track.noData === 1 ? '' : 's'} (max-no-data ${this.opts.maxNoData})${reading.note ? `: ${reading.note}` : ''}`,
-          reading,
-        );
+      if (!decides(rule) || track.gap < this.opts.maxNoData) continue;
+      const gap = `${track.gap} consecutive evaluation${track.gap === 1 ? '' : 's'} (max-no-data ${this.opts.maxNoData})${reading.note ? `: ${reading.note}` : ''}`;
+      if (track.gapBlind) {
+        if (!track.blind && !this.blindness)
+          this.blindness = {
+            verdict: 'inconclusive',
+            blind: true,
+            rule: rule.name,
+            reading,
+            reason: `blind: ${rule.name} could not be read in ${gap}`,
+          };
+        track.blind = true;
+      } else if (!noData && this.opts.noData !== 'pass')
+        noData = this.noDataDecision(rule, `${rule.name} had no data in ${gap}`, reading);
     }
     this.decided = failed ?? noData;
+    if (!this.decided && this.blindness && this.seeing().length === 0)
+      this.decided = {
+        ...this.blindness,
+        reason: `${this.blindness.reason}; no rule that can fail the window is left that can see`,
+      };
     return this.decided;
+  }
+
+  /** The deciding rules that have not gone blind. */
+  private seeing(): Rule[] {
+    return this.rules.filter((r) => decides(r) && !(this.tracks.get(r.name)?.blind ?? false));
   }
 
   /** The decision at the end of the window (or the one made earlier). */
   finish(): Decision {
     if (this.decided) return this.decided;
+    if (this.blindness) {
+      const seeing = this.seeing().map((r) => r.name);
+      this.decided = {
+        ...this.blindness,
+        reason: `${this.blindness.reason}; ${seeing.join(', ')} kept watching to the end of the window and did not fail it`,
+      };
+      return this.decided;
+    }
     const silent = this.rules.filter(
       (r) => decides(r) && !(this.tracks.get(r.name)?.everData ?? false),
     );
-    const first = silent[0];
+    // Silent because Prometheus said there is nothing (no traffic), or because it never answered.
+    const quiet = silent.filter((r) => this.tracks.get(r.name)?.everAnswered ?? false);
+    const unseen = silent.filter((r) => !quiet.includes(r));
+    const first = quiet[0];
     if (first && this.opts.noData !== 'pass')
       this.decided = this.noDataDecision(
         first,
-        `${silent.map((r) => r.name).join(', ')} had no data during the whole window`,
+        `${quiet.map((r) => r.name).join(', ')} had no data during the whole window`,
       );
+    else if (unseen[0])
+      this.decided = {
+        verdict: 'inconclusive',
+        blind: true,
+        rule: unseen[0].name,
+        reason: `blind: ${unseen.map((r) => r.name).join(', ')} could not be read during the whole window`,
+      };
     else
       this.decided = {
         verdict: 'passed',

@@ -181,6 +181,8 @@ describe('resolveRules', () => {
     const by = (name: string) => resolved.find((r) => r.rule.name === name)!;
     expect(by('error-rate')).toEqual({
       rule: BUILTIN_RULES[0],
+      series: 'app',
+      selector: 'app="shop",color="green"',
       query: ERR_Q,
       baselineQuery: ERR_Q.replaceAll('color="green"', 'color="blue"'),
     });
@@ -262,7 +264,12 @@ describe('pickValue', () => {
   const s = (value: number, labels: Record<string, string> = {}): Sample => ({ labels, value });
 
   it('no series is no data', () => {
-    expect(pickValue(ERR, [])).toEqual({ value: null, note: 'no series matched' });
+    expect(pickValue(ERR, [])).toEqual({ value: null, note: 'no series matched', empty: true });
+    expect(pickValue(ERR, [], 'app="shop",color="green"')).toEqual({
+      value: null,
+      note: 'no series matched {app="shop",color="green"}',
+      empty: true,
+    });
   });
   it('only NaN (0/0) is no data', () => {
     expect(pickValue(ERR, [s(Number.NaN), s(Number.NaN)])).toEqual({
@@ -804,17 +811,31 @@ describe('monitor: the min-requests guard', () => {
     expect((await run()).verdict).toBe('failed');
   });
 
-  it('no requests counted at all (empty vector), policy fail → failed', async () => {
+  it('a guard that matches no series (empty vector) is blind, not no traffic → inconclusive', async () => {
     const { run } = setup(
       { value: (k) => (k === 'traffic' ? [] : HEALTHY[k]) },
       { verdict: { failureLimit: 3, maxNoData: 2, noData: 'fail' } },
     );
     const report = await run();
-    expect(report.verdict).toBe('failed');
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.decision.blind).toBe(true);
     expect(report.evaluations).toHaveLength(2);
     expect(report.evaluations[0]!.requests).toBeNull();
     expect(report.reason).toMatch(
-      /^error-rate had no data in 2 consecutive evaluations \(max-no-data 2\): no requests counted \(no-data: fail\); query: /,
+      /^blind: error-rate could not be read in 2 consecutive evaluations \(max-no-data 2\): the min-requests guard matched no series \{app="shop",color="green"\}: sum\(increase\(http_requests_total\{app="shop",color="green"\}\[1m\]\)\); no rule that can fail the window is left that can see; query: /,
+    );
+  });
+
+  it('a guard that counts zero requests is no traffic: the no-data policy (fail) decides', async () => {
+    const { run } = setup(
+      { value: (k) => (k === 'traffic' ? 0 : HEALTHY[k]) },
+      { verdict: { failureLimit: 3, maxNoData: 2, noData: 'fail' } },
+    );
+    const report = await run();
+    expect(report.verdict).toBe('failed');
+    expect(report.decision.blind).toBeUndefined();
+    expect(report.reason).toMatch(
+      /^error-rate had no data in 2 consecutive evaluations \(max-no-data 2\): 0 requests in the last 1m, fewer than min-requests 10 \(no-data: fail\)/,
     );
   });
 
@@ -843,7 +864,7 @@ describe('monitor: the min-requests guard', () => {
     expect(report.verdict).toBe('passed');
   });
 
-  it('a failing request count reads as no data, saying why', async () => {
+  it('a failing request count reads as blind, saying why', async () => {
     const { run } = setup({
       value: (k, t) =>
         k === 'traffic' && t > 0
@@ -854,7 +875,7 @@ describe('monitor: the min-requests guard', () => {
     expect(report.evaluations[0]!.readings[0]).toEqual({
       rule: 'error-rate',
       value: null,
-      state: 'no-data',
+      state: 'blind',
       note: 'request count failed: internal: boom',
     });
   });
@@ -872,16 +893,17 @@ describe('monitor: the min-requests guard', () => {
 describe('monitor: Prometheus trouble', () => {
   const down = new PrometheusError('unreachable', `${PROM_URL} did not answer: connection refused`);
 
-  it('unreachable mid-window: no data, retried once, then the no-data policy', async () => {
+  it('unreachable mid-window: blind, retried once, then inconclusive (not failed) even under no-data: fail', async () => {
     const { run, prometheus, clock } = setup(
       { value: (k, t) => (t >= 3 * MIN ? down : HEALTHY[k]) },
       { verdict: { failureLimit: 3, maxNoData: 3, noData: 'fail' } },
     );
     const report = await run();
-    expect(report.verdict).toBe('failed');
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.decision.blind).toBe(true);
     expect(report.decision.rule).toBe('error-rate');
     expect(report.reason).toBe(
-      `error-rate had no data in 3 consecutive evaluations (max-no-data 3): ${PROM_URL} did not answer: connection refused (no-data: fail); query: ${ERR_Q}`,
+      `blind: error-rate could not be read in 3 consecutive evaluations (max-no-data 3): query failed: ${PROM_URL} did not answer: connection refused; no rule that can fail the window is left that can see; query: ${ERR_Q}`,
     );
     expect(report.evaluations.map((e) => e.elapsedMs)).toEqual(grid(8));
     expect(report.stoppedEarly).toBe(true);
@@ -891,9 +913,9 @@ describe('monitor: Prometheus trouble', () => {
     expect(clock.sleeps.filter((ms) => ms === 250).length).toBeGreaterThan(0);
     expect(report.finishedAt).toBe(START + 4 * MIN + 250);
     expect(report.evaluations[5]!.readings.map((r) => r.state)).toEqual([
-      'no-data',
-      'no-data',
-      'no-data',
+      'blind',
+      'blind',
+      'blind',
     ]);
   });
 
@@ -905,7 +927,7 @@ describe('monitor: Prometheus trouble', () => {
     const report = await run();
     expect(report.verdict).toBe('passed');
     expect(report.evaluations).toHaveLength(30);
-    expect(ruleOf(report, 'error-rate').worst).toBe('no-data');
+    expect(ruleOf(report, 'error-rate').worst).toBe('blind');
   });
 
   it('a query error mid-window is not retried', async () => {
@@ -917,7 +939,12 @@ describe('monitor: Prometheus trouble', () => {
     expect(prometheus.timesOf('p95-latency').filter((t) => t === MIN)).toHaveLength(1);
     expect(report.verdict).toBe('inconclusive');
     expect(report.decision.rule).toBe('p95-latency');
-    expect(report.reason).toContain(': bad_data: many-to-many matching not allowed (no-data:');
+    expect(report.decision.blind).toBe(true);
+    // error-rate still sees: it watches to the end, and the window can't pass.
+    expect(report.evaluations).toHaveLength(30);
+    expect(report.reason).toContain(
+      ': query failed: bad_data: many-to-many matching not allowed; error-rate kept watching to the end of the window and did not fail it',
+    );
   });
 
   /** A Prometheus API over FakeHttp that rejects the PromQL for which `reject` is true. */

@@ -140,6 +140,15 @@ describe('parseRules', () => {
       'cpu',
       'memory',
       'health',
+      'proxy-error-rate',
+      'proxy-response-time',
+      'proxy-requests',
+    ]);
+    // The proxy's rules read the proxy's series; the app's read the app's (no metrics key).
+    expect(BUILTIN_RULES.filter((r) => r.metrics === 'proxy').map((r) => r.name)).toEqual([
+      'proxy-error-rate',
+      'proxy-response-time',
+      'proxy-requests',
     ]);
   });
 
@@ -330,7 +339,7 @@ describe('parseRules', () => {
       'one unknown variable',
       [{ name: 'queue-depth', query: 'max(q{$selector}) / $queue_limit', critical: 1 }],
       'monitor-rules[0].query',
-      /uses \$queue_limit, which is not known\. Use \$selector, \$window, \$requests, \$histogram, \$status_label, \$cpu_limit, \$memory_limit$/,
+      /uses \$queue_limit, which is not known\. Use \$selector, \$window, \$requests, \$histogram, \$status_label, \$cpu_limit, \$memory_limit, \$color, \$app, \$environment$/,
     ],
     [
       'two unknown variables',

@@ -111,6 +111,8 @@ describe('decides', () => {
       'error-rate',
       'p95-latency',
       'health',
+      'proxy-error-rate',
+      'proxy-response-time',
     ]);
   });
 });
@@ -361,5 +363,135 @@ describe('VerdictMachine: the decision is sticky', () => {
     expect(end.verdict).toBe('passed');
     expect(m.observe(at({ 'error-rate': 0.9 }))).toBe(end);
     expect(m.finish()).toBe(end);
+  });
+});
+
+describe('VerdictMachine: blind (ADR 0018)', () => {
+  const OPTS: VerdictOptions = { failureLimit: 2, maxNoData: 2, noData: 'fail' };
+  const blind = (rule: string, note = 'query failed: connection refused'): Reading => ({
+    rule,
+    value: null,
+    state: 'blind',
+    note,
+  });
+  const ok = (rule: string): Reading => ({ rule, value: 0, state: 'ok' });
+  const critical = (rule: string): Reading => ({ rule, value: 1, state: 'critical', note: 'x' });
+  const noData = (rule: string): Reading => ({ rule, value: null, state: 'no-data' });
+
+  // Rows: the evaluations (readings of error-rate and health), then the verdict, whether it is a
+  // blind one, and after how many evaluations it came (undefined: only at finish()).
+  test.each<[string, Reading[][], string, boolean, number | undefined]>([
+    [
+      'Prometheus gone, no health rule that can see: inconclusive at once',
+      [[blind('error-rate')], [blind('error-rate')]],
+      'inconclusive',
+      true,
+      2,
+    ],
+    [
+      'a query that errors is blind under no-data: fail too',
+      [[ok('error-rate')], [blind('error-rate')], [blind('error-rate')]],
+      'inconclusive',
+      true,
+      3,
+    ],
+    [
+      'no traffic (no-data) keeps its meaning: the policy fails it',
+      [[noData('error-rate')], [noData('error-rate')]],
+      'failed',
+      false,
+      2,
+    ],
+    [
+      'a gap with a blind reading in it is blind',
+      [[noData('error-rate')], [blind('error-rate')]],
+      'inconclusive',
+      true,
+      2,
+    ],
+    [
+      'a short outage decides nothing',
+      [[blind('error-rate')], [ok('error-rate')], [blind('error-rate')], [ok('error-rate')]],
+      'passed',
+      false,
+      undefined,
+    ],
+  ])('%s', (_title, evaluations, verdict, isBlind, decidedAt) => {
+    const m = new VerdictMachine([ERR], OPTS);
+    const n = feed(m, evaluations);
+    const d = m.finish();
+    expect(d.verdict).toBe(verdict);
+    expect(d.blind ?? false).toBe(isBlind);
+    expect(n).toBe(decidedAt);
+  });
+
+  test('health still sees: the window goes on, and a failing health check fails it (rollback)', () => {
+    const m = new VerdictMachine([ERR, HEALTH], OPTS);
+    expect(m.observe([blind('error-rate'), ok('health')])).toBeUndefined();
+    expect(m.observe([blind('error-rate'), ok('health')])).toBeUndefined();
+    expect(m.blind?.reason).toBe(
+      'blind: error-rate could not be read in 2 consecutive evaluations (max-no-data 2): query failed: connection refused',
+    );
+    expect(m.observe([blind('error-rate'), critical('health')])).toBeUndefined();
+    expect(m.observe([blind('error-rate'), critical('health')])).toBeUndefined();
+    const d = m.observe([blind('error-rate'), critical('health')]);
+    expect(d?.verdict).toBe('failed');
+    expect(d?.rule).toBe('health');
+    expect(d?.blind).toBeUndefined();
+  });
+
+  test('health still sees and stays ok: inconclusive at the end, saying who kept watching', () => {
+    const m = new VerdictMachine([ERR, HEALTH], OPTS);
+    feed(m, [
+      [blind('error-rate'), ok('health')],
+      [blind('error-rate'), ok('health')],
+      [ok('error-rate'), ok('health')],
+    ]);
+    expect(m.decision).toBeUndefined();
+    const d = m.finish();
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.blind).toBe(true);
+    expect(d.reason).toBe(
+      'blind: error-rate could not be read in 2 consecutive evaluations (max-no-data 2): query failed: connection refused; health kept watching to the end of the window and did not fail it',
+    );
+  });
+
+  test('a critical breach wins over blindness in the same evaluation', () => {
+    const m = new VerdictMachine([ERR, P95], OPTS);
+    feed(m, [[blind('error-rate'), critical('p95-latency')]]);
+    const d = m.observe([blind('error-rate'), critical('p95-latency')]);
+    expect(d?.verdict).toBe('failed');
+    expect(d?.rule).toBe('p95-latency');
+  });
+
+  test('never read in a short window: inconclusive (blind) at finish, unless no-data failed it', () => {
+    const opts: VerdictOptions = { failureLimit: 2, maxNoData: 5, noData: 'fail' };
+    const unseen = new VerdictMachine([ERR], opts);
+    feed(unseen, [[blind('error-rate')]]);
+    expect(unseen.finish()).toMatchObject({
+      verdict: 'inconclusive',
+      blind: true,
+      reason: 'blind: error-rate could not be read during the whole window',
+    });
+    const quiet = new VerdictMachine([ERR, P95], opts);
+    feed(quiet, [[noData('error-rate'), blind('p95-latency')]]);
+    expect(quiet.finish()).toMatchObject({ verdict: 'failed', rule: 'error-rate' });
+  });
+
+  test('no-data: pass does not pass a blind window', () => {
+    const m = new VerdictMachine([ERR], { ...OPTS, noData: 'pass' });
+    feed(m, [[blind('error-rate')], [blind('error-rate')]]);
+    expect(m.finish()).toMatchObject({ verdict: 'inconclusive', blind: true });
+  });
+
+  test('rules without a critical threshold never make it blind', () => {
+    const m = new VerdictMachine([ERR, CPU], OPTS);
+    feed(m, [
+      [ok('error-rate'), blind('cpu')],
+      [ok('error-rate'), blind('cpu')],
+      [ok('error-rate'), blind('cpu')],
+    ]);
+    expect(m.blind).toBeUndefined();
+    expect(m.finish().verdict).toBe('passed');
   });
 });

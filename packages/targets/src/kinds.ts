@@ -5,6 +5,7 @@
  */
 import type { EnvironmentConfig, TargetName, TargetSettings } from '@switchyard/config';
 import { DOCKER_KIND } from './docker/create.js';
+import type { Color } from './contract.js';
 import type { Target, TargetDeps } from './target.js';
 
 /** What a monitor can know about an environment's workload from its config. */
@@ -19,6 +20,15 @@ export interface Telemetry {
   readonly memoryLimitBytes?: number;
   /** Where limits are set in the config file, for messages (`docker.resources`). */
   readonly limitsFrom: string;
+  /**
+   * The router's own per-color series (monitor-window's `metrics: proxy`), when the target's router
+   * exports them: their selector, the label that names the color's backend, and its value per color.
+   */
+  readonly proxy?: {
+    readonly selector: Readonly<Record<string, string>>;
+    readonly colorLabel: string;
+    readonly colorValues: Readonly<Record<Color, string>>;
+  };
 }
 
 /** One kind of target. */

@@ -22,6 +22,7 @@ function create(c: EnvironmentConfig, d: DockerSettings, deps: TargetDeps): Targ
       ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
       proxyImage: d.proxy.image,
       proxyDefaults: d.proxy.defaults,
+      ...(d.proxy.metricsPort !== undefined && { proxyMetricsPort: d.proxy.metricsPort }),
       ...(d.containerPort !== undefined && { containerPort: d.containerPort }),
       env: c.env,
       ...(d.envFile !== undefined && { envFile: d.envFile }),
@@ -50,6 +51,13 @@ function telemetry(c: EnvironmentConfig, d: DockerSettings): Telemetry {
     ...(d.resources.cpus !== undefined && { cpuLimit: Number(d.resources.cpus) }),
     ...(Number.isFinite(memory) && { memoryLimitBytes: memory }),
     limitsFrom: 'docker.resources',
+    ...(d.proxy.metricsPort !== 'off' && {
+      proxy: {
+        selector: { app: c.app, environment: c.environment },
+        colorLabel: 'proxy',
+        colorValues: { blue: 'be_blue', green: 'be_green' },
+      },
+    }),
   };
 }
 

@@ -15,6 +15,31 @@ export interface ProxyConfig {
   readonly containerPort: number;
   /** Extra lines for the `defaults` section, from the config file's proxy.defaults. */
   readonly defaults: readonly string[];
+  /**
+   * HAProxy's Prometheus exporter, a frontend of its own on {@link EXPORTER_PORT}: absent, it is
+   * on (reached on the environment's network); a number: also published on that host port (by
+   * proxy-setup.ts); `off`: left out (an image built without it).
+   */
+  readonly metricsPort?: number | 'off';
+}
+
+/**
+ * The port of HAProxy's Prometheus exporter inside the proxy container (HAProxy's own docs use
+ * 8405). Its backend series name the color: `proxy="be_blue"`, `proxy="be_green"`.
+ */
+export const EXPORTER_PORT = 8405;
+
+/** The exporter's frontend: `/metrics` answers in Prometheus's text format, nothing else is served. */
+function exporterSection(c: ProxyConfig): string[] {
+  if (c.metricsPort === 'off') return [];
+  return [
+    'frontend metrics',
+    `  bind :${EXPORTER_PORT}`,
+    '  no log',
+    '  http-request use-service prometheus-exporter if { path /metrics }',
+    '  http-request return status 404 content-type text/plain string "switchyard: the metrics are at /metrics"',
+    '',
+  ];
 }
 
 /** The routing: which color each frontend sends requests to (`null`: none, answer 503). */
@@ -71,6 +96,7 @@ export function renderConfig(c: ProxyConfig): string {
     route('preview'),
     '  default_backend be_none',
     '',
+    ...exporterSection(c),
     'backend be_none',
     '  http-request return status 503 content-type text/plain string "switchyard: no color is routed here yet"',
     '',

@@ -14,7 +14,7 @@ import {
 import { LABELS } from '../contract.js';
 import { PROXY_DIR, PROXY_FILES, PROXY_PORTS, type DockerNames } from './contract.js';
 import type { DockerCli } from './cli.js';
-import { renderConfig, renderMap } from './haproxy.js';
+import { EXPORTER_PORT, renderConfig, renderMap } from './haproxy.js';
 import type { DockerProxy, ProxySpec } from './proxy.js';
 import {
   checkConfigArgs,
@@ -31,9 +31,24 @@ import {
 export type ProxyChange =
   'created' | 'recreated' | 'repaired' | 'started' | 'reloaded' | 'unchanged';
 
-/** `bind:port,preview`: recorded on the proxy so a changed port is noticed, not ignored. */
-export function publishLabel(spec: Pick<ProxySpec, 'bind' | 'port' | 'previewPort'>): string {
-  return `${spec.bind}:${spec.port},${spec.previewPort}`;
+/**
+ * `bind:port,preview` (`,metrics=<port>` when the exporter is published): recorded on the proxy so
+ * a changed port is noticed, not ignored. A proxy created before the exporter had a port keeps
+ * its label.
+ */
+export function publishLabel(
+  spec: Pick<ProxySpec, 'bind' | 'port' | 'previewPort'> & {
+    readonly config?: Pick<ProxySpec['config'], 'metricsPort'>;
+  },
+): string {
+  const metrics = spec.config?.metricsPort;
+  return `${spec.bind}:${spec.port},${spec.previewPort}${typeof metrics === 'number' ? `,metrics=${metrics}` : ''}`;
+}
+
+/** `-p` for the exporter, when `proxy.metrics-port` publishes it. */
+function exporterPublish(spec: ProxySpec): string[] {
+  const port = spec.config.metricsPort;
+  return typeof port === 'number' ? ['-p', `${hostPort(spec.bind, port)}:${EXPORTER_PORT}`] : [];
 }
 
 /** The port the app listens on in its containers, and where that came from (for messages). */
@@ -82,7 +97,7 @@ export class ProxySetup {
     const wanted = publishLabel(this.spec);
     if (existing.publish !== wanted)
       throw new ActionError(
-        `the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
+        `the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port[,metrics=proxy.metrics-port]). ` +
           `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`,
       );
     const current = await this.proxy.readFile(PROXY_FILES.config);
@@ -146,6 +161,7 @@ export class ProxySetup {
       `${hostPort(spec.bind, spec.port)}:${PROXY_PORTS.live}`,
       '-p',
       `${hostPort(spec.bind, spec.previewPort)}:${PROXY_PORTS.preview}`,
+      ...exporterPublish(spec),
       '-v',
       `${names.proxyVolume}:${PROXY_DIR}`,
       '--entrypoint',

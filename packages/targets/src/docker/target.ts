@@ -43,7 +43,9 @@ export interface DockerTargetSettings extends ContainerSettings {
   readonly proxyImage: string;
   readonly proxyDefaults: readonly string[];
   readonly stopTimeoutMs: number;
-  /** The app's port in its container; unset: from the image's EXPOSE (see `containerPort()`). */
+  /** The port the proxy's metrics exporter is published on (`off`: no exporter); unset: not published. */
+  readonly proxyMetricsPort?: number | 'off';
+  /** The app's port in its container; unset: from the image's EXPOSE (see `appPort()`). */
   readonly containerPort?: number;
   /** A `starting` image health check holds a new color back (docker.wait-for-image-health). */
   readonly waitForImageHealth?: boolean;
@@ -110,6 +112,7 @@ export class DockerTarget implements Target {
           environment: s.environment,
           prefix: `${s.app}-${s.environment}`,
           defaults: s.proxyDefaults,
+          ...(s.proxyMetricsPort !== undefined && { metricsPort: s.proxyMetricsPort }),
         },
       },
       deps.clock,
