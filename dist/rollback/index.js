@@ -3129,6 +3129,9 @@ const RESOURCES = {
 const PROXY = {
     image: (p, v) => parseImage(p, values_text(p, v, DEFAULT_PROXY_IMAGE)),
     defaults: (p, v) => list(p, v, '["timeout http-request 10s"]', (q, x) => line(q, x, 'timeout client 30s')),
+    'metrics-port': (p, v) => v === false || (typeof v === 'string' && /^\s*(off|false)\s*$/i.test(v))
+        ? 'off'
+        : parsePort(p, values_text(p, v, '8405')),
 };
 function readCommand(path, v) {
     const args = list(path, v, '[node, server.js]', (at, x) => values_text(at, x, 'server.js'));
@@ -3191,6 +3194,7 @@ function settleDocker(layers) {
     const livePort = s.port ?? DOCKER_DEFAULTS.port;
     const previewPort = s['preview-port'] ?? livePort + 1;
     checkPorts(layers, livePort, previewPort);
+    checkMetricsPort(layers, livePort, previewPort);
     const resources = s.resources ?? {};
     return {
         kind: 'docker',
@@ -3212,8 +3216,17 @@ function settleDocker(layers) {
         proxy: {
             image: s.proxy?.image ?? DOCKER_DEFAULTS.proxyImage,
             defaults: [...(s.proxy?.defaults ?? [])],
+            ...(s.proxy?.['metrics-port'] === undefined ? {} : { metricsPort: s.proxy['metrics-port'] }),
         },
     };
+}
+/** The exporter's host port must not be the live or the preview one. */
+function checkMetricsPort(layers, livePort, previewPort) {
+    const layer = layers.findLast((l) => l.section.proxy?.['metrics-port'] !== undefined);
+    const metricsPort = layer?.section.proxy?.['metrics-port'];
+    if (!layer || (metricsPort !== livePort && metricsPort !== previewPort))
+        return;
+    throw layer.wrap(new errors_InputError(`${layer.at('proxy')}.metrics-port`, metricsPort, `is the same as ${metricsPort === livePort ? 'port' : 'preview-port'}`, 'Publish the metrics on a port of their own'));
 }
 function checkPorts(layers, livePort, previewPort) {
     const portFrom = origin(layers, 'port');
@@ -3585,6 +3598,18 @@ function promql_expandTemplate(template, vars) {
 const DIRECTIONS = ['above', 'below'];
 /** How values are shown; thresholds are compared in the base unit (ratio, seconds, bytes). */
 const UNITS = ['ratio', 'seconds', 'bytes', 'number'];
+/**
+ * Whose series a Prometheus rule reads: the app's own (`app`), or the proxy's in front of the colors
+ * (`proxy`: HAProxy's exporter on the Docker target). It picks the rule's `$selector` and its
+ * min-requests guard.
+ */
+const METRIC_SERIES = ['app', 'proxy'];
+/** Which built-in rules an environment is judged by (`monitor.metrics`): the app's, the proxy's, or both. */
+const METRICS_SOURCES = ['app', 'proxy', 'both'];
+/** Whether the series of `series` are watched under `source`. */
+function rules_watches(source, series) {
+    return source === 'both' || source === series;
+}
 const THRESHOLD_FORMS = 'Use a number (0.8), a percentage (5%), a duration (1s, 500ms) or a multiple of the baseline (2x); none removes it';
 /** Parses a threshold: `5%`, `1s`, `500ms`, `0.8`, `120`, `2x` (× baseline). `relative` makes a bare number a multiple. */
 function parseThreshold(name, raw, relative = false) {
@@ -3623,7 +3648,9 @@ function parseThreshold(name, raw, relative = false) {
 /**
  * The variables a query template may use. `selector` and `window` come from the monitor's settings;
  * `requests`, `histogram` and `status_label` name the app's metrics (config `monitor.metrics`);
- * `cpu_limit` (cores) and `memory_limit` (bytes) come from the environment's `resources`.
+ * `cpu_limit` (cores) and `memory_limit` (bytes) come from the environment's `resources`; `color`
+ * (the watched color, the previous one in a baseline query), `app` and `environment` from the
+ * environment and its target's state.
  */
 const TEMPLATE_VARIABLES = [
     'selector',
@@ -3633,6 +3660,9 @@ const TEMPLATE_VARIABLES = [
     'status_label',
     'cpu_limit',
     'memory_limit',
+    'color',
+    'app',
+    'environment',
 ];
 /** The metric names the built-in rules assume (prom-client's and most HTTP middlewares' defaults). */
 const DEFAULT_METRICS = {
@@ -3647,7 +3677,28 @@ function multiple(name, raw, factor) {
     return { kind: 'baseline', factor, text: `${factor}x baseline` };
 }
 /** The query of the traffic guard: requests in the rate window. */
-const rules_TRAFFIC_QUERY = 'sum(increase($requests{$selector}[$window]))';
+const TRAFFIC_QUERY = 'sum(increase($requests{$selector}[$window]))';
+/**
+ * HAProxy's exporter (built in since 2.0, `http-request use-service prometheus-exporter`): the
+ * metrics the `proxy` rules read. Backend series carry `proxy="<backend>"`, and a color's backend
+ * is `be_<color>` on the Docker target.
+ */
+const HAPROXY_METRICS = {
+    /** Counter of HTTP responses by class, `code="1xx"`…`"5xx"`/`"other"`, the proxy's own 502/503/504 included. */
+    responses: 'haproxy_backend_http_responses_total',
+    /** Counter of HTTP requests the backend received. */
+    requests: 'haproxy_backend_http_requests_total',
+    /**
+     * Gauge: HAProxy's `rtime`, the mean time from the connection to the server until the response
+     * headers came back, over the backend's last 1024 requests that got an answer. 1 ms resolution.
+     */
+    responseTime: 'haproxy_backend_response_time_average_seconds',
+};
+/** The traffic guard's query per series (app: `$requests`; proxy: the backend's request counter). */
+const rules_TRAFFIC_QUERIES = {
+    app: TRAFFIC_QUERY,
+    proxy: `sum(increase(${HAPROXY_METRICS.requests}{$selector}[$window]))`,
+};
 /** The built-in rules with the seeds' defaults (DESIGN.md §4). */
 const BUILTIN_RULES = [
     {
@@ -3713,6 +3764,48 @@ const BUILTIN_RULES = [
         enabled: true,
         origin: 'seeds: health check every 30 s, 5 s timeout, 3 consecutive failures',
     },
+    {
+        name: 'proxy-error-rate',
+        builtin: true,
+        source: 'prometheus',
+        metrics: 'proxy',
+        query: `(sum(rate(${HAPROXY_METRICS.responses}{$selector,code="5xx"}[$window])) or vector(0)) / sum(rate(${HAPROXY_METRICS.responses}{$selector}[$window]))`,
+        warning: { kind: 'absolute', value: 0.01, text: '1%' },
+        critical: { kind: 'absolute', value: 0.05, text: '5%' },
+        direction: 'above',
+        unit: 'ratio',
+        traffic: true,
+        enabled: true,
+        origin: "seeds' error rate, read at the proxy: 5xx share of the color's backend",
+    },
+    {
+        name: 'proxy-response-time',
+        builtin: true,
+        source: 'prometheus',
+        metrics: 'proxy',
+        query: `max(${HAPROXY_METRICS.responseTime}{$selector})`,
+        warning: { kind: 'absolute', value: 1, text: '1s' },
+        critical: { kind: 'baseline', factor: 2, text: '2x baseline' },
+        direction: 'above',
+        unit: 'seconds',
+        traffic: true,
+        baselineMin: 0.05,
+        enabled: true,
+        origin: "seeds' latency thresholds on what HAProxy measures: the mean server response time over the backend's last 1024 requests (not a p95)",
+    },
+    {
+        name: 'proxy-requests',
+        builtin: true,
+        source: 'prometheus',
+        metrics: 'proxy',
+        query: `sum(rate(${HAPROXY_METRICS.requests}{$selector}[$window]))`,
+        warning: { kind: 'baseline', factor: 0.5, text: '0.5x baseline' },
+        direction: 'below',
+        unit: 'number',
+        traffic: false,
+        enabled: true,
+        origin: 'request volume per color: a warning when the new color gets under half the old one’s requests/s',
+    },
 ];
 const RULE_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
 const rules_KEYS = [
@@ -3727,6 +3820,7 @@ const rules_KEYS = [
     'min-requests-guard',
     'baseline-min',
     'enabled',
+    'metrics',
 ];
 function rules_isMapping(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -3808,6 +3902,11 @@ function readRule(at, o, name, existing, variables) {
     const warning = threshold('warning');
     const critical = threshold('critical');
     const enabled = has('enabled') ? bool(`${at}.enabled`, o.enabled) : (existing?.enabled ?? true);
+    if (has('metrics') && existing?.source === 'health')
+        throw new errors_InputError(`${at}.metrics`, o.metrics, 'cannot be set on the health rule', 'The health rule probes health-url; metrics: is for rules with a query');
+    const metrics = has('metrics')
+        ? rules_parseOne(`${at}.metrics`, str(`${at}.metrics`, o.metrics, 'proxy'), METRIC_SERIES)
+        : existing?.metrics;
     if (enabled && !existing && !warning && !critical)
         throw new errors_InputError(at, name, 'has neither warning nor critical', 'Give a warning: and/or critical: threshold, e.g. critical: 5%');
     const direction = has('direction')
@@ -3842,6 +3941,7 @@ function readRule(at, o, name, existing, variables) {
         name,
         builtin: existing?.builtin ?? false,
         source: existing?.source ?? 'prometheus',
+        ...(metrics !== undefined && { metrics }),
         ...(query !== undefined && { query }),
         ...(warning && { warning }),
         ...(critical && { critical }),
@@ -3911,7 +4011,9 @@ function formatThreshold(unit, t, baseline) {
  * The verdict machine (DESIGN.md §4), pure: each evaluation's readings go in, and out comes a decision
  * once one is due — `failure-limit` consecutive critical readings of a rule fail the window at once;
  * a rule without data for `max-no-data` evaluations meets the no-data policy; the end of the window
- * passes it, unless a deciding rule never had data at all.
+ * passes it, unless a deciding rule never had data at all. A rule the monitor cannot read at all
+ * (Prometheus unreachable, a query that errors, no series matched) is `blind`, which is not the
+ * app's fault: it makes the verdict `inconclusive`, never `failed`, and never `passed` (ADR 0018).
  */
 
 const NO_DATA_POLICIES = ['fail', 'pass', 'inconclusive'];
@@ -3922,6 +4024,13 @@ const NO_DATA_POLICIES = ['fail', 'pass', 'inconclusive'];
 function verdict_classify(rule, value, baseline, note) {
     if (value === null || Number.isNaN(value))
         return { rule: rule.name, value: null, state: 'no-data', note: note ?? 'no data' };
+    return classifyValue(rule, value, baseline, note);
+}
+/** A reading of a rule the monitor could not see: `note` says why (the error, the selector). */
+function verdict_blindReading(rule, note) {
+    return { rule: rule.name, value: null, state: 'blind', note };
+}
+function classifyValue(rule, value, baseline, note) {
     const limitOf = (t) => {
         if (!t)
             return undefined;
@@ -3957,19 +4066,38 @@ class verdict_VerdictMachine {
     opts;
     tracks = new Map();
     decided;
+    /** The first rule that went blind, while rules that can still see keep watching. */
+    blindness;
     constructor(rules, opts) {
         this.rules = rules;
         this.opts = opts;
         if (!(opts.failureLimit >= 1 && opts.maxNoData >= 1))
             throw new RangeError('failureLimit and maxNoData must be at least 1');
         for (const r of rules)
-            this.tracks.set(r.name, { critical: 0, noData: 0, everData: false });
+            this.tracks.set(r.name, {
+                critical: 0,
+                gap: 0,
+                gapBlind: false,
+                everData: false,
+                everAnswered: false,
+                blind: false,
+            });
     }
     /** The decision, once made (later evaluations do not change it). */
     get decision() {
         return this.decided;
     }
-    /** Feeds one evaluation; returns the decision if this evaluation made one. */
+    /** Set once a deciding rule went blind: the window cannot pass any more (see {@link observe}). */
+    get blind() {
+        return this.blindness;
+    }
+    /**
+     * Feeds one evaluation; returns the decision if this evaluation made one. A deciding rule without
+     * data for `max-no-data` evaluations meets the no-data policy, unless the monitor was blind in
+     * that gap: then the window can no longer pass, and it ends `inconclusive` at once when no
+     * deciding rule is left that can see; otherwise those rules (health above all) keep watching,
+     * and can still fail it.
+     */
     observe(readings) {
         if (this.decided)
             return this.decided;
@@ -3980,13 +4108,19 @@ class verdict_VerdictMachine {
             const track = this.tracks.get(reading.rule);
             if (!rule || !track)
                 continue;
-            if (reading.state === 'no-data') {
-                track.noData += 1;
+            if (reading.state === 'no-data' || reading.state === 'blind') {
+                track.gap += 1;
                 track.critical = 0;
+                if (reading.state === 'blind')
+                    track.gapBlind = true;
+                else
+                    track.everAnswered = true;
             }
             else {
-                track.noData = 0;
+                track.gap = 0;
+                track.gapBlind = false;
                 track.everData = true;
+                track.everAnswered = true;
                 track.critical = reading.state === 'critical' ? track.critical + 1 : 0;
             }
             const limit = rule.failureLimit ?? this.opts.failureLimit;
@@ -3998,23 +4132,61 @@ class verdict_VerdictMachine {
                     reason: `${verdict_describeReading(rule, reading)} (critical) in ${track.critical} consecutive evaluation${track.critical === 1 ? '' : 's'}` +
                         (reading.note ? `: ${reading.note}` : ''),
                 };
-            if (!noData &&
-                decides(rule) &&
-                this.opts.noData !== 'pass' &&
-                track.noData >= this.opts.maxNoData)
-                noData = this.noDataDecision(rule, `${rule.name} had no data in ${track.noData} consecutive evaluation${track.noData === 1 ? '' : 's'} (max-no-data ${this.opts.maxNoData})${reading.note ? `: ${reading.note}` : ''}`, reading);
+            if (!decides(rule) || track.gap < this.opts.maxNoData)
+                continue;
+            const gap = `${track.gap} consecutive evaluation${track.gap === 1 ? '' : 's'} (max-no-data ${this.opts.maxNoData})${reading.note ? `: ${reading.note}` : ''}`;
+            if (track.gapBlind) {
+                if (!track.blind && !this.blindness)
+                    this.blindness = {
+                        verdict: 'inconclusive',
+                        blind: true,
+                        rule: rule.name,
+                        reading,
+                        reason: `blind: ${rule.name} could not be read in ${gap}`,
+                    };
+                track.blind = true;
+            }
+            else if (!noData && this.opts.noData !== 'pass')
+                noData = this.noDataDecision(rule, `${rule.name} had no data in ${gap}`, reading);
         }
         this.decided = failed ?? noData;
+        if (!this.decided && this.blindness && this.seeing().length === 0)
+            this.decided = {
+                ...this.blindness,
+                reason: `${this.blindness.reason}; no rule that can fail the window is left that can see`,
+            };
         return this.decided;
+    }
+    /** The deciding rules that have not gone blind. */
+    seeing() {
+        return this.rules.filter((r) => decides(r) && !(this.tracks.get(r.name)?.blind ?? false));
     }
     /** The decision at the end of the window (or the one made earlier). */
     finish() {
         if (this.decided)
             return this.decided;
+        if (this.blindness) {
+            const seeing = this.seeing().map((r) => r.name);
+            this.decided = {
+                ...this.blindness,
+                reason: `${this.blindness.reason}; ${seeing.join(', ')} kept watching to the end of the window and did not fail it`,
+            };
+            return this.decided;
+        }
         const silent = this.rules.filter((r) => decides(r) && !(this.tracks.get(r.name)?.everData ?? false));
-        const first = silent[0];
+        // Silent because Prometheus said there is nothing (no traffic), or because it never answered.
+        const quiet = silent.filter((r) => this.tracks.get(r.name)?.everAnswered ?? false);
+        const unseen = silent.filter((r) => !quiet.includes(r));
+        const first = quiet[0];
         if (first && this.opts.noData !== 'pass')
-            this.decided = this.noDataDecision(first, `${silent.map((r) => r.name).join(', ')} had no data during the whole window`);
+            this.decided = this.noDataDecision(first, `${quiet.map((r) => r.name).join(', ')} had no data during the whole window`);
+        else if (unseen[0])
+            this.decided = {
+                verdict: 'inconclusive',
+                blind: true,
+                rule: unseen[0].name,
+                reason: `blind: ${unseen.map((r) => r.name).join(', ')} could not be read during the whole window`,
+            };
         else
             this.decided = {
                 verdict: 'passed',
@@ -4065,27 +4237,54 @@ function verdict_describeReading(rule, reading) {
 const SEVERITY = {
     ok: 0,
     'no-data': 1,
+    blind: 1,
     warning: 2,
     critical: 3,
 };
-/** Fills every rule's query for the watched and the baseline selector; says why a rule is off. */
-function resolveRules(plan, hasPrometheus) {
-    const vars = (matchers) => ({
+/** The watched and the baseline matchers of a series; undefined when the plan has none for it. */
+function seriesSelectors(plan, series) {
+    if (series === 'proxy')
+        return plan.proxy && { selector: plan.proxy.selector, baseline: plan.proxy.baselineSelector };
+    return {
+        selector: plan.selector,
+        baseline: plan.baselineSelector === null ? null : (plan.baselineSelector ?? plan.selector),
+    };
+}
+/** The variables of a query on `matchers` (`baseline`: with the old color's values). */
+function variablesFor(plan, matchers, baseline) {
+    return {
         ...plan.variables,
+        ...(baseline ? plan.baselineVariables : {}),
         selector: renderMatchers(matchers),
         window: promDuration(plan.rateWindowMs),
-    });
-    const watched = vars(plan.selector);
-    const old = plan.baselineSelector === null ? undefined : vars(plan.baselineSelector ?? plan.selector);
-    return plan.rules.map((rule) => {
+    };
+}
+/**
+ * Fills every rule's query for the watched and the baseline selector; says why a rule is off. The
+ * built-in rules of series the plan's `source` does not watch are left out.
+ */
+function resolveRules(plan, hasPrometheus) {
+    const source = plan.source ?? 'app';
+    // A built-in Prometheus rule runs when its series are watched; a custom one whenever it is given.
+    const chosen = plan.rules.filter((rule) => !rule.builtin || rule.source === 'health' || watches(source, rule.metrics ?? 'app'));
+    return chosen.map((rule) => {
         if (!rule.enabled)
             return { rule, off: 'disabled' };
         if (rule.source === 'health')
             return plan.healthChecks.length
                 ? { rule }
                 : { rule, off: 'no health-url (and no live URL from the target)' };
+        const series = rule.metrics ?? 'app';
         if (!hasPrometheus)
             return { rule, off: 'no prometheus-url' };
+        const matchers = seriesSelectors(plan, series);
+        if (!matchers)
+            return {
+                rule,
+                off: "no proxy metrics: the environment's target has no proxy that exports them",
+            };
+        const watched = variablesFor(plan, matchers.selector, false);
+        const old = matchers.baseline && variablesFor(plan, matchers.baseline, true);
         const template = rule.query ?? '';
         const missing = templateVariables(template).filter((v) => watched[v] === undefined);
         if (missing.length)
@@ -4098,30 +4297,37 @@ function resolveRules(plan, hasPrometheus) {
             };
         return {
             rule,
+            series,
+            selector: watched.selector,
             query: expandTemplate(template, watched),
             ...(old && { baselineQuery: expandTemplate(template, old) }),
         };
     });
 }
-/** The traffic guard's query, when some active rule needs it. */
-function trafficQuery(plan, active) {
-    if (plan.minRequests <= 0 || !active.some((r) => r.rule.traffic && r.query))
+/** The traffic guard's query of a series, when some active rule of that series needs it. */
+function trafficQuery(plan, active, series) {
+    if (plan.minRequests <= 0)
+        return undefined;
+    if (!active.some((r) => r.rule.traffic && r.query && r.series === series))
+        return undefined;
+    const matchers = seriesSelectors(plan, series);
+    if (!matchers)
         return undefined;
     try {
-        return expandTemplate(TRAFFIC_QUERY, {
-            ...plan.variables,
-            selector: renderMatchers(plan.selector),
-            window: promDuration(plan.rateWindowMs),
-        });
+        return expandTemplate(TRAFFIC_QUERIES[series], variablesFor(plan, matchers.selector, false));
     }
     catch {
         return undefined;
     }
 }
 /** The value a rule reads from a query's samples: the worst finite one in its direction. */
-function pickValue(rule, samples) {
+function pickValue(rule, samples, selector) {
     if (samples.length === 0)
-        return { value: null, note: 'no series matched' };
+        return {
+            value: null,
+            note: `no series matched${selector === undefined ? '' : ` {${selector}}`}`,
+            empty: true,
+        };
     const usable = samples.filter((s) => !Number.isNaN(s.value));
     if (usable.length === 0)
         return { value: null, note: 'NaN: no traffic in the rate window (0/0)' };
@@ -4150,7 +4356,10 @@ async function monitor(plan, deps) {
     const active = resolved.filter((r) => r.off === undefined);
     if (active.length === 0)
         throw new ActionError(`no rule to evaluate: ${resolved.map((r) => `${r.rule.name} (${r.off ?? 'off'})`).join(', ')}`);
-    const traffic = trafficQuery(plan, active);
+    const traffic = {
+        app: trafficQuery(plan, active, 'app'),
+        proxy: trafficQuery(plan, active, 'proxy'),
+    };
     for (const r of resolved)
         if (r.off)
             log.info(`rule ${r.rule.name}: off (${r.off})`);
@@ -4219,7 +4428,11 @@ async function monitor(plan, deps) {
                 }
             }
         }
+        const wasBlind = machine.blind !== undefined;
         decision = machine.observe(evaluation.readings);
+        const blind = machine.blind;
+        if (!wasBlind && blind && !decision)
+            log.warning(`${blind.reason}. The window can no longer pass; the rules that still see keep watching and can still fail it`, { title: 'monitor-window: blind' });
         logProgress(log, progressLine(evaluation, active, plan.durationMs, decision));
         if (decision || tick >= end)
             break;
@@ -4240,7 +4453,12 @@ async function monitor(plan, deps) {
         selector: renderMatchers(plan.selector),
         baselineSelector: plan.baselineSelector === null ? '' : renderMatchers(plan.baselineSelector ?? plan.selector),
         baselineWindow: { start: baselineStart, end: baselineEnd },
-        ...(traffic !== undefined && { trafficQuery: traffic }),
+        ...(traffic.app !== undefined && { trafficQuery: traffic.app }),
+        ...(plan.proxy &&
+            active.some((r) => r.series === 'proxy') && {
+            proxySelector: renderMatchers(plan.proxy.selector),
+        }),
+        ...(traffic.proxy !== undefined && { proxyTrafficQuery: traffic.proxy }),
         rules: resolved.map((r) => ruleReport(r, baselines.get(r.rule.name), evaluations)),
         evaluations,
         breaches,
@@ -4255,8 +4473,10 @@ async function preflight(prometheus, active, traffic, at, log) {
         if (r.baselineQuery && r.baselineQuery !== r.query)
             checks.push({ name: `rule ${r.rule.name} (baseline)`, query: r.baselineQuery });
     }
-    if (traffic)
-        checks.push({ name: 'the min-requests guard', query: traffic });
+    if (traffic.app)
+        checks.push({ name: 'the min-requests guard', query: traffic.app });
+    if (traffic.proxy)
+        checks.push({ name: "the min-requests guard (proxy's series)", query: traffic.proxy });
     const results = await Promise.all(checks.map(async (c) => {
         try {
             return { ...c, samples: await prometheus.query(c.query, at) };
@@ -4298,40 +4518,72 @@ async function measureBaseline(prometheus, r, start, end, plan, clock) {
 async function evaluate(plan, active, traffic, baselines, at, startedAt, deps) {
     const { prometheus, clock, http } = deps;
     const query = (q) => retry(() => prometheus.query(q, at), { ...RETRY, retryIf: (e) => !(e instanceof PrometheusError && e.kind === 'query') }, clock);
-    const requestsP = traffic
-        ? query(traffic).then((samples) => {
+    const count = (series) => {
+        const q = traffic[series];
+        if (q === undefined)
+            return undefined;
+        const selector = active.find((r) => r.series === series)?.selector ?? '';
+        return query(q).then((samples) => {
             const v = samples.find((s) => Number.isFinite(s.value))?.value;
-            return v === undefined ? { count: null, note: 'no requests counted' } : { count: v };
-        }, (error) => ({ count: null, note: `request count failed: ${errorMessage(error)}` }))
-        : undefined;
+            if (v !== undefined)
+                return { count: v };
+            return samples.length === 0
+                ? {
+                    count: null,
+                    blind: true,
+                    note: `the min-requests guard matched no series {${selector}}: ${q}`,
+                }
+                : { count: null, note: 'no requests counted' };
+        }, (error) => ({
+            count: null,
+            blind: true,
+            note: `request count failed: ${errorMessage(error)}`,
+        }));
+    };
+    const counts = {
+        ...optionalEntry('app', count('app')),
+        ...optionalEntry('proxy', count('proxy')),
+    };
     const readingsP = active.map(async (r) => {
         const baseline = baselines.get(r.rule.name)?.value ?? null;
         if (r.rule.source === 'health')
             return probeHealth(r.rule, plan.healthChecks, http);
         let picked;
         try {
-            picked = pickValue(r.rule, await query(r.query));
+            picked = pickValue(r.rule, await query(r.query), r.selector);
         }
         catch (error) {
-            return classify(r.rule, null, baseline, errorMessage(error));
+            // Prometheus unreachable, or a query that errors: the monitor can't see, the app is not at fault.
+            return blindReading(r.rule, `query failed: ${errorMessage(error)}`);
         }
-        if (r.rule.traffic && requestsP) {
-            const requests = await requestsP;
+        const guard = r.rule.traffic && r.series ? counts[r.series] : undefined;
+        if (guard) {
+            const requests = await guard;
+            if (requests.blind)
+                return blindReading(r.rule, requests.note ?? 'no requests counted');
             if (requests.count === null || requests.count < plan.minRequests)
                 return classify(r.rule, null, baseline, requests.count === null
                     ? (requests.note ?? 'no requests counted')
                     : `${formatValue('number', requests.count)} requests in the last ${promDuration(plan.rateWindowMs)}, fewer than min-requests ${plan.minRequests}`);
         }
+        if (picked.empty)
+            return blindReading(r.rule, picked.note ?? 'no series matched');
         return classify(r.rule, picked.value, baseline, picked.note);
     });
     const readings = await Promise.all(readingsP);
-    const requests = requestsP ? (await requestsP).count : undefined;
+    const requests = counts.app ? (await counts.app).count : undefined;
+    const proxyRequests = counts.proxy ? (await counts.proxy).count : undefined;
     return {
         at,
         elapsedMs: at - startedAt,
         ...(requests !== undefined && { requests }),
+        ...(proxyRequests !== undefined && { proxyRequests }),
         readings,
     };
+}
+/** `{ [key]: value }` when value is defined, else `{}` (for spreading). */
+function optionalEntry(key, value) {
+    return value === undefined ? {} : { [key]: value };
 }
 async function probeHealth(rule, checks, http) {
     const results = await Promise.all(checks.map((c) => attemptCheck(c, http, [])));
@@ -4352,10 +4604,12 @@ function progressLine(e, active, durationMs, decision) {
             ? 'ok'
             : reading.state === 'no-data'
                 ? `no data (${reading.note ?? '?'})`
-                : reading.state.toUpperCase();
+                : reading.state === 'blind'
+                    ? `BLIND (${reading.note ?? '?'})`
+                    : reading.state.toUpperCase();
         if (rule.source === 'health')
             return `${describeReading(rule, reading)}${reading.state === 'critical' ? ` CRITICAL (${reading.note ?? ''})` : ''}`;
-        if (reading.state === 'no-data')
+        if (reading.state === 'no-data' || reading.state === 'blind')
             return `${rule.name} ${state}`;
         const op = rule.direction === 'above' ? '>' : '<';
         const limit = reading.threshold !== undefined ? ` ${op} ${reading.threshold}` : '';
@@ -4461,7 +4715,18 @@ const METRICS = {
     requests: (p, v) => parseMetricName(p, values_text(p, v, 'http_requests_total')),
     histogram: (p, v) => parseMetricName(p, values_text(p, v, 'http_request_duration_seconds_bucket')),
     'status-label': (p, v) => parseLabelName(p, values_text(p, v, 'code')),
+    source: (p, v) => parseEnum(p, values_text(p, v, 'proxy'), METRICS_SOURCES),
 };
+/**
+ * `monitor.metrics`: `app`, `proxy` or `both` (which built-in rules judge the release: the app's
+ * own series, the proxy's, or both), or a mapping of {@link METRICS} keys (`source:` and the app's
+ * metric names).
+ */
+function readMetrics(p, v) {
+    if (typeof v === 'string')
+        return { source: METRICS.source(p, v) };
+    return readKeys(p, v, METRICS, 'app, proxy or both, or metric names: {source: both, requests: http_requests_total}');
+}
 /** `monitor:` — the monitor-window settings of an environment (inputs override them). */
 const MONITOR = {
     'prometheus-url': httpUrl,
@@ -4479,7 +4744,7 @@ const MONITOR = {
     'min-requests': count(0, 1_000_000_000),
     'no-data': (p, v) => parseEnum(p, values_text(p, v, 'fail'), NO_DATA_POLICIES),
     rules: (p, v) => parseRules(p, v, TEMPLATE_VARIABLES),
-    metrics: (p, v) => readKeys(p, v, METRICS, 'metric names'),
+    metrics: readMetrics,
 };
 /** The keys of `monitor:`, in reference order. */
 const MONITOR_KEYS = Object.keys(MONITOR);
@@ -4498,6 +4763,7 @@ const MONITOR_INPUTS = (/* unused pure expression or super */ null && ([
     'max-no-data',
     'min-requests',
     'no-data',
+    'metrics',
 ]));
 /** The monitor inputs given (`get` returns '' for an input not set), as a `monitor:` layer. */
 function readMonitorInputs(get) {
@@ -6785,6 +7051,24 @@ class DockerLock {
  */
 
 
+/**
+ * The port of HAProxy's Prometheus exporter inside the proxy container (HAProxy's own docs use
+ * 8405). Its backend series name the color: `proxy="be_blue"`, `proxy="be_green"`.
+ */
+const EXPORTER_PORT = 8405;
+/** The exporter's frontend: `/metrics` answers in Prometheus's text format, nothing else is served. */
+function exporterSection(c) {
+    if (c.metricsPort === 'off')
+        return [];
+    return [
+        'frontend metrics',
+        `  bind :${EXPORTER_PORT}`,
+        '  no log',
+        '  http-request use-service prometheus-exporter if { path /metrics }',
+        '  http-request return status 404 content-type text/plain string "switchyard: the metrics are at /metrics"',
+        '',
+    ];
+}
 /** The haproxy.cfg for one app+environment. Deterministic: same input, same text. */
 function renderConfig(c) {
     const backends = contract_COLORS.map((color) => [
@@ -6830,6 +7114,7 @@ function renderConfig(c) {
         route('preview'),
         '  default_backend be_none',
         '',
+        ...exporterSection(c),
         'backend be_none',
         '  http-request return status 503 content-type text/plain string "switchyard: no color is routed here yet"',
         '',
@@ -7247,9 +7532,19 @@ class DockerProxy {
 
 
 
-/** `bind:port,preview`: recorded on the proxy so a changed port is noticed, not ignored. */
+/**
+ * `bind:port,preview` (`,metrics=<port>` when the exporter is published): recorded on the proxy so
+ * a changed port is noticed, not ignored. A proxy created before the exporter had a port keeps
+ * its label.
+ */
 function publishLabel(spec) {
-    return `${spec.bind}:${spec.port},${spec.previewPort}`;
+    const metrics = spec.config?.metricsPort;
+    return `${spec.bind}:${spec.port},${spec.previewPort}${typeof metrics === 'number' ? `,metrics=${metrics}` : ''}`;
+}
+/** `-p` for the exporter, when `proxy.metrics-port` publishes it. */
+function exporterPublish(spec) {
+    const port = spec.config.metricsPort;
+    return typeof port === 'number' ? ['-p', `${hostPort(spec.bind, port)}:${EXPORTER_PORT}`] : [];
 }
 /** The port the proxy's config routes to (`server app <name>:<port>`), if it has one. */
 function routedPort(config) {
@@ -7293,7 +7588,7 @@ class ProxySetup {
         const existing = await this.looping(found);
         const wanted = publishLabel(this.spec);
         if (existing.publish !== wanted)
-            throw new errors_ActionError(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port). ` +
+            throw new errors_ActionError(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port[,metrics=proxy.metrics-port]). ` +
                 `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
         const current = await this.proxy.readFile(PROXY_FILES.config);
         const port = routedPort(current);
@@ -7354,6 +7649,7 @@ class ProxySetup {
             `${hostPort(spec.bind, spec.port)}:${PROXY_PORTS.live}`,
             '-p',
             `${hostPort(spec.bind, spec.previewPort)}:${PROXY_PORTS.preview}`,
+            ...exporterPublish(spec),
             '-v',
             `${names.proxyVolume}:${PROXY_DIR}`,
             '--entrypoint',
@@ -7686,6 +7982,7 @@ class DockerTarget {
                 environment: s.environment,
                 prefix: `${s.app}-${s.environment}`,
                 defaults: s.proxyDefaults,
+                ...(s.proxyMetricsPort !== undefined && { metricsPort: s.proxyMetricsPort }),
             },
         }, deps.clock, deps.log, deps.runtimeSession);
         this.setup = new ProxySetup(this.proxy, this.docker, this.names, this.proxy.spec, deps.clock, deps.log);
@@ -8058,6 +8355,7 @@ function create(c, d, deps) {
         ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
         proxyImage: d.proxy.image,
         proxyDefaults: d.proxy.defaults,
+        ...(d.proxy.metricsPort !== undefined && { proxyMetricsPort: d.proxy.metricsPort }),
         ...(d.containerPort !== undefined && { containerPort: d.containerPort }),
         env: c.env,
         ...(d.envFile !== undefined && { envFile: d.envFile }),
@@ -8084,6 +8382,13 @@ function telemetry(c, d) {
         ...(d.resources.cpus !== undefined && { cpuLimit: Number(d.resources.cpus) }),
         ...(Number.isFinite(memory) && { memoryLimitBytes: memory }),
         limitsFrom: 'docker.resources',
+        ...(d.proxy.metricsPort !== 'off' && {
+            proxy: {
+                selector: { app: c.app, environment: c.environment },
+                colorLabel: 'proxy',
+                colorValues: { blue: 'be_blue', green: 'be_green' },
+            },
+        }),
     };
 }
 const DOCKER_KIND = { create, telemetry };
