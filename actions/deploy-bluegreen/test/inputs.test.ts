@@ -3,6 +3,7 @@ import { ConfigError, InputError, InputReader } from '@switchyard/kit';
 import type { EnvironmentConfig } from '@switchyard/config';
 import { parseInputs, type DeployInputs } from '../src/inputs.js';
 import { thrown } from '../../../test/support/thrown.js';
+import { dockerOf } from '../../../test/support/docker-settings.js';
 
 const WS = '/ws';
 const IMAGE = 'registry.example.com/shop:1.4.2';
@@ -130,15 +131,15 @@ describe('deploy-bluegreen inputs: defaults and the config file', () => {
 // One row per override input; the accessor column is the only place a config field is named.
 const OVERRIDES: [string, string, (c: EnvironmentConfig) => unknown, unknown][] = [
   ['app', 'cart', (c) => c.app, 'cart'],
-  ['docker-host', 'tcp://10.0.0.5:2376', (c) => c.target.host, { url: 'tcp://10.0.0.5:2376' }],
-  ['docker-host', 'prod-ctx', (c) => c.target.host, { kind: 'context', name: 'prod-ctx' }],
-  ['port', '7000', (c) => c.target.port, 7000],
-  ['preview-port', '7001', (c) => c.target.previewPort, 7001],
-  ['container-port', '5000', (c) => c.target.containerPort, 5000],
+  ['docker-host', 'tcp://10.0.0.5:2376', (c) => dockerOf(c).host, { url: 'tcp://10.0.0.5:2376' }],
+  ['docker-host', 'prod-ctx', (c) => dockerOf(c).host, { kind: 'context', name: 'prod-ctx' }],
+  ['port', '7000', (c) => dockerOf(c).port, 7000],
+  ['preview-port', '7001', (c) => dockerOf(c).previewPort, 7001],
+  ['container-port', '5000', (c) => dockerOf(c).containerPort, 5000],
   ['health-path', '/ready', (c) => c.health, { path: '/ready' }],
   ['keep-previous', '2d', (c) => c.keepPreviousMs, 2 * 86_400_000],
   ['ready-timeout', '90s', (c) => c.readyTimeoutMs, 90_000],
-  ['proxy-image', 'haproxy:3.2-alpine', (c) => c.target.proxy, { image: 'haproxy:3.2-alpine' }],
+  ['proxy-image', 'haproxy:3.2-alpine', (c) => dockerOf(c).proxy, { image: 'haproxy:3.2-alpine' }],
 ];
 
 describe('deploy-bluegreen inputs: override inputs beat the config file', () => {

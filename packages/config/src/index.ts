@@ -49,4 +49,5 @@ export {
   type ProxySettings,
   type Resources,
 } from './docker.js';
+export { SERVICE_NAME_MAX, type KubernetesSettings } from './kubernetes.js';
 export { containerSecrets } from './secrets.js';

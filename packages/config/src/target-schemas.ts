@@ -11,6 +11,14 @@ import {
   settleDocker,
   type DockerSection,
 } from './docker.js';
+import {
+  KUBERNETES_OVERRIDES,
+  KUBERNETES_SECTION,
+  kubernetesFiles,
+  readKubernetesSection,
+  resolveKubernetesFiles,
+  settleKubernetes,
+} from './kubernetes.js';
 import type { Layer } from './layer.js';
 import type { TargetName, TargetSettings } from './types.js';
 import { readKeys, type Readers } from './values.js';
@@ -36,9 +44,20 @@ export const TARGET_SCHEMAS: Readonly<Record<TargetName, TargetSchema>> = {
     section: DOCKER_SECTION,
     flatKeys: DOCKER_FLAT_KEYS,
     settle: (layers) => settleDocker(layers),
-    files: (s) => Object.fromEntries(s.envFile === undefined ? [] : [['env-file', s.envFile]]),
+    files: (s) =>
+      Object.fromEntries(
+        s.kind !== 'docker' || s.envFile === undefined ? [] : [['env-file', s.envFile]],
+      ),
     resolveFiles: (s, resolve) =>
-      s.envFile === undefined ? s : { ...s, envFile: resolve(s.envFile) },
+      s.kind !== 'docker' || s.envFile === undefined ? s : { ...s, envFile: resolve(s.envFile) },
+  },
+  kubernetes: {
+    section: KUBERNETES_SECTION,
+    flatKeys: {},
+    settle: (layers) => settleKubernetes(layers),
+    files: (s) => (s.kind === 'kubernetes' ? kubernetesFiles(s) : {}),
+    resolveFiles: (s, resolve) =>
+      s.kind === 'kubernetes' ? resolveKubernetesFiles(s, resolve) : s,
   },
 };
 
@@ -49,9 +68,11 @@ export const DEFAULT_TARGET: TargetName = 'docker';
 export const TARGET_SECTIONS = {
   docker: (p: string, v: unknown): DockerSection =>
     readKeys(p, v, DOCKER_SECTION, 'the docker target settings'),
+  kubernetes: readKubernetesSection,
 } satisfies Readonly<Record<TargetName, (p: string, v: unknown) => object>>;
 
 /** Each target's override inputs, input name → key path under its section. */
-export const TARGET_OVERRIDES = { docker: DOCKER_OVERRIDES } satisfies Readonly<
-  Record<TargetName, object>
->;
+export const TARGET_OVERRIDES = {
+  docker: DOCKER_OVERRIDES,
+  kubernetes: KUBERNETES_OVERRIDES,
+} satisfies Readonly<Record<TargetName, object>>;

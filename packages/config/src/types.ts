@@ -4,6 +4,7 @@
  */
 import type { JsonAssertion, StatusMatcher } from '@switchyard/probe';
 import type { DockerSettings } from './docker.js';
+import type { KubernetesSettings } from './kubernetes.js';
 import type { MonitorSection } from './section.js';
 import type { Overrides } from './overrides.js';
 
@@ -11,7 +12,7 @@ import type { Overrides } from './overrides.js';
 export const CONFIG_FILE = 'switchyard.yml';
 
 /** Where the colors run: each target has its own part of an environment section, named after it. */
-export const TARGETS = ['docker'] as const;
+export const TARGETS = ['docker', 'kubernetes'] as const;
 /** A value of {@link TARGETS}. */
 export type TargetName = (typeof TARGETS)[number];
 
@@ -55,7 +56,7 @@ export interface WarmUpSettings {
 }
 
 /** The environment's target and its own settings; `kind` names it (one of {@link TARGETS}). */
-export type TargetSettings = DockerSettings;
+export type TargetSettings = DockerSettings | KubernetesSettings;
 
 /** Everything one environment needs: the file's section over `defaults:`, with overrides applied. */
 export interface EnvironmentConfig {

@@ -30,7 +30,7 @@ describe('every problem in the file is a ConfigError naming the key path and the
     [
       'production: {prot: 80}',
       'production.prot',
-      '"prot" is not a known key (did you mean docker.port?). Valid keys: target, docker, url,',
+      '"prot" is not a known key (did you mean docker.port?). Valid keys: target, docker, kubernetes, url,',
     ],
     [
       'production: {health: {pth: /}}',
@@ -42,8 +42,8 @@ describe('every problem in the file is a ConfigError naming the key path and the
     // values
     [
       'production: {target: kubernetes}',
-      'production.target',
-      '"kubernetes" is not a valid value. Use one of: docker',
+      'production.kubernetes.manifests',
+      'is not set. target: kubernetes deploys your own manifests: set kubernetes.manifests',
     ],
     [
       'production: {docker-host: "http://box:2375"}',

@@ -4,6 +4,7 @@ import {
   resourcePrefix,
   type EnvironmentConfig,
 } from '@switchyard/config';
+import { dockerOf } from '../../../test/support/docker-settings.js';
 
 const FILE = 'switchyard.yml';
 
@@ -235,12 +236,12 @@ describe('a full valid file', () => {
 
   test('resolves staging from its own section over defaults', () => {
     const cfg = doc.resolve('staging');
-    expect(cfg.target.host).toEqual({
+    expect(dockerOf(cfg).host).toEqual({
       kind: 'context',
       name: 'staging-box',
       display: 'context staging-box',
     });
-    expect(cfg.target.containerPort).toBe(3000);
+    expect(dockerOf(cfg).containerPort).toBe(3000);
     expect(cfg.health.path).toBe('/healthz');
     expect(cfg.env).toEqual({ LOG_LEVEL: 'info', WORKERS: '4', DEBUG: 'false' });
   });
@@ -254,12 +255,12 @@ describe('a full valid file', () => {
 describe('every key has a default', () => {
   const cfg = parseConfig('app: shop\n', FILE).resolve('production', {}, '/repo');
   test.each<[string, (c: EnvironmentConfig) => unknown, unknown]>([
-    ['target', (c) => c.target.kind, 'docker'],
-    ['docker.host', (c) => c.target.host, { kind: 'local', display: 'local docker' }],
-    ['docker.port', (c) => c.target.port, 8080],
-    ['docker.preview-port', (c) => c.target.previewPort, 8081],
-    ['docker.bind', (c) => c.target.bind, '0.0.0.0'],
-    ['docker.container-port', (c) => c.target.containerPort, undefined],
+    ['target', (c) => dockerOf(c).kind, 'docker'],
+    ['docker.host', (c) => dockerOf(c).host, { kind: 'local', display: 'local docker' }],
+    ['docker.port', (c) => dockerOf(c).port, 8080],
+    ['docker.preview-port', (c) => dockerOf(c).previewPort, 8081],
+    ['docker.bind', (c) => dockerOf(c).bind, '0.0.0.0'],
+    ['docker.container-port', (c) => dockerOf(c).containerPort, undefined],
     ['url', (c) => c.url, undefined],
     ['preview-url', (c) => c.previewUrl, undefined],
     ['health.path', (c) => c.health.path, '/'],
@@ -269,18 +270,18 @@ describe('every key has a default', () => {
     ['health.interval', (c) => c.health.intervalMs, 1000],
     ['health.timeout', (c) => c.health.timeoutMs, 5000],
     ['env', (c) => c.env, {}],
-    ['docker.env-file', (c) => c.target.envFile, undefined],
+    ['docker.env-file', (c) => dockerOf(c).envFile, undefined],
     ['secrets', (c) => c.secrets, []],
-    ['docker.volumes', (c) => c.target.volumes, []],
-    ['docker.network', (c) => c.target.network, undefined],
-    ['docker.resources', (c) => c.target.resources, {}],
-    ['docker.command', (c) => c.target.command, undefined],
+    ['docker.volumes', (c) => dockerOf(c).volumes, []],
+    ['docker.network', (c) => dockerOf(c).network, undefined],
+    ['docker.resources', (c) => dockerOf(c).resources, {}],
+    ['docker.command', (c) => dockerOf(c).command, undefined],
     ['keep-previous', (c) => c.keepPreviousMs, 30 * 60_000],
     ['ready-timeout', (c) => c.readyTimeoutMs, 5 * 60_000],
     ['warm-up', (c) => c.warmUp, { requests: 200, concurrency: 20, path: '/' }],
-    ['docker.stop-timeout', (c) => c.target.stopTimeoutMs, 10_000],
-    ['docker.wait-for-image-health', (c) => c.target.waitForImageHealth, false],
-    ['docker.proxy', (c) => c.target.proxy, { image: DEFAULT_PROXY_IMAGE, defaults: [] }],
+    ['docker.stop-timeout', (c) => dockerOf(c).stopTimeoutMs, 10_000],
+    ['docker.wait-for-image-health', (c) => dockerOf(c).waitForImageHealth, false],
+    ['docker.proxy', (c) => dockerOf(c).proxy, { image: DEFAULT_PROXY_IMAGE, defaults: [] }],
   ])('[%#] %s', (_key, pick, expected) => {
     expect(pick(cfg)).toEqual(expected);
   });
@@ -309,7 +310,7 @@ describe('defaults merge under every environment', () => {
     [
       'lists are replaced',
       'defaults: {volumes: ["a:/a", "b:/b"]}\nprod: {volumes: ["c:/c"]}',
-      (c) => c.target.volumes,
+      (c) => dockerOf(c).volumes,
       ['c:/c'],
     ],
     [
@@ -321,37 +322,37 @@ describe('defaults merge under every environment', () => {
     [
       'scalars are replaced',
       'defaults: {port: 9000}\nprod: {port: 9100}',
-      (c) => c.target.port,
+      (c) => dockerOf(c).port,
       9100,
     ],
     [
       'the preview port follows the merged port',
       'defaults: {port: 9000}\nprod: {}',
-      (c) => c.target.previewPort,
+      (c) => dockerOf(c).previewPort,
       9001,
     ],
     [
       'resources merge key by key',
       'defaults: {resources: {cpus: 2, memory: 1g}}\nprod: {resources: {memory: 256m}}',
-      (c) => c.target.resources,
+      (c) => dockerOf(c).resources,
       { cpus: '2', memory: '256m' },
     ],
     [
       'proxy merges key by key',
       'defaults: {proxy: {image: "haproxy:3.0"}}\nprod: {proxy: {defaults: ["option httplog"]}}',
-      (c) => c.target.proxy,
+      (c) => dockerOf(c).proxy,
       { image: 'haproxy:3.0', defaults: ['option httplog'] },
     ],
     [
       'an empty section takes every default',
       'defaults: {bind: 127.0.0.1}\nprod:',
-      (c) => c.target.bind,
+      (c) => dockerOf(c).bind,
       '127.0.0.1',
     ],
     [
       'an empty key reads as not set',
       'defaults: {port: 9000}\nprod: {port: }',
-      (c) => c.target.port,
+      (c) => dockerOf(c).port,
       9000,
     ],
   ])('[%#] %s', (_title, yaml, pick, expected) => {
@@ -361,7 +362,7 @@ describe('defaults merge under every environment', () => {
   test('without environment sections, any valid name resolves from defaults', () => {
     const doc = parseConfig('app: shop\ndefaults:\n  port: 9000\n', FILE);
     expect(doc.environments).toEqual([]);
-    expect(doc.resolve('review-42').target.port).toBe(9000);
+    expect(dockerOf(doc.resolve('review-42')).port).toBe(9000);
     expect(doc.resolve('qa').environment).toBe('qa');
   });
 
@@ -372,7 +373,7 @@ describe('defaults merge under every environment', () => {
     const doc = parseConfig(yaml, FILE);
     expect(doc.app).toBeUndefined();
     expect(doc.environments).toEqual([]);
-    expect(doc.resolve('production', { app: 'shop' }).target.port).toBe(8080);
+    expect(dockerOf(doc.resolve('production', { app: 'shop' })).port).toBe(8080);
   });
 });
 
@@ -391,7 +392,7 @@ describe('docker-host forms', () => {
     ['desktop-linux', { kind: 'context', name: 'desktop-linux', display: 'context desktop-linux' }],
   ])('[%#] %s', (value, expected) => {
     const doc = parseConfig(`app: shop\nprod:\n  docker-host: ${value}\n`, FILE);
-    expect(doc.resolve('prod').target.host).toEqual(expected);
+    expect(dockerOf(doc.resolve('prod')).host).toEqual(expected);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   type EnvironmentConfig,
   type Overrides,
 } from '@switchyard/config';
+import { dockerOf } from '../../../test/support/docker-settings.js';
 
 const FILE = 'switchyard.yml';
 const YAML = `
@@ -49,24 +50,28 @@ test('the override inputs are the documented ones', () => {
 describe('overrides win over the file', () => {
   test.each<[Overrides, (c: EnvironmentConfig) => unknown, unknown]>([
     [{ app: 'cart' }, (c) => c.app, 'cart'],
-    [{ 'docker-host': 'tcp://10.0.0.9:2376' }, (c) => c.target.host.display, 'tcp://10.0.0.9:2376'],
+    [
+      { 'docker-host': 'tcp://10.0.0.9:2376' },
+      (c) => dockerOf(c).host.display,
+      'tcp://10.0.0.9:2376',
+    ],
     [
       { 'docker-host': 'other-ctx' },
-      (c) => c.target.host,
+      (c) => dockerOf(c).host,
       { kind: 'context', name: 'other-ctx', display: 'context other-ctx' },
     ],
-    [{ port: '7000' }, (c) => [c.target.port, c.target.previewPort], [7000, 9500]],
-    [{ 'preview-port': '7001' }, (c) => [c.target.port, c.target.previewPort], [9000, 7001]],
-    [{ 'container-port': '3000' }, (c) => c.target.containerPort, 3000],
+    [{ port: '7000' }, (c) => [dockerOf(c).port, dockerOf(c).previewPort], [7000, 9500]],
+    [{ 'preview-port': '7001' }, (c) => [dockerOf(c).port, dockerOf(c).previewPort], [9000, 7001]],
+    [{ 'container-port': '3000' }, (c) => dockerOf(c).containerPort, 3000],
     [{ 'health-path': '/ready' }, (c) => [c.health.path, c.health.timeoutMs], ['/ready', 2000]],
     [{ 'keep-previous': '0s' }, (c) => c.keepPreviousMs, 0],
     [{ 'ready-timeout': '90s' }, (c) => c.readyTimeoutMs, 90_000],
     [
       { 'proxy-image': 'haproxy:3.1' },
-      (c) => c.target.proxy,
+      (c) => dockerOf(c).proxy,
       { image: 'haproxy:3.1', defaults: ['option httplog'] },
     ],
-    [{ port: ' 7000 ' }, (c) => c.target.port, 7000],
+    [{ port: ' 7000 ' }, (c) => dockerOf(c).port, 7000],
   ])('[%#] %o', (overrides, pick, expected) => {
     expect(pick(doc.resolve('production', overrides))).toEqual(expected);
   });
@@ -74,11 +79,11 @@ describe('overrides win over the file', () => {
   test("'' and missing inputs leave the file's values", () => {
     const blank = Object.fromEntries(OVERRIDE_INPUTS.map((k) => [k, ''])) as Overrides;
     expect(doc.resolve('production', blank)).toEqual(doc.resolve('production'));
-    expect(doc.resolve('production').target.host.display).toBe('ssh://deploy@prod');
+    expect(dockerOf(doc.resolve('production')).host.display).toBe('ssh://deploy@prod');
   });
 
   test('a port override moves the default preview port with it', () => {
-    expect(doc.resolve('staging', { port: '7000' }).target.previewPort).toBe(7001);
+    expect(dockerOf(doc.resolve('staging', { port: '7000' })).previewPort).toBe(7001);
   });
 });
 
@@ -158,11 +163,11 @@ describe('env-file is resolved against baseDir', () => {
     ['/etc/app.env', '/repo', '/etc/app.env'],
   ])('[%#] %s in %s is %s', (envFile, baseDir, expected) => {
     const d = parseConfig(`app: shop\nprod: {env-file: ${envFile}}\n`, FILE);
-    expect(d.resolve('prod', {}, baseDir).target.envFile).toBe(expected);
+    expect(dockerOf(d.resolve('prod', {}, baseDir)).envFile).toBe(expected);
   });
 
   test("by default, against the config file's directory", () => {
     const d = parseConfig('app: shop\nprod: {env-file: app.env}\n', 'deploy/switchyard.yml');
-    expect(d.resolve('prod').target.envFile).toBe(resolve('deploy/app.env'));
+    expect(dockerOf(d.resolve('prod')).envFile).toBe(resolve('deploy/app.env'));
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConfigError, InputError } from '@switchyard/kit';
 import { loadConfigFile, loadEnvironment } from '@switchyard/config';
 import { thrown } from '../../../test/support/thrown.js';
+import { dockerOf } from '../../../test/support/docker-settings.js';
 
 let root: string;
 let ws: string;
@@ -36,7 +37,7 @@ test('an env-file inside the workspace is read; one outside it is refused under 
     writeFileSync(join(ws, 'switchyard.yml'), `app: shop\nstaging:\n  env-file: ${envFile}\n`);
   file('config/app.env');
   const src = { configInput: '', environment: 'staging', workspace: ws };
-  expect(loadEnvironment(src).target.envFile).toBe(join(ws, 'config/app.env'));
+  expect(dockerOf(loadEnvironment(src)).envFile).toBe(join(ws, 'config/app.env'));
   file('../outside.env');
   const e = errorOf(() => loadEnvironment(src));
   expect(e).toBeInstanceOf(ConfigError);

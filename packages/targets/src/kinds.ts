@@ -5,6 +5,7 @@
  */
 import type { EnvironmentConfig, TargetName, TargetSettings } from '@switchyard/config';
 import { DOCKER_KIND } from './docker/create.js';
+import { KUBERNETES_KIND } from './kubernetes/create.js';
 import type { Color } from './contract.js';
 import type { Target, TargetDeps } from './target.js';
 
@@ -40,6 +41,7 @@ export interface TargetKind<S extends TargetSettings> {
 
 const KINDS: { readonly [K in TargetName]: TargetKind<Extract<TargetSettings, { kind: K }>> } = {
   docker: DOCKER_KIND,
+  kubernetes: KUBERNETES_KIND,
 };
 
 /** The kind an environment's config names. */

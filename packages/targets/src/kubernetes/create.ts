@@ -3,10 +3,8 @@
  * is `kubernetes:`, and what it tells a monitor about the workload (the pod labels its series carry
  * once Prometheus maps them, the image container's limits from the manifests).
  */
-import type { EnvironmentConfig } from '@switchyard/config';
-// Type only, from its owner: @switchyard/config's index does not export it yet (see ADR 0017).
-import type { KubernetesSettings } from '../../../config/src/kubernetes.js';
-import type { Telemetry } from '../kinds.js';
+import type { EnvironmentConfig, KubernetesSettings } from '@switchyard/config';
+import type { TargetKind, Telemetry } from '../kinds.js';
 import type { Target, TargetDeps } from '../target.js';
 import { manifestLimits } from './limits.js';
 import { KubernetesTarget } from './target.js';
@@ -45,4 +43,4 @@ function telemetry(c: EnvironmentConfig, k: KubernetesSettings): Telemetry {
 }
 
 /** The kind's two functions; kinds.ts lists it under `kubernetes`. */
-export const KUBERNETES_KIND = { create, telemetry };
+export const KUBERNETES_KIND: TargetKind<KubernetesSettings> = { create, telemetry };

@@ -1,0 +1,79 @@
+/**
+ * `target: kubernetes` builds the Kubernetes target, and tells a monitor its pods' labels and the
+ * image container's limits (Kubernetes quantities) from the manifests. (Lands with the registration
+ * in kinds.ts and the config's types.)
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig } from '@switchyard/config';
+import { createTarget, telemetry } from '@switchyard/targets';
+import { cpuCores, memoryBytesOf } from '../src/kubernetes/limits.js';
+import { KubernetesTarget } from '../src/kubernetes/target.js';
+import { FakeClock, FakeExec, RecordingLogger } from '../../../test/support/fakes.js';
+import { folderWith } from './kubernetes-kubectl.js';
+
+const MANIFEST = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop}
+spec:
+  selector: {matchLabels: {app: shop}}
+  template:
+    metadata: {labels: {app: shop}}
+    spec:
+      containers:
+      - {name: web, image: x, resources: {limits: {cpu: 500m, memory: 256Mi}}}
+`;
+
+let dir = '';
+beforeAll(() => {
+  dir = folderWith({ 'app.yaml': MANIFEST });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const config = () =>
+  parseConfig(
+    `app: shop\nproduction:\n  target: kubernetes\n  kubernetes: {manifests: app.yaml, namespace: shop}\n`,
+    join(dir, 'switchyard.yml'),
+  ).resolve('production');
+
+test('target: kubernetes builds the Kubernetes target, on the cluster DNS names by default', () => {
+  const t = createTarget(config(), {
+    exec: new FakeExec(),
+    clock: new FakeClock(),
+    log: new RecordingLogger(),
+  });
+  expect(t).toBeInstanceOf(KubernetesTarget);
+  expect(t.description).toBe("kubernetes (kubectl's current context, namespace shop)");
+  expect([t.url, t.previewUrl]).toEqual(['http://shop.shop.svc', 'http://shop-preview.shop.svc']);
+  expect(t.lockHandle({ deployId: 'run/1', actor: 'a', token: 't' })).toEqual({
+    kind: 'kubernetes',
+    token: 't',
+    name: 'switchyard-shop-production',
+    access: { namespace: 'shop' },
+  });
+});
+
+test("its telemetry: the pods' labels as Prometheus relabels them, the container's limits", () => {
+  expect(telemetry(config())).toEqual({
+    selector: { app: 'shop', environment: 'production' },
+    colorLabel: 'color',
+    cpuLimit: 0.5,
+    memoryLimitBytes: 256 * 2 ** 20,
+    limitsFrom: "the image container's resources.limits in kubernetes.manifests",
+  });
+});
+
+test.each<[string, number]>([
+  ['500m', 0.5],
+  ['2', 2],
+  ['1.5', 1.5],
+  ['x', NaN],
+])('cpu %s is %d cores', (q, n) => expect(cpuCores(q)).toBe(n));
+
+test.each<[string, number]>([
+  ['256Mi', 268435456],
+  ['1G', 1e9],
+  ['1Gi', 2 ** 30],
+  ['128974848', 128974848],
+  ['1e3', NaN],
+])('memory %s is %d bytes', (q, n) => expect(memoryBytesOf(q)).toBe(n));
