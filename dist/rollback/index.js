@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3668);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7638);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -14,7 +14,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3668:
+/***/ 7638:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2808,7 +2808,7 @@ var dist = __nccwpck_require__(8815);
 /** The default config file name, relative to the workspace. */
 const CONFIG_FILE = 'switchyard.yml';
 /** Where the colors run: each target has its own part of an environment section, named after it. */
-const TARGETS = ['docker'];
+const TARGETS = ['docker', 'kubernetes'];
 /** App names: lowercase letters, digits and hyphens, starting with a letter or digit. */
 const APP_NAME = /^[a-z0-9][a-z0-9-]*$/;
 /** The longest app name (container and network names are built from it). */
@@ -3242,6 +3242,100 @@ function checkPorts(layers, livePort, previewPort) {
     throw layer.wrap(new errors_InputError(layer.at(key), livePort, `is the same as ${other}`, 'The live and preview ports must differ'));
 }
 
+;// CONCATENATED MODULE: ./packages/config/src/kubernetes.ts
+/**
+ * The Kubernetes target's own part of an environment section, `kubernetes:`: the user's manifests
+ * (the workload switchyard derives its colors from), the cluster (kubeconfig context, namespace) and
+ * the names it works with. Its schema, defaults and override inputs live here, apart from the
+ * settings every target shares (section.ts, settle.ts). See docs/kubernetes.md and ADR 0017.
+ *
+ * Access to the cluster is not a setting of the file: kubectl reads `KUBECONFIG` from the step's
+ * environment (what cloud login actions leave), or the action's `kubeconfig` input (a secret).
+ */
+
+
+
+/** Kubernetes names: a DNS-1123 label (namespaces, containers). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Service names: a DNS-1035 label (starts with a letter). */
+const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** Secret names: a DNS-1123 subdomain. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_RULE = 'lowercase letters, digits and -, starting and ending with a letter or digit';
+/** The longest public Service name: `<service>-preview` must stay a valid Service name (63). */
+const SERVICE_NAME_MAX = 63 - '-preview'.length;
+/** A path of a manifest file or folder: one line, never an option for kubectl. */
+function manifestPath(p, v) {
+    const s = line(p, v, 'k8s/');
+    if (s.startsWith('-'))
+        throw new errors_InputError(p, s, 'starts with -', 'Give a path such as k8s/ or ./deploy/app.yaml');
+    return s;
+}
+function readManifests(p, v) {
+    if (!Array.isArray(v))
+        return [manifestPath(p, v)];
+    const paths = list(p, v, '[k8s/app.yaml, k8s/config/]', manifestPath);
+    if (paths.length === 0)
+        throw new errors_InputError(p, v, 'is an empty list', 'Name the manifests folder (or files) that hold the Deployment and its Service');
+    return paths;
+}
+/** A kubeconfig context name: anything on one line (EKS contexts are ARNs), not an option. */
+function readContext(p, v) {
+    const s = line(p, v, 'production');
+    if (s.startsWith('-'))
+        throw new errors_InputError(p, s, 'starts with -', 'Give the name of a context in your kubeconfig');
+    return s;
+}
+/** `kubernetes:` — a reader per key. */
+const KUBERNETES_SECTION = {
+    manifests: readManifests,
+    container: (p, v) => values_name(p, v, DNS_LABEL, LABEL_RULE, 63),
+    context: readContext,
+    namespace: (p, v) => values_name(p, v, DNS_LABEL, LABEL_RULE, 63),
+    service: (p, v) => values_name(p, values_text(p, v, 'shop'), DNS_1035, 'lowercase letters, digits and -, starting with a letter', SERVICE_NAME_MAX),
+    'image-pull-secret': (p, v) => values_name(p, v, DNS_SUBDOMAIN, 'a Secret name: lowercase letters, digits, - and .', 253),
+};
+/** Reads `kubernetes:` at `p` (a mapping of {@link KUBERNETES_SECTION} keys). */
+function readKubernetesSection(p, v) {
+    return readKeys(p, v, KUBERNETES_SECTION, 'the kubernetes target settings: {manifests: k8s/}');
+}
+/**
+ * The action inputs that override `kubernetes:`: none yet (every action would have to declare
+ * them); the cluster is chosen by the step's KUBECONFIG and the file's context and namespace.
+ */
+const KUBERNETES_OVERRIDES = {};
+/**
+ * The layered `kubernetes:` parts with every default filled in. `manifests` has no default:
+ * switchyard derives its colors from the user's own workload and never invents one.
+ */
+function settleKubernetes(layers) {
+    const s = merge(layers, []);
+    if (s.manifests === undefined) {
+        const last = layers.at(-1);
+        const missing = new errors_InputError(last?.at('manifests') ?? 'kubernetes.manifests', errors_UNQUOTED, 'is not set', 'target: kubernetes deploys your own manifests: set kubernetes.manifests to the folder (or files, or kustomize folder) holding the Deployment and its Service, e.g. manifests: k8s/');
+        throw last ? last.wrap(missing) : missing;
+    }
+    return {
+        kind: 'kubernetes',
+        manifests: [...s.manifests],
+        ...(s.container !== undefined && { container: s.container }),
+        ...(s.context !== undefined && { context: s.context }),
+        ...(s.namespace !== undefined && { namespace: s.namespace }),
+        ...(s.service !== undefined && { service: s.service }),
+        ...(s['image-pull-secret'] !== undefined && { imagePullSecret: s['image-pull-secret'] }),
+    };
+}
+/** The manifest paths as `files()` reports them: `manifests`, or `manifests[i]` for a list. */
+function kubernetesFiles(s) {
+    if (s.manifests.length === 1)
+        return { manifests: s.manifests[0] ?? '' };
+    return Object.fromEntries(s.manifests.map((m, i) => [`manifests[${i}]`, m]));
+}
+/** The settings with each manifest path replaced by `resolve(path)`. */
+function resolveKubernetesFiles(s, resolve) {
+    return { ...s, manifests: s.manifests.map(resolve) };
+}
+
 ;// CONCATENATED MODULE: ./packages/config/src/target-schemas.ts
 /**
  * Each target's config schema, by target name: the readers of its own section of an environment
@@ -3251,13 +3345,21 @@ function checkPorts(layers, livePort, previewPort) {
  */
 
 
+
 const TARGET_SCHEMAS = {
     docker: {
         section: DOCKER_SECTION,
         flatKeys: DOCKER_FLAT_KEYS,
         settle: (layers) => settleDocker(layers),
-        files: (s) => Object.fromEntries(s.envFile === undefined ? [] : [['env-file', s.envFile]]),
-        resolveFiles: (s, resolve) => s.envFile === undefined ? s : { ...s, envFile: resolve(s.envFile) },
+        files: (s) => Object.fromEntries(s.kind !== 'docker' || s.envFile === undefined ? [] : [['env-file', s.envFile]]),
+        resolveFiles: (s, resolve) => s.kind !== 'docker' || s.envFile === undefined ? s : { ...s, envFile: resolve(s.envFile) },
+    },
+    kubernetes: {
+        section: KUBERNETES_SECTION,
+        flatKeys: {},
+        settle: (layers) => settleKubernetes(layers),
+        files: (s) => (s.kind === 'kubernetes' ? kubernetesFiles(s) : {}),
+        resolveFiles: (s, resolve) => s.kind === 'kubernetes' ? resolveKubernetesFiles(s, resolve) : s,
     },
 };
 /** The target an environment runs on when its section names none. */
@@ -3265,9 +3367,13 @@ const DEFAULT_TARGET = 'docker';
 /** Readers of each target's section as a key of an environment section (typed, for `Section`). */
 const TARGET_SECTIONS = {
     docker: (p, v) => readKeys(p, v, DOCKER_SECTION, 'the docker target settings'),
+    kubernetes: readKubernetesSection,
 };
 /** Each target's override inputs, input name → key path under its section. */
-const TARGET_OVERRIDES = { docker: DOCKER_OVERRIDES };
+const TARGET_OVERRIDES = {
+    docker: DOCKER_OVERRIDES,
+    kubernetes: KUBERNETES_OVERRIDES,
+};
 
 ;// CONCATENATED MODULE: ./packages/config/src/overrides.ts
 
@@ -5210,6 +5316,7 @@ function containerSecrets(given, config, env, starts) {
 
 ;// CONCATENATED MODULE: ./packages/config/src/index.ts
 /** @switchyard/config: the `switchyard.yml` file every action shares. See README.md. */
+
 
 
 
@@ -8393,10 +8500,1522 @@ function telemetry(c, d) {
 }
 const DOCKER_KIND = { create, telemetry };
 
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/contract.ts
+/** The prefix of every label and annotation switchyard sets on a cluster. */
+const PREFIX = 'switchyard.dev/';
+/**
+ * Labels on the colors' Deployments and pods, in the Deployments' selectors and in the public and
+ * preview Services' selectors: app and environment keep environments that share a namespace apart,
+ * the color is what a switch changes. Prometheus sees them as `__meta_kubernetes_pod_label_switchyard_dev_<name>`.
+ */
+const K8S_LABELS = {
+    app: `${PREFIX}app`,
+    environment: `${PREFIX}environment`,
+    color: `${PREFIX}color`,
+};
+/** Annotations: on a color's Deployment (the release), on the public Service (the record), on the Lease. */
+const K8S_ANNOTATIONS = {
+    image: `${PREFIX}image`,
+    digest: `${PREFIX}digest`,
+    version: `${PREFIX}version`,
+    deployId: `${PREFIX}deploy-id`,
+    actor: `${PREFIX}actor`,
+    createdAt: `${PREFIX}created-at`,
+    /** The replica count the manifests asked for (a stopped color is scaled back to it). */
+    replicas: `${PREFIX}replicas`,
+    /** On the public Service: the color the last switch made live (the selector is the truth). */
+    liveColor: `${PREFIX}live-color`,
+    previousColor: `${PREFIX}previous-color`,
+    switchedAt: `${PREFIX}switched-at`,
+    retireAfter: `${PREFIX}retire-after`,
+    /** On the public Service: the whole deploy record as JSON (history bounded by HISTORY_LENGTH). */
+    record: `${PREFIX}record`,
+    /** On the Lease: the holder's random token, its actor and since when it holds it. */
+    lockToken: `${PREFIX}lock-token`,
+    lockActor: `${PREFIX}lock-actor`,
+    lockSince: `${PREFIX}lock-since`,
+};
+/** The field manager of every write switchyard makes (server-side apply and patches). */
+const FIELD_MANAGER = 'switchyard';
+/** The selector value of the public Service before anything is live: it matches no pod. */
+const NOTHING_LIVE = 'none';
+/** kubectl's client-side apply record, which switchyard never leaves on objects it owns. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/**
+ * Deployments `<app>-blue` / `<app>-green`, the public Service `<service>` (default: the app),
+ * the preview Service `<service>-preview`, and the Lease `switchyard-<app>-<environment>`.
+ */
+function kubernetesNames(app, environment, service = app) {
+    return {
+        service,
+        preview: `${service}-preview`,
+        lease: `switchyard-${app}-${environment}`,
+        deployment: (c) => `${app}-${c}`,
+    };
+}
+/** The labels that select one environment's pods (add the color for one color's). */
+function environmentLabels(app, environment) {
+    return { [K8S_LABELS.app]: app, [K8S_LABELS.environment]: environment };
+}
+/** `k=v,k=v`: a label selector for kubectl's `-l`. */
+function selectorText(labels) {
+    return Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/manifests.ts
+/**
+ * The user's manifests, read (pure): multi-document YAML (or JSON, or a `kind: List`) into plain
+ * objects, and the workload found in them — the one Deployment, the public Service (and a preview
+ * Service of the user's own, if any) — apart from everything else, which is applied as given.
+ * Errors name the source, the object and the fix.
+ */
+
+
+
+const isRecord = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** Server-set fields of an object exported with `kubectl get -o yaml`: never sent back. */
+const SERVER_FIELDS = [
+    'resourceVersion',
+    'uid',
+    'creationTimestamp',
+    'generation',
+    'managedFields',
+    'selfLink',
+];
+/** An object without what the server sets (status, resourceVersion, …) and kubectl's apply record. */
+function clean(o) {
+    const meta = { ...o.metadata };
+    for (const k of SERVER_FIELDS)
+        delete meta[k];
+    if (isRecord(meta.annotations)) {
+        const annotations = { ...meta.annotations };
+        delete annotations[LAST_APPLIED];
+        delete annotations['deployment.kubernetes.io/revision'];
+        meta.annotations = annotations;
+        if (Object.keys(annotations).length === 0)
+            delete meta.annotations;
+    }
+    const out = { ...o, metadata: meta };
+    delete out.status;
+    return out;
+}
+/**
+ * Every object in `text` (a file's content, or `kubectl kustomize` output), `source` naming it in
+ * errors. Empty documents are skipped; a `kind: List` (what `kubectl get -o yaml` writes) is
+ * flattened.
+ */
+function parseManifests(text, source) {
+    const docs = (0,dist/* parseAllDocuments */.hR)(text, { prettyErrors: true });
+    const out = [];
+    docs.forEach((doc, i) => {
+        const error = doc.errors[0];
+        if (error) {
+            const at = error.linePos?.[0];
+            throw new errors_ActionError(`${source}${at ? ` line ${at.line}, column ${at.col}` : ''} is not valid YAML (${error.message.split('\n')[0] ?? ''}). Fix the manifest: \`kubectl kustomize\` or \`kubectl apply --dry-run=client -f\` shows the same`);
+        }
+        const value = doc.toJS({ maxAliasCount: 100 });
+        if (value === null || value === undefined)
+            return;
+        const items = isRecord(value) && value.kind === 'List' && Array.isArray(value.items)
+            ? value.items
+            : [value];
+        for (const item of items)
+            out.push(checkObject(item, `${source} document ${i + 1}`));
+    });
+    return out;
+}
+function checkObject(v, where) {
+    if (!isRecord(v))
+        throw new errors_ActionError(`${where} is not a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
+    const meta = v.metadata;
+    if (typeof v.apiVersion !== 'string' || typeof v.kind !== 'string')
+        throw new errors_ActionError(`${where} has no apiVersion or kind: every manifest needs both`);
+    if (!isRecord(meta) || typeof meta.name !== 'string' || meta.name === '')
+        throw new errors_ActionError(`${where} (${v.kind}) has no metadata.name${isRecord(meta) && meta.generateName ? ' (generateName is not supported: switchyard applies objects by name)' : ''}`);
+    return clean(v);
+}
+/** `Deployment/shop`: how an object is named in messages. */
+const describe = (o) => `${o.kind}/${o.metadata.name}`;
+const isKind = (o, kind, group) => o.kind === kind &&
+    (o.apiVersion === group ||
+        o.apiVersion.startsWith(`${group}/`) ||
+        (group === '' && o.apiVersion === 'v1'));
+/** A mapping of strings at `path` under `o` ({} when absent). */
+function stringMap(v) {
+    if (!isRecord(v))
+        return {};
+    return Object.fromEntries(Object.entries(v).filter((e) => typeof e[1] === 'string'));
+}
+/** A nested value of a plain object (`at(o, 'spec', 'template')`). */
+function at(o, ...path) {
+    let v = o;
+    for (const key of path)
+        v = isRecord(v) ? v[key] : undefined;
+    return v;
+}
+/**
+ * The workload in `objects`: exactly one `apps/v1` Deployment, and the Service named
+ * `names.service` whose selector picks the Deployment's pods. A Service named `names.preview` is
+ * the user's preview Service. Objects in another namespace than the target's are refused.
+ */
+function findWorkload(objects, names, namespace) {
+    const deployments = objects.filter((o) => isKind(o, 'Deployment', 'apps'));
+    if (deployments.length !== 1)
+        throw new errors_ActionError(deployments.length === 0
+            ? `the manifests hold no Deployment (found ${objects.map(describe).join(', ') || 'nothing'}): switchyard derives the blue and green Deployments from yours. Add the Deployment of the app to kubernetes.manifests`
+            : `the manifests hold ${deployments.length} Deployments (${deployments.map(describe).join(', ')}): switchyard deploys one workload per app. Keep one in kubernetes.manifests, and deploy the others as apps of their own`);
+    const [deployment] = deployments;
+    const services = objects.filter((o) => isKind(o, 'Service', ''));
+    const service = services.find((s) => s.metadata.name === names.service);
+    if (!service) {
+        const found = services.map((s) => s.metadata.name).filter((n) => n !== names.preview);
+        throw new errors_ActionError(`the manifests hold no Service named ${names.service}${found.length > 0 ? ` (they hold ${found.map((n) => `Service/${n}`).join(', ')})` : ''}: switchyard switches live traffic by the public Service's selector. ${found.length === 1 ? `Set kubernetes.service: ${found[0] ?? ''} in the config file` : `Add a Service named ${names.service} that selects the Deployment's pods, or set kubernetes.service to its name`}`);
+    }
+    const preview = services.find((s) => s.metadata.name === names.preview);
+    for (const o of objects)
+        if (namespace !== undefined &&
+            o.metadata.namespace !== undefined &&
+            o.metadata.namespace !== namespace)
+            throw new errors_ActionError(`${describe(o)} is in namespace ${o.metadata.namespace}, but the environment deploys to ${namespace} (kubernetes.namespace): remove metadata.namespace from the manifest, or set kubernetes.namespace to ${o.metadata.namespace}`);
+    checkWorkload(deployment, service);
+    if (preview)
+        checkService(preview, deployment);
+    return {
+        deployment,
+        service,
+        ...(preview && { preview }),
+        others: objects.filter((o) => o !== deployment && o !== service && o !== preview),
+    };
+}
+/** The keys of a label map that are switchyard's own (the user must not set them). */
+const ours = (m) => Object.keys(m).filter((k) => k.startsWith(PREFIX));
+function checkWorkload(deployment, service) {
+    const selector = at(deployment, 'spec', 'selector');
+    const template = stringMap(at(deployment, 'spec', 'template', 'metadata', 'labels'));
+    const matchLabels = stringMap(at(selector, 'matchLabels'));
+    if (!isRecord(selector) ||
+        (Object.keys(matchLabels).length === 0 && !Array.isArray(selector.matchExpressions)))
+        throw new errors_ActionError(`${describe(deployment)} has no spec.selector: apps/v1 Deployments need one (matchLabels matching the pod template's labels)`);
+    const mine = [...ours(matchLabels), ...ours(template)];
+    if (mine.length > 0)
+        throw new errors_ActionError(`${describe(deployment)} sets ${[...new Set(mine)].join(', ')}: switchyard sets the ${PREFIX}* labels itself (${K8S_LABELS.color} is what a switch changes). Remove them from the manifest`);
+    if (!Array.isArray(at(deployment, 'spec', 'template', 'spec', 'containers')))
+        throw new errors_ActionError(`${describe(deployment)} has no spec.template.spec.containers`);
+    checkService(service, deployment);
+}
+function checkService(service, deployment) {
+    const selector = stringMap(at(service, 'spec', 'selector'));
+    const template = stringMap(at(deployment, 'spec', 'template', 'metadata', 'labels'));
+    if (ours(selector).length > 0)
+        throw new errors_ActionError(`${describe(service)} selects on ${ours(selector).join(', ')}: switchyard owns the color in the Service's selector (a selector written in the manifest would switch traffic back on the next apply). Remove it from the manifest`);
+    const misses = Object.entries(selector).filter(([k, v]) => template[k] !== v);
+    if (Object.keys(selector).length === 0 || misses.length > 0)
+        throw new errors_ActionError(`${describe(service)} ${Object.keys(selector).length === 0 ? 'has no selector' : `selects ${misses.map(([k, v]) => `${k}=${v}`).join(', ')}, which the pods of ${describe(deployment)} don't carry`}: its selector must pick the Deployment's pods (a subset of spec.template.metadata.labels)`);
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/render.ts
+/**
+ * The objects switchyard applies, derived from the user's workload (pure): a color's Deployment
+ * (`<app>-<color>`: the color in its selector and pod labels, the image by digest in the named or
+ * only container, the release in its annotations; replicas, resources, probes and env as written),
+ * the public Service with the live color in its selector, and the preview Service on the idle
+ * color. A Deployment's selector is immutable, so each color is an object of its own.
+ */
+
+
+
+const record = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...v } : {};
+/** The replica count the manifests ask for (apps/v1 defaults it to 1). */
+function manifestReplicas(deployment) {
+    const r = at(deployment, 'spec', 'replicas');
+    return typeof r === 'number' && Number.isInteger(r) && r >= 0 ? r : 1;
+}
+/** The container that runs the image: the named one, or the only one. */
+function imageContainer(deployment, name) {
+    const containers = at(deployment, 'spec', 'template', 'spec', 'containers').map((c) => {
+        const n = record(c).name;
+        return typeof n === 'string' ? n : '';
+    });
+    if (name !== undefined) {
+        if (containers.includes(name))
+            return name;
+        throw new errors_ActionError(`${describe(deployment)} has no container named ${name} (kubernetes.container); it has ${containers.join(', ')}`);
+    }
+    if (containers.length === 1)
+        return containers[0] ?? '';
+    throw new errors_ActionError(`${describe(deployment)} has ${containers.length} containers (${containers.join(', ')}): set kubernetes.container to the one that runs the deployed image`);
+}
+/** `color`'s Deployment running `pinned` (`repo@sha256:…`) in the image container. */
+function colorDeployment(w, s, color, pinned, release) {
+    const d = w.deployment;
+    const colored = { ...s.labels, [K8S_LABELS.color]: color };
+    const spec = record(d.spec);
+    const selector = record(spec.selector);
+    const template = record(spec.template);
+    const podMeta = record(template.metadata);
+    const podSpec = record(template.spec);
+    const name = imageContainer(d, s.container);
+    const containers = podSpec.containers.map((c) => {
+        const x = record(c);
+        return x.name === name ? { ...x, image: pinned } : x;
+    });
+    const pullSecrets = Array.isArray(podSpec.imagePullSecrets)
+        ? podSpec.imagePullSecrets
+        : [];
+    const withSecret = s.imagePullSecret === undefined || pullSecrets.some((p) => record(p).name === s.imagePullSecret)
+        ? pullSecrets
+        : [...pullSecrets, { name: s.imagePullSecret }];
+    return {
+        ...d,
+        metadata: {
+            ...d.metadata,
+            name: s.names.deployment(color),
+            labels: { ...d.metadata.labels, ...colored },
+            annotations: {
+                ...d.metadata.annotations,
+                [K8S_ANNOTATIONS.image]: release.image,
+                [K8S_ANNOTATIONS.digest]: release.digest,
+                [K8S_ANNOTATIONS.version]: release.version,
+                [K8S_ANNOTATIONS.deployId]: release.deployId,
+                [K8S_ANNOTATIONS.actor]: release.actor,
+                [K8S_ANNOTATIONS.createdAt]: release.createdAt,
+                [K8S_ANNOTATIONS.replicas]: String(manifestReplicas(d)),
+            },
+        },
+        spec: {
+            ...spec,
+            selector: { ...selector, matchLabels: { ...stringMap(selector.matchLabels), ...colored } },
+            template: {
+                ...template,
+                metadata: { ...podMeta, labels: { ...stringMap(podMeta.labels), ...colored } },
+                spec: {
+                    ...podSpec,
+                    containers,
+                    ...(withSecret.length > 0 && { imagePullSecrets: withSecret }),
+                },
+            },
+        },
+    };
+}
+/** The selector of a Service on `color` (or on nothing: {@link NOTHING_LIVE}). */
+function coloredSelector(service, s, color) {
+    return {
+        ...stringMap(at(service, 'spec', 'selector')),
+        ...s.labels,
+        [K8S_LABELS.color]: color ?? NOTHING_LIVE,
+    };
+}
+/**
+ * The public Service as switchyard applies it: the user's, with `live` (the color the cluster
+ * routes to now, read just before) in its selector, so applying it never moves traffic.
+ */
+function publicService(w, s, live) {
+    return {
+        ...w.service,
+        spec: { ...record(w.service.spec), selector: coloredSelector(w.service, s, live) },
+    };
+}
+/**
+ * The preview Service on `color`: the user's own `<service>-preview` when the manifests hold one,
+ * else one derived from the public Service: its ports (without fixed node ports), type ClusterIP.
+ */
+function previewService(w, s, color) {
+    if (w.preview)
+        return {
+            ...w.preview,
+            spec: { ...record(w.preview.spec), selector: coloredSelector(w.preview, s, color) },
+        };
+    const ports = (at(w.service, 'spec', 'ports') ?? []).map((p) => {
+        const x = record(p);
+        delete x.nodePort;
+        return x;
+    });
+    return {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+            name: s.names.preview,
+            ...(w.service.metadata.namespace !== undefined && {
+                namespace: w.service.metadata.namespace,
+            }),
+            labels: { ...w.service.metadata.labels, ...s.labels },
+        },
+        spec: { type: 'ClusterIP', ports, selector: coloredSelector(w.service, s, color) },
+    };
+}
+/** Objects as one `v1` List (what `kubectl apply -f -` reads as several). */
+function listOf(objects) {
+    return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/limits.ts
+/**
+ * The workload's CPU and memory limits as numbers, read from the manifests without a cluster (for
+ * monitor-window's `$cpu_limit` / `$memory_limit`): Kubernetes quantities (`500m`, `2`, `256Mi`,
+ * `1G`) of the image container's `resources.limits`. Best effort: manifests that can't be read
+ * this way (a kustomization, a broken file) give no limits, and a deploy reports what is wrong.
+ */
+
+
+
+
+const CPU = /^(\d+(?:\.\d+)?)(m?)$/;
+const limits_MEMORY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const FACTORS = {
+    '': 1,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+};
+/** A CPU quantity in cores (`500m` → 0.5); NaN for anything else. */
+function cpuCores(q) {
+    const m = CPU.exec(q.trim());
+    if (!m)
+        return Number.NaN;
+    return Number(m[1]) / (m[2] === 'm' ? 1000 : 1);
+}
+/** A memory quantity in bytes (`256Mi` → 268435456, `1G` → 1e9); NaN for anything else. */
+function memoryBytesOf(q) {
+    const m = limits_MEMORY.exec(q.trim());
+    if (!m)
+        return Number.NaN;
+    return Math.round(Number(m[1]) * (FACTORS[m[2] ?? ''] ?? Number.NaN));
+}
+/** The limits of the image container of `deployment` that are set and readable. */
+function containerLimits(deployment, container) {
+    const name = imageContainer(deployment, container);
+    const c = at(deployment, 'spec', 'template', 'spec', 'containers').find((x) => at(x, 'name') === name);
+    const cpu = at(c, 'resources', 'limits', 'cpu');
+    const memory = at(c, 'resources', 'limits', 'memory');
+    const cores = typeof cpu === 'string' || typeof cpu === 'number' ? cpuCores(String(cpu)) : NaN;
+    const bytes = typeof memory === 'string' || typeof memory === 'number' ? memoryBytesOf(String(memory)) : NaN;
+    return {
+        ...(Number.isFinite(cores) && { cpuLimit: cores }),
+        ...(Number.isFinite(bytes) && { memoryLimitBytes: bytes }),
+    };
+}
+/** {@link containerLimits} of the one Deployment in plain manifest files; {} when unreadable. */
+function manifestLimits(paths, container) {
+    try {
+        const objects = [];
+        for (const path of paths) {
+            if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+                return {};
+            const files = (0,external_node_fs_namespaceObject.statSync)(path).isDirectory()
+                ? (0,external_node_fs_namespaceObject.readdirSync)(path)
+                    .sort()
+                    .filter((f) => /\.(ya?ml|json)$/i.test(f))
+                    .map((f) => (0,external_node_path_namespaceObject.join)(path, f))
+                : [path];
+            if ((0,external_node_fs_namespaceObject.statSync)(path).isDirectory() && (0,external_node_fs_namespaceObject.readdirSync)(path).some((f) => /^kustomization/i.test(f)))
+                return {};
+            for (const f of files)
+                objects.push(...parseManifests((0,external_node_fs_namespaceObject.readFileSync)(f, 'utf8'), f));
+        }
+        const deployments = objects.filter((o) => o.kind === 'Deployment');
+        const [only] = deployments;
+        return deployments.length === 1 && only ? containerLimits(only, container) : {};
+    }
+    catch {
+        return {};
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/errors.ts
+/**
+ * kubectl failures, classified (pure) from the exit code and stderr, into messages that name the
+ * cause and the fix. Real texts are in test/fixtures/kubernetes: every failure exits 1 and writes
+ * to stderr, in several shapes (`Error from server (NotFound): …`, `The Deployment "x" is invalid:
+ * …` without a prefix, `error: …` for client-side errors), and the wording moves between server
+ * versions, so the patterns are broad (fixtures README, findings 2–4).
+ */
+const PATTERNS = [
+    ['not-found', /\(NotFound\)|\bnot found\b/i],
+    ['already-exists', /\(AlreadyExists\)|already exists/i],
+    [
+        'conflict',
+        /\(Conflict\)|the object has been modified|please apply your changes to the latest version/i,
+    ],
+    ['forbidden', /\(Forbidden\)|is forbidden|cannot (get|list|create|patch|update|delete|watch)/i],
+    ['unauthorized', /\(Unauthorized\)|You must be logged in|provide credentials/i],
+    [
+        'unreachable',
+        /Unable to connect to the server|The connection to the server .* was refused|dial tcp|no such host|i\/o timeout|context .* does not exist|no configuration has been provided|current-context is not set|couldn't get current server API group list/i,
+    ],
+    ['immutable', /field is immutable/i],
+    ['deadline', /exceeded its progress deadline/i],
+    ['timeout', /timed out waiting for the condition/i],
+    [
+        'invalid',
+        /\bis invalid\b|error validating|ValidationError|unknown field|field not declared in schema|failed to create typed patch object|Invalid value|unrecognized type|\(BadRequest\)/i,
+    ],
+];
+/** The kind of a failed kubectl run, from its stderr. */
+function classifyKubectl(stderr) {
+    const lines = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !/^WARNING: version difference/.test(l));
+    const line = (lines.at(-1) ?? '').replace(/^error: /, '');
+    const text = lines.join('\n');
+    const found = PATTERNS.find(([, re]) => re.test(text));
+    return { kind: found?.[0] ?? 'other', line };
+}
+/**
+ * A failure as a sentence that names its cause and the fix; `what` says what was being done
+ * (`apply the green Deployment`).
+ */
+function explainKubectl(what, stderr, where) {
+    const f = classifyKubectl(stderr);
+    const said = f.line ? `: ${f.line}` : '';
+    switch (f.kind) {
+        case 'unreachable':
+            return `could not ${what}: the cluster did not answer (${where.cluster})${said}. Check KUBECONFIG (or the kubeconfig input), kubernetes.context, and that the runner can reach the API server`;
+        case 'unauthorized':
+            return `could not ${what}: the cluster refused the credentials (${where.cluster})${said}. Refresh the kubeconfig (a cloud login step before this one), or check the kubeconfig input`;
+        case 'forbidden':
+            return `could not ${what}: not allowed in ${where.namespace ? `namespace ${where.namespace}` : "the context's namespace"}${said}. Grant the deploying identity the Role in docs/kubernetes.md (deployments, services, leases; \`kubectl auth can-i --list${where.namespace ? ` -n ${where.namespace}` : ''}\` shows what it has)`;
+        case 'immutable':
+            return `could not ${what}${said}. A Deployment's selector can't change: the manifests' selector changed since this color was created. Delete the idle color's Deployment (never the live one) and deploy again, or put the selector back`;
+        case 'invalid':
+            return `could not ${what}: the cluster refused the manifest${said}. Fix the manifest (\`kubectl apply --dry-run=server -f <manifests>\` shows the same error)`;
+        case 'not-found':
+            return `could not ${what}${said}`;
+        case 'deadline':
+            return `could not ${what}: the Deployment exceeded its progress deadline (its spec.progressDeadlineSeconds)${said}`;
+        default:
+            return `could not ${what}${said}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/kubectl.ts
+/**
+ * kubectl as switchyard uses it: argument arrays (never a shell), the environment's kubeconfig,
+ * context and namespace on every call, and failures worded by errors.ts. The one place that knows
+ * how the target reaches its cluster.
+ */
+
+
+/** The oldest kubectl switchyard runs: server-side apply with --field-manager, `auth can-i`. */
+const MIN_KUBECTL = { major: 1, minor: 24 };
+/** The cluster did not answer: every kubectl call would fail the same way. */
+class ClusterUnreachableError extends errors_ActionError {
+    name = 'ClusterUnreachableError';
+}
+/** How a cluster is named in messages: `context prod, namespace shop` (never a credential). */
+function describeAccess(a) {
+    return {
+        cluster: `${a.context ? `context ${a.context}` : "kubectl's current context"}${a.kubeconfig ? ` of the kubeconfig input` : ''}`,
+        ...(a.namespace !== undefined && { namespace: a.namespace }),
+    };
+}
+/** The global arguments that select the cluster, namespace included. */
+function accessArgs(a) {
+    return [
+        ...(a.kubeconfig ? [`--kubeconfig=${a.kubeconfig}`] : []),
+        ...(a.context ? [`--context=${a.context}`] : []),
+        ...(a.namespace ? [`--namespace=${a.namespace}`] : []),
+    ];
+}
+/** Runs kubectl against one cluster and namespace. */
+class Kubectl {
+    exec;
+    access;
+    where;
+    constructor(exec, access) {
+        this.exec = exec;
+        this.access = access;
+        this.where = describeAccess(access);
+    }
+    /**
+     * Runs one kubectl command; resolves to its result whatever the exit code (callers decide),
+     * except a cluster that can't be reached ({@link ClusterUnreachableError}) and a kubectl that
+     * can't start.
+     */
+    async run(args, options = {}) {
+        let result;
+        try {
+            result = await this.exec.run('kubectl', [...accessArgs(this.access), ...args], {
+                quiet: true,
+                ...options,
+                allowFailure: true,
+            });
+        }
+        catch (error) {
+            if (error instanceof exec_ExecError && error.result.exitCode === -1)
+                throw new errors_ActionError(`kubectl could not run (${error.result.stderr.trim() || error.message}): the kubernetes target needs kubectl v${MIN_KUBECTL.major}.${MIN_KUBECTL.minor} or later on PATH (azure/setup-kubectl installs it)`);
+            throw error;
+        }
+        if (result.exitCode !== 0 && classifyKubectl(result.stderr).kind === 'unreachable')
+            throw new ClusterUnreachableError(explainKubectl(`run kubectl ${args[0] ?? ''}`, result.stderr, this.where));
+        return result;
+    }
+    /** Runs a command that must succeed; a failure is explained as failing to do `what`. */
+    async must(what, args, options = {}) {
+        const r = await this.run(args, options);
+        if (r.exitCode !== 0)
+            throw new errors_ActionError(explainKubectl(what, r.stderr, this.where));
+        return r.stdout;
+    }
+    /** An object as JSON text, or undefined when it does not exist. */
+    async get(what, kind, name) {
+        const r = await this.run(['get', kind, name, '--output=json']);
+        if (r.exitCode === 0)
+            return r.stdout;
+        if (classifyKubectl(r.stderr).kind === 'not-found')
+            return undefined;
+        throw new errors_ActionError(explainKubectl(`read ${what}`, r.stderr, this.where));
+    }
+    /**
+     * Server-side apply of `objects` (a JSON List) with switchyard's field manager, taking over any
+     * field another manager set (`--force-conflicts`): switchyard owns what it applies.
+     */
+    apply(what, list, dryRun = false) {
+        return this.must(what, [
+            'apply',
+            '--server-side',
+            '--field-manager=switchyard',
+            '--force-conflicts',
+            ...(dryRun ? ['--dry-run=server'] : []),
+            '--filename=-',
+            '--output=name',
+        ], { input: list });
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/lock.ts
+/**
+ * The per-app+environment deploy lock on the cluster itself: a `coordination.k8s.io/v1` Lease
+ * `switchyard-<app>-<environment>` in the environment's namespace (ADR 0012, ADR 0017).
+ *
+ * - `kubectl create` is atomic: of two creators one gets AlreadyExists.
+ * - Every other write is a `kubectl replace` carrying the resourceVersion it read, so the server
+ *   refuses it (Conflict) if anyone wrote in between: a renewal, a take-over of a lapsed lease, a
+ *   break and a release can't race each other.
+ * - A released lease stays as an object with no holder (a release is a conditional write, where a
+ *   delete could remove a newer holder's lease).
+ * - The lease lapses `leaseDurationSeconds` after its `renewTime`, on the waiter's clock.
+ */
+
+
+
+
+
+const lock_text = (v) => (typeof v === 'string' ? v : '');
+/** `2026-01-01T09:00:00.000000Z`: a Kubernetes MicroTime. */
+const microTime = (ms) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+/** Reads `kubectl get lease -o json`. */
+function parseLease(json) {
+    const l = JSON.parse(json);
+    const a = stringMap(at(l, 'metadata', 'annotations'));
+    const holder = at(l, 'spec', 'holderIdentity');
+    const renewed = Date.parse(lock_text(at(l, 'spec', 'renewTime')));
+    const seconds = at(l, 'spec', 'leaseDurationSeconds');
+    const expiresAt = Number.isNaN(renewed) || typeof seconds !== 'number' ? Infinity : renewed + seconds * 1000;
+    const resourceVersion = lock_text(at(l, 'metadata', 'resourceVersion'));
+    if (typeof holder !== 'string' || holder === '')
+        return { resourceVersion };
+    return {
+        resourceVersion,
+        held: {
+            deployId: holder,
+            actor: a[K8S_ANNOTATIONS.lockActor] ?? 'unknown',
+            since: a[K8S_ANNOTATIONS.lockSince] ?? 'unknown',
+            expiresAt,
+            token: a[K8S_ANNOTATIONS.lockToken] ?? '',
+        },
+    };
+}
+/** The Lease object for `me` (or, without `me`, released), as JSON for kubectl's stdin. */
+function leaseObject(name, labels, holder, resourceVersion) {
+    return JSON.stringify({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: {
+            name,
+            labels,
+            ...(resourceVersion !== undefined && { resourceVersion }),
+            ...(holder && {
+                annotations: {
+                    [K8S_ANNOTATIONS.lockToken]: holder.me.token,
+                    [K8S_ANNOTATIONS.lockActor]: holder.me.actor,
+                    [K8S_ANNOTATIONS.lockSince]: new Date(holder.since).toISOString(),
+                },
+            }),
+        },
+        spec: holder
+            ? {
+                holderIdentity: holder.me.deployId,
+                leaseDurationSeconds: Math.max(1, Math.ceil(holder.ttlMs / 1000)),
+                acquireTime: microTime(holder.since),
+                renewTime: microTime(holder.now),
+            }
+            : {},
+    });
+}
+const kubernetes_lock_iso = (ms) => new Date(ms).toISOString();
+const lock_versionOf = (json) => lock_text(at(JSON.parse(json), 'metadata', 'resourceVersion'));
+class KubernetesLock {
+    kubectl;
+    name;
+    labels;
+    clock;
+    log;
+    constructor(kubectl, name, labels, clock, log) {
+        this.kubectl = kubectl;
+        this.name = name;
+        this.labels = labels;
+        this.clock = clock;
+        this.log = log;
+    }
+    /** Takes the lock, waiting up to `timeoutMs`, as a lease that `renew` extends by `ttlMs`. */
+    async lease(me, opts) {
+        const since = this.clock.now();
+        const taken = await this.acquire(me, opts);
+        let version = taken.resourceVersion;
+        let expiresAt = taken.expiresAt;
+        return {
+            id: `lease/${this.name}`,
+            get expiresAt() {
+                return expiresAt;
+            },
+            ...(taken.broke && { broke: taken.broke }),
+            renew: async () => {
+                const now = this.clock.now();
+                version = await this.renew(me, taken.since ?? since, version, opts.ttlMs);
+                expiresAt = now + opts.ttlMs;
+            },
+            release: () => this.release(me, version),
+        };
+    }
+    async acquire(me, opts) {
+        const started = this.clock.now();
+        let lastReport = -Infinity;
+        let breakable = me.breakReason !== undefined;
+        for (;;) {
+            const now = this.clock.now();
+            const mine = { me, since: now, now, ttlMs: opts.ttlMs };
+            const created = await this.kubectl.run(['create', '--filename=-', '--output=json'], {
+                input: leaseObject(this.name, this.labels, mine),
+            });
+            if (created.exitCode === 0) {
+                this.took(opts, now, breakable);
+                return {
+                    resourceVersion: lock_versionOf(created.stdout),
+                    expiresAt: now + opts.ttlMs,
+                    since: now,
+                };
+            }
+            if (classifyKubectl(created.stderr).kind !== 'already-exists')
+                throw new errors_ActionError(explainKubectl(`create the deploy lock lease/${this.name}`, created.stderr, this.kubectl.where));
+            const found = await this.read();
+            if (!found)
+                continue; // gone between our create and our look
+            const held = found.held;
+            const breaking = breakable && held !== undefined && me.breakReason !== undefined;
+            if (!held || held.expiresAt <= now || breaking) {
+                if (held && !breaking)
+                    this.log.warning(`taking over a stale deploy lock held by ${held.deployId} (${held.actor}) since ${held.since}, expired at ${kubernetes_lock_iso(held.expiresAt)}`);
+                const r = await this.replace(leaseObject(this.name, this.labels, mine, found.resourceVersion));
+                breakable = false;
+                if (r.exitCode !== 0) {
+                    if (['conflict', 'not-found'].includes(classifyKubectl(r.stderr).kind))
+                        continue;
+                    throw new errors_ActionError(explainKubectl(`take the deploy lock lease/${this.name}`, r.stderr, this.kubectl.where));
+                }
+                this.took(opts, now, breaking ? false : me.breakReason !== undefined && !held);
+                const { deployId, actor, since, expiresAt } = held ?? {};
+                return {
+                    resourceVersion: lock_versionOf(r.stdout),
+                    expiresAt: now + opts.ttlMs,
+                    since: now,
+                    ...(breaking &&
+                        held && {
+                        broke: { held: { deployId, actor, since, expiresAt }, reason: me.breakReason ?? '' },
+                    }),
+                };
+            }
+            breakable = false;
+            const waited = now - started;
+            if (waited >= opts.timeoutMs)
+                throw new errors_ActionError(`another deploy of this app and environment holds the lock: ${held.deployId} by ${held.actor}, since ${held.since}. ` +
+                    `Waited ${duration_formatDuration(waited)} (lock-timeout). The lock ${describeExpiry(held, now)}; ${BREAK_HINT}, or free it with "kubectl delete lease ${this.name}${this.kubectl.access.namespace ? ` -n ${this.kubectl.access.namespace}` : ''}"`);
+            if (now - lastReport >= 10_000) {
+                this.log.info(`waiting for the deploy lock, held by ${describeHeld(held, now)} (waited ${duration_formatDuration(waited)} of ${duration_formatDuration(opts.timeoutMs)}); ${BREAK_HINT}`);
+                lastReport = now;
+            }
+            await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
+        }
+    }
+    took(opts, now, brokeNothing) {
+        this.log.info(`took the deploy lock lease/${this.name} (a lease until ${kubernetes_lock_iso(now + opts.ttlMs)}, renewed every ${duration_formatDuration(opts.ttlMs / 3)} while this run works)`);
+        if (brokeNothing)
+            this.log.info('--break-lock: the deploy lock was free, nothing was broken');
+    }
+    /**
+     * Moves this holder's lease on to `ttlMs` from now; resolves to its new resourceVersion. A lease
+     * that another holder wrote since (taken over, broken) or that is gone is lost.
+     */
+    async renew(me, since, version, ttlMs, retried = false) {
+        const now = this.clock.now();
+        const r = await this.replace(leaseObject(this.name, this.labels, { me, since, now, ttlMs }, version));
+        if (r.exitCode === 0)
+            return lock_versionOf(r.stdout);
+        const kind = classifyKubectl(r.stderr).kind;
+        if (kind === 'conflict' || kind === 'not-found') {
+            const found = await this.read();
+            if (found?.held?.token !== me.token)
+                throw new LeaseLostError(`lost the deploy lock lease/${this.name}: ${found?.held ? `${found.held.deployId} (${found.held.actor}) took it over (it had lapsed) or broke it` : 'it was released or removed by someone else'}`);
+            // Still ours, on a newer version (a renewal whose answer was lost): once more on it.
+            if (!retried)
+                return this.renew(me, since, found.resourceVersion, ttlMs, true);
+        }
+        throw new errors_ActionError(explainKubectl(`renew the deploy lock lease/${this.name}`, r.stderr, this.kubectl.where));
+    }
+    /** Gives the lease up if it is still this holder's: a conditional write that clears the holder. */
+    async release(me, version) {
+        const r = await this.replace(leaseObject(this.name, this.labels, undefined, version));
+        if (r.exitCode === 0)
+            return;
+        const found = await this.read().catch(() => undefined);
+        if (found?.held?.token !== me.token)
+            return; // another holder's now: left alone
+        await this.replace(leaseObject(this.name, this.labels, undefined, found.resourceVersion));
+    }
+    replace(json) {
+        return this.kubectl.run(['replace', '--filename=-', '--output=json'], { input: json });
+    }
+    async read() {
+        const json = await this.kubectl.get(`the deploy lock lease/${this.name}`, 'lease', this.name);
+        return json === undefined ? undefined : parseLease(json);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/patches.ts
+
+
+const patch = (service, body) => [
+    'patch',
+    'service',
+    service,
+    '--type=merge',
+    `--field-manager=${FIELD_MANAGER}`,
+    `--patch=${JSON.stringify(body)}`,
+];
+/**
+ * Moves `service`'s selector to `color`. With `switchedAt` (the public Service), the same patch
+ * records the live and previous colors and the time.
+ */
+function selectorPatch(service, color, previous, switchedAt) {
+    return patch(service, {
+        ...(switchedAt !== undefined && {
+            metadata: {
+                annotations: {
+                    [K8S_ANNOTATIONS.liveColor]: color,
+                    [K8S_ANNOTATIONS.previousColor]: previous && previous !== color ? previous : null,
+                    [K8S_ANNOTATIONS.switchedAt]: new Date(switchedAt).toISOString(),
+                },
+            },
+        }),
+        spec: { selector: { [K8S_LABELS.color]: color } },
+    });
+}
+/**
+ * Stores the record on the public Service: the whole record as JSON (history bounded), and its
+ * headline as annotations of their own for `kubectl describe` readers. A field the record lacks is
+ * removed (null in a merge patch).
+ */
+function recordPatch(service, record) {
+    const last = record.history[0];
+    return patch(service, {
+        metadata: {
+            annotations: {
+                [K8S_ANNOTATIONS.record]: JSON.stringify(record_recordOf(record)),
+                [K8S_ANNOTATIONS.liveColor]: record.live ?? NOTHING_LIVE,
+                [K8S_ANNOTATIONS.previousColor]: record.previous,
+                [K8S_ANNOTATIONS.switchedAt]: record.switchedAt ?? null,
+                [K8S_ANNOTATIONS.retireAfter]: record.retireAfter ?? null,
+                [K8S_ANNOTATIONS.deployId]: last?.deployId ?? null,
+            },
+        },
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/source.ts
+/**
+ * Reads the user's manifests from `kubernetes.manifests` (paths already resolved inside the
+ * workspace by the config): a file, a folder of `*.yaml` / `*.yml` / `*.json` (not recursive, in
+ * name order), or a kustomize folder (one holding a kustomization file), built with
+ * `kubectl kustomize` — the kustomize kubectl carries, so no other tool is needed.
+ */
+
+
+
+
+const KUSTOMIZATION = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const MANIFEST = /\.(ya?ml|json)$/i;
+/** Every object of the manifests at `paths`, in order. */
+async function source_readManifests(paths, kubectl) {
+    const out = [];
+    for (const path of paths) {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+            throw new errors_ActionError(`kubernetes.manifests: ${path} does not exist. Check the path (relative to the config file) and that the workflow checked the repository out`);
+        if (!(0,external_node_fs_namespaceObject.statSync)(path).isDirectory()) {
+            out.push(...parseManifests((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), path));
+            continue;
+        }
+        const entries = (0,external_node_fs_namespaceObject.readdirSync)(path).sort();
+        if (entries.some((e) => KUSTOMIZATION.includes(e))) {
+            const built = await kubectl.must(`build the kustomization in ${path}`, ['kustomize', path]);
+            out.push(...parseManifests(built, `kubectl kustomize ${path}`));
+            continue;
+        }
+        const files = entries.filter((e) => MANIFEST.test(e) && (0,external_node_fs_namespaceObject.statSync)((0,external_node_path_namespaceObject.join)(path, e)).isFile());
+        if (files.length === 0)
+            throw new errors_ActionError(`kubernetes.manifests: ${path} holds no *.yaml, *.yml or *.json file and no kustomization`);
+        for (const f of files)
+            out.push(...parseManifests((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(path, f), 'utf8'), (0,external_node_path_namespaceObject.join)(path, f)));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/state.ts
+/**
+ * What the cluster says about a color and the live route, read (pure) from `kubectl get -o json`:
+ * a color's Deployment (at 0 replicas its status counters are absent, not 0: fixtures A1, A2), its
+ * pods' troubles, and the public Service's selector (the truth about what is live) and annotations
+ * (the record). A selector that disagrees with the recorded live color is said loudly (finding 1).
+ */
+
+
+
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const state_str = (v) => (typeof v === 'string' ? v : '');
+const state_asColor = (v) => contract_COLORS.find((c) => c === v);
+/** Reads a Deployment from `kubectl get deploy <name> -o json` (or one item of a List). */
+function parseDeployment(json, colorLabel) {
+    const d = typeof json === 'string' ? JSON.parse(json) : json;
+    const status = at(d, 'status');
+    const conditions = Array.isArray(at(status, 'conditions'))
+        ? at(status, 'conditions')
+        : [];
+    const progressing = conditions.find((c) => at(c, 'type') === 'Progressing');
+    const exceeded = at(progressing, 'status') === 'False' &&
+        at(progressing, 'reason') === 'ProgressDeadlineExceeded';
+    const color = state_asColor(stringMap(at(d, 'metadata', 'labels'))[colorLabel]);
+    const specReplicas = at(d, 'spec', 'replicas');
+    return {
+        name: state_str(at(d, 'metadata', 'name')),
+        ...(color && { color }),
+        annotations: stringMap(at(d, 'metadata', 'annotations')),
+        desired: typeof specReplicas === 'number' ? specReplicas : 1,
+        generation: num(at(d, 'metadata', 'generation')),
+        observedGeneration: num(at(status, 'observedGeneration')),
+        replicas: num(at(status, 'replicas')),
+        updated: num(at(status, 'updatedReplicas')),
+        ready: num(at(status, 'readyReplicas')),
+        available: num(at(status, 'availableReplicas')),
+        ...(exceeded && { deadlineExceeded: state_str(at(progressing, 'message')) }),
+    };
+}
+/**
+ * A Deployment's rollout, as `kubectl rollout status` judges it but without waiting: complete once
+ * the controller saw the newest spec and every desired pod is updated, ready and available, with
+ * no pod of an older revision left (the preview Service would still reach it: finding 5).
+ */
+function rolloutOf(d) {
+    const n = d.desired;
+    if (d.deadlineExceeded !== undefined)
+        return {
+            complete: false,
+            failed: true,
+            detail: `the Deployment ${d.name} exceeded its progress deadline (spec.progressDeadlineSeconds): ${d.deadlineExceeded}`,
+        };
+    if (n === 0)
+        return { complete: false, failed: false, detail: `${d.name} is scaled to 0 replicas` };
+    if (d.observedGeneration < d.generation)
+        return {
+            complete: false,
+            failed: false,
+            detail: `${d.name}: the controller has not seen the new spec yet`,
+        };
+    const counts = `${d.updated}/${n} updated, ${d.ready}/${n} ready, ${d.available}/${n} available`;
+    if (d.updated < n || d.ready < n || d.available < n)
+        return { complete: false, failed: false, detail: `${d.name}: ${counts}` };
+    if (d.replicas > d.updated)
+        return {
+            complete: false,
+            failed: false,
+            detail: `${d.name}: ${d.replicas - d.updated} pod(s) of the previous revision still running`,
+        };
+    return { complete: true, failed: false, detail: `${d.name}: ${counts}` };
+}
+/** The color as status reports it: the release from the Deployment's annotations, its state from its counters. */
+function colorStatusOf(d, color) {
+    const a = d.annotations;
+    const rollout = rolloutOf(d);
+    const state = d.desired === 0
+        ? 'scaled to 0'
+        : rollout.failed
+            ? 'failed'
+            : rollout.complete
+                ? 'running'
+                : d.ready > 0
+                    ? 'progressing'
+                    : 'starting';
+    return {
+        color,
+        image: a[K8S_ANNOTATIONS.image] ?? '',
+        digest: a[K8S_ANNOTATIONS.digest] ?? '',
+        version: a[K8S_ANNOTATIONS.version] ?? '',
+        deployId: a[K8S_ANNOTATIONS.deployId] ?? '',
+        actor: a[K8S_ANNOTATIONS.actor] ?? '',
+        createdAt: a[K8S_ANNOTATIONS.createdAt] ?? '',
+        state: `${state} (${d.ready}/${d.desired} ready)`,
+        running: d.desired > 0 && d.ready > 0,
+        health: 'none',
+    };
+}
+function parseService(json) {
+    const s = JSON.parse(json);
+    return {
+        name: state_str(at(s, 'metadata', 'name')),
+        selector: stringMap(at(s, 'spec', 'selector')),
+        annotations: stringMap(at(s, 'metadata', 'annotations')),
+    };
+}
+/**
+ * The color the Service's selector routes to. The selector is the truth; the `live-color`
+ * annotation is what the last switch recorded. A selector without the color selects both colors'
+ * pods, and one that disagrees with the annotation was changed behind switchyard's back (a
+ * re-applied manifest: fixtures 54, 55, 60, B8).
+ */
+function routedColor(s, colorLabel) {
+    const value = s.selector[colorLabel];
+    const recorded = s.annotations[K8S_ANNOTATIONS.liveColor];
+    const live = state_asColor(value) ?? null;
+    if (value === undefined) {
+        // Traffic reaches both colors; the recorded color is the one a changing run puts back.
+        const restore = state_asColor(recorded) ?? null;
+        return {
+            live: restore,
+            problem: `the Service ${s.name} has no ${colorLabel} in its selector, so it sends live traffic to the pods of BOTH colors. Something rewrote it (an apply of the manifest as written?): ${restore ? `the last switch made ${restore} live, and ` : ''}a switchyard deploy, promote or rollback puts the color back`,
+        };
+    }
+    if (value !== NOTHING_LIVE && !live)
+        return {
+            live: null,
+            problem: `the Service ${s.name} selects ${colorLabel}=${value}, which is no color: it serves nothing`,
+        };
+    if (recorded !== undefined && recorded !== (live ?? NOTHING_LIVE))
+        return {
+            live,
+            problem: `the Service ${s.name} routes live traffic to ${live ?? 'nothing'} but the last switch recorded ${recorded} (${K8S_ANNOTATIONS.liveColor}): its selector was changed behind switchyard's back, e.g. by re-applying the manifest with kubectl apply. Live traffic is on ${live ?? 'nothing'} NOW; the record now follows the selector`,
+        };
+    return { live };
+}
+/** Waiting reasons that never resolve by themselves. */
+const FATAL_WAITING = {
+    ImagePullBackOff: 'the image cannot be pulled. Check the image reference, and that the cluster can reach the registry (a private one needs kubernetes.image-pull-secret)',
+    ErrImageNeverPull: 'the image is not on the node and imagePullPolicy is Never. Use IfNotPresent or Always in the manifest, or load the image on the nodes',
+    InvalidImageName: 'the image reference is not valid',
+    CreateContainerConfigError: 'the container cannot be created: a ConfigMap, Secret or key it references is missing. Add it to kubernetes.manifests',
+    CrashLoopBackOff: 'the container keeps crashing (its last log lines follow)',
+};
+/**
+ * What is wrong with a color's pods, from `kubectl get pods -l … -o json`: image pulls, crash
+ * loops, containers that can't be created, pods no node can take.
+ */
+function podTroubles(json) {
+    const items = at(JSON.parse(json), 'items');
+    const out = [];
+    for (const pod of Array.isArray(items) ? items : []) {
+        const name = state_str(at(pod, 'metadata', 'name'));
+        if (at(pod, 'metadata', 'deletionTimestamp') !== undefined)
+            continue;
+        const conditions = at(pod, 'status', 'conditions');
+        const scheduled = Array.isArray(conditions)
+            ? conditions.find((c) => at(c, 'type') === 'PodScheduled')
+            : undefined;
+        if (at(scheduled, 'status') === 'False' && at(scheduled, 'reason') === 'Unschedulable')
+            out.push({
+                pod: name,
+                fatal: false,
+                detail: `pod ${name} is unschedulable: ${state_str(at(scheduled, 'message'))} (lower the requests in the manifest, or add nodes)`,
+            });
+        const statuses = at(pod, 'status', 'containerStatuses');
+        for (const c of Array.isArray(statuses) ? statuses : []) {
+            const container = state_str(at(c, 'name'));
+            const reason = state_str(at(c, 'state', 'waiting', 'reason'));
+            const message = state_str(at(c, 'state', 'waiting', 'message'));
+            const restarts = num(at(c, 'restartCount'));
+            const last = at(c, 'lastState', 'terminated');
+            const lastExit = last !== undefined
+                ? ` (last exit code ${num(at(last, 'exitCode'))}${state_str(at(last, 'reason')) ? `, ${state_str(at(last, 'reason'))}` : ''})`
+                : '';
+            if (reason === '' && restarts === 0)
+                continue;
+            const fix = FATAL_WAITING[reason];
+            const what = reason || 'restarted';
+            out.push({
+                pod: name,
+                container,
+                fatal: fix !== undefined,
+                ...(restarts > 0 && { crashed: true }),
+                detail: `pod ${name}, container ${container}: ${what}${restarts > 0 ? `, restarted ${restarts} time(s)${lastExit}` : ''}${message ? `: ${message}` : ''}${fix ? `; ${fix}` : ''}`,
+            });
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/cluster.ts
+/**
+ * Talking to the cluster beyond single objects: who answers (`kubectl version`), what the deploying
+ * identity may do (`kubectl auth can-i`), and a color's last log lines (a crashed container's
+ * previous run included).
+ */
+
+
+
+
+
+const asText = (v) => (typeof v === 'string' ? v : '');
+/** `{major, minor}` of a version object of `kubectl version -o json` (`minor: "32+"` reads 32). */
+function cluster_versionOf(v) {
+    const major = Number.parseInt(asText(at(v, 'major')), 10);
+    const minor = Number.parseInt(asText(at(v, 'minor')), 10);
+    const text = at(v, 'gitVersion');
+    if (Number.isNaN(major) || Number.isNaN(minor) || typeof text !== 'string')
+        return undefined;
+    return { major, minor, text };
+}
+/**
+ * Checks kubectl is recent enough and the cluster answers; returns what answered
+ * (`Kubernetes v1.24.0+0, kubectl v1.32.4`). kubectl's version-skew warning (stderr) is passed on.
+ */
+async function connectCluster(kubectl, log) {
+    const r = await kubectl.run(['version', '--output=json']);
+    let doc;
+    try {
+        doc = JSON.parse(r.stdout);
+    }
+    catch {
+        doc = undefined;
+    }
+    const client = cluster_versionOf(at(doc, 'clientVersion'));
+    if (client &&
+        (client.major < MIN_KUBECTL.major ||
+            (client.major === MIN_KUBECTL.major && client.minor < MIN_KUBECTL.minor)))
+        throw new errors_ActionError(`kubectl ${client.text} is too old: the kubernetes target needs v${MIN_KUBECTL.major}.${MIN_KUBECTL.minor} or later (server-side apply with a field manager). Install a newer one (azure/setup-kubectl)`);
+    const server = cluster_versionOf(at(doc, 'serverVersion'));
+    if (r.exitCode !== 0 || !server)
+        throw new errors_ActionError(explainKubectl('reach the cluster', r.stderr, kubectl.where));
+    for (const line of r.stderr.split('\n'))
+        if (/^WARNING:/.test(line.trim()))
+            log.warning(`kubectl: ${line.trim()}`);
+    return `Kubernetes ${server.text}, kubectl ${client?.text ?? 'unknown'}`;
+}
+/** What a changing run needs to be allowed (verb, resource). */
+const NEEDED_ACCESS = [
+    ['patch', 'services'],
+    ['patch', 'deployments.apps'],
+    ['create', 'deployments.apps'],
+    ['update', 'leases.coordination.k8s.io'],
+];
+/**
+ * Asks the cluster whether the deploying identity may do what a deploy does, before it changes
+ * anything; fails listing what is missing. `auth can-i` answers `no` with exit code 1 (fixture 89).
+ */
+async function checkAccess(kubectl) {
+    const answers = await Promise.all(NEEDED_ACCESS.map(async ([verb, resource]) => {
+        const r = await kubectl.run(['auth', 'can-i', verb, resource]);
+        return { verb, resource, yes: r.exitCode === 0 && r.stdout.trim() === 'yes' };
+    }));
+    const missing = answers.filter((a) => !a.yes).map((a) => `${a.verb} ${a.resource}`);
+    if (missing.length > 0)
+        throw new errors_ActionError(`the deploying identity may not ${missing.join(', ')} in ${kubectl.where.namespace ? `namespace ${kubectl.where.namespace}` : "the context's namespace"} (kubectl auth can-i said no): grant it the Role in docs/kubernetes.md. Nothing was changed`);
+}
+/**
+ * The last `lines` log lines of a color's pods (every container, each line prefixed with its pod
+ * and container), and for a container that crashed, the end of its previous run: the reason a
+ * crash-looping pod never got ready.
+ */
+async function colorLogs(kubectl, labels, lines) {
+    const selector = Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+    const pods = await kubectl.run(['get', 'pods', `--selector=${selector}`, '--output=json']);
+    const crashed = pods.exitCode === 0 ? podTroubles(pods.stdout).filter((t) => t.crashed) : [];
+    const previous = await Promise.all(crashed.slice(0, 3).map(async (t) => {
+        const r = await kubectl.run([
+            'logs',
+            t.pod,
+            `--container=${t.container ?? ''}`,
+            '--previous',
+            `--tail=${lines}`,
+        ]);
+        return r.exitCode === 0 && r.stdout.trim()
+            ? `--- ${t.pod}/${t.container ?? ''}, before its last restart ---\n${r.stdout.trimEnd()}`
+            : '';
+    }));
+    const now = await kubectl.run([
+        'logs',
+        `--selector=${selector}`,
+        '--all-containers=true',
+        '--prefix=true',
+        `--tail=${lines}`,
+        '--max-log-requests=10',
+    ]);
+    const current = `${now.stdout}${now.exitCode === 0 ? '' : now.stderr}`.trimEnd();
+    return [...previous.filter(Boolean), current].filter(Boolean).join('\n');
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/kubeconfig.ts
+/**
+ * A kubeconfig given as content (the action's `kubeconfig` input, a secret) is written to a
+ * private 0600 file in a folder of its own under RUNNER_TEMP; the post step removes the folder if
+ * the run dies (TargetDeps.onPrivateDir), close() removes it otherwise.
+ */
+
+
+
+/** Writes `deps.kubeconfig` to a private file; returns the file and its folder. */
+function privateKubeconfig(deps) {
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(deps.env?.RUNNER_TEMP ?? (0,external_node_os_namespaceObject.tmpdir)(), 'switchyard-kube-'));
+    deps.onPrivateDir?.(dir);
+    const file = (0,external_node_path_namespaceObject.join)(dir, 'config');
+    (0,external_node_fs_namespaceObject.writeFileSync)(file, deps.kubeconfig ?? '', { mode: 0o600 });
+    return { dir, file };
+}
+/** Removes a folder {@link privateKubeconfig} made. */
+function removePrivateKubeconfig(dir) {
+    (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/target.ts
+/**
+ * The Kubernetes target (DESIGN.md §3, ADR 0017): Deployments `<app>-blue` / `<app>-green` derived
+ * from the user's manifests, the public Service whose selector carries the live color (the switch is
+ * one patch of it), a preview Service on the idle color, the record in the public Service's
+ * annotations and a Lease as the deploy lock. Only kubectl on the runner; nothing in the cluster.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const target_WORDS = {
+    setup: 'apply the public and preview Services (the color in their selectors is switchyard’s)',
+    ready: "the color's Deployment rolled out: every pod updated, ready and available",
+    switch: 'one patch of the public Service’s selector',
+};
+class KubernetesTarget {
+    s;
+    deps;
+    description;
+    words = target_WORDS;
+    kubectl;
+    names;
+    labels;
+    render;
+    privateDir;
+    workload;
+    versions = new Map();
+    switched;
+    constructor(s, deps) {
+        this.s = s;
+        this.deps = deps;
+        const written = deps.kubeconfig === undefined ? undefined : privateKubeconfig(deps);
+        this.privateDir = written?.dir;
+        this.kubectl = new Kubectl(deps.exec, {
+            ...(written && { kubeconfig: written.file }),
+            ...(s.context !== undefined && { context: s.context }),
+            ...(s.namespace !== undefined && { namespace: s.namespace }),
+        });
+        this.names = kubernetesNames(s.app, s.environment, s.service);
+        this.labels = environmentLabels(s.app, s.environment);
+        this.render = {
+            names: this.names,
+            labels: this.labels,
+            ...(s.container !== undefined && { container: s.container }),
+            ...(s.imagePullSecret !== undefined && { imagePullSecret: s.imagePullSecret }),
+        };
+        this.description = `kubernetes (${this.kubectl.where.cluster}, ${s.namespace ? `namespace ${s.namespace}` : "the context's namespace"})`;
+    }
+    /** The configured URL, or the Service's cluster DNS name (a runner inside the cluster). */
+    get url() {
+        return this.s.url ?? this.serviceUrl(this.names.service);
+    }
+    get previewUrl() {
+        return this.s.previewUrl ?? this.serviceUrl(this.names.preview);
+    }
+    serviceUrl(name) {
+        const ports = at(this.workload?.service, 'spec', 'ports');
+        const port = Array.isArray(ports) ? at(ports[0], 'port') : undefined;
+        return `http://${name}.${this.s.namespace ?? 'default'}.svc${typeof port === 'number' && port !== 80 ? `:${port}` : ''}`;
+    }
+    connect() {
+        return connectCluster(this.kubectl, this.deps.log);
+    }
+    findImage(ref) {
+        return Promise.resolve(pinnedImage(ref));
+    }
+    /**
+     * The image by digest: the nodes pull it, not the runner, so there is nothing to pull here and
+     * a tag alone is refused (it could move between the deploy and a rollback).
+     */
+    resolveImage(ref) {
+        const found = pinnedImage(ref);
+        if (!found)
+            throw new errors_ActionError(`image ${ref} has no digest: the kubernetes target runs images by digest (the cluster's nodes pull them, and a tag can move). Give build-image's image-ref output (repository@sha256:…), or look the digest up with "docker buildx imagetools inspect ${ref}"`);
+        return Promise.resolve(found);
+    }
+    lockHandle(holder) {
+        return {
+            kind: 'kubernetes',
+            token: holder.token,
+            name: this.names.lease,
+            access: this.kubectl.access,
+        };
+    }
+    lock(holder, opts) {
+        return new KubernetesLock(this.kubectl, this.names.lease, this.labels, this.deps.clock, this.deps.log).lease(holder, opts);
+    }
+    /** The user's workload, read once per run (a missing or broken manifest fails before any change). */
+    async load() {
+        this.workload ??= findWorkload(await source_readManifests(this.s.manifests, this.kubectl), this.names, this.s.namespace);
+        return this.workload;
+    }
+    /**
+     * Applies the public Service with the color it routes to now in its selector (never the
+     * manifest's own: finding 1), and the preview Service on the idle color.
+     */
+    async prepare() {
+        const w = await this.load();
+        await checkAccess(this.kubectl);
+        const [svc, preview] = await Promise.all([this.readService(), this.readPreview()]);
+        const live = svc ? routedColor(svc, K8S_LABELS.color).live : null;
+        const previewColor = preview ?? (live ? contract_otherColor(live) : null);
+        await this.kubectl.apply(`apply the Services ${this.names.service} and ${this.names.preview}`, listOf([publicService(w, this.render, live), previewService(w, this.render, previewColor)]));
+        return svc ? 'unchanged' : 'created';
+    }
+    status() {
+        return afterSwitch(this.switched, () => this.readStatus());
+    }
+    async readStatus() {
+        const [svcJson, list] = await Promise.all([
+            this.kubectl.get(`the Service ${this.names.service}`, 'service', this.names.service),
+            this.kubectl.must('read the Deployments', [
+                'get',
+                'deployments',
+                `--selector=${selectorText(this.labels)}`,
+                '--output=json',
+            ]),
+        ]);
+        const colors = {};
+        for (const item of at(JSON.parse(list), 'items') ?? []) {
+            const d = parseDeployment(item, K8S_LABELS.color);
+            if (!d.color || d.name !== this.names.deployment(d.color))
+                continue;
+            colors[d.color] = colorStatusOf(d, d.color);
+            this.versions.set(d.color, colors[d.color]?.version ?? '');
+        }
+        if (svcJson === undefined)
+            return { live: null, previous: null, history: [], colors, exists: false, notes: [] };
+        const svc = parseService(svcJson);
+        const routed = routedColor(svc, K8S_LABELS.color);
+        const { record, notes } = parseRecord(svc.annotations['switchyard.dev/record']);
+        const fixed = reconcile(record, routed.live, this.deps.clock.now());
+        const note = fixed.note?.replace('the proxy routes', `the Service ${this.names.service} routes`);
+        return {
+            ...fixed.record,
+            colors,
+            exists: true,
+            notes: [...(routed.problem ? [routed.problem] : []), ...notes, ...(note ? [note] : [])],
+            ...(note !== undefined && { interrupted: { record: note } }),
+        };
+    }
+    async start(color, image, release) {
+        const w = await this.load();
+        const svc = await this.readService();
+        const live = svc ? routedColor(svc, K8S_LABELS.color).live : null;
+        const name = this.names.deployment(color);
+        if (live === color)
+            throw new errors_ActionError(`refusing to replace ${name}: it is the live color`);
+        await this.kubectl.apply(`apply ${name} (${release.image})`, listOf([...w.others, colorDeployment(w, this.render, color, image.pinned, release)]));
+        this.versions.set(color, release.version);
+        await this.kubectl.apply(`point ${this.names.preview} at ${color}`, listOf([previewService(w, this.render, color)]));
+    }
+    async readiness(color) {
+        const name = this.names.deployment(color);
+        const [json, preview] = await Promise.all([
+            this.kubectl.get(`the Deployment ${name}`, 'deployment', name),
+            this.readPreview(),
+        ]);
+        if (json === undefined)
+            return {
+                running: false,
+                failed: true,
+                health: 'none',
+                routed: false,
+                detail: `the Deployment ${name} is gone`,
+            };
+        const d = parseDeployment(json, K8S_LABELS.color);
+        const rollout = rolloutOf(d);
+        const troubles = rollout.complete
+            ? []
+            : podTroubles(await this.kubectl.must(`read the pods of ${name}`, [
+                'get',
+                'pods',
+                `--selector=${selectorText({ ...this.labels, [K8S_LABELS.color]: color })}`,
+                '--output=json',
+            ]));
+        const fatal = troubles.filter((t) => t.fatal);
+        const routed = preview === color;
+        return {
+            running: rollout.complete,
+            failed: rollout.failed || fatal.length > 0,
+            health: 'none',
+            routed,
+            detail: [
+                rollout.detail,
+                ...troubles.map((t) => t.detail),
+                rollout.complete && !routed ? `${this.names.preview} does not select ${color}` : '',
+            ]
+                .filter(Boolean)
+                .join('; '),
+            status: colorStatusOf(d, color),
+        };
+    }
+    logs(color, lines) {
+        return colorLogs(this.kubectl, { ...this.labels, [K8S_LABELS.color]: color }, lines);
+    }
+    async stop(color) {
+        await this.kubectl.run(['scale', `deployment/${this.names.deployment(color)}`, '--replicas=0']);
+    }
+    async switchTo(color) {
+        const svc = await this.readService();
+        if (!svc)
+            throw new errors_ActionError(`the Service ${this.names.service} is gone: deploy again, which re-creates it`);
+        const before = routedColor(svc, K8S_LABELS.color).live;
+        const t = this.deps.clock.now();
+        await this.kubectl.must(`switch the Service ${this.names.service} to ${color}`, selectorPatch(this.names.service, color, before, t));
+        const ms = this.deps.clock.now() - t;
+        const version = this.versions.get(color);
+        this.switched = { color, ...(version && { version }) };
+        failpoint(this.deps.env, FAILPOINTS.routed);
+        await afterSwitch(this.switched, async () => {
+            await this.kubectl.must(`point ${this.names.preview} at ${contract_otherColor(color)}`, selectorPatch(this.names.preview, contract_otherColor(color)));
+            const now = await this.readService();
+            if (!now || routedColor(now, K8S_LABELS.color).live !== color)
+                throw new errors_ActionError(`the Service ${this.names.service} does not select ${color} after the patch: something else writes its selector`);
+        });
+        failpoint(this.deps.env, FAILPOINTS.routesSaved);
+        return ms;
+    }
+    /** The selector is the route in force and is never saved elsewhere: the record follows it (saveRecord). */
+    saveRoutes() {
+        return Promise.resolve();
+    }
+    saveRecord(record) {
+        return afterSwitch(this.switched, async () => {
+            await this.kubectl.must(`save the deploy record on the Service ${this.names.service}`, recordPatch(this.names.service, record));
+        });
+    }
+    close() {
+        if (this.privateDir)
+            removePrivateKubeconfig(this.privateDir);
+        return Promise.resolve();
+    }
+    async readService() {
+        const json = await this.kubectl.get(`the Service ${this.names.service}`, 'service', this.names.service);
+        return json === undefined ? undefined : parseService(json);
+    }
+    /** The color the preview Service selects, if it exists and selects one. */
+    async readPreview() {
+        const json = await this.kubectl.get(`the Service ${this.names.preview}`, 'service', this.names.preview);
+        if (json === undefined)
+            return undefined;
+        const value = parseService(json).selector[K8S_LABELS.color];
+        return contract_COLORS.find((c) => c === value);
+    }
+}
+/** A reference that pins a digest, as the target runs it; undefined without a digest. */
+function pinnedImage(ref) {
+    const parsed = parseImageReference('image', ref);
+    if (!parsed.digest)
+        return undefined;
+    return {
+        ref,
+        pinned: `${repository(parsed)}@${parsed.digest}`,
+        digest: parsed.digest,
+        ...(parsed.tag !== undefined && { version: parsed.tag }),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/create.ts
+
+
+function create_create(c, k, deps) {
+    return new KubernetesTarget({
+        app: c.app,
+        environment: c.environment,
+        manifests: k.manifests,
+        ...(k.container !== undefined && { container: k.container }),
+        ...(k.context !== undefined && { context: k.context }),
+        ...(k.namespace !== undefined && { namespace: k.namespace }),
+        ...(k.service !== undefined && { service: k.service }),
+        ...(k.imagePullSecret !== undefined && { imagePullSecret: k.imagePullSecret }),
+        ...(c.url !== undefined && { url: c.url }),
+        ...(c.previewUrl !== undefined && { previewUrl: c.previewUrl }),
+    }, deps);
+}
+/**
+ * The pods carry `switchyard.dev/app`, `switchyard.dev/environment` and `switchyard.dev/color`;
+ * Prometheus' `kubernetes_sd_configs` (role: pod) relabelling maps them to `app`, `environment`
+ * and `color` (docs/kubernetes.md). Limits are the image container's `resources.limits`, read from
+ * the manifests when they are plain files (a kustomization is only built at deploy time).
+ */
+function create_telemetry(c, k) {
+    return {
+        selector: { app: c.app, environment: c.environment },
+        colorLabel: 'color',
+        ...manifestLimits(k.manifests, k.container),
+        limitsFrom: "the image container's resources.limits in kubernetes.manifests",
+    };
+}
+/** The kind's two functions; kinds.ts lists it under `kubernetes`. */
+const KUBERNETES_KIND = { create: create_create, telemetry: create_telemetry };
+
 ;// CONCATENATED MODULE: ./packages/targets/src/kinds.ts
+
 
 const KINDS = {
     docker: DOCKER_KIND,
+    kubernetes: KUBERNETES_KIND,
 };
 /** The kind an environment's config names. */
 function kinds_kindOf(c) {
@@ -9018,70 +10637,6 @@ function releaseDockerLock(h) {
     return docker('rm', '-f', id).status === 0
         ? `Released the deploy lock ${h.name} the main step left behind`
         : undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/contract.ts
-/** The prefix of every label and annotation switchyard sets on a cluster. */
-const PREFIX = 'switchyard.dev/';
-/**
- * Labels on the colors' Deployments and pods, in the Deployments' selectors and in the public and
- * preview Services' selectors: app and environment keep environments that share a namespace apart,
- * the color is what a switch changes. Prometheus sees them as `__meta_kubernetes_pod_label_switchyard_dev_<name>`.
- */
-const K8S_LABELS = {
-    app: `${PREFIX}app`,
-    environment: `${PREFIX}environment`,
-    color: `${PREFIX}color`,
-};
-/** Annotations: on a color's Deployment (the release), on the public Service (the record), on the Lease. */
-const K8S_ANNOTATIONS = {
-    image: `${PREFIX}image`,
-    digest: `${PREFIX}digest`,
-    version: `${PREFIX}version`,
-    deployId: `${PREFIX}deploy-id`,
-    actor: `${PREFIX}actor`,
-    createdAt: `${PREFIX}created-at`,
-    /** The replica count the manifests asked for (a stopped color is scaled back to it). */
-    replicas: `${PREFIX}replicas`,
-    /** On the public Service: the color the last switch made live (the selector is the truth). */
-    liveColor: `${PREFIX}live-color`,
-    previousColor: `${PREFIX}previous-color`,
-    switchedAt: `${PREFIX}switched-at`,
-    retireAfter: `${PREFIX}retire-after`,
-    /** On the public Service: the whole deploy record as JSON (history bounded by HISTORY_LENGTH). */
-    record: `${PREFIX}record`,
-    /** On the Lease: the holder's random token, its actor and since when it holds it. */
-    lockToken: `${PREFIX}lock-token`,
-    lockActor: `${PREFIX}lock-actor`,
-    lockSince: `${PREFIX}lock-since`,
-};
-/** The field manager of every write switchyard makes (server-side apply and patches). */
-const FIELD_MANAGER = 'switchyard';
-/** The selector value of the public Service before anything is live: it matches no pod. */
-const NOTHING_LIVE = 'none';
-/** kubectl's client-side apply record, which switchyard never leaves on objects it owns. */
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-/**
- * Deployments `<app>-blue` / `<app>-green`, the public Service `<service>` (default: the app),
- * the preview Service `<service>-preview`, and the Lease `switchyard-<app>-<environment>`.
- */
-function kubernetesNames(app, environment, service = app) {
-    return {
-        service,
-        preview: `${service}-preview`,
-        lease: `switchyard-${app}-${environment}`,
-        deployment: (c) => `${app}-${c}`,
-    };
-}
-/** The labels that select one environment's pods (add the color for one color's). */
-function environmentLabels(app, environment) {
-    return { [K8S_LABELS.app]: app, [K8S_LABELS.environment]: environment };
-}
-/** `k=v,k=v`: a label selector for kubectl's `-l`. */
-function selectorText(labels) {
-    return Object.entries(labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',');
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/release.ts
@@ -11973,7 +13528,7 @@ __webpack_unused_export__ = lexer.Lexer;
 __webpack_unused_export__ = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
-__webpack_unused_export__ = publicApi.parseAllDocuments;
+exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
