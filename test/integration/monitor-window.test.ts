@@ -185,7 +185,7 @@ describe('monitor-window against Prometheus and the example app', () => {
     expect(blind.outputs.reason).toMatch(
       /^blind: (error-rate|p95-latency) could not be read in 2 consecutive evaluations \(max-no-data 2\): /,
     );
-    expect(blind.outputs.reason).toContain('no series matched');
+    expect(blind.outputs.reason).toContain('matched no series {app="nothing-here"}');
     // A blind window fails the step even with fail-on: failed: the release is not marked good.
     expect(blind.exitCode).toBe(1);
 
