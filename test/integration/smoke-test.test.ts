@@ -3,6 +3,8 @@
  * Docker (scripts/testbed up must have run).
  */
 import { writeFileSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction, type ActionRun } from '../support/runner.js';
@@ -184,6 +186,103 @@ describe('expect-version across a real version change', () => {
       await v1.remove();
       await v2?.remove();
     }
+  });
+});
+
+describe('version-from: each extractor over real HTTP (a loopback server)', () => {
+  // An app that is not ours: the version in a nested JSON field, a header, or the text of a page.
+  // /page answers v1.0.0 to its first two requests, then v2.0.0.
+  let server: Server;
+  let base: string;
+  let pageHits = 0;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/api/info') {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify({ build: { version: '2.0.0', commit: 'abc123' } }));
+      } else if (req.url === '/plain') {
+        res.setHeader('X-App-Version', '2.0.0');
+        res.end('ok');
+      } else if (req.url === '/page') {
+        pageHits++;
+        res.setHeader('Content-Type', 'text/html');
+        res.end(`<html><footer>shop v${pageHits <= 2 ? '1.0.0' : '2.0.0'}</footer></html>`);
+      } else {
+        res.statusCode = 404;
+        res.end('not found');
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+  });
+
+  test('json: the action-level source, a nested path', async () => {
+    const run = await runAction('smoke-test', {
+      inputs: {
+        urls: `${base}/api/info`,
+        'expect-version': '2.0.0',
+        'version-from': 'json:$.build.version',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(results(run)[0]).toMatchObject({ passed: true, version: '2.0.0' });
+    expect(run.log).toContain('until version 2.0.0 (read from json:$.build.version)');
+  });
+
+  test('header: a check of its own, and the reason when the header is missing', async () => {
+    const run = await runAction('smoke-test', {
+      inputs: {
+        'expect-version': '2.0.0',
+        checks: [
+          '- name: plain',
+          `  url: ${base}/plain`,
+          '  version-from: header:X-App-Version',
+          '- name: no header',
+          `  url: ${base}/api/info`,
+          '  version-from:',
+          '    header: X-App-Version',
+        ].join('\n'),
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(results(run).map((r) => [r.name, r.passed, r.version ?? null, r.reason])).toEqual([
+      ['plain', true, '2.0.0', null],
+      ['no header', false, null, 'no version: no X-App-Version header in the response'],
+    ]);
+  });
+
+  test('regex: polls a page until its text reports the version', async () => {
+    const run = await runAction('smoke-test', {
+      inputs: {
+        'expect-version': '2.0.0',
+        timeout: '20s',
+        interval: '100ms',
+        'max-interval': '200ms',
+        checks: `- name: page\n  url: ${base}/page\n  version-from: regex:v(\\d+\\.\\d+\\.\\d+)`,
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(results(run)[0]).toMatchObject({ passed: true, version: '2.0.0', attempts: 3 });
+    expect(run.log).toMatch(/attempt 1 failed \(version 1\.0\.0, expected 2\.0\.0\)/);
+  });
+
+  test.each<[Record<string, string>, string]>([
+    [{ 'version-from': 'regex:v\\d+' }, 'input "version-from": "v\\\\d+" has no capture group'],
+    [
+      { 'version-from': 'header:X-V', 'version-path': '$.v' },
+      'input "version-path": "$.v" is set together with version-from',
+    ],
+  ])('[%#] a bad source fails before any request: %o', async (extra, message) => {
+    const before = pageHits;
+    const run = await runAction('smoke-test', {
+      inputs: { urls: `${base}/page`, 'expect-version': '2.0.0', ...extra },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toContain(`::error::smoke-test: ${message}`);
+    expect(pageHits).toBe(before);
   });
 });
 

@@ -3,13 +3,15 @@ import { InputError, optional, type InputReader } from '@switchyard/kit';
 import { parseYaml } from '@switchyard/kit/yaml';
 import {
   buildChecks,
+  DEFAULT_VERSION_SOURCE,
   parseHeaders,
   parseJsonPath,
   parseStatus,
+  parseVersionFrom,
   secretsInDocument,
   secretsInHeaderLines,
   type CheckSpec,
-  type PathSegment,
+  type VersionSource,
 } from '@switchyard/probe';
 
 export interface SmokeInputs {
@@ -22,7 +24,8 @@ export interface SmokeInputs {
   readonly intervalMs: number;
   readonly maxIntervalMs: number;
   readonly concurrency: number;
-  readonly versionPath: readonly PathSegment[];
+  /** Where responses report their version, unless a check says otherwise (version-from). */
+  readonly versionFrom: VersionSource;
   readonly expectVersion?: string;
 }
 
@@ -54,7 +57,7 @@ export function parseInputs(r: InputReader, readFile: ReadFile): SmokeInputs {
       'Make max-interval at least as long as interval',
     );
   const concurrency = r.integer('concurrency', { default: 10, min: 1, max: 256 });
-  const versionPath = parseJsonPath('version-path', r.text('version-path') || '$.version');
+  const versionFrom = versionSource(r);
   const expectVersion = r.text('expect-version') || undefined;
   const baseUrl = r.url('base-url', { default: undefined });
 
@@ -65,6 +68,7 @@ export function parseInputs(r: InputReader, readFile: ReadFile): SmokeInputs {
     timeoutMs: r.duration('request-timeout', { default: 5000, min: 1 }),
     ...optional('maxLatencyMs', r.duration('max-latency', { default: undefined, min: 1 })),
     ...(expectVersion !== undefined && { expectVersion }),
+    versionFrom,
     followRedirects: r.boolean('follow-redirects', { default: true }),
   };
 
@@ -114,7 +118,22 @@ export function parseInputs(r: InputReader, readFile: ReadFile): SmokeInputs {
     intervalMs,
     maxIntervalMs,
     concurrency,
-    versionPath,
+    versionFrom,
     ...(expectVersion !== undefined && { expectVersion }),
   };
+}
+
+/** Input version-from, or version-path (its older form: a JSON path), or `json:$.version`. */
+function versionSource(r: InputReader): VersionSource {
+  const from = r.text('version-from');
+  const path = r.text('version-path');
+  if (from && path)
+    throw new InputError(
+      'version-path',
+      path,
+      'is set together with version-from',
+      `version-path is the older form of version-from: json:<path>. Remove version-path (or write version-from: json:${path.trim()})`,
+    );
+  if (path) return { kind: 'json', path: parseJsonPath('version-path', path), text: path.trim() };
+  return from ? parseVersionFrom('version-from', from) : DEFAULT_VERSION_SOURCE;
 }

@@ -1,6 +1,12 @@
 /** The smoke-test logic: run the checks, log progress, judge the step. Never imports @actions/*. */
 import { formatDuration, Summary, type Clock, type Logger } from '@switchyard/kit';
-import { runChecks, type CheckResult, type Http } from '@switchyard/probe';
+import {
+  DEFAULT_VERSION_SOURCE,
+  describeVersionSource,
+  runChecks,
+  type CheckResult,
+  type Http,
+} from '@switchyard/probe';
 import type { SmokeInputs } from './inputs.js';
 
 export interface SmokeDeps {
@@ -28,7 +34,7 @@ export async function run(inputs: SmokeInputs, deps: SmokeDeps): Promise<SmokeRe
     `Running ${inputs.checks.length} check${inputs.checks.length === 1 ? '' : 's'} ` +
       `(concurrency ${inputs.concurrency}, ${Number.isFinite(inputs.attempts) ? `up to ${inputs.attempts} attempt${inputs.attempts === 1 ? '' : 's'}` : 'retrying'}` +
       `${inputs.timeoutMs === undefined ? '' : ` for up to ${formatDuration(inputs.timeoutMs)}`}` +
-      `${inputs.expectVersion === undefined ? '' : `, until version ${inputs.expectVersion}`})`,
+      `${inputs.expectVersion === undefined ? '' : `, until version ${inputs.expectVersion}${inputs.versionFrom === DEFAULT_VERSION_SOURCE ? '' : ` (read from ${describeVersionSource(inputs.versionFrom)})`}`})`,
   );
   const results = await runChecks(
     inputs.checks,
@@ -37,7 +43,6 @@ export async function run(inputs: SmokeInputs, deps: SmokeDeps): Promise<SmokeRe
       attempts: inputs.attempts,
       ...(deadline !== undefined && { deadline }),
       backoff: { initialDelayMs: inputs.intervalMs, maxDelayMs: inputs.maxIntervalMs },
-      versionPath: inputs.versionPath,
       onRetry: (check, attempt, delayMs, r) => {
         const left =
           deadline === undefined

@@ -17,7 +17,7 @@ describe('parseInputs', () => {
       concurrency: 10,
       intervalMs: 1000,
       maxIntervalMs: 10_000,
-      versionPath: ['version'],
+      versionFrom: { kind: 'json', path: ['version'], text: '$.version' },
     });
     expect(i.timeoutMs).toBeUndefined();
     expect(i.checks[0]).toMatchObject({ method: 'GET', timeoutMs: 5000, followRedirects: true });
@@ -61,7 +61,37 @@ describe('parseInputs', () => {
       'version-path': '$.build.version',
     });
     expect(i.checks[0]!.expectVersion).toBe('1.4.2');
-    expect(i.versionPath).toEqual(['build', 'version']);
+    expect(i.versionFrom).toEqual({
+      kind: 'json',
+      path: ['build', 'version'],
+      text: '$.build.version',
+    });
+    expect(i.checks[0]!.versionFrom).toEqual(i.versionFrom);
+  });
+
+  test.each([
+    ['json:$.build.version', { kind: 'json', path: ['build', 'version'], text: '$.build.version' }],
+    [
+      'json: $["app"].version',
+      { kind: 'json', path: ['app', 'version'], text: '$["app"].version' },
+    ],
+    ['header:X-App-Version', { kind: 'header', name: 'X-App-Version' }],
+    ['HEADER: x-app-version', { kind: 'header', name: 'x-app-version' }],
+    ['regex:v(\\d+\\.\\d+\\.\\d+)', { kind: 'regex', regex: /v(\d+\.\d+\.\d+)/ }],
+    ['regex:/Version: (\\S+)/i', { kind: 'regex', regex: /Version: (\S+)/i }],
+  ])('[%#] version-from %s is the default of every check', (text, source) => {
+    const i = parse({
+      checks:
+        '- http://a/\n- url: http://b/\n  version-from: header:X-Other\n- url: http://c/\n  expect-version: false',
+      'expect-version': '1.4.2',
+      'version-from': text,
+    });
+    expect(i.versionFrom).toEqual(source);
+    expect(i.checks.map((c) => c.versionFrom)).toEqual([
+      source,
+      { kind: 'header', name: 'X-Other' },
+      undefined,
+    ]);
   });
 
   // Each of these must fail before any request, naming the input.
@@ -103,6 +133,44 @@ describe('parseInputs', () => {
     [
       { urls: 'http://a/', 'version-path': 'version' },
       'input "version-path": "version" does not start with $',
+    ],
+    [
+      { urls: 'http://a/', 'version-from': 'body:version' },
+      'input "version-from": "body:version" is not a version source. Use json:<JSON path>',
+    ],
+    [
+      { urls: 'http://a/', 'version-from': '$.version' },
+      'input "version-from": "$.version" is not a version source',
+    ],
+    [
+      { urls: 'http://a/', 'version-from': 'json:version' },
+      'input "version-from": "version" does not start with $',
+    ],
+    [
+      { urls: 'http://a/', 'version-from': 'header:X App' },
+      'input "version-from": "X App" is not a valid header name',
+    ],
+    [{ urls: 'http://a/', 'version-from': 'header:' }, 'input "version-from": "" gives no header'],
+    [
+      { urls: 'http://a/', 'version-from': 'regex:v\\d+' },
+      'input "version-from": "v\\\\d+" has no capture group. Write one capture group around the version',
+    ],
+    [{ urls: 'http://a/', 'version-from': 'regex:(v)(\\d+)' }, 'has 2 capture groups'],
+    [
+      { urls: 'http://a/', 'version-from': 'regex:v(\\d+' },
+      'input "version-from": "v(\\\\d+" is not a valid regular expression',
+    ],
+    [
+      { urls: 'http://a/', 'version-from': 'header:X-V', 'version-path': '$.v' },
+      'input "version-path": "$.v" is set together with version-from. version-path is the older form of version-from: json:<path>. Remove version-path (or write version-from: json:$.v)',
+    ],
+    [
+      { checks: '- url: http://a/\n  version-from: {header: X-V, json: $.v}' },
+      'input "checks[0].version-from": has 2 keys (header, json). Give exactly one of json, header, regex',
+    ],
+    [
+      { checks: '- url: http://a/\n  version-from: regex:nope' },
+      'input "checks[0].version-from": "nope" has no capture group',
     ],
     [
       { urls: 'http://a/', 'base-url': 'localhost' },

@@ -116,4 +116,64 @@ describe('smoke-test run', () => {
     });
     expect(renderSummary(report)).not.toContain('<details>');
   });
+
+  test('version-from: polls until each check reports the version where it is told to look', async () => {
+    const log = new RecordingLogger();
+    const clock = new FakeClock();
+    const http = new FakeHttp((req, nth) => {
+      const v = nth < 3 ? '1.0.0' : '2.0.0';
+      if (req.url.endsWith('/page')) return { status: 200, body: `<p>shop v${v}</p>` };
+      if (req.url.endsWith('/api'))
+        return { status: 200, body: JSON.stringify({ build: { version: v } }) };
+      return { status: 200, headers: { 'x-app-version': v } };
+    }, clock);
+    const report = await run(
+      inputs({
+        'expect-version': '2.0.0',
+        'version-from': 'header:X-App-Version',
+        timeout: '1m',
+        checks: [
+          '- name: head',
+          '  url: http://app/',
+          '- name: page',
+          '  url: http://app/page',
+          '  version-from: regex:v(\\d+\\.\\d+\\.\\d+)',
+          '- name: api',
+          '  url: http://app/api',
+          '  version-from: {json: $.build.version}',
+          '- name: docs',
+          '  url: http://app/docs',
+          '  expect-version: false',
+        ].join('\n'),
+      }),
+      { http, clock, log },
+    );
+    expect(report.passed).toBe(true);
+    expect(report.results.map((r) => [r.name, r.attempts, r.version ?? null])).toEqual([
+      ['head', 3, '2.0.0'],
+      ['page', 3, '2.0.0'],
+      ['api', 3, '2.0.0'],
+      ['docs', 1, null],
+    ]);
+    expect(log.text()).toContain('until version 2.0.0 (read from header:X-App-Version)');
+    expect(log.text()).toContain('… head: attempt 1 failed (version 1.0.0, expected 2.0.0)');
+  });
+
+  test('a version that cannot be read fails the check, saying where it looked', async () => {
+    const log = new RecordingLogger();
+    const report = await run(
+      inputs({
+        urls: 'http://app/',
+        'expect-version': '2.0.0',
+        'version-from': 'header:X-App-Version',
+      }),
+      {
+        http: new FakeHttp(() => ({ status: 200, body: '{"version":"2.0.0"}' })),
+        clock: new FakeClock(),
+        log,
+      },
+    );
+    expect(report.passed).toBe(false);
+    expect(report.failed[0]!.reason).toBe('no version: no X-App-Version header in the response');
+  });
 });

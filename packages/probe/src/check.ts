@@ -14,6 +14,7 @@ import {
 import { moveCredentials, parseHeaders, secretValues } from './headers.js';
 import { parseAssertion, type JsonAssertion } from './jsonpath.js';
 import { parseStatus, type StatusMatcher } from './status.js';
+import { DEFAULT_VERSION_SOURCE, parseVersionFrom, type VersionSource } from './version.js';
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof METHODS)[number];
@@ -33,8 +34,10 @@ export interface CheckSpec {
   readonly timeoutMs: number;
   /** A failure of this check is reported but does not fail the step. */
   readonly continueOnFailure: boolean;
-  /** The version every response must report (see `versionPath`), if any. */
+  /** The version every response must report (read from `versionFrom`), if any. */
   readonly expectVersion?: string;
+  /** Where the response reports its version; set by {@link buildChecks} whenever expectVersion is. */
+  readonly versionFrom?: VersionSource;
   readonly followRedirects: boolean;
 }
 
@@ -46,6 +49,8 @@ export interface CheckDefaults {
   readonly timeoutMs: number;
   readonly maxLatencyMs?: number;
   readonly expectVersion?: string;
+  /** Where responses report their version (default {@link DEFAULT_VERSION_SOURCE}). */
+  readonly versionFrom?: VersionSource;
   readonly followRedirects: boolean;
 }
 
@@ -69,6 +74,7 @@ const KEYS = [
   'timeout',
   'continue-on-failure',
   'expect-version',
+  'version-from',
   'follow-redirects',
 ] as const;
 /**
@@ -176,6 +182,17 @@ function fromObject(
   };
   const duration = (name: string, raw: string): number => parseDuration(name, raw, { min: 1 });
   const ev = o['expect-version'];
+  const expectVersion =
+    ev === false
+      ? undefined
+      : ev === undefined || ev === true
+        ? d.expectVersion
+        : str('expect-version');
+  // Parsed even when no version is expected, so that a bad one fails before any request.
+  const ownSource =
+    o['version-from'] === undefined || o['version-from'] === null
+      ? undefined
+      : parseVersionFrom(`${at}.version-from`, o['version-from']);
   return {
     name: str('name')?.trim() ?? '',
     method,
@@ -195,14 +212,10 @@ function fromObject(
     timeoutMs: setting('timeout', duration, d.timeoutMs),
     continueOnFailure: setting('continue-on-failure', parseBoolean, false),
     // expect-version: false opts out, true (or unset) takes the default, a string sets this check's own.
-    ...optional(
-      'expectVersion',
-      ev === false
-        ? undefined
-        : ev === undefined || ev === true
-          ? d.expectVersion
-          : str('expect-version'),
-    ),
+    ...(expectVersion !== undefined && {
+      expectVersion,
+      versionFrom: ownSource ?? d.versionFrom ?? DEFAULT_VERSION_SOURCE,
+    }),
     followRedirects: setting('follow-redirects', parseBoolean, d.followRedirects),
   };
 }

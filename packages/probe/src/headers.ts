@@ -4,6 +4,11 @@ import { credentialsIn, InputError, kindOf, UNQUOTED } from '@switchyard/kit';
 const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key|credential/i;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** Whether `name` is a valid HTTP header name (an RFC 9110 token). */
+export function isHeaderName(name: string): boolean {
+  return HEADER_NAME.test(name);
+}
+
 /** Whether a header's value is treated as a secret. */
 export function isSecretHeader(name: string): boolean {
   return SECRET_HEADER.test(name);
@@ -105,7 +110,7 @@ export function parseHeaders(at: string, v: unknown): Record<string, string> {
   }
   const out: Record<string, string> = {};
   for (const [k, val] of entries) {
-    if (!HEADER_NAME.test(k))
+    if (!isHeaderName(k))
       throw new InputError(
         `${at}.${k}`,
         k,

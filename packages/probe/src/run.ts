@@ -2,7 +2,14 @@
 import { mapLimit, poll, type Backoff, type Clock } from '@switchyard/kit';
 import type { CheckSpec } from './check.js';
 import { HttpError, type Http, type HttpResponse } from './http.js';
-import { checkAssertion, lookup, type PathSegment } from './jsonpath.js';
+import { checkAssertion, type PathSegment } from './jsonpath.js';
+import {
+  DEFAULT_VERSION_SOURCE,
+  excerpt,
+  extractVersion,
+  showVersion,
+  type VersionSource,
+} from './version.js';
 
 /** The outcome of one request. */
 export interface AttemptResult {
@@ -35,8 +42,11 @@ export interface ProbeOptions {
   /** Absolute clock time after which no new attempt starts. */
   readonly deadline?: number;
   readonly backoff: Backoff;
-  /** Where a JSON response reports its version (for expect-version). */
-  readonly versionPath: readonly PathSegment[];
+  /**
+   * @deprecated Checks carry their own `versionFrom` (set by buildChecks). Where a check built
+   * without one reads its version: a JSON path (default `$.version`).
+   */
+  readonly versionPath?: readonly PathSegment[];
   /** Told about every failed attempt that will be retried. */
   readonly onRetry?: (
     check: CheckSpec,
@@ -47,13 +57,25 @@ export interface ProbeOptions {
   readonly random?: () => number;
 }
 
-const BODY_EXCERPT = 80;
+/** Longest version a result reports (a longer one is cut, with …). */
+const MAX_VERSION = 256;
 
-/** Every way a response falls short of a check (empty when it passes). */
+/** Where `check` reads its version: its own source, else a legacy JSON path, else `$.version`. */
+function sourceOf(check: CheckSpec, versionPath?: readonly PathSegment[]): VersionSource {
+  if (check.versionFrom) return check.versionFrom;
+  if (versionPath === undefined) return DEFAULT_VERSION_SOURCE;
+  const text = `$${versionPath.map((s) => (typeof s === 'number' ? `[${s}]` : `[${JSON.stringify(s)}]`)).join('')}`;
+  return { kind: 'json', path: versionPath, text };
+}
+
+/**
+ * Every way a response falls short of a check (empty when it passes), and the version it reported
+ * when the check expects one. `versionPath` (deprecated) is for checks without `versionFrom`.
+ */
 export function evaluateResponse(
   check: CheckSpec,
   res: HttpResponse,
-  versionPath: readonly PathSegment[],
+  versionPath?: readonly PathSegment[],
 ): { failures: string[]; version?: string } {
   const failures: string[] = [];
   if (!check.expectStatus.matches(res.status))
@@ -87,14 +109,17 @@ export function evaluateResponse(
   }
   let version: string | undefined;
   if (check.expectVersion !== undefined) {
-    const found = parse() ? lookup(json, versionPath) : { found: false };
-    version =
-      found.found && (typeof found.value === 'string' || typeof found.value === 'number')
-        ? String(found.value)
-        : undefined;
-    if (version === undefined) failures.push('response reports no version');
-    else if (version !== check.expectVersion)
-      failures.push(`version ${version}, expected ${check.expectVersion}`);
+    const got = extractVersion(sourceOf(check, versionPath), res, () =>
+      parse() ? { ok: true, value: json } : { ok: false },
+    );
+    if ('missing' in got) failures.push(got.missing);
+    else {
+      // Reported as found, unless the server sent a page of it.
+      version =
+        got.version.length > MAX_VERSION ? `${got.version.slice(0, MAX_VERSION)}…` : got.version;
+      if (got.version !== check.expectVersion)
+        failures.push(`version ${showVersion(version)}, expected ${check.expectVersion}`);
+    }
   }
   if (check.maxLatencyMs !== undefined && res.latencyMs > check.maxLatencyMs) {
     failures.push(`latency ${Math.round(res.latencyMs)}ms over the ${check.maxLatencyMs}ms budget`);
@@ -106,7 +131,7 @@ export function evaluateResponse(
 export async function attemptCheck(
   check: CheckSpec,
   http: Http,
-  versionPath: readonly PathSegment[],
+  versionPath?: readonly PathSegment[],
 ): Promise<AttemptResult> {
   let res: HttpResponse;
   try {
@@ -167,9 +192,4 @@ export async function runChecks(
       ...result,
     };
   });
-}
-
-function excerpt(body: string): string {
-  const s = body.replace(/\s+/g, ' ').trim();
-  return JSON.stringify(s.length > BODY_EXCERPT ? `${s.slice(0, BODY_EXCERPT)}…` : s);
 }

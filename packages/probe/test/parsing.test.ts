@@ -175,6 +175,77 @@ describe('buildChecks', () => {
     expect(checks.map((c) => c.expectVersion)).toEqual(['2.0.0', undefined, '9.9.9']);
   });
 
+  test('version-from: a check own source, else the default one, only where a version is expected', () => {
+    const { checks } = buildChecks(
+      [],
+      [
+        { url: 'http://a/' },
+        { url: 'http://b/', 'version-from': { header: 'X-App-Version' } },
+        { url: 'http://c/', 'version-from': 'regex:/build (\\S+)/i' },
+        { url: 'http://d/', 'version-from': 'json:$.v', 'expect-version': false },
+      ],
+      {
+        ...defaults,
+        expectVersion: '2.0.0',
+        versionFrom: { kind: 'json', path: ['app', 'v'], text: '$.app.v' },
+      },
+    );
+    expect(checks.map((c) => c.versionFrom)).toEqual([
+      { kind: 'json', path: ['app', 'v'], text: '$.app.v' },
+      { kind: 'header', name: 'X-App-Version' },
+      { kind: 'regex', regex: /build (\S+)/i },
+      undefined,
+    ]);
+    // Without a default source, $.version.
+    expect(
+      buildChecks(['http://a/'], undefined, { ...defaults, expectVersion: '1' }).checks[0]!
+        .versionFrom,
+    ).toEqual({ kind: 'json', path: ['version'], text: '$.version' });
+  });
+
+  const ok = { url: 'http://ok/' };
+  test.each([
+    [
+      { 'version-from': 'regex:(' },
+      'input "checks[2].version-from": "(" is not a valid regular expression',
+    ],
+    [
+      { 'version-from': 'regex:v\\d+' },
+      'input "checks[2].version-from": "v\\\\d+" has no capture group',
+    ],
+    [{ 'version-from': 'regex:/v(\\d+)/g' }, 'has flags that do not apply here (g)'],
+    [{ 'version-from': 'regex:(?<major>\\d+)\\.(?<minor>\\d+)' }, 'has 2 capture groups'],
+    [
+      { 'version-from': { header: 'Bad Name' } },
+      'input "checks[2].version-from.header": "Bad Name" is not a valid header name',
+    ],
+    [
+      { 'version-from': { header: ['X-V'] } },
+      'input "checks[2].version-from.header": is a list, not a string',
+    ],
+    [
+      { 'version-from': { xpath: '//v' } },
+      'input "checks[2].version-from.xpath": "xpath" is not a version source',
+    ],
+    [{ 'version-from': {} }, 'input "checks[2].version-from": has no keys'],
+    [
+      { 'version-from': ['json:$.v'] },
+      'input "checks[2].version-from": is a list, not a version source',
+    ],
+    [
+      { 'version-from': 'json:$.v ==' },
+      'input "checks[2].version-from": "$.v ==" has unexpected text after the path',
+    ],
+    [
+      { 'version-from': 'xml:/v' },
+      'input "checks[2].version-from": "xml:/v" is not a version source',
+    ],
+  ])('[%#] rejects version-from %o: %s', (item, message) => {
+    expect(() => buildChecks([], [ok, ok, { url: 'http://a/', ...item }], defaults)).toThrow(
+      message,
+    );
+  });
+
   test.each([
     [
       [{ url: 'http://a/', methd: 'GET' }],

@@ -4,6 +4,8 @@ import {
   parseStatus,
   runChecks,
   type CheckDefaults,
+  type CheckSpec,
+  type HttpResponse,
 } from '@switchyard/probe';
 import { FakeClock, FakeHttp } from '../../../test/support/fakes.js';
 
@@ -50,7 +52,7 @@ describe('evaluateResponse', () => {
     [
       { 'expect-version': '2.0.0' },
       { status: 200, body: 'plain' },
-      ['response reports no version'],
+      ['no version at $.version: body is not JSON ("plain")'],
     ],
     [{ 'expect-status': 404 }, { status: 200, body: '' }, ['status 200, expected 404']],
   ])('[%#] check %o given %o fails with %o', (item, res, failures) => {
@@ -58,6 +60,112 @@ describe('evaluateResponse', () => {
     expect(
       evaluateResponse(check, { headers: {}, latencyMs: 5, ...res }, ['version']).failures,
     ).toEqual(failures);
+  });
+});
+
+describe('version-from: where a response reports its version', () => {
+  const long = 'x'.repeat(5000);
+  test.each<[unknown, Partial<HttpResponse>, string[], string | undefined]>([
+    // json
+    ['json:$.build.version', { body: '{"build":{"version":"2.0.0"}}' }, [], '2.0.0'],
+    [
+      { json: '$.build.version' },
+      { body: '{"build":{"version":2}}' },
+      ['version 2, expected 2.0.0'],
+      '2',
+    ],
+    [
+      'json:$.build.version',
+      { body: '{"build":{}}' },
+      ['no version at $.build.version: not found'],
+      undefined,
+    ],
+    [
+      'json:$.build',
+      { body: '{"build":{"version":"2.0.0"}}' },
+      ['no version at $.build: a mapping, not a string or number'],
+      undefined,
+    ],
+    [
+      'json:$.version',
+      { body: `<html>${long}</html>` },
+      [`no version at $.version: body is not JSON (${JSON.stringify(`<html>${'x'.repeat(74)}…`)})`],
+      undefined,
+    ],
+    // header
+    ['header:X-App-Version', { headers: { 'x-app-version': '2.0.0' } }, [], '2.0.0'],
+    [{ header: 'x-app-version' }, { headers: { 'X-App-Version': ' 2.0.0 ' } }, [], '2.0.0'],
+    [
+      'header:X-App-Version',
+      { headers: { 'x-app-version': '1.0.0' } },
+      ['version 1.0.0, expected 2.0.0'],
+      '1.0.0',
+    ],
+    [
+      'header:X-App-Version',
+      { headers: { server: 'nginx' }, body: '{"version":"2.0.0"}' },
+      ['no version: no X-App-Version header in the response'],
+      undefined,
+    ],
+    [
+      'header:X-App-Version',
+      { headers: { 'x-app-version': '' } },
+      ['no version: header X-App-Version is empty'],
+      undefined,
+    ],
+    // regex
+    ['regex:v(\\d+\\.\\d+\\.\\d+)', { body: '<footer>shop v2.0.0</footer>' }, [], '2.0.0'],
+    [{ regex: '/VERSION=(\\S+)/i' }, { body: 'version=2.0.0\n' }, [], '2.0.0'],
+    [
+      'regex:v(\\d+\\.\\d+\\.\\d+)',
+      { body: 'no version here' },
+      ['no version: body does not match /v(\\d+\\.\\d+\\.\\d+)/ ("no version here")'],
+      undefined,
+    ],
+    [
+      'regex:v(\\d*)x',
+      { body: 'vx' },
+      ['no version: /v(\\d*)x/ matched, its group is empty'],
+      undefined,
+    ],
+    // A hostile value is quoted and cut in the reason, and cut in the result.
+    [
+      'regex:/^(.*)$/s',
+      { body: `1.0\n::stop-commands::PWNED${long}` },
+      [
+        `version ${JSON.stringify(`1.0\n::stop-commands::PWNED${'x'.repeat(54)}…`)}, expected 2.0.0`,
+      ],
+      `1.0\n::stop-commands::PWNED${'x'.repeat(230)}…`,
+    ],
+  ])('[%#] %o given %o fails with %o and reports %o', (from, res, failures, version) => {
+    const check = one({ url: 'http://app/', 'expect-version': '2.0.0', 'version-from': from });
+    const r = evaluateResponse(check, { status: 200, headers: {}, body: '', latencyMs: 5, ...res });
+    expect(r.failures).toEqual(failures);
+    expect(r.version).toBe(version);
+  });
+
+  test('the action-level source applies to checks without their own; a legacy versionPath only to checks without any', () => {
+    const header = { kind: 'header', name: 'X-App-Version' } as const;
+    const res = {
+      status: 200,
+      headers: { 'x-app-version': '2.0.0' },
+      body: '{"v":"1.0.0"}',
+      latencyMs: 1,
+    };
+    const check = one({ url: 'http://app/' }, { expectVersion: '2.0.0', versionFrom: header });
+    expect(check.versionFrom).toEqual(header);
+    expect(evaluateResponse(check, res, ['v']).failures).toEqual([]);
+    const bare: CheckSpec = { ...check, versionFrom: undefined };
+    expect(evaluateResponse(bare, res, ['v']).failures).toEqual(['version 1.0.0, expected 2.0.0']);
+    expect(evaluateResponse(bare, res).failures).toEqual(['no version at $.version: not found']);
+  });
+
+  test('version-from is ignored when no version is expected', () => {
+    const check = one({ url: 'http://app/', 'version-from': 'header:X-App-Version' });
+    expect(check.versionFrom).toBeUndefined();
+    expect(evaluateResponse(check, { status: 200, headers: {}, body: '', latencyMs: 1 })).toEqual({
+      failures: [],
+    });
   });
 });
 
