@@ -1621,8 +1621,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var src = __nccwpck_require__(3751);
 // EXTERNAL MODULE: ./packages/image/src/index.ts + 14 modules
 var image_src = __nccwpck_require__(6657);
-// EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
-var probe_src = __nccwpck_require__(5605);
+// EXTERNAL MODULE: ./packages/probe/src/index.ts + 8 modules
+var probe_src = __nccwpck_require__(7222);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./actions/build-image/src/inputs.ts
@@ -12583,7 +12583,7 @@ function smoke_test_src_inputs_parseInputs(r, readFile) {
     if (maxIntervalMs < intervalMs)
         throw new src/* InputError */.dz('max-interval', r.text('max-interval'), `is shorter than interval (${r.text('interval') || '1s'})`, 'Make max-interval at least as long as interval');
     const concurrency = r.integer('concurrency', { default: 10, min: 1, max: 256 });
-    const versionPath = (0,probe_src/* parseJsonPath */.Hf)('version-path', r.text('version-path') || '$.version');
+    const versionFrom = versionSource(r);
     const expectVersion = r.text('expect-version') || undefined;
     const baseUrl = r.url('base-url', { default: undefined });
     const defaults = {
@@ -12593,6 +12593,7 @@ function smoke_test_src_inputs_parseInputs(r, readFile) {
         timeoutMs: r.duration('request-timeout', { default: 5000, min: 1 }),
         ...(0,src/* optional */.lq)('maxLatencyMs', r.duration('max-latency', { default: undefined, min: 1 })),
         ...(expectVersion !== undefined && { expectVersion }),
+        versionFrom,
         followRedirects: r.boolean('follow-redirects', { default: true }),
     };
     const urls = r.lines('urls');
@@ -12629,9 +12630,19 @@ function smoke_test_src_inputs_parseInputs(r, readFile) {
         intervalMs,
         maxIntervalMs,
         concurrency,
-        versionPath,
+        versionFrom,
         ...(expectVersion !== undefined && { expectVersion }),
     };
+}
+/** Input version-from, or version-path (its older form: a JSON path), or `json:$.version`. */
+function versionSource(r) {
+    const from = r.text('version-from');
+    const path = r.text('version-path');
+    if (from && path)
+        throw new src/* InputError */.dz('version-path', path, 'is set together with version-from', `version-path is the older form of version-from: json:<path>. Remove version-path (or write version-from: json:${path.trim()})`);
+    if (path)
+        return { kind: 'json', path: (0,probe_src/* parseJsonPath */.Hf)('version-path', path), text: path.trim() };
+    return from ? (0,probe_src/* parseVersionFrom */.kH)('version-from', from) : probe_src/* DEFAULT_VERSION_SOURCE */.VZ;
 }
 
 ;// CONCATENATED MODULE: ./actions/smoke-test/src/run.ts
@@ -12645,13 +12656,12 @@ async function smoke_test_src_run_run(inputs, deps) {
     log.info(`Running ${inputs.checks.length} check${inputs.checks.length === 1 ? '' : 's'} ` +
         `(concurrency ${inputs.concurrency}, ${Number.isFinite(inputs.attempts) ? `up to ${inputs.attempts} attempt${inputs.attempts === 1 ? '' : 's'}` : 'retrying'}` +
         `${inputs.timeoutMs === undefined ? '' : ` for up to ${(0,src/* formatDuration */.a3)(inputs.timeoutMs)}`}` +
-        `${inputs.expectVersion === undefined ? '' : `, until version ${inputs.expectVersion}`})`);
+        `${inputs.expectVersion === undefined ? '' : `, until version ${inputs.expectVersion}${inputs.versionFrom === probe_src/* DEFAULT_VERSION_SOURCE */.VZ ? '' : ` (read from ${(0,probe_src/* describeVersionSource */.pg)(inputs.versionFrom)})`}`})`);
     const results = await (0,probe_src/* runChecks */.JT)(inputs.checks, {
         concurrency: inputs.concurrency,
         attempts: inputs.attempts,
         ...(deadline !== undefined && { deadline }),
         backoff: { initialDelayMs: inputs.intervalMs, maxDelayMs: inputs.maxIntervalMs },
-        versionPath: inputs.versionPath,
         onRetry: (check, attempt, delayMs, r) => {
             const left = deadline === undefined
                 ? ''
@@ -13444,8 +13454,8 @@ function setIn(into, path, value) {
         setIn((into[head] ??= {}), rest, value);
 }
 
-// EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
-var probe_src = __nccwpck_require__(5605);
+// EXTERNAL MODULE: ./packages/probe/src/index.ts + 8 modules
+var probe_src = __nccwpck_require__(7222);
 // EXTERNAL MODULE: ./packages/metrics/src/index.ts + 5 modules
 var metrics_src = __nccwpck_require__(3472);
 ;// CONCATENATED MODULE: ./packages/config/src/section.ts
@@ -17154,8 +17164,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DIRECTIONS, HAPROXY_METRICS, MATCH_OPS, METRIC_SERIES, PrometheusError, TRAFFIC_QUERIES, TRAFFIC_QUERY, UNITS, VerdictMachine, blindReading, breaches, classify, decides, describeReading, expandTemplate, parseSampleValue, parseThreshold, pickValue, promDuration, quoteLabelValue, resolveRules, samplesOf, seriesOf, templateVariables, watches
 
-// EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
-var src = __nccwpck_require__(5605);
+// EXTERNAL MODULE: ./packages/probe/src/index.ts + 8 modules
+var src = __nccwpck_require__(7222);
 ;// CONCATENATED MODULE: ./packages/metrics/src/prometheus.ts
 /**
  * A small client for the Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`) over the
@@ -18463,27 +18473,30 @@ function ruleReport(r, baseline, evaluations) {
 
 /***/ }),
 
-/***/ 5605:
+/***/ 7222:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  VZ: () => (/* reexport */ DEFAULT_VERSION_SOURCE),
   j$: () => (/* reexport */ HttpError),
   ez: () => (/* reexport */ attemptCheck),
   US: () => (/* reexport */ buildChecks),
+  pg: () => (/* reexport */ describeVersionSource),
   W5: () => (/* reexport */ moveCredentials),
   LR: () => (/* reexport */ nodeHttp),
   MV: () => (/* reexport */ parseAssertion),
   QG: () => (/* reexport */ parseHeaders),
   Hf: () => (/* reexport */ parseJsonPath),
   i$: () => (/* reexport */ parseStatus),
+  kH: () => (/* reexport */ parseVersionFrom),
   JT: () => (/* reexport */ runChecks),
   _Y: () => (/* reexport */ secretsInDocument),
   Jd: () => (/* reexport */ secretsInHeaderLines)
 });
 
-// UNUSED EXPORTS: METHODS, OPERATORS, checkAssertion, evaluateResponse, isSecretHeader, lookup, parseRegex, secretValues
+// UNUSED EXPORTS: METHODS, OPERATORS, VERSION_SOURCES, checkAssertion, evaluateResponse, excerpt, extractVersion, isHeaderName, isSecretHeader, lookup, parseRegex, secretValues, showVersion
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
 var kit_src = __nccwpck_require__(3751);
@@ -18681,6 +18694,10 @@ function readPath(name, src) {
 
 const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key|credential/i;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Whether `name` is a valid HTTP header name (an RFC 9110 token). */
+function isHeaderName(name) {
+    return HEADER_NAME.test(name);
+}
 /** Whether a header's value is treated as a secret. */
 function isSecretHeader(name) {
     return SECRET_HEADER.test(name);
@@ -18767,7 +18784,7 @@ function parseHeaders(at, v) {
     }
     const out = {};
     for (const [k, val] of entries) {
-        if (!HEADER_NAME.test(k))
+        if (!isHeaderName(k))
             throw new kit_src/* InputError */.dz(`${at}.${k}`, k, 'is not a valid header name', 'Use letters, digits and -');
         if (typeof val !== 'string' && typeof val !== 'number')
             throw new kit_src/* InputError */.dz(`${at}.${k}`, kit_src/* UNQUOTED */.Q8, `is ${(0,kit_src/* kindOf */.I)(val)}, not a header value`, 'Give a string');
@@ -18779,11 +18796,165 @@ function parseHeaders(at, v) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./packages/probe/src/version.ts
+/**
+ * Where a response reports its version, for expect-version: a JSON path in the body, a response
+ * header, or the one capture group of a regex on the body.
+ *
+ * Written as a compact string (`json:$.build.version`, `header:X-App-Version`,
+ * `regex:v(\d+\.\d+\.\d+)`) in the action's `version-from` input and in checks, or as a one-key
+ * mapping in a check (`version-from: {header: X-App-Version}`). Parsing is strict: errors name the
+ * input or `checks[i].version-from`. Bodies and headers are the server's: what is shown of them is
+ * quoted and cut short.
+ */
+
+
+
+const VERSION_SOURCES = ['json', 'header', 'regex'];
+/** `json:$.version`: the default. */
+const DEFAULT_VERSION_SOURCE = {
+    kind: 'json',
+    path: ['version'],
+    text: '$.version',
+};
+const version_FORMS = 'Use json:<JSON path> (json:$.build.version), header:<name> (header:X-App-Version) or regex:<pattern with one capture group> (regex:v(\\d+\\.\\d+\\.\\d+))';
+/** Longest piece of a body or a version that a message shows. */
+const SHOWN = 80;
+/**
+ * Parses `version-from` at `at` (an input name or `checks[i].version-from`): a compact string
+ * `<kind>:<value>`, or (in a checks document) a mapping with exactly one of json, header, regex.
+ */
+function parseVersionFrom(at, value) {
+    if (typeof value === 'string') {
+        const m = /^\s*([A-Za-z]+)\s*:(.*)$/s.exec(value);
+        const kind = VERSION_SOURCES.find((k) => k === m?.[1]?.toLowerCase());
+        if (!m || !kind)
+            throw new kit_src/* InputError */.dz(at, value, 'is not a version source', version_FORMS);
+        return sourceOf(at, kind, (m[2] ?? '').trim());
+    }
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+        const entries = Object.entries(value);
+        const [entry] = entries;
+        if (entries.length !== 1 || !entry)
+            throw new kit_src/* InputError */.dz(at, kit_src/* UNQUOTED */.Q8, `has ${entries.length === 0 ? 'no keys' : `${entries.length} keys (${entries.map(([k]) => k).join(', ')})`}`, `Give exactly one of ${VERSION_SOURCES.join(', ')}. ${version_FORMS}`);
+        const [key, v] = entry;
+        const kind = VERSION_SOURCES.find((k) => k === key);
+        if (!kind)
+            throw new kit_src/* InputError */.dz(`${at}.${key}`, key, 'is not a version source', `Use one of ${VERSION_SOURCES.join(', ')}. ${version_FORMS}`);
+        if (typeof v !== 'string')
+            throw new kit_src/* InputError */.dz(`${at}.${key}`, kit_src/* UNQUOTED */.Q8, `is ${(0,kit_src/* kindOf */.I)(v)}, not a string`, version_FORMS);
+        return sourceOf(`${at}.${key}`, kind, v.trim());
+    }
+    throw new kit_src/* InputError */.dz(at, kit_src/* UNQUOTED */.Q8, `is ${(0,kit_src/* kindOf */.I)(value)}, not a version source`, `Give a string such as json:$.build.version, or a mapping with one of ${VERSION_SOURCES.join(', ')}`);
+}
+function sourceOf(at, kind, text) {
+    if (text === '')
+        throw new kit_src/* InputError */.dz(at, text, `gives no ${kind === 'json' ? 'JSON path' : kind}`, version_FORMS);
+    switch (kind) {
+        case 'json':
+            return { kind, path: parseJsonPath(at, text), text };
+        case 'header':
+            if (!isHeaderName(text))
+                throw new kit_src/* InputError */.dz(at, text, 'is not a valid header name', 'Use letters, digits and -, e.g. header:X-App-Version');
+            return { kind, name: text };
+        case 'regex':
+            return { kind, regex: parseVersionRegex(at, text) };
+    }
+}
+/** `/pattern/flags` or a bare pattern, with exactly one capture group: the version. */
+function parseVersionRegex(at, text) {
+    const m = /^\/(.*)\/([a-z]*)$/s.exec(text);
+    const [source, flags] = m ? [m[1] ?? '', m[2] ?? ''] : [text, ''];
+    const fix = 'Write one capture group around the version, e.g. regex:v(\\d+\\.\\d+\\.\\d+)';
+    const bad = flags.replace(/[imsuv]/g, '');
+    if (bad)
+        throw new kit_src/* InputError */.dz(at, text, `has flags that do not apply here (${bad})`, `Use i, m, s, u or v. ${fix}`);
+    let regex;
+    try {
+        regex = new RegExp(source, flags);
+    }
+    catch (e) {
+        throw new kit_src/* InputError */.dz(at, text, `is not a valid regular expression (${e.message})`, fix);
+    }
+    // An alternative that matches '' reports every group of the pattern.
+    const groups = (new RegExp(`${source}|`, flags).exec('')?.length ?? 1) - 1;
+    if (groups !== 1)
+        throw new kit_src/* InputError */.dz(at, text, `has ${groups === 0 ? 'no capture group' : `${groups} capture groups`}`, `${fix}; group other parts with (?:…)`);
+    return regex;
+}
+/** The compact form of a source, as a user writes it (`header:X-App-Version`). */
+function describeVersionSource(source) {
+    switch (source.kind) {
+        case 'json':
+            return `json:${source.text}`;
+        case 'header':
+            return `header:${source.name}`;
+        case 'regex':
+            return `regex:${String(source.regex)}`;
+    }
+}
+/**
+ * Reads the version from a response. `json` is the body parsed once by the caller (undefined when
+ * it is not JSON), so a check with JSON assertions does not parse it twice.
+ */
+function extractVersion(source, res, json) {
+    switch (source.kind) {
+        case 'json': {
+            const parsed = json();
+            if (!parsed.ok)
+                return { missing: `no version at ${source.text}: body is not JSON (${excerpt(res.body)})` };
+            const found = lookup(parsed.value, source.path);
+            if (!found.found)
+                return { missing: `no version at ${source.text}: not found` };
+            if (typeof found.value === 'string' || typeof found.value === 'number')
+                return { version: String(found.value) };
+            return {
+                missing: `no version at ${source.text}: ${(0,kit_src/* kindOf */.I)(found.value)}, not a string or number`,
+            };
+        }
+        case 'header': {
+            const wanted = source.name.toLowerCase();
+            const entry = Object.entries(res.headers).find(([k]) => k.toLowerCase() === wanted);
+            if (!entry)
+                return { missing: `no version: no ${source.name} header in the response` };
+            if (entry[1].trim() === '')
+                return { missing: `no version: header ${source.name} is empty` };
+            return { version: entry[1].trim() };
+        }
+        case 'regex': {
+            const m = source.regex.exec(res.body);
+            if (!m)
+                return {
+                    missing: `no version: body does not match ${String(source.regex)} (${excerpt(res.body)})`,
+                };
+            const v = m.slice(1).find((g) => g !== undefined);
+            if (!v)
+                return { missing: `no version: ${String(source.regex)} matched, its group is empty` };
+            return { version: v };
+        }
+    }
+}
+/**
+ * A version as messages show it: as is when it is short and plain (`1.4.2`), else quoted and cut
+ * (a server's value may hold line breaks, workflow commands or a whole page).
+ */
+function showVersion(v) {
+    if (v.length <= SHOWN && /^[\x21-\x7e]+$/.test(v))
+        return v;
+    return JSON.stringify(v.length > SHOWN ? `${v.slice(0, SHOWN)}…` : v);
+}
+/** A body as messages show it: whitespace folded, quoted, cut at {@link SHOWN} characters. */
+function excerpt(body) {
+    const s = body.replace(/\s+/g, ' ').trim();
+    return JSON.stringify(s.length > SHOWN ? `${s.slice(0, SHOWN)}…` : s);
+}
+
 ;// CONCATENATED MODULE: ./packages/probe/src/check.ts
 /**
  * What one HTTP check is, and how checks are read from a URL list or a YAML/JSON document.
  * Parsing is pure and strict: every problem is an {@link InputError} naming `<input>[i].<key>`.
  */
+
 
 
 
@@ -18803,6 +18974,7 @@ const KEYS = [
     'timeout',
     'continue-on-failure',
     'expect-version',
+    'version-from',
     'follow-redirects',
 ];
 /**
@@ -18868,6 +19040,15 @@ function fromObject(at, o, d, secrets) {
     };
     const duration = (name, raw) => (0,kit_src/* parseDuration */.E9)(name, raw, { min: 1 });
     const ev = o['expect-version'];
+    const expectVersion = ev === false
+        ? undefined
+        : ev === undefined || ev === true
+            ? d.expectVersion
+            : str('expect-version');
+    // Parsed even when no version is expected, so that a bad one fails before any request.
+    const ownSource = o['version-from'] === undefined || o['version-from'] === null
+        ? undefined
+        : parseVersionFrom(`${at}.version-from`, o['version-from']);
     return {
         name: str('name')?.trim() ?? '',
         method,
@@ -18884,11 +19065,10 @@ function fromObject(at, o, d, secrets) {
         timeoutMs: setting('timeout', duration, d.timeoutMs),
         continueOnFailure: setting('continue-on-failure', kit_src/* parseBoolean */.yG, false),
         // expect-version: false opts out, true (or unset) takes the default, a string sets this check's own.
-        ...(0,kit_src/* optional */.lq)('expectVersion', ev === false
-            ? undefined
-            : ev === undefined || ev === true
-                ? d.expectVersion
-                : str('expect-version')),
+        ...(expectVersion !== undefined && {
+            expectVersion,
+            versionFrom: ownSource ?? d.versionFrom ?? DEFAULT_VERSION_SOURCE,
+        }),
         followRedirects: setting('follow-redirects', kit_src/* parseBoolean */.yG, d.followRedirects),
     };
 }
@@ -19071,8 +19251,22 @@ function networkReason(error) {
 
 
 
-const BODY_EXCERPT = 80;
-/** Every way a response falls short of a check (empty when it passes). */
+
+/** Longest version a result reports (a longer one is cut, with …). */
+const MAX_VERSION = 256;
+/** Where `check` reads its version: its own source, else a legacy JSON path, else `$.version`. */
+function run_sourceOf(check, versionPath) {
+    if (check.versionFrom)
+        return check.versionFrom;
+    if (versionPath === undefined)
+        return DEFAULT_VERSION_SOURCE;
+    const text = `$${versionPath.map((s) => (typeof s === 'number' ? `[${s}]` : `[${JSON.stringify(s)}]`)).join('')}`;
+    return { kind: 'json', path: versionPath, text };
+}
+/**
+ * Every way a response falls short of a check (empty when it passes), and the version it reported
+ * when the check expects one. `versionPath` (deprecated) is for checks without `versionFrom`.
+ */
 function evaluateResponse(check, res, versionPath) {
     const failures = [];
     if (!check.expectStatus.matches(res.status))
@@ -19110,15 +19304,16 @@ function evaluateResponse(check, res, versionPath) {
     }
     let version;
     if (check.expectVersion !== undefined) {
-        const found = parse() ? lookup(json, versionPath) : { found: false };
-        version =
-            found.found && (typeof found.value === 'string' || typeof found.value === 'number')
-                ? String(found.value)
-                : undefined;
-        if (version === undefined)
-            failures.push('response reports no version');
-        else if (version !== check.expectVersion)
-            failures.push(`version ${version}, expected ${check.expectVersion}`);
+        const got = extractVersion(run_sourceOf(check, versionPath), res, () => parse() ? { ok: true, value: json } : { ok: false });
+        if ('missing' in got)
+            failures.push(got.missing);
+        else {
+            // Reported as found, unless the server sent a page of it.
+            version =
+                got.version.length > MAX_VERSION ? `${got.version.slice(0, MAX_VERSION)}…` : got.version;
+            if (got.version !== check.expectVersion)
+                failures.push(`version ${showVersion(version)}, expected ${check.expectVersion}`);
+        }
     }
     if (check.maxLatencyMs !== undefined && res.latencyMs > check.maxLatencyMs) {
         failures.push(`latency ${Math.round(res.latencyMs)}ms over the ${check.maxLatencyMs}ms budget`);
@@ -19179,13 +19374,10 @@ async function runChecks(checks, opts, deps) {
         };
     });
 }
-function excerpt(body) {
-    const s = body.replace(/\s+/g, ' ').trim();
-    return JSON.stringify(s.length > BODY_EXCERPT ? `${s.slice(0, BODY_EXCERPT)}…` : s);
-}
 
 ;// CONCATENATED MODULE: ./packages/probe/src/index.ts
 /** @switchyard/probe: HTTP checks (status, body, JSON, latency, version) with retries. See README.md. */
+
 
 
 
@@ -23128,8 +23320,8 @@ function openTarget(c, req, deps) {
     });
 }
 
-// EXTERNAL MODULE: ./packages/probe/src/index.ts + 7 modules
-var probe_src = __nccwpck_require__(5605);
+// EXTERNAL MODULE: ./packages/probe/src/index.ts + 8 modules
+var probe_src = __nccwpck_require__(7222);
 // EXTERNAL MODULE: ./packages/targets/src/repair.ts
 var repair = __nccwpck_require__(7781);
 ;// CONCATENATED MODULE: ./packages/targets/src/rollback.ts
@@ -23925,7 +24117,7 @@ const EMPTY_RECORD = { live: null, previous: null, history: [] };
 /* harmony export */   mF: () => (/* binding */ healthCheckSpec)
 /* harmony export */ });
 /* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3751);
-/* harmony import */ var _switchyard_probe__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5605);
+/* harmony import */ var _switchyard_probe__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7222);
 /** Waiting for a new color to be ready: the workload's state, its own health check, and an HTTP check through the preview route. */
 
 
@@ -24327,7 +24519,7 @@ async function repairIfFree(target, state, holder, deps) {
 /* harmony export */ });
 /* unused harmony exports WARM_UP_LIMIT_MS, describeWarmUp */
 /* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3751);
-/* harmony import */ var _switchyard_probe__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5605);
+/* harmony import */ var _switchyard_probe__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7222);
 /* harmony import */ var _ready_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(901);
 /**
  * Warming a new color before it takes all live traffic (issue 20; ADR 0014): a burst of requests
