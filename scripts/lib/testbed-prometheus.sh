@@ -2,8 +2,9 @@
 # One Debian Prometheus on loopback, for the monitor-window tests, its benchmark and the demo. It
 # scrapes every 1 s:
 #   job "switchyard": containers labelled switchyard.role=app on the local docker daemon
-#                     (docker_sd), at <container ip>:8080/metrics, with the app, environment,
-#                     color and version container labels as target labels;
+#                     (docker_sd), at <container ip>:<port>/metrics for each port it exposes
+#                     (8080 when none), with the app, environment, color and version container
+#                     labels as target labels;
 #   job "switchyard-proxy": containers labelled switchyard.role=proxy (docker_sd), HAProxy's
 #                     exporter at <container ip>:8405/metrics, with the app and environment labels;
 #   job "file":       the file_sd targets in $PROMETHEUS_TARGETS_DIR/*.json, so a test can add
@@ -63,8 +64,8 @@ global:
   evaluation_interval: 1s
 scrape_configs:
   # What deploy-bluegreen starts: containers labelled switchyard.role=app, one target per network
-  # the container is on, at <container ip>:8080. A container that exposes other ports but not
-  # 8080 is dropped (an app on another container-port is not scraped by this job).
+  # the container is on and per port it exposes (EXPOSE), at <container ip>:<port>/metrics; a
+  # container that exposes none is scraped on 8080. An app on any port is scraped, whatever it is.
   - job_name: switchyard
     # honor_labels false (the default, spelled out): on a clash the target labels below win over
     # the labels on the scraped samples. The example app puts its own \`color\` (from COLOR or
@@ -80,11 +81,7 @@ scrape_configs:
           - name: label
             values: [switchyard.role=app]
     relabel_configs:
-      # One target per exposed port; keep 8080, and the single target of a container that exposes
-      # none (it gets the port above).
-      - source_labels: [__meta_docker_port_private]
-        regex: '8080|'
-        action: keep
+      # One target per exposed port, all kept (a port that serves no /metrics is just down).
       - source_labels: [__meta_docker_container_label_switchyard_app]
         target_label: app
       - source_labels: [__meta_docker_container_label_switchyard_environment]

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { cliOk, switchyard } from '../support/cli-source.js';
 import { deployFixture, get, type DeployFixture } from '../support/deploy.js';
 import { pushDigest } from '../support/app-versions.js';
+import { someValue, testbedPrometheus, waitForQuery } from '../support/prometheus.js';
 import { docker, testbed } from '../support/testbed.js';
 
 const run = promisify(execFile);
@@ -59,6 +60,13 @@ test('one exposed port: no container-port needed, the proxy routes to it', async
   const r = cliOk(await switchyard(f.workspace, ['deploy', 'staging', '--image', image]));
   expect(r.stderr).toContain('the app listens on port 3000, as');
   expect((await get(`${f.url}/healthz`)).json).toMatchObject({ version: '3000.0.1' });
+  // The testbed's Prometheus scrapes whatever port the container exposes, 3000 here.
+  await waitForQuery(
+    testbedPrometheus().url,
+    `up{job="switchyard",app="${f.app}"}`,
+    someValue((v) => v === 1),
+    30_000,
+  );
   // A second deploy reads the port the proxy routes to, and the image agrees.
   cliOk(
     await switchyard(f.workspace, [
