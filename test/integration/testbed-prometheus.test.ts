@@ -212,7 +212,8 @@ describe('docker_sd job "switchyard"', () => {
       '--label',
       'switchyard.testbed=true',
       '--label',
-      'switchyard.role=proxy',
+      // Neither app nor proxy (the switchyard-proxy job scrapes proxies, on their exporter).
+      'switchyard.role=worker',
       '--label',
       `switchyard.app=${app}`,
       testbed().appImage,
