@@ -33,6 +33,8 @@ export interface DeployInputs {
   readonly force: boolean;
   /** For the image's registry. */
   readonly credentials?: Credentials;
+  /** A kubeconfig's content, for a Kubernetes target (masked by main). */
+  readonly kubeconfig?: string;
   /** Secret container variables, by name (values masked by main). */
   readonly secrets: Readonly<Record<string, string>>;
 }
@@ -61,6 +63,7 @@ export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
       'Set image, e.g. to the image-ref output of build-image',
     );
   const credentials = readCredentials(r, 'registry-username', 'registry-password');
+  const kubeconfig = r.text('kubeconfig');
   const version = r.line('version');
   return {
     action,
@@ -79,6 +82,7 @@ export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
     dryRun,
     force: r.boolean('force', { default: false }),
     ...(credentials && { credentials }),
+    ...(kubeconfig && { kubeconfig }),
     // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
     secrets: containerSecrets(
       r.keyValues('secrets'),

@@ -45,6 +45,7 @@ export async function run(
     {
       // A dry run pulls nothing, and so logs in nowhere.
       ...(inputs.credentials && !inputs.dryRun && { credentials: inputs.credentials }),
+      ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }),
       secrets: inputs.secrets,
     },
     deps,

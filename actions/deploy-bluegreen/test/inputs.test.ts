@@ -186,6 +186,13 @@ describe('deploy-bluegreen inputs: action and options', () => {
     expect('image' in parse({ environment: 'staging', action })).toBe(false);
   });
 
+  test('kubeconfig: its content is kept for a Kubernetes target; empty keeps none', () => {
+    expect(deploy({ kubeconfig: 'apiVersion: v1\nkind: Config\n' }).kubeconfig).toBe(
+      'apiVersion: v1\nkind: Config',
+    );
+    expect('kubeconfig' in deploy()).toBe(false);
+  });
+
   test('promote with image: the release this run deployed, by its digest when the reference pins one', () => {
     const digest = `sha256:${'d'.repeat(64)}`;
     const pinned = `registry.test/shop@${digest}`;

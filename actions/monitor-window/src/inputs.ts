@@ -76,6 +76,8 @@ export function proxyTelemetry(workload: Telemetry | undefined): ProxyTelemetry 
 export interface MonitorInputs {
   /** The environment whose target state (colors, switch time, URL) fills the defaults. */
   readonly config?: EnvironmentConfig;
+  /** A kubeconfig's content, for an environment on a Kubernetes target (masked by main). */
+  readonly kubeconfig?: string;
   /** Which built-in rules judge the release: the app's series, the proxy's, or both (`metrics`). */
   readonly source: MetricsSource;
   /** The proxy's series, when the environment's target has a proxy that exports metrics. */
@@ -234,8 +236,10 @@ export function parseInputs(r: InputReader, ctx: ActionContext): MonitorInputs {
     );
 
   const baselineEnd = readTime(r, 'baseline-end');
+  const kubeconfig = r.text('kubeconfig');
   return {
     ...(config && { config }),
+    ...(kubeconfig && { kubeconfig }),
     source,
     ...(proxy && { proxy }),
     ...(prometheus && { prometheus }),

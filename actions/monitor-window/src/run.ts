@@ -116,7 +116,11 @@ export async function readRelease(
 ): Promise<ReleaseContext | undefined> {
   const config = inputs.config;
   if (!config) return undefined;
-  const target = openTarget(config, {}, deps);
+  const target = openTarget(
+    config,
+    { ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }) },
+    deps,
+  );
   try {
     await connect(target, deps.log);
     // A switch a dead run left half-saved is repaired before the window when the lock is free.
@@ -157,6 +161,7 @@ async function prepareRollback(
     config,
     {
       ...(settings.credentials && { credentials: settings.credentials }),
+      ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }),
       secrets: settings.containerSecrets,
     },
     deps,

@@ -13,6 +13,7 @@ export const step: Step = async (io, secrets, env) => {
     'prometheus-password',
     'prometheus-headers',
     'registry-password',
+    'kubeconfig',
   ])
     secrets.add(io.getInput(name));
   secrets.add(io.getInput('secrets'));

@@ -19,6 +19,8 @@ export interface RollbackInputs {
   readonly lockTimeoutMs: number;
   /** For a redeploy that pulls a private image: logged in to that image's registry. */
   readonly credentials?: Credentials;
+  /** A kubeconfig's content, for a Kubernetes target (masked by main). */
+  readonly kubeconfig?: string;
   /** Secret container variables for a redeploy, by name (values masked by main). */
   readonly secrets: Readonly<Record<string, string>>;
 }
@@ -36,6 +38,7 @@ export function parseInputs(r: InputReader, ctx: ActionContext): RollbackInputs 
     ...(ctx.readFile && { readFile: ctx.readFile }),
   });
   const credentials = readCredentials(r, 'registry-username', 'registry-password');
+  const kubeconfig = r.text('kubeconfig');
   const to = r.text('to');
   const reason = r.line('reason');
   return {
@@ -44,6 +47,7 @@ export function parseInputs(r: InputReader, ctx: ActionContext): RollbackInputs 
     ...(reason && { reason }),
     failIfNoop: r.boolean('fail-if-noop', { default: false }),
     ...(credentials && { credentials }),
+    ...(kubeconfig && { kubeconfig }),
     verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
     lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
     // A redeploy starts a container, so the file's secrets need their values up front.

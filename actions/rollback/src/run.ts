@@ -28,7 +28,11 @@ export async function run(
   const c = inputs.config;
   const target = openTarget(
     c,
-    { ...(inputs.credentials && { credentials: inputs.credentials }), secrets: inputs.secrets },
+    {
+      ...(inputs.credentials && { credentials: inputs.credentials }),
+      ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }),
+      secrets: inputs.secrets,
+    },
     deps,
   );
   try {

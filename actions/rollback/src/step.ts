@@ -16,6 +16,7 @@ import { facts, outputs, run } from './run.js';
 export const step: Step = async (io, secrets, env) => {
   secrets.add(io.getInput('secrets'));
   secrets.add(io.getInput('registry-password'));
+  secrets.add(io.getInput('kubeconfig'));
   const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), {
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     env,

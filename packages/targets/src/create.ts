@@ -15,10 +15,12 @@ export interface TargetRequest {
   readonly credentials?: Credentials;
   /** The workload's secret values, by name. */
   readonly secrets?: Readonly<Record<string, string>>;
+  /** A kubeconfig's content (the `kubeconfig` input), for a Kubernetes target. */
+  readonly kubeconfig?: string;
 }
 
 /** What an action's run gives every target: the target deps but what the request carries. */
-export type ActionTargetDeps = Omit<TargetDeps, 'credentials' | 'secretValues'>;
+export type ActionTargetDeps = Omit<TargetDeps, 'credentials' | 'secretValues' | 'kubeconfig'>;
 
 /**
  * The one way deploy-bluegreen, rollback and monitor-window's rollback build their target: the
@@ -39,5 +41,6 @@ export function openTarget(
     ...(req.credentials && { credentials: req.credentials }),
     ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
     ...(req.secrets && { secretValues: req.secrets }),
+    ...(req.kubeconfig && { kubeconfig: req.kubeconfig }),
   });
 }

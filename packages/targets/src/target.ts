@@ -28,6 +28,11 @@ export interface TargetDeps {
   readonly onPrivateDir?: (dir: string) => void;
   /** Secret values for the workload, by name; passed through the environment, never argv. */
   readonly secretValues?: Readonly<Record<string, string>>;
+  /**
+   * A kubeconfig's content (the actions' `kubeconfig` input), for targets that use one: written to
+   * a private file for the run and removed on close(). Other targets ignore it.
+   */
+  readonly kubeconfig?: string;
 }
 
 /** An image resolved on the target. */

@@ -3,10 +3,10 @@
  * image container's limits (Kubernetes quantities) from the manifests. (Lands with the registration
  * in kinds.ts and the config's types.)
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '@switchyard/config';
-import { createTarget, telemetry } from '@switchyard/targets';
+import { createTarget, openTarget, telemetry } from '@switchyard/targets';
 import { cpuCores, memoryBytesOf } from '../src/kubernetes/limits.js';
 import { KubernetesTarget } from '../src/kubernetes/target.js';
 import { FakeClock, FakeExec, RecordingLogger } from '../../../test/support/fakes.js';
@@ -77,3 +77,29 @@ test.each<[string, number]>([
   ['128974848', 128974848],
   ['1e3', NaN],
 ])('memory %s is %d bytes', (q, n) => expect(memoryBytesOf(q)).toBe(n));
+
+test('the kubeconfig input reaches the target through openTarget: a private 0600 file, gone on close', async () => {
+  const runnerTemp = folderWith({});
+  const dirs: string[] = [];
+  try {
+    const t = openTarget(
+      config(),
+      { kubeconfig: 'apiVersion: v1\nkind: Config\n' },
+      {
+        exec: new FakeExec(),
+        clock: new FakeClock(),
+        log: new RecordingLogger(),
+        env: { RUNNER_TEMP: runnerTemp },
+        onPrivateDir: (d) => dirs.push(d),
+      },
+    );
+    expect(dirs).toHaveLength(1);
+    const file = join(dirs[0] ?? '', 'config');
+    expect(readFileSync(file, 'utf8')).toBe('apiVersion: v1\nkind: Config\n');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    await t.close();
+    expect(existsSync(dirs[0] ?? '')).toBe(false);
+  } finally {
+    rmSync(runnerTemp, { recursive: true, force: true });
+  }
+});
