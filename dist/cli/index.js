@@ -2052,6 +2052,7 @@ function inputs_parseInputs(r, ctx) {
     if (action === 'deploy' && !imageText)
         throw new src/* InputError */.dz('image', '', 'is required for action deploy', 'Set image, e.g. to the image-ref output of build-image');
     const credentials = (0,image_src/* readCredentials */.L1)(r, 'registry-username', 'registry-password');
+    const kubeconfig = r.text('kubeconfig');
     const version = r.line('version');
     return {
         action,
@@ -2070,6 +2071,7 @@ function inputs_parseInputs(r, ctx) {
         dryRun,
         force: r.boolean('force', { default: false }),
         ...(credentials && { credentials }),
+        ...(kubeconfig && { kubeconfig }),
         // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
         secrets: (0,config_src/* containerSecrets */.Lx)(r.keyValues('secrets'), config, ctx.env, action === 'deploy' && !dryRun),
     };
@@ -2101,6 +2103,7 @@ async function run_run(inputs, holder, deps) {
     const target = (0,targets_src/* openTarget */.Ap)(c, {
         // A dry run pulls nothing, and so logs in nowhere.
         ...(inputs.credentials && !inputs.dryRun && { credentials: inputs.credentials }),
+        ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }),
         secrets: inputs.secrets,
     }, deps);
     try {
@@ -2137,6 +2140,7 @@ async function run_run(inputs, holder, deps) {
 const step_step = async (io, secrets, env) => {
     secrets.add(io.getInput('registry-password'));
     secrets.add(io.getInput('secrets'));
+    secrets.add(io.getInput('kubeconfig'));
     const inputs = inputs_parseInputs(new src/* InputReader */.i_((n) => io.getInput(n), secrets), {
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         env,
@@ -2295,8 +2299,10 @@ function src_inputs_parseInputs(r, ctx) {
     if (!prometheus && health.urls.length === 0 && !config)
         throw new src/* InputError */.dz('prometheus-url', '', 'and health-url are both empty', 'Give a Prometheus URL (prometheus-url), health URLs (health-url), or an environment to watch');
     const baselineEnd = readTime(r, 'baseline-end');
+    const kubeconfig = r.text('kubeconfig');
     return {
         ...(config && { config }),
+        ...(kubeconfig && { kubeconfig }),
         source,
         ...(proxy && { proxy }),
         ...(prometheus && { prometheus }),
@@ -2651,7 +2657,7 @@ async function readRelease(inputs, deps) {
     const config = inputs.config;
     if (!config)
         return undefined;
-    const target = (0,targets_src/* openTarget */.Ap)(config, {}, deps);
+    const target = (0,targets_src/* openTarget */.Ap)(config, { ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }) }, deps);
     try {
         await (0,targets_src/* connect */.Ng)(target, deps.log);
         // A switch a dead run left half-saved is repaired before the window when the lock is free.
@@ -2668,6 +2674,7 @@ async function prepareRollback(inputs, deps) {
     const holder = deps.holder ?? (0,targets_src/* lockHolder */.V6)(process.env);
     const target = (0,targets_src/* openTarget */.Ap)(config, {
         ...(settings.credentials && { credentials: settings.credentials }),
+        ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }),
         secrets: settings.containerSecrets,
     }, deps);
     let held;
@@ -2914,6 +2921,7 @@ const src_step_step = async (io, secrets, env) => {
         'prometheus-password',
         'prometheus-headers',
         'registry-password',
+        'kubeconfig',
     ])
         secrets.add(io.getInput(name));
     secrets.add(io.getInput('secrets'));
@@ -12430,6 +12438,7 @@ function rollback_src_inputs_parseInputs(r, ctx) {
         ...(ctx.readFile && { readFile: ctx.readFile }),
     });
     const credentials = (0,image_src/* readCredentials */.L1)(r, 'registry-username', 'registry-password');
+    const kubeconfig = r.text('kubeconfig');
     const to = r.text('to');
     const reason = r.line('reason');
     return {
@@ -12438,6 +12447,7 @@ function rollback_src_inputs_parseInputs(r, ctx) {
         ...(reason && { reason }),
         failIfNoop: r.boolean('fail-if-noop', { default: false }),
         ...(credentials && { credentials }),
+        ...(kubeconfig && { kubeconfig }),
         verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
         lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
         // A redeploy starts a container, so the file's secrets need their values up front.
@@ -12452,7 +12462,11 @@ function rollback_src_inputs_parseInputs(r, ctx) {
 /** Rolls the environment back; a no-op fails only with fail-if-noop. */
 async function rollback_src_run_run(inputs, holder, deps) {
     const c = inputs.config;
-    const target = (0,targets_src/* openTarget */.Ap)(c, { ...(inputs.credentials && { credentials: inputs.credentials }), secrets: inputs.secrets }, deps);
+    const target = (0,targets_src/* openTarget */.Ap)(c, {
+        ...(inputs.credentials && { credentials: inputs.credentials }),
+        ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }),
+        secrets: inputs.secrets,
+    }, deps);
     try {
         const result = await (0,targets_src/* rollback */.dU)(target, {
             health: c.health,
@@ -12519,6 +12533,7 @@ function facts(r) {
 const rollback_src_step_step = async (io, secrets, env) => {
     secrets.add(io.getInput('secrets'));
     secrets.add(io.getInput('registry-password'));
+    secrets.add(io.getInput('kubeconfig'));
     const inputs = rollback_src_inputs_parseInputs(new src/* InputReader */.i_((n) => io.getInput(n), secrets), {
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         env,
@@ -23317,6 +23332,7 @@ function openTarget(c, req, deps) {
         ...(req.credentials && { credentials: req.credentials }),
         ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
         ...(req.secrets && { secretValues: req.secrets }),
+        ...(req.kubeconfig && { kubeconfig: req.kubeconfig }),
     });
 }
 

@@ -10235,6 +10235,7 @@ function openTarget(c, req, deps) {
         ...(req.credentials && { credentials: req.credentials }),
         ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
         ...(req.secrets && { secretValues: req.secrets }),
+        ...(req.kubeconfig && { kubeconfig: req.kubeconfig }),
     });
 }
 
@@ -10919,6 +10920,7 @@ function parseInputs(r, ctx) {
     if (action === 'deploy' && !imageText)
         throw new errors_InputError('image', '', 'is required for action deploy', 'Set image, e.g. to the image-ref output of build-image');
     const credentials = readCredentials(r, 'registry-username', 'registry-password');
+    const kubeconfig = r.text('kubeconfig');
     const version = r.line('version');
     return {
         action,
@@ -10937,6 +10939,7 @@ function parseInputs(r, ctx) {
         dryRun,
         force: r.boolean('force', { default: false }),
         ...(credentials && { credentials }),
+        ...(kubeconfig && { kubeconfig }),
         // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
         secrets: containerSecrets(r.keyValues('secrets'), config, ctx.env, action === 'deploy' && !dryRun),
     };
@@ -10968,6 +10971,7 @@ async function run(inputs, holder, deps) {
     const target = openTarget(c, {
         // A dry run pulls nothing, and so logs in nowhere.
         ...(inputs.credentials && !inputs.dryRun && { credentials: inputs.credentials }),
+        ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }),
         secrets: inputs.secrets,
     }, deps);
     try {
@@ -11004,6 +11008,7 @@ async function run(inputs, holder, deps) {
 const step = async (io, secrets, env) => {
     secrets.add(io.getInput('registry-password'));
     secrets.add(io.getInput('secrets'));
+    secrets.add(io.getInput('kubeconfig'));
     const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), {
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         env,

@@ -10235,6 +10235,7 @@ function openTarget(c, req, deps) {
         ...(req.credentials && { credentials: req.credentials }),
         ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
         ...(req.secrets && { secretValues: req.secrets }),
+        ...(req.kubeconfig && { kubeconfig: req.kubeconfig }),
     });
 }
 
@@ -11021,8 +11022,10 @@ function parseInputs(r, ctx) {
     if (!prometheus && health.urls.length === 0 && !config)
         throw new errors_InputError('prometheus-url', '', 'and health-url are both empty', 'Give a Prometheus URL (prometheus-url), health URLs (health-url), or an environment to watch');
     const baselineEnd = readTime(r, 'baseline-end');
+    const kubeconfig = r.text('kubeconfig');
     return {
         ...(config && { config }),
+        ...(kubeconfig && { kubeconfig }),
         source,
         ...(proxy && { proxy }),
         ...(prometheus && { prometheus }),
@@ -11377,7 +11380,7 @@ async function readRelease(inputs, deps) {
     const config = inputs.config;
     if (!config)
         return undefined;
-    const target = openTarget(config, {}, deps);
+    const target = openTarget(config, { ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }) }, deps);
     try {
         await bluegreen_connect(target, deps.log);
         // A switch a dead run left half-saved is repaired before the window when the lock is free.
@@ -11394,6 +11397,7 @@ async function prepareRollback(inputs, deps) {
     const holder = deps.holder ?? lockHolder(process.env);
     const target = openTarget(config, {
         ...(settings.credentials && { credentials: settings.credentials }),
+        ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }),
         secrets: settings.containerSecrets,
     }, deps);
     let held;
@@ -11640,6 +11644,7 @@ const step = async (io, secrets, env) => {
         'prometheus-password',
         'prometheus-headers',
         'registry-password',
+        'kubeconfig',
     ])
         secrets.add(io.getInput(name));
     secrets.add(io.getInput('secrets'));

@@ -10226,6 +10226,7 @@ function openTarget(c, req, deps) {
         ...(req.credentials && { credentials: req.credentials }),
         ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
         ...(req.secrets && { secretValues: req.secrets }),
+        ...(req.kubeconfig && { kubeconfig: req.kubeconfig }),
     });
 }
 
@@ -10901,6 +10902,7 @@ function parseInputs(r, ctx) {
         ...(ctx.readFile && { readFile: ctx.readFile }),
     });
     const credentials = readCredentials(r, 'registry-username', 'registry-password');
+    const kubeconfig = r.text('kubeconfig');
     const to = r.text('to');
     const reason = r.line('reason');
     return {
@@ -10909,6 +10911,7 @@ function parseInputs(r, ctx) {
         ...(reason && { reason }),
         failIfNoop: r.boolean('fail-if-noop', { default: false }),
         ...(credentials && { credentials }),
+        ...(kubeconfig && { kubeconfig }),
         verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
         lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
         // A redeploy starts a container, so the file's secrets need their values up front.
@@ -10923,7 +10926,11 @@ function parseInputs(r, ctx) {
 /** Rolls the environment back; a no-op fails only with fail-if-noop. */
 async function run(inputs, holder, deps) {
     const c = inputs.config;
-    const target = openTarget(c, { ...(inputs.credentials && { credentials: inputs.credentials }), secrets: inputs.secrets }, deps);
+    const target = openTarget(c, {
+        ...(inputs.credentials && { credentials: inputs.credentials }),
+        ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }),
+        secrets: inputs.secrets,
+    }, deps);
     try {
         const result = await rollback(target, {
             health: c.health,
@@ -10990,6 +10997,7 @@ function facts(r) {
 const step = async (io, secrets, env) => {
     secrets.add(io.getInput('secrets'));
     secrets.add(io.getInput('registry-password'));
+    secrets.add(io.getInput('kubeconfig'));
     const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), {
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         env,
