@@ -99,6 +99,39 @@ export function describeHeld(held: HeldLock, now: number): string {
 export const BREAK_HINT =
   'if that holder is dead or stuck, re-run with --break-lock "<reason>" (switchyard deploy, promote, retire or rollback) to remove it now';
 
+/**
+ * Waiting for a lock another holder has, the same for every target's lock: each {@link turn}
+ * fails once `timeoutMs` has passed since `started` (naming the holder, its expiry, and how to
+ * break or free it), says who holds it at most every 10 s, and sleeps until the next look (≤ 1 s).
+ */
+export class LockWait {
+  private lastReport = -Infinity;
+
+  constructor(
+    private readonly started: number,
+    private readonly timeoutMs: number,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** One turn of waiting for `held`; `freeIt` says how to free the lock by hand on this target. */
+  async turn(held: HeldLock, now: number, freeIt: string): Promise<void> {
+    const waited = now - this.started;
+    if (waited >= this.timeoutMs)
+      throw new ActionError(
+        `another deploy of this app and environment holds the lock: ${held.deployId} by ${held.actor}, since ${held.since}. ` +
+          `Waited ${formatDuration(waited)} (lock-timeout). The lock ${describeExpiry(held, now)}; ${BREAK_HINT}, or ${freeIt}`,
+      );
+    if (now - this.lastReport >= 10_000) {
+      this.log.info(
+        `waiting for the deploy lock, held by ${describeHeld(held, now)} (waited ${formatDuration(waited)} of ${formatDuration(this.timeoutMs)}); ${BREAK_HINT}`,
+      );
+      this.lastReport = now;
+    }
+    await this.clock.sleep(Math.min(1000, Math.max(0, this.started + this.timeoutMs - now)));
+  }
+}
+
 /** Keeps a lease renewed while its holder works; see {@link keepRenewed}. */
 export interface LeaseKeeper {
   /** Throws a {@link LeaseLostError} if the lease was lost or lapsed (from what renewals found). */

@@ -15,10 +15,8 @@ import {
 import { LABELS } from '../contract.js';
 import type { DockerNames } from './contract.js';
 import {
-  BREAK_HINT,
-  describeExpiry,
-  describeHeld,
   LeaseLostError,
+  LockWait,
   type BrokenLock,
   type HeldLock,
   type Lease,
@@ -86,8 +84,7 @@ export class DockerLock {
    * at the first look is removed whatever its expiry.
    */
   async acquire(me: LockHolder, opts: LockOptions): Promise<Acquired> {
-    const started = this.clock.now();
-    let lastReport = -Infinity;
+    const waiting = new LockWait(this.clock.now(), opts.timeoutMs, this.clock, this.log);
     let breakable = me.breakReason !== undefined;
     let broke: BrokenLock | undefined;
     for (;;) {
@@ -118,19 +115,7 @@ export class DockerLock {
         await this.remove(holder.id, false);
         continue;
       }
-      const waited = now - started;
-      if (waited >= opts.timeoutMs)
-        throw new ActionError(
-          `another deploy of this app and environment holds the lock: ${holder.deployId} by ${holder.actor}, since ${holder.since}. ` +
-            `Waited ${formatDuration(waited)} (lock-timeout). The lock ${describeExpiry(holder, now)}; ${BREAK_HINT}, or remove it with "docker rm ${this.names.lock}"`,
-        );
-      if (now - lastReport >= 10_000) {
-        this.log.info(
-          `waiting for the deploy lock, held by ${describeHeld(holder, now)} (waited ${formatDuration(waited)} of ${formatDuration(opts.timeoutMs)}); ${BREAK_HINT}`,
-        );
-        lastReport = now;
-      }
-      await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
+      await waiting.turn(holder, now, `remove it with "docker rm ${this.names.lock}"`);
     }
   }
 

@@ -12,10 +12,8 @@
  */
 import { ActionError, formatDuration, type Clock, type Logger } from '@switchyard/kit';
 import {
-  BREAK_HINT,
-  describeExpiry,
-  describeHeld,
   LeaseLostError,
+  LockWait,
   type BrokenLock,
   type HeldLock,
   type Lease,
@@ -141,8 +139,7 @@ export class KubernetesLock {
     me: LockHolder,
     opts: LockOptions,
   ): Promise<{ resourceVersion: string; expiresAt: number; since?: number; broke?: BrokenLock }> {
-    const started = this.clock.now();
-    let lastReport = -Infinity;
+    const waiting = new LockWait(this.clock.now(), opts.timeoutMs, this.clock, this.log);
     let breakable = me.breakReason !== undefined;
     for (;;) {
       const now = this.clock.now();
@@ -198,19 +195,12 @@ export class KubernetesLock {
         };
       }
       breakable = false;
-      const waited = now - started;
-      if (waited >= opts.timeoutMs)
-        throw new ActionError(
-          `another deploy of this app and environment holds the lock: ${held.deployId} by ${held.actor}, since ${held.since}. ` +
-            `Waited ${formatDuration(waited)} (lock-timeout). The lock ${describeExpiry(held, now)}; ${BREAK_HINT}, or free it with "kubectl delete lease ${this.name}${this.kubectl.access.namespace ? ` -n ${this.kubectl.access.namespace}` : ''}"`,
-        );
-      if (now - lastReport >= 10_000) {
-        this.log.info(
-          `waiting for the deploy lock, held by ${describeHeld(held, now)} (waited ${formatDuration(waited)} of ${formatDuration(opts.timeoutMs)}); ${BREAK_HINT}`,
-        );
-        lastReport = now;
-      }
-      await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
+      const namespace = this.kubectl.access.namespace;
+      await waiting.turn(
+        held,
+        now,
+        `free it with "kubectl delete lease ${this.name}${namespace ? ` -n ${namespace}` : ''}"`,
+      );
     }
   }
 
