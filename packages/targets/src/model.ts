@@ -15,6 +15,36 @@ export interface Release {
   readonly createdAt: string;
 }
 
+/** The keys a target stores a release under on its workload (Docker labels, Kubernetes annotations). */
+export type ReleaseKeys = Readonly<Record<keyof Release, string>>;
+
+/** `release` as key → value pairs under `keys`, for a workload's labels or annotations. */
+export function releaseEntries(release: Release, keys: ReleaseKeys): Record<string, string> {
+  return {
+    [keys.image]: release.image,
+    [keys.digest]: release.digest,
+    [keys.version]: release.version,
+    [keys.deployId]: release.deployId,
+    [keys.actor]: release.actor,
+    [keys.createdAt]: release.createdAt,
+  };
+}
+
+/** The release stored under `keys` in a workload's labels or annotations ('' for what is missing). */
+export function storedRelease(
+  values: Readonly<Record<string, string>>,
+  keys: ReleaseKeys,
+): Release {
+  return {
+    image: values[keys.image] ?? '',
+    digest: values[keys.digest] ?? '',
+    version: values[keys.version] ?? '',
+    deployId: values[keys.deployId] ?? '',
+    actor: values[keys.actor] ?? '',
+    createdAt: values[keys.createdAt] ?? '',
+  };
+}
+
 /** What the target sees of one color right now. */
 export interface ColorStatus extends Release {
   readonly color: Color;

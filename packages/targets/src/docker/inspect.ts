@@ -1,7 +1,7 @@
 /** Pure readers of `docker inspect` JSON: containers and images, as the Docker target needs them. */
 import { formatReference, repository, type ImageReference } from '@switchyard/image';
 import { COLORS, LABELS, type Color } from '../contract.js';
-import type { ColorStatus } from '../model.js';
+import { storedRelease, type ColorStatus } from '../model.js';
 import type { ResolvedImage } from '../target.js';
 
 interface ContainerJson {
@@ -60,12 +60,7 @@ export function colorStatus(view: ContainerView): ColorStatus | undefined {
   if (!color || l[LABELS.role] !== 'app' || view.status === 'created') return undefined;
   return {
     color: color satisfies Color,
-    image: l[LABELS.image] ?? '',
-    digest: l[LABELS.digest] ?? '',
-    version: l[LABELS.version] ?? '',
-    deployId: l[LABELS.deployId] ?? '',
-    actor: l[LABELS.actor] ?? '',
-    createdAt: l[LABELS.createdAt] ?? '',
+    ...storedRelease(l, LABELS),
     state: view.status,
     running: view.running,
     health: view.health,

@@ -8,7 +8,7 @@ import { DOCKER_DEFAULTS } from '@switchyard/config';
 import { login, parseImageReference, removeDockerConfig } from '@switchyard/image';
 import { COLORS, LABELS, otherColor, type Color } from '../contract.js';
 import { dockerNames, PROXY_FILES, type DockerNames } from './contract.js';
-import type { DeployRecord, Release, TargetState } from '../model.js';
+import { releaseEntries, type DeployRecord, type Release, type TargetState } from '../model.js';
 import { parseRecord, reconcile, recordOf } from '../record.js';
 import type { Lease, LockHandle, LockHolder, LockOptions } from '../lock.js';
 import type {
@@ -369,12 +369,7 @@ export class DockerTarget implements Target {
           ...this.labels,
           [LABELS.role]: 'app',
           [LABELS.color]: color,
-          [LABELS.image]: release.image,
-          [LABELS.digest]: release.digest,
-          [LABELS.version]: release.version,
-          [LABELS.deployId]: release.deployId,
-          [LABELS.actor]: release.actor,
-          [LABELS.createdAt]: release.createdAt,
+          ...releaseEntries(release, LABELS),
         },
         secretNames: Object.keys(secretEnv),
       }),

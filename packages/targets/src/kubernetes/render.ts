@@ -7,7 +7,7 @@
  */
 import { ActionError } from '@switchyard/kit';
 import type { Color } from '../contract.js';
-import type { Release } from '../model.js';
+import { releaseEntries, type Release } from '../model.js';
 import { K8S_ANNOTATIONS, K8S_LABELS, NOTHING_LIVE, type KubernetesNames } from './contract.js';
 import { at, describe, stringMap, type KObject, type Workload } from './manifests.js';
 
@@ -87,12 +87,7 @@ export function colorDeployment(
       labels: { ...d.metadata.labels, ...colored },
       annotations: {
         ...d.metadata.annotations,
-        [K8S_ANNOTATIONS.image]: release.image,
-        [K8S_ANNOTATIONS.digest]: release.digest,
-        [K8S_ANNOTATIONS.version]: release.version,
-        [K8S_ANNOTATIONS.deployId]: release.deployId,
-        [K8S_ANNOTATIONS.actor]: release.actor,
-        [K8S_ANNOTATIONS.createdAt]: release.createdAt,
+        ...releaseEntries(release, K8S_ANNOTATIONS),
         [K8S_ANNOTATIONS.replicas]: String(manifestReplicas(d)),
       },
     },

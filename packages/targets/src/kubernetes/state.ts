@@ -5,7 +5,7 @@
  * (the record). A selector that disagrees with the recorded live color is said loudly (finding 1).
  */
 import { COLORS, type Color } from '../contract.js';
-import type { ColorStatus } from '../model.js';
+import { storedRelease, type ColorStatus } from '../model.js';
 import { K8S_ANNOTATIONS, NOTHING_LIVE } from './contract.js';
 import { at, stringMap } from './manifests.js';
 
@@ -115,12 +115,7 @@ export function colorStatusOf(d: DeploymentView, color: Color): ColorStatus {
             : 'starting';
   return {
     color,
-    image: a[K8S_ANNOTATIONS.image] ?? '',
-    digest: a[K8S_ANNOTATIONS.digest] ?? '',
-    version: a[K8S_ANNOTATIONS.version] ?? '',
-    deployId: a[K8S_ANNOTATIONS.deployId] ?? '',
-    actor: a[K8S_ANNOTATIONS.actor] ?? '',
-    createdAt: a[K8S_ANNOTATIONS.createdAt] ?? '',
+    ...storedRelease(a, K8S_ANNOTATIONS),
     state: `${state} (${d.ready}/${d.desired} ready)`,
     running: d.desired > 0 && d.ready > 0,
     health: 'none',
