@@ -8,7 +8,6 @@
  * rolled back to v2. The CLI runs in-process from source; smoke-test and monitor-window are the
  * bundled actions.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { stringify } from 'yaml';
 import type { PushedApp } from '../support/app-versions.js';
 import { cliOk, switchyard } from '../support/cli-source.js';
@@ -16,6 +15,7 @@ import { deployFixture, get, type DeployFixture } from '../support/deploy.js';
 import { startLoad, type LoadRun } from '../support/load.js';
 import { pushNginxVersion, removeNginxImages } from '../support/nginx-image.js';
 import { someValue, testbedPrometheus, waitForQuery } from '../support/prometheus.js';
+import { relay } from '../support/relay.js';
 import { runAction } from '../support/runner.js';
 
 let v1: PushedApp;
@@ -49,31 +49,6 @@ const smoke = (base: string, version: string): ReturnType<typeof runAction> =>
       interval: '200ms',
     },
   });
-
-/** A loopback TCP relay to `target` that can be closed (monitor-blind.test.ts does the same). */
-async function relay(target: URL): Promise<{ url: string; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => s.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('relay: no port');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 beforeAll(async () => {
   [v1, v2, v3] = await Promise.all([

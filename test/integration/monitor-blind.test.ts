@@ -5,42 +5,17 @@
  * Prometheus keeps running). The verdict is `inconclusive` (blind), the step fails and says why,
  * and rollback-on-failure rolls nothing back: the health rule could still see, and passed.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { pushAppVersion, type PushedApp } from '../support/app-versions.js';
 import { deployFixture, get, type DeployFixture } from '../support/deploy.js';
 import { startLoad, type LoadRun } from '../support/load.js';
 import { someValue, testbedPrometheus, waitForQuery } from '../support/prometheus.js';
+import { relay } from '../support/relay.js';
 import { expectOk, runAction } from '../support/runner.js';
 
 let v1: PushedApp;
 let v2: PushedApp;
 let f: DeployFixture;
 let load: LoadRun | undefined;
-
-/** A loopback TCP relay to `target` (host:port) that can be closed, refusing new connections. */
-async function relay(target: URL): Promise<{ url: string; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => s.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('relay: no port');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 beforeAll(async () => {
   const prom = testbedPrometheus();

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ACTION_NAMES } from '../../../cli/src/definitions.js';
 import { NODE24, parseFileCommand, ROOT, runAction } from '../runner.js';
 import type { StandIn, StandInCall } from './types.js';
 
@@ -125,15 +126,8 @@ function failed(log: string): StepRun {
   return { exitCode: 1, log, outputs: {}, env: {}, path: [], timedOut: false, cancelled: false };
 }
 
-/** Our actions, by folder name under actions/. */
-const OURS = new Set([
-  'quality-gate',
-  'build-image',
-  'deploy-bluegreen',
-  'smoke-test',
-  'monitor-window',
-  'rollback',
-]);
+/** Our actions, by folder name under actions/ (the CLI's list of them). */
+const OURS: ReadonlySet<string> = new Set(ACTION_NAMES);
 
 /** `org/switchyard/actions/smoke-test@v1` or `./actions/smoke-test` → `smoke-test`; else undefined. */
 export function ourAction(uses: string): string | undefined {
