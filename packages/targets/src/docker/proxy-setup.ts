@@ -84,9 +84,9 @@ export class ProxySetup {
    *   `docker cp` when it differs, then (re)started;
    * - running with another config: the config replaced and reloaded (no restart).
    * A new config is checked with `haproxy -c` in a throwaway container first; a rejected one
-   * changes nothing.
+   * changes nothing. `read` is the proxy's config file as the caller already read it, if it did.
    */
-  async ensure(app: AppPort): Promise<ProxyChange> {
+  async ensure(app: AppPort, read?: { readonly config: string | undefined }): Promise<ProxyChange> {
     const config = renderConfig({ ...this.spec.config, containerPort: app.port });
     const found = await this.proxy.info();
     if (!found) {
@@ -100,7 +100,7 @@ export class ProxySetup {
         `the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port[,metrics=proxy.metrics-port]). ` +
           `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`,
       );
-    const current = await this.proxy.readFile(PROXY_FILES.config);
+    const current = read ? read.config : await this.proxy.readFile(PROXY_FILES.config);
     const port = routedPort(current);
     if (port !== undefined && port !== app.port)
       throw new ActionError(

@@ -183,12 +183,12 @@ export class DockerTarget implements Target {
    * proxy already routes to; else the port the proxy routes to (a rollback, promote or status);
    * else the default, with a line that says so.
    */
-  private async appPort(): Promise<AppPort> {
+  private async appPort(read?: { readonly config: string | undefined }): Promise<AppPort> {
     if (this.settledPort) return this.settledPort;
     const settle = (port: number, source: string): AppPort => (this.settledPort = { port, source });
     if (this.s.containerPort !== undefined)
       return settle(this.s.containerPort, 'docker.container-port');
-    const routed = routedPort(await this.proxy.readFile(PROXY_FILES.config));
+    const routed = routedPort(read ? read.config : await this.proxy.readFile(PROXY_FILES.config));
     const image = this.exposed;
     const ports = image?.ports ?? [];
     const [only] = ports;
@@ -268,7 +268,9 @@ export class DockerTarget implements Target {
 
   /** Creates the proxy, or repairs it (another image, a broken config, crash-looping): proxy-setup.ts. */
   async prepare(): Promise<RouterChange> {
-    const change = await this.setup.ensure(await this.appPort());
+    // The proxy's config, read once: the port it routes to settles the app's, and ensure compares it.
+    const read = { config: await this.proxy.readFile(PROXY_FILES.config) };
+    const change = await this.setup.ensure(await this.appPort(read), read);
     // The kept-open runtime session from here on: readiness looks and the switch skip a docker exec each.
     await this.proxy.arm();
     return change;
