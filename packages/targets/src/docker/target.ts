@@ -218,8 +218,7 @@ export class DockerTarget implements Target {
 
   async resolveImage(ref: string, pull: 'always' | 'missing' | 'never'): Promise<ResolvedImage> {
     const image = await this.pullOrFind(ref, pull);
-    // The proxy's own image is resolved here too; only the app's says where the app listens.
-    if (ref !== this.s.proxyImage) this.exposed = { ref, ports: image.ports ?? [] };
+    this.exposed = { ref, ports: image.ports ?? [] };
     return image;
   }
 
@@ -254,8 +253,9 @@ export class DockerTarget implements Target {
 
   /** The lock container, a lease whose renewals write its expiry into it (see lock.ts). */
   async lock(holder: LockHolder, opts: LockOptions): Promise<Lease> {
-    // The lock container is created from the proxy image, which every deploy needs anyway.
-    await this.resolveImage(this.s.proxyImage, 'missing');
+    // The lock container is created from the proxy image, which every deploy needs anyway (the
+    // target's own image: not one a deploy resolves, so it says nothing of the app's port).
+    await this.pullOrFind(this.s.proxyImage, 'missing');
     return new DockerLock(
       this.docker,
       this.names,
