@@ -19867,7 +19867,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   CS: () => (/* reexport */ watchRollback)
 });
 
-// UNUSED EXPORTS: AfterSwitchError, BREAK_HINT, COLORS, EMPTY_RECORD, FAILPOINTS, FAILPOINT_VARIABLE, HISTORY_LENGTH, LABELS, LEASE_TTL_MS, LOCK_BREAKS_KEPT, LeaseLostError, WARM_UP_LIMIT_MS, chooseRollback, colorDown, confirmLease, describeExpiry, describeHeld, describeState, describeWarmUp, failStart, healthCheckSpec, keepRenewed, liveDown, liveRelease, liveStatus, otherColor, parseRecord, pinnedRef, planSteps, readState, reconcile, recordLockBreak, recordOf, recordPending, recordRetired, recordSwitch, repairIfFree, repairInterrupted, retirePlan, rolledBackFrom, shortDigest, showLogs, stateJson, switchLive, switchedPrefix, versionOf, waitReady, warmUp, withLock, withRecord
+// UNUSED EXPORTS: AfterSwitchError, BREAK_HINT, COLORS, EMPTY_RECORD, FAILPOINTS, FAILPOINT_VARIABLE, HISTORY_LENGTH, LABELS, LEASE_TTL_MS, LOCK_BREAKS_KEPT, LeaseLostError, LockWait, WARM_UP_LIMIT_MS, chooseRollback, colorDown, confirmLease, describeExpiry, describeHeld, describeState, describeWarmUp, failStart, healthCheckSpec, keepRenewed, liveDown, liveRelease, liveStatus, otherColor, parseRecord, pinnedRef, planSteps, readState, reconcile, recordLockBreak, recordOf, recordPending, recordRetired, recordSwitch, releaseEntries, repairIfFree, repairInterrupted, retirePlan, rolledBackFrom, shortDigest, showLogs, stateJson, storedRelease, switchLive, switchedPrefix, versionOf, waitReady, warmUp, withLock, withRecord
 
 // EXTERNAL MODULE: ./packages/targets/src/contract.ts
 var contract = __nccwpck_require__(8170);
@@ -20233,6 +20233,7 @@ class DockerCli {
 /** Pure readers of `docker inspect` JSON: containers and images, as the Docker target needs them. */
 
 
+
 const HEALTH = ['starting', 'healthy', 'unhealthy'];
 /** Reads one container from `docker container inspect --format '{{json .}}'`. */
 function parseContainer(json, network) {
@@ -20261,12 +20262,7 @@ function colorStatus(view) {
         return undefined;
     return {
         color: color,
-        image: l[contract/* LABELS */.kg.image] ?? '',
-        digest: l[contract/* LABELS */.kg.digest] ?? '',
-        version: l[contract/* LABELS */.kg.version] ?? '',
-        deployId: l[contract/* LABELS */.kg.deployId] ?? '',
-        actor: l[contract/* LABELS */.kg.actor] ?? '',
-        createdAt: l[contract/* LABELS */.kg.createdAt] ?? '',
+        ...(0,model/* storedRelease */.PY)(l, contract/* LABELS */.kg),
         state: view.status,
         running: view.running,
         health: view.health,
@@ -20361,8 +20357,7 @@ class DockerLock {
      * at the first look is removed whatever its expiry.
      */
     async acquire(me, opts) {
-        const started = this.clock.now();
-        let lastReport = -Infinity;
+        const waiting = new lock/* LockWait */.bw(this.clock.now(), opts.timeoutMs, this.clock, this.log);
         let breakable = me.breakReason !== undefined;
         let broke;
         for (;;) {
@@ -20391,15 +20386,7 @@ class DockerLock {
                 await this.remove(holder.id, false);
                 continue;
             }
-            const waited = now - started;
-            if (waited >= opts.timeoutMs)
-                throw new src/* ActionError */.lZ(`another deploy of this app and environment holds the lock: ${holder.deployId} by ${holder.actor}, since ${holder.since}. ` +
-                    `Waited ${(0,src/* formatDuration */.a3)(waited)} (lock-timeout). The lock ${(0,lock/* describeExpiry */.Ts)(holder, now)}; ${lock/* BREAK_HINT */.gl}, or remove it with "docker rm ${this.names.lock}"`);
-            if (now - lastReport >= 10_000) {
-                this.log.info(`waiting for the deploy lock, held by ${(0,lock/* describeHeld */.T0)(holder, now)} (waited ${(0,src/* formatDuration */.a3)(waited)} of ${(0,src/* formatDuration */.a3)(opts.timeoutMs)}); ${lock/* BREAK_HINT */.gl}`);
-                lastReport = now;
-            }
-            await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
+            await waiting.turn(holder, now, `remove it with "docker rm ${this.names.lock}"`);
         }
     }
     /**
@@ -21022,9 +21009,9 @@ class ProxySetup {
      *   `docker cp` when it differs, then (re)started;
      * - running with another config: the config replaced and reloaded (no restart).
      * A new config is checked with `haproxy -c` in a throwaway container first; a rejected one
-     * changes nothing.
+     * changes nothing. `read` is the proxy's config file as the caller already read it, if it did.
      */
-    async ensure(app) {
+    async ensure(app, read) {
         const config = renderConfig({ ...this.spec.config, containerPort: app.port });
         const found = await this.proxy.info();
         if (!found) {
@@ -21036,7 +21023,7 @@ class ProxySetup {
         if (existing.publish !== wanted)
             throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port[,metrics=proxy.metrics-port]). ` +
                 `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
-        const current = await this.proxy.readFile(PROXY_FILES.config);
+        const current = read ? read.config : await this.proxy.readFile(PROXY_FILES.config);
         const port = routedPort(current);
         if (port !== undefined && port !== app.port)
             throw new src/* ActionError */.lZ(`the app's port changed from ${port} to ${app.port} (${app.source}); the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
@@ -21385,6 +21372,7 @@ function switchedTo(result) {
 
 
 
+
 /** How plans and logs word the Docker target's steps. */
 const WORDS = {
     setup: 'create the proxy, its network and volume',
@@ -21482,13 +21470,13 @@ class DockerTarget {
      * proxy already routes to; else the port the proxy routes to (a rollback, promote or status);
      * else the default, with a line that says so.
      */
-    async appPort() {
+    async appPort(read) {
         if (this.settledPort)
             return this.settledPort;
         const settle = (port, source) => (this.settledPort = { port, source });
         if (this.s.containerPort !== undefined)
             return settle(this.s.containerPort, 'docker.container-port');
-        const routed = routedPort(await this.proxy.readFile(PROXY_FILES.config));
+        const routed = routedPort(read ? read.config : await this.proxy.readFile(PROXY_FILES.config));
         const image = this.exposed;
         const ports = image?.ports ?? [];
         const [only] = ports;
@@ -21509,9 +21497,7 @@ class DockerTarget {
     }
     async resolveImage(ref, pull) {
         const image = await this.pullOrFind(ref, pull);
-        // The proxy's own image is resolved here too; only the app's says where the app listens.
-        if (ref !== this.s.proxyImage)
-            this.exposed = { ref, ports: image.ports ?? [] };
+        this.exposed = { ref, ports: image.ports ?? [] };
         return image;
     }
     async pullOrFind(ref, pull) {
@@ -21538,13 +21524,16 @@ class DockerTarget {
     }
     /** The lock container, a lease whose renewals write its expiry into it (see lock.ts). */
     async lock(holder, opts) {
-        // The lock container is created from the proxy image, which every deploy needs anyway.
-        await this.resolveImage(this.s.proxyImage, 'missing');
+        // The lock container is created from the proxy image, which every deploy needs anyway (the
+        // target's own image: not one a deploy resolves, so it says nothing of the app's port).
+        await this.pullOrFind(this.s.proxyImage, 'missing');
         return new DockerLock(this.docker, this.names, this.s.proxyImage, this.labels, this.deps.clock, this.deps.log).lease(holder, opts);
     }
     /** Creates the proxy, or repairs it (another image, a broken config, crash-looping): proxy-setup.ts. */
     async prepare() {
-        const change = await this.setup.ensure(await this.appPort());
+        // The proxy's config, read once: the port it routes to settles the app's, and ensure compares it.
+        const read = { config: await this.proxy.readFile(PROXY_FILES.config) };
+        const change = await this.setup.ensure(await this.appPort(read), read);
         // The kept-open runtime session from here on: readiness looks and the switch skip a docker exec each.
         await this.proxy.arm();
         return change;
@@ -21636,12 +21625,7 @@ class DockerTarget {
                 ...this.labels,
                 [contract/* LABELS */.kg.role]: 'app',
                 [contract/* LABELS */.kg.color]: color,
-                [contract/* LABELS */.kg.image]: release.image,
-                [contract/* LABELS */.kg.digest]: release.digest,
-                [contract/* LABELS */.kg.version]: release.version,
-                [contract/* LABELS */.kg.deployId]: release.deployId,
-                [contract/* LABELS */.kg.actor]: release.actor,
-                [contract/* LABELS */.kg.createdAt]: release.createdAt,
+                ...(0,model/* releaseEntries */.u5)(release, contract/* LABELS */.kg),
             },
             secretNames: Object.keys(secretEnv),
         }), { env: secretEnv });
@@ -22009,6 +21993,7 @@ function checkService(service, deployment) {
 
 
 
+
 const record = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...v } : {};
 /** The replica count the manifests ask for (apps/v1 defaults it to 1). */
 function manifestReplicas(deployment) {
@@ -22058,12 +22043,7 @@ function colorDeployment(w, s, color, pinned, release) {
             labels: { ...d.metadata.labels, ...colored },
             annotations: {
                 ...d.metadata.annotations,
-                [kubernetes_contract/* K8S_ANNOTATIONS */.OT.image]: release.image,
-                [kubernetes_contract/* K8S_ANNOTATIONS */.OT.digest]: release.digest,
-                [kubernetes_contract/* K8S_ANNOTATIONS */.OT.version]: release.version,
-                [kubernetes_contract/* K8S_ANNOTATIONS */.OT.deployId]: release.deployId,
-                [kubernetes_contract/* K8S_ANNOTATIONS */.OT.actor]: release.actor,
-                [kubernetes_contract/* K8S_ANNOTATIONS */.OT.createdAt]: release.createdAt,
+                ...(0,model/* releaseEntries */.u5)(release, kubernetes_contract/* K8S_ANNOTATIONS */.OT),
                 [kubernetes_contract/* K8S_ANNOTATIONS */.OT.replicas]: String(manifestReplicas(d)),
             },
         },
@@ -22483,8 +22463,7 @@ class KubernetesLock {
         };
     }
     async acquire(me, opts) {
-        const started = this.clock.now();
-        let lastReport = -Infinity;
+        const waiting = new lock/* LockWait */.bw(this.clock.now(), opts.timeoutMs, this.clock, this.log);
         let breakable = me.breakReason !== undefined;
         for (;;) {
             const now = this.clock.now();
@@ -22530,15 +22509,8 @@ class KubernetesLock {
                 };
             }
             breakable = false;
-            const waited = now - started;
-            if (waited >= opts.timeoutMs)
-                throw new src/* ActionError */.lZ(`another deploy of this app and environment holds the lock: ${held.deployId} by ${held.actor}, since ${held.since}. ` +
-                    `Waited ${(0,src/* formatDuration */.a3)(waited)} (lock-timeout). The lock ${(0,lock/* describeExpiry */.Ts)(held, now)}; ${lock/* BREAK_HINT */.gl}, or free it with "kubectl delete lease ${this.name}${this.kubectl.access.namespace ? ` -n ${this.kubectl.access.namespace}` : ''}"`);
-            if (now - lastReport >= 10_000) {
-                this.log.info(`waiting for the deploy lock, held by ${(0,lock/* describeHeld */.T0)(held, now)} (waited ${(0,src/* formatDuration */.a3)(waited)} of ${(0,src/* formatDuration */.a3)(opts.timeoutMs)}); ${lock/* BREAK_HINT */.gl}`);
-                lastReport = now;
-            }
-            await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
+            const namespace = this.kubectl.access.namespace;
+            await waiting.turn(held, now, `free it with "kubectl delete lease ${this.name}${namespace ? ` -n ${namespace}` : ''}"`);
         }
     }
     took(opts, now, brokeNothing) {
@@ -22683,6 +22655,7 @@ async function readManifests(paths, kubectl) {
 
 
 
+
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const str = (v) => (typeof v === 'string' ? v : '');
 const asColor = (v) => contract/* COLORS */.lm.find((c) => c === v);
@@ -22759,12 +22732,7 @@ function colorStatusOf(d, color) {
                     : 'starting';
     return {
         color,
-        image: a[kubernetes_contract/* K8S_ANNOTATIONS */.OT.image] ?? '',
-        digest: a[kubernetes_contract/* K8S_ANNOTATIONS */.OT.digest] ?? '',
-        version: a[kubernetes_contract/* K8S_ANNOTATIONS */.OT.version] ?? '',
-        deployId: a[kubernetes_contract/* K8S_ANNOTATIONS */.OT.deployId] ?? '',
-        actor: a[kubernetes_contract/* K8S_ANNOTATIONS */.OT.actor] ?? '',
-        createdAt: a[kubernetes_contract/* K8S_ANNOTATIONS */.OT.createdAt] ?? '',
+        ...(0,model/* storedRelease */.PY)(a, kubernetes_contract/* K8S_ANNOTATIONS */.OT),
         state: `${state} (${d.ready}/${d.desired} ready)`,
         running: d.desired > 0 && d.ready > 0,
         health: 'none',
@@ -23995,10 +23963,10 @@ function selectorText(labels) {
 /* harmony export */   Jd: () => (/* binding */ LeaseLostError),
 /* harmony export */   T0: () => (/* binding */ describeHeld),
 /* harmony export */   Ti: () => (/* binding */ LEASE_TTL_MS),
-/* harmony export */   Ts: () => (/* binding */ describeExpiry),
-/* harmony export */   gl: () => (/* binding */ BREAK_HINT),
+/* harmony export */   bw: () => (/* binding */ LockWait),
 /* harmony export */   um: () => (/* binding */ keepRenewed)
 /* harmony export */ });
+/* unused harmony exports describeExpiry, BREAK_HINT */
 /* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3751);
 /**
  * The deploy lock every target offers, as a lease: one holder per app and environment at a time;
@@ -24028,6 +23996,36 @@ function describeHeld(held, now) {
 }
 /** How to break a lock by hand, for waiting lines and the timeout error. */
 const BREAK_HINT = 'if that holder is dead or stuck, re-run with --break-lock "<reason>" (switchyard deploy, promote, retire or rollback) to remove it now';
+/**
+ * Waiting for a lock another holder has, the same for every target's lock: each {@link turn}
+ * fails once `timeoutMs` has passed since `started` (naming the holder, its expiry, and how to
+ * break or free it), says who holds it at most every 10 s, and sleeps until the next look (≤ 1 s).
+ */
+class LockWait {
+    started;
+    timeoutMs;
+    clock;
+    log;
+    lastReport = -Infinity;
+    constructor(started, timeoutMs, clock, log) {
+        this.started = started;
+        this.timeoutMs = timeoutMs;
+        this.clock = clock;
+        this.log = log;
+    }
+    /** One turn of waiting for `held`; `freeIt` says how to free the lock by hand on this target. */
+    async turn(held, now, freeIt) {
+        const waited = now - this.started;
+        if (waited >= this.timeoutMs)
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`another deploy of this app and environment holds the lock: ${held.deployId} by ${held.actor}, since ${held.since}. ` +
+                `Waited ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(waited)} (lock-timeout). The lock ${describeExpiry(held, now)}; ${BREAK_HINT}, or ${freeIt}`);
+        if (now - this.lastReport >= 10_000) {
+            this.log.info(`waiting for the deploy lock, held by ${describeHeld(held, now)} (waited ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(waited)} of ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(this.timeoutMs)}); ${BREAK_HINT}`);
+            this.lastReport = now;
+        }
+        await this.clock.sleep(Math.min(1000, Math.max(0, this.started + this.timeoutMs - now)));
+    }
+}
 /** How often the keeper wakes up to see whether it was stopped (a renewal is due every ttl/3). */
 const TICK_MS = 1_000;
 /**
@@ -24113,9 +24111,33 @@ function keepRenewed(lease, ttlMs, deps) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   S: () => (/* binding */ LOCK_BREAKS_KEPT),
-/* harmony export */   s: () => (/* binding */ EMPTY_RECORD)
+/* harmony export */   PY: () => (/* binding */ storedRelease),
+/* harmony export */   Su: () => (/* binding */ LOCK_BREAKS_KEPT),
+/* harmony export */   sU: () => (/* binding */ EMPTY_RECORD),
+/* harmony export */   u5: () => (/* binding */ releaseEntries)
 /* harmony export */ });
+/** `release` as key → value pairs under `keys`, for a workload's labels or annotations. */
+function releaseEntries(release, keys) {
+    return {
+        [keys.image]: release.image,
+        [keys.digest]: release.digest,
+        [keys.version]: release.version,
+        [keys.deployId]: release.deployId,
+        [keys.actor]: release.actor,
+        [keys.createdAt]: release.createdAt,
+    };
+}
+/** The release stored under `keys` in a workload's labels or annotations ('' for what is missing). */
+function storedRelease(values, keys) {
+    return {
+        image: values[keys.image] ?? '',
+        digest: values[keys.digest] ?? '',
+        version: values[keys.version] ?? '',
+        deployId: values[keys.deployId] ?? '',
+        actor: values[keys.actor] ?? '',
+        createdAt: values[keys.createdAt] ?? '',
+    };
+}
 /** How many lock breaks a record keeps. */
 const LOCK_BREAKS_KEPT = 10;
 /** An empty record: nothing deployed yet. */
@@ -24246,20 +24268,20 @@ const asString = (v) => (typeof v === 'string' ? v : undefined);
  */
 function parseRecord(text) {
     if (text === undefined || text.trim() === '')
-        return { record: _model_js__WEBPACK_IMPORTED_MODULE_1__/* .EMPTY_RECORD */ .s, notes: [] };
+        return { record: _model_js__WEBPACK_IMPORTED_MODULE_1__/* .EMPTY_RECORD */ .sU, notes: [] };
     let doc;
     try {
         doc = JSON.parse(text);
     }
     catch {
         return {
-            record: _model_js__WEBPACK_IMPORTED_MODULE_1__/* .EMPTY_RECORD */ .s,
+            record: _model_js__WEBPACK_IMPORTED_MODULE_1__/* .EMPTY_RECORD */ .sU,
             notes: ['the stored deploy record is not JSON; starting a new one'],
         };
     }
     if (!doc || typeof doc !== 'object' || Array.isArray(doc))
         return {
-            record: _model_js__WEBPACK_IMPORTED_MODULE_1__/* .EMPTY_RECORD */ .s,
+            record: _model_js__WEBPACK_IMPORTED_MODULE_1__/* .EMPTY_RECORD */ .sU,
             notes: ['the stored deploy record is not an object; starting a new one'],
         };
     const o = doc;
@@ -24288,7 +24310,7 @@ function parseRecord(text) {
             ...(pending && { pending }),
             ...(rollingBackFrom !== undefined && { rollingBackFrom }),
             history: history.slice(0, _contract_js__WEBPACK_IMPORTED_MODULE_0__/* .HISTORY_LENGTH */ .Su),
-            ...(lockBreaks.length > 0 && { lockBreaks: lockBreaks.slice(0, _model_js__WEBPACK_IMPORTED_MODULE_1__/* .LOCK_BREAKS_KEPT */ .S) }),
+            ...(lockBreaks.length > 0 && { lockBreaks: lockBreaks.slice(0, _model_js__WEBPACK_IMPORTED_MODULE_1__/* .LOCK_BREAKS_KEPT */ .Su) }),
         },
         notes: [],
     };
@@ -24309,7 +24331,7 @@ function recordSwitch(record, entry, now, keepPreviousMs) {
 function recordLockBreak(record, lockBreak) {
     return {
         ...recordOf(record),
-        lockBreaks: [lockBreak, ...(record.lockBreaks ?? [])].slice(0, _model_js__WEBPACK_IMPORTED_MODULE_1__/* .LOCK_BREAKS_KEPT */ .S),
+        lockBreaks: [lockBreak, ...(record.lockBreaks ?? [])].slice(0, _model_js__WEBPACK_IMPORTED_MODULE_1__/* .LOCK_BREAKS_KEPT */ .Su),
     };
 }
 /** The record with a color waiting for promotion (or none). */

@@ -2033,6 +2033,28 @@ const LABELS = {
 const HISTORY_LENGTH = 10;
 
 ;// CONCATENATED MODULE: ./packages/targets/src/model.ts
+/** `release` as key → value pairs under `keys`, for a workload's labels or annotations. */
+function releaseEntries(release, keys) {
+    return {
+        [keys.image]: release.image,
+        [keys.digest]: release.digest,
+        [keys.version]: release.version,
+        [keys.deployId]: release.deployId,
+        [keys.actor]: release.actor,
+        [keys.createdAt]: release.createdAt,
+    };
+}
+/** The release stored under `keys` in a workload's labels or annotations ('' for what is missing). */
+function storedRelease(values, keys) {
+    return {
+        image: values[keys.image] ?? '',
+        digest: values[keys.digest] ?? '',
+        version: values[keys.version] ?? '',
+        deployId: values[keys.deployId] ?? '',
+        actor: values[keys.actor] ?? '',
+        createdAt: values[keys.createdAt] ?? '',
+    };
+}
 /** How many lock breaks a record keeps. */
 const LOCK_BREAKS_KEPT = 10;
 /** An empty record: nothing deployed yet. */
@@ -2257,6 +2279,36 @@ function describeHeld(held, now) {
 }
 /** How to break a lock by hand, for waiting lines and the timeout error. */
 const BREAK_HINT = 'if that holder is dead or stuck, re-run with --break-lock "<reason>" (switchyard deploy, promote, retire or rollback) to remove it now';
+/**
+ * Waiting for a lock another holder has, the same for every target's lock: each {@link turn}
+ * fails once `timeoutMs` has passed since `started` (naming the holder, its expiry, and how to
+ * break or free it), says who holds it at most every 10 s, and sleeps until the next look (≤ 1 s).
+ */
+class LockWait {
+    started;
+    timeoutMs;
+    clock;
+    log;
+    lastReport = -Infinity;
+    constructor(started, timeoutMs, clock, log) {
+        this.started = started;
+        this.timeoutMs = timeoutMs;
+        this.clock = clock;
+        this.log = log;
+    }
+    /** One turn of waiting for `held`; `freeIt` says how to free the lock by hand on this target. */
+    async turn(held, now, freeIt) {
+        const waited = now - this.started;
+        if (waited >= this.timeoutMs)
+            throw new errors_ActionError(`another deploy of this app and environment holds the lock: ${held.deployId} by ${held.actor}, since ${held.since}. ` +
+                `Waited ${duration_formatDuration(waited)} (lock-timeout). The lock ${describeExpiry(held, now)}; ${BREAK_HINT}, or ${freeIt}`);
+        if (now - this.lastReport >= 10_000) {
+            this.log.info(`waiting for the deploy lock, held by ${describeHeld(held, now)} (waited ${duration_formatDuration(waited)} of ${duration_formatDuration(this.timeoutMs)}); ${BREAK_HINT}`);
+            this.lastReport = now;
+        }
+        await this.clock.sleep(Math.min(1000, Math.max(0, this.started + this.timeoutMs - now)));
+    }
+}
 /** How often the keeper wakes up to see whether it was stopped (a renewal is due every ttl/3). */
 const TICK_MS = 1_000;
 /**
@@ -7082,6 +7134,7 @@ class DockerCli {
 /** Pure readers of `docker inspect` JSON: containers and images, as the Docker target needs them. */
 
 
+
 const inspect_HEALTH = ['starting', 'healthy', 'unhealthy'];
 /** Reads one container from `docker container inspect --format '{{json .}}'`. */
 function parseContainer(json, network) {
@@ -7110,12 +7163,7 @@ function colorStatus(view) {
         return undefined;
     return {
         color: color,
-        image: l[LABELS.image] ?? '',
-        digest: l[LABELS.digest] ?? '',
-        version: l[LABELS.version] ?? '',
-        deployId: l[LABELS.deployId] ?? '',
-        actor: l[LABELS.actor] ?? '',
-        createdAt: l[LABELS.createdAt] ?? '',
+        ...storedRelease(l, LABELS),
         state: view.status,
         running: view.running,
         health: view.health,
@@ -7210,8 +7258,7 @@ class DockerLock {
      * at the first look is removed whatever its expiry.
      */
     async acquire(me, opts) {
-        const started = this.clock.now();
-        let lastReport = -Infinity;
+        const waiting = new LockWait(this.clock.now(), opts.timeoutMs, this.clock, this.log);
         let breakable = me.breakReason !== undefined;
         let broke;
         for (;;) {
@@ -7240,15 +7287,7 @@ class DockerLock {
                 await this.remove(holder.id, false);
                 continue;
             }
-            const waited = now - started;
-            if (waited >= opts.timeoutMs)
-                throw new errors_ActionError(`another deploy of this app and environment holds the lock: ${holder.deployId} by ${holder.actor}, since ${holder.since}. ` +
-                    `Waited ${duration_formatDuration(waited)} (lock-timeout). The lock ${describeExpiry(holder, now)}; ${BREAK_HINT}, or remove it with "docker rm ${this.names.lock}"`);
-            if (now - lastReport >= 10_000) {
-                this.log.info(`waiting for the deploy lock, held by ${describeHeld(holder, now)} (waited ${duration_formatDuration(waited)} of ${duration_formatDuration(opts.timeoutMs)}); ${BREAK_HINT}`);
-                lastReport = now;
-            }
-            await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
+            await waiting.turn(holder, now, `remove it with "docker rm ${this.names.lock}"`);
         }
     }
     /**
@@ -7871,9 +7910,9 @@ class ProxySetup {
      *   `docker cp` when it differs, then (re)started;
      * - running with another config: the config replaced and reloaded (no restart).
      * A new config is checked with `haproxy -c` in a throwaway container first; a rejected one
-     * changes nothing.
+     * changes nothing. `read` is the proxy's config file as the caller already read it, if it did.
      */
-    async ensure(app) {
+    async ensure(app, read) {
         const config = renderConfig({ ...this.spec.config, containerPort: app.port });
         const found = await this.proxy.info();
         if (!found) {
@@ -7885,7 +7924,7 @@ class ProxySetup {
         if (existing.publish !== wanted)
             throw new errors_ActionError(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port[,metrics=proxy.metrics-port]). ` +
                 `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
-        const current = await this.proxy.readFile(PROXY_FILES.config);
+        const current = read ? read.config : await this.proxy.readFile(PROXY_FILES.config);
         const port = routedPort(current);
         if (port !== undefined && port !== app.port)
             throw new errors_ActionError(`the app's port changed from ${port} to ${app.port} (${app.source}); the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
@@ -8234,6 +8273,7 @@ function switchedTo(result) {
 
 
 
+
 /** How plans and logs word the Docker target's steps. */
 const WORDS = {
     setup: 'create the proxy, its network and volume',
@@ -8331,13 +8371,13 @@ class DockerTarget {
      * proxy already routes to; else the port the proxy routes to (a rollback, promote or status);
      * else the default, with a line that says so.
      */
-    async appPort() {
+    async appPort(read) {
         if (this.settledPort)
             return this.settledPort;
         const settle = (port, source) => (this.settledPort = { port, source });
         if (this.s.containerPort !== undefined)
             return settle(this.s.containerPort, 'docker.container-port');
-        const routed = routedPort(await this.proxy.readFile(PROXY_FILES.config));
+        const routed = routedPort(read ? read.config : await this.proxy.readFile(PROXY_FILES.config));
         const image = this.exposed;
         const ports = image?.ports ?? [];
         const [only] = ports;
@@ -8358,9 +8398,7 @@ class DockerTarget {
     }
     async resolveImage(ref, pull) {
         const image = await this.pullOrFind(ref, pull);
-        // The proxy's own image is resolved here too; only the app's says where the app listens.
-        if (ref !== this.s.proxyImage)
-            this.exposed = { ref, ports: image.ports ?? [] };
+        this.exposed = { ref, ports: image.ports ?? [] };
         return image;
     }
     async pullOrFind(ref, pull) {
@@ -8387,13 +8425,16 @@ class DockerTarget {
     }
     /** The lock container, a lease whose renewals write its expiry into it (see lock.ts). */
     async lock(holder, opts) {
-        // The lock container is created from the proxy image, which every deploy needs anyway.
-        await this.resolveImage(this.s.proxyImage, 'missing');
+        // The lock container is created from the proxy image, which every deploy needs anyway (the
+        // target's own image: not one a deploy resolves, so it says nothing of the app's port).
+        await this.pullOrFind(this.s.proxyImage, 'missing');
         return new DockerLock(this.docker, this.names, this.s.proxyImage, this.labels, this.deps.clock, this.deps.log).lease(holder, opts);
     }
     /** Creates the proxy, or repairs it (another image, a broken config, crash-looping): proxy-setup.ts. */
     async prepare() {
-        const change = await this.setup.ensure(await this.appPort());
+        // The proxy's config, read once: the port it routes to settles the app's, and ensure compares it.
+        const read = { config: await this.proxy.readFile(PROXY_FILES.config) };
+        const change = await this.setup.ensure(await this.appPort(read), read);
         // The kept-open runtime session from here on: readiness looks and the switch skip a docker exec each.
         await this.proxy.arm();
         return change;
@@ -8485,12 +8526,7 @@ class DockerTarget {
                 ...this.labels,
                 [LABELS.role]: 'app',
                 [LABELS.color]: color,
-                [LABELS.image]: release.image,
-                [LABELS.digest]: release.digest,
-                [LABELS.version]: release.version,
-                [LABELS.deployId]: release.deployId,
-                [LABELS.actor]: release.actor,
-                [LABELS.createdAt]: release.createdAt,
+                ...releaseEntries(release, LABELS),
             },
             secretNames: Object.keys(secretEnv),
         }), { env: secretEnv });
@@ -8914,6 +8950,7 @@ function checkService(service, deployment) {
 
 
 
+
 const record = (v) => v !== null && typeof v === 'object' && !Array.isArray(v) ? { ...v } : {};
 /** The replica count the manifests ask for (apps/v1 defaults it to 1). */
 function manifestReplicas(deployment) {
@@ -8963,12 +9000,7 @@ function colorDeployment(w, s, color, pinned, release) {
             labels: { ...d.metadata.labels, ...colored },
             annotations: {
                 ...d.metadata.annotations,
-                [K8S_ANNOTATIONS.image]: release.image,
-                [K8S_ANNOTATIONS.digest]: release.digest,
-                [K8S_ANNOTATIONS.version]: release.version,
-                [K8S_ANNOTATIONS.deployId]: release.deployId,
-                [K8S_ANNOTATIONS.actor]: release.actor,
-                [K8S_ANNOTATIONS.createdAt]: release.createdAt,
+                ...releaseEntries(release, K8S_ANNOTATIONS),
                 [K8S_ANNOTATIONS.replicas]: String(manifestReplicas(d)),
             },
         },
@@ -9388,8 +9420,7 @@ class KubernetesLock {
         };
     }
     async acquire(me, opts) {
-        const started = this.clock.now();
-        let lastReport = -Infinity;
+        const waiting = new LockWait(this.clock.now(), opts.timeoutMs, this.clock, this.log);
         let breakable = me.breakReason !== undefined;
         for (;;) {
             const now = this.clock.now();
@@ -9435,15 +9466,8 @@ class KubernetesLock {
                 };
             }
             breakable = false;
-            const waited = now - started;
-            if (waited >= opts.timeoutMs)
-                throw new errors_ActionError(`another deploy of this app and environment holds the lock: ${held.deployId} by ${held.actor}, since ${held.since}. ` +
-                    `Waited ${duration_formatDuration(waited)} (lock-timeout). The lock ${describeExpiry(held, now)}; ${BREAK_HINT}, or free it with "kubectl delete lease ${this.name}${this.kubectl.access.namespace ? ` -n ${this.kubectl.access.namespace}` : ''}"`);
-            if (now - lastReport >= 10_000) {
-                this.log.info(`waiting for the deploy lock, held by ${describeHeld(held, now)} (waited ${duration_formatDuration(waited)} of ${duration_formatDuration(opts.timeoutMs)}); ${BREAK_HINT}`);
-                lastReport = now;
-            }
-            await this.clock.sleep(Math.min(1000, Math.max(0, started + opts.timeoutMs - now)));
+            const namespace = this.kubectl.access.namespace;
+            await waiting.turn(held, now, `free it with "kubectl delete lease ${this.name}${namespace ? ` -n ${namespace}` : ''}"`);
         }
     }
     took(opts, now, brokeNothing) {
@@ -9588,6 +9612,7 @@ async function source_readManifests(paths, kubectl) {
 
 
 
+
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const state_str = (v) => (typeof v === 'string' ? v : '');
 const state_asColor = (v) => contract_COLORS.find((c) => c === v);
@@ -9664,12 +9689,7 @@ function colorStatusOf(d, color) {
                     : 'starting';
     return {
         color,
-        image: a[K8S_ANNOTATIONS.image] ?? '',
-        digest: a[K8S_ANNOTATIONS.digest] ?? '',
-        version: a[K8S_ANNOTATIONS.version] ?? '',
-        deployId: a[K8S_ANNOTATIONS.deployId] ?? '',
-        actor: a[K8S_ANNOTATIONS.actor] ?? '',
-        createdAt: a[K8S_ANNOTATIONS.createdAt] ?? '',
+        ...storedRelease(a, K8S_ANNOTATIONS),
         state: `${state} (${d.ready}/${d.desired} ready)`,
         running: d.desired > 0 && d.ready > 0,
         health: 'none',
