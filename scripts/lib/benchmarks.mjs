@@ -79,6 +79,9 @@ function rowsOf(e) {
     rows.push(...e.kept.rows);
   } else if (e.result === null) {
     if (!failedLast(e)) rows.push(['not run', '—', '—', '—', '', '—', '—']);
+  } else if (typeof e.result.notRun === 'string') {
+    // The bench ran, found what it measures missing (no cluster), and said so.
+    rows.push([`not run: ${e.result.notRun}`, '—', '—', '—', '', when, machine]);
   } else if (figures === null) {
     rows.push([
       'results on file predate the figures format: run this bench again',
@@ -124,7 +127,7 @@ function summaryLine(entries) {
   const goals = [...figures, ...keptPasses].filter((f) => f.pass !== null && f.pass !== undefined);
   const met = goals.filter((f) => f.pass === true).length;
   const notRun = entries
-    .filter((e) => e.result === null && !keptShown(e))
+    .filter((e) => (e.result === null && !keptShown(e)) || typeof e.result?.notRun === 'string')
     .map((e) => `\`${e.name}\``);
   const failed = entries.filter(failedLast).map((e) => `\`${e.name}\``);
   const old = entries

@@ -134,6 +134,30 @@ describe('renderBenchmarks', () => {
     assert.match(md, /Not run: `rollback-mttr`\./);
   });
 
+  it('shows why a bench that ran measured nothing (no cluster), with its date, and counts it as not run', () => {
+    const md = renderBenchmarks([
+      entry('kubernetes-switch', {
+        date: '2026-12-07T23:52:00.000Z',
+        machine: 'AMD EPYC × 2',
+        figures: [],
+        notRun: 'no cluster (set SWITCHYARD_E2E_KUBECONFIG)',
+      }),
+    ]);
+    assert.deepEqual(rows(md), [
+      [
+        '`kubernetes-switch`',
+        'not run: no cluster (set SWITCHYARD_E2E_KUBECONFIG)',
+        '—',
+        '—',
+        '—',
+        '',
+        '2026-12-07 23:52 UTC',
+        'AMD EPYC × 2',
+      ],
+    ]);
+    assert.match(md, /Not run: `kubernetes-switch`\./);
+  });
+
   it('says so when the results on file have no figures', () => {
     const md = renderBenchmarks([entry('old', { date: '2026-11-21T23:52:00.000Z', rows: [] })]);
     assert.match(rows(md)[0][1], /predate the figures format/);

@@ -8,46 +8,16 @@
  * Without a cluster it does not run, and says so: one skipped test whose name is the reason, and a
  * warning in the output (no cluster can be installed on the dev machines: DESIGN.md §5).
  *
- * Environment:
- * - SWITCHYARD_E2E_KUBECONFIG: a kubeconfig whose current context may create namespaces.
- * - SWITCHYARD_E2E_IMAGES: two digest-pinned images of examples/app (versions 1.0.0, 2.0.0) the
- *   nodes can pull, comma-separated.
- * - SWITCHYARD_E2E_PORTS: the node ports of the live and preview Services as reached on loopback
- *   (default 30080,30081: kind's extraPortMappings in the workflow).
+ * Environment: see test/support/kubernetes-cluster.ts (SWITCHYARD_E2E_KUBECONFIG, _IMAGES, _PORTS).
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { ProcessExec, Secrets, systemClock, type Logger } from '@switchyard/kit';
-import { nodeHttp, parseStatus } from '@switchyard/probe';
-import {
-  deploy,
-  promote,
-  retire,
-  rollback,
-  status,
-  type BlueGreenDeps,
-  type DeployRequest,
-} from '@switchyard/targets';
-import { KubernetesTarget } from '../../packages/targets/src/kubernetes/target.js';
+import { systemClock } from '@switchyard/kit';
+import { deploy, promote, retire, rollback, status } from '@switchyard/targets';
+import type { KubernetesTarget } from '../../packages/targets/src/kubernetes/target.js';
 import { describeTargetConformance } from '../../packages/targets/test/conformance.js';
-import { folderWith } from '../../packages/targets/test/kubernetes-kubectl.js';
+import { clusterMissing, testCluster } from '../support/kubernetes-cluster.js';
 import { socketErrorTotal, startLoad } from '../support/load.js';
 
-const KUBECONFIG = process.env.SWITCHYARD_E2E_KUBECONFIG ?? '';
-const IMAGES = (process.env.SWITCHYARD_E2E_IMAGES ?? '').split(',').map((s) => s.trim());
-const [LIVE_PORT = 30080, PREVIEW_PORT = 30081] = (process.env.SWITCHYARD_E2E_PORTS ?? '')
-  .split(',')
-  .filter(Boolean)
-  .map(Number);
-
-const missing = [
-  ...(KUBECONFIG ? [] : ['SWITCHYARD_E2E_KUBECONFIG (a kubeconfig of a cluster to test on)']),
-  ...(IMAGES.filter((i) => i.includes('@sha256:')).length >= 2
-    ? []
-    : ['SWITCHYARD_E2E_IMAGES (two digest-pinned images of examples/app)']),
-];
-
+const missing = clusterMissing();
 if (missing.length > 0) {
   const reason = `SKIPPED: no cluster — the Kubernetes e2e suite did not run. Set ${missing.join(' and ')}; .github/workflows/e2e-kubernetes.yml runs it on kind`;
   console.warn(reason);
@@ -57,110 +27,26 @@ if (missing.length > 0) {
 }
 
 function suite(): void {
-  const namespace = `switchyard-e2e-${randomBytes(3).toString('hex')}`;
-  const kubeconfig = readFileSync(KUBECONFIG, 'utf8');
-  const kubectl = (...args: string[]): string =>
-    execFileSync('kubectl', [`--kubeconfig=${KUBECONFIG}`, `--namespace=${namespace}`, ...args], {
-      encoding: 'utf8',
-    });
-  const quiet: Logger = {
-    info: () => undefined,
-    debug: () => undefined,
-    warning: () => undefined,
-    error: () => undefined,
-  };
-  const url = `http://127.0.0.1:${LIVE_PORT}`;
-  const previewUrl = `http://127.0.0.1:${PREVIEW_PORT}`;
-  const manifests = folderWith({
-    'app.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: shop, labels: {app: shop}}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: shop}}
-  template:
-    metadata: {labels: {app: shop}}
-    spec:
-      containers:
-      - name: web
-        image: placeholder
-        ports: [{containerPort: 8080}]
-        readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1}
----
-apiVersion: v1
-kind: Service
-metadata: {name: shop, labels: {app: shop}}
-spec:
-  type: NodePort
-  selector: {app: shop}
-  ports: [{port: 80, targetPort: 8080, nodePort: ${LIVE_PORT}}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: shop-preview, labels: {app: shop}}
-spec:
-  type: NodePort
-  selector: {app: shop}
-  ports: [{port: 80, targetPort: 8080, nodePort: ${PREVIEW_PORT}}]
-`,
-  });
-  const target = (environment = 'e2e'): KubernetesTarget =>
-    new KubernetesTarget(
-      { app: 'shop', environment, manifests: [manifests], namespace, url, previewUrl },
-      { exec: new ProcessExec(quiet, new Secrets()), clock: systemClock, log: quiet, kubeconfig },
-    );
-  const reset = (): void => {
-    kubectl('delete', 'deployment,service,lease', '--all', '--ignore-not-found', '--wait=true');
-  };
+  const cluster = testCluster();
+  const { namespace, manifests, kubectl, url, previewUrl, holder, deps } = cluster;
+  const target = (): KubernetesTarget => cluster.target();
+  const reset = (): void => cluster.reset();
+  const req = cluster.request;
 
-  beforeAll(() => {
-    execFileSync('kubectl', [`--kubeconfig=${KUBECONFIG}`, 'create', 'namespace', namespace]);
-  });
-  afterAll(() => {
-    execFileSync('kubectl', [
-      `--kubeconfig=${KUBECONFIG}`,
-      'delete',
-      'namespace',
-      namespace,
-      '--wait=false',
-    ]);
-    rmSync(manifests, { recursive: true, force: true });
-  });
+  beforeAll(() => cluster.create());
+  afterAll(() => cluster.remove());
 
   describeTargetConformance(`kubernetes (${namespace})`, {
     target: () => target(),
     reset: () => Promise.resolve(reset()),
-    images: [IMAGES[0] ?? '', IMAGES[1] ?? ''] as const,
+    images: cluster.images,
     now: () => systemClock.now(),
     pass: (ms) => systemClock.sleep(ms),
     staleTtlMs: 2_000,
   });
 
   describe('blue-green on the cluster', () => {
-    const [v1 = '', v2 = ''] = IMAGES;
-    const log = { ...quiet, group: <T>(_: string, fn: () => Promise<T>): Promise<T> => fn() };
-    const deps: BlueGreenDeps = { clock: systemClock, log, http: nodeHttp };
-    const holder = { deployId: 'e2e', actor: 'e2e', token: randomBytes(8).toString('hex') };
-    const health = {
-      path: '/healthz',
-      expectStatus: parseStatus('expect-status', '200'),
-      json: [],
-      bodyContains: [],
-      intervalMs: 500,
-      timeoutMs: 2_000,
-    };
-    const req = (image: string, over: Partial<DeployRequest> = {}): DeployRequest => ({
-      image,
-      pull: 'missing',
-      promote: true,
-      keepFailed: false,
-      health,
-      readyTimeoutMs: 120_000,
-      keepPreviousMs: 30 * 60_000,
-      lockTimeoutMs: 30_000,
-      holder,
-      ...over,
-    });
+    const [v1, v2] = cluster.images;
     const version = async (at: string): Promise<string> =>
       ((await (await fetch(at)).json()) as { version: string }).version;
     let t: KubernetesTarget;

@@ -1,8 +1,14 @@
 /** Dry-run: what a deploy would do, read from the target without changing it. */
 import { formatDuration, type Logger } from '@switchyard/kit';
 import { otherColor, type Color } from './contract.js';
-import { connect, liveStatus, type BlueGreenResult, type DeployRequest } from './bluegreen.js';
-import type { TargetState } from './model.js';
+import {
+  connect,
+  liveStatus,
+  versionOf,
+  type BlueGreenResult,
+  type DeployRequest,
+} from './bluegreen.js';
+import type { Release, TargetState } from './model.js';
 import { healthUrl } from './ready.js';
 import type { ResolvedImage, Target } from './target.js';
 
@@ -60,6 +66,18 @@ export async function plan(
   const state = await target.status();
   const image = await target.findImage(req.image);
   const steps = planSteps(state, image, req, target);
+  if (image && target.dryRun && !steps.some((s) => s.startsWith('stop'))) {
+    const color: Color = state.live ? otherColor(state.live) : 'blue';
+    const release: Release = {
+      image: req.image,
+      digest: image.digest,
+      version: versionOf(req.image, image, req.version),
+      deployId: req.holder.deployId,
+      actor: req.holder.actor,
+      createdAt: new Date(0).toISOString(),
+    };
+    steps.push(...(await target.dryRun(color, image, release)));
+  }
   deps.log.info(`Dry run: a deploy would\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}`);
   return {
     action: 'plan',

@@ -134,4 +134,10 @@ export interface Target {
   saveRecord(record: DeployRecord): Promise<void>;
   /** Releases what the target keeps open between calls (e.g. a runtime session). */
   close(): Promise<void>;
+  /**
+   * What the target's own server says of starting `image` as `color`, without doing it (a plan's
+   * extra lines; a refusal is a line starting `stop with an error:`). Absent: the target has no
+   * such check (Docker validates nothing before a create).
+   */
+  dryRun?(color: Color, image: ResolvedImage, release: Release): Promise<readonly string[]>;
 }

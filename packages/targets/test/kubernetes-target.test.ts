@@ -494,3 +494,161 @@ describe('start, readiness, switch, record, stop', () => {
     expect(exec.calls).toHaveLength(2);
   });
 });
+
+describe('dry run: the API server judges the change (kubectl apply --dry-run=server)', () => {
+  const DRY =
+    'apply --server-side --field-manager=switchyard --force-conflicts --dry-run=server --filename=-';
+  const pinned = { ref: IMAGE, pinned: `registry.test/shop@${DIGEST}`, digest: DIGEST };
+
+  test('applies nothing for real: the Services as prepare would, the idle color, its companions', async () => {
+    const { exec, target } = setup({
+      [GET_SVC]: out(liveGreen()),
+      [DRY]: { stdout: fixture('54-apply-dry-run-server-after-switch.txt') },
+    });
+    const lines = await target.dryRun('blue', pinned, release);
+    expect(lines).toEqual([
+      'the cluster accepts the change (server dry run): deployment.apps/shop-blue unchanged (server dry run); deployment.apps/shop-green unchanged (server dry run); service/shop configured (server dry run); service/shop-preview unchanged (server dry run)',
+    ]);
+    expect(exec.argvs).toEqual([GET_SVC, DRY]);
+    const sent = JSON.parse(exec.calls[1]?.input ?? '{}') as {
+      items: { kind: string; metadata: { name: string }; spec: { selector?: object } }[];
+    };
+    expect(sent.items.map((i) => `${i.kind}/${i.metadata.name}`)).toEqual([
+      'Service/shop',
+      'Service/shop-preview',
+      'ConfigMap/shop-config',
+      'Deployment/shop-blue',
+    ]);
+    // The public Service keeps the live color; the preview names the color a deploy would start.
+    expect(sent.items[0]?.spec.selector).toMatchObject({ 'switchyard.dev/color': 'green' });
+    expect(sent.items[1]?.spec.selector).toMatchObject({ 'switchyard.dev/color': 'blue' });
+  });
+
+  test("a refusal (84: an unknown field) is the plan's answer, worded, not a thrown error", async () => {
+    const refused = recorded('84-apply-unknown-field');
+    const { target } = setup({
+      [GET_SVC]: out(liveGreen()),
+      [DRY]: { exitCode: 1, stderr: refused.stderr },
+    });
+    const [line, ...rest] = await target.dryRun('blue', pinned, release);
+    expect(rest).toEqual([]);
+    expect(line).toMatch(/^stop with an error: .*unknown field "replica"/);
+  });
+});
+
+describe('an autoscaler of the workload becomes each color’s own', () => {
+  const HPA = `${USER}---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: shop}
+  minReplicas: 2
+  maxReplicas: 6
+  metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: worker}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: worker}
+  minReplicas: 1
+  maxReplicas: 2
+`;
+  let hpaDir = '';
+  beforeAll(() => {
+    hpaDir = folderWith({ 'app.yaml': HPA });
+  });
+  afterAll(() => rmSync(hpaDir, { recursive: true, force: true }));
+
+  test('start applies <hpa>-<color> scaling <app>-<color>; an autoscaler of something else stays as written', async () => {
+    const exec = new ReplayExec(ACCESS, { [GET_SVC]: out(liveGreen()), [APPLY]: {} });
+    const target = new KubernetesTarget(
+      {
+        app: 'shop',
+        environment: 'production',
+        manifests: [hpaDir],
+        context: 'prod',
+        namespace: 'shop',
+      },
+      { exec, clock: new FakeClock(0), log: new RecordingLogger() },
+    );
+    await target.start(
+      'blue',
+      { ref: IMAGE, pinned: `registry.test/shop@${DIGEST}`, digest: DIGEST },
+      release,
+    );
+    const [objects] = applied(exec);
+    const hpas = objects?.items.filter((i) => i.kind === 'HorizontalPodAutoscaler') ?? [];
+    expect(
+      hpas.map((h) => [h.metadata.name, (h.spec.scaleTargetRef as { name: string }).name]),
+    ).toEqual([
+      ['shop-blue', 'shop-blue'],
+      ['worker', 'worker'],
+    ]);
+    expect(hpas[0]).toMatchObject({
+      metadata: { labels: { 'switchyard.dev/color': 'blue', 'switchyard.dev/app': 'shop' } },
+      spec: { minReplicas: 2, maxReplicas: 6 },
+    });
+  });
+});
+
+describe('the pull Secret, only when asked for', () => {
+  const pinned = { ref: IMAGE, pinned: `registry.test/shop@${DIGEST}`, digest: DIGEST };
+  const startWith = async (settings: { imagePullSecret?: string }, withCredentials: boolean) => {
+    const exec = new ReplayExec(ACCESS, { [GET_SVC]: out(liveGreen()), [APPLY]: {} });
+    const target = new KubernetesTarget(
+      {
+        app: 'shop',
+        environment: 'production',
+        manifests: [dir],
+        context: 'prod',
+        namespace: 'shop',
+        ...settings,
+      },
+      {
+        exec,
+        clock: new FakeClock(0),
+        log: new RecordingLogger(),
+        ...(withCredentials && { credentials: { username: 'ci', password: 's3cret:x' } }),
+      },
+    );
+    await target.start('blue', pinned, release);
+    return applied(exec)[0]?.items ?? [];
+  };
+
+  test('image-pull-secret and registry credentials: a dockerconfigjson Secret for the image registry, referenced by the pods', async () => {
+    const items = await startWith({ imagePullSecret: 'shop-pull' }, true);
+    const secret = items[0] as unknown as {
+      kind: string;
+      type: string;
+      metadata: { name: string; namespace: string };
+      data: Record<string, string>;
+    };
+    expect(secret).toMatchObject({
+      kind: 'Secret',
+      type: 'kubernetes.io/dockerconfigjson',
+      metadata: { name: 'shop-pull', namespace: 'shop' },
+    });
+    const config = JSON.parse(
+      Buffer.from(secret.data['.dockerconfigjson'] ?? '', 'base64').toString(),
+    ) as { auths: Record<string, { username: string; password: string; auth: string }> };
+    expect(Object.keys(config.auths)).toEqual(['registry.test']);
+    expect(config.auths['registry.test']).toEqual({
+      username: 'ci',
+      password: 's3cret:x',
+      auth: Buffer.from('ci:s3cret:x').toString('base64'),
+    });
+    const deployment = items.find((i) => i.kind === 'Deployment');
+    expect(JSON.stringify(deployment)).toContain('"imagePullSecrets":[{"name":"shop-pull"}]');
+  });
+
+  test('credentials without image-pull-secret, or a Secret named without credentials: no Secret is written', async () => {
+    expect((await startWith({}, true)).map((i) => i.kind)).not.toContain('Secret');
+    const named = await startWith({ imagePullSecret: 'shop-pull' }, false);
+    expect(named.map((i) => i.kind)).not.toContain('Secret');
+    expect(JSON.stringify(named.find((i) => i.kind === 'Deployment'))).toContain(
+      '"imagePullSecrets":[{"name":"shop-pull"}]',
+    );
+  });
+});

@@ -158,6 +158,36 @@ describe('plan', () => {
   });
 });
 
+describe('plan with a target that checks the change on its server (dryRun)', () => {
+  test('its lines follow the steps, for the color a deploy would start, after connect, status and findImage', async () => {
+    const target = new FakeTarget({ state: blueLive, image: image(DIGEST_B) });
+    const asked: string[] = [];
+    Object.assign(target, {
+      dryRun: (color: string, img: { digest: string }, release: { version: string }) => {
+        asked.push(`${color} ${img.digest} ${release.version}`);
+        return Promise.resolve([
+          'the cluster accepts the change (server dry run): deployment.apps/shop-green configured',
+        ]);
+      },
+    });
+    const result = await plan(target, request(), deps());
+    expect(asked).toEqual([`green ${DIGEST_B} 1.0.0`]);
+    expect(result.plan?.at(-1)).toBe(
+      'the cluster accepts the change (server dry run): deployment.apps/shop-green configured',
+    );
+    expect(target.calls).toEqual(['connect', 'status', `findImage ${IMG}`]);
+  });
+
+  test('a plan that already stops (the release is live) asks the server nothing', async () => {
+    const target = new FakeTarget({ state: blueLive, image: image(DIGEST_A) });
+    let asked = 0;
+    Object.assign(target, { dryRun: () => Promise.resolve([`asked ${++asked}`]) });
+    const result = await plan(target, request(), deps());
+    expect(asked).toBe(0);
+    expect(result.plan?.at(-1)).toMatch(/^stop: /);
+  });
+});
+
 describe('versionOf', () => {
   const D = `sha256:${'0123456789ab'.repeat(5)}0123`;
   const noLabel = image(D, { version: undefined });

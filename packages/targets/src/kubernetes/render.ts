@@ -160,6 +160,67 @@ export function previewService(w: Workload, s: RenderSettings, color: Color | nu
   };
 }
 
+/** Whether `o` is an HorizontalPodAutoscaler that scales the user's workload Deployment. */
+export function scalesWorkload(o: KObject, w: Workload): boolean {
+  if (o.kind !== 'HorizontalPodAutoscaler') return false;
+  const ref = record(at(o, 'spec', 'scaleTargetRef'));
+  return ref.kind === 'Deployment' && ref.name === w.deployment.metadata.name;
+}
+
+/**
+ * What a color's start applies besides its Deployment: the manifests' other objects as written,
+ * except that an HorizontalPodAutoscaler of the workload becomes the color's own
+ * (`<name>-<color>`, scaling `<app>-<color>`): the user's Deployment name is never created, and an
+ * autoscaler does nothing to a color scaled to 0 (retired), so each color keeps its own.
+ */
+export function colorCompanions(w: Workload, s: RenderSettings, color: Color): KObject[] {
+  return w.others.map((o) => {
+    if (!scalesWorkload(o, w)) return o;
+    const spec = record(o.spec);
+    return {
+      ...o,
+      metadata: {
+        ...o.metadata,
+        name: `${o.metadata.name}-${color}`,
+        labels: { ...o.metadata.labels, ...s.labels, [K8S_LABELS.color]: color },
+      },
+      spec: {
+        ...spec,
+        scaleTargetRef: { ...record(spec.scaleTargetRef), name: s.names.deployment(color) },
+      },
+    };
+  });
+}
+
+/**
+ * The `kubernetes.io/dockerconfigjson` Secret named by kubernetes.image-pull-secret, written from
+ * the step's registry credentials for the image's registry (Docker Hub: its index URL, as docker
+ * login writes it). Applied with a color's start, through kubectl's stdin only.
+ */
+export function pullSecret(
+  s: RenderSettings & { readonly imagePullSecret: string },
+  registry: string,
+  credentials: { readonly username: string; readonly password: string },
+  namespace: string | undefined,
+): KObject {
+  const server = registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
+  const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+  const config = {
+    auths: { [server]: { username: credentials.username, password: credentials.password, auth } },
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/dockerconfigjson',
+    metadata: {
+      name: s.imagePullSecret,
+      ...(namespace !== undefined && { namespace }),
+      labels: { ...s.labels },
+    },
+    data: { '.dockerconfigjson': Buffer.from(JSON.stringify(config)).toString('base64') },
+  };
+}
+
 /** Objects as one `v1` List (what `kubectl apply -f -` reads as several). */
 export function listOf(objects: readonly KObject[]): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });

@@ -28,14 +28,17 @@ import {
   type KubernetesNames,
 } from './contract.js';
 import { Kubectl, type ClusterAccess } from './kubectl.js';
+import { explainKubectl } from './errors.js';
 import { KubernetesLock } from './lock.js';
-import { at, findWorkload, type Workload } from './manifests.js';
+import { at, findWorkload, type KObject, type Workload } from './manifests.js';
 import { recordPatch, selectorPatch } from './patches.js';
 import {
+  colorCompanions,
   colorDeployment,
   listOf,
   previewService,
   publicService,
+  pullSecret,
   type RenderSettings,
 } from './render.js';
 import { readManifests } from './source.js';
@@ -248,13 +251,77 @@ export class KubernetesTarget implements Target {
     if (live === color) throw new ActionError(`refusing to replace ${name}: it is the live color`);
     await this.kubectl.apply(
       `apply ${name} (${release.image})`,
-      listOf([...w.others, colorDeployment(w, this.render, color, image.pinned, release)]),
+      listOf(this.colorObjects(w, color, image, release)),
     );
     this.versions.set(color, release.version);
     await this.kubectl.apply(
       `point ${this.names.preview} at ${color}`,
       listOf([previewService(w, this.render, color)]),
     );
+  }
+
+  /** What a start of `color` applies: the other objects (its own autoscaler among them) and its Deployment. */
+  private colorObjects(
+    w: Workload,
+    color: Color,
+    image: ResolvedImage,
+    release: Release,
+  ): KObject[] {
+    return [
+      ...this.pullSecrets(image),
+      ...colorCompanions(w, this.render, color),
+      colorDeployment(w, this.render, color, image.pinned, release),
+    ];
+  }
+
+  /**
+   * The pull Secret, when asked for (kubernetes.image-pull-secret) and the step has registry
+   * credentials: written for the image's registry. Without credentials the Secret is the user's.
+   */
+  private pullSecrets(image: ResolvedImage): KObject[] {
+    const name = this.render.imagePullSecret;
+    const creds = this.deps.credentials;
+    if (name === undefined || !creds) return [];
+    const registry = parseImageReference('image', image.pinned).registry ?? 'docker.io';
+    return [
+      pullSecret({ ...this.render, imagePullSecret: name }, registry, creds, this.s.namespace),
+    ];
+  }
+
+  /**
+   * What the API server says of a deploy of `image` into `color`, without making it: the Services
+   * as prepare() would apply them and the color's objects, through `kubectl apply --dry-run=server`
+   * (admission, validation and defaulting included). A refusal is the plan's answer, not an error.
+   */
+  async dryRun(color: Color, image: ResolvedImage, release: Release): Promise<string[]> {
+    const w = await this.load();
+    const svc = await this.readService();
+    const live = svc ? routedColor(svc, K8S_LABELS.color).live : null;
+    const objects = [
+      publicService(w, this.render, live),
+      previewService(w, this.render, color),
+      ...this.colorObjects(w, color, image, release),
+    ];
+    const r = await this.kubectl.run(
+      [
+        'apply',
+        '--server-side',
+        '--field-manager=switchyard',
+        '--force-conflicts',
+        '--dry-run=server',
+        '--filename=-',
+      ],
+      { input: listOf(objects) },
+    );
+    if (r.exitCode !== 0)
+      return [
+        `stop with an error: ${explainKubectl('apply the manifests (server dry run)', r.stderr, this.kubectl.where)}`,
+      ];
+    const lines = r.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    return [`the cluster accepts the change (server dry run): ${lines.join('; ')}`];
   }
 
   async readiness(color: Color): Promise<Readiness> {
