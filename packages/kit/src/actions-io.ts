@@ -1,116 +1,115 @@
 /**
- * The real {@link ActionIO}: the GitHub runner's documented protocol, written directly — workflow
- * commands on stdout (`::add-mask::`, `::group::`, `::warning file=…::`) and file commands
- * (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY). It replaces `@actions/core`, whose HTTP client
- * (undici, for OIDC tokens we never ask for) tripled every action's start-up time (ADR 0003).
+ * The real {@link ActionIO}: the GitHub runner's protocol through the toolkit, `@actions/core`
+ * (ADR 0020), so that what GitHub changes in it reaches us with the toolkit. What the toolkit does
+ * not do stays ours, on top: every message is masked and each of its lines made inert by
+ * `log-line` before it reaches core, so no value can start a workflow command.
  * Only an action's `main.ts` imports this module; libraries take the interface.
  */
-import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { EOL } from 'node:os';
+import * as core from '@actions/core';
 import { errorMessage } from './errors.js';
 import { outputText, type ActionIO, type AnnotationProps } from './io.js';
-import { logLines } from './log-line.js';
+import { inertLine, logLines, visibleControls } from './log-line.js';
 import { Secrets } from './secrets.js';
 
-/** Escapes a workflow command's message. */
-export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/** Runs a toolkit call; {@link toolkitScope} says against which environment and output. */
+type Scope = <T>(call: () => T) => T;
+
+/**
+ * The process's own environment and stdout, which `@actions/core` reads and writes: as they are,
+ * or, when the caller gives its own (the in-process harness, tests), swapped in for the length of
+ * one synchronous toolkit call and put back before anything else can run. What core printed in
+ * that call is then handed to `write` line by line.
+ */
+function toolkitScope(env: NodeJS.ProcessEnv, write?: (line: string) => void): Scope {
+  if (env === process.env && !write) return (call) => call();
+  return (call) => {
+    const { stdout } = process;
+    const ownEnv = process.env;
+    // Kept to be put back, not called.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const ownWrite = stdout.write;
+    let printed = '';
+    process.env = env;
+    stdout.write = (chunk: string | Uint8Array): boolean => {
+      printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      return true;
+    };
+    try {
+      return call();
+    } finally {
+      process.env = ownEnv;
+      stdout.write = ownWrite;
+      if (write) printed.split(EOL).slice(0, -1).forEach(write);
+      else if (printed) stdout.write(printed);
+    }
+  };
 }
 
-/** Escapes a workflow command's property value. */
-export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
-/** One workflow command line, e.g. `::warning file=a.ts,line=3::message`. */
-export function command(
-  name: string,
-  props: Readonly<Record<string, string | number | undefined>>,
-  message: string,
-): string {
-  const p = Object.entries(props)
-    .filter((e): e is [string, string | number] => e[1] !== undefined && e[1] !== '')
-    .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
-    .join(',');
-  return `::${name}${p ? ` ${p}` : ''}::${escapeData(message)}`;
-}
-
-/** A `name<<delimiter` entry of a file command (GITHUB_OUTPUT, GITHUB_STATE). */
-export function fileCommandEntry(
-  name: string,
-  value: string,
-  delimiter = `ghadelimiter_${randomUUID()}`,
-): string {
-  if (name.includes(delimiter) || value.includes(delimiter))
-    throw new Error(`file command: "${name}" or its value contains the delimiter`);
-  return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
-}
-
-/** The runner's input variable: `INPUT_` + the name upper-cased with spaces as `_`. */
-export function inputVariable(name: string): string {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
-}
-
-/** Creates the runner-backed IO and the secret registry wired to `::add-mask::`. */
+/**
+ * Creates the runner-backed IO and the secret registry wired to core's `setSecret`
+ * (`::add-mask::`). `env` and `write` default to the process's own environment and stdout; given,
+ * they stand in for them (inputs, state and the file-command paths come from `env`, every line
+ * core prints goes to `write`).
+ */
 export function actionsIO(
   env: NodeJS.ProcessEnv = process.env,
-  write: (line: string) => void = (line) => process.stdout.write(`${line}${EOL}`),
+  write?: (line: string) => void,
 ): { io: ActionIO; secrets: Secrets } {
-  const secrets = new Secrets((v) => write(command('add-mask', {}, v)));
-  const m = (s: string): string => secrets.mask(s);
-  // Without the file (an old runner, or a bare `node dist/…`), the legacy workflow command, as the toolkit does.
-  const fileCommand = (variable: string, legacy: string, name: string, value: string): void => {
-    const file = env[variable];
-    if (!file) return write(command(legacy, { name }, value));
+  const scope = toolkitScope(env, write);
+  const secrets = new Secrets((v) => scope(() => core.setSecret(v)));
+  // Masked first (a secret may hold the characters log-line makes visible), then made inert.
+  const lines = (msg: string): string[] => logLines(secrets.mask(msg));
+  const text = (msg: string): string => lines(msg).join('\n');
+  const properties = (p?: AnnotationProps): core.AnnotationProperties => ({
+    ...(p?.title && { title: inertLine(secrets.mask(p.title)) }),
+    ...(p?.file && { file: inertLine(secrets.mask(p.file)) }),
+    ...(p?.startLine !== undefined && { startLine: p.startLine }),
+    ...(p?.startColumn !== undefined && { startColumn: p.startColumn }),
+  });
+  // A file command that fails (a read-only or missing file) names the value, the variable and the file.
+  const fileCommand = (variable: string, name: string, call: () => void): void => {
     try {
-      appendFileSync(file, fileCommandEntry(name, value), 'utf8');
+      scope(call);
     } catch (error) {
       // Node's fs errors carry a message even where they are not this realm's Error (jest's VM).
       const why = (error as { message?: unknown } | null)?.message;
       throw new Error(
-        `could not write "${name}" to ${variable} (${file}): ${typeof why === 'string' ? why : errorMessage(error)}`,
+        `could not write "${name}" to ${variable} (${env[variable] ?? ''}): ${typeof why === 'string' ? why : errorMessage(error)}`,
         { cause: error },
       );
     }
   };
-  const annotate = (level: string, msg: string, p?: AnnotationProps): void =>
-    write(
-      command(
-        level,
-        { title: p?.title && m(p.title), file: p?.file, line: p?.startLine, col: p?.startColumn },
-        m(msg),
-      ),
-    );
   const io: ActionIO = {
-    getInput: (name) => (env[inputVariable(name)] ?? '').trim(),
-    setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', 'set-output', name, outputText(value)),
+    getInput: (name) => scope(() => core.getInput(name)),
+    setOutput: (name, value) =>
+      fileCommand('GITHUB_OUTPUT', name, () => core.setOutput(name, outputText(value))),
     setSecret: (value) => secrets.add(value),
-    // Masked first (a secret may hold the characters logLines makes visible), then made inert.
-    info: (msg) => logLines(m(msg)).forEach(write),
-    debug: (msg) => write(command('debug', {}, m(msg))),
-    warning: (msg, p) => annotate('warning', msg, p),
-    error: (msg, p) => annotate('error', msg, p),
+    info: (msg) => scope(() => lines(msg).forEach((l) => core.info(l))),
+    debug: (msg) => scope(() => core.debug(text(msg))),
+    warning: (msg, p) => scope(() => core.warning(text(msg), properties(p))),
+    error: (msg, p) => scope(() => core.error(text(msg), properties(p))),
     group: async (title, fn) => {
-      write(command('group', {}, m(title)));
+      scope(() => core.startGroup(inertLine(secrets.mask(title))));
       try {
         return await fn();
       } finally {
-        write('::endgroup::');
+        scope(() => core.endGroup());
       }
     },
-    appendSummary: (markdown) => {
+    // Not core.summary: one buffer per process with the file path cached on first use, which two
+    // concurrent writers append twice and a second IO would write to the first one's file.
+    appendSummary: async (markdown) => {
       const file = env.GITHUB_STEP_SUMMARY;
-      if (!file) return Promise.reject(new Error('$GITHUB_STEP_SUMMARY is not set'));
-      appendFileSync(file, `${m(markdown)}${EOL}`, 'utf8');
-      return Promise.resolve();
+      if (!file) throw new Error('$GITHUB_STEP_SUMMARY is not set');
+      const body = visibleControls(secrets.mask(markdown).replace(/\r\n/g, '\n'), true);
+      await appendFile(file, `${body}${EOL}`, 'utf8');
     },
-    saveState: (name, value) => fileCommand('GITHUB_STATE', 'save-state', name, value),
-    getState: (name) => env[`STATE_${name}`] ?? '',
-    setFailed: (msg) => {
-      process.exitCode = 1;
-      write(command('error', {}, m(msg)));
-    },
+    saveState: (name, value) =>
+      fileCommand('GITHUB_STATE', name, () => core.saveState(name, value)),
+    getState: (name) => scope(() => core.getState(name)),
+    setFailed: (msg) => scope(() => core.setFailed(text(msg))),
   };
   return { io, secrets };
 }

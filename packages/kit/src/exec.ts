@@ -1,8 +1,13 @@
 /**
  * Running programs with argument arrays, never a shell string: inputs can't be interpreted by a shell.
  * The command line is logged with secrets masked; output is captured.
+ *
+ * Over `child_process.spawn`, not `@actions/exec` (ADR 0020): the toolkit leaves a program's stdin
+ * open unless given an input, and given one, a program that exits without reading it kills the
+ * action with an uncaught EPIPE; it has no timeout and no process group either.
  */
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { ActionError } from './errors.js';
 import type { Logger } from './io.js';
 import { CONTROL, visibleControls } from './log-line.js';
@@ -70,7 +75,10 @@ function shellWord(a: string): string {
   return `$'${visibleControls(body)}'`;
 }
 
-/** The real {@link Exec}: `child_process.spawn` with `shell: false`. */
+/**
+ * The real {@link Exec}: `child_process.spawn` with `shell: false`; stdin always closed (after the
+ * input, if any), so a program that reads it ends instead of waiting.
+ */
 export class ProcessExec implements Exec {
   constructor(
     private readonly log: Logger,
@@ -176,24 +184,35 @@ function holdGroup(pid: number | undefined): () => void {
   };
 }
 
-/** Cuts two byte streams into lines (a partial line waits for its end, per stream). */
+/**
+ * Cuts two byte streams into lines (a partial line waits for its end, per stream; so does a
+ * character whose bytes arrive in two chunks).
+ */
 function lineSplitter(emit: (line: string) => void): {
   stdout(b: Buffer): void;
   stderr(b: Buffer): void;
   flush(): void;
 } {
-  const pending = { stdout: '', stderr: '' };
-  const feed = (key: 'stdout' | 'stderr', b: Buffer): void => {
-    const parts = (pending[key] + b.toString('utf8')).split(/\r?\n/);
-    pending[key] = parts.pop() ?? '';
+  const streams = {
+    stdout: { pending: '', decoder: new StringDecoder('utf8') },
+    stderr: { pending: '', decoder: new StringDecoder('utf8') },
+  };
+  const feed = (key: 'stdout' | 'stderr', text: string): void => {
+    const s = streams[key];
+    const parts = (s.pending + text).split(/\r?\n/);
+    s.pending = parts.pop() ?? '';
     parts.forEach(emit);
   };
   return {
-    stdout: (b) => feed('stdout', b),
-    stderr: (b) => feed('stderr', b),
+    stdout: (b) => feed('stdout', streams.stdout.decoder.write(b)),
+    stderr: (b) => feed('stderr', streams.stderr.decoder.write(b)),
     flush: () => {
-      for (const key of ['stdout', 'stderr'] as const) if (pending[key] !== '') emit(pending[key]);
-      pending.stdout = pending.stderr = '';
+      for (const key of ['stdout', 'stderr'] as const) {
+        const s = streams[key];
+        const last = s.pending + s.decoder.end();
+        s.pending = '';
+        if (last !== '') emit(last);
+      }
     },
   };
 }
