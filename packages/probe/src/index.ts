@@ -6,3 +6,5 @@ export * from './check.js';
 export * from './headers.js';
 export * from './http.js';
 export * from './run.js';
+export * from './proxy-env.js';
+export { proxiedFetch } from './proxy-fetch.js';
