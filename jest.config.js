@@ -18,6 +18,9 @@ const moduleNameMapper = {
   '^@switchyard/targets/docker$': '<rootDir>/packages/targets/src/docker/index.ts',
   '^@switchyard/metrics$': '<rootDir>/packages/metrics/src/index.ts',
   '^@switchyard/quality$': '<rootDir>/packages/quality/src/index.ts',
+  '^@switchyard/github$': '<rootDir>/packages/github/src/index.ts',
+  '^@switchyard/notify$': '<rootDir>/packages/notify/src/index.ts',
+  '^@switchyard/calendar$': '<rootDir>/packages/calendar/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const common = {
