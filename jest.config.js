@@ -19,8 +19,12 @@ const moduleNameMapper = {
   '^@switchyard/metrics$': '<rootDir>/packages/metrics/src/index.ts',
   '^@switchyard/quality$': '<rootDir>/packages/quality/src/index.ts',
   '^@switchyard/github$': '<rootDir>/packages/github/src/index.ts',
+  '^@switchyard/github/config$': '<rootDir>/packages/github/src/environments-config.ts',
   '^@switchyard/notify$': '<rootDir>/packages/notify/src/index.ts',
+  '^@switchyard/notify/config$': '<rootDir>/packages/notify/src/config.ts',
   '^@switchyard/calendar$': '<rootDir>/packages/calendar/src/index.ts',
+  '^@switchyard/calendar/config$': '<rootDir>/packages/calendar/src/config.ts',
+  '^@switchyard/calendar/types$': '<rootDir>/packages/calendar/src/types.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const common = {

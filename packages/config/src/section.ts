@@ -13,6 +13,9 @@ import {
 } from '@switchyard/kit';
 import { parseAssertion, parseStatus } from '@switchyard/probe';
 import { parseHealthPath } from './fields.js';
+import { parseWindows } from '@switchyard/calendar/config';
+import { parseGithubProtection } from '@switchyard/github/config';
+import { parseNotify } from '@switchyard/notify/config';
 import { DEFAULT_TARGET, TARGET_SCHEMAS, TARGET_SECTIONS } from './target-schemas.js';
 import {
   METRICS_SOURCES,
@@ -234,6 +237,10 @@ const SECTION = {
   'ready-timeout': duration(1000),
   'warm-up': readWarmUp,
   monitor: (p: string, v: unknown) => readKeys(p, v, MONITOR, 'monitor settings'),
+  // Each replaced whole by a later layer (an environment's `notify:` is its own, not merged).
+  notify: (p: string, v: unknown) => parseNotify(p, v),
+  windows: (p: string, v: unknown) => parseWindows(p, v),
+  github: (p: string, v: unknown) => parseGithubProtection(p, v),
 } satisfies Readers;
 
 /** The keys of an environment section, in reference order. */

@@ -60,6 +60,9 @@ export function settle(layers: readonly SectionLayer[]): Settings {
     readyTimeoutMs: s['ready-timeout'] ?? DEFAULTS.readyTimeoutMs,
     warmUp: warmUpOf(s['warm-up'] ?? {}, health.path ?? DEFAULTS.healthPath),
     monitor: { ...s.monitor },
+    ...(s.notify !== undefined && { notify: s.notify }),
+    ...(s.windows !== undefined && { windows: s.windows }),
+    ...(s.github !== undefined && { github: s.github }),
   };
 }
 

@@ -7,6 +7,9 @@ import type { DockerSettings } from './docker.js';
 import type { KubernetesSettings } from './kubernetes.js';
 import type { MonitorSection } from './section.js';
 import type { Overrides } from './overrides.js';
+import type { Calendar } from '@switchyard/calendar/types';
+import type { DesiredProtection } from '@switchyard/github/config';
+import type { NotifySettings } from '@switchyard/notify/config';
 
 /** The default config file name, relative to the workspace. */
 export const CONFIG_FILE = 'switchyard.yml';
@@ -81,6 +84,12 @@ export interface EnvironmentConfig {
   readonly warmUp: WarmUpSettings | null;
   /** `monitor:` as the file sets it; monitor-window fills the rest from its inputs and defaults. */
   readonly monitor: MonitorSection;
+  /** Who hears about releases (`notify:`): Slack, PagerDuty, webhooks; absent: nobody. */
+  readonly notify?: NotifySettings;
+  /** When deploys may start (`windows:`): allowed windows and freezes; absent: any time. */
+  readonly windows?: Calendar;
+  /** The GitHub environment's protection (`github:`), for `switchyard github plan/apply`. */
+  readonly github?: DesiredProtection;
   /** What the user should hear about how the file is written (an older form, still read). */
   readonly notices: readonly string[];
 }
