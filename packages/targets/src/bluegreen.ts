@@ -3,7 +3,13 @@
  * (switch to a color started with promote: false), status. Written once; targets only supply the
  * primitive steps. Live traffic moves only in `switchTo`, and only after the new color is ready.
  */
-import { ActionError, formatDuration, type Clock, type Logger } from '@switchyard/kit';
+import {
+  ActionError,
+  errorMessage,
+  formatDuration,
+  type Clock,
+  type Logger,
+} from '@switchyard/kit';
 import type { Http } from '@switchyard/probe';
 import { COLORS, otherColor, type Color } from './contract.js';
 import type { ColorStatus, DeployRecord, HistoryEntry, Release, TargetState } from './model.js';
@@ -28,6 +34,8 @@ import {
 import { readRepaired, readRepairedIfFree } from './repair.js';
 import type { ResolvedImage, RouterChange, Target } from './target.js';
 import { warmUp, type WarmUp } from './warmup.js';
+import { eventRelease, type Announce } from './events.js';
+import { AfterSwitchError } from './switched.js';
 
 export interface BlueGreenDeps {
   readonly clock: Clock;
@@ -35,6 +43,8 @@ export interface BlueGreenDeps {
   readonly http: Http;
   /** Told how to release the lock before it is taken, so a post step can if the run dies. */
   readonly onLock?: (handle: LockHandle) => void;
+  /** Told what happens to the release as it happens (records, notifications); never throws. */
+  readonly announce?: Announce;
 }
 
 export interface DeploySettings {
@@ -45,6 +55,11 @@ export interface DeploySettings {
   readonly holder: LockHolder;
   /** Requests sent to the new color through the preview before a switch; absent or null: none. */
   readonly warmUp?: WarmUp | null;
+  /**
+   * Checks the state read under the lock before a deploy or promote changes anything (the freeze
+   * switch); throws to refuse. Rollback never asks.
+   */
+  readonly admit?: (state: TargetState) => void;
 }
 
 export interface DeployRequest extends DeploySettings {
@@ -127,6 +142,7 @@ export async function deploy(
   return withLock(target, req, deps, async () => {
     const router = await target.prepare();
     const before = await readRepaired(target, req.holder, deps);
+    req.admit?.(before);
     const live = liveStatus(before);
     movedOn(before, started, req, log);
     if (live && live.digest === image.digest && live.running) {
@@ -156,18 +172,34 @@ export async function deploy(
       createdAt: new Date(clock.now()).toISOString(),
     };
     const replaced = before.colors[color];
-    await log.group(`Start ${color}: ${req.image}`, async () => {
-      if (replaced)
-        log.info(
-          `replacing the ${replaced.running ? 'warm' : 'stopped'} ${color} (${replaced.image})`,
-        );
-      await target.start(color, image, release);
+    const announce = deps.announce ?? (() => Promise.resolve());
+    await announce({
+      kind: 'started',
+      release: eventRelease(release),
+      color,
+      ...(live && { previous: eventRelease(live) }),
     });
-    const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
-    if (!ready.ready) await failStart(target, color, ready, req.keepFailed, before, deps);
+    const ready = await untilLive(announce, release, async () => {
+      await log.group(`Start ${color}: ${req.image}`, async () => {
+        if (replaced)
+          log.info(
+            `replacing the ${replaced.running ? 'warm' : 'stopped'} ${color} (${replaced.image})`,
+          );
+        await target.start(color, image, release);
+      });
+      const outcome = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
+      if (!outcome.ready) await failStart(target, color, outcome, req.keepFailed, before, deps);
+      return outcome;
+    });
     log.info(
       `${color} is ready after ${formatDuration(ready.elapsedMs)} (${ready.checks} health check(s) through ${healthUrl(target.previewUrl, req.health.path)}${ready.healthStarting ? "; the image's own health check has not reported yet" : ''})`,
     );
+    await announce({
+      kind: 'preview',
+      release: eventRelease(release),
+      color,
+      previewUrl: target.previewUrl,
+    });
     if (!req.promote) {
       const record = recordPending(before, {
         color,
@@ -189,8 +221,32 @@ export async function deploy(
         message: `${req.image} is ready on ${color} at ${target.previewUrl}; live traffic stays on ${before.live ?? 'nothing'} until "action: promote"`,
       };
     }
-    return switchLive(target, color, 'deploy', before, req, deps, { router, ready, fresh: true });
+    return untilLive(announce, release, () =>
+      switchLive(target, color, 'deploy', before, req, deps, { router, ready, fresh: true }),
+    );
   });
+}
+
+/**
+ * Runs the steps of a deploy or promote up to and including the switch; when one fails before live
+ * traffic reached `release`, its `failed` event is announced before the error goes on. A failure
+ * after the switch ({@link AfterSwitchError}) is no failed deploy: it is announced as a warning.
+ */
+async function untilLive<T>(
+  announce: Announce,
+  release: Pick<Release, 'image' | 'digest' | 'version'>,
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    await announce(
+      error instanceof AfterSwitchError
+        ? { kind: 'warning', release: eventRelease(release), message: errorMessage(error) }
+        : { kind: 'failed', release: eventRelease(release), reason: errorMessage(error) },
+    );
+    throw error;
+  }
 }
 
 /**
@@ -253,6 +309,7 @@ export async function promote(
   return withLock(target, req, deps, async () => {
     const router = await target.prepare();
     const before = await readRepaired(target, req.holder, deps);
+    req.admit?.(before);
     const pending = before.pending;
     const candidate = pending ? before.colors[pending.color] : undefined;
     if (
@@ -277,7 +334,14 @@ export async function promote(
       throw new ActionError(
         `${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`,
       );
-    return switchLive(target, pending.color, 'promote', before, req, deps, { router, ready });
+    const release = {
+      image: candidate.image,
+      digest: candidate.digest,
+      version: candidate.version,
+    };
+    return untilLive(deps.announce ?? (() => Promise.resolve()), release, () =>
+      switchLive(target, pending.color, 'promote', before, req, deps, { router, ready }),
+    );
   });
 }
 
@@ -358,6 +422,14 @@ export async function switchLive(
   };
   const record: DeployRecord = recordSwitch(before, entry, clock.now(), req.keepPreviousMs);
   await target.saveRecord(record);
+  await deps.announce?.({
+    kind: 'live',
+    release: eventRelease(entry),
+    color,
+    url: target.url,
+    action,
+    ...(prev && { previous: eventRelease(prev) }),
+  });
   if (record.retireAfter)
     log.info(
       `${before.live} stays warm until ${record.retireAfter} (keep-previous ${formatDuration(req.keepPreviousMs)})`,

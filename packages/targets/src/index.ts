@@ -19,4 +19,6 @@ export * from './report.js';
 export * from './holder.js';
 export * from './repair.js';
 export * from './switched.js';
+export * from './events.js';
+export * from './freeze.js';
 export { FAILPOINTS, FAILPOINT_VARIABLE } from './failpoint.js';

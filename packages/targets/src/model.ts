@@ -100,6 +100,21 @@ export interface DeployRecord {
   readonly history: readonly HistoryEntry[];
   /** Deploy locks broken by `--break-lock`, newest first (at most {@link LOCK_BREAKS_KEPT}). */
   readonly lockBreaks?: readonly LockBreak[];
+  /**
+   * The deploy freeze switch (`switchyard freeze`), as stored: @switchyard/calendar's serialised
+   * form, read back with its parseFreezeRecord (untrusted). Every deploy and promote refuses while
+   * it stands; rollback never does.
+   */
+  readonly freeze?: string;
+  /** Where the release's Slack message is, so later steps update it in place (notify). */
+  readonly slackThread?: StoredThread;
+}
+
+/** A Slack message's place: channel id, message ts, and the release (`app/env/deployId`) it tells of. */
+export interface StoredThread {
+  readonly channel: string;
+  readonly ts: string;
+  readonly release: string;
 }
 
 /** How many lock breaks a record keeps. */

@@ -7,6 +7,7 @@ import {
   type HistoryEntry,
   type LockBreak,
   type Pending,
+  type StoredThread,
   type TargetState,
 } from './model.js';
 
@@ -59,6 +60,8 @@ export function parseRecord(text: string | undefined): { record: DeployRecord; n
           ),
       )
     : [];
+  const freeze = boundedText(o.freeze, 4096);
+  const slackThread = storedThread(o.slackThread);
   return {
     record: {
       live: asColor(o.live),
@@ -69,8 +72,39 @@ export function parseRecord(text: string | undefined): { record: DeployRecord; n
       ...(rollingBackFrom !== undefined && { rollingBackFrom }),
       history: history.slice(0, HISTORY_LENGTH),
       ...(lockBreaks.length > 0 && { lockBreaks: lockBreaks.slice(0, LOCK_BREAKS_KEPT) }),
+      ...(freeze !== undefined && { freeze }),
+      ...(slackThread && { slackThread }),
     },
     notes: [],
+  };
+}
+
+/** A stored string up to `max` characters; undefined for anything else (a longer one is damage). */
+function boundedText(v: unknown, max: number): string | undefined {
+  return typeof v === 'string' && v.length <= max ? v : undefined;
+}
+
+/** A stored Slack thread: three short one-line strings, or nothing. */
+function storedThread(v: unknown): StoredThread | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const t = v as Record<string, unknown>;
+  const field = (k: string): string | undefined => {
+    const x = boundedText(t[k], 300);
+    // eslint-disable-next-line no-control-regex
+    return x && !/[\u0000-\u001f\u007f]/.test(x) ? x : undefined;
+  };
+  const channel = field('channel');
+  const ts = field('ts');
+  const release = field('release');
+  return channel && ts && release ? { channel, ts, release } : undefined;
+}
+
+/** What every record written keeps of the one before: the lock breaks, the freeze, the thread. */
+function kept(record: DeployRecord): Partial<DeployRecord> {
+  return {
+    ...(record.lockBreaks && { lockBreaks: record.lockBreaks }),
+    ...(record.freeze !== undefined && { freeze: record.freeze }),
+    ...(record.slackThread && { slackThread: record.slackThread }),
   };
 }
 
@@ -88,7 +122,7 @@ export function recordSwitch(
     switchedAt: new Date(now).toISOString(),
     ...(previous !== null && { retireAfter: new Date(now + keepPreviousMs).toISOString() }),
     history: [entry, ...record.history].slice(0, HISTORY_LENGTH),
-    ...(record.lockBreaks && { lockBreaks: record.lockBreaks }),
+    ...kept(record),
   };
 }
 
@@ -153,7 +187,7 @@ export function recordOf(s: DeployRecord): DeployRecord {
     ...(s.pending !== undefined && { pending: s.pending }),
     ...(s.rollingBackFrom !== undefined && { rollingBackFrom: s.rollingBackFrom }),
     history: s.history,
-    ...(s.lockBreaks && { lockBreaks: s.lockBreaks }),
+    ...kept(s),
   };
 }
 

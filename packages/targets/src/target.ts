@@ -33,6 +33,19 @@ export interface TargetDeps {
    * a private file for the run and removed on close(). Other targets ignore it.
    */
   readonly kubeconfig?: string;
+  /**
+   * Fields this run adds to every record it saves (the release's Slack thread, once notify posted
+   * it), so later steps of the release find them whatever saves the record next.
+   */
+  readonly recordExtras?: () => Partial<Pick<DeployRecord, 'slackThread'>>;
+}
+
+/** The record a target stores: `record` with the run's {@link TargetDeps.recordExtras}. */
+export function withExtras(
+  record: DeployRecord,
+  deps: Pick<TargetDeps, 'recordExtras'>,
+): DeployRecord {
+  return deps.recordExtras ? { ...record, ...deps.recordExtras() } : record;
 }
 
 /** An image resolved on the target. */

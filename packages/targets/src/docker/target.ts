@@ -11,13 +11,14 @@ import { dockerNames, PROXY_FILES, type DockerNames } from './contract.js';
 import { releaseEntries, type DeployRecord, type Release, type TargetState } from '../model.js';
 import { parseRecord, reconcile, recordOf } from '../record.js';
 import type { Lease, LockHandle, LockHolder, LockOptions } from '../lock.js';
-import type {
-  Readiness,
-  ResolvedImage,
-  RouterChange,
-  Target,
-  TargetDeps,
-  TargetWords,
+import {
+  withExtras,
+  type Readiness,
+  type ResolvedImage,
+  type RouterChange,
+  type Target,
+  type TargetDeps,
+  type TargetWords,
 } from '../target.js';
 import { DockerCli, describeHost, type DockerHost } from './cli.js';
 import { colorStatus, parseContainer, parseImage, type ContainerView } from './inspect.js';
@@ -503,7 +504,10 @@ export class DockerTarget implements Target {
 
   saveRecord(record: DeployRecord): Promise<void> {
     return afterSwitch(this.switched, () =>
-      this.proxy.writeFile(PROXY_FILES.state, `${JSON.stringify(recordOf(record), null, 2)}\n`),
+      this.proxy.writeFile(
+        PROXY_FILES.state,
+        `${JSON.stringify(recordOf(withExtras(record, this.deps)), null, 2)}\n`,
+      ),
     );
   }
 

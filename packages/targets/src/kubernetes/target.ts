@@ -10,13 +10,14 @@ import { COLORS, otherColor, type Color } from '../contract.js';
 import type { DeployRecord, Release, TargetState } from '../model.js';
 import { parseRecord, reconcile } from '../record.js';
 import type { Lease, LockHandle, LockHolder, LockOptions } from '../lock.js';
-import type {
-  Readiness,
-  ResolvedImage,
-  RouterChange,
-  Target,
-  TargetDeps,
-  TargetWords,
+import {
+  withExtras,
+  type Readiness,
+  type ResolvedImage,
+  type RouterChange,
+  type Target,
+  type TargetDeps,
+  type TargetWords,
 } from '../target.js';
 import { failpoint, FAILPOINTS } from '../failpoint.js';
 import { afterSwitch, type LiveNow } from '../switched.js';
@@ -416,7 +417,7 @@ export class KubernetesTarget implements Target {
     return afterSwitch(this.switched, async () => {
       await this.kubectl.must(
         `save the deploy record on the Service ${this.names.service}`,
-        recordPatch(this.names.service, record),
+        recordPatch(this.names.service, withExtras(record, this.deps)),
       );
     });
   }
