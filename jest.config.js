@@ -23,6 +23,7 @@ const moduleNameMapper = {
   '^@switchyard/notify$': '<rootDir>/packages/notify/src/index.ts',
   '^@switchyard/notify/config$': '<rootDir>/packages/notify/src/config.ts',
   '^@switchyard/calendar$': '<rootDir>/packages/calendar/src/index.ts',
+  '^@switchyard/announce$': '<rootDir>/packages/announce/src/index.ts',
   '^@switchyard/calendar/config$': '<rootDir>/packages/calendar/src/config.ts',
   '^@switchyard/calendar/types$': '<rootDir>/packages/calendar/src/types.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',

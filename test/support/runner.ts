@@ -28,6 +28,8 @@ interface ActionYaml {
 export interface RunOptions {
   /** Inputs by their action.yml names; values are strings, as in a workflow's `with:`. */
   readonly inputs?: Readonly<Record<string, string>>;
+  /** The job's token, for inputs whose default is `${{ github.token }}` (default: none). */
+  readonly githubToken?: string;
   /** Extra environment (e.g. GITHUB_REF); merged over the harness's context variables. */
   readonly env?: Readonly<Record<string, string>>;
   /** Values that must never appear in the log, besides those the action masks itself. */
@@ -103,7 +105,8 @@ export async function runAction(action: string, opts: RunOptions = {}): Promise<
   const { env, tmp } = baseEnv(opts.workspace, opts.event);
   for (const [name, spec] of Object.entries(declared)) {
     const value =
-      opts.inputs?.[name] ?? (spec.default === undefined ? undefined : defaultText(spec.default));
+      opts.inputs?.[name] ??
+      (spec.default === undefined ? undefined : defaultText(spec.default, opts.githubToken));
     if (value !== undefined) env[inputVar(name)] = value;
   }
   Object.assign(env, opts.env);
@@ -136,7 +139,12 @@ export function inputVar(name: string): string {
 }
 
 /** The runner turns a YAML default into a string; objects in defaults are not valid in action.yml. */
-function defaultText(v: unknown): string {
+/**
+ * An input's default as the runner passes it: `${{ github.token }}` is the job's token (the run's
+ * `githubToken`, none unless a test gives one: no test reaches the real GitHub), else the text.
+ */
+function defaultText(v: unknown, githubToken = ''): string {
+  if (v === '${{ github.token }}') return githubToken;
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   throw new Error(`action.yml default must be a scalar, got ${JSON.stringify(v)}`);
 }

@@ -10,6 +10,10 @@ import {
 } from '@switchyard/config';
 import { parseImageReference, readCredentials, type Credentials } from '@switchyard/image';
 import type { ExpectedRelease } from '@switchyard/targets';
+import { parseOverrideReason } from '@switchyard/calendar';
+
+/** The longest wait-for-window: a day (a deploy job that waits longer should be scheduled instead). */
+export const MAX_WINDOW_WAIT_MS = 24 * 3_600_000;
 
 export const ACTIONS = ['deploy', 'promote', 'status', 'retire'] as const;
 export type DeployAction = (typeof ACTIONS)[number];
@@ -37,6 +41,14 @@ export interface DeployInputs {
   readonly kubeconfig?: string;
   /** Secret container variables, by name (values masked by main). */
   readonly secrets: Readonly<Record<string, string>>;
+  /** For the GitHub Deployments record ('' : none is written). */
+  readonly githubToken: string;
+  /** How long a deploy outside the windows waits for the next one (0: refuse at once). */
+  readonly waitForWindowMs: number;
+  /** `override-window`: the reason a deploy goes through a closed window or a freeze. */
+  readonly overrideWindow?: string;
+  /** With dry-run: why this release skips staging (the approver's plan says so). */
+  readonly hotfixReason?: string;
 }
 
 export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
@@ -65,6 +77,10 @@ export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
   const credentials = readCredentials(r, 'registry-username', 'registry-password');
   const kubeconfig = r.text('kubeconfig');
   const version = r.line('version');
+  const overrideText = r.text('override-window');
+  const overrideWindow = overrideText
+    ? parseOverrideReason('override-window', overrideText)
+    : undefined;
   return {
     action,
     config,
@@ -83,6 +99,10 @@ export function parseInputs(r: InputReader, ctx: ActionContext): DeployInputs {
     force: r.boolean('force', { default: false }),
     ...(credentials && { credentials }),
     ...(kubeconfig && { kubeconfig }),
+    githubToken: r.text('github-token').trim(),
+    waitForWindowMs: r.duration('wait-for-window', { default: 0, min: 0, max: MAX_WINDOW_WAIT_MS }),
+    ...(overrideWindow && { overrideWindow }),
+    ...optional('hotfixReason', r.line('hotfix-reason') || undefined),
     // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
     secrets: containerSecrets(
       r.keyValues('secrets'),

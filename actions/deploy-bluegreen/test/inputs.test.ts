@@ -60,8 +60,28 @@ describe('deploy-bluegreen inputs: defaults and the config file', () => {
       dryRun: false,
       force: false,
       secrets: {},
+      githubToken: '',
+      waitForWindowMs: 0,
     });
     expect(config.environment).toBe('staging');
+  });
+
+  test.each<[Record<string, string>, Partial<DeployInputs>]>([
+    [{ 'github-token': ' ghs_x ' }, { githubToken: 'ghs_x' }],
+    [{ 'wait-for-window': '2h' }, { waitForWindowMs: 7_200_000 }],
+    [{ 'override-window': 'INC-42: payments down' }, { overrideWindow: 'INC-42: payments down' }],
+    [{ 'dry-run': 'true', 'hotfix-reason': 'CVE-2026-1' }, { hotfixReason: 'CVE-2026-1' }],
+  ])('the release inputs: %o', (values, expected) => {
+    expect(deploy(values)).toMatchObject(expected);
+  });
+
+  test.each<[Record<string, string>, RegExp]>([
+    [{ 'wait-for-window': '2d' }, /wait-for-window/],
+    [{ 'override-window': 'a\nb' }, /override-window/],
+    [{ 'override-window': 'x'.repeat(201) }, /override-window/],
+    [{ 'hotfix-reason': 'a\u0007b' }, /hotfix-reason/],
+  ])('a bad release input is refused, naming it: %o', (values, name) => {
+    expect(errorOf(() => deploy(values)).message).toMatch(name);
   });
 
   test.each([

@@ -6,6 +6,7 @@ import {
   type Clock,
   type Exec,
   type Logger,
+  type Secrets,
 } from '@switchyard/kit';
 import {
   monitor,
@@ -42,7 +43,13 @@ import {
   type RouterChange,
   type Target,
   type TargetState,
+  eventRelease,
+  type Announce,
+  type EventRelease,
+  type StoredThread,
+  type TargetDeps,
 } from '@switchyard/targets';
+import { announcing } from '@switchyard/announce';
 import type { MonitorInputs } from './inputs.js';
 
 export interface MonitorDeps {
@@ -59,6 +66,13 @@ export interface MonitorDeps {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Told about a private folder (a registry login) the post step must remove if the run dies. */
   readonly onPrivateDir?: (dir: string) => void;
+  /** The step's secrets: with them, the window and its verdict are told (GitHub record, notify). */
+  readonly secrets?: Secrets;
+  /** The `github-token` input ('' : no GitHub record). */
+  readonly githubToken?: string;
+  /** Set by run(): what the window tells, and the Slack thread it keeps in the record. */
+  readonly announce?: Announce;
+  readonly recordExtras?: TargetDeps['recordExtras'];
 }
 
 /** What the target said about the release being watched. */
@@ -76,6 +90,10 @@ export interface ReleaseContext {
   /** ISO time of the switch to `live`. */
   readonly switchedAt?: string;
   readonly url: string;
+  /** The live release as the events name it (image, digest, version, the deploy that started it). */
+  readonly told?: EventRelease;
+  /** The release's Slack message, from the record. */
+  readonly thread?: StoredThread;
 }
 
 export interface MonitorResult {
@@ -106,6 +124,8 @@ function releaseOf(config: EnvironmentConfig, state: TargetState, target: Target
     ...(previous && { previousVersion: previous.version }),
     ...(state.switchedAt !== undefined && { switchedAt: state.switchedAt }),
     url: target.url,
+    ...(live && { told: eventRelease(live) }),
+    ...(state.slackThread && { thread: state.slackThread }),
   };
 }
 
@@ -250,6 +270,20 @@ function releaseVariables(release: ReleaseContext | undefined): {
 
 /** Builds the plan from inputs and the release, then watches. */
 export async function run(inputs: MonitorInputs, deps: MonitorDeps): Promise<MonitorResult> {
+  const config = inputs.config;
+  if (config && deps.secrets) {
+    const told = announcing({
+      config,
+      target: config.target.kind,
+      env: deps.env ?? {},
+      ...(deps.githubToken !== undefined && { githubToken: deps.githubToken }),
+      secrets: deps.secrets,
+      log: deps.log,
+      clock: deps.clock,
+      http: deps.http,
+    });
+    deps = { ...deps, announce: told.announce, recordExtras: told.recordExtras };
+  }
   const ready = inputs.config && inputs.rollback ? await prepareRollback(inputs, deps) : undefined;
   const prepared = ready && {
     ...ready,
@@ -342,12 +376,35 @@ async function watch(
         `proxy selector {${renderMatchers(proxy.selector)}}, baseline ${proxy.baselineSelector ? `{${renderMatchers(proxy.baselineSelector)}}` : 'none (no previous version)'}`,
       );
   }
+  const told = release?.told;
+  const thread = release?.thread && { thread: release.thread };
+  if (told)
+    await deps.announce?.({
+      kind: 'watching',
+      release: told,
+      windowMs: inputs.durationMs,
+      rules: inputs.rules.map((r) => r.name),
+      ...thread,
+    });
   const report = await monitor(plan, {
     ...(inputs.prometheus && { prometheus: prometheusClient(inputs.prometheus, deps.http) }),
     http: deps.http,
     clock: deps.clock,
     log: deps.log,
   });
+  if (told)
+    await deps.announce?.(
+      report.verdict === 'passed'
+        ? { kind: 'passed', release: told, summary: report.reason, ...thread }
+        : report.verdict === 'failed'
+          ? { kind: 'verdict-failed', release: told, reasons: [report.reason], ...thread }
+          : {
+              kind: 'warning',
+              release: told,
+              message: `verdict ${report.verdict}: ${report.reason}`,
+              ...thread,
+            },
+    );
   let rolledBack: RollbackResult | undefined;
   let rollbackError: string | undefined;
   if (report.decision.blind && inputs.rollback)
@@ -414,6 +471,7 @@ async function rollbackAfter(
       log: grouped(deps.log, deps.group),
       http: deps.http,
       ...(deps.onLock && { onLock: deps.onLock }),
+      ...(deps.announce && { announce: deps.announce }),
     },
   );
 }

@@ -14,6 +14,7 @@ export const step: Step = async (io, secrets, env) => {
     'prometheus-headers',
     'registry-password',
     'kubeconfig',
+    'github-token',
   ])
     secrets.add(io.getInput(name));
   secrets.add(io.getInput('secrets'));
@@ -35,6 +36,8 @@ export const step: Step = async (io, secrets, env) => {
     env,
     // The shared post step removes a registry login a killed rollback left behind.
     onPrivateDir: (dir) => io.saveState(LOGIN_STATE, dir),
+    secrets,
+    githubToken: io.getInput('github-token').trim(),
   });
   // After the automatic rollback switched, a failure here says that live traffic moved.
   await afterSwitch(result.rollback && switchedTo(result.rollback), () => {

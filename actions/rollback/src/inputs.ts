@@ -23,6 +23,8 @@ export interface RollbackInputs {
   readonly kubeconfig?: string;
   /** Secret container variables for a redeploy, by name (values masked by main). */
   readonly secrets: Readonly<Record<string, string>>;
+  /** For the GitHub Deployments record ('': none is written). */
+  readonly githubToken: string;
 }
 
 export function parseInputs(r: InputReader, ctx: ActionContext): RollbackInputs {
@@ -50,6 +52,7 @@ export function parseInputs(r: InputReader, ctx: ActionContext): RollbackInputs 
     ...(kubeconfig && { kubeconfig }),
     verifyTimeoutMs: r.duration('verify-timeout', { default: 30_000, min: 0 }),
     lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
+    githubToken: r.text('github-token').trim(),
     // A redeploy starts a container, so the file's secrets need their values up front.
     secrets: containerSecrets(r.keyValues('secrets'), config, ctx.env, true),
   };

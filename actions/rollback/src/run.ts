@@ -7,12 +7,16 @@ import {
   type BlueGreenDeps,
   type LockHolder,
   type RollbackResult,
+  type StoredThread,
 } from '@switchyard/targets';
-import type { Exec } from '@switchyard/kit';
+import type { Exec, Secrets } from '@switchyard/kit';
+import { announcing } from '@switchyard/announce';
 import type { RollbackInputs } from './inputs.js';
 
 export interface RunDeps extends BlueGreenDeps {
   readonly exec: Exec;
+  /** The step's secrets (the GitHub token and notify's secrets are added as they are read). */
+  readonly secrets: Secrets;
   /** The step's environment (RUNNER_TEMP, HOME, …): where a target keeps a registry login private. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Told about a private folder (a registry login) the post step must remove if the run dies. */
@@ -26,6 +30,7 @@ export async function run(
   deps: RunDeps,
 ): Promise<RollbackResult> {
   const c = inputs.config;
+  const extras: { of?: () => { slackThread?: StoredThread } } = {};
   const target = openTarget(
     c,
     {
@@ -33,8 +38,20 @@ export async function run(
       ...(inputs.kubeconfig && { kubeconfig: inputs.kubeconfig }),
       secrets: inputs.secrets,
     },
-    deps,
+    { ...deps, recordExtras: () => extras.of?.() ?? {} },
   );
+  const told = announcing({
+    config: c,
+    target: target.description,
+    env: deps.env,
+    githubToken: inputs.githubToken,
+    secrets: deps.secrets,
+    log: deps.log,
+    clock: deps.clock,
+    http: deps.http,
+  });
+  extras.of = told.recordExtras;
+  deps = { ...deps, announce: told.announce };
   try {
     const result = await rollback(
       target,

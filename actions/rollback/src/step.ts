@@ -17,6 +17,7 @@ export const step: Step = async (io, secrets, env) => {
   secrets.add(io.getInput('secrets'));
   secrets.add(io.getInput('registry-password'));
   secrets.add(io.getInput('kubeconfig'));
+  secrets.add(io.getInput('github-token'));
   const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), {
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     env,
@@ -44,6 +45,7 @@ export const step: Step = async (io, secrets, env) => {
       log: io,
       onLock: (handle) => io.saveState(LOCK_STATE, JSON.stringify(handle)),
       env,
+      secrets,
       // The shared post step removes a private registry login a killed run left.
       onPrivateDir: (dir) => io.saveState(LOGIN_STATE, dir),
     });

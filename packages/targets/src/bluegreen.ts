@@ -12,7 +12,14 @@ import {
 } from '@switchyard/kit';
 import type { Http } from '@switchyard/probe';
 import { COLORS, otherColor, type Color } from './contract.js';
-import type { ColorStatus, DeployRecord, HistoryEntry, Release, TargetState } from './model.js';
+import type {
+  ColorStatus,
+  DeployRecord,
+  HistoryEntry,
+  Release,
+  StoredThread,
+  TargetState,
+} from './model.js';
 import {
   liveDown,
   liveEntry,
@@ -60,6 +67,8 @@ export interface DeploySettings {
    * switch); throws to refuse. Rollback never asks.
    */
   readonly admit?: (state: TargetState) => void;
+  /** Said in the history entry of the switch (e.g. `override-window: <reason>`). */
+  readonly reason?: string;
 }
 
 export interface DeployRequest extends DeploySettings {
@@ -96,6 +105,12 @@ export interface BlueGreenResult {
   readonly message: string;
   /** Dry-run only: the steps a deploy would take. */
   readonly plan?: readonly string[];
+  /** Dry-run only: the release a deploy would start, when the target has its image. */
+  readonly candidate?: {
+    readonly image: string;
+    readonly digest: string;
+    readonly version: string;
+  };
   /**
    * `status` only: why the environment serves nothing ({@link liveDown}), as a sentence. The step
    * fails with it after writing its outputs and summary.
@@ -173,13 +188,15 @@ export async function deploy(
     };
     const replaced = before.colors[color];
     const announce = deps.announce ?? (() => Promise.resolve());
+    const thread = before.slackThread;
     await announce({
       kind: 'started',
       release: eventRelease(release),
       color,
       ...(live && { previous: eventRelease(live) }),
+      ...(thread && { thread }),
     });
-    const ready = await untilLive(announce, release, async () => {
+    const ready = await untilLive(announce, release, thread, async () => {
       await log.group(`Start ${color}: ${req.image}`, async () => {
         if (replaced)
           log.info(
@@ -199,6 +216,7 @@ export async function deploy(
       release: eventRelease(release),
       color,
       previewUrl: target.previewUrl,
+      ...(thread && { thread }),
     });
     if (!req.promote) {
       const record = recordPending(before, {
@@ -221,8 +239,13 @@ export async function deploy(
         message: `${req.image} is ready on ${color} at ${target.previewUrl}; live traffic stays on ${before.live ?? 'nothing'} until "action: promote"`,
       };
     }
-    return untilLive(announce, release, () =>
-      switchLive(target, color, 'deploy', before, req, deps, { router, ready, fresh: true }),
+    return untilLive(announce, release, thread, () =>
+      switchLive(target, color, 'deploy', before, req, deps, {
+        router,
+        ready,
+        fresh: true,
+        ...(req.reason && { reason: req.reason }),
+      }),
     );
   });
 }
@@ -234,16 +257,18 @@ export async function deploy(
  */
 async function untilLive<T>(
   announce: Announce,
-  release: Pick<Release, 'image' | 'digest' | 'version'>,
+  release: Pick<Release, 'image' | 'digest' | 'version' | 'deployId'>,
+  thread: StoredThread | undefined,
   body: () => Promise<T>,
 ): Promise<T> {
   try {
     return await body();
   } catch (error) {
+    const told = { release: eventRelease(release), ...(thread && { thread }) };
     await announce(
       error instanceof AfterSwitchError
-        ? { kind: 'warning', release: eventRelease(release), message: errorMessage(error) }
-        : { kind: 'failed', release: eventRelease(release), reason: errorMessage(error) },
+        ? { kind: 'warning', ...told, message: errorMessage(error) }
+        : { kind: 'failed', ...told, reason: errorMessage(error) },
     );
     throw error;
   }
@@ -334,13 +359,16 @@ export async function promote(
       throw new ActionError(
         `${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`,
       );
-    const release = {
-      image: candidate.image,
-      digest: candidate.digest,
-      version: candidate.version,
-    };
-    return untilLive(deps.announce ?? (() => Promise.resolve()), release, () =>
-      switchLive(target, pending.color, 'promote', before, req, deps, { router, ready }),
+    return untilLive(
+      deps.announce ?? (() => Promise.resolve()),
+      candidate,
+      before.slackThread,
+      () =>
+        switchLive(target, pending.color, 'promote', before, req, deps, {
+          router,
+          ready,
+          ...(req.reason && { reason: req.reason }),
+        }),
     );
   });
 }
@@ -424,11 +452,14 @@ export async function switchLive(
   await target.saveRecord(record);
   await deps.announce?.({
     kind: 'live',
-    release: eventRelease(entry),
+    // The release as the color runs it: deployed by the run that started it (a promote or a
+    // rollback's switch moves traffic to a release another run deployed).
+    release: eventRelease(started ?? entry),
     color,
     url: target.url,
     action,
     ...(prev && { previous: eventRelease(prev) }),
+    ...(before.slackThread && { thread: before.slackThread }),
   });
   if (record.retireAfter)
     log.info(

@@ -6,70 +6,77 @@
  */
 import { errorMessage, type Logger } from '@switchyard/kit';
 import type { Color } from './contract.js';
-import type { Release } from './model.js';
+import type { Release, StoredThread } from './model.js';
 
-/** A release as the events name it: what runs, where. */
+/** A release as the events name it: what runs, and the deploy (a run URL) that started it. */
 export interface EventRelease {
   readonly image: string;
   readonly digest: string;
   readonly version: string;
+  readonly deployId: string;
 }
 
-/** One thing that happened to a release of an app+environment. */
-export type ReleaseEvent =
+/**
+ * One thing that happened to a release of an app+environment. `thread` is the Slack message the
+ * record names (an earlier step posted it), for a listener that updates it in place.
+ */
+export type ReleaseEvent = { readonly thread?: StoredThread } &
   /** A deploy is starting `release` in the idle `color` (live traffic untouched). */
-  | {
-      readonly kind: 'started';
-      readonly release: EventRelease;
-      readonly color: Color;
-      readonly previous?: EventRelease;
-    }
-  /** The new color is ready and reachable on the preview URL. */
-  | {
-      readonly kind: 'preview';
-      readonly release: EventRelease;
-      readonly color: Color;
-      readonly previewUrl: string;
-    }
-  /** Live traffic moved to `release` (a deploy, a promote or a rollback's switch). */
-  | {
-      readonly kind: 'live';
-      readonly release: EventRelease;
-      readonly color: Color;
-      readonly url: string;
-      readonly action: 'deploy' | 'promote' | 'rollback';
-      readonly previous?: EventRelease;
-    }
-  /** A deploy or promote failed before live traffic reached the release. */
-  | { readonly kind: 'failed'; readonly release: EventRelease; readonly reason: string }
-  /** The monitor window started judging the live release. */
-  | {
-      readonly kind: 'watching';
-      readonly release: EventRelease;
-      readonly windowMs: number;
-      readonly rules: readonly string[];
-    }
-  /** The monitor window's verdict: the release passed. */
-  | { readonly kind: 'passed'; readonly release: EventRelease; readonly summary: string }
-  /** The monitor window's verdict: the release failed (before any rollback). */
-  | {
-      readonly kind: 'verdict-failed';
-      readonly release: EventRelease;
-      readonly reasons: readonly string[];
-    }
-  /** A warning worth a person's eye during the window (not a failure). */
-  | { readonly kind: 'warning'; readonly release?: EventRelease; readonly message: string }
-  /** Live traffic is back on `to`; `healthy` when the live URL passed its check after. */
-  | {
-      readonly kind: 'rolled-back';
-      readonly from?: EventRelease;
-      readonly to: EventRelease;
-      readonly reason: string;
-      readonly healthy: boolean;
-      readonly url: string;
-    }
-  /** A rollback did not restore a healthy release. */
-  | { readonly kind: 'rollback-failed'; readonly from?: EventRelease; readonly reason: string };
+  (
+    | {
+        readonly kind: 'started';
+        readonly release: EventRelease;
+        readonly color: Color;
+        readonly previous?: EventRelease;
+      }
+    /** The new color is ready and reachable on the preview URL. */
+    | {
+        readonly kind: 'preview';
+        readonly release: EventRelease;
+        readonly color: Color;
+        readonly previewUrl: string;
+      }
+    /** Live traffic moved to `release` (a deploy, a promote or a rollback's switch). */
+    | {
+        readonly kind: 'live';
+        readonly release: EventRelease;
+        readonly color: Color;
+        readonly url: string;
+        readonly action: 'deploy' | 'promote' | 'rollback';
+        readonly previous?: EventRelease;
+      }
+    /** A deploy or promote failed before live traffic reached the release. */
+    | { readonly kind: 'failed'; readonly release: EventRelease; readonly reason: string }
+    /** The monitor window started judging the live release. */
+    | {
+        readonly kind: 'watching';
+        readonly release: EventRelease;
+        readonly windowMs: number;
+        readonly rules: readonly string[];
+      }
+    /** The monitor window's verdict: the release passed. */
+    | { readonly kind: 'passed'; readonly release: EventRelease; readonly summary: string }
+    /** The monitor window's verdict: the release failed (before any rollback). */
+    | {
+        readonly kind: 'verdict-failed';
+        readonly release: EventRelease;
+        readonly reasons: readonly string[];
+      }
+    /** A warning worth a person's eye during the window (not a failure). */
+    | { readonly kind: 'warning'; readonly release?: EventRelease; readonly message: string }
+    /** Live traffic is back on `to` (on `color`); `healthy` when the live URL passed its check after. */
+    | {
+        readonly kind: 'rolled-back';
+        readonly from?: EventRelease;
+        readonly to: EventRelease;
+        readonly color: Color;
+        readonly reason: string;
+        readonly healthy: boolean;
+        readonly url: string;
+      }
+    /** A rollback did not restore a healthy release. */
+    | { readonly kind: 'rollback-failed'; readonly from?: EventRelease; readonly reason: string }
+  );
 
 /** Whoever listens: records and notifications. May fail or be slow; {@link announcer} bounds it. */
 export interface ReleaseListener {
@@ -84,10 +91,13 @@ export type Announce = (event: ReleaseEvent) => Promise<void>;
 export const ANNOUNCE_TIMEOUT_MS = 20_000;
 
 /** The release part of a recorded release. */
-export const eventRelease = (r: Pick<Release, 'image' | 'digest' | 'version'>): EventRelease => ({
+export const eventRelease = (
+  r: Pick<Release, 'image' | 'digest' | 'version' | 'deployId'>,
+): EventRelease => ({
   image: r.image,
   digest: r.digest,
   version: r.version,
+  deployId: r.deployId,
 });
 
 /**

@@ -88,6 +88,13 @@ export async function plan(
     url: target.url,
     previewUrl: target.previewUrl,
     plan: steps,
+    ...(image && {
+      candidate: {
+        image: req.image,
+        digest: image.digest,
+        version: versionOf(req.image, image, req.version),
+      },
+    }),
     message: 'dry run: nothing was changed',
   };
 }

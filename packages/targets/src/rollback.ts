@@ -28,7 +28,8 @@ import {
 import { readRepaired } from './repair.js';
 import type { RouterChange } from './target.js';
 import { COLORS, otherColor, type Color } from './contract.js';
-import type { ColorStatus, HistoryEntry, Release, TargetState } from './model.js';
+import type { ColorStatus, HistoryEntry, Release, StoredThread, TargetState } from './model.js';
+import { eventRelease, type EventRelease } from './events.js';
 import { colorDown, liveEntry, recordOf, recordRetired, rolledBackFrom } from './record.js';
 import { healthCheckSpec, healthUrl, waitReady } from './ready.js';
 import type { Target } from './target.js';
@@ -245,87 +246,121 @@ export async function rollback(
 ): Promise<RollbackResult> {
   const { clock, log } = deps;
   await connect(target, log);
-  // The lease is renewed while the rollback works (withLock), however long pull, readiness and verify take.
-  return withLock(target, req, deps, async () => {
-    const started = clock.now();
-    // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
-    const before = req.prepared?.state ?? (await readRepaired(target, req.holder, deps));
-    const choice = chooseRollback(before, req.to);
-    const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
-    if (choice.kind === 'noop')
-      return {
-        ...base,
-        action: 'rollback',
-        changed: false,
-        switched: false,
-        rolledBack: false,
-        message: choice.message,
-      };
-    const { entry, color, method, down } = choice;
-    const from = liveRelease(before);
-    if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
-      throw new ActionError(
-        `not rolling back: the release that was judged (${shortDigest(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${shortDigest(from?.digest ?? '')}) now, deployed during the window`,
-      );
-    const router = req.prepared?.router ?? (await target.prepare());
-    if (down) log.warning(`${down}: live traffic reaches nothing; rolling back restores service`);
-    log.info(
-      `Rolling back ${before.live} (${from?.version ?? '?'}${down ? ', down' : ''}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`,
-    );
-    if (method === 'redeploy') await startRelease(target, entry, color, req, deps);
-    const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
-    if (!ready.ready) {
-      await showLogs(target, color, deps);
-      if (method === 'redeploy') await target.stop(color);
-      throw new ActionError(
-        `rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
-          `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${down ? ', which is down: live traffic still reaches nothing' : ''}${method === 'redeploy' ? `; ${color} was stopped` : ''}`,
-      );
-    }
-    // Marked before the switch, cleared by it: a run killed in between leaves the mark, so a
-    // re-run converges on this version instead of switching back to the one rolled back from.
-    // (Restoring the live release itself into the idle color moves away from nothing.)
-    const away = from && from.digest !== entry.digest ? from : undefined;
-    if (away) await target.saveRecord({ ...recordOf(before), rollingBackFrom: away.digest });
-    const switched = await switchLive(
-      target,
-      color,
-      'rollback',
-      withLiveGone(before, away),
-      req,
-      deps,
-      {
-        router,
-        ready,
-        ...(req.reason && { reason: req.reason }),
-        fresh: method === 'redeploy',
-      },
-    );
-    const verified = await verifyLive(target, req, deps);
-    const durationMs = clock.now() - started;
-    const to = { image: entry.image, digest: entry.digest, version: entry.version };
-    const result: RollbackResult = {
-      ...switched,
-      before,
-      action: 'rollback',
-      rolledBack: true,
-      method,
-      ...(from && { from: { image: from.image, digest: from.digest, version: from.version } }),
-      to,
-      ...(req.reason && { reason: req.reason }),
-      durationMs,
-      verified,
-      ...(down && { liveWasDown: down }),
-      message: `rolled back to ${entry.version} on ${color} by ${method} in ${formatDuration(durationMs)}${down ? `, restoring service: ${down}` : ''}`,
-    };
-    if (!verified.ok)
-      throw new RollbackVerifyError(
-        `rolled back to ${entry.version} (${entry.image}), but the live URL fails its health check: ${verified.detail}. ` +
-          `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) ${down ? 'was down before' : 'is kept warm'}. Not switching back: that is the version rolled back from`,
-        result,
-      );
+  // Once the rollback decided to go: the release it moves away from and its Slack thread, for the events.
+  let told: { readonly from?: EventRelease; readonly thread?: StoredThread } | undefined;
+  const rolledBackEvent = async (r: RollbackResult): Promise<void> => {
+    const live = r.after.live;
+    if (!told || !r.to || !live) return;
+    const to = r.after.colors[live];
+    await deps.announce?.({
+      kind: 'rolled-back',
+      ...told,
+      to: { ...r.to, deployId: to?.deployId ?? req.holder.deployId },
+      color: live,
+      reason: r.reason ?? 'rollback',
+      healthy: r.verified?.ok ?? false,
+      url: r.url,
+    });
+  };
+  try {
+    const result = await rollbackLocked();
+    if (result.rolledBack) await rolledBackEvent(result);
     return result;
-  });
+  } catch (error) {
+    if (error instanceof RollbackVerifyError) await rolledBackEvent(error.result);
+    else if (told)
+      await deps.announce?.({ kind: 'rollback-failed', ...told, reason: errorMessage(error) });
+    throw error;
+  }
+
+  async function rollbackLocked(): Promise<RollbackResult> {
+    // The lease is renewed while the rollback works (withLock), however long pull, readiness and verify take.
+    return withLock(target, req, deps, async () => {
+      const started = clock.now();
+      // Read before prepare(): a rollback never creates a proxy for an environment never deployed.
+      const before = req.prepared?.state ?? (await readRepaired(target, req.holder, deps));
+      const choice = chooseRollback(before, req.to);
+      const base = { url: target.url, previewUrl: target.previewUrl, before, after: before };
+      if (choice.kind === 'noop')
+        return {
+          ...base,
+          action: 'rollback',
+          changed: false,
+          switched: false,
+          rolledBack: false,
+          message: choice.message,
+        };
+      const { entry, color, method, down } = choice;
+      const from = liveRelease(before);
+      const fromLive = liveStatus(before) ?? liveEntry(before);
+      told = {
+        ...(fromLive && { from: eventRelease(fromLive) }),
+        ...(before.slackThread && { thread: before.slackThread }),
+      };
+      if (req.onlyIfLive && from?.digest !== req.onlyIfLive)
+        throw new ActionError(
+          `not rolling back: the release that was judged (${shortDigest(req.onlyIfLive)}) is no longer live; ${before.live} runs ${from?.version ?? '?'} (${shortDigest(from?.digest ?? '')}) now, deployed during the window`,
+        );
+      const router = req.prepared?.router ?? (await target.prepare());
+      if (down) log.warning(`${down}: live traffic reaches nothing; rolling back restores service`);
+      log.info(
+        `Rolling back ${before.live} (${from?.version ?? '?'}${down ? ', down' : ''}) → ${entry.version} (${shortDigest(entry.digest)}) by ${method === 'switch' ? `a switch to the warm ${color}` : `redeploying it into ${color}`}${req.reason ? `: ${req.reason}` : ''}`,
+      );
+      if (method === 'redeploy') await startRelease(target, entry, color, req, deps);
+      const ready = await waitReady(target, color, req.health, req.readyTimeoutMs, deps);
+      if (!ready.ready) {
+        await showLogs(target, color, deps);
+        if (method === 'redeploy') await target.stop(color);
+        throw new ActionError(
+          `rollback to ${entry.version} did not happen: ${color} did not become ready (${ready.reason ?? 'unknown'}). ` +
+            `Live traffic was not touched: it stays on ${before.live} (${from?.version ?? '?'}, ${from?.image ?? '?'})${down ? ', which is down: live traffic still reaches nothing' : ''}${method === 'redeploy' ? `; ${color} was stopped` : ''}`,
+        );
+      }
+      // Marked before the switch, cleared by it: a run killed in between leaves the mark, so a
+      // re-run converges on this version instead of switching back to the one rolled back from.
+      // (Restoring the live release itself into the idle color moves away from nothing.)
+      const away = from && from.digest !== entry.digest ? from : undefined;
+      if (away) await target.saveRecord({ ...recordOf(before), rollingBackFrom: away.digest });
+      const switched = await switchLive(
+        target,
+        color,
+        'rollback',
+        withLiveGone(before, away),
+        req,
+        deps,
+        {
+          router,
+          ready,
+          ...(req.reason && { reason: req.reason }),
+          fresh: method === 'redeploy',
+        },
+      );
+      const verified = await verifyLive(target, req, deps);
+      const durationMs = clock.now() - started;
+      const to = { image: entry.image, digest: entry.digest, version: entry.version };
+      const result: RollbackResult = {
+        ...switched,
+        before,
+        action: 'rollback',
+        rolledBack: true,
+        method,
+        ...(from && { from: { image: from.image, digest: from.digest, version: from.version } }),
+        to,
+        ...(req.reason && { reason: req.reason }),
+        durationMs,
+        verified,
+        ...(down && { liveWasDown: down }),
+        message: `rolled back to ${entry.version} on ${color} by ${method} in ${formatDuration(durationMs)}${down ? `, restoring service: ${down}` : ''}`,
+      };
+      if (!verified.ok)
+        throw new RollbackVerifyError(
+          `rolled back to ${entry.version} (${entry.image}), but the live URL fails its health check: ${verified.detail}. ` +
+            `Live now: ${color} (${entry.version}); ${before.live} (${from?.version ?? '?'}) ${down ? 'was down before' : 'is kept warm'}. Not switching back: that is the version rolled back from`,
+          result,
+        );
+      return result;
+    });
+  }
 }
 
 /** A redeploy's first half: pulls the entry's release by digest and starts it in `color`. */
