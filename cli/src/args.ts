@@ -163,9 +163,21 @@ export function inputValues(
 ): Map<string, string> {
   const out = new Map<string, string>();
   for (const o of options) {
-    const v = given.get(o.name) ?? env[inputEnvVariable(o.name)] ?? o.default;
+    const v = given.get(o.name) ?? env[inputEnvVariable(o.name)] ?? localDefault(o.default, env);
     if (v !== undefined) out.set(o.name, v);
   }
   for (const [k, v] of Object.entries(fixed)) out.set(k, v);
   return out;
+}
+
+/**
+ * An action.yml default as the CLI passes it: `${{ github.token }}` (the job's token on a runner)
+ * is GITHUB_TOKEN or GH_TOKEN here, or nothing; any other default as written.
+ */
+function localDefault(
+  value: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (value !== '${{ github.token }}') return value;
+  return env.GITHUB_TOKEN ?? env.GH_TOKEN ?? '';
 }

@@ -33,7 +33,10 @@ import {
 import { gitEnv } from './git-env.js';
 import { commandHelp, EXIT, mainHelp } from './help.js';
 import { terminalIO, type Collected } from './io.js';
-import { environmentsStatus, statusFailure } from './status.js';
+import { runFreeze, runUnfreeze, type TargetCommandDeps, type TargetFactory } from './freeze.js';
+import { runGithub } from './github.js';
+import { runLog } from './log.js';
+import { environmentsStatus, freezeParagraphs, statusFailure } from './status.js';
 
 /** What the CLI needs from the process (the real one in index.ts, a fake in tests). */
 export interface CliDeps {
@@ -53,6 +56,8 @@ export interface CliDeps {
    * returns the function that unregisters it. Without it, nothing is registered.
    */
   readonly onInterrupt?: (cleanup: () => void) => () => void;
+  /** Builds an environment's target for status, log, freeze and unfreeze (default: createTarget). */
+  readonly makeTarget?: TargetFactory;
   /** Runs `switchyard demo` (kept apart: it drives the other commands). */
   readonly demo?: (values: ReadonlyMap<string, string>, run: CommandRunner) => Promise<number>;
 }
@@ -102,6 +107,11 @@ function explain(error: unknown, options: readonly string[]): string {
     return `${text} (option --${error.input})`;
   return text;
 }
+
+/** The CLI's own commands that work on one environment's target. */
+const TARGET_COMMANDS: Readonly<
+  Record<string, (values: ReadonlyMap<string, string>, deps: TargetCommandDeps) => Promise<void>>
+> = { log: runLog, freeze: runFreeze, unfreeze: runUnfreeze };
 
 /** Runs the CLI; returns the exit code. */
 export async function cli(argv: readonly string[], deps: CliDeps): Promise<number> {
@@ -193,7 +203,18 @@ export async function runCommand(
   try {
     if (command.kind === 'action') await runStep(command, deps, io, secrets, cliEnv(parsed.values));
     else if (command.name === 'status') await runStatus(values, deps, io, secrets, collected);
-    else if (command.name === 'demo') {
+    else if (command.name === 'github') await runGithub(values, deps.env, deps.cwd, io);
+    else if (command.name in TARGET_COMMANDS) {
+      const target: TargetCommandDeps = {
+        exec: new ProcessExec(io, secrets),
+        clock: systemClock,
+        io,
+        cwd: deps.cwd,
+        env: deps.env,
+        ...(deps.makeTarget && { makeTarget: deps.makeTarget }),
+      };
+      await TARGET_COMMANDS[command.name]?.(values, target);
+    } else if (command.name === 'demo') {
       if (!deps.demo) throw new Error('the demo is not available in this build');
       // Its files live under the checkout (.tmp/demo, examples/): that is its workspace, wherever it is run from.
       const code = await deps.demo(values, (a) => runQuiet(a, { ...deps, cwd: deps.root }));
@@ -323,9 +344,12 @@ async function runStatus(
     clock: systemClock,
     log: io,
     cwd: deps.cwd,
+    ...(deps.makeTarget && { makeTarget: deps.makeTarget }),
   });
   io.setOutput('environments', list);
   await io.appendSummary(renderOverview(list, Date.now()));
+  const frozen = freezeParagraphs(list);
+  if (frozen) await io.appendSummary(frozen);
   const failure = statusFailure(list);
   if (failure) collected.failure = failure;
 }

@@ -99,6 +99,23 @@ export const BREAK_LOCK = option(
   'Remove the deploy lock another run holds before taking it, giving the reason: the reason and who held it are logged as a warning. For a holder you know is dead or stuck (a lock left by a dead holder also frees itself within 45 s)',
 );
 
+/** `--repo owner/name`: the GitHub repository (default: GITHUB_REPOSITORY). */
+const REPO = option('repo', 'The GitHub repository as owner/name (default: GITHUB_REPOSITORY)');
+
+/** `--token`: a GitHub token (default: GITHUB_TOKEN, then GH_TOKEN); masked in every line printed. */
+const TOKEN = option(
+  'token',
+  'A GitHub token (default: GITHUB_TOKEN, then GH_TOKEN, which keep it out of the shell history); masked in every line printed',
+);
+
+/** Where the environment's target is, and how long to wait for its deploy lock. */
+const TARGET_OPTIONS: readonly InputDef[] = [
+  option('config', 'The config file', 'switchyard.yml'),
+  option('app', 'The app name, when the config file does not set it'),
+  option('docker-host', 'The docker daemon (DOCKER_HOST form), when the file does not set it'),
+  option('lock-timeout', 'How long to wait for the deploy lock a running deploy holds', '2m'),
+];
+
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
   {
@@ -201,6 +218,73 @@ export const COMMANDS: readonly Command[] = [
       option('history', 'How many deploys and rollbacks to list per environment', '10'),
     ],
     examples: ['switchyard status', 'switchyard status production --json'],
+  },
+  {
+    kind: 'own',
+    name: 'log',
+    summary: "An environment's history from its target, beside GitHub's Deployments record",
+    positional: 'environment',
+    options: [
+      option('environment', 'The environment (a section of the config file)'),
+      option('config', 'The config file', 'switchyard.yml'),
+      option('app', 'The app name, when the config file does not set it'),
+      option('docker-host', 'The docker daemon (DOCKER_HOST form), when the file does not set it'),
+      option('limit', 'How many entries to list from each record (1 to 100)', '20'),
+      REPO,
+      TOKEN,
+    ],
+    examples: ['switchyard log production', 'switchyard log staging --limit 5 --json'],
+  },
+  {
+    kind: 'own',
+    name: 'freeze',
+    summary: 'Refuse every deploy and promote to an environment until unfrozen (or --until)',
+    positional: 'environment',
+    options: [
+      option('environment', 'The environment to freeze'),
+      {
+        ...option('reason', 'Why: one line, shown to everyone whose deploy is refused'),
+        required: true,
+      },
+      option(
+        'until',
+        'When the freeze lifts by itself: an ISO time with its offset (2026-12-24T08:00:00Z), within 366 days',
+      ),
+      ...TARGET_OPTIONS,
+    ],
+    examples: [
+      "switchyard freeze production --reason 'incident INC-123'",
+      "switchyard freeze production --reason 'holidays' --until 2027-01-04T08:00:00Z",
+    ],
+  },
+  {
+    kind: 'own',
+    name: 'unfreeze',
+    summary: 'Lift the freeze of an environment: deploys may start again',
+    positional: 'environment',
+    options: [option('environment', 'The environment to unfreeze'), ...TARGET_OPTIONS],
+    examples: ['switchyard unfreeze production'],
+  },
+  {
+    kind: 'own',
+    name: 'github',
+    summary:
+      "Environments as code: plan or apply the github: sections' protection on GitHub's environments",
+    positional: 'subcommand',
+    options: [
+      option('subcommand', 'plan (list the changes, change nothing) or apply (make them)', 'plan'),
+      option('config', 'The config file', 'switchyard.yml'),
+      option(
+        'environment',
+        'Only this environment (repeat for more; default: every section with a github: part)',
+      ),
+      REPO,
+      TOKEN,
+    ],
+    examples: [
+      'switchyard github plan',
+      'GITHUB_TOKEN=$(gh auth token) switchyard github apply --repo acme/shop --environment production',
+    ],
   },
   {
     kind: 'own',

@@ -16,19 +16,28 @@ import {
 } from '@switchyard/kit';
 import { createTarget, lockHolder, readRepairedIfFree } from '@switchyard/targets';
 import { overview, unreadable, type EnvironmentOverview } from '@switchyard/targets/overview';
+import { freezeLine, markdownText, type TargetFactory } from './freeze.js';
 
 export interface StatusDeps {
   readonly exec: Exec;
   readonly clock: Clock;
   readonly log: Logger;
   readonly cwd: string;
+  /** Builds each environment's target (default: createTarget). */
+  readonly makeTarget?: TargetFactory;
 }
+
+/** One environment as `status` shows it: the overview, and its standing freeze if any. */
+export type EnvironmentStatus = EnvironmentOverview & {
+  /** `frozen since … by …: reason`, while a freeze (`switchyard freeze`) stands. */
+  readonly frozen?: string;
+};
 
 /** Reads every environment named in the config file (or the one asked for) from its target. */
 export async function environmentsStatus(
   values: ReadonlyMap<string, string>,
   deps: StatusDeps,
-): Promise<EnvironmentOverview[]> {
+): Promise<EnvironmentStatus[]> {
   const { doc, path } = loadConfigFile(values.get('config') ?? '', deps.cwd);
   const count = parseInteger('history', values.get('history') ?? '10', { min: 0 });
   const one = values.get('environment');
@@ -44,12 +53,16 @@ export async function environmentsStatus(
   // Resolve all first: a config error stops before any docker command.
   const configs = names.map((n) => doc.resolve(n, overrides, dirname(path)));
   return Promise.all(
-    configs.map(async (c) => {
-      const target = createTarget(c, deps);
+    configs.map(async (c): Promise<EnvironmentStatus> => {
+      const target = (deps.makeTarget ?? createTarget)(c, deps);
       try {
         // A switch a dead run left half-saved is repaired here when the deploy lock is free.
         const state = await readRepairedIfFree(target, lockHolder(process.env), deps);
-        return overview(c.environment, c.app, target.url, state, count);
+        const frozen = freezeLine(state.freeze, target.description, deps.clock.now());
+        return {
+          ...overview(c.environment, c.app, target.url, state, count),
+          ...(frozen !== undefined && { frozen }),
+        };
       } catch (error) {
         return unreadable(c.environment, c.app, target.url, errorMessage(error));
       }
@@ -72,4 +85,12 @@ export function statusFailure(list: readonly EnvironmentOverview[]): string | un
     ...down.map((e) => `${e.environment}: ${e.down ?? ''}: live traffic reaches nothing`),
   ];
   return parts.length ? parts.join('; ') : undefined;
+}
+
+/** The freeze lines under `status`'s table: one per frozen environment (markdown). */
+export function freezeParagraphs(list: readonly EnvironmentStatus[]): string {
+  return list
+    .filter((e) => e.frozen !== undefined)
+    .map((e) => `**${markdownText(e.environment)}**: ❄ ${markdownText(e.frozen ?? '')}`)
+    .join('\n\n');
 }

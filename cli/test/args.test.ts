@@ -267,3 +267,21 @@ describe('inputValues', () => {
     expect(v.get('tags')).toBe('c');
   });
 });
+
+describe('inputValues: the runner-only default ${{ github.token }}', () => {
+  const token = {
+    name: 'github-token',
+    description: '',
+    required: false,
+    flag: false,
+    default: '${{ github.token }}',
+  };
+  test.each<[Record<string, string>, string]>([
+    [{}, ''],
+    [{ GH_TOKEN: 'gho_b' }, 'gho_b'],
+    [{ GITHUB_TOKEN: 'ghs_a', GH_TOKEN: 'gho_b' }, 'ghs_a'],
+    [{ SWITCHYARD_INPUT_GITHUB_TOKEN: 'given', GITHUB_TOKEN: 'ghs_a' }, 'given'],
+  ])('%o → %s (never the expression itself)', (env, expected) => {
+    expect(inputValues([token], new Map(), env).get('github-token')).toBe(expected);
+  });
+});

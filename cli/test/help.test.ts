@@ -1,4 +1,10 @@
-import { COMMANDS, findCommand, type Command, type InputDef } from '../src/definitions.js';
+import {
+  COMMANDS,
+  findCommand,
+  optionsOf,
+  type Command,
+  type InputDef,
+} from '../src/definitions.js';
 import { commandHelp, EXIT, mainHelp, wrap } from '../src/help.js';
 import { helpEntries } from './help-entries.js';
 
@@ -158,5 +164,43 @@ describe('wrap', () => {
     lines.slice(1).forEach((l) => expect(l.startsWith('      ')).toBe(true));
     lines.forEach((l, i) => expect(l.length - (i ? 6 : 0)).toBeLessThanOrEqual(24));
     expect(lines.map((l) => l.trim()).join(' ')).toBe(text);
+  });
+});
+
+describe('the commands of issues 24 and 25', () => {
+  test.each([
+    [
+      'log',
+      'environment',
+      ['environment', 'config', 'app', 'docker-host', 'limit', 'repo', 'token'],
+    ],
+    [
+      'freeze',
+      'environment',
+      ['environment', 'reason', 'until', 'config', 'app', 'docker-host', 'lock-timeout'],
+    ],
+    ['unfreeze', 'environment', ['environment', 'config', 'app', 'docker-host', 'lock-timeout']],
+    ['github', 'subcommand', ['subcommand', 'config', 'environment', 'repo', 'token']],
+  ])(
+    '[%#] %s: usage, its options and examples, and a line in the main help',
+    (name, bare, names) => {
+      const c = findCommand(name)!;
+      const text = commandHelp(c, optionsOf(c));
+      expect(text.split('\n')[0]).toBe(`Usage: switchyard ${name} [${bare}] [options]`);
+      expect([...helpEntries(text).keys()]).toEqual(names);
+      expect(c.examples.length).toBeGreaterThan(0);
+      for (const e of c.examples) {
+        expect(e).toContain(`switchyard ${name}`);
+        expect(text).toContain(`  ${e}`);
+      }
+      expect(mainHelp('1.0.0')).toMatch(new RegExp(`^ {2}${name} +\\S`, 'm'));
+    },
+  );
+
+  test('freeze: --reason is required, lock-timeout has its default', () => {
+    const c = findCommand('freeze')!;
+    const entries = helpEntries(commandHelp(c, optionsOf(c)));
+    expect(entries.get('reason')).toMatch(/\(required\)$/);
+    expect(entries.get('lock-timeout')).toMatch(/\(default: 2m\)$/);
   });
 });
