@@ -2,6 +2,7 @@
 import { formatDuration, Summary } from '@switchyard/kit';
 import type { EnvironmentOverview } from '@switchyard/targets/overview';
 import type { CommandResult } from './cli.js';
+import type { InboxPagerDutyEvent, InboxRecord } from './demo-inbox.js';
 import { tally, type Sample, type Tally } from './load.js';
 
 /** One demo step in the timeline. */
@@ -32,6 +33,8 @@ export interface DemoFacts {
   readonly previewUrl: string;
   readonly config: string;
   readonly prometheus: string;
+  /** What the demo's inbox got: Slack, PagerDuty, webhooks. */
+  readonly inbox: InboxRecord;
 }
 
 /** One switch of live traffic, with what the load saw within ±{@link SWITCH_SPAN_MS} of it. */
@@ -63,12 +66,65 @@ export interface DemoReport {
   readonly lastV3AnswerMs?: number;
   readonly live: { readonly color: string; readonly version: string };
   readonly checks: readonly { readonly name: string; readonly ok: boolean }[];
+  /** What an on-call engineer got about the bad release. */
+  readonly onCall: OnCall;
   readonly explore: {
     readonly url: string;
     readonly previewUrl: string;
     readonly config: string;
     readonly prometheus: string;
   };
+}
+
+/** What an on-call engineer got about v3.0.0, from the demo's inbox. */
+export interface OnCall {
+  /** v3.0.0's Slack message as it stands, the header of each version, and its thread replies. */
+  readonly slack?: {
+    readonly header: string;
+    readonly text: string;
+    readonly history: readonly string[];
+    readonly replies: readonly string[];
+  };
+  /** Every other Slack message of the run (v1, v2). */
+  readonly otherMessages: number;
+  /** Every PagerDuty event of the run, in order. */
+  readonly pagerduty: readonly InboxPagerDutyEvent[];
+  /** The alert key v3.0.0's trigger opened, when one did. */
+  readonly dedupKey?: string;
+  readonly webhooks: { readonly delivered: number; readonly verified: number };
+}
+
+const V3 = /(^|[^\d.])3\.0\.0([^\d.]|$)/;
+
+/** v3.0.0's story as the inbox kept it. */
+export function onCallOf(inbox: InboxRecord): OnCall {
+  const posts = inbox.slack.filter((m) => m.threadTs === undefined);
+  const v3 = posts.find((m) => V3.test(m.history[0] ?? ''));
+  const trigger = inbox.pagerduty.find((e) => e.action === 'trigger' && V3.test(e.summary));
+  return {
+    ...(v3 && {
+      slack: {
+        header: v3.header,
+        text: v3.text,
+        history: v3.history,
+        replies: inbox.slack.filter((m) => m.threadTs === v3.ts).map((m) => m.text || m.header),
+      },
+    }),
+    otherMessages: posts.length - (v3 ? 1 : 0),
+    pagerduty: inbox.pagerduty,
+    ...(trigger?.dedupKey !== undefined && { dedupKey: trigger.dedupKey }),
+    webhooks: {
+      delivered: inbox.webhooks.length,
+      verified: inbox.webhooks.filter((w) => w.verified).length,
+    },
+  };
+}
+
+/** The alert of `key` was triggered, then resolved, and nothing came after the resolve. */
+function triggeredThenResolved(events: readonly InboxPagerDutyEvent[], key: string): boolean {
+  const actions = events.filter((e) => e.dedupKey === key).map((e) => e.action);
+  const t = actions.indexOf('trigger');
+  return t >= 0 && actions.indexOf('resolve', t) === actions.length - 1;
 }
 
 function environments(status: CommandResult): EnvironmentOverview[] {
@@ -106,6 +162,7 @@ export function demoReport(f: DemoFacts): DemoReport {
   const verdicts = { v2: f.monitors.v2.verdict ?? '', v3: f.monitors.v3.verdict ?? '' };
   const live = { color: env?.live ?? '', version: env?.version ?? '' };
   const rolledBack = f.monitors.v3['rolled-back'] === 'true';
+  const onCall = onCallOf(f.inbox);
   const checks = [
     {
       name: `0 requests failed at the ${switches.length} switches`,
@@ -115,6 +172,17 @@ export function demoReport(f: DemoFacts): DemoReport {
     { name: 'v3.0.0 failed its monitor window', ok: verdicts.v3 === 'failed' },
     { name: 'the monitor rolled v3.0.0 back', ok: rolledBack && back !== undefined },
     { name: 'v2.0.0 is live at the end', ok: live.version === '2.0.0' },
+    {
+      name: "on-call: v3.0.0's Slack message went from failed to rolled back",
+      ok:
+        onCall.slack !== undefined &&
+        onCall.slack.history.some((h) => /failed/.test(h)) &&
+        /rolled back/.test(onCall.slack.header),
+    },
+    {
+      name: 'on-call: PagerDuty triggered for v3.0.0, then resolved on the same key',
+      ok: onCall.dedupKey !== undefined && triggeredThenResolved(onCall.pagerduty, onCall.dedupKey),
+    },
   ];
   return {
     ok: checks.every((c) => c.ok),
@@ -131,11 +199,41 @@ export function demoReport(f: DemoFacts): DemoReport {
       f.lastV3Answer !== undefined && { lastV3AnswerMs: f.lastV3Answer - t3 }),
     live,
     checks,
+    onCall,
     explore: { url: f.url, previewUrl: f.previewUrl, config: f.config, prometheus: f.prometheus },
   };
 }
 
 const ms = (v: number | undefined): string => (v === undefined ? '–' : formatDuration(v));
+
+/** "What on-call got": v3.0.0's Slack message and thread, the PagerDuty events, the webhooks. */
+function renderOnCall(s: Summary, o: OnCall): void {
+  s.heading('What on-call got (local Slack, PagerDuty and webhook endpoints)', 3);
+  if (o.slack) {
+    s.paragraph("Slack #deploys, v3.0.0's message as it stands (one message, updated in place):");
+    s.table(
+      ['', ''],
+      [
+        ['header', o.slack.header],
+        ['text', o.slack.text],
+        ...o.slack.history.map((h, i) => [i === 0 ? 'posted' : `update ${i}`, h]),
+        ...(o.slack.replies.length
+          ? o.slack.replies.map((t, i) => [`thread reply ${i + 1}`, t])
+          : [['thread replies', 'none']]),
+      ],
+    );
+  } else s.paragraph('Slack: no message about v3.0.0 arrived.');
+  if (o.otherMessages)
+    s.paragraph(`(${o.otherMessages} other Slack message(s) in #deploys: the releases before it.)`);
+  s.paragraph('PagerDuty Events API v2, in order:');
+  s.table(
+    ['#', 'event', 'dedup key', 'severity', 'summary'],
+    o.pagerduty.map((e, i) => [i + 1, e.action, e.dedupKey ?? '', e.severity ?? '', e.summary]),
+  );
+  s.paragraph(
+    `Webhook: ${o.webhooks.delivered} signed events delivered, ${o.webhooks.verified} verified (HMAC-SHA256).`,
+  );
+}
 
 /** The report as markdown, with `status` (its summary) after it. */
 export function renderReport(r: DemoReport, statusSummary: string): string {
@@ -186,6 +284,7 @@ export function renderReport(r: DemoReport, statusSummary: string): string {
     ],
   );
   s.list(r.checks.map((c) => `${c.ok ? '✅' : '❌'} ${c.name}`));
+  renderOnCall(s, r.onCall);
   s.paragraph(statusSummary);
   s.heading('Explore', 3).list([
     `live: \`curl ${r.explore.url}/\`, the warm previous color: \`curl ${r.explore.previewUrl}/\``,

@@ -1,6 +1,7 @@
 import type { EnvironmentOverview } from '@switchyard/targets/overview';
 import type { HistoryEntry } from '@switchyard/targets';
 import type { CommandResult } from '../src/cli.js';
+import type { InboxRecord, InboxSlackMessage } from '../src/demo-inbox.js';
 import { demoReport, renderReport, SWITCH_SPAN_MS, type DemoFacts } from '../src/demo-report.js';
 import { lastAnswerFrom, tally, type Sample } from '../src/load.js';
 
@@ -90,6 +91,67 @@ const BREACHES = JSON.stringify([
   { at: iso(115_000), elapsed: 25, rule: 'p95-latency', severity: 'warning', value: 0.3 },
 ]);
 
+const KEY = 'switchyard/example/demo/local:me@host/3';
+
+/** v3.0.0's Slack message, posted by the deploy and updated by the monitor and its rollback. */
+const V3_MESSAGE: InboxSlackMessage = {
+  ts: '1777000090.000003',
+  header: ':leftwards_arrow_with_hook: demo rolled back from 3.0.0 to 2.0.0 (healthy)',
+  text: 'demo rolled back from 3.0.0 to 2.0.0 (healthy)',
+  history: [
+    ':rocket: Deploying example 3.0.0 to demo',
+    ':eyes: example 3.0.0 is on preview in demo',
+    ':large_green_circle: example 3.0.0 is live on demo',
+    ':hourglass_flowing_sand: Watching example 3.0.0 on demo',
+    ':x: example 3.0.0 failed its verdict on demo',
+    ':leftwards_arrow_with_hook: demo rolled back from 3.0.0 to 2.0.0 (healthy)',
+  ],
+};
+
+/** What the inbox keeps of a good run: v1's and v2's messages, v3's with a reply, PagerDuty's events. */
+const INBOX: InboxRecord = {
+  slack: [
+    {
+      ts: '1777000010.000001',
+      header: ':large_green_circle: example 1.0.0 is live on demo',
+      text: 'example 1.0.0 is live on demo',
+      history: [':rocket: Deploying example 1.0.0 to demo'],
+    },
+    {
+      ts: '1777000030.000002',
+      header: ':white_check_mark: example 2.0.0 passed on demo',
+      text: 'example 2.0.0 passed on demo',
+      history: [':rocket: Deploying example 2.0.0 to demo'],
+    },
+    V3_MESSAGE,
+    {
+      ts: '1777000095.000004',
+      threadTs: V3_MESSAGE.ts,
+      header: '',
+      text: 'p95 latency 0.3s > 0.25s (warning)',
+      history: ['p95 latency 0.3s > 0.25s (warning)'],
+    },
+  ],
+  pagerduty: [
+    { action: 'change', summary: 'example 1.0.0 is live on demo' },
+    { action: 'change', summary: 'example 2.0.0 is live on demo' },
+    { action: 'change', summary: 'example 3.0.0 is live on demo' },
+    {
+      action: 'trigger',
+      dedupKey: KEY,
+      severity: 'critical',
+      summary: 'example 3.0.0 failed its verdict on demo: error rate 20% > 5%',
+    },
+    { action: 'change', summary: 'demo rolled back from 3.0.0 to 2.0.0 (healthy)' },
+    { action: 'resolve', dedupKey: KEY, summary: '' },
+  ],
+  webhooks: [
+    { kind: 'started', verified: true },
+    { kind: 'live', verified: true },
+    { kind: 'rolled-back', verified: true },
+  ],
+};
+
 /** What a good demo run gathers; `over` breaks one part of it. */
 function facts(over: Partial<DemoFacts> = {}): DemoFacts {
   const samples = over.samples ?? SAMPLES;
@@ -123,6 +185,7 @@ function facts(over: Partial<DemoFacts> = {}): DemoFacts {
     previewUrl: 'http://127.0.0.1:18081',
     config: '/tmp/demo/switchyard.yml',
     prometheus: 'http://127.0.0.1:19090',
+    inbox: INBOX,
     ...over,
   };
 }
@@ -205,8 +268,25 @@ describe('demoReport: a good run', () => {
       { name: 'v3.0.0 failed its monitor window', ok: true },
       { name: 'the monitor rolled v3.0.0 back', ok: true },
       { name: 'v2.0.0 is live at the end', ok: true },
+      { name: "on-call: v3.0.0's Slack message went from failed to rolled back", ok: true },
+      { name: 'on-call: PagerDuty triggered for v3.0.0, then resolved on the same key', ok: true },
     ]);
     expect(r.ok).toBe(true);
+  });
+
+  test("what on-call got: v3.0.0's message as it stands with its story and thread, every PagerDuty event, the webhooks", () => {
+    expect(r.onCall).toEqual({
+      slack: {
+        header: V3_MESSAGE.header,
+        text: V3_MESSAGE.text,
+        history: V3_MESSAGE.history,
+        replies: ['p95 latency 0.3s > 0.25s (warning)'],
+      },
+      otherMessages: 2,
+      pagerduty: INBOX.pagerduty,
+      dedupKey: KEY,
+      webhooks: { delivered: 3, verified: 3 },
+    });
   });
 
   test('a request that failed away from any switch breaks no promise', () => {
@@ -255,6 +335,43 @@ describe('demoReport: a broken promise', () => {
       'no rollback in the history',
       { status: statusResult([overviewOf({ history: HISTORY.slice(1) })]) },
       'the monitor rolled v3.0.0 back',
+    ],
+    [
+      'PagerDuty never resolved',
+      { inbox: { ...INBOX, pagerduty: INBOX.pagerduty.slice(0, -1) } },
+      'on-call: PagerDuty triggered for v3.0.0, then resolved on the same key',
+    ],
+    [
+      'resolved on another key',
+      {
+        inbox: {
+          ...INBOX,
+          pagerduty: [
+            ...INBOX.pagerduty.slice(0, -1),
+            { action: 'resolve', dedupKey: 'x', summary: '' },
+          ],
+        },
+      },
+      'on-call: PagerDuty triggered for v3.0.0, then resolved on the same key',
+    ],
+    [
+      'triggered again after the resolve',
+      { inbox: { ...INBOX, pagerduty: [...INBOX.pagerduty, INBOX.pagerduty[3]!] } },
+      'on-call: PagerDuty triggered for v3.0.0, then resolved on the same key',
+    ],
+    [
+      "v3's message was never updated to rolled back",
+      {
+        inbox: {
+          ...INBOX,
+          slack: INBOX.slack.map((m) =>
+            m === V3_MESSAGE
+              ? { ...m, header: m.history[4] ?? '', history: m.history.slice(0, 5) }
+              : m,
+          ),
+        },
+      },
+      "on-call: v3.0.0's Slack message went from failed to rolled back",
     ],
     [
       'v1 live at the end',
@@ -320,6 +437,40 @@ describe('renderReport', () => {
     expect(md).toContain('`curl http://127.0.0.1:18081/`');
     expect(md).toContain('`npx switchyard status --config /tmp/demo/switchyard.yml`');
     expect(md).toContain('Prometheus: http://127.0.0.1:19090/graph');
+  });
+
+  test('what on-call got: the Slack message, its updates and thread, the PagerDuty events in order', () => {
+    const md = renderReport(demoReport(facts()), '');
+    const section = md.slice(md.indexOf('### What on-call got'));
+    expect(section).toContain(
+      '| header | :leftwards_arrow_with_hook: demo rolled back from 3.0.0 to 2.0.0 (healthy) |',
+    );
+    expect(section).toContain('| posted | :rocket: Deploying example 3.0.0 to demo |');
+    expect(section).toContain('| update 4 | :x: example 3.0.0 failed its verdict on demo |');
+    expect(section).toContain('| thread reply 1 | p95 latency 0.3s &gt; 0.25s (warning) |');
+    expect(section).toContain('(2 other Slack message(s) in #deploys: the releases before it.)');
+    const pd = section.split('\n').filter((l) => /^\| \d+ \|/.test(l));
+    expect(pd.map((l) => l.split(' | ')[1])).toEqual([
+      'change',
+      'change',
+      'change',
+      'trigger',
+      'change',
+      'resolve',
+    ]);
+    expect(pd[3]).toContain(`| ${KEY} | critical |`);
+    expect(pd[5]).toContain(`| ${KEY} |`);
+    expect(section).toContain('Webhook: 3 signed events delivered, 3 verified (HMAC-SHA256).');
+    // The status summary comes after it.
+    expect(md.indexOf('### What on-call got')).toBeGreaterThan(md.indexOf('- ✅ v2.0.0 is live'));
+  });
+
+  test('nothing about v3.0.0 in Slack: said so; no replies: said so', () => {
+    const none = renderReport(demoReport(facts({ inbox: { ...INBOX, slack: [] } })), '');
+    expect(none).toContain('Slack: no message about v3.0.0 arrived.');
+    const quiet = renderReport(demoReport(facts({ inbox: { ...INBOX, slack: [V3_MESSAGE] } })), '');
+    expect(quiet).toContain('| thread replies | none |');
+    expect(quiet).not.toContain('other Slack messages');
   });
 
   test('a broken run says so, marks the check and shows – for what is unknown', () => {

@@ -1,8 +1,10 @@
 /**
  * The README's main command, end to end: `switchyard demo` (what `npm run demo` runs) under Node 24
  * on the testbed, and its report: 0 failed requests at every switch under steady load, v2 passed its
- * monitor window, v3 (20 % injected errors) failed it and was rolled back, v2 live at the end. Then
- * `--down` removes what it created.
+ * monitor window, v3 (20 % injected errors) failed it and was rolled back, v2 live at the end; and
+ * what on-call got on the demo's local Slack and PagerDuty endpoints: v3's Slack message updated in
+ * place from deploying to failed to rolled back, and a PagerDuty trigger → resolve pair on one key.
+ * Then `--down` removes what it created.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,8 +51,34 @@ test('npm run demo: the whole pipeline, a bad release caught and rolled back, 0 
   expect(report.load.appErrors).toBeGreaterThan(0); // v3's injected 500s, while it was live
   expect(report.detectionMs).toBeGreaterThan(0);
   expect(report.recoveryMs).toBeGreaterThan(report.detectionMs ?? 0);
+
+  // What on-call got for v3: one Slack message told the whole story in place ...
+  const slack = report.onCall.slack;
+  expect(slack?.history[0]).toMatch(/Deploying example 3\.0\.0 to demo/);
+  const failedAt = slack?.history.findIndex((h) => /3\.0\.0 failed its verdict/.test(h)) ?? -1;
+  expect(failedAt).toBeGreaterThan(0);
+  expect(slack?.history.at(-1)).toMatch(/rolled back from 3\.0\.0 to 2\.0\.0 \(healthy\)/);
+  expect(slack?.header).toBe(slack?.history.at(-1));
+  expect(report.onCall.otherMessages).toBe(2); // v1 and v2, one message each
+  // ... and PagerDuty paged once and resolved it on the same key, with change events at the switches.
+  const key = report.onCall.dedupKey ?? '';
+  expect(key).toMatch(/^switchyard\/example\/demo\//);
+  const alerts = report.onCall.pagerduty.filter((e) => e.action !== 'change');
+  expect(alerts.map((e) => `${e.action} ${e.dedupKey ?? ''}`)).toEqual([
+    `trigger ${key}`,
+    `resolve ${key}`,
+  ]);
+  expect(alerts[0]).toMatchObject({ severity: 'critical' });
+  expect(alerts[0]?.summary).toMatch(/3\.0\.0/);
+  // One change per switch: deploy v1, promote v2, deploy v3, the rollback.
+  expect(report.onCall.pagerduty.filter((e) => e.action === 'change')).toHaveLength(4);
+  expect(report.onCall.webhooks.delivered).toBeGreaterThan(0);
+  expect(report.onCall.webhooks.verified).toBe(report.onCall.webhooks.delivered);
+  expect(report.checks.filter((c) => c.name.startsWith('on-call:')).every((c) => c.ok)).toBe(true);
+
   expect(report.ok).toBe(true);
   expect(r.stdout).toMatch(/every promise held/);
+  expect(r.stdout).toMatch(/What on-call got/);
   expect(r.stdout).toMatch(/status: example/);
   expect((await get('http://127.0.0.1:18280/')).json).toMatchObject({ version: '2.0.0' });
 

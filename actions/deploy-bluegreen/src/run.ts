@@ -18,15 +18,8 @@ import {
   type OverrideRecord,
 } from '@switchyard/calendar';
 import { announcing } from '@switchyard/announce';
-import {
-  approvalPlan,
-  createGithubClient,
-  listDeployments,
-  repositoryFrom,
-  type ApprovalPlan,
-  type GithubClient,
-  type Repository,
-} from '@switchyard/github';
+// Types only: the GitHub client is loaded by the dry run that needs it (a deploy's start-up pays nothing).
+import type { ApprovalPlan, GithubClient, Repository } from '@switchyard/github';
 import type { Http } from '@switchyard/probe';
 import {
   deploy,
@@ -224,6 +217,8 @@ async function approval(
   const next = planned.candidate;
   if (!next) return undefined;
   const c = inputs.config;
+  const { approvalPlan, createGithubClient, listDeployments, repositoryFrom } =
+    await import('@switchyard/github');
   const live = planned.before.live ? planned.before.colors[planned.before.live] : undefined;
   let octokit: GithubClient | undefined;
   let repo: Repository | undefined;

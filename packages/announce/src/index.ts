@@ -8,24 +8,18 @@ import type { EnvironmentConfig } from '@switchyard/config';
 import type { Clock, Logger, Secrets } from '@switchyard/kit';
 import type { Http } from '@switchyard/probe';
 import { proxiedFetch } from '@switchyard/probe';
-import {
-  createDeploymentRecorder,
-  createGithubClient,
-  runContextFrom,
-  type DeploymentRecorder,
-  type GithubClient,
-  type ReleaseInfo,
-  type RunContext,
-} from '@switchyard/github';
-import {
-  createNotifier,
-  type Release as NotifyRelease,
-  type Notifier,
-  type NotifyEvent,
-  type SlackThread,
+// Types only: the GitHub client and notify's channels (Octokit, Slack's client) are loaded by the
+// first event that needs them, so a step that tells nothing pays nothing for them at start-up.
+import type { DeploymentRecorder, ReleaseInfo } from '@switchyard/github';
+import type {
+  Release as NotifyRelease,
+  Notifier,
+  NotifyEvent,
+  SlackThread,
 } from '@switchyard/notify';
 import {
   announcer,
+  shortDigest,
   type Announce,
   type EventRelease,
   type ReleaseEvent,
@@ -79,35 +73,41 @@ function githubListener(o: AnnounceOptions): ReleaseListener | undefined {
     o.log.debug('no github-token: the GitHub Deployments record is not written');
     return undefined;
   }
-  let client: { octokit: GithubClient; context: RunContext };
-  try {
-    const octokit = createGithubClient({
-      token,
-      env: o.env,
-      log: o.log,
-      setSecret: (v) => o.secrets.add(v),
-    });
-    client = { octokit, context: runContextFrom(o.env) };
-  } catch (error) {
-    o.log.warning(
-      `the GitHub Deployments record is off for this step: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    return undefined;
-  }
-  const recorders = new Map<string, DeploymentRecorder>();
-  const recorder = (deployId: string): DeploymentRecorder => {
-    let r = recorders.get(deployId);
-    if (!r) {
-      r = createDeploymentRecorder({
-        ...client,
-        environment: o.config.environment,
+  o.secrets.add(token);
+  /** One recorder per release, by deploy id; undefined when the client can't be built. */
+  let recorders: Promise<((deployId: string) => DeploymentRecorder) | undefined> | undefined;
+  const load = async (): Promise<((deployId: string) => DeploymentRecorder) | undefined> => {
+    const gh = await import('@switchyard/github');
+    let client;
+    try {
+      const octokit = gh.createGithubClient({
+        token,
+        env: o.env,
         log: o.log,
-        deployId,
-        mask: (s) => o.secrets.mask(s),
+        setSecret: (v) => o.secrets.add(v),
       });
-      recorders.set(deployId, r);
+      client = { octokit, context: gh.runContextFrom(o.env) };
+    } catch (error) {
+      o.log.warning(
+        `the GitHub Deployments record is off for this step: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
     }
-    return r;
+    const made = new Map<string, DeploymentRecorder>();
+    return (deployId) => {
+      let r = made.get(deployId);
+      if (!r) {
+        r = gh.createDeploymentRecorder({
+          ...client,
+          environment: o.config.environment,
+          log: o.log,
+          deployId,
+          mask: (s) => o.secrets.mask(s),
+        });
+        made.set(deployId, r);
+      }
+      return r;
+    };
   };
   const info = (r: EventRelease, color: string, previous?: EventRelease): ReleaseInfo => ({
     version: r.version,
@@ -120,6 +120,8 @@ function githubListener(o: AnnounceOptions): ReleaseListener | undefined {
   return {
     name: 'GitHub Deployments',
     async on(e) {
+      const recorder = await (recorders ??= load());
+      if (!recorder) return;
       switch (e.kind) {
         case 'started':
           await recorder(e.release.deployId).start(info(e.release, e.color, e.previous));
@@ -132,17 +134,13 @@ function githubListener(o: AnnounceOptions): ReleaseListener | undefined {
           await recorder(e.release.deployId).failed(e.reason);
           return;
         case 'verdict-failed':
-          await recorder(e.release.deployId).verdictFailed(
-            `monitor window failed: ${e.reasons.join('; ')}`,
-          );
+          // The recorder says "monitor verdict failed: " itself.
+          await recorder(e.release.deployId).verdictFailed(e.reasons.join('; '));
           return;
         case 'rolled-back':
           if (e.from)
-            await recorder(e.from.deployId).rolledBack(
-              `rolled back to ${e.to.version}: ${e.reason}`,
-              info(e.to, e.color),
-              e.url,
-            );
+            // The recorder says "rolled back to <version>: " itself.
+            await recorder(e.from.deployId).rolledBack(e.reason, info(e.to, e.color), e.url);
           return;
         default:
           return;
@@ -153,10 +151,11 @@ function githubListener(o: AnnounceOptions): ReleaseListener | undefined {
 
 /** notify's channels; its Slack thread comes from the record and goes back to it once posted. */
 function notifyListener(o: AnnounceOptions, onPosted: (t: StoredThread) => void): ReleaseListener {
-  let notifier: Notifier | undefined;
+  let notifier: Promise<Notifier> | undefined;
   const settings = o.config.notify;
-  const build = (thread: SlackThread | undefined): Notifier =>
-    (notifier ??= createNotifier(settings ?? {}, {
+  const build = async (thread: SlackThread | undefined): Promise<Notifier> => {
+    const { createNotifier } = await import('@switchyard/notify');
+    return createNotifier(settings ?? {}, {
       secret: (name) => o.env[name],
       secrets: o.secrets,
       log: o.log,
@@ -165,12 +164,13 @@ function notifyListener(o: AnnounceOptions, onPosted: (t: StoredThread) => void)
       ...(thread && { slackThread: thread }),
       onSlackThread: (t) => onPosted(t),
       slackFetch: proxiedFetch(o.env),
-    }));
+    });
+  };
   return {
     name: 'notify',
     async on(e) {
       const event = notifyEvent(o, e);
-      if (event) await build(e.thread).send(event);
+      if (event) await (await (notifier ??= build(e.thread))).send(event);
     },
   };
 }
@@ -180,6 +180,14 @@ function runUrl(env: Env): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
   return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
 }
+
+/**
+ * The release's id for notify (its Slack message, its PagerDuty alert key). A run's deploy id names
+ * one release; a local one (`local:user@host pid N`) names the process, which may deploy several
+ * releases (the demo deploys three), so the digest is added to tell them apart.
+ */
+export const notifyDeployId = (r: EventRelease): string =>
+  r.deployId.startsWith('local:') ? `${r.deployId} ${shortDigest(r.digest)}` : r.deployId;
 
 /** A core event as notify tells it (undefined: not one people are told of). */
 export function notifyEvent(o: AnnounceOptions, e: ReleaseEvent): NotifyEvent | undefined {
@@ -192,7 +200,7 @@ export function notifyEvent(o: AnnounceOptions, e: ReleaseEvent): NotifyEvent | 
     environment: o.config.environment,
     version: r.version,
     digest: r.digest,
-    deployId: r.deployId,
+    deployId: notifyDeployId(r),
     ...(extra.color && { color: extra.color }),
     ...(extra.liveUrl && { liveUrl: extra.liveUrl }),
     ...(extra.previous && { previousVersion: extra.previous.version }),

@@ -40,6 +40,7 @@ export function openTarget(
     ...(deps.env && { env: deps.env }),
     ...(req.credentials && { credentials: req.credentials }),
     ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
+    ...(deps.recordExtras && { recordExtras: deps.recordExtras }),
     ...(req.secrets && { secretValues: req.secrets }),
     ...(req.kubeconfig && { kubeconfig: req.kubeconfig }),
   });

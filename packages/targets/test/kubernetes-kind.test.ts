@@ -103,3 +103,21 @@ test('the kubeconfig input reaches the target through openTarget: a private 0600
     rmSync(runnerTemp, { recursive: true, force: true });
   }
 });
+
+test("the run's record extras (the release's Slack thread) reach the target through openTarget and every record it saves", async () => {
+  const exec = new FakeExec();
+  const slackThread = { channel: 'C1', ts: '1712345678.000100', release: 'shop/production/run/1' };
+  const t = openTarget(
+    config(),
+    {},
+    {
+      exec,
+      clock: new FakeClock(),
+      log: new RecordingLogger(),
+      recordExtras: () => ({ slackThread }),
+    },
+  );
+  await t.saveRecord({ live: null, previous: null, history: [] });
+  const patch = exec.calls.map((c) => c.args.join(' ')).find((a) => a.includes('patch'));
+  expect(patch).toContain(JSON.stringify(JSON.stringify(slackThread)).slice(1, -1));
+});
