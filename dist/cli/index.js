@@ -15404,9 +15404,9 @@ function githubToken(values, env) {
 function githubRepo(values, env) {
     const given = values.get('repo')?.trim();
     if (!given)
-        return env.GITHUB_REPOSITORY?.trim() ? (0,github_src/* repositoryFrom */.hC)(env) : undefined;
+        return env.GITHUB_REPOSITORY?.trim() ? (0,github_src.repositoryFrom)(env) : undefined;
     try {
-        return (0,github_src/* repositoryFrom */.hC)({ GITHUB_REPOSITORY: given });
+        return (0,github_src.repositoryFrom)({ GITHUB_REPOSITORY: given });
     }
     catch {
         throw new src/* InputError */.dz('repo', given, 'is not owner/name', 'Write it as acme/shop');
@@ -15428,7 +15428,7 @@ function githubAccess(values, env, io) {
         return new src/* InputError */.dz('token', src/* UNQUOTED */.Q8, 'is not set', NO_TOKEN_FIX);
     if (!repo)
         return new src/* InputError */.dz('repo', src/* UNQUOTED */.Q8, 'is not set', NO_REPO_FIX);
-    const octokit = (0,github_src/* createGithubClient */.zZ)({
+    const octokit = (0,github_src.createGithubClient)({
         token,
         env,
         log: io,
@@ -15483,21 +15483,21 @@ async function runGithub(values, env, cwd, io) {
     if (access instanceof src/* InputError */.dz)
         throw access;
     const { octokit, repo } = access;
-    const plan = await (0,github_src/* planEnvironments */.aI)(octokit, repo, desired);
-    const lines = (0,github_src/* renderPlan */.EG)(plan);
+    const plan = await (0,github_src.planEnvironments)(octokit, repo, desired);
+    const lines = (0,github_src.renderPlan)(plan);
     io.setOutput('plan', lines);
     const s = new src/* Summary */.BD().heading(`github ${sub}: ${repo.owner}/${repo.repo}`);
-    if (sub === 'plan' || (0,github_src/* planIsEmpty */.j8)(plan)) {
+    if (sub === 'plan' || (0,github_src.planIsEmpty)(plan)) {
         s.code(lines.join('\n'));
-        if (sub === 'plan' && !(0,github_src/* planIsEmpty */.j8)(plan))
+        if (sub === 'plan' && !(0,github_src.planIsEmpty)(plan))
             s.paragraph('Run `switchyard github apply` to make these changes.');
         if (sub === 'apply')
             s.paragraph('Nothing to change.');
-        io.setOutput('changed', (0,github_src/* planIsEmpty */.j8)(plan) ? 'false' : 'true');
+        io.setOutput('changed', (0,github_src.planIsEmpty)(plan) ? 'false' : 'true');
         await io.appendSummary(s.toString());
         return;
     }
-    const applied = await (0,github_src/* applyEnvironments */.V4)(octokit, repo, plan);
+    const applied = await (0,github_src.applyEnvironments)(octokit, repo, plan);
     io.setOutput('applied', appliedLines(applied));
     io.setOutput('changed', applied.length ? 'true' : 'false');
     s.paragraph('Changed:').code(lines.join('\n'));
@@ -15563,7 +15563,7 @@ async function runLog(values, deps) {
     }
     s.heading(`${env}: GitHub's Deployments (${github.repo.owner}/${github.repo.repo})`, 3);
     try {
-        const rows = await (0,github_src/* readDeploymentLog */.cp)(github.octokit, github.repo, env, limit);
+        const rows = await (0,github_src.readDeploymentLog)(github.octokit, github.repo, env, limit);
         io.setOutput('deployments', rows);
         if (rows.length)
             s.table(['version', 'state', 'when', 'description', 'run'], deploymentRows(rows));
@@ -15571,7 +15571,7 @@ async function runLog(values, deps) {
             s.paragraph('No Deployments recorded on GitHub for this environment.');
     }
     catch (error) {
-        const why = (0,github_src/* permissionProblem */.Dz)(error, 'deployments') ?? (0,src/* errorMessage */.gJ)(error);
+        const why = (0,github_src.permissionProblem)(error, 'deployments') ?? (0,src/* errorMessage */.gJ)(error);
         io.warning(`GitHub's Deployments record could not be read: ${why}`);
         s.paragraph(`GitHub's Deployments record could not be read (see the warning above).`);
     }
@@ -16193,7 +16193,7 @@ function optionsOf(command, meta) {
 
 /***/ }),
 
-/***/ 4436:
+/***/ 219:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16202,7 +16202,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   qJ: () => (/* binding */ demo)
 });
 
-// UNUSED EXPORTS: DEMO_APP, DEMO_ENVIRONMENT, demoDown, parseEnvFile
+// UNUSED EXPORTS: DEMO_APP, DEMO_ENVIRONMENT, demoConfig, demoDown, parseEnvFile
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
@@ -16315,12 +16315,266 @@ class KeepAliveLoad {
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./packages/notify/src/index.ts + 7 modules
+var notify_src = __nccwpck_require__(8350);
+;// CONCATENATED MODULE: ./cli/src/demo-inbox.ts
+/**
+ * The demo's inbox: one loopback server that answers like Slack's Web API (`chat.postMessage`,
+ * `chat.update`), PagerDuty's Events API v2 (alerts and change events) and a receiver of switchyard's
+ * signed webhooks, and keeps every payload, so the demo's report can show what an on-call engineer
+ * would have got. Bodies are untrusted: size-capped, parsed defensively, kept as plain values.
+ */
+
+
+
+/** The names the demo's switchyard.yml gives its secrets (values only in the steps' env). */
+const INBOX_SECRETS = {
+    slackToken: 'SWITCHYARD_DEMO_SLACK_TOKEN',
+    routingKey: 'SWITCHYARD_DEMO_PAGERDUTY_KEY',
+    hookSecret: 'SWITCHYARD_DEMO_WEBHOOK_SECRET',
+};
+/** The Slack channel the demo posts to, and the ID the inbox answers with. */
+const INBOX_CHANNEL = { name: '#deploys', id: 'C0DEMODEPLOY' };
+const MAX_BODY = 512 * 1024;
+const isObj = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const demo_inbox_text = (v, max = 3000) => (typeof v === 'string' ? v.slice(0, max) : '');
+/** Slack's escaping undone (`&amp;`, `&lt;`, `&gt;`), as a person reads the message. */
+const unescapeSlack = (t) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+/** The header block's text of Block Kit `blocks` (a JSON string in a form, or a list). */
+function headerOf(blocks) {
+    let list = blocks;
+    if (typeof blocks === 'string')
+        try {
+            list = JSON.parse(blocks);
+        }
+        catch {
+            return '';
+        }
+    if (!Array.isArray(list))
+        return '';
+    const header = list.find((b) => isObj(b) && b.type === 'header');
+    return isObj(header) && isObj(header.text) ? demo_inbox_text(header.text.text, 150) : '';
+}
+/** A running inbox: its base URL, the secrets' values and what it kept. */
+class DemoInbox {
+    messages = [];
+    alerts = [];
+    hooks = [];
+    seq = 0;
+    server;
+    base = '';
+    /** The secrets' values for this run, by name (pass them in the steps' env). */
+    secrets = {
+        [INBOX_SECRETS.slackToken]: `xoxb-demo-${(0,external_node_crypto_.randomBytes)(12).toString('hex')}`,
+        [INBOX_SECRETS.routingKey]: (0,external_node_crypto_.randomBytes)(16).toString('hex'),
+        [INBOX_SECRETS.hookSecret]: (0,external_node_crypto_.randomBytes)(24).toString('hex'),
+    };
+    /** Starts listening on 127.0.0.1 (a free port); resolves with the base URL. */
+    async start() {
+        const server = (0,external_node_http_.createServer)((req, res) => {
+            this.serve(req, res).catch(() => res.destroy());
+        });
+        await new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', resolve);
+        });
+        this.server = server;
+        const address = server.address();
+        if (address === null || typeof address === 'string')
+            throw new Error('demo inbox: no port');
+        this.base = `http://127.0.0.1:${address.port}`;
+        return this.base;
+    }
+    /** Slack's API base (`slack.api-url`). */
+    slackApiUrl() {
+        return `${this.base}/slack/api/`;
+    }
+    /** PagerDuty's Events API base (`pagerduty.endpoint`). */
+    pagerDutyUrl() {
+        return `${this.base}/pagerduty`;
+    }
+    /** The webhook receiver (`webhook.url`). */
+    webhookUrl() {
+        return `${this.base}/hooks/deploys`;
+    }
+    /** A copy of everything kept so far. */
+    record() {
+        return {
+            slack: this.messages.map((m) => ({ ...m, history: [...m.history] })),
+            pagerduty: [...this.alerts],
+            webhooks: [...this.hooks],
+        };
+    }
+    /** Stops listening; open connections are closed. */
+    async close() {
+        const server = this.server;
+        if (!server)
+            return;
+        this.server = undefined;
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(() => resolve()));
+    }
+    async serve(req, res) {
+        const chunks = [];
+        let size = 0;
+        for await (const c of req) {
+            size += c.length;
+            if (size > MAX_BODY)
+                return this.send(res, 413, { error: 'too large' });
+            chunks.push(c);
+        }
+        const body = Buffer.concat(chunks).toString('utf8');
+        const path = (req.url ?? '').split('?')[0] ?? '';
+        if (req.method !== 'POST')
+            return this.send(res, 405, { error: 'method not allowed' });
+        const headers = {};
+        for (const [k, v] of Object.entries(req.headers))
+            headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        if (path.startsWith('/slack/api/'))
+            return this.send(res, 200, this.slack(path.slice('/slack/api/'.length), body, headers));
+        if (path === '/pagerduty/v2/enqueue' || path === '/pagerduty/v2/change/enqueue') {
+            const [status, answer] = this.pagerDuty(path.endsWith('/change/enqueue'), body);
+            return this.send(res, status, answer);
+        }
+        if (path === '/hooks/deploys') {
+            const problem = (0,notify_src/* verifyWebhook */.vR)(this.secrets[INBOX_SECRETS.hookSecret] ?? '', body, headers, Math.floor(Date.now() / 1000));
+            let kind = demo_inbox_text(headers['x-switchyard-event'], 40);
+            try {
+                const parsed = JSON.parse(body);
+                if (isObj(parsed))
+                    kind = demo_inbox_text(parsed.kind, 40) || kind;
+            }
+            catch {
+                /* the problem says so */
+            }
+            this.hooks.push({ kind, verified: problem === undefined, ...(problem && { problem }) });
+            return this.send(res, problem ? 401 : 200, problem ? { error: problem } : { ok: true });
+        }
+        return this.send(res, 404, { error: 'not found' });
+    }
+    send(res, status, body) {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+    }
+    /** chat.postMessage and chat.update, as Slack answers them (HTTP 200, `ok` true or false). */
+    slack(method, body, headers) {
+        let args;
+        if ((headers['content-type'] ?? '').startsWith('application/json')) {
+            try {
+                const parsed = JSON.parse(body);
+                args = isObj(parsed) ? parsed : {};
+            }
+            catch {
+                return { ok: false, error: 'invalid_json' };
+            }
+        }
+        else
+            args = Object.fromEntries(new URLSearchParams(body));
+        const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1] ?? args.token;
+        if (token !== this.secrets[INBOX_SECRETS.slackToken])
+            return { ok: false, error: 'invalid_auth' };
+        const header = unescapeSlack(headerOf(args.blocks));
+        const fallback = unescapeSlack(demo_inbox_text(args.text));
+        if (!header && !fallback)
+            return { ok: false, error: 'no_text' };
+        if (method === 'chat.postMessage') {
+            if (args.channel !== INBOX_CHANNEL.name && args.channel !== INBOX_CHANNEL.id)
+                return { ok: false, error: 'channel_not_found' };
+            const threadTs = typeof args.thread_ts === 'string' ? args.thread_ts : undefined;
+            if (threadTs !== undefined && !this.messages.some((m) => m.ts === threadTs && !m.threadTs))
+                return { ok: false, error: 'thread_not_found' };
+            const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.seq).padStart(6, '0')}`;
+            this.messages.push({
+                ts,
+                ...(threadTs !== undefined && { threadTs }),
+                text: fallback,
+                header,
+                history: [header || fallback],
+            });
+            return { ok: true, channel: INBOX_CHANNEL.id, ts, message: { text: fallback, ts } };
+        }
+        if (method === 'chat.update') {
+            if (args.channel !== INBOX_CHANNEL.id)
+                return { ok: false, error: 'channel_not_found' };
+            const message = this.messages.find((m) => m.ts === args.ts);
+            if (!message)
+                return { ok: false, error: 'message_not_found' };
+            message.text = fallback;
+            message.header = header;
+            message.history.push(header || fallback);
+            return { ok: true, channel: INBOX_CHANNEL.id, ts: message.ts, text: fallback };
+        }
+        return { ok: false, error: 'unknown_method' };
+    }
+    /** Events API v2: 202 for a well-formed event, 400 with the errors otherwise. */
+    pagerDuty(change, body) {
+        let event;
+        try {
+            event = JSON.parse(body);
+        }
+        catch {
+            return [400, { status: 'invalid event', errors: ['body is not JSON'] }];
+        }
+        if (!isObj(event) || (!isObj(event.payload) && (change || event.event_action === 'trigger')))
+            return [400, { status: 'invalid event', errors: ['payload missing'] }];
+        if (event.routing_key !== this.secrets[INBOX_SECRETS.routingKey])
+            return [400, { status: 'invalid event', errors: ['routing_key is not the integration key'] }];
+        const payload = isObj(event.payload) ? event.payload : {};
+        const action = change ? 'change' : demo_inbox_text(event.event_action, 20);
+        if (!['change', 'trigger', 'acknowledge', 'resolve'].includes(action))
+            return [400, { status: 'invalid event', errors: ['event_action'] }];
+        const dedupKey = typeof event.dedup_key === 'string' ? event.dedup_key.slice(0, 255) : undefined;
+        this.alerts.push({
+            action,
+            ...(dedupKey !== undefined && { dedupKey }),
+            summary: demo_inbox_text(payload.summary, 1024),
+            ...(typeof payload.severity === 'string' && { severity: demo_inbox_text(payload.severity, 20) }),
+        });
+        return [
+            202,
+            { status: 'success', message: 'Event processed', ...(dedupKey && { dedup_key: dedupKey }) },
+        ];
+    }
+}
+
 ;// CONCATENATED MODULE: ./cli/src/demo-report.ts
 /** The demo's report (pure): what happened, when, and what the load saw at each switch. */
 
 
 /** Half the span of time counted around each switch. */
 const SWITCH_SPAN_MS = 2000;
+const V3 = /(^|[^\d.])3\.0\.0([^\d.]|$)/;
+/** v3.0.0's story as the inbox kept it. */
+function onCallOf(inbox) {
+    const posts = inbox.slack.filter((m) => m.threadTs === undefined);
+    const v3 = posts.find((m) => V3.test(m.history[0] ?? ''));
+    const trigger = inbox.pagerduty.find((e) => e.action === 'trigger' && V3.test(e.summary));
+    return {
+        ...(v3 && {
+            slack: {
+                header: v3.header,
+                text: v3.text,
+                history: v3.history,
+                replies: inbox.slack.filter((m) => m.threadTs === v3.ts).map((m) => m.text || m.header),
+            },
+        }),
+        otherMessages: posts.length - (v3 ? 1 : 0),
+        pagerduty: inbox.pagerduty,
+        ...(trigger?.dedupKey !== undefined && { dedupKey: trigger.dedupKey }),
+        webhooks: {
+            delivered: inbox.webhooks.length,
+            verified: inbox.webhooks.filter((w) => w.verified).length,
+        },
+    };
+}
+/** The alert of `key` was triggered, then resolved, and nothing came after the resolve. */
+function triggeredThenResolved(events, key) {
+    const actions = events.filter((e) => e.dedupKey === key).map((e) => e.action);
+    const t = actions.indexOf('trigger');
+    return t >= 0 && actions.indexOf('resolve', t) === actions.length - 1;
+}
 function environments(status) {
     const text = status.outputs.environments;
     return text ? JSON.parse(text) : [];
@@ -16354,6 +16608,7 @@ function demoReport(f) {
     const verdicts = { v2: f.monitors.v2.verdict ?? '', v3: f.monitors.v3.verdict ?? '' };
     const live = { color: env?.live ?? '', version: env?.version ?? '' };
     const rolledBack = f.monitors.v3['rolled-back'] === 'true';
+    const onCall = onCallOf(f.inbox);
     const checks = [
         {
             name: `0 requests failed at the ${switches.length} switches`,
@@ -16363,6 +16618,16 @@ function demoReport(f) {
         { name: 'v3.0.0 failed its monitor window', ok: verdicts.v3 === 'failed' },
         { name: 'the monitor rolled v3.0.0 back', ok: rolledBack && back !== undefined },
         { name: 'v2.0.0 is live at the end', ok: live.version === '2.0.0' },
+        {
+            name: "on-call: v3.0.0's Slack message went from failed to rolled back",
+            ok: onCall.slack !== undefined &&
+                onCall.slack.history.some((h) => /failed/.test(h)) &&
+                /rolled back/.test(onCall.slack.header),
+        },
+        {
+            name: 'on-call: PagerDuty triggered for v3.0.0, then resolved on the same key',
+            ok: onCall.dedupKey !== undefined && triggeredThenResolved(onCall.pagerduty, onCall.dedupKey),
+        },
     ];
     return {
         ok: checks.every((c) => c.ok),
@@ -16379,10 +16644,33 @@ function demoReport(f) {
             f.lastV3Answer !== undefined && { lastV3AnswerMs: f.lastV3Answer - t3 }),
         live,
         checks,
+        onCall,
         explore: { url: f.url, previewUrl: f.previewUrl, config: f.config, prometheus: f.prometheus },
     };
 }
 const ms = (v) => (v === undefined ? '–' : (0,src/* formatDuration */.a3)(v));
+/** "What on-call got": v3.0.0's Slack message and thread, the PagerDuty events, the webhooks. */
+function renderOnCall(s, o) {
+    s.heading('What on-call got (local Slack, PagerDuty and webhook endpoints)', 3);
+    if (o.slack) {
+        s.paragraph("Slack #deploys, v3.0.0's message as it stands (one message, updated in place):");
+        s.table(['', ''], [
+            ['header', o.slack.header],
+            ['text', o.slack.text],
+            ...o.slack.history.map((h, i) => [i === 0 ? 'posted' : `update ${i}`, h]),
+            ...(o.slack.replies.length
+                ? o.slack.replies.map((t, i) => [`thread reply ${i + 1}`, t])
+                : [['thread replies', 'none']]),
+        ]);
+    }
+    else
+        s.paragraph('Slack: no message about v3.0.0 arrived.');
+    if (o.otherMessages)
+        s.paragraph(`(${o.otherMessages} other Slack message(s) in #deploys: the releases before it.)`);
+    s.paragraph('PagerDuty Events API v2, in order:');
+    s.table(['#', 'event', 'dedup key', 'severity', 'summary'], o.pagerduty.map((e, i) => [i + 1, e.action, e.dedupKey ?? '', e.severity ?? '', e.summary]));
+    s.paragraph(`Webhook: ${o.webhooks.delivered} signed events delivered, ${o.webhooks.verified} verified (HMAC-SHA256).`);
+}
 /** The report as markdown, with `status` (its summary) after it. */
 function renderReport(r, statusSummary) {
     const s = new src/* Summary */.BD().heading(`switchyard demo: ${r.ok ? 'every promise held ✅' : 'a promise was broken ❌'}`);
@@ -16416,6 +16704,7 @@ function renderReport(r, statusSummary) {
         ['demo took', (0,src/* formatDuration */.a3)(r.totalMs)],
     ]);
     s.list(r.checks.map((c) => `${c.ok ? '✅' : '❌'} ${c.name}`));
+    renderOnCall(s, r.onCall);
     s.paragraph(statusSummary);
     s.heading('Explore', 3).list([
         `live: \`curl ${r.explore.url}/\`, the warm previous color: \`curl ${r.explore.previewUrl}/\``,
@@ -16436,8 +16725,12 @@ function renderReport(r, statusSummary) {
  *    smoke live → monitor a short window → passed;
  * 3. build v3 with 20 % injected errors → deploy + promote → monitor → failed → automatic rollback;
  * 4. stop the load and print the report (timeline, requests during each switch, detection time,
- *    time to recover) and `status`. The environment stays up; `--down` removes it.
+ *    time to recover, what on-call got) and `status`. The environment stays up; `--down` removes it.
+ * Every step notifies as `notify:` in the demo's switchyard.yml says: Slack (bot), PagerDuty and a
+ * signed webhook, all pointed at the demo's inbox on loopback ({@link DemoInbox}), which keeps what
+ * an on-call engineer would have got.
  */
+
 
 
 
@@ -16468,7 +16761,8 @@ function parseEnvFile(text) {
         .filter((m) => m !== null)
         .map((m) => [m[1], m[2]]));
 }
-function demoConfig(port, haproxyImage) {
+/** The demo's switchyard.yml: the environment on local Docker, notifying the inbox. */
+function demoConfig(port, haproxyImage, notify) {
     return [
         `app: ${DEMO_APP}`,
         `${DEMO_ENVIRONMENT}:`,
@@ -16479,6 +16773,12 @@ function demoConfig(port, haproxyImage) {
         `    proxy: { image: ${haproxyImage} }`,
         '  health: { path: /healthz, interval: 200ms }',
         '  keep-previous: 30m',
+        '  # Slack, PagerDuty and a webhook receiver stood in for by the demo inbox while the demo runs;',
+        '  # secrets by name. Run later, a command warns that they are unset and notifies nobody.',
+        '  notify:',
+        `    slack: { channel: '${INBOX_CHANNEL.name}', token-secret: ${INBOX_SECRETS.slackToken}, api-url: '${notify.slackApiUrl}', events: [all] }`,
+        `    pagerduty: { routing-key-secret: ${INBOX_SECRETS.routingKey}, endpoint: '${notify.pagerDutyUrl}', events: [critical] }`,
+        `    webhook: { url: '${notify.webhookUrl}', secret: ${INBOX_SECRETS.hookSecret}, events: [all] }`,
         '',
     ].join('\n');
 }
@@ -16526,154 +16826,187 @@ async function demo(values, run, deps) {
     (0,external_node_fs_.rmSync)(work, { recursive: true, force: true });
     (0,external_node_fs_.mkdirSync)((0,external_node_path_.join)(work, 'context'), { recursive: true });
     const config = (0,external_node_path_.join)(work, 'switchyard.yml');
-    (0,external_node_fs_.writeFileSync)(config, demoConfig(port, need('SWITCHYARD_HAPROXY_IMAGE')));
-    const removed = demoDown();
-    if (removed.length)
-        deps.stderr(`(removed the previous demo environment: ${removed.length} containers)\n`);
-    const reports = (0,external_node_path_.join)(work, 'reports');
-    const jest = `JEST_JUNIT_OUTPUT_FILE=${reports}/junit.xml JEST_JUNIT_ADD_FILE_ATTRIBUTE=true NODE_OPTIONS=--experimental-vm-modules npx jest examples/app --selectProjects unit --coverage --collectCoverageFrom='examples/app/src/**/*.ts' --collectCoverageFrom='!examples/app/src/server.ts' --coverageDirectory=${reports}/coverage --coverageReporters=lcov --reporters=default --reporters=jest-junit`;
-    await step('quality-gate: the example app (tests, coverage, lint, types)', [
-        'gate',
-        '--working-directory',
-        deps.root,
-        '--run',
-        [
-            `test: ${jest}`,
-            `lint: npx eslint -f json -o ${reports}/eslint.json examples/app`,
-            `typecheck: npx tsc -p examples/app/tsconfig.json --noEmit --pretty false > ${reports}/tsc.txt`,
-        ].join('\n'),
-        '--junit',
-        `${reports}/junit.xml`,
-        '--coverage',
-        `${reports}/coverage/lcov.info`,
-        '--lint',
-        `${reports}/eslint.json`,
-        '--types',
-        `${reports}/tsc.txt`,
-    ]);
-    // The app as one file (ncc), on the testbed's node base image.
-    const ncc = (0,external_node_child_process_.spawnSync)(process.execPath, [
-        (0,external_node_path_.join)(deps.root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
-        'build',
-        (0,external_node_path_.join)(deps.root, 'examples/app/src/server.ts'),
-        '-o',
-        (0,external_node_path_.join)(work, 'bundle'),
-        '--quiet',
-        '--transpile-only',
-    ], { stdio: ['ignore', 2, 2] });
-    if (ncc.status !== 0)
-        throw new Error('bundling examples/app/src/server.ts failed');
-    (0,external_node_fs_.copyFileSync)((0,external_node_path_.join)(work, 'bundle/index.js'), (0,external_node_path_.join)(work, 'context/server.mjs'));
-    const dockerfile = (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(deps.root, 'examples/app/Dockerfile'), 'utf8');
-    const build = async (version, inject) => {
-        // v3 is the bad release: the same app with ERROR_RATE baked in.
-        (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(work, 'context/Dockerfile'), inject ? `${dockerfile}\nENV ERROR_RATE=${inject}\n` : dockerfile);
-        const r = await step(`build-image: v${version}${inject ? ` (${Number(inject) * 100} % injected errors)` : ''}`, [
-            'build',
-            'switchyard/example-app',
-            '--registry',
-            registry,
-            '--context',
-            (0,external_node_path_.join)(work, 'context'),
-            '--tags',
-            version,
-            '--latest',
-            'false',
-            '--build-args',
-            `BASE_IMAGE=${need('SWITCHYARD_BASE_IMAGE')}`,
-            '--build-args',
-            `APP_VERSION=${version}`,
-        ]);
-        return r.outputs['image-ref'] ?? '';
-    };
-    const env = ['--config', config];
-    const smoke = (name, url, version) => step(name, [
-        'smoke',
-        url,
-        '--checks-file',
-        (0,external_node_path_.join)(deps.root, 'examples/app/smoke.yml'),
-        '--expect-version',
-        version,
-        '--timeout',
-        '30s',
-        '--interval',
-        '200ms',
-        '--max-interval',
-        '2s',
-    ]);
-    // 1. v1: the first release.
-    const v1 = await build('1.0.0');
-    const d1 = await step('deploy-bluegreen: v1.0.0 (first deploy)', [
-        'deploy',
-        DEMO_ENVIRONMENT,
-        ...env,
-        '--image',
-        v1,
-    ]);
-    const url = d1.outputs.url ?? `http://127.0.0.1:${port}`;
-    await smoke('smoke-test: live (v1.0.0)', url, '1.0.0');
-    // 2. Steady load from here to the end; v2 through preview, promote and a short watch.
-    say(`steady keep-alive load on ${url} (4 connections)`);
-    const load = new KeepAliveLoad(new URL(`${url}/?delay_ms=5`), { connections: 4 });
+    // The inbox lives for the run; the steps read the secrets' values by name from the env.
+    const inbox = new DemoInbox();
+    await inbox.start();
+    const restoreEnv = withEnv(inbox.secrets);
     try {
-        await waitForTraffic(prometheus, d1.outputs.color ?? '');
-        const v2 = await build('2.0.0');
-        const d2 = await step('deploy-bluegreen: v2.0.0 to the idle color (no promote)', [
-            'deploy',
-            DEMO_ENVIRONMENT,
-            ...env,
-            '--image',
-            v2,
-            '--no-promote',
+        (0,external_node_fs_.writeFileSync)(config, demoConfig(port, need('SWITCHYARD_HAPROXY_IMAGE'), {
+            slackApiUrl: inbox.slackApiUrl(),
+            pagerDutyUrl: inbox.pagerDutyUrl(),
+            webhookUrl: inbox.webhookUrl(),
+        }));
+        const removed = demoDown();
+        if (removed.length)
+            deps.stderr(`(removed the previous demo environment: ${removed.length} containers)\n`);
+        const reports = (0,external_node_path_.join)(work, 'reports');
+        const jest = `JEST_JUNIT_OUTPUT_FILE=${reports}/junit.xml JEST_JUNIT_ADD_FILE_ATTRIBUTE=true NODE_OPTIONS=--experimental-vm-modules npx jest examples/app --selectProjects unit --coverage --collectCoverageFrom='examples/app/src/**/*.ts' --collectCoverageFrom='!examples/app/src/server.ts' --coverageDirectory=${reports}/coverage --coverageReporters=lcov --reporters=default --reporters=jest-junit`;
+        await step('quality-gate: the example app (tests, coverage, lint, types)', [
+            'gate',
+            '--working-directory',
+            deps.root,
+            '--run',
+            [
+                `test: ${jest}`,
+                `lint: npx eslint -f json -o ${reports}/eslint.json examples/app`,
+                `typecheck: npx tsc -p examples/app/tsconfig.json --noEmit --pretty false > ${reports}/tsc.txt`,
+            ].join('\n'),
+            '--junit',
+            `${reports}/junit.xml`,
+            '--coverage',
+            `${reports}/coverage/lcov.info`,
+            '--lint',
+            `${reports}/eslint.json`,
+            '--types',
+            `${reports}/tsc.txt`,
         ]);
-        await smoke('smoke-test: preview (v2.0.0)', d2.outputs['preview-url'] ?? '', '2.0.0');
-        const p2 = await step('deploy-bluegreen: promote v2.0.0', [
-            'promote',
-            DEMO_ENVIRONMENT,
-            ...env,
-        ]);
-        await smoke('smoke-test: live (v2.0.0)', url, '2.0.0');
-        await waitForTraffic(prometheus, p2.outputs.color ?? '');
-        const m2 = await step('monitor-window: v2.0.0 for 20 s', monitorArgs(env, prometheus, '20s'));
-        // 3. The bad release: deployed and promoted, caught by the monitor, rolled back.
-        const v3 = await build('3.0.0', '0.2');
-        const d3 = await step('deploy-bluegreen: v3.0.0 (deploy and promote)', [
-            'deploy',
-            DEMO_ENVIRONMENT,
-            ...env,
-            '--image',
-            v3,
-        ]);
-        await waitForTraffic(prometheus, d3.outputs.color ?? '');
-        const m3 = await step('monitor-window: v3.0.0, rollback on failure', [...monitorArgs(env, prometheus, '60s'), '--rollback-on-failure'], 'fail');
-        await smoke('smoke-test: live after the rollback (v2.0.0)', url, '2.0.0');
-        // 4. The report.
-        const samples = await load.stop();
-        const st = await run(['status', DEMO_ENVIRONMENT, ...env]);
-        const facts = {
-            startedAt: new Date(t0).toISOString(),
-            totalMs: Date.now() - t0,
-            steps,
-            samples,
-            status: st,
-            monitors: { v2: m2.outputs, v3: m3.outputs },
-            lastV3Answer: lastAnswerFrom(samples, '3.0.0'),
-            all: tally(samples),
-            url,
-            previewUrl: d2.outputs['preview-url'] ?? '',
-            config,
-            prometheus,
+        // The app as one file (ncc), on the testbed's node base image.
+        const ncc = (0,external_node_child_process_.spawnSync)(process.execPath, [
+            (0,external_node_path_.join)(deps.root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
+            'build',
+            (0,external_node_path_.join)(deps.root, 'examples/app/src/server.ts'),
+            '-o',
+            (0,external_node_path_.join)(work, 'bundle'),
+            '--quiet',
+            '--transpile-only',
+        ], { stdio: ['ignore', 2, 2] });
+        if (ncc.status !== 0)
+            throw new Error('bundling examples/app/src/server.ts failed');
+        (0,external_node_fs_.copyFileSync)((0,external_node_path_.join)(work, 'bundle/index.js'), (0,external_node_path_.join)(work, 'context/server.mjs'));
+        const dockerfile = (0,external_node_fs_.readFileSync)((0,external_node_path_.join)(deps.root, 'examples/app/Dockerfile'), 'utf8');
+        const build = async (version, inject) => {
+            // v3 is the bad release: the same app with ERROR_RATE baked in.
+            (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(work, 'context/Dockerfile'), inject ? `${dockerfile}\nENV ERROR_RATE=${inject}\n` : dockerfile);
+            const r = await step(`build-image: v${version}${inject ? ` (${Number(inject) * 100} % injected errors)` : ''}`, [
+                'build',
+                'switchyard/example-app',
+                '--registry',
+                registry,
+                '--context',
+                (0,external_node_path_.join)(work, 'context'),
+                '--tags',
+                version,
+                '--latest',
+                'false',
+                '--build-args',
+                `BASE_IMAGE=${need('SWITCHYARD_BASE_IMAGE')}`,
+                '--build-args',
+                `APP_VERSION=${version}`,
+            ]);
+            return r.outputs['image-ref'] ?? '';
         };
-        const report = demoReport(facts);
-        const file = values.get('report');
-        if (file)
-            (0,external_node_fs_.writeFileSync)(file, `${JSON.stringify(report, null, 2)}\n`);
-        deps.stdout((0,terminal/* renderTerminal */.bF)(renderReport(report, st.summary), { color: deps.color, width: deps.columns }));
-        return report.ok ? 0 : 1;
+        const env = ['--config', config];
+        const smoke = (name, url, version) => step(name, [
+            'smoke',
+            url,
+            '--checks-file',
+            (0,external_node_path_.join)(deps.root, 'examples/app/smoke.yml'),
+            '--expect-version',
+            version,
+            '--timeout',
+            '30s',
+            '--interval',
+            '200ms',
+            '--max-interval',
+            '2s',
+        ]);
+        // 1. v1: the first release.
+        const v1 = await build('1.0.0');
+        const d1 = await step('deploy-bluegreen: v1.0.0 (first deploy)', [
+            'deploy',
+            DEMO_ENVIRONMENT,
+            ...env,
+            '--image',
+            v1,
+        ]);
+        const url = d1.outputs.url ?? `http://127.0.0.1:${port}`;
+        await smoke('smoke-test: live (v1.0.0)', url, '1.0.0');
+        // 2. Steady load from here to the end; v2 through preview, promote and a short watch.
+        say(`steady keep-alive load on ${url} (4 connections)`);
+        const load = new KeepAliveLoad(new URL(`${url}/?delay_ms=5`), { connections: 4 });
+        try {
+            await waitForTraffic(prometheus, d1.outputs.color ?? '');
+            const v2 = await build('2.0.0');
+            const d2 = await step('deploy-bluegreen: v2.0.0 to the idle color (no promote)', [
+                'deploy',
+                DEMO_ENVIRONMENT,
+                ...env,
+                '--image',
+                v2,
+                '--no-promote',
+            ]);
+            await smoke('smoke-test: preview (v2.0.0)', d2.outputs['preview-url'] ?? '', '2.0.0');
+            const p2 = await step('deploy-bluegreen: promote v2.0.0', [
+                'promote',
+                DEMO_ENVIRONMENT,
+                ...env,
+            ]);
+            await smoke('smoke-test: live (v2.0.0)', url, '2.0.0');
+            await waitForTraffic(prometheus, p2.outputs.color ?? '');
+            const m2 = await step('monitor-window: v2.0.0 for 20 s', monitorArgs(env, prometheus, '20s'));
+            // 3. The bad release: deployed and promoted, caught by the monitor, rolled back.
+            const v3 = await build('3.0.0', '0.2');
+            const d3 = await step('deploy-bluegreen: v3.0.0 (deploy and promote)', [
+                'deploy',
+                DEMO_ENVIRONMENT,
+                ...env,
+                '--image',
+                v3,
+            ]);
+            await waitForTraffic(prometheus, d3.outputs.color ?? '');
+            const m3 = await step('monitor-window: v3.0.0, rollback on failure', [...monitorArgs(env, prometheus, '60s'), '--rollback-on-failure'], 'fail');
+            await smoke('smoke-test: live after the rollback (v2.0.0)', url, '2.0.0');
+            // 4. The report.
+            const samples = await load.stop();
+            const st = await run(['status', DEMO_ENVIRONMENT, ...env]);
+            const facts = {
+                startedAt: new Date(t0).toISOString(),
+                totalMs: Date.now() - t0,
+                steps,
+                samples,
+                status: st,
+                monitors: { v2: m2.outputs, v3: m3.outputs },
+                lastV3Answer: lastAnswerFrom(samples, '3.0.0'),
+                all: tally(samples),
+                url,
+                previewUrl: d2.outputs['preview-url'] ?? '',
+                config,
+                prometheus,
+                inbox: inbox.record(),
+            };
+            const report = demoReport(facts);
+            const file = values.get('report');
+            if (file)
+                (0,external_node_fs_.writeFileSync)(file, `${JSON.stringify(report, null, 2)}\n`);
+            deps.stdout((0,terminal/* renderTerminal */.bF)(renderReport(report, st.summary), {
+                color: deps.color,
+                width: deps.columns,
+            }));
+            return report.ok ? 0 : 1;
+        }
+        finally {
+            await load.stop(); // a no-op after the report's stop
+        }
     }
     finally {
-        await load.stop(); // a no-op after the report's stop
+        restoreEnv();
+        await inbox.close();
     }
+}
+/**
+ * Sets variables in this process's env, which is the env the CLI hands each step it runs (the
+ * demo runs them in-process); returns the function that puts the previous values back.
+ */
+function withEnv(values) {
+    const before = Object.keys(values).map((k) => [k, process.env[k]]);
+    Object.assign(process.env, values);
+    return () => {
+        for (const [k, v] of before)
+            if (v === undefined)
+                delete process.env[k];
+            else
+                process.env[k] = v;
+    };
 }
 function monitorArgs(env, prometheus, duration) {
     return [
@@ -16732,8 +17065,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_url__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var _cli_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5019);
 /* harmony import */ var _definitions_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2904);
-/* harmony import */ var _demo_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4436);
-/* harmony import */ var _steps_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2341);
+/* harmony import */ var _demo_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(219);
+/* harmony import */ var _steps_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5702);
 /** Entry of the `switchyard` CLI bundle (dist/cli/index.js): the real process around {@link cli}. */
 
 
@@ -16786,7 +17119,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2341:
+/***/ 5702:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17280,857 +17613,7 @@ function readIfLiveIs(r) {
     throw new src/* InputError */.dz('if-live-is', s, 'is neither a digest nor none', 'Give the digest of the release that must be live (sha256: and 64 hex digits), or none');
 }
 
-// EXTERNAL MODULE: ./packages/github/src/index.ts + 32 modules
-var github_src = __nccwpck_require__(1353);
-// EXTERNAL MODULE: ./packages/notify/src/events.ts
-var src_events = __nccwpck_require__(5730);
-;// CONCATENATED MODULE: ./packages/notify/src/delivery.ts
-/**
- * What a channel does with one event, and how a failed request is classified: a 5xx, a 429, a timeout
- * or a refused connection may pass on a later try; a 4xx (a bad token, a payload the service refuses)
- * will not.
- */
-
-/** A delivery that did not go through. */
-class DeliveryError extends Error {
-    retryable;
-    retryAfterMs;
-    name = 'DeliveryError';
-    constructor(message, 
-    /** Whether another try may succeed. */
-    retryable, 
-    /** How long the service asked us to wait (a 429's Retry-After). */
-    retryAfterMs) {
-        super(message);
-        this.retryable = retryable;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-/** The longest piece of a response body quoted in an error. */
-const QUOTE_MAX = 200;
-/** A response body cut for a message (the notifier masks secrets in it before logging). */
-function quoteBody(body) {
-    const s = body.replace(/\s+/g, ' ').trim();
-    return s.length > QUOTE_MAX ? `${s.slice(0, QUOTE_MAX - 3)}...` : s;
-}
-/** Retry-After in milliseconds, when it is a number of seconds (the form Slack and PagerDuty send). */
-function retryAfter(res) {
-    const secs = Number(res.headers['retry-after'] ?? 'x');
-    return Number.isFinite(secs) && secs >= 0 ? secs * 1000 : undefined;
-}
-/**
- * POSTs JSON and returns the response when its status is in `ok`; otherwise throws a
- * {@link DeliveryError} (retryable for 429, 5xx, timeouts and network failures). `what` names the
- * endpoint in messages; the URL itself is never quoted (a webhook URL is a secret).
- */
-async function postJson(http, what, url, body, headers, timeoutMs, ok = (s) => s >= 200 && s < 300) {
-    let res;
-    try {
-        res = await http.request({
-            method: 'POST',
-            url,
-            headers: {
-                'content-type': 'application/json',
-                'user-agent': 'switchyard-notify',
-                ...headers,
-            },
-            body,
-            timeoutMs,
-            followRedirects: false,
-        });
-    }
-    catch (error) {
-        if (error instanceof probe_src/* HttpError */.j$)
-            throw new DeliveryError(`${what}: ${error.message}`, true);
-        throw error;
-    }
-    if (ok(res.status))
-        return res;
-    const retryable = res.status === 429 || res.status >= 500;
-    const quoted = quoteBody(res.body);
-    throw new DeliveryError(`${what}: HTTP ${res.status}${quoted ? ` ${JSON.stringify(quoted)}` : ''}`, retryable, res.status === 429 ? retryAfter(res) : undefined);
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/slack-blocks.ts
-/**
- * The Slack message of a release, in Block Kit (header, section and context blocks) with a plain-text
- * fallback. Every value from outside (versions, reasons, who approved) is escaped for mrkdwn and cut to
- * Block Kit's limits, so a hostile value can neither ping `@channel`, fake a link, nor get the message
- * refused.
- *
- * Limits: https://docs.slack.dev/reference/block-kit/blocks/header-block (header text ≤ 150),
- * https://docs.slack.dev/reference/block-kit/blocks/section-block (text ≤ 3000, ≤ 10 fields of ≤ 2000),
- * https://docs.slack.dev/reference/block-kit/blocks/context-block (≤ 10 elements),
- * https://docs.slack.dev/reference/methods/chat.postMessage (≤ 50 blocks; `text` is the notification
- * fallback). Escaping: https://docs.slack.dev/messaging/formatting-message-text#escaping
- */
-
-/** Block Kit's documented limits that our messages meet. */
-const BLOCK_LIMITS = {
-    blocks: 50,
-    headerText: 150,
-    sectionText: 3000,
-    fields: 10,
-    fieldText: 2000,
-    contextElements: 10,
-    /** Slack truncates a message's `text` beyond 40,000 characters; we keep it far shorter. */
-    fallbackText: 3000,
-};
-/** The most reasons listed in a message; the rest are counted. */
-const REASONS_SHOWN = 10;
-/** `&`, `<` and `>` as Slack's mrkdwn wants them, so they show as themselves and parse as nothing. */
-function escapeMrkdwn(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** Text cut to `max` characters, with `…` when cut (never in the middle of a surrogate pair). */
-function cut(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = max - 1;
-    const c = text.charCodeAt(end - 1);
-    if (c >= 0xd800 && c <= 0xdbff)
-        end--;
-    return `${text.slice(0, end)}…`;
-}
-/** Raw text escaped for mrkdwn and cut so the escaped form fits `max` (no entity cut in half). */
-function fitMrkdwn(raw, max) {
-    let r = raw;
-    for (;;) {
-        const escaped = escapeMrkdwn(r);
-        if (escaped.length <= max)
-            return escaped;
-        const shorter = cut(r, Math.max(1, r.length - (escaped.length - max)));
-        if (shorter === r)
-            return '…'.slice(0, max);
-        r = shorter;
-    }
-}
-/**
- * One line of an untrusted value: control characters, line breaks and bidi overrides (which reorder
- * what a reader sees) become spaces.
- */
-function oneLine(value) {
-    return value.replace(CONTROLS, ' ').trim();
-}
-const CONTROLS = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
-/** A link for mrkdwn when `url` is http(s), else the label alone. */
-function slack_blocks_link(url, label) {
-    if (url === undefined)
-        return escapeMrkdwn(label);
-    let u;
-    try {
-        u = new URL(url);
-    }
-    catch {
-        return escapeMrkdwn(label);
-    }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:')
-        return escapeMrkdwn(label);
-    const href = escapeMrkdwn(u.href.replace(/\|/g, '%7C'));
-    return `<${href}|${escapeMrkdwn(oneLine(label).replace(/\|/g, '/'))}>`;
-}
-const ICONS = {
-    started: ':rocket:',
-    preview: ':eyes:',
-    live: ':large_green_circle:',
-    watching: ':hourglass_flowing_sand:',
-    passed: ':white_check_mark:',
-    failed: ':x:',
-    warning: ':warning:',
-    'rolled-back': ':leftwards_arrow_with_hook:',
-    'rollback-failed': ':rotating_light:',
-    freeze: ':ice_cube:',
-    unfreeze: ':sunny:',
-};
-/** The path a release took to its state: `started → preview → live → *watching*`. */
-function progress(event) {
-    const path = ['started', 'preview', 'live', 'watching'];
-    const end = event.kind === 'passed' || event.kind === 'failed'
-        ? [...path, event.kind]
-        : event.kind === 'rolled-back' || event.kind === 'rollback-failed'
-            ? [...path, 'failed', event.kind]
-            : path.slice(0, src_events/* RELEASE_KINDS */.ez.indexOf(event.kind) + 1);
-    return end.map((k, i) => (i === end.length - 1 ? `*${k}*` : k)).join(' → ');
-}
-function field(label, value) {
-    if (value === undefined || value === '')
-        return [];
-    const head = `*${label}*\n`;
-    const text = head + fitMrkdwn(oneLine(value), BLOCK_LIMITS.fieldText - head.length);
-    return [{ type: 'mrkdwn', text }];
-}
-/** The reasons as a bulleted list, at most {@link REASONS_SHOWN}, fitted to one section. */
-function reasonsText(reasons) {
-    const lines = reasons.slice(0, REASONS_SHOWN).map((r) => `• ${cut(oneLine(r), 280)}`);
-    if (reasons.length > REASONS_SHOWN)
-        lines.push(`… and ${reasons.length - REASONS_SHOWN} more`);
-    return fitMrkdwn(lines.join('\n'), BLOCK_LIMITS.sectionText);
-}
-/** The context line: links to the run and the service, and the digest. */
-function contextBlock(event) {
-    const elements = [];
-    if (event.runUrl)
-        elements.push({ type: 'mrkdwn', text: slack_blocks_link(event.runUrl, 'Workflow run') });
-    if ((0,src_events/* isRelease */.MU)(event)) {
-        if (event.liveUrl)
-            elements.push({ type: 'mrkdwn', text: slack_blocks_link(event.liveUrl, 'Live URL') });
-        if (event.digest)
-            elements.push({ type: 'mrkdwn', text: fitMrkdwn(oneLine(event.digest), 200) });
-    }
-    return elements.length ? { type: 'context', elements } : undefined;
-}
-/** The whole message of a release (or freeze) in its current state. */
-function releaseMessage(event) {
-    const title = (0,src_events/* headline */.Pl)(event);
-    const blocks = [
-        {
-            type: 'header',
-            text: {
-                type: 'plain_text',
-                // Slack parses &, < and > in every text object, plain_text included.
-                text: fitMrkdwn(oneLine(`${ICONS[event.kind] ?? ''} ${title}`), BLOCK_LIMITS.headerText),
-            },
-        },
-    ];
-    if ((0,src_events/* isRelease */.MU)(event)) {
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: progress(event) } });
-        const fields = [
-            ...field('Environment', event.environment),
-            ...field('Version', event.previousVersion ? `${event.previousVersion} → ${event.version}` : event.version),
-            ...field('Color', event.color),
-            ...field('Deploy', event.deployId),
-            ...field('Approved by', event.approvedBy),
-            ...field('Window override', event.override),
-            ...(event.kind === 'rolled-back' ? field('Rolled back to', event.to) : []),
-        ].slice(0, BLOCK_LIMITS.fields);
-        blocks.push({ type: 'section', fields });
-    }
-    else {
-        const fields = [...field('Environment', event.environment), ...field('By', event.by)];
-        if (fields.length)
-            blocks.push({ type: 'section', fields });
-    }
-    const reasons = (0,src_events/* reasonsOf */.zM)(event);
-    if (reasons.length)
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: reasonsText(reasons) } });
-    const context = contextBlock(event);
-    if (context)
-        blocks.push(context);
-    return { text: fallback(event), blocks: blocks.slice(0, BLOCK_LIMITS.blocks) };
-}
-/** A thread reply for a monitor warning: the reasons, short. */
-function warningMessage(event) {
-    const reasons = (0,src_events/* reasonsOf */.zM)(event);
-    const title = `:warning: ${fitMrkdwn(oneLine((0,src_events/* headline */.Pl)(event)), 200)}`;
-    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: title } }];
-    if (reasons.length)
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: reasonsText(reasons) } });
-    return { text: fallback(event), blocks };
-}
-/** The plain-text fallback: the headline, then the reasons (escaped, cut). */
-function fallback(event) {
-    const reasons = (0,src_events/* reasonsOf */.zM)(event).slice(0, REASONS_SHOWN).map(oneLine);
-    const raw = [oneLine((0,src_events/* headline */.Pl)(event)), ...reasons.map((r) => `- ${r}`)].join('\n');
-    return fitMrkdwn(raw, BLOCK_LIMITS.fallbackText);
-}
-
-// EXTERNAL MODULE: ./node_modules/@slack/web-api/dist/index.js
-var dist = __nccwpck_require__(5105);
-;// CONCATENATED MODULE: ./packages/notify/src/slack.ts
-/**
- * Slack, two ways. With a bot token: one message per release, posted once (chat.postMessage) and
- * updated in place (chat.update) as the release moves, monitor warnings replied in its thread
- * (`thread_ts`). The message's place ({@link SlackThread}) outlives the job: the caller stores it (in the
- * deploy record) and hands it back to the next job's channel. With only an incoming-webhook URL: one
- * message per state change.
- *
- * https://docs.slack.dev/reference/methods/chat.postMessage — channel ID or name; answers
- * `{ok, channel, ts}` (the channel's ID). https://docs.slack.dev/reference/methods/chat.update —
- * `channel` must be the ID, `ts` the message's. https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks
- * — POST JSON, answers 200 `ok`, or 400/403/404/410 with an error word.
- */
-
-
-
-
-/** Slack's API base (what the SDK uses by default). */
-const SLACK_API_URL = 'https://slack.com/api/';
-/** Slack errors (`{ok:false, error}`) that say "try again later". */
-const TRANSIENT = new Set([
-    'ratelimited',
-    'rate_limited',
-    'fatal_error',
-    'internal_error',
-    'service_unavailable',
-    'request_timeout',
-]);
-const releaseKey = (e) => (0,src_events/* isRelease */.MU)(e) ? `${e.app}/${e.environment}/${e.deployId}` : undefined;
-/** Slack with a bot token, through `@slack/web-api`'s WebClient. */
-class SlackBotChannel {
-    options;
-    name = 'slack';
-    current;
-    constructor(options) {
-        this.options = options;
-        this.current = options.thread;
-    }
-    /** Where this release's message is, once posted (store it; pass it back as `thread`). */
-    thread() {
-        return this.current;
-    }
-    sends(event, selected) {
-        if (!selected)
-            return [];
-        const key = releaseKey(event);
-        const thread = key !== undefined && this.current?.release === key ? this.current : undefined;
-        if (event.kind === 'warning' && thread)
-            return [this.send('slack chat.postMessage (thread)', (c) => this.reply(c, thread, event))];
-        if (event.kind === 'warning' || key === undefined)
-            return [this.send('slack chat.postMessage', (c) => this.post(c, event, undefined))];
-        return [
-            thread
-                ? this.send('slack chat.update', (c) => this.update(c, thread, event, key))
-                : this.send('slack chat.postMessage', (c) => this.post(c, event, key)),
-        ];
-    }
-    send(label, call) {
-        return {
-            label,
-            run: async (timeoutMs) => {
-                try {
-                    await call(this.client(timeoutMs));
-                }
-                catch (error) {
-                    throw slackFailure(label, error, timeoutMs);
-                }
-            },
-        };
-    }
-    /**
-     * A client for one request. The SDK's own retries are off (`retries: 0`, rate limits rejected at
-     * once): the notifier retries, on its clock, within the event's time budget.
-     */
-    client(timeoutMs) {
-        return new dist.WebClient(this.options.token, {
-            slackApiUrl: this.options.apiUrl ?? SLACK_API_URL,
-            retryConfig: { retries: 0 },
-            rejectRateLimitedCalls: true,
-            timeout: timeoutMs,
-            ...(this.options.fetch && { fetch: this.options.fetch }),
-            logger: SILENT,
-            allowAbsoluteUrls: false,
-        });
-    }
-    async post(client, event, key) {
-        const message = event.kind === 'warning' ? warningMessage(event) : releaseMessage(event);
-        const res = await call(client, 'chat.postMessage', {
-            channel: this.options.channel,
-            ...message,
-        });
-        if (key === undefined)
-            return;
-        const channel = typeof res.channel === 'string' ? res.channel : undefined;
-        const ts = typeof res.ts === 'string' ? res.ts : undefined;
-        if (!channel || !ts || !/^\d+\.\d+$/.test(ts))
-            throw new DeliveryError('slack chat.postMessage: the answer has no channel and ts', false);
-        this.current = { channel, ts, release: key };
-        this.options.onThread?.(this.current);
-    }
-    async update(client, thread, event, key) {
-        try {
-            await call(client, 'chat.update', {
-                channel: thread.channel,
-                ts: thread.ts,
-                ...releaseMessage(event),
-            });
-        }
-        catch (error) {
-            // The message was deleted: post a new one rather than lose the update.
-            if (platformError(error) === 'message_not_found')
-                return this.post(client, event, key);
-            throw error;
-        }
-    }
-    async reply(client, thread, event) {
-        await call(client, 'chat.postMessage', {
-            channel: thread.channel,
-            thread_ts: thread.ts,
-            ...warningMessage(event),
-        });
-    }
-}
-/** One Web API call; its answer as a record (the SDK throws on `ok: false`). */
-async function call(client, method, args) {
-    const res = await client.apiCall(method, args);
-    return res;
-}
-/** A WebClient logger that prints nothing (every line we print goes through our own writer). */
-const SILENT = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: () => undefined,
-    error: () => undefined,
-    setLevel: () => undefined,
-    getLevel: () => dist.LogLevel.ERROR,
-    setName: () => undefined,
-};
-/** Slack's error word (`invalid_auth`, `channel_not_found`) of a WebClient platform error. */
-function platformError(error) {
-    if (typeof error !== 'object' || error === null)
-        return undefined;
-    const e = error;
-    return e.code === dist.ErrorCode.PlatformError && typeof e.data?.error === 'string'
-        ? e.data.error
-        : undefined;
-}
-/** A WebClient failure as a {@link DeliveryError}: retryable for 5xx, 429, timeouts, transient errors. */
-function slackFailure(label, error, timeoutMs) {
-    if (error instanceof DeliveryError)
-        return error;
-    const e = (typeof error === 'object' && error !== null ? error : {});
-    const word = platformError(error);
-    if (word !== undefined)
-        return new DeliveryError(`${label}: Slack answered ${JSON.stringify(word.slice(0, 80))}`, TRANSIENT.has(word));
-    if (e.code === dist.ErrorCode.RateLimitedError)
-        return new DeliveryError(`${label}: rate limited`, true, typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : undefined);
-    if (e.code === dist.ErrorCode.HTTPError && typeof e.statusCode === 'number')
-        return new DeliveryError(`${label}: HTTP ${e.statusCode}`, e.statusCode >= 500);
-    if (e.code === dist.ErrorCode.RequestError) {
-        const why = 
-        // The SDK may hand the abort over as Error(String(domException)): read the text too.
-        e.original?.name === 'TimeoutError' || /^TimeoutError\b/.test(String(e.original?.message))
-            ? `no response within ${timeoutMs}ms`
-            : typeof e.original?.message === 'string'
-                ? e.original.message
-                : 'no response';
-        return new DeliveryError(`${label}: ${why}`, true);
-    }
-    return new DeliveryError(`${label}: ${error instanceof Error ? error.message : String(error)}`, false);
-}
-/** Slack through an incoming webhook: one message per state change, warnings included. */
-class SlackWebhookChannel {
-    options;
-    name = 'slack';
-    constructor(options) {
-        this.options = options;
-    }
-    sends(event, selected) {
-        if (!selected)
-            return [];
-        const message = event.kind === 'warning' ? warningMessage(event) : releaseMessage(event);
-        return [
-            {
-                label: 'slack webhook',
-                run: async (timeoutMs) => {
-                    await postJson(this.options.http, 'slack webhook', this.options.url, JSON.stringify(message), {}, timeoutMs, (s) => s === 200);
-                },
-            },
-        ];
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/pagerduty.ts
-
-
-/** Where the Events API lives unless configured otherwise. */
-const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com';
-/** Documented limits. */
-const PAGERDUTY_LIMITS = { summary: 1024, dedupKey: 255, routingKey: 32 };
-/** The alert of one release: `switchyard/<app>/<environment>/<deployId>`, cut to 255 characters. */
-function dedupKey(event) {
-    return `switchyard/${event.app}/${event.environment}/${event.deployId}`.slice(0, PAGERDUTY_LIMITS.dedupKey);
-}
-/**
- * The actions for an event. A switch (`live`) and a rollback are changes; a failed verdict, a failed
- * rollback or a rollback to an unhealthy version trigger; a rollback to a healthy version resolves.
- * `alerts`: whether the channel's event list takes the event (changes go out regardless).
- */
-function pagerDutyActions(event, alerts) {
-    if (!(0,src_events/* isRelease */.MU)(event))
-        return [];
-    const out = [];
-    if (event.kind === 'live' || event.kind === 'rolled-back')
-        out.push('change');
-    if (!alerts)
-        return out;
-    if (event.kind === 'failed' || event.kind === 'rollback-failed')
-        out.push('trigger');
-    if (event.kind === 'rolled-back')
-        out.push(event.healthy ? 'resolve' : 'trigger');
-    return out;
-}
-const cutSummary = (s) => s.length <= PAGERDUTY_LIMITS.summary ? s : `${s.slice(0, PAGERDUTY_LIMITS.summary - 3)}...`;
-function details(event) {
-    const d = {
-        app: event.app,
-        environment: event.environment,
-        version: event.version,
-        deploy_id: event.deployId,
-    };
-    if (event.previousVersion)
-        d.previous_version = event.previousVersion;
-    if (event.color)
-        d.color = event.color;
-    if (event.digest)
-        d.digest = event.digest;
-    if (event.approvedBy)
-        d.approved_by = event.approvedBy;
-    if (event.override)
-        d.window_override = event.override;
-    if (event.kind === 'rolled-back')
-        Object.assign(d, { rolled_back_to: event.to, healthy: event.healthy });
-    const reasons = (0,src_events/* reasonsOf */.zM)(event);
-    if (reasons.length)
-        d.reasons = reasons.slice(0, 20).map((r) => r.slice(0, 500));
-    return d;
-}
-function links(event) {
-    const out = [];
-    for (const [href, text] of [
-        [event.runUrl, 'Workflow run'],
-        [event.liveUrl, 'Live URL'],
-    ])
-        if (href && /^https?:\/\//i.test(href))
-            out.push({ href, text });
-    return out;
-}
-/** The JSON body of one action (`timestamp`: ISO 8601). */
-function pagerDutyBody(action, event, routingKey, timestamp) {
-    const source = `switchyard:${event.app}:${event.environment}`;
-    const summary = cutSummary([(0,src_events/* headline */.Pl)(event), ...(0,src_events/* reasonsOf */.zM)(event).slice(0, 3)].join(' — ').replace(/\s+/g, ' '));
-    if (action === 'change')
-        return {
-            routing_key: routingKey,
-            payload: { summary, source, timestamp, custom_details: details(event) },
-            links: links(event),
-        };
-    if (action === 'resolve')
-        return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedupKey(event) };
-    return {
-        routing_key: routingKey,
-        event_action: 'trigger',
-        dedup_key: dedupKey(event),
-        payload: {
-            summary,
-            source,
-            severity: 'critical',
-            timestamp,
-            component: event.app,
-            group: event.environment,
-            class: event.kind === 'failed' ? 'deploy verdict' : 'rollback',
-            custom_details: details(event),
-        },
-        links: links(event),
-        client: 'switchyard',
-        ...(event.runUrl && /^https?:\/\//i.test(event.runUrl) && { client_url: event.runUrl }),
-    };
-}
-/** PagerDuty through the Events API v2, over our {@link Http}. */
-class PagerDutyChannel {
-    options;
-    name = 'pagerduty';
-    base;
-    constructor(options) {
-        this.options = options;
-        this.base = (options.endpoint ?? PAGERDUTY_EVENTS_URL).replace(/\/+$/, '');
-    }
-    sends(event, selected) {
-        if (!(0,src_events/* isRelease */.MU)(event))
-            return [];
-        const timestamp = new Date(this.options.now()).toISOString();
-        return pagerDutyActions(event, selected).map((action) => {
-            const label = `pagerduty ${action}`;
-            const path = action === 'change' ? '/v2/change/enqueue' : '/v2/enqueue';
-            const body = JSON.stringify(pagerDutyBody(action, event, this.options.routingKey, timestamp));
-            return {
-                label,
-                run: async (timeoutMs) => {
-                    await postJson(this.options.http, label, this.base + path, body, {}, timeoutMs);
-                },
-            };
-        });
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/notify/src/webhook.ts
-/**
- * The generic webhook: every event as JSON in a versioned schema (`switchyard.event/v1`), signed like
- * GitHub's webhooks: `X-Switchyard-Signature-256: sha256=<hex HMAC-SHA256 of the exact body>`. The
- * body carries `sentAt`, equal to the `X-Switchyard-Timestamp` header, so the signature covers the time
- * too and a receiver can refuse replays. See README.md, "Verifying the webhook".
- */
-
-
-
-/** The schema name and version of the JSON we send. */
-const WEBHOOK_SCHEMA = 'switchyard.event/v1';
-/** Header names. */
-const WEBHOOK_HEADERS = {
-    signature: 'x-switchyard-signature-256',
-    timestamp: 'x-switchyard-timestamp',
-    event: 'x-switchyard-event',
-    delivery: 'x-switchyard-delivery',
-};
-/** How far a receiver should let `sentAt` be from its own clock (5 minutes). */
-const WEBHOOK_TOLERANCE_S = 300;
-/** `sha256=<hex>` of `body` under `secret`. */
-function signature(secret, body) {
-    return `sha256=${(0,external_node_crypto_.createHmac)('sha256', secret).update(body, 'utf8').digest('hex')}`;
-}
-/**
- * What a receiver does: checks the signature over the exact body (in constant time), then that `sentAt`
- * equals the timestamp header and is within `toleranceS` of `nowS`. Returns the problem, or undefined.
- */
-function verifyWebhook(secret, body, headers, nowS, toleranceS = WEBHOOK_TOLERANCE_S) {
-    const given = Buffer.from(headers[WEBHOOK_HEADERS.signature] ?? '', 'utf8');
-    const expected = Buffer.from(signature(secret, body), 'utf8');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-        return 'signature does not match';
-    let sentAt;
-    try {
-        sentAt = JSON.parse(body).sentAt;
-    }
-    catch {
-        return 'body is not JSON';
-    }
-    if (typeof sentAt !== 'number' || String(sentAt) !== headers[WEBHOOK_HEADERS.timestamp])
-        return 'sentAt does not match the timestamp header';
-    if (Math.abs(nowS - sentAt) > toleranceS)
-        return `sentAt is more than ${toleranceS}s away`;
-    return undefined;
-}
-/** The signed JSON webhook. */
-class WebhookChannel {
-    options;
-    name = 'webhook';
-    constructor(options) {
-        this.options = options;
-    }
-    sends(event, selected) {
-        if (!selected)
-            return [];
-        const id = (this.options.newId ?? external_node_crypto_.randomUUID)();
-        return [
-            {
-                label: `webhook ${event.kind}`,
-                run: async (timeoutMs) => {
-                    const sentAt = Math.floor(this.options.now() / 1000);
-                    const body = {
-                        schema: WEBHOOK_SCHEMA,
-                        id,
-                        kind: event.kind,
-                        severity: (0,src_events/* severityOf */.xJ)(event),
-                        summary: (0,src_events/* headline */.Pl)(event),
-                        sentAt,
-                        event,
-                    };
-                    const text = JSON.stringify(body);
-                    await postJson(this.options.http, 'webhook', this.options.url, text, {
-                        [WEBHOOK_HEADERS.signature]: signature(this.options.secret, text),
-                        [WEBHOOK_HEADERS.timestamp]: String(sentAt),
-                        [WEBHOOK_HEADERS.event]: event.kind,
-                        [WEBHOOK_HEADERS.delivery]: id,
-                    }, timeoutMs);
-                },
-            },
-        ];
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/notifier.ts
-/**
- * Fans an event out to the configured channels. Each request is retried with backoff on the injected
- * clock while the event's time budget lasts; a delivery that still fails is a warning line, never a
- * thrown error: a notification must never fail a deploy or hold up a rollback.
- */
-
-
-
-/** Defaults and bounds of the delivery settings. */
-const DELIVERY_DEFAULTS = {
-    budgetMs: 30_000,
-    requestTimeoutMs: 10_000,
-    attempts: 4,
-    backoff: { initialDelayMs: 1_000, maxDelayMs: 8_000 },
-};
-/** Bounds of the delivery settings: no event may hold a deploy for more than 2 minutes. */
-const DELIVERY_BOUNDS = {
-    budgetMs: { min: 100, max: 120_000 },
-    requestTimeoutMs: { min: 50, max: 30_000 },
-    attempts: { min: 1, max: 10 },
-};
-const clamp = (v, d, b) => Math.min(b.max, Math.max(b.min, v ?? d));
-/** Sends events to channels; see the module comment. */
-class Notifier {
-    options;
-    budgetMs;
-    requestTimeoutMs;
-    attempts;
-    constructor(options) {
-        this.options = options;
-        this.budgetMs = clamp(options.budgetMs, DELIVERY_DEFAULTS.budgetMs, DELIVERY_BOUNDS.budgetMs);
-        this.requestTimeoutMs = clamp(options.requestTimeoutMs, DELIVERY_DEFAULTS.requestTimeoutMs, DELIVERY_BOUNDS.requestTimeoutMs);
-        this.attempts = clamp(options.attempts, DELIVERY_DEFAULTS.attempts, DELIVERY_BOUNDS.attempts);
-    }
-    /** The channels, by name (e.g. to read the Slack thread). */
-    channels() {
-        return this.options.channels.map((c) => c.channel);
-    }
-    /**
-     * Sends `event` to every channel that takes it: channels at once, a channel's requests in order.
-     * Resolves with what became of each request; never rejects.
-     */
-    async send(event) {
-        const deadline = this.options.clock.now() + this.budgetMs;
-        const perChannel = await Promise.all(this.options.channels.map(async ({ channel, events }) => {
-            const reports = [];
-            let sends;
-            try {
-                sends = channel.sends(event, (0,src_events/* selects */.ko)(events, event));
-            }
-            catch (error) {
-                sends = [];
-                reports.push(this.failed(channel.name, `${channel.name} ${event.kind}`, 0, error));
-            }
-            for (const send of sends)
-                reports.push(await this.deliver(channel.name, send, deadline));
-            return reports;
-        }));
-        return perChannel.flat();
-    }
-    async deliver(channel, send, deadline) {
-        const { clock, log } = this.options;
-        let attempts = 0;
-        try {
-            await (0,src/* retry */.L5)(async () => {
-                attempts++;
-                try {
-                    await send.run(this.requestTimeoutMs);
-                }
-                catch (error) {
-                    await this.waitRetryAfter(error, deadline);
-                    throw error;
-                }
-            }, {
-                ...(this.options.backoff ?? DELIVERY_DEFAULTS.backoff),
-                attempts: this.attempts,
-                deadline,
-                retryIf: (e) => e instanceof DeliveryError && e.retryable,
-                onRetry: ({ attempt, delayMs, error }) => log.debug(this.mask(`notify: ${send.label} attempt ${attempt} failed (${(0,src/* errorMessage */.gJ)(error)}); retrying in ${delayMs}ms`)),
-                ...(this.options.random && { random: this.options.random }),
-            }, clock);
-            log.debug(this.mask(`notify: ${send.label} sent (attempt ${attempts})`));
-            return { channel, label: send.label, ok: true, attempts };
-        }
-        catch (error) {
-            return this.failed(channel, send.label, attempts, error);
-        }
-    }
-    /** A 429's Retry-After, waited out when it fits in the budget (the backoff then adds its delay). */
-    async waitRetryAfter(error, deadline) {
-        if (!(error instanceof DeliveryError) || error.retryAfterMs === undefined)
-            return;
-        const wait = Math.min(error.retryAfterMs, deadline - this.options.clock.now());
-        if (wait > 0)
-            await this.options.clock.sleep(wait);
-    }
-    failed(channel, label, attempts, error) {
-        const why = this.mask((0,src/* errorMessage */.gJ)(error));
-        const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-        this.options.log.warning(`notify: ${label} was not delivered (${why}; ${tries}). The deploy goes on without it.`);
-        return { channel, label, ok: false, attempts, error: why };
-    }
-    mask(text) {
-        return this.options.secrets ? this.options.secrets.mask(text) : text;
-    }
-}
-
-// EXTERNAL MODULE: ./packages/notify/src/config.ts
-var config = __nccwpck_require__(3446);
-;// CONCATENATED MODULE: ./packages/notify/src/setup.ts
-
-
-
-
-/** The notifier for an environment's settings; with no channel set it sends nothing. */
-function createNotifier(settings, deps) {
-    const { log, secrets, http, clock } = deps;
-    const value = (channel, key, name) => {
-        const v = deps.secret(name);
-        if (v === undefined || v.trim() === '') {
-            log.warning(`notify: ${channel} is off for this run: ${key} names ${name}, which has no value. Pass it to the step as env: ${name}: \${{ secrets.${name} }}`);
-            return undefined;
-        }
-        secrets.add(v);
-        return v.trim();
-    };
-    const channels = [];
-    const { slack, pagerduty, webhook } = settings;
-    if (slack?.mode === 'bot') {
-        const token = value('slack', 'token-secret', slack.tokenSecret);
-        if (token)
-            channels.push({
-                events: slack.events,
-                channel: new SlackBotChannel({
-                    token,
-                    channel: slack.channel,
-                    ...(slack.apiUrl && { apiUrl: slack.apiUrl }),
-                    ...(deps.slackThread && { thread: deps.slackThread }),
-                    ...(deps.onSlackThread && { onThread: deps.onSlackThread }),
-                    ...(deps.slackFetch && { fetch: deps.slackFetch }),
-                }),
-            });
-    }
-    else if (slack?.mode === 'webhook') {
-        const url = value('slack', 'webhook-secret', slack.webhookSecret);
-        if (url)
-            channels.push({ events: slack.events, channel: new SlackWebhookChannel({ url, http }) });
-    }
-    if (pagerduty) {
-        const key = value('pagerduty', 'routing-key-secret', pagerduty.routingKeySecret);
-        if (key && key.length !== PAGERDUTY_LIMITS.routingKey)
-            log.warning(`notify: pagerduty routing key (${pagerduty.routingKeySecret}) is ${key.length} characters, not ${PAGERDUTY_LIMITS.routingKey}; PagerDuty may refuse it. Use the Events API v2 integration key of the service`);
-        if (key)
-            channels.push({
-                events: pagerduty.events,
-                channel: new PagerDutyChannel({
-                    routingKey: key,
-                    http,
-                    now: () => clock.now(),
-                    ...(pagerduty.endpoint && { endpoint: pagerduty.endpoint }),
-                }),
-            });
-    }
-    if (webhook) {
-        const secret = value('webhook', 'secret', webhook.secret);
-        if (secret)
-            channels.push({
-                events: webhook.events,
-                channel: new WebhookChannel({ url: webhook.url, secret, http, now: () => clock.now() }),
-            });
-    }
-    return new Notifier({ ...deps.delivery, channels, log, clock, secrets });
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/index.ts
-/** @switchyard/notify: Slack, PagerDuty and signed webhooks for releases. See README.md. */
-
-
-
-
-
-
-
-
-
-
 ;// CONCATENATED MODULE: ./packages/announce/src/index.ts
-
-
 
 
 /** Builds the step's listeners: the GitHub record when a token is given, notify's channels when set. */
@@ -18154,34 +17637,40 @@ function githubListener(o) {
         o.log.debug('no github-token: the GitHub Deployments record is not written');
         return undefined;
     }
-    let client;
-    try {
-        const octokit = (0,github_src/* createGithubClient */.zZ)({
-            token,
-            env: o.env,
-            log: o.log,
-            setSecret: (v) => o.secrets.add(v),
-        });
-        client = { octokit, context: (0,github_src/* runContextFrom */.B_)(o.env) };
-    }
-    catch (error) {
-        o.log.warning(`the GitHub Deployments record is off for this step: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-    }
-    const recorders = new Map();
-    const recorder = (deployId) => {
-        let r = recorders.get(deployId);
-        if (!r) {
-            r = (0,github_src/* createDeploymentRecorder */.Qj)({
-                ...client,
-                environment: o.config.environment,
+    o.secrets.add(token);
+    /** One recorder per release, by deploy id; undefined when the client can't be built. */
+    let recorders;
+    const load = async () => {
+        const gh = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1353));
+        let client;
+        try {
+            const octokit = gh.createGithubClient({
+                token,
+                env: o.env,
                 log: o.log,
-                deployId,
-                mask: (s) => o.secrets.mask(s),
+                setSecret: (v) => o.secrets.add(v),
             });
-            recorders.set(deployId, r);
+            client = { octokit, context: gh.runContextFrom(o.env) };
         }
-        return r;
+        catch (error) {
+            o.log.warning(`the GitHub Deployments record is off for this step: ${error instanceof Error ? error.message : String(error)}`);
+            return undefined;
+        }
+        const made = new Map();
+        return (deployId) => {
+            let r = made.get(deployId);
+            if (!r) {
+                r = gh.createDeploymentRecorder({
+                    ...client,
+                    environment: o.config.environment,
+                    log: o.log,
+                    deployId,
+                    mask: (s) => o.secrets.mask(s),
+                });
+                made.set(deployId, r);
+            }
+            return r;
+        };
     };
     const info = (r, color, previous) => ({
         version: r.version,
@@ -18194,6 +17683,9 @@ function githubListener(o) {
     return {
         name: 'GitHub Deployments',
         async on(e) {
+            const recorder = await (recorders ??= load());
+            if (!recorder)
+                return;
             switch (e.kind) {
                 case 'started':
                     await recorder(e.release.deployId).start(info(e.release, e.color, e.previous));
@@ -18207,11 +17699,13 @@ function githubListener(o) {
                     await recorder(e.release.deployId).failed(e.reason);
                     return;
                 case 'verdict-failed':
-                    await recorder(e.release.deployId).verdictFailed(`monitor window failed: ${e.reasons.join('; ')}`);
+                    // The recorder says "monitor verdict failed: " itself.
+                    await recorder(e.release.deployId).verdictFailed(e.reasons.join('; '));
                     return;
                 case 'rolled-back':
                     if (e.from)
-                        await recorder(e.from.deployId).rolledBack(`rolled back to ${e.to.version}: ${e.reason}`, info(e.to, e.color), e.url);
+                        // The recorder says "rolled back to <version>: " itself.
+                        await recorder(e.from.deployId).rolledBack(e.reason, info(e.to, e.color), e.url);
                     return;
                 default:
                     return;
@@ -18223,22 +17717,25 @@ function githubListener(o) {
 function notifyListener(o, onPosted) {
     let notifier;
     const settings = o.config.notify;
-    const build = (thread) => (notifier ??= createNotifier(settings ?? {}, {
-        secret: (name) => o.env[name],
-        secrets: o.secrets,
-        log: o.log,
-        clock: o.clock,
-        http: o.http,
-        ...(thread && { slackThread: thread }),
-        onSlackThread: (t) => onPosted(t),
-        slackFetch: (0,probe_src/* proxiedFetch */.iR)(o.env),
-    }));
+    const build = async (thread) => {
+        const { createNotifier } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 8350));
+        return createNotifier(settings ?? {}, {
+            secret: (name) => o.env[name],
+            secrets: o.secrets,
+            log: o.log,
+            clock: o.clock,
+            http: o.http,
+            ...(thread && { slackThread: thread }),
+            onSlackThread: (t) => onPosted(t),
+            slackFetch: (0,probe_src/* proxiedFetch */.iR)(o.env),
+        });
+    };
     return {
         name: 'notify',
         async on(e) {
             const event = notifyEvent(o, e);
             if (event)
-                await build(e.thread).send(event);
+                await (await (notifier ??= build(e.thread))).send(event);
         },
     };
 }
@@ -18247,6 +17744,12 @@ function runUrl(env) {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
     return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
 }
+/**
+ * The release's id for notify (its Slack message, its PagerDuty alert key). A run's deploy id names
+ * one release; a local one (`local:user@host pid N`) names the process, which may deploy several
+ * releases (the demo deploys three), so the digest is added to tell them apart.
+ */
+const notifyDeployId = (r) => r.deployId.startsWith('local:') ? `${r.deployId} ${(0,targets_src/* shortDigest */.VK)(r.digest)}` : r.deployId;
 /** A core event as notify tells it (undefined: not one people are told of). */
 function notifyEvent(o, e) {
     const run = runUrl(o.env);
@@ -18255,7 +17758,7 @@ function notifyEvent(o, e) {
         environment: o.config.environment,
         version: r.version,
         digest: r.digest,
-        deployId: r.deployId,
+        deployId: notifyDeployId(r),
         ...(extra.color && { color: extra.color }),
         ...(extra.liveUrl && { liveUrl: extra.liveUrl }),
         ...(extra.previous && { previousVersion: extra.previous.version }),
@@ -18312,7 +17815,6 @@ function notifyEvent(o, e) {
 
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/run.ts
 /** The deploy-bluegreen logic over the target (never imports the runner protocol). */
-
 
 
 
@@ -18447,21 +17949,22 @@ async function approval(planned, inputs, deps) {
     if (!next)
         return undefined;
     const c = inputs.config;
+    const { approvalPlan, createGithubClient, listDeployments, repositoryFrom } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 1353));
     const live = planned.before.live ? planned.before.colors[planned.before.live] : undefined;
     let octokit;
     let repo;
     let liveSha;
     if (inputs.githubToken) {
         try {
-            octokit = (0,github_src/* createGithubClient */.zZ)({
+            octokit = createGithubClient({
                 token: inputs.githubToken,
                 env: deps.env,
                 log: deps.log,
                 setSecret: (v) => deps.secrets.add(v),
             });
-            repo = (0,github_src/* repositoryFrom */.hC)(deps.env);
+            repo = repositoryFrom(deps.env);
             if (live) {
-                const found = await (0,github_src/* listDeployments */.Jn)(octokit, repo, c.environment, { pages: 2 });
+                const found = await listDeployments(octokit, repo, c.environment, { pages: 2 });
                 liveSha = found.find((d) => d.payload.digest === live.digest)?.sha;
             }
         }
@@ -18471,7 +17974,7 @@ async function approval(planned, inputs, deps) {
     }
     const keep = (0,src/* formatDuration */.a3)(c.keepPreviousMs);
     const rules = Object.entries(c.monitor).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-    return (0,github_src/* approvalPlan */.BY)({
+    return approvalPlan({
         ...(octokit && { octokit }),
         repo: repo ?? { owner: '', repo: '' },
         environment: c.environment,
@@ -18542,7 +18045,7 @@ const step_step = async (io, secrets, env) => {
 };
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var yaml_dist = __nccwpck_require__(8815);
+var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
 ;// CONCATENATED MODULE: ./packages/kit/src/yaml.ts
@@ -18557,7 +18060,7 @@ var errors = __nccwpck_require__(7817);
  * `Implicit keys need to be on a single line, at line 2, column 3`.
  */
 function yamlErrorText(error) {
-    if (!(error instanceof yaml_dist/* YAMLParseError */.XT))
+    if (!(error instanceof dist/* YAMLParseError */.XT))
         return 'cannot be read';
     // The library's first line is "<problem> at line L, column C:"; the lines after it quote the source.
     const problem = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
@@ -18570,7 +18073,7 @@ function yamlErrorText(error) {
  */
 function parseYaml(name, raw, accepted) {
     try {
-        return (0,yaml_dist/* parse */.qg)(raw, { prettyErrors: true });
+        return (0,dist/* parse */.qg)(raw, { prettyErrors: true });
     }
     catch (error) {
         throw new errors/* InputError */.dz(name, errors/* UNQUOTED */.Q8, `is not valid YAML or JSON (${yamlErrorText(error)})`, accepted);
@@ -31426,11 +30929,13 @@ function containerSecrets(given, config, env, starts) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $N: () => (/* binding */ GITHUB_ENVIRONMENT_KEYS),
+/* harmony export */   Le: () => (/* binding */ MAX_WAIT_TIMER_MINUTES),
 /* harmony export */   VQ: () => (/* binding */ waitTimerLabel),
 /* harmony export */   ac: () => (/* binding */ parseGithubProtection),
+/* harmony export */   iP: () => (/* binding */ MAX_REVIEWERS),
 /* harmony export */   kz: () => (/* binding */ reviewerLabel)
 /* harmony export */ });
-/* unused harmony exports MAX_REVIEWERS, MAX_WAIT_TIMER_MINUTES, GITHUB_ENVIRONMENT_KEYS */
 /* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9333);
 /**
  * The `github:` part of an environment in `switchyard.yml`: how GitHub protects the environment
@@ -31613,24 +31118,43 @@ function readRefs(path, m) {
 /***/ 1353:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  V4: () => (/* reexport */ applyEnvironments),
-  BY: () => (/* reexport */ approvalPlan),
-  Qj: () => (/* reexport */ createDeploymentRecorder),
-  zZ: () => (/* reexport */ createGithubClient),
-  Jn: () => (/* reexport */ listDeployments),
-  Dz: () => (/* reexport */ permissionProblem),
-  aI: () => (/* reexport */ planEnvironments),
-  j8: () => (/* reexport */ planIsEmpty),
-  cp: () => (/* reexport */ readDeploymentLog),
-  EG: () => (/* reexport */ renderPlan),
-  hC: () => (/* reexport */ repositoryFrom),
-  B_: () => (/* reexport */ runContextFrom)
+  DEPLOYMENTS_PERMISSIONS: () => (/* reexport */ DEPLOYMENTS_PERMISSIONS),
+  DESCRIPTION_LIMIT: () => (/* reexport */ DESCRIPTION_LIMIT),
+  GITHUB_ENVIRONMENT_KEYS: () => (/* reexport */ environments_config/* GITHUB_ENVIRONMENT_KEYS */.$N),
+  MAX_COMMITS: () => (/* reexport */ MAX_COMMITS),
+  MAX_REVIEWERS: () => (/* reexport */ environments_config/* MAX_REVIEWERS */.iP),
+  MAX_WAIT_TIMER_MINUTES: () => (/* reexport */ environments_config/* MAX_WAIT_TIMER_MINUTES */.Le),
+  apiUrlFrom: () => (/* reexport */ apiUrlFrom),
+  applyEnvironments: () => (/* reexport */ applyEnvironments),
+  approvalPlan: () => (/* reexport */ approvalPlan),
+  createDeploymentRecorder: () => (/* reexport */ createDeploymentRecorder),
+  createGithubClient: () => (/* reexport */ createGithubClient),
+  disabledRecorder: () => (/* reexport */ disabledRecorder),
+  fitDescription: () => (/* reexport */ fitDescription),
+  gotAnswer: () => (/* reexport */ gotAnswer),
+  isProductionEnvironment: () => (/* reexport */ isProductionEnvironment),
+  latestStatus: () => (/* reexport */ latestStatus),
+  listDeployments: () => (/* reexport */ listDeployments),
+  markdownText: () => (/* reexport */ markdownText),
+  parseGithubProtection: () => (/* reexport */ environments_config/* parseGithubProtection */.ac),
+  parsePayload: () => (/* reexport */ parsePayload),
+  permissionProblem: () => (/* reexport */ permissionProblem),
+  planEnvironments: () => (/* reexport */ planEnvironments),
+  planIsEmpty: () => (/* reexport */ planIsEmpty),
+  readDeploymentLog: () => (/* reexport */ readDeploymentLog),
+  renderPlan: () => (/* reexport */ renderPlan),
+  repositoryFrom: () => (/* reexport */ repositoryFrom),
+  reviewerLabel: () => (/* reexport */ environments_config/* reviewerLabel */.kz),
+  runContextFrom: () => (/* reexport */ runContextFrom),
+  serverUrlFrom: () => (/* reexport */ serverUrlFrom),
+  statusOf: () => (/* reexport */ statusOf),
+  waitTimerLabel: () => (/* reexport */ environments_config/* waitTimerLabel */.VQ)
 });
-
-// UNUSED EXPORTS: DEPLOYMENTS_PERMISSIONS, DESCRIPTION_LIMIT, GITHUB_ENVIRONMENT_KEYS, MAX_COMMITS, MAX_REVIEWERS, MAX_WAIT_TIMER_MINUTES, apiUrlFrom, disabledRecorder, fitDescription, gotAnswer, isProductionEnvironment, latestStatus, markdownText, parseGithubProtection, parsePayload, reviewerLabel, serverUrlFrom, statusOf, waitTimerLabel
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
 var src = __nccwpck_require__(9333);
@@ -42591,6 +42115,871 @@ function reasonsOf(event) {
 
 /***/ }),
 
+/***/ 8350:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  createNotifier: () => (/* reexport */ createNotifier),
+  vR: () => (/* reexport */ verifyWebhook)
+});
+
+// UNUSED EXPORTS: BLOCK_LIMITS, DEFAULT_EVENTS, DELIVERY_BOUNDS, DELIVERY_DEFAULTS, DeliveryError, EVENT_KINDS, Notifier, PAGERDUTY_EVENTS_URL, PAGERDUTY_LIMITS, PagerDutyChannel, RELEASE_KINDS, SEVERITIES, SLACK_API_URL, SlackBotChannel, SlackWebhookChannel, WEBHOOK_HEADERS, WEBHOOK_SCHEMA, WEBHOOK_TOLERANCE_S, WebhookChannel, cut, dedupKey, escapeMrkdwn, fitMrkdwn, headline, isRelease, link, pagerDutyActions, pagerDutyBody, parseEvents, parseNotify, postJson, quoteBody, reasonsOf, releaseMessage, selects, severityOf, signature, warningMessage
+
+// EXTERNAL MODULE: ./packages/notify/src/events.ts
+var src_events = __nccwpck_require__(5730);
+// EXTERNAL MODULE: ./packages/probe/src/index.ts + 10 modules
+var src = __nccwpck_require__(3583);
+;// CONCATENATED MODULE: ./packages/notify/src/delivery.ts
+/**
+ * What a channel does with one event, and how a failed request is classified: a 5xx, a 429, a timeout
+ * or a refused connection may pass on a later try; a 4xx (a bad token, a payload the service refuses)
+ * will not.
+ */
+
+/** A delivery that did not go through. */
+class DeliveryError extends Error {
+    retryable;
+    retryAfterMs;
+    name = 'DeliveryError';
+    constructor(message, 
+    /** Whether another try may succeed. */
+    retryable, 
+    /** How long the service asked us to wait (a 429's Retry-After). */
+    retryAfterMs) {
+        super(message);
+        this.retryable = retryable;
+        this.retryAfterMs = retryAfterMs;
+    }
+}
+/** The longest piece of a response body quoted in an error. */
+const QUOTE_MAX = 200;
+/** A response body cut for a message (the notifier masks secrets in it before logging). */
+function quoteBody(body) {
+    const s = body.replace(/\s+/g, ' ').trim();
+    return s.length > QUOTE_MAX ? `${s.slice(0, QUOTE_MAX - 3)}...` : s;
+}
+/** Retry-After in milliseconds, when it is a number of seconds (the form Slack and PagerDuty send). */
+function retryAfter(res) {
+    const secs = Number(res.headers['retry-after'] ?? 'x');
+    return Number.isFinite(secs) && secs >= 0 ? secs * 1000 : undefined;
+}
+/**
+ * POSTs JSON and returns the response when its status is in `ok`; otherwise throws a
+ * {@link DeliveryError} (retryable for 429, 5xx, timeouts and network failures). `what` names the
+ * endpoint in messages; the URL itself is never quoted (a webhook URL is a secret).
+ */
+async function postJson(http, what, url, body, headers, timeoutMs, ok = (s) => s >= 200 && s < 300) {
+    let res;
+    try {
+        res = await http.request({
+            method: 'POST',
+            url,
+            headers: {
+                'content-type': 'application/json',
+                'user-agent': 'switchyard-notify',
+                ...headers,
+            },
+            body,
+            timeoutMs,
+            followRedirects: false,
+        });
+    }
+    catch (error) {
+        if (error instanceof src/* HttpError */.j$)
+            throw new DeliveryError(`${what}: ${error.message}`, true);
+        throw error;
+    }
+    if (ok(res.status))
+        return res;
+    const retryable = res.status === 429 || res.status >= 500;
+    const quoted = quoteBody(res.body);
+    throw new DeliveryError(`${what}: HTTP ${res.status}${quoted ? ` ${JSON.stringify(quoted)}` : ''}`, retryable, res.status === 429 ? retryAfter(res) : undefined);
+}
+
+;// CONCATENATED MODULE: ./packages/notify/src/slack-blocks.ts
+/**
+ * The Slack message of a release, in Block Kit (header, section and context blocks) with a plain-text
+ * fallback. Every value from outside (versions, reasons, who approved) is escaped for mrkdwn and cut to
+ * Block Kit's limits, so a hostile value can neither ping `@channel`, fake a link, nor get the message
+ * refused.
+ *
+ * Limits: https://docs.slack.dev/reference/block-kit/blocks/header-block (header text ≤ 150),
+ * https://docs.slack.dev/reference/block-kit/blocks/section-block (text ≤ 3000, ≤ 10 fields of ≤ 2000),
+ * https://docs.slack.dev/reference/block-kit/blocks/context-block (≤ 10 elements),
+ * https://docs.slack.dev/reference/methods/chat.postMessage (≤ 50 blocks; `text` is the notification
+ * fallback). Escaping: https://docs.slack.dev/messaging/formatting-message-text#escaping
+ */
+
+/** Block Kit's documented limits that our messages meet. */
+const BLOCK_LIMITS = {
+    blocks: 50,
+    headerText: 150,
+    sectionText: 3000,
+    fields: 10,
+    fieldText: 2000,
+    contextElements: 10,
+    /** Slack truncates a message's `text` beyond 40,000 characters; we keep it far shorter. */
+    fallbackText: 3000,
+};
+/** The most reasons listed in a message; the rest are counted. */
+const REASONS_SHOWN = 10;
+/** `&`, `<` and `>` as Slack's mrkdwn wants them, so they show as themselves and parse as nothing. */
+function escapeMrkdwn(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** Text cut to `max` characters, with `…` when cut (never in the middle of a surrogate pair). */
+function cut(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max - 1;
+    const c = text.charCodeAt(end - 1);
+    if (c >= 0xd800 && c <= 0xdbff)
+        end--;
+    return `${text.slice(0, end)}…`;
+}
+/** Raw text escaped for mrkdwn and cut so the escaped form fits `max` (no entity cut in half). */
+function fitMrkdwn(raw, max) {
+    let r = raw;
+    for (;;) {
+        const escaped = escapeMrkdwn(r);
+        if (escaped.length <= max)
+            return escaped;
+        const shorter = cut(r, Math.max(1, r.length - (escaped.length - max)));
+        if (shorter === r)
+            return '…'.slice(0, max);
+        r = shorter;
+    }
+}
+/**
+ * One line of an untrusted value: control characters, line breaks and bidi overrides (which reorder
+ * what a reader sees) become spaces.
+ */
+function oneLine(value) {
+    return value.replace(CONTROLS, ' ').trim();
+}
+const CONTROLS = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+/** A link for mrkdwn when `url` is http(s), else the label alone. */
+function slack_blocks_link(url, label) {
+    if (url === undefined)
+        return escapeMrkdwn(label);
+    let u;
+    try {
+        u = new URL(url);
+    }
+    catch {
+        return escapeMrkdwn(label);
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:')
+        return escapeMrkdwn(label);
+    const href = escapeMrkdwn(u.href.replace(/\|/g, '%7C'));
+    return `<${href}|${escapeMrkdwn(oneLine(label).replace(/\|/g, '/'))}>`;
+}
+const ICONS = {
+    started: ':rocket:',
+    preview: ':eyes:',
+    live: ':large_green_circle:',
+    watching: ':hourglass_flowing_sand:',
+    passed: ':white_check_mark:',
+    failed: ':x:',
+    warning: ':warning:',
+    'rolled-back': ':leftwards_arrow_with_hook:',
+    'rollback-failed': ':rotating_light:',
+    freeze: ':ice_cube:',
+    unfreeze: ':sunny:',
+};
+/** The path a release took to its state: `started → preview → live → *watching*`. */
+function progress(event) {
+    const path = ['started', 'preview', 'live', 'watching'];
+    const end = event.kind === 'passed' || event.kind === 'failed'
+        ? [...path, event.kind]
+        : event.kind === 'rolled-back' || event.kind === 'rollback-failed'
+            ? [...path, 'failed', event.kind]
+            : path.slice(0, src_events/* RELEASE_KINDS */.ez.indexOf(event.kind) + 1);
+    return end.map((k, i) => (i === end.length - 1 ? `*${k}*` : k)).join(' → ');
+}
+function field(label, value) {
+    if (value === undefined || value === '')
+        return [];
+    const head = `*${label}*\n`;
+    const text = head + fitMrkdwn(oneLine(value), BLOCK_LIMITS.fieldText - head.length);
+    return [{ type: 'mrkdwn', text }];
+}
+/** The reasons as a bulleted list, at most {@link REASONS_SHOWN}, fitted to one section. */
+function reasonsText(reasons) {
+    const lines = reasons.slice(0, REASONS_SHOWN).map((r) => `• ${cut(oneLine(r), 280)}`);
+    if (reasons.length > REASONS_SHOWN)
+        lines.push(`… and ${reasons.length - REASONS_SHOWN} more`);
+    return fitMrkdwn(lines.join('\n'), BLOCK_LIMITS.sectionText);
+}
+/** The context line: links to the run and the service, and the digest. */
+function contextBlock(event) {
+    const elements = [];
+    if (event.runUrl)
+        elements.push({ type: 'mrkdwn', text: slack_blocks_link(event.runUrl, 'Workflow run') });
+    if ((0,src_events/* isRelease */.MU)(event)) {
+        if (event.liveUrl)
+            elements.push({ type: 'mrkdwn', text: slack_blocks_link(event.liveUrl, 'Live URL') });
+        if (event.digest)
+            elements.push({ type: 'mrkdwn', text: fitMrkdwn(oneLine(event.digest), 200) });
+    }
+    return elements.length ? { type: 'context', elements } : undefined;
+}
+/** The whole message of a release (or freeze) in its current state. */
+function releaseMessage(event) {
+    const title = (0,src_events/* headline */.Pl)(event);
+    const blocks = [
+        {
+            type: 'header',
+            text: {
+                type: 'plain_text',
+                // Slack parses &, < and > in every text object, plain_text included.
+                text: fitMrkdwn(oneLine(`${ICONS[event.kind] ?? ''} ${title}`), BLOCK_LIMITS.headerText),
+            },
+        },
+    ];
+    if ((0,src_events/* isRelease */.MU)(event)) {
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: progress(event) } });
+        const fields = [
+            ...field('Environment', event.environment),
+            ...field('Version', event.previousVersion ? `${event.previousVersion} → ${event.version}` : event.version),
+            ...field('Color', event.color),
+            ...field('Deploy', event.deployId),
+            ...field('Approved by', event.approvedBy),
+            ...field('Window override', event.override),
+            ...(event.kind === 'rolled-back' ? field('Rolled back to', event.to) : []),
+        ].slice(0, BLOCK_LIMITS.fields);
+        blocks.push({ type: 'section', fields });
+    }
+    else {
+        const fields = [...field('Environment', event.environment), ...field('By', event.by)];
+        if (fields.length)
+            blocks.push({ type: 'section', fields });
+    }
+    const reasons = (0,src_events/* reasonsOf */.zM)(event);
+    if (reasons.length)
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: reasonsText(reasons) } });
+    const context = contextBlock(event);
+    if (context)
+        blocks.push(context);
+    return { text: fallback(event), blocks: blocks.slice(0, BLOCK_LIMITS.blocks) };
+}
+/** A thread reply for a monitor warning: the reasons, short. */
+function warningMessage(event) {
+    const reasons = (0,src_events/* reasonsOf */.zM)(event);
+    const title = `:warning: ${fitMrkdwn(oneLine((0,src_events/* headline */.Pl)(event)), 200)}`;
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: title } }];
+    if (reasons.length)
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: reasonsText(reasons) } });
+    return { text: fallback(event), blocks };
+}
+/** The plain-text fallback: the headline, then the reasons (escaped, cut). */
+function fallback(event) {
+    const reasons = (0,src_events/* reasonsOf */.zM)(event).slice(0, REASONS_SHOWN).map(oneLine);
+    const raw = [oneLine((0,src_events/* headline */.Pl)(event)), ...reasons.map((r) => `- ${r}`)].join('\n');
+    return fitMrkdwn(raw, BLOCK_LIMITS.fallbackText);
+}
+
+// EXTERNAL MODULE: ./node_modules/@slack/web-api/dist/index.js
+var dist = __nccwpck_require__(5105);
+;// CONCATENATED MODULE: ./packages/notify/src/slack.ts
+/**
+ * Slack, two ways. With a bot token: one message per release, posted once (chat.postMessage) and
+ * updated in place (chat.update) as the release moves, monitor warnings replied in its thread
+ * (`thread_ts`). The message's place ({@link SlackThread}) outlives the job: the caller stores it (in the
+ * deploy record) and hands it back to the next job's channel. With only an incoming-webhook URL: one
+ * message per state change.
+ *
+ * https://docs.slack.dev/reference/methods/chat.postMessage — channel ID or name; answers
+ * `{ok, channel, ts}` (the channel's ID). https://docs.slack.dev/reference/methods/chat.update —
+ * `channel` must be the ID, `ts` the message's. https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks
+ * — POST JSON, answers 200 `ok`, or 400/403/404/410 with an error word.
+ */
+
+
+
+
+/** Slack's API base (what the SDK uses by default). */
+const SLACK_API_URL = 'https://slack.com/api/';
+/** Slack errors (`{ok:false, error}`) that say "try again later". */
+const TRANSIENT = new Set([
+    'ratelimited',
+    'rate_limited',
+    'fatal_error',
+    'internal_error',
+    'service_unavailable',
+    'request_timeout',
+]);
+const releaseKey = (e) => (0,src_events/* isRelease */.MU)(e) ? `${e.app}/${e.environment}/${e.deployId}` : undefined;
+/** Slack with a bot token, through `@slack/web-api`'s WebClient. */
+class SlackBotChannel {
+    options;
+    name = 'slack';
+    current;
+    constructor(options) {
+        this.options = options;
+        this.current = options.thread;
+    }
+    /** Where this release's message is, once posted (store it; pass it back as `thread`). */
+    thread() {
+        return this.current;
+    }
+    sends(event, selected) {
+        if (!selected)
+            return [];
+        const key = releaseKey(event);
+        const thread = key !== undefined && this.current?.release === key ? this.current : undefined;
+        if (event.kind === 'warning' && thread)
+            return [this.send('slack chat.postMessage (thread)', (c) => this.reply(c, thread, event))];
+        if (event.kind === 'warning' || key === undefined)
+            return [this.send('slack chat.postMessage', (c) => this.post(c, event, undefined))];
+        return [
+            thread
+                ? this.send('slack chat.update', (c) => this.update(c, thread, event, key))
+                : this.send('slack chat.postMessage', (c) => this.post(c, event, key)),
+        ];
+    }
+    send(label, call) {
+        return {
+            label,
+            run: async (timeoutMs) => {
+                try {
+                    await call(this.client(timeoutMs));
+                }
+                catch (error) {
+                    throw slackFailure(label, error, timeoutMs);
+                }
+            },
+        };
+    }
+    /**
+     * A client for one request. The SDK's own retries are off (`retries: 0`, rate limits rejected at
+     * once): the notifier retries, on its clock, within the event's time budget.
+     */
+    client(timeoutMs) {
+        return new dist.WebClient(this.options.token, {
+            slackApiUrl: this.options.apiUrl ?? SLACK_API_URL,
+            retryConfig: { retries: 0 },
+            rejectRateLimitedCalls: true,
+            timeout: timeoutMs,
+            ...(this.options.fetch && { fetch: this.options.fetch }),
+            logger: SILENT,
+            allowAbsoluteUrls: false,
+        });
+    }
+    async post(client, event, key) {
+        const message = event.kind === 'warning' ? warningMessage(event) : releaseMessage(event);
+        const res = await call(client, 'chat.postMessage', {
+            channel: this.options.channel,
+            ...message,
+        });
+        if (key === undefined)
+            return;
+        const channel = typeof res.channel === 'string' ? res.channel : undefined;
+        const ts = typeof res.ts === 'string' ? res.ts : undefined;
+        if (!channel || !ts || !/^\d+\.\d+$/.test(ts))
+            throw new DeliveryError('slack chat.postMessage: the answer has no channel and ts', false);
+        this.current = { channel, ts, release: key };
+        this.options.onThread?.(this.current);
+    }
+    async update(client, thread, event, key) {
+        try {
+            await call(client, 'chat.update', {
+                channel: thread.channel,
+                ts: thread.ts,
+                ...releaseMessage(event),
+            });
+        }
+        catch (error) {
+            // The message was deleted: post a new one rather than lose the update.
+            if (platformError(error) === 'message_not_found')
+                return this.post(client, event, key);
+            throw error;
+        }
+    }
+    async reply(client, thread, event) {
+        await call(client, 'chat.postMessage', {
+            channel: thread.channel,
+            thread_ts: thread.ts,
+            ...warningMessage(event),
+        });
+    }
+}
+/** One Web API call; its answer as a record (the SDK throws on `ok: false`). */
+async function call(client, method, args) {
+    const res = await client.apiCall(method, args);
+    return res;
+}
+/** A WebClient logger that prints nothing (every line we print goes through our own writer). */
+const SILENT = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    setLevel: () => undefined,
+    getLevel: () => dist.LogLevel.ERROR,
+    setName: () => undefined,
+};
+/** Slack's error word (`invalid_auth`, `channel_not_found`) of a WebClient platform error. */
+function platformError(error) {
+    if (typeof error !== 'object' || error === null)
+        return undefined;
+    const e = error;
+    return e.code === dist.ErrorCode.PlatformError && typeof e.data?.error === 'string'
+        ? e.data.error
+        : undefined;
+}
+/** A WebClient failure as a {@link DeliveryError}: retryable for 5xx, 429, timeouts, transient errors. */
+function slackFailure(label, error, timeoutMs) {
+    if (error instanceof DeliveryError)
+        return error;
+    const e = (typeof error === 'object' && error !== null ? error : {});
+    const word = platformError(error);
+    if (word !== undefined)
+        return new DeliveryError(`${label}: Slack answered ${JSON.stringify(word.slice(0, 80))}`, TRANSIENT.has(word));
+    if (e.code === dist.ErrorCode.RateLimitedError)
+        return new DeliveryError(`${label}: rate limited`, true, typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : undefined);
+    if (e.code === dist.ErrorCode.HTTPError && typeof e.statusCode === 'number')
+        return new DeliveryError(`${label}: HTTP ${e.statusCode}`, e.statusCode >= 500);
+    if (e.code === dist.ErrorCode.RequestError) {
+        const why = 
+        // The SDK may hand the abort over as Error(String(domException)): read the text too.
+        e.original?.name === 'TimeoutError' || /^TimeoutError\b/.test(String(e.original?.message))
+            ? `no response within ${timeoutMs}ms`
+            : typeof e.original?.message === 'string'
+                ? e.original.message
+                : 'no response';
+        return new DeliveryError(`${label}: ${why}`, true);
+    }
+    return new DeliveryError(`${label}: ${error instanceof Error ? error.message : String(error)}`, false);
+}
+/** Slack through an incoming webhook: one message per state change, warnings included. */
+class SlackWebhookChannel {
+    options;
+    name = 'slack';
+    constructor(options) {
+        this.options = options;
+    }
+    sends(event, selected) {
+        if (!selected)
+            return [];
+        const message = event.kind === 'warning' ? warningMessage(event) : releaseMessage(event);
+        return [
+            {
+                label: 'slack webhook',
+                run: async (timeoutMs) => {
+                    await postJson(this.options.http, 'slack webhook', this.options.url, JSON.stringify(message), {}, timeoutMs, (s) => s === 200);
+                },
+            },
+        ];
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/notify/src/pagerduty.ts
+
+
+/** Where the Events API lives unless configured otherwise. */
+const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com';
+/** Documented limits. */
+const PAGERDUTY_LIMITS = { summary: 1024, dedupKey: 255, routingKey: 32 };
+/** The alert of one release: `switchyard/<app>/<environment>/<deployId>`, cut to 255 characters. */
+function dedupKey(event) {
+    return `switchyard/${event.app}/${event.environment}/${event.deployId}`.slice(0, PAGERDUTY_LIMITS.dedupKey);
+}
+/**
+ * The actions for an event. A switch (`live`) and a rollback are changes; a failed verdict, a failed
+ * rollback or a rollback to an unhealthy version trigger; a rollback to a healthy version resolves.
+ * `alerts`: whether the channel's event list takes the event (changes go out regardless).
+ */
+function pagerDutyActions(event, alerts) {
+    if (!(0,src_events/* isRelease */.MU)(event))
+        return [];
+    const out = [];
+    if (event.kind === 'live' || event.kind === 'rolled-back')
+        out.push('change');
+    if (!alerts)
+        return out;
+    if (event.kind === 'failed' || event.kind === 'rollback-failed')
+        out.push('trigger');
+    if (event.kind === 'rolled-back')
+        out.push(event.healthy ? 'resolve' : 'trigger');
+    return out;
+}
+const cutSummary = (s) => s.length <= PAGERDUTY_LIMITS.summary ? s : `${s.slice(0, PAGERDUTY_LIMITS.summary - 3)}...`;
+function details(event) {
+    const d = {
+        app: event.app,
+        environment: event.environment,
+        version: event.version,
+        deploy_id: event.deployId,
+    };
+    if (event.previousVersion)
+        d.previous_version = event.previousVersion;
+    if (event.color)
+        d.color = event.color;
+    if (event.digest)
+        d.digest = event.digest;
+    if (event.approvedBy)
+        d.approved_by = event.approvedBy;
+    if (event.override)
+        d.window_override = event.override;
+    if (event.kind === 'rolled-back')
+        Object.assign(d, { rolled_back_to: event.to, healthy: event.healthy });
+    const reasons = (0,src_events/* reasonsOf */.zM)(event);
+    if (reasons.length)
+        d.reasons = reasons.slice(0, 20).map((r) => r.slice(0, 500));
+    return d;
+}
+function links(event) {
+    const out = [];
+    for (const [href, text] of [
+        [event.runUrl, 'Workflow run'],
+        [event.liveUrl, 'Live URL'],
+    ])
+        if (href && /^https?:\/\//i.test(href))
+            out.push({ href, text });
+    return out;
+}
+/** The JSON body of one action (`timestamp`: ISO 8601). */
+function pagerDutyBody(action, event, routingKey, timestamp) {
+    const source = `switchyard:${event.app}:${event.environment}`;
+    const summary = cutSummary([(0,src_events/* headline */.Pl)(event), ...(0,src_events/* reasonsOf */.zM)(event).slice(0, 3)].join(' — ').replace(/\s+/g, ' '));
+    if (action === 'change')
+        return {
+            routing_key: routingKey,
+            payload: { summary, source, timestamp, custom_details: details(event) },
+            links: links(event),
+        };
+    if (action === 'resolve')
+        return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedupKey(event) };
+    return {
+        routing_key: routingKey,
+        event_action: 'trigger',
+        dedup_key: dedupKey(event),
+        payload: {
+            summary,
+            source,
+            severity: 'critical',
+            timestamp,
+            component: event.app,
+            group: event.environment,
+            class: event.kind === 'failed' ? 'deploy verdict' : 'rollback',
+            custom_details: details(event),
+        },
+        links: links(event),
+        client: 'switchyard',
+        ...(event.runUrl && /^https?:\/\//i.test(event.runUrl) && { client_url: event.runUrl }),
+    };
+}
+/** PagerDuty through the Events API v2, over our {@link Http}. */
+class PagerDutyChannel {
+    options;
+    name = 'pagerduty';
+    base;
+    constructor(options) {
+        this.options = options;
+        this.base = (options.endpoint ?? PAGERDUTY_EVENTS_URL).replace(/\/+$/, '');
+    }
+    sends(event, selected) {
+        if (!(0,src_events/* isRelease */.MU)(event))
+            return [];
+        const timestamp = new Date(this.options.now()).toISOString();
+        return pagerDutyActions(event, selected).map((action) => {
+            const label = `pagerduty ${action}`;
+            const path = action === 'change' ? '/v2/change/enqueue' : '/v2/enqueue';
+            const body = JSON.stringify(pagerDutyBody(action, event, this.options.routingKey, timestamp));
+            return {
+                label,
+                run: async (timeoutMs) => {
+                    await postJson(this.options.http, label, this.base + path, body, {}, timeoutMs);
+                },
+            };
+        });
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./packages/notify/src/webhook.ts
+/**
+ * The generic webhook: every event as JSON in a versioned schema (`switchyard.event/v1`), signed like
+ * GitHub's webhooks: `X-Switchyard-Signature-256: sha256=<hex HMAC-SHA256 of the exact body>`. The
+ * body carries `sentAt`, equal to the `X-Switchyard-Timestamp` header, so the signature covers the time
+ * too and a receiver can refuse replays. See README.md, "Verifying the webhook".
+ */
+
+
+
+/** The schema name and version of the JSON we send. */
+const WEBHOOK_SCHEMA = 'switchyard.event/v1';
+/** Header names. */
+const WEBHOOK_HEADERS = {
+    signature: 'x-switchyard-signature-256',
+    timestamp: 'x-switchyard-timestamp',
+    event: 'x-switchyard-event',
+    delivery: 'x-switchyard-delivery',
+};
+/** How far a receiver should let `sentAt` be from its own clock (5 minutes). */
+const WEBHOOK_TOLERANCE_S = 300;
+/** `sha256=<hex>` of `body` under `secret`. */
+function signature(secret, body) {
+    return `sha256=${(0,external_node_crypto_.createHmac)('sha256', secret).update(body, 'utf8').digest('hex')}`;
+}
+/**
+ * What a receiver does: checks the signature over the exact body (in constant time), then that `sentAt`
+ * equals the timestamp header and is within `toleranceS` of `nowS`. Returns the problem, or undefined.
+ */
+function verifyWebhook(secret, body, headers, nowS, toleranceS = WEBHOOK_TOLERANCE_S) {
+    const given = Buffer.from(headers[WEBHOOK_HEADERS.signature] ?? '', 'utf8');
+    const expected = Buffer.from(signature(secret, body), 'utf8');
+    if (given.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(given, expected))
+        return 'signature does not match';
+    let sentAt;
+    try {
+        sentAt = JSON.parse(body).sentAt;
+    }
+    catch {
+        return 'body is not JSON';
+    }
+    if (typeof sentAt !== 'number' || String(sentAt) !== headers[WEBHOOK_HEADERS.timestamp])
+        return 'sentAt does not match the timestamp header';
+    if (Math.abs(nowS - sentAt) > toleranceS)
+        return `sentAt is more than ${toleranceS}s away`;
+    return undefined;
+}
+/** The signed JSON webhook. */
+class WebhookChannel {
+    options;
+    name = 'webhook';
+    constructor(options) {
+        this.options = options;
+    }
+    sends(event, selected) {
+        if (!selected)
+            return [];
+        const id = (this.options.newId ?? external_node_crypto_.randomUUID)();
+        return [
+            {
+                label: `webhook ${event.kind}`,
+                run: async (timeoutMs) => {
+                    const sentAt = Math.floor(this.options.now() / 1000);
+                    const body = {
+                        schema: WEBHOOK_SCHEMA,
+                        id,
+                        kind: event.kind,
+                        severity: (0,src_events/* severityOf */.xJ)(event),
+                        summary: (0,src_events/* headline */.Pl)(event),
+                        sentAt,
+                        event,
+                    };
+                    const text = JSON.stringify(body);
+                    await postJson(this.options.http, 'webhook', this.options.url, text, {
+                        [WEBHOOK_HEADERS.signature]: signature(this.options.secret, text),
+                        [WEBHOOK_HEADERS.timestamp]: String(sentAt),
+                        [WEBHOOK_HEADERS.event]: event.kind,
+                        [WEBHOOK_HEADERS.delivery]: id,
+                    }, timeoutMs);
+                },
+            },
+        ];
+    }
+}
+
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
+var kit_src = __nccwpck_require__(9333);
+;// CONCATENATED MODULE: ./packages/notify/src/notifier.ts
+/**
+ * Fans an event out to the configured channels. Each request is retried with backoff on the injected
+ * clock while the event's time budget lasts; a delivery that still fails is a warning line, never a
+ * thrown error: a notification must never fail a deploy or hold up a rollback.
+ */
+
+
+
+/** Defaults and bounds of the delivery settings. */
+const DELIVERY_DEFAULTS = {
+    budgetMs: 30_000,
+    requestTimeoutMs: 10_000,
+    attempts: 4,
+    backoff: { initialDelayMs: 1_000, maxDelayMs: 8_000 },
+};
+/** Bounds of the delivery settings: no event may hold a deploy for more than 2 minutes. */
+const DELIVERY_BOUNDS = {
+    budgetMs: { min: 100, max: 120_000 },
+    requestTimeoutMs: { min: 50, max: 30_000 },
+    attempts: { min: 1, max: 10 },
+};
+const clamp = (v, d, b) => Math.min(b.max, Math.max(b.min, v ?? d));
+/** Sends events to channels; see the module comment. */
+class Notifier {
+    options;
+    budgetMs;
+    requestTimeoutMs;
+    attempts;
+    constructor(options) {
+        this.options = options;
+        this.budgetMs = clamp(options.budgetMs, DELIVERY_DEFAULTS.budgetMs, DELIVERY_BOUNDS.budgetMs);
+        this.requestTimeoutMs = clamp(options.requestTimeoutMs, DELIVERY_DEFAULTS.requestTimeoutMs, DELIVERY_BOUNDS.requestTimeoutMs);
+        this.attempts = clamp(options.attempts, DELIVERY_DEFAULTS.attempts, DELIVERY_BOUNDS.attempts);
+    }
+    /** The channels, by name (e.g. to read the Slack thread). */
+    channels() {
+        return this.options.channels.map((c) => c.channel);
+    }
+    /**
+     * Sends `event` to every channel that takes it: channels at once, a channel's requests in order.
+     * Resolves with what became of each request; never rejects.
+     */
+    async send(event) {
+        const deadline = this.options.clock.now() + this.budgetMs;
+        const perChannel = await Promise.all(this.options.channels.map(async ({ channel, events }) => {
+            const reports = [];
+            let sends;
+            try {
+                sends = channel.sends(event, (0,src_events/* selects */.ko)(events, event));
+            }
+            catch (error) {
+                sends = [];
+                reports.push(this.failed(channel.name, `${channel.name} ${event.kind}`, 0, error));
+            }
+            for (const send of sends)
+                reports.push(await this.deliver(channel.name, send, deadline));
+            return reports;
+        }));
+        return perChannel.flat();
+    }
+    async deliver(channel, send, deadline) {
+        const { clock, log } = this.options;
+        let attempts = 0;
+        try {
+            await (0,kit_src/* retry */.L5)(async () => {
+                attempts++;
+                try {
+                    await send.run(this.requestTimeoutMs);
+                }
+                catch (error) {
+                    await this.waitRetryAfter(error, deadline);
+                    throw error;
+                }
+            }, {
+                ...(this.options.backoff ?? DELIVERY_DEFAULTS.backoff),
+                attempts: this.attempts,
+                deadline,
+                retryIf: (e) => e instanceof DeliveryError && e.retryable,
+                onRetry: ({ attempt, delayMs, error }) => log.debug(this.mask(`notify: ${send.label} attempt ${attempt} failed (${(0,kit_src/* errorMessage */.gJ)(error)}); retrying in ${delayMs}ms`)),
+                ...(this.options.random && { random: this.options.random }),
+            }, clock);
+            log.debug(this.mask(`notify: ${send.label} sent (attempt ${attempts})`));
+            return { channel, label: send.label, ok: true, attempts };
+        }
+        catch (error) {
+            return this.failed(channel, send.label, attempts, error);
+        }
+    }
+    /** A 429's Retry-After, waited out when it fits in the budget (the backoff then adds its delay). */
+    async waitRetryAfter(error, deadline) {
+        if (!(error instanceof DeliveryError) || error.retryAfterMs === undefined)
+            return;
+        const wait = Math.min(error.retryAfterMs, deadline - this.options.clock.now());
+        if (wait > 0)
+            await this.options.clock.sleep(wait);
+    }
+    failed(channel, label, attempts, error) {
+        const why = this.mask((0,kit_src/* errorMessage */.gJ)(error));
+        const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+        this.options.log.warning(`notify: ${label} was not delivered (${why}; ${tries}). The deploy goes on without it.`);
+        return { channel, label, ok: false, attempts, error: why };
+    }
+    mask(text) {
+        return this.options.secrets ? this.options.secrets.mask(text) : text;
+    }
+}
+
+// EXTERNAL MODULE: ./packages/notify/src/config.ts
+var config = __nccwpck_require__(3446);
+;// CONCATENATED MODULE: ./packages/notify/src/setup.ts
+
+
+
+
+/** The notifier for an environment's settings; with no channel set it sends nothing. */
+function createNotifier(settings, deps) {
+    const { log, secrets, http, clock } = deps;
+    const value = (channel, key, name) => {
+        const v = deps.secret(name);
+        if (v === undefined || v.trim() === '') {
+            log.warning(`notify: ${channel} is off for this run: ${key} names ${name}, which has no value. Pass it to the step as env: ${name}: \${{ secrets.${name} }}`);
+            return undefined;
+        }
+        secrets.add(v);
+        return v.trim();
+    };
+    const channels = [];
+    const { slack, pagerduty, webhook } = settings;
+    if (slack?.mode === 'bot') {
+        const token = value('slack', 'token-secret', slack.tokenSecret);
+        if (token)
+            channels.push({
+                events: slack.events,
+                channel: new SlackBotChannel({
+                    token,
+                    channel: slack.channel,
+                    ...(slack.apiUrl && { apiUrl: slack.apiUrl }),
+                    ...(deps.slackThread && { thread: deps.slackThread }),
+                    ...(deps.onSlackThread && { onThread: deps.onSlackThread }),
+                    ...(deps.slackFetch && { fetch: deps.slackFetch }),
+                }),
+            });
+    }
+    else if (slack?.mode === 'webhook') {
+        const url = value('slack', 'webhook-secret', slack.webhookSecret);
+        if (url)
+            channels.push({ events: slack.events, channel: new SlackWebhookChannel({ url, http }) });
+    }
+    if (pagerduty) {
+        const key = value('pagerduty', 'routing-key-secret', pagerduty.routingKeySecret);
+        if (key && key.length !== PAGERDUTY_LIMITS.routingKey)
+            log.warning(`notify: pagerduty routing key (${pagerduty.routingKeySecret}) is ${key.length} characters, not ${PAGERDUTY_LIMITS.routingKey}; PagerDuty may refuse it. Use the Events API v2 integration key of the service`);
+        if (key)
+            channels.push({
+                events: pagerduty.events,
+                channel: new PagerDutyChannel({
+                    routingKey: key,
+                    http,
+                    now: () => clock.now(),
+                    ...(pagerduty.endpoint && { endpoint: pagerduty.endpoint }),
+                }),
+            });
+    }
+    if (webhook) {
+        const secret = value('webhook', 'secret', webhook.secret);
+        if (secret)
+            channels.push({
+                events: webhook.events,
+                channel: new WebhookChannel({ url: webhook.url, secret, http, now: () => clock.now() }),
+            });
+    }
+    return new Notifier({ ...deps.delivery, channels, log, clock, secrets });
+}
+
+;// CONCATENATED MODULE: ./packages/notify/src/index.ts
+/** @switchyard/notify: Slack, PagerDuty and signed webhooks for releases. See README.md. */
+
+
+
+
+
+
+
+
+
+
+
+/***/ }),
+
 /***/ 3583:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -47862,6 +48251,7 @@ function openTarget(c, req, deps) {
         ...(deps.env && { env: deps.env }),
         ...(req.credentials && { credentials: req.credentials }),
         ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
+        ...(deps.recordExtras && { recordExtras: deps.recordExtras }),
         ...(req.secrets && { secretValues: req.secrets }),
         ...(req.kubeconfig && { kubeconfig: req.kubeconfig }),
     });

@@ -1,5788 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9234:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ConsoleLogger = exports.LogLevel = void 0;
-/**
- * Severity levels for log entries
- */
-var LogLevel;
-(function (LogLevel) {
-    LogLevel["ERROR"] = "error";
-    LogLevel["WARN"] = "warn";
-    LogLevel["INFO"] = "info";
-    LogLevel["DEBUG"] = "debug";
-})(LogLevel || (exports.LogLevel = LogLevel = {}));
-/**
- * Default logger which logs to stdout and stderr
- */
-class ConsoleLogger {
-    /** Setting for level */
-    level;
-    /** Name */
-    name;
-    /** Map of labels for each log level */
-    static labels = (() => {
-        const entries = Object.entries(LogLevel);
-        const map = entries.map(([key, value]) => [value, `[${key}] `]);
-        return new Map(map);
-    })();
-    /** Map of severity as comparable numbers for each log level */
-    static severity = {
-        [LogLevel.ERROR]: 400,
-        [LogLevel.WARN]: 300,
-        [LogLevel.INFO]: 200,
-        [LogLevel.DEBUG]: 100,
-    };
-    constructor() {
-        this.level = LogLevel.INFO;
-        this.name = '';
-    }
-    getLevel() {
-        return this.level;
-    }
-    /**
-     * Sets the instance's log level so that only messages which are equal or more severe are output to the console.
-     */
-    setLevel(level) {
-        this.level = level;
-    }
-    /**
-     * Set the instance's name, which will appear on each log line before the message.
-     */
-    setName(name) {
-        this.name = name;
-    }
-    /**
-     * Log a debug message
-     */
-    // biome-ignore lint/suspicious/noExplicitAny: can log anything
-    debug(...msg) {
-        if (ConsoleLogger.isMoreOrEqualSevere(LogLevel.DEBUG, this.level)) {
-            console.debug(ConsoleLogger.labels.get(LogLevel.DEBUG), this.name, ...msg);
-        }
-    }
-    /**
-     * Log an info message
-     */
-    // biome-ignore lint/suspicious/noExplicitAny: can log anything
-    info(...msg) {
-        if (ConsoleLogger.isMoreOrEqualSevere(LogLevel.INFO, this.level)) {
-            console.info(ConsoleLogger.labels.get(LogLevel.INFO), this.name, ...msg);
-        }
-    }
-    /**
-     * Log a warning message
-     */
-    // biome-ignore lint/suspicious/noExplicitAny: can log anything
-    warn(...msg) {
-        if (ConsoleLogger.isMoreOrEqualSevere(LogLevel.WARN, this.level)) {
-            console.warn(ConsoleLogger.labels.get(LogLevel.WARN), this.name, ...msg);
-        }
-    }
-    /**
-     * Log an error message
-     */
-    // biome-ignore lint/suspicious/noExplicitAny: can log anything
-    error(...msg) {
-        if (ConsoleLogger.isMoreOrEqualSevere(LogLevel.ERROR, this.level)) {
-            console.error(ConsoleLogger.labels.get(LogLevel.ERROR), this.name, ...msg);
-        }
-    }
-    /**
-     * Helper to compare two log levels and determine if a is equal or more severe than b
-     */
-    static isMoreOrEqualSevere(a, b) {
-        return ConsoleLogger.severity[a] >= ConsoleLogger.severity[b];
-    }
-}
-exports.ConsoleLogger = ConsoleLogger;
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 4591:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-// This file contains objects documented here: https://docs.slack.dev/reference/block-kit/block-elements
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=block-elements.js.map
-
-/***/ }),
-
-/***/ 1356:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=blocks.js.map
-
-/***/ }),
-
-/***/ 3819:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-// This file contains objects documented here: https://docs.slack.dev/reference/block-kit/composition-objects
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=composition-objects.js.map
-
-/***/ }),
-
-/***/ 4148:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=extensions.js.map
-
-/***/ }),
-
-/***/ 9110:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-// These types represent users in Slack Calls, which is an API for showing 3rd party calls within the Slack client.
-// More information on the API guide for Calls: https://docs.slack.dev/apis/web-api/using-the-calls-api
-// and on User objects for use with Calls: https://docs.slack.dev/apis/web-api/using-the-calls-api
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=calls.js.map
-
-/***/ }),
-
-/***/ 3234:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=chunk.js.map
-
-/***/ }),
-
-/***/ 5523:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=dialog.js.map
-
-/***/ }),
-
-/***/ 4816:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=agent.js.map
-
-/***/ }),
-
-/***/ 4854:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=app.js.map
-
-/***/ }),
-
-/***/ 2149:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=assistant.js.map
-
-/***/ }),
-
-/***/ 6077:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=call.js.map
-
-/***/ }),
-
-/***/ 674:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=channel.js.map
-
-/***/ }),
-
-/***/ 3147:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=dnd.js.map
-
-/***/ }),
-
-/***/ 245:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=email.js.map
-
-/***/ }),
-
-/***/ 9679:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=emoji.js.map
-
-/***/ }),
-
-/***/ 9335:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-// NOTE: `file_comment_added` and `file_comment_edited` are left out because they are discontinued
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=file.js.map
-
-/***/ }),
-
-/***/ 365:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=function.js.map
-
-/***/ }),
-
-/***/ 9660:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=grid-migration.js.map
-
-/***/ }),
-
-/***/ 6850:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=group.js.map
-
-/***/ }),
-
-/***/ 7783:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=im.js.map
-
-/***/ }),
-
-/***/ 6954:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __exportStar = (this && this.__exportStar) || function(m, exports) {
-    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-__exportStar(__nccwpck_require__(4816), exports);
-__exportStar(__nccwpck_require__(4854), exports);
-__exportStar(__nccwpck_require__(2149), exports);
-__exportStar(__nccwpck_require__(6077), exports);
-__exportStar(__nccwpck_require__(674), exports);
-__exportStar(__nccwpck_require__(3147), exports);
-__exportStar(__nccwpck_require__(245), exports);
-__exportStar(__nccwpck_require__(9679), exports);
-__exportStar(__nccwpck_require__(9335), exports);
-__exportStar(__nccwpck_require__(365), exports);
-__exportStar(__nccwpck_require__(9660), exports);
-__exportStar(__nccwpck_require__(6850), exports);
-__exportStar(__nccwpck_require__(7783), exports);
-__exportStar(__nccwpck_require__(8324), exports);
-__exportStar(__nccwpck_require__(2199), exports);
-__exportStar(__nccwpck_require__(495), exports);
-__exportStar(__nccwpck_require__(6286), exports);
-__exportStar(__nccwpck_require__(1710), exports);
-__exportStar(__nccwpck_require__(5710), exports);
-__exportStar(__nccwpck_require__(4178), exports);
-__exportStar(__nccwpck_require__(7662), exports);
-__exportStar(__nccwpck_require__(7145), exports);
-__exportStar(__nccwpck_require__(8064), exports);
-__exportStar(__nccwpck_require__(8974), exports);
-__exportStar(__nccwpck_require__(5876), exports);
-__exportStar(__nccwpck_require__(6000), exports);
-__exportStar(__nccwpck_require__(5906), exports);
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 8324:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=invite.js.map
-
-/***/ }),
-
-/***/ 2199:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=link-shared.js.map
-
-/***/ }),
-
-/***/ 495:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=member.js.map
-
-/***/ }),
-
-/***/ 1710:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=message-metadata.js.map
-
-/***/ }),
-
-/***/ 6286:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=message.js.map
-
-/***/ }),
-
-/***/ 5710:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=pin.js.map
-
-/***/ }),
-
-/***/ 4178:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=reaction.js.map
-
-/***/ }),
-
-/***/ 7662:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=shared-channel.js.map
-
-/***/ }),
-
-/***/ 7145:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=star.js.map
-
-/***/ }),
-
-/***/ 8064:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=steps-from-apps.js.map
-
-/***/ }),
-
-/***/ 8974:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=subteam.js.map
-
-/***/ }),
-
-/***/ 5876:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=team.js.map
-
-/***/ }),
-
-/***/ 6000:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=token.js.map
-
-/***/ }),
-
-/***/ 5906:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=user.js.map
-
-/***/ }),
-
-/***/ 4775:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __exportStar = (this && this.__exportStar) || function(m, exports) {
-    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-__exportStar(__nccwpck_require__(4591), exports);
-__exportStar(__nccwpck_require__(1356), exports);
-__exportStar(__nccwpck_require__(3819), exports);
-__exportStar(__nccwpck_require__(4148), exports);
-__exportStar(__nccwpck_require__(9110), exports);
-__exportStar(__nccwpck_require__(3234), exports);
-__exportStar(__nccwpck_require__(5523), exports);
-__exportStar(__nccwpck_require__(6954), exports);
-__exportStar(__nccwpck_require__(5723), exports);
-__exportStar(__nccwpck_require__(9380), exports);
-__exportStar(__nccwpck_require__(7445), exports);
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 5723:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=message-attachments.js.map
-
-/***/ }),
-
-/***/ 9380:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.CustomFieldType = exports.EntityType = void 0;
-var EntityType;
-(function (EntityType) {
-    EntityType["Task"] = "slack#/entities/task";
-    EntityType["File"] = "slack#/entities/file";
-    EntityType["Item"] = "slack#/entities/item";
-    EntityType["Incident"] = "slack#/entities/incident";
-    EntityType["ContentItem"] = "slack#/entities/content_item";
-})(EntityType || (exports.EntityType = EntityType = {}));
-var CustomFieldType;
-(function (CustomFieldType) {
-    CustomFieldType["Integer"] = "integer";
-    CustomFieldType["String"] = "string";
-    CustomFieldType["Array"] = "array";
-    CustomFieldType["Date"] = "slack#/types/date";
-    CustomFieldType["Timestamp"] = "slack#/types/timestamp";
-    CustomFieldType["Image"] = "slack#/types/image";
-    CustomFieldType["ChannelId"] = "slack#/types/channel_id";
-    CustomFieldType["User"] = "slack#/types/user";
-    CustomFieldType["EntityRef"] = "slack#/types/entity_ref";
-    CustomFieldType["Boolean"] = "boolean";
-    CustomFieldType["Link"] = "slack#/types/link";
-    CustomFieldType["Email"] = "slack#/types/email";
-})(CustomFieldType || (exports.CustomFieldType = CustomFieldType = {}));
-//# sourceMappingURL=message-metadata.js.map
-
-/***/ }),
-
-/***/ 7445:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=views.js.map
-
-/***/ }),
-
-/***/ 4048:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-var __importDefault = (this && this.__importDefault) || function (mod) {
-    return (mod && mod.__esModule) ? mod : { "default": mod };
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.WebClient = exports.WebClientEvent = void 0;
-exports.buildThreadTsWarningMessage = buildThreadTsWarningMessage;
-const node_path_1 = __nccwpck_require__(6760);
-const node_querystring_1 = __nccwpck_require__(1792);
-const node_util_1 = __nccwpck_require__(7975);
-const node_zlib_1 = __importDefault(__nccwpck_require__(8522));
-const p_queue_1 = __importDefault(__nccwpck_require__(6459));
-const p_retry_1 = __importStar(__nccwpck_require__(2103));
-const chat_stream_1 = __nccwpck_require__(7760);
-const errors_1 = __nccwpck_require__(8486);
-const file_upload_1 = __nccwpck_require__(2577);
-const helpers_1 = __importDefault(__nccwpck_require__(4060));
-const instrument_1 = __nccwpck_require__(9224);
-const logger_1 = __nccwpck_require__(4385);
-const methods_1 = __nccwpck_require__(9339);
-const retry_policies_1 = __nccwpck_require__(1766);
-/*
- * Helpers
- */
-const defaultFilename = 'Untitled';
-const defaultPageSize = 200;
-const noopPageReducer = () => undefined;
-var WebClientEvent;
-(function (WebClientEvent) {
-    // TODO: safe to rename this to conform to PascalCase enum type naming convention?
-    WebClientEvent["RATE_LIMITED"] = "rate_limited";
-})(WebClientEvent || (exports.WebClientEvent = WebClientEvent = {}));
-/**
- * A client for Slack's Web API
- *
- * This client provides an alias for each {@link https://docs.slack.dev/reference/methods|Web API method}. Each method is
- * a convenience wrapper for calling the {@link WebClient#apiCall} method using the method name as the first parameter.
- */
-class WebClient extends methods_1.Methods {
-    /**
-     * The base URL for reaching Slack's Web API. Consider changing this value for testing purposes.
-     */
-    slackApiUrl;
-    /**
-     * Authentication and authorization token for accessing Slack Web API (usually begins with `xoxp` or `xoxb`)
-     */
-    token;
-    /**
-     * Configuration for retry operations. See {@link https://github.com/tim-kos/node-retry|node-retry} for more details.
-     */
-    retryConfig;
-    /**
-     * Queue of requests in which a maximum of {@link WebClientOptions.maxRequestConcurrency} can concurrently be
-     * in-flight.
-     */
-    requestQueue;
-    /**
-     * The fetch function used for HTTP requests
-     */
-    fetchFn;
-    /**
-     * Request timeout in milliseconds
-     */
-    timeout;
-    /**
-     * Default headers sent with every request
-     */
-    defaultHeaders;
-    /**
-     * Preference for immediately rejecting API calls which result in a rate-limited response
-     */
-    rejectRateLimitedCalls;
-    /**
-     * The name used to prefix all logging generated from this object
-     */
-    static loggerName = 'WebClient';
-    /**
-     * This object's logger instance
-     */
-    logger;
-    /**
-     * This object's teamId value
-     */
-    teamId;
-    allowAbsoluteUrls;
-    /**
-     * @param token - An API token to authenticate/authorize with Slack (usually start with `xoxp`, `xoxb`)
-     * @param {Object} [webClientOptions] - Configuration options.
-     */
-    constructor(token, { slackApiUrl = 'https://slack.com/api/', logger = undefined, logLevel = undefined, maxRequestConcurrency = 100, retryConfig = retry_policies_1.tenRetriesInAboutThirtyMinutes, fetch = undefined, timeout = 0, rejectRateLimitedCalls = false, headers = {}, teamId = undefined, allowAbsoluteUrls = true, } = {}) {
-        super();
-        this.token = token;
-        this.slackApiUrl = slackApiUrl;
-        if (!this.slackApiUrl.endsWith('/')) {
-            this.slackApiUrl += '/';
-        }
-        this.retryConfig = retryConfig;
-        this.requestQueue = new p_queue_1.default({ concurrency: maxRequestConcurrency });
-        this.rejectRateLimitedCalls = rejectRateLimitedCalls;
-        this.teamId = teamId;
-        this.allowAbsoluteUrls = allowAbsoluteUrls;
-        // Logging
-        if (typeof logger !== 'undefined') {
-            this.logger = logger;
-            if (typeof logLevel !== 'undefined') {
-                this.logger.debug('The logLevel given to WebClient was ignored as you also gave logger');
-            }
-        }
-        else {
-            this.logger = (0, logger_1.getLogger)(WebClient.loggerName, logLevel ?? logger_1.LogLevel.INFO, logger);
-        }
-        if (this.token && !headers.Authorization)
-            headers.Authorization = `Bearer ${this.token}`;
-        this.fetchFn = fetch ?? globalThis.fetch;
-        this.timeout = timeout;
-        this.defaultHeaders = { 'User-Agent': (0, instrument_1.getUserAgent)(), Accept: 'application/json', ...headers };
-        this.logger.debug('initialized');
-    }
-    /**
-     * Generic method for calling a Web API method
-     * @param method - the Web API method to call {@link https://docs.slack.dev/reference/methods}
-     * @param options - arguments for the Web API method
-     */
-    async apiCall(method, options = {}) {
-        this.logger.debug(`apiCall('${method}') start`);
-        warnDeprecations(method, this.logger);
-        warnIfFallbackIsMissing(method, this.logger, options);
-        warnIfThreadTsIsNotString(method, this.logger, options);
-        if (typeof options === 'string' || typeof options === 'number' || typeof options === 'boolean') {
-            throw new TypeError(`Expected an options argument but instead received a ${typeof options}`);
-        }
-        // @ts-expect-error insufficient overlap between Record and FilesUploadV2Arguments
-        if (method === 'files.uploadV2')
-            return this.filesUploadV2(options);
-        const headers = {};
-        if (options.token)
-            headers.Authorization = `Bearer ${options.token}`;
-        const url = this.deriveRequestUrl(method);
-        const response = await this.makeRequest(url, {
-            team_id: this.teamId,
-            ...options,
-        }, headers);
-        const result = await this.buildResult(response);
-        this.logger.debug(`http request result: ${JSON.stringify(redact(result))}`);
-        // log warnings in response metadata
-        if (result.response_metadata !== undefined && result.response_metadata.warnings !== undefined) {
-            result.response_metadata.warnings.forEach(this.logger.warn.bind(this.logger));
-        }
-        // log warnings and errors in response metadata messages
-        // related to https://docs.slack.dev/changelog/2016/09/28/response-metadata-is-on-the-way
-        if (result.response_metadata !== undefined && result.response_metadata.messages !== undefined) {
-            for (const msg of result.response_metadata.messages) {
-                const errReg = /\[ERROR\](.*)/;
-                const warnReg = /\[WARN\](.*)/;
-                if (errReg.test(msg)) {
-                    const errMatch = msg.match(errReg);
-                    if (errMatch != null) {
-                        this.logger.error(errMatch[1].trim());
-                    }
-                }
-                else if (warnReg.test(msg)) {
-                    const warnMatch = msg.match(warnReg);
-                    if (warnMatch != null) {
-                        this.logger.warn(warnMatch[1].trim());
-                    }
-                }
-            }
-        }
-        // If result's content is gzip, "ok" property is not returned with successful response
-        // TODO: look into simplifying this code block to only check for the second condition
-        // if an { ok: false } body applies for all API errors
-        if (!result.ok && response.headers.get('content-type') !== 'application/gzip') {
-            throw new errors_1.WebAPIPlatformError(result);
-        }
-        if ('ok' in result && result.ok === false) {
-            throw new errors_1.WebAPIPlatformError(result);
-        }
-        this.logger.debug(`apiCall('${method}') end`);
-        return result;
-    }
-    paginate(method, options, shouldStop, reduce) {
-        const pageSize = (() => {
-            if (options !== undefined && typeof options.limit === 'number') {
-                const { limit } = options;
-                options.limit = undefined;
-                return limit;
-            }
-            return defaultPageSize;
-        })();
-        async function* generatePages() {
-            // when result is undefined, that signals that the first of potentially many calls has not yet been made
-            let result;
-            // paginationOptions stores pagination options not already stored in the options argument
-            let paginationOptions = {
-                limit: pageSize,
-            };
-            if (options !== undefined && options.cursor !== undefined) {
-                paginationOptions.cursor = options.cursor;
-            }
-            // NOTE: test for the situation where you're resuming a pagination using and existing cursor
-            while (result === undefined || paginationOptions !== undefined) {
-                result = await this.apiCall(method, Object.assign(options !== undefined ? options : {}, paginationOptions));
-                yield result;
-                paginationOptions = paginationOptionsForNextPage(result, pageSize);
-            }
-        }
-        if (shouldStop === undefined) {
-            return generatePages.call(this);
-        }
-        const pageReducer = reduce !== undefined ? reduce : noopPageReducer;
-        let index = 0;
-        return (async () => {
-            // Unroll the first iteration of the iterator
-            // This is done primarily because in order to satisfy the type system, we need a variable that is typed as A
-            // (shown as accumulator before), but before the first iteration all we have is a variable typed A | undefined.
-            // Unrolling the first iteration allows us to deal with undefined as a special case.
-            const pageIterator = generatePages.call(this);
-            const firstIteratorResult = await pageIterator.next(undefined);
-            // Assumption: there will always be at least one result in a paginated API request
-            // if (firstIteratorResult.done) { return; }
-            const firstPage = firstIteratorResult.value;
-            let accumulator = pageReducer(undefined, firstPage, index);
-            index += 1;
-            if (shouldStop(firstPage)) {
-                return accumulator;
-            }
-            // Continue iteration
-            for await (const page of pageIterator) {
-                accumulator = pageReducer(accumulator, page, index);
-                if (shouldStop(page)) {
-                    return accumulator;
-                }
-                index += 1;
-            }
-            return accumulator;
-        })();
-    }
-    /**
-     * Stream markdown text into a conversation.
-     *
-     * @description The "chatStream" method starts a new chat stream in a conversation that can be appended to. After appending an entire message, the stream can be stopped with concluding arguments such as "blocks" for gathering feedback.
-     *
-     * The "markdown_text" content is appended to a buffer before being sent to the recipient, with a default buffer size of "256" characters. Setting the "buffer_size" value to a smaller number sends more frequent updates for the same amount of characters, but might reach rate limits more often.
-     *
-     * @example
-     * const streamer = client.chatStream({
-     *   channel: "C0123456789",
-     *   thread_ts: "1700000001.123456",
-     *   recipient_team_id: "T0123456789",
-     *   recipient_user_id: "U0123456789",
-     * });
-     * await streamer.append({
-     *   markdown_text: "**hello wo",
-     * });
-     * await streamer.append({
-     *   markdown_text: "rld!**",
-     * });
-     * await streamer.stop();
-     *
-     * @see {@link https://docs.slack.dev/reference/methods/chat.startStream}
-     * @see {@link https://docs.slack.dev/reference/methods/chat.appendStream}
-     * @see {@link https://docs.slack.dev/reference/methods/chat.stopStream}
-     */
-    chatStream(params) {
-        const { buffer_size, ...args } = params;
-        const options = {
-            buffer_size,
-        };
-        return new chat_stream_1.ChatStreamer(this, this.logger, args, options);
-    }
-    /**
-     * This wrapper method provides an easy way to upload files using the following endpoints:
-     *
-     * **#1**: For each file submitted with this method, submit filenames
-     * and file metadata to {@link https://docs.slack.dev/reference/methods/files.getuploadurlexternal files.getUploadURLExternal} to request a URL to
-     * which to send the file data to and an id for the file
-     *
-     * **#2**: for each returned file `upload_url`, upload corresponding file to
-     * URLs returned from step 1 (e.g. https://files.slack.com/upload/v1/...\")
-     *
-     * **#3**: Complete uploads {@link https://docs.slack.dev/reference/methods/files.completeuploadexternal files.completeUploadExternal}
-     * @param options
-     */
-    async filesUploadV2(options) {
-        this.logger.debug('files.uploadV2() start');
-        // 1
-        const fileUploads = await this.getAllFileUploads(options);
-        const fileUploadsURLRes = await this.fetchAllUploadURLExternal(fileUploads);
-        // set the upload_url and file_id returned from Slack
-        fileUploadsURLRes.forEach((res, idx) => {
-            fileUploads[idx].upload_url = res.upload_url;
-            fileUploads[idx].file_id = res.file_id;
-        });
-        // 2
-        await this.postFileUploadsToExternalURL(fileUploads, options);
-        // 3
-        const completion = await this.completeFileUploads(fileUploads);
-        return { ok: true, files: completion };
-    }
-    /**
-     * For each file submitted with this method, submits filenames
-     * and file metadata to files.getUploadURLExternal to request a URL to
-     * which to send the file data to and an id for the file
-     * @param fileUploads
-     */
-    async fetchAllUploadURLExternal(fileUploads) {
-        return Promise.all(fileUploads.map((upload) => {
-            const options = {
-                filename: upload.filename,
-                length: upload.length,
-                alt_text: upload.alt_text,
-                snippet_type: upload.snippet_type,
-            };
-            if ('token' in upload) {
-                options.token = upload.token;
-            }
-            return this.files.getUploadURLExternal(options);
-        }));
-    }
-    /**
-     * Complete uploads.
-     * @param fileUploads
-     * @returns
-     */
-    async completeFileUploads(fileUploads) {
-        const toComplete = Object.values((0, file_upload_1.getAllFileUploadsToComplete)(fileUploads));
-        return Promise.all(toComplete.map((job) => this.files.completeUploadExternal(job)));
-    }
-    /**
-     * for each returned file upload URL, upload corresponding file
-     * @param fileUploads
-     * @returns
-     */
-    async postFileUploadsToExternalURL(fileUploads, options) {
-        return Promise.all(fileUploads.map(async (upload) => {
-            const { upload_url, file_id, filename, data } = upload;
-            // either file or content will be defined
-            const body = data;
-            // try to post to external url
-            if (upload_url) {
-                const headers = {};
-                if (options.token)
-                    headers.Authorization = `Bearer ${options.token}`;
-                const uploadRes = await this.makeRequest(upload_url, {
-                    body,
-                }, headers);
-                if (uploadRes.status !== 200) {
-                    return Promise.reject(Error(`Failed to upload file (id:${file_id}, filename: ${filename})`));
-                }
-                const responseBody = await uploadRes.text();
-                const returnData = { ok: true, body: responseBody };
-                return Promise.resolve(returnData);
-            }
-            return Promise.reject(Error(`No upload url found for file (id: ${file_id}, filename: ${filename}`));
-        }));
-    }
-    /**
-     * @param options All file uploads arguments
-     * @returns An array of file upload entries
-     */
-    async getAllFileUploads(options) {
-        let fileUploads = [];
-        // add single file data to uploads if file or content exists at the top level
-        if ('file' in options || 'content' in options) {
-            fileUploads.push(await (0, file_upload_1.getFileUploadJob)(options, this.logger));
-        }
-        // add multiple files data when file_uploads is supplied
-        if ('file_uploads' in options) {
-            fileUploads = fileUploads.concat(await (0, file_upload_1.getMultipleFileUploadJobs)(options, this.logger));
-        }
-        return fileUploads;
-    }
-    /**
-     * Low-level function to make a single API request. handles queuing, retries, and http-level errors
-     */
-    async makeRequest(url, body, headers = {}) {
-        const task = () => this.requestQueue.add(async () => {
-            // apps.event.authorizations.list will reject HTTP requests that send token in the body
-            // TODO: consider applying this change to all methods - though that will require thorough integration testing
-            if (url.endsWith('/apps.event.authorizations.list')) {
-                body.token = undefined;
-            }
-            this.logger.debug(`http request url: ${url}`);
-            this.logger.debug(`http request body: ${JSON.stringify(redact(body))}`);
-            const { serializedBody, contentHeaders } = this.serializeBody(body);
-            const allHeaders = { ...this.defaultHeaders, ...contentHeaders, ...headers };
-            this.logger.debug(`http request headers: ${JSON.stringify(redact(allHeaders))}`);
-            const signal = this.timeout > 0 ? AbortSignal.timeout(this.timeout) : undefined;
-            try {
-                const response = await this.fetchFn(url, {
-                    method: 'POST',
-                    headers: allHeaders,
-                    body: serializedBody,
-                    redirect: 'error',
-                    signal,
-                });
-                this.logger.debug('http response received');
-                if (response.status === 429) {
-                    const retrySec = parseRetryHeaders(response);
-                    if (retrySec !== undefined) {
-                        this.emit(WebClientEvent.RATE_LIMITED, retrySec, { url, body });
-                        if (this.rejectRateLimitedCalls) {
-                            throw new p_retry_1.AbortError(new errors_1.WebAPIRateLimitedError(retrySec));
-                        }
-                        this.logger.info(`API Call failed due to rate limiting. Will retry in ${retrySec} seconds.`);
-                        // pause the request queue and then delay the rejection by the amount of time in the retry header
-                        this.requestQueue.pause();
-                        // NOTE: if there was a way to introspect the current RetryOperation and know what the next timeout
-                        // would be, then we could subtract that time from the following delay, knowing that the next
-                        // attempt still wouldn't occur until after the rate-limit header has specified. An even better
-                        // solution would be to subtract the time from only the timeout of this next attempt of the
-                        // RetryOperation. This would result in staying paused for the entire duration specified in the
-                        // header, yet this operation not having to pay the timeout cost in addition to that.
-                        await (0, helpers_1.default)(retrySec * 1000);
-                        // resume the request queue and throw a non-abort error to signal a retry
-                        this.requestQueue.start();
-                        // TODO: We may want to have more detailed info such as team_id, params except tokens, and so on.
-                        throw new Error(`A rate limit was exceeded (url: ${url}, retry-after: ${retrySec})`);
-                    }
-                    // TODO: turn this into some CodedError
-                    throw new p_retry_1.AbortError(new Error(`Retry header did not contain a valid timeout (url: ${url}, retry-after header: ${response.headers.get('retry-after')})`));
-                }
-                // Slack's Web API doesn't use meaningful status codes besides 429 and 200
-                if (response.status !== 200) {
-                    const responseBody = await response.text();
-                    throw new errors_1.WebAPIHTTPError(response.status, response.statusText, Object.fromEntries(response.headers.entries()), responseBody);
-                }
-                return response;
-            }
-            catch (error) {
-                if (error instanceof p_retry_1.AbortError) {
-                    throw error;
-                }
-                if (error instanceof errors_1.SlackError) {
-                    throw error;
-                }
-                const message = error instanceof Error ? error.message : String(error);
-                this.logger.warn('http request failed', message);
-                throw new errors_1.WebAPIRequestError(error instanceof Error ? error : new Error(String(error)));
-            }
-        });
-        return (0, p_retry_1.default)(task, this.retryConfig);
-    }
-    /**
-     * Get the complete request URL for the provided URL.
-     * @param url - The resource to POST to. Either a Slack API method or absolute URL.
-     */
-    deriveRequestUrl(url) {
-        const isAbsoluteURL = url.startsWith('https://') || url.startsWith('http://');
-        if (isAbsoluteURL && this.allowAbsoluteUrls) {
-            return url;
-        }
-        return `${this.slackApiUrl}${url}`;
-    }
-    /**
-     * Transforms a key-value object into a serialized body suitable for fetch.
-     * Flattens complex objects into JSON-encoded strings, detects binary content,
-     * and returns either a FormData (for binary uploads) or a URL-encoded string,
-     * along with any content-type headers that should be set.
-     */
-    serializeBody(data) {
-        let containsBinaryData = false;
-        // biome-ignore lint/suspicious/noExplicitAny: HTTP request data can be anything
-        const flattened = Object.entries(data).map(([key, value]) => {
-            if (value === undefined || value === null) {
-                return [];
-            }
-            let serializedValue = value;
-            if (Buffer.isBuffer(value)) {
-                containsBinaryData = true;
-            }
-            else if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-                // if value is anything other than string, number, boolean, binary data, a Stream, or a Buffer, then encode it
-                // as a JSON string.
-                serializedValue = JSON.stringify(value);
-            }
-            return [key, serializedValue];
-        });
-        // A body with binary content should be serialized as multipart/form-data
-        if (containsBinaryData) {
-            this.logger.debug('Request arguments contain binary data');
-            const form = new FormData();
-            for (const [key, value] of flattened) {
-                if (key === undefined || value === undefined)
-                    continue;
-                if (Buffer.isBuffer(value)) {
-                    const streamOrBuffer = value;
-                    let filename = defaultFilename;
-                    if (typeof streamOrBuffer.name === 'string') {
-                        filename = (0, node_path_1.basename)(streamOrBuffer.name);
-                    }
-                    else if (typeof streamOrBuffer.path === 'string') {
-                        filename = (0, node_path_1.basename)(streamOrBuffer.path);
-                    }
-                    form.append(key, new Blob([new Uint8Array(value)]), filename);
-                }
-                else {
-                    form.append(key, String(value));
-                }
-            }
-            // Do not set Content-Type — fetch auto-generates the multipart boundary
-            return { serializedBody: form, contentHeaders: {} };
-        }
-        // Otherwise, serialize as url-encoded key-value pairs
-        // biome-ignore lint/suspicious/noExplicitAny: form values can be anything
-        const initialValue = {};
-        const encoded = (0, node_querystring_1.stringify)(flattened.reduce((accumulator, [key, value]) => {
-            if (key !== undefined && value !== undefined) {
-                accumulator[key] = value;
-            }
-            return accumulator;
-        }, initialValue));
-        return {
-            serializedBody: encoded,
-            contentHeaders: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        };
-    }
-    /**
-     * Processes an HTTP response into a WebAPICallResult by performing JSON parsing on the body and merging relevant
-     * HTTP headers into the object.
-     * @param response - an http response
-     */
-    async buildResult(response) {
-        const contentType = response.headers.get('content-type');
-        const isGzipResponse = contentType === 'application/gzip';
-        // biome-ignore lint/suspicious/noExplicitAny: HTTP response data can be anything
-        let data;
-        // admin.analytics.getFile returns a gzip binary response that can be unzipped
-        if (isGzipResponse) {
-            try {
-                const buffer = Buffer.from(await response.arrayBuffer());
-                const unzippedData = await new Promise((resolve, reject) => {
-                    node_zlib_1.default.unzip(buffer, (err, buf) => {
-                        if (err) {
-                            return reject(err);
-                        }
-                        return resolve(buf.toString().split('\n'));
-                    });
-                });
-                const fileData = [];
-                if (Array.isArray(unzippedData)) {
-                    for (const dataset of unzippedData) {
-                        if (dataset && dataset.length > 0) {
-                            fileData.push(JSON.parse(dataset));
-                        }
-                    }
-                }
-                data = { file_data: fileData };
-            }
-            catch (err) {
-                data = { ok: false, error: err };
-            }
-        }
-        else if (!isGzipResponse && response.url.endsWith('/admin.analytics.getFile')) {
-            // if it isn't a Gzip response but is from the admin.analytics.getFile request,
-            // decode the ArrayBuffer to JSON read the error
-            const buffer = await response.arrayBuffer();
-            data = JSON.parse(new node_util_1.TextDecoder().decode(buffer));
-        }
-        else {
-            const text = await response.text();
-            try {
-                data = JSON.parse(text);
-            }
-            catch (_) {
-                // failed to parse the response body as JSON
-                data = { ok: false, error: text };
-            }
-        }
-        if (data.response_metadata === undefined) {
-            data.response_metadata = {};
-        }
-        // add scopes metadata from headers
-        const oauthScopes = response.headers.get('x-oauth-scopes');
-        if (oauthScopes !== null) {
-            data.response_metadata.scopes = oauthScopes.trim().split(/\s*,\s*/);
-        }
-        const acceptedOauthScopes = response.headers.get('x-accepted-oauth-scopes');
-        if (acceptedOauthScopes !== null) {
-            data.response_metadata.acceptedScopes = acceptedOauthScopes.trim().split(/\s*,\s*/);
-        }
-        // add retry metadata from headers
-        const retrySec = parseRetryHeaders(response);
-        if (retrySec !== undefined) {
-            data.response_metadata.retryAfter = retrySec;
-        }
-        return data;
-    }
-}
-exports.WebClient = WebClient;
-exports["default"] = WebClient;
-/**
- * Determines an appropriate set of cursor pagination options for the next request to a paginated API method.
- * @param previousResult - the result of the last request, where the next cursor might be found.
- * @param pageSize - the maximum number of additional items to fetch in the next request.
- */
-function paginationOptionsForNextPage(previousResult, pageSize) {
-    if (previousResult !== undefined &&
-        previousResult.response_metadata !== undefined &&
-        previousResult.response_metadata.next_cursor !== undefined &&
-        previousResult.response_metadata.next_cursor !== '') {
-        return {
-            limit: pageSize,
-            cursor: previousResult.response_metadata.next_cursor,
-        };
-    }
-    return undefined;
-}
-/**
- * Extract the amount of time (in seconds) the platform has recommended this client wait before sending another request
- * from a rate-limited HTTP response (statusCode = 429).
- */
-function parseRetryHeaders(response) {
-    const retryAfterHeader = response.headers.get('retry-after');
-    if (retryAfterHeader !== null) {
-        const retryAfter = Number.parseInt(retryAfterHeader, 10);
-        if (!Number.isNaN(retryAfter)) {
-            return retryAfter;
-        }
-    }
-    return undefined;
-}
-/**
- * Log a warning when using a deprecated method
- * @param method api method being called
- * @param logger instance of web clients logger
- */
-function warnDeprecations(method, logger) {
-    const deprecatedMethods = ['oauth.access'];
-    const isDeprecated = deprecatedMethods.some((depMethod) => {
-        const re = new RegExp(`^${depMethod}`);
-        return re.test(method);
-    });
-    if (isDeprecated) {
-        logger.warn(`${method} is deprecated. Please check on https://docs.slack.dev/reference/methods for an alternative.`);
-    }
-}
-/**
- * Log a warning when using chat.postMessage without text argument or attachments with fallback argument
- * @param method api method being called
- * @param logger instance of we clients logger
- * @param options arguments for the Web API method
- */
-function warnIfFallbackIsMissing(method, logger, options) {
-    const targetMethods = ['chat.postEphemeral', 'chat.postMessage', 'chat.scheduleMessage'];
-    const isTargetMethod = targetMethods.includes(method);
-    const hasAttachments = (args) => Array.isArray(args.attachments) && args.attachments.length;
-    const missingAttachmentFallbackDetected = (args) => Array.isArray(args.attachments) &&
-        args.attachments.some((attachment) => !attachment.fallback || attachment.fallback.trim() === '');
-    const isEmptyText = (args) => (args.text === undefined || args.text === null || args.text === '') &&
-        (args.markdown_text === undefined || args.markdown === null || args.markdown_text === '');
-    const buildMissingTextWarning = () => `The top-level \`text\` argument is missing in the request payload for a ${method} call - It's a best practice to always provide a \`text\` argument when posting a message. The \`text\` is used in places where the content cannot be rendered such as: system push notifications, assistive technology such as screen readers, etc.`;
-    const buildMissingFallbackWarning = () => `Additionally, the attachment-level \`fallback\` argument is missing in the request payload for a ${method} call - To avoid this warning, it is recommended to always provide a top-level \`text\` argument when posting a message. Alternatively, you can provide an attachment-level \`fallback\` argument, though this is now considered a legacy field (see https://docs.slack.dev/legacy/legacy-messaging/legacy-secondary-message-attachments for more details).`;
-    if (isTargetMethod && typeof options === 'object') {
-        if (hasAttachments(options)) {
-            if (missingAttachmentFallbackDetected(options) && isEmptyText(options)) {
-                logger.warn(buildMissingTextWarning());
-                logger.warn(buildMissingFallbackWarning());
-            }
-        }
-        else if (isEmptyText(options)) {
-            logger.warn(buildMissingTextWarning());
-        }
-    }
-}
-/**
- * Log a warning when thread_ts is not a string
- * @param method api method being called
- * @param logger instance of web clients logger
- * @param options arguments for the Web API method
- */
-function warnIfThreadTsIsNotString(method, logger, options) {
-    const targetMethods = ['chat.postEphemeral', 'chat.postMessage', 'chat.scheduleMessage'];
-    const isTargetMethod = targetMethods.includes(method);
-    if (isTargetMethod && options?.thread_ts !== undefined && typeof options?.thread_ts !== 'string') {
-        logger.warn(buildThreadTsWarningMessage(method));
-    }
-}
-function buildThreadTsWarningMessage(method) {
-    return `The given thread_ts value in the request payload for a ${method} call is a float value. We highly recommend using a string value instead.`;
-}
-/**
- * Takes an object and redacts specific items
- * @param body
- * @returns
- */
-function redact(body) {
-    // biome-ignore lint/suspicious/noExplicitAny: objects can be anything
-    const flattened = Object.entries(body).map(([key, value]) => {
-        // no value provided
-        if (value === undefined || value === null) {
-            return [];
-        }
-        let serializedValue = value;
-        // redact possible tokens
-        if (key.match(/.*token.*/) !== null || key.match(/[Aa]uthorization/)) {
-            serializedValue = '[[REDACTED]]';
-        }
-        // when value is buffer we can avoid logging it
-        if (Buffer.isBuffer(value)) {
-            serializedValue = '[[BINARY VALUE OMITTED]]';
-        }
-        else if (typeof value === 'object') {
-            serializedValue = redact(value);
-        }
-        return [key, serializedValue];
-    });
-    // return as object
-    const initialValue = {};
-    return flattened.reduce((accumulator, [key, value]) => {
-        if (key !== undefined && value !== undefined) {
-            accumulator[key] = value;
-        }
-        return accumulator;
-    }, initialValue);
-}
-//# sourceMappingURL=WebClient.js.map
-
-/***/ }),
-
-/***/ 7760:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ChatStreamer = void 0;
-class ChatStreamer {
-    buffer = '';
-    client;
-    logger;
-    options;
-    state;
-    streamArgs;
-    streamTs;
-    token;
-    /**
-     * Instantiate a new chat streamer.
-     *
-     * @description The "constructor" method creates a unique {@link ChatStreamer} instance that keeps track of one chat stream.
-     * @example
-     * const client = new WebClient(process.env.SLACK_BOT_TOKEN);
-     * const logger = new ConsoleLogger();
-     * const args = {
-     *   channel: "C0123456789",
-     *   thread_ts: "1700000001.123456",
-     *   recipient_team_id: "T0123456789",
-     *   recipient_user_id: "U0123456789",
-     * };
-     * const streamer = new ChatStreamer(client, logger, args, { buffer_size: 512 });
-     * await streamer.append({
-     *   markdown_text: "**hello world!**",
-     * });
-     * await streamer.stop();
-     * @see {@link https://docs.slack.dev/reference/methods/chat.startStream}
-     * @see {@link https://docs.slack.dev/reference/methods/chat.appendStream}
-     * @see {@link https://docs.slack.dev/reference/methods/chat.stopStream}
-     */
-    constructor(client, logger, args, options) {
-        this.client = client;
-        this.logger = logger;
-        this.options = {
-            buffer_size: options.buffer_size ?? 256,
-        };
-        this.state = 'starting';
-        this.streamArgs = args;
-    }
-    /**
-     * @description The message timestamp of the stream. Returns `undefined` until the first flush
-     * (when `chat.startStream` is called).
-     * @see {@link https://docs.slack.dev/reference/methods/chat.update}
-     */
-    get ts() {
-        return this.streamTs;
-    }
-    /**
-     * Append to the stream.
-     *
-     * @description The "append" method appends to the chat stream being used. This method can be called multiple times. After the stream is stopped this method cannot be called.
-     * @example
-     * const streamer = client.chatStream({
-     *   channel: "C0123456789",
-     *   thread_ts: "1700000001.123456",
-     *   recipient_team_id: "T0123456789",
-     *   recipient_user_id: "U0123456789",
-     * });
-     * await streamer.append({
-     *   markdown_text: "**hello wo",
-     * });
-     * await streamer.append({
-     *   markdown_text: "rld!**",
-     * });
-     * await streamer.stop();
-     * @see {@link https://docs.slack.dev/reference/methods/chat.appendStream}
-     */
-    async append(args) {
-        if (this.state === 'completed') {
-            throw new Error(`failed to append stream: stream state is ${this.state}`);
-        }
-        const { markdown_text, chunks, ...opts } = args;
-        if (opts.token) {
-            this.token = opts.token;
-        }
-        if (markdown_text) {
-            this.buffer += markdown_text;
-        }
-        if (this.buffer.length >= this.options.buffer_size || chunks) {
-            return await this.flushBuffer({ chunks, ...opts });
-        }
-        const details = {
-            bufferLength: this.buffer.length,
-            bufferSize: this.options.buffer_size,
-            channel: this.streamArgs.channel,
-            recipientTeamId: this.streamArgs.recipient_team_id,
-            recipientUserId: this.streamArgs.recipient_user_id,
-            threadTs: this.streamArgs.thread_ts,
-        };
-        this.logger.debug(`ChatStreamer appended to buffer: ${JSON.stringify(details)}`);
-        return null;
-    }
-    /**
-     * Stop the stream and finalize the message.
-     *
-     * @description The "stop" method stops the chat stream being used. This method can be called once to end the stream. Additional "blocks" and "metadata" can be provided.
-     *
-     * @example
-     * const streamer = client.chatStream({
-     *   channel: "C0123456789",
-     *   thread_ts: "1700000001.123456",
-     *   recipient_team_id: "T0123456789",
-     *   recipient_user_id: "U0123456789",
-     * });
-     * await streamer.append({
-     *   markdown_text: "**hello world!**",
-     * });
-     * await streamer.stop();
-     * @see {@link https://docs.slack.dev/reference/methods/chat.stopStream}
-     */
-    async stop(args) {
-        if (this.state === 'completed') {
-            throw new Error(`failed to stop stream: stream state is ${this.state}`);
-        }
-        const { markdown_text, chunks, ...opts } = args ?? {};
-        if (opts.token) {
-            this.token = opts.token;
-        }
-        if (markdown_text) {
-            this.buffer += markdown_text;
-        }
-        if (!this.streamTs) {
-            const response = await this.client.chat.startStream({
-                ...this.streamArgs,
-                token: this.token,
-            });
-            if (!response.ts) {
-                throw new Error('failed to stop stream: stream not started');
-            }
-            this.streamTs = response.ts;
-            this.state = 'in_progress';
-        }
-        const chunksToFlush = [];
-        if (this.buffer.length > 0) {
-            chunksToFlush.push({
-                type: 'markdown_text',
-                text: this.buffer,
-            });
-        }
-        if (chunks) {
-            chunksToFlush.push(...chunks);
-        }
-        const response = await this.client.chat.stopStream({
-            token: this.token,
-            channel: this.streamArgs.channel,
-            ts: this.streamTs,
-            chunks: chunksToFlush,
-            ...opts,
-        });
-        this.state = 'completed';
-        return response;
-    }
-    async flushBuffer(args) {
-        const { chunks, ...opts } = args ?? {};
-        const chunksToFlush = [];
-        if (this.buffer.length > 0) {
-            chunksToFlush.push({
-                type: 'markdown_text',
-                text: this.buffer,
-            });
-        }
-        if (chunks) {
-            chunksToFlush.push(...chunks);
-        }
-        if (!this.streamTs) {
-            const response = await this.client.chat.startStream({
-                ...this.streamArgs,
-                token: this.token,
-                chunks: chunksToFlush,
-                ...opts,
-            });
-            this.buffer = '';
-            this.streamTs = response.ts;
-            this.state = 'in_progress';
-            return response;
-        }
-        const response = await this.client.chat.appendStream({
-            token: this.token,
-            channel: this.streamArgs.channel,
-            ts: this.streamTs,
-            chunks: chunksToFlush,
-            ...opts,
-        });
-        this.buffer = '';
-        return response;
-    }
-}
-exports.ChatStreamer = ChatStreamer;
-//# sourceMappingURL=chat-stream.js.map
-
-/***/ }),
-
-/***/ 8486:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.WebAPIFileUploadReadFileDataError = exports.WebAPIFileUploadInvalidArgumentsError = exports.WebAPIRateLimitedError = exports.WebAPIHTTPError = exports.WebAPIRequestError = exports.WebAPIPlatformError = exports.SlackError = exports.ErrorCode = void 0;
-/**
- * A dictionary of codes for errors produced by this package
- */
-var ErrorCode;
-(function (ErrorCode) {
-    // general error
-    ErrorCode["RequestError"] = "slack_webapi_request_error";
-    ErrorCode["HTTPError"] = "slack_webapi_http_error";
-    ErrorCode["PlatformError"] = "slack_webapi_platform_error";
-    ErrorCode["RateLimitedError"] = "slack_webapi_rate_limited_error";
-    // file uploads errors
-    ErrorCode["FileUploadInvalidArgumentsError"] = "slack_webapi_file_upload_invalid_args_error";
-    ErrorCode["FileUploadReadFileDataError"] = "slack_webapi_file_upload_read_file_data_error";
-})(ErrorCode || (exports.ErrorCode = ErrorCode = {}));
-class SlackError extends Error {
-    constructor(message, options) {
-        super(message, options);
-        this.name = this.constructor.name;
-        Object.setPrototypeOf(this, new.target.prototype);
-    }
-}
-exports.SlackError = SlackError;
-class WebAPIPlatformError extends SlackError {
-    code = ErrorCode.PlatformError;
-    data;
-    constructor(result) {
-        super(`An API error occurred: ${result.error}`);
-        this.data = result;
-    }
-}
-exports.WebAPIPlatformError = WebAPIPlatformError;
-class WebAPIRequestError extends SlackError {
-    code = ErrorCode.RequestError;
-    original;
-    constructor(original) {
-        super(`A request error occurred: ${original.message}`, { cause: original });
-        this.original = original;
-    }
-}
-exports.WebAPIRequestError = WebAPIRequestError;
-class WebAPIHTTPError extends SlackError {
-    code = ErrorCode.HTTPError;
-    statusCode;
-    statusMessage;
-    headers;
-    // biome-ignore lint/suspicious/noExplicitAny: HTTP response bodies might be anything
-    body;
-    constructor(statusCode, statusMessage, headers, 
-    // biome-ignore lint/suspicious/noExplicitAny: HTTP response bodies might be anything
-    body) {
-        super(`An HTTP protocol error occurred: statusCode = ${statusCode}`);
-        this.statusCode = statusCode;
-        this.statusMessage = statusMessage;
-        this.headers = headers;
-        if (typeof body === 'string') {
-            try {
-                this.body = JSON.parse(body);
-            }
-            catch {
-                this.body = body;
-            }
-        }
-        else {
-            this.body = body;
-        }
-    }
-}
-exports.WebAPIHTTPError = WebAPIHTTPError;
-class WebAPIRateLimitedError extends SlackError {
-    code = ErrorCode.RateLimitedError;
-    retryAfter;
-    constructor(retryAfter) {
-        super(`A rate-limit has been reached, you may retry this request in ${retryAfter} seconds`);
-        this.retryAfter = retryAfter;
-    }
-}
-exports.WebAPIRateLimitedError = WebAPIRateLimitedError;
-class WebAPIFileUploadInvalidArgumentsError extends SlackError {
-    code = ErrorCode.FileUploadInvalidArgumentsError;
-}
-exports.WebAPIFileUploadInvalidArgumentsError = WebAPIFileUploadInvalidArgumentsError;
-class WebAPIFileUploadReadFileDataError extends SlackError {
-    code = ErrorCode.FileUploadReadFileDataError;
-}
-exports.WebAPIFileUploadReadFileDataError = WebAPIFileUploadReadFileDataError;
-//# sourceMappingURL=errors.js.map
-
-/***/ }),
-
-/***/ 2577:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.getFileUploadJob = getFileUploadJob;
-exports.getMultipleFileUploadJobs = getMultipleFileUploadJobs;
-exports.getFileData = getFileData;
-exports.getFileDataLength = getFileDataLength;
-exports.getFileDataAsStream = getFileDataAsStream;
-exports.getAllFileUploadsToComplete = getAllFileUploadsToComplete;
-exports.warnIfChannels = warnIfChannels;
-exports.errorIfChannelsCsv = errorIfChannelsCsv;
-exports.errorIfInvalidOrMissingFileData = errorIfInvalidOrMissingFileData;
-exports.warnIfMissingOrInvalidFileNameAndDefault = warnIfMissingOrInvalidFileNameAndDefault;
-exports.warnIfLegacyFileType = warnIfLegacyFileType;
-exports.buildMissingFileIdError = buildMissingFileIdError;
-exports.buildFileSizeErrorMsg = buildFileSizeErrorMsg;
-exports.buildLegacyFileTypeWarning = buildLegacyFileTypeWarning;
-exports.buildMissingFileNameWarning = buildMissingFileNameWarning;
-exports.buildMissingExtensionWarning = buildMissingExtensionWarning;
-exports.buildFilesUploadMissingMessage = buildFilesUploadMissingMessage;
-exports.buildChannelsWarning = buildChannelsWarning;
-exports.buildMultipleChannelsErrorMsg = buildMultipleChannelsErrorMsg;
-exports.buildInvalidFilesUploadParamError = buildInvalidFilesUploadParamError;
-const node_fs_1 = __nccwpck_require__(3024);
-const node_stream_1 = __nccwpck_require__(7075);
-const errors_1 = __nccwpck_require__(8486);
-async function getFileUploadJob(options, logger) {
-    // Validate parameters
-    warnIfLegacyFileType(options, logger);
-    warnIfChannels(options, logger);
-    errorIfChannelsCsv(options);
-    const fileName = warnIfMissingOrInvalidFileNameAndDefault(options, logger);
-    const fileData = await getFileData(options);
-    const fileDataBytesLength = getFileDataLength(fileData);
-    const fileUploadJob = {
-        // supplied by user
-        alt_text: options.alt_text,
-        blocks: options.blocks,
-        channel_id: options.channels ?? options.channel_id,
-        filename: options.filename ?? fileName,
-        highlight_type: options.highlight_type,
-        initial_comment: options.initial_comment,
-        snippet_type: options.snippet_type,
-        title: options.title ?? options.filename ?? fileName, // default title to filename unless otherwise specified
-        // calculated
-        data: fileData,
-        length: fileDataBytesLength,
-    };
-    if ('thread_ts' in options) {
-        fileUploadJob.thread_ts = options.thread_ts;
-    }
-    if ('token' in options) {
-        fileUploadJob.token = options.token;
-    }
-    if ('content' in options) {
-        return {
-            content: options.content,
-            ...fileUploadJob,
-        };
-    }
-    if ('file' in options) {
-        return {
-            file: options.file,
-            ...fileUploadJob,
-        };
-    }
-    throw new errors_1.WebAPIFileUploadInvalidArgumentsError('Either a file or content field is required for valid file upload. You must supply one');
-}
-/**
- * Returns an array of files upload entries when `file_uploads` is supplied.
- * **Note**
- * file_uploads should be set when multiple files are intended to be attached to a
- * single message. To support this, we handle options supplied with
- * top level `initial_comment`, `thread_ts`, `channel_id` and `file_uploads` parameters.
- * ```javascript
- * const res = await client.files.uploadV2({
- *   initial_comment: 'Here are the files!',
- *   thread_ts: '1223313423434.131321',
- *   channel_id: 'C12345',
- *   file_uploads: [
- *     {
- *       file: './test/fixtures/test-txt.txt',
- *       filename: 'test-txt.txt',
- *     },
- *     {
- *       file: './test/fixtures/test-png.png',
- *       filename: 'test-png.png',
- *     },
- *   ],
- * });
- * ```
- * @param options provided by user
- */
-async function getMultipleFileUploadJobs(options, logger) {
-    if ('file_uploads' in options) {
-        // go through each file_upload and create a job for it
-        return Promise.all(options.file_uploads.map((upload) => {
-            // ensure no omitted properties included in files_upload entry
-            // these properties are valid only at the top-level, not
-            // inside file_uploads.
-            const { blocks, channel_id, channels, initial_comment, thread_ts } = upload;
-            if (blocks || channel_id || channels || initial_comment || thread_ts) {
-                throw new errors_1.WebAPIFileUploadInvalidArgumentsError(buildInvalidFilesUploadParamError());
-            }
-            // takes any channel_id, initial_comment and thread_ts
-            // supplied at the top level.
-            const uploadJobArgs = {
-                ...upload,
-                blocks: options.blocks,
-                channels: options.channels,
-                channel_id: options.channel_id,
-                initial_comment: options.initial_comment,
-            };
-            if ('thread_ts' in options) {
-                uploadJobArgs.thread_ts = options.thread_ts;
-            }
-            if ('token' in options) {
-                uploadJobArgs.token = options.token;
-            }
-            if ('content' in upload) {
-                return getFileUploadJob({
-                    content: upload.content,
-                    ...uploadJobArgs,
-                }, logger);
-            }
-            if ('file' in upload) {
-                return getFileUploadJob({
-                    file: upload.file,
-                    ...uploadJobArgs,
-                }, logger);
-            }
-            throw new errors_1.WebAPIFileUploadInvalidArgumentsError('Either a file or content field is required for valid file upload. You must supply one');
-        }));
-    }
-    throw new Error(buildFilesUploadMissingMessage());
-}
-// Helpers to build the FileUploadJob
-/**
- * Returns a single file upload's data
- * @param options
- * @returns Binary data representation of file
- */
-async function getFileData(options) {
-    errorIfInvalidOrMissingFileData(options);
-    if ('file' in options) {
-        const { file } = options;
-        // try to handle as buffer
-        if (Buffer.isBuffer(file))
-            return file;
-        // try to handle as filepath
-        if (typeof file === 'string') {
-            // try to read file as if the string was a file path
-            try {
-                const dataBuffer = (0, node_fs_1.readFileSync)(file);
-                return dataBuffer;
-            }
-            catch (_err) {
-                throw new errors_1.WebAPIFileUploadInvalidArgumentsError(`Unable to resolve file data for ${file}. Please supply a filepath string, or binary data Buffer or String directly.`);
-            }
-        }
-        // try to handle as Readable
-        const data = await getFileDataAsStream(file);
-        if (data)
-            return data;
-    }
-    if ('content' in options)
-        return Buffer.from(options.content);
-    // general catch-all error
-    throw new errors_1.WebAPIFileUploadReadFileDataError('There was an issue getting the file data for the file or content supplied');
-}
-function getFileDataLength(data) {
-    if (data) {
-        return Buffer.byteLength(data, 'utf8');
-    }
-    throw new errors_1.WebAPIFileUploadReadFileDataError(buildFileSizeErrorMsg());
-}
-async function getFileDataAsStream(readable) {
-    const chunks = [];
-    return new Promise((resolve, reject) => {
-        readable.on('readable', () => {
-            let chunk = readable.read();
-            while (chunk !== null) {
-                chunks.push(chunk);
-                chunk = readable.read();
-            }
-        });
-        readable.on('end', () => {
-            if (chunks.length > 0) {
-                const content = Buffer.concat(chunks);
-                resolve(content);
-            }
-            else {
-                reject(Error('No data in supplied file'));
-            }
-        });
-    });
-}
-/**
- * Filters through all fileUploads and groups them into jobs for completion
- * based on combination of channel_id, thread_ts, initial_comment, blocks.
- * {@link https://docs.slack.dev/reference/methods/files.completeUploadExternal files.completeUploadExternal} allows for multiple
- * files to be uploaded with a message (`initial_comment`), and as a threaded message (`thread_ts`)
- * In order to be grouped together, file uploads must have like properties.
- * @param fileUploads
- * @returns
- */
-function getAllFileUploadsToComplete(fileUploads) {
-    const toComplete = {};
-    for (const upload of fileUploads) {
-        const { blocks, channel_id, thread_ts, highlight_type, initial_comment, file_id, title } = upload;
-        if (file_id) {
-            const compareString = `:::${channel_id}:::${thread_ts}:::${initial_comment}:::${JSON.stringify(blocks)}`;
-            // biome-ignore lint/suspicious/noPrototypeBuiltins: TODO use hasOwn instead of hasOwnProperty
-            if (!Object.prototype.hasOwnProperty.call(toComplete, compareString)) {
-                toComplete[compareString] = {
-                    files: [{ id: file_id, title, highlight_type }],
-                    channel_id,
-                    blocks,
-                    initial_comment,
-                };
-                if (thread_ts && channel_id) {
-                    const fileThreadDestinationArgument = {
-                        channel_id,
-                        thread_ts,
-                    };
-                    toComplete[compareString] = {
-                        ...toComplete[compareString],
-                        ...fileThreadDestinationArgument,
-                    };
-                }
-                if ('token' in upload) {
-                    toComplete[compareString].token = upload.token;
-                }
-            }
-            else {
-                toComplete[compareString].files.push({
-                    id: file_id,
-                    title,
-                    highlight_type,
-                });
-            }
-        }
-        else {
-            throw new Error(buildMissingFileIdError());
-        }
-    }
-    return toComplete;
-}
-// Validation
-/**
- * `channels` param is supported but only when a single channel is specified.
- * @param options
- * @param logger
- */
-function warnIfChannels(options, logger) {
-    if (options.channels)
-        logger.warn(buildChannelsWarning());
-}
-/**
- * v1 files.upload supported `channels` parameter provided as a comma-separated
- * string of values, e.g. 'C1234,C5678'. V2 no longer supports this csv value.
- * You may still supply `channels` with a single channel string value e.g. 'C1234'
- * but it is highly encouraged to supply `channel_id` instead.
- * @param options
- */
-function errorIfChannelsCsv(options) {
-    const channels = options.channels ? options.channels.split(',') : [];
-    if (channels.length > 1) {
-        throw new errors_1.WebAPIFileUploadInvalidArgumentsError(buildMultipleChannelsErrorMsg());
-    }
-}
-/**
- * Checks for either a file or content property and errors if missing
- * @param options
- */
-function errorIfInvalidOrMissingFileData(options) {
-    const hasFile = 'file' in options;
-    const hasContent = 'content' in options;
-    if (!(hasFile || hasContent) || (hasFile && hasContent)) {
-        throw new errors_1.WebAPIFileUploadInvalidArgumentsError('Either a file or content field is required for valid file upload. You cannot supply both');
-    }
-    if ('file' in options) {
-        const { file } = options;
-        if (file && !(typeof file === 'string' || Buffer.isBuffer(file) || file instanceof node_stream_1.Readable)) {
-            throw new errors_1.WebAPIFileUploadInvalidArgumentsError('file must be a valid string path, buffer or Readable');
-        }
-    }
-    if ('content' in options && options.content && typeof options.content !== 'string') {
-        throw new errors_1.WebAPIFileUploadInvalidArgumentsError('content must be a string');
-    }
-}
-/**
- * @param options
- * @param logger
- * @returns filename if it exists
- */
-function warnIfMissingOrInvalidFileNameAndDefault(options, logger) {
-    const DEFAULT_FILETYPE = 'txt';
-    const DEFAULT_FILENAME = `file.${options.filetype ?? DEFAULT_FILETYPE}`;
-    const { filename } = options;
-    if (!filename) {
-        // Filename was an optional property in legacy method
-        logger.warn(buildMissingFileNameWarning());
-        return DEFAULT_FILENAME;
-    }
-    if (filename.split('.').length < 2) {
-        // likely filename is missing extension
-        logger.warn(buildMissingExtensionWarning(filename));
-    }
-    return filename;
-}
-/**
- * `filetype` param is no longer supported and will be ignored
- * @param options
- * @param logger
- */
-function warnIfLegacyFileType(options, logger) {
-    if (options.filetype) {
-        logger.warn(buildLegacyFileTypeWarning());
-    }
-}
-// Validation message utilities
-function buildMissingFileIdError() {
-    return 'Missing required file id for file upload completion';
-}
-function buildFileSizeErrorMsg() {
-    return 'There was an issue calculating the size of your file';
-}
-function buildLegacyFileTypeWarning() {
-    return ('filetype is no longer a supported field in files.uploadV2.' +
-        ' \nPlease remove this field. To indicate file type, please do so via the required filename property' +
-        ' using the appropriate file extension, e.g. image.png, text.txt');
-}
-function buildMissingFileNameWarning() {
-    return ('filename is a required field for files.uploadV2. \n For backwards compatibility and ease of migration, ' +
-        'defaulting the filename. For best experience and consistent unfurl behavior, you' +
-        ' should set the filename property with correct file extension, e.g. image.png, text.txt');
-}
-function buildMissingExtensionWarning(filename) {
-    return `filename supplied '${filename}' may be missing a proper extension. Missing extenions may result in unexpected unfurl behavior when shared`;
-}
-function buildFilesUploadMissingMessage() {
-    return 'Something went wrong with processing file_uploads';
-}
-function buildChannelsWarning() {
-    return ("Although the 'channels' parameter is still supported for smoother migration from legacy files.upload, " +
-        "we recommend using the new channel_id parameter with a single str value instead (e.g. 'C12345').");
-}
-function buildMultipleChannelsErrorMsg() {
-    return 'Sharing files with multiple channels is no longer supported in v2. Share files in each channel separately instead.';
-}
-function buildInvalidFilesUploadParamError() {
-    return ('You may supply file_uploads only for a single channel, message, or thread respectively. ' +
-        'Therefore, please supply any channel_id, initial_comment or blocks, or thread_ts in the top-layer.');
-}
-//# sourceMappingURL=file-upload.js.map
-
-/***/ }),
-
-/***/ 4060:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports["default"] = delay;
-/**
- * Build a Promise that will resolve after the specified number of milliseconds.
- * @param ms milliseconds to wait
- * @param value value for eventual resolution
- */
-function delay(ms) {
-    return new Promise((resolve) => {
-        setTimeout(resolve, ms);
-    });
-}
-//# sourceMappingURL=helpers.js.map
-
-/***/ }),
-
-/***/ 5105:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-/// <reference lib="es2017" />
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __exportStar = (this && this.__exportStar) || function(m, exports) {
-    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
-};
-var __importDefault = (this && this.__importDefault) || function (mod) {
-    return (mod && mod.__esModule) ? mod : { "default": mod };
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.WebClientEvent = exports.WebClient = exports.ChatStreamer = exports.retryPolicies = exports.LogLevel = exports.addAppMetadata = exports.WebAPIRequestError = exports.WebAPIRateLimitedError = exports.WebAPIPlatformError = exports.WebAPIHTTPError = exports.WebAPIFileUploadReadFileDataError = exports.WebAPIFileUploadInvalidArgumentsError = exports.SlackError = exports.ErrorCode = void 0;
-var errors_1 = __nccwpck_require__(8486);
-Object.defineProperty(exports, "ErrorCode", ({ enumerable: true, get: function () { return errors_1.ErrorCode; } }));
-Object.defineProperty(exports, "SlackError", ({ enumerable: true, get: function () { return errors_1.SlackError; } }));
-Object.defineProperty(exports, "WebAPIFileUploadInvalidArgumentsError", ({ enumerable: true, get: function () { return errors_1.WebAPIFileUploadInvalidArgumentsError; } }));
-Object.defineProperty(exports, "WebAPIFileUploadReadFileDataError", ({ enumerable: true, get: function () { return errors_1.WebAPIFileUploadReadFileDataError; } }));
-Object.defineProperty(exports, "WebAPIHTTPError", ({ enumerable: true, get: function () { return errors_1.WebAPIHTTPError; } }));
-Object.defineProperty(exports, "WebAPIPlatformError", ({ enumerable: true, get: function () { return errors_1.WebAPIPlatformError; } }));
-Object.defineProperty(exports, "WebAPIRateLimitedError", ({ enumerable: true, get: function () { return errors_1.WebAPIRateLimitedError; } }));
-Object.defineProperty(exports, "WebAPIRequestError", ({ enumerable: true, get: function () { return errors_1.WebAPIRequestError; } }));
-var instrument_1 = __nccwpck_require__(9224);
-Object.defineProperty(exports, "addAppMetadata", ({ enumerable: true, get: function () { return instrument_1.addAppMetadata; } }));
-var logger_1 = __nccwpck_require__(4385);
-Object.defineProperty(exports, "LogLevel", ({ enumerable: true, get: function () { return logger_1.LogLevel; } }));
-var retry_policies_1 = __nccwpck_require__(1766);
-Object.defineProperty(exports, "retryPolicies", ({ enumerable: true, get: function () { return __importDefault(retry_policies_1).default; } }));
-__exportStar(__nccwpck_require__(381), exports);
-__exportStar(__nccwpck_require__(5591), exports);
-var chat_stream_1 = __nccwpck_require__(7760);
-Object.defineProperty(exports, "ChatStreamer", ({ enumerable: true, get: function () { return chat_stream_1.ChatStreamer; } }));
-var WebClient_1 = __nccwpck_require__(4048);
-Object.defineProperty(exports, "WebClient", ({ enumerable: true, get: function () { return WebClient_1.WebClient; } }));
-Object.defineProperty(exports, "WebClientEvent", ({ enumerable: true, get: function () { return WebClient_1.WebClientEvent; } }));
-// methods must be exported after WebClient
-__exportStar(__nccwpck_require__(9339), exports);
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 9224:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.addAppMetadata = addAppMetadata;
-exports.getUserAgent = getUserAgent;
-const os = __importStar(__nccwpck_require__(8161));
-const node_path_1 = __nccwpck_require__(6760);
-const packageJson = __nccwpck_require__(6734);
-/**
- * Replaces occurrences of '/' with ':' in a string, since '/' is meaningful inside User-Agent strings as a separator.
- */
-function replaceSlashes(s) {
-    return s.replace('/', ':');
-}
-const MAX_LATIN1_CODE = 0xff;
-/**
- * Ensures a string is safe for use in HTTP headers by URI-encoding characters outside the Latin-1 (ISO-8859-1) range.
- * Latin-1 characters (code points 0x00–0xFF) are preserved as-is; all others are percent-encoded via encodeURIComponent.
- */
-function toLatin1Safe(s) {
-    let result = '';
-    for (const char of s) {
-        result += char.charCodeAt(0) <= MAX_LATIN1_CODE ? char : encodeURIComponent(char);
-    }
-    return result;
-}
-// TODO: for the deno build (see the `npm run build:deno` npm run script), we could replace the `os-browserify` npm
-// module shim with our own shim leveraging the deno beta compatibility layer for node's `os` module (for more info
-// see https://deno.land/std@0.116.0/node/os.ts). At the time of writing this TODO (2021/11/25), this required deno
-// v1.16.2 and use of the --unstable flag. Once support for this exists without the --unstable flag, we can improve
-// the `os` module deno shim to correctly report operating system from a deno runtime. Until then, the below `os`-
-// based code will report "browser/undefined" from a deno runtime.
-const baseUserAgent = `${replaceSlashes(packageJson.name)}/${packageJson.version} ` +
-    `${toLatin1Safe((0, node_path_1.basename)(process.title))}/${process.version.replace('v', '')} ` +
-    `${os.platform()}/${os.release()}`;
-const appMetadata = {};
-/**
- * Appends the app metadata into the User-Agent value
- * @param appMetadata.name - name of tool to be counted in instrumentation
- * @param appMetadata.version - version of tool to be counted in instrumentation
- */
-function addAppMetadata({ name, version }) {
-    appMetadata[replaceSlashes(name)] = version;
-}
-/**
- * Returns the current User-Agent value for instrumentation
- */
-function getUserAgent() {
-    const appIdentifier = Object.entries(appMetadata)
-        .map(([name, version]) => `${name}/${version}`)
-        .join(' ');
-    // only prepend the appIdentifier when it's not empty
-    return (appIdentifier.length > 0 ? `${appIdentifier} ` : '') + baseUserAgent;
-}
-//# sourceMappingURL=instrument.js.map
-
-/***/ }),
-
-/***/ 4385:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.LogLevel = void 0;
-exports.getLogger = getLogger;
-const logger_1 = __nccwpck_require__(9234);
-var logger_2 = __nccwpck_require__(9234);
-Object.defineProperty(exports, "LogLevel", ({ enumerable: true, get: function () { return logger_2.LogLevel; } }));
-let instanceCount = 0;
-/**
- * INTERNAL interface for getting or creating a named Logger.
- */
-function getLogger(name, level, existingLogger) {
-    // Get a unique ID for the logger.
-    const instanceId = instanceCount;
-    instanceCount += 1;
-    // Set up the logger.
-    const logger = (() => {
-        if (existingLogger !== undefined) {
-            return existingLogger;
-        }
-        return new logger_1.ConsoleLogger();
-    })();
-    logger.setName(`web-api:${name}:${instanceId}`);
-    if (level !== undefined) {
-        logger.setLevel(level);
-    }
-    return logger;
-}
-//# sourceMappingURL=logger.js.map
-
-/***/ }),
-
-/***/ 9339:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __exportStar = (this && this.__exportStar) || function(m, exports) {
-    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
-};
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Methods = void 0;
-const eventemitter3_1 = __nccwpck_require__(2415);
-const WebClient_1 = __nccwpck_require__(4048);
-/**
- * Binds a certain `method` and its (required) arguments and result types to the `apiCall` method in `WebClient`.
- */
-function bindApiCall(self, method) {
-    const apiMethod = self.apiCall.bind(self, method);
-    return apiMethod;
-}
-/**
- * Binds a certain `method` and its (required) arguments and result types to the `apiCall` method in `WebClient`.
- */
-function bindApiCallWithOptionalArgument(self, method) {
-    const apiMethod = self.apiCall.bind(self, method);
-    return apiMethod;
-}
-function bindFilesUploadV2(self) {
-    return self.filesUploadV2.bind(self);
-}
-/**
- * A class that defines all Web API methods, their arguments type, their response type, and binds those methods to the
- * `apiCall` class method.
- */
-class Methods extends eventemitter3_1.EventEmitter {
-    constructor() {
-        super();
-        // Check that the class being created extends from `WebClient` rather than this class
-        if (new.target !== WebClient_1.WebClient && !(new.target.prototype instanceof WebClient_1.WebClient)) {
-            throw new Error('Attempt to inherit from WebClient methods without inheriting from WebClient');
-        }
-    }
-    admin = {
-        analytics: {
-            /**
-             * @description Retrieve analytics data for a given date, presented as a compressed JSON file.
-             * @see {@link https://docs.slack.dev/reference/methods/api.test `api.test` API reference}.
-             */
-            getFile: bindApiCall(this, 'admin.analytics.getFile'),
-        },
-        apps: {
-            activities: {
-                /**
-                 * @description Get logs for a specified team/org.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.apps.activities.list `admin.apps.activities.list` API reference}.
-                 */
-                list: bindApiCallWithOptionalArgument(this, 'admin.apps.activities.list'),
-            },
-            /**
-             * @description Approve an app for installation on a workspace.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.apps.approve `admin.apps.approve` API reference}.
-             */
-            approve: bindApiCall(this, 'admin.apps.approve'),
-            approved: {
-                /**
-                 * @description List approved apps for an org or workspace.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.apps.approved.list `admin.apps.approved.list` API reference}.
-                 */
-                list: bindApiCall(this, 'admin.apps.approved.list'),
-            },
-            /**
-             * @description Clear an app resolution.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.apps.clearResolution `admin.apps.clearResolution` API reference}.
-             */
-            clearResolution: bindApiCall(this, 'admin.apps.clearResolution'),
-            config: {
-                /**
-                 * @description Look up the app config for connectors by their IDs.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.apps.config.lookup `admin.apps.config.lookup` API reference}.
-                 */
-                lookup: bindApiCall(this, 'admin.apps.config.lookup'),
-                /**
-                 * @description Set the app config for a connector.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.apps.config.set `admin.apps.config.set` API reference}.
-                 */
-                set: bindApiCall(this, 'admin.apps.config.set'),
-            },
-            requests: {
-                /**
-                 * @description Cancel app request for team.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.apps.requests.cancel `admin.apps.requests.cancel` API reference}.
-                 */
-                cancel: bindApiCall(this, 'admin.apps.requests.cancel'),
-                /**
-                 * @description List app requests for a team/workspace.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.apps.requests.list `admin.apps.requests.list` API reference}.
-                 */
-                list: bindApiCall(this, 'admin.apps.requests.list'),
-            },
-            /**
-             * @description Restrict an app for installation on a workspace.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.apps.restrict `admin.apps.restrict` API reference}.
-             */
-            restrict: bindApiCall(this, 'admin.apps.restrict'),
-            restricted: {
-                /**
-                 * @description List restricted apps for an org or workspace.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.apps.restricted.list `admin.apps.restricted.list` API reference}.
-                 */
-                list: bindApiCall(this, 'admin.apps.restricted.list'),
-            },
-            /**
-             * @description Uninstall an app from one or many workspaces, or an entire enterprise organization.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.apps.uninstall `admin.apps.uninstall` API reference}.
-             */
-            uninstall: bindApiCall(this, 'admin.apps.uninstall'),
-        },
-        auth: {
-            policy: {
-                /**
-                 * @description Assign entities to a particular authentication policy.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.auth.policy.assignEntities `admin.auth.policy.assignEntities` API reference}.
-                 */
-                assignEntities: bindApiCall(this, 'admin.auth.policy.assignEntities'),
-                /**
-                 * @description Fetch all the entities assigned to a particular authentication policy by name.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.auth.policy.getEntities `admin.auth.policy.getEntities` API reference}.
-                 */
-                getEntities: bindApiCall(this, 'admin.auth.policy.getEntities'),
-                /**
-                 * @description Remove specified entities from a specified authentication policy.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.auth.policy.removeEntities `admin.auth.policy.removeEntities` API reference}.
-                 */
-                removeEntities: bindApiCall(this, 'admin.auth.policy.removeEntities'),
-            },
-        },
-        barriers: {
-            /**
-             * @description Create an Information Barrier.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.barriers.create `admin.barriers.create` API reference}.
-             */
-            create: bindApiCall(this, 'admin.barriers.create'),
-            /**
-             * @description Delete an existing Information Barrier.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.barriers.delete `admin.barriers.delete` API reference}.
-             */
-            delete: bindApiCall(this, 'admin.barriers.delete'),
-            /**
-             * @description Get all Information Barriers for your organization.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.barriers.list `admin.barriers.list` API reference}.
-             */
-            list: bindApiCallWithOptionalArgument(this, 'admin.barriers.list'),
-            /**
-             * @description Update an existing Information Barrier.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.barriers.update `admin.barriers.update` API reference}.
-             */
-            update: bindApiCall(this, 'admin.barriers.update'),
-        },
-        conversations: {
-            /**
-             * @description Archive a public or private channel.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.archive `admin.conversations.archive` API reference}.
-             */
-            archive: bindApiCall(this, 'admin.conversations.archive'),
-            /**
-             * @description Archive public or private channels in bulk.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.bulkArchive `admin.conversations.bulkArchive` API reference}.
-             */
-            bulkArchive: bindApiCall(this, 'admin.conversations.bulkArchive'),
-            /**
-             * @description Delete public or private channels in bulk.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.bulkDelete `admin.conversations.bulkDelete` API reference}.
-             */
-            bulkDelete: bindApiCall(this, 'admin.conversations.bulkDelete'),
-            /**
-             * @description Move public or private channels in bulk.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.bulkMove `admin.conversations.bulkMove` API reference}.
-             */
-            bulkMove: bindApiCall(this, 'admin.conversations.bulkMove'),
-            /**
-             * @description Convert a public channel to a private channel.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.convertToPrivate `admin.conversations.convertToPrivate` API reference}.
-             */
-            convertToPrivate: bindApiCall(this, 'admin.conversations.convertToPrivate'),
-            /**
-             * @description Convert a private channel to a public channel.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.convertToPublic `admin.conversations.convertToPublic` API reference}.
-             */
-            convertToPublic: bindApiCall(this, 'admin.conversations.convertToPublic'),
-            /**
-             * @description Create a public or private channel-based conversation.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.create `admin.conversations.create` API reference}.
-             */
-            create: bindApiCall(this, 'admin.conversations.create'),
-            /**
-             * @description Delete a public or private channel.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.delete `admin.conversations.delete` API reference}.
-             */
-            delete: bindApiCall(this, 'admin.conversations.delete'),
-            /**
-             * @description Disconnect a connected channel from one or more workspaces.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.disconnectShared `admin.conversations.disconnectShared` API reference}.
-             */
-            disconnectShared: bindApiCall(this, 'admin.conversations.disconnectShared'),
-            ekm: {
-                /**
-                 * @description List all disconnected channels — i.e., channels that were once connected to other workspaces
-                 * and then disconnected — and the corresponding original channel IDs for key revocation with EKM.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.ekm.listOriginalConnectedChannelInfo `admin.conversations.ekm.listOriginalConnectedChannelInfo` API reference}.
-                 */
-                listOriginalConnectedChannelInfo: bindApiCallWithOptionalArgument(this, 'admin.conversations.ekm.listOriginalConnectedChannelInfo'),
-            },
-            /**
-             * @description Get conversation preferences for a public or private channel.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.getConversationPrefs `admin.conversations.getConversationPrefs` API reference}.
-             */
-            getConversationPrefs: bindApiCall(this, 'admin.conversations.getConversationPrefs'),
-            /**
-             * @description Get a conversation's retention policy.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.getCustomRetention `admin.conversations.getCustomRetention` API reference}.
-             */
-            getCustomRetention: bindApiCall(this, 'admin.conversations.getCustomRetention'),
-            /**
-             * @description Get all the workspaces a given public or private channel is connected to within
-             * this Enterprise org.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.getTeams `admin.conversations.getTeams` API reference}.
-             */
-            getTeams: bindApiCall(this, 'admin.conversations.getTeams'),
-            /**
-             * @description Invite a user to a public or private channel.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.invite `admin.conversations.invite` API reference}.
-             */
-            invite: bindApiCall(this, 'admin.conversations.invite'),
-            /**
-             * @description Returns channels on the given team using the filters.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.lookup `admin.conversations.lookup` API reference}.
-             */
-            lookup: bindApiCall(this, 'admin.conversations.lookup'),
-            /**
-             * @description Remove a conversation's retention policy.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.removeCustomRetention `admin.conversations.removeCustomRetention` API reference}.
-             */
-            removeCustomRetention: bindApiCall(this, 'admin.conversations.removeCustomRetention'),
-            /**
-             * @description Rename a public or private channel.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.rename `admin.conversations.rename` API reference}.
-             */
-            rename: bindApiCall(this, 'admin.conversations.rename'),
-            restrictAccess: {
-                /**
-                 * @description Add an allowlist of IDP groups for accessing a channel.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.restrictAccess.addGroup `admin.conversations.restrictAccess.addGroup` API reference}.
-                 */
-                addGroup: bindApiCall(this, 'admin.conversations.restrictAccess.addGroup'),
-                /**
-                 * @description List all IDP Groups linked to a channel.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.restrictAccess.listGroups `admin.conversations.restrictAccess.listGroups` API reference}.
-                 */
-                listGroups: bindApiCall(this, 'admin.conversations.restrictAccess.listGroups'),
-                /**
-                 * @description Remove a linked IDP group linked from a private channel.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.restrictAccess.removeGroup `admin.conversations.restrictAccess.removeGroup` API reference}.
-                 */
-                removeGroup: bindApiCall(this, 'admin.conversations.restrictAccess.removeGroup'),
-            },
-            /**
-             * @description Search for public or private channels in an Enterprise organization.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.search `admin.conversations.search` API reference}.
-             */
-            search: bindApiCallWithOptionalArgument(this, 'admin.conversations.search'),
-            /**
-             * @description Set the posting permissions for a public or private channel.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.setConversationPrefs `admin.conversations.setConversationPrefs` API reference}.
-             */
-            setConversationPrefs: bindApiCall(this, 'admin.conversations.setConversationPrefs'),
-            /**
-             * @description Set a conversation's retention policy.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.setCustomRetention `admin.conversations.setCustomRetention` API reference}.
-             */
-            setCustomRetention: bindApiCall(this, 'admin.conversations.setCustomRetention'),
-            /**
-             * @description Set the workspaces in an Enterprise grid org that connect to a public or private channel.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.setTeams `admin.conversations.setTeams` API reference}.
-             */
-            setTeams: bindApiCall(this, 'admin.conversations.setTeams'),
-            /**
-             * @description Unarchive a public or private channel.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.conversations.unarchive `admin.conversations.unarchive` API reference}.
-             */
-            unarchive: bindApiCall(this, 'admin.conversations.unarchive'),
-        },
-        emoji: {
-            /**
-             * @description Add an emoji.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.emoji.add `admin.emoji.add` API reference}.
-             */
-            add: bindApiCall(this, 'admin.emoji.add'),
-            /**
-             * @description Add an emoji alias.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.emoji.addAlias `admin.emoji.addAlias` API reference}.
-             */
-            addAlias: bindApiCall(this, 'admin.emoji.addAlias'),
-            /**
-             * @description List emoji for an Enterprise Grid organization.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.emoji.list `admin.emoji.list` API reference}.
-             */
-            list: bindApiCallWithOptionalArgument(this, 'admin.emoji.list'),
-            /**
-             * @description Remove an emoji across an Enterprise Grid organization.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.emoji.remove `admin.emoji.remove` API reference}.
-             */
-            remove: bindApiCall(this, 'admin.emoji.remove'),
-            /**
-             * @description Rename an emoji.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.emoji.rename `admin.emoji.rename` API reference}.
-             */
-            rename: bindApiCall(this, 'admin.emoji.rename'),
-        },
-        functions: {
-            /**
-             * @description Look up functions by a set of apps.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.functions.list `admin.functions.list` API reference}.
-             */
-            list: bindApiCall(this, 'admin.functions.list'),
-            permissions: {
-                /**
-                 * @description Lookup the visibility of multiple Slack functions and include the users if
-                 * it is limited to particular named entities.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.functions.permissions.lookup `admin.functions.permissions.lookup` API reference}.
-                 */
-                lookup: bindApiCall(this, 'admin.functions.permissions.lookup'),
-                /**
-                 * @description Set the visibility of a Slack function and define the users or workspaces if
-                 * it is set to named_entities.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.functions.permissions.set `admin.functions.permissions.set` API reference}.
-                 */
-                set: bindApiCall(this, 'admin.functions.permissions.set'),
-            },
-        },
-        inviteRequests: {
-            /**
-             * @description Approve a workspace invite request.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.inviteRequests.approve `admin.inviteRequests.approve` API reference}.
-             */
-            approve: bindApiCall(this, 'admin.inviteRequests.approve'),
-            approved: {
-                /**
-                 * @description List all approved workspace invite requests.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.inviteRequests.approved.list `admin.inviteRequests.approved.list` API reference}.
-                 */
-                list: bindApiCall(this, 'admin.inviteRequests.approved.list'),
-            },
-            denied: {
-                /**
-                 * @description List all denied workspace invite requests.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.inviteRequests.denied.list `admin.inviteRequests.denied.list` API reference}.
-                 */
-                list: bindApiCall(this, 'admin.inviteRequests.denied.list'),
-            },
-            /**
-             * @description Deny a workspace invite request.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.inviteRequests.deny `admin.inviteRequests.deny` API reference}.
-             */
-            deny: bindApiCall(this, 'admin.inviteRequests.deny'),
-            /**
-             * @description List all pending workspace invite requests.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.inviteRequests.list `admin.inviteRequests.list` API reference}.
-             */
-            list: bindApiCall(this, 'admin.inviteRequests.list'),
-        },
-        roles: {
-            /**
-             * @description Adds members to the specified role with the specified scopes.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.roles.addAssignments `admin.roles.addAssignments` API reference}.
-             */
-            addAssignments: bindApiCall(this, 'admin.roles.addAssignments'),
-            /**
-             * @description Lists assignments for all roles across entities.
-             * Options to scope results by any combination of roles or entities.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.roles.listAssignments `admin.roles.listAssignments` API reference}.
-             */
-            listAssignments: bindApiCallWithOptionalArgument(this, 'admin.roles.listAssignments'),
-            /**
-             * @description Removes a set of users from a role for the given scopes and entities.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.roles.removeAssignments `admin.roles.removeAssignments` API reference}.
-             */
-            removeAssignments: bindApiCall(this, 'admin.roles.removeAssignments'),
-        },
-        teams: {
-            admins: {
-                /**
-                 * @description List all of the admins on a given workspace.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.teams.admins.list `admin.teams.admins.list` API reference}.
-                 */
-                list: bindApiCall(this, 'admin.teams.admins.list'),
-            },
-            /**
-             * @description Create an Enterprise team.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.teams.create `admin.teams.create` API reference}.
-             */
-            create: bindApiCall(this, 'admin.teams.create'),
-            /**
-             * @description List all teams on an Enterprise organization.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.teams.list `admin.teams.list` API reference}.
-             */
-            list: bindApiCallWithOptionalArgument(this, 'admin.teams.list'),
-            owners: {
-                /**
-                 * @description List all of the owners on a given workspace.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.teams.owners.list `admin.teams.owners.list` API reference}.
-                 */
-                list: bindApiCall(this, 'admin.teams.owners.list'),
-            },
-            settings: {
-                /**
-                 * @description Fetch information about settings in a workspace.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.teams.settings.info `admin.teams.settings.info` API reference}.
-                 */
-                info: bindApiCall(this, 'admin.teams.settings.info'),
-                /**
-                 * @description Set the default channels of a workspace.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.teams.settings.setDefaultChannels `admin.teams.settings.setDefaultChannels` API reference}.
-                 */
-                setDefaultChannels: bindApiCall(this, 'admin.teams.settings.setDefaultChannels'),
-                /**
-                 * @description Set the description of a given workspace.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.teams.settings.setDescription `admin.teams.settings.setDescription` API reference}.
-                 */
-                setDescription: bindApiCall(this, 'admin.teams.settings.setDescription'),
-                /**
-                 * @description Set the discoverability of a given workspace.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.teams.settings.setDiscoverability `admin.teams.settings.setDiscoverability` API reference}.
-                 */
-                setDiscoverability: bindApiCall(this, 'admin.teams.settings.setDiscoverability'),
-                /**
-                 * @description Sets the icon of a workspace.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.teams.settings.setIcon `admin.teams.settings.setIcon` API reference}.
-                 */
-                setIcon: bindApiCall(this, 'admin.teams.settings.setIcon'),
-                /**
-                 * @description Set the name of a given workspace.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.teams.settings.setName `admin.teams.settings.setName` API reference}.
-                 */
-                setName: bindApiCall(this, 'admin.teams.settings.setName'),
-            },
-        },
-        usergroups: {
-            /**
-             * @description Add up to one hundred default channels to an IDP group.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.usergroups.addChannels `admin.teams.usergroups.addChannels` API reference}.
-             */
-            addChannels: bindApiCall(this, 'admin.usergroups.addChannels'),
-            /**
-             * @description Associate one or more default workspaces with an organization-wide IDP group.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.usergroups.addTeams `admin.teams.usergroups.addTeams` API reference}.
-             */
-            addTeams: bindApiCall(this, 'admin.usergroups.addTeams'),
-            /**
-             * @description List the channels linked to an org-level IDP group (user group).
-             * @see {@link https://docs.slack.dev/reference/methods/admin.usergroups.listChannels `admin.teams.usergroups.listChannels` API reference}.
-             */
-            listChannels: bindApiCall(this, 'admin.usergroups.listChannels'),
-            /**
-             * @description Remove one or more default channels from an org-level IDP group (user group).
-             * @see {@link https://docs.slack.dev/reference/methods/admin.usergroups.removeChannels `admin.teams.usergroups.removeChannels` API reference}.
-             */
-            removeChannels: bindApiCall(this, 'admin.usergroups.removeChannels'),
-        },
-        users: {
-            /**
-             * @description Add an Enterprise user to a workspace.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.users.assign `admin.users.assign` API reference}.
-             */
-            assign: bindApiCall(this, 'admin.users.assign'),
-            /**
-             * @description Fetches the expiration timestamp for a guest.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.users.getExpiration `admin.users.getExpiration` API reference}.
-             */
-            getExpiration: bindApiCall(this, 'admin.users.getExpiration'),
-            /**
-             * @description Invite a user to a workspace.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.users.invite `admin.users.invite` API reference}.
-             */
-            invite: bindApiCall(this, 'admin.users.invite'),
-            /**
-             * @description List users on a workspace.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.users.list `admin.users.list` API reference}.
-             */
-            list: bindApiCallWithOptionalArgument(this, 'admin.users.list'),
-            /**
-             * @description Remove a user from a workspace.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.users.remove `admin.users.remove` API reference}.
-             */
-            remove: bindApiCall(this, 'admin.users.remove'),
-            session: {
-                /**
-                 * @description Clear user-specific session settings—the session duration and what happens when the client
-                 * closes—for a list of users.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.users.session.clearSettings `admin.users.session.clearSettings` API reference}.
-                 */
-                clearSettings: bindApiCall(this, 'admin.users.session.clearSettings'),
-                /**
-                 * @description Get user-specific session settings—the session duration and what happens when the client
-                 * closes—given a list of users.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.users.session.getSettings `admin.users.session.getSettings` API reference}.
-                 */
-                getSettings: bindApiCall(this, 'admin.users.session.getSettings'),
-                /**
-                 * @description Revoke a single session for a user. The user will be forced to login to Slack.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.users.session.invalidate `admin.users.session.invalidate` API reference}.
-                 */
-                invalidate: bindApiCall(this, 'admin.users.session.invalidate'),
-                /**
-                 * @description List active user sessions for an organization.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.users.session.list `admin.users.session.list` API reference}.
-                 */
-                list: bindApiCallWithOptionalArgument(this, 'admin.users.session.list'),
-                /**
-                 * @description Wipes all valid sessions on all devices for a given user.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.users.session.reset `admin.users.session.reset` API reference}.
-                 */
-                reset: bindApiCall(this, 'admin.users.session.reset'),
-                /**
-                 * @description Enqueues an asynchronous job to wipe all valid sessions on all devices for a given user list.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.users.session.resetBulk `admin.users.session.resetBulk` API reference}.
-                 */
-                resetBulk: bindApiCall(this, 'admin.users.session.resetBulk'),
-                /**
-                 * @description Configure the user-level session settings—the session duration and what happens when the client
-                 * closes—for one or more users.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.users.session.setSettings `admin.users.session.setSettings` API reference}.
-                 */
-                setSettings: bindApiCall(this, 'admin.users.session.setSettings'),
-            },
-            /**
-             * @description Set an existing guest, regular user, or owner to be an admin user.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.users.setAdmin `admin.users.setAdmin` API reference}.
-             */
-            setAdmin: bindApiCall(this, 'admin.users.setAdmin'),
-            /**
-             * @description Set an expiration for a guest user.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.users.setExpiration `admin.users.setExpiration` API reference}.
-             */
-            setExpiration: bindApiCall(this, 'admin.users.setExpiration'),
-            /**
-             * @description Set an existing guest, regular user, or admin user to be a workspace owner.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.users.setOwner `admin.users.setOwner` API reference}.
-             */
-            setOwner: bindApiCall(this, 'admin.users.setOwner'),
-            /**
-             * @description Set an existing guest user, admin user, or owner to be a regular user.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.users.setRegular `admin.users.setRegular` API reference}.
-             */
-            setRegular: bindApiCall(this, 'admin.users.setRegular'),
-            unsupportedVersions: {
-                /**
-                 * @description Ask Slackbot to send you an export listing all workspace members using unsupported software,
-                 * presented as a zipped CSV file.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.users.unsupportedVersions.export `admin.users.unsupportedVersions.export` API reference}.
-                 */
-                export: bindApiCall(this, 'admin.users.unsupportedVersions.export'),
-            },
-        },
-        workflows: {
-            collaborators: {
-                /**
-                 * @description Add collaborators to workflows within the team or enterprise.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.workflows.collaborators.add `admin.workflows.collaborators.add` API reference}.
-                 */
-                add: bindApiCall(this, 'admin.workflows.collaborators.add'),
-                /**
-                 * @description Remove collaborators from workflows within the team or enterprise.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.workflows.collaborators.remove `admin.workflows.collaborators.remove` API reference}.
-                 */
-                remove: bindApiCall(this, 'admin.workflows.collaborators.remove'),
-            },
-            permissions: {
-                /**
-                 * @description Look up the permissions for a set of workflows.
-                 * @see {@link https://docs.slack.dev/reference/methods/admin.workflows.permissions.lookup `admin.workflows.permissions.lookup` API reference}.
-                 */
-                lookup: bindApiCall(this, 'admin.workflows.permissions.lookup'),
-            },
-            /**
-             * @description Search workflows within the team or enterprise.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.workflows.search `admin.workflows.search` API reference}.
-             */
-            search: bindApiCallWithOptionalArgument(this, 'admin.workflows.search'),
-            /**
-             * @description Unpublish workflows within the team or enterprise.
-             * @see {@link https://docs.slack.dev/reference/methods/admin.workflows.unpublish `admin.workflows.unpublish` API reference}.
-             */
-            unpublish: bindApiCall(this, 'admin.workflows.unpublish'),
-        },
-    };
-    agents = {
-        conversations: {
-            /**
-             * @description Archive a code channel.
-             * @see {@link https://docs.slack.dev/reference/methods/agents.conversations.archive `agents.conversations.archive` API reference}.
-             */
-            archive: bindApiCall(this, 'agents.conversations.archive'),
-            /**
-             * @description Create a dedicated code channel for an agent session.
-             * @see {@link https://docs.slack.dev/reference/methods/agents.conversations.create `agents.conversations.create` API reference}.
-             */
-            create: bindApiCall(this, 'agents.conversations.create'),
-            /**
-             * @description Fetch a canvas attached to a code channel.
-             * @see {@link https://docs.slack.dev/reference/methods/agents.conversations.getCanvas `agents.conversations.getCanvas` API reference}.
-             */
-            getCanvas: bindApiCall(this, 'agents.conversations.getCanvas'),
-            /**
-             * @description List the views currently attached to a code channel.
-             * @see {@link https://docs.slack.dev/reference/methods/agents.conversations.listViews `agents.conversations.listViews` API reference}.
-             */
-            listViews: bindApiCall(this, 'agents.conversations.listViews'),
-            /**
-             * @description Remove a view from a code channel.
-             * @see {@link https://docs.slack.dev/reference/methods/agents.conversations.removeView `agents.conversations.removeView` API reference}.
-             */
-            removeView: bindApiCall(this, 'agents.conversations.removeView'),
-            /**
-             * @description Replace the full markdown content of a plan canvas attached to a code channel.
-             * @see {@link https://docs.slack.dev/reference/methods/agents.conversations.setCanvasContent `agents.conversations.setCanvasContent` API reference}.
-             */
-            setCanvasContent: bindApiCall(this, 'agents.conversations.setCanvasContent'),
-            /**
-             * @description Register the set of agent-defined slash commands for the calling agent in a code channel.
-             * @see {@link https://docs.slack.dev/reference/methods/agents.conversations.setCommands `agents.conversations.setCommands` API reference}.
-             */
-            setCommands: bindApiCall(this, 'agents.conversations.setCommands'),
-            /**
-             * @description Set properties on a code channel.
-             * @see {@link https://docs.slack.dev/reference/methods/agents.conversations.setProperties `agents.conversations.setProperties` API reference}.
-             */
-            setProperties: bindApiCall(this, 'agents.conversations.setProperties'),
-            /**
-             * @description Create or update a view in a code channel.
-             * @see {@link https://docs.slack.dev/reference/methods/agents.conversations.setView `agents.conversations.setView` API reference}.
-             */
-            setView: bindApiCall(this, 'agents.conversations.setView'),
-        },
-        sessions: {
-            /**
-             * @description Rename an agent session.
-             * @see {@link https://docs.slack.dev/reference/methods/agents.sessions.rename `agents.sessions.rename` API reference}.
-             */
-            rename: bindApiCall(this, 'agents.sessions.rename'),
-            /**
-             * @description Set an agent session's lifecycle status, creating the session if needed.
-             * @see {@link https://docs.slack.dev/reference/methods/agents.sessions.setStatus `agents.sessions.setStatus` API reference}.
-             */
-            setStatus: bindApiCall(this, 'agents.sessions.setStatus'),
-        },
-    };
-    api = {
-        /**
-         * @description Checks API calling code.
-         * @see {@link https://docs.slack.dev/reference/methods/api.test `api.test` API reference}.
-         */
-        test: bindApiCallWithOptionalArgument(this, 'api.test'),
-    };
-    assistant = {
-        threads: {
-            /**
-             * @description Set loading status to indicate that the app is building a response.
-             * @see {@link https://docs.slack.dev/reference/methods/assistant.threads.setStatus `assistant.threads.setStatus` API reference}.
-             */
-            setStatus: bindApiCall(this, 'assistant.threads.setStatus'),
-            /**
-             * @description Set suggested prompts for the user. Can suggest up to four prompts.
-             * @see {@link https://docs.slack.dev/reference/methods/assistant.threads.setSuggestedPrompts `assistant.threads.setSuggestedPrompts` API reference}.
-             */
-            setSuggestedPrompts: bindApiCall(this, 'assistant.threads.setSuggestedPrompts'),
-            /**
-             * @description Set the title of the thread. This is shown when a user views the app's chat history.
-             * @see {@link https://docs.slack.dev/reference/methods/assistant.threads.setTitle `assistant.threads.setTitle` API reference}.
-             */
-            setTitle: bindApiCall(this, 'assistant.threads.setTitle'),
-        },
-    };
-    apps = {
-        connections: {
-            /**
-             * @description Generate a temporary Socket Mode WebSocket URL that your app can connect to in order to receive
-             * events and interactive payloads over.
-             * @see {@link https://docs.slack.dev/reference/methods/apps.connections.open `apps.connections.open` API reference}.
-             */
-            open: bindApiCallWithOptionalArgument(this, 'apps.connections.open'),
-        },
-        event: {
-            authorizations: {
-                /**
-                 * @description Get a list of authorizations for the given event context.
-                 * Each authorization represents an app installation that the event is visible to.
-                 * @see {@link https://docs.slack.dev/reference/methods/apps.event.authorizations.list `apps.event.authorizations.list` API reference}.
-                 */
-                list: bindApiCall(this, 'apps.event.authorizations.list'),
-            },
-        },
-        manifest: {
-            /**
-             * @description Create an app from an app manifest.
-             * @see {@link https://docs.slack.dev/reference/methods/apps.manifest.create `apps.manifest.create` API reference}.
-             */
-            create: bindApiCall(this, 'apps.manifest.create'),
-            /**
-             * @description Permanently deletes an app created through app manifests.
-             * @see {@link https://docs.slack.dev/reference/methods/apps.manifest.delete `apps.manifest.delete` API reference}.
-             */
-            delete: bindApiCall(this, 'apps.manifest.delete'),
-            /**
-             * @description Export an app manifest from an existing app.
-             * @see {@link https://docs.slack.dev/reference/methods/apps.manifest.export `apps.manifest.export` API reference}.
-             */
-            export: bindApiCall(this, 'apps.manifest.export'),
-            /**
-             * @description Update an app from an app manifest.
-             * @see {@link https://docs.slack.dev/reference/methods/apps.manifest.update `apps.manifest.update` API reference}.
-             */
-            update: bindApiCall(this, 'apps.manifest.update'),
-            /**
-             * @description Validate an app manifest.
-             * @see {@link https://docs.slack.dev/reference/methods/apps.manifest.validate `apps.manifest.validate` API reference}.
-             */
-            validate: bindApiCall(this, 'apps.manifest.validate'),
-        },
-        /**
-         * @description Uninstalls your app from a workspace.
-         * @see {@link https://docs.slack.dev/reference/methods/apps.uninstall `apps.uninstall` API reference}.
-         */
-        uninstall: bindApiCall(this, 'apps.uninstall'),
-        user: {
-            connection: {
-                /**
-                 * @description Updates the connection status between a user and an app.
-                 * @see {@link https://docs.slack.dev/reference/methods/apps.user.connection.update `apps.user.connection.update` API reference}.
-                 */
-                update: bindApiCall(this, 'apps.user.connection.update'),
-            },
-        },
-    };
-    auth = {
-        /**
-         * @description Revokes a token.
-         * @see {@link https://docs.slack.dev/reference/methods/auth.revoke `auth.revoke` API reference}.
-         */
-        revoke: bindApiCallWithOptionalArgument(this, 'auth.revoke'),
-        teams: {
-            /**
-             * @description Obtain a full list of workspaces your org-wide app has been approved for.
-             * @see {@link https://docs.slack.dev/reference/methods/auth.teams.list `auth.teams.list` API reference}.
-             */
-            list: bindApiCallWithOptionalArgument(this, 'auth.teams.list'),
-        },
-        test: bindApiCallWithOptionalArgument(this, 'auth.test'),
-    };
-    bookmarks = {
-        /**
-         * @description Add bookmark to a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/bookmarks.add `bookmarks.add` API reference}.
-         */
-        add: bindApiCall(this, 'bookmarks.add'),
-        /**
-         * @description Edit bookmark.
-         * @see {@link https://docs.slack.dev/reference/methods/bookmarks.edit `bookmarks.edit` API reference}.
-         */
-        edit: bindApiCall(this, 'bookmarks.edit'),
-        /**
-         * @description List bookmarks for a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/bookmarks.list `bookmarks.list` API reference}.
-         */
-        list: bindApiCall(this, 'bookmarks.list'),
-        /**
-         * @description Remove bookmark from a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/bookmarks.remove `bookmarks.remove` API reference}.
-         */
-        remove: bindApiCall(this, 'bookmarks.remove'),
-    };
-    blocks = {
-        /**
-         * @description Validates blocks, messages, and views Block Kit JSON payloads.
-         * @see {@link https://docs.slack.dev/reference/methods/blocks.validate `blocks.validate` API reference}.
-         */
-        validate: bindApiCallWithOptionalArgument(this, 'blocks.validate'),
-    };
-    bots = {
-        /**
-         * @description Gets information about a bot user.
-         * @see {@link https://docs.slack.dev/reference/methods/bots.info `bots.info` API reference}.
-         */
-        info: bindApiCallWithOptionalArgument(this, 'bots.info'),
-    };
-    calls = {
-        /**
-         * @description Registers a new Call.
-         * @see {@link https://docs.slack.dev/reference/methods/calls.add `calls.add` API reference}.
-         */
-        add: bindApiCall(this, 'calls.add'),
-        /**
-         * @description Ends a Call.
-         * @see {@link https://docs.slack.dev/reference/methods/calls.end `calls.end` API reference}.
-         */
-        end: bindApiCall(this, 'calls.end'),
-        /**
-         * @description Returns information about a Call.
-         * @see {@link https://docs.slack.dev/reference/methods/calls.info `calls.info` API reference}.
-         */
-        info: bindApiCall(this, 'calls.info'),
-        /**
-         * @description Updates information about a Call.
-         * @see {@link https://docs.slack.dev/reference/methods/calls.update `calls.update` API reference}.
-         */
-        update: bindApiCall(this, 'calls.update'),
-        participants: {
-            /**
-             * @description Registers new participants added to a Call.
-             * @see {@link https://docs.slack.dev/reference/methods/calls.participants.add `calls.participants.add` API reference}.
-             */
-            add: bindApiCall(this, 'calls.participants.add'),
-            remove: bindApiCall(this, 'calls.participants.remove'),
-        },
-    };
-    canvases = {
-        access: {
-            /**
-             * @description Remove access to a canvas for specified entities.
-             * @see {@link https://docs.slack.dev/reference/methods/canvases.access.delete `canvases.access.delete` API reference}.
-             */
-            delete: bindApiCall(this, 'canvases.access.delete'),
-            /**
-             * @description Sets the access level to a canvas for specified entities.
-             * @see {@link https://docs.slack.dev/reference/methods/canvases.access.set `canvases.access.set` API reference}.
-             */
-            set: bindApiCall(this, 'canvases.access.set'),
-        },
-        /**
-         * @description Create Canvas for a user.
-         * @see {@link https://docs.slack.dev/reference/methods/canvases.create `canvases.create` API reference}.
-         */
-        create: bindApiCallWithOptionalArgument(this, 'canvases.create'),
-        /**
-         * @description Deletes a canvas.
-         * @see {@link https://docs.slack.dev/reference/methods/canvases.delete `canvases.delete` API reference}.
-         */
-        delete: bindApiCall(this, 'canvases.delete'),
-        /**
-         * @description Update an existing canvas.
-         * @see {@link https://docs.slack.dev/reference/methods/canvases.edit `canvases.edit` API reference}.
-         */
-        edit: bindApiCall(this, 'canvases.edit'),
-        sections: {
-            /**
-             * @description Find sections matching the provided criteria.
-             * @see {@link https://docs.slack.dev/reference/methods/canvases.sections.lookup `canvases.sections.lookup` API reference}.
-             */
-            lookup: bindApiCall(this, 'canvases.sections.lookup'),
-        },
-    };
-    chat = {
-        /**
-         * @description Appends text to an existing streaming conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.appendStream `chat.appendStream` API reference}.
-         */
-        appendStream: bindApiCall(this, 'chat.appendStream'),
-        /**
-         * @description Deletes a message.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.delete `chat.delete` API reference}.
-         */
-        delete: bindApiCall(this, 'chat.delete'),
-        /**
-         * @description Deletes a pending scheduled message from the queue.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.deleteScheduledMessage `chat.deleteScheduledMessage` API reference}.
-         */
-        deleteScheduledMessage: bindApiCall(this, 'chat.deleteScheduledMessage'),
-        /**
-         * @description Retrieve a permalink URL for a specific extant message.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.getPermalink `chat.getPermalink` API reference}.
-         */
-        getPermalink: bindApiCall(this, 'chat.getPermalink'),
-        /**
-         * @description Share a me message into a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.meMessage `chat.meMessage` API reference}.
-         */
-        meMessage: bindApiCall(this, 'chat.meMessage'),
-        /**
-         * @description Sends an ephemeral message to a user in a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.postEphemeral `chat.postEphemeral` API reference}.
-         */
-        postEphemeral: bindApiCall(this, 'chat.postEphemeral'),
-        /**
-         * @description Sends a message to a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.postMessage `chat.postMessage` API reference}.
-         */
-        postMessage: bindApiCall(this, 'chat.postMessage'),
-        /**
-         * @description Schedules a message to be sent to a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.scheduleMessage `chat.scheduleMessage` API reference}.
-         */
-        scheduleMessage: bindApiCall(this, 'chat.scheduleMessage'),
-        scheduledMessages: {
-            /**
-             * @description Returns a list of scheduled messages.
-             * @see {@link https://docs.slack.dev/reference/methods/chat.scheduledMessages.list `chat.scheduledMessages.list` API reference}.
-             */
-            list: bindApiCallWithOptionalArgument(this, 'chat.scheduledMessages.list'),
-        },
-        /**
-         * @description Starts a new streaming conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.startStream `chat.startStream` API reference}.
-         */
-        startStream: bindApiCall(this, 'chat.startStream'),
-        /**
-         * @description Stops a streaming conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.stopStream `chat.stopStream` API reference}.
-         */
-        stopStream: bindApiCall(this, 'chat.stopStream'),
-        /**
-         * @description Provide custom unfurl behavior for user-posted URLs.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.unfurl `chat.unfurl` API reference}.
-         */
-        unfurl: bindApiCall(this, 'chat.unfurl'),
-        /**
-         * @description Updates a message.
-         * @see {@link https://docs.slack.dev/reference/methods/chat.update `chat.update` API reference}.
-         */
-        update: bindApiCall(this, 'chat.update'),
-    };
-    conversations = {
-        /**
-         * @description Accepts an invitation to a Slack Connect channel.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.acceptSharedInvite `conversations.acceptSharedInvite` API reference}.
-         */
-        acceptSharedInvite: bindApiCall(this, 'conversations.acceptSharedInvite'),
-        /**
-         * @description Approves an invitation to a Slack Connect channel.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.approveSharedInvite `conversations.approveSharedInvite` API reference}.
-         */
-        approveSharedInvite: bindApiCall(this, 'conversations.approveSharedInvite'),
-        /**
-         * @description Archives a conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.archive `conversations.archive` API reference}.
-         */
-        archive: bindApiCall(this, 'conversations.archive'),
-        canvases: {
-            /**
-             * @description Create a Channel Canvas for a channel.
-             * @see {@link https://docs.slack.dev/reference/methods/conversations.canvases.create `conversations.canvases.create` API reference}.
-             */
-            create: bindApiCall(this, 'conversations.canvases.create'),
-        },
-        /**
-         * @description Closes a direct message or multi-person direct message.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.close `conversations.close` API reference}.
-         */
-        close: bindApiCall(this, 'conversations.close'),
-        /**
-         * @description Initiates a public or private channel-based conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.create `conversations.create` API reference}.
-         */
-        create: bindApiCall(this, 'conversations.create'),
-        /**
-         * @description Declines an invitation to a Slack Connect channel.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.declineSharedInvite `conversations.declineSharedInvite` API reference}.
-         */
-        declineSharedInvite: bindApiCall(this, 'conversations.declineSharedInvite'),
-        externalInvitePermissions: {
-            /**
-             * @description Convert a team in a shared channel from an External Limited channel to a fully shared Slack
-             * Connect channel or vice versa.
-             * @see {@link https://docs.slack.dev/reference/methods/conversations.externalInvitePermissions.set `conversations.externalInvitePermissions.set` API reference}.
-             */
-            set: bindApiCall(this, 'conversations.externalInvitePermissions.set'),
-        },
-        /**
-         * @description Fetches a conversation's history of messages and events.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.history `conversations.history` API reference}.
-         */
-        history: bindApiCall(this, 'conversations.history'),
-        /**
-         * @description Retrieve information about a conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.info `conversations.info` API reference}.
-         */
-        info: bindApiCall(this, 'conversations.info'),
-        /**
-         * @description Invites users to a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.invite `conversations.invite` API reference}.
-         */
-        invite: bindApiCall(this, 'conversations.invite'),
-        /**
-         * @description Sends an invitation to a Slack Connect channel.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.inviteShared `conversations.inviteShared` API reference}.
-         */
-        inviteShared: bindApiCall(this, 'conversations.inviteShared'),
-        /**
-         * @description Joins an existing conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.join `conversations.join` API reference}.
-         */
-        join: bindApiCall(this, 'conversations.join'),
-        /**
-         * @description Removes a user from a conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.kick `conversations.kick` API reference}.
-         */
-        kick: bindApiCall(this, 'conversations.kick'),
-        /**
-         * @description Leaves a conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.leave `conversations.leave` API reference}.
-         */
-        leave: bindApiCall(this, 'conversations.leave'),
-        /**
-         * @description List all channels in a Slack team.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.list `conversations.list` API reference}.
-         */
-        list: bindApiCallWithOptionalArgument(this, 'conversations.list'),
-        /**
-         * @description Lists shared channel invites that have been generated or received but have not been approved by
-         * all parties.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.listConnectInvites `conversations.listConnectInvites` API reference}.
-         */
-        listConnectInvites: bindApiCallWithOptionalArgument(this, 'conversations.listConnectInvites'),
-        /**
-         * @description Sets the read cursor in a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.mark `conversations.mark` API reference}.
-         */
-        mark: bindApiCall(this, 'conversations.mark'),
-        /**
-         * @description Retrieve members of a conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.members `conversations.members` API reference}.
-         */
-        members: bindApiCall(this, 'conversations.members'),
-        /**
-         * @description Opens or resumes a direct message or multi-person direct message.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.open `conversations.open` API reference}.
-         */
-        open: bindApiCall(this, 'conversations.open'),
-        /**
-         * @description Renames a conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.rename `conversations.rename` API reference}.
-         */
-        rename: bindApiCall(this, 'conversations.rename'),
-        /**
-         * @description Retrieve a thread of messages posted to a conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.replies `conversations.replies` API reference}.
-         */
-        replies: bindApiCall(this, 'conversations.replies'),
-        requestSharedInvite: {
-            /**
-             * @description Approves a request to add an external user to a channel and sends them a Slack Connect invite.
-             * @see {@link https://docs.slack.dev/reference/methods/conversations.requestSharedInvite.approve `conversations.requestSharedInvite.approve` API reference}.
-             */
-            approve: bindApiCall(this, 'conversations.requestSharedInvite.approve'),
-            /**
-             * @description Denies a request to invite an external user to a channel.
-             * @see {@link https://docs.slack.dev/reference/methods/conversations.requestSharedInvite.deny `conversations.requestSharedInvite.deny` API reference}.
-             */
-            deny: bindApiCall(this, 'conversations.requestSharedInvite.deny'),
-            /**
-             * @description Lists requests to add external users to channels with ability to filter.
-             * @see {@link https://docs.slack.dev/reference/methods/conversations.requestSharedInvite.list `conversations.requestSharedInvite.list` API reference}.
-             */
-            list: bindApiCallWithOptionalArgument(this, 'conversations.requestSharedInvite.list'),
-        },
-        /**
-         * @description Sets the purpose for a conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.setPurpose `conversations.setPurpose` API reference}.
-         */
-        setPurpose: bindApiCall(this, 'conversations.setPurpose'),
-        /**
-         * @description Sets the topic for a conversation.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.setTopic `conversations.setTopic` API reference}.
-         */
-        setTopic: bindApiCall(this, 'conversations.setTopic'),
-        /**
-         * @description Reverses conversation archival.
-         * @see {@link https://docs.slack.dev/reference/methods/conversations.unarchive `conversations.unarchive` API reference}.
-         */
-        unarchive: bindApiCall(this, 'conversations.unarchive'),
-    };
-    dialog = {
-        /**
-         * @description Open a dialog with a user.
-         * @see {@link https://docs.slack.dev/reference/methods/dialog.open `dialog.open` API reference}.
-         */
-        open: bindApiCall(this, 'dialog.open'),
-    };
-    dnd = {
-        /**
-         * @description Ends the current user's Do Not Disturb session immediately.
-         * @see {@link https://docs.slack.dev/reference/methods/dnd.endDnd `dnd.endDnd` API reference}.
-         */
-        endDnd: bindApiCallWithOptionalArgument(this, 'dnd.endDnd'),
-        /**
-         * @description Ends the current user's snooze mode immediately.
-         * @see {@link https://docs.slack.dev/reference/methods/dnd.endSnooze `dnd.endSnooze` API reference}.
-         */
-        endSnooze: bindApiCallWithOptionalArgument(this, 'dnd.endSnooze'),
-        /**
-         * @description Retrieves a user's current Do Not Disturb status.
-         * @see {@link https://docs.slack.dev/reference/methods/dnd.info `dnd.info` API reference}.
-         */
-        info: bindApiCallWithOptionalArgument(this, 'dnd.info'),
-        /**
-         * @description Turns on Do Not Disturb mode for the current user, or changes its duration.
-         * @see {@link https://docs.slack.dev/reference/methods/dnd.setSnooze `dnd.setSnooze` API reference}.
-         */
-        setSnooze: bindApiCall(this, 'dnd.setSnooze'),
-        /**
-         * @description Retrieves the Do Not Disturb status for up to 50 users on a team.
-         * @see {@link https://docs.slack.dev/reference/methods/dnd.teamInfo `dnd.teamInfo` API reference}.
-         */
-        teamInfo: bindApiCall(this, 'dnd.teamInfo'),
-    };
-    emoji = {
-        /**
-         * @description Lists custom emoji for a team.
-         * @see {@link https://docs.slack.dev/reference/methods/emoji.list `emoji.list` API reference}.
-         */
-        list: bindApiCallWithOptionalArgument(this, 'emoji.list'),
-    };
-    entity = {
-        /**
-         * @description Provide information about the entity to be displayed in the flexpane.
-         * @see {@link https://docs.slack.dev/reference/methods/entity.presentDetails}
-         */
-        presentDetails: bindApiCall(this, 'entity.presentDetails'),
-    };
-    files = {
-        /**
-         * @description Finishes an upload started with {@link https://docs.slack.dev/reference/methods/files.getUploadURLExternal `files.getUploadURLExternal`}.
-         * @see {@link https://docs.slack.dev/reference/methods/files.completeUploadExternal `files.completeUploadExternal` API reference}.
-         */
-        completeUploadExternal: bindApiCall(this, 'files.completeUploadExternal'),
-        /**
-         * @description Deletes a file.
-         * @see {@link https://docs.slack.dev/reference/methods/files.delete `files.delete` API reference}.
-         */
-        delete: bindApiCall(this, 'files.delete'),
-        /**
-         * @description Gets a URL for an edge external file upload.
-         * @see {@link https://docs.slack.dev/reference/methods/files.getUploadURLExternal `files.getUploadURLExternal` API reference}.
-         */
-        getUploadURLExternal: bindApiCall(this, 'files.getUploadURLExternal'),
-        /**
-         * @description Gets information about a file.
-         * @see {@link https://docs.slack.dev/reference/methods/files.info `files.info` API reference}.
-         */
-        info: bindApiCall(this, 'files.info'),
-        /**
-         * @description List files for a team, in a channel, or from a user with applied filters.
-         * @see {@link https://docs.slack.dev/reference/methods/files.list `files.list` API reference}.
-         */
-        list: bindApiCall(this, 'files.list'),
-        /**
-         * @description Revokes public/external sharing access for a file.
-         * @see {@link https://docs.slack.dev/reference/methods/files.revokePublicURL `files.revokePublicURL` API reference}.
-         */
-        revokePublicURL: bindApiCall(this, 'files.revokePublicURL'),
-        /**
-         * @description Enables a file for public/external sharing.
-         * @see {@link https://docs.slack.dev/reference/methods/files.sharedPublicURL `files.sharedPublicURL` API reference}.
-         */
-        sharedPublicURL: bindApiCall(this, 'files.sharedPublicURL'),
-        /**
-         * @description Custom method to support a new way of uploading files to Slack.
-         * Supports a single file upload
-         * Supply:
-         * - (required) single file or content
-         * - (optional) channel, alt_text, snippet_type,
-         * Supports multiple file uploads
-         * Supply:
-         * - multiple upload_files
-         * Will try to honor both single file or content data supplied as well
-         * as multiple file uploads property.
-         * @see {@link https://docs.slack.dev/tools/node-slack-sdk/web-api/#upload-a-file `@slack/web-api` Upload a file documentation}.
-         */
-        uploadV2: bindFilesUploadV2(this),
-        comments: {
-            /**
-             * @description Deletes an existing comment on a file.
-             * @see {@link https://docs.slack.dev/reference/methods/files.comments.delete `files.comments.delete` API reference}.
-             */
-            delete: bindApiCall(this, 'files.comments.delete'),
-        },
-        remote: {
-            /**
-             * @description Adds a file from a remote service.
-             * @see {@link https://docs.slack.dev/reference/methods/files.remote.add `files.remote.add` API reference}.
-             */
-            add: bindApiCall(this, 'files.remote.add'),
-            /**
-             * @description Retrieve information about a remote file added to Slack.
-             * @see {@link https://docs.slack.dev/reference/methods/files.remote.info `files.remote.info` API reference}.
-             */
-            info: bindApiCall(this, 'files.remote.info'),
-            /**
-             * @description List remote files added to Slack.
-             * @see {@link https://docs.slack.dev/reference/methods/files.remote.list `files.remote.list` API reference}.
-             */
-            list: bindApiCall(this, 'files.remote.list'),
-            /**
-             * @description Remove a remote file.
-             * @see {@link https://docs.slack.dev/reference/methods/files.remote.remove `files.remote.remove` API reference}.
-             */
-            remove: bindApiCall(this, 'files.remote.remove'),
-            /**
-             * @description Share a remote file into a channel.
-             * @see {@link https://docs.slack.dev/reference/methods/files.remote.share `files.remote.share` API reference}.
-             */
-            share: bindApiCall(this, 'files.remote.share'),
-            /**
-             * @description Updates an existing remote file.
-             * @see {@link https://docs.slack.dev/reference/methods/files.remote.update `files.remote.update` API reference}.
-             */
-            update: bindApiCall(this, 'files.remote.update'),
-        },
-    };
-    functions = {
-        /**
-         * @description Signal the failure to execute a Custom Function.
-         * @see {@link https://docs.slack.dev/reference/methods/functions.completeError `functions.completeError` API reference}.
-         */
-        completeError: bindApiCall(this, 'functions.completeError'),
-        /**
-         * @description Signal the successful completion of a Custom Function.
-         * @see {@link https://docs.slack.dev/reference/methods/functions.completeSuccess `functions.completeSuccess` API reference}.
-         */
-        completeSuccess: bindApiCall(this, 'functions.completeSuccess'),
-    };
-    migration = {
-        /**
-         * @description For Enterprise Grid workspaces, map local user IDs to global user IDs.
-         * @see {@link https://docs.slack.dev/reference/methods/migration.exchange `migration.exchange` API reference}.
-         */
-        exchange: bindApiCall(this, 'migration.exchange'),
-    };
-    oauth = {
-        /**
-         * @description Exchanges a temporary OAuth verifier code for an access token.
-         * @deprecated This is a legacy method only used by classic Slack apps. Use `oauth.v2.access` for new Slack apps.
-         * @see {@link https://docs.slack.dev/reference/methods/oauth.access `oauth.access` API reference}.
-         */
-        access: bindApiCall(this, 'oauth.access'),
-        v2: {
-            /**
-             * @description Exchanges a temporary OAuth verifier code for an access token.
-             * @see {@link https://docs.slack.dev/reference/methods/oauth.v2.access `oauth.v2.access` API reference}.
-             */
-            access: bindApiCall(this, 'oauth.v2.access'),
-            /**
-             * @description Exchanges a legacy access token for a new expiring access token and refresh token.
-             * @see {@link https://docs.slack.dev/reference/methods/oauth.v2.exchange `oauth.v2.exchange` API reference}.
-             */
-            exchange: bindApiCall(this, 'oauth.v2.exchange'),
-        },
-    };
-    openid = {
-        connect: {
-            /**
-             * @description Exchanges a temporary OAuth verifier code for an access token for {@link https://docs.slack.dev/authentication/sign-in-with-slack Sign in with Slack}.
-             * @see {@link https://docs.slack.dev/reference/methods/openid.connect.token `openid.connect.token` API reference}.
-             */
-            token: bindApiCall(this, 'openid.connect.token'),
-            /**
-             * @description Get the identity of a user who has authorized {@link https://docs.slack.dev/authentication/sign-in-with-slack Sign in with Slack}.
-             * @see {@link https://docs.slack.dev/reference/methods/openid.connect.userInfo `openid.connect.userInfo` API reference}.
-             */
-            userInfo: bindApiCallWithOptionalArgument(this, 'openid.connect.userInfo'),
-        },
-    };
-    pins = {
-        /**
-         * @description Pins an item to a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/pins.add `pins.add` API reference}.
-         */
-        add: bindApiCall(this, 'pins.add'),
-        /**
-         * @description Lists items pinned to a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/pins.list `pins.list` API reference}.
-         */
-        list: bindApiCall(this, 'pins.list'),
-        /**
-         * @description Un-pins an item from a channel.
-         * @see {@link https://docs.slack.dev/reference/methods/pins.remove `pins.remove` API reference}.
-         */
-        remove: bindApiCall(this, 'pins.remove'),
-    };
-    reactions = {
-        /**
-         * @description Adds a reaction to an item.
-         * @see {@link https://docs.slack.dev/reference/methods/reactions.add `reactions.add` API reference}.
-         */
-        add: bindApiCall(this, 'reactions.add'),
-        /**
-         * @description Gets reactions for an item.
-         * @see {@link https://docs.slack.dev/reference/methods/reactions.get `reactions.get` API reference}.
-         */
-        get: bindApiCall(this, 'reactions.get'),
-        /**
-         * @description List reactions made by a user.
-         * @see {@link https://docs.slack.dev/reference/methods/reactions.list `reactions.list` API reference}.
-         */
-        list: bindApiCallWithOptionalArgument(this, 'reactions.list'),
-        /**
-         * @description Removes a reaction from an item.
-         * @see {@link https://docs.slack.dev/reference/methods/reactions.remove `reactions.remove` API reference}.
-         */
-        remove: bindApiCall(this, 'reactions.remove'),
-    };
-    // TODO: keep tabs on reminders APIs, may be deprecated once Later list APIs land
-    // See: https://docs.slack.dev/changelog/2023-07-its-later-already-for-stars-and-reminders
-    reminders = {
-        /**
-         * @description Creates a reminder.
-         * @see {@link https://docs.slack.dev/reference/methods/reminders.add `reminders.add` API reference}.
-         */
-        add: bindApiCall(this, 'reminders.add'),
-        /**
-         * @description Marks a reminder as complete.
-         * @see {@link https://docs.slack.dev/reference/methods/reminders.complete `reminders.complete` API reference}.
-         */
-        complete: bindApiCall(this, 'reminders.complete'),
-        /**
-         * @description Deletes a reminder.
-         * @see {@link https://docs.slack.dev/reference/methods/reminders.delete `reminders.delete` API reference}.
-         */
-        delete: bindApiCall(this, 'reminders.delete'),
-        /**
-         * @description Gets information about a reminder.
-         * @see {@link https://docs.slack.dev/reference/methods/reminders.info `reminders.info` API reference}.
-         */
-        info: bindApiCall(this, 'reminders.info'),
-        /**
-         * @description Lists all reminders created by or for a given user.
-         * @see {@link https://docs.slack.dev/reference/methods/reminders.list `reminders.list` API reference}.
-         */
-        list: bindApiCallWithOptionalArgument(this, 'reminders.list'),
-    };
-    rtm = {
-        /**
-         * @description Starts a Real Time Messaging session.
-         * @see {@link https://docs.slack.dev/reference/methods/rtm.connect `rtm.connect` API reference}.
-         */
-        connect: bindApiCallWithOptionalArgument(this, 'rtm.connect'),
-    };
-    search = {
-        /**
-         * @description Searches for messages and files matching a query.
-         * @see {@link https://docs.slack.dev/reference/methods/search.all search.all` API reference}.
-         */
-        all: bindApiCall(this, 'search.all'),
-        /**
-         * @description Searches for files matching a query.
-         * @see {@link https://docs.slack.dev/reference/methods/search.files search.files` API reference}.
-         */
-        files: bindApiCall(this, 'search.files'),
-        /**
-         * @description Searches for messages matching a query.
-         * @see {@link https://docs.slack.dev/reference/methods/search.messages search.messages` API reference}.
-         */
-        messages: bindApiCall(this, 'search.messages'),
-    };
-    slackLists = {
-        access: {
-            /**
-             * @description Delete access for specified entities.
-             * @see {@link https://docs.slack.dev/reference/methods/slackLists.access.delete `slackLists.access.delete` API reference}.
-             */
-            delete: bindApiCall(this, 'slackLists.access.delete'),
-            /**
-             * @description Set access level for specified entities.
-             * @see {@link https://docs.slack.dev/reference/methods/slackLists.access.set `slackLists.access.set` API reference}.
-             */
-            set: bindApiCall(this, 'slackLists.access.set'),
-        },
-        /**
-         * @description Create a List.
-         * @see {@link https://docs.slack.dev/reference/methods/slackLists.create `slackLists.create` API reference}.
-         */
-        create: bindApiCall(this, 'slackLists.create'),
-        download: {
-            /**
-             * @description Get download job status.
-             * @see {@link https://docs.slack.dev/reference/methods/slackLists.download.get `slackLists.download.get` API reference}.
-             */
-            get: bindApiCall(this, 'slackLists.download.get'),
-            /**
-             * @description Start a download job for a list.
-             * @see {@link https://docs.slack.dev/reference/methods/slackLists.download.start `slackLists.download.start` API reference}.
-             */
-            start: bindApiCall(this, 'slackLists.download.start'),
-        },
-        items: {
-            /**
-             * @description Create a list item.
-             * @see {@link https://docs.slack.dev/reference/methods/slackLists.items.create `slackLists.items.create` API reference}.
-             */
-            create: bindApiCall(this, 'slackLists.items.create'),
-            /**
-             * @description Delete a list item.
-             * @see {@link https://docs.slack.dev/reference/methods/slackLists.items.delete `slackLists.items.delete` API reference}.
-             */
-            delete: bindApiCall(this, 'slackLists.items.delete'),
-            /**
-             * @description Delete multiple list items.
-             * @see {@link https://docs.slack.dev/reference/methods/slackLists.items.deleteMultiple `slackLists.items.deleteMultiple` API reference}.
-             */
-            deleteMultiple: bindApiCall(this, 'slackLists.items.deleteMultiple'),
-            /**
-             * @description Get info about a list item.
-             * @see {@link https://docs.slack.dev/reference/methods/slackLists.items.info `slackLists.items.info` API reference}.
-             */
-            info: bindApiCall(this, 'slackLists.items.info'),
-            /**
-             * @description Get records from a List.
-             * @see {@link https://docs.slack.dev/reference/methods/slackLists.items.list `slackLists.items.list` API reference}.
-             */
-            list: bindApiCall(this, 'slackLists.items.list'),
-            /**
-             * @description Update a list item.
-             * @see {@link https://docs.slack.dev/reference/methods/slackLists.items.update `slackLists.items.update` API reference}.
-             */
-            update: bindApiCall(this, 'slackLists.items.update'),
-        },
-        /**
-         * @description Update a list.
-         * @see {@link https://docs.slack.dev/reference/methods/slackLists.update `slackLists.update` API reference}.
-         */
-        update: bindApiCall(this, 'slackLists.update'),
-    };
-    team = {
-        /**
-         * @description Gets the access logs for the current team.
-         * @see {@link https://docs.slack.dev/reference/methods/team.accessLogs `team.accessLogs` API reference}.
-         */
-        accessLogs: bindApiCallWithOptionalArgument(this, 'team.accessLogs'),
-        /**
-         * @description Gets billable users information for the current team.
-         * @see {@link https://docs.slack.dev/reference/methods/team.billableInfo `team.billableInfo` API reference}.
-         */
-        billableInfo: bindApiCallWithOptionalArgument(this, 'team.billableInfo'),
-        billing: {
-            /**
-             * @description Reads a workspace's billing plan information.
-             * @see {@link https://docs.slack.dev/reference/methods/team.billing.info `team.billing.info` API reference}.
-             */
-            info: bindApiCall(this, 'team.billing.info'),
-        },
-        externalTeams: {
-            /**
-             * @description Disconnect an external organization.
-             * @see {@link https://docs.slack.dev/reference/methods/team.externalTeams.disconnect `team.externalTeams.disconnect` API reference}.
-             */
-            disconnect: bindApiCall(this, 'team.externalTeams.disconnect'),
-            /**
-             * @description Returns a list of all the external teams connected and details about the connection.
-             * @see {@link https://docs.slack.dev/reference/methods/team.externalTeams.list `team.externalTeams.list` API reference}.
-             */
-            list: bindApiCall(this, 'team.externalTeams.list'),
-        },
-        /**
-         * @description Gets information about the current team.
-         * @see {@link https://docs.slack.dev/reference/methods/team.info `team.info` API reference}.
-         */
-        info: bindApiCallWithOptionalArgument(this, 'team.info'),
-        /**
-         * @description Gets the integration logs for the current team.
-         * @see {@link https://docs.slack.dev/reference/methods/team.integrationLogs `team.integrationLogs` API reference}.
-         */
-        integrationLogs: bindApiCallWithOptionalArgument(this, 'team.integrationLogs'),
-        preferences: {
-            /**
-             * @description Retrieve a list of a workspace's team preferences.
-             * @see {@link https://docs.slack.dev/reference/methods/team.preferences.list `team.preferences.list` API reference}.
-             */
-            list: bindApiCallWithOptionalArgument(this, 'team.preferences.list'),
-        },
-        profile: {
-            /**
-             * @description Retrieve a team's profile.
-             * @see {@link https://docs.slack.dev/reference/methods/team.profile.get `team.profile.get` API reference}.
-             */
-            get: bindApiCallWithOptionalArgument(this, 'team.profile.get'),
-        },
-    };
-    tooling = {
-        tokens: {
-            /**
-             * @description Exchanges a refresh token for a new app configuration token.
-             * @see {@link https://docs.slack.dev/reference/methods/tooling.tokens.rotate `tooling.tokens.rotate` API reference}.
-             */
-            rotate: bindApiCall(this, 'tooling.tokens.rotate'),
-        },
-    };
-    usergroups = {
-        /**
-         * @description Create a User Group.
-         * @see {@link https://docs.slack.dev/reference/methods/usergroups.create `usergroups.create` API reference}.
-         */
-        create: bindApiCall(this, 'usergroups.create'),
-        /**
-         * @description Disable an existing User Group.
-         * @see {@link https://docs.slack.dev/reference/methods/usergroups.disable `usergroups.disable` API reference}.
-         */
-        disable: bindApiCall(this, 'usergroups.disable'),
-        /**
-         * @description Enable an existing User Group.
-         * @see {@link https://docs.slack.dev/reference/methods/usergroups.enable `usergroups.enable` API reference}.
-         */
-        enable: bindApiCall(this, 'usergroups.enable'),
-        /**
-         * @description List all User Groups for a team.
-         * @see {@link https://docs.slack.dev/reference/methods/usergroups.list `usergroups.list` API reference}.
-         */
-        list: bindApiCallWithOptionalArgument(this, 'usergroups.list'),
-        /**
-         * @description Update an existing User Group.
-         * @see {@link https://docs.slack.dev/reference/methods/usergroups.update `usergroups.update` API reference}.
-         */
-        update: bindApiCall(this, 'usergroups.update'),
-        users: {
-            /**
-             * @description List all users in a User Group.
-             * @see {@link https://docs.slack.dev/reference/methods/usergroups.users.list `usergroups.users.list` API reference}.
-             */
-            list: bindApiCall(this, 'usergroups.users.list'),
-            /**
-             * @description Update the list of users in a User Group.
-             * @see {@link https://docs.slack.dev/reference/methods/usergroups.users.update `usergroups.users.update` API reference}.
-             */
-            update: bindApiCall(this, 'usergroups.users.update'),
-        },
-    };
-    users = {
-        /**
-         * @description List conversations the calling user may access.
-         * @see {@link https://docs.slack.dev/reference/methods/users.conversations `users.conversations` API reference}.
-         */
-        conversations: bindApiCall(this, 'users.conversations'),
-        /**
-         * @description Delete the user profile photo.
-         * @see {@link https://docs.slack.dev/reference/methods/users.deletePhoto `users.deletePhoto` API reference}.
-         */
-        deletePhoto: bindApiCall(this, 'users.deletePhoto'),
-        discoverableContacts: {
-            /**
-             * @description Lookup an email address to see if someone is on Slack.
-             * @see {@link https://docs.slack.dev/reference/methods/users.discoverableContacts.lookup `users.discoverableContacts.lookup` API reference}.
-             */
-            lookup: bindApiCall(this, 'users.discoverableContacts.lookup'),
-        },
-        /**
-         * @description Gets user presence information.
-         * @see {@link https://docs.slack.dev/reference/methods/users.getPresence `users.getPresence` API reference}.
-         */
-        getPresence: bindApiCall(this, 'users.getPresence'),
-        /**
-         * @description Get a user's identity.
-         * @see {@link https://docs.slack.dev/reference/methods/users.identity `users.identity` API reference}.
-         */
-        identity: bindApiCall(this, 'users.identity'),
-        /**
-         * @description Gets information about a user.
-         * @see {@link https://docs.slack.dev/reference/methods/users.info `users.info` API reference}.
-         */
-        info: bindApiCall(this, 'users.info'),
-        /**
-         * @description Lists all users in a Slack team.
-         * @see {@link https://docs.slack.dev/reference/methods/users.list `users.list` API reference}.
-         */
-        list: bindApiCall(this, 'users.list'),
-        /**
-         * @description Find a user with an email address.
-         * @see {@link https://docs.slack.dev/reference/methods/users.lookupByEmail `users.lookupByEmail` API reference}.
-         */
-        lookupByEmail: bindApiCall(this, 'users.lookupByEmail'),
-        /**
-         * @description Set the user profile photo.
-         * @see {@link https://docs.slack.dev/reference/methods/users.setPhoto `users.setPhoto` API reference}.
-         */
-        setPhoto: bindApiCall(this, 'users.setPhoto'),
-        /**
-         * @description Manually sets user presence.
-         * @see {@link https://docs.slack.dev/reference/methods/users.setPresence `users.setPresence` API reference}.
-         */
-        setPresence: bindApiCall(this, 'users.setPresence'),
-        profile: {
-            /**
-             * @description Retrieve a user's profile information, including their custom status.
-             * @see {@link https://docs.slack.dev/reference/methods/users.profile.get `users.profile.get` API reference}.
-             */
-            get: bindApiCall(this, 'users.profile.get'),
-            /**
-             * @description Set a user's profile information, including custom status.
-             * @see {@link https://docs.slack.dev/reference/methods/users.profile.set `users.profile.set` API reference}.
-             */
-            set: bindApiCall(this, 'users.profile.set'),
-        },
-    };
-    views = {
-        /**
-         * @description Open a view for a user.
-         * @see {@link https://docs.slack.dev/reference/methods/views.open `views.open` API reference}.
-         */
-        open: bindApiCall(this, 'views.open'),
-        /**
-         * @description Publish a static view for a user.
-         * @see {@link https://docs.slack.dev/reference/methods/views.publish `views.publish` API reference}.
-         */
-        publish: bindApiCall(this, 'views.publish'),
-        /**
-         * @description Push a view onto the stack of a root view.
-         * @see {@link https://docs.slack.dev/reference/methods/views.push `views.push` API reference}.
-         */
-        push: bindApiCall(this, 'views.push'),
-        /**
-         * @description Update an existing view.
-         * @see {@link https://docs.slack.dev/reference/methods/views.update `views.update` API reference}.
-         */
-        update: bindApiCall(this, 'views.update'),
-    };
-    // ------------------
-    // Deprecated methods
-    // ------------------
-    // TODO: breaking changes for future majors:
-    // - stars.* methods are marked as deprecated; once Later has APIs, these will see an official sunsetting timeline
-    stars = {
-        /**
-         * @description Save an item for later. Formerly known as adding a star.
-         * @deprecated Stars can still be added but they can no longer be viewed or interacted with by end-users.
-         * See {@link https://docs.slack.dev/changelog/2023-07-its-later-already-for-stars-and-reminders our post on stars and the Later list}.
-         * @see {@link https://docs.slack.dev/reference/methods/stars.add `stars.add` API reference}.
-         */
-        add: bindApiCall(this, 'stars.add'),
-        /**
-         * @description List a user's saved items, formerly known as stars.
-         * @deprecated Stars can still be listed but they can no longer be viewed or interacted with by end-users.
-         * See {@link https://docs.slack.dev/changelog/2023-07-its-later-already-for-stars-and-reminders our post on stars and the Later list}.
-         * @see {@link https://docs.slack.dev/reference/methods/stars.list `stars.list` API reference}.
-         */
-        list: bindApiCall(this, 'stars.list'),
-        /**
-         * @description Remove a saved item from a user's saved items, formerly known as stars.
-         * @deprecated Stars can still be removed but they can no longer be viewed or interacted with by end-users.
-         * See {@link https://docs.slack.dev/changelog/2023-07-its-later-already-for-stars-and-reminders our post on stars and the Later list}.
-         * @see {@link https://docs.slack.dev/reference/methods/stars.remove `stars.remove` API reference}.
-         */
-        remove: bindApiCall(this, 'stars.remove'),
-    };
-    workflows = {
-        featured: {
-            /**
-             * @description Add featured workflows to a channel.
-             * @see {@link https://docs.slack.dev/reference/methods/workflows.featured.add `workflows.featured.add` API reference}.
-             */
-            add: bindApiCall(this, 'workflows.featured.add'),
-            /**
-             * @description List the featured workflows for specified channels.
-             * @see {@link https://docs.slack.dev/reference/methods/workflows.featured.list `workflows.featured.list` API reference}.
-             */
-            list: bindApiCall(this, 'workflows.featured.list'),
-            /**
-             * @description Remove featured workflows from a channel.
-             * @see {@link https://docs.slack.dev/reference/methods/workflows.featured.remove `workflows.featured.remove` API reference}.
-             */
-            remove: bindApiCall(this, 'workflows.featured.remove'),
-            /**
-             * @description Set featured workflows for a channel.
-             * @see {@link https://docs.slack.dev/reference/methods/workflows.featured.set `workflows.featured.set` API reference}.
-             */
-            set: bindApiCall(this, 'workflows.featured.set'),
-        },
-    };
-}
-exports.Methods = Methods;
-__exportStar(__nccwpck_require__(4775), exports);
-//# sourceMappingURL=methods.js.map
-
-/***/ }),
-
-/***/ 1766:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.rapidRetryPolicy = exports.fiveRetriesInFiveMinutes = exports.tenRetriesInAboutThirtyMinutes = void 0;
-/**
- * The default retry policy. Retry up to 10 times, over the span of about 30 minutes. It's not exact because
- * randomization has been added to prevent a stampeding herd problem (if all instances in your application are retrying
- * a request at the exact same intervals, they are more likely to cause failures for each other).
- */
-exports.tenRetriesInAboutThirtyMinutes = {
-    retries: 10,
-    factor: 1.96821,
-    randomize: true,
-};
-/**
- * Short & sweet, five retries in five minutes and then bail.
- */
-exports.fiveRetriesInFiveMinutes = {
-    retries: 5,
-    factor: 3.86,
-};
-/**
- * This policy is just to keep the tests running fast.
- */
-exports.rapidRetryPolicy = {
-    minTimeout: 0,
-    maxTimeout: 1,
-};
-const policies = {
-    tenRetriesInAboutThirtyMinutes: exports.tenRetriesInAboutThirtyMinutes,
-    fiveRetriesInFiveMinutes: exports.fiveRetriesInFiveMinutes,
-    rapidRetryPolicy: exports.rapidRetryPolicy,
-};
-exports["default"] = policies;
-//# sourceMappingURL=retry-policies.js.map
-
-/***/ }),
-
-/***/ 381:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 5591:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-//# sourceMappingURL=index.js.map
-
-/***/ }),
-
-/***/ 3251:
-/***/ (function(module) {
-
-/**
-  * This file contains the Bottleneck library (MIT), compiled to ES2017, and without Clustering support.
-  * https://github.com/SGrondin/bottleneck
-  */
-(function (global, factory) {
-	 true ? module.exports = factory() :
-	0;
-}(this, (function () { 'use strict';
-
-	var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
-
-	function getCjsExportFromNamespace (n) {
-		return n && n['default'] || n;
-	}
-
-	var load = function(received, defaults, onto = {}) {
-	  var k, ref, v;
-	  for (k in defaults) {
-	    v = defaults[k];
-	    onto[k] = (ref = received[k]) != null ? ref : v;
-	  }
-	  return onto;
-	};
-
-	var overwrite = function(received, defaults, onto = {}) {
-	  var k, v;
-	  for (k in received) {
-	    v = received[k];
-	    if (defaults[k] !== void 0) {
-	      onto[k] = v;
-	    }
-	  }
-	  return onto;
-	};
-
-	var parser = {
-		load: load,
-		overwrite: overwrite
-	};
-
-	var DLList;
-
-	DLList = class DLList {
-	  constructor(incr, decr) {
-	    this.incr = incr;
-	    this.decr = decr;
-	    this._first = null;
-	    this._last = null;
-	    this.length = 0;
-	  }
-
-	  push(value) {
-	    var node;
-	    this.length++;
-	    if (typeof this.incr === "function") {
-	      this.incr();
-	    }
-	    node = {
-	      value,
-	      prev: this._last,
-	      next: null
-	    };
-	    if (this._last != null) {
-	      this._last.next = node;
-	      this._last = node;
-	    } else {
-	      this._first = this._last = node;
-	    }
-	    return void 0;
-	  }
-
-	  shift() {
-	    var value;
-	    if (this._first == null) {
-	      return;
-	    } else {
-	      this.length--;
-	      if (typeof this.decr === "function") {
-	        this.decr();
-	      }
-	    }
-	    value = this._first.value;
-	    if ((this._first = this._first.next) != null) {
-	      this._first.prev = null;
-	    } else {
-	      this._last = null;
-	    }
-	    return value;
-	  }
-
-	  first() {
-	    if (this._first != null) {
-	      return this._first.value;
-	    }
-	  }
-
-	  getArray() {
-	    var node, ref, results;
-	    node = this._first;
-	    results = [];
-	    while (node != null) {
-	      results.push((ref = node, node = node.next, ref.value));
-	    }
-	    return results;
-	  }
-
-	  forEachShift(cb) {
-	    var node;
-	    node = this.shift();
-	    while (node != null) {
-	      (cb(node), node = this.shift());
-	    }
-	    return void 0;
-	  }
-
-	  debug() {
-	    var node, ref, ref1, ref2, results;
-	    node = this._first;
-	    results = [];
-	    while (node != null) {
-	      results.push((ref = node, node = node.next, {
-	        value: ref.value,
-	        prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-	        next: (ref2 = ref.next) != null ? ref2.value : void 0
-	      }));
-	    }
-	    return results;
-	  }
-
-	};
-
-	var DLList_1 = DLList;
-
-	var Events;
-
-	Events = class Events {
-	  constructor(instance) {
-	    this.instance = instance;
-	    this._events = {};
-	    if ((this.instance.on != null) || (this.instance.once != null) || (this.instance.removeAllListeners != null)) {
-	      throw new Error("An Emitter already exists for this object");
-	    }
-	    this.instance.on = (name, cb) => {
-	      return this._addListener(name, "many", cb);
-	    };
-	    this.instance.once = (name, cb) => {
-	      return this._addListener(name, "once", cb);
-	    };
-	    this.instance.removeAllListeners = (name = null) => {
-	      if (name != null) {
-	        return delete this._events[name];
-	      } else {
-	        return this._events = {};
-	      }
-	    };
-	  }
-
-	  _addListener(name, status, cb) {
-	    var base;
-	    if ((base = this._events)[name] == null) {
-	      base[name] = [];
-	    }
-	    this._events[name].push({cb, status});
-	    return this.instance;
-	  }
-
-	  listenerCount(name) {
-	    if (this._events[name] != null) {
-	      return this._events[name].length;
-	    } else {
-	      return 0;
-	    }
-	  }
-
-	  async trigger(name, ...args) {
-	    var e, promises;
-	    try {
-	      if (name !== "debug") {
-	        this.trigger("debug", `Event triggered: ${name}`, args);
-	      }
-	      if (this._events[name] == null) {
-	        return;
-	      }
-	      this._events[name] = this._events[name].filter(function(listener) {
-	        return listener.status !== "none";
-	      });
-	      promises = this._events[name].map(async(listener) => {
-	        var e, returned;
-	        if (listener.status === "none") {
-	          return;
-	        }
-	        if (listener.status === "once") {
-	          listener.status = "none";
-	        }
-	        try {
-	          returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
-	          if (typeof (returned != null ? returned.then : void 0) === "function") {
-	            return (await returned);
-	          } else {
-	            return returned;
-	          }
-	        } catch (error) {
-	          e = error;
-	          {
-	            this.trigger("error", e);
-	          }
-	          return null;
-	        }
-	      });
-	      return ((await Promise.all(promises))).find(function(x) {
-	        return x != null;
-	      });
-	    } catch (error) {
-	      e = error;
-	      {
-	        this.trigger("error", e);
-	      }
-	      return null;
-	    }
-	  }
-
-	};
-
-	var Events_1 = Events;
-
-	var DLList$1, Events$1, Queues;
-
-	DLList$1 = DLList_1;
-
-	Events$1 = Events_1;
-
-	Queues = class Queues {
-	  constructor(num_priorities) {
-	    var i;
-	    this.Events = new Events$1(this);
-	    this._length = 0;
-	    this._lists = (function() {
-	      var j, ref, results;
-	      results = [];
-	      for (i = j = 1, ref = num_priorities; (1 <= ref ? j <= ref : j >= ref); i = 1 <= ref ? ++j : --j) {
-	        results.push(new DLList$1((() => {
-	          return this.incr();
-	        }), (() => {
-	          return this.decr();
-	        })));
-	      }
-	      return results;
-	    }).call(this);
-	  }
-
-	  incr() {
-	    if (this._length++ === 0) {
-	      return this.Events.trigger("leftzero");
-	    }
-	  }
-
-	  decr() {
-	    if (--this._length === 0) {
-	      return this.Events.trigger("zero");
-	    }
-	  }
-
-	  push(job) {
-	    return this._lists[job.options.priority].push(job);
-	  }
-
-	  queued(priority) {
-	    if (priority != null) {
-	      return this._lists[priority].length;
-	    } else {
-	      return this._length;
-	    }
-	  }
-
-	  shiftAll(fn) {
-	    return this._lists.forEach(function(list) {
-	      return list.forEachShift(fn);
-	    });
-	  }
-
-	  getFirst(arr = this._lists) {
-	    var j, len, list;
-	    for (j = 0, len = arr.length; j < len; j++) {
-	      list = arr[j];
-	      if (list.length > 0) {
-	        return list;
-	      }
-	    }
-	    return [];
-	  }
-
-	  shiftLastFrom(priority) {
-	    return this.getFirst(this._lists.slice(priority).reverse()).shift();
-	  }
-
-	};
-
-	var Queues_1 = Queues;
-
-	var BottleneckError;
-
-	BottleneckError = class BottleneckError extends Error {};
-
-	var BottleneckError_1 = BottleneckError;
-
-	var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
-
-	NUM_PRIORITIES = 10;
-
-	DEFAULT_PRIORITY = 5;
-
-	parser$1 = parser;
-
-	BottleneckError$1 = BottleneckError_1;
-
-	Job = class Job {
-	  constructor(task, args, options, jobDefaults, rejectOnDrop, Events, _states, Promise) {
-	    this.task = task;
-	    this.args = args;
-	    this.rejectOnDrop = rejectOnDrop;
-	    this.Events = Events;
-	    this._states = _states;
-	    this.Promise = Promise;
-	    this.options = parser$1.load(options, jobDefaults);
-	    this.options.priority = this._sanitizePriority(this.options.priority);
-	    if (this.options.id === jobDefaults.id) {
-	      this.options.id = `${this.options.id}-${this._randomIndex()}`;
-	    }
-	    this.promise = new this.Promise((_resolve, _reject) => {
-	      this._resolve = _resolve;
-	      this._reject = _reject;
-	    });
-	    this.retryCount = 0;
-	  }
-
-	  _sanitizePriority(priority) {
-	    var sProperty;
-	    sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
-	    if (sProperty < 0) {
-	      return 0;
-	    } else if (sProperty > NUM_PRIORITIES - 1) {
-	      return NUM_PRIORITIES - 1;
-	    } else {
-	      return sProperty;
-	    }
-	  }
-
-	  _randomIndex() {
-	    return Math.random().toString(36).slice(2);
-	  }
-
-	  doDrop({error, message = "This job has been dropped by Bottleneck"} = {}) {
-	    if (this._states.remove(this.options.id)) {
-	      if (this.rejectOnDrop) {
-	        this._reject(error != null ? error : new BottleneckError$1(message));
-	      }
-	      this.Events.trigger("dropped", {args: this.args, options: this.options, task: this.task, promise: this.promise});
-	      return true;
-	    } else {
-	      return false;
-	    }
-	  }
-
-	  _assertStatus(expected) {
-	    var status;
-	    status = this._states.jobStatus(this.options.id);
-	    if (!(status === expected || (expected === "DONE" && status === null))) {
-	      throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
-	    }
-	  }
-
-	  doReceive() {
-	    this._states.start(this.options.id);
-	    return this.Events.trigger("received", {args: this.args, options: this.options});
-	  }
-
-	  doQueue(reachedHWM, blocked) {
-	    this._assertStatus("RECEIVED");
-	    this._states.next(this.options.id);
-	    return this.Events.trigger("queued", {args: this.args, options: this.options, reachedHWM, blocked});
-	  }
-
-	  doRun() {
-	    if (this.retryCount === 0) {
-	      this._assertStatus("QUEUED");
-	      this._states.next(this.options.id);
-	    } else {
-	      this._assertStatus("EXECUTING");
-	    }
-	    return this.Events.trigger("scheduled", {args: this.args, options: this.options});
-	  }
-
-	  async doExecute(chained, clearGlobalState, run, free) {
-	    var error, eventInfo, passed;
-	    if (this.retryCount === 0) {
-	      this._assertStatus("RUNNING");
-	      this._states.next(this.options.id);
-	    } else {
-	      this._assertStatus("EXECUTING");
-	    }
-	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
-	    this.Events.trigger("executing", eventInfo);
-	    try {
-	      passed = (await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args)));
-	      if (clearGlobalState()) {
-	        this.doDone(eventInfo);
-	        await free(this.options, eventInfo);
-	        this._assertStatus("DONE");
-	        return this._resolve(passed);
-	      }
-	    } catch (error1) {
-	      error = error1;
-	      return this._onFailure(error, eventInfo, clearGlobalState, run, free);
-	    }
-	  }
-
-	  doExpire(clearGlobalState, run, free) {
-	    var error, eventInfo;
-	    if (this._states.jobStatus(this.options.id === "RUNNING")) {
-	      this._states.next(this.options.id);
-	    }
-	    this._assertStatus("EXECUTING");
-	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
-	    error = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-	    return this._onFailure(error, eventInfo, clearGlobalState, run, free);
-	  }
-
-	  async _onFailure(error, eventInfo, clearGlobalState, run, free) {
-	    var retry, retryAfter;
-	    if (clearGlobalState()) {
-	      retry = (await this.Events.trigger("failed", error, eventInfo));
-	      if (retry != null) {
-	        retryAfter = ~~retry;
-	        this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
-	        this.retryCount++;
-	        return run(retryAfter);
-	      } else {
-	        this.doDone(eventInfo);
-	        await free(this.options, eventInfo);
-	        this._assertStatus("DONE");
-	        return this._reject(error);
-	      }
-	    }
-	  }
-
-	  doDone(eventInfo) {
-	    this._assertStatus("EXECUTING");
-	    this._states.next(this.options.id);
-	    return this.Events.trigger("done", eventInfo);
-	  }
-
-	};
-
-	var Job_1 = Job;
-
-	var BottleneckError$2, LocalDatastore, parser$2;
-
-	parser$2 = parser;
-
-	BottleneckError$2 = BottleneckError_1;
-
-	LocalDatastore = class LocalDatastore {
-	  constructor(instance, storeOptions, storeInstanceOptions) {
-	    this.instance = instance;
-	    this.storeOptions = storeOptions;
-	    this.clientId = this.instance._randomIndex();
-	    parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
-	    this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
-	    this._running = 0;
-	    this._done = 0;
-	    this._unblockTime = 0;
-	    this.ready = this.Promise.resolve();
-	    this.clients = {};
-	    this._startHeartbeat();
-	  }
-
-	  _startHeartbeat() {
-	    var base;
-	    if ((this.heartbeat == null) && (((this.storeOptions.reservoirRefreshInterval != null) && (this.storeOptions.reservoirRefreshAmount != null)) || ((this.storeOptions.reservoirIncreaseInterval != null) && (this.storeOptions.reservoirIncreaseAmount != null)))) {
-	      return typeof (base = (this.heartbeat = setInterval(() => {
-	        var amount, incr, maximum, now, reservoir;
-	        now = Date.now();
-	        if ((this.storeOptions.reservoirRefreshInterval != null) && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-	          this._lastReservoirRefresh = now;
-	          this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
-	          this.instance._drainAll(this.computeCapacity());
-	        }
-	        if ((this.storeOptions.reservoirIncreaseInterval != null) && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
-	          ({
-	            reservoirIncreaseAmount: amount,
-	            reservoirIncreaseMaximum: maximum,
-	            reservoir
-	          } = this.storeOptions);
-	          this._lastReservoirIncrease = now;
-	          incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
-	          if (incr > 0) {
-	            this.storeOptions.reservoir += incr;
-	            return this.instance._drainAll(this.computeCapacity());
-	          }
-	        }
-	      }, this.heartbeatInterval))).unref === "function" ? base.unref() : void 0;
-	    } else {
-	      return clearInterval(this.heartbeat);
-	    }
-	  }
-
-	  async __publish__(message) {
-	    await this.yieldLoop();
-	    return this.instance.Events.trigger("message", message.toString());
-	  }
-
-	  async __disconnect__(flush) {
-	    await this.yieldLoop();
-	    clearInterval(this.heartbeat);
-	    return this.Promise.resolve();
-	  }
-
-	  yieldLoop(t = 0) {
-	    return new this.Promise(function(resolve, reject) {
-	      return setTimeout(resolve, t);
-	    });
-	  }
-
-	  computePenalty() {
-	    var ref;
-	    return (ref = this.storeOptions.penalty) != null ? ref : (15 * this.storeOptions.minTime) || 5000;
-	  }
-
-	  async __updateSettings__(options) {
-	    await this.yieldLoop();
-	    parser$2.overwrite(options, options, this.storeOptions);
-	    this._startHeartbeat();
-	    this.instance._drainAll(this.computeCapacity());
-	    return true;
-	  }
-
-	  async __running__() {
-	    await this.yieldLoop();
-	    return this._running;
-	  }
-
-	  async __queued__() {
-	    await this.yieldLoop();
-	    return this.instance.queued();
-	  }
-
-	  async __done__() {
-	    await this.yieldLoop();
-	    return this._done;
-	  }
-
-	  async __groupCheck__(time) {
-	    await this.yieldLoop();
-	    return (this._nextRequest + this.timeout) < time;
-	  }
-
-	  computeCapacity() {
-	    var maxConcurrent, reservoir;
-	    ({maxConcurrent, reservoir} = this.storeOptions);
-	    if ((maxConcurrent != null) && (reservoir != null)) {
-	      return Math.min(maxConcurrent - this._running, reservoir);
-	    } else if (maxConcurrent != null) {
-	      return maxConcurrent - this._running;
-	    } else if (reservoir != null) {
-	      return reservoir;
-	    } else {
-	      return null;
-	    }
-	  }
-
-	  conditionsCheck(weight) {
-	    var capacity;
-	    capacity = this.computeCapacity();
-	    return (capacity == null) || weight <= capacity;
-	  }
-
-	  async __incrementReservoir__(incr) {
-	    var reservoir;
-	    await this.yieldLoop();
-	    reservoir = this.storeOptions.reservoir += incr;
-	    this.instance._drainAll(this.computeCapacity());
-	    return reservoir;
-	  }
-
-	  async __currentReservoir__() {
-	    await this.yieldLoop();
-	    return this.storeOptions.reservoir;
-	  }
-
-	  isBlocked(now) {
-	    return this._unblockTime >= now;
-	  }
-
-	  check(weight, now) {
-	    return this.conditionsCheck(weight) && (this._nextRequest - now) <= 0;
-	  }
-
-	  async __check__(weight) {
-	    var now;
-	    await this.yieldLoop();
-	    now = Date.now();
-	    return this.check(weight, now);
-	  }
-
-	  async __register__(index, weight, expiration) {
-	    var now, wait;
-	    await this.yieldLoop();
-	    now = Date.now();
-	    if (this.conditionsCheck(weight)) {
-	      this._running += weight;
-	      if (this.storeOptions.reservoir != null) {
-	        this.storeOptions.reservoir -= weight;
-	      }
-	      wait = Math.max(this._nextRequest - now, 0);
-	      this._nextRequest = now + wait + this.storeOptions.minTime;
-	      return {
-	        success: true,
-	        wait,
-	        reservoir: this.storeOptions.reservoir
-	      };
-	    } else {
-	      return {
-	        success: false
-	      };
-	    }
-	  }
-
-	  strategyIsBlock() {
-	    return this.storeOptions.strategy === 3;
-	  }
-
-	  async __submit__(queueLength, weight) {
-	    var blocked, now, reachedHWM;
-	    await this.yieldLoop();
-	    if ((this.storeOptions.maxConcurrent != null) && weight > this.storeOptions.maxConcurrent) {
-	      throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
-	    }
-	    now = Date.now();
-	    reachedHWM = (this.storeOptions.highWater != null) && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-	    blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
-	    if (blocked) {
-	      this._unblockTime = now + this.computePenalty();
-	      this._nextRequest = this._unblockTime + this.storeOptions.minTime;
-	      this.instance._dropAllQueued();
-	    }
-	    return {
-	      reachedHWM,
-	      blocked,
-	      strategy: this.storeOptions.strategy
-	    };
-	  }
-
-	  async __free__(index, weight) {
-	    await this.yieldLoop();
-	    this._running -= weight;
-	    this._done += weight;
-	    this.instance._drainAll(this.computeCapacity());
-	    return {
-	      running: this._running
-	    };
-	  }
-
-	};
-
-	var LocalDatastore_1 = LocalDatastore;
-
-	var BottleneckError$3, States;
-
-	BottleneckError$3 = BottleneckError_1;
-
-	States = class States {
-	  constructor(status1) {
-	    this.status = status1;
-	    this._jobs = {};
-	    this.counts = this.status.map(function() {
-	      return 0;
-	    });
-	  }
-
-	  next(id) {
-	    var current, next;
-	    current = this._jobs[id];
-	    next = current + 1;
-	    if ((current != null) && next < this.status.length) {
-	      this.counts[current]--;
-	      this.counts[next]++;
-	      return this._jobs[id]++;
-	    } else if (current != null) {
-	      this.counts[current]--;
-	      return delete this._jobs[id];
-	    }
-	  }
-
-	  start(id) {
-	    var initial;
-	    initial = 0;
-	    this._jobs[id] = initial;
-	    return this.counts[initial]++;
-	  }
-
-	  remove(id) {
-	    var current;
-	    current = this._jobs[id];
-	    if (current != null) {
-	      this.counts[current]--;
-	      delete this._jobs[id];
-	    }
-	    return current != null;
-	  }
-
-	  jobStatus(id) {
-	    var ref;
-	    return (ref = this.status[this._jobs[id]]) != null ? ref : null;
-	  }
-
-	  statusJobs(status) {
-	    var k, pos, ref, results, v;
-	    if (status != null) {
-	      pos = this.status.indexOf(status);
-	      if (pos < 0) {
-	        throw new BottleneckError$3(`status must be one of ${this.status.join(', ')}`);
-	      }
-	      ref = this._jobs;
-	      results = [];
-	      for (k in ref) {
-	        v = ref[k];
-	        if (v === pos) {
-	          results.push(k);
-	        }
-	      }
-	      return results;
-	    } else {
-	      return Object.keys(this._jobs);
-	    }
-	  }
-
-	  statusCounts() {
-	    return this.counts.reduce(((acc, v, i) => {
-	      acc[this.status[i]] = v;
-	      return acc;
-	    }), {});
-	  }
-
-	};
-
-	var States_1 = States;
-
-	var DLList$2, Sync;
-
-	DLList$2 = DLList_1;
-
-	Sync = class Sync {
-	  constructor(name, Promise) {
-	    this.schedule = this.schedule.bind(this);
-	    this.name = name;
-	    this.Promise = Promise;
-	    this._running = 0;
-	    this._queue = new DLList$2();
-	  }
-
-	  isEmpty() {
-	    return this._queue.length === 0;
-	  }
-
-	  async _tryToRun() {
-	    var args, cb, error, reject, resolve, returned, task;
-	    if ((this._running < 1) && this._queue.length > 0) {
-	      this._running++;
-	      ({task, args, resolve, reject} = this._queue.shift());
-	      cb = (await (async function() {
-	        try {
-	          returned = (await task(...args));
-	          return function() {
-	            return resolve(returned);
-	          };
-	        } catch (error1) {
-	          error = error1;
-	          return function() {
-	            return reject(error);
-	          };
-	        }
-	      })());
-	      this._running--;
-	      this._tryToRun();
-	      return cb();
-	    }
-	  }
-
-	  schedule(task, ...args) {
-	    var promise, reject, resolve;
-	    resolve = reject = null;
-	    promise = new this.Promise(function(_resolve, _reject) {
-	      resolve = _resolve;
-	      return reject = _reject;
-	    });
-	    this._queue.push({task, args, resolve, reject});
-	    this._tryToRun();
-	    return promise;
-	  }
-
-	};
-
-	var Sync_1 = Sync;
-
-	var version = "2.19.5";
-	var version$1 = {
-		version: version
-	};
-
-	var version$2 = /*#__PURE__*/Object.freeze({
-		version: version,
-		default: version$1
-	});
-
-	var require$$2 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
-
-	var require$$3 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
-
-	var require$$4 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
-
-	var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
-
-	parser$3 = parser;
-
-	Events$2 = Events_1;
-
-	RedisConnection$1 = require$$2;
-
-	IORedisConnection$1 = require$$3;
-
-	Scripts$1 = require$$4;
-
-	Group = (function() {
-	  class Group {
-	    constructor(limiterOptions = {}) {
-	      this.deleteKey = this.deleteKey.bind(this);
-	      this.limiterOptions = limiterOptions;
-	      parser$3.load(this.limiterOptions, this.defaults, this);
-	      this.Events = new Events$2(this);
-	      this.instances = {};
-	      this.Bottleneck = Bottleneck_1;
-	      this._startAutoCleanup();
-	      this.sharedConnection = this.connection != null;
-	      if (this.connection == null) {
-	        if (this.limiterOptions.datastore === "redis") {
-	          this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
-	        } else if (this.limiterOptions.datastore === "ioredis") {
-	          this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
-	        }
-	      }
-	    }
-
-	    key(key = "") {
-	      var ref;
-	      return (ref = this.instances[key]) != null ? ref : (() => {
-	        var limiter;
-	        limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-	          id: `${this.id}-${key}`,
-	          timeout: this.timeout,
-	          connection: this.connection
-	        }));
-	        this.Events.trigger("created", limiter, key);
-	        return limiter;
-	      })();
-	    }
-
-	    async deleteKey(key = "") {
-	      var deleted, instance;
-	      instance = this.instances[key];
-	      if (this.connection) {
-	        deleted = (await this.connection.__runCommand__(['del', ...Scripts$1.allKeys(`${this.id}-${key}`)]));
-	      }
-	      if (instance != null) {
-	        delete this.instances[key];
-	        await instance.disconnect();
-	      }
-	      return (instance != null) || deleted > 0;
-	    }
-
-	    limiters() {
-	      var k, ref, results, v;
-	      ref = this.instances;
-	      results = [];
-	      for (k in ref) {
-	        v = ref[k];
-	        results.push({
-	          key: k,
-	          limiter: v
-	        });
-	      }
-	      return results;
-	    }
-
-	    keys() {
-	      return Object.keys(this.instances);
-	    }
-
-	    async clusterKeys() {
-	      var cursor, end, found, i, k, keys, len, next, start;
-	      if (this.connection == null) {
-	        return this.Promise.resolve(this.keys());
-	      }
-	      keys = [];
-	      cursor = null;
-	      start = `b_${this.id}-`.length;
-	      end = "_settings".length;
-	      while (cursor !== 0) {
-	        [next, found] = (await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 10000]));
-	        cursor = ~~next;
-	        for (i = 0, len = found.length; i < len; i++) {
-	          k = found[i];
-	          keys.push(k.slice(start, -end));
-	        }
-	      }
-	      return keys;
-	    }
-
-	    _startAutoCleanup() {
-	      var base;
-	      clearInterval(this.interval);
-	      return typeof (base = (this.interval = setInterval(async() => {
-	        var e, k, ref, results, time, v;
-	        time = Date.now();
-	        ref = this.instances;
-	        results = [];
-	        for (k in ref) {
-	          v = ref[k];
-	          try {
-	            if ((await v._store.__groupCheck__(time))) {
-	              results.push(this.deleteKey(k));
-	            } else {
-	              results.push(void 0);
-	            }
-	          } catch (error) {
-	            e = error;
-	            results.push(v.Events.trigger("error", e));
-	          }
-	        }
-	        return results;
-	      }, this.timeout / 2))).unref === "function" ? base.unref() : void 0;
-	    }
-
-	    updateSettings(options = {}) {
-	      parser$3.overwrite(options, this.defaults, this);
-	      parser$3.overwrite(options, options, this.limiterOptions);
-	      if (options.timeout != null) {
-	        return this._startAutoCleanup();
-	      }
-	    }
-
-	    disconnect(flush = true) {
-	      var ref;
-	      if (!this.sharedConnection) {
-	        return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
-	      }
-	    }
-
-	  }
-	  Group.prototype.defaults = {
-	    timeout: 1000 * 60 * 5,
-	    connection: null,
-	    Promise: Promise,
-	    id: "group-key"
-	  };
-
-	  return Group;
-
-	}).call(commonjsGlobal);
-
-	var Group_1 = Group;
-
-	var Batcher, Events$3, parser$4;
-
-	parser$4 = parser;
-
-	Events$3 = Events_1;
-
-	Batcher = (function() {
-	  class Batcher {
-	    constructor(options = {}) {
-	      this.options = options;
-	      parser$4.load(this.options, this.defaults, this);
-	      this.Events = new Events$3(this);
-	      this._arr = [];
-	      this._resetPromise();
-	      this._lastFlush = Date.now();
-	    }
-
-	    _resetPromise() {
-	      return this._promise = new this.Promise((res, rej) => {
-	        return this._resolve = res;
-	      });
-	    }
-
-	    _flush() {
-	      clearTimeout(this._timeout);
-	      this._lastFlush = Date.now();
-	      this._resolve();
-	      this.Events.trigger("batch", this._arr);
-	      this._arr = [];
-	      return this._resetPromise();
-	    }
-
-	    add(data) {
-	      var ret;
-	      this._arr.push(data);
-	      ret = this._promise;
-	      if (this._arr.length === this.maxSize) {
-	        this._flush();
-	      } else if ((this.maxTime != null) && this._arr.length === 1) {
-	        this._timeout = setTimeout(() => {
-	          return this._flush();
-	        }, this.maxTime);
-	      }
-	      return ret;
-	    }
-
-	  }
-	  Batcher.prototype.defaults = {
-	    maxTime: null,
-	    maxSize: null,
-	    Promise: Promise
-	  };
-
-	  return Batcher;
-
-	}).call(commonjsGlobal);
-
-	var Batcher_1 = Batcher;
-
-	var require$$4$1 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
-
-	var require$$8 = getCjsExportFromNamespace(version$2);
-
-	var Bottleneck, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5,
-	  splice = [].splice;
-
-	NUM_PRIORITIES$1 = 10;
-
-	DEFAULT_PRIORITY$1 = 5;
-
-	parser$5 = parser;
-
-	Queues$1 = Queues_1;
-
-	Job$1 = Job_1;
-
-	LocalDatastore$1 = LocalDatastore_1;
-
-	RedisDatastore$1 = require$$4$1;
-
-	Events$4 = Events_1;
-
-	States$1 = States_1;
-
-	Sync$1 = Sync_1;
-
-	Bottleneck = (function() {
-	  class Bottleneck {
-	    constructor(options = {}, ...invalid) {
-	      var storeInstanceOptions, storeOptions;
-	      this._addToQueue = this._addToQueue.bind(this);
-	      this._validateOptions(options, invalid);
-	      parser$5.load(options, this.instanceDefaults, this);
-	      this._queues = new Queues$1(NUM_PRIORITIES$1);
-	      this._scheduled = {};
-	      this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
-	      this._limiter = null;
-	      this.Events = new Events$4(this);
-	      this._submitLock = new Sync$1("submit", this.Promise);
-	      this._registerLock = new Sync$1("register", this.Promise);
-	      storeOptions = parser$5.load(options, this.storeDefaults, {});
-	      this._store = (function() {
-	        if (this.datastore === "redis" || this.datastore === "ioredis" || (this.connection != null)) {
-	          storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
-	          return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
-	        } else if (this.datastore === "local") {
-	          storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
-	          return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
-	        } else {
-	          throw new Bottleneck.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
-	        }
-	      }).call(this);
-	      this._queues.on("leftzero", () => {
-	        var ref;
-	        return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
-	      });
-	      this._queues.on("zero", () => {
-	        var ref;
-	        return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
-	      });
-	    }
-
-	    _validateOptions(options, invalid) {
-	      if (!((options != null) && typeof options === "object" && invalid.length === 0)) {
-	        throw new Bottleneck.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
-	      }
-	    }
-
-	    ready() {
-	      return this._store.ready;
-	    }
-
-	    clients() {
-	      return this._store.clients;
-	    }
-
-	    channel() {
-	      return `b_${this.id}`;
-	    }
-
-	    channel_client() {
-	      return `b_${this.id}_${this._store.clientId}`;
-	    }
-
-	    publish(message) {
-	      return this._store.__publish__(message);
-	    }
-
-	    disconnect(flush = true) {
-	      return this._store.__disconnect__(flush);
-	    }
-
-	    chain(_limiter) {
-	      this._limiter = _limiter;
-	      return this;
-	    }
-
-	    queued(priority) {
-	      return this._queues.queued(priority);
-	    }
-
-	    clusterQueued() {
-	      return this._store.__queued__();
-	    }
-
-	    empty() {
-	      return this.queued() === 0 && this._submitLock.isEmpty();
-	    }
-
-	    running() {
-	      return this._store.__running__();
-	    }
-
-	    done() {
-	      return this._store.__done__();
-	    }
-
-	    jobStatus(id) {
-	      return this._states.jobStatus(id);
-	    }
-
-	    jobs(status) {
-	      return this._states.statusJobs(status);
-	    }
-
-	    counts() {
-	      return this._states.statusCounts();
-	    }
-
-	    _randomIndex() {
-	      return Math.random().toString(36).slice(2);
-	    }
-
-	    check(weight = 1) {
-	      return this._store.__check__(weight);
-	    }
-
-	    _clearGlobalState(index) {
-	      if (this._scheduled[index] != null) {
-	        clearTimeout(this._scheduled[index].expiration);
-	        delete this._scheduled[index];
-	        return true;
-	      } else {
-	        return false;
-	      }
-	    }
-
-	    async _free(index, job, options, eventInfo) {
-	      var e, running;
-	      try {
-	        ({running} = (await this._store.__free__(index, options.weight)));
-	        this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
-	        if (running === 0 && this.empty()) {
-	          return this.Events.trigger("idle");
-	        }
-	      } catch (error1) {
-	        e = error1;
-	        return this.Events.trigger("error", e);
-	      }
-	    }
-
-	    _run(index, job, wait) {
-	      var clearGlobalState, free, run;
-	      job.doRun();
-	      clearGlobalState = this._clearGlobalState.bind(this, index);
-	      run = this._run.bind(this, index, job);
-	      free = this._free.bind(this, index, job);
-	      return this._scheduled[index] = {
-	        timeout: setTimeout(() => {
-	          return job.doExecute(this._limiter, clearGlobalState, run, free);
-	        }, wait),
-	        expiration: job.options.expiration != null ? setTimeout(function() {
-	          return job.doExpire(clearGlobalState, run, free);
-	        }, wait + job.options.expiration) : void 0,
-	        job: job
-	      };
-	    }
-
-	    _drainOne(capacity) {
-	      return this._registerLock.schedule(() => {
-	        var args, index, next, options, queue;
-	        if (this.queued() === 0) {
-	          return this.Promise.resolve(null);
-	        }
-	        queue = this._queues.getFirst();
-	        ({options, args} = next = queue.first());
-	        if ((capacity != null) && options.weight > capacity) {
-	          return this.Promise.resolve(null);
-	        }
-	        this.Events.trigger("debug", `Draining ${options.id}`, {args, options});
-	        index = this._randomIndex();
-	        return this._store.__register__(index, options.weight, options.expiration).then(({success, wait, reservoir}) => {
-	          var empty;
-	          this.Events.trigger("debug", `Drained ${options.id}`, {success, args, options});
-	          if (success) {
-	            queue.shift();
-	            empty = this.empty();
-	            if (empty) {
-	              this.Events.trigger("empty");
-	            }
-	            if (reservoir === 0) {
-	              this.Events.trigger("depleted", empty);
-	            }
-	            this._run(index, next, wait);
-	            return this.Promise.resolve(options.weight);
-	          } else {
-	            return this.Promise.resolve(null);
-	          }
-	        });
-	      });
-	    }
-
-	    _drainAll(capacity, total = 0) {
-	      return this._drainOne(capacity).then((drained) => {
-	        var newCapacity;
-	        if (drained != null) {
-	          newCapacity = capacity != null ? capacity - drained : capacity;
-	          return this._drainAll(newCapacity, total + drained);
-	        } else {
-	          return this.Promise.resolve(total);
-	        }
-	      }).catch((e) => {
-	        return this.Events.trigger("error", e);
-	      });
-	    }
-
-	    _dropAllQueued(message) {
-	      return this._queues.shiftAll(function(job) {
-	        return job.doDrop({message});
-	      });
-	    }
-
-	    stop(options = {}) {
-	      var done, waitForExecuting;
-	      options = parser$5.load(options, this.stopDefaults);
-	      waitForExecuting = (at) => {
-	        var finished;
-	        finished = () => {
-	          var counts;
-	          counts = this._states.counts;
-	          return (counts[0] + counts[1] + counts[2] + counts[3]) === at;
-	        };
-	        return new this.Promise((resolve, reject) => {
-	          if (finished()) {
-	            return resolve();
-	          } else {
-	            return this.on("done", () => {
-	              if (finished()) {
-	                this.removeAllListeners("done");
-	                return resolve();
-	              }
-	            });
-	          }
-	        });
-	      };
-	      done = options.dropWaitingJobs ? (this._run = function(index, next) {
-	        return next.doDrop({
-	          message: options.dropErrorMessage
-	        });
-	      }, this._drainOne = () => {
-	        return this.Promise.resolve(null);
-	      }, this._registerLock.schedule(() => {
-	        return this._submitLock.schedule(() => {
-	          var k, ref, v;
-	          ref = this._scheduled;
-	          for (k in ref) {
-	            v = ref[k];
-	            if (this.jobStatus(v.job.options.id) === "RUNNING") {
-	              clearTimeout(v.timeout);
-	              clearTimeout(v.expiration);
-	              v.job.doDrop({
-	                message: options.dropErrorMessage
-	              });
-	            }
-	          }
-	          this._dropAllQueued(options.dropErrorMessage);
-	          return waitForExecuting(0);
-	        });
-	      })) : this.schedule({
-	        priority: NUM_PRIORITIES$1 - 1,
-	        weight: 0
-	      }, () => {
-	        return waitForExecuting(1);
-	      });
-	      this._receive = function(job) {
-	        return job._reject(new Bottleneck.prototype.BottleneckError(options.enqueueErrorMessage));
-	      };
-	      this.stop = () => {
-	        return this.Promise.reject(new Bottleneck.prototype.BottleneckError("stop() has already been called"));
-	      };
-	      return done;
-	    }
-
-	    async _addToQueue(job) {
-	      var args, blocked, error, options, reachedHWM, shifted, strategy;
-	      ({args, options} = job);
-	      try {
-	        ({reachedHWM, blocked, strategy} = (await this._store.__submit__(this.queued(), options.weight)));
-	      } catch (error1) {
-	        error = error1;
-	        this.Events.trigger("debug", `Could not queue ${options.id}`, {args, options, error});
-	        job.doDrop({error});
-	        return false;
-	      }
-	      if (blocked) {
-	        job.doDrop();
-	        return true;
-	      } else if (reachedHWM) {
-	        shifted = strategy === Bottleneck.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck.prototype.strategy.OVERFLOW ? job : void 0;
-	        if (shifted != null) {
-	          shifted.doDrop();
-	        }
-	        if ((shifted == null) || strategy === Bottleneck.prototype.strategy.OVERFLOW) {
-	          if (shifted == null) {
-	            job.doDrop();
-	          }
-	          return reachedHWM;
-	        }
-	      }
-	      job.doQueue(reachedHWM, blocked);
-	      this._queues.push(job);
-	      await this._drainAll();
-	      return reachedHWM;
-	    }
-
-	    _receive(job) {
-	      if (this._states.jobStatus(job.options.id) != null) {
-	        job._reject(new Bottleneck.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
-	        return false;
-	      } else {
-	        job.doReceive();
-	        return this._submitLock.schedule(this._addToQueue, job);
-	      }
-	    }
-
-	    submit(...args) {
-	      var cb, fn, job, options, ref, ref1, task;
-	      if (typeof args[0] === "function") {
-	        ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
-	        options = parser$5.load({}, this.jobDefaults);
-	      } else {
-	        ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
-	        options = parser$5.load(options, this.jobDefaults);
-	      }
-	      task = (...args) => {
-	        return new this.Promise(function(resolve, reject) {
-	          return fn(...args, function(...args) {
-	            return (args[0] != null ? reject : resolve)(args);
-	          });
-	        });
-	      };
-	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-	      job.promise.then(function(args) {
-	        return typeof cb === "function" ? cb(...args) : void 0;
-	      }).catch(function(args) {
-	        if (Array.isArray(args)) {
-	          return typeof cb === "function" ? cb(...args) : void 0;
-	        } else {
-	          return typeof cb === "function" ? cb(args) : void 0;
-	        }
-	      });
-	      return this._receive(job);
-	    }
-
-	    schedule(...args) {
-	      var job, options, task;
-	      if (typeof args[0] === "function") {
-	        [task, ...args] = args;
-	        options = {};
-	      } else {
-	        [options, task, ...args] = args;
-	      }
-	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-	      this._receive(job);
-	      return job.promise;
-	    }
-
-	    wrap(fn) {
-	      var schedule, wrapped;
-	      schedule = this.schedule.bind(this);
-	      wrapped = function(...args) {
-	        return schedule(fn.bind(this), ...args);
-	      };
-	      wrapped.withOptions = function(options, ...args) {
-	        return schedule(options, fn, ...args);
-	      };
-	      return wrapped;
-	    }
-
-	    async updateSettings(options = {}) {
-	      await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
-	      parser$5.overwrite(options, this.instanceDefaults, this);
-	      return this;
-	    }
-
-	    currentReservoir() {
-	      return this._store.__currentReservoir__();
-	    }
-
-	    incrementReservoir(incr = 0) {
-	      return this._store.__incrementReservoir__(incr);
-	    }
-
-	  }
-	  Bottleneck.default = Bottleneck;
-
-	  Bottleneck.Events = Events$4;
-
-	  Bottleneck.version = Bottleneck.prototype.version = require$$8.version;
-
-	  Bottleneck.strategy = Bottleneck.prototype.strategy = {
-	    LEAK: 1,
-	    OVERFLOW: 2,
-	    OVERFLOW_PRIORITY: 4,
-	    BLOCK: 3
-	  };
-
-	  Bottleneck.BottleneckError = Bottleneck.prototype.BottleneckError = BottleneckError_1;
-
-	  Bottleneck.Group = Bottleneck.prototype.Group = Group_1;
-
-	  Bottleneck.RedisConnection = Bottleneck.prototype.RedisConnection = require$$2;
-
-	  Bottleneck.IORedisConnection = Bottleneck.prototype.IORedisConnection = require$$3;
-
-	  Bottleneck.Batcher = Bottleneck.prototype.Batcher = Batcher_1;
-
-	  Bottleneck.prototype.jobDefaults = {
-	    priority: DEFAULT_PRIORITY$1,
-	    weight: 1,
-	    expiration: null,
-	    id: "<no-id>"
-	  };
-
-	  Bottleneck.prototype.storeDefaults = {
-	    maxConcurrent: null,
-	    minTime: 0,
-	    highWater: null,
-	    strategy: Bottleneck.prototype.strategy.LEAK,
-	    penalty: null,
-	    reservoir: null,
-	    reservoirRefreshInterval: null,
-	    reservoirRefreshAmount: null,
-	    reservoirIncreaseInterval: null,
-	    reservoirIncreaseAmount: null,
-	    reservoirIncreaseMaximum: null
-	  };
-
-	  Bottleneck.prototype.localStoreDefaults = {
-	    Promise: Promise,
-	    timeout: null,
-	    heartbeatInterval: 250
-	  };
-
-	  Bottleneck.prototype.redisStoreDefaults = {
-	    Promise: Promise,
-	    timeout: null,
-	    heartbeatInterval: 5000,
-	    clientTimeout: 10000,
-	    Redis: null,
-	    clientOptions: {},
-	    clusterNodes: null,
-	    clearDatastore: false,
-	    connection: null
-	  };
-
-	  Bottleneck.prototype.instanceDefaults = {
-	    datastore: "local",
-	    connection: null,
-	    id: "<no-id>",
-	    rejectOnDrop: true,
-	    trackDoneStatus: false,
-	    Promise: Promise
-	  };
-
-	  Bottleneck.prototype.stopDefaults = {
-	    enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
-	    dropWaitingJobs: true,
-	    dropErrorMessage: "This limiter has been stopped."
-	  };
-
-	  return Bottleneck;
-
-	}).call(commonjsGlobal);
-
-	var Bottleneck_1 = Bottleneck;
-
-	var lib = Bottleneck_1;
-
-	return lib;
-
-})));
-
-
-/***/ }),
-
-/***/ 2415:
-/***/ ((module) => {
-
-
-
-var has = Object.prototype.hasOwnProperty
-  , prefix = '~';
-
-/**
- * Constructor to create a storage for our `EE` objects.
- * An `Events` instance is a plain object whose properties are event names.
- *
- * @constructor
- * @private
- */
-function Events() {}
-
-//
-// We try to not inherit from `Object.prototype`. In some engines creating an
-// instance in this way is faster than calling `Object.create(null)` directly.
-// If `Object.create(null)` is not supported we prefix the event names with a
-// character to make sure that the built-in object properties are not
-// overridden or used as an attack vector.
-//
-if (Object.create) {
-  Events.prototype = Object.create(null);
-
-  //
-  // This hack is needed because the `__proto__` property is still inherited in
-  // some old browsers like Android 4, iPhone 5.1, Opera 11 and Safari 5.
-  //
-  if (!new Events().__proto__) prefix = false;
-}
-
-/**
- * Representation of a single event listener.
- *
- * @param {Function} fn The listener function.
- * @param {*} context The context to invoke the listener with.
- * @param {Boolean} [once=false] Specify if the listener is a one-time listener.
- * @constructor
- * @private
- */
-function EE(fn, context, once) {
-  this.fn = fn;
-  this.context = context;
-  this.once = once || false;
-}
-
-/**
- * Add a listener for a given event.
- *
- * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
- * @param {(String|Symbol)} event The event name.
- * @param {Function} fn The listener function.
- * @param {*} context The context to invoke the listener with.
- * @param {Boolean} once Specify if the listener is a one-time listener.
- * @returns {EventEmitter}
- * @private
- */
-function addListener(emitter, event, fn, context, once) {
-  if (typeof fn !== 'function') {
-    throw new TypeError('The listener must be a function');
-  }
-
-  var listener = new EE(fn, context || emitter, once)
-    , evt = prefix ? prefix + event : event;
-
-  if (!emitter._events[evt]) emitter._events[evt] = listener, emitter._eventsCount++;
-  else if (!emitter._events[evt].fn) emitter._events[evt].push(listener);
-  else emitter._events[evt] = [emitter._events[evt], listener];
-
-  return emitter;
-}
-
-/**
- * Clear event by name.
- *
- * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
- * @param {(String|Symbol)} evt The Event name.
- * @private
- */
-function clearEvent(emitter, evt) {
-  if (--emitter._eventsCount === 0) emitter._events = new Events();
-  else delete emitter._events[evt];
-}
-
-/**
- * Minimal `EventEmitter` interface that is molded against the Node.js
- * `EventEmitter` interface.
- *
- * @constructor
- * @public
- */
-function EventEmitter() {
-  this._events = new Events();
-  this._eventsCount = 0;
-}
-
-/**
- * Return an array listing the events for which the emitter has registered
- * listeners.
- *
- * @returns {Array}
- * @public
- */
-EventEmitter.prototype.eventNames = function eventNames() {
-  var names = []
-    , events
-    , name;
-
-  if (this._eventsCount === 0) return names;
-
-  for (name in (events = this._events)) {
-    if (has.call(events, name)) names.push(prefix ? name.slice(1) : name);
-  }
-
-  if (Object.getOwnPropertySymbols) {
-    return names.concat(Object.getOwnPropertySymbols(events));
-  }
-
-  return names;
-};
-
-/**
- * Return the listeners registered for a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @returns {Array} The registered listeners.
- * @public
- */
-EventEmitter.prototype.listeners = function listeners(event) {
-  var evt = prefix ? prefix + event : event
-    , handlers = this._events[evt];
-
-  if (!handlers) return [];
-  if (handlers.fn) return [handlers.fn];
-
-  for (var i = 0, l = handlers.length, ee = new Array(l); i < l; i++) {
-    ee[i] = handlers[i].fn;
-  }
-
-  return ee;
-};
-
-/**
- * Return the number of listeners listening to a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @returns {Number} The number of listeners.
- * @public
- */
-EventEmitter.prototype.listenerCount = function listenerCount(event) {
-  var evt = prefix ? prefix + event : event
-    , listeners = this._events[evt];
-
-  if (!listeners) return 0;
-  if (listeners.fn) return 1;
-  return listeners.length;
-};
-
-/**
- * Calls each of the listeners registered for a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @returns {Boolean} `true` if the event had listeners, else `false`.
- * @public
- */
-EventEmitter.prototype.emit = function emit(event, a1, a2, a3, a4, a5) {
-  var evt = prefix ? prefix + event : event;
-
-  if (!this._events[evt]) return false;
-
-  var listeners = this._events[evt]
-    , len = arguments.length
-    , args
-    , i;
-
-  if (listeners.fn) {
-    if (listeners.once) this.removeListener(event, listeners.fn, undefined, true);
-
-    switch (len) {
-      case 1: return listeners.fn.call(listeners.context), true;
-      case 2: return listeners.fn.call(listeners.context, a1), true;
-      case 3: return listeners.fn.call(listeners.context, a1, a2), true;
-      case 4: return listeners.fn.call(listeners.context, a1, a2, a3), true;
-      case 5: return listeners.fn.call(listeners.context, a1, a2, a3, a4), true;
-      case 6: return listeners.fn.call(listeners.context, a1, a2, a3, a4, a5), true;
-    }
-
-    for (i = 1, args = new Array(len -1); i < len; i++) {
-      args[i - 1] = arguments[i];
-    }
-
-    listeners.fn.apply(listeners.context, args);
-  } else {
-    var length = listeners.length
-      , j;
-
-    for (i = 0; i < length; i++) {
-      if (listeners[i].once) this.removeListener(event, listeners[i].fn, undefined, true);
-
-      switch (len) {
-        case 1: listeners[i].fn.call(listeners[i].context); break;
-        case 2: listeners[i].fn.call(listeners[i].context, a1); break;
-        case 3: listeners[i].fn.call(listeners[i].context, a1, a2); break;
-        case 4: listeners[i].fn.call(listeners[i].context, a1, a2, a3); break;
-        default:
-          if (!args) for (j = 1, args = new Array(len -1); j < len; j++) {
-            args[j - 1] = arguments[j];
-          }
-
-          listeners[i].fn.apply(listeners[i].context, args);
-      }
-    }
-  }
-
-  return true;
-};
-
-/**
- * Add a listener for a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @param {Function} fn The listener function.
- * @param {*} [context=this] The context to invoke the listener with.
- * @returns {EventEmitter} `this`.
- * @public
- */
-EventEmitter.prototype.on = function on(event, fn, context) {
-  return addListener(this, event, fn, context, false);
-};
-
-/**
- * Add a one-time listener for a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @param {Function} fn The listener function.
- * @param {*} [context=this] The context to invoke the listener with.
- * @returns {EventEmitter} `this`.
- * @public
- */
-EventEmitter.prototype.once = function once(event, fn, context) {
-  return addListener(this, event, fn, context, true);
-};
-
-/**
- * Remove the listeners of a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @param {Function} fn Only remove the listeners that match this function.
- * @param {*} context Only remove the listeners that have this context.
- * @param {Boolean} once Only remove one-time listeners.
- * @returns {EventEmitter} `this`.
- * @public
- */
-EventEmitter.prototype.removeListener = function removeListener(event, fn, context, once) {
-  var evt = prefix ? prefix + event : event;
-
-  if (!this._events[evt]) return this;
-  if (!fn) {
-    clearEvent(this, evt);
-    return this;
-  }
-
-  var listeners = this._events[evt];
-
-  if (listeners.fn) {
-    if (
-      listeners.fn === fn &&
-      (!once || listeners.once) &&
-      (!context || listeners.context === context)
-    ) {
-      clearEvent(this, evt);
-    }
-  } else {
-    for (var i = 0, events = [], length = listeners.length; i < length; i++) {
-      if (
-        listeners[i].fn !== fn ||
-        (once && !listeners[i].once) ||
-        (context && listeners[i].context !== context)
-      ) {
-        events.push(listeners[i]);
-      }
-    }
-
-    //
-    // Reset the array, or remove it completely if we have no more listeners.
-    //
-    if (events.length) this._events[evt] = events.length === 1 ? events[0] : events;
-    else clearEvent(this, evt);
-  }
-
-  return this;
-};
-
-/**
- * Remove all listeners, or those of the specified event.
- *
- * @param {(String|Symbol)} [event] The event name.
- * @returns {EventEmitter} `this`.
- * @public
- */
-EventEmitter.prototype.removeAllListeners = function removeAllListeners(event) {
-  var evt;
-
-  if (event) {
-    evt = prefix ? prefix + event : event;
-    if (this._events[evt]) clearEvent(this, evt);
-  } else {
-    this._events = new Events();
-    this._eventsCount = 0;
-  }
-
-  return this;
-};
-
-//
-// Alias methods names because people roll like that.
-//
-EventEmitter.prototype.off = EventEmitter.prototype.removeListener;
-EventEmitter.prototype.addListener = EventEmitter.prototype.on;
-
-//
-// Expose the prefix.
-//
-EventEmitter.prefixed = prefix;
-
-//
-// Allow `EventEmitter` to be imported as module namespace.
-//
-EventEmitter.EventEmitter = EventEmitter;
-
-//
-// Expose the module.
-//
-if (true) {
-  module.exports = EventEmitter;
-}
-
-
-/***/ }),
-
 /***/ 2596:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -13578,1163 +7796,6 @@ exports.SystemZone = SystemZone;
 exports.VERSION = VERSION;
 exports.Zone = Zone;
 //# sourceMappingURL=luxon.js.map
-
-
-/***/ }),
-
-/***/ 2766:
-/***/ ((module) => {
-
-
-module.exports = (promise, onFinally) => {
-	onFinally = onFinally || (() => {});
-
-	return promise.then(
-		val => new Promise(resolve => {
-			resolve(onFinally());
-		}).then(() => val),
-		err => new Promise(resolve => {
-			resolve(onFinally());
-		}).then(() => {
-			throw err;
-		})
-	);
-};
-
-
-/***/ }),
-
-/***/ 6459:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-const EventEmitter = __nccwpck_require__(301);
-const p_timeout_1 = __nccwpck_require__(4802);
-const priority_queue_1 = __nccwpck_require__(5905);
-// eslint-disable-next-line @typescript-eslint/no-empty-function
-const empty = () => { };
-const timeoutError = new p_timeout_1.TimeoutError();
-/**
-Promise queue with concurrency control.
-*/
-class PQueue extends EventEmitter {
-    constructor(options) {
-        var _a, _b, _c, _d;
-        super();
-        this._intervalCount = 0;
-        this._intervalEnd = 0;
-        this._pendingCount = 0;
-        this._resolveEmpty = empty;
-        this._resolveIdle = empty;
-        // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
-        options = Object.assign({ carryoverConcurrencyCount: false, intervalCap: Infinity, interval: 0, concurrency: Infinity, autoStart: true, queueClass: priority_queue_1.default }, options);
-        if (!(typeof options.intervalCap === 'number' && options.intervalCap >= 1)) {
-            throw new TypeError(`Expected \`intervalCap\` to be a number from 1 and up, got \`${(_b = (_a = options.intervalCap) === null || _a === void 0 ? void 0 : _a.toString()) !== null && _b !== void 0 ? _b : ''}\` (${typeof options.intervalCap})`);
-        }
-        if (options.interval === undefined || !(Number.isFinite(options.interval) && options.interval >= 0)) {
-            throw new TypeError(`Expected \`interval\` to be a finite number >= 0, got \`${(_d = (_c = options.interval) === null || _c === void 0 ? void 0 : _c.toString()) !== null && _d !== void 0 ? _d : ''}\` (${typeof options.interval})`);
-        }
-        this._carryoverConcurrencyCount = options.carryoverConcurrencyCount;
-        this._isIntervalIgnored = options.intervalCap === Infinity || options.interval === 0;
-        this._intervalCap = options.intervalCap;
-        this._interval = options.interval;
-        this._queue = new options.queueClass();
-        this._queueClass = options.queueClass;
-        this.concurrency = options.concurrency;
-        this._timeout = options.timeout;
-        this._throwOnTimeout = options.throwOnTimeout === true;
-        this._isPaused = options.autoStart === false;
-    }
-    get _doesIntervalAllowAnother() {
-        return this._isIntervalIgnored || this._intervalCount < this._intervalCap;
-    }
-    get _doesConcurrentAllowAnother() {
-        return this._pendingCount < this._concurrency;
-    }
-    _next() {
-        this._pendingCount--;
-        this._tryToStartAnother();
-        this.emit('next');
-    }
-    _resolvePromises() {
-        this._resolveEmpty();
-        this._resolveEmpty = empty;
-        if (this._pendingCount === 0) {
-            this._resolveIdle();
-            this._resolveIdle = empty;
-            this.emit('idle');
-        }
-    }
-    _onResumeInterval() {
-        this._onInterval();
-        this._initializeIntervalIfNeeded();
-        this._timeoutId = undefined;
-    }
-    _isIntervalPaused() {
-        const now = Date.now();
-        if (this._intervalId === undefined) {
-            const delay = this._intervalEnd - now;
-            if (delay < 0) {
-                // Act as the interval was done
-                // We don't need to resume it here because it will be resumed on line 160
-                this._intervalCount = (this._carryoverConcurrencyCount) ? this._pendingCount : 0;
-            }
-            else {
-                // Act as the interval is pending
-                if (this._timeoutId === undefined) {
-                    this._timeoutId = setTimeout(() => {
-                        this._onResumeInterval();
-                    }, delay);
-                }
-                return true;
-            }
-        }
-        return false;
-    }
-    _tryToStartAnother() {
-        if (this._queue.size === 0) {
-            // We can clear the interval ("pause")
-            // Because we can redo it later ("resume")
-            if (this._intervalId) {
-                clearInterval(this._intervalId);
-            }
-            this._intervalId = undefined;
-            this._resolvePromises();
-            return false;
-        }
-        if (!this._isPaused) {
-            const canInitializeInterval = !this._isIntervalPaused();
-            if (this._doesIntervalAllowAnother && this._doesConcurrentAllowAnother) {
-                const job = this._queue.dequeue();
-                if (!job) {
-                    return false;
-                }
-                this.emit('active');
-                job();
-                if (canInitializeInterval) {
-                    this._initializeIntervalIfNeeded();
-                }
-                return true;
-            }
-        }
-        return false;
-    }
-    _initializeIntervalIfNeeded() {
-        if (this._isIntervalIgnored || this._intervalId !== undefined) {
-            return;
-        }
-        this._intervalId = setInterval(() => {
-            this._onInterval();
-        }, this._interval);
-        this._intervalEnd = Date.now() + this._interval;
-    }
-    _onInterval() {
-        if (this._intervalCount === 0 && this._pendingCount === 0 && this._intervalId) {
-            clearInterval(this._intervalId);
-            this._intervalId = undefined;
-        }
-        this._intervalCount = this._carryoverConcurrencyCount ? this._pendingCount : 0;
-        this._processQueue();
-    }
-    /**
-    Executes all queued functions until it reaches the limit.
-    */
-    _processQueue() {
-        // eslint-disable-next-line no-empty
-        while (this._tryToStartAnother()) { }
-    }
-    get concurrency() {
-        return this._concurrency;
-    }
-    set concurrency(newConcurrency) {
-        if (!(typeof newConcurrency === 'number' && newConcurrency >= 1)) {
-            throw new TypeError(`Expected \`concurrency\` to be a number from 1 and up, got \`${newConcurrency}\` (${typeof newConcurrency})`);
-        }
-        this._concurrency = newConcurrency;
-        this._processQueue();
-    }
-    /**
-    Adds a sync or async task to the queue. Always returns a promise.
-    */
-    async add(fn, options = {}) {
-        return new Promise((resolve, reject) => {
-            const run = async () => {
-                this._pendingCount++;
-                this._intervalCount++;
-                try {
-                    const operation = (this._timeout === undefined && options.timeout === undefined) ? fn() : p_timeout_1.default(Promise.resolve(fn()), (options.timeout === undefined ? this._timeout : options.timeout), () => {
-                        if (options.throwOnTimeout === undefined ? this._throwOnTimeout : options.throwOnTimeout) {
-                            reject(timeoutError);
-                        }
-                        return undefined;
-                    });
-                    resolve(await operation);
-                }
-                catch (error) {
-                    reject(error);
-                }
-                this._next();
-            };
-            this._queue.enqueue(run, options);
-            this._tryToStartAnother();
-            this.emit('add');
-        });
-    }
-    /**
-    Same as `.add()`, but accepts an array of sync or async functions.
-
-    @returns A promise that resolves when all functions are resolved.
-    */
-    async addAll(functions, options) {
-        return Promise.all(functions.map(async (function_) => this.add(function_, options)));
-    }
-    /**
-    Start (or resume) executing enqueued tasks within concurrency limit. No need to call this if queue is not paused (via `options.autoStart = false` or by `.pause()` method.)
-    */
-    start() {
-        if (!this._isPaused) {
-            return this;
-        }
-        this._isPaused = false;
-        this._processQueue();
-        return this;
-    }
-    /**
-    Put queue execution on hold.
-    */
-    pause() {
-        this._isPaused = true;
-    }
-    /**
-    Clear the queue.
-    */
-    clear() {
-        this._queue = new this._queueClass();
-    }
-    /**
-    Can be called multiple times. Useful if you for example add additional items at a later time.
-
-    @returns A promise that settles when the queue becomes empty.
-    */
-    async onEmpty() {
-        // Instantly resolve if the queue is empty
-        if (this._queue.size === 0) {
-            return;
-        }
-        return new Promise(resolve => {
-            const existingResolve = this._resolveEmpty;
-            this._resolveEmpty = () => {
-                existingResolve();
-                resolve();
-            };
-        });
-    }
-    /**
-    The difference with `.onEmpty` is that `.onIdle` guarantees that all work from the queue has finished. `.onEmpty` merely signals that the queue is empty, but it could mean that some promises haven't completed yet.
-
-    @returns A promise that settles when the queue becomes empty, and all promises have completed; `queue.size === 0 && queue.pending === 0`.
-    */
-    async onIdle() {
-        // Instantly resolve if none pending and if nothing else is queued
-        if (this._pendingCount === 0 && this._queue.size === 0) {
-            return;
-        }
-        return new Promise(resolve => {
-            const existingResolve = this._resolveIdle;
-            this._resolveIdle = () => {
-                existingResolve();
-                resolve();
-            };
-        });
-    }
-    /**
-    Size of the queue.
-    */
-    get size() {
-        return this._queue.size;
-    }
-    /**
-    Size of the queue, filtered by the given options.
-
-    For example, this can be used to find the number of items remaining in the queue with a specific priority level.
-    */
-    sizeBy(options) {
-        // eslint-disable-next-line unicorn/no-fn-reference-in-iterator
-        return this._queue.filter(options).length;
-    }
-    /**
-    Number of pending promises.
-    */
-    get pending() {
-        return this._pendingCount;
-    }
-    /**
-    Whether the queue is currently paused.
-    */
-    get isPaused() {
-        return this._isPaused;
-    }
-    get timeout() {
-        return this._timeout;
-    }
-    /**
-    Set the timeout for future operations.
-    */
-    set timeout(milliseconds) {
-        this._timeout = milliseconds;
-    }
-}
-exports["default"] = PQueue;
-
-
-/***/ }),
-
-/***/ 9015:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-// Port of lower_bound from https://en.cppreference.com/w/cpp/algorithm/lower_bound
-// Used to compute insertion index to keep queue sorted after insertion
-function lowerBound(array, value, comparator) {
-    let first = 0;
-    let count = array.length;
-    while (count > 0) {
-        const step = (count / 2) | 0;
-        let it = first + step;
-        if (comparator(array[it], value) <= 0) {
-            first = ++it;
-            count -= step + 1;
-        }
-        else {
-            count = step;
-        }
-    }
-    return first;
-}
-exports["default"] = lowerBound;
-
-
-/***/ }),
-
-/***/ 5905:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-const lower_bound_1 = __nccwpck_require__(9015);
-class PriorityQueue {
-    constructor() {
-        this._queue = [];
-    }
-    enqueue(run, options) {
-        options = Object.assign({ priority: 0 }, options);
-        const element = {
-            priority: options.priority,
-            run
-        };
-        if (this.size && this._queue[this.size - 1].priority >= options.priority) {
-            this._queue.push(element);
-            return;
-        }
-        const index = lower_bound_1.default(this._queue, element, (a, b) => b.priority - a.priority);
-        this._queue.splice(index, 0, element);
-    }
-    dequeue() {
-        const item = this._queue.shift();
-        return item === null || item === void 0 ? void 0 : item.run;
-    }
-    filter(options) {
-        return this._queue.filter((element) => element.priority === options.priority).map((element) => element.run);
-    }
-    get size() {
-        return this._queue.length;
-    }
-}
-exports["default"] = PriorityQueue;
-
-
-/***/ }),
-
-/***/ 301:
-/***/ ((module) => {
-
-
-
-var has = Object.prototype.hasOwnProperty
-  , prefix = '~';
-
-/**
- * Constructor to create a storage for our `EE` objects.
- * An `Events` instance is a plain object whose properties are event names.
- *
- * @constructor
- * @private
- */
-function Events() {}
-
-//
-// We try to not inherit from `Object.prototype`. In some engines creating an
-// instance in this way is faster than calling `Object.create(null)` directly.
-// If `Object.create(null)` is not supported we prefix the event names with a
-// character to make sure that the built-in object properties are not
-// overridden or used as an attack vector.
-//
-if (Object.create) {
-  Events.prototype = Object.create(null);
-
-  //
-  // This hack is needed because the `__proto__` property is still inherited in
-  // some old browsers like Android 4, iPhone 5.1, Opera 11 and Safari 5.
-  //
-  if (!new Events().__proto__) prefix = false;
-}
-
-/**
- * Representation of a single event listener.
- *
- * @param {Function} fn The listener function.
- * @param {*} context The context to invoke the listener with.
- * @param {Boolean} [once=false] Specify if the listener is a one-time listener.
- * @constructor
- * @private
- */
-function EE(fn, context, once) {
-  this.fn = fn;
-  this.context = context;
-  this.once = once || false;
-}
-
-/**
- * Add a listener for a given event.
- *
- * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
- * @param {(String|Symbol)} event The event name.
- * @param {Function} fn The listener function.
- * @param {*} context The context to invoke the listener with.
- * @param {Boolean} once Specify if the listener is a one-time listener.
- * @returns {EventEmitter}
- * @private
- */
-function addListener(emitter, event, fn, context, once) {
-  if (typeof fn !== 'function') {
-    throw new TypeError('The listener must be a function');
-  }
-
-  var listener = new EE(fn, context || emitter, once)
-    , evt = prefix ? prefix + event : event;
-
-  if (!emitter._events[evt]) emitter._events[evt] = listener, emitter._eventsCount++;
-  else if (!emitter._events[evt].fn) emitter._events[evt].push(listener);
-  else emitter._events[evt] = [emitter._events[evt], listener];
-
-  return emitter;
-}
-
-/**
- * Clear event by name.
- *
- * @param {EventEmitter} emitter Reference to the `EventEmitter` instance.
- * @param {(String|Symbol)} evt The Event name.
- * @private
- */
-function clearEvent(emitter, evt) {
-  if (--emitter._eventsCount === 0) emitter._events = new Events();
-  else delete emitter._events[evt];
-}
-
-/**
- * Minimal `EventEmitter` interface that is molded against the Node.js
- * `EventEmitter` interface.
- *
- * @constructor
- * @public
- */
-function EventEmitter() {
-  this._events = new Events();
-  this._eventsCount = 0;
-}
-
-/**
- * Return an array listing the events for which the emitter has registered
- * listeners.
- *
- * @returns {Array}
- * @public
- */
-EventEmitter.prototype.eventNames = function eventNames() {
-  var names = []
-    , events
-    , name;
-
-  if (this._eventsCount === 0) return names;
-
-  for (name in (events = this._events)) {
-    if (has.call(events, name)) names.push(prefix ? name.slice(1) : name);
-  }
-
-  if (Object.getOwnPropertySymbols) {
-    return names.concat(Object.getOwnPropertySymbols(events));
-  }
-
-  return names;
-};
-
-/**
- * Return the listeners registered for a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @returns {Array} The registered listeners.
- * @public
- */
-EventEmitter.prototype.listeners = function listeners(event) {
-  var evt = prefix ? prefix + event : event
-    , handlers = this._events[evt];
-
-  if (!handlers) return [];
-  if (handlers.fn) return [handlers.fn];
-
-  for (var i = 0, l = handlers.length, ee = new Array(l); i < l; i++) {
-    ee[i] = handlers[i].fn;
-  }
-
-  return ee;
-};
-
-/**
- * Return the number of listeners listening to a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @returns {Number} The number of listeners.
- * @public
- */
-EventEmitter.prototype.listenerCount = function listenerCount(event) {
-  var evt = prefix ? prefix + event : event
-    , listeners = this._events[evt];
-
-  if (!listeners) return 0;
-  if (listeners.fn) return 1;
-  return listeners.length;
-};
-
-/**
- * Calls each of the listeners registered for a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @returns {Boolean} `true` if the event had listeners, else `false`.
- * @public
- */
-EventEmitter.prototype.emit = function emit(event, a1, a2, a3, a4, a5) {
-  var evt = prefix ? prefix + event : event;
-
-  if (!this._events[evt]) return false;
-
-  var listeners = this._events[evt]
-    , len = arguments.length
-    , args
-    , i;
-
-  if (listeners.fn) {
-    if (listeners.once) this.removeListener(event, listeners.fn, undefined, true);
-
-    switch (len) {
-      case 1: return listeners.fn.call(listeners.context), true;
-      case 2: return listeners.fn.call(listeners.context, a1), true;
-      case 3: return listeners.fn.call(listeners.context, a1, a2), true;
-      case 4: return listeners.fn.call(listeners.context, a1, a2, a3), true;
-      case 5: return listeners.fn.call(listeners.context, a1, a2, a3, a4), true;
-      case 6: return listeners.fn.call(listeners.context, a1, a2, a3, a4, a5), true;
-    }
-
-    for (i = 1, args = new Array(len -1); i < len; i++) {
-      args[i - 1] = arguments[i];
-    }
-
-    listeners.fn.apply(listeners.context, args);
-  } else {
-    var length = listeners.length
-      , j;
-
-    for (i = 0; i < length; i++) {
-      if (listeners[i].once) this.removeListener(event, listeners[i].fn, undefined, true);
-
-      switch (len) {
-        case 1: listeners[i].fn.call(listeners[i].context); break;
-        case 2: listeners[i].fn.call(listeners[i].context, a1); break;
-        case 3: listeners[i].fn.call(listeners[i].context, a1, a2); break;
-        case 4: listeners[i].fn.call(listeners[i].context, a1, a2, a3); break;
-        default:
-          if (!args) for (j = 1, args = new Array(len -1); j < len; j++) {
-            args[j - 1] = arguments[j];
-          }
-
-          listeners[i].fn.apply(listeners[i].context, args);
-      }
-    }
-  }
-
-  return true;
-};
-
-/**
- * Add a listener for a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @param {Function} fn The listener function.
- * @param {*} [context=this] The context to invoke the listener with.
- * @returns {EventEmitter} `this`.
- * @public
- */
-EventEmitter.prototype.on = function on(event, fn, context) {
-  return addListener(this, event, fn, context, false);
-};
-
-/**
- * Add a one-time listener for a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @param {Function} fn The listener function.
- * @param {*} [context=this] The context to invoke the listener with.
- * @returns {EventEmitter} `this`.
- * @public
- */
-EventEmitter.prototype.once = function once(event, fn, context) {
-  return addListener(this, event, fn, context, true);
-};
-
-/**
- * Remove the listeners of a given event.
- *
- * @param {(String|Symbol)} event The event name.
- * @param {Function} fn Only remove the listeners that match this function.
- * @param {*} context Only remove the listeners that have this context.
- * @param {Boolean} once Only remove one-time listeners.
- * @returns {EventEmitter} `this`.
- * @public
- */
-EventEmitter.prototype.removeListener = function removeListener(event, fn, context, once) {
-  var evt = prefix ? prefix + event : event;
-
-  if (!this._events[evt]) return this;
-  if (!fn) {
-    clearEvent(this, evt);
-    return this;
-  }
-
-  var listeners = this._events[evt];
-
-  if (listeners.fn) {
-    if (
-      listeners.fn === fn &&
-      (!once || listeners.once) &&
-      (!context || listeners.context === context)
-    ) {
-      clearEvent(this, evt);
-    }
-  } else {
-    for (var i = 0, events = [], length = listeners.length; i < length; i++) {
-      if (
-        listeners[i].fn !== fn ||
-        (once && !listeners[i].once) ||
-        (context && listeners[i].context !== context)
-      ) {
-        events.push(listeners[i]);
-      }
-    }
-
-    //
-    // Reset the array, or remove it completely if we have no more listeners.
-    //
-    if (events.length) this._events[evt] = events.length === 1 ? events[0] : events;
-    else clearEvent(this, evt);
-  }
-
-  return this;
-};
-
-/**
- * Remove all listeners, or those of the specified event.
- *
- * @param {(String|Symbol)} [event] The event name.
- * @returns {EventEmitter} `this`.
- * @public
- */
-EventEmitter.prototype.removeAllListeners = function removeAllListeners(event) {
-  var evt;
-
-  if (event) {
-    evt = prefix ? prefix + event : event;
-    if (this._events[evt]) clearEvent(this, evt);
-  } else {
-    this._events = new Events();
-    this._eventsCount = 0;
-  }
-
-  return this;
-};
-
-//
-// Alias methods names because people roll like that.
-//
-EventEmitter.prototype.off = EventEmitter.prototype.removeListener;
-EventEmitter.prototype.addListener = EventEmitter.prototype.on;
-
-//
-// Expose the prefix.
-//
-EventEmitter.prefixed = prefix;
-
-//
-// Allow `EventEmitter` to be imported as module namespace.
-//
-EventEmitter.EventEmitter = EventEmitter;
-
-//
-// Expose the module.
-//
-if (true) {
-  module.exports = EventEmitter;
-}
-
-
-/***/ }),
-
-/***/ 2103:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-const retry = __nccwpck_require__(5546);
-
-const networkErrorMsgs = [
-	'Failed to fetch', // Chrome
-	'NetworkError when attempting to fetch resource.', // Firefox
-	'The Internet connection appears to be offline.', // Safari
-	'Network request failed' // `cross-fetch`
-];
-
-class AbortError extends Error {
-	constructor(message) {
-		super();
-
-		if (message instanceof Error) {
-			this.originalError = message;
-			({message} = message);
-		} else {
-			this.originalError = new Error(message);
-			this.originalError.stack = this.stack;
-		}
-
-		this.name = 'AbortError';
-		this.message = message;
-	}
-}
-
-const decorateErrorWithCounts = (error, attemptNumber, options) => {
-	// Minus 1 from attemptNumber because the first attempt does not count as a retry
-	const retriesLeft = options.retries - (attemptNumber - 1);
-
-	error.attemptNumber = attemptNumber;
-	error.retriesLeft = retriesLeft;
-	return error;
-};
-
-const isNetworkError = errorMessage => networkErrorMsgs.includes(errorMessage);
-
-const pRetry = (input, options) => new Promise((resolve, reject) => {
-	options = {
-		onFailedAttempt: () => {},
-		retries: 10,
-		...options
-	};
-
-	const operation = retry.operation(options);
-
-	operation.attempt(async attemptNumber => {
-		try {
-			resolve(await input(attemptNumber));
-		} catch (error) {
-			if (!(error instanceof Error)) {
-				reject(new TypeError(`Non-error was thrown: "${error}". You should only throw errors.`));
-				return;
-			}
-
-			if (error instanceof AbortError) {
-				operation.stop();
-				reject(error.originalError);
-			} else if (error instanceof TypeError && !isNetworkError(error.message)) {
-				operation.stop();
-				reject(error);
-			} else {
-				decorateErrorWithCounts(error, attemptNumber, options);
-
-				try {
-					await options.onFailedAttempt(error);
-				} catch (error) {
-					reject(error);
-					return;
-				}
-
-				if (!operation.retry(error)) {
-					reject(operation.mainError());
-				}
-			}
-		}
-	});
-});
-
-module.exports = pRetry;
-// TODO: remove this in the next major version
-module.exports["default"] = pRetry;
-
-module.exports.AbortError = AbortError;
-
-
-/***/ }),
-
-/***/ 4802:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-
-const pFinally = __nccwpck_require__(2766);
-
-class TimeoutError extends Error {
-	constructor(message) {
-		super(message);
-		this.name = 'TimeoutError';
-	}
-}
-
-const pTimeout = (promise, milliseconds, fallback) => new Promise((resolve, reject) => {
-	if (typeof milliseconds !== 'number' || milliseconds < 0) {
-		throw new TypeError('Expected `milliseconds` to be a positive number');
-	}
-
-	if (milliseconds === Infinity) {
-		resolve(promise);
-		return;
-	}
-
-	const timer = setTimeout(() => {
-		if (typeof fallback === 'function') {
-			try {
-				resolve(fallback());
-			} catch (error) {
-				reject(error);
-			}
-
-			return;
-		}
-
-		const message = typeof fallback === 'string' ? fallback : `Promise timed out after ${milliseconds} milliseconds`;
-		const timeoutError = fallback instanceof Error ? fallback : new TimeoutError(message);
-
-		if (typeof promise.cancel === 'function') {
-			promise.cancel();
-		}
-
-		reject(timeoutError);
-	}, milliseconds);
-
-	// TODO: Use native `finally` keyword when targeting Node.js 10
-	pFinally(
-		// eslint-disable-next-line promise/prefer-await-to-then
-		promise.then(resolve, reject),
-		() => {
-			clearTimeout(timer);
-		}
-	);
-});
-
-module.exports = pTimeout;
-// TODO: Remove this for the next major release
-module.exports["default"] = pTimeout;
-
-module.exports.TimeoutError = TimeoutError;
-
-
-/***/ }),
-
-/***/ 5546:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-module.exports = __nccwpck_require__(7084);
-
-/***/ }),
-
-/***/ 7084:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-var RetryOperation = __nccwpck_require__(9538);
-
-exports.operation = function(options) {
-  var timeouts = exports.timeouts(options);
-  return new RetryOperation(timeouts, {
-      forever: options && (options.forever || options.retries === Infinity),
-      unref: options && options.unref,
-      maxRetryTime: options && options.maxRetryTime
-  });
-};
-
-exports.timeouts = function(options) {
-  if (options instanceof Array) {
-    return [].concat(options);
-  }
-
-  var opts = {
-    retries: 10,
-    factor: 2,
-    minTimeout: 1 * 1000,
-    maxTimeout: Infinity,
-    randomize: false
-  };
-  for (var key in options) {
-    opts[key] = options[key];
-  }
-
-  if (opts.minTimeout > opts.maxTimeout) {
-    throw new Error('minTimeout is greater than maxTimeout');
-  }
-
-  var timeouts = [];
-  for (var i = 0; i < opts.retries; i++) {
-    timeouts.push(this.createTimeout(i, opts));
-  }
-
-  if (options && options.forever && !timeouts.length) {
-    timeouts.push(this.createTimeout(i, opts));
-  }
-
-  // sort the array numerically ascending
-  timeouts.sort(function(a,b) {
-    return a - b;
-  });
-
-  return timeouts;
-};
-
-exports.createTimeout = function(attempt, opts) {
-  var random = (opts.randomize)
-    ? (Math.random() + 1)
-    : 1;
-
-  var timeout = Math.round(random * Math.max(opts.minTimeout, 1) * Math.pow(opts.factor, attempt));
-  timeout = Math.min(timeout, opts.maxTimeout);
-
-  return timeout;
-};
-
-exports.wrap = function(obj, options, methods) {
-  if (options instanceof Array) {
-    methods = options;
-    options = null;
-  }
-
-  if (!methods) {
-    methods = [];
-    for (var key in obj) {
-      if (typeof obj[key] === 'function') {
-        methods.push(key);
-      }
-    }
-  }
-
-  for (var i = 0; i < methods.length; i++) {
-    var method   = methods[i];
-    var original = obj[method];
-
-    obj[method] = function retryWrapper(original) {
-      var op       = exports.operation(options);
-      var args     = Array.prototype.slice.call(arguments, 1);
-      var callback = args.pop();
-
-      args.push(function(err) {
-        if (op.retry(err)) {
-          return;
-        }
-        if (err) {
-          arguments[0] = op.mainError();
-        }
-        callback.apply(this, arguments);
-      });
-
-      op.attempt(function() {
-        original.apply(obj, args);
-      });
-    }.bind(obj, original);
-    obj[method].options = options;
-  }
-};
-
-
-/***/ }),
-
-/***/ 9538:
-/***/ ((module) => {
-
-function RetryOperation(timeouts, options) {
-  // Compatibility for the old (timeouts, retryForever) signature
-  if (typeof options === 'boolean') {
-    options = { forever: options };
-  }
-
-  this._originalTimeouts = JSON.parse(JSON.stringify(timeouts));
-  this._timeouts = timeouts;
-  this._options = options || {};
-  this._maxRetryTime = options && options.maxRetryTime || Infinity;
-  this._fn = null;
-  this._errors = [];
-  this._attempts = 1;
-  this._operationTimeout = null;
-  this._operationTimeoutCb = null;
-  this._timeout = null;
-  this._operationStart = null;
-  this._timer = null;
-
-  if (this._options.forever) {
-    this._cachedTimeouts = this._timeouts.slice(0);
-  }
-}
-module.exports = RetryOperation;
-
-RetryOperation.prototype.reset = function() {
-  this._attempts = 1;
-  this._timeouts = this._originalTimeouts.slice(0);
-}
-
-RetryOperation.prototype.stop = function() {
-  if (this._timeout) {
-    clearTimeout(this._timeout);
-  }
-  if (this._timer) {
-    clearTimeout(this._timer);
-  }
-
-  this._timeouts       = [];
-  this._cachedTimeouts = null;
-};
-
-RetryOperation.prototype.retry = function(err) {
-  if (this._timeout) {
-    clearTimeout(this._timeout);
-  }
-
-  if (!err) {
-    return false;
-  }
-  var currentTime = new Date().getTime();
-  if (err && currentTime - this._operationStart >= this._maxRetryTime) {
-    this._errors.push(err);
-    this._errors.unshift(new Error('RetryOperation timeout occurred'));
-    return false;
-  }
-
-  this._errors.push(err);
-
-  var timeout = this._timeouts.shift();
-  if (timeout === undefined) {
-    if (this._cachedTimeouts) {
-      // retry forever, only keep last error
-      this._errors.splice(0, this._errors.length - 1);
-      timeout = this._cachedTimeouts.slice(-1);
-    } else {
-      return false;
-    }
-  }
-
-  var self = this;
-  this._timer = setTimeout(function() {
-    self._attempts++;
-
-    if (self._operationTimeoutCb) {
-      self._timeout = setTimeout(function() {
-        self._operationTimeoutCb(self._attempts);
-      }, self._operationTimeout);
-
-      if (self._options.unref) {
-          self._timeout.unref();
-      }
-    }
-
-    self._fn(self._attempts);
-  }, timeout);
-
-  if (this._options.unref) {
-      this._timer.unref();
-  }
-
-  return true;
-};
-
-RetryOperation.prototype.attempt = function(fn, timeoutOps) {
-  this._fn = fn;
-
-  if (timeoutOps) {
-    if (timeoutOps.timeout) {
-      this._operationTimeout = timeoutOps.timeout;
-    }
-    if (timeoutOps.cb) {
-      this._operationTimeoutCb = timeoutOps.cb;
-    }
-  }
-
-  var self = this;
-  if (this._operationTimeoutCb) {
-    this._timeout = setTimeout(function() {
-      self._operationTimeoutCb();
-    }, self._operationTimeout);
-  }
-
-  this._operationStart = new Date().getTime();
-
-  this._fn(this._attempts);
-};
-
-RetryOperation.prototype.try = function(fn) {
-  console.log('Using RetryOperation.try() is deprecated');
-  this.attempt(fn);
-};
-
-RetryOperation.prototype.start = function(fn) {
-  console.log('Using RetryOperation.start() is deprecated');
-  this.attempt(fn);
-};
-
-RetryOperation.prototype.start = RetryOperation.prototype.try;
-
-RetryOperation.prototype.errors = function() {
-  return this._errors;
-};
-
-RetryOperation.prototype.attempts = function() {
-  return this._attempts;
-};
-
-RetryOperation.prototype.mainError = function() {
-  if (this._errors.length === 0) {
-    return null;
-  }
-
-  var counts = {};
-  var mainError = null;
-  var mainErrorCount = 0;
-
-  for (var i = 0; i < this._errors.length; i++) {
-    var error = this._errors[i];
-    var message = error.message;
-    var count = (counts[message] || 0) + 1;
-
-    counts[message] = count;
-
-    if (count >= mainErrorCount) {
-      mainError = error;
-      mainErrorCount = count;
-    }
-  }
-
-  return mainError;
-};
 
 
 /***/ }),
@@ -43111,7 +36172,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1184);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5800);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)();
 
@@ -43120,7 +36181,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1184:
+/***/ 5800:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43129,1013 +36190,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   i: () => (/* binding */ main)
 });
 
-;// CONCATENATED MODULE: ./packages/kit/src/secrets.ts
-/**
- * Credentials written into a URL or a host (`https://user:pass@host`, `ssh://user:pass@host`,
- * `user:pass@registry.example`): group 1 is what precedes the password, group 2 the password. The
- * user name stays visible; a value that fails to parse as a URL still has its password found.
- */
-const URL_CREDENTIALS = /((?:^|[\s"'(<,=[]|[a-z][a-z0-9+.-]*:\/\/)[^\s:/@"'<>]*:)([^\s/<>]+)(?=@[^\s/@<>]*(?:$|[\s/<>?#"']))/gi;
-/** The passwords written in URLs or `user:pass@host` values anywhere in `text`, as written and decoded. */
-function secrets_credentialsIn(text) {
-    const found = [];
-    for (const m of text.matchAll(URL_CREDENTIALS)) {
-        const pass = m[2] ?? '';
-        found.push(pass);
-        try {
-            const decoded = decodeURIComponent(pass);
-            if (decoded !== pass)
-                found.push(decoded);
-        }
-        catch {
-            // not percent-encoded
-        }
-    }
-    return found;
-}
-/** `text` with the password of every URL or `user:pass@host` in it replaced by `***`. */
-function redactCredentials(text) {
-    return text.replace(URL_CREDENTIALS, '$1***');
-}
-/**
- * Secret masking. Every secret value is registered once; {@link Secrets.mask} replaces it in any text
- * before it is logged, and the `onAdd` hook tells the runner (`::add-mask::`) so its log masks it too.
- */
-class Secrets {
-    onAdd;
-    values = new Set();
-    constructor(onAdd = () => undefined) {
-        this.onAdd = onAdd;
-    }
-    /**
-     * Registers a secret (and each line of a multi-line one), with the forms it takes when quoted in
-     * JSON or put in a URL, as the runner's own masker does. Values shorter than 3 characters are
-     * ignored, like the runner.
-     */
-    add(value) {
-        if (!value)
-            return;
-        for (const v of [value, ...value.split(/\r?\n/)]) {
-            const s = v.trim();
-            for (const form of [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]) {
-                if (form.length < 3 || this.values.has(form))
-                    continue;
-                this.values.add(form);
-                this.onAdd(form);
-            }
-        }
-    }
-    /** The text with every registered secret replaced by `***`, longest first. */
-    mask(text) {
-        let out = text;
-        for (const v of [...this.values].sort((a, b) => b.length - a.length))
-            out = out.split(v).join('***');
-        return out;
-    }
-    /** The registered values (for tests and the harness). */
-    list() {
-        return [...this.values];
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/errors.ts
-/**
- * One error policy for every action (STYLE.md §6):
- * - {@link InputError}: a bad input, found before any side effect; names the input and the fix.
- *   {@link ConfigError} is one found in a config file; it names the file and the key path.
- * - {@link ActionError}: an expected failure while doing the work (a check failed, a deploy timed out).
- * - anything else is a bug; {@link errorMessage} turns it into text without losing non-Error throws.
- */
-
-/**
- * Give this as an {@link InputError}'s value to leave the value out of the message: for a document,
- * a mapping or anything else that may hold a secret. The message then says what is wrong with its
- * structure (`is a mapping, not a list`, a line and column), never what it holds.
- */
-const errors_UNQUOTED = Symbol('unquoted');
-/** How a parsed value is called in a message that must not quote it: `a mapping`, `a list`, … */
-function errors_kindOf(value) {
-    if (value === null || value === undefined)
-        return 'empty';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'object')
-        return 'a mapping';
-    return `a ${typeof value}`;
-}
-/** A bad input value. The message names the input, shows the value and lists what is accepted. */
-class errors_InputError extends Error {
-    name = 'InputError';
-    /** Input name, or a path inside it such as `checks[2].method`. */
-    input;
-    value;
-    /**
-     * The message after the input name: the value, the problem and the fix
-     * (`"5x" is not a duration. Use ...`), so a caller can re-state it for another source.
-     */
-    detail;
-    constructor(input, value, problem, accepted) {
-        const shown = value === errors_UNQUOTED ? '' : `${errors_showValue(value)} `;
-        const detail = `${shown}${problem}` + (accepted ? `. ${accepted}` : '');
-        super(`input "${input}": ${detail}`);
-        this.input = input;
-        this.value = value;
-        this.detail = detail;
-    }
-}
-/**
- * A bad value in a config file: `<file>: <path>: <detail>`. It is an {@link InputError} (actions treat
- * it as bad input) whose `input` is the key path inside the file (`production.health.timeout`), or ''
- * for a problem with the file as a whole (then the message is `<file>: <detail>`).
- */
-class ConfigError extends errors_InputError {
-    name = 'ConfigError';
-    detail;
-    /** The config file, as the user knows it (`switchyard.yml`). */
-    file;
-    /** `detail` is the whole explanation after the path, e.g. `"5x" is not a duration. Use ...`. */
-    constructor(file, path, detail, value) {
-        super(path, value, detail);
-        this.detail = detail;
-        this.file = file;
-        this.message = path === '' ? `${file}: ${detail}` : `${file}: ${path}: ${detail}`;
-    }
-    /** Re-states an {@link InputError} whose input is a key path in `file` (as kit's parsers throw). */
-    static from(file, error) {
-        return new ConfigError(file, error.input, error.detail, error.value);
-    }
-}
-/** An expected failure of the work itself (not a bug, not a bad input). */
-class errors_ActionError extends Error {
-    name = 'ActionError';
-}
-/** The message of anything thrown, `Error` or not. */
-function errors_errorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (typeof error === 'string')
-        return error;
-    try {
-        return `non-error thrown: ${JSON.stringify(error)}`;
-    }
-    catch {
-        return `non-error thrown: ${String(error)}`;
-    }
-}
-/**
- * Shows a value the way an error message should quote it: short and unambiguous, with the password
- * of any URL in it (`https://user:pass@host`) left out, since a value that failed to parse was never
- * registered as a secret.
- */
-function errors_showValue(value) {
-    const text = typeof value === 'string'
-        ? JSON.stringify(redactCredentials(value))
-        : redactCredentials(safeJson(value));
-    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-function safeJson(value) {
-    if (value === undefined)
-        return 'undefined';
-    try {
-        return JSON.stringify(value) ?? typeof value;
-    }
-    catch {
-        return Object.prototype.toString.call(value);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/duration.ts
-/** Durations as people write them in workflow files: `500ms`, `30s`, `15m`, `1h`, `1h30m`, `2d`. */
-const UNIT_MS = {
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-    d: 86_400_000,
-};
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-/** The accepted forms, for error messages. */
-const DURATION_FORMS = 'Use a number with a unit: 500ms, 30s, 15m, 1h, 2d, or a sum like 1h30m';
-/** Parses a duration to milliseconds, or returns undefined when the text is not one. */
-function parseDurationMs(text) {
-    const s = text.trim();
-    if (s === '')
-        return undefined;
-    PART.lastIndex = 0;
-    let total = 0;
-    let consumed = 0;
-    for (let m = PART.exec(s); m !== null; m = PART.exec(s)) {
-        const [whole, amount = '', unit = ''] = m;
-        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
-        consumed += whole.length;
-    }
-    if (consumed !== s.length || !Number.isFinite(total))
-        return undefined;
-    return Math.round(total);
-}
-/** Formats milliseconds for people: `850ms`, `4.2s`, `2m 5s`, `1h 30m`. */
-function duration_formatDuration(ms) {
-    if (!Number.isFinite(ms))
-        return String(ms);
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1).replace(/\.?0+$/, '')}s`;
-    const totalSeconds = Math.round(ms / 1000);
-    const h = Math.floor(totalSeconds / 3600);
-    const m = Math.floor((totalSeconds % 3600) / 60);
-    const sec = totalSeconds % 60;
-    const parts = [h ? `${h}h` : '', m ? `${m}m` : '', sec ? `${sec}s` : ''].filter(Boolean);
-    return parts.join(' ');
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/parse.ts
-/**
- * Pure value parsers shared by action inputs and config files. Each takes the name to blame (an input
- * name or a path such as `checks[2].timeout`) and throws an {@link InputError} that names it, shows the
- * bad value and lists the accepted forms. Nothing is coerced silently.
- */
-
-
-const TRUE = ['true', 'True', 'TRUE'];
-const FALSE = ['false', 'False', 'FALSE'];
-/** `true` / `false` in the spellings the GitHub runner accepts (YAML 1.2 core schema). */
-function parse_parseBoolean(name, raw) {
-    const s = raw.trim();
-    if (TRUE.includes(s))
-        return true;
-    if (FALSE.includes(s))
-        return false;
-    throw new errors_InputError(name, raw, 'is not a boolean', 'Use true or false');
-}
-/** A whole number, optionally within a range. */
-function parseInteger(name, raw, range = {}) {
-    const s = raw.trim();
-    if (!/^[-+]?\d+$/.test(s))
-        throw new errors_InputError(name, raw, 'is not a whole number', rangeText(range, 'Use a whole number'));
-    const n = Number(s);
-    checkRange(name, raw, n, range, String);
-    return n;
-}
-/**
- * The longest duration an input may give unless it sets its own maximum: 6 hours, the longest a
- * GitHub job may run. (Node fires a timer of 24.8 days or more after 1 ms, so an unbounded duration
- * would silently mean "at once".)
- */
-const MAX_DURATION_MS = 6 * 3_600_000;
-/** The longest any duration may be: a week (keep-previous), well under Node's timer limit. */
-const MAX_LONG_DURATION_MS = 7 * 86_400_000;
-/** A duration bound as people write one: `0s`, `100ms`, `6h`, `7d`. */
-function showDuration(ms) {
-    if (ms === 0)
-        return '0s';
-    return ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : duration_formatDuration(ms);
-}
-/** A duration in milliseconds (`500ms`, `30s`, `15m`, `1h`), at most {@link MAX_DURATION_MS} unless `range.max` says otherwise. */
-function parse_parseDuration(name, raw, range = {}) {
-    const ms = parseDurationMs(raw);
-    if (ms === undefined)
-        throw new errors_InputError(name, raw, 'is not a duration', DURATION_FORMS);
-    const max = Math.min(range.max ?? MAX_DURATION_MS, MAX_LONG_DURATION_MS);
-    checkRange(name, raw, ms, { ...range, max }, showDuration);
-    return ms;
-}
-/** A percentage (`1%`, `0.5%`), returned as a fraction (0.01, 0.005). */
-function parsePercent(name, raw, range = { min: 0, max: 100 }) {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(raw);
-    if (!m)
-        throw new errors_InputError(name, raw, 'is not a percentage', 'Use a number followed by %, e.g. 1% or 0.5%');
-    const pct = Number(m[1]);
-    checkRange(name, raw, pct, range, (v) => `${v}%`);
-    return pct / 100;
-}
-/** A list: one item per line or comma-separated; items are trimmed, empty ones dropped. */
-function parseList(raw) {
-    return raw
-        .split(/\r?\n|,/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-/** A list of newline-separated items (for items that may themselves contain commas). */
-function parseLines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-/** One of a fixed set of values (case-sensitive, as written in the docs). */
-function parseEnum(name, raw, values) {
-    const s = raw.trim();
-    const found = values.find((v) => v === s);
-    if (found === undefined)
-        throw new errors_InputError(name, raw, 'is not a valid value', `Use one of: ${values.join(', ')}`);
-    return found;
-}
-/** An absolute URL with one of the given protocols (default http and https). */
-function parse_parseUrl(name, raw, protocols = ['http:', 'https:']) {
-    let url;
-    try {
-        url = new URL(raw.trim());
-    }
-    catch {
-        throw new errors_InputError(name, raw, 'is not a valid URL', `Use an absolute URL such as ${protocols[0] ?? 'http:'}//host:port/path`);
-    }
-    if (!protocols.includes(url.protocol)) {
-        throw new errors_InputError(name, raw, `has protocol ${url.protocol}`, `Use one of: ${protocols.join(', ')}`);
-    }
-    return url;
-}
-/**
- * What a JSON syntax error says, without the text V8 quotes around it (`Unexpected token 'x',
- * "…secret…" is not valid JSON` → `Unexpected token 'x'`): the document may hold a secret.
- */
-function jsonErrorText(error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return (message.split('\n')[0] ?? '')
-        .replace(/,\s*(?:\.\.\.)?".*$/, '')
-        .replace(/ (?:in JSON )?at position \d+.*$/, '');
-}
-/** A JSON document; a syntax error is described, the document never quoted. */
-function parseJson(name, raw) {
-    try {
-        return JSON.parse(raw);
-    }
-    catch (error) {
-        throw new errors_InputError(name, errors_UNQUOTED, `is not valid JSON (${jsonErrorText(error)})`, 'Check quotes, commas and brackets');
-    }
-}
-/** `key=value` pairs, one per line (or comma-separated when `commas` is true). Values keep their `=`. */
-function parseKeyValues(name, raw, commas = false) {
-    const out = {};
-    for (const item of commas ? parseList(raw) : parseLines(raw)) {
-        const eq = item.indexOf('=');
-        const key = eq > 0 ? item.slice(0, eq).trim() : '';
-        if (key === '')
-            throw new errors_InputError(name, item, 'is not a key=value pair', 'Write one KEY=value per line');
-        if (Object.hasOwn(out, key))
-            throw new errors_InputError(name, item, `repeats the key "${key}"`, 'Give each key once');
-        // An own property even for keys such as __proto__ or constructor: every key is an ordinary name.
-        Object.defineProperty(out, key, {
-            value: item.slice(eq + 1).trim(),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-        });
-    }
-    return out;
-}
-function checkRange(name, raw, n, range, show) {
-    if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
-        throw new errors_InputError(name, raw, 'is out of range', rangeText(range, '', show));
-    }
-}
-function rangeText(range, lead, show = String) {
-    const { min, max } = range;
-    const bounds = min !== undefined && max !== undefined
-        ? `from ${show(min)} to ${show(max)}`
-        : min !== undefined
-            ? `of at least ${show(min)}`
-            : max !== undefined
-                ? `of at most ${show(max)}`
-                : '';
-    if (!bounds)
-        return lead;
-    return lead ? `${lead} ${bounds}` : `Use a value ${bounds}`;
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/log-line.ts
-/**
- * The one way a line of text reaches a log (the runner's stdout or the CLI's stderr). Text in a log
- * line may come from anywhere: an input, a server's answer, an image label, the target's record. The
- * GitHub runner reads every line of an action's output for workflow commands (actions/runner,
- * `ActionCommand`): a line whose text, after leading white space, starts with `::name…::`, and,
- * in the legacy form, any line holding `##[name…]`. It splits lines on `\n`, `\r\n` and a lone `\r`.
- * So a value with a line break in it could start a line such as `::stop-commands::…`, after which the
- * runner ignores every later command, `::add-mask::` included.
- *
- * {@link logLines} cuts a message into its lines at `\n` (the breaks our own messages mean) and makes
- * each one inert: every other control character (a lone `\r`, escape sequences, C1 controls, Unicode
- * line separators, bidi overrides) is printed visibly (`\r`, `\x1b`, `\u2028`), and a line the runner
- * would read as a command is broken up visibly (`::` at its start becomes `: :`, `##[` becomes `# #[`).
- */
-/**
- * Characters that must not reach a log raw: C0 controls but tab and newline, DEL, C1 controls,
- * the Unicode line and paragraph separators, and bidi overrides (which reorder what a reader sees).
- */
-const UNSAFE = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/** CSI (colours, cursor) and OSC (titles, hyperlinks) escape sequences. */
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-/** The text without terminal escape sequences (a tool's coloured output, read back as text). */
-const stripAnsi = (s) => s.replace(ANSI, '');
-/** Any control character, tab and newline included (and separators, bidi overrides): not for one-line values. */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const NAMED = {
-    '\r': '\\r',
-    '\v': '\\v',
-    '\f': '\\f',
-    '\b': '\\b',
-};
-/** One unsafe character as visible text: `\r`, `\x1b`, `\u2028`. */
-function visible(c) {
-    const named = NAMED[c];
-    if (named)
-        return named;
-    const code = c.charCodeAt(0);
-    return code <= 0xff
-        ? `\\x${code.toString(16).padStart(2, '0')}`
-        : `\\u${code.toString(16).padStart(4, '0')}`;
-}
-/** The text with every {@link UNSAFE} character (and `\n`) shown visibly: one line, whatever it holds. */
-function log_line_visibleControls(text, keepNewlines = false) {
-    const shown = text.replace(UNSAFE, visible);
-    return keepNewlines ? shown : shown.replace(/\n/g, '\\n');
-}
-/**
- * Whether the GitHub runner could read this line as a workflow command (either syntax); a line
- * starting with `::` counts whatever follows, as the runner's list of commands may grow.
- */
-function readsAsCommand(line) {
-    return line.trimStart().startsWith('::') || /##\[[^\]]*\]/.test(line);
-}
-/** A line the runner would read as a command, broken up visibly so that it reads as text. */
-function breakCommand(line) {
-    return readsAsCommand(line) ? line.replace(/^(\s*):/, '$1: ').replace(/##\[/g, '# #[') : line;
-}
-/** One line made inert: nothing in it can start a workflow command. */
-function inertLine(line) {
-    return breakCommand(log_line_visibleControls(line));
-}
-/**
- * Output text whose control characters are our own (the CLI's colours, its progress line redrawn
- * after `\r`) with each line, between any `\r` or `\n`, kept from reading as a workflow command:
- * for a program that may itself run inside a workflow step. Values in it must already have passed
- * through {@link visibleControls}.
- */
-function inertText(text) {
-    return text.replace(/[^\r\n]+/g, breakCommand);
-}
-/** A message as the log lines to write: cut at `\n` / `\r\n`, each made inert by {@link inertLine}. */
-function logLines(message) {
-    return message.split(/\r?\n/).map(inertLine);
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/inputs.ts
-/**
- * Typed reading of action inputs. An {@link InputReader} wraps a raw getter (the runner's `INPUT_*`
- * variables in production, a map in tests) and parses each input once, before any side effect.
- * An unset input reads as an empty string, as on the runner; `required` turns that into an error.
- */
-
-
-
-
-class InputReader {
-    rawInput;
-    secrets;
-    /**
-     * `secrets`, when given, is told every password written in a URL or `user:pass@host` in any input
-     * as the input is read, before it is parsed or quoted by an error message.
-     */
-    constructor(rawInput, secrets) {
-        this.rawInput = rawInput;
-        this.secrets = secrets;
-    }
-    /** The raw value of an input; what may be secret in it is registered first. */
-    raw(name) {
-        const value = this.rawInput(name);
-        if (this.secrets)
-            for (const c of secrets_credentialsIn(value))
-                this.secrets.add(c);
-        return value;
-    }
-    /** Registers a value that may be secret (a header value in a document an input holds). */
-    addSecret(value) {
-        this.secrets?.add(value);
-    }
-    /** The trimmed text of an input; '' when unset. */
-    text(name) {
-        return this.raw(name).trim();
-    }
-    /**
-     * The trimmed text of a one-line input ('' when unset): a line break or any other control
-     * character in it is an error, since the value is shown in logs and recorded on the target.
-     */
-    line(name) {
-        const s = this.text(name);
-        if (CONTROL.test(s))
-            throw new errors_InputError(name, s, 'contains a line break or another control character', 'Give it on one line, in plain text');
-        return s;
-    }
-    /** A required string. */
-    required(name, hint = "Set it in the step's with: block") {
-        const s = this.text(name);
-        if (s === '')
-            throw new errors_InputError(name, s, 'is required', hint);
-        return s;
-    }
-    boolean(name, opts = {}) {
-        return this.parsed(name, opts, (s) => parse_parseBoolean(name, s));
-    }
-    integer(name, opts = {}) {
-        return this.parsed(name, opts, (s) => parseInteger(name, s, opts));
-    }
-    /** Milliseconds. */
-    duration(name, opts = {}) {
-        return this.parsed(name, opts, (s) => parse_parseDuration(name, s, opts));
-    }
-    /** A fraction (`1%` → 0.01). */
-    percent(name, opts = {}) {
-        return this.parsed(name, opts, (s) => parsePercent(name, s, opts));
-    }
-    enum(name, values, opts = {}) {
-        return this.parsed(name, opts, (s) => parseEnum(name, s, values));
-    }
-    url(name, opts = {}) {
-        return this.parsed(name, opts, (s) => parse_parseUrl(name, s, opts.protocols));
-    }
-    /** Newline- or comma-separated items; [] when unset. */
-    list(name) {
-        return parseList(this.raw(name));
-    }
-    /** Newline-separated items; [] when unset. */
-    lines(name) {
-        return parseLines(this.raw(name));
-    }
-    json(name, opts = {}) {
-        return this.parsed(name, opts, (s) => parseJson(name, s));
-    }
-    /** `KEY=value` lines; {} when unset. */
-    keyValues(name) {
-        return parseKeyValues(name, this.raw(name));
-    }
-    parsed(name, opts, parse) {
-        const s = this.text(name);
-        if (s === '') {
-            if ('default' in opts)
-                return opts.default;
-            throw new errors_InputError(name, s, 'is required', "Set it in the step's with: block");
-        }
-        return parse(s);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/clock.ts
-/** The real clock. */
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve) => {
-        if (signal?.aborted)
-            return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, Math.max(0, ms));
-        signal?.addEventListener('abort', done, { once: true });
-    }),
-};
-
-;// CONCATENATED MODULE: ./packages/kit/src/retry.ts
-/**
- * The delay before retry number `retry` (1 for the first retry): initial × factor^(retry-1), capped,
- * then spread by ±jitter/2 so that many clients do not retry in lockstep. Never exceeds the cap.
- */
-function backoffDelay(retry, b, random = Math.random) {
-    const factor = b.factor ?? 2;
-    const jitter = b.jitter ?? 0.2;
-    const base = Math.min(b.maxDelayMs, b.initialDelayMs * factor ** Math.max(0, retry - 1));
-    const spread = base * jitter * (random() - 0.5);
-    return Math.max(0, Math.min(b.maxDelayMs, Math.round(base + spread)));
-}
-/**
- * Calls `fn` until `done(result)`, the attempts are used up, or the next attempt would start after the
- * deadline. A wait is shortened so that the last attempt starts at the deadline, not after it.
- */
-async function retry_poll(fn, opts, clock) {
-    for (let attempt = 1;; attempt++) {
-        const result = await fn(attempt);
-        if (opts.done(result) || attempt >= opts.attempts)
-            return { result, attempts: attempt };
-        let delayMs = backoffDelay(attempt, opts, opts.random);
-        if (opts.deadline !== undefined) {
-            const left = opts.deadline - clock.now();
-            if (left <= 0)
-                return { result, attempts: attempt };
-            delayMs = Math.min(delayMs, left);
-        }
-        opts.onRetry?.({ attempt, delayMs, result });
-        await clock.sleep(delayMs);
-    }
-}
-/** Calls `fn` until it resolves; rethrows the last error when attempts or time run out. */
-async function retry_retry(fn, opts, clock) {
-    const outcome = await retry_poll(async (attempt) => {
-        try {
-            return { ok: true, value: await fn(attempt) };
-        }
-        catch (error) {
-            return { ok: false, error };
-        }
-    }, {
-        ...opts,
-        done: (t) => t.ok || !(opts.retryIf?.(t.error) ?? true),
-        onRetry: ({ attempt, delayMs, result }) => {
-            if (!result.ok)
-                opts.onRetry?.({ attempt, delayMs, error: result.error });
-        },
-    }, clock);
-    if (outcome.result.ok)
-        return outcome.result.value;
-    throw outcome.result.error;
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/concurrency.ts
-/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
-async function concurrency_mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, () => worker());
-    await Promise.all(workers);
-    return results;
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/objects.ts
-/**
- * `{ [key]: value }` when the value is defined, else `{}`: spread it into an object literal so that
- * optional properties are left out rather than set to undefined.
- */
-function objects_optional(key, value) {
-    return value === undefined ? {} : { [key]: value };
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/io.ts
-/** The action's side of the runner protocol, as a small interface (STYLE.md §4). */
-/** Logs a progress line: in place where the logger can, else as info. */
-function io_logProgress(log, message) {
-    if (log.progress)
-        log.progress(message);
-    else
-        log.info(message);
-}
-/** Serialises an output value the way every switchyard action does. */
-function outputText(value) {
-    return typeof value === 'string'
-        ? value
-        : typeof value === 'object'
-            ? JSON.stringify(value)
-            : String(value);
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
-;// CONCATENATED MODULE: ./packages/kit/src/exec.ts
-/**
- * Running programs with argument arrays, never a shell string: inputs can't be interpreted by a shell.
- * The command line is logged with secrets masked; output is captured.
- *
- * Over `child_process.spawn`, not `@actions/exec` (ADR 0020): the toolkit leaves a program's stdin
- * open unless given an input, and given one, a program that exits without reading it kills the
- * action with an uncaught EPIPE; it has no timeout and no process group either.
- */
-
-
-
-
-/** A program that exited non-zero (or could not start, or timed out). */
-class exec_ExecError extends errors_ActionError {
-    result;
-    name = 'ExecError';
-    constructor(message, result) {
-        super(message);
-        this.result = result;
-    }
-}
-/**
- * Quotes an argv for display only (it is never given to a shell), as bash would read it back: plain
- * words as they are, others in single quotes, and words holding control characters in ANSI-C quotes
- * (`$'a\nb'`), so a line break in an argument can never start a new log line.
- */
-function displayCommand(command, args) {
-    return [command, ...args].map(shellWord).join(' ');
-}
-function shellWord(a) {
-    if (/^[\w@%+=:,./-]+$/.test(a))
-        return a;
-    if (!CONTROL.test(a))
-        return `'${a.replace(/'/g, `'\\''`)}'`;
-    const body = a
-        .replace(/\\/g, '\\\\')
-        .replace(/'/g, "\\'")
-        .replace(/\n/g, '\\n')
-        .replace(/\t/g, '\\t');
-    return `$'${log_line_visibleControls(body)}'`;
-}
-/**
- * The real {@link Exec}: `child_process.spawn` with `shell: false`; stdin always closed (after the
- * input, if any), so a program that reads it ends instead of waiting.
- */
-class ProcessExec {
-    log;
-    secrets;
-    constructor(log, secrets) {
-        this.log = log;
-        this.secrets = secrets;
-    }
-    run(command, args, options = {}) {
-        const shown = this.secrets.mask(displayCommand(command, args));
-        if (!options.quiet)
-            this.log.info(`[command] ${shown}`);
-        return new Promise((resolve, reject) => {
-            const child = (0,external_node_child_process_namespaceObject.spawn)(command, [...args], {
-                cwd: options.cwd,
-                env: { ...process.env, ...options.env },
-                shell: false,
-                stdio: ['pipe', 'pipe', 'pipe'],
-                detached: options.processGroup === true,
-            });
-            const release = options.processGroup ? holdGroup(child.pid) : undefined;
-            const kill = () => {
-                if (options.processGroup && child.pid !== undefined)
-                    killGroup(child.pid);
-                else
-                    child.kill('SIGKILL');
-            };
-            const out = [];
-            const err = [];
-            let timedOut = false;
-            const timer = options.timeoutMs === undefined
-                ? undefined
-                : setTimeout(() => {
-                    timedOut = true;
-                    kill();
-                }, options.timeoutMs);
-            const lines = options.onLine
-                ? lineSplitter((l) => options.onLine?.(this.secrets.mask(l)))
-                : undefined;
-            child.stdout.on('data', (b) => {
-                out.push(b);
-                lines?.stdout(b);
-            });
-            child.stderr.on('data', (b) => {
-                err.push(b);
-                lines?.stderr(b);
-            });
-            child.on('error', (e) => {
-                clearTimeout(timer);
-                release?.();
-                reject(new exec_ExecError(`${command}: could not start (${e.message})`, {
-                    exitCode: -1,
-                    stdout: '',
-                    stderr: e.message,
-                }));
-            });
-            child.on('close', (code, signal) => {
-                clearTimeout(timer);
-                release?.();
-                lines?.flush();
-                const result = {
-                    exitCode: code ?? -1,
-                    stdout: Buffer.concat(out).toString('utf8'),
-                    stderr: Buffer.concat(err).toString('utf8'),
-                };
-                if (result.exitCode === 0 || (options.allowFailure && !timedOut))
-                    return resolve(result);
-                const why = timedOut
-                    ? `timed out after ${options.timeoutMs}ms`
-                    : signal
-                        ? `killed by ${signal}`
-                        : `exited with ${result.exitCode}`;
-                const tail = this.secrets.mask(result.stderr.trim().split('\n').slice(-5).join('\n'));
-                reject(new exec_ExecError(`${shown} ${why}${tail ? `: ${tail}` : ''}`, result));
-            });
-            child.stdin.on('error', () => undefined);
-            child.stdin.end(options.input ?? '');
-        });
-    }
-}
-/** Process groups started with `processGroup`, killed if this process is told to stop. */
-const groups = new Set();
-function killGroup(pid) {
-    try {
-        process.kill(-pid, 'SIGKILL');
-    }
-    catch {
-        // already gone
-    }
-}
-function onStop(signal) {
-    for (const pid of groups)
-        killGroup(pid);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-}
-/** Registers a live group; the returned function forgets it (and the signal handlers with the last). */
-function holdGroup(pid) {
-    if (pid === undefined)
-        return () => undefined;
-    if (groups.size === 0)
-        for (const s of ['SIGINT', 'SIGTERM'])
-            process.on(s, onStop);
-    groups.add(pid);
-    return () => {
-        if (!groups.delete(pid) || groups.size > 0)
-            return;
-        for (const s of ['SIGINT', 'SIGTERM'])
-            process.off(s, onStop);
-    };
-}
-/**
- * Cuts two byte streams into lines (a partial line waits for its end, per stream; so does a
- * character whose bytes arrive in two chunks).
- */
-function lineSplitter(emit) {
-    const streams = {
-        stdout: { pending: '', decoder: new external_node_string_decoder_namespaceObject.StringDecoder('utf8') },
-        stderr: { pending: '', decoder: new external_node_string_decoder_namespaceObject.StringDecoder('utf8') },
-    };
-    const feed = (key, text) => {
-        const s = streams[key];
-        const parts = (s.pending + text).split(/\r?\n/);
-        s.pending = parts.pop() ?? '';
-        parts.forEach(emit);
-    };
-    return {
-        stdout: (b) => feed('stdout', streams.stdout.decoder.write(b)),
-        stderr: (b) => feed('stderr', streams.stderr.decoder.write(b)),
-        flush: () => {
-            for (const key of ['stdout', 'stderr']) {
-                const s = streams[key];
-                const last = s.pending + s.decoder.end();
-                s.pending = '';
-                if (last !== '')
-                    emit(last);
-            }
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/summary.ts
-/** A small markdown builder for job summaries (pure: it only makes text). */
-/** Escapes text for a markdown table cell: pipes, newlines and HTML angle brackets. */
-function cell(value) {
-    if (value === null || value === undefined || value === '')
-        return '–';
-    return String(value)
-        .replace(/\|/g, '\\|')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\r?\n/g, '<br>');
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-class Summary {
-    parts = [];
-    heading(text, level = 2) {
-        this.parts.push(`${'#'.repeat(level)} ${text}`);
-        return this;
-    }
-    /** A paragraph of markdown (not escaped: pass trusted text). */
-    paragraph(markdown) {
-        this.parts.push(markdown);
-        return this;
-    }
-    /** A table; every cell is escaped. */
-    table(headers, rows) {
-        const lines = [
-            `| ${headers.map(cell).join(' | ')} |`,
-            `| ${headers.map(() => '---').join(' | ')} |`,
-            ...rows.map((r) => `| ${headers.map((_, i) => cell(r[i])).join(' | ')} |`),
-        ];
-        this.parts.push(lines.join('\n'));
-        return this;
-    }
-    /** A bulleted list (markdown items). */
-    list(items) {
-        if (items.length)
-            this.parts.push(items.map((i) => `- ${i}`).join('\n'));
-        return this;
-    }
-    /** A fenced code block; the fence grows if the text contains one. */
-    code(text, lang = '') {
-        const fence = text.includes('```') ? '````' : '```';
-        this.parts.push(`${fence}${lang}\n${text}\n${fence}`);
-        return this;
-    }
-    /** A folded block; `body` is markdown (or another Summary). */
-    details(title, body) {
-        this.parts.push(`<details><summary>${escapeHtml(title)}</summary>\n\n${String(body)}\n\n</details>`);
-        return this;
-    }
-    toString() {
-        return this.parts.join('\n\n') + '\n';
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/run-action.ts
-
-/**
- * The one catch of an action (STYLE.md §6): anything thrown, `Error` or not, fails the step with
- * `<action>: <message>`; the stack goes to the debug log.
- */
-async function runAction(action, io, body) {
-    try {
-        await body();
-    }
-    catch (error) {
-        if (error instanceof Error && error.stack)
-            io.debug(error.stack);
-        io.setFailed(`${action}: ${errors_errorMessage(error)}`);
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/kit/src/workspace.ts
-/**
- * File inputs stay inside the workspace. A path in an input (a config file, a checks file, a
- * Dockerfile, a report glob) is resolved against the workspace and then through every symlink, so
- * neither `../`, an absolute path nor a link committed in the repository can make an action read
- * (and quote) a file such as `/etc/shadow` or `/proc/self/environ`.
- */
-
-
-
-/** The fix every refusal names. */
-const INSIDE_WORKSPACE = 'Give a path inside the workspace ($GITHUB_WORKSPACE, the checkout); a symlink must point inside it too';
-/** The real path of `path`, or of its nearest existing parent with the rest appended (a file yet to be made). */
-function realPath(path) {
-    try {
-        return (0,external_node_fs_.realpathSync)(path);
-    }
-    catch (error) {
-        const code = error.code;
-        const parent = (0,external_node_path_.dirname)(path);
-        if ((code === 'ENOENT' || code === 'ENOTDIR') && parent !== path)
-            return (0,external_node_path_.resolve)(realPath(parent), (0,external_node_path_.relative)(parent, path));
-        throw error;
-    }
-}
-/** Whether `path` (real) is `root` (real) or below it. */
-function isInside(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
-}
-/**
- * The absolute path an input names, resolved against `workspace`, after checking that it stays inside
- * the workspace once every symlink is followed. A path that does not exist yet is checked through
- * its nearest existing parent.
- * @throws InputError naming `input` when the path leads outside the workspace.
- */
-function workspaceFile(input, path, workspace) {
-    const absolute = (0,external_node_path_.resolve)(workspace, path);
-    const root = realPath((0,external_node_path_.resolve)(workspace));
-    if (!isInside(root, realPath(absolute)))
-        throw new errors_InputError(input, path, 'is outside the workspace', INSIDE_WORKSPACE);
-    return absolute;
-}
-/** Whether `path` (absolute) is inside `workspace` once symlinks are followed: for files a glob matched. */
-function insideWorkspace(path, workspace) {
-    try {
-        return isInside(realPath((0,external_node_path_.resolve)(workspace)), realPath(path));
-    }
-    catch {
-        return false;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/index.ts
-/** @switchyard/kit: the pieces every action shares. See README.md. */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
+var src = __nccwpck_require__(5416);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:os"
@@ -45272,7 +37328,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class summary_Summary {
+class Summary {
     constructor() {
         this._buffer = '';
     }
@@ -45531,7 +37587,7 @@ class summary_Summary {
         return this.addRaw(element).addEOL();
     }
 }
-const _summary = new summary_Summary();
+const _summary = new Summary();
 /**
  * @deprecated use `core.summary`
  */
@@ -47085,6 +39141,14 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var errors = __nccwpck_require__(7817);
+// EXTERNAL MODULE: ./packages/kit/src/io.ts
+var src_io = __nccwpck_require__(1802);
+// EXTERNAL MODULE: ./packages/kit/src/log-line.ts
+var log_line = __nccwpck_require__(1065);
+// EXTERNAL MODULE: ./packages/kit/src/secrets.ts
+var src_secrets = __nccwpck_require__(4593);
 ;// CONCATENATED MODULE: ./packages/kit/src/actions-io.ts
 /**
  * The real {@link ActionIO}: the GitHub runner's protocol through the toolkit, `@actions/core`
@@ -47142,13 +39206,13 @@ function toolkitScope(env, write) {
  */
 function actionsIO(env = process.env, write) {
     const scope = toolkitScope(env, write);
-    const secrets = new Secrets((v) => scope(() => core_setSecret(v)));
+    const secrets = new src_secrets/* Secrets */.Sb((v) => scope(() => core_setSecret(v)));
     // Masked first (a secret may hold the characters log-line makes visible), then made inert.
-    const lines = (msg) => logLines(secrets.mask(msg));
+    const lines = (msg) => (0,log_line/* logLines */.OG)(secrets.mask(msg));
     const text = (msg) => lines(msg).join('\n');
     const properties = (p) => ({
-        ...(p?.title && { title: inertLine(secrets.mask(p.title)) }),
-        ...(p?.file && { file: inertLine(secrets.mask(p.file)) }),
+        ...(p?.title && { title: (0,log_line/* inertLine */.Fq)(secrets.mask(p.title)) }),
+        ...(p?.file && { file: (0,log_line/* inertLine */.Fq)(secrets.mask(p.file)) }),
         ...(p?.startLine !== undefined && { startLine: p.startLine }),
         ...(p?.startColumn !== undefined && { startColumn: p.startColumn }),
     });
@@ -47160,19 +39224,19 @@ function actionsIO(env = process.env, write) {
         catch (error) {
             // Node's fs errors carry a message even where they are not this realm's Error (jest's VM).
             const why = error?.message;
-            throw new Error(`could not write "${name}" to ${variable} (${env[variable] ?? ''}): ${typeof why === 'string' ? why : errors_errorMessage(error)}`, { cause: error });
+            throw new Error(`could not write "${name}" to ${variable} (${env[variable] ?? ''}): ${typeof why === 'string' ? why : (0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
         }
     };
     const io = {
         getInput: (name) => scope(() => getInput(name)),
-        setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', name, () => setOutput(name, outputText(value))),
+        setOutput: (name, value) => fileCommand('GITHUB_OUTPUT', name, () => setOutput(name, (0,src_io/* outputText */.j)(value))),
         setSecret: (value) => secrets.add(value),
         info: (msg) => scope(() => lines(msg).forEach((l) => info(l))),
         debug: (msg) => scope(() => core_debug(text(msg))),
         warning: (msg, p) => scope(() => warning(text(msg), properties(p))),
         error: (msg, p) => scope(() => error(text(msg), properties(p))),
         group: async (title, fn) => {
-            scope(() => startGroup(inertLine(secrets.mask(title))));
+            scope(() => startGroup((0,log_line/* inertLine */.Fq)(secrets.mask(title))));
             try {
                 return await fn();
             }
@@ -47186,7 +39250,7 @@ function actionsIO(env = process.env, write) {
             const file = env.GITHUB_STEP_SUMMARY;
             if (!file)
                 throw new Error('$GITHUB_STEP_SUMMARY is not set');
-            const body = log_line_visibleControls(secrets.mask(markdown).replace(/\r\n/g, '\n'), true);
+            const body = (0,log_line/* visibleControls */.xx)(secrets.mask(markdown).replace(/\r\n/g, '\n'), true);
             await (0,promises_namespaceObject.appendFile)(file, `${body}${external_node_os_.EOL}`, 'utf8');
         },
         saveState: (name, value) => fileCommand('GITHUB_STATE', name, () => saveState(name, value)),
@@ -47196,1130 +39260,8 @@ function actionsIO(env = process.env, write) {
     return { io, secrets };
 }
 
-;// CONCATENATED MODULE: ./packages/probe/src/status.ts
-/** Expected HTTP status: `200`, `2xx`, `200-299`, or a list of those (`200,204`, `[200, 3xx]`). */
-
-const FORMS = 'Use a code (200), a class (2xx), a range (200-299), or a list of those (200,204)';
-/** Parses an expected-status value from an input string, a YAML number, or a YAML list. */
-function status_parseStatus(name, value) {
-    const items = Array.isArray(value)
-        ? value
-        : typeof value === 'number'
-            ? [value]
-            : typeof value === 'string'
-                ? value.split(',')
-                : undefined;
-    if (items === undefined || items.length === 0)
-        throw new errors_InputError(name, value, 'is not an HTTP status', FORMS);
-    const parts = items.map((item) => parseOne(name, item));
-    return {
-        text: parts.map((p) => p.text).join(','),
-        matches: (status) => parts.some((p) => status >= p.lo && status <= p.hi),
-    };
-}
-function parseOne(name, item) {
-    const s = String(item).trim().toLowerCase();
-    let m;
-    if ((m = /^([1-5])xx$/.exec(s))) {
-        const c = Number(m[1]) * 100;
-        return { text: s, lo: c, hi: c + 99 };
-    }
-    if ((m = /^(\d{3})$/.exec(s)) && valid(Number(m[1])))
-        return { text: s, lo: Number(m[1]), hi: Number(m[1]) };
-    if ((m = /^(\d{3})\s*-\s*(\d{3})$/.exec(s)) &&
-        valid(Number(m[1])) &&
-        valid(Number(m[2])) &&
-        Number(m[1]) <= Number(m[2])) {
-        return { text: `${m[1]}-${m[2]}`, lo: Number(m[1]), hi: Number(m[2]) };
-    }
-    throw new errors_InputError(name, item, 'is not an HTTP status', FORMS);
-}
-function valid(code) {
-    return code >= 100 && code <= 599;
-}
-
-;// CONCATENATED MODULE: ./packages/probe/src/jsonpath.ts
-/**
- * A small, strict JSONPath subset for assertions on response bodies:
- * `$`, `.name`, `['name']`, `["name"]`, `[0]`, `[-1]`, then an optional comparison:
- * `$.status == "healthy"`, `$.items[0].count >= 3`, `$.version != "1.0.0"`, `$.name =~ /^shop-/i`;
- * a bare path asserts that the value exists. Values are JSON literals (quote strings).
- */
-
-const OPERATORS = ['==', '!=', '<=', '>=', '<', '>', '=~'];
-const jsonpath_FORMS = 'Write a path from $ with an optional comparison, e.g. $.status == "healthy", $.items[0].count >= 3, $.name =~ /^shop/';
-/** Parses a JSONPath (no comparison). Returns the segments. */
-function jsonpath_parseJsonPath(name, text) {
-    const { path, rest } = readPath(name, text.trim());
-    if (rest.trim() !== '')
-        throw new InputError(name, text, `has unexpected text after the path: ${showValue(rest.trim())}`, jsonpath_FORMS);
-    return path;
-}
-/** Parses an assertion such as `$.status == "healthy"`. */
-function jsonpath_parseAssertion(name, text) {
-    const src = text.trim();
-    const { path, rest, pathText } = readPath(name, src);
-    const tail = rest.trim();
-    if (tail === '')
-        return { text: src, path, pathText, op: 'exists' };
-    const op = OPERATORS.find((o) => tail.startsWith(o));
-    if (!op)
-        throw new errors_InputError(name, text, `has no valid operator after ${pathText}`, `Use one of ${OPERATORS.join(' ')}. ${jsonpath_FORMS}`);
-    const valueText = tail.slice(op.length).trim();
-    if (op === '=~') {
-        const m = /^\/(.*)\/([a-z]*)$/s.exec(valueText);
-        if (!m)
-            throw new errors_InputError(name, text, 'needs a /regex/ after =~', jsonpath_FORMS);
-        try {
-            return { text: src, path, pathText, op, regex: new RegExp(m[1] ?? '', m[2]) };
-        }
-        catch (e) {
-            throw new errors_InputError(name, text, `has an invalid regex (${e.message})`, jsonpath_FORMS);
-        }
-    }
-    let value;
-    try {
-        value = JSON.parse(valueText);
-    }
-    catch {
-        throw new errors_InputError(name, text, `compares with ${errors_showValue(valueText)}, which is not a JSON value`, 'Quote strings: $.status == "healthy"');
-    }
-    if (['<', '<=', '>', '>='].includes(op) && typeof value !== 'number') {
-        throw new errors_InputError(name, text, `uses ${op} with a non-number`, 'Compare numbers with < <= > >=');
-    }
-    return { text: src, path, pathText, op, value };
-}
-/** Looks a path up in a parsed JSON value. */
-function lookup(root, path) {
-    let cur = root;
-    for (const seg of path) {
-        if (typeof seg === 'number') {
-            if (!Array.isArray(cur))
-                return { found: false };
-            const i = seg < 0 ? cur.length + seg : seg;
-            if (i < 0 || i >= cur.length)
-                return { found: false };
-            cur = cur[i];
-        }
-        else {
-            if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, seg))
-                return { found: false };
-            cur = cur[seg];
-        }
-    }
-    return { found: true, value: cur };
-}
-/** Checks an assertion against a parsed body; returns a failure reason or undefined when it holds. */
-function checkAssertion(a, body) {
-    const { found, value } = lookup(body, a.path);
-    if (!found)
-        return `${a.pathText} not found`;
-    const actual = errors_showValue(value);
-    switch (a.op) {
-        case 'exists':
-            return undefined;
-        case '==':
-            return deepEqual(value, a.value)
-                ? undefined
-                : `${a.pathText} is ${actual}, expected ${errors_showValue(a.value)}`;
-        case '!=':
-            return !deepEqual(value, a.value)
-                ? undefined
-                : `${a.pathText} is ${actual}, expected anything else`;
-        case '=~':
-            return typeof value === 'string' && a.regex?.test(value)
-                ? undefined
-                : `${a.pathText} is ${actual}, expected a match of ${String(a.regex)}`;
-        default: {
-            const n = a.value;
-            if (typeof value !== 'number')
-                return `${a.pathText} is ${actual}, expected a number ${a.op} ${n}`;
-            const ok = a.op === '<'
-                ? value < n
-                : a.op === '<='
-                    ? value <= n
-                    : a.op === '>'
-                        ? value > n
-                        : value >= n;
-            return ok ? undefined : `${a.pathText} is ${actual}, expected ${a.op} ${n}`;
-        }
-    }
-}
-function deepEqual(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-}
-function sortKeys(v) {
-    if (Array.isArray(v))
-        return v.map(sortKeys);
-    if (v && typeof v === 'object') {
-        return Object.fromEntries(Object.entries(v)
-            .sort(([x], [y]) => x.localeCompare(y))
-            .map(([k, x]) => [k, sortKeys(x)]));
-    }
-    return v;
-}
-function readPath(name, src) {
-    if (!src.startsWith('$'))
-        throw new errors_InputError(name, src, 'does not start with $', jsonpath_FORMS);
-    const path = [];
-    let i = 1;
-    for (;;) {
-        const rest = src.slice(i);
-        let m;
-        if ((m = /^\.([A-Za-z_$][\w$-]*)/.exec(rest)))
-            path.push(m[1]);
-        else if ((m = /^\[\s*(-?\d+)\s*\]/.exec(rest)))
-            path.push(Number(m[1]));
-        else if ((m = /^\[\s*'((?:[^'\\]|\\.)*)'\s*\]/.exec(rest)) ||
-            (m = /^\[\s*"((?:[^"\\]|\\.)*)"\s*\]/.exec(rest)))
-            path.push(m[1].replace(/\\(.)/g, '$1'));
-        else if (/^(\.|\[)/.test(rest))
-            throw new errors_InputError(name, src, `has an invalid path segment at ${errors_showValue(rest)}`, jsonpath_FORMS);
-        else
-            return { path, rest, pathText: src.slice(0, i) };
-        i += m[0].length;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/probe/src/headers.ts
-/** Request headers: parsing, which values are secrets, and credentials carried in URLs. */
-
-const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key|credential/i;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Whether `name` is a valid HTTP header name (an RFC 9110 token). */
-function headers_isHeaderName(name) {
-    return HEADER_NAME.test(name);
-}
-/** Whether a header's value is treated as a secret. */
-function isSecretHeader(name) {
-    return SECRET_HEADER.test(name);
-}
-/** A secret value whole and by its words after the first (`Bearer <token>` → the token too). */
-const secretWords = (v) => [v, ...v.split(/\s+/).slice(1)];
-/** The values of secret headers, each whole and by its words. */
-function headers_secretValues(headers) {
-    return Object.entries(headers)
-        .filter(([k]) => isSecretHeader(k))
-        .flatMap(([, v]) => secretWords(v));
-}
-/**
- * Everything in a parsed checks document (or any value) that may be secret, found before the
- * document is validated, so that no error about it can show one: the values of secret-named keys
- * at any depth (each whole and by its words; all the text under one that is a mapping or a list),
- * and the passwords of URLs.
- */
-function secretsInDocument(value, underSecret = false) {
-    if (typeof value === 'string' || typeof value === 'number') {
-        const s = String(value);
-        return underSecret ? secretWords(s) : credentialsIn(s);
-    }
-    if (Array.isArray(value))
-        return value.flatMap((v) => secretsInDocument(v, underSecret));
-    if (value && typeof value === 'object')
-        return Object.entries(value).flatMap(([k, v]) => secretsInDocument(v, underSecret || isSecretHeader(k)));
-    return [];
-}
-/** The values of secret header lines of an input (`Name: value`), before they are parsed. */
-function secretsInHeaderLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((l) => l.trim())
-        .filter(Boolean)
-        .flatMap((line) => {
-        const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
-        // A line that does not parse is hidden in its error; mask it all the same.
-        if (!m)
-            return [line];
-        return isSecretHeader(m[1] ?? '')
-            ? headers_secretValues({ [m[1] ?? '']: m[2] ?? '' })
-            : credentialsIn(line);
-    });
-}
-/**
- * fetch refuses URLs with credentials: moves `user:pass@` into an `Authorization: Basic` header
- * (unless one is set), clears them from the URL, and records the password as a secret.
- */
-function headers_moveCredentials(url, headers, secrets) {
-    if (!url.password && !url.username)
-        return;
-    const user = decodeURIComponent(url.username);
-    const pass = decodeURIComponent(url.password);
-    if (pass)
-        secrets.push(pass, url.password);
-    headers.Authorization ??= `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-    url.username = '';
-    url.password = '';
-}
-/** Header maps from YAML (mapping) or an input (`Name: value` or `Name=value` lines). */
-function headers_parseHeaders(at, v) {
-    if (v === undefined || v === null)
-        return {};
-    let entries;
-    if (typeof v === 'string') {
-        entries = v
-            .split(/\r?\n/)
-            .map((l) => l.trim())
-            .filter(Boolean)
-            .map((line, i) => {
-            const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
-            // The value is not shown: a header line may hold a credential.
-            if (!m)
-                throw new InputError(`${at}[line ${i + 1}]`, '(hidden)', 'is not a header line', 'Write one "Name: value" per line');
-            return [m[1], m[2]];
-        });
-    }
-    else if (typeof v === 'object' && !Array.isArray(v)) {
-        entries = Object.entries(v);
-    }
-    else {
-        throw new InputError(at, UNQUOTED, `is ${kindOf(v)}, not a header map`, 'Write a mapping of header names to values');
-    }
-    const out = {};
-    for (const [k, val] of entries) {
-        if (!headers_isHeaderName(k))
-            throw new InputError(`${at}.${k}`, k, 'is not a valid header name', 'Use letters, digits and -');
-        if (typeof val !== 'string' && typeof val !== 'number')
-            throw new InputError(`${at}.${k}`, UNQUOTED, `is ${kindOf(val)}, not a header value`, 'Give a string');
-        const s = String(val);
-        if (/[\r\n]/.test(s))
-            throw new InputError(`${at}.${k}`, '(hidden)', 'contains a line break', 'Header values are one line');
-        out[k] = s;
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./packages/probe/src/version.ts
-/**
- * Where a response reports its version, for expect-version: a JSON path in the body, a response
- * header, or the one capture group of a regex on the body.
- *
- * Written as a compact string (`json:$.build.version`, `header:X-App-Version`,
- * `regex:v(\d+\.\d+\.\d+)`) in the action's `version-from` input and in checks, or as a one-key
- * mapping in a check (`version-from: {header: X-App-Version}`). Parsing is strict: errors name the
- * input or `checks[i].version-from`. Bodies and headers are the server's: what is shown of them is
- * quoted and cut short.
- */
-
-
-
-const VERSION_SOURCES = (/* unused pure expression or super */ null && (['json', 'header', 'regex']));
-/** `json:$.version`: the default. */
-const version_DEFAULT_VERSION_SOURCE = {
-    kind: 'json',
-    path: ['version'],
-    text: '$.version',
-};
-const version_FORMS = 'Use json:<JSON path> (json:$.build.version), header:<name> (header:X-App-Version) or regex:<pattern with one capture group> (regex:v(\\d+\\.\\d+\\.\\d+))';
-/** Longest piece of a body or a version that a message shows. */
-const SHOWN = 80;
-/**
- * Parses `version-from` at `at` (an input name or `checks[i].version-from`): a compact string
- * `<kind>:<value>`, or (in a checks document) a mapping with exactly one of json, header, regex.
- */
-function version_parseVersionFrom(at, value) {
-    if (typeof value === 'string') {
-        const m = /^\s*([A-Za-z]+)\s*:(.*)$/s.exec(value);
-        const kind = VERSION_SOURCES.find((k) => k === m?.[1]?.toLowerCase());
-        if (!m || !kind)
-            throw new InputError(at, value, 'is not a version source', version_FORMS);
-        return sourceOf(at, kind, (m[2] ?? '').trim());
-    }
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-        const entries = Object.entries(value);
-        const [entry] = entries;
-        if (entries.length !== 1 || !entry)
-            throw new InputError(at, UNQUOTED, `has ${entries.length === 0 ? 'no keys' : `${entries.length} keys (${entries.map(([k]) => k).join(', ')})`}`, `Give exactly one of ${VERSION_SOURCES.join(', ')}. ${version_FORMS}`);
-        const [key, v] = entry;
-        const kind = VERSION_SOURCES.find((k) => k === key);
-        if (!kind)
-            throw new InputError(`${at}.${key}`, key, 'is not a version source', `Use one of ${VERSION_SOURCES.join(', ')}. ${version_FORMS}`);
-        if (typeof v !== 'string')
-            throw new InputError(`${at}.${key}`, UNQUOTED, `is ${kindOf(v)}, not a string`, version_FORMS);
-        return sourceOf(`${at}.${key}`, kind, v.trim());
-    }
-    throw new InputError(at, UNQUOTED, `is ${kindOf(value)}, not a version source`, `Give a string such as json:$.build.version, or a mapping with one of ${VERSION_SOURCES.join(', ')}`);
-}
-function sourceOf(at, kind, text) {
-    if (text === '')
-        throw new InputError(at, text, `gives no ${kind === 'json' ? 'JSON path' : kind}`, version_FORMS);
-    switch (kind) {
-        case 'json':
-            return { kind, path: parseJsonPath(at, text), text };
-        case 'header':
-            if (!isHeaderName(text))
-                throw new InputError(at, text, 'is not a valid header name', 'Use letters, digits and -, e.g. header:X-App-Version');
-            return { kind, name: text };
-        case 'regex':
-            return { kind, regex: parseVersionRegex(at, text) };
-    }
-}
-/** `/pattern/flags` or a bare pattern, with exactly one capture group: the version. */
-function parseVersionRegex(at, text) {
-    const m = /^\/(.*)\/([a-z]*)$/s.exec(text);
-    const [source, flags] = m ? [m[1] ?? '', m[2] ?? ''] : [text, ''];
-    const fix = 'Write one capture group around the version, e.g. regex:v(\\d+\\.\\d+\\.\\d+)';
-    const bad = flags.replace(/[imsuv]/g, '');
-    if (bad)
-        throw new InputError(at, text, `has flags that do not apply here (${bad})`, `Use i, m, s, u or v. ${fix}`);
-    let regex;
-    try {
-        regex = new RegExp(source, flags);
-    }
-    catch (e) {
-        throw new InputError(at, text, `is not a valid regular expression (${e.message})`, fix);
-    }
-    // An alternative that matches '' reports every group of the pattern.
-    const groups = (new RegExp(`${source}|`, flags).exec('')?.length ?? 1) - 1;
-    if (groups !== 1)
-        throw new InputError(at, text, `has ${groups === 0 ? 'no capture group' : `${groups} capture groups`}`, `${fix}; group other parts with (?:…)`);
-    return regex;
-}
-/** The compact form of a source, as a user writes it (`header:X-App-Version`). */
-function describeVersionSource(source) {
-    switch (source.kind) {
-        case 'json':
-            return `json:${source.text}`;
-        case 'header':
-            return `header:${source.name}`;
-        case 'regex':
-            return `regex:${String(source.regex)}`;
-    }
-}
-/**
- * Reads the version from a response. `json` is the body parsed once by the caller (undefined when
- * it is not JSON), so a check with JSON assertions does not parse it twice.
- */
-function extractVersion(source, res, json) {
-    switch (source.kind) {
-        case 'json': {
-            const parsed = json();
-            if (!parsed.ok)
-                return { missing: `no version at ${source.text}: body is not JSON (${excerpt(res.body)})` };
-            const found = lookup(parsed.value, source.path);
-            if (!found.found)
-                return { missing: `no version at ${source.text}: not found` };
-            if (typeof found.value === 'string' || typeof found.value === 'number')
-                return { version: String(found.value) };
-            return {
-                missing: `no version at ${source.text}: ${errors_kindOf(found.value)}, not a string or number`,
-            };
-        }
-        case 'header': {
-            const wanted = source.name.toLowerCase();
-            const entry = Object.entries(res.headers).find(([k]) => k.toLowerCase() === wanted);
-            if (!entry)
-                return { missing: `no version: no ${source.name} header in the response` };
-            if (entry[1].trim() === '')
-                return { missing: `no version: header ${source.name} is empty` };
-            return { version: entry[1].trim() };
-        }
-        case 'regex': {
-            const m = source.regex.exec(res.body);
-            if (!m)
-                return {
-                    missing: `no version: body does not match ${String(source.regex)} (${excerpt(res.body)})`,
-                };
-            const v = m.slice(1).find((g) => g !== undefined);
-            if (!v)
-                return { missing: `no version: ${String(source.regex)} matched, its group is empty` };
-            return { version: v };
-        }
-    }
-}
-/**
- * A version as messages show it: as is when it is short and plain (`1.4.2`), else quoted and cut
- * (a server's value may hold line breaks, workflow commands or a whole page).
- */
-function showVersion(v) {
-    if (v.length <= SHOWN && /^[\x21-\x7e]+$/.test(v))
-        return v;
-    return JSON.stringify(v.length > SHOWN ? `${v.slice(0, SHOWN)}…` : v);
-}
-/** A body as messages show it: whitespace folded, quoted, cut at {@link SHOWN} characters. */
-function excerpt(body) {
-    const s = body.replace(/\s+/g, ' ').trim();
-    return JSON.stringify(s.length > SHOWN ? `${s.slice(0, SHOWN)}…` : s);
-}
-
-;// CONCATENATED MODULE: ./packages/probe/src/check.ts
-/**
- * What one HTTP check is, and how checks are read from a URL list or a YAML/JSON document.
- * Parsing is pure and strict: every problem is an {@link InputError} naming `<input>[i].<key>`.
- */
-
-
-
-
-
-const METHODS = (/* unused pure expression or super */ null && (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']));
-const KEYS = (/* unused pure expression or super */ null && ([
-    'name',
-    'url',
-    'method',
-    'headers',
-    'body',
-    'expect-status',
-    'body-contains',
-    'body-regex',
-    'expect-json',
-    'max-latency',
-    'timeout',
-    'continue-on-failure',
-    'expect-version',
-    'version-from',
-    'follow-redirects',
-]));
-/**
- * Builds checks from plain URLs (input `urlsInput`) and from a parsed YAML/JSON value (input
- * `checksInput`: a list of URL strings or check objects).
- */
-function buildChecks(urls, doc, defaults, urlsInput = 'urls', checksInput = 'checks') {
-    const secrets = secretValues(defaults.headers);
-    const checks = urls.map((u, i) => fromObject(`${urlsInput}[${i}]`, { url: u }, defaults, secrets));
-    if (doc !== undefined && doc !== null) {
-        if (!Array.isArray(doc))
-            throw new InputError(checksInput, UNQUOTED, `is ${kindOf(doc)}, not a list of checks`, isMappingLike(doc)
-                ? 'Start each check with "- " (a YAML list item), e.g. "- url: http://host/healthz"'
-                : 'Write a YAML list: each item a URL or a mapping with at least url:');
-        doc.forEach((item, i) => {
-            const at = `${checksInput}[${i}]`;
-            if (typeof item === 'string')
-                checks.push(fromObject(at, { url: item }, defaults, secrets));
-            else if (item && typeof item === 'object' && !Array.isArray(item))
-                checks.push(fromObject(at, item, defaults, secrets));
-            else
-                throw new InputError(at, UNQUOTED, `is ${kindOf(item)}, not a check`, 'Give a URL or a mapping with at least url:');
-        });
-    }
-    nameUniquely(checks);
-    return { checks, secrets };
-}
-function fromObject(at, o, d, secrets) {
-    for (const key of Object.keys(o)) {
-        if (!KEYS.includes(key))
-            throw new InputError(`${at}.${key}`, key, 'is not a check setting', `Use: ${KEYS.join(', ')}`);
-    }
-    const str = (key) => {
-        const v = o[key];
-        if (v === undefined || v === null)
-            return undefined;
-        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
-            throw new InputError(`${at}.${key}`, UNQUOTED, `is ${kindOf(v)}, not a single value`, 'Give a string');
-        return String(v);
-    };
-    const rawUrl = str('url');
-    if (rawUrl === undefined || rawUrl.trim() === '')
-        throw new InputError(`${at}.url`, rawUrl ?? '', 'is required', 'Every check needs a url');
-    const url = resolveUrl(`${at}.url`, rawUrl.trim(), d.baseUrl);
-    const headers = {
-        ...d.headers,
-        ...parseHeaders(`${at}.headers`, o.headers),
-    };
-    moveCredentials(url, headers, secrets);
-    secrets.push(...secretValues(headers));
-    const methodText = str('method') ?? 'GET';
-    const method = METHODS.find((m) => m === methodText.toUpperCase());
-    if (!method)
-        throw new InputError(`${at}.method`, methodText, 'is not an HTTP method', `Use one of: ${METHODS.join(', ')}`);
-    const body = readBody(at, o.body, headers);
-    if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
-        throw new InputError(`${at}.body`, body, `is set on a ${method} check`, 'GET and HEAD requests carry no body: set method to POST, PUT or PATCH');
-    }
-    /** A setting's parsed value, or the fallback when the check does not set it. */
-    const setting = (key, parse, fallback) => {
-        const raw = str(key);
-        return raw === undefined ? fallback : parse(`${at}.${key}`, raw);
-    };
-    const duration = (name, raw) => parseDuration(name, raw, { min: 1 });
-    const ev = o['expect-version'];
-    const expectVersion = ev === false
-        ? undefined
-        : ev === undefined || ev === true
-            ? d.expectVersion
-            : str('expect-version');
-    // Parsed even when no version is expected, so that a bad one fails before any request.
-    const ownSource = o['version-from'] === undefined || o['version-from'] === null
-        ? undefined
-        : parseVersionFrom(`${at}.version-from`, o['version-from']);
-    return {
-        name: str('name')?.trim() ?? '',
-        method,
-        url: url.toString(),
-        headers,
-        ...optional('body', body),
-        expectStatus: o['expect-status'] === undefined
-            ? d.expectStatus
-            : parseStatus(`${at}.expect-status`, o['expect-status']),
-        bodyContains: stringList(`${at}.body-contains`, o['body-contains']),
-        ...optional('bodyRegex', setting('body-regex', parseRegex, undefined)),
-        json: stringList(`${at}.expect-json`, o['expect-json']).map((a, i) => parseAssertion(`${at}.expect-json[${i}]`, a)),
-        ...optional('maxLatencyMs', setting('max-latency', duration, d.maxLatencyMs)),
-        timeoutMs: setting('timeout', duration, d.timeoutMs),
-        continueOnFailure: setting('continue-on-failure', parseBoolean, false),
-        // expect-version: false opts out, true (or unset) takes the default, a string sets this check's own.
-        ...(expectVersion !== undefined && {
-            expectVersion,
-            versionFrom: ownSource ?? d.versionFrom ?? DEFAULT_VERSION_SOURCE,
-        }),
-        followRedirects: setting('follow-redirects', parseBoolean, d.followRedirects),
-    };
-}
-function isMappingLike(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function resolveUrl(at, raw, base) {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(raw))
-        return parseUrl(at, raw);
-    if (!base)
-        throw new InputError(at, raw, 'is a relative URL but no base-url is set', 'Give an absolute URL (http://host:port/path) or set base-url');
-    const joined = new URL(base.toString());
-    const [path = '', query] = raw.split('?', 2);
-    joined.pathname = `${joined.pathname.replace(/\/$/, '')}/${path.replace(/^\//, '')}`;
-    if (query !== undefined)
-        joined.search = query;
-    return parseUrl(at, joined.toString());
-}
-function readBody(at, v, headers) {
-    if (v === undefined || v === null)
-        return undefined;
-    if (typeof v === 'string')
-        return v;
-    if (typeof v === 'object') {
-        if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
-            headers['Content-Type'] = 'application/json';
-        return JSON.stringify(v);
-    }
-    throw new InputError(`${at}.body`, v, 'is not a request body', 'Give a string, or a mapping to send as JSON');
-}
-function stringList(at, v) {
-    if (v === undefined || v === null)
-        return [];
-    const items = Array.isArray(v) ? v : [v];
-    return items.map((x, i) => {
-        if (typeof x !== 'string' && typeof x !== 'number')
-            throw new InputError(Array.isArray(v) ? `${at}[${i}]` : at, x, 'is not a string', 'Give a string or a list of strings');
-        return String(x);
-    });
-}
-/** `/pattern/flags` or a bare pattern. */
-function parseRegex(at, text) {
-    const m = /^\/(.*)\/([dgimsuvy]*)$/s.exec(text);
-    try {
-        return m ? new RegExp(m[1] ?? '', m[2]) : new RegExp(text);
-    }
-    catch (e) {
-        throw new InputError(at, text, `is not a valid regular expression (${e.message})`, 'Write a JavaScript regex, e.g. /ok|healthy/i');
-    }
-}
-function nameUniquely(checks) {
-    const seen = new Set();
-    for (const c of checks) {
-        if (!c.name)
-            continue;
-        if (seen.has(c.name))
-            throw new InputError('checks', c.name, 'names two checks', 'Give every check its own name');
-        seen.add(c.name);
-    }
-    checks.forEach((c, i) => {
-        if (c.name)
-            return;
-        const u = new URL(c.url);
-        let name = `${c.method} ${u.host}${u.pathname}`;
-        for (let n = 2; seen.has(name); n++)
-            name = `${c.method} ${u.host}${u.pathname} #${n}`;
-        seen.add(name);
-        checks[i] = { ...c, name };
-    });
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./packages/probe/src/proxy-env.ts
-/**
- * Which forward proxy a request goes through, from `HTTP_PROXY` / `HTTPS_PROXY` / `NO_PROXY` (and their
- * lowercase forms), with the semantics curl, Go and `@actions/http-client` share. See docs/http-proxy.md.
- */
-
-/** The variables, lowercase first (curl's, `@actions/http-client`'s and undici's order). */
-const VARIABLES = {
-    http: ['http_proxy', 'HTTP_PROXY'],
-    https: ['https_proxy', 'HTTPS_PROXY'],
-    noProxy: ['no_proxy', 'NO_PROXY'],
-};
-const DEFAULT_PORTS = { 'http:': 80, 'https:': 443 };
-/** The first variable of `names` set to something other than blanks, with its name. */
-function pick(env, names) {
-    for (const name of names) {
-        const value = env[name]?.trim();
-        if (value)
-            return { name, value };
-    }
-    return undefined;
-}
-/**
- * The proxy settings in `env`, or `undefined` when neither proxy variable is set (the caller then
- * talks to every host directly and needs nothing else). A value without a scheme is taken as
- * `http://` (curl does the same). Throws an `Error` naming the variable, with any password masked,
- * when a value is not an `http://` or `https://` proxy URL.
- */
-function readProxyEnv(env) {
-    const http = pick(env, VARIABLES.http);
-    const https = pick(env, VARIABLES.https);
-    if (!http && !https)
-        return undefined;
-    const noProxy = pick(env, VARIABLES.noProxy)?.value ?? '';
-    const entries = noProxy.split(/[\s,]+/).filter((e) => e !== '');
-    return {
-        ...(http && { http: proxyUrl(http.name, http.value) }),
-        ...(https && { https: proxyUrl(https.name, https.value) }),
-        bypassAll: entries.includes('*'),
-        noProxy: entries.filter((e) => e !== '*').map(noProxyEntry),
-    };
-}
-function proxyUrl(name, value) {
-    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
-    let url;
-    try {
-        url = new URL(withScheme);
-    }
-    catch {
-        throw new Error(`${name} ${JSON.stringify(redactCredentials(value))} is not a URL; ` +
-            'expected http://[user:password@]host:port');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new Error(`${name} ${JSON.stringify(redactCredentials(value))} uses ${url.protocol.slice(0, -1)}, ` +
-            'which is not supported; expected an http:// or https:// proxy');
-    return url;
-}
-/** `[::1]`, `::1` and `::1.` all become `::1`; names are compared lowercase, without a final dot. */
-function normalHost(host) {
-    return host
-        .toLowerCase()
-        .replace(/^\[(.*)\]$/, '$1')
-        .replace(/\.$/, '');
-}
-/** `host`, `host:port`, `.domain`, `*.domain`, `[v6]:port`, or a bare IPv6 address. */
-function noProxyEntry(entry) {
-    const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:]+)(?::(\d+))?$/.exec(entry);
-    const host = m?.[1] ?? entry; // several colons, no brackets: an IPv6 address without port
-    const port = m?.[2] ? Number(m[2]) : 0;
-    const subdomainsOnly = host.startsWith('.') || host.startsWith('*.');
-    return { host: normalHost(host.replace(/^\*?\./, '')), subdomainsOnly, port };
-}
-/** Whether `NO_PROXY` sends `target` directly. Loopback is not special: list it to bypass it. */
-function bypassesProxy(target, proxies) {
-    if (proxies.bypassAll)
-        return true;
-    const host = normalHost(target.hostname);
-    const port = Number(target.port) || DEFAULT_PORTS[target.protocol] || 0;
-    return proxies.noProxy.some((e) => (e.port === 0 || e.port === port) &&
-        ((!e.subdomainsOnly && host === e.host) || host.endsWith(`.${e.host}`)));
-}
-/** The proxy `target` goes through, or `undefined` to go directly. */
-function proxyFor(target, proxies) {
-    const proxy = target.protocol === 'https:' ? proxies.https : proxies.http;
-    return proxy && !bypassesProxy(target, proxies) ? proxy : undefined;
-}
-/** How errors name a proxy: its scheme, host and port, never its credentials. */
-function proxyLabel(proxy) {
-    return `${proxy.protocol}//${proxy.host}`;
-}
-
-;// CONCATENATED MODULE: ./packages/probe/src/http.ts
-/** HTTP as a dependency: the real adapter over node:http, and the shapes a fake must return. */
-
-
-
-
-
-/** A request that got no HTTP response: timeout, refused, reset, DNS, TLS, a proxy's refusal. */
-class http_HttpError extends Error {
-    kind;
-    latencyMs;
-    name = 'HttpError';
-    constructor(kind, message, latencyMs) {
-        super(message);
-        this.kind = kind;
-        this.latencyMs = latencyMs;
-    }
-}
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 20;
-/**
- * The real {@link Http}, over `node:http` / `node:https`, one connection per request (no keep-alive
- * pool). Not fetch: loading undici costs ~70 ms on an action's first request and its idle sockets
- * ~90 ms more at exit, which a short action pays in full (bench/build-image-overhead). The timeout
- * covers the whole exchange, body included; redirects are followed like fetch does (303, and 301/302
- * after a POST, become a GET without body).
- *
- * Behind a proxy (`HTTPS_PROXY` / `HTTP_PROXY`, less what `NO_PROXY` lists; docs/http-proxy.md) a
- * request goes through undici's `ProxyAgent`, loaded only then: `http://` targets in absolute form,
- * `https://` ones through a `CONNECT` tunnel. A proxy's refusal is an {@link HttpError} naming the
- * proxy without its credentials.
- */
-function createNodeHttp(options = {}) {
-    const ca = options.ca?.length ? [...defaultCertificates(), ...options.ca] : undefined;
-    let proxies = null; // null: not read yet
-    const direct = directTransport(ca);
-    const transportFor = (url) => {
-        if (proxies === null) {
-            try {
-                proxies = readProxyEnv(options.env ?? process.env);
-            }
-            catch (error) {
-                proxies = error instanceof Error ? error : new Error(String(error));
-            }
-        }
-        if (proxies instanceof Error)
-            throw proxies;
-        const proxy = proxies && proxyFor(url, proxies);
-        return proxy ? proxiedTransport(proxy, ca) : direct;
-    };
-    return {
-        request(req) {
-            const start = performance.now();
-            const deadline = start + req.timeoutMs;
-            const hop = async (url, method, body, hops) => {
-                const res = await transportFor(url)(url, method, req.headers, body, deadline);
-                if (!req.followRedirects || !REDIRECTS.has(res.status) || !res.location)
-                    return res;
-                if (hops >= MAX_REDIRECTS)
-                    throw new Error(`more than ${MAX_REDIRECTS} redirects`);
-                const toGet = res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST');
-                return hop(new URL(res.location, url), toGet ? 'GET' : method, toGet ? undefined : body, hops + 1);
-            };
-            return hop(new URL(req.url), req.method, req.body, 0).then(({ status, headers, body }) => ({
-                status,
-                headers,
-                body,
-                latencyMs: performance.now() - start,
-            }), (error) => {
-                const latencyMs = performance.now() - start;
-                if (error instanceof TimeoutSignal)
-                    // Timers have 1 ms resolution: never report less than the timeout that fired.
-                    throw new http_HttpError('timeout', `no response within ${req.timeoutMs}ms${error.via}`, Math.max(latencyMs, req.timeoutMs));
-                throw new http_HttpError('network', networkReason(error), latencyMs);
-            });
-        },
-    };
-}
-/** {@link createNodeHttp} reading the proxy settings from `process.env`. */
-const nodeHttp = createNodeHttp();
-/** Node's default trust store; `getCACertificates` is missing before Node 22.15 (bundled roots then). */
-function defaultCertificates() {
-    const node = external_node_tls_;
-    return node.getCACertificates?.('default') ?? external_node_tls_.rootCertificates;
-}
-/** Straight to the target over node:http(s), no agent. */
-function directTransport(ca) {
-    return (url, method, headers, body, deadline) => new Promise((resolve, reject) => {
-        const r = url.protocol === 'https:'
-            ? (0,external_node_https_namespaceObject.request)(url, { method, headers, agent: false, ...(ca && { ca }) })
-            : (0,external_node_http_.request)(url, { method, headers, agent: false });
-        const timer = setTimeout(() => r.destroy(new TimeoutSignal()), Math.max(0, deadline - performance.now()));
-        const fail = (error) => {
-            clearTimeout(timer);
-            reject(error);
-        };
-        r.on('error', fail);
-        r.on('response', (res) => {
-            const chunks = [];
-            res.on('data', (c) => chunks.push(c));
-            res.on('error', fail);
-            res.on('aborted', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
-            res.on('end', () => {
-                clearTimeout(timer);
-                if (!res.complete)
-                    return reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
-                const answer = exchange(res.statusCode ?? 0, res.headers, Buffer.concat(chunks));
-                resolve(answer);
-            });
-        });
-        r.end(body);
-    });
-}
-/** Through `proxy` with undici's ProxyAgent (imported on first use), one agent per exchange. */
-function proxiedTransport(proxy, ca) {
-    const via = ` (via proxy ${proxyLabel(proxy)})`;
-    return async (url, method, headers, body, deadline) => {
-        const { ProxyAgent, request } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6752, 19));
-        const agent = new ProxyAgent({
-            uri: proxy.href,
-            proxyTunnel: false, // http:// targets in absolute form; https:// always tunnel
-            ...(ca && { requestTls: { ca } }),
-        });
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(new TimeoutSignal(via)), Math.max(0, deadline - performance.now()));
-        try {
-            const res = await request(url, {
-                method: method, // any token; undici's type lists the common ones
-                headers: { ...headers },
-                body,
-                dispatcher: agent,
-                signal: controller.signal,
-            });
-            const bytes = Buffer.from(await res.body.arrayBuffer());
-            return exchange(res.statusCode, res.headers, bytes);
-        }
-        catch (error) {
-            if (controller.signal.aborted)
-                throw new TimeoutSignal(via);
-            throw new ProxiedFailure(proxy, url, error);
-        }
-        finally {
-            clearTimeout(timer);
-            await agent.destroy().catch(() => undefined);
-        }
-    };
-}
-/** Lower-cased, single-valued headers and the body as text. */
-function exchange(status, raw, body) {
-    const headers = {};
-    for (const [k, v] of Object.entries(raw))
-        if (v !== undefined)
-            headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-    return {
-        status,
-        headers,
-        body: body.toString('utf8'),
-        ...(headers.location && { location: headers.location }),
-    };
-}
-/** Destroys a request whose deadline passed; `via` names the proxy it went through, if any. */
-class TimeoutSignal extends Error {
-    via;
-    name = 'TimeoutSignal';
-    constructor(via = '') {
-        super('timeout');
-        this.via = via;
-    }
-}
-/** A failure of a request sent through a proxy: the proxy refused it, or the connection failed. */
-class ProxiedFailure extends Error {
-    name = 'ProxiedFailure';
-    constructor(proxy, target, cause) {
-        super(proxiedReason(proxy, target, cause));
-    }
-}
-/** Reads a string property of a thrown value (structural: it may come from another realm). */
-function field(value, key) {
-    if (typeof value !== 'object' || value === null)
-        return undefined;
-    const v = value[key];
-    return typeof v === 'string' ? v : undefined;
-}
-function networkReason(error) {
-    const code = field(error, 'code');
-    if (code === 'ECONNREFUSED')
-        return 'connection refused';
-    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET')
-        return 'connection reset';
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-        return 'host not found';
-    const message = field(error, 'message') ?? String(error);
-    return code ? `${message} (${code})` : message;
-}
-/** The proxy's answer to a tunnel or request it refused (undici words it so), else the network reason. */
-function proxiedReason(proxy, target, error) {
-    const label = proxyLabel(proxy);
-    const message = field(error, 'message') ?? '';
-    const status = /^Proxy response \((\d{3})\)|^Proxy Authentication Required \((407)\)/.exec(message);
-    const answered = status?.[1] ?? status?.[2];
-    // undici's own wording could quote the proxy URL: mask any password in it.
-    if (answered === undefined)
-        return redactCredentials(`${networkReason(error)} (via proxy ${label})`);
-    const what = target.protocol === 'https:'
-        ? `CONNECT ${target.hostname}:${target.port || 443}`
-        : `${target.origin}`;
-    // 407 is the standard answer; tinyproxy says 401 to wrong credentials (a CONNECT's 401 is the proxy's).
-    const hint = answered === '407' || answered === '401'
-        ? proxy.username
-            ? ': it rejected the user and password in the proxy URL'
-            : ': it wants a user and password (http://user:password@host:port)'
-        : '';
-    return `proxy ${label} refused ${what} with HTTP ${answered}${hint}`;
-}
-
-;// CONCATENATED MODULE: ./packages/probe/src/run.ts
-/** Running checks: one attempt, retries until a deadline, many checks at once. */
-
-
-
-
-/** Longest version a result reports (a longer one is cut, with …). */
-const MAX_VERSION = 256;
-/** Where `check` reads its version: its own source, else a legacy JSON path, else `$.version`. */
-function run_sourceOf(check, versionPath) {
-    if (check.versionFrom)
-        return check.versionFrom;
-    if (versionPath === undefined)
-        return version_DEFAULT_VERSION_SOURCE;
-    const text = `$${versionPath.map((s) => (typeof s === 'number' ? `[${s}]` : `[${JSON.stringify(s)}]`)).join('')}`;
-    return { kind: 'json', path: versionPath, text };
-}
-/**
- * Every way a response falls short of a check (empty when it passes), and the version it reported
- * when the check expects one. `versionPath` (deprecated) is for checks without `versionFrom`.
- */
-function evaluateResponse(check, res, versionPath) {
-    const failures = [];
-    if (!check.expectStatus.matches(res.status))
-        failures.push(`status ${res.status}, expected ${check.expectStatus.text}`);
-    for (const text of check.bodyContains) {
-        if (!res.body.includes(text))
-            failures.push(`body does not contain ${JSON.stringify(text)}`);
-    }
-    if (check.bodyRegex && !check.bodyRegex.test(res.body))
-        failures.push(`body does not match ${String(check.bodyRegex)}`);
-    let json;
-    let parsed = false;
-    const parse = () => {
-        if (!parsed) {
-            parsed = true;
-            try {
-                json = JSON.parse(res.body);
-            }
-            catch {
-                json = undefined;
-                return false;
-            }
-        }
-        return json !== undefined;
-    };
-    if (check.json.length) {
-        if (!parse())
-            failures.push(`body is not JSON: ${excerpt(res.body)}`);
-        else
-            for (const a of check.json) {
-                const why = checkAssertion(a, json);
-                if (why)
-                    failures.push(why);
-            }
-    }
-    let version;
-    if (check.expectVersion !== undefined) {
-        const got = extractVersion(run_sourceOf(check, versionPath), res, () => parse() ? { ok: true, value: json } : { ok: false });
-        if ('missing' in got)
-            failures.push(got.missing);
-        else {
-            // Reported as found, unless the server sent a page of it.
-            version =
-                got.version.length > MAX_VERSION ? `${got.version.slice(0, MAX_VERSION)}…` : got.version;
-            if (got.version !== check.expectVersion)
-                failures.push(`version ${showVersion(version)}, expected ${check.expectVersion}`);
-        }
-    }
-    if (check.maxLatencyMs !== undefined && res.latencyMs > check.maxLatencyMs) {
-        failures.push(`latency ${Math.round(res.latencyMs)}ms over the ${check.maxLatencyMs}ms budget`);
-    }
-    return { failures, ...(version !== undefined && { version }) };
-}
-/** Sends the check's request once and judges the response. */
-async function run_attemptCheck(check, http, versionPath) {
-    let res;
-    try {
-        res = await http.request({
-            method: check.method,
-            url: check.url,
-            headers: check.headers,
-            ...(check.body !== undefined && { body: check.body }),
-            timeoutMs: check.timeoutMs,
-            followRedirects: check.followRedirects,
-        });
-    }
-    catch (error) {
-        if (error instanceof http_HttpError)
-            return {
-                ok: false,
-                latencyMs: error.latencyMs,
-                reason: error.kind === 'timeout' ? `timed out: ${error.message}` : error.message,
-            };
-        throw error;
-    }
-    const { failures, version } = evaluateResponse(check, res, versionPath);
-    return {
-        ok: failures.length === 0,
-        status: res.status,
-        latencyMs: res.latencyMs,
-        ...(failures.length && { reason: failures.join('; ') }),
-        ...(version !== undefined && { version }),
-    };
-}
-/** Runs every check (bounded concurrency), each retried with backoff until it passes or time/attempts run out. */
-async function runChecks(checks, opts, deps) {
-    return mapLimit(checks, opts.concurrency, async (check) => {
-        const start = deps.clock.now();
-        const { result, attempts } = await poll(() => run_attemptCheck(check, deps.http, opts.versionPath), {
-            ...opts.backoff,
-            attempts: opts.attempts,
-            ...(opts.deadline !== undefined && { deadline: opts.deadline }),
-            ...(opts.random && { random: opts.random }),
-            done: (r) => r.ok,
-            onRetry: ({ attempt, delayMs, result: r }) => opts.onRetry?.(check, attempt, delayMs, r),
-        }, deps.clock);
-        return {
-            name: check.name,
-            method: check.method,
-            url: check.url,
-            required: !check.continueOnFailure,
-            attempts,
-            elapsedMs: deps.clock.now() - start,
-            ...result,
-        };
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/probe/src/proxy-fetch.ts
-/**
- * A `fetch` that honours the proxy variables by the same rules as {@link nodeHttp} (proxy-env.ts),
- * for clients built on fetch (Octokit, Slack's WebClient): the global fetch for a request that goes
- * direct; undici's own `fetch` with a `ProxyAgent` as `dispatcher` for one that goes through a
- * proxy, undici imported on the first such request (one agent per proxy).
- */
-
-/** The `fetch` for `env`'s proxy variables (the global fetch when none is set). */
-function proxiedFetch(env) {
-    const proxies = readProxyEnv(env);
-    if (!proxies)
-        return globalThis.fetch;
-    const agents = new Map();
-    return async (input, init) => {
-        const url = new URL(input instanceof Request ? input.url : String(input));
-        const proxy = proxyFor(url, proxies);
-        if (!proxy)
-            return globalThis.fetch(input, init);
-        let send = agents.get(proxy.href);
-        if (!send) {
-            send = Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6752, 19)).then(({ ProxyAgent, fetch }) => {
-                const dispatcher = new ProxyAgent(proxy.href);
-                return ((i, o) => fetch(i, { ...o, dispatcher }));
-            });
-            agents.set(proxy.href, send);
-        }
-        return (await send)(input, init);
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/probe/src/index.ts
-/** @switchyard/probe: HTTP checks (status, body, JSON, latency, version) with retries. See README.md. */
-
-
-
-
-
-
-
-
-
-
+// EXTERNAL MODULE: ./packages/probe/src/index.ts + 10 modules
+var probe_src = __nccwpck_require__(3583);
 ;// CONCATENATED MODULE: ./packages/targets/src/contract.ts
 /**
  * Named contract constants (STYLE.md §9) every target shares: the colors and the labels (or
@@ -48619,7 +39561,7 @@ function record_colorDown(state) {
 /** A lease's time to live: a dead holder's lock is free this long after its last renewal. */
 const LEASE_TTL_MS = 45_000;
 /** The lease is gone: another holder took it over (it had lapsed) or broke it. */
-class LeaseLostError extends errors_ActionError {
+class LeaseLostError extends src/* ActionError */.lZ {
     name = 'LeaseLostError';
 }
 const iso = (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString() : 'never');
@@ -48627,7 +39569,7 @@ const iso = (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString() : 'never')
 function describeExpiry(held, now) {
     const left = held.expiresAt - now;
     return Number.isFinite(held.expiresAt)
-        ? `expires at ${iso(held.expiresAt)} (${left > 0 ? `in ${duration_formatDuration(left)}` : 'now'}) unless its holder renews it`
+        ? `expires at ${iso(held.expiresAt)} (${left > 0 ? `in ${(0,src/* formatDuration */.a3)(left)}` : 'now'}) unless its holder renews it`
         : 'never expires (it carries no expiry)';
 }
 /** `<who> (<actor>) since <when>, expires at <when> (in 30s) unless …`: a held lock for people. */
@@ -48657,10 +39599,10 @@ class LockWait {
     async turn(held, now, freeIt) {
         const waited = now - this.started;
         if (waited >= this.timeoutMs)
-            throw new errors_ActionError(`another deploy of this app and environment holds the lock: ${held.deployId} by ${held.actor}, since ${held.since}. ` +
-                `Waited ${duration_formatDuration(waited)} (lock-timeout). The lock ${describeExpiry(held, now)}; ${BREAK_HINT}, or ${freeIt}`);
+            throw new src/* ActionError */.lZ(`another deploy of this app and environment holds the lock: ${held.deployId} by ${held.actor}, since ${held.since}. ` +
+                `Waited ${(0,src/* formatDuration */.a3)(waited)} (lock-timeout). The lock ${describeExpiry(held, now)}; ${BREAK_HINT}, or ${freeIt}`);
         if (now - this.lastReport >= 10_000) {
-            this.log.info(`waiting for the deploy lock, held by ${describeHeld(held, now)} (waited ${duration_formatDuration(waited)} of ${duration_formatDuration(this.timeoutMs)}); ${BREAK_HINT}`);
+            this.log.info(`waiting for the deploy lock, held by ${describeHeld(held, now)} (waited ${(0,src/* formatDuration */.a3)(waited)} of ${(0,src/* formatDuration */.a3)(this.timeoutMs)}); ${BREAK_HINT}`);
             this.lastReport = now;
         }
         await this.clock.sleep(Math.min(1000, Math.max(0, this.started + this.timeoutMs - now)));
@@ -48795,7 +39737,7 @@ async function ready_waitReady(target, color, health, timeoutMs, deps) {
         const healthOk = r.health === 'none' || r.health === 'healthy' || (r.health === 'starting' && !r.awaitHealth);
         if (r.running && r.routed && healthOk) {
             checks++;
-            const a = await run_attemptCheck(check, deps.http, []);
+            const a = await (0,probe_src/* attemptCheck */.ez)(check, deps.http, []);
             if (a.ok)
                 return {
                     ready: true,
@@ -48813,10 +39755,10 @@ async function ready_waitReady(target, color, health, timeoutMs, deps) {
                 ready: false,
                 elapsedMs: now - start,
                 checks,
-                reason: `not ready after ${duration_formatDuration(timeoutMs)} (ready-timeout): ${why}`,
+                reason: `not ready after ${(0,src/* formatDuration */.a3)(timeoutMs)} (ready-timeout): ${why}`,
             };
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
-            io_logProgress(log, `waiting for ${color}: ${why} (${duration_formatDuration(now - start)} of ${duration_formatDuration(timeoutMs)})`);
+            (0,src/* logProgress */.sc)(log, `waiting for ${color}: ${why} (${(0,src/* formatDuration */.a3)(now - start)} of ${(0,src/* formatDuration */.a3)(timeoutMs)})`);
             lastProgress = now;
         }
         // Quick looks first (a container is often ready within a second of its start), then every
@@ -48857,11 +39799,11 @@ async function warmUp(target, color, settings, deps) {
     let slowestMs = 0;
     let firstFailure;
     const indexes = Array.from({ length: warm.requests }, (_, i) => i);
-    await concurrency_mapLimit(indexes, Math.max(1, warm.concurrency), async () => {
+    await (0,src/* mapLimit */.sf)(indexes, Math.max(1, warm.concurrency), async () => {
         if (clock.now() >= deadline)
             return;
         sent++;
-        const a = await run_attemptCheck(check, http, []);
+        const a = await (0,probe_src/* attemptCheck */.ez)(check, http, []);
         slowestMs = Math.max(slowestMs, a.latencyMs);
         if (a.ok)
             return;
@@ -48883,11 +39825,11 @@ async function warmUp(target, color, settings, deps) {
 }
 /** One line for the log; a warning when a request failed or the time limit cut the warm-up short. */
 function describeWarmUp(o, warm) {
-    return (`warmed ${o.color} with ${o.sent} request(s), ${Math.min(warm.concurrency, warm.requests)} at a time, through ${o.url} in ${duration_formatDuration(o.elapsedMs)}: ` +
-        `slowest ${duration_formatDuration(Math.round(o.slowestMs))}, ${o.failed} failed` +
+    return (`warmed ${o.color} with ${o.sent} request(s), ${Math.min(warm.concurrency, warm.requests)} at a time, through ${o.url} in ${(0,src/* formatDuration */.a3)(o.elapsedMs)}: ` +
+        `slowest ${(0,src/* formatDuration */.a3)(Math.round(o.slowestMs))}, ${o.failed} failed` +
         (o.firstFailure ? ` (first: ${o.firstFailure})` : '') +
         (o.cut
-            ? `; stopped after ${duration_formatDuration(WARM_UP_LIMIT_MS)} with ${warm.requests - o.sent} not sent`
+            ? `; stopped after ${(0,src/* formatDuration */.a3)(WARM_UP_LIMIT_MS)} with ${warm.requests - o.sent} not sent`
             : ''));
 }
 function report(o, warm, log) {
@@ -48973,7 +39915,7 @@ async function repairIfFree(target, state, holder, deps) {
         lease = await target.lock(holder, { timeoutMs: 0, ttlMs: LEASE_TTL_MS });
     }
     catch (error) {
-        deps.log.warning(`an interrupted switch is left to the run holding the deploy lock to repair (${errors_errorMessage(error)})`);
+        deps.log.warning(`an interrupted switch is left to the run holding the deploy lock to repair (${(0,src/* errorMessage */.gJ)(error)})`);
         return state;
     }
     try {
@@ -49021,7 +39963,7 @@ function announcer(listeners, deps, timeoutMs = ANNOUNCE_TIMEOUT_MS) {
                     deps.log.warning(`${l.name}: no answer within ${Math.round(timeoutMs / 1000)}s for the ${event.kind} event; going on without it`);
             }
             catch (error) {
-                deps.log.warning(`${l.name}: the ${event.kind} event was not delivered: ${errors_errorMessage(error)}`);
+                deps.log.warning(`${l.name}: the ${event.kind} event was not delivered: ${(0,src/* errorMessage */.gJ)(error)}`);
             }
             finally {
                 clearTimeout(timer);
@@ -49042,12 +39984,12 @@ function switchedPrefix(live) {
     return `live traffic is on ${live.color}${live.version ? ` (${live.version})` : ''} — the switch happened; then: `;
 }
 /** A failure after a switch: its message says that the switch happened and what is live, then what failed. */
-class AfterSwitchError extends errors_ActionError {
+class AfterSwitchError extends src/* ActionError */.lZ {
     live;
     failure;
     name = 'AfterSwitchError';
     constructor(live, failure) {
-        super(`${switchedPrefix(live)}${errors_errorMessage(failure)}`);
+        super(`${switchedPrefix(live)}${(0,src/* errorMessage */.gJ)(failure)}`);
         this.live = live;
         this.failure = failure;
     }
@@ -49172,7 +40114,7 @@ async function deploy(target, req, deps) {
                 await failStart(target, color, outcome, req.keepFailed, before, deps);
             return outcome;
         });
-        log.info(`${color} is ready after ${duration_formatDuration(ready.elapsedMs)} (${ready.checks} health check(s) through ${ready_healthUrl(target.previewUrl, req.health.path)}${ready.healthStarting ? "; the image's own health check has not reported yet" : ''})`);
+        log.info(`${color} is ready after ${(0,src/* formatDuration */.a3)(ready.elapsedMs)} (${ready.checks} health check(s) through ${ready_healthUrl(target.previewUrl, req.health.path)}${ready.healthStarting ? "; the image's own health check has not reported yet" : ''})`);
         await announce({
             kind: 'preview',
             release: events_eventRelease(release),
@@ -49221,8 +40163,8 @@ async function untilLive(announce, release, thread, body) {
     catch (error) {
         const told = { release: events_eventRelease(release), ...(thread && { thread }) };
         await announce(error instanceof AfterSwitchError
-            ? { kind: 'warning', ...told, message: errors_errorMessage(error) }
-            : { kind: 'failed', ...told, reason: errors_errorMessage(error) });
+            ? { kind: 'warning', ...told, message: (0,src/* errorMessage */.gJ)(error) }
+            : { kind: 'failed', ...told, reason: (0,src/* errorMessage */.gJ)(error) });
         throw error;
     }
 }
@@ -49253,7 +40195,7 @@ function movedOn(before, started, req, log) {
         return;
     const liveDigest = live?.digest ?? 'none';
     if (liveDigest !== req.ifLiveIs)
-        throw new errors_ActionError(`if-live-is: live is ${liveText}, not ${req.ifLiveIs}${moves.length > 0 ? ` (it moved on while this deploy waited: ${moves.join('; ')})` : ''}; nothing was changed. Deploy again against what is live now, or leave if-live-is out`);
+        throw new src/* ActionError */.lZ(`if-live-is: live is ${liveText}, not ${req.ifLiveIs}${moves.length > 0 ? ` (it moved on while this deploy waited: ${moves.join('; ')})` : ''}; nothing was changed. Deploy again against what is live now, or leave if-live-is out`);
 }
 /**
  * Promotes the color a `promote: false` deploy left ready. With `expect` (the release this run
@@ -49272,14 +40214,14 @@ async function promote(target, req, deps) {
             !candidate ||
             candidate.digest !== pending.digest ||
             pending.color === before.live)
-            throw new errors_ActionError(`nothing to promote: no color is waiting (live is ${before.live ?? 'none'}). Run a deploy with promote: false first; to go back to the previous version, use rollback`);
+            throw new src/* ActionError */.lZ(`nothing to promote: no color is waiting (live is ${before.live ?? 'none'}). Run a deploy with promote: false first; to go back to the previous version, use rollback`);
         const expect = req.expect;
         if (expect &&
             (expect.digest ? candidate.digest !== expect.digest : candidate.image !== expect.image))
-            throw new errors_ActionError(`not promoting: ${pending.color} waits with ${candidate.image} (${bluegreen_shortDigest(candidate.digest)}, deployed by ${pending.deployId}), not ${expect.image}, the release this run expects; nothing was changed and traffic stays on ${before.live ?? 'nothing'}. Another deploy replaced the waiting color meanwhile: deploy ${expect.image} again with promote: false, then promote`);
+            throw new src/* ActionError */.lZ(`not promoting: ${pending.color} waits with ${candidate.image} (${bluegreen_shortDigest(candidate.digest)}, deployed by ${pending.deployId}), not ${expect.image}, the release this run expects; nothing was changed and traffic stays on ${before.live ?? 'nothing'}. Another deploy replaced the waiting color meanwhile: deploy ${expect.image} again with promote: false, then promote`);
         const ready = await ready_waitReady(target, pending.color, req.health, req.readyTimeoutMs, deps);
         if (!ready.ready)
-            throw new errors_ActionError(`${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`);
+            throw new src/* ActionError */.lZ(`${pending.color} (${candidate.image}) is not ready, so it was not promoted and traffic stays on ${before.live ?? 'nothing'}: ${ready.reason ?? ''}`);
         return untilLive(deps.announce ?? (() => Promise.resolve()), candidate, before.slackThread, () => bluegreen_switchLive(target, pending.color, 'promote', before, req, deps, {
             router,
             ready,
@@ -49325,7 +40267,7 @@ async function bluegreen_switchLive(target, color, action, before, req, deps, ex
     const t = clock.now();
     const switchMs = await target.switchTo(color);
     const prev = bluegreen_liveStatus(before);
-    log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${duration_formatDuration(switchMs)} (verified and saved after ${duration_formatDuration(clock.now() - t)})`);
+    log.info(`Switched live traffic ${before.live ?? 'none'} → ${color} in ${(0,src/* formatDuration */.a3)(switchMs)} (verified and saved after ${(0,src/* formatDuration */.a3)(clock.now() - t)})`);
     // A color started by this run is as readiness saw it (its container is new); a warm one is as read before.
     const after0 = extra.fresh ? await startedState(target, before, color, extra.ready) : before;
     const started = after0.colors[color] ?? next;
@@ -49356,7 +40298,7 @@ async function bluegreen_switchLive(target, color, action, before, req, deps, ex
         ...(before.slackThread && { thread: before.slackThread }),
     });
     if (record.retireAfter)
-        log.info(`${before.live} stays warm until ${record.retireAfter} (keep-previous ${duration_formatDuration(req.keepPreviousMs)})`);
+        log.info(`${before.live} stays warm until ${record.retireAfter} (keep-previous ${(0,src/* formatDuration */.a3)(req.keepPreviousMs)})`);
     return {
         action,
         changed: true,
@@ -49451,7 +40393,7 @@ async function failStart(target, color, ready, keepFailed, before, deps) {
     await bluegreen_showLogs(target, color, deps);
     if (!keepFailed)
         await target.stop(color);
-    throw new errors_ActionError(`the new ${color} did not become ready: ${ready.reason ?? 'unknown'}. ` +
+    throw new src/* ActionError */.lZ(`the new ${color} did not become ready: ${ready.reason ?? 'unknown'}. ` +
         `Live traffic was not touched (it stays on ${before.live ?? 'nothing'}); ${color} was ${keepFailed ? 'kept running for inspection (keep-failed)' : 'stopped'}`);
 }
 /** The last 50 log lines of a color that did not get ready, in a folded group. */
@@ -49508,7 +40450,7 @@ function planSteps(state, image, req, target) {
     steps.push(image && req.pull !== 'always'
         ? `use ${req.image} already on the target (${image.pinned})`
         : `pull ${req.image}${image ? ` (the target has ${image.digest} now)` : ''}`);
-    steps.push(`take the deploy lock (wait up to ${duration_formatDuration(req.lockTimeoutMs)})`);
+    steps.push(`take the deploy lock (wait up to ${(0,src/* formatDuration */.a3)(req.lockTimeoutMs)})`);
     if (!state.exists)
         steps.push(`${target.words.setup}, serving ${target.url} (preview ${target.previewUrl})`);
     const live = bluegreen_liveStatus(state);
@@ -49519,11 +40461,11 @@ function planSteps(state, image, req, target) {
     const color = state.live ? contract_otherColor(state.live) : 'blue';
     const replaced = state.colors[color];
     steps.push(`start ${req.image} as ${color}${replaced ? `, replacing the ${replaced.running ? 'running' : 'stopped'} ${color} (${replaced.image})` : ''}; ${state.live ? `${state.live} stays untouched` : 'nothing is live yet'}`);
-    steps.push(`wait until ${color} is ready: ${target.words.ready}, GET ${ready_healthUrl(target.previewUrl, req.health.path)} (up to ${duration_formatDuration(req.readyTimeoutMs)})`);
+    steps.push(`wait until ${color} is ready: ${target.words.ready}, GET ${ready_healthUrl(target.previewUrl, req.health.path)} (up to ${(0,src/* formatDuration */.a3)(req.readyTimeoutMs)})`);
     if (req.promote) {
         steps.push(`switch live traffic ${state.live ?? 'none'} → ${color} (${target.words.switch})`);
         if (state.live)
-            steps.push(`keep ${state.live} warm for ${duration_formatDuration(req.keepPreviousMs)}`);
+            steps.push(`keep ${state.live} warm for ${(0,src/* formatDuration */.a3)(req.keepPreviousMs)}`);
     }
     else {
         steps.push(`leave live traffic on ${state.live ?? 'nothing'}; ${color} waits at ${target.previewUrl} for "action: promote"`);
@@ -49569,6 +40511,8 @@ async function plan(target, req, deps) {
     };
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/config/src/types.ts
@@ -49609,20 +40553,20 @@ function parseEnvironmentName(name, raw) {
 function checkName(name, raw, what, max) {
     const s = raw.trim();
     if (!APP_NAME.test(s))
-        throw new errors_InputError(name, raw, `is not ${what}`, `Use ${NAME_RULE}, at most ${max} characters`);
+        throw new src/* InputError */.dz(name, raw, `is not ${what}`, `Use ${NAME_RULE}, at most ${max} characters`);
     if (s.length > max)
-        throw new errors_InputError(name, raw, `is ${s.length} characters long`, `Use at most ${max} characters`);
+        throw new src/* InputError */.dz(name, raw, `is ${s.length} characters long`, `Use at most ${max} characters`);
     return s;
 }
 /** A TCP port, 1–65535. */
 function parsePort(name, raw) {
-    return parseInteger(name, raw, { min: 1, max: 65535 });
+    return (0,src/* parseInteger */.cG)(name, raw, { min: 1, max: 65535 });
 }
 /** A URL path starting with `/`. */
 function parseHealthPath(name, raw) {
     const s = raw.trim();
     if (!s.startsWith('/') || /\s/.test(s))
-        throw new errors_InputError(name, raw, 'is not a URL path', 'Start it with /, e.g. /healthz');
+        throw new src/* InputError */.dz(name, raw, 'is not a URL path', 'Start it with /, e.g. /healthz');
     return s;
 }
 /** An OCI image reference (no spaces). */
@@ -49630,7 +40574,7 @@ function parseImage(name, raw) {
     const s = raw.trim();
     // Starts with a letter or digit: a value such as --privileged must never reach a tool's argv as an option.
     if (!/^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/.test(s))
-        throw new errors_InputError(name, raw, 'is not an image reference', 'Use [registry/]name[:tag][@sha256:digest], e.g. haproxy:3.2');
+        throw new src/* InputError */.dz(name, raw, 'is not an image reference', 'Use [registry/]name[:tag][@sha256:digest], e.g. haproxy:3.2');
     return s;
 }
 
@@ -49641,7 +40585,7 @@ function parseImage(name, raw) {
  */
 
 /** What a YAML value is, for messages: `a list`, `a mapping`, `a boolean`, `empty`. */
-function values_kindOf(v) {
+function kindOf(v) {
     if (v === null || v === undefined)
         return 'empty';
     if (Array.isArray(v))
@@ -49667,12 +40611,12 @@ function mapping(path, v, keys, what, elsewhere = {}) {
     if (v === null)
         return {};
     if (!isMapping(v))
-        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a mapping`, `Write ${what}`);
+        throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, `Write ${what}`);
     for (const key of Object.keys(v)) {
         if (!keys.includes(key)) {
             const near = closest(key, [...keys, ...Object.keys(elsewhere)]);
             const hint = near === undefined ? undefined : (elsewhere[near] ?? near);
-            throw new errors_InputError(values_join(path, key), key, 'is not a known key' + (hint ? ` (did you mean ${hint}?)` : ''), `Valid keys: ${keys.join(', ')}`);
+            throw new src/* InputError */.dz(values_join(path, key), key, 'is not a known key' + (hint ? ` (did you mean ${hint}?)` : ''), `Valid keys: ${keys.join(', ')}`);
         }
     }
     return v;
@@ -49683,21 +40627,21 @@ function values_text(path, v, example) {
         return v;
     if (typeof v === 'number' && Number.isFinite(v))
         return String(v);
-    throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a single value`, `Give a value such as ${example}`);
+    throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a single value`, `Give a value such as ${example}`);
 }
 /** A non-empty single-line string. */
 function line(path, v, example) {
     const s = values_text(path, v, example).trim();
     if (s === '')
-        throw new errors_InputError(path, s, 'is empty', `Give a value such as ${example}`);
+        throw new src/* InputError */.dz(path, s, 'is empty', `Give a value such as ${example}`);
     if (/[\r\n]/.test(s))
-        throw new errors_InputError(path, s, 'spans several lines', 'Write it on a single line');
+        throw new src/* InputError */.dz(path, s, 'spans several lines', 'Write it on a single line');
     return s;
 }
 /** A YAML list; each item read by `item` with its own path (`path[i]`). */
 function list(path, v, example, item) {
     if (!Array.isArray(v))
-        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
+        throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
     return v.map((x, i) => item(`${path}[${i}]`, x));
 }
 /** One string or a list of them (numbers are taken as written). */
@@ -49710,9 +40654,9 @@ function oneOrMany(path, v, example) {
 function values_name(path, v, pattern, rule, max = Number.POSITIVE_INFINITY) {
     const s = values_text(path, v, 'a name');
     if (!pattern.test(s))
-        throw new errors_InputError(path, s, 'is not a valid name', `Use ${rule}`);
+        throw new src/* InputError */.dz(path, s, 'is not a valid name', `Use ${rule}`);
     if (s.length > max)
-        throw new errors_InputError(path, s, `is ${s.length} characters long`, `Use at most ${max}`);
+        throw new src/* InputError */.dz(path, s, `is ${s.length} characters long`, `Use at most ${max}`);
     return s;
 }
 /** `a.b`, or `b` at the top level. */
@@ -49773,7 +40717,7 @@ function fileLayer(file, path, section, renamed = {}) {
     return {
         section,
         at: (key) => renamed[key] ?? values_join(path, key),
-        wrap: (e) => ConfigError.from(file, e),
+        wrap: (e) => src/* ConfigError */.xL.from(file, e),
     };
 }
 /** Layers sections, later ones winning: mapping keys merge key by key, lists and values are replaced. */
@@ -49829,9 +40773,9 @@ function parseDockerHost(name, raw) {
     if (s === '')
         return { kind: 'local', display: 'local docker' };
     if (s.includes('://')) {
-        const url = parse_parseUrl(name, s, ['ssh:', 'tcp:', 'unix:']);
+        const url = (0,src/* parseUrl */.Dl)(name, s, ['ssh:', 'tcp:', 'unix:']);
         if (url.protocol === 'unix:' ? url.pathname === '' || url.pathname === '/' : url.host === '')
-            throw new errors_InputError(name, raw, url.protocol === 'unix:' ? 'has no socket path' : 'has no host', HOST_FORMS);
+            throw new src/* InputError */.dz(name, raw, url.protocol === 'unix:' ? 'has no socket path' : 'has no host', HOST_FORMS);
         let display = s;
         if (url.password !== '') {
             url.password = '';
@@ -49840,14 +40784,14 @@ function parseDockerHost(name, raw) {
         return { kind: 'host', url: s, display };
     }
     if (!CONTEXT_NAME.test(s))
-        throw new errors_InputError(name, raw, 'is not a docker host', HOST_FORMS);
+        throw new src/* InputError */.dz(name, raw, 'is not a docker host', HOST_FORMS);
     return { kind: 'context', name: s, display: `context ${s}` };
 }
 /** An IPv4 or IPv6 address literal. */
 function parseBind(name, raw) {
     const s = raw.trim();
     if ((0,external_node_net_.isIP)(s) === 0)
-        throw new errors_InputError(name, raw, 'is not an IP address', 'Use an IPv4 or IPv6 literal such as 0.0.0.0, 127.0.0.1 or ::');
+        throw new src/* InputError */.dz(name, raw, 'is not an IP address', 'Use an IPv4 or IPv6 literal such as 0.0.0.0, 127.0.0.1 or ::');
     return s;
 }
 /** A volume spec `source:target[:ro|:rw]` with an absolute target. */
@@ -49857,18 +40801,18 @@ function parseVolume(name, raw) {
     const [source = '', target = '', mode] = parts;
     const forms = 'Write source:target or source:target:ro, e.g. ./data:/data:ro or cache:/cache';
     if (parts.length < 2 || parts.length > 3 || source === '' || target === '')
-        throw new errors_InputError(name, raw, 'is not a volume', forms);
+        throw new src/* InputError */.dz(name, raw, 'is not a volume', forms);
     if (!target.startsWith('/'))
-        throw new errors_InputError(name, raw, `has a relative target ${target}`, 'Give an absolute path');
+        throw new src/* InputError */.dz(name, raw, `has a relative target ${target}`, 'Give an absolute path');
     if (mode !== undefined && mode !== 'ro' && mode !== 'rw')
-        throw new errors_InputError(name, raw, `has the mode ${mode}`, 'Use ro or rw');
+        throw new src/* InputError */.dz(name, raw, `has the mode ${mode}`, 'Use ro or rw');
     return s;
 }
 /** A positive number of CPUs, as docker's `--cpus` takes it. */
 function parseCpus(name, raw) {
     const s = raw.trim();
     if (!/^\d+(\.\d+)?$/.test(s) || Number(s) <= 0)
-        throw new errors_InputError(name, raw, 'is not a number of CPUs', 'Use a positive number, e.g. 0.5 or 2');
+        throw new src/* InputError */.dz(name, raw, 'is not a number of CPUs', 'Use a positive number, e.g. 0.5 or 2');
     return s;
 }
 const MEMORY = /^(\d+(?:\.\d+)?)([bkmg]?)$/i;
@@ -49876,7 +40820,7 @@ const MEMORY = /^(\d+(?:\.\d+)?)([bkmg]?)$/i;
 function parseMemory(name, raw) {
     const s = raw.trim();
     if (!MEMORY.test(s))
-        throw new errors_InputError(name, raw, 'is not a memory size', 'Use a number with an optional unit b, k, m or g, e.g. 512m or 1g');
+        throw new src/* InputError */.dz(name, raw, 'is not a memory size', 'Use a number with an optional unit b, k, m or g, e.g. 512m or 1g');
     return s;
 }
 /** A memory size of {@link parseMemory}'s form in bytes (NaN for anything else). */
@@ -49903,7 +40847,7 @@ const PROXY = {
 function readCommand(path, v) {
     const args = list(path, v, '[node, server.js]', (at, x) => values_text(at, x, 'server.js'));
     if (args.length === 0)
-        throw new errors_InputError(path, v, 'is an empty list', "Leave command out to run the image's CMD");
+        throw new src/* InputError */.dz(path, v, 'is an empty list', "Leave command out to run the image's CMD");
     return args;
 }
 /** `docker:` — a reader per key. */
@@ -49918,8 +40862,8 @@ const DOCKER_SECTION = {
     network: (p, v) => values_name(p, v, NETWORK, 'letters, digits, _ . and -, starting with a letter or digit'),
     resources: (p, v) => readKeys(p, v, RESOURCES, 'resource limits'),
     command: readCommand,
-    'stop-timeout': (p, v) => parse_parseDuration(p, values_text(p, v, '10s'), { min: 0 }),
-    'wait-for-image-health': (p, v) => parse_parseBoolean(p, typeof v === 'boolean' ? String(v) : values_text(p, v, 'true')),
+    'stop-timeout': (p, v) => (0,src/* parseDuration */.E9)(p, values_text(p, v, '10s'), { min: 0 }),
+    'wait-for-image-health': (p, v) => (0,src/* parseBoolean */.yG)(p, typeof v === 'boolean' ? String(v) : values_text(p, v, 'true')),
     proxy: (p, v) => readKeys(p, v, PROXY, 'proxy settings'),
 };
 /** The keys of `docker:` whose values are mappings, merged key by key when layered. */
@@ -49993,20 +40937,20 @@ function checkMetricsPort(layers, livePort, previewPort) {
     const metricsPort = layer?.section.proxy?.['metrics-port'];
     if (!layer || (metricsPort !== livePort && metricsPort !== previewPort))
         return;
-    throw layer.wrap(new errors_InputError(`${layer.at('proxy')}.metrics-port`, metricsPort, `is the same as ${metricsPort === livePort ? 'port' : 'preview-port'}`, 'Publish the metrics on a port of their own'));
+    throw layer.wrap(new src/* InputError */.dz(`${layer.at('proxy')}.metrics-port`, metricsPort, `is the same as ${metricsPort === livePort ? 'port' : 'preview-port'}`, 'Publish the metrics on a port of their own'));
 }
 function checkPorts(layers, livePort, previewPort) {
     const portFrom = origin(layers, 'port');
     const previewFrom = origin(layers, 'preview-port');
     if (!previewFrom && livePort === 65535 && portFrom)
-        throw portFrom.wrap(new errors_InputError(portFrom.at('port'), livePort, 'leaves no port for the preview (port + 1)', 'Set preview-port, or use a lower port'));
+        throw portFrom.wrap(new src/* InputError */.dz(portFrom.at('port'), livePort, 'leaves no port for the preview (port + 1)', 'Set preview-port, or use a lower port'));
     if (livePort !== previewPort || !previewFrom)
         return;
     // Blame whichever of the two has the higher precedence (the preview port when it is the same layer).
     const blamePort = portFrom !== undefined && layers.indexOf(portFrom) > layers.indexOf(previewFrom);
     const layer = blamePort ? portFrom : previewFrom;
     const [key, other] = blamePort ? ['port', 'preview-port'] : ['preview-port', 'port'];
-    throw layer.wrap(new errors_InputError(layer.at(key), livePort, `is the same as ${other}`, 'The live and preview ports must differ'));
+    throw layer.wrap(new src/* InputError */.dz(layer.at(key), livePort, `is the same as ${other}`, 'The live and preview ports must differ'));
 }
 
 ;// CONCATENATED MODULE: ./packages/config/src/kubernetes.ts
@@ -50035,7 +40979,7 @@ const SERVICE_NAME_MAX = 63 - '-preview'.length;
 function manifestPath(p, v) {
     const s = line(p, v, 'k8s/');
     if (s.startsWith('-'))
-        throw new errors_InputError(p, s, 'starts with -', 'Give a path such as k8s/ or ./deploy/app.yaml');
+        throw new src/* InputError */.dz(p, s, 'starts with -', 'Give a path such as k8s/ or ./deploy/app.yaml');
     return s;
 }
 function readManifests(p, v) {
@@ -50043,14 +40987,14 @@ function readManifests(p, v) {
         return [manifestPath(p, v)];
     const paths = list(p, v, '[k8s/app.yaml, k8s/config/]', manifestPath);
     if (paths.length === 0)
-        throw new errors_InputError(p, v, 'is an empty list', 'Name the manifests folder (or files) that hold the Deployment and its Service');
+        throw new src/* InputError */.dz(p, v, 'is an empty list', 'Name the manifests folder (or files) that hold the Deployment and its Service');
     return paths;
 }
 /** A kubeconfig context name: anything on one line (EKS contexts are ARNs), not an option. */
 function readContext(p, v) {
     const s = line(p, v, 'production');
     if (s.startsWith('-'))
-        throw new errors_InputError(p, s, 'starts with -', 'Give the name of a context in your kubeconfig');
+        throw new src/* InputError */.dz(p, s, 'starts with -', 'Give the name of a context in your kubeconfig');
     return s;
 }
 /** `kubernetes:` — a reader per key. */
@@ -50079,7 +41023,7 @@ function settleKubernetes(layers) {
     const s = merge(layers, []);
     if (s.manifests === undefined) {
         const last = layers.at(-1);
-        const missing = new errors_InputError(last?.at('manifests') ?? 'kubernetes.manifests', errors_UNQUOTED, 'is not set', 'target: kubernetes deploys your own manifests: set kubernetes.manifests to the folder (or files, or kustomize folder) holding the Deployment and its Service, e.g. manifests: k8s/');
+        const missing = new src/* InputError */.dz(last?.at('manifests') ?? 'kubernetes.manifests', src/* UNQUOTED */.Q8, 'is not set', 'target: kubernetes deploys your own manifests: set kubernetes.manifests to the folder (or files, or kustomize folder) holding the Deployment and its Service, e.g. manifests: k8s/');
         throw last ? last.wrap(missing) : missing;
     }
     return {
@@ -50157,11 +41101,11 @@ const OVERRIDES = {
     'health-path': { path: ['health', 'path'], parse: parseHealthPath },
     'keep-previous': {
         path: ['keep-previous'],
-        parse: (n, r) => parse_parseDuration(n, r, { min: 0, max: MAX_LONG_DURATION_MS }),
+        parse: (n, r) => (0,src/* parseDuration */.E9)(n, r, { min: 0, max: src/* MAX_LONG_DURATION_MS */.e3 }),
     },
     'ready-timeout': {
         path: ['ready-timeout'],
-        parse: (n, r) => parse_parseDuration(n, r, { min: 1000 }),
+        parse: (n, r) => (0,src/* parseDuration */.E9)(n, r, { min: 1000 }),
     },
     ...Object.fromEntries(TARGETS.flatMap((t) => Object.entries(under(t, TARGET_OVERRIDES[t])))),
 };
@@ -52187,7 +43131,7 @@ function bestBy(arr, by, compare) {
   }, null)[1];
 }
 
-function luxon_pick(obj, keys) {
+function pick(obj, keys) {
   return keys.reduce((a, k) => {
     a[k] = obj[k];
     return a;
@@ -52242,7 +43186,7 @@ function padStart(input, n = 2) {
   return padded;
 }
 
-function luxon_parseInteger(string) {
+function parseInteger(string) {
   if (isUndefined(string) || string === null || string === "") {
     return undefined;
   } else {
@@ -52435,7 +43379,7 @@ function formatOffset(offset, format) {
 }
 
 function timeObject(obj) {
-  return luxon_pick(obj, ["hour", "minute", "second", "millisecond"]);
+  return pick(obj, ["hour", "minute", "second", "millisecond"]);
 }
 
 /**
@@ -53078,7 +44022,7 @@ function simpleParse(...keys) {
     let i;
 
     for (i = 0; i < keys.length; i++) {
-      ret[keys[i]] = luxon_parseInteger(match[cursor + i]);
+      ret[keys[i]] = parseInteger(match[cursor + i]);
     }
     return [ret, null, cursor + i];
   };
@@ -53103,7 +44047,7 @@ const sqlTimeExtensionRegex = RegExp(`(?: ${sqlTimeRegex.source})?`);
 
 function luxon_int(match, pos, fallback) {
   const m = match[pos];
-  return isUndefined(m) ? fallback : luxon_parseInteger(m);
+  return isUndefined(m) ? fallback : parseInteger(m);
 }
 
 function extractISOYmd(match, cursor) {
@@ -53189,14 +44133,14 @@ const obsOffsets = {
 
 function fromStrings(weekdayStr, yearStr, monthStr, dayStr, hourStr, minuteStr, secondStr) {
   const result = {
-    year: yearStr.length === 2 ? untruncateYear(luxon_parseInteger(yearStr)) : luxon_parseInteger(yearStr),
+    year: yearStr.length === 2 ? untruncateYear(parseInteger(yearStr)) : parseInteger(yearStr),
     month: monthsShort.indexOf(monthStr) + 1,
-    day: luxon_parseInteger(dayStr),
-    hour: luxon_parseInteger(hourStr),
-    minute: luxon_parseInteger(minuteStr),
+    day: parseInteger(dayStr),
+    hour: parseInteger(hourStr),
+    minute: parseInteger(minuteStr),
   };
 
-  if (secondStr) result.second = luxon_parseInteger(secondStr);
+  if (secondStr) result.second = parseInteger(secondStr);
   if (weekdayStr) {
     result.weekday =
       weekdayStr.length > 3
@@ -58377,7 +49321,7 @@ const MAX_REASON = 200;
 
 
 
-const CONTROLS = new RegExp(CONTROL.source, 'g');
+const CONTROLS = new RegExp(src/* CONTROL */.W3.source, 'g');
 /**
  * Untrusted text made safe for one line of a message: control characters (newlines, escapes, bidi
  * overrides) become spaces, runs of white space one space, and text over `max` characters is cut
@@ -58394,20 +49338,20 @@ function text_oneLine(text, max) {
 function text_parseReason(name, raw, example) {
     const s = raw.trim();
     if (s === '')
-        throw new errors_InputError(name, raw, 'is empty', `Say why, e.g. ${example}`);
+        throw new src/* InputError */.dz(name, raw, 'is empty', `Say why, e.g. ${example}`);
     if (/[\r\n\u2028\u2029]/.test(s))
-        throw new errors_InputError(name, raw, 'spans several lines', 'Write it on a single line');
-    if (CONTROL.test(s))
-        throw new errors_InputError(name, raw, 'holds control characters', 'Use plain text');
+        throw new src/* InputError */.dz(name, raw, 'spans several lines', 'Write it on a single line');
+    if (src/* CONTROL */.W3.test(s))
+        throw new src/* InputError */.dz(name, raw, 'holds control characters', 'Use plain text');
     if (s.length > MAX_REASON)
-        throw new errors_InputError(name, `${s.slice(0, 40)}…`, `is ${s.length} characters long`, `Use at most ${MAX_REASON}`);
+        throw new src/* InputError */.dz(name, `${s.slice(0, 40)}…`, `is ${s.length} characters long`, `Use at most ${MAX_REASON}`);
     return s;
 }
 /** An IANA time zone (`Europe/Berlin`, `UTC`), its case as the zone database writes it. */
 function parseTimeZone(name, raw) {
     const s = raw.trim();
     if (s === '' || !/^[A-Za-z0-9_+\-/]+$/.test(s) || !IANAZone.isValidZone(s))
-        throw new errors_InputError(name, raw, 'is not a known time zone', 'Use an IANA zone name such as Europe/Berlin, America/New_York or UTC');
+        throw new src/* InputError */.dz(name, raw, 'is not a known time zone', 'Use an IANA zone name such as Europe/Berlin, America/New_York or UTC');
     // ICU's canonical name fixes the case (europe/berlin), but may be an older name (Asia/Calcutta
     // for Asia/Kolkata): take it only when it is the same name.
     const canonical = new Intl.DateTimeFormat('en-US', { timeZone: s }).resolvedOptions().timeZone;
@@ -58420,7 +49364,7 @@ function dayNumber(name, raw, word) {
     const w = word.trim().toLowerCase();
     const i = DAY_NAMES.findIndex((d) => w === d || (w.length > 3 && fullName(d).startsWith(w)));
     if (i < 0)
-        throw new errors_InputError(name, raw, `has ${errors_showValue(word.trim())}, not a day`, DAYS_FORMS);
+        throw new src/* InputError */.dz(name, raw, `has ${(0,src/* showValue */.vp)(word.trim())}, not a day`, DAYS_FORMS);
     return (i + 1);
 }
 function fullName(short) {
@@ -58446,7 +49390,7 @@ function parseDays(name, raw) {
     for (const part of parts) {
         const p = part.trim().toLowerCase();
         if (p === '')
-            throw new errors_InputError(name, shown, 'has an empty day', DAYS_FORMS);
+            throw new src/* InputError */.dz(name, shown, 'has an empty day', DAYS_FORMS);
         if (p === 'daily' || p === '*') {
             for (let d = 1; d <= 7; d++)
                 days.add(d);
@@ -58454,7 +49398,7 @@ function parseDays(name, raw) {
         }
         const [a = '', b, ...rest] = p.split(/\s*[-–]\s*/);
         if (rest.length > 0)
-            throw new errors_InputError(name, shown, `has ${errors_showValue(p)}, not a day range`, DAYS_FORMS);
+            throw new src/* InputError */.dz(name, shown, `has ${(0,src/* showValue */.vp)(p)}, not a day range`, DAYS_FORMS);
         const first = dayNumber(name, shown, a);
         const last = b === undefined ? first : dayNumber(name, shown, b);
         for (let d = first;; d = ((d % 7) + 1)) {
@@ -58492,7 +49436,7 @@ function parseTimeOfDay(name, raw, allowMidnight) {
         Number(m[2]) < 60 &&
         (minutes < DAY_MINUTES || (allowMidnight && minutes === DAY_MINUTES));
     if (!ok)
-        throw new errors_InputError(name, raw, 'is not a time of day', `Write HH:MM in quotes, from "00:00" to "${allowMidnight ? '24:00' : '23:59'}"`);
+        throw new src/* InputError */.dz(name, raw, 'is not a time of day', `Write HH:MM in quotes, from "00:00" to "${allowMidnight ? '24:00' : '23:59'}"`);
     return minutes;
 }
 /** Minutes after midnight as `HH:MM`. */
@@ -58535,36 +49479,36 @@ function waitText(ms) {
 /** A non-empty list of at most {@link MAX_ENTRIES} entries under `key`. */
 function entries(path, v, key) {
     if (!Array.isArray(v))
-        throw new errors_InputError(path, v, `is ${errors_kindOf(v)}, not a list`, `Write ${key}: as a YAML list (- …)`);
+        throw new src/* InputError */.dz(path, v, `is ${(0,src/* kindOf */.I)(v)}, not a list`, `Write ${key}: as a YAML list (- …)`);
     if (v.length === 0)
-        throw new errors_InputError(path, v, 'is an empty list', key === 'allow'
+        throw new src/* InputError */.dz(path, v, 'is an empty list', key === 'allow'
             ? 'List at least one window, or remove allow: to allow deploys at any time'
             : 'List at least one freeze, or remove freeze:');
     if (v.length > MAX_ENTRIES)
-        throw new errors_InputError(path, `${v.length} entries`, 'is too long', `List at most ${MAX_ENTRIES}`);
+        throw new src/* InputError */.dz(path, `${v.length} entries`, 'is too long', `List at most ${MAX_ENTRIES}`);
     return v;
 }
 /** A mapping whose keys are all in `keys`; `what` says what to write instead. */
 function values_mapping(path, v, keys, what) {
     if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Date)
-        throw new errors_InputError(path, v, `is ${errors_kindOf(v)}, not a mapping`, `Write ${what}`);
+        throw new src/* InputError */.dz(path, v, `is ${(0,src/* kindOf */.I)(v)}, not a mapping`, `Write ${what}`);
     for (const key of Object.keys(v))
         if (!keys.includes(key))
-            throw new errors_InputError(`${path}.${key}`, key, 'is not a known key', `Valid keys: ${keys.join(', ')}`);
+            throw new src/* InputError */.dz(`${path}.${key}`, key, 'is not a known key', `Valid keys: ${keys.join(', ')}`);
     return v;
 }
 /** The value of `key`, which must be set. */
 function required(path, key, m, example) {
     const v = m[key];
     if (v === undefined || v === null)
-        throw new errors_InputError(`${path}.${key}`, '', 'is required', `Give it, e.g. ${key}: ${example}`);
+        throw new src/* InputError */.dz(`${path}.${key}`, '', 'is required', `Give it, e.g. ${key}: ${example}`);
     return v;
 }
 /** Text; a number (an unquoted `540`) is refused with a hint to quote it. */
 function str(path, v, example) {
     if (typeof v === 'string')
         return v;
-    throw new errors_InputError(path, v, `is ${errors_kindOf(v)}, not text`, `Give a value such as ${example}` + (typeof v === 'number' ? ' (in quotes)' : ''));
+    throw new src/* InputError */.dz(path, v, `is ${(0,src/* kindOf */.I)(v)}, not text`, `Give a value such as ${example}` + (typeof v === 'number' ? ' (in quotes)' : ''));
 }
 /** A time zone at `path`, or undefined when not set. */
 function zoneAt(path, v) {
@@ -58593,20 +49537,20 @@ function parseFreezeEntry(path, raw, sectionZone) {
     const dated = m.from !== undefined || m.to !== undefined;
     const recurring = m.cron !== undefined || m.duration !== undefined;
     if (dated && recurring)
-        throw new errors_InputError(path, Object.keys(m).join(', '), 'mixes from:/to: with cron:/duration:', 'Give either from: and to: (a period) or cron: and duration: (a recurring freeze)');
+        throw new src/* InputError */.dz(path, Object.keys(m).join(', '), 'mixes from:/to: with cron:/duration:', 'Give either from: and to: (a period) or cron: and duration: (a recurring freeze)');
     if (recurring)
         return cronFreeze(path, m, timeZone, reason);
     if (!dated)
-        throw new errors_InputError(path, Object.keys(m).join(', '), 'says neither when nor how often', 'Give from: and to: (dates such as 2026-12-20, or date-times), or cron: and duration:');
+        throw new src/* InputError */.dz(path, Object.keys(m).join(', '), 'says neither when nor how often', 'Give from: and to: (dates such as 2026-12-20, or date-times), or cron: and duration:');
     return dateFreeze(path, m, timeZone, reason);
 }
 function dateFreeze(path, m, timeZone, reason) {
     const start = instant(`${path}.from`, m.from, timeZone, 'start');
     const end = instant(`${path}.to`, m.to, timeZone, 'end');
     if (end.ms <= start.ms)
-        throw new errors_InputError(`${path}.to`, end.shown, `is not after from (${start.shown})`, 'Swap them, or fix the date');
+        throw new src/* InputError */.dz(`${path}.to`, end.shown, `is not after from (${start.shown})`, 'Swap them, or fix the date');
     if (end.ms - start.ms > MAX_DATE_FREEZE_MS)
-        throw new errors_InputError(`${path}.to`, end.shown, 'ends more than 366 days after from', 'Split a longer freeze, or use the freeze switch (switchyard freeze <env>)');
+        throw new src/* InputError */.dz(`${path}.to`, end.shown, 'ends more than 366 days after from', 'Split a longer freeze, or use the freeze switch (switchyard freeze <env>)');
     const text = `${start.shown} to ${end.shown} ${timeZone}`;
     return { kind: 'dates', start: start.ms, end: end.ms, timeZone, reason, text };
 }
@@ -58616,7 +49560,7 @@ function dateFreeze(path, m, timeZone, reason) {
  */
 function instant(path, raw, zone, edge) {
     if (raw === undefined || raw === null)
-        throw new errors_InputError(path, '', 'is required', `Give a date such as ${edge === 'start' ? '2026-12-20' : '2027-01-04'}`);
+        throw new src/* InputError */.dz(path, '', 'is required', `Give a date such as ${edge === 'start' ? '2026-12-20' : '2027-01-04'}`);
     if (raw instanceof Date && !Number.isNaN(raw.getTime()))
         return { ms: raw.getTime(), shown: raw.toISOString() };
     const s = str(path, raw, '2026-12-20').trim();
@@ -58625,7 +49569,7 @@ function instant(path, raw, zone, edge) {
         ? DateTime.fromISO(s.replace(' ', 'T'), { zone })
         : DateTime.invalid('format');
     if (!dt.isValid || dt.year < 2000 || dt.year > 2199)
-        throw new errors_InputError(path, raw, 'is not a date or date-time', 'Write 2026-12-20 (a whole day) or 2026-12-20T18:00 (in the time zone), in quotes if you like');
+        throw new src/* InputError */.dz(path, raw, 'is not a date or date-time', 'Write 2026-12-20 (a whole day) or 2026-12-20T18:00 (in the time zone), in quotes if you like');
     const ms = dateOnly && edge === 'end' ? dt.plus({ days: 1 }).toMillis() : dt.toMillis();
     return { ms, shown: s };
 }
@@ -58634,22 +49578,22 @@ function cronFreeze(path, m, timeZone, reason) {
     const cronForms = 'Write five fields, minute hour day-of-month month day-of-week, e.g. "0 17 * * 5" (Fridays 17:00)';
     const fields = cron.split(/\s+/);
     if (fields.length !== 5 || cron.length > 100)
-        throw new errors_InputError(`${path}.cron`, cron, 'is not a five-field cron expression', cronForms);
+        throw new src/* InputError */.dz(`${path}.cron`, cron, 'is not a five-field cron expression', cronForms);
     if (!/^\d{1,2}$/.test(fields[0] ?? ''))
-        throw new errors_InputError(`${path}.cron`, cron, 'starts a freeze more often than once an hour', 'Give one minute in the first field (e.g. "30 17 * * 5"); for a longer freeze raise duration:');
+        throw new src/* InputError */.dz(`${path}.cron`, cron, 'starts a freeze more often than once an hour', 'Give one minute in the first field (e.g. "30 17 * * 5"); for a longer freeze raise duration:');
     try {
         cron_parser_dist.CronExpressionParser.parse(cron, { tz: timeZone, strict: false }).next();
     }
     catch (error) {
         const why = error instanceof Error ? text_oneLine(error.message, 100) : 'cannot be read';
-        throw new errors_InputError(`${path}.cron`, cron, `is not a valid cron expression (${why})`, cronForms);
+        throw new src/* InputError */.dz(`${path}.cron`, cron, `is not a valid cron expression (${why})`, cronForms);
     }
     const durationRaw = str(`${path}.duration`, required(path, 'duration', m, '64h'), '64h');
-    const durationMs = parseDurationMs(durationRaw);
+    const durationMs = (0,src/* parseDurationMs */.yi)(durationRaw);
     if (durationMs === undefined)
-        throw new errors_InputError(`${path}.duration`, durationRaw, 'is not a duration', DURATION_FORMS);
+        throw new src/* InputError */.dz(`${path}.duration`, durationRaw, 'is not a duration', src/* DURATION_FORMS */.nv);
     if (durationMs < 60_000 || durationMs > MAX_CRON_FREEZE_MS)
-        throw new errors_InputError(`${path}.duration`, durationRaw, 'is out of range', 'Use a value from 1m to 31d');
+        throw new src/* InputError */.dz(`${path}.duration`, durationRaw, 'is out of range', 'Use a value from 1m to 31d');
     const text = `from "${cron}" ${timeZone} for ${durationRaw.trim()}`;
     return { kind: 'cron', cron, durationMs, timeZone, reason, text };
 }
@@ -58693,7 +49637,7 @@ function parseAllow(path, raw, sectionZone) {
     const m = values_mapping(path, raw, ALLOW_KEYS, `days:, from: and to:, or a string such as ${COMPACT_FORM}`);
     const days = m.days;
     if (days === undefined || days === null)
-        throw new errors_InputError(`${path}.days`, '', 'is required', 'Say which days, e.g. days: mon-fri');
+        throw new src/* InputError */.dz(`${path}.days`, '', 'is required', 'Say which days, e.g. days: mon-fri');
     const dayList = Array.isArray(days) && days.every((d) => typeof d === 'string')
         ? parseDays(`${path}.days`, days)
         : parseDays(`${path}.days`, str(`${path}.days`, days, 'mon-fri'));
@@ -58708,436 +49652,21 @@ function parseCompactWindow(path, raw, sectionZone) {
         ? null
         : /^\s*(\S+)\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})(?:\s+(\S+))?\s*$/.exec(raw);
     if (!m)
-        throw new errors_InputError(path, raw, 'is not a window', `Write days, times and a zone: ${COMPACT_FORM}`);
+        throw new src/* InputError */.dz(path, raw, 'is not a window', `Write days, times and a zone: ${COMPACT_FORM}`);
     const [, days = '', from = '', to = '', zone] = m;
     return config_window(path, parseDays(path, days), parseTimeOfDay(path, from, false), parseTimeOfDay(path, to, true), zone === undefined ? sectionZone : parseTimeZone(path, zone), path);
 }
 function config_window(path, days, from, to, timeZone, toPath) {
     if (from === to)
-        throw new errors_InputError(toPath, timeText(to), 'is the same time as from', 'Give a window of some length; for a whole day use from: "00:00" and to: "24:00"');
+        throw new src/* InputError */.dz(toPath, timeText(to), 'is the same time as from', 'Give a window of some length; for a whole day use from: "00:00" and to: "24:00"');
     const text = `${daysText(days)} ${timeText(from)}–${timeText(to)} ${timeZone}`;
     return { days, from, to, timeZone, text };
 }
 
-;// CONCATENATED MODULE: ./packages/github/src/environments-config.ts
-/**
- * The `github:` part of an environment in `switchyard.yml`: how GitHub protects the environment
- * (required reviewers, wait timer, which branches and tags may deploy, admin bypass), read into a
- * typed {@link DesiredProtection}. Pure: nothing here talks to GitHub.
- *
- * The file is the whole truth for the keys it manages: a key left out means GitHub's default (no
- * reviewers, no wait timer, any branch). `admin-bypass` is the exception: it is changed only when set,
- * as GitHub's OpenAPI description does not list the field.
- */
-
-/** GitHub's limit on required reviewers per environment. */
-const MAX_REVIEWERS = 6;
-/** GitHub's longest wait timer, in minutes (30 days). */
-const MAX_WAIT_TIMER_MINUTES = 43_200;
-/** The keys of `github:`, in reference order. */
-const GITHUB_ENVIRONMENT_KEYS = [
-    'reviewers',
-    'prevent-self-review',
-    'wait-timer',
-    'branches',
-    'tags',
-    'protected-branches',
-    'admin-bypass',
-];
-/** A reviewer as people write it: `octocat` or `@octo-org/release-managers`. */
-function environments_config_reviewerLabel(r) {
-    return r.kind === 'user' ? r.login : `@${r.org}/${r.slug}`;
-}
-/** A wait timer as people write it: `0`, `10m`, `1h 30m`. */
-function environments_config_waitTimerLabel(minutes) {
-    return minutes === 0 ? '0' : formatDuration(minutes * 60_000);
-}
-const EXAMPLE = 'github: {reviewers: [octocat, "@octo-org/release-managers"], wait-timer: 10m, branches: [main]}';
-/** A GitHub login or organization: letters, digits and hyphens (not first), at most 39 characters. */
-const LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-/** A team slug: lowercase letters, digits, `-` and `_`. */
-const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
-const MAX_PATTERN = 255;
-/**
- * Reads the `github:` value of one environment. `path` names it in messages
- * (`environments.production.github`); a problem throws an {@link InputError} at the key, with the fix.
- */
-function parseGithubProtection(path, raw) {
-    const m = readMapping(path, raw);
-    const at = (key) => `${path}.${key}`;
-    const reviewers = m.reviewers == null ? [] : readReviewers(at('reviewers'), m.reviewers);
-    const preventSelfReview = readBool(at('prevent-self-review'), m['prevent-self-review']) ?? false;
-    if (preventSelfReview && reviewers.length === 0)
-        throw new errors_InputError(at('prevent-self-review'), true, 'needs required reviewers', `List who approves under ${at('reviewers')}, or leave prevent-self-review out`);
-    const adminBypass = readBool(at('admin-bypass'), m['admin-bypass']);
-    return {
-        reviewers,
-        preventSelfReview,
-        waitTimerMinutes: m['wait-timer'] == null ? 0 : readWaitTimer(at('wait-timer'), m['wait-timer']),
-        refs: readRefs(path, m),
-        ...(adminBypass !== undefined && { adminBypass }),
-    };
-}
-function environments_config_kindOf(v) {
-    if (v === null || v === undefined)
-        return 'empty';
-    if (Array.isArray(v))
-        return 'a list';
-    return typeof v === 'object' ? 'a mapping' : `a ${typeof v}`;
-}
-function readMapping(path, v) {
-    if (v === null || v === undefined)
-        return {};
-    if (typeof v !== 'object' || Array.isArray(v))
-        throw new errors_InputError(path, v, `is ${environments_config_kindOf(v)}, not a mapping`, `Write ${EXAMPLE}`);
-    const m = v;
-    for (const key of Object.keys(m)) {
-        if (!GITHUB_ENVIRONMENT_KEYS.includes(key))
-            throw new errors_InputError(`${path}.${key}`, key, 'is not a known key', `Valid keys: ${GITHUB_ENVIRONMENT_KEYS.join(', ')}`);
-    }
-    return m;
-}
-function readBool(path, v) {
-    if (v === null || v === undefined)
-        return undefined;
-    if (typeof v === 'boolean')
-        return v;
-    if (typeof v === 'string' && /^(true|false)$/i.test(v.trim()))
-        return v.trim().toLowerCase() === 'true';
-    throw new errors_InputError(path, v, 'is not a boolean', 'Use true or false');
-}
-function readList(path, v, example) {
-    if (Array.isArray(v))
-        return v;
-    if (typeof v === 'string')
-        return [v];
-    throw new errors_InputError(path, v, `is ${environments_config_kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
-}
-function readString(path, v, example) {
-    if (typeof v !== 'string' && typeof v !== 'number')
-        throw new errors_InputError(path, v, `is ${environments_config_kindOf(v)}, not a single value`, `Give a value such as ${example}`);
-    const s = String(v).trim();
-    if (s === '')
-        throw new errors_InputError(path, s, 'is empty', `Give a value such as ${example}`);
-    if (CONTROL.test(s))
-        throw new errors_InputError(path, s, 'holds a line break or control character', 'Write it on one line');
-    return s;
-}
-function readReviewers(path, v) {
-    const example = '[octocat, "@octo-org/release-managers"]';
-    const items = readList(path, v, example);
-    if (items.length > MAX_REVIEWERS)
-        throw new errors_InputError(path, items, `lists ${items.length} reviewers`, `GitHub allows at most ${MAX_REVIEWERS}: list a team instead of several of its members`);
-    const seen = new Set();
-    return items.map((item, i) => {
-        const at = `${path}[${i}]`;
-        const reviewer = readReviewer(at, readString(at, item, 'octocat'));
-        const key = environments_config_reviewerLabel(reviewer).toLowerCase();
-        if (seen.has(key))
-            throw new errors_InputError(at, item, 'is listed twice', 'Give each reviewer once');
-        seen.add(key);
-        return reviewer;
-    });
-}
-function readReviewer(path, s) {
-    const rule = 'Write a user as octocat and a team as "@org/team-slug" (quote it: YAML reads a bare @ as reserved)';
-    const name = s.startsWith('@') ? s.slice(1) : s;
-    const slash = name.indexOf('/');
-    if (slash < 0) {
-        if (!LOGIN.test(name))
-            throw new errors_InputError(path, s, 'is not a GitHub user name', rule);
-        return { kind: 'user', login: name };
-    }
-    const org = name.slice(0, slash);
-    const slug = name.slice(slash + 1);
-    if (!LOGIN.test(org) || !TEAM_SLUG.test(slug))
-        throw new errors_InputError(path, s, 'is not a team', `${rule}; a team slug is lowercase letters, digits, - and _ (as in the team's URL)`);
-    return { kind: 'team', org, slug };
-}
-function readWaitTimer(path, v) {
-    const accepted = `${DURATION_FORMS}, in whole minutes from 0 to 30d (GitHub's range)`;
-    const s = readString(path, v, '10m');
-    const ms = s === '0' ? 0 : parseDurationMs(s);
-    if (ms === undefined)
-        throw new errors_InputError(path, s, 'is not a duration', accepted);
-    if (ms % 60_000 !== 0)
-        throw new errors_InputError(path, s, 'is not a whole number of minutes', accepted);
-    const minutes = ms / 60_000;
-    if (minutes > MAX_WAIT_TIMER_MINUTES)
-        throw new errors_InputError(path, s, 'is out of range', accepted);
-    return minutes;
-}
-function readPatterns(path, v, example) {
-    if (v === null || v === undefined)
-        return [];
-    const seen = new Set();
-    return readList(path, v, example).map((item, i) => {
-        const at = `${path}[${i}]`;
-        const s = readString(at, item, example);
-        if (s.length > MAX_PATTERN)
-            throw new errors_InputError(at, s, `is ${s.length} characters long`, `Use at most ${MAX_PATTERN}`);
-        if (seen.has(s))
-            throw new errors_InputError(at, s, 'is listed twice', 'Give each pattern once');
-        seen.add(s);
-        return s;
-    });
-}
-function readRefs(path, m) {
-    const branches = readPatterns(`${path}.branches`, m.branches, '[main, "release/*"]');
-    const tags = readPatterns(`${path}.tags`, m.tags, '["v*"]');
-    const protectedOnly = readBool(`${path}.protected-branches`, m['protected-branches']) ?? false;
-    if (protectedOnly && (branches.length > 0 || tags.length > 0))
-        throw new errors_InputError(`${path}.protected-branches`, true, `cannot be combined with ${branches.length > 0 ? 'branches' : 'tags'}`, 'Use either protected-branches: true or lists of branches and tags, not both');
-    if (protectedOnly)
-        return { kind: 'protected' };
-    if (branches.length === 0 && tags.length === 0)
-        return { kind: 'any' };
-    return { kind: 'custom', branches, tags };
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/events.ts
-/**
- * What the notifications are about: release events (one deploy moving from started to passed, failed or
- * rolled back) and freeze events, each with a severity as the process documents split them: warnings
- * to Slack, critical alerts to PagerDuty (the on-call engineer).
- */
-/** The states of a release, in the order a release moves through them. */
-const RELEASE_KINDS = [
-    'started',
-    'preview',
-    'live',
-    'watching',
-    'passed',
-    'failed',
-    'rolled-back',
-    'rollback-failed',
-    'warning',
-];
-/** Every event kind: the release kinds, plus `freeze` / `unfreeze` of an environment. */
-const EVENT_KINDS = [...RELEASE_KINDS, 'freeze', 'unfreeze'];
-/** How urgent an event is, lowest first. */
-const SEVERITIES = ['info', 'warning', 'critical'];
-/** Whether an event is about a release (not a freeze). */
-function isRelease(event) {
-    return event.kind !== 'freeze' && event.kind !== 'unfreeze';
-}
-/**
- * An event's severity. Critical: a failed verdict, a failed rollback, and any rollback (it closes, or
- * fails to close, the incident the failed verdict opened). Warning: monitor warnings and freezes.
- * Info: a release's progress and unfreezes.
- */
-function severityOf(event) {
-    switch (event.kind) {
-        case 'failed':
-        case 'rolled-back':
-        case 'rollback-failed':
-            return 'critical';
-        case 'warning':
-        case 'freeze':
-            return 'warning';
-        default:
-            return 'info';
-    }
-}
-/** Whether a channel whose event list is `terms` takes `event`. */
-function selects(terms, event) {
-    const rank = SEVERITIES.indexOf(severityOf(event));
-    return terms.some((t) => t === 'all' ||
-        t === event.kind ||
-        (SEVERITIES.includes(t) && SEVERITIES.indexOf(t) <= rank));
-}
-/** One line that says what happened, for fallbacks, summaries and logs: `shop 1.4.2 is live on production`. */
-function headline(event) {
-    if (!isRelease(event)) {
-        const what = event.app ? `${event.app} on ${event.environment}` : event.environment;
-        return event.kind === 'freeze'
-            ? `Deploys to ${what} are frozen`
-            : `Deploys to ${what} may go out again`;
-    }
-    const r = `${event.app} ${event.version}`;
-    const env = event.environment;
-    switch (event.kind) {
-        case 'started':
-            return `Deploying ${r} to ${env}`;
-        case 'preview':
-            return `${r} is on preview in ${env}`;
-        case 'live':
-            return `${r} is live on ${env}`;
-        case 'watching':
-            return `Watching ${r} on ${env}`;
-        case 'passed':
-            return `${r} passed on ${env}`;
-        case 'failed':
-            return `${r} failed its verdict on ${env}`;
-        case 'warning':
-            return `Warning for ${r} on ${env}`;
-        case 'rolled-back':
-            return `${env} rolled back from ${event.version} to ${event.to} (${event.healthy ? 'healthy' : 'NOT healthy'})`;
-        case 'rollback-failed':
-            return `Rollback of ${r} on ${env} FAILED`;
-    }
-}
-/** The reasons an event carries (a failed verdict's rules, warnings, why a rollback failed), or none. */
-function reasonsOf(event) {
-    if (!isRelease(event))
-        return event.reason ? [event.reason] : [];
-    return 'reasons' in event ? event.reasons : [];
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/config.ts
-/**
- * The `notify:` part of an environment in switchyard.yml, parsed strictly:
- *
- *     notify:
- *       slack: { channel: "#deploys", token-secret: SLACK_BOT_TOKEN, events: [all] }
- *       pagerduty: { routing-key-secret: PD_ROUTING_KEY, events: [critical] }
- *       webhook: { url: https://hooks.example.com/deploys, secret: HOOK_SECRET, events: [all] }
- *
- * Secrets are the NAMES of variables (step env or inputs), never values: a value that looks like a
- * token, a webhook URL or a routing key is refused without being quoted. Errors are
- * {@link InputError}s named by the key path (`production.notify.slack.channel`); packages/config
- * re-states them with the file name.
- */
-
-
-/** Each channel's events when `events` is not given. */
-const DEFAULT_EVENTS = {
-    slack: ['all'],
-    pagerduty: ['critical'],
-    webhook: ['all'],
-};
-const TERMS = ['all', ...SEVERITIES, ...EVENT_KINDS];
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Slack channel names (lowercase, ≤ 80) with `#`, or conversation IDs. */
-const SLACK_CHANNEL = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,20})$/;
-function config_mapping(path, v, keys, example) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v))
-        throw new errors_InputError(path, errors_UNQUOTED, `is ${errors_kindOf(v)}, not a mapping`, `Write ${example}`);
-    for (const key of Object.keys(v))
-        if (!keys.includes(key))
-            throw new errors_InputError(`${path}.${key}`, key, 'is not a known key', `Valid keys: ${keys.join(', ')}`);
-    return v;
-}
-function config_str(path, v, example) {
-    if (typeof v !== 'string' || v.trim() === '')
-        throw new errors_InputError(path, errors_UNQUOTED, `is ${typeof v === 'string' ? 'empty' : errors_kindOf(v)}`, `Give a value such as ${example}`);
-    return v.trim();
-}
-/** A name of a secret, refused (unquoted) when it looks like the secret itself. */
-function secretName(path, v, example) {
-    const s = typeof v === 'string' ? v.trim() : v;
-    const looksLikeValue = typeof s === 'string' &&
-        (/^xox[a-z]-/i.test(s) ||
-            /^https?:\/\//i.test(s) ||
-            /^[a-f0-9]{32}$/i.test(s) ||
-            s.length > 100);
-    if (looksLikeValue)
-        throw new errors_InputError(path, errors_UNQUOTED, 'looks like the secret itself, not the name of one', `Store the value as a GitHub secret and give its name here (e.g. ${example}); pass it to the step as env: ${example}: \${{ secrets.${example} }}. Then rotate the exposed value`);
-    if (typeof s !== 'string' || !SECRET_NAME.test(s))
-        throw new errors_InputError(path, typeof s === 'string' ? s : errors_UNQUOTED, 'is not the name of a secret', `Use letters, digits and _, not starting with a digit (e.g. ${example})`);
-    return s;
-}
-function url(path, v, example) {
-    const s = config_str(path, v, example);
-    parse_parseUrl(path, s);
-    return s;
-}
-/** `events:` a list (or one word) of `all`, a severity (that one and above) or event kinds. */
-function parseEvents(path, v) {
-    const items = Array.isArray(v) ? v : [v];
-    if (items.length === 0)
-        throw new errors_InputError(path, errors_UNQUOTED, 'is an empty list', 'List at least one: all, warning, critical, or event kinds; remove the channel to turn it off');
-    return items.map((item, i) => {
-        const at = Array.isArray(v) ? `${path}[${i}]` : path;
-        if (typeof item !== 'string' || !TERMS.includes(item.trim()))
-            throw new errors_InputError(at, typeof item === 'string' ? item : errors_UNQUOTED, 'is not an event or severity', `Use one of: ${TERMS.join(', ')}`);
-        return item.trim();
-    });
-}
-function slack(path, v) {
-    const m = config_mapping(path, v, ['channel', 'token-secret', 'webhook-secret', 'events', 'api-url'], '{channel: "#deploys", token-secret: SLACK_BOT_TOKEN}');
-    const events = m.events === undefined || m.events === null
-        ? [...DEFAULT_EVENTS.slack]
-        : parseEvents(`${path}.events`, m.events);
-    const hasToken = m['token-secret'] !== undefined && m['token-secret'] !== null;
-    const hasHook = m['webhook-secret'] !== undefined && m['webhook-secret'] !== null;
-    if (hasToken === hasHook)
-        throw new errors_InputError(path, errors_UNQUOTED, hasToken
-            ? 'sets both token-secret and webhook-secret'
-            : 'sets neither token-secret nor webhook-secret', 'Give token-secret (a bot token: one message per release, updated in place; needs channel) or webhook-secret (an incoming webhook: one message per change)');
-    if (hasHook) {
-        for (const key of ['channel', 'api-url'])
-            if (m[key] !== undefined)
-                throw new errors_InputError(`${path}.${key}`, errors_UNQUOTED, 'is not used with webhook-secret (an incoming webhook posts to the channel it was made for)', `Remove ${key}, or use token-secret`);
-        return {
-            mode: 'webhook',
-            webhookSecret: secretName(`${path}.webhook-secret`, m['webhook-secret'], 'SLACK_WEBHOOK_URL'),
-            events,
-        };
-    }
-    if (m.channel === undefined || m.channel === null)
-        throw new errors_InputError(`${path}.channel`, errors_UNQUOTED, 'is missing', 'Name the channel to post to, e.g. channel: "#deploys" (quoted: # starts a comment in YAML), or its ID C0123ABCD');
-    const channel = config_str(`${path}.channel`, m.channel, '"#deploys"');
-    if (!SLACK_CHANNEL.test(channel))
-        throw new errors_InputError(`${path}.channel`, channel, 'is not a Slack channel', 'Use #name (lowercase letters, digits, - _ .) or a channel ID such as C0123ABCD');
-    return {
-        mode: 'bot',
-        channel,
-        tokenSecret: secretName(`${path}.token-secret`, m['token-secret'], 'SLACK_BOT_TOKEN'),
-        ...(m['api-url'] !== undefined &&
-            m['api-url'] !== null && {
-            apiUrl: apiBase(url(`${path}.api-url`, m['api-url'], 'https://slack.com/api/')),
-        }),
-        events,
-    };
-}
-/** A base URL ending in `/` (the SDK appends method names). */
-const apiBase = (s) => (s.endsWith('/') ? s : `${s}/`);
-function pagerduty(path, v) {
-    const m = config_mapping(path, v, ['routing-key-secret', 'events', 'endpoint'], '{routing-key-secret: PD_ROUTING_KEY, events: [critical]}');
-    if (m['routing-key-secret'] === undefined || m['routing-key-secret'] === null)
-        throw new errors_InputError(`${path}.routing-key-secret`, errors_UNQUOTED, 'is missing', 'Name the secret holding the Events API v2 integration key, e.g. routing-key-secret: PD_ROUTING_KEY');
-    return {
-        routingKeySecret: secretName(`${path}.routing-key-secret`, m['routing-key-secret'], 'PD_ROUTING_KEY'),
-        ...(m.endpoint !== undefined &&
-            m.endpoint !== null && {
-            endpoint: url(`${path}.endpoint`, m.endpoint, 'https://events.pagerduty.com'),
-        }),
-        events: m.events === undefined || m.events === null
-            ? [...DEFAULT_EVENTS.pagerduty]
-            : parseEvents(`${path}.events`, m.events),
-    };
-}
-function webhook(path, v) {
-    const m = config_mapping(path, v, ['url', 'secret', 'events'], '{url: https://hooks.example.com/deploys, secret: HOOK_SECRET}');
-    for (const key of ['url', 'secret'])
-        if (m[key] === undefined || m[key] === null)
-            throw new errors_InputError(`${path}.${key}`, errors_UNQUOTED, 'is missing', key === 'url'
-                ? 'Give the receiver, e.g. url: https://hooks.example.com/deploys'
-                : 'Name the secret holding the signing key, e.g. secret: HOOK_SECRET (unsigned webhooks are not sent)');
-    const u = url(`${path}.url`, m.url, 'https://hooks.example.com/deploys');
-    if (/^[a-z]+:\/\/[^/]*@/i.test(u))
-        throw new errors_InputError(`${path}.url`, errors_UNQUOTED, 'holds credentials', 'Leave user:password out of the URL; the signature authenticates each delivery');
-    return {
-        url: u,
-        secret: secretName(`${path}.secret`, m.secret, 'HOOK_SECRET'),
-        events: m.events === undefined || m.events === null
-            ? [...DEFAULT_EVENTS.webhook]
-            : parseEvents(`${path}.events`, m.events),
-    };
-}
-/** Parses `notify:` at `path` (e.g. `production.notify`); empty (`notify:`) means no channels. */
-function parseNotify(path, v) {
-    if (v === null || v === undefined)
-        return {};
-    const m = config_mapping(path, v, ['slack', 'pagerduty', 'webhook'], 'notify: {slack: {...}, pagerduty: {...}, webhook: {...}}');
-    return {
-        ...(m.slack != null && { slack: slack(`${path}.slack`, m.slack) }),
-        ...(m.pagerduty != null && { pagerduty: pagerduty(`${path}.pagerduty`, m.pagerduty) }),
-        ...(m.webhook != null && { webhook: webhook(`${path}.webhook`, m.webhook) }),
-    };
-}
-
+// EXTERNAL MODULE: ./packages/github/src/environments-config.ts
+var environments_config = __nccwpck_require__(1038);
+// EXTERNAL MODULE: ./packages/notify/src/config.ts
+var config = __nccwpck_require__(3446);
 ;// CONCATENATED MODULE: ./packages/metrics/src/prometheus.ts
 /**
  * A small client for the Prometheus HTTP API (`/api/v1/query`, `/api/v1/query_range`) over the
@@ -59285,7 +49814,7 @@ function parseSelector(name, raw) {
     const out = [];
     let i = 0;
     const fail = (problem) => {
-        throw new errors_InputError(name, raw, problem, SELECTOR_FORMS);
+        throw new src/* InputError */.dz(name, raw, problem, SELECTOR_FORMS);
     };
     while (i < s.length) {
         const labelMatch = /^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*/.exec(s.slice(i));
@@ -59335,7 +49864,7 @@ function parseSelector(name, raw) {
 function parseLabelName(name, raw) {
     const s = raw.trim();
     if (!LABEL.test(s))
-        throw new errors_InputError(name, raw, 'is not a Prometheus label name', 'Use letters, digits and _, not starting with a digit (e.g. color)');
+        throw new src/* InputError */.dz(name, raw, 'is not a Prometheus label name', 'Use letters, digits and _, not starting with a digit (e.g. color)');
     return s;
 }
 /** Quotes a label value for PromQL. */
@@ -59411,13 +49940,13 @@ const THRESHOLD_FORMS = 'Use a number (0.8), a percentage (5%), a duration (1s, 
 function parseThreshold(name, raw, relative = false) {
     if (typeof raw === 'number') {
         if (!Number.isFinite(raw))
-            throw new errors_InputError(name, raw, 'is not a finite number', THRESHOLD_FORMS);
+            throw new src/* InputError */.dz(name, raw, 'is not a finite number', THRESHOLD_FORMS);
         return relative
             ? multiple(name, raw, raw)
             : { kind: 'absolute', value: raw, text: String(raw) };
     }
     if (typeof raw !== 'string')
-        throw new errors_InputError(name, raw, 'is not a threshold', THRESHOLD_FORMS);
+        throw new src/* InputError */.dz(name, raw, 'is not a threshold', THRESHOLD_FORMS);
     const s = raw.trim();
     if (s === 'none' || s === 'off')
         return undefined;
@@ -59429,17 +49958,17 @@ function parseThreshold(name, raw, relative = false) {
         const pct = Number(m[1]);
         // A ratio above 100% can never be crossed (the safety net silently off); below 0% always is.
         if (pct < 0 || pct > 100)
-            throw new errors_InputError(name, raw, 'is out of range', 'Use a percentage from 0% to 100%');
+            throw new src/* InputError */.dz(name, raw, 'is out of range', 'Use a percentage from 0% to 100%');
         return { kind: 'absolute', value: pct / 100, text: s };
     }
     if (/^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i.test(s)) {
         const n = Number(s);
         return relative ? multiple(name, raw, n) : { kind: 'absolute', value: n, text: s };
     }
-    const ms = parseDurationMs(s);
+    const ms = (0,src/* parseDurationMs */.yi)(s);
     if (ms !== undefined)
         return { kind: 'absolute', value: ms / 1000, text: s };
-    throw new errors_InputError(name, raw, 'is not a threshold', THRESHOLD_FORMS);
+    throw new src/* InputError */.dz(name, raw, 'is not a threshold', THRESHOLD_FORMS);
 }
 /**
  * The variables a query template may use. `selector` and `window` come from the monitor's settings;
@@ -59469,7 +49998,7 @@ const DEFAULT_METRICS = {
 /** A multiple of the baseline; only a positive factor makes sense. */
 function multiple(name, raw, factor) {
     if (!(factor > 0))
-        throw new errors_InputError(name, raw, 'is not a positive multiple', 'Use e.g. 2x or 1.5x');
+        throw new src/* InputError */.dz(name, raw, 'is not a positive multiple', 'Use e.g. 2x or 1.5x');
     return { kind: 'baseline', factor, text: `${factor}x baseline` };
 }
 /** The query of the traffic guard: requests in the rate window. */
@@ -59604,7 +50133,7 @@ const BUILTIN_RULES = [
     },
 ];
 const RULE_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
-const rules_KEYS = [
+const KEYS = [
     'name',
     'query',
     'warning',
@@ -59626,14 +50155,14 @@ function rules_str(at, v, example) {
         return v;
     if (typeof v === 'number' || typeof v === 'boolean')
         return String(v);
-    throw new errors_InputError(at, v, 'is not a single value', `Give a string, e.g. ${example}`);
+    throw new src/* InputError */.dz(at, v, 'is not a single value', `Give a string, e.g. ${example}`);
 }
 function bool(at, v) {
     if (typeof v === 'boolean')
         return v;
     if (v === 'true' || v === 'false')
         return v === 'true';
-    throw new errors_InputError(at, v, 'is not a boolean', 'Use true or false');
+    throw new src/* InputError */.dz(at, v, 'is not a boolean', 'Use true or false');
 }
 /**
  * The rules after a `rules:` list (already parsed YAML) is applied to the built-ins: an item whose
@@ -59645,23 +50174,23 @@ function parseRules(input, doc, variables, base = BUILTIN_RULES) {
     if (doc === undefined || doc === null)
         return rules;
     if (!Array.isArray(doc))
-        throw new errors_InputError(input, doc, 'is not a list of rules', 'Write a YAML list; each item has name: and, for a custom rule, query:, warning: and/or critical:');
+        throw new src/* InputError */.dz(input, doc, 'is not a list of rules', 'Write a YAML list; each item has name: and, for a custom rule, query:, warning: and/or critical:');
     const seen = new Set();
     doc.forEach((item, i) => {
         const at = `${input}[${i}]`;
         if (!rules_isMapping(item))
-            throw new errors_InputError(at, item, 'is not a rule', 'Give a mapping with at least name:');
+            throw new src/* InputError */.dz(at, item, 'is not a rule', 'Give a mapping with at least name:');
         for (const key of Object.keys(item))
-            if (!rules_KEYS.includes(key))
-                throw new errors_InputError(`${at}.${key}`, key, 'is not a rule setting', `Use: ${rules_KEYS.join(', ')}`);
+            if (!KEYS.includes(key))
+                throw new src/* InputError */.dz(`${at}.${key}`, key, 'is not a rule setting', `Use: ${KEYS.join(', ')}`);
         const nameRaw = item.name;
         if (nameRaw === undefined || nameRaw === null)
-            throw new errors_InputError(`${at}.name`, '', 'is required', 'Name the rule, e.g. name: error-rate');
+            throw new src/* InputError */.dz(`${at}.name`, '', 'is required', 'Name the rule, e.g. name: error-rate');
         const name = rules_str(`${at}.name`, nameRaw, 'queue-depth').trim();
         if (!RULE_NAME.test(name))
-            throw new errors_InputError(`${at}.name`, nameRaw, 'is not a rule name', 'Use lowercase letters, digits, - _ and .');
+            throw new src/* InputError */.dz(`${at}.name`, nameRaw, 'is not a rule name', 'Use lowercase letters, digits, - _ and .');
         if (seen.has(name))
-            throw new errors_InputError(`${at}.name`, name, 'is listed twice', 'List each rule once');
+            throw new src/* InputError */.dz(`${at}.name`, name, 'is listed twice', 'List each rule once');
         seen.add(name);
         const index = rules.findIndex((r) => r.name === name);
         const existing = index >= 0 ? rules[index] : undefined;
@@ -59679,46 +50208,46 @@ function readRule(at, o, name, existing, variables) {
         ? rules_str(`${at}.relative-to`, o['relative-to'], 'baseline')
         : '';
     if (relativeRaw !== '' && relativeRaw !== 'baseline')
-        throw new errors_InputError(`${at}.relative-to`, relativeRaw, 'is not a reference', 'Use relative-to: baseline (thresholds are then multiples of the baseline), or leave it out');
+        throw new src/* InputError */.dz(`${at}.relative-to`, relativeRaw, 'is not a reference', 'Use relative-to: baseline (thresholds are then multiples of the baseline), or leave it out');
     const relative = relativeRaw === 'baseline';
     if (existing?.source === 'health' && has('query'))
-        throw new errors_InputError(`${at}.query`, o.query, 'cannot be set on the health rule', 'The health rule probes health-url; give a custom rule another name');
+        throw new src/* InputError */.dz(`${at}.query`, o.query, 'cannot be set on the health rule', 'The health rule probes health-url; give a custom rule another name');
     let query = existing?.query;
     if (has('query')) {
         query = rules_str(`${at}.query`, o.query, 'max(queue_depth{$selector})').trim();
         if (query === '')
-            throw new errors_InputError(`${at}.query`, o.query, 'is empty', 'Give a PromQL query');
+            throw new src/* InputError */.dz(`${at}.query`, o.query, 'is empty', 'Give a PromQL query');
         const unknown = promql_templateVariables(query).filter((v) => !variables.includes(v));
         if (unknown.length)
-            throw new errors_InputError(`${at}.query`, query, `uses ${unknown.map((v) => `$${v}`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not known`, `Use ${variables.map((v) => `$${v}`).join(', ')}`);
+            throw new src/* InputError */.dz(`${at}.query`, query, `uses ${unknown.map((v) => `$${v}`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not known`, `Use ${variables.map((v) => `$${v}`).join(', ')}`);
     }
     if (!existing && query === undefined)
-        throw new errors_InputError(`${at}.query`, '', `is required for the custom rule ${name}`, `Give a PromQL query, or use a built-in name: ${BUILTIN_RULES.map((r) => r.name).join(', ')}`);
+        throw new src/* InputError */.dz(`${at}.query`, '', `is required for the custom rule ${name}`, `Give a PromQL query, or use a built-in name: ${BUILTIN_RULES.map((r) => r.name).join(', ')}`);
     const threshold = (key) => has(key) ? parseThreshold(`${at}.${key}`, o[key], relative) : existing?.[key];
     const warning = threshold('warning');
     const critical = threshold('critical');
     const enabled = has('enabled') ? bool(`${at}.enabled`, o.enabled) : (existing?.enabled ?? true);
     if (has('metrics') && existing?.source === 'health')
-        throw new errors_InputError(`${at}.metrics`, o.metrics, 'cannot be set on the health rule', 'The health rule probes health-url; metrics: is for rules with a query');
+        throw new src/* InputError */.dz(`${at}.metrics`, o.metrics, 'cannot be set on the health rule', 'The health rule probes health-url; metrics: is for rules with a query');
     const metrics = has('metrics')
-        ? rules_parseOne(`${at}.metrics`, rules_str(`${at}.metrics`, o.metrics, 'proxy'), METRIC_SERIES)
+        ? parseOne(`${at}.metrics`, rules_str(`${at}.metrics`, o.metrics, 'proxy'), METRIC_SERIES)
         : existing?.metrics;
     if (enabled && !existing && !warning && !critical)
-        throw new errors_InputError(at, name, 'has neither warning nor critical', 'Give a warning: and/or critical: threshold, e.g. critical: 5%');
+        throw new src/* InputError */.dz(at, name, 'has neither warning nor critical', 'Give a warning: and/or critical: threshold, e.g. critical: 5%');
     const direction = has('direction')
-        ? rules_parseOne(`${at}.direction`, rules_str(`${at}.direction`, o.direction, 'above'), DIRECTIONS)
+        ? parseOne(`${at}.direction`, rules_str(`${at}.direction`, o.direction, 'above'), DIRECTIONS)
         : (existing?.direction ?? 'above');
     const unit = has('unit')
-        ? rules_parseOne(`${at}.unit`, rules_str(`${at}.unit`, o.unit, 'ratio'), UNITS)
+        ? parseOne(`${at}.unit`, rules_str(`${at}.unit`, o.unit, 'ratio'), UNITS)
         : (existing?.unit ?? 'number');
     if (unit === 'ratio')
         for (const key of ['warning', 'critical']) {
             const t = key === 'warning' ? warning : critical;
             if (t?.kind === 'absolute' && (t.value < 0 || t.value > 1))
-                throw new errors_InputError(`${at}.${key}`, t.text, 'is out of range for a ratio', 'Use a percentage from 0% to 100% (or a fraction from 0 to 1)');
+                throw new src/* InputError */.dz(`${at}.${key}`, t.text, 'is out of range for a ratio', 'Use a percentage from 0% to 100% (or a fraction from 0 to 1)');
         }
     const failureLimit = has('failure-limit')
-        ? parseInteger(`${at}.failure-limit`, rules_str(`${at}.failure-limit`, o['failure-limit'], '2'), {
+        ? (0,src/* parseInteger */.cG)(`${at}.failure-limit`, rules_str(`${at}.failure-limit`, o['failure-limit'], '2'), {
             min: 1,
             max: 1000,
         })
@@ -59730,7 +50259,7 @@ function readRule(at, o, name, existing, variables) {
     if (has('baseline-min')) {
         const t = parseThreshold(`${at}.baseline-min`, o['baseline-min']);
         if (t?.kind !== 'absolute' && t !== undefined)
-            throw new errors_InputError(`${at}.baseline-min`, o['baseline-min'], 'is not an absolute value', 'Use e.g. 50ms or 0.01');
+            throw new src/* InputError */.dz(`${at}.baseline-min`, o['baseline-min'], 'is not an absolute value', 'Use e.g. 50ms or 0.01');
         baselineMin = t?.value;
     }
     return {
@@ -59750,11 +50279,11 @@ function readRule(at, o, name, existing, variables) {
         ...(existing?.origin !== undefined && { origin: existing.origin }),
     };
 }
-function rules_parseOne(at, raw, values) {
+function parseOne(at, raw, values) {
     const s = raw.trim();
     const found = values.find((v) => v === s);
     if (found === undefined)
-        throw new errors_InputError(at, raw, `is not one of ${values.join(', ')}`, `Use ${values.join(' or ')}`);
+        throw new src/* InputError */.dz(at, raw, `is not one of ${values.join(', ')}`, `Use ${values.join(' or ')}`);
     return found;
 }
 /** Whether `value` breaches `limit` in the rule's direction. */
@@ -60457,40 +50986,40 @@ function ruleReport(r, baseline, evaluations) {
 
 
 const ENV_RULE = 'letters, digits and _, not starting with a digit (e.g. DATABASE_URL)';
-const duration = (min, max) => (p, v) => parse_parseDuration(p, values_text(p, v, '30s'), { min, ...(max !== undefined && { max }) });
+const duration = (min, max) => (p, v) => (0,src/* parseDuration */.E9)(p, values_text(p, v, '30s'), { min, ...(max !== undefined && { max }) });
 const httpUrl = (p, v) => {
     const s = values_text(p, v, 'https://shop.example.com').trim();
-    parse_parseUrl(p, s);
+    (0,src/* parseUrl */.Dl)(p, s);
     return s;
 };
 const HEALTH = {
     path: (p, v) => parseHealthPath(p, values_text(p, v, '/healthz')),
-    'expect-status': (p, v) => status_parseStatus(p, v),
-    'expect-json': (p, v) => oneOrMany(p, v, '[$.status == "ok"]').map((a, i) => jsonpath_parseAssertion(Array.isArray(v) ? `${p}[${i}]` : p, a)),
+    'expect-status': (p, v) => (0,probe_src/* parseStatus */.i$)(p, v),
+    'expect-json': (p, v) => oneOrMany(p, v, '[$.status == "ok"]').map((a, i) => (0,probe_src/* parseAssertion */.MV)(Array.isArray(v) ? `${p}[${i}]` : p, a)),
     'body-contains': (p, v) => oneOrMany(p, v, '[ok]'),
     interval: duration(100),
     timeout: duration(100),
     headers: readHeaders,
 };
 /** An HTTP header name (RFC 9110 token). */
-const section_HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** `health.headers`: Name: value pairs sent with every health request (Host, a probe marker, …). */
 function readHeaders(path, v) {
     if (!isMapping(v))
-        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a mapping`, 'Write Name: value pairs, e.g. {Host: shop.example.com}');
+        throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, 'Write Name: value pairs, e.g. {Host: shop.example.com}');
     const out = {};
     for (const [name, value] of Object.entries(v)) {
         const at = values_join(path, name);
-        if (!section_HEADER_NAME.test(name))
-            throw new errors_InputError(at, name, 'is not an HTTP header name', 'Use letters, digits and -');
+        if (!HEADER_NAME.test(name))
+            throw new src/* InputError */.dz(at, name, 'is not an HTTP header name', 'Use letters, digits and -');
         const text = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
         if (text === undefined || /[\r\n\0]/.test(text))
-            throw new errors_InputError(at, value, text === undefined ? `is ${values_kindOf(value)}, not a single value` : 'spans lines', 'Give the header value on one line');
+            throw new src/* InputError */.dz(at, value, text === undefined ? `is ${kindOf(value)}, not a single value` : 'spans lines', 'Give the header value on one line');
         out[name] = text;
     }
     return out;
 }
-const count = (min, max) => (p, v) => parseInteger(p, values_text(p, v, String(min)), { min, max });
+const count = (min, max) => (p, v) => (0,src/* parseInteger */.cG)(p, values_text(p, v, String(min)), { min, max });
 /** The most warm-up requests, and the most in flight at once (sane bounds, not tuning advice). */
 const WARM_UP_MAX = { requests: 10_000, concurrency: 500 };
 const WARM_UP = {
@@ -60507,14 +51036,14 @@ function readWarmUp(p, v) {
     if (v === false || v === 0 || (typeof v === 'string' && /^\s*(off|false|0)\s*$/i.test(v)))
         return { requests: 0 };
     if (!isMapping(v))
-        throw new errors_InputError(p, v, `is ${values_kindOf(v)}, not a mapping or off`, 'Write warm-up: {requests: 200, concurrency: 20, path: /} or warm-up: off');
+        throw new src/* InputError */.dz(p, v, `is ${kindOf(v)}, not a mapping or off`, 'Write warm-up: {requests: 200, concurrency: 20, path: /} or warm-up: off');
     return readKeys(p, v, WARM_UP, 'warm-up settings: {requests: 200, concurrency: 20, path: /}');
 }
 const METRICS = {
     requests: (p, v) => parseMetricName(p, values_text(p, v, 'http_requests_total')),
     histogram: (p, v) => parseMetricName(p, values_text(p, v, 'http_request_duration_seconds_bucket')),
     'status-label': (p, v) => parseLabelName(p, values_text(p, v, 'code')),
-    source: (p, v) => parseEnum(p, values_text(p, v, 'proxy'), METRICS_SOURCES),
+    source: (p, v) => (0,src/* parseEnum */.nL)(p, values_text(p, v, 'proxy'), METRICS_SOURCES),
 };
 /**
  * `monitor.metrics`: `app`, `proxy` or `both` (which built-in rules judge the release: the app's
@@ -60541,7 +51070,7 @@ const MONITOR = {
     'failure-limit': count(1, 1000),
     'max-no-data': count(1, 1000),
     'min-requests': count(0, 1_000_000_000),
-    'no-data': (p, v) => parseEnum(p, values_text(p, v, 'fail'), NO_DATA_POLICIES),
+    'no-data': (p, v) => (0,src/* parseEnum */.nL)(p, values_text(p, v, 'fail'), NO_DATA_POLICIES),
     rules: (p, v) => parseRules(p, v, TEMPLATE_VARIABLES),
     metrics: readMetrics,
 };
@@ -60589,21 +51118,21 @@ const MONITOR_DEFAULTS = {
     colorLabel: 'color',
 };
 const SECTION = {
-    target: (p, v) => parseEnum(p, values_text(p, v, DEFAULT_TARGET), TARGETS),
+    target: (p, v) => (0,src/* parseEnum */.nL)(p, values_text(p, v, DEFAULT_TARGET), TARGETS),
     ...TARGET_SECTIONS,
     url: httpUrl,
     'preview-url': httpUrl,
     health: (p, v) => readKeys(p, v, HEALTH, 'health settings'),
     env: readEnv,
     secrets: readSecrets,
-    'keep-previous': duration(0, MAX_LONG_DURATION_MS),
+    'keep-previous': duration(0, src/* MAX_LONG_DURATION_MS */.e3),
     'ready-timeout': duration(1000),
     'warm-up': readWarmUp,
     monitor: (p, v) => readKeys(p, v, MONITOR, 'monitor settings'),
     // Each replaced whole by a later layer (an environment's `notify:` is its own, not merged).
-    notify: (p, v) => parseNotify(p, v),
+    notify: (p, v) => (0,config/* parseNotify */.VW)(p, v),
     windows: (p, v) => parseWindows(p, v),
-    github: (p, v) => parseGithubProtection(p, v),
+    github: (p, v) => (0,environments_config/* parseGithubProtection */.ac)(p, v),
 };
 /** The keys of an environment section, in reference order. */
 const section_SECTION_KEYS = Object.keys(SECTION);
@@ -60635,7 +51164,7 @@ function readSection(path, v) {
         const at = values_join(path, written);
         const part = { ...section[target] };
         if (part[key] !== undefined)
-            throw new errors_InputError(at, written, `is also set as ${values_join(path, `${target}.${key}`)}`, `Keep only ${target}.${key}: ${target} settings belong under ${target}:`);
+            throw new src/* InputError */.dz(at, written, `is also set as ${values_join(path, `${target}.${key}`)}`, `Keep only ${target}.${key}: ${target} settings belong under ${target}:`);
         const read = TARGET_SCHEMAS[target].section[key];
         section[target] = { ...part, [key]: read(at, value) };
         flat.push({ target, key, at });
@@ -60644,14 +51173,14 @@ function readSection(path, v) {
 }
 function readEnv(path, v) {
     if (!isMapping(v))
-        throw new errors_InputError(path, v, `is ${values_kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
+        throw new src/* InputError */.dz(path, v, `is ${kindOf(v)}, not a mapping`, 'Write NAME: value pairs');
     const out = {};
     for (const [key, value] of Object.entries(v)) {
         const at = values_join(path, key);
         if (!ENV_NAME.test(key))
-            throw new errors_InputError(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
+            throw new src/* InputError */.dz(at, key, 'is not a valid variable name', `Use ${ENV_RULE}`);
         if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
-            throw new errors_InputError(at, value, value === null ? 'is not a value' : `is ${values_kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
+            throw new src/* InputError */.dz(at, value, value === null ? 'is not a value' : `is ${kindOf(value)}`, 'Give a string, number or boolean (write "" for an empty value)');
         out[key] = String(value);
     }
     return out;
@@ -60661,7 +51190,7 @@ function readSecrets(path, v) {
     return list(path, v, '[DATABASE_URL, API_TOKEN]', (at, x) => {
         const s = values_name(at, x, ENV_NAME, ENV_RULE);
         if (seen.has(s))
-            throw new errors_InputError(at, s, 'is listed twice', 'List each secret once');
+            throw new src/* InputError */.dz(at, s, 'is listed twice', 'List each secret once');
         seen.add(s);
         return s;
     });
@@ -60670,7 +51199,7 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 function parseMetricName(path, raw) {
     const s = raw.trim();
     if (!METRIC_NAME.test(s))
-        throw new errors_InputError(path, raw, 'is not a Prometheus metric name', 'Use letters, digits, _ and :, not starting with a digit');
+        throw new src/* InputError */.dz(path, raw, 'is not a Prometheus metric name', 'Use letters, digits, _ and :, not starting with a digit');
     return s;
 }
 
@@ -60697,7 +51226,7 @@ const DEFAULTS = {
     warmUpRequests: 200,
     warmUpConcurrency: 20,
 };
-const DEFAULT_STATUS = status_parseStatus('expect-status', DEFAULTS.expectStatus);
+const DEFAULT_STATUS = (0,probe_src/* parseStatus */.i$)('expect-status', DEFAULTS.expectStatus);
 /** The layered settings with every default filled in, after the cross-key checks. */
 function settle(layers) {
     const s = merge(layers, MAPPING_KEYS);
@@ -60744,7 +51273,7 @@ function checkSecrets(layers, env) {
     const from = origin(layers, 'secrets');
     from?.section.secrets?.forEach((name, i) => {
         if (Object.hasOwn(env, name))
-            throw from.wrap(new errors_InputError(`${from.at('secrets')}[${i}]`, name, 'is also set in env', 'Remove it from env: a secret gets its value from the action at run time'));
+            throw from.wrap(new src/* InputError */.dz(`${from.at('secrets')}[${i}]`, name, 'is also set in env', 'Remove it from env: a secret gets its value from the action at run time'));
     });
 }
 
@@ -60776,8 +51305,8 @@ function parseConfig(text, file) {
         return new Document(file, root);
     }
     catch (error) {
-        throw error instanceof errors_InputError && !(error instanceof ConfigError)
-            ? ConfigError.from(file, error)
+        throw error instanceof src/* InputError */.dz && !(error instanceof src/* ConfigError */.xL)
+            ? src/* ConfigError */.xL.from(file, error)
             : error;
     }
 }
@@ -60793,14 +51322,14 @@ function parseYaml(source, file) {
         const problem = error.code === 'MULTIPLE_DOCS'
             ? 'starts a second YAML document'
             : (error.message.split(/ at line \d+, column \d+/)[0] ?? error.message);
-        throw new ConfigError(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `${problem.trim()}. Fix the YAML syntax: indentation (spaces, not tabs), colons, quotes and brackets`);
+        throw new src/* ConfigError */.xL(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `${problem.trim()}. Fix the YAML syntax: indentation (spaces, not tabs), colons, quotes and brackets`);
     }
     let root;
     try {
         root = doc.toJS({ maxAliasCount: 100 });
     }
     catch (e) {
-        throw new ConfigError(file, '', `is not valid YAML (${errors_errorMessage(e)})`);
+        throw new src/* ConfigError */.xL(file, '', `is not valid YAML (${(0,src/* errorMessage */.gJ)(e)})`);
     }
     keepEnvText(doc, root);
     return root;
@@ -60861,7 +51390,7 @@ class Document {
     constructor(file, root) {
         this.file = file;
         if (root !== null && root !== undefined && !isMapping(root))
-            throw new ConfigError(file, '', `is ${values_kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
+            throw new src/* ConfigError */.xL(file, '', `is ${kindOf(root)}, not a mapping. ${TOP_LEVEL}`);
         let defaults = { section: {}, flat: [] };
         for (const [key, value] of Object.entries(root ?? {})) {
             if (key === 'app') {
@@ -60890,11 +51419,11 @@ class Document {
         const over = overrideLayer(overrides);
         const section = this.sections.get(environment);
         if (this.sections.size > 0 && !section)
-            throw new errors_InputError('environment', environment, `is not an environment in ${this.file}`, `Use one of: ${this.environments.join(', ')}, or add a ${environment}: section`);
+            throw new src/* InputError */.dz('environment', environment, `is not an environment in ${this.file}`, `Use one of: ${this.environments.join(', ')}, or add a ${environment}: section`);
         parseEnvironmentName('environment', environment);
         const app = over.app ?? this.app;
         if (app === undefined)
-            throw new ConfigError(this.file, 'app', `is not set. Set app: at the top of ${this.file}, or the app input`);
+            throw new src/* ConfigError */.xL(this.file, 'app', `is not set. Set app: at the top of ${this.file}, or the app input`);
         const inputs = { ...over.layer, target: over.targetLayer };
         const layers = section ? [this.defaults, section, inputs] : [this.defaults, inputs];
         const settings = settle(layers);
@@ -60903,10 +51432,10 @@ class Document {
         const target = schema.resolveFiles(settings.target, (p) => (0,external_node_path_.resolve)(base, p));
         if (workspace !== undefined)
             for (const [key, file] of Object.entries(schema.files(target))) {
-                if (insideWorkspace(file, workspace))
+                if ((0,src/* insideWorkspace */.CT)(file, workspace))
                     continue;
                 const from = origin(layers.map((l) => l.target(target.kind)), key);
-                throw (from ?? inputs).wrap(new errors_InputError(from?.at(key) ?? key, errors_UNQUOTED, 'is outside the workspace', INSIDE_WORKSPACE));
+                throw (from ?? inputs).wrap(new src/* InputError */.dz(from?.at(key) ?? key, src/* UNQUOTED */.Q8, 'is outside the workspace', src/* INSIDE_WORKSPACE */.BV));
             }
         return {
             app,
@@ -60920,12 +51449,14 @@ class Document {
 /** A top-level key other than app/defaults must be an environment name, and not a setting's name. */
 function checkEnvironmentKey(key) {
     if ([...section_SECTION_KEYS, ...FLAT_KEYS].includes(key))
-        throw new errors_InputError(key, key, 'is a setting, not an environment', 'Put it under defaults: (for every environment) or under an environment such as production:');
+        throw new src/* InputError */.dz(key, key, 'is a setting, not an environment', 'Put it under defaults: (for every environment) or under an environment such as production:');
     if (!APP_NAME.test(key))
-        throw new errors_InputError(key, key, 'is neither app, defaults nor an environment name', `Environment names use ${NAME_RULE}. ${TOP_LEVEL}`);
+        throw new src/* InputError */.dz(key, key, 'is neither app, defaults nor an environment name', `Environment names use ${NAME_RULE}. ${TOP_LEVEL}`);
     parseEnvironmentName(key, key);
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./packages/config/src/load.ts
 /** `loadConfig`: reads a config file from disk (or a fake reader in tests) and parses it. */
 
@@ -60943,10 +51474,10 @@ function loadConfig(path, opts) {
         text = (opts.readFile ?? readIfExists)(path);
     }
     catch (error) {
-        throw new ConfigError(path, '', `cannot be read (${errors_errorMessage(error)})`);
+        throw new src/* ConfigError */.xL(path, '', `cannot be read (${(0,src/* errorMessage */.gJ)(error)})`);
     }
     if (text === undefined && opts.required)
-        throw new ConfigError(path, '', 'does not exist. Create it (the deploy-bluegreen README has an example) or set the config input to the path of yours');
+        throw new src/* ConfigError */.xL(path, '', 'does not exist. Create it (the deploy-bluegreen README has an example) or set the config input to the path of yours');
     return parseConfig(text ?? '', path);
 }
 /** A file's text, or undefined when it does not exist (other errors throw). */
@@ -60967,7 +51498,7 @@ function readIfExists(path) {
  */
 function loadConfigFile(configInput, workspace, readFile = readIfExists) {
     const name = configInput || CONFIG_FILE;
-    const path = workspaceFile('config', name, workspace);
+    const path = (0,src/* workspaceFile */.EJ)('config', name, workspace);
     const doc = loadConfig(name, {
         required: configInput !== '' && configInput !== CONFIG_FILE,
         readFile: () => readFile(path),
@@ -60995,12 +51526,12 @@ function loadEnvironment(src) {
 function containerSecrets(given, config, env, starts) {
     for (const name of Object.keys(given))
         if (!ENV_NAME.test(name))
-            throw new errors_InputError('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
+            throw new src/* InputError */.dz('secrets', name, 'is not a variable name', 'Use letters, digits and _, not starting with a digit');
     for (const name of Object.keys(given)) {
         if (name in config.env)
-            throw new errors_InputError('secrets', name, `is also set under ${config.environment}.env in the config file`, 'Give each variable once: as a secret or as a plain env value');
+            throw new src/* InputError */.dz('secrets', name, `is also set under ${config.environment}.env in the config file`, 'Give each variable once: as a secret or as a plain env value');
         if (name.startsWith('SWITCHYARD_'))
-            throw new errors_InputError('secrets', name, 'is reserved (switchyard sets SWITCHYARD_* itself)', 'Pick another name');
+            throw new src/* InputError */.dz('secrets', name, 'is reserved (switchyard sets SWITCHYARD_* itself)', 'Pick another name');
     }
     const out = { ...given };
     if (!starts)
@@ -61008,7 +51539,7 @@ function containerSecrets(given, config, env, starts) {
     for (const name of config.secrets) {
         const value = given[name] ?? env[name];
         if (value === undefined || value === '')
-            throw new errors_InputError('secrets', name, `is listed under ${config.environment}.secrets in the config file but has no value`, `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`);
+            throw new src/* InputError */.dz('secrets', name, `is listed under ${config.environment}.secrets in the config file but has no value`, `Pass it as a line ${name}=\${{ secrets.${name} }} in the secrets input, or set it in the step's env`);
         out[name] = value;
     }
     return out;
@@ -61027,6 +51558,8 @@ function containerSecrets(given, config, env, starts) {
 
 
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/session.ts
 /**
  * A long-lived session on HAProxy's runtime API: one `docker exec -i <proxy> socat …` kept open in
@@ -61126,7 +51659,7 @@ class ProcessSession {
 }
 /** The real factory: spawns `docker` (argument array, no shell) and enters interactive mode. */
 const openRuntimeSession = async (args, env) => {
-    const child = (0,external_node_child_process_namespaceObject.spawn)('docker', [...args], {
+    const child = (0,external_node_child_process_.spawn)('docker', [...args], {
         env: { ...process.env, ...env },
         shell: false,
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -61592,17 +52125,17 @@ function parseRegistry(input, raw) {
     const scheme = /^([a-z]+):\/\//i.exec(s);
     if (scheme) {
         if (!/^https?$/i.test(scheme[1] ?? ''))
-            throw new errors_InputError(input, raw, `has scheme ${scheme[1]}://`, accepted);
+            throw new src/* InputError */.dz(input, raw, `has scheme ${scheme[1]}://`, accepted);
         s = s.slice(scheme[0].length);
     }
     s = s.replace(/\/+$/, '');
     if (s.includes('/'))
-        throw new errors_InputError(input, raw, `has a path (/${s.slice(s.indexOf('/') + 1)})`, accepted);
+        throw new src/* InputError */.dz(input, raw, `has a path (/${s.slice(s.indexOf('/') + 1)})`, accepted);
     if (!HOST.test(s))
-        throw new errors_InputError(input, raw, 'is not a host[:port]', accepted);
+        throw new src/* InputError */.dz(input, raw, 'is not a host[:port]', accepted);
     const port = /:(\d+)$/.exec(s)?.[1];
     if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
-        throw new errors_InputError(input, raw, `has port ${port}, outside 1-65535`, accepted);
+        throw new src/* InputError */.dz(input, raw, `has port ${port}, outside 1-65535`, accepted);
     return s.toLowerCase();
 }
 /**
@@ -61617,9 +52150,9 @@ shown) {
     const accepted = shown?.accepted ??
         'Give a repository name such as team/app or ghcr.io/org/app: lower case, no tag (tags come from the tags input)';
     if (s === '')
-        throw new errors_InputError(input, raw, 'is empty', accepted);
+        throw new src/* InputError */.dz(input, raw, 'is empty', accepted);
     if (s.includes('@'))
-        throw new errors_InputError(input, raw, 'has a digest', accepted);
+        throw new src/* InputError */.dz(input, raw, 'has a digest', accepted);
     const parts = s.split('/');
     let host;
     if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
@@ -61627,18 +52160,18 @@ shown) {
     }
     const last = parts[parts.length - 1] ?? '';
     if (last.includes(':'))
-        throw new errors_InputError(input, raw, `has a tag (${last.slice(last.indexOf(':'))})`, accepted);
+        throw new src/* InputError */.dz(input, raw, `has a tag (${last.slice(last.indexOf(':'))})`, accepted);
     for (const c of parts)
         if (!COMPONENT.test(c))
-            throw new errors_InputError(input, raw, `has an invalid path component "${c}"${c !== c.toLowerCase() ? ' (upper case)' : ''}`, accepted);
+            throw new src/* InputError */.dz(input, raw, `has an invalid path component "${c}"${c !== c.toLowerCase() ? ' (upper case)' : ''}`, accepted);
     if (host && registry && host !== registry)
-        throw new errors_InputError(input, raw, `names registry ${host}, but the registry input is ${registry}`, 'Drop the host from image, or make the two agree');
+        throw new src/* InputError */.dz(input, raw, `names registry ${host}, but the registry input is ${registry}`, 'Drop the host from image, or make the two agree');
     let path = parts.join('/');
     const reg = host ?? registry;
     if (reg === DOCKER_HUB && !path.includes('/'))
         path = `library/${path}`;
     if ((reg ? reg.length + 1 : 0) + path.length > 255)
-        throw new errors_InputError(input, raw, 'is longer than 255 characters with its registry', accepted);
+        throw new src/* InputError */.dz(input, raw, 'is longer than 255 characters with its registry', accepted);
     return { ...(reg ? { registry: reg } : {}), path };
 }
 /** True for a valid tag. */
@@ -61663,7 +52196,7 @@ function parseImageReference(input, raw) {
     const s = raw.trim();
     const accepted = 'Give an image reference such as 127.0.0.1:5000/team/app:1.4.2, ghcr.io/org/app@sha256:<digest>, or the build-image output image-ref';
     if (s === '')
-        throw new errors_InputError(input, raw, 'is empty', accepted);
+        throw new src/* InputError */.dz(input, raw, 'is empty', accepted);
     let rest = s;
     let digest;
     const at = rest.indexOf('@');
@@ -61671,7 +52204,7 @@ function parseImageReference(input, raw) {
         digest = rest.slice(at + 1);
         rest = rest.slice(0, at);
         if (!DIGEST.test(digest))
-            throw new errors_InputError(input, raw, `has an invalid digest "${digest}"`, accepted);
+            throw new src/* InputError */.dz(input, raw, `has an invalid digest "${digest}"`, accepted);
     }
     let tag;
     const slash = rest.lastIndexOf('/');
@@ -61680,7 +52213,7 @@ function parseImageReference(input, raw) {
         tag = rest.slice(colon + 1);
         rest = rest.slice(0, colon);
         if (!isValidTag(tag))
-            throw new errors_InputError(input, raw, `has an invalid tag "${tag}"`, accepted);
+            throw new src/* InputError */.dz(input, raw, `has an invalid tag "${tag}"`, accepted);
     }
     const name = parseImageName(input, rest, undefined, { value: raw, accepted });
     return { ...name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
@@ -61744,7 +52277,7 @@ function readCredentials(r, usernameInput, passwordInput) {
     const username = r.line(usernameInput);
     const password = r.text(passwordInput);
     if ((username === '') !== (password === ''))
-        throw new errors_InputError(username ? passwordInput : usernameInput, '', 'is empty while the other credential input is set', `Set both ${usernameInput} and ${passwordInput}, or neither`);
+        throw new src/* InputError */.dz(username ? passwordInput : usernameInput, '', 'is empty while the other credential input is set', `Set both ${usernameInput} and ${passwordInput}, or neither`);
     return username ? { username, password } : undefined;
 }
 /** Backoff between retries of registry operations (push, login, reads). */
@@ -61757,7 +52290,7 @@ const MANIFEST_TYPES = [
     'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
 /** A registry request that got an HTTP error status. */
-class RegistryError extends errors_ActionError {
+class RegistryError extends src/* ActionError */.lZ {
     status;
     name = 'RegistryError';
     constructor(message, status) {
@@ -62172,20 +52705,20 @@ async function login_login(registry, creds, builder, insecure, deps) {
     deps.onAuthDir?.(dir);
     const c = loginCommand(registry, creds.username, builder, insecure, dir);
     try {
-        await retry_retry(() => deps.exec.run(c.command, c.args, {
+        await (0,src/* retry */.L5)(() => deps.exec.run(c.command, c.args, {
             input: creds.password,
             ...(c.env ? { env: c.env } : {}),
         }), {
             attempts: 3,
             ...registry_REGISTRY_BACKOFF,
-            retryIf: (e) => e instanceof exec_ExecError && build_log_isTransientRegistryError(e.result.stderr),
-            onRetry: ({ delayMs, error }) => deps.log.warning(`login to ${registry} failed, retrying in ${delayMs} ms: ${errors_errorMessage(error)}`),
+            retryIf: (e) => e instanceof src/* ExecError */.cI && build_log_isTransientRegistryError(e.result.stderr),
+            onRetry: ({ delayMs, error }) => deps.log.warning(`login to ${registry} failed, retrying in ${delayMs} ms: ${(0,src/* errorMessage */.gJ)(error)}`),
         }, deps.clock);
     }
     catch (e) {
         docker_config_removeDockerConfig(dir);
-        const detail = e instanceof exec_ExecError ? e.result.stderr.trim().split('\n').at(-1) : errors_errorMessage(e);
-        throw new errors_ActionError(`login to ${registry} as ${creds.username} failed: ${detail ?? ''}. Check the username and password inputs`);
+        const detail = e instanceof src/* ExecError */.cI ? e.result.stderr.trim().split('\n').at(-1) : (0,src/* errorMessage */.gJ)(e);
+        throw new src/* ActionError */.lZ(`login to ${registry} as ${creds.username} failed: ${detail ?? ''}. Check the username and password inputs`);
     }
     deps.log.info(`Logged in to ${registry} as ${creds.username} (credentials in a private docker config, removed when the step ends)`);
     return dir;
@@ -62503,7 +53036,7 @@ function untarFirstFile(archive) {
 
 
 /** The daemon did not answer: every docker command would fail the same way. */
-class DockerUnreachableError extends errors_ActionError {
+class DockerUnreachableError extends src/* ActionError */.lZ {
     name = 'DockerUnreachableError';
 }
 const UNREACHABLE = [
@@ -62551,7 +53084,7 @@ class DockerCli {
             return result;
         }
         catch (error) {
-            if (error instanceof exec_ExecError && this.unreachable(error.result.stderr))
+            if (error instanceof src/* ExecError */.cI && this.unreachable(error.result.stderr))
                 throw this.unreachableError(error.result.stderr);
             throw error;
         }
@@ -62733,13 +53266,13 @@ class DockerLock {
             const now = this.clock.now();
             const r = await this.create(me, now, now + opts.ttlMs);
             if (r.exitCode === 0) {
-                this.log.info(`took the deploy lock ${this.names.lock} (a lease until ${lock_iso(now + opts.ttlMs)}, renewed every ${duration_formatDuration(opts.ttlMs / 3)} while this run works)`);
+                this.log.info(`took the deploy lock ${this.names.lock} (a lease until ${lock_iso(now + opts.ttlMs)}, renewed every ${(0,src/* formatDuration */.a3)(opts.ttlMs / 3)} while this run works)`);
                 if (breakable)
                     this.log.info('--break-lock: the deploy lock was free, nothing was broken');
                 return { id: r.stdout.trim(), expiresAt: now + opts.ttlMs, ...(broke && { broke }) };
             }
             if (!/conflict|already in use/i.test(r.stderr))
-                throw new errors_ActionError(`could not create the lock ${this.names.lock}: ${r.stderr.trim()}`);
+                throw new src/* ActionError */.lZ(`could not create the lock ${this.names.lock}: ${r.stderr.trim()}`);
             const holder = await this.holder();
             if (!holder)
                 continue; // released between our create and our look
@@ -62775,7 +53308,7 @@ class DockerLock {
         });
         if (gone.exitCode !== 0 && /no such (container|object)/i.test(gone.stderr))
             throw new LeaseLostError(`lost the deploy lock ${this.names.lock}: another run took it over (it had lapsed) or broke it`);
-        throw new errors_ActionError(`could not renew the lock ${this.names.lock}: ${r.stderr.trim()}`);
+        throw new src/* ActionError */.lZ(`could not renew the lock ${this.names.lock}: ${r.stderr.trim()}`);
     }
     /** Releases a lock this run holds (by id, so a newer holder's lock is never removed). */
     async release(id) {
@@ -62807,7 +53340,7 @@ class DockerLock {
             quiet: true,
         });
         if (r.exitCode !== 0 && !/no such container/i.test(r.stderr))
-            throw new errors_ActionError(`could not remove the lock ${this.names.lock}: ${r.stderr.trim()}`);
+            throw new src/* ActionError */.lZ(`could not remove the lock ${this.names.lock}: ${r.stderr.trim()}`);
     }
     /** The lock's holder: its labels, and the expiry of its last renewal when it renewed. */
     async holder() {
@@ -63000,7 +53533,7 @@ function parseProxyInfo(json, name) {
     const c = JSON.parse(json);
     const labels = c.Config?.Labels ?? {};
     if (labels[LABELS.role] !== 'proxy')
-        throw new errors_ActionError(`a container named ${name} exists but switchyard did not create it (no ${LABELS.role}=proxy label). Rename or remove it, or pick another app/environment name`);
+        throw new src/* ActionError */.lZ(`a container named ${name} exists but switchyard did not create it (no ${LABELS.role}=proxy label). Rename or remove it, or pick another app/environment name`);
     const restarting = c.State?.Restarting === true || c.State?.Status === 'restarting';
     return {
         // Docker reports a crash-looping container as Running (and Restarting) between its crashes.
@@ -63155,7 +53688,7 @@ class DockerProxy {
         if (r.exitCode !== 0) {
             if (/no such (container|object)/i.test(r.stderr))
                 return undefined;
-            throw new errors_ActionError(`docker inspect ${this.names.proxy} failed: ${r.stderr.trim()}`);
+            throw new src/* ActionError */.lZ(`docker inspect ${this.names.proxy} failed: ${r.stderr.trim()}`);
         }
         return parseProxyInfo(r.stdout, this.names.proxy);
     }
@@ -63190,7 +53723,7 @@ class DockerProxy {
         }
         const bad = check ? runtimeError(answer) : undefined;
         if (bad)
-            throw new errors_ActionError(`the proxy's runtime API refused "${commands}": ${bad}`);
+            throw new src/* ActionError */.lZ(`the proxy's runtime API refused "${commands}": ${bad}`);
         return answer;
     }
     /**
@@ -63225,7 +53758,7 @@ class DockerProxy {
         const routedMs = this.clock.now() - start;
         const now = parseMap(await this.runtime(`show map ${PROXY_FILES.map}`, false));
         if (now.live !== routes.live || now.preview !== routes.preview)
-            throw new errors_ActionError(`the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`);
+            throw new src/* ActionError */.lZ(`the proxy reports live=${now.live ?? 'none'} preview=${now.preview ?? 'none'} after the switch to live=${routes.live ?? 'none'}`);
         return routedMs;
     }
     /** Rewrites the map file (atomically), so a proxy restart routes as `routes` says. */
@@ -63281,7 +53814,7 @@ class DockerProxy {
     async copyInto(container, path, content) {
         const r = await this.docker.copyInto(container, path, content, this.clock.now() / 1000);
         if (r.exitCode !== 0)
-            throw new errors_ActionError(`could not write ${path} into the proxy ${container} (docker cp): ${proxy_state_lastLine(r.stderr)}`);
+            throw new src/* ActionError */.lZ(`could not write ${path} into the proxy ${container} (docker cp): ${proxy_state_lastLine(r.stderr)}`);
     }
     /** The proxy's last 20 log lines ('' when they can't be read). */
     async logs() {
@@ -63302,7 +53835,7 @@ class DockerProxy {
         const fix = info?.running === true
             ? 'Check that the proxy image has socat and sh (docs/adrs/0004)'
             : 'A deploy or rollback repairs it: it writes a valid config with docker cp and restarts the proxy';
-        return new errors_ActionError(`the proxy ${names.proxy} does not answer on its admin socket: it is ${state} (docker exec: ${proxy_state_lastLine(stderr) || 'failed'})${said ? `; HAProxy said:\n${said}\n` : '. '}${fix}`);
+        return new src/* ActionError */.lZ(`the proxy ${names.proxy} does not answer on its admin socket: it is ${state} (docker exec: ${proxy_state_lastLine(stderr) || 'failed'})${said ? `; HAProxy said:\n${said}\n` : '. '}${fix}`);
     }
     /** Whether the admin socket answers now (one `show info`). */
     async answers() {
@@ -63316,9 +53849,9 @@ class DockerProxy {
     /** Waits until the admin socket answers (the proxy started or reloaded). */
     async waitAnswering() {
         const deadline = this.clock.now() + 15_000;
-        const outcome = await retry_poll(() => this.answers(), { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok }, this.clock);
+        const outcome = await (0,src/* poll */.wt)(() => this.answers(), { attempts: Infinity, deadline, initialDelayMs: 100, maxDelayMs: 500, done: (ok) => ok }, this.clock);
         if (!outcome.result)
-            throw new errors_ActionError(`the proxy ${this.names.proxy}'s admin socket did not answer within 15s`);
+            throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy}'s admin socket did not answer within 15s`);
     }
 }
 
@@ -63390,12 +53923,12 @@ class ProxySetup {
         const existing = await this.looping(found);
         const wanted = publishLabel(this.spec);
         if (existing.publish !== wanted)
-            throw new errors_ActionError(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port[,metrics=proxy.metrics-port]). ` +
+            throw new src/* ActionError */.lZ(`the proxy ${this.names.proxy} publishes ${existing.publish} but the config asks for ${wanted} (bind:port,preview-port[,metrics=proxy.metrics-port]). ` +
                 `Changing ports means re-creating the proxy, a short outage: run "docker rm -f ${this.names.proxy}" on the host at a quiet time, then deploy again`);
         const current = read ? read.config : await this.proxy.readFile(PROXY_FILES.config);
         const port = routedPort(current);
         if (port !== undefined && port !== app.port)
-            throw new errors_ActionError(`the app's port changed from ${port} to ${app.port} (${app.source}); the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
+            throw new src/* ActionError */.lZ(`the app's port changed from ${port} to ${app.port} (${app.source}); the live color still listens on ${port}, so the proxy can't switch ports in place. ` +
                 `Set docker.container-port: ${port} if the app still listens there; else deploy the new port under a new environment name, or remove the proxy ("docker rm -f ${this.names.proxy}", a short outage) and deploy again`);
         if (existing.image !== this.spec.image) {
             await this.recreate(existing, config);
@@ -63482,7 +54015,7 @@ class ProxySetup {
         catch (error) {
             const logs = (await this.proxy.logs()).trim();
             await this.docker.run(['rm', '-f', names.proxy], { allowFailure: true, quiet: true });
-            throw new errors_ActionError(`the proxy ${names.proxy} did not start${logs ? `; HAProxy said:\n${logs}` : ''}\n(${errors_errorMessage(error)})`);
+            throw new src/* ActionError */.lZ(`the proxy ${names.proxy} did not start${logs ? `; HAProxy said:\n${logs}` : ''}\n(${(0,src/* errorMessage */.gJ)(error)})`);
         }
     }
     /**
@@ -63514,10 +54047,10 @@ class ProxySetup {
         catch (error) {
             const back = await this.createContainer(names.proxy, existing.image, config)
                 .then(() => this.startCreated())
-                .then(() => `the proxy runs ${existing.image} again`, (e) => `putting ${existing.image} back failed too: ${errors_errorMessage(e)}`);
-            throw new errors_ActionError(`the new proxy image ${spec.image} did not start, so ${back}. ${errors_errorMessage(error)}`);
+                .then(() => `the proxy runs ${existing.image} again`, (e) => `putting ${existing.image} back failed too: ${(0,src/* errorMessage */.gJ)(e)}`);
+            throw new src/* ActionError */.lZ(`the new proxy image ${spec.image} did not start, so ${back}. ${(0,src/* errorMessage */.gJ)(error)}`);
         }
-        this.log.info(`the proxy ${names.proxy} runs ${spec.image}, answering ${duration_formatDuration(this.clock.now() - removed)} after the old one was removed`);
+        this.log.info(`the proxy ${names.proxy} runs ${spec.image}, answering ${(0,src/* formatDuration */.a3)(this.clock.now() - removed)} after the old one was removed`);
     }
     /**
      * Before a re-create: the runtime routes are the truth, so a map file that disagrees (a run
@@ -63557,12 +54090,12 @@ class ProxySetup {
         });
         try {
             if (started.exitCode !== 0)
-                throw new errors_ActionError(proxy_state_lastLine(started.stderr));
+                throw new src/* ActionError */.lZ(proxy_state_lastLine(started.stderr));
             await this.proxy.waitAnswering();
         }
         catch (error) {
             const now = await this.proxy.alerts();
-            throw new errors_ActionError(`the proxy ${names.proxy} did not come back after a ${looping ? 'restart' : 'start'}${now ? `; HAProxy said:\n${now}\n` : ''} (${errors_errorMessage(error)})`);
+            throw new src/* ActionError */.lZ(`the proxy ${names.proxy} did not come back after a ${looping ? 'restart' : 'start'}${now ? `; HAProxy said:\n${now}\n` : ''} (${(0,src/* errorMessage */.gJ)(error)})`);
         }
         return !inPlace || looping ? 'repaired' : 'started';
     }
@@ -63579,7 +54112,7 @@ class ProxySetup {
         if (check.exitCode === 0)
             return;
         const why = haproxyAlerts(`${check.stdout}\n${check.stderr}`, 20);
-        throw new errors_ActionError(`HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`);
+        throw new src/* ActionError */.lZ(`HAProxy rejected the new proxy config, so the running one stays in force (check proxy.defaults in the config file):\n${why || check.stderr.trim()}`);
     }
     /**
      * Puts a checked config in place on a running proxy and reloads it (no restart). A proxy that
@@ -63596,12 +54129,12 @@ class ProxySetup {
         });
         try {
             if (reload.exitCode !== 0)
-                throw new errors_ActionError(proxy_state_lastLine(reload.stderr));
+                throw new src/* ActionError */.lZ(proxy_state_lastLine(reload.stderr));
             await this.clock.sleep(200);
             await this.proxy.waitAnswering();
         }
         catch (error) {
-            this.log.warning(`the proxy ${names.proxy} did not take the reload (${errors_errorMessage(error)}); restarting it with the new config`);
+            this.log.warning(`the proxy ${names.proxy} did not take the reload (${(0,src/* errorMessage */.gJ)(error)}); restarting it with the new config`);
             this.proxy.close();
             await this.docker.run(['restart', names.proxy], { quiet: true });
             await this.proxy.waitAnswering();
@@ -63749,7 +54282,7 @@ class DockerTarget {
     async connect() {
         const version = await this.docker.text(['version', '--format', '{{.Server.Version}}']);
         if (!version)
-            throw new errors_ActionError(`${describeHost(this.s.host)} did not report a version`);
+            throw new src/* ActionError */.lZ(`${describeHost(this.s.host)} did not report a version`);
         if (this.s.host.kind === 'context' && !this.s.previewUrl)
             this.deps.log.warning(`docker-host is a context, so the host name is unknown: readiness checks use ${this.previewUrl}. Set url and preview-url in the config file if the context is remote`);
         return `Docker ${version}`;
@@ -63813,7 +54346,7 @@ class DockerTarget {
         if (ports.length > 1) {
             if (routed !== undefined && ports.includes(routed))
                 return settle(routed, `of the image's EXPOSE ${ports.join(', ')}, the one the proxy routes to`);
-            throw new errors_ActionError(`${image?.ref ?? 'the image'} exposes several ports (${ports.join(', ')}), so switchyard can't tell which one serves the app: set docker.container-port (or the container-port input) to it`);
+            throw new src/* ActionError */.lZ(`${image?.ref ?? 'the image'} exposes several ports (${ports.join(', ')}), so switchyard can't tell which one serves the app: set docker.container-port (or the container-port input) to it`);
         }
         if (routed !== undefined)
             return settle(routed, 'the port the proxy already routes to');
@@ -63831,17 +54364,17 @@ class DockerTarget {
             if (found)
                 return found;
             if (pull === 'never')
-                throw new errors_ActionError(`image ${ref} is not on ${describeHost(this.s.host)} and pull is "never". Build or pull it there first, or set pull: missing`);
+                throw new src/* ActionError */.lZ(`image ${ref} is not on ${describeHost(this.s.host)} and pull is "never". Build or pull it there first, or set pull: missing`);
         }
         const env = await this.pullEnv(ref);
         const r = await this.docker.run(['pull', ref], { allowFailure: true, ...(env && { env }) });
         if (r.exitCode !== 0) {
             const line = r.stderr.trim().split('\n').filter(Boolean).at(-1) ?? '';
-            throw new errors_ActionError(`could not pull ${ref} on ${describeHost(this.s.host)}: ${line}. Check the image reference, and the registry-username/registry-password inputs for a private registry`);
+            throw new src/* ActionError */.lZ(`could not pull ${ref} on ${describeHost(this.s.host)}: ${line}. Check the image reference, and the registry-username/registry-password inputs for a private registry`);
         }
         const found = await this.findImage(ref);
         if (!found)
-            throw new errors_ActionError(`pulled ${ref}, but docker can't find it afterwards`);
+            throw new src/* ActionError */.lZ(`pulled ${ref}, but docker can't find it afterwards`);
         return found;
     }
     lockHandle(holder) {
@@ -63933,7 +54466,7 @@ class DockerTarget {
     async start(color, image, release) {
         const routes = await this.proxy.routes();
         if (routes.live === color)
-            throw new errors_ActionError(`refusing to replace ${this.names.color(color)}: it is the live color`);
+            throw new src/* ActionError */.lZ(`refusing to replace ${this.names.color(color)}: it is the live color`);
         const name = this.names.color(color);
         // Created beside whatever holds this color now (a warm previous release), which gives way
         // only once the new container runs: a failed create or start, or a run killed meanwhile,
@@ -63960,7 +54493,7 @@ class DockerTarget {
         if (started.exitCode !== 0) {
             // A container that never ran is no release: removed, so status never shows it as one.
             await this.docker.run(['rm', '-f', next], { allowFailure: true, quiet: true });
-            throw new errors_ActionError(`could not start ${name} (${release.image}): ${dockerReason(started.stderr) || `docker start exited with ${started.exitCode}`}. ` +
+            throw new src/* ActionError */.lZ(`could not start ${name} (${release.image}): ${dockerReason(started.stderr) || `docker start exited with ${started.exitCode}`}. ` +
                 `The container was removed; live traffic was not touched (it stays on ${routes.live ?? 'nothing'}), and whatever ${color} held before is still there`);
         }
         await this.docker.run(['rm', '-f', name], { allowFailure: true, quiet: true });
@@ -64044,7 +54577,7 @@ class DockerTarget {
         this.switched = { color, ...(version && { version }) };
         failpoint(this.deps.env, FAILPOINTS.routed);
         await afterSwitch(this.switched, () => this.proxy.saveRoutes(routes).catch((error) => {
-            throw new errors_ActionError(`could not save the routes in ${PROXY_FILES.map} (${errors_errorMessage(error)}): a restart of the proxy would route the old way until the next deploy, rollback or status repairs it`);
+            throw new src/* ActionError */.lZ(`could not save the routes in ${PROXY_FILES.map} (${(0,src/* errorMessage */.gJ)(error)}): a restart of the proxy would route the old way until the next deploy, rollback or status repairs it`);
         }));
         failpoint(this.deps.env, FAILPOINTS.routesSaved);
         return routedMs;
@@ -64261,7 +54794,7 @@ function parseManifests(text, source) {
         const error = doc.errors[0];
         if (error) {
             const at = error.linePos?.[0];
-            throw new errors_ActionError(`${source}${at ? ` line ${at.line}, column ${at.col}` : ''} is not valid YAML (${error.message.split('\n')[0] ?? ''}). Fix the manifest: \`kubectl kustomize\` or \`kubectl apply --dry-run=client -f\` shows the same`);
+            throw new src/* ActionError */.lZ(`${source}${at ? ` line ${at.line}, column ${at.col}` : ''} is not valid YAML (${error.message.split('\n')[0] ?? ''}). Fix the manifest: \`kubectl kustomize\` or \`kubectl apply --dry-run=client -f\` shows the same`);
         }
         const value = doc.toJS({ maxAliasCount: 100 });
         if (value === null || value === undefined)
@@ -64276,12 +54809,12 @@ function parseManifests(text, source) {
 }
 function checkObject(v, where) {
     if (!isRecord(v))
-        throw new errors_ActionError(`${where} is not a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
+        throw new src/* ActionError */.lZ(`${where} is not a Kubernetes object (a mapping with apiVersion, kind and metadata.name)`);
     const meta = v.metadata;
     if (typeof v.apiVersion !== 'string' || typeof v.kind !== 'string')
-        throw new errors_ActionError(`${where} has no apiVersion or kind: every manifest needs both`);
+        throw new src/* ActionError */.lZ(`${where} has no apiVersion or kind: every manifest needs both`);
     if (!isRecord(meta) || typeof meta.name !== 'string' || meta.name === '')
-        throw new errors_ActionError(`${where} (${v.kind}) has no metadata.name${isRecord(meta) && meta.generateName ? ' (generateName is not supported: switchyard applies objects by name)' : ''}`);
+        throw new src/* ActionError */.lZ(`${where} (${v.kind}) has no metadata.name${isRecord(meta) && meta.generateName ? ' (generateName is not supported: switchyard applies objects by name)' : ''}`);
     return clean(v);
 }
 /** `Deployment/shop`: how an object is named in messages. */
@@ -64311,7 +54844,7 @@ function at(o, ...path) {
 function findWorkload(objects, names, namespace) {
     const deployments = objects.filter((o) => isKind(o, 'Deployment', 'apps'));
     if (deployments.length !== 1)
-        throw new errors_ActionError(deployments.length === 0
+        throw new src/* ActionError */.lZ(deployments.length === 0
             ? `the manifests hold no Deployment (found ${objects.map(describe).join(', ') || 'nothing'}): switchyard derives the blue and green Deployments from yours. Add the Deployment of the app to kubernetes.manifests`
             : `the manifests hold ${deployments.length} Deployments (${deployments.map(describe).join(', ')}): switchyard deploys one workload per app. Keep one in kubernetes.manifests, and deploy the others as apps of their own`);
     const [deployment] = deployments;
@@ -64319,14 +54852,14 @@ function findWorkload(objects, names, namespace) {
     const service = services.find((s) => s.metadata.name === names.service);
     if (!service) {
         const found = services.map((s) => s.metadata.name).filter((n) => n !== names.preview);
-        throw new errors_ActionError(`the manifests hold no Service named ${names.service}${found.length > 0 ? ` (they hold ${found.map((n) => `Service/${n}`).join(', ')})` : ''}: switchyard switches live traffic by the public Service's selector. ${found.length === 1 ? `Set kubernetes.service: ${found[0] ?? ''} in the config file` : `Add a Service named ${names.service} that selects the Deployment's pods, or set kubernetes.service to its name`}`);
+        throw new src/* ActionError */.lZ(`the manifests hold no Service named ${names.service}${found.length > 0 ? ` (they hold ${found.map((n) => `Service/${n}`).join(', ')})` : ''}: switchyard switches live traffic by the public Service's selector. ${found.length === 1 ? `Set kubernetes.service: ${found[0] ?? ''} in the config file` : `Add a Service named ${names.service} that selects the Deployment's pods, or set kubernetes.service to its name`}`);
     }
     const preview = services.find((s) => s.metadata.name === names.preview);
     for (const o of objects)
         if (namespace !== undefined &&
             o.metadata.namespace !== undefined &&
             o.metadata.namespace !== namespace)
-            throw new errors_ActionError(`${describe(o)} is in namespace ${o.metadata.namespace}, but the environment deploys to ${namespace} (kubernetes.namespace): remove metadata.namespace from the manifest, or set kubernetes.namespace to ${o.metadata.namespace}`);
+            throw new src/* ActionError */.lZ(`${describe(o)} is in namespace ${o.metadata.namespace}, but the environment deploys to ${namespace} (kubernetes.namespace): remove metadata.namespace from the manifest, or set kubernetes.namespace to ${o.metadata.namespace}`);
     checkWorkload(deployment, service);
     if (preview)
         checkService(preview, deployment);
@@ -64345,22 +54878,22 @@ function checkWorkload(deployment, service) {
     const matchLabels = stringMap(at(selector, 'matchLabels'));
     if (!isRecord(selector) ||
         (Object.keys(matchLabels).length === 0 && !Array.isArray(selector.matchExpressions)))
-        throw new errors_ActionError(`${describe(deployment)} has no spec.selector: apps/v1 Deployments need one (matchLabels matching the pod template's labels)`);
+        throw new src/* ActionError */.lZ(`${describe(deployment)} has no spec.selector: apps/v1 Deployments need one (matchLabels matching the pod template's labels)`);
     const mine = [...ours(matchLabels), ...ours(template)];
     if (mine.length > 0)
-        throw new errors_ActionError(`${describe(deployment)} sets ${[...new Set(mine)].join(', ')}: switchyard sets the ${PREFIX}* labels itself (${K8S_LABELS.color} is what a switch changes). Remove them from the manifest`);
+        throw new src/* ActionError */.lZ(`${describe(deployment)} sets ${[...new Set(mine)].join(', ')}: switchyard sets the ${PREFIX}* labels itself (${K8S_LABELS.color} is what a switch changes). Remove them from the manifest`);
     if (!Array.isArray(at(deployment, 'spec', 'template', 'spec', 'containers')))
-        throw new errors_ActionError(`${describe(deployment)} has no spec.template.spec.containers`);
+        throw new src/* ActionError */.lZ(`${describe(deployment)} has no spec.template.spec.containers`);
     checkService(service, deployment);
 }
 function checkService(service, deployment) {
     const selector = stringMap(at(service, 'spec', 'selector'));
     const template = stringMap(at(deployment, 'spec', 'template', 'metadata', 'labels'));
     if (ours(selector).length > 0)
-        throw new errors_ActionError(`${describe(service)} selects on ${ours(selector).join(', ')}: switchyard owns the color in the Service's selector (a selector written in the manifest would switch traffic back on the next apply). Remove it from the manifest`);
+        throw new src/* ActionError */.lZ(`${describe(service)} selects on ${ours(selector).join(', ')}: switchyard owns the color in the Service's selector (a selector written in the manifest would switch traffic back on the next apply). Remove it from the manifest`);
     const misses = Object.entries(selector).filter(([k, v]) => template[k] !== v);
     if (Object.keys(selector).length === 0 || misses.length > 0)
-        throw new errors_ActionError(`${describe(service)} ${Object.keys(selector).length === 0 ? 'has no selector' : `selects ${misses.map(([k, v]) => `${k}=${v}`).join(', ')}, which the pods of ${describe(deployment)} don't carry`}: its selector must pick the Deployment's pods (a subset of spec.template.metadata.labels)`);
+        throw new src/* ActionError */.lZ(`${describe(service)} ${Object.keys(selector).length === 0 ? 'has no selector' : `selects ${misses.map(([k, v]) => `${k}=${v}`).join(', ')}, which the pods of ${describe(deployment)} don't carry`}: its selector must pick the Deployment's pods (a subset of spec.template.metadata.labels)`);
 }
 
 ;// CONCATENATED MODULE: ./packages/targets/src/kubernetes/render.ts
@@ -64390,11 +54923,11 @@ function imageContainer(deployment, name) {
     if (name !== undefined) {
         if (containers.includes(name))
             return name;
-        throw new errors_ActionError(`${describe(deployment)} has no container named ${name} (kubernetes.container); it has ${containers.join(', ')}`);
+        throw new src/* ActionError */.lZ(`${describe(deployment)} has no container named ${name} (kubernetes.container); it has ${containers.join(', ')}`);
     }
     if (containers.length === 1)
         return containers[0] ?? '';
-    throw new errors_ActionError(`${describe(deployment)} has ${containers.length} containers (${containers.join(', ')}): set kubernetes.container to the one that runs the deployed image`);
+    throw new src/* ActionError */.lZ(`${describe(deployment)} has ${containers.length} containers (${containers.join(', ')}): set kubernetes.container to the one that runs the deployed image`);
 }
 /** `color`'s Deployment running `pinned` (`repo@sha256:…`) in the image container. */
 function colorDeployment(w, s, color, pinned, release) {
@@ -64709,7 +55242,7 @@ function explainKubectl(what, stderr, where) {
 /** The oldest kubectl switchyard runs: server-side apply with --field-manager, `auth can-i`. */
 const MIN_KUBECTL = { major: 1, minor: 24 };
 /** The cluster did not answer: every kubectl call would fail the same way. */
-class ClusterUnreachableError extends errors_ActionError {
+class ClusterUnreachableError extends src/* ActionError */.lZ {
     name = 'ClusterUnreachableError';
 }
 /** How a cluster is named in messages: `context prod, namespace shop` (never a credential). */
@@ -64752,8 +55285,8 @@ class Kubectl {
             });
         }
         catch (error) {
-            if (error instanceof exec_ExecError && error.result.exitCode === -1)
-                throw new errors_ActionError(`kubectl could not run (${error.result.stderr.trim() || error.message}): the kubernetes target needs kubectl v${MIN_KUBECTL.major}.${MIN_KUBECTL.minor} or later on PATH (azure/setup-kubectl installs it)`);
+            if (error instanceof src/* ExecError */.cI && error.result.exitCode === -1)
+                throw new src/* ActionError */.lZ(`kubectl could not run (${error.result.stderr.trim() || error.message}): the kubernetes target needs kubectl v${MIN_KUBECTL.major}.${MIN_KUBECTL.minor} or later on PATH (azure/setup-kubectl installs it)`);
             throw error;
         }
         if (result.exitCode !== 0 && classifyKubectl(result.stderr).kind === 'unreachable')
@@ -64764,7 +55297,7 @@ class Kubectl {
     async must(what, args, options = {}) {
         const r = await this.run(args, options);
         if (r.exitCode !== 0)
-            throw new errors_ActionError(explainKubectl(what, r.stderr, this.where));
+            throw new src/* ActionError */.lZ(explainKubectl(what, r.stderr, this.where));
         return r.stdout;
     }
     /** An object as JSON text, or undefined when it does not exist. */
@@ -64774,7 +55307,7 @@ class Kubectl {
             return r.stdout;
         if (classifyKubectl(r.stderr).kind === 'not-found')
             return undefined;
-        throw new errors_ActionError(explainKubectl(`read ${what}`, r.stderr, this.where));
+        throw new src/* ActionError */.lZ(explainKubectl(`read ${what}`, r.stderr, this.where));
     }
     /**
      * Server-side apply of `objects` (a JSON List) with switchyard's field manager, taking over any
@@ -64916,7 +55449,7 @@ class KubernetesLock {
                 };
             }
             if (classifyKubectl(created.stderr).kind !== 'already-exists')
-                throw new errors_ActionError(explainKubectl(`create the deploy lock lease/${this.name}`, created.stderr, this.kubectl.where));
+                throw new src/* ActionError */.lZ(explainKubectl(`create the deploy lock lease/${this.name}`, created.stderr, this.kubectl.where));
             const found = await this.read();
             if (!found)
                 continue; // gone between our create and our look
@@ -64930,7 +55463,7 @@ class KubernetesLock {
                 if (r.exitCode !== 0) {
                     if (['conflict', 'not-found'].includes(classifyKubectl(r.stderr).kind))
                         continue;
-                    throw new errors_ActionError(explainKubectl(`take the deploy lock lease/${this.name}`, r.stderr, this.kubectl.where));
+                    throw new src/* ActionError */.lZ(explainKubectl(`take the deploy lock lease/${this.name}`, r.stderr, this.kubectl.where));
                 }
                 this.took(opts, now, breaking ? false : me.breakReason !== undefined && !held);
                 const { deployId, actor, since, expiresAt } = held ?? {};
@@ -64950,7 +55483,7 @@ class KubernetesLock {
         }
     }
     took(opts, now, brokeNothing) {
-        this.log.info(`took the deploy lock lease/${this.name} (a lease until ${kubernetes_lock_iso(now + opts.ttlMs)}, renewed every ${duration_formatDuration(opts.ttlMs / 3)} while this run works)`);
+        this.log.info(`took the deploy lock lease/${this.name} (a lease until ${kubernetes_lock_iso(now + opts.ttlMs)}, renewed every ${(0,src/* formatDuration */.a3)(opts.ttlMs / 3)} while this run works)`);
         if (brokeNothing)
             this.log.info('--break-lock: the deploy lock was free, nothing was broken');
     }
@@ -64972,7 +55505,7 @@ class KubernetesLock {
             if (!retried)
                 return this.renew(me, since, found.resourceVersion, ttlMs, true);
         }
-        throw new errors_ActionError(explainKubectl(`renew the deploy lock lease/${this.name}`, r.stderr, this.kubectl.where));
+        throw new src/* ActionError */.lZ(explainKubectl(`renew the deploy lock lease/${this.name}`, r.stderr, this.kubectl.where));
     }
     /** Gives the lease up if it is still this holder's: a conditional write that clears the holder. */
     async release(me, version) {
@@ -65061,7 +55594,7 @@ async function source_readManifests(paths, kubectl) {
     const out = [];
     for (const path of paths) {
         if (!(0,external_node_fs_.existsSync)(path))
-            throw new errors_ActionError(`kubernetes.manifests: ${path} does not exist. Check the path (relative to the config file) and that the workflow checked the repository out`);
+            throw new src/* ActionError */.lZ(`kubernetes.manifests: ${path} does not exist. Check the path (relative to the config file) and that the workflow checked the repository out`);
         if (!(0,external_node_fs_.statSync)(path).isDirectory()) {
             out.push(...parseManifests((0,external_node_fs_.readFileSync)(path, 'utf8'), path));
             continue;
@@ -65074,7 +55607,7 @@ async function source_readManifests(paths, kubectl) {
         }
         const files = entries.filter((e) => MANIFEST.test(e) && (0,external_node_fs_.statSync)((0,external_node_path_.join)(path, e)).isFile());
         if (files.length === 0)
-            throw new errors_ActionError(`kubernetes.manifests: ${path} holds no *.yaml, *.yml or *.json file and no kustomization`);
+            throw new src/* ActionError */.lZ(`kubernetes.manifests: ${path} holds no *.yaml, *.yml or *.json file and no kustomization`);
         for (const f of files)
             out.push(...parseManifests((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(path, f), 'utf8'), (0,external_node_path_.join)(path, f)));
     }
@@ -65305,10 +55838,10 @@ async function connectCluster(kubectl, log) {
     if (client &&
         (client.major < MIN_KUBECTL.major ||
             (client.major === MIN_KUBECTL.major && client.minor < MIN_KUBECTL.minor)))
-        throw new errors_ActionError(`kubectl ${client.text} is too old: the kubernetes target needs v${MIN_KUBECTL.major}.${MIN_KUBECTL.minor} or later (server-side apply with a field manager). Install a newer one (azure/setup-kubectl)`);
+        throw new src/* ActionError */.lZ(`kubectl ${client.text} is too old: the kubernetes target needs v${MIN_KUBECTL.major}.${MIN_KUBECTL.minor} or later (server-side apply with a field manager). Install a newer one (azure/setup-kubectl)`);
     const server = cluster_versionOf(at(doc, 'serverVersion'));
     if (r.exitCode !== 0 || !server)
-        throw new errors_ActionError(explainKubectl('reach the cluster', r.stderr, kubectl.where));
+        throw new src/* ActionError */.lZ(explainKubectl('reach the cluster', r.stderr, kubectl.where));
     for (const line of r.stderr.split('\n'))
         if (/^WARNING:/.test(line.trim()))
             log.warning(`kubectl: ${line.trim()}`);
@@ -65332,7 +55865,7 @@ async function checkAccess(kubectl) {
     }));
     const missing = answers.filter((a) => !a.yes).map((a) => `${a.verb} ${a.resource}`);
     if (missing.length > 0)
-        throw new errors_ActionError(`the deploying identity may not ${missing.join(', ')} in ${kubectl.where.namespace ? `namespace ${kubectl.where.namespace}` : "the context's namespace"} (kubectl auth can-i said no): grant it the Role in docs/kubernetes.md. Nothing was changed`);
+        throw new src/* ActionError */.lZ(`the deploying identity may not ${missing.join(', ')} in ${kubectl.where.namespace ? `namespace ${kubectl.where.namespace}` : "the context's namespace"} (kubectl auth can-i said no): grant it the Role in docs/kubernetes.md. Nothing was changed`);
 }
 /**
  * The last `lines` log lines of a color's pods (every container, each line prefixed with its pod
@@ -65479,7 +56012,7 @@ class KubernetesTarget {
     resolveImage(ref) {
         const found = pinnedImage(ref);
         if (!found)
-            throw new errors_ActionError(`image ${ref} has no digest: the kubernetes target runs images by digest (the cluster's nodes pull them, and a tag can move). Give build-image's image-ref output (repository@sha256:…), or look the digest up with "docker buildx imagetools inspect ${ref}"`);
+            throw new src/* ActionError */.lZ(`image ${ref} has no digest: the kubernetes target runs images by digest (the cluster's nodes pull them, and a tag can move). Give build-image's image-ref output (repository@sha256:…), or look the digest up with "docker buildx imagetools inspect ${ref}"`);
         return Promise.resolve(found);
     }
     lockHandle(holder) {
@@ -65553,7 +56086,7 @@ class KubernetesTarget {
         const live = svc ? routedColor(svc, K8S_LABELS.color).live : null;
         const name = this.names.deployment(color);
         if (live === color)
-            throw new errors_ActionError(`refusing to replace ${name}: it is the live color`);
+            throw new src/* ActionError */.lZ(`refusing to replace ${name}: it is the live color`);
         await this.kubectl.apply(`apply ${name} (${release.image})`, listOf(this.colorObjects(w, color, image, release)));
         this.versions.set(color, release.version);
         await this.kubectl.apply(`point ${this.names.preview} at ${color}`, listOf([previewService(w, this.render, color)]));
@@ -65662,7 +56195,7 @@ class KubernetesTarget {
     async switchTo(color) {
         const svc = await this.readService();
         if (!svc)
-            throw new errors_ActionError(`the Service ${this.names.service} is gone: deploy again, which re-creates it`);
+            throw new src/* ActionError */.lZ(`the Service ${this.names.service} is gone: deploy again, which re-creates it`);
         const before = routedColor(svc, K8S_LABELS.color).live;
         const t = this.deps.clock.now();
         await this.kubectl.must(`switch the Service ${this.names.service} to ${color}`, selectorPatch(this.names.service, color, before, t));
@@ -65674,7 +56207,7 @@ class KubernetesTarget {
             await this.kubectl.must(`point ${this.names.preview} at ${contract_otherColor(color)}`, selectorPatch(this.names.preview, contract_otherColor(color)));
             const now = await this.readService();
             if (!now || routedColor(now, K8S_LABELS.color).live !== color)
-                throw new errors_ActionError(`the Service ${this.names.service} does not select ${color} after the patch: something else writes its selector`);
+                throw new src/* ActionError */.lZ(`the Service ${this.names.service} does not select ${color} after the patch: something else writes its selector`);
         });
         failpoint(this.deps.env, FAILPOINTS.routesSaved);
         return ms;
@@ -65789,6 +56322,7 @@ function openTarget(c, req, deps) {
         ...(deps.env && { env: deps.env }),
         ...(req.credentials && { credentials: req.credentials }),
         ...(deps.onPrivateDir && { onPrivateDir: deps.onPrivateDir }),
+        ...(deps.recordExtras && { recordExtras: deps.recordExtras }),
         ...(req.secrets && { secretValues: req.secrets }),
         ...(req.kubeconfig && { kubeconfig: req.kubeconfig }),
     });
@@ -66097,7 +56631,7 @@ function withLiveGone(before, away) {
     return { ...before, colors: { ...before.colors, [before.live]: gone } };
 }
 /** A rollback that switched but whose live check failed: the result is still reported. */
-class RollbackVerifyError extends errors_ActionError {
+class RollbackVerifyError extends src/* ActionError */.lZ {
     result;
     name = 'RollbackVerifyError';
     constructor(message, result) {
@@ -66150,7 +56684,7 @@ function retirePlan(state, now, force) {
                 out.push({
                     color,
                     retire: false,
-                    why: `it stays warm until ${state.retireAfter} (${duration_formatDuration(after - now)} from now)`,
+                    why: `it stays warm until ${state.retireAfter} (${(0,src/* formatDuration */.a3)(after - now)} from now)`,
                 });
         }
         else
@@ -66282,7 +56816,7 @@ function colorRows(s) {
  * `title` names the action (`deploy-bluegreen`, `rollback`).
  */
 function renderSummary(r, app, environment, opts = {}) {
-    const s = new Summary().heading(`${opts.title ?? 'deploy-bluegreen'}: ${app} (${environment})`);
+    const s = new src/* Summary */.BD().heading(`${opts.title ?? 'deploy-bluegreen'}: ${app} (${environment})`);
     s.paragraph(r.message);
     if (r.plan)
         s.paragraph(r.plan.map((p, i) => `${i + 1}. ${p}`).join('\n'));
@@ -66300,9 +56834,9 @@ function renderSummary(r, app, environment, opts = {}) {
         ['preview url', r.previewUrl],
     ];
     if (r.ready)
-        facts.push(['ready after', duration_formatDuration(r.ready.elapsedMs)]);
+        facts.push(['ready after', (0,src/* formatDuration */.a3)(r.ready.elapsedMs)]);
     if (r.switchMs !== undefined)
-        facts.push(['switch took', duration_formatDuration(r.switchMs)]);
+        facts.push(['switch took', (0,src/* formatDuration */.a3)(r.switchMs)]);
     if (r.after.retireAfter && r.after.previous)
         facts.push([`${r.after.previous} warm until`, r.after.retireAfter]);
     if (r.router && r.router !== 'unchanged')
@@ -66429,7 +56963,7 @@ function releaseDockerLock(h) {
     const env = h.host.kind === 'host' && h.host.url
         ? { ...process.env, DOCKER_HOST: h.host.url }
         : process.env;
-    const docker = (...a) => (0,external_node_child_process_namespaceObject.spawnSync)('docker', [...args, ...a], { env, encoding: 'utf8' });
+    const docker = (...a) => (0,external_node_child_process_.spawnSync)('docker', [...args, ...a], { env, encoding: 'utf8' });
     const found = docker('container', 'inspect', '--format', `{{.Id}} {{index .Config.Labels "${TOKEN_LABEL}"}}`, h.name);
     if (found.status !== 0)
         return undefined; // released by the main step, as it should be
@@ -66458,7 +56992,7 @@ function releaseKubernetesLock(h) {
         ...(a.context ? [`--context=${a.context}`] : []),
         ...(a.namespace ? [`--namespace=${a.namespace}`] : []),
     ];
-    const kubectl = (input, ...rest) => (0,external_node_child_process_namespaceObject.spawnSync)('kubectl', [...args, ...rest], {
+    const kubectl = (input, ...rest) => (0,external_node_child_process_.spawnSync)('kubectl', [...args, ...rest], {
         // The step's own environment (KUBECONFIG, PATH), as the main step had it.
         env: process.env,
         encoding: 'utf8',
@@ -66765,7 +57299,7 @@ function parseOverrideReason(name, raw) {
 function overrideRecord(reason, by, now) {
     const actor = text_oneLine(by, override_MAX_ACTOR);
     if (actor === '')
-        throw new errors_InputError('actor', by, 'is empty', 'Say who overrode the window');
+        throw new src/* InputError */.dz('actor', by, 'is empty', 'Say who overrode the window');
     return { reason: text_oneLine(reason, 200), by: actor, at: now.toISOString() };
 }
 /**
@@ -66832,7 +57366,7 @@ function serialiseFreeze(freeze) {
  */
 function parseFreezeRecord(raw, source) {
     const fail = (problem) => {
-        throw new errors_ActionError(`the freeze record in ${text_oneLine(source, 200)} ${problem}; deploys stay refused. ` +
+        throw new src/* ActionError */.lZ(`the freeze record in ${text_oneLine(source, 200)} ${problem}; deploys stay refused. ` +
             'Run `switchyard unfreeze <env>` to clear it, or `switchyard freeze <env> --reason …` to write it anew');
     };
     if (raw.length > MAX_FREEZE_RECORD)
@@ -66842,7 +57376,7 @@ function parseFreezeRecord(raw, source) {
         doc = JSON.parse(raw);
     }
     catch (error) {
-        return fail(`is not JSON (${jsonErrorText(error)})`);
+        return fail(`is not JSON (${(0,src/* jsonErrorText */.yc)(error)})`);
     }
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
         return fail('is not a JSON object');
@@ -66972,7 +57506,7 @@ function parseInputs(r, ctx) {
     const reference = imageText ? parseImageReference('image', imageText) : undefined;
     const dryRun = r.boolean('dry-run', { default: false });
     if (action === 'deploy' && !imageText)
-        throw new errors_InputError('image', '', 'is required for action deploy', 'Set image, e.g. to the image-ref output of build-image');
+        throw new src/* InputError */.dz('image', '', 'is required for action deploy', 'Set image, e.g. to the image-ref output of build-image');
     const credentials = readCredentials(r, 'registry-username', 'registry-password');
     const kubeconfig = r.text('kubeconfig');
     const version = r.line('version');
@@ -66992,7 +57526,7 @@ function parseInputs(r, ctx) {
         promote: r.boolean('promote', { default: true }),
         pull: r.enum('pull', ['always', 'missing', 'never'], { default: 'always' }),
         lockTimeoutMs: r.duration('lock-timeout', { default: 600_000, min: 0 }),
-        ...objects_optional('ifLiveIs', readIfLiveIs(r)),
+        ...(0,src/* optional */.lq)('ifLiveIs', readIfLiveIs(r)),
         keepFailed: r.boolean('keep-failed', { default: false }),
         dryRun,
         force: r.boolean('force', { default: false }),
@@ -67001,7 +57535,7 @@ function parseInputs(r, ctx) {
         githubToken: r.text('github-token').trim(),
         waitForWindowMs: r.duration('wait-for-window', { default: 0, min: 0, max: MAX_WINDOW_WAIT_MS }),
         ...(overrideWindow && { overrideWindow }),
-        ...objects_optional('hotfixReason', r.line('hotfix-reason') || undefined),
+        ...(0,src/* optional */.lq)('hotfixReason', r.line('hotfix-reason') || undefined),
         // Values of the config's named secrets are needed only to start a container (not for status, promote, dry-run).
         secrets: containerSecrets(r.keyValues('secrets'), config, ctx.env, action === 'deploy' && !dryRun),
     };
@@ -67014,7074 +57548,10 @@ function readIfLiveIs(r) {
         return undefined;
     if (s === 'none' || inputs_DIGEST.test(s))
         return s;
-    throw new errors_InputError('if-live-is', s, 'is neither a digest nor none', 'Give the digest of the release that must be live (sha256: and 64 hex digits), or none');
+    throw new src/* InputError */.dz('if-live-is', s, 'is neither a digest nor none', 'Give the digest of the release that must be live (sha256: and 64 hex digits), or none');
 }
-
-;// CONCATENATED MODULE: ./packages/github/src/context.ts
-/**
- * The repository and the run, read from the runner's environment (the `GITHUB_*` variables every
- * job gets). A pure function of an env record, so tests hand it a table and the CLI its own env.
- */
-
-const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
-const missing = (name, what) => new errors_ActionError(`${name} is not set: ${what}. It is set in every GitHub Actions job; outside one, set it yourself`);
-/** A required variable, trimmed; an {@link ActionError} naming it when it is unset or blank. */
-function context_required(env, name, what) {
-    const value = env[name]?.trim();
-    if (!value)
-        throw missing(name, what);
-    return value;
-}
-/** `owner/repo` from `GITHUB_REPOSITORY`, checked against GitHub's naming rules. */
-function repositoryFrom(env) {
-    const full = context_required(env, 'GITHUB_REPOSITORY', 'the repository as owner/repo');
-    const [owner = '', repo = '', ...rest] = full.split('/');
-    if (rest.length > 0 || !NAME.test(owner) || !NAME.test(repo) || repo === '.' || repo === '..')
-        throw new errors_ActionError(`GITHUB_REPOSITORY is ${JSON.stringify(full)}, not owner/repo (letters, digits, '-', '_', '.')`);
-    return { owner, repo };
-}
-/** The server's URL from `GITHUB_SERVER_URL` (default `https://github.com`), without a trailing `/`. */
-function serverUrlFrom(env) {
-    const raw = env.GITHUB_SERVER_URL?.trim() || 'https://github.com';
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors_ActionError(`GITHUB_SERVER_URL is ${JSON.stringify(raw)}, not a URL`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
-        throw new errors_ActionError(`GITHUB_SERVER_URL is ${JSON.stringify(raw)}: use an http(s) URL`);
-    if (url.username || url.password || url.search || url.hash)
-        throw new errors_ActionError('GITHUB_SERVER_URL must be a plain server URL (no credentials, query or fragment)');
-    return url.href.replace(/\/+$/, '');
-}
-/** A whole number in a variable, checked against its range. */
-function context_count(env, name, what, min, fallback) {
-    const raw = env[name]?.trim() || fallback;
-    if (raw === undefined)
-        throw missing(name, what);
-    const n = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
-    if (!(n >= min))
-        throw new errors_ActionError(`${name} is ${JSON.stringify(raw)}, not ${what} (a whole number ≥ ${min})`);
-    return n;
-}
-/**
- * The run context from the runner's variables: `GITHUB_REPOSITORY`, `GITHUB_SERVER_URL`,
- * `GITHUB_RUN_ID`, `GITHUB_RUN_ATTEMPT` (default 1), `GITHUB_SHA`, `GITHUB_REF`, `GITHUB_ACTOR`,
- * `GITHUB_WORKFLOW`, `GITHUB_EVENT_NAME`. Throws an {@link ActionError} naming the first variable that is
- * missing or malformed.
- */
-function runContextFrom(env) {
-    const { owner, repo } = repositoryFrom(env);
-    const serverUrl = serverUrlFrom(env);
-    const runId = String(context_count(env, 'GITHUB_RUN_ID', 'the run id', 1));
-    const runAttempt = context_count(env, 'GITHUB_RUN_ATTEMPT', 'the run attempt', 1, '1');
-    const sha = context_required(env, 'GITHUB_SHA', 'the commit the run is for').toLowerCase();
-    if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha))
-        throw new errors_ActionError(`GITHUB_SHA is ${JSON.stringify(sha)}, not a commit id (40 hex digits)`);
-    const ref = context_required(env, 'GITHUB_REF', 'the ref the run is for (refs/heads/…, refs/tags/…)');
-    if (!ref.startsWith('refs/') || /[\s\\~^:?*[]|\.\.|@\{/.test(ref) || CONTROL.test(ref))
-        throw new errors_ActionError(`GITHUB_REF is ${JSON.stringify(ref)}, not a git ref (refs/…)`);
-    const attempt = runAttempt > 1 ? `/attempts/${runAttempt}` : '';
-    return {
-        owner,
-        repo,
-        serverUrl,
-        runId,
-        runAttempt,
-        runUrl: `${serverUrl}/${owner}/${repo}/actions/runs/${runId}${attempt}`,
-        sha,
-        ref,
-        actor: context_required(env, 'GITHUB_ACTOR', 'who started the run'),
-        workflow: env.GITHUB_WORKFLOW?.trim() ?? '',
-        eventName: context_required(env, 'GITHUB_EVENT_NAME', 'the event that started the run'),
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
-var light = __nccwpck_require__(3251);
-;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
-class RequestError extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
-// pkg/dist-src/version.js
-var dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/error-request.js
-function isRequestError(error) {
-  return error.request !== void 0;
-}
-async function errorRequest(state, octokit, error, options) {
-  if (!isRequestError(error) || !error?.request.request) {
-    throw error;
-  }
-  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
-    const retries = options.request.retries != null ? options.request.retries : state.retries;
-    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
-    throw octokit.retry.retryRequest(error, retries, retryAfter);
-  }
-  throw error;
-}
-
-// pkg/dist-src/wrap-request.js
-
-
-async function wrapRequest(state, octokit, request, options) {
-  const limiter = new light();
-  limiter.on("failed", function(error, info) {
-    const maxRetries = ~~error.request.request?.retries;
-    const after = ~~error.request.request?.retryAfter;
-    options.request.retryCount = info.retryCount + 1;
-    if (maxRetries > info.retryCount) {
-      return after * state.retryAfterBaseValue;
-    }
-  });
-  return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request),
-    options
-  );
-}
-async function requestWithGraphqlErrorHandling(state, octokit, request, options) {
-  const response = await request(options);
-  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
-    response.data.errors[0].message
-  )) {
-    const error = new RequestError(response.data.errors[0].message, 500, {
-      request: options,
-      response
-    });
-    return errorRequest(state, octokit, error, options);
-  }
-  return response;
-}
-
-// pkg/dist-src/index.js
-function dist_bundle_retry(octokit, octokitOptions) {
-  const state = Object.assign(
-    {
-      enabled: true,
-      retryAfterBaseValue: 1e3,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
-      retries: 3
-    },
-    octokitOptions.retry
-  );
-  const retryPlugin = {
-    retry: {
-      retryRequest: (error, retries, retryAfter) => {
-        error.request.request = Object.assign({}, error.request.request, {
-          retries,
-          retryAfter
-        });
-        return error;
-      }
-    }
-  };
-  if (state.enabled) {
-    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
-    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
-  }
-  return retryPlugin;
-}
-dist_bundle_retry.VERSION = dist_bundle_VERSION;
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-// pkg/dist-src/version.js
-var plugin_throttling_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/wrap-request.js
-var noop = () => Promise.resolve();
-function dist_bundle_wrapRequest(state, request, options) {
-  return state.retryLimiter.schedule(doRequest, state, request, options);
-}
-async function doRequest(state, request, options) {
-  const { pathname } = new URL(options.url, "http://github.test");
-  const isAuth = isAuthRequest(options.method, pathname);
-  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
-  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
-  const isGraphQL = pathname.startsWith("/graphql");
-  const retryCount = ~~request.retryCount;
-  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
-  if (state.clustering) {
-    jobOptions.expiration = 1e3 * 60;
-  }
-  if (isWrite || isGraphQL) {
-    await state.write.key(state.id).schedule(jobOptions, noop);
-  }
-  if (isWrite && state.triggersNotification(pathname)) {
-    await state.notifications.key(state.id).schedule(jobOptions, noop);
-  }
-  if (isSearch) {
-    await state.search.key(state.id).schedule(jobOptions, noop);
-  }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options);
-  if (isGraphQL) {
-    const res = await req;
-    if (res.data.errors != null && res.data.errors.some((error) => error.type === "RATE_LIMITED")) {
-      const error = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
-        response: res,
-        data: res.data
-      });
-      throw error;
-    }
-  }
-  return req;
-}
-function isAuthRequest(method, pathname) {
-  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
-  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
-  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
-  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
-  pathname === "/login/oauth/access_token");
-}
-
-// pkg/dist-src/generated/triggers-notification-paths.js
-var triggers_notification_paths_default = [
-  "/orgs/{org}/invitations",
-  "/orgs/{org}/invitations/{invitation_id}",
-  "/orgs/{org}/teams/{team_slug}/discussions",
-  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "/repos/{owner}/{repo}/collaborators/{username}",
-  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "/repos/{owner}/{repo}/issues",
-  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
-  "/repos/{owner}/{repo}/pulls",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "/repos/{owner}/{repo}/releases",
-  "/teams/{team_id}/discussions",
-  "/teams/{team_id}/discussions/{discussion_number}/comments"
-];
-
-// pkg/dist-src/route-matcher.js
-function routeMatcher(paths) {
-  const regexes = paths.map(
-    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
-  );
-  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
-  return new RegExp(regex2, "i");
-}
-
-// pkg/dist-src/index.js
-var regex = routeMatcher(triggers_notification_paths_default);
-var triggersNotification = regex.test.bind(regex);
-var dist_bundle_groups = {};
-var createGroups = function(Bottleneck, common) {
-  dist_bundle_groups.global = new Bottleneck.Group({
-    id: "octokit-global",
-    maxConcurrent: 10,
-    ...common
-  });
-  dist_bundle_groups.auth = new Bottleneck.Group({
-    id: "octokit-auth",
-    maxConcurrent: 1,
-    ...common
-  });
-  dist_bundle_groups.search = new Bottleneck.Group({
-    id: "octokit-search",
-    maxConcurrent: 1,
-    minTime: 2e3,
-    ...common
-  });
-  dist_bundle_groups.write = new Bottleneck.Group({
-    id: "octokit-write",
-    maxConcurrent: 1,
-    minTime: 1e3,
-    ...common
-  });
-  dist_bundle_groups.notifications = new Bottleneck.Group({
-    id: "octokit-notifications",
-    maxConcurrent: 1,
-    minTime: 3e3,
-    ...common
-  });
-};
-function throttling(octokit, octokitOptions) {
-  const {
-    enabled = true,
-    Bottleneck = light,
-    id = "no-id",
-    timeout = 1e3 * 60 * 2,
-    // Redis TTL: 2 minutes
-    connection
-  } = octokitOptions.throttle || {};
-  if (!enabled) {
-    return {};
-  }
-  const common = { timeout };
-  if (typeof connection !== "undefined") {
-    common.connection = connection;
-  }
-  const state = Object.assign(
-    {
-      clustering: connection != null,
-      triggersNotification,
-      fallbackSecondaryRateRetryAfter: 60,
-      retryAfterBaseValue: 1e3,
-      id
-    },
-    octokitOptions.throttle
-  );
-  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
-    throw new Error(`octokit/plugin-throttling error:
-        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
-        See https://octokit.github.io/rest.js/#throttling
-
-        const octokit = new Octokit({
-          throttle: {
-            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
-            onRateLimit: (retryAfter, options) => {/* ... */}
-          }
-        })
-    `);
-  }
-  let initialized = false;
-  const initializeBottleneck = () => {
-    if (initialized) {
-      return;
-    }
-    initialized = true;
-    if (dist_bundle_groups.global == null) {
-      createGroups(Bottleneck, common);
-    }
-    state.global = state.global ?? dist_bundle_groups.global;
-    state.auth = state.auth ?? dist_bundle_groups.auth;
-    state.search = state.search ?? dist_bundle_groups.search;
-    state.write = state.write ?? dist_bundle_groups.write;
-    state.notifications = state.notifications ?? dist_bundle_groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
-    const events = {};
-    const emitter = new Bottleneck.Events(events);
-    events.on("secondary-limit", state.onSecondaryRateLimit);
-    events.on("rate-limit", state.onRateLimit);
-    events.on(
-      "error",
-      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
-    );
-    state.retryLimiter.on("failed", async function(error, info) {
-      const [state2, request, options] = info.args;
-      const { pathname } = new URL(options.url, "http://github.test");
-      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error.status !== 401;
-      if (!(shouldRetryGraphQL || error.status === 403 || error.status === 429)) {
-        return;
-      }
-      const retryCount = ~~request.retryCount;
-      request.retryCount = retryCount;
-      options.request.retryCount = retryCount;
-      const { wantRetry, retryAfter = 0 } = await (async function() {
-        if (/\bsecondary rate\b/i.test(error.message)) {
-          const retryAfter2 = Number(error.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
-          const wantRetry2 = await emitter.trigger(
-            "secondary-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        if (error.response.headers != null && error.response.headers["x-ratelimit-remaining"] === "0" || (error.response.data?.errors ?? []).some(
-          (error2) => error2.type === "RATE_LIMITED"
-        )) {
-          const rateLimitReset = new Date(
-            ~~error.response.headers["x-ratelimit-reset"] * 1e3
-          ).getTime();
-          const retryAfter2 = Math.max(
-            // Add one second so we retry _after_ the reset time
-            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
-            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
-            0
-          );
-          const wantRetry2 = await emitter.trigger(
-            "rate-limit",
-            retryAfter2,
-            options,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        return {};
-      })();
-      if (wantRetry) {
-        request.retryCount++;
-        return retryAfter * state2.retryAfterBaseValue;
-      }
-    });
-  };
-  octokit.hook.wrap("request", (request, options) => {
-    initializeBottleneck();
-    return dist_bundle_wrapRequest(state, request, options);
-  });
-  return {};
-}
-throttling.VERSION = plugin_throttling_dist_bundle_VERSION;
-throttling.triggersNotification = triggersNotification;
-
-
-;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
-function getUserAgent() {
-  if (typeof navigator === "object" && "userAgent" in navigator) {
-    return navigator.userAgent;
-  }
-
-  if (typeof process === "object" && process.version !== undefined) {
-    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
-      process.arch
-    })`;
-  }
-
-  return "<environment undetectable>";
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
-// @ts-check
-
-function register(state, name, method, options) {
-  if (typeof method !== "function") {
-    throw new Error("method for before hook must be a function");
-  }
-
-  if (!options) {
-    options = {};
-  }
-
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name) => {
-      return register.bind(null, state, name, callback, options);
-    }, method)();
-  }
-
-  return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
-      return method(options);
-    }
-
-    return state.registry[name].reduce((method, registered) => {
-      return registered.hook.bind(null, method, options);
-    }, method)();
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
-// @ts-check
-
-function addHook(state, kind, name, hook) {
-  const orig = hook;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
-  }
-
-  if (kind === "before") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(orig.bind(null, options))
-        .then(method.bind(null, options));
-    };
-  }
-
-  if (kind === "after") {
-    hook = (method, options) => {
-      let result;
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .then((result_) => {
-          result = result_;
-          return orig(result, options);
-        })
-        .then(() => {
-          return result;
-        });
-    };
-  }
-
-  if (kind === "error") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .catch((error) => {
-          return orig(error, options);
-        });
-    };
-  }
-
-  state.registry[name].push({
-    hook: hook,
-    orig: orig,
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
-// @ts-check
-
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
-    return;
-  }
-
-  const index = state.registry[name]
-    .map((registered) => {
-      return registered.orig;
-    })
-    .indexOf(method);
-
-  if (index === -1) {
-    return;
-  }
-
-  state.registry[name].splice(index, 1);
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
-// @ts-check
-
-
-
-
-
-// bind with array of arguments: https://stackoverflow.com/a/21792913
-const bind = Function.bind;
-const bindable = bind.bind(bind);
-
-function bindApi(hook, state, name) {
-  const removeHookRef = bindable(removeHook, null).apply(
-    null,
-    name ? [state, name] : [state]
-  );
-  hook.api = { remove: removeHookRef };
-  hook.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
-  });
-}
-
-function Singular() {
-  const singularHookName = Symbol("Singular");
-  const singularHookState = {
-    registry: {},
-  };
-  const singularHook = register.bind(null, singularHookState, singularHookName);
-  bindApi(singularHook, singularHookState, singularHookName);
-  return singularHook;
-}
-
-function Collection() {
-  const state = {
-    registry: {},
-  };
-
-  const hook = register.bind(null, state);
-  bindApi(hook, state);
-
-  return hook;
-}
-
-/* harmony default export */ const before_after_hook = ({ Singular, Collection });
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var endpoint_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${endpoint_dist_bundle_VERSION} ${getUserAgent()}`;
-var dist_bundle_DEFAULTS = {
-  method: "GET",
-  baseUrl: "https://api.github.com",
-  headers: {
-    accept: "application/vnd.github.v3+json",
-    "user-agent": userAgent
-  },
-  mediaType: {
-    format: ""
-  }
-};
-
-// pkg/dist-src/util/lowercase-keys.js
-function dist_bundle_lowercaseKeys(object) {
-  if (!object) {
-    return {};
-  }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
-    return newObj;
-  }, {});
-}
-
-// pkg/dist-src/util/is-plain-object.js
-function isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/util/merge-deep.js
-function mergeDeep(defaults, options) {
-  const result = Object.assign({}, defaults);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults[key], options[key]);
-    } else {
-      Object.assign(result, { [key]: options[key] });
-    }
-  });
-  return result;
-}
-
-// pkg/dist-src/util/remove-undefined-properties.js
-function removeUndefinedProperties(obj) {
-  for (const key in obj) {
-    if (obj[key] === void 0) {
-      delete obj[key];
-    }
-  }
-  return obj;
-}
-
-// pkg/dist-src/merge.js
-function dist_bundle_merge(defaults, route, options) {
-  if (typeof route === "string") {
-    let [method, url] = route.split(" ");
-    options = Object.assign(url ? { method, url } : { url: method }, options);
-  } else {
-    options = Object.assign({}, route);
-  }
-  options.headers = dist_bundle_lowercaseKeys(options.headers);
-  removeUndefinedProperties(options);
-  removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults || {}, options);
-  if (options.url === "/graphql") {
-    if (defaults && defaults.mediaType.previews?.length) {
-      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
-        (preview) => !mergedOptions.mediaType.previews.includes(preview)
-      ).concat(mergedOptions.mediaType.previews);
-    }
-    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
-  }
-  return mergedOptions;
-}
-
-// pkg/dist-src/util/add-query-parameters.js
-function addQueryParameters(url, parameters) {
-  const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
-    return url;
-  }
-  return url + separator + names.map((name) => {
-    if (name === "q") {
-      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
-    }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
-  }).join("&");
-}
-
-// pkg/dist-src/util/extract-url-variable-names.js
-var urlVariableRegex = /\{[^{}}]+\}/g;
-function removeNonChars(variableName) {
-  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
-}
-function extractUrlVariableNames(url) {
-  const matches = url.match(urlVariableRegex);
-  if (!matches) {
-    return [];
-  }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
-}
-
-// pkg/dist-src/util/omit.js
-function omit(object, keysToOmit) {
-  const result = { __proto__: null };
-  for (const key of Object.keys(object)) {
-    if (keysToOmit.indexOf(key) === -1) {
-      result[key] = object[key];
-    }
-  }
-  return result;
-}
-
-// pkg/dist-src/util/url-template.js
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
-    }
-    return part;
-  }).join("");
-}
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
-    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
-  });
-}
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key) {
-    return encodeUnreserved(key) + "=" + value;
-  } else {
-    return value;
-  }
-}
-function isDefined(value) {
-  return value !== void 0 && value !== null;
-}
-function isKeyOperator(operator) {
-  return operator === ";" || operator === "&" || operator === "?";
-}
-function getValues(context, operator, key, modifier) {
-  var value = context[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
-      if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
-      }
-      result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
-      );
-    } else {
-      if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
-            );
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
-            }
-          });
-        }
-      } else {
-        const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
-            }
-          });
-        }
-        if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
-        } else if (tmp.length !== 0) {
-          result.push(tmp.join(","));
-        }
-      }
-    }
-  } else {
-    if (operator === ";") {
-      if (isDefined(value)) {
-        result.push(encodeUnreserved(key));
-      }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
-      result.push("");
-    }
-  }
-  return result;
-}
-function dist_bundle_parseUrl(template) {
-  return {
-    expand: dist_bundle_expand.bind(null, template)
-  };
-}
-function dist_bundle_expand(template, context) {
-  var operators = ["+", "#", ".", "/", ";", "?", "&"];
-  template = template.replace(
-    /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
-      if (expression) {
-        let operator = "";
-        const values = [];
-        if (operators.indexOf(expression.charAt(0)) !== -1) {
-          operator = expression.charAt(0);
-          expression = expression.substr(1);
-        }
-        expression.split(/,/g).forEach(function(variable) {
-          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
-          values.push(
-            ...getValues(context, operator, tmp[1], tmp[2] || tmp[3])
-          );
-        });
-        if (operator && operator !== "+") {
-          var separator = ",";
-          if (operator === "?") {
-            separator = "&";
-          } else if (operator !== "#") {
-            separator = operator;
-          }
-          return (values.length !== 0 ? operator : "") + values.join(separator);
-        } else {
-          return values.join(",");
-        }
-      } else {
-        return encodeReserved(literal);
-      }
-    }
-  );
-  if (template === "/") {
-    return template;
-  } else {
-    return template.replace(/\/$/, "");
-  }
-}
-
-// pkg/dist-src/parse.js
-function dist_bundle_parse(options) {
-  let method = options.method.toUpperCase();
-  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
-  let headers = Object.assign({}, options.headers);
-  let body;
-  let parameters = omit(options, [
-    "method",
-    "baseUrl",
-    "url",
-    "headers",
-    "request",
-    "mediaType"
-  ]);
-  const urlVariableNames = extractUrlVariableNames(url);
-  url = dist_bundle_parseUrl(url).expand(parameters);
-  if (!/^http/.test(url)) {
-    url = options.baseUrl + url;
-  }
-  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
-  const remainingParameters = omit(parameters, omittedParameters);
-  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
-  if (!isBinaryRequest) {
-    if (options.mediaType.format) {
-      headers.accept = headers.accept.split(/,/).map(
-        (format) => format.replace(
-          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
-          `application/vnd$1$2.${options.mediaType.format}`
-        )
-      ).join(",");
-    }
-    if (url.endsWith("/graphql")) {
-      if (options.mediaType.previews?.length) {
-        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
-        }).join(",");
-      }
-    }
-  }
-  if (["GET", "HEAD"].includes(method)) {
-    url = addQueryParameters(url, remainingParameters);
-  } else {
-    if ("data" in remainingParameters) {
-      body = remainingParameters.data;
-    } else {
-      if (Object.keys(remainingParameters).length) {
-        body = remainingParameters;
-      }
-    }
-  }
-  if (!headers["content-type"] && typeof body !== "undefined") {
-    headers["content-type"] = "application/json; charset=utf-8";
-  }
-  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
-    body = "";
-  }
-  return Object.assign(
-    { method, url, headers },
-    typeof body !== "undefined" ? { body } : null,
-    options.request ? { request: options.request } : null
-  );
-}
-
-// pkg/dist-src/endpoint-with-defaults.js
-function endpointWithDefaults(defaults, route, options) {
-  return dist_bundle_parse(dist_bundle_merge(defaults, route, options));
-}
-
-// pkg/dist-src/with-defaults.js
-function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = dist_bundle_merge(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
-  return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: dist_bundle_merge.bind(null, DEFAULTS2),
-    parse: dist_bundle_parse
-  });
-}
-
-// pkg/dist-src/index.js
-var endpoint = withDefaults(null, dist_bundle_DEFAULTS);
-
-
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
-/*!
- * content-type
- * Copyright(c) 2015 Douglas Christopher Wilson
- * MIT Licensed
- */
-const SP = 32; // " "
-const HTAB = 9; // "\t"
-const SEMI = 59; // ";"
-const EQ = 61; // "="
-const DQUOTE = 34; // '"'
-const BSLASH = 92; // "\\"
-const COMMA = 44; // ","
-const LOWER_CASE = 1;
-const OWS = 2;
-const SEMI_FLAG = 4;
-const COMMA_FLAG = 8;
-const TOKEN_FLAG = 16;
-const NON_ASCII = 0xff00;
-const CASE_FLAGS = LOWER_CASE | NON_ASCII;
-/**
- * Character flags used to normalize HTTP field values while scanning.
- * Out-of-range reads intentionally coerce to zero in bitwise expressions.
- */
-const CHAR_MAP = new Uint8Array(0x100);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
-    CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
-    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-/**
- * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
- */
-const NullObject = /* @__PURE__ */ (() => {
-    const C = function () { };
-    C.prototype = Object.create(null);
-    return C;
-})();
-/**
- * Validate a type string against RFC 9110.
- */
-function isTypeValid(type, start = 0, end = type.length) {
-    let hasSlash = false;
-    for (let index = start; index < end; index++) {
-        const code = type.charCodeAt(index);
-        if (code === 47 /* / */) {
-            if (hasSlash || index === start || index >= end - 1)
-                return false;
-            hasSlash = true;
-        }
-        else if (!isTokenCode(code)) {
-            return false;
-        }
-    }
-    return hasSlash;
-}
-/**
- * Validate a token against RFC 9110.
- */
-function isTokenValid(token, start = 0, end = token.length) {
-    if (start >= end)
-        return false;
-    for (let index = start; index < end; index++) {
-        if (!isTokenCode(token.charCodeAt(index)))
-            return false;
-    }
-    return true;
-}
-/**
- * Check whether a character code belongs to the token production in RFC 9110.
- */
-function isTokenCode(code) {
-    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
-}
-/**
- * Serialize a parameter value.
- */
-function parameterValue(str) {
-    const len = str.length;
-    if (len === 0)
-        return '""';
-    let index = 0;
-    while (index < len && isTokenCode(str.charCodeAt(index)))
-        index++;
-    if (index === len)
-        return str;
-    let result = '"';
-    let start = 0;
-    while (index < len) {
-        const code = str.charCodeAt(index);
-        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
-            throw new TypeError(`Invalid parameter value: ${str}`);
-        }
-        if (code === 34 /* " */ || code === 92 /* \\ */) {
-            result += `${str.slice(start, index)}\\`;
-            start = index;
-        }
-        index++;
-    }
-    return `${result}${str.slice(start)}"`;
-}
-/**
- * Format an object into a `Content-Type` header.
- */
-function format(obj) {
-    const { type, parameters } = obj;
-    if (!type || !isTypeValid(type)) {
-        throw new TypeError(`Invalid type: ${type}`);
-    }
-    let result = type;
-    if (parameters) {
-        for (const param of Object.keys(parameters)) {
-            if (!isTokenValid(param)) {
-                throw new TypeError(`Invalid parameter name: ${param}`);
-            }
-            result += `; ${param}=${parameterValue(parameters[param])}`;
-        }
-    }
-    return result;
-}
-/**
- * Parse a `Content-Type` header.
- */
-function dist_parse(header, options) {
-    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-    const len = header.length;
-    let valueStart = options?.start ?? 0;
-    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-        valueStart++;
-    }
-    let index = valueStart;
-    let typeFlags = 0;
-    let whitespace = -1;
-    let stop = options?.parameters === false ? COMMA_FLAG : 0;
-    while (index < len) {
-        const code = header.charCodeAt(index);
-        const flags = CHAR_MAP[code];
-        if ((flags & stopFlags) !== 0) {
-            stop |= flags & COMMA_FLAG;
-            break;
-        }
-        if ((flags & OWS) !== 0) {
-            if (whitespace === -1)
-                whitespace = index;
-        }
-        else {
-            whitespace = -1;
-        }
-        typeFlags |= (code & NON_ASCII) | flags;
-        index++;
-    }
-    const valueEnd = whitespace === -1 ? index : whitespace;
-    const value = header.slice(valueStart, valueEnd);
-    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-    if (index === len || stop !== 0) {
-        return { type, index, parameters: new NullObject() };
-    }
-    return parseParameters(header, type, index, len, stopFlags);
-}
-/**
- * Parses the parameters of a `Content-Type` header starting at the given index.
- */
-function parseParameters(header, type, index, len, stopFlags) {
-    const parameters = new NullObject();
-    parameter: while (index < len) {
-        index++; // Skip over ;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-            index++;
-        }
-        const keyStart = index;
-        let keyFlags = 0;
-        let keyWhitespace = -1;
-        while (index < len) {
-            const code = header.charCodeAt(index);
-            const flags = CHAR_MAP[code];
-            if ((flags & stopFlags) !== 0) {
-                if ((flags & COMMA_FLAG) !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if (code === EQ) {
-                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-                const value = header.slice(keyStart, keyEnd);
-                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-                index++;
-                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-                    index++;
-                }
-                if (index < len && header.charCodeAt(index) === DQUOTE) {
-                    const quotedStart = ++index;
-                    let escaped = false;
-                    while (index < len) {
-                        const code = header.charCodeAt(index);
-                        if (code === DQUOTE) {
-                            if (parameters[key] === undefined) {
-                                parameters[key] = escaped
-                                    ? unescapeQuotedPairs(header, quotedStart, index)
-                                    : header.slice(quotedStart, index);
-                            }
-                            index++;
-                            let stop = 0;
-                            // Discard characters between quote and delimiter.
-                            while (index < len) {
-                                const code = header.charCodeAt(index);
-                                const flags = CHAR_MAP[code];
-                                if ((flags & stopFlags) !== 0) {
-                                    stop = flags & COMMA_FLAG;
-                                    break;
-                                }
-                                index++;
-                            }
-                            if (stop !== 0)
-                                break parameter;
-                            continue parameter;
-                        }
-                        if (code === BSLASH && index + 1 < len) {
-                            escaped = true;
-                            index += 2;
-                            continue;
-                        }
-                        index++;
-                    }
-                    continue parameter;
-                }
-                const valueStart = index;
-                let stop = 0;
-                let valueWhitespace = -1;
-                while (index < len) {
-                    const code = header.charCodeAt(index);
-                    const flags = CHAR_MAP[code];
-                    if ((flags & stopFlags) !== 0) {
-                        stop = flags & COMMA_FLAG;
-                        break;
-                    }
-                    if ((flags & OWS) !== 0) {
-                        if (valueWhitespace === -1)
-                            valueWhitespace = index;
-                    }
-                    else {
-                        valueWhitespace = -1;
-                    }
-                    index++;
-                }
-                if (parameters[key] === undefined) {
-                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-                    parameters[key] = header.slice(valueStart, valueEnd);
-                }
-                if (stop !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if ((flags & OWS) !== 0) {
-                if (keyWhitespace === -1)
-                    keyWhitespace = index;
-            }
-            else {
-                keyWhitespace = -1;
-            }
-            keyFlags |= (code & NON_ASCII) | flags;
-            index++;
-        }
-    }
-    return { type, index, parameters };
-}
-/**
- * Remove backslashes from quoted pairs in a known-terminated quoted string body.
- */
-function unescapeQuotedPairs(str, start, end) {
-    let result = "";
-    for (let index = start; index < end; index++) {
-        if (str.charCodeAt(index) === BSLASH) {
-            result += str.slice(start, index);
-            start = ++index;
-        }
-    }
-    return result + str.slice(start, end);
-}
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
-const intRegex = /^-?\d+$/;
-const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
-const originalStringify = JSON.stringify;
-const originalParse = JSON.parse;
-const customFormat = /^-?\d+n$/;
-
-const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
-const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
-
-/**
- * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
- * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
- */
-
-/**
- * Checks if a value is unstringifiable according to native JSON.stringify rules.
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is undefined, a function, or a symbol.
- */
-const isUnstringifiable = (val) =>
-  val === undefined || typeof val === "function" || typeof val === "symbol";
-
-/**
- * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is a RawJSON instance.
- */
-const isRawJSON = (val) =>
-  val !== null &&
-  typeof val === "object" &&
-  val.constructor &&
-  val.constructor.name === "RawJSON";
-
-/**
- * Iteratively converts a JS value to a JSON string.
- * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
- * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
- *
- * @param {any} rootValue The value to stringify.
- * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
- * @param {string | number} [spaceParam] Indentation for pretty-printing.
- * @returns {string | undefined} The generated JSON string.
- */
-const stringifyIteratively = (rootValue, replacer, spaceParam) => {
-  let space = "";
-
-  if (typeof spaceParam === "number") {
-    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
-  } else if (typeof spaceParam === "string") {
-    space = spaceParam.slice(0, 10);
-  }
-
-  const isFunctionReplacer = typeof replacer === "function";
-  const propertyList = Array.isArray(replacer)
-    ? new Set(replacer.map(String))
-    : null;
-
-  /**
-   * Prepares a value for stringification by resolving toJSON, handling BigInts,
-   * applying custom replacers, and unwrapping primitive objects.
-   *
-   * @param {object|Array} parent The parent object or array holding the value.
-   * @param {string} key The key associated with the value.
-   * @param {any} val The raw value to process.
-   * @returns {any} The processed value ready for stringification.
-   */
-  const prepareVal = (parent, key, val) => {
-    const isObject = val !== null && typeof val === "object";
-    const hasToJSON = isObject && typeof val.toJSON === "function";
-
-    if (hasToJSON) {
-      val = val.toJSON(key);
-    }
-
-    const isNoise = typeof val === "string" && noiseValue.test(val);
-
-    if (isNoise) return val + "n";
-
-    const isBigInt = typeof val === "bigint";
-
-    if (isBigInt) {
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return JSON.rawJSON(val.toString());
-
-      return val.toString() + "n";
-    }
-
-    if (isFunctionReplacer) {
-      val = replacer.call(parent, key, val);
-    }
-
-    const isPostReplacerObject = val !== null && typeof val === "object";
-
-    if (isPostReplacerObject) {
-      const isPrimitiveWrapper =
-        val instanceof Number ||
-        val instanceof String ||
-        val instanceof Boolean;
-
-      if (isPrimitiveWrapper) {
-        val = val.valueOf();
-      }
-    }
-
-    return val;
-  };
-
-  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
-
-  if (isUnstringifiable(rootProcessed)) {
-    return undefined;
-  }
-
-  const isRootPrimitive =
-    rootProcessed === null || typeof rootProcessed !== "object";
-  const isRootNativeRawJSON = isRawJSON(rootProcessed);
-
-  if (isRootPrimitive || isRootNativeRawJSON) {
-    return originalStringify(rootProcessed);
-  }
-
-  const chunks = [];
-  let level = 0;
-
-  const stack = [
-    {
-      parent: { "": rootProcessed },
-      key: "",
-      val: rootProcessed,
-      isArray: Array.isArray(rootProcessed),
-      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
-      index: 0,
-      first: true,
-    },
-  ];
-
-  const visited = new WeakSet([rootProcessed]);
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (node.index === 0) {
-      chunks.push(node.isArray ? "[" : "{");
-      level++;
-    }
-
-    let isDone = false;
-
-    if (node.isArray) {
-      if (node.index < node.val.length) {
-        if (!node.first) chunks.push(",");
-
-        if (space) chunks.push("\n" + space.repeat(level));
-
-        const childRaw = node.val[node.index];
-        const childVal = prepareVal(node.val, String(node.index), childRaw);
-
-        if (isUnstringifiable(childVal)) {
-          chunks.push("null");
-          node.first = false;
-          node.index++;
-        } else {
-          const isComplexObject =
-            childVal !== null && typeof childVal === "object";
-          const isNativeRaw = isRawJSON(childVal);
-
-          if (isComplexObject && !isNativeRaw) {
-            if (visited.has(childVal)) {
-              throw new TypeError("Converting circular structure to JSON");
-            }
-
-            visited.add(childVal);
-
-            stack.push({
-              parent: node.val,
-              key: String(node.index),
-              val: childVal,
-              isArray: Array.isArray(childVal),
-              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-              index: 0,
-              first: true,
-            });
-
-            node.first = false;
-            node.index++;
-          } else {
-            chunks.push(originalStringify(childVal));
-            node.first = false;
-            node.index++;
-          }
-        }
-      } else {
-        isDone = true;
-      }
-    } else {
-      while (node.index < node.keys.length) {
-        const k = node.keys[node.index++];
-
-        const isFilteredOutByArray = propertyList && !propertyList.has(k);
-
-        if (isFilteredOutByArray) continue;
-
-        const childRaw = node.val[k];
-        const childVal = prepareVal(node.val, k, childRaw);
-
-        if (isUnstringifiable(childVal)) continue;
-
-        if (!node.first) chunks.push(",");
-
-        if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
-        } else {
-          chunks.push(originalStringify(k) + ":");
-        }
-
-        const isComplexObject =
-          childVal !== null && typeof childVal === "object";
-        const isNativeRaw = isRawJSON(childVal);
-
-        if (isComplexObject && !isNativeRaw) {
-          if (visited.has(childVal)) {
-            throw new TypeError("Converting circular structure to JSON");
-          }
-
-          visited.add(childVal);
-
-          stack.push({
-            parent: node.val,
-            key: k,
-            val: childVal,
-            isArray: Array.isArray(childVal),
-            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-            index: 0,
-            first: true,
-          });
-
-          node.first = false;
-
-          break; // Stop current loop level to process the newly pushed stack node
-        } else {
-          chunks.push(originalStringify(childVal));
-          node.first = false;
-        }
-      }
-
-      const isNodeFullyProcessed =
-        node.index >= node.keys.length && stack[stack.length - 1] === node;
-
-      if (isNodeFullyProcessed) {
-        isDone = true;
-      }
-    }
-
-    if (isDone) {
-      level--;
-
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
-
-      chunks.push(node.isArray ? "]" : "}");
-      visited.delete(node.val);
-      stack.pop();
-    }
-  }
-
-  return chunks.join("");
-};
-
-/**
- * Converts a JavaScript value to a JSON string.
- *
- * Supports serialization of BigInt values using two strategies:
- * 1. Custom format "123n" → "123" (universal fallback)
- * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
- *
- * All other values are serialized exactly like native JSON.stringify().
- *
- * @param {*} value The value to convert to a JSON string.
- * @param {Replacer | Array<string | number> | null} [replacer]
- * A function that alters the behavior of the stringification process,
- * or an array of strings/numbers to indicate properties to exclude.
- * @param {string | number} [space]
- * A string or number to specify indentation or pretty-printing.
- * @returns {string} The JSON string representation.
- */
-const JSONStringify = (value, replacer, space) => {
-  try {
-    const supportsRawJSON = "rawJSON" in JSON;
-
-    if (supportsRawJSON) {
-      return originalStringify(
-        value,
-        (key, val) => {
-          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
-
-          const hasFunctionReplacer = typeof replacer === "function";
-
-          if (hasFunctionReplacer) return replacer(key, val);
-
-          const isKeyInArrayReplacer =
-            Array.isArray(replacer) && replacer.includes(key);
-
-          if (isKeyInArrayReplacer) return val;
-
-          return val;
-        },
-        space,
-      );
-    }
-
-    if (!value) return originalStringify(value, replacer, space);
-
-    const convertedToCustomJSON = originalStringify(
-      value,
-      (key, val) => {
-        const isNoise = typeof val === "string" && noiseValue.test(val);
-
-        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-        if (typeof val === "bigint") return val.toString() + "n";
-
-        const hasFunctionReplacer = typeof replacer === "function";
-
-        if (hasFunctionReplacer) return replacer(key, val);
-
-        const isKeyInArrayReplacer =
-          Array.isArray(replacer) && replacer.includes(key);
-
-        if (isKeyInArrayReplacer) return val;
-
-        return val;
-      },
-      space,
-    );
-
-    const processedJSON = convertedToCustomJSON.replace(
-      bigIntsStringify,
-      "$1$2$3",
-    ); // Delete one "n" off the end of every BigInt value
-
-    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
-
-    return denoisedJSON;
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
-
-      if (convertedJSON === undefined) return undefined;
-
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return convertedJSON;
-
-      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
-
-      return processedJSON.replace(noiseStringify, "$1$2$3");
-    }
-
-    throw error;
-  }
-};
-
-const featureCache = new Map();
-
-/**
- * Detects if the current JSON.parse implementation supports the context.source feature.
- *
- * Uses toString() fingerprinting to cache results and automatically detect runtime
- * replacements of JSON.parse (polyfills, mocks, etc.).
- *
- * @returns {boolean} true if context.source is supported, false otherwise.
- */
-const isContextSourceSupported = () => {
-  const parseFingerprint = JSON.parse.toString();
-
-  if (featureCache.has(parseFingerprint)) {
-    return featureCache.get(parseFingerprint);
-  }
-
-  try {
-    const result = JSON.parse(
-      "1",
-      (_, __, context) => !!context?.source && context.source === "1",
-    );
-    featureCache.set(parseFingerprint, result);
-
-    return result;
-  } catch {
-    featureCache.set(parseFingerprint, false);
-
-    return false;
-  }
-};
-
-/**
- * Reviver function that converts custom-format BigInt strings back to BigInt values.
- * Also handles "noise" strings that accidentally match the BigInt format.
- *
- * @param {string | number | undefined} key The object key.
- * @param {*} value The value being parsed.
- * @param {object} [context] Parse context (if supported by JSON.parse).
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The transformed value.
- */
-const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
-  const isCustomFormatBigInt =
-    typeof value === "string" && customFormat.test(value);
-
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
-
-  const hasUserReviver = typeof userReviver === "function";
-
-  if (!hasUserReviver) return value;
-
-  return userReviver(key, value, context);
-};
-
-/**
- * Fast JSON.parse implementation (~2x faster than classic fallback).
- * Uses JSON.parse's context.source feature to detect integers and convert
- * large numbers directly to BigInt without string manipulation.
- *
- * Does not support legacy custom format from v1 of this library.
- *
- * @param {string} text JSON string to parse.
- * @param {Reviver} [reviver] Transform function to apply to each value.
- * @returns {any} Parsed JavaScript value.
- */
-const JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
-    const isNumber = typeof value === "number";
-    const isOutOfBounds =
-      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber && isOutOfBounds;
-    const isInt = context && intRegex.test(context.source);
-    const isBigInt = isBigNumber && isInt;
-
-    if (isBigInt) return BigInt(context.source);
-
-    const hasCustomReviver = typeof reviver === "function";
-
-    if (!hasCustomReviver) return value;
-
-    return reviver(key, value, context);
-  });
-};
-
-const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
-const MAX_DIGITS = MAX_INT.length;
-const stringsOrLargeNumbers =
-  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
-const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
-
-/**
- * Iteratively traverses the parsed object bottom-up (post-order),
- * emulating the native JSON.parse reviver behavior.
- * This avoids Call Stack overflows (RangeError) on deeply nested structures.
- *
- * @param {any} parsed The natively parsed JSON object.
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The fully processed object.
- */
-const applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
-  const stack = [{ parent: rootHolder, key: "", visited: false }];
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (!node.visited) {
-      node.visited = true;
-
-      const value = node.parent[node.key];
-      const isComplexObject = value !== null && typeof value === "object";
-
-      if (isComplexObject) {
-        const keys = Object.keys(value);
-
-        for (let i = keys.length - 1; i >= 0; i--) {
-          stack.push({ parent: value, key: keys[i], visited: false });
-        }
-      }
-    } else {
-      const { parent, key } = node;
-      let value = parent[key];
-
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
-
-        if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
-        } else {
-          const isNoise = noiseValue.test(value);
-
-          if (isNoise) value = value.slice(0, -1);
-        }
-      }
-
-      const hasUserReviver = typeof userReviver === "function";
-
-      if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
-      }
-
-      const isDeleted = value === undefined;
-
-      if (isDeleted) {
-        delete parent[key];
-      } else {
-        parent[key] = value;
-      }
-
-      stack.pop();
-    }
-  }
-
-  return rootHolder[""];
-};
-
-/**
- * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
- *
- * @param {string} text The raw JSON string.
- * @returns {string} The serialized string with marked BigInts.
- */
-const serializeBigInts = (text) => {
-  return text.replace(
-    stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
-      const isString = match[0] === '"';
-      const isNoise = isString && noiseValueWithQuotes.test(match);
-
-      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-      const hasFractionalOrExponential = fractional || exponential;
-
-      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
-      const isLessThanMaxSafeInt =
-        digits &&
-        (digits.length < MAX_DIGITS ||
-          (digits.length === MAX_DIGITS && digits <= MAX_INT));
-
-      const isStandardValue =
-        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
-
-      if (isStandardValue) return match;
-
-      return '"' + match + 'n"';
-    },
-  );
-};
-
-/**
- * Converts a JSON string into a JavaScript value.
- *
- * Supports parsing of large integers using two strategies:
- * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
- * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
- *
- * All other JSON values are parsed exactly like native JSON.parse().
- *
- * @param {string} text A valid JSON string.
- * @param {Reviver} [reviver]
- * A function that transforms the results. This function is called for each member
- * of the object. If a member contains nested objects, the nested objects are
- * transformed before the parent object is.
- * @returns {any} The parsed JavaScript value.
- * @throws {SyntaxError} If text is not valid JSON.
- */
-const JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
-
-  try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
-
-    // Find and mark big numbers with "n"
-    const serializedData = serializeBigInts(text);
-
-    return originalParse(serializedData, (key, value, context) =>
-      convertMarkedBigIntsReviver(key, value, context, reviver),
-    );
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
-      const parsed = originalParse(serializedData);
-
-      return applyReviverIteratively(parsed, reviver);
-    }
-
-    throw error;
-  }
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var request_dist_bundle_VERSION = "10.0.16";
-
-// pkg/dist-src/defaults.js
-var defaults_default = {
-  headers: {
-    "user-agent": `octokit-request.js/${request_dist_bundle_VERSION} ${getUserAgent()}`
-  }
-};
-
-// pkg/dist-src/fetch-wrapper.js
-
-
-
-// pkg/dist-src/is-plain-object.js
-function dist_bundle_isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/fetch-wrapper.js
-
-var dist_bundle_noop = () => "";
-async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
-    throw new Error(
-      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
-    );
-  }
-  const log = requestOptions.request?.log || console;
-  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
-      String(value)
-    ])
-  );
-  let fetchResponse;
-  try {
-    fetchResponse = await fetch(requestOptions.url, {
-      method: requestOptions.method,
-      body,
-      redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
-      signal: requestOptions.request?.signal,
-      // duplex must be set if request.body is ReadableStream or Async Iterables.
-      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
-      ...requestOptions.body && { duplex: "half" }
-    });
-  } catch (error) {
-    let message = "Unknown Error";
-    if (error instanceof Error) {
-      if (error.name === "AbortError") {
-        error.status = 500;
-        throw error;
-      }
-      message = error.message;
-      if (error.name === "TypeError" && "cause" in error) {
-        if (error.cause instanceof Error) {
-          message = error.cause.message;
-        } else if (typeof error.cause === "string") {
-          message = error.cause;
-        }
-      }
-    }
-    const requestError = new RequestError(message, 500, {
-      request: requestOptions
-    });
-    requestError.cause = error;
-    throw requestError;
-  }
-  const status = fetchResponse.status;
-  const url = fetchResponse.url;
-  const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
-  }
-  const octokitResponse = {
-    url,
-    status,
-    headers: responseHeaders,
-    data: ""
-  };
-  if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
-    log.warn(
-      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
-    );
-  }
-  if (status === 204 || status === 205) {
-    return octokitResponse;
-  }
-  if (requestOptions.method === "HEAD") {
-    if (status < 400) {
-      return octokitResponse;
-    }
-    throw new RequestError(fetchResponse.statusText, status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status === 304) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status >= 400) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
-  return octokitResponse;
-}
-async function getResponseData(response) {
-  const contentType = response.headers.get("content-type");
-  if (!contentType) {
-    return response.text().catch(dist_bundle_noop);
-  }
-  const mimetype = dist_parse(contentType);
-  if (isJSONResponse(mimetype)) {
-    let text = "";
-    try {
-      text = await response.text();
-      return JSONParse(text);
-    } catch (err) {
-      return text;
-    }
-  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
-  // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
-  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(dist_bundle_noop);
-  } else {
-    return response.arrayBuffer().catch(
-      /* v8 ignore next -- @preserve */
-      () => new ArrayBuffer(0)
-    );
-  }
-}
-function isJSONResponse(mimetype) {
-  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
-}
-function toErrorMessage(data) {
-  if (typeof data === "string") {
-    return data;
-  }
-  if (data instanceof ArrayBuffer) {
-    return "Unknown error";
-  }
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const objectData = data;
-    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
-  }
-  return `Unknown error: ${JSON.stringify(data)}`;
-}
-
-// pkg/dist-src/with-defaults.js
-function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
-  const endpoint2 = oldEndpoint.defaults(newDefaults);
-  const newApi = function(route, parameters) {
-    const endpointOptions = endpoint2.merge(route, parameters);
-    if (!endpointOptions.request || !endpointOptions.request.hook) {
-      return fetchWrapper(endpoint2.parse(endpointOptions));
-    }
-    const request2 = (route2, parameters2) => {
-      return fetchWrapper(
-        endpoint2.parse(endpoint2.merge(route2, parameters2))
-      );
-    };
-    Object.assign(request2, {
-      endpoint: endpoint2,
-      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-    });
-    return endpointOptions.request.hook(request2, endpointOptions);
-  };
-  return Object.assign(newApi, {
-    endpoint: endpoint2,
-    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-  });
-}
-
-// pkg/dist-src/index.js
-var request = dist_bundle_withDefaults(endpoint, defaults_default);
-
-/* v8 ignore next -- @preserve */
-/* v8 ignore else -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-
-// pkg/dist-src/version.js
-var graphql_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/with-defaults.js
-
-
-// pkg/dist-src/graphql.js
-
-
-// pkg/dist-src/error.js
-function _buildMessageForResponseErrors(data) {
-  return `Request failed due to following response errors:
-` + data.errors.map((e) => ` - ${e.message}`).join("\n");
-}
-var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
-    super(_buildMessageForResponseErrors(response));
-    this.request = request2;
-    this.headers = headers;
-    this.response = response;
-    this.errors = response.errors;
-    this.data = response.data;
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    }
-  }
-  request;
-  headers;
-  response;
-  name = "GraphqlResponseError";
-  errors;
-  data;
-};
-
-// pkg/dist-src/graphql.js
-var NON_VARIABLE_OPTIONS = [
-  "method",
-  "baseUrl",
-  "url",
-  "headers",
-  "request",
-  "query",
-  "mediaType",
-  "operationName"
-];
-var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
-var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
-  if (options) {
-    if (typeof query === "string" && "query" in options) {
-      return Promise.reject(
-        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
-      );
-    }
-    for (const key in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
-      return Promise.reject(
-        new Error(
-          `[@octokit/graphql] "${key}" cannot be used as variable name`
-        )
-      );
-    }
-  }
-  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
-  const requestOptions = Object.keys(
-    parsedOptions
-  ).reduce((result, key) => {
-    if (NON_VARIABLE_OPTIONS.includes(key)) {
-      result[key] = parsedOptions[key];
-      return result;
-    }
-    if (!result.variables) {
-      result.variables = {};
-    }
-    result.variables[key] = parsedOptions[key];
-    return result;
-  }, {});
-  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
-    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
-  }
-  return request2(requestOptions).then((response) => {
-    if (response.data.errors) {
-      const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
-      }
-      throw new GraphqlResponseError(
-        requestOptions,
-        headers,
-        response.data
-      );
-    }
-    return response.data.data;
-  });
-}
-
-// pkg/dist-src/with-defaults.js
-function graphql_dist_bundle_withDefaults(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
-  const newApi = (query, options) => {
-    return graphql(newRequest, query, options);
-  };
-  return Object.assign(newApi, {
-    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
-    endpoint: newRequest.endpoint
-  });
-}
-
-// pkg/dist-src/index.js
-var graphql2 = graphql_dist_bundle_withDefaults(request, {
-  headers: {
-    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
-  },
-  method: "POST",
-  url: "/graphql"
-});
-function withCustomRequest(customRequest) {
-  return graphql_dist_bundle_withDefaults(customRequest, {
-    method: "POST",
-    url: "/graphql"
-  });
-}
-
-/* v8 ignore if -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
-// pkg/dist-src/is-jwt.js
-var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
-var isJWT = jwtRE.test.bind(jwtRE);
-
-// pkg/dist-src/auth.js
-async function auth(token) {
-  const isApp = isJWT(token);
-  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
-  const isUserToServer = token.startsWith("ghu_");
-  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
-  return {
-    type: "token",
-    token,
-    tokenType
-  };
-}
-
-// pkg/dist-src/with-authorization-prefix.js
-function withAuthorizationPrefix(token) {
-  if (token.split(/\./).length === 3) {
-    return `bearer ${token}`;
-  }
-  return `token ${token}`;
-}
-
-// pkg/dist-src/hook.js
-async function hook(token, request, route, parameters) {
-  const endpoint = request.endpoint.merge(
-    route,
-    parameters
-  );
-  endpoint.headers.authorization = withAuthorizationPrefix(token);
-  return request(endpoint);
-}
-
-// pkg/dist-src/index.js
-var createTokenAuth = function createTokenAuth2(token) {
-  if (!token) {
-    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
-  }
-  if (typeof token !== "string") {
-    throw new Error(
-      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
-    );
-  }
-  token = token.replace(/^(token|bearer) +/i, "");
-  return Object.assign(auth.bind(null, token), {
-    hook: hook.bind(null, token)
-  });
-};
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
-const version_VERSION = "7.0.8";
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
-
-
-
-
-
-
-const dist_src_noop = () => {
-};
-const consoleWarn = console.warn.bind(console);
-const consoleError = console.error.bind(console);
-function createLogger(logger = {}) {
-  if (typeof logger.debug !== "function") {
-    logger.debug = dist_src_noop;
-  }
-  if (typeof logger.info !== "function") {
-    logger.info = dist_src_noop;
-  }
-  if (typeof logger.warn !== "function") {
-    logger.warn = consoleWarn;
-  }
-  if (typeof logger.error !== "function") {
-    logger.error = consoleError;
-  }
-  return logger;
-}
-const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
-class Octokit {
-  static VERSION = version_VERSION;
-  static defaults(defaults) {
-    const OctokitWithDefaults = class extends this {
-      constructor(...args) {
-        const options = args[0] || {};
-        if (typeof defaults === "function") {
-          super(defaults(options));
-          return;
-        }
-        super(
-          Object.assign(
-            {},
-            defaults,
-            options,
-            options.userAgent && defaults.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults.userAgent}`
-            } : null
-          )
-        );
-      }
-    };
-    return OctokitWithDefaults;
-  }
-  static plugins = [];
-  /**
-   * Attach a plugin (or many) to your Octokit instance.
-   *
-   * @example
-   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
-   */
-  static plugin(...newPlugins) {
-    const currentPlugins = this.plugins;
-    const NewOctokit = class extends this {
-      static plugins = currentPlugins.concat(
-        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
-      );
-    };
-    return NewOctokit;
-  }
-  constructor(options = {}) {
-    const hook = new before_after_hook.Collection();
-    const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
-      headers: {},
-      request: Object.assign({}, options.request, {
-        // @ts-ignore internal usage only, no need to type
-        hook: hook.bind(null, "request")
-      }),
-      mediaType: {
-        previews: [],
-        format: ""
-      }
-    };
-    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
-    if (options.baseUrl) {
-      requestDefaults.baseUrl = options.baseUrl;
-    }
-    if (options.previews) {
-      requestDefaults.mediaType.previews = options.previews;
-    }
-    if (options.timeZone) {
-      requestDefaults.headers["time-zone"] = options.timeZone;
-    }
-    this.request = request.defaults(requestDefaults);
-    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
-    this.log = createLogger(options.log);
-    this.hook = hook;
-    if (!options.authStrategy) {
-      if (!options.auth) {
-        this.auth = async () => ({
-          type: "unauthenticated"
-        });
-      } else {
-        const auth = createTokenAuth(options.auth);
-        hook.wrap("request", auth.hook);
-        this.auth = auth;
-      }
-    } else {
-      const { authStrategy, ...otherOptions } = options;
-      const auth = authStrategy(
-        Object.assign(
-          {
-            request: this.request,
-            log: this.log,
-            // we pass the current octokit instance as well as its constructor options
-            // to allow for authentication strategies that return a new octokit instance
-            // that shares the same internal state as the current one. The original
-            // requirement for this was the "event-octokit" authentication strategy
-            // of https://github.com/probot/octokit-auth-probot.
-            octokit: this,
-            octokitOptions: otherOptions
-          },
-          options.auth
-        )
-      );
-      hook.wrap("request", auth.hook);
-      this.auth = auth;
-    }
-    const classConstructor = this.constructor;
-    for (let i = 0; i < classConstructor.plugins.length; ++i) {
-      Object.assign(this, classConstructor.plugins[i](this, options));
-    }
-  }
-  // assigned during constructor
-  request;
-  graphql;
-  log;
-  hook;
-  // TODO: type `octokit.auth` based on passed options.authStrategy
-  auth;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-request-log/dist-src/version.js
-const dist_src_version_VERSION = "6.0.0";
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-request-log/dist-src/index.js
-
-function requestLog(octokit) {
-  octokit.hook.wrap("request", (request, options) => {
-    octokit.log.debug("request", options);
-    const start = Date.now();
-    const requestOptions = octokit.request.endpoint.parse(options);
-    const path = requestOptions.url.replace(options.baseUrl, "");
-    return request(options).then((response) => {
-      const requestId = response.headers["x-github-request-id"];
-      octokit.log.info(
-        `${requestOptions.method} ${path} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
-      );
-      return response;
-    }).catch((error) => {
-      const requestId = error.response?.headers["x-github-request-id"] || "UNKNOWN";
-      octokit.log.error(
-        `${requestOptions.method} ${path} - ${error.status} with id ${requestId} in ${Date.now() - start}ms`
-      );
-      throw error;
-    });
-  });
-}
-requestLog.VERSION = dist_src_version_VERSION;
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-// pkg/dist-src/version.js
-var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/normalize-paginated-list-response.js
-function normalizePaginatedListResponse(response) {
-  if (!response.data) {
-    return {
-      ...response,
-      data: []
-    };
-  }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
-  if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
-  }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
-  }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
-}
-
-// pkg/dist-src/iterator.js
-function iterator(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
-  const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url = options.url;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!url) return { done: true };
-        try {
-          const response = await requestMethod({ method, url, headers });
-          const normalizedResponse = normalizePaginatedListResponse(response);
-          url = ((normalizedResponse.headers.link || "").match(
-            /<([^<>]+)>;\s*rel="next"/
-          ) || [])[1];
-          if (!url && "total_commits" in normalizedResponse.data) {
-            const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
-              url = parsedUrl.toString();
-            }
-          }
-          return { value: normalizedResponse };
-        } catch (error) {
-          if (error.status !== 409) throw error;
-          url = "";
-          return {
-            value: {
-              status: 200,
-              headers: {},
-              data: []
-            }
-          };
-        }
-      }
-    })
-  };
-}
-
-// pkg/dist-src/paginate.js
-function paginate(octokit, route, parameters, mapFn) {
-  if (typeof parameters === "function") {
-    mapFn = parameters;
-    parameters = void 0;
-  }
-  return gather(
-    octokit,
-    [],
-    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
-    mapFn
-  );
-}
-function gather(octokit, results, iterator2, mapFn) {
-  return iterator2.next().then((result) => {
-    if (result.done) {
-      return results;
-    }
-    let earlyExit = false;
-    function done() {
-      earlyExit = true;
-    }
-    results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
-    );
-    if (earlyExit) {
-      return results;
-    }
-    return gather(octokit, results, iterator2, mapFn);
-  });
-}
-
-// pkg/dist-src/compose-paginate.js
-var composePaginateRest = Object.assign(paginate, {
-  iterator
-});
-
-// pkg/dist-src/generated/paginating-endpoints.js
-var paginatingEndpoints = (/* unused pure expression or super */ null && ([
-  "GET /advisories",
-  "GET /app/hook/deliveries",
-  "GET /app/installation-requests",
-  "GET /app/installations",
-  "GET /assignments/{assignment_id}/accepted_assignments",
-  "GET /classrooms",
-  "GET /classrooms/{classroom_id}/assignments",
-  "GET /enterprises/{enterprise}/code-security/configurations",
-  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
-  "GET /enterprises/{enterprise}/dependabot/alerts",
-  "GET /enterprises/{enterprise}/teams",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
-  "GET /events",
-  "GET /gists",
-  "GET /gists/public",
-  "GET /gists/starred",
-  "GET /gists/{gist_id}/comments",
-  "GET /gists/{gist_id}/commits",
-  "GET /gists/{gist_id}/forks",
-  "GET /installation/repositories",
-  "GET /issues",
-  "GET /licenses",
-  "GET /marketplace_listing/plans",
-  "GET /marketplace_listing/plans/{plan_id}/accounts",
-  "GET /marketplace_listing/stubbed/plans",
-  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
-  "GET /networks/{owner}/{repo}/events",
-  "GET /notifications",
-  "GET /organizations",
-  "GET /organizations/{org}/dependabot/repository-access",
-  "GET /orgs/{org}/actions/cache/usage-by-repository",
-  "GET /orgs/{org}/actions/hosted-runners",
-  "GET /orgs/{org}/actions/permissions/repositories",
-  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
-  "GET /orgs/{org}/actions/runner-groups",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
-  "GET /orgs/{org}/actions/runners",
-  "GET /orgs/{org}/actions/secrets",
-  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/actions/variables",
-  "GET /orgs/{org}/actions/variables/{name}/repositories",
-  "GET /orgs/{org}/attestations/repositories",
-  "GET /orgs/{org}/attestations/{subject_digest}",
-  "GET /orgs/{org}/blocks",
-  "GET /orgs/{org}/campaigns",
-  "GET /orgs/{org}/code-scanning/alerts",
-  "GET /orgs/{org}/code-security/configurations",
-  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
-  "GET /orgs/{org}/codespaces",
-  "GET /orgs/{org}/codespaces/secrets",
-  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/copilot/billing/seats",
-  "GET /orgs/{org}/copilot/metrics",
-  "GET /orgs/{org}/dependabot/alerts",
-  "GET /orgs/{org}/dependabot/secrets",
-  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/events",
-  "GET /orgs/{org}/failed_invitations",
-  "GET /orgs/{org}/hooks",
-  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
-  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
-  "GET /orgs/{org}/insights/api/subject-stats",
-  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
-  "GET /orgs/{org}/installations",
-  "GET /orgs/{org}/invitations",
-  "GET /orgs/{org}/invitations/{invitation_id}/teams",
-  "GET /orgs/{org}/issues",
-  "GET /orgs/{org}/members",
-  "GET /orgs/{org}/members/{username}/codespaces",
-  "GET /orgs/{org}/migrations",
-  "GET /orgs/{org}/migrations/{migration_id}/repositories",
-  "GET /orgs/{org}/organization-roles/{role_id}/teams",
-  "GET /orgs/{org}/organization-roles/{role_id}/users",
-  "GET /orgs/{org}/outside_collaborators",
-  "GET /orgs/{org}/packages",
-  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-  "GET /orgs/{org}/personal-access-token-requests",
-  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
-  "GET /orgs/{org}/personal-access-tokens",
-  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
-  "GET /orgs/{org}/private-registries",
-  "GET /orgs/{org}/projects",
-  "GET /orgs/{org}/projectsV2",
-  "GET /orgs/{org}/projectsV2/{project_number}/fields",
-  "GET /orgs/{org}/projectsV2/{project_number}/items",
-  "GET /orgs/{org}/properties/values",
-  "GET /orgs/{org}/public_members",
-  "GET /orgs/{org}/repos",
-  "GET /orgs/{org}/rulesets",
-  "GET /orgs/{org}/rulesets/rule-suites",
-  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
-  "GET /orgs/{org}/secret-scanning/alerts",
-  "GET /orgs/{org}/security-advisories",
-  "GET /orgs/{org}/settings/immutable-releases/repositories",
-  "GET /orgs/{org}/settings/network-configurations",
-  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
-  "GET /orgs/{org}/teams",
-  "GET /orgs/{org}/teams/{team_slug}/discussions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/invitations",
-  "GET /orgs/{org}/teams/{team_slug}/members",
-  "GET /orgs/{org}/teams/{team_slug}/projects",
-  "GET /orgs/{org}/teams/{team_slug}/repos",
-  "GET /orgs/{org}/teams/{team_slug}/teams",
-  "GET /projects/{project_id}/collaborators",
-  "GET /repos/{owner}/{repo}/actions/artifacts",
-  "GET /repos/{owner}/{repo}/actions/caches",
-  "GET /repos/{owner}/{repo}/actions/organization-secrets",
-  "GET /repos/{owner}/{repo}/actions/organization-variables",
-  "GET /repos/{owner}/{repo}/actions/runners",
-  "GET /repos/{owner}/{repo}/actions/runs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
-  "GET /repos/{owner}/{repo}/actions/secrets",
-  "GET /repos/{owner}/{repo}/actions/variables",
-  "GET /repos/{owner}/{repo}/actions/workflows",
-  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-  "GET /repos/{owner}/{repo}/activity",
-  "GET /repos/{owner}/{repo}/assignees",
-  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
-  "GET /repos/{owner}/{repo}/branches",
-  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
-  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-  "GET /repos/{owner}/{repo}/code-scanning/analyses",
-  "GET /repos/{owner}/{repo}/codespaces",
-  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
-  "GET /repos/{owner}/{repo}/codespaces/secrets",
-  "GET /repos/{owner}/{repo}/collaborators",
-  "GET /repos/{owner}/{repo}/comments",
-  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/commits",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
-  "GET /repos/{owner}/{repo}/commits/{ref}/status",
-  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
-  "GET /repos/{owner}/{repo}/compare/{basehead}",
-  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
-  "GET /repos/{owner}/{repo}/contributors",
-  "GET /repos/{owner}/{repo}/dependabot/alerts",
-  "GET /repos/{owner}/{repo}/dependabot/secrets",
-  "GET /repos/{owner}/{repo}/deployments",
-  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-  "GET /repos/{owner}/{repo}/environments",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
-  "GET /repos/{owner}/{repo}/events",
-  "GET /repos/{owner}/{repo}/forks",
-  "GET /repos/{owner}/{repo}/hooks",
-  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
-  "GET /repos/{owner}/{repo}/invitations",
-  "GET /repos/{owner}/{repo}/issues",
-  "GET /repos/{owner}/{repo}/issues/comments",
-  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/issues/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
-  "GET /repos/{owner}/{repo}/keys",
-  "GET /repos/{owner}/{repo}/labels",
-  "GET /repos/{owner}/{repo}/milestones",
-  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
-  "GET /repos/{owner}/{repo}/notifications",
-  "GET /repos/{owner}/{repo}/pages/builds",
-  "GET /repos/{owner}/{repo}/projects",
-  "GET /repos/{owner}/{repo}/pulls",
-  "GET /repos/{owner}/{repo}/pulls/comments",
-  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
-  "GET /repos/{owner}/{repo}/releases",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
-  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
-  "GET /repos/{owner}/{repo}/rulesets",
-  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
-  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
-  "GET /repos/{owner}/{repo}/security-advisories",
-  "GET /repos/{owner}/{repo}/stargazers",
-  "GET /repos/{owner}/{repo}/subscribers",
-  "GET /repos/{owner}/{repo}/tags",
-  "GET /repos/{owner}/{repo}/teams",
-  "GET /repos/{owner}/{repo}/topics",
-  "GET /repositories",
-  "GET /search/code",
-  "GET /search/commits",
-  "GET /search/issues",
-  "GET /search/labels",
-  "GET /search/repositories",
-  "GET /search/topics",
-  "GET /search/users",
-  "GET /teams/{team_id}/discussions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
-  "GET /teams/{team_id}/invitations",
-  "GET /teams/{team_id}/members",
-  "GET /teams/{team_id}/projects",
-  "GET /teams/{team_id}/repos",
-  "GET /teams/{team_id}/teams",
-  "GET /user/blocks",
-  "GET /user/codespaces",
-  "GET /user/codespaces/secrets",
-  "GET /user/emails",
-  "GET /user/followers",
-  "GET /user/following",
-  "GET /user/gpg_keys",
-  "GET /user/installations",
-  "GET /user/installations/{installation_id}/repositories",
-  "GET /user/issues",
-  "GET /user/keys",
-  "GET /user/marketplace_purchases",
-  "GET /user/marketplace_purchases/stubbed",
-  "GET /user/memberships/orgs",
-  "GET /user/migrations",
-  "GET /user/migrations/{migration_id}/repositories",
-  "GET /user/orgs",
-  "GET /user/packages",
-  "GET /user/packages/{package_type}/{package_name}/versions",
-  "GET /user/public_emails",
-  "GET /user/repos",
-  "GET /user/repository_invitations",
-  "GET /user/social_accounts",
-  "GET /user/ssh_signing_keys",
-  "GET /user/starred",
-  "GET /user/subscriptions",
-  "GET /user/teams",
-  "GET /users",
-  "GET /users/{username}/attestations/{subject_digest}",
-  "GET /users/{username}/events",
-  "GET /users/{username}/events/orgs/{org}",
-  "GET /users/{username}/events/public",
-  "GET /users/{username}/followers",
-  "GET /users/{username}/following",
-  "GET /users/{username}/gists",
-  "GET /users/{username}/gpg_keys",
-  "GET /users/{username}/keys",
-  "GET /users/{username}/orgs",
-  "GET /users/{username}/packages",
-  "GET /users/{username}/projects",
-  "GET /users/{username}/projectsV2",
-  "GET /users/{username}/projectsV2/{project_number}/fields",
-  "GET /users/{username}/projectsV2/{project_number}/items",
-  "GET /users/{username}/received_events",
-  "GET /users/{username}/received_events/public",
-  "GET /users/{username}/repos",
-  "GET /users/{username}/social_accounts",
-  "GET /users/{username}/ssh_signing_keys",
-  "GET /users/{username}/starred",
-  "GET /users/{username}/subscriptions"
-]));
-
-// pkg/dist-src/paginating-endpoints.js
-function isPaginatingEndpoint(arg) {
-  if (typeof arg === "string") {
-    return paginatingEndpoints.includes(arg);
-  } else {
-    return false;
-  }
-}
-
-// pkg/dist-src/index.js
-function paginateRest(octokit) {
-  return {
-    paginate: Object.assign(paginate.bind(null, octokit), {
-      iterator: iterator.bind(null, octokit)
-    })
-  };
-}
-paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-const plugin_rest_endpoint_methods_dist_src_version_VERSION = "17.0.0";
-
-//# sourceMappingURL=version.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
-const Endpoints = {
-  actions: {
-    addCustomLabelsToSelfHostedRunnerForOrg: [
-      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    addCustomLabelsToSelfHostedRunnerForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    addRepoAccessToSelfHostedRunnerGroupInOrg: [
-      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    approveWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
-    ],
-    cancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
-    ],
-    createEnvironmentVariable: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
-    createOrUpdateEnvironmentSecret: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
-    createRegistrationTokenForOrg: [
-      "POST /orgs/{org}/actions/runners/registration-token"
-    ],
-    createRegistrationTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
-    ],
-    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
-    createRemoveTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
-    ],
-    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
-    createWorkflowDispatch: [
-      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
-    ],
-    deleteActionsCacheById: [
-      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
-    ],
-    deleteActionsCacheByKey: [
-      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
-    ],
-    deleteArtifact: [
-      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
-    ],
-    deleteCustomImageFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    deleteCustomImageVersionFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    deleteEnvironmentSecret: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    deleteEnvironmentVariable: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    deleteHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
-    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    deleteRepoVariable: [
-      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
-    ],
-    deleteSelfHostedRunnerFromOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}"
-    ],
-    deleteSelfHostedRunnerFromRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    deleteWorkflowRunLogs: [
-      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    disableSelectedRepositoryGithubActionsOrganization: [
-      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    disableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
-    ],
-    downloadArtifact: [
-      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
-    ],
-    downloadJobLogsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
-    ],
-    downloadWorkflowRunAttemptLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
-    ],
-    downloadWorkflowRunLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    enableSelectedRepositoryGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    enableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
-    ],
-    forceCancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
-    ],
-    generateRunnerJitconfigForOrg: [
-      "POST /orgs/{org}/actions/runners/generate-jitconfig"
-    ],
-    generateRunnerJitconfigForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
-    ],
-    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
-    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
-    getActionsCacheUsageByRepoForOrg: [
-      "GET /orgs/{org}/actions/cache/usage-by-repository"
-    ],
-    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
-    getAllowedActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    getAllowedActionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
-    getCustomImageForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    getCustomImageVersionForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    getCustomOidcSubClaimForRepo: [
-      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    getEnvironmentPublicKey: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
-    ],
-    getEnvironmentSecret: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    getEnvironmentVariable: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/workflow"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    getGithubActionsPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions"
-    ],
-    getGithubActionsPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions"
-    ],
-    getHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    getHostedRunnersGithubOwnedImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
-    ],
-    getHostedRunnersLimitsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/limits"
-    ],
-    getHostedRunnersMachineSpecsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
-    ],
-    getHostedRunnersPartnerImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/partner"
-    ],
-    getHostedRunnersPlatformsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/platforms"
-    ],
-    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
-    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
-    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
-    getPendingDeploymentsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    getRepoPermissions: [
-      "GET /repos/{owner}/{repo}/actions/permissions",
-      {},
-      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
-    ],
-    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
-    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
-    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
-    getReviewsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
-    ],
-    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
-    getSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
-    getWorkflowAccessToRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    getWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
-    ],
-    getWorkflowRunUsage: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
-    ],
-    getWorkflowUsage: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
-    ],
-    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
-    listCustomImageVersionsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
-    ],
-    listCustomImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom"
-    ],
-    listEnvironmentSecrets: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
-    ],
-    listEnvironmentVariables: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    listGithubHostedRunnersInGroupForOrg: [
-      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
-    ],
-    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
-    listJobsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
-    ],
-    listJobsForWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
-    ],
-    listLabelsForSelfHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    listLabelsForSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
-    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
-    listRepoOrganizationSecrets: [
-      "GET /repos/{owner}/{repo}/actions/organization-secrets"
-    ],
-    listRepoOrganizationVariables: [
-      "GET /repos/{owner}/{repo}/actions/organization-variables"
-    ],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
-    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
-    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
-    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
-    listRunnerApplicationsForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/downloads"
-    ],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    listSelectedReposForOrgVariable: [
-      "GET /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    listSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/repositories"
-    ],
-    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
-    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
-    listWorkflowRunArtifacts: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
-    ],
-    listWorkflowRuns: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
-    ],
-    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
-    reRunJobForWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
-    ],
-    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
-    reRunWorkflowFailedJobs: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgVariable: [
-      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    reviewCustomGatesForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
-    ],
-    reviewPendingDeploymentsForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    setAllowedActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    setAllowedActionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    setCustomLabelsForSelfHostedRunnerForOrg: [
-      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomLabelsForSelfHostedRunnerForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomOidcSubClaimForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/workflow"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    setGithubActionsPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions"
-    ],
-    setGithubActionsPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    setSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories"
-    ],
-    setWorkflowAccessToRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    updateEnvironmentVariable: [
-      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    updateHostedRunnerForOrg: [
-      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
-    updateRepoVariable: [
-      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
-    ]
-  },
-  activity: {
-    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
-    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
-    deleteThreadSubscription: [
-      "DELETE /notifications/threads/{thread_id}/subscription"
-    ],
-    getFeeds: ["GET /feeds"],
-    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
-    getThread: ["GET /notifications/threads/{thread_id}"],
-    getThreadSubscriptionForAuthenticatedUser: [
-      "GET /notifications/threads/{thread_id}/subscription"
-    ],
-    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
-    listNotificationsForAuthenticatedUser: ["GET /notifications"],
-    listOrgEventsForAuthenticatedUser: [
-      "GET /users/{username}/events/orgs/{org}"
-    ],
-    listPublicEvents: ["GET /events"],
-    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
-    listPublicEventsForUser: ["GET /users/{username}/events/public"],
-    listPublicOrgEvents: ["GET /orgs/{org}/events"],
-    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
-    listReceivedPublicEventsForUser: [
-      "GET /users/{username}/received_events/public"
-    ],
-    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
-    listRepoNotificationsForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/notifications"
-    ],
-    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
-    listReposStarredByUser: ["GET /users/{username}/starred"],
-    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
-    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
-    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
-    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
-    markNotificationsAsRead: ["PUT /notifications"],
-    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
-    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
-    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
-    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
-    setThreadSubscription: [
-      "PUT /notifications/threads/{thread_id}/subscription"
-    ],
-    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
-    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
-  },
-  apps: {
-    addRepoToInstallation: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
-    ],
-    addRepoToInstallationForAuthenticatedUser: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    checkToken: ["POST /applications/{client_id}/token"],
-    createFromManifest: ["POST /app-manifests/{code}/conversions"],
-    createInstallationAccessToken: [
-      "POST /app/installations/{installation_id}/access_tokens"
-    ],
-    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
-    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
-    deleteToken: ["DELETE /applications/{client_id}/token"],
-    getAuthenticated: ["GET /app"],
-    getBySlug: ["GET /apps/{app_slug}"],
-    getInstallation: ["GET /app/installations/{installation_id}"],
-    getOrgInstallation: ["GET /orgs/{org}/installation"],
-    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
-    getSubscriptionPlanForAccount: [
-      "GET /marketplace_listing/accounts/{account_id}"
-    ],
-    getSubscriptionPlanForAccountStubbed: [
-      "GET /marketplace_listing/stubbed/accounts/{account_id}"
-    ],
-    getUserInstallation: ["GET /users/{username}/installation"],
-    getWebhookConfigForApp: ["GET /app/hook/config"],
-    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
-    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
-    listAccountsForPlanStubbed: [
-      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
-    ],
-    listInstallationReposForAuthenticatedUser: [
-      "GET /user/installations/{installation_id}/repositories"
-    ],
-    listInstallationRequestsForAuthenticatedApp: [
-      "GET /app/installation-requests"
-    ],
-    listInstallations: ["GET /app/installations"],
-    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
-    listPlans: ["GET /marketplace_listing/plans"],
-    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
-    listReposAccessibleToInstallation: ["GET /installation/repositories"],
-    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
-    listSubscriptionsForAuthenticatedUserStubbed: [
-      "GET /user/marketplace_purchases/stubbed"
-    ],
-    listWebhookDeliveries: ["GET /app/hook/deliveries"],
-    redeliverWebhookDelivery: [
-      "POST /app/hook/deliveries/{delivery_id}/attempts"
-    ],
-    removeRepoFromInstallation: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
-    ],
-    removeRepoFromInstallationForAuthenticatedUser: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    resetToken: ["PATCH /applications/{client_id}/token"],
-    revokeInstallationAccessToken: ["DELETE /installation/token"],
-    scopeToken: ["POST /applications/{client_id}/token/scoped"],
-    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
-    unsuspendInstallation: [
-      "DELETE /app/installations/{installation_id}/suspended"
-    ],
-    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
-  },
-  billing: {
-    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
-    getGithubActionsBillingUser: [
-      "GET /users/{username}/settings/billing/actions"
-    ],
-    getGithubBillingPremiumRequestUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingPremiumRequestUsageReportUser: [
-      "GET /users/{username}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/usage"
-    ],
-    getGithubBillingUsageReportUser: [
-      "GET /users/{username}/settings/billing/usage"
-    ],
-    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
-    getGithubPackagesBillingUser: [
-      "GET /users/{username}/settings/billing/packages"
-    ],
-    getSharedStorageBillingOrg: [
-      "GET /orgs/{org}/settings/billing/shared-storage"
-    ],
-    getSharedStorageBillingUser: [
-      "GET /users/{username}/settings/billing/shared-storage"
-    ]
-  },
-  campaigns: {
-    createCampaign: ["POST /orgs/{org}/campaigns"],
-    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
-    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
-    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
-    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
-  },
-  checks: {
-    create: ["POST /repos/{owner}/{repo}/check-runs"],
-    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
-    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
-    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
-    listAnnotations: [
-      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
-    ],
-    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
-    listForSuite: [
-      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
-    ],
-    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
-    rerequestRun: [
-      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
-    ],
-    rerequestSuite: [
-      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
-    ],
-    setSuitesPreferences: [
-      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
-  },
-  codeScanning: {
-    commitAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
-    ],
-    createAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    createVariantAnalysis: [
-      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
-    ],
-    deleteAnalysis: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
-    ],
-    deleteCodeqlDatabase: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
-      {},
-      { renamedParameters: { alert_id: "alert_number" } }
-    ],
-    getAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
-    ],
-    getAutofix: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    getCodeqlDatabase: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
-    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
-    getVariantAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
-    ],
-    getVariantAnalysisRepoTask: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
-    ],
-    listAlertInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
-    listAlertsInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-      {},
-      { renamed: ["codeScanning", "listAlertInstances"] }
-    ],
-    listCodeqlDatabases: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
-    ],
-    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
-    ],
-    updateDefaultSetup: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
-    ],
-    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
-  },
-  codeSecurity: {
-    attachConfiguration: [
-      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
-    ],
-    attachEnterpriseConfiguration: [
-      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
-    ],
-    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
-    createConfigurationForEnterprise: [
-      "POST /enterprises/{enterprise}/code-security/configurations"
-    ],
-    deleteConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    deleteConfigurationForEnterprise: [
-      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    detachConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/detach"
-    ],
-    getConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    getConfigurationForRepository: [
-      "GET /repos/{owner}/{repo}/code-security-configuration"
-    ],
-    getConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations"
-    ],
-    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
-    getDefaultConfigurations: [
-      "GET /orgs/{org}/code-security/configurations/defaults"
-    ],
-    getDefaultConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
-    ],
-    getRepositoriesForConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getRepositoriesForEnterpriseConfiguration: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getSingleConfigurationForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    setConfigurationAsDefault: [
-      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    setConfigurationAsDefaultForEnterprise: [
-      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    updateConfiguration: [
-      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    updateEnterpriseConfiguration: [
-      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ]
-  },
-  codesOfConduct: {
-    getAllCodesOfConduct: ["GET /codes_of_conduct"],
-    getConductCode: ["GET /codes_of_conduct/{key}"]
-  },
-  codespaces: {
-    addRepositoryForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    checkPermissionsForDevcontainer: [
-      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
-    ],
-    codespaceMachinesForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/machines"
-    ],
-    createForAuthenticatedUser: ["POST /user/codespaces"],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}"
-    ],
-    createWithPrForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
-    ],
-    createWithRepoForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/codespaces"
-    ],
-    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
-    deleteFromOrganization: [
-      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    deleteSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}"
-    ],
-    exportForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/exports"
-    ],
-    getCodespacesForUserInOrg: [
-      "GET /orgs/{org}/members/{username}/codespaces"
-    ],
-    getExportDetailsForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
-    ],
-    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
-    getPublicKeyForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/public-key"
-    ],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    getSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}"
-    ],
-    listDevcontainersInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
-    ],
-    listForAuthenticatedUser: ["GET /user/codespaces"],
-    listInOrganization: [
-      "GET /orgs/{org}/codespaces",
-      {},
-      { renamedParameters: { org_id: "org" } }
-    ],
-    listInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
-    listRepositoriesForSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    preFlightWithRepoForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/new"
-    ],
-    publishForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/publish"
-    ],
-    removeRepositoryForSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repoMachinesForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/machines"
-    ],
-    setRepositoriesForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
-    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
-    stopInOrganization: [
-      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
-    ],
-    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
-  },
-  copilot: {
-    addCopilotSeatsForTeams: [
-      "POST /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    addCopilotSeatsForUsers: [
-      "POST /orgs/{org}/copilot/billing/selected_users"
-    ],
-    cancelCopilotSeatAssignmentForTeams: [
-      "DELETE /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    cancelCopilotSeatAssignmentForUsers: [
-      "DELETE /orgs/{org}/copilot/billing/selected_users"
-    ],
-    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
-    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
-    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
-    getCopilotSeatDetailsForUser: [
-      "GET /orgs/{org}/members/{username}/copilot"
-    ],
-    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
-  },
-  credentials: { revoke: ["POST /credentials/revoke"] },
-  dependabot: {
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
-    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    listAlertsForEnterprise: [
-      "GET /enterprises/{enterprise}/dependabot/alerts"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
-    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repositoryAccessForOrg: [
-      "GET /organizations/{org}/dependabot/repository-access"
-    ],
-    setRepositoryAccessDefaultLevel: [
-      "PUT /organizations/{org}/dependabot/repository-access/default-level"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
-    ],
-    updateRepositoryAccessForOrg: [
-      "PATCH /organizations/{org}/dependabot/repository-access"
-    ]
-  },
-  dependencyGraph: {
-    createRepositorySnapshot: [
-      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
-    ],
-    diffRange: [
-      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
-    ],
-    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
-  },
-  emojis: { get: ["GET /emojis"] },
-  enterpriseTeamMemberships: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
-    ],
-    get: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
-    remove: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ]
-  },
-  enterpriseTeamOrganizations: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
-    ],
-    delete: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignment: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignments: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
-    ]
-  },
-  enterpriseTeams: {
-    create: ["POST /enterprises/{enterprise}/teams"],
-    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
-    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
-    list: ["GET /enterprises/{enterprise}/teams"],
-    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
-  },
-  gists: {
-    checkIsStarred: ["GET /gists/{gist_id}/star"],
-    create: ["POST /gists"],
-    createComment: ["POST /gists/{gist_id}/comments"],
-    delete: ["DELETE /gists/{gist_id}"],
-    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
-    fork: ["POST /gists/{gist_id}/forks"],
-    get: ["GET /gists/{gist_id}"],
-    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
-    getRevision: ["GET /gists/{gist_id}/{sha}"],
-    list: ["GET /gists"],
-    listComments: ["GET /gists/{gist_id}/comments"],
-    listCommits: ["GET /gists/{gist_id}/commits"],
-    listForUser: ["GET /users/{username}/gists"],
-    listForks: ["GET /gists/{gist_id}/forks"],
-    listPublic: ["GET /gists/public"],
-    listStarred: ["GET /gists/starred"],
-    star: ["PUT /gists/{gist_id}/star"],
-    unstar: ["DELETE /gists/{gist_id}/star"],
-    update: ["PATCH /gists/{gist_id}"],
-    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
-  },
-  git: {
-    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
-    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
-    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
-    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
-    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
-    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
-    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
-    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
-    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
-    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
-    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
-    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
-    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
-  },
-  gitignore: {
-    getAllTemplates: ["GET /gitignore/templates"],
-    getTemplate: ["GET /gitignore/templates/{name}"]
-  },
-  hostedCompute: {
-    createNetworkConfigurationForOrg: [
-      "POST /orgs/{org}/settings/network-configurations"
-    ],
-    deleteNetworkConfigurationFromOrg: [
-      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkConfigurationForOrg: [
-      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkSettingsForOrg: [
-      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
-    ],
-    listNetworkConfigurationsForOrg: [
-      "GET /orgs/{org}/settings/network-configurations"
-    ],
-    updateNetworkConfigurationForOrg: [
-      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ]
-  },
-  interactions: {
-    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
-    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
-    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
-    getRestrictionsForYourPublicRepos: [
-      "GET /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
-    ],
-    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
-    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
-    removeRestrictionsForRepo: [
-      "DELETE /repos/{owner}/{repo}/interaction-limits"
-    ],
-    removeRestrictionsForYourPublicRepos: [
-      "DELETE /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
-    ],
-    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
-    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
-    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
-    setRestrictionsForYourPublicRepos: [
-      "PUT /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
-    ]
-  },
-  issues: {
-    addAssignees: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    addBlockedByDependency: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    addSubIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
-    checkUserCanBeAssignedToIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
-    ],
-    create: ["POST /repos/{owner}/{repo}/issues"],
-    createComment: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
-    ],
-    createLabel: ["POST /repos/{owner}/{repo}/labels"],
-    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
-    deleteComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
-    ],
-    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
-    deleteMilestone: [
-      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ],
-    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
-    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
-    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
-    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
-    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
-    list: ["GET /issues"],
-    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
-    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
-    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
-    listDependenciesBlockedBy: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    listDependenciesBlocking: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
-    ],
-    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
-    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
-    listEventsForTimeline: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
-    ],
-    listForAuthenticatedUser: ["GET /user/issues"],
-    listForOrg: ["GET /orgs/{org}/issues"],
-    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
-    listLabelsForMilestone: [
-      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
-    ],
-    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
-    listLabelsOnIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
-    listSubIssues: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    removeAllLabels: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    removeAssignees: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    removeDependencyBlockedBy: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
-    ],
-    removeLabel: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
-    ],
-    removeSubIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
-    ],
-    reprioritizeSubIssue: [
-      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
-    ],
-    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
-    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
-    updateMilestone: [
-      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ]
-  },
-  licenses: {
-    get: ["GET /licenses/{license}"],
-    getAllCommonlyUsed: ["GET /licenses"],
-    getForRepo: ["GET /repos/{owner}/{repo}/license"]
-  },
-  markdown: {
-    render: ["POST /markdown"],
-    renderRaw: [
-      "POST /markdown/raw",
-      { headers: { "content-type": "text/plain; charset=utf-8" } }
-    ]
-  },
-  meta: {
-    get: ["GET /meta"],
-    getAllVersions: ["GET /versions"],
-    getOctocat: ["GET /octocat"],
-    getZen: ["GET /zen"],
-    root: ["GET /"]
-  },
-  migrations: {
-    deleteArchiveForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/archive"
-    ],
-    deleteArchiveForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    downloadArchiveForOrg: [
-      "GET /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    getArchiveForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/archive"
-    ],
-    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
-    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
-    listForAuthenticatedUser: ["GET /user/migrations"],
-    listForOrg: ["GET /orgs/{org}/migrations"],
-    listReposForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/repositories"
-    ],
-    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
-    listReposForUser: [
-      "GET /user/migrations/{migration_id}/repositories",
-      {},
-      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
-    ],
-    startForAuthenticatedUser: ["POST /user/migrations"],
-    startForOrg: ["POST /orgs/{org}/migrations"],
-    unlockRepoForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
-    ],
-    unlockRepoForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
-    ]
-  },
-  oidc: {
-    getOidcCustomSubTemplateForOrg: [
-      "GET /orgs/{org}/actions/oidc/customization/sub"
-    ],
-    updateOidcCustomSubTemplateForOrg: [
-      "PUT /orgs/{org}/actions/oidc/customization/sub"
-    ]
-  },
-  orgs: {
-    addSecurityManagerTeam: [
-      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
-      }
-    ],
-    assignTeamToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    assignUserToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
-    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
-    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
-    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
-    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
-    convertMemberToOutsideCollaborator: [
-      "PUT /orgs/{org}/outside_collaborators/{username}"
-    ],
-    createArtifactStorageRecord: [
-      "POST /orgs/{org}/artifacts/metadata/storage-record"
-    ],
-    createInvitation: ["POST /orgs/{org}/invitations"],
-    createIssueType: ["POST /orgs/{org}/issue-types"],
-    createWebhook: ["POST /orgs/{org}/hooks"],
-    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
-      "PATCH /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForOrgsGetOrganizationValues: [
-      "GET /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
-      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
-      "PATCH /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationValues: [
-      "PATCH /orgs/{org}/properties/values"
-    ],
-    customPropertiesForReposDeleteOrganizationDefinition: [
-      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinition: [
-      "GET /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinitions: [
-      "GET /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposGetOrganizationValues: [
-      "GET /orgs/{org}/properties/values"
-    ],
-    delete: ["DELETE /orgs/{org}"],
-    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
-    deleteAttestationsById: [
-      "DELETE /orgs/{org}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
-    ],
-    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
-    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
-    disableSelectedRepositoryImmutableReleasesOrganization: [
-      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    enableSelectedRepositoryImmutableReleasesOrganization: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    get: ["GET /orgs/{org}"],
-    getImmutableReleasesSettings: [
-      "GET /orgs/{org}/settings/immutable-releases"
-    ],
-    getImmutableReleasesSettingsRepositories: [
-      "GET /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
-    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
-    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
-    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
-    getOrgRulesetVersion: [
-      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
-    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
-    getWebhookDelivery: [
-      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    list: ["GET /organizations"],
-    listAppInstallations: ["GET /orgs/{org}/installations"],
-    listArtifactStorageRecords: [
-      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
-    ],
-    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
-    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedUsers: ["GET /orgs/{org}/blocks"],
-    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
-    listForAuthenticatedUser: ["GET /user/orgs"],
-    listForUser: ["GET /users/{username}/orgs"],
-    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
-    listIssueTypes: ["GET /orgs/{org}/issue-types"],
-    listMembers: ["GET /orgs/{org}/members"],
-    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
-    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
-    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
-    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
-    listOrganizationFineGrainedPermissions: [
-      "GET /orgs/{org}/organization-fine-grained-permissions"
-    ],
-    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
-    listPatGrantRepositories: [
-      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
-    ],
-    listPatGrantRequestRepositories: [
-      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
-    ],
-    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
-    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
-    listPendingInvitations: ["GET /orgs/{org}/invitations"],
-    listPublicMembers: ["GET /orgs/{org}/public_members"],
-    listSecurityManagerTeams: [
-      "GET /orgs/{org}/security-managers",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
-      }
-    ],
-    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
-    listWebhooks: ["GET /orgs/{org}/hooks"],
-    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeMember: ["DELETE /orgs/{org}/members/{username}"],
-    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
-    removeOutsideCollaborator: [
-      "DELETE /orgs/{org}/outside_collaborators/{username}"
-    ],
-    removePublicMembershipForAuthenticatedUser: [
-      "DELETE /orgs/{org}/public_members/{username}"
-    ],
-    removeSecurityManagerTeam: [
-      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
-      }
-    ],
-    reviewPatGrantRequest: [
-      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
-    ],
-    reviewPatGrantRequestsInBulk: [
-      "POST /orgs/{org}/personal-access-token-requests"
-    ],
-    revokeAllOrgRolesTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
-    ],
-    revokeAllOrgRolesUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}"
-    ],
-    revokeOrgRoleTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    revokeOrgRoleUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    setImmutableReleasesSettings: [
-      "PUT /orgs/{org}/settings/immutable-releases"
-    ],
-    setImmutableReleasesSettingsRepositories: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
-    setPublicMembershipForAuthenticatedUser: [
-      "PUT /orgs/{org}/public_members/{username}"
-    ],
-    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
-    update: ["PATCH /orgs/{org}"],
-    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
-    updateMembershipForAuthenticatedUser: [
-      "PATCH /user/memberships/orgs/{org}"
-    ],
-    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
-    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
-    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
-    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
-  },
-  packages: {
-    deletePackageForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageVersionForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getAllPackageVersionsForAPackageOwnedByAnOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-      {},
-      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
-    ],
-    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions",
-      {},
-      {
-        renamed: [
-          "packages",
-          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
-        ]
-      }
-    ],
-    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
-    ],
-    getPackageForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}"
-    ],
-    getPackageForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    getPackageForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    getPackageVersionForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
-      "GET /user/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForOrganization: [
-      "GET /orgs/{org}/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForUser: [
-      "GET /users/{username}/docker/conflicts"
-    ],
-    listPackagesForAuthenticatedUser: ["GET /user/packages"],
-    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
-    listPackagesForUser: ["GET /users/{username}/packages"],
-    restorePackageForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageVersionForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ]
-  },
-  privateRegistries: {
-    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
-    deleteOrgPrivateRegistry: [
-      "DELETE /orgs/{org}/private-registries/{secret_name}"
-    ],
-    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
-    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
-    updateOrgPrivateRegistry: [
-      "PATCH /orgs/{org}/private-registries/{secret_name}"
-    ]
-  },
-  projects: {
-    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
-    addItemForUser: [
-      "POST /users/{username}/projectsV2/{project_number}/items"
-    ],
-    deleteItemForOrg: [
-      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    deleteItemForUser: [
-      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    getFieldForOrg: [
-      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getFieldForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
-    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
-    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
-    getUserItem: [
-      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
-    listFieldsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields"
-    ],
-    listForOrg: ["GET /orgs/{org}/projectsV2"],
-    listForUser: ["GET /users/{username}/projectsV2"],
-    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
-    listItemsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/items"
-    ],
-    updateItemForOrg: [
-      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    updateItemForUser: [
-      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ]
-  },
-  pulls: {
-    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    create: ["POST /repos/{owner}/{repo}/pulls"],
-    createReplyForReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
-    ],
-    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    createReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    deletePendingReview: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    deleteReviewComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ],
-    dismissReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
-    ],
-    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
-    getReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
-    list: ["GET /repos/{owner}/{repo}/pulls"],
-    listCommentsForReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
-    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
-    listRequestedReviewers: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    listReviewComments: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
-    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    removeRequestedReviewers: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    requestReviewers: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    submitReview: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
-    updateBranch: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
-    ],
-    updateReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    updateReviewComment: [
-      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ]
-  },
-  rateLimit: { get: ["GET /rate_limit"] },
-  reactions: {
-    createForCommitComment: [
-      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    createForIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
-    ],
-    createForIssueComment: [
-      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    createForPullRequestReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    createForRelease: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    createForTeamDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    createForTeamDiscussionInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ],
-    deleteForCommitComment: [
-      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
-    ],
-    deleteForIssueComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForPullRequestComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForRelease: [
-      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussion: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussionComment: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
-    ],
-    listForCommitComment: [
-      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
-    listForIssueComment: [
-      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    listForPullRequestReviewComment: [
-      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    listForRelease: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    listForTeamDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    listForTeamDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ]
-  },
-  repos: {
-    acceptInvitation: [
-      "PATCH /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
-    ],
-    acceptInvitationForAuthenticatedUser: [
-      "PATCH /user/repository_invitations/{invitation_id}"
-    ],
-    addAppAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
-    addStatusCheckContexts: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    addTeamAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    addUserAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    cancelPagesDeployment: [
-      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
-    ],
-    checkAutomatedSecurityFixes: [
-      "GET /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
-    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
-    checkPrivateVulnerabilityReporting: [
-      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    checkVulnerabilityAlerts: [
-      "GET /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
-    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
-    compareCommitsWithBasehead: [
-      "GET /repos/{owner}/{repo}/compare/{basehead}"
-    ],
-    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
-    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
-    createCommitComment: [
-      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    createCommitSignatureProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
-    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
-    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
-    createDeploymentBranchPolicy: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    createDeploymentProtectionRule: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    createDeploymentStatus: [
-      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
-    createForAuthenticatedUser: ["POST /user/repos"],
-    createFork: ["POST /repos/{owner}/{repo}/forks"],
-    createInOrg: ["POST /orgs/{org}/repos"],
-    createOrUpdateEnvironment: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
-    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
-    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
-    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
-    createRelease: ["POST /repos/{owner}/{repo}/releases"],
-    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
-    createUsingTemplate: [
-      "POST /repos/{template_owner}/{template_repo}/generate"
-    ],
-    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
-    customPropertiesForReposCreateOrUpdateRepositoryValues: [
-      "PATCH /repos/{owner}/{repo}/properties/values"
-    ],
-    customPropertiesForReposGetRepositoryValues: [
-      "GET /repos/{owner}/{repo}/properties/values"
-    ],
-    declineInvitation: [
-      "DELETE /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
-    ],
-    declineInvitationForAuthenticatedUser: [
-      "DELETE /user/repository_invitations/{invitation_id}"
-    ],
-    delete: ["DELETE /repos/{owner}/{repo}"],
-    deleteAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    deleteAdminBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    deleteAnEnvironment: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    deleteBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
-    deleteCommitSignatureProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
-    deleteDeployment: [
-      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
-    ],
-    deleteDeploymentBranchPolicy: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
-    deleteInvitation: [
-      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
-    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
-    deletePullRequestReviewProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
-    deleteReleaseAsset: [
-      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
-    disableAutomatedSecurityFixes: [
-      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    disableDeploymentProtectionRule: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    disableImmutableReleases: [
-      "DELETE /repos/{owner}/{repo}/immutable-releases"
-    ],
-    disablePrivateVulnerabilityReporting: [
-      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    disableVulnerabilityAlerts: [
-      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    downloadArchive: [
-      "GET /repos/{owner}/{repo}/zipball/{ref}",
-      {},
-      { renamed: ["repos", "downloadZipballArchive"] }
-    ],
-    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
-    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
-    enableAutomatedSecurityFixes: [
-      "PUT /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
-    enablePrivateVulnerabilityReporting: [
-      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    enableVulnerabilityAlerts: [
-      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    generateReleaseNotes: [
-      "POST /repos/{owner}/{repo}/releases/generate-notes"
-    ],
-    get: ["GET /repos/{owner}/{repo}"],
-    getAccessRestrictions: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    getAdminBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    getAllDeploymentProtectionRules: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
-    getAllStatusCheckContexts: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
-    ],
-    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
-    getAppsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
-    ],
-    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
-    getBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
-    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
-    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
-    getCollaboratorPermissionLevel: [
-      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
-    ],
-    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
-    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
-    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
-    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
-    getCommitSignatureProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
-    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
-    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
-    getCustomDeploymentProtectionRule: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
-    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
-    getDeploymentBranchPolicy: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    getDeploymentStatus: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
-    ],
-    getEnvironment: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
-    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
-    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
-    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
-    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
-    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
-    getPages: ["GET /repos/{owner}/{repo}/pages"],
-    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
-    getPagesDeployment: [
-      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
-    ],
-    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
-    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
-    getPullRequestReviewProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
-    getReadme: ["GET /repos/{owner}/{repo}/readme"],
-    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
-    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
-    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
-    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
-    getRepoRuleSuite: [
-      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
-    ],
-    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
-    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    getRepoRulesetHistory: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
-    ],
-    getRepoRulesetVersion: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
-    getStatusChecksProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    getTeamsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
-    ],
-    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
-    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
-    getUsersWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
-    ],
-    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
-    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
-    getWebhookConfigForRepo: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    getWebhookDelivery: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    listActivities: ["GET /repos/{owner}/{repo}/activity"],
-    listAttestations: [
-      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
-    ],
-    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
-    listBranches: ["GET /repos/{owner}/{repo}/branches"],
-    listBranchesForHeadCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
-    ],
-    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
-    listCommentsForCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
-    listCommitStatusesForRef: [
-      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/commits"],
-    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
-    listCustomDeploymentRuleIntegrations: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
-    ],
-    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
-    listDeploymentBranchPolicies: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    listDeploymentStatuses: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
-    listForAuthenticatedUser: ["GET /user/repos"],
-    listForOrg: ["GET /orgs/{org}/repos"],
-    listForUser: ["GET /users/{username}/repos"],
-    listForks: ["GET /repos/{owner}/{repo}/forks"],
-    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
-    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
-    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
-    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
-    listPublic: ["GET /repositories"],
-    listPullRequestsAssociatedWithCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
-    ],
-    listReleaseAssets: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
-    ],
-    listReleases: ["GET /repos/{owner}/{repo}/releases"],
-    listTags: ["GET /repos/{owner}/{repo}/tags"],
-    listTeams: ["GET /repos/{owner}/{repo}/teams"],
-    listWebhookDeliveries: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
-    ],
-    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
-    merge: ["POST /repos/{owner}/{repo}/merges"],
-    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
-    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeAppAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    removeCollaborator: [
-      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
-    ],
-    removeStatusCheckContexts: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    removeStatusCheckProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    removeTeamAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    removeUserAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
-    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
-    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
-    setAdminBranchProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    setAppAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    setStatusCheckContexts: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    setTeamAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    setUserAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
-    transfer: ["POST /repos/{owner}/{repo}/transfer"],
-    update: ["PATCH /repos/{owner}/{repo}"],
-    updateBranchProtection: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
-    updateDeploymentBranchPolicy: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
-    updateInvitation: [
-      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
-    updatePullRequestReviewProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
-    updateReleaseAsset: [
-      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    updateStatusCheckPotection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
-      {},
-      { renamed: ["repos", "updateStatusCheckProtection"] }
-    ],
-    updateStatusCheckProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
-    updateWebhookConfigForRepo: [
-      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    uploadReleaseAsset: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
-      { baseUrl: "https://uploads.github.com" }
-    ]
-  },
-  search: {
-    code: ["GET /search/code"],
-    commits: ["GET /search/commits"],
-    issuesAndPullRequests: ["GET /search/issues"],
-    labels: ["GET /search/labels"],
-    repos: ["GET /search/repositories"],
-    topics: ["GET /search/topics"],
-    users: ["GET /search/users"]
-  },
-  secretScanning: {
-    createPushProtectionBypass: [
-      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
-    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
-    listLocationsForAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
-    ],
-    listOrgPatternConfigs: [
-      "GET /orgs/{org}/secret-scanning/pattern-configurations"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    updateOrgPatternConfigs: [
-      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
-    ]
-  },
-  securityAdvisories: {
-    createFork: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
-    ],
-    createPrivateVulnerabilityReport: [
-      "POST /repos/{owner}/{repo}/security-advisories/reports"
-    ],
-    createRepositoryAdvisory: [
-      "POST /repos/{owner}/{repo}/security-advisories"
-    ],
-    createRepositoryAdvisoryCveRequest: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
-    ],
-    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
-    getRepositoryAdvisory: [
-      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ],
-    listGlobalAdvisories: ["GET /advisories"],
-    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
-    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
-    updateRepositoryAdvisory: [
-      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ]
-  },
-  teams: {
-    addOrUpdateMembershipForUserInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    addOrUpdateRepoPermissionsInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    checkPermissionsForRepoInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    create: ["POST /orgs/{org}/teams"],
-    createDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
-    deleteDiscussionCommentInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    deleteDiscussionInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
-    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
-    getDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    getDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    getMembershipForUserInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    list: ["GET /orgs/{org}/teams"],
-    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
-    listDiscussionCommentsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
-    listForAuthenticatedUser: ["GET /user/teams"],
-    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
-    listPendingInvitationsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/invitations"
-    ],
-    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
-    removeMembershipForUserInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    removeRepoInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    updateDiscussionCommentInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    updateDiscussionInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
-  },
-  users: {
-    addEmailForAuthenticated: [
-      "POST /user/emails",
-      {},
-      { renamed: ["users", "addEmailForAuthenticatedUser"] }
-    ],
-    addEmailForAuthenticatedUser: ["POST /user/emails"],
-    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
-    block: ["PUT /user/blocks/{username}"],
-    checkBlocked: ["GET /user/blocks/{username}"],
-    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
-    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
-    createGpgKeyForAuthenticated: [
-      "POST /user/gpg_keys",
-      {},
-      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
-    ],
-    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
-    createPublicSshKeyForAuthenticated: [
-      "POST /user/keys",
-      {},
-      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
-    ],
-    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
-    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
-    deleteAttestationsBulk: [
-      "POST /users/{username}/attestations/delete-request"
-    ],
-    deleteAttestationsById: [
-      "DELETE /users/{username}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /users/{username}/attestations/digest/{subject_digest}"
-    ],
-    deleteEmailForAuthenticated: [
-      "DELETE /user/emails",
-      {},
-      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
-    ],
-    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
-    deleteGpgKeyForAuthenticated: [
-      "DELETE /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
-    ],
-    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
-    deletePublicSshKeyForAuthenticated: [
-      "DELETE /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
-    ],
-    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
-    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
-    deleteSshSigningKeyForAuthenticatedUser: [
-      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    follow: ["PUT /user/following/{username}"],
-    getAuthenticated: ["GET /user"],
-    getById: ["GET /user/{account_id}"],
-    getByUsername: ["GET /users/{username}"],
-    getContextForUser: ["GET /users/{username}/hovercard"],
-    getGpgKeyForAuthenticated: [
-      "GET /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
-    ],
-    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
-    getPublicSshKeyForAuthenticated: [
-      "GET /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
-    ],
-    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
-    getSshSigningKeyForAuthenticatedUser: [
-      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    list: ["GET /users"],
-    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedByAuthenticated: [
-      "GET /user/blocks",
-      {},
-      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
-    ],
-    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
-    listEmailsForAuthenticated: [
-      "GET /user/emails",
-      {},
-      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
-    ],
-    listEmailsForAuthenticatedUser: ["GET /user/emails"],
-    listFollowedByAuthenticated: [
-      "GET /user/following",
-      {},
-      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
-    ],
-    listFollowedByAuthenticatedUser: ["GET /user/following"],
-    listFollowersForAuthenticatedUser: ["GET /user/followers"],
-    listFollowersForUser: ["GET /users/{username}/followers"],
-    listFollowingForUser: ["GET /users/{username}/following"],
-    listGpgKeysForAuthenticated: [
-      "GET /user/gpg_keys",
-      {},
-      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
-    ],
-    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
-    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
-    listPublicEmailsForAuthenticated: [
-      "GET /user/public_emails",
-      {},
-      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
-    ],
-    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
-    listPublicKeysForUser: ["GET /users/{username}/keys"],
-    listPublicSshKeysForAuthenticated: [
-      "GET /user/keys",
-      {},
-      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
-    ],
-    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
-    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
-    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
-    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
-    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
-    setPrimaryEmailVisibilityForAuthenticated: [
-      "PATCH /user/email/visibility",
-      {},
-      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
-    ],
-    setPrimaryEmailVisibilityForAuthenticatedUser: [
-      "PATCH /user/email/visibility"
-    ],
-    unblock: ["DELETE /user/blocks/{username}"],
-    unfollow: ["DELETE /user/following/{username}"],
-    updateAuthenticated: ["PATCH /user"]
-  }
-};
-var endpoints_default = Endpoints;
-
-//# sourceMappingURL=endpoints.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
-
-const endpointMethodsMap = /* @__PURE__ */ new Map();
-for (const [scope, endpoints] of Object.entries(endpoints_default)) {
-  for (const [methodName, endpoint] of Object.entries(endpoints)) {
-    const [route, defaults, decorations] = endpoint;
-    const [method, url] = route.split(/ /);
-    const endpointDefaults = Object.assign(
-      {
-        method,
-        url
-      },
-      defaults
-    );
-    if (!endpointMethodsMap.has(scope)) {
-      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
-    }
-    endpointMethodsMap.get(scope).set(methodName, {
-      scope,
-      methodName,
-      endpointDefaults,
-      decorations
-    });
-  }
-}
-const handler = {
-  has({ scope }, methodName) {
-    return endpointMethodsMap.get(scope).has(methodName);
-  },
-  getOwnPropertyDescriptor(target, methodName) {
-    return {
-      value: this.get(target, methodName),
-      // ensures method is in the cache
-      configurable: true,
-      writable: true,
-      enumerable: true
-    };
-  },
-  defineProperty(target, methodName, descriptor) {
-    Object.defineProperty(target.cache, methodName, descriptor);
-    return true;
-  },
-  deleteProperty(target, methodName) {
-    delete target.cache[methodName];
-    return true;
-  },
-  ownKeys({ scope }) {
-    return [...endpointMethodsMap.get(scope).keys()];
-  },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
-  },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
-    }
-    const method = endpointMethodsMap.get(scope).get(methodName);
-    if (!method) {
-      return void 0;
-    }
-    const { endpointDefaults, decorations } = method;
-    if (decorations) {
-      cache[methodName] = decorate(
-        octokit,
-        scope,
-        methodName,
-        endpointDefaults,
-        decorations
-      );
-    } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
-    }
-    return cache[methodName];
-  }
-};
-function endpointsToMethods(octokit) {
-  const newMethods = {};
-  for (const scope of endpointMethodsMap.keys()) {
-    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
-  }
-  return newMethods;
-}
-function decorate(octokit, scope, methodName, defaults, decorations) {
-  const requestWithDefaults = octokit.request.defaults(defaults);
-  function withDecorations(...args) {
-    let options = requestWithDefaults.endpoint.merge(...args);
-    if (decorations.mapToData) {
-      options = Object.assign({}, options, {
-        data: options[decorations.mapToData],
-        [decorations.mapToData]: void 0
-      });
-      return requestWithDefaults(options);
-    }
-    if (decorations.renamed) {
-      const [newScope, newMethodName] = decorations.renamed;
-      octokit.log.warn(
-        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
-      );
-    }
-    if (decorations.deprecated) {
-      octokit.log.warn(decorations.deprecated);
-    }
-    if (decorations.renamedParameters) {
-      const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
-        decorations.renamedParameters
-      )) {
-        if (name in options2) {
-          octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
-          );
-          if (!(alias in options2)) {
-            options2[alias] = options2[name];
-          }
-          delete options2[name];
-        }
-      }
-      return requestWithDefaults(options2);
-    }
-    return requestWithDefaults(...args);
-  }
-  return Object.assign(withDecorations, requestWithDefaults);
-}
-
-//# sourceMappingURL=endpoints-to-methods.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
-
-
-function restEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    rest: api
-  };
-}
-restEndpointMethods.VERSION = plugin_rest_endpoint_methods_dist_src_version_VERSION;
-function legacyRestEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    ...api,
-    rest: api
-  };
-}
-legacyRestEndpointMethods.VERSION = plugin_rest_endpoint_methods_dist_src_version_VERSION;
-
-//# sourceMappingURL=index.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/rest/dist-src/version.js
-const rest_dist_src_version_VERSION = "22.0.1";
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/rest/dist-src/index.js
-
-
-
-
-
-const dist_src_Octokit = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
-  {
-    userAgent: `octokit-rest.js/${rest_dist_src_version_VERSION}`
-  }
-);
-
-
-;// CONCATENATED MODULE: ./packages/github/src/client.ts
-/**
- * The GitHub client: Octokit (`@octokit/rest`) with `@octokit/plugin-retry` (5xx and network
- * failures, bounded) and `@octokit/plugin-throttling` (primary and secondary rate limits, honouring
- * `retry-after`, bounded), `GITHUB_API_URL` honoured (GitHub Enterprise Server), a timeout on every
- * request, and `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` honoured by the rules every client shares
- * (@switchyard/probe's `proxiedFetch`).
- */
-
-
-
-
-
-const GithubOctokit = dist_src_Octokit.plugin(dist_bundle_retry, throttling);
-/** Retries after a rate limit, at most. */
-const RATE_LIMIT_RETRIES = 2;
-/** A rate limit that asks for a longer wait than this (seconds) is not waited out: the call fails. */
-const MAX_RATE_LIMIT_WAIT_S = 60;
-const DEFAULT_API_URL = 'https://api.github.com';
-/** The REST API's base URL from `GITHUB_API_URL` (GitHub Enterprise Server: `https://host/api/v3`). */
-function apiUrlFrom(env) {
-    const raw = env.GITHUB_API_URL?.trim() || DEFAULT_API_URL;
-    let url;
-    try {
-        url = new URL(raw);
-    }
-    catch {
-        throw new errors_ActionError(`GITHUB_API_URL is ${JSON.stringify(raw)}, not a URL`);
-    }
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password)
-        throw new errors_ActionError(`GITHUB_API_URL is ${JSON.stringify(url.protocol)}…: use an http(s) URL without credentials`);
-    return url.href.replace(/\/+$/, '');
-}
-/**
- * A `fetch` that gives up after `timeoutMs` and says why a request got no answer (`fetch failed`
- * alone names neither the host nor the cause); through a proxy when `env`'s proxy variables send
- * the request to one (`proxiedFetch`).
- */
-function boundedFetch(timeoutMs, env) {
-    const base = proxiedFetch(env);
-    return async (input, init) => {
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-        const host = new URL(input instanceof Request ? input.url : String(input)).host;
-        try {
-            return await base(input, { ...init, signal });
-        }
-        catch (error) {
-            if (timeout.aborted)
-                throw new Error(`${host} gave no answer within ${timeoutMs / 1000} s`, { cause: error });
-            // fetch's TypeError may come from another realm (a test's VM): read its fields, not instanceof.
-            const e = error;
-            const said = typeof e?.message === 'string' ? e.message : errors_errorMessage(error);
-            const why = typeof e?.cause?.code === 'string' ? e.cause.code : e?.cause?.message;
-            const because = typeof why === 'string' ? ` (${why})` : '';
-            throw new Error(`could not reach ${host}: ${said}${because}`, { cause: error });
-        }
-    };
-}
-/** A whole number option checked against its range (an {@link InputError} names it). */
-function ranged(name, value, min, max, fallback) {
-    if (value === undefined)
-        return fallback;
-    if (!Number.isInteger(value) || value < min || value > max)
-        throw new errors_InputError(name, value, `is out of range`, `Use a whole number from ${min} to ${max}`);
-    return value;
-}
-/**
- * The GitHub client for `token`. The token is registered as a secret first. Every request has a
- * timeout; 5xx answers and network failures are retried `retries` times; rate limits (403/429 with
- * `retry-after` or an exhausted quota) are waited out twice at most, and never longer than 60 s, with
- * a warning each time.
- */
-function createGithubClient(options) {
-    const token = options.token.trim();
-    options.setSecret(token);
-    if (!token)
-        throw new errors_InputError('token', '', 'is empty', 'Pass a token (github.token by default)');
-    const timeoutMs = ranged('timeoutMs', options.timeoutMs, 1_000, 120_000, 10_000);
-    const retries = ranged('retries', options.retries, 0, 3, 2);
-    const { log } = options;
-    const onLimit = (kind) => (retryAfter, request, _o, retryCount) => {
-        const what = `GitHub ${kind} on ${request.method} ${request.url}`;
-        if (retryCount >= RATE_LIMIT_RETRIES || retryAfter > MAX_RATE_LIMIT_WAIT_S) {
-            log.warning(`${what}: not retrying (asked to wait ${retryAfter} s, retry ${retryCount + 1})`);
-            return false;
-        }
-        log.warning(`${what}: retrying in ${retryAfter} s`);
-        return true;
-    };
-    return new GithubOctokit({
-        auth: token,
-        baseUrl: apiUrlFrom(options.env),
-        userAgent: options.userAgent ?? 'switchyard',
-        // Not `request.retries`: plugin-retry would then retry every failure, 403 and 404 included.
-        request: { fetch: boundedFetch(timeoutMs, options.env) },
-        // 429 is the throttling plugin's (it honours the reset time); plugin-retry would retry it after 1 s.
-        retry: { retries, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-        throttle: {
-            onRateLimit: onLimit('rate limit'),
-            onSecondaryRateLimit: onLimit('secondary rate limit'),
-        },
-        log: {
-            debug: (m) => log.debug(m),
-            info: (m) => log.debug(m),
-            warn: (m) => log.warning(m),
-            // Octokit logs every refused request as an error; what a refusal means is the caller's to say.
-            error: (m) => log.debug(m),
-        },
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/permissions.ts
-/**
- * What a refusal from GitHub means, said with the fix: the exact `permissions:` block a job needs,
- * or the kind of token an API wants that the job's `GITHUB_TOKEN` can never be.
- */
-
-/** The `permissions:` block a job that records deployments needs (and no more). */
-const DEPLOYMENTS_PERMISSIONS = [
-    'permissions:',
-    '  contents: read',
-    '  deployments: write',
-].join('\n');
-/** An error's HTTP status, when it carries one (Octokit's `RequestError` does). */
-function permissions_statusOf(error) {
-    const status = error?.status;
-    return typeof status === 'number' ? status : undefined;
-}
-/** Whether the call got an HTTP answer at all (Octokit reports a network failure or timeout as 500 without a response). */
-function gotAnswer(error) {
-    return !!error?.response;
-}
-/** GitHub's message from a refusal, on one line and short. */
-function githubSays(error) {
-    // Octokit appends " - <documentation_url>" to GitHub's message.
-    const message = (errors_errorMessage(error).split(/\r?\n/)[0] ?? '').replace(/ - https?:\/\/\S+$/, '');
-    return message.length > 200 ? `${message.slice(0, 197)}...` : message;
-}
-/**
- * The explanation and fix for a refusal caused by the token's permissions, or `undefined` when
- * `error` is something else. A 403 "Resource not accessible by integration", or a 404 (GitHub answers
- * 404 where the token may not see the resource), on `access`'s endpoints.
- */
-function permissions_permissionProblem(error, access) {
-    const status = permissions_statusOf(error);
-    if (!gotAnswer(error))
-        return undefined;
-    const said = githubSays(error);
-    if (status === 401)
-        return `GitHub refused the token (401: ${said}): it is expired, revoked or not a token; check the token input`;
-    const refused = status === 404 || (status === 403 && /not accessible|must have|permission/i.test(said));
-    if (!refused)
-        return undefined;
-    // GitHub answers 404 where the token may not see the resource; the repository may also be wrong.
-    const orMissing = status === 404 ? ', or cannot see the repository' : '';
-    if (access === 'deployments')
-        return (`the token may not write deployments${orMissing} (${status}: ${said}). ` +
-            `Give the job this block (under the job, beside environment:):\n${DEPLOYMENTS_PERMISSIONS}`);
-    return (`the token may not manage environments${orMissing} (${status}: ${said}). That needs "Administration: write" ` +
-        `on the repository, which a job's GITHUB_TOKEN can never have: pass a fine-grained personal ` +
-        `access token or a GitHub App installation token with that permission as the token input`);
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/record-log.ts
-/** Deployments per page when listing an environment (GitHub's maximum is 100). */
-const PER_PAGE = 30;
-const record_log_text = (v, max = 300) => typeof v === 'string' ? (v.length > max ? `${v.slice(0, max - 1)}…` : v) : '';
-const record_log_record = (v) => v && typeof v === 'object' && !Array.isArray(v) ? v : {};
-/** A Deployment's payload (an object, or JSON text on older ones) as ours; foreign ones read as ''. */
-function parsePayload(raw) {
-    let o = record_log_record(raw);
-    if (typeof raw === 'string' && raw.length <= 65_536) {
-        try {
-            o = record_log_record(JSON.parse(raw));
-        }
-        catch {
-            o = {};
-        }
-    }
-    return {
-        version: record_log_text(o.version, 200),
-        digest: record_log_text(o.digest, 200),
-        color: record_log_text(o.color, 50),
-        target: record_log_text(o.target, 100),
-        deployId: record_log_text(o.deployId, 500),
-        previousVersion: record_log_text(o.previousVersion, 200),
-        actor: record_log_text(o.actor, 100),
-        rollbackOf: record_log_text(o.rollbackOf, 500),
-    };
-}
-/**
- * An environment's Deployments, newest first, `pages` pages of 30 at most (optionally only those for
- * `sha`). The bound keeps a long history from costing a deploy many calls.
- */
-async function listDeployments(octokit, repository, environment, options = {}) {
-    const found = [];
-    const pages = Math.max(1, Math.min(10, options.pages ?? 1));
-    for (let page = 1; page <= pages; page++) {
-        const { data } = await octokit.rest.repos.listDeployments({
-            ...repository,
-            environment,
-            ...(options.sha ? { sha: options.sha } : {}),
-            per_page: PER_PAGE,
-            page,
-        });
-        for (const d of Array.isArray(data) ? data : []) {
-            if (typeof d.id !== 'number')
-                continue;
-            found.push({
-                id: d.id,
-                sha: record_log_text(d.sha, 64),
-                ref: record_log_text(d.ref, 300),
-                createdAt: record_log_text(d.created_at, 40),
-                creator: record_log_text(d.creator?.login, 100),
-                payload: parsePayload(d.payload),
-            });
-        }
-        if (!Array.isArray(data) || data.length < PER_PAGE)
-            break;
-    }
-    return found.sort((a, b) => b.id - a.id);
-}
-/** A Deployment's newest status (by id: GitHub's ids grow), or undefined when it has none. */
-async function latestStatus(octokit, repository, deploymentId) {
-    const { data } = await octokit.rest.repos.listDeploymentStatuses({
-        ...repository,
-        deployment_id: deploymentId,
-        per_page: 30,
-    });
-    const statuses = (Array.isArray(data) ? data : []).filter((s) => typeof s.id === 'number');
-    const newest = statuses.sort((a, b) => b.id - a.id)[0];
-    if (!newest)
-        return undefined;
-    return {
-        id: newest.id,
-        state: record_log_text(newest.state, 30),
-        description: record_log_text(newest.description, 200),
-        createdAt: record_log_text(newest.created_at, 40),
-        logUrl: record_log_text(newest.log_url, 500) || record_log_text(newest.target_url, 500),
-        environmentUrl: record_log_text(newest.environment_url, 500),
-    };
-}
-/**
- * The GitHub record of `environment` for `switchyard log`: its newest Deployments (at most `limit`,
- * 1 to 100, default 20), each with its newest status, newest first.
- */
-async function readDeploymentLog(octokit, repository, environment, limit = 20) {
-    const n = Math.max(1, Math.min(100, Math.floor(limit)));
-    const deployments = (await listDeployments(octokit, repository, environment, { pages: Math.ceil(n / PER_PAGE) })).slice(0, n);
-    const rows = [];
-    for (const d of deployments) {
-        const status = await latestStatus(octokit, repository, d.id);
-        rows.push({
-            deploymentId: d.id,
-            version: d.payload.version,
-            digest: d.payload.digest,
-            state: status?.state || 'none',
-            when: status?.createdAt || d.createdAt,
-            by: d.payload.actor || d.creator,
-            description: status?.description ?? '',
-            runUrl: status?.logUrl ?? '',
-            environmentUrl: status?.environmentUrl ?? '',
-        });
-    }
-    return rows;
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/deployments.ts
-/**
- * One GitHub Deployment per release, with the true outcome (DESIGN.md §2, issue 24).
- *
- * Decision: switchyard creates its own Deployment for each release, and the example workflows set
- * `environment: { name: X, deployment: false }` on the deploying jobs, so GitHub creates none of its
- * own (its reviewers and wait timers still apply). One record per release, no duplicates. When a
- * Deployment GitHub made for this run is found anyway, one warning says to set `deployment: false`.
- *
- * Statuses follow traffic: `in_progress` while the color starts, `success` (with the live URL and
- * the run) once traffic is on it, `failure` when it never got traffic, when its monitor verdict
- * failed or when it was rolled back; the version live again gets a fresh Deployment with `success`.
- * Older successful Deployments of the environment are made `inactive`: by GitHub's `auto_inactive`,
- * and explicitly too, as GitHub's reference says `auto_inactive` skips production environments.
- *
- * A record never blocks a deploy or a rollback: every method resolves, and a failure (no permission,
- * GitHub unreachable) becomes a warning that the GitHub record was not written. After GitHub was
- * unreachable or refused the token, later calls of the same recorder are skipped at once.
- */
-
-
-
-/** GitHub's limit on a status description. */
-const DESCRIPTION_LIMIT = 140;
-/** Whether an environment's name says end users reach it (`production`, `prod`, `prod-eu`, …). */
-function isProductionEnvironment(name) {
-    return /^prod(uction)?(?:$|[-_./ ])/i.test(name.trim());
-}
-const deployments_CONTROLS = new RegExp(`${CONTROL.source}+`, 'g');
-/** `text` on one line and within GitHub's 140 characters, cut with an ellipsis when longer. */
-function fitDescription(text, limit = DESCRIPTION_LIMIT) {
-    const line = text.replace(deployments_CONTROLS, ' ').replace(/\s+/g, ' ');
-    const chars = Array.from(line.trim());
-    return chars.length <= limit ? chars.join('') : `${chars.slice(0, limit - 1).join('')}…`;
-}
-const WARNING = 'the GitHub record was not written';
-/** How many of an environment's newest other Deployments a switch checks for `success` to make inactive. */
-const DEACTIVATE_WINDOW = 10;
-/** A failure after which later calls cannot succeed either: no permission, or no answer from GitHub. */
-function isFatal(error) {
-    return (permissions_permissionProblem(error, 'deployments') !== undefined ||
-        (permissions_statusOf(error) !== undefined && !gotAnswer(error)));
-}
-/** The ref to deploy: a branch or tag by name (as environment branch policies match), else the sha. */
-function deployRef(context) {
-    const m = /^refs\/(?:heads|tags)\/(.+)$/.exec(context.ref);
-    return m?.[1] ?? context.sha;
-}
-/** A recorder writing to GitHub through `octokit`. */
-function createDeploymentRecorder(options) {
-    return new GithubRecorder(options);
-}
-/** A recorder for when there is no token: it writes nothing and says so once. */
-function disabledRecorder(log, why = 'no GitHub token') {
-    let told = false;
-    const skip = () => {
-        const warning = `${WARNING}: ${why}`;
-        if (!told)
-            log.warning(warning);
-        told = true;
-        return Promise.resolve({ written: false, warning });
-    };
-    return { start: skip, live: skip, failed: skip, verdictFailed: skip, rolledBack: skip };
-}
-class GithubRecorder {
-    o;
-    deploymentId;
-    release;
-    /** Set once GitHub was unreachable or refused the token: later calls are skipped. */
-    stopped;
-    constructor(o) {
-        this.o = o;
-    }
-    get repository() {
-        return { owner: this.o.context.owner, repo: this.o.context.repo };
-    }
-    start(release) {
-        return this.guard(`start of ${release.version}`, async () => {
-            await this.warnIfGithubCreated();
-            const id = await this.create(release, `deploying ${release.version} to ${release.color}`);
-            this.deploymentId = id;
-            this.release = release;
-            await this.status(id, 'in_progress', `starting ${release.version} in ${release.color}`);
-            return id;
-        });
-    }
-    live(url) {
-        return this.guard('live', async () => {
-            const id = await this.current();
-            const v = this.release?.version ?? '';
-            await this.status(id, 'success', `${v} live on ${this.release?.color ?? ''}`, url);
-            await this.deactivateOthers(id);
-            return id;
-        });
-    }
-    failed(reason) {
-        return this.guard('failure', async () => {
-            const id = await this.current();
-            await this.status(id, 'failure', `never got traffic: ${reason}`);
-            return id;
-        });
-    }
-    verdictFailed(reason) {
-        return this.guard('failed verdict', async () => {
-            const id = await this.current();
-            await this.status(id, 'failure', `monitor verdict failed: ${reason}`);
-            return id;
-        });
-    }
-    rolledBack(reason, to, url) {
-        return this.guard(`rollback to ${to.version}`, async () => {
-            const from = await this.current().catch((error) => {
-                if (isFatal(error))
-                    throw error;
-                this.o.log.warning(`${WARNING} for the release rolled back from: ${errors_errorMessage(error)}`);
-                return undefined;
-            });
-            if (from !== undefined)
-                await this.status(from, 'failure', `rolled back to ${to.version}: ${reason}`);
-            const ref = (await this.earlierDeploymentOf(to.digest))?.sha;
-            const fromVersion = this.release?.version ?? '';
-            const id = await this.create({ ...to, previousVersion: fromVersion }, `${to.version} live again after a rollback`, { rollbackOf: this.release?.deployId || this.o.deployId || 'unknown', ref });
-            await this.status(id, 'success', fromVersion
-                ? `${to.version} live again: rollback from ${fromVersion}`
-                : `${to.version} live again after a rollback`, url);
-            await this.deactivateOthers(id);
-            return id;
-        });
-    }
-    /** Runs one record step; any failure becomes a warning, and a fatal one stops later steps. */
-    async guard(what, step) {
-        if (this.stopped) {
-            const warning = `${WARNING} (${what}): skipped, ${this.stopped}`;
-            this.o.log.warning(warning);
-            return { written: false, warning };
-        }
-        try {
-            return { written: true, deploymentId: await step() };
-        }
-        catch (error) {
-            const permission = permissions_permissionProblem(error, 'deployments');
-            if (isFatal(error))
-                this.stopped = permission
-                    ? 'the token may not write deployments (see above)'
-                    : 'GitHub was unreachable (see above)';
-            const warning = `${WARNING} (${what}): ${permission ?? errors_errorMessage(error)}`;
-            this.o.log.warning(warning);
-            return {
-                written: false,
-                ...(this.deploymentId ? { deploymentId: this.deploymentId } : {}),
-                warning,
-            };
-        }
-    }
-    /** The Deployment of the release recorded: the one started here, else found by deploy id. */
-    async current() {
-        if (this.deploymentId !== undefined)
-            return this.deploymentId;
-        const deployId = this.o.deployId;
-        if (!deployId)
-            throw new Error('no Deployment was started and no deploy id was given to find one');
-        const found = (await listDeployments(this.o.octokit, this.repository, this.o.environment, { pages: 3 })).find((d) => d.payload.deployId === deployId && !d.payload.rollbackOf);
-        if (!found)
-            throw new Error(`no Deployment of ${this.o.environment} has deploy id ${deployId} among its 90 newest`);
-        this.deploymentId = found.id;
-        this.release = found.payload;
-        return found.id;
-    }
-    async create(release, description, extra = {}) {
-        const { context, environment } = this.o;
-        const payload = {
-            digest: release.digest,
-            version: release.version,
-            color: release.color,
-            target: release.target,
-            deployId: release.deployId,
-            previousVersion: release.previousVersion ?? '',
-            actor: context.actor,
-            ...(extra.rollbackOf ? { rollbackOf: extra.rollbackOf } : {}),
-        };
-        const { data } = await this.o.octokit.rest.repos.createDeployment({
-            ...this.repository,
-            ref: extra.ref || deployRef(context),
-            task: 'deploy',
-            environment,
-            payload,
-            description: this.describe(description),
-            auto_merge: false,
-            required_contexts: [],
-            transient_environment: false,
-            production_environment: isProductionEnvironment(environment),
-        });
-        if (!('id' in data) || typeof data.id !== 'number')
-            throw new Error(`GitHub created no Deployment: ${JSON.stringify(data).slice(0, 200)}`);
-        return data.id;
-    }
-    async status(id, state, description, environmentUrl) {
-        await this.o.octokit.rest.repos.createDeploymentStatus({
-            ...this.repository,
-            deployment_id: id,
-            state,
-            description: this.describe(description),
-            log_url: this.o.context.runUrl,
-            ...(environmentUrl ? { environment_url: environmentUrl } : {}),
-            ...(state === 'success' ? { auto_inactive: true } : {}),
-        });
-    }
-    describe(text) {
-        return fitDescription(redactCredentials((this.o.mask ?? ((s) => s))(text)));
-    }
-    /**
-     * Marks the other Deployments of the environment whose newest status is `success` as inactive,
-     * among its newest {@link DEACTIVATE_WINDOW}: as every switch does this, only the one before can
-     * still be `success`, and a long history costs no more calls.
-     */
-    async deactivateOthers(keep) {
-        const all = await listDeployments(this.o.octokit, this.repository, this.o.environment);
-        for (const d of all.filter((x) => x.id !== keep).slice(0, DEACTIVATE_WINDOW)) {
-            if ((await latestStatus(this.o.octokit, this.repository, d.id))?.state !== 'success')
-                continue;
-            await this.status(d.id, 'inactive', `replaced by Deployment ${keep}`);
-        }
-    }
-    /** The newest earlier Deployment of `digest` in this environment (its sha is the release's commit). */
-    async earlierDeploymentOf(digest) {
-        if (!digest)
-            return undefined;
-        const all = await listDeployments(this.o.octokit, this.repository, this.o.environment, {
-            pages: 3,
-        });
-        return all.find((d) => d.payload.digest === digest && /^[0-9a-f]{40,64}$/.test(d.sha));
-    }
-    /**
-     * Warns once when GitHub made a Deployment of its own for this job (same sha, not ours, a status
-     * pointing at this run): the job should set `environment: { deployment: false }`.
-     */
-    async warnIfGithubCreated() {
-        const { context, environment, log, octokit } = this.o;
-        try {
-            const same = await listDeployments(octokit, this.repository, environment, {
-                sha: context.sha,
-            });
-            for (const d of same.filter((x) => !x.payload.deployId && x.creator === 'github-actions[bot]')) {
-                const s = await latestStatus(octokit, this.repository, d.id);
-                if (!s?.logUrl.includes(`/actions/runs/${context.runId}`))
-                    continue;
-                log.warning(`GitHub created Deployment ${d.id} for this job's environment "${environment}" as well as the one switchyard records: ` +
-                    `set "environment: { name: ${environment}, deployment: false }" on the job so each release has one Deployment`);
-                return;
-            }
-        }
-        catch (error) {
-            if (isFatal(error))
-                throw error;
-            log.debug(`could not look for a Deployment GitHub made for this job: ${errors_errorMessage(error)}`);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/environments.ts
-
-
-
-/** GitHub's settings for an environment nobody has configured. */
-const NEW_ENVIRONMENT = {
-    exists: false,
-    reviewers: [],
-    preventSelfReview: false,
-    waitTimerMinutes: 0,
-    refs: 'any',
-    policies: [],
-    adminBypass: true,
-};
-const REFS_LABEL = {
-    any: 'any branch',
-    protected: 'protected branches',
-    custom: 'selected branches and tags',
-};
-/** Whether applying the plan would change nothing. */
-function planIsEmpty(plan) {
-    return plan.environments.every((e) => e.lines.length === 0);
-}
-/** The plan as text lines: each environment's name, then its changes indented. */
-function renderPlan(plan) {
-    const where = `${environments_clean(plan.repo.owner)}/${environments_clean(plan.repo.repo)}`;
-    if (planIsEmpty(plan))
-        return [`No changes: the environments of ${where} match switchyard.yml.`];
-    return plan.environments.flatMap((e) => e.lines.length === 0
-        ? [`${environments_clean(e.environment)}: no changes`]
-        : [`${environments_clean(e.environment)}:`, ...e.lines.map((l) => `  ${l}`)]);
-}
-/** Reads what GitHub has for each environment and lists what to change to reach `desired`. */
-async function planEnvironments(octokit, repo, desired) {
-    const resolve = reviewerResolver(octokit);
-    const environments = [];
-    for (const [environment, want] of desired) {
-        const live = await readEnvironment(octokit, repo, environment);
-        const reviewers = [];
-        for (const r of want.reviewers)
-            reviewers.push(await resolve(r, environment));
-        environments.push(environments_diff(environment, want, reviewers, live));
-    }
-    return { repo, environments };
-}
-/** Makes GitHub match the plan: the full protection in one PUT, then the branch and tag policies. */
-async function applyEnvironments(octokit, repo, plan) {
-    const applied = [];
-    for (const env of plan.environments) {
-        if (env.lines.length === 0)
-            continue;
-        const { environment, desired } = env;
-        const at = { ...repo, environment_name: environment };
-        if (env.updateSettings) {
-            const body = { ...at, ...protectionBody(desired, env.reviewers) };
-            await asAdmin(repo, `update environment "${environment}"`, () => octokit.rest.repos.createOrUpdateEnvironment(body));
-        }
-        // Reconciled with what GitHub holds now (not the plan's ids): policies may linger from an
-        // earlier custom setting, or have changed since the plan.
-        const { add, remove } = desired.refs.kind === 'custom'
-            ? policyDiff(desired.refs, await listPolicies(octokit, repo, environment))
-            : { add: [], remove: [] };
-        for (const p of remove)
-            await asAdmin(repo, `remove ${p.type} policy from "${environment}"`, () => octokit.rest.repos.deleteDeploymentBranchPolicy({ ...at, branch_policy_id: p.id }));
-        for (const p of add)
-            await asAdmin(repo, `add ${p.type} policy to "${environment}"`, () => octokit.rest.repos.createDeploymentBranchPolicy({ ...at, name: p.name, type: p.type }));
-        applied.push({ environment, settings: env.updateSettings, added: add, removed: remove });
-    }
-    return applied;
-}
-/** The PUT body: the whole protection (`can_admins_bypass` only when the file sets it). */
-function protectionBody(desired, reviewers) {
-    const refs = desired.refs.kind;
-    return {
-        wait_timer: desired.waitTimerMinutes,
-        prevent_self_review: desired.preventSelfReview,
-        reviewers: reviewers.map((r) => ({ type: r.type, id: r.id })),
-        deployment_branch_policy: refs === 'any'
-            ? null
-            : { protected_branches: refs === 'protected', custom_branch_policies: refs === 'custom' },
-        ...(desired.adminBypass !== undefined && { can_admins_bypass: desired.adminBypass }),
-    };
-}
-function environments_diff(environment, want, reviewers, live) {
-    const lines = live.exists ? [] : [`+ environment ${environments_clean(environment)}`];
-    const key = (r) => `${r.type}:${r.id}`;
-    const liveKeys = new Set(live.reviewers.map(key));
-    const wantKeys = new Set(reviewers.map(key));
-    const added = reviewers.filter((r) => !liveKeys.has(key(r)));
-    const dropped = live.reviewers.filter((r) => !wantKeys.has(key(r)));
-    lines.push(...added.map((r) => `+ reviewer ${r.label}`));
-    lines.push(...dropped.map((r) => `- reviewer ${r.label}`));
-    const change = (what, from, to) => {
-        if (from !== to)
-            lines.push(`~ ${what} ${from} → ${to}`);
-    };
-    change('prevent self-review', String(live.preventSelfReview), String(want.preventSelfReview));
-    change('wait timer', waitTimerLabel(live.waitTimerMinutes), waitTimerLabel(want.waitTimerMinutes));
-    if (want.adminBypass !== undefined)
-        change('admin bypass', String(live.adminBypass), String(want.adminBypass));
-    change('deployment refs', REFS_LABEL[live.refs], REFS_LABEL[want.refs.kind]);
-    const settingsLines = lines.length;
-    const { add, remove } = want.refs.kind === 'custom'
-        ? policyDiff(want.refs, live.refs === 'custom' ? live.policies : [])
-        : { add: [], remove: [] };
-    lines.push(...add.map((p) => `+ ${p.type} ${environments_clean(p.name)}`));
-    lines.push(...remove.map((p) => `- ${p.type} ${environments_clean(p.name)}`));
-    return {
-        environment,
-        desired: want,
-        reviewers,
-        updateSettings: settingsLines > 0,
-        addPolicies: add,
-        removePolicies: remove,
-        lines,
-    };
-}
-function policyDiff(refs, live) {
-    const want = [
-        ...refs.branches.map((name) => ({ name, type: 'branch' })),
-        ...refs.tags.map((name) => ({ name, type: 'tag' })),
-    ];
-    const same = (a, b) => a.name === b.name && a.type === b.type;
-    return {
-        add: want.filter((w) => !live.some((l) => same(l, w))),
-        remove: live.filter((l) => !want.some((w) => same(l, w))),
-    };
-}
-/** The environment as GitHub has it, or GitHub's defaults when it does not exist yet. */
-async function readEnvironment(octokit, repo, environment) {
-    let data;
-    try {
-        ({ data } = await octokit.rest.repos.getEnvironment({
-            ...repo,
-            environment_name: environment,
-        }));
-    }
-    catch (error) {
-        if (statusOf(error) === 404)
-            return NEW_ENVIRONMENT;
-        throw failure(repo, `read environment "${environment}"`, error);
-    }
-    if (!environments_isRecord(data))
-        throw new ActionError(`GitHub answered environment "${environments_clean(environment)}" with ${typeof data}, not an object`);
-    const rules = Array.isArray(data.protection_rules) ? data.protection_rules : [];
-    const rule = (type) => rules.find((r) => environments_isRecord(r) && r.type === type);
-    const reviewing = rule('required_reviewers');
-    const policy = environments_isRecord(data.deployment_branch_policy) ? data.deployment_branch_policy : {};
-    const refs = policy.custom_branch_policies === true
-        ? 'custom'
-        : policy.protected_branches === true
-            ? 'protected'
-            : 'any';
-    const waitTimer = rule('wait_timer')?.wait_timer;
-    return {
-        exists: true,
-        reviewers: liveReviewers(repo, reviewing?.reviewers),
-        preventSelfReview: reviewing?.prevent_self_review === true,
-        waitTimerMinutes: typeof waitTimer === 'number' ? waitTimer : 0,
-        refs,
-        policies: refs === 'custom' ? await listPolicies(octokit, repo, environment) : [],
-        adminBypass: data.can_admins_bypass !== false,
-    };
-}
-function liveReviewers(repo, raw) {
-    if (!Array.isArray(raw))
-        return [];
-    return raw.flatMap((item) => {
-        if (!environments_isRecord(item) || !environments_isRecord(item.reviewer) || typeof item.reviewer.id !== 'number')
-            return [];
-        const { id, login, slug } = item.reviewer;
-        if (item.type === 'User')
-            return [{ type: 'User', id, label: typeof login === 'string' ? environments_clean(login) : `user ${id}` }];
-        if (item.type === 'Team')
-            return [
-                {
-                    type: 'Team',
-                    id,
-                    label: typeof slug === 'string' ? `@${environments_clean(repo.owner)}/${environments_clean(slug)}` : `team ${id}`,
-                },
-            ];
-        return [];
-    });
-}
-async function listPolicies(octokit, repo, environment) {
-    const items = await asAdmin(repo, `read the policies of "${environment}"`, () => octokit.paginate(octokit.rest.repos.listDeploymentBranchPolicies, {
-        ...repo,
-        environment_name: environment,
-        per_page: 100,
-    }));
-    return items.flatMap((p) => environments_isRecord(p) && typeof p.id === 'number' && typeof p.name === 'string'
-        ? [{ id: p.id, name: p.name, type: p.type === 'tag' ? 'tag' : 'branch' }]
-        : []);
-}
-/** Resolves reviewer names to GitHub ids, each name once per plan. */
-function reviewerResolver(octokit) {
-    const known = new Map();
-    return (r, environment) => {
-        const label = reviewerLabel(r);
-        const found = known.get(label) ?? lookUp(octokit, r, label, environment);
-        known.set(label, found);
-        return found;
-    };
-}
-async function lookUp(octokit, r, label, environment) {
-    const where = `reviewer ${label} of environment "${environment}"`;
-    try {
-        if (r.kind === 'team') {
-            const { data } = await octokit.rest.teams.getByName({ org: r.org, team_slug: r.slug });
-            return { type: 'Team', id: data.id, label };
-        }
-        const { data } = await octokit.rest.users.getByUsername({ username: r.login });
-        if (data.type === 'Organization')
-            throw new ActionError(`${where} is an organization, not a user. Name one of its teams as "@${r.login}/team-slug"`);
-        return { type: 'User', id: data.id, label };
-    }
-    catch (error) {
-        if (error instanceof ActionError)
-            throw error;
-        if (statusOf(error) === 404)
-            throw new ActionError(r.kind === 'team'
-                ? `${where}: GitHub has no such team, or the token can't see it. Check the slug in the team's URL; ` +
-                    `a token needs "Members: read" on the organization to see its teams`
-                : `${where}: GitHub has no such user. Check the spelling in switchyard.yml`);
-        throw failure(undefined, `look up ${where}`, error);
-    }
-}
-/** Runs a call that needs administration rights, turning a 403/404 into the fix. */
-async function asAdmin(repo, what, call) {
-    try {
-        return await call();
-    }
-    catch (error) {
-        throw failure(repo, what, error);
-    }
-}
-/** The error for a failed call: a refusal for lack of permission names the token that is needed. */
-function failure(repo, what, error) {
-    const problem = repo ? permissionProblem(error, 'environments') : undefined;
-    const where = repo ? ` in ${environments_clean(repo.owner)}/${environments_clean(repo.repo)}` : '';
-    return new ActionError(`Could not ${environments_clean(what)}${where}: ${problem ?? environments_clean(errorMessage(error)).slice(0, 300)}`);
-}
-function environments_isRecord(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-/** Text from GitHub or the file, made one visible line. */
-function environments_clean(s) {
-    return visibleControls(s);
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/approval.ts
-
-
-/** The most commits listed; the rest are counted. */
-const MAX_COMMITS = 50;
-const MAX_BLOCK_LINES = 200;
-const SHA = /^[0-9a-f]{7,40}$/i;
-const approval_DIGEST = /^sha256:[0-9a-f]{64}$/;
-/** Builds the approver's plan; a compare that fails is said in the plan, never thrown. */
-async function approvalPlan(options) {
-    const commits = await listCommits(options);
-    return { markdown: renderMarkdown(options, commits), text: renderText(options, commits) };
-}
-async function listCommits(o) {
-    const none = (note) => ({ list: [], more: 0, note });
-    if (o.live === null)
-        return none('First deployment: nothing is live to compare with.');
-    if (o.live.sha === undefined || !SHA.test(o.live.sha))
-        return none("Commits not listed: the live version's commit is not recorded.");
-    if (!SHA.test(o.next.sha))
-        return none('Commits not listed: the new commit is not a commit id.');
-    if (o.live.sha.toLowerCase() === o.next.sha.toLowerCase())
-        return none('Same commit as the live version.');
-    if (!o.octokit)
-        return none('Commits not listed: no GitHub token was given.');
-    try {
-        const { data } = await o.octokit.rest.repos.compareCommitsWithBasehead({
-            ...o.repo,
-            basehead: `${o.live.sha}...${o.next.sha}`,
-            per_page: MAX_COMMITS,
-        });
-        const list = data.commits.slice(0, MAX_COMMITS).map((c) => ({
-            sha: SHA.test(c.sha) ? c.sha.slice(0, 7) : '???????',
-            subject: firstLine(c.commit.message),
-            author: firstLine(c.author?.login ?? c.commit.author?.name ?? 'unknown'),
-        }));
-        const more = Math.max(0, data.total_commits - list.length);
-        if (data.status === 'behind')
-            return none(`The new commit is ${data.behind_by} commit(s) behind the live one: this deploys older code.`);
-        const note = data.status === 'diverged'
-            ? `The live commit has ${data.behind_by} commit(s) that the new one does not.`
-            : undefined;
-        return { list, more, ...(note && { note }) };
-    }
-    catch (error) {
-        const why = permissions_statusOf(error) === 404
-            ? 'GitHub does not know one of the commits (force-pushed away, or from another repository)'
-            : `GitHub's compare failed: ${approval_oneLine(errors_errorMessage(error)).slice(0, 200)}`;
-        return none(`Commits not listed: ${why}.`);
-    }
-}
-function firstLine(s) {
-    const line = s.split(/\r?\n|\r/)[0] ?? '';
-    return approval_oneLine(line.length > 100 ? `${line.slice(0, 99)}…` : line);
-}
-function approval_oneLine(s) {
-    return log_line_visibleControls(s).trim();
-}
-/** Untrusted text as inert markdown: every ASCII punctuation mark escaped, controls visible. */
-function markdownText(s) {
-    return approval_oneLine(s).replace(/[!-/:-@[-`{-~]/g, '\\$&');
-}
-/** A code block whose fence is longer than any run of backticks in the text. */
-function codeBlock(lines) {
-    const body = bounded(lines).map((l) => log_line_visibleControls(l));
-    const longest = Math.max(0, ...body.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))));
-    const fence = '`'.repeat(Math.max(3, longest + 1));
-    return [`${fence}text`, ...body, fence].join('\n');
-}
-function bounded(lines) {
-    if (lines.length <= MAX_BLOCK_LINES)
-        return [...lines];
-    return [...lines.slice(0, MAX_BLOCK_LINES), `… and ${lines.length - MAX_BLOCK_LINES} more lines`];
-}
-const code = (s) => `\`${s}\``;
-function shownDigest(d, md) {
-    if (approval_DIGEST.test(d))
-        return md ? code(d) : d;
-    return md ? markdownText(d) : approval_oneLine(d);
-}
-function shownSha(sha, md) {
-    if (sha === undefined || !SHA.test(sha))
-        return md ? '–' : 'unknown';
-    return md ? code(sha.slice(0, 7)) : sha.slice(0, 7);
-}
-function renderMarkdown(o, commits) {
-    const { live, next } = o;
-    const out = [
-        `## Approve ${markdownText(o.environment)}: ${markdownText(next.version)}`,
-        '',
-        '| | Live now | To deploy |',
-        '| --- | --- | --- |',
-        `| Version | ${live ? markdownText(live.version) : '–'} | ${markdownText(next.version)} |`,
-        `| Digest | ${live ? shownDigest(live.digest, true) : '–'} | ${shownDigest(next.digest, true)} |`,
-        `| Commit | ${shownSha(live?.sha, true)} | ${shownSha(next.sha, true)} |`,
-    ];
-    if (o.hotfix) {
-        const quote = (s) => bounded(s.split(/\r?\n/)).map((l) => `> ${markdownText(l)}`);
-        out.push('', '### Hotfix', '', '**Reason**', '', ...quote(o.hotfix.reason));
-        out.push('', '**Rollback plan**', '', ...quote(o.hotfix.rollbackPlan));
-    }
-    out.push('', `### Commits (${commits.list.length + commits.more})`, '');
-    for (const c of commits.list)
-        out.push(`- ${code(c.sha)} ${markdownText(c.subject)} — ${markdownText(c.author)}`);
-    if (commits.more > 0)
-        out.push(`- … and ${commits.more} more`);
-    if (commits.note)
-        out.push(...(commits.list.length ? [''] : []), markdownText(commits.note));
-    out.push('', '### Dry run', '');
-    out.push(o.dryRun.length ? codeBlock(o.dryRun) : 'The target gave no dry-run plan.');
-    out.push('', '### Monitor rules', '');
-    out.push(o.monitorRules.length
-        ? codeBlock(o.monitorRules)
-        : 'No monitor rules: no metrics will judge this release.');
-    return out.join('\n') + '\n';
-}
-function renderText(o, commits) {
-    const { live, next } = o;
-    const release = (r) => `${approval_oneLine(r.version)} ${shownDigest(r.digest, false)} (commit ${shownSha(r.sha, false)})`;
-    const out = [
-        `Approve ${approval_oneLine(o.environment)}: ${approval_oneLine(next.version)}`,
-        `  live now:  ${live ? release(live) : 'nothing'}`,
-        `  to deploy: ${release(next)}`,
-    ];
-    if (o.hotfix) {
-        const indent = (s) => bounded(s.split(/\r?\n/)).map((l) => `    ${approval_oneLine(l)}`);
-        out.push('Hotfix reason:', ...indent(o.hotfix.reason));
-        out.push('Rollback plan:', ...indent(o.hotfix.rollbackPlan));
-    }
-    out.push(`Commits (${commits.list.length + commits.more}):`);
-    out.push(...commits.list.map((c) => `  ${c.sha} ${c.subject} (${c.author})`));
-    if (commits.more > 0)
-        out.push(`  … and ${commits.more} more`);
-    if (commits.note)
-        out.push(`  ${commits.note}`);
-    out.push('Dry run:', ...(o.dryRun.length ? bounded(o.dryRun).map((l) => `  ${l}`) : ['  none']));
-    out.push('Monitor rules:', ...(o.monitorRules.length ? bounded(o.monitorRules).map((l) => `  ${l}`) : ['  none']));
-    return out.map(inertLine).join('\n') + '\n';
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/index.ts
-/** @switchyard/github: GitHub as the record of every release. See README.md. */
-
-
-
-
-
-
-
-
-
-;// CONCATENATED MODULE: ./packages/notify/src/delivery.ts
-/**
- * What a channel does with one event, and how a failed request is classified: a 5xx, a 429, a timeout
- * or a refused connection may pass on a later try; a 4xx (a bad token, a payload the service refuses)
- * will not.
- */
-
-/** A delivery that did not go through. */
-class DeliveryError extends Error {
-    retryable;
-    retryAfterMs;
-    name = 'DeliveryError';
-    constructor(message, 
-    /** Whether another try may succeed. */
-    retryable, 
-    /** How long the service asked us to wait (a 429's Retry-After). */
-    retryAfterMs) {
-        super(message);
-        this.retryable = retryable;
-        this.retryAfterMs = retryAfterMs;
-    }
-}
-/** The longest piece of a response body quoted in an error. */
-const QUOTE_MAX = 200;
-/** A response body cut for a message (the notifier masks secrets in it before logging). */
-function quoteBody(body) {
-    const s = body.replace(/\s+/g, ' ').trim();
-    return s.length > QUOTE_MAX ? `${s.slice(0, QUOTE_MAX - 3)}...` : s;
-}
-/** Retry-After in milliseconds, when it is a number of seconds (the form Slack and PagerDuty send). */
-function retryAfter(res) {
-    const secs = Number(res.headers['retry-after'] ?? 'x');
-    return Number.isFinite(secs) && secs >= 0 ? secs * 1000 : undefined;
-}
-/**
- * POSTs JSON and returns the response when its status is in `ok`; otherwise throws a
- * {@link DeliveryError} (retryable for 429, 5xx, timeouts and network failures). `what` names the
- * endpoint in messages; the URL itself is never quoted (a webhook URL is a secret).
- */
-async function postJson(http, what, url, body, headers, timeoutMs, ok = (s) => s >= 200 && s < 300) {
-    let res;
-    try {
-        res = await http.request({
-            method: 'POST',
-            url,
-            headers: {
-                'content-type': 'application/json',
-                'user-agent': 'switchyard-notify',
-                ...headers,
-            },
-            body,
-            timeoutMs,
-            followRedirects: false,
-        });
-    }
-    catch (error) {
-        if (error instanceof http_HttpError)
-            throw new DeliveryError(`${what}: ${error.message}`, true);
-        throw error;
-    }
-    if (ok(res.status))
-        return res;
-    const retryable = res.status === 429 || res.status >= 500;
-    const quoted = quoteBody(res.body);
-    throw new DeliveryError(`${what}: HTTP ${res.status}${quoted ? ` ${JSON.stringify(quoted)}` : ''}`, retryable, res.status === 429 ? retryAfter(res) : undefined);
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/slack-blocks.ts
-/**
- * The Slack message of a release, in Block Kit (header, section and context blocks) with a plain-text
- * fallback. Every value from outside (versions, reasons, who approved) is escaped for mrkdwn and cut to
- * Block Kit's limits, so a hostile value can neither ping `@channel`, fake a link, nor get the message
- * refused.
- *
- * Limits: https://docs.slack.dev/reference/block-kit/blocks/header-block (header text ≤ 150),
- * https://docs.slack.dev/reference/block-kit/blocks/section-block (text ≤ 3000, ≤ 10 fields of ≤ 2000),
- * https://docs.slack.dev/reference/block-kit/blocks/context-block (≤ 10 elements),
- * https://docs.slack.dev/reference/methods/chat.postMessage (≤ 50 blocks; `text` is the notification
- * fallback). Escaping: https://docs.slack.dev/messaging/formatting-message-text#escaping
- */
-
-/** Block Kit's documented limits that our messages meet. */
-const BLOCK_LIMITS = {
-    blocks: 50,
-    headerText: 150,
-    sectionText: 3000,
-    fields: 10,
-    fieldText: 2000,
-    contextElements: 10,
-    /** Slack truncates a message's `text` beyond 40,000 characters; we keep it far shorter. */
-    fallbackText: 3000,
-};
-/** The most reasons listed in a message; the rest are counted. */
-const REASONS_SHOWN = 10;
-/** `&`, `<` and `>` as Slack's mrkdwn wants them, so they show as themselves and parse as nothing. */
-function escapeMrkdwn(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** Text cut to `max` characters, with `…` when cut (never in the middle of a surrogate pair). */
-function cut(text, max) {
-    if (text.length <= max)
-        return text;
-    let end = max - 1;
-    const c = text.charCodeAt(end - 1);
-    if (c >= 0xd800 && c <= 0xdbff)
-        end--;
-    return `${text.slice(0, end)}…`;
-}
-/** Raw text escaped for mrkdwn and cut so the escaped form fits `max` (no entity cut in half). */
-function fitMrkdwn(raw, max) {
-    let r = raw;
-    for (;;) {
-        const escaped = escapeMrkdwn(r);
-        if (escaped.length <= max)
-            return escaped;
-        const shorter = cut(r, Math.max(1, r.length - (escaped.length - max)));
-        if (shorter === r)
-            return '…'.slice(0, max);
-        r = shorter;
-    }
-}
-/**
- * One line of an untrusted value: control characters, line breaks and bidi overrides (which reorder
- * what a reader sees) become spaces.
- */
-function slack_blocks_oneLine(value) {
-    return value.replace(slack_blocks_CONTROLS, ' ').trim();
-}
-const slack_blocks_CONTROLS = 
-// eslint-disable-next-line no-control-regex
-/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
-/** A link for mrkdwn when `url` is http(s), else the label alone. */
-function slack_blocks_link(url, label) {
-    if (url === undefined)
-        return escapeMrkdwn(label);
-    let u;
-    try {
-        u = new URL(url);
-    }
-    catch {
-        return escapeMrkdwn(label);
-    }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:')
-        return escapeMrkdwn(label);
-    const href = escapeMrkdwn(u.href.replace(/\|/g, '%7C'));
-    return `<${href}|${escapeMrkdwn(slack_blocks_oneLine(label).replace(/\|/g, '/'))}>`;
-}
-const ICONS = {
-    started: ':rocket:',
-    preview: ':eyes:',
-    live: ':large_green_circle:',
-    watching: ':hourglass_flowing_sand:',
-    passed: ':white_check_mark:',
-    failed: ':x:',
-    warning: ':warning:',
-    'rolled-back': ':leftwards_arrow_with_hook:',
-    'rollback-failed': ':rotating_light:',
-    freeze: ':ice_cube:',
-    unfreeze: ':sunny:',
-};
-/** The path a release took to its state: `started → preview → live → *watching*`. */
-function progress(event) {
-    const path = ['started', 'preview', 'live', 'watching'];
-    const end = event.kind === 'passed' || event.kind === 'failed'
-        ? [...path, event.kind]
-        : event.kind === 'rolled-back' || event.kind === 'rollback-failed'
-            ? [...path, 'failed', event.kind]
-            : path.slice(0, RELEASE_KINDS.indexOf(event.kind) + 1);
-    return end.map((k, i) => (i === end.length - 1 ? `*${k}*` : k)).join(' → ');
-}
-function slack_blocks_field(label, value) {
-    if (value === undefined || value === '')
-        return [];
-    const head = `*${label}*\n`;
-    const text = head + fitMrkdwn(slack_blocks_oneLine(value), BLOCK_LIMITS.fieldText - head.length);
-    return [{ type: 'mrkdwn', text }];
-}
-/** The reasons as a bulleted list, at most {@link REASONS_SHOWN}, fitted to one section. */
-function reasonsText(reasons) {
-    const lines = reasons.slice(0, REASONS_SHOWN).map((r) => `• ${cut(slack_blocks_oneLine(r), 280)}`);
-    if (reasons.length > REASONS_SHOWN)
-        lines.push(`… and ${reasons.length - REASONS_SHOWN} more`);
-    return fitMrkdwn(lines.join('\n'), BLOCK_LIMITS.sectionText);
-}
-/** The context line: links to the run and the service, and the digest. */
-function contextBlock(event) {
-    const elements = [];
-    if (event.runUrl)
-        elements.push({ type: 'mrkdwn', text: slack_blocks_link(event.runUrl, 'Workflow run') });
-    if (isRelease(event)) {
-        if (event.liveUrl)
-            elements.push({ type: 'mrkdwn', text: slack_blocks_link(event.liveUrl, 'Live URL') });
-        if (event.digest)
-            elements.push({ type: 'mrkdwn', text: fitMrkdwn(slack_blocks_oneLine(event.digest), 200) });
-    }
-    return elements.length ? { type: 'context', elements } : undefined;
-}
-/** The whole message of a release (or freeze) in its current state. */
-function releaseMessage(event) {
-    const title = headline(event);
-    const blocks = [
-        {
-            type: 'header',
-            text: {
-                type: 'plain_text',
-                // Slack parses &, < and > in every text object, plain_text included.
-                text: fitMrkdwn(slack_blocks_oneLine(`${ICONS[event.kind] ?? ''} ${title}`), BLOCK_LIMITS.headerText),
-            },
-        },
-    ];
-    if (isRelease(event)) {
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: progress(event) } });
-        const fields = [
-            ...slack_blocks_field('Environment', event.environment),
-            ...slack_blocks_field('Version', event.previousVersion ? `${event.previousVersion} → ${event.version}` : event.version),
-            ...slack_blocks_field('Color', event.color),
-            ...slack_blocks_field('Deploy', event.deployId),
-            ...slack_blocks_field('Approved by', event.approvedBy),
-            ...slack_blocks_field('Window override', event.override),
-            ...(event.kind === 'rolled-back' ? slack_blocks_field('Rolled back to', event.to) : []),
-        ].slice(0, BLOCK_LIMITS.fields);
-        blocks.push({ type: 'section', fields });
-    }
-    else {
-        const fields = [...slack_blocks_field('Environment', event.environment), ...slack_blocks_field('By', event.by)];
-        if (fields.length)
-            blocks.push({ type: 'section', fields });
-    }
-    const reasons = reasonsOf(event);
-    if (reasons.length)
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: reasonsText(reasons) } });
-    const context = contextBlock(event);
-    if (context)
-        blocks.push(context);
-    return { text: fallback(event), blocks: blocks.slice(0, BLOCK_LIMITS.blocks) };
-}
-/** A thread reply for a monitor warning: the reasons, short. */
-function warningMessage(event) {
-    const reasons = reasonsOf(event);
-    const title = `:warning: ${fitMrkdwn(slack_blocks_oneLine(headline(event)), 200)}`;
-    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: title } }];
-    if (reasons.length)
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: reasonsText(reasons) } });
-    return { text: fallback(event), blocks };
-}
-/** The plain-text fallback: the headline, then the reasons (escaped, cut). */
-function fallback(event) {
-    const reasons = reasonsOf(event).slice(0, REASONS_SHOWN).map(slack_blocks_oneLine);
-    const raw = [slack_blocks_oneLine(headline(event)), ...reasons.map((r) => `- ${r}`)].join('\n');
-    return fitMrkdwn(raw, BLOCK_LIMITS.fallbackText);
-}
-
-// EXTERNAL MODULE: ./node_modules/@slack/web-api/dist/index.js
-var web_api_dist = __nccwpck_require__(5105);
-;// CONCATENATED MODULE: ./packages/notify/src/slack.ts
-/**
- * Slack, two ways. With a bot token: one message per release, posted once (chat.postMessage) and
- * updated in place (chat.update) as the release moves, monitor warnings replied in its thread
- * (`thread_ts`). The message's place ({@link SlackThread}) outlives the job: the caller stores it (in the
- * deploy record) and hands it back to the next job's channel. With only an incoming-webhook URL: one
- * message per state change.
- *
- * https://docs.slack.dev/reference/methods/chat.postMessage — channel ID or name; answers
- * `{ok, channel, ts}` (the channel's ID). https://docs.slack.dev/reference/methods/chat.update —
- * `channel` must be the ID, `ts` the message's. https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks
- * — POST JSON, answers 200 `ok`, or 400/403/404/410 with an error word.
- */
-
-
-
-
-/** Slack's API base (what the SDK uses by default). */
-const SLACK_API_URL = 'https://slack.com/api/';
-/** Slack errors (`{ok:false, error}`) that say "try again later". */
-const TRANSIENT = new Set([
-    'ratelimited',
-    'rate_limited',
-    'fatal_error',
-    'internal_error',
-    'service_unavailable',
-    'request_timeout',
-]);
-const releaseKey = (e) => isRelease(e) ? `${e.app}/${e.environment}/${e.deployId}` : undefined;
-/** Slack with a bot token, through `@slack/web-api`'s WebClient. */
-class SlackBotChannel {
-    options;
-    name = 'slack';
-    current;
-    constructor(options) {
-        this.options = options;
-        this.current = options.thread;
-    }
-    /** Where this release's message is, once posted (store it; pass it back as `thread`). */
-    thread() {
-        return this.current;
-    }
-    sends(event, selected) {
-        if (!selected)
-            return [];
-        const key = releaseKey(event);
-        const thread = key !== undefined && this.current?.release === key ? this.current : undefined;
-        if (event.kind === 'warning' && thread)
-            return [this.send('slack chat.postMessage (thread)', (c) => this.reply(c, thread, event))];
-        if (event.kind === 'warning' || key === undefined)
-            return [this.send('slack chat.postMessage', (c) => this.post(c, event, undefined))];
-        return [
-            thread
-                ? this.send('slack chat.update', (c) => this.update(c, thread, event, key))
-                : this.send('slack chat.postMessage', (c) => this.post(c, event, key)),
-        ];
-    }
-    send(label, call) {
-        return {
-            label,
-            run: async (timeoutMs) => {
-                try {
-                    await call(this.client(timeoutMs));
-                }
-                catch (error) {
-                    throw slackFailure(label, error, timeoutMs);
-                }
-            },
-        };
-    }
-    /**
-     * A client for one request. The SDK's own retries are off (`retries: 0`, rate limits rejected at
-     * once): the notifier retries, on its clock, within the event's time budget.
-     */
-    client(timeoutMs) {
-        return new web_api_dist.WebClient(this.options.token, {
-            slackApiUrl: this.options.apiUrl ?? SLACK_API_URL,
-            retryConfig: { retries: 0 },
-            rejectRateLimitedCalls: true,
-            timeout: timeoutMs,
-            ...(this.options.fetch && { fetch: this.options.fetch }),
-            logger: SILENT,
-            allowAbsoluteUrls: false,
-        });
-    }
-    async post(client, event, key) {
-        const message = event.kind === 'warning' ? warningMessage(event) : releaseMessage(event);
-        const res = await call(client, 'chat.postMessage', {
-            channel: this.options.channel,
-            ...message,
-        });
-        if (key === undefined)
-            return;
-        const channel = typeof res.channel === 'string' ? res.channel : undefined;
-        const ts = typeof res.ts === 'string' ? res.ts : undefined;
-        if (!channel || !ts || !/^\d+\.\d+$/.test(ts))
-            throw new DeliveryError('slack chat.postMessage: the answer has no channel and ts', false);
-        this.current = { channel, ts, release: key };
-        this.options.onThread?.(this.current);
-    }
-    async update(client, thread, event, key) {
-        try {
-            await call(client, 'chat.update', {
-                channel: thread.channel,
-                ts: thread.ts,
-                ...releaseMessage(event),
-            });
-        }
-        catch (error) {
-            // The message was deleted: post a new one rather than lose the update.
-            if (platformError(error) === 'message_not_found')
-                return this.post(client, event, key);
-            throw error;
-        }
-    }
-    async reply(client, thread, event) {
-        await call(client, 'chat.postMessage', {
-            channel: thread.channel,
-            thread_ts: thread.ts,
-            ...warningMessage(event),
-        });
-    }
-}
-/** One Web API call; its answer as a record (the SDK throws on `ok: false`). */
-async function call(client, method, args) {
-    const res = await client.apiCall(method, args);
-    return res;
-}
-/** A WebClient logger that prints nothing (every line we print goes through our own writer). */
-const SILENT = {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: () => undefined,
-    error: () => undefined,
-    setLevel: () => undefined,
-    getLevel: () => web_api_dist.LogLevel.ERROR,
-    setName: () => undefined,
-};
-/** Slack's error word (`invalid_auth`, `channel_not_found`) of a WebClient platform error. */
-function platformError(error) {
-    if (typeof error !== 'object' || error === null)
-        return undefined;
-    const e = error;
-    return e.code === web_api_dist.ErrorCode.PlatformError && typeof e.data?.error === 'string'
-        ? e.data.error
-        : undefined;
-}
-/** A WebClient failure as a {@link DeliveryError}: retryable for 5xx, 429, timeouts, transient errors. */
-function slackFailure(label, error, timeoutMs) {
-    if (error instanceof DeliveryError)
-        return error;
-    const e = (typeof error === 'object' && error !== null ? error : {});
-    const word = platformError(error);
-    if (word !== undefined)
-        return new DeliveryError(`${label}: Slack answered ${JSON.stringify(word.slice(0, 80))}`, TRANSIENT.has(word));
-    if (e.code === web_api_dist.ErrorCode.RateLimitedError)
-        return new DeliveryError(`${label}: rate limited`, true, typeof e.retryAfter === 'number' ? e.retryAfter * 1000 : undefined);
-    if (e.code === web_api_dist.ErrorCode.HTTPError && typeof e.statusCode === 'number')
-        return new DeliveryError(`${label}: HTTP ${e.statusCode}`, e.statusCode >= 500);
-    if (e.code === web_api_dist.ErrorCode.RequestError) {
-        const why = 
-        // The SDK may hand the abort over as Error(String(domException)): read the text too.
-        e.original?.name === 'TimeoutError' || /^TimeoutError\b/.test(String(e.original?.message))
-            ? `no response within ${timeoutMs}ms`
-            : typeof e.original?.message === 'string'
-                ? e.original.message
-                : 'no response';
-        return new DeliveryError(`${label}: ${why}`, true);
-    }
-    return new DeliveryError(`${label}: ${error instanceof Error ? error.message : String(error)}`, false);
-}
-/** Slack through an incoming webhook: one message per state change, warnings included. */
-class SlackWebhookChannel {
-    options;
-    name = 'slack';
-    constructor(options) {
-        this.options = options;
-    }
-    sends(event, selected) {
-        if (!selected)
-            return [];
-        const message = event.kind === 'warning' ? warningMessage(event) : releaseMessage(event);
-        return [
-            {
-                label: 'slack webhook',
-                run: async (timeoutMs) => {
-                    await postJson(this.options.http, 'slack webhook', this.options.url, JSON.stringify(message), {}, timeoutMs, (s) => s === 200);
-                },
-            },
-        ];
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/pagerduty.ts
-
-
-/** Where the Events API lives unless configured otherwise. */
-const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com';
-/** Documented limits. */
-const PAGERDUTY_LIMITS = { summary: 1024, dedupKey: 255, routingKey: 32 };
-/** The alert of one release: `switchyard/<app>/<environment>/<deployId>`, cut to 255 characters. */
-function dedupKey(event) {
-    return `switchyard/${event.app}/${event.environment}/${event.deployId}`.slice(0, PAGERDUTY_LIMITS.dedupKey);
-}
-/**
- * The actions for an event. A switch (`live`) and a rollback are changes; a failed verdict, a failed
- * rollback or a rollback to an unhealthy version trigger; a rollback to a healthy version resolves.
- * `alerts`: whether the channel's event list takes the event (changes go out regardless).
- */
-function pagerDutyActions(event, alerts) {
-    if (!isRelease(event))
-        return [];
-    const out = [];
-    if (event.kind === 'live' || event.kind === 'rolled-back')
-        out.push('change');
-    if (!alerts)
-        return out;
-    if (event.kind === 'failed' || event.kind === 'rollback-failed')
-        out.push('trigger');
-    if (event.kind === 'rolled-back')
-        out.push(event.healthy ? 'resolve' : 'trigger');
-    return out;
-}
-const cutSummary = (s) => s.length <= PAGERDUTY_LIMITS.summary ? s : `${s.slice(0, PAGERDUTY_LIMITS.summary - 3)}...`;
-function details(event) {
-    const d = {
-        app: event.app,
-        environment: event.environment,
-        version: event.version,
-        deploy_id: event.deployId,
-    };
-    if (event.previousVersion)
-        d.previous_version = event.previousVersion;
-    if (event.color)
-        d.color = event.color;
-    if (event.digest)
-        d.digest = event.digest;
-    if (event.approvedBy)
-        d.approved_by = event.approvedBy;
-    if (event.override)
-        d.window_override = event.override;
-    if (event.kind === 'rolled-back')
-        Object.assign(d, { rolled_back_to: event.to, healthy: event.healthy });
-    const reasons = reasonsOf(event);
-    if (reasons.length)
-        d.reasons = reasons.slice(0, 20).map((r) => r.slice(0, 500));
-    return d;
-}
-function links(event) {
-    const out = [];
-    for (const [href, text] of [
-        [event.runUrl, 'Workflow run'],
-        [event.liveUrl, 'Live URL'],
-    ])
-        if (href && /^https?:\/\//i.test(href))
-            out.push({ href, text });
-    return out;
-}
-/** The JSON body of one action (`timestamp`: ISO 8601). */
-function pagerDutyBody(action, event, routingKey, timestamp) {
-    const source = `switchyard:${event.app}:${event.environment}`;
-    const summary = cutSummary([headline(event), ...reasonsOf(event).slice(0, 3)].join(' — ').replace(/\s+/g, ' '));
-    if (action === 'change')
-        return {
-            routing_key: routingKey,
-            payload: { summary, source, timestamp, custom_details: details(event) },
-            links: links(event),
-        };
-    if (action === 'resolve')
-        return { routing_key: routingKey, event_action: 'resolve', dedup_key: dedupKey(event) };
-    return {
-        routing_key: routingKey,
-        event_action: 'trigger',
-        dedup_key: dedupKey(event),
-        payload: {
-            summary,
-            source,
-            severity: 'critical',
-            timestamp,
-            component: event.app,
-            group: event.environment,
-            class: event.kind === 'failed' ? 'deploy verdict' : 'rollback',
-            custom_details: details(event),
-        },
-        links: links(event),
-        client: 'switchyard',
-        ...(event.runUrl && /^https?:\/\//i.test(event.runUrl) && { client_url: event.runUrl }),
-    };
-}
-/** PagerDuty through the Events API v2, over our {@link Http}. */
-class PagerDutyChannel {
-    options;
-    name = 'pagerduty';
-    base;
-    constructor(options) {
-        this.options = options;
-        this.base = (options.endpoint ?? PAGERDUTY_EVENTS_URL).replace(/\/+$/, '');
-    }
-    sends(event, selected) {
-        if (!isRelease(event))
-            return [];
-        const timestamp = new Date(this.options.now()).toISOString();
-        return pagerDutyActions(event, selected).map((action) => {
-            const label = `pagerduty ${action}`;
-            const path = action === 'change' ? '/v2/change/enqueue' : '/v2/enqueue';
-            const body = JSON.stringify(pagerDutyBody(action, event, this.options.routingKey, timestamp));
-            return {
-                label,
-                run: async (timeoutMs) => {
-                    await postJson(this.options.http, label, this.base + path, body, {}, timeoutMs);
-                },
-            };
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/webhook.ts
-/**
- * The generic webhook: every event as JSON in a versioned schema (`switchyard.event/v1`), signed like
- * GitHub's webhooks: `X-Switchyard-Signature-256: sha256=<hex HMAC-SHA256 of the exact body>`. The
- * body carries `sentAt`, equal to the `X-Switchyard-Timestamp` header, so the signature covers the time
- * too and a receiver can refuse replays. See README.md, "Verifying the webhook".
- */
-
-
-
-/** The schema name and version of the JSON we send. */
-const WEBHOOK_SCHEMA = 'switchyard.event/v1';
-/** Header names. */
-const WEBHOOK_HEADERS = {
-    signature: 'x-switchyard-signature-256',
-    timestamp: 'x-switchyard-timestamp',
-    event: 'x-switchyard-event',
-    delivery: 'x-switchyard-delivery',
-};
-/** How far a receiver should let `sentAt` be from its own clock (5 minutes). */
-const WEBHOOK_TOLERANCE_S = 300;
-/** `sha256=<hex>` of `body` under `secret`. */
-function signature(secret, body) {
-    return `sha256=${(0,external_node_crypto_.createHmac)('sha256', secret).update(body, 'utf8').digest('hex')}`;
-}
-/**
- * What a receiver does: checks the signature over the exact body (in constant time), then that `sentAt`
- * equals the timestamp header and is within `toleranceS` of `nowS`. Returns the problem, or undefined.
- */
-function verifyWebhook(secret, body, headers, nowS, toleranceS = WEBHOOK_TOLERANCE_S) {
-    const given = Buffer.from(headers[WEBHOOK_HEADERS.signature] ?? '', 'utf8');
-    const expected = Buffer.from(signature(secret, body), 'utf8');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-        return 'signature does not match';
-    let sentAt;
-    try {
-        sentAt = JSON.parse(body).sentAt;
-    }
-    catch {
-        return 'body is not JSON';
-    }
-    if (typeof sentAt !== 'number' || String(sentAt) !== headers[WEBHOOK_HEADERS.timestamp])
-        return 'sentAt does not match the timestamp header';
-    if (Math.abs(nowS - sentAt) > toleranceS)
-        return `sentAt is more than ${toleranceS}s away`;
-    return undefined;
-}
-/** The signed JSON webhook. */
-class WebhookChannel {
-    options;
-    name = 'webhook';
-    constructor(options) {
-        this.options = options;
-    }
-    sends(event, selected) {
-        if (!selected)
-            return [];
-        const id = (this.options.newId ?? external_node_crypto_.randomUUID)();
-        return [
-            {
-                label: `webhook ${event.kind}`,
-                run: async (timeoutMs) => {
-                    const sentAt = Math.floor(this.options.now() / 1000);
-                    const body = {
-                        schema: WEBHOOK_SCHEMA,
-                        id,
-                        kind: event.kind,
-                        severity: severityOf(event),
-                        summary: headline(event),
-                        sentAt,
-                        event,
-                    };
-                    const text = JSON.stringify(body);
-                    await postJson(this.options.http, 'webhook', this.options.url, text, {
-                        [WEBHOOK_HEADERS.signature]: signature(this.options.secret, text),
-                        [WEBHOOK_HEADERS.timestamp]: String(sentAt),
-                        [WEBHOOK_HEADERS.event]: event.kind,
-                        [WEBHOOK_HEADERS.delivery]: id,
-                    }, timeoutMs);
-                },
-            },
-        ];
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/notifier.ts
-/**
- * Fans an event out to the configured channels. Each request is retried with backoff on the injected
- * clock while the event's time budget lasts; a delivery that still fails is a warning line, never a
- * thrown error: a notification must never fail a deploy or hold up a rollback.
- */
-
-
-
-/** Defaults and bounds of the delivery settings. */
-const DELIVERY_DEFAULTS = {
-    budgetMs: 30_000,
-    requestTimeoutMs: 10_000,
-    attempts: 4,
-    backoff: { initialDelayMs: 1_000, maxDelayMs: 8_000 },
-};
-/** Bounds of the delivery settings: no event may hold a deploy for more than 2 minutes. */
-const DELIVERY_BOUNDS = {
-    budgetMs: { min: 100, max: 120_000 },
-    requestTimeoutMs: { min: 50, max: 30_000 },
-    attempts: { min: 1, max: 10 },
-};
-const clamp = (v, d, b) => Math.min(b.max, Math.max(b.min, v ?? d));
-/** Sends events to channels; see the module comment. */
-class Notifier {
-    options;
-    budgetMs;
-    requestTimeoutMs;
-    attempts;
-    constructor(options) {
-        this.options = options;
-        this.budgetMs = clamp(options.budgetMs, DELIVERY_DEFAULTS.budgetMs, DELIVERY_BOUNDS.budgetMs);
-        this.requestTimeoutMs = clamp(options.requestTimeoutMs, DELIVERY_DEFAULTS.requestTimeoutMs, DELIVERY_BOUNDS.requestTimeoutMs);
-        this.attempts = clamp(options.attempts, DELIVERY_DEFAULTS.attempts, DELIVERY_BOUNDS.attempts);
-    }
-    /** The channels, by name (e.g. to read the Slack thread). */
-    channels() {
-        return this.options.channels.map((c) => c.channel);
-    }
-    /**
-     * Sends `event` to every channel that takes it: channels at once, a channel's requests in order.
-     * Resolves with what became of each request; never rejects.
-     */
-    async send(event) {
-        const deadline = this.options.clock.now() + this.budgetMs;
-        const perChannel = await Promise.all(this.options.channels.map(async ({ channel, events }) => {
-            const reports = [];
-            let sends;
-            try {
-                sends = channel.sends(event, selects(events, event));
-            }
-            catch (error) {
-                sends = [];
-                reports.push(this.failed(channel.name, `${channel.name} ${event.kind}`, 0, error));
-            }
-            for (const send of sends)
-                reports.push(await this.deliver(channel.name, send, deadline));
-            return reports;
-        }));
-        return perChannel.flat();
-    }
-    async deliver(channel, send, deadline) {
-        const { clock, log } = this.options;
-        let attempts = 0;
-        try {
-            await retry_retry(async () => {
-                attempts++;
-                try {
-                    await send.run(this.requestTimeoutMs);
-                }
-                catch (error) {
-                    await this.waitRetryAfter(error, deadline);
-                    throw error;
-                }
-            }, {
-                ...(this.options.backoff ?? DELIVERY_DEFAULTS.backoff),
-                attempts: this.attempts,
-                deadline,
-                retryIf: (e) => e instanceof DeliveryError && e.retryable,
-                onRetry: ({ attempt, delayMs, error }) => log.debug(this.mask(`notify: ${send.label} attempt ${attempt} failed (${errors_errorMessage(error)}); retrying in ${delayMs}ms`)),
-                ...(this.options.random && { random: this.options.random }),
-            }, clock);
-            log.debug(this.mask(`notify: ${send.label} sent (attempt ${attempts})`));
-            return { channel, label: send.label, ok: true, attempts };
-        }
-        catch (error) {
-            return this.failed(channel, send.label, attempts, error);
-        }
-    }
-    /** A 429's Retry-After, waited out when it fits in the budget (the backoff then adds its delay). */
-    async waitRetryAfter(error, deadline) {
-        if (!(error instanceof DeliveryError) || error.retryAfterMs === undefined)
-            return;
-        const wait = Math.min(error.retryAfterMs, deadline - this.options.clock.now());
-        if (wait > 0)
-            await this.options.clock.sleep(wait);
-    }
-    failed(channel, label, attempts, error) {
-        const why = this.mask(errors_errorMessage(error));
-        const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-        this.options.log.warning(`notify: ${label} was not delivered (${why}; ${tries}). The deploy goes on without it.`);
-        return { channel, label, ok: false, attempts, error: why };
-    }
-    mask(text) {
-        return this.options.secrets ? this.options.secrets.mask(text) : text;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/setup.ts
-
-
-
-
-/** The notifier for an environment's settings; with no channel set it sends nothing. */
-function createNotifier(settings, deps) {
-    const { log, secrets, http, clock } = deps;
-    const value = (channel, key, name) => {
-        const v = deps.secret(name);
-        if (v === undefined || v.trim() === '') {
-            log.warning(`notify: ${channel} is off for this run: ${key} names ${name}, which has no value. Pass it to the step as env: ${name}: \${{ secrets.${name} }}`);
-            return undefined;
-        }
-        secrets.add(v);
-        return v.trim();
-    };
-    const channels = [];
-    const { slack, pagerduty, webhook } = settings;
-    if (slack?.mode === 'bot') {
-        const token = value('slack', 'token-secret', slack.tokenSecret);
-        if (token)
-            channels.push({
-                events: slack.events,
-                channel: new SlackBotChannel({
-                    token,
-                    channel: slack.channel,
-                    ...(slack.apiUrl && { apiUrl: slack.apiUrl }),
-                    ...(deps.slackThread && { thread: deps.slackThread }),
-                    ...(deps.onSlackThread && { onThread: deps.onSlackThread }),
-                    ...(deps.slackFetch && { fetch: deps.slackFetch }),
-                }),
-            });
-    }
-    else if (slack?.mode === 'webhook') {
-        const url = value('slack', 'webhook-secret', slack.webhookSecret);
-        if (url)
-            channels.push({ events: slack.events, channel: new SlackWebhookChannel({ url, http }) });
-    }
-    if (pagerduty) {
-        const key = value('pagerduty', 'routing-key-secret', pagerduty.routingKeySecret);
-        if (key && key.length !== PAGERDUTY_LIMITS.routingKey)
-            log.warning(`notify: pagerduty routing key (${pagerduty.routingKeySecret}) is ${key.length} characters, not ${PAGERDUTY_LIMITS.routingKey}; PagerDuty may refuse it. Use the Events API v2 integration key of the service`);
-        if (key)
-            channels.push({
-                events: pagerduty.events,
-                channel: new PagerDutyChannel({
-                    routingKey: key,
-                    http,
-                    now: () => clock.now(),
-                    ...(pagerduty.endpoint && { endpoint: pagerduty.endpoint }),
-                }),
-            });
-    }
-    if (webhook) {
-        const secret = value('webhook', 'secret', webhook.secret);
-        if (secret)
-            channels.push({
-                events: webhook.events,
-                channel: new WebhookChannel({ url: webhook.url, secret, http, now: () => clock.now() }),
-            });
-    }
-    return new Notifier({ ...deps.delivery, channels, log, clock, secrets });
-}
-
-;// CONCATENATED MODULE: ./packages/notify/src/index.ts
-/** @switchyard/notify: Slack, PagerDuty and signed webhooks for releases. See README.md. */
-
-
-
-
-
-
-
-
-
 
 ;// CONCATENATED MODULE: ./packages/announce/src/index.ts
-
-
 
 
 /** Builds the step's listeners: the GitHub record when a token is given, notify's channels when set. */
@@ -74105,34 +57575,40 @@ function githubListener(o) {
         o.log.debug('no github-token: the GitHub Deployments record is not written');
         return undefined;
     }
-    let client;
-    try {
-        const octokit = createGithubClient({
-            token,
-            env: o.env,
-            log: o.log,
-            setSecret: (v) => o.secrets.add(v),
-        });
-        client = { octokit, context: runContextFrom(o.env) };
-    }
-    catch (error) {
-        o.log.warning(`the GitHub Deployments record is off for this step: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-    }
-    const recorders = new Map();
-    const recorder = (deployId) => {
-        let r = recorders.get(deployId);
-        if (!r) {
-            r = createDeploymentRecorder({
-                ...client,
-                environment: o.config.environment,
+    o.secrets.add(token);
+    /** One recorder per release, by deploy id; undefined when the client can't be built. */
+    let recorders;
+    const load = async () => {
+        const gh = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(232)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9232));
+        let client;
+        try {
+            const octokit = gh.createGithubClient({
+                token,
+                env: o.env,
                 log: o.log,
-                deployId,
-                mask: (s) => o.secrets.mask(s),
+                setSecret: (v) => o.secrets.add(v),
             });
-            recorders.set(deployId, r);
+            client = { octokit, context: gh.runContextFrom(o.env) };
         }
-        return r;
+        catch (error) {
+            o.log.warning(`the GitHub Deployments record is off for this step: ${error instanceof Error ? error.message : String(error)}`);
+            return undefined;
+        }
+        const made = new Map();
+        return (deployId) => {
+            let r = made.get(deployId);
+            if (!r) {
+                r = gh.createDeploymentRecorder({
+                    ...client,
+                    environment: o.config.environment,
+                    log: o.log,
+                    deployId,
+                    mask: (s) => o.secrets.mask(s),
+                });
+                made.set(deployId, r);
+            }
+            return r;
+        };
     };
     const info = (r, color, previous) => ({
         version: r.version,
@@ -74145,6 +57621,9 @@ function githubListener(o) {
     return {
         name: 'GitHub Deployments',
         async on(e) {
+            const recorder = await (recorders ??= load());
+            if (!recorder)
+                return;
             switch (e.kind) {
                 case 'started':
                     await recorder(e.release.deployId).start(info(e.release, e.color, e.previous));
@@ -74158,11 +57637,13 @@ function githubListener(o) {
                     await recorder(e.release.deployId).failed(e.reason);
                     return;
                 case 'verdict-failed':
-                    await recorder(e.release.deployId).verdictFailed(`monitor window failed: ${e.reasons.join('; ')}`);
+                    // The recorder says "monitor verdict failed: " itself.
+                    await recorder(e.release.deployId).verdictFailed(e.reasons.join('; '));
                     return;
                 case 'rolled-back':
                     if (e.from)
-                        await recorder(e.from.deployId).rolledBack(`rolled back to ${e.to.version}: ${e.reason}`, info(e.to, e.color), e.url);
+                        // The recorder says "rolled back to <version>: " itself.
+                        await recorder(e.from.deployId).rolledBack(e.reason, info(e.to, e.color), e.url);
                     return;
                 default:
                     return;
@@ -74174,22 +57655,25 @@ function githubListener(o) {
 function notifyListener(o, onPosted) {
     let notifier;
     const settings = o.config.notify;
-    const build = (thread) => (notifier ??= createNotifier(settings ?? {}, {
-        secret: (name) => o.env[name],
-        secrets: o.secrets,
-        log: o.log,
-        clock: o.clock,
-        http: o.http,
-        ...(thread && { slackThread: thread }),
-        onSlackThread: (t) => onPosted(t),
-        slackFetch: proxiedFetch(o.env),
-    }));
+    const build = async (thread) => {
+        const { createNotifier } = await Promise.all(/* import() */[__nccwpck_require__.e(105), __nccwpck_require__.e(350)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8350));
+        return createNotifier(settings ?? {}, {
+            secret: (name) => o.env[name],
+            secrets: o.secrets,
+            log: o.log,
+            clock: o.clock,
+            http: o.http,
+            ...(thread && { slackThread: thread }),
+            onSlackThread: (t) => onPosted(t),
+            slackFetch: (0,probe_src/* proxiedFetch */.iR)(o.env),
+        });
+    };
     return {
         name: 'notify',
         async on(e) {
             const event = notifyEvent(o, e);
             if (event)
-                await build(e.thread).send(event);
+                await (await (notifier ??= build(e.thread))).send(event);
         },
     };
 }
@@ -74198,6 +57682,12 @@ function runUrl(env) {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
     return server && repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
 }
+/**
+ * The release's id for notify (its Slack message, its PagerDuty alert key). A run's deploy id names
+ * one release; a local one (`local:user@host pid N`) names the process, which may deploy several
+ * releases (the demo deploys three), so the digest is added to tell them apart.
+ */
+const notifyDeployId = (r) => r.deployId.startsWith('local:') ? `${r.deployId} ${bluegreen_shortDigest(r.digest)}` : r.deployId;
 /** A core event as notify tells it (undefined: not one people are told of). */
 function notifyEvent(o, e) {
     const run = runUrl(o.env);
@@ -74206,7 +57696,7 @@ function notifyEvent(o, e) {
         environment: o.config.environment,
         version: r.version,
         digest: r.digest,
-        deployId: r.deployId,
+        deployId: notifyDeployId(r),
         ...(extra.color && { color: extra.color }),
         ...(extra.liveUrl && { liveUrl: extra.liveUrl }),
         ...(extra.previous && { previousVersion: extra.previous.version }),
@@ -74263,7 +57753,6 @@ function notifyEvent(o, e) {
 
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/run.ts
 /** The deploy-bluegreen logic over the target (never imports the runner protocol). */
-
 
 
 
@@ -74353,13 +57842,13 @@ async function admitWindow(inputs, holder, deps) {
     });
     let gate = ask();
     if (!gate.allowed && inputs.waitForWindowMs > 0 && gate.nextOpen) {
-        deps.log.info(`${gate.message}; waiting up to ${duration_formatDuration(inputs.waitForWindowMs)} (wait-for-window)`);
+        deps.log.info(`${gate.message}; waiting up to ${(0,src/* formatDuration */.a3)(inputs.waitForWindowMs)} (wait-for-window)`);
         const waited = await waitForWindow(calendar, deps.clock, inputs.waitForWindowMs, (line) => deps.log.info(line));
         if (waited.opened)
             gate = ask();
     }
     if (!gate.allowed)
-        throw new errors_ActionError(`not deploying to ${inputs.config.environment}: ${gate.message}. Nothing was changed. Run again then, set wait-for-window to wait for it, or override-window with a reason for an emergency`);
+        throw new src/* ActionError */.lZ(`not deploying to ${inputs.config.environment}: ${gate.message}. Nothing was changed. Run again then, set wait-for-window to wait for it, or override-window with a reason for an emergency`);
     if (gate.override)
         deps.log.warning(gate.message);
     return gate.override;
@@ -74378,7 +57867,7 @@ function admitFreeze(state, calendar, inputs, holder, deps) {
         ...(override && { override }),
     });
     if (!gate.allowed)
-        throw new errors_ActionError(`not deploying: ${gate.message}. Nothing was changed`);
+        throw new src/* ActionError */.lZ(`not deploying: ${gate.message}. Nothing was changed`);
     if (gate.override)
         deps.log.warning(gate.message);
 }
@@ -74398,6 +57887,7 @@ async function approval(planned, inputs, deps) {
     if (!next)
         return undefined;
     const c = inputs.config;
+    const { approvalPlan, createGithubClient, listDeployments, repositoryFrom } = await Promise.all(/* import() */[__nccwpck_require__.e(167), __nccwpck_require__.e(232)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9232));
     const live = planned.before.live ? planned.before.colors[planned.before.live] : undefined;
     let octokit;
     let repo;
@@ -74417,10 +57907,10 @@ async function approval(planned, inputs, deps) {
             }
         }
         catch (error) {
-            deps.log.warning(`the approver's plan lists no commits: ${errors_errorMessage(error)}`);
+            deps.log.warning(`the approver's plan lists no commits: ${(0,src/* errorMessage */.gJ)(error)}`);
         }
     }
-    const keep = duration_formatDuration(c.keepPreviousMs);
+    const keep = (0,src/* formatDuration */.a3)(c.keepPreviousMs);
     const rules = Object.entries(c.monitor).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
     return approvalPlan({
         ...(octokit && { octokit }),
@@ -74456,16 +57946,16 @@ const step = async (io, secrets, env) => {
     secrets.add(io.getInput('secrets'));
     secrets.add(io.getInput('kubeconfig'));
     secrets.add(io.getInput('github-token'));
-    const inputs = parseInputs(new InputReader((n) => io.getInput(n), secrets), {
+    const inputs = parseInputs(new src/* InputReader */.i_((n) => io.getInput(n), secrets), {
         workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
         env,
     });
     Object.values(inputs.secrets).forEach((v) => secrets.add(v));
-    const exec = new ProcessExec(io, secrets);
+    const exec = new src/* ProcessExec */.n8(io, secrets);
     const result = await run(inputs, lockHolder(env), {
         exec,
-        clock: systemClock,
-        http: nodeHttp,
+        clock: src/* systemClock */.ml,
+        http: probe_src/* nodeHttp */.LR,
         log: io,
         env,
         secrets,
@@ -74481,7 +57971,7 @@ const step = async (io, secrets, env) => {
     });
     io.info(result.message);
     const override = inputs.overrideWindow && result.changed
-        ? `\n> **Outside the deploy windows, by override-window:** ${cell(inputs.overrideWindow)}\n`
+        ? `\n> **Outside the deploy windows, by override-window:** ${(0,src/* cell */.Hn)(inputs.overrideWindow)}\n`
         : '';
     await io
         .appendSummary(result.approval
@@ -74489,7 +57979,7 @@ const step = async (io, secrets, env) => {
         : `${renderSummary(result, inputs.config.app, inputs.config.environment)}${override}`)
         .catch((e) => io.warning(`could not write the job summary: ${String(e)}`));
     if (result.failure)
-        throw new errors_ActionError(result.failure);
+        throw new src/* ActionError */.lZ(result.failure);
 };
 
 ;// CONCATENATED MODULE: ./actions/deploy-bluegreen/src/main.ts
@@ -74499,8 +57989,2722 @@ const step = async (io, secrets, env) => {
 
 async function main() {
     const { io, secrets } = actionsIO();
-    await runAction('deploy-bluegreen', io, () => step(io, secrets, process.env));
+    await (0,src/* runAction */.Cs)('deploy-bluegreen', io, () => step(io, secrets, process.env));
 }
+
+
+/***/ }),
+
+/***/ 1038:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $N: () => (/* binding */ GITHUB_ENVIRONMENT_KEYS),
+/* harmony export */   Le: () => (/* binding */ MAX_WAIT_TIMER_MINUTES),
+/* harmony export */   VQ: () => (/* binding */ waitTimerLabel),
+/* harmony export */   ac: () => (/* binding */ parseGithubProtection),
+/* harmony export */   iP: () => (/* binding */ MAX_REVIEWERS),
+/* harmony export */   kz: () => (/* binding */ reviewerLabel)
+/* harmony export */ });
+/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5416);
+/**
+ * The `github:` part of an environment in `switchyard.yml`: how GitHub protects the environment
+ * (required reviewers, wait timer, which branches and tags may deploy, admin bypass), read into a
+ * typed {@link DesiredProtection}. Pure: nothing here talks to GitHub.
+ *
+ * The file is the whole truth for the keys it manages: a key left out means GitHub's default (no
+ * reviewers, no wait timer, any branch). `admin-bypass` is the exception: it is changed only when set,
+ * as GitHub's OpenAPI description does not list the field.
+ */
+
+/** GitHub's limit on required reviewers per environment. */
+const MAX_REVIEWERS = 6;
+/** GitHub's longest wait timer, in minutes (30 days). */
+const MAX_WAIT_TIMER_MINUTES = 43_200;
+/** The keys of `github:`, in reference order. */
+const GITHUB_ENVIRONMENT_KEYS = [
+    'reviewers',
+    'prevent-self-review',
+    'wait-timer',
+    'branches',
+    'tags',
+    'protected-branches',
+    'admin-bypass',
+];
+/** A reviewer as people write it: `octocat` or `@octo-org/release-managers`. */
+function reviewerLabel(r) {
+    return r.kind === 'user' ? r.login : `@${r.org}/${r.slug}`;
+}
+/** A wait timer as people write it: `0`, `10m`, `1h 30m`. */
+function waitTimerLabel(minutes) {
+    return minutes === 0 ? '0' : (0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(minutes * 60_000);
+}
+const EXAMPLE = 'github: {reviewers: [octocat, "@octo-org/release-managers"], wait-timer: 10m, branches: [main]}';
+/** A GitHub login or organization: letters, digits and hyphens (not first), at most 39 characters. */
+const LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+/** A team slug: lowercase letters, digits, `-` and `_`. */
+const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+const MAX_PATTERN = 255;
+/**
+ * Reads the `github:` value of one environment. `path` names it in messages
+ * (`environments.production.github`); a problem throws an {@link InputError} at the key, with the fix.
+ */
+function parseGithubProtection(path, raw) {
+    const m = readMapping(path, raw);
+    const at = (key) => `${path}.${key}`;
+    const reviewers = m.reviewers == null ? [] : readReviewers(at('reviewers'), m.reviewers);
+    const preventSelfReview = readBool(at('prevent-self-review'), m['prevent-self-review']) ?? false;
+    if (preventSelfReview && reviewers.length === 0)
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(at('prevent-self-review'), true, 'needs required reviewers', `List who approves under ${at('reviewers')}, or leave prevent-self-review out`);
+    const adminBypass = readBool(at('admin-bypass'), m['admin-bypass']);
+    return {
+        reviewers,
+        preventSelfReview,
+        waitTimerMinutes: m['wait-timer'] == null ? 0 : readWaitTimer(at('wait-timer'), m['wait-timer']),
+        refs: readRefs(path, m),
+        ...(adminBypass !== undefined && { adminBypass }),
+    };
+}
+function kindOf(v) {
+    if (v === null || v === undefined)
+        return 'empty';
+    if (Array.isArray(v))
+        return 'a list';
+    return typeof v === 'object' ? 'a mapping' : `a ${typeof v}`;
+}
+function readMapping(path, v) {
+    if (v === null || v === undefined)
+        return {};
+    if (typeof v !== 'object' || Array.isArray(v))
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, v, `is ${kindOf(v)}, not a mapping`, `Write ${EXAMPLE}`);
+    const m = v;
+    for (const key of Object.keys(m)) {
+        if (!GITHUB_ENVIRONMENT_KEYS.includes(key))
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${path}.${key}`, key, 'is not a known key', `Valid keys: ${GITHUB_ENVIRONMENT_KEYS.join(', ')}`);
+    }
+    return m;
+}
+function readBool(path, v) {
+    if (v === null || v === undefined)
+        return undefined;
+    if (typeof v === 'boolean')
+        return v;
+    if (typeof v === 'string' && /^(true|false)$/i.test(v.trim()))
+        return v.trim().toLowerCase() === 'true';
+    throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, v, 'is not a boolean', 'Use true or false');
+}
+function readList(path, v, example) {
+    if (Array.isArray(v))
+        return v;
+    if (typeof v === 'string')
+        return [v];
+    throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, v, `is ${kindOf(v)}, not a list`, `Write a YAML list, e.g. ${example}`);
+}
+function readString(path, v, example) {
+    if (typeof v !== 'string' && typeof v !== 'number')
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, v, `is ${kindOf(v)}, not a single value`, `Give a value such as ${example}`);
+    const s = String(v).trim();
+    if (s === '')
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, s, 'is empty', `Give a value such as ${example}`);
+    if (_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .CONTROL */ .W3.test(s))
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, s, 'holds a line break or control character', 'Write it on one line');
+    return s;
+}
+function readReviewers(path, v) {
+    const example = '[octocat, "@octo-org/release-managers"]';
+    const items = readList(path, v, example);
+    if (items.length > MAX_REVIEWERS)
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, items, `lists ${items.length} reviewers`, `GitHub allows at most ${MAX_REVIEWERS}: list a team instead of several of its members`);
+    const seen = new Set();
+    return items.map((item, i) => {
+        const at = `${path}[${i}]`;
+        const reviewer = readReviewer(at, readString(at, item, 'octocat'));
+        const key = reviewerLabel(reviewer).toLowerCase();
+        if (seen.has(key))
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(at, item, 'is listed twice', 'Give each reviewer once');
+        seen.add(key);
+        return reviewer;
+    });
+}
+function readReviewer(path, s) {
+    const rule = 'Write a user as octocat and a team as "@org/team-slug" (quote it: YAML reads a bare @ as reserved)';
+    const name = s.startsWith('@') ? s.slice(1) : s;
+    const slash = name.indexOf('/');
+    if (slash < 0) {
+        if (!LOGIN.test(name))
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, s, 'is not a GitHub user name', rule);
+        return { kind: 'user', login: name };
+    }
+    const org = name.slice(0, slash);
+    const slug = name.slice(slash + 1);
+    if (!LOGIN.test(org) || !TEAM_SLUG.test(slug))
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, s, 'is not a team', `${rule}; a team slug is lowercase letters, digits, - and _ (as in the team's URL)`);
+    return { kind: 'team', org, slug };
+}
+function readWaitTimer(path, v) {
+    const accepted = `${_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .DURATION_FORMS */ .nv}, in whole minutes from 0 to 30d (GitHub's range)`;
+    const s = readString(path, v, '10m');
+    const ms = s === '0' ? 0 : (0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .parseDurationMs */ .yi)(s);
+    if (ms === undefined)
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, s, 'is not a duration', accepted);
+    if (ms % 60_000 !== 0)
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, s, 'is not a whole number of minutes', accepted);
+    const minutes = ms / 60_000;
+    if (minutes > MAX_WAIT_TIMER_MINUTES)
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, s, 'is out of range', accepted);
+    return minutes;
+}
+function readPatterns(path, v, example) {
+    if (v === null || v === undefined)
+        return [];
+    const seen = new Set();
+    return readList(path, v, example).map((item, i) => {
+        const at = `${path}[${i}]`;
+        const s = readString(at, item, example);
+        if (s.length > MAX_PATTERN)
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(at, s, `is ${s.length} characters long`, `Use at most ${MAX_PATTERN}`);
+        if (seen.has(s))
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(at, s, 'is listed twice', 'Give each pattern once');
+        seen.add(s);
+        return s;
+    });
+}
+function readRefs(path, m) {
+    const branches = readPatterns(`${path}.branches`, m.branches, '[main, "release/*"]');
+    const tags = readPatterns(`${path}.tags`, m.tags, '["v*"]');
+    const protectedOnly = readBool(`${path}.protected-branches`, m['protected-branches']) ?? false;
+    if (protectedOnly && (branches.length > 0 || tags.length > 0))
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${path}.protected-branches`, true, `cannot be combined with ${branches.length > 0 ? 'branches' : 'tags'}`, 'Use either protected-branches: true or lists of branches and tags, not both');
+    if (protectedOnly)
+        return { kind: 'protected' };
+    if (branches.length === 0 && tags.length === 0)
+        return { kind: 'any' };
+    return { kind: 'custom', branches, tags };
+}
+
+
+/***/ }),
+
+/***/ 7817:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ kindOf),
+/* harmony export */   Q8: () => (/* binding */ UNQUOTED),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   lZ: () => (/* binding */ ActionError),
+/* harmony export */   vp: () => (/* binding */ showValue),
+/* harmony export */   xL: () => (/* binding */ ConfigError)
+/* harmony export */ });
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4593);
+/**
+ * One error policy for every action (STYLE.md §6):
+ * - {@link InputError}: a bad input, found before any side effect; names the input and the fix.
+ *   {@link ConfigError} is one found in a config file; it names the file and the key path.
+ * - {@link ActionError}: an expected failure while doing the work (a check failed, a deploy timed out).
+ * - anything else is a bug; {@link errorMessage} turns it into text without losing non-Error throws.
+ */
+
+/**
+ * Give this as an {@link InputError}'s value to leave the value out of the message: for a document,
+ * a mapping or anything else that may hold a secret. The message then says what is wrong with its
+ * structure (`is a mapping, not a list`, a line and column), never what it holds.
+ */
+const UNQUOTED = Symbol('unquoted');
+/** How a parsed value is called in a message that must not quote it: `a mapping`, `a list`, … */
+function kindOf(value) {
+    if (value === null || value === undefined)
+        return 'empty';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'object')
+        return 'a mapping';
+    return `a ${typeof value}`;
+}
+/** A bad input value. The message names the input, shows the value and lists what is accepted. */
+class InputError extends Error {
+    name = 'InputError';
+    /** Input name, or a path inside it such as `checks[2].method`. */
+    input;
+    value;
+    /**
+     * The message after the input name: the value, the problem and the fix
+     * (`"5x" is not a duration. Use ...`), so a caller can re-state it for another source.
+     */
+    detail;
+    constructor(input, value, problem, accepted) {
+        const shown = value === UNQUOTED ? '' : `${showValue(value)} `;
+        const detail = `${shown}${problem}` + (accepted ? `. ${accepted}` : '');
+        super(`input "${input}": ${detail}`);
+        this.input = input;
+        this.value = value;
+        this.detail = detail;
+    }
+}
+/**
+ * A bad value in a config file: `<file>: <path>: <detail>`. It is an {@link InputError} (actions treat
+ * it as bad input) whose `input` is the key path inside the file (`production.health.timeout`), or ''
+ * for a problem with the file as a whole (then the message is `<file>: <detail>`).
+ */
+class ConfigError extends InputError {
+    name = 'ConfigError';
+    detail;
+    /** The config file, as the user knows it (`switchyard.yml`). */
+    file;
+    /** `detail` is the whole explanation after the path, e.g. `"5x" is not a duration. Use ...`. */
+    constructor(file, path, detail, value) {
+        super(path, value, detail);
+        this.detail = detail;
+        this.file = file;
+        this.message = path === '' ? `${file}: ${detail}` : `${file}: ${path}: ${detail}`;
+    }
+    /** Re-states an {@link InputError} whose input is a key path in `file` (as kit's parsers throw). */
+    static from(file, error) {
+        return new ConfigError(file, error.input, error.detail, error.value);
+    }
+}
+/** An expected failure of the work itself (not a bug, not a bad input). */
+class ActionError extends Error {
+    name = 'ActionError';
+}
+/** The message of anything thrown, `Error` or not. */
+function errorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    if (typeof error === 'string')
+        return error;
+    try {
+        return `non-error thrown: ${JSON.stringify(error)}`;
+    }
+    catch {
+        return `non-error thrown: ${String(error)}`;
+    }
+}
+/**
+ * Shows a value the way an error message should quote it: short and unambiguous, with the password
+ * of any URL in it (`https://user:pass@host`) left out, since a value that failed to parse was never
+ * registered as a secret.
+ */
+function showValue(value) {
+    const text = typeof value === 'string'
+        ? JSON.stringify((0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redactCredentials */ .UY)(value))
+        : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_0__/* .redactCredentials */ .UY)(safeJson(value));
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+function safeJson(value) {
+    if (value === undefined)
+        return 'undefined';
+    try {
+        return JSON.stringify(value) ?? typeof value;
+    }
+    catch {
+        return Object.prototype.toString.call(value);
+    }
+}
+
+
+/***/ }),
+
+/***/ 5416:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  lZ: () => (/* reexport */ errors/* ActionError */.lZ),
+  W3: () => (/* reexport */ log_line/* CONTROL */.W3),
+  xL: () => (/* reexport */ errors/* ConfigError */.xL),
+  nv: () => (/* reexport */ DURATION_FORMS),
+  cI: () => (/* reexport */ ExecError),
+  BV: () => (/* reexport */ INSIDE_WORKSPACE),
+  dz: () => (/* reexport */ errors/* InputError */.dz),
+  i_: () => (/* reexport */ InputReader),
+  e3: () => (/* reexport */ MAX_LONG_DURATION_MS),
+  n8: () => (/* reexport */ ProcessExec),
+  BD: () => (/* reexport */ Summary),
+  Q8: () => (/* reexport */ errors/* UNQUOTED */.Q8),
+  Hn: () => (/* reexport */ cell),
+  gJ: () => (/* reexport */ errors/* errorMessage */.gJ),
+  a3: () => (/* reexport */ formatDuration),
+  Fq: () => (/* reexport */ log_line/* inertLine */.Fq),
+  CT: () => (/* reexport */ insideWorkspace),
+  yc: () => (/* reexport */ jsonErrorText),
+  I: () => (/* reexport */ errors/* kindOf */.I),
+  sc: () => (/* reexport */ io/* logProgress */.s),
+  sf: () => (/* reexport */ mapLimit),
+  lq: () => (/* reexport */ optional),
+  yG: () => (/* reexport */ parseBoolean),
+  E9: () => (/* reexport */ parseDuration),
+  yi: () => (/* reexport */ parseDurationMs),
+  nL: () => (/* reexport */ parseEnum),
+  cG: () => (/* reexport */ parseInteger),
+  Dl: () => (/* reexport */ parseUrl),
+  wt: () => (/* reexport */ poll),
+  UY: () => (/* reexport */ secrets/* redactCredentials */.UY),
+  L5: () => (/* reexport */ retry),
+  Cs: () => (/* reexport */ runAction),
+  vp: () => (/* reexport */ errors/* showValue */.vp),
+  ml: () => (/* reexport */ systemClock),
+  xx: () => (/* reexport */ log_line/* visibleControls */.xx),
+  EJ: () => (/* reexport */ workspaceFile)
+});
+
+// UNUSED EXPORTS: ANSI, MAX_DURATION_MS, Secrets, UNSAFE, backoffDelay, credentialsIn, displayCommand, inertText, logLines, outputText, parseJson, parseKeyValues, parseLines, parseList, parsePercent, readsAsCommand, stripAnsi
+
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var errors = __nccwpck_require__(7817);
+;// CONCATENATED MODULE: ./packages/kit/src/duration.ts
+/** Durations as people write them in workflow files: `500ms`, `30s`, `15m`, `1h`, `1h30m`, `2d`. */
+const UNIT_MS = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+};
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
+/** The accepted forms, for error messages. */
+const DURATION_FORMS = 'Use a number with a unit: 500ms, 30s, 15m, 1h, 2d, or a sum like 1h30m';
+/** Parses a duration to milliseconds, or returns undefined when the text is not one. */
+function parseDurationMs(text) {
+    const s = text.trim();
+    if (s === '')
+        return undefined;
+    PART.lastIndex = 0;
+    let total = 0;
+    let consumed = 0;
+    for (let m = PART.exec(s); m !== null; m = PART.exec(s)) {
+        const [whole, amount = '', unit = ''] = m;
+        total += Number(amount) * (UNIT_MS[unit] ?? Number.NaN);
+        consumed += whole.length;
+    }
+    if (consumed !== s.length || !Number.isFinite(total))
+        return undefined;
+    return Math.round(total);
+}
+/** Formats milliseconds for people: `850ms`, `4.2s`, `2m 5s`, `1h 30m`. */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms))
+        return String(ms);
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1).replace(/\.?0+$/, '')}s`;
+    const totalSeconds = Math.round(ms / 1000);
+    const h = Math.floor(totalSeconds / 3600);
+    const m = Math.floor((totalSeconds % 3600) / 60);
+    const sec = totalSeconds % 60;
+    const parts = [h ? `${h}h` : '', m ? `${m}m` : '', sec ? `${sec}s` : ''].filter(Boolean);
+    return parts.join(' ');
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/parse.ts
+/**
+ * Pure value parsers shared by action inputs and config files. Each takes the name to blame (an input
+ * name or a path such as `checks[2].timeout`) and throws an {@link InputError} that names it, shows the
+ * bad value and lists the accepted forms. Nothing is coerced silently.
+ */
+
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+/** `true` / `false` in the spellings the GitHub runner accepts (YAML 1.2 core schema). */
+function parseBoolean(name, raw) {
+    const s = raw.trim();
+    if (TRUE.includes(s))
+        return true;
+    if (FALSE.includes(s))
+        return false;
+    throw new errors/* InputError */.dz(name, raw, 'is not a boolean', 'Use true or false');
+}
+/** A whole number, optionally within a range. */
+function parseInteger(name, raw, range = {}) {
+    const s = raw.trim();
+    if (!/^[-+]?\d+$/.test(s))
+        throw new errors/* InputError */.dz(name, raw, 'is not a whole number', rangeText(range, 'Use a whole number'));
+    const n = Number(s);
+    checkRange(name, raw, n, range, String);
+    return n;
+}
+/**
+ * The longest duration an input may give unless it sets its own maximum: 6 hours, the longest a
+ * GitHub job may run. (Node fires a timer of 24.8 days or more after 1 ms, so an unbounded duration
+ * would silently mean "at once".)
+ */
+const MAX_DURATION_MS = 6 * 3_600_000;
+/** The longest any duration may be: a week (keep-previous), well under Node's timer limit. */
+const MAX_LONG_DURATION_MS = 7 * 86_400_000;
+/** A duration bound as people write one: `0s`, `100ms`, `6h`, `7d`. */
+function showDuration(ms) {
+    if (ms === 0)
+        return '0s';
+    return ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : formatDuration(ms);
+}
+/** A duration in milliseconds (`500ms`, `30s`, `15m`, `1h`), at most {@link MAX_DURATION_MS} unless `range.max` says otherwise. */
+function parseDuration(name, raw, range = {}) {
+    const ms = parseDurationMs(raw);
+    if (ms === undefined)
+        throw new errors/* InputError */.dz(name, raw, 'is not a duration', DURATION_FORMS);
+    const max = Math.min(range.max ?? MAX_DURATION_MS, MAX_LONG_DURATION_MS);
+    checkRange(name, raw, ms, { ...range, max }, showDuration);
+    return ms;
+}
+/** A percentage (`1%`, `0.5%`), returned as a fraction (0.01, 0.005). */
+function parsePercent(name, raw, range = { min: 0, max: 100 }) {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(raw);
+    if (!m)
+        throw new errors/* InputError */.dz(name, raw, 'is not a percentage', 'Use a number followed by %, e.g. 1% or 0.5%');
+    const pct = Number(m[1]);
+    checkRange(name, raw, pct, range, (v) => `${v}%`);
+    return pct / 100;
+}
+/** A list: one item per line or comma-separated; items are trimmed, empty ones dropped. */
+function parseList(raw) {
+    return raw
+        .split(/\r?\n|,/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+/** A list of newline-separated items (for items that may themselves contain commas). */
+function parseLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+/** One of a fixed set of values (case-sensitive, as written in the docs). */
+function parseEnum(name, raw, values) {
+    const s = raw.trim();
+    const found = values.find((v) => v === s);
+    if (found === undefined)
+        throw new errors/* InputError */.dz(name, raw, 'is not a valid value', `Use one of: ${values.join(', ')}`);
+    return found;
+}
+/** An absolute URL with one of the given protocols (default http and https). */
+function parseUrl(name, raw, protocols = ['http:', 'https:']) {
+    let url;
+    try {
+        url = new URL(raw.trim());
+    }
+    catch {
+        throw new errors/* InputError */.dz(name, raw, 'is not a valid URL', `Use an absolute URL such as ${protocols[0] ?? 'http:'}//host:port/path`);
+    }
+    if (!protocols.includes(url.protocol)) {
+        throw new errors/* InputError */.dz(name, raw, `has protocol ${url.protocol}`, `Use one of: ${protocols.join(', ')}`);
+    }
+    return url;
+}
+/**
+ * What a JSON syntax error says, without the text V8 quotes around it (`Unexpected token 'x',
+ * "…secret…" is not valid JSON` → `Unexpected token 'x'`): the document may hold a secret.
+ */
+function jsonErrorText(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return (message.split('\n')[0] ?? '')
+        .replace(/,\s*(?:\.\.\.)?".*$/, '')
+        .replace(/ (?:in JSON )?at position \d+.*$/, '');
+}
+/** A JSON document; a syntax error is described, the document never quoted. */
+function parseJson(name, raw) {
+    try {
+        return JSON.parse(raw);
+    }
+    catch (error) {
+        throw new errors/* InputError */.dz(name, errors/* UNQUOTED */.Q8, `is not valid JSON (${jsonErrorText(error)})`, 'Check quotes, commas and brackets');
+    }
+}
+/** `key=value` pairs, one per line (or comma-separated when `commas` is true). Values keep their `=`. */
+function parseKeyValues(name, raw, commas = false) {
+    const out = {};
+    for (const item of commas ? parseList(raw) : parseLines(raw)) {
+        const eq = item.indexOf('=');
+        const key = eq > 0 ? item.slice(0, eq).trim() : '';
+        if (key === '')
+            throw new errors/* InputError */.dz(name, item, 'is not a key=value pair', 'Write one KEY=value per line');
+        if (Object.hasOwn(out, key))
+            throw new errors/* InputError */.dz(name, item, `repeats the key "${key}"`, 'Give each key once');
+        // An own property even for keys such as __proto__ or constructor: every key is an ordinary name.
+        Object.defineProperty(out, key, {
+            value: item.slice(eq + 1).trim(),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
+    }
+    return out;
+}
+function checkRange(name, raw, n, range, show) {
+    if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) {
+        throw new errors/* InputError */.dz(name, raw, 'is out of range', rangeText(range, '', show));
+    }
+}
+function rangeText(range, lead, show = String) {
+    const { min, max } = range;
+    const bounds = min !== undefined && max !== undefined
+        ? `from ${show(min)} to ${show(max)}`
+        : min !== undefined
+            ? `of at least ${show(min)}`
+            : max !== undefined
+                ? `of at most ${show(max)}`
+                : '';
+    if (!bounds)
+        return lead;
+    return lead ? `${lead} ${bounds}` : `Use a value ${bounds}`;
+}
+
+// EXTERNAL MODULE: ./packages/kit/src/log-line.ts
+var log_line = __nccwpck_require__(1065);
+// EXTERNAL MODULE: ./packages/kit/src/secrets.ts
+var secrets = __nccwpck_require__(4593);
+;// CONCATENATED MODULE: ./packages/kit/src/inputs.ts
+/**
+ * Typed reading of action inputs. An {@link InputReader} wraps a raw getter (the runner's `INPUT_*`
+ * variables in production, a map in tests) and parses each input once, before any side effect.
+ * An unset input reads as an empty string, as on the runner; `required` turns that into an error.
+ */
+
+
+
+
+class InputReader {
+    rawInput;
+    secrets;
+    /**
+     * `secrets`, when given, is told every password written in a URL or `user:pass@host` in any input
+     * as the input is read, before it is parsed or quoted by an error message.
+     */
+    constructor(rawInput, secrets) {
+        this.rawInput = rawInput;
+        this.secrets = secrets;
+    }
+    /** The raw value of an input; what may be secret in it is registered first. */
+    raw(name) {
+        const value = this.rawInput(name);
+        if (this.secrets)
+            for (const c of (0,secrets/* credentialsIn */.Wr)(value))
+                this.secrets.add(c);
+        return value;
+    }
+    /** Registers a value that may be secret (a header value in a document an input holds). */
+    addSecret(value) {
+        this.secrets?.add(value);
+    }
+    /** The trimmed text of an input; '' when unset. */
+    text(name) {
+        return this.raw(name).trim();
+    }
+    /**
+     * The trimmed text of a one-line input ('' when unset): a line break or any other control
+     * character in it is an error, since the value is shown in logs and recorded on the target.
+     */
+    line(name) {
+        const s = this.text(name);
+        if (log_line/* CONTROL */.W3.test(s))
+            throw new errors/* InputError */.dz(name, s, 'contains a line break or another control character', 'Give it on one line, in plain text');
+        return s;
+    }
+    /** A required string. */
+    required(name, hint = "Set it in the step's with: block") {
+        const s = this.text(name);
+        if (s === '')
+            throw new errors/* InputError */.dz(name, s, 'is required', hint);
+        return s;
+    }
+    boolean(name, opts = {}) {
+        return this.parsed(name, opts, (s) => parseBoolean(name, s));
+    }
+    integer(name, opts = {}) {
+        return this.parsed(name, opts, (s) => parseInteger(name, s, opts));
+    }
+    /** Milliseconds. */
+    duration(name, opts = {}) {
+        return this.parsed(name, opts, (s) => parseDuration(name, s, opts));
+    }
+    /** A fraction (`1%` → 0.01). */
+    percent(name, opts = {}) {
+        return this.parsed(name, opts, (s) => parsePercent(name, s, opts));
+    }
+    enum(name, values, opts = {}) {
+        return this.parsed(name, opts, (s) => parseEnum(name, s, values));
+    }
+    url(name, opts = {}) {
+        return this.parsed(name, opts, (s) => parseUrl(name, s, opts.protocols));
+    }
+    /** Newline- or comma-separated items; [] when unset. */
+    list(name) {
+        return parseList(this.raw(name));
+    }
+    /** Newline-separated items; [] when unset. */
+    lines(name) {
+        return parseLines(this.raw(name));
+    }
+    json(name, opts = {}) {
+        return this.parsed(name, opts, (s) => parseJson(name, s));
+    }
+    /** `KEY=value` lines; {} when unset. */
+    keyValues(name) {
+        return parseKeyValues(name, this.raw(name));
+    }
+    parsed(name, opts, parse) {
+        const s = this.text(name);
+        if (s === '') {
+            if ('default' in opts)
+                return opts.default;
+            throw new errors/* InputError */.dz(name, s, 'is required', "Set it in the step's with: block");
+        }
+        return parse(s);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/clock.ts
+/** The real clock. */
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    }),
+};
+
+;// CONCATENATED MODULE: ./packages/kit/src/retry.ts
+/**
+ * The delay before retry number `retry` (1 for the first retry): initial × factor^(retry-1), capped,
+ * then spread by ±jitter/2 so that many clients do not retry in lockstep. Never exceeds the cap.
+ */
+function backoffDelay(retry, b, random = Math.random) {
+    const factor = b.factor ?? 2;
+    const jitter = b.jitter ?? 0.2;
+    const base = Math.min(b.maxDelayMs, b.initialDelayMs * factor ** Math.max(0, retry - 1));
+    const spread = base * jitter * (random() - 0.5);
+    return Math.max(0, Math.min(b.maxDelayMs, Math.round(base + spread)));
+}
+/**
+ * Calls `fn` until `done(result)`, the attempts are used up, or the next attempt would start after the
+ * deadline. A wait is shortened so that the last attempt starts at the deadline, not after it.
+ */
+async function poll(fn, opts, clock) {
+    for (let attempt = 1;; attempt++) {
+        const result = await fn(attempt);
+        if (opts.done(result) || attempt >= opts.attempts)
+            return { result, attempts: attempt };
+        let delayMs = backoffDelay(attempt, opts, opts.random);
+        if (opts.deadline !== undefined) {
+            const left = opts.deadline - clock.now();
+            if (left <= 0)
+                return { result, attempts: attempt };
+            delayMs = Math.min(delayMs, left);
+        }
+        opts.onRetry?.({ attempt, delayMs, result });
+        await clock.sleep(delayMs);
+    }
+}
+/** Calls `fn` until it resolves; rethrows the last error when attempts or time run out. */
+async function retry(fn, opts, clock) {
+    const outcome = await poll(async (attempt) => {
+        try {
+            return { ok: true, value: await fn(attempt) };
+        }
+        catch (error) {
+            return { ok: false, error };
+        }
+    }, {
+        ...opts,
+        done: (t) => t.ok || !(opts.retryIf?.(t.error) ?? true),
+        onRetry: ({ attempt, delayMs, result }) => {
+            if (!result.ok)
+                opts.onRetry?.({ attempt, delayMs, error: result.error });
+        },
+    }, clock);
+    if (outcome.result.ok)
+        return outcome.result.value;
+    throw outcome.result.error;
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/concurrency.ts
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, () => worker());
+    await Promise.all(workers);
+    return results;
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/objects.ts
+/**
+ * `{ [key]: value }` when the value is defined, else `{}`: spread it into an object literal so that
+ * optional properties are left out rather than set to undefined.
+ */
+function optional(key, value) {
+    return value === undefined ? {} : { [key]: value };
+}
+
+// EXTERNAL MODULE: ./packages/kit/src/io.ts
+var io = __nccwpck_require__(1802);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+;// CONCATENATED MODULE: ./packages/kit/src/exec.ts
+/**
+ * Running programs with argument arrays, never a shell string: inputs can't be interpreted by a shell.
+ * The command line is logged with secrets masked; output is captured.
+ *
+ * Over `child_process.spawn`, not `@actions/exec` (ADR 0020): the toolkit leaves a program's stdin
+ * open unless given an input, and given one, a program that exits without reading it kills the
+ * action with an uncaught EPIPE; it has no timeout and no process group either.
+ */
+
+
+
+
+/** A program that exited non-zero (or could not start, or timed out). */
+class ExecError extends errors/* ActionError */.lZ {
+    result;
+    name = 'ExecError';
+    constructor(message, result) {
+        super(message);
+        this.result = result;
+    }
+}
+/**
+ * Quotes an argv for display only (it is never given to a shell), as bash would read it back: plain
+ * words as they are, others in single quotes, and words holding control characters in ANSI-C quotes
+ * (`$'a\nb'`), so a line break in an argument can never start a new log line.
+ */
+function displayCommand(command, args) {
+    return [command, ...args].map(shellWord).join(' ');
+}
+function shellWord(a) {
+    if (/^[\w@%+=:,./-]+$/.test(a))
+        return a;
+    if (!log_line/* CONTROL */.W3.test(a))
+        return `'${a.replace(/'/g, `'\\''`)}'`;
+    const body = a
+        .replace(/\\/g, '\\\\')
+        .replace(/'/g, "\\'")
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t');
+    return `$'${(0,log_line/* visibleControls */.xx)(body)}'`;
+}
+/**
+ * The real {@link Exec}: `child_process.spawn` with `shell: false`; stdin always closed (after the
+ * input, if any), so a program that reads it ends instead of waiting.
+ */
+class ProcessExec {
+    log;
+    secrets;
+    constructor(log, secrets) {
+        this.log = log;
+        this.secrets = secrets;
+    }
+    run(command, args, options = {}) {
+        const shown = this.secrets.mask(displayCommand(command, args));
+        if (!options.quiet)
+            this.log.info(`[command] ${shown}`);
+        return new Promise((resolve, reject) => {
+            const child = (0,external_node_child_process_.spawn)(command, [...args], {
+                cwd: options.cwd,
+                env: { ...process.env, ...options.env },
+                shell: false,
+                stdio: ['pipe', 'pipe', 'pipe'],
+                detached: options.processGroup === true,
+            });
+            const release = options.processGroup ? holdGroup(child.pid) : undefined;
+            const kill = () => {
+                if (options.processGroup && child.pid !== undefined)
+                    killGroup(child.pid);
+                else
+                    child.kill('SIGKILL');
+            };
+            const out = [];
+            const err = [];
+            let timedOut = false;
+            const timer = options.timeoutMs === undefined
+                ? undefined
+                : setTimeout(() => {
+                    timedOut = true;
+                    kill();
+                }, options.timeoutMs);
+            const lines = options.onLine
+                ? lineSplitter((l) => options.onLine?.(this.secrets.mask(l)))
+                : undefined;
+            child.stdout.on('data', (b) => {
+                out.push(b);
+                lines?.stdout(b);
+            });
+            child.stderr.on('data', (b) => {
+                err.push(b);
+                lines?.stderr(b);
+            });
+            child.on('error', (e) => {
+                clearTimeout(timer);
+                release?.();
+                reject(new ExecError(`${command}: could not start (${e.message})`, {
+                    exitCode: -1,
+                    stdout: '',
+                    stderr: e.message,
+                }));
+            });
+            child.on('close', (code, signal) => {
+                clearTimeout(timer);
+                release?.();
+                lines?.flush();
+                const result = {
+                    exitCode: code ?? -1,
+                    stdout: Buffer.concat(out).toString('utf8'),
+                    stderr: Buffer.concat(err).toString('utf8'),
+                };
+                if (result.exitCode === 0 || (options.allowFailure && !timedOut))
+                    return resolve(result);
+                const why = timedOut
+                    ? `timed out after ${options.timeoutMs}ms`
+                    : signal
+                        ? `killed by ${signal}`
+                        : `exited with ${result.exitCode}`;
+                const tail = this.secrets.mask(result.stderr.trim().split('\n').slice(-5).join('\n'));
+                reject(new ExecError(`${shown} ${why}${tail ? `: ${tail}` : ''}`, result));
+            });
+            child.stdin.on('error', () => undefined);
+            child.stdin.end(options.input ?? '');
+        });
+    }
+}
+/** Process groups started with `processGroup`, killed if this process is told to stop. */
+const groups = new Set();
+function killGroup(pid) {
+    try {
+        process.kill(-pid, 'SIGKILL');
+    }
+    catch {
+        // already gone
+    }
+}
+function onStop(signal) {
+    for (const pid of groups)
+        killGroup(pid);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+/** Registers a live group; the returned function forgets it (and the signal handlers with the last). */
+function holdGroup(pid) {
+    if (pid === undefined)
+        return () => undefined;
+    if (groups.size === 0)
+        for (const s of ['SIGINT', 'SIGTERM'])
+            process.on(s, onStop);
+    groups.add(pid);
+    return () => {
+        if (!groups.delete(pid) || groups.size > 0)
+            return;
+        for (const s of ['SIGINT', 'SIGTERM'])
+            process.off(s, onStop);
+    };
+}
+/**
+ * Cuts two byte streams into lines (a partial line waits for its end, per stream; so does a
+ * character whose bytes arrive in two chunks).
+ */
+function lineSplitter(emit) {
+    const streams = {
+        stdout: { pending: '', decoder: new external_node_string_decoder_namespaceObject.StringDecoder('utf8') },
+        stderr: { pending: '', decoder: new external_node_string_decoder_namespaceObject.StringDecoder('utf8') },
+    };
+    const feed = (key, text) => {
+        const s = streams[key];
+        const parts = (s.pending + text).split(/\r?\n/);
+        s.pending = parts.pop() ?? '';
+        parts.forEach(emit);
+    };
+    return {
+        stdout: (b) => feed('stdout', streams.stdout.decoder.write(b)),
+        stderr: (b) => feed('stderr', streams.stderr.decoder.write(b)),
+        flush: () => {
+            for (const key of ['stdout', 'stderr']) {
+                const s = streams[key];
+                const last = s.pending + s.decoder.end();
+                s.pending = '';
+                if (last !== '')
+                    emit(last);
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/summary.ts
+/** A small markdown builder for job summaries (pure: it only makes text). */
+/** Escapes text for a markdown table cell: pipes, newlines and HTML angle brackets. */
+function cell(value) {
+    if (value === null || value === undefined || value === '')
+        return '–';
+    return String(value)
+        .replace(/\|/g, '\\|')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\r?\n/g, '<br>');
+}
+function escapeHtml(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+class Summary {
+    parts = [];
+    heading(text, level = 2) {
+        this.parts.push(`${'#'.repeat(level)} ${text}`);
+        return this;
+    }
+    /** A paragraph of markdown (not escaped: pass trusted text). */
+    paragraph(markdown) {
+        this.parts.push(markdown);
+        return this;
+    }
+    /** A table; every cell is escaped. */
+    table(headers, rows) {
+        const lines = [
+            `| ${headers.map(cell).join(' | ')} |`,
+            `| ${headers.map(() => '---').join(' | ')} |`,
+            ...rows.map((r) => `| ${headers.map((_, i) => cell(r[i])).join(' | ')} |`),
+        ];
+        this.parts.push(lines.join('\n'));
+        return this;
+    }
+    /** A bulleted list (markdown items). */
+    list(items) {
+        if (items.length)
+            this.parts.push(items.map((i) => `- ${i}`).join('\n'));
+        return this;
+    }
+    /** A fenced code block; the fence grows if the text contains one. */
+    code(text, lang = '') {
+        const fence = text.includes('```') ? '````' : '```';
+        this.parts.push(`${fence}${lang}\n${text}\n${fence}`);
+        return this;
+    }
+    /** A folded block; `body` is markdown (or another Summary). */
+    details(title, body) {
+        this.parts.push(`<details><summary>${escapeHtml(title)}</summary>\n\n${String(body)}\n\n</details>`);
+        return this;
+    }
+    toString() {
+        return this.parts.join('\n\n') + '\n';
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/run-action.ts
+
+/**
+ * The one catch of an action (STYLE.md §6): anything thrown, `Error` or not, fails the step with
+ * `<action>: <message>`; the stack goes to the debug log.
+ */
+async function runAction(action, io, body) {
+    try {
+        await body();
+    }
+    catch (error) {
+        if (error instanceof Error && error.stack)
+            io.debug(error.stack);
+        io.setFailed(`${action}: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/kit/src/workspace.ts
+/**
+ * File inputs stay inside the workspace. A path in an input (a config file, a checks file, a
+ * Dockerfile, a report glob) is resolved against the workspace and then through every symlink, so
+ * neither `../`, an absolute path nor a link committed in the repository can make an action read
+ * (and quote) a file such as `/etc/shadow` or `/proc/self/environ`.
+ */
+
+
+
+/** The fix every refusal names. */
+const INSIDE_WORKSPACE = 'Give a path inside the workspace ($GITHUB_WORKSPACE, the checkout); a symlink must point inside it too';
+/** The real path of `path`, or of its nearest existing parent with the rest appended (a file yet to be made). */
+function realPath(path) {
+    try {
+        return (0,external_node_fs_.realpathSync)(path);
+    }
+    catch (error) {
+        const code = error.code;
+        const parent = (0,external_node_path_.dirname)(path);
+        if ((code === 'ENOENT' || code === 'ENOTDIR') && parent !== path)
+            return (0,external_node_path_.resolve)(realPath(parent), (0,external_node_path_.relative)(parent, path));
+        throw error;
+    }
+}
+/** Whether `path` (real) is `root` (real) or below it. */
+function isInside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
+}
+/**
+ * The absolute path an input names, resolved against `workspace`, after checking that it stays inside
+ * the workspace once every symlink is followed. A path that does not exist yet is checked through
+ * its nearest existing parent.
+ * @throws InputError naming `input` when the path leads outside the workspace.
+ */
+function workspaceFile(input, path, workspace) {
+    const absolute = (0,external_node_path_.resolve)(workspace, path);
+    const root = realPath((0,external_node_path_.resolve)(workspace));
+    if (!isInside(root, realPath(absolute)))
+        throw new errors/* InputError */.dz(input, path, 'is outside the workspace', INSIDE_WORKSPACE);
+    return absolute;
+}
+/** Whether `path` (absolute) is inside `workspace` once symlinks are followed: for files a glob matched. */
+function insideWorkspace(path, workspace) {
+    try {
+        return isInside(realPath((0,external_node_path_.resolve)(workspace)), realPath(path));
+    }
+    catch {
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+/** @switchyard/kit: the pieces every action shares. See README.md. */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 1802:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   j: () => (/* binding */ outputText),
+/* harmony export */   s: () => (/* binding */ logProgress)
+/* harmony export */ });
+/** The action's side of the runner protocol, as a small interface (STYLE.md §4). */
+/** Logs a progress line: in place where the logger can, else as info. */
+function logProgress(log, message) {
+    if (log.progress)
+        log.progress(message);
+    else
+        log.info(message);
+}
+/** Serialises an output value the way every switchyard action does. */
+function outputText(value) {
+    return typeof value === 'string'
+        ? value
+        : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value);
+}
+
+
+/***/ }),
+
+/***/ 1065:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fq: () => (/* binding */ inertLine),
+/* harmony export */   OG: () => (/* binding */ logLines),
+/* harmony export */   W3: () => (/* binding */ CONTROL),
+/* harmony export */   xx: () => (/* binding */ visibleControls)
+/* harmony export */ });
+/* unused harmony exports UNSAFE, ANSI, stripAnsi, readsAsCommand, inertText */
+/**
+ * The one way a line of text reaches a log (the runner's stdout or the CLI's stderr). Text in a log
+ * line may come from anywhere: an input, a server's answer, an image label, the target's record. The
+ * GitHub runner reads every line of an action's output for workflow commands (actions/runner,
+ * `ActionCommand`): a line whose text, after leading white space, starts with `::name…::`, and,
+ * in the legacy form, any line holding `##[name…]`. It splits lines on `\n`, `\r\n` and a lone `\r`.
+ * So a value with a line break in it could start a line such as `::stop-commands::…`, after which the
+ * runner ignores every later command, `::add-mask::` included.
+ *
+ * {@link logLines} cuts a message into its lines at `\n` (the breaks our own messages mean) and makes
+ * each one inert: every other control character (a lone `\r`, escape sequences, C1 controls, Unicode
+ * line separators, bidi overrides) is printed visibly (`\r`, `\x1b`, `\u2028`), and a line the runner
+ * would read as a command is broken up visibly (`::` at its start becomes `: :`, `##[` becomes `# #[`).
+ */
+/**
+ * Characters that must not reach a log raw: C0 controls but tab and newline, DEL, C1 controls,
+ * the Unicode line and paragraph separators, and bidi overrides (which reorder what a reader sees).
+ */
+const UNSAFE = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** CSI (colours, cursor) and OSC (titles, hyperlinks) escape sequences. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
+/** The text without terminal escape sequences (a tool's coloured output, read back as text). */
+const stripAnsi = (s) => s.replace(ANSI, '');
+/** Any control character, tab and newline included (and separators, bidi overrides): not for one-line values. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const NAMED = {
+    '\r': '\\r',
+    '\v': '\\v',
+    '\f': '\\f',
+    '\b': '\\b',
+};
+/** One unsafe character as visible text: `\r`, `\x1b`, `\u2028`. */
+function visible(c) {
+    const named = NAMED[c];
+    if (named)
+        return named;
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** The text with every {@link UNSAFE} character (and `\n`) shown visibly: one line, whatever it holds. */
+function visibleControls(text, keepNewlines = false) {
+    const shown = text.replace(UNSAFE, visible);
+    return keepNewlines ? shown : shown.replace(/\n/g, '\\n');
+}
+/**
+ * Whether the GitHub runner could read this line as a workflow command (either syntax); a line
+ * starting with `::` counts whatever follows, as the runner's list of commands may grow.
+ */
+function readsAsCommand(line) {
+    return line.trimStart().startsWith('::') || /##\[[^\]]*\]/.test(line);
+}
+/** A line the runner would read as a command, broken up visibly so that it reads as text. */
+function breakCommand(line) {
+    return readsAsCommand(line) ? line.replace(/^(\s*):/, '$1: ').replace(/##\[/g, '# #[') : line;
+}
+/** One line made inert: nothing in it can start a workflow command. */
+function inertLine(line) {
+    return breakCommand(visibleControls(line));
+}
+/**
+ * Output text whose control characters are our own (the CLI's colours, its progress line redrawn
+ * after `\r`) with each line, between any `\r` or `\n`, kept from reading as a workflow command:
+ * for a program that may itself run inside a workflow step. Values in it must already have passed
+ * through {@link visibleControls}.
+ */
+function inertText(text) {
+    return text.replace(/[^\r\n]+/g, breakCommand);
+}
+/** A message as the log lines to write: cut at `\n` / `\r\n`, each made inert by {@link inertLine}. */
+function logLines(message) {
+    return message.split(/\r?\n/).map(inertLine);
+}
+
+
+/***/ }),
+
+/***/ 4593:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Sb: () => (/* binding */ Secrets),
+/* harmony export */   UY: () => (/* binding */ redactCredentials),
+/* harmony export */   Wr: () => (/* binding */ credentialsIn)
+/* harmony export */ });
+/**
+ * Credentials written into a URL or a host (`https://user:pass@host`, `ssh://user:pass@host`,
+ * `user:pass@registry.example`): group 1 is what precedes the password, group 2 the password. The
+ * user name stays visible; a value that fails to parse as a URL still has its password found.
+ */
+const URL_CREDENTIALS = /((?:^|[\s"'(<,=[]|[a-z][a-z0-9+.-]*:\/\/)[^\s:/@"'<>]*:)([^\s/<>]+)(?=@[^\s/@<>]*(?:$|[\s/<>?#"']))/gi;
+/** The passwords written in URLs or `user:pass@host` values anywhere in `text`, as written and decoded. */
+function credentialsIn(text) {
+    const found = [];
+    for (const m of text.matchAll(URL_CREDENTIALS)) {
+        const pass = m[2] ?? '';
+        found.push(pass);
+        try {
+            const decoded = decodeURIComponent(pass);
+            if (decoded !== pass)
+                found.push(decoded);
+        }
+        catch {
+            // not percent-encoded
+        }
+    }
+    return found;
+}
+/** `text` with the password of every URL or `user:pass@host` in it replaced by `***`. */
+function redactCredentials(text) {
+    return text.replace(URL_CREDENTIALS, '$1***');
+}
+/**
+ * Secret masking. Every secret value is registered once; {@link Secrets.mask} replaces it in any text
+ * before it is logged, and the `onAdd` hook tells the runner (`::add-mask::`) so its log masks it too.
+ */
+class Secrets {
+    onAdd;
+    values = new Set();
+    constructor(onAdd = () => undefined) {
+        this.onAdd = onAdd;
+    }
+    /**
+     * Registers a secret (and each line of a multi-line one), with the forms it takes when quoted in
+     * JSON or put in a URL, as the runner's own masker does. Values shorter than 3 characters are
+     * ignored, like the runner.
+     */
+    add(value) {
+        if (!value)
+            return;
+        for (const v of [value, ...value.split(/\r?\n/)]) {
+            const s = v.trim();
+            for (const form of [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)]) {
+                if (form.length < 3 || this.values.has(form))
+                    continue;
+                this.values.add(form);
+                this.onAdd(form);
+            }
+        }
+    }
+    /** The text with every registered secret replaced by `***`, longest first. */
+    mask(text) {
+        let out = text;
+        for (const v of [...this.values].sort((a, b) => b.length - a.length))
+            out = out.split(v).join('***');
+        return out;
+    }
+    /** The registered values (for tests and the harness). */
+    list() {
+        return [...this.values];
+    }
+}
+
+
+/***/ }),
+
+/***/ 3446:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   VW: () => (/* binding */ parseNotify)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_EVENTS, parseEvents */
+/* harmony import */ var _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5416);
+/* harmony import */ var _events_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5730);
+/**
+ * The `notify:` part of an environment in switchyard.yml, parsed strictly:
+ *
+ *     notify:
+ *       slack: { channel: "#deploys", token-secret: SLACK_BOT_TOKEN, events: [all] }
+ *       pagerduty: { routing-key-secret: PD_ROUTING_KEY, events: [critical] }
+ *       webhook: { url: https://hooks.example.com/deploys, secret: HOOK_SECRET, events: [all] }
+ *
+ * Secrets are the NAMES of variables (step env or inputs), never values: a value that looks like a
+ * token, a webhook URL or a routing key is refused without being quoted. Errors are
+ * {@link InputError}s named by the key path (`production.notify.slack.channel`); packages/config
+ * re-states them with the file name.
+ */
+
+
+/** Each channel's events when `events` is not given. */
+const DEFAULT_EVENTS = {
+    slack: ['all'],
+    pagerduty: ['critical'],
+    webhook: ['all'],
+};
+const TERMS = ['all', ..._events_js__WEBPACK_IMPORTED_MODULE_1__/* .SEVERITIES */ .oC, ..._events_js__WEBPACK_IMPORTED_MODULE_1__/* .EVENT_KINDS */ .dP];
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Slack channel names (lowercase, ≤ 80) with `#`, or conversation IDs. */
+const SLACK_CHANNEL = /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{8,20})$/;
+function mapping(path, v, keys, example) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, `is ${(0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .kindOf */ .I)(v)}, not a mapping`, `Write ${example}`);
+    for (const key of Object.keys(v))
+        if (!keys.includes(key))
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${path}.${key}`, key, 'is not a known key', `Valid keys: ${keys.join(', ')}`);
+    return v;
+}
+function str(path, v, example) {
+    if (typeof v !== 'string' || v.trim() === '')
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, `is ${typeof v === 'string' ? 'empty' : (0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .kindOf */ .I)(v)}`, `Give a value such as ${example}`);
+    return v.trim();
+}
+/** A name of a secret, refused (unquoted) when it looks like the secret itself. */
+function secretName(path, v, example) {
+    const s = typeof v === 'string' ? v.trim() : v;
+    const looksLikeValue = typeof s === 'string' &&
+        (/^xox[a-z]-/i.test(s) ||
+            /^https?:\/\//i.test(s) ||
+            /^[a-f0-9]{32}$/i.test(s) ||
+            s.length > 100);
+    if (looksLikeValue)
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, 'looks like the secret itself, not the name of one', `Store the value as a GitHub secret and give its name here (e.g. ${example}); pass it to the step as env: ${example}: \${{ secrets.${example} }}. Then rotate the exposed value`);
+    if (typeof s !== 'string' || !SECRET_NAME.test(s))
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, typeof s === 'string' ? s : _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, 'is not the name of a secret', `Use letters, digits and _, not starting with a digit (e.g. ${example})`);
+    return s;
+}
+function url(path, v, example) {
+    const s = str(path, v, example);
+    (0,_switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .parseUrl */ .Dl)(path, s);
+    return s;
+}
+/** `events:` a list (or one word) of `all`, a severity (that one and above) or event kinds. */
+function parseEvents(path, v) {
+    const items = Array.isArray(v) ? v : [v];
+    if (items.length === 0)
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, 'is an empty list', 'List at least one: all, warning, critical, or event kinds; remove the channel to turn it off');
+    return items.map((item, i) => {
+        const at = Array.isArray(v) ? `${path}[${i}]` : path;
+        if (typeof item !== 'string' || !TERMS.includes(item.trim()))
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(at, typeof item === 'string' ? item : _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, 'is not an event or severity', `Use one of: ${TERMS.join(', ')}`);
+        return item.trim();
+    });
+}
+function slack(path, v) {
+    const m = mapping(path, v, ['channel', 'token-secret', 'webhook-secret', 'events', 'api-url'], '{channel: "#deploys", token-secret: SLACK_BOT_TOKEN}');
+    const events = m.events === undefined || m.events === null
+        ? [...DEFAULT_EVENTS.slack]
+        : parseEvents(`${path}.events`, m.events);
+    const hasToken = m['token-secret'] !== undefined && m['token-secret'] !== null;
+    const hasHook = m['webhook-secret'] !== undefined && m['webhook-secret'] !== null;
+    if (hasToken === hasHook)
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(path, _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, hasToken
+            ? 'sets both token-secret and webhook-secret'
+            : 'sets neither token-secret nor webhook-secret', 'Give token-secret (a bot token: one message per release, updated in place; needs channel) or webhook-secret (an incoming webhook: one message per change)');
+    if (hasHook) {
+        for (const key of ['channel', 'api-url'])
+            if (m[key] !== undefined)
+                throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${path}.${key}`, _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, 'is not used with webhook-secret (an incoming webhook posts to the channel it was made for)', `Remove ${key}, or use token-secret`);
+        return {
+            mode: 'webhook',
+            webhookSecret: secretName(`${path}.webhook-secret`, m['webhook-secret'], 'SLACK_WEBHOOK_URL'),
+            events,
+        };
+    }
+    if (m.channel === undefined || m.channel === null)
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${path}.channel`, _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, 'is missing', 'Name the channel to post to, e.g. channel: "#deploys" (quoted: # starts a comment in YAML), or its ID C0123ABCD');
+    const channel = str(`${path}.channel`, m.channel, '"#deploys"');
+    if (!SLACK_CHANNEL.test(channel))
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${path}.channel`, channel, 'is not a Slack channel', 'Use #name (lowercase letters, digits, - _ .) or a channel ID such as C0123ABCD');
+    return {
+        mode: 'bot',
+        channel,
+        tokenSecret: secretName(`${path}.token-secret`, m['token-secret'], 'SLACK_BOT_TOKEN'),
+        ...(m['api-url'] !== undefined &&
+            m['api-url'] !== null && {
+            apiUrl: apiBase(url(`${path}.api-url`, m['api-url'], 'https://slack.com/api/')),
+        }),
+        events,
+    };
+}
+/** A base URL ending in `/` (the SDK appends method names). */
+const apiBase = (s) => (s.endsWith('/') ? s : `${s}/`);
+function pagerduty(path, v) {
+    const m = mapping(path, v, ['routing-key-secret', 'events', 'endpoint'], '{routing-key-secret: PD_ROUTING_KEY, events: [critical]}');
+    if (m['routing-key-secret'] === undefined || m['routing-key-secret'] === null)
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${path}.routing-key-secret`, _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, 'is missing', 'Name the secret holding the Events API v2 integration key, e.g. routing-key-secret: PD_ROUTING_KEY');
+    return {
+        routingKeySecret: secretName(`${path}.routing-key-secret`, m['routing-key-secret'], 'PD_ROUTING_KEY'),
+        ...(m.endpoint !== undefined &&
+            m.endpoint !== null && {
+            endpoint: url(`${path}.endpoint`, m.endpoint, 'https://events.pagerduty.com'),
+        }),
+        events: m.events === undefined || m.events === null
+            ? [...DEFAULT_EVENTS.pagerduty]
+            : parseEvents(`${path}.events`, m.events),
+    };
+}
+function webhook(path, v) {
+    const m = mapping(path, v, ['url', 'secret', 'events'], '{url: https://hooks.example.com/deploys, secret: HOOK_SECRET}');
+    for (const key of ['url', 'secret'])
+        if (m[key] === undefined || m[key] === null)
+            throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${path}.${key}`, _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, 'is missing', key === 'url'
+                ? 'Give the receiver, e.g. url: https://hooks.example.com/deploys'
+                : 'Name the secret holding the signing key, e.g. secret: HOOK_SECRET (unsigned webhooks are not sent)');
+    const u = url(`${path}.url`, m.url, 'https://hooks.example.com/deploys');
+    if (/^[a-z]+:\/\/[^/]*@/i.test(u))
+        throw new _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`${path}.url`, _switchyard_kit__WEBPACK_IMPORTED_MODULE_0__/* .UNQUOTED */ .Q8, 'holds credentials', 'Leave user:password out of the URL; the signature authenticates each delivery');
+    return {
+        url: u,
+        secret: secretName(`${path}.secret`, m.secret, 'HOOK_SECRET'),
+        events: m.events === undefined || m.events === null
+            ? [...DEFAULT_EVENTS.webhook]
+            : parseEvents(`${path}.events`, m.events),
+    };
+}
+/** Parses `notify:` at `path` (e.g. `production.notify`); empty (`notify:`) means no channels. */
+function parseNotify(path, v) {
+    if (v === null || v === undefined)
+        return {};
+    const m = mapping(path, v, ['slack', 'pagerduty', 'webhook'], 'notify: {slack: {...}, pagerduty: {...}, webhook: {...}}');
+    return {
+        ...(m.slack != null && { slack: slack(`${path}.slack`, m.slack) }),
+        ...(m.pagerduty != null && { pagerduty: pagerduty(`${path}.pagerduty`, m.pagerduty) }),
+        ...(m.webhook != null && { webhook: webhook(`${path}.webhook`, m.webhook) }),
+    };
+}
+
+
+/***/ }),
+
+/***/ 5730:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MU: () => (/* binding */ isRelease),
+/* harmony export */   Pl: () => (/* binding */ headline),
+/* harmony export */   dP: () => (/* binding */ EVENT_KINDS),
+/* harmony export */   ez: () => (/* binding */ RELEASE_KINDS),
+/* harmony export */   ko: () => (/* binding */ selects),
+/* harmony export */   oC: () => (/* binding */ SEVERITIES),
+/* harmony export */   xJ: () => (/* binding */ severityOf),
+/* harmony export */   zM: () => (/* binding */ reasonsOf)
+/* harmony export */ });
+/**
+ * What the notifications are about: release events (one deploy moving from started to passed, failed or
+ * rolled back) and freeze events, each with a severity as the process documents split them: warnings
+ * to Slack, critical alerts to PagerDuty (the on-call engineer).
+ */
+/** The states of a release, in the order a release moves through them. */
+const RELEASE_KINDS = [
+    'started',
+    'preview',
+    'live',
+    'watching',
+    'passed',
+    'failed',
+    'rolled-back',
+    'rollback-failed',
+    'warning',
+];
+/** Every event kind: the release kinds, plus `freeze` / `unfreeze` of an environment. */
+const EVENT_KINDS = [...RELEASE_KINDS, 'freeze', 'unfreeze'];
+/** How urgent an event is, lowest first. */
+const SEVERITIES = ['info', 'warning', 'critical'];
+/** Whether an event is about a release (not a freeze). */
+function isRelease(event) {
+    return event.kind !== 'freeze' && event.kind !== 'unfreeze';
+}
+/**
+ * An event's severity. Critical: a failed verdict, a failed rollback, and any rollback (it closes, or
+ * fails to close, the incident the failed verdict opened). Warning: monitor warnings and freezes.
+ * Info: a release's progress and unfreezes.
+ */
+function severityOf(event) {
+    switch (event.kind) {
+        case 'failed':
+        case 'rolled-back':
+        case 'rollback-failed':
+            return 'critical';
+        case 'warning':
+        case 'freeze':
+            return 'warning';
+        default:
+            return 'info';
+    }
+}
+/** Whether a channel whose event list is `terms` takes `event`. */
+function selects(terms, event) {
+    const rank = SEVERITIES.indexOf(severityOf(event));
+    return terms.some((t) => t === 'all' ||
+        t === event.kind ||
+        (SEVERITIES.includes(t) && SEVERITIES.indexOf(t) <= rank));
+}
+/** One line that says what happened, for fallbacks, summaries and logs: `shop 1.4.2 is live on production`. */
+function headline(event) {
+    if (!isRelease(event)) {
+        const what = event.app ? `${event.app} on ${event.environment}` : event.environment;
+        return event.kind === 'freeze'
+            ? `Deploys to ${what} are frozen`
+            : `Deploys to ${what} may go out again`;
+    }
+    const r = `${event.app} ${event.version}`;
+    const env = event.environment;
+    switch (event.kind) {
+        case 'started':
+            return `Deploying ${r} to ${env}`;
+        case 'preview':
+            return `${r} is on preview in ${env}`;
+        case 'live':
+            return `${r} is live on ${env}`;
+        case 'watching':
+            return `Watching ${r} on ${env}`;
+        case 'passed':
+            return `${r} passed on ${env}`;
+        case 'failed':
+            return `${r} failed its verdict on ${env}`;
+        case 'warning':
+            return `Warning for ${r} on ${env}`;
+        case 'rolled-back':
+            return `${env} rolled back from ${event.version} to ${event.to} (${event.healthy ? 'healthy' : 'NOT healthy'})`;
+        case 'rollback-failed':
+            return `Rollback of ${r} on ${env} FAILED`;
+    }
+}
+/** The reasons an event carries (a failed verdict's rules, warnings, why a rollback failed), or none. */
+function reasonsOf(event) {
+    if (!isRelease(event))
+        return event.reason ? [event.reason] : [];
+    return 'reasons' in event ? event.reasons : [];
+}
+
+
+/***/ }),
+
+/***/ 3583:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  j$: () => (/* reexport */ HttpError),
+  ez: () => (/* reexport */ attemptCheck),
+  LR: () => (/* reexport */ nodeHttp),
+  MV: () => (/* reexport */ jsonpath_parseAssertion),
+  i$: () => (/* reexport */ status_parseStatus),
+  iR: () => (/* reexport */ proxiedFetch)
+});
+
+// UNUSED EXPORTS: DEFAULT_VERSION_SOURCE, METHODS, OPERATORS, VERSION_SOURCES, buildChecks, bypassesProxy, checkAssertion, createNodeHttp, describeVersionSource, evaluateResponse, excerpt, extractVersion, isHeaderName, isSecretHeader, lookup, moveCredentials, parseHeaders, parseJsonPath, parseRegex, parseVersionFrom, proxyFor, proxyLabel, readProxyEnv, runChecks, secretValues, secretsInDocument, secretsInHeaderLines, showVersion
+
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 12 modules
+var kit_src = __nccwpck_require__(5416);
+;// CONCATENATED MODULE: ./packages/probe/src/status.ts
+/** Expected HTTP status: `200`, `2xx`, `200-299`, or a list of those (`200,204`, `[200, 3xx]`). */
+
+const FORMS = 'Use a code (200), a class (2xx), a range (200-299), or a list of those (200,204)';
+/** Parses an expected-status value from an input string, a YAML number, or a YAML list. */
+function status_parseStatus(name, value) {
+    const items = Array.isArray(value)
+        ? value
+        : typeof value === 'number'
+            ? [value]
+            : typeof value === 'string'
+                ? value.split(',')
+                : undefined;
+    if (items === undefined || items.length === 0)
+        throw new kit_src/* InputError */.dz(name, value, 'is not an HTTP status', FORMS);
+    const parts = items.map((item) => parseOne(name, item));
+    return {
+        text: parts.map((p) => p.text).join(','),
+        matches: (status) => parts.some((p) => status >= p.lo && status <= p.hi),
+    };
+}
+function parseOne(name, item) {
+    const s = String(item).trim().toLowerCase();
+    let m;
+    if ((m = /^([1-5])xx$/.exec(s))) {
+        const c = Number(m[1]) * 100;
+        return { text: s, lo: c, hi: c + 99 };
+    }
+    if ((m = /^(\d{3})$/.exec(s)) && valid(Number(m[1])))
+        return { text: s, lo: Number(m[1]), hi: Number(m[1]) };
+    if ((m = /^(\d{3})\s*-\s*(\d{3})$/.exec(s)) &&
+        valid(Number(m[1])) &&
+        valid(Number(m[2])) &&
+        Number(m[1]) <= Number(m[2])) {
+        return { text: `${m[1]}-${m[2]}`, lo: Number(m[1]), hi: Number(m[2]) };
+    }
+    throw new kit_src/* InputError */.dz(name, item, 'is not an HTTP status', FORMS);
+}
+function valid(code) {
+    return code >= 100 && code <= 599;
+}
+
+;// CONCATENATED MODULE: ./packages/probe/src/jsonpath.ts
+/**
+ * A small, strict JSONPath subset for assertions on response bodies:
+ * `$`, `.name`, `['name']`, `["name"]`, `[0]`, `[-1]`, then an optional comparison:
+ * `$.status == "healthy"`, `$.items[0].count >= 3`, `$.version != "1.0.0"`, `$.name =~ /^shop-/i`;
+ * a bare path asserts that the value exists. Values are JSON literals (quote strings).
+ */
+
+const OPERATORS = ['==', '!=', '<=', '>=', '<', '>', '=~'];
+const jsonpath_FORMS = 'Write a path from $ with an optional comparison, e.g. $.status == "healthy", $.items[0].count >= 3, $.name =~ /^shop/';
+/** Parses a JSONPath (no comparison). Returns the segments. */
+function jsonpath_parseJsonPath(name, text) {
+    const { path, rest } = readPath(name, text.trim());
+    if (rest.trim() !== '')
+        throw new InputError(name, text, `has unexpected text after the path: ${showValue(rest.trim())}`, jsonpath_FORMS);
+    return path;
+}
+/** Parses an assertion such as `$.status == "healthy"`. */
+function jsonpath_parseAssertion(name, text) {
+    const src = text.trim();
+    const { path, rest, pathText } = readPath(name, src);
+    const tail = rest.trim();
+    if (tail === '')
+        return { text: src, path, pathText, op: 'exists' };
+    const op = OPERATORS.find((o) => tail.startsWith(o));
+    if (!op)
+        throw new kit_src/* InputError */.dz(name, text, `has no valid operator after ${pathText}`, `Use one of ${OPERATORS.join(' ')}. ${jsonpath_FORMS}`);
+    const valueText = tail.slice(op.length).trim();
+    if (op === '=~') {
+        const m = /^\/(.*)\/([a-z]*)$/s.exec(valueText);
+        if (!m)
+            throw new kit_src/* InputError */.dz(name, text, 'needs a /regex/ after =~', jsonpath_FORMS);
+        try {
+            return { text: src, path, pathText, op, regex: new RegExp(m[1] ?? '', m[2]) };
+        }
+        catch (e) {
+            throw new kit_src/* InputError */.dz(name, text, `has an invalid regex (${e.message})`, jsonpath_FORMS);
+        }
+    }
+    let value;
+    try {
+        value = JSON.parse(valueText);
+    }
+    catch {
+        throw new kit_src/* InputError */.dz(name, text, `compares with ${(0,kit_src/* showValue */.vp)(valueText)}, which is not a JSON value`, 'Quote strings: $.status == "healthy"');
+    }
+    if (['<', '<=', '>', '>='].includes(op) && typeof value !== 'number') {
+        throw new kit_src/* InputError */.dz(name, text, `uses ${op} with a non-number`, 'Compare numbers with < <= > >=');
+    }
+    return { text: src, path, pathText, op, value };
+}
+/** Looks a path up in a parsed JSON value. */
+function lookup(root, path) {
+    let cur = root;
+    for (const seg of path) {
+        if (typeof seg === 'number') {
+            if (!Array.isArray(cur))
+                return { found: false };
+            const i = seg < 0 ? cur.length + seg : seg;
+            if (i < 0 || i >= cur.length)
+                return { found: false };
+            cur = cur[i];
+        }
+        else {
+            if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, seg))
+                return { found: false };
+            cur = cur[seg];
+        }
+    }
+    return { found: true, value: cur };
+}
+/** Checks an assertion against a parsed body; returns a failure reason or undefined when it holds. */
+function checkAssertion(a, body) {
+    const { found, value } = lookup(body, a.path);
+    if (!found)
+        return `${a.pathText} not found`;
+    const actual = (0,kit_src/* showValue */.vp)(value);
+    switch (a.op) {
+        case 'exists':
+            return undefined;
+        case '==':
+            return deepEqual(value, a.value)
+                ? undefined
+                : `${a.pathText} is ${actual}, expected ${(0,kit_src/* showValue */.vp)(a.value)}`;
+        case '!=':
+            return !deepEqual(value, a.value)
+                ? undefined
+                : `${a.pathText} is ${actual}, expected anything else`;
+        case '=~':
+            return typeof value === 'string' && a.regex?.test(value)
+                ? undefined
+                : `${a.pathText} is ${actual}, expected a match of ${String(a.regex)}`;
+        default: {
+            const n = a.value;
+            if (typeof value !== 'number')
+                return `${a.pathText} is ${actual}, expected a number ${a.op} ${n}`;
+            const ok = a.op === '<'
+                ? value < n
+                : a.op === '<='
+                    ? value <= n
+                    : a.op === '>'
+                        ? value > n
+                        : value >= n;
+            return ok ? undefined : `${a.pathText} is ${actual}, expected ${a.op} ${n}`;
+        }
+    }
+}
+function deepEqual(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+function sortKeys(v) {
+    if (Array.isArray(v))
+        return v.map(sortKeys);
+    if (v && typeof v === 'object') {
+        return Object.fromEntries(Object.entries(v)
+            .sort(([x], [y]) => x.localeCompare(y))
+            .map(([k, x]) => [k, sortKeys(x)]));
+    }
+    return v;
+}
+function readPath(name, src) {
+    if (!src.startsWith('$'))
+        throw new kit_src/* InputError */.dz(name, src, 'does not start with $', jsonpath_FORMS);
+    const path = [];
+    let i = 1;
+    for (;;) {
+        const rest = src.slice(i);
+        let m;
+        if ((m = /^\.([A-Za-z_$][\w$-]*)/.exec(rest)))
+            path.push(m[1]);
+        else if ((m = /^\[\s*(-?\d+)\s*\]/.exec(rest)))
+            path.push(Number(m[1]));
+        else if ((m = /^\[\s*'((?:[^'\\]|\\.)*)'\s*\]/.exec(rest)) ||
+            (m = /^\[\s*"((?:[^"\\]|\\.)*)"\s*\]/.exec(rest)))
+            path.push(m[1].replace(/\\(.)/g, '$1'));
+        else if (/^(\.|\[)/.test(rest))
+            throw new kit_src/* InputError */.dz(name, src, `has an invalid path segment at ${(0,kit_src/* showValue */.vp)(rest)}`, jsonpath_FORMS);
+        else
+            return { path, rest, pathText: src.slice(0, i) };
+        i += m[0].length;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/probe/src/headers.ts
+/** Request headers: parsing, which values are secrets, and credentials carried in URLs. */
+
+const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key|credential/i;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Whether `name` is a valid HTTP header name (an RFC 9110 token). */
+function headers_isHeaderName(name) {
+    return HEADER_NAME.test(name);
+}
+/** Whether a header's value is treated as a secret. */
+function isSecretHeader(name) {
+    return SECRET_HEADER.test(name);
+}
+/** A secret value whole and by its words after the first (`Bearer <token>` → the token too). */
+const secretWords = (v) => [v, ...v.split(/\s+/).slice(1)];
+/** The values of secret headers, each whole and by its words. */
+function headers_secretValues(headers) {
+    return Object.entries(headers)
+        .filter(([k]) => isSecretHeader(k))
+        .flatMap(([, v]) => secretWords(v));
+}
+/**
+ * Everything in a parsed checks document (or any value) that may be secret, found before the
+ * document is validated, so that no error about it can show one: the values of secret-named keys
+ * at any depth (each whole and by its words; all the text under one that is a mapping or a list),
+ * and the passwords of URLs.
+ */
+function secretsInDocument(value, underSecret = false) {
+    if (typeof value === 'string' || typeof value === 'number') {
+        const s = String(value);
+        return underSecret ? secretWords(s) : credentialsIn(s);
+    }
+    if (Array.isArray(value))
+        return value.flatMap((v) => secretsInDocument(v, underSecret));
+    if (value && typeof value === 'object')
+        return Object.entries(value).flatMap(([k, v]) => secretsInDocument(v, underSecret || isSecretHeader(k)));
+    return [];
+}
+/** The values of secret header lines of an input (`Name: value`), before they are parsed. */
+function secretsInHeaderLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .flatMap((line) => {
+        const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
+        // A line that does not parse is hidden in its error; mask it all the same.
+        if (!m)
+            return [line];
+        return isSecretHeader(m[1] ?? '')
+            ? headers_secretValues({ [m[1] ?? '']: m[2] ?? '' })
+            : credentialsIn(line);
+    });
+}
+/**
+ * fetch refuses URLs with credentials: moves `user:pass@` into an `Authorization: Basic` header
+ * (unless one is set), clears them from the URL, and records the password as a secret.
+ */
+function headers_moveCredentials(url, headers, secrets) {
+    if (!url.password && !url.username)
+        return;
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    if (pass)
+        secrets.push(pass, url.password);
+    headers.Authorization ??= `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+}
+/** Header maps from YAML (mapping) or an input (`Name: value` or `Name=value` lines). */
+function headers_parseHeaders(at, v) {
+    if (v === undefined || v === null)
+        return {};
+    let entries;
+    if (typeof v === 'string') {
+        entries = v
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .map((line, i) => {
+            const m = /^([^:=\s]+)\s*[:=]\s*(.*)$/.exec(line);
+            // The value is not shown: a header line may hold a credential.
+            if (!m)
+                throw new InputError(`${at}[line ${i + 1}]`, '(hidden)', 'is not a header line', 'Write one "Name: value" per line');
+            return [m[1], m[2]];
+        });
+    }
+    else if (typeof v === 'object' && !Array.isArray(v)) {
+        entries = Object.entries(v);
+    }
+    else {
+        throw new InputError(at, UNQUOTED, `is ${kindOf(v)}, not a header map`, 'Write a mapping of header names to values');
+    }
+    const out = {};
+    for (const [k, val] of entries) {
+        if (!headers_isHeaderName(k))
+            throw new InputError(`${at}.${k}`, k, 'is not a valid header name', 'Use letters, digits and -');
+        if (typeof val !== 'string' && typeof val !== 'number')
+            throw new InputError(`${at}.${k}`, UNQUOTED, `is ${kindOf(val)}, not a header value`, 'Give a string');
+        const s = String(val);
+        if (/[\r\n]/.test(s))
+            throw new InputError(`${at}.${k}`, '(hidden)', 'contains a line break', 'Header values are one line');
+        out[k] = s;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./packages/probe/src/version.ts
+/**
+ * Where a response reports its version, for expect-version: a JSON path in the body, a response
+ * header, or the one capture group of a regex on the body.
+ *
+ * Written as a compact string (`json:$.build.version`, `header:X-App-Version`,
+ * `regex:v(\d+\.\d+\.\d+)`) in the action's `version-from` input and in checks, or as a one-key
+ * mapping in a check (`version-from: {header: X-App-Version}`). Parsing is strict: errors name the
+ * input or `checks[i].version-from`. Bodies and headers are the server's: what is shown of them is
+ * quoted and cut short.
+ */
+
+
+
+const VERSION_SOURCES = (/* unused pure expression or super */ null && (['json', 'header', 'regex']));
+/** `json:$.version`: the default. */
+const version_DEFAULT_VERSION_SOURCE = {
+    kind: 'json',
+    path: ['version'],
+    text: '$.version',
+};
+const version_FORMS = 'Use json:<JSON path> (json:$.build.version), header:<name> (header:X-App-Version) or regex:<pattern with one capture group> (regex:v(\\d+\\.\\d+\\.\\d+))';
+/** Longest piece of a body or a version that a message shows. */
+const SHOWN = 80;
+/**
+ * Parses `version-from` at `at` (an input name or `checks[i].version-from`): a compact string
+ * `<kind>:<value>`, or (in a checks document) a mapping with exactly one of json, header, regex.
+ */
+function version_parseVersionFrom(at, value) {
+    if (typeof value === 'string') {
+        const m = /^\s*([A-Za-z]+)\s*:(.*)$/s.exec(value);
+        const kind = VERSION_SOURCES.find((k) => k === m?.[1]?.toLowerCase());
+        if (!m || !kind)
+            throw new InputError(at, value, 'is not a version source', version_FORMS);
+        return sourceOf(at, kind, (m[2] ?? '').trim());
+    }
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+        const entries = Object.entries(value);
+        const [entry] = entries;
+        if (entries.length !== 1 || !entry)
+            throw new InputError(at, UNQUOTED, `has ${entries.length === 0 ? 'no keys' : `${entries.length} keys (${entries.map(([k]) => k).join(', ')})`}`, `Give exactly one of ${VERSION_SOURCES.join(', ')}. ${version_FORMS}`);
+        const [key, v] = entry;
+        const kind = VERSION_SOURCES.find((k) => k === key);
+        if (!kind)
+            throw new InputError(`${at}.${key}`, key, 'is not a version source', `Use one of ${VERSION_SOURCES.join(', ')}. ${version_FORMS}`);
+        if (typeof v !== 'string')
+            throw new InputError(`${at}.${key}`, UNQUOTED, `is ${kindOf(v)}, not a string`, version_FORMS);
+        return sourceOf(`${at}.${key}`, kind, v.trim());
+    }
+    throw new InputError(at, UNQUOTED, `is ${kindOf(value)}, not a version source`, `Give a string such as json:$.build.version, or a mapping with one of ${VERSION_SOURCES.join(', ')}`);
+}
+function sourceOf(at, kind, text) {
+    if (text === '')
+        throw new InputError(at, text, `gives no ${kind === 'json' ? 'JSON path' : kind}`, version_FORMS);
+    switch (kind) {
+        case 'json':
+            return { kind, path: parseJsonPath(at, text), text };
+        case 'header':
+            if (!isHeaderName(text))
+                throw new InputError(at, text, 'is not a valid header name', 'Use letters, digits and -, e.g. header:X-App-Version');
+            return { kind, name: text };
+        case 'regex':
+            return { kind, regex: parseVersionRegex(at, text) };
+    }
+}
+/** `/pattern/flags` or a bare pattern, with exactly one capture group: the version. */
+function parseVersionRegex(at, text) {
+    const m = /^\/(.*)\/([a-z]*)$/s.exec(text);
+    const [source, flags] = m ? [m[1] ?? '', m[2] ?? ''] : [text, ''];
+    const fix = 'Write one capture group around the version, e.g. regex:v(\\d+\\.\\d+\\.\\d+)';
+    const bad = flags.replace(/[imsuv]/g, '');
+    if (bad)
+        throw new InputError(at, text, `has flags that do not apply here (${bad})`, `Use i, m, s, u or v. ${fix}`);
+    let regex;
+    try {
+        regex = new RegExp(source, flags);
+    }
+    catch (e) {
+        throw new InputError(at, text, `is not a valid regular expression (${e.message})`, fix);
+    }
+    // An alternative that matches '' reports every group of the pattern.
+    const groups = (new RegExp(`${source}|`, flags).exec('')?.length ?? 1) - 1;
+    if (groups !== 1)
+        throw new InputError(at, text, `has ${groups === 0 ? 'no capture group' : `${groups} capture groups`}`, `${fix}; group other parts with (?:…)`);
+    return regex;
+}
+/** The compact form of a source, as a user writes it (`header:X-App-Version`). */
+function describeVersionSource(source) {
+    switch (source.kind) {
+        case 'json':
+            return `json:${source.text}`;
+        case 'header':
+            return `header:${source.name}`;
+        case 'regex':
+            return `regex:${String(source.regex)}`;
+    }
+}
+/**
+ * Reads the version from a response. `json` is the body parsed once by the caller (undefined when
+ * it is not JSON), so a check with JSON assertions does not parse it twice.
+ */
+function extractVersion(source, res, json) {
+    switch (source.kind) {
+        case 'json': {
+            const parsed = json();
+            if (!parsed.ok)
+                return { missing: `no version at ${source.text}: body is not JSON (${excerpt(res.body)})` };
+            const found = lookup(parsed.value, source.path);
+            if (!found.found)
+                return { missing: `no version at ${source.text}: not found` };
+            if (typeof found.value === 'string' || typeof found.value === 'number')
+                return { version: String(found.value) };
+            return {
+                missing: `no version at ${source.text}: ${(0,kit_src/* kindOf */.I)(found.value)}, not a string or number`,
+            };
+        }
+        case 'header': {
+            const wanted = source.name.toLowerCase();
+            const entry = Object.entries(res.headers).find(([k]) => k.toLowerCase() === wanted);
+            if (!entry)
+                return { missing: `no version: no ${source.name} header in the response` };
+            if (entry[1].trim() === '')
+                return { missing: `no version: header ${source.name} is empty` };
+            return { version: entry[1].trim() };
+        }
+        case 'regex': {
+            const m = source.regex.exec(res.body);
+            if (!m)
+                return {
+                    missing: `no version: body does not match ${String(source.regex)} (${excerpt(res.body)})`,
+                };
+            const v = m.slice(1).find((g) => g !== undefined);
+            if (!v)
+                return { missing: `no version: ${String(source.regex)} matched, its group is empty` };
+            return { version: v };
+        }
+    }
+}
+/**
+ * A version as messages show it: as is when it is short and plain (`1.4.2`), else quoted and cut
+ * (a server's value may hold line breaks, workflow commands or a whole page).
+ */
+function showVersion(v) {
+    if (v.length <= SHOWN && /^[\x21-\x7e]+$/.test(v))
+        return v;
+    return JSON.stringify(v.length > SHOWN ? `${v.slice(0, SHOWN)}…` : v);
+}
+/** A body as messages show it: whitespace folded, quoted, cut at {@link SHOWN} characters. */
+function excerpt(body) {
+    const s = body.replace(/\s+/g, ' ').trim();
+    return JSON.stringify(s.length > SHOWN ? `${s.slice(0, SHOWN)}…` : s);
+}
+
+;// CONCATENATED MODULE: ./packages/probe/src/check.ts
+/**
+ * What one HTTP check is, and how checks are read from a URL list or a YAML/JSON document.
+ * Parsing is pure and strict: every problem is an {@link InputError} naming `<input>[i].<key>`.
+ */
+
+
+
+
+
+const METHODS = (/* unused pure expression or super */ null && (['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']));
+const KEYS = (/* unused pure expression or super */ null && ([
+    'name',
+    'url',
+    'method',
+    'headers',
+    'body',
+    'expect-status',
+    'body-contains',
+    'body-regex',
+    'expect-json',
+    'max-latency',
+    'timeout',
+    'continue-on-failure',
+    'expect-version',
+    'version-from',
+    'follow-redirects',
+]));
+/**
+ * Builds checks from plain URLs (input `urlsInput`) and from a parsed YAML/JSON value (input
+ * `checksInput`: a list of URL strings or check objects).
+ */
+function buildChecks(urls, doc, defaults, urlsInput = 'urls', checksInput = 'checks') {
+    const secrets = secretValues(defaults.headers);
+    const checks = urls.map((u, i) => fromObject(`${urlsInput}[${i}]`, { url: u }, defaults, secrets));
+    if (doc !== undefined && doc !== null) {
+        if (!Array.isArray(doc))
+            throw new InputError(checksInput, UNQUOTED, `is ${kindOf(doc)}, not a list of checks`, isMappingLike(doc)
+                ? 'Start each check with "- " (a YAML list item), e.g. "- url: http://host/healthz"'
+                : 'Write a YAML list: each item a URL or a mapping with at least url:');
+        doc.forEach((item, i) => {
+            const at = `${checksInput}[${i}]`;
+            if (typeof item === 'string')
+                checks.push(fromObject(at, { url: item }, defaults, secrets));
+            else if (item && typeof item === 'object' && !Array.isArray(item))
+                checks.push(fromObject(at, item, defaults, secrets));
+            else
+                throw new InputError(at, UNQUOTED, `is ${kindOf(item)}, not a check`, 'Give a URL or a mapping with at least url:');
+        });
+    }
+    nameUniquely(checks);
+    return { checks, secrets };
+}
+function fromObject(at, o, d, secrets) {
+    for (const key of Object.keys(o)) {
+        if (!KEYS.includes(key))
+            throw new InputError(`${at}.${key}`, key, 'is not a check setting', `Use: ${KEYS.join(', ')}`);
+    }
+    const str = (key) => {
+        const v = o[key];
+        if (v === undefined || v === null)
+            return undefined;
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+            throw new InputError(`${at}.${key}`, UNQUOTED, `is ${kindOf(v)}, not a single value`, 'Give a string');
+        return String(v);
+    };
+    const rawUrl = str('url');
+    if (rawUrl === undefined || rawUrl.trim() === '')
+        throw new InputError(`${at}.url`, rawUrl ?? '', 'is required', 'Every check needs a url');
+    const url = resolveUrl(`${at}.url`, rawUrl.trim(), d.baseUrl);
+    const headers = {
+        ...d.headers,
+        ...parseHeaders(`${at}.headers`, o.headers),
+    };
+    moveCredentials(url, headers, secrets);
+    secrets.push(...secretValues(headers));
+    const methodText = str('method') ?? 'GET';
+    const method = METHODS.find((m) => m === methodText.toUpperCase());
+    if (!method)
+        throw new InputError(`${at}.method`, methodText, 'is not an HTTP method', `Use one of: ${METHODS.join(', ')}`);
+    const body = readBody(at, o.body, headers);
+    if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
+        throw new InputError(`${at}.body`, body, `is set on a ${method} check`, 'GET and HEAD requests carry no body: set method to POST, PUT or PATCH');
+    }
+    /** A setting's parsed value, or the fallback when the check does not set it. */
+    const setting = (key, parse, fallback) => {
+        const raw = str(key);
+        return raw === undefined ? fallback : parse(`${at}.${key}`, raw);
+    };
+    const duration = (name, raw) => parseDuration(name, raw, { min: 1 });
+    const ev = o['expect-version'];
+    const expectVersion = ev === false
+        ? undefined
+        : ev === undefined || ev === true
+            ? d.expectVersion
+            : str('expect-version');
+    // Parsed even when no version is expected, so that a bad one fails before any request.
+    const ownSource = o['version-from'] === undefined || o['version-from'] === null
+        ? undefined
+        : parseVersionFrom(`${at}.version-from`, o['version-from']);
+    return {
+        name: str('name')?.trim() ?? '',
+        method,
+        url: url.toString(),
+        headers,
+        ...optional('body', body),
+        expectStatus: o['expect-status'] === undefined
+            ? d.expectStatus
+            : parseStatus(`${at}.expect-status`, o['expect-status']),
+        bodyContains: stringList(`${at}.body-contains`, o['body-contains']),
+        ...optional('bodyRegex', setting('body-regex', parseRegex, undefined)),
+        json: stringList(`${at}.expect-json`, o['expect-json']).map((a, i) => parseAssertion(`${at}.expect-json[${i}]`, a)),
+        ...optional('maxLatencyMs', setting('max-latency', duration, d.maxLatencyMs)),
+        timeoutMs: setting('timeout', duration, d.timeoutMs),
+        continueOnFailure: setting('continue-on-failure', parseBoolean, false),
+        // expect-version: false opts out, true (or unset) takes the default, a string sets this check's own.
+        ...(expectVersion !== undefined && {
+            expectVersion,
+            versionFrom: ownSource ?? d.versionFrom ?? DEFAULT_VERSION_SOURCE,
+        }),
+        followRedirects: setting('follow-redirects', parseBoolean, d.followRedirects),
+    };
+}
+function isMappingLike(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function resolveUrl(at, raw, base) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(raw))
+        return parseUrl(at, raw);
+    if (!base)
+        throw new InputError(at, raw, 'is a relative URL but no base-url is set', 'Give an absolute URL (http://host:port/path) or set base-url');
+    const joined = new URL(base.toString());
+    const [path = '', query] = raw.split('?', 2);
+    joined.pathname = `${joined.pathname.replace(/\/$/, '')}/${path.replace(/^\//, '')}`;
+    if (query !== undefined)
+        joined.search = query;
+    return parseUrl(at, joined.toString());
+}
+function readBody(at, v, headers) {
+    if (v === undefined || v === null)
+        return undefined;
+    if (typeof v === 'string')
+        return v;
+    if (typeof v === 'object') {
+        if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type'))
+            headers['Content-Type'] = 'application/json';
+        return JSON.stringify(v);
+    }
+    throw new InputError(`${at}.body`, v, 'is not a request body', 'Give a string, or a mapping to send as JSON');
+}
+function stringList(at, v) {
+    if (v === undefined || v === null)
+        return [];
+    const items = Array.isArray(v) ? v : [v];
+    return items.map((x, i) => {
+        if (typeof x !== 'string' && typeof x !== 'number')
+            throw new InputError(Array.isArray(v) ? `${at}[${i}]` : at, x, 'is not a string', 'Give a string or a list of strings');
+        return String(x);
+    });
+}
+/** `/pattern/flags` or a bare pattern. */
+function parseRegex(at, text) {
+    const m = /^\/(.*)\/([dgimsuvy]*)$/s.exec(text);
+    try {
+        return m ? new RegExp(m[1] ?? '', m[2]) : new RegExp(text);
+    }
+    catch (e) {
+        throw new InputError(at, text, `is not a valid regular expression (${e.message})`, 'Write a JavaScript regex, e.g. /ok|healthy/i');
+    }
+}
+function nameUniquely(checks) {
+    const seen = new Set();
+    for (const c of checks) {
+        if (!c.name)
+            continue;
+        if (seen.has(c.name))
+            throw new InputError('checks', c.name, 'names two checks', 'Give every check its own name');
+        seen.add(c.name);
+    }
+    checks.forEach((c, i) => {
+        if (c.name)
+            return;
+        const u = new URL(c.url);
+        let name = `${c.method} ${u.host}${u.pathname}`;
+        for (let n = 2; seen.has(name); n++)
+            name = `${c.method} ${u.host}${u.pathname} #${n}`;
+        seen.add(name);
+        checks[i] = { ...c, name };
+    });
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./packages/probe/src/proxy-env.ts
+/**
+ * Which forward proxy a request goes through, from `HTTP_PROXY` / `HTTPS_PROXY` / `NO_PROXY` (and their
+ * lowercase forms), with the semantics curl, Go and `@actions/http-client` share. See docs/http-proxy.md.
+ */
+
+/** The variables, lowercase first (curl's, `@actions/http-client`'s and undici's order). */
+const VARIABLES = {
+    http: ['http_proxy', 'HTTP_PROXY'],
+    https: ['https_proxy', 'HTTPS_PROXY'],
+    noProxy: ['no_proxy', 'NO_PROXY'],
+};
+const DEFAULT_PORTS = { 'http:': 80, 'https:': 443 };
+/** The first variable of `names` set to something other than blanks, with its name. */
+function pick(env, names) {
+    for (const name of names) {
+        const value = env[name]?.trim();
+        if (value)
+            return { name, value };
+    }
+    return undefined;
+}
+/**
+ * The proxy settings in `env`, or `undefined` when neither proxy variable is set (the caller then
+ * talks to every host directly and needs nothing else). A value without a scheme is taken as
+ * `http://` (curl does the same). Throws an `Error` naming the variable, with any password masked,
+ * when a value is not an `http://` or `https://` proxy URL.
+ */
+function readProxyEnv(env) {
+    const http = pick(env, VARIABLES.http);
+    const https = pick(env, VARIABLES.https);
+    if (!http && !https)
+        return undefined;
+    const noProxy = pick(env, VARIABLES.noProxy)?.value ?? '';
+    const entries = noProxy.split(/[\s,]+/).filter((e) => e !== '');
+    return {
+        ...(http && { http: proxyUrl(http.name, http.value) }),
+        ...(https && { https: proxyUrl(https.name, https.value) }),
+        bypassAll: entries.includes('*'),
+        noProxy: entries.filter((e) => e !== '*').map(noProxyEntry),
+    };
+}
+function proxyUrl(name, value) {
+    const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+    let url;
+    try {
+        url = new URL(withScheme);
+    }
+    catch {
+        throw new Error(`${name} ${JSON.stringify((0,kit_src/* redactCredentials */.UY)(value))} is not a URL; ` +
+            'expected http://[user:password@]host:port');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`${name} ${JSON.stringify((0,kit_src/* redactCredentials */.UY)(value))} uses ${url.protocol.slice(0, -1)}, ` +
+            'which is not supported; expected an http:// or https:// proxy');
+    return url;
+}
+/** `[::1]`, `::1` and `::1.` all become `::1`; names are compared lowercase, without a final dot. */
+function normalHost(host) {
+    return host
+        .toLowerCase()
+        .replace(/^\[(.*)\]$/, '$1')
+        .replace(/\.$/, '');
+}
+/** `host`, `host:port`, `.domain`, `*.domain`, `[v6]:port`, or a bare IPv6 address. */
+function noProxyEntry(entry) {
+    const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:]+)(?::(\d+))?$/.exec(entry);
+    const host = m?.[1] ?? entry; // several colons, no brackets: an IPv6 address without port
+    const port = m?.[2] ? Number(m[2]) : 0;
+    const subdomainsOnly = host.startsWith('.') || host.startsWith('*.');
+    return { host: normalHost(host.replace(/^\*?\./, '')), subdomainsOnly, port };
+}
+/** Whether `NO_PROXY` sends `target` directly. Loopback is not special: list it to bypass it. */
+function bypassesProxy(target, proxies) {
+    if (proxies.bypassAll)
+        return true;
+    const host = normalHost(target.hostname);
+    const port = Number(target.port) || DEFAULT_PORTS[target.protocol] || 0;
+    return proxies.noProxy.some((e) => (e.port === 0 || e.port === port) &&
+        ((!e.subdomainsOnly && host === e.host) || host.endsWith(`.${e.host}`)));
+}
+/** The proxy `target` goes through, or `undefined` to go directly. */
+function proxyFor(target, proxies) {
+    const proxy = target.protocol === 'https:' ? proxies.https : proxies.http;
+    return proxy && !bypassesProxy(target, proxies) ? proxy : undefined;
+}
+/** How errors name a proxy: its scheme, host and port, never its credentials. */
+function proxyLabel(proxy) {
+    return `${proxy.protocol}//${proxy.host}`;
+}
+
+;// CONCATENATED MODULE: ./packages/probe/src/http.ts
+/** HTTP as a dependency: the real adapter over node:http, and the shapes a fake must return. */
+
+
+
+
+
+/** A request that got no HTTP response: timeout, refused, reset, DNS, TLS, a proxy's refusal. */
+class HttpError extends Error {
+    kind;
+    latencyMs;
+    name = 'HttpError';
+    constructor(kind, message, latencyMs) {
+        super(message);
+        this.kind = kind;
+        this.latencyMs = latencyMs;
+    }
+}
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+/**
+ * The real {@link Http}, over `node:http` / `node:https`, one connection per request (no keep-alive
+ * pool). Not fetch: loading undici costs ~70 ms on an action's first request and its idle sockets
+ * ~90 ms more at exit, which a short action pays in full (bench/build-image-overhead). The timeout
+ * covers the whole exchange, body included; redirects are followed like fetch does (303, and 301/302
+ * after a POST, become a GET without body).
+ *
+ * Behind a proxy (`HTTPS_PROXY` / `HTTP_PROXY`, less what `NO_PROXY` lists; docs/http-proxy.md) a
+ * request goes through undici's `ProxyAgent`, loaded only then: `http://` targets in absolute form,
+ * `https://` ones through a `CONNECT` tunnel. A proxy's refusal is an {@link HttpError} naming the
+ * proxy without its credentials.
+ */
+function createNodeHttp(options = {}) {
+    const ca = options.ca?.length ? [...defaultCertificates(), ...options.ca] : undefined;
+    let proxies = null; // null: not read yet
+    const direct = directTransport(ca);
+    const transportFor = (url) => {
+        if (proxies === null) {
+            try {
+                proxies = readProxyEnv(options.env ?? process.env);
+            }
+            catch (error) {
+                proxies = error instanceof Error ? error : new Error(String(error));
+            }
+        }
+        if (proxies instanceof Error)
+            throw proxies;
+        const proxy = proxies && proxyFor(url, proxies);
+        return proxy ? proxiedTransport(proxy, ca) : direct;
+    };
+    return {
+        request(req) {
+            const start = performance.now();
+            const deadline = start + req.timeoutMs;
+            const hop = async (url, method, body, hops) => {
+                const res = await transportFor(url)(url, method, req.headers, body, deadline);
+                if (!req.followRedirects || !REDIRECTS.has(res.status) || !res.location)
+                    return res;
+                if (hops >= MAX_REDIRECTS)
+                    throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+                const toGet = res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST');
+                return hop(new URL(res.location, url), toGet ? 'GET' : method, toGet ? undefined : body, hops + 1);
+            };
+            return hop(new URL(req.url), req.method, req.body, 0).then(({ status, headers, body }) => ({
+                status,
+                headers,
+                body,
+                latencyMs: performance.now() - start,
+            }), (error) => {
+                const latencyMs = performance.now() - start;
+                if (error instanceof TimeoutSignal)
+                    // Timers have 1 ms resolution: never report less than the timeout that fired.
+                    throw new HttpError('timeout', `no response within ${req.timeoutMs}ms${error.via}`, Math.max(latencyMs, req.timeoutMs));
+                throw new HttpError('network', networkReason(error), latencyMs);
+            });
+        },
+    };
+}
+/** {@link createNodeHttp} reading the proxy settings from `process.env`. */
+const nodeHttp = createNodeHttp();
+/** Node's default trust store; `getCACertificates` is missing before Node 22.15 (bundled roots then). */
+function defaultCertificates() {
+    const node = external_node_tls_;
+    return node.getCACertificates?.('default') ?? external_node_tls_.rootCertificates;
+}
+/** Straight to the target over node:http(s), no agent. */
+function directTransport(ca) {
+    return (url, method, headers, body, deadline) => new Promise((resolve, reject) => {
+        const r = url.protocol === 'https:'
+            ? (0,external_node_https_namespaceObject.request)(url, { method, headers, agent: false, ...(ca && { ca }) })
+            : (0,external_node_http_.request)(url, { method, headers, agent: false });
+        const timer = setTimeout(() => r.destroy(new TimeoutSignal()), Math.max(0, deadline - performance.now()));
+        const fail = (error) => {
+            clearTimeout(timer);
+            reject(error);
+        };
+        r.on('error', fail);
+        r.on('response', (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('error', fail);
+            res.on('aborted', () => fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+            res.on('end', () => {
+                clearTimeout(timer);
+                if (!res.complete)
+                    return reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+                const answer = exchange(res.statusCode ?? 0, res.headers, Buffer.concat(chunks));
+                resolve(answer);
+            });
+        });
+        r.end(body);
+    });
+}
+/** Through `proxy` with undici's ProxyAgent (imported on first use), one agent per exchange. */
+function proxiedTransport(proxy, ca) {
+    const via = ` (via proxy ${proxyLabel(proxy)})`;
+    return async (url, method, headers, body, deadline) => {
+        const { ProxyAgent, request } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6752, 19));
+        const agent = new ProxyAgent({
+            uri: proxy.href,
+            proxyTunnel: false, // http:// targets in absolute form; https:// always tunnel
+            ...(ca && { requestTls: { ca } }),
+        });
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(new TimeoutSignal(via)), Math.max(0, deadline - performance.now()));
+        try {
+            const res = await request(url, {
+                method: method, // any token; undici's type lists the common ones
+                headers: { ...headers },
+                body,
+                dispatcher: agent,
+                signal: controller.signal,
+            });
+            const bytes = Buffer.from(await res.body.arrayBuffer());
+            return exchange(res.statusCode, res.headers, bytes);
+        }
+        catch (error) {
+            if (controller.signal.aborted)
+                throw new TimeoutSignal(via);
+            throw new ProxiedFailure(proxy, url, error);
+        }
+        finally {
+            clearTimeout(timer);
+            await agent.destroy().catch(() => undefined);
+        }
+    };
+}
+/** Lower-cased, single-valued headers and the body as text. */
+function exchange(status, raw, body) {
+    const headers = {};
+    for (const [k, v] of Object.entries(raw))
+        if (v !== undefined)
+            headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    return {
+        status,
+        headers,
+        body: body.toString('utf8'),
+        ...(headers.location && { location: headers.location }),
+    };
+}
+/** Destroys a request whose deadline passed; `via` names the proxy it went through, if any. */
+class TimeoutSignal extends Error {
+    via;
+    name = 'TimeoutSignal';
+    constructor(via = '') {
+        super('timeout');
+        this.via = via;
+    }
+}
+/** A failure of a request sent through a proxy: the proxy refused it, or the connection failed. */
+class ProxiedFailure extends Error {
+    name = 'ProxiedFailure';
+    constructor(proxy, target, cause) {
+        super(proxiedReason(proxy, target, cause));
+    }
+}
+/** Reads a string property of a thrown value (structural: it may come from another realm). */
+function field(value, key) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const v = value[key];
+    return typeof v === 'string' ? v : undefined;
+}
+function networkReason(error) {
+    const code = field(error, 'code');
+    if (code === 'ECONNREFUSED')
+        return 'connection refused';
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET')
+        return 'connection reset';
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        return 'host not found';
+    const message = field(error, 'message') ?? String(error);
+    return code ? `${message} (${code})` : message;
+}
+/** The proxy's answer to a tunnel or request it refused (undici words it so), else the network reason. */
+function proxiedReason(proxy, target, error) {
+    const label = proxyLabel(proxy);
+    const message = field(error, 'message') ?? '';
+    const status = /^Proxy response \((\d{3})\)|^Proxy Authentication Required \((407)\)/.exec(message);
+    const answered = status?.[1] ?? status?.[2];
+    // undici's own wording could quote the proxy URL: mask any password in it.
+    if (answered === undefined)
+        return (0,kit_src/* redactCredentials */.UY)(`${networkReason(error)} (via proxy ${label})`);
+    const what = target.protocol === 'https:'
+        ? `CONNECT ${target.hostname}:${target.port || 443}`
+        : `${target.origin}`;
+    // 407 is the standard answer; tinyproxy says 401 to wrong credentials (a CONNECT's 401 is the proxy's).
+    const hint = answered === '407' || answered === '401'
+        ? proxy.username
+            ? ': it rejected the user and password in the proxy URL'
+            : ': it wants a user and password (http://user:password@host:port)'
+        : '';
+    return `proxy ${label} refused ${what} with HTTP ${answered}${hint}`;
+}
+
+;// CONCATENATED MODULE: ./packages/probe/src/run.ts
+/** Running checks: one attempt, retries until a deadline, many checks at once. */
+
+
+
+
+/** Longest version a result reports (a longer one is cut, with …). */
+const MAX_VERSION = 256;
+/** Where `check` reads its version: its own source, else a legacy JSON path, else `$.version`. */
+function run_sourceOf(check, versionPath) {
+    if (check.versionFrom)
+        return check.versionFrom;
+    if (versionPath === undefined)
+        return version_DEFAULT_VERSION_SOURCE;
+    const text = `$${versionPath.map((s) => (typeof s === 'number' ? `[${s}]` : `[${JSON.stringify(s)}]`)).join('')}`;
+    return { kind: 'json', path: versionPath, text };
+}
+/**
+ * Every way a response falls short of a check (empty when it passes), and the version it reported
+ * when the check expects one. `versionPath` (deprecated) is for checks without `versionFrom`.
+ */
+function evaluateResponse(check, res, versionPath) {
+    const failures = [];
+    if (!check.expectStatus.matches(res.status))
+        failures.push(`status ${res.status}, expected ${check.expectStatus.text}`);
+    for (const text of check.bodyContains) {
+        if (!res.body.includes(text))
+            failures.push(`body does not contain ${JSON.stringify(text)}`);
+    }
+    if (check.bodyRegex && !check.bodyRegex.test(res.body))
+        failures.push(`body does not match ${String(check.bodyRegex)}`);
+    let json;
+    let parsed = false;
+    const parse = () => {
+        if (!parsed) {
+            parsed = true;
+            try {
+                json = JSON.parse(res.body);
+            }
+            catch {
+                json = undefined;
+                return false;
+            }
+        }
+        return json !== undefined;
+    };
+    if (check.json.length) {
+        if (!parse())
+            failures.push(`body is not JSON: ${excerpt(res.body)}`);
+        else
+            for (const a of check.json) {
+                const why = checkAssertion(a, json);
+                if (why)
+                    failures.push(why);
+            }
+    }
+    let version;
+    if (check.expectVersion !== undefined) {
+        const got = extractVersion(run_sourceOf(check, versionPath), res, () => parse() ? { ok: true, value: json } : { ok: false });
+        if ('missing' in got)
+            failures.push(got.missing);
+        else {
+            // Reported as found, unless the server sent a page of it.
+            version =
+                got.version.length > MAX_VERSION ? `${got.version.slice(0, MAX_VERSION)}…` : got.version;
+            if (got.version !== check.expectVersion)
+                failures.push(`version ${showVersion(version)}, expected ${check.expectVersion}`);
+        }
+    }
+    if (check.maxLatencyMs !== undefined && res.latencyMs > check.maxLatencyMs) {
+        failures.push(`latency ${Math.round(res.latencyMs)}ms over the ${check.maxLatencyMs}ms budget`);
+    }
+    return { failures, ...(version !== undefined && { version }) };
+}
+/** Sends the check's request once and judges the response. */
+async function attemptCheck(check, http, versionPath) {
+    let res;
+    try {
+        res = await http.request({
+            method: check.method,
+            url: check.url,
+            headers: check.headers,
+            ...(check.body !== undefined && { body: check.body }),
+            timeoutMs: check.timeoutMs,
+            followRedirects: check.followRedirects,
+        });
+    }
+    catch (error) {
+        if (error instanceof HttpError)
+            return {
+                ok: false,
+                latencyMs: error.latencyMs,
+                reason: error.kind === 'timeout' ? `timed out: ${error.message}` : error.message,
+            };
+        throw error;
+    }
+    const { failures, version } = evaluateResponse(check, res, versionPath);
+    return {
+        ok: failures.length === 0,
+        status: res.status,
+        latencyMs: res.latencyMs,
+        ...(failures.length && { reason: failures.join('; ') }),
+        ...(version !== undefined && { version }),
+    };
+}
+/** Runs every check (bounded concurrency), each retried with backoff until it passes or time/attempts run out. */
+async function runChecks(checks, opts, deps) {
+    return mapLimit(checks, opts.concurrency, async (check) => {
+        const start = deps.clock.now();
+        const { result, attempts } = await poll(() => attemptCheck(check, deps.http, opts.versionPath), {
+            ...opts.backoff,
+            attempts: opts.attempts,
+            ...(opts.deadline !== undefined && { deadline: opts.deadline }),
+            ...(opts.random && { random: opts.random }),
+            done: (r) => r.ok,
+            onRetry: ({ attempt, delayMs, result: r }) => opts.onRetry?.(check, attempt, delayMs, r),
+        }, deps.clock);
+        return {
+            name: check.name,
+            method: check.method,
+            url: check.url,
+            required: !check.continueOnFailure,
+            attempts,
+            elapsedMs: deps.clock.now() - start,
+            ...result,
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/probe/src/proxy-fetch.ts
+/**
+ * A `fetch` that honours the proxy variables by the same rules as {@link nodeHttp} (proxy-env.ts),
+ * for clients built on fetch (Octokit, Slack's WebClient): the global fetch for a request that goes
+ * direct; undici's own `fetch` with a `ProxyAgent` as `dispatcher` for one that goes through a
+ * proxy, undici imported on the first such request (one agent per proxy).
+ */
+
+/** The `fetch` for `env`'s proxy variables (the global fetch when none is set). */
+function proxiedFetch(env) {
+    const proxies = readProxyEnv(env);
+    if (!proxies)
+        return globalThis.fetch;
+    const agents = new Map();
+    return async (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        const proxy = proxyFor(url, proxies);
+        if (!proxy)
+            return globalThis.fetch(input, init);
+        let send = agents.get(proxy.href);
+        if (!send) {
+            send = Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 6752, 19)).then(({ ProxyAgent, fetch }) => {
+                const dispatcher = new ProxyAgent(proxy.href);
+                return ((i, o) => fetch(i, { ...o, dispatcher }));
+            });
+            agents.set(proxy.href, send);
+        }
+        return (await send)(input, init);
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/probe/src/index.ts
+/** @switchyard/probe: HTTP checks (status, body, JSON, latency, version) with retries. See README.md. */
+
+
+
+
+
+
+
+
+
 
 
 /***/ }),
@@ -74579,6 +60783,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_h
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 
@@ -86147,13 +72358,6 @@ exports.visit = visit;
 exports.visitAsync = visitAsync;
 
 
-/***/ }),
-
-/***/ 6734:
-/***/ ((module) => {
-
-module.exports = /*#__PURE__*/JSON.parse('{"name":"@slack/web-api","version":"8.2.0","description":"Official library for using the Slack Platform\'s Web API","author":"Slack Technologies, LLC","license":"MIT","keywords":["slack","web-api","bot","client","http","api","proxy","rate-limiting","pagination"],"main":"dist/index.js","types":"./dist/index.d.ts","files":["dist/**/*"],"engines":{"node":">= 20","npm":">=9.6.4"},"repository":{"type":"git","url":"git+https://github.com/slackapi/node-slack-sdk.git"},"homepage":"https://docs.slack.dev/tools/node-slack-sdk/web-api/","publishConfig":{"access":"public"},"bugs":{"url":"https://github.com/slackapi/node-slack-sdk/issues"},"scripts":{"build":"npm run build:clean && tsc","build:clean":"shx rm -rf ./dist","docs":"npx typedoc --plugin typedoc-plugin-markdown","prepack":"npm run build","test":"npm run build && bash -c \'node --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit --test-reporter-destination=test-results.xml --import tsx --test src/*.test.ts\'","test:coverage":"npm run build && node --experimental-test-coverage --test-reporter=spec --test-reporter-destination=stdout --test-reporter=lcov --test-reporter-destination=lcov.info --test-reporter=junit --test-reporter-destination=test-results.xml --import tsx --test src/*.test.ts","test:integration":"npm run build && node test/integration/commonjs-project/index.js && node test/integration/esm-project/index.mjs && npm run test:integration:ts","test:integration:ts":"cd test/integration/ts-4.7-project && npm i && npm run build","test:types":"tsd","watch":"npx nodemon --watch \'src\' --ext \'ts\' --exec npm run build"},"dependencies":{"@slack/logger":"^5.0.0","@slack/types":"^3.2.0","@types/node":">=20","@types/retry":"0.12.5","eventemitter3":"^5.0.1","p-queue":"^6.6.2","p-retry":"^4.6.2","retry":"^0.13.1"},"devDependencies":{"@types/busboy":"^1.5.4","@types/sinon":"^22.0.0","busboy":"^1","nock":"^14.0.17","sinon":"^22.1.0","tsd":"^0.33.0"},"tsd":{"directory":"test/types"}}');
-
 /***/ })
 
 /******/ });
@@ -86187,6 +72391,9 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@slack/web-api","version":"8.
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -86303,6 +72510,28 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@slack/web-api","version":"8.
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -86317,6 +72546,69 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@slack/web-api","version":"8.
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
