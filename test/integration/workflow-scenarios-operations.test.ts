@@ -1,9 +1,18 @@
 // examples/workflows/hotfix.yml, rollback.yml and retire.yml played as GitHub would run them (the
 // workflow player, test/support/scenario-repo.ts) on the testbed, and two releases started together
 // that must queue on release.yml's per-environment group. One app, set up by a v1.4.2 tag through
-// pipeline.yml; each test starts from what the one before left live.
+// pipeline.yml; each test starts from what the one before left live. GitHub is a loopback fake:
+// each test also asserts the Deployments it holds against what happened to traffic.
 import { containers, get } from '../support/deploy.js';
-import { expectJobs, scenarioRepo, stepOf, type ScenarioRepo } from '../support/scenario-repo.js';
+import {
+  expectJobs,
+  expectRecordMatchesTraffic,
+  plainText,
+  recorded,
+  scenarioRepo,
+  stepOf,
+  type ScenarioRepo,
+} from '../support/scenario-repo.js';
 import { ConcurrencyGroups } from '../support/workflow-player/index.js';
 
 let repo: ScenarioRepo;
@@ -22,8 +31,10 @@ const RELEASED = {
   gate: 'success',
   image: 'success',
   staging: 'success',
+  'staging/plan': 'success',
   'staging/release': 'success',
   production: 'success',
+  'production/plan': 'success',
   'production/release': 'success',
 } as const;
 
@@ -37,11 +48,19 @@ beforeAll(async () => {
     approve: () => 'approve',
   });
   expectJobs(r, RELEASED);
+  for (const env of ['staging', 'production'])
+    expect(repo.deployments(env).map(recorded)).toEqual([
+      { version: '1.4.2', ref: 'v1.4.2', states: ['in_progress', 'success'] },
+    ]);
   repo.git('checkout', '--quiet', '-b', 'hotfix/1.4.3', 'v1.4.2');
   hotfixSha = repo.commit('fix: rounding of prices');
   repo.git('checkout', '--quiet', 'main');
   mainSha = repo.commit('feat: wishlist (not ready for production)');
 }, 180_000);
+
+afterEach(() => {
+  expect(repo.github.violations).toEqual([]);
+});
 
 afterAll(async () => {
   await repo?.remove();
@@ -58,6 +77,7 @@ test('a hotfix from a branch: gated, built from that branch, released to product
     gate: 'success',
     image: 'success',
     production: 'success',
+    'production/plan': 'success',
     'production/release': 'success',
   });
   expect(r.plan.name).toBe('hotfix');
@@ -76,6 +96,29 @@ test('a hotfix from a branch: gated, built from that branch, released to product
   expect(after.production).toMatchObject({ live: 'green', version, previous: 'blue' });
   expect(after.staging).toEqual(before.staging);
   expect((await get(`${repo.production.url}/healthz`)).json?.version).toBe(version);
+  // The reviewers read the plan with the hotfix's reason before they approved.
+  const plan = plainText(r.job('production/plan').summary);
+  expect(plan).toContain(`## Approve production: ${version}`);
+  expect(plan).toContain('### Hotfix');
+  expect(plan).toContain('prices off by a cent');
+  expect(plan).toMatch(/1\.4\.2 stays warm on blue/);
+  // GitHub's record: the hotfix's own Deployment is live, 1.4.2's became inactive; staging's unchanged.
+  expect(repo.deployments('production').map((d) => [d.version, d.states])).toEqual([
+    ['1.4.2', ['in_progress', 'success', 'inactive']],
+    [version, ['in_progress', 'success']],
+  ]);
+  // It names the image the hotfix built from its branch (its digest), and the run that released it.
+  const hotfixRecord = repo.deployments('production')[1]?.record;
+  expect(hotfixRecord?.payload).toMatchObject({
+    version,
+    digest: build.outputs['image-ref']?.split('@')[1],
+    previousVersion: '1.4.2',
+  });
+  expect(hotfixRecord?.statuses.at(-1)?.logUrl).toMatch(
+    new RegExp(`/actions/runs/${String(r.plan.github.run_id)}$`),
+  );
+  expect(repo.deployments('staging').map((d) => d.states.at(-1))).toEqual(['success']);
+  expectRecordMatchesTraffic(repo, 'production', after.production);
 });
 
 test('a manual rollback (rollback.yml) puts production back on 1.4.2, with the reason in the history', async () => {
@@ -101,6 +144,18 @@ test('a manual rollback (rollback.yml) puts production back on 1.4.2, with the r
     version: '1.4.2',
     reason: 'checkout 500s after the hotfix',
   });
+  // GitHub's record: the hotfix's Deployment failed with the reason, 1.4.2 has a fresh success.
+  const production = repo.deployments('production');
+  expect(production.map((d) => [d.version, d.states])).toEqual([
+    ['1.4.2', ['in_progress', 'success', 'inactive']],
+    [expect.stringMatching(/^sha-/), ['in_progress', 'success', 'failure']],
+    ['1.4.2', ['success']],
+  ]);
+  expect(production[1]?.record.statuses.at(-1)?.description).toContain(
+    'checkout 500s after the hotfix',
+  );
+  expect(production[2]?.sha).toBe(repo.sha('v1.4.2'));
+  expectRecordMatchesTraffic(repo, 'production', status.production);
 });
 
 test('a tag and a hotfix started together: their production releases queue, one after the other', async () => {
@@ -128,6 +183,7 @@ test('a tag and a hotfix started together: their production releases queue, one 
     gate: 'success',
     image: 'success',
     production: 'success',
+    'production/plan': 'success',
     'production/release': 'success',
   });
   const a = tag.job('production/release');
@@ -160,10 +216,26 @@ test('a tag and a hotfix started together: their production releases queue, one 
   ]);
   expect((await get(`${repo.production.url}/healthz`)).json?.version).toBe(versions[secondName]);
   expect(status.staging).toMatchObject({ version: '1.4.4', previous: 'blue' });
+  // GitHub's record in the same order: the first release replaced (inactive), the second live.
+  expect(
+    repo
+      .deployments('production')
+      .slice(-2)
+      .map((d) => [d.version, d.states]),
+  ).toEqual([
+    [versions[firstName], ['in_progress', 'success', 'inactive']],
+    [versions[secondName], ['in_progress', 'success']],
+  ]);
+  expectRecordMatchesTraffic(repo, 'production', status.production);
+  expectRecordMatchesTraffic(repo, 'staging', status.staging);
 });
 
 test('the scheduled retire stops staging’s previous color (keep-previous 1s is up), not production’s', async () => {
   const before = await repo.status();
+  const records = {
+    staging: repo.deployments('staging'),
+    production: repo.deployments('production'),
+  };
   const r = await repo.play({
     workflow: 'retire',
     event: { name: 'schedule', cron: '23 * * * *' },
@@ -183,4 +255,7 @@ test('the scheduled retire stops staging’s previous color (keep-previous 1s is
   expect(states[`${repo.app}-staging-${before.staging.previous}`]).not.toBe('running');
   expect(states[`${repo.app}-staging-${before.staging.live}`]).toBe('running');
   expect(states[`${repo.app}-production-${before.production.previous}`]).toBe('running');
+  // Retiring an idle color changes no release: GitHub's record stays as it was.
+  expect(repo.deployments('staging')).toEqual(records.staging);
+  expect(repo.deployments('production')).toEqual(records.production);
 });

@@ -1,7 +1,8 @@
 // examples/workflows/pipeline.yml (with release.yml) played as GitHub would run it, by the workflow
 // player, in a fixture repository (test/support/scenario-repo.ts) on the testbed: a merge to main,
-// a tag approved, a tag rejected, a tag whose monitor window fails in production. One app: each
-// test starts from what the one before left live, and asserts on it with `switchyard status`.
+// a tag approved, a tag rejected, a caller without `deployments: write`, a tag whose monitor window
+// fails in production. One app: each test starts from what the one before left live, and asserts on
+// it with `switchyard status`, and on the Deployments GitHub (a loopback fake) holds for it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { get } from '../support/deploy.js';
@@ -9,6 +10,9 @@ import { startLoad, type LoadRun } from '../support/load.js';
 import { someValue, testbedPrometheus, waitForQuery } from '../support/prometheus.js';
 import {
   expectJobs,
+  expectRecordMatchesTraffic,
+  plainText,
+  recorded,
   scenarioRepo,
   SECRETS,
   stepOf,
@@ -20,6 +24,8 @@ import { REJECTED } from '../support/workflow-player/index.js';
 
 let repo: ScenarioRepo;
 let load: LoadRun | undefined;
+/** The version the first test released to staging from main. */
+let mainVersion = '';
 
 beforeAll(async () => {
   repo = await scenarioRepo();
@@ -38,6 +44,10 @@ const containerEnv = async (name: string): Promise<string[]> =>
 
 const tagPush = (tag: string) => ({ name: 'push' as const, ref: `refs/tags/${tag}` });
 
+afterEach(() => {
+  expect(repo.github.violations).toEqual([]);
+});
+
 test('a merge to main: gate, image and staging released; production skipped', async () => {
   const sha = repo.commit('feat: the checkout page');
   const r = await repo.play({
@@ -48,6 +58,7 @@ test('a merge to main: gate, image and staging released; production skipped', as
     gate: 'success',
     image: 'success',
     staging: 'success',
+    'staging/plan': 'success',
     'staging/release': 'success',
     production: 'skipped',
   });
@@ -59,6 +70,7 @@ test('a merge to main: gate, image and staging released; production skipped', as
     'tests-failed': '0',
   });
   const version = `sha-${sha.slice(0, 7)}`;
+  mainVersion = version;
   const { 'image-ref': imageRef, version: built } = r.job('image').outputs;
   expect(built).toBe(version);
   expect(imageRef).toMatch(new RegExp(`^${repo.image}@sha256:[0-9a-f]{64}$`));
@@ -69,6 +81,26 @@ test('a merge to main: gate, image and staging released; production skipped', as
   expect((await get(`${repo.staging.url}/healthz`)).json?.version).toBe(version);
   // switchyard.yml lists no secrets for staging: DATABASE_URL never reaches its container.
   expect((await containerEnv(`${repo.app}-staging-blue`)).join('\n')).not.toContain('DATABASE_URL');
+  // GitHub's record: one Deployment of main, in_progress while blue started, success once live.
+  expect(r.plan.job('staging/release').permissions).toMatchObject({ deployments: 'write' });
+  expect(r.plan.job('staging/plan').permissions).toMatchObject({ deployments: 'read' });
+  const [deployment, ...more] = repo.deployments('staging');
+  expect(more).toEqual([]);
+  expect(deployment && recorded(deployment)).toEqual({
+    version,
+    ref: 'main',
+    states: ['in_progress', 'success'],
+  });
+  expect(deployment?.sha).toBe(sha);
+  expect(deployment?.record.payload).toMatchObject({
+    digest: imageRef?.split('@')[1],
+    color: 'blue',
+  });
+  expect(deployment?.record.statuses.at(-1)?.logUrl).toBe(
+    `https://github.com/acme/shop/actions/runs/${String(r.plan.github.run_id)}`,
+  );
+  expect(repo.deployments('production')).toEqual([]);
+  expectRecordMatchesTraffic(repo, 'staging', status.staging);
 });
 
 test('a v1.4.2 tag: staging, then production once the reviewers approve', async () => {
@@ -82,8 +114,10 @@ test('a v1.4.2 tag: staging, then production once the reviewers approve', async 
     gate: 'success',
     image: 'success',
     staging: 'success',
+    'staging/plan': 'success',
     'staging/release': 'success',
     production: 'success',
+    'production/plan': 'success',
     'production/release': 'success',
   });
   expect(r.approvals).toEqual([
@@ -108,14 +142,38 @@ test('a v1.4.2 tag: staging, then production once the reviewers approve', async 
     previous: 'blue',
   });
   expect(status.production).toMatchObject({ live: 'blue', version: '1.4.2', digest });
+  // deployment: false — GitHub makes no record of its own beside switchyard's (checked below).
   expect(r.job('production/release').environment).toEqual({
     name: 'production',
     url: repo.production.url,
+    deployment: false,
   });
   // production lists DATABASE_URL under secrets: the release's env line put it in the container.
   expect(await containerEnv(`${repo.app}-production-blue`)).toContain(
     `DATABASE_URL=${SECRETS.DATABASE_URL}`,
   );
+  // One Deployment per release: staging's main release is inactive once v1.4.2 replaced it.
+  expect(repo.deployments('staging').map(recorded)).toEqual([
+    {
+      version: mainVersion,
+      ref: 'main',
+      states: ['in_progress', 'success', 'inactive'],
+    },
+    { version: '1.4.2', ref: 'v1.4.2', states: ['in_progress', 'success'] },
+  ]);
+  expect(repo.deployments('production').map(recorded)).toEqual([
+    { version: '1.4.2', ref: 'v1.4.2', states: ['in_progress', 'success'] },
+  ]);
+  expectRecordMatchesTraffic(repo, 'staging', status.staging);
+  expectRecordMatchesTraffic(repo, 'production', status.production);
+  // The plan job ran before the reviewers were asked, without waiting for them itself.
+  expect(r.job('production/plan').environment?.name).toBe('production-maintenance');
+  expect(r.job('production/plan').finishedAt).toBeLessThanOrEqual(
+    r.job('production/release').startedAt,
+  );
+  const plan = plainText(r.job('production/plan').summary);
+  expect(plan).toContain('## Approve production: 1.4.2');
+  expect(plan).toContain('First deployment: nothing is live');
 });
 
 test('a tag the reviewers reject: staging gets it, production keeps what was live', async () => {
@@ -131,6 +189,7 @@ test('a tag the reviewers reject: staging gets it, production keeps what was liv
     r,
     {
       'staging/release': 'success',
+      'production/plan': 'success',
       production: 'failure',
       'production/release': 'failure',
     },
@@ -143,6 +202,69 @@ test('a tag the reviewers reject: staging gets it, production keeps what was liv
   expect(after.production).toEqual(before);
   expect(after.production).toMatchObject({ live: 'blue', version: '1.4.2' });
   expect(after.staging).toMatchObject({ live: 'blue', version: '1.4.3' });
+  // What the reviewers read (the plan job's summary) before they rejected: 1.4.2 live, 1.4.3 next,
+  // the commit between them, the target's dry-run steps, the monitor rules.
+  const plan = r.job('production/plan');
+  expect(plan.result).toBe('success');
+  expect(plan.finishedAt).toBeLessThanOrEqual(r.job('production/release').startedAt);
+  expect(plan.summary.trim()).toBe(stepOf(r, 'production/plan', 'plan').outputs.plan?.trim());
+  const text = plainText(plan.summary);
+  expect(text).toContain('## Approve production: 1.4.3');
+  expect(text).toMatch(/^\| Version \| 1\.4\.2 \| 1\.4\.3 \|$/m);
+  expect(text).toContain(`### Commits (1)\n\n- \`${repo.sha('v1.4.3').slice(0, 7)}\``);
+  expect(text).toMatch(/^start \S+@sha256:[0-9a-f]{64} as green; blue stays untouched$/m);
+  expect(text).toMatch(/^switch live traffic blue → green/m);
+  expect(text).toContain('### Monitor rules');
+  // Nothing reached production, so its record is unchanged; staging's has 1.4.3 live.
+  expect(repo.deployments('production').map(recorded)).toEqual([
+    { version: '1.4.2', ref: 'v1.4.2', states: ['in_progress', 'success'] },
+  ]);
+  expect(
+    repo
+      .deployments('staging')
+      .map((d) => `${d.version} ${d.states.at(-1)}`)
+      .slice(1),
+  ).toEqual(['1.4.2 inactive', '1.4.3 success']);
+  expectRecordMatchesTraffic(repo, 'staging', after.staging);
+  expectRecordMatchesTraffic(repo, 'production', after.production);
+});
+
+test('a release job without deployments: write: staging is released, a warning names the permissions block, GitHub has no record of it', async () => {
+  const sha = repo.commit('feat: gift cards');
+  const before = repo.deployments('staging').map(recorded);
+  const main = { name: 'push', ref: 'refs/heads/main' } as const;
+  // A caller that doesn't grant what release.yml asks is refused by GitHub before anything runs.
+  await expect(
+    repo.play({
+      workflow: 'pipeline',
+      event: main,
+      edit: { 'pipeline.yml': (text) => text.replaceAll(', deployments: write }', ' }') },
+    }),
+  ).rejects.toThrow(
+    "The workflow is requesting 'deployments: write', but is only allowed 'deployments: none'",
+  );
+  // release.yml as it was before it asked for deployments: write: the job's token lacks it.
+  const r = await repo.play({
+    workflow: 'pipeline',
+    event: main,
+    edit: {
+      'release.yml': (text) =>
+        text.replace('  packages: read\n  deployments: write\n', '  packages: read\n'),
+    },
+  });
+  expectJobs(r, { 'staging/release': 'success', production: 'skipped' }, true);
+  expect(r.plan.job('staging/release').permissions).toMatchObject({ deployments: 'none' });
+  const version = `sha-${sha.slice(0, 7)}`;
+  const status = await repo.status();
+  expect(status.staging).toMatchObject({ live: 'green', version });
+  expect((await get(`${repo.staging.url}/healthz`)).json?.version).toBe(version);
+  const deploy = stepOf(r, 'staging/release', 'deploy');
+  expect(deploy.log).toMatch(
+    /^::warning::.*the GitHub record was not written.*permissions:%0A {2}contents: read%0A {2}deployments: write/m,
+  );
+  expect(repo.deployments('staging').map(recorded)).toEqual(before);
+  const refused = repo.github.requests.filter((q) => q.status === 403);
+  expect(refused.length).toBeGreaterThan(0);
 });
 
 test('a production release whose monitor window fails is rolled back by monitor-window; the job fails', async () => {
@@ -198,6 +320,22 @@ test('a production release whose monitor window fails is rolled back by monitor-
   expect(status.production.history[0]).toMatchObject({ action: 'rollback', version: '1.4.2' });
   expect(status.staging).toMatchObject({ version: '1.5.0' });
   expect((await get(`${repo.production.url}/healthz`)).json?.version).toBe('1.4.2');
+  // GitHub's record: 1.5.0 failed its window (failure, with the verdict), and 1.4.2, live again,
+  // has a fresh Deployment with success; the 1.4.2 replaced by 1.5.0 stays inactive.
+  const production = repo.deployments('production');
+  expect(production.map(recorded)).toEqual([
+    { version: '1.4.2', ref: 'v1.4.2', states: ['in_progress', 'success', 'inactive'] },
+    { version: '1.5.0', ref: 'v1.5.0', states: ['in_progress', 'success', 'failure', 'failure'] },
+    { version: '1.4.2', ref: repo.sha('v1.4.2'), states: ['success'] },
+  ]);
+  // The verdict's failure, then the rollback's.
+  expect(production[1]?.record.statuses.slice(2).map((s) => s.description)).toEqual([
+    expect.stringMatching(/^monitor verdict failed: p95-latency/),
+    expect.stringMatching(/^rolled back to 1\.4\.2: /),
+  ]);
+  expect(production[2]?.sha).toBe(repo.sha('v1.4.2'));
+  expectRecordMatchesTraffic(repo, 'production', status.production);
+  expectRecordMatchesTraffic(repo, 'staging', status.staging);
   const stats = await load.stop();
   load = undefined;
   expect(stats.requests).toBeGreaterThan(0);

@@ -5,7 +5,10 @@
  * testbed's Docker engine (loopback ports, unique app name). Each play gets a fresh clone as its
  * workspace, a checkout stand-in that checks out the ref as actions/checkout does, the repository
  * variables that point build-image at the testbed's registry, and GitHub environments with their
- * secrets and variables (production has required reviewers).
+ * secrets and variables (production has required reviewers). GitHub itself is a loopback fake
+ * (test/support/github-fake) for acme/shop that knows the repository's commits, branches and tags:
+ * every job gets GITHUB_API_URL pointing at it and a GITHUB_TOKEN with the job's permissions, so the
+ * actions write the Deployments record there.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { switchyard } from './cli-source.js';
+import { startGithubFake, type DeploymentRecord, type GithubFake } from './github-fake/index.js';
 import { ROOT } from './runner.js';
 import { docker, freePort, testbed } from './testbed.js';
 import {
@@ -66,6 +70,21 @@ export interface ScenarioPlay {
   /** Extra variables per environment (e.g. PROMETHEUS_URL), over the defaults. */
   readonly vars?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly concurrency?: ConcurrencyGroups;
+  /**
+   * Edits of the example workflows for this play only (file name → new text from the old), e.g. a
+   * caller that doesn't grant `deployments: write`.
+   */
+  readonly edit?: Readonly<Record<string, (text: string) => string>>;
+}
+
+/** One Deployment as GitHub holds it, in short: what the scenarios compare. */
+export interface DeploymentSummary {
+  readonly version: string;
+  readonly ref: string;
+  readonly sha: string;
+  /** Its statuses, oldest first. */
+  readonly states: readonly string[];
+  readonly record: DeploymentRecord;
 }
 
 export interface ScenarioRepo {
@@ -78,6 +97,10 @@ export interface ScenarioRepo {
   readonly image: string;
   readonly staging: EnvironmentPorts;
   readonly production: EnvironmentPorts;
+  /** The fake GitHub the plays talk to (owner acme, repo shop). */
+  readonly github: GithubFake;
+  /** The Deployments of an environment on the fake GitHub, oldest first. */
+  deployments(environment: string): DeploymentSummary[];
   /** Runs git in the repository; its trimmed stdout. */
   git(...args: string[]): string;
   /** Writes files (null deletes one), commits them on the current branch; the new commit's SHA. */
@@ -89,7 +112,7 @@ export interface ScenarioRepo {
   play(opts: ScenarioPlay): Promise<PlayResult>;
   /** `switchyard status --json` of both environments (in-process CLI, from source). */
   status(): Promise<Record<'staging' | 'production', EnvironmentStatus>>;
-  /** Removes the app's containers, networks, proxy volumes, local images, registry tags, temp folders. */
+  /** Removes the app's containers, networks, proxy volumes, local images, registry tags, temp folders; stops the fake GitHub. */
   remove(): Promise<void>;
 }
 
@@ -99,6 +122,15 @@ export const SECRETS = {
     '-----BEGIN OPENSSH PRIVATE KEY-----\nscenario-dummy\n-----END OPENSSH PRIVATE KEY-----',
   DEPLOY_KNOWN_HOSTS: 'deploy.example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIScenarioDummy',
   DATABASE_URL: 'postgres://shop:scenario-pw@db.internal/shop',
+} as const;
+
+/**
+ * The GITHUB_TOKENs the fake GitHub knows. GitHub mints a job's token with the job's permissions:
+ * a job with `deployments: write` gets `deploy`, any other `read` (contents: read, as every job here).
+ */
+export const GITHUB_TOKENS = {
+  deploy: 'ghs_scenarioDeploymentsWrite00000000000000',
+  read: 'ghs_scenarioContentsRead000000000000000000',
 } as const;
 
 let counter = 0;
@@ -234,6 +266,47 @@ export async function scenarioRepo(
   git(dir, 'commit', '--quiet', '-m', 'shop: the example app');
   const files = repoFiles(dir, { '.github/workflows': join(ROOT, 'examples/workflows') });
   const workspaces: string[] = [];
+  // The fake holds this array: syncGithub() keeps it (and the refs) as the repository has them.
+  const commits: string[] = [];
+  const github = await startGithubFake({
+    owner: 'acme',
+    repo: 'shop',
+    tokens: {
+      [GITHUB_TOKENS.deploy]: { contents: 'read', deployments: 'write' },
+      [GITHUB_TOKENS.read]: { contents: 'read' },
+    },
+    commits,
+    refs: {},
+  });
+  const syncGithub = (): void => {
+    const all = git(dir, 'rev-list', '--reverse', '--topo-order', '--all').split('\n');
+    commits.splice(0, commits.length, ...all.filter(Boolean));
+    const refs = github.state.setup.refs;
+    for (const line of git(
+      dir,
+      'for-each-ref',
+      '--format=%(refname:short) %(objectname)',
+      'refs/heads',
+      'refs/tags',
+    ).split('\n')) {
+      const [name, sha] = line.split(' ');
+      if (name && sha) refs[name] = sha;
+    }
+  };
+  let edits = 0;
+  /** examples/workflows with this play's edits, in a folder of its own. */
+  const editedFiles = (edit: NonNullable<ScenarioPlay['edit']>): RepoFiles => {
+    const folder = join(root, `workflows-${++edits}`);
+    cpSync(join(ROOT, 'examples/workflows'), folder, { recursive: true });
+    for (const [name, change] of Object.entries(edit)) {
+      const file = join(folder, name);
+      const before = readFileSync(file, 'utf8');
+      const after = change(before);
+      if (after === before) throw new Error(`scenario edit of ${name} changed nothing`);
+      writeFileSync(file, after);
+    }
+    return repoFiles(dir, { '.github/workflows': folder });
+  };
 
   const repo: ScenarioRepo = {
     app,
@@ -242,6 +315,18 @@ export async function scenarioRepo(
     image,
     staging,
     production,
+    github,
+    deployments: (environment) =>
+      github.deploymentsOf(environment).map((d) => ({
+        version:
+          typeof d.payload === 'object' && typeof d.payload.version === 'string'
+            ? d.payload.version
+            : '',
+        ref: d.ref,
+        sha: d.sha,
+        states: d.statuses.map((s) => s.state),
+        record: d,
+      })),
     git: (...args) => git(dir, ...args),
     commit(message, changes = {}) {
       for (const [path, text] of Object.entries(changes)) {
@@ -276,13 +361,18 @@ export async function scenarioRepo(
       workspaces.push(dirname(ws));
       git(root, 'clone', '--quiet', dir, ws);
       const ref = p.event.name === 'push' ? p.event.ref : (p.event.ref ?? 'refs/heads/main');
-      return play({
-        repo: files,
+      syncGithub();
+      const r = await play({
+        repo: p.edit ? editedFiles(p.edit) : files,
         workspace: ws,
         workflow: `.github/workflows/${p.workflow}.yml`,
         event: p.event,
         sha: repo.sha(ref),
         vars: { REGISTRY: tb.registry, IMAGE: image },
+        repository: 'acme/shop',
+        apiUrl: github.url,
+        githubToken: ({ permissions }) =>
+          permissions.deployments === 'write' ? GITHUB_TOKENS.deploy : GITHUB_TOKENS.read,
         environments: repo.environments(p.vars),
         ...(p.approve && { approve: p.approve }),
         ...(p.concurrency && { concurrency: p.concurrency }),
@@ -292,6 +382,8 @@ export async function scenarioRepo(
         },
         stepTimeoutMs: 5 * 60_000,
       });
+      recordGithubsOwn(github, r);
+      return r;
     },
     async status() {
       const r = await switchyard(dir, ['status', '--json']);
@@ -314,9 +406,42 @@ export async function scenarioRepo(
       if (images.length) await docker('image', 'rm', '-f', ...new Set(images)).catch(() => '');
       await deleteFromRegistry(tb.registry, image.slice(tb.registry.length + 1));
       for (const d of [root, ...workspaces]) rmSync(d, { recursive: true, force: true });
+      await github.close();
     },
   };
   return repo;
+}
+
+/**
+ * What GitHub itself records for a job that ran in an environment without `deployment: false`: a
+ * Deployment of the run's ref with a status from the job's result (the player plays no GitHub, so it
+ * is added here, after the run). The scenarios' record checks then see any job that lacks it.
+ */
+function recordGithubsOwn(github: GithubFake, r: PlayResult): void {
+  const bot = 'github-actions[bot]';
+  for (const job of Object.values(r.jobs)) {
+    const env = job.environment;
+    if (!env || env.deployment === false || job.steps.length === 0) continue;
+    const made = github.state.createDeployment(
+      {
+        ref: String(r.plan.github.ref_name),
+        environment: env.name,
+        auto_merge: false,
+        required_contexts: [],
+      },
+      bot,
+    );
+    if (!('id' in made)) continue;
+    github.state.addStatus(
+      made.id,
+      {
+        state: job.result === 'success' ? 'success' : 'failure',
+        log_url: `https://github.com/acme/shop/actions/runs/${String(r.plan.github.run_id)}`,
+        ...(env.url && { environment_url: env.url }),
+      },
+      bot,
+    );
+  }
 }
 
 /** Deletes every tag of `repository` from the testbed's registry (delete is enabled there). */
@@ -340,6 +465,39 @@ async function deleteFromRegistry(registry: string, repository: string): Promise
   for (const digest of digests)
     await fetch(`${base}/manifests/${digest}`, { method: 'DELETE' }).catch(() => undefined);
 }
+
+/**
+ * Fails unless GitHub's record of `environment` tells what the target says: exactly one Deployment
+ * whose newest status is `success`, of the version live now, with the live URL; every description
+ * within GitHub's 140 characters; nothing the fake found against GitHub's OpenAPI description.
+ */
+export function expectRecordMatchesTraffic(
+  repo: ScenarioRepo,
+  environment: 'staging' | 'production',
+  status: EnvironmentStatus,
+): void {
+  const deployments = repo.deployments(environment);
+  const successful = deployments.filter((d) => d.states.at(-1) === 'success');
+  expect(successful.map((d) => d.version)).toEqual([status.version]);
+  const newest = successful[0]?.record.statuses.at(-1);
+  expect(newest?.environmentUrl).toBe(repo[environment].url);
+  for (const d of deployments)
+    for (const s of d.record.statuses) expect(s.description.length).toBeLessThanOrEqual(140);
+  expect(repo.github.violations).toEqual([]);
+}
+
+/** Markdown as it reads: backslash escapes removed (`1\\.4\\.2` → `1.4.2`). */
+export const plainText = (markdown: string): string =>
+  markdown.replace(/\\([\\`*_{}[\]()#+\-.!|:<>~])/g, '$1');
+
+/** A Deployment as the scenarios compare it: version, ref and the states of its statuses. */
+export const recorded = (
+  d: DeploymentSummary,
+): { version: string; ref: string; states: string[] } => ({
+  version: d.version,
+  ref: d.ref,
+  states: [...d.states],
+});
 
 /**
  * Fails unless the play's jobs ended as `expected` (every job, or with `only` just those named),

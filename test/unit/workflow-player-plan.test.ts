@@ -210,12 +210,17 @@ describe('permissions', () => {
 
   test('the project’s pipeline.yml and hotfix.yml are accepted: their callers grant what release.yml asks', async () => {
     // lowered.yml above keeps the refusal; these callers were refused the same way before
-    // they granted packages: read (issue 21).
+    // they granted packages: read (issue 21), and deployments: write for the GitHub record (issue 24).
     const repo = repoFiles(ROOT, { '.github/workflows': 'examples/workflows' });
-    const asked = { contents: 'read', packages: 'read' };
+    const asked = { contents: 'read', packages: 'read', deployments: 'write' };
     const tag = await plan({ repo, workflow: wf('pipeline'), event: push('refs/tags/v1.4.2') });
     for (const id of ['staging', 'staging/release', 'production', 'production/release'])
       expect(granted(tag.job(id).permissions)).toEqual(asked);
+    // The plan job reads the live release's Deployment and the commits since, and writes no record.
+    for (const id of ['staging/plan', 'production/plan'])
+      expect(granted(tag.job(id).permissions)).toEqual({ contents: 'read', deployments: 'read' });
+    expect(tag.job('production/plan').environment).toEqual({ name: 'production-maintenance' });
+    expect(tag.job('production/release').needs).toEqual(['production/plan']);
     expect(tag.job('production/release').concurrency).toEqual({
       group: 'release-production',
       cancelInProgress: false,
@@ -228,7 +233,15 @@ describe('permissions', () => {
         inputs: { ref: 'hotfix/1.4.3', reason: 'r', 'rollback-plan': 'p' },
       },
     });
-    expect(hotfix.order).toEqual(['gate', 'image', 'production', 'production/release']);
+    expect(hotfix.order).toEqual([
+      'gate',
+      'image',
+      'production',
+      'production/plan',
+      'production/release',
+    ]);
+    expect(hotfix.job('production/plan').with).toBeUndefined();
+    expect(hotfix.job('production').with).toMatchObject({ 'hotfix-reason': 'r' });
     expect(granted(hotfix.job('production/release').permissions)).toEqual(asked);
     expect(hotfix.job('production/release').concurrency?.group).toBe('release-production');
   });

@@ -251,7 +251,12 @@ async function approval(
     live: live
       ? { version: live.version, digest: live.digest, ...(liveSha && { sha: liveSha }) }
       : null,
-    next: { version: next.version, digest: next.digest, sha: deps.env.GITHUB_SHA ?? '' },
+    // The commit the image says it was built from (a hotfix's, not the workflow's), else the run's.
+    next: {
+      version: next.version,
+      digest: next.digest,
+      sha: next.revision ?? deps.env.GITHUB_SHA ?? '',
+    },
     dryRun: planned.plan ?? [],
     monitorRules:
       rules.length > 0 ? rules : ["monitor-window's inputs and defaults (monitor: sets none)"],

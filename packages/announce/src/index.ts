@@ -124,7 +124,10 @@ function githubListener(o: AnnounceOptions): ReleaseListener | undefined {
       if (!recorder) return;
       switch (e.kind) {
         case 'started':
-          await recorder(e.release.deployId).start(info(e.release, e.color, e.previous));
+          await recorder(e.release.deployId).start({
+            ...info(e.release, e.color, e.previous),
+            ...(e.revision && { revision: e.revision }),
+          });
           return;
         case 'live':
           // A rollback's switch is told by its own rolled-back event.

@@ -35,6 +35,11 @@ export interface ReleaseInfo {
   /** The deploy's id (the run URL that deployed it), as the target records it. */
   readonly deployId: string;
   readonly previousVersion?: string;
+  /**
+   * The commit the release was built from (its image's revision label), recorded as the
+   * Deployment's ref; unset: the run's ref (a hotfix built from another ref should say).
+   */
+  readonly revision?: string;
 }
 
 /** What one recorder call did. */
@@ -140,7 +145,9 @@ class GithubRecorder implements DeploymentRecorder {
   start(release: ReleaseInfo): Promise<RecordOutcome> {
     return this.guard(`start of ${release.version}`, async () => {
       await this.warnIfGithubCreated();
-      const id = await this.create(release, `deploying ${release.version} to ${release.color}`);
+      const id = await this.create(release, `deploying ${release.version} to ${release.color}`, {
+        ref: release.revision,
+      });
       this.deploymentId = id;
       this.release = release;
       await this.status(id, 'in_progress', `starting ${release.version} in ${release.color}`);

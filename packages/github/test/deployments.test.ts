@@ -151,6 +151,16 @@ describe('DeploymentRecorder against the GitHub fake', () => {
     expect(gh().violations).toEqual([]);
   });
 
+  test('a hotfix built from another commit than the run is recorded at that commit (the image revision), not the run ref', async () => {
+    await withLive110();
+    const { rec } = recorder(mainEnv('300'));
+    const hotfix = COMMITS[3] ?? '';
+    await rec.start({ ...release('1.1.1', '300', 'green', '1.1.0'), revision: hotfix });
+    const d = gh().deploymentsOf(ENV).at(-1);
+    expect(d).toMatchObject({ sha: hotfix, ref: hotfix, payload: { version: '1.1.1' } });
+    expect(gh().violations).toEqual([]);
+  });
+
   test('release fails its monitor window and rolls back (another job): failure on the new one, a fresh success for the old', async () => {
     await withLive110();
     const deploy = recorder(runEnv('200', 'v1.2.0', COMMITS[4] ?? ''));

@@ -110,6 +110,7 @@ export interface BlueGreenResult {
     readonly image: string;
     readonly digest: string;
     readonly version: string;
+    readonly revision?: string;
   };
   /**
    * `status` only: why the environment serves nothing ({@link liveDown}), as a sentence. The step
@@ -194,6 +195,7 @@ export async function deploy(
       release: eventRelease(release),
       color,
       ...(live && { previous: eventRelease(live) }),
+      ...(image.revision && { revision: image.revision }),
       ...(thread && { thread }),
     });
     const ready = await untilLive(announce, release, thread, async () => {

@@ -28,6 +28,8 @@ export type ReleaseEvent = { readonly thread?: StoredThread } &
         readonly release: EventRelease;
         readonly color: Color;
         readonly previous?: EventRelease;
+        /** The commit the image was built from, when its labels say (the record's ref). */
+        readonly revision?: string;
       }
     /** The new color is ready and reachable on the preview URL. */
     | {

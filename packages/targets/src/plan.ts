@@ -1,5 +1,6 @@
 /** Dry-run: what a deploy would do, read from the target without changing it. */
 import { formatDuration, type Logger } from '@switchyard/kit';
+import { parseImageReference } from '@switchyard/image';
 import { otherColor, type Color } from './contract.js';
 import {
   connect,
@@ -78,6 +79,7 @@ export async function plan(
     };
     steps.push(...(await target.dryRun(color, image, release)));
   }
+  const candidate = candidateOf(req, image);
   deps.log.info(`Dry run: a deploy would\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}`);
   return {
     action: 'plan',
@@ -88,13 +90,35 @@ export async function plan(
     url: target.url,
     previewUrl: target.previewUrl,
     plan: steps,
-    ...(image && {
-      candidate: {
-        image: req.image,
-        digest: image.digest,
-        version: versionOf(req.image, image, req.version),
-      },
-    }),
+    ...(candidate && { candidate }),
     message: 'dry run: nothing was changed',
+  };
+}
+
+/**
+ * The release a deploy would start: as the target has the image, else as its reference pins it
+ * (a Docker host that has not pulled it yet still gets a plan for the approver; no revision then).
+ */
+function candidateOf(
+  req: DeployRequest,
+  image: ResolvedImage | undefined,
+): BlueGreenResult['candidate'] {
+  if (image)
+    return {
+      image: req.image,
+      digest: image.digest,
+      version: versionOf(req.image, image, req.version),
+      ...(image.revision && { revision: image.revision }),
+    };
+  const pinned = parseImageReference('image', req.image).digest;
+  if (!pinned) return undefined;
+  return {
+    image: req.image,
+    digest: pinned,
+    version: versionOf(
+      req.image,
+      { ref: req.image, pinned: req.image, digest: pinned },
+      req.version,
+    ),
   };
 }

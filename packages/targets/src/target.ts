@@ -58,6 +58,11 @@ export interface ResolvedImage {
   readonly digest: string;
   /** `org.opencontainers.image.version` from the image's labels, if any. */
   readonly version?: string;
+  /**
+   * The commit the image was built from (`org.opencontainers.image.revision`, a hex sha: anything
+   * else in the label is ignored), when the target can read its labels.
+   */
+  readonly revision?: string;
   /** The TCP ports the image says it listens on (Docker's EXPOSE), when the target can tell. */
   readonly ports?: readonly number[];
 }

@@ -202,6 +202,22 @@ const imageJson = (repoDigests: string[] | null, config: object = {}): string =>
   JSON.stringify({ Id: IMAGE_ID, RepoTags: [], RepoDigests: repoDigests, Config: config });
 
 describe('parseImage', () => {
+  test.each<[string, string | undefined]>([
+    ['0123456789abcdef0123456789abcdef01234567', '0123456789abcdef0123456789abcdef01234567'],
+    ['abc1234', 'abc1234'],
+    ['main', undefined],
+    ['0123456\n::error::x', undefined],
+    ['', undefined],
+  ])('the revision label %j is taken only as a commit sha: %j', (label, revision) => {
+    const json = JSON.stringify({
+      Id: 'sha256:' + 'e'.repeat(64),
+      RepoDigests: [],
+      Config: { Labels: { 'org.opencontainers.image.revision': label } },
+    });
+    const ref = 'shop:dev';
+    expect(parseImage(json, parseImageReference('image', ref), ref).revision).toBe(revision);
+  });
+
   test.each([
     [
       'a ref with a digest (the ref wins over RepoDigests)',

@@ -188,6 +188,32 @@ describe('plan with a target that checks the change on its server (dryRun)', () 
   });
 });
 
+describe("plan: the candidate release (what the approver's plan compares)", () => {
+  test.each<[string, string | undefined, object | undefined]>([
+    ['on the target: its digest, version label and revision', 'on', undefined],
+    [
+      'not on the target, the reference pins a digest: from the reference (tag as version)',
+      `registry.test/shop:2.0.0@${DIGEST_B}`,
+      { digest: DIGEST_B, version: '2.0.0' },
+    ],
+    ['not on the target, a tag only: no candidate', 'registry.test/shop:2.0.0', undefined],
+  ])('%s', async (_, ref, expected) => {
+    const onTarget = ref === 'on';
+    const target = new FakeTarget({
+      state: blueLive,
+      ...(onTarget && { image: image(DIGEST_B, { revision: 'abc1234' }) }),
+    });
+    const result = await plan(target, request(onTarget ? {} : { image: ref ?? '' }), deps());
+    if (onTarget)
+      expect(result.candidate).toMatchObject({
+        digest: DIGEST_B,
+        version: '1.0.0',
+        revision: 'abc1234',
+      });
+    else expect(result.candidate).toEqual(expected && { image: ref, ...expected });
+  });
+});
+
 describe('versionOf', () => {
   const D = `sha256:${'0123456789ab'.repeat(5)}0123`;
   const noLabel = image(D, { version: undefined });

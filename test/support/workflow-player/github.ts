@@ -13,6 +13,7 @@ export interface RunIdentity {
   readonly runId: string;
   readonly workflowPath: string;
   readonly workflowName: string;
+  readonly apiUrl: string;
 }
 
 let nextRunId = 4200;
@@ -25,6 +26,7 @@ export function identity(opts: PlanOptions, workflowName: string): RunIdentity {
     runId: String(nextRunId++),
     workflowPath: opts.workflow.replace(/^\.\//, ''),
     workflowName,
+    apiUrl: opts.apiUrl ?? 'https://api.github.com',
   };
 }
 
@@ -94,7 +96,7 @@ export function githubContext(
     workflow: id.workflowName,
     workflow_ref: `${id.repository}/${id.workflowPath}@${ref}`,
     server_url: 'https://github.com',
-    api_url: 'https://api.github.com',
+    api_url: id.apiUrl,
     graphql_url: 'https://api.github.com/graphql',
     head_ref: '',
     base_ref: '',

@@ -99,6 +99,12 @@ async function execute(
   return { ...(await runStandIn(standIn, call)), inputs };
 }
 
+/** The job's token from its github context ('' when there is none). */
+function jobToken(contexts: Contexts): string {
+  const token = (contexts.github as { token?: unknown } | undefined)?.token;
+  return typeof token === 'string' ? token : '';
+}
+
 /** Runs a job's steps; `contexts` has github, inputs, vars, secrets, needs of the job. */
 export async function runJobSteps(
   run: RunState,
@@ -149,6 +155,7 @@ export async function runJobSteps(
         conclusion,
         outputs: r?.outputs ?? {},
         log: r?.log ?? '',
+        summary: r?.summary ?? '',
         ...(inputs && { inputs }),
       });
       if (!step.id.startsWith('__'))
@@ -186,6 +193,7 @@ export async function runJobSteps(
       },
       event: (base.github as { event: Record<string, unknown> }).event,
       secrets,
+      githubToken: run.opts.githubToken ? jobToken(base) : '',
       timeoutMs,
       // Steps that run once the job is cancelled (if: cancelled() / always()) are not cancelled again.
       signal: cancelled ? new AbortController().signal : signal,

@@ -4,7 +4,7 @@
  * reusable-workflow calls (inputs, secrets, nested jobs, outputs), and the result a dependant sees.
  */
 import { isJob, isReusableWorkflowJob } from '@actions/workflow-parser/model/type-guards';
-import { isMapping } from '@actions/workflow-parser';
+import { isBoolean, isMapping } from '@actions/workflow-parser';
 import type { Job } from '@actions/workflow-parser/model/workflow-template';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
 import { callInputs, callOutputTokens, callSecrets, TemplateError } from './calls.js';
@@ -199,13 +199,23 @@ async function runInstance(
 function environmentOf(
   job: LoadedJob,
   contexts: Contexts,
-): { name: string; url?: TemplateToken } | undefined {
+): { name: string; url?: TemplateToken; deployment?: false } | undefined {
   const token = field(job.raw, 'environment');
   if (!token) return undefined;
   if (!isMapping(token)) return { name: asString(evaluateToken(token, contexts)) };
   const name = field(token, 'name');
   const url = field(token, 'url');
-  return { name: name ? asString(evaluateToken(name, contexts)) : '', ...(url && { url }) };
+  const deployment = field(token, 'deployment');
+  const off =
+    deployment !== undefined &&
+    (isBoolean(deployment)
+      ? !deployment.value
+      : asString(evaluateToken(deployment, contexts)) === 'false');
+  return {
+    name: name ? asString(evaluateToken(name, contexts)) : '',
+    ...(url && { url }),
+    ...(off && { deployment: false as const }),
+  };
 }
 
 async function runSteps(
@@ -231,15 +241,22 @@ async function runSteps(
     run.approvals.push({ ...request, decision });
     if (decision === 'reject')
       return recordJob(run, id, 'failure', {
-        environment: { name: env.name },
+        environment: { name: env.name, ...(env.deployment === false && { deployment: false }) },
         errors: [REJECTED],
         startedAt,
         ...group,
       });
   }
+  // GitHub mints the job's GITHUB_TOKEN with the job's effective permissions.
+  const token = run.opts.githubToken?.({ id, permissions: job.effective });
   const base: Contexts = {
     ...contexts,
-    secrets: { ...(contexts.secrets as object), ...setup?.secrets },
+    ...(token !== undefined && { github: { ...(contexts.github as object), token } }),
+    secrets: {
+      ...(contexts.secrets as object),
+      ...setup?.secrets,
+      ...(token !== undefined && { GITHUB_TOKEN: token }),
+    },
     vars: { ...(contexts.vars as object), ...setup?.vars },
   };
   const out = await runJobSteps(run, wf, job, id, base, signal);
@@ -255,7 +272,13 @@ async function runSteps(
     errors: [...errors, ...out.errors],
     startedAt,
     finishedAt: Date.now(),
-    ...(env && { environment: { name: env.name, ...(url && { url }) } }),
+    ...(env && {
+      environment: {
+        name: env.name,
+        ...(url && { url }),
+        ...(env.deployment === false && { deployment: false }),
+      },
+    }),
     ...group,
   });
 }

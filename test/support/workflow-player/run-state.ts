@@ -51,6 +51,7 @@ export function recordJob(
     result,
     outputs: {},
     steps: [] as StepResult[],
+    summary: (extra.steps ?? []).map((s) => s.summary).join(''),
     errors: [],
     startedAt: now,
     finishedAt: now,

@@ -14,6 +14,8 @@ export interface StepRun {
   readonly exitCode: number;
   readonly log: string;
   readonly outputs: Record<string, string>;
+  /** What the step wrote to GITHUB_STEP_SUMMARY. */
+  readonly summary: string;
   /** GITHUB_ENV additions and GITHUB_PATH entries for the steps after it. */
   readonly env: Record<string, string>;
   readonly path: string[];
@@ -28,6 +30,8 @@ export interface StepSetting {
   readonly event: Record<string, unknown>;
   /** Values that must not show in logs. */
   readonly secrets: readonly string[];
+  /** The job's token, for our actions' `${{ github.token }}` input defaults ('' for none). */
+  readonly githubToken: string;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
   /** A folder for this step's scripts and file commands. */
@@ -111,6 +115,7 @@ export function runScript(
             ? log
             : `${log}Error: Process completed with exit code ${exitCode}.\n`,
         outputs: parseFileCommand(read('GITHUB_OUTPUT')),
+        summary: read('GITHUB_STEP_SUMMARY'),
         env: parseFileCommand(read('GITHUB_ENV')),
         path: read('GITHUB_PATH')
           .split('\n')
@@ -123,7 +128,16 @@ export function runScript(
 }
 
 function failed(log: string): StepRun {
-  return { exitCode: 1, log, outputs: {}, env: {}, path: [], timedOut: false, cancelled: false };
+  return {
+    exitCode: 1,
+    log,
+    outputs: {},
+    summary: '',
+    env: {},
+    path: [],
+    timedOut: false,
+    cancelled: false,
+  };
 }
 
 /** Our actions, by folder name under actions/ (the CLI's list of them). */
@@ -146,6 +160,7 @@ export async function runOurs(
 ): Promise<StepRun> {
   const run = await runAction(name, {
     inputs,
+    githubToken: s.githubToken,
     env: s.env,
     workspace: s.workspace,
     event: s.event,
@@ -158,6 +173,7 @@ export async function runOurs(
     exitCode: run.exitCode,
     log: run.log + post,
     outputs: run.outputs,
+    summary: run.summary,
     env: run.env,
     path: [],
     timedOut,
@@ -200,6 +216,7 @@ export async function runStandIn(standIn: StandIn, call: StandInCall): Promise<S
       exitCode: r.failed ? 1 : 0,
       log: `${r.log ?? ''}${message}`,
       outputs: { ...r.outputs },
+      summary: '',
       env: { ...r.env },
       path: [...(r.path ?? [])],
       timedOut: false,

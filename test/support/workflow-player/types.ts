@@ -1,5 +1,7 @@
 /** The workflow player's public types: events, options, the plan and the result of a play. */
 import type { Permissions } from './permissions.js';
+
+export type { Permissions } from './permissions.js';
 import type { ConcurrencyGroups } from './concurrency.js';
 import type { RepoFiles } from './repo.js';
 
@@ -29,6 +31,11 @@ export interface PlanOptions {
   readonly repository?: string;
   /** The commit (default a fixed fake SHA). */
   readonly sha?: string;
+  /**
+   * GitHub's REST API: `github.api_url` and GITHUB_API_URL of every step (default
+   * `https://api.github.com`); a loopback fake GitHub in tests.
+   */
+  readonly apiUrl?: string;
   readonly actor?: string;
   /** Repository variables (`vars.*`). */
   readonly vars?: Readonly<Record<string, string>>;
@@ -155,6 +162,16 @@ export interface PlayOptions extends PlanOptions {
   readonly stepTimeoutMs?: number;
   /** Extra environment for every step (e.g. DOCKER_HOST). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The GITHUB_TOKEN a job gets, as GitHub mints one per job with the job's effective permissions:
+   * `github.token`, `secrets.GITHUB_TOKEN` and our actions' `${{ github.token }}` input defaults.
+   * Without it, `github.token` is a made-up token and those defaults are empty (no record is written,
+   * no test reaches the real GitHub).
+   */
+  readonly githubToken?: (job: {
+    readonly id: string;
+    readonly permissions: Permissions;
+  }) => string;
 }
 
 export type JobConclusion = 'success' | 'failure' | 'cancelled' | 'skipped';
@@ -169,6 +186,8 @@ export interface StepResult {
   readonly conclusion: StepOutcome;
   readonly outputs: Readonly<Record<string, string>>;
   readonly log: string;
+  /** What the step wrote to GITHUB_STEP_SUMMARY ('' for stand-ins and skipped steps). */
+  readonly summary: string;
   /** The evaluated `with:` inputs (action steps). */
   readonly inputs?: Readonly<Record<string, string>>;
 }
@@ -178,7 +197,17 @@ export interface JobResult {
   readonly result: JobConclusion;
   readonly outputs: Readonly<Record<string, string>>;
   readonly steps: readonly StepResult[];
-  readonly environment?: { readonly name: string; readonly url?: string };
+  /** The job summary on the run page: its steps' summaries, in order. */
+  readonly summary: string;
+  /**
+   * The job's environment; `deployment: false` when the job asks GitHub for no Deployment record of
+   * its own (GitHub otherwise creates one per job; the player does not).
+   */
+  readonly environment?: {
+    readonly name: string;
+    readonly url?: string;
+    readonly deployment?: false;
+  };
   readonly concurrencyGroup?: string;
   /** The job's error annotations, in GitHub's words. */
   readonly errors: readonly string[];

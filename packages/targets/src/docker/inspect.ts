@@ -100,11 +100,14 @@ export function parseImage(json: string, ref: ImageReference, given: string): Re
   );
   const digest = ref.digest ?? repoDigest?.slice(repoDigest.indexOf('@') + 1);
   const version = i.Config?.Labels?.['org.opencontainers.image.version'];
+  // A label is anyone's text: only a commit sha is taken as the revision.
+  const revision = i.Config?.Labels?.['org.opencontainers.image.revision'];
   return {
     ref: given,
     pinned: digest ? `${repo}@${digest}` : (i.Id ?? given),
     digest: digest ?? i.Id ?? '',
     ...(version ? { version } : {}),
+    ...(revision && /^[0-9a-f]{7,40}$/.test(revision) && { revision }),
     ports: exposedPorts(i.Config?.ExposedPorts),
   };
 }
