@@ -17688,7 +17688,10 @@ function githubListener(o) {
                 return;
             switch (e.kind) {
                 case 'started':
-                    await recorder(e.release.deployId).start(info(e.release, e.color, e.previous));
+                    await recorder(e.release.deployId).start({
+                        ...info(e.release, e.color, e.previous),
+                        ...(e.revision && { revision: e.revision }),
+                    });
                     return;
                 case 'live':
                     // A rollback's switch is told by its own rolled-back event.
@@ -17981,7 +17984,12 @@ async function approval(planned, inputs, deps) {
         live: live
             ? { version: live.version, digest: live.digest, ...(liveSha && { sha: liveSha }) }
             : null,
-        next: { version: next.version, digest: next.digest, sha: deps.env.GITHUB_SHA ?? '' },
+        // The commit the image says it was built from (a hotfix's, not the workflow's), else the run's.
+        next: {
+            version: next.version,
+            digest: next.digest,
+            sha: next.revision ?? deps.env.GITHUB_SHA ?? '',
+        },
         dryRun: planned.plan ?? [],
         monitorRules: rules.length > 0 ? rules : ["monitor-window's inputs and defaults (monitor: sets none)"],
         ...(inputs.hotfixReason && {
@@ -36801,7 +36809,9 @@ class GithubRecorder {
     start(release) {
         return this.guard(`start of ${release.version}`, async () => {
             await this.warnIfGithubCreated();
-            const id = await this.create(release, `deploying ${release.version} to ${release.color}`);
+            const id = await this.create(release, `deploying ${release.version} to ${release.color}`, {
+                ref: release.revision,
+            });
             this.deploymentId = id;
             this.release = release;
             await this.status(id, 'in_progress', `starting ${release.version} in ${release.color}`);
@@ -44245,6 +44255,7 @@ async function deploy(target, req, deps) {
             release: (0,_events_js__WEBPACK_IMPORTED_MODULE_7__/* .eventRelease */ .M5)(release),
             color,
             ...(live && { previous: (0,_events_js__WEBPACK_IMPORTED_MODULE_7__/* .eventRelease */ .M5)(live) }),
+            ...(image.revision && { revision: image.revision }),
             ...(thread && { thread }),
         });
         const ready = await untilLive(announce, release, thread, async () => {
@@ -44743,8 +44754,11 @@ var warmup = __nccwpck_require__(6076);
 var bluegreen = __nccwpck_require__(6757);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 13 modules
 var src = __nccwpck_require__(9333);
+// EXTERNAL MODULE: ./packages/image/src/index.ts + 14 modules
+var image_src = __nccwpck_require__(6657);
 ;// CONCATENATED MODULE: ./packages/targets/src/plan.ts
 /** Dry-run: what a deploy would do, read from the target without changing it. */
+
 
 
 
@@ -44799,6 +44813,7 @@ async function plan(target, req, deps) {
         };
         steps.push(...(await target.dryRun(color, image, release)));
     }
+    const candidate = candidateOf(req, image);
     deps.log.info(`Dry run: a deploy would\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}`);
     return {
         action: 'plan',
@@ -44809,14 +44824,29 @@ async function plan(target, req, deps) {
         url: target.url,
         previewUrl: target.previewUrl,
         plan: steps,
-        ...(image && {
-            candidate: {
-                image: req.image,
-                digest: image.digest,
-                version: (0,bluegreen/* versionOf */.E4)(req.image, image, req.version),
-            },
-        }),
+        ...(candidate && { candidate }),
         message: 'dry run: nothing was changed',
+    };
+}
+/**
+ * The release a deploy would start: as the target has the image, else as its reference pins it
+ * (a Docker host that has not pulled it yet still gets a plan for the approver; no revision then).
+ */
+function candidateOf(req, image) {
+    if (image)
+        return {
+            image: req.image,
+            digest: image.digest,
+            version: (0,bluegreen/* versionOf */.E4)(req.image, image, req.version),
+            ...(image.revision && { revision: image.revision }),
+        };
+    const pinned = (0,image_src/* parseImageReference */.o_)('image', req.image).digest;
+    if (!pinned)
+        return undefined;
+    return {
+        image: req.image,
+        digest: pinned,
+        version: (0,bluegreen/* versionOf */.E4)(req.image, { ref: req.image, pinned: req.image, digest: pinned }, req.version),
     };
 }
 
@@ -44933,8 +44963,6 @@ const openRuntimeSession = async (args, env) => {
     return session;
 };
 
-// EXTERNAL MODULE: ./packages/image/src/index.ts + 14 modules
-var image_src = __nccwpck_require__(6657);
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/contract.ts
 /** Names derive from `<app>-<environment>`, so environments can share a host. */
 function dockerNames(prefix) {
@@ -45171,11 +45199,14 @@ function parseImage(json, ref, given) {
     const repoDigest = (i.RepoDigests ?? []).find((d) => d.startsWith(`${repo}@`) || d.startsWith(`${(0,image_src/* repository */.Jk)(ref)}@`));
     const digest = ref.digest ?? repoDigest?.slice(repoDigest.indexOf('@') + 1);
     const version = i.Config?.Labels?.['org.opencontainers.image.version'];
+    // A label is anyone's text: only a commit sha is taken as the revision.
+    const revision = i.Config?.Labels?.['org.opencontainers.image.revision'];
     return {
         ref: given,
         pinned: digest ? `${repo}@${digest}` : (i.Id ?? given),
         digest: digest ?? i.Id ?? '',
         ...(version ? { version } : {}),
+        ...(revision && /^[0-9a-f]{7,40}$/.test(revision) && { revision }),
         ports: exposedPorts(i.Config?.ExposedPorts),
     };
 }

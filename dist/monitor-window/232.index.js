@@ -482,7 +482,9 @@ class GithubRecorder {
     start(release) {
         return this.guard(`start of ${release.version}`, async () => {
             await this.warnIfGithubCreated();
-            const id = await this.create(release, `deploying ${release.version} to ${release.color}`);
+            const id = await this.create(release, `deploying ${release.version} to ${release.color}`, {
+                ref: release.revision,
+            });
             this.deploymentId = id;
             this.release = release;
             await this.status(id, 'in_progress', `starting ${release.version} in ${release.color}`);

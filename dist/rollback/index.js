@@ -40101,6 +40101,7 @@ async function deploy(target, req, deps) {
             release: eventRelease(release),
             color,
             ...(live && { previous: eventRelease(live) }),
+            ...(image.revision && { revision: image.revision }),
             ...(thread && { thread }),
         });
         const ready = await untilLive(announce, release, thread, async () => {
@@ -40434,8 +40435,1298 @@ async function bluegreen_connect(target, log) {
     log.info(`Target: ${target.description}, ${await target.connect()}`);
 }
 
+;// CONCATENATED MODULE: ./packages/image/src/semver.ts
+/** Semantic versions (semver.org 2.0.0): parsing a git tag such as `v1.4.2`, and precedence. */
+const NUM = '0|[1-9]\\d*';
+const ID = `(?:${NUM}|\\d*[a-zA-Z-][0-9a-zA-Z-]*)`;
+const SEMVER = new RegExp(`^[vV]?(${NUM})\\.(${NUM})\\.(${NUM})(?:-(${ID}(?:\\.${ID})*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$`);
+/** Parses `1.4.2`, `v1.4.2`, `1.3.0-rc.1+build.5`; undefined when the text is not a semver. */
+function semver_parseSemver(text) {
+    const m = SEMVER.exec(text.trim());
+    if (!m)
+        return undefined;
+    const [, major = '', minor = '', patch = '', pre, build] = m;
+    const nums = [major, minor, patch].map(Number);
+    if (nums.some((n) => !Number.isSafeInteger(n)))
+        return undefined;
+    return {
+        major: nums[0] ?? 0,
+        minor: nums[1] ?? 0,
+        patch: nums[2] ?? 0,
+        prerelease: pre ? pre.split('.') : [],
+        build: build ?? '',
+        raw: text.trim(),
+    };
+}
+/** `1.4.2`, `1.3.0-rc.1`, `1.0.0+build.5`: the version without a `v` prefix. */
+function semver_formatSemver(v) {
+    const pre = v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
+    return `${v.major}.${v.minor}.${v.patch}${pre}${v.build ? `+${v.build}` : ''}`;
+}
+function semver_isPrerelease(v) {
+    return v.prerelease.length > 0;
+}
+function compareIdentifiers(a, b) {
+    const an = /^\d+$/.test(a);
+    const bn = /^\d+$/.test(b);
+    if (an && bn)
+        return Number(a) - Number(b);
+    if (an)
+        return -1;
+    if (bn)
+        return 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** Semver precedence: negative when a < b, 0 when equal (build metadata ignored), positive when a > b. */
+function semver_compareSemver(a, b) {
+    const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+    if (core !== 0)
+        return core;
+    if (!a.prerelease.length || !b.prerelease.length)
+        return b.prerelease.length - a.prerelease.length;
+    for (let i = 0; i < Math.max(a.prerelease.length, b.prerelease.length); i++) {
+        const x = a.prerelease[i];
+        const y = b.prerelease[i];
+        if (x === undefined)
+            return -1;
+        if (y === undefined)
+            return 1;
+        const c = compareIdentifiers(x, y);
+        if (c !== 0)
+            return c;
+    }
+    return 0;
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/tag-rules.ts
+/**
+ * Tag rules, one per line, in docker/metadata-action's syntax: `type=semver,pattern={{version}}`,
+ * `type=ref,event=branch`, `type=sha`, `type=raw,value=stable`, `type=schedule,pattern=nightly`,
+ * `type=edge`. A line without `type=` is a raw tag. Every rule takes `prefix`, `suffix` and `enable`.
+ */
+
+/** Placeholders of a semver pattern. */
+const SEMVER_PLACEHOLDERS = (/* unused pure expression or super */ null && (['raw', 'version', 'major', 'minor', 'patch']));
+/** Expressions allowed in values, prefixes, suffixes, schedule patterns and `enable`. */
+const EXPRESSIONS = (/* unused pure expression or super */ null && (['branch', 'tag', 'sha', 'base_ref', 'is_default_branch']));
+const KEYS = {
+    semver: ['pattern', 'value'],
+    ref: ['event'],
+    sha: ['format'],
+    raw: ['value'],
+    schedule: ['pattern'],
+    edge: ['branch'],
+};
+const COMMON_KEYS = (/* unused pure expression or super */ null && (['type', 'prefix', 'suffix', 'enable']));
+const PLACEHOLDER = /\{\{\s*([a-z_]+)(?:\s+'([^']*)')?\s*\}\}/g;
+const HAS_PLACEHOLDER = new RegExp(PLACEHOLDER.source);
+/** Splits one rule line on commas outside double quotes; `"a,b"` keeps its comma. */
+function splitFields(line) {
+    const fields = [];
+    let cur = '';
+    let quoted = false;
+    for (const ch of line) {
+        if (ch === '"')
+            quoted = !quoted;
+        else if (ch === ',' && !quoted) {
+            fields.push(cur.trim());
+            cur = '';
+        }
+        else
+            cur += ch;
+    }
+    if (quoted)
+        throw new Error('has an unclosed double quote');
+    fields.push(cur.trim());
+    return fields.filter((f) => f !== '');
+}
+function checkExpressions(text, allowed, fail) {
+    for (const m of text.matchAll(PLACEHOLDER)) {
+        const name = m[1] ?? '';
+        if (name === 'date') {
+            if (m[2] === undefined)
+                fail(`{{date}} needs a format, e.g. {{date 'YYYYMMDD'}}`);
+            continue;
+        }
+        if (!allowed.includes(name))
+            fail(`{{${name}}} is not a known placeholder here (known: ${allowed.map((a) => `{{${a}}}`).join(', ')}, {{date 'FORMAT'}})`);
+    }
+    const stray = text.replace(PLACEHOLDER, '');
+    if (stray.includes('{{') || stray.includes('}}'))
+        fail(`"${text}" has an unbalanced {{ or }}`);
+}
+/** Parses one rule line; `name` is the input to blame (e.g. `tags` line 3). */
+function parseTagRule(name, line) {
+    const fail = (problem) => {
+        throw new InputError(name, line, problem, 'Write rules like type=semver,pattern={{version}} / type=ref,event=branch / type=sha / type=raw,value=stable (see the build-image README)');
+    };
+    let fields;
+    try {
+        fields = splitFields(line);
+    }
+    catch (e) {
+        return fail(e.message);
+    }
+    if (!fields.some((f) => f.startsWith('type=')) &&
+        fields.length === 1 &&
+        !fields[0]?.includes('='))
+        fields = ['type=raw', `value=${fields[0] ?? ''}`];
+    const kv = new Map();
+    for (const f of fields) {
+        const eq = f.indexOf('=');
+        if (eq <= 0)
+            fail(`"${f}" is not key=value`);
+        const key = f.slice(0, eq).trim();
+        if (kv.has(key))
+            fail(`sets ${key} twice`);
+        kv.set(key, f.slice(eq + 1).trim());
+    }
+    const type = kv.get('type') ?? 'raw';
+    if (!(type in KEYS))
+        fail(`type "${type}" is unknown (known: ${Object.keys(KEYS).join(', ')})`);
+    const t = type;
+    for (const key of kv.keys())
+        if (!COMMON_KEYS.includes(key) && !KEYS[t].includes(key))
+            fail(`"${key}" is not an attribute of type=${t} (it takes ${[...KEYS[t], 'prefix', 'suffix', 'enable'].join(', ')})`);
+    const common = {
+        prefix: kv.get('prefix') ?? '',
+        suffix: kv.get('suffix') ?? '',
+        enable: kv.get('enable') ?? 'true',
+        source: line,
+    };
+    for (const key of ['prefix', 'suffix', 'enable'])
+        checkExpressions(common[key], EXPRESSIONS, fail);
+    if (!/^(true|false)$/.test(common.enable) && !HAS_PLACEHOLDER.test(common.enable))
+        fail(`enable must be true, false or an expression such as {{is_default_branch}}`);
+    switch (t) {
+        case 'semver': {
+            const pattern = kv.get('pattern');
+            if (!pattern)
+                return fail('type=semver needs a pattern, e.g. pattern={{version}}');
+            checkExpressions(pattern, SEMVER_PLACEHOLDERS, fail);
+            if (![...pattern.matchAll(PLACEHOLDER)].some((m) => SEMVER_PLACEHOLDERS.includes(m[1])))
+                fail(`pattern "${pattern}" uses none of ${SEMVER_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`);
+            const value = kv.get('value');
+            if (value !== undefined)
+                checkExpressions(value, EXPRESSIONS, fail);
+            return { ...common, type: t, pattern, ...(value ? { value } : {}) };
+        }
+        case 'ref': {
+            const event = kv.get('event');
+            if (event !== 'branch' && event !== 'tag' && event !== 'pr')
+                return fail(`type=ref needs event=branch, event=tag or event=pr${event ? `, not "${event}"` : ''}`);
+            return {
+                ...common,
+                type: t,
+                event,
+                prefix: kv.get('prefix') ?? (event === 'pr' ? 'pr-' : ''),
+            };
+        }
+        case 'sha': {
+            const format = kv.get('format') ?? 'short';
+            if (format !== 'short' && format !== 'long')
+                return fail(`format must be short or long, not "${format}"`);
+            return { ...common, type: t, format, prefix: kv.get('prefix') ?? 'sha-' };
+        }
+        case 'raw': {
+            const value = kv.get('value');
+            if (!value)
+                return fail('type=raw needs a value, e.g. value=stable');
+            checkExpressions(value, EXPRESSIONS, fail);
+            return { ...common, type: t, value };
+        }
+        case 'schedule': {
+            const pattern = kv.get('pattern') ?? 'nightly';
+            checkExpressions(pattern, EXPRESSIONS, fail);
+            return { ...common, type: t, pattern };
+        }
+        case 'edge': {
+            const branch = kv.get('branch');
+            return { ...common, type: t, ...(branch ? { branch } : {}) };
+        }
+    }
+}
+/** Parses the `tags` input: one rule per line; blank lines and `#` comments are skipped. */
+function parseTagRules(name, raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((line, i) => ({ line: line.trim(), i }))
+        .filter(({ line }) => line !== '' && !line.startsWith('#'))
+        .map(({ line, i }) => parseTagRule(`${name} (line ${i + 1})`, line));
+}
+/**
+ * The rules used when `tags` is empty: semver tags for a semver git tag, the tag name for any other
+ * git tag, the branch for branch builds, `pr-N` for pull requests, `sha-<7>` always, and `nightly`
+ * on schedule events.
+ */
+function defaultTagRules(gitTagIsSemver) {
+    return [
+        'type=schedule',
+        'type=semver,pattern={{version}}',
+        'type=semver,pattern={{major}}.{{minor}}',
+        'type=semver,pattern={{major}}',
+        ...(gitTagIsSemver ? [] : ['type=ref,event=tag']),
+        'type=ref,event=branch',
+        'type=ref,event=pr',
+        'type=sha',
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/tags.ts
+/**
+ * Tags from rules and the git context: a pure function, table-tested. Past metadata-action:
+ * `latest`, `{{major}}` and `{{major}}.{{minor}}` go only to the newest release that they cover, and
+ * never to a pre-release, so a backported `v1.2.9` does not steal `latest` or `1` from `v1.4.2`.
+ */
+
+
+
+/** Longest tag the OCI distribution spec allows. */
+const MAX_TAG_LENGTH = 128;
+/** Lower case, `[a-z0-9_.-]` only, not starting with `.` or `-`, at most 128 characters. */
+function sanitizeTag(raw) {
+    return raw
+        .toLowerCase()
+        .replace(/[^a-z0-9_.-]/g, '-')
+        .replace(/^[.-]+/, '')
+        .slice(0, MAX_TAG_LENGTH);
+}
+const pad = (n, w = 2) => String(n).padStart(w, '0');
+/** Formats a date in UTC with the tokens YYYY, YY, MM, DD, HH, mm, ss. */
+function formatDate(date, format) {
+    const parts = {
+        YYYY: String(date.getUTCFullYear()),
+        YY: pad(date.getUTCFullYear() % 100),
+        MM: pad(date.getUTCMonth() + 1),
+        DD: pad(date.getUTCDate()),
+        HH: pad(date.getUTCHours()),
+        mm: pad(date.getUTCMinutes()),
+        ss: pad(date.getUTCSeconds()),
+    };
+    return format.replace(/YYYY|YY|MM|DD|HH|mm|ss/g, (t) => parts[t] ?? t);
+}
+/** Replaces `{{branch}}`, `{{tag}}`, `{{sha}}`, `{{base_ref}}`, `{{is_default_branch}}`, `{{date 'F'}}`. */
+function expand(text, ctx) {
+    return text.replace(/\{\{\s*([a-z_]+)(?:\s+'([^']*)')?\s*\}\}/g, (_, name, fmt) => {
+        switch (name) {
+            case 'branch':
+                return branchOf(ctx) ?? '';
+            case 'tag':
+                return tagOf(ctx) ?? '';
+            case 'sha':
+                return ctx.sha.slice(0, 7);
+            case 'base_ref':
+                return ctx.baseRef ?? '';
+            case 'is_default_branch':
+                return String(isDefaultBranch(ctx));
+            case 'date':
+                return formatDate(ctx.date, fmt ?? 'YYYYMMDD');
+            default:
+                return '';
+        }
+    });
+}
+/** Which release line a semver pattern follows: exact (`{{version}}`), `{{major}}.{{minor}}`, `{{major}}`. */
+function floating(pattern) {
+    if (/\{\{\s*(version|raw|patch)\s*\}\}/.test(pattern))
+        return 'none';
+    if (/\{\{\s*minor\s*\}\}/.test(pattern))
+        return 'minor';
+    return 'major';
+}
+function renderSemver(pattern, v) {
+    const values = {
+        raw: v.raw,
+        version: formatSemver(v),
+        major: String(v.major),
+        minor: String(v.minor),
+        patch: String(v.patch),
+    };
+    return pattern.replace(/\{\{\s*([a-z]+)\s*\}\}/g, (m, k) => values[k] ?? m);
+}
+/** The newer stable release that keeps `v` from a floating tag, if any. */
+function newerRelease(v, scope, ctx) {
+    return ctx.existingTags
+        .map(parseSemver)
+        .filter((e) => e !== undefined && !isPrerelease(e))
+        .filter((e) => scope === 'all' || (e.major === v.major && (scope === 'major' || e.minor === v.minor)))
+        .filter((e) => compareSemver(e, v) > 0)
+        .sort(compareSemver)
+        .at(-1);
+}
+function semverOutcome(rule, ctx) {
+    const source = rule.value !== undefined ? expand(rule.value, ctx) : tagOf(ctx);
+    if (!source)
+        return {};
+    const v = parseSemver(source);
+    if (!v)
+        return { note: `"${source}" is not a semantic version: ${rule.source} made no tag` };
+    const kind = floating(rule.pattern);
+    if (kind !== 'none') {
+        const what = kind === 'major' ? `${v.major}` : `${v.major}.${v.minor}`;
+        if (isPrerelease(v))
+            return {
+                semver: v,
+                note: `${formatSemver(v)} is a pre-release: no "${renderSemver(rule.pattern, v)}" tag (${rule.source})`,
+            };
+        const newer = newerRelease(v, kind, ctx);
+        if (newer)
+            return {
+                semver: v,
+                note: `${formatSemver(v)} is older than ${newer.raw}: "${what}" stays with the newer release (${rule.source})`,
+            };
+    }
+    // The parser allows {{date 'F'}} in a semver pattern too; renderSemver leaves it for expand.
+    return { semver: v, value: expand(renderSemver(rule.pattern, v), ctx) };
+}
+function ruleOutcome(rule, ctx) {
+    switch (rule.type) {
+        case 'semver':
+            return semverOutcome(rule, ctx);
+        case 'ref': {
+            if (rule.event === 'tag')
+                return { value: tagOf(ctx) };
+            if (rule.event === 'branch')
+                return ctx.event.startsWith('pull_request') ? {} : { value: branchOf(ctx) };
+            const pr = prOf(ctx);
+            return pr === undefined ? {} : { value: String(pr) };
+        }
+        case 'sha':
+            return { value: rule.format === 'long' ? ctx.sha : ctx.sha.slice(0, 7) };
+        case 'raw':
+            return { value: expand(rule.value, ctx) };
+        case 'schedule':
+            return ctx.event === 'schedule' ? { value: expand(rule.pattern, ctx) } : {};
+        case 'edge': {
+            const branch = rule.branch ?? ctx.defaultBranch;
+            return branch !== undefined && branchOf(ctx) === branch ? { value: 'edge' } : {};
+        }
+    }
+}
+function enabled(rule, ctx) {
+    const value = expand(rule.enable, ctx).trim();
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new InputError('tags', rule.source, `enable evaluates to "${value}"`, 'enable must come out as true or false');
+}
+/** Computes the image tags for a build. */
+function computeTags(rules, ctx, latest = 'auto') {
+    const tags = [];
+    const notes = [];
+    let release;
+    let latestAt = -1;
+    let shaTag;
+    for (const rule of rules) {
+        if (!enabled(rule, ctx))
+            continue;
+        const out = ruleOutcome(rule, ctx);
+        if (out.note)
+            notes.push(out.note);
+        if (out.semver && !release)
+            release = out.semver;
+        if (out.value === undefined || out.value === '')
+            continue;
+        const raw = `${expand(rule.prefix, ctx)}${out.value}${expand(rule.suffix, ctx)}`;
+        const tag = sanitizeTag(raw);
+        if (tag === '') {
+            notes.push(`"${raw}" has no character a tag may hold: ${rule.source} made no tag`);
+            continue;
+        }
+        if (tag !== raw)
+            notes.push(`"${raw}" became "${tag}" (tags are lower case [a-z0-9_.-], at most ${MAX_TAG_LENGTH})`);
+        if (tags.includes(tag))
+            continue;
+        tags.push(tag);
+        if (rule.type === 'semver')
+            latestAt = tags.length;
+        if (rule.type === 'sha' && shaTag === undefined)
+            shaTag = tag;
+    }
+    const wantLatest = latest === 'true' ||
+        (latest === 'auto' &&
+            release !== undefined &&
+            latestAt >= 0 &&
+            !isPrerelease(release) &&
+            !newerRelease(release, 'all', ctx));
+    if (latest === 'auto' && release && latestAt >= 0 && !wantLatest) {
+        const newer = newerRelease(release, 'all', ctx);
+        notes.push(isPrerelease(release)
+            ? `${formatSemver(release)} is a pre-release: no "latest" tag`
+            : `${formatSemver(release)} is older than ${newer?.raw ?? 'another release'}: no "latest" tag`);
+    }
+    if (wantLatest && !tags.includes('latest'))
+        tags.splice(latestAt >= 0 ? latestAt : tags.length, 0, 'latest');
+    const version = release ? formatSemver(release) : (shaTag ?? tags[0] ?? '');
+    return { tags, version, ...(release ? { semver: release } : {}), notes };
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/reference.ts
+/**
+ * Image names and registries, checked against the distribution reference grammar before anything
+ * runs: `[host[:port]/]path` with lower-case path components, tags `[\w][\w.-]{0,127}`.
+ */
+
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HOST = /^(?:localhost|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(?::\d{1,5})?$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+/** Docker Hub's name as users write it, and the host its API answers on. */
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_API = 'registry-1.docker.io';
+/** `host/path` or `path`: what `docker tag` and `docker push` take, without a tag. */
+function repository(name) {
+    return name.registry ? `${name.registry}/${name.path}` : name.path;
+}
+/** True when the first component names a registry host (has `.` or `:`, or is `localhost`). */
+function looksLikeHost(component) {
+    return component === 'localhost' || component.includes('.') || component.includes(':');
+}
+/** Parses the `registry` input: `host[:port]`, optionally with `https://`, never with a path. */
+function parseRegistry(input, raw) {
+    let s = raw.trim();
+    if (s === '')
+        return undefined;
+    const accepted = 'Give the registry as host[:port], e.g. ghcr.io or 127.0.0.1:5000; put the namespace in image';
+    const scheme = /^([a-z]+):\/\//i.exec(s);
+    if (scheme) {
+        if (!/^https?$/i.test(scheme[1] ?? ''))
+            throw new src/* InputError */.dz(input, raw, `has scheme ${scheme[1]}://`, accepted);
+        s = s.slice(scheme[0].length);
+    }
+    s = s.replace(/\/+$/, '');
+    if (s.includes('/'))
+        throw new src/* InputError */.dz(input, raw, `has a path (/${s.slice(s.indexOf('/') + 1)})`, accepted);
+    if (!HOST.test(s))
+        throw new src/* InputError */.dz(input, raw, 'is not a host[:port]', accepted);
+    const port = /:(\d+)$/.exec(s)?.[1];
+    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+        throw new src/* InputError */.dz(input, raw, `has port ${port}, outside 1-65535`, accepted);
+    return s.toLowerCase();
+}
+/**
+ * Parses the `image` input (no tag, no digest: tags come from the tag rules) and joins it with the
+ * `registry` input. A host in the image must agree with `registry` when both are given.
+ */
+function parseImageName(input, text, registry, 
+/** For callers that parse a part of a longer value: what to quote and what to suggest. */
+shown) {
+    const s = text.trim();
+    const raw = shown?.value ?? text;
+    const accepted = shown?.accepted ??
+        'Give a repository name such as team/app or ghcr.io/org/app: lower case, no tag (tags come from the tags input)';
+    if (s === '')
+        throw new src/* InputError */.dz(input, raw, 'is empty', accepted);
+    if (s.includes('@'))
+        throw new src/* InputError */.dz(input, raw, 'has a digest', accepted);
+    const parts = s.split('/');
+    let host;
+    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
+        host = parseRegistry(input, parts.shift() ?? '');
+    }
+    const last = parts[parts.length - 1] ?? '';
+    if (last.includes(':'))
+        throw new src/* InputError */.dz(input, raw, `has a tag (${last.slice(last.indexOf(':'))})`, accepted);
+    for (const c of parts)
+        if (!COMPONENT.test(c))
+            throw new src/* InputError */.dz(input, raw, `has an invalid path component "${c}"${c !== c.toLowerCase() ? ' (upper case)' : ''}`, accepted);
+    if (host && registry && host !== registry)
+        throw new src/* InputError */.dz(input, raw, `names registry ${host}, but the registry input is ${registry}`, 'Drop the host from image, or make the two agree');
+    let path = parts.join('/');
+    const reg = host ?? registry;
+    if (reg === DOCKER_HUB && !path.includes('/'))
+        path = `library/${path}`;
+    if ((reg ? reg.length + 1 : 0) + path.length > 255)
+        throw new src/* InputError */.dz(input, raw, 'is longer than 255 characters with its registry', accepted);
+    return { ...(reg ? { registry: reg } : {}), path };
+}
+/** True for a valid tag. */
+function isValidTag(tag) {
+    return TAG.test(tag);
+}
+/** The host the registry's HTTP API answers on (Docker Hub's differs from its name). */
+function reference_apiHost(registry) {
+    return registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
+}
+/** Loopback registries speak plain HTTP, as dockerd allows for 127.0.0.0/8 by default. */
+function reference_isLoopback(registry) {
+    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/**
+ * Parses an image reference to deploy: `[host[:port]/]path[:tag][@sha256:…]`. Without tag and
+ * digest the tag is `latest`, as docker would pull it (`latest` is allowed, but pinning is better).
+ */
+function reference_parseImageReference(input, raw) {
+    const s = raw.trim();
+    const accepted = 'Give an image reference such as 127.0.0.1:5000/team/app:1.4.2, ghcr.io/org/app@sha256:<digest>, or the build-image output image-ref';
+    if (s === '')
+        throw new src/* InputError */.dz(input, raw, 'is empty', accepted);
+    let rest = s;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw new src/* InputError */.dz(input, raw, `has an invalid digest "${digest}"`, accepted);
+    }
+    let tag;
+    const slash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > slash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!isValidTag(tag))
+            throw new src/* InputError */.dz(input, raw, `has an invalid tag "${tag}"`, accepted);
+    }
+    const name = parseImageName(input, rest, undefined, { value: raw, accepted });
+    return { ...name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+/** The reference as docker takes it (Docker Hub names keep their short form). */
+function formatReference(ref) {
+    const path = ref.registry === DOCKER_HUB && ref.path.startsWith('library/') ? ref.path.slice(8) : ref.path;
+    const name = ref.registry && ref.registry !== DOCKER_HUB ? `${ref.registry}/${path}` : path;
+    return `${name}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/labels.ts
+const OCI = {
+    title: 'org.opencontainers.image.title',
+    description: 'org.opencontainers.image.description',
+    source: 'org.opencontainers.image.source',
+    url: 'org.opencontainers.image.url',
+    revision: 'org.opencontainers.image.revision',
+    version: 'org.opencontainers.image.version',
+    created: 'org.opencontainers.image.created',
+    licenses: 'org.opencontainers.image.licenses',
+};
+/** The automatic labels (only those whose value is known), then the user's, which win. */
+function imageLabels(facts, overrides) {
+    const source = facts.repo.htmlUrl ??
+        (facts.serverUrl && facts.repository
+            ? `${facts.serverUrl.replace(/\/+$/, '')}/${facts.repository}`
+            : undefined);
+    const auto = {
+        [OCI.title]: facts.repo.name ?? facts.repository?.split('/')[1],
+        [OCI.description]: facts.repo.description,
+        [OCI.source]: source,
+        [OCI.url]: facts.repo.homepage ?? source,
+        [OCI.revision]: facts.sha || undefined,
+        [OCI.version]: facts.version || undefined,
+        [OCI.created]: facts.created.toISOString(),
+        [OCI.licenses]: facts.repo.license,
+    };
+    const labels = {};
+    for (const [k, v] of Object.entries(auto))
+        if (v !== undefined && v !== '')
+            labels[k] = v;
+    return { ...labels, ...overrides };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./packages/image/src/registry.ts
+/**
+ * The registry's HTTP API (OCI distribution spec), read-only: the manifest digest a tag points to, and
+ * the manifest itself for the image size. Handles anonymous, Basic and Bearer-token registries.
+ */
+
+
+
+/**
+ * Registry credentials from a pair of inputs (e.g. `username`/`password`): both or neither.
+ * Undefined when neither is set.
+ */
+function readCredentials(r, usernameInput, passwordInput) {
+    const username = r.line(usernameInput);
+    const password = r.text(passwordInput);
+    if ((username === '') !== (password === ''))
+        throw new src/* InputError */.dz(username ? passwordInput : usernameInput, '', 'is empty while the other credential input is set', `Set both ${usernameInput} and ${passwordInput}, or neither`);
+    return username ? { username, password } : undefined;
+}
+/** Backoff between retries of registry operations (push, login, reads). */
+const registry_REGISTRY_BACKOFF = { initialDelayMs: 1000, maxDelayMs: 10_000 };
+/** Every manifest type a build can push: OCI and Docker, single-platform and multi-platform. */
+const MANIFEST_TYPES = [
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+/** A registry request that got an HTTP error status. */
+class RegistryError extends src/* ActionError */.lZ {
+    status;
+    name = 'RegistryError';
+    constructor(message, status) {
+        super(message);
+        this.status = status;
+    }
+}
+/** Parses `Bearer realm="…",service="…",scope="…"` into its scheme and parameters. */
+function parseChallenge(header) {
+    const m = /^\s*(\w+)\s*(.*)$/.exec(header) ?? [];
+    const params = {};
+    for (const p of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
+        params[(p[1] ?? '').toLowerCase()] = p[2] ?? '';
+    return { scheme: (m[1] ?? '').toLowerCase(), params };
+}
+function sizeOf(body) {
+    try {
+        const doc = JSON.parse(body);
+        if (!doc.layers)
+            return undefined;
+        return (doc.config?.size ?? 0) + doc.layers.reduce((sum, l) => sum + (l.size ?? 0), 0);
+    }
+    catch {
+        return undefined;
+    }
+}
+class registry_RegistryClient {
+    http;
+    registry;
+    credentials;
+    timeoutMs;
+    token;
+    base;
+    constructor(http, registry, credentials, timeoutMs = 15_000) {
+        this.http = http;
+        this.registry = registry;
+        this.credentials = credentials;
+        this.timeoutMs = timeoutMs;
+        this.base = `${isLoopback(registry) ? 'http' : 'https'}://${apiHost(registry)}`;
+    }
+    basic() {
+        const c = this.credentials;
+        return c ? `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` : undefined;
+    }
+    async send(method, url, accept) {
+        const auth = this.token ?? this.basic();
+        const headers = {
+            Accept: accept,
+            ...(auth ? { Authorization: auth } : {}),
+        };
+        return this.http.request({
+            method,
+            url,
+            headers,
+            timeoutMs: this.timeoutMs,
+            followRedirects: true,
+        });
+    }
+    /** Follows a Bearer challenge: asks the token service for a pull token for `path`. */
+    async authenticate(challenge, path) {
+        const { scheme, params } = parseChallenge(challenge);
+        if (scheme === 'basic') {
+            if (!this.credentials)
+                throw new RegistryError(`${this.registry} wants a login (Basic auth): set username and password`, 401);
+            this.token = this.basic();
+            return;
+        }
+        if (scheme !== 'bearer' || !params.realm)
+            throw new RegistryError(`${this.registry} sent an auth challenge this client does not speak: ${challenge}`, 401);
+        const url = new URL(params.realm);
+        if (params.service)
+            url.searchParams.set('service', params.service);
+        url.searchParams.set('scope', params.scope ?? `repository:${path}:pull`);
+        const basic = this.basic();
+        const res = await this.http.request({
+            method: 'GET',
+            url: url.toString(),
+            headers: basic ? { Authorization: basic } : {},
+            timeoutMs: this.timeoutMs,
+            followRedirects: true,
+        });
+        if (res.status !== 200)
+            throw new RegistryError(`${this.registry} token service answered ${res.status}`, res.status);
+        const body = JSON.parse(res.body);
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw new RegistryError(`${this.registry} token service sent no token`, res.status);
+        this.token = `Bearer ${token}`;
+    }
+    /** GET of a manifest by tag or digest, with its digest: from the registry's header, else the body's sha256. */
+    async manifest(path, reference) {
+        const url = `${this.base}/v2/${path}/manifests/${reference}`;
+        let res = await this.send('GET', url, MANIFEST_TYPES);
+        if (res.status === 401) {
+            await this.authenticate(res.headers['www-authenticate'] ?? '', path);
+            res = await this.send('GET', url, MANIFEST_TYPES);
+        }
+        if (res.status !== 200)
+            throw new RegistryError(`${this.registry}/${path}:${reference}: the registry answered ${res.status}${res.status === 404 ? ' (no such manifest)' : ''}`, res.status);
+        const digest = res.headers['docker-content-digest'] ??
+            `sha256:${createHash('sha256').update(res.body).digest('hex')}`;
+        const mediaType = res.headers['content-type']?.split(';')[0]?.trim() ?? '';
+        const size = sizeOf(res.body);
+        return { digest, mediaType, ...(size !== undefined ? { size } : {}) };
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/image/src/docker-config.ts
+/**
+ * A private, temporary docker config directory for one login: the user's settings and plugins
+ * (cli-plugins, buildx builders, contexts) stay visible, but the credentials go to a file we own and
+ * delete, never to the user's ~/.docker or a credential helper.
+ */
+
+
+
+/** The docker config dir the CLI would use: `$DOCKER_CONFIG`, else `~/.docker`. */
+function docker_config_userDockerConfig(env) {
+    return env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.docker');
+}
+/** The user's config.json without the parts that would send a login elsewhere. */
+function privateConfig(userConfig, registry) {
+    let doc = {};
+    try {
+        const parsed = JSON.parse(userConfig);
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            doc = { ...parsed };
+    }
+    catch {
+        doc = {};
+    }
+    delete doc.credsStore;
+    const helpers = doc.credHelpers;
+    if (helpers && typeof helpers === 'object') {
+        const rest = { ...helpers };
+        delete rest[registry];
+        doc.credHelpers = rest;
+    }
+    return `${JSON.stringify(doc, null, 2)}\n`;
+}
+/**
+ * Creates the temporary config dir under `parent` (the runner's temp dir): config.json copied without
+ * credsStore, every other entry of the user's dir linked. Returns its path.
+ */
+function createDockerConfig(parent, userDir, registry) {
+    const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(parent || (0,external_node_os_.tmpdir)(), 'switchyard-docker-'));
+    const configFile = (0,external_node_path_.join)(userDir, 'config.json');
+    const user = (0,external_node_fs_.existsSync)(configFile) ? (0,external_node_fs_.readFileSync)(configFile, 'utf8') : '{}';
+    (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(dir, 'config.json'), privateConfig(user, registry), { mode: 0o600 });
+    if ((0,external_node_fs_.existsSync)(userDir))
+        for (const entry of (0,external_node_fs_.readdirSync)(userDir))
+            if (entry !== 'config.json')
+                (0,external_node_fs_.symlinkSync)((0,external_node_path_.join)(userDir, entry), (0,external_node_path_.join)(dir, entry));
+    return dir;
+}
+/** Removes a directory made by {@link createDockerConfig}; true when something was removed. */
+function docker_config_removeDockerConfig(dir) {
+    if (!dir || !(0,external_node_fs_.existsSync)(dir))
+        return false;
+    (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    return true;
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/detect.ts
+/** Finding out which builder will run, and which releases the repository already has. */
+
+
+
+
+
+/** Reads `Driver:` and the BuildKit version from `docker buildx inspect`. */
+function parseBuildxInspect(stdout) {
+    const driver = /^Driver:\s*(\S+)/m.exec(stdout)?.[1];
+    const buildkit = /^BuildKit(?: version)?:\s*(\S+)/m.exec(stdout)?.[1];
+    return { ...(driver ? { driver } : {}), ...(buildkit ? { buildkit } : {}) };
+}
+/** Where the docker CLI looks for plugins: the user's config dir first, then the system dirs. */
+function pluginDirs(env) {
+    return [
+        join(userDockerConfig(env), 'cli-plugins'),
+        '/usr/local/lib/docker/cli-plugins',
+        '/usr/local/libexec/docker/cli-plugins',
+        '/usr/lib/docker/cli-plugins',
+        '/usr/libexec/docker/cli-plugins',
+    ];
+}
+/** The docker-buildx plugin the CLI would run, found without starting docker (that costs ~150 ms). */
+function findBuildx(env, exists = existsSync) {
+    return pluginDirs(env)
+        .map((d) => join(d, 'docker-buildx'))
+        .find((p) => exists(p));
+}
+/** Asks buildx for the current builder's driver (docker, docker-container, kubernetes, remote). */
+async function buildxDriver(exec) {
+    const r = await exec.run('docker', ['buildx', 'inspect'], { allowFailure: true, quiet: true });
+    if (r.exitCode !== 0)
+        throw new ActionError(`"docker buildx inspect" failed: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
+    const { driver, buildkit } = parseBuildxInspect(r.stdout);
+    return {
+        driver: driver ?? 'docker',
+        version: `docker buildx${buildkit ? ` (BuildKit ${buildkit})` : ''}`,
+    };
+}
+/**
+ * Picks the builder. `auto` takes buildx when its plugin is installed, else the classic builder, and
+ * says why in the log; an explicit choice that is not installed is an error. The buildx driver is
+ * asked for only when `needDriver` (a request only some drivers can serve), to keep start-up fast.
+ */
+async function detectBuilder(exec, wanted, log, env, needDriver) {
+    if (wanted === 'buildah') {
+        const r = await exec
+            .run('buildah', ['--version'], { allowFailure: true, quiet: true })
+            .catch(() => undefined);
+        if (!r || r.exitCode !== 0)
+            throw new ActionError('builder: buildah was asked for, but buildah is not installed here (apt-get install buildah)');
+        return { kind: 'buildah', version: r.stdout.trim() };
+    }
+    const classic = { kind: 'docker', version: 'docker build (classic builder)' };
+    if (wanted === 'docker')
+        return classic;
+    const plugin = findBuildx(env);
+    if (!plugin) {
+        if (wanted === 'buildx')
+            throw new ActionError(`builder: buildx was asked for, but no docker-buildx plugin is installed (looked in ${pluginDirs(env).join(', ')}). Install buildx (docker/setup-buildx-action) or set builder: docker`);
+        log.info('builder: docker, the classic builder (auto: docker buildx is not installed)');
+        return classic;
+    }
+    const info = needDriver
+        ? { kind: 'buildx', ...(await buildxDriver(exec)) }
+        : { kind: 'buildx', version: 'docker buildx' };
+    if (wanted === 'auto')
+        log.info(`builder: buildx${info.driver ? `, driver ${info.driver}` : ''} (auto: found ${plugin})`);
+    return info;
+}
+/** The repository's git tags (for "is this the newest release?"); [] with a note when git cannot say. */
+async function readGitTags(exec, cwd, log) {
+    const r = await exec
+        .run('git', ['tag', '--list'], { cwd, allowFailure: true, quiet: true })
+        .catch(() => undefined);
+    if (!r || r.exitCode !== 0) {
+        log.info('No git tags readable in the workspace: every release counts as the newest (fetch tags with actions/checkout fetch-depth: 0 to change that)');
+        return [];
+    }
+    return r.stdout
+        .split('\n')
+        .map((t) => t.trim())
+        .filter(Boolean);
+}
+/**
+ * Reads what is checked out in `cwd`, as docker/metadata-action's `context: git` does: the commit
+ * at HEAD, and its branch (or, detached, a tag pointing at it; the highest semver one when several).
+ * @throws ActionError when `cwd` holds no git repository with a commit.
+ */
+async function readCheckout(exec, cwd) {
+    const git = (args) => exec.run('git', args, { cwd, allowFailure: true, quiet: true }).catch((e) => ({
+        exitCode: -1,
+        stdout: '',
+        stderr: String(e),
+    }));
+    const head = await git(['rev-parse', '--verify', 'HEAD']);
+    const sha = head.stdout.trim();
+    if (head.exitCode !== 0 || !/^[0-9a-f]{40,64}$/.test(sha))
+        throw new ActionError(`metadata-source: git: no checked-out commit in ${cwd} (git rev-parse HEAD: ${(head.stderr || head.stdout).trim() || `exit ${head.exitCode}`}). Check the repository out first (actions/checkout), or use metadata-source: workflow`);
+    const branch = await git(['symbolic-ref', '-q', 'HEAD']);
+    if (branch.exitCode === 0 && branch.stdout.trim().startsWith('refs/heads/'))
+        return { ref: branch.stdout.trim(), sha };
+    const tags = await git(['tag', '--points-at', 'HEAD']);
+    const names = tags.exitCode === 0
+        ? tags.stdout
+            .split('\n')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : [];
+    const tag = highestTag(names);
+    return { ref: tag ? `refs/tags/${tag}` : '', sha };
+}
+/** Of several tags on one commit, the highest semver one, else the first in name order. */
+function highestTag(names) {
+    const semver = names
+        .map((n) => ({ n, v: parseSemver(n) }))
+        .filter((x) => x.v !== undefined)
+        .sort((a, b) => compareSemver(b.v, a.v));
+    return semver[0]?.n ?? [...names].sort()[0];
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/build-log.ts
+function lastMatch(lines, re) {
+    for (let i = lines.length - 1; i >= 0; i--)
+        if (re.test(lines[i] ?? ''))
+            return i;
+    return -1;
+}
+/** The 1-based line of `instruction` in the Dockerfile text (first exact match, whitespace-insensitive). */
+function instructionLine(dockerfile, instruction) {
+    const norm = (s) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+    const want = norm(instruction);
+    const i = dockerfile.split(/\r?\n/).findIndex((l) => norm(l) === want);
+    return i >= 0 ? i + 1 : undefined;
+}
+function buildxFailure(lines) {
+    const errorAt = lastMatch(lines, /^#\d+ ERROR: /);
+    const stepId = errorAt >= 0 ? /^(#\d+) /.exec(lines[errorAt] ?? '')?.[1] : undefined;
+    const output = stepId ? lines.filter((l) => l.startsWith(`${stepId} `)) : [];
+    const header = output[0] ? /^#\d+ \[[^\]]*\] (.*)$/.exec(output[0])?.[1] : undefined;
+    const msgAt = lastMatch(lines, /^(ERROR|error): /);
+    const message = msgAt >= 0
+        ? (lines[msgAt] ?? '').replace(/^(ERROR|error): /, '')
+        : (lines.at(-1) ?? 'the build failed');
+    let line;
+    for (let i = 0; i + 1 < lines.length; i++) {
+        const m = /^\S+:(\d+)$/.exec(lines[i] ?? '');
+        if (m && /^-{5,}$/.test(lines[i + 1] ?? ''))
+            line = Number(m[1]);
+    }
+    return { ...(header ? { step: header } : {}), output, message, ...(line ? { line } : {}) };
+}
+function stepFailure(lines, stepRe, errRe) {
+    const at = lastMatch(lines, stepRe);
+    const output = at >= 0 ? lines.slice(at) : lines.slice(-30);
+    const step = at >= 0 ? stepRe.exec(lines[at] ?? '')?.[1] : undefined;
+    const msgAt = lastMatch(lines, errRe);
+    const message = (msgAt >= 0 ? lines[msgAt] : lines.at(-1)) ?? 'the build failed';
+    return {
+        ...(step ? { step: step.trim() } : {}),
+        output,
+        message: message.replace(/^(Error|error): /, ''),
+    };
+}
+/**
+ * Finds the failing step in a build log. `dockerfile` is the Dockerfile text, used to place the
+ * annotation when the log has no line number.
+ */
+function build_log_parseBuildFailure(kind, log, dockerfile = '') {
+    const lines = log.split(/\r?\n/).filter((l) => l.trim() !== '');
+    const f = kind === 'buildx'
+        ? buildxFailure(lines)
+        : kind === 'docker'
+            ? stepFailure(lines, /^Step \d+\/\d+ : (.*)$/, /returned a non-zero code|^(Error|error)/)
+            : stepFailure(lines, /^STEP \d+\/\d+: (.*)$/, /^(Error|error)\b|error building at STEP/);
+    if (f.line === undefined && f.step && dockerfile) {
+        const line = instructionLine(dockerfile, f.step);
+        if (line)
+            return { ...f, line };
+    }
+    return f;
+}
+/** Registry errors worth another try: 5xx, 429, resets, refused connections, timeouts. */
+function build_log_isTransientRegistryError(text) {
+    if (/unauthorized|denied|forbidden|authentication required|no basic auth credentials|manifest invalid|name unknown|blob unknown|\b40[0-4]\b/i.test(text))
+        return false;
+    return /\b50[0-4]\b|\b429\b|too ?many ?requests|connection reset|connection refused|broken pipe|i\/o timeout|handshake timeout|unexpected EOF|: EOF\b|server misbehaving|temporary failure|no such host|service unavailable|bad gateway|internal server error|timeout exceeded|deadline exceeded|timed out/i.test(text);
+}
+/** A buildx build that failed in its push phase (after every step succeeded). */
+function build_log_isPushFailure(log) {
+    if (/did not complete successfully|returned a non-zero code|error building at STEP/.test(log))
+        return false;
+    const lines = log.split(/\r?\n/).filter((l) => l.trim() !== '');
+    return lines
+        .slice(-12)
+        .some((l) => /^\s*> pushing |failed to push|pushing layers|failed to do request/i.test(l));
+}
+/** The last error lines of a log (for messages and classification). */
+function build_log_errorLines(log, count = 3) {
+    return log
+        .split(/\r?\n/)
+        .filter((l) => /error/i.test(l))
+        .slice(-count)
+        .join('\n');
+}
+/** A build whose push failed for a reason worth another try (buildx pushes inside the build). */
+function build_log_isTransientPushFailure(kind, log) {
+    if (kind === 'buildx' && !build_log_isPushFailure(log))
+        return false;
+    return build_log_isTransientRegistryError(build_log_errorLines(log));
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/login.ts
+/** Registry login into a private, temporary docker config (docker and buildx) or auth file (buildah). */
+
+
+
+
+
+/** The login command; the password goes to its stdin, never to argv. */
+function loginCommand(registry, username, builder, insecure, dir) {
+    return builder.kind === 'buildah'
+        ? {
+            command: 'buildah',
+            args: [
+                'login',
+                '--authfile',
+                (0,external_node_path_.join)(dir, 'config.json'),
+                ...(insecure ? ['--tls-verify=false'] : []),
+                '--username',
+                username,
+                '--password-stdin',
+                registry,
+            ],
+        }
+        : {
+            command: 'docker',
+            args: ['login', '--username', username, '--password-stdin', registry],
+            env: { DOCKER_CONFIG: dir },
+        };
+}
+/**
+ * Logs in and returns the private config dir. Transient registry errors are retried; a rejected
+ * login removes the dir and fails with the registry's answer.
+ */
+async function login_login(registry, creds, builder, insecure, deps) {
+    const dir = createDockerConfig(deps.env.RUNNER_TEMP, docker_config_userDockerConfig(deps.env), registry);
+    deps.onAuthDir?.(dir);
+    const c = loginCommand(registry, creds.username, builder, insecure, dir);
+    try {
+        await (0,src/* retry */.L5)(() => deps.exec.run(c.command, c.args, {
+            input: creds.password,
+            ...(c.env ? { env: c.env } : {}),
+        }), {
+            attempts: 3,
+            ...registry_REGISTRY_BACKOFF,
+            retryIf: (e) => e instanceof src/* ExecError */.cI && build_log_isTransientRegistryError(e.result.stderr),
+            onRetry: ({ delayMs, error }) => deps.log.warning(`login to ${registry} failed, retrying in ${delayMs} ms: ${(0,src/* errorMessage */.gJ)(error)}`),
+        }, deps.clock);
+    }
+    catch (e) {
+        docker_config_removeDockerConfig(dir);
+        const detail = e instanceof src/* ExecError */.cI ? e.result.stderr.trim().split('\n').at(-1) : (0,src/* errorMessage */.gJ)(e);
+        throw new src/* ActionError */.lZ(`login to ${registry} as ${creds.username} failed: ${detail ?? ''}. Check the username and password inputs`);
+    }
+    deps.log.info(`Logged in to ${registry} as ${creds.username} (credentials in a private docker config, removed when the step ends)`);
+    return dir;
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/verify.ts
+/** Reading every pushed tag back from the registry: all must name one digest, the build's. */
+
+
+
+async function verify_verifyPush(spec, opts, reported, deps) {
+    const registry = opts.image.registry ?? '';
+    const client = new RegistryClient(deps.http, registry, opts.credentials);
+    const read = (ref) => retry(() => client.manifest(opts.image.path, ref.slice(ref.lastIndexOf(':') + 1)), {
+        attempts: opts.pushAttempts,
+        ...REGISTRY_BACKOFF,
+        retryIf: (e) => isTransientRegistryError(errorMessage(e)),
+    }, deps.clock).catch((e) => {
+        throw new ActionError(`reading ${ref} back from the registry failed: ${errorMessage(e)}`);
+    });
+    const [first, ...rest] = spec.refs;
+    if (first === undefined)
+        throw new ActionError('the build pushed no tags to verify');
+    // The first read settles the registry's auth; the others then go in parallel.
+    const manifests = [await read(first), ...(await mapLimit(rest, 4, read))];
+    const digest = reported ?? manifests[0]?.digest ?? '';
+    manifests.forEach((m, i) => {
+        if (m.digest !== digest)
+            throw new ActionError(`the registry has ${m.digest} for ${spec.refs[i] ?? ''}, but the build pushed ${digest}: another push raced this one, or the registry rewrote the manifest`);
+    });
+    deps.log.info(`Verified: all ${spec.refs.length} tags in ${registry} point to ${digest}`);
+    const size = manifests[0]?.size;
+    return { digest, ...(size !== undefined ? { size } : {}) };
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/pipeline.ts
+/**
+ * One build, end to end: log in (into a private config), build with the chosen builder, push each tag
+ * with retries on transient registry errors, then read every tag back from the registry and check
+ * that all of them name the digest the build produced. Nothing half-pushed is reported as success.
+ */
+
+
+
+
+
+
+
+
+
+
+function readText(path) {
+    try {
+        return readFileSync(path, 'utf8').trim();
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The digest `docker push` prints: `<tag>: digest: sha256:… size: N`. */
+function pushedDigest(stdout) {
+    return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+}
+async function runPipeline(spec, builder, opts, deps) {
+    const { exec } = deps;
+    const tmp = mkdtempSync(join(deps.env.RUNNER_TEMP || tmpdir(), 'switchyard-build-'));
+    let authDir;
+    try {
+        if (opts.credentials && opts.image.registry) {
+            authDir = await login(opts.image.registry, opts.credentials, builder, spec.insecure, deps);
+        }
+        const files = buildFiles(tmp, authDir);
+        // buildah reads build secrets from files; buildx takes them from the environment (builders.ts).
+        const secretFiles = builder.kind === 'buildah' ? spec.secrets.map((_, i) => files.secret(i)) : [];
+        secretFiles.forEach((f, i) => writeFileSync(f, spec.secrets[i]?.value ?? '', { mode: 0o600 }));
+        const dockerEnv = authDir && builder.kind !== 'buildah' ? { DOCKER_CONFIG: authDir } : {};
+        const withEnv = (c) => ({ ...c, env: { ...c.env, ...dockerEnv } });
+        await build(withEnv(buildCommand(spec, builder, files)), spec, builder, opts, deps);
+        secretFiles.forEach((f) => rmSync(f, { force: true }));
+        let reported = builder.kind === 'buildx' ? buildxDigest(files.metadata) : undefined;
+        const pushed = builder.kind === 'buildx' && spec.push ? [...spec.refs] : [];
+        const pushes = pushCommands(spec, builder, files);
+        const pushOne = async (c, i) => {
+            const ref = spec.refs[i] ?? '';
+            const run = () => exec.run(c.command, c.args, { env: withEnv(c).env });
+            const r = await withRetries(`push ${ref}`, opts.pushAttempts, deps, run, pushed);
+            pushed.push(ref);
+            return builder.kind === 'buildah' ? readText(files.digest(i)) : pushedDigest(r.stdout);
+        };
+        // The first push uploads the layers; the other tags then only add manifests, in parallel.
+        const [first, ...others] = pushes;
+        if (first) {
+            const digests = [
+                await pushOne(first, 0),
+                ...(await mapLimit(others, 4, (c, i) => pushOne(c, i + 1))),
+            ];
+            reported ??= digests.find((d) => d !== undefined);
+        }
+        for (const c of loadCommands(spec, builder))
+            await exec.run(c.command, c.args);
+        const imageId = readText(files.iid);
+        if (!spec.push) {
+            const size = spec.load && builder.kind !== 'buildah' && imageId
+                ? await localSize(exec, imageId)
+                : undefined;
+            return {
+                ...(imageId ? { imageId } : {}),
+                ...(size ? { size, sizeKind: 'unpacked' } : {}),
+                pushed,
+            };
+        }
+        const verified = await verifyPush(spec, opts, reported, deps);
+        return {
+            digest: verified.digest,
+            ...(imageId ? { imageId } : {}),
+            ...(verified.size ? { size: verified.size, sizeKind: 'compressed' } : {}),
+            pushed,
+        };
+    }
+    finally {
+        rmSync(tmp, { recursive: true, force: true });
+        if (authDir)
+            removeDockerConfig(authDir);
+    }
+}
+async function withRetries(what, attempts, deps, fn, pushed) {
+    try {
+        return await retry(fn, {
+            attempts,
+            ...REGISTRY_BACKOFF,
+            retryIf: (e) => e instanceof ExecError &&
+                isTransientRegistryError(`${e.result.stderr}\n${e.result.stdout}`),
+            onRetry: ({ attempt, delayMs, error }) => deps.log.warning(`${what}: attempt ${attempt} of ${attempts} failed (${lastLine(error)}); retrying in ${delayMs} ms`),
+        }, deps.clock);
+    }
+    catch (e) {
+        const done = pushed.length
+            ? ` Already pushed: ${pushed.join(', ')}; the release is incomplete, do not deploy it.`
+            : ' Nothing was pushed.';
+        throw new ActionError(`${what} failed: ${lastLine(e)}.${done}`);
+    }
+}
+function lastLine(e) {
+    const text = e instanceof ExecError ? e.result.stderr.trim() || e.message : errorMessage(e);
+    return (text
+        .split('\n')
+        .filter((l) => l.trim())
+        .at(-1) ?? text);
+}
+async function build(c, spec, builder, opts, deps) {
+    const title = `Build ${spec.refs[0] ?? 'image'} with ${builder.kind}${builder.driver ? ` (${builder.driver} driver)` : ''}`;
+    let lines = [];
+    const attempt = () => {
+        lines = [];
+        return deps.exec.run(c.command, c.args, {
+            env: c.env,
+            onLine: (l) => {
+                lines.push(l);
+                deps.log.info(l);
+            },
+        });
+    };
+    const pushesInBuild = builder.kind === 'buildx' && spec.push;
+    try {
+        await deps.log.group(title, () => retry(attempt, {
+            attempts: pushesInBuild ? opts.pushAttempts : 1,
+            ...REGISTRY_BACKOFF,
+            retryIf: (e) => e instanceof ExecError && isTransientPushFailure(builder.kind, lines.join('\n')),
+            onRetry: ({ attempt: n, delayMs }) => deps.log.warning(`push during the build: attempt ${n} of ${opts.pushAttempts} failed (${errorLines(lines.join('\n'), 1) || 'registry error'}); retrying in ${delayMs} ms`),
+        }, deps.clock));
+    }
+    catch (e) {
+        if (!(e instanceof ExecError))
+            throw e;
+        const log = lines.join('\n');
+        if (pushesInBuild && isPushFailure(log)) {
+            const tries = isTransientPushFailure(builder.kind, log)
+                ? ` after ${opts.pushAttempts} attempts`
+                : '';
+            const why = errorLines(log, 1)
+                .replace(/^#\d+ /, '')
+                .replace(/^ERROR: /, '') || e.message;
+            throw new ActionError(`push to ${opts.image.registry ?? 'the registry'} failed${tries}: ${why}. Nothing was reported as pushed.`);
+        }
+        const failure = parseBuildFailure(builder.kind, log, readText(spec.file) ?? '');
+        await deps.log.group(`Failed step: ${failure.step ?? 'build'}`, () => {
+            failure.output.forEach((l) => deps.log.info(l));
+            return Promise.resolve();
+        });
+        deps.log.error(failure.message, {
+            title: `Build failed${failure.step ? ` at ${failure.step}` : ''}`,
+            file: opts.dockerfileLabel,
+            ...(failure.line ? { startLine: failure.line } : {}),
+        });
+        throw new ActionError(`the build failed${failure.step ? ` at "${failure.step}"` : ''}: ${failure.message}. Nothing was pushed.`);
+    }
+}
+function buildxDigest(metadataFile) {
+    const text = readText(metadataFile);
+    if (!text)
+        return undefined;
+    try {
+        const d = JSON.parse(text)['containerimage.digest'];
+        return typeof d === 'string' ? d : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+async function localSize(exec, imageId) {
+    const r = await exec.run('docker', ['image', 'inspect', '--format', '{{.Size}}', imageId], {
+        allowFailure: true,
+        quiet: true,
+    });
+    const n = Number(r.stdout.trim());
+    return r.exitCode === 0 && Number.isFinite(n) ? n : undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/image/src/index.ts
+/** @switchyard/image: image names, tag rules, OCI labels, builders and the registry API. See README.md. */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./packages/targets/src/plan.ts
 /** Dry-run: what a deploy would do, read from the target without changing it. */
+
 
 
 
@@ -40490,6 +41781,7 @@ async function plan(target, req, deps) {
         };
         steps.push(...(await target.dryRun(color, image, release)));
     }
+    const candidate = candidateOf(req, image);
     deps.log.info(`Dry run: a deploy would\n${steps.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}`);
     return {
         action: 'plan',
@@ -40500,19 +41792,32 @@ async function plan(target, req, deps) {
         url: target.url,
         previewUrl: target.previewUrl,
         plan: steps,
-        ...(image && {
-            candidate: {
-                image: req.image,
-                digest: image.digest,
-                version: versionOf(req.image, image, req.version),
-            },
-        }),
+        ...(candidate && { candidate }),
         message: 'dry run: nothing was changed',
     };
 }
+/**
+ * The release a deploy would start: as the target has the image, else as its reference pins it
+ * (a Docker host that has not pulled it yet still gets a plan for the approver; no revision then).
+ */
+function candidateOf(req, image) {
+    if (image)
+        return {
+            image: req.image,
+            digest: image.digest,
+            version: versionOf(req.image, image, req.version),
+            ...(image.revision && { revision: image.revision }),
+        };
+    const pinned = parseImageReference('image', req.image).digest;
+    if (!pinned)
+        return undefined;
+    return {
+        image: req.image,
+        digest: pinned,
+        version: versionOf(req.image, { ref: req.image, pinned: req.image, digest: pinned }, req.version),
+    };
+}
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/config/src/types.ts
@@ -50133,7 +51438,7 @@ const BUILTIN_RULES = [
     },
 ];
 const RULE_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
-const KEYS = [
+const rules_KEYS = [
     'name',
     'query',
     'warning',
@@ -50181,8 +51486,8 @@ function parseRules(input, doc, variables, base = BUILTIN_RULES) {
         if (!rules_isMapping(item))
             throw new src/* InputError */.dz(at, item, 'is not a rule', 'Give a mapping with at least name:');
         for (const key of Object.keys(item))
-            if (!KEYS.includes(key))
-                throw new src/* InputError */.dz(`${at}.${key}`, key, 'is not a rule setting', `Use: ${KEYS.join(', ')}`);
+            if (!rules_KEYS.includes(key))
+                throw new src/* InputError */.dz(`${at}.${key}`, key, 'is not a rule setting', `Use: ${rules_KEYS.join(', ')}`);
         const nameRaw = item.name;
         if (nameRaw === undefined || nameRaw === null)
             throw new src/* InputError */.dz(`${at}.name`, '', 'is required', 'Name the rule, e.g. name: error-rate');
@@ -51455,8 +52760,6 @@ function checkEnvironmentKey(key) {
     parseEnvironmentName(key, key);
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./packages/config/src/load.ts
 /** `loadConfig`: reads a config file from disk (or a fake reader in tests) and parses it. */
 
@@ -51668,1291 +52971,6 @@ const openRuntimeSession = async (args, env) => {
     await session.start();
     return session;
 };
-
-;// CONCATENATED MODULE: ./packages/image/src/semver.ts
-/** Semantic versions (semver.org 2.0.0): parsing a git tag such as `v1.4.2`, and precedence. */
-const NUM = '0|[1-9]\\d*';
-const ID = `(?:${NUM}|\\d*[a-zA-Z-][0-9a-zA-Z-]*)`;
-const SEMVER = new RegExp(`^[vV]?(${NUM})\\.(${NUM})\\.(${NUM})(?:-(${ID}(?:\\.${ID})*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$`);
-/** Parses `1.4.2`, `v1.4.2`, `1.3.0-rc.1+build.5`; undefined when the text is not a semver. */
-function semver_parseSemver(text) {
-    const m = SEMVER.exec(text.trim());
-    if (!m)
-        return undefined;
-    const [, major = '', minor = '', patch = '', pre, build] = m;
-    const nums = [major, minor, patch].map(Number);
-    if (nums.some((n) => !Number.isSafeInteger(n)))
-        return undefined;
-    return {
-        major: nums[0] ?? 0,
-        minor: nums[1] ?? 0,
-        patch: nums[2] ?? 0,
-        prerelease: pre ? pre.split('.') : [],
-        build: build ?? '',
-        raw: text.trim(),
-    };
-}
-/** `1.4.2`, `1.3.0-rc.1`, `1.0.0+build.5`: the version without a `v` prefix. */
-function semver_formatSemver(v) {
-    const pre = v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
-    return `${v.major}.${v.minor}.${v.patch}${pre}${v.build ? `+${v.build}` : ''}`;
-}
-function semver_isPrerelease(v) {
-    return v.prerelease.length > 0;
-}
-function compareIdentifiers(a, b) {
-    const an = /^\d+$/.test(a);
-    const bn = /^\d+$/.test(b);
-    if (an && bn)
-        return Number(a) - Number(b);
-    if (an)
-        return -1;
-    if (bn)
-        return 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-/** Semver precedence: negative when a < b, 0 when equal (build metadata ignored), positive when a > b. */
-function semver_compareSemver(a, b) {
-    const core = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-    if (core !== 0)
-        return core;
-    if (!a.prerelease.length || !b.prerelease.length)
-        return b.prerelease.length - a.prerelease.length;
-    for (let i = 0; i < Math.max(a.prerelease.length, b.prerelease.length); i++) {
-        const x = a.prerelease[i];
-        const y = b.prerelease[i];
-        if (x === undefined)
-            return -1;
-        if (y === undefined)
-            return 1;
-        const c = compareIdentifiers(x, y);
-        if (c !== 0)
-            return c;
-    }
-    return 0;
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/tag-rules.ts
-/**
- * Tag rules, one per line, in docker/metadata-action's syntax: `type=semver,pattern={{version}}`,
- * `type=ref,event=branch`, `type=sha`, `type=raw,value=stable`, `type=schedule,pattern=nightly`,
- * `type=edge`. A line without `type=` is a raw tag. Every rule takes `prefix`, `suffix` and `enable`.
- */
-
-/** Placeholders of a semver pattern. */
-const SEMVER_PLACEHOLDERS = (/* unused pure expression or super */ null && (['raw', 'version', 'major', 'minor', 'patch']));
-/** Expressions allowed in values, prefixes, suffixes, schedule patterns and `enable`. */
-const EXPRESSIONS = (/* unused pure expression or super */ null && (['branch', 'tag', 'sha', 'base_ref', 'is_default_branch']));
-const tag_rules_KEYS = {
-    semver: ['pattern', 'value'],
-    ref: ['event'],
-    sha: ['format'],
-    raw: ['value'],
-    schedule: ['pattern'],
-    edge: ['branch'],
-};
-const COMMON_KEYS = (/* unused pure expression or super */ null && (['type', 'prefix', 'suffix', 'enable']));
-const PLACEHOLDER = /\{\{\s*([a-z_]+)(?:\s+'([^']*)')?\s*\}\}/g;
-const HAS_PLACEHOLDER = new RegExp(PLACEHOLDER.source);
-/** Splits one rule line on commas outside double quotes; `"a,b"` keeps its comma. */
-function splitFields(line) {
-    const fields = [];
-    let cur = '';
-    let quoted = false;
-    for (const ch of line) {
-        if (ch === '"')
-            quoted = !quoted;
-        else if (ch === ',' && !quoted) {
-            fields.push(cur.trim());
-            cur = '';
-        }
-        else
-            cur += ch;
-    }
-    if (quoted)
-        throw new Error('has an unclosed double quote');
-    fields.push(cur.trim());
-    return fields.filter((f) => f !== '');
-}
-function checkExpressions(text, allowed, fail) {
-    for (const m of text.matchAll(PLACEHOLDER)) {
-        const name = m[1] ?? '';
-        if (name === 'date') {
-            if (m[2] === undefined)
-                fail(`{{date}} needs a format, e.g. {{date 'YYYYMMDD'}}`);
-            continue;
-        }
-        if (!allowed.includes(name))
-            fail(`{{${name}}} is not a known placeholder here (known: ${allowed.map((a) => `{{${a}}}`).join(', ')}, {{date 'FORMAT'}})`);
-    }
-    const stray = text.replace(PLACEHOLDER, '');
-    if (stray.includes('{{') || stray.includes('}}'))
-        fail(`"${text}" has an unbalanced {{ or }}`);
-}
-/** Parses one rule line; `name` is the input to blame (e.g. `tags` line 3). */
-function parseTagRule(name, line) {
-    const fail = (problem) => {
-        throw new InputError(name, line, problem, 'Write rules like type=semver,pattern={{version}} / type=ref,event=branch / type=sha / type=raw,value=stable (see the build-image README)');
-    };
-    let fields;
-    try {
-        fields = splitFields(line);
-    }
-    catch (e) {
-        return fail(e.message);
-    }
-    if (!fields.some((f) => f.startsWith('type=')) &&
-        fields.length === 1 &&
-        !fields[0]?.includes('='))
-        fields = ['type=raw', `value=${fields[0] ?? ''}`];
-    const kv = new Map();
-    for (const f of fields) {
-        const eq = f.indexOf('=');
-        if (eq <= 0)
-            fail(`"${f}" is not key=value`);
-        const key = f.slice(0, eq).trim();
-        if (kv.has(key))
-            fail(`sets ${key} twice`);
-        kv.set(key, f.slice(eq + 1).trim());
-    }
-    const type = kv.get('type') ?? 'raw';
-    if (!(type in tag_rules_KEYS))
-        fail(`type "${type}" is unknown (known: ${Object.keys(tag_rules_KEYS).join(', ')})`);
-    const t = type;
-    for (const key of kv.keys())
-        if (!COMMON_KEYS.includes(key) && !tag_rules_KEYS[t].includes(key))
-            fail(`"${key}" is not an attribute of type=${t} (it takes ${[...tag_rules_KEYS[t], 'prefix', 'suffix', 'enable'].join(', ')})`);
-    const common = {
-        prefix: kv.get('prefix') ?? '',
-        suffix: kv.get('suffix') ?? '',
-        enable: kv.get('enable') ?? 'true',
-        source: line,
-    };
-    for (const key of ['prefix', 'suffix', 'enable'])
-        checkExpressions(common[key], EXPRESSIONS, fail);
-    if (!/^(true|false)$/.test(common.enable) && !HAS_PLACEHOLDER.test(common.enable))
-        fail(`enable must be true, false or an expression such as {{is_default_branch}}`);
-    switch (t) {
-        case 'semver': {
-            const pattern = kv.get('pattern');
-            if (!pattern)
-                return fail('type=semver needs a pattern, e.g. pattern={{version}}');
-            checkExpressions(pattern, SEMVER_PLACEHOLDERS, fail);
-            if (![...pattern.matchAll(PLACEHOLDER)].some((m) => SEMVER_PLACEHOLDERS.includes(m[1])))
-                fail(`pattern "${pattern}" uses none of ${SEMVER_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}`);
-            const value = kv.get('value');
-            if (value !== undefined)
-                checkExpressions(value, EXPRESSIONS, fail);
-            return { ...common, type: t, pattern, ...(value ? { value } : {}) };
-        }
-        case 'ref': {
-            const event = kv.get('event');
-            if (event !== 'branch' && event !== 'tag' && event !== 'pr')
-                return fail(`type=ref needs event=branch, event=tag or event=pr${event ? `, not "${event}"` : ''}`);
-            return {
-                ...common,
-                type: t,
-                event,
-                prefix: kv.get('prefix') ?? (event === 'pr' ? 'pr-' : ''),
-            };
-        }
-        case 'sha': {
-            const format = kv.get('format') ?? 'short';
-            if (format !== 'short' && format !== 'long')
-                return fail(`format must be short or long, not "${format}"`);
-            return { ...common, type: t, format, prefix: kv.get('prefix') ?? 'sha-' };
-        }
-        case 'raw': {
-            const value = kv.get('value');
-            if (!value)
-                return fail('type=raw needs a value, e.g. value=stable');
-            checkExpressions(value, EXPRESSIONS, fail);
-            return { ...common, type: t, value };
-        }
-        case 'schedule': {
-            const pattern = kv.get('pattern') ?? 'nightly';
-            checkExpressions(pattern, EXPRESSIONS, fail);
-            return { ...common, type: t, pattern };
-        }
-        case 'edge': {
-            const branch = kv.get('branch');
-            return { ...common, type: t, ...(branch ? { branch } : {}) };
-        }
-    }
-}
-/** Parses the `tags` input: one rule per line; blank lines and `#` comments are skipped. */
-function parseTagRules(name, raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((line, i) => ({ line: line.trim(), i }))
-        .filter(({ line }) => line !== '' && !line.startsWith('#'))
-        .map(({ line, i }) => parseTagRule(`${name} (line ${i + 1})`, line));
-}
-/**
- * The rules used when `tags` is empty: semver tags for a semver git tag, the tag name for any other
- * git tag, the branch for branch builds, `pr-N` for pull requests, `sha-<7>` always, and `nightly`
- * on schedule events.
- */
-function defaultTagRules(gitTagIsSemver) {
-    return [
-        'type=schedule',
-        'type=semver,pattern={{version}}',
-        'type=semver,pattern={{major}}.{{minor}}',
-        'type=semver,pattern={{major}}',
-        ...(gitTagIsSemver ? [] : ['type=ref,event=tag']),
-        'type=ref,event=branch',
-        'type=ref,event=pr',
-        'type=sha',
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/tags.ts
-/**
- * Tags from rules and the git context: a pure function, table-tested. Past metadata-action:
- * `latest`, `{{major}}` and `{{major}}.{{minor}}` go only to the newest release that they cover, and
- * never to a pre-release, so a backported `v1.2.9` does not steal `latest` or `1` from `v1.4.2`.
- */
-
-
-
-/** Longest tag the OCI distribution spec allows. */
-const MAX_TAG_LENGTH = 128;
-/** Lower case, `[a-z0-9_.-]` only, not starting with `.` or `-`, at most 128 characters. */
-function sanitizeTag(raw) {
-    return raw
-        .toLowerCase()
-        .replace(/[^a-z0-9_.-]/g, '-')
-        .replace(/^[.-]+/, '')
-        .slice(0, MAX_TAG_LENGTH);
-}
-const pad = (n, w = 2) => String(n).padStart(w, '0');
-/** Formats a date in UTC with the tokens YYYY, YY, MM, DD, HH, mm, ss. */
-function formatDate(date, format) {
-    const parts = {
-        YYYY: String(date.getUTCFullYear()),
-        YY: pad(date.getUTCFullYear() % 100),
-        MM: pad(date.getUTCMonth() + 1),
-        DD: pad(date.getUTCDate()),
-        HH: pad(date.getUTCHours()),
-        mm: pad(date.getUTCMinutes()),
-        ss: pad(date.getUTCSeconds()),
-    };
-    return format.replace(/YYYY|YY|MM|DD|HH|mm|ss/g, (t) => parts[t] ?? t);
-}
-/** Replaces `{{branch}}`, `{{tag}}`, `{{sha}}`, `{{base_ref}}`, `{{is_default_branch}}`, `{{date 'F'}}`. */
-function expand(text, ctx) {
-    return text.replace(/\{\{\s*([a-z_]+)(?:\s+'([^']*)')?\s*\}\}/g, (_, name, fmt) => {
-        switch (name) {
-            case 'branch':
-                return branchOf(ctx) ?? '';
-            case 'tag':
-                return tagOf(ctx) ?? '';
-            case 'sha':
-                return ctx.sha.slice(0, 7);
-            case 'base_ref':
-                return ctx.baseRef ?? '';
-            case 'is_default_branch':
-                return String(isDefaultBranch(ctx));
-            case 'date':
-                return formatDate(ctx.date, fmt ?? 'YYYYMMDD');
-            default:
-                return '';
-        }
-    });
-}
-/** Which release line a semver pattern follows: exact (`{{version}}`), `{{major}}.{{minor}}`, `{{major}}`. */
-function floating(pattern) {
-    if (/\{\{\s*(version|raw|patch)\s*\}\}/.test(pattern))
-        return 'none';
-    if (/\{\{\s*minor\s*\}\}/.test(pattern))
-        return 'minor';
-    return 'major';
-}
-function renderSemver(pattern, v) {
-    const values = {
-        raw: v.raw,
-        version: formatSemver(v),
-        major: String(v.major),
-        minor: String(v.minor),
-        patch: String(v.patch),
-    };
-    return pattern.replace(/\{\{\s*([a-z]+)\s*\}\}/g, (m, k) => values[k] ?? m);
-}
-/** The newer stable release that keeps `v` from a floating tag, if any. */
-function newerRelease(v, scope, ctx) {
-    return ctx.existingTags
-        .map(parseSemver)
-        .filter((e) => e !== undefined && !isPrerelease(e))
-        .filter((e) => scope === 'all' || (e.major === v.major && (scope === 'major' || e.minor === v.minor)))
-        .filter((e) => compareSemver(e, v) > 0)
-        .sort(compareSemver)
-        .at(-1);
-}
-function semverOutcome(rule, ctx) {
-    const source = rule.value !== undefined ? expand(rule.value, ctx) : tagOf(ctx);
-    if (!source)
-        return {};
-    const v = parseSemver(source);
-    if (!v)
-        return { note: `"${source}" is not a semantic version: ${rule.source} made no tag` };
-    const kind = floating(rule.pattern);
-    if (kind !== 'none') {
-        const what = kind === 'major' ? `${v.major}` : `${v.major}.${v.minor}`;
-        if (isPrerelease(v))
-            return {
-                semver: v,
-                note: `${formatSemver(v)} is a pre-release: no "${renderSemver(rule.pattern, v)}" tag (${rule.source})`,
-            };
-        const newer = newerRelease(v, kind, ctx);
-        if (newer)
-            return {
-                semver: v,
-                note: `${formatSemver(v)} is older than ${newer.raw}: "${what}" stays with the newer release (${rule.source})`,
-            };
-    }
-    // The parser allows {{date 'F'}} in a semver pattern too; renderSemver leaves it for expand.
-    return { semver: v, value: expand(renderSemver(rule.pattern, v), ctx) };
-}
-function ruleOutcome(rule, ctx) {
-    switch (rule.type) {
-        case 'semver':
-            return semverOutcome(rule, ctx);
-        case 'ref': {
-            if (rule.event === 'tag')
-                return { value: tagOf(ctx) };
-            if (rule.event === 'branch')
-                return ctx.event.startsWith('pull_request') ? {} : { value: branchOf(ctx) };
-            const pr = prOf(ctx);
-            return pr === undefined ? {} : { value: String(pr) };
-        }
-        case 'sha':
-            return { value: rule.format === 'long' ? ctx.sha : ctx.sha.slice(0, 7) };
-        case 'raw':
-            return { value: expand(rule.value, ctx) };
-        case 'schedule':
-            return ctx.event === 'schedule' ? { value: expand(rule.pattern, ctx) } : {};
-        case 'edge': {
-            const branch = rule.branch ?? ctx.defaultBranch;
-            return branch !== undefined && branchOf(ctx) === branch ? { value: 'edge' } : {};
-        }
-    }
-}
-function enabled(rule, ctx) {
-    const value = expand(rule.enable, ctx).trim();
-    if (value === 'true')
-        return true;
-    if (value === 'false')
-        return false;
-    throw new InputError('tags', rule.source, `enable evaluates to "${value}"`, 'enable must come out as true or false');
-}
-/** Computes the image tags for a build. */
-function computeTags(rules, ctx, latest = 'auto') {
-    const tags = [];
-    const notes = [];
-    let release;
-    let latestAt = -1;
-    let shaTag;
-    for (const rule of rules) {
-        if (!enabled(rule, ctx))
-            continue;
-        const out = ruleOutcome(rule, ctx);
-        if (out.note)
-            notes.push(out.note);
-        if (out.semver && !release)
-            release = out.semver;
-        if (out.value === undefined || out.value === '')
-            continue;
-        const raw = `${expand(rule.prefix, ctx)}${out.value}${expand(rule.suffix, ctx)}`;
-        const tag = sanitizeTag(raw);
-        if (tag === '') {
-            notes.push(`"${raw}" has no character a tag may hold: ${rule.source} made no tag`);
-            continue;
-        }
-        if (tag !== raw)
-            notes.push(`"${raw}" became "${tag}" (tags are lower case [a-z0-9_.-], at most ${MAX_TAG_LENGTH})`);
-        if (tags.includes(tag))
-            continue;
-        tags.push(tag);
-        if (rule.type === 'semver')
-            latestAt = tags.length;
-        if (rule.type === 'sha' && shaTag === undefined)
-            shaTag = tag;
-    }
-    const wantLatest = latest === 'true' ||
-        (latest === 'auto' &&
-            release !== undefined &&
-            latestAt >= 0 &&
-            !isPrerelease(release) &&
-            !newerRelease(release, 'all', ctx));
-    if (latest === 'auto' && release && latestAt >= 0 && !wantLatest) {
-        const newer = newerRelease(release, 'all', ctx);
-        notes.push(isPrerelease(release)
-            ? `${formatSemver(release)} is a pre-release: no "latest" tag`
-            : `${formatSemver(release)} is older than ${newer?.raw ?? 'another release'}: no "latest" tag`);
-    }
-    if (wantLatest && !tags.includes('latest'))
-        tags.splice(latestAt >= 0 ? latestAt : tags.length, 0, 'latest');
-    const version = release ? formatSemver(release) : (shaTag ?? tags[0] ?? '');
-    return { tags, version, ...(release ? { semver: release } : {}), notes };
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/reference.ts
-/**
- * Image names and registries, checked against the distribution reference grammar before anything
- * runs: `[host[:port]/]path` with lower-case path components, tags `[\w][\w.-]{0,127}`.
- */
-
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const HOST = /^(?:localhost|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(?::\d{1,5})?$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-/** Docker Hub's name as users write it, and the host its API answers on. */
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_API = 'registry-1.docker.io';
-/** `host/path` or `path`: what `docker tag` and `docker push` take, without a tag. */
-function repository(name) {
-    return name.registry ? `${name.registry}/${name.path}` : name.path;
-}
-/** True when the first component names a registry host (has `.` or `:`, or is `localhost`). */
-function looksLikeHost(component) {
-    return component === 'localhost' || component.includes('.') || component.includes(':');
-}
-/** Parses the `registry` input: `host[:port]`, optionally with `https://`, never with a path. */
-function parseRegistry(input, raw) {
-    let s = raw.trim();
-    if (s === '')
-        return undefined;
-    const accepted = 'Give the registry as host[:port], e.g. ghcr.io or 127.0.0.1:5000; put the namespace in image';
-    const scheme = /^([a-z]+):\/\//i.exec(s);
-    if (scheme) {
-        if (!/^https?$/i.test(scheme[1] ?? ''))
-            throw new src/* InputError */.dz(input, raw, `has scheme ${scheme[1]}://`, accepted);
-        s = s.slice(scheme[0].length);
-    }
-    s = s.replace(/\/+$/, '');
-    if (s.includes('/'))
-        throw new src/* InputError */.dz(input, raw, `has a path (/${s.slice(s.indexOf('/') + 1)})`, accepted);
-    if (!HOST.test(s))
-        throw new src/* InputError */.dz(input, raw, 'is not a host[:port]', accepted);
-    const port = /:(\d+)$/.exec(s)?.[1];
-    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
-        throw new src/* InputError */.dz(input, raw, `has port ${port}, outside 1-65535`, accepted);
-    return s.toLowerCase();
-}
-/**
- * Parses the `image` input (no tag, no digest: tags come from the tag rules) and joins it with the
- * `registry` input. A host in the image must agree with `registry` when both are given.
- */
-function parseImageName(input, text, registry, 
-/** For callers that parse a part of a longer value: what to quote and what to suggest. */
-shown) {
-    const s = text.trim();
-    const raw = shown?.value ?? text;
-    const accepted = shown?.accepted ??
-        'Give a repository name such as team/app or ghcr.io/org/app: lower case, no tag (tags come from the tags input)';
-    if (s === '')
-        throw new src/* InputError */.dz(input, raw, 'is empty', accepted);
-    if (s.includes('@'))
-        throw new src/* InputError */.dz(input, raw, 'has a digest', accepted);
-    const parts = s.split('/');
-    let host;
-    if (parts.length > 1 && looksLikeHost(parts[0] ?? '')) {
-        host = parseRegistry(input, parts.shift() ?? '');
-    }
-    const last = parts[parts.length - 1] ?? '';
-    if (last.includes(':'))
-        throw new src/* InputError */.dz(input, raw, `has a tag (${last.slice(last.indexOf(':'))})`, accepted);
-    for (const c of parts)
-        if (!COMPONENT.test(c))
-            throw new src/* InputError */.dz(input, raw, `has an invalid path component "${c}"${c !== c.toLowerCase() ? ' (upper case)' : ''}`, accepted);
-    if (host && registry && host !== registry)
-        throw new src/* InputError */.dz(input, raw, `names registry ${host}, but the registry input is ${registry}`, 'Drop the host from image, or make the two agree');
-    let path = parts.join('/');
-    const reg = host ?? registry;
-    if (reg === DOCKER_HUB && !path.includes('/'))
-        path = `library/${path}`;
-    if ((reg ? reg.length + 1 : 0) + path.length > 255)
-        throw new src/* InputError */.dz(input, raw, 'is longer than 255 characters with its registry', accepted);
-    return { ...(reg ? { registry: reg } : {}), path };
-}
-/** True for a valid tag. */
-function isValidTag(tag) {
-    return TAG.test(tag);
-}
-/** The host the registry's HTTP API answers on (Docker Hub's differs from its name). */
-function reference_apiHost(registry) {
-    return registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
-}
-/** Loopback registries speak plain HTTP, as dockerd allows for 127.0.0.0/8 by default. */
-function reference_isLoopback(registry) {
-    const host = registry.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-/**
- * Parses an image reference to deploy: `[host[:port]/]path[:tag][@sha256:…]`. Without tag and
- * digest the tag is `latest`, as docker would pull it (`latest` is allowed, but pinning is better).
- */
-function parseImageReference(input, raw) {
-    const s = raw.trim();
-    const accepted = 'Give an image reference such as 127.0.0.1:5000/team/app:1.4.2, ghcr.io/org/app@sha256:<digest>, or the build-image output image-ref';
-    if (s === '')
-        throw new src/* InputError */.dz(input, raw, 'is empty', accepted);
-    let rest = s;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST.test(digest))
-            throw new src/* InputError */.dz(input, raw, `has an invalid digest "${digest}"`, accepted);
-    }
-    let tag;
-    const slash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > slash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!isValidTag(tag))
-            throw new src/* InputError */.dz(input, raw, `has an invalid tag "${tag}"`, accepted);
-    }
-    const name = parseImageName(input, rest, undefined, { value: raw, accepted });
-    return { ...name, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
-}
-/** The reference as docker takes it (Docker Hub names keep their short form). */
-function formatReference(ref) {
-    const path = ref.registry === DOCKER_HUB && ref.path.startsWith('library/') ? ref.path.slice(8) : ref.path;
-    const name = ref.registry && ref.registry !== DOCKER_HUB ? `${ref.registry}/${path}` : path;
-    return `${name}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/labels.ts
-const OCI = {
-    title: 'org.opencontainers.image.title',
-    description: 'org.opencontainers.image.description',
-    source: 'org.opencontainers.image.source',
-    url: 'org.opencontainers.image.url',
-    revision: 'org.opencontainers.image.revision',
-    version: 'org.opencontainers.image.version',
-    created: 'org.opencontainers.image.created',
-    licenses: 'org.opencontainers.image.licenses',
-};
-/** The automatic labels (only those whose value is known), then the user's, which win. */
-function imageLabels(facts, overrides) {
-    const source = facts.repo.htmlUrl ??
-        (facts.serverUrl && facts.repository
-            ? `${facts.serverUrl.replace(/\/+$/, '')}/${facts.repository}`
-            : undefined);
-    const auto = {
-        [OCI.title]: facts.repo.name ?? facts.repository?.split('/')[1],
-        [OCI.description]: facts.repo.description,
-        [OCI.source]: source,
-        [OCI.url]: facts.repo.homepage ?? source,
-        [OCI.revision]: facts.sha || undefined,
-        [OCI.version]: facts.version || undefined,
-        [OCI.created]: facts.created.toISOString(),
-        [OCI.licenses]: facts.repo.license,
-    };
-    const labels = {};
-    for (const [k, v] of Object.entries(auto))
-        if (v !== undefined && v !== '')
-            labels[k] = v;
-    return { ...labels, ...overrides };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/image/src/registry.ts
-/**
- * The registry's HTTP API (OCI distribution spec), read-only: the manifest digest a tag points to, and
- * the manifest itself for the image size. Handles anonymous, Basic and Bearer-token registries.
- */
-
-
-
-/**
- * Registry credentials from a pair of inputs (e.g. `username`/`password`): both or neither.
- * Undefined when neither is set.
- */
-function readCredentials(r, usernameInput, passwordInput) {
-    const username = r.line(usernameInput);
-    const password = r.text(passwordInput);
-    if ((username === '') !== (password === ''))
-        throw new src/* InputError */.dz(username ? passwordInput : usernameInput, '', 'is empty while the other credential input is set', `Set both ${usernameInput} and ${passwordInput}, or neither`);
-    return username ? { username, password } : undefined;
-}
-/** Backoff between retries of registry operations (push, login, reads). */
-const registry_REGISTRY_BACKOFF = { initialDelayMs: 1000, maxDelayMs: 10_000 };
-/** Every manifest type a build can push: OCI and Docker, single-platform and multi-platform. */
-const MANIFEST_TYPES = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
-/** A registry request that got an HTTP error status. */
-class RegistryError extends src/* ActionError */.lZ {
-    status;
-    name = 'RegistryError';
-    constructor(message, status) {
-        super(message);
-        this.status = status;
-    }
-}
-/** Parses `Bearer realm="…",service="…",scope="…"` into its scheme and parameters. */
-function parseChallenge(header) {
-    const m = /^\s*(\w+)\s*(.*)$/.exec(header) ?? [];
-    const params = {};
-    for (const p of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
-        params[(p[1] ?? '').toLowerCase()] = p[2] ?? '';
-    return { scheme: (m[1] ?? '').toLowerCase(), params };
-}
-function sizeOf(body) {
-    try {
-        const doc = JSON.parse(body);
-        if (!doc.layers)
-            return undefined;
-        return (doc.config?.size ?? 0) + doc.layers.reduce((sum, l) => sum + (l.size ?? 0), 0);
-    }
-    catch {
-        return undefined;
-    }
-}
-class registry_RegistryClient {
-    http;
-    registry;
-    credentials;
-    timeoutMs;
-    token;
-    base;
-    constructor(http, registry, credentials, timeoutMs = 15_000) {
-        this.http = http;
-        this.registry = registry;
-        this.credentials = credentials;
-        this.timeoutMs = timeoutMs;
-        this.base = `${isLoopback(registry) ? 'http' : 'https'}://${apiHost(registry)}`;
-    }
-    basic() {
-        const c = this.credentials;
-        return c ? `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` : undefined;
-    }
-    async send(method, url, accept) {
-        const auth = this.token ?? this.basic();
-        const headers = {
-            Accept: accept,
-            ...(auth ? { Authorization: auth } : {}),
-        };
-        return this.http.request({
-            method,
-            url,
-            headers,
-            timeoutMs: this.timeoutMs,
-            followRedirects: true,
-        });
-    }
-    /** Follows a Bearer challenge: asks the token service for a pull token for `path`. */
-    async authenticate(challenge, path) {
-        const { scheme, params } = parseChallenge(challenge);
-        if (scheme === 'basic') {
-            if (!this.credentials)
-                throw new RegistryError(`${this.registry} wants a login (Basic auth): set username and password`, 401);
-            this.token = this.basic();
-            return;
-        }
-        if (scheme !== 'bearer' || !params.realm)
-            throw new RegistryError(`${this.registry} sent an auth challenge this client does not speak: ${challenge}`, 401);
-        const url = new URL(params.realm);
-        if (params.service)
-            url.searchParams.set('service', params.service);
-        url.searchParams.set('scope', params.scope ?? `repository:${path}:pull`);
-        const basic = this.basic();
-        const res = await this.http.request({
-            method: 'GET',
-            url: url.toString(),
-            headers: basic ? { Authorization: basic } : {},
-            timeoutMs: this.timeoutMs,
-            followRedirects: true,
-        });
-        if (res.status !== 200)
-            throw new RegistryError(`${this.registry} token service answered ${res.status}`, res.status);
-        const body = JSON.parse(res.body);
-        const token = body.token ?? body.access_token;
-        if (!token)
-            throw new RegistryError(`${this.registry} token service sent no token`, res.status);
-        this.token = `Bearer ${token}`;
-    }
-    /** GET of a manifest by tag or digest, with its digest: from the registry's header, else the body's sha256. */
-    async manifest(path, reference) {
-        const url = `${this.base}/v2/${path}/manifests/${reference}`;
-        let res = await this.send('GET', url, MANIFEST_TYPES);
-        if (res.status === 401) {
-            await this.authenticate(res.headers['www-authenticate'] ?? '', path);
-            res = await this.send('GET', url, MANIFEST_TYPES);
-        }
-        if (res.status !== 200)
-            throw new RegistryError(`${this.registry}/${path}:${reference}: the registry answered ${res.status}${res.status === 404 ? ' (no such manifest)' : ''}`, res.status);
-        const digest = res.headers['docker-content-digest'] ??
-            `sha256:${createHash('sha256').update(res.body).digest('hex')}`;
-        const mediaType = res.headers['content-type']?.split(';')[0]?.trim() ?? '';
-        const size = sizeOf(res.body);
-        return { digest, mediaType, ...(size !== undefined ? { size } : {}) };
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/docker-config.ts
-/**
- * A private, temporary docker config directory for one login: the user's settings and plugins
- * (cli-plugins, buildx builders, contexts) stay visible, but the credentials go to a file we own and
- * delete, never to the user's ~/.docker or a credential helper.
- */
-
-
-
-/** The docker config dir the CLI would use: `$DOCKER_CONFIG`, else `~/.docker`. */
-function docker_config_userDockerConfig(env) {
-    return env.DOCKER_CONFIG || (0,external_node_path_.join)(env.HOME || (0,external_node_os_.homedir)(), '.docker');
-}
-/** The user's config.json without the parts that would send a login elsewhere. */
-function privateConfig(userConfig, registry) {
-    let doc = {};
-    try {
-        const parsed = JSON.parse(userConfig);
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
-            doc = { ...parsed };
-    }
-    catch {
-        doc = {};
-    }
-    delete doc.credsStore;
-    const helpers = doc.credHelpers;
-    if (helpers && typeof helpers === 'object') {
-        const rest = { ...helpers };
-        delete rest[registry];
-        doc.credHelpers = rest;
-    }
-    return `${JSON.stringify(doc, null, 2)}\n`;
-}
-/**
- * Creates the temporary config dir under `parent` (the runner's temp dir): config.json copied without
- * credsStore, every other entry of the user's dir linked. Returns its path.
- */
-function createDockerConfig(parent, userDir, registry) {
-    const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(parent || (0,external_node_os_.tmpdir)(), 'switchyard-docker-'));
-    const configFile = (0,external_node_path_.join)(userDir, 'config.json');
-    const user = (0,external_node_fs_.existsSync)(configFile) ? (0,external_node_fs_.readFileSync)(configFile, 'utf8') : '{}';
-    (0,external_node_fs_.writeFileSync)((0,external_node_path_.join)(dir, 'config.json'), privateConfig(user, registry), { mode: 0o600 });
-    if ((0,external_node_fs_.existsSync)(userDir))
-        for (const entry of (0,external_node_fs_.readdirSync)(userDir))
-            if (entry !== 'config.json')
-                (0,external_node_fs_.symlinkSync)((0,external_node_path_.join)(userDir, entry), (0,external_node_path_.join)(dir, entry));
-    return dir;
-}
-/** Removes a directory made by {@link createDockerConfig}; true when something was removed. */
-function docker_config_removeDockerConfig(dir) {
-    if (!dir || !(0,external_node_fs_.existsSync)(dir))
-        return false;
-    (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-    return true;
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/detect.ts
-/** Finding out which builder will run, and which releases the repository already has. */
-
-
-
-
-
-/** Reads `Driver:` and the BuildKit version from `docker buildx inspect`. */
-function parseBuildxInspect(stdout) {
-    const driver = /^Driver:\s*(\S+)/m.exec(stdout)?.[1];
-    const buildkit = /^BuildKit(?: version)?:\s*(\S+)/m.exec(stdout)?.[1];
-    return { ...(driver ? { driver } : {}), ...(buildkit ? { buildkit } : {}) };
-}
-/** Where the docker CLI looks for plugins: the user's config dir first, then the system dirs. */
-function pluginDirs(env) {
-    return [
-        join(userDockerConfig(env), 'cli-plugins'),
-        '/usr/local/lib/docker/cli-plugins',
-        '/usr/local/libexec/docker/cli-plugins',
-        '/usr/lib/docker/cli-plugins',
-        '/usr/libexec/docker/cli-plugins',
-    ];
-}
-/** The docker-buildx plugin the CLI would run, found without starting docker (that costs ~150 ms). */
-function findBuildx(env, exists = existsSync) {
-    return pluginDirs(env)
-        .map((d) => join(d, 'docker-buildx'))
-        .find((p) => exists(p));
-}
-/** Asks buildx for the current builder's driver (docker, docker-container, kubernetes, remote). */
-async function buildxDriver(exec) {
-    const r = await exec.run('docker', ['buildx', 'inspect'], { allowFailure: true, quiet: true });
-    if (r.exitCode !== 0)
-        throw new ActionError(`"docker buildx inspect" failed: ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`);
-    const { driver, buildkit } = parseBuildxInspect(r.stdout);
-    return {
-        driver: driver ?? 'docker',
-        version: `docker buildx${buildkit ? ` (BuildKit ${buildkit})` : ''}`,
-    };
-}
-/**
- * Picks the builder. `auto` takes buildx when its plugin is installed, else the classic builder, and
- * says why in the log; an explicit choice that is not installed is an error. The buildx driver is
- * asked for only when `needDriver` (a request only some drivers can serve), to keep start-up fast.
- */
-async function detectBuilder(exec, wanted, log, env, needDriver) {
-    if (wanted === 'buildah') {
-        const r = await exec
-            .run('buildah', ['--version'], { allowFailure: true, quiet: true })
-            .catch(() => undefined);
-        if (!r || r.exitCode !== 0)
-            throw new ActionError('builder: buildah was asked for, but buildah is not installed here (apt-get install buildah)');
-        return { kind: 'buildah', version: r.stdout.trim() };
-    }
-    const classic = { kind: 'docker', version: 'docker build (classic builder)' };
-    if (wanted === 'docker')
-        return classic;
-    const plugin = findBuildx(env);
-    if (!plugin) {
-        if (wanted === 'buildx')
-            throw new ActionError(`builder: buildx was asked for, but no docker-buildx plugin is installed (looked in ${pluginDirs(env).join(', ')}). Install buildx (docker/setup-buildx-action) or set builder: docker`);
-        log.info('builder: docker, the classic builder (auto: docker buildx is not installed)');
-        return classic;
-    }
-    const info = needDriver
-        ? { kind: 'buildx', ...(await buildxDriver(exec)) }
-        : { kind: 'buildx', version: 'docker buildx' };
-    if (wanted === 'auto')
-        log.info(`builder: buildx${info.driver ? `, driver ${info.driver}` : ''} (auto: found ${plugin})`);
-    return info;
-}
-/** The repository's git tags (for "is this the newest release?"); [] with a note when git cannot say. */
-async function readGitTags(exec, cwd, log) {
-    const r = await exec
-        .run('git', ['tag', '--list'], { cwd, allowFailure: true, quiet: true })
-        .catch(() => undefined);
-    if (!r || r.exitCode !== 0) {
-        log.info('No git tags readable in the workspace: every release counts as the newest (fetch tags with actions/checkout fetch-depth: 0 to change that)');
-        return [];
-    }
-    return r.stdout
-        .split('\n')
-        .map((t) => t.trim())
-        .filter(Boolean);
-}
-/**
- * Reads what is checked out in `cwd`, as docker/metadata-action's `context: git` does: the commit
- * at HEAD, and its branch (or, detached, a tag pointing at it; the highest semver one when several).
- * @throws ActionError when `cwd` holds no git repository with a commit.
- */
-async function readCheckout(exec, cwd) {
-    const git = (args) => exec.run('git', args, { cwd, allowFailure: true, quiet: true }).catch((e) => ({
-        exitCode: -1,
-        stdout: '',
-        stderr: String(e),
-    }));
-    const head = await git(['rev-parse', '--verify', 'HEAD']);
-    const sha = head.stdout.trim();
-    if (head.exitCode !== 0 || !/^[0-9a-f]{40,64}$/.test(sha))
-        throw new ActionError(`metadata-source: git: no checked-out commit in ${cwd} (git rev-parse HEAD: ${(head.stderr || head.stdout).trim() || `exit ${head.exitCode}`}). Check the repository out first (actions/checkout), or use metadata-source: workflow`);
-    const branch = await git(['symbolic-ref', '-q', 'HEAD']);
-    if (branch.exitCode === 0 && branch.stdout.trim().startsWith('refs/heads/'))
-        return { ref: branch.stdout.trim(), sha };
-    const tags = await git(['tag', '--points-at', 'HEAD']);
-    const names = tags.exitCode === 0
-        ? tags.stdout
-            .split('\n')
-            .map((t) => t.trim())
-            .filter(Boolean)
-        : [];
-    const tag = highestTag(names);
-    return { ref: tag ? `refs/tags/${tag}` : '', sha };
-}
-/** Of several tags on one commit, the highest semver one, else the first in name order. */
-function highestTag(names) {
-    const semver = names
-        .map((n) => ({ n, v: parseSemver(n) }))
-        .filter((x) => x.v !== undefined)
-        .sort((a, b) => compareSemver(b.v, a.v));
-    return semver[0]?.n ?? [...names].sort()[0];
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/build-log.ts
-function lastMatch(lines, re) {
-    for (let i = lines.length - 1; i >= 0; i--)
-        if (re.test(lines[i] ?? ''))
-            return i;
-    return -1;
-}
-/** The 1-based line of `instruction` in the Dockerfile text (first exact match, whitespace-insensitive). */
-function instructionLine(dockerfile, instruction) {
-    const norm = (s) => s.trim().replace(/\s+/g, ' ').toLowerCase();
-    const want = norm(instruction);
-    const i = dockerfile.split(/\r?\n/).findIndex((l) => norm(l) === want);
-    return i >= 0 ? i + 1 : undefined;
-}
-function buildxFailure(lines) {
-    const errorAt = lastMatch(lines, /^#\d+ ERROR: /);
-    const stepId = errorAt >= 0 ? /^(#\d+) /.exec(lines[errorAt] ?? '')?.[1] : undefined;
-    const output = stepId ? lines.filter((l) => l.startsWith(`${stepId} `)) : [];
-    const header = output[0] ? /^#\d+ \[[^\]]*\] (.*)$/.exec(output[0])?.[1] : undefined;
-    const msgAt = lastMatch(lines, /^(ERROR|error): /);
-    const message = msgAt >= 0
-        ? (lines[msgAt] ?? '').replace(/^(ERROR|error): /, '')
-        : (lines.at(-1) ?? 'the build failed');
-    let line;
-    for (let i = 0; i + 1 < lines.length; i++) {
-        const m = /^\S+:(\d+)$/.exec(lines[i] ?? '');
-        if (m && /^-{5,}$/.test(lines[i + 1] ?? ''))
-            line = Number(m[1]);
-    }
-    return { ...(header ? { step: header } : {}), output, message, ...(line ? { line } : {}) };
-}
-function stepFailure(lines, stepRe, errRe) {
-    const at = lastMatch(lines, stepRe);
-    const output = at >= 0 ? lines.slice(at) : lines.slice(-30);
-    const step = at >= 0 ? stepRe.exec(lines[at] ?? '')?.[1] : undefined;
-    const msgAt = lastMatch(lines, errRe);
-    const message = (msgAt >= 0 ? lines[msgAt] : lines.at(-1)) ?? 'the build failed';
-    return {
-        ...(step ? { step: step.trim() } : {}),
-        output,
-        message: message.replace(/^(Error|error): /, ''),
-    };
-}
-/**
- * Finds the failing step in a build log. `dockerfile` is the Dockerfile text, used to place the
- * annotation when the log has no line number.
- */
-function build_log_parseBuildFailure(kind, log, dockerfile = '') {
-    const lines = log.split(/\r?\n/).filter((l) => l.trim() !== '');
-    const f = kind === 'buildx'
-        ? buildxFailure(lines)
-        : kind === 'docker'
-            ? stepFailure(lines, /^Step \d+\/\d+ : (.*)$/, /returned a non-zero code|^(Error|error)/)
-            : stepFailure(lines, /^STEP \d+\/\d+: (.*)$/, /^(Error|error)\b|error building at STEP/);
-    if (f.line === undefined && f.step && dockerfile) {
-        const line = instructionLine(dockerfile, f.step);
-        if (line)
-            return { ...f, line };
-    }
-    return f;
-}
-/** Registry errors worth another try: 5xx, 429, resets, refused connections, timeouts. */
-function build_log_isTransientRegistryError(text) {
-    if (/unauthorized|denied|forbidden|authentication required|no basic auth credentials|manifest invalid|name unknown|blob unknown|\b40[0-4]\b/i.test(text))
-        return false;
-    return /\b50[0-4]\b|\b429\b|too ?many ?requests|connection reset|connection refused|broken pipe|i\/o timeout|handshake timeout|unexpected EOF|: EOF\b|server misbehaving|temporary failure|no such host|service unavailable|bad gateway|internal server error|timeout exceeded|deadline exceeded|timed out/i.test(text);
-}
-/** A buildx build that failed in its push phase (after every step succeeded). */
-function build_log_isPushFailure(log) {
-    if (/did not complete successfully|returned a non-zero code|error building at STEP/.test(log))
-        return false;
-    const lines = log.split(/\r?\n/).filter((l) => l.trim() !== '');
-    return lines
-        .slice(-12)
-        .some((l) => /^\s*> pushing |failed to push|pushing layers|failed to do request/i.test(l));
-}
-/** The last error lines of a log (for messages and classification). */
-function build_log_errorLines(log, count = 3) {
-    return log
-        .split(/\r?\n/)
-        .filter((l) => /error/i.test(l))
-        .slice(-count)
-        .join('\n');
-}
-/** A build whose push failed for a reason worth another try (buildx pushes inside the build). */
-function build_log_isTransientPushFailure(kind, log) {
-    if (kind === 'buildx' && !build_log_isPushFailure(log))
-        return false;
-    return build_log_isTransientRegistryError(build_log_errorLines(log));
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/login.ts
-/** Registry login into a private, temporary docker config (docker and buildx) or auth file (buildah). */
-
-
-
-
-
-/** The login command; the password goes to its stdin, never to argv. */
-function loginCommand(registry, username, builder, insecure, dir) {
-    return builder.kind === 'buildah'
-        ? {
-            command: 'buildah',
-            args: [
-                'login',
-                '--authfile',
-                (0,external_node_path_.join)(dir, 'config.json'),
-                ...(insecure ? ['--tls-verify=false'] : []),
-                '--username',
-                username,
-                '--password-stdin',
-                registry,
-            ],
-        }
-        : {
-            command: 'docker',
-            args: ['login', '--username', username, '--password-stdin', registry],
-            env: { DOCKER_CONFIG: dir },
-        };
-}
-/**
- * Logs in and returns the private config dir. Transient registry errors are retried; a rejected
- * login removes the dir and fails with the registry's answer.
- */
-async function login_login(registry, creds, builder, insecure, deps) {
-    const dir = createDockerConfig(deps.env.RUNNER_TEMP, docker_config_userDockerConfig(deps.env), registry);
-    deps.onAuthDir?.(dir);
-    const c = loginCommand(registry, creds.username, builder, insecure, dir);
-    try {
-        await (0,src/* retry */.L5)(() => deps.exec.run(c.command, c.args, {
-            input: creds.password,
-            ...(c.env ? { env: c.env } : {}),
-        }), {
-            attempts: 3,
-            ...registry_REGISTRY_BACKOFF,
-            retryIf: (e) => e instanceof src/* ExecError */.cI && build_log_isTransientRegistryError(e.result.stderr),
-            onRetry: ({ delayMs, error }) => deps.log.warning(`login to ${registry} failed, retrying in ${delayMs} ms: ${(0,src/* errorMessage */.gJ)(error)}`),
-        }, deps.clock);
-    }
-    catch (e) {
-        docker_config_removeDockerConfig(dir);
-        const detail = e instanceof src/* ExecError */.cI ? e.result.stderr.trim().split('\n').at(-1) : (0,src/* errorMessage */.gJ)(e);
-        throw new src/* ActionError */.lZ(`login to ${registry} as ${creds.username} failed: ${detail ?? ''}. Check the username and password inputs`);
-    }
-    deps.log.info(`Logged in to ${registry} as ${creds.username} (credentials in a private docker config, removed when the step ends)`);
-    return dir;
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/verify.ts
-/** Reading every pushed tag back from the registry: all must name one digest, the build's. */
-
-
-
-async function verify_verifyPush(spec, opts, reported, deps) {
-    const registry = opts.image.registry ?? '';
-    const client = new RegistryClient(deps.http, registry, opts.credentials);
-    const read = (ref) => retry(() => client.manifest(opts.image.path, ref.slice(ref.lastIndexOf(':') + 1)), {
-        attempts: opts.pushAttempts,
-        ...REGISTRY_BACKOFF,
-        retryIf: (e) => isTransientRegistryError(errorMessage(e)),
-    }, deps.clock).catch((e) => {
-        throw new ActionError(`reading ${ref} back from the registry failed: ${errorMessage(e)}`);
-    });
-    const [first, ...rest] = spec.refs;
-    if (first === undefined)
-        throw new ActionError('the build pushed no tags to verify');
-    // The first read settles the registry's auth; the others then go in parallel.
-    const manifests = [await read(first), ...(await mapLimit(rest, 4, read))];
-    const digest = reported ?? manifests[0]?.digest ?? '';
-    manifests.forEach((m, i) => {
-        if (m.digest !== digest)
-            throw new ActionError(`the registry has ${m.digest} for ${spec.refs[i] ?? ''}, but the build pushed ${digest}: another push raced this one, or the registry rewrote the manifest`);
-    });
-    deps.log.info(`Verified: all ${spec.refs.length} tags in ${registry} point to ${digest}`);
-    const size = manifests[0]?.size;
-    return { digest, ...(size !== undefined ? { size } : {}) };
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/pipeline.ts
-/**
- * One build, end to end: log in (into a private config), build with the chosen builder, push each tag
- * with retries on transient registry errors, then read every tag back from the registry and check
- * that all of them name the digest the build produced. Nothing half-pushed is reported as success.
- */
-
-
-
-
-
-
-
-
-
-
-function readText(path) {
-    try {
-        return readFileSync(path, 'utf8').trim();
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The digest `docker push` prints: `<tag>: digest: sha256:… size: N`. */
-function pushedDigest(stdout) {
-    return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
-}
-async function runPipeline(spec, builder, opts, deps) {
-    const { exec } = deps;
-    const tmp = mkdtempSync(join(deps.env.RUNNER_TEMP || tmpdir(), 'switchyard-build-'));
-    let authDir;
-    try {
-        if (opts.credentials && opts.image.registry) {
-            authDir = await login(opts.image.registry, opts.credentials, builder, spec.insecure, deps);
-        }
-        const files = buildFiles(tmp, authDir);
-        // buildah reads build secrets from files; buildx takes them from the environment (builders.ts).
-        const secretFiles = builder.kind === 'buildah' ? spec.secrets.map((_, i) => files.secret(i)) : [];
-        secretFiles.forEach((f, i) => writeFileSync(f, spec.secrets[i]?.value ?? '', { mode: 0o600 }));
-        const dockerEnv = authDir && builder.kind !== 'buildah' ? { DOCKER_CONFIG: authDir } : {};
-        const withEnv = (c) => ({ ...c, env: { ...c.env, ...dockerEnv } });
-        await build(withEnv(buildCommand(spec, builder, files)), spec, builder, opts, deps);
-        secretFiles.forEach((f) => rmSync(f, { force: true }));
-        let reported = builder.kind === 'buildx' ? buildxDigest(files.metadata) : undefined;
-        const pushed = builder.kind === 'buildx' && spec.push ? [...spec.refs] : [];
-        const pushes = pushCommands(spec, builder, files);
-        const pushOne = async (c, i) => {
-            const ref = spec.refs[i] ?? '';
-            const run = () => exec.run(c.command, c.args, { env: withEnv(c).env });
-            const r = await withRetries(`push ${ref}`, opts.pushAttempts, deps, run, pushed);
-            pushed.push(ref);
-            return builder.kind === 'buildah' ? readText(files.digest(i)) : pushedDigest(r.stdout);
-        };
-        // The first push uploads the layers; the other tags then only add manifests, in parallel.
-        const [first, ...others] = pushes;
-        if (first) {
-            const digests = [
-                await pushOne(first, 0),
-                ...(await mapLimit(others, 4, (c, i) => pushOne(c, i + 1))),
-            ];
-            reported ??= digests.find((d) => d !== undefined);
-        }
-        for (const c of loadCommands(spec, builder))
-            await exec.run(c.command, c.args);
-        const imageId = readText(files.iid);
-        if (!spec.push) {
-            const size = spec.load && builder.kind !== 'buildah' && imageId
-                ? await localSize(exec, imageId)
-                : undefined;
-            return {
-                ...(imageId ? { imageId } : {}),
-                ...(size ? { size, sizeKind: 'unpacked' } : {}),
-                pushed,
-            };
-        }
-        const verified = await verifyPush(spec, opts, reported, deps);
-        return {
-            digest: verified.digest,
-            ...(imageId ? { imageId } : {}),
-            ...(verified.size ? { size: verified.size, sizeKind: 'compressed' } : {}),
-            pushed,
-        };
-    }
-    finally {
-        rmSync(tmp, { recursive: true, force: true });
-        if (authDir)
-            removeDockerConfig(authDir);
-    }
-}
-async function withRetries(what, attempts, deps, fn, pushed) {
-    try {
-        return await retry(fn, {
-            attempts,
-            ...REGISTRY_BACKOFF,
-            retryIf: (e) => e instanceof ExecError &&
-                isTransientRegistryError(`${e.result.stderr}\n${e.result.stdout}`),
-            onRetry: ({ attempt, delayMs, error }) => deps.log.warning(`${what}: attempt ${attempt} of ${attempts} failed (${lastLine(error)}); retrying in ${delayMs} ms`),
-        }, deps.clock);
-    }
-    catch (e) {
-        const done = pushed.length
-            ? ` Already pushed: ${pushed.join(', ')}; the release is incomplete, do not deploy it.`
-            : ' Nothing was pushed.';
-        throw new ActionError(`${what} failed: ${lastLine(e)}.${done}`);
-    }
-}
-function lastLine(e) {
-    const text = e instanceof ExecError ? e.result.stderr.trim() || e.message : errorMessage(e);
-    return (text
-        .split('\n')
-        .filter((l) => l.trim())
-        .at(-1) ?? text);
-}
-async function build(c, spec, builder, opts, deps) {
-    const title = `Build ${spec.refs[0] ?? 'image'} with ${builder.kind}${builder.driver ? ` (${builder.driver} driver)` : ''}`;
-    let lines = [];
-    const attempt = () => {
-        lines = [];
-        return deps.exec.run(c.command, c.args, {
-            env: c.env,
-            onLine: (l) => {
-                lines.push(l);
-                deps.log.info(l);
-            },
-        });
-    };
-    const pushesInBuild = builder.kind === 'buildx' && spec.push;
-    try {
-        await deps.log.group(title, () => retry(attempt, {
-            attempts: pushesInBuild ? opts.pushAttempts : 1,
-            ...REGISTRY_BACKOFF,
-            retryIf: (e) => e instanceof ExecError && isTransientPushFailure(builder.kind, lines.join('\n')),
-            onRetry: ({ attempt: n, delayMs }) => deps.log.warning(`push during the build: attempt ${n} of ${opts.pushAttempts} failed (${errorLines(lines.join('\n'), 1) || 'registry error'}); retrying in ${delayMs} ms`),
-        }, deps.clock));
-    }
-    catch (e) {
-        if (!(e instanceof ExecError))
-            throw e;
-        const log = lines.join('\n');
-        if (pushesInBuild && isPushFailure(log)) {
-            const tries = isTransientPushFailure(builder.kind, log)
-                ? ` after ${opts.pushAttempts} attempts`
-                : '';
-            const why = errorLines(log, 1)
-                .replace(/^#\d+ /, '')
-                .replace(/^ERROR: /, '') || e.message;
-            throw new ActionError(`push to ${opts.image.registry ?? 'the registry'} failed${tries}: ${why}. Nothing was reported as pushed.`);
-        }
-        const failure = parseBuildFailure(builder.kind, log, readText(spec.file) ?? '');
-        await deps.log.group(`Failed step: ${failure.step ?? 'build'}`, () => {
-            failure.output.forEach((l) => deps.log.info(l));
-            return Promise.resolve();
-        });
-        deps.log.error(failure.message, {
-            title: `Build failed${failure.step ? ` at ${failure.step}` : ''}`,
-            file: opts.dockerfileLabel,
-            ...(failure.line ? { startLine: failure.line } : {}),
-        });
-        throw new ActionError(`the build failed${failure.step ? ` at "${failure.step}"` : ''}: ${failure.message}. Nothing was pushed.`);
-    }
-}
-function buildxDigest(metadataFile) {
-    const text = readText(metadataFile);
-    if (!text)
-        return undefined;
-    try {
-        const d = JSON.parse(text)['containerimage.digest'];
-        return typeof d === 'string' ? d : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-async function localSize(exec, imageId) {
-    const r = await exec.run('docker', ['image', 'inspect', '--format', '{{.Size}}', imageId], {
-        allowFailure: true,
-        quiet: true,
-    });
-    const n = Number(r.stdout.trim());
-    return r.exitCode === 0 && Number.isFinite(n) ? n : undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/image/src/index.ts
-/** @switchyard/image: image names, tag rules, OCI labels, builders and the registry API. See README.md. */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 ;// CONCATENATED MODULE: ./packages/targets/src/docker/contract.ts
 /** Names derive from `<app>-<environment>`, so environments can share a host. */
@@ -53190,11 +53208,14 @@ function inspect_parseImage(json, ref, given) {
     const repoDigest = (i.RepoDigests ?? []).find((d) => d.startsWith(`${repo}@`) || d.startsWith(`${repository(ref)}@`));
     const digest = ref.digest ?? repoDigest?.slice(repoDigest.indexOf('@') + 1);
     const version = i.Config?.Labels?.['org.opencontainers.image.version'];
+    // A label is anyone's text: only a commit sha is taken as the revision.
+    const revision = i.Config?.Labels?.['org.opencontainers.image.revision'];
     return {
         ref: given,
         pinned: digest ? `${repo}@${digest}` : (i.Id ?? given),
         digest: digest ?? i.Id ?? '',
         ...(version ? { version } : {}),
+        ...(revision && /^[0-9a-f]{7,40}$/.test(revision) && { revision }),
         ports: exposedPorts(i.Config?.ExposedPorts),
     };
 }
@@ -54288,7 +54309,7 @@ class DockerTarget {
         return `Docker ${version}`;
     }
     async findImage(ref) {
-        const parsed = parseImageReference('image', ref);
+        const parsed = reference_parseImageReference('image', ref);
         const r = await this.docker.run(['image', 'inspect', '--format', '{{json .}}', ref], {
             allowFailure: true,
             quiet: true,
@@ -54305,7 +54326,7 @@ class DockerTarget {
         const creds = this.deps.credentials;
         if (!creds || ref === this.s.proxyImage)
             return undefined;
-        const registry = parseImageReference('image', ref).registry ?? 'docker.io';
+        const registry = reference_parseImageReference('image', ref).registry ?? 'docker.io';
         let dir = this.logins.get(registry);
         if (dir === undefined) {
             dir = await login_login(registry, creds, { kind: 'docker', version: '' }, false, {
@@ -56108,7 +56129,7 @@ class KubernetesTarget {
         const creds = this.deps.credentials;
         if (name === undefined || !creds)
             return [];
-        const registry = parseImageReference('image', image.pinned).registry ?? 'docker.io';
+        const registry = reference_parseImageReference('image', image.pinned).registry ?? 'docker.io';
         return [
             pullSecret({ ...this.render, imagePullSecret: name }, registry, creds, this.s.namespace),
         ];
@@ -56241,7 +56262,7 @@ class KubernetesTarget {
 }
 /** A reference that pins a digest, as the target runs it; undefined without a digest. */
 function pinnedImage(ref) {
-    const parsed = parseImageReference('image', ref);
+    const parsed = reference_parseImageReference('image', ref);
     if (!parsed.digest)
         return undefined;
     return {
@@ -57151,7 +57172,10 @@ function githubListener(o) {
                 return;
             switch (e.kind) {
                 case 'started':
-                    await recorder(e.release.deployId).start(info(e.release, e.color, e.previous));
+                    await recorder(e.release.deployId).start({
+                        ...info(e.release, e.color, e.previous),
+                        ...(e.revision && { revision: e.revision }),
+                    });
                     return;
                 case 'live':
                     // A rollback's switch is told by its own rolled-back event.
