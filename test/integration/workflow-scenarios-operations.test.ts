@@ -114,6 +114,10 @@ test('a hotfix from a branch: gated, built from that branch, released to product
     digest: build.outputs['image-ref']?.split('@')[1],
     previousVersion: '1.4.2',
   });
+  // At the hotfix's own commit (its image's revision), never main's newer one the run started on.
+  expect(hotfixRecord).toMatchObject({ sha: hotfixSha, ref: hotfixSha });
+  expect(plan).toContain(hotfixSha.slice(0, 7));
+  expect(plan).not.toContain(mainSha.slice(0, 7));
   expect(hotfixRecord?.statuses.at(-1)?.logUrl).toMatch(
     new RegExp(`/actions/runs/${String(r.plan.github.run_id)}$`),
   );

@@ -36,8 +36,8 @@ export interface ReleaseInfo {
   readonly deployId: string;
   readonly previousVersion?: string;
   /**
-   * The commit the release was built from (its image's revision label), recorded as the
-   * Deployment's ref; unset: the run's ref (a hotfix built from another ref should say).
+   * The commit the release was built from (its image's revision label): the Deployment's ref when
+   * it is not the run's commit (a hotfix built from another ref); else, or unset, the run's ref.
    */
   readonly revision?: string;
 }
@@ -145,8 +145,15 @@ class GithubRecorder implements DeploymentRecorder {
   start(release: ReleaseInfo): Promise<RecordOutcome> {
     return this.guard(`start of ${release.version}`, async () => {
       await this.warnIfGithubCreated();
+      // The run's ref by name (so branch policies can match it) when the image was built from the
+      // run's commit; the image's own commit when it was not (a hotfix built from another ref).
+      const { sha } = this.o.context;
+      const other =
+        release.revision && !sha.startsWith(release.revision) && !release.revision.startsWith(sha)
+          ? release.revision
+          : undefined;
       const id = await this.create(release, `deploying ${release.version} to ${release.color}`, {
-        ref: release.revision,
+        ref: other,
       });
       this.deploymentId = id;
       this.release = release;

@@ -158,6 +158,10 @@ describe('DeploymentRecorder against the GitHub fake', () => {
     await rec.start({ ...release('1.1.1', '300', 'green', '1.1.0'), revision: hotfix });
     const d = gh().deploymentsOf(ENV).at(-1);
     expect(d).toMatchObject({ sha: hotfix, ref: hotfix, payload: { version: '1.1.1' } });
+    // Built from the run's own commit: the run's ref by name, as without a revision.
+    const same = recorder(mainEnv('301')).rec;
+    await same.start({ ...release('1.1.2', '301', 'blue', '1.1.1'), revision: COMMITS[4] ?? '' });
+    expect(gh().deploymentsOf(ENV).at(-1)).toMatchObject({ ref: 'main', sha: COMMITS[4] });
     expect(gh().violations).toEqual([]);
   });
 
