@@ -36809,8 +36809,14 @@ class GithubRecorder {
     start(release) {
         return this.guard(`start of ${release.version}`, async () => {
             await this.warnIfGithubCreated();
+            // The run's ref by name (so branch policies can match it) when the image was built from the
+            // run's commit; the image's own commit when it was not (a hotfix built from another ref).
+            const { sha } = this.o.context;
+            const other = release.revision && !sha.startsWith(release.revision) && !release.revision.startsWith(sha)
+                ? release.revision
+                : undefined;
             const id = await this.create(release, `deploying ${release.version} to ${release.color}`, {
-                ref: release.revision,
+                ref: other,
             });
             this.deploymentId = id;
             this.release = release;
